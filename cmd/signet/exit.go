@@ -1,0 +1,130 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+
+	"github.com/signet-pki/signet/hsm"
+	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/secret"
+	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// Exit codes. This table is the one place they are defined; `signet --help` and the README
+// print the same list (exitCodesHelp).
+const (
+	exitOK          = 0 // success
+	exitCheckFailed = 1 // a check failed: hash mismatch, signature or chain invalid
+	exitUsage       = 2 // usage error: unknown flag, bad flag value, refused overwrite
+	exitBadInput    = 3 // bad input: missing, unreadable or unparseable file
+	exitKey         = 4 // key or token problem: wrong passphrase or PIN, key not found, token missing
+)
+
+const exitCodesHelp = `EXIT CODES:
+   0  success
+   1  a check failed (hash mismatch, signature or chain invalid)
+   2  usage error (unknown flag or command, bad flag value, output exists without --force)
+   3  bad input (missing, unreadable or unparseable file)
+   4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found)`
+
+// errorClass maps an error to its exit code. Library packages return sentinels and typed
+// errors; only this table turns them into process exit codes. The first matching row wins.
+var errorClasses = []struct {
+	target error
+	code   int
+}{
+	{sign.ErrCheckFailed, exitCheckFailed},
+
+	{atomicfile.ErrExists, exitUsage},
+	{sign.ErrUnknownAlgorithm, exitUsage},
+	{x509util.ErrInvalidName, exitUsage},
+
+	{secret.ErrNoSource, exitKey},
+	{secret.ErrMismatch, exitKey},
+	{secret.ErrEmpty, exitKey},
+	{x509util.ErrIncorrectPassphrase, exitKey},
+	{x509util.ErrKeyMismatch, exitKey},
+	{hsm.ErrToken, exitKey},
+
+	{x509util.ErrMalformed, exitBadInput},
+	{x509util.ErrUnsupported, exitBadInput},
+	{sign.ErrMalformedList, exitBadInput},
+	{fs.ErrNotExist, exitBadInput},
+	{fs.ErrPermission, exitBadInput},
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	var ce *codedError
+	if errors.As(err, &ce) {
+		return ce.code
+	}
+	for _, c := range errorClasses {
+		if errors.Is(err, c.target) {
+			return c.code
+		}
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return exitBadInput
+	}
+	return exitBadInput
+}
+
+// usageError is a bad command line: exit 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: sprintf(format, args...)}
+}
+
+// codedError carries an explicit exit code for outcomes that are not errors of a package, such
+// as "3 of 10 files failed the check" after each failure was already reported.
+type codedError struct {
+	code int
+	msg  string
+}
+
+func (e *codedError) Error() string { return e.msg }
+
+// hintedError adds a hint line after the error.
+type hintedError struct {
+	err  error
+	hint string
+}
+
+func (e *hintedError) Error() string { return e.err.Error() }
+func (e *hintedError) Unwrap() error { return e.err }
+
+func withHint(err error, hint string) error {
+	if err == nil {
+		return nil
+	}
+	return &hintedError{err: err, hint: hint}
+}
+
+// hintFor returns the hint to print under an error, or "".
+func hintFor(err error) string {
+	var he *hintedError
+	if errors.As(err, &he) {
+		return he.hint
+	}
+	switch {
+	case errors.Is(err, atomicfile.ErrExists):
+		return "use --force to replace it"
+	case errors.Is(err, secret.ErrNoSource):
+		return "set SIGNET_PASSPHRASE (SIGNET_PIN for a token), pass --passphrase-file FILE, or run on a terminal to be prompted"
+	case errors.Is(err, x509util.ErrIncorrectPassphrase):
+		return "check SIGNET_PASSPHRASE or the --passphrase-file contents"
+	}
+	return ""
+}

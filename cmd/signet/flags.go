@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/signet-pki/signet/internal/secret"
+)
+
+// Shared flags. Each constructor returns a fresh flag so commands never share parse state; the
+// names, aliases and help texts are defined once, here.
+
+const (
+	envPassphrase = "SIGNET_PASSPHRASE"
+	envPIN        = "SIGNET_PIN"
+)
+
+func jsonFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "json", Usage: "print machine-readable JSON on stdout"}
+}
+
+func forceFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "replace output files that already exist"}
+}
+
+func outFlag(usage string) cli.Flag {
+	return &cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: usage, TakesFile: true}
+}
+
+func keyFlag(usage string) cli.Flag {
+	return &cli.StringFlag{Name: "key", Aliases: []string{"k"}, Usage: usage, TakesFile: true}
+}
+
+func passphraseFileFlag() cli.Flag {
+	return &cli.StringFlag{
+		Name:      "passphrase-file",
+		Usage:     "read the key passphrase from the first line of `FILE` (else $" + envPassphrase + ", else a prompt)",
+		TakesFile: true,
+	}
+}
+
+// passphraseSource is where a command reads a passphrase from, given its flags.
+func passphraseSource(c *cli.Context, confirm bool) secret.Source {
+	return secret.Source{
+		File:    c.String("passphrase-file"),
+		Env:     envPassphrase,
+		What:    "passphrase",
+		Confirm: confirm,
+	}
+}
+
+// writeJSON prints v as indented JSON followed by a newline.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

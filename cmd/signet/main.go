@@ -1,0 +1,157 @@
+// Command signet hashes, signs and verifies documents, and manages the keys and certificates
+// that do it, in software or on PKCS#11 tokens.
+//
+// This package is wiring only: each command parses its flags into an options struct, calls one
+// function of a library package, and prints the result. Exit codes live in exit.go.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3"; otherwise it comes from
+// the module build information.
+var version = ""
+
+func main() {
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// env is what every command may touch of the process: its standard streams and environment.
+// Commands receive it explicitly; there is no package-level state.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+func (e *env) warnf(format string, args ...any) {
+	fmt.Fprintf(e.stderr, "signet: warning: "+format+"\n", args...)
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	app := newApp(e)
+	err := app.Run(args)
+	if err == nil {
+		return exitOK
+	}
+	var ce *codedError
+	if errors.As(err, &ce) && ce.msg == "" {
+		return ce.code // already reported
+	}
+	fmt.Fprintf(stderr, "signet: error: %s\n", oneLine(err.Error()))
+	if h := hintFor(err); h != "" {
+		fmt.Fprintf(stderr, "signet: hint: %s\n", h)
+	}
+	return exitCode(err)
+}
+
+// oneLine keeps an error on one line, whatever a library put into it.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+func newApp(e *env) *cli.App {
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "signet %s\n", versionString()) }
+	app := &cli.App{
+		Name:    "signet",
+		Usage:   "hash, sign and verify documents; keys, CSRs and certificates in software or on PKCS#11 tokens",
+		Version: versionString(),
+		Description: `signet hashes documents, signs them with a software key or a key on a PKCS#11 token,
+and verifies signatures and certificate chains under an explicit policy.
+
+Secrets are never taken on the command line: a passphrase comes from --passphrase-file,
+then SIGNET_PASSPHRASE, then a prompt on the terminal; a token PIN from the URI's
+pin-source, then SIGNET_PIN, then a prompt.
+
+EXAMPLES:
+   signet hash release.tar.gz
+   signet key gen --type ec-p256 -o signer.key
+   signet csr --key signer.key --subject 'CN=Release Bot,O=Example'`,
+		Reader:                 e.stdin,
+		Writer:                 e.stdout,
+		ErrWriter:              e.stderr,
+		HideHelpCommand:        true,
+		UseShortOptionHandling: true,
+		Suggest:                true,
+		EnableBashCompletion:   true,
+		// The framework must never exit by itself: run() owns the exit code.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError:   onUsageError,
+		Commands: []*cli.Command{
+			hashCommand(e),
+			keyCommand(e),
+			csrCommand(e),
+			versionCommand(e),
+		},
+	}
+	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n"
+	setUsageHandlers(app.Commands)
+	app.Action = func(c *cli.Context) error {
+		if c.Args().Present() {
+			return usagef("unknown command %q; see 'signet --help'", c.Args().First())
+		}
+		return cli.ShowAppHelp(c)
+	}
+	return app
+}
+
+func versionCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print signet's version",
+		Action: func(c *cli.Context) error {
+			fmt.Fprintf(e.stdout, "signet %s\n", versionString())
+			return nil
+		},
+	}
+}
+
+// onUsageError turns flag parse errors into usage errors (exit 2) instead of letting urfave
+// print the whole help text.
+func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
+	return &usageError{msg: err.Error() + " (see --help)"}
+}
+
+// setUsageHandlers gives every command the same usage-error handling and a check that no
+// unexpected positional argument is silently ignored by commands that take none.
+func setUsageHandlers(cmds []*cli.Command) {
+	for _, c := range cmds {
+		if c.OnUsageError == nil {
+			c.OnUsageError = onUsageError
+		}
+		if len(c.Subcommands) > 0 {
+			setUsageHandlers(c.Subcommands)
+			if c.Action == nil {
+				name := c.Name
+				c.Action = func(ctx *cli.Context) error {
+					if ctx.Args().Present() {
+						return usagef("unknown command %q for %q; see 'signet %s --help'", ctx.Args().First(), name, name)
+					}
+					return cli.ShowSubcommandHelp(ctx)
+				}
+			}
+		}
+	}
+}

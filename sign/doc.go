@@ -1,0 +1,2 @@
+// Package sign hashes documents and produces signatures over their digests.
+package sign

@@ -1,0 +1,13 @@
+package sign
+
+import "errors"
+
+var (
+	// ErrCheckFailed is returned when a checksum list was checked and at least one file did not
+	// match or could not be read. The individual results were already reported.
+	ErrCheckFailed = errors.New("sign: check failed")
+	// ErrMalformedList is returned for a checksum list line that is in neither coreutils form.
+	ErrMalformedList = errors.New("sign: malformed checksum list")
+	// ErrUnknownAlgorithm is returned for a hash algorithm name signet does not know.
+	ErrUnknownAlgorithm = errors.New("sign: unknown hash algorithm")
+)

@@ -1,0 +1,19 @@
+package x509util
+
+import "errors"
+
+var (
+	// ErrMalformed is returned when input is not a key, certificate, CSR or CRL in any encoding
+	// signet reads (truncated PEM, garbage, wrong PEM type).
+	ErrMalformed = errors.New("x509util: malformed input")
+	// ErrUnsupported is returned for a well-formed object of a kind signet does not handle
+	// (an unknown key algorithm or curve).
+	ErrUnsupported = errors.New("x509util: unsupported")
+	// ErrIncorrectPassphrase is returned when an encrypted key does not decrypt with the
+	// passphrase given.
+	ErrIncorrectPassphrase = errors.New("x509util: incorrect passphrase")
+	// ErrKeyMismatch is returned when a key does not belong with a certificate or another key.
+	ErrKeyMismatch = errors.New("x509util: key mismatch")
+	// ErrInvalidName is returned for a malformed distinguished name or subject alternative name.
+	ErrInvalidName = errors.New("x509util: invalid name")
+)
