@@ -103,6 +103,8 @@ EXAMPLES:
 			hashCommand(e),
 			keyCommand(e),
 			csrCommand(e),
+			certCommand(e),
+			tokenCommand(e),
 			versionCommand(e),
 		},
 	}
