@@ -1,0 +1,55 @@
+package secret
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestRead(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name    string
+		src     Source
+		env     map[string]string
+		want    string
+		wantErr error
+	}{
+		{name: "file wins over env", src: Source{File: write("a", "from-file\n"), Env: "T_SECRET"}, env: map[string]string{"T_SECRET": "from-env"}, want: "from-file"},
+		{name: "crlf stripped, spaces kept", src: Source{File: write("b", " sp ace \r\nsecond line\n")}, want: " sp ace "},
+		{name: "no trailing newline", src: Source{File: write("c", "bare")}, want: "bare"},
+		{name: "empty file", src: Source{File: write("d", "\n")}, wantErr: ErrEmpty},
+		{name: "env", src: Source{Env: "T_SECRET"}, env: map[string]string{"T_SECRET": "from-env"}, want: "from-env"},
+		{name: "empty env", src: Source{Env: "T_SECRET"}, env: map[string]string{"T_SECRET": ""}, wantErr: ErrEmpty},
+		{name: "nothing and no terminal", src: Source{Env: "T_UNSET_SECRET", NoTerminal: true}, wantErr: ErrNoSource},
+		{name: "missing file", src: Source{File: filepath.Join(dir, "nope")}, wantErr: os.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			got, err := tt.src.Read("")
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Read error = %v, want %v", err, tt.wantErr)
+			}
+			if string(got) != tt.want {
+				t.Errorf("Read = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestReadFileDirectory(t *testing.T) {
+	if _, err := ReadFile(t.TempDir()); err == nil {
+		t.Fatal("a directory was accepted as a secret file")
+	}
+}
