@@ -17,4 +17,5 @@ require (
 	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
+	software.sslmate.com/src/go-pkcs12 v0.7.4 // indirect
 )
