@@ -237,7 +237,11 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	}
 	// A signer on a token could return a bad signature; never hand out a certificate that
 	// does not verify under its issuer.
-	if err := cert.CheckSignatureFrom(parent); err != nil {
+	signerCert := cert
+	if req.Issuer != nil {
+		signerCert = req.Issuer
+	}
+	if err := signerCert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature); err != nil {
 		return nil, fmt.Errorf("x509util: the issued certificate does not verify under its issuer: %w", err)
 	}
 	return &Issued{Certificate: cert, Warnings: warnings}, nil
