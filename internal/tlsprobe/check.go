@@ -1,0 +1,294 @@
+// Package tlsprobe does real TLS handshakes to prove a mutual-TLS setup works: Check connects
+// to a server as a client (optionally presenting a client certificate whose key may live on a
+// token) and reports what happened; Serve is a small mutual-TLS test server.
+//
+// # Limitations
+//
+// Under TLS 1.3 a server rejects a client certificate after the client has finished its side
+// of the handshake. Check therefore waits, after the handshake, until the server has spoken
+// (application data or a session ticket), closed the connection, or sent an alert, for at
+// most Options.SettleTimeout. A server that does none of these within that time is reported as
+// having accepted the certificate, with Report.ClientCertSettled false so callers can say so.
+package tlsprobe
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Failure reasons of a check, stable strings for JSON and scripts.
+const (
+	ReasonUntrustedServer    = "untrusted server"
+	ReasonNameMismatch       = "name mismatch"
+	ReasonClientCertRequired = "client certificate required"
+	ReasonClientCertRejected = "client certificate rejected"
+	ReasonProtocolVersion    = "protocol version"
+	ReasonHandshake          = "handshake failed"
+	ReasonConnect            = "connection failed"
+)
+
+// ErrCheckFailed wraps every failed check; the Report says why.
+var ErrCheckFailed = errors.New("tlsprobe: check failed")
+
+// ServerVerifier checks the server's chain (leaf first, as sent) for the given name and
+// returns a description of the verified chain, or an error. The error's reason is classified
+// by the caller-supplied Classify, or as ReasonUntrustedServer.
+type ServerVerifier func(chain []*x509.Certificate, serverName string) error
+
+// Options for Check.
+type Options struct {
+	// Addr is HOST:PORT.
+	Addr string
+	// ServerName is the name the server must prove; empty means the host part of Addr.
+	ServerName string
+	// ClientCert is offered when the server asks for one; nil offers none.
+	ClientCert *tls.Certificate
+	// MinVersion is tls.VersionTLS12 (the zero value) or tls.VersionTLS13. MaxVersion zero
+	// means TLS 1.3.
+	MinVersion, MaxVersion uint16
+	// VerifyServer checks the server's chain. It is required: Check never trusts a server on
+	// its own.
+	VerifyServer ServerVerifier
+	// NameMismatch reports whether a VerifyServer error is a name mismatch rather than an
+	// untrusted chain. Nil means errors.As(err, *x509.HostnameError).
+	NameMismatch func(error) bool
+	// Timeout bounds the connection and handshake; zero means 10 seconds.
+	Timeout time.Duration
+	// SettleTimeout bounds the wait for the server's verdict on a client certificate after a
+	// TLS 1.3 handshake; zero means 2 seconds.
+	SettleTimeout time.Duration
+}
+
+// CertSummary names a certificate in a report.
+type CertSummary struct {
+	Subject     string `json:"subject"`
+	Issuer      string `json:"issuer"`
+	Fingerprint string `json:"sha256"`
+	NotAfter    string `json:"not_after"`
+}
+
+// Summarize describes cert for a report.
+func Summarize(cert *x509.Certificate) CertSummary {
+	sum := sha256.Sum256(cert.Raw)
+	return CertSummary{
+		Subject:     cert.Subject.String(),
+		Issuer:      cert.Issuer.String(),
+		Fingerprint: hex.EncodeToString(sum[:]),
+		NotAfter:    cert.NotAfter.UTC().Format(time.RFC3339),
+	}
+}
+
+// Report is what a check found. Its JSON form is part of signet's documented output.
+type Report struct {
+	Addr        string        `json:"address"`
+	ServerName  string        `json:"server_name"`
+	Version     string        `json:"protocol,omitempty"`
+	CipherSuite string        `json:"cipher_suite,omitempty"`
+	ServerChain []CertSummary `json:"server_chain,omitempty"`
+	// ServerTrusted is true when VerifyServer accepted the chain.
+	ServerTrusted bool   `json:"server_trusted"`
+	ServerError   string `json:"server_error,omitempty"`
+	// ClientCertRequested is true when the server asked for a client certificate;
+	// AcceptableCAs are the CA names it sent with the request.
+	ClientCertRequested bool          `json:"client_cert_requested"`
+	AcceptableCAs       []string      `json:"acceptable_cas,omitempty"`
+	ClientCertSent      *CertSummary  `json:"client_cert_sent,omitempty"`
+	ClientCertAccepted  bool          `json:"client_cert_accepted"`
+	ClientCertSettled   bool          `json:"client_cert_settled"`
+	OK                  bool          `json:"ok"`
+	Reason              string        `json:"reason,omitempty"`
+	Detail              string        `json:"detail,omitempty"`
+	Elapsed             time.Duration `json:"-"`
+}
+
+// Check connects, handshakes and reports. It returns the report and, when the check failed,
+// an error wrapping ErrCheckFailed whose text is the reason and detail.
+func Check(ctx context.Context, opts Options) (*Report, error) {
+	if opts.VerifyServer == nil {
+		return nil, errors.New("tlsprobe: no server verifier")
+	}
+	host, _, err := net.SplitHostPort(opts.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("tlsprobe: address %q: %w", opts.Addr, err)
+	}
+	rep := &Report{Addr: opts.Addr, ServerName: opts.ServerName}
+	if rep.ServerName == "" {
+		rep.ServerName = host
+	}
+	timeout := opts.Timeout
+	if timeout == 0 {
+		timeout = 10 * time.Second
+	}
+	settle := opts.SettleTimeout
+	if settle == 0 {
+		settle = 2 * time.Second
+	}
+	nameMismatch := opts.NameMismatch
+	if nameMismatch == nil {
+		nameMismatch = func(err error) bool {
+			var he x509.HostnameError
+			return errors.As(err, &he)
+		}
+	}
+	start := time.Now()
+	defer func() { rep.Elapsed = time.Since(start) }()
+
+	tickets := &ticketWatch{}
+	var serverErr error
+	cfg := &tls.Config{
+		ServerName: rep.ServerName,
+		MinVersion: opts.MinVersion,
+		MaxVersion: opts.MaxVersion,
+		// The chain is verified by VerifyServer below, under signet's policy, so that the
+		// report can tell an untrusted chain from a name mismatch. The handshake is aborted
+		// when it fails, before any client certificate is sent.
+		InsecureSkipVerify: true,
+		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
+			chain := make([]*x509.Certificate, 0, len(raw))
+			for _, r := range raw {
+				c, err := x509.ParseCertificate(r)
+				if err != nil {
+					serverErr = fmt.Errorf("server certificate: %w", err)
+					return serverErr
+				}
+				chain = append(chain, c)
+				rep.ServerChain = append(rep.ServerChain, Summarize(c))
+			}
+			if len(chain) == 0 {
+				serverErr = errors.New("the server sent no certificate")
+				return serverErr
+			}
+			if err := opts.VerifyServer(chain, rep.ServerName); err != nil {
+				serverErr = err
+				return err
+			}
+			rep.ServerTrusted = true
+			return nil
+		},
+		GetClientCertificate: func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			rep.ClientCertRequested = true
+			for _, dn := range cri.AcceptableCAs {
+				rep.AcceptableCAs = append(rep.AcceptableCAs, describeDN(dn))
+			}
+			if opts.ClientCert == nil || len(opts.ClientCert.Certificate) == 0 {
+				return &tls.Certificate{}, nil
+			}
+			leaf := opts.ClientCert.Leaf
+			if leaf == nil {
+				var err error
+				if leaf, err = x509.ParseCertificate(opts.ClientCert.Certificate[0]); err != nil {
+					return nil, err
+				}
+			}
+			s := Summarize(leaf)
+			rep.ClientCertSent = &s
+			return opts.ClientCert, nil
+		},
+		ClientSessionCache: tickets,
+	}
+
+	dialer := &net.Dialer{Timeout: timeout}
+	raw, err := dialer.DialContext(ctx, "tcp", opts.Addr)
+	if err != nil {
+		return fail(rep, ReasonConnect, err.Error())
+	}
+	defer raw.Close()
+	raw.SetDeadline(time.Now().Add(timeout))
+	conn := tls.Client(raw, cfg)
+	herr := conn.HandshakeContext(ctx)
+	state := conn.ConnectionState()
+	if state.Version != 0 {
+		rep.Version = tls.VersionName(state.Version)
+		rep.CipherSuite = tls.CipherSuiteName(state.CipherSuite)
+	}
+	if herr != nil {
+		switch {
+		case serverErr != nil && nameMismatch(serverErr):
+			rep.ServerError = serverErr.Error()
+			return fail(rep, ReasonNameMismatch, serverErr.Error())
+		case serverErr != nil:
+			rep.ServerError = serverErr.Error()
+			return fail(rep, ReasonUntrustedServer, serverErr.Error())
+		}
+		return classifyAlert(rep, herr)
+	}
+
+	if state.Version == tls.VersionTLS13 && rep.ClientCertRequested {
+		// The server's verdict on our certificate arrives after our Finished: wait for it.
+		raw.SetDeadline(time.Now().Add(settle))
+		buf := make([]byte, 1)
+		_, rerr := conn.Read(buf)
+		var ne net.Error
+		switch {
+		case rerr == nil:
+			rep.ClientCertSettled = true
+		case errors.As(rerr, &ne) && ne.Timeout():
+			rep.ClientCertSettled = tickets.seen.Load()
+		case errors.Is(rerr, io.EOF) && tickets.seen.Load():
+			rep.ClientCertSettled = true
+		default:
+			return classifyAlert(rep, rerr)
+		}
+	} else {
+		rep.ClientCertSettled = true
+	}
+	rep.ClientCertAccepted = rep.ClientCertSent != nil
+	rep.OK = true
+	return rep, nil
+}
+
+// classifyAlert turns a handshake or post-handshake error into a reason.
+func classifyAlert(rep *Report, err error) (*Report, error) {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "protocol version"):
+		return fail(rep, ReasonProtocolVersion, msg)
+	case rep.ClientCertRequested && rep.ClientCertSent == nil &&
+		(strings.Contains(msg, "certificate required") || strings.Contains(msg, "handshake failure") ||
+			strings.Contains(msg, "bad certificate") || errors.Is(err, io.EOF)):
+		return fail(rep, ReasonClientCertRequired, msg)
+	case rep.ClientCertSent != nil && (strings.Contains(msg, "remote error") || errors.Is(err, io.EOF) ||
+		strings.Contains(msg, "connection reset")):
+		return fail(rep, ReasonClientCertRejected, msg)
+	}
+	return fail(rep, ReasonHandshake, msg)
+}
+
+func fail(rep *Report, reason, detail string) (*Report, error) {
+	rep.OK, rep.Reason, rep.Detail = false, reason, detail
+	return rep, fmt.Errorf("%w: %s: %s", ErrCheckFailed, reason, detail)
+}
+
+// ticketWatch is a session cache that only notes that the server sent a TLS 1.3 session
+// ticket, which it does after it has accepted the client's Finished (and certificate).
+type ticketWatch struct{ seen atomic.Bool }
+
+func (t *ticketWatch) Get(string) (*tls.ClientSessionState, bool) { return nil, false }
+func (t *ticketWatch) Put(_ string, cs *tls.ClientSessionState) {
+	if cs != nil {
+		t.seen.Store(true)
+	}
+}
+
+// describeDN renders a DER distinguished name from a CertificateRequest.
+func describeDN(der []byte) string {
+	var seq pkix.RDNSequence
+	if rest, err := asn1.Unmarshal(der, &seq); err == nil && len(rest) == 0 {
+		var name pkix.Name
+		name.FillFromRDNSequence(&seq)
+		return name.String()
+	}
+	return hex.EncodeToString(der)
+}
