@@ -95,7 +95,11 @@ func startServer(t *testing.T, p *testPKI, require bool, maxVersion uint16) (add
 	done := make(chan error, 1)
 	go func() {
 		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, ClientCAs: pool, RequireClientCert: require, MaxVersion: maxVersion,
-			Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); b.WriteString(strings.TrimSpace(fmt.Sprintf(f, a...)) + "\n") }})
+			Log: func(f string, a ...any) {
+				mu.Lock()
+				defer mu.Unlock()
+				b.WriteString(strings.TrimSpace(fmt.Sprintf(f, a...)) + "\n")
+			}})
 	}()
 	t.Cleanup(func() {
 		cancel()
