@@ -1,0 +1,239 @@
+package verify
+
+import (
+	"crypto/x509"
+	"encoding/asn1"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Policy says what makes a certificate acceptable. Every field's zero value is documented;
+// the zero Policy is unusable only because it trusts no root.
+type Policy struct {
+	// Roots are the trust anchors. Every certificate here is trusted as it is, self-signed or
+	// not: an intermediate listed here anchors the chains under it (as openssl's
+	// -partial_chain). Nil trusts nothing but the system roots, if SystemRoots is set.
+	Roots []*x509.Certificate
+	// SystemRoots adds the operating system's trust store to Roots. False (the zero value)
+	// means exactly Roots are trusted.
+	SystemRoots bool
+	// Intermediates are untrusted certificates that may link the leaf to a root, together
+	// with the extraChain given to Verify. Nil means none besides extraChain.
+	Intermediates []*x509.Certificate
+	// At is the validation time for certificates and CRLs. Zero means the time Verify runs.
+	At time.Time
+	// EKUs are the extended key usages the leaf must be good for. Each one must be allowed
+	// by the leaf and by every CA certificate of the chain, where a certificate without the
+	// extended key usage extension, or with anyExtendedKeyUsage, allows every usage (RFC
+	// 5280 4.2.1.12; the restriction by CAs is common practice, as in crypto/x509). Empty
+	// (the zero value) means NO extended key usage constraint -- unlike
+	// x509.VerifyOptions.KeyUsages, where empty means serverAuth. x509.ExtKeyUsageAny in the
+	// list also lifts the constraint.
+	EKUs []x509.ExtKeyUsage
+	// UnknownEKUs are further required extended key usages given by OID, checked like EKUs.
+	UnknownEKUs []asn1.ObjectIdentifier
+	// KeyUsage holds the key usage bits the leaf must assert. A leaf without the key usage
+	// extension is unrestricted (RFC 5280 4.2.1.3) and passes. Zero requires nothing;
+	// artifact signing requires x509.KeyUsageDigitalSignature.
+	KeyUsage x509.KeyUsage
+	// DNSName, if not empty, must match a DNS subjectAltName of the leaf (wildcards as
+	// crypto/x509 matches them). The subject's common name is never used as a host name.
+	DNSName string
+	// IP, if not nil, must equal an IP address subjectAltName of the leaf.
+	IP net.IP
+	// Email, if not empty, must equal an email subjectAltName of the leaf: the local part
+	// exactly, the domain without regard to case. The subject's emailAddress is not used.
+	Email string
+	// CRLs are checked for every certificate of the chain whose issuer signed one of them.
+	// A CRL is used only if its issuer name matches the issuing certificate of the chain and
+	// that certificate's key verifies it; a CRL with the issuer's name and a bad signature,
+	// an issuer without cRLSign, an unsupported critical extension, or dates that do not
+	// cover At makes the verdict CRLInvalid (a stale CRL beside a current one for the same
+	// issuer is ignored). A certificate listed is revoked whatever its revocation date (as
+	// openssl does); an entry with reason removeFromCRL does not count. Nil means no
+	// revocation checking unless RequireCRL is set.
+	CRLs []*x509.RevocationList
+	// RequireCRL makes a missing CRL a failure (CRLMissing) for the leaf's issuer and for
+	// every intermediate that issues a certificate of the chain: that is, every certificate
+	// below the trust anchor needs a CRL, except that intermediates issued directly by the
+	// trust anchor need none (root CRLs are often hard to come by; give one in CRLs and it is
+	// checked). For leaf -> intermediate -> root this is openssl's -crl_check. False (the zero
+	// value) checks the CRLs given and reports certificates without one as not checked.
+	RequireCRL bool
+	// MaxDepth, if not nil, is the most intermediates allowed between the leaf and the trust
+	// anchor (as openssl's -verify_depth): new(0) accepts only leaves signed by a root. Nil (the
+	// zero value) means no limit beyond the path length constraints of the CAs.
+	MaxDepth *int
+}
+
+// ekuNames are the extended key usages known by name, in the spelling of RFC 5280 and
+// openssl's configuration files (which signet's flags accept without regard to case).
+var ekuNames = []struct {
+	name string
+	eku  x509.ExtKeyUsage
+	oid  asn1.ObjectIdentifier
+}{
+	{"serverAuth", x509.ExtKeyUsageServerAuth, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 1}},
+	{"clientAuth", x509.ExtKeyUsageClientAuth, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 2}},
+	{"codeSigning", x509.ExtKeyUsageCodeSigning, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 3}},
+	{"emailProtection", x509.ExtKeyUsageEmailProtection, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 4}},
+	{"ipsecEndSystem", x509.ExtKeyUsageIPSECEndSystem, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 5}},
+	{"ipsecTunnel", x509.ExtKeyUsageIPSECTunnel, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 6}},
+	{"ipsecUser", x509.ExtKeyUsageIPSECUser, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 7}},
+	{"timeStamping", x509.ExtKeyUsageTimeStamping, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 8}},
+	{"OCSPSigning", x509.ExtKeyUsageOCSPSigning, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 9}},
+	{"anyExtendedKeyUsage", x509.ExtKeyUsageAny, asn1.ObjectIdentifier{2, 5, 29, 37, 0}},
+	{"msSGC", x509.ExtKeyUsageMicrosoftServerGatedCrypto, asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 10, 3, 3}},
+	{"nsSGC", x509.ExtKeyUsageNetscapeServerGatedCrypto, asn1.ObjectIdentifier{2, 16, 840, 1, 113730, 4, 1}},
+	{"msCodeCom", x509.ExtKeyUsageMicrosoftCommercialCodeSigning, asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 1, 22}},
+	{"msKernelCodeSigning", x509.ExtKeyUsageMicrosoftKernelCodeSigning, asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 61, 1, 1}},
+}
+
+// EKUNames are the names ParseEKUs accepts besides dotted OIDs ("any" is short for
+// anyExtendedKeyUsage).
+var EKUNames = []string{"serverAuth", "clientAuth", "codeSigning", "emailProtection", "timeStamping",
+	"OCSPSigning", "anyExtendedKeyUsage", "any"}
+
+// ParseEKUs turns names (EKUNames, without regard to case, or dotted OIDs such as
+// 1.3.6.1.5.5.7.3.3) into the EKUs and UnknownEKUs fields of a Policy. A dotted OID of a
+// usage crypto/x509 knows comes back as that usage. Errors wrap ErrPolicy.
+func ParseEKUs(names []string) ([]x509.ExtKeyUsage, []asn1.ObjectIdentifier, error) {
+	var known []x509.ExtKeyUsage
+	var unknown []asn1.ObjectIdentifier
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if strings.EqualFold(n, "any") {
+			known = append(known, x509.ExtKeyUsageAny)
+			continue
+		}
+		oid, isOID := parseOID(n)
+		found := false
+		for _, e := range ekuNames {
+			if strings.EqualFold(n, e.name) || (isOID && oid.Equal(e.oid)) {
+				known = append(known, e.eku)
+				found = true
+				break
+			}
+		}
+		switch {
+		case found:
+		case isOID:
+			unknown = append(unknown, oid)
+		default:
+			return nil, nil, fmt.Errorf("%w: unknown extended key usage %q (use %s, or a dotted OID)",
+				ErrPolicy, n, strings.Join(EKUNames, ", "))
+		}
+	}
+	return known, unknown, nil
+}
+
+// parseOID parses a dotted OID of at least two arcs.
+func parseOID(s string) (asn1.ObjectIdentifier, bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 {
+		return nil, false
+	}
+	oid := make(asn1.ObjectIdentifier, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || p == "" || (len(p) > 1 && p[0] == '0') {
+			return nil, false
+		}
+		oid[i] = n
+	}
+	if oid[0] > 2 || (oid[0] < 2 && oid[1] >= 40) {
+		return nil, false
+	}
+	return oid, true
+}
+
+// ekuOID returns the OID of a usage crypto/x509 knows.
+func ekuOID(u x509.ExtKeyUsage) asn1.ObjectIdentifier {
+	for _, e := range ekuNames {
+		if e.eku == u {
+			return e.oid
+		}
+	}
+	return nil
+}
+
+// ekuName returns the name of a usage given by OID, or the dotted OID.
+func ekuName(oid asn1.ObjectIdentifier) string {
+	for _, e := range ekuNames {
+		if oid.Equal(e.oid) {
+			return e.name
+		}
+	}
+	return oid.String()
+}
+
+// certEKUs returns a certificate's extended key usages as OIDs, nil when it has none.
+func certEKUs(c *x509.Certificate) []asn1.ObjectIdentifier {
+	var oids []asn1.ObjectIdentifier
+	for _, u := range c.ExtKeyUsage {
+		if o := ekuOID(u); o != nil {
+			oids = append(oids, o)
+		}
+	}
+	return append(oids, c.UnknownExtKeyUsage...)
+}
+
+var keyUsageNames = []struct {
+	bit  x509.KeyUsage
+	name string
+}{
+	{x509.KeyUsageDigitalSignature, "digitalSignature"},
+	{x509.KeyUsageContentCommitment, "nonRepudiation"},
+	{x509.KeyUsageKeyEncipherment, "keyEncipherment"},
+	{x509.KeyUsageDataEncipherment, "dataEncipherment"},
+	{x509.KeyUsageKeyAgreement, "keyAgreement"},
+	{x509.KeyUsageCertSign, "keyCertSign"},
+	{x509.KeyUsageCRLSign, "cRLSign"},
+	{x509.KeyUsageEncipherOnly, "encipherOnly"},
+	{x509.KeyUsageDecipherOnly, "decipherOnly"},
+}
+
+// KeyUsageNames returns the RFC 5280 names of the bits set in ku, in bit order.
+func KeyUsageNames(ku x509.KeyUsage) []string {
+	names := []string{}
+	for _, k := range keyUsageNames {
+		if ku&k.bit != 0 {
+			names = append(names, k.name)
+		}
+	}
+	return names
+}
+
+// ParseKeyUsage returns the key usage bit named s (RFC 5280 names, without regard to case).
+// Errors wrap ErrPolicy.
+func ParseKeyUsage(s string) (x509.KeyUsage, error) {
+	for _, k := range keyUsageNames {
+		if strings.EqualFold(s, k.name) {
+			return k.bit, nil
+		}
+	}
+	return 0, fmt.Errorf("%w: unknown key usage %q", ErrPolicy, s)
+}
+
+// requiredEKUs returns the OIDs the policy requires, nil when there is no constraint.
+func (p *Policy) requiredEKUs() []asn1.ObjectIdentifier {
+	var oids []asn1.ObjectIdentifier
+	for _, u := range p.EKUs {
+		if u == x509.ExtKeyUsageAny {
+			return nil
+		}
+		if o := ekuOID(u); o != nil {
+			oids = append(oids, o)
+		}
+	}
+	for _, o := range p.UnknownEKUs {
+		if o.Equal(asn1.ObjectIdentifier{2, 5, 29, 37, 0}) {
+			return nil
+		}
+		oids = append(oids, o)
+	}
+	return oids
+}

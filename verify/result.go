@@ -1,0 +1,171 @@
+package verify
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"time"
+)
+
+// Result is everything Verify found: the chain, the policy it applied, each check with its
+// outcome, and the verdict. Its JSON form is stable: fields are added, never renamed.
+type Result struct {
+	// Valid is the verdict.
+	Valid bool `json:"valid"`
+	// Reason is why the certificate is not acceptable, "" when Valid.
+	Reason Reason `json:"reason"`
+	// Error is the message of the *Error Verify returned, "" when Valid.
+	Error string `json:"error"`
+	// Chain runs from the leaf to the trust anchor. When no chain to a trust anchor was
+	// found it holds the longest path built, and its last element has TrustAnchor false.
+	Chain []ChainCert `json:"chain"`
+	// Policy is the policy applied, with the defaults resolved (the validation time).
+	Policy PolicyReport `json:"policy"`
+	// Checks are every check made, in order: chain, validity, constraints, depth,
+	// key-usage, eku, name, revocation. The first that failed gives Reason.
+	Checks []Check `json:"checks"`
+}
+
+// ChainCert describes one certificate of the chain.
+type ChainCert struct {
+	// Role is "leaf", "intermediate" or "root" (the last certificate of a chain that reached
+	// a trust anchor; a leaf that is itself trusted keeps the role "leaf").
+	Role        string    `json:"role"`
+	Subject     string    `json:"subject"`
+	Issuer      string    `json:"issuer"`
+	Serial      string    `json:"serial"` // lowercase hex
+	NotBefore   time.Time `json:"not_before"`
+	NotAfter    time.Time `json:"not_after"`
+	SHA256      string    `json:"sha256"` // of the DER certificate, lowercase hex
+	TrustAnchor bool      `json:"trust_anchor"`
+	// Certificate is the parsed certificate (not in JSON).
+	Certificate *x509.Certificate `json:"-"`
+}
+
+// Status is the outcome of a check.
+type Status string
+
+const (
+	Pass Status = "pass"
+	Fail Status = "fail"
+	// Skip: the check did not apply (not required by the policy, or nothing to check it with).
+	Skip Status = "skip"
+)
+
+// Check names, in the order Verify reports them.
+const (
+	CheckChain       = "chain"
+	CheckValidity    = "validity"
+	CheckConstraints = "constraints"
+	CheckDepth       = "depth"
+	CheckKeyUsage    = "key-usage"
+	CheckEKU         = "eku"
+	CheckName        = "name"
+	CheckRevocation  = "revocation"
+)
+
+// Check is one check made and its outcome.
+type Check struct {
+	Check  string `json:"check"`
+	Status Status `json:"status"`
+	// Subject is the certificate the check is about, "" when it is about the whole chain.
+	Subject string `json:"subject"`
+	Detail  string `json:"detail"`
+	err     *Error
+}
+
+// PolicyReport is a Policy in a JSON-friendly form, with the validation time resolved.
+type PolicyReport struct {
+	At            time.Time `json:"at"`
+	Roots         []CertRef `json:"roots"`
+	SystemRoots   bool      `json:"system_roots"`
+	Intermediates []CertRef `json:"intermediates"` // Policy.Intermediates and extraChain
+	EKUs          []string  `json:"ekus"`          // names or dotted OIDs; empty: no constraint
+	KeyUsage      []string  `json:"key_usage"`     // required bits; empty: none
+	DNSName       string    `json:"dns_name"`
+	IP            string    `json:"ip"`
+	Email         string    `json:"email"`
+	CRLs          []CRLRef  `json:"crls"`
+	RequireCRL    bool      `json:"require_crl"`
+	MaxDepth      *int      `json:"max_depth"` // null: unlimited
+}
+
+// CertRef names a certificate.
+type CertRef struct {
+	Subject string `json:"subject"`
+	SHA256  string `json:"sha256"`
+}
+
+// CRLRef names a CRL.
+type CRLRef struct {
+	Issuer     string    `json:"issuer"`
+	Number     string    `json:"number"` // decimal, "" when absent
+	ThisUpdate time.Time `json:"this_update"`
+	NextUpdate time.Time `json:"next_update"` // zero when absent
+	SHA256     string    `json:"sha256"`
+}
+
+// Fingerprint returns the SHA-256 of a certificate's DER, in lowercase hex.
+func Fingerprint(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// Name returns a certificate's subject as a string, "(empty subject)" when it has none.
+func Name(c *x509.Certificate) string {
+	return nameString(c.Subject)
+}
+
+func nameString(n pkix.Name) string {
+	if s := n.String(); s != "" {
+		return s
+	}
+	return "(empty subject)"
+}
+
+func certRefs(certs []*x509.Certificate) []CertRef {
+	refs := []CertRef{}
+	for _, c := range certs {
+		refs = append(refs, CertRef{Subject: Name(c), SHA256: Fingerprint(c)})
+	}
+	return refs
+}
+
+func crlRefs(crls []*x509.RevocationList) []CRLRef {
+	refs := []CRLRef{}
+	for _, l := range crls {
+		sum := sha256.Sum256(l.Raw)
+		r := CRLRef{Issuer: nameString(l.Issuer), ThisUpdate: l.ThisUpdate.UTC(), NextUpdate: l.NextUpdate.UTC(), SHA256: hex.EncodeToString(sum[:])}
+		if l.Number != nil {
+			r.Number = l.Number.String()
+		}
+		refs = append(refs, r)
+	}
+	return refs
+}
+
+func chainCerts(path []*x509.Certificate, anchored bool) []ChainCert {
+	out := []ChainCert{}
+	for i, c := range path {
+		role := "intermediate"
+		switch {
+		case i == 0:
+			role = "leaf"
+		case i == len(path)-1 && anchored:
+			role = "root"
+		}
+		out = append(out, ChainCert{
+			Role:        role,
+			Subject:     Name(c),
+			Issuer:      nameString(c.Issuer),
+			Serial:      c.SerialNumber.Text(16),
+			NotBefore:   c.NotBefore.UTC(),
+			NotAfter:    c.NotAfter.UTC(),
+			SHA256:      Fingerprint(c),
+			TrustAnchor: anchored && i == len(path)-1,
+			Certificate: c,
+		})
+	}
+	return out
+}
