@@ -1,8 +1,374 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
 
-// certCommand is a placeholder until the command lands.
+	"github.com/urfave/cli/v2"
+
+	"github.com/signet-pki/signet/verify"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// certCommand groups the certificate subcommands, each built by its own constructor and
+// listed here explicitly (create, inspect and p12 join verify as siblings).
 func certCommand(e *env) *cli.Command {
-	return &cli.Command{Name: "cert", Hidden: true, Action: func(*cli.Context) error { return usagef("not implemented yet") }}
+	return &cli.Command{
+		Name:  "cert",
+		Usage: "verify certificates and chains under an explicit policy",
+		Subcommands: []*cli.Command{
+			certVerifyCommand(e),
+		},
+	}
+}
+
+// certVerifyOptions is what `signet cert verify` was asked, once the flags are checked.
+type certVerifyOptions struct {
+	certFile      string
+	roots         []string
+	intermediates []string
+	crls          []string
+	policy        verify.Policy // everything but the certificates and CRLs, which come from files
+	json          bool
+}
+
+// certRepeated collects every value of a repeated flag as given; unlike cli.StringSliceFlag
+// it does not split values on commas, which file names may contain.
+type certRepeated []string
+
+func (r *certRepeated) Set(v string) error { *r = append(*r, v); return nil }
+func (r *certRepeated) String() string     { return strings.Join(*r, " ") }
+
+func certRepeatedFlag(name, usage string) cli.Flag {
+	return &cli.GenericFlag{Name: name, Value: &certRepeated{}, Usage: usage, TakesFile: true}
+}
+
+func certRepeatedValues(c *cli.Context, name string) []string {
+	if r, ok := c.Generic(name).(*certRepeated); ok {
+		return *r
+	}
+	return nil
+}
+
+const certVerifyJSONHelp = `JSON (--json), one object; fields are added over time, never renamed:
+   valid           true or false
+   reason          "" when valid, else one of: expired, not-yet-valid, unknown-authority,
+                   revoked, eku, name-mismatch, depth, constraint, key-usage, malformed,
+                   crl-invalid, crl-missing
+   error           the message of the refusal, "" when valid
+   chain[]         leaf first: role (leaf, intermediate, root), subject, issuer, serial (hex),
+                   not_before, not_after (RFC 3339), sha256 (hex of the DER), trust_anchor
+   policy          at, roots[] and intermediates[] ({subject, sha256}), system_roots, ekus[]
+                   (empty: no constraint), key_usage[], dns_name, ip, email, crls[] ({issuer,
+                   number, this_update, next_update, sha256}), require_crl, max_depth (null:
+                   unlimited)
+   checks[]        every check made, in order: check (chain, validity, constraints, depth,
+                   key-usage, eku, name, revocation), status (pass, fail, skip), subject (the
+                   certificate it is about, "" for the whole chain), detail`
+
+func certVerifyCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     "check a certificate against trusted roots, a time, a purpose, names and CRLs",
+		ArgsUsage: "CERT",
+		Description: `Builds a chain from CERT to a trusted root and checks it under the policy the flags
+describe, then prints the chain (leaf → ... → root, with SHA-256 fingerprints), the policy
+applied, every check made and the verdict. Exit 0: valid; 1: not valid (the reason is on
+stderr, e.g. "certificate ... expired at 2021-01-01T00:00:00Z"); 2: bad flags; 3: a file
+is missing or unreadable.
+
+CERT is a PEM or DER file; certificates after the first (a chain file, as servers send it)
+are used as untrusted intermediates. --roots and --intermediates take PEM files with any
+number of certificates, DER files, or directories (their *.pem, *.crt, *.cer and *.der
+files, in name order). Every --roots certificate is a trust anchor, self-signed or not. The
+system's trust store is used only with --system-roots. Trust must be explicit: without
+--roots or --system-roots the command refuses to run (a later release will then trust the
+root that 'signet init' makes).
+
+The policy:
+   --at TIME         validation time, RFC 3339 (2026-06-01T00:00:00Z) or a date (2026-06-01,
+                     midnight UTC); default now. Certificates and CRLs are checked at TIME.
+   --eku NAME|OID    a required extended key usage, repeatable (all are required):
+                     serverAuth, clientAuth, codeSigning, emailProtection, timeStamping,
+                     OCSPSigning, anyExtendedKeyUsage (or any: no constraint), or a dotted OID.
+                     It must be allowed by the leaf and by every CA that restricts usages.
+                     Default: serverAuth when --host or --ip is given, else no constraint.
+   --key-usage NAME  a key usage bit the leaf must assert if it has a key usage extension,
+                     repeatable: digitalSignature, nonRepudiation, keyEncipherment,
+                     dataEncipherment, keyAgreement, keyCertSign, cRLSign. Default: none.
+   --host, --ip, --email
+                     must match a subjectAltName of the leaf (never the subject CN).
+   --crl FILE        CRLs (PEM or DER, files or directories of *.crl, *.pem, *.der). Each must
+                     be signed by its issuer in the chain (which needs cRLSign) and be current
+                     at TIME; a listed certificate fails with its serial, date and reason.
+   --require-crl     a certificate below the root without a CRL of its issuer fails (the
+                     root's own CRL is needed only when the root issued the leaf).
+   --max-depth N     at most N intermediates between the leaf and the root (0: the root
+                     issued the leaf).
+
+Beyond crypto/x509's checks (signatures, validity of every certificate, CA flags,
+keyCertSign, path lengths, name constraints, critical extensions), signet refuses a non-CA
+certificate asserting keyCertSign and an empty subject without a critical subjectAltName.
+
+` + certVerifyJSONHelp + `
+
+EXAMPLES (from the source tree; the fixtures are valid at 2026-06-01):
+   signet cert verify --at 2026-06-01T00:00:00Z --roots testdata/pki/root-ca.pem \
+       --host server.example.com testdata/pki/server-chain.pem
+   signet cert verify --at 2026-06-01T00:00:00Z --roots testdata/pki/root-ca.pem \
+       --intermediates testdata/pki/int-ca.pem --eku codeSigning \
+       --crl testdata/pki/int-ca.crl --require-crl testdata/pki/revoked.pem
+   signet cert verify --at 2026-06-01 --roots testdata/pki/root-ca.pem \
+       --intermediates testdata/pki/mid-ca.pem --intermediates testdata/pki/issuing-ca.pem \
+       --max-depth 1 --json testdata/pki/deep-leaf.pem
+   signet cert verify --system-roots --host example.com chain.pem`,
+		Flags: []cli.Flag{
+			certRepeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
+			certRepeatedFlag("intermediates", "untrusted CA certificates in `FILE` that may complete the chain; repeatable"),
+			&cli.BoolFlag{Name: "system-roots", Usage: "also trust the operating system's root store"},
+			&cli.StringFlag{Name: "at", Usage: "validation `TIME`, RFC 3339 or YYYY-MM-DD (default: now)"},
+			certRepeatedFlag("eku", "require extended key usage `NAME|OID`; repeatable"),
+			certRepeatedFlag("key-usage", "require key usage bit `NAME` (digitalSignature, ...); repeatable"),
+			&cli.StringFlag{Name: "host", Usage: "the leaf must be valid for DNS `NAME`"},
+			&cli.StringFlag{Name: "ip", Usage: "the leaf must be valid for IP `ADDR`"},
+			&cli.StringFlag{Name: "email", Usage: "the leaf must be valid for email `ADDR`"},
+			certRepeatedFlag("crl", "check revocation against the CRLs in `FILE`; repeatable"),
+			&cli.BoolFlag{Name: "require-crl", Usage: "fail when a certificate of the chain has no CRL of its issuer"},
+			&cli.IntFlag{Name: "max-depth", Usage: "allow at most `N` intermediates (default: no limit)"},
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			opts, err := certVerifyParse(c)
+			if err != nil {
+				return err
+			}
+			return certVerify(e, opts)
+		},
+	}
+}
+
+// certVerifyParse checks the command line and turns it into options, before any file is read.
+func certVerifyParse(c *cli.Context) (*certVerifyOptions, error) {
+	switch c.NArg() {
+	case 0:
+		return nil, usagef("missing CERT: the certificate file to verify")
+	case 1:
+	default:
+		return nil, usagef("one CERT at a time (got %d arguments); put a chain in one file", c.NArg())
+	}
+	o := &certVerifyOptions{
+		certFile:      c.Args().First(),
+		roots:         certRepeatedValues(c, "roots"),
+		intermediates: certRepeatedValues(c, "intermediates"),
+		crls:          certRepeatedValues(c, "crl"),
+		json:          c.Bool("json"),
+	}
+	p := &o.policy
+	p.SystemRoots = c.Bool("system-roots")
+	if len(o.roots) == 0 && !p.SystemRoots {
+		return nil, withHint(usagef("no trust anchors: give --roots FILE (or --system-roots)"),
+			"trust is never implicit; a later release will default to the root of 'signet init'")
+	}
+	if s := c.String("at"); s != "" {
+		t, err := certParseTime(s)
+		if err != nil {
+			return nil, err
+		}
+		p.At = t
+	}
+	p.DNSName = c.String("host")
+	if s := c.String("ip"); s != "" {
+		if p.IP = net.ParseIP(s); p.IP == nil {
+			return nil, usagef("--ip %q is not an IP address", s)
+		}
+	}
+	p.Email = c.String("email")
+	if p.Email != "" && !strings.Contains(p.Email, "@") {
+		return nil, usagef("--email %q is not an email address", p.Email)
+	}
+	var ekus []string
+	for _, v := range certRepeatedValues(c, "eku") {
+		ekus = append(ekus, strings.Split(v, ",")...)
+	}
+	if len(ekus) == 0 && (p.DNSName != "" || p.IP != nil) {
+		ekus = []string{"serverAuth"}
+	}
+	known, unknown, err := verify.ParseEKUs(ekus)
+	if err != nil {
+		return nil, usagef("--eku: %s", strings.TrimPrefix(err.Error(), verify.ErrPolicy.Error()+": "))
+	}
+	p.EKUs, p.UnknownEKUs = known, unknown
+	for _, v := range certRepeatedValues(c, "key-usage") {
+		for _, name := range strings.Split(v, ",") {
+			bit, err := verify.ParseKeyUsage(strings.TrimSpace(name))
+			if err != nil {
+				return nil, usagef("--key-usage: unknown key usage %q (use %s)", name, strings.Join(verify.KeyUsageNames(^x509.KeyUsage(0)), ", "))
+			}
+			p.KeyUsage |= bit
+		}
+	}
+	p.RequireCRL = c.Bool("require-crl")
+	if c.IsSet("max-depth") {
+		n := c.Int("max-depth")
+		if n < 0 {
+			return nil, usagef("--max-depth must be 0 or more, not %d", n)
+		}
+		p.MaxDepth = &n
+	}
+	return o, nil
+}
+
+func certParseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usagef("--at %q is not an RFC 3339 time (2026-06-01T00:00:00Z) or a date (2026-06-01)", s)
+}
+
+// certVerify reads the files, runs the policy engine and prints its report.
+func certVerify(e *env, o *certVerifyOptions) error {
+	certs, err := x509util.LoadCertificateFile(o.certFile)
+	if err != nil {
+		return err
+	}
+	p := o.policy
+	if len(o.roots) > 0 {
+		if p.Roots, err = x509util.LoadCertificates(o.roots...); err != nil {
+			return err
+		}
+	}
+	if len(o.intermediates) > 0 {
+		if p.Intermediates, err = x509util.LoadCertificates(o.intermediates...); err != nil {
+			return err
+		}
+	}
+	if len(o.crls) > 0 {
+		if p.CRLs, err = x509util.LoadCRLs(o.crls...); err != nil {
+			return err
+		}
+	}
+	res, verr := verify.Verify(certs[0], certs[1:], p)
+	if res == nil {
+		return verr // not checked: no verdict to print
+	}
+	if o.json {
+		if err := writeJSON(e.stdout, res); err != nil {
+			return err
+		}
+	} else {
+		certVerifyPrint(e.stdout, o.certFile, res)
+	}
+	switch {
+	case errors.Is(verr, verify.UnknownAuthority):
+		return withHint(verr, "give the missing CA certificates with --intermediates FILE, or the root that issued them with --roots FILE")
+	case errors.Is(verr, verify.CRLMissing):
+		return withHint(verr, "give the issuer's CRL with --crl FILE, or drop --require-crl")
+	}
+	return verr
+}
+
+// certVerifyPrint writes the human report: chain, policy, checks, verdict.
+func certVerifyPrint(w io.Writer, file string, r *verify.Result) {
+	fmt.Fprintf(w, "certificate: %s\n", file)
+	fmt.Fprintln(w, "chain:")
+	for _, c := range r.Chain {
+		anchor := ""
+		if c.TrustAnchor {
+			anchor = "  (trust anchor)"
+		}
+		fmt.Fprintf(w, "  %-13s %s%s\n  %-13s sha256:%s\n", c.Role, c.Subject, anchor, "", c.SHA256)
+	}
+	if n := len(r.Chain); n > 0 && !r.Chain[n-1].TrustAnchor {
+		fmt.Fprintln(w, "  (no trusted issuer found)")
+	}
+
+	pol := r.Policy
+	fmt.Fprintln(w, "policy:")
+	row := func(k, v string) { fmt.Fprintf(w, "  %-14s %s\n", k, v) }
+	row("at", pol.At.Format(time.RFC3339))
+	roots := certRefNames(pol.Roots)
+	if pol.SystemRoots {
+		roots = append(roots, "the system roots")
+	}
+	row("roots", strings.Join(roots, "; "))
+	if len(pol.Intermediates) > 0 {
+		row("intermediates", strings.Join(certRefNames(pol.Intermediates), "; "))
+	}
+	row("eku", certOr(strings.Join(pol.EKUs, ", "), "no constraint"))
+	if len(pol.KeyUsage) > 0 {
+		row("key usage", strings.Join(pol.KeyUsage, ", "))
+	}
+	if pol.DNSName != "" {
+		row("host", pol.DNSName)
+	}
+	if pol.IP != "" {
+		row("ip", pol.IP)
+	}
+	if pol.Email != "" {
+		row("email", pol.Email)
+	}
+	var crls []string
+	for _, l := range pol.CRLs {
+		s := l.Issuer
+		if l.Number != "" {
+			s += " #" + l.Number
+		}
+		crls = append(crls, s)
+	}
+	row("crls", certOr(strings.Join(crls, "; "), "none"))
+	row("require crl", certYesNo(pol.RequireCRL))
+	depth := "unlimited"
+	if pol.MaxDepth != nil {
+		depth = fmt.Sprintf("%d intermediate(s)", *pol.MaxDepth)
+	}
+	row("max depth", depth)
+
+	fmt.Fprintln(w, "checks:")
+	for _, c := range r.Checks {
+		fmt.Fprintf(w, "  %-4s  %-11s %s\n", c.Status, c.Check, certCheckText(c))
+	}
+	if r.Valid {
+		fmt.Fprintln(w, "verdict: valid")
+	} else {
+		fmt.Fprintf(w, "verdict: NOT VALID (%s): %s\n", string(r.Reason), strings.TrimPrefix(r.Error, "verify: "))
+	}
+}
+
+// certCheckText puts the certificate a check is about in front of its detail, unless the
+// detail already names it.
+func certCheckText(c verify.Check) string {
+	if c.Subject == "" || strings.Contains(c.Detail, c.Subject) {
+		return c.Detail
+	}
+	return c.Subject + ": " + c.Detail
+}
+
+func certRefNames(refs []verify.CertRef) []string {
+	var s []string
+	for _, r := range refs {
+		s = append(s, fmt.Sprintf("%s (sha256:%s…)", r.Subject, r.SHA256[:16]))
+	}
+	return s
+}
+
+func certOr(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+func certYesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }

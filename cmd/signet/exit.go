@@ -8,6 +8,7 @@ import (
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/secret"
 	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -35,10 +36,12 @@ var errorClasses = []struct {
 	code   int
 }{
 	{sign.ErrCheckFailed, exitCheckFailed},
+	{verify.ErrInvalid, exitCheckFailed},
 
 	{atomicfile.ErrExists, exitUsage},
 	{sign.ErrUnknownAlgorithm, exitUsage},
 	{x509util.ErrInvalidName, exitUsage},
+	{verify.ErrPolicy, exitUsage},
 
 	{secret.ErrNoSource, exitKey},
 	{secret.ErrMismatch, exitKey},
@@ -48,6 +51,7 @@ var errorClasses = []struct {
 	{hsm.ErrToken, exitKey},
 
 	{x509util.ErrMalformed, exitBadInput},
+	{verify.ErrUnchecked, exitBadInput},
 	{x509util.ErrUnsupported, exitBadInput},
 	{sign.ErrMalformedList, exitBadInput},
 	{fs.ErrNotExist, exitBadInput},
