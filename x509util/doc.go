@@ -1,3 +1,27 @@
 // Package x509util reads and writes keys, CSRs, certificates and CRLs in the encodings
 // operators meet (PEM, DER, PKCS#8, PKCS#1, SEC1, PKCS#12), and issues certificates.
+//
+// Keys: GenerateKey makes the KeyTypes signet offers; MarshalPrivateKey writes PKCS#8 PEM,
+// encrypted with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) when given a passphrase;
+// DecodeKey, ParsePrivateKey and ParsePublicKey read what openssl writes; Fingerprint and
+// Inspect describe a public key. Names: ParseDN and ParseRDNSequence read RFC 4514 and
+// OpenSSL-style distinguished names, ParseSANs reads dns:, ip:, email: and uri: names.
+// CSRs: CreateCSR and ParseCSR. Everything that signs takes a crypto.Signer, so a key on a
+// PKCS#11 token works wherever a key file does.
+//
+// Errors wrap the sentinels in errors.go (ErrMalformed, ErrUnsupported,
+// ErrIncorrectPassphrase, ErrKeyMismatch, ErrInvalidName) so that callers can branch with
+// errors.Is.
+//
+// # Limitations
+//
+//   - Key algorithms are RSA, ECDSA on P-224, P-256, P-384 and P-521, and Ed25519. DSA, Ed448,
+//     X25519, RSA-PSS-only keys, brainpool and secp256k1 curves and explicit curve parameters
+//     are reported as ErrUnsupported, named.
+//   - Encrypted PKCS#8 is read with PBES2 only (PBKDF2 with HMAC-SHA1/SHA-2, or scrypt; AES-CBC
+//     or DES-EDE3-CBC), which covers what OpenSSL 1.1 and 3 write by default. The PKCS#5 v1.5
+//     and PKCS#12 PBE schemes (`openssl pkcs8 -v1 ...`) are not; the error says how to
+//     re-encrypt. OpenSSH-format keys are not read.
+//   - A pkix.Name cannot hold a multi-valued RDN; ParseDN flattens one into consecutive RDNs,
+//     ParseRDNSequence keeps it.
 package x509util

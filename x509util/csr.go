@@ -1,0 +1,118 @@
+package x509util
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// CreateCSR makes a PKCS#10 certificate signing request for signer's key, signed by signer,
+// with the subject exactly as given (order and multi-valued RDNs kept; see ParseRDNSequence,
+// or pass name.ToRDNSequence() for a pkix.Name) and sans in a subjectAltName extension.
+//
+// The signature algorithm follows the key (SignatureAlgorithmFor): ECDSA with SHA-256, -384
+// or -512 for P-256, P-384 and P-521, RSA PKCS#1 v1.5 with SHA-256, or Ed25519. The request is
+// checked against signer's public key before it is returned, since a signer on a token could
+// return a bad signature; a failure wraps ErrKeyMismatch. A request with neither subject nor
+// SANs wraps ErrInvalidName.
+func CreateCSR(signer crypto.Signer, subject pkix.RDNSequence, sans SANs) (*x509.CertificateRequest, error) {
+	if len(subject) == 0 && sans.Len() == 0 {
+		return nil, fmt.Errorf("%w: a CSR needs a subject or a subject alternative name", ErrInvalidName)
+	}
+	alg, err := SignatureAlgorithmFor(signer.Public())
+	if err != nil {
+		return nil, err
+	}
+	rawSubject, err := asn1.Marshal(subject)
+	if err != nil {
+		return nil, fmt.Errorf("%w: subject: %v", ErrInvalidName, err)
+	}
+	tmpl := &x509.CertificateRequest{
+		SignatureAlgorithm: alg,
+		RawSubject:         rawSubject,
+		DNSNames:           sans.DNSNames,
+		IPAddresses:        sans.IPAddresses,
+		EmailAddresses:     sans.EmailAddresses,
+		URIs:               sans.URIs,
+	}
+	der, err := x509.CreateCertificateRequest(rand.Reader, tmpl, signer)
+	if err != nil {
+		// crypto/x509 checks the signature itself and says so in its message only.
+		if strings.Contains(err.Error(), "signature returned by signer is invalid") {
+			return nil, fmt.Errorf("%w: the key's signature on the CSR does not verify with its public key: %v", ErrKeyMismatch, err)
+		}
+		return nil, fmt.Errorf("x509util: create CSR: %w", err)
+	}
+	csr, err := x509.ParseCertificateRequest(der)
+	if err != nil {
+		return nil, fmt.Errorf("x509util: create CSR: %w", err)
+	}
+	if err := csr.CheckSignature(); err != nil {
+		return nil, fmt.Errorf("%w: the key's signature on the CSR does not verify with its public key: %v", ErrKeyMismatch, err)
+	}
+	return csr, nil
+}
+
+// MarshalCSRPEM encodes a CSR as a "CERTIFICATE REQUEST" PEM block, as openssl writes it.
+func MarshalCSRPEM(csr *x509.CertificateRequest) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csr.Raw})
+}
+
+// ParseCSR reads a PKCS#10 certificate signing request, PEM ("CERTIFICATE REQUEST" or the
+// older "NEW CERTIFICATE REQUEST"; the first one in the input) or DER, and checks its
+// signature with the public key it carries. Errors wrap ErrMalformed (not a CSR, damaged, or
+// a signature that does not verify) or ErrUnsupported (a key or signature algorithm
+// crypto/x509 does not handle).
+func ParseCSR(data []byte) (*x509.CertificateRequest, error) {
+	der := data
+	if bytes.Contains(data, []byte("-----BEGIN ")) {
+		der = nil
+		var seen []string
+		for rest := data; ; {
+			var block *pem.Block
+			block, rest = pem.Decode(rest)
+			if block == nil {
+				break
+			}
+			if block.Type == "CERTIFICATE REQUEST" || block.Type == "NEW CERTIFICATE REQUEST" {
+				der = block.Bytes
+				break
+			}
+			seen = append(seen, block.Type)
+		}
+		if der == nil {
+			if t, ok := keyDamagedPEM(data, seen); ok {
+				return nil, fmt.Errorf("%w: PEM block %q is truncated or damaged (no END line or bad base64)", ErrMalformed, t)
+			}
+			if len(seen) > 0 {
+				return nil, fmt.Errorf("%w: no CERTIFICATE REQUEST PEM block (the input has %v)", ErrMalformed, seen)
+			}
+			return nil, fmt.Errorf("%w: no CERTIFICATE REQUEST PEM block", ErrMalformed)
+		}
+	}
+	if len(bytes.TrimSpace(der)) == 0 {
+		return nil, fmt.Errorf("%w: empty input", ErrMalformed)
+	}
+	csr, err := x509.ParseCertificateRequest(der)
+	if err != nil {
+		return nil, fmt.Errorf("%w: not a certificate signing request: %v", ErrMalformed, err)
+	}
+	if csr.PublicKeyAlgorithm == x509.UnknownPublicKeyAlgorithm {
+		return nil, fmt.Errorf("%w: the CSR's public key algorithm", ErrUnsupported)
+	}
+	if err := csr.CheckSignature(); err != nil {
+		var insecure x509.InsecureAlgorithmError
+		if errors.Is(err, x509.ErrUnsupportedAlgorithm) || errors.As(err, &insecure) {
+			return nil, fmt.Errorf("%w: the CSR's signature algorithm %v", ErrUnsupported, csr.SignatureAlgorithm)
+		}
+		return nil, fmt.Errorf("%w: the CSR's signature does not verify (it was altered, or not signed by the key it carries): %v", ErrMalformed, err)
+	}
+	return csr, nil
+}
