@@ -1,8 +1,313 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
 
-// hashCommand is a placeholder until the command lands.
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/signet-pki/signet/sign"
+)
+
+const hashDescription = `Prints or checks checksums exactly like GNU coreutils' sha256sum (sha384sum,
+sha512sum): the same "<hex>  <name>" lines, the same escaping of names that hold a
+backslash, newline or carriage return, and "--tag" for the BSD form "SHA256 (name) = <hex>".
+With no FILE, or when FILE is -, standard input is read and named "-".
+
+Files are hashed in parallel on all cores with a fixed buffer per core; results are
+printed in argument order as they complete. A file that cannot be read (missing, a
+directory without --recursive) is reported as "signet: error: NAME: reason"; the other
+files are still hashed, and the exit code is then 3.
+
+--recursive expands each directory into the regular files below it, in byte-wise sorted
+order of their names ("dir/a.txt" before "dir/a/b"), named from the argument as given.
+Symbolic links inside the tree are neither followed nor listed (like find -type f); a
+symbolic link given as an argument is followed.
+
+--json prints one JSON array, one object per file, in argument order:
+   {"path": "...", "algorithm": "sha256", "digest": "<hex>", "size": 123}
+and for a file that could not be read {"path": "...", "algorithm": "...", "error": "..."}.
+
+--check reads lists in either form, as written by sha256sum, sha256sum --tag, "sha256sum -b"
+(the "*" marker), "openssl dgst -r" and "openssl dgst" (SHA2-256(name)= <hex>), with CRLF
+line ends and '#' comment lines, and prints "name: OK", "name: FAILED" or "name: FAILED open
+or read" like "sha256sum -c", then the same warnings on standard error. The algorithm of a
+line is its tag or, untagged, its length: 64 hex digits are sha256, 96 sha384, 128 sha512.
+A list of sha3-256 or sha512-256 digests without tags needs -a. Exit code 1 if any file
+failed, a list verified nothing, or (--strict) had malformed lines; 3 if a list could not be
+read or had no well-formed line.
+
+Algorithms: sha256 (default), sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512.
+--tag names them SHA256, SHA384, SHA512 (as coreutils), SHA512/256 (as Perl's shasum),
+SHA3-256, SHA3-384, SHA3-512 (as openssl and coreutils' cksum).
+
+A progress bar is drawn on standard error when it is a terminal and the work is large
+(over 256 MiB or 1000 files).
+
+EXAMPLES:
+   signet hash release.tar.gz
+   signet hash -a sha512 --tag release.tar.gz
+   echo hello | signet hash
+   signet hash -r dist > SHA256SUMS
+   signet hash -c SHA256SUMS
+   sha256sum -c SHA256SUMS
+   signet hash -c --quiet --ignore-missing SHA256SUMS
+   signet hash --json -a sha3-256 release.tar.gz`
+
 func hashCommand(e *env) *cli.Command {
-	return &cli.Command{Name: "hash", Hidden: true, Action: func(*cli.Context) error { return usagef("not implemented yet") }}
+	return &cli.Command{
+		Name:        "hash",
+		Usage:       "print or check SHA-2/SHA-3 checksums, byte-identical to sha256sum",
+		ArgsUsage:   "[FILE...] | -c [LIST...]",
+		Description: hashDescription,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: sign.DefaultAlgorithm.Name(), Usage: "hash `ALG`: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
+			&cli.BoolFlag{Name: "tag", Usage: "print BSD-style lines: ALG (name) = hex"},
+			jsonFlag(),
+			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "hash the regular files below each directory, sorted"},
+			&cli.BoolFlag{Name: "check", Aliases: []string{"c"}, Usage: "read checksum lists and check the files they name"},
+			&cli.BoolFlag{Name: "quiet", Usage: "with -c: do not print OK for each file that matched"},
+			&cli.BoolFlag{Name: "status", Usage: "with -c: print nothing on stdout; the exit code tells"},
+			&cli.BoolFlag{Name: "strict", Usage: "with -c: fail on improperly formatted lines"},
+			&cli.BoolFlag{Name: "warn", Aliases: []string{"w"}, Usage: "with -c: warn about each improperly formatted line"},
+			&cli.BoolFlag{Name: "ignore-missing", Usage: "with -c: skip listed files that do not exist"},
+		},
+		Action: func(c *cli.Context) error {
+			alg, err := sign.ParseAlgorithm(c.String("algorithm"))
+			if err != nil {
+				return usagef("%v", err)
+			}
+			files := c.Args().Slice()
+			if len(files) == 0 {
+				files = []string{"-"}
+			}
+			if c.Bool("check") {
+				for _, f := range []string{"tag", "json", "recursive"} {
+					if c.Bool(f) {
+						return usagef("--%s cannot be used with --check", f)
+					}
+				}
+				if n := btoi(c.Bool("quiet")) + btoi(c.Bool("status")) + btoi(c.Bool("warn")); n > 1 {
+					return usagef("--quiet, --status and --warn exclude each other")
+				}
+				opts := sign.CheckOptions{
+					IgnoreMissing: c.Bool("ignore-missing"),
+					Strict:        c.Bool("strict"),
+					Warn:          c.Bool("warn"),
+					Quiet:         c.Bool("quiet"),
+					Status:        c.Bool("status"),
+					Stdin:         e.stdin,
+					Out:           e.stdout,
+					Diag: func(d sign.Diagnostic) {
+						if d.Warning {
+							fmt.Fprintf(e.stderr, "signet: WARNING: %s\n", d.Msg)
+						} else {
+							fmt.Fprintf(e.stderr, "signet: error: %s\n", d.Msg)
+						}
+					},
+				}
+				if c.IsSet("algorithm") {
+					opts.Algorithm = alg
+				}
+				return runCheck(c.Context, opts, files)
+			}
+			for _, f := range []string{"quiet", "status", "strict", "warn", "ignore-missing"} {
+				if c.Bool(f) {
+					return usagef("--%s is meaningful only with --check", f)
+				}
+			}
+			if c.Bool("tag") && c.Bool("json") {
+				return usagef("--tag and --json cannot be used together")
+			}
+			opts := sign.HashOptions{Algorithm: alg, Recursive: c.Bool("recursive"), Stdin: e.stdin}
+			return runHash(c.Context, e, opts, files, c.Bool("tag"), c.Bool("json"))
+		},
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func runCheck(ctx context.Context, opts sign.CheckOptions, lists []string) error {
+	sum, err := sign.Check(ctx, lists, opts)
+	if err != nil {
+		return err
+	}
+	if err := sum.Err(); err != nil {
+		return &codedError{code: exitCode(err)} // every failure was reported already
+	}
+	return nil
+}
+
+// hashJSON is one element of `signet hash --json`.
+type hashJSON struct {
+	Path      string         `json:"path"`
+	Algorithm sign.Algorithm `json:"algorithm"`
+	Digest    sign.Digest    `json:"digest,omitempty"`
+	Size      *int64         `json:"size,omitempty"`
+	Error     string         `json:"error,omitempty"`
+}
+
+func runHash(ctx context.Context, e *env, opts sign.HashOptions, files []string, tag, asJSON bool) error {
+	out := bufio.NewWriterSize(e.stdout, 64<<10)
+	opts.Flush = out.Flush
+	bar := newProgressBar(e.stderr)
+	if bar != nil {
+		opts.Progress = bar.update
+	}
+	failed := 0
+	var line []byte
+	first := true
+	var jbuf bytes.Buffer
+	enc := json.NewEncoder(&jbuf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("  ", "  ")
+	if asJSON {
+		out.WriteString("[")
+	}
+	err := sign.HashFiles(ctx, files, opts, func(r sign.FileResult) error {
+		if r.Err != nil {
+			failed++
+			if err := out.Flush(); err != nil {
+				return err
+			}
+			bar.clear()
+			fmt.Fprintf(e.stderr, "signet: error: %s\n", r.Err)
+		}
+		switch {
+		case asJSON:
+			j := hashJSON{Path: r.Name, Algorithm: r.Algorithm}
+			if r.Err != nil {
+				j.Error = r.Err.Error()
+				var fe *sign.FileError
+				if errors.As(r.Err, &fe) {
+					j.Error = fe.Err.Error() // the name is in "path" already
+				}
+			} else {
+				j.Digest, j.Size = r.Digest, &r.Size
+			}
+			jbuf.Reset()
+			if err := enc.Encode(j); err != nil {
+				return err
+			}
+			if !first {
+				out.WriteString(",")
+			}
+			first = false
+			out.WriteString("\n  ")
+			out.Write(bytes.TrimSuffix(jbuf.Bytes(), []byte("\n")))
+		case r.Err == nil:
+			line = sign.Entry{Algorithm: r.Algorithm, Digest: r.Digest, Name: r.Name, Tagged: tag}.AppendTo(line[:0])
+			out.Write(line)
+		}
+		_, err := out.Write(nil) // bufio keeps the first write error: stop on a closed pipe
+		return err
+	})
+	bar.clear()
+	if asJSON && err == nil {
+		if first {
+			out.WriteString("]\n")
+		} else {
+			out.WriteString("\n]\n")
+		}
+	}
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return err
+	}
+	if failed > 0 {
+		return &codedError{code: exitBadInput} // each file's error was printed already
+	}
+	return nil
+}
+
+// progressBar draws one line on a terminal's standard error, only for large work.
+type progressBar struct {
+	w     io.Writer
+	width int
+	shown bool
+}
+
+const (
+	progressMinBytes = 256 << 20
+	progressMinFiles = 1000
+)
+
+// newProgressBar returns a bar if w is a terminal, else nil (a nil bar does nothing).
+func newProgressBar(w io.Writer) *progressBar {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil || width < 40 {
+		width = 80
+	}
+	return &progressBar{w: w, width: width}
+}
+
+func (b *progressBar) update(p sign.Progress) {
+	if b == nil || (p.TotalBytes <= progressMinBytes && p.TotalFiles <= progressMinFiles) {
+		return
+	}
+	fmt.Fprintf(b.w, "\r%s", progressLine(p, b.width-1))
+	b.shown = true
+}
+
+func (b *progressBar) clear() {
+	if b == nil || !b.shown {
+		return
+	}
+	fmt.Fprint(b.w, "\r\033[K")
+	b.shown = false
+}
+
+// progressLine renders "[=====>    ]  42%  1.2 GiB / 2.0 GiB  12/30 files" in width columns.
+func progressLine(p sign.Progress, width int) string {
+	frac := 0.0
+	switch {
+	case p.TotalBytes > 0:
+		frac = float64(p.Bytes) / float64(p.TotalBytes)
+	case p.TotalFiles > 0:
+		frac = float64(p.Files) / float64(p.TotalFiles)
+	}
+	frac = min(max(frac, 0), 1)
+	tail := fmt.Sprintf(" %3.0f%%  %s / %s  %d/%d files", frac*100, humanBytes(p.Bytes), humanBytes(p.TotalBytes), p.Files, p.TotalFiles)
+	barWidth := width - len(tail) - 2
+	if barWidth < 10 {
+		return strings.TrimSpace(tail)
+	}
+	filled := int(frac * float64(barWidth))
+	bar := strings.Repeat("=", filled)
+	if filled < barWidth {
+		bar += ">" + strings.Repeat(" ", barWidth-filled-1)
+	}
+	return "[" + bar + "]" + tail
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -1,0 +1,296 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/signet-pki/signet/sign"
+)
+
+// needTool returns the path of an external program; a missing one fails under CI and skips
+// the test otherwise.
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is required in CI: %v", name, err)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	return p
+}
+
+// runSignet runs the CLI in process and returns stdout, stderr and the exit code.
+func runSignet(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(append([]string{"signet"}, args...), strings.NewReader(stdin), &stdout, &stderr)
+	return stdout.String(), stderr.String(), code
+}
+
+// runPeer runs an external tool and returns stdout and its exit code.
+func runPeer(t *testing.T, dir, stdin, name string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(needTool(t, name), args...)
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return string(out), ee.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return string(out), 0
+}
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestHashCLIMatchesCoreutils runs `signet hash` and the coreutils tool on the same files.
+func TestHashCLIMatchesCoreutils(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{"empty", "a b", "new\nline", `back\slash`, "cr\rname", "plain"}
+	writeFiles(t, dir, map[string]string{"empty": "", "a b": "space\n", "new\nline": "nl\n", `back\slash`: "bs\n", "cr\rname": "cr\n", "plain": strings.Repeat("p", 1<<20)})
+	t.Chdir(dir)
+	for _, tc := range []struct {
+		tool string
+		args []string
+	}{
+		{"sha256sum", nil},
+		{"sha256sum", []string{"--tag"}},
+		{"sha384sum", []string{"-a", "sha384"}},
+		{"sha512sum", []string{"-a", "SHA-512", "--tag"}},
+	} {
+		t.Run(tc.tool+strings.Join(tc.args, ""), func(t *testing.T) {
+			peerArgs := []string{}
+			if len(tc.args) > 0 && tc.args[len(tc.args)-1] == "--tag" {
+				peerArgs = append(peerArgs, "--tag")
+			}
+			want, code := runPeer(t, dir, "", tc.tool, append(peerArgs, append([]string{"--"}, names...)...)...)
+			if code != 0 {
+				t.Fatalf("%s exit %d", tc.tool, code)
+			}
+			got, stderr, code := runSignet(t, "", append(append([]string{"hash"}, tc.args...), names...)...)
+			if got != want || stderr != "" || code != 0 {
+				t.Errorf("exit %d, stderr %q\n got %q\nwant %q", code, stderr, got, want)
+			}
+		})
+	}
+	t.Run("stdin", func(t *testing.T) {
+		for _, args := range [][]string{nil, {"-"}, {"-", "empty", "-"}} {
+			want, _ := runPeer(t, dir, "from stdin\n", "sha256sum", args...)
+			got, _, code := runSignet(t, "from stdin\n", append([]string{"hash"}, args...)...)
+			if got != want || code != 0 {
+				t.Errorf("%q: exit %d\n got %q\nwant %q", args, code, got, want)
+			}
+		}
+	})
+}
+
+// TestHashCheckCLIMatchesCoreutils compares `signet hash -c` with `sha256sum -c` on good,
+// tampered and missing files: same standard output, same exit code (1 for a failed check).
+func TestHashCheckCLIMatchesCoreutils(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a": "alpha\n", "b c": "bravo\n", "new\nline": "nl\n", "t": "original\n", "gone": "x\n"})
+	t.Chdir(dir)
+	list, _ := runPeer(t, dir, "", "sha256sum", "a", "b c", "new\nline")
+	tagged, _ := runPeer(t, dir, "", "sha256sum", "--tag", "a", "b c", "t", "gone")
+	binary, _ := runPeer(t, dir, "", "sha256sum", "-b", "a", "t", "gone")
+	writeFiles(t, dir, map[string]string{"good.sum": list, "bad.sum": tagged, "bin.sum": binary + "junk\n", "t": "tampered\n"})
+	if err := os.Remove("gone"); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"good.sum"},
+		{"bad.sum"},
+		{"bin.sum"},
+		{"--quiet", "bad.sum", "good.sum"},
+		{"--ignore-missing", "bin.sum"},
+		{"--strict", "bin.sum"},
+		{"--status", "bad.sum"},
+		{"-"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			want, wantCode := runPeer(t, dir, list, "sha256sum", append([]string{"-c"}, args...)...)
+			got, stderr, code := runSignet(t, list, append([]string{"hash", "-c"}, args...)...)
+			if got != want || code != wantCode {
+				t.Errorf("exit %d (coreutils %d), stderr %q\n got %q\nwant %q", code, wantCode, stderr, got, want)
+			}
+		})
+	}
+	t.Run("warnings", func(t *testing.T) {
+		_, stderr, code := runSignet(t, "", "hash", "-c", "bin.sum")
+		want := "signet: error: gone: no such file or directory\n" +
+			"signet: WARNING: 1 line is improperly formatted\n" +
+			"signet: WARNING: 1 listed file could not be read\n" +
+			"signet: WARNING: 1 computed checksum did NOT match\n"
+		if stderr != want || code != exitCheckFailed {
+			t.Errorf("exit %d, stderr\n%s\nwant\n%s", code, stderr, want)
+		}
+	})
+}
+
+func TestHashCLIErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a": "alpha\n", "d/x": "x\n", "junk.sum": "junk\n"})
+	t.Chdir(dir)
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"directory", []string{"hash", "a", "d", "a"}, exitBadInput,
+			"b6a98d9ce9a2d9149288fa3df42d377c3e42737afdcdaf714e33c0a100b51060  a\nb6a98d9ce9a2d9149288fa3df42d377c3e42737afdcdaf714e33c0a100b51060  a\n",
+			"signet: error: d: is a directory\n"},
+		{"missing", []string{"hash", "missing file", "a"}, exitBadInput,
+			"b6a98d9ce9a2d9149288fa3df42d377c3e42737afdcdaf714e33c0a100b51060  a\n",
+			"signet: error: 'missing file': no such file or directory\n"},
+		{"recursive", []string{"hash", "-r", "d"}, exitOK,
+			"73cb3858a687a8494ca3323053016282f3dad39d42cf62ca4e79dda2aac7d9ac  d/x\n", ""},
+		{"unknown-algorithm", []string{"hash", "-a", "md5", "a"}, exitUsage, "",
+			"signet: error: sign: unknown hash algorithm \"md5\" (known: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512)\n"},
+		{"tag-and-json", []string{"hash", "--tag", "--json", "a"}, exitUsage, "", "signet: error: --tag and --json cannot be used together\n"},
+		{"quiet-without-check", []string{"hash", "--quiet", "a"}, exitUsage, "", "signet: error: --quiet is meaningful only with --check\n"},
+		{"check-and-tag", []string{"hash", "-c", "--tag", "a"}, exitUsage, "", "signet: error: --tag cannot be used with --check\n"},
+		{"quiet-and-status", []string{"hash", "-c", "--quiet", "--status", "a"}, exitUsage, "", "signet: error: --quiet, --status and --warn exclude each other\n"},
+		{"list-missing", []string{"hash", "-c", "nope.sum"}, exitBadInput, "", "signet: error: nope.sum: no such file or directory\n"},
+		{"list-junk", []string{"hash", "-c", "junk.sum"}, exitBadInput, "", "signet: error: junk.sum: no properly formatted checksum lines found\n"},
+		{"unknown-flag", []string{"hash", "--nope"}, exitUsage, "", "signet: error: flag provided but not defined: -nope (see --help)\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, code := runSignet(t, "", tc.args...)
+			if code != tc.code || stdout != tc.stdout || stderr != tc.stderr {
+				t.Errorf("exit %d, want %d\nstdout %q\n  want %q\nstderr %q\n  want %q", code, tc.code, stdout, tc.stdout, stderr, tc.stderr)
+			}
+		})
+	}
+}
+
+func TestHashJSON(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a": "alpha\n", "e": ""})
+	t.Chdir(dir)
+	stdout, stderr, code := runSignet(t, "", "hash", "--json", "-a", "sha3-256", "a", "missing", "e")
+	if code != exitBadInput || stderr != "signet: error: missing: no such file or directory\n" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("%v in %s", err, stdout)
+	}
+	d, _, _ := sign.HashFile(t.Context(), sign.SHA3_256, "a")
+	want := []map[string]any{
+		{"path": "a", "algorithm": "sha3-256", "digest": d.String(), "size": 6.0},
+		{"path": "missing", "algorithm": "sha3-256", "error": "no such file or directory"},
+		{"path": "e", "algorithm": "sha3-256", "digest": "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a", "size": 0.0},
+	}
+	gotJSON, _ := json.Marshal(got)
+	wantJSON, _ := json.Marshal(want)
+	if !bytes.Equal(gotJSON, wantJSON) {
+		t.Errorf("got  %s\nwant %s", gotJSON, wantJSON)
+	}
+	stdout, _, code = runSignet(t, "", "hash", "--json", "-r", "nothing-here-but-a-dir-"+t.Name())
+	if code != exitBadInput || !json.Valid([]byte(stdout)) {
+		t.Errorf("exit %d, invalid JSON %q", code, stdout)
+	}
+	if err := os.Mkdir("emptydir", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, code = runSignet(t, "", "hash", "--json", "-r", "emptydir")
+	if code != exitOK || stdout != "[]\n" {
+		t.Errorf("empty: exit %d, %q", code, stdout)
+	}
+}
+
+// TestHashHelpExamples runs every line of the EXAMPLES section of `signet hash --help` with
+// sh, in order, in a directory holding the files they name.
+func TestHashHelpExamples(t *testing.T) {
+	needTool(t, "sha256sum")
+	sh := needTool(t, "sh")
+	if _, err := exec.LookPath("signet"); err != nil {
+		t.Skip("signet is not in PATH (TestMain puts it there)")
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"release.tar.gz": "release\n", "dist/a.txt": "a\n", "dist/sub/b.bin": "b\n"})
+	help, _, code := runSignet(t, "", "hash", "--help")
+	_, examples, ok := strings.Cut(help, "EXAMPLES:\n")
+	if code != 0 || !ok {
+		t.Fatalf("no EXAMPLES in help (exit %d)", code)
+	}
+	n := 0
+	for _, line := range strings.Split(examples, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			break
+		}
+		cmd := exec.Command(sh, "-c", line)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Errorf("example %q: %v\n%s", line, err, out)
+		}
+		n++
+	}
+	if n < 5 {
+		t.Errorf("only %d examples", n)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	for _, tc := range []struct {
+		p    sign.Progress
+		want string
+	}{
+		{sign.Progress{Bytes: 0, TotalBytes: 2 << 30, Files: 0, TotalFiles: 1}, "[>                                    ]   0%  0 B / 2.0 GiB  0/1 files"},
+		{sign.Progress{Bytes: 1 << 30, TotalBytes: 2 << 30, Files: 0, TotalFiles: 1}, "[================>                ]  50%  1.0 GiB / 2.0 GiB  0/1 files"},
+		{sign.Progress{Bytes: 300 << 20, TotalBytes: 300 << 20, Files: 3, TotalFiles: 3}, "[=============================] 100%  300.0 MiB / 300.0 MiB  3/3 files"},
+	} {
+		got := progressLine(tc.p, 70)
+		if got != tc.want || len(got) != 70 {
+			t.Errorf("progressLine(%+v) =\n%q\nwant\n%q", tc.p, got, tc.want)
+		}
+	}
+	if got := progressLine(sign.Progress{Files: 5, TotalFiles: 10}, 20); got != "50%  0 B / 0 B  5/10 files" {
+		t.Errorf("narrow: %q", got)
+	}
+	if b := newProgressBar(&bytes.Buffer{}); b != nil {
+		t.Errorf("a progress bar on a buffer")
+	}
+	var nilBar *progressBar
+	nilBar.update(sign.Progress{TotalFiles: 5000})
+	nilBar.clear()
+
+	// A bar on a writer draws only for large work, and clears its line.
+	var buf bytes.Buffer
+	b := &progressBar{w: &buf, width: 60}
+	b.update(sign.Progress{TotalBytes: 1 << 20, TotalFiles: 3})
+	if buf.Len() != 0 {
+		t.Errorf("drew for small work: %q", buf.String())
+	}
+	b.update(sign.Progress{Bytes: 1 << 30, TotalBytes: 1 << 31, TotalFiles: 1})
+	b.clear()
+	if got := buf.String(); !strings.HasPrefix(got, "\r[") || !strings.HasSuffix(got, "\r\033[K") {
+		t.Errorf("drew %q", got)
+	}
+}
