@@ -1,0 +1,122 @@
+package keyref
+
+import (
+	"fmt"
+
+	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/secret"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// GenerateOptions describes a key to generate. The zero value makes an ec-p256 key encrypted
+// with a passphrase asked for on the terminal.
+type GenerateOptions struct {
+	// Type is the key type; "" means x509util.DefaultKeyType.
+	Type x509util.KeyType
+	// PublicOut, when not empty, is a file for the public key (SubjectPublicKeyInfo PEM). It is
+	// written together with the private key: both or neither.
+	PublicOut string
+	// Force allows replacing existing files.
+	Force bool
+	// NoPassphrase writes the private key unencrypted. Otherwise the passphrase is read from
+	// Passphrase, confirmed when it is typed on the terminal.
+	NoPassphrase bool
+	Passphrase   secret.Source
+}
+
+// Generated describes a key Generate made. Its JSON form is stable: fields are only ever
+// added.
+type Generated struct {
+	x509util.KeyInfo
+	// Key is where the private key went: a path, or "-" for the caller to print PEM.
+	Key string `json:"key"`
+	// PublicKey is the public key file, if one was written.
+	PublicKey string `json:"public_key,omitempty"`
+	// Encrypted is true when the private key is protected by a passphrase.
+	Encrypted bool `json:"encrypted"`
+	// PEM is the private key when Key is "-"; nil otherwise.
+	PEM []byte `json:"-"`
+}
+
+// Generate makes a new key and stores it at ref. For a file, the private key is written as
+// PKCS#8 PEM (encrypted with x509util.MarshalPrivateKey's PBES2 parameters unless
+// NoPassphrase) with mode 0600, and the public key, if asked for, beside it, atomically and
+// together; existing files are refused (wrapping atomicfile.ErrExists) without Force, before
+// any passphrase is asked for. ref "-" returns the private key PEM in Generated.PEM instead.
+// A pkcs11: ref will generate on the token; for now it fails like Open.
+func Generate(ref string, opts GenerateOptions) (*Generated, error) {
+	if IsPKCS11(ref) {
+		_, err := openToken(ref, Options{})
+		return nil, err
+	}
+	if ref == "" {
+		return nil, fmt.Errorf("keyref: no output file for the key")
+	}
+	if opts.PublicOut == ref && ref != "-" {
+		return nil, fmt.Errorf("keyref: the private and public key cannot both go to %s", ref)
+	}
+	t := opts.Type
+	if t == "" {
+		t = x509util.DefaultKeyType
+	}
+	if ref != "-" {
+		if err := atomicfile.CheckWritable(ref, opts.Force); err != nil {
+			return nil, err
+		}
+	}
+	if opts.PublicOut != "" {
+		if err := atomicfile.CheckWritable(opts.PublicOut, opts.Force); err != nil {
+			return nil, err
+		}
+	}
+
+	var pass []byte
+	if !opts.NoPassphrase {
+		src := opts.Passphrase
+		src.Confirm = true
+		var err error
+		prompt := "Enter a passphrase for the new key"
+		if ref != "-" {
+			prompt += " " + ref
+		}
+		if pass, err = src.Read(prompt); err != nil {
+			return nil, err
+		}
+		defer secret.Wipe(pass)
+	}
+
+	key, err := x509util.GenerateKey(t)
+	if err != nil {
+		return nil, err
+	}
+	info, err := x509util.Inspect(key.Public())
+	if err != nil {
+		return nil, err
+	}
+	keyPEM, err := x509util.MarshalPrivateKey(key, pass)
+	if err != nil {
+		return nil, err
+	}
+	g := &Generated{KeyInfo: info, Key: ref, PublicKey: opts.PublicOut, Encrypted: len(pass) > 0}
+
+	var b atomicfile.Batch
+	defer b.Abort()
+	if ref == "-" {
+		g.PEM = keyPEM
+	} else if err := b.Add(ref, keyPEM, atomicfile.Options{Perm: 0o600, Force: opts.Force}); err != nil {
+		return nil, err
+	}
+	if opts.PublicOut != "" {
+		pubPEM, err := x509util.MarshalPublicKeyPEM(key.Public())
+		if err != nil {
+			return nil, err
+		}
+		if err := b.Add(opts.PublicOut, pubPEM, atomicfile.Options{Perm: 0o644, Force: opts.Force}); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.Commit(); err != nil {
+		return nil, err
+	}
+	return g, nil
+}

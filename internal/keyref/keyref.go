@@ -1,0 +1,214 @@
+// Package keyref turns a key reference, as a user writes it after --key or as KEYREF, into a
+// key. Every signet command that takes a key goes through Open (to sign) or OpenPublic and
+// Describe (when the public half is enough), and `signet key gen` writes through Generate, so
+// that every command accepts the same references and says the same things about them.
+//
+// A reference is a file path: a private key in any encoding x509util.DecodeKey reads (PKCS#8
+// plain or encrypted, PKCS#1, SEC1, OpenSSL's traditional encrypted PEM; PEM or DER), and for
+// OpenPublic and Describe also a public key or a certificate. A reference that starts with
+// "pkcs11:" is an RFC 7512 PKCS#11 URI naming a key on a token.
+//
+// # Limitations
+//
+// PKCS#11 references are recognised but not yet connected to the hsm package: they fail with
+// an error wrapping hsm.ErrToken. The one place that changes is openToken. PKCS#12 files are
+// not read yet either; they belong in openFile. A file literally named "pkcs11:..." must be
+// written as "./pkcs11:...".
+package keyref
+
+import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/signet-pki/signet/hsm"
+	"github.com/signet-pki/signet/internal/secret"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// MaxFileSize bounds what is read from a key file. Keys and certificate chains are a few
+// kilobytes; a bound keeps a mistaken argument (a disk image, /dev/zero) from filling memory.
+const MaxFileSize = 1 << 20
+
+// Options says where the secrets that unlock a key come from. The zero value allows only a
+// prompt on the terminal.
+type Options struct {
+	// Passphrase is the source of the passphrase of an encrypted key file. It is read only
+	// when the file is encrypted, at most once per Open.
+	Passphrase secret.Source
+}
+
+// Key is a private key ready to sign: a crypto.Signer that must be closed after use (a token
+// key holds a session).
+type Key interface {
+	crypto.Signer
+	io.Closer
+	// Certificates returns the certificate chain stored with the key, leaf first (a PKCS#12
+	// file, certificates on the token with the key's id), or nil when there is none.
+	Certificates() []*x509.Certificate
+}
+
+// IsPKCS11 reports whether ref is a PKCS#11 URI rather than a file path.
+func IsPKCS11(ref string) bool {
+	return len(ref) >= len("pkcs11:") && strings.EqualFold(ref[:len("pkcs11:")], "pkcs11:")
+}
+
+// Open resolves ref to a private key. Errors name the reference ("read signer.key: ...") and
+// wrap x509util's sentinels (ErrMalformed, ErrUnsupported, ErrIncorrectPassphrase), the
+// secret package's (no passphrase source) or fs errors (missing file), so callers map them
+// to exit codes with errors.Is.
+func Open(ref string, opts Options) (Key, error) {
+	if IsPKCS11(ref) {
+		return openToken(ref, opts)
+	}
+	data, err := readFile(ref)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := x509util.ParsePrivateKey(data, passphraseFunc(ref, opts))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ref, err)
+	}
+	return &fileKey{Signer: signer}, nil
+}
+
+// Public is the public half of a key reference, and what the reference turned out to be.
+type Public struct {
+	// Key is the public key.
+	Key crypto.PublicKey
+	// Certificates holds the certificate when the reference was one (later also the chain of a
+	// PKCS#12 file or a token key), leaf first.
+	Certificates []*x509.Certificate
+	// Private is true when the reference holds a private key.
+	Private bool
+	// Encrypted is true for a passphrase-protected private key file.
+	Encrypted bool
+	// Encoding is the structure the key was stored in; PEM tells PEM from DER.
+	Encoding x509util.KeyEncoding
+	PEM      bool
+}
+
+// OpenPublic resolves ref to a public key. ref may name a private key (an encrypted one needs
+// its passphrase, as in Open), a public key or a certificate. Errors are as in Open.
+func OpenPublic(ref string, opts Options) (*Public, error) {
+	if IsPKCS11(ref) {
+		_, err := openToken(ref, opts)
+		return nil, err
+	}
+	data, err := readFile(ref)
+	if err != nil {
+		return nil, err
+	}
+	k, err := x509util.DecodeKey(data, passphraseFunc(ref, opts))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ref, err)
+	}
+	p := &Public{Key: k.Public, Private: k.Signer != nil, Encrypted: k.Encrypted, Encoding: k.Encoding, PEM: k.PEM}
+	if k.Certificate != nil {
+		p.Certificates = []*x509.Certificate{k.Certificate}
+	}
+	return p, nil
+}
+
+// Description is what `signet key inspect` shows about a key reference. Its JSON form is
+// stable: fields are only ever added.
+type Description struct {
+	// Ref is the reference as given.
+	Ref string `json:"ref"`
+	x509util.KeyInfo
+	// Kind is "private key", "public key" or "certificate".
+	Kind string `json:"kind"`
+	// Encoding is the stored form, such as "PKCS#8 PEM" or "SEC1 DER".
+	Encoding string `json:"encoding"`
+	// Encrypted is true for a passphrase-protected private key file.
+	Encrypted bool `json:"encrypted"`
+}
+
+// Describe resolves ref with OpenPublic and describes the key.
+func Describe(ref string, opts Options) (*Description, error) {
+	p, err := OpenPublic(ref, opts)
+	if err != nil {
+		return nil, err
+	}
+	info, err := x509util.Inspect(p.Key)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ref, err)
+	}
+	d := &Description{Ref: ref, KeyInfo: info, Encrypted: p.Encrypted, Kind: "public key"}
+	switch {
+	case p.Private:
+		d.Kind = "private key"
+	case len(p.Certificates) > 0 && p.Encoding == x509util.EncodingCertificate:
+		d.Kind = "certificate"
+	}
+	d.Encoding = string(p.Encoding) + " DER"
+	if p.PEM {
+		d.Encoding = string(p.Encoding) + " PEM"
+	}
+	return d, nil
+}
+
+// Software returns the in-memory private key behind k, for the few operations that must
+// export it (writing a PKCS#12 file). ok is false for a key that cannot leave its token.
+func Software(k Key) (crypto.Signer, bool) {
+	fk, ok := k.(*fileKey)
+	if !ok {
+		return nil, false
+	}
+	return fk.Signer, true
+}
+
+// fileKey is a software key read from a file.
+type fileKey struct {
+	crypto.Signer
+	certs []*x509.Certificate
+}
+
+func (k *fileKey) Close() error                      { return nil }
+func (k *fileKey) Certificates() []*x509.Certificate { return k.certs }
+
+// openToken is the single switch point for PKCS#11 references.
+func openToken(ref string, opts Options) (Key, error) {
+	// The URI is not quoted: it may carry a pin-value.
+	return nil, fmt.Errorf("open PKCS#11 key: %w: PKCS#11 key references are not supported by this build yet", hsm.ErrToken)
+}
+
+// readFile reads a key file, refusing directories and files too large to be keys. Errors
+// name the file.
+func readFile(path string) ([]byte, error) {
+	if path == "" {
+		return nil, fmt.Errorf("read key: %w: no file name", x509util.ErrMalformed)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err // *fs.PathError: "open signer.key: no such file or directory"
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory, not a key file")}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("read %s: %w: larger than %d KiB, not a key file", path, x509util.ErrMalformed, MaxFileSize>>10)
+	}
+	return data, nil
+}
+
+// passphraseFunc returns the callback x509util calls for an encrypted key.
+func passphraseFunc(ref string, opts Options) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		return opts.Passphrase.Read("Enter passphrase for " + ref)
+	}
+}
