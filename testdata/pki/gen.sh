@@ -213,4 +213,6 @@ crl issuing-ca issuing-ca.crl $CRL_THIS $CRL_NEXT
 # A chain file: the server leaf followed by its intermediate, as servers send it.
 cat server.pem int-ca.pem >server-chain.pem
 
+echo "gen.sh: now refresh the copies in the certverify scripts:" \
+  "go test ./cmd/signet -run TestCertVerifyScriptFixtures -update-certverify-scripts" >&2
 echo "gen.sh: regenerated $(ls ./*.pem | wc -l) certificate files, $(ls ./*.key | wc -l) keys, $(ls ./*.crl | wc -l) CRLs" >&2
