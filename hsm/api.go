@@ -1,0 +1,164 @@
+package hsm
+
+import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+)
+
+// The functions below each open a token, do one thing and close it again (logging out and
+// finalising the module when nothing else in the process uses it). Code that does several
+// things with one token keeps a *Token from Open instead.
+
+// ListTokens lists the slots of a module and the tokens in them. uri may be "" (every slot of
+// the module Options name) or a URI whose module and token attributes filter the list; unlike
+// Open it also lists empty slots and uninitialised tokens.
+func ListTokens(uri string, opts Options) (ModuleInfo, []TokenInfo, error) {
+	if uri == "" {
+		uri = "pkcs11:"
+	}
+	return listTokens(uri, opts)
+}
+
+// ListObjects lists the objects on the token a URI selects that match its object, id and
+// type attributes, logging in first unless Options.NoLogin is set.
+func ListObjects(uri string, opts Options) (objs []Object, err error) {
+	t, err := Open(uri, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, t.Close()) }()
+	return t.Objects(nil)
+}
+
+// OpenSigner opens the token a URI selects and returns the private key it names as a
+// crypto.Signer. Closing the Signer closes the token too.
+func OpenSigner(uri string, opts Options) (*Signer, error) {
+	t, err := Open(uri, opts)
+	if err != nil {
+		return nil, err
+	}
+	s, err := t.signer(nil, true)
+	if err != nil {
+		return nil, errors.Join(err, t.Close())
+	}
+	return s, nil
+}
+
+// GenerateKey generates a key pair of type kt on the token a URI selects, labelled with the
+// URI's object attribute and identified by its id attribute (chosen when absent); see
+// Token.GenerateKey.
+func GenerateKey(uri string, kt KeyType, opts Options) (obj Object, err error) {
+	t, err := Open(uri, opts)
+	if err != nil {
+		return Object{}, err
+	}
+	defer func() { err = errors.Join(err, t.Close()) }()
+	return t.GenerateKey(nil, kt)
+}
+
+// ImportCertificate writes cert onto the token next to the private key the URI selects, with
+// the key's label and id, after checking that it certifies that key.
+func ImportCertificate(uri string, cert *x509.Certificate, opts Options) (obj Object, err error) {
+	t, err := Open(uri, opts)
+	if err != nil {
+		return Object{}, err
+	}
+	defer func() { err = errors.Join(err, t.Close()) }()
+	return t.ImportKeyCertificate(nil, cert)
+}
+
+// ImportCertificateChain writes chain[0] next to the private key the URI selects (as
+// ImportCertificate does) and each further certificate as a separate certificate object,
+// labelled with its subject's common name (the whole subject when it has none) and identified
+// by its subject key identifier. A chain certificate already on the token (the same DER) is
+// skipped; another certificate with its label or id is an error wrapping ErrExists. It
+// returns the objects written. A failure after the first write leaves what was written.
+func ImportCertificateChain(uri string, chain []*x509.Certificate, opts Options) (objs []Object, err error) {
+	if len(chain) == 0 {
+		return nil, newError(ErrObjectNotFound, nil, "no certificate to import")
+	}
+	t, err := Open(uri, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, t.Close()) }()
+	o, err := t.ImportKeyCertificate(nil, chain[0])
+	if err != nil {
+		return nil, err
+	}
+	objs = append(objs, o)
+	if len(chain) == 1 {
+		return objs, nil
+	}
+	have, err := t.Objects(&URI{Type: TypeCert})
+	if err != nil {
+		return objs, err
+	}
+next:
+	for _, c := range chain[1:] {
+		for _, h := range have {
+			if h.Certificate != nil && h.Certificate.Equal(c) {
+				continue next
+			}
+		}
+		label := c.Subject.CommonName
+		if label == "" {
+			label = c.Subject.String()
+		}
+		o, err := t.ImportCertificate(c, label, c.SubjectKeyId)
+		if err != nil {
+			return objs, err
+		}
+		objs = append(objs, o)
+		have = append(have, o)
+	}
+	return objs, nil
+}
+
+// Delete destroys what the URI names (one key pair and its certificate, or with type= one
+// object) and returns the objects destroyed; see Token.Delete.
+func Delete(uri string, opts Options) (objs []Object, err error) {
+	t, err := Open(uri, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { err = errors.Join(err, t.Close()) }()
+	return t.Delete(nil)
+}
+
+// Mechanisms reports which of the mechanisms signet uses the token a URI selects offers.
+func Mechanisms(uri string, opts Options) (tok TokenInfo, mechs []Mechanism, err error) {
+	t, err := Open(uri, opts)
+	if err != nil {
+		return TokenInfo{}, nil, err
+	}
+	defer func() { err = errors.Join(err, t.Close()) }()
+	mechs, err = t.Mechanisms()
+	return t.Info(), mechs, err
+}
+
+// Both builds (with and without cgo) must offer the same API; these assertions make a
+// difference a compile error in either.
+var (
+	_ crypto.Signer = (*Signer)(nil)
+	_ interface {
+		Object() Object
+		Certificate() *x509.Certificate
+		Token() *Token
+		Close() error
+	} = (*Signer)(nil)
+	_ interface {
+		Info() TokenInfo
+		Module() ModuleInfo
+		URI() string
+		Close() error
+		Objects(*URI) ([]Object, error)
+		Signer(*URI) (*Signer, error)
+		GenerateKey(*URI, KeyType) (Object, error)
+		ImportCertificate(*x509.Certificate, string, []byte) (Object, error)
+		ImportKeyCertificate(*URI, *x509.Certificate) (Object, error)
+		Delete(*URI) ([]Object, error)
+		Mechanisms() ([]Mechanism, error)
+	} = (*Token)(nil)
+)

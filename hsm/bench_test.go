@@ -1,0 +1,73 @@
+//go:build cgo
+
+package hsm
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"sort"
+	"testing"
+	"time"
+)
+
+// BenchmarkECDSAP256 compares ECDSA P-256 signatures through SoftHSM2 with Go's own, both
+// through the crypto.Signer interface: one module load, one session and one login, as in a
+// signet run that signs many files. The "1000" case times 1000 token signatures and 1000
+// software signatures alternately per iteration and reports the median ratio (issue #5's
+// target: at most 2).
+//
+//	go test -run '^$' -bench ECDSAP256 -benchtime 10x ./hsm/
+func BenchmarkECDSAP256(b *testing.B) {
+	tt := mustSoftHSM(b, "bench")
+	opts := tt.opts(testPIN)
+	if _, err := GenerateKey(tt.uri("object=bench"), ECP256, opts); err != nil {
+		b.Fatal(err)
+	}
+	tokenKey, err := OpenSigner(tt.uri("object=bench"), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tokenKey.Close()
+	softKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	digest := sha256.Sum256([]byte("benchmark"))
+	sign := func(b *testing.B, s crypto.Signer, n int) time.Duration {
+		start := time.Now()
+		for i := 0; i < n; i++ {
+			if _, err := s.Sign(rand.Reader, digest[:], crypto.SHA256); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return time.Since(start)
+	}
+	b.Run("token", func(b *testing.B) {
+		for b.Loop() {
+			sign(b, tokenKey, 1)
+		}
+	})
+	b.Run("software", func(b *testing.B) {
+		for b.Loop() {
+			sign(b, softKey, 1)
+		}
+	})
+	b.Run("1000", func(b *testing.B) {
+		var ratios []float64
+		var tok, soft time.Duration
+		for b.Loop() {
+			t := sign(b, tokenKey, 1000)
+			s := sign(b, softKey, 1000)
+			tok += t
+			soft += s
+			ratios = append(ratios, float64(t)/float64(s))
+		}
+		sort.Float64s(ratios)
+		b.ReportMetric(ratios[len(ratios)/2], "token/software")
+		b.ReportMetric(float64(tok.Milliseconds())/float64(len(ratios)), "token-ms/1000")
+		b.ReportMetric(float64(soft.Milliseconds())/float64(len(ratios)), "software-ms/1000")
+	})
+}

@@ -1,0 +1,367 @@
+//go:build cgo
+
+package hsm
+
+import (
+	"bytes"
+	"crypto/x509"
+	"errors"
+	"fmt"
+
+	"github.com/miekg/pkcs11"
+)
+
+// GenerateKey makes a key pair on the token: the label is the URI's object attribute
+// (required), the CKA_ID its id attribute or, without one, the lowest free one-byte id (%01,
+// %02, ...; two bytes once those are used). The private key is a token object that is
+// private, sensitive, not extractable and may only sign; the public key has the same label
+// and id and may only verify. An object with the same label or id already on the token is
+// an error wrapping ErrExists. The result describes the private key, with its public key.
+func (t *Token) GenerateKey(u *URI, kt KeyType) (Object, error) {
+	if u == nil {
+		u = t.uri
+	}
+	if !u.has(aObject) || u.Object == "" {
+		return Object{}, &uriError{"a new key needs a label: add object=NAME to the URI"}
+	}
+	if u.Type != "" && u.Type != TypePrivate {
+		return Object{}, &uriError{fmt.Sprintf("a new key cannot have type=%s", u.Type)}
+	}
+	if u.has(aID) && len(u.ID) == 0 {
+		return Object{}, &uriError{"id= is empty; leave it out to let signet choose one"}
+	}
+	var (
+		mech    uint
+		keyType uint
+		pubAttr []*pkcs11.Attribute
+	)
+	switch kt {
+	case RSA2048, RSA3072, RSA4096:
+		bits := map[KeyType]int{RSA2048: 2048, RSA3072: 3072, RSA4096: 4096}[kt]
+		mech, keyType = pkcs11.CKM_RSA_PKCS_KEY_PAIR_GEN, pkcs11.CKK_RSA
+		pubAttr = []*pkcs11.Attribute{
+			pkcs11.NewAttribute(pkcs11.CKA_MODULUS_BITS, bits),
+			pkcs11.NewAttribute(pkcs11.CKA_PUBLIC_EXPONENT, []byte{1, 0, 1}),
+			pkcs11.NewAttribute(pkcs11.CKA_ENCRYPT, false),
+			pkcs11.NewAttribute(pkcs11.CKA_WRAP, false),
+		}
+	case ECP256, ECP384, ECP521:
+		mech, keyType = pkcs11.CKM_EC_KEY_PAIR_GEN, pkcs11.CKK_EC
+		pubAttr = []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_EC_PARAMS, ecParams(kt))}
+	case Ed25519:
+		mech, keyType = CKM_EC_EDWARDS_KEY_PAIR_GEN, CKK_EC_EDWARDS
+		pubAttr = []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_EC_PARAMS, ecParams(kt))}
+	default:
+		return Object{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("key type %q (want one of %v)", kt, KeyTypes()))
+	}
+
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.checkOpen(); err != nil {
+		return Object{}, err
+	}
+	if err := t.login(); err != nil {
+		return Object{}, err
+	}
+	all, err := t.objects()
+	if err != nil {
+		return Object{}, err
+	}
+	var clash []Object
+	for _, o := range all {
+		if o.Label == u.Object || u.has(aID) && bytes.Equal(o.ID, u.ID) {
+			clash = append(clash, o)
+		}
+	}
+	if len(clash) > 0 {
+		return Object{}, newError(ErrExists, nil, fmt.Sprintf("token %q already has an object with label %q or that id: %s", t.info.Label, u.Object, joinObjectURIs(clash)))
+	}
+	id := u.ID
+	if !u.has(aID) {
+		id = freeID(all)
+	}
+	common := func(class uint) []*pkcs11.Attribute {
+		return []*pkcs11.Attribute{
+			pkcs11.NewAttribute(pkcs11.CKA_CLASS, class),
+			pkcs11.NewAttribute(pkcs11.CKA_KEY_TYPE, keyType),
+			pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true),
+			pkcs11.NewAttribute(pkcs11.CKA_LABEL, u.Object),
+			pkcs11.NewAttribute(pkcs11.CKA_ID, id),
+		}
+	}
+	pubTmpl := append(common(pkcs11.CKO_PUBLIC_KEY),
+		pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, false),
+		pkcs11.NewAttribute(pkcs11.CKA_VERIFY, true))
+	pubTmpl = append(pubTmpl, pubAttr...)
+	privTmpl := append(common(pkcs11.CKO_PRIVATE_KEY),
+		pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, true),
+		pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true),
+		pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, false),
+		pkcs11.NewAttribute(pkcs11.CKA_SIGN, true),
+		pkcs11.NewAttribute(pkcs11.CKA_DERIVE, false))
+	if keyType == pkcs11.CKK_RSA {
+		privTmpl = append(privTmpl,
+			pkcs11.NewAttribute(pkcs11.CKA_DECRYPT, false),
+			pkcs11.NewAttribute(pkcs11.CKA_UNWRAP, false))
+	}
+	pubH, privH, err := t.mod.ctx.GenerateKeyPair(t.sess, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pubTmpl, privTmpl)
+	if err != nil {
+		var ckr pkcs11.Error
+		if errors.As(err, &ckr) && (ckr == pkcs11.CKR_MECHANISM_INVALID || ckr == pkcs11.CKR_DOMAIN_PARAMS_INVALID || ckr == pkcs11.CKR_CURVE_NOT_SUPPORTED || ckr == pkcs11.CKR_KEY_SIZE_RANGE) {
+			return Object{}, newError(ErrUnsupportedKey, err, fmt.Sprintf("token %q cannot generate %s keys", t.info.Label, kt))
+		}
+		return Object{}, newError(ErrToken, err, fmt.Sprintf("token %q: generate a %s key", t.info.Label, kt))
+	}
+	priv := t.readObject(privH)
+	pub := t.readObject(pubH)
+	priv.URI = t.objectURI(&priv).String()
+	pub.URI = t.objectURI(&pub).String()
+	objs := []Object{priv, pub}
+	pair(objs)
+	if objs[0].Public == nil {
+		return objs[0], newError(ErrToken, nil, fmt.Sprintf("token %q: the new key %s has no readable public key", t.info.Label, priv.URI))
+	}
+	return objs[0], nil
+}
+
+// freeID returns the lowest CKA_ID no object uses: one byte while one is free, else two.
+func freeID(all []Object) []byte {
+	used := map[string]bool{}
+	for _, o := range all {
+		used[string(o.ID)] = true
+	}
+	for n := 1; n < 1<<16; n++ {
+		id := []byte{byte(n)}
+		if n > 0xff {
+			id = []byte{byte(n >> 8), byte(n)}
+		}
+		if !used[string(id)] {
+			return id
+		}
+	}
+	return []byte{0xff, 0xff, 0xff}
+}
+
+// ImportCertificate writes a certificate onto the token as a CKO_CERTIFICATE / CKC_X_509 token
+// object with the given label and CKA_ID, and CKA_SUBJECT, CKA_ISSUER, CKA_SERIAL_NUMBER and
+// CKA_VALUE from cert. It does not check that a key with that id exists or matches: use
+// ImportKeyCertificate for a key's certificate, this for chain certificates. A certificate
+// with the same label or id is an error wrapping ErrExists.
+func (t *Token) ImportCertificate(cert *x509.Certificate, label string, id []byte) (Object, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.checkOpen(); err != nil {
+		return Object{}, err
+	}
+	if err := t.login(); err != nil {
+		return Object{}, err
+	}
+	all, err := t.objects()
+	if err != nil {
+		return Object{}, err
+	}
+	return t.importCert(all, cert, label, id)
+}
+
+// importCert writes the certificate. The caller holds t.mu and has logged in.
+func (t *Token) importCert(all []Object, cert *x509.Certificate, label string, id []byte) (Object, error) {
+	var clash []Object
+	for _, o := range all {
+		if o.Type == TypeCert && (o.Label == label || len(id) > 0 && bytes.Equal(o.ID, id)) {
+			clash = append(clash, o)
+		}
+	}
+	if len(clash) > 0 {
+		return Object{}, newError(ErrExists, nil, fmt.Sprintf("token %q already has a certificate with label %q or that id: %s", t.info.Label, label, joinObjectURIs(clash)))
+	}
+	tmpl := []*pkcs11.Attribute{
+		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_CERTIFICATE),
+		pkcs11.NewAttribute(pkcs11.CKA_CERTIFICATE_TYPE, pkcs11.CKC_X_509),
+		pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true),
+		pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, false),
+		pkcs11.NewAttribute(pkcs11.CKA_LABEL, label),
+		pkcs11.NewAttribute(pkcs11.CKA_ID, id),
+		pkcs11.NewAttribute(pkcs11.CKA_SUBJECT, cert.RawSubject),
+		pkcs11.NewAttribute(pkcs11.CKA_ISSUER, cert.RawIssuer),
+		pkcs11.NewAttribute(pkcs11.CKA_SERIAL_NUMBER, certSerial(cert)),
+		pkcs11.NewAttribute(pkcs11.CKA_VALUE, cert.Raw),
+	}
+	h, err := t.mod.ctx.CreateObject(t.sess, tmpl)
+	if err != nil {
+		return Object{}, newError(ErrToken, err, fmt.Sprintf("token %q: write the certificate", t.info.Label))
+	}
+	o := t.readObject(h)
+	objs := append(all, o)
+	for i := range objs {
+		objs[i].URI = t.objectURI(&objs[i]).String()
+	}
+	pair(objs)
+	return objs[len(objs)-1], nil
+}
+
+// ImportKeyCertificate writes the certificate of the private key the URI selects, with the
+// key's label and CKA_ID, after checking that it certifies the key (ErrKeyMismatch otherwise).
+func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, error) {
+	if u == nil {
+		u = t.uri
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.checkOpen(); err != nil {
+		return Object{}, err
+	}
+	if err := t.login(); err != nil {
+		return Object{}, err
+	}
+	all, err := t.objects()
+	if err != nil {
+		return Object{}, err
+	}
+	key, err := t.findPrivateKey(u, all)
+	if err != nil {
+		return Object{}, err
+	}
+	if key.Public == nil {
+		return Object{}, newError(ErrObjectNotFound, nil, fmt.Sprintf("key %s: the token has no public key with its id to compare the certificate with", key.URI))
+	}
+	if err := CheckCertificateKey(cert, key.Public); err != nil {
+		return Object{}, newError(ErrKeyMismatch, nil, fmt.Sprintf("the certificate for %q does not certify the key %s", cert.Subject.String(), key.URI))
+	}
+	return t.importCert(all, cert, key.Label, key.ID)
+}
+
+// Delete destroys the objects a URI names and returns what it destroyed. The URI must name
+// an object (object= or id=). With type= it destroys exactly one object of that type; without
+// it, one key pair and its certificate: the matching objects and every key or certificate
+// sharing their CKA_ID. A URI that names several keys or several pairs is an error wrapping
+// ErrAmbiguous, and nothing is destroyed.
+func (t *Token) Delete(u *URI) ([]Object, error) {
+	if u == nil {
+		u = t.uri
+	}
+	if !u.has(aObject) && !u.has(aID) {
+		return nil, &uriError{"name what to delete with object= or id="}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.checkOpen(); err != nil {
+		return nil, err
+	}
+	if err := t.login(); err != nil {
+		return nil, err
+	}
+	all, err := t.objects()
+	if err != nil {
+		return nil, err
+	}
+	var match []Object
+	for i := range all {
+		if u.matchObject(&all[i]) {
+			match = append(match, all[i])
+		}
+	}
+	if len(match) == 0 {
+		return nil, newError(ErrObjectNotFound, nil, fmt.Sprintf("no object matches %s on token %q", objectPart(u), t.info.Label))
+	}
+	victims := match
+	if u.Type != "" {
+		if len(match) > 1 {
+			return nil, newError(ErrAmbiguous, nil, fmt.Sprintf("%s matches %d objects on token %q; name one: %s", objectPart(u), len(match), t.info.Label, joinObjectURIs(match)))
+		}
+	} else {
+		group := func(o *Object) string {
+			if len(o.ID) > 0 {
+				return "id:" + string(o.ID)
+			}
+			return "label:" + o.Label
+		}
+		g := group(&match[0])
+		for i := range match {
+			if group(&match[i]) != g {
+				return nil, newError(ErrAmbiguous, nil, fmt.Sprintf("%s matches objects of several keys on token %q; name one with id=: %s", objectPart(u), t.info.Label, joinObjectURIs(match)))
+			}
+		}
+		victims = nil
+		count := map[ObjectType]int{}
+		for i := range all {
+			o := &all[i]
+			if group(o) == g && (o.Type == TypePrivate || o.Type == TypePublic || o.Type == TypeCert || u.matchObject(o)) {
+				victims = append(victims, *o)
+				count[o.Type]++
+			}
+		}
+		for _, n := range count {
+			if n > 1 {
+				return nil, newError(ErrAmbiguous, nil, fmt.Sprintf("%s names %d objects that are not one key pair and its certificate on token %q; delete them one by one with type=: %s", objectPart(u), len(victims), t.info.Label, joinObjectURIs(victims)))
+			}
+		}
+	}
+	// Certificates first, the private key last: an interruption leaves a usable key.
+	var done []Object
+	for _, typ := range []ObjectType{TypeCert, TypePublic, TypeSecretKey, TypeData, TypePrivate} {
+		for _, o := range victims {
+			if o.Type != typ {
+				continue
+			}
+			if err := t.mod.ctx.DestroyObject(t.sess, pkcs11.ObjectHandle(o.handle)); err != nil {
+				return done, newError(ErrToken, err, fmt.Sprintf("token %q: delete %s", t.info.Label, o.URI))
+			}
+			done = append(done, o)
+		}
+	}
+	for _, o := range victims { // objects of other classes
+		if classFor(o.Type) == ^uint(0) {
+			if err := t.mod.ctx.DestroyObject(t.sess, pkcs11.ObjectHandle(o.handle)); err != nil {
+				return done, newError(ErrToken, err, fmt.Sprintf("token %q: delete %s", t.info.Label, o.URI))
+			}
+			done = append(done, o)
+		}
+	}
+	return done, nil
+}
+
+// mechanismsUsed are the mechanisms signet uses, with the flag each needs.
+var mechanismsUsed = []struct {
+	scheme string
+	code   uint
+	flag   uint
+}{
+	{"RSA PKCS#1 v1.5 signature", pkcs11.CKM_RSA_PKCS, pkcs11.CKF_SIGN},
+	{"RSA-PSS signature", pkcs11.CKM_RSA_PKCS_PSS, pkcs11.CKF_SIGN},
+	{"ECDSA signature", pkcs11.CKM_ECDSA, pkcs11.CKF_SIGN},
+	{"Ed25519 signature", CKM_EDDSA, pkcs11.CKF_SIGN},
+	{"RSA key generation", pkcs11.CKM_RSA_PKCS_KEY_PAIR_GEN, pkcs11.CKF_GENERATE_KEY_PAIR},
+	{"EC key generation", pkcs11.CKM_EC_KEY_PAIR_GEN, pkcs11.CKF_GENERATE_KEY_PAIR},
+	{"Ed25519 key generation", CKM_EC_EDWARDS_KEY_PAIR_GEN, pkcs11.CKF_GENERATE_KEY_PAIR},
+}
+
+// Mechanisms reports, for each mechanism signet uses to sign and to generate keys, whether
+// the token lists it (C_GetMechanismList) with the flag signet needs (C_GetMechanismInfo).
+func (t *Token) Mechanisms() ([]Mechanism, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.checkOpen(); err != nil {
+		return nil, err
+	}
+	list, err := t.mod.ctx.GetMechanismList(t.slotID)
+	if err != nil {
+		return nil, newError(ErrToken, err, fmt.Sprintf("token %q: list mechanisms", t.info.Label))
+	}
+	listed := map[uint]bool{}
+	for _, m := range list {
+		listed[m.Mechanism] = true
+	}
+	out := make([]Mechanism, 0, len(mechanismsUsed))
+	for _, mu := range mechanismsUsed {
+		m := Mechanism{Scheme: mu.scheme, Name: mechNames[mu.code], Code: mu.code, Listed: listed[mu.code]}
+		if m.Listed {
+			info, err := t.mod.ctx.GetMechanismInfo(t.slotID, []*pkcs11.Mechanism{pkcs11.NewMechanism(mu.code, nil)})
+			if err == nil {
+				m.Available = info.Flags&mu.flag != 0
+				m.MinKeySize, m.MaxKeySize = info.MinKeySize, info.MaxKeySize
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}

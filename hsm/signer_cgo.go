@@ -1,0 +1,157 @@
+//go:build cgo
+
+package hsm
+
+import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/miekg/pkcs11"
+)
+
+// Signer is a private key on a token as a crypto.Signer. It signs with CKM_RSA_PKCS (the
+// DigestInfo is added here), CKM_RSA_PKCS_PSS, CKM_ECDSA (over the digest; the token's r||s
+// is returned as ASN.1 DER) or CKM_EDDSA (pure Ed25519 over the message). rand is ignored:
+// the token draws its own randomness. It is safe for concurrent use; signatures on one
+// token are serialised on its session.
+type Signer struct {
+	tok       *Token
+	ownsToken bool
+	handle    pkcs11.ObjectHandle
+	pub       crypto.PublicKey
+	obj       Object
+	cert      *x509.Certificate
+}
+
+// Signer returns the private key the URI's object, id and type attributes select (nil: the
+// URI the token was opened with). It logs in when the token needs it. The public key comes
+// from the public key object with the same CKA_ID, else from the certificate with that
+// CKA_ID, else (RSA) from the private key's own modulus and exponent. Closing the Signer
+// does not close the Token.
+func (t *Token) Signer(u *URI) (*Signer, error) { return t.signer(u, false) }
+
+func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
+	if u == nil {
+		u = t.uri
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.checkOpen(); err != nil {
+		return nil, err
+	}
+	if err := t.login(); err != nil {
+		return nil, err
+	}
+	all, err := t.objects()
+	if err != nil {
+		return nil, err
+	}
+	key, err := t.findPrivateKey(u, all)
+	if err != nil {
+		return nil, err
+	}
+	h := pkcs11.ObjectHandle(key.handle)
+	a := t.attrs(h, pkcs11.CKA_SIGN, pkcs11.CKA_ALWAYS_AUTHENTICATE)
+	if v, ok := a[pkcs11.CKA_SIGN]; ok && !boolAttr(v) {
+		return nil, newError(ErrUnsupportedKey, nil, fmt.Sprintf("key %s cannot sign (CKA_SIGN is false)", key.URI))
+	}
+	if boolAttr(a[pkcs11.CKA_ALWAYS_AUTHENTICATE]) {
+		return nil, newError(ErrUnsupportedKey, nil, fmt.Sprintf("key %s wants the PIN again for every signature (CKA_ALWAYS_AUTHENTICATE), which signet does not support", key.URI))
+	}
+	if key.Public == nil {
+		return nil, newError(ErrObjectNotFound, nil, fmt.Sprintf("key %s: the token has no public key or certificate with its id, so its public key is unknown", key.URI))
+	}
+	s := &Signer{tok: t, ownsToken: owns, handle: h, pub: key.Public, obj: key}
+	for _, o := range all {
+		if o.Type == TypeCert && o.Certificate != nil && key.CertificateURI == o.URI && CheckCertificateKey(o.Certificate, key.Public) == nil {
+			s.cert = o.Certificate
+			break
+		}
+	}
+	return s, nil
+}
+
+// Public returns the key's public key: *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey.
+func (s *Signer) Public() crypto.PublicKey { return s.pub }
+
+// Object describes the private key object (its URI, label, id, type and size).
+func (s *Signer) Object() Object { return s.obj }
+
+// Certificate returns the certificate on the token with the key's CKA_ID that certifies
+// the key, or nil.
+func (s *Signer) Certificate() *x509.Certificate { return s.cert }
+
+// Token returns the token the key is on.
+func (s *Signer) Token() *Token { return s.tok }
+
+// Sign signs digest (for Ed25519: the message) as crypto.Signer specifies: opts.HashFunc()
+// names the hash that made digest (0 for Ed25519); *rsa.PSSOptions selects RSA-PSS, where
+// PSSSaltLengthAuto and PSSSaltLengthEqualsHash both mean a salt as long as the hash.
+func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	plan, err := planSignature(s.pub, digest, opts)
+	if err != nil {
+		return nil, err
+	}
+	var mech *pkcs11.Mechanism
+	if plan.mech == pkcs11.CKM_RSA_PKCS_PSS {
+		mech = pkcs11.NewMechanism(plan.mech, pkcs11.NewPSSParams(plan.pssHashMech, plan.pssMGF, plan.pssSalt))
+	} else {
+		mech = pkcs11.NewMechanism(plan.mech, nil)
+	}
+	t := s.tok
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.checkOpen(); err != nil {
+		return nil, err
+	}
+	ctx := t.mod.ctx
+	if err := ctx.SignInit(t.sess, []*pkcs11.Mechanism{mech}, s.handle); err != nil {
+		return nil, t.signError(err, plan.mech, "start")
+	}
+	sig, err := ctx.Sign(t.sess, plan.input)
+	if err != nil {
+		return nil, t.signError(err, plan.mech, "make")
+	}
+	if plan.ecdsaSize > 0 {
+		return ecdsaDER(sig, plan.ecdsaSize)
+	}
+	return sig, nil
+}
+
+var mechNames = map[uint]string{
+	pkcs11.CKM_RSA_PKCS:               "CKM_RSA_PKCS",
+	pkcs11.CKM_RSA_PKCS_PSS:           "CKM_RSA_PKCS_PSS",
+	pkcs11.CKM_ECDSA:                  "CKM_ECDSA",
+	CKM_EDDSA:                         "CKM_EDDSA",
+	pkcs11.CKM_RSA_PKCS_KEY_PAIR_GEN:  "CKM_RSA_PKCS_KEY_PAIR_GEN",
+	pkcs11.CKM_EC_KEY_PAIR_GEN:        "CKM_EC_KEY_PAIR_GEN",
+	CKM_EC_EDWARDS_KEY_PAIR_GEN:       "CKM_EC_EDWARDS_KEY_PAIR_GEN",
+	pkcs11.CKM_SHA256_RSA_PKCS:        "CKM_SHA256_RSA_PKCS",
+	pkcs11.CKM_ECDSA_SHA256:           "CKM_ECDSA_SHA256",
+	pkcs11.CKM_SHA256_RSA_PKCS_PSS:    "CKM_SHA256_RSA_PKCS_PSS",
+	pkcs11.CKM_RSA_X9_31_KEY_PAIR_GEN: "CKM_RSA_X9_31_KEY_PAIR_GEN",
+}
+
+func (t *Token) signError(err error, mech uint, what string) error {
+	var ckr pkcs11.Error
+	errors.As(err, &ckr)
+	switch uint(ckr) {
+	case pkcs11.CKR_MECHANISM_INVALID, pkcs11.CKR_MECHANISM_PARAM_INVALID, pkcs11.CKR_KEY_TYPE_INCONSISTENT, pkcs11.CKR_KEY_FUNCTION_NOT_PERMITTED:
+		return newError(ErrUnsupportedKey, err, fmt.Sprintf("token %q cannot sign with %s and this key", t.info.Label, mechNames[mech]))
+	case pkcs11.CKR_USER_NOT_LOGGED_IN:
+		return newError(ErrPIN, err, fmt.Sprintf("token %q: not logged in", t.info.Label))
+	}
+	return newError(ErrToken, err, fmt.Sprintf("token %q: %s a %s signature", t.info.Label, what, mechNames[mech]))
+}
+
+// Close releases the Signer; when it came from OpenSigner it also closes its Token (log out,
+// close the session, release the module).
+func (s *Signer) Close() error {
+	if s.ownsToken {
+		return s.tok.Close()
+	}
+	return nil
+}
