@@ -64,8 +64,9 @@ const (
 var Reasons = []Reason{Expired, NotYetValid, UnknownAuthority, Revoked, EKU, NameMismatch, Depth,
 	Constraint, KeyUsage, Malformed, CRLInvalid, CRLMissing}
 
-// Error returns "verify: " and the reason, so that a Reason can serve as an errors.Is target.
-func (r Reason) Error() string { return "verify: " + string(r) }
+// Error returns the reason's name, as String would: a Reason is an error only to serve as an
+// errors.Is target, and prints as its name (Verify never returns a bare Reason).
+func (r Reason) Error() string { return string(r) }
 
 // Error is a verdict of "not acceptable": why (Reason), about which certificate, in words
 // (Detail), and the crypto/x509 error underneath when there is one (x509.CertificateInvalidError,

@@ -117,16 +117,18 @@ certificate asserting keyCertSign and an empty subject without a critical subjec
 
 ` + certVerifyJSONHelp + `
 
-EXAMPLES (from the source tree; the fixtures are valid at 2026-06-01):
+EXAMPLES (run from the source tree; the fixtures of testdata/pki are valid at 2026-06-01):
+   # a server's chain file, for its host name (serverAuth implied): valid, exit 0
    signet cert verify --at 2026-06-01T00:00:00Z --roots testdata/pki/root-ca.pem \
        --host server.example.com testdata/pki/server-chain.pem
+   # a code signer checked against its CA's CRL: revoked, exit 1
    signet cert verify --at 2026-06-01T00:00:00Z --roots testdata/pki/root-ca.pem \
-       --intermediates testdata/pki/int-ca.pem --eku codeSigning \
+       --intermediates testdata/pki/int-ca.pem --eku codeSigning --key-usage digitalSignature \
        --crl testdata/pki/int-ca.crl --require-crl testdata/pki/revoked.pem
+   # two intermediates where one is allowed, as JSON: exit 1
    signet cert verify --at 2026-06-01 --roots testdata/pki/root-ca.pem \
        --intermediates testdata/pki/mid-ca.pem --intermediates testdata/pki/issuing-ca.pem \
-       --max-depth 1 --json testdata/pki/deep-leaf.pem
-   signet cert verify --system-roots --host example.com chain.pem`,
+       --max-depth 1 --json testdata/pki/deep-leaf.pem`,
 		Flags: []cli.Flag{
 			certRepeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
 			certRepeatedFlag("intermediates", "untrusted CA certificates in `FILE` that may complete the chain; repeatable"),
@@ -139,7 +141,7 @@ EXAMPLES (from the source tree; the fixtures are valid at 2026-06-01):
 			&cli.StringFlag{Name: "email", Usage: "the leaf must be valid for email `ADDR`"},
 			certRepeatedFlag("crl", "check revocation against the CRLs in `FILE`; repeatable"),
 			&cli.BoolFlag{Name: "require-crl", Usage: "fail when a certificate of the chain has no CRL of its issuer"},
-			&cli.IntFlag{Name: "max-depth", Usage: "allow at most `N` intermediates (default: no limit)"},
+			&cli.IntFlag{Name: "max-depth", Usage: "allow at most `N` intermediates", DefaultText: "no limit"},
 			jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -338,7 +340,7 @@ func certVerifyPrint(w io.Writer, file string, r *verify.Result) {
 	if r.Valid {
 		fmt.Fprintln(w, "verdict: valid")
 	} else {
-		fmt.Fprintf(w, "verdict: NOT VALID (%s): %s\n", string(r.Reason), strings.TrimPrefix(r.Error, "verify: "))
+		fmt.Fprintf(w, "verdict: NOT VALID (%s): %s\n", r.Reason, strings.TrimPrefix(r.Error, "verify: "))
 	}
 }
 
