@@ -387,7 +387,11 @@ func (v *verifier) checkConstraints(e *evaluation, goErr error) {
 		}
 	}
 	if len(e.checks) == before {
-		e.pass(CheckConstraints, nil, "basic constraints, keyCertSign, path lengths, name constraints, critical extensions, subject and key usage rules hold")
+		if goErr == nil {
+			e.pass(CheckConstraints, nil, "basic constraints, keyCertSign, path lengths, name constraints, certificate policies, critical extensions, subject and key usage rules hold")
+		} else {
+			e.pass(CheckConstraints, nil, "basic constraints, keyCertSign, path lengths, critical extensions, subject and key usage rules hold (name constraints and policies not evaluated: the chain failed another check)")
+		}
 	}
 }
 
