@@ -40,8 +40,9 @@
 // a test that points SOFTHSM2_CONF at its own token directory must close every Token before
 // the next test opens one (the package's tests check this); such tests cannot run in parallel.
 //
-// A Token is safe for concurrent use; its operations, signatures included, are serialised on
-// its one session. Signers from separate OpenSigner calls have separate sessions.
+// A Token is safe for concurrent use. Management operations are serialised on its main
+// session; signatures run on a pool of further sessions (up to GOMAXPROCS, fewer when the
+// token allows fewer), so concurrent Sign calls proceed in parallel where the token can.
 //
 // # Limitations
 //

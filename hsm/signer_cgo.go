@@ -15,8 +15,8 @@ import (
 // Signer is a private key on a token as a crypto.Signer. It signs with CKM_RSA_PKCS (the
 // DigestInfo is added here), CKM_RSA_PKCS_PSS, CKM_ECDSA (over the digest; the token's r||s
 // is returned as ASN.1 DER) or CKM_EDDSA (pure Ed25519 over the message). rand is ignored:
-// the token draws its own randomness. It is safe for concurrent use; signatures on one
-// token are serialised on its session.
+// the token draws its own randomness. It is safe for concurrent use: concurrent signatures
+// run on a pool of sessions (up to GOMAXPROCS) where the token allows it.
 type Signer struct {
 	tok       *Token
 	ownsToken bool
@@ -102,16 +102,16 @@ func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 		mech = pkcs11.NewMechanism(plan.mech, nil)
 	}
 	t := s.tok
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
+	sess, err := t.signSession()
+	if err != nil {
 		return nil, err
 	}
+	defer t.putSignSession(sess)
 	ctx := t.mod.ctx
-	if err := ctx.SignInit(t.sess, []*pkcs11.Mechanism{mech}, s.handle); err != nil {
+	if err := ctx.SignInit(sess, []*pkcs11.Mechanism{mech}, s.handle); err != nil {
 		return nil, t.signError(err, plan.mech, "start")
 	}
-	sig, err := ctx.Sign(t.sess, plan.input)
+	sig, err := ctx.Sign(sess, plan.input)
 	if err != nil {
 		return nil, t.signError(err, plan.mech, "make")
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,9 +31,17 @@ type Token struct {
 	base   *URI // selects this token in the URIs signet prints
 	opts   Options
 
-	mu     sync.Mutex // guards sess and closed
+	mu     sync.Mutex // guards sess, closed and the signing sessions
 	sess   pkcs11.SessionHandle
 	closed bool
+
+	// Signatures run on a pool of sessions of their own, so that concurrent Sign calls
+	// proceed in parallel where the token allows it; sess serves everything else.
+	idle    []pkcs11.SessionHandle
+	open    int        // signing sessions opened (idle or in use)
+	inUse   int        // signing sessions in use
+	maxSign int        // at most this many signing sessions
+	cond    *sync.Cond // on mu: a signing session came back, or the token closed
 }
 
 // Open loads the module a PKCS#11 URI names (see Options for the order), finds the one
@@ -105,16 +114,59 @@ func openURI(u *URI, opts Options) (t *Token, err error) {
 	if err != nil {
 		return nil, newError(ErrToken, err, fmt.Sprintf("token %q: open a session", ti.Label))
 	}
-	return &Token{
-		mod:    mod,
-		slotID: ti.SlotID,
-		slot:   mod.acquireSlot(ti.SlotID),
-		info:   ti,
-		uri:    u,
-		base:   tokenURI(ti, base),
-		opts:   opts,
-		sess:   sess,
-	}, nil
+	t = &Token{
+		mod:     mod,
+		slotID:  ti.SlotID,
+		slot:    mod.acquireSlot(ti.SlotID),
+		info:    ti,
+		uri:     u,
+		base:    tokenURI(ti, base),
+		opts:    opts,
+		sess:    sess,
+		maxSign: min(max(runtime.GOMAXPROCS(0), 1), 16),
+	}
+	t.cond = sync.NewCond(&t.mu)
+	return t, nil
+}
+
+// signSession takes a signing session from the pool, opening one when none is idle and the
+// pool may grow, else waiting for one. Pair it with putSignSession.
+func (t *Token) signSession() (pkcs11.SessionHandle, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for {
+		if err := t.checkOpen(); err != nil {
+			return 0, err
+		}
+		if n := len(t.idle); n > 0 {
+			s := t.idle[n-1]
+			t.idle = t.idle[:n-1]
+			t.inUse++
+			return s, nil
+		}
+		if t.open < t.maxSign {
+			s, err := t.mod.ctx.OpenSession(t.slotID, pkcs11.CKF_SERIAL_SESSION)
+			if err == nil {
+				t.open++
+				t.inUse++
+				return s, nil
+			}
+			if t.open == 0 {
+				return 0, newError(ErrToken, err, fmt.Sprintf("token %q: open a session", t.info.Label))
+			}
+			t.maxSign = t.open // the token allows no more sessions: share those there are
+			continue
+		}
+		t.cond.Wait()
+	}
+}
+
+func (t *Token) putSignSession(s pkcs11.SessionHandle) {
+	t.mu.Lock()
+	t.idle = append(t.idle, s)
+	t.inUse--
+	t.cond.Broadcast()
+	t.mu.Unlock()
 }
 
 // baseQuery returns the query part carried into printed URIs: the module when it came from
@@ -225,7 +277,17 @@ func (t *Token) Close() error {
 		return nil
 	}
 	t.closed = true
+	t.cond.Broadcast()
+	for t.inUse > 0 { // signatures in flight finish first
+		t.cond.Wait()
+	}
 	var errs []error
+	for _, s := range t.idle {
+		if err := t.mod.ctx.CloseSession(s); err != nil {
+			errs = append(errs, newError(ErrToken, err, fmt.Sprintf("token %q: close a session", t.info.Label)))
+		}
+	}
+	t.idle = nil
 	last, loggedIn := t.mod.releaseSlot(t.slotID)
 	if last && loggedIn {
 		if err := t.mod.ctx.Logout(t.sess); err != nil && !isCKR(err, pkcs11.CKR_USER_NOT_LOGGED_IN) {
