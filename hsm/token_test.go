@@ -82,10 +82,15 @@ func TestGenerateKeyPeers(t *testing.T) {
 			if strings.Count(listed, label) != 2 {
 				t.Errorf("pkcs11-tool -O --id %s does not list the private and public key %q:\n%s", id, label, listed)
 			}
-			// p11tool lists them through an RFC 7512 URI.
-			all := string(run(t, []string{"GNUTLS_PIN=" + testPIN}, p11tool, "--provider", tt.module, "--login", "--list-all", "pkcs11:token=gen;object="+label))
-			if !strings.Contains(all, "Type: Private key") || !strings.Contains(all, "Type: Public key") {
-				t.Errorf("p11tool --list-all does not show both keys:\n%s", all)
+			// p11tool lists them through an RFC 7512 URI: the public key without logging in,
+			// both with.
+			public := string(run(t, nil, p11tool, "--provider", tt.module, "--list-all", "pkcs11:token=gen"))
+			if !strings.Contains(public, "object="+label+";type=public") {
+				t.Errorf("p11tool --list-all does not show the public key %q:\n%s", label, public)
+			}
+			all := string(run(t, []string{"GNUTLS_PIN=" + testPIN}, p11tool, "--provider", tt.module, "--login", "--list-all", "pkcs11:token=gen"))
+			if !strings.Contains(all, "object="+label+";type=private") || !strings.Contains(all, "object="+label+";type=public") {
+				t.Errorf("p11tool --login --list-all does not show both keys %q:\n%s", label, all)
 			}
 
 			// pkcs11-tool signs with the new key; the signature verifies with signet's public key.
