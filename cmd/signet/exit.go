@@ -42,6 +42,7 @@ var errorClasses = []struct {
 	{sign.ErrUnknownAlgorithm, exitUsage},
 	{x509util.ErrInvalidName, exitUsage},
 	{verify.ErrPolicy, exitUsage},
+	{hsm.ErrInvalidURI, exitUsage},
 
 	{secret.ErrNoSource, exitKey},
 	{secret.ErrMismatch, exitKey},

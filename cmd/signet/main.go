@@ -40,7 +40,7 @@ func (e *env) warnf(format string, args ...any) {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	app := newApp(e)
-	err := app.Run(args)
+	err := app.Run(permuteArgs(app, args))
 	if err == nil {
 		return exitOK
 	}
