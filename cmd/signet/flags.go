@@ -3,9 +3,11 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/internal/secret"
 )
 
@@ -57,4 +59,29 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// repeated collects every value of a repeated flag as given; unlike cli.StringSliceFlag it
+// does not split values on commas, which file names and DNs may contain.
+type repeated []string
+
+func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
+func (r *repeated) String() string     { return strings.Join(*r, " ") }
+
+// repeatedFlag is a flag that may be given several times, each value kept whole.
+func repeatedFlag(name, usage string) cli.Flag {
+	return &cli.GenericFlag{Name: name, Value: &repeated{}, Usage: usage, TakesFile: true}
+}
+
+func repeatedValues(c *cli.Context, name string) []string {
+	if r, ok := c.Generic(name).(*repeated); ok {
+		return *r
+	}
+	return nil
+}
+
+// keyOptions is how every command opens a key reference: the passphrase sources for key
+// files and the module, PIN and warning hooks for token keys.
+func keyOptions(e *env, c *cli.Context) keyref.Options {
+	return keyref.Options{Passphrase: passphraseSource(c, false)}
 }

@@ -105,6 +105,7 @@ EXAMPLES:
 			csrCommand(e),
 			certCommand(e),
 			tokenCommand(e),
+			tlsCommand(e),
 			versionCommand(e),
 		},
 	}

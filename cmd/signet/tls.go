@@ -1,0 +1,333 @@
+package main
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/internal/tlsprobe"
+	"github.com/signet-pki/signet/verify"
+	"github.com/signet-pki/signet/x509util"
+)
+
+func tlsCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "tls",
+		Usage: "prove a mutual-TLS setup with real handshakes",
+		Subcommands: []*cli.Command{
+			tlsCheckCommand(e),
+			tlsServeCommand(e),
+		},
+	}
+}
+
+const tlsCheckHelp = `Connects to HOST:PORT, does a real TLS handshake and reports: the protocol and cipher
+suite, the server's chain as verified by signet's policy engine (serverAuth and the server
+name, as 'signet cert verify --host' would), whether the server asked for a client
+certificate and which CAs it named, which certificate was sent, and whether the server
+accepted it. Under TLS 1.3 a server rejects a client certificate only after the handshake:
+signet waits for its verdict (data, a session ticket, an alert or a close) before answering.
+
+The client key comes from a file or a token (--key pkcs11:...). With a token key and no
+--cert, the certificate stored on the token beside the key is used.
+
+Trust is explicit: --roots FILE (repeatable) or --system-roots; with neither, the root of
+'signet init' when there is one.
+
+Exit 0 only when the server is trusted and, if a client certificate was offered, it was
+accepted; otherwise 1 with the reason: untrusted server, name mismatch, client certificate
+required, client certificate rejected, protocol version, handshake failed, connection failed.
+
+JSON (--json): {address, server_name, protocol, cipher_suite, server_chain[] {subject,
+issuer, sha256, not_after}, server_trusted, server_error, client_cert_requested,
+acceptable_cas[], client_cert_sent {subject, issuer, sha256, not_after}, client_cert_accepted,
+client_cert_settled, ok, reason, detail}.
+
+EXAMPLES:
+   signet tls check db.internal:5432 --roots ca.pem --cert client.pem --key client.key
+   signet tls check 127.0.0.1:8443 --roots root.pem --server-name localhost \
+       --key 'pkcs11:token=alice;object=client'
+   signet tls check example.com:443 --system-roots --min-version 1.3 --json`
+
+func tlsCheckCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:        "check",
+		Usage:       "connect to a TLS server, optionally with a client certificate, and report",
+		ArgsUsage:   "HOST:PORT",
+		Description: tlsCheckHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "cert", Usage: "client certificate `FILE` (PEM; the chain may follow the leaf)", TakesFile: true},
+			keyFlag("client key: a key file or a pkcs11: URI"),
+			passphraseFileFlag(),
+			moduleFlag(),
+			repeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
+			&cli.BoolFlag{Name: "system-roots", Usage: "also trust the operating system's root store"},
+			&cli.StringFlag{Name: "server-name", Usage: "the `NAME` the server must prove (default: the host of HOST:PORT)"},
+			&cli.StringFlag{Name: "min-version", Value: "1.2", Usage: "lowest TLS `VERSION` to offer: 1.2 or 1.3"},
+			&cli.StringFlag{Name: "max-version", Value: "1.3", Usage: "highest TLS `VERSION` to offer: 1.2 or 1.3"},
+			&cli.DurationFlag{Name: "timeout", Value: 10 * time.Second, Usage: "bound on connecting and the handshake"},
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usagef("give one HOST:PORT (see 'signet tls check --help')")
+			}
+			addr := c.Args().First()
+			if _, _, err := net.SplitHostPort(addr); err != nil {
+				return usagef("%q is not HOST:PORT", addr)
+			}
+			minV, err := tlsVersion(c.String("min-version"))
+			if err != nil {
+				return err
+			}
+			maxV, err := tlsVersion(c.String("max-version"))
+			if err != nil {
+				return err
+			}
+			if c.IsSet("cert") && !c.IsSet("key") {
+				return usagef("--cert needs --key")
+			}
+			roots, err := trustAnchors(e, repeatedValues(c, "roots"), c.Bool("system-roots"))
+			if err != nil {
+				return err
+			}
+			opts := tlsprobe.Options{
+				Addr:       addr,
+				ServerName: c.String("server-name"),
+				MinVersion: minV,
+				MaxVersion: maxV,
+				Timeout:    c.Duration("timeout"),
+				VerifyServer: func(chain []*x509.Certificate, name string) error {
+					p := verify.Policy{Roots: roots.certs, SystemRoots: roots.system, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+					if ip := net.ParseIP(name); ip != nil {
+						p.IP = ip
+					} else {
+						p.DNSName = name
+					}
+					_, err := verify.Verify(chain[0], chain[1:], p)
+					return err
+				},
+				NameMismatch: func(err error) bool { return errors.Is(err, verify.NameMismatch) },
+			}
+			if c.IsSet("key") {
+				key, err := keyref.Open(c.String("key"), keyOptions(e, c))
+				if err != nil {
+					return err
+				}
+				defer key.Close()
+				cert, err := clientCertificate(key, c.String("cert"))
+				if err != nil {
+					return err
+				}
+				opts.ClientCert = cert
+			}
+			rep, cerr := tlsprobe.Check(c.Context, opts)
+			if rep == nil {
+				return cerr
+			}
+			if c.Bool("json") {
+				if err := writeJSON(e.stdout, rep); err != nil {
+					return err
+				}
+			} else {
+				printTLSReport(e.stdout, rep, roots)
+			}
+			if cerr != nil {
+				return &codedError{code: exitCheckFailed, msg: ""}
+			}
+			return nil
+		},
+	}
+}
+
+// clientCertificate pairs the key with its certificate chain: from --cert, else the chain
+// stored with the key (a token or a PKCS#12 file).
+func clientCertificate(key keyref.Key, certFile string) (*tls.Certificate, error) {
+	var chain []*x509.Certificate
+	if certFile != "" {
+		var err error
+		if chain, err = x509util.LoadCertificateFile(certFile); err != nil {
+			return nil, err
+		}
+	} else {
+		chain = key.Certificates()
+		if len(chain) == 0 {
+			return nil, usagef("no client certificate: give --cert FILE (none is stored with the key)")
+		}
+	}
+	if !x509util.PublicKeysEqual(chain[0].PublicKey, key.Public()) {
+		return nil, fmt.Errorf("%w: the key does not belong to the certificate %q", x509util.ErrKeyMismatch, chain[0].Subject.String())
+	}
+	tc := &tls.Certificate{PrivateKey: key, Leaf: chain[0]}
+	for _, c := range chain {
+		tc.Certificate = append(tc.Certificate, c.Raw)
+	}
+	return tc, nil
+}
+
+func tlsVersion(s string) (uint16, error) {
+	switch strings.TrimPrefix(strings.ToLower(s), "tls") {
+	case "1.2", "12":
+		return tls.VersionTLS12, nil
+	case "1.3", "13":
+		return tls.VersionTLS13, nil
+	}
+	return 0, usagef("TLS version %q: want 1.2 or 1.3", s)
+}
+
+func printTLSReport(w io.Writer, r *tlsprobe.Report, roots *trust) {
+	row := func(k, v string) { fmt.Fprintf(w, "  %-15s %s\n", k, v) }
+	fmt.Fprintf(w, "%s (server name %s)\n", r.Addr, r.ServerName)
+	if r.Version != "" {
+		row("protocol", r.Version+", "+r.CipherSuite)
+	}
+	for i, c := range r.ServerChain {
+		label := ""
+		if i == 0 {
+			label = "server chain"
+		}
+		row(label, c.Subject+" (sha256:"+c.Fingerprint[:16]+"...)")
+	}
+	trusted := "no"
+	if r.ServerTrusted {
+		trusted = "yes, under " + roots.describe()
+	} else if r.ServerError != "" {
+		trusted = "no: " + r.ServerError
+	}
+	row("server trusted", trusted)
+	if r.ClientCertRequested {
+		cas := "any"
+		if len(r.AcceptableCAs) > 0 {
+			cas = strings.Join(r.AcceptableCAs, "; ")
+		}
+		row("client cert", "requested; acceptable CAs: "+cas)
+	} else {
+		row("client cert", "not requested by the server")
+	}
+	if r.ClientCertSent != nil {
+		row("sent", r.ClientCertSent.Subject+" (sha256:"+r.ClientCertSent.Fingerprint[:16]+"...)")
+		switch {
+		case r.ClientCertAccepted && r.ClientCertSettled:
+			row("accepted", "yes")
+		case r.ClientCertAccepted:
+			row("accepted", "yes (the server neither answered nor objected in time)")
+		default:
+			row("accepted", "no")
+		}
+	}
+	if r.OK {
+		fmt.Fprintf(w, "OK %s\n", r.Addr)
+	} else {
+		fmt.Fprintf(w, "FAILED %s: %s: %s\n", r.Addr, r.Reason, r.Detail)
+	}
+}
+
+const tlsServeHelp = `A small mutual-TLS test server: it logs each client's certificate subject and
+verification result on stderr and answers a one-line greeting naming the certificate the
+client presented. It lets an operator test a freshly enrolled token before touching a
+production server. The server key may be on a token (--key pkcs11:...). It stops cleanly
+on SIGINT or SIGTERM.
+
+With --require-client-cert, clients without a certificate that chains to --client-ca are
+refused during the handshake; without it a certificate is asked for and verified when given.
+
+EXAMPLES:
+   signet tls serve --listen 127.0.0.1:8443 --cert server.pem --key server.key \
+       --client-ca root.pem --require-client-cert
+   signet tls serve --listen 127.0.0.1:0 --addr-file addr.txt --cert server.pem \
+       --key 'pkcs11:token=server;object=tls' --client-ca root.pem`
+
+func tlsServeCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:        "serve",
+		Usage:       "run a small mutual-TLS test server",
+		Description: tlsServeHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "listen", Usage: "`ADDR` to listen on (HOST:PORT; port 0 picks a free one)", Required: true},
+			&cli.StringFlag{Name: "addr-file", Usage: "write the address actually listened on to `FILE` (for scripts using port 0)", TakesFile: true},
+			&cli.StringFlag{Name: "cert", Usage: "server certificate `FILE` (PEM; the chain may follow the leaf)", TakesFile: true, Required: true},
+			keyFlag("server key: a key file or a pkcs11: URI"),
+			passphraseFileFlag(),
+			moduleFlag(),
+			repeatedFlag("client-ca", "trust client certificates issued under the certificates in `FILE`; repeatable"),
+			&cli.BoolFlag{Name: "require-client-cert", Usage: "refuse clients without a valid certificate"},
+			&cli.StringFlag{Name: "min-version", Value: "1.2", Usage: "lowest TLS `VERSION` to accept: 1.2 or 1.3"},
+			&cli.StringFlag{Name: "max-version", Value: "1.3", Usage: "highest TLS `VERSION` to accept: 1.2 or 1.3"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 0 {
+				return usagef("tls serve takes no arguments (see --help)")
+			}
+			if !c.IsSet("key") {
+				return usagef("--key is required")
+			}
+			cas := repeatedValues(c, "client-ca")
+			if len(cas) == 0 {
+				return usagef("--client-ca is required: the roots client certificates must chain to")
+			}
+			minV, err := tlsVersion(c.String("min-version"))
+			if err != nil {
+				return err
+			}
+			maxV, err := tlsVersion(c.String("max-version"))
+			if err != nil {
+				return err
+			}
+			caCerts, err := x509util.LoadCertificates(cas...)
+			if err != nil {
+				return err
+			}
+			pool := x509.NewCertPool()
+			for _, ca := range caCerts {
+				pool.AddCert(ca)
+			}
+			key, err := keyref.Open(c.String("key"), keyOptions(e, c))
+			if err != nil {
+				return err
+			}
+			defer key.Close()
+			cert, err := clientCertificate(key, c.String("cert"))
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", c.String("listen"))
+			if err != nil {
+				return err
+			}
+			addr := ln.Addr().String()
+			if f := c.String("addr-file"); f != "" {
+				if err := atomicfile.WriteFile(f, []byte(addr+"\n"), atomicfile.Options{Force: true}); err != nil {
+					ln.Close()
+					return err
+				}
+			}
+			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			fmt.Fprintf(e.stderr, "signet: listening on %s (client certificates %s)\n", addr,
+				map[bool]string{true: "required", false: "optional"}[c.Bool("require-client-cert")])
+			err = tlsprobe.Serve(ctx, tlsprobe.ServeOptions{
+				Listener:          ln,
+				Certificate:       *cert,
+				ClientCAs:         pool,
+				RequireClientCert: c.Bool("require-client-cert"),
+				MinVersion:        minV,
+				MaxVersion:        maxV,
+				Log:               func(f string, a ...any) { fmt.Fprintf(e.stderr, "signet: "+f+"\n", a...) },
+			})
+			fmt.Fprintf(e.stderr, "signet: stopped\n")
+			return err
+		},
+	}
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"crypto/x509"
+	"errors"
+	"strings"
+
+	"github.com/signet-pki/signet/internal/identity"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// trust is the set of trust anchors a command runs with, and where they came from.
+type trust struct {
+	certs  []*x509.Certificate
+	files  []string
+	system bool
+	// local is true when nothing was given and the root of 'signet init' was used.
+	local bool
+}
+
+func (t *trust) describe() string {
+	var parts []string
+	if t.local {
+		parts = append(parts, "the local development root ("+t.files[0]+")")
+	} else if len(t.files) > 0 {
+		parts = append(parts, strings.Join(t.files, ", "))
+	}
+	if t.system {
+		parts = append(parts, "the system roots")
+	}
+	return strings.Join(parts, " and ")
+}
+
+// trustAnchors loads the roots a command trusts: the --roots files, the system store with
+// --system-roots, and with neither, the root of 'signet init'. Trust is never implicit
+// beyond that: with no identity either, it is a usage error that says what to give.
+func trustAnchors(e *env, files []string, system bool) (*trust, error) {
+	t := &trust{files: files, system: system}
+	if len(files) > 0 {
+		certs, err := x509util.LoadCertificates(files...)
+		if err != nil {
+			return nil, err
+		}
+		t.certs = certs
+		return t, nil
+	}
+	if system {
+		return t, nil
+	}
+	home, err := identity.Home(e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	id, err := identity.Load(home)
+	if errors.Is(err, identity.ErrNoIdentity) {
+		return nil, withHint(usagef("no trust anchors: give --roots FILE or --system-roots"),
+			"or run 'signet init' to make a local development root that is trusted by default")
+	}
+	if err != nil {
+		return nil, err
+	}
+	t.certs, t.files, t.local = []*x509.Certificate{id.Root}, []string{id.RootPath()}, true
+	return t, nil
+}
