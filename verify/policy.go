@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/signet-pki/signet/x509util"
 )
 
 // Policy says what makes a certificate acceptable. Every field's zero value is documented;
@@ -69,29 +71,6 @@ type Policy struct {
 	MaxDepth *int
 }
 
-// ekuNames are the extended key usages known by name, in the spelling of RFC 5280 and
-// openssl's configuration files (which signet's flags accept without regard to case).
-var ekuNames = []struct {
-	name string
-	eku  x509.ExtKeyUsage
-	oid  asn1.ObjectIdentifier
-}{
-	{"serverAuth", x509.ExtKeyUsageServerAuth, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 1}},
-	{"clientAuth", x509.ExtKeyUsageClientAuth, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 2}},
-	{"codeSigning", x509.ExtKeyUsageCodeSigning, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 3}},
-	{"emailProtection", x509.ExtKeyUsageEmailProtection, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 4}},
-	{"ipsecEndSystem", x509.ExtKeyUsageIPSECEndSystem, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 5}},
-	{"ipsecTunnel", x509.ExtKeyUsageIPSECTunnel, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 6}},
-	{"ipsecUser", x509.ExtKeyUsageIPSECUser, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 7}},
-	{"timeStamping", x509.ExtKeyUsageTimeStamping, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 8}},
-	{"OCSPSigning", x509.ExtKeyUsageOCSPSigning, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 9}},
-	{"anyExtendedKeyUsage", x509.ExtKeyUsageAny, asn1.ObjectIdentifier{2, 5, 29, 37, 0}},
-	{"msSGC", x509.ExtKeyUsageMicrosoftServerGatedCrypto, asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 10, 3, 3}},
-	{"nsSGC", x509.ExtKeyUsageNetscapeServerGatedCrypto, asn1.ObjectIdentifier{2, 16, 840, 1, 113730, 4, 1}},
-	{"msCodeCom", x509.ExtKeyUsageMicrosoftCommercialCodeSigning, asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 2, 1, 22}},
-	{"msKernelCodeSigning", x509.ExtKeyUsageMicrosoftKernelCodeSigning, asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 61, 1, 1}},
-}
-
 // EKUNames are the names ParseEKUs accepts besides dotted OIDs ("any" is short for
 // anyExtendedKeyUsage).
 var EKUNames = []string{"serverAuth", "clientAuth", "codeSigning", "emailProtection", "timeStamping",
@@ -110,13 +89,12 @@ func ParseEKUs(names []string) ([]x509.ExtKeyUsage, []asn1.ObjectIdentifier, err
 			continue
 		}
 		oid, isOID := parseOID(n)
-		found := false
-		for _, e := range ekuNames {
-			if strings.EqualFold(n, e.name) || (isOID && oid.Equal(e.oid)) {
-				known = append(known, e.eku)
-				found = true
-				break
-			}
+		e, found := x509util.ExtKeyUsageByName(n)
+		if !found && isOID {
+			e, found = x509util.ExtKeyUsageByOID(oid)
+		}
+		if found {
+			known = append(known, e.Usage)
 		}
 		switch {
 		case found:
@@ -151,69 +129,22 @@ func parseOID(s string) (asn1.ObjectIdentifier, bool) {
 }
 
 // ekuOID returns the OID of a usage crypto/x509 knows.
-func ekuOID(u x509.ExtKeyUsage) asn1.ObjectIdentifier {
-	for _, e := range ekuNames {
-		if e.eku == u {
-			return e.oid
-		}
-	}
-	return nil
-}
+func ekuOID(u x509.ExtKeyUsage) asn1.ObjectIdentifier { return x509util.ExtKeyUsageOID(u) }
 
 // ekuName returns the name of a usage given by OID, or the dotted OID.
-func ekuName(oid asn1.ObjectIdentifier) string {
-	for _, e := range ekuNames {
-		if oid.Equal(e.oid) {
-			return e.name
-		}
-	}
-	return oid.String()
-}
+func ekuName(oid asn1.ObjectIdentifier) string { return x509util.ExtKeyUsageName(oid) }
 
 // certEKUs returns a certificate's extended key usages as OIDs, nil when it has none.
-func certEKUs(c *x509.Certificate) []asn1.ObjectIdentifier {
-	var oids []asn1.ObjectIdentifier
-	for _, u := range c.ExtKeyUsage {
-		if o := ekuOID(u); o != nil {
-			oids = append(oids, o)
-		}
-	}
-	return append(oids, c.UnknownExtKeyUsage...)
-}
-
-var keyUsageNames = []struct {
-	bit  x509.KeyUsage
-	name string
-}{
-	{x509.KeyUsageDigitalSignature, "digitalSignature"},
-	{x509.KeyUsageContentCommitment, "nonRepudiation"},
-	{x509.KeyUsageKeyEncipherment, "keyEncipherment"},
-	{x509.KeyUsageDataEncipherment, "dataEncipherment"},
-	{x509.KeyUsageKeyAgreement, "keyAgreement"},
-	{x509.KeyUsageCertSign, "keyCertSign"},
-	{x509.KeyUsageCRLSign, "cRLSign"},
-	{x509.KeyUsageEncipherOnly, "encipherOnly"},
-	{x509.KeyUsageDecipherOnly, "decipherOnly"},
-}
+func certEKUs(c *x509.Certificate) []asn1.ObjectIdentifier { return x509util.CertificateEKUs(c) }
 
 // KeyUsageNames returns the RFC 5280 names of the bits set in ku, in bit order.
-func KeyUsageNames(ku x509.KeyUsage) []string {
-	names := []string{}
-	for _, k := range keyUsageNames {
-		if ku&k.bit != 0 {
-			names = append(names, k.name)
-		}
-	}
-	return names
-}
+func KeyUsageNames(ku x509.KeyUsage) []string { return x509util.KeyUsageNames(ku) }
 
 // ParseKeyUsage returns the key usage bit named s (RFC 5280 names, without regard to case).
 // Errors wrap ErrPolicy.
 func ParseKeyUsage(s string) (x509.KeyUsage, error) {
-	for _, k := range keyUsageNames {
-		if strings.EqualFold(s, k.name) {
-			return k.bit, nil
-		}
+	if bit, ok := x509util.KeyUsageBit(s); ok {
+		return bit, nil
 	}
 	return 0, fmt.Errorf("%w: unknown key usage %q", ErrPolicy, s)
 }
