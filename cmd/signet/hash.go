@@ -161,9 +161,9 @@ type hashJSON struct {
 }
 
 func runHash(ctx context.Context, e *env, opts sign.HashOptions, files []string, tag, asJSON bool) error {
-	out := bufio.NewWriterSize(e.stdout, 64<<10)
-	opts.Flush = out.Flush
 	bar := newProgressBar(e.stderr)
+	out := bufio.NewWriterSize(clearBarWriter{e.stdout, bar}, 64<<10)
+	opts.Flush = out.Flush
 	if bar != nil {
 		opts.Progress = bar.update
 	}
@@ -233,6 +233,18 @@ func runHash(ctx context.Context, e *env, opts sign.HashOptions, files []string,
 		return &codedError{code: exitBadInput} // each file's error was printed already
 	}
 	return nil
+}
+
+// clearBarWriter clears the progress bar before output reaches the terminal, so that lines
+// on stdout do not land behind the bar when both streams are the same terminal.
+type clearBarWriter struct {
+	w   io.Writer
+	bar *progressBar
+}
+
+func (c clearBarWriter) Write(p []byte) (int, error) {
+	c.bar.clear()
+	return c.w.Write(p)
 }
 
 // progressBar draws one line on a terminal's standard error, only for large work.
