@@ -1,0 +1,520 @@
+package x509util
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Describing certificates, CSRs and CRLs: ParseObjects finds them in a file whatever its
+// encoding, and the Describe functions turn each into a plain struct whose JSON form is what
+// `signet cert inspect --json` prints. They are pure functions of the parsed object and the
+// time given; the CLI only formats them.
+
+// ObjectKind says what an Object holds.
+type ObjectKind string
+
+// The kinds of object ParseObjects finds.
+const (
+	KindCertificate ObjectKind = "certificate"
+	KindCSR         ObjectKind = "csr"
+	KindCRL         ObjectKind = "crl"
+)
+
+// Object is one certificate, certificate signing request or CRL found in a file. Exactly one
+// of Certificate, CSR and CRL is set, as Kind says.
+type Object struct {
+	Kind        ObjectKind
+	Certificate *x509.Certificate
+	CSR         *x509.CertificateRequest
+	CRL         *x509.RevocationList
+	// PEM is true when the object came from a PEM block, false for DER.
+	PEM bool
+}
+
+// PEM block types ParseObjects reads; blocks of other types (a private key beside its
+// certificate) are skipped.
+const (
+	inspectPEMCSR    = "CERTIFICATE REQUEST"
+	inspectPEMNewCSR = "NEW CERTIFICATE REQUEST"
+)
+
+// ParseObjects finds every certificate, CSR and CRL in data, in order: PEM blocks of types
+// CERTIFICATE, CERTIFICATE REQUEST (or NEW CERTIFICATE REQUEST) and X509 CRL, other blocks
+// skipped; or, when data holds no PEM, DER: one or more concatenated certificates, one CSR or
+// one CRL. A CSR's signature is not checked here (DescribeCSR reports it), so a damaged CSR
+// can still be looked at.
+//
+// Errors wrap ErrMalformed and say where the problem is: empty input, a damaged PEM block, a
+// block of a known type that does not parse, PEM with none of the known types, or bytes that
+// are no DER object signet knows.
+func ParseObjects(data []byte) ([]Object, error) {
+	objs, msg := inspectParse(data)
+	if msg != "" {
+		return nil, fmt.Errorf("%w: %s", ErrMalformed, msg)
+	}
+	return objs, nil
+}
+
+// LoadObjects reads path and parses it with ParseObjects. A directory is refused. Errors
+// name the file.
+func LoadObjects(path string) ([]Object, error) {
+	data, err := certfileRead(path)
+	if err != nil {
+		return nil, err
+	}
+	objs, msg := inspectParse(data)
+	if msg != "" {
+		return nil, fmt.Errorf("%w: %s: %s", ErrMalformed, path, msg)
+	}
+	return objs, nil
+}
+
+func inspectParse(data []byte) ([]Object, string) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, "empty input"
+	}
+	blocks, msg := certfileBlocks(data)
+	if msg != "" {
+		return nil, msg
+	}
+	if len(blocks) == 0 {
+		return inspectParseDER(data)
+	}
+	var objs []Object
+	var others []string
+	for _, b := range blocks {
+		o := Object{PEM: true}
+		var err error
+		switch b.block.Type {
+		case certfilePEMCertificate:
+			o.Kind = KindCertificate
+			o.Certificate, err = x509.ParseCertificate(b.block.Bytes)
+		case inspectPEMCSR, inspectPEMNewCSR:
+			o.Kind = KindCSR
+			o.CSR, err = x509.ParseCertificateRequest(b.block.Bytes)
+		case certfilePEMCRL:
+			o.Kind = KindCRL
+			o.CRL, err = x509.ParseRevocationList(b.block.Bytes)
+		default:
+			others = append(others, b.block.Type)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Sprintf("%s: %s block does not parse: %v", b.where(), b.block.Type, err)
+		}
+		objs = append(objs, o)
+	}
+	if len(objs) == 0 {
+		return nil, fmt.Sprintf("no CERTIFICATE, CERTIFICATE REQUEST or X509 CRL PEM block (the input has %s)", strings.Join(others, ", "))
+	}
+	return objs, ""
+}
+
+func inspectParseDER(data []byte) ([]Object, string) {
+	certs, certErr := x509.ParseCertificates(data)
+	if certErr == nil && len(certs) > 0 {
+		objs := make([]Object, len(certs))
+		for i, c := range certs {
+			objs[i] = Object{Kind: KindCertificate, Certificate: c}
+		}
+		return objs, ""
+	}
+	if csr, err := x509.ParseCertificateRequest(data); err == nil {
+		return []Object{{Kind: KindCSR, CSR: csr}}, ""
+	}
+	if crl, err := x509.ParseRevocationList(data); err == nil {
+		return []Object{{Kind: KindCRL, CRL: crl}}, ""
+	}
+	why := "no certificate found"
+	if certErr != nil {
+		why = "as a certificate: " + certErr.Error()
+	}
+	return nil, "neither PEM nor a DER certificate, CSR or CRL (" + why + ")"
+}
+
+// FormatSerial writes a serial number as signet prints it everywhere: lowercase hex without
+// separators, as `openssl x509 -noout -serial` prints it (there in upper case).
+func FormatSerial(n *big.Int) string {
+	if n == nil {
+		return ""
+	}
+	return n.Text(16)
+}
+
+// ParseSerial reads a certificate serial number as a user copies it: hex, as FormatSerial,
+// `openssl x509 -serial` ("serial=" prefix allowed) and `openssl x509 -text` (with colons
+// between the bytes) print it, optionally with a 0x prefix, in any case; or decimal after the
+// prefix "decimal:" (a bare number is always hex: 1000 is 4096). The serial must be positive
+// and at most 20 octets (RFC 5280 section 4.1.2.2). Errors wrap ErrMalformed.
+func ParseSerial(s string) (*big.Int, error) {
+	in := s
+	s = strings.TrimSpace(s)
+	bad := func(why string) error {
+		return fmt.Errorf("%w: serial number %q: %s", ErrMalformed, in, why)
+	}
+	n := new(big.Int)
+	if dec, ok := inspectCutPrefixFold(s, "decimal:"); ok {
+		if dec == "" || strings.TrimLeft(dec, "0123456789") != "" {
+			return nil, bad("write decimal digits after decimal:")
+		}
+		n.SetString(dec, 10)
+	} else {
+		s, _ = inspectCutPrefixFold(s, "serial=")
+		s, _ = inspectCutPrefixFold(s, "0x")
+		if s == "" {
+			return nil, bad("empty (write hex digits, as openssl x509 -serial prints them, or decimal:N)")
+		}
+		if strings.HasPrefix(s, ":") || strings.HasSuffix(s, ":") || strings.Contains(s, "::") {
+			return nil, bad("misplaced ':' (write 51:67:00:15 or 51670015)")
+		}
+		digits := strings.ReplaceAll(s, ":", "")
+		for _, c := range digits {
+			if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+				return nil, bad(fmt.Sprintf("%q is not a hex digit (write decimal serials as decimal:N)", c))
+			}
+		}
+		n.SetString(digits, 16)
+	}
+	switch {
+	case n.Sign() <= 0:
+		return nil, bad("a serial number must be positive")
+	case len(n.Bytes()) > 20:
+		return nil, bad("longer than the 20 octets RFC 5280 allows")
+	}
+	return n, nil
+}
+
+func inspectCutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+// Validity places a time against a window [start, end]: a certificate's notBefore and
+// notAfter, or a CRL's thisUpdate and nextUpdate.
+type Validity struct {
+	// Status is "valid" inside the window, "expired" after its end, "not-yet-valid" before
+	// its start.
+	Status string `json:"status"`
+	// Days is whole days: until the end when valid, since the end when expired, until the
+	// start when not yet valid.
+	Days int `json:"days"`
+	// Left is the same span exactly (not in JSON).
+	Left time.Duration `json:"-"`
+}
+
+// The Validity statuses.
+const (
+	ValidityValid       = "valid"
+	ValidityExpired     = "expired"
+	ValidityNotYetValid = "not-yet-valid"
+)
+
+// DescribeValidity places at against [start, end]. A zero end (a CRL without nextUpdate)
+// never expires; Days is then 0 while valid.
+func DescribeValidity(start, end, at time.Time) Validity {
+	var v Validity
+	switch {
+	case at.Before(start):
+		v.Status, v.Left = ValidityNotYetValid, start.Sub(at)
+	case !end.IsZero() && at.After(end):
+		v.Status, v.Left = ValidityExpired, at.Sub(end)
+	default:
+		v.Status = ValidityValid
+		if !end.IsZero() {
+			v.Left = end.Sub(at)
+		}
+	}
+	v.Days = int(v.Left / (24 * time.Hour))
+	return v
+}
+
+// SANInfo lists subject alternative names by type. The lists are empty, never nil.
+type SANInfo struct {
+	DNS   []string `json:"dns"`
+	IP    []string `json:"ip"`
+	Email []string `json:"email"`
+	URI   []string `json:"uri"`
+}
+
+func describeSANs(dns []string, ips []net.IP, emails []string, uris []*url.URL) SANInfo {
+	s := SANInfo{DNS: append([]string{}, dns...), IP: []string{}, Email: append([]string{}, emails...), URI: []string{}}
+	for _, ip := range ips {
+		s.IP = append(s.IP, ip.String())
+	}
+	for _, u := range uris {
+		s.URI = append(s.URI, u.String())
+	}
+	return s
+}
+
+// Len is the number of names.
+func (s SANInfo) Len() int { return len(s.DNS) + len(s.IP) + len(s.Email) + len(s.URI) }
+
+// BasicConstraintsInfo is the basic constraints extension.
+type BasicConstraintsInfo struct {
+	CA bool `json:"ca"`
+	// PathLen is the path length constraint; nil when there is none.
+	PathLen  *int `json:"path_len"`
+	Critical bool `json:"critical"`
+}
+
+// ExtensionInfo names an extension and says whether it is critical.
+type ExtensionInfo struct {
+	OID string `json:"oid"`
+	// Name is the RFC 5280 name of the extension, "" for one signet does not know.
+	Name     string `json:"name"`
+	Critical bool   `json:"critical"`
+}
+
+// extensionNames are the extensions signet names; others are shown by OID.
+var extensionNames = map[string]string{
+	"2.5.29.14":               "subjectKeyIdentifier",
+	"2.5.29.15":               "keyUsage",
+	"2.5.29.17":               "subjectAltName",
+	"2.5.29.18":               "issuerAltName",
+	"2.5.29.19":               "basicConstraints",
+	"2.5.29.20":               "cRLNumber",
+	"2.5.29.21":               "reasonCode",
+	"2.5.29.24":               "invalidityDate",
+	"2.5.29.27":               "deltaCRLIndicator",
+	"2.5.29.28":               "issuingDistributionPoint",
+	"2.5.29.29":               "certificateIssuer",
+	"2.5.29.30":               "nameConstraints",
+	"2.5.29.31":               "cRLDistributionPoints",
+	"2.5.29.32":               "certificatePolicies",
+	"2.5.29.33":               "policyMappings",
+	"2.5.29.35":               "authorityKeyIdentifier",
+	"2.5.29.36":               "policyConstraints",
+	"2.5.29.37":               "extendedKeyUsage",
+	"2.5.29.46":               "freshestCRL",
+	"2.5.29.54":               "inhibitAnyPolicy",
+	"1.3.6.1.5.5.7.1.1":       "authorityInfoAccess",
+	"1.3.6.1.5.5.7.1.11":      "subjectInfoAccess",
+	"1.3.6.1.5.5.7.48.1.5":    "ocspNoCheck",
+	"1.3.6.1.4.1.11129.2.4.2": "ctSignedCertificateTimestamps",
+	"1.3.6.1.4.1.11129.2.4.3": "ctPrecertificatePoison",
+}
+
+var (
+	oidExtKeyUsage         = asn1.ObjectIdentifier{2, 5, 29, 15}
+	oidExtExtKeyUsage      = asn1.ObjectIdentifier{2, 5, 29, 37}
+	oidExtBasicConstraints = asn1.ObjectIdentifier{2, 5, 29, 19}
+)
+
+func describeExtensions(exts []inspectExt) []ExtensionInfo {
+	out := []ExtensionInfo{}
+	for _, e := range exts {
+		out = append(out, ExtensionInfo{OID: e.id.String(), Name: extensionNames[e.id.String()], Critical: e.critical})
+	}
+	return out
+}
+
+type inspectExt struct {
+	id       asn1.ObjectIdentifier
+	critical bool
+}
+
+// describeKey describes a public key, falling back to the algorithm's name for a key signet
+// does not handle, so that such a certificate can still be inspected.
+func describeKey(pub any, alg x509.PublicKeyAlgorithm) KeyInfo {
+	if info, err := Inspect(pub); err == nil {
+		return info
+	}
+	return KeyInfo{Algorithm: alg.String()}
+}
+
+func hexOrEmpty(b []byte) string { return hex.EncodeToString(b) }
+
+func sha256Hex(der []byte) string {
+	sum := sha256.Sum256(der)
+	return hex.EncodeToString(sum[:])
+}
+
+// CertificateInfo describes a certificate. Its JSON form is stable: fields are only ever
+// added. Names are as crypto/x509's pkix.Name.String prints them (RFC 4514, most specific
+// first), "" for an empty one.
+type CertificateInfo struct {
+	Version    int       `json:"version"`
+	Subject    string    `json:"subject"`
+	Issuer     string    `json:"issuer"`
+	SelfSigned bool      `json:"self_signed"` // the issuer is the subject and the certificate's own key verifies its signature
+	Serial     string    `json:"serial"`      // FormatSerial
+	NotBefore  time.Time `json:"not_before"`
+	NotAfter   time.Time `json:"not_after"`
+	Validity   Validity  `json:"validity"`
+	PublicKey  KeyInfo   `json:"public_key"`
+	// SignatureAlgorithm is crypto/x509's name, such as "ECDSA-SHA384".
+	SignatureAlgorithm string  `json:"signature_algorithm"`
+	SANs               SANInfo `json:"sans"`
+	// KeyUsage is nil (JSON null) without a key usage extension: every usage allowed.
+	KeyUsage []string `json:"key_usage"`
+	// ExtKeyUsage holds names (x509util.ExtKeyUsages) or dotted OIDs; nil (JSON null)
+	// without an extended key usage extension.
+	ExtKeyUsage []string `json:"ext_key_usage"`
+	// BasicConstraints is nil (JSON null) without the extension.
+	BasicConstraints *BasicConstraintsInfo `json:"basic_constraints"`
+	SubjectKeyID     string                `json:"subject_key_id"`   // lowercase hex, "" when absent
+	AuthorityKeyID   string                `json:"authority_key_id"` // lowercase hex, "" when absent
+	CRLDistribution  []string              `json:"crl_distribution_points"`
+	OCSPServers      []string              `json:"ocsp_servers"`
+	IssuingCertURLs  []string              `json:"issuing_certificate_urls"`
+	Extensions       []ExtensionInfo       `json:"extensions"`
+	// SHA256 is the SHA-256 of the DER certificate, lowercase hex (as cert verify prints it).
+	SHA256 string `json:"sha256"`
+}
+
+// DescribeCertificate describes c, with its validity placed against at.
+func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
+	info := CertificateInfo{
+		Version:            c.Version,
+		Subject:            c.Subject.String(),
+		Issuer:             c.Issuer.String(),
+		Serial:             FormatSerial(c.SerialNumber),
+		NotBefore:          c.NotBefore.UTC(),
+		NotAfter:           c.NotAfter.UTC(),
+		Validity:           DescribeValidity(c.NotBefore, c.NotAfter, at),
+		PublicKey:          describeKey(c.PublicKey, c.PublicKeyAlgorithm),
+		SignatureAlgorithm: c.SignatureAlgorithm.String(),
+		SANs:               describeSANs(c.DNSNames, c.IPAddresses, c.EmailAddresses, c.URIs),
+		SubjectKeyID:       hexOrEmpty(c.SubjectKeyId),
+		AuthorityKeyID:     hexOrEmpty(c.AuthorityKeyId),
+		CRLDistribution:    append([]string{}, c.CRLDistributionPoints...),
+		OCSPServers:        append([]string{}, c.OCSPServer...),
+		IssuingCertURLs:    append([]string{}, c.IssuingCertificateURL...),
+		SHA256:             sha256Hex(c.Raw),
+	}
+	info.SelfSigned = bytes.Equal(c.RawSubject, c.RawIssuer) &&
+		c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+	var exts []inspectExt
+	for _, e := range c.Extensions {
+		exts = append(exts, inspectExt{e.Id, e.Critical})
+		switch {
+		case e.Id.Equal(oidExtKeyUsage):
+			info.KeyUsage = KeyUsageNames(c.KeyUsage)
+		case e.Id.Equal(oidExtExtKeyUsage):
+			info.ExtKeyUsage = []string{}
+			for _, o := range CertificateEKUs(c) {
+				info.ExtKeyUsage = append(info.ExtKeyUsage, ExtKeyUsageName(o))
+			}
+		case e.Id.Equal(oidExtBasicConstraints):
+			bc := &BasicConstraintsInfo{CA: c.IsCA, Critical: e.Critical}
+			if c.IsCA && (c.MaxPathLen > 0 || c.MaxPathLenZero) {
+				n := c.MaxPathLen
+				bc.PathLen = &n
+			}
+			info.BasicConstraints = bc
+		}
+	}
+	info.Extensions = describeExtensions(exts)
+	return info
+}
+
+// CSRInfo describes a certificate signing request. Its JSON form is stable: fields are only
+// ever added.
+type CSRInfo struct {
+	Subject            string  `json:"subject"`
+	PublicKey          KeyInfo `json:"public_key"`
+	SignatureAlgorithm string  `json:"signature_algorithm"`
+	// SignatureValid is true when the CSR's own key verifies its signature; SignatureError
+	// says why not ("" when valid).
+	SignatureValid bool            `json:"signature_valid"`
+	SignatureError string          `json:"signature_error"`
+	SANs           SANInfo         `json:"sans"`
+	Extensions     []ExtensionInfo `json:"extensions"` // the extensions requested
+	SHA256         string          `json:"sha256"`     // of the DER CSR
+}
+
+// DescribeCSR describes csr and checks its signature.
+func DescribeCSR(csr *x509.CertificateRequest) CSRInfo {
+	info := CSRInfo{
+		Subject:            csr.Subject.String(),
+		PublicKey:          describeKey(csr.PublicKey, csr.PublicKeyAlgorithm),
+		SignatureAlgorithm: csr.SignatureAlgorithm.String(),
+		SANs:               describeSANs(csr.DNSNames, csr.IPAddresses, csr.EmailAddresses, csr.URIs),
+		SHA256:             sha256Hex(csr.Raw),
+	}
+	if err := csr.CheckSignature(); err != nil {
+		info.SignatureError = err.Error()
+	} else {
+		info.SignatureValid = true
+	}
+	var exts []inspectExt
+	for _, e := range csr.Extensions {
+		exts = append(exts, inspectExt{e.Id, e.Critical})
+	}
+	info.Extensions = describeExtensions(exts)
+	return info
+}
+
+// RevokedInfo is one entry of a CRL.
+type RevokedInfo struct {
+	Serial    string    `json:"serial"` // FormatSerial
+	RevokedAt time.Time `json:"revoked_at"`
+	// Reason is the RFC 5280 name of the reason code (RevocationReasons), "" when the entry
+	// has none (crypto/x509 reads an explicit "unspecified" the same way).
+	Reason string `json:"reason"`
+}
+
+// CRLInfo describes a CRL. Its signature is not checked: that needs the issuer, which
+// `signet cert verify --crl` finds in the chain. Its JSON form is stable: fields are only
+// ever added.
+type CRLInfo struct {
+	Issuer string `json:"issuer"`
+	// Number is the CRL number in decimal, "" when absent.
+	Number     string    `json:"number"`
+	ThisUpdate time.Time `json:"this_update"`
+	// NextUpdate is nil (JSON null) when absent.
+	NextUpdate *time.Time `json:"next_update"`
+	// Validity places the time given against thisUpdate and nextUpdate: "expired" means
+	// past nextUpdate (the CRL is stale).
+	Validity           Validity        `json:"validity"`
+	SignatureAlgorithm string          `json:"signature_algorithm"`
+	AuthorityKeyID     string          `json:"authority_key_id"`
+	Revoked            []RevokedInfo   `json:"revoked"`
+	Extensions         []ExtensionInfo `json:"extensions"`
+	SHA256             string          `json:"sha256"` // of the DER CRL
+}
+
+// DescribeCRL describes crl, with its dates placed against at.
+func DescribeCRL(crl *x509.RevocationList, at time.Time) CRLInfo {
+	info := CRLInfo{
+		Issuer:             crl.Issuer.String(),
+		ThisUpdate:         crl.ThisUpdate.UTC(),
+		Validity:           DescribeValidity(crl.ThisUpdate, crl.NextUpdate, at),
+		SignatureAlgorithm: crl.SignatureAlgorithm.String(),
+		AuthorityKeyID:     hexOrEmpty(crl.AuthorityKeyId),
+		Revoked:            []RevokedInfo{},
+		SHA256:             sha256Hex(crl.Raw),
+	}
+	if crl.Number != nil {
+		info.Number = crl.Number.String()
+	}
+	if !crl.NextUpdate.IsZero() {
+		t := crl.NextUpdate.UTC()
+		info.NextUpdate = &t
+	}
+	for _, e := range crl.RevokedCertificateEntries {
+		r := RevokedInfo{Serial: FormatSerial(e.SerialNumber), RevokedAt: e.RevocationTime.UTC()}
+		if e.ReasonCode != 0 {
+			r.Reason = ReasonName(e.ReasonCode)
+		}
+		info.Revoked = append(info.Revoked, r)
+	}
+	var exts []inspectExt
+	for _, e := range crl.Extensions {
+		exts = append(exts, inspectExt{e.Id, e.Critical})
+	}
+	info.Extensions = describeExtensions(exts)
+	return info
+}
