@@ -3,16 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/verify"
@@ -24,9 +20,6 @@ const (
 	certAt     = "2026-06-01T00:00:00Z"
 	certAtUnix = "1780272000"
 )
-
-var certUpdateScripts = flag.Bool("update-certverify-scripts", false,
-	"rewrite the pki/ files embedded in testdata/script/certverify*.txtar from testdata/pki")
 
 func certRun(args ...string) (code int, stdout, stderr string) {
 	var o, e bytes.Buffer
@@ -379,48 +372,6 @@ func TestCertVerifyJSON(t *testing.T) {
 	}
 	if failed != "depth;" {
 		t.Fatalf("failed checks %q", failed)
-	}
-}
-
-// TestCertVerifyScriptFixtures keeps the pki/ files embedded in the certverify scripts equal
-// to testdata/pki (the scripts run in a scratch directory and cannot reach the tree). After
-// regenerating the fixtures run:
-//
-//	go test ./cmd/signet -run TestCertVerifyScriptFixtures -update-certverify-scripts
-func TestCertVerifyScriptFixtures(t *testing.T) {
-	scripts, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "script", "certverify*.txtar"))
-	if len(scripts) == 0 {
-		t.Fatal("no certverify scripts")
-	}
-	for _, s := range scripts {
-		a, err := txtar.ParseFile(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		changed := false
-		for i, f := range a.Files {
-			name, ok := strings.CutPrefix(f.Name, "pki/")
-			if !ok {
-				continue
-			}
-			want, err := os.ReadFile(certFixture(name))
-			if err != nil {
-				t.Fatalf("%s: %v", s, err)
-			}
-			if !bytes.Equal(f.Data, want) {
-				if !*certUpdateScripts {
-					t.Errorf("%s: %s differs from testdata/pki (run with -update-certverify-scripts)", s, f.Name)
-					continue
-				}
-				a.Files[i].Data, changed = want, true
-			}
-		}
-		if changed {
-			if err := os.WriteFile(s, txtar.Format(a), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(os.Stderr, "rewrote %s\n", s)
-		}
 	}
 }
 

@@ -35,6 +35,13 @@ func TestScripts(t *testing.T) {
 			e.Setenv("SIGNET_HOME", filepath.Join(e.WorkDir, ".signet"))
 			e.Setenv("XDG_CONFIG_HOME", filepath.Join(e.WorkDir, ".config"))
 			e.Setenv("CI", os.Getenv("CI"))
+			// PKI is the fixture PKI (testdata/pki/README.md): scripts read $PKI/root-ca.pem
+			// in place instead of carrying copies that drift when gen.sh runs again.
+			pki, err := filepath.Abs(filepath.Join("..", "..", "testdata", "pki"))
+			if err != nil {
+				return err
+			}
+			e.Setenv("PKI", pki)
 			return nil
 		},
 		Condition: scriptCondition,
