@@ -126,7 +126,7 @@ func (v *verifier) checkRevocation(e *evaluation) {
 					continue
 				}
 				e.fail(CheckRevocation, newError(Revoked, c, nil, "%s %s (serial %s) was revoked at %s (%s) by %s",
-					role(path, i, e.anchored), Name(c), c.SerialNumber.Text(16), ts(entry.RevocationTime),
+					role(path, i, e.anchored), Name(c), x509util.FormatSerial(c.SerialNumber), ts(entry.RevocationTime),
 					x509util.ReasonName(entry.ReasonCode), crlLabel(j.crl)))
 				revoked = true
 				break

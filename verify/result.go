@@ -6,6 +6,8 @@ import (
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"time"
+
+	"github.com/signet-pki/signet/x509util"
 )
 
 // Result is everything Verify found: the chain, the policy it applied, each check with its
@@ -34,7 +36,7 @@ type ChainCert struct {
 	Role        string    `json:"role"`
 	Subject     string    `json:"subject"`
 	Issuer      string    `json:"issuer"`
-	Serial      string    `json:"serial"` // lowercase hex
+	Serial      string    `json:"serial"` // lowercase hex in whole bytes (x509util.FormatSerial)
 	NotBefore   time.Time `json:"not_before"`
 	NotAfter    time.Time `json:"not_after"`
 	SHA256      string    `json:"sha256"` // of the DER certificate, lowercase hex
@@ -159,7 +161,7 @@ func chainCerts(path []*x509.Certificate, anchored bool) []ChainCert {
 			Role:        role,
 			Subject:     Name(c),
 			Issuer:      nameString(c.Issuer),
-			Serial:      c.SerialNumber.Text(16),
+			Serial:      x509util.FormatSerial(c.SerialNumber),
 			NotBefore:   c.NotBefore.UTC(),
 			NotAfter:    c.NotAfter.UTC(),
 			SHA256:      Fingerprint(c),

@@ -142,12 +142,20 @@ func inspectParseDER(data []byte) ([]Object, string) {
 }
 
 // FormatSerial writes a serial number as signet prints it everywhere: lowercase hex without
-// separators, as `openssl x509 -noout -serial` prints it (there in upper case).
+// separators, in whole bytes (an even number of digits), as `openssl x509 -noout -serial`
+// prints it there in upper case. ParseSerial reads it back.
 func FormatSerial(n *big.Int) string {
 	if n == nil {
 		return ""
 	}
-	return n.Text(16)
+	s := n.Text(16)
+	if len(strings.TrimPrefix(s, "-"))%2 == 1 {
+		if strings.HasPrefix(s, "-") {
+			return "-0" + s[1:]
+		}
+		return "0" + s
+	}
+	return s
 }
 
 // ParseSerial reads a certificate serial number as a user copies it: hex, as FormatSerial,

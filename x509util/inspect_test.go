@@ -410,9 +410,10 @@ func TestParseSerial(t *testing.T) {
 		{"serial=5167000000000015", "5167000000000015"},
 		{"0x1000", "1000"},
 		{"0X00ff", "ff"},
+		{"0x100", "0100"}, // whole bytes, as openssl prints them
 		{"DEADbeef", "deadbeef"},
 		{"decimal:4096", "1000"},
-		{"Decimal:1", "1"},
+		{"Decimal:1", "01"},
 		{" 1a ", "1a"},
 		{"1000", "1000"}, // a bare number is hex
 		{"", ""},
