@@ -6,9 +6,10 @@
 #
 # It builds signet, prepares its data in a temporary directory (removed at the end) and prints
 # one line per comparison. The machine is shared and noisy, so every comparison alternates the
-# two commands (A B A B ...) and reports the median of the per-pair time ratios A/B, together
-# with the median times. A ratio below 1 means signet took less time. Times are wall-clock,
-# whole processes (start-up included), output to /dev/null, files in the page cache.
+# two commands (A B A B ...) and reports the median of the per-pair wall-time ratios A/B (the
+# figure the targets are about), the same for CPU time (user + system: less disturbed by other
+# load, telling for the single-threaded cases), and the median times. Times are of whole
+# processes (start-up included), output to /dev/null, files in the page cache.
 #
 #   sha256, BIG_SIZE file (default 2 GiB)   signet / openssl dgst -sha256      target <= 1.0
 #   sha256, BIG_SIZE file                   sha256sum / signet (speed-up)      target >= 4
@@ -47,25 +48,36 @@ signet=$work/signet
 
 echo "preparing data in $work ..." >&2
 head -c "$big_size" /dev/urandom >"$work/big"
-head -c $((512 << 20)) "$work/big" >"$work/mid"
+mid_size=$((big_size < (512 << 20) ? big_size : (512 << 20)))
+head -c "$mid_size" "$work/big" >"$work/mid"
 mkdir "$work/small"
 head -c $((1000 * 65536)) /dev/urandom | split -b 65536 -a 4 -d - "$work/small/f"
 cat "$work/big" "$work/mid" "$work/small"/* >/dev/null # into the page cache
 
 
-# timed CMD... prints the wall time of CMD in microseconds.
+# timed CMD... prints the wall time and the CPU time (user + system) of CMD in microseconds.
+# It runs in a $(...) subshell, whose children's CPU times start at zero, and reads them with
+# the times builtin (redirected to a file: a pipe would fork and lose them).
 timed() {
 	local s e
 	s=${EPOCHREALTIME/./}
 	"$@" >/dev/null
 	e=${EPOCHREALTIME/./}
-	echo $((e - s))
+	times >"$work/times.$BASHPID"
+	awk -v wall=$((e - s)) 'NR == 2 {
+		split($1, u, /[ms]/); split($2, y, /[ms]/)
+		printf "%d %d\n", wall, ((u[1] + y[1]) * 60 + u[2] + y[2]) * 1e6
+	}' "$work/times.$BASHPID"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-# compare LABEL N -- A... -- B...: runs A and B alternately N times; prints the median ratio
-# A/B and the median times.
+ms() { awk -v t="$1" 'BEGIN {printf "%.1f", t / 1000}'; }
+
+# compare LABEL N -- A... -- B...: runs A and B alternately N times; prints the median of the
+# per-pair ratios A/B of wall time (the figure that counts) and of CPU time (less sensitive to
+# other load on a shared machine, but for parallel work it is not the point), and the median
+# times.
 compare() {
 	local label=$1 n=$2
 	shift 3
@@ -74,31 +86,32 @@ compare() {
 	shift
 	b=("$@")
 	"${a[@]}" >/dev/null; "${b[@]}" >/dev/null # warm-up
-	local ratios=() ta=() tb=() i x y
+	local ratios=() cratios=() ta=() tb=() i x y
 	for ((i = 0; i < n; i++)); do
-		x=$(timed "${a[@]}")
-		y=$(timed "${b[@]}")
-		ta+=("$x"); tb+=("$y")
-		ratios+=("$(awk -v x="$x" -v y="$y" 'BEGIN {printf "%.4f", x / y}')")
+		x=($(timed "${a[@]}"))
+		y=($(timed "${b[@]}"))
+		ta+=("${x[0]}"); tb+=("${y[0]}")
+		ratios+=("$(awk -v x="${x[0]}" -v y="${y[0]}" 'BEGIN {printf "%.3f", x / y}')")
+		cratios+=("$(awk -v x="${x[1]}" -v y="${y[1]}" 'BEGIN {if (y > 0) printf "%.3f", x / y; else print "nan"}')")
 	done
-	local r ma mb
+	local r c ma mb
 	r=$(printf '%s\n' "${ratios[@]}" | median)
+	c=$(printf '%s\n' "${cratios[@]}" | median)
 	ma=$(printf '%s\n' "${ta[@]}" | median)
 	mb=$(printf '%s\n' "${tb[@]}" | median)
-	printf '%-52s ratio %6.3f   (%s ms vs %s ms, %d pairs; ratios: %s)\n' "$label" "$r" \
-		"$(awk -v t="$ma" 'BEGIN {printf "%.1f", t / 1000}')" "$(awk -v t="$mb" 'BEGIN {printf "%.1f", t / 1000}')" \
-		"$n" "${ratios[*]}"
+	printf '%-52s ratio %6.3f  cpu %6.3f  (%s ms vs %s ms, %d pairs)\n' "$label" "$r" "$c" "$(ms "$ma")" "$(ms "$mb")" "$n"
+	printf '%-52s   wall ratios: %s\n' "" "${ratios[*]}"
 }
 
 big_mib=$((big_size >> 20))
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(openssl version); $(sha256sum --version | head -1); $(go version)"
-echo "ratio = first command's time / second command's time (median of alternating pairs)"
+echo "ratio = first command's wall time / second's, median of alternating pairs; cpu = the same for user+system time"
 echo
 compare "sha256 ${big_mib} MiB: signet / openssl (want <= 1.0)" "$pairs" -- "$signet" hash "$work/big" -- openssl dgst -sha256 "$work/big"
 compare "sha256 ${big_mib} MiB: sha256sum / signet (want >= 4)" "$pairs" -- sha256sum "$work/big" -- "$signet" hash "$work/big"
 compare "sha256 1000 x 64 KiB: openssl / signet (want >= 1.4)" "$small_pairs" -- openssl dgst -sha256 "$work/small"/* -- "$signet" hash "$work/small"/*
-compare "sha3-256 512 MiB: signet / openssl" "$pairs" -- "$signet" hash -a sha3-256 "$work/mid" -- openssl dgst -sha3-256 "$work/mid"
-compare "sha512 512 MiB: signet / openssl" "$pairs" -- "$signet" hash -a sha512 "$work/mid" -- openssl dgst -sha512 "$work/mid"
+compare "sha3-256 $((mid_size >> 20)) MiB: signet / openssl" "$pairs" -- "$signet" hash -a sha3-256 "$work/mid" -- openssl dgst -sha3-256 "$work/mid"
+compare "sha512 $((mid_size >> 20)) MiB: signet / openssl" "$pairs" -- "$signet" hash -a sha512 "$work/mid" -- openssl dgst -sha512 "$work/mid"
 
 # Peak resident memory of one run on the big file.
 rss_kib=
