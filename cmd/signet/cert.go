@@ -6,23 +6,28 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/signet-pki/signet/internal/identity"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
 
 // certCommand groups the certificate subcommands, each built by its own constructor and
-// listed here explicitly (create, inspect and p12 join verify as siblings).
+// listed here explicitly.
 func certCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "cert",
-		Usage: "verify certificates and chains under an explicit policy",
+		Usage: "issue, inspect and verify certificates; bundle a key and its chain as PKCS#12",
 		Subcommands: []*cli.Command{
+			certCreateCommand(e),
+			certInspectCommand(e),
 			certVerifyCommand(e),
+			certP12Command(e),
 		},
 	}
 }
@@ -35,6 +40,9 @@ type certVerifyOptions struct {
 	crls          []string
 	policy        verify.Policy // everything but the certificates and CRLs, which come from files
 	json          bool
+	// localRoot is the root certificate file of 'signet init', trusted because neither
+	// --roots nor --system-roots was given; "" otherwise.
+	localRoot string
 }
 
 // certRepeated collects every value of a repeated flag as given; unlike cli.StringSliceFlag
@@ -69,7 +77,9 @@ const certVerifyJSONHelp = `JSON (--json), one object; fields are added over tim
                    unlimited)
    checks[]        every check made, in order: check (chain, validity, constraints, depth,
                    key-usage, eku, name, revocation), status (pass, fail, skip), subject (the
-                   certificate it is about, "" for the whole chain), detail`
+                   certificate it is about, "" for the whole chain), detail
+   local_root      the root file of 'signet init' when it was trusted because no --roots or
+                   --system-roots was given, else ""`
 
 func certVerifyCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -86,9 +96,9 @@ CERT is a PEM or DER file; certificates after the first (a chain file, as server
 are used as untrusted intermediates. --roots and --intermediates take PEM files with any
 number of certificates, DER files, or directories (their *.pem, *.crt, *.cer and *.der
 files, in name order). Every --roots certificate is a trust anchor, self-signed or not. The
-system's trust store is used only with --system-roots. Trust must be explicit: without
---roots or --system-roots the command refuses to run (a later release will then trust the
-root that 'signet init' makes).
+system's trust store is used only with --system-roots. Without --roots or --system-roots
+the root of the local development identity that 'signet init' made in $SIGNET_HOME is
+trusted, and the report says so; when there is none the command refuses to run (exit 2).
 
 The policy:
    --at TIME         validation time, RFC 3339 (2026-06-01T00:00:00Z) or a date (2026-06-01,
@@ -145,7 +155,7 @@ EXAMPLES (run from the source tree; the fixtures of testdata/pki are valid at 20
 			jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
-			opts, err := certVerifyParse(c)
+			opts, err := certVerifyParse(e, c)
 			if err != nil {
 				return err
 			}
@@ -155,7 +165,7 @@ EXAMPLES (run from the source tree; the fixtures of testdata/pki are valid at 20
 }
 
 // certVerifyParse checks the command line and turns it into options, before any file is read.
-func certVerifyParse(c *cli.Context) (*certVerifyOptions, error) {
+func certVerifyParse(e *env, c *cli.Context) (*certVerifyOptions, error) {
 	switch c.NArg() {
 	case 0:
 		return nil, usagef("missing CERT: the certificate file to verify")
@@ -173,8 +183,11 @@ func certVerifyParse(c *cli.Context) (*certVerifyOptions, error) {
 	p := &o.policy
 	p.SystemRoots = c.Bool("system-roots")
 	if len(o.roots) == 0 && !p.SystemRoots {
-		return nil, withHint(usagef("no trust anchors: give --roots FILE (or --system-roots)"),
-			"trust is never implicit; a later release will default to the root of 'signet init'")
+		root, err := certLocalRoot(e)
+		if err != nil {
+			return nil, err
+		}
+		o.roots, o.localRoot = []string{root}, root
 	}
 	if s := c.String("at"); s != "" {
 		t, err := certParseTime(s)
@@ -225,14 +238,44 @@ func certVerifyParse(c *cli.Context) (*certVerifyOptions, error) {
 	return o, nil
 }
 
-func certParseTime(s string) (time.Time, error) {
+// certLocalRoot returns the root certificate file of the local identity, for cert verify
+// without --roots: a usage error when there is none, since trust is never implied otherwise.
+func certLocalRoot(e *env) (string, error) {
+	noRoots := usagef("no trust anchors: give --roots FILE (or --system-roots)")
+	dir, err := identity.Home(e.getenv)
+	if err != nil {
+		return "", withHint(noRoots, "run 'signet init' to make a local development root, or pass --roots FILE")
+	}
+	id, err := identity.Load(dir)
+	switch {
+	case errors.Is(err, identity.ErrNoIdentity):
+		return "", withHint(noRoots, "run 'signet init' to make a local development root, or pass --roots FILE")
+	case err != nil:
+		return "", withHint(err, "pass --roots FILE, or replace the local identity with 'signet init --force'")
+	}
+	return id.RootPath(), nil
+}
+
+func certParseTime(s string) (time.Time, error) { return certParseTimeFlag("at", s) }
+
+// certParseTimeFlag reads the TIME of a flag: RFC 3339, or a date meaning midnight UTC.
+func certParseTimeFlag(flag, s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t.UTC(), nil
 	}
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, usagef("--at %q is not an RFC 3339 time (2026-06-01T00:00:00Z) or a date (2026-06-01)", s)
+	return time.Time{}, usagef("--%s %q is not an RFC 3339 time (2026-06-01T00:00:00Z) or a date (2026-06-01)", flag, s)
+}
+
+// certReadFile reads an input file that is not a certificate list (a CSR), refusing a
+// directory with the same message the certificate readers give.
+func certReadFile(path string) ([]byte, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%w: %s is a directory, not a file", x509util.ErrMalformed, path)
+	}
+	return os.ReadFile(path)
 }
 
 // certVerify reads the files, runs the policy engine and prints its report.
@@ -262,11 +305,15 @@ func certVerify(e *env, o *certVerifyOptions) error {
 		return verr // not checked: no verdict to print
 	}
 	if o.json {
-		if err := writeJSON(e.stdout, res); err != nil {
+		report := struct {
+			*verify.Result
+			LocalRoot string `json:"local_root"`
+		}{res, o.localRoot}
+		if err := writeJSON(e.stdout, report); err != nil {
 			return err
 		}
 	} else {
-		certVerifyPrint(e.stdout, o.certFile, res)
+		certVerifyPrint(e.stdout, o.certFile, o.localRoot, res)
 	}
 	switch {
 	case errors.Is(verr, verify.UnknownAuthority):
@@ -278,7 +325,7 @@ func certVerify(e *env, o *certVerifyOptions) error {
 }
 
 // certVerifyPrint writes the human report: chain, policy, checks, verdict.
-func certVerifyPrint(w io.Writer, file string, r *verify.Result) {
+func certVerifyPrint(w io.Writer, file, localRoot string, r *verify.Result) {
 	fmt.Fprintf(w, "certificate: %s\n", file)
 	fmt.Fprintln(w, "chain:")
 	for _, c := range r.Chain {
@@ -301,6 +348,9 @@ func certVerifyPrint(w io.Writer, file string, r *verify.Result) {
 		roots = append(roots, "the system roots")
 	}
 	row("roots", strings.Join(roots, "; "))
+	if localRoot != "" {
+		row("", "the local development root of 'signet init' ("+localRoot+"), trusted because no --roots was given")
+	}
 	if len(pol.Intermediates) > 0 {
 		row("intermediates", strings.Join(certRefNames(pol.Intermediates), "; "))
 	}

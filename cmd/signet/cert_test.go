@@ -252,6 +252,9 @@ func certOpenSSLCodeSigning(t *testing.T, openssl, leaf string) (bool, string) {
 // TestCertVerifyExitCodes pins the exit code and the one stderr line of each kind of outcome.
 func TestCertVerifyExitCodes(t *testing.T) {
 	dir := t.TempDir()
+	// No local identity, whatever the developer's own SIGNET_HOME holds: "no roots" is a
+	// usage error only then.
+	t.Setenv("SIGNET_HOME", filepath.Join(dir, "no-identity"))
 	garbage := filepath.Join(dir, "garbage.pem")
 	truncated := filepath.Join(dir, "truncated.pem")
 	server, err := os.ReadFile(certFixture("server.pem"))

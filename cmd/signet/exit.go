@@ -52,6 +52,7 @@ var errorClasses = []struct {
 	{hsm.ErrToken, exitKey},
 
 	{x509util.ErrMalformed, exitBadInput},
+	{x509util.ErrIssuer, exitBadInput},
 	{verify.ErrUnchecked, exitBadInput},
 	{x509util.ErrUnsupported, exitBadInput},
 	{sign.ErrMalformedList, exitBadInput},

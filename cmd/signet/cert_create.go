@@ -1,0 +1,354 @@
+package main
+
+import (
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/verify"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// certCreateOptions is what `signet cert create` was asked, once the flags are checked.
+type certCreateOptions struct {
+	profile  x509util.Profile
+	subject  *pkix.Name // nil: from the CSR
+	sans     []string   // as given; nil: from the CSR
+	keyRef   string
+	csrFile  string
+	caFile   string
+	caKeyRef string
+	// notBefore and notAfter are zero for the profile's defaults; days > 0 sets the end
+	// relative to the start.
+	notBefore, notAfter time.Time
+	days                int
+	pathLen             *int
+	bundle              bool
+	out                 string
+	force, json         bool
+	keys                keyref.Options
+}
+
+func certProfileHelp() string {
+	var b strings.Builder
+	desc := map[x509util.Profile]string{
+		x509util.ProfileRootCA:         "self-signed CA (keyCertSign, cRLSign), no path length limit unless --path-len",
+		x509util.ProfileIntermediateCA: "CA under --ca (keyCertSign, cRLSign), path length 0 unless --path-len",
+		x509util.ProfileServer:         "TLS server: serverAuth; needs --san dns:NAME or ip:ADDR",
+		x509util.ProfileClient:         "TLS client (mutual TLS): clientAuth; needs a subject or a SAN",
+		x509util.ProfileCodeSigning:    "artifact signing: codeSigning; needs a subject",
+		x509util.ProfileEmail:          "S/MIME: emailProtection; needs --san email:ADDR",
+	}
+	for _, p := range x509util.Profiles {
+		fmt.Fprintf(&b, "   %-16s %s; %d days\n", p, desc[p], int(p.DefaultLifetime()/(24*time.Hour)))
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+const certCreateJSONHelp = `JSON (--json), one object; fields are added over time, never renamed:
+   file            the file written ("-" for standard output)
+   warnings[]      what was also printed as "signet: warning:" (a clipped validity)
+   certificate     the new certificate, as 'signet cert inspect --json' describes one
+   bundle[]        the issuer certificates written after it with --bundle: {subject, sha256}`
+
+func certCreateCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "create",
+		Usage:     "issue a certificate: a root CA, an intermediate, or a leaf for a key or a CSR",
+		ArgsUsage: " ",
+		Description: `Issues a certificate for the key --key names (its public half is enough when --ca
+signs) or for the CSR in --csr (its signature is checked; its subject and SANs are used
+unless --subject or --san is given). With --ca CACERT and --ca-key KEYREF the CA signs it;
+without them it is self-signed by --key.
+
+Profiles (--profile), with their default lifetimes:
+` + certProfileHelp() + `
+Every certificate gets a random 127-bit serial number, a subject key identifier, an
+authority key identifier (under a CA) and key usages that fit its key: digitalSignature,
+plus keyEncipherment for an RSA server, client or email key. Validity starts 5 minutes
+before now unless --not-before; --days N or --not-after TIME sets its end. A validity past
+the CA's end is clipped to it, with a warning.
+
+Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, a --ca-key
+that is not the key of --ca, and a CSR whose signature does not verify (exit 3); a profile
+without the names it needs, a bad name or flag (exit 2); a key that cannot be opened (4).
+
+--subject takes 'CN=alice,O=Example' or '/O=Example/CN=alice' (see 'signet csr --help');
+--san takes dns:NAME, ip:ADDR, email:ADDR or uri:URI and is repeatable. TIME is RFC 3339
+(2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
+
+The certificate is written as PEM to -o FILE (- for standard output); --bundle adds the
+issuer chain after it: every certificate of the --ca file, which may hold the CA's own chain
+after the CA. Nothing is printed unless --json.
+
+KEYREF is a key file (any encoding 'signet key' reads; where only the public half is needed
+also a public key or a certificate) or a pkcs11: URI. The passphrase of an encrypted key
+comes from --passphrase-file, then SIGNET_PASSPHRASE, then a prompt naming the file; the
+same file or variable serves --key and --ca-key.
+
+` + certCreateJSONHelp + `
+
+EXAMPLES:
+   signet key gen --no-passphrase -o root.key
+   signet cert create --profile root-ca --subject 'CN=Example Root CA,O=Example' --key root.key -o root.pem
+   signet key gen --no-passphrase -o int.key
+   signet cert create --profile intermediate-ca --subject 'CN=Example Issuing CA,O=Example' \
+       --key int.key --ca root.pem --ca-key root.key --days 1825 -o int.pem
+   signet key gen --no-passphrase -o www.key
+   signet cert create --profile server --subject CN=www.example.com --san dns:www.example.com \
+       --key www.key --ca int.pem --ca-key int.key --bundle -o www-chain.pem
+   signet csr --key www.key --subject CN=api.example.com --san dns:api.example.com -o api.csr
+   signet cert create --profile server --csr api.csr --ca int.pem --ca-key int.key --days 90 -o api.pem
+   openssl verify -CAfile root.pem -untrusted int.pem api.pem`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "profile", Aliases: []string{"p"}, Usage: "the certificate's `PROFILE`: " + certProfileNames()},
+			&cli.StringFlag{Name: "subject", Aliases: []string{"s"}, Usage: "the subject distinguished name (`DN`); default: the CSR's"},
+			certRepeatedFlag("san", "a subject alternative name (`TYPE:VALUE`): dns:, ip:, email:, uri:; repeatable; default: the CSR's"),
+			keyFlag("the key to certify (`KEYREF`); it also signs a self-signed certificate"),
+			&cli.StringFlag{Name: "csr", Usage: "certify the key and names of the CSR in `FILE` (PEM or DER)", TakesFile: true},
+			&cli.StringFlag{Name: "ca", Usage: "the issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
+			&cli.StringFlag{Name: "ca-key", Usage: "the issuing CA's key (`KEYREF`)", TakesFile: true},
+			&cli.IntFlag{Name: "days", Usage: "valid for `N` days (default: the profile's)"},
+			&cli.StringFlag{Name: "not-before", Usage: "valid from `TIME` (default: now minus 5 minutes)"},
+			&cli.StringFlag{Name: "not-after", Usage: "valid until `TIME`"},
+			&cli.IntFlag{Name: "path-len", Usage: "CA profiles: at most `N` CAs below this one", DefaultText: "root: none, intermediate: 0"},
+			&cli.BoolFlag{Name: "bundle", Usage: "write the issuer chain after the certificate"},
+			outFlag("write the certificate to `FILE` (required; - for standard output)"),
+			passphraseFileFlag(),
+			forceFlag(),
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			o, err := certCreateParse(c)
+			if err != nil {
+				return err
+			}
+			return certCreate(e, o)
+		},
+	}
+}
+
+func certProfileNames() string {
+	names := make([]string, len(x509util.Profiles))
+	for i, p := range x509util.Profiles {
+		names[i] = string(p)
+	}
+	return strings.Join(names, ", ")
+}
+
+// certCreateParse checks the command line, before any file is read or key opened.
+func certCreateParse(c *cli.Context) (*certCreateOptions, error) {
+	if c.Args().Present() {
+		return nil, usagef("unexpected argument %q; see 'signet cert create --help'", c.Args().First())
+	}
+	o := &certCreateOptions{
+		keyRef:   c.String("key"),
+		csrFile:  c.String("csr"),
+		caFile:   c.String("ca"),
+		caKeyRef: c.String("ca-key"),
+		bundle:   c.Bool("bundle"),
+		out:      c.String("out"),
+		force:    c.Bool("force"),
+		json:     c.Bool("json"),
+		keys:     keyref.Options{Passphrase: passphraseSource(c, false)},
+	}
+	if !c.IsSet("profile") {
+		return nil, usagef("missing --profile (%s)", certProfileNames())
+	}
+	p, err := x509util.ParseProfile(c.String("profile"))
+	if err != nil {
+		return nil, usagef("--profile: unknown profile %q (want one of %s)", c.String("profile"), certProfileNames())
+	}
+	o.profile = p
+	switch {
+	case o.keyRef == "" && o.csrFile == "":
+		return nil, usagef("missing --key KEYREF or --csr FILE: the key to certify")
+	case o.keyRef != "" && o.csrFile != "":
+		return nil, usagef("--key and --csr both name the key to certify; give one")
+	case (o.caFile == "") != (o.caKeyRef == ""):
+		return nil, usagef("--ca and --ca-key go together: the CA certificate and its key")
+	case p == x509util.ProfileRootCA && o.caFile != "":
+		return nil, usagef("a root-ca is self-signed: drop --ca and --ca-key, or use --profile intermediate-ca")
+	case p == x509util.ProfileIntermediateCA && o.caFile == "":
+		return nil, usagef("an intermediate-ca needs its issuer: give --ca CACERT and --ca-key KEYREF")
+	case o.csrFile != "" && o.caFile == "":
+		return nil, usagef("a CSR carries no private key to sign with: give --ca CACERT and --ca-key KEYREF")
+	case o.out == "":
+		return nil, usagef("missing -o FILE for the certificate")
+	case o.out == "-" && o.json:
+		return nil, usagef("-o - and --json both want standard output")
+	}
+	if c.IsSet("subject") {
+		n, err := x509util.ParseDN(c.String("subject"))
+		if err != nil {
+			return nil, err
+		}
+		o.subject = &n
+	}
+	if v := certRepeatedValues(c, "san"); len(v) > 0 {
+		if _, err := x509util.ParseSANs(v); err != nil {
+			return nil, err
+		}
+		o.sans = v
+	}
+	if c.IsSet("not-before") {
+		if o.notBefore, err = certParseTimeFlag("not-before", c.String("not-before")); err != nil {
+			return nil, err
+		}
+	}
+	if c.IsSet("not-after") {
+		if o.notAfter, err = certParseTimeFlag("not-after", c.String("not-after")); err != nil {
+			return nil, err
+		}
+	}
+	if c.IsSet("days") {
+		switch o.days = c.Int("days"); {
+		case c.IsSet("not-after"):
+			return nil, usagef("--days and --not-after both set the end of validity; give one")
+		case o.days <= 0:
+			return nil, usagef("--days must be 1 or more, not %d", o.days)
+		}
+	}
+	if c.IsSet("path-len") {
+		n := c.Int("path-len")
+		switch {
+		case !p.IsCA():
+			return nil, usagef("--path-len applies to root-ca and intermediate-ca, not %s", p)
+		case n < 0:
+			return nil, usagef("--path-len must be 0 or more, not %d", n)
+		}
+		o.pathLen = &n
+	}
+	return o, nil
+}
+
+// certCreate reads the inputs, issues the certificate and writes it.
+func certCreate(e *env, o *certCreateOptions) error {
+	if o.out != "-" {
+		if err := atomicfile.CheckWritable(o.out, o.force); err != nil {
+			return err
+		}
+	}
+	// Whole seconds, as in the certificate, so that --days 30 is described as 30 days.
+	now := time.Now().Truncate(time.Second)
+	req := x509util.IssueRequest{Profile: o.profile, NotBefore: o.notBefore, NotAfter: o.notAfter, MaxPathLen: o.pathLen, Now: now}
+	var sans x509util.SANs
+	if o.csrFile != "" {
+		data, err := certReadFile(o.csrFile)
+		if err != nil {
+			return err
+		}
+		csr, err := x509util.ParseCSR(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", o.csrFile, err)
+		}
+		req.PublicKey = csr.PublicKey
+		// Every attribute in ExtraNames keeps the CSR's order when crypto/x509 writes it.
+		req.Subject = csr.Subject
+		req.Subject.ExtraNames = csr.Subject.Names
+		sans = x509util.SANs{DNSNames: csr.DNSNames, IPAddresses: csr.IPAddresses, EmailAddresses: csr.EmailAddresses, URIs: csr.URIs}
+	}
+	if o.subject != nil {
+		req.Subject = *o.subject
+	}
+	if o.sans != nil {
+		var err error
+		if sans, err = x509util.ParseSANs(o.sans); err != nil {
+			return err
+		}
+	}
+	req.DNSNames, req.IPAddresses, req.EmailAddresses, req.URIs = sans.DNSNames, sans.IPAddresses, sans.EmailAddresses, sans.URIs
+
+	var caChain []*x509.Certificate
+	if o.caFile != "" {
+		certs, err := x509util.LoadCertificateFile(o.caFile)
+		if err != nil {
+			return err
+		}
+		caChain = certs
+		req.Issuer = certs[0]
+		// Refuse a certificate that cannot issue before asking for any passphrase.
+		if err := x509util.CheckIssuer(req.Issuer, nil, x509.KeyUsageCertSign); err != nil {
+			return err
+		}
+	}
+	if o.days > 0 {
+		start := o.notBefore
+		if start.IsZero() {
+			start = now
+		}
+		req.NotAfter = start.Add(time.Duration(o.days) * 24 * time.Hour)
+	}
+
+	if o.keyRef != "" {
+		if o.caFile == "" {
+			key, err := keyref.Open(o.keyRef, o.keys)
+			if err != nil {
+				return err
+			}
+			defer key.Close()
+			req.PublicKey, req.IssuerKey = key.Public(), key
+		} else {
+			pub, err := keyref.OpenPublic(o.keyRef, o.keys)
+			if err != nil {
+				return err
+			}
+			req.PublicKey = pub.Key
+		}
+	}
+	if o.caKeyRef != "" {
+		key, err := keyref.Open(o.caKeyRef, o.keys)
+		if err != nil {
+			return err
+		}
+		defer key.Close()
+		req.IssuerKey = key
+	}
+
+	issued, err := x509util.IssueCertificate(req)
+	if err != nil {
+		return err
+	}
+	for _, w := range issued.Warnings {
+		e.warnf("%s", w)
+	}
+	cert := issued.Certificate
+	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
+	var bundle []verify.CertRef
+	if o.bundle {
+		for _, c := range caChain {
+			data = append(data, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+			bundle = append(bundle, verify.CertRef{Subject: verify.Name(c), SHA256: verify.Fingerprint(c)})
+		}
+	}
+	if o.out == "-" {
+		_, err := e.stdout.Write(data)
+		return err
+	}
+	if err := atomicfile.WriteFile(o.out, data, atomicfile.Options{Perm: 0o644, Force: o.force}); err != nil {
+		return err
+	}
+	if !o.json {
+		return nil
+	}
+	if bundle == nil {
+		bundle = []verify.CertRef{}
+	}
+	warnings := issued.Warnings
+	if warnings == nil {
+		warnings = []string{}
+	}
+	return writeJSON(e.stdout, struct {
+		File        string                   `json:"file"`
+		Warnings    []string                 `json:"warnings"`
+		Certificate x509util.CertificateInfo `json:"certificate"`
+		Bundle      []verify.CertRef         `json:"bundle"`
+	}{o.out, warnings, x509util.DescribeCertificate(cert, now), bundle})
+}

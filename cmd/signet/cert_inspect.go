@@ -1,0 +1,304 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/signet-pki/signet/x509util"
+)
+
+const certInspectJSONHelp = `JSON (--json): an array with one object per certificate, CSR or CRL, in the order of the
+files and of the objects in each; fields are added over time, never renamed. Names are
+RFC 4514 strings ("CN=alice,O=Example"), times RFC 3339 UTC, hashes and key ids lowercase
+hex, serials lowercase hex (as 'openssl x509 -serial' prints them, there in upper case).
+   file, index     the file as given, and the object's place in it (1 = first)
+   kind            "certificate", "csr" or "crl"
+   encoding        "PEM" or "DER"
+   certificate     (kind certificate) version, subject, issuer, self_signed, serial,
+                   not_before, not_after, validity {status: valid | expired | not-yet-valid,
+                   days: until the end, since the end, or until the start}, public_key {type,
+                   algorithm, bits, curve, fingerprint (sha256: of the SubjectPublicKeyInfo)},
+                   signature_algorithm, sans {dns[], ip[], email[], uri[]}, key_usage[] (null:
+                   no extension), ext_key_usage[] (names or OIDs; null: no extension),
+                   basic_constraints {ca, path_len (null: no limit), critical} (null: no
+                   extension), subject_key_id, authority_key_id, crl_distribution_points[],
+                   ocsp_servers[], issuing_certificate_urls[], extensions[] {oid, name,
+                   critical}, sha256 (of the DER certificate)
+   csr             (kind csr) subject, public_key, signature_algorithm, signature_valid,
+                   signature_error, sans, extensions[] (requested), sha256
+   crl             (kind crl) issuer, number (decimal, "" when absent), this_update,
+                   next_update (null when absent), validity (expired: past next_update),
+                   signature_algorithm, authority_key_id, revoked[] {serial, revoked_at,
+                   reason ("" when none)}, extensions[], sha256`
+
+func certInspectCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "inspect",
+		Usage:     "describe certificates, chains, CSRs and CRLs (PEM or DER)",
+		ArgsUsage: "FILE...",
+		Description: `Describes every certificate, certificate signing request and CRL in each FILE, PEM or
+DER, found without being told which: a chain file shows each certificate, a file may mix
+kinds, and other PEM blocks (a private key beside its certificate) are skipped.
+
+A certificate: subject, issuer, serial, validity with the time left (or how long ago it
+expired, or when it starts), public key type, size and fingerprint, subject alternative
+names, key usage, extended key usage, basic constraints, key identifiers, extensions
+(critical ones marked) and the SHA-256 fingerprint of the certificate. A CSR: subject,
+key, names, and whether its signature verifies. A CRL: issuer, number, this and next
+update, and each revoked serial with its date and reason. Times are placed against --at
+(default now).
+
+Inspecting checks nothing beyond a CSR's signature: a CRL's signature needs its issuer
+and a certificate's trust needs a policy; use 'signet cert verify'. Exit 0 when every
+file was read, 3 when one is missing or holds no certificate, CSR or CRL (nothing is then
+printed).
+
+` + certInspectJSONHelp + `
+
+EXAMPLES (run from the source tree):
+   signet cert inspect --at 2026-06-01 testdata/pki/server-chain.pem
+   signet cert inspect --at 2026-06-01 testdata/pki/int-ca.crl testdata/pki/expired.pem
+   signet cert inspect --json testdata/pki/codesign-ed25519.pem`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "at", Usage: "place validity and CRL dates against `TIME`, RFC 3339 or YYYY-MM-DD (default: now)"},
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return usagef("missing FILE: a certificate, chain, CSR or CRL file")
+			}
+			at := time.Now()
+			if c.IsSet("at") {
+				var err error
+				if at, err = certParseTime(c.String("at")); err != nil {
+					return err
+				}
+			}
+			// Read everything first: a bad file prints one error and no partial report.
+			var all []certInspected
+			for _, f := range c.Args().Slice() {
+				objs, err := x509util.LoadObjects(f)
+				if err != nil {
+					return err
+				}
+				for i, o := range objs {
+					all = append(all, certInspectDescribe(f, i+1, len(objs), o, at))
+				}
+			}
+			if c.Bool("json") {
+				return writeJSON(e.stdout, all)
+			}
+			for i, d := range all {
+				if i > 0 {
+					fmt.Fprintln(e.stdout)
+				}
+				certInspectPrint(e.stdout, d)
+			}
+			return nil
+		},
+	}
+}
+
+// certInspected is one object of one file, as --json prints it.
+type certInspected struct {
+	File        string                    `json:"file"`
+	Index       int                       `json:"index"`
+	Kind        x509util.ObjectKind       `json:"kind"`
+	Encoding    string                    `json:"encoding"`
+	Certificate *x509util.CertificateInfo `json:"certificate,omitempty"`
+	CSR         *x509util.CSRInfo         `json:"csr,omitempty"`
+	CRL         *x509util.CRLInfo         `json:"crl,omitempty"`
+	of          int
+}
+
+func certInspectDescribe(file string, index, of int, o x509util.Object, at time.Time) certInspected {
+	d := certInspected{File: file, Index: index, Kind: o.Kind, Encoding: "DER", of: of}
+	if o.PEM {
+		d.Encoding = "PEM"
+	}
+	switch o.Kind {
+	case x509util.KindCertificate:
+		info := x509util.DescribeCertificate(o.Certificate, at)
+		d.Certificate = &info
+	case x509util.KindCSR:
+		info := x509util.DescribeCSR(o.CSR)
+		d.CSR = &info
+	case x509util.KindCRL:
+		info := x509util.DescribeCRL(o.CRL, at)
+		d.CRL = &info
+	}
+	return d
+}
+
+func certInspectPrint(w io.Writer, d certInspected) {
+	what := map[x509util.ObjectKind]string{x509util.KindCertificate: "certificate", x509util.KindCSR: "certificate signing request", x509util.KindCRL: "CRL"}[d.Kind]
+	if d.of > 1 {
+		what += fmt.Sprintf(" %d of %d", d.Index, d.of)
+	}
+	fmt.Fprintf(w, "%s: %s (%s)\n", d.File, what, d.Encoding)
+	row := func(k, v string) { fmt.Fprintf(w, "  %-18s %s\n", k, v) }
+	switch {
+	case d.Certificate != nil:
+		c := d.Certificate
+		row("subject", certOr(c.Subject, "(empty)"))
+		row("issuer", certOr(c.Issuer, "(empty)")+certIf(c.SelfSigned, "  (self-signed)"))
+		row("serial", c.Serial)
+		row("not before", c.NotBefore.Format(time.RFC3339))
+		row("not after", c.NotAfter.Format(time.RFC3339))
+		row("validity", certValidityText(c.Validity, true, "expires in", "EXPIRED", "starts in"))
+		row("public key", certKeyText(c.PublicKey))
+		row("signature", c.SignatureAlgorithm)
+		row("names (SAN)", certSANText(c.SANs))
+		row("key usage", certListOr(c.KeyUsage, "(no extension: any)"))
+		row("ext key usage", certListOr(c.ExtKeyUsage, "(no extension: any)"))
+		row("basic constraints", certBasicText(c.BasicConstraints))
+		row("subject key id", certOr(c.SubjectKeyID, "(none)"))
+		row("authority key id", certOr(c.AuthorityKeyID, "(none)"))
+		if len(c.CRLDistribution) > 0 {
+			row("CRL distribution", strings.Join(c.CRLDistribution, ", "))
+		}
+		if len(c.OCSPServers) > 0 {
+			row("OCSP", strings.Join(c.OCSPServers, ", "))
+		}
+		if len(c.IssuingCertURLs) > 0 {
+			row("CA issuers", strings.Join(c.IssuingCertURLs, ", "))
+		}
+		row("extensions", certExtText(c.Extensions))
+		row("sha256", c.SHA256)
+	case d.CSR != nil:
+		r := d.CSR
+		row("subject", certOr(r.Subject, "(empty)"))
+		row("public key", certKeyText(r.PublicKey))
+		sig := r.SignatureAlgorithm + ", valid"
+		if !r.SignatureValid {
+			sig = r.SignatureAlgorithm + ", NOT VALID: " + r.SignatureError
+		}
+		row("signature", sig)
+		row("names (SAN)", certSANText(r.SANs))
+		row("extensions", certExtText(r.Extensions))
+		row("sha256", r.SHA256)
+	case d.CRL != nil:
+		l := d.CRL
+		row("issuer", certOr(l.Issuer, "(empty)"))
+		row("number", certOr(l.Number, "(none)"))
+		row("this update", l.ThisUpdate.Format(time.RFC3339))
+		next := "(none)"
+		if l.NextUpdate != nil {
+			next = l.NextUpdate.Format(time.RFC3339)
+		}
+		row("next update", next)
+		row("validity", certValidityText(l.Validity, l.NextUpdate != nil, "next update in", "STALE: next update was due", "not current for another"))
+		row("signature", l.SignatureAlgorithm+" (not checked: that needs the issuer; use cert verify --crl)")
+		row("authority key id", certOr(l.AuthorityKeyID, "(none)"))
+		row("revoked", fmt.Sprintf("%d certificate(s)", len(l.Revoked)))
+		width := 0
+		for _, r := range l.Revoked {
+			width = max(width, len(r.Serial))
+		}
+		for _, r := range l.Revoked {
+			fmt.Fprintf(w, "    %-*s  %s  %s\n", width, r.Serial, r.RevokedAt.Format(time.RFC3339), certOr(r.Reason, "(no reason)"))
+		}
+		row("sha256", l.SHA256)
+	}
+}
+
+// certValidityText puts a Validity in words: "valid, expires in 20 days", "EXPIRED 3 days
+// ago", "NOT YET VALID, starts in 2 hours".
+func certValidityText(v x509util.Validity, hasEnd bool, ends, ended, starts string) string {
+	switch {
+	case v.Status == x509util.ValidityExpired:
+		return ended + " " + certSpan(v.Left) + " ago"
+	case v.Status == x509util.ValidityNotYetValid:
+		return "NOT YET VALID, " + starts + " " + certSpan(v.Left)
+	case !hasEnd:
+		return "valid, no end"
+	}
+	return "valid, " + ends + " " + certSpan(v.Left)
+}
+
+// certSpan says a duration in the largest unit that keeps it above one.
+func certSpan(d time.Duration) string {
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case d >= 48*time.Hour:
+		return plural(int(d/(24*time.Hour)), "day")
+	case d >= 2*time.Hour:
+		return plural(int(d/time.Hour), "hour")
+	case d >= time.Minute:
+		return plural(int(d/time.Minute), "minute")
+	}
+	return plural(int(d/time.Second), "second")
+}
+
+func certKeyText(k x509util.KeyInfo) string {
+	if k.Type == "" {
+		return k.Algorithm + " (not a key type signet uses)"
+	}
+	detail := fmt.Sprintf("%s %d bits", k.Algorithm, k.Bits)
+	if k.Curve != "" {
+		detail = k.Algorithm + " " + k.Curve
+	}
+	return fmt.Sprintf("%s (%s)  %s", k.Type, detail, k.Fingerprint)
+}
+
+func certSANText(s x509util.SANInfo) string {
+	var all []string
+	for _, group := range []struct {
+		prefix string
+		names  []string
+	}{{"dns:", s.DNS}, {"ip:", s.IP}, {"email:", s.Email}, {"uri:", s.URI}} {
+		for _, n := range group.names {
+			all = append(all, group.prefix+n)
+		}
+	}
+	return certListOr(all, "(none)")
+}
+
+func certListOr(s []string, none string) string {
+	if s == nil {
+		return none
+	}
+	return strings.Join(s, ", ")
+}
+
+func certBasicText(b *x509util.BasicConstraintsInfo) string {
+	if b == nil {
+		return "(no extension: not a CA)"
+	}
+	s := "CA:FALSE"
+	if b.CA {
+		s = "CA:TRUE, no path length limit"
+		if b.PathLen != nil {
+			s = fmt.Sprintf("CA:TRUE, path length %d", *b.PathLen)
+		}
+	}
+	return s + certIf(b.Critical, " (critical)")
+}
+
+func certExtText(exts []x509util.ExtensionInfo) string {
+	var s []string
+	for _, e := range exts {
+		name := certOr(e.Name, e.OID+" (unknown)")
+		s = append(s, name+certIf(e.Critical, " (critical)"))
+	}
+	if s == nil {
+		return "(none)"
+	}
+	return strings.Join(s, ", ")
+}
+
+func certIf(b bool, s string) string {
+	if b {
+		return s
+	}
+	return ""
+}
