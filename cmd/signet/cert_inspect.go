@@ -220,7 +220,9 @@ func certValidityText(v x509util.Validity, hasEnd bool, ends, ended, starts stri
 	return "valid, " + ends + " " + certSpan(v.Left)
 }
 
-// certSpan says a duration in the largest unit that keeps it above one.
+// certSpan says a duration in the largest unit that keeps it above one, rounded to the
+// nearest (a 7-day CRL looked at a second after it was made is "7 days", not 6; JSON keeps
+// whole days, rounded down).
 func certSpan(d time.Duration) string {
 	plural := func(n int, unit string) string {
 		if n == 1 {
@@ -230,13 +232,13 @@ func certSpan(d time.Duration) string {
 	}
 	switch {
 	case d >= 48*time.Hour:
-		return plural(int(d/(24*time.Hour)), "day")
+		return plural(int(d.Round(24*time.Hour)/(24*time.Hour)), "day")
 	case d >= 2*time.Hour:
-		return plural(int(d/time.Hour), "hour")
+		return plural(int(d.Round(time.Hour)/time.Hour), "hour")
 	case d >= time.Minute:
-		return plural(int(d/time.Minute), "minute")
+		return plural(int(d.Round(time.Minute)/time.Minute), "minute")
 	}
-	return plural(int(d/time.Second), "second")
+	return plural(int(d.Round(time.Second)/time.Second), "second")
 }
 
 func certKeyText(k x509util.KeyInfo) string {
