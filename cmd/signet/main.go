@@ -104,6 +104,8 @@ EXAMPLES:
 			keyCommand(e),
 			csrCommand(e),
 			certCommand(e),
+			crlCommand(e),
+			initCommand(e),
 			tokenCommand(e),
 			tlsCommand(e),
 			versionCommand(e),

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/verify"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// crlCommand groups the CRL subcommands (a CRL is inspected with cert inspect and checked
+// with cert verify --crl).
+func crlCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "crl",
+		Usage: "issue certificate revocation lists",
+		Subcommands: []*cli.Command{
+			crlCreateCommand(e),
+		},
+	}
+}
+
+// crlRevoke is one --revoke value: a certificate file or a serial, and a reason.
+type crlRevoke struct {
+	spec   string
+	file   string   // the certificate file, or ""
+	serial *big.Int // the serial, when file is ""
+	reason int
+}
+
+// crlCreateOptions is what `signet crl create` was asked, once the flags are checked.
+type crlCreateOptions struct {
+	caFile, caKeyRef string
+	revoke           []crlRevoke
+	days             int
+	number           *big.Int
+	out              string
+	force, json      bool
+	keys             keyref.Options
+}
+
+func crlReasonNames() string {
+	names := make([]string, 0, len(x509util.RevocationReasons))
+	for n := range x509util.RevocationReasons {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		return x509util.RevocationReasons[names[i]] < x509util.RevocationReasons[names[j]]
+	})
+	return strings.Join(names, ", ")
+}
+
+func crlCreateCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "create",
+		Usage:     "issue a CRL signed by a CA, listing the certificates it revokes",
+		ArgsUsage: " ",
+		Description: `Writes a CRL (version 2, PEM "X509 CRL") signed by the CA --ca and --ca-key name, with an
+authority key identifier and a CRL number, listing every --revoke. The CA needs the cRLSign
+key usage. "openssl crl -CAfile CACERT" verifies the result, and "openssl verify -crl_check"
+and "signet cert verify --crl" report the certificates it lists as revoked.
+
+--revoke takes CERTFILE or SERIAL, optionally followed by :REASON; repeat it for more:
+   CERTFILE  a certificate file (PEM or DER; its first certificate), which must have been
+             issued by the CA. A value is a file when it names one or contains '/' or '.'.
+   SERIAL    the serial in hex, as 'openssl x509 -noout -serial' and 'signet cert inspect'
+             print it: 5167000000000015, serial=5167000000000015, 51:67:00:00:00:00:00:15 or
+             0x5167000000000015. A bare number is always hex (1000 is 4096); write a
+             decimal serial as decimal:4096.
+   REASON    one of ` + crlReasonNames() + `
+             (case-insensitive). Without one, or with unspecified, the entry has no reason
+             code, as RFC 5280 recommends.
+Every entry is revoked as of now. A CRL replaces the previous one: list every certificate
+still revoked each time.
+
+--days N: the next update is N days from now (default 7); relying parties treat the CRL
+as stale after it. --number N: the CRL number in decimal (default: the time in Unix
+seconds, which grows from one CRL to the next with no state kept).
+
+The passphrase of an encrypted --ca-key comes from --passphrase-file, then
+SIGNET_PASSPHRASE, then a prompt. Nothing is printed unless --json, which prints the file
+and the CRL as 'signet cert inspect --json' describes one ({file, crl}).
+
+EXAMPLES (run from the source tree):
+   signet crl create --ca testdata/pki/int-ca.pem --ca-key testdata/pki/int-ca.key \
+       --revoke testdata/pki/revoked.pem:keyCompromise -o int-ca.crl
+   signet crl create --ca testdata/pki/int-ca.pem --ca-key testdata/pki/int-ca.key \
+       --revoke 5167000000000015:keyCompromise --revoke decimal:4096 --days 30 --number 7 \
+       -o int-ca-7.crl --json
+   openssl crl -in int-ca.crl -CAfile testdata/pki/int-ca.pem -noout`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "ca", Usage: "the CA certificate `FILE` that issues the CRL", TakesFile: true},
+			&cli.StringFlag{Name: "ca-key", Usage: "the CA's key (`KEYREF`)", TakesFile: true},
+			certRepeatedFlag("revoke", "revoke `CERTFILE|SERIAL[:REASON]`; repeatable"),
+			&cli.IntFlag{Name: "days", Value: 7, Usage: "the next update is `N` days from now"},
+			&cli.StringFlag{Name: "number", Usage: "the CRL number `N`, decimal (default: now in Unix seconds)"},
+			outFlag("write the CRL to `FILE` (required)"),
+			passphraseFileFlag(),
+			forceFlag(),
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			o, err := crlCreateParse(c)
+			if err != nil {
+				return err
+			}
+			return crlCreate(e, o)
+		},
+	}
+}
+
+func crlCreateParse(c *cli.Context) (*crlCreateOptions, error) {
+	if c.Args().Present() {
+		return nil, usagef("unexpected argument %q; give certificates to revoke with --revoke", c.Args().First())
+	}
+	o := &crlCreateOptions{
+		caFile:   c.String("ca"),
+		caKeyRef: c.String("ca-key"),
+		days:     c.Int("days"),
+		out:      c.String("out"),
+		force:    c.Bool("force"),
+		json:     c.Bool("json"),
+		keys:     keyref.Options{Passphrase: passphraseSource(c, false)},
+	}
+	switch {
+	case o.caFile == "" || o.caKeyRef == "":
+		return nil, usagef("missing --ca CACERT and --ca-key KEYREF: the CA that issues the CRL")
+	case o.out == "":
+		return nil, usagef("missing -o FILE for the CRL")
+	case o.days < 1:
+		return nil, usagef("--days must be 1 or more, not %d", o.days)
+	}
+	if c.IsSet("number") {
+		n, ok := new(big.Int).SetString(c.String("number"), 10)
+		if !ok || n.Sign() < 0 || len(n.Bytes()) > 20 {
+			return nil, usagef("--number %q is not a decimal number from 0 to 2^160-1", c.String("number"))
+		}
+		o.number = n
+	}
+	for _, spec := range certRepeatedValues(c, "revoke") {
+		r, err := crlParseRevoke(spec)
+		if err != nil {
+			return nil, err
+		}
+		o.revoke = append(o.revoke, r)
+	}
+	return o, nil
+}
+
+// crlParseRevoke reads CERTFILE|SERIAL[:REASON]. Reason names contain letters that are not
+// hex digits, so a last ":" part that names a reason is never part of a hex serial.
+func crlParseRevoke(spec string) (crlRevoke, error) {
+	r := crlRevoke{spec: spec}
+	rest := spec
+	if i := strings.LastIndexByte(spec, ':'); i >= 0 {
+		if code, err := x509util.ParseReason(spec[i+1:]); err == nil {
+			r.reason, rest = code, spec[:i]
+		} else if _, statErr := os.Stat(spec); statErr != nil && strings.Trim(spec[i+1:], "0123456789abcdefABCDEF") != "" {
+			return r, usagef("--revoke %q: unknown revocation reason %q (want one of %s)", spec, spec[i+1:], crlReasonNames())
+		}
+	}
+	if _, err := os.Stat(rest); err == nil || strings.ContainsAny(rest, "/.") {
+		r.file = rest
+		return r, nil
+	}
+	n, err := x509util.ParseSerial(rest)
+	if err != nil {
+		return r, usagef("--revoke %q: %s (or the certificate file does not exist)", spec,
+			strings.TrimPrefix(err.Error(), x509util.ErrMalformed.Error()+": "))
+	}
+	r.serial = n
+	return r, nil
+}
+
+func crlCreate(e *env, o *crlCreateOptions) error {
+	if err := atomicfile.CheckWritable(o.out, o.force); err != nil {
+		return err
+	}
+	cas, err := x509util.LoadCertificateFile(o.caFile)
+	if err != nil {
+		return err
+	}
+	ca := cas[0]
+	// Refuse a CA that cannot sign CRLs before asking for any passphrase.
+	if err := x509util.CheckIssuer(ca, nil, x509.KeyUsageCRLSign); err != nil {
+		return err
+	}
+	now := time.Now().Truncate(time.Second) // as in the CRL, so that --days 7 is described as 7 days
+	var entries []x509.RevocationListEntry
+	seen := map[string]string{}
+	for _, r := range o.revoke {
+		serial := r.serial
+		if r.file != "" {
+			certs, err := x509util.LoadCertificateFile(r.file)
+			if err != nil {
+				return err
+			}
+			c := certs[0]
+			if !bytes.Equal(c.RawIssuer, ca.RawSubject) || c.CheckSignatureFrom(ca) != nil {
+				return fmt.Errorf("%w: %s (%s) was not issued by the CA %s, so its CRL cannot revoke it",
+					x509util.ErrIssuer, r.file, verify.Name(c), verify.Name(ca))
+			}
+			serial = c.SerialNumber
+		}
+		hex := x509util.FormatSerial(serial)
+		if prev, dup := seen[hex]; dup {
+			return usagef("--revoke %q and --revoke %q both name serial %s", prev, r.spec, hex)
+		}
+		seen[hex] = r.spec
+		entries = append(entries, x509.RevocationListEntry{SerialNumber: serial, RevocationTime: now.UTC(), ReasonCode: r.reason})
+	}
+	key, err := keyref.Open(o.caKeyRef, o.keys)
+	if err != nil {
+		return err
+	}
+	defer key.Close()
+	der, crl, err := x509util.CreateCRL(x509util.CRLRequest{
+		Issuer:     ca,
+		IssuerKey:  key,
+		Revoked:    entries,
+		Number:     o.number,
+		Now:        now,
+		NextUpdate: now.Add(time.Duration(o.days) * 24 * time.Hour),
+	})
+	if err != nil {
+		return err
+	}
+	data := pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der})
+	if err := atomicfile.WriteFile(o.out, data, atomicfile.Options{Perm: 0o644, Force: o.force}); err != nil {
+		return err
+	}
+	if !o.json {
+		return nil
+	}
+	return writeJSON(e.stdout, struct {
+		File string           `json:"file"`
+		CRL  x509util.CRLInfo `json:"crl"`
+	}{o.out, x509util.DescribeCRL(crl, now)})
+}
