@@ -1,8 +1,250 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
 
-// keyCommand is a placeholder until the command lands.
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/x509util"
+)
+
+const keyRefHelp = `KEYREF is a file: a private key (PKCS#8, plain or encrypted; PKCS#1 "RSA PRIVATE KEY"; SEC1
+"EC PRIVATE KEY", with or without its EC PARAMETERS block; OpenSSL's traditional encrypted
+PEM; PEM or DER), and where only the public half is needed also a public key or a
+certificate. The passphrase of an encrypted key comes from --passphrase-file, then
+SIGNET_PASSPHRASE, then a prompt on the terminal; it is asked for only when the key is
+encrypted. (pkcs11: URIs for token keys are recognised but not supported yet.)`
+
 func keyCommand(e *env) *cli.Command {
-	return &cli.Command{Name: "key", Hidden: true, Action: func(*cli.Context) error { return usagef("not implemented yet") }}
+	return &cli.Command{
+		Name:  "key",
+		Usage: "generate a key pair, print a public key, describe a key",
+		Description: `Software keys for signing: generate them, print the public half, describe them.
+
+` + keyRefHelp + `
+
+EXAMPLES:
+   signet key gen -o signer.key --pub-out signer.pub
+   signet key pub signer.key
+   signet key inspect signer.key`,
+		Subcommands: []*cli.Command{
+			keyGenCommand(e),
+			keyPubCommand(e),
+			keyInspectCommand(e),
+		},
+	}
+}
+
+func keyGenCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "gen",
+		Usage:     "generate a private key (encrypted PKCS#8 PEM, mode 0600)",
+		ArgsUsage: " ",
+		Description: `Generates a private key and writes it as PKCS#8 PEM, mode 0600. It is encrypted
+unless --no-passphrase: PBES2 with PBKDF2-HMAC-SHA256 (600,000 iterations) and AES-256-CBC,
+which "openssl pkey -in KEYFILE" reads. The passphrase comes from --passphrase-file, then
+SIGNET_PASSPHRASE, then a prompt on the terminal that asks twice.
+
+--pub-out also writes the public key (SubjectPublicKeyInfo PEM, as "openssl pkey -pubout"
+writes it); the two files are written together, both or neither. Existing files are
+replaced only with --force. Nothing is printed unless --json, which prints the key type,
+its fingerprint and the files written.
+
+-o - prints the private key on standard output instead, for a pipe; signet refuses to
+print a private key on a terminal.
+
+Types: ` + strings.Join(keyTypeNames(), ", ") + ` (default ` + string(x509util.DefaultKeyType) + `).
+RSA-4096 takes a few seconds to generate.
+
+EXAMPLES:
+   signet key gen -o signer.key
+   signet key gen --type ed25519 -o release.key --pub-out release.pub
+   signet key gen --type rsa-3072 --no-passphrase -o tls.key
+   signet key gen --passphrase-file pass.txt --json -o ci.key
+   signet key gen --no-passphrase -o - | openssl pkey -noout -text`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "type", Aliases: []string{"t"}, Value: string(x509util.DefaultKeyType), Usage: "key `TYPE`: " + strings.Join(keyTypeNames(), ", ")},
+			outFlag("write the private key to `FILE` (required; - for standard output)"),
+			&cli.StringFlag{Name: "pub-out", Usage: "also write the public key to `FILE`", TakesFile: true},
+			&cli.BoolFlag{Name: "no-passphrase", Usage: "write the private key unencrypted"},
+			passphraseFileFlag(),
+			forceFlag(),
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usagef("unexpected argument %q; the key file goes after -o", c.Args().First())
+			}
+			t, err := x509util.ParseKeyType(c.String("type"))
+			if err != nil {
+				return usagef("--type: %v", err)
+			}
+			out, pubOut := c.String("out"), c.String("pub-out")
+			switch {
+			case out == "":
+				return usagef("missing -o FILE for the private key")
+			case pubOut == "-":
+				return usagef("--pub-out takes a file; print a public key with: signet key pub KEYFILE")
+			case out == "-" && c.Bool("json"):
+				return usagef("-o - and --json both want standard output")
+			case out == "-" && keyIsTerminal(e.stdout):
+				return usagef("refusing to print a private key on a terminal; write it to a file with -o FILE")
+			case c.Bool("no-passphrase") && c.String("passphrase-file") != "":
+				return usagef("--no-passphrase and --passphrase-file contradict each other")
+			}
+			g, err := keyref.Generate(out, keyref.GenerateOptions{
+				Type:         t,
+				PublicOut:    pubOut,
+				Force:        c.Bool("force"),
+				NoPassphrase: c.Bool("no-passphrase"),
+				Passphrase:   passphraseSource(c, true),
+			})
+			if err != nil {
+				return err
+			}
+			if g.PEM != nil {
+				_, err = e.stdout.Write(g.PEM)
+				return err
+			}
+			if c.Bool("json") {
+				return writeJSON(e.stdout, g)
+			}
+			return nil
+		},
+	}
+}
+
+func keyPubCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "pub",
+		Usage:     "print the public key (SubjectPublicKeyInfo PEM) of a key or certificate",
+		ArgsUsage: "KEYREF",
+		Description: `Prints the public key of KEYREF as SubjectPublicKeyInfo PEM, byte for byte what
+"openssl pkey -pubout" prints, on standard output or to -o FILE.
+
+` + keyRefHelp + `
+
+EXAMPLES:
+   signet key pub signer.key
+   signet key pub signer.key -o signer.pub
+   signet key pub server.crt`,
+		Flags: []cli.Flag{
+			outFlag("write the public key to `FILE` instead of standard output"),
+			passphraseFileFlag(),
+			forceFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			ref, err := keyOneArg(c)
+			if err != nil {
+				return err
+			}
+			out := c.String("out")
+			if out != "" && out != "-" {
+				if err := atomicfile.CheckWritable(out, c.Bool("force")); err != nil {
+					return err
+				}
+			}
+			pub, err := keyref.OpenPublic(ref, keyref.Options{Passphrase: passphraseSource(c, false)})
+			if err != nil {
+				return err
+			}
+			pemBytes, err := x509util.MarshalPublicKeyPEM(pub.Key)
+			if err != nil {
+				return fmt.Errorf("%s: %w", ref, err)
+			}
+			if out == "" || out == "-" {
+				_, err = e.stdout.Write(pemBytes)
+				return err
+			}
+			return atomicfile.WriteFile(out, pemBytes, atomicfile.Options{Perm: 0o644, Force: c.Bool("force")})
+		},
+	}
+}
+
+func keyInspectCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "inspect",
+		Usage:     "describe a key: type, size or curve, SHA-256 fingerprint, encryption",
+		ArgsUsage: "KEYREF",
+		Description: `Describes KEYREF: what it is (private key, public key, certificate) and how it is
+stored, the key type as --type names it, the algorithm, size and curve, whether it is
+encrypted, and its fingerprint: "sha256:" and the hex SHA-256 of the SubjectPublicKeyInfo
+DER, the same for a private key, its public key and a certificate for it. openssl computes
+it with: openssl pkey -pubin -in signer.pub -outform DER | sha256sum
+
+--json prints one object:
+   {"ref": "signer.key", "type": "ec-p256", "algorithm": "ECDSA", "bits": 256,
+    "curve": "P-256", "fingerprint": "sha256:...", "kind": "private key",
+    "encoding": "PKCS#8 PEM", "encrypted": true}
+("curve" is left out for RSA and Ed25519.)
+
+` + keyRefHelp + `
+
+EXAMPLES:
+   signet key inspect signer.key
+   signet key inspect --json signer.pub`,
+		Flags: []cli.Flag{
+			jsonFlag(),
+			passphraseFileFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			ref, err := keyOneArg(c)
+			if err != nil {
+				return err
+			}
+			d, err := keyref.Describe(ref, keyref.Options{Passphrase: passphraseSource(c, false)})
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return writeJSON(e.stdout, d)
+			}
+			yes := map[bool]string{true: "yes", false: "no"}
+			fmt.Fprintf(e.stdout, "ref:         %s\n", d.Ref)
+			fmt.Fprintf(e.stdout, "kind:        %s\n", d.Kind)
+			fmt.Fprintf(e.stdout, "encoding:    %s\n", d.Encoding)
+			if d.Kind == "private key" {
+				fmt.Fprintf(e.stdout, "encrypted:   %s\n", yes[d.Encrypted])
+			}
+			fmt.Fprintf(e.stdout, "type:        %s\n", d.Type)
+			fmt.Fprintf(e.stdout, "algorithm:   %s\n", d.Algorithm)
+			fmt.Fprintf(e.stdout, "bits:        %d\n", d.Bits)
+			if d.Curve != "" {
+				fmt.Fprintf(e.stdout, "curve:       %s\n", d.Curve)
+			}
+			fmt.Fprintf(e.stdout, "fingerprint: %s\n", d.Fingerprint)
+			return nil
+		},
+	}
+}
+
+// keyOneArg returns the single KEYREF argument of a command.
+func keyOneArg(c *cli.Context) (string, error) {
+	switch c.NArg() {
+	case 0:
+		return "", usagef("missing KEYREF; see 'signet key %s --help'", c.Command.Name)
+	case 1:
+		return c.Args().First(), nil
+	}
+	return "", usagef("one KEYREF expected, got %d: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
+}
+
+func keyTypeNames() []string {
+	names := make([]string, len(x509util.KeyTypes))
+	for i, t := range x509util.KeyTypes {
+		names[i] = string(t)
+	}
+	return names
+}
+
+// keyIsTerminal reports whether w is a terminal.
+func keyIsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
