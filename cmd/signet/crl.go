@@ -163,7 +163,7 @@ func crlCreateParse(c *cli.Context) (*crlCreateOptions, error) {
 func crlParseRevoke(spec string) (crlRevoke, error) {
 	r := crlRevoke{spec: spec}
 	rest := spec
-	if i := strings.LastIndexByte(spec, ':'); i >= 0 {
+	if i := strings.LastIndexByte(spec, ':'); i >= 0 && !strings.EqualFold(spec[:i], "decimal") {
 		if code, err := x509util.ParseReason(spec[i+1:]); err == nil {
 			r.reason, rest = code, spec[:i]
 		} else if _, statErr := os.Stat(spec); statErr != nil && strings.Trim(spec[i+1:], "0123456789abcdefABCDEF") != "" {
