@@ -29,6 +29,7 @@ const (
 	EncodingSEC1        KeyEncoding = "SEC1"                 // EC PRIVATE KEY
 	EncodingSPKI        KeyEncoding = "SubjectPublicKeyInfo" // PUBLIC KEY
 	EncodingCertificate KeyEncoding = "X.509 certificate"    // CERTIFICATE
+	EncodingPKCS12      KeyEncoding = "PKCS#12"              // a .p12 or .pfx file (see ParseP12)
 )
 
 // DecodedKey is a key as DecodeKey found it in a file: a private key, or only a public key

@@ -16,8 +16,8 @@ import (
 
 const keyRefHelp = `KEYREF is a file: a private key (PKCS#8, plain or encrypted; PKCS#1 "RSA PRIVATE KEY"; SEC1
 "EC PRIVATE KEY", with or without its EC PARAMETERS block; OpenSSL's traditional encrypted
-PEM; PEM or DER), and where only the public half is needed also a public key or a
-certificate. The passphrase of an encrypted key comes from --passphrase-file, then
+PEM; PEM or DER) or a PKCS#12 file, and where only the public half is needed also a public
+key or a certificate. The passphrase of an encrypted key comes from --passphrase-file, then
 SIGNET_PASSPHRASE, then a prompt on the terminal; it is asked for only when the key is
 encrypted. (pkcs11: URIs for token keys are recognised but not supported yet.)`
 

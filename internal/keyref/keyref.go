@@ -4,21 +4,22 @@
 // that every command accepts the same references and says the same things about them.
 //
 // A reference is a file path: a private key in any encoding x509util.DecodeKey reads (PKCS#8
-// plain or encrypted, PKCS#1, SEC1, OpenSSL's traditional encrypted PEM; PEM or DER), and for
-// OpenPublic and Describe also a public key or a certificate. A reference that starts with
-// "pkcs11:" is an RFC 7512 PKCS#11 URI naming a key on a token.
+// plain or encrypted, PKCS#1, SEC1, OpenSSL's traditional encrypted PEM; PEM or DER), a
+// PKCS#12 file (recognised by its content, whatever its name; its certificate chain comes with
+// the key), and for OpenPublic and Describe also a public key or a certificate. A reference
+// that starts with "pkcs11:" is an RFC 7512 PKCS#11 URI naming a key on a token.
 //
 // # Limitations
 //
 // PKCS#11 references are recognised but not yet connected to the hsm package: they fail with
-// an error wrapping hsm.ErrToken. The one place that changes is openToken. PKCS#12 files are
-// not read yet either; they belong in openFile. A file literally named "pkcs11:..." must be
-// written as "./pkcs11:...".
+// an error wrapping hsm.ErrToken. The one place that changes is openToken. A file literally
+// named "pkcs11:..." must be written as "./pkcs11:...".
 package keyref
 
 import (
 	"crypto"
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"io"
@@ -66,15 +67,11 @@ func Open(ref string, opts Options) (Key, error) {
 	if IsPKCS11(ref) {
 		return openToken(ref, opts)
 	}
-	data, err := readFile(ref)
+	f, err := openFile(ref, opts, true)
 	if err != nil {
 		return nil, err
 	}
-	signer, err := x509util.ParsePrivateKey(data, passphraseFunc(ref, opts))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ref, err)
-	}
-	return &fileKey{Signer: signer}, nil
+	return &fileKey{Signer: f.Signer, certs: f.certs}, nil
 }
 
 // Public is the public half of a key reference, and what the reference turned out to be.
@@ -100,19 +97,11 @@ func OpenPublic(ref string, opts Options) (*Public, error) {
 		_, err := openToken(ref, opts)
 		return nil, err
 	}
-	data, err := readFile(ref)
+	f, err := openFile(ref, opts, false)
 	if err != nil {
 		return nil, err
 	}
-	k, err := x509util.DecodeKey(data, passphraseFunc(ref, opts))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ref, err)
-	}
-	p := &Public{Key: k.Public, Private: k.Signer != nil, Encrypted: k.Encrypted, Encoding: k.Encoding, PEM: k.PEM}
-	if k.Certificate != nil {
-		p.Certificates = []*x509.Certificate{k.Certificate}
-	}
-	return p, nil
+	return &Public{Key: f.Public, Certificates: f.certs, Private: f.Signer != nil, Encrypted: f.Encrypted, Encoding: f.Encoding, PEM: f.PEM}, nil
 }
 
 // Description is what `signet key inspect` shows about a key reference. Its JSON form is
@@ -121,7 +110,8 @@ type Description struct {
 	// Ref is the reference as given.
 	Ref string `json:"ref"`
 	x509util.KeyInfo
-	// Kind is "private key", "public key" or "certificate".
+	// Kind is "private key", "public key" or "certificate" (a PKCS#12 file is a private key,
+	// with Encoding "PKCS#12 DER").
 	Kind string `json:"kind"`
 	// Encoding is the stored form, such as "PKCS#8 PEM" or "SEC1 DER".
 	Encoding string `json:"encoding"`
@@ -172,6 +162,69 @@ type fileKey struct {
 func (k *fileKey) Close() error                      { return nil }
 func (k *fileKey) Certificates() []*x509.Certificate { return k.certs }
 
+// keyFile is what a key file held.
+type keyFile struct {
+	x509util.DecodedKey
+	certs []*x509.Certificate
+}
+
+// openFile reads the key file ref: the first private key when private is true, else the
+// first key or certificate. This is where the kinds of key file are told apart.
+func openFile(ref string, opts Options, private bool) (*keyFile, error) {
+	data, err := readFile(ref)
+	if err != nil {
+		return nil, err
+	}
+	asked := false
+	passphrase := func() ([]byte, error) {
+		asked = true
+		return opts.Passphrase.Read("Enter passphrase for " + ref)
+	}
+	if isPKCS12(data) {
+		p, err := x509util.ParseP12(data, passphrase)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", ref, err)
+		}
+		f := &keyFile{certs: append([]*x509.Certificate{p.Certificate}, p.Chain...)}
+		f.Signer, f.Public, f.Encoding, f.Encrypted = p.Key, p.Key.Public(), x509util.EncodingPKCS12, asked
+		return f, nil
+	}
+	var k *x509util.DecodedKey
+	if private {
+		var s crypto.Signer
+		if s, err = x509util.ParsePrivateKey(data, passphrase); err == nil {
+			k = &x509util.DecodedKey{Signer: s, Public: s.Public()}
+		}
+	} else {
+		k, err = x509util.DecodeKey(data, passphrase)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ref, err)
+	}
+	f := &keyFile{DecodedKey: *k}
+	if k.Certificate != nil {
+		f.certs = []*x509.Certificate{k.Certificate}
+	}
+	return f, nil
+}
+
+// isPKCS12 reports whether data is a DER PKCS#12 PFX: SEQUENCE { INTEGER 3, ContentInfo with
+// id-data or id-signedData, ... }.
+func isPKCS12(data []byte) bool {
+	var pfx struct {
+		Version  int
+		AuthSafe struct {
+			ContentType asn1.ObjectIdentifier
+			Content     asn1.RawValue `asn1:"explicit,optional,tag:0"`
+		}
+	}
+	if _, err := asn1.Unmarshal(data, &pfx); err != nil || pfx.Version != 3 {
+		return false
+	}
+	t := pfx.AuthSafe.ContentType
+	return t.Equal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}) || t.Equal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2})
+}
+
 // openToken is the single switch point for PKCS#11 references.
 func openToken(ref string, opts Options) (Key, error) {
 	// The URI is not quoted: it may carry a pin-value.
@@ -204,11 +257,4 @@ func readFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w: larger than %d KiB, not a key file", path, x509util.ErrMalformed, MaxFileSize>>10)
 	}
 	return data, nil
-}
-
-// passphraseFunc returns the callback x509util calls for an encrypted key.
-func passphraseFunc(ref string, opts Options) func() ([]byte, error) {
-	return func() ([]byte, error) {
-		return opts.Passphrase.Read("Enter passphrase for " + ref)
-	}
 }

@@ -277,3 +277,38 @@ func TestGenerate(t *testing.T) {
 		}
 	})
 }
+
+// TestPKCS12: a .p12 that openssl writes is a key reference like any other; its certificate
+// chain comes with the key, and its passphrase is asked for only when it has one.
+func TestPKCS12(t *testing.T) {
+	testutil.RequireTool(t, "openssl")
+	dir := t.TempDir()
+	keyFile, key := mustKeyFile(t, dir, "id.key", x509util.KeyECP256, false)
+	cert := filepath.Join(dir, "id.crt")
+	testutil.Run(t, "openssl", "req", "-x509", "-new", "-key", keyFile, "-subj", "/CN=p12 test", "-days", "1", "-out", cert)
+	withPass := filepath.Join(dir, "id.pfx")
+	testutil.Run(t, "openssl", "pkcs12", "-export", "-inkey", keyFile, "-in", cert, "-passout", "pass:"+testPass, "-out", withPass)
+	noPass := filepath.Join(dir, "nopass.p12")
+	testutil.Run(t, "openssl", "pkcs12", "-export", "-inkey", keyFile, "-in", cert, "-passout", "pass:", "-out", noPass)
+
+	k, err := Open(withPass, Options{Passphrase: secret.Source{File: mustPassFile(t, dir, testPass)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !x509util.PublicKeysEqual(k.Public(), key.Public()) || len(k.Certificates()) != 1 || k.Certificates()[0].Subject.CommonName != "p12 test" {
+		t.Errorf("Open(.p12): key or certificates wrong: %v", k.Certificates())
+	}
+	if _, err := Open(withPass, Options{Passphrase: secret.Source{File: mustPassFile(t, dir, "wrong one")}}); !errors.Is(err, x509util.ErrIncorrectPassphrase) {
+		t.Errorf("wrong passphrase: %v", err)
+	}
+	d, err := Describe(noPass, Options{Passphrase: noSource})
+	if err != nil {
+		t.Fatalf("Describe(.p12 without a password) asked for one: %v", err)
+	}
+	if d.Kind != "private key" || d.Encoding != "PKCS#12 DER" || d.Encrypted || d.Type != x509util.KeyECP256 {
+		t.Errorf("Describe = %+v", d)
+	}
+	if d, err := Describe(withPass, Options{Passphrase: secret.Source{File: mustPassFile(t, dir, testPass)}}); err != nil || !d.Encrypted {
+		t.Errorf("Describe(.pfx) = %+v, %v; want encrypted", d, err)
+	}
+}
