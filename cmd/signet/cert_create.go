@@ -39,17 +39,17 @@ type certCreateOptions struct {
 func certProfileHelp() string {
 	var b strings.Builder
 	desc := map[x509util.Profile]string{
-		x509util.ProfileRootCA:         "self-signed CA (keyCertSign, cRLSign), no path length limit unless --path-len",
-		x509util.ProfileIntermediateCA: "CA under --ca (keyCertSign, cRLSign), path length 0 unless --path-len",
+		x509util.ProfileRootCA:         "self-signed CA: keyCertSign, cRLSign; path length: none",
+		x509util.ProfileIntermediateCA: "CA under --ca: keyCertSign, cRLSign; path length 0",
 		x509util.ProfileServer:         "TLS server: serverAuth; needs --san dns:NAME or ip:ADDR",
 		x509util.ProfileClient:         "TLS client (mutual TLS): clientAuth; needs a subject or a SAN",
 		x509util.ProfileCodeSigning:    "artifact signing: codeSigning; needs a subject",
 		x509util.ProfileEmail:          "S/MIME: emailProtection; needs --san email:ADDR",
 	}
 	for _, p := range x509util.Profiles {
-		fmt.Fprintf(&b, "   %-16s %s; %d days\n", p, desc[p], int(p.DefaultLifetime()/(24*time.Hour)))
+		fmt.Fprintf(&b, "   %-16s %4d days  %s\n", p, int(p.DefaultLifetime()/(24*time.Hour)), desc[p])
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	return b.String()
 }
 
 const certCreateJSONHelp = `JSON (--json), one object; fields are added over time, never renamed:
@@ -68,7 +68,7 @@ signs) or for the CSR in --csr (its signature is checked; its subject and SANs a
 unless --subject or --san is given). With --ca CACERT and --ca-key KEYREF the CA signs it;
 without them it is self-signed by --key.
 
-Profiles (--profile), with their default lifetimes:
+Profiles (--profile), with their default lifetimes (--path-len sets a CA's path length):
 ` + certProfileHelp() + `
 Every certificate gets a random 127-bit serial number, a subject key identifier, an
 authority key identifier (under a CA) and key usages that fit its key: digitalSignature,
@@ -78,7 +78,7 @@ the CA's end is clipped to it, with a warning.
 
 Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, a --ca-key
 that is not the key of --ca, and a CSR whose signature does not verify (exit 3); a profile
-without the names it needs, a bad name or flag (exit 2); a key that cannot be opened (4).
+without the names it needs, a bad name or flag (exit 2); a key that cannot be opened (exit 4).
 
 --subject takes 'CN=alice,O=Example' or '/O=Example/CN=alice' (see 'signet csr --help');
 --san takes dns:NAME, ip:ADDR, email:ADDR or uri:URI and is repeatable. TIME is RFC 3339
@@ -88,10 +88,8 @@ The certificate is written as PEM to -o FILE (- for standard output); --bundle a
 issuer chain after it: every certificate of the --ca file, which may hold the CA's own chain
 after the CA. Nothing is printed unless --json.
 
-KEYREF is a key file (any encoding 'signet key' reads; where only the public half is needed
-also a public key or a certificate) or a pkcs11: URI. The passphrase of an encrypted key
-comes from --passphrase-file, then SIGNET_PASSPHRASE, then a prompt naming the file; the
-same file or variable serves --key and --ca-key.
+` + keyRefHelp + ` The same
+--passphrase-file or SIGNET_PASSPHRASE serves --key and --ca-key; a prompt names the file.
 
 ` + certCreateJSONHelp + `
 

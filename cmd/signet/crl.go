@@ -88,9 +88,10 @@ still revoked each time.
 as stale after it. --number N: the CRL number in decimal (default: the time in Unix
 seconds, which grows from one CRL to the next with no state kept).
 
-The passphrase of an encrypted --ca-key comes from --passphrase-file, then
-SIGNET_PASSPHRASE, then a prompt. Nothing is printed unless --json, which prints the file
-and the CRL as 'signet cert inspect --json' describes one ({file, crl}).
+Nothing is printed unless --json, which prints the file and the CRL as 'signet cert
+inspect --json' describes one: {file, crl}.
+
+` + keyRefHelp + `
 
 EXAMPLES (run from the source tree):
    signet crl create --ca testdata/pki/int-ca.pem --ca-key testdata/pki/int-ca.key \
