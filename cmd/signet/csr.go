@@ -50,6 +50,7 @@ EXAMPLES:
 			&cli.GenericFlag{Name: "san", Value: &csrRepeated{}, Usage: "a subject alternative name (`TYPE:VALUE`): dns:NAME, ip:ADDR, email:ADDR or uri:URI; repeatable"},
 			outFlag("write the CSR to `FILE` instead of standard output"),
 			passphraseFileFlag(),
+			moduleFlag(),
 			forceFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -78,7 +79,7 @@ EXAMPLES:
 					return err
 				}
 			}
-			key, err := keyref.Open(ref, keyref.Options{Passphrase: passphraseSource(c, false)})
+			key, err := keyref.Open(ref, keyOptions(e, c))
 			if err != nil {
 				return err
 			}

@@ -83,5 +83,5 @@ func repeatedValues(c *cli.Context, name string) []string {
 // keyOptions is how every command opens a key reference: the passphrase sources for key
 // files and the module, PIN and warning hooks for token keys.
 func keyOptions(e *env, c *cli.Context) keyref.Options {
-	return keyref.Options{Passphrase: passphraseSource(c, false)}
+	return keyref.Options{Passphrase: passphraseSource(c, false), Token: tokenOptions(e, c)}
 }

@@ -19,7 +19,14 @@ const keyRefHelp = `KEYREF is a file: a private key (PKCS#8, plain or encrypted;
 PEM; PEM or DER) or a PKCS#12 file, and where only the public half is needed also a public
 key or a certificate. The passphrase of an encrypted key comes from --passphrase-file, then
 SIGNET_PASSPHRASE, then a prompt on the terminal; it is asked for only when the key is
-encrypted. (pkcs11: URIs for token keys are recognised but not supported yet.)`
+encrypted.
+
+KEYREF may also be an RFC 7512 URI naming a key on a PKCS#11 token (quote it: ';' and '&'
+are special to the shell), for example
+   'pkcs11:token=ci;object=release?module-path=/usr/lib/softhsm/libsofthsm2.so'
+The module comes from the URI's module-path, then --module, then SIGNET_PKCS11_MODULE, then
+the p11-kit proxy; the PIN from the URI's pin-source file, then SIGNET_PIN, then a prompt.
+A wrong PIN is never retried.`
 
 func keyCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -67,13 +74,15 @@ EXAMPLES:
    signet key gen --type ed25519 -o release.key --pub-out release.pub
    signet key gen --type rsa-3072 --no-passphrase -o tls.key
    signet key gen --passphrase-file pass.txt --json -o ci.key
-   signet key gen --no-passphrase -o - | openssl pkey -noout -text`,
+   signet key gen --no-passphrase -o - | openssl pkey -noout -text
+   signet key gen --type ec-p384 -o 'pkcs11:token=ci;object=release?module-path=/usr/lib/softhsm/libsofthsm2.so'`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "type", Aliases: []string{"t"}, Value: string(x509util.DefaultKeyType), Usage: "key `TYPE`: " + strings.Join(keyTypeNames(), ", ")},
 			outFlag("write the private key to `FILE` (required; - for standard output)"),
 			&cli.StringFlag{Name: "pub-out", Usage: "also write the public key to `FILE`", TakesFile: true},
 			&cli.BoolFlag{Name: "no-passphrase", Usage: "write the private key unencrypted"},
 			passphraseFileFlag(),
+			moduleFlag(),
 			forceFlag(),
 			jsonFlag(),
 		},
@@ -95,6 +104,8 @@ EXAMPLES:
 				return usagef("-o - and --json both want standard output")
 			case out == "-" && keyIsTerminal(e.stdout):
 				return usagef("refusing to print a private key on a terminal; write it to a file with -o FILE")
+			case keyref.IsPKCS11(out) && (c.Bool("no-passphrase") || c.String("passphrase-file") != ""):
+				return usagef("a key generated on a token has no passphrase; the token's PIN protects it")
 			case c.Bool("no-passphrase") && c.String("passphrase-file") != "":
 				return usagef("--no-passphrase and --passphrase-file contradict each other")
 			}
@@ -104,6 +115,7 @@ EXAMPLES:
 				Force:        c.Bool("force"),
 				NoPassphrase: c.Bool("no-passphrase"),
 				Passphrase:   passphraseSource(c, true),
+				Token:        tokenOptions(e, c),
 			})
 			if err != nil {
 				return err
@@ -137,6 +149,7 @@ EXAMPLES:
 		Flags: []cli.Flag{
 			outFlag("write the public key to `FILE` instead of standard output"),
 			passphraseFileFlag(),
+			moduleFlag(),
 			forceFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -150,7 +163,7 @@ EXAMPLES:
 					return err
 				}
 			}
-			pub, err := keyref.OpenPublic(ref, keyref.Options{Passphrase: passphraseSource(c, false)})
+			pub, err := keyref.OpenPublic(ref, keyOptions(e, c))
 			if err != nil {
 				return err
 			}
@@ -192,13 +205,14 @@ EXAMPLES:
 		Flags: []cli.Flag{
 			jsonFlag(),
 			passphraseFileFlag(),
+			moduleFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			ref, err := keyOneArg(c)
 			if err != nil {
 				return err
 			}
-			d, err := keyref.Describe(ref, keyref.Options{Passphrase: passphraseSource(c, false)})
+			d, err := keyref.Describe(ref, keyOptions(e, c))
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package keyref
 import (
 	"fmt"
 
+	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/secret"
 	"github.com/signet-pki/signet/x509util"
@@ -22,6 +23,8 @@ type GenerateOptions struct {
 	// Passphrase, confirmed when it is typed on the terminal.
 	NoPassphrase bool
 	Passphrase   secret.Source
+	// Token says how to reach the token for a pkcs11: reference (see Options.Token).
+	Token hsm.Options
 }
 
 // Generated describes a key Generate made. Its JSON form is stable: fields are only ever
@@ -43,11 +46,12 @@ type Generated struct {
 // NoPassphrase) with mode 0600, and the public key, if asked for, beside it, atomically and
 // together; existing files are refused (wrapping atomicfile.ErrExists) without Force, before
 // any passphrase is asked for. ref "-" returns the private key PEM in Generated.PEM instead.
-// A pkcs11: ref will generate on the token; for now it fails like Open.
+// A pkcs11: ref generates the key on the token, where it stays: sensitive, not extractable,
+// labelled with the URI's object and identified by its id (chosen when absent); PublicOut
+// then receives the public key as for a file.
 func Generate(ref string, opts GenerateOptions) (*Generated, error) {
 	if IsPKCS11(ref) {
-		_, err := openToken(ref, Options{})
-		return nil, err
+		return generateOnToken(ref, opts)
 	}
 	if ref == "" {
 		return nil, fmt.Errorf("keyref: no output file for the key")
@@ -117,6 +121,39 @@ func Generate(ref string, opts GenerateOptions) (*Generated, error) {
 	}
 	if err := b.Commit(); err != nil {
 		return nil, err
+	}
+	return g, nil
+}
+
+// generateOnToken makes the key pair on the token and writes the public key file if asked.
+func generateOnToken(ref string, opts GenerateOptions) (*Generated, error) {
+	if opts.PublicOut != "" {
+		if err := atomicfile.CheckWritable(opts.PublicOut, opts.Force); err != nil {
+			return nil, err
+		}
+	}
+	t := opts.Type
+	if t == "" {
+		t = x509util.DefaultKeyType
+	}
+	obj, err := hsm.GenerateKey(ref, hsm.KeyType(t), opts.Token)
+	if err != nil {
+		return nil, err
+	}
+	info, err := x509util.Inspect(obj.Public)
+	if err != nil {
+		return nil, fmt.Errorf("keyref: the new token key: %w", err)
+	}
+	g := &Generated{KeyInfo: info, Key: obj.URI}
+	if opts.PublicOut != "" {
+		pemBytes, err := x509util.MarshalPublicKeyPEM(obj.Public)
+		if err != nil {
+			return nil, err
+		}
+		if err := atomicfile.WriteFile(opts.PublicOut, pemBytes, atomicfile.Options{Force: opts.Force}); err != nil {
+			return nil, err
+		}
+		g.PublicKey = opts.PublicOut
 	}
 	return g, nil
 }

@@ -17,6 +17,7 @@
 package keyref
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/x509"
 	"encoding/asn1"
@@ -42,6 +43,9 @@ type Options struct {
 	// Passphrase is the source of the passphrase of an encrypted key file. It is read only
 	// when the file is encrypted, at most once per Open.
 	Passphrase secret.Source
+	// Token says how to reach a pkcs11: key: the module when the URI names none, the PIN
+	// prompt, where warnings go.
+	Token hsm.Options
 }
 
 // Key is a private key ready to sign: a crypto.Signer that must be closed after use (a token
@@ -74,6 +78,9 @@ func Open(ref string, opts Options) (Key, error) {
 	return &fileKey{Signer: f.Signer, certs: f.certs}, nil
 }
 
+// EncodingPKCS11 is the Encoding of a key that lives on a PKCS#11 token.
+const EncodingPKCS11 x509util.KeyEncoding = "PKCS#11 token"
+
 // Public is the public half of a key reference, and what the reference turned out to be.
 type Public struct {
 	// Key is the public key.
@@ -94,8 +101,12 @@ type Public struct {
 // its passphrase, as in Open), a public key or a certificate. Errors are as in Open.
 func OpenPublic(ref string, opts Options) (*Public, error) {
 	if IsPKCS11(ref) {
-		_, err := openToken(ref, opts)
-		return nil, err
+		k, err := openToken(ref, opts)
+		if err != nil {
+			return nil, err
+		}
+		defer k.Close()
+		return &Public{Key: k.Public(), Certificates: k.Certificates(), Private: true, Encoding: EncodingPKCS11}, nil
 	}
 	f, err := openFile(ref, opts, false)
 	if err != nil {
@@ -136,9 +147,13 @@ func Describe(ref string, opts Options) (*Description, error) {
 	case len(p.Certificates) > 0 && p.Encoding == x509util.EncodingCertificate:
 		d.Kind = "certificate"
 	}
-	d.Encoding = string(p.Encoding) + " DER"
-	if p.PEM {
+	switch {
+	case p.Encoding == EncodingPKCS11:
+		d.Encoding = string(p.Encoding)
+	case p.PEM:
 		d.Encoding = string(p.Encoding) + " PEM"
+	default:
+		d.Encoding = string(p.Encoding) + " DER"
 	}
 	return d, nil
 }
@@ -225,10 +240,61 @@ func isPKCS12(data []byte) bool {
 	return t.Equal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}) || t.Equal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2})
 }
 
-// openToken is the single switch point for PKCS#11 references.
+// openToken is the single switch point for PKCS#11 references: the key is the hsm package's
+// signer, and its certificates are the one stored with the key's id plus the issuers found
+// among the token's other certificates.
 func openToken(ref string, opts Options) (Key, error) {
-	// The URI is not quoted: it may carry a pin-value.
-	return nil, fmt.Errorf("open PKCS#11 key: %w: PKCS#11 key references are not supported by this build yet", hsm.ErrToken)
+	s, err := hsm.OpenSigner(ref, opts.Token)
+	if err != nil {
+		return nil, err // hsm's errors never quote a pin-value
+	}
+	return &tokenKey{Signer: s, certs: tokenChain(s)}, nil
+}
+
+// tokenKey is a private key on a PKCS#11 token.
+type tokenKey struct {
+	*hsm.Signer
+	certs []*x509.Certificate
+}
+
+func (k *tokenKey) Certificates() []*x509.Certificate { return k.certs }
+
+// tokenChain returns the key's certificate followed by its issuers as far as the token holds
+// them (signet token import-cert --chain stores them as separate objects).
+func tokenChain(s *hsm.Signer) []*x509.Certificate {
+	leaf := s.Certificate()
+	if leaf == nil {
+		return nil
+	}
+	chain := []*x509.Certificate{leaf}
+	u, err := hsm.ParseURI(s.Token().URI())
+	if err != nil {
+		return chain
+	}
+	u.Object, u.ID, u.Type = "", nil, hsm.TypeCert
+	objs, err := s.Token().Objects(u)
+	if err != nil {
+		return chain
+	}
+	for cur := leaf; len(chain) < 10; {
+		if bytes.Equal(cur.RawIssuer, cur.RawSubject) {
+			break // self-signed: the end of the chain
+		}
+		var next *x509.Certificate
+		for _, o := range objs {
+			c := o.Certificate
+			if c != nil && !c.Equal(cur) && bytes.Equal(c.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(c) == nil {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		chain = append(chain, next)
+		cur = next
+	}
+	return chain
 }
 
 // readFile reads a key file, refusing directories and files too large to be keys. Errors
