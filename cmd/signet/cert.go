@@ -12,7 +12,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/identity"
+	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -267,6 +269,18 @@ func certParseTimeFlag(flag, s string) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, usagef("--%s %q is not an RFC 3339 time (2026-06-01T00:00:00Z) or a date (2026-06-01)", flag, s)
+}
+
+// certKeyName is a key reference fit for a message: a pkcs11: URI is printed without any
+// pin-value it carries.
+func certKeyName(ref string) string {
+	if !keyref.IsPKCS11(ref) {
+		return ref
+	}
+	if u, err := hsm.ParseURI(ref); err == nil {
+		return u.String()
+	}
+	return "the pkcs11: key"
 }
 
 // certReadFile reads an input file that is not a certificate list (a CSR), refusing a

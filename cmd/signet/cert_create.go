@@ -66,7 +66,8 @@ func certCreateCommand(e *env) *cli.Command {
 		Description: `Issues a certificate for the key --key names (its public half is enough when --ca
 signs) or for the CSR in --csr (its signature is checked; its subject and SANs are used
 unless --subject or --san is given). With --ca CACERT and --ca-key KEYREF the CA signs it;
-without them it is self-signed by --key.
+without them it is self-signed by --key. --ca may be left out when --ca-key carries the CA
+certificate (a PKCS#12 file, or a token key with its certificate).
 
 Profiles (--profile), with their default lifetimes (--path-len sets a CA's path length):
 ` + certProfileHelp() + `
@@ -120,11 +121,12 @@ EXAMPLES:
 			&cli.BoolFlag{Name: "bundle", Usage: "write the issuer chain after the certificate"},
 			outFlag("write the certificate to `FILE` (required; - for standard output)"),
 			passphraseFileFlag(),
+			moduleFlag(),
 			forceFlag(),
 			jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
-			o, err := certCreateParse(c)
+			o, err := certCreateParse(e, c)
 			if err != nil {
 				return err
 			}
@@ -142,7 +144,7 @@ func certProfileNames() string {
 }
 
 // certCreateParse checks the command line, before any file is read or key opened.
-func certCreateParse(c *cli.Context) (*certCreateOptions, error) {
+func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 	if c.Args().Present() {
 		return nil, usagef("unexpected argument %q; see 'signet cert create --help'", c.Args().First())
 	}
@@ -155,7 +157,7 @@ func certCreateParse(c *cli.Context) (*certCreateOptions, error) {
 		out:      c.String("out"),
 		force:    c.Bool("force"),
 		json:     c.Bool("json"),
-		keys:     keyref.Options{Passphrase: passphraseSource(c, false)},
+		keys:     keyOptions(e, c),
 	}
 	if !c.IsSet("profile") {
 		return nil, usagef("missing --profile (%s)", certProfileNames())
@@ -170,13 +172,13 @@ func certCreateParse(c *cli.Context) (*certCreateOptions, error) {
 		return nil, usagef("missing --key KEYREF or --csr FILE: the key to certify")
 	case o.keyRef != "" && o.csrFile != "":
 		return nil, usagef("--key and --csr both name the key to certify; give one")
-	case (o.caFile == "") != (o.caKeyRef == ""):
-		return nil, usagef("--ca and --ca-key go together: the CA certificate and its key")
-	case p == x509util.ProfileRootCA && o.caFile != "":
+	case o.caFile != "" && o.caKeyRef == "":
+		return nil, usagef("--ca needs --ca-key: the CA's key")
+	case p == x509util.ProfileRootCA && o.caKeyRef != "":
 		return nil, usagef("a root-ca is self-signed: drop --ca and --ca-key, or use --profile intermediate-ca")
-	case p == x509util.ProfileIntermediateCA && o.caFile == "":
+	case p == x509util.ProfileIntermediateCA && o.caKeyRef == "":
 		return nil, usagef("an intermediate-ca needs its issuer: give --ca CACERT and --ca-key KEYREF")
-	case o.csrFile != "" && o.caFile == "":
+	case o.csrFile != "" && o.caKeyRef == "":
 		return nil, usagef("a CSR carries no private key to sign with: give --ca CACERT and --ca-key KEYREF")
 	case o.out == "":
 		return nil, usagef("missing -o FILE for the certificate")
@@ -265,17 +267,32 @@ func certCreate(e *env, o *certCreateOptions) error {
 	req.DNSNames, req.IPAddresses, req.EmailAddresses, req.URIs = sans.DNSNames, sans.IPAddresses, sans.EmailAddresses, sans.URIs
 
 	var caChain []*x509.Certificate
-	if o.caFile != "" {
+	var caKey keyref.Key
+	switch {
+	case o.caFile != "":
 		certs, err := x509util.LoadCertificateFile(o.caFile)
 		if err != nil {
 			return err
 		}
 		caChain = certs
-		req.Issuer = certs[0]
 		// Refuse a certificate that cannot issue before asking for any passphrase.
-		if err := x509util.CheckIssuer(req.Issuer, nil, x509.KeyUsageCertSign); err != nil {
+		if err := x509util.CheckIssuer(certs[0], nil, x509.KeyUsageCertSign); err != nil {
 			return err
 		}
+	case o.caKeyRef != "":
+		// No --ca: the CA certificate comes with its key (a PKCS#12 file, a token).
+		key, err := keyref.Open(o.caKeyRef, o.keys)
+		if err != nil {
+			return err
+		}
+		defer key.Close()
+		caKey, caChain = key, key.Certificates()
+		if len(caChain) == 0 {
+			return usagef("--ca-key %s holds no certificate: give the CA certificate with --ca FILE", certKeyName(o.caKeyRef))
+		}
+	}
+	if len(caChain) > 0 {
+		req.Issuer = caChain[0]
 	}
 	if o.days > 0 {
 		start := o.notBefore
@@ -286,7 +303,7 @@ func certCreate(e *env, o *certCreateOptions) error {
 	}
 
 	if o.keyRef != "" {
-		if o.caFile == "" {
+		if o.caKeyRef == "" {
 			key, err := keyref.Open(o.keyRef, o.keys)
 			if err != nil {
 				return err
@@ -301,13 +318,16 @@ func certCreate(e *env, o *certCreateOptions) error {
 			req.PublicKey = pub.Key
 		}
 	}
-	if o.caKeyRef != "" {
+	if o.caKeyRef != "" && caKey == nil {
 		key, err := keyref.Open(o.caKeyRef, o.keys)
 		if err != nil {
 			return err
 		}
 		defer key.Close()
-		req.IssuerKey = key
+		caKey = key
+	}
+	if caKey != nil {
+		req.IssuerKey = caKey
 	}
 
 	issued, err := x509util.IssueCertificate(req)

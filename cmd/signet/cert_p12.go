@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 
@@ -25,6 +26,7 @@ type certP12Options struct {
 	json      bool
 	keySecret secret.Source // unlocks --key, read only when it is encrypted
 	outSecret secret.Source // protects the new file
+	token     hsm.Options   // reaches a pkcs11: --key, only to say it cannot be exported
 }
 
 func certP12Command(e *env) *cli.Command {
@@ -34,7 +36,9 @@ func certP12Command(e *env) *cli.Command {
 		ArgsUsage: " ",
 		Description: `Writes the key --key names, its certificate (the first in --cert) and the chain (the rest
 of --cert, then every --chain file, in order) into a PKCS#12 file, mode 0600 since it holds
-the private key. The key must belong to the certificate (else exit 4).
+the private key. The key must belong to the certificate (else exit 4). Without --cert the
+certificates stored with the key are used: --key old.p12 re-encodes a PKCS#12 file (into the
+modern encryption, or with --legacy into the old one).
 
 Encryption: AES-256-CBC with PBKDF2-HMAC-SHA256 and a SHA-256 MAC, which OpenSSL 1.1.1 and
 3, current Windows, macOS and Java read. --legacy uses 3DES with SHA-1 instead, for older
@@ -60,7 +64,7 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
        -o server-legacy.p12
    openssl pkcs12 -info -noout -in server.p12 -passin env:SIGNET_PASSPHRASE`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "cert", Usage: "the certificate `FILE`, optionally followed by its chain", TakesFile: true},
+			&cli.StringFlag{Name: "cert", Usage: "the certificate `FILE`, optionally followed by its chain (default: those stored with --key)", TakesFile: true},
 			certRepeatedFlag("chain", "CA certificates in `FILE` to include after the certificate; repeatable"),
 			keyFlag("the certificate's private key (`KEYREF`)"),
 			outFlag("write the PKCS#12 file to `FILE` (required)"),
@@ -86,10 +90,9 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
 					What: "passphrase of the key"},
 				outSecret: secret.Source{File: c.String("passphrase-file"), Env: envPassphrase,
 					What: "passphrase for the new PKCS#12 file", Confirm: true},
+				token: tokenOptions(e, c),
 			}
 			switch {
-			case o.certFile == "":
-				return usagef("missing --cert FILE: the certificate to bundle")
 			case o.keyRef == "":
 				return usagef("missing --key KEYREF: the certificate's private key")
 			case o.out == "":
@@ -106,20 +109,20 @@ func certP12(e *env, o *certP12Options) error {
 	if err := atomicfile.CheckWritable(o.out, o.force); err != nil {
 		return err
 	}
-	certs, err := x509util.LoadCertificateFile(o.certFile)
-	if err != nil {
-		return err
-	}
-	if len(o.chain) > 0 {
-		more, err := x509util.LoadCertificates(o.chain...)
-		if err != nil {
+	var certs, more []*x509.Certificate
+	var err error
+	if o.certFile != "" {
+		if certs, err = x509util.LoadCertificateFile(o.certFile); err != nil {
 			return err
 		}
-		certs = append(certs, more...)
 	}
-	leaf, chain := certs[0], certs[1:]
+	if len(o.chain) > 0 {
+		if more, err = x509util.LoadCertificates(o.chain...); err != nil {
+			return err
+		}
+	}
 
-	key, err := keyref.Open(o.keyRef, keyref.Options{Passphrase: o.keySecret})
+	key, err := keyref.Open(o.keyRef, keyref.Options{Passphrase: o.keySecret, Token: o.token})
 	switch {
 	case errors.Is(err, secret.ErrNoSource):
 		return withHint(err, "the key is encrypted: pass --key-passphrase-file FILE or set SIGNET_PASSPHRASE")
@@ -129,13 +132,21 @@ func certP12(e *env, o *certP12Options) error {
 		return err
 	}
 	defer key.Close()
+	if o.certFile == "" {
+		// No --cert: the certificates stored with the key (a PKCS#12 file being re-encoded).
+		if certs = key.Certificates(); len(certs) == 0 {
+			return usagef("missing --cert FILE: the key %s holds no certificate", certKeyName(o.keyRef))
+		}
+	}
+	certs = append(certs, more...)
+	leaf, chain := certs[0], certs[1:]
 	soft, ok := keyref.Software(key)
 	if !ok {
-		return fmt.Errorf("%w: the key %s cannot leave its token, so it cannot go into a PKCS#12 file", hsm.ErrToken, o.keyRef)
+		return fmt.Errorf("%w: the key %s cannot leave its token, so it cannot go into a PKCS#12 file", hsm.ErrToken, certKeyName(o.keyRef))
 	}
 	if !x509util.PublicKeysEqual(leaf.PublicKey, soft.Public()) {
 		// Checked before the passphrase prompt, which would otherwise be asked for nothing.
-		return fmt.Errorf("%w: the key %s does not belong to the certificate %s (%s)", x509util.ErrKeyMismatch, o.keyRef, verify.Name(leaf), o.certFile)
+		return fmt.Errorf("%w: the key %s does not belong to the certificate %s", x509util.ErrKeyMismatch, certKeyName(o.keyRef), verify.Name(leaf))
 	}
 	pass, err := o.outSecret.Read("Enter passphrase for " + o.out)
 	if err != nil {

@@ -67,7 +67,8 @@ func crlCreateCommand(e *env) *cli.Command {
 		Usage:     "issue a CRL signed by a CA, listing the certificates it revokes",
 		ArgsUsage: " ",
 		Description: `Writes a CRL (version 2, PEM "X509 CRL") signed by the CA --ca and --ca-key name, with an
-authority key identifier and a CRL number, listing every --revoke. The CA needs the cRLSign
+authority key identifier and a CRL number, listing every --revoke. --ca may be left out
+when --ca-key carries the CA certificate (a PKCS#12 file, a token key with its certificate). The CA needs the cRLSign
 key usage. "openssl crl -CAfile CACERT" verifies the result, and "openssl verify -crl_check"
 and "signet cert verify --crl" report the certificates it lists as revoked.
 
@@ -108,11 +109,12 @@ EXAMPLES (run from the source tree):
 			&cli.StringFlag{Name: "number", Usage: "the CRL number `N`, decimal (default: now in Unix seconds)"},
 			outFlag("write the CRL to `FILE` (required)"),
 			passphraseFileFlag(),
+			moduleFlag(),
 			forceFlag(),
 			jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
-			o, err := crlCreateParse(c)
+			o, err := crlCreateParse(e, c)
 			if err != nil {
 				return err
 			}
@@ -121,7 +123,7 @@ EXAMPLES (run from the source tree):
 	}
 }
 
-func crlCreateParse(c *cli.Context) (*crlCreateOptions, error) {
+func crlCreateParse(e *env, c *cli.Context) (*crlCreateOptions, error) {
 	if c.Args().Present() {
 		return nil, usagef("unexpected argument %q; give certificates to revoke with --revoke", c.Args().First())
 	}
@@ -132,11 +134,11 @@ func crlCreateParse(c *cli.Context) (*crlCreateOptions, error) {
 		out:      c.String("out"),
 		force:    c.Bool("force"),
 		json:     c.Bool("json"),
-		keys:     keyref.Options{Passphrase: passphraseSource(c, false)},
+		keys:     keyOptions(e, c),
 	}
 	switch {
-	case o.caFile == "" || o.caKeyRef == "":
-		return nil, usagef("missing --ca CACERT and --ca-key KEYREF: the CA that issues the CRL")
+	case o.caKeyRef == "":
+		return nil, usagef("missing --ca-key KEYREF (and --ca CACERT): the CA that issues the CRL")
 	case o.out == "":
 		return nil, usagef("missing -o FILE for the CRL")
 	case o.days < 1:
@@ -188,14 +190,30 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 	if err := atomicfile.CheckWritable(o.out, o.force); err != nil {
 		return err
 	}
-	cas, err := x509util.LoadCertificateFile(o.caFile)
-	if err != nil {
-		return err
-	}
-	ca := cas[0]
-	// Refuse a CA that cannot sign CRLs before asking for any passphrase.
-	if err := x509util.CheckIssuer(ca, nil, x509.KeyUsageCRLSign); err != nil {
-		return err
+	var ca *x509.Certificate
+	var key keyref.Key
+	if o.caFile != "" {
+		cas, err := x509util.LoadCertificateFile(o.caFile)
+		if err != nil {
+			return err
+		}
+		ca = cas[0]
+		// Refuse a CA that cannot sign CRLs before asking for any passphrase.
+		if err := x509util.CheckIssuer(ca, nil, x509.KeyUsageCRLSign); err != nil {
+			return err
+		}
+	} else {
+		// No --ca: the CA certificate comes with its key (a PKCS#12 file, a token).
+		k, err := keyref.Open(o.caKeyRef, o.keys)
+		if err != nil {
+			return err
+		}
+		defer k.Close()
+		certs := k.Certificates()
+		if len(certs) == 0 {
+			return usagef("--ca-key %s holds no certificate: give the CA certificate with --ca FILE", certKeyName(o.caKeyRef))
+		}
+		ca, key = certs[0], k
 	}
 	now := time.Now().Truncate(time.Second) // as in the CRL, so that --days 7 is described as 7 days
 	var entries []x509.RevocationListEntry
@@ -221,11 +239,14 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 		seen[hex] = r.spec
 		entries = append(entries, x509.RevocationListEntry{SerialNumber: serial, RevocationTime: now.UTC(), ReasonCode: r.reason})
 	}
-	key, err := keyref.Open(o.caKeyRef, o.keys)
-	if err != nil {
-		return err
+	if key == nil {
+		k, err := keyref.Open(o.caKeyRef, o.keys)
+		if err != nil {
+			return err
+		}
+		defer k.Close()
+		key = k
 	}
-	defer key.Close()
 	der, crl, err := x509util.CreateCRL(x509util.CRLRequest{
 		Issuer:     ca,
 		IssuerKey:  key,
