@@ -10,4 +10,8 @@ var (
 	ErrMalformedList = errors.New("sign: malformed checksum list")
 	// ErrUnknownAlgorithm is returned for a hash algorithm name signet does not know.
 	ErrUnknownAlgorithm = errors.New("sign: unknown hash algorithm")
+	// ErrMalformedSignature is returned for a signature file that cannot be read: truncated,
+	// in no format signet knows, or using a feature it does not support (several CMS signers,
+	// a DSSE bundle). It is bad input, not a failed check: nothing was verified.
+	ErrMalformedSignature = errors.New("sign: malformed signature")
 )
