@@ -6,6 +6,7 @@ import (
 
 	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/enroll"
 	"github.com/signet-pki/signet/internal/secret"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/verify"
@@ -51,6 +52,7 @@ var errorClasses = []struct {
 	{x509util.ErrKeyMismatch, exitKey},
 	{hsm.ErrToken, exitKey},
 
+	{enroll.ErrCANotChaining, exitBadInput},
 	{x509util.ErrMalformed, exitBadInput},
 	{x509util.ErrIssuer, exitBadInput},
 	{verify.ErrUnchecked, exitBadInput},

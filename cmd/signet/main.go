@@ -6,6 +6,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -38,9 +39,18 @@ func (e *env) warnf(format string, args ...any) {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runIO(context.Background(), args, stdin, stdout, stderr)
+}
+
+// runContext runs signet with no input until ctx ends (tests use it to stop a server).
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runIO(ctx, args, strings.NewReader(""), stdout, stderr)
+}
+
+func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	app := newApp(e)
-	err := app.Run(permuteArgs(app, args))
+	err := app.RunContext(ctx, permuteArgs(app, args))
 	if err == nil {
 		return exitOK
 	}
@@ -107,6 +117,7 @@ EXAMPLES:
 			crlCommand(e),
 			initCommand(e),
 			tokenCommand(e),
+			enrollCommand(e),
 			tlsCommand(e),
 			versionCommand(e),
 		},

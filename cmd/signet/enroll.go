@@ -1,0 +1,203 @@
+package main
+
+import (
+	"crypto/x509"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/enroll"
+	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/x509util"
+)
+
+const enrollHelp = `Enrolls a key on a PKCS#11 token (USB key, smart card) for mutual TLS in one command:
+
+   1. uses the key the --token URI names, or generates it there (non-extractable) when the
+      token has none (--type, default ec-p256);
+   2. makes a CSR with the token key;
+   3. either issues the certificate at once with --ca and --ca-key (the CA key may be a
+      file or on another token), or writes the CSR to --csr-out for an external CA and
+      stops; 'signet enroll --token URI --cert ISSUED [--chain FILE]' finishes later;
+   4. imports the certificate (and the CA chain) onto the token beside the key, with the
+      key's label and id;
+   5. prints what it did and the URI to use from now on.
+
+Running it again on a token that holds the key and a valid certificate for it reports that
+and changes nothing; --force renews the certificate (same key). A CA that does not chain, or
+a certificate that does not match the key, stops it before anything is written to the token.
+
+Then prove it works: 'signet tls check HOST:PORT --key URI --roots SERVER-ROOT' against the
+server, or 'signet tls serve' for a local test.
+
+EXAMPLES:
+   signet enroll --token 'pkcs11:token=alice;object=client' --subject 'CN=alice,O=Example' \
+       --san email:alice@example.com --ca ca.pem --ca-key ca.key
+   signet enroll --token 'pkcs11:token=alice;object=client' --subject CN=alice --csr-out alice.csr
+   signet enroll --token 'pkcs11:token=alice;object=client' --cert alice.pem --chain ca-chain.pem`
+
+func enrollCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:        "enroll",
+		Usage:       "put a key and a client certificate on a token, ready for mutual TLS",
+		Description: enrollHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "token", Usage: "the key on the token: a pkcs11: `URI` with object= (quote it)", Required: true},
+			&cli.StringFlag{Name: "subject", Usage: "subject `DN`, RFC 4514 (CN=alice,O=Example) or openssl form (/O=Example/CN=alice)"},
+			repeatedFlag("san", "subject alternative name `TYPE:VALUE` (email:, dns:, ip:, uri:); repeatable"),
+			&cli.StringFlag{Name: "type", Value: string(x509util.DefaultKeyType), Usage: "key `TYPE` when the key is generated"},
+			&cli.StringFlag{Name: "profile", Value: string(x509util.ProfileClient), Usage: "certificate `PROFILE` (client, server, email, code-signing)"},
+			&cli.StringFlag{Name: "ca", Usage: "issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
+			&cli.StringFlag{Name: "ca-key", Usage: "the CA's key: a file or a pkcs11: `KEYREF`", TakesFile: true},
+			&cli.IntFlag{Name: "days", Usage: "certificate lifetime in `DAYS` (default: 365, clipped to the CA's)"},
+			&cli.StringFlag{Name: "csr-out", Usage: "write the CSR to `FILE` for an external CA and stop", TakesFile: true},
+			&cli.StringFlag{Name: "cert", Usage: "finish: import the issued certificate `FILE`", TakesFile: true},
+			&cli.StringFlag{Name: "chain", Usage: "finish: the issuer chain `FILE` to import with --cert", TakesFile: true},
+			passphraseFileFlag(),
+			moduleFlag(),
+			forceFlag(),
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 0 {
+				return usagef("enroll takes no arguments (see --help)")
+			}
+			var res *enroll.Result
+			var err error
+			switch {
+			case c.IsSet("cert"):
+				if c.IsSet("ca") || c.IsSet("csr-out") || c.IsSet("subject") {
+					return usagef("--cert finishes an enrolment: it takes no --ca, --csr-out or --subject")
+				}
+				res, err = enrollFinish(e, c)
+			case c.IsSet("ca") == c.IsSet("csr-out"):
+				return usagef("give either --ca and --ca-key (issue now) or --csr-out FILE (external CA), or --cert to finish")
+			default:
+				res, err = enrollStart(e, c)
+			}
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return writeJSON(e.stdout, res)
+			}
+			printEnroll(e.stdout, res, c.String("csr-out"))
+			return nil
+		},
+	}
+}
+
+func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {
+	if !c.IsSet("subject") {
+		return nil, usagef("--subject is required")
+	}
+	subject, err := x509util.ParseRDNSequence(c.String("subject"))
+	if err != nil {
+		return nil, usagef("--subject: %v", err)
+	}
+	sans, err := x509util.ParseSANs(repeatedValues(c, "san"))
+	if err != nil {
+		return nil, usagef("--san: %v", err)
+	}
+	kt, err := x509util.ParseKeyType(c.String("type"))
+	if err != nil {
+		return nil, usagef("--type: %v", err)
+	}
+	profile, err := x509util.ParseProfile(c.String("profile"))
+	if err != nil || profile.IsCA() {
+		return nil, usagef("--profile: want client, server, email or code-signing")
+	}
+	opts := enroll.Options{
+		Token:        c.String("token"),
+		TokenOptions: tokenOptions(e, c),
+		KeyType:      kt,
+		Subject:      subject,
+		SANs:         sans,
+		Profile:      profile,
+		Force:        c.Bool("force"),
+	}
+	if out := c.String("csr-out"); out != "" {
+		if err := atomicfile.CheckWritable(out, c.Bool("force")); err != nil {
+			return nil, err
+		}
+	}
+	if c.IsSet("ca") {
+		if !c.IsSet("ca-key") {
+			return nil, usagef("--ca needs --ca-key")
+		}
+		if opts.CA, err = x509util.LoadCertificateFile(c.String("ca")); err != nil {
+			return nil, err
+		}
+		caKey, err := keyref.Open(c.String("ca-key"), keyOptions(e, c))
+		if err != nil {
+			return nil, err
+		}
+		defer caKey.Close()
+		opts.CAKey = caKey
+		if d := c.Int("days"); d > 0 {
+			opts.NotAfter = time.Now().Add(time.Duration(d) * 24 * time.Hour)
+		}
+	}
+	res, err := enroll.Enroll(opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range res.Warnings {
+		e.warnf("%s", w)
+	}
+	if res.CSR != nil {
+		if err := atomicfile.WriteFile(c.String("csr-out"), res.CSR, atomicfile.Options{Force: c.Bool("force")}); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func enrollFinish(e *env, c *cli.Context) (*enroll.Result, error) {
+	certs, err := x509util.LoadCertificateFile(c.String("cert"))
+	if err != nil {
+		return nil, err
+	}
+	var chain []*x509.Certificate
+	if f := c.String("chain"); f != "" {
+		if chain, err = x509util.LoadCertificateFile(f); err != nil {
+			return nil, err
+		}
+	}
+	chain = append(certs[1:], chain...)
+	return enroll.Finish(enroll.FinishOptions{
+		Token:        c.String("token"),
+		TokenOptions: tokenOptions(e, c),
+		Certificate:  certs[0],
+		Chain:        chain,
+		Force:        c.Bool("force"),
+	})
+}
+
+func printEnroll(w io.Writer, r *enroll.Result, csrOut string) {
+	key := "existing key"
+	if r.KeyGenerated {
+		key = "generated on the token"
+	}
+	fmt.Fprintf(w, "key          %s (%s, %s)\n", key, r.KeyType, r.Fingerprint)
+	switch {
+	case r.AlreadyEnrolled:
+		fmt.Fprintf(w, "certificate  already enrolled: %s, issued by %s, valid until %s; nothing changed\n", r.Subject, r.Issuer, r.NotAfter)
+	case r.CSR != nil:
+		fmt.Fprintf(w, "csr          written to %s; once the CA has issued it, finish with:\n", csrOut)
+		fmt.Fprintf(w, "             signet enroll --token '%s' --cert ISSUED.pem [--chain CHAIN.pem]\n", r.KeyURI)
+	default:
+		verb := "imported"
+		if r.Renewed {
+			verb = "renewed"
+		}
+		fmt.Fprintf(w, "certificate  %s: %s, issued by %s, valid until %s\n", verb, r.Subject, r.Issuer, r.NotAfter)
+		for _, u := range r.Imported[1:] {
+			fmt.Fprintf(w, "chain        %s\n", u)
+		}
+	}
+	fmt.Fprintf(w, "use          --key '%s'\n", r.KeyURI)
+}

@@ -1,0 +1,319 @@
+// Package enroll carries a key on a PKCS#11 token through to a client certificate stored
+// beside it: use or generate the key on the token, make a CSR with it, have it issued (by a
+// CA the operator holds, or by an external CA in a second step), and import the certificate
+// and its chain onto the token with the key's label and id.
+//
+// Everything that can be checked is checked before anything is written to the token: the CA
+// certificate is a CA whose key is the one given and whose chain verifies, an issued
+// certificate matches the token key and chains to its CA. Enrolling again on a token that
+// holds the key and a valid certificate for it changes nothing unless Force renews the
+// certificate, so a token never ends up with a second key or a second certificate.
+package enroll
+
+import (
+	"crypto"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/signet-pki/signet/hsm"
+	"github.com/signet-pki/signet/verify"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// ErrCANotChaining is returned when the CA certificate given does not verify up to a root
+// in its own file, or an issued certificate does not chain to it.
+var ErrCANotChaining = errors.New("enroll: the CA does not chain")
+
+// Options for Enroll. Exactly one of (CA and CAKey) or CSROut-style (WantCSR) applies; see
+// the fields.
+type Options struct {
+	// Token is the URI of the key on the token; it must name the key with object= (and
+	// may give id=).
+	Token string
+	// TokenOptions reach the token (module, PIN prompt, warnings).
+	TokenOptions hsm.Options
+	// KeyType is the type of a key generated when the token has none at Token.
+	KeyType x509util.KeyType
+	// Subject and SANs go into the CSR and the certificate.
+	Subject pkix.RDNSequence
+	SANs    x509util.SANs
+	// Profile is the certificate profile; zero means client.
+	Profile x509util.Profile
+
+	// CA is the issuing CA certificate, followed by its own chain up to a root when the file
+	// holds one; CAKey its key (a file or another token). When nil, Enroll stops after the CSR.
+	CA    []*x509.Certificate
+	CAKey crypto.Signer
+	// NotAfter zero means the profile's default lifetime (clipped to the CA's).
+	NotAfter time.Time
+	// Force renews the certificate of an already enrolled key.
+	Force bool
+	Now   time.Time
+}
+
+// Result says what Enroll or Finish did. Its JSON form is part of signet's output.
+type Result struct {
+	// KeyURI selects the key (and with it the certificate) from now on.
+	KeyURI string `json:"key_uri"`
+	// KeyGenerated is true when the key was made on the token in this run.
+	KeyGenerated bool   `json:"key_generated"`
+	KeyType      string `json:"key_type"`
+	Fingerprint  string `json:"key_fingerprint"`
+	// AlreadyEnrolled is true when the token held the key and a valid certificate and
+	// nothing was changed.
+	AlreadyEnrolled bool `json:"already_enrolled"`
+	// CSR is the PEM request, set when no CA was given (the caller writes it).
+	CSR []byte `json:"-"`
+	// Certificate is the certificate now on the token (nil when stopping at the CSR).
+	Certificate *x509.Certificate `json:"-"`
+	Subject     string            `json:"subject,omitempty"`
+	Issuer      string            `json:"issuer,omitempty"`
+	NotAfter    string            `json:"not_after,omitempty"`
+	// Renewed is true when Force replaced an existing certificate.
+	Renewed bool `json:"renewed"`
+	// Imported lists the URIs of certificate objects written to the token.
+	Imported []string `json:"imported,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Enroll runs the enrolment: key, CSR, and with a CA the certificate on the token.
+func Enroll(opts Options) (*Result, error) {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	profile := opts.Profile
+	if profile == "" {
+		profile = x509util.ProfileClient
+	}
+	if opts.CA != nil {
+		if err := checkCA(opts.CA, opts.CAKey, now); err != nil {
+			return nil, err
+		}
+	}
+	u, err := hsm.ParseURI(opts.Token)
+	if err != nil {
+		return nil, err
+	}
+	if u.Object == "" && len(u.ID) == 0 {
+		return nil, fmt.Errorf("%w: the token URI must name the key with object= (for example pkcs11:token=alice;object=client)", hsm.ErrInvalidURI)
+	}
+	tok, err := hsm.Open(opts.Token, opts.TokenOptions)
+	if err != nil {
+		return nil, err
+	}
+	defer tok.Close()
+
+	res := &Result{}
+	signer, err := tok.Signer(nil)
+	switch {
+	case errors.Is(err, hsm.ErrObjectNotFound):
+		kt := opts.KeyType
+		if kt == "" {
+			kt = x509util.DefaultKeyType
+		}
+		if _, err := tok.GenerateKey(nil, hsm.KeyType(kt)); err != nil {
+			return nil, err
+		}
+		res.KeyGenerated = true
+		if signer, err = tok.Signer(nil); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, err
+	}
+	defer signer.Close()
+	if err := describeKey(res, signer); err != nil {
+		return nil, err
+	}
+
+	if existing := signer.Certificate(); existing != nil && !opts.Force {
+		if enrolledOK(existing, signer.Public(), opts.CA, now) {
+			res.AlreadyEnrolled = true
+			describeCert(res, existing)
+			return res, nil
+		}
+		return nil, fmt.Errorf("%w: the key already has a certificate (%s, valid until %s) that is expired or not from this CA; use --force to replace it",
+			hsm.ErrExists, existing.Subject.String(), existing.NotAfter.UTC().Format(time.RFC3339))
+	}
+
+	csr, err := x509util.CreateCSR(signer, opts.Subject, opts.SANs)
+	if err != nil {
+		return nil, err
+	}
+	if opts.CA == nil {
+		res.CSR = x509util.MarshalCSRPEM(csr)
+		return res, nil
+	}
+	var subject pkix.Name
+	subject.FillFromRDNSequence(&opts.Subject)
+	issued, err := x509util.IssueCertificate(x509util.IssueRequest{
+		Profile:        profile,
+		Subject:        subject,
+		PublicKey:      csr.PublicKey,
+		DNSNames:       csr.DNSNames,
+		IPAddresses:    csr.IPAddresses,
+		EmailAddresses: csr.EmailAddresses,
+		URIs:           csr.URIs,
+		NotAfter:       opts.NotAfter,
+		Issuer:         opts.CA[0],
+		IssuerKey:      opts.CAKey,
+		Now:            now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = issued.Warnings
+	if err := store(tok, signer, res, issued.Certificate, opts.CA, opts.Force, opts.TokenOptions); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// FinishOptions complete an enrolment whose CSR went to an external CA.
+type FinishOptions struct {
+	Token        string
+	TokenOptions hsm.Options
+	// Certificate is the issued certificate; Chain its issuers (optional, leaf's issuer
+	// first). When a chain is given the certificate must verify up to its last certificate.
+	Certificate *x509.Certificate
+	Chain       []*x509.Certificate
+	Force       bool
+	Now         time.Time
+}
+
+// Finish imports a certificate issued for the token key, with its chain.
+func Finish(opts FinishOptions) (*Result, error) {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	tok, err := hsm.Open(opts.Token, opts.TokenOptions)
+	if err != nil {
+		return nil, err
+	}
+	defer tok.Close()
+	signer, err := tok.Signer(nil)
+	if err != nil {
+		return nil, err
+	}
+	defer signer.Close()
+	res := &Result{}
+	if err := describeKey(res, signer); err != nil {
+		return nil, err
+	}
+	if !x509util.PublicKeysEqual(opts.Certificate.PublicKey, signer.Public()) {
+		return nil, fmt.Errorf("%w: the certificate %q is not for the key %s", hsm.ErrKeyMismatch, opts.Certificate.Subject.String(), res.KeyURI)
+	}
+	if existing := signer.Certificate(); existing != nil {
+		if existing.Equal(opts.Certificate) {
+			res.AlreadyEnrolled = true
+			describeCert(res, existing)
+			return res, nil
+		}
+		if !opts.Force {
+			return nil, fmt.Errorf("%w: the key already has a certificate (%s); use --force to replace it", hsm.ErrExists, existing.Subject.String())
+		}
+	}
+	if len(opts.Chain) > 0 {
+		if err := chains(opts.Certificate, opts.Chain, now); err != nil {
+			return nil, err
+		}
+	}
+	if err := store(tok, signer, res, opts.Certificate, opts.Chain, opts.Force, opts.TokenOptions); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// store writes the certificate beside the key (replacing the old one when renewing) and the
+// chain as separate objects.
+func store(tok *hsm.Token, signer *hsm.Signer, res *Result, cert *x509.Certificate, chain []*x509.Certificate,
+	force bool, topts hsm.Options) error {
+	if !x509util.PublicKeysEqual(cert.PublicKey, signer.Public()) {
+		return fmt.Errorf("%w: the issued certificate is not for the token key", hsm.ErrKeyMismatch)
+	}
+	if len(chain) > 0 && cert.CheckSignatureFrom(chain[0]) != nil {
+		return fmt.Errorf("%w: %q was not issued by %q", ErrCANotChaining, cert.Subject.String(), chain[0].Subject.String())
+	}
+	if old := signer.Certificate(); old != nil {
+		if !force {
+			return fmt.Errorf("%w: the key already has a certificate", hsm.ErrExists)
+		}
+		cu, err := hsm.ParseURI(signer.Object().URI)
+		if err != nil {
+			return err
+		}
+		cu.Type = hsm.TypeCert
+		if _, err := tok.Delete(cu); err != nil {
+			return fmt.Errorf("remove the old certificate: %w", err)
+		}
+		res.Renewed = true
+	}
+	// The chain goes in with the package helper; the token stays open meanwhile, so the
+	// module, session and login are shared and the PIN is not asked again.
+	full := append([]*x509.Certificate{cert}, chain...)
+	objs, err := hsm.ImportCertificateChain(res.KeyURI, full, topts)
+	for _, o := range objs {
+		res.Imported = append(res.Imported, o.URI)
+	}
+	if err != nil {
+		return err
+	}
+	res.Certificate = cert
+	describeCert(res, cert)
+	return nil
+}
+
+func describeKey(res *Result, s *hsm.Signer) error {
+	res.KeyURI = s.Object().URI
+	info, err := x509util.Inspect(s.Public())
+	if err != nil {
+		return err
+	}
+	res.KeyType, res.Fingerprint = string(info.Type), info.Fingerprint
+	return nil
+}
+
+func describeCert(res *Result, c *x509.Certificate) {
+	res.Certificate = c
+	res.Subject, res.Issuer = c.Subject.String(), c.Issuer.String()
+	res.NotAfter = c.NotAfter.UTC().Format(time.RFC3339)
+}
+
+// checkCA makes sure the CA can issue and chains: it is a CA with keyCertSign whose key is
+// caKey, and when its file carries a chain, that chain verifies.
+func checkCA(ca []*x509.Certificate, caKey crypto.Signer, now time.Time) error {
+	if caKey == nil {
+		return fmt.Errorf("%w: a CA certificate needs its key (--ca-key)", x509util.ErrIssuer)
+	}
+	if err := x509util.CheckIssuer(ca[0], caKey, x509.KeyUsageCertSign); err != nil {
+		return err
+	}
+	root := ca[len(ca)-1]
+	if _, err := verify.Verify(ca[0], ca[1:], verify.Policy{Roots: []*x509.Certificate{root}, At: now}); err != nil {
+		return fmt.Errorf("%w: %v", ErrCANotChaining, err)
+	}
+	return nil
+}
+
+// chains reports whether cert verifies up to the last certificate of chain.
+func chains(cert *x509.Certificate, chain []*x509.Certificate, now time.Time) error {
+	root := chain[len(chain)-1]
+	if _, err := verify.Verify(cert, chain, verify.Policy{Roots: []*x509.Certificate{root}, At: now}); err != nil {
+		return fmt.Errorf("%w: %v", ErrCANotChaining, err)
+	}
+	return nil
+}
+
+// enrolledOK reports whether an existing certificate can stay: it certifies the key, is valid
+// now, and (when a CA is given) was issued by it.
+func enrolledOK(cert *x509.Certificate, pub crypto.PublicKey, ca []*x509.Certificate, now time.Time) bool {
+	if !x509util.PublicKeysEqual(cert.PublicKey, pub) || now.Before(cert.NotBefore) || now.After(cert.NotAfter) {
+		return false
+	}
+	return ca == nil || cert.CheckSignatureFrom(ca[0]) == nil
+}
