@@ -282,6 +282,18 @@ func TestOpenSSLClientAgainstServe(t *testing.T) {
 	if err != nil || !strings.Contains(out, "hello, CN=Signet Test Client") {
 		t.Errorf("s_client with a client certificate: %v\n%s", err, out)
 	}
+	// A software client identity exported by signet cert p12 and unpacked by openssl.
+	t.Setenv("SIGNET_PASSPHRASE", "p12 pass")
+	p12 := filepath.Join(dir, "client.p12")
+	mustSignet(t, "cert", "p12", "--cert", fixturePKI(t, "client.pem"), "--chain", fixturePKI(t, "int-ca.pem"),
+		"--key", fixturePKI(t, "client.key"), "-o", p12)
+	unpacked := filepath.Join(dir, "client-all.pem")
+	testutil.Run(t, openssl, "pkcs12", "-in", p12, "-nodes", "-passin", "env:SIGNET_PASSPHRASE", "-out", unpacked)
+	out, err = sClient("-cert", unpacked, "-key", unpacked, "-cert_chain", unpacked)
+	if err != nil || !strings.Contains(out, "hello, CN=Signet Test Client") {
+		t.Errorf("s_client with the identity unpacked from signet's .p12: %v\n%s", err, out)
+	}
+
 	out, _ = sClient()
 	if strings.Contains(out, "hello,") {
 		t.Errorf("s_client without a certificate was served:\n%s", out)
