@@ -12,6 +12,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -454,4 +455,100 @@ func FuzzSignature(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestVerifyManifest(t *testing.T) {
+	testutil.RequireTool(t, "openssl")
+	sha256sum := testutil.RequireTool(t, "sha256sum")
+	ctx := context.Background()
+
+	type tc struct {
+		name     string
+		signer   string
+		mo       verify.ManifestOptions
+		prepare  func(dir string)
+		want     error
+		statuses map[string]string
+		detail   string
+	}
+	tests := []tc{
+		{name: "every file matches", statuses: map[string]string{"a.txt": verify.EntryOK, "sub/b.txt": verify.EntryOK, "c d.txt": verify.EntryOK}},
+		{name: "tampered file", prepare: func(dir string) { writeFile(t, dir, "sub/b.txt", "changed") }, want: verify.ErrSignatureMismatch,
+			statuses: map[string]string{"a.txt": verify.EntryOK, "sub/b.txt": verify.EntryMismatch}, detail: "the signed manifest lists"},
+		{name: "missing file", prepare: func(dir string) { os.Remove(filepath.Join(dir, "a.txt")) }, want: fs.ErrNotExist,
+			statuses: map[string]string{"a.txt": verify.EntryMissing, "sub/b.txt": verify.EntryOK}},
+		{name: "missing file ignored", mo: verify.ManifestOptions{IgnoreMissing: true}, prepare: func(dir string) { os.Remove(filepath.Join(dir, "a.txt")) },
+			statuses: map[string]string{"a.txt": verify.EntryIgnored, "sub/b.txt": verify.EntryOK}},
+		{name: "everything missing", mo: verify.ManifestOptions{IgnoreMissing: true}, prepare: func(dir string) {
+			for _, f := range []string{"a.txt", "sub/b.txt", "c d.txt"} {
+				os.Remove(filepath.Join(dir, f))
+			}
+		}, want: verify.ErrUnchecked, detail: "no file of manifest"},
+		{name: "only some", mo: verify.ManifestOptions{Only: []string{"sub/b.txt"}}, prepare: func(dir string) { writeFile(t, dir, "a.txt", "changed") },
+			statuses: map[string]string{"sub/b.txt": verify.EntryOK}},
+		{name: "not listed", mo: verify.ManifestOptions{Only: []string{"zz.txt"}}, want: verify.ErrUnchecked, detail: "not listed",
+			statuses: map[string]string{"zz.txt": verify.EntryNotListed}},
+		{name: "tampered list", prepare: func(dir string) {
+			f, _ := os.OpenFile(filepath.Join(dir, "SHA256SUMS"), os.O_APPEND|os.O_WRONLY, 0)
+			f.WriteString("0000000000000000000000000000000000000000000000000000000000000000  evil\n")
+			f.Close()
+		}, want: verify.ErrSignatureMismatch, detail: "the file changed", statuses: map[string]string{}},
+		{name: "expired signer", signer: "expired", want: verify.Expired, statuses: map[string]string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+			writeFile(t, dir, "a.txt", "a")
+			writeFile(t, dir, "sub/b.txt", "b")
+			writeFile(t, dir, "c d.txt", "c")
+			cmd := exec.Command(sha256sum, "a.txt", "sub/b.txt", "c d.txt")
+			cmd.Dir = dir
+			sums, err := cmd.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			list := writeFile(t, dir, "SHA256SUMS", string(sums))
+			signer := "codesign"
+			if tc.signer != "" {
+				signer = tc.signer
+			}
+			sig := opensslCMS(t, list, signer)
+			if tc.prepare != nil {
+				tc.prepare(dir)
+			}
+			mo := tc.mo
+			for i, o := range mo.Only {
+				mo.Only[i] = filepath.Join(dir, o)
+			}
+			res, err := verify.VerifyManifest(ctx, verify.Artifact{Name: list, Signature: sig}, verify.ArtifactOptions{Policy: codeSigning(t)}, mo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, f := range res.Files {
+				got[strings.TrimPrefix(f.Name, dir+"/")] = f.Status
+			}
+			for n, st := range tc.statuses {
+				if got[n] != st {
+					t.Errorf("%s: %q, want %q (all: %v)", n, got[n], st, got)
+				}
+			}
+			if tc.statuses != nil && len(tc.statuses) == 0 && len(res.Files) != 0 {
+				t.Errorf("files checked after the list failed: %v", got)
+			}
+			if tc.want == nil {
+				if res.Err() != nil || !res.Valid {
+					t.Fatalf("got %v", res.Err())
+				}
+				return
+			}
+			if !errors.Is(res.Err(), tc.want) || res.Valid {
+				t.Fatalf("got %v, want %v", res.Err(), tc.want)
+			}
+			if !strings.Contains(res.Error, tc.detail) {
+				t.Errorf("error %q, want %q", res.Error, tc.detail)
+			}
+		})
+	}
 }
