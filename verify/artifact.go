@@ -661,8 +661,10 @@ func keyName(s *SignerReport) string {
 	return fmt.Sprintf("key %s", s.KeyFingerprint)
 }
 
-func short(d []byte) string {
-	h := hex.EncodeToString(d)
+func short(d []byte) string { return shortHex(hex.EncodeToString(d)) }
+
+// shortHex abbreviates a hex digest for messages; reports carry it whole.
+func shortHex(h string) string {
 	if len(h) > 16 {
 		return h[:16] + "…"
 	}
