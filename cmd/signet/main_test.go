@@ -35,6 +35,9 @@ func TestScripts(t *testing.T) {
 			e.Setenv("SIGNET_HOME", filepath.Join(e.WorkDir, ".signet"))
 			e.Setenv("XDG_CONFIG_HOME", filepath.Join(e.WorkDir, ".config"))
 			e.Setenv("CI", os.Getenv("CI"))
+			// A race-enabled signet sleeps a second at exit to flush reports; scripts run it
+			// hundreds of times.
+			e.Setenv("GORACE", "atexit_sleep_ms=0")
 			// PKI is the fixture PKI (testdata/pki/README.md): scripts read $PKI/root-ca.pem
 			// in place instead of carrying copies that drift when gen.sh runs again.
 			pki, err := filepath.Abs(filepath.Join("..", "..", "testdata", "pki"))
