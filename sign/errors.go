@@ -14,4 +14,8 @@ var (
 	// in no format signet knows, or using a feature it does not support (several CMS signers,
 	// a DSSE bundle). It is bad input, not a failed check: nothing was verified.
 	ErrMalformedSignature = errors.New("sign: malformed signature")
+	// ErrUnsupported is returned when the key, format and hash asked for do not go together:
+	// RSA-PSS with a key that is not RSA or in a bundle, a hash a bundle cannot name, a CMS
+	// signature without a certificate, a digest given for an Ed25519 raw signature.
+	ErrUnsupported = errors.New("sign: unsupported")
 )

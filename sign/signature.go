@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
@@ -141,7 +142,7 @@ var signedDataPrefix = []byte{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x
 // ParseSignature reads a signature file in any of the formats and tells which it is from the
 // content:
 //
-//   - a JSON object is a Sigstore bundle;
+//   - UTF-8 text starting with '{' is a Sigstore bundle (JSON);
 //   - a DER (or PEM "CMS" / "PKCS7") ContentInfo of type signedData is CMS;
 //   - anything else up to 64 KiB is a raw signature; if it is entirely base64 text it is
 //     decoded first (and, if the decoded bytes are a CMS ContentInfo, they are CMS).
@@ -158,7 +159,9 @@ func ParseSignature(data []byte) (*Signature, error) {
 	switch {
 	case len(trimmed) == 0:
 		return nil, malformed("empty signature file")
-	case trimmed[0] == '{':
+	case trimmed[0] == '{' && utf8.Valid(trimmed):
+		// JSON text: a bundle, or a broken one. A binary signature that happens to start
+		// with '{' is not valid UTF-8 but with negligible probability.
 		return parseBundle(trimmed)
 	case bytes.HasPrefix(trimmed, []byte("-----BEGIN ")):
 		return parsePEMSignature(trimmed)

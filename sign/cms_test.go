@@ -1,0 +1,256 @@
+package sign
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/signet-pki/signet/internal/testutil"
+)
+
+// checkSignature verifies sig over signed (hashed with h, except for Ed25519) with pub: the
+// check a verifier makes with what ParseSignature returns. It is here so that these tests
+// prove ParseSignature's SignedData and Raw are right without depending on package verify.
+func checkSignature(pub crypto.PublicKey, h crypto.Hash, pss bool, signed, sig []byte) error {
+	if k, ok := pub.(ed25519.PublicKey); ok {
+		if !ed25519.Verify(k, signed, sig) {
+			return fmt.Errorf("ed25519: invalid signature")
+		}
+		return nil
+	}
+	hh := h.New()
+	hh.Write(signed)
+	d := hh.Sum(nil)
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(k, d, sig) {
+			return fmt.Errorf("ecdsa: invalid signature")
+		}
+		return nil
+	case *rsa.PublicKey:
+		if pss {
+			return rsa.VerifyPSS(k, h, d, sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthAuto})
+		}
+		return rsa.VerifyPKCS1v15(k, h, d, sig)
+	}
+	return fmt.Errorf("key %T", pub)
+}
+
+// TestCMSVerifiedByOpenSSL: signet's CMS passes `openssl cms -verify` with the fixture root
+// for EC and RSA (PKCS#1 v1.5 and PSS) signers, and reads back with ParseSignature. Ed25519 is
+// in TestCMSEd25519GnuTLS: OpenSSL's cms command can neither make nor check Ed25519
+// SignedData (up to 3.6 at least; openssl/openssl#32248).
+func TestCMSVerifiedByOpenSSL(t *testing.T) {
+	openssl := testutil.RequireTool(t, "openssl")
+	msg := []byte("a release, signed in CMS\n")
+	for _, tc := range []struct {
+		fixture string
+		alg     Algorithm
+		pss     bool
+	}{
+		{"codesign", SHA256, false},
+		{"codesign", SHA384, false},
+		{"codesign", SHA512, false},
+		{"codesign-rsa", SHA256, false},
+		{"codesign-rsa", SHA512, false},
+		{"codesign-rsa", SHA256, true},
+		{"codesign-rsa", SHA384, true},
+	} {
+		name := fmt.Sprintf("%s/%v/pss=%v", tc.fixture, tc.alg, tc.pss)
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			fx := mustFixture(t, tc.fixture)
+			s := mustSigner(t, fx.key, SignOptions{Format: FormatCMS, Algorithm: tc.alg, PSS: tc.pss, Certificates: fx.chain})
+			d, out, err := s.SignMessage(msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sigPath := writeFile(t, filepath.Join(dir, "msg.p7s"), out)
+			msgPath := writeFile(t, filepath.Join(dir, "msg"), msg)
+			testutil.Run(t, openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", sigPath, "-content", msgPath,
+				"-CAfile", filepath.Join(pkiDir, "root-ca.pem"), "-purpose", "any", "-attime", "1780272000", "-out", os.DevNull)
+			// openssl also reads its structure without complaint.
+			testutil.Run(t, openssl, "cms", "-cmsout", "-print", "-inform", "DER", "-in", sigPath)
+
+			p, err := ParseSignature(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Format != FormatCMS || !p.SignerIdentified || !p.Certificates[0].Equal(fx.chain[0]) {
+				t.Fatalf("parsed %s, signer identified %v", p.Format, p.SignerIdentified)
+			}
+			if len(p.Certificates) != 2 {
+				t.Fatalf("%d certificates, want leaf and intermediate (the root is left out)", len(p.Certificates))
+			}
+			if !bytes.Equal(p.ContentDigest, d) || p.Hash != s.Algorithm().CryptoHash() || p.PSS != tc.pss {
+				t.Fatalf("digest %x hash %v pss %v", p.ContentDigest, p.Hash, p.PSS)
+			}
+			if !p.SigningTime.Equal(fixedTime) {
+				t.Fatalf("signing time %v", p.SigningTime)
+			}
+			if err := checkSignature(fx.key.Public(), p.Hash, p.PSS, p.SignedData, p.Raw); err != nil {
+				t.Fatal(err)
+			}
+			// A tampered content fails openssl's check.
+			tampered := writeFile(t, filepath.Join(dir, "tampered"), append([]byte("X"), msg...))
+			if _, _, err := testutil.RunErr(openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", sigPath, "-content", tampered,
+				"-CAfile", filepath.Join(pkiDir, "root-ca.pem"), "-purpose", "any", "-attime", "1780272000", "-out", os.DevNull); err == nil {
+				t.Fatal("openssl accepted the signature for other content")
+			}
+		})
+	}
+}
+
+// TestCMSFromOpenSSL: what `openssl cms -sign -binary -outform DER` writes (with the chain
+// through -certfile, with and without -nosmimecap, PEM too) parses, and its SignedData and Raw
+// verify against the leaf's key.
+func TestCMSFromOpenSSL(t *testing.T) {
+	openssl := testutil.RequireTool(t, "openssl")
+	msg := []byte("signed by openssl\n")
+	for _, tc := range []struct {
+		fixture string
+		md      string
+		pss     bool
+		extra   []string
+	}{
+		{"codesign", "sha256", false, nil},
+		{"codesign", "sha384", false, []string{"-nosmimecap"}},
+		{"codesign", "sha256", false, []string{"-nosmimecap"}},
+		{"codesign-rsa", "sha256", false, nil},
+		{"codesign-rsa", "sha512", false, []string{"-nosmimecap"}},
+		{"codesign-rsa", "sha256", true, nil},
+		{"codesign", "sha256", false, []string{"-nocerts"}},
+		{"codesign", "sha256", false, []string{"-keyid"}},
+		{"codesign", "sha256", false, []string{"-outform", "PEM"}},
+	} {
+		name := fmt.Sprintf("%s/%s/pss=%v/%v", tc.fixture, tc.md, tc.pss, tc.extra)
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			fx := mustFixture(t, tc.fixture)
+			msgPath := writeFile(t, filepath.Join(dir, "msg"), msg)
+			sigPath := filepath.Join(dir, "msg.p7s")
+			args := []string{"cms", "-sign", "-binary", "-outform", "DER", "-in", msgPath,
+				"-signer", filepath.Join(pkiDir, tc.fixture+".pem"), "-inkey", filepath.Join(pkiDir, tc.fixture+".key"),
+				"-certfile", filepath.Join(pkiDir, "int-ca.pem"), "-md", tc.md, "-out", sigPath}
+			if tc.pss {
+				args = append(args, "-keyopt", "rsa_padding_mode:pss")
+			}
+			args = append(args, tc.extra...)
+			testutil.Run(t, openssl, args...)
+			data, err := os.ReadFile(sigPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := ParseSignature(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Format != FormatCMS || p.PSS != tc.pss {
+				t.Fatalf("parsed as %s, pss %v", p.Format, p.PSS)
+			}
+			a, _ := ParseAlgorithm(tc.md)
+			want, _, _ := HashReader(t.Context(), a, bytes.NewReader(msg))
+			if p.Hash != a.CryptoHash() || !bytes.Equal(p.ContentDigest, want) {
+				t.Fatalf("hash %v digest %x, want %v %x", p.Hash, p.ContentDigest, a.CryptoHash(), want)
+			}
+			if p.SignedData == nil || p.SigningTime.IsZero() || time.Since(p.SigningTime) > time.Hour {
+				t.Fatalf("signed attributes: %d bytes, signing time %v", len(p.SignedData), p.SigningTime)
+			}
+			nocerts := len(tc.extra) > 0 && tc.extra[0] == "-nocerts"
+			if nocerts {
+				if len(p.Certificates) != 1 || p.SignerIdentified { // only the -certfile one
+					t.Fatalf("%d certificates, identified %v", len(p.Certificates), p.SignerIdentified)
+				}
+			} else {
+				if !p.SignerIdentified || !p.Certificates[0].Equal(fx.chain[0]) || len(p.Certificates) != 2 {
+					t.Fatalf("certificates %d, signer identified %v", len(p.Certificates), p.SignerIdentified)
+				}
+			}
+			if err := checkSignature(fx.key.Public(), p.Hash, p.PSS, p.SignedData, p.Raw); err != nil {
+				t.Fatal(err)
+			}
+			if alg := p.SignatureAlgorithm; alg == x509.UnknownSignatureAlgorithm {
+				t.Fatalf("signature algorithm unknown")
+			}
+		})
+	}
+}
+
+// TestCMSNoSignedAttributes: openssl's -noattr signature covers the content itself.
+func TestCMSNoSignedAttributes(t *testing.T) {
+	openssl := testutil.RequireTool(t, "openssl")
+	dir := t.TempDir()
+	msg := []byte("no attributes\n")
+	msgPath := writeFile(t, filepath.Join(dir, "msg"), msg)
+	sigPath := filepath.Join(dir, "msg.p7s")
+	testutil.Run(t, openssl, "cms", "-sign", "-binary", "-noattr", "-outform", "DER", "-in", msgPath,
+		"-signer", filepath.Join(pkiDir, "codesign.pem"), "-inkey", filepath.Join(pkiDir, "codesign.key"), "-out", sigPath)
+	data, _ := os.ReadFile(sigPath)
+	p, err := ParseSignature(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.SignedData != nil || p.ContentDigest != nil {
+		t.Fatal("signed attributes reported")
+	}
+	if err := checkSignature(mustFixture(t, "codesign").key.Public(), p.Hash, false, msg, p.Raw); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCMSEd25519GnuTLS checks Ed25519 CMS (RFC 8419) in both directions against GnuTLS's
+// certtool, the peer that implements it: signet's signature passes `certtool --p7-verify`
+// (and fails it for other content), and certtool's detached signature parses and verifies.
+func TestCMSEd25519GnuTLS(t *testing.T) {
+	certtool := testutil.RequireTool(t, "certtool")
+	dir := t.TempDir()
+	fx := mustFixture(t, "codesign-ed25519")
+	msg := []byte("an Ed25519 CMS signature\n")
+	msgPath := writeFile(t, filepath.Join(dir, "msg"), msg)
+	other := writeFile(t, filepath.Join(dir, "other"), []byte("other\n"))
+	root := filepath.Join(pkiDir, "root-ca.pem")
+
+	t.Run("signet signs, certtool verifies", func(t *testing.T) {
+		s := mustSigner(t, fx.key, SignOptions{Format: FormatCMS, Certificates: fx.chain})
+		if s.Algorithm() != SHA512 {
+			t.Fatalf("algorithm %v, want sha512 (RFC 8419)", s.Algorithm())
+		}
+		_, out, err := s.SignMessage(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig := writeFile(t, filepath.Join(dir, "signet.p7s"), out)
+		testutil.Run(t, certtool, "--p7-verify", "--inder", "--infile", sig, "--load-data", msgPath, "--load-ca-certificate", root)
+		if _, _, err := testutil.RunErr(certtool, "--p7-verify", "--inder", "--infile", sig, "--load-data", other, "--load-ca-certificate", root); err == nil {
+			t.Fatal("certtool accepted the signature for other content")
+		}
+	})
+	t.Run("certtool signs, signet parses", func(t *testing.T) {
+		sig := filepath.Join(dir, "certtool.p7s")
+		testutil.Run(t, certtool, "--p7-detached-sign", "--p7-time", "--outder", "--load-privkey", filepath.Join(pkiDir, "codesign-ed25519.key"),
+			"--load-certificate", filepath.Join(pkiDir, "codesign-ed25519.pem"), "--infile", msgPath, "--outfile", sig)
+		data, _ := os.ReadFile(sig)
+		p, err := ParseSignature(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _, _ := HashReader(t.Context(), SHA512, bytes.NewReader(msg))
+		if p.Format != FormatCMS || p.Hash != crypto.SHA512 || !bytes.Equal(p.ContentDigest, want) || p.SignatureAlgorithm != x509.PureEd25519 {
+			t.Fatalf("parsed %s %v %x %v", p.Format, p.Hash, p.ContentDigest, p.SignatureAlgorithm)
+		}
+		if !p.SignerIdentified {
+			t.Fatal("signer not identified")
+		}
+		if err := checkSignature(fx.key.Public(), p.Hash, false, p.SignedData, p.Raw); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -1,0 +1,286 @@
+package sign
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/signet-pki/signet/x509util"
+)
+
+// SignOptions configures a Signer. The zero value makes raw SHA-256 signatures (PKCS#1 v1.5
+// for RSA) with no certificate.
+type SignOptions struct {
+	// Format is the signature format; zero means FormatRaw.
+	Format Format
+	// Algorithm is the hash. Zero means DefaultAlgorithm, except for Ed25519 in CMS, where
+	// RFC 8419 requires SHA-512 and zero means SHA512.
+	Algorithm Algorithm
+	// PSS selects RSA-PSS (salt as long as the hash, MGF1 with the same hash, as openssl's
+	// -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest) instead of PKCS#1 v1.5.
+	// Only for RSA keys, and not in bundles, which have no field to say it.
+	PSS bool
+	// Base64 writes a raw signature as base64 text, wrapped at 64 columns like `openssl
+	// base64`, with a final newline.
+	Base64 bool
+	// Certificates is the signer's certificate followed by its issuers. The first must be for
+	// the key. CMS needs it; a bundle carries it (or, without one, a public-key hint). Roots
+	// (self-signed certificates after the first) are left out of the signatures: verifiers
+	// bring their own.
+	Certificates []*x509.Certificate
+	// Now gives the CMS signingTime; nil means time.Now.
+	Now func() time.Time
+	// Rand is the randomness for ECDSA and RSA-PSS; nil means crypto/rand. Token keys draw
+	// their own.
+	Rand io.Reader
+}
+
+// Signer makes signatures in one format with one key. It is safe for concurrent use when its
+// key is (software keys and hsm token keys are).
+type Signer struct {
+	key    crypto.Signer
+	pub    crypto.PublicKey
+	kind   keyKind
+	opts   SignOptions
+	alg    Algorithm
+	chain  []*x509.Certificate // what goes into signatures: no roots
+	keyFP  string
+	now    func() time.Time
+	random io.Reader
+}
+
+type keyKind int
+
+const (
+	kindECDSA keyKind = iota + 1
+	kindRSA
+	kindEd25519
+)
+
+func (k keyKind) String() string {
+	switch k {
+	case kindECDSA:
+		return "ECDSA"
+	case kindRSA:
+		return "RSA"
+	case kindEd25519:
+		return "Ed25519"
+	}
+	return "unknown"
+}
+
+// NewSigner checks that key, format, hash and certificates go together and returns a Signer.
+// Errors wrap ErrUnsupported (a combination signet cannot make, such as RSA-PSS with an ECDSA
+// key or in a bundle), ErrUnknownAlgorithm, or x509util.ErrKeyMismatch when the certificate
+// is not the key's.
+func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
+	s := &Signer{key: key, pub: key.Public(), opts: opts, now: opts.Now, random: opts.Rand}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.random == nil {
+		s.random = rand.Reader
+	}
+	switch s.pub.(type) {
+	case *ecdsa.PublicKey:
+		s.kind = kindECDSA
+	case *rsa.PublicKey:
+		s.kind = kindRSA
+	case ed25519.PublicKey:
+		s.kind = kindEd25519
+	default:
+		return nil, fmt.Errorf("%w: %T keys", ErrUnsupported, s.pub)
+	}
+	if s.opts.Format == "" {
+		s.opts.Format = FormatRaw
+	}
+	f := s.opts.Format
+	if f.Extension() == "" {
+		return nil, fmt.Errorf("%w: signature format %q", ErrUnsupported, f)
+	}
+	s.alg = opts.Algorithm
+	if s.alg == 0 {
+		s.alg = DefaultAlgorithm
+		if s.kind == kindEd25519 && f == FormatCMS {
+			s.alg = SHA512
+		}
+	}
+	if !s.alg.Valid() {
+		return nil, fmt.Errorf("%w: %s", ErrUnknownAlgorithm, s.alg.Name())
+	}
+	if s.kind == kindEd25519 && f == FormatCMS && s.alg != SHA512 {
+		return nil, fmt.Errorf("%w: Ed25519 in CMS digests with sha512 (RFC 8419), not %s", ErrUnsupported, s.alg)
+	}
+	if opts.PSS {
+		if s.kind != kindRSA {
+			return nil, fmt.Errorf("%w: RSA-PSS needs an RSA key, not %s", ErrUnsupported, s.kind)
+		}
+		if f == FormatBundle {
+			return nil, fmt.Errorf("%w: a bundle cannot say that its signature is RSA-PSS; use the raw or cms format", ErrUnsupported)
+		}
+	}
+	if opts.Base64 && f != FormatRaw {
+		return nil, fmt.Errorf("%w: base64 applies to raw signatures only (a %s signature has its own encoding)", ErrUnsupported, f)
+	}
+	if f == FormatBundle {
+		if _, ok := bundleHashAlgorithm(s.alg.CryptoHash()); !ok {
+			return nil, fmt.Errorf("%w: a bundle cannot name %s (it knows sha256, sha384, sha512, sha3-256, sha3-384)", ErrUnsupported, s.alg)
+		}
+	}
+	if len(opts.Certificates) > 0 {
+		leaf := opts.Certificates[0]
+		if !x509util.PublicKeysEqual(s.pub, leaf.PublicKey) {
+			return nil, fmt.Errorf("sign: %w: the certificate %q is not for the signing key", x509util.ErrKeyMismatch, leaf.Subject.String())
+		}
+		s.chain = []*x509.Certificate{leaf}
+		for _, c := range opts.Certificates[1:] {
+			if !isSelfSigned(c) {
+				s.chain = append(s.chain, c)
+			}
+		}
+	} else if f == FormatCMS {
+		return nil, fmt.Errorf("%w: a CMS signature needs the signer's certificate", ErrUnsupported)
+	}
+	fp, err := x509util.Fingerprint(s.pub)
+	if err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
+	s.keyFP = fp
+	return s, nil
+}
+
+func isSelfSigned(c *x509.Certificate) bool {
+	return bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignatureFrom(c) == nil
+}
+
+// Format is the format of the signatures s makes.
+func (s *Signer) Format() Format { return s.opts.Format }
+
+// Algorithm is the hash s signs with.
+func (s *Signer) Algorithm() Algorithm { return s.alg }
+
+// Certificate is the signer's certificate, or nil.
+func (s *Signer) Certificate() *x509.Certificate {
+	if len(s.chain) == 0 {
+		return nil
+	}
+	return s.chain[0]
+}
+
+// KeyFingerprint is x509util.Fingerprint of the signing key.
+func (s *Signer) KeyFingerprint() string { return s.keyFP }
+
+// NeedsMessage reports that s signs the message itself rather than its digest: Ed25519 in the
+// raw and bundle formats (pure Ed25519, as `openssl pkeyutl -sign -rawin` and Sigstore do).
+// Such a Signer takes SignMessage; SignDigest fails.
+func (s *Signer) NeedsMessage() bool { return s.kind == kindEd25519 && s.opts.Format != FormatCMS }
+
+// SignDigest returns the signature file's content for content whose digest under
+// s.Algorithm() is d. Errors wrap ErrUnsupported for an Ed25519 raw or bundle Signer (see
+// NeedsMessage) and the key's errors (a token's hsm.ErrToken) otherwise.
+func (s *Signer) SignDigest(d Digest) ([]byte, error) {
+	if len(d) != s.alg.Size() {
+		return nil, fmt.Errorf("sign: %d-byte digest for %s, which makes %d bytes", len(d), s.alg, s.alg.Size())
+	}
+	if s.NeedsMessage() {
+		return nil, fmt.Errorf("%w: Ed25519 signs the whole message in a %s signature, not a digest; a CMS signature (sha512) can be made from a digest", ErrUnsupported, s.opts.Format)
+	}
+	switch s.opts.Format {
+	case FormatCMS:
+		return s.cms(d)
+	case FormatBundle:
+		sig, err := s.signDigest(d)
+		if err != nil {
+			return nil, err
+		}
+		return s.bundle(d, sig)
+	}
+	sig, err := s.signDigest(d)
+	if err != nil {
+		return nil, err
+	}
+	return s.raw(sig), nil
+}
+
+// SignMessage signs msg whole and returns its digest under s.Algorithm() with the signature
+// file's content. For every Signer but an Ed25519 raw or bundle one it is SignDigest of the
+// digest.
+func (s *Signer) SignMessage(msg []byte) (Digest, []byte, error) {
+	h := s.alg.New()
+	h.Write(msg)
+	d := Digest(h.Sum(nil))
+	if !s.NeedsMessage() {
+		out, err := s.SignDigest(d)
+		return d, out, err
+	}
+	sig, err := s.key.Sign(s.random, msg, crypto.Hash(0))
+	if err != nil {
+		return nil, nil, fmt.Errorf("sign: %w", err)
+	}
+	if s.opts.Format == FormatBundle {
+		out, err := s.bundle(d, sig)
+		return d, out, err
+	}
+	return d, s.raw(sig), nil
+}
+
+// signDigest is the bare signature over a digest: DER ECDSA, PKCS#1 v1.5 or PSS.
+func (s *Signer) signDigest(d []byte) ([]byte, error) {
+	var opts crypto.SignerOpts = s.alg.CryptoHash()
+	if s.opts.PSS {
+		opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: s.alg.CryptoHash()}
+	}
+	sig, err := s.key.Sign(s.random, d, opts)
+	if err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
+	return sig, nil
+}
+
+func (s *Signer) raw(sig []byte) []byte {
+	if !s.opts.Base64 {
+		return sig
+	}
+	return appendBase64Lines(nil, sig)
+}
+
+// appendBase64Lines encodes data as `openssl base64` does: 64 columns, each line ended.
+func appendBase64Lines(dst, data []byte) []byte {
+	enc := base64.StdEncoding.EncodeToString(data)
+	for len(enc) > 64 {
+		dst = append(dst, enc[:64]...)
+		dst = append(dst, '\n')
+		enc = enc[64:]
+	}
+	dst = append(dst, enc...)
+	return append(dst, '\n')
+}
+
+// PublicKeyHint is the hint signet writes in a bundle for a key without a certificate: the
+// base64 SHA-256 of the key's SubjectPublicKeyInfo DER, the key identifier of RFC 6962 §3.2
+// that the Sigstore specification recommends.
+func PublicKeyHint(pub crypto.PublicKey) (string, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return "", fmt.Errorf("sign: %w", err)
+	}
+	sum := sha256.Sum256(der)
+	return base64.StdEncoding.EncodeToString(sum[:]), nil
+}
+
+// CertificateFingerprint is "sha256:" and the hex SHA-256 of the certificate's DER, the value
+// `openssl x509 -noout -fingerprint -sha256` prints (with colons).
+func CertificateFingerprint(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return x509util.FingerprintPrefix + hex.EncodeToString(sum[:])
+}
