@@ -85,8 +85,8 @@ func TestOpen(t *testing.T) {
 		{"public key only", pubFile, noSource, nil, x509util.ErrMalformed, "no private key"},
 		{"too large", big, noSource, nil, x509util.ErrMalformed, "not a key file"},
 		{"empty ref", "", noSource, nil, x509util.ErrMalformed, "no file name"},
-		{"pkcs11 not wired", "pkcs11:token=t;object=k?pin-value=1234", noSource, nil, hsm.ErrToken, "PKCS#11"},
-		{"PKCS11 any case", "PKCS11:object=k", noSource, nil, hsm.ErrToken, "PKCS#11"},
+		{"pkcs11 goes to the token layer", "pkcs11:token=t;object=k?module-path=/nonexistent/mod.so&pin-value=1234", noSource, nil, hsm.ErrToken, "module /nonexistent/mod.so"},
+		{"PKCS11 any case", "PKCS11:object=k?module-path=/nonexistent/mod.so", noSource, nil, hsm.ErrToken, "module /nonexistent/mod.so"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
