@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/signet-pki/signet/hsm"
-	"github.com/signet-pki/signet/internal/identity"
 	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
@@ -47,23 +46,6 @@ type certVerifyOptions struct {
 	localRoot string
 }
 
-// certRepeated collects every value of a repeated flag as given; unlike cli.StringSliceFlag
-// it does not split values on commas, which file names may contain.
-type certRepeated []string
-
-func (r *certRepeated) Set(v string) error { *r = append(*r, v); return nil }
-func (r *certRepeated) String() string     { return strings.Join(*r, " ") }
-
-func certRepeatedFlag(name, usage string) cli.Flag {
-	return &cli.GenericFlag{Name: name, Value: &certRepeated{}, Usage: usage, TakesFile: true}
-}
-
-func certRepeatedValues(c *cli.Context, name string) []string {
-	if r, ok := c.Generic(name).(*certRepeated); ok {
-		return *r
-	}
-	return nil
-}
 
 const certVerifyJSONHelp = `JSON (--json), one object; fields are added over time, never renamed:
    valid           true or false
@@ -142,16 +124,16 @@ EXAMPLES (run from the source tree; the fixtures of testdata/pki are valid at 20
        --intermediates testdata/pki/mid-ca.pem --intermediates testdata/pki/issuing-ca.pem \
        --max-depth 1 --json testdata/pki/deep-leaf.pem`,
 		Flags: []cli.Flag{
-			certRepeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
-			certRepeatedFlag("intermediates", "untrusted CA certificates in `FILE` that may complete the chain; repeatable"),
+			repeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
+			repeatedFlag("intermediates", "untrusted CA certificates in `FILE` that may complete the chain; repeatable"),
 			&cli.BoolFlag{Name: "system-roots", Usage: "also trust the operating system's root store"},
 			&cli.StringFlag{Name: "at", Usage: "validation `TIME`, RFC 3339 or YYYY-MM-DD (default: now)"},
-			certRepeatedFlag("eku", "require extended key usage `NAME|OID`; repeatable"),
-			certRepeatedFlag("key-usage", "require key usage bit `NAME` (digitalSignature, ...); repeatable"),
+			repeatedFlag("eku", "require extended key usage `NAME|OID`; repeatable"),
+			repeatedFlag("key-usage", "require key usage bit `NAME` (digitalSignature, ...); repeatable"),
 			&cli.StringFlag{Name: "host", Usage: "the leaf must be valid for DNS `NAME`"},
 			&cli.StringFlag{Name: "ip", Usage: "the leaf must be valid for IP `ADDR`"},
 			&cli.StringFlag{Name: "email", Usage: "the leaf must be valid for email `ADDR`"},
-			certRepeatedFlag("crl", "check revocation against the CRLs in `FILE`; repeatable"),
+			repeatedFlag("crl", "check revocation against the CRLs in `FILE`; repeatable"),
 			&cli.BoolFlag{Name: "require-crl", Usage: "fail when a certificate of the chain has no CRL of its issuer"},
 			&cli.IntFlag{Name: "max-depth", Usage: "allow at most `N` intermediates", DefaultText: "no limit"},
 			jsonFlag(),
@@ -177,15 +159,15 @@ func certVerifyParse(e *env, c *cli.Context) (*certVerifyOptions, error) {
 	}
 	o := &certVerifyOptions{
 		certFile:      c.Args().First(),
-		roots:         certRepeatedValues(c, "roots"),
-		intermediates: certRepeatedValues(c, "intermediates"),
-		crls:          certRepeatedValues(c, "crl"),
+		roots:         repeatedValues(c, "roots"),
+		intermediates: repeatedValues(c, "intermediates"),
+		crls:          repeatedValues(c, "crl"),
 		json:          c.Bool("json"),
 	}
 	p := &o.policy
 	p.SystemRoots = c.Bool("system-roots")
 	if len(o.roots) == 0 && !p.SystemRoots {
-		root, err := certLocalRoot(e)
+		root, err := localRoot(e)
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +191,7 @@ func certVerifyParse(e *env, c *cli.Context) (*certVerifyOptions, error) {
 		return nil, usagef("--email %q is not an email address", p.Email)
 	}
 	var ekus []string
-	for _, v := range certRepeatedValues(c, "eku") {
+	for _, v := range repeatedValues(c, "eku") {
 		ekus = append(ekus, strings.Split(v, ",")...)
 	}
 	if len(ekus) == 0 && (p.DNSName != "" || p.IP != nil) {
@@ -220,7 +202,7 @@ func certVerifyParse(e *env, c *cli.Context) (*certVerifyOptions, error) {
 		return nil, usagef("--eku: %s", strings.TrimPrefix(err.Error(), verify.ErrPolicy.Error()+": "))
 	}
 	p.EKUs, p.UnknownEKUs = known, unknown
-	for _, v := range certRepeatedValues(c, "key-usage") {
+	for _, v := range repeatedValues(c, "key-usage") {
 		for _, name := range strings.Split(v, ",") {
 			bit, err := verify.ParseKeyUsage(strings.TrimSpace(name))
 			if err != nil {
@@ -238,24 +220,6 @@ func certVerifyParse(e *env, c *cli.Context) (*certVerifyOptions, error) {
 		p.MaxDepth = &n
 	}
 	return o, nil
-}
-
-// certLocalRoot returns the root certificate file of the local identity, for cert verify
-// without --roots: a usage error when there is none, since trust is never implied otherwise.
-func certLocalRoot(e *env) (string, error) {
-	noRoots := usagef("no trust anchors: give --roots FILE (or --system-roots)")
-	dir, err := identity.Home(e.getenv)
-	if err != nil {
-		return "", withHint(noRoots, "run 'signet init' to make a local development root, or pass --roots FILE")
-	}
-	id, err := identity.Load(dir)
-	switch {
-	case errors.Is(err, identity.ErrNoIdentity):
-		return "", withHint(noRoots, "run 'signet init' to make a local development root, or pass --roots FILE")
-	case err != nil:
-		return "", withHint(err, "pass --roots FILE, or replace the local identity with 'signet init --force'")
-	}
-	return id.RootPath(), nil
 }
 
 func certParseTime(s string) (time.Time, error) { return certParseTimeFlag("at", s) }

@@ -109,7 +109,7 @@ EXAMPLES:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "profile", Aliases: []string{"p"}, Usage: "the certificate's `PROFILE`: " + certProfileNames()},
 			&cli.StringFlag{Name: "subject", Aliases: []string{"s"}, Usage: "the subject distinguished name (`DN`); default: the CSR's"},
-			certRepeatedFlag("san", "a subject alternative name (`TYPE:VALUE`): dns:, ip:, email:, uri:; repeatable; default: the CSR's"),
+			repeatedFlag("san", "a subject alternative name (`TYPE:VALUE`): dns:, ip:, email:, uri:; repeatable; default: the CSR's"),
 			keyFlag("the key to certify (`KEYREF`); it also signs a self-signed certificate"),
 			&cli.StringFlag{Name: "csr", Usage: "certify the key and names of the CSR in `FILE` (PEM or DER)", TakesFile: true},
 			&cli.StringFlag{Name: "ca", Usage: "the issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
@@ -192,7 +192,7 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 		}
 		o.subject = &n
 	}
-	if v := certRepeatedValues(c, "san"); len(v) > 0 {
+	if v := repeatedValues(c, "san"); len(v) > 0 {
 		if _, err := x509util.ParseSANs(v); err != nil {
 			return nil, err
 		}

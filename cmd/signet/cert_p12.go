@@ -65,7 +65,7 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
    openssl pkcs12 -info -noout -in server.p12 -passin env:SIGNET_PASSPHRASE`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "cert", Usage: "the certificate `FILE`, optionally followed by its chain (default: those stored with --key)", TakesFile: true},
-			certRepeatedFlag("chain", "CA certificates in `FILE` to include after the certificate; repeatable"),
+			repeatedFlag("chain", "CA certificates in `FILE` to include after the certificate; repeatable"),
 			keyFlag("the certificate's private key (`KEYREF`)"),
 			outFlag("write the PKCS#12 file to `FILE` (required)"),
 			&cli.BoolFlag{Name: "legacy", Usage: "encrypt with 3DES and SHA-1 for old importers"},
@@ -80,7 +80,7 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
 			}
 			o := &certP12Options{
 				certFile: c.String("cert"),
-				chain:    certRepeatedValues(c, "chain"),
+				chain:    repeatedValues(c, "chain"),
 				keyRef:   c.String("key"),
 				out:      c.String("out"),
 				legacy:   c.Bool("legacy"),

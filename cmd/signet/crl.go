@@ -104,7 +104,7 @@ EXAMPLES (run from the source tree):
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "ca", Usage: "the CA certificate `FILE` that issues the CRL", TakesFile: true},
 			&cli.StringFlag{Name: "ca-key", Usage: "the CA's key (`KEYREF`)", TakesFile: true},
-			certRepeatedFlag("revoke", "revoke `CERTFILE|SERIAL[:REASON]`; repeatable"),
+			repeatedFlag("revoke", "revoke `CERTFILE|SERIAL[:REASON]`; repeatable"),
 			&cli.IntFlag{Name: "days", Value: 7, Usage: "the next update is `N` days from now"},
 			&cli.StringFlag{Name: "number", Usage: "the CRL number `N`, decimal (default: now in Unix seconds)"},
 			outFlag("write the CRL to `FILE` (required)"),
@@ -151,7 +151,7 @@ func crlCreateParse(e *env, c *cli.Context) (*crlCreateOptions, error) {
 		}
 		o.number = n
 	}
-	for _, spec := range certRepeatedValues(c, "revoke") {
+	for _, spec := range repeatedValues(c, "revoke") {
 		r, err := crlParseRevoke(spec)
 		if err != nil {
 			return nil, err

@@ -47,18 +47,33 @@ func trustAnchors(e *env, files []string, system bool) (*trust, error) {
 	if system {
 		return t, nil
 	}
-	home, err := identity.Home(e.getenv)
+	root, err := localRoot(e)
 	if err != nil {
 		return nil, err
 	}
-	id, err := identity.Load(home)
-	if errors.Is(err, identity.ErrNoIdentity) {
-		return nil, withHint(usagef("no trust anchors: give --roots FILE or --system-roots"),
-			"or run 'signet init' to make a local development root that is trusted by default")
-	}
+	certs, err := x509util.LoadCertificates(root)
 	if err != nil {
 		return nil, err
 	}
-	t.certs, t.files, t.local = []*x509.Certificate{id.Root}, []string{id.RootPath()}, true
+	t.certs, t.files, t.local = certs, []string{root}, true
 	return t, nil
+}
+
+// localRoot returns the root certificate file of the local identity, for commands given no
+// roots: a usage error when there is none, since trust is never implied otherwise.
+func localRoot(e *env) (string, error) {
+	noRoots := usagef("no trust anchors: give --roots FILE (or --system-roots)")
+	hint := "run 'signet init' to make a local development root, or pass --roots FILE"
+	dir, err := identity.Home(e.getenv)
+	if err != nil {
+		return "", withHint(noRoots, hint)
+	}
+	id, err := identity.Load(dir)
+	switch {
+	case errors.Is(err, identity.ErrNoIdentity):
+		return "", withHint(noRoots, hint)
+	case err != nil:
+		return "", withHint(err, "pass --roots FILE, or replace the local identity with 'signet init --force'")
+	}
+	return id.RootPath(), nil
 }
