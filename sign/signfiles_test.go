@@ -1,0 +1,285 @@
+package sign
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/testutil"
+)
+
+// manyFiles writes n files f000..f{n-1} of distinct content into a new directory.
+func manyFiles(t testing.TB, n int) (string, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	var names []string
+	for i := range n {
+		p := filepath.Join(dir, fmt.Sprintf("f%03d", i))
+		writeFile(t, p, []byte(strings.Repeat(fmt.Sprint(i), 1000)))
+		names = append(names, p)
+	}
+	return dir, names
+}
+
+// verifyFile checks that sigPath is a valid signature of file by pub (in any format).
+func verifyFile(t testing.TB, pub crypto.PublicKey, a Algorithm, file, sigPath string) {
+	t.Helper()
+	msg := mustRead(t, file)
+	p, err := ParseSignature(mustRead(t, sigPath))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.Hash
+	if h == 0 {
+		h = a.CryptoHash()
+	}
+	signed := msg
+	if p.SignedData != nil {
+		hh := h.New()
+		hh.Write(msg)
+		if !bytes.Equal(hh.Sum(nil), p.ContentDigest) {
+			t.Fatalf("%s: content digest differs", file)
+		}
+		signed = p.SignedData
+	}
+	if _, ok := pub.(ed25519.PublicKey); ok && p.SignedData == nil {
+		h = 0
+	}
+	if err := checkSignature(pub, h, p.PSS, signed, p.Raw); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+}
+
+func TestSignFiles(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	ed := mustFixture(t, "codesign-ed25519")
+	for _, tc := range []struct {
+		name string
+		fx   fixture
+		opts SignOptions
+	}{
+		{"ecdsa raw", ec, SignOptions{}},
+		{"ecdsa cms", ec, SignOptions{Format: FormatCMS, Certificates: ec.chain}},
+		{"ecdsa bundle sha384", ec, SignOptions{Format: FormatBundle, Algorithm: SHA384, Certificates: ec.chain}},
+		{"ed25519 raw", ed, SignOptions{}},
+		{"ed25519 bundle", ed, SignOptions{Format: FormatBundle, Certificates: ed.chain}},
+		{"ed25519 cms", ed, SignOptions{Format: FormatCMS, Certificates: ed.chain}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, names := manyFiles(t, 40)
+			s := mustSigner(t, tc.fx.key, tc.opts)
+			receipts, err := SignFiles(t.Context(), s, names, FilesOptions{SignWorkers: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(receipts) != len(names) {
+				t.Fatalf("%d receipts", len(receipts))
+			}
+			for i, r := range receipts {
+				if r.Path != names[i] || r.Signature != names[i]+s.Format().Extension() || r.Format != s.Format() || r.KeyFingerprint == "" {
+					t.Fatalf("receipt %+v", r)
+				}
+				want, _, _ := HashFile(t.Context(), s.Algorithm(), names[i])
+				if !bytes.Equal(r.Digest, want) {
+					t.Fatalf("receipt digest %x, want %x", r.Digest, want)
+				}
+				if (r.Certificate != nil) != (len(tc.opts.Certificates) > 0) {
+					t.Fatalf("certificate in the receipt: %+v", r.Certificate)
+				}
+				verifyFile(t, tc.fx.key.Public(), s.Algorithm(), names[i], r.Signature)
+			}
+		})
+	}
+}
+
+// TestSignFilesAllOrNothing: one unreadable file among many, or an existing output, and no
+// signature is written.
+func TestSignFilesAllOrNothing(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	ed := mustFixture(t, "codesign-ed25519")
+	for _, fx := range []fixture{ec, ed} {
+		s := mustSigner(t, fx.key, SignOptions{})
+		t.Run("missing file", func(t *testing.T) {
+			dir, names := manyFiles(t, 20)
+			names = append(names[:10], append([]string{filepath.Join(dir, "missing"), dir}, names[10:]...)...)
+			_, err := SignFiles(t.Context(), s, names, FilesOptions{})
+			var fe *FilesError
+			if !errors.As(err, &fe) || len(fe.Failed) != 2 || fe.Total != 22 {
+				t.Fatalf("got %v", err)
+			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				t.Fatal("errors.Is(err, fs.ErrNotExist) is false")
+			}
+			if !strings.Contains(err.Error(), "2 of 22 files could not be signed; nothing was written") {
+				t.Fatalf("message %q", err)
+			}
+			assertNoSignatures(t, dir)
+		})
+		t.Run("existing output", func(t *testing.T) {
+			dir, names := manyFiles(t, 5)
+			writeFile(t, names[3]+".sig", []byte("old"))
+			_, err := SignFiles(t.Context(), s, names, FilesOptions{})
+			if !errors.Is(err, atomicfile.ErrExists) {
+				t.Fatalf("got %v", err)
+			}
+			if got := mustRead(t, names[3]+".sig"); string(got) != "old" {
+				t.Fatal("existing output changed")
+			}
+			os.Remove(names[3] + ".sig")
+			assertNoSignatures(t, dir)
+			if _, err := SignFiles(t.Context(), s, names, FilesOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := SignFiles(t.Context(), s, names, FilesOptions{Force: true}); err != nil {
+				t.Fatalf("force: %v", err)
+			}
+		})
+	}
+}
+
+func assertNoSignatures(t *testing.T, dir string) {
+	t.Helper()
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), "f") || strings.Contains(e.Name(), ".") {
+			t.Fatalf("left behind: %s", e.Name())
+		}
+	}
+}
+
+func TestSignFilesOut(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{Base64: true})
+	dir, names := manyFiles(t, 2)
+	out := filepath.Join(dir, "custom.sig")
+	if _, err := SignFiles(t.Context(), s, names[:1], FilesOptions{Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	verifyFile(t, ec.key.Public(), SHA256, names[0], out)
+	if _, err := SignFiles(t.Context(), s, names, FilesOptions{Out: out + "2"}); err == nil {
+		t.Fatal("one output name accepted for two files")
+	}
+	var stdout bytes.Buffer
+	r, err := SignFiles(t.Context(), s, []string{"-"}, FilesOptions{Out: "-", Stdout: &stdout, Stdin: strings.NewReader("from stdin")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParseSignature(stdout.Bytes())
+	if err != nil || !p.Base64 || r[0].Path != "-" || r[0].Signature != "-" {
+		t.Fatalf("stdout signature: %v %+v", err, r)
+	}
+	if _, err := SignFiles(t.Context(), s, []string{"-"}, FilesOptions{Stdin: strings.NewReader("x")}); err == nil {
+		t.Fatal("standard input signed without an output name")
+	}
+}
+
+func TestSignRecursive(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	dir := mustTree(t, map[string]string{"a": "1", "sub/b": "2", "sub/c.sig": "old signature", "sub/d.p7s": "x"})
+	r, err := SignFiles(t.Context(), s, []string{dir}, FilesOptions{Recursive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range r {
+		got = append(got, strings.TrimPrefix(x.Path, dir+"/"))
+	}
+	if strings.Join(got, " ") != "a sub/b" {
+		t.Fatalf("signed %v", got)
+	}
+	// Again with --force: the signatures just made are not signed in turn.
+	r, err = SignFiles(t.Context(), s, []string{dir}, FilesOptions{Recursive: true, Force: true})
+	if err != nil || len(r) != 2 {
+		t.Fatalf("%v, %d receipts", err, len(r))
+	}
+}
+
+// TestSignManifest: the checksum list passes `sha256sum -c` run in its directory and its
+// signature verifies.
+func TestSignManifest(t *testing.T) {
+	sha256sum := testutil.RequireTool(t, "sha256sum")
+	ec := mustFixture(t, "codesign")
+	for _, a := range []Algorithm{SHA256, SHA3_256} {
+		t.Run(a.Name(), func(t *testing.T) {
+			dir := mustTree(t, map[string]string{"dist/a.tar": "aaa", "dist/sub/b.bin": "bbb", "dist/odd name": "c"})
+			s := mustSigner(t, ec.key, SignOptions{Format: FormatCMS, Algorithm: a, Certificates: ec.chain})
+			list := filepath.Join(dir, "dist", "SHA256SUMS")
+			r, err := SignFiles(t.Context(), s, []string{filepath.Join(dir, "dist")}, FilesOptions{Recursive: true, Manifest: list})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r) != 1 || r[0].Entries != 3 || r[0].Signature != list+".p7s" {
+				t.Fatalf("receipts %+v", r)
+			}
+			verifyFile(t, ec.key.Public(), a, list, list+".p7s")
+			content := string(mustRead(t, list))
+			if a == SHA256 {
+				cmd := []string{"-c", "SHA256SUMS"}
+				out, errOut, err := testutil.RunErr("sh", "-c", "cd "+filepath.Join(dir, "dist")+" && "+sha256sum+" "+strings.Join(cmd, " "))
+				if err != nil || strings.Count(string(out), ": OK") != 3 {
+					t.Fatalf("sha256sum -c: %v\n%s%s\n%s", err, out, errOut, content)
+				}
+			} else if !strings.HasPrefix(content, "SHA3-256 (") {
+				t.Fatalf("list %q is not tagged", content)
+			}
+			// The list names files relative to its directory.
+			if strings.Contains(content, dir) {
+				t.Fatalf("absolute names in %q", content)
+			}
+			// Again with --force: the list and its signature are not listed.
+			r, err = SignFiles(t.Context(), s, []string{filepath.Join(dir, "dist")}, FilesOptions{Recursive: true, Manifest: list, Force: true})
+			if err != nil || r[0].Entries != 3 {
+				t.Fatalf("%v %+v", err, r)
+			}
+		})
+	}
+	t.Run("failure writes nothing", func(t *testing.T) {
+		dir := mustTree(t, map[string]string{"a": "1"})
+		s := mustSigner(t, ec.key, SignOptions{})
+		list := filepath.Join(dir, "SUMS")
+		_, err := SignFiles(t.Context(), s, []string{filepath.Join(dir, "a"), filepath.Join(dir, "nope")}, FilesOptions{Manifest: list})
+		if !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("got %v", err)
+		}
+		if _, err := os.Stat(list); err == nil {
+			t.Fatal("list written")
+		}
+	})
+}
+
+func TestSignDigestTo(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	ed := mustFixture(t, "codesign-ed25519")
+	dir, names := manyFiles(t, 1)
+	d, _, _ := HashFile(t.Context(), SHA256, names[0])
+	s := mustSigner(t, ec.key, SignOptions{Format: FormatBundle, Certificates: ec.chain})
+	out := filepath.Join(dir, "x.sigstore.json")
+	r, err := SignDigestTo(s, d, out, false, nil)
+	if err != nil || r.Path != "" || !bytes.Equal(r.Digest, d) {
+		t.Fatalf("%v %+v", err, r)
+	}
+	verifyFile(t, ec.key.Public(), SHA256, names[0], out)
+	// Ed25519: only CMS can be made from a digest.
+	sEd := mustSigner(t, ed.key, SignOptions{})
+	if _, err := SignDigestTo(sEd, d, out+"2", false, nil); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := os.Stat(out + "2"); err == nil {
+		t.Fatal("output written")
+	}
+	sEdCMS := mustSigner(t, ed.key, SignOptions{Format: FormatCMS, Certificates: ed.chain})
+	d512, _, _ := HashFile(t.Context(), SHA512, names[0])
+	if _, err := SignDigestTo(sEdCMS, d512, out+".p7s", false, nil); err != nil {
+		t.Fatal(err)
+	}
+	verifyFile(t, ed.key.Public(), SHA512, names[0], out+".p7s")
+}
