@@ -12,6 +12,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"slices"
@@ -117,15 +119,68 @@ func CodeSigningPolicy(p Policy) Policy {
 	return p
 }
 
+// SignatureExtensions are the suffixes LoadSignature tries after a file's name, in this order:
+// the formats that carry the signer's certificate first, so that a release shipping several
+// is verified against its chain.
+var SignatureExtensions = []string{".sigstore.json", ".p7s", ".sig"}
+
+// MaxSignatureSize bounds what LoadSignature reads: a bundle or CMS signature with its chain is
+// a few kilobytes; a large file is a mistake (the artifact given as its own signature).
+const MaxSignatureSize = 16 << 20
+
+// LoadSignature reads and parses the signature of file: sigPath, or when sigPath is empty the
+// first of file+SignatureExtensions that exists. It returns the signature and its path. The
+// format comes from the content (sign.ParseSignature); a file whose name says bundle
+// (.sigstore.json) or CMS (.p7s) and which holds another format is refused, so that a raw
+// signature is never taken where a bundle was meant. Errors wrap fs errors (no signature
+// found, unreadable) or sign.ErrMalformedSignature.
+func LoadSignature(file, sigPath string) (*sign.Signature, string, error) {
+	if sigPath == "" {
+		for _, ext := range SignatureExtensions {
+			if _, err := os.Stat(file + ext); err == nil {
+				sigPath = file + ext
+				break
+			}
+		}
+		if sigPath == "" {
+			return nil, "", artifactErrorf(fs.ErrNotExist, nil, "no signature found for %s (looked for %s%s)", file, file,
+				strings.Join(SignatureExtensions, ", "+file))
+		}
+	}
+	f, err := os.Open(sigPath)
+	if err != nil {
+		return nil, sigPath, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSignatureSize+1))
+	if err != nil {
+		return nil, sigPath, fmt.Errorf("read %s: %w", sigPath, err)
+	}
+	if len(data) > MaxSignatureSize {
+		return nil, sigPath, artifactErrorf(sign.ErrMalformedSignature, nil, "%s is larger than %d MiB: not a signature", sigPath, MaxSignatureSize>>20)
+	}
+	s, err := sign.ParseSignature(data)
+	if err != nil {
+		return nil, sigPath, fmt.Errorf("%s: %w", sigPath, err)
+	}
+	for _, want := range []sign.Format{sign.FormatBundle, sign.FormatCMS} {
+		if strings.HasSuffix(sigPath, want.Extension()) && s.Format != want {
+			return nil, sigPath, artifactErrorf(sign.ErrMalformedSignature, nil, "%s is named as a %s signature but holds a %s one", sigPath, want, s.Format)
+		}
+	}
+	return s, sigPath, nil
+}
+
 // Artifact is one signed file to check.
 type Artifact struct {
 	// Name is the file's path. It is read (streamed through the hash) unless Content is set.
 	Name string
 	// Content, if not nil, is the file's content, already read: Name only labels it.
 	Content []byte
-	// Signature is the parsed signature over the file.
+	// Signature is the parsed signature over the file. If nil, it is read with
+	// LoadSignature(Name, SignatureName).
 	Signature *sign.Signature
-	// SignatureName says where the signature came from, for reports.
+	// SignatureName is where the signature came from (for reports), or where to read it.
 	SignatureName string
 }
 
@@ -226,30 +281,15 @@ func VerifyArtifacts(ctx context.Context, arts []Artifact, opts ArtifactOptions,
 		return err
 	}
 	plans := make([]*artifactPlan, len(arts))
-	for i, a := range arts {
-		plans[i] = v.plan(a)
-	}
+	parallel(len(arts), v.workers, func(i int) { plans[i] = v.plan(arts[i]) })
 	if err := v.hash(ctx, plans); err != nil {
 		return err
 	}
-	var wg sync.WaitGroup
-	next := make(chan *artifactPlan)
-	for range v.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range next {
-				v.check(p)
-			}
-		}()
-	}
-	for _, p := range plans {
-		if p.res.err == nil {
-			next <- p
+	parallel(len(plans), v.workers, func(i int) {
+		if plans[i].res.err == nil {
+			v.check(plans[i])
 		}
-	}
-	close(next)
-	wg.Wait()
+	})
 	for _, p := range plans {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -259,6 +299,32 @@ func VerifyArtifacts(ctx context.Context, arts []Artifact, opts ArtifactOptions,
 		}
 	}
 	return nil
+}
+
+// parallel calls f(0) ... f(n-1) on at most workers goroutines.
+func parallel(n, workers int, f func(int)) {
+	if n == 1 || workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 type artifactVerifier struct {
@@ -338,13 +404,35 @@ func message(err error) string {
 	return strings.TrimPrefix(err.Error(), "verify: ")
 }
 
+// artifactError is a verdict about an artifact, worded for the one-line report: its text does
+// not repeat the sentinel it matches.
+type artifactError struct {
+	msg  string
+	kind error // the sentinel errors.Is matches
+	err  error // the cause, or nil
+}
+
+func (e *artifactError) Error() string { return "verify: " + e.msg }
+
+func (e *artifactError) Is(target error) bool { return target == e.kind }
+
+func (e *artifactError) Unwrap() error { return e.err }
+
+func artifactErrorf(kind, cause error, format string, args ...any) error {
+	return &artifactError{msg: fmt.Sprintf(format, args...), kind: kind, err: cause}
+}
+
 // plan works out, before any file is read, which key checks the signature and what of the
 // file it needs.
 func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	p := &artifactPlan{a: a, res: &ArtifactResult{File: a.Name, SignatureFile: a.SignatureName, Checks: []Check{}, Identity: v.opts.Identity}}
 	s := a.Signature
 	if s == nil {
-		return p.unchecked(fmt.Errorf("%w: no signature", ErrUnchecked))
+		var err error
+		if s, p.res.SignatureFile, err = LoadSignature(a.Name, a.SignatureName); err != nil {
+			return p.unchecked(err)
+		}
+		p.a.Signature = s
 	}
 	p.res.Format = s.Format
 	if !s.SigningTime.IsZero() {
@@ -542,8 +630,9 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 		res.Checks = append(res.Checks, Check{Check: CheckDigest, Status: Skip,
 			Detail: fmt.Sprintf("the %s signature records no digest: the signature covers the file itself", s.Format)})
 	case !bytes.Equal(p.digest, s.ContentDigest):
-		fail(CheckDigest, ReasonDigestMismatch, fmt.Errorf("%w: %s digest of %s is %s, the signature is for %s: the file changed, or the signature is another file's",
-			ErrSignatureMismatch, p.fileHash.Name(), p.a.Name, short(p.digest), short(s.ContentDigest)))
+		fail(CheckDigest, ReasonDigestMismatch, artifactErrorf(ErrSignatureMismatch, nil,
+			"the file's %s digest %s differs from the signed one %s: the file changed, or the signature is another file's",
+			p.fileHash.Name(), short(p.digest), short(s.ContentDigest)))
 	default:
 		res.Checks = append(res.Checks, Check{Check: CheckDigest, Status: Pass,
 			Detail: fmt.Sprintf("%s %s matches the digest the signature records", p.fileHash.Name(), short(p.digest))})
@@ -589,7 +678,13 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 		res.Checks = append(res.Checks, Check{Check: CheckSignature, Status: Pass,
 			Detail: fmt.Sprintf("%s over %s verified with %s", v.scheme(p), what, keyName(res.Signer))})
 	case errors.Is(sigErr, ErrSignatureMismatch):
-		fail(CheckSignature, ReasonSignatureMismatch, fmt.Errorf("signature over %s does not verify with %s: %w", what, keyName(res.Signer), sigErr))
+		why := "the file changed, the key is not the signer's, or the signature is another file's"
+		if p.signedAttrs {
+			why = "the signature is damaged or not the signer's"
+		}
+		detail := strings.TrimPrefix(sigErr.Error(), ErrSignatureMismatch.Error()+": ")
+		fail(CheckSignature, ReasonSignatureMismatch, artifactErrorf(ErrSignatureMismatch, sigErr,
+			"the %s signature over %s does not verify with %s (%s): %s", v.scheme(p), what, keyName(res.Signer), why, detail))
 	case errors.Is(sigErr, ErrWeakAlgorithm):
 		fail(CheckSignature, ReasonWeakAlgorithm, sigErr)
 	default:
@@ -658,15 +753,16 @@ func keyName(s *SignerReport) string {
 	case s.Subject != "":
 		return fmt.Sprintf("the key of %s", s.Subject)
 	}
-	return fmt.Sprintf("key %s", s.KeyFingerprint)
+	return fmt.Sprintf("key %s", shortHex(s.KeyFingerprint))
 }
 
 func short(d []byte) string { return shortHex(hex.EncodeToString(d)) }
 
 // shortHex abbreviates a hex digest for messages; reports carry it whole.
 func shortHex(h string) string {
-	if len(h) > 16 {
-		return h[:16] + "…"
+	n := 16 + len(h) - len(strings.TrimPrefix(h, "sha256:"))
+	if len(h) > n {
+		return h[:n] + "…"
 	}
 	return h
 }

@@ -161,12 +161,16 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 			case r.Digest.String() != f.Expected:
 				f.Actual = r.Digest.String()
 				f.Status = EntryMismatch
-				f.err = fmt.Errorf("%w: %s digest of %s is %s, the signed manifest lists %s", ErrSignatureMismatch,
-					name, f.Path, short(r.Digest), shortHex(f.Expected))
+				f.err = artifactErrorf(ErrSignatureMismatch, nil, "its %s digest %s differs from the one the signed manifest lists, %s",
+					name, short(r.Digest), shortHex(f.Expected))
 			default:
 				f.Actual, f.Status = r.Digest.String(), EntryOK
 			}
-			if f.err != nil {
+			var fe *sign.FileError
+			switch {
+			case errors.As(f.err, &fe):
+				f.Error = fe.Err.Error() // the path is the entry's
+			case f.err != nil:
 				f.Error = message(f.err)
 			}
 			return nil
@@ -187,7 +191,7 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 		}
 	}
 	if res.err == nil && checked == 0 {
-		res.err = fmt.Errorf("%w: no file of manifest %s was checked (all missing)", ErrUnchecked, list.Name)
+		res.err = artifactErrorf(ErrUnchecked, nil, "no file of manifest %s was checked (all missing)", list.Name)
 	}
 	if res.err != nil {
 		res.Error = message(res.err)
@@ -216,7 +220,7 @@ func selectEntries(all []ManifestEntry, only []string) []ManifestEntry {
 	for _, o := range only {
 		if c := filepath.Clean(o); !found[c] {
 			found[c] = true
-			err := fmt.Errorf("%w: %s is not listed in the manifest", ErrUnchecked, o)
+			err := artifactErrorf(ErrUnchecked, nil, "not listed in the manifest")
 			out = append(out, ManifestEntry{Name: o, Path: o, Status: EntryNotListed, Error: message(err), err: err})
 		}
 	}

@@ -21,6 +21,13 @@ const (
 	exitUsage       = 2 // usage error: unknown flag, bad flag value, refused overwrite
 	exitBadInput    = 3 // bad input: missing, unreadable or unparseable file
 	exitKey         = 4 // key or token problem: wrong passphrase or PIN, key not found, token missing
+
+	// signet verify refines exitCheckFailed into classes (verifyClasses, verifyExitCode).
+	exitSigMismatch = 10 // the file changed, wrong key, another file's signature
+	exitUntrusted   = 11 // no chain to a trusted root, CA constraints
+	exitValidity    = 12 // expired or not yet valid
+	exitRevoked     = 13 // revoked, or revocation not established
+	exitPolicy      = 14 // EKU, key usage, identity, weak algorithm
 )
 
 const exitCodesHelp = `EXIT CODES:
@@ -28,7 +35,9 @@ const exitCodesHelp = `EXIT CODES:
    1  a check failed (hash mismatch, signature or chain invalid)
    2  usage error (unknown flag or command, bad flag value, output exists without --force)
    3  bad input (missing, unreadable or unparseable file)
-   4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found)`
+   4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found)
+   10-14  signet verify refines 1: 10 signature mismatch, 11 untrusted chain, 12 expired or
+      not yet valid, 13 revoked, 14 policy or identity (see 'signet verify --help')`
 
 // errorClass maps an error to its exit code. Library packages return sentinels and typed
 // errors; only this table turns them into process exit codes. The first matching row wins.
@@ -38,9 +47,13 @@ var errorClasses = []struct {
 }{
 	{sign.ErrCheckFailed, exitCheckFailed},
 	{verify.ErrInvalid, exitCheckFailed},
+	{verify.ErrSignatureMismatch, exitCheckFailed},
+	{verify.ErrWeakAlgorithm, exitCheckFailed},
+	{verify.ErrNoKey, exitUsage},
 
 	{atomicfile.ErrExists, exitUsage},
 	{sign.ErrUnknownAlgorithm, exitUsage},
+	{sign.ErrUnsupported, exitUsage},
 	{x509util.ErrInvalidName, exitUsage},
 	{verify.ErrPolicy, exitUsage},
 	{hsm.ErrInvalidURI, exitUsage},
@@ -58,8 +71,45 @@ var errorClasses = []struct {
 	{verify.ErrUnchecked, exitBadInput},
 	{x509util.ErrUnsupported, exitBadInput},
 	{sign.ErrMalformedList, exitBadInput},
+	{sign.ErrMalformedSignature, exitBadInput},
 	{fs.ErrNotExist, exitBadInput},
 	{fs.ErrPermission, exitBadInput},
+}
+
+// verifyClasses refine exitCheckFailed for signet verify, by the verify package's sentinels and
+// Reasons: one row per Reason, so a new Reason shows up here (TestVerifyClassesCoverReasons).
+var verifyClasses = []struct {
+	target error
+	code   int
+}{
+	{verify.ErrSignatureMismatch, exitSigMismatch},
+	{verify.UnknownAuthority, exitUntrusted},
+	{verify.Constraint, exitUntrusted},
+	{verify.Malformed, exitUntrusted},
+	{verify.Depth, exitUntrusted},
+	{verify.Expired, exitValidity},
+	{verify.NotYetValid, exitValidity},
+	{verify.Revoked, exitRevoked},
+	{verify.CRLInvalid, exitRevoked},
+	{verify.CRLMissing, exitRevoked},
+	{verify.EKU, exitPolicy},
+	{verify.KeyUsage, exitPolicy},
+	{verify.NameMismatch, exitPolicy},
+	{verify.ErrWeakAlgorithm, exitPolicy},
+}
+
+// verifyExitCode is exitCode with a failed check refined by verifyClasses.
+func verifyExitCode(err error) int {
+	code := exitCode(err)
+	if code != exitCheckFailed {
+		return code
+	}
+	for _, c := range verifyClasses {
+		if errors.Is(err, c.target) {
+			return c.code
+		}
+	}
+	return code
 }
 
 func exitCode(err error) int {

@@ -1,0 +1,435 @@
+package main
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/verify"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// verifyOptions is what `signet verify` was asked, once the flags are checked.
+type verifyOptions struct {
+	files    []string
+	sig      string // --sig: the signature of the one FILE, or of the manifest
+	manifest string
+	mo       verify.ManifestOptions
+	keyRef   string
+	roots    []string
+	system   bool
+	inters   []string
+	crls     []string
+	artifact verify.ArtifactOptions // Policy without certificates and CRLs, which come from files
+	json     bool
+}
+
+const verifyDescription = `Checks that each FILE is unchanged and was signed by a key you trust, and prints one
+verdict line per file on standard output:
+
+   OK art.tar.gz: signed by CN=Release Bot,O=Example (sha256:ab12…) via CN=Example CA → CN=Example Root
+   FAILED art.tar.gz: certificate CN=Release Bot,O=Example expired at 2026-01-02T00:00:00Z
+
+The signature of FILE is --sig SIGFILE, or else the first of FILE.sigstore.json, FILE.p7s
+and FILE.sig that exists. Its format comes from its content, not its name: a Sigstore
+bundle (JSON), a detached CMS SignedData (DER or PEM, as 'openssl cms -sign -binary'
+writes), or a raw signature (as 'openssl dgst -sign' writes: DER ECDSA, RSA, Ed25519; or its
+base64). A file named .sigstore.json or .p7s that holds another format is refused (exit 3).
+
+What is checked, in order, every check reported (--json) even after one failed:
+   digest      the file's digest against the one the signature records (CMS
+               messageDigest, the bundle's messageDigest; a raw signature records none)
+   signature   over the CMS signed attributes or the file's digest (the file itself for
+               Ed25519), with the key of the signer's certificate, or --key
+   chain ...   without --key: the signer's certificate, with the certificates the signature
+               carries as intermediates, under the same policy engine as 'signet cert
+               verify': a chain to --roots, validity at --at, extended key usage
+               codeSigning, key usage digitalSignature, CRLs (--crl, --require-crl)
+   identity    --subject, --san-email, --san-uri, --san-dns against the signer's certificate
+
+Trust: --roots FILE (repeatable), --system-roots, or with neither the root of the local
+identity that 'signet init' made (the report says so). --key PUBKEYREF (a public key, a
+certificate, a private key, a pkcs11: URI) checks the signature alone: no certificate, chain
+or policy, so it excludes --roots, --intermediates, --system-roots, --eku, --crl,
+--require-crl and the identity flags.
+
+A raw signature names neither its signer nor its hash: it needs --key, and -a when the hash
+is not sha256 (RSA-PSS needs --pss; any salt length is accepted, as openssl verifies).
+Ed25519 signs the file itself, which is then read into memory. A signature's signing time
+(CMS signingTime) is the signer's claim, not a trusted timestamp: certificates are judged at
+--at, default now, so an expired signer fails whenever its signature was made.
+
+--manifest LIST verifies a signed checksum list (coreutils format, as 'signet sign
+--manifest' and sha256sum write; its signature is --sig or LIST.sigstore.json, LIST.p7s,
+LIST.sig), then hashes every file it lists, named relative to LIST's directory, and prints
+a line for each; FILE arguments then select listed files to check. --ignore-missing skips
+listed files that do not exist.
+
+Many files are hashed in parallel on all cores; each signer's chain is verified once.
+
+` + verifyJSONHelp + `
+
+` + verifyExitHelp + `
+
+EXAMPLES (from the source tree: testdata/pki is a fixture PKI, valid at 2026-06-01):
+   openssl rand -out art.tar.gz 65536
+   # openssl signs (CMS, with the chain); signet checks it against the root, for one signer
+   openssl cms -sign -binary -outform DER -in art.tar.gz -signer testdata/pki/codesign.pem \
+       -inkey testdata/pki/codesign.key -certfile testdata/pki/int-ca.pem -out art.tar.gz.p7s
+   signet verify --roots testdata/pki/root-ca.pem --at 2026-06-01 \
+       --san-email release@example.com art.tar.gz
+   # revocation required, every check as JSON
+   signet verify --roots testdata/pki/root-ca.pem --at 2026-06-01 \
+       --crl testdata/pki/int-ca.crl --require-crl --json art.tar.gz
+   openssl cms -sign -binary -outform DER -in art.tar.gz -signer testdata/pki/wrong-eku.pem \
+       -inkey testdata/pki/wrong-eku.key -certfile testdata/pki/int-ca.pem -out server.p7s
+   # a server certificate used for code signing: exit 14
+   signet verify --roots testdata/pki/root-ca.pem --at 2026-06-01 --sig server.p7s art.tar.gz
+   # a raw signature names neither signer nor hash: --key and -a say them
+   openssl dgst -sha384 -sign testdata/pki/codesign.key -out raw.sig art.tar.gz
+   signet verify --key testdata/pki/codesign.pem -a sha384 --sig raw.sig art.tar.gz
+   openssl rand -out art.tar.gz 65536
+   # ... and once the file changed: exit 10
+   signet verify --key testdata/pki/codesign.pem -a sha384 --sig raw.sig art.tar.gz`
+
+const verifyJSONHelp = `JSON (--json), one object; fields are added over time, never renamed:
+   valid           true when every file passed
+   exit_code       the exit code
+   local_root      the root file of 'signet init' when it was trusted by default, else ""
+   artifacts[]     without --manifest, one per FILE, in order:
+      file, signature_file, format (raw, cms, bundle), valid, reason ("" when valid, else
+      digest-mismatch, signature-mismatch, weak-algorithm, unchecked, or a chain reason of
+      'signet cert verify': unknown-authority, expired, revoked, eku, name-mismatch for an
+      identity, ...), error, digest {algorithm, hex}, signer {key_type, key_fingerprint,
+      subject, sha256, chain[] as in 'signet cert verify'}, policy (as in 'signet cert
+      verify'; null with --key), identity {subject, email, uri, dns}, signing_time (claimed,
+      absent when unknown), checks[] {check (digest, signature, chain, validity,
+      constraints, depth, key-usage, eku, name, revocation, identity), status (pass, fail,
+      skip), subject, detail}
+   manifest        with --manifest: manifest (the list's own result, as an artifact), valid,
+                   error, files[] {name, path, algorithm, expected, actual, status (ok,
+                   mismatch, missing, ignored, unreadable, not-listed), error},
+                   malformed_lines`
+
+const verifyExitHelp = `EXIT CODES of signet verify (1 "a check failed" of the general table, refined):
+   0   every file verified
+   10  signature mismatch: the file changed, the key is not the signer's, the signature is
+       another file's, damaged or truncated
+   11  untrusted chain: no chain to a trusted root, a broken CA constraint, a malformed
+       certificate, too many intermediates
+   12  a certificate of the chain expired or is not yet valid at --at
+   13  revoked, or revocation could not be established (an unusable CRL, --require-crl
+       without one)
+   14  policy or identity: extended key usage, key usage, --subject or --san-*, a weak hash
+   2   usage (also: a raw signature without --key), 3 unreadable or unparseable input,
+   4   key problem
+   With several files, the code is the first failure's, in argument (or list) order.`
+
+func verifyCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:        "verify",
+		Usage:       "check files against their signatures, signers and a trust policy: one verdict per file",
+		ArgsUsage:   "FILE...",
+		Description: verifyDescription,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "sig", Usage: "the signature `SIGFILE` (default: FILE.sigstore.json, FILE.p7s or FILE.sig)", TakesFile: true},
+			keyFlag("check the signature alone with `PUBKEYREF` (public key, certificate, private key, pkcs11: URI)"),
+			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: sign.DefaultAlgorithm.Name(), Usage: "hash `ALG` of raw signatures: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
+			&cli.BoolFlag{Name: "pss", Usage: "raw and bundle RSA signatures are RSA-PSS (default PKCS#1 v1.5)"},
+			repeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
+			repeatedFlag("intermediates", "untrusted CA certificates in `FILE` that may complete the chain; repeatable"),
+			&cli.BoolFlag{Name: "system-roots", Usage: "also trust the operating system's root store"},
+			repeatedFlag("eku", "require extended key usage `NAME|OID` (default codeSigning; any lifts it); repeatable"),
+			&cli.StringFlag{Name: "at", Usage: "validation `TIME`, RFC 3339 or YYYY-MM-DD (default: now)"},
+			repeatedFlag("crl", "check revocation against the CRLs in `FILE`; repeatable"),
+			&cli.BoolFlag{Name: "require-crl", Usage: "fail when a certificate of the chain has no CRL of its issuer"},
+			&cli.StringFlag{Name: "subject", Usage: "the signer's subject must be `DN` (whole, normalised: CN=Release Bot,O=Example)"},
+			&cli.StringFlag{Name: "san-email", Usage: "the signer's certificate must have email subjectAltName `ADDR`"},
+			&cli.StringFlag{Name: "san-uri", Usage: "the signer's certificate must have URI subjectAltName `URI`"},
+			&cli.StringFlag{Name: "san-dns", Usage: "the signer's certificate must have DNS subjectAltName `NAME`"},
+			&cli.StringFlag{Name: "manifest", Usage: "verify the signed checksum list `LIST`, then every file it lists", TakesFile: true},
+			&cli.BoolFlag{Name: "ignore-missing", Usage: "with --manifest: skip listed files that do not exist"},
+			passphraseFileFlag(),
+			jsonFlag(),
+		},
+		Action: func(c *cli.Context) error {
+			o, err := verifyParse(c)
+			if err != nil {
+				return err
+			}
+			return verifyRun(e, c, o)
+		},
+	}
+}
+
+// verifyParse checks the command line before any file is read.
+func verifyParse(c *cli.Context) (*verifyOptions, error) {
+	o := &verifyOptions{
+		files:    c.Args().Slice(),
+		sig:      c.String("sig"),
+		manifest: c.String("manifest"),
+		keyRef:   c.String("key"),
+		roots:    repeatedValues(c, "roots"),
+		system:   c.Bool("system-roots"),
+		inters:   repeatedValues(c, "intermediates"),
+		crls:     repeatedValues(c, "crl"),
+		json:     c.Bool("json"),
+	}
+	o.mo = verify.ManifestOptions{IgnoreMissing: c.Bool("ignore-missing"), Only: nil}
+	switch {
+	case o.manifest == "" && len(o.files) == 0:
+		return nil, usagef("missing FILE: the file(s) to verify, or --manifest LIST")
+	case o.manifest == "" && o.sig != "" && len(o.files) > 1:
+		return nil, usagef("--sig names the signature of one FILE; with %d files leave it out (each FILE's signature is found beside it)", len(o.files))
+	case o.manifest == "" && o.mo.IgnoreMissing:
+		return nil, usagef("--ignore-missing applies to the files of a --manifest")
+	case o.manifest != "":
+		o.mo.Only = o.files
+	}
+	alg, err := sign.ParseAlgorithm(c.String("algorithm"))
+	if err != nil {
+		return nil, usagef("-a: %s", strings.TrimPrefix(err.Error(), sign.ErrUnknownAlgorithm.Error()+": "))
+	}
+	a := &o.artifact
+	a.Hash, a.PSS = alg, c.Bool("pss")
+	a.Identity = verify.Identity{Subject: c.String("subject"), Email: c.String("san-email"), URI: c.String("san-uri"), DNS: c.String("san-dns")}
+	if a.Identity.Subject != "" {
+		if _, err := x509util.ParseDN(a.Identity.Subject); err != nil {
+			return nil, usagef("--subject: %s", strings.TrimPrefix(err.Error(), x509util.ErrInvalidName.Error()+": "))
+		}
+	}
+	if a.Identity.Email != "" && !strings.Contains(a.Identity.Email, "@") {
+		return nil, usagef("--san-email %q is not an email address", a.Identity.Email)
+	}
+
+	if o.keyRef != "" {
+		var given []string
+		for _, f := range []string{"roots", "intermediates", "system-roots", "eku", "crl", "require-crl", "subject", "san-email", "san-uri", "san-dns"} {
+			if c.IsSet(f) {
+				given = append(given, "--"+f)
+			}
+		}
+		if len(given) > 0 {
+			return nil, withHint(usagef("--key checks the signature alone; %s need(s) the signer's certificate", strings.Join(given, ", ")),
+				"leave out --key to verify the certificate the signature carries under the policy")
+		}
+		return o, nil
+	}
+
+	p := &a.Policy
+	if s := c.String("at"); s != "" {
+		t, err := certParseTime(s)
+		if err != nil {
+			return nil, err
+		}
+		p.At = t
+	}
+	var ekus []string
+	for _, v := range repeatedValues(c, "eku") {
+		ekus = append(ekus, strings.Split(v, ",")...)
+	}
+	known, unknown, err := verify.ParseEKUs(ekus)
+	if err != nil {
+		return nil, usagef("--eku: %s", strings.TrimPrefix(err.Error(), verify.ErrPolicy.Error()+": "))
+	}
+	p.EKUs, p.UnknownEKUs = known, unknown
+	p.RequireCRL = c.Bool("require-crl")
+	*p = verify.CodeSigningPolicy(*p)
+	return o, nil
+}
+
+// verifyRun loads the key or the trust anchors, runs the verification and prints the verdicts.
+func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
+	a := o.artifact
+	var localRoot string
+	if o.keyRef != "" {
+		pub, err := keyref.OpenPublic(o.keyRef, keyOptions(e, c))
+		if err != nil {
+			return err
+		}
+		a.Key = pub.Key
+	} else {
+		t, err := trustAnchors(e, o.roots, o.system)
+		if err != nil {
+			return err
+		}
+		a.Policy.Roots, a.Policy.SystemRoots = t.certs, t.system
+		if t.local {
+			localRoot = t.files[0]
+		}
+		if len(o.inters) > 0 {
+			if a.Policy.Intermediates, err = x509util.LoadCertificates(o.inters...); err != nil {
+				return err
+			}
+		}
+		if len(o.crls) > 0 {
+			if a.Policy.CRLs, err = x509util.LoadCRLs(o.crls...); err != nil {
+				return err
+			}
+		}
+	}
+
+	report := verifyReport{LocalRoot: localRoot}
+	var failures []verifyFailure
+	if o.manifest != "" {
+		mr, err := verify.VerifyManifest(c.Context, verify.Artifact{Name: o.manifest, SignatureName: o.sig}, a, o.mo)
+		if err != nil {
+			return err
+		}
+		report.Manifest = mr
+		failures = verifyManifestLines(e.stdout, mr, o.json)
+	} else {
+		arts := make([]verify.Artifact, len(o.files))
+		for i, f := range o.files {
+			arts[i] = verify.Artifact{Name: f, SignatureName: o.sig}
+		}
+		report.Artifacts = []*verify.ArtifactResult{}
+		err := verify.VerifyArtifacts(c.Context, arts, a, func(r *verify.ArtifactResult) error {
+			report.Artifacts = append(report.Artifacts, r)
+			if r.Valid {
+				if !o.json {
+					fmt.Fprintf(e.stdout, "OK %s: signed by %s\n", r.File, verifySignedBy(r))
+				}
+				return nil
+			}
+			if !o.json {
+				fmt.Fprintf(e.stdout, "FAILED %s: %s\n", r.File, r.Error)
+			}
+			raw := r.Format == sign.FormatRaw && r.Reason == verify.ReasonSignatureMismatch
+			failures = append(failures, verifyFailure{name: r.File, msg: r.Error, err: r.Err(), raw: raw, rsaRaw: raw && isRSA(a.Key)})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+
+	report.Valid = len(failures) == 0
+	if !report.Valid {
+		report.ExitCode = verifyExitCode(failures[0].err)
+	}
+	if o.json {
+		if err := writeJSON(e.stdout, report); err != nil {
+			return err
+		}
+	}
+	if report.Valid {
+		return nil
+	}
+	f := failures[0]
+	msg := fmt.Sprintf("%s: %s", f.name, f.msg)
+	if n := len(failures); n > 1 {
+		msg = fmt.Sprintf("%d files failed verification; the first, %s", n, msg)
+	}
+	return withHint(&codedError{code: report.ExitCode, msg: msg}, verifyHint(f, o))
+}
+
+// verifyReport is what --json prints.
+type verifyReport struct {
+	Valid     bool                     `json:"valid"`
+	ExitCode  int                      `json:"exit_code"`
+	LocalRoot string                   `json:"local_root"`
+	Artifacts []*verify.ArtifactResult `json:"artifacts,omitempty"`
+	Manifest  *verify.ManifestResult   `json:"manifest,omitempty"`
+}
+
+type verifyFailure struct {
+	name   string
+	msg    string // what the verdict line said
+	err    error
+	raw    bool // a raw signature did not match (-a may be wrong)
+	rsaRaw bool // ... with an RSA key (--pss may be missing)
+}
+
+func isRSA(k any) bool {
+	_, ok := k.(*rsa.PublicKey)
+	return ok
+}
+
+// verifyManifestLines prints the manifest's verdict and one line per listed file, and returns
+// the failures in list order.
+func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []verifyFailure {
+	var failures []verifyFailure
+	lr := mr.Manifest
+	if lr.Valid {
+		if !quiet {
+			fmt.Fprintf(w, "OK %s: signed by %s\n", lr.File, verifySignedBy(lr))
+		}
+	} else {
+		if !quiet {
+			fmt.Fprintf(w, "FAILED %s: %s\n", lr.File, lr.Error)
+		}
+		return []verifyFailure{{name: lr.File, msg: lr.Error, err: lr.Err()}}
+	}
+	for i := range mr.Files {
+		f := &mr.Files[i]
+		switch f.Status {
+		case verify.EntryIgnored:
+			continue
+		case verify.EntryOK:
+			if !quiet {
+				fmt.Fprintf(w, "OK %s\n", f.Path)
+			}
+			continue
+		}
+		if !quiet {
+			fmt.Fprintf(w, "FAILED %s: %s\n", f.Path, f.Error)
+		}
+		failures = append(failures, verifyFailure{name: f.Path, msg: f.Error, err: f.Err()})
+	}
+	if len(failures) == 0 && mr.Err() != nil {
+		failures = append(failures, verifyFailure{name: lr.File, msg: mr.Error, err: mr.Err()})
+	}
+	return failures
+}
+
+// verifySignedBy says who signed: the certificate and its chain, or the bare key.
+func verifySignedBy(r *verify.ArtifactResult) string {
+	s := r.Signer
+	if s == nil {
+		return "an unknown signer"
+	}
+	if s.Subject == "" {
+		return fmt.Sprintf("key %s (%s)", s.KeyFingerprint, s.KeyType)
+	}
+	out := fmt.Sprintf("%s (sha256:%s…)", s.Subject, s.SHA256[:16])
+	var via []string
+	for _, c := range s.Chain[min(1, len(s.Chain)):] {
+		via = append(via, c.Subject)
+	}
+	if len(via) == 0 {
+		return out + ", itself a trust anchor"
+	}
+	return out + " via " + strings.Join(via, " → ")
+}
+
+// verifyHint says what to do about the first failure, or "".
+func verifyHint(f verifyFailure, o *verifyOptions) string {
+	err := f.err
+	switch {
+	case errors.Is(err, verify.ErrNoKey):
+		return "a raw signature names no certificate: give the signer's public key or certificate with --key FILE (and -a HASH when it is not sha256)"
+	case errors.Is(err, verify.ErrSignatureMismatch) && f.rsaRaw && !o.artifact.PSS:
+		return "check that the file is the one signed, -a (the hash, sha256 by default) and --key; if the signature is RSA-PSS ('signet sign --pss', openssl -sigopt rsa_padding_mode:pss), add --pss"
+	case errors.Is(err, verify.ErrSignatureMismatch) && f.raw:
+		return "check that the file is the one signed, -a (the hash, sha256 by default) and --key"
+	case errors.Is(err, verify.UnknownAuthority):
+		return "give the root that issued the signer's chain with --roots FILE (and missing intermediates with --intermediates FILE)"
+	case errors.Is(err, verify.CRLMissing):
+		return "give the issuer's CRL with --crl FILE, or drop --require-crl"
+	case errors.Is(err, verify.EKU):
+		return "the signer's certificate is not for code signing; --eku NAME requires another usage, --eku any none"
+	case errors.Is(err, fs.ErrNotExist) && strings.Contains(err.Error(), "no signature found"):
+		return "name the signature with --sig FILE"
+	case errors.Is(err, sign.ErrMalformedSignature) && strings.Contains(err.Error(), "named as"):
+		return "the signature's format does not match its name: rename it, or check that the right file was given"
+	}
+	return ""
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/verify"
+)
+
+// Every Reason of the policy engine has its refined exit code for signet verify, and stays 1
+// in the general table.
+func TestVerifyClassesCoverReasons(t *testing.T) {
+	for _, r := range verify.Reasons {
+		err := &verify.Error{Reason: r, Detail: "x"}
+		code := verifyExitCode(err)
+		if code < exitSigMismatch || code > exitPolicy {
+			t.Errorf("reason %s: signet verify exit code %d", r, code)
+		}
+		if got := exitCode(err); got != exitCheckFailed {
+			t.Errorf("reason %s: general exit code %d, want %d", r, got, exitCheckFailed)
+		}
+	}
+}
+
+func TestVerifyExitCode(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{fmt.Errorf("%w: x", verify.ErrSignatureMismatch), exitSigMismatch},
+		{&verify.Error{Reason: verify.UnknownAuthority}, exitUntrusted},
+		{&verify.Error{Reason: verify.Expired}, exitValidity},
+		{&verify.Error{Reason: verify.NotYetValid}, exitValidity},
+		{&verify.Error{Reason: verify.Revoked}, exitRevoked},
+		{&verify.Error{Reason: verify.CRLMissing}, exitRevoked},
+		{&verify.Error{Reason: verify.EKU}, exitPolicy},
+		{&verify.Error{Reason: verify.NameMismatch}, exitPolicy},
+		{fmt.Errorf("%w: SHA-1", verify.ErrWeakAlgorithm), exitPolicy},
+		{fmt.Errorf("%w: raw", verify.ErrNoKey), exitUsage},
+		{fmt.Errorf("%w: cms", sign.ErrMalformedSignature), exitBadInput},
+		{fmt.Errorf("%w: nothing", verify.ErrUnchecked), exitBadInput},
+		{errors.New("anything else"), exitBadInput},
+	}
+	for _, tc := range tests {
+		if got := verifyExitCode(tc.err); got != tc.want {
+			t.Errorf("%v: %d, want %d", tc.err, got, tc.want)
+		}
+	}
+	if got := exitCode(fmt.Errorf("%w: x", verify.ErrSignatureMismatch)); got != exitCheckFailed {
+		t.Errorf("general code of a mismatch: %d", got)
+	}
+}
+
+// TestVerifyHelpExamples runs every EXAMPLES line of `signet verify --help`, in order, in a
+// scratch directory, with the exit codes their comments announce (see TestHelpExamples).
+func TestVerifyHelpExamples(t *testing.T) {
+	openssl := testutil.RequireTool(t, "openssl")
+	testdata, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Setenv("SIGNET_HOME", filepath.Join(dir, "home"))
+	t.Chdir(dir)
+	_, help, _ := certRun("verify", "--help")
+	examples, err := helpExamples(help)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range examples {
+		args := ex.args
+		for i, a := range args {
+			if rest, ok := strings.CutPrefix(a, "testdata/"); ok {
+				args[i] = filepath.Join(testdata, rest)
+			}
+		}
+		var code int
+		var out, errOut string
+		switch args[0] {
+		case "signet":
+			code, out, errOut = certRun(args[1:]...)
+		case "openssl":
+			o, e, err := testutil.RunErr(openssl, args[1:]...)
+			out, errOut = string(o), string(e)
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+		default:
+			t.Fatalf("example runs %q", args[0])
+		}
+		if code != ex.code {
+			t.Fatalf("%s: exit %d, want %d\n%s%s", strings.Join(ex.args, " "), code, ex.code, out, errOut)
+		}
+	}
+	t.Logf("%d examples ran", len(examples))
+}
