@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# bench/verify.sh - signet verify against openssl and coreutils, measured side by side.
+#
+# Usage: bench/verify.sh [-n LOOP_PAIRS] [-N MANIFEST_PAIRS]
+#   (from anywhere inside the repository; needs go, openssl, coreutils)
+#
+# It builds signet, prepares a release of 1000 files of 64 KiB in a temporary directory
+# (removed at the end): a raw ECDSA P-256 SHA-256 signature beside each (FILE.sig, made by
+# `signet sign --format raw` when this signet has it, else by openssl dgst -sign), and a
+# SHA256SUMS list of them (sha256sum) signed as CMS with the chain (openssl cms -sign), all
+# with the fixture code signer of testdata/pki. Then, as bench/hash/hash.sh does, it runs the
+# two sides alternately (A B A B ...) and prints the median of the per-pair ratios of wall
+# time (the figure the targets are about) and of CPU time, with the median times. Times are of
+# whole processes, start-up included, output to /dev/null, files in the page cache.
+#
+#   1000 raw signatures: a shell loop of `openssl dgst -sha256 -verify` / one
+#       `signet verify --key PUB FILE...`                                    target >= 30
+#   the signed list: `sha256sum -c SHA256SUMS && openssl cms -verify` / `signet verify
+#       --manifest SHA256SUMS` (both under sh -c, in the release directory)  target > 1
+#
+# LOOP_PAIRS (default 5) is the number of pairs for the loop, MANIFEST_PAIRS (default 21) for
+# the manifest.
+set -euo pipefail
+
+loop_pairs=5
+manifest_pairs=21
+while getopts "n:N:" opt; do
+	case $opt in
+	n) loop_pairs=$OPTARG ;;
+	N) manifest_pairs=$OPTARG ;;
+	*) sed -n '2,4p' "$0" >&2; exit 2 ;;
+	esac
+done
+
+for tool in go openssl sha256sum split; do
+	command -v "$tool" >/dev/null || { echo "verify.sh: $tool is required" >&2; exit 1; }
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+pki=$root/testdata/pki
+work=$(mktemp -d "${TMPDIR:-/tmp}/signet-bench-verify.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+(cd "$root" && go build -o "$work/signet" ./cmd/signet)
+signet=$work/signet
+export SIGNET_HOME=$work/home # never the developer's identity
+
+echo "preparing 1000 files of 64 KiB and their signatures in $work ..." >&2
+rel=$work/release
+mkdir "$rel"
+head -c $((1000 * 65536)) /dev/urandom | split -b 65536 -a 4 -d - "$rel/f"
+files=("$rel"/f*)
+openssl pkey -in "$pki/codesign.key" -pubout -out "$work/codesign.pub"
+if "$signet" sign --help >/dev/null 2>&1; then
+	made_by="signet sign --format raw"
+	"$signet" sign --key "$pki/codesign.key" --format raw "${files[@]}"
+else
+	made_by="openssl dgst -sha256 -sign"
+	for f in "${files[@]}"; do
+		openssl dgst -sha256 -sign "$pki/codesign.key" -out "$f.sig" "$f"
+	done
+fi
+(cd "$rel" && sha256sum f???? >SHA256SUMS)
+openssl cms -sign -binary -outform DER -in "$rel/SHA256SUMS" -signer "$pki/codesign.pem" \
+	-inkey "$pki/codesign.key" -certfile "$pki/int-ca.pem" -out "$rel/SHA256SUMS.p7s"
+cat "$rel"/* >/dev/null # into the page cache
+
+# Both sides must agree that everything verifies before anything is timed.
+"$signet" verify --key "$work/codesign.pub" "${files[@]}" >/dev/null
+"$signet" verify --roots "$pki/root-ca.pem" --at 2026-06-01 --manifest "$rel/SHA256SUMS" >/dev/null
+(cd "$rel" && sha256sum -c --quiet SHA256SUMS && openssl cms -verify -binary -inform DER \
+	-in SHA256SUMS.p7s -content SHA256SUMS -CAfile "$pki/root-ca.pem" -purpose any \
+	-attime 1780272000 -out /dev/null 2>/dev/null)
+
+# timed CMD... prints the wall time and the CPU time (user + system) of CMD in microseconds
+# (see bench/hash/hash.sh: a $(...) subshell's children's times start at zero).
+timed() {
+	local s e
+	s=${EPOCHREALTIME/./}
+	"$@" >/dev/null 2>&1
+	e=${EPOCHREALTIME/./}
+	times >"$work/times.$BASHPID"
+	awk -v wall=$((e - s)) 'NR == 2 {
+		split($1, u, /[ms]/); split($2, y, /[ms]/)
+		printf "%d %d\n", wall, ((u[1] + y[1]) * 60 + u[2] + y[2]) * 1e6
+	}' "$work/times.$BASHPID"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+ms() { awk -v t="$1" 'BEGIN {printf "%.1f", t / 1000}'; }
+
+# compare LABEL N -- A... -- B...: runs A and B alternately N times; prints the median of the
+# per-pair ratios A/B of wall and CPU time and the median times.
+compare() {
+	local label=$1 n=$2
+	shift 3
+	local a=() b=()
+	while [ "$1" != "--" ]; do a+=("$1"); shift; done
+	shift
+	b=("$@")
+	"${a[@]}" >/dev/null 2>&1; "${b[@]}" >/dev/null 2>&1 # warm-up
+	local ratios=() cratios=() ta=() tb=() i x y
+	for ((i = 0; i < n; i++)); do
+		x=($(timed "${a[@]}"))
+		y=($(timed "${b[@]}"))
+		ta+=("${x[0]}"); tb+=("${y[0]}")
+		ratios+=("$(awk -v x="${x[0]}" -v y="${y[0]}" 'BEGIN {printf "%.3f", x / y}')")
+		cratios+=("$(awk -v x="${x[1]}" -v y="${y[1]}" 'BEGIN {if (y > 0) printf "%.3f", x / y; else print "nan"}')")
+	done
+	local r c ma mb
+	r=$(printf '%s\n' "${ratios[@]}" | median)
+	c=$(printf '%s\n' "${cratios[@]}" | median)
+	ma=$(printf '%s\n' "${ta[@]}" | median)
+	mb=$(printf '%s\n' "${tb[@]}" | median)
+	printf '%-58s ratio %7.2f  cpu %7.2f  (%s ms vs %s ms, %d pairs)\n' "$label" "$r" "$c" "$(ms "$ma")" "$(ms "$mb")" "$n"
+	printf '%-58s   wall ratios: %s\n' "" "${ratios[*]}"
+}
+
+# The openssl side of the first comparison: one process per file, as a release script would.
+openssl_loop() {
+	local f
+	for f in "${files[@]}"; do
+		openssl dgst -sha256 -verify "$work/codesign.pub" -signature "$f.sig" "$f" >/dev/null || return 1
+	done
+}
+
+manifest_openssl="cd '$rel' && sha256sum -c --quiet SHA256SUMS && openssl cms -verify -binary -inform DER -in SHA256SUMS.p7s -content SHA256SUMS -CAfile '$pki/root-ca.pem' -purpose any -attime 1780272000 -out /dev/null"
+manifest_signet="cd '$rel' && '$signet' verify --roots '$pki/root-ca.pem' --at 2026-06-01 --manifest SHA256SUMS"
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(openssl version); $(sha256sum --version | head -1); $(go version)"
+echo "signatures made by: $made_by; ratio = first command's wall time / second's, median of alternating pairs; cpu = the same for user+system time"
+echo
+compare "1000 x 64 KiB raw P-256: openssl loop / signet (want >= 30)" "$loop_pairs" -- openssl_loop -- "$signet" verify --key "$work/codesign.pub" "${files[@]}"
+compare "manifest of 1000: sha256sum -c + cms -verify / signet (want > 1)" "$manifest_pairs" -- sh -c "$manifest_openssl" -- sh -c "$manifest_signet"
