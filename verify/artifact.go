@@ -259,7 +259,9 @@ func VerifyArtifact(ctx context.Context, a Artifact, opts ArtifactOptions) (*Art
 }
 
 // VerifyArtifacts checks each artifact and calls emit with its result, in the order given.
-// For each one, in this order:
+// An artifact without a parsed Signature has it read with LoadSignature (found beside the file
+// unless SignatureName says where); a signature that cannot be found or parsed makes that
+// artifact's result unchecked. Then, for each one, in this order:
 //
 //  1. digest: the file is hashed (streamed; files in parallel, with sign.HashFiles) with the
 //     hash the signature uses, and compared with the digest the signature records (CMS

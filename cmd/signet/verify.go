@@ -303,7 +303,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 				fmt.Fprintf(e.stdout, "FAILED %s: %s\n", r.File, r.Error)
 			}
 			raw := r.Format == sign.FormatRaw && r.Reason == verify.ReasonSignatureMismatch
-			failures = append(failures, verifyFailure{name: r.File, msg: r.Error, err: r.Err(), raw: raw, rsaRaw: raw && isRSA(a.Key)})
+			failures = append(failures, verifyFailure{name: r.File, format: r.Format, msg: r.Error, err: r.Err(), raw: raw, rsaRaw: raw && isRSA(a.Key)})
 			return nil
 		})
 		if err != nil {
@@ -342,6 +342,7 @@ type verifyReport struct {
 
 type verifyFailure struct {
 	name   string
+	format sign.Format
 	msg    string // what the verdict line said
 	err    error
 	raw    bool // a raw signature did not match (-a may be wrong)
@@ -366,7 +367,7 @@ func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []v
 		if !quiet {
 			fmt.Fprintf(w, "FAILED %s: %s\n", lr.File, lr.Error)
 		}
-		return []verifyFailure{{name: lr.File, msg: lr.Error, err: lr.Err()}}
+		return []verifyFailure{{name: lr.File, format: lr.Format, msg: lr.Error, err: lr.Err()}}
 	}
 	for i := range mr.Files {
 		f := &mr.Files[i]
@@ -414,8 +415,10 @@ func verifySignedBy(r *verify.ArtifactResult) string {
 func verifyHint(f verifyFailure, o *verifyOptions) string {
 	err := f.err
 	switch {
-	case errors.Is(err, verify.ErrNoKey):
+	case errors.Is(err, verify.ErrNoKey) && f.format == sign.FormatRaw:
 		return "a raw signature names no certificate: give the signer's public key or certificate with --key FILE (and -a HASH when it is not sha256)"
+	case errors.Is(err, verify.ErrNoKey):
+		return "give the signer's public key or certificate with --key FILE"
 	case errors.Is(err, verify.ErrSignatureMismatch) && f.rsaRaw && !o.artifact.PSS:
 		return "check that the file is the one signed, -a (the hash, sha256 by default) and --key; if the signature is RSA-PSS ('signet sign --pss', openssl -sigopt rsa_padding_mode:pss), add --pss"
 	case errors.Is(err, verify.ErrSignatureMismatch) && f.raw:
