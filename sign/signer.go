@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/signet-pki/signet/x509util"
@@ -33,8 +34,8 @@ type SignOptions struct {
 	// Base64 writes a raw signature as base64 text, wrapped at 64 columns like `openssl
 	// base64`, with a final newline.
 	Base64 bool
-	// Certificates is the signer's certificate followed by its issuers. The first must be for
-	// the key. CMS needs it; a bundle carries it (or, without one, a public-key hint). Roots
+	// Certificates is the signer's certificate followed by its issuers. The one for the key
+	// is put first wherever it is in the list; if none is for the key, NewSigner fails. CMS needs it; a bundle carries it (or, without one, a public-key hint). Roots
 	// (self-signed certificates after the first) are left out of the signatures: verifiers
 	// bring their own.
 	Certificates []*x509.Certificate
@@ -138,13 +139,16 @@ func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 		}
 	}
 	if len(opts.Certificates) > 0 {
-		leaf := opts.Certificates[0]
-		if !x509util.PublicKeysEqual(s.pub, leaf.PublicKey) {
-			return nil, fmt.Errorf("sign: %w: the certificate %q is not for the signing key", x509util.ErrKeyMismatch, leaf.Subject.String())
+		li := slices.IndexFunc(opts.Certificates, func(c *x509.Certificate) bool {
+			return x509util.PublicKeysEqual(s.pub, c.PublicKey)
+		})
+		if li < 0 {
+			return nil, fmt.Errorf("sign: the certificate %q is not for the signing key: %w", opts.Certificates[0].Subject.String(), x509util.ErrKeyMismatch)
 		}
+		leaf := opts.Certificates[li]
 		s.chain = []*x509.Certificate{leaf}
-		for _, c := range opts.Certificates[1:] {
-			if !isSelfSigned(c) {
+		for i, c := range opts.Certificates {
+			if i != li && !isSelfSigned(c) {
 				s.chain = append(s.chain, c)
 			}
 		}

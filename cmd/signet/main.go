@@ -116,6 +116,7 @@ EXAMPLES:
 			certCommand(e),
 			crlCommand(e),
 			initCommand(e),
+			signCommand(e),
 			verifyCommand(e),
 			tokenCommand(e),
 			enrollCommand(e),

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/signet-pki/signet/internal/identity"
+	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/x509util"
+)
+
+const signDescription = `Signs files with a key, in one of three formats, each with its peers:
+
+   raw      the bare signature, exactly what "openssl dgst -sha256 -sign KEY -out SIG FILE"
+            writes and "openssl dgst -verify" checks: DER ECDSA, RSA PKCS#1 v1.5, RSA-PSS
+            with --pss (salt as long as the digest), Ed25519 over the whole file (as
+            "openssl pkeyutl -sign -rawin"). FILE.sig; --base64 writes it as text.
+   cms      a detached CMS SignedData (RFC 5652), DER, with signed attributes (content type,
+            message digest, signing time) and the signer's chain, which "openssl cms -verify
+            -binary -inform DER -content FILE -CAfile ROOT -purpose any" accepts. Ed25519
+            follows RFC 8419 (SHA-512); OpenSSL cannot check Ed25519 CMS, GnuTLS's certtool
+            --p7-verify can. FILE.p7s.
+   bundle   a Sigstore bundle v0.3 (JSON): the signature, the digest, and the certificate
+            (the chain, leaf first, when there are intermediates) or, for a bare key, a
+            public-key hint. It has no transparency-log entry: an "offline" bundle, which
+            tools demanding a Rekor entry (cosign by default) refuse. FILE.sigstore.json.
+
+The default format is bundle when a certificate is known (--cert, the identity of
+"signet init", a PKCS#12 file, a token key with its certificate), else raw; --base64 alone
+means raw. Roots are left out of the chain a signature carries: verifiers bring their own.
+
+Without --key, the identity "signet init" made signs (its key and chain in $SIGNET_HOME).
+With --cert, the certificate for the key is found in CHAINFILE and the rest of it is the
+chain; a certificate that is not the key's is refused (exit 4).
+
+Many files are signed in one run: the key is opened once (one passphrase prompt, one token
+login), the files are hashed in parallel and signed on a pool of workers. It is all or
+nothing: if any file cannot be read or signed, each failure is reported, the exit code is
+not zero and no signature is written, so the run can be repeated as it is. An existing
+signature is not replaced without --force. With --recursive, directories are expanded to
+the regular files below them; files found there whose names end in .sig, .p7s or
+.sigstore.json are not signed.
+
+--manifest NAME hashes the files, writes a checksum list NAME in sha256sum's format (tagged
+lines, as "signet hash --tag", for hashes coreutils has no tool for) with the files named
+relative to NAME's directory, so "sha256sum -c NAME" run there checks it, and signs NAME.
+
+--digest HEX signs a digest computed elsewhere (with -a's algorithm, default sha256) and
+reads no file; the signature goes to -o FILE, or with -o - to standard output. An Ed25519
+signature in the raw and bundle formats covers the whole message, so it cannot be made from
+a digest: use --format cms, whose Ed25519 signature covers a SHA-512 digest.
+
+-o names the signature when there is one (one FILE, --manifest or --digest); - is standard
+output. --json prints one receipt per signature: the file, its digest and algorithm, the
+format, where the signature went, the key's fingerprint and the certificate's subject and
+fingerprint.
+
+` + keyRefHelp + `
+
+EXAMPLES:
+   signet init
+   signet sign release.tar.gz
+   signet sign --format cms -a sha384 release.tar.gz
+   openssl cms -verify -binary -inform DER -in release.tar.gz.p7s -content release.tar.gz -CAfile ~/.config/signet/root.pem -purpose any -out release.check
+   signet key gen --no-passphrase -o release.key --pub-out release.pub
+   signet sign --key release.key release.tar.gz
+   openssl dgst -sha256 -verify release.pub -signature release.tar.gz.sig release.tar.gz
+   signet sign --key release.key --base64 -o - release.tar.gz
+   signet sign --json --force dist/app-linux.tar.gz dist/app-darwin.tar.gz
+   signet sign --manifest dist/SHA256SUMS --recursive dist
+   signet sign -a sha256 --digest 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae -o foo.sigstore.json
+   # a missing file: nothing is signed, exit 3
+   signet sign --force release.tar.gz missing.tar.gz`
+
+func signCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:        "sign",
+		Usage:       "sign files: raw (openssl dgst), CMS (openssl cms) or Sigstore bundle",
+		ArgsUsage:   "FILE...",
+		Description: signDescription,
+		Flags: []cli.Flag{
+			keyFlag("sign with `KEYREF` (default: the identity of 'signet init')"),
+			&cli.StringFlag{Name: "cert", Usage: "the signer's certificate and its chain, PEM or DER, in `CHAINFILE`", TakesFile: true},
+			&cli.StringFlag{Name: "format", Aliases: []string{"F"}, Usage: "signature `FORMAT`: raw, cms or bundle (default: bundle with a certificate, else raw)"},
+			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Usage: "hash `ALG`: sha256 (default; sha512 for Ed25519 in CMS), sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
+			&cli.BoolFlag{Name: "pss", Usage: "RSA-PSS (salt as long as the digest) instead of PKCS#1 v1.5"},
+			&cli.BoolFlag{Name: "base64", Usage: "write a raw signature as base64 text"},
+			outFlag("write the signature to `FILE` (one FILE, --manifest or --digest; - for standard output)"),
+			&cli.StringFlag{Name: "digest", Usage: "sign this precomputed digest (`HEX`) instead of files"},
+			&cli.StringFlag{Name: "manifest", Usage: "write a checksum list `NAME` of the files and sign it", TakesFile: true},
+			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "sign the regular files below each directory"},
+			jsonFlag(),
+			forceFlag(),
+			passphraseFileFlag(),
+			moduleFlag(),
+		},
+		Action: func(c *cli.Context) error { return runSign(e, c) },
+	}
+}
+
+func runSign(e *env, c *cli.Context) error {
+	files := c.Args().Slice()
+	digestHex := c.String("digest")
+	manifest := c.String("manifest")
+	out := c.String("out")
+	switch {
+	case c.IsSet("digest") && len(files) > 0:
+		return usagef("--digest signs a digest, not files: give no FILE")
+	case c.IsSet("digest") && (manifest != "" || c.Bool("recursive")):
+		return usagef("--digest cannot be used with --manifest or --recursive")
+	case c.IsSet("digest") && out == "":
+		return usagef("--digest needs -o FILE (or -o - for standard output)")
+	case !c.IsSet("digest") && len(files) == 0:
+		return usagef("no FILE to sign; see 'signet sign --help'")
+	case out != "" && manifest == "" && !c.IsSet("digest") && (len(files) > 1 || c.Bool("recursive")):
+		return usagef("-o names one signature: give one FILE, or use --manifest")
+	case out == "" && manifest == "" && !c.IsSet("digest") && containsStdin(files):
+		return usagef("standard input (-) needs -o FILE")
+	}
+	opts := sign.SignOptions{PSS: c.Bool("pss"), Base64: c.Bool("base64")}
+	if c.IsSet("algorithm") {
+		a, err := sign.ParseAlgorithm(c.String("algorithm"))
+		if err != nil {
+			return usagef("%v", err)
+		}
+		opts.Algorithm = a
+	}
+	if c.IsSet("format") {
+		f, err := sign.ParseFormat(c.String("format"))
+		if err != nil {
+			return usagef("%v", err)
+		}
+		opts.Format = f
+	}
+	var digest sign.Digest
+	if c.IsSet("digest") {
+		d, err := hex.DecodeString(strings.TrimSpace(digestHex))
+		if err != nil || len(d) == 0 {
+			return usagef("--digest %q is not a hexadecimal digest", digestHex)
+		}
+		digest = d
+	}
+	var chain []*x509.Certificate
+	if c.IsSet("cert") {
+		certs, err := x509util.LoadCertificates(c.String("cert"))
+		if err != nil {
+			return err
+		}
+		chain = certs
+	}
+
+	key, idChain, err := openSigningKey(e, c)
+	if err != nil {
+		return err
+	}
+	defer key.Close()
+	if chain == nil {
+		chain = idChain
+	}
+	if chain == nil {
+		chain = key.Certificates()
+	}
+	opts.Certificates = chain
+	if opts.Format == "" {
+		switch {
+		case opts.Base64 || len(chain) == 0:
+			opts.Format = sign.FormatRaw
+		default:
+			opts.Format = sign.FormatBundle
+		}
+	}
+	signer, err := sign.NewSigner(key, opts)
+	if err != nil {
+		return err
+	}
+	if digest != nil && len(digest) != signer.Algorithm().Size() {
+		return usagef("--digest has %d hex digits; %s digests have %d (set -a)", 2*len(digest), signer.Algorithm(), signer.Algorithm().HexLen())
+	}
+
+	var receipts []sign.Receipt
+	if digest != nil {
+		r, err := sign.SignDigestTo(signer, digest, out, c.Bool("force"), e.stdout)
+		if err != nil {
+			return err
+		}
+		receipts = []sign.Receipt{*r}
+	} else {
+		receipts, err = sign.SignFiles(c.Context, signer, files, sign.FilesOptions{
+			Out:       out,
+			Stdout:    e.stdout,
+			Force:     c.Bool("force"),
+			Recursive: c.Bool("recursive"),
+			Manifest:  manifest,
+			Stdin:     e.stdin,
+		})
+		var fe *sign.FilesError
+		if errors.As(err, &fe) && fe.Total > 1 {
+			for _, f := range fe.Failed {
+				fmt.Fprintf(e.stderr, "signet: error: %s\n", oneLine(f.Error()))
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if c.Bool("json") {
+		return writeJSON(e.stdout, receipts)
+	}
+	return nil
+}
+
+func containsStdin(files []string) bool {
+	for _, f := range files {
+		if f == "-" {
+			return true
+		}
+	}
+	return false
+}
+
+// openSigningKey opens --key, or the identity of 'signet init' when there is none. For the
+// identity it also returns its chain.
+func openSigningKey(e *env, c *cli.Context) (keyref.Key, []*x509.Certificate, error) {
+	if ref := c.String("key"); ref != "" {
+		k, err := keyref.Open(ref, keyOptions(e, c))
+		return k, nil, err
+	}
+	home, err := identity.Home(e.getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err := identity.Load(home)
+	if errors.Is(err, identity.ErrNoIdentity) {
+		return nil, nil, withHint(usagef("no signing key: give --key KEYREF"),
+			"or run 'signet init' to make a local signing identity that signs by default")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := keyref.Open(id.KeyPath(), keyOptions(e, c))
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.IsSet("cert") {
+		return k, nil, nil
+	}
+	return k, id.Chain, nil
+}
