@@ -222,6 +222,7 @@ func TestVerifyArtifactCMS(t *testing.T) {
 		{name: "RSA PKCS#1 v1.5 SHA-384", signer: "codesign-rsa", extra: []string{"-md", "sha384", "-nosmimecap"}},
 		{name: "RSA-PSS", signer: "codesign-rsa", extra: []string{"-keyopt", "rsa_padding_mode:pss"}},
 		{name: "without signed attributes", signer: "codesign", extra: []string{"-noattr"}},
+		{name: "signer named by subject key identifier", signer: "codesign-rsa", extra: []string{"-keyid"}},
 		{name: "identity matches", signer: "codesign", identity: verify.Identity{
 			Subject: "cn=signet  test code signer, O=Signet Test", Email: "release@EXAMPLE.com", URI: "https://example.com/release-bot"}},
 		{name: "bare key", signer: "codesign", key: "codesign.pem"},
