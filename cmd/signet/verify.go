@@ -97,7 +97,11 @@ EXAMPLES (from the source tree: testdata/pki is a fixture PKI, valid at 2026-06-
    signet verify --key testdata/pki/codesign.pem -a sha384 --sig raw.sig art.tar.gz
    openssl rand -out art.tar.gz 65536
    # ... and once the file changed: exit 10
-   signet verify --key testdata/pki/codesign.pem -a sha384 --sig raw.sig art.tar.gz`
+   signet verify --key testdata/pki/codesign.pem -a sha384 --sig raw.sig art.tar.gz
+   # the local identity: sign, then verify with no flags (art.tar.gz.sigstore.json is found)
+   signet init
+   signet sign art.tar.gz
+   signet verify art.tar.gz`
 
 const verifyJSONHelp = `JSON (--json), one object; fields are added over time, never renamed:
    valid           true when every file passed
