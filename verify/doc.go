@@ -7,8 +7,13 @@
 // Verify reports the chain it found, the policy it applied and every check it made (Result,
 // which marshals to stable JSON), and on refusal an *Error whose Reason callers branch on.
 // "Not acceptable" (ErrInvalid, every *Error) is kept apart from "could not check"
-// (ErrUnchecked, ErrPolicy): nothing in this package reads files; unreadable input is the
-// caller's (x509util's) error.
+// (ErrUnchecked, ErrPolicy).
+//
+// Signature checks everything a signature covers with one function, whatever the format;
+// VerifyArtifacts and VerifyManifest give the one-command verdict on files: the recorded
+// digest, the signature, then the signer's chain and identity under a Policy. They read the
+// artifacts (hashing them with sign's engine) and the signature files beside them;
+// certificates, keys and CRLs are read by the caller (x509util, keyref).
 //
 // # Rules
 //

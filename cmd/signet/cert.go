@@ -46,7 +46,6 @@ type certVerifyOptions struct {
 	localRoot string
 }
 
-
 const certVerifyJSONHelp = `JSON (--json), one object; fields are added over time, never renamed:
    valid           true or false
    reason          "" when valid, else one of: expired, not-yet-valid, unknown-authority,
