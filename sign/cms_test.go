@@ -153,6 +153,17 @@ func TestCMSFromOpenSSL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The same signature with BER's indefinite lengths, as streaming writers make
+			// them, reads the same.
+			if tc.extra == nil {
+				pb, err := ParseSignature(toIndefinite(t, data))
+				if err != nil {
+					t.Fatalf("BER: %v", err)
+				}
+				if !bytes.Equal(pb.SignedData, p.SignedData) || !bytes.Equal(pb.Raw, p.Raw) || len(pb.Certificates) != len(p.Certificates) {
+					t.Fatal("BER form parsed differently")
+				}
+			}
 			if p.Format != FormatCMS || p.PSS != tc.pss {
 				t.Fatalf("parsed as %s, pss %v", p.Format, p.PSS)
 			}
@@ -253,4 +264,78 @@ func TestCMSEd25519GnuTLS(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestBERToDER: DER passes through unchanged; indefinite lengths become definite.
+func TestBERToDER(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{Format: FormatCMS, Certificates: ec.chain})
+	_, der, err := s.SignMessage([]byte("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := berToDER(der)
+	if err != nil || !bytes.Equal(got, der) {
+		t.Fatalf("DER changed: %v", err)
+	}
+	for _, tc := range []struct {
+		name    string
+		in, out []byte
+	}{
+		{"indefinite", []byte{0x30, 0x80, 0x02, 0x01, 0x05, 0x00, 0x00}, []byte{0x30, 0x03, 0x02, 0x01, 0x05}},
+		{"nested", []byte{0x30, 0x80, 0xa0, 0x80, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00}, []byte{0x30, 0x04, 0xa0, 0x02, 0x04, 0x00}},
+		{"long form made minimal", []byte{0x04, 0x81, 0x01, 0xff}, []byte{0x04, 0x01, 0xff}},
+		{"primitive indefinite", []byte{0x04, 0x80, 0x00, 0x00}, nil},
+		{"truncated", []byte{0x30, 0x80, 0x02, 0x01}, nil},
+		{"trailing", []byte{0x04, 0x00, 0x00}, nil},
+		{"deep", append(bytes.Repeat([]byte{0x30, 0x80}, 100), bytes.Repeat([]byte{0, 0}, 100)...), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := berToDER(tc.in)
+			if tc.out == nil {
+				if err == nil {
+					t.Fatalf("accepted: %x", got)
+				}
+				return
+			}
+			if err != nil || !bytes.Equal(got, tc.out) {
+				t.Fatalf("got %x, %v; want %x", got, err, tc.out)
+			}
+		})
+	}
+}
+
+// toIndefinite re-encodes every constructed element of a DER element with an indefinite
+// length, as BER streaming writers do.
+func toIndefinite(t *testing.T, der []byte) []byte {
+	t.Helper()
+	var conv func(in []byte) (out, rest []byte)
+	conv = func(in []byte) ([]byte, []byte) {
+		tag := in[0]
+		n, size := 2, int(in[1])
+		if in[1] >= 0x80 {
+			k := int(in[1] & 0x7f)
+			size = 0
+			for _, b := range in[2 : 2+k] {
+				size = size<<8 | int(b)
+			}
+			n = 2 + k
+		}
+		content, rest := in[n:n+size], in[n+size:]
+		if tag&0x20 == 0 {
+			return in[:n+size], rest
+		}
+		out := []byte{tag, 0x80}
+		for len(content) > 0 {
+			var el []byte
+			el, content = conv(content)
+			out = append(out, el...)
+		}
+		return append(out, 0, 0), rest
+	}
+	out, rest := conv(der)
+	if len(rest) != 0 || bytes.Equal(out, der) {
+		t.Fatal("toIndefinite: unexpected input")
+	}
+	return out
 }

@@ -331,14 +331,18 @@ func bundleHashAlgorithm(h crypto.Hash) (protocommon.HashAlgorithm, bool) {
 	return 0, false
 }
 
-// parseCMS reads a ContentInfo holding a SignedData with one signer (RFC 5652). It takes DER
-// and the definite-length BER that OpenSSL writes; indefinite lengths are refused.
-func parseCMS(der []byte) (*Signature, error) {
+// parseCMS reads a ContentInfo holding a SignedData with one signer (RFC 5652), DER or BER
+// (indefinite lengths, as streaming writers produce, are made definite first).
+func parseCMS(data []byte) (*Signature, error) {
+	der, err := berToDER(data)
+	if err != nil {
+		return nil, malformed("cms: %v", err)
+	}
 	in := cryptobyte.String(der)
 	var ci, content cryptobyte.String
 	var ctype asn1.ObjectIdentifier
 	if !in.ReadASN1(&ci, cbasn1.SEQUENCE) {
-		return nil, malformed("cms: not a DER ContentInfo (truncated, or BER with indefinite lengths)")
+		return nil, malformed("cms: bad ContentInfo")
 	}
 	if !in.Empty() {
 		return nil, malformed("cms: %d trailing bytes after the ContentInfo", len(in))

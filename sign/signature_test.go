@@ -85,7 +85,10 @@ func mustRead(t testing.TB, path string) []byte {
 }
 
 // FuzzParseSignature: no input makes ParseSignature panic, and what it accepts is consistent.
-// The seeds are signatures of every format signet makes.
+// The seeds are signatures of every format signet makes. The seeds are a few kilobytes, and
+// minimizing each new interesting input takes the fuzzer long, so run it with
+//
+//	go test -run '^$' -fuzz FuzzParseSignature -fuzztime 20s -fuzzminimizetime 2x ./sign/
 func FuzzParseSignature(f *testing.F) {
 	ec := mustFixture(f, "codesign")
 	ed := mustFixture(f, "codesign-ed25519")

@@ -438,10 +438,16 @@ func writeOutputs(items []*signItem, opts FilesOptions) error {
 		}
 		return err
 	}
+	// Batches are committed one after the other: each Commit syncs the directory after its
+	// renames, and interleaved commits would turn those into one journal commit per file.
 	for w := range n {
-		wg.Go(func() { errs[w] = batches[w].Commit() })
+		if errs[w] = batches[w].Commit(); errs[w] != nil {
+			for _, b := range batches[w+1:] {
+				b.Abort()
+			}
+			break
+		}
 	}
-	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		// A batch that failed removed its own files; remove the others' too.
 		for w := range n {

@@ -1,0 +1,101 @@
+//go:build cgo
+
+package sign
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/signet-pki/signet/hsm"
+	"github.com/signet-pki/signet/internal/testutil"
+)
+
+const softhsmModule = "/usr/lib/softhsm/libsofthsm2.so"
+
+// BenchmarkSignFilesToken is BenchmarkSignFiles with an ECDSA P-256 key on a fresh SoftHSM2
+// token (one login, signatures on the token's session pool), and "ratio" alternates token
+// and software runs of the pipeline (hash and sign, no output) and reports the median ratio
+// of their times: issue 4's target is at most 2.
+//
+//	go test -run '^$' -bench SignFilesToken -benchtime 5x ./sign/
+func BenchmarkSignFilesToken(b *testing.B) {
+	util := testutil.RequireTool(b, "softhsm2-util")
+	if _, err := os.Stat(softhsmModule); err != nil {
+		if os.Getenv("CI") != "" {
+			b.Fatal(err)
+		}
+		b.Skip(err)
+	}
+	dir := b.TempDir()
+	conf := filepath.Join(dir, "softhsm2.conf")
+	if err := os.Mkdir(filepath.Join(dir, "tokens"), 0o700); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(conf, []byte("directories.tokendir = "+filepath.Join(dir, "tokens")+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.Setenv("SOFTHSM2_CONF", conf)
+	if out, err := exec.Command(util, "--init-token", "--free", "--label", "bench", "--pin", "1234", "--so-pin", "5678").CombinedOutput(); err != nil {
+		b.Fatalf("%v\n%s", err, out)
+	}
+	opts := hsm.Options{Module: softhsmModule, Getenv: func(k string) string {
+		if k == hsm.EnvPIN {
+			return "1234"
+		}
+		return ""
+	}}
+	uri := "pkcs11:token=bench;object=p256"
+	if _, err := hsm.GenerateKey(uri, hsm.ECP256, opts); err != nil {
+		b.Fatal(err)
+	}
+	tokenKey, err := hsm.OpenSigner(uri, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tokenKey.Close()
+	softKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := smallFiles(b, 1000, 64<<10)
+	benchSignFiles(b, tokenKey, names)
+
+	b.Run("ratio", func(b *testing.B) {
+		run := func(s *Signer) time.Duration {
+			start := time.Now()
+			items, _ := listItems(s, names, FilesOptions{})
+			if err := runPipeline(context.Background(), s, items, FilesOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			for _, it := range items {
+				if it.err != nil {
+					b.Fatal(it.err)
+				}
+			}
+			return time.Since(start)
+		}
+		tok, _ := NewSigner(tokenKey, SignOptions{})
+		soft, _ := NewSigner(softKey, SignOptions{})
+		var ratios []float64
+		var tt, ts []time.Duration
+		for b.Loop() {
+			t1, t2 := run(tok), run(soft)
+			tt, ts = append(tt, t1), append(ts, t2)
+			ratios = append(ratios, float64(t1)/float64(t2))
+		}
+		slices.Sort(ratios)
+		slices.Sort(tt)
+		slices.Sort(ts)
+		b.ReportMetric(ratios[len(ratios)/2], "token/software")
+		b.Logf("1000 files hashed and signed: token %v, software %v (medians), median ratio %.2f (want <= 2)",
+			tt[len(tt)/2], ts[len(ts)/2], ratios[len(ratios)/2])
+	})
+}
