@@ -7,6 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
+	"sync/atomic"
 	"testing"
 )
 
@@ -38,7 +39,7 @@ func benchSignFiles(b *testing.B, key crypto.Signer, names []string) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := runPipeline(ctx, s, items, FilesOptions{}); err != nil {
+			if err := runPipeline(ctx, s, items, FilesOptions{}, nil, new(atomic.Bool)); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,7 +73,7 @@ func BenchmarkSignFilesToken(b *testing.B) {
 		run := func(s *Signer) time.Duration {
 			start := time.Now()
 			items, _ := listItems(s, names, FilesOptions{})
-			if err := runPipeline(context.Background(), s, items, FilesOptions{}); err != nil {
+			if err := runPipeline(context.Background(), s, items, FilesOptions{}, nil, new(atomic.Bool)); err != nil {
 				b.Fatal(err)
 			}
 			for _, it := range items {

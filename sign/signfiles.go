@@ -134,19 +134,32 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 	if err := checkOutputs(items, opts); err != nil {
 		return nil, err
 	}
-	if err := runPipeline(ctx, s, items, opts); err != nil {
+	// Signatures are staged as they come, so that writing them (each file is synced) overlaps
+	// hashing and signing; they are moved into place only when all are ready.
+	var failed atomic.Bool
+	st := newStager(len(items), opts.Force, &failed)
+	err = runPipeline(ctx, s, items, opts, st, &failed)
+	if serr := st.wait(); err == nil {
+		err = serr
+	}
+	if err != nil {
+		st.abort()
 		return nil, err
 	}
-	var failed []error
+	var errs []error
 	for _, it := range items {
 		if it.err != nil {
-			failed = append(failed, it.err)
+			errs = append(errs, it.err)
 		}
 	}
-	if len(failed) > 0 {
-		return nil, &FilesError{Failed: failed, Total: len(items)}
+	if len(errs) > 0 {
+		st.abort()
+		return nil, &FilesError{Failed: errs, Total: len(items)}
 	}
-	if err := writeOutputs(items, opts); err != nil {
+	if err := st.commit(); err != nil {
+		return nil, err
+	}
+	if err := writeStdout(items, opts); err != nil {
 		return nil, err
 	}
 	receipts := make([]Receipt, len(items))
@@ -263,12 +276,15 @@ func checkOutputs(items []*signItem, opts FilesOptions) error {
 
 // runPipeline fills in each item's digest and signature, or its error. Hashing runs on the
 // engine's workers and hands digests over in order; signing runs on its own pool.
-func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOptions) error {
+//
+// With st set, each signature is handed to it as soon as it is made (except one for "-").
+// failed is set as soon as any file fails: the run will write nothing, so no more signatures
+// are made.
+func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOptions, st *stager, failed *atomic.Bool) error {
 	workers := opts.SignWorkers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var failed atomic.Bool
 	toSign := make(chan *signItem, 2*workers)
 	var wg sync.WaitGroup
 	for range workers {
@@ -298,6 +314,10 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 						it.err = fmt.Errorf("%s: %w", QuoteName(it.name), it.err)
 					}
 					failed.Store(true)
+					continue
+				}
+				if st != nil && it.out != "-" {
+					st.ch <- it
 				}
 			}
 		})
@@ -404,61 +424,95 @@ func checkReadable(name string) error {
 // one by one, 0.16 s 32 at a time); each writer owns one atomicfile.Batch.
 const stagingWriters = 32
 
-// writeOutputs stages every signature in parallel, then moves them all into place. If any
-// step fails, what was staged or placed is removed.
-func writeOutputs(items []*signItem, opts FilesOptions) error {
-	var files []*signItem
-	for _, it := range items {
-		if it.out == "-" {
-			continue
-		}
-		files = append(files, it)
-	}
-	n := min(stagingWriters, len(files))
-	batches := make([]atomicfile.Batch, n)
-	placed := make([][]string, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
+// stager stages signature files on parallel writers, each with its own atomicfile.Batch, as
+// the signatures come, and moves them all into place at the end (commit), or none (abort).
+type stager struct {
+	force   bool
+	ch      chan *signItem
+	wg      sync.WaitGroup
+	batches []atomicfile.Batch
+	staged  [][]string // per writer, the paths it staged
+	errs    []error
+	failed  *atomic.Bool // set on any failure: stop staging
+}
+
+func newStager(n int, force bool, failed *atomic.Bool) *stager {
+	n = max(1, min(stagingWriters, n))
+	st := &stager{force: force, ch: make(chan *signItem, n), batches: make([]atomicfile.Batch, n),
+		staged: make([][]string, n), errs: make([]error, n), failed: failed}
 	for w := range n {
-		wg.Go(func() {
-			for i := w; i < len(files); i += n {
-				it := files[i]
-				if err := batches[w].Add(it.out, it.sig, atomicfile.Options{Force: opts.Force}); err != nil {
-					errs[w] = err
-					return
+		st.wg.Go(func() {
+			for it := range st.ch {
+				if st.failed.Load() || st.errs[w] != nil {
+					continue
 				}
-				placed[w] = append(placed[w], it.out)
+				if err := st.batches[w].Add(it.out, it.sig, atomicfile.Options{Force: force}); err != nil {
+					st.errs[w] = fmt.Errorf("sign: %w", err)
+					st.failed.Store(true)
+					continue
+				}
+				st.staged[w] = append(st.staged[w], it.out)
 			}
 		})
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		for w := range batches {
-			batches[w].Abort()
-		}
-		return err
+	return st
+}
+
+// wait closes the stager's input and waits for the writers; it returns the first staging error.
+func (st *stager) wait() error {
+	close(st.ch)
+	st.wg.Wait()
+	return firstError(st.errs)
+}
+
+func (st *stager) abort() {
+	for w := range st.batches {
+		st.batches[w].Abort()
 	}
-	// Batches are committed one after the other: each Commit syncs the directory after its
-	// renames, and interleaved commits would turn those into one journal commit per file.
-	for w := range n {
-		if errs[w] = batches[w].Commit(); errs[w] != nil {
-			for _, b := range batches[w+1:] {
-				b.Abort()
-			}
-			break
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		// A batch that failed removed its own files; remove the others' too.
-		for w := range n {
-			if errs[w] == nil {
-				for _, p := range placed[w] {
+}
+
+// commit moves every staged file into place. Batches are committed one after the other: each
+// Commit syncs the directory after its renames, and interleaved commits would turn those into
+// one journal commit per file. If one fails, the files the earlier ones placed are removed and
+// the later ones are aborted: the run leaves nothing.
+func (st *stager) commit() error {
+	for w := range st.batches {
+		if err := st.batches[w].Commit(); err != nil {
+			for _, done := range st.staged[:w] {
+				for _, p := range done {
 					os.Remove(p)
 				}
 			}
+			for v := w + 1; v < len(st.batches); v++ {
+				st.batches[v].Abort()
+			}
+			return err
 		}
-		return firstError(errs)
 	}
+	return nil
+}
+
+// writeOutputs stages and commits the signatures of items signed already (the benchmark's
+// "stage"), and writes the one for "-" to opts.Stdout.
+func writeOutputs(items []*signItem, opts FilesOptions) error {
+	var failed atomic.Bool
+	st := newStager(len(items), opts.Force, &failed)
+	for _, it := range items {
+		if it.out != "-" {
+			st.ch <- it
+		}
+	}
+	if err := st.wait(); err != nil {
+		st.abort()
+		return err
+	}
+	if err := st.commit(); err != nil {
+		return err
+	}
+	return writeStdout(items, opts)
+}
+
+func writeStdout(items []*signItem, opts FilesOptions) error {
 	for _, it := range items {
 		if it.out == "-" {
 			if err := writeOne("-", it.sig, false, opts.Stdout); err != nil {

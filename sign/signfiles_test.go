@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/signet-pki/signet/internal/atomicfile"
@@ -282,4 +283,32 @@ func TestSignDigestTo(t *testing.T) {
 		t.Fatal(err)
 	}
 	verifyFile(t, ed.key.Public(), SHA512, names[0], out+".p7s")
+}
+
+// TestStagerCommitFails: when a file appears at one output between the check and the commit,
+// the commit fails and leaves none of the outputs, and the file that appeared is untouched.
+func TestStagerCommitFails(t *testing.T) {
+	dir, names := manyFiles(t, 100)
+	var items []*signItem
+	for _, n := range names {
+		items = append(items, &signItem{name: n, out: n + ".sig", sig: []byte("sig")})
+	}
+	var failed atomic.Bool
+	st := newStager(len(items), false, &failed)
+	for _, it := range items {
+		st.ch <- it
+	}
+	if err := st.wait(); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, items[77].out, []byte("someone else's"))
+	err := st.commit()
+	if !errors.Is(err, atomicfile.ErrExists) {
+		t.Fatalf("got %v", err)
+	}
+	if got := string(mustRead(t, items[77].out)); got != "someone else's" {
+		t.Fatalf("the other file was changed: %q", got)
+	}
+	os.Remove(items[77].out)
+	assertNoSignatures(t, dir)
 }
