@@ -215,7 +215,7 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 
 	if o.keyRef != "" {
 		var given []string
-		for _, f := range []string{"roots", "intermediates", "system-roots", "eku", "crl", "require-crl", "subject", "san-email", "san-uri", "san-dns"} {
+		for _, f := range []string{"roots", "intermediates", "system-roots", "eku", "at", "crl", "require-crl", "subject", "san-email", "san-uri", "san-dns"} {
 			if c.IsSet(f) {
 				given = append(given, "--"+f)
 			}
