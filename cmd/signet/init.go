@@ -106,7 +106,7 @@ EXAMPLES:
 				row("", x.c.File+", valid until "+x.c.NotAfter.Format(time.DateOnly))
 			}
 			row("signer key", r.SignerKey)
-			fmt.Fprintln(e.stdout, "for trials and development only: 'signet cert verify' now trusts this root when no --roots is given")
+			fmt.Fprintln(e.stdout, "for trials and development only: 'signet sign' now signs with this identity when no --key is given, and 'signet verify' and 'signet cert verify' trust this root when no --roots is given")
 			return nil
 		},
 	}
