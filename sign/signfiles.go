@@ -441,6 +441,8 @@ func newStager(n int, force bool, failed *atomic.Bool) *stager {
 	st := &stager{force: force, ch: make(chan *signItem, n), batches: make([]atomicfile.Batch, n),
 		staged: make([][]string, n), errs: make([]error, n), failed: failed}
 	for w := range n {
+		// Many small signature files: one filesystem sync per batch at commit, not one per file.
+		st.batches[w].SyncOnCommit = true
 		st.wg.Go(func() {
 			for it := range st.ch {
 				if st.failed.Load() || st.errs[w] != nil {

@@ -11,9 +11,9 @@
 # shared and noisy, so every comparison alternates the two commands (A B A B ...) and reports
 # the median of the per-pair wall-time ratios A/B (the figure the targets are about), the same
 # for CPU time (user + system), and the median times. Times are of whole processes (start-up,
-# key loading and token login included), files in the page cache. Both sides write their
-# signature files; signet's are durable (each fsynced, then renamed into place), openssl's are
-# not synced at all.
+# key loading and token login included), files in the page cache. Both sides create their
+# signature files afresh (the previous run's are removed, untimed); signet's are durable (synced
+# to disk, then renamed into place), openssl's are not synced at all.
 #
 #   FILES x 64 KiB, P-256    openssl dgst -sha256 -sign loop / signet sign      target >= 30
 #   FILES x 64 KiB, P-256    signet sign, SoftHSM2 key / software key           target <= 2
@@ -44,7 +44,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/signet-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-(cd "$root" && go build -o "$work/signet" ./cmd/signet)
+(cd "$root" && go build -tags urfave_cli_no_docs -o "$work/signet" ./cmd/signet)
 signet=$work/signet
 
 echo "preparing data in $work ..." >&2
@@ -58,6 +58,10 @@ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/p256.
 cat >"$work/openssl-loop.sh" <<'EOF'
 for f in "$@"; do openssl dgst -sha256 -sign "$KEY" -out "$f.osig" "$f" || exit 1; done
 EOF
+
+# reset removes every signature before each timed run, untimed, so both sides create their
+# files afresh, as a release job does (replacing a thousand files is another workload).
+reset() { rm -f "$work"/small/*.sig "$work"/small/*.osig; }
 
 # timed CMD... prints the wall time and the CPU time (user + system) of CMD in microseconds.
 # It runs in a $(...) subshell, whose children's CPU times start at zero, and reads them with
@@ -88,11 +92,11 @@ compare() {
 	while [ "$1" != "--" ]; do a+=("$1"); shift; done
 	shift
 	b=("$@")
-	"${a[@]}" >/dev/null; "${b[@]}" >/dev/null # warm-up
+	reset; "${a[@]}" >/dev/null; reset; "${b[@]}" >/dev/null # warm-up
 	local ratios=() cratios=() ta=() tb=() i x y
 	for ((i = 0; i < n; i++)); do
-		x=($(timed "${a[@]}"))
-		y=($(timed "${b[@]}"))
+		reset; x=($(timed "${a[@]}"))
+		reset; y=($(timed "${b[@]}"))
 		ta+=("${x[0]}"); tb+=("${y[0]}")
 		ratios+=("$(awk -v x="${x[0]}" -v y="${y[0]}" 'BEGIN {printf "%.3f", x / y}')")
 		cratios+=("$(awk -v x="${x[1]}" -v y="${y[1]}" 'BEGIN {if (y > 0) printf "%.3f", x / y; else print "nan"}')")
@@ -113,7 +117,7 @@ echo
 export KEY=$work/p256.key
 compare "$nfiles x 64 KiB P-256: openssl loop / signet sign (want >= 30)" "$pairs" -- \
 	bash "$work/openssl-loop.sh" "${files[@]}" -- \
-	"$signet" sign --key "$work/p256.key" --force "${files[@]}"
+	"$signet" sign --key "$work/p256.key" "${files[@]}"
 
 if command -v softhsm2-util >/dev/null && command -v pkcs11-tool >/dev/null; then
 	module=
@@ -128,8 +132,8 @@ if command -v softhsm2-util >/dev/null && command -v pkcs11-tool >/dev/null; the
 		pkcs11-tool --module "$module" --token-label bench --login --pin env:SIGNET_PIN \
 			--keypairgen --key-type EC:prime256v1 --id 01 --label p256 >/dev/null 2>&1
 		compare "$nfiles x 64 KiB P-256: signet sign, token / software (want <= 2)" "$token_pairs" -- \
-			"$signet" sign --key 'pkcs11:token=bench;object=p256' --force "${files[@]}" -- \
-			"$signet" sign --key "$work/p256.key" --force "${files[@]}"
+			"$signet" sign --key 'pkcs11:token=bench;object=p256' "${files[@]}" -- \
+			"$signet" sign --key "$work/p256.key" "${files[@]}"
 	else
 		echo "(no libsofthsm2.so: token comparison skipped)"
 	fi

@@ -1,0 +1,28 @@
+//go:build !linux
+
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+// syncStaged makes each staged file's data durable.
+func syncStaged(files []pending) error {
+	for _, p := range files {
+		f, err := os.OpenFile(p.tmp, os.O_RDWR, 0)
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", p.path, err)
+		}
+		err = f.Sync()
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", p.path, err)
+		}
+	}
+	return nil
+}
+
+// renameNoReplace is not available here; the caller links instead.
+func renameNoReplace(oldpath, newpath string) error { return errors.ErrUnsupported }
