@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# bench/verify.sh - signet verify against openssl and coreutils, measured side by side.
+# bench/verify/verify.sh - signet verify against openssl and coreutils, measured side by side.
 #
-# Usage: bench/verify.sh [-n LOOP_PAIRS] [-N MANIFEST_PAIRS]
+# Usage: bench/verify/verify.sh [-n LOOP_PAIRS] [-N MANIFEST_PAIRS]
 #   (from anywhere inside the repository; needs go, openssl, coreutils)
 #
 # It builds signet, prepares a release of 1000 files of 64 KiB in a temporary directory
@@ -36,12 +36,12 @@ for tool in go openssl sha256sum split; do
 	command -v "$tool" >/dev/null || { echo "verify.sh: $tool is required" >&2; exit 1; }
 done
 
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 pki=$root/testdata/pki
 work=$(mktemp -d "${TMPDIR:-/tmp}/signet-bench-verify.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-(cd "$root" && go build -o "$work/signet" ./cmd/signet)
+(cd "$root" && go build -tags urfave_cli_no_docs -o "$work/signet" ./cmd/signet)
 signet=$work/signet
 export SIGNET_HOME=$work/home # never the developer's identity
 
