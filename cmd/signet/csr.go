@@ -47,7 +47,7 @@ EXAMPLES:
 		Flags: []cli.Flag{
 			keyFlag("the key to request a certificate for (`KEYREF`)"),
 			&cli.StringFlag{Name: "subject", Aliases: []string{"s"}, Usage: "the subject distinguished name (`DN`), 'CN=alice,O=Example' or '/O=Example/CN=alice'"},
-			&cli.GenericFlag{Name: "san", Value: &csrRepeated{}, Usage: "a subject alternative name (`TYPE:VALUE`): dns:NAME, ip:ADDR, email:ADDR or uri:URI; repeatable"},
+			repeatedFlag("san", "a subject alternative name (`TYPE:VALUE`): dns:NAME, ip:ADDR, email:ADDR or uri:URI; repeatable"),
 			outFlag("write the CSR to `FILE` instead of standard output"),
 			passphraseFileFlag(),
 			moduleFlag(),
@@ -69,7 +69,7 @@ EXAMPLES:
 			if err != nil {
 				return err
 			}
-			sans, err := x509util.ParseSANs(*c.Generic("san").(*csrRepeated))
+			sans, err := x509util.ParseSANs(repeatedValues(c, "san"))
 			if err != nil {
 				return err
 			}
@@ -97,10 +97,3 @@ EXAMPLES:
 		},
 	}
 }
-
-// csrRepeated collects every value of a repeated flag as given; unlike cli.StringSliceFlag
-// it does not split values on commas, which URIs and names may contain.
-type csrRepeated []string
-
-func (r *csrRepeated) Set(v string) error { *r = append(*r, v); return nil }
-func (r *csrRepeated) String() string     { return strings.Join(*r, " ") }
