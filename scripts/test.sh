@@ -9,8 +9,12 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v sha256sum >/dev/null || need+=(coreutils)
 command -v softhsm2-util >/dev/null || need+=(softhsm2)
 command -v pkcs11-tool >/dev/null || need+=(opensc)
-command -v p11tool >/dev/null || need+=(gnutls-bin)
+command -v p11tool >/dev/null || need+=(gnutls-bin)   # p11tool, and certtool for Ed25519 CMS
 command -v gcc >/dev/null || need+=(gcc)
+command -v shasum >/dev/null || need+=(perl)          # sha512/256 reference digests
+command -v script >/dev/null || need+=(bsdutils)      # a terminal for the prompt tests
+command -v setsid >/dev/null || need+=(util-linux)    # no terminal at all
+[ -e /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so ] || [ "$(uname -m)" != x86_64 ] || need+=(p11-kit-modules)
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   sudo=""
