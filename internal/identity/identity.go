@@ -163,11 +163,10 @@ func Init(opts Options) (*Result, error) {
 		var data []byte
 		perm := fs.FileMode(0o644)
 		if f.key != nil {
-			der, err := x509.MarshalPKCS8PrivateKey(f.key)
-			if err != nil {
+			var err error
+			if data, err = x509util.MarshalPrivateKey(f.key, nil); err != nil {
 				return nil, fmt.Errorf("identity: %w", err)
 			}
-			data = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 			perm = 0o600
 		}
 		for _, c := range f.cert {
@@ -213,40 +212,16 @@ func Load(dir string) (*Identity, error) {
 	if missing == len(Files) {
 		return nil, ErrNoIdentity
 	}
-	root, err := readCerts(filepath.Join(dir, RootCertFile))
+	root, err := x509util.LoadCertificateFile(filepath.Join(dir, RootCertFile))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("identity: %w", err)
 	}
-	chain, err := readCerts(filepath.Join(dir, SignerCertFile))
+	chain, err := x509util.LoadCertificateFile(filepath.Join(dir, SignerCertFile))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("identity: %w", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, SignerKeyFile)); err != nil {
 		return nil, fmt.Errorf("identity: %w", err)
 	}
 	return &Identity{Dir: dir, Root: root[0], Chain: chain}, nil
-}
-
-func readCerts(path string) ([]*x509.Certificate, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("identity: %w", err)
-	}
-	var certs []*x509.Certificate
-	for {
-		var b *pem.Block
-		b, data = pem.Decode(data)
-		if b == nil {
-			break
-		}
-		c, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("identity: %s: %w: %v", path, x509util.ErrMalformed, err)
-		}
-		certs = append(certs, c)
-	}
-	if len(certs) == 0 {
-		return nil, fmt.Errorf("identity: %s: %w: no certificate", path, x509util.ErrMalformed)
-	}
-	return certs, nil
 }
