@@ -135,6 +135,9 @@ const MaxSignatureSize = 16 << 20
 // signature is never taken where a bundle was meant. Errors wrap fs errors (no signature
 // found, unreadable) or sign.ErrMalformedSignature.
 func LoadSignature(file, sigPath string) (*sign.Signature, string, error) {
+	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
+		return nil, "", errors.New("is a directory, not a file")
+	}
 	if sigPath == "" {
 		for _, ext := range SignatureExtensions {
 			if _, err := os.Stat(file + ext); err == nil {
