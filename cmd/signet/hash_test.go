@@ -223,37 +223,15 @@ func TestHashJSON(t *testing.T) {
 	}
 }
 
-// TestHashHelpExamples runs every line of the EXAMPLES section of `signet hash --help` with
-// sh, in order, in a directory holding the files they name.
+// TestHashHelpExamples runs every line of the EXAMPLES section of `signet hash --help`, in
+// order, in a directory holding the files they name (the lines with a pipe or a redirection
+// with sh).
 func TestHashHelpExamples(t *testing.T) {
 	needTool(t, "sha256sum")
-	sh := needTool(t, "sh")
-	if _, err := exec.LookPath("signet"); err != nil {
-		t.Skip("signet is not in PATH (TestMain puts it there)")
-	}
-	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"release.tar.gz": "release\n", "dist/a.txt": "a\n", "dist/sub/b.bin": "b\n"})
-	help, _, code := runSignet(t, "", "hash", "--help")
-	_, examples, ok := strings.Cut(help, "EXAMPLES:\n")
-	if code != 0 || !ok {
-		t.Fatalf("no EXAMPLES in help (exit %d)", code)
-	}
-	n := 0
-	for _, line := range strings.Split(examples, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			break
-		}
-		cmd := exec.Command(sh, "-c", line)
-		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Errorf("example %q: %v\n%s", line, err, out)
-		}
-		n++
-	}
-	if n < 5 {
-		t.Errorf("only %d examples", n)
+	needTool(t, "sh")
+	exampleFixture(t, map[string]string{"release.tar.gz": "release\n", "dist/a.txt": "a\n", "dist/sub/b.bin": "b\n"})
+	if examples, _ := runHelpExamples(t, "hash"); len(examples) < 5 {
+		t.Errorf("only %d examples", len(examples))
 	}
 }
 

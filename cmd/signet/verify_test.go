@@ -3,9 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/signet-pki/signet/internal/testutil"
@@ -58,47 +55,9 @@ func TestVerifyExitCode(t *testing.T) {
 }
 
 // TestVerifyHelpExamples runs every EXAMPLES line of `signet verify --help`, in order, in a
-// scratch directory, with the exit codes their comments announce (see TestHelpExamples).
+// scratch directory, with the exit codes their comments announce (see runHelpExamples).
 func TestVerifyHelpExamples(t *testing.T) {
-	openssl := testutil.RequireTool(t, "openssl")
-	testdata, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	t.Setenv("SIGNET_HOME", filepath.Join(dir, "home"))
-	t.Chdir(dir)
-	_, help, _ := certRun("verify", "--help")
-	examples, err := helpExamples(help)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ex := range examples {
-		args := ex.args
-		for i, a := range args {
-			if rest, ok := strings.CutPrefix(a, "testdata/"); ok {
-				args[i] = filepath.Join(testdata, rest)
-			}
-		}
-		var code int
-		var out, errOut string
-		switch args[0] {
-		case "signet":
-			code, out, errOut = certRun(args[1:]...)
-		case "openssl":
-			o, e, err := testutil.RunErr(openssl, args[1:]...)
-			out, errOut = string(o), string(e)
-			if ee, ok := err.(*exec.ExitError); ok {
-				code = ee.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-		default:
-			t.Fatalf("example runs %q", args[0])
-		}
-		if code != ex.code {
-			t.Fatalf("%s: exit %d, want %d\n%s%s", strings.Join(ex.args, " "), code, ex.code, out, errOut)
-		}
-	}
-	t.Logf("%d examples ran", len(examples))
+	testutil.RequireTool(t, "openssl")
+	exampleFixture(t, nil)
+	runHelpExamples(t, "verify")
 }
