@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // signCase is one way of signing with a key, and how Go and openssl check the result.
@@ -117,7 +119,7 @@ func digestOf(h crypto.Hash, msg []byte) []byte {
 // checks each signature with Go and with openssl against the public key the Signer read.
 func TestSignPeerKeys(t *testing.T) {
 	tt := mustSoftHSM(t, "peer")
-	need(t, "openssl")
+	testutil.RequireTool(t, "openssl")
 	keys := []struct{ keyType, id, label string }{
 		{"rsa:2048", "01", "rsa2048"},
 		{"EC:prime256v1", "02", "p256"},

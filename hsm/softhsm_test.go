@@ -3,15 +3,15 @@
 package hsm
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/x509"
 	"encoding/pem"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // The tests below run against a real SoftHSM2 token, a fresh one in a temporary directory
@@ -21,43 +21,9 @@ import (
 // that set SOFTHSM2_CONF never run in parallel (t.Setenv forbids it anyway).
 
 const (
-	testPIN   = "1234"
-	testSOPIN = "5678"
+	testPIN   = testutil.SoftHSMPIN
+	testSOPIN = testutil.SoftHSMSOPIN
 )
-
-// need returns the path of an external program. Under CI its absence fails the test; on a
-// developer's machine it skips.
-func need(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required in CI but not installed", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
-
-// softhsmModule returns the SoftHSM2 module path, failing or skipping like need.
-func softhsmModule(t testing.TB) string {
-	t.Helper()
-	for _, p := range []string{
-		"/usr/lib/softhsm/libsofthsm2.so",
-		"/usr/lib/" + multiarchTriplet() + "/softhsm/libsofthsm2.so",
-		"/usr/lib64/pkcs11/libsofthsm2.so",
-		"/usr/local/lib/softhsm/libsofthsm2.so",
-	} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("libsofthsm2.so is required in CI but not installed")
-	}
-	t.Skip("libsofthsm2.so not installed")
-	return ""
-}
 
 // testToken is a fresh SoftHSM2 token directory with initialised tokens.
 type testToken struct {
@@ -69,28 +35,12 @@ type testToken struct {
 }
 
 // mustSoftHSM makes a private SoftHSM2 token directory, points SOFTHSM2_CONF at it and
-// initialises one token per label (user PIN 1234, SO PIN 5678).
+// initialises one token per label (user PIN 1234, SO PIN 5678). Its slots are not removable,
+// and the test fails if it leaves a module loaded.
 func mustSoftHSM(t testing.TB, labels ...string) *testToken {
 	t.Helper()
-	util := need(t, "softhsm2-util")
-	mod := softhsmModule(t)
-	dir := t.TempDir()
-	tokdir := filepath.Join(dir, "tokens")
-	if err := os.Mkdir(tokdir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	conf := filepath.Join(dir, "softhsm2.conf")
-	if err := os.WriteFile(conf, []byte("directories.tokendir = "+tokdir+"\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("SOFTHSM2_CONF", conf)
-	for _, l := range labels {
-		out, err := exec.Command(util, "--init-token", "--free", "--label", l, "--pin", testPIN, "--so-pin", testSOPIN).CombinedOutput()
-		if err != nil {
-			t.Fatalf("softhsm2-util --init-token: %v\n%s", err, out)
-		}
-	}
-	tt := &testToken{t: t, module: mod, dir: dir}
+	hsm := testutil.NewSoftHSM(t, "slots.removable = false\n", labels...)
+	tt := &testToken{t: t, module: hsm.Module, dir: hsm.Dir}
 	if len(labels) > 0 {
 		tt.label = labels[0]
 	}
@@ -128,32 +78,24 @@ func (tt *testToken) uri(extra string) string {
 	return s + "?module-path=" + tt.module
 }
 
-// tool runs pkcs11-tool against the token's module with the given arguments. The PIN goes
-// through the environment (--pin env:VAR), never the arguments.
+// tool runs pkcs11-tool against the token's module with the given arguments and returns
+// what it printed (stdout, then stderr). The PIN goes through the environment
+// (--pin env:VAR), never the arguments.
 func (tt *testToken) tool(args ...string) string {
 	tt.t.Helper()
-	p := need(tt.t, "pkcs11-tool")
-	cmd := exec.Command(p, append([]string{"--module", tt.module}, args...)...)
-	cmd.Env = append(os.Environ(), "SIGNET_TEST_PIN="+testPIN)
-	out, err := cmd.CombinedOutput()
+	p := testutil.RequireTool(tt.t, "pkcs11-tool")
+	out, errOut, err := testutil.Cmd{Env: []string{"SIGNET_TEST_PIN=" + testPIN}}.RunErr(p, append([]string{"--module", tt.module}, args...)...)
 	if err != nil {
-		tt.t.Fatalf("pkcs11-tool %s: %v\n%s", strings.Join(args, " "), err, out)
+		tt.t.Fatalf("pkcs11-tool %s: %v\n%s%s", strings.Join(args, " "), err, out, errOut)
 	}
-	return string(out)
+	return string(out) + string(errOut)
 }
 
-// run runs a program and returns its standard output, failing the test on error.
+// run runs a program with extra environment and returns its standard output, failing the
+// test on error.
 func run(t testing.TB, env []string, name string, args ...string) []byte {
 	t.Helper()
-	cmd := exec.Command(need(t, name), args...)
-	cmd.Env = append(os.Environ(), env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, out, stderr.Bytes())
-	}
-	return out
+	return testutil.Cmd{Env: env}.Run(t, testutil.RequireTool(t, name), args...)
 }
 
 // writePublicPEM writes a public key as a PEM SubjectPublicKeyInfo for openssl.

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/miekg/pkcs11"
+	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // TestGenerateKeyPeers generates every key type on the token and checks that pkcs11-tool and
@@ -29,7 +30,7 @@ import (
 // against the public key signet reports.
 func TestGenerateKeyPeers(t *testing.T) {
 	tt := mustSoftHSM(t, "gen")
-	p11tool := need(t, "p11tool")
+	p11tool := testutil.RequireTool(t, "p11tool")
 	tok := mustOpen(t, tt.uri(""), tt.opts(testPIN))
 	types := []struct {
 		kt    KeyType
@@ -324,7 +325,7 @@ func TestOpenErrors(t *testing.T) {
 // itself, checks it with pkcs11-tool and p11tool, and deletes the key pair and certificate.
 func TestObjectsCertificatesDelete(t *testing.T) {
 	tt := mustSoftHSM(t, "objs")
-	p11tool := need(t, "p11tool")
+	p11tool := testutil.RequireTool(t, "p11tool")
 	tok := mustOpen(t, tt.uri(""), tt.opts(testPIN))
 	key, err := tok.GenerateKey(mustParse(t, "pkcs11:object=ca"), ECP384)
 	if err != nil {

@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // checkRun is the outcome of one `-c` run: standard output, standard error and success.
@@ -25,20 +26,13 @@ type checkRun struct {
 // message "signet: error: x", all in lower case (Go's errno texts are lower case).
 func runCoreutilsCheck(t *testing.T, dir string, stdin string, flags, lists []string) checkRun {
 	t.Helper()
-	cmd := exec.Command(needTool(t, "sha256sum"), append(append([]string{"-c"}, flags...), lists...)...)
-	cmd.Args[0] = "sha256sum"
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
-	cmd.Stdin = strings.NewReader(stdin)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		t.Fatal(err)
-	}
+	testutil.RequireTool(t, "sha256sum")
+	// By its name, not its path: its messages start with argv[0].
+	c := testutil.Cmd{Dir: dir, Stdin: []byte(stdin), Env: []string{"LC_ALL=C.UTF-8"}}
+	stdout, stderr, err := c.RunErr("sha256sum", append(append([]string{"-c"}, flags...), lists...)...)
+	testutil.ExitCode(t, err) // fails the test unless sha256sum ran
 	var norm []string
-	for _, line := range strings.SplitAfter(stderr.String(), "\n") {
+	for _, line := range strings.SplitAfter(string(stderr), "\n") {
 		if line == "" {
 			continue
 		}
@@ -56,7 +50,7 @@ func runCoreutilsCheck(t *testing.T, dir string, stdin string, flags, lists []st
 		}
 		norm = append(norm, strings.ToLower(line))
 	}
-	return checkRun{stdout: stdout.String(), stderr: strings.Join(norm, ""), ok: err == nil}
+	return checkRun{stdout: string(stdout), stderr: strings.Join(norm, ""), ok: err == nil}
 }
 
 func runSignetCheck(t *testing.T, dir string, stdin string, opts CheckOptions, lists []string) (checkRun, CheckSummary) {
@@ -124,13 +118,9 @@ func newCheckFixture(t *testing.T) *checkFixture {
 	}
 	dir := mustTree(t, files)
 	fx := &checkFixture{dir: dir, line: map[string]string{}, hex: map[string]string{}}
+	sha256sum := testutil.RequireTool(t, "sha256sum")
 	for name := range files {
-		cmd := exec.Command(needTool(t, "sha256sum"), "--", name)
-		cmd.Dir = dir
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatal(err)
-		}
+		out := testutil.Cmd{Dir: dir}.Run(t, sha256sum, "--", name)
 		fx.line[name] = string(out)
 		fx.hex[name] = strings.TrimPrefix(string(out), `\`)[:64]
 	}

@@ -9,27 +9,14 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
-)
 
-// needTool returns the path of an external program the test compares against. A missing tool
-// fails the test when CI is set and skips it otherwise.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required in CI: %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
+	"github.com/signet-pki/signet/internal/testutil"
+)
 
 // oddNames are file names that exercise coreutils' escaping and quoting.
 var oddNames = []string{
@@ -93,17 +80,10 @@ func hashOutput(t *testing.T, names []string, opts HashOptions, tag bool) string
 	return string(out)
 }
 
+// runTool runs a peer tool with stdin and returns its stdout; a failure fails the test.
 func runTool(t *testing.T, stdin []byte, name string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(needTool(t, name), args...)
-	cmd.Stdin = bytes.NewReader(stdin)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %q: %v: %s", name, args, err, stderr.String())
-	}
-	return string(out)
+	return string(testutil.Cmd{Stdin: stdin}.Run(t, testutil.RequireTool(t, name), args...))
 }
 
 func TestHashMatchesCoreutils(t *testing.T) {
@@ -408,13 +388,8 @@ func TestRecursive(t *testing.T) {
 	}
 
 	t.Run("same-as-find", func(t *testing.T) {
-		find := needTool(t, "find")
-		cmd := exec.Command(find, ".", "-type", "f", "-print0")
-		cmd.Env = append(os.Environ(), "LC_ALL=C")
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatal(err)
-		}
+		find := testutil.RequireTool(t, "find")
+		out := testutil.Cmd{Env: []string{"LC_ALL=C"}}.Run(t, find, ".", "-type", "f", "-print0")
 		found := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
 		slices.Sort(found) // byte order, like LC_ALL=C sort
 		if got := names("."); !slices.Equal(got, found) {
@@ -545,15 +520,11 @@ func TestQuoteNameMatchesCoreutils(t *testing.T) {
 		"'", "\x01", "\xff", `a\b`, "it's@", " ", "a?b", "a]b", "ü", "é z"}
 	dir := t.TempDir()
 	chdir(t, dir)
-	sha := needTool(t, "sha256sum")
+	testutil.RequireTool(t, "sha256sum")
 	for _, n := range names {
-		cmd := exec.Command(sha, "--", n)
-		cmd.Args[0] = "sha256sum"
-		cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		cmd.Run()
-		want := strings.TrimSuffix(strings.TrimPrefix(stderr.String(), "sha256sum: "), ": No such file or directory\n")
+		// By its name, not its path: its messages start with argv[0]. It fails: n is missing.
+		_, stderr, _ := testutil.Cmd{Env: []string{"LC_ALL=C.UTF-8"}}.RunErr("sha256sum", "--", n)
+		want := strings.TrimSuffix(strings.TrimPrefix(string(stderr), "sha256sum: "), ": No such file or directory\n")
 		if got := QuoteName(n); got != want {
 			t.Errorf("QuoteName(%q) = %s, coreutils %s", n, got, want)
 		}

@@ -7,9 +7,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -19,8 +16,6 @@ import (
 	"github.com/signet-pki/signet/internal/testutil"
 )
 
-const softhsmModule = "/usr/lib/softhsm/libsofthsm2.so"
-
 // BenchmarkSignFilesToken is BenchmarkSignFiles with an ECDSA P-256 key on a fresh SoftHSM2
 // token (one login, signatures on the token's session pool), and "ratio" alternates token
 // and software runs of the pipeline (hash and sign, no output) and reports the median ratio
@@ -28,28 +23,10 @@ const softhsmModule = "/usr/lib/softhsm/libsofthsm2.so"
 //
 //	go test -run '^$' -bench SignFilesToken -benchtime 5x ./sign/
 func BenchmarkSignFilesToken(b *testing.B) {
-	util := testutil.RequireTool(b, "softhsm2-util")
-	if _, err := os.Stat(softhsmModule); err != nil {
-		if os.Getenv("CI") != "" {
-			b.Fatal(err)
-		}
-		b.Skip(err)
-	}
-	dir := b.TempDir()
-	conf := filepath.Join(dir, "softhsm2.conf")
-	if err := os.Mkdir(filepath.Join(dir, "tokens"), 0o700); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(conf, []byte("directories.tokendir = "+filepath.Join(dir, "tokens")+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	b.Setenv("SOFTHSM2_CONF", conf)
-	if out, err := exec.Command(util, "--init-token", "--free", "--label", "bench", "--pin", "1234", "--so-pin", "5678").CombinedOutput(); err != nil {
-		b.Fatalf("%v\n%s", err, out)
-	}
-	opts := hsm.Options{Module: softhsmModule, Getenv: func(k string) string {
+	softhsm := testutil.NewSoftHSM(b, "", "bench")
+	opts := hsm.Options{Module: softhsm.Module, Getenv: func(k string) string {
 		if k == hsm.EnvPIN {
-			return "1234"
+			return testutil.SoftHSMPIN
 		}
 		return ""
 	}}

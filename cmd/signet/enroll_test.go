@@ -19,8 +19,6 @@ import (
 // signet, openssl s_server as the mutual-TLS server, openssl s_client against signet tls serve.
 // They run signet in process (run), one command at a time, so they do not run in parallel.
 
-const softhsmModule = "/usr/lib/softhsm/libsofthsm2.so"
-
 // fixturePKI is the openssl-made fixture PKI (testdata/pki/README.md).
 func fixturePKI(t *testing.T, name string) string {
 	t.Helper()
@@ -48,27 +46,13 @@ func mustSignet(t *testing.T, args ...string) string {
 	return out
 }
 
-// newSoftHSM makes a private SoftHSM2 token directory with one token per label and points
-// this test's environment at it.
+// newSoftHSM makes a private SoftHSM2 token directory with one token per label, points this
+// test's environment at it and gives signet the module and the PIN through the environment.
 func newSoftHSM(t *testing.T, labels ...string) {
 	t.Helper()
-	util := testutil.RequireTool(t, "softhsm2-util")
-	if _, err := os.Stat(softhsmModule); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("SoftHSM2 module: %v", err)
-		}
-		t.Skip("SoftHSM2 module not installed")
-	}
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "softhsm2.conf")
-	os.Mkdir(filepath.Join(dir, "tokens"), 0o700)
-	os.WriteFile(conf, []byte("directories.tokendir = "+filepath.Join(dir, "tokens")+"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600)
-	t.Setenv("SOFTHSM2_CONF", conf)
-	t.Setenv("SIGNET_PKCS11_MODULE", softhsmModule)
-	t.Setenv("SIGNET_PIN", "1234")
-	for _, l := range labels {
-		testutil.Run(t, util, "--init-token", "--free", "--label", l, "--pin", "1234", "--so-pin", "5678")
-	}
+	hsm := testutil.NewSoftHSM(t, "", labels...)
+	t.Setenv("SIGNET_PKCS11_MODULE", hsm.Module)
+	t.Setenv("SIGNET_PIN", testutil.SoftHSMPIN)
 }
 
 // freePort returns a loopback address that was free a moment ago.

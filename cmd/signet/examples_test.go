@@ -81,12 +81,10 @@ func runHelpExamples(t *testing.T, cmd ...string) ([]helpExample, []exampleResul
 			if _, err := exec.LookPath("signet"); err != nil {
 				t.Fatalf("%s: signet is not in PATH (TestMain puts it there): %v", ex.line, err)
 			}
-			c := exec.Command(testutil.RequireTool(t, "sh"), "-c", ex.line)
 			// A race-enabled signet sleeps a second at exit to flush reports.
-			c.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0")
-			var o, e strings.Builder
-			c.Stdout, c.Stderr = &o, &e
-			code, out, errOut = exitCodeOf(t, c.Run()), o.String(), e.String()
+			sh := testutil.Cmd{Env: []string{"GORACE=atexit_sleep_ms=0"}}
+			o, e, err := sh.RunErr(testutil.RequireTool(t, "sh"), "-c", ex.line)
+			code, out, errOut = testutil.ExitCode(t, err), string(o), string(e)
 		default:
 			args := rewriteExamplePaths(t, ex.args)
 			if args[0] == "signet" {
@@ -94,7 +92,7 @@ func runHelpExamples(t *testing.T, cmd ...string) ([]helpExample, []exampleResul
 				break
 			}
 			o, e, err := testutil.RunErr(testutil.RequireTool(t, args[0]), args[1:]...)
-			code, out, errOut = exitCodeOf(t, err), string(o), string(e)
+			code, out, errOut = testutil.ExitCode(t, err), string(o), string(e)
 		}
 		if code != ex.code {
 			t.Fatalf("%s: exit %d, want %d\n%s%s", ex.line, code, ex.code, out, errOut)
@@ -133,21 +131,6 @@ func rewriteExamplePaths(t *testing.T, args []string) []string {
 		out[i] = a
 	}
 	return out
-}
-
-// exitCodeOf is the exit code of a finished command; an error other than an exit status fails
-// the test.
-func exitCodeOf(t *testing.T, err error) int {
-	t.Helper()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &ee):
-		return ee.ExitCode()
-	}
-	t.Fatal(err)
-	return -1
 }
 
 // helpExamples extracts the commands of a help text's EXAMPLES section: the lines after the

@@ -3,29 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/sign"
 )
-
-// needTool returns the path of an external program; a missing one fails under CI and skips
-// the test otherwise.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required in CI: %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
 
 // runSignet runs the CLI in process and returns stdout, stderr and the exit code.
 func runSignet(t *testing.T, stdin string, args ...string) (string, string, int) {
@@ -35,21 +20,11 @@ func runSignet(t *testing.T, stdin string, args ...string) (string, string, int)
 	return stdout.String(), stderr.String(), code
 }
 
-// runPeer runs an external tool and returns stdout and its exit code.
+// runPeer runs an external tool in dir and returns stdout and its exit code.
 func runPeer(t *testing.T, dir, stdin, name string, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(needTool(t, name), args...)
-	cmd.Dir = dir
-	cmd.Stdin = strings.NewReader(stdin)
-	out, err := cmd.Output()
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		return string(out), ee.ExitCode()
-	case err != nil:
-		t.Fatal(err)
-	}
-	return string(out), 0
+	out, _, err := testutil.Cmd{Dir: dir, Stdin: []byte(stdin)}.RunErr(testutil.RequireTool(t, name), args...)
+	return string(out), testutil.ExitCode(t, err)
 }
 
 func writeFiles(t *testing.T, dir string, files map[string]string) {
@@ -227,8 +202,8 @@ func TestHashJSON(t *testing.T) {
 // order, in a directory holding the files they name (the lines with a pipe or a redirection
 // with sh).
 func TestHashHelpExamples(t *testing.T) {
-	needTool(t, "sha256sum")
-	needTool(t, "sh")
+	testutil.RequireTool(t, "sha256sum")
+	testutil.RequireTool(t, "sh")
 	exampleFixture(t, map[string]string{"release.tar.gz": "release\n", "dist/a.txt": "a\n", "dist/sub/b.bin": "b\n"})
 	if examples, _ := runHelpExamples(t, "hash"); len(examples) < 5 {
 		t.Errorf("only %d examples", len(examples))
