@@ -40,6 +40,7 @@ for tool in go openssl sha256sum; do
 done
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/bench/lib.sh" # timed, median, ms, compare
 work=$(mktemp -d "${TMPDIR:-/tmp}/signet-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -53,55 +54,6 @@ head -c "$mid_size" "$work/big" >"$work/mid"
 mkdir "$work/small"
 head -c $((1000 * 65536)) /dev/urandom | split -b 65536 -a 4 -d - "$work/small/f"
 cat "$work/big" "$work/mid" "$work/small"/* >/dev/null # into the page cache
-
-
-# timed CMD... prints the wall time and the CPU time (user + system) of CMD in microseconds.
-# It runs in a $(...) subshell, whose children's CPU times start at zero, and reads them with
-# the times builtin (redirected to a file: a pipe would fork and lose them).
-timed() {
-	local s e
-	s=${EPOCHREALTIME/./}
-	"$@" >/dev/null
-	e=${EPOCHREALTIME/./}
-	times >"$work/times.$BASHPID"
-	awk -v wall=$((e - s)) 'NR == 2 {
-		split($1, u, /[ms]/); split($2, y, /[ms]/)
-		printf "%d %d\n", wall, ((u[1] + y[1]) * 60 + u[2] + y[2]) * 1e6
-	}' "$work/times.$BASHPID"
-}
-
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-
-ms() { awk -v t="$1" 'BEGIN {printf "%.1f", t / 1000}'; }
-
-# compare LABEL N -- A... -- B...: runs A and B alternately N times; prints the median of the
-# per-pair ratios A/B of wall time (the figure that counts) and of CPU time (less sensitive to
-# other load on a shared machine, but for parallel work it is not the point), and the median
-# times.
-compare() {
-	local label=$1 n=$2
-	shift 3
-	local a=() b=()
-	while [ "$1" != "--" ]; do a+=("$1"); shift; done
-	shift
-	b=("$@")
-	"${a[@]}" >/dev/null; "${b[@]}" >/dev/null # warm-up
-	local ratios=() cratios=() ta=() tb=() i x y
-	for ((i = 0; i < n; i++)); do
-		x=($(timed "${a[@]}"))
-		y=($(timed "${b[@]}"))
-		ta+=("${x[0]}"); tb+=("${y[0]}")
-		ratios+=("$(awk -v x="${x[0]}" -v y="${y[0]}" 'BEGIN {printf "%.3f", x / y}')")
-		cratios+=("$(awk -v x="${x[1]}" -v y="${y[1]}" 'BEGIN {if (y > 0) printf "%.3f", x / y; else print "nan"}')")
-	done
-	local r c ma mb
-	r=$(printf '%s\n' "${ratios[@]}" | median)
-	c=$(printf '%s\n' "${cratios[@]}" | median)
-	ma=$(printf '%s\n' "${ta[@]}" | median)
-	mb=$(printf '%s\n' "${tb[@]}" | median)
-	printf '%-52s ratio %6.3f  cpu %6.3f  (%s ms vs %s ms, %d pairs)\n' "$label" "$r" "$c" "$(ms "$ma")" "$(ms "$mb")" "$n"
-	printf '%-52s   wall ratios: %s\n' "" "${ratios[*]}"
-}
 
 big_mib=$((big_size >> 20))
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(openssl version); $(sha256sum --version | head -1); $(go version)"

@@ -41,6 +41,9 @@ for tool in go openssl; do
 done
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/bench/lib.sh" # timed, median, ms, compare
+bench_label_width=58
+bench_ratio_format=%7.3f
 work=$(mktemp -d "${TMPDIR:-/tmp}/signet-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -62,53 +65,7 @@ EOF
 # reset removes every signature before each timed run, untimed, so both sides create their
 # files afresh, as a release job does (replacing a thousand files is another workload).
 reset() { rm -f "$work"/small/*.sig "$work"/small/*.osig; }
-
-# timed CMD... prints the wall time and the CPU time (user + system) of CMD in microseconds.
-# It runs in a $(...) subshell, whose children's CPU times start at zero, and reads them with
-# the times builtin (redirected to a file: a pipe would fork and lose them).
-timed() {
-	local s e
-	s=${EPOCHREALTIME/./}
-	"$@" >/dev/null
-	e=${EPOCHREALTIME/./}
-	times >"$work/times.$BASHPID"
-	awk -v wall=$((e - s)) 'NR == 2 {
-		split($1, u, /[ms]/); split($2, y, /[ms]/)
-		printf "%d %d\n", wall, ((u[1] + y[1]) * 60 + u[2] + y[2]) * 1e6
-	}' "$work/times.$BASHPID"
-}
-
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-
-ms() { awk -v t="$1" 'BEGIN {printf "%.1f", t / 1000}'; }
-
-# compare LABEL N -- A... -- B...: runs A and B alternately N times (after one warm-up run of
-# each) and prints the median of the per-pair ratios A/B of wall and CPU time, and the median
-# times.
-compare() {
-	local label=$1 n=$2
-	shift 3
-	local a=() b=()
-	while [ "$1" != "--" ]; do a+=("$1"); shift; done
-	shift
-	b=("$@")
-	reset; "${a[@]}" >/dev/null; reset; "${b[@]}" >/dev/null # warm-up
-	local ratios=() cratios=() ta=() tb=() i x y
-	for ((i = 0; i < n; i++)); do
-		reset; x=($(timed "${a[@]}"))
-		reset; y=($(timed "${b[@]}"))
-		ta+=("${x[0]}"); tb+=("${y[0]}")
-		ratios+=("$(awk -v x="${x[0]}" -v y="${y[0]}" 'BEGIN {printf "%.3f", x / y}')")
-		cratios+=("$(awk -v x="${x[1]}" -v y="${y[1]}" 'BEGIN {if (y > 0) printf "%.3f", x / y; else print "nan"}')")
-	done
-	local r c ma mb
-	r=$(printf '%s\n' "${ratios[@]}" | median)
-	c=$(printf '%s\n' "${cratios[@]}" | median)
-	ma=$(printf '%s\n' "${ta[@]}" | median)
-	mb=$(printf '%s\n' "${tb[@]}" | median)
-	printf '%-58s ratio %7.3f  cpu %7.3f  (%s ms vs %s ms, %d pairs)\n' "$label" "$r" "$c" "$(ms "$ma")" "$(ms "$mb")" "$n"
-	printf '%-58s   wall ratios: %s\n' "" "${ratios[*]}"
-}
+bench_before() { reset; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(openssl version); $(go version)"
 echo "ratio = first command's wall time / second's, median of alternating pairs; cpu = the same for user+system time"

@@ -37,6 +37,11 @@ for tool in go openssl sha256sum split; do
 done
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/bench/lib.sh" # timed, median, ms, compare
+bench_label_width=58
+bench_ratio_format=%7.2f
+# the measured commands' stderr is not wanted either (openssl cms -verify prints a line)
+bench_run() { "$@" >/dev/null 2>&1; }
 pki=$root/testdata/pki
 work=$(mktemp -d "${TMPDIR:-/tmp}/signet-bench-verify.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -71,51 +76,6 @@ cat "$rel"/* >/dev/null # into the page cache
 (cd "$rel" && sha256sum -c --quiet SHA256SUMS && openssl cms -verify -binary -inform DER \
 	-in SHA256SUMS.p7s -content SHA256SUMS -CAfile "$pki/root-ca.pem" -purpose any \
 	-attime 1780272000 -out /dev/null 2>/dev/null)
-
-# timed CMD... prints the wall time and the CPU time (user + system) of CMD in microseconds
-# (see bench/hash/hash.sh: a $(...) subshell's children's times start at zero).
-timed() {
-	local s e
-	s=${EPOCHREALTIME/./}
-	"$@" >/dev/null 2>&1
-	e=${EPOCHREALTIME/./}
-	times >"$work/times.$BASHPID"
-	awk -v wall=$((e - s)) 'NR == 2 {
-		split($1, u, /[ms]/); split($2, y, /[ms]/)
-		printf "%d %d\n", wall, ((u[1] + y[1]) * 60 + u[2] + y[2]) * 1e6
-	}' "$work/times.$BASHPID"
-}
-
-median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-
-ms() { awk -v t="$1" 'BEGIN {printf "%.1f", t / 1000}'; }
-
-# compare LABEL N -- A... -- B...: runs A and B alternately N times; prints the median of the
-# per-pair ratios A/B of wall and CPU time and the median times.
-compare() {
-	local label=$1 n=$2
-	shift 3
-	local a=() b=()
-	while [ "$1" != "--" ]; do a+=("$1"); shift; done
-	shift
-	b=("$@")
-	"${a[@]}" >/dev/null 2>&1; "${b[@]}" >/dev/null 2>&1 # warm-up
-	local ratios=() cratios=() ta=() tb=() i x y
-	for ((i = 0; i < n; i++)); do
-		x=($(timed "${a[@]}"))
-		y=($(timed "${b[@]}"))
-		ta+=("${x[0]}"); tb+=("${y[0]}")
-		ratios+=("$(awk -v x="${x[0]}" -v y="${y[0]}" 'BEGIN {printf "%.3f", x / y}')")
-		cratios+=("$(awk -v x="${x[1]}" -v y="${y[1]}" 'BEGIN {if (y > 0) printf "%.3f", x / y; else print "nan"}')")
-	done
-	local r c ma mb
-	r=$(printf '%s\n' "${ratios[@]}" | median)
-	c=$(printf '%s\n' "${cratios[@]}" | median)
-	ma=$(printf '%s\n' "${ta[@]}" | median)
-	mb=$(printf '%s\n' "${tb[@]}" | median)
-	printf '%-58s ratio %7.2f  cpu %7.2f  (%s ms vs %s ms, %d pairs)\n' "$label" "$r" "$c" "$(ms "$ma")" "$(ms "$mb")" "$n"
-	printf '%-58s   wall ratios: %s\n' "" "${ratios[*]}"
-}
 
 # The openssl side of the first comparison: one process per file, as a release script would.
 openssl_loop() {
