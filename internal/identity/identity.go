@@ -212,13 +212,14 @@ func Load(dir string) (*Identity, error) {
 	if missing == len(Files) {
 		return nil, ErrNoIdentity
 	}
+	// x509util's errors name the file, which says enough.
 	root, err := x509util.LoadCertificateFile(filepath.Join(dir, RootCertFile))
 	if err != nil {
-		return nil, fmt.Errorf("identity: %w", err)
+		return nil, err
 	}
 	chain, err := x509util.LoadCertificateFile(filepath.Join(dir, SignerCertFile))
 	if err != nil {
-		return nil, fmt.Errorf("identity: %w", err)
+		return nil, err
 	}
 	if _, err := os.Stat(filepath.Join(dir, SignerKeyFile)); err != nil {
 		return nil, fmt.Errorf("identity: %w", err)
