@@ -343,3 +343,13 @@ func TestKeyHelpExamples(t *testing.T) {
 		})
 	}
 }
+
+// TestTopLevelHelpExamples runs the EXAMPLES of `signet --help`: the main job (init, sign,
+// verify) and the first steps with keys, as a new user types them.
+func TestTopLevelHelpExamples(t *testing.T) {
+	exampleFixture(t, map[string]string{"release.tar.gz": "a release\n"})
+	t.Setenv("SIGNET_PASSPHRASE", "example passphrase")
+	if examples, _ := runHelpExamples(t); len(examples) != 6 {
+		t.Errorf("signet --help has %d examples, want 6", len(examples))
+	}
+}

@@ -96,6 +96,9 @@ then SIGNET_PASSPHRASE, then a prompt on the terminal; a token PIN from the URI'
 pin-source, then SIGNET_PIN, then a prompt.
 
 EXAMPLES:
+   signet init
+   signet sign release.tar.gz
+   signet verify release.tar.gz
    signet hash release.tar.gz
    signet key gen --type ec-p256 -o signer.key
    signet csr --key signer.key --subject 'CN=Release Bot,O=Example'`,
