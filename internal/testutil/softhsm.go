@@ -3,7 +3,6 @@ package testutil
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 )
 
@@ -17,12 +16,11 @@ const (
 // fails under CI and is skipped otherwise, like RequireTool.
 func SoftHSMModule(t testing.TB) string {
 	t.Helper()
-	for _, p := range []string{
-		"/usr/lib/softhsm/libsofthsm2.so",
-		"/usr/lib/" + multiarchTriplet() + "/softhsm/libsofthsm2.so",
-		"/usr/lib64/pkcs11/libsofthsm2.so",
-		"/usr/local/lib/softhsm/libsofthsm2.so",
-	} {
+	// Debian's multiarch directories are matched by a glob rather than a second copy of hsm's
+	// architecture table.
+	multiarch, _ := filepath.Glob("/usr/lib/*-linux-gnu*/softhsm/libsofthsm2.so")
+	for _, p := range append(append([]string{"/usr/lib/softhsm/libsofthsm2.so"}, multiarch...),
+		"/usr/lib64/pkcs11/libsofthsm2.so", "/usr/local/lib/softhsm/libsofthsm2.so") {
 		if _, err := os.Stat(p); err == nil {
 			return p
 		}
@@ -62,25 +60,4 @@ func NewSoftHSM(t testing.TB, extraConf string, labels ...string) *SoftHSM {
 		Run(t, util, "--init-token", "--free", "--label", l, "--pin", SoftHSMPIN, "--so-pin", SoftHSMSOPIN)
 	}
 	return s
-}
-
-// multiarchTriplet is Debian's library directory name for this architecture.
-func multiarchTriplet() string {
-	switch runtime.GOARCH {
-	case "amd64":
-		return "x86_64-linux-gnu"
-	case "arm64":
-		return "aarch64-linux-gnu"
-	case "386":
-		return "i386-linux-gnu"
-	case "arm":
-		return "arm-linux-gnueabihf"
-	case "ppc64le":
-		return "powerpc64le-linux-gnu"
-	case "s390x":
-		return "s390x-linux-gnu"
-	case "riscv64":
-		return "riscv64-linux-gnu"
-	}
-	return runtime.GOARCH + "-linux-gnu"
 }
