@@ -37,6 +37,14 @@ type Policy struct {
 	EKUs []x509.ExtKeyUsage
 	// UnknownEKUs are further required extended key usages given by OID, checked like EKUs.
 	UnknownEKUs []asn1.ObjectIdentifier
+	// ExplicitEKU makes the leaf itself assert every required usage: a leaf without the
+	// extended key usage extension, or one that relies on anyExtendedKeyUsage, does not
+	// qualify (as code signing and the CA/Browser Forum's server profile demand). False
+	// (the zero value) follows RFC 5280 4.2.1.12: no extension allows every usage.
+	ExplicitEKU bool
+	// LeafNotCA refuses a leaf whose basic constraints say CA: a CA certificate is for
+	// issuing, not for signing artifacts or serving TLS. False (the zero value) accepts it.
+	LeafNotCA bool
 	// KeyUsage holds the key usage bits the leaf must assert. A leaf without the key usage
 	// extension is unrestricted (RFC 5280 4.2.1.3) and passes. Zero requires nothing;
 	// artifact signing requires x509.KeyUsageDigitalSignature.

@@ -348,6 +348,10 @@ func (v *verifier) checkConstraints(e *evaluation, goErr error) {
 			}
 		}
 		if i == 0 {
+			if v.p.LeafNotCA && isCA && len(path) > 1 {
+				e.fail(CheckConstraints, newError(Constraint, c, nil,
+					"certificate %s is a CA certificate (basic constraints cA=TRUE), not an end entity", Name(c)))
+			}
 			continue
 		}
 		// c issued path[i-1].
@@ -454,6 +458,12 @@ func (v *verifier) checkEKU(e *evaluation) {
 	}
 	for i, c := range e.path {
 		have := certEKUs(c)
+		if i == 0 && v.p.ExplicitEKU {
+			if err := explicitEKU(c, have, want); err != nil {
+				e.fail(CheckEKU, err)
+				return
+			}
+		}
 		if len(have) == 0 || slices.ContainsFunc(have, oidAnyEKU.Equal) {
 			continue
 		}
@@ -477,6 +487,25 @@ func (v *verifier) checkEKU(e *evaluation) {
 		}
 	}
 	e.pass(CheckEKU, nil, "%s allowed by every certificate of the chain", strings.Join(wantNames, ", "))
+}
+
+// explicitEKU refuses a leaf that does not itself list every usage in want (Policy.ExplicitEKU).
+func explicitEKU(leaf *x509.Certificate, have, want []asn1.ObjectIdentifier) *Error {
+	err := x509.CertificateInvalidError{Cert: leaf, Reason: x509.IncompatibleUsage}
+	if len(have) == 0 {
+		return newError(EKU, leaf, err, "certificate %s has no extended key usage extension; it must assert %s",
+			Name(leaf), ekuName(want[0]))
+	}
+	for _, w := range want {
+		if !slices.ContainsFunc(have, w.Equal) {
+			if slices.ContainsFunc(have, oidAnyEKU.Equal) {
+				return newError(EKU, leaf, err, "certificate %s relies on anyExtendedKeyUsage; it must assert %s itself",
+					Name(leaf), ekuName(w))
+			}
+			return nil // the general check below names what it has instead
+		}
+	}
+	return nil
 }
 
 func (v *verifier) checkNames(e *evaluation) {
