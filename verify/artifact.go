@@ -861,14 +861,3 @@ func rdnKeys(rdn pkix.RelativeDistinguishedNameSET) []string {
 	slices.Sort(keys)
 	return keys
 }
-
-// reportOf is the policy report before any certificate is seen (Verify's has the same form).
-func (p *Policy) reportOf() PolicyReport {
-	v := &verifier{p: *p, at: p.At}
-	if v.at.IsZero() {
-		v.at = time.Now()
-	}
-	v.at = v.at.UTC()
-	v.inters = p.Intermediates
-	return v.report()
-}

@@ -52,11 +52,14 @@ const (
 	// Malformed: a certificate breaks an RFC 5280 rule about its own contents (keyCertSign in
 	// a non-CA, an empty subject without a critical subjectAltName).
 	Malformed Reason = "malformed"
-	// CRLInvalid: a CRL given for an issuer of the chain cannot be used: not signed by that
-	// issuer, issuer without cRLSign, expired or not yet valid, or an unsupported critical
-	// extension.
+	// CRLInvalid: revocation information given for a certificate of the chain cannot be
+	// used: a CRL or OCSP response not signed by the issuer or a signer it authorised, a
+	// signer without cRLSign (or id-kp-OCSPSigning), expired or not yet valid, an unsupported
+	// critical extension, no CRL number.
 	CRLInvalid Reason = "crl-invalid"
-	// CRLMissing: Policy.RequireCRL is set and no CRL covers a certificate that needs one.
+	// CRLMissing: the status of a certificate could not be established: Policy.RequireCRL is
+	// set and no CRL covers it, or the CRLs given for its issuer do not cover it (another
+	// distribution point, only some reasons, a delta without its base).
 	CRLMissing Reason = "crl-missing"
 )
 
@@ -78,6 +81,9 @@ type Error struct {
 	Cert *x509.Certificate
 	// Detail says what failed, e.g. "certificate CN=x expired at 2021-01-01T00:00:00Z".
 	Detail string
+	// Rule is the stable id of the rule that failed (e.g. "rfc5280.serial-zero"); the table
+	// in the package documentation gives the section of the standard for each.
+	Rule string
 	// Err is the underlying error, or nil.
 	Err error
 }

@@ -74,9 +74,72 @@ type Policy struct {
 	// value) checks the CRLs given and reports certificates without one as not checked.
 	RequireCRL bool
 	// MaxDepth, if not nil, is the most intermediates allowed between the leaf and the trust
-	// anchor (as openssl's -verify_depth): new(0) accepts only leaves signed by a root. Nil (the
-	// zero value) means no limit beyond the path length constraints of the CAs.
+	// anchor (as openssl's -verify_depth), not counting self-issued ones (a CA's key rollover
+	// certificates, as pathLenConstraint does not count them): new(0) accepts only leaves
+	// signed by a root. Nil (the zero value) means no limit beyond the path length constraints
+	// of the CAs.
 	MaxDepth *int
+	// Profile is the set of rules applied beyond path validation: ProfileRFC5280 (the zero
+	// value) or ProfileWebPKI. See the package documentation for the rules of each.
+	Profile Profile
+	// Policies is the initial policy set of RFC 5280 6.1.1 (user-initial-policy-set): the
+	// certificate policies the relying party accepts. Empty (the zero value) means anyPolicy.
+	Policies []asn1.ObjectIdentifier
+	// RequireExplicitPolicy sets initial-explicit-policy: the path must be valid for at least
+	// one policy of Policies. False (the zero value) lets the CAs' policy constraints decide.
+	RequireExplicitPolicy bool
+	// InhibitPolicyMapping sets initial-policy-mapping-inhibit: policy mappings are not
+	// honoured. False (the zero value) lets the CAs decide.
+	InhibitPolicyMapping bool
+	// InhibitAnyPolicy sets initial-any-policy-inhibit: anyPolicy in a certificate does not
+	// match other policies. False (the zero value) lets the CAs decide.
+	InhibitAnyPolicy bool
+	// OCSP holds DER OCSP responses (RFC 6960), checked for every certificate of the chain
+	// whose issuer (or a responder it delegated with id-kp-OCSPSigning) signed one; a good
+	// answer settles that certificate's status as a CRL would, a revoked one fails it. Nil
+	// means none.
+	OCSP [][]byte
+}
+
+// Profile names a set of rules applied on top of RFC 5280 path validation.
+type Profile string
+
+const (
+	// ProfileRFC5280 applies RFC 5280 strictly: the section 6 algorithm and the MUSTs about
+	// certificate contents that relying parties can check (rule ids rfc5280.*). It is the
+	// default.
+	ProfileRFC5280 Profile = "rfc5280"
+	// ProfileWebPKI adds the CA/Browser Forum Baseline Requirements for TLS server
+	// certificates (rule ids webpki.*): an explicit serverAuth leaf that is not a CA, a SAN,
+	// a subject CN among the SANs, no wildcard over a public suffix, no weak or odd keys,
+	// EKU rules for the CAs and the root. It requires serverAuth when no EKU is given.
+	ProfileWebPKI Profile = "webpki"
+)
+
+// Profiles lists the profiles, for help texts and flag parsing.
+var Profiles = []Profile{ProfileRFC5280, ProfileWebPKI}
+
+// ParseProfile returns the profile named s. Errors wrap ErrPolicy.
+func ParseProfile(s string) (Profile, error) {
+	for _, p := range Profiles {
+		if strings.EqualFold(s, string(p)) {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%w: unknown profile %q (use rfc5280 or webpki)", ErrPolicy, s)
+}
+
+// ParsePolicyOID reads a certificate policy given as a dotted OID or "anyPolicy". Errors wrap
+// ErrPolicy.
+func ParsePolicyOID(s string) (asn1.ObjectIdentifier, error) {
+	s = strings.TrimSpace(s)
+	if strings.EqualFold(s, "anyPolicy") || strings.EqualFold(s, "any") {
+		return oidAnyPolicy, nil
+	}
+	if oid, ok := parseOID(s); ok {
+		return oid, nil
+	}
+	return nil, fmt.Errorf("%w: %q is not a certificate policy OID (use a dotted OID such as 2.16.840.1.101.3.2.1.48.1, or anyPolicy)", ErrPolicy, s)
 }
 
 // EKUNames are the names ParseEKUs accepts besides dotted OIDs ("any" is short for

@@ -3,10 +3,10 @@ package verify
 import (
 	"crypto/sha256"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
 	"time"
 
+	"github.com/signet-pki/signet/internal/pkixname"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -19,13 +19,20 @@ type Result struct {
 	Reason Reason `json:"reason"`
 	// Error is the message of the *Error Verify returned, "" when Valid.
 	Error string `json:"error"`
+	// Rule is the id of the rule that failed (see the package documentation), "" when Valid.
+	Rule string `json:"rule"`
+	// Policies is the user-constrained policy set of RFC 5280 6.1.5: the certificate policies
+	// (dotted OIDs, or "anyPolicy") for which the chain is valid, in the trust anchor's
+	// domain. Empty when no policy is valid (which fails only when an explicit policy is
+	// required); nil when no chain was validated.
+	Policies []string `json:"policies"`
 	// Chain runs from the leaf to the trust anchor. When no chain to a trust anchor was
 	// found it holds the longest path built, and its last element has TrustAnchor false.
 	Chain []ChainCert `json:"chain"`
 	// Policy is the policy applied, with the defaults resolved (the validation time).
 	Policy PolicyReport `json:"policy"`
-	// Checks are every check made, in order: chain, validity, constraints, depth,
-	// key-usage, eku, name, revocation. The first that failed gives Reason.
+	// Checks are every check made, in order: chain, validity, constraints, policies,
+	// profile, depth, key-usage, eku, name, revocation. The first that failed gives Reason.
 	Checks []Check `json:"checks"`
 }
 
@@ -60,6 +67,8 @@ const (
 	CheckChain       = "chain"
 	CheckValidity    = "validity"
 	CheckConstraints = "constraints"
+	CheckPolicies    = "policies"
+	CheckProfile     = "profile"
 	CheckDepth       = "depth"
 	CheckKeyUsage    = "key-usage"
 	CheckEKU         = "eku"
@@ -74,7 +83,9 @@ type Check struct {
 	// Subject is the certificate the check is about, "" when it is about the whole chain.
 	Subject string `json:"subject"`
 	Detail  string `json:"detail"`
-	err     *Error
+	// Rule is the id of the rule a failed check broke, "" otherwise.
+	Rule string `json:"rule"`
+	err  *Error
 }
 
 // PolicyReport is a Policy in a JSON-friendly form, with the validation time resolved.
@@ -91,6 +102,15 @@ type PolicyReport struct {
 	CRLs          []CRLRef  `json:"crls"`
 	RequireCRL    bool      `json:"require_crl"`
 	MaxDepth      *int      `json:"max_depth"` // null: unlimited
+	Profile       string    `json:"profile"`   // rfc5280 or webpki
+	// InitialPolicies is the initial policy set ("anyPolicy" when none was given).
+	InitialPolicies       []string `json:"initial_policies"`
+	RequireExplicitPolicy bool     `json:"require_explicit_policy"`
+	InhibitPolicyMapping  bool     `json:"inhibit_policy_mapping"`
+	InhibitAnyPolicy      bool     `json:"inhibit_any_policy"`
+	OCSP                  int      `json:"ocsp_responses"` // how many were given
+	ExplicitEKU           bool     `json:"explicit_eku"`
+	LeafNotCA             bool     `json:"leaf_not_ca"`
 }
 
 // CertRef names a certificate.
@@ -114,13 +134,18 @@ func Fingerprint(c *x509.Certificate) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Name returns a certificate's subject as a string, "(empty subject)" when it has none.
+// Name returns a certificate's subject as a string in RFC 4514 form, with control characters
+// escaped so that no subject can forge a line of output; "(empty subject)" when it has none.
 func Name(c *x509.Certificate) string {
-	return nameString(c.Subject)
+	return rawNameString(c.RawSubject)
 }
 
-func nameString(n pkix.Name) string {
-	if s := n.String(); s != "" {
+func rawNameString(raw []byte) string {
+	dn, err := pkixname.ParseDN(raw)
+	if err != nil {
+		return "(unparseable name)"
+	}
+	if s := dn.String(); s != "" {
 		return s
 	}
 	return "(empty subject)"
@@ -138,7 +163,7 @@ func crlRefs(crls []*x509.RevocationList) []CRLRef {
 	refs := []CRLRef{}
 	for _, l := range crls {
 		sum := sha256.Sum256(l.Raw)
-		r := CRLRef{Issuer: nameString(l.Issuer), ThisUpdate: l.ThisUpdate.UTC(), NextUpdate: l.NextUpdate.UTC(), SHA256: hex.EncodeToString(sum[:])}
+		r := CRLRef{Issuer: rawNameString(l.RawIssuer), ThisUpdate: l.ThisUpdate.UTC(), NextUpdate: l.NextUpdate.UTC(), SHA256: hex.EncodeToString(sum[:])}
 		if l.Number != nil {
 			r.Number = l.Number.String()
 		}
@@ -160,7 +185,7 @@ func chainCerts(path []*x509.Certificate, anchored bool) []ChainCert {
 		out = append(out, ChainCert{
 			Role:        role,
 			Subject:     Name(c),
-			Issuer:      nameString(c.Issuer),
+			Issuer:      rawNameString(c.RawIssuer),
 			Serial:      x509util.FormatSerial(c.SerialNumber),
 			NotBefore:   c.NotBefore.UTC(),
 			NotAfter:    c.NotAfter.UTC(),

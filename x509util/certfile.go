@@ -233,7 +233,7 @@ func certfileParse(data []byte) ([]*x509.Certificate, string) {
 		return nil, msg
 	}
 	if len(blocks) == 0 {
-		certs, err := x509.ParseCertificates(data)
+		certs, err := parseDERCertificates(data)
 		if err != nil {
 			return nil, fmt.Sprintf("neither PEM nor DER certificates: %v", err)
 		}
@@ -249,7 +249,7 @@ func certfileParse(data []byte) ([]*x509.Certificate, string) {
 			others = append(others, b.block.Type)
 			continue
 		}
-		c, err := x509.ParseCertificate(b.block.Bytes)
+		c, err := ParseCertificate(b.block.Bytes)
 		if err != nil {
 			return nil, fmt.Sprintf("%s: certificate does not parse: %v", b.where(), err)
 		}

@@ -1,0 +1,446 @@
+package pkixname
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// NameConstraints is a parsed name constraints extension (RFC 5280 4.2.1.10).
+type NameConstraints struct {
+	Permitted []GeneralName
+	Excluded  []GeneralName
+}
+
+// SyntaxError is a name constraint or name that breaks the syntax RFC 5280 gives its form, such
+// as a dNSName constraint with a leading period or an IP constraint with a non-contiguous mask.
+type SyntaxError struct {
+	Form  Form
+	Value string
+	Why   string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("invalid %s %q: %s", e.Form, e.Value, e.Why)
+}
+
+// Is makes a SyntaxError match ErrMalformed.
+func (e *SyntaxError) Is(target error) bool { return target == ErrMalformed }
+
+// ParseNameConstraints parses the value of a name constraints extension and checks each
+// subtree's syntax: minimum 0 and no maximum (RFC 5280 4.2.1.10), dNSName constraints in
+// preferred name syntax without a leading period, rfc822Name constraints as a mailbox, a host
+// or a domain with a leading period, URI constraints as a host or a domain, iPAddress
+// constraints as an address and a contiguous mask of the same family.
+func ParseNameConstraints(der []byte) (*NameConstraints, error) {
+	s := cryptobyte.String(der)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
+		return nil, fmt.Errorf("%w: name constraints are not a SEQUENCE", ErrMalformed)
+	}
+	nc := &NameConstraints{}
+	var permitted, excluded cryptobyte.String
+	var hasP, hasE bool
+	if !seq.ReadOptionalASN1(&permitted, &hasP, cbasn1.Tag(0).ContextSpecific().Constructed()) ||
+		!seq.ReadOptionalASN1(&excluded, &hasE, cbasn1.Tag(1).ContextSpecific().Constructed()) || !seq.Empty() {
+		return nil, fmt.Errorf("%w: bad name constraints", ErrMalformed)
+	}
+	if !hasP && !hasE {
+		return nil, fmt.Errorf("%w: name constraints with neither permitted nor excluded subtrees", ErrMalformed)
+	}
+	read := func(in cryptobyte.String, present bool) ([]GeneralName, error) {
+		if present && in.Empty() {
+			return nil, fmt.Errorf("%w: empty GeneralSubtrees", ErrMalformed)
+		}
+		var out []GeneralName
+		for !in.Empty() {
+			var st cryptobyte.String
+			if !in.ReadASN1(&st, cbasn1.SEQUENCE) {
+				return nil, fmt.Errorf("%w: bad GeneralSubtree", ErrMalformed)
+			}
+			g, err := ParseGeneralName(&st)
+			if err != nil {
+				return nil, err
+			}
+			var min int64
+			if st.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific()) {
+				if !st.ReadASN1Int64WithTag(&min, cbasn1.Tag(0).ContextSpecific()) {
+					return nil, fmt.Errorf("%w: bad GeneralSubtree minimum", ErrMalformed)
+				}
+			}
+			if min != 0 {
+				return nil, &SyntaxError{Form: g.Form, Value: g.String(), Why: fmt.Sprintf("minimum is %d; RFC 5280 requires 0", min)}
+			}
+			if !st.Empty() {
+				return nil, &SyntaxError{Form: g.Form, Value: g.String(), Why: "maximum is present; RFC 5280 requires it absent"}
+			}
+			if err := checkConstraintSyntax(g); err != nil {
+				return nil, err
+			}
+			out = append(out, g)
+		}
+		return out, nil
+	}
+	var err error
+	if nc.Permitted, err = read(permitted, hasP); err != nil {
+		return nil, err
+	}
+	if nc.Excluded, err = read(excluded, hasE); err != nil {
+		return nil, err
+	}
+	return nc, nil
+}
+
+func checkConstraintSyntax(g GeneralName) error {
+	v := string(g.Raw)
+	bad := func(why string) error { return &SyntaxError{Form: g.Form, Value: g.String(), Why: why} }
+	switch g.Form {
+	case DNSName:
+		if v == "" {
+			return nil // matches every name
+		}
+		if strings.HasPrefix(v, ".") {
+			return bad("a dNSName constraint is a domain name without a leading period (RFC 5280 4.2.1.10)")
+		}
+		if why := hostSyntax(v, false); why != "" {
+			return bad(why)
+		}
+	case RFC822Name:
+		if strings.Contains(v, "@") {
+			if why := MailboxSyntax(v); why != "" {
+				return bad("not a mailbox: " + why)
+			}
+			return nil
+		}
+		if why := hostSyntax(strings.TrimPrefix(v, "."), false); why != "" {
+			return bad(why)
+		}
+	case URI:
+		if net.ParseIP(v) != nil {
+			return bad("a URI constraint is a host or domain name, not an IP address")
+		}
+		if why := hostSyntax(strings.TrimPrefix(v, "."), false); why != "" {
+			return bad(why)
+		}
+	case IPAddress:
+		if len(g.Raw) != 8 && len(g.Raw) != 32 {
+			return bad(fmt.Sprintf("an iPAddress constraint is 8 or 32 octets, not %d", len(g.Raw)))
+		}
+		mask := g.Raw[len(g.Raw)/2:]
+		if ones, bits := net.IPMask(mask).Size(); ones == 0 && bits == 0 && !allZero(mask) {
+			return bad("the mask is not contiguous")
+		}
+	}
+	return nil
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// hostSyntax returns why s is not a host name in preferred name syntax (RFC 1034 3.5, RFC 1123
+// 2.1: letters, digits and hyphens, labels of 1 to 63 octets not starting or ending with a
+// hyphen), "" when it is. With wildcard, a leftmost label "*" is allowed.
+func hostSyntax(s string, wildcard bool) string {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" {
+		return "empty name"
+	}
+	if len(s) > 253 {
+		return "longer than 253 octets"
+	}
+	for i, label := range strings.Split(s, ".") {
+		if wildcard && i == 0 && label == "*" {
+			continue
+		}
+		if label == "" {
+			return "empty label"
+		}
+		if len(label) > 63 {
+			return "label longer than 63 octets"
+		}
+		if label[0] == '-' || label[len(label)-1] == '-' {
+			return "label starts or ends with a hyphen"
+		}
+		for _, c := range []byte(label) {
+			switch {
+			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-':
+			case c == '_':
+				return "underscore is not allowed in a host name"
+			case c == '*':
+				return "wildcard is allowed only as the whole leftmost label"
+			default:
+				return fmt.Sprintf("character %q is not allowed in a host name", c)
+			}
+		}
+	}
+	return ""
+}
+
+// DNSSyntax returns why a dNSName subjectAltName breaks RFC 5280 4.2.1.6 (preferred name
+// syntax; a leftmost "*" label is accepted as RFC 6125 wildcards are), "" when it does not.
+func DNSSyntax(name string) string {
+	if name == " " {
+		return "a single space"
+	}
+	if name == "*" || strings.HasPrefix(name, "*.") && !strings.Contains(name[2:], ".") {
+		return "a wildcard needs at least two labels after it"
+	}
+	return hostSyntax(name, true)
+}
+
+// ErrTooMuchWork is returned when checking names against constraints would take more
+// comparisons than a Checker allows.
+var ErrTooMuchWork = errors.New("name constraint checking exceeds its work limit")
+
+// ErrUnsupportedForm is wrapped when a name of a form this package cannot match meets a
+// constraint of that form.
+var ErrUnsupportedForm = errors.New("name form constrained but not supported")
+
+// Violation says which name broke which constraint.
+type Violation struct {
+	Name GeneralName
+	// Excluded is the excluded subtree that contains the name; nil when the name is outside
+	// every permitted subtree of its form in one certificate's constraints.
+	Excluded *GeneralName
+	// Permitted are the permitted subtrees of the name's form the name is outside of.
+	Permitted []GeneralName
+}
+
+func (v *Violation) Error() string {
+	if v.Excluded != nil {
+		return fmt.Sprintf("%s %s is in the excluded subtree %s", v.Name.Form, v.Name, v.Excluded)
+	}
+	var p []string
+	for _, g := range v.Permitted {
+		s := g.String()
+		if s == "" {
+			s = `""`
+		}
+		p = append(p, s)
+	}
+	return fmt.Sprintf("%s %s is outside the permitted subtrees (%s)", v.Name.Form, v.Name, strings.Join(p, ", "))
+}
+
+// Checker accumulates the name constraints of the CAs of a path (RFC 5280 6.1.4 (g)): the
+// permitted subtrees as one set per certificate (a name must be in each set that has its form,
+// which is their intersection) and the excluded subtrees as one union.
+type Checker struct {
+	permitted [][]GeneralName
+	excluded  []GeneralName
+	// Budget is the number of name comparisons left; zero or less means unlimited.
+	Budget int
+	used   int
+}
+
+// Add records a CA's constraints.
+func (c *Checker) Add(nc *NameConstraints) {
+	if nc == nil {
+		return
+	}
+	if len(nc.Permitted) > 0 {
+		c.permitted = append(c.permitted, nc.Permitted)
+	}
+	c.excluded = append(c.excluded, nc.Excluded...)
+}
+
+// Empty reports whether no constraint was added.
+func (c *Checker) Empty() bool { return len(c.permitted) == 0 && len(c.excluded) == 0 }
+
+// Check verifies every name against the constraints: a *Violation, an error wrapping
+// ErrUnsupportedForm, ErrTooMuchWork, or nil.
+func (c *Checker) Check(names []GeneralName) error {
+	for _, n := range names {
+		if err := c.check(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Checker) spend() error {
+	c.used++
+	if c.Budget > 0 && c.used > c.Budget {
+		return ErrTooMuchWork
+	}
+	return nil
+}
+
+func (c *Checker) check(n GeneralName) error {
+	for i := range c.excluded {
+		e := &c.excluded[i]
+		if e.Form != n.Form {
+			continue
+		}
+		if err := c.spend(); err != nil {
+			return err
+		}
+		in, err := within(n, *e, true)
+		if err != nil {
+			return err
+		}
+		if in {
+			return &Violation{Name: n, Excluded: e}
+		}
+	}
+	for _, set := range c.permitted {
+		var ofForm []GeneralName
+		matched := false
+		for _, p := range set {
+			if p.Form != n.Form {
+				continue
+			}
+			ofForm = append(ofForm, p)
+			if matched {
+				continue
+			}
+			if err := c.spend(); err != nil {
+				return err
+			}
+			in, err := within(n, p, false)
+			if err != nil {
+				return err
+			}
+			matched = in
+		}
+		if len(ofForm) > 0 && !matched {
+			return &Violation{Name: n, Permitted: ofForm}
+		}
+	}
+	return nil
+}
+
+// within reports whether name n is in the subtree t (same form). For an excluded subtree a
+// wildcard DNS name is in it when any name the wildcard covers would be.
+func within(n, t GeneralName, excluded bool) (bool, error) {
+	switch n.Form {
+	case DNSName:
+		return dnsWithin(string(n.Raw), string(t.Raw), excluded), nil
+	case RFC822Name:
+		return emailWithin(string(n.Raw), string(t.Raw))
+	case URI:
+		return uriWithin(string(n.Raw), string(t.Raw))
+	case IPAddress:
+		return ipWithin(n.Raw, t.Raw), nil
+	case DirectoryName:
+		if n.DN == nil || t.DN == nil {
+			return false, fmt.Errorf("%w: unparsed directoryName", ErrMalformed)
+		}
+		return n.DN.Within(t.DN), nil
+	}
+	return false, fmt.Errorf("%w: %s", ErrUnsupportedForm, n.Form)
+}
+
+func dnsWithin(name, c string, excluded bool) bool {
+	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	c = strings.ToLower(strings.TrimSuffix(c, "."))
+	if c == "" {
+		return true
+	}
+	if name == c || strings.HasSuffix(name, "."+c) {
+		return true
+	}
+	if excluded && strings.HasPrefix(name, "*.") {
+		// *.example.com covers foo.example.com: an excluded foo.example.com excludes it.
+		rest := name[2:]
+		if i := strings.IndexByte(c, '.'); i > 0 && c[i+1:] == rest {
+			return true
+		}
+	}
+	return false
+}
+
+// emailWithin applies RFC 5280 4.2.1.10 to rfc822Name: a constraint with "@" is one mailbox
+// (local part exact, host without case); a constraint starting with "." is any host in that
+// domain; otherwise it is exactly that host.
+func emailWithin(addr, c string) (bool, error) {
+	i := strings.LastIndexByte(addr, '@')
+	if i <= 0 {
+		return false, &SyntaxError{Form: RFC822Name, Value: addr, Why: "not a mailbox"}
+	}
+	local, host := addr[:i], strings.ToLower(addr[i+1:])
+	if j := strings.LastIndexByte(c, '@'); j >= 0 {
+		return local == c[:j] && host == strings.ToLower(c[j+1:]), nil
+	}
+	c = strings.ToLower(c)
+	if strings.HasPrefix(c, ".") {
+		return strings.HasSuffix(host, c), nil
+	}
+	return host == c, nil
+}
+
+// uriWithin applies the constraint to the host of the URI: ".example.com" is any host below
+// example.com, "example.com" that host alone. A URI without a host name (a URN, an IP
+// literal) cannot be checked against a URI constraint, which is an error.
+func uriWithin(uri, c string) (bool, error) {
+	u, err := url.Parse(uri)
+	if err != nil || u.Host == "" {
+		return false, &SyntaxError{Form: URI, Value: uri, Why: "no host to check against a URI name constraint"}
+	}
+	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	if net.ParseIP(host) != nil {
+		return false, &SyntaxError{Form: URI, Value: uri, Why: "an IP address host cannot be checked against a URI name constraint"}
+	}
+	c = strings.ToLower(c)
+	if strings.HasPrefix(c, ".") {
+		return strings.HasSuffix(host, c), nil
+	}
+	return host == c, nil
+}
+
+func ipWithin(ip, c []byte) bool {
+	if len(c) != 2*len(ip) {
+		return false
+	}
+	addr, mask := c[:len(ip)], c[len(ip):]
+	for i := range ip {
+		if ip[i]&mask[i] != addr[i]&mask[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// SubjectNames returns the names of a certificate that name constraints apply to (RFC 5280
+// 6.1.3 (b), (c) and 4.2.1.10): the subject as a directoryName unless it is empty, every
+// subjectAltName, and, when the certificate has no subjectAltName extension, the subject's
+// emailAddress attributes as rfc822Names.
+func SubjectNames(subject *DN, sans []GeneralName, hasSANExtension bool) []GeneralName {
+	var out []GeneralName
+	if subject != nil && !subject.Empty() {
+		out = append(out, GeneralName{Form: DirectoryName, DN: subject})
+	}
+	out = append(out, sans...)
+	if !hasSANExtension && subject != nil {
+		for _, e := range subject.Values(OIDEmailAddress) {
+			out = append(out, GeneralName{Form: RFC822Name, Raw: []byte(e)})
+		}
+	}
+	return out
+}
+
+// Equal reports whether two general names are the same name: same form, directory names
+// compared under RFC 5280 7.1, DNS names and hosts without case, the rest byte for byte.
+func (g GeneralName) Equal(o GeneralName) bool {
+	if g.Form != o.Form {
+		return false
+	}
+	switch g.Form {
+	case DirectoryName:
+		return g.DN != nil && o.DN != nil && g.DN.Equal(o.DN)
+	case DNSName:
+		return strings.EqualFold(string(g.Raw), string(o.Raw))
+	}
+	return bytes.Equal(g.Raw, o.Raw)
+}

@@ -1,0 +1,125 @@
+package verify
+
+import (
+	"crypto/x509"
+	"net"
+	"strings"
+
+	"golang.org/x/net/idna"
+
+	"github.com/signet-pki/signet/internal/pkixname"
+)
+
+// checkNames matches the names the policy asks for against the leaf's subjectAltNames only:
+// never the subject's common name (RFC 6125 6.4.4; the Baseline Requirements name servers in
+// the SAN).
+func (v *verifier) checkNames(e *evaluation) {
+	leaf := e.path[0]
+	host, ip := v.p.DNSName, v.p.IP
+	if host != "" {
+		if parsed := net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")); parsed != nil && ip == nil {
+			// A host given as an IP literal is matched as an IP address, never as a dNSName.
+			host, ip = "", parsed
+		}
+	}
+	if host == "" && ip == nil && v.p.Email == "" {
+		e.skip(CheckName, leaf, "no name required")
+		return
+	}
+	var dns, ips, emails []string
+	for _, g := range leaf.sans {
+		switch g.Form {
+		case pkixname.DNSName:
+			dns = append(dns, string(g.Raw))
+		case pkixname.IPAddress:
+			if len(g.Raw) == 4 || len(g.Raw) == 16 {
+				ips = append(ips, net.IP(g.Raw).String())
+			}
+		case pkixname.RFC822Name:
+			emails = append(emails, string(g.Raw))
+		}
+	}
+	c := leaf.c
+	if host != "" {
+		ref, ok := referenceHost(host)
+		matched := false
+		if ok {
+			for _, d := range dns {
+				if hostMatches(d, ref) {
+					matched = true
+					break
+				}
+			}
+		}
+		if matched {
+			e.pass(CheckName, leaf, "host %s matches", host)
+		} else {
+			e.fail(CheckName, newRuleError(NameMismatch, c, "rfc6125.host", x509.HostnameError{Certificate: c, Host: host},
+				"certificate %s is not valid for host %s (its DNS names: %s)", Name(c), host, listOrNone(dns)))
+		}
+	}
+	if ip != nil {
+		matched := false
+		for _, g := range leaf.sans {
+			if g.Form == pkixname.IPAddress && (len(g.Raw) == 4 || len(g.Raw) == 16) && net.IP(g.Raw).Equal(ip) {
+				matched = true
+			}
+		}
+		if matched {
+			e.pass(CheckName, leaf, "IP address %s matches", ip)
+		} else {
+			e.fail(CheckName, newRuleError(NameMismatch, c, "rfc6125.ip", x509.HostnameError{Certificate: c, Host: ip.String()},
+				"certificate %s is not valid for IP address %s (its IP addresses: %s)", Name(c), ip, listOrNone(ips)))
+		}
+	}
+	if m := v.p.Email; m != "" {
+		matched := false
+		for _, a := range emails {
+			if emailEqual(a, m) {
+				matched = true
+			}
+		}
+		if matched {
+			e.pass(CheckName, leaf, "email %s matches", m)
+		} else {
+			e.fail(CheckName, newRuleError(NameMismatch, c, "rfc5280.email", nil, "certificate %s is not valid for email %s (its email addresses: %s)",
+				Name(c), m, listOrNone(emails)))
+		}
+	}
+}
+
+// referenceHost puts a host name in the form certificates use: lower case, no final dot,
+// A-labels for internationalised names.
+func referenceHost(h string) (string, bool) {
+	h = strings.TrimSuffix(h, ".")
+	if a, err := idna.Lookup.ToASCII(h); err == nil {
+		h = a
+	}
+	h = strings.ToLower(h)
+	return h, h != "" && !strings.Contains(h, "*")
+}
+
+// hostMatches matches a dNSName against a reference host (RFC 6125 6.4): without regard to
+// case, and a wildcard only as the whole leftmost label, standing for exactly one label.
+func hostMatches(pattern, host string) bool {
+	p := strings.ToLower(strings.TrimSuffix(pattern, "."))
+	if p == host {
+		return true
+	}
+	rest, ok := strings.CutPrefix(p, "*.")
+	if !ok || strings.Contains(rest, "*") || !strings.Contains(rest, ".") {
+		return false
+	}
+	i := strings.IndexByte(host, '.')
+	return i > 0 && host[i+1:] == rest
+}
+
+// emailEqual compares addresses as RFC 5280 4.2.1.6 says: the local part exactly, the domain
+// without regard to case.
+func emailEqual(a, b string) bool {
+	ai, bi := strings.LastIndexByte(a, '@'), strings.LastIndexByte(b, '@')
+	if ai < 0 || bi < 0 {
+		return a == b
+	}
+	return a[:ai] == b[:bi] && strings.EqualFold(a[ai+1:], b[bi+1:])
+}

@@ -1,0 +1,423 @@
+package verify
+
+import (
+	"crypto/dsa" //nolint:staticcheck // DSA keys are recognised to be refused
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"fmt"
+	"net"
+	"strings"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/signet-pki/signet/internal/pkixname"
+)
+
+// checkProfile applies the rules about each certificate's own contents: RFC 5280's MUSTs that
+// a relying party can check, signet's refusals of weak keys, and under ProfileWebPKI the
+// Baseline Requirements. Trust anchors are checked too: an operator who trusts a malformed
+// root should hear about it.
+func (v *verifier) checkProfile(e *evaluation) {
+	failed := false
+	for i, ci := range e.path {
+		anchor := e.anchored && i == len(e.path)-1
+		for _, f := range v.lint(ci, i, anchor, len(e.path)) {
+			failed = true
+			e.fail(CheckProfile, newRuleError(Malformed, ci.c, f.rule, nil, "%s %s: %s", e.role(i), Name(ci.c), f.detail))
+		}
+	}
+	if !failed {
+		e.pass(CheckProfile, nil, "every certificate conforms to the %s profile", v.p.Profile)
+	}
+}
+
+// lint returns the rules certificate ci breaks at position i of a path of n certificates.
+func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
+	c := ci.c
+	out := append([]finding(nil), ci.findings...)
+	add := func(rule, format string, args ...any) {
+		out = append(out, finding{rule, fmt.Sprintf(format, args...)})
+	}
+	isCA := c.BasicConstraintsValid && c.IsCA
+	leaf := i == 0 && !(anchor && n == 1)
+
+	// Serial number (4.1.2.2).
+	switch s := c.SerialNumber; {
+	case s == nil:
+	case s.Sign() == 0:
+		add("rfc5280.serial-zero", "its serial number is zero; RFC 5280 4.1.2.2 requires a positive integer")
+	case s.Sign() < 0:
+		add("rfc5280.serial-negative", "its serial number is negative; RFC 5280 4.1.2.2 requires a positive integer")
+	case (s.BitLen()+7)/8 > 20:
+		add("rfc5280.serial-too-long", "its serial number is %d octets; RFC 5280 4.1.2.2 allows at most 20", (s.BitLen()+7)/8)
+	}
+	// Names (4.1.2.4, 4.1.2.6).
+	if isEmptyName(c.RawIssuer) {
+		add("rfc5280.issuer-empty", "its issuer name is empty; RFC 5280 4.1.2.4 requires a non-empty distinguished name")
+	}
+	if isEmptyName(c.RawSubject) {
+		switch ext := findExt(c, oidExtSubjectAltName); {
+		case isCA || c.KeyUsage&x509.KeyUsageCertSign != 0:
+			add("rfc5280.ca-subject-empty", "it is a CA with an empty subject; RFC 5280 4.1.2.6 requires a CA's subject to be non-empty")
+		case ext == nil:
+			add("rfc5280.subject-empty-no-san", "it has an empty subject and no subjectAltName (RFC 5280 4.1.2.6)")
+		case !ext.Critical:
+			add("rfc5280.subject-empty-san-not-critical", "it has an empty subject and a subjectAltName not marked critical (RFC 5280 4.2.1.6)")
+		}
+	}
+	// Extensions only in version 3 (4.1.2.9).
+	if c.Version < 3 && len(c.Extensions) > 0 {
+		add("rfc5280.extensions-in-v1", "it is a version %d certificate with extensions; RFC 5280 4.1.2.9 allows extensions only in version 3", c.Version)
+	}
+	// Authority key identifier (4.2.1.1).
+	aki := findExt(c, oidExtAuthorityKeyID)
+	if aki != nil && aki.Critical {
+		add("rfc5280.aki-critical", "its authority key identifier is marked critical; RFC 5280 4.2.1.1 requires non-critical")
+	}
+	keyID, issuerName, serial, akiOK := parseAKI(aki)
+	if aki != nil && !akiOK {
+		add("rfc5280.aki-encoding", "its authority key identifier cannot be parsed")
+	}
+	if !ci.selfIssued {
+		switch {
+		case aki == nil:
+			add("rfc5280.aki-missing", "it has no authority key identifier; RFC 5280 4.2.1.1 requires one in every certificate that is not self-signed")
+		case akiOK && len(keyID) == 0:
+			add("rfc5280.aki-missing-keyid", "its authority key identifier has no keyIdentifier; RFC 5280 4.2.1.1 requires it")
+		}
+	}
+	// Subject key identifier (4.2.1.2).
+	if isCA && findExt(c, oidExtSubjectKeyID) == nil {
+		add("rfc5280.ski-missing", "it is a CA without a subject key identifier; RFC 5280 4.2.1.2 requires one in every CA certificate")
+	}
+	// Key usage (4.2.1.3).
+	if ku := findExt(c, oidExtKeyUsage); ku != nil && c.KeyUsage == 0 {
+		add("rfc5280.ku-empty", "its key usage extension asserts no bit; RFC 5280 4.2.1.3 requires at least one")
+	}
+	if c.KeyUsage&x509.KeyUsageCertSign != 0 && !isCA {
+		add("rfc5280.keycertsign-not-ca", "it asserts keyCertSign but is not a CA (RFC 5280 4.2.1.3)")
+	}
+	// Basic constraints (4.2.1.9).
+	if bc := findExt(c, oidExtBasicConstraints); bc != nil {
+		if c.BasicConstraintsValid && !c.IsCA && c.MaxPathLen > 0 {
+			add("rfc5280.pathlen-not-ca", "it has a pathLenConstraint without cA; RFC 5280 4.2.1.9 forbids it")
+		}
+		if isCA && !bc.Critical && (anchor || v.webpki) {
+			rule := "rfc5280.bc-not-critical"
+			if !anchor {
+				rule = "webpki.bc-not-critical"
+			}
+			add(rule, "it is a CA whose basic constraints are not marked critical (RFC 5280 4.2.1.9)")
+		}
+	} else if anchor && c.Version >= 3 {
+		add("rfc5280.anchor-not-ca", "it is a trust anchor without basic constraints: RFC 5280 4.2.1.9 requires cA in every CA certificate")
+	}
+	// Name constraints (4.2.1.10).
+	if nc := findExt(c, oidExtNameConstraints); nc != nil {
+		switch {
+		case !isCA:
+			add("rfc5280.nc-not-ca", "it carries name constraints but is not a CA; RFC 5280 4.2.1.10 allows them only in CA certificates")
+		case !nc.Critical && !v.webpki:
+			add("rfc5280.nc-not-critical", "its name constraints are not marked critical; RFC 5280 4.2.1.10 requires critical (the webpki profile accepts it, as the Baseline Requirements do)")
+		}
+	}
+	// Policy constraints (4.2.1.11).
+	if pc := ci.policyConstraint; pc != nil {
+		if c.RequireExplicitPolicy == 0 && !c.RequireExplicitPolicyZero && c.InhibitPolicyMapping == 0 && !c.InhibitPolicyMappingZero {
+			add("rfc5280.pc-empty", "its policy constraints are an empty sequence; RFC 5280 4.2.1.11 forbids it")
+		}
+		if !pc.Critical && (anchor || v.webpki) {
+			add("rfc5280.pc-not-critical", "its policy constraints are not marked critical (RFC 5280 4.2.1.11)")
+		}
+	}
+	// Extended key usage (4.2.1.12): SIZE (1..MAX).
+	if eku := findExt(c, oidExtExtKeyUsage); eku != nil && emptySequence(eku.Value) {
+		add("rfc5280.eku-empty", "its extended key usage extension lists no usage; RFC 5280 4.2.1.12 requires at least one")
+	}
+	// Subject alternative names (4.2.1.6).
+	for _, g := range ci.sans {
+		switch g.Form {
+		case pkixname.DNSName:
+			if why := pkixname.DNSSyntax(string(g.Raw)); why != "" {
+				add("rfc5280.san-dns-invalid", "its dNSName %q is not a host name (%s; RFC 5280 4.2.1.6)", string(g.Raw), why)
+			}
+		case pkixname.RFC822Name:
+			if why := pkixname.MailboxSyntax(string(g.Raw)); why != "" {
+				add("rfc5280.san-email-invalid", "its rfc822Name %q is not a mailbox (%s; RFC 5280 4.2.1.6)", string(g.Raw), why)
+			}
+		case pkixname.IPAddress:
+			if len(g.Raw) != net.IPv4len && len(g.Raw) != net.IPv6len {
+				add("rfc5280.san-ip-invalid", "its iPAddress is %d octets; RFC 5280 4.2.1.6 requires 4 or 16", len(g.Raw))
+			}
+		}
+	}
+	if ci.hasSAN && len(ci.sans) == 0 && len(ci.findings) == 0 {
+		add("rfc5280.san-empty", "its subjectAltName extension is empty")
+	}
+	// Keys.
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		if bits := k.N.BitLen(); bits < 2048 {
+			add("signet.rsa-key-too-small", "its RSA key has %d bits; signet requires at least 2048", bits)
+		} else if v.webpki && bits%8 != 0 {
+			add("webpki.rsa-key-size", "its RSA modulus is %d bits, not a multiple of 8 (Baseline Requirements 6.1.5)", bits)
+		}
+	case *dsa.PublicKey:
+		add("signet.dsa-key", "it has a DSA key, which signet does not accept (nor do the Baseline Requirements)")
+	case *ecdsa.PublicKey:
+	case nil:
+		add("signet.unsupported-key", "its public key algorithm is not supported")
+	}
+	if v.webpki {
+		out = append(out, v.lintWebPKI(ci, leaf, anchor, isCA, keyID, issuerName, serial)...)
+	}
+	return out
+}
+
+// lintWebPKI applies the Baseline Requirements for TLS server certificates.
+func (v *verifier) lintWebPKI(ci *certInfo, leaf, anchor, isCA bool, akiKeyID, akiIssuer []byte, akiSerial bool) []finding {
+	c := ci.c
+	var out []finding
+	add := func(rule, format string, args ...any) {
+		out = append(out, finding{rule, fmt.Sprintf(format, args...)})
+	}
+	eku := findExt(c, oidExtExtKeyUsage)
+	switch {
+	case anchor && ci.selfIssued:
+		if eku != nil {
+			add("webpki.root-eku", "it is a root with an extended key usage extension (Baseline Requirements 7.1.2.1.2)")
+		}
+		if aki := findExt(c, oidExtAuthorityKeyID); aki != nil {
+			switch {
+			case len(akiIssuer) > 0 || akiSerial:
+				add("webpki.root-aki", "it is a root whose authority key identifier holds more than a keyIdentifier (Baseline Requirements 7.1.2.1.3)")
+			case len(akiKeyID) == 0:
+				add("webpki.root-aki", "it is a root whose authority key identifier has no keyIdentifier (Baseline Requirements 7.1.2.1.3)")
+			case string(akiKeyID) != string(c.SubjectKeyId):
+				add("webpki.root-aki", "it is a root whose authority key identifier differs from its subject key identifier (Baseline Requirements 7.1.2.1.3)")
+			}
+		}
+	case isCA && !leaf:
+		if eku != nil {
+			for _, o := range certEKUs(c) {
+				if !o.Equal(ekuOID(x509.ExtKeyUsageServerAuth)) && !o.Equal(ekuOID(x509.ExtKeyUsageClientAuth)) {
+					add("webpki.ca-eku", "it is a CA whose extended key usage includes %s; a TLS CA may assert only serverAuth and clientAuth (Baseline Requirements 7.1.2.10.6)", ekuName(o))
+					break
+				}
+			}
+		}
+	}
+	if !leaf {
+		return out
+	}
+	if isCA {
+		add("webpki.leaf-is-ca", "it is a CA certificate (basic constraints cA=TRUE), not a subscriber certificate (Baseline Requirements 7.1.2.7.8)")
+	}
+	if eku != nil && eku.Critical {
+		add("webpki.leaf-eku-critical", "its extended key usage is marked critical (Baseline Requirements 7.1.2.7.10)")
+	}
+	san := findExt(c, oidExtSubjectAltName)
+	switch {
+	case san == nil:
+		add("webpki.leaf-san-missing", "it has no subjectAltName; the Baseline Requirements (7.1.2.7.12) name a server only there")
+	case san.Critical && !isEmptyName(c.RawSubject):
+		add("webpki.san-critical-with-subject", "its subjectAltName is critical although its subject is not empty (Baseline Requirements 7.1.2.7.12)")
+	}
+	for _, g := range ci.sans {
+		if g.Form != pkixname.DNSName {
+			continue
+		}
+		name := strings.ToLower(strings.TrimSuffix(string(g.Raw), "."))
+		if rest, ok := strings.CutPrefix(name, "*."); ok {
+			if ps, _ := publicsuffix.PublicSuffix(rest); ps == rest {
+				add("webpki.wildcard-public-suffix", "its dNSName %q is a wildcard over the public suffix %q (Baseline Requirements 3.2.2.6)", string(g.Raw), rest)
+			}
+		}
+	}
+	if f := cnNotInSAN(ci); f != "" {
+		add("webpki.cn-not-in-san", "%s", f)
+	}
+	return out
+}
+
+// cnNotInSAN applies Baseline Requirements 7.1.4.3: a subject commonName must be a copy of a
+// SAN value, an IP address in its canonical text (dotted decimal, RFC 5952), a domain name in
+// the same case and with P-labels, never U-labels. A CN that names no SAN value at all is
+// refused when it is a host name outside every dNSName's domain; a CN that is a parent domain
+// of a SAN dNSName, or a host name beside IP-only SANs, is tolerated, as browsers tolerate it.
+func cnNotInSAN(ci *certInfo) string {
+	cns := ci.subject.Values(asn1.ObjectIdentifier{2, 5, 4, 3})
+	if len(cns) == 0 {
+		return ""
+	}
+	var dns, ips []string
+	for _, g := range ci.sans {
+		switch g.Form {
+		case pkixname.DNSName:
+			dns = append(dns, string(g.Raw))
+		case pkixname.IPAddress:
+			if len(g.Raw) == 4 || len(g.Raw) == 16 {
+				ips = append(ips, net.IP(g.Raw).String())
+			}
+		}
+	}
+	for _, cn := range cns {
+		if contains(dns, cn) || contains(ips, cn) {
+			continue
+		}
+		if ip := parseLooseIP(cn); ip != nil {
+			return fmt.Sprintf("its subject CN %q is an IP address not written as the canonical text of a SAN iPAddress (%s)", cn, listOrNone(ips))
+		}
+		for _, d := range dns {
+			if strings.EqualFold(d, cn) {
+				return fmt.Sprintf("its subject CN %q differs in case from the SAN %q; the Baseline Requirements want a copy", cn, d)
+			}
+		}
+		ascii := true
+		for _, r := range cn {
+			if r >= 0x80 {
+				ascii = false
+			}
+		}
+		if !ascii {
+			a, _ := idna.Lookup.ToASCII(cn)
+			return fmt.Sprintf("its subject CN %q holds Unicode labels; the Baseline Requirements want the P-label form of a SAN (%s)", cn, a)
+		}
+		lc := strings.ToLower(cn)
+		if strings.HasPrefix(lc, "xn--") || strings.Contains(lc, ".xn--") {
+			return fmt.Sprintf("its subject CN %q is an IDN not among the SAN dNSNames (%s)", cn, listOrNone(dns))
+		}
+		if pkixname.DNSSyntax(cn) != "" || len(dns) == 0 {
+			continue
+		}
+		parent := false
+		for _, d := range dns {
+			d = strings.ToLower(strings.TrimPrefix(d, "*."))
+			if d == lc || strings.HasSuffix(d, "."+lc) {
+				parent = true
+			}
+		}
+		if !parent {
+			return fmt.Sprintf("its subject CN %q is not among its SAN dNSNames (%s)", cn, listOrNone(dns))
+		}
+	}
+	return ""
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+// parseLooseIP reads an IP address in any notation an attacker or a careless CA may write:
+// IPv6 in any case or compression, IPv4 dotted with leading zeros, hexadecimal or octal parts,
+// or fewer than four parts (inet_aton). It returns nil for anything else.
+func parseLooseIP(s string) net.IP {
+	if ip := net.ParseIP(s); ip != nil {
+		return ip
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) == 0 || len(parts) > 4 {
+		return nil
+	}
+	var vals []uint64
+	for _, p := range parts {
+		if p == "" {
+			return nil
+		}
+		base := 10
+		digits := p
+		switch {
+		case strings.HasPrefix(strings.ToLower(p), "0x"):
+			base, digits = 16, p[2:]
+		case len(p) > 1 && p[0] == '0':
+			base, digits = 8, p[1:]
+		}
+		var n uint64
+		if digits == "" && base == 16 {
+			return nil
+		}
+		for _, ch := range strings.ToLower(digits) {
+			var d uint64
+			switch {
+			case ch >= '0' && ch <= '9':
+				d = uint64(ch - '0')
+			case ch >= 'a' && ch <= 'f':
+				d = uint64(ch-'a') + 10
+			default:
+				return nil
+			}
+			if d >= uint64(base) {
+				if base == 8 && d < 10 {
+					// "001" style leading zeros with decimal digits: still an address.
+					base = 10
+				} else {
+					return nil
+				}
+			}
+			n = n*uint64(base) + d
+			if n > 1<<32 {
+				return nil
+			}
+		}
+		vals = append(vals, n)
+	}
+	if len(vals) == 1 && len(parts[0]) < 3 {
+		return nil // a bare small number is not an address worth flagging
+	}
+	var addr uint64
+	for i, val := range vals {
+		if i < len(vals)-1 {
+			if val > 255 {
+				return nil
+			}
+			addr |= val << (8 * (3 - uint(i)))
+		} else {
+			if val >= 1<<(8*(4-uint(i))) {
+				return nil
+			}
+			addr |= val
+		}
+	}
+	return net.IPv4(byte(addr>>24), byte(addr>>16), byte(addr>>8), byte(addr))
+}
+
+// parseAKI reads an authority key identifier extension: keyIdentifier, whether
+// authorityCertIssuer is present (its content), and whether a serial is present.
+func parseAKI(ext *pkix.Extension) (keyID, issuer []byte, serial, ok bool) {
+	if ext == nil {
+		return nil, nil, false, true
+	}
+	s := cryptobyte.String(ext.Value)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
+		return nil, nil, false, false
+	}
+	var kid, iss, ser cryptobyte.String
+	var hasKID, hasIss, hasSer bool
+	if !seq.ReadOptionalASN1(&kid, &hasKID, cbasn1.Tag(0).ContextSpecific()) ||
+		!seq.ReadOptionalASN1(&iss, &hasIss, cbasn1.Tag(1).ContextSpecific().Constructed()) ||
+		!seq.ReadOptionalASN1(&ser, &hasSer, cbasn1.Tag(2).ContextSpecific()) || !seq.Empty() {
+		return nil, nil, false, false
+	}
+	if hasIss != hasSer {
+		return kid, iss, hasSer, false // RFC 5280 4.2.1.1: both or neither
+	}
+	return kid, iss, hasSer, true
+}
+
+func emptySequence(der []byte) bool {
+	s := cryptobyte.String(der)
+	var seq cryptobyte.String
+	return s.ReadASN1(&seq, cbasn1.SEQUENCE) && s.Empty() && seq.Empty()
+}

@@ -1,0 +1,782 @@
+package verify
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/asn1"
+	"fmt"
+	"math/big"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+	"golang.org/x/crypto/ocsp"
+
+	"github.com/signet-pki/signet/internal/pkixname"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// Revocation, RFC 5280 6.3: for every certificate below the trust anchor, the CRLs given are
+// sorted by scope (issuer, distribution point, issuing distribution point, reasons), their
+// signers found and validated (the certificate's issuer, or another key of the same CA or an
+// indirect CRL issuer with a path to the same trust anchor), deltas applied to their base, and
+// reasons accumulated until every reason is covered. OCSP responses (RFC 6960) are checked
+// first and settle a status the same way.
+
+var (
+	oidCRLAuthorityKeyID = asn1.ObjectIdentifier{2, 5, 29, 35}
+	oidCRLNumber         = asn1.ObjectIdentifier{2, 5, 29, 20}
+	oidCRLIssuingDP      = asn1.ObjectIdentifier{2, 5, 29, 28}
+	oidCRLDeltaIndicator = asn1.ObjectIdentifier{2, 5, 29, 27}
+	oidCRLFreshest       = asn1.ObjectIdentifier{2, 5, 29, 46}
+	oidCRLIssuerAltName  = asn1.ObjectIdentifier{2, 5, 29, 18}
+	oidCRLReason         = asn1.ObjectIdentifier{2, 5, 29, 21}
+	oidCRLHoldCode       = asn1.ObjectIdentifier{2, 5, 29, 23}
+	oidCRLInvalidityDate = asn1.ObjectIdentifier{2, 5, 29, 24}
+	oidCRLCertIssuer     = asn1.ObjectIdentifier{2, 5, 29, 29}
+	oidOCSPSigning       = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 9}
+)
+
+const reasonRemoveFromCRL = 8
+
+type idpInfo struct {
+	dp                           distPoint
+	onlyUser, onlyCA, onlyAttr   bool
+	indirect                     bool
+	someReasons                  uint16
+	hasSome                      bool
+	raw                          []byte
+	nonURIName, relativeName     bool
+	onlySomeOrIndirectOrRelative bool
+}
+
+type crlEntry struct {
+	serial    *big.Int
+	issuerKey string // the certificate issuer the entry is about (indirect CRLs)
+	reason    int
+	at        time.Time
+}
+
+type crlInfo struct {
+	l         *x509.RevocationList
+	issuer    *pkixname.DN
+	issuerKey string
+	idp       *idpInfo
+	delta     bool
+	base      *big.Int
+	findings  []finding // why the CRL can be used for nothing
+	entries   []crlEntry
+	sigs      map[*certInfo]error
+}
+
+func newCRLInfo(l *x509.RevocationList) *crlInfo {
+	ci := &crlInfo{l: l, sigs: map[*certInfo]error{}}
+	add := func(rule, format string, args ...any) {
+		ci.findings = append(ci.findings, finding{rule, fmt.Sprintf(format, args...)})
+	}
+	var err error
+	if ci.issuer, err = pkixname.ParseDN(l.RawIssuer); err != nil {
+		ci.issuer = &pkixname.DN{}
+		ci.issuerKey = "raw:" + string(l.RawIssuer)
+		add("rfc5280.name-encoding", "its issuer name cannot be parsed: %v", err)
+	} else {
+		ci.issuerKey = ci.issuer.Key()
+	}
+	hasNumber := false
+	for _, e := range l.Extensions {
+		switch {
+		case e.Id.Equal(oidCRLNumber):
+			hasNumber = true
+			if e.Critical {
+				add("rfc5280.crl-number-critical", "its CRL number is marked critical; RFC 5280 5.2.3 requires non-critical")
+			}
+		case e.Id.Equal(oidCRLIssuingDP):
+			idp, err := parseIDP(e.Value)
+			if err != nil {
+				add("rfc5280.crl-idp-encoding", "its issuing distribution point cannot be parsed: %v", err)
+			} else {
+				ci.idp = idp
+			}
+		case e.Id.Equal(oidCRLDeltaIndicator):
+			var base big.Int
+			s := cryptobyte.String(e.Value)
+			if !s.ReadASN1Integer(&base) || !s.Empty() {
+				add("rfc5280.crl-delta-encoding", "its delta CRL indicator cannot be parsed")
+			} else {
+				ci.delta, ci.base = true, &base
+			}
+			if !e.Critical {
+				add("rfc5280.crl-delta-not-critical", "its delta CRL indicator is not marked critical (RFC 5280 5.2.4)")
+			}
+		case e.Id.Equal(oidCRLAuthorityKeyID), e.Id.Equal(oidCRLFreshest), e.Id.Equal(oidCRLIssuerAltName):
+		default:
+			if e.Critical {
+				add("rfc5280.crl-unknown-critical-extension", "it has a critical extension signet does not process (%s; RFC 5280 5.2)", e.Id)
+			}
+		}
+	}
+	if !hasNumber {
+		add("rfc5280.crl-number-missing", "it has no CRL number; RFC 5280 5.2.3 requires one")
+	}
+	if l.NextUpdate.IsZero() {
+		add("rfc5280.crl-next-update-missing", "it has no nextUpdate; RFC 5280 5.1.2.5 requires one")
+	}
+	current := ci.issuerKey
+	seen := map[string]bool{}
+	for _, en := range l.RevokedCertificateEntries {
+		for _, x := range en.Extensions {
+			switch {
+			case x.Id.Equal(oidCRLCertIssuer):
+				names, err := pkixname.ParseGeneralNames(x.Value, false)
+				found := false
+				for _, g := range names {
+					if err == nil && g.Form == pkixname.DirectoryName {
+						current, found = g.DN.Key(), true
+						break
+					}
+				}
+				if !found {
+					add("rfc5280.crl-entry-issuer", "an entry's certificate issuer cannot be read")
+				}
+			case x.Id.Equal(oidCRLReason), x.Id.Equal(oidCRLHoldCode), x.Id.Equal(oidCRLInvalidityDate):
+			default:
+				if x.Critical {
+					add("rfc5280.crl-entry-unknown-critical-extension", "an entry has a critical extension signet does not process (%s; RFC 5280 5.3)", x.Id)
+				}
+			}
+		}
+		if en.SerialNumber == nil {
+			continue
+		}
+		k := current + "\x00" + en.SerialNumber.String()
+		if seen[k] {
+			add("rfc5280.crl-duplicate-entry", "it lists serial %s twice", x509util.FormatSerial(en.SerialNumber))
+		}
+		seen[k] = true
+		ci.entries = append(ci.entries, crlEntry{serial: en.SerialNumber, issuerKey: current, reason: en.ReasonCode, at: en.RevocationTime})
+	}
+	if ci.idp != nil && ci.idp.indirect == false {
+		for _, en := range ci.entries {
+			if en.issuerKey != ci.issuerKey {
+				add("rfc5280.crl-entry-issuer", "an entry names another certificate issuer, but the CRL is not indirect")
+				break
+			}
+		}
+	}
+	return ci
+}
+
+func parseIDP(der []byte) (*idpInfo, error) {
+	s := cryptobyte.String(der)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
+		return nil, fmt.Errorf("not a SEQUENCE")
+	}
+	idp := &idpInfo{raw: der}
+	var body cryptobyte.String
+	var ok bool
+	if !seq.ReadOptionalASN1(&body, &ok, cbasn1.Tag(0).ContextSpecific().Constructed()) {
+		return nil, fmt.Errorf("bad distributionPoint")
+	}
+	if ok {
+		if err := parseDistPointName(&idp.dp, body); err != nil {
+			return nil, err
+		}
+		for _, g := range idp.dp.fullName {
+			if g.Form != pkixname.URI {
+				idp.nonURIName = true
+			}
+		}
+		idp.relativeName = idp.dp.relative != nil
+	}
+	readBool := func(tag int, dst *bool) error {
+		var v cryptobyte.String
+		var present bool
+		if !seq.ReadOptionalASN1(&v, &present, cbasn1.Tag(tag).ContextSpecific()) {
+			return fmt.Errorf("bad field [%d]", tag)
+		}
+		if present {
+			if len(v) != 1 || (v[0] != 0 && v[0] != 0xff) {
+				return fmt.Errorf("bad BOOLEAN [%d]", tag)
+			}
+			*dst = v[0] == 0xff
+		}
+		return nil
+	}
+	if err := readBool(1, &idp.onlyUser); err != nil {
+		return nil, err
+	}
+	if err := readBool(2, &idp.onlyCA); err != nil {
+		return nil, err
+	}
+	var reasons cryptobyte.String
+	if !seq.ReadOptionalASN1(&reasons, &idp.hasSome, cbasn1.Tag(3).ContextSpecific()) {
+		return nil, fmt.Errorf("bad onlySomeReasons")
+	}
+	if idp.hasSome {
+		bits, ok := parseBitString(reasons)
+		if !ok {
+			return nil, fmt.Errorf("bad onlySomeReasons")
+		}
+		idp.someReasons = readReasonFlags(bits)
+	}
+	if err := readBool(4, &idp.indirect); err != nil {
+		return nil, err
+	}
+	if err := readBool(5, &idp.onlyAttr); err != nil {
+		return nil, err
+	}
+	if !seq.Empty() {
+		return nil, fmt.Errorf("trailing data")
+	}
+	if idp.onlyUser && idp.onlyCA || idp.onlyUser && idp.onlyAttr || idp.onlyCA && idp.onlyAttr {
+		return nil, fmt.Errorf("more than one of onlyContainsUserCerts, onlyContainsCACerts, onlyContainsAttributeCerts")
+	}
+	return idp, nil
+}
+
+func crlLabel(l *crlInfo) string {
+	s := "CRL of " + rawNameString(l.l.RawIssuer)
+	if l.delta {
+		s = "delta CRL of " + rawNameString(l.l.RawIssuer)
+	}
+	if l.l.Number != nil {
+		s += fmt.Sprintf(" (number %s)", l.l.Number)
+	}
+	return s
+}
+
+func nextUpdateString(l *x509.RevocationList) string {
+	if l.NextUpdate.IsZero() {
+		return "none"
+	}
+	return ts(l.NextUpdate)
+}
+
+// dpNames returns the names of a distribution point: its fullName, or its relative name added
+// to base.
+func dpNames(dp distPoint, base *pkixname.DN) []pkixname.GeneralName {
+	if dp.relative != nil {
+		if base == nil {
+			return nil
+		}
+		dn, err := base.Append(dp.relative)
+		if err != nil {
+			return nil
+		}
+		return []pkixname.GeneralName{{Form: pkixname.DirectoryName, DN: dn}}
+	}
+	return dp.fullName
+}
+
+func namesIntersect(a, b []pkixname.GeneralName) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x.Equal(y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func firstDN(names []pkixname.GeneralName) *pkixname.DN {
+	for _, g := range names {
+		if g.Form == pkixname.DirectoryName {
+			return g.DN
+		}
+	}
+	return nil
+}
+
+// scope returns the reasons a CRL covers for certificate c (RFC 5280 6.3.3 (b), (c)), and
+// whether it covers c at all.
+func crlScope(c *certInfo, l *crlInfo) (uint16, bool) {
+	dps := c.dps
+	if !c.hasDPs || len(dps) == 0 {
+		dps = []distPoint{{}}
+	}
+	var mask uint16
+	ok := false
+	isCA := c.c.BasicConstraintsValid && c.c.IsCA
+	for _, dp := range dps {
+		var base *pkixname.DN
+		if dp.hasIssuer {
+			if l.idp == nil || !l.idp.indirect {
+				continue
+			}
+			crlIssuer := []pkixname.GeneralName{{Form: pkixname.DirectoryName, DN: l.issuer}}
+			if !namesIntersect(dp.crlIssuer, crlIssuer) {
+				continue
+			}
+			base = firstDN(dp.crlIssuer)
+		} else {
+			if l.issuerKey != c.issuerKey {
+				continue
+			}
+			base = c.issuer
+		}
+		if l.idp != nil && l.idp.dp.hasName {
+			idpNames := dpNames(l.idp.dp, l.issuer)
+			switch {
+			case dp.hasName:
+				if !namesIntersect(idpNames, dpNames(dp, base)) {
+					continue
+				}
+			case dp.hasIssuer:
+				if !namesIntersect(idpNames, dp.crlIssuer) {
+					continue
+				}
+			default:
+				continue
+			}
+		}
+		if l.idp != nil {
+			if l.idp.onlyUser && isCA || l.idp.onlyCA && !isCA || l.idp.onlyAttr {
+				continue
+			}
+		}
+		m := allReasons
+		if dp.hasReasons {
+			m &= dp.reasons
+		}
+		if l.idp != nil && l.idp.hasSome {
+			m &= l.idp.someReasons
+		}
+		mask |= m
+		ok = true
+	}
+	return mask, ok
+}
+
+// revocationContext is what checking one certificate's status needs from its path.
+type revocationContext struct {
+	e      *evaluation
+	i      int
+	anchor *certInfo
+}
+
+// crlUsable checks a CRL in scope for path certificate i: signer, signature algorithm, dates,
+// findings. It returns the signer, or the problem and whether the problem is a forgery (no key
+// of the issuer signed it).
+func (v *verifier) crlUsable(rc revocationContext, l *crlInfo) (*Error, bool) {
+	c := rc.e.path[rc.i]
+	bad := func(rule string, err error, format string, args ...any) *Error {
+		return newRuleError(CRLInvalid, c.c, rule, err, format, args...)
+	}
+	if len(l.findings) > 0 {
+		f := l.findings[0]
+		return bad(f.rule, nil, "%s cannot be used: %s", crlLabel(l), f.detail), false
+	}
+	if weakSignature(l.l.SignatureAlgorithm) {
+		return bad("signet.weak-signature", nil, "%s is signed with %s, which signet refuses", crlLabel(l), l.l.SignatureAlgorithm), false
+	}
+	if problem, forged := v.crlSigner(rc, l); problem != nil {
+		return problem, forged
+	}
+	if v.at.Before(l.l.ThisUpdate) {
+		return bad("rfc5280.crl-not-yet-valid", nil, "%s is not valid before %s (thisUpdate)", crlLabel(l), ts(l.l.ThisUpdate)), false
+	}
+	if !l.l.NextUpdate.IsZero() && v.at.After(l.l.NextUpdate) {
+		return bad("rfc5280.crl-expired", nil, "%s expired at %s (nextUpdate)", crlLabel(l), ts(l.l.NextUpdate)), false
+	}
+	return nil, false
+}
+
+// crlSigner finds the key that signed a CRL (RFC 5280 6.3.3 (f), (g)): the issuer of the
+// certificate in the path when the names match, or a certificate of the CRL issuer's name
+// from the pool with a valid path to the same trust anchor. The signer must have cRLSign when
+// it has a key usage extension.
+func (v *verifier) crlSigner(rc revocationContext, l *crlInfo) (*Error, bool) {
+	c := rc.e.path[rc.i]
+	issuer := rc.e.path[rc.i+1]
+	var cands []*certInfo
+	if issuer.subjectKey == l.issuerKey {
+		cands = append(cands, issuer)
+	}
+	for _, x := range v.byName[l.issuerKey] {
+		if x != issuer && (!x.anchor || x == rc.anchor) {
+			cands = append(cands, x)
+		}
+	}
+	var problem *Error
+	for _, s := range cands {
+		err, done := l.sigs[s]
+		if !done {
+			if s.c.PublicKey == nil {
+				err = fmt.Errorf("unsupported public key")
+			} else {
+				err = s.c.CheckSignature(l.l.SignatureAlgorithm, l.l.RawTBSRevocationList, l.l.Signature)
+			}
+			l.sigs[s] = err
+		}
+		if err != nil {
+			continue
+		}
+		if findExt(s.c, oidExtKeyUsage) != nil && s.c.KeyUsage&x509.KeyUsageCRLSign == 0 {
+			problem = newRuleError(CRLInvalid, c.c, "rfc5280.crl-signer-no-crlsign", x509.ConstraintViolationError{},
+				"%s cannot be trusted: the issuer's key usage (%s) lacks cRLSign", crlLabel(l), strings.Join(KeyUsageNames(s.c.KeyUsage), ", "))
+			continue
+		}
+		if s == issuer || s == rc.anchor {
+			return nil, false
+		}
+		if v.signerValid(s, rc.anchor) {
+			return nil, false
+		}
+		problem = newRuleError(CRLInvalid, c.c, "rfc5280.crl-signer-invalid", nil,
+			"%s is signed by %s (sha256:%s), whose certificate has no valid path to %s", crlLabel(l), Name(s.c), Fingerprint(s.c)[:16], Name(rc.anchor.c))
+	}
+	if problem != nil {
+		return problem, false
+	}
+	return newRuleError(CRLInvalid, c.c, "rfc5280.crl-signature", fmt.Errorf("no certificate of %s verifies its signature", rawNameString(l.l.RawIssuer)),
+		"%s is not signed by the chain's %s (sha256:%s) nor by another certificate of its issuer", crlLabel(l), Name(issuer.c), Fingerprint(issuer.c)[:16]), true
+}
+
+// maxSignerDepth bounds the nesting of CRL-signer validations (a CRL signer whose own CRL has
+// another signer, and so on).
+const maxSignerDepth = 3
+
+// signerValid validates the certificate of a CRL signer to the same trust anchor, with the
+// same time and revocation information, requiring cRLSign.
+func (v *verifier) signerValid(s, anchor *certInfo) bool {
+	key := string(s.c.Raw)
+	if v.inProgress == nil {
+		v.inProgress = map[string]bool{}
+	}
+	if v.inProgress[key] {
+		return true // a CRL signer vouching for itself: its signature is checked, its status comes from the CRL
+	}
+	if v.depth >= maxSignerDepth {
+		return false
+	}
+	v.inProgress[key] = true
+	defer delete(v.inProgress, key)
+	p := v.p
+	p.Roots = []*x509.Certificate{anchor.c}
+	p.SystemRoots = false
+	p.Intermediates = nil
+	for _, x := range v.inters {
+		p.Intermediates = append(p.Intermediates, x.c)
+	}
+	p.EKUs, p.UnknownEKUs, p.ExplicitEKU, p.LeafNotCA = nil, nil, false, false
+	p.KeyUsage = x509.KeyUsageCRLSign
+	p.DNSName, p.IP, p.Email = "", nil, ""
+	p.Policies, p.RequireExplicitPolicy, p.InhibitPolicyMapping, p.InhibitAnyPolicy = nil, false, false, false
+	p.MaxDepth = nil
+	p.Profile = ProfileRFC5280
+	p.At = v.at
+	sub, err := newVerifier(p, nil)
+	if err != nil {
+		return false
+	}
+	sub.depth = v.depth + 1
+	sub.inProgress = v.inProgress
+	e := sub.build(sub.info(s.c))
+	return e.firstError() == nil
+}
+
+func (v *verifier) checkRevocation(e *evaluation) {
+	path := e.path
+	used := make([]bool, len(v.crls))
+	usedOCSP := make([]bool, len(v.ocsp))
+	var anchor *certInfo
+	if e.anchored {
+		anchor = path[len(path)-1]
+	}
+	for i, c := range path {
+		if e.anchored && i == len(path)-1 {
+			break // the trust anchor is trusted as it is
+		}
+		if i+1 >= len(path) {
+			e.skip(CheckRevocation, c, "not checked: the issuer is not known")
+			break
+		}
+		issuer := path[i+1]
+		required := v.p.RequireCRL && (i == 0 || !(e.anchored && i+1 == len(path)-1))
+		rc := revocationContext{e: e, i: i, anchor: anchor}
+		if anchor == nil {
+			rc.anchor = path[len(path)-1]
+		}
+
+		// OCSP first.
+		var problem *Error
+		settled := ""
+		for k, o := range v.ocsp {
+			r, perr := v.ocspFor(o, c, issuer)
+			if r == nil && perr == nil {
+				continue
+			}
+			usedOCSP[k] = true
+			if perr != nil {
+				if problem == nil {
+					problem = perr
+				}
+				continue
+			}
+			switch r.Status {
+			case ocsp.Revoked:
+				e.fail(CheckRevocation, newRuleError(Revoked, c.c, "rfc6960.revoked", nil, "%s %s (serial %s) was revoked at %s (%s) according to an OCSP response of %s",
+					e.role(i), Name(c.c), x509util.FormatSerial(c.c.SerialNumber), ts(r.RevokedAt), x509util.ReasonName(r.RevocationReason), Name(issuer.c)))
+				settled = "revoked"
+			case ocsp.Good:
+				settled = fmt.Sprintf("not revoked according to an OCSP response of %s, thisUpdate %s", Name(issuer.c), ts(r.ThisUpdate))
+			}
+			if settled != "" {
+				break
+			}
+		}
+		if settled == "revoked" {
+			continue
+		}
+		if settled != "" {
+			e.pass(CheckRevocation, c, "%s", settled)
+			continue
+		}
+
+		// CRLs.
+		var reasons uint16
+		var forged *Error
+		given := false
+		var revokedBy *crlInfo
+		var revokedEntry crlEntry
+		var sources []string
+		// Complete CRLs, newest first.
+		order := make([]int, 0, len(v.crls))
+		for k := range v.crls {
+			order = append(order, k)
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return v.crls[b].l.ThisUpdate.Compare(v.crls[a].l.ThisUpdate) })
+		for _, k := range order {
+			l := v.crls[k]
+			mask, ok := crlScope(c, l)
+			if l.issuerKey == c.issuerKey || ok {
+				used[k] = true
+				given = true
+			}
+			if !ok || l.delta {
+				continue
+			}
+			if mask&^reasons == 0 {
+				continue
+			}
+			perr, isForged := v.crlUsable(rc, l)
+			if perr != nil {
+				if isForged {
+					if forged == nil {
+						forged = perr
+					}
+				} else if problem == nil {
+					problem = perr
+				}
+				continue
+			}
+			if v.webpki {
+				if f := webpkiCRL(c, l); f != nil {
+					if problem == nil {
+						problem = newRuleError(CRLInvalid, c.c, f.rule, nil, "%s cannot be used: %s", crlLabel(l), f.detail)
+					}
+					continue
+				}
+			}
+			delta := v.deltaFor(rc, l, c, used)
+			entry, listed := l.listed(c)
+			if listed && entry.reason == reasonRemoveFromCRL {
+				listed = false
+			}
+			if delta != nil {
+				if de, ok := delta.listed(c); ok {
+					if de.reason == reasonRemoveFromCRL {
+						listed = false
+					} else {
+						listed, entry, l = true, de, delta
+					}
+				}
+			}
+			if listed {
+				revokedBy, revokedEntry = l, entry
+				break
+			}
+			src := fmt.Sprintf("the %s, thisUpdate %s, nextUpdate %s", crlLabel(l), ts(l.l.ThisUpdate), nextUpdateString(l.l))
+			if delta != nil {
+				src += " and the " + crlLabel(delta)
+			}
+			sources = append(sources, src)
+			reasons |= mask
+			if reasons&allReasons == allReasons {
+				break
+			}
+		}
+		if forged == nil && revokedBy == nil {
+			// A CRL in the issuer's name that no key of the issuer signed is a forgery, even
+			// beside a genuine CRL: say so rather than pass over it.
+			for k, l := range v.crls {
+				if _, ok := crlScope(c, l); !ok || l.issuerKey != c.issuerKey {
+					continue
+				}
+				used[k] = true
+				if perr, isForged := v.crlSigner(rc, l); isForged {
+					forged = perr
+					break
+				}
+			}
+		}
+		switch {
+		case revokedBy != nil:
+			e.fail(CheckRevocation, newRuleError(Revoked, c.c, "rfc5280.revoked", nil, "%s %s (serial %s) was revoked at %s (%s) by %s",
+				e.role(i), Name(c.c), x509util.FormatSerial(c.c.SerialNumber), ts(revokedEntry.at),
+				x509util.ReasonName(revokedEntry.reason), crlLabel(revokedBy)))
+		case forged != nil:
+			e.fail(CheckRevocation, forged)
+		case reasons&allReasons == allReasons:
+			e.pass(CheckRevocation, c, "not revoked according to %s", strings.Join(sources, "; "))
+		case problem != nil:
+			e.fail(CheckRevocation, problem)
+		case given:
+			why := "none of them covers it (another distribution point or scope)"
+			if reasons != 0 {
+				why = "they cover only some revocation reasons"
+			}
+			e.fail(CheckRevocation, newRuleError(CRLMissing, c.c, "rfc5280.crl-scope", nil,
+				"the CRLs given for %s cannot establish the status of %s: %s", Name(issuer.c), Name(c.c), why))
+		case required:
+			e.fail(CheckRevocation, newRuleError(CRLMissing, c.c, "signet.crl-required", nil, "no CRL of %s to check %s, and a CRL is required",
+				Name(issuer.c), Name(c.c)))
+		default:
+			e.skip(CheckRevocation, c, "not checked: no CRL of %s given", Name(issuer.c))
+		}
+	}
+	for k, l := range v.crls {
+		if !used[k] {
+			e.skip(CheckRevocation, nil, "%s covers no certificate of the chain", crlLabel(l))
+		}
+	}
+	for k := range v.ocsp {
+		if !usedOCSP[k] {
+			e.skip(CheckRevocation, nil, "OCSP response %d is about no certificate of the chain", k+1)
+		}
+	}
+}
+
+// listed returns the entry of a CRL about certificate c, if any.
+func (l *crlInfo) listed(c *certInfo) (crlEntry, bool) {
+	for _, en := range l.entries {
+		if en.issuerKey == c.issuerKey && en.serial.Cmp(c.c.SerialNumber) == 0 {
+			return en, true
+		}
+	}
+	return crlEntry{}, false
+}
+
+// deltaFor returns the newest usable delta CRL for the complete CRL base (RFC 5280 5.2.4):
+// same issuer and scope, a base CRL number not above base's number, a number above it.
+func (v *verifier) deltaFor(rc revocationContext, base *crlInfo, c *certInfo, used []bool) *crlInfo {
+	var best *crlInfo
+	for k, d := range v.crls {
+		if !d.delta || d.issuerKey != base.issuerKey || base.l.Number == nil || d.l.Number == nil {
+			continue
+		}
+		if !sameIDP(d, base) {
+			continue
+		}
+		used[k] = true
+		if d.base.Cmp(base.l.Number) > 0 || d.l.Number.Cmp(base.l.Number) <= 0 {
+			continue
+		}
+		if perr, _ := v.crlUsable(rc, d); perr != nil {
+			continue
+		}
+		if best == nil || d.l.Number.Cmp(best.l.Number) > 0 {
+			best = d
+		}
+	}
+	return best
+}
+
+func sameIDP(a, b *crlInfo) bool {
+	switch {
+	case a.idp == nil && b.idp == nil:
+		return true
+	case a.idp == nil || b.idp == nil:
+		return false
+	}
+	return bytes.Equal(a.idp.raw, b.idp.raw)
+}
+
+// webpkiCRL applies the Baseline Requirements' limits on CRLs (7.2.2) and distribution
+// points (7.1.2.11.2): URIs only, no indirect CRLs, no partitions by reason, no names relative
+// to the issuer.
+func webpkiCRL(c *certInfo, l *crlInfo) *finding {
+	for _, dp := range c.dps {
+		for _, g := range dp.fullName {
+			if g.Form != pkixname.URI {
+				return &finding{"webpki.crldp-not-uri", "the certificate's CRL distribution point holds a name that is not a URI"}
+			}
+		}
+		if dp.relative != nil || dp.hasIssuer || dp.hasReasons {
+			return &finding{"webpki.crldp-form", "the certificate's CRL distribution point uses a form the Baseline Requirements forbid"}
+		}
+	}
+	if idp := l.idp; idp != nil {
+		switch {
+		case idp.nonURIName:
+			return &finding{"webpki.crl-idp-not-uri", "its issuing distribution point holds a name that is not a URI"}
+		case idp.relativeName:
+			return &finding{"webpki.crl-idp-relative", "its issuing distribution point names itself relative to the issuer"}
+		case idp.indirect:
+			return &finding{"webpki.crl-indirect", "it is an indirect CRL"}
+		case idp.hasSome:
+			return &finding{"webpki.crl-only-some-reasons", "it covers only some revocation reasons"}
+		}
+	}
+	return nil
+}
+
+type ocspInfo struct {
+	raw []byte
+}
+
+// ocspFor returns the response about c if the raw response answers for it (same serial),
+// with its signer and dates checked; nil, nil when it is about another certificate.
+func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocsp.Response, *Error) {
+	r, err := ocsp.ParseResponseForCert(o.raw, c.c, nil)
+	if err != nil {
+		if _, ok := err.(ocsp.ResponseError); ok {
+			return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given is an error response: %v", err)
+		}
+		return nil, nil
+	}
+	bad := func(rule, format string, args ...any) (*ocsp.Response, *Error) {
+		return nil, newRuleError(CRLInvalid, c.c, rule, nil, "the OCSP response about %s cannot be used: %s", Name(c.c), fmt.Sprintf(format, args...))
+	}
+	signer := issuer.c
+	if r.Certificate != nil && !sameKey(r.Certificate, issuer.c) {
+		rc := r.Certificate
+		if err := issuer.c.CheckSignature(rc.SignatureAlgorithm, rc.RawTBSCertificate, rc.Signature); err != nil {
+			return bad("rfc6960.responder", "its responder %s was not issued by %s", Name(rc), Name(issuer.c))
+		}
+		if !slices.ContainsFunc(certEKUs(rc), oidOCSPSigning.Equal) {
+			return bad("rfc6960.responder-eku", "its responder %s lacks id-kp-OCSPSigning", Name(rc))
+		}
+		if v.at.Before(rc.NotBefore) || v.at.After(rc.NotAfter) {
+			return bad("rfc6960.responder-validity", "its responder certificate %s is not valid at %s", Name(rc), ts(v.at))
+		}
+		signer = rc
+	}
+	if err := signer.CheckSignature(r.SignatureAlgorithm, r.TBSResponseData, r.Signature); err != nil {
+		return bad("rfc6960.signature", "it is not signed by %s or a responder it authorised: %v", Name(issuer.c), err)
+	}
+	if weakSignature(r.SignatureAlgorithm) {
+		return bad("signet.weak-signature", "it is signed with %s", r.SignatureAlgorithm)
+	}
+	if v.at.Before(r.ThisUpdate) {
+		return bad("rfc6960.not-yet-valid", "its thisUpdate %s is after %s", ts(r.ThisUpdate), ts(v.at))
+	}
+	if !r.NextUpdate.IsZero() && v.at.After(r.NextUpdate) {
+		return bad("rfc6960.expired", "its nextUpdate %s has passed", ts(r.NextUpdate))
+	}
+	return r, nil
+}
