@@ -1,58 +1,149 @@
 // Package verify decides whether a certificate may be trusted for a purpose, under an explicit
-// Policy: a chain to a trusted root, validity at a given time, extended key usage, key usage,
-// names, revocation by CRL, chain depth, and the RFC 5280 rules listed below. It is the engine
-// of `signet cert verify`, and of artifact verification with EKU codeSigning and key usage
-// digitalSignature.
+// Policy, and verifies signatures and artifacts against it. It is the engine of `signet cert
+// verify`, `signet verify` and `signet tls check`.
+//
+// Verify builds and validates certification paths as RFC 5280 section 6 describes, with
+// crypto/x509 kept for parsing certificates and checking signatures only: paths are built by
+// issuer name (RFC 5280 7.1 comparison, package internal/pkixname), the authority and subject
+// key identifiers order the candidates but never decide, a path that fails validation sends
+// the builder back to the next candidate (cross-signed and rolled-over CAs), and the work is
+// bounded (signature checks, candidate paths, name comparisons). Each path goes through the
+// section 6.1 state machine: validity, signatures, basic constraints and pathLenConstraint
+// (self-issued certificates not counted), key usage, name constraints of every form
+// (self-issued intermediates exempt), the certificate policy graph of RFC 9618 with policy
+// mappings and the three policy inputs, and unknown critical extensions; then revocation as
+// section 6.3 describes, and the rules of Policy.Profile about each certificate's contents.
 //
 // Verify reports the chain it found, the policy it applied and every check it made (Result,
-// which marshals to stable JSON), and on refusal an *Error whose Reason callers branch on.
-// "Not acceptable" (ErrInvalid, every *Error) is kept apart from "could not check"
-// (ErrUnchecked, ErrPolicy).
+// which marshals to stable JSON), and on refusal an *Error whose Reason callers branch on and
+// whose Rule names the rule broken. "Not acceptable" (ErrInvalid, every *Error) is kept apart
+// from "could not check" (ErrUnchecked, ErrPolicy).
 //
 // Signature checks everything a signature covers with one function, whatever the format;
 // VerifyArtifacts and VerifyManifest give the one-command verdict on files: the recorded
-// digest, the signature, then the signer's chain and identity under a Policy. They read the
-// artifacts (hashing them with sign's engine) and the signature files beside them;
-// certificates, keys and CRLs are read by the caller (x509util, keyref).
+// digest, the signature, then the signer's chain and identity under a Policy.
+//
+// # Trust anchors
+//
+// Every certificate of Policy.Roots is a trust anchor, self-signed or not (openssl's
+// -partial_chain); a path ends at the first one reached. The anchor's name and key start the
+// path, its basicConstraints pathLenConstraint and name constraints apply below it (RFC 5937),
+// its validity is checked, and so are its contents (unknown critical extensions, the rules
+// marked "anchor" below); its own self-signature is not checked.
 //
 // # Rules
 //
-// Checked by crypto/x509 (x509.Certificate.Verify), and named by this package when they fail,
-// each with a fixture in testdata/pki:
-//   - every signature of the chain, up to a certificate of Policy.Roots (a root with the
-//     issuer's name and another key is named as such);
-//   - the validity period of every certificate, the intermediates' and the root's included,
-//     reported with the date (expired, or not yet valid);
-//   - an issuer must be a CA: basic constraints cA=TRUE, so a version 1 intermediate is
-//     refused;
-//   - an issuer with a key usage extension must assert keyCertSign;
-//   - path length constraints; name constraints (DNS, IP, email, URI; not directory names);
-//   - unhandled critical extensions; certificate policies, as crypto/x509 processes them.
+// Every refusal names its rule. The id is stable; the reason is the Reason of the *Error.
 //
-// Added by this package:
-//   - extended key usages: each one the policy requires must be allowed by the leaf and by
-//     every CA of the chain; unknown OIDs included; no requirement unless the policy has one
-//     (crypto/x509's empty KeyUsages means serverAuth, which is never relied on);
-//   - key usage bits of the leaf the policy requires (digitalSignature for signing);
-//   - keyCertSign asserted by a certificate that is not a CA is refused (RFC 5280 4.2.1.3);
-//   - an empty subject needs a subjectAltName marked critical (RFC 5280 4.1.2.6, 4.2.1.6);
-//   - DNS name, IP address and email against the leaf's subjectAltNames only, never the
-//     common name;
-//   - CRLs: signature by the issuing certificate of the chain, which must have cRLSign when
-//     it has a key usage extension; thisUpdate and nextUpdate against the validation time; no
-//     unhandled critical extension; serial, date and reason of a revocation; RequireCRL;
-//   - the number of intermediates (MaxDepth).
+//	rule                                       reason            standard
+//	signet.no-path                             unknown-authority RFC 5280 6.1: no path to a trust anchor (missing issuer, impostor, loop, budget)
+//	rfc5280.signature                          unknown-authority RFC 5280 6.1.3 (a)(1): a signature does not verify
+//	signet.weak-signature                      unknown-authority MD5, SHA-1 or DSA signatures on certificates, CRLs, OCSP (signet's policy)
+//	rfc5280.validity                           expired / not-yet-valid RFC 5280 6.1.3 (a)(2), 4.1.2.5, every certificate and the anchor, to the second
+//	rfc5280.unknown-critical-extension         constraint        RFC 5280 4.2, 6.1.4 (o): a critical extension signet does not process
+//	rfc5280.issuer-not-ca                      constraint        RFC 5280 6.1.4 (k), 4.2.1.9: an issuer without basicConstraints cA
+//	rfc5280.issuer-no-keycertsign              constraint        RFC 5280 6.1.4 (n), 4.2.1.3: an issuer whose key usage lacks keyCertSign
+//	rfc5280.pathlen                            constraint        RFC 5280 6.1.4 (l), (m), 4.2.1.9: pathLenConstraint exceeded
+//	rfc5280.nc-permitted                       constraint        RFC 5280 6.1.3 (b), 4.2.1.10: a name outside the permitted subtrees
+//	rfc5280.nc-excluded                        constraint        RFC 5280 6.1.3 (c), 4.2.1.10: a name inside an excluded subtree
+//	rfc5280.nc-unsupported-form                constraint        RFC 5280 4.2.1.10: a constrained name form signet cannot match (otherName, x400Address, ediPartyName, registeredID)
+//	rfc5280.nc-unchecked-name                  constraint        RFC 5280 4.2.1.10: a name that cannot be checked against a constraint of its form (a URI without host)
+//	signet.nc-too-much-work                    constraint        more than 131072 name comparisons for one path (denial of service)
+//	signet.leaf-is-ca                          constraint        a CA certificate as the leaf for an end-entity purpose (an EKU is required)
+//	rfc5280.policy-required                    constraint        RFC 5280 6.1.3 (f), 6.1.5 (g): no acceptable policy and an explicit policy is required
+//	rfc5280.policy-mapping-any                 constraint        RFC 5280 6.1.4 (a): anyPolicy in a policy mapping
+//	rfc5280.serial-zero                        malformed         RFC 5280 4.1.2.2: serial number zero
+//	rfc5280.serial-negative                    malformed         RFC 5280 4.1.2.2: negative serial number
+//	rfc5280.serial-too-long                    malformed         RFC 5280 4.1.2.2: serial number longer than 20 octets
+//	rfc5280.issuer-empty                       malformed         RFC 5280 4.1.2.4: empty issuer name
+//	rfc5280.ca-subject-empty                   malformed         RFC 5280 4.1.2.6: a CA with an empty subject
+//	rfc5280.subject-empty-no-san               malformed         RFC 5280 4.1.2.6: empty subject without subjectAltName
+//	rfc5280.subject-empty-san-not-critical     malformed         RFC 5280 4.2.1.6: empty subject with a non-critical subjectAltName
+//	rfc5280.extensions-in-v1                   malformed         RFC 5280 4.1.2.9: extensions in a version 1 or 2 certificate
+//	rfc5280.name-encoding                      malformed         RFC 5280 4.1.2.4: a name that does not parse
+//	rfc5280.aki-critical                       malformed         RFC 5280 4.2.1.1: authority key identifier marked critical
+//	rfc5280.aki-encoding                       malformed         RFC 5280 4.2.1.1: authority key identifier that does not parse, or issuer without serial
+//	rfc5280.aki-missing                        malformed         RFC 5280 4.2.1.1: no authority key identifier in a certificate that is not self-issued (anchors included)
+//	rfc5280.aki-missing-keyid                  malformed         RFC 5280 4.2.1.1: authority key identifier without keyIdentifier
+//	rfc5280.ski-missing                        malformed         RFC 5280 4.2.1.2: a CA without subject key identifier (anchors included)
+//	rfc5280.ku-empty                           malformed         RFC 5280 4.2.1.3: key usage with no bit set
+//	rfc5280.keycertsign-not-ca                 malformed         RFC 5280 4.2.1.3: keyCertSign in a certificate that is not a CA
+//	rfc5280.pathlen-not-ca                     malformed         RFC 5280 4.2.1.9: pathLenConstraint without cA
+//	rfc5280.bc-not-critical                    malformed         RFC 5280 4.2.1.9: a trust anchor whose basicConstraints is not critical (intermediates: webpki only, as PKITS 4.6.4 requires)
+//	rfc5280.anchor-not-ca                      malformed         RFC 5280 4.2.1.9: a version 3 trust anchor without basicConstraints
+//	rfc5280.nc-not-ca                          malformed         RFC 5280 4.2.1.10: name constraints in a certificate that is not a CA
+//	rfc5280.nc-not-critical                    malformed         RFC 5280 4.2.1.10: name constraints not marked critical (rfc5280 profile only)
+//	rfc5280.nc-invalid                         malformed         RFC 5280 4.2.1.10: name constraints written invalidly (dNSName with a leading period or a wildcard, an iPAddress without a valid mask, a bad mailbox, empty subtrees, minimum or maximum)
+//	rfc5280.pc-empty                           malformed         RFC 5280 4.2.1.11: empty policy constraints
+//	rfc5280.pc-not-critical                    malformed         RFC 5280 4.2.1.11: a trust anchor's policy constraints not critical (intermediates: webpki only, as PKITS requires)
+//	rfc5280.eku-empty                          malformed         RFC 5280 4.2.1.12: extended key usage with no usage
+//	rfc5280.san-encoding                       malformed         RFC 5280 4.2.1.6: subjectAltName that does not parse
+//	rfc5280.san-empty                          malformed         RFC 5280 4.2.1.6: empty subjectAltName
+//	rfc5280.san-dns-invalid                    malformed         RFC 5280 4.2.1.6, RFC 1034 3.5: a dNSName that is not a host name (underscore, empty label, partial wildcard, "*")
+//	rfc5280.san-email-invalid                  malformed         RFC 5280 4.2.1.6, RFC 5321 4.1.2: an rfc822Name that is not a mailbox
+//	rfc5280.san-ip-invalid                     malformed         RFC 5280 4.2.1.6: an iPAddress that is not 4 or 16 octets
+//	rfc5280.crldp-encoding                     malformed         RFC 5280 4.2.1.13: CRL distribution points that do not parse
+//	signet.rsa-key-too-small                   malformed         an RSA key under 2048 bits (NIST SP 800-131A)
+//	signet.dsa-key                             malformed         a DSA key (FIPS 186-5 withdrew DSA)
+//	signet.unsupported-key                     malformed         a public key algorithm crypto/x509 cannot use
+//	signet.max-depth                           depth             Policy.MaxDepth: more non-self-issued intermediates than allowed
+//	rfc5280.key-usage                          key-usage         RFC 5280 4.2.1.3: the leaf lacks a key usage bit the policy requires
+//	rfc5280.eku                                eku               RFC 5280 4.2.1.12: the leaf's EKU lacks a required usage
+//	signet.ca-eku                              eku               a CA's EKU excludes a required usage (nesting, as browsers and crypto/x509 apply it)
+//	signet.eku-missing                         eku               Policy.ExplicitEKU or webpki: the leaf has no EKU
+//	signet.eku-any                             eku               Policy.ExplicitEKU or webpki: the leaf relies on anyExtendedKeyUsage
+//	rfc6125.host                               name-mismatch     RFC 6125 6.4: no dNSName matches the host (wildcards: the whole leftmost label, one label)
+//	rfc6125.ip                                 name-mismatch     RFC 6125 6.2.1: no iPAddress matches
+//	rfc5280.email                              name-mismatch     RFC 5280 4.2.1.6: no rfc822Name matches
+//	rfc5280.revoked                            revoked           RFC 5280 6.3.3 (i): listed on a CRL (or its delta)
+//	rfc6960.revoked                            revoked           RFC 6960 2.2: an OCSP response says revoked
+//	rfc5280.crl-signature                      crl-invalid       RFC 5280 6.3.3 (f), (g): a CRL in the issuer's name that no key of the issuer signed
+//	rfc5280.crl-signer-no-crlsign              crl-invalid       RFC 5280 6.3.3 (f), 4.2.1.3: the CRL signer's key usage lacks cRLSign
+//	rfc5280.crl-signer-invalid                 crl-invalid       RFC 5280 6.3.3 (f): the CRL signer's certificate has no valid path to the same anchor
+//	rfc5280.crl-not-yet-valid                  crl-invalid       RFC 5280 5.1.2.4: thisUpdate after the validation time
+//	rfc5280.crl-expired                        crl-invalid       RFC 5280 6.3.3 (a), 5.1.2.5: nextUpdate before the validation time
+//	rfc5280.crl-next-update-missing            crl-invalid       RFC 5280 5.1.2.5: no nextUpdate
+//	rfc5280.crl-number-missing                 crl-invalid       RFC 5280 5.2.3: no CRL number
+//	rfc5280.crl-number-critical                crl-invalid       RFC 5280 5.2.3: CRL number marked critical
+//	rfc5280.crl-unknown-critical-extension     crl-invalid       RFC 5280 5.2: a critical CRL extension signet does not process
+//	rfc5280.crl-entry-unknown-critical-extension crl-invalid     RFC 5280 5.3: a critical entry extension signet does not process
+//	rfc5280.crl-entry-issuer                   crl-invalid       RFC 5280 5.3.3: an unreadable certificateIssuer, or one in a CRL that is not indirect
+//	rfc5280.crl-duplicate-entry                crl-invalid       RFC 5280 5.1.2.6: one certificate listed twice
+//	rfc5280.crl-idp-encoding                   crl-invalid       RFC 5280 5.2.5: issuing distribution point that does not parse
+//	rfc5280.crl-delta-encoding                 crl-invalid       RFC 5280 5.2.4: delta CRL indicator that does not parse
+//	rfc5280.crl-delta-not-critical             crl-invalid       RFC 5280 5.2.4: delta CRL indicator not critical
+//	rfc6960.*                                  crl-invalid       RFC 6960 4.2.2.2, 4.2.2.1: an OCSP response not signed by the issuer or its delegated responder (responder, responder-eku, responder-validity, signature), not current (not-yet-valid, expired), or an error response (response)
+//	rfc5280.crl-scope                          crl-missing       RFC 5280 6.3.3 (b), (c), (j): CRLs of the issuer were given but none covers the certificate, or only some reasons
+//	signet.crl-required                        crl-missing       Policy.RequireCRL: no CRL of the issuer
 //
-// Deliberately not errors: authority and subject key identifier mismatches (chains are
-// linked by name and signature, as crypto/x509 does); basicConstraints not marked critical
-// in a CA (common in deployed roots); a leaf that is also a CA.
+// ProfileWebPKI adds the CA/Browser Forum Baseline Requirements for TLS server certificates,
+// and requires serverAuth when Policy.EKUs is empty:
+//
+//	webpki.leaf-is-ca                          malformed         BR 7.1.2.7.8: the leaf is a CA
+//	webpki.leaf-san-missing                    malformed         BR 7.1.2.7.12: the leaf has no subjectAltName
+//	webpki.san-critical-with-subject           malformed         BR 7.1.2.7.12: a critical subjectAltName beside a non-empty subject
+//	webpki.cn-not-in-san                       malformed         BR 7.1.4.3: the subject CN is not a copy of a SAN (IP text, case, P-labels)
+//	webpki.wildcard-public-suffix              malformed         BR 3.2.2.6: a wildcard over a public suffix (golang.org/x/net/publicsuffix)
+//	webpki.leaf-eku-critical                   malformed         BR 7.1.2.7.10: the leaf's EKU marked critical
+//	webpki.root-eku                            malformed         BR 7.1.2.1.2: a root with an EKU
+//	webpki.root-aki                            malformed         BR 7.1.2.1.3: a root's authority key identifier more than a keyIdentifier, or not its SKI
+//	webpki.ca-eku                              malformed         BR 7.1.2.10.6: a CA's EKU with other usages than serverAuth and clientAuth
+//	webpki.rsa-key-size                        malformed         BR 6.1.5: an RSA modulus not a multiple of 8 bits
+//	webpki.bc-not-critical                     malformed         BR 7.1.2.10.4: a CA's basicConstraints not critical
+//	webpki.pc-not-critical                     malformed         BR 7.1.2.10: a CA's policy constraints not critical
+//	webpki.crldp-not-uri, webpki.crldp-form    crl-invalid       BR 7.1.2.11.2: CRL distribution points other than full URIs
+//	webpki.crl-idp-not-uri, webpki.crl-idp-relative, webpki.crl-indirect, webpki.crl-only-some-reasons
+//	                                           crl-invalid       BR 7.2.2: CRL forms the Baseline Requirements forbid
+//
+// The webpki profile does not apply rfc5280.nc-not-critical (the Baseline Requirements allow
+// non-critical name constraints).
 //
 // # Limitations
 //
-// No OCSP and no fetching of CRLs from distribution points: the caller gives the CRLs. Delta
-// CRLs, indirect CRLs and CRLs with a critical issuing distribution point are refused as
-// unsupported rather than misread. A revoked certificate stays revoked whatever the
-// revocation date and the validation time. The system roots (Policy.SystemRoots) can anchor
-// chains but cannot be listed, so the diagnosis of an unknown authority only considers
-// Policy.Roots.
+// No fetching of CRLs, OCSP responses or issuer certificates: the caller gives them. OCSP
+// responses are tied to the certificate by serial number and to its issuer by signature; the
+// CertID's issuer hashes are not compared (golang.org/x/crypto/ocsp does not expose them).
+// Policy qualifiers are not kept. A revoked certificate stays revoked whatever the revocation
+// date and the validation time. The system roots are read from the usual Linux and BSD bundle
+// files (SSL_CERT_FILE, SSL_CERT_DIR); other systems' stores are not read.
 package verify

@@ -88,7 +88,12 @@ type Error struct {
 	Err error
 }
 
-func (e *Error) Error() string { return "verify: " + e.Detail }
+func (e *Error) Error() string {
+	if e.Rule == "" {
+		return "verify: " + e.Detail
+	}
+	return "verify: " + e.Detail + " [" + e.Rule + "]"
+}
 
 func (e *Error) Unwrap() error { return e.Err }
 

@@ -44,6 +44,6 @@ func ExampleVerify() {
 	}
 	// Output:
 	// false expired 3
-	// verify: certificate CN=Signet Test Expired Signer,O=Signet Test expired at 2021-01-01T00:00:00Z
+	// verify: certificate CN=Signet Test Expired Signer,O=Signet Test expired at 2021-01-01T00:00:00Z [rfc5280.validity]
 	// exit 12
 }

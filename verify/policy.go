@@ -172,12 +172,22 @@ func ParseEKUs(names []string) ([]x509.ExtKeyUsage, []asn1.ObjectIdentifier, err
 		case isOID:
 			unknown = append(unknown, oid)
 		default:
-			return nil, nil, fmt.Errorf("%w: unknown extended key usage %q (use %s, or a dotted OID)",
-				ErrPolicy, n, strings.Join(EKUNames, ", "))
+			return nil, nil, &UnknownEKUError{Name: n}
 		}
 	}
 	return known, unknown, nil
 }
+
+// UnknownEKUError is ParseEKUs's refusal of a name that is neither a known usage nor a dotted
+// OID. It matches ErrPolicy.
+type UnknownEKUError struct{ Name string }
+
+func (e *UnknownEKUError) Error() string {
+	return fmt.Sprintf("verify: unusable policy: unknown extended key usage %q (use %s, or a dotted OID)", e.Name, strings.Join(EKUNames, ", "))
+}
+
+// Is makes an UnknownEKUError match ErrPolicy.
+func (e *UnknownEKUError) Is(target error) bool { return target == ErrPolicy }
 
 // parseOID parses a dotted OID of at least two arcs.
 func parseOID(s string) (asn1.ObjectIdentifier, bool) {

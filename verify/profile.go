@@ -133,7 +133,11 @@ func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
 			add("rfc5280.pc-empty", "its policy constraints are an empty sequence; RFC 5280 4.2.1.11 forbids it")
 		}
 		if !pc.Critical && (anchor || v.webpki) {
-			add("rfc5280.pc-not-critical", "its policy constraints are not marked critical (RFC 5280 4.2.1.11)")
+			rule := "rfc5280.pc-not-critical"
+			if !anchor {
+				rule = "webpki.pc-not-critical"
+			}
+			add(rule, "its policy constraints are not marked critical (RFC 5280 4.2.1.11)")
 		}
 	}
 	// Extended key usage (4.2.1.12): SIZE (1..MAX).

@@ -39,6 +39,7 @@ type certVerifyOptions struct {
 	roots         []string
 	intermediates []string
 	crls          []string
+	ocsp          []string
 	policy        verify.Policy // everything but the certificates and CRLs, which come from files
 	json          bool
 	// localRoot is the root certificate file of 'signet init', trusted because neither
@@ -51,16 +52,23 @@ const certVerifyJSONHelp = `JSON (--json), one object; fields are added over tim
    reason          "" when valid, else one of: expired, not-yet-valid, unknown-authority,
                    revoked, eku, name-mismatch, depth, constraint, key-usage, malformed,
                    crl-invalid, crl-missing
+   rule            "" when valid, else the id of the rule that failed (rfc5280.serial-zero,
+                   webpki.cn-not-in-san, ...; the table is in the verify package's docs)
    error           the message of the refusal, "" when valid
+   policies[]      the certificate policies the chain is valid for (RFC 5280 6.1.5's
+                   user-constrained set: dotted OIDs or anyPolicy); null when no chain
    chain[]         leaf first: role (leaf, intermediate, root), subject, issuer, serial (hex),
                    not_before, not_after (RFC 3339), sha256 (hex of the DER), trust_anchor
    policy          at, roots[] and intermediates[] ({subject, sha256}), system_roots, ekus[]
                    (empty: no constraint), key_usage[], dns_name, ip, email, crls[] ({issuer,
                    number, this_update, next_update, sha256}), require_crl, max_depth (null:
-                   unlimited)
-   checks[]        every check made, in order: check (chain, validity, constraints, depth,
-                   key-usage, eku, name, revocation), status (pass, fail, skip), subject (the
-                   certificate it is about, "" for the whole chain), detail
+                   unlimited), profile, initial_policies[], require_explicit_policy,
+                   inhibit_policy_mapping, inhibit_any_policy, ocsp_responses (a count),
+                   explicit_eku, leaf_not_ca
+   checks[]        every check made, in order: check (chain, validity, constraints, policies,
+                   profile, depth, key-usage, eku, name, revocation), status (pass, fail,
+                   skip), subject (the certificate it is about, "" for the whole chain),
+                   detail, rule (the rule a failed check broke)
    local_root      the root file of 'signet init' when it was trusted because no --roots or
                    --system-roots was given, else ""`
 
@@ -102,11 +110,22 @@ The policy:
    --require-crl     a certificate below the root without a CRL of its issuer fails (the
                      root's own CRL is needed only when the root issued the leaf).
    --max-depth N     at most N intermediates between the leaf and the root (0: the root
-                     issued the leaf).
+                     issued the leaf); self-issued intermediates (key rollover) do not count.
+` + pathFlagsHelp + `
 
-Beyond crypto/x509's checks (signatures, validity of every certificate, CA flags,
-keyCertSign, path lengths, name constraints, critical extensions), signet refuses a non-CA
-certificate asserting keyCertSign and an empty subject without a critical subjectAltName.
+Path validation is RFC 5280 section 6, by signet itself: paths are built by issuer name
+(compared as RFC 5280 7.1 says), backtracking past a path that fails to the next (cross-
+signed and rolled-over CAs), within a work budget; every certificate's validity, signature
+(SHA-1 and MD5 refused), basic constraints, keyCertSign, path length (self-issued
+certificates not counted), name constraints of every form (directory names, DNS, email,
+URI, IP; self-issued intermediates exempt), certificate policies with mappings, and unknown
+critical extensions; CRLs by distribution point, issuing distribution point, reasons,
+indirect CRLs, separate CRL signing keys and delta CRLs. The rfc5280 profile also refuses
+certificates that break RFC 5280's rules on their own contents: a serial of zero, negative or
+over 20 octets, a missing authority or subject key identifier, an empty EKU or key usage,
+name constraints in a leaf or written invalidly, a DNS name with an underscore, an RSA key
+under 2048 bits, a trust anchor whose basic constraints are not critical. Each refusal names
+its rule (e.g. rfc5280.serial-zero, webpki.cn-not-in-san).
 
 ` + certVerifyJSONHelp + `
 
@@ -122,7 +141,7 @@ EXAMPLES (run from the source tree; the fixtures of testdata/pki are valid at 20
    signet cert verify --at 2026-06-01 --roots testdata/pki/root-ca.pem \
        --intermediates testdata/pki/mid-ca.pem --intermediates testdata/pki/issuing-ca.pem \
        --max-depth 1 --json testdata/pki/deep-leaf.pem`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			repeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
 			repeatedFlag("intermediates", "untrusted CA certificates in `FILE` that may complete the chain; repeatable"),
 			&cli.BoolFlag{Name: "system-roots", Usage: "also trust the operating system's root store"},
@@ -136,7 +155,7 @@ EXAMPLES (run from the source tree; the fixtures of testdata/pki are valid at 20
 			&cli.BoolFlag{Name: "require-crl", Usage: "fail when a certificate of the chain has no CRL of its issuer"},
 			&cli.IntFlag{Name: "max-depth", Usage: "allow at most `N` intermediates", DefaultText: "no limit"},
 			jsonFlag(),
-		},
+		}, pathFlags()...),
 		Action: func(c *cli.Context) error {
 			opts, err := certVerifyParse(e, c)
 			if err != nil {
@@ -197,8 +216,12 @@ func certVerifyParse(e *env, c *cli.Context) (*certVerifyOptions, error) {
 		ekus = []string{"serverAuth"}
 	}
 	known, unknown, err := verify.ParseEKUs(ekus)
-	if err != nil {
-		return nil, usagef("--eku: %s", strings.TrimPrefix(err.Error(), verify.ErrPolicy.Error()+": "))
+	var ue *verify.UnknownEKUError
+	switch {
+	case errors.As(err, &ue):
+		return nil, usagef("--eku: unknown extended key usage %q (use %s, or a dotted OID)", ue.Name, strings.Join(verify.EKUNames, ", "))
+	case err != nil:
+		return nil, err
 	}
 	p.EKUs, p.UnknownEKUs = known, unknown
 	for _, v := range repeatedValues(c, "key-usage") {
@@ -211,6 +234,9 @@ func certVerifyParse(e *env, c *cli.Context) (*certVerifyOptions, error) {
 		}
 	}
 	p.RequireCRL = c.Bool("require-crl")
+	if o.ocsp, err = parsePathFlags(c, p); err != nil {
+		return nil, err
+	}
 	if c.IsSet("max-depth") {
 		n := c.Int("max-depth")
 		if n < 0 {
@@ -277,6 +303,11 @@ func certVerify(e *env, o *certVerifyOptions) error {
 			return err
 		}
 	}
+	if len(o.ocsp) > 0 {
+		if p.OCSP, err = x509util.LoadOCSPResponses(o.ocsp...); err != nil {
+			return err
+		}
+	}
 	res, verr := verify.Verify(certs[0], certs[1:], p)
 	if res == nil {
 		return verr // not checked: no verdict to print
@@ -290,7 +321,7 @@ func certVerify(e *env, o *certVerifyOptions) error {
 			return err
 		}
 	} else {
-		certVerifyPrint(e.stdout, o.certFile, o.localRoot, res)
+		certVerifyPrint(e.stdout, o.certFile, o.localRoot, res, verr)
 	}
 	switch {
 	case errors.Is(verr, verify.UnknownAuthority):
@@ -302,7 +333,7 @@ func certVerify(e *env, o *certVerifyOptions) error {
 }
 
 // certVerifyPrint writes the human report: chain, policy, checks, verdict.
-func certVerifyPrint(w io.Writer, file, localRoot string, r *verify.Result) {
+func certVerifyPrint(w io.Writer, file, localRoot string, r *verify.Result, verr error) {
 	fmt.Fprintf(w, "certificate: %s\n", file)
 	fmt.Fprintln(w, "chain:")
 	for _, c := range r.Chain {
@@ -359,15 +390,49 @@ func certVerifyPrint(w io.Writer, file, localRoot string, r *verify.Result) {
 		depth = fmt.Sprintf("%d intermediate(s)", *pol.MaxDepth)
 	}
 	row("max depth", depth)
+	row("profile", pol.Profile)
+	pols := strings.Join(pol.InitialPolicies, ", ")
+	var flags []string
+	if pol.RequireExplicitPolicy {
+		flags = append(flags, "explicit policy required")
+	}
+	if pol.InhibitPolicyMapping {
+		flags = append(flags, "policy mapping inhibited")
+	}
+	if pol.InhibitAnyPolicy {
+		flags = append(flags, "anyPolicy inhibited")
+	}
+	if len(flags) > 0 {
+		pols += " (" + strings.Join(flags, ", ") + ")"
+	}
+	row("policies", pols)
+	if pol.OCSP > 0 {
+		row("ocsp", fmt.Sprintf("%d response(s)", pol.OCSP))
+	}
 
 	fmt.Fprintln(w, "checks:")
 	for _, c := range r.Checks {
-		fmt.Fprintf(w, "  %-4s  %-11s %s\n", c.Status, c.Check, certCheckText(c))
+		text := certCheckText(c)
+		if c.Rule != "" {
+			text += " [" + c.Rule + "]"
+		}
+		fmt.Fprintf(w, "  %-4s  %-11s %s\n", c.Status, c.Check, text)
+	}
+	if r.Policies != nil {
+		fmt.Fprintf(w, "valid for policies: %s\n", certOr(strings.Join(r.Policies, ", "), "none"))
 	}
 	if r.Valid {
 		fmt.Fprintln(w, "verdict: valid")
 	} else {
-		fmt.Fprintf(w, "verdict: NOT VALID (%s): %s\n", r.Reason, strings.TrimPrefix(r.Error, "verify: "))
+		var ve *verify.Error
+		msg := r.Error
+		if errors.As(verr, &ve) {
+			msg = ve.Detail
+		}
+		if r.Rule != "" {
+			msg += " [" + r.Rule + "]"
+		}
+		fmt.Fprintf(w, "verdict: NOT VALID (%s): %s\n", r.Reason, msg)
 	}
 }
 

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/signet-pki/signet/verify"
+)
+
+// The path-validation flags that cert verify, verify and tls check share: the profile and the
+// RFC 5280 policy inputs. Their help is written once, here.
+
+const pathFlagsHelp = `   --profile NAME    rfc5280 (default): RFC 5280 strictly, with the certificate rules of
+                     'signet cert verify --help'; webpki: also the CA/Browser Forum Baseline
+                     Requirements for TLS servers (serverAuth asserted by a leaf that is not a
+                     CA, a SAN, the CN among the SANs, no wildcard over a public suffix, ...).
+   --policy OID      an acceptable certificate policy (the initial policy set of RFC 5280
+                     6.1.1), repeatable; default anyPolicy. The policies the chain is valid
+                     for are printed, and in --json as "policies".
+   --require-explicit-policy   the chain must be valid for one of the --policy OIDs
+   --inhibit-policy-mapping    CAs' policy mappings are not honoured
+   --inhibit-any-policy        anyPolicy in a CA certificate matches no other policy
+   --ocsp FILE       a DER OCSP response for a certificate of the chain (RFC 6960),
+                     repeatable; signed by the issuer or a responder it delegated with
+                     OCSPSigning, current at the validation time.`
+
+func pathFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "profile", Usage: "validation profile `NAME`: rfc5280 or webpki", Value: "rfc5280"},
+		repeatedFlag("policy", "accept certificate policy `OID` (initial policy set); repeatable"),
+		&cli.BoolFlag{Name: "require-explicit-policy", Usage: "the chain must be valid for a --policy"},
+		&cli.BoolFlag{Name: "inhibit-policy-mapping", Usage: "do not honour policy mappings"},
+		&cli.BoolFlag{Name: "inhibit-any-policy", Usage: "anyPolicy in CA certificates matches no policy"},
+		repeatedFlag("ocsp", "check revocation against the OCSP response in `FILE`; repeatable"),
+	}
+}
+
+// parsePathFlags fills the profile and policy inputs of p from the flags; the OCSP files are
+// returned for the caller to read.
+func parsePathFlags(c *cli.Context, p *verify.Policy) (ocspFiles []string, err error) {
+	prof, err := verify.ParseProfile(c.String("profile"))
+	if err != nil {
+		return nil, usagef("--profile %q: use rfc5280 or webpki", c.String("profile"))
+	}
+	p.Profile = prof
+	for _, v := range repeatedValues(c, "policy") {
+		for _, s := range strings.Split(v, ",") {
+			oid, err := verify.ParsePolicyOID(s)
+			if err != nil {
+				return nil, usagef("--policy %q is not a policy OID (a dotted OID, or anyPolicy)", s)
+			}
+			p.Policies = append(p.Policies, oid)
+		}
+	}
+	p.RequireExplicitPolicy = c.Bool("require-explicit-policy")
+	p.InhibitPolicyMapping = c.Bool("inhibit-policy-mapping")
+	p.InhibitAnyPolicy = c.Bool("inhibit-any-policy")
+	return repeatedValues(c, "ocsp"), nil
+}
+
+var _ = errors.New
