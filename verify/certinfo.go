@@ -61,6 +61,7 @@ type certInfo struct {
 	sans             []pkixname.GeneralName
 	hasSAN           bool
 	nc               *pkixname.NameConstraints
+	ncErr            error // why the name constraints extension is invalid
 	dps              []distPoint
 	hasDPs           bool
 	unhandled        []asn1.ObjectIdentifier // critical extensions the engine does not process
@@ -98,10 +99,9 @@ func newCertInfo(c *x509.Certificate) *certInfo {
 		case e.Id.Equal(oidExtNameConstraints):
 			nc, err := pkixname.ParseNameConstraints(e.Value)
 			if err != nil {
-				ci.findings = append(ci.findings, finding{"rfc5280.nc-invalid", "its name constraints are invalid: " + err.Error()})
-				// An unusable constraint must not widen what the CA may issue: constrain
-				// everything by excluding the empty DNS name, which matches every name.
-				nc = &pkixname.NameConstraints{Excluded: []pkixname.GeneralName{{Form: pkixname.DNSName}}}
+				// Refused by checkConstraints: an unusable constraint must not widen what
+				// the CA may issue.
+				ci.ncErr = err
 			}
 			ci.nc = nc
 		case e.Id.Equal(oidExtCRLDistPoints):

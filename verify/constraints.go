@@ -91,6 +91,13 @@ func (v *verifier) checkConstraints(e *evaluation) {
 		}
 	}
 	// Name constraints (6.1.3 (b), (c); 6.1.4 (g)).
+	for i := top; i >= 1; i-- {
+		if err := path[i].ncErr; err != nil {
+			e.fail(CheckConstraints, newRuleError(Constraint, path[i].c, "rfc5280.nc-invalid", x509.CertificateInvalidError{Cert: path[i].c, Reason: x509.CANotAuthorizedForThisName},
+				"%s %s has name constraints written invalidly, so nothing below it can be checked: %v", e.role(i), Name(path[i].c), err))
+			return
+		}
+	}
 	checker := &pkixname.Checker{Budget: maxNameComparisons}
 	checker.Add(path[top].nc)
 	for i := top - 1; i >= 0; i-- {

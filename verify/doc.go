@@ -66,14 +66,15 @@
 //	rfc5280.aki-missing                        malformed         RFC 5280 4.2.1.1: no authority key identifier in a certificate that is not self-issued (anchors included)
 //	rfc5280.aki-missing-keyid                  malformed         RFC 5280 4.2.1.1: authority key identifier without keyIdentifier
 //	rfc5280.ski-missing                        malformed         RFC 5280 4.2.1.2: a CA without subject key identifier (anchors included)
+//	rfc5280.ski-critical                       malformed         RFC 5280 4.2.1.2: subject key identifier marked critical
+//	rfc5280.aia-critical                       malformed         RFC 5280 4.2.2.1: authority information access marked critical
 //	rfc5280.ku-empty                           malformed         RFC 5280 4.2.1.3: key usage with no bit set
 //	rfc5280.keycertsign-not-ca                 malformed         RFC 5280 4.2.1.3: keyCertSign in a certificate that is not a CA
 //	rfc5280.pathlen-not-ca                     malformed         RFC 5280 4.2.1.9: pathLenConstraint without cA
 //	rfc5280.bc-not-critical                    malformed         RFC 5280 4.2.1.9: a trust anchor whose basicConstraints is not critical (intermediates: webpki only, as PKITS 4.6.4 requires)
-//	rfc5280.anchor-not-ca                      malformed         RFC 5280 4.2.1.9: a version 3 trust anchor without basicConstraints
 //	rfc5280.nc-not-ca                          malformed         RFC 5280 4.2.1.10: name constraints in a certificate that is not a CA
 //	rfc5280.nc-not-critical                    malformed         RFC 5280 4.2.1.10: name constraints not marked critical (rfc5280 profile only)
-//	rfc5280.nc-invalid                         malformed         RFC 5280 4.2.1.10: name constraints written invalidly (dNSName with a leading period or a wildcard, an iPAddress without a valid mask, a bad mailbox, empty subtrees, minimum or maximum)
+//	rfc5280.nc-invalid                         constraint        RFC 5280 4.2.1.10: name constraints written invalidly (dNSName with a leading period or a wildcard, an iPAddress without a valid mask, a bad mailbox, empty subtrees, minimum or maximum)
 //	rfc5280.pc-empty                           malformed         RFC 5280 4.2.1.11: empty policy constraints
 //	rfc5280.pc-not-critical                    malformed         RFC 5280 4.2.1.11: a trust anchor's policy constraints not critical (intermediates: webpki only, as PKITS requires)
 //	rfc5280.eku-empty                          malformed         RFC 5280 4.2.1.12: extended key usage with no usage

@@ -92,7 +92,13 @@ func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
 			add("rfc5280.aki-missing-keyid", "its authority key identifier has no keyIdentifier; RFC 5280 4.2.1.1 requires it")
 		}
 	}
-	// Subject key identifier (4.2.1.2).
+	// Subject key identifier (4.2.1.2) and authority information access (4.2.2.1).
+	if ski := findExt(c, oidExtSubjectKeyID); ski != nil && ski.Critical {
+		add("rfc5280.ski-critical", "its subject key identifier is marked critical; RFC 5280 4.2.1.2 requires non-critical")
+	}
+	if aia := findExt(c, oidExtAuthorityInfo); aia != nil && aia.Critical {
+		add("rfc5280.aia-critical", "its authority information access is marked critical; RFC 5280 4.2.2.1 requires non-critical")
+	}
 	if isCA && findExt(c, oidExtSubjectKeyID) == nil {
 		add("rfc5280.ski-missing", "it is a CA without a subject key identifier; RFC 5280 4.2.1.2 requires one in every CA certificate")
 	}
@@ -108,15 +114,13 @@ func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
 		if c.BasicConstraintsValid && !c.IsCA && c.MaxPathLen > 0 {
 			add("rfc5280.pathlen-not-ca", "it has a pathLenConstraint without cA; RFC 5280 4.2.1.9 forbids it")
 		}
-		if isCA && !bc.Critical && (anchor || v.webpki) {
+		if isCA && !bc.Critical && (anchor && n > 1 || v.webpki) {
 			rule := "rfc5280.bc-not-critical"
 			if !anchor {
 				rule = "webpki.bc-not-critical"
 			}
 			add(rule, "it is a CA whose basic constraints are not marked critical (RFC 5280 4.2.1.9)")
 		}
-	} else if anchor && c.Version >= 3 {
-		add("rfc5280.anchor-not-ca", "it is a trust anchor without basic constraints: RFC 5280 4.2.1.9 requires cA in every CA certificate")
 	}
 	// Name constraints (4.2.1.10).
 	if nc := findExt(c, oidExtNameConstraints); nc != nil {

@@ -15,7 +15,24 @@ import (
 var (
 	oidCRLDistributionPoints = asn1.ObjectIdentifier{2, 5, 29, 31}
 	oidFreshestCRL           = asn1.ObjectIdentifier{2, 5, 29, 46}
+	oidAuthorityKeyID        = asn1.ObjectIdentifier{2, 5, 29, 35}
+	oidSubjectKeyID          = asn1.ObjectIdentifier{2, 5, 29, 14}
+	oidAuthorityInfoAccess   = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 1}
 )
+
+// setAside reports whether parseSetAside leaves an extension out of the copy crypto/x509
+// parses: the distribution point extensions (nameRelativeToCRLIssuer), and the authority and
+// subject key identifiers and authority information access when marked critical (which RFC
+// 5280 forbids a CA to do, and path validation refuses by rule rather than as unreadable).
+func setAside(e pkix.Extension) bool {
+	switch {
+	case e.Id.Equal(oidCRLDistributionPoints), e.Id.Equal(oidFreshestCRL):
+		return true
+	case e.Critical && (e.Id.Equal(oidAuthorityKeyID) || e.Id.Equal(oidSubjectKeyID) || e.Id.Equal(oidAuthorityInfoAccess)):
+		return true
+	}
+	return false
+}
 
 // ParseCertificate parses one DER certificate with crypto/x509. Where crypto/x509 refuses a
 // certificate for something RFC 5280 allows or tells relying parties to handle, it parses the
@@ -25,7 +42,9 @@ var (
 //   - a CRL distribution point named relative to the CRL issuer (nameRelativeToCRLIssuer), in
 //     the CRL distribution points or freshest CRL extension: crypto/x509 reads only fullName;
 //   - a negative serial number (RFC 5280 4.1.2.2: "certificate users SHOULD be prepared to
-//     gracefully handle such certificates"), which path validation then refuses by rule.
+//     gracefully handle such certificates"), which path validation then refuses by rule;
+//   - an authority or subject key identifier or authority information access extension marked
+//     critical, which path validation then refuses by rule.
 //
 // The result's Raw, RawTBSCertificate, Signature, SerialNumber and Extensions are those of
 // der, so signatures verify and every extension is there to inspect; CRLDistributionPoints
@@ -107,7 +126,7 @@ func parseSetAside(der []byte) (*x509.Certificate, bool) {
 					}
 					pe.Value = val
 					exts = append(exts, pe)
-					if pe.Id.Equal(oidCRLDistributionPoints) || pe.Id.Equal(oidFreshestCRL) {
+					if setAside(pe) {
 						changed = true
 						continue
 					}
@@ -148,6 +167,22 @@ func parseSetAside(der []byte) (*x509.Certificate, bool) {
 	c.SerialNumber = serial
 	c.Extensions = exts
 	c.CRLDistributionPoints = distributionPointURIs(exts)
+	for _, e := range exts {
+		v := cryptobyte.String(e.Value)
+		switch {
+		case e.Id.Equal(oidSubjectKeyID):
+			var id cryptobyte.String
+			if v.ReadASN1(&id, cbasn1.OCTET_STRING) {
+				c.SubjectKeyId = id
+			}
+		case e.Id.Equal(oidAuthorityKeyID):
+			var seq, id cryptobyte.String
+			if v.ReadASN1(&seq, cbasn1.SEQUENCE) && seq.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific()) &&
+				seq.ReadASN1(&id, cbasn1.Tag(0).ContextSpecific()) {
+				c.AuthorityKeyId = id
+			}
+		}
+	}
 	return c, true
 }
 
