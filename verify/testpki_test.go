@@ -99,29 +99,29 @@ func (k tpKey) keyID(t testing.TB) []byte {
 // tpCert describes a certificate to make. Zero fields take defaults: a v3 certificate with a
 // fresh serial, valid 2025-2030, AKI and SKI, and the extensions of its kind.
 type tpCert struct {
-	subject  pkix.Name
-	rawSubj  []byte // overrides subject
-	rawIss   []byte // overrides the issuer's subject as the issuer name
-	key      tpKey
-	serial   *big.Int
-	version  int // 1 or 3 (default 3)
-	ca       bool
-	pathLen  int // -1: none
-	noBC     bool
-	bcNonCrit bool
-	ku       x509.KeyUsage // 0: the default for its kind
-	noKU     bool
-	eku      []asn1.ObjectIdentifier
-	noAKI    bool
-	akiCrit  bool
-	noSKI    bool
-	dns      []string
-	ips      []net.IP
-	emails   []string
-	sanCrit  bool
-	exts     []pkix.Extension // added last
+	subject             pkix.Name
+	rawSubj             []byte // overrides subject
+	rawIss              []byte // overrides the issuer's subject as the issuer name
+	key                 tpKey
+	serial              *big.Int
+	version             int // 1 or 3 (default 3)
+	ca                  bool
+	pathLen             int // -1: none
+	noBC                bool
+	bcNonCrit           bool
+	ku                  x509.KeyUsage // 0: the default for its kind
+	noKU                bool
+	eku                 []asn1.ObjectIdentifier
+	noAKI               bool
+	akiCrit             bool
+	noSKI               bool
+	dns                 []string
+	ips                 []net.IP
+	emails              []string
+	sanCrit             bool
+	exts                []pkix.Extension // added last
 	notBefore, notAfter time.Time
-	sha1     bool // sign with SHA-1 (RSA issuers only)
+	sha1                bool // sign with SHA-1 (RSA issuers only)
 }
 
 // tpIssued is a made certificate with its key.
