@@ -1,0 +1,169 @@
+package pkixname
+
+import (
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+func TestPrepare(t *testing.T) {
+	for _, tc := range []struct{ a, b string }{
+		{"Signet  Rules", "signet rules"},
+		{" leading and trailing ", "leading and trailing"},
+		{"Stra\u00dfe", "strasse"},         // full case folding
+		{"\uff21\uff22", "ab"},             // NFKC: fullwidth letters
+		{"soft\u00adhyphen", "softhyphen"}, // mapped to nothing
+		{"tab\there", "tab here"},          // whitespace to space
+		{"ÉCOLE", "école"},                 // non-ASCII case
+	} {
+		pa, oka := Prepare(tc.a)
+		pb, okb := Prepare(tc.b)
+		if !oka || !okb || pa != pb {
+			t.Errorf("Prepare(%q)=%q, Prepare(%q)=%q: want equal", tc.a, pa, tc.b, pb)
+		}
+	}
+	if _, ok := Prepare("private \ue000 use"); ok {
+		t.Error("a private-use code point is prohibited")
+	}
+}
+
+func rawName(t *testing.T, tag cbasn1.Tag, values ...string) []byte {
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		for _, v := range values {
+			b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{2, 5, 4, 10})
+					b.AddASN1(tag, func(b *cryptobyte.Builder) { b.AddBytes([]byte(v)) })
+				})
+			})
+		}
+	})
+	return b.BytesOrPanic()
+}
+
+func TestDNEqualAndWithin(t *testing.T) {
+	a, err := ParseDN(rawName(t, 19, "Example  CA", "Unit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := ParseDN(rawName(t, 12, "example ca", "UNIT"))
+	if !a.Equal(b) {
+		t.Fatal("PrintableString and UTF8String forms of one name differ")
+	}
+	base, _ := ParseDN(rawName(t, 12, "EXAMPLE CA"))
+	if !a.Within(base) || base.Within(a) {
+		t.Fatal("subtree test wrong")
+	}
+	bmp := []byte{0, 'E', 0, 'x', 0, 'a', 0, 'm', 0, 'p', 0, 'l', 0, 'e', 0, ' ', 0, 'C', 0, 'A'}
+	c, err := ParseDN(rawName(t, 30, string(bmp)))
+	if err != nil || !c.Equal(base) {
+		t.Fatalf("BMPString name differs: %v", err)
+	}
+	if EqualDER(rawName(t, 12, "a"), rawName(t, 12, "b")) {
+		t.Fatal("different names equal")
+	}
+	n, _ := ParseDN(rawName(t, 12, "x\nOK forged"))
+	if strings.Contains(n.String(), "\n") {
+		t.Fatalf("a control character printed raw: %q", n.String())
+	}
+}
+
+func TestConstraintSyntax(t *testing.T) {
+	bad := []GeneralName{
+		{Form: DNSName, Raw: []byte(".example.com")},
+		{Form: DNSName, Raw: []byte("*.example.com")},
+		{Form: RFC822Name, Raw: []byte("invalid@invalid@example.com")},
+		{Form: IPAddress, Raw: []byte{127, 0, 0, 1}},
+		{Form: IPAddress, Raw: []byte{10, 0, 0, 0, 255, 0, 255, 0}},
+		{Form: URI, Raw: []byte("192.0.2.1")},
+	}
+	for _, g := range bad {
+		if err := checkConstraintSyntax(g); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s %q accepted", g.Form, g.Raw)
+		}
+	}
+	good := []GeneralName{
+		{Form: DNSName, Raw: []byte("example.com")},
+		{Form: DNSName, Raw: []byte("")},
+		{Form: RFC822Name, Raw: []byte(".example.com")},
+		{Form: RFC822Name, Raw: []byte("*@example.com")},
+		{Form: URI, Raw: []byte(".example.com")},
+		{Form: IPAddress, Raw: []byte{10, 0, 0, 0, 255, 0, 0, 0}},
+	}
+	for _, g := range good {
+		if err := checkConstraintSyntax(g); err != nil {
+			t.Errorf("%s %q refused: %v", g.Form, g.Raw, err)
+		}
+	}
+}
+
+func TestCheckerBudget(t *testing.T) {
+	c := &Checker{Budget: 1000}
+	var p []GeneralName
+	for range 100 {
+		p = append(p, GeneralName{Form: DNSName, Raw: []byte("a.example.com")})
+	}
+	c.Add(&NameConstraints{Excluded: p})
+	names := []GeneralName{{Form: DNSName, Raw: []byte("x")}}
+	for range 20 {
+		names = append(names, GeneralName{Form: DNSName, Raw: []byte("y.example.org")})
+	}
+	if err := c.Check(names); !errors.Is(err, ErrTooMuchWork) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// FuzzNameConstraints parses a name constraints extension and a subjectAltName and checks the
+// names against the constraints: no panic, and bounded work whatever the input.
+func FuzzNameConstraints(f *testing.F) {
+	nc, _ := asn1.Marshal(struct {
+		Permitted []asn1.RawValue `asn1:"optional,tag:0"`
+	}{[]asn1.RawValue{{FullBytes: []byte{0x30, 0x0d, 0x82, 0x0b, 'e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'c', 'o', 'm'}}}})
+	san := []byte{0x30, 0x11, 0x82, 0x0f, 'w', 'w', 'w', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'c', 'o', 'm'}
+	f.Add(nc, san)
+	name, _ := asn1.Marshal(pkix.Name{CommonName: "x", Organization: []string{"o"}}.ToRDNSequence())
+	f.Add(append([]byte{0x30, byte(len(name) + 4), 0xa0, byte(len(name) + 2), 0xa4, byte(len(name))}, name...), san)
+	f.Fuzz(func(t *testing.T, ncDER, sanDER []byte) {
+		nc, err := ParseNameConstraints(ncDER)
+		if err != nil {
+			return
+		}
+		names, err := ParseGeneralNames(sanDER, false)
+		if err != nil {
+			return
+		}
+		for _, n := range names {
+			_ = n.String()
+		}
+		c := &Checker{Budget: 1 << 17}
+		c.Add(nc)
+		c.Add(nc)
+		start := time.Now()
+		_ = c.Check(names)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Fatalf("took %v", d)
+		}
+	})
+}
+
+func FuzzParseDN(f *testing.F) {
+	name, _ := asn1.Marshal(pkix.Name{CommonName: "x", Organization: []string{"o"}}.ToRDNSequence())
+	f.Add(name)
+	f.Fuzz(func(t *testing.T, der []byte) {
+		d, err := ParseDN(der)
+		if err != nil {
+			return
+		}
+		if !d.Equal(d) || !d.Within(d) {
+			t.Fatal("a name is not equal to itself")
+		}
+		_ = d.String()
+	})
+}
