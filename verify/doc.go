@@ -141,10 +141,11 @@
 //
 // # Limitations
 //
-// No fetching of CRLs, OCSP responses or issuer certificates: the caller gives them. OCSP
-// responses are tied to the certificate by serial number and to its issuer by signature; the
-// CertID's issuer hashes are not compared (golang.org/x/crypto/ocsp does not expose them).
-// Policy qualifiers are not kept. A revoked certificate stays revoked whatever the revocation
+// No fetching of CRLs, OCSP responses or issuer certificates: the caller gives them. An OCSP
+// response is tied to a certificate by its CertID (serial, issuer name and key hashes, which
+// signet reads itself because golang.org/x/crypto/ocsp does not expose them) and to the
+// issuer by signature; thisUpdate may be up to five minutes ahead of the validation time
+// (clock skew, RFC 5019 2.2.4). Policy qualifiers are not kept. A revoked certificate stays revoked whatever the revocation
 // date and the validation time. The system roots are read from the usual Linux and BSD bundle
 // files (SSL_CERT_FILE, SSL_CERT_DIR); other systems' stores are not read.
 package verify

@@ -2,9 +2,13 @@ package verify
 
 import (
 	"bytes"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
 	"crypto/x509"
 	"encoding/asn1"
 	"fmt"
+	"hash"
 	"math/big"
 	"slices"
 	"strings"
@@ -739,15 +743,30 @@ type ocspInfo struct {
 	raw []byte
 }
 
-// ocspFor returns the response about c if the raw response answers for it (same serial),
-// with its signer and dates checked; nil, nil when it is about another certificate.
+// ocspSkew is the clock difference tolerated between a responder and the validation time for
+// thisUpdate (RFC 5019 2.2.4 asks clients to allow for it).
+const ocspSkew = 5 * time.Minute
+
+// ocspFor returns the response about c if the raw response answers for it (its CertID names
+// c's serial, its issuer's name hash and key hash), with its signer and dates checked; nil,
+// nil when it is about another certificate.
 func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocsp.Response, *Error) {
+	ids, err := ocspCertIDs(o.raw)
+	if err != nil {
+		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given cannot be read: %v", err)
+	}
+	mine := false
+	for _, id := range ids {
+		if id.serial.Cmp(c.c.SerialNumber) == 0 && id.matches(issuer.c) {
+			mine = true
+		}
+	}
+	if !mine {
+		return nil, nil
+	}
 	r, err := ocsp.ParseResponseForCert(o.raw, c.c, nil)
 	if err != nil {
-		if _, ok := err.(ocsp.ResponseError); ok {
-			return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given is an error response: %v", err)
-		}
-		return nil, nil
+		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "the OCSP response about %s cannot be used: %v", Name(c.c), err)
 	}
 	bad := func(rule, format string, args ...any) (*ocsp.Response, *Error) {
 		return nil, newRuleError(CRLInvalid, c.c, rule, nil, "the OCSP response about %s cannot be used: %s", Name(c.c), fmt.Sprintf(format, args...))
@@ -772,11 +791,94 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocsp.Response, *E
 	if weakSignature(r.SignatureAlgorithm) {
 		return bad("signet.weak-signature", "it is signed with %s", r.SignatureAlgorithm)
 	}
-	if v.at.Before(r.ThisUpdate) {
+	if v.at.Add(ocspSkew).Before(r.ThisUpdate) {
 		return bad("rfc6960.not-yet-valid", "its thisUpdate %s is after %s", ts(r.ThisUpdate), ts(v.at))
 	}
 	if !r.NextUpdate.IsZero() && v.at.After(r.NextUpdate) {
 		return bad("rfc6960.expired", "its nextUpdate %s has passed", ts(r.NextUpdate))
 	}
 	return r, nil
+}
+
+// ocspCertID is the CertID of one SingleResponse (RFC 6960 4.1.1).
+type ocspCertID struct {
+	hash     asn1.ObjectIdentifier
+	nameHash []byte
+	keyHash  []byte
+	serial   *big.Int
+}
+
+// matches reports whether the CertID's hashes name issuer: the hash of its DER subject and of
+// its public key's BIT STRING contents.
+func (id ocspCertID) matches(issuer *x509.Certificate) bool {
+	var h hash.Hash
+	switch {
+	case id.hash.Equal(asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}):
+		h = sha1.New()
+	case id.hash.Equal(asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}):
+		h = sha256.New()
+	case id.hash.Equal(asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}):
+		h = sha512.New384()
+	case id.hash.Equal(asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}):
+		h = sha512.New()
+	default:
+		return false
+	}
+	h.Write(issuer.RawSubject)
+	if !bytes.Equal(h.Sum(nil), id.nameHash) {
+		return false
+	}
+	spki := cryptobyte.String(issuer.RawSubjectPublicKeyInfo)
+	var inner, algo cryptobyte.String
+	var key asn1.BitString
+	if !spki.ReadASN1(&inner, cbasn1.SEQUENCE) || !inner.ReadASN1(&algo, cbasn1.SEQUENCE) || !inner.ReadASN1BitString(&key) {
+		return false
+	}
+	h.Reset()
+	h.Write(key.Bytes)
+	return bytes.Equal(h.Sum(nil), id.keyHash)
+}
+
+// ocspCertIDs reads the CertIDs of a successful OCSP response's SingleResponses, which
+// golang.org/x/crypto/ocsp does not expose, so that a response is tied to the issuer by its
+// name and key hashes and not by signature alone.
+func ocspCertIDs(der []byte) ([]ocspCertID, error) {
+	s := cryptobyte.String(der)
+	var resp, status, rb, rbs, basicDER, basic, tbs, responses cryptobyte.String
+	var rtype asn1.ObjectIdentifier
+	if !s.ReadASN1(&resp, cbasn1.SEQUENCE) || !resp.ReadASN1(&status, cbasn1.ENUM) {
+		return nil, fmt.Errorf("not an OCSP response")
+	}
+	if len(status) != 1 || status[0] != 0 {
+		return nil, fmt.Errorf("the responder answered with an error status (%x)", []byte(status))
+	}
+	if !resp.ReadASN1(&rb, cbasn1.Tag(0).ContextSpecific().Constructed()) || !rb.ReadASN1(&rbs, cbasn1.SEQUENCE) ||
+		!rbs.ReadASN1ObjectIdentifier(&rtype) || !rbs.ReadASN1(&basicDER, cbasn1.OCTET_STRING) ||
+		!basicDER.ReadASN1(&basic, cbasn1.SEQUENCE) || !basic.ReadASN1(&tbs, cbasn1.SEQUENCE) {
+		return nil, fmt.Errorf("malformed response bytes")
+	}
+	if tbs.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
+		tbs.SkipASN1(cbasn1.Tag(0).ContextSpecific().Constructed())
+	}
+	var skip cryptobyte.String
+	var tag cbasn1.Tag
+	if !tbs.ReadAnyASN1(&skip, &tag) || !tbs.SkipASN1(cbasn1.GeneralizedTime) || !tbs.ReadASN1(&responses, cbasn1.SEQUENCE) {
+		return nil, fmt.Errorf("malformed response data")
+	}
+	var out []ocspCertID
+	for !responses.Empty() {
+		var single, certID, algo cryptobyte.String
+		var id ocspCertID
+		var name, key cryptobyte.String
+		id.serial = new(big.Int)
+		if !responses.ReadASN1(&single, cbasn1.SEQUENCE) || !single.ReadASN1(&certID, cbasn1.SEQUENCE) ||
+			!certID.ReadASN1(&algo, cbasn1.SEQUENCE) || !algo.ReadASN1ObjectIdentifier(&id.hash) ||
+			!certID.ReadASN1(&name, cbasn1.OCTET_STRING) || !certID.ReadASN1(&key, cbasn1.OCTET_STRING) ||
+			!certID.ReadASN1Integer(id.serial) {
+			return nil, fmt.Errorf("malformed CertID")
+		}
+		id.nameHash, id.keyHash = name, key
+		out = append(out, id)
+	}
+	return out, nil
 }
