@@ -16,15 +16,22 @@ import (
 // of the input (concatenated DER): no panic, and an answer within a few seconds whatever the
 // pool, with the first parsed certificate as the leaf and the last as the trust anchor.
 func FuzzVerifyPool(f *testing.F) {
-	root := rootCA(f, "Fuzz Root", func(c *tpCert) {
-		c.exts = append(c.exts, ncExt(true, [][]byte{gnDNS("example.com")}, [][]byte{gnDNS("bad.example.com")}))
-	})
-	inter := subCA(f, "Fuzz Intermediate", root)
-	leaf := leafCert(f, "leaf.example.com", inter)
-	self := issue(f, tpCert{subject: cn("Fuzz Intermediate"), ca: true, pathLen: 0}, inter)
-	f.Add(append(append(append(append([]byte{}, leaf.der...), self.der...), inter.der...), root.der...))
-	f.Add(append(append([]byte{}, leaf.der...), root.der...))
+	// Seeds from the committed fixture PKI: the fuzzing engine needs the same seeds in
+	// every worker, so they cannot be made with fresh keys here.
+	der := func(names ...string) []byte {
+		var out []byte
+		for _, c := range mustCerts(f, names...) {
+			out = append(out, c.Raw...)
+		}
+		return out
+	}
+	f.Add(der("server.pem", "int-ca.pem", "root-ca.pem"))
+	f.Add(der("deep-leaf.pem", "issuing-ca.pem", "mid-ca.pem", "root-ca.pem"))
+	f.Add(der("nc-bad.pem", "nc-ca.pem", "root-ca.pem"))
+	f.Add(der("pathlen-leaf.pem", "sub-ca.pem", "int-ca.pem", "impostor-root.pem", "root-ca.pem"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		watchdog := time.AfterFunc(5*time.Second, func() { panic("this input has run for 5s") })
+		defer watchdog.Stop()
 		var certs []*x509.Certificate
 		s := cryptobyte.String(data)
 		for !s.Empty() && len(certs) < 64 {
