@@ -17,6 +17,9 @@
 #       `signet verify --key PUB FILE...`                                    target >= 30
 #   the signed list: `sha256sum -c SHA256SUMS && openssl cms -verify` / `signet verify
 #       --manifest SHA256SUMS` (both under sh -c, in the release directory)  target > 1
+#   one three-level chain: `openssl verify -CAfile ROOT -untrusted INT LEAF` / `signet cert
+#       verify --roots ROOT --intermediates INT LEAF`, for an all-P-256 chain made here with
+#       openssl and for the fixture chain (P-384 root, RSA-3072 intermediate)  target >= 2
 #
 # LOOP_PAIRS (default 5) is the number of pairs for the loop, MANIFEST_PAIRS (default 21) for
 # the manifest.
@@ -77,6 +80,27 @@ cat "$rel"/* >/dev/null # into the page cache
 	-in SHA256SUMS.p7s -content SHA256SUMS -CAfile "$pki/root-ca.pem" -purpose any \
 	-attime 1780272000 -out /dev/null 2>/dev/null)
 
+# A three-level P-256 chain, made by openssl, for the chain comparison.
+chain=$work/chain
+mkdir "$chain"
+printf '%s\n' '[ca]' 'basicConstraints=critical,CA:TRUE' 'keyUsage=critical,keyCertSign,cRLSign' \
+	'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=keyid:always' '[leaf]' 'basicConstraints=critical,CA:FALSE' \
+	'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth' 'subjectAltName=DNS:server.example.com' \
+	'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=keyid:always' >"$chain/ext.cnf"
+(
+	cd "$chain"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout root.key -subj "/CN=Bench Root" \
+		-days 3650 -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out root.pem
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout int.key -subj "/CN=Bench Intermediate" -out int.csr
+	openssl x509 -req -in int.csr -CA root.pem -CAkey root.key -set_serial 2 -days 3650 -extfile ext.cnf -extensions ca -out int.pem
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key -subj "/CN=server.example.com" -out leaf.csr
+	openssl x509 -req -in leaf.csr -CA int.pem -CAkey int.key -set_serial 3 -days 365 -extfile ext.cnf -extensions leaf -out leaf.pem
+) 2>/dev/null
+"$signet" cert verify --roots "$chain/root.pem" --intermediates "$chain/int.pem" --host server.example.com "$chain/leaf.pem" >/dev/null
+openssl verify -CAfile "$chain/root.pem" -untrusted "$chain/int.pem" "$chain/leaf.pem" >/dev/null
+"$signet" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at 2026-06-01 "$pki/server.pem" >/dev/null
+openssl verify -attime 1780272000 -CAfile "$pki/root-ca.pem" -untrusted "$pki/int-ca.pem" "$pki/server.pem" >/dev/null
+
 # The openssl side of the first comparison: one process per file, as a release script would.
 openssl_loop() {
 	local f
@@ -93,3 +117,9 @@ echo "signatures made by: $made_by; ratio = first command's wall time / second's
 echo
 compare "1000 x 64 KiB raw P-256: openssl loop / signet (want >= 30)" "$loop_pairs" -- openssl_loop -- "$signet" verify --key "$work/codesign.pub" "${files[@]}"
 compare "manifest of 1000: sha256sum -c + cms -verify / signet (want > 1)" "$manifest_pairs" -- sh -c "$manifest_openssl" -- sh -c "$manifest_signet"
+compare "P-256 chain: openssl verify / signet cert verify (want >= 2)" "$manifest_pairs" \
+	-- openssl verify -CAfile "$chain/root.pem" -untrusted "$chain/int.pem" "$chain/leaf.pem" \
+	-- "$signet" cert verify --roots "$chain/root.pem" --intermediates "$chain/int.pem" "$chain/leaf.pem"
+compare "P-384/RSA-3072 chain: openssl verify / signet cert verify" "$manifest_pairs" \
+	-- openssl verify -attime 1780272000 -CAfile "$pki/root-ca.pem" -untrusted "$pki/int-ca.pem" "$pki/server.pem" \
+	-- "$signet" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at 2026-06-01 "$pki/server.pem"
