@@ -54,6 +54,7 @@ type finding struct {
 type certInfo struct {
 	c                *x509.Certificate
 	anchor           bool // in Policy.Roots (or the system roots)
+	system           bool // from the system trust store: its contents are the vendor's to judge
 	subject, issuer  *pkixname.DN
 	subjectKey       string // canonical subject, for lookups by name
 	issuerKey        string

@@ -29,7 +29,11 @@
 // -partial_chain); a path ends at the first one reached. The anchor's name and key start the
 // path, its basicConstraints pathLenConstraint and name constraints apply below it (RFC 5937),
 // its validity is checked, and so are its contents (unknown critical extensions, the rules
-// marked "anchor" below); its own self-signature is not checked.
+// marked "anchor" below); its own self-signature is not checked. Roots of the system trust
+// store (Policy.SystemRoots) are the exception: their contents are the store vendor's to
+// judge (12 of the 144 roots Debian ships break an RFC 5280 rule, a zero serial or a
+// non-critical basicConstraints among them), so only their name, key, validity and
+// constraints are used.
 //
 // # Rules
 //

@@ -6,6 +6,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"testing"
 	"time"
@@ -235,6 +236,8 @@ func TestNameConstraintForms(t *testing.T) {
 	}
 }
 
+func big0() *big.Int { return big.NewInt(0) }
+
 func seqOf(elems ...[]byte) []byte {
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
@@ -336,3 +339,18 @@ func TestPathologicalPool(t *testing.T) {
 }
 
 var _ = x509.KeyUsageCertSign
+
+// TestSystemRootsAsTheyAre: a root of the system store is used as it is (name, key, validity),
+// while the same root given explicitly with Roots is held to the profile's rules.
+func TestSystemRootsAsTheyAre(t *testing.T) {
+	root := rootCA(t, "Store Root", func(c *tpCert) { c.serial = big0() })
+	leaf := leafCert(t, "leaf.example.com", root)
+	store := writePEM(t, t.TempDir(), "store.pem", root)
+	t.Setenv("SSL_CERT_FILE", store)
+	res, err := verify.Verify(leaf.cert, nil, verify.Policy{SystemRoots: true, At: tpAt})
+	if err != nil {
+		t.Fatalf("a system root with a zero serial: %v\n%s", err, dumpChecks(res))
+	}
+	res, err = verify.Verify(leaf.cert, nil, verify.Policy{Roots: []*x509.Certificate{root.cert}, At: tpAt})
+	mustRule(t, res, err, "rfc5280.serial-zero")
+}

@@ -121,6 +121,7 @@ func newVerifier(p Policy, extraChain []*x509.Certificate) (*verifier, error) {
 	}
 	v.webpki = v.p.Profile == ProfileWebPKI
 	roots := slices.Clone(p.Roots)
+	nGiven := len(roots)
 	if p.SystemRoots {
 		sys, err := systemRoots()
 		if err != nil {
@@ -129,13 +130,14 @@ func newVerifier(p Policy, extraChain []*x509.Certificate) (*verifier, error) {
 		roots = append(roots, sys...)
 	}
 	seen := map[string]bool{}
-	for _, r := range roots {
+	for k, r := range roots {
 		if seen[string(r.Raw)] {
 			continue
 		}
 		seen[string(r.Raw)] = true
 		ci := v.info(r)
 		ci.anchor = true
+		ci.system = k >= nGiven
 		v.roots = append(v.roots, ci)
 		v.byName[ci.subjectKey] = append(v.byName[ci.subjectKey], ci)
 	}
