@@ -89,6 +89,7 @@
 //	rfc5280.san-ip-invalid                     malformed         RFC 5280 4.2.1.6: an iPAddress that is not 4 or 16 octets
 //	rfc5280.crldp-encoding                     malformed         RFC 5280 4.2.1.13: CRL distribution points that do not parse
 //	signet.rsa-key-too-small                   malformed         an RSA key under 2048 bits (NIST SP 800-131A)
+//	signet.rsa-key-size                        malformed         an RSA modulus not a multiple of 8 bits (Baseline Requirements 6.1.5)
 //	signet.dsa-key                             malformed         a DSA key (FIPS 186-5 withdrew DSA)
 //	signet.unsupported-key                     malformed         a public key algorithm crypto/x509 cannot use
 //	signet.max-depth                           depth             Policy.MaxDepth: more non-self-issued intermediates than allowed
@@ -133,7 +134,6 @@
 //	webpki.root-eku                            malformed         BR 7.1.2.1.2: a root with an EKU
 //	webpki.root-aki                            malformed         BR 7.1.2.1.3: a root's authority key identifier more than a keyIdentifier, or not its SKI
 //	webpki.ca-eku                              malformed         BR 7.1.2.10.6: a CA's EKU with other usages than serverAuth and clientAuth
-//	webpki.rsa-key-size                        malformed         BR 6.1.5: an RSA modulus not a multiple of 8 bits
 //	webpki.bc-not-critical                     malformed         BR 7.1.2.10.4: a CA's basicConstraints not critical
 //	webpki.pc-not-critical                     malformed         BR 7.1.2.10: a CA's policy constraints not critical
 //	webpki.crldp-not-uri, webpki.crldp-form    crl-invalid       BR 7.1.2.11.2: CRL distribution points other than full URIs

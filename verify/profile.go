@@ -176,8 +176,8 @@ func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
 	case *rsa.PublicKey:
 		if bits := k.N.BitLen(); bits < 2048 {
 			add("signet.rsa-key-too-small", "its RSA key has %d bits; signet requires at least 2048", bits)
-		} else if v.webpki && bits%8 != 0 {
-			add("webpki.rsa-key-size", "its RSA modulus is %d bits, not a multiple of 8 (Baseline Requirements 6.1.5)", bits)
+		} else if bits%8 != 0 {
+			add("signet.rsa-key-size", "its RSA modulus is %d bits, not a multiple of 8 (as the Baseline Requirements 6.1.5 require)", bits)
 		}
 	case *dsa.PublicKey:
 		add("signet.dsa-key", "it has a DSA key, which signet does not accept (nor do the Baseline Requirements)")

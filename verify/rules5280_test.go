@@ -286,7 +286,7 @@ func ruleCases() []ruleCase {
 				c.noAKI = true
 			}
 		}, nil, nil)},
-		{name: "webpki RSA modulus not a multiple of 8", rule: "webpki.rsa-key-size", profile: verify.ProfileWebPKI, build: simple(nil, nil, func(c *tpCert, f bool) {
+		{name: "RSA modulus not a multiple of 8", rule: "signet.rsa-key-size", build: simple(nil, nil, func(c *tpCert, f bool) {
 			if f {
 				c.key = newRSAKey(t0, 2052)
 			} else {
