@@ -12,7 +12,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"runtime"
@@ -21,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/signet-pki/signet/internal/readlimit"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -128,8 +128,15 @@ var SignatureExtensions = []string{".sigstore.json", ".p7s", ".sig"}
 // a few kilobytes; a large file is a mistake (the artifact given as its own signature).
 const MaxSignatureSize = 16 << 20
 
+// MaxWholeFile bounds an artifact read whole into memory, which only Ed25519 signatures over
+// the file itself (raw, bundle) need; it is the bound `signet sign` puts on the files it signs
+// that way.
+const MaxWholeFile = 1 << 30
+
 // LoadSignature reads and parses the signature of file: sigPath, or when sigPath is empty the
-// first of file+SignatureExtensions that exists. It returns the signature and its path. The
+// first of file+SignatureExtensions that exists. It returns the signature and its path. A
+// signature is read up to MaxSignatureSize, from a file or a pipe (one without a writer reads
+// as empty); a device is refused unread. The
 // format comes from the content (sign.ParseSignature); a file whose name says bundle
 // (.sigstore.json) or CMS (.p7s) and which holds another format is refused, so that a raw
 // signature is never taken where a bundle was meant. Errors wrap fs errors (no signature
@@ -150,17 +157,14 @@ func LoadSignature(file, sigPath string) (*sign.Signature, string, error) {
 				strings.Join(SignatureExtensions, ", "+file))
 		}
 	}
-	f, err := os.Open(sigPath)
-	if err != nil {
-		return nil, sigPath, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxSignatureSize+1))
-	if err != nil {
-		return nil, sigPath, fmt.Errorf("read %s: %w", sigPath, err)
-	}
-	if len(data) > MaxSignatureSize {
-		return nil, sigPath, artifactErrorf(sign.ErrMalformedSignature, nil, "%s is larger than %d MiB: not a signature", sigPath, MaxSignatureSize>>20)
+	data, err := readlimit.ReadFile(sigPath, MaxSignatureSize)
+	switch {
+	case errors.Is(err, readlimit.ErrTooLarge):
+		return nil, sigPath, artifactErrorf(sign.ErrMalformedSignature, err, "%s %v: not a signature", sigPath, err)
+	case errors.Is(err, readlimit.ErrNotFile):
+		return nil, sigPath, artifactErrorf(ErrUnchecked, err, "%s %v", sigPath, err)
+	case err != nil:
+		return nil, sigPath, err // *fs.PathError: "open x.sig: no such file or directory"
 	}
 	s, err := sign.ParseSignature(data)
 	if err != nil {
@@ -431,6 +435,13 @@ func artifactErrorf(kind, cause error, format string, args ...any) error {
 // file it needs.
 func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	p := &artifactPlan{a: a, res: &ArtifactResult{File: a.Name, SignatureFile: a.SignatureName, Checks: []Check{}, Identity: v.opts.Identity}}
+	if a.Content == nil {
+		// The file is streamed by name: a named pipe would block the hashing for ever, a
+		// device never end. A missing file is reported when it is hashed.
+		if err := readlimit.CheckRegular(a.Name); errors.Is(err, readlimit.ErrNotFile) {
+			return p.unchecked(artifactErrorf(ErrUnchecked, err, "%v", err))
+		}
+	}
 	s := a.Signature
 	if s == nil {
 		var err error
@@ -603,7 +614,10 @@ func (v *artifactVerifier) hash(ctx context.Context, plans []*artifactPlan) erro
 func (v *artifactVerifier) readWhole(p *artifactPlan) error {
 	p.content = p.a.Content
 	if p.content == nil {
-		b, err := os.ReadFile(p.a.Name)
+		b, err := readlimit.ReadFile(p.a.Name, MaxWholeFile)
+		if errors.Is(err, readlimit.ErrTooLarge) {
+			return artifactErrorf(x509util.ErrUnsupported, err, "the file %v, which an Ed25519 signature over the whole file would hold in memory", err)
+		}
 		if err != nil {
 			return err
 		}

@@ -6,14 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
+	"github.com/signet-pki/signet/internal/readlimit"
 	"github.com/signet-pki/signet/sign"
 )
 
 // Manifest verification: a signed checksum list (coreutils format, as `signet sign
 // --manifest` and sha256sum write it) vouches for every file it lists.
+
+// MaxManifestSize bounds a checksum list, which VerifyManifest reads whole: 64 MiB is more
+// than half a million lines.
+const MaxManifestSize = 64 << 20
 
 // ManifestOptions say which listed files VerifyManifest checks.
 type ManifestOptions struct {
@@ -92,8 +96,13 @@ func (r *ManifestResult) Err() error { return r.err }
 // read. The verdict is the result's Err.
 func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo ManifestOptions) (*ManifestResult, error) {
 	if list.Content == nil {
-		b, err := os.ReadFile(list.Name)
-		if err != nil {
+		b, err := readlimit.ReadFile(list.Name, MaxManifestSize)
+		switch {
+		case errors.Is(err, readlimit.ErrTooLarge):
+			return nil, fmt.Errorf("%w: %s %v", sign.ErrMalformedList, list.Name, err)
+		case errors.Is(err, readlimit.ErrNotFile):
+			return nil, artifactErrorf(ErrUnchecked, err, "manifest %s %v", list.Name, err)
+		case err != nil:
 			return nil, err
 		}
 		list.Content = b
