@@ -111,6 +111,10 @@ func CheckRegular(name string) error {
 func ReadFile(name string, limit int64) ([]byte, error) {
 	fi, err := os.Stat(name)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Op = "open" // this stat stands for the open: "open x.pem: no such file or directory"
+		}
 		return nil, err
 	}
 	if err := readable(fi.Mode()); err != nil {

@@ -75,7 +75,7 @@ func TestReadFile(t *testing.T) {
 		{name: "a terabyte", path: big, limit: 64 << 20, err: readlimit.ErrTooLarge, msg: "is larger than 64 MiB"},
 		{name: "directory", path: dir, limit: 10, err: readlimit.ErrNotFile, msg: "is a directory, not a file"},
 		{name: "/dev/zero", path: "/dev/zero", limit: 64 << 20, err: readlimit.ErrNotFile, msg: "is a character device, not a file"},
-		{name: "missing", path: filepath.Join(dir, "missing"), limit: 10, err: fs.ErrNotExist},
+		{name: "missing", path: filepath.Join(dir, "missing"), limit: 10, err: fs.ErrNotExist, msg: "open " + filepath.Join(dir, "missing") + ": no such file"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
