@@ -160,6 +160,7 @@ func verifyCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "san-dns", Usage: "the signer's certificate must have DNS subjectAltName `NAME`"},
 			&cli.StringFlag{Name: "manifest", Usage: "verify the signed checksum list `LIST`, then every file it lists", TakesFile: true},
 			&cli.BoolFlag{Name: "ignore-missing", Usage: "with --manifest: skip listed files that do not exist"},
+			&cli.BoolFlag{Name: "allow-outside", Usage: "with --manifest: accept listed files outside the list's directory (absolute, .., symbolic links out)"},
 			passphraseFileFlag(),
 			jsonFlag(),
 		},
@@ -186,7 +187,7 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 		crls:     repeatedValues(c, "crl"),
 		json:     c.Bool("json"),
 	}
-	o.mo = verify.ManifestOptions{IgnoreMissing: c.Bool("ignore-missing"), Only: nil}
+	o.mo = verify.ManifestOptions{IgnoreMissing: c.Bool("ignore-missing"), AllowOutside: c.Bool("allow-outside")}
 	switch {
 	case o.manifest == "" && len(o.files) == 0:
 		return nil, usagef("missing FILE: the file(s) to verify, or --manifest LIST")
@@ -194,6 +195,8 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 		return nil, usagef("--sig names the signature of one FILE; with %d files leave it out (each FILE's signature is found beside it)", len(o.files))
 	case o.manifest == "" && o.mo.IgnoreMissing:
 		return nil, usagef("--ignore-missing applies to the files of a --manifest")
+	case o.manifest == "" && o.mo.AllowOutside:
+		return nil, usagef("--allow-outside applies to the files of a --manifest")
 	case o.manifest != "":
 		o.mo.Only = o.files
 	}
@@ -317,7 +320,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 
 	report.Valid = len(failures) == 0
 	if !report.Valid {
-		report.ExitCode = verifyExitCode(failures[0].err)
+		report.ExitCode = verifyCode(failures[0].err)
 	}
 	if o.json {
 		if err := writeJSON(e.stdout, report); err != nil {
@@ -330,9 +333,41 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 	f := failures[0]
 	msg := fmt.Sprintf("%s: %s", f.name, f.msg)
 	if n := len(failures); n > 1 {
-		msg = fmt.Sprintf("%d files failed verification; the first, %s", n, msg)
+		lines := 0
+		for _, f := range failures {
+			lines += btoi(f.line)
+		}
+		what := fmt.Sprintf("%d files", n-lines)
+		switch {
+		case lines == n:
+			what = fmt.Sprintf("%d lines of the list", lines)
+		case lines > 0:
+			what += fmt.Sprintf(" and %d line(s) of the list", lines)
+		}
+		msg = fmt.Sprintf("%s failed verification; the first, %s", what, msg)
 	}
 	return withHint(&codedError{code: report.ExitCode, msg: msg}, verifyHint(f, o))
+}
+
+// verifyCodes are outcomes of signet verify that the tables of exit.go do not know, looked up
+// before them (verifyCode): a signed list that says something signet refuses to act on is a
+// policy refusal (14).
+var verifyCodes = []struct {
+	target error
+	code   int
+}{
+	{verify.ErrMalformedLine, exitPolicy},
+	{verify.ErrOutsidePath, exitPolicy},
+}
+
+// verifyCode is the exit code of a failed verification: verifyCodes, then verifyExitCode.
+func verifyCode(err error) int {
+	for _, c := range verifyCodes {
+		if errors.Is(err, c.target) {
+			return c.code
+		}
+	}
+	return verifyExitCode(err)
 }
 
 // verifyReport is what --json prints.
@@ -349,6 +384,7 @@ type verifyFailure struct {
 	format sign.Format
 	msg    string // what the verdict line said
 	err    error
+	line   bool // a malformed line of a manifest, not a file
 	raw    bool // a raw signature did not match (-a may be wrong)
 	rsaRaw bool // ... with an RSA key (--pss may be missing)
 }
@@ -382,6 +418,12 @@ func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []v
 			if !quiet {
 				fmt.Fprintf(w, "OK %s\n", f.Path)
 			}
+			continue
+		case verify.EntryMalformed:
+			if !quiet {
+				fmt.Fprintf(w, "FAILED %s: %s\n", lr.File, f.Error)
+			}
+			failures = append(failures, verifyFailure{name: lr.File, msg: f.Error, err: f.Err(), line: true})
 			continue
 		}
 		if !quiet {
@@ -431,6 +473,10 @@ func verifyHint(f verifyFailure, o *verifyOptions) string {
 		return "give the root that issued the signer's chain with --roots FILE (and missing intermediates with --intermediates FILE)"
 	case errors.Is(err, verify.CRLMissing):
 		return "give the issuer's CRL with --crl FILE, or drop --require-crl"
+	case errors.Is(err, verify.ErrMalformedLine):
+		return "a signed list must be in sha256sum's format throughout: its signer must make it again ('signet sign --manifest' or sha256sum) and sign it"
+	case errors.Is(err, verify.ErrOutsidePath):
+		return "add --allow-outside if the list is meant to vouch for files outside its directory"
 	case errors.Is(err, verify.EKU):
 		return "the signer's certificate is not for code signing; --eku NAME requires another usage, --eku any none"
 	case errors.Is(err, fs.ErrNotExist) && strings.Contains(err.Error(), "no signature found"):
