@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
@@ -33,6 +34,12 @@ import (
 // usage problem (exit 2): the caller must give the key.
 var ErrNoKey = errors.New("verify: no key to check the signature with")
 
+// ErrSignerNotFound is returned when a CMS signature's signer identifier (issuer and serial
+// number, or subject key identifier) names none of the certificates the signature carries.
+// The signer is then unknown: a carried certificate whose key verifies is not taken in its
+// place. Give the signer's certificate with ArtifactOptions.Key to check the signature alone.
+var ErrSignerNotFound = errors.New("verify: signer's certificate not found")
+
 // Check names of artifact verification, besides the chain checks of Verify.
 const (
 	// CheckDigest compares the file's digest with the one the signature records (CMS
@@ -56,6 +63,9 @@ const (
 	ReasonSignatureMismatch = "signature-mismatch"
 	// ReasonWeakAlgorithm: the signature uses a hash signet refuses (ErrWeakAlgorithm).
 	ReasonWeakAlgorithm = "weak-algorithm"
+	// ReasonSignerNotFound: the CMS signer identifier names a certificate the signature does
+	// not carry (ErrSignerNotFound). Nothing was verified.
+	ReasonSignerNotFound = "signer-not-found"
 	// ReasonUnchecked: no verdict: the file or its signature could not be read, the
 	// algorithm is not supported, no key was given (ErrNoKey).
 	ReasonUnchecked = "unchecked"
@@ -389,7 +399,6 @@ type artifactPlan struct {
 	key         crypto.PublicKey
 	leaf        *x509.Certificate   // nil with a bare key
 	carried     []*x509.Certificate // the signature's other certificates
-	candidates  []*x509.Certificate // possible signers when CMS does not say which
 	fileHash    sign.Algorithm      // the file's digest is needed under this hash (0: not)
 	wholeFile   bool                // Ed25519 over the file: the content is needed
 	digest      sign.Digest
@@ -401,8 +410,11 @@ type artifactPlan struct {
 func (p *artifactPlan) unchecked(err error) *artifactPlan {
 	p.res.err = err
 	p.res.Reason = ReasonUnchecked
-	if errors.Is(err, ErrWeakAlgorithm) {
+	switch {
+	case errors.Is(err, ErrWeakAlgorithm):
 		p.res.Reason = ReasonWeakAlgorithm
+	case errors.Is(err, ErrSignerNotFound):
+		p.res.Reason = ReasonSignerNotFound
 	}
 	p.res.Error = message(err)
 	return p
@@ -471,17 +483,17 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	case len(s.Certificates) == 0:
 		return p.unchecked(fmt.Errorf("%w: the %s signature carries no certificate", ErrNoKey, s.Format))
 	case s.Format == sign.FormatCMS && !s.SignerIdentified:
-		// The signer identifier matches no carried certificate: the one whose key verifies
-		// the signature is the signer, if any.
-		p.candidates = s.Certificates
-		p.key = s.Certificates[0].PublicKey
+		// The signer identifier names a certificate the signature does not carry. Another
+		// carried certificate whose key happens to verify is not the signer it names.
+		return p.unchecked(artifactErrorf(ErrSignerNotFound, nil,
+			"the CMS signer identifier names none of the %d certificate(s) the signature carries", len(s.Certificates)))
 	default:
 		p.leaf, p.carried, p.key = s.Certificates[0], s.Certificates[1:], s.Certificates[0].PublicKey
 	}
-	if p.leaf != nil {
-		p.res.Signer = signerOf(p.key, p.leaf)
-	} else if p.candidates == nil {
-		p.res.Signer = signerOf(p.key, nil)
+	p.res.Signer = signerOf(p.key, p.leaf)
+	if want := s.KeyAlgorithm; want != x509.UnknownPublicKeyAlgorithm && want != keyAlgorithm(p.key) {
+		return p.unchecked(artifactErrorf(sign.ErrMalformedSignature, nil,
+			"the CMS signatureAlgorithm is for %v keys, but the signer's key is %s", want, keyTypeName(p.key)))
 	}
 	_, isEd := p.key.(ed25519.PublicKey)
 
@@ -496,6 +508,13 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	p.sigParams = SignatureParams{Hash: h, PSS: v.opts.PSS}
 	if s.Format == sign.FormatCMS {
 		p.sigParams.PSS = s.PSS
+		if s.PSS {
+			// The salt length the parameters name, exactly (0 is SaltLengthNone).
+			p.sigParams.SaltLength = s.PSSSaltLength
+			if s.PSSSaltLength == 0 {
+				p.sigParams.SaltLength = SaltLengthNone
+			}
+		}
 		p.signedAttrs = s.SignedData != nil
 	}
 	if isEd {
@@ -550,6 +569,27 @@ func algorithmList() string {
 		names = append(names, a.Name())
 	}
 	return strings.Join(names, ", ")
+}
+
+// keyAlgorithm is the x509 key type of pub, UnknownPublicKeyAlgorithm for another.
+func keyAlgorithm(pub crypto.PublicKey) x509.PublicKeyAlgorithm {
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		return x509.RSA
+	case *ecdsa.PublicKey:
+		return x509.ECDSA
+	case ed25519.PublicKey:
+		return x509.Ed25519
+	}
+	return x509.UnknownPublicKeyAlgorithm
+}
+
+// keyTypeName names pub's type for messages: "ec-p256", "rsa-2048", "ed25519".
+func keyTypeName(pub crypto.PublicKey) string {
+	if info, err := x509util.Inspect(pub); err == nil {
+		return string(info.Type)
+	}
+	return fmt.Sprintf("%T", pub)
 }
 
 func signerOf(key crypto.PublicKey, leaf *x509.Certificate) *SignerReport {
@@ -672,25 +712,6 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 		data = p.digest
 	}
 	sigErr := Signature(p.key, data, s.Raw, p.sigParams)
-	if p.candidates != nil {
-		// CMS without an identified signer: the carried certificate whose key verifies.
-		if sigErr == nil {
-			p.leaf = p.candidates[0]
-		} else {
-			for _, c := range p.candidates[1:] {
-				if Signature(c.PublicKey, data, s.Raw, p.sigParams) == nil {
-					p.leaf, p.key, sigErr = c, c.PublicKey, nil
-					break
-				}
-			}
-		}
-		if p.leaf == nil {
-			sigErr = fmt.Errorf("%w (nor with any certificate the signature carries)", sigErr)
-		} else {
-			p.carried = slices.DeleteFunc(slices.Clone(p.candidates), func(c *x509.Certificate) bool { return c == p.leaf })
-			res.Signer = signerOf(p.key, p.leaf)
-		}
-	}
 	what := v.signedWhat(p)
 	switch {
 	case sigErr == nil:

@@ -351,13 +351,14 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 
 // verifyCodes are outcomes of signet verify that the tables of exit.go do not know, looked up
 // before them (verifyCode): a signed list that says something signet refuses to act on is a
-// policy refusal (14).
+// policy refusal (14); a signer whose certificate is not there has no chain (11).
 var verifyCodes = []struct {
 	target error
 	code   int
 }{
 	{verify.ErrMalformedLine, exitPolicy},
 	{verify.ErrOutsidePath, exitPolicy},
+	{verify.ErrSignerNotFound, exitUntrusted},
 }
 
 // verifyCode is the exit code of a failed verification: verifyCodes, then verifyExitCode.
@@ -469,6 +470,8 @@ func verifyHint(f verifyFailure, o *verifyOptions) string {
 		return "check that the file is the one signed, -a (the hash, sha256 by default) and --key; if the signature is RSA-PSS ('signet sign --pss', openssl -sigopt rsa_padding_mode:pss), add --pss"
 	case errors.Is(err, verify.ErrSignatureMismatch) && f.raw:
 		return "check that the file is the one signed, -a (the hash, sha256 by default) and --key"
+	case errors.Is(err, verify.ErrSignerNotFound):
+		return "the signature does not carry the certificate of the signer it names: check the signature alone with --key SIGNER-CERT, or ask for a signature that carries it"
 	case errors.Is(err, verify.UnknownAuthority):
 		return "give the root that issued the signer's chain with --roots FILE (and missing intermediates with --intermediates FILE)"
 	case errors.Is(err, verify.CRLMissing):
