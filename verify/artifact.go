@@ -120,11 +120,16 @@ type ArtifactOptions struct {
 }
 
 // CodeSigningPolicy returns p requiring what artifact signing needs: extended key usage
-// codeSigning (unless p already names EKUs) and key usage digitalSignature.
+// codeSigning (unless p already names EKUs) asserted by the leaf itself (ExplicitEKU: a leaf
+// without the extension or relying on anyExtendedKeyUsage does not qualify; only
+// x509.ExtKeyUsageAny among the EKUs lifts the requirement), key usage digitalSignature, and a
+// leaf that is not a CA certificate (LeafNotCA, whatever the EKUs).
 func CodeSigningPolicy(p Policy) Policy {
 	if len(p.EKUs) == 0 && len(p.UnknownEKUs) == 0 {
 		p.EKUs = []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}
 	}
+	p.ExplicitEKU = true
+	p.LeafNotCA = true
 	p.KeyUsage |= x509.KeyUsageDigitalSignature
 	return p
 }
