@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -302,12 +303,12 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 			report.Artifacts = append(report.Artifacts, r)
 			if r.Valid {
 				if !o.json {
-					fmt.Fprintf(e.stdout, "OK %s: signed by %s\n", r.File, verifySignedBy(r))
+					verdictLine(e.stdout, "OK", r.File, "signed by "+verifySignedBy(r))
 				}
 				return nil
 			}
 			if !o.json {
-				fmt.Fprintf(e.stdout, "FAILED %s: %s\n", r.File, r.Error)
+				verdictLine(e.stdout, "FAILED", r.File, r.Error)
 			}
 			raw := r.Format == sign.FormatRaw && r.Reason == verify.ReasonSignatureMismatch
 			failures = append(failures, verifyFailure{name: r.File, format: r.Format, msg: r.Error, err: r.Err(), raw: raw, rsaRaw: raw && isRSA(a.Key)})
@@ -331,7 +332,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		return nil
 	}
 	f := failures[0]
-	msg := fmt.Sprintf("%s: %s", f.name, f.msg)
+	msg := fmt.Sprintf("%s: %s", sign.QuoteName(f.name), escapeControls(f.msg))
 	if n := len(failures); n > 1 {
 		lines := 0
 		for _, f := range failures {
@@ -402,11 +403,11 @@ func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []v
 	lr := mr.Manifest
 	if lr.Valid {
 		if !quiet {
-			fmt.Fprintf(w, "OK %s: signed by %s\n", lr.File, verifySignedBy(lr))
+			verdictLine(w, "OK", lr.File, "signed by "+verifySignedBy(lr))
 		}
 	} else {
 		if !quiet {
-			fmt.Fprintf(w, "FAILED %s: %s\n", lr.File, lr.Error)
+			verdictLine(w, "FAILED", lr.File, lr.Error)
 		}
 		return []verifyFailure{{name: lr.File, format: lr.Format, msg: lr.Error, err: lr.Err()}}
 	}
@@ -417,18 +418,18 @@ func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []v
 			continue
 		case verify.EntryOK:
 			if !quiet {
-				fmt.Fprintf(w, "OK %s\n", f.Path)
+				verdictLine(w, "OK", f.Path, "")
 			}
 			continue
 		case verify.EntryMalformed:
 			if !quiet {
-				fmt.Fprintf(w, "FAILED %s: %s\n", lr.File, f.Error)
+				verdictLine(w, "FAILED", lr.File, f.Error)
 			}
 			failures = append(failures, verifyFailure{name: lr.File, msg: f.Error, err: f.Err(), line: true})
 			continue
 		}
 		if !quiet {
-			fmt.Fprintf(w, "FAILED %s: %s\n", f.Path, f.Error)
+			verdictLine(w, "FAILED", f.Path, f.Error)
 		}
 		failures = append(failures, verifyFailure{name: f.Path, msg: f.Error, err: f.Err()})
 	}
@@ -436,6 +437,108 @@ func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []v
 		failures = append(failures, verifyFailure{name: lr.File, msg: mr.Error, err: mr.Err()})
 	}
 	return failures
+}
+
+// verdictLine writes "STATUS NAME: detail" (or "STATUS NAME" without detail) so that nothing
+// in a name or a detail can forge another line or hide this one. The name is escaped as
+// coreutils escapes names in checksum lines: when it holds a backslash or a control
+// character, the line starts with a backslash and \\, \n, \r, \t and \xHH stand for them.
+// Control characters left in the detail (a certificate's subject, a name quoted in a message)
+// become RFC 4514 hex pairs, \0A for a newline.
+func verdictLine(w io.Writer, status, name, detail string) {
+	var b strings.Builder
+	escaped, needs := escapeName(name)
+	if needs {
+		b.WriteByte('\\')
+	}
+	b.WriteString(status)
+	b.WriteByte(' ')
+	b.WriteString(escaped)
+	if detail != "" {
+		b.WriteString(": ")
+		b.WriteString(escapeControls(detail))
+	}
+	b.WriteByte('\n')
+	io.WriteString(w, b.String())
+}
+
+// unsafeAt reports whether the rune at s[i:] (size bytes) could forge or hide output on a
+// terminal: a byte that is not UTF-8, a C0 or C1 control character, DEL, or a bidirectional
+// formatting character (which reorders what is shown around it).
+func unsafeAt(r rune, size int) bool {
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return true
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// escapeName escapes a file name for a verdict line (see verdictLine), and says whether it had
+// to: names without a backslash or an unsafe character are left as they are.
+func escapeName(name string) (string, bool) {
+	needs := strings.IndexByte(name, '\\') >= 0
+	for i := 0; i < len(name) && !needs; {
+		r, size := utf8.DecodeRuneInString(name[i:])
+		needs = unsafeAt(r, size)
+		i += size
+	}
+	if !needs {
+		return name, false
+	}
+	var b strings.Builder
+	for i := 0; i < len(name); {
+		r, size := utf8.DecodeRuneInString(name[i:])
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case unsafeAt(r, size):
+			for _, c := range []byte(name[i : i+size]) {
+				fmt.Fprintf(&b, `\x%02x`, c)
+			}
+		default:
+			b.WriteString(name[i : i+size])
+		}
+		i += size
+	}
+	return b.String(), true
+}
+
+// escapeControls writes each byte of an unsafe character of s as an RFC 4514 hex pair ("\0A"),
+// which is how a distinguished name spells a character it cannot show; a subject's own
+// backslashes are already escaped by its RFC 4514 form, so a subject stays unambiguous.
+func escapeControls(s string) string {
+	clean := true
+	for i := 0; i < len(s) && clean; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		clean = !unsafeAt(r, size)
+		i += size
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unsafeAt(r, size) {
+			for _, c := range []byte(s[i : i+size]) {
+				fmt.Fprintf(&b, `\%02X`, c)
+			}
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // verifySignedBy says who signed: the certificate and its chain, or the bare key.
