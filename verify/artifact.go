@@ -40,6 +40,24 @@ var ErrNoKey = errors.New("verify: no key to check the signature with")
 // place. Give the signer's certificate with ArtifactOptions.Key to check the signature alone.
 var ErrSignerNotFound = errors.New("verify: signer's certificate not found")
 
+// ErrNoSignature is returned when no signature was named and none of the file's name with
+// SignatureExtensions exists. It matches fs.ErrNotExist too.
+var ErrNoSignature error = &subError{"verify: no signature found", fs.ErrNotExist}
+
+// ErrMisnamedSignature is returned for a signature file whose name says bundle
+// (.sigstore.json) or CMS (.p7s) and which holds another format. It matches
+// sign.ErrMalformedSignature too.
+var ErrMisnamedSignature error = &subError{"verify: signature format differs from its file name", sign.ErrMalformedSignature}
+
+// subError is a sentinel that is a case of a more general one.
+type subError struct {
+	msg    string
+	parent error
+}
+
+func (e *subError) Error() string { return e.msg }
+func (e *subError) Unwrap() error { return e.parent }
+
 // Check names of artifact verification, besides the chain checks of Verify.
 const (
 	// CheckDigest compares the file's digest with the one the signature records (CMS
@@ -151,11 +169,11 @@ const MaxWholeFile = 1 << 30
 // LoadSignature reads and parses the signature of file: sigPath, or when sigPath is empty the
 // first of file+SignatureExtensions that exists. It returns the signature and its path. A
 // signature is read up to MaxSignatureSize, from a file or a pipe (one without a writer reads
-// as empty); a device is refused unread. The
-// format comes from the content (sign.ParseSignature); a file whose name says bundle
-// (.sigstore.json) or CMS (.p7s) and which holds another format is refused, so that a raw
-// signature is never taken where a bundle was meant. Errors wrap fs errors (no signature
-// found, unreadable) or sign.ErrMalformedSignature.
+// as empty); a device is refused unread. The format comes from the content
+// (sign.ParseSignature); a file whose name says bundle (.sigstore.json) or CMS (.p7s) and
+// which holds another format is refused (ErrMisnamedSignature), so that a raw signature is
+// never taken where a bundle was meant. Errors wrap fs errors (ErrNoSignature when none was
+// found; unreadable) or sign.ErrMalformedSignature.
 func LoadSignature(file, sigPath string) (*sign.Signature, string, error) {
 	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
 		return nil, "", errors.New("is a directory, not a file")
@@ -168,7 +186,7 @@ func LoadSignature(file, sigPath string) (*sign.Signature, string, error) {
 			}
 		}
 		if sigPath == "" {
-			return nil, "", artifactErrorf(fs.ErrNotExist, nil, "no signature found for %s (looked for %s%s)", file, file,
+			return nil, "", artifactErrorf(ErrNoSignature, nil, "no signature found for %s (looked for %s%s)", file, file,
 				strings.Join(SignatureExtensions, ", "+file))
 		}
 	}
@@ -187,7 +205,7 @@ func LoadSignature(file, sigPath string) (*sign.Signature, string, error) {
 	}
 	for _, want := range []sign.Format{sign.FormatBundle, sign.FormatCMS} {
 		if strings.HasSuffix(sigPath, want.Extension()) && s.Format != want {
-			return nil, sigPath, artifactErrorf(sign.ErrMalformedSignature, nil, "%s is named as a %s signature but holds a %s one", sigPath, want, s.Format)
+			return nil, sigPath, artifactErrorf(ErrMisnamedSignature, nil, "%s is named as a %s signature but holds a %s one", sigPath, want, s.Format)
 		}
 	}
 	return s, sigPath, nil
@@ -434,13 +452,13 @@ func message(err error) string {
 // not repeat the sentinel it matches.
 type artifactError struct {
 	msg  string
-	kind error // the sentinel errors.Is matches
+	kind error // the sentinel errors.Is matches (and what that sentinel matches)
 	err  error // the cause, or nil
 }
 
 func (e *artifactError) Error() string { return "verify: " + e.msg }
 
-func (e *artifactError) Is(target error) bool { return target == e.kind }
+func (e *artifactError) Is(target error) bool { return errors.Is(e.kind, target) }
 
 func (e *artifactError) Unwrap() error { return e.err }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
 	"unicode/utf8"
 
@@ -585,9 +584,9 @@ func verifyHint(f verifyFailure, o *verifyOptions) string {
 		return "add --allow-outside if the list is meant to vouch for files outside its directory"
 	case errors.Is(err, verify.EKU):
 		return "the signer's certificate is not for code signing; --eku NAME requires another usage, --eku any none"
-	case errors.Is(err, fs.ErrNotExist) && strings.Contains(err.Error(), "no signature found"):
+	case errors.Is(err, verify.ErrNoSignature):
 		return "name the signature with --sig FILE"
-	case errors.Is(err, sign.ErrMalformedSignature) && strings.Contains(err.Error(), "named as"):
+	case errors.Is(err, verify.ErrMisnamedSignature):
 		return "the signature's format does not match its name: rename it, or check that the right file was given"
 	}
 	return ""
