@@ -51,7 +51,9 @@ What is checked, in order, every check reported (--json) even after one failed:
    chain ...   without --key: the signer's certificate, with the certificates the signature
                carries as intermediates, under the same policy engine as 'signet cert
                verify': a chain to --roots, validity at --at, extended key usage
-               codeSigning, key usage digitalSignature, CRLs (--crl, --require-crl)
+               codeSigning asserted by the signer's certificate itself (not left out, not
+               anyExtendedKeyUsage alone; --eku any lifts this), key usage digitalSignature,
+               not a CA certificate (whatever --eku says), CRLs (--crl, --require-crl)
    identity    --subject, --san-email, --san-uri, --san-dns against the signer's certificate
 
 Trust: --roots FILE (repeatable), --system-roots, or with neither the root of the local
@@ -66,11 +68,26 @@ Ed25519 signs the file itself, which is then read into memory. A signature's sig
 (CMS signingTime) is the signer's claim, not a trusted timestamp: certificates are judged at
 --at, default now, so an expired signer fails whenever its signature was made.
 
+A CMS signature must agree with itself: a signatureAlgorithm naming another hash than the
+digestAlgorithm (ecdsa-with-SHA1 beside SHA-256) or another key type than the signer's is
+malformed (exit 3); a signer identifier naming no carried certificate leaves the signer
+unknown (exit 11): give its certificate with --key to check the signature alone.
+
 --manifest LIST verifies a signed checksum list (coreutils format, as 'signet sign
 --manifest' and sha256sum write; its signature is --sig or LIST.sigstore.json, LIST.p7s,
 LIST.sig), then hashes every file it lists, named relative to LIST's directory, and prints
 a line for each; FILE arguments then select listed files to check. --ignore-missing skips
-listed files that do not exist.
+listed files that do not exist. A signed list must say plainly what it vouches for: each
+malformed line fails (exit 14, as sha256sum -c --strict); a name that is absolute, has a ..
+component or resolves through a symbolic link outside LIST's directory is refused unread
+(exit 14) unless --allow-outside; a listed named pipe, device or directory is unreadable.
+
+A name holding a backslash or a control character is escaped on its verdict line as
+sha256sum escapes names (the line starts with a backslash; \\, \n, \r, \t, \xHH), and
+control characters elsewhere on a line (a subject) as \0A: no name or subject can print a
+line of its own. Signatures are read up to 16 MiB, lists 64 MiB, certificates and CRLs 64 MiB,
+from files or pipes; a device is refused, a named pipe without a writer reads as empty; FILE
+must be a regular file (read whole up to 1 GiB for Ed25519).
 
 Many files are hashed in parallel on all cores; each signer's chain is verified once.
 
@@ -109,17 +126,19 @@ const verifyJSONHelp = `JSON (--json), one object; fields are added over time, n
    local_root      the root file of 'signet init' when it was trusted by default, else ""
    artifacts[]     without --manifest, one per FILE, in order:
       file, signature_file, format (raw, cms, bundle), valid, reason ("" when valid, else
-      digest-mismatch, signature-mismatch, weak-algorithm, unchecked, or a chain reason of
-      'signet cert verify': unknown-authority, expired, revoked, eku, name-mismatch for an
-      identity, ...), error, digest {algorithm, hex}, signer {key_type, key_fingerprint,
-      subject, sha256, chain[] as in 'signet cert verify'}, policy (as in 'signet cert
-      verify'; null with --key), identity {subject, email, uri, dns}, signing_time (claimed,
-      absent when unknown), checks[] {check (digest, signature, chain, validity,
-      constraints, depth, key-usage, eku, name, revocation, identity), status (pass, fail,
-      skip), subject, detail}
+      digest-mismatch, signature-mismatch, weak-algorithm, signer-not-found, unchecked, or a
+      chain reason of 'signet cert verify': unknown-authority, expired, revoked, eku,
+      constraint, name-mismatch for an identity, ...), error, digest {algorithm, hex},
+      signer {key_type, key_fingerprint, subject, sha256, chain[] as in 'signet cert
+      verify'}, policy (as in 'signet cert verify'; null with --key), identity {subject,
+      email, uri, dns}, signing_time (claimed, absent when unknown), checks[] {check (digest,
+      signature, chain, validity, constraints, depth, key-usage, eku, name, revocation,
+      identity), status (pass, fail, skip), subject, detail}
    manifest        with --manifest: manifest (the list's own result, as an artifact), valid,
-                   error, files[] {name, path, algorithm, expected, actual, status (ok,
-                   mismatch, missing, ignored, unreadable, not-listed), error},
+                   reason (the list's, or malformed-line, outside-path, digest-mismatch,
+                   unchecked), error, files[] {name, path, line, algorithm, expected, actual,
+                   status (ok, mismatch, missing, ignored, unreadable, not-listed, outside,
+                   malformed: a line of the list, name and path empty), error},
                    malformed_lines`
 
 const verifyExitHelp = `EXIT CODES of signet verify (1 "a check failed" of the general table, refined):
@@ -127,11 +146,13 @@ const verifyExitHelp = `EXIT CODES of signet verify (1 "a check failed" of the g
    10  signature mismatch: the file changed, the key is not the signer's, the signature is
        another file's, damaged or truncated
    11  untrusted chain: no chain to a trusted root, a broken CA constraint, a malformed
-       certificate, too many intermediates
+       certificate, too many intermediates, a CA certificate as the signer, a CMS signer
+       whose certificate the signature does not carry
    12  a certificate of the chain expired or is not yet valid at --at
    13  revoked, or revocation could not be established (an unusable CRL, --require-crl
        without one)
-   14  policy or identity: extended key usage, key usage, --subject or --san-*, a weak hash
+   14  policy or identity: extended key usage, key usage, --subject or --san-*, a weak hash,
+       a malformed line or a name outside its directory in a signed --manifest
    2   usage (also: a raw signature without --key), 3 unreadable or unparseable input,
    4   key problem
    With several files, the code is the first failure's, in argument (or list) order.`
