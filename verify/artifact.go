@@ -516,7 +516,7 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	p.res.Signer = signerOf(p.key, p.leaf)
 	if want := s.KeyAlgorithm; want != x509.UnknownPublicKeyAlgorithm && want != keyAlgorithm(p.key) {
 		return p.unchecked(artifactErrorf(sign.ErrMalformedSignature, nil,
-			"the CMS signatureAlgorithm is for %v keys, but the signer's key is %s", want, keyTypeName(p.key)))
+			"the CMS signatureAlgorithm is for %v keys, but the signer's key is %s", want, p.res.Signer.KeyType))
 	}
 	_, isEd := p.key.(ed25519.PublicKey)
 
@@ -605,14 +605,6 @@ func keyAlgorithm(pub crypto.PublicKey) x509.PublicKeyAlgorithm {
 		return x509.Ed25519
 	}
 	return x509.UnknownPublicKeyAlgorithm
-}
-
-// keyTypeName names pub's type for messages: "ec-p256", "rsa-2048", "ed25519".
-func keyTypeName(pub crypto.PublicKey) string {
-	if info, err := x509util.Inspect(pub); err == nil {
-		return string(info.Type)
-	}
-	return fmt.Sprintf("%T", pub)
 }
 
 func signerOf(key crypto.PublicKey, leaf *x509.Certificate) *SignerReport {

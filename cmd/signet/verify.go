@@ -500,18 +500,12 @@ func unsafeAt(r rune, size int) bool {
 // escapeName escapes a file name for a verdict line (see verdictLine), and says whether it had
 // to: names without a backslash or an unsafe character are left as they are.
 func escapeName(name string) (string, bool) {
-	needs := strings.IndexByte(name, '\\') >= 0
-	for i := 0; i < len(name) && !needs; {
-		r, size := utf8.DecodeRuneInString(name[i:])
-		needs = unsafeAt(r, size)
-		i += size
-	}
-	if !needs {
-		return name, false
-	}
 	var b strings.Builder
+	needs := false
 	for i := 0; i < len(name); {
 		r, size := utf8.DecodeRuneInString(name[i:])
+		char := name[i : i+size]
+		i += size
 		switch {
 		case r == '\\':
 			b.WriteString(`\\`)
@@ -522,13 +516,17 @@ func escapeName(name string) (string, bool) {
 		case r == '\t':
 			b.WriteString(`\t`)
 		case unsafeAt(r, size):
-			for _, c := range []byte(name[i : i+size]) {
+			for _, c := range []byte(char) {
 				fmt.Fprintf(&b, `\x%02x`, c)
 			}
 		default:
-			b.WriteString(name[i : i+size])
+			b.WriteString(char)
+			continue
 		}
-		i += size
+		needs = true
+	}
+	if !needs {
+		return name, false
 	}
 	return b.String(), true
 }
@@ -537,15 +535,6 @@ func escapeName(name string) (string, bool) {
 // which is how a distinguished name spells a character it cannot show; a subject's own
 // backslashes are already escaped by its RFC 4514 form, so a subject stays unambiguous.
 func escapeControls(s string) string {
-	clean := true
-	for i := 0; i < len(s) && clean; {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		clean = !unsafeAt(r, size)
-		i += size
-	}
-	if clean {
-		return s
-	}
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
