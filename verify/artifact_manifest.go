@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -173,16 +174,10 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 	if len(mo.Only) > 0 {
 		res.Files = selectEntries(res.Files, mo.Only)
 	}
-	inside := newContainment(dir, mo.AllowOutside)
+	guard := newEntryGuard(dir, mo.AllowOutside)
 	for i := range res.Files {
-		f := &res.Files[i]
-		if f.Status != "" {
-			continue
-		}
-		if err := inside.check(f.Name, f.Path); err != nil {
-			f.Status, f.err = EntryOutside, err
-		} else if err := readlimit.CheckRegular(f.Path); errors.Is(err, readlimit.ErrNotFile) {
-			f.Status, f.err = EntryUnreadable, artifactErrorf(ErrUnchecked, err, "%v", err)
+		if f := &res.Files[i]; f.Status == "" {
+			f.Status, f.err = guard.check(f.Name, f.Path)
 		}
 	}
 
@@ -307,52 +302,92 @@ func manifestEntries(content []byte, name, dir string) (entries []ManifestEntry,
 	}
 }
 
-// containment decides whether a listed name stays in the list's directory.
-type containment struct {
+// entryGuard decides, before a listed file is read, whether it may be: inside the list's
+// directory unless allow, and a regular file. It costs one lstat per file: the directories of
+// the entries are resolved once each.
+type entryGuard struct {
 	allow bool
-	real  string // the directory's absolute path, symbolic links resolved; "" if it cannot be
+	cwd   string            // to make paths absolute without a getcwd per entry
+	real  string            // the list's directory, absolute, symbolic links resolved; "" if it cannot be
+	dirs  map[string]string // an entry's directory as joined -> resolved, absolute ("" if it cannot be)
 }
 
-func newContainment(dir string, allow bool) *containment {
-	c := &containment{allow: allow}
-	if !allow {
-		c.real, _ = realPath(dir)
-	}
-	return c
+func newEntryGuard(dir string, allow bool) *entryGuard {
+	g := &entryGuard{allow: allow, dirs: map[string]string{}}
+	g.cwd, _ = os.Getwd()
+	g.real = g.resolve(dir)
+	return g
 }
 
-func realPath(p string) (string, error) {
+// resolve returns p with symbolic links resolved, absolute; "" if it cannot be.
+func (g *entryGuard) resolve(p string) string {
 	r, err := filepath.EvalSymlinks(p)
 	if err != nil {
-		return "", err
+		return ""
 	}
-	return filepath.Abs(r)
+	if !filepath.IsAbs(r) {
+		r = filepath.Join(g.cwd, r)
+	}
+	return r
 }
 
-// check returns an error wrapping ErrOutsidePath if name (as listed; path as joined to the
-// directory) leaves the directory, nil otherwise. A file that does not exist stays for the
-// hashing to report.
-func (c *containment) check(name, path string) error {
-	if c.allow {
-		return nil
+func (g *entryGuard) inside(real string) bool {
+	rel, err := filepath.Rel(g.real, real)
+	return g.real != "" && err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// check returns EntryOutside and an error wrapping ErrOutsidePath if name (as listed; path as
+// joined to the list's directory) leaves the directory, EntryUnreadable and an error wrapping
+// ErrUnchecked if it is not a regular file, or "" and nil: a file to hash, or one that cannot
+// be looked at (missing, a loop of links), left to the hashing to report.
+func (g *entryGuard) check(name, path string) (string, error) {
+	outside := func(why string, args ...any) (string, error) {
+		return EntryOutside, artifactErrorf(ErrOutsidePath, nil, "is outside the list's directory (%s)", fmt.Sprintf(why, args...))
 	}
-	outside := func(why string, args ...any) error {
-		return artifactErrorf(ErrOutsidePath, nil, "is outside the list's directory (%s)", fmt.Sprintf(why, args...))
+	if !g.allow {
+		switch {
+		case filepath.IsAbs(name):
+			return outside("an absolute path")
+		case slices.Contains(strings.Split(filepath.ToSlash(name), "/"), ".."):
+			return outside("a .. component")
+		}
 	}
-	switch {
-	case filepath.IsAbs(name):
-		return outside("an absolute path")
-	case slices.Contains(strings.Split(filepath.ToSlash(name), "/"), ".."):
-		return outside("a .. component")
-	}
-	real, err := realPath(path)
+	fi, err := os.Lstat(path)
 	if err != nil {
-		return nil
+		return "", nil
 	}
-	if rel, err := filepath.Rel(c.real, real); c.real == "" || err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return outside("it resolves to %s", real)
+	link := fi.Mode()&fs.ModeSymlink != 0
+	if !g.allow {
+		var real string
+		if link {
+			real = g.resolve(path)
+		} else {
+			d := filepath.Dir(path)
+			rd, ok := g.dirs[d]
+			if !ok {
+				rd = g.resolve(d)
+				g.dirs[d] = rd
+			}
+			if rd != "" {
+				real = filepath.Join(rd, filepath.Base(path))
+			}
+		}
+		if real == "" {
+			return "", nil
+		}
+		if !g.inside(real) {
+			return outside("it resolves to %s", real)
+		}
 	}
-	return nil
+	if link {
+		if fi, err = os.Stat(path); err != nil {
+			return "", nil
+		}
+	}
+	if err := readlimit.NotRegular(fi.Mode()); err != nil {
+		return EntryUnreadable, artifactErrorf(ErrUnchecked, err, "%v", err)
+	}
+	return "", nil
 }
 
 // selectEntries keeps the entries whose path is one of only (compared cleaned) and the

@@ -93,10 +93,16 @@ func CheckRegular(name string) error {
 	if err != nil {
 		return err
 	}
-	if !fi.Mode().IsRegular() {
-		return notFile(fi.Mode(), "regular file")
+	return NotRegular(fi.Mode())
+}
+
+// NotRegular is CheckRegular for a mode already known: nil for a regular file, else an error
+// matching ErrNotFile that says what the file is.
+func NotRegular(m fs.FileMode) error {
+	if m.IsRegular() {
+		return nil
 	}
-	return nil
+	return notFile(m, "regular file")
 }
 
 // ReadFile reads the file called name whole, refusing more than limit bytes. Regular files are
