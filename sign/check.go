@@ -235,6 +235,12 @@ func (c *checker) checkList(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	var long *LineTooLongError
+	if errors.As(readErr, &long) {
+		c.diag(Diagnostic{Msg: long.Error(), Err: long})
+		c.listFailed(long)
+		return nil
+	}
 	if readErr != nil {
 		ferr := fileError(display, "read", readErr)
 		c.diag(Diagnostic{Msg: QuoteName(display) + ": read error", Err: ferr}) // coreutils' words

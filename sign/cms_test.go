@@ -7,9 +7,11 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -338,4 +340,92 @@ func toIndefinite(t *testing.T, der []byte) []byte {
 		t.Fatal("toIndefinite: unexpected input")
 	}
 	return out
+}
+
+// patchLast returns der with the last occurrence of old replaced by new (of the same length),
+// after the first occurrence of after when it is given.
+func patchLast(t *testing.T, der, after, old, new []byte) []byte {
+	t.Helper()
+	start := 0
+	if after != nil {
+		start = bytes.LastIndex(der, after)
+	}
+	i := bytes.LastIndex(der[start:], old)
+	if start < 0 || i < 0 || len(old) != len(new) {
+		t.Fatalf("%x not found", old)
+	}
+	out := bytes.Clone(der)
+	copy(out[start+i:], new)
+	return out
+}
+
+// TestCMSAlgorithmConsistency: a SignerInfo whose signatureAlgorithm contradicts its
+// digestAlgorithm is malformed, whether the algorithm's OID names another hash or the
+// RSASSA-PSS parameters do; the consistent originals parse, and record what the algorithm
+// says of the key and the salt.
+func TestCMSAlgorithmConsistency(t *testing.T) {
+	msg := []byte("a release\n")
+	cms := func(fixture string, alg Algorithm, pss bool) []byte {
+		fx := mustFixture(t, fixture)
+		s := mustSigner(t, fx.key, SignOptions{Format: FormatCMS, Algorithm: alg, PSS: pss, Certificates: fx.chain})
+		_, out, err := s.SignMessage(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	ec, pss := cms("codesign", SHA256, false), cms("codesign-rsa", SHA256, true)
+	var (
+		ecdsaSHA256 = []byte{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02}
+		ecdsaSHA384 = []byte{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03}
+		rsaPSS      = []byte{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a}
+		sha256      = []byte{0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01}
+		sha384      = []byte{0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02}
+		// the PSS hash, then the MGF1 hash: the first and second sha256 after rsaPSS
+		pssHash = func(der []byte, which int) []byte {
+			start := bytes.LastIndex(der, rsaPSS)
+			i := start
+			for range which {
+				i += bytes.Index(der[i:], sha256) + 1
+			}
+			out := bytes.Clone(der)
+			copy(out[i-1:], sha384)
+			return out
+		}
+	)
+
+	for name, der := range map[string][]byte{"ECDSA": ec, "RSA-PSS": pss} {
+		s, err := ParseSignature(der)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		switch {
+		case name == "ECDSA" && (s.KeyAlgorithm != x509.ECDSA || s.PSS):
+			t.Errorf("ECDSA: key %v, pss %v", s.KeyAlgorithm, s.PSS)
+		case name == "RSA-PSS" && (s.KeyAlgorithm != x509.RSA || !s.PSS || s.PSSSaltLength != 32):
+			t.Errorf("RSA-PSS: key %v, pss %v, salt %d", s.KeyAlgorithm, s.PSS, s.PSSSaltLength)
+		}
+	}
+
+	for _, tc := range []struct {
+		name string
+		der  []byte
+		msg  string
+	}{
+		{"ecdsa-with-SHA384 beside SHA-256", patchLast(t, ec, nil, ecdsaSHA256, ecdsaSHA384),
+			"cms: signatureAlgorithm ECDSA-SHA384 names SHA-384, but the digestAlgorithm is SHA-256"},
+		{"PSS hash SHA-384 beside SHA-256", pssHash(pss, 1),
+			"cms: RSASSA-PSS parameters name SHA-384 with MGF1-SHA-256, but the digestAlgorithm is SHA-256"},
+		{"PSS MGF1 hash SHA-384 beside SHA-256", pssHash(pss, 2),
+			"cms: RSASSA-PSS parameters name SHA-256 with MGF1-SHA-384, but the digestAlgorithm is SHA-256"},
+		{"PSS trailer field 2", patchLast(t, pss, rsaPSS, []byte{0xa2, 0x03, 0x02, 0x01, 0x20}, []byte{0xa3, 0x03, 0x02, 0x01, 0x02}),
+			"cms: bad RSASSA-PSS parameters (trailerField)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseSignature(tc.der)
+			if !errors.Is(err, ErrMalformedSignature) || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("got %v, want %q", err, tc.msg)
+			}
+		})
+	}
 }

@@ -101,12 +101,20 @@ type Signature struct {
 	// PSS reports an RSA-PSS signature, when the format says so (CMS RSASSA-PSS). Raw
 	// signatures and bundles do not say.
 	PSS bool
+	// PSSSaltLength is the salt length the CMS RSASSA-PSS parameters name (RFC 4055), when PSS
+	// is set by CMS; a signature with another salt does not match them.
+	PSSSaltLength int
+	// KeyAlgorithm is the key type the CMS signatureAlgorithm is for (x509.RSA, x509.ECDSA or
+	// x509.Ed25519), which the signer's key must be; x509.UnknownPublicKeyAlgorithm when the
+	// format names none (raw, bundle).
+	KeyAlgorithm x509.PublicKeyAlgorithm
 	// Certificates are the certificates the signature carries (the CMS certificates set, the
 	// bundle's certificate or x509CertificateChain), the signer's first when it is known (the
 	// CMS signer identifier names it; a bundle lists it first).
 	Certificates []*x509.Certificate
 	// SignerIdentified reports that, in a CMS signature, Certificates[0] is the certificate
-	// the SignerInfo's identifier names. It is false when no carried certificate matches it.
+	// the SignerInfo's identifier names. It is false when no carried certificate matches it:
+	// the signer is then unknown, whichever carried certificate's key might verify.
 	SignerIdentified bool
 	// PublicKeyHint is the bundle's verificationMaterial.publicKey.hint, when the bundle
 	// names a key instead of carrying a certificate.
@@ -461,13 +469,111 @@ func parseSignerInfo(si cryptobyte.String, s *Signature) error {
 		return malformed("cms: unsupported signature algorithm %v", sOID)
 	}
 	s.SignatureAlgorithm, s.PSS = alg, pss
+	if err := checkSignatureAlgorithm(s, sOID, sigAlg, h); err != nil {
+		return err
+	}
 
 	if hasAttrs {
 		if err := parseSignedAttributes(attrs, s); err != nil {
 			return err
 		}
 	}
-	identifySigner(s, sid, sidTag)
+	return identifySigner(s, sid, sidTag)
+}
+
+// checkSignatureAlgorithm refuses a signatureAlgorithm that contradicts the digestAlgorithm h:
+// one whose OID names another hash (ecdsa-with-SHA1 beside SHA-256), or RSASSA-PSS whose
+// parameters name another hash or mask generation hash. A verifier would otherwise check the
+// signature with h while the signer claims another. It records the key type the algorithm is
+// for, and the PSS salt length. params is what follows the OID in the AlgorithmIdentifier.
+func checkSignatureAlgorithm(s *Signature, oid asn1.ObjectIdentifier, params cryptobyte.String, h crypto.Hash) error {
+	switch {
+	case oid.Equal(oidEd25519):
+		s.KeyAlgorithm = x509.Ed25519
+		return nil
+	case oid.Equal(oidRSAEncryption):
+		s.KeyAlgorithm = x509.RSA
+		return nil
+	case oid.Equal(oidECPublicKey):
+		s.KeyAlgorithm = x509.ECDSA
+		return nil
+	case oid.Equal(oidRSAPSS):
+		s.KeyAlgorithm = x509.RSA
+		return checkPSSParams(s, params, h)
+	}
+	for _, a := range signatureOIDs {
+		if !a.oid.Equal(oid) {
+			continue
+		}
+		s.KeyAlgorithm = x509.RSA
+		if a.ec {
+			s.KeyAlgorithm = x509.ECDSA
+		}
+		if a.hash != h {
+			return malformed("cms: signatureAlgorithm %s names %v, but the digestAlgorithm is %v", signatureName(a.alg, oid), a.hash, h)
+		}
+		return nil
+	}
+	return nil
+}
+
+func signatureName(alg x509.SignatureAlgorithm, oid asn1.ObjectIdentifier) string {
+	if alg != x509.UnknownSignatureAlgorithm {
+		return alg.String()
+	}
+	return oid.String()
+}
+
+// checkPSSParams reads RSASSA-PSS-params (RFC 4055 section 3.1), which must be present in a
+// signature's AlgorithmIdentifier: the hash and the MGF1 hash must be h (their default,
+// SHA-1, is not), the trailer field 1.
+func checkPSSParams(s *Signature, params cryptobyte.String, h crypto.Hash) error {
+	var seq cryptobyte.String
+	if !params.ReadASN1(&seq, cbasn1.SEQUENCE) || !params.Empty() {
+		return malformed("cms: RSASSA-PSS without its parameters")
+	}
+	hash, mgfHash, salt, trailer := crypto.SHA1, crypto.SHA1, int64(20), int64(1)
+	readHash := func(in *cryptobyte.String, out *crypto.Hash) bool {
+		var ai cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		if !in.ReadASN1(&ai, cbasn1.SEQUENCE) || !ai.ReadASN1ObjectIdentifier(&oid) {
+			return false
+		}
+		if ai.PeekASN1Tag(cbasn1.NULL) {
+			var null cryptobyte.String
+			ai.ReadASN1(&null, cbasn1.NULL)
+		}
+		var ok bool
+		*out, ok = hashByOID(oid)
+		return ok && ai.Empty()
+	}
+	var f cryptobyte.String
+	var present bool
+	bad := func(what string) error { return malformed("cms: bad RSASSA-PSS parameters (%s)", what) }
+	if !seq.ReadOptionalASN1(&f, &present, cbasn1.Tag(0).Constructed().ContextSpecific()) || present && (!readHash(&f, &hash) || !f.Empty()) {
+		return bad("hashAlgorithm")
+	}
+	if !seq.ReadOptionalASN1(&f, &present, cbasn1.Tag(1).Constructed().ContextSpecific()) {
+		return bad("maskGenAlgorithm")
+	}
+	if present {
+		var mgf cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		if !f.ReadASN1(&mgf, cbasn1.SEQUENCE) || !f.Empty() || !mgf.ReadASN1ObjectIdentifier(&oid) || !oid.Equal(oidMGF1) ||
+			!readHash(&mgf, &mgfHash) || !mgf.Empty() {
+			return bad("maskGenAlgorithm: MGF1 with a known hash")
+		}
+	}
+	if !seq.ReadOptionalASN1Integer(&salt, cbasn1.Tag(2).Constructed().ContextSpecific(), int64(20)) || salt < 0 {
+		return bad("saltLength")
+	}
+	if !seq.ReadOptionalASN1Integer(&trailer, cbasn1.Tag(3).Constructed().ContextSpecific(), int64(1)) || trailer != 1 || !seq.Empty() {
+		return bad("trailerField")
+	}
+	if hash != h || mgfHash != h {
+		return malformed("cms: RSASSA-PSS parameters name %v with MGF1-%v, but the digestAlgorithm is %v", hash, mgfHash, h)
+	}
+	s.PSSSaltLength = int(salt)
 	return nil
 }
 
@@ -543,32 +649,37 @@ func parseSignedAttributes(attrs cryptobyte.String, s *Signature) error {
 }
 
 // identifySigner moves the certificate the signer identifier names to the front, keeping the
-// others in their order. sid is the identifier's content (without its tag and length).
-func identifySigner(s *Signature, sid cryptobyte.String, tag cbasn1.Tag) {
+// others in their order, and sets SignerIdentified; no match leaves it false. sid is the
+// identifier's content (without its tag and length); one that is neither form is malformed.
+func identifySigner(s *Signature, sid cryptobyte.String, tag cbasn1.Tag) error {
 	var match func(c *x509.Certificate) bool
 	switch tag {
 	case cbasn1.SEQUENCE: // IssuerAndSerialNumber
 		var issuer, serial cryptobyte.String
-		if !sid.ReadASN1Element(&issuer, cbasn1.SEQUENCE) || !sid.ReadASN1Element(&serial, cbasn1.INTEGER) {
-			return
+		if !sid.ReadASN1Element(&issuer, cbasn1.SEQUENCE) || !sid.ReadASN1Element(&serial, cbasn1.INTEGER) || !sid.Empty() {
+			return malformed("cms: bad signer identifier (issuerAndSerialNumber)")
 		}
 		match = func(c *x509.Certificate) bool {
 			return bytes.Equal(c.RawIssuer, issuer) && bytes.Equal(serialDER(c), serial)
 		}
 	case cbasn1.Tag(0).ContextSpecific(): // [0] IMPLICIT SubjectKeyIdentifier
+		if len(sid) == 0 {
+			return malformed("cms: empty subjectKeyIdentifier as signer identifier")
+		}
 		ski := bytes.Clone(sid)
-		match = func(c *x509.Certificate) bool { return len(ski) > 0 && bytes.Equal(c.SubjectKeyId, ski) }
+		match = func(c *x509.Certificate) bool { return bytes.Equal(c.SubjectKeyId, ski) }
 	default:
-		return
+		return malformed("cms: signer identifier is neither issuerAndSerialNumber nor subjectKeyIdentifier")
 	}
 	for i, c := range s.Certificates {
 		if match(c) {
 			copy(s.Certificates[1:i+1], s.Certificates[:i])
 			s.Certificates[0] = c
 			s.SignerIdentified = true
-			return
+			return nil
 		}
 	}
+	return nil
 }
 
 func serialDER(c *x509.Certificate) []byte {

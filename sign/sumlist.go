@@ -349,6 +349,25 @@ func decodeHex(s []byte) (Digest, bool) {
 	return d, true
 }
 
+// MaxListLine bounds one line of a checksum list. The longest name a system call takes is
+// PATH_MAX, 4096 bytes on Linux (8 KiB escaped), so a real line is far shorter; a longer one
+// ends the list with a *LineTooLongError instead of growing without bound, as a list that
+// is /dev/zero or a binary file given by mistake would make it.
+const MaxListLine = 1 << 20
+
+// LineTooLongError is a checksum list line longer than MaxListLine. It ends the list (nothing
+// after it is read) and wraps ErrMalformedList.
+type LineTooLongError struct {
+	List string // the list's name, "standard input" for "-"
+	Line int    // 1-based
+}
+
+func (e *LineTooLongError) Error() string {
+	return fmt.Sprintf("%s: line %d is longer than %d MiB: not a checksum list", QuoteName(e.List), e.Line, MaxListLine>>20)
+}
+
+func (e *LineTooLongError) Unwrap() error { return ErrMalformedList }
+
 // ListReader reads a checksum list line by line with a ListParser.
 type ListReader struct {
 	Parser ListParser
@@ -370,7 +389,8 @@ func NewListReader(r io.Reader, name string, a Algorithm, fromStdin bool) *ListR
 
 // Next returns the next entry, skipping comments and empty lines. A malformed line gives a
 // *LineError (wrapping ErrMalformedList) and reading may go on; the end of the list is io.EOF.
-// Any other error is a read error and ends the list.
+// Any other error ends the list: a *LineTooLongError (wrapping ErrMalformedList too), or a
+// read error.
 func (lr *ListReader) Next() (Entry, error) {
 	for {
 		if lr.err != nil {
@@ -378,13 +398,21 @@ func (lr *ListReader) Next() (Entry, error) {
 		}
 		line, err := lr.r.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
-			// A line longer than the buffer: collect it whole.
+			// A line longer than the buffer: collect it whole, up to MaxListLine.
 			full := append([]byte(nil), line...)
 			for err == bufio.ErrBufferFull {
+				if len(full) > MaxListLine {
+					lr.err = &LineTooLongError{List: lr.name, Line: lr.line + 1}
+					return Entry{}, lr.err
+				}
 				line, err = lr.r.ReadSlice('\n')
 				full = append(full, line...)
 			}
 			line = full
+			if len(line) > MaxListLine+1 { // the newline does not count
+				lr.err = &LineTooLongError{List: lr.name, Line: lr.line + 1}
+				return Entry{}, lr.err
+			}
 		}
 		if err != nil && err != io.EOF {
 			lr.err = err
@@ -418,7 +446,8 @@ func (lr *ListReader) Counts() (valid, malformed int) { return lr.valid, lr.bad 
 
 // ParseList reads a whole list and returns its entries. Malformed lines are skipped and
 // counted. If no line was well formed the error wraps ErrMalformedList, as `sha256sum -c`
-// then fails with "no properly formatted checksum lines found".
+// then fails with "no properly formatted checksum lines found"; so does a line longer than
+// MaxListLine (a *LineTooLongError).
 func ParseList(r io.Reader, name string, a Algorithm) (entries []Entry, malformed int, err error) {
 	lr := NewListReader(r, name, a, false)
 	for {
@@ -429,6 +458,10 @@ func ParseList(r io.Reader, name string, a Algorithm) (entries []Entry, malforme
 		var le *LineError
 		if errors.As(err, &le) {
 			continue
+		}
+		var long *LineTooLongError
+		if errors.As(err, &long) {
+			return entries, lr.bad, err
 		}
 		if err != nil {
 			return entries, lr.bad, fmt.Errorf("sign: reading %s: %w", QuoteName(name), err)

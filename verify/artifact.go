@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
@@ -12,7 +13,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"runtime"
@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/signet-pki/signet/internal/readlimit"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -32,6 +33,30 @@ import (
 // names no certificate) or a bundle with only a key hint, and no ArtifactOptions.Key. It is a
 // usage problem (exit 2): the caller must give the key.
 var ErrNoKey = errors.New("verify: no key to check the signature with")
+
+// ErrSignerNotFound is returned when a CMS signature's signer identifier (issuer and serial
+// number, or subject key identifier) names none of the certificates the signature carries.
+// The signer is then unknown: a carried certificate whose key verifies is not taken in its
+// place. Give the signer's certificate with ArtifactOptions.Key to check the signature alone.
+var ErrSignerNotFound = errors.New("verify: signer's certificate not found")
+
+// ErrNoSignature is returned when no signature was named and none of the file's name with
+// SignatureExtensions exists. It matches fs.ErrNotExist too.
+var ErrNoSignature error = &subError{"verify: no signature found", fs.ErrNotExist}
+
+// ErrMisnamedSignature is returned for a signature file whose name says bundle
+// (.sigstore.json) or CMS (.p7s) and which holds another format. It matches
+// sign.ErrMalformedSignature too.
+var ErrMisnamedSignature error = &subError{"verify: signature format differs from its file name", sign.ErrMalformedSignature}
+
+// subError is a sentinel that is a case of a more general one.
+type subError struct {
+	msg    string
+	parent error
+}
+
+func (e *subError) Error() string { return e.msg }
+func (e *subError) Unwrap() error { return e.parent }
 
 // Check names of artifact verification, besides the chain checks of Verify.
 const (
@@ -56,6 +81,9 @@ const (
 	ReasonSignatureMismatch = "signature-mismatch"
 	// ReasonWeakAlgorithm: the signature uses a hash signet refuses (ErrWeakAlgorithm).
 	ReasonWeakAlgorithm = "weak-algorithm"
+	// ReasonSignerNotFound: the CMS signer identifier names a certificate the signature does
+	// not carry (ErrSignerNotFound). Nothing was verified.
+	ReasonSignerNotFound = "signer-not-found"
 	// ReasonUnchecked: no verdict: the file or its signature could not be read, the
 	// algorithm is not supported, no key was given (ErrNoKey).
 	ReasonUnchecked = "unchecked"
@@ -110,11 +138,16 @@ type ArtifactOptions struct {
 }
 
 // CodeSigningPolicy returns p requiring what artifact signing needs: extended key usage
-// codeSigning (unless p already names EKUs) and key usage digitalSignature.
+// codeSigning (unless p already names EKUs) asserted by the leaf itself (ExplicitEKU: a leaf
+// without the extension or relying on anyExtendedKeyUsage does not qualify; only
+// x509.ExtKeyUsageAny among the EKUs lifts the requirement), key usage digitalSignature, and a
+// leaf that is not a CA certificate (LeafNotCA, whatever the EKUs).
 func CodeSigningPolicy(p Policy) Policy {
 	if len(p.EKUs) == 0 && len(p.UnknownEKUs) == 0 {
 		p.EKUs = []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}
 	}
+	p.ExplicitEKU = true
+	p.LeafNotCA = true
 	p.KeyUsage |= x509.KeyUsageDigitalSignature
 	return p
 }
@@ -128,12 +161,19 @@ var SignatureExtensions = []string{".sigstore.json", ".p7s", ".sig"}
 // a few kilobytes; a large file is a mistake (the artifact given as its own signature).
 const MaxSignatureSize = 16 << 20
 
+// MaxWholeFile bounds an artifact read whole into memory, which only Ed25519 signatures over
+// the file itself (raw, bundle) need; it is the bound `signet sign` puts on the files it signs
+// that way.
+const MaxWholeFile = 1 << 30
+
 // LoadSignature reads and parses the signature of file: sigPath, or when sigPath is empty the
-// first of file+SignatureExtensions that exists. It returns the signature and its path. The
-// format comes from the content (sign.ParseSignature); a file whose name says bundle
-// (.sigstore.json) or CMS (.p7s) and which holds another format is refused, so that a raw
-// signature is never taken where a bundle was meant. Errors wrap fs errors (no signature
-// found, unreadable) or sign.ErrMalformedSignature.
+// first of file+SignatureExtensions that exists. It returns the signature and its path. A
+// signature is read up to MaxSignatureSize, from a file or a pipe (one without a writer reads
+// as empty); a device is refused unread. The format comes from the content
+// (sign.ParseSignature); a file whose name says bundle (.sigstore.json) or CMS (.p7s) and
+// which holds another format is refused (ErrMisnamedSignature), so that a raw signature is
+// never taken where a bundle was meant. Errors wrap fs errors (ErrNoSignature when none was
+// found; unreadable) or sign.ErrMalformedSignature.
 func LoadSignature(file, sigPath string) (*sign.Signature, string, error) {
 	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
 		return nil, "", errors.New("is a directory, not a file")
@@ -146,21 +186,18 @@ func LoadSignature(file, sigPath string) (*sign.Signature, string, error) {
 			}
 		}
 		if sigPath == "" {
-			return nil, "", artifactErrorf(fs.ErrNotExist, nil, "no signature found for %s (looked for %s%s)", file, file,
+			return nil, "", artifactErrorf(ErrNoSignature, nil, "no signature found for %s (looked for %s%s)", file, file,
 				strings.Join(SignatureExtensions, ", "+file))
 		}
 	}
-	f, err := os.Open(sigPath)
-	if err != nil {
-		return nil, sigPath, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxSignatureSize+1))
-	if err != nil {
-		return nil, sigPath, fmt.Errorf("read %s: %w", sigPath, err)
-	}
-	if len(data) > MaxSignatureSize {
-		return nil, sigPath, artifactErrorf(sign.ErrMalformedSignature, nil, "%s is larger than %d MiB: not a signature", sigPath, MaxSignatureSize>>20)
+	data, err := readlimit.ReadFile(sigPath, MaxSignatureSize)
+	switch {
+	case errors.Is(err, readlimit.ErrTooLarge):
+		return nil, sigPath, artifactErrorf(sign.ErrMalformedSignature, err, "%s %v: not a signature", sigPath, err)
+	case errors.Is(err, readlimit.ErrNotFile):
+		return nil, sigPath, artifactErrorf(ErrUnchecked, err, "%s %v", sigPath, err)
+	case err != nil:
+		return nil, sigPath, err // *fs.PathError: "open x.sig: no such file or directory"
 	}
 	s, err := sign.ParseSignature(data)
 	if err != nil {
@@ -168,7 +205,7 @@ func LoadSignature(file, sigPath string) (*sign.Signature, string, error) {
 	}
 	for _, want := range []sign.Format{sign.FormatBundle, sign.FormatCMS} {
 		if strings.HasSuffix(sigPath, want.Extension()) && s.Format != want {
-			return nil, sigPath, artifactErrorf(sign.ErrMalformedSignature, nil, "%s is named as a %s signature but holds a %s one", sigPath, want, s.Format)
+			return nil, sigPath, artifactErrorf(ErrMisnamedSignature, nil, "%s is named as a %s signature but holds a %s one", sigPath, want, s.Format)
 		}
 	}
 	return s, sigPath, nil
@@ -385,7 +422,6 @@ type artifactPlan struct {
 	key         crypto.PublicKey
 	leaf        *x509.Certificate   // nil with a bare key
 	carried     []*x509.Certificate // the signature's other certificates
-	candidates  []*x509.Certificate // possible signers when CMS does not say which
 	fileHash    sign.Algorithm      // the file's digest is needed under this hash (0: not)
 	wholeFile   bool                // Ed25519 over the file: the content is needed
 	digest      sign.Digest
@@ -397,8 +433,11 @@ type artifactPlan struct {
 func (p *artifactPlan) unchecked(err error) *artifactPlan {
 	p.res.err = err
 	p.res.Reason = ReasonUnchecked
-	if errors.Is(err, ErrWeakAlgorithm) {
+	switch {
+	case errors.Is(err, ErrWeakAlgorithm):
 		p.res.Reason = ReasonWeakAlgorithm
+	case errors.Is(err, ErrSignerNotFound):
+		p.res.Reason = ReasonSignerNotFound
 	}
 	p.res.Error = message(err)
 	return p
@@ -413,13 +452,13 @@ func message(err error) string {
 // not repeat the sentinel it matches.
 type artifactError struct {
 	msg  string
-	kind error // the sentinel errors.Is matches
+	kind error // the sentinel errors.Is matches (and what that sentinel matches)
 	err  error // the cause, or nil
 }
 
 func (e *artifactError) Error() string { return "verify: " + e.msg }
 
-func (e *artifactError) Is(target error) bool { return target == e.kind }
+func (e *artifactError) Is(target error) bool { return errors.Is(e.kind, target) }
 
 func (e *artifactError) Unwrap() error { return e.err }
 
@@ -431,6 +470,13 @@ func artifactErrorf(kind, cause error, format string, args ...any) error {
 // file it needs.
 func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	p := &artifactPlan{a: a, res: &ArtifactResult{File: a.Name, SignatureFile: a.SignatureName, Checks: []Check{}, Identity: v.opts.Identity}}
+	if a.Content == nil {
+		// The file is streamed by name: a named pipe would block the hashing for ever, a
+		// device never end. A missing file is reported when it is hashed.
+		if err := readlimit.CheckRegular(a.Name); errors.Is(err, readlimit.ErrNotFile) {
+			return p.unchecked(artifactErrorf(ErrUnchecked, err, "%v", err))
+		}
+	}
 	s := a.Signature
 	if s == nil {
 		var err error
@@ -460,17 +506,17 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	case len(s.Certificates) == 0:
 		return p.unchecked(fmt.Errorf("%w: the %s signature carries no certificate", ErrNoKey, s.Format))
 	case s.Format == sign.FormatCMS && !s.SignerIdentified:
-		// The signer identifier matches no carried certificate: the one whose key verifies
-		// the signature is the signer, if any.
-		p.candidates = s.Certificates
-		p.key = s.Certificates[0].PublicKey
+		// The signer identifier names a certificate the signature does not carry. Another
+		// carried certificate whose key happens to verify is not the signer it names.
+		return p.unchecked(artifactErrorf(ErrSignerNotFound, nil,
+			"the CMS signer identifier names none of the %d certificate(s) the signature carries", len(s.Certificates)))
 	default:
 		p.leaf, p.carried, p.key = s.Certificates[0], s.Certificates[1:], s.Certificates[0].PublicKey
 	}
-	if p.leaf != nil {
-		p.res.Signer = signerOf(p.key, p.leaf)
-	} else if p.candidates == nil {
-		p.res.Signer = signerOf(p.key, nil)
+	p.res.Signer = signerOf(p.key, p.leaf)
+	if want := s.KeyAlgorithm; want != x509.UnknownPublicKeyAlgorithm && want != keyAlgorithm(p.key) {
+		return p.unchecked(artifactErrorf(sign.ErrMalformedSignature, nil,
+			"the CMS signatureAlgorithm is for %v keys, but the signer's key is %s", want, p.res.Signer.KeyType))
 	}
 	_, isEd := p.key.(ed25519.PublicKey)
 
@@ -485,6 +531,13 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	p.sigParams = SignatureParams{Hash: h, PSS: v.opts.PSS}
 	if s.Format == sign.FormatCMS {
 		p.sigParams.PSS = s.PSS
+		if s.PSS {
+			// The salt length the parameters name, exactly (0 is SaltLengthNone).
+			p.sigParams.SaltLength = s.PSSSaltLength
+			if s.PSSSaltLength == 0 {
+				p.sigParams.SaltLength = SaltLengthNone
+			}
+		}
 		p.signedAttrs = s.SignedData != nil
 	}
 	if isEd {
@@ -539,6 +592,19 @@ func algorithmList() string {
 		names = append(names, a.Name())
 	}
 	return strings.Join(names, ", ")
+}
+
+// keyAlgorithm is the x509 key type of pub, UnknownPublicKeyAlgorithm for another.
+func keyAlgorithm(pub crypto.PublicKey) x509.PublicKeyAlgorithm {
+	switch pub.(type) {
+	case *rsa.PublicKey:
+		return x509.RSA
+	case *ecdsa.PublicKey:
+		return x509.ECDSA
+	case ed25519.PublicKey:
+		return x509.Ed25519
+	}
+	return x509.UnknownPublicKeyAlgorithm
 }
 
 func signerOf(key crypto.PublicKey, leaf *x509.Certificate) *SignerReport {
@@ -603,7 +669,10 @@ func (v *artifactVerifier) hash(ctx context.Context, plans []*artifactPlan) erro
 func (v *artifactVerifier) readWhole(p *artifactPlan) error {
 	p.content = p.a.Content
 	if p.content == nil {
-		b, err := os.ReadFile(p.a.Name)
+		b, err := readlimit.ReadFile(p.a.Name, MaxWholeFile)
+		if errors.Is(err, readlimit.ErrTooLarge) {
+			return artifactErrorf(x509util.ErrUnsupported, err, "the file %v, which an Ed25519 signature over the whole file would hold in memory", err)
+		}
 		if err != nil {
 			return err
 		}
@@ -658,25 +727,6 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 		data = p.digest
 	}
 	sigErr := Signature(p.key, data, s.Raw, p.sigParams)
-	if p.candidates != nil {
-		// CMS without an identified signer: the carried certificate whose key verifies.
-		if sigErr == nil {
-			p.leaf = p.candidates[0]
-		} else {
-			for _, c := range p.candidates[1:] {
-				if Signature(c.PublicKey, data, s.Raw, p.sigParams) == nil {
-					p.leaf, p.key, sigErr = c, c.PublicKey, nil
-					break
-				}
-			}
-		}
-		if p.leaf == nil {
-			sigErr = fmt.Errorf("%w (nor with any certificate the signature carries)", sigErr)
-		} else {
-			p.carried = slices.DeleteFunc(slices.Clone(p.candidates), func(c *x509.Certificate) bool { return c == p.leaf })
-			res.Signer = signerOf(p.key, p.leaf)
-		}
-	}
 	what := v.signedWhat(p)
 	switch {
 	case sigErr == nil:

@@ -5,15 +5,44 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
+	"github.com/signet-pki/signet/internal/readlimit"
 	"github.com/signet-pki/signet/sign"
 )
 
 // Manifest verification: a signed checksum list (coreutils format, as `signet sign
 // --manifest` and sha256sum write it) vouches for every file it lists.
+
+// MaxManifestSize bounds a checksum list, which VerifyManifest reads whole: 64 MiB is more
+// than half a million lines.
+const MaxManifestSize = 64 << 20
+
+// Sentinels of the manifest verdicts that are neither a mismatch nor an unreadable file: the
+// list is signed, and says something signet refuses to act on.
+var (
+	// ErrMalformedLine matches a line of a signed checksum list that is in neither coreutils
+	// form. What it says cannot be checked, so the verdict fails (as `sha256sum -c --strict`
+	// fails), whatever else the list holds.
+	ErrMalformedLine = errors.New("verify: malformed line in a signed list")
+	// ErrOutsidePath matches a listed name that leaves the list's directory: an absolute path,
+	// a ".." component, or a symbolic link that resolves outside it. Such a file is not read
+	// unless ManifestOptions.AllowOutside.
+	ErrOutsidePath = errors.New("verify: listed path outside the list's directory")
+)
+
+// Reasons a manifest fails besides an artifact's, as ManifestResult.Reason spells them.
+const (
+	// ReasonMalformedLine: a line of the signed list is malformed (ErrMalformedLine).
+	ReasonMalformedLine = "malformed-line"
+	// ReasonOutsidePath: a listed name leaves the list's directory (ErrOutsidePath).
+	ReasonOutsidePath = "outside-path"
+)
 
 // ManifestOptions say which listed files VerifyManifest checks.
 type ManifestOptions struct {
@@ -23,6 +52,11 @@ type ManifestOptions struct {
 	// Only, if not empty, are the files to check, by path (relative to the current directory,
 	// as a user names them); each must be listed. Empty means every listed file.
 	Only []string
+	// AllowOutside lets listed names leave the list's directory (absolute paths, ".."
+	// components, symbolic links that resolve outside it). False (the zero value) refuses
+	// them (EntryOutside) without reading them: a list vouches for the files beside it, not
+	// for /etc/passwd.
+	AllowOutside bool
 }
 
 // Manifest entry statuses.
@@ -31,8 +65,10 @@ const (
 	EntryMismatch   = "mismatch"   // the file's digest differs from the listed one
 	EntryMissing    = "missing"    // the file does not exist
 	EntryIgnored    = "ignored"    // missing, and ManifestOptions.IgnoreMissing
-	EntryUnreadable = "unreadable" // the file could not be read (a directory, no permission)
+	EntryUnreadable = "unreadable" // the file could not be read (a directory, a named pipe, no permission)
 	EntryNotListed  = "not-listed" // named in ManifestOptions.Only but not in the list
+	EntryOutside    = "outside"    // leaves the list's directory, not read (ErrOutsidePath)
+	EntryMalformed  = "malformed"  // a malformed line of the list, not a file (ErrMalformedLine)
 )
 
 // ManifestResult is the verdict on a signed checksum list and the files it lists. Its JSON
@@ -40,27 +76,36 @@ const (
 type ManifestResult struct {
 	// Manifest is the verification of the list itself, as for any artifact.
 	Manifest *ArtifactResult `json:"manifest"`
-	// Valid: the list's signature and signer are acceptable, every file checked matches and
-	// at least one was checked.
+	// Valid: the list's signature and signer are acceptable, the list has no malformed line,
+	// every file checked matches and is inside the list's directory, and at least one was
+	// checked.
 	Valid bool `json:"valid"`
+	// Reason is "" when Valid, else why the first failure failed: the list's own Reason (as
+	// ArtifactResult's) when the list failed, ReasonMalformedLine, ReasonOutsidePath,
+	// ReasonDigestMismatch for a listed file that changed, or ReasonUnchecked (a file missing,
+	// unreadable or not listed, or no file checked).
+	Reason string `json:"reason"`
 	// Error is the first failure, "" when Valid.
 	Error string `json:"error"`
-	// Files are the listed files in list order (those named in Only, when it was given), with
-	// what became of each; empty when the list itself failed.
+	// Files are the lines of the list in order, with what became of each: the listed files
+	// (those named in Only, when it was given) and every malformed line (status malformed,
+	// empty name and path). Empty when the list itself failed.
 	Files []ManifestEntry `json:"files"`
-	// Malformed counts the lines of the list that are in neither coreutils form; they are
-	// ignored, as sha256sum -c ignores them without --strict.
+	// Malformed counts the lines of the list that are in neither coreutils form. Each fails
+	// the verdict, as with sha256sum -c --strict.
 	Malformed int `json:"malformed_lines"`
 
 	err error
 }
 
-// ManifestEntry is one listed file.
+// ManifestEntry is one listed file, or one malformed line of the list.
 type ManifestEntry struct {
 	// Name is the name as listed; Path is where it was read (Name relative to the list's
 	// directory).
-	Name      string `json:"name"`
-	Path      string `json:"path"`
+	Name string `json:"name"`
+	Path string `json:"path"`
+	// Line is the entry's line in the list, 0 for a file named in Only and not listed.
+	Line      int    `json:"line"`
 	Algorithm string `json:"algorithm"`
 	Expected  string `json:"expected"`
 	// Actual is the file's digest, "" when it could not be read.
@@ -72,28 +117,43 @@ type ManifestEntry struct {
 }
 
 // Err is the error behind a failed entry: it wraps ErrSignatureMismatch for a mismatch, an fs
-// error for a missing or unreadable file, ErrUnchecked for a file not listed; nil otherwise.
+// error for a missing or unreadable file, ErrUnchecked for a file not listed or not a regular
+// file, ErrOutsidePath or ErrMalformedLine; nil otherwise.
 func (e *ManifestEntry) Err() error { return e.err }
 
 // Err is the verdict: nil when Valid; else the list's failure (as ArtifactResult.Err), or the
-// first failed entry's, or an error wrapping ErrUnchecked when no file was checked.
+// first failed entry's in list order, or an error wrapping ErrUnchecked when no file was
+// checked.
 func (r *ManifestResult) Err() error { return r.err }
 
 // VerifyManifest checks a signed checksum list, then the files it lists. list.Name is the
-// list's path; its content is read once (unless list.Content holds it) and the same bytes are
-// both verified and parsed, so the list cannot change in between. The list's signature and
-// signer are judged as VerifyArtifacts judges any file; only if they pass are the listed files
-// hashed (in parallel, with sign.HashFiles) and compared. Listed names are relative to the
-// list's directory, so a list written by `signet sign --manifest` (or by sha256sum run in that
-// directory) verifies from anywhere.
+// list's path; its content is read once (unless list.Content holds it; at most
+// MaxManifestSize, from a file or a pipe) and the same bytes are both verified and parsed, so
+// the list cannot change in between. The list's signature and signer are judged as
+// VerifyArtifacts judges any file; only if they pass are the listed files hashed (in parallel,
+// with sign.HashFiles) and compared. Listed names are relative to the list's directory, so a
+// list written by `signet sign --manifest` (or by sha256sum run in that directory) verifies
+// from anywhere.
+//
+// A signed list must be well formed and stay in its directory: each malformed line fails the
+// verdict (EntryMalformed), and a name that leaves the directory is refused unread
+// (EntryOutside) unless mo.AllowOutside. A listed file must be a regular file (a named pipe
+// would block the hashing, a device never end): anything else is unreadable. A symbolic link
+// is followed when it resolves inside the directory; the check and the read are two steps,
+// so a link swapped in between is seen as what it was when checked.
 //
 // The error returned is for a run that could not go on: ctx cancelled, an unusable policy
-// (ErrPolicy), a list with no well-formed line (sign.ErrMalformedList) or one that cannot be
-// read. The verdict is the result's Err.
+// (ErrPolicy), a list with no well-formed line or a line over sign.MaxListLine
+// (sign.ErrMalformedList) or one that cannot be read. The verdict is the result's Err.
 func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo ManifestOptions) (*ManifestResult, error) {
 	if list.Content == nil {
-		b, err := os.ReadFile(list.Name)
-		if err != nil {
+		b, err := readlimit.ReadFile(list.Name, MaxManifestSize)
+		switch {
+		case errors.Is(err, readlimit.ErrTooLarge):
+			return nil, fmt.Errorf("%w: %s %v", sign.ErrMalformedList, list.Name, err)
+		case errors.Is(err, readlimit.ErrNotFile):
+			return nil, artifactErrorf(ErrUnchecked, err, "manifest %s %v", list.Name, err)
+		case err != nil:
 			return nil, err
 		}
 		list.Content = b
@@ -104,28 +164,21 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 	}
 	res := &ManifestResult{Manifest: lr, Files: []ManifestEntry{}}
 	if err := lr.Err(); err != nil {
-		res.err, res.Error = err, fmt.Sprintf("manifest %s: %s", list.Name, lr.Error)
+		res.err, res.Reason, res.Error = err, lr.Reason, fmt.Sprintf("manifest %s: %s", list.Name, lr.Error)
 		return res, nil
 	}
-	entries, malformed, err := sign.ParseList(bytes.NewReader(list.Content), list.Name, 0)
-	if err != nil {
-		return nil, err
-	}
-	res.Malformed = malformed
-
 	dir := filepath.Dir(list.Name)
-	for _, e := range entries {
-		p := e.Name
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
-		if p == "-" {
-			p = "./-" // a file called "-", never standard input
-		}
-		res.Files = append(res.Files, ManifestEntry{Name: e.Name, Path: p, Algorithm: e.Algorithm.Name(), Expected: e.Digest.String()})
+	if res.Files, res.Malformed, err = manifestEntries(list.Content, list.Name, dir); err != nil {
+		return nil, err
 	}
 	if len(mo.Only) > 0 {
 		res.Files = selectEntries(res.Files, mo.Only)
+	}
+	guard := newEntryGuard(dir, mo.AllowOutside)
+	for i := range res.Files {
+		if f := &res.Files[i]; f.Status == "" {
+			f.Status, f.err = guard.check(f.Name, f.Path)
+		}
 	}
 
 	workers := opts.Workers
@@ -166,13 +219,6 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 			default:
 				f.Actual, f.Status = r.Digest.String(), EntryOK
 			}
-			var fe *sign.FileError
-			switch {
-			case errors.As(f.err, &fe):
-				f.Error = fe.Err.Error() // the path is the entry's
-			case f.err != nil:
-				f.Error = message(f.err)
-			}
 			return nil
 		})
 		if err != nil {
@@ -183,15 +229,22 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 	checked := 0
 	for i := range res.Files {
 		f := &res.Files[i]
+		var fe *sign.FileError
+		switch {
+		case errors.As(f.err, &fe):
+			f.Error = fe.Err.Error() // the path is the entry's
+		case f.err != nil:
+			f.Error = message(f.err)
+		}
 		if f.err != nil && res.err == nil {
-			res.err = f.err
+			res.err, res.Reason = f.err, entryReason(f.Status)
 		}
 		if f.Status == EntryOK || f.Status == EntryMismatch {
 			checked++
 		}
 	}
 	if res.err == nil && checked == 0 {
-		res.err = artifactErrorf(ErrUnchecked, nil, "no file of manifest %s was checked (all missing)", list.Name)
+		res.err, res.Reason = artifactErrorf(ErrUnchecked, nil, "no file of manifest %s was checked (all missing)", list.Name), ReasonUnchecked
 	}
 	if res.err != nil {
 		res.Error = message(res.err)
@@ -201,8 +254,145 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 	return res, nil
 }
 
-// selectEntries keeps the entries whose path is one of only (compared cleaned), in list
-// order, and adds a not-listed entry for each path of only that the list lacks.
+// entryReason is the ManifestResult.Reason of a failed entry of this status.
+func entryReason(status string) string {
+	switch status {
+	case EntryMismatch:
+		return ReasonDigestMismatch
+	case EntryMalformed:
+		return ReasonMalformedLine
+	case EntryOutside:
+		return ReasonOutsidePath
+	}
+	return ReasonUnchecked
+}
+
+// manifestEntries parses a list into its entries, in line order, malformed lines included
+// (EntryMalformed), with each listed name joined to dir. Like sign.ParseList, a list without
+// a well-formed line is an error wrapping sign.ErrMalformedList.
+func manifestEntries(content []byte, name, dir string) (entries []ManifestEntry, malformed int, err error) {
+	lr := sign.NewListReader(bytes.NewReader(content), name, 0, false)
+	valid := 0
+	for {
+		e, err := lr.Next()
+		var le *sign.LineError
+		switch {
+		case err == io.EOF:
+			if valid == 0 {
+				return nil, malformed, fmt.Errorf("%w: %s: no properly formatted checksum lines found", sign.ErrMalformedList, sign.QuoteName(name))
+			}
+			return entries, malformed, nil
+		case errors.As(err, &le):
+			malformed++
+			entries = append(entries, ManifestEntry{Line: le.Line, Status: EntryMalformed,
+				err: artifactErrorf(ErrMalformedLine, nil, "line %d is not a checksum line in sha256sum's format, and a signed list must have none", le.Line)})
+			continue
+		case err != nil:
+			return nil, malformed, err
+		}
+		valid++
+		p := e.Name
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		if p == "-" {
+			p = "./-" // a file called "-", never standard input
+		}
+		entries = append(entries, ManifestEntry{Name: e.Name, Path: p, Line: lr.Line(), Algorithm: e.Algorithm.Name(), Expected: e.Digest.String()})
+	}
+}
+
+// entryGuard decides, before a listed file is read, whether it may be: inside the list's
+// directory unless allow, and a regular file. It costs one lstat per file: the directories of
+// the entries are resolved once each.
+type entryGuard struct {
+	allow bool
+	cwd   string            // to make paths absolute without a getcwd per entry
+	real  string            // the list's directory, absolute, symbolic links resolved; "" if it cannot be
+	dirs  map[string]string // an entry's directory as joined -> resolved, absolute ("" if it cannot be)
+}
+
+func newEntryGuard(dir string, allow bool) *entryGuard {
+	g := &entryGuard{allow: allow, dirs: map[string]string{}}
+	g.cwd, _ = os.Getwd()
+	g.real = g.resolve(dir)
+	return g
+}
+
+// resolve returns p with symbolic links resolved, absolute; "" if it cannot be.
+func (g *entryGuard) resolve(p string) string {
+	r, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return ""
+	}
+	if !filepath.IsAbs(r) {
+		r = filepath.Join(g.cwd, r)
+	}
+	return r
+}
+
+func (g *entryGuard) inside(real string) bool {
+	rel, err := filepath.Rel(g.real, real)
+	return g.real != "" && err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// check returns EntryOutside and an error wrapping ErrOutsidePath if name (as listed; path as
+// joined to the list's directory) leaves the directory, EntryUnreadable and an error wrapping
+// ErrUnchecked if it is not a regular file, or "" and nil: a file to hash, or one that cannot
+// be looked at (missing, a loop of links), left to the hashing to report.
+func (g *entryGuard) check(name, path string) (string, error) {
+	outside := func(why string, args ...any) (string, error) {
+		return EntryOutside, artifactErrorf(ErrOutsidePath, nil, "is outside the list's directory (%s)", fmt.Sprintf(why, args...))
+	}
+	if !g.allow {
+		switch {
+		case filepath.IsAbs(name):
+			return outside("an absolute path")
+		case slices.Contains(strings.Split(filepath.ToSlash(name), "/"), ".."):
+			return outside("a .. component")
+		}
+	}
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return "", nil
+	}
+	link := fi.Mode()&fs.ModeSymlink != 0
+	if !g.allow {
+		var real string
+		if link {
+			real = g.resolve(path)
+		} else {
+			d := filepath.Dir(path)
+			rd, ok := g.dirs[d]
+			if !ok {
+				rd = g.resolve(d)
+				g.dirs[d] = rd
+			}
+			if rd != "" {
+				real = filepath.Join(rd, filepath.Base(path))
+			}
+		}
+		if real == "" {
+			return "", nil
+		}
+		if !g.inside(real) {
+			return outside("it resolves to %s", real)
+		}
+	}
+	if link {
+		if fi, err = os.Stat(path); err != nil {
+			return "", nil
+		}
+	}
+	if err := readlimit.NotRegular(fi.Mode()); err != nil {
+		return EntryUnreadable, artifactErrorf(ErrUnchecked, err, "%v", err)
+	}
+	return "", nil
+}
+
+// selectEntries keeps the entries whose path is one of only (compared cleaned) and the
+// malformed lines, in list order, and adds a not-listed entry for each path of only that the
+// list lacks.
 func selectEntries(all []ManifestEntry, only []string) []ManifestEntry {
 	want := map[string]bool{}
 	for _, o := range only {
@@ -211,6 +401,10 @@ func selectEntries(all []ManifestEntry, only []string) []ManifestEntry {
 	var out []ManifestEntry
 	found := map[string]bool{}
 	for _, f := range all {
+		if f.Status == EntryMalformed {
+			out = append(out, f) // fails the list, whichever files are checked
+			continue
+		}
 		c := filepath.Clean(f.Path)
 		if want[c] {
 			out = append(out, f)

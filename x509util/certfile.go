@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/signet-pki/signet/internal/readlimit"
 )
 
 // Reading certificates and CRLs in the encodings operators meet: one PEM file holding many
@@ -20,6 +23,12 @@ var CertificateFileExtensions = []string{".pem", ".crt", ".cer", ".der"}
 // CRLFileExtensions are the file name extensions LoadCRLs reads in a directory (compared
 // without regard to case); other files there are skipped.
 var CRLFileExtensions = []string{".crl", ".pem", ".der"}
+
+// MaxCertificateFileSize bounds a certificate, CRL or inspected file: a bundle of every root
+// of a system store is under 1 MiB and a large CRL tens of MiB. A larger input is refused
+// unread (ErrMalformed), so that /dev/zero or a disk image given by mistake is an error, not a
+// process growing without bound.
+const MaxCertificateFileSize = 64 << 20
 
 const (
 	certfilePEMCertificate = "CERTIFICATE"
@@ -120,14 +129,17 @@ func LoadCRLs(paths ...string) ([]*x509.RevocationList, error) {
 	return all, nil
 }
 
-// certfileRead reads a regular file, refusing a directory with a message that says so rather
-// than the bare EISDIR of read(2).
+// certfileRead reads a file or a pipe up to MaxCertificateFileSize, refusing a directory, a
+// device or a socket with a message that says so rather than the bare EISDIR of read(2) or a
+// read of /dev/zero that never ends; a named pipe without a writer reads as empty.
 func certfileRead(path string) ([]byte, error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%w: %s is a directory, not a file", ErrMalformed, path)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
+	data, err := readlimit.ReadFile(path, MaxCertificateFileSize)
+	switch {
+	case errors.Is(err, readlimit.ErrTooLarge):
+		return nil, fmt.Errorf("%w: %s %v: not a certificate, CSR or CRL file", ErrMalformed, path, err)
+	case errors.Is(err, readlimit.ErrNotFile):
+		return nil, fmt.Errorf("%w: %s %v", ErrMalformed, path, err)
+	case err != nil:
 		return nil, fmt.Errorf("x509util: %w", err)
 	}
 	return data, nil

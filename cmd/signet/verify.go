@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -51,7 +51,9 @@ What is checked, in order, every check reported (--json) even after one failed:
    chain ...   without --key: the signer's certificate, with the certificates the signature
                carries as intermediates, under the same policy engine as 'signet cert
                verify': a chain to --roots, validity at --at, extended key usage
-               codeSigning, key usage digitalSignature, CRLs (--crl, --require-crl)
+               codeSigning asserted by the signer's certificate itself (not left out, not
+               anyExtendedKeyUsage alone; --eku any lifts this), key usage digitalSignature,
+               not a CA certificate (whatever --eku says), CRLs (--crl, --require-crl)
    identity    --subject, --san-email, --san-uri, --san-dns against the signer's certificate
 
 Trust: --roots FILE (repeatable), --system-roots, or with neither the root of the local
@@ -66,11 +68,26 @@ Ed25519 signs the file itself, which is then read into memory. A signature's sig
 (CMS signingTime) is the signer's claim, not a trusted timestamp: certificates are judged at
 --at, default now, so an expired signer fails whenever its signature was made.
 
+A CMS signature must agree with itself: a signatureAlgorithm naming another hash than the
+digestAlgorithm (ecdsa-with-SHA1 beside SHA-256) or another key type than the signer's is
+malformed (exit 3); a signer identifier naming no carried certificate leaves the signer
+unknown (exit 11): give its certificate with --key to check the signature alone.
+
 --manifest LIST verifies a signed checksum list (coreutils format, as 'signet sign
 --manifest' and sha256sum write; its signature is --sig or LIST.sigstore.json, LIST.p7s,
 LIST.sig), then hashes every file it lists, named relative to LIST's directory, and prints
 a line for each; FILE arguments then select listed files to check. --ignore-missing skips
-listed files that do not exist.
+listed files that do not exist. A signed list must say plainly what it vouches for: each
+malformed line fails (exit 14, as sha256sum -c --strict); a name that is absolute, has a ..
+component or resolves through a symbolic link outside LIST's directory is refused unread
+(exit 14) unless --allow-outside; a listed named pipe, device or directory is unreadable.
+
+A name holding a backslash or a control character is escaped on its verdict line as
+sha256sum escapes names (the line starts with a backslash; \\, \n, \r, \t, \xHH), and
+control characters elsewhere on a line (a subject) as \0A: no name or subject can print a
+line of its own. Signatures are read up to 16 MiB, lists 64 MiB, certificates and CRLs 64 MiB,
+from files or pipes; a device is refused, a named pipe without a writer reads as empty; FILE
+must be a regular file (read whole up to 1 GiB for Ed25519).
 
 Many files are hashed in parallel on all cores; each signer's chain is verified once.
 
@@ -109,17 +126,19 @@ const verifyJSONHelp = `JSON (--json), one object; fields are added over time, n
    local_root      the root file of 'signet init' when it was trusted by default, else ""
    artifacts[]     without --manifest, one per FILE, in order:
       file, signature_file, format (raw, cms, bundle), valid, reason ("" when valid, else
-      digest-mismatch, signature-mismatch, weak-algorithm, unchecked, or a chain reason of
-      'signet cert verify': unknown-authority, expired, revoked, eku, name-mismatch for an
-      identity, ...), error, digest {algorithm, hex}, signer {key_type, key_fingerprint,
-      subject, sha256, chain[] as in 'signet cert verify'}, policy (as in 'signet cert
-      verify'; null with --key), identity {subject, email, uri, dns}, signing_time (claimed,
-      absent when unknown), checks[] {check (digest, signature, chain, validity,
-      constraints, depth, key-usage, eku, name, revocation, identity), status (pass, fail,
-      skip), subject, detail}
+      digest-mismatch, signature-mismatch, weak-algorithm, signer-not-found, unchecked, or a
+      chain reason of 'signet cert verify': unknown-authority, expired, revoked, eku,
+      constraint, name-mismatch for an identity, ...), error, digest {algorithm, hex},
+      signer {key_type, key_fingerprint, subject, sha256, chain[] as in 'signet cert
+      verify'}, policy (as in 'signet cert verify'; null with --key), identity {subject,
+      email, uri, dns}, signing_time (claimed, absent when unknown), checks[] {check (digest,
+      signature, chain, validity, constraints, depth, key-usage, eku, name, revocation,
+      identity), status (pass, fail, skip), subject, detail}
    manifest        with --manifest: manifest (the list's own result, as an artifact), valid,
-                   error, files[] {name, path, algorithm, expected, actual, status (ok,
-                   mismatch, missing, ignored, unreadable, not-listed), error},
+                   reason (the list's, or malformed-line, outside-path, digest-mismatch,
+                   unchecked), error, files[] {name, path, line, algorithm, expected, actual,
+                   status (ok, mismatch, missing, ignored, unreadable, not-listed, outside,
+                   malformed: a line of the list, name and path empty), error},
                    malformed_lines`
 
 const verifyExitHelp = `EXIT CODES of signet verify (1 "a check failed" of the general table, refined):
@@ -127,11 +146,13 @@ const verifyExitHelp = `EXIT CODES of signet verify (1 "a check failed" of the g
    10  signature mismatch: the file changed, the key is not the signer's, the signature is
        another file's, damaged or truncated
    11  untrusted chain: no chain to a trusted root, a broken CA constraint, a malformed
-       certificate, too many intermediates
+       certificate, too many intermediates, a CA certificate as the signer, a CMS signer
+       whose certificate the signature does not carry
    12  a certificate of the chain expired or is not yet valid at --at
    13  revoked, or revocation could not be established (an unusable CRL, --require-crl
        without one)
-   14  policy or identity: extended key usage, key usage, --subject or --san-*, a weak hash
+   14  policy or identity: extended key usage, key usage, --subject or --san-*, a weak hash,
+       a malformed line or a name outside its directory in a signed --manifest
    2   usage (also: a raw signature without --key), 3 unreadable or unparseable input,
    4   key problem
    With several files, the code is the first failure's, in argument (or list) order.`
@@ -160,6 +181,7 @@ func verifyCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "san-dns", Usage: "the signer's certificate must have DNS subjectAltName `NAME`"},
 			&cli.StringFlag{Name: "manifest", Usage: "verify the signed checksum list `LIST`, then every file it lists", TakesFile: true},
 			&cli.BoolFlag{Name: "ignore-missing", Usage: "with --manifest: skip listed files that do not exist"},
+			&cli.BoolFlag{Name: "allow-outside", Usage: "with --manifest: accept listed files outside the list's directory (absolute, .., symbolic links out)"},
 			passphraseFileFlag(),
 			jsonFlag(),
 		},
@@ -186,7 +208,7 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 		crls:     repeatedValues(c, "crl"),
 		json:     c.Bool("json"),
 	}
-	o.mo = verify.ManifestOptions{IgnoreMissing: c.Bool("ignore-missing"), Only: nil}
+	o.mo = verify.ManifestOptions{IgnoreMissing: c.Bool("ignore-missing"), AllowOutside: c.Bool("allow-outside")}
 	switch {
 	case o.manifest == "" && len(o.files) == 0:
 		return nil, usagef("missing FILE: the file(s) to verify, or --manifest LIST")
@@ -194,6 +216,8 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 		return nil, usagef("--sig names the signature of one FILE; with %d files leave it out (each FILE's signature is found beside it)", len(o.files))
 	case o.manifest == "" && o.mo.IgnoreMissing:
 		return nil, usagef("--ignore-missing applies to the files of a --manifest")
+	case o.manifest == "" && o.mo.AllowOutside:
+		return nil, usagef("--allow-outside applies to the files of a --manifest")
 	case o.manifest != "":
 		o.mo.Only = o.files
 	}
@@ -299,12 +323,12 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 			report.Artifacts = append(report.Artifacts, r)
 			if r.Valid {
 				if !o.json {
-					fmt.Fprintf(e.stdout, "OK %s: signed by %s\n", r.File, verifySignedBy(r))
+					verdictLine(e.stdout, "OK", r.File, "signed by "+verifySignedBy(r))
 				}
 				return nil
 			}
 			if !o.json {
-				fmt.Fprintf(e.stdout, "FAILED %s: %s\n", r.File, r.Error)
+				verdictLine(e.stdout, "FAILED", r.File, r.Error)
 			}
 			raw := r.Format == sign.FormatRaw && r.Reason == verify.ReasonSignatureMismatch
 			failures = append(failures, verifyFailure{name: r.File, format: r.Format, msg: r.Error, err: r.Err(), raw: raw, rsaRaw: raw && isRSA(a.Key)})
@@ -317,7 +341,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 
 	report.Valid = len(failures) == 0
 	if !report.Valid {
-		report.ExitCode = verifyExitCode(failures[0].err)
+		report.ExitCode = verifyCode(failures[0].err)
 	}
 	if o.json {
 		if err := writeJSON(e.stdout, report); err != nil {
@@ -328,11 +352,44 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		return nil
 	}
 	f := failures[0]
-	msg := fmt.Sprintf("%s: %s", f.name, f.msg)
+	msg := fmt.Sprintf("%s: %s", sign.QuoteName(f.name), escapeControls(f.msg))
 	if n := len(failures); n > 1 {
-		msg = fmt.Sprintf("%d files failed verification; the first, %s", n, msg)
+		lines := 0
+		for _, f := range failures {
+			lines += btoi(f.line)
+		}
+		what := fmt.Sprintf("%d files", n-lines)
+		switch {
+		case lines == n:
+			what = fmt.Sprintf("%d lines of the list", lines)
+		case lines > 0:
+			what += fmt.Sprintf(" and %d line(s) of the list", lines)
+		}
+		msg = fmt.Sprintf("%s failed verification; the first, %s", what, msg)
 	}
 	return withHint(&codedError{code: report.ExitCode, msg: msg}, verifyHint(f, o))
+}
+
+// verifyCodes are outcomes of signet verify that the tables of exit.go do not know, looked up
+// before them (verifyCode): a signed list that says something signet refuses to act on is a
+// policy refusal (14); a signer whose certificate is not there has no chain (11).
+var verifyCodes = []struct {
+	target error
+	code   int
+}{
+	{verify.ErrMalformedLine, exitPolicy},
+	{verify.ErrOutsidePath, exitPolicy},
+	{verify.ErrSignerNotFound, exitUntrusted},
+}
+
+// verifyCode is the exit code of a failed verification: verifyCodes, then verifyExitCode.
+func verifyCode(err error) int {
+	for _, c := range verifyCodes {
+		if errors.Is(err, c.target) {
+			return c.code
+		}
+	}
+	return verifyExitCode(err)
 }
 
 // verifyReport is what --json prints.
@@ -349,6 +406,7 @@ type verifyFailure struct {
 	format sign.Format
 	msg    string // what the verdict line said
 	err    error
+	line   bool // a malformed line of a manifest, not a file
 	raw    bool // a raw signature did not match (-a may be wrong)
 	rsaRaw bool // ... with an RSA key (--pss may be missing)
 }
@@ -365,11 +423,11 @@ func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []v
 	lr := mr.Manifest
 	if lr.Valid {
 		if !quiet {
-			fmt.Fprintf(w, "OK %s: signed by %s\n", lr.File, verifySignedBy(lr))
+			verdictLine(w, "OK", lr.File, "signed by "+verifySignedBy(lr))
 		}
 	} else {
 		if !quiet {
-			fmt.Fprintf(w, "FAILED %s: %s\n", lr.File, lr.Error)
+			verdictLine(w, "FAILED", lr.File, lr.Error)
 		}
 		return []verifyFailure{{name: lr.File, format: lr.Format, msg: lr.Error, err: lr.Err()}}
 	}
@@ -380,12 +438,18 @@ func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []v
 			continue
 		case verify.EntryOK:
 			if !quiet {
-				fmt.Fprintf(w, "OK %s\n", f.Path)
+				verdictLine(w, "OK", f.Path, "")
 			}
+			continue
+		case verify.EntryMalformed:
+			if !quiet {
+				verdictLine(w, "FAILED", lr.File, f.Error)
+			}
+			failures = append(failures, verifyFailure{name: lr.File, msg: f.Error, err: f.Err(), line: true})
 			continue
 		}
 		if !quiet {
-			fmt.Fprintf(w, "FAILED %s: %s\n", f.Path, f.Error)
+			verdictLine(w, "FAILED", f.Path, f.Error)
 		}
 		failures = append(failures, verifyFailure{name: f.Path, msg: f.Error, err: f.Err()})
 	}
@@ -393,6 +457,97 @@ func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []v
 		failures = append(failures, verifyFailure{name: lr.File, msg: mr.Error, err: mr.Err()})
 	}
 	return failures
+}
+
+// verdictLine writes "STATUS NAME: detail" (or "STATUS NAME" without detail) so that nothing
+// in a name or a detail can forge another line or hide this one. The name is escaped as
+// coreutils escapes names in checksum lines: when it holds a backslash or a control
+// character, the line starts with a backslash and \\, \n, \r, \t and \xHH stand for them.
+// Control characters left in the detail (a certificate's subject, a name quoted in a message)
+// become RFC 4514 hex pairs, \0A for a newline.
+func verdictLine(w io.Writer, status, name, detail string) {
+	var b strings.Builder
+	escaped, needs := escapeName(name)
+	if needs {
+		b.WriteByte('\\')
+	}
+	b.WriteString(status)
+	b.WriteByte(' ')
+	b.WriteString(escaped)
+	if detail != "" {
+		b.WriteString(": ")
+		b.WriteString(escapeControls(detail))
+	}
+	b.WriteByte('\n')
+	io.WriteString(w, b.String())
+}
+
+// unsafeAt reports whether the rune at s[i:] (size bytes) could forge or hide output on a
+// terminal: a byte that is not UTF-8, a C0 or C1 control character, DEL, or a bidirectional
+// formatting character (which reorders what is shown around it).
+func unsafeAt(r rune, size int) bool {
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return true
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// escapeName escapes a file name for a verdict line (see verdictLine), and says whether it had
+// to: names without a backslash or an unsafe character are left as they are.
+func escapeName(name string) (string, bool) {
+	var b strings.Builder
+	needs := false
+	for i := 0; i < len(name); {
+		r, size := utf8.DecodeRuneInString(name[i:])
+		char := name[i : i+size]
+		i += size
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case unsafeAt(r, size):
+			for _, c := range []byte(char) {
+				fmt.Fprintf(&b, `\x%02x`, c)
+			}
+		default:
+			b.WriteString(char)
+			continue
+		}
+		needs = true
+	}
+	if !needs {
+		return name, false
+	}
+	return b.String(), true
+}
+
+// escapeControls writes each byte of an unsafe character of s as an RFC 4514 hex pair ("\0A"),
+// which is how a distinguished name spells a character it cannot show; a subject's own
+// backslashes are already escaped by its RFC 4514 form, so a subject stays unambiguous.
+func escapeControls(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unsafeAt(r, size) {
+			for _, c := range []byte(s[i : i+size]) {
+				fmt.Fprintf(&b, `\%02X`, c)
+			}
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // verifySignedBy says who signed: the certificate and its chain, or the bare key.
@@ -427,15 +582,21 @@ func verifyHint(f verifyFailure, o *verifyOptions) string {
 		return "check that the file is the one signed, -a (the hash, sha256 by default) and --key; if the signature is RSA-PSS ('signet sign --pss', openssl -sigopt rsa_padding_mode:pss), add --pss"
 	case errors.Is(err, verify.ErrSignatureMismatch) && f.raw:
 		return "check that the file is the one signed, -a (the hash, sha256 by default) and --key"
+	case errors.Is(err, verify.ErrSignerNotFound):
+		return "the signature does not carry the certificate of the signer it names: check the signature alone with --key SIGNER-CERT, or ask for a signature that carries it"
 	case errors.Is(err, verify.UnknownAuthority):
 		return "give the root that issued the signer's chain with --roots FILE (and missing intermediates with --intermediates FILE)"
 	case errors.Is(err, verify.CRLMissing):
 		return "give the issuer's CRL with --crl FILE, or drop --require-crl"
+	case errors.Is(err, verify.ErrMalformedLine):
+		return "a signed list must be in sha256sum's format throughout: its signer must make it again ('signet sign --manifest' or sha256sum) and sign it"
+	case errors.Is(err, verify.ErrOutsidePath):
+		return "add --allow-outside if the list is meant to vouch for files outside its directory"
 	case errors.Is(err, verify.EKU):
 		return "the signer's certificate is not for code signing; --eku NAME requires another usage, --eku any none"
-	case errors.Is(err, fs.ErrNotExist) && strings.Contains(err.Error(), "no signature found"):
+	case errors.Is(err, verify.ErrNoSignature):
 		return "name the signature with --sig FILE"
-	case errors.Is(err, sign.ErrMalformedSignature) && strings.Contains(err.Error(), "named as"):
+	case errors.Is(err, verify.ErrMisnamedSignature):
 		return "the signature's format does not match its name: rename it, or check that the right file was given"
 	}
 	return ""
