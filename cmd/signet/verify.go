@@ -264,8 +264,12 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 		ekus = append(ekus, strings.Split(v, ",")...)
 	}
 	known, unknown, err := verify.ParseEKUs(ekus)
-	if err != nil {
-		return nil, usagef("--eku: %s", strings.TrimPrefix(err.Error(), verify.ErrPolicy.Error()+": "))
+	var ue *verify.UnknownEKUError
+	switch {
+	case errors.As(err, &ue):
+		return nil, usagef("--eku: unknown extended key usage %q (use %s, or a dotted OID)", ue.Name, strings.Join(verify.EKUNames, ", "))
+	case err != nil:
+		return nil, err
 	}
 	p.EKUs, p.UnknownEKUs = known, unknown
 	p.RequireCRL = c.Bool("require-crl")

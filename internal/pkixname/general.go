@@ -177,7 +177,7 @@ func escapeValue(a Attribute) string {
 	var b strings.Builder
 	for i, r := range s {
 		switch {
-		case r == ',' || r == '+' || r == '"' || r == '\\' || r == '<' || r == '>' || r == ';' || r == '=':
+		case r == ',' || r == '+' || r == '"' || r == '\\' || r == '<' || r == '>' || r == ';':
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		case (r == ' ' || r == '#') && i == 0, r == ' ' && i == len(s)-1:
