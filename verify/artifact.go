@@ -245,6 +245,12 @@ type ArtifactResult struct {
 	Signer *SignerReport `json:"signer"`
 	// Policy is the certificate policy applied; nil when a bare key was given.
 	Policy *PolicyReport `json:"policy"`
+	// Policies is the certificate policies the signer's chain is valid for (Result.Policies),
+	// nil when no chain was validated.
+	Policies []string `json:"policies"`
+	// Rule is the id of the rule the first failed check broke, "" when none did or the
+	// failure has no rule (a digest or signature mismatch).
+	Rule string `json:"rule"`
 	// Identity is the identity required (empty strings: none).
 	Identity Identity `json:"identity"`
 	// SigningTime is the time the signer claims (CMS signingTime), not a trusted timestamp.
@@ -757,6 +763,7 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 			res.Checks = append(res.Checks, cr.Checks...)
 			res.Signer.Chain = cr.Chain
 			res.Policy = &cr.Policy
+			res.Policies = cr.Policies
 			var e *Error
 			if errors.As(cerr, &e) && first == nil {
 				first, res.Reason = e, string(e.Reason)
@@ -773,6 +780,10 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 	if first != nil {
 		res.err = first
 		res.Error = message(first)
+		var ve *Error
+		if errors.As(first, &ve) {
+			res.Rule = ve.Rule
+		}
 		return
 	}
 	res.Valid = true

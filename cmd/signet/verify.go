@@ -27,6 +27,7 @@ type verifyOptions struct {
 	system   bool
 	inters   []string
 	crls     []string
+	ocsp     []string
 	artifact verify.ArtifactOptions // Policy without certificates and CRLs, which come from files
 	json     bool
 }
@@ -57,10 +58,13 @@ What is checked, in order, every check reported (--json) even after one failed:
    identity    --subject, --san-email, --san-uri, --san-dns against the signer's certificate
 
 Trust: --roots FILE (repeatable), --system-roots, or with neither the root of the local
-identity that 'signet init' made (the report says so). --key PUBKEYREF (a public key, a
-certificate, a private key, a pkcs11: URI) checks the signature alone: no certificate, chain
-or policy, so it excludes --roots, --intermediates, --system-roots, --eku, --crl,
---require-crl and the identity flags.
+identity that 'signet init' made (the report says so). The chain is validated as 'signet cert
+verify --help' describes (RFC 5280 path validation, rule ids in every refusal), with:
+` + pathFlagsHelp + `
+
+--key PUBKEYREF (a public key, a certificate, a private key, a pkcs11: URI) checks the
+signature alone: no certificate, chain or policy, so it excludes --roots, --intermediates,
+--system-roots, --eku, --crl, --require-crl, the identity flags and the flags above.
 
 A raw signature names neither its signer nor its hash: it needs --key, and -a when the hash
 is not sha256 (RSA-PSS needs --pss; any salt length is accepted, as openssl verifies).
@@ -130,10 +134,12 @@ const verifyJSONHelp = `JSON (--json), one object; fields are added over time, n
       chain reason of 'signet cert verify': unknown-authority, expired, revoked, eku,
       constraint, name-mismatch for an identity, ...), error, digest {algorithm, hex},
       signer {key_type, key_fingerprint, subject, sha256, chain[] as in 'signet cert
-      verify'}, policy (as in 'signet cert verify'; null with --key), identity {subject,
-      email, uri, dns}, signing_time (claimed, absent when unknown), checks[] {check (digest,
-      signature, chain, validity, constraints, depth, key-usage, eku, name, revocation,
-      identity), status (pass, fail, skip), subject, detail}
+      verify'}, policy (as in 'signet cert verify'; null with --key), policies[] (the
+      certificate policies the signer's chain is valid for; null with --key), rule (the id of
+      the rule that failed, as in 'signet cert verify'), identity {subject, email, uri, dns},
+      signing_time (claimed, absent when unknown), checks[] {check (digest, signature, chain,
+      validity, constraints, policies, profile, depth, key-usage, eku, name, revocation,
+      identity), status (pass, fail, skip), subject, detail, rule}
    manifest        with --manifest: manifest (the list's own result, as an artifact), valid,
                    reason (the list's, or malformed-line, outside-path, digest-mismatch,
                    unchecked), error, files[] {name, path, line, algorithm, expected, actual,
@@ -163,7 +169,7 @@ func verifyCommand(e *env) *cli.Command {
 		Usage:       "check files against their signatures, signers and a trust policy: one verdict per file",
 		ArgsUsage:   "FILE...",
 		Description: verifyDescription,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "sig", Usage: "the signature `SIGFILE` (default: FILE.sigstore.json, FILE.p7s or FILE.sig)", TakesFile: true},
 			keyFlag("check the signature alone with `PUBKEYREF` (public key, certificate, private key, pkcs11: URI)"),
 			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: sign.DefaultAlgorithm.Name(), Usage: "hash `ALG` of raw signatures: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
@@ -184,7 +190,7 @@ func verifyCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "allow-outside", Usage: "with --manifest: accept listed files outside the list's directory (absolute, .., symbolic links out)"},
 			passphraseFileFlag(),
 			jsonFlag(),
-		},
+		}, pathFlags()...),
 		Action: func(c *cli.Context) error {
 			o, err := verifyParse(c)
 			if err != nil {
@@ -239,7 +245,8 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 
 	if o.keyRef != "" {
 		var given []string
-		for _, f := range []string{"roots", "intermediates", "system-roots", "eku", "at", "crl", "require-crl", "subject", "san-email", "san-uri", "san-dns"} {
+		for _, f := range []string{"roots", "intermediates", "system-roots", "eku", "at", "crl", "require-crl", "subject", "san-email", "san-uri", "san-dns",
+			"profile", "policy", "require-explicit-policy", "inhibit-policy-mapping", "inhibit-any-policy", "ocsp"} {
 			if c.IsSet(f) {
 				given = append(given, "--"+f)
 			}
@@ -273,6 +280,9 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 	}
 	p.EKUs, p.UnknownEKUs = known, unknown
 	p.RequireCRL = c.Bool("require-crl")
+	if o.ocsp, err = parsePathFlags(c, p); err != nil {
+		return nil, err
+	}
 	*p = verify.CodeSigningPolicy(*p)
 	return o, nil
 }
@@ -303,6 +313,11 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		}
 		if len(o.crls) > 0 {
 			if a.Policy.CRLs, err = x509util.LoadCRLs(o.crls...); err != nil {
+				return err
+			}
+		}
+		if len(o.ocsp) > 0 {
+			if a.Policy.OCSP, err = x509util.LoadOCSPResponses(o.ocsp...); err != nil {
 				return err
 			}
 		}
