@@ -9,9 +9,9 @@ import (
 )
 
 // syncStaged makes each staged file's data durable.
-func syncStaged(files []pending) error {
+func syncStaged(files []*pending) error {
 	for _, p := range files {
-		f, err := os.OpenFile(p.tmp, os.O_RDWR, 0)
+		f, err := os.OpenFile(p.tmp(), os.O_RDWR, 0)
 		if err != nil {
 			return fmt.Errorf("sync %s: %w", p.path, err)
 		}
