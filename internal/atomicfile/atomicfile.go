@@ -180,6 +180,7 @@ type Batch struct {
 	mu     sync.Mutex
 	stages map[string]*stage // by target directory, as named
 	outs   map[string]bool   // the targets staged, cleaned and absolute
+	cwd    string
 	files  []*pending
 }
 
@@ -189,15 +190,16 @@ func (b *Batch) Add(path string, data []byte, opts Options) (err error) {
 	if err := CheckWritable(path, opts.Force); err != nil {
 		return err
 	}
-	key, err := filepath.Abs(path)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
 	perm := opts.Perm
 	if perm == 0 {
 		perm = 0o644
 	}
 	b.mu.Lock()
+	key, err := b.abs(path)
+	if err != nil {
+		b.mu.Unlock()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	if b.outs[key] {
 		b.mu.Unlock()
 		return &fs.PathError{Op: "write", Path: path, Err: errors.New("named twice as output")}
@@ -256,6 +258,22 @@ func (b *Batch) Add(path string, data []byte, opts Options) (err error) {
 	b.files = append(b.files, &pending{path: path, st: st, name: name, id: id, force: opts.Force})
 	b.mu.Unlock()
 	return nil
+}
+
+// abs is filepath.Abs with the working directory looked up once per batch (filepath.Abs
+// looks it up, with two stat calls, every time). b.mu is held.
+func (b *Batch) abs(path string) (string, error) {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path), nil
+	}
+	if b.cwd == "" {
+		cwd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		b.cwd = cwd
+	}
+	return filepath.Join(b.cwd, path), nil
 }
 
 // stageFor returns the batch's staging directory in dir, making it (and removing stale ones
@@ -348,7 +366,7 @@ func (b *Batch) Abort() {
 	for _, st := range b.stages {
 		st.remove()
 	}
-	b.stages, b.outs, b.files = nil, nil, nil
+	b.stages, b.outs, b.files, b.cwd = nil, nil, nil, ""
 }
 
 // place moves one staged file into place.
@@ -393,6 +411,9 @@ func moveNoReplace(oldpath, newpath string) error {
 // replace moves a staged file into place over whatever is there, keeping what was there in
 // the staging directory until the commit is over.
 func replace(p *pending) error {
+	if err := swap(p); !errors.Is(err, errors.ErrUnsupported) {
+		return err
+	}
 	old, err := os.Lstat(p.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -417,6 +438,37 @@ func replace(p *pending) error {
 		return fmt.Errorf("write %s: %w", p.path, err)
 	}
 	return nil
+}
+
+// swap moves a staged file into place with one renameat2(2) RENAME_EXCHANGE, after which the
+// staged name holds the file that was replaced: the commit keeps it at no cost. It returns
+// errors.ErrUnsupported where there is no such exchange.
+func swap(p *pending) error {
+	for range 3 {
+		err := exchange(p.tmp(), p.path)
+		switch {
+		case err == nil:
+			if fi, err := os.Lstat(p.tmp()); err == nil && fi.IsDir() {
+				// A directory appeared at the target: never take it.
+				exchange(p.tmp(), p.path)
+				return &fs.PathError{Op: "write", Path: p.path, Err: errIsDir}
+			}
+			p.backup = p.name
+			return nil
+		case errors.Is(err, fs.ErrNotExist):
+			// Nothing to replace (or keep).
+			err := moveNoReplace(p.tmp(), p.path)
+			if errors.Is(err, fs.ErrExist) {
+				continue // something came meanwhile: replace it too
+			}
+			if err != nil {
+				return fmt.Errorf("write %s: %w", p.path, err)
+			}
+			return nil
+		}
+		return errors.ErrUnsupported
+	}
+	return errors.ErrUnsupported
 }
 
 // keepOld keeps the file at p.path in the staging directory, for a roll-back to put back.

@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -38,4 +39,17 @@ func renameNoReplace(oldpath, newpath string) error {
 		return fs.ErrExist
 	}
 	return err
+}
+
+// exchange swaps the files at a and b in one step (renameat2(2) with RENAME_EXCHANGE):
+// fs.ErrNotExist when either is missing, errors.ErrUnsupported when the filesystem cannot.
+func exchange(a, b string) error {
+	err := unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
+	switch err {
+	case nil:
+		return nil
+	case unix.ENOENT:
+		return fs.ErrNotExist
+	}
+	return errors.ErrUnsupported
 }

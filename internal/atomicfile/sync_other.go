@@ -26,3 +26,6 @@ func syncStaged(files []*pending) error {
 
 // renameNoReplace is not available here; the caller links instead.
 func renameNoReplace(oldpath, newpath string) error { return errors.ErrUnsupported }
+
+// exchange is not available here; the caller links instead.
+func exchange(a, b string) error { return errors.ErrUnsupported }
