@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"syscall"
 )
 
 // stage is a Batch's staging directory in one target directory.
@@ -69,10 +70,22 @@ func newStage(dir string) (*stage, error) {
 	return nil, fmt.Errorf("no staging directory could be made in %s", dir)
 }
 
-// remove removes the staging directory and releases its lock.
+// remove removes the staging directory and releases its lock. It unlinks the names a Batch
+// makes there and never removes a directory's content: if a target that was a directory
+// ended up here, it stays, and so does the staging directory.
 func (st *stage) remove() {
 	if !st.keep {
-		os.RemoveAll(st.path)
+		if d, err := os.Open(st.path); err == nil {
+			names, _ := d.Readdirnames(-1)
+			d.Close()
+			for _, n := range names {
+				if isStagedName(n) {
+					syscall.Unlink(filepath.Join(st.path, n))
+				}
+			}
+		}
+		syscall.Unlink(filepath.Join(st.path, "lock"))
+		syscall.Rmdir(st.path)
 	}
 	if st.lock != nil {
 		st.lock.Close()
