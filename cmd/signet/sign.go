@@ -191,7 +191,10 @@ func runSign(e *env, c *cli.Context) error {
 		}
 		receipts = []sign.Receipt{*r}
 	} else {
-		receipts, err = sign.SignFiles(c.Context, signer, files, sign.FilesOptions{
+		// The key is open (any prompt is over): from here a SIGINT or SIGTERM stops the run
+		// and rolls it back, and signet exits 130 or 143.
+		ctx, stop := signalContext(c.Context)
+		receipts, err = sign.SignFiles(ctx, signer, files, sign.FilesOptions{
 			Out:       out,
 			Stdout:    e.stdout,
 			Force:     c.Bool("force"),
@@ -199,6 +202,11 @@ func runSign(e *env, c *cli.Context) error {
 			Manifest:  manifest,
 			Stdin:     e.stdin,
 		})
+		stop()
+		if errors.Is(err, sign.ErrOutputIsInput) {
+			// A usage error whatever --force says. (Better as a row of exit.go's table.)
+			return &usageError{msg: err.Error()}
+		}
 		var fe *sign.FilesError
 		if errors.As(err, &fe) && fe.Total > 1 {
 			for _, f := range fe.Failed {
