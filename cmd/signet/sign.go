@@ -43,9 +43,17 @@ Many files are signed in one run: the key is opened once (one passphrase prompt,
 login), the files are hashed in parallel and signed on a pool of workers. It is all or
 nothing: if any file cannot be read or signed, each failure is reported, the exit code is
 not zero and no signature is written, so the run can be repeated as it is. An existing
-signature is not replaced without --force. With --recursive, directories are expanded to
-the regular files below them; files found there whose names end in .sig, .p7s or
-.sigstore.json are not signed.
+signature is not replaced without --force; with --force the old signatures are kept until
+all new ones are in place, and put back if the run fails. An output that is one of the
+files to sign (by name or through a link) is refused (exit 2), --force or not. With
+--recursive, directories are expanded to the regular files below them; files found there
+whose names end in .sig, .p7s or .sigstore.json are not signed.
+
+Ctrl-C (SIGINT) or SIGTERM stops a run: nothing is written, replaced signatures are as they
+were, and signet exits 130 or 143. Signatures are staged in a hidden .signet-stage-*
+directory beside them; one left by a killed run (kill -9) is never signed, and the next run
+that writes to that directory removes it. Runs over the same files at the same time never
+remove each other's signatures.
 
 --manifest NAME hashes the files, writes a checksum list NAME in sha256sum's format (tagged
 lines, as "signet hash --tag", for hashes coreutils has no tool for) with the files named
