@@ -9,9 +9,12 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/signet-pki/signet/internal/atomicfile"
 )
 
 // FileResult is the outcome of hashing one file.
@@ -155,7 +158,8 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 	})
 }
 
-// expand sends one job per name, expanding directories when recursive is set.
+// expand sends one job per name, expanding directories when recursive is set. A walk skips
+// signet's temporary files (atomicfile.IsTemporary).
 func expand(names []string, a Algorithm, recursive bool, send func(*job) bool) {
 	for _, name := range names {
 		if name == "-" {
@@ -167,6 +171,11 @@ func expand(names []string, a Algorithm, recursive bool, send func(*job) bool) {
 		if recursive {
 			if fi, err := os.Stat(name); err == nil && fi.IsDir() {
 				ok := walkDir(name, func(we walkEntry) bool {
+					if atomicfile.IsTemporary(strings.TrimPrefix(we.name, name)) {
+						// What a signet run is staging, or what a killed one left:
+						// never an artifact to hash or sign.
+						return true
+					}
 					j := &job{name: we.name, alg: a}
 					if we.err != nil {
 						j.pre = &FileResult{Name: we.name, Algorithm: a, Err: we.err}
@@ -235,7 +244,7 @@ func (en *engine) run(parent context.Context, produce func(send func(*job) bool)
 	files := make(chan *job, en.workers)
 	stdins := make(chan *job, window) // standard input is read by one goroutine, in order
 
-	var wg sync.WaitGroup
+	var wg, workers sync.WaitGroup
 	wg.Go(func() {
 		defer close(order)
 		defer close(files)
@@ -266,10 +275,12 @@ func (en *engine) run(parent context.Context, produce func(send func(*job) bool)
 		})
 	})
 	for range en.workers {
-		wg.Go(func() { en.work(ctx, files) })
+		workers.Go(func() { en.work(ctx, files) })
 	}
 	// The standard input reader is not waited for when the run is cancelled: a read from a
-	// pipe or terminal cannot be interrupted.
+	// pipe or terminal cannot be interrupted. Nor are the file workers when the caller's
+	// context ended: opening a FIFO that has no writer, or reading a hung network file,
+	// cannot be interrupted either, and a stopped run must return.
 	var stdinWG sync.WaitGroup
 	stdinWG.Go(func() { en.work(ctx, stdins) })
 
@@ -321,6 +332,9 @@ func (en *engine) run(parent context.Context, produce func(send func(*job) bool)
 	}()
 	cancel()
 	wg.Wait()
+	if err == nil || parent.Err() == nil {
+		workers.Wait()
+	}
 	if err == nil {
 		stdinWG.Wait()
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -108,10 +109,17 @@ type signItem struct {
 // writes the signatures, all or none: when any file cannot be read or signed the error is a
 // *FilesError listing them and no output file is left. Files are hashed in parallel (the
 // hashing engine of HashFiles), signed on a pool of opts.SignWorkers, and staged in parallel;
-// the signatures are moved into place only once every one of them is ready.
+// the signatures are moved into place only once every one of them is ready (see
+// atomicfile.Batch: with opts.Force the files they replace are kept until all are in place,
+// and a failure puts them back).
 //
-// Before anything is read, an existing output without opts.Force is refused with an error
-// wrapping atomicfile.ErrExists.
+// Before anything is read, an output that is one of the files to sign (the same name, or the
+// same file under another name) is refused with an error wrapping ErrOutputIsInput, whatever
+// opts.Force says, and an existing output without opts.Force with an error wrapping
+// atomicfile.ErrExists.
+//
+// When ctx ends first, SignFiles stops, removes what it staged (and, if it was moving files
+// into place, takes them back), and returns an error wrapping ErrCanceled and ctx's cause.
 func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions) ([]Receipt, error) {
 	if len(names) == 0 {
 		return nil, errors.New("sign: no files to sign")
@@ -126,19 +134,32 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 	if opts.Out != "" && len(items) != 1 {
 		return nil, fmt.Errorf("sign: one output name for %d files", len(items))
 	}
+	var inputs, outputs []string
 	for _, it := range items {
 		if it.err == nil && it.out == "" {
 			return nil, fmt.Errorf("sign: %s needs an output name", QuoteName(it.name))
 		}
+		inputs = append(inputs, it.name)
+		outputs = append(outputs, it.out)
+	}
+	if err := checkNotInputs(outputs, inputs); err != nil {
+		return nil, err
 	}
 	if err := checkOutputs(items, opts); err != nil {
 		return nil, err
 	}
-	// Signatures are staged as they come, so that writing them (each file is synced) overlaps
-	// hashing and signing; they are moved into place only when all are ready.
+	if err := ctx.Err(); err != nil {
+		return nil, canceled(ctx)
+	}
+	// Signatures are staged as they come, so that writing them overlaps hashing and signing;
+	// they are moved into place only when all are ready.
 	var failed atomic.Bool
-	st := newStager(len(items), opts.Force, &failed)
+	st := newStager(ctx, len(items), opts.Force, &failed)
 	err = runPipeline(ctx, s, items, opts, st, &failed)
+	if ctx.Err() != nil {
+		st.abort()
+		return nil, canceled(ctx)
+	}
 	if serr := st.wait(); err == nil {
 		err = serr
 	}
@@ -156,7 +177,10 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 		st.abort()
 		return nil, &FilesError{Failed: errs, Total: len(items)}
 	}
-	if err := st.commit(); err != nil {
+	if err := st.commit(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, canceled(ctx)
+		}
 		return nil, err
 	}
 	if err := writeStdout(items, opts); err != nil {
@@ -167,6 +191,110 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 		receipts[i] = s.receipt(it.name, it.digest, it.out)
 	}
 	return receipts, nil
+}
+
+// ErrCanceled is wrapped by the error SignFiles returns when its context ended before every
+// signature was in place. Nothing was written then: what was staged is removed, and files that
+// existed (with Force) are as they were. The error also wraps the context's cause
+// (context.Cause), so a caller that cancelled with a cause of its own (such as the signal that
+// stopped the run) finds it with errors.Is or errors.As.
+var ErrCanceled = fmt.Errorf("sign: %w", context.Canceled)
+
+// canceledError is ErrCanceled with the context's cause.
+type canceledError struct{ cause error }
+
+func (e *canceledError) Error() string {
+	return "sign: " + e.cause.Error() + "; no signature was written"
+}
+
+func (e *canceledError) Unwrap() []error { return []error{ErrCanceled, e.cause} }
+
+func canceled(ctx context.Context) error { return &canceledError{cause: context.Cause(ctx)} }
+
+// ErrOutputIsInput is wrapped by the error for an output that is one of the files to sign,
+// which writing the output would destroy: a usage error, refused whatever Force says.
+var ErrOutputIsInput = errors.New("sign: an output is one of the files to sign")
+
+// OutputIsInputError names an output that is one of the files to sign: Output names the same
+// path as Input, or the same file (a hard or symbolic link). errors.Is(err, ErrOutputIsInput)
+// is true for it.
+type OutputIsInputError struct {
+	Output, Input string
+}
+
+func (e *OutputIsInputError) Error() string {
+	if e.Output == e.Input {
+		return fmt.Sprintf("sign: the output %s is one of the files to sign", QuoteName(e.Output))
+	}
+	return fmt.Sprintf("sign: the output %s is %s, one of the files to sign", QuoteName(e.Output), QuoteName(e.Input))
+}
+
+// Is makes errors.Is(err, ErrOutputIsInput) true.
+func (e *OutputIsInputError) Is(target error) bool { return target == ErrOutputIsInput }
+
+// checkNotInputs refuses an output that is one of the inputs: the same cleaned absolute path,
+// or, when the output exists, the same file. Standard input and output ("-") are neither.
+// Inputs are looked at (stat) only when some output exists.
+func checkNotInputs(outputs, inputs []string) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	abs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return filepath.Clean(p)
+		}
+		return filepath.Join(cwd, p)
+	}
+	byPath := make(map[string]string, len(inputs))
+	for _, in := range inputs {
+		if in != "-" {
+			byPath[abs(in)] = in
+		}
+	}
+	type existing struct {
+		name string
+		fi   fs.FileInfo
+	}
+	var exist []existing
+	for _, out := range outputs {
+		if out == "" || out == "-" {
+			continue
+		}
+		if in, ok := byPath[abs(out)]; ok {
+			return &OutputIsInputError{Output: out, Input: in}
+		}
+		if fi, err := os.Stat(out); err == nil {
+			exist = append(exist, existing{out, fi})
+		}
+	}
+	if len(exist) == 0 {
+		return nil
+	}
+	// The same file under two names has one size and one modification time: compare only
+	// those with os.SameFile, so that --force over thousands of files stays linear.
+	type key struct {
+		size  int64
+		mtime int64
+	}
+	byKey := map[key][]existing{}
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		if fi, err := os.Stat(in); err == nil {
+			k := key{fi.Size(), fi.ModTime().UnixNano()}
+			byKey[k] = append(byKey[k], existing{in, fi})
+		}
+	}
+	for _, out := range exist {
+		for _, in := range byKey[key{out.fi.Size(), out.fi.ModTime().UnixNano()}] {
+			if os.SameFile(out.fi, in.fi) {
+				return &OutputIsInputError{Output: out.name, Input: in.name}
+			}
+		}
+	}
+	return nil
 }
 
 // SignDigestTo signs a digest computed elsewhere (under s.Algorithm()) and writes the
@@ -243,8 +371,12 @@ func listItems(s *Signer, names []string, opts FilesOptions) ([]*signItem, error
 			return true
 		}
 		it := &signItem{name: j.name}
-		if j.pre != nil {
+		switch {
+		case j.pre != nil:
 			it.err = j.pre.Err
+		case atomicfile.IsTemporary(j.name):
+			// Named on the command line: a recursive walk skips these (expand).
+			it.err = &FileError{Name: j.name, Op: "open", Err: errTemporary}
 		}
 		switch {
 		case opts.Out != "":
@@ -280,20 +412,41 @@ func checkOutputs(items []*signItem, opts FilesOptions) error {
 // With st set, each signature is handed to it as soon as it is made (except one for "-").
 // failed is set as soon as any file fails: the run will write nothing, so no more signatures
 // are made.
+//
+// When ctx ends, runPipeline returns without waiting for a worker that is reading a file (a
+// read from a FIFO with no writer never ends), but only once no signature is being made and
+// none will be: the caller may close the key as soon as it returns.
 func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOptions, st *stager, failed *atomic.Bool) error {
 	workers := opts.SignWorkers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	toSign := make(chan *signItem, 2*workers)
+	// keyMu is held (shared) while a signature is made; keyDone, set under keyMu, says that
+	// no more may be made.
+	var keyMu sync.RWMutex
+	keyDone := false
+	sign := func(it *signItem, msg []byte) {
+		keyMu.RLock()
+		defer keyMu.RUnlock()
+		if keyDone {
+			it.err = ctx.Err()
+			return
+		}
+		if msg != nil {
+			it.digest, it.sig, it.err = s.SignMessage(msg)
+		} else {
+			it.sig, it.err = s.SignDigest(it.digest)
+		}
+	}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			for it := range toSign {
-				if failed.Load() {
+				if failed.Load() || ctx.Err() != nil {
 					// The run writes nothing: sign no more, but still find the files that
 					// cannot be read, to report them all.
-					if s.NeedsMessage() {
+					if s.NeedsMessage() && ctx.Err() == nil {
 						it.err = checkReadable(it.name)
 					}
 					continue
@@ -303,10 +456,10 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 					if err != nil {
 						it.err = err
 					} else {
-						it.digest, it.sig, it.err = s.SignMessage(msg)
+						sign(it, msg)
 					}
 				} else {
-					it.sig, it.err = s.SignDigest(it.digest)
+					sign(it, nil)
 				}
 				if it.err != nil {
 					var fe *FileError
@@ -317,13 +470,14 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 					continue
 				}
 				if st != nil && it.out != "-" {
-					st.ch <- it
+					st.send(it)
 				}
 			}
 		})
 	}
 	var runErr error
 	if s.NeedsMessage() {
+	feed:
 		for _, it := range items {
 			if it.err != nil {
 				failed.Store(true)
@@ -332,9 +486,7 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 			select {
 			case toSign <- it:
 			case <-ctx.Done():
-			}
-			if ctx.Err() != nil {
-				break
+				break feed
 			}
 		}
 		runErr = ctx.Err()
@@ -368,8 +520,20 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 		})
 	}
 	close(toSign)
-	wg.Wait()
-	return runErr
+	finished := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(finished)
+	}()
+	select {
+	case <-finished:
+		return runErr
+	case <-ctx.Done():
+		keyMu.Lock()
+		keyDone = true
+		keyMu.Unlock()
+		return ctx.Err()
+	}
 }
 
 // readMessage reads a whole file (or standard input) for a signature over the message.
@@ -403,6 +567,10 @@ func readMessage(ctx context.Context, name string, stdin io.Reader) ([]byte, err
 
 var errIsDir = errors.New("is a directory")
 
+// errTemporary is the reason a temporary file of signet (atomicfile.IsTemporary) is not
+// signed: it is what an unfinished run staged, not an artifact.
+var errTemporary = errors.New("is a temporary file of an unfinished signet run, not signed")
+
 // checkReadable is readMessage's checks without the reading.
 func checkReadable(name string) error {
 	if name == "-" {
@@ -419,96 +587,100 @@ func checkReadable(name string) error {
 	return nil
 }
 
-// stagingWriters is how many signatures are staged at once. Each staged file is synced to
-// disk, and syncs of different files overlap well (measured: 1000 small files stage in 1.2 s
-// one by one, 0.16 s 32 at a time); each writer owns one atomicfile.Batch.
-const stagingWriters = 32
+// stagingWriters is how many signatures are staged at once, into one atomicfile.Batch.
+// Staged files are synced together at commit (Batch.SyncOnCommit), so a writer's time is
+// creating and writing a file, which contend on the staging directory's lock in the kernel:
+// a few writers keep up with signing (issue 15).
+const stagingWriters = 4
 
-// stager stages signature files on parallel writers, each with its own atomicfile.Batch, as
-// the signatures come, and moves them all into place at the end (commit), or none (abort).
+// stager stages signature files on parallel writers into one atomicfile.Batch, as the
+// signatures come, and moves them all into place at the end (commit), or none (abort).
 type stager struct {
-	force   bool
-	ch      chan *signItem
-	wg      sync.WaitGroup
-	batches []atomicfile.Batch
-	staged  [][]string // per writer, the paths it staged
-	errs    []error
-	failed  *atomic.Bool // set on any failure: stop staging
+	ctx    context.Context
+	batch  atomicfile.Batch
+	ch     chan *signItem
+	wg     sync.WaitGroup
+	closed bool
+	errs   []error
+	failed *atomic.Bool // set on any failure: stop staging
 }
 
-func newStager(n int, force bool, failed *atomic.Bool) *stager {
+// newStager starts the writers. They stop when ctx ends, and then stage nothing more.
+func newStager(ctx context.Context, n int, force bool, failed *atomic.Bool) *stager {
 	n = max(1, min(stagingWriters, n))
-	st := &stager{force: force, ch: make(chan *signItem, n), batches: make([]atomicfile.Batch, n),
-		staged: make([][]string, n), errs: make([]error, n), failed: failed}
+	st := &stager{ctx: ctx, ch: make(chan *signItem, 4*n), errs: make([]error, n), failed: failed}
+	// Many small signature files: one filesystem sync at commit, not one per file.
+	st.batch.SyncOnCommit = true
 	for w := range n {
-		// Many small signature files: one filesystem sync per batch at commit, not one per file.
-		st.batches[w].SyncOnCommit = true
 		st.wg.Go(func() {
-			for it := range st.ch {
+			for {
+				var it *signItem
+				select {
+				case it = <-st.ch:
+				case <-ctx.Done():
+					return
+				}
+				if it == nil || ctx.Err() != nil {
+					return // closed, or the run was cancelled
+				}
 				if st.failed.Load() || st.errs[w] != nil {
 					continue
 				}
-				if err := st.batches[w].Add(it.out, it.sig, atomicfile.Options{Force: force}); err != nil {
+				if err := st.batch.Add(it.out, it.sig, atomicfile.Options{Force: force}); err != nil {
 					st.errs[w] = fmt.Errorf("sign: %w", err)
 					st.failed.Store(true)
-					continue
 				}
-				st.staged[w] = append(st.staged[w], it.out)
 			}
 		})
 	}
 	return st
 }
 
-// wait closes the stager's input and waits for the writers; it returns the first staging error.
+// send hands a signature to the writers, unless the run was cancelled.
+func (st *stager) send(it *signItem) {
+	select {
+	case st.ch <- it:
+	case <-st.ctx.Done():
+	}
+}
+
+// wait closes the stager's input and waits for the writers; it returns the first staging
+// error. Every send must have returned.
 func (st *stager) wait() error {
-	close(st.ch)
+	if !st.closed {
+		st.closed = true
+		close(st.ch)
+	}
 	st.wg.Wait()
 	return firstError(st.errs)
 }
 
+// abort waits for the writers, which stop as soon as the input is closed or the run's context
+// ends, and removes everything staged.
 func (st *stager) abort() {
-	for w := range st.batches {
-		st.batches[w].Abort()
-	}
+	st.wg.Wait()
+	st.batch.Abort()
 }
 
-// commit moves every staged file into place. Batches are committed one after the other: each
-// Commit syncs the directory after its renames, and interleaved commits would turn those into
-// one journal commit per file. If one fails, the files the earlier ones placed are removed and
-// the later ones are aborted: the run leaves nothing.
-func (st *stager) commit() error {
-	for w := range st.batches {
-		if err := st.batches[w].Commit(); err != nil {
-			for _, done := range st.staged[:w] {
-				for _, p := range done {
-					os.Remove(p)
-				}
-			}
-			for v := w + 1; v < len(st.batches); v++ {
-				st.batches[v].Abort()
-			}
-			return err
-		}
-	}
-	return nil
-}
+// commit moves every staged file into place, or none (atomicfile.Batch.CommitContext).
+func (st *stager) commit(ctx context.Context) error { return st.batch.CommitContext(ctx) }
 
 // writeOutputs stages and commits the signatures of items signed already (the benchmark's
 // "stage"), and writes the one for "-" to opts.Stdout.
 func writeOutputs(items []*signItem, opts FilesOptions) error {
 	var failed atomic.Bool
-	st := newStager(len(items), opts.Force, &failed)
+	ctx := context.Background()
+	st := newStager(ctx, len(items), opts.Force, &failed)
 	for _, it := range items {
 		if it.out != "-" {
-			st.ch <- it
+			st.send(it)
 		}
 	}
 	if err := st.wait(); err != nil {
 		st.abort()
 		return err
 	}
-	if err := st.commit(); err != nil {
+	if err := st.commit(ctx); err != nil {
 		return err
 	}
 	return writeStdout(items, opts)
@@ -540,6 +712,9 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	sigOut := opts.Out
 	if sigOut == "" {
 		sigOut = list + s.opts.Format.Extension()
+	}
+	if err := checkNotInputs([]string{list, sigOut}, names); err != nil {
+		return nil, err
 	}
 	if err := atomicfile.CheckWritable(list, opts.Force); err != nil {
 		return nil, err
@@ -591,6 +766,9 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 			entries = append(entries, Entry{Algorithm: s.alg, Digest: r.Digest, Name: name, Tagged: !coreutilsLists(s.alg)})
 			return nil
 		})
+	if ctx.Err() != nil {
+		return nil, canceled(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -618,7 +796,10 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 			return nil, err
 		}
 	}
-	if err := b.Commit(); err != nil {
+	if err := b.CommitContext(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, canceled(ctx)
+		}
 		return nil, err
 	}
 	if sigOut == "-" {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -289,20 +290,9 @@ func TestSignDigestTo(t *testing.T) {
 // the commit fails and leaves none of the outputs, and the file that appeared is untouched.
 func TestStagerCommitFails(t *testing.T) {
 	dir, names := manyFiles(t, 100)
-	var items []*signItem
-	for _, n := range names {
-		items = append(items, &signItem{name: n, out: n + ".sig", sig: []byte("sig")})
-	}
-	var failed atomic.Bool
-	st := newStager(len(items), false, &failed)
-	for _, it := range items {
-		st.ch <- it
-	}
-	if err := st.wait(); err != nil {
-		t.Fatal(err)
-	}
+	items := stageAll(t, names, false)
 	writeFile(t, items[77].out, []byte("someone else's"))
-	err := st.commit()
+	err := items[0].st.commit(t.Context())
 	if !errors.Is(err, atomicfile.ErrExists) {
 		t.Fatalf("got %v", err)
 	}
@@ -311,4 +301,222 @@ func TestStagerCommitFails(t *testing.T) {
 	}
 	os.Remove(items[77].out)
 	assertNoSignatures(t, dir)
+}
+
+// TestStagerForceCommitFails: a --force run that fails part-way through moving its
+// signatures into place leaves the old signatures, every one of them.
+func TestStagerForceCommitFails(t *testing.T) {
+	dir, names := manyFiles(t, 100)
+	for _, n := range names {
+		writeFile(t, n+".sig", []byte("old"))
+	}
+	items := stageAll(t, names, true)
+	// One output becomes a directory (with a file in it) after it was staged: moving the
+	// signature there fails, after others were moved.
+	bad := items[len(items)/2].out
+	os.Remove(bad)
+	if err := os.Mkdir(bad, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(bad, "x"), []byte("x"))
+	if err := items[0].st.commit(t.Context()); err == nil {
+		t.Fatal("commit over a directory succeeded")
+	}
+	os.RemoveAll(bad)
+	for _, it := range items {
+		if it.out == bad {
+			continue
+		}
+		if got := string(mustRead(t, it.out)); got != "old" {
+			t.Fatalf("%s = %q after the failed run, want the old signature", it.out, got)
+		}
+	}
+	assertOnlyOld(t, dir, len(names)-1)
+}
+
+// stageAll stages a signature for each name, and hands back the items (each with the stager).
+type stagedItem struct {
+	*signItem
+	st *stager
+}
+
+func stageAll(t *testing.T, names []string, force bool) []stagedItem {
+	t.Helper()
+	var failed atomic.Bool
+	st := newStager(t.Context(), len(names), force, &failed)
+	var items []stagedItem
+	for _, n := range names {
+		it := &signItem{name: n, out: n + ".sig", sig: []byte("sig")}
+		items = append(items, stagedItem{it, st})
+		st.send(it)
+	}
+	if err := st.wait(); err != nil {
+		t.Fatal(err)
+	}
+	return items
+}
+
+// assertOnlyOld fails unless dir holds the files fNNN and n signatures, and nothing else.
+func assertOnlyOld(t *testing.T, dir string, n int) {
+	t.Helper()
+	ents, _ := os.ReadDir(dir)
+	sigs := 0
+	for _, e := range ents {
+		switch {
+		case strings.HasSuffix(e.Name(), ".sig"):
+			sigs++
+		case !strings.HasPrefix(e.Name(), "f") || strings.Contains(e.Name(), "."):
+			t.Fatalf("left behind: %s", e.Name())
+		}
+	}
+	if sigs != n {
+		t.Fatalf("%d signatures, want %d", sigs, n)
+	}
+}
+
+// TestSignFilesPlainRacesForce is issue 10's race: a run without --force and one with it,
+// over the same files at the same time. Whichever loses, every file keeps a valid signature:
+// a roll-back never removes what the other run placed.
+func TestSignFilesPlainRacesForce(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	dir, names := manyFiles(t, 400)
+	for round := range 6 {
+		for _, n := range names {
+			os.Remove(n + ".sig")
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, force := range []bool{false, true} {
+			wg.Go(func() {
+				_, errs[i] = SignFiles(t.Context(), s, names, FilesOptions{Force: force})
+			})
+		}
+		wg.Wait()
+		if errs[1] != nil {
+			t.Fatalf("round %d: the --force run failed: %v", round, errs[1])
+		}
+		if errs[0] != nil && !errors.Is(errs[0], atomicfile.ErrExists) {
+			t.Fatalf("round %d: the plain run: %v", round, errs[0])
+		}
+		assertOnlyOld(t, dir, len(names))
+		for _, n := range names {
+			verifyFile(t, ec.key.Public(), SHA256, n, n+".sig")
+		}
+	}
+}
+
+// TestSignFilesOutputIsInput: an output that is one of the files to sign is refused, with or
+// without --force, and nothing is written or changed.
+func TestSignFilesOutputIsInput(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	for _, tc := range []struct {
+		name  string
+		files []string
+		opts  FilesOptions
+		setup func(t *testing.T)
+	}{
+		{name: "-o the file", files: []string{"g.bin"}, opts: FilesOptions{Out: "g.bin"}},
+		{name: "-o the file, other spelling", files: []string{"g.bin"}, opts: FilesOptions{Out: "./sub/../g.bin"}},
+		{name: "-o a hard link to it", files: []string{"g.bin"}, opts: FilesOptions{Out: "h.bin"},
+			setup: func(t *testing.T) { mustLink(t, os.Link, "g.bin", "h.bin") }},
+		{name: "-o a symbolic link to it", files: []string{"g.bin"}, opts: FilesOptions{Out: "l.bin"},
+			setup: func(t *testing.T) { mustLink(t, os.Symlink, "g.bin", "l.bin") }},
+		{name: "one file's signature is another file", files: []string{"g.bin", "g.bin.sig"}},
+		{name: "--manifest names a file", files: []string{"g.bin", "SUMS"}, opts: FilesOptions{Manifest: "SUMS"}},
+		{name: "--manifest -o names a file", files: []string{"g.bin"}, opts: FilesOptions{Manifest: "SUMS", Out: "g.bin"}},
+	} {
+		for _, force := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s force=%v", tc.name, force), func(t *testing.T) {
+				t.Chdir(t.TempDir())
+				os.Mkdir("sub", 0o755)
+				writeFile(t, "g.bin", []byte("artifact"))
+				writeFile(t, "g.bin.sig", []byte("old signature"))
+				writeFile(t, "SUMS", []byte("old list"))
+				if tc.setup != nil {
+					tc.setup(t)
+				}
+				before := listDir(t, ".")
+				opts := tc.opts
+				opts.Force = force
+				_, err := SignFiles(t.Context(), s, tc.files, opts)
+				var oi *OutputIsInputError
+				if !errors.Is(err, ErrOutputIsInput) || !errors.As(err, &oi) {
+					t.Fatalf("got %v, want ErrOutputIsInput", err)
+				}
+				if got := string(mustRead(t, "g.bin")); got != "artifact" {
+					t.Fatalf("g.bin = %q", got)
+				}
+				if after := listDir(t, "."); after != before {
+					t.Fatalf("directory changed: %s, was %s", after, before)
+				}
+			})
+		}
+	}
+}
+
+func mustLink(t *testing.T, link func(string, string) error, oldname, newname string) {
+	t.Helper()
+	if err := link(oldname, newname); err != nil {
+		t.Skip(err)
+	}
+}
+
+// listDir describes a directory: every name with its size and content, to see that nothing
+// changed.
+func listDir(t *testing.T, dir string) string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range ents {
+		fmt.Fprintf(&b, "%s", e.Name())
+		if e.Type().IsRegular() {
+			fmt.Fprintf(&b, "=%q", mustRead(t, filepath.Join(dir, e.Name())))
+		}
+		b.WriteString(" ")
+	}
+	return b.String()
+}
+
+// TestSignRecursiveSkipsTemporaries: what a killed run left (a staging directory, or the
+// hidden temporaries of older signet versions) is never signed or hashed by a walk, and is
+// refused when named.
+func TestSignRecursiveSkipsTemporaries(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	dir := mustTree(t, map[string]string{
+		"a":                                   "1",
+		"sub/b":                               "2",
+		"sub/.b.sig.tmp-2837465":              "old temporary",
+		".signet-stage-0123456789abcdef/0":    "staged",
+		".signet-stage-0123456789abcdef/lock": "",
+	})
+	var hashed []string
+	err := HashFiles(t.Context(), []string{dir}, HashOptions{Recursive: true}, func(r FileResult) error {
+		hashed = append(hashed, strings.TrimPrefix(r.Name, dir+"/"))
+		return nil
+	})
+	if err != nil || strings.Join(hashed, " ") != "a sub/b" {
+		t.Fatalf("hashed %v, %v", hashed, err)
+	}
+	r, err := SignFiles(t.Context(), s, []string{dir}, FilesOptions{Recursive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range r {
+		got = append(got, strings.TrimPrefix(x.Path, dir+"/"))
+	}
+	if strings.Join(got, " ") != "a sub/b" {
+		t.Fatalf("signed %v", got)
+	}
+	named := filepath.Join(dir, "sub/.b.sig.tmp-2837465")
+	_, err = SignFiles(t.Context(), s, []string{named}, FilesOptions{})
+	if !errors.Is(err, errTemporary) {
+		t.Fatalf("signing %s: %v", named, err)
+	}
 }

@@ -11,8 +11,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 )
@@ -40,6 +43,56 @@ func (e *env) warnf(format string, args ...any) {
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return runIO(context.Background(), args, stdin, stdout, stderr)
+}
+
+// signalContext returns a context that the first SIGINT or SIGTERM cancels, and stop, which
+// stops catching them (call it when the work is done). The context's cause (context.Cause) is
+// then a *codedError whose code is the shell's for a process ended by that signal, 128 plus
+// its number: 130 for SIGINT, 143 for SIGTERM.
+//
+// A command uses it around work that honours its context and cleans up after itself (sign);
+// before that work (a passphrase prompt) and after it, the signals keep their default action
+// and end the process at once. After the first signal the default action is back too, so a
+// second Ctrl-C ends a run whose clean-up hangs (what it staged is then removed by a later
+// run). A signal that was ignored when signet started (SIGINT for a background job of a
+// non-interactive shell) stays ignored.
+func signalContext(parent context.Context) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	var sigs []os.Signal
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		if !signal.Ignored(sig) {
+			sigs = append(sigs, sig)
+		}
+	}
+	caught := make(chan os.Signal, 1)
+	if len(sigs) > 0 {
+		signal.Notify(caught, sigs...)
+	}
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-caught:
+			signal.Stop(caught)
+			cancel(interrupted(sig))
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return ctx, func() {
+		once.Do(func() {
+			signal.Stop(caught)
+			close(done)
+			cancel(nil)
+		})
+	}
+}
+
+// interrupted is the cause of a run stopped by sig, with the shell's exit code for it. (The
+// codes belong in exit.go's table; see signalContext.)
+func interrupted(sig os.Signal) error {
+	name := map[os.Signal]string{os.Interrupt: "SIGINT", syscall.SIGTERM: "SIGTERM"}[sig]
+	n, _ := sig.(syscall.Signal)
+	return &codedError{code: 128 + int(n), msg: "interrupted by " + name}
 }
 
 // runContext runs signet with no input until ctx ends (tests use it to stop a server).

@@ -43,9 +43,17 @@ Many files are signed in one run: the key is opened once (one passphrase prompt,
 login), the files are hashed in parallel and signed on a pool of workers. It is all or
 nothing: if any file cannot be read or signed, each failure is reported, the exit code is
 not zero and no signature is written, so the run can be repeated as it is. An existing
-signature is not replaced without --force. With --recursive, directories are expanded to
-the regular files below them; files found there whose names end in .sig, .p7s or
-.sigstore.json are not signed.
+signature is not replaced without --force; with --force the old signatures are kept until
+all new ones are in place, and put back if the run fails. An output that is one of the
+files to sign (by name or through a link) is refused (exit 2), --force or not. With
+--recursive, directories are expanded to the regular files below them; files found there
+whose names end in .sig, .p7s or .sigstore.json are not signed.
+
+Ctrl-C (SIGINT) or SIGTERM stops a run: nothing is written, replaced signatures are as they
+were, and signet exits 130 or 143. Signatures are staged in a hidden .signet-stage-*
+directory beside them; one left by a killed run (kill -9) is never signed, and the next run
+that writes to that directory removes it. Runs over the same files at the same time never
+remove each other's signatures.
 
 --manifest NAME hashes the files, writes a checksum list NAME in sha256sum's format (tagged
 lines, as "signet hash --tag", for hashes coreutils has no tool for) with the files named
@@ -191,7 +199,10 @@ func runSign(e *env, c *cli.Context) error {
 		}
 		receipts = []sign.Receipt{*r}
 	} else {
-		receipts, err = sign.SignFiles(c.Context, signer, files, sign.FilesOptions{
+		// The key is open (any prompt is over): from here a SIGINT or SIGTERM stops the run
+		// and rolls it back, and signet exits 130 or 143.
+		ctx, stop := signalContext(c.Context)
+		receipts, err = sign.SignFiles(ctx, signer, files, sign.FilesOptions{
 			Out:       out,
 			Stdout:    e.stdout,
 			Force:     c.Bool("force"),
@@ -199,6 +210,11 @@ func runSign(e *env, c *cli.Context) error {
 			Manifest:  manifest,
 			Stdin:     e.stdin,
 		})
+		stop()
+		if errors.Is(err, sign.ErrOutputIsInput) {
+			// A usage error whatever --force says. (Better as a row of exit.go's table.)
+			return &usageError{msg: err.Error()}
+		}
 		var fe *sign.FilesError
 		if errors.As(err, &fe) && fe.Total > 1 {
 			for _, f := range fe.Failed {

@@ -1,27 +1,61 @@
 // Package atomicfile writes output files so that a reader, or a later run, never sees a
-// half-written file: data goes to a temporary file in the target directory, is synced, and is
-// then moved into place in one step.
+// half-written file: data goes to a temporary file beside the target, is synced, and is then
+// moved into place in one step.
 //
 // Without Force an existing file is never replaced: the final step is renameat2(2) with
 // RENAME_NOREPLACE on Linux, else link(2), both of which fail when the name exists, so two
 // concurrent writers cannot both win. With Force it is rename(2).
 //
 // A Batch prepares several files and commits them together, so that a command producing a key
-// and its public half either leaves both or neither.
+// and its public half, or a signature for each of a thousand files, leaves all of them or none.
+//
+// # Staging directories
+//
+// A Batch stages its files in a staging directory of its own inside each target directory,
+// named ".signet-stage-" and 16 hexadecimal digits, 0700. While the process that made it is
+// alive it holds an exclusive flock(2) on the "lock" file in it. Temporary files live only
+// there, so they are easy to recognise (IsTemporary: a recursive walk skips them) and never
+// look like outputs. When a Batch first stages a file in a directory it removes the staging
+// directories there whose lock it can take: their owner is gone (killed with SIGKILL, or the
+// machine stopped). A staging directory whose lock is held belongs to a live process and is
+// left alone, and only the names a Batch creates are removed from a stale one.
+//
+// # Commit and roll-back
+//
+// Commit takes an exclusive flock(2) on each target directory while it moves files into
+// place, so that the commits and roll-backs of concurrent batches over one directory never
+// interleave. Without Force it first checks that no target exists, then moves the files; with
+// Force it keeps a hard link to each file it replaces, in the staging directory, until every
+// file is in place. If a move fails, or the context of CommitContext ends, every file the
+// commit placed is taken back, last first: the file it replaced is put back, or the new name
+// removed. A file is taken back only if its name still holds the file the batch placed (the
+// same device and inode): a batch never removes or replaces a file it did not place.
 //
 // # Limitations
 //
-// Atomicity holds on one filesystem; the temporary file is created beside the target for that
-// reason. On a filesystem without hard links (some FUSE and network mounts) a write without
-// Force falls back to an existence check followed by rename, which has a small race.
+// Atomicity holds on one filesystem; the staging directory is created beside the target for
+// that reason. On a filesystem without hard links (some FUSE and network mounts) a write
+// without Force falls back to an existence check followed by rename, which has a small race,
+// and a write with Force moves the old file aside for a moment instead of linking it. Where
+// flock(2) does not work (some network filesystems; not on Windows) commits over one directory
+// are not serialised and a staging directory left by a killed process is never removed. The
+// identity checks guard against other signet processes, which take the directory lock; a
+// program that replaces a target between the check and the roll-back's move, without the
+// lock, can still lose its file. A process killed (SIGKILL) while it moves the files into
+// place, a window of milliseconds at the end, leaves the files it moved so far.
 package atomicfile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 )
 
 // ErrExists is returned when the target exists and Force was not set.
@@ -55,21 +89,87 @@ func CheckWritable(path string, force bool) error {
 	case err != nil:
 		return err
 	case fi.IsDir():
-		return &fs.PathError{Op: "write", Path: path, Err: errors.New("is a directory")}
+		return &fs.PathError{Op: "write", Path: path, Err: errIsDir}
 	case !force:
 		return &fs.PathError{Op: "write", Path: path, Err: ErrExists}
 	}
 	return nil
 }
 
-type pending struct {
-	path, tmp string
-	force     bool
+var errIsDir = errors.New("is a directory")
+
+// stagePrefix starts the name of every staging directory.
+const stagePrefix = ".signet-stage-"
+
+// IsTemporary reports whether path names a temporary file of signet: something inside a
+// staging directory (or the directory itself), or a file named like the ".NAME.tmp-DIGITS"
+// temporaries of signet versions before staging directories. Recursive walks skip them, so
+// that what a killed run left is never hashed or signed.
+func IsTemporary(path string) bool {
+	for elem := range strings.SplitSeq(filepath.ToSlash(path), "/") {
+		if isStageName(elem) {
+			return true
+		}
+	}
+	base := filepath.Base(path)
+	if !strings.HasPrefix(base, ".") {
+		return false
+	}
+	i := strings.LastIndex(base, ".tmp-")
+	return i > 1 && isDigits(base[i+len(".tmp-"):])
 }
 
-// Batch is a set of files written together: Add stages each file in a temporary file, Commit
-// moves them all into place, and Abort (or a failed Commit) removes everything staged. The zero
-// value is ready to use. A Batch is not safe for concurrent use.
+// isStageName reports whether name is a staging directory's name.
+func isStageName(name string) bool {
+	hex, ok := strings.CutPrefix(name, stagePrefix)
+	if !ok || len(hex) != 16 {
+		return false
+	}
+	for _, c := range hex {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// isStagedName reports whether name is one a Batch creates in its staging directory: a
+// staged file (decimal digits) or a replaced file kept for a roll-back (digits and ".old").
+func isStagedName(name string) bool {
+	return isDigits(strings.TrimSuffix(name, ".old"))
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// pending is one staged file.
+type pending struct {
+	path  string // the target, as given
+	st    *stage
+	name  string      // the staged file's name in st
+	id    fs.FileInfo // the staged file, to know it again by device and inode
+	force bool
+
+	// Set by Commit.
+	backup string // name in st of the file this one replaced, kept for a roll-back
+	aside  bool   // the replaced file was moved to backup, not linked (no hard links here)
+}
+
+func (p *pending) tmp() string { return filepath.Join(p.st.path, p.name) }
+
+// Batch is a set of files written together: Add stages each file in a staging directory
+// beside its target, Commit moves them all into place, and Abort (or a failed Commit) removes
+// everything staged. The zero value is ready to use. Add may be called from several goroutines
+// at once; Commit and Abort must not run at the same time as any other method.
 type Batch struct {
 	// SyncOnCommit defers making the staged data durable to Commit, where one syncfs(2) per
 	// directory's filesystem replaces an fsync per file, before any file is moved into place.
@@ -77,8 +177,11 @@ type Batch struct {
 	// value syncs each file as it is staged. Elsewhere than Linux, Commit syncs each file.
 	SyncOnCommit bool
 
-	files     []pending
-	committed []string
+	mu     sync.Mutex
+	stages map[string]*stage // by target directory, as named
+	outs   map[string]bool   // the targets staged, cleaned and absolute
+	cwd    string
+	files  []*pending
 }
 
 // Add stages data for path. On error nothing is left on disk for this file; files staged
@@ -87,32 +190,52 @@ func (b *Batch) Add(path string, data []byte, opts Options) (err error) {
 	if err := CheckWritable(path, opts.Force); err != nil {
 		return err
 	}
-	for _, p := range b.files {
-		if p.path == path {
-			return &fs.PathError{Op: "write", Path: path, Err: errors.New("named twice as output")}
-		}
-	}
 	perm := opts.Perm
 	if perm == 0 {
 		perm = 0o644
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
+	b.mu.Lock()
+	key, err := b.abs(path)
+	if err != nil {
+		b.mu.Unlock()
+		return fmt.Errorf("write %s: %w", path, err)
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if b.outs[key] {
+		b.mu.Unlock()
+		return &fs.PathError{Op: "write", Path: path, Err: errors.New("named twice as output")}
+	}
+	st, err := b.stageFor(filepath.Dir(path))
+	if err != nil {
+		b.mu.Unlock()
+		return fmt.Errorf("create temporary file for %s: %w", path, err)
+	}
+	if b.outs == nil {
+		b.outs = map[string]bool{}
+	}
+	b.outs[key] = true
+	b.mu.Unlock()
+	defer func() {
+		if err != nil {
+			b.mu.Lock()
+			delete(b.outs, key)
+			b.mu.Unlock()
+		}
+	}()
+
+	name := strconv.FormatInt(st.next.Add(1)-1, 10)
+	tmp := filepath.Join(st.path, name)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("create temporary file for %s: %w", path, err)
 	}
-	tmp := f.Name()
 	defer func() {
 		if err != nil {
 			f.Close()
 			os.Remove(tmp)
 		}
 	}()
-	// CreateTemp makes the file 0600; set the final mode before any byte is written, and never
-	// widen a private key's mode even briefly.
+	// The file is created 0600 whatever the umask; set the final mode before any byte is
+	// written, and never widen a private key's mode even briefly.
 	if err := f.Chmod(perm); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -124,95 +247,275 @@ func (b *Batch) Add(path string, data []byte, opts Options) (err error) {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 	}
+	id, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	b.files = append(b.files, pending{path: path, tmp: tmp, force: opts.Force})
+	b.mu.Lock()
+	b.files = append(b.files, &pending{path: path, st: st, name: name, id: id, force: opts.Force})
+	b.mu.Unlock()
 	return nil
 }
 
-// Commit moves every staged file into place. If one fails, the files this Commit already
-// placed are removed again, the rest of the staged files are deleted, and the error names the
-// file that failed.
-func (b *Batch) Commit() error {
+// abs is filepath.Abs with the working directory looked up once per batch (filepath.Abs
+// looks it up, with two stat calls, every time). b.mu is held.
+func (b *Batch) abs(path string) (string, error) {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path), nil
+	}
+	if b.cwd == "" {
+		cwd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		b.cwd = cwd
+	}
+	return filepath.Join(b.cwd, path), nil
+}
+
+// stageFor returns the batch's staging directory in dir, making it (and removing stale ones
+// there) the first time. b.mu is held.
+func (b *Batch) stageFor(dir string) (*stage, error) {
+	if st := b.stages[dir]; st != nil {
+		return st, nil
+	}
+	st, err := newStage(dir)
+	if err != nil {
+		return nil, err
+	}
+	if b.stages == nil {
+		b.stages = map[string]*stage{}
+	}
+	b.stages[dir] = st
+	removeStale(dir, filepath.Base(st.path))
+	return st, nil
+}
+
+// Commit is CommitContext without a context.
+func (b *Batch) Commit() error { return b.CommitContext(context.Background()) }
+
+// testHookPlace, when set by a test, is called before the file of index i is moved into place.
+var testHookPlace func(i int)
+
+// CommitContext moves every staged file into place, or none: if one cannot be placed, or ctx
+// ends first, the files already placed are taken back (see the package documentation), the
+// staged files are removed, and the error says which file failed, or is ctx's error. After
+// CommitContext returns, nothing of the batch is left but the placed files.
+func (b *Batch) CommitContext(ctx context.Context) (err error) {
+	files := b.files
+	defer b.Abort() // the staging directories: unplaced files, replaced files, locks
+	if len(files) == 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if b.SyncOnCommit {
 		// The data must be on disk before any name points at it.
-		if err := syncStaged(b.files); err != nil {
-			b.Abort()
+		if err := syncStaged(files); err != nil {
 			return err
 		}
 	}
-	for i, p := range b.files {
-		if err := place(p); err != nil {
-			for _, done := range b.committed {
-				os.Remove(done)
+	var dirs []string
+	for _, st := range b.stages {
+		dirs = append(dirs, st.dir)
+	}
+	unlock, err := lockDirs(ctx, dirs)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// Refuse before moving anything: a roll-back is a moment in which the outputs exist.
+	for _, p := range files {
+		if p.force {
+			continue
+		}
+		if _, err := os.Lstat(p.path); err == nil {
+			return &fs.PathError{Op: "write", Path: p.path, Err: ErrExists}
+		}
+	}
+	for i, p := range files {
+		if testHookPlace != nil {
+			testHookPlace(i)
+		}
+		err := ctx.Err()
+		if err == nil {
+			err = place(p)
+		}
+		if err != nil {
+			if rerr := rollBack(files[:i]); rerr != nil {
+				return errors.Join(err, rerr)
 			}
-			b.committed = nil
-			for _, rest := range b.files[i:] {
-				os.Remove(rest.tmp)
-			}
-			b.files = nil
 			return err
 		}
-		b.committed = append(b.committed, p.path)
 	}
 	// One directory sync per directory makes the renames durable; a batch of a thousand
 	// signatures beside their files syncs their directory once, not a thousand times.
-	synced := map[string]bool{}
-	for _, p := range b.files {
-		if dir := filepath.Dir(p.path); !synced[dir] {
-			synced[dir] = true
-			syncDir(dir)
-		}
+	for _, dir := range dirs {
+		syncDir(dir)
 	}
-	b.files, b.committed = nil, nil
 	return nil
 }
 
-// Abort removes every staged file. It is safe to call after Commit, and more than once.
+// Abort removes every staged file that was not placed, and the staging directories. It is
+// safe to call after Commit, and more than once.
 func (b *Batch) Abort() {
-	for _, p := range b.files {
-		os.Remove(p.tmp)
+	for _, st := range b.stages {
+		st.remove()
 	}
-	b.files = nil
+	b.stages, b.outs, b.files, b.cwd = nil, nil, nil, ""
 }
 
-func place(p pending) error {
+// place moves one staged file into place.
+func place(p *pending) error {
 	if p.force {
-		if err := os.Rename(p.tmp, p.path); err != nil {
-			return fmt.Errorf("write %s: %w", p.path, err)
-		}
-		return nil
+		return replace(p)
 	}
-	err := renameNoReplace(p.tmp, p.path)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, fs.ErrExist):
-		os.Remove(p.tmp)
+	err := moveNoReplace(p.tmp(), p.path)
+	if errors.Is(err, fs.ErrExist) {
 		return &fs.PathError{Op: "write", Path: p.path, Err: ErrExists}
 	}
-	// No renameat2 here (another OS, an old kernel or a filesystem without it): link, which
-	// also fails when the name exists, then drop the temporary name.
-	err = os.Link(p.tmp, p.path)
-	switch {
-	case err == nil:
-		os.Remove(p.tmp)
-		return nil
-	case errors.Is(err, fs.ErrExist):
-		os.Remove(p.tmp)
-		return &fs.PathError{Op: "write", Path: p.path, Err: ErrExists}
-	}
-	// No hard links here: check, then rename.
-	if _, statErr := os.Lstat(p.path); statErr == nil {
-		os.Remove(p.tmp)
-		return &fs.PathError{Op: "write", Path: p.path, Err: ErrExists}
-	}
-	if err := os.Rename(p.tmp, p.path); err != nil {
-		os.Remove(p.tmp)
+	if err != nil {
 		return fmt.Errorf("write %s: %w", p.path, err)
 	}
 	return nil
+}
+
+// moveNoReplace renames oldpath to newpath unless newpath exists (an error wrapping
+// fs.ErrExist then).
+func moveNoReplace(oldpath, newpath string) error {
+	err := renameNoReplace(oldpath, newpath)
+	if err == nil || errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	// No renameat2 here (another OS, an old kernel or a filesystem without it): link, which
+	// also fails when the name exists, then drop the old name.
+	err = os.Link(oldpath, newpath)
+	switch {
+	case err == nil:
+		os.Remove(oldpath)
+		return nil
+	case errors.Is(err, fs.ErrExist):
+		return err
+	}
+	// No hard links here: check, then rename.
+	if _, err := os.Lstat(newpath); err == nil {
+		return fs.ErrExist
+	}
+	return os.Rename(oldpath, newpath)
+}
+
+// replace moves a staged file into place over whatever is there, keeping what was there in
+// the staging directory until the commit is over.
+func replace(p *pending) error {
+	if err := swap(p); !errors.Is(err, errors.ErrUnsupported) {
+		return err
+	}
+	old, err := os.Lstat(p.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		// Nothing to keep.
+	case err != nil:
+		return fmt.Errorf("write %s: %w", p.path, err)
+	case old.IsDir():
+		return &fs.PathError{Op: "write", Path: p.path, Err: errIsDir}
+	default:
+		if err := keepOld(p); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(p.tmp(), p.path); err != nil {
+		if p.aside {
+			// The name was left empty by keepOld: put the old file back, unless something
+			// else came meanwhile.
+			if moveNoReplace(filepath.Join(p.st.path, p.backup), p.path) == nil {
+				p.backup, p.aside = "", false
+			}
+		}
+		return fmt.Errorf("write %s: %w", p.path, err)
+	}
+	return nil
+}
+
+// swap moves a staged file into place with one renameat2(2) RENAME_EXCHANGE, after which the
+// staged name holds the file that was replaced: the commit keeps it at no cost. It returns
+// errors.ErrUnsupported where there is no such exchange.
+func swap(p *pending) error {
+	for range 3 {
+		err := exchange(p.tmp(), p.path)
+		switch {
+		case err == nil:
+			if fi, err := os.Lstat(p.tmp()); err == nil && fi.IsDir() {
+				// A directory appeared at the target: never take it.
+				exchange(p.tmp(), p.path)
+				return &fs.PathError{Op: "write", Path: p.path, Err: errIsDir}
+			}
+			p.backup = p.name
+			return nil
+		case errors.Is(err, fs.ErrNotExist):
+			// Nothing to replace (or keep).
+			err := moveNoReplace(p.tmp(), p.path)
+			if errors.Is(err, fs.ErrExist) {
+				continue // something came meanwhile: replace it too
+			}
+			if err != nil {
+				return fmt.Errorf("write %s: %w", p.path, err)
+			}
+			return nil
+		}
+		return errors.ErrUnsupported
+	}
+	return errors.ErrUnsupported
+}
+
+// keepOld keeps the file at p.path in the staging directory, for a roll-back to put back.
+func keepOld(p *pending) error {
+	backup := p.name + ".old"
+	bpath := filepath.Join(p.st.path, backup)
+	err := os.Link(p.path, bpath)
+	if err == nil {
+		p.backup = backup
+		return nil
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // gone meanwhile: nothing to keep
+	}
+	// No hard links here: move the old file aside; the name is empty for a moment.
+	err = os.Rename(p.path, bpath)
+	switch {
+	case err == nil:
+		p.backup, p.aside = backup, true
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	}
+	return fmt.Errorf("write %s: %w", p.path, err)
+}
+
+// rollBack takes back the placed files, last first: each name that still holds the file the
+// batch placed gets back the file it replaced, or is removed.
+func rollBack(placed []*pending) error {
+	var errs []error
+	for _, p := range slices.Backward(placed) {
+		cur, err := os.Lstat(p.path)
+		if err != nil || !os.SameFile(cur, p.id) {
+			continue // not ours any more: leave it
+		}
+		if p.backup != "" {
+			if err := os.Rename(filepath.Join(p.st.path, p.backup), p.path); err != nil {
+				errs = append(errs, fmt.Errorf("put back %s: %w", p.path, err))
+				p.st.keep = true // the old file is only there now
+			}
+			continue
+		}
+		if err := os.Remove(p.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("remove %s: %w", p.path, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // syncDir makes the rename durable; errors are ignored because some filesystems refuse to

@@ -1,10 +1,16 @@
 package atomicfile
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -100,6 +106,318 @@ func TestBatchAbort(t *testing.T) {
 	assertOnly(t, dir)
 }
 
+// TestBatchForceFailureKeepsOldFiles: a --force batch that fails part-way leaves the files it
+// was replacing as they were, not just without its own.
+func TestBatchForceFailureKeepsOldFiles(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{"a.sig", "b.sig", "c.sig", "d.sig"}
+	for _, n := range names {
+		writeFile(t, filepath.Join(dir, n), "old "+n)
+	}
+	var batch Batch
+	for _, n := range names {
+		if err := batch.Add(filepath.Join(dir, n), []byte("new "+n), Options{Force: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// c.sig becomes a directory that holds a file: the third move fails.
+	c := filepath.Join(dir, "c.sig")
+	os.Remove(c)
+	if err := os.Mkdir(c, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(c, "x"), "x")
+	err := batch.Commit()
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || pe.Path != c {
+		t.Fatalf("Commit error = %v, want one naming %s", err, c)
+	}
+	for _, n := range []string{"a.sig", "b.sig", "d.sig"} {
+		if got := readFile(t, filepath.Join(dir, n)); got != "old "+n {
+			t.Errorf("%s = %q after the failed commit, want the old content", n, got)
+		}
+	}
+	assertOnly(t, dir, names...)
+}
+
+// TestCommitCanceled: a context that ends part-way through the moves takes back what was
+// placed: new names removed, replaced files put back.
+func TestCommitCanceled(t *testing.T) {
+	for _, force := range []bool{false, true} {
+		t.Run(fmt.Sprint("force=", force), func(t *testing.T) {
+			dir := t.TempDir()
+			var names []string
+			for i := range 20 {
+				names = append(names, fmt.Sprintf("f%02d.sig", i))
+				if force && i%2 == 0 {
+					writeFile(t, filepath.Join(dir, names[i]), "old")
+				}
+			}
+			var batch Batch
+			batch.SyncOnCommit = true
+			for _, n := range names {
+				if err := batch.Add(filepath.Join(dir, n), []byte("new"), Options{Force: force}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			setHook(t, func(i int) {
+				if i == 13 {
+					cancel()
+				}
+			})
+			if err := batch.CommitContext(ctx); !errors.Is(err, context.Canceled) {
+				t.Fatalf("CommitContext error = %v, want context.Canceled", err)
+			}
+			var want []string
+			for i, n := range names {
+				if force && i%2 == 0 {
+					want = append(want, n)
+					if got := readFile(t, filepath.Join(dir, n)); got != "old" {
+						t.Errorf("%s = %q, want the old content back", n, got)
+					}
+				}
+			}
+			assertOnly(t, dir, want...)
+		})
+	}
+}
+
+// TestRollBackLeavesOthersFiles: a roll-back removes or replaces only the files its batch
+// placed: a name that meanwhile holds another file (another run's) keeps it.
+func TestRollBackLeavesOthersFiles(t *testing.T) {
+	for _, force := range []bool{false, true} {
+		t.Run(fmt.Sprint("force=", force), func(t *testing.T) {
+			dir := t.TempDir()
+			a, b := filepath.Join(dir, "a.sig"), filepath.Join(dir, "b.sig")
+			if force {
+				writeFile(t, a, "old a")
+			}
+			var batch Batch
+			for _, p := range []string{a, b} {
+				if err := batch.Add(p, []byte("mine"), Options{Force: force}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			setHook(t, func(i int) {
+				if i == 1 {
+					// Another writer replaces a.sig after this batch placed it.
+					other := filepath.Join(t.TempDir(), "other")
+					writeFile(t, other, "theirs")
+					if err := os.Rename(other, a); err != nil {
+						t.Fatal(err)
+					}
+					cancel()
+				}
+			})
+			if err := batch.CommitContext(ctx); !errors.Is(err, context.Canceled) {
+				t.Fatalf("CommitContext error = %v", err)
+			}
+			if got := readFile(t, a); got != "theirs" {
+				t.Errorf("a.sig = %q, want the other writer's file", got)
+			}
+			assertOnly(t, dir, "a.sig")
+		})
+	}
+}
+
+// TestStaleStagingRemoved: what a killed process staged is removed by the next batch in that
+// directory; what a live process stages is not, and a stale directory keeps names a Batch
+// does not make.
+func TestStaleStagingRemoved(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no flock(2): stale staging directories are never removed")
+	}
+	dir := t.TempDir()
+	// A live batch, staged and not committed.
+	var live Batch
+	if err := live.Add(filepath.Join(dir, "live.sig"), []byte("x"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// A dead one: its staging directory with files, and its lock released as at exit.
+	dead := mustStage(t, dir)
+	writeFile(t, filepath.Join(dead.path, "0"), "staged")
+	writeFile(t, filepath.Join(dead.path, "1.old"), "replaced")
+	dead.lock.Close()
+	// A dead one holding a file that is not signet's.
+	odd := mustStage(t, dir)
+	writeFile(t, filepath.Join(odd.path, "notes.txt"), "someone's")
+	odd.lock.Close()
+	// A dead one killed before it made its lock.
+	early := filepath.Join(dir, stagePrefix+"0123456789abcdef")
+	if err := os.Mkdir(early, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// A symbolic link with a staging directory's name is not followed.
+	victim := t.TempDir()
+	writeFile(t, filepath.Join(victim, "0"), "keep")
+	if err := os.Symlink(victim, filepath.Join(dir, stagePrefix+"fedcba9876543210")); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := WriteFile(filepath.Join(dir, "next.sig"), []byte("y"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	assertOnly(t, dir, filepath.Base(live.stages[dir].path), filepath.Base(odd.path), stagePrefix+"fedcba9876543210", "next.sig")
+	assertOnly(t, odd.path, "notes.txt")
+	assertOnly(t, victim, "0")
+	if err := live.Commit(); err != nil {
+		t.Fatalf("the live batch lost its staged file: %v", err)
+	}
+	if got := readFile(t, filepath.Join(dir, "live.sig")); got != "x" {
+		t.Fatalf("live.sig = %q", got)
+	}
+}
+
+// TestBatchConcurrentAdd: Add from many goroutines at once, as the signature stager does.
+func TestBatchConcurrentAdd(t *testing.T) {
+	dir := t.TempDir()
+	var batch Batch
+	batch.SyncOnCommit = true
+	var wg sync.WaitGroup
+	var want []string
+	for i := range 200 {
+		name := fmt.Sprintf("f%03d", i)
+		want = append(want, name)
+		wg.Go(func() {
+			if err := batch.Add(filepath.Join(dir, name), []byte(name), Options{}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := batch.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	assertOnly(t, dir, want...)
+	for _, n := range want {
+		if got := readFile(t, filepath.Join(dir, n)); got != n {
+			t.Fatalf("%s = %q", n, got)
+		}
+	}
+}
+
+// TestConcurrentBatches: a batch without Force and one with Force over the same names, at the
+// same time, again and again: every name ends up with one of them, never with nothing, and
+// the batch without Force either wins entirely or fails.
+func TestConcurrentBatches(t *testing.T) {
+	dir := t.TempDir()
+	const n = 150
+	var names []string
+	for i := range n {
+		names = append(names, filepath.Join(dir, fmt.Sprintf("f%03d.sig", i)))
+	}
+	for round := range 10 {
+		for _, p := range names {
+			os.Remove(p)
+		}
+		var wg sync.WaitGroup
+		var plainErr error
+		for _, force := range []bool{false, true} {
+			wg.Go(func() {
+				var b Batch
+				b.SyncOnCommit = true
+				for _, p := range names {
+					if err := b.Add(p, []byte(fmt.Sprint(force)), Options{Force: force}); err != nil {
+						if force {
+							t.Error(err)
+						}
+						b.Abort()
+						return
+					}
+				}
+				err := b.Commit()
+				if force && err != nil {
+					t.Error(err)
+				}
+				if !force {
+					plainErr = err
+				}
+			})
+		}
+		wg.Wait()
+		for _, p := range names {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			if s := string(data); s != "true" && s != "false" {
+				t.Fatalf("round %d: %s = %q", round, p, s)
+			}
+		}
+		if plainErr != nil && !errors.Is(plainErr, ErrExists) {
+			t.Fatalf("round %d: the batch without Force: %v", round, plainErr)
+		}
+		assertOnlyNames(t, dir, names)
+	}
+}
+
+func TestIsTemporary(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		want bool
+	}{
+		{"dist/" + stagePrefix + "0123456789abcdef/0", true},
+		{stagePrefix + "0123456789abcdef", true},
+		{"dist/.app.tar.gz.sig.tmp-3141592", true}, // signet before staging directories
+		{"dist/app.tar.gz", false},
+		{"dist/.signet-stage-notours/0", false},
+		{"dist/.tmp-12", false},
+		{"dist/.a.tmp-", false},
+		{"dist/.a.tmp-12x", false},
+		{"dist/a.tmp-12", false},
+	} {
+		if got := IsTemporary(tc.path); got != tc.want {
+			t.Errorf("IsTemporary(%q) = %v, want %v", tc.path, got, tc.want)
+		}
+	}
+}
+
+func setHook(t *testing.T, hook func(i int)) {
+	t.Helper()
+	testHookPlace = hook
+	t.Cleanup(func() { testHookPlace = nil })
+}
+
+func mustStage(t *testing.T, dir string) *stage {
+	t.Helper()
+	st, err := newStage(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.lock == nil {
+		t.Skip("no flock(2) on this filesystem")
+	}
+	return st
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// assertOnlyNames is assertOnly with full paths.
+func assertOnlyNames(t *testing.T, dir string, paths []string) {
+	t.Helper()
+	var names []string
+	for _, p := range paths {
+		names = append(names, strings.TrimPrefix(p, dir+string(filepath.Separator)))
+	}
+	assertOnly(t, dir, names...)
+}
+
 // assertOnly fails unless dir holds exactly the named entries (no temporary files left).
 func assertOnly(t *testing.T, dir string, names ...string) {
 	t.Helper()
@@ -111,6 +429,7 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 	for _, e := range ents {
 		got = append(got, e.Name())
 	}
+	names = slices.Sorted(slices.Values(names))
 	if len(got) != len(names) {
 		t.Fatalf("directory holds %q, want %q", got, names)
 	}

@@ -1,32 +1,31 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
 
-// syncStaged makes the staged files' data durable with one syncfs(2) per directory, which
-// flushes the filesystem that holds it.
-func syncStaged(files []pending) error {
-	done := map[string]bool{}
+// syncStaged makes the staged files' data durable with one syncfs(2) per staging directory,
+// which flushes the filesystem that holds it.
+func syncStaged(files []*pending) error {
+	done := map[*stage]bool{}
 	for _, p := range files {
-		dir := filepath.Dir(p.tmp)
-		if done[dir] {
+		if done[p.st] {
 			continue
 		}
-		done[dir] = true
-		d, err := os.Open(dir)
+		done[p.st] = true
+		d, err := os.Open(p.st.path)
 		if err != nil {
-			return fmt.Errorf("sync %s: %w", dir, err)
+			return fmt.Errorf("sync %s: %w", p.st.dir, err)
 		}
 		err = unix.Syncfs(int(d.Fd()))
 		d.Close()
 		if err != nil {
-			return fmt.Errorf("sync %s: %w", dir, err)
+			return fmt.Errorf("sync %s: %w", p.st.dir, err)
 		}
 	}
 	return nil
@@ -40,4 +39,17 @@ func renameNoReplace(oldpath, newpath string) error {
 		return fs.ErrExist
 	}
 	return err
+}
+
+// exchange swaps the files at a and b in one step (renameat2(2) with RENAME_EXCHANGE):
+// fs.ErrNotExist when either is missing, errors.ErrUnsupported when the filesystem cannot.
+func exchange(a, b string) error {
+	err := unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
+	switch err {
+	case nil:
+		return nil
+	case unix.ENOENT:
+		return fs.ErrNotExist
+	}
+	return errors.ErrUnsupported
 }

@@ -9,9 +9,9 @@ import (
 )
 
 // syncStaged makes each staged file's data durable.
-func syncStaged(files []pending) error {
+func syncStaged(files []*pending) error {
 	for _, p := range files {
-		f, err := os.OpenFile(p.tmp, os.O_RDWR, 0)
+		f, err := os.OpenFile(p.tmp(), os.O_RDWR, 0)
 		if err != nil {
 			return fmt.Errorf("sync %s: %w", p.path, err)
 		}
@@ -26,3 +26,6 @@ func syncStaged(files []pending) error {
 
 // renameNoReplace is not available here; the caller links instead.
 func renameNoReplace(oldpath, newpath string) error { return errors.ErrUnsupported }
+
+// exchange is not available here; the caller links instead.
+func exchange(a, b string) error { return errors.ErrUnsupported }
