@@ -44,14 +44,17 @@ The client key comes from a file or a token (--key pkcs11:...). With a token key
 --cert, the certificate stored on the token beside the key is used.
 
 Trust is explicit: --roots FILE (repeatable) or --system-roots; with neither, the root of
-'signet init' when there is one.
+'signet init' when there is one. The server's chain goes through the path validation of
+'signet cert verify' (the chain it sent as intermediates, --intermediates added), with an
+OCSP response the server stapled checked as --ocsp would, and:
+` + pathFlagsHelp + `
 
 Exit 0 only when the server is trusted and, if a client certificate was offered, it was
 accepted; otherwise 1 with the reason: untrusted server, name mismatch, client certificate
 required, client certificate rejected, protocol version, handshake failed, connection failed.
 
 JSON (--json): {address, server_name, protocol, cipher_suite, server_chain[] {subject,
-issuer, sha256, not_after}, server_trusted, server_error, client_cert_requested,
+issuer, sha256, not_after}, server_trusted, ocsp_stapled, server_error, client_cert_requested,
 acceptable_cas[], client_cert_sent {subject, issuer, sha256, not_after}, client_cert_accepted,
 client_cert_settled, ok, reason, detail}.
 
@@ -67,7 +70,7 @@ func tlsCheckCommand(e *env) *cli.Command {
 		Usage:       "connect to a TLS server, optionally with a client certificate, and report",
 		ArgsUsage:   "HOST:PORT",
 		Description: tlsCheckHelp,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "cert", Usage: "client certificate `FILE` (PEM; the chain may follow the leaf)", TakesFile: true},
 			keyFlag("client key: a key file or a pkcs11: URI"),
 			passphraseFileFlag(),
@@ -78,8 +81,11 @@ func tlsCheckCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "min-version", Value: "1.2", Usage: "lowest TLS `VERSION` to offer: 1.2 or 1.3"},
 			&cli.StringFlag{Name: "max-version", Value: "1.3", Usage: "highest TLS `VERSION` to offer: 1.2 or 1.3"},
 			&cli.DurationFlag{Name: "timeout", Value: 10 * time.Second, Usage: "bound on connecting and the handshake"},
+			repeatedFlag("intermediates", "untrusted CA certificates in `FILE` that may complete the server's chain; repeatable"),
+			repeatedFlag("crl", "check the server's chain against the CRLs in `FILE`; repeatable"),
+			&cli.BoolFlag{Name: "require-crl", Usage: "fail when a certificate of the server's chain has no CRL of its issuer"},
 			jsonFlag(),
-		},
+		}, pathFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usagef("give one HOST:PORT (see 'signet tls check --help')")
@@ -103,14 +109,38 @@ func tlsCheckCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			base := verify.Policy{Roots: roots.certs, SystemRoots: roots.system, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+				RequireCRL: c.Bool("require-crl")}
+			ocspFiles, err := parsePathFlags(c, &base)
+			if err != nil {
+				return err
+			}
+			if f := repeatedValues(c, "intermediates"); len(f) > 0 {
+				if base.Intermediates, err = x509util.LoadCertificates(f...); err != nil {
+					return err
+				}
+			}
+			if f := repeatedValues(c, "crl"); len(f) > 0 {
+				if base.CRLs, err = x509util.LoadCRLs(f...); err != nil {
+					return err
+				}
+			}
+			if len(ocspFiles) > 0 {
+				if base.OCSP, err = x509util.LoadOCSPResponses(ocspFiles...); err != nil {
+					return err
+				}
+			}
 			opts := tlsprobe.Options{
 				Addr:       addr,
 				ServerName: c.String("server-name"),
 				MinVersion: minV,
 				MaxVersion: maxV,
 				Timeout:    c.Duration("timeout"),
-				VerifyServer: func(chain []*x509.Certificate, name string) error {
-					p := verify.Policy{Roots: roots.certs, SystemRoots: roots.system, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+				VerifyServer: func(chain []*x509.Certificate, name string, stapled []byte) error {
+					p := base
+					if len(stapled) > 0 {
+						p.OCSP = append(append([][]byte{}, base.OCSP...), stapled)
+					}
 					if ip := net.ParseIP(name); ip != nil {
 						p.IP = ip
 					} else {

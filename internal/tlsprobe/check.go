@@ -26,6 +26,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/signet-pki/signet/x509util"
 )
 
 // Failure reasons of a check, stable strings for JSON and scripts.
@@ -42,10 +44,11 @@ const (
 // ErrCheckFailed wraps every failed check; the Report says why.
 var ErrCheckFailed = errors.New("tlsprobe: check failed")
 
-// ServerVerifier checks the server's chain (leaf first, as sent) for the given name and
-// returns a description of the verified chain, or an error. The error's reason is classified
-// by the caller-supplied Classify, or as ReasonUntrustedServer.
-type ServerVerifier func(chain []*x509.Certificate, serverName string) error
+// ServerVerifier checks the server's chain (leaf first, as sent) for the given name, with the
+// OCSP response the server stapled (nil when none), and returns an error when it is not
+// acceptable. The error's reason is classified by Options.NameMismatch, or as
+// ReasonUntrustedServer.
+type ServerVerifier func(chain []*x509.Certificate, serverName string, stapledOCSP []byte) error
 
 // Options for Check.
 type Options struct {
@@ -98,8 +101,10 @@ type Report struct {
 	CipherSuite string        `json:"cipher_suite,omitempty"`
 	ServerChain []CertSummary `json:"server_chain,omitempty"`
 	// ServerTrusted is true when VerifyServer accepted the chain.
-	ServerTrusted bool   `json:"server_trusted"`
-	ServerError   string `json:"server_error,omitempty"`
+	ServerTrusted bool `json:"server_trusted"`
+	// OCSPStapled is true when the server stapled an OCSP response, which VerifyServer got.
+	OCSPStapled bool   `json:"ocsp_stapled"`
+	ServerError string `json:"server_error,omitempty"`
 	// ClientCertRequested is true when the server asked for a client certificate;
 	// AcceptableCAs are the CA names it sent with the request.
 	ClientCertRequested bool          `json:"client_cert_requested"`
@@ -155,10 +160,12 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 		// report can tell an untrusted chain from a name mismatch. The handshake is aborted
 		// when it fails, before any client certificate is sent.
 		InsecureSkipVerify: true,
-		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
-			chain := make([]*x509.Certificate, 0, len(raw))
-			for _, r := range raw {
-				c, err := x509.ParseCertificate(r)
+		// VerifyConnection runs once the server's certificates and stapled OCSP response are
+		// in, before any client certificate is sent, in TLS 1.2 and 1.3 alike.
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			chain := make([]*x509.Certificate, 0, len(cs.PeerCertificates))
+			for _, pc := range cs.PeerCertificates {
+				c, err := x509util.ParseCertificate(pc.Raw)
 				if err != nil {
 					serverErr = fmt.Errorf("server certificate: %w", err)
 					return serverErr
@@ -170,7 +177,8 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 				serverErr = errors.New("the server sent no certificate")
 				return serverErr
 			}
-			if err := opts.VerifyServer(chain, rep.ServerName); err != nil {
+			rep.OCSPStapled = len(cs.OCSPResponse) > 0
+			if err := opts.VerifyServer(chain, rep.ServerName, cs.OCSPResponse); err != nil {
 				serverErr = err
 				return err
 			}

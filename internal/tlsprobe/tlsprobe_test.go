@@ -70,7 +70,7 @@ func verifierFor(roots ...*x509.Certificate) ServerVerifier {
 	for _, r := range roots {
 		pool.AddCert(r)
 	}
-	return func(chain []*x509.Certificate, name string) error {
+	return func(chain []*x509.Certificate, name string, _ []byte) error {
 		inter := x509.NewCertPool()
 		for _, c := range chain[1:] {
 			inter.AddCert(c)

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// stapleServer starts openssl s_server for one connection with the fixture server
+// certificate, stapling the OCSP response in status (DER), and returns its address.
+func stapleServer(t *testing.T, status string) string {
+	t.Helper()
+	openssl := testutil.RequireTool(t, "openssl")
+	addr := freePort(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", addr, "-naccept", "1", "-tls1_3",
+		"-cert", fixturePKI(t, "server.pem"), "-cert_chain", fixturePKI(t, "int-ca.pem"), "-key", fixturePKI(t, "server.key"),
+		"-status_file", status)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errBuf bytes.Buffer
+	cmd.Stderr = &errBuf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		cancel()
+		cmd.Wait()
+	})
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "ACCEPT") {
+			go func() {
+				for sc.Scan() {
+				}
+			}()
+			return addr
+		}
+	}
+	t.Fatalf("openssl s_server did not start: %s", errBuf.String())
+	return ""
+}
+
+// ocspResponse has openssl answer, as the fixture intermediate, for the fixture server
+// certificate with the given index status ("V" or "R").
+func ocspResponse(t *testing.T, status string) string {
+	t.Helper()
+	openssl := testutil.RequireTool(t, "openssl")
+	dir := t.TempDir()
+	certs, err := x509util.LoadCertificateFile(fixturePKI(t, "server.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := certs[0]
+	rev := ""
+	if status == "R" {
+		rev = "250601000000Z,keyCompromise"
+	}
+	index := filepath.Join(dir, "index.txt")
+	line := fmt.Sprintf("%s\t%s\t%s\t%X\tunknown\t/CN=x\n", status, c.NotAfter.UTC().Format("060102150405Z"), rev, c.SerialNumber)
+	if err := os.WriteFile(index, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ca, key := fixturePKI(t, "int-ca.pem"), fixturePKI(t, "int-ca.key")
+	req, resp := filepath.Join(dir, "req.der"), filepath.Join(dir, "resp.der")
+	testutil.Run(t, openssl, "ocsp", "-issuer", ca, "-cert", fixturePKI(t, "server.pem"), "-no_nonce", "-reqout", req)
+	testutil.Run(t, openssl, "ocsp", "-index", index, "-CA", ca, "-rsigner", ca, "-rkey", key, "-reqin", req, "-respout", resp, "-ndays", "1")
+	return resp
+}
+
+// TestTLSCheckStapledOCSP: a good stapled response is used, a revoked one fails the server,
+// and a revoked response given with --ocsp fails it too.
+func TestTLSCheckStapledOCSP(t *testing.T) {
+	root := fixturePKI(t, "root-ca.pem")
+	check := func(addr string, extra ...string) (int, map[string]any, string) {
+		args := append([]string{"tls", "check", addr, "--roots", root, "--server-name", "server.example.com", "--json"}, extra...)
+		code, stdout, stderr := signetRun(t, args...)
+		var rep map[string]any
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("%v\n%s%s", err, stdout, stderr)
+		}
+		return code, rep, stderr
+	}
+	good, revoked := ocspResponse(t, "V"), ocspResponse(t, "R")
+	code, rep, stderr := check(stapleServer(t, good))
+	if code != 0 || rep["ocsp_stapled"] != true || rep["server_trusted"] != true {
+		t.Fatalf("good staple: exit %d %v %s", code, rep, stderr)
+	}
+	code, rep, stderr = check(stapleServer(t, revoked))
+	if code == 0 || rep["server_trusted"] == true || !strings.Contains(stderr+fmt.Sprint(rep["server_error"]), "rfc6960.revoked") {
+		t.Fatalf("revoked staple: exit %d %v %s", code, rep, stderr)
+	}
+}
