@@ -93,7 +93,10 @@ func newCertInfo(c *x509.Certificate) *certInfo {
 		case e.Id.Equal(oidExtSubjectAltName):
 			ci.hasSAN = true
 			names, err := pkixname.ParseGeneralNames(e.Value, false)
-			if err != nil {
+			switch {
+			case emptySequence(e.Value):
+				ci.findings = append(ci.findings, finding{"rfc5280.san-empty", "its subjectAltName extension names nothing; RFC 5280 4.2.1.6 requires at least one name"})
+			case err != nil:
 				ci.findings = append(ci.findings, finding{"rfc5280.san-encoding", "its subjectAltName cannot be parsed: " + err.Error()})
 			}
 			ci.sans = names

@@ -168,9 +168,6 @@ func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
 			}
 		}
 	}
-	if ci.hasSAN && len(ci.sans) == 0 && len(ci.findings) == 0 {
-		add("rfc5280.san-empty", "its subjectAltName extension is empty")
-	}
 	// Keys.
 	switch k := c.PublicKey.(type) {
 	case *rsa.PublicKey:
