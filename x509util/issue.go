@@ -242,7 +242,7 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		signerCert = req.Issuer
 	}
 	if err := signerCert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature); err != nil {
-		return nil, fmt.Errorf("x509util: the issued certificate does not verify under its issuer: %w", err)
+		return nil, fmt.Errorf("%w: the issued certificate does not verify under its issuer: %w", ErrKeyMismatch, err)
 	}
 	return &Issued{Certificate: cert, Warnings: warnings}, nil
 }
@@ -435,7 +435,7 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 		return nil, nil, fmt.Errorf("x509util: create CRL: %w", err)
 	}
 	if err := crl.CheckSignatureFrom(req.Issuer); err != nil {
-		return nil, nil, fmt.Errorf("x509util: the CRL does not verify under its issuer: %w", err)
+		return nil, nil, fmt.Errorf("%w: the CRL does not verify under its issuer: %w", ErrKeyMismatch, err)
 	}
 	return der, crl, nil
 }

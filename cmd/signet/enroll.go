@@ -45,7 +45,7 @@ func enrollCommand(e *env) *cli.Command {
 		Usage:       "put a key and a client certificate on a token, ready for mutual TLS",
 		Description: enrollHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "token", Usage: "the key on the token: a pkcs11: `URI` with object= (quote it)", Required: true},
+			&cli.StringFlag{Name: "token", Usage: "the key on the token: a pkcs11: `URI` with object= (quote it; required)"},
 			&cli.StringFlag{Name: "subject", Usage: "subject `DN`, RFC 4514 (CN=alice,O=Example) or openssl form (/O=Example/CN=alice)"},
 			repeatedFlag("san", "subject alternative name `TYPE:VALUE` (email:, dns:, ip:, uri:); repeatable"),
 			&cli.StringFlag{Name: "type", Value: string(x509util.DefaultKeyType), Usage: "key `TYPE` when the key is generated"},
@@ -64,6 +64,9 @@ func enrollCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
 				return usagef("enroll takes no arguments (see --help)")
+			}
+			if c.String("token") == "" {
+				return usagef("missing --token URI: the key on the token, such as 'pkcs11:token=alice;object=client'")
 			}
 			var res *enroll.Result
 			var err error

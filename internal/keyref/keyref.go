@@ -33,6 +33,10 @@ import (
 	"github.com/signet-pki/signet/x509util"
 )
 
+// ErrInvalidRef is returned for a key reference that cannot be used as asked, whatever the
+// file or token holds: an empty one, or a private and a public key sent to the same file.
+var ErrInvalidRef = errors.New("keyref: invalid key reference")
+
 // MaxFileSize bounds what is read from a key file. Keys and certificate chains are a few
 // kilobytes; a bound keeps a mistaken argument (a disk image, /dev/zero) from filling memory.
 const MaxFileSize = 1 << 20
