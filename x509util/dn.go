@@ -73,7 +73,7 @@ var DNAttributeNames = []string{"CN", "C", "O", "OU", "L", "ST", "STREET", "post
 // written order survives in certificates and CSRs. pkix.Name cannot hold a multi-valued RDN:
 // through it, "CN=alice+UID=42" becomes two consecutive RDNs. ParseRDNSequence keeps it.
 //
-// Errors wrap ErrInvalidName and say what is wrong.
+// Errors are a *NameError (wrapping ErrInvalidName) that says what is wrong.
 func ParseDN(s string) (pkix.Name, error) {
 	seq, err := ParseRDNSequence(s)
 	if err != nil {
@@ -105,16 +105,32 @@ func ParseRDNSequence(s string) (pkix.RDNSequence, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: distinguished name %q: %v", ErrInvalidName, s, err)
+		return nil, &NameError{Kind: "distinguished name", Input: s, Reason: err.Error()}
 	}
 	if len(seq) == 0 {
-		return nil, fmt.Errorf("%w: empty distinguished name (write for example CN=alice,O=Example or /O=Example/CN=alice)", ErrInvalidName)
+		return nil, &NameError{Kind: "distinguished name", Input: s, Reason: "empty (write for example CN=alice,O=Example or /O=Example/CN=alice)"}
 	}
 	if _, err := asn1.Marshal(seq); err != nil {
-		return nil, fmt.Errorf("%w: distinguished name %q: %v", ErrInvalidName, s, err)
+		return nil, &NameError{Kind: "distinguished name", Input: s, Reason: err.Error()}
 	}
 	return seq, nil
 }
+
+// NameError is a distinguished name or subject alternative name that cannot be used: what
+// kind of name, the input as given and why. It wraps ErrInvalidName; callers that print the
+// reason in their own words (a flag's name first) take the fields rather than cutting up the
+// message.
+type NameError struct {
+	Kind   string // "distinguished name" or "subject alternative name"
+	Input  string
+	Reason string
+}
+
+func (e *NameError) Error() string {
+	return fmt.Sprintf("%v: %s %q: %s", ErrInvalidName, e.Kind, e.Input, e.Reason)
+}
+
+func (e *NameError) Unwrap() error { return ErrInvalidName }
 
 // dnErr is a parse error without the sentinel, which ParseRDNSequence adds.
 func dnErr(format string, args ...any) error { return fmt.Errorf(format, args...) }

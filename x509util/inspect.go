@@ -162,12 +162,13 @@ func FormatSerial(n *big.Int) string {
 // `openssl x509 -serial` ("serial=" prefix allowed) and `openssl x509 -text` (with colons
 // between the bytes) print it, optionally with a 0x prefix, in any case; or decimal after the
 // prefix "decimal:" (a bare number is always hex: 1000 is 4096). The serial must be positive
-// and at most 20 octets (RFC 5280 section 4.1.2.2). Errors wrap ErrMalformed.
+// and at most 20 octets (RFC 5280 section 4.1.2.2). Errors are a *SerialError, which wraps
+// ErrMalformed.
 func ParseSerial(s string) (*big.Int, error) {
 	in := s
 	s = strings.TrimSpace(s)
 	bad := func(why string) error {
-		return fmt.Errorf("%w: serial number %q: %s", ErrMalformed, in, why)
+		return &SerialError{Input: in, Reason: why}
 	}
 	n := new(big.Int)
 	if dec, ok := inspectCutPrefixFold(s, "decimal:"); ok {
@@ -200,6 +201,19 @@ func ParseSerial(s string) (*big.Int, error) {
 	}
 	return n, nil
 }
+
+// SerialError is a serial number ParseSerial cannot read: the input as given and why, so
+// that a caller can put the reason in its own words without cutting up the message.
+type SerialError struct {
+	Input  string
+	Reason string
+}
+
+func (e *SerialError) Error() string {
+	return fmt.Sprintf("%v: serial number %q: %s", ErrMalformed, e.Input, e.Reason)
+}
+
+func (e *SerialError) Unwrap() error { return ErrMalformed }
 
 func inspectCutPrefixFold(s, prefix string) (string, bool) {
 	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {

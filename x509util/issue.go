@@ -227,7 +227,7 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	if req.Issuer != nil {
 		parent = req.Issuer
 	}
-	der, err := x509.CreateCertificate(rnd, tmpl, parent, req.PublicKey, req.IssuerKey)
+	der, err := x509.CreateCertificate(rnd, tmpl, parent, req.PublicKey, checkedSigner{req.IssuerKey})
 	if err != nil {
 		return nil, fmt.Errorf("x509util: issue certificate: %w", err)
 	}
@@ -426,7 +426,7 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 		NextUpdate:                next.UTC().Truncate(time.Second),
 		RevokedCertificateEntries: req.Revoked,
 	}
-	der, err := x509.CreateRevocationList(rnd, tmpl, req.Issuer, req.IssuerKey)
+	der, err := x509.CreateRevocationList(rnd, tmpl, req.Issuer, checkedSigner{req.IssuerKey})
 	if err != nil {
 		return nil, nil, fmt.Errorf("x509util: create CRL: %w", err)
 	}

@@ -267,3 +267,20 @@ func TestParseReason(t *testing.T) {
 		t.Errorf("ParseReason(bogus) error = %v", err)
 	}
 }
+
+// A signer that signs with another key than it claims (a token that picked the wrong object)
+// is caught by the signature check with ErrKeyMismatch, for certificates and CRLs alike, not
+// recognised in the wording of crypto/x509's error.
+func TestIssueWrongSigner(t *testing.T) {
+	_, inter, interKey := testCA(t)
+	wrong := keyTestWrongSigner{Signer: mustKeyGen(t, KeyRSA2048), claimed: interKey.Public()}
+	_, err := IssueCertificate(IssueRequest{Profile: ProfileClient, Subject: pkix.Name{CommonName: "x"},
+		PublicKey: issueTestKey(t, "p256b").Public(), Issuer: inter, IssuerKey: wrong, Now: issueNow})
+	if !errors.Is(err, ErrKeyMismatch) {
+		t.Errorf("IssueCertificate = %v, want ErrKeyMismatch", err)
+	}
+	_, _, err = CreateCRL(CRLRequest{Issuer: inter, IssuerKey: wrong, Now: issueNow})
+	if !errors.Is(err, ErrKeyMismatch) {
+		t.Errorf("CreateCRL = %v, want ErrKeyMismatch", err)
+	}
+}

@@ -72,5 +72,8 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 	if !PublicKeysEqual(cert.PublicKey, signer.Public()) {
 		return nil, fmt.Errorf("%w: the PKCS#12 key does not belong to its certificate", ErrKeyMismatch)
 	}
+	if err := checkSigningKey(signer); err != nil {
+		return nil, err
+	}
 	return &P12{Key: signer, Certificate: cert, Chain: chain}, nil
 }

@@ -188,13 +188,13 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 	if c.IsSet("subject") {
 		n, err := x509util.ParseDN(c.String("subject"))
 		if err != nil {
-			return nil, err
+			return nil, flagNameError("--subject", err)
 		}
 		o.subject = &n
 	}
 	if v := repeatedValues(c, "san"); len(v) > 0 {
 		if _, err := x509util.ParseSANs(v); err != nil {
-			return nil, err
+			return nil, flagNameError("--san", err)
 		}
 		o.sans = v
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"os"
@@ -178,9 +179,12 @@ func crlParseRevoke(spec string) (crlRevoke, error) {
 		return r, nil
 	}
 	n, err := x509util.ParseSerial(rest)
-	if err != nil {
-		return r, usagef("--revoke %q: %s (or the certificate file does not exist)", spec,
-			strings.TrimPrefix(err.Error(), x509util.ErrMalformed.Error()+": "))
+	var se *x509util.SerialError
+	switch {
+	case errors.As(err, &se):
+		return r, usagef("--revoke %q: serial number %q: %s (or the certificate file does not exist)", spec, se.Input, se.Reason)
+	case err != nil:
+		return r, err
 	}
 	r.serial = n
 	return r, nil

@@ -67,11 +67,11 @@ EXAMPLES:
 			// Names are checked before the key is opened, so a typo never costs a passphrase.
 			subject, err := x509util.ParseRDNSequence(c.String("subject"))
 			if err != nil {
-				return err
+				return flagNameError("--subject", err)
 			}
 			sans, err := x509util.ParseSANs(repeatedValues(c, "san"))
 			if err != nil {
-				return err
+				return flagNameError("--san", err)
 			}
 			out := c.String("out")
 			if out != "" && out != "-" {

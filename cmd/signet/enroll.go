@@ -99,11 +99,11 @@ func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {
 	}
 	subject, err := x509util.ParseRDNSequence(c.String("subject"))
 	if err != nil {
-		return nil, usagef("--subject: %v", err)
+		return nil, flagNameError("--subject", err)
 	}
 	sans, err := x509util.ParseSANs(repeatedValues(c, "san"))
 	if err != nil {
-		return nil, usagef("--san: %v", err)
+		return nil, flagNameError("--san", err)
 	}
 	kt, err := x509util.ParseKeyType(c.String("type"))
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/internal/secret"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // Shared flags. Each constructor returns a fresh flag so commands never share parse state; the
@@ -84,4 +86,14 @@ func repeatedValues(c *cli.Context, name string) []string {
 // files and the module, PIN and warning hooks for token keys.
 func keyOptions(e *env, c *cli.Context) keyref.Options {
 	return keyref.Options{Passphrase: passphraseSource(c, false), Token: tokenOptions(e, c)}
+}
+
+// flagNameError puts a name the user gave with flag into a usage error: "--subject: ... C must
+// be a two-letter country code", from the fields of x509util.NameError rather than its text.
+func flagNameError(flag string, err error) error {
+	var ne *x509util.NameError
+	if errors.As(err, &ne) {
+		return usagef("%s %q: %s", flag, ne.Input, ne.Reason)
+	}
+	return err
 }
