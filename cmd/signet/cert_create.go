@@ -226,6 +226,11 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 		}
 		o.pathLen = &n
 	}
+	ins := append(keyRefFiles("--key", o.keyRef), keyRefFiles("--ca-key", o.caKeyRef)...)
+	ins = append(ins, fileArg{"--csr", o.csrFile}, fileArg{"--ca", o.caFile})
+	if err := checkNotInput("-o", o.out, append(ins, secretFiles(c)...)...); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 

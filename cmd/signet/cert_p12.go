@@ -100,6 +100,13 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
 			case o.out == "-":
 				return usagef("a PKCS#12 file holds a private key: write it to a file with -o FILE")
 			}
+			ins := append(keyRefFiles("--key", o.keyRef), fileArg{"--cert", o.certFile})
+			for _, f := range o.chain {
+				ins = append(ins, fileArg{"--chain", f})
+			}
+			if err := checkNotInput("-o", o.out, append(ins, secretFiles(c)...)...); err != nil {
+				return err
+			}
 			return certP12(e, o)
 		},
 	}

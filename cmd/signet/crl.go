@@ -159,6 +159,13 @@ func crlCreateParse(e *env, c *cli.Context) (*crlCreateOptions, error) {
 		}
 		o.revoke = append(o.revoke, r)
 	}
+	ins := append(keyRefFiles("--ca-key", o.caKeyRef), fileArg{"--ca", o.caFile})
+	for _, r := range o.revoke {
+		ins = append(ins, fileArg{"--revoke", r.file})
+	}
+	if err := checkNotInput("-o", o.out, append(ins, secretFiles(c)...)...); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 

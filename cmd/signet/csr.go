@@ -74,6 +74,9 @@ EXAMPLES:
 				return flagNameError("--san", err)
 			}
 			out := c.String("out")
+			if err := checkNotInput("-o", out, append(keyRefFiles("--key", ref), secretFiles(c)...)...); err != nil {
+				return err
+			}
 			if out != "" && out != "-" {
 				if err := atomicfile.CheckWritable(out, c.Bool("force")); err != nil {
 					return err

@@ -123,6 +123,11 @@ func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {
 		Force:        c.Bool("force"),
 	}
 	if out := c.String("csr-out"); out != "" {
+		ins := append(keyRefFiles("--token", c.String("token")), keyRefFiles("--ca-key", c.String("ca-key"))...)
+		ins = append(ins, fileArg{"--ca", c.String("ca")})
+		if err := checkNotInput("--csr-out", out, append(ins, secretFiles(c)...)...); err != nil {
+			return nil, err
+		}
 		if err := atomicfile.CheckWritable(out, c.Bool("force")); err != nil {
 			return nil, err
 		}

@@ -293,6 +293,14 @@ func tlsServeCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			// --addr-file is always replaced: it must not be the key or a certificate.
+			ins := append(keyRefFiles("--key", c.String("key")), fileArg{"--cert", c.String("cert")})
+			for _, f := range cas {
+				ins = append(ins, fileArg{"--client-ca", f})
+			}
+			if err := checkNotInput("--addr-file", c.String("addr-file"), append(ins, secretFiles(c)...)...); err != nil {
+				return err
+			}
 			caCerts, err := x509util.LoadCertificates(cas...)
 			if err != nil {
 				return err

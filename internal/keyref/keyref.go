@@ -122,6 +122,44 @@ func percentDecode(s string) string {
 	return b.String()
 }
 
+// Files returns the files that opening ref reads: the key file, or for a pkcs11: URI the
+// module-path and pin-source files it names (none when it does not parse: opening it fails
+// anyway). Commands use it to refuse an output that would overwrite one of their inputs.
+func Files(ref string) []string {
+	if !IsPKCS11(ref) {
+		if ref == "" {
+			return nil
+		}
+		return []string{ref}
+	}
+	u, err := hsm.ParseURI(ref)
+	if err != nil {
+		return nil
+	}
+	var files []string
+	if u.ModulePath != "" {
+		files = append(files, u.ModulePath)
+	}
+	if p := pinSourceFile(u.PINSource); p != "" {
+		files = append(files, p)
+	}
+	return files
+}
+
+// pinSourceFile is the file a pin-source value names: file:PATH, file:///PATH,
+// file://localhost/PATH or a plain path (as hsm reads it).
+func pinSourceFile(v string) string {
+	p, ok := strings.CutPrefix(v, "file:")
+	if !ok {
+		return v
+	}
+	if rest, ok := strings.CutPrefix(p, "//"); ok {
+		_, path, _ := strings.Cut(rest, "/")
+		return "/" + path
+	}
+	return p
+}
+
 // IsPKCS11 reports whether ref is a PKCS#11 URI rather than a file path.
 func IsPKCS11(ref string) bool {
 	return len(ref) >= len("pkcs11:") && strings.EqualFold(ref[:len("pkcs11:")], "pkcs11:")
