@@ -31,7 +31,7 @@ var issueTestKeys = struct {
 	m map[string]crypto.Signer
 }{m: map[string]crypto.Signer{}}
 
-func issueTestKey(t *testing.T, kind string) crypto.Signer {
+func issueTestKey(t testing.TB, kind string) crypto.Signer {
 	t.Helper()
 	issueTestKeys.Lock()
 	defer issueTestKeys.Unlock()
@@ -59,7 +59,7 @@ func issueTestKey(t *testing.T, kind string) crypto.Signer {
 	return k
 }
 
-func mustIssue(t *testing.T, req IssueRequest) *x509.Certificate {
+func mustIssue(t testing.TB, req IssueRequest) *x509.Certificate {
 	t.Helper()
 	if req.Now.IsZero() {
 		req.Now = issueNow

@@ -44,7 +44,14 @@ type P12 struct {
 // ParseP12 reads a PKCS#12 file as openssl and signet write them. The passphrase callback is
 // called once; a file without a password is tried first with the empty password, so callers
 // are not prompted for nothing.
+//
+// Before any key derivation, the MAC's and every visible encryption's iteration count must lie
+// within 1..10,000,000 (as for encrypted PKCS#8); a file asking for more wraps ErrUnsupported
+// and says which count, without asking for the passphrase.
 func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
+	if err := p12CheckCost(data); err != nil {
+		return nil, err
+	}
 	key, cert, chain, err := pkcs12.DecodeChain(data, "")
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 		if passphrase == nil {
