@@ -2,8 +2,8 @@ package x509util
 
 import (
 	"crypto/x509"
-	"encoding/asn1"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"os"
 	"path/filepath"
