@@ -71,6 +71,26 @@ func (p Profile) DefaultLifetime() time.Duration {
 	return 365 * day
 }
 
+// MaxDays bounds a lifetime given in days (certificates, CRLs' next update): 100 years, far
+// beyond any sensible lifetime and far inside what X.509 times encode.
+const MaxDays = 36500
+
+// The times X.509 encodes under RFC 5280: UTCTime for 1950 to 2049, GeneralizedTime with a
+// four-digit year from 2050; nothing before 1950 or after 9999.
+var (
+	minX509Time = time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxX509Time = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// checkX509Time refuses a time a certificate or CRL cannot hold, naming the field.
+func checkX509Time(field string, t time.Time) error {
+	if t.Before(minX509Time) || t.After(maxX509Time) {
+		return fmt.Errorf("%w: %s %s is outside the years 1950 to 9999 that X.509 times encode",
+			ErrValidity, field, t.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
 // ClockSkew is how far before the issuing time NotBefore is set by default, so that a
 // certificate is usable at once on a machine whose clock is a little behind.
 const ClockSkew = 5 * time.Minute
@@ -116,7 +136,8 @@ type Issued struct {
 
 // IssueCertificate checks the request against its profile and the issuer, then creates and
 // signs the certificate. Refusals wrap ErrInvalidName (missing or bad names), ErrIssuer
-// (issuer not a CA, lacking keyCertSign, key not matching) or ErrUnsupported (key type).
+// (issuer not a CA, lacking keyCertSign, key not matching), ErrValidity (a validity that ends
+// before it starts, or outside the years 1950 to 9999) or ErrUnsupported (key type).
 func IssueCertificate(req IssueRequest) (*Issued, error) {
 	now := req.Now
 	if now.IsZero() {
@@ -166,8 +187,14 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		}
 	}
 	if !notAfter.After(notBefore) {
-		return nil, fmt.Errorf("%w: validity ends (%s) before it starts (%s)", ErrInvalidName,
+		return nil, fmt.Errorf("%w: validity ends (%s) before it starts (%s)", ErrValidity,
 			notAfter.UTC().Format(time.RFC3339), notBefore.UTC().Format(time.RFC3339))
+	}
+	if err := checkX509Time("notBefore", notBefore); err != nil {
+		return nil, err
+	}
+	if err := checkX509Time("notAfter", notAfter); err != nil {
+		return nil, err
 	}
 
 	serial, err := RandomSerial(rnd)
@@ -389,7 +416,8 @@ type CRLRequest struct {
 	Rand                   io.Reader
 }
 
-// CreateCRL creates and signs a CRL. The issuer must be a CA with cRLSign.
+// CreateCRL creates and signs a CRL. The issuer must be a CA with cRLSign; thisUpdate and
+// nextUpdate must be in that order and within the years 1950 to 9999 (ErrValidity).
 func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 	if req.Issuer == nil || req.IssuerKey == nil {
 		return nil, nil, fmt.Errorf("%w: a CRL needs the CA certificate and its key", ErrIssuer)
@@ -410,7 +438,13 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 		next = this.Add(7 * 24 * time.Hour)
 	}
 	if !next.After(this) {
-		return nil, nil, fmt.Errorf("%w: nextUpdate must be after thisUpdate", ErrInvalidName)
+		return nil, nil, fmt.Errorf("%w: nextUpdate must be after thisUpdate", ErrValidity)
+	}
+	if err := checkX509Time("thisUpdate", this); err != nil {
+		return nil, nil, err
+	}
+	if err := checkX509Time("nextUpdate", next); err != nil {
+		return nil, nil, err
 	}
 	number := req.Number
 	if number == nil {

@@ -166,7 +166,11 @@ func TestIssueRefusals(t *testing.T) {
 		{"intermediate without issuer", IssueRequest{Profile: ProfileIntermediateCA, Subject: pkix.Name{CommonName: "i"}, IssuerKey: leafKey}, ErrIssuer},
 		{"self-signed by another key", IssueRequest{Profile: ProfileRootCA, Subject: pkix.Name{CommonName: "r"}, IssuerKey: interKey}, ErrIssuer},
 		{"ends before it starts", IssueRequest{Profile: ProfileClient, Subject: pkix.Name{CommonName: "x"}, Issuer: inter, IssuerKey: interKey,
-			NotBefore: issueNow, NotAfter: issueNow.Add(-time.Hour)}, ErrInvalidName},
+			NotBefore: issueNow, NotAfter: issueNow.Add(-time.Hour)}, ErrValidity},
+		{"ends after 9999", IssueRequest{Profile: ProfileRootCA, Subject: pkix.Name{CommonName: "r"}, IssuerKey: leafKey,
+			NotBefore: issueNow, NotAfter: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, ErrValidity},
+		{"starts before 1950", IssueRequest{Profile: ProfileRootCA, Subject: pkix.Name{CommonName: "r"}, IssuerKey: leafKey,
+			NotBefore: time.Date(1949, 12, 31, 0, 0, 0, 0, time.UTC), NotAfter: issueNow}, ErrValidity},
 	}
 	_ = root
 	for _, tt := range tests {
@@ -282,5 +286,16 @@ func TestIssueWrongSigner(t *testing.T) {
 	_, _, err = CreateCRL(CRLRequest{Issuer: inter, IssuerKey: wrong, Now: issueNow})
 	if !errors.Is(err, ErrKeyMismatch) {
 		t.Errorf("CreateCRL = %v, want ErrKeyMismatch", err)
+	}
+}
+
+// A CRL whose next update X.509 cannot encode is refused, and so is one that ends before it
+// starts.
+func TestCreateCRLValidity(t *testing.T) {
+	_, inter, interKey := testCA(t)
+	for _, next := range []time.Time{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), issueNow.Add(-time.Hour)} {
+		if _, _, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: interKey, Now: issueNow, NextUpdate: next}); !errors.Is(err, ErrValidity) {
+			t.Errorf("nextUpdate %v: %v, want ErrValidity", next, err)
+		}
 	}
 }

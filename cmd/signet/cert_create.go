@@ -74,7 +74,8 @@ Profiles (--profile), with their default lifetimes (--path-len sets a CA's path 
 Every certificate gets a random 127-bit serial number, a subject key identifier, an
 authority key identifier (under a CA) and key usages that fit its key: digitalSignature,
 plus keyEncipherment for an RSA server, client or email key. Validity starts 5 minutes
-before now unless --not-before; --days N or --not-after TIME sets its end. A validity past
+before now unless --not-before; --days N (1 to 36500) or --not-after TIME sets its end,
+which like the start must lie in the years 1950 to 9999 that X.509 encodes. A validity past
 the CA's end is clipped to it, with a warning.
 
 Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, a --ca-key
@@ -114,7 +115,7 @@ EXAMPLES:
 			&cli.StringFlag{Name: "csr", Usage: "certify the key and names of the CSR in `FILE` (PEM or DER)", TakesFile: true},
 			&cli.StringFlag{Name: "ca", Usage: "the issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
 			&cli.StringFlag{Name: "ca-key", Usage: "the issuing CA's key (`KEYREF`)", TakesFile: true},
-			&cli.IntFlag{Name: "days", Usage: "valid for `N` days (default: the profile's)"},
+			&cli.IntFlag{Name: "days", Usage: "valid for `N` days, 1 to 36500 (default: the profile's)"},
 			&cli.StringFlag{Name: "not-before", Usage: "valid from `TIME` (default: now minus 5 minutes)"},
 			&cli.StringFlag{Name: "not-after", Usage: "valid until `TIME`"},
 			&cli.IntFlag{Name: "path-len", Usage: "CA profiles: at most `N` CAs below this one", DefaultText: "root: none, intermediate: 0"},
@@ -212,8 +213,8 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 		switch o.days = c.Int("days"); {
 		case c.IsSet("not-after"):
 			return nil, usagef("--days and --not-after both set the end of validity; give one")
-		case o.days <= 0:
-			return nil, usagef("--days must be 1 or more, not %d", o.days)
+		case o.days < 1 || o.days > x509util.MaxDays:
+			return nil, usagef("--days must be 1 to %d (100 years), not %d", x509util.MaxDays, o.days)
 		}
 	}
 	if c.IsSet("path-len") {

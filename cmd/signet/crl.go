@@ -86,8 +86,8 @@ and "signet cert verify --crl" report the certificates it lists as revoked.
 Every entry is revoked as of now. A CRL replaces the previous one: list every certificate
 still revoked each time.
 
---days N: the next update is N days from now (default 7); relying parties treat the CRL
-as stale after it. --number N: the CRL number in decimal (default: the time in Unix
+--days N: the next update is N days from now, 1 to 36500 (default 7); relying parties
+treat the CRL as stale after it. --number N: the CRL number in decimal (default: the time in Unix
 seconds, which grows from one CRL to the next with no state kept).
 
 Nothing is printed unless --json, which prints the file and the CRL as 'signet cert
@@ -142,8 +142,8 @@ func crlCreateParse(e *env, c *cli.Context) (*crlCreateOptions, error) {
 		return nil, usagef("missing --ca-key KEYREF (and --ca CACERT): the CA that issues the CRL")
 	case o.out == "":
 		return nil, usagef("missing -o FILE for the CRL")
-	case o.days < 1:
-		return nil, usagef("--days must be 1 or more, not %d", o.days)
+	case o.days < 1 || o.days > x509util.MaxDays:
+		return nil, usagef("--days must be 1 to %d (100 years), not %d", x509util.MaxDays, o.days)
 	}
 	if c.IsSet("number") {
 		n, ok := new(big.Int).SetString(c.String("number"), 10)

@@ -52,7 +52,7 @@ func enrollCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "profile", Value: string(x509util.ProfileClient), Usage: "certificate `PROFILE` (client, server, email, code-signing)"},
 			&cli.StringFlag{Name: "ca", Usage: "issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
 			&cli.StringFlag{Name: "ca-key", Usage: "the CA's key: a file or a pkcs11: `KEYREF`", TakesFile: true},
-			&cli.IntFlag{Name: "days", Usage: "certificate lifetime in `DAYS` (default: 365, clipped to the CA's)"},
+			&cli.IntFlag{Name: "days", Usage: "certificate lifetime in `DAYS`, 1 to 36500 (default: 365, clipped to the CA's)"},
 			&cli.StringFlag{Name: "csr-out", Usage: "write the CSR to `FILE` for an external CA and stop", TakesFile: true},
 			&cli.StringFlag{Name: "cert", Usage: "finish: import the issued certificate `FILE`", TakesFile: true},
 			&cli.StringFlag{Name: "chain", Usage: "finish: the issuer chain `FILE` to import with --cert", TakesFile: true},
@@ -96,6 +96,12 @@ func enrollCommand(e *env) *cli.Command {
 func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {
 	if !c.IsSet("subject") {
 		return nil, usagef("--subject is required")
+	}
+	switch d := c.Int("days"); {
+	case c.IsSet("days") && !c.IsSet("ca"):
+		return nil, usagef("--days applies when --ca issues the certificate; an external CA chooses its own")
+	case c.IsSet("days") && (d < 1 || d > x509util.MaxDays):
+		return nil, usagef("--days must be 1 to %d (100 years), not %d", x509util.MaxDays, d)
 	}
 	subject, err := x509util.ParseRDNSequence(c.String("subject"))
 	if err != nil {
@@ -145,8 +151,8 @@ func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {
 		}
 		defer caKey.Close()
 		opts.CAKey = caKey
-		if d := c.Int("days"); d > 0 {
-			opts.NotAfter = time.Now().Add(time.Duration(d) * 24 * time.Hour)
+		if c.IsSet("days") {
+			opts.NotAfter = time.Now().Add(time.Duration(c.Int("days")) * 24 * time.Hour)
 		}
 	}
 	res, err := enroll.Enroll(opts)
