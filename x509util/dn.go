@@ -66,7 +66,9 @@ var DNAttributeNames = []string{"CN", "C", "O", "OU", "L", "ST", "STREET", "post
 // commonName too) or dotted OIDs (whose values are encoded as strings). C must be two letters
 // and serialNumber a PrintableString; emailAddress and DC are encoded as IA5String, other
 // attributes as PrintableString when they fit and UTF8String otherwise. Values must not be
-// empty or longer than RFC 5280's upper bounds (64 characters for CN, O and OU).
+// empty or longer than RFC 5280's upper bounds (64 characters for CN, O and OU), and must not
+// hold control characters, Unicode format characters (bidirectional overrides, zero-width
+// characters) or line separators, however written (a \0A escape is refused like a newline).
 //
 // The returned Name has the usual fields filled for reading (CommonName, Organization, ...)
 // and every attribute, in order, in ExtraNames, which is what crypto/x509 marshals, so the
@@ -162,6 +164,9 @@ func dnAttributeValue(typ string, value []byte, raw bool) (pkix.AttributeTypeAnd
 		if rest, err := asn1.Unmarshal(value, &rv); err != nil || len(rest) > 0 {
 			return atv, dnErr("the #hex value of %s is not one BER-encoded value", attr.name)
 		}
+		if s, ok := attributeString(rv); ok && hasControl(s) {
+			return atv, dnErr("the #hex value of %s holds a control or invisible formatting character (%s)", attr.name, escapeText(s))
+		}
 		atv.Value = rv
 		return atv, nil
 	}
@@ -174,6 +179,10 @@ func dnAttributeValue(typ string, value []byte, raw bool) (pkix.AttributeTypeAnd
 	v := string(value)
 	if strings.ContainsRune(v, 0) {
 		return atv, dnErr("the value of %s contains a NUL character", attr.name)
+	}
+	if hasControl(v) {
+		// A newline or a terminal escape in a name lets it print as something else.
+		return atv, dnErr("the value of %s holds a control or invisible formatting character (%s)", attr.name, escapeText(v))
 	}
 	if n := utf8.RuneCountInString(v); attr.maxLen > 0 && n > attr.maxLen && attr.tag != asn1.TagPrintableString {
 		return atv, dnErr("the value of %s is %d characters long; RFC 5280 allows at most %d", attr.name, n, attr.maxLen)

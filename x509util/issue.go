@@ -135,7 +135,8 @@ type Issued struct {
 }
 
 // IssueCertificate checks the request against its profile and the issuer, then creates and
-// signs the certificate. Refusals wrap ErrInvalidName (missing or bad names), ErrIssuer
+// signs the certificate. Refusals wrap ErrInvalidName (missing or bad names, a control
+// character in one), ErrIssuer
 // (issuer not a CA, lacking keyCertSign, key not matching), ErrValidity (a validity that ends
 // before it starts, or outside the years 1950 to 9999) or ErrUnsupported (key type).
 func IssueCertificate(req IssueRequest) (*Issued, error) {
@@ -164,6 +165,15 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 			return nil, fmt.Errorf("%w: a self-signed certificate must be signed by its own key", ErrIssuer)
 		}
 	} else if err := CheckIssuer(req.Issuer, req.IssuerKey, x509.KeyUsageCertSign); err != nil {
+		return nil, err
+	}
+	// The subject exactly as crypto/x509 will write it, checked and then used as it is.
+	rawSubject, err := asn1.Marshal(req.Subject.ToRDNSequence())
+	if err != nil {
+		return nil, fmt.Errorf("%w: subject: %v", ErrInvalidName, err)
+	}
+	sans := SANs{DNSNames: req.DNSNames, IPAddresses: req.IPAddresses, EmailAddresses: req.EmailAddresses, URIs: req.URIs}
+	if err := checkPrintable(req.Subject, sans); err != nil {
 		return nil, err
 	}
 
@@ -208,6 +218,7 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
 		Subject:               req.Subject,
+		RawSubject:            rawSubject,
 		NotBefore:             notBefore.UTC().Truncate(time.Second),
 		NotAfter:              notAfter.UTC().Truncate(time.Second),
 		SubjectKeyId:          ski,
@@ -274,6 +285,31 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	return &Issued{Certificate: cert, Warnings: warnings}, nil
 }
 
+// checkPrintable refuses a subject attribute or a DNS or email SAN holding a character
+// FormatName would have to escape (a newline, a terminal escape): a certificate that cannot be
+// printed as it is is a certificate that can spoof what prints it. (A CSR's names reach here
+// unchecked by ParseDN.)
+func checkPrintable(subject pkix.Name, sans SANs) error {
+	for _, rdn := range subject.ToRDNSequence() {
+		for _, atv := range rdn {
+			if s, ok := attributeString(atv.Value); ok && hasControl(s) {
+				// NameError quotes Input with %q, which escapes the character.
+				typ := rdnTypeNames[atv.Type.String()]
+				if typ == "" {
+					typ = atv.Type.String()
+				}
+				return &NameError{Kind: "subject attribute", Input: typ + "=" + s, Reason: "holds a control or invisible formatting character"}
+			}
+		}
+	}
+	for _, n := range append(append([]string(nil), sans.DNSNames...), sans.EmailAddresses...) {
+		if hasControl(n) {
+			return &NameError{Kind: "subject alternative name", Input: n, Reason: "holds a control or invisible formatting character"}
+		}
+	}
+	return nil
+}
+
 func checkNames(req IssueRequest) error {
 	hasSubject := len(req.Subject.ToRDNSequence()) > 0
 	switch req.Profile {
@@ -301,7 +337,7 @@ func checkNames(req IssueRequest) error {
 // present, includes usage (x509.KeyUsageCertSign for certificates, x509.KeyUsageCRLSign for
 // CRLs), and key must be its key. Errors wrap ErrIssuer.
 func CheckIssuer(cert *x509.Certificate, key crypto.Signer, usage x509.KeyUsage) error {
-	name := cert.Subject.String()
+	name := FormatName(cert.Subject)
 	if !cert.BasicConstraintsValid || !cert.IsCA {
 		return fmt.Errorf("%w: %q is not a CA certificate", ErrIssuer, name)
 	}

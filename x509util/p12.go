@@ -21,7 +21,7 @@ type P12Options struct {
 // protected by passphrase.
 func EncodeP12(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certificate, passphrase []byte, opts P12Options) ([]byte, error) {
 	if !PublicKeysEqual(cert.PublicKey, key.Public()) {
-		return nil, fmt.Errorf("%w: the key does not belong to the certificate %q", ErrKeyMismatch, cert.Subject.String())
+		return nil, fmt.Errorf("%w: the key does not belong to the certificate %q", ErrKeyMismatch, FormatName(cert.Subject))
 	}
 	enc := pkcs12.Modern2023
 	if opts.Legacy {

@@ -312,3 +312,14 @@ func TestEnrollDaysRange(t *testing.T) {
 		}
 	}
 }
+
+// enroll --subject refuses control characters like csr and cert create, before the token is
+// touched.
+func TestEnrollSubjectControlCharacters(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, _, errOut := signetRun(t, "enroll", "--token", "pkcs11:token=t;object=k?module-path=/nonexistent/module.so",
+		"--subject", "CN=evil\nOK good", "--csr-out", "a.csr")
+	if code != exitUsage || !strings.Contains(errOut, `--subject "CN=evil\nOK good": the value of CN holds a control or invisible formatting character (evil\0AOK good)`) {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}
