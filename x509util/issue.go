@@ -118,6 +118,9 @@ type IssueRequest struct {
 	// Issuer is the CA certificate; nil issues a self-signed certificate (PublicKey must
 	// then be IssuerKey's public key).
 	Issuer *x509.Certificate
+	// IssuerChain holds the CAs above Issuer, as far as they are known (the rest of a --ca
+	// file). Their name constraints apply too; nil checks only Issuer's.
+	IssuerChain []*x509.Certificate
 	// IssuerKey signs the certificate. It may live anywhere a crypto.Signer can.
 	IssuerKey crypto.Signer
 
@@ -135,8 +138,10 @@ type Issued struct {
 }
 
 // IssueCertificate checks the request against its profile and the issuer, then creates and
-// signs the certificate. Refusals wrap ErrInvalidName (missing or bad names, a control
-// character in one), ErrIssuer
+// signs the certificate. Names are held to the name constraints of Issuer and IssuerChain
+// before anything is signed (see NameConstraintError). Refusals wrap ErrInvalidName (missing
+// or bad names, a control character in one), ErrNameConstraint (a name the CAs' constraints
+// do not allow), ErrIssuer
 // (issuer not a CA, lacking keyCertSign, key not matching), ErrValidity (a validity that ends
 // before it starts, or outside the years 1950 to 9999) or ErrUnsupported (key type).
 func IssueCertificate(req IssueRequest) (*Issued, error) {
@@ -175,6 +180,11 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	sans := SANs{DNSNames: req.DNSNames, IPAddresses: req.IPAddresses, EmailAddresses: req.EmailAddresses, URIs: req.URIs}
 	if err := checkPrintable(req.Subject, sans); err != nil {
 		return nil, err
+	}
+	if req.Issuer != nil {
+		if err := checkNameConstraints(append([]*x509.Certificate{req.Issuer}, req.IssuerChain...), rawSubject, sans); err != nil {
+			return nil, err
+		}
 	}
 
 	var warnings []string

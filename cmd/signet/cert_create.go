@@ -80,7 +80,11 @@ the CA's end is clipped to it, with a warning.
 
 Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, a --ca-key
 that is not the key of --ca, and a CSR whose signature does not verify (exit 3); a profile
-without the names it needs, a bad name or flag (exit 2); a key that cannot be opened (exit 4).
+without the names it needs, a bad name or flag, a name with a control character, a name
+outside the name constraints of the CA or of a CA above it in the --ca file (the constraint
+is named) (exit 2); a key that cannot be opened (exit 4). Name constraints are checked for
+every name form signet issues: dNSName, rfc822Name, iPAddress, URI and directoryName (the
+subject; its emailAddress and a host-name CN are held to the rfc822Name and dNSName ones).
 
 --subject takes 'CN=alice,O=Example' or '/O=Example/CN=alice' (see 'signet csr --help');
 --san takes dns:NAME, ip:ADDR, email:ADDR or uri:URI and is repeatable. TIME is RFC 3339
@@ -298,7 +302,9 @@ func certCreate(e *env, o *certCreateOptions) error {
 		}
 	}
 	if len(caChain) > 0 {
-		req.Issuer = caChain[0]
+		// The CAs above the issuer, as far as --ca (or the key) carries them: their name
+		// constraints apply too.
+		req.Issuer, req.IssuerChain = caChain[0], caChain[1:]
 	}
 	if o.days > 0 {
 		start := o.notBefore
