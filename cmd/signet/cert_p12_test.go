@@ -1,11 +1,20 @@
 package main
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -70,5 +79,43 @@ func TestHostileP12IsRefused(t *testing.T) {
 			t.Errorf("signet %s: exit %d, want %d with one line naming the count\nstdout: %s\nstderr: %s",
 				strings.Join(args, " "), code, exitBadInput, out, errOut)
 		}
+	}
+}
+
+// Subjects in cert p12's and cert create's --json are escaped like cert inspect's: a CA whose
+// subject holds a newline cannot put one into a report.
+func TestJSONSubjectsEscaped(t *testing.T) {
+	t.Setenv("SIGNET_PASSPHRASE", "p12-passphrase")
+	dir := t.TempDir()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "evil\nOK good"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p8, _ := x509.MarshalPKCS8PrivateKey(key)
+	caPEM, keyPEM := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "ca.key")
+	os.WriteFile(caPEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(keyPEM, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: p8}), 0o600)
+
+	var p12 struct{ Subject string }
+	out := mustSignet(t, "cert", "p12", "--cert", caPEM, "--key", keyPEM, "-o", filepath.Join(dir, "ca.p12"), "--json")
+	if err := json.Unmarshal([]byte(out), &p12); err != nil || p12.Subject != `CN=evil\0AOK good` {
+		t.Errorf("cert p12 --json subject %q (%v)", p12.Subject, err)
+	}
+	var created struct {
+		Certificate struct{ Issuer string }
+		Bundle      []struct{ Subject string }
+	}
+	out = mustSignet(t, "cert", "create", "--profile", "client", "--subject", "CN=leaf", "--key", keyPEM,
+		"--ca", caPEM, "--ca-key", keyPEM, "--bundle", "-o", filepath.Join(dir, "leaf.pem"), "--json")
+	if err := json.Unmarshal([]byte(out), &created); err != nil || created.Certificate.Issuer != `CN=evil\0AOK good` ||
+		len(created.Bundle) != 1 || created.Bundle[0].Subject != `CN=evil\0AOK good` {
+		t.Errorf("cert create --json: %+v (%v)", created, err)
 	}
 }

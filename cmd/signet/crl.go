@@ -16,7 +16,6 @@ import (
 
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/keyref"
-	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -239,7 +238,7 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 			c := certs[0]
 			if !bytes.Equal(c.RawIssuer, ca.RawSubject) || c.CheckSignatureFrom(ca) != nil {
 				return fmt.Errorf("%w: %s (%s) was not issued by the CA %s, so its CRL cannot revoke it",
-					x509util.ErrIssuer, r.file, verify.Name(c), verify.Name(ca))
+					x509util.ErrIssuer, r.file, certSubject(c), certSubject(ca))
 			}
 			serial = c.SerialNumber
 		}
