@@ -47,9 +47,11 @@ type P12 struct {
 //
 // Before any key derivation, the MAC's and every visible encryption's iteration count must lie
 // within 1..10,000,000 (as for encrypted PKCS#8); a file asking for more wraps ErrUnsupported
-// and says which count, without asking for the passphrase.
+// and says which count, without asking for the passphrase. A private key hidden inside an
+// encrypted container is held to the same bound, once the container is decrypted with the
+// password about to be tried.
 func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
-	if err := p12CheckCost(data); err != nil {
+	if err := p12CheckHidden(data, p12Passwords(nil)); err != nil {
 		return nil, err
 	}
 	key, cert, chain, err := pkcs12.DecodeChain(data, "")
@@ -60,6 +62,10 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 		pw, perr := passphrase()
 		if perr != nil {
 			return nil, perr
+		}
+		if err := p12CheckHidden(data, p12Passwords(pw)); err != nil {
+			keyWipe(pw)
+			return nil, err
 		}
 		key, cert, chain, err = pkcs12.DecodeChain(data, string(pw))
 		for i := range pw {
