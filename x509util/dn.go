@@ -316,7 +316,7 @@ func dnParse4514(s string) (pkix.RDNSequence, error) {
 			if err != nil || len(b) == 0 {
 				return nil, dnErr("the value of %s starts with '#' but is not hex (write \\# for a literal '#')", typ)
 			}
-			val, keepLen = b, len(b)
+			val = b
 		} else {
 			for i < len(s) && s[i] != ',' && s[i] != '+' {
 				c := s[i]
