@@ -49,7 +49,7 @@ const exitCodesHelp = `EXIT CODES:
    10-14  signet verify refines 1: 10 signature mismatch, 11 untrusted chain, 12 expired or
       not yet valid, 13 revoked, 14 policy or identity (see 'signet verify --help')
    70  internal error: a failure signet did not foresee (a bug; please report it)
-   130  interrupted (SIGINT or SIGTERM); nothing is left half-written`
+   130  interrupted (SIGINT or SIGTERM)`
 
 // errorClass maps an error to its exit code. Library packages return sentinels and typed
 // errors; only this table turns them into process exit codes. The first matching row wins.
