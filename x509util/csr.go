@@ -10,7 +10,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // CreateCSR makes a PKCS#10 certificate signing request for signer's key, signed by signer,
@@ -42,12 +41,8 @@ func CreateCSR(signer crypto.Signer, subject pkix.RDNSequence, sans SANs) (*x509
 		EmailAddresses:     sans.EmailAddresses,
 		URIs:               sans.URIs,
 	}
-	der, err := x509.CreateCertificateRequest(rand.Reader, tmpl, signer)
+	der, err := x509.CreateCertificateRequest(rand.Reader, tmpl, checkedSigner{signer})
 	if err != nil {
-		// crypto/x509 checks the signature itself and says so in its message only.
-		if strings.Contains(err.Error(), "signature returned by signer is invalid") {
-			return nil, fmt.Errorf("%w: the key's signature on the CSR does not verify with its public key: %v", ErrKeyMismatch, err)
-		}
 		return nil, fmt.Errorf("x509util: create CSR: %w", err)
 	}
 	csr, err := x509.ParseCertificateRequest(der)

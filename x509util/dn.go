@@ -66,14 +66,16 @@ var DNAttributeNames = []string{"CN", "C", "O", "OU", "L", "ST", "STREET", "post
 // commonName too) or dotted OIDs (whose values are encoded as strings). C must be two letters
 // and serialNumber a PrintableString; emailAddress and DC are encoded as IA5String, other
 // attributes as PrintableString when they fit and UTF8String otherwise. Values must not be
-// empty or longer than RFC 5280's upper bounds (64 characters for CN, O and OU).
+// empty or longer than RFC 5280's upper bounds (64 characters for CN, O and OU), and must not
+// hold control characters, Unicode format characters (bidirectional overrides, zero-width
+// characters) or line separators, however written (a \0A escape is refused like a newline).
 //
 // The returned Name has the usual fields filled for reading (CommonName, Organization, ...)
 // and every attribute, in order, in ExtraNames, which is what crypto/x509 marshals, so the
 // written order survives in certificates and CSRs. pkix.Name cannot hold a multi-valued RDN:
 // through it, "CN=alice+UID=42" becomes two consecutive RDNs. ParseRDNSequence keeps it.
 //
-// Errors wrap ErrInvalidName and say what is wrong.
+// Errors are a *NameError (wrapping ErrInvalidName) that says what is wrong.
 func ParseDN(s string) (pkix.Name, error) {
 	seq, err := ParseRDNSequence(s)
 	if err != nil {
@@ -105,16 +107,32 @@ func ParseRDNSequence(s string) (pkix.RDNSequence, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: distinguished name %q: %v", ErrInvalidName, s, err)
+		return nil, &NameError{Kind: "distinguished name", Input: s, Reason: err.Error()}
 	}
 	if len(seq) == 0 {
-		return nil, fmt.Errorf("%w: empty distinguished name (write for example CN=alice,O=Example or /O=Example/CN=alice)", ErrInvalidName)
+		return nil, &NameError{Kind: "distinguished name", Input: s, Reason: "empty (write for example CN=alice,O=Example or /O=Example/CN=alice)"}
 	}
 	if _, err := asn1.Marshal(seq); err != nil {
-		return nil, fmt.Errorf("%w: distinguished name %q: %v", ErrInvalidName, s, err)
+		return nil, &NameError{Kind: "distinguished name", Input: s, Reason: err.Error()}
 	}
 	return seq, nil
 }
+
+// NameError is a distinguished name or subject alternative name that cannot be used: what
+// kind of name, the input as given and why. It wraps ErrInvalidName; callers that print the
+// reason in their own words (a flag's name first) take the fields rather than cutting up the
+// message.
+type NameError struct {
+	Kind   string // "distinguished name" or "subject alternative name"
+	Input  string
+	Reason string
+}
+
+func (e *NameError) Error() string {
+	return fmt.Sprintf("%v: %s %q: %s", ErrInvalidName, e.Kind, e.Input, e.Reason)
+}
+
+func (e *NameError) Unwrap() error { return ErrInvalidName }
 
 // dnErr is a parse error without the sentinel, which ParseRDNSequence adds.
 func dnErr(format string, args ...any) error { return fmt.Errorf(format, args...) }
@@ -146,6 +164,9 @@ func dnAttributeValue(typ string, value []byte, raw bool) (pkix.AttributeTypeAnd
 		if rest, err := asn1.Unmarshal(value, &rv); err != nil || len(rest) > 0 {
 			return atv, dnErr("the #hex value of %s is not one BER-encoded value", attr.name)
 		}
+		if s, ok := attributeString(rv); ok && hasControl(s) {
+			return atv, dnErr("the #hex value of %s holds a control or invisible formatting character (%s)", attr.name, escapeText(s))
+		}
 		atv.Value = rv
 		return atv, nil
 	}
@@ -158,6 +179,10 @@ func dnAttributeValue(typ string, value []byte, raw bool) (pkix.AttributeTypeAnd
 	v := string(value)
 	if strings.ContainsRune(v, 0) {
 		return atv, dnErr("the value of %s contains a NUL character", attr.name)
+	}
+	if hasControl(v) {
+		// A newline or a terminal escape in a name lets it print as something else.
+		return atv, dnErr("the value of %s holds a control or invisible formatting character (%s)", attr.name, escapeText(v))
 	}
 	if n := utf8.RuneCountInString(v); attr.maxLen > 0 && n > attr.maxLen && attr.tag != asn1.TagPrintableString {
 		return atv, dnErr("the value of %s is %d characters long; RFC 5280 allows at most %d", attr.name, n, attr.maxLen)
@@ -291,7 +316,7 @@ func dnParse4514(s string) (pkix.RDNSequence, error) {
 			if err != nil || len(b) == 0 {
 				return nil, dnErr("the value of %s starts with '#' but is not hex (write \\# for a literal '#')", typ)
 			}
-			val, keepLen = b, len(b)
+			val = b
 		} else {
 			for i < len(s) && s[i] != ',' && s[i] != '+' {
 				c := s[i]

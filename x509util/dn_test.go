@@ -137,9 +137,9 @@ func TestParseDNErrors(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
-		{"empty", "", "empty distinguished name"},
-		{"only spaces", "   ", "empty distinguished name"},
-		{"slash only", "/", "empty distinguished name"},
+		{"empty", "", ": empty (write for example"},
+		{"only spaces", "   ", ": empty (write for example"},
+		{"slash only", "/", ": empty (write for example"},
 		{"no equals", "CN", "missing '='"},
 		{"no equals later", "CN=alice,O", `missing '=' after "O"`},
 		{"stray comma", "CN=alice,", "stray ','"},

@@ -5,7 +5,10 @@
 // encrypted with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) when given a passphrase;
 // DecodeKey, ParsePrivateKey and ParsePublicKey read what openssl writes; Fingerprint and
 // Inspect describe a public key. Names: ParseDN and ParseRDNSequence read RFC 4514 and
-// OpenSSL-style distinguished names, ParseSANs reads dns:, ip:, email: and uri: names.
+// OpenSSL-style distinguished names (refusing control and invisible formatting characters),
+// ParseSANs reads dns:, ip:, email: and uri: names, and FormatName prints a pkix.Name as
+// pkix.Name.String does but with such characters escaped as \XX: use it for every name that
+// came from a certificate, CSR or CRL.
 // CSRs: CreateCSR and ParseCSR. Everything that signs takes a crypto.Signer, so a key on a
 // PKCS#11 token works wherever a key file does.
 //

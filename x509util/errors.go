@@ -16,4 +16,10 @@ var (
 	ErrKeyMismatch = errors.New("x509util: key mismatch")
 	// ErrInvalidName is returned for a malformed distinguished name or subject alternative name.
 	ErrInvalidName = errors.New("x509util: invalid name")
+	// ErrNameConstraint is returned when a certificate to issue has a name outside the name
+	// constraints of its issuer (or of a CA above it); see NameConstraintError.
+	ErrNameConstraint = errors.New("x509util: name outside the issuer's name constraints")
+	// ErrValidity is returned for a validity period that cannot be issued: one that ends
+	// before it starts, or a time X.509 cannot encode (outside the years 1950 to 9999).
+	ErrValidity = errors.New("x509util: invalid validity period")
 )

@@ -162,12 +162,13 @@ func FormatSerial(n *big.Int) string {
 // `openssl x509 -serial` ("serial=" prefix allowed) and `openssl x509 -text` (with colons
 // between the bytes) print it, optionally with a 0x prefix, in any case; or decimal after the
 // prefix "decimal:" (a bare number is always hex: 1000 is 4096). The serial must be positive
-// and at most 20 octets (RFC 5280 section 4.1.2.2). Errors wrap ErrMalformed.
+// and at most 20 octets (RFC 5280 section 4.1.2.2). Errors are a *SerialError, which wraps
+// ErrMalformed.
 func ParseSerial(s string) (*big.Int, error) {
 	in := s
 	s = strings.TrimSpace(s)
 	bad := func(why string) error {
-		return fmt.Errorf("%w: serial number %q: %s", ErrMalformed, in, why)
+		return &SerialError{Input: in, Reason: why}
 	}
 	n := new(big.Int)
 	if dec, ok := inspectCutPrefixFold(s, "decimal:"); ok {
@@ -200,6 +201,19 @@ func ParseSerial(s string) (*big.Int, error) {
 	}
 	return n, nil
 }
+
+// SerialError is a serial number ParseSerial cannot read: the input as given and why, so
+// that a caller can put the reason in its own words without cutting up the message.
+type SerialError struct {
+	Input  string
+	Reason string
+}
+
+func (e *SerialError) Error() string {
+	return fmt.Sprintf("%v: serial number %q: %s", ErrMalformed, e.Input, e.Reason)
+}
+
+func (e *SerialError) Unwrap() error { return ErrMalformed }
 
 func inspectCutPrefixFold(s, prefix string) (string, bool) {
 	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
@@ -256,14 +270,23 @@ type SANInfo struct {
 }
 
 func describeSANs(dns []string, ips []net.IP, emails []string, uris []*url.URL) SANInfo {
-	s := SANInfo{DNS: append([]string{}, dns...), IP: []string{}, Email: append([]string{}, emails...), URI: []string{}}
+	s := SANInfo{DNS: escapeAll(dns), IP: []string{}, Email: escapeAll(emails), URI: []string{}}
 	for _, ip := range ips {
 		s.IP = append(s.IP, ip.String())
 	}
 	for _, u := range uris {
-		s.URI = append(s.URI, u.String())
+		s.URI = append(s.URI, escapeText(u.String()))
 	}
 	return s
+}
+
+// escapeAll is escapeText of each string, never nil.
+func escapeAll(in []string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = escapeText(s)
+	}
+	return out
 }
 
 // Len is the number of names.
@@ -350,8 +373,9 @@ func sha256Hex(der []byte) string {
 }
 
 // CertificateInfo describes a certificate. Its JSON form is stable: fields are only ever
-// added. Names are as crypto/x509's pkix.Name.String prints them (RFC 4514, most specific
-// first), "" for an empty one.
+// added. Names are as FormatName prints them (RFC 4514, most specific first, as crypto/x509's
+// pkix.Name.String, with control and invisible characters escaped as \XX), "" for an empty
+// one; SANs and URLs have such characters escaped as \XX and a backslash as \\.
 type CertificateInfo struct {
 	Version    int       `json:"version"`
 	Subject    string    `json:"subject"`
@@ -386,8 +410,8 @@ type CertificateInfo struct {
 func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 	info := CertificateInfo{
 		Version:            c.Version,
-		Subject:            c.Subject.String(),
-		Issuer:             c.Issuer.String(),
+		Subject:            FormatName(c.Subject),
+		Issuer:             FormatName(c.Issuer),
 		Serial:             FormatSerial(c.SerialNumber),
 		NotBefore:          c.NotBefore.UTC(),
 		NotAfter:           c.NotAfter.UTC(),
@@ -397,9 +421,9 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 		SANs:               describeSANs(c.DNSNames, c.IPAddresses, c.EmailAddresses, c.URIs),
 		SubjectKeyID:       hexOrEmpty(c.SubjectKeyId),
 		AuthorityKeyID:     hexOrEmpty(c.AuthorityKeyId),
-		CRLDistribution:    append([]string{}, c.CRLDistributionPoints...),
-		OCSPServers:        append([]string{}, c.OCSPServer...),
-		IssuingCertURLs:    append([]string{}, c.IssuingCertificateURL...),
+		CRLDistribution:    escapeAll(c.CRLDistributionPoints),
+		OCSPServers:        escapeAll(c.OCSPServer),
+		IssuingCertURLs:    escapeAll(c.IssuingCertificateURL),
 		SHA256:             sha256Hex(c.Raw),
 	}
 	info.SelfSigned = bytes.Equal(c.RawSubject, c.RawIssuer) &&
@@ -446,7 +470,7 @@ type CSRInfo struct {
 // DescribeCSR describes csr and checks its signature.
 func DescribeCSR(csr *x509.CertificateRequest) CSRInfo {
 	info := CSRInfo{
-		Subject:            csr.Subject.String(),
+		Subject:            FormatName(csr.Subject),
 		PublicKey:          describeKey(csr.PublicKey, csr.PublicKeyAlgorithm),
 		SignatureAlgorithm: csr.SignatureAlgorithm.String(),
 		SANs:               describeSANs(csr.DNSNames, csr.IPAddresses, csr.EmailAddresses, csr.URIs),
@@ -497,7 +521,7 @@ type CRLInfo struct {
 // DescribeCRL describes crl, with its dates placed against at.
 func DescribeCRL(crl *x509.RevocationList, at time.Time) CRLInfo {
 	info := CRLInfo{
-		Issuer:             crl.Issuer.String(),
+		Issuer:             FormatName(crl.Issuer),
 		ThisUpdate:         crl.ThisUpdate.UTC(),
 		Validity:           DescribeValidity(crl.ThisUpdate, crl.NextUpdate, at),
 		SignatureAlgorithm: crl.SignatureAlgorithm.String(),

@@ -436,8 +436,9 @@ func TestParseSerial(t *testing.T) {
 		t.Run(tt.in, func(t *testing.T) {
 			n, err := ParseSerial(tt.in)
 			if tt.want == "" {
-				if !errors.Is(err, ErrMalformed) {
-					t.Fatalf("ParseSerial(%q) = %v, %v; want ErrMalformed", tt.in, n, err)
+				var se *SerialError
+				if !errors.Is(err, ErrMalformed) || !errors.As(err, &se) || se.Input != tt.in || se.Reason == "" {
+					t.Fatalf("ParseSerial(%q) = %v, %v; want a *SerialError wrapping ErrMalformed", tt.in, n, err)
 				}
 				return
 			}

@@ -71,6 +71,26 @@ func (p Profile) DefaultLifetime() time.Duration {
 	return 365 * day
 }
 
+// MaxDays bounds a lifetime given in days (certificates, CRLs' next update): 100 years, far
+// beyond any sensible lifetime and far inside what X.509 times encode.
+const MaxDays = 36500
+
+// The times X.509 encodes under RFC 5280: UTCTime for 1950 to 2049, GeneralizedTime with a
+// four-digit year from 2050; nothing before 1950 or after 9999.
+var (
+	minX509Time = time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxX509Time = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// checkX509Time refuses a time a certificate or CRL cannot hold, naming the field.
+func checkX509Time(field string, t time.Time) error {
+	if t.Before(minX509Time) || t.After(maxX509Time) {
+		return fmt.Errorf("%w: %s %s is outside the years 1950 to 9999 that X.509 times encode",
+			ErrValidity, field, t.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
 // ClockSkew is how far before the issuing time NotBefore is set by default, so that a
 // certificate is usable at once on a machine whose clock is a little behind.
 const ClockSkew = 5 * time.Minute
@@ -98,6 +118,9 @@ type IssueRequest struct {
 	// Issuer is the CA certificate; nil issues a self-signed certificate (PublicKey must
 	// then be IssuerKey's public key).
 	Issuer *x509.Certificate
+	// IssuerChain holds the CAs above Issuer, as far as they are known (the rest of a --ca
+	// file). Their name constraints apply too; nil checks only Issuer's.
+	IssuerChain []*x509.Certificate
 	// IssuerKey signs the certificate. It may live anywhere a crypto.Signer can.
 	IssuerKey crypto.Signer
 
@@ -115,8 +138,12 @@ type Issued struct {
 }
 
 // IssueCertificate checks the request against its profile and the issuer, then creates and
-// signs the certificate. Refusals wrap ErrInvalidName (missing or bad names), ErrIssuer
-// (issuer not a CA, lacking keyCertSign, key not matching) or ErrUnsupported (key type).
+// signs the certificate. Names are held to the name constraints of Issuer and IssuerChain
+// before anything is signed (see NameConstraintError). Refusals wrap ErrInvalidName (missing
+// or bad names, a control character in one), ErrNameConstraint (a name the CAs' constraints
+// do not allow), ErrIssuer
+// (issuer not a CA, lacking keyCertSign, key not matching), ErrValidity (a validity that ends
+// before it starts, or outside the years 1950 to 9999) or ErrUnsupported (key type).
 func IssueCertificate(req IssueRequest) (*Issued, error) {
 	now := req.Now
 	if now.IsZero() {
@@ -145,6 +172,20 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	} else if err := CheckIssuer(req.Issuer, req.IssuerKey, x509.KeyUsageCertSign); err != nil {
 		return nil, err
 	}
+	// The subject exactly as crypto/x509 will write it, checked and then used as it is.
+	rawSubject, err := asn1.Marshal(req.Subject.ToRDNSequence())
+	if err != nil {
+		return nil, fmt.Errorf("%w: subject: %v", ErrInvalidName, err)
+	}
+	sans := SANs{DNSNames: req.DNSNames, IPAddresses: req.IPAddresses, EmailAddresses: req.EmailAddresses, URIs: req.URIs}
+	if err := checkPrintable(req.Subject, sans); err != nil {
+		return nil, err
+	}
+	if req.Issuer != nil {
+		if err := checkNameConstraints(append([]*x509.Certificate{req.Issuer}, req.IssuerChain...), rawSubject, sans); err != nil {
+			return nil, err
+		}
+	}
 
 	var warnings []string
 	notBefore := req.NotBefore
@@ -166,8 +207,14 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		}
 	}
 	if !notAfter.After(notBefore) {
-		return nil, fmt.Errorf("%w: validity ends (%s) before it starts (%s)", ErrInvalidName,
+		return nil, fmt.Errorf("%w: validity ends (%s) before it starts (%s)", ErrValidity,
 			notAfter.UTC().Format(time.RFC3339), notBefore.UTC().Format(time.RFC3339))
+	}
+	if err := checkX509Time("notBefore", notBefore); err != nil {
+		return nil, err
+	}
+	if err := checkX509Time("notAfter", notAfter); err != nil {
+		return nil, err
 	}
 
 	serial, err := RandomSerial(rnd)
@@ -181,6 +228,7 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
 		Subject:               req.Subject,
+		RawSubject:            rawSubject,
 		NotBefore:             notBefore.UTC().Truncate(time.Second),
 		NotAfter:              notAfter.UTC().Truncate(time.Second),
 		SubjectKeyId:          ski,
@@ -227,7 +275,7 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	if req.Issuer != nil {
 		parent = req.Issuer
 	}
-	der, err := x509.CreateCertificate(rnd, tmpl, parent, req.PublicKey, req.IssuerKey)
+	der, err := x509.CreateCertificate(rnd, tmpl, parent, req.PublicKey, checkedSigner{req.IssuerKey})
 	if err != nil {
 		return nil, fmt.Errorf("x509util: issue certificate: %w", err)
 	}
@@ -242,9 +290,34 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		signerCert = req.Issuer
 	}
 	if err := signerCert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature); err != nil {
-		return nil, fmt.Errorf("x509util: the issued certificate does not verify under its issuer: %w", err)
+		return nil, fmt.Errorf("%w: the issued certificate does not verify under its issuer: %w", ErrKeyMismatch, err)
 	}
 	return &Issued{Certificate: cert, Warnings: warnings}, nil
+}
+
+// checkPrintable refuses a subject attribute or a DNS or email SAN holding a character
+// FormatName would have to escape (a newline, a terminal escape): a certificate that cannot be
+// printed as it is is a certificate that can spoof what prints it. (A CSR's names reach here
+// unchecked by ParseDN.)
+func checkPrintable(subject pkix.Name, sans SANs) error {
+	for _, rdn := range subject.ToRDNSequence() {
+		for _, atv := range rdn {
+			if s, ok := attributeString(atv.Value); ok && hasControl(s) {
+				// NameError quotes Input with %q, which escapes the character.
+				typ := rdnTypeNames[atv.Type.String()]
+				if typ == "" {
+					typ = atv.Type.String()
+				}
+				return &NameError{Kind: "subject attribute", Input: typ + "=" + s, Reason: "holds a control or invisible formatting character"}
+			}
+		}
+	}
+	for _, n := range append(append([]string(nil), sans.DNSNames...), sans.EmailAddresses...) {
+		if hasControl(n) {
+			return &NameError{Kind: "subject alternative name", Input: n, Reason: "holds a control or invisible formatting character"}
+		}
+	}
+	return nil
 }
 
 func checkNames(req IssueRequest) error {
@@ -274,7 +347,7 @@ func checkNames(req IssueRequest) error {
 // present, includes usage (x509.KeyUsageCertSign for certificates, x509.KeyUsageCRLSign for
 // CRLs), and key must be its key. Errors wrap ErrIssuer.
 func CheckIssuer(cert *x509.Certificate, key crypto.Signer, usage x509.KeyUsage) error {
-	name := cert.Subject.String()
+	name := FormatName(cert.Subject)
 	if !cert.BasicConstraintsValid || !cert.IsCA {
 		return fmt.Errorf("%w: %q is not a CA certificate", ErrIssuer, name)
 	}
@@ -389,7 +462,8 @@ type CRLRequest struct {
 	Rand                   io.Reader
 }
 
-// CreateCRL creates and signs a CRL. The issuer must be a CA with cRLSign.
+// CreateCRL creates and signs a CRL. The issuer must be a CA with cRLSign; thisUpdate and
+// nextUpdate must be in that order and within the years 1950 to 9999 (ErrValidity).
 func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 	if req.Issuer == nil || req.IssuerKey == nil {
 		return nil, nil, fmt.Errorf("%w: a CRL needs the CA certificate and its key", ErrIssuer)
@@ -410,7 +484,13 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 		next = this.Add(7 * 24 * time.Hour)
 	}
 	if !next.After(this) {
-		return nil, nil, fmt.Errorf("%w: nextUpdate must be after thisUpdate", ErrInvalidName)
+		return nil, nil, fmt.Errorf("%w: nextUpdate must be after thisUpdate", ErrValidity)
+	}
+	if err := checkX509Time("thisUpdate", this); err != nil {
+		return nil, nil, err
+	}
+	if err := checkX509Time("nextUpdate", next); err != nil {
+		return nil, nil, err
 	}
 	number := req.Number
 	if number == nil {
@@ -426,7 +506,7 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 		NextUpdate:                next.UTC().Truncate(time.Second),
 		RevokedCertificateEntries: req.Revoked,
 	}
-	der, err := x509.CreateRevocationList(rnd, tmpl, req.Issuer, req.IssuerKey)
+	der, err := x509.CreateRevocationList(rnd, tmpl, req.Issuer, checkedSigner{req.IssuerKey})
 	if err != nil {
 		return nil, nil, fmt.Errorf("x509util: create CRL: %w", err)
 	}
@@ -435,7 +515,7 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 		return nil, nil, fmt.Errorf("x509util: create CRL: %w", err)
 	}
 	if err := crl.CheckSignatureFrom(req.Issuer); err != nil {
-		return nil, nil, fmt.Errorf("x509util: the CRL does not verify under its issuer: %w", err)
+		return nil, nil, fmt.Errorf("%w: the CRL does not verify under its issuer: %w", ErrKeyMismatch, err)
 	}
 	return der, crl, nil
 }

@@ -31,7 +31,7 @@ var issueTestKeys = struct {
 	m map[string]crypto.Signer
 }{m: map[string]crypto.Signer{}}
 
-func issueTestKey(t *testing.T, kind string) crypto.Signer {
+func issueTestKey(t testing.TB, kind string) crypto.Signer {
 	t.Helper()
 	issueTestKeys.Lock()
 	defer issueTestKeys.Unlock()
@@ -59,7 +59,7 @@ func issueTestKey(t *testing.T, kind string) crypto.Signer {
 	return k
 }
 
-func mustIssue(t *testing.T, req IssueRequest) *x509.Certificate {
+func mustIssue(t testing.TB, req IssueRequest) *x509.Certificate {
 	t.Helper()
 	if req.Now.IsZero() {
 		req.Now = issueNow
@@ -166,7 +166,11 @@ func TestIssueRefusals(t *testing.T) {
 		{"intermediate without issuer", IssueRequest{Profile: ProfileIntermediateCA, Subject: pkix.Name{CommonName: "i"}, IssuerKey: leafKey}, ErrIssuer},
 		{"self-signed by another key", IssueRequest{Profile: ProfileRootCA, Subject: pkix.Name{CommonName: "r"}, IssuerKey: interKey}, ErrIssuer},
 		{"ends before it starts", IssueRequest{Profile: ProfileClient, Subject: pkix.Name{CommonName: "x"}, Issuer: inter, IssuerKey: interKey,
-			NotBefore: issueNow, NotAfter: issueNow.Add(-time.Hour)}, ErrInvalidName},
+			NotBefore: issueNow, NotAfter: issueNow.Add(-time.Hour)}, ErrValidity},
+		{"ends after 9999", IssueRequest{Profile: ProfileRootCA, Subject: pkix.Name{CommonName: "r"}, IssuerKey: leafKey,
+			NotBefore: issueNow, NotAfter: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, ErrValidity},
+		{"starts before 1950", IssueRequest{Profile: ProfileRootCA, Subject: pkix.Name{CommonName: "r"}, IssuerKey: leafKey,
+			NotBefore: time.Date(1949, 12, 31, 0, 0, 0, 0, time.UTC), NotAfter: issueNow}, ErrValidity},
 	}
 	_ = root
 	for _, tt := range tests {
@@ -265,5 +269,33 @@ func TestParseReason(t *testing.T) {
 	}
 	if _, err := ParseReason("bogus"); !errors.Is(err, ErrInvalidName) {
 		t.Errorf("ParseReason(bogus) error = %v", err)
+	}
+}
+
+// A signer that signs with another key than it claims (a token that picked the wrong object)
+// is caught by the signature check with ErrKeyMismatch, for certificates and CRLs alike, not
+// recognised in the wording of crypto/x509's error.
+func TestIssueWrongSigner(t *testing.T) {
+	_, inter, interKey := testCA(t)
+	wrong := keyTestWrongSigner{Signer: mustKeyGen(t, KeyRSA2048), claimed: interKey.Public()}
+	_, err := IssueCertificate(IssueRequest{Profile: ProfileClient, Subject: pkix.Name{CommonName: "x"},
+		PublicKey: issueTestKey(t, "p256b").Public(), Issuer: inter, IssuerKey: wrong, Now: issueNow})
+	if !errors.Is(err, ErrKeyMismatch) {
+		t.Errorf("IssueCertificate = %v, want ErrKeyMismatch", err)
+	}
+	_, _, err = CreateCRL(CRLRequest{Issuer: inter, IssuerKey: wrong, Now: issueNow})
+	if !errors.Is(err, ErrKeyMismatch) {
+		t.Errorf("CreateCRL = %v, want ErrKeyMismatch", err)
+	}
+}
+
+// A CRL whose next update X.509 cannot encode is refused, and so is one that ends before it
+// starts.
+func TestCreateCRLValidity(t *testing.T) {
+	_, inter, interKey := testCA(t)
+	for _, next := range []time.Time{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), issueNow.Add(-time.Hour)} {
+		if _, _, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: interKey, Now: issueNow, NextUpdate: next}); !errors.Is(err, ErrValidity) {
+			t.Errorf("nextUpdate %v: %v, want ErrValidity", next, err)
+		}
 	}
 }

@@ -630,3 +630,40 @@ func TestMarshalUnsupportedKeys(t *testing.T) {
 		t.Errorf("Inspect(struct{}) = %v", err)
 	}
 }
+
+// An unknown legacy PEM cipher is refused from the DEK-Info header itself, before any
+// passphrase is asked for, not recognised afterwards in the wording of crypto/x509's error.
+func TestLegacyPEMUnknownCipher(t *testing.T) {
+	data := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY",
+		Headers: map[string]string{"Proc-Type": "4,ENCRYPTED", "DEK-Info": "BF-CBC,0102030405060708"},
+		Bytes:   make([]byte, 16)})
+	pass, asked := keyTestPassFunc(keyTestPass)
+	_, err := ParsePrivateKey(data, pass)
+	if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), `"BF-CBC"`) {
+		t.Errorf("ParsePrivateKey = %v, want ErrUnsupported naming BF-CBC", err)
+	}
+	if *asked != 0 {
+		t.Errorf("the passphrase was asked for %d times for a cipher signet cannot use", *asked)
+	}
+}
+
+// An RSA key too small for crypto/rsa to sign with is refused when it is read to sign, with
+// ErrUnsupported, and still described when only its public half is wanted.
+func TestSmallRSAKey(t *testing.T) {
+	dir := t.TempDir()
+	keyTestOpenSSL(t, dir, "genrsa", "-traditional", "-out", "@r512.pem", "512")
+	keyTestOpenSSL(t, dir, "pkey", "-in", "@r512.pem", "-out", "@r512.p8.pem")
+	for _, name := range []string{"r512.pem", "r512.p8.pem"} {
+		data := mustKeyRead(t, filepath.Join(dir, name))
+		if _, err := ParsePrivateKey(data, nil); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "512 bits") {
+			t.Errorf("%s: ParsePrivateKey = %v, want ErrUnsupported naming 512 bits", name, err)
+		}
+		k, err := DecodeKey(data, nil)
+		if err != nil {
+			t.Fatalf("%s: DecodeKey: %v", name, err)
+		}
+		if info, err := Inspect(k.Public); err != nil || info.Bits != 512 {
+			t.Errorf("%s: Inspect = %+v, %v", name, info, err)
+		}
+	}
+}

@@ -21,7 +21,7 @@ type P12Options struct {
 // protected by passphrase.
 func EncodeP12(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certificate, passphrase []byte, opts P12Options) ([]byte, error) {
 	if !PublicKeysEqual(cert.PublicKey, key.Public()) {
-		return nil, fmt.Errorf("%w: the key does not belong to the certificate %q", ErrKeyMismatch, cert.Subject.String())
+		return nil, fmt.Errorf("%w: the key does not belong to the certificate %q", ErrKeyMismatch, FormatName(cert.Subject))
 	}
 	enc := pkcs12.Modern2023
 	if opts.Legacy {
@@ -44,7 +44,16 @@ type P12 struct {
 // ParseP12 reads a PKCS#12 file as openssl and signet write them. The passphrase callback is
 // called once; a file without a password is tried first with the empty password, so callers
 // are not prompted for nothing.
+//
+// Before any key derivation, the MAC's and every visible encryption's iteration count must lie
+// within 1..10,000,000 (as for encrypted PKCS#8); a file asking for more wraps ErrUnsupported
+// and says which count, without asking for the passphrase. A private key hidden inside an
+// encrypted container is held to the same bound, once the container is decrypted with the
+// password about to be tried.
 func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
+	if err := p12CheckHidden(data, p12Passwords(nil)); err != nil {
+		return nil, err
+	}
 	key, cert, chain, err := pkcs12.DecodeChain(data, "")
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 		if passphrase == nil {
@@ -53,6 +62,10 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 		pw, perr := passphrase()
 		if perr != nil {
 			return nil, perr
+		}
+		if err := p12CheckHidden(data, p12Passwords(pw)); err != nil {
+			keyWipe(pw)
+			return nil, err
 		}
 		key, cert, chain, err = pkcs12.DecodeChain(data, string(pw))
 		for i := range pw {
@@ -71,6 +84,9 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 	}
 	if !PublicKeysEqual(cert.PublicKey, signer.Public()) {
 		return nil, fmt.Errorf("%w: the PKCS#12 key does not belong to its certificate", ErrKeyMismatch)
+	}
+	if err := checkSigningKey(signer); err != nil {
+		return nil, err
 	}
 	return &P12{Key: signer, Certificate: cert, Chain: chain}, nil
 }

@@ -100,12 +100,31 @@ func MarshalPrivateKey(key crypto.Signer, passphrase []byte) ([]byte, error) {
 // passphrase is called only for an encrypted key, at most once; ParsePrivateKey zeroes the
 // slice it returns after use. A nil passphrase makes an encrypted key fail with
 // ErrIncorrectPassphrase. An error from passphrase is returned wrapped as it is.
+//
+// An RSA key under MinRSABits wraps ErrUnsupported here, where a key is read to sign, rather
+// than failing later inside crypto/rsa (DecodeKey still reads it, to describe it).
 func ParsePrivateKey(data []byte, passphrase func() ([]byte, error)) (crypto.Signer, error) {
 	k, err := decodeKey(data, passphrase, keyWantPrivate)
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSigningKey(k.Signer); err != nil {
+		return nil, err
+	}
 	return k.Signer, nil
+}
+
+// MinRSABits is the smallest RSA key signet signs with: crypto/rsa refuses smaller ones as
+// insecure.
+const MinRSABits = 1024
+
+// checkSigningKey refuses a private key crypto/rsa would refuse to sign with, before it is
+// asked to.
+func checkSigningKey(k crypto.Signer) error {
+	if r, ok := k.(*rsa.PrivateKey); ok && r.N.BitLen() < MinRSABits {
+		return fmt.Errorf("%w: an RSA key of %d bits is too small to sign with (at least %d)", ErrUnsupported, r.N.BitLen(), MinRSABits)
+	}
+	return nil
 }
 
 // ParsePublicKey reads a public key (SubjectPublicKeyInfo "PUBLIC KEY" or PKCS#1
@@ -289,8 +308,14 @@ func keyDecodePEMBlock(block *pem.Block, passphrase func() ([]byte, error), want
 // the format has no integrity check and a weak key derivation (one MD5 round), which is why
 // signet never writes it; it remains the right tool to read the keys that exist.
 func keyDecryptLegacyPEM(block *pem.Block, passphrase func() ([]byte, error)) ([]byte, error) {
-	if _, ok := block.Headers["DEK-Info"]; !ok {
+	dek, ok := block.Headers["DEK-Info"]
+	if !ok {
 		return nil, fmt.Errorf("%w: PEM block %q is marked encrypted but has no DEK-Info header", ErrMalformed, block.Type)
+	}
+	// The cipher is checked here, before the passphrase is asked for, rather than recognised
+	// afterwards in the wording of DecryptPEMBlock's error.
+	if mode, _, _ := strings.Cut(dek, ","); !keyLegacyPEMCiphers[strings.TrimSpace(mode)] {
+		return nil, fmt.Errorf("%w: PEM encryption %q (signet reads DES, 3DES and AES in CBC mode)", ErrUnsupported, mode)
 	}
 	pw, err := keyPassphrase(passphrase)
 	if err != nil {
@@ -302,12 +327,15 @@ func keyDecryptLegacyPEM(block *pem.Block, passphrase func() ([]byte, error)) ([
 	switch {
 	case errors.Is(err, x509.IncorrectPasswordError):
 		return nil, ErrIncorrectPassphrase
-	case err != nil && strings.Contains(err.Error(), "unknown encryption mode"):
-		return nil, fmt.Errorf("%w: PEM encryption %q", ErrUnsupported, block.Headers["DEK-Info"])
 	case err != nil:
 		return nil, fmt.Errorf("%w: encrypted PEM block %q: %v", ErrMalformed, block.Type, err)
 	}
 	return der, nil
+}
+
+// keyLegacyPEMCiphers are the DEK-Info ciphers x509.DecryptPEMBlock implements.
+var keyLegacyPEMCiphers = map[string]bool{
+	"DES-CBC": true, "DES-EDE3-CBC": true, "AES-128-CBC": true, "AES-192-CBC": true, "AES-256-CBC": true,
 }
 
 func keyPassphrase(passphrase func() ([]byte, error)) ([]byte, error) {
@@ -487,12 +515,9 @@ func keyFromPublic(pub crypto.PublicKey, enc KeyEncoding) (*DecodedKey, error) {
 }
 
 // keyParseError wraps an error of crypto/x509's parsers for a structure that had the right
-// shape: ErrUnsupported for a key Go refuses by policy (RSA under 1024 bits), else
-// ErrMalformed.
+// shape: ErrMalformed, whatever the parser's wording (key sizes are checked by
+// checkSigningKey, not read from the message).
 func keyParseError(what string, err error) error {
-	if strings.Contains(err.Error(), "insecure") {
-		return fmt.Errorf("%w: %s: %v", ErrUnsupported, what, err)
-	}
 	return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
 }
 

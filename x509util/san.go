@@ -1,6 +1,7 @@
 package x509util
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -31,7 +32,8 @@ func (s SANs) Len() int {
 //	             host name or IP address
 //
 // The prefixes are case-insensitive (openssl's DNS:, IP:, URI: work). Exact duplicates are
-// dropped. Errors wrap ErrInvalidName and say which name is wrong and why.
+// dropped. Errors are a *NameError (wrapping ErrInvalidName) that says which name is wrong
+// and why.
 func ParseSANs(specs []string) (SANs, error) {
 	var s SANs
 	for _, spec := range specs {
@@ -48,7 +50,7 @@ func (s *SANs) Add(spec string) error {
 	kind = strings.ToLower(strings.TrimSpace(kind))
 	value = strings.TrimSpace(value)
 	bad := func(why string, args ...any) error {
-		return fmt.Errorf("%w: subject alternative name %q: %s", ErrInvalidName, spec, fmt.Sprintf(why, args...))
+		return &NameError{Kind: "subject alternative name", Input: spec, Reason: fmt.Sprintf(why, args...)}
 	}
 	if !ok || (kind != "dns" && kind != "ip" && kind != "email" && kind != "uri") {
 		return bad("write dns:NAME, ip:ADDR, email:ADDR or uri:URI")
@@ -199,7 +201,12 @@ func sanCheckURI(s string) (*url.URL, error) {
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("not a URI: %v", strings.TrimPrefix(err.Error(), "parse "+fmt.Sprintf("%q", s)+": "))
+		// *url.Error quotes the whole URI, which the caller's message already does.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("not a URI: %v", err)
 	}
 	switch {
 	case u.Scheme == "":

@@ -116,7 +116,7 @@ func TestParseSANsErrors(t *testing.T) {
 		{"uri:https:", "nothing after the scheme"},
 		{"uri:https:///path", "no host"},
 		{"uri:https://bad_host.example/", "host"},
-		{"uri:http://[::1", "not a URI"},
+		{"uri:http://[::1", "not a URI: missing ']' in host"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -125,5 +125,14 @@ func TestParseSANsErrors(t *testing.T) {
 				t.Errorf("ParseSANs(%q) = %v; want ErrInvalidName naming it and mentioning %q", tc.in, err, tc.want)
 			}
 		})
+	}
+}
+
+// A URI net/url cannot parse is quoted once: url.Error's own quote of it is dropped through
+// errors.As, not by cutting its text.
+func TestParseSANsURLErrorQuotedOnce(t *testing.T) {
+	_, err := ParseSANs([]string{"uri:http://[::1"})
+	if err == nil || strings.Count(err.Error(), "[::1") != 1 || !strings.HasSuffix(err.Error(), "not a URI: missing ']' in host") {
+		t.Errorf("ParseSANs = %v", err)
 	}
 }

@@ -74,12 +74,17 @@ Profiles (--profile), with their default lifetimes (--path-len sets a CA's path 
 Every certificate gets a random 127-bit serial number, a subject key identifier, an
 authority key identifier (under a CA) and key usages that fit its key: digitalSignature,
 plus keyEncipherment for an RSA server, client or email key. Validity starts 5 minutes
-before now unless --not-before; --days N or --not-after TIME sets its end. A validity past
+before now unless --not-before; --days N (1 to 36500) or --not-after TIME sets its end,
+which like the start must lie in the years 1950 to 9999 that X.509 encodes. A validity past
 the CA's end is clipped to it, with a warning.
 
 Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, a --ca-key
 that is not the key of --ca, and a CSR whose signature does not verify (exit 3); a profile
-without the names it needs, a bad name or flag (exit 2); a key that cannot be opened (exit 4).
+without the names it needs, a bad name or flag, a name with a control character, a name
+outside the name constraints of the CA or of a CA above it in the --ca file (the constraint
+is named) (exit 2); a key that cannot be opened (exit 4). Name constraints are checked for
+every name form signet issues: dNSName, rfc822Name, iPAddress, URI and directoryName (the
+subject; its emailAddress and a host-name CN are held to the rfc822Name and dNSName ones).
 
 --subject takes 'CN=alice,O=Example' or '/O=Example/CN=alice' (see 'signet csr --help');
 --san takes dns:NAME, ip:ADDR, email:ADDR or uri:URI and is repeatable. TIME is RFC 3339
@@ -114,7 +119,7 @@ EXAMPLES:
 			&cli.StringFlag{Name: "csr", Usage: "certify the key and names of the CSR in `FILE` (PEM or DER)", TakesFile: true},
 			&cli.StringFlag{Name: "ca", Usage: "the issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
 			&cli.StringFlag{Name: "ca-key", Usage: "the issuing CA's key (`KEYREF`)", TakesFile: true},
-			&cli.IntFlag{Name: "days", Usage: "valid for `N` days (default: the profile's)"},
+			&cli.IntFlag{Name: "days", Usage: "valid for `N` days, 1 to 36500 (default: the profile's)"},
 			&cli.StringFlag{Name: "not-before", Usage: "valid from `TIME` (default: now minus 5 minutes)"},
 			&cli.StringFlag{Name: "not-after", Usage: "valid until `TIME`"},
 			&cli.IntFlag{Name: "path-len", Usage: "CA profiles: at most `N` CAs below this one", DefaultText: "root: none, intermediate: 0"},
@@ -188,13 +193,13 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 	if c.IsSet("subject") {
 		n, err := x509util.ParseDN(c.String("subject"))
 		if err != nil {
-			return nil, err
+			return nil, flagNameError("--subject", err)
 		}
 		o.subject = &n
 	}
 	if v := repeatedValues(c, "san"); len(v) > 0 {
 		if _, err := x509util.ParseSANs(v); err != nil {
-			return nil, err
+			return nil, flagNameError("--san", err)
 		}
 		o.sans = v
 	}
@@ -212,8 +217,8 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 		switch o.days = c.Int("days"); {
 		case c.IsSet("not-after"):
 			return nil, usagef("--days and --not-after both set the end of validity; give one")
-		case o.days <= 0:
-			return nil, usagef("--days must be 1 or more, not %d", o.days)
+		case o.days < 1 || o.days > x509util.MaxDays:
+			return nil, usagef("--days must be 1 to %d (100 years), not %d", x509util.MaxDays, o.days)
 		}
 	}
 	if c.IsSet("path-len") {
@@ -225,6 +230,11 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 			return nil, usagef("--path-len must be 0 or more, not %d", n)
 		}
 		o.pathLen = &n
+	}
+	ins := append(keyRefFiles("--key", o.keyRef), keyRefFiles("--ca-key", o.caKeyRef)...)
+	ins = append(ins, fileArg{"--csr", o.csrFile}, fileArg{"--ca", o.caFile})
+	if err := checkNotInput("-o", o.out, append(ins, secretFiles(c)...)...); err != nil {
+		return nil, err
 	}
 	return o, nil
 }
@@ -292,7 +302,9 @@ func certCreate(e *env, o *certCreateOptions) error {
 		}
 	}
 	if len(caChain) > 0 {
-		req.Issuer = caChain[0]
+		// The CAs above the issuer, as far as --ca (or the key) carries them: their name
+		// constraints apply too.
+		req.Issuer, req.IssuerChain = caChain[0], caChain[1:]
 	}
 	if o.days > 0 {
 		start := o.notBefore
@@ -343,7 +355,7 @@ func certCreate(e *env, o *certCreateOptions) error {
 	if o.bundle {
 		for _, c := range caChain {
 			data = append(data, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
-			bundle = append(bundle, verify.CertRef{Subject: verify.Name(c), SHA256: verify.Fingerprint(c)})
+			bundle = append(bundle, verify.CertRef{Subject: certSubject(c), SHA256: verify.Fingerprint(c)})
 		}
 	}
 	if o.out == "-" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"fmt"
 	"io"
 	"strings"
@@ -303,4 +304,13 @@ func certIf(b bool, s string) string {
 		return s
 	}
 	return ""
+}
+
+// certSubject is a certificate's subject as signet prints it everywhere: x509util.FormatName
+// (RFC 4514, control characters escaped), "(empty subject)" for none.
+func certSubject(c *x509.Certificate) string {
+	if s := x509util.FormatName(c.Subject); s != "" {
+		return s
+	}
+	return "(empty subject)"
 }

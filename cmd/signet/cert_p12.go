@@ -100,6 +100,13 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
 			case o.out == "-":
 				return usagef("a PKCS#12 file holds a private key: write it to a file with -o FILE")
 			}
+			ins := append(keyRefFiles("--key", o.keyRef), fileArg{"--cert", o.certFile})
+			for _, f := range o.chain {
+				ins = append(ins, fileArg{"--chain", f})
+			}
+			if err := checkNotInput("-o", o.out, append(ins, secretFiles(c)...)...); err != nil {
+				return err
+			}
 			return certP12(e, o)
 		},
 	}
@@ -146,7 +153,7 @@ func certP12(e *env, o *certP12Options) error {
 	}
 	if !x509util.PublicKeysEqual(leaf.PublicKey, soft.Public()) {
 		// Checked before the passphrase prompt, which would otherwise be asked for nothing.
-		return fmt.Errorf("%w: the key %s does not belong to the certificate %s", x509util.ErrKeyMismatch, certKeyName(o.keyRef), verify.Name(leaf))
+		return fmt.Errorf("%w: the key %s does not belong to the certificate %s", x509util.ErrKeyMismatch, certKeyName(o.keyRef), certSubject(leaf))
 	}
 	pass, err := o.outSecret.Read("Enter passphrase for " + o.out)
 	if err != nil {
@@ -165,7 +172,7 @@ func certP12(e *env, o *certP12Options) error {
 	}
 	refs := []verify.CertRef{}
 	for _, c := range chain {
-		refs = append(refs, verify.CertRef{Subject: verify.Name(c), SHA256: verify.Fingerprint(c)})
+		refs = append(refs, verify.CertRef{Subject: certSubject(c), SHA256: verify.Fingerprint(c)})
 	}
 	enc := "aes-256-cbc-pbkdf2-sha256"
 	if o.legacy {
@@ -177,5 +184,5 @@ func certP12(e *env, o *certP12Options) error {
 		SHA256     string           `json:"sha256"`
 		Chain      []verify.CertRef `json:"chain"`
 		Encryption string           `json:"encryption"`
-	}{o.out, verify.Name(leaf), verify.Fingerprint(leaf), refs, enc})
+	}{o.out, certSubject(leaf), verify.Fingerprint(leaf), refs, enc})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"os"
@@ -15,7 +16,6 @@ import (
 
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/keyref"
-	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -85,8 +85,8 @@ and "signet cert verify --crl" report the certificates it lists as revoked.
 Every entry is revoked as of now. A CRL replaces the previous one: list every certificate
 still revoked each time.
 
---days N: the next update is N days from now (default 7); relying parties treat the CRL
-as stale after it. --number N: the CRL number in decimal (default: the time in Unix
+--days N: the next update is N days from now, 1 to 36500 (default 7); relying parties
+treat the CRL as stale after it. --number N: the CRL number in decimal (default: the time in Unix
 seconds, which grows from one CRL to the next with no state kept).
 
 Nothing is printed unless --json, which prints the file and the CRL as 'signet cert
@@ -141,8 +141,8 @@ func crlCreateParse(e *env, c *cli.Context) (*crlCreateOptions, error) {
 		return nil, usagef("missing --ca-key KEYREF (and --ca CACERT): the CA that issues the CRL")
 	case o.out == "":
 		return nil, usagef("missing -o FILE for the CRL")
-	case o.days < 1:
-		return nil, usagef("--days must be 1 or more, not %d", o.days)
+	case o.days < 1 || o.days > x509util.MaxDays:
+		return nil, usagef("--days must be 1 to %d (100 years), not %d", x509util.MaxDays, o.days)
 	}
 	if c.IsSet("number") {
 		n, ok := new(big.Int).SetString(c.String("number"), 10)
@@ -157,6 +157,13 @@ func crlCreateParse(e *env, c *cli.Context) (*crlCreateOptions, error) {
 			return nil, err
 		}
 		o.revoke = append(o.revoke, r)
+	}
+	ins := append(keyRefFiles("--ca-key", o.caKeyRef), fileArg{"--ca", o.caFile})
+	for _, r := range o.revoke {
+		ins = append(ins, fileArg{"--revoke", r.file})
+	}
+	if err := checkNotInput("-o", o.out, append(ins, secretFiles(c)...)...); err != nil {
+		return nil, err
 	}
 	return o, nil
 }
@@ -178,9 +185,12 @@ func crlParseRevoke(spec string) (crlRevoke, error) {
 		return r, nil
 	}
 	n, err := x509util.ParseSerial(rest)
-	if err != nil {
-		return r, usagef("--revoke %q: %s (or the certificate file does not exist)", spec,
-			strings.TrimPrefix(err.Error(), x509util.ErrMalformed.Error()+": "))
+	var se *x509util.SerialError
+	switch {
+	case errors.As(err, &se):
+		return r, usagef("--revoke %q: serial number %q: %s (or the certificate file does not exist)", spec, se.Input, se.Reason)
+	case err != nil:
+		return r, err
 	}
 	r.serial = n
 	return r, nil
@@ -228,7 +238,7 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 			c := certs[0]
 			if !bytes.Equal(c.RawIssuer, ca.RawSubject) || c.CheckSignatureFrom(ca) != nil {
 				return fmt.Errorf("%w: %s (%s) was not issued by the CA %s, so its CRL cannot revoke it",
-					x509util.ErrIssuer, r.file, verify.Name(c), verify.Name(ca))
+					x509util.ErrIssuer, r.file, certSubject(c), certSubject(ca))
 			}
 			serial = c.SerialNumber
 		}

@@ -67,13 +67,16 @@ EXAMPLES:
 			// Names are checked before the key is opened, so a typo never costs a passphrase.
 			subject, err := x509util.ParseRDNSequence(c.String("subject"))
 			if err != nil {
-				return err
+				return flagNameError("--subject", err)
 			}
 			sans, err := x509util.ParseSANs(repeatedValues(c, "san"))
 			if err != nil {
-				return err
+				return flagNameError("--san", err)
 			}
 			out := c.String("out")
+			if err := checkNotInput("-o", out, append(keyRefFiles("--key", ref), secretFiles(c)...)...); err != nil {
+				return err
+			}
 			if out != "" && out != "-" {
 				if err := atomicfile.CheckWritable(out, c.Bool("force")); err != nil {
 					return err

@@ -45,14 +45,14 @@ func enrollCommand(e *env) *cli.Command {
 		Usage:       "put a key and a client certificate on a token, ready for mutual TLS",
 		Description: enrollHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "token", Usage: "the key on the token: a pkcs11: `URI` with object= (quote it)", Required: true},
+			&cli.StringFlag{Name: "token", Usage: "the key on the token: a pkcs11: `URI` with object= (quote it; required)"},
 			&cli.StringFlag{Name: "subject", Usage: "subject `DN`, RFC 4514 (CN=alice,O=Example) or openssl form (/O=Example/CN=alice)"},
 			repeatedFlag("san", "subject alternative name `TYPE:VALUE` (email:, dns:, ip:, uri:); repeatable"),
 			&cli.StringFlag{Name: "type", Value: string(x509util.DefaultKeyType), Usage: "key `TYPE` when the key is generated"},
 			&cli.StringFlag{Name: "profile", Value: string(x509util.ProfileClient), Usage: "certificate `PROFILE` (client, server, email, code-signing)"},
 			&cli.StringFlag{Name: "ca", Usage: "issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
 			&cli.StringFlag{Name: "ca-key", Usage: "the CA's key: a file or a pkcs11: `KEYREF`", TakesFile: true},
-			&cli.IntFlag{Name: "days", Usage: "certificate lifetime in `DAYS` (default: 365, clipped to the CA's)"},
+			&cli.IntFlag{Name: "days", Usage: "certificate lifetime in `DAYS`, 1 to 36500 (default: 365, clipped to the CA's)"},
 			&cli.StringFlag{Name: "csr-out", Usage: "write the CSR to `FILE` for an external CA and stop", TakesFile: true},
 			&cli.StringFlag{Name: "cert", Usage: "finish: import the issued certificate `FILE`", TakesFile: true},
 			&cli.StringFlag{Name: "chain", Usage: "finish: the issuer chain `FILE` to import with --cert", TakesFile: true},
@@ -64,6 +64,9 @@ func enrollCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
 				return usagef("enroll takes no arguments (see --help)")
+			}
+			if c.String("token") == "" {
+				return usagef("missing --token URI: the key on the token, such as 'pkcs11:token=alice;object=client'")
 			}
 			var res *enroll.Result
 			var err error
@@ -94,13 +97,19 @@ func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {
 	if !c.IsSet("subject") {
 		return nil, usagef("--subject is required")
 	}
+	switch d := c.Int("days"); {
+	case c.IsSet("days") && !c.IsSet("ca"):
+		return nil, usagef("--days applies when --ca issues the certificate; an external CA chooses its own")
+	case c.IsSet("days") && (d < 1 || d > x509util.MaxDays):
+		return nil, usagef("--days must be 1 to %d (100 years), not %d", x509util.MaxDays, d)
+	}
 	subject, err := x509util.ParseRDNSequence(c.String("subject"))
 	if err != nil {
-		return nil, usagef("--subject: %v", err)
+		return nil, flagNameError("--subject", err)
 	}
 	sans, err := x509util.ParseSANs(repeatedValues(c, "san"))
 	if err != nil {
-		return nil, usagef("--san: %v", err)
+		return nil, flagNameError("--san", err)
 	}
 	kt, err := x509util.ParseKeyType(c.String("type"))
 	if err != nil {
@@ -120,6 +129,11 @@ func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {
 		Force:        c.Bool("force"),
 	}
 	if out := c.String("csr-out"); out != "" {
+		ins := append(keyRefFiles("--token", c.String("token")), keyRefFiles("--ca-key", c.String("ca-key"))...)
+		ins = append(ins, fileArg{"--ca", c.String("ca")})
+		if err := checkNotInput("--csr-out", out, append(ins, secretFiles(c)...)...); err != nil {
+			return nil, err
+		}
 		if err := atomicfile.CheckWritable(out, c.Bool("force")); err != nil {
 			return nil, err
 		}
@@ -137,8 +151,8 @@ func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {
 		}
 		defer caKey.Close()
 		opts.CAKey = caKey
-		if d := c.Int("days"); d > 0 {
-			opts.NotAfter = time.Now().Add(time.Duration(d) * 24 * time.Hour)
+		if c.IsSet("days") {
+			opts.NotAfter = time.Now().Add(time.Duration(c.Int("days")) * 24 * time.Hour)
 		}
 	}
 	res, err := enroll.Enroll(opts)

@@ -291,3 +291,35 @@ func TestOpenSSLClientAgainstServe(t *testing.T) {
 		t.Errorf("server log lacks the accepted and the refused client:\n%s", log)
 	}
 }
+
+// enroll --days is range-checked like cert create's, before the token or the CA key is
+// touched (the module does not even exist here), and refused where no CA of signet's issues.
+func TestEnrollDaysRange(t *testing.T) {
+	t.Chdir(t.TempDir())
+	token := "pkcs11:token=t;object=k?module-path=/nonexistent/module.so"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--ca", fixturePKI(t, "int-ca.pem"), "--ca-key", fixturePKI(t, "int-ca.key"), "--days", "9999999999"}, "--days must be 1 to 36500 (100 years), not 9999999999"},
+		{[]string{"--ca", fixturePKI(t, "int-ca.pem"), "--ca-key", fixturePKI(t, "int-ca.key"), "--days", "-5"}, "--days must be 1 to 36500 (100 years), not -5"},
+		{[]string{"--csr-out", "a.csr", "--days", "30"}, "--days applies when --ca issues the certificate"},
+	} {
+		args := append([]string{"enroll", "--token", token, "--subject", "CN=x"}, tc.args...)
+		code, _, errOut := signetRun(t, args...)
+		if code != exitUsage || !strings.Contains(errOut, tc.want) {
+			t.Errorf("signet %s: exit %d, want %d saying %q\n%s", strings.Join(args, " "), code, exitUsage, tc.want, errOut)
+		}
+	}
+}
+
+// enroll --subject refuses control characters like csr and cert create, before the token is
+// touched.
+func TestEnrollSubjectControlCharacters(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, _, errOut := signetRun(t, "enroll", "--token", "pkcs11:token=t;object=k?module-path=/nonexistent/module.so",
+		"--subject", "CN=evil\nOK good", "--csr-out", "a.csr")
+	if code != exitUsage || !strings.Contains(errOut, `--subject "CN=evil\nOK good": the value of CN holds a control or invisible formatting character (evil\0AOK good)`) {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}

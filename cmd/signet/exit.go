@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 
 	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/enroll"
+	"github.com/signet-pki/signet/internal/identity"
+	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/internal/secret"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/verify"
@@ -28,6 +31,13 @@ const (
 	exitValidity    = 12 // expired or not yet valid
 	exitRevoked     = 13 // revoked, or revocation not established
 	exitPolicy      = 14 // EKU, key usage, identity, weak algorithm
+
+	// exitInternal is an error nothing above classified: a bug in signet or a failure it did
+	// not foresee, never "bad input" by default (sysexits.h EX_SOFTWARE).
+	exitInternal = 70
+	// exitInterrupted is a run cancelled by SIGINT or SIGTERM (its context was cancelled):
+	// 128 + SIGINT, as shells report an interrupted command.
+	exitInterrupted = 130
 )
 
 const exitCodesHelp = `EXIT CODES:
@@ -37,7 +47,9 @@ const exitCodesHelp = `EXIT CODES:
    3  bad input (missing, unreadable or unparseable file)
    4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found)
    10-14  signet verify refines 1: 10 signature mismatch, 11 untrusted chain, 12 expired or
-      not yet valid, 13 revoked, 14 policy or identity (see 'signet verify --help')`
+      not yet valid, 13 revoked, 14 policy or identity (see 'signet verify --help')
+   70  internal error: a failure signet did not foresee (a bug; please report it)
+   130  interrupted (SIGINT or SIGTERM)`
 
 // errorClass maps an error to its exit code. Library packages return sentinels and typed
 // errors; only this table turns them into process exit codes. The first matching row wins.
@@ -55,12 +67,16 @@ var errorClasses = []struct {
 	{sign.ErrUnknownAlgorithm, exitUsage},
 	{sign.ErrUnsupported, exitUsage},
 	{x509util.ErrInvalidName, exitUsage},
+	{x509util.ErrNameConstraint, exitUsage},
+	{x509util.ErrValidity, exitUsage},
 	{verify.ErrPolicy, exitUsage},
 	{hsm.ErrInvalidURI, exitUsage},
+	{keyref.ErrInvalidRef, exitUsage},
 
 	{secret.ErrNoSource, exitKey},
 	{secret.ErrMismatch, exitKey},
 	{secret.ErrEmpty, exitKey},
+	{secret.ErrTerminal, exitKey},
 	{x509util.ErrIncorrectPassphrase, exitKey},
 	{x509util.ErrKeyMismatch, exitKey},
 	{hsm.ErrToken, exitKey},
@@ -74,6 +90,7 @@ var errorClasses = []struct {
 	{sign.ErrMalformedSignature, exitBadInput},
 	{fs.ErrNotExist, exitBadInput},
 	{fs.ErrPermission, exitBadInput},
+	{identity.ErrNoIdentity, exitBadInput},
 }
 
 // verifyClasses refine exitCheckFailed for signet verify, by the verify package's sentinels and
@@ -112,6 +129,10 @@ func verifyExitCode(err error) int {
 	return code
 }
 
+// exitCode maps an error to its exit code: an explicit usage or coded error, a cancelled
+// run, then the first row of errorClasses the error wraps, then a file that could not be
+// read or written. Anything else is exitInternal: an error no table row names is a bug to
+// fix here or in the package that returned it, not a guess at "bad input".
 func exitCode(err error) int {
 	if err == nil {
 		return exitOK
@@ -124,16 +145,20 @@ func exitCode(err error) int {
 	if errors.As(err, &ce) {
 		return ce.code
 	}
+	if errors.Is(err, context.Canceled) {
+		return exitInterrupted
+	}
 	for _, c := range errorClasses {
 		if errors.Is(err, c.target) {
 			return c.code
 		}
 	}
 	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	var fe *sign.FileError
+	if errors.As(err, &pe) || errors.As(err, &fe) {
 		return exitBadInput
 	}
-	return exitBadInput
+	return exitInternal
 }
 
 // usageError is a bad command line: exit 2.

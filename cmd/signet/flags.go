@@ -2,13 +2,17 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/internal/secret"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // Shared flags. Each constructor returns a fresh flag so commands never share parse state; the
@@ -24,7 +28,7 @@ func jsonFlag() cli.Flag {
 }
 
 func forceFlag() cli.Flag {
-	return &cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "replace output files that already exist"}
+	return &cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "replace output files that already exist (never one of the command's inputs)"}
 }
 
 func outFlag(usage string) cli.Flag {
@@ -84,4 +88,71 @@ func repeatedValues(c *cli.Context, name string) []string {
 // files and the module, PIN and warning hooks for token keys.
 func keyOptions(e *env, c *cli.Context) keyref.Options {
 	return keyref.Options{Passphrase: passphraseSource(c, false), Token: tokenOptions(e, c)}
+}
+
+// flagNameError puts a name the user gave with flag into a usage error: "--subject: ... C must
+// be a two-letter country code", from the fields of x509util.NameError rather than its text.
+func flagNameError(flag string, err error) error {
+	var ne *x509util.NameError
+	if errors.As(err, &ne) {
+		return usagef("%s %q: %s", flag, ne.Input, ne.Reason)
+	}
+	return err
+}
+
+// fileArg is a file a command reads, and the flag (or argument) that named it, for messages.
+type fileArg struct{ flag, path string }
+
+// keyRefFiles are the files a key reference reads (keyref.Files), named by flag.
+func keyRefFiles(flag, ref string) []fileArg {
+	var in []fileArg
+	for _, f := range keyref.Files(ref) {
+		in = append(in, fileArg{flag, f})
+	}
+	return in
+}
+
+// secretFiles are the passphrase files and the --module a command was given, whichever of
+// those flags it has.
+func secretFiles(c *cli.Context) []fileArg {
+	var in []fileArg
+	for _, flag := range []string{"passphrase-file", "key-passphrase-file", "module"} {
+		if f := c.String(flag); f != "" {
+			in = append(in, fileArg{"--" + flag, f})
+		}
+	}
+	return in
+}
+
+// checkNotInput refuses to write an output (named by outFlag) over one of the command's
+// inputs: the same path once made absolute and cleaned, or the same file reached another way
+// (a hard or symbolic link). --force does not lift this: replacing an input with what was
+// made from it (a private key with its public key) destroys it. "-" (standard output) and
+// "" are never a file.
+func checkNotInput(outFlag, out string, ins ...fileArg) error {
+	if out == "" || out == "-" || keyref.IsPKCS11(out) {
+		return nil
+	}
+	for _, in := range ins {
+		if in.path != "" && in.path != "-" && sameFile(out, in.path) {
+			return usagef("%s %s is also the %s input: refusing to write over it, even with --force", outFlag, out, in.flag)
+		}
+	}
+	return nil
+}
+
+// sameFile reports whether paths a and b name one file: equal once absolute and cleaned, or
+// existing files with the same identity (device and inode).
+func sameFile(a, b string) bool {
+	if aa, err := filepath.Abs(a); err == nil {
+		if ab, err := filepath.Abs(b); err == nil && aa == ab {
+			return true
+		}
+	}
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }

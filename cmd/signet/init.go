@@ -113,5 +113,5 @@ EXAMPLES:
 }
 
 func initCert(c *x509.Certificate, file string) initCertInfo {
-	return initCertInfo{Subject: verify.Name(c), SHA256: verify.Fingerprint(c), NotAfter: c.NotAfter.UTC(), File: file}
+	return initCertInfo{Subject: certSubject(c), SHA256: verify.Fingerprint(c), NotAfter: c.NotAfter.UTC(), File: file}
 }

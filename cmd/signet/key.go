@@ -108,6 +108,18 @@ EXAMPLES:
 				return usagef("a key generated on a token has no passphrase; the token's PIN protects it")
 			case c.Bool("no-passphrase") && c.String("passphrase-file") != "":
 				return usagef("--no-passphrase and --passphrase-file contradict each other")
+			case pubOut != "" && out != "-" && !keyref.IsPKCS11(out) && sameFile(out, pubOut):
+				return usagef("-o and --pub-out both name %s: the private and the public key need a file each", out)
+			}
+			// A token's -o reads files too: its module and pin-source.
+			ins := secretFiles(c)
+			if keyref.IsPKCS11(out) {
+				ins = append(ins, keyRefFiles("-o", out)...)
+			}
+			for _, o := range []struct{ flag, file string }{{"-o", out}, {"--pub-out", pubOut}} {
+				if err := checkNotInput(o.flag, o.file, ins...); err != nil {
+					return err
+				}
 			}
 			g, err := keyref.Generate(out, keyref.GenerateOptions{
 				Type:         t,
@@ -158,6 +170,9 @@ EXAMPLES:
 				return err
 			}
 			out := c.String("out")
+			if err := checkNotInput("-o", out, append(keyRefFiles("KEYREF", ref), secretFiles(c)...)...); err != nil {
+				return err
+			}
 			if out != "" && out != "-" {
 				if err := atomicfile.CheckWritable(out, c.Bool("force")); err != nil {
 					return err
@@ -195,7 +210,8 @@ it with: openssl pkey -pubin -in signer.pub -outform DER | sha256sum
    {"ref": "signer.key", "type": "ec-p256", "algorithm": "ECDSA", "bits": 256,
     "curve": "P-256", "fingerprint": "sha256:...", "kind": "private key",
     "encoding": "PKCS#8 PEM", "encrypted": true}
-("curve" is left out for RSA and Ed25519.)
+("curve" is left out for RSA and Ed25519; "ref" is KEYREF as given, except that the value
+of a pin-value in a pkcs11: URI is shown as REDACTED.)
 
 ` + keyRefHelp + `
 

@@ -164,6 +164,9 @@ func tlsCheckCommand(e *env) *cli.Command {
 				opts.ClientCert = cert
 			}
 			rep, cerr := tlsprobe.Check(c.Context, opts)
+			if err := c.Context.Err(); err != nil {
+				return fmt.Errorf("interrupted: %w", err) // exit 130, not a verdict on the server
+			}
 			if rep == nil {
 				return cerr
 			}
@@ -198,7 +201,7 @@ func clientCertificate(key keyref.Key, certFile string) (*tls.Certificate, error
 		}
 	}
 	if !x509util.PublicKeysEqual(chain[0].PublicKey, key.Public()) {
-		return nil, fmt.Errorf("%w: the key does not belong to the certificate %q", x509util.ErrKeyMismatch, chain[0].Subject.String())
+		return nil, fmt.Errorf("%w: the key does not belong to the certificate %q", x509util.ErrKeyMismatch, x509util.FormatName(chain[0].Subject))
 	}
 	tc := &tls.Certificate{PrivateKey: key, Leaf: chain[0]}
 	for _, c := range chain {
@@ -285,9 +288,9 @@ func tlsServeCommand(e *env) *cli.Command {
 		Usage:       "run a small mutual-TLS test server",
 		Description: tlsServeHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "listen", Usage: "`ADDR` to listen on (HOST:PORT; port 0 picks a free one)", Required: true},
+			&cli.StringFlag{Name: "listen", Usage: "`ADDR` to listen on (HOST:PORT; port 0 picks a free one; required)"},
 			&cli.StringFlag{Name: "addr-file", Usage: "write the address actually listened on to `FILE` (for scripts using port 0)", TakesFile: true},
-			&cli.StringFlag{Name: "cert", Usage: "server certificate `FILE` (PEM; the chain may follow the leaf)", TakesFile: true, Required: true},
+			&cli.StringFlag{Name: "cert", Usage: "server certificate `FILE` (PEM; the chain may follow the leaf; required)", TakesFile: true},
 			keyFlag("server key: a key file or a pkcs11: URI"),
 			passphraseFileFlag(),
 			moduleFlag(),
@@ -300,7 +303,12 @@ func tlsServeCommand(e *env) *cli.Command {
 			if c.NArg() != 0 {
 				return usagef("tls serve takes no arguments (see --help)")
 			}
-			if !c.IsSet("key") {
+			switch {
+			case c.String("listen") == "":
+				return usagef("missing --listen ADDR (HOST:PORT; port 0 picks a free one)")
+			case c.String("cert") == "":
+				return usagef("missing --cert FILE: the server certificate")
+			case !c.IsSet("key"):
 				return usagef("--key is required")
 			}
 			cas := repeatedValues(c, "client-ca")
@@ -313,6 +321,14 @@ func tlsServeCommand(e *env) *cli.Command {
 			}
 			maxV, err := tlsVersion(c.String("max-version"))
 			if err != nil {
+				return err
+			}
+			// --addr-file is always replaced: it must not be the key or a certificate.
+			ins := append(keyRefFiles("--key", c.String("key")), fileArg{"--cert", c.String("cert")})
+			for _, f := range cas {
+				ins = append(ins, fileArg{"--client-ca", f})
+			}
+			if err := checkNotInput("--addr-file", c.String("addr-file"), append(ins, secretFiles(c)...)...); err != nil {
 				return err
 			}
 			caCerts, err := x509util.LoadCertificates(cas...)
@@ -334,7 +350,8 @@ func tlsServeCommand(e *env) *cli.Command {
 			}
 			ln, err := net.Listen("tcp", c.String("listen"))
 			if err != nil {
-				return err
+				// A busy port or an address this host does not have: the flag's value is wrong.
+				return usagef("--listen %s: %v", c.String("listen"), err)
 			}
 			addr := ln.Addr().String()
 			if f := c.String("addr-file"); f != "" {

@@ -258,8 +258,8 @@ type objectView struct {
 func viewObject(o hsm.Object) objectView {
 	v := objectView{Object: o, ID: hex.EncodeToString(o.ID)}
 	if c := o.Certificate; c != nil {
-		v.Subject = c.Subject.String()
-		v.Issuer = c.Issuer.String()
+		v.Subject = x509util.FormatName(c.Subject)
+		v.Issuer = x509util.FormatName(c.Issuer)
 		v.Serial = c.SerialNumber.Text(16)
 		na := c.NotAfter.UTC()
 		v.NotAfter = &na
@@ -353,8 +353,8 @@ func printObject(w io.Writer, o hsm.Object) {
 		fmt.Fprintf(w, "  flags:         %s\n", strings.Join(f, ", "))
 	}
 	if c := o.Certificate; c != nil {
-		fmt.Fprintf(w, "  subject:       %s\n", c.Subject)
-		fmt.Fprintf(w, "  issuer:        %s\n", c.Issuer)
+		fmt.Fprintf(w, "  subject:       %s\n", x509util.FormatName(c.Subject))
+		fmt.Fprintf(w, "  issuer:        %s\n", x509util.FormatName(c.Issuer))
 		fmt.Fprintf(w, "  not after:     %s\n", c.NotAfter.UTC().Format(time.RFC3339))
 	}
 	if o.CertificateURI != "" {

@@ -42,7 +42,7 @@ func TestVerifyExitCode(t *testing.T) {
 		{fmt.Errorf("%w: raw", verify.ErrNoKey), exitUsage},
 		{fmt.Errorf("%w: cms", sign.ErrMalformedSignature), exitBadInput},
 		{fmt.Errorf("%w: nothing", verify.ErrUnchecked), exitBadInput},
-		{errors.New("anything else"), exitBadInput},
+		{errors.New("anything else"), exitInternal},
 	}
 	for _, tc := range tests {
 		if got := verifyExitCode(tc.err); got != tc.want {

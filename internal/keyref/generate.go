@@ -54,10 +54,10 @@ func Generate(ref string, opts GenerateOptions) (*Generated, error) {
 		return generateOnToken(ref, opts)
 	}
 	if ref == "" {
-		return nil, fmt.Errorf("keyref: no output file for the key")
+		return nil, fmt.Errorf("%w: no output file for the key", ErrInvalidRef)
 	}
 	if opts.PublicOut == ref && ref != "-" {
-		return nil, fmt.Errorf("keyref: the private and public key cannot both go to %s", ref)
+		return nil, fmt.Errorf("%w: the private and public key cannot both go to %s", ErrInvalidRef, ref)
 	}
 	t := opts.Type
 	if t == "" {

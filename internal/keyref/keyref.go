@@ -26,12 +26,17 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/secret"
 	"github.com/signet-pki/signet/x509util"
 )
+
+// ErrInvalidRef is returned for a key reference that cannot be used as asked, whatever the
+// file or token holds: an empty one, or a private and a public key sent to the same file.
+var ErrInvalidRef = errors.New("keyref: invalid key reference")
 
 // MaxFileSize bounds what is read from a key file. Keys and certificate chains are a few
 // kilobytes; a bound keeps a mistaken argument (a disk image, /dev/zero) from filling memory.
@@ -56,6 +61,103 @@ type Key interface {
 	// Certificates returns the certificate chain stored with the key, leaf first (a PKCS#12
 	// file, certificates on the token with the key's id), or nil when there is none.
 	Certificates() []*x509.Certificate
+}
+
+// Redacted replaces the value of a pin-value attribute when a reference is printed.
+const Redacted = "REDACTED"
+
+// Redact returns ref fit to print or log: a pkcs11: URI as given except that the value of
+// every pin-value attribute is replaced by Redacted (pin-source, a file name, is kept as
+// given); a file path unchanged. It works on the text, not on a parse, so that a URI too
+// malformed to parse cannot leak its PIN either: any attribute whose name, percent-decoded
+// and in any case, mentions pin-value is redacted, wherever it is.
+func Redact(ref string) string {
+	if !IsPKCS11(ref) {
+		return ref
+	}
+	var b strings.Builder
+	b.WriteString(ref[:len("pkcs11:")])
+	rest := ref[len("pkcs11:"):]
+	for {
+		i := strings.IndexAny(rest, ";?&")
+		attr := rest
+		if i >= 0 {
+			attr = rest[:i]
+		}
+		b.WriteString(redactAttr(attr))
+		if i < 0 {
+			return b.String()
+		}
+		b.WriteByte(rest[i])
+		rest = rest[i+1:]
+	}
+}
+
+func redactAttr(attr string) string {
+	if !strings.Contains(strings.ToLower(percentDecode(attr)), "pin-value") {
+		return attr
+	}
+	if name, _, ok := strings.Cut(attr, "="); ok && strings.ToLower(percentDecode(name)) == "pin-value" {
+		return name + "=" + Redacted
+	}
+	return "pin-value=" + Redacted // a malformed attribute: not even its name is kept
+}
+
+// percentDecode undoes %XX escapes, leaving malformed ones as they are.
+func percentDecode(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// Files returns the files that opening ref reads: the key file, or for a pkcs11: URI the
+// module-path and pin-source files it names (none when it does not parse: opening it fails
+// anyway). Commands use it to refuse an output that would overwrite one of their inputs.
+func Files(ref string) []string {
+	if !IsPKCS11(ref) {
+		if ref == "" {
+			return nil
+		}
+		return []string{ref}
+	}
+	u, err := hsm.ParseURI(ref)
+	if err != nil {
+		return nil
+	}
+	var files []string
+	if u.ModulePath != "" {
+		files = append(files, u.ModulePath)
+	}
+	if p := pinSourceFile(u.PINSource); p != "" {
+		files = append(files, p)
+	}
+	return files
+}
+
+// pinSourceFile is the file a pin-source value names: file:PATH, file:///PATH,
+// file://localhost/PATH or a plain path (as hsm reads it).
+func pinSourceFile(v string) string {
+	p, ok := strings.CutPrefix(v, "file:")
+	if !ok {
+		return v
+	}
+	if rest, ok := strings.CutPrefix(p, "//"); ok {
+		_, path, _ := strings.Cut(rest, "/")
+		return "/" + path
+	}
+	return p
 }
 
 // IsPKCS11 reports whether ref is a PKCS#11 URI rather than a file path.
@@ -118,7 +220,7 @@ func OpenPublic(ref string, opts Options) (*Public, error) {
 // Description is what `signet key inspect` shows about a key reference. Its JSON form is
 // stable: fields are only ever added.
 type Description struct {
-	// Ref is the reference as given.
+	// Ref is the reference as given, with a pin-value redacted (Redact).
 	Ref string `json:"ref"`
 	x509util.KeyInfo
 	// Kind is "private key", "public key" or "certificate" (a PKCS#12 file is a private key,
@@ -140,7 +242,7 @@ func Describe(ref string, opts Options) (*Description, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ref, err)
 	}
-	d := &Description{Ref: ref, KeyInfo: info, Encrypted: p.Encrypted, Kind: "public key"}
+	d := &Description{Ref: Redact(ref), KeyInfo: info, Encrypted: p.Encrypted, Kind: "public key"}
 	switch {
 	case p.Private:
 		d.Kind = "private key"

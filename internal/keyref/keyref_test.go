@@ -312,3 +312,25 @@ func TestPKCS12(t *testing.T) {
 		t.Errorf("Describe(.pfx) = %+v, %v; want encrypted", d, err)
 	}
 }
+
+func TestRedact(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"signer.key", "signer.key"},
+		{"pin-value=1234.key", "pin-value=1234.key"}, // a file, whatever its name
+		{"pkcs11:token=t;object=k", "pkcs11:token=t;object=k"},
+		{"pkcs11:token=t;object=k?pin-value=1234", "pkcs11:token=t;object=k?pin-value=REDACTED"},
+		{"PKCS11:token=t?module-path=/m.so&pin-value=1234&x-a=b", "PKCS11:token=t?module-path=/m.so&pin-value=REDACTED&x-a=b"},
+		{"pkcs11:token=t?pin-source=file:/run/pin", "pkcs11:token=t?pin-source=file:/run/pin"},
+		{"pkcs11:pin-value=1234", "pkcs11:pin-value=REDACTED"},
+		{"pkcs11:token=t?pin%2Dvalue=1234", "pkcs11:token=t?pin%2Dvalue=REDACTED"},
+		{"pkcs11:token=t?PIN-VALUE=1234", "pkcs11:token=t?PIN-VALUE=REDACTED"},
+		{"pkcs11:token=t?pin-value1234", "pkcs11:token=t?pin-value=REDACTED"},
+		{"pkcs11:token=t?pin-value=12%zz34&pin-value=5678", "pkcs11:token=t?pin-value=REDACTED&pin-value=REDACTED"},
+		{"pkcs11:token=t;pin-value=1234;object=k", "pkcs11:token=t;pin-value=REDACTED;object=k"},
+	}
+	for _, tc := range tests {
+		if got := Redact(tc.in); got != tc.want {
+			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"golang.org/x/term"
@@ -25,6 +26,10 @@ var ErrMismatch = errors.New("the two entries do not match")
 
 // ErrEmpty is returned when a secret is empty.
 var ErrEmpty = errors.New("empty secret")
+
+// ErrTerminal is returned when the terminal was there but could not be read from or written
+// to (the prompt was closed with end-of-file, the terminal went away).
+var ErrTerminal = errors.New("cannot read the secret from the terminal")
 
 // Source says where a secret may come from. The zero value allows only the terminal.
 type Source struct {
@@ -106,18 +111,19 @@ func (s Source) Read(prompt string) ([]byte, error) {
 
 func readTTY(tty *os.File, prompt string) ([]byte, error) {
 	if _, err := io.WriteString(tty, prompt); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrTerminal, err)
 	}
 	b, err := term.ReadPassword(int(tty.Fd()))
 	io.WriteString(tty, "\n")
 	if err != nil {
-		return nil, fmt.Errorf("read from terminal: %w", err)
+		return nil, fmt.Errorf("%w: %w", ErrTerminal, err)
 	}
 	return b, nil
 }
 
 // ReadFile reads a secret from the first line of a file. The line ending (\n or \r\n) is
-// dropped; the rest of the line is kept as it is, spaces included.
+// dropped; the rest of the line is kept as it is, spaces included. Errors are *fs.PathError
+// naming the file, never its content.
 func ReadFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -125,11 +131,15 @@ func ReadFile(path string) ([]byte, error) {
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("read %s: is a directory", path)
+		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
 	}
 	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, pe
+		}
+		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
 	}
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {
 		rest := b[i:]

@@ -1,0 +1,53 @@
+package x509util
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"fmt"
+	"io"
+)
+
+// checkedSigner checks every signature its signer makes against the public key it claims,
+// before crypto/x509 sees it. crypto/x509 makes the same check, but reports a failure only in
+// its message; here it is an error wrapping ErrKeyMismatch, which callers branch on (a token
+// that signed with another object than it described, a broken module).
+type checkedSigner struct{ crypto.Signer }
+
+func (s checkedSigner) Sign(rand io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	sig, err := s.Signer.Sign(rand, digest, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := verifyDigest(s.Public(), digest, sig, opts); err != nil {
+		return nil, fmt.Errorf("%w: the key's signature does not verify with its public key: %v", ErrKeyMismatch, err)
+	}
+	return sig, nil
+}
+
+// verifyDigest checks a signature made by crypto.Signer.Sign with opts over digest (the
+// message itself for Ed25519).
+func verifyDigest(pub crypto.PublicKey, digest, sig []byte, opts crypto.SignerOpts) error {
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(k, digest, sig) {
+			return fmt.Errorf("ECDSA verification failure")
+		}
+		return nil
+	case *rsa.PublicKey:
+		if pss, ok := opts.(*rsa.PSSOptions); ok {
+			return rsa.VerifyPSS(k, pss.Hash, digest, sig, pss)
+		}
+		return rsa.VerifyPKCS1v15(k, opts.HashFunc(), digest, sig)
+	case ed25519.PublicKey:
+		if o, ok := opts.(*ed25519.Options); ok {
+			return ed25519.VerifyWithOptions(k, digest, sig, o)
+		}
+		if !ed25519.Verify(k, digest, sig) {
+			return fmt.Errorf("Ed25519 verification failure")
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: public key of type %T", ErrUnsupported, pub)
+}
