@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"os"
+	"syscall"
 
 	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/atomicfile"
@@ -35,9 +37,11 @@ const (
 	// exitInternal is an error nothing above classified: a bug in signet or a failure it did
 	// not foresee, never "bad input" by default (sysexits.h EX_SOFTWARE).
 	exitInternal = 70
-	// exitInterrupted is a run cancelled by SIGINT or SIGTERM (its context was cancelled):
-	// 128 + SIGINT, as shells report an interrupted command.
+	// exitInterrupted is a run stopped by SIGINT (Ctrl-C), or whose context was cancelled:
+	// 128 + SIGINT, as shells report an interrupted command. exitTerminated is one stopped by
+	// SIGTERM: 128 + SIGTERM. Either way nothing was written (signalContext, main.go).
 	exitInterrupted = 130
+	exitTerminated  = 143
 )
 
 const exitCodesHelp = `EXIT CODES:
@@ -49,7 +53,8 @@ const exitCodesHelp = `EXIT CODES:
    10-14  signet verify refines 1: 10 signature mismatch, 11 untrusted chain, 12 expired or
       not yet valid, 13 revoked, 14 policy or identity (see 'signet verify --help')
    70  internal error: a failure signet did not foresee (a bug; please report it)
-   130  interrupted (SIGINT or SIGTERM)`
+   130  interrupted by SIGINT (Ctrl-C); nothing written
+   143  terminated by SIGTERM; nothing written`
 
 // errorClass maps an error to its exit code. Library packages return sentinels and typed
 // errors; only this table turns them into process exit codes. The first matching row wins.
@@ -62,6 +67,11 @@ var errorClasses = []struct {
 	{verify.ErrSignatureMismatch, exitCheckFailed},
 	{verify.ErrWeakAlgorithm, exitCheckFailed},
 	{verify.ErrNoKey, exitUsage},
+	{verify.ErrMalformedLine, exitCheckFailed},
+	{verify.ErrOutsidePath, exitCheckFailed},
+	{verify.ErrSignerNotFound, exitCheckFailed},
+	{sign.ErrCanceled, exitInterrupted},
+	{sign.ErrOutputIsInput, exitUsage},
 
 	{atomicfile.ErrExists, exitUsage},
 	{sign.ErrUnknownAlgorithm, exitUsage},
@@ -99,6 +109,11 @@ var verifyClasses = []struct {
 	target error
 	code   int
 }{
+	// A signed list that says something signet refuses to act on is a policy refusal; a
+	// signer whose certificate is not there has no chain.
+	{verify.ErrMalformedLine, exitPolicy},
+	{verify.ErrOutsidePath, exitPolicy},
+	{verify.ErrSignerNotFound, exitUntrusted},
 	{verify.ErrSignatureMismatch, exitSigMismatch},
 	{verify.UnknownAuthority, exitUntrusted},
 	{verify.Constraint, exitUntrusted},
@@ -178,6 +193,14 @@ type codedError struct {
 }
 
 func (e *codedError) Error() string { return e.msg }
+
+// interrupted is the cause of a run stopped by sig (signalContext), with its exit code.
+func interrupted(sig os.Signal) error {
+	if sig == syscall.SIGTERM {
+		return &codedError{code: exitTerminated, msg: "interrupted by SIGTERM"}
+	}
+	return &codedError{code: exitInterrupted, msg: "interrupted by SIGINT"}
+}
 
 // hintedError adds a hint line after the error.
 type hintedError struct {

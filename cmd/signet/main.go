@@ -87,14 +87,6 @@ func signalContext(parent context.Context) (ctx context.Context, stop func()) {
 	}
 }
 
-// interrupted is the cause of a run stopped by sig, with the shell's exit code for it. (The
-// codes belong in exit.go's table; see signalContext.)
-func interrupted(sig os.Signal) error {
-	name := map[os.Signal]string{os.Interrupt: "SIGINT", syscall.SIGTERM: "SIGTERM"}[sig]
-	n, _ := sig.(syscall.Signal)
-	return &codedError{code: 128 + int(n), msg: "interrupted by " + name}
-}
-
 // runContext runs signet with no input until ctx ends (tests use it to stop a server).
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return runIO(ctx, args, strings.NewReader(""), stdout, stderr)

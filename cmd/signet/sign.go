@@ -211,10 +211,6 @@ func runSign(e *env, c *cli.Context) error {
 			Stdin:     e.stdin,
 		})
 		stop()
-		if errors.Is(err, sign.ErrOutputIsInput) {
-			// A usage error whatever --force says. (Better as a row of exit.go's table.)
-			return &usageError{msg: err.Error()}
-		}
 		var fe *sign.FilesError
 		if errors.As(err, &fe) && fe.Total > 1 {
 			for _, f := range fe.Failed {

@@ -360,7 +360,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 
 	report.Valid = len(failures) == 0
 	if !report.Valid {
-		report.ExitCode = verifyCode(failures[0].err)
+		report.ExitCode = verifyExitCode(failures[0].err)
 	}
 	if o.json {
 		if err := writeJSON(e.stdout, report); err != nil {
@@ -387,28 +387,6 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		msg = fmt.Sprintf("%s failed verification; the first, %s", what, msg)
 	}
 	return withHint(&codedError{code: report.ExitCode, msg: msg}, verifyHint(f, o))
-}
-
-// verifyCodes are outcomes of signet verify that the tables of exit.go do not know, looked up
-// before them (verifyCode): a signed list that says something signet refuses to act on is a
-// policy refusal (14); a signer whose certificate is not there has no chain (11).
-var verifyCodes = []struct {
-	target error
-	code   int
-}{
-	{verify.ErrMalformedLine, exitPolicy},
-	{verify.ErrOutsidePath, exitPolicy},
-	{verify.ErrSignerNotFound, exitUntrusted},
-}
-
-// verifyCode is the exit code of a failed verification: verifyCodes, then verifyExitCode.
-func verifyCode(err error) int {
-	for _, c := range verifyCodes {
-		if errors.Is(err, c.target) {
-			return c.code
-		}
-	}
-	return verifyExitCode(err)
 }
 
 // verifyReport is what --json prints.
