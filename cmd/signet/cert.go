@@ -208,22 +208,12 @@ func certVerifyParse(e *env, c *cli.Context) (*certVerifyOptions, error) {
 	if p.Email != "" && !strings.Contains(p.Email, "@") {
 		return nil, usagef("--email %q is not an email address", p.Email)
 	}
-	var ekus []string
-	for _, v := range repeatedValues(c, "eku") {
-		ekus = append(ekus, strings.Split(v, ",")...)
-	}
-	if len(ekus) == 0 && (p.DNSName != "" || p.IP != nil) {
-		ekus = []string{"serverAuth"}
-	}
-	known, unknown, err := verify.ParseEKUs(ekus)
-	var ue *verify.UnknownEKUError
-	switch {
-	case errors.As(err, &ue):
-		return nil, usagef("--eku: unknown extended key usage %q (use %s, or a dotted OID)", ue.Name, strings.Join(verify.EKUNames, ", "))
-	case err != nil:
+	if err := parseEKUFlag(c, p); err != nil {
 		return nil, err
 	}
-	p.EKUs, p.UnknownEKUs = known, unknown
+	if len(p.EKUs) == 0 && len(p.UnknownEKUs) == 0 && (p.DNSName != "" || p.IP != nil) {
+		p.EKUs = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	}
 	for _, v := range repeatedValues(c, "key-usage") {
 		for _, name := range strings.Split(v, ",") {
 			bit, err := verify.ParseKeyUsage(strings.TrimSpace(name))
@@ -234,9 +224,11 @@ func certVerifyParse(e *env, c *cli.Context) (*certVerifyOptions, error) {
 		}
 	}
 	p.RequireCRL = c.Bool("require-crl")
-	if o.ocsp, err = parsePathFlags(c, p); err != nil {
+	ocsp, err := parsePathFlags(c, p)
+	if err != nil {
 		return nil, err
 	}
+	o.ocsp = ocsp
 	if c.IsSet("max-depth") {
 		n := c.Int("max-depth")
 		if n < 0 {

@@ -71,12 +71,19 @@ func freePort(t *testing.T) string {
 // chains to root, and returns its address once it accepts.
 func sServer(t *testing.T, tlsFlag string, root string) string {
 	t.Helper()
+	return startSServer(t, tlsFlag, "-CAfile", root, "-Verify", "1", "-verify_return_error")
+}
+
+// startSServer starts openssl s_server for one connection with the fixture server certificate
+// and chain, and the further arguments, and returns its address once it accepts.
+func startSServer(t *testing.T, args ...string) string {
+	t.Helper()
 	openssl := testutil.RequireTool(t, "openssl")
 	addr := freePort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", addr, "-naccept", "1", tlsFlag,
-		"-cert", fixturePKI(t, "server.pem"), "-cert_chain", fixturePKI(t, "int-ca.pem"), "-key", fixturePKI(t, "server.key"),
-		"-CAfile", root, "-Verify", "1", "-verify_return_error")
+	args = append([]string{"s_server", "-accept", addr, "-naccept", "1",
+		"-cert", fixturePKI(t, "server.pem"), "-cert_chain", fixturePKI(t, "int-ca.pem"), "-key", fixturePKI(t, "server.key")}, args...)
+	cmd := exec.CommandContext(ctx, openssl, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

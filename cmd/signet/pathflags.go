@@ -60,4 +60,20 @@ func parsePathFlags(c *cli.Context, p *verify.Policy) (ocspFiles []string, err e
 	return repeatedValues(c, "ocsp"), nil
 }
 
-var _ = errors.New
+// parseEKUFlag reads the repeatable, comma-separated --eku into p.EKUs and p.UnknownEKUs.
+func parseEKUFlag(c *cli.Context, p *verify.Policy) error {
+	var ekus []string
+	for _, v := range repeatedValues(c, "eku") {
+		ekus = append(ekus, strings.Split(v, ",")...)
+	}
+	known, unknown, err := verify.ParseEKUs(ekus)
+	var ue *verify.UnknownEKUError
+	switch {
+	case errors.As(err, &ue):
+		return usagef("--eku: unknown extended key usage %q (use %s, or a dotted OID)", ue.Name, strings.Join(verify.EKUNames, ", "))
+	case err != nil:
+		return err
+	}
+	p.EKUs, p.UnknownEKUs = known, unknown
+	return nil
+}

@@ -1,62 +1,22 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/x509util"
 )
 
-// stapleServer starts openssl s_server for one connection with the fixture server
-// certificate, stapling the OCSP response in status (DER), and returns its address.
+// stapleServer starts openssl s_server for one connection, stapling the OCSP response in
+// status (DER), and returns its address.
 func stapleServer(t *testing.T, status string) string {
 	t.Helper()
-	openssl := testutil.RequireTool(t, "openssl")
-	addr := freePort(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", addr, "-naccept", "1", "-tls1_3",
-		"-cert", fixturePKI(t, "server.pem"), "-cert_chain", fixturePKI(t, "int-ca.pem"), "-key", fixturePKI(t, "server.key"),
-		"-status_file", status)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var errBuf bytes.Buffer
-	cmd.Stderr = &errBuf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stdin.Close()
-		cancel()
-		cmd.Wait()
-	})
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "ACCEPT") {
-			go func() {
-				for sc.Scan() {
-				}
-			}()
-			return addr
-		}
-	}
-	t.Fatalf("openssl s_server did not start: %s", errBuf.String())
-	return ""
+	return startSServer(t, "-tls1_3", "-status_file", status)
 }
 
 // ocspResponse has openssl answer, as the fixture intermediate, for the fixture server

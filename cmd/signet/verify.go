@@ -266,19 +266,9 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 		}
 		p.At = t
 	}
-	var ekus []string
-	for _, v := range repeatedValues(c, "eku") {
-		ekus = append(ekus, strings.Split(v, ",")...)
-	}
-	known, unknown, err := verify.ParseEKUs(ekus)
-	var ue *verify.UnknownEKUError
-	switch {
-	case errors.As(err, &ue):
-		return nil, usagef("--eku: unknown extended key usage %q (use %s, or a dotted OID)", ue.Name, strings.Join(verify.EKUNames, ", "))
-	case err != nil:
+	if err := parseEKUFlag(c, p); err != nil {
 		return nil, err
 	}
-	p.EKUs, p.UnknownEKUs = known, unknown
 	p.RequireCRL = c.Bool("require-crl")
 	if o.ocsp, err = parsePathFlags(c, p); err != nil {
 		return nil, err
