@@ -137,6 +137,13 @@ EXAMPLES (run from the source tree; the fixtures of testdata/pki are valid at 20
    signet cert verify --at 2026-06-01T00:00:00Z --roots testdata/pki/root-ca.pem \
        --intermediates testdata/pki/int-ca.pem --eku codeSigning --key-usage digitalSignature \
        --crl testdata/pki/int-ca.crl --require-crl testdata/pki/revoked.pem
+   # the server's chain under the CA/Browser Forum's rules for TLS servers: valid, exit 0
+   signet cert verify --at 2026-06-01 --roots testdata/pki/root-ca.pem --profile webpki \
+       --host server.example.com testdata/pki/server-chain.pem
+   # a certificate policy the chain must be valid for, which it does not carry: exit 1
+   signet cert verify --at 2026-06-01 --roots testdata/pki/root-ca.pem \
+       --intermediates testdata/pki/int-ca.pem --policy 2.23.140.1.2.1 \
+       --require-explicit-policy testdata/pki/codesign.pem
    # two intermediates where one is allowed, as JSON: exit 1
    signet cert verify --at 2026-06-01 --roots testdata/pki/root-ca.pem \
        --intermediates testdata/pki/mid-ca.pem --intermediates testdata/pki/issuing-ca.pem \
