@@ -97,7 +97,7 @@ func inspectParse(data []byte) ([]Object, string) {
 		switch b.block.Type {
 		case certfilePEMCertificate:
 			o.Kind = KindCertificate
-			o.Certificate, err = x509.ParseCertificate(b.block.Bytes)
+			o.Certificate, err = ParseCertificate(b.block.Bytes)
 		case inspectPEMCSR, inspectPEMNewCSR:
 			o.Kind = KindCSR
 			o.CSR, err = x509.ParseCertificateRequest(b.block.Bytes)
@@ -120,7 +120,7 @@ func inspectParse(data []byte) ([]Object, string) {
 }
 
 func inspectParseDER(data []byte) ([]Object, string) {
-	certs, certErr := x509.ParseCertificates(data)
+	certs, certErr := parseDERCertificates(data)
 	if certErr == nil && len(certs) > 0 {
 		objs := make([]Object, len(certs))
 		for i, c := range certs {
