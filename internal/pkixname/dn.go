@@ -128,7 +128,7 @@ func (d *DN) Values(t asn1.ObjectIdentifier) []string {
 	for _, r := range d.RDNs {
 		for _, a := range r {
 			if a.Type.Equal(t) {
-				if s, ok := decodeString(a.Tag, a.Value); ok {
+				if s, ok := DecodeString(a.Tag, a.Value); ok {
 					out = append(out, s)
 				}
 			}
@@ -169,8 +169,13 @@ const (
 	tagBMP       = cbasn1.Tag(30)
 )
 
-// decodeString decodes a value of one of the string types to UTF-8.
-func decodeString(tag cbasn1.Tag, v []byte) (string, bool) {
+// DecodeString decodes an attribute value of one of the string types a name holds to UTF-8:
+// UTF8String, PrintableString, IA5String and VisibleString (ASCII), TeletexString (read as
+// ISO 8859-1), BMPString (UTF-16) and UniversalString (UTF-32). tag is the value's universal
+// tag and v its content octets. ok is false for any other tag and for content that is not
+// valid in its type (bad UTF-8, a byte above 0x7F in an ASCII type, an odd length), so that
+// such a value is compared byte for byte rather than as text.
+func DecodeString(tag cbasn1.Tag, v []byte) (string, bool) {
 	switch tag {
 	case tagUTF8:
 		if !utf8.Valid(v) {
@@ -222,7 +227,7 @@ var folder = cases.Fold()
 // caseIgnoreMatch preparation of a string value, or "b:" and the tag and bytes of anything
 // else (compared exactly).
 func prepareValue(tag cbasn1.Tag, v []byte) string {
-	if s, ok := decodeString(tag, v); ok {
+	if s, ok := DecodeString(tag, v); ok {
 		if p, ok := Prepare(s); ok {
 			return "s:" + p
 		}

@@ -167,3 +167,46 @@ func FuzzParseDN(f *testing.F) {
 		_ = d.String()
 	})
 }
+
+// DN.String and GeneralName.String print no character that could disturb a terminal, with
+// the escapes x509util.FormatName uses.
+func TestStringEscapes(t *testing.T) {
+	for _, tc := range []struct{ value, want string }{
+		{"x\nOK forged", `O=x\0AOK forged`},
+		{"right\u202eleft", `O=right\E2\80\AEleft`},
+		{"zero\u200bwidth", `O=zero\E2\80\8Bwidth`},
+		{" #a,b+c ", `O=\ #a\,b\+c\ `},
+	} {
+		n, err := ParseDN(rawName(t, 12, tc.value))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := n.String(); got != tc.want || HasUnsafe(got) {
+			t.Errorf("String of O=%q = %q, want %q", tc.value, got, tc.want)
+		}
+	}
+}
+
+func TestDecodeString(t *testing.T) {
+	for _, tc := range []struct {
+		tag  cbasn1.Tag
+		v    string
+		want string
+		ok   bool
+	}{
+		{12, "Jürgen", "Jürgen", true},
+		{12, "bad\xff", "", false},
+		{19, "ascii", "ascii", true},
+		{19, "caf\xe9", "", false},
+		{20, "caf\xe9", "café", true},
+		{30, "\x00a\x20\x2e", "a\u202e", true},
+		{30, "\x00", "", false},
+		{28, "\x00\x00\x00a", "a", true},
+		{4, "octets", "", false},
+	} {
+		got, ok := DecodeString(tc.tag, []byte(tc.v))
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("DecodeString(%d, %q) = %q, %v; want %q, %v", tc.tag, tc.v, got, ok, tc.want, tc.ok)
+		}
+	}
+}
