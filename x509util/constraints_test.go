@@ -19,18 +19,19 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
+	"github.com/signet-pki/signet/internal/pkixname"
 	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // ncTestName is a GeneralName of a constraint: its tag and content.
 type ncTestName struct {
-	tag   int
+	tag   pkixname.Form
 	value []byte
 }
 
-func ncDNS(s string) ncTestName   { return ncTestName{gnDNS, []byte(s)} }
-func ncEmail(s string) ncTestName { return ncTestName{gnEmail, []byte(s)} }
-func ncURI(s string) ncTestName   { return ncTestName{gnURI, []byte(s)} }
+func ncDNS(s string) ncTestName   { return ncTestName{pkixname.DNSName, []byte(s)} }
+func ncEmail(s string) ncTestName { return ncTestName{pkixname.RFC822Name, []byte(s)} }
+func ncURI(s string) ncTestName   { return ncTestName{pkixname.URI, []byte(s)} }
 
 func ncIP(t testing.TB, cidr string) ncTestName {
 	t.Helper()
@@ -38,7 +39,7 @@ func ncIP(t testing.TB, cidr string) ncTestName {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ncTestName{gnIP, append(append([]byte{}, n.IP...), n.Mask...)}
+	return ncTestName{pkixname.IPAddress, append(append([]byte{}, n.IP...), n.Mask...)}
 }
 
 func ncDirName(t testing.TB, dn string) ncTestName {
@@ -51,7 +52,7 @@ func ncDirName(t testing.TB, dn string) ncTestName {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ncTestName{gnDir, der}
+	return ncTestName{pkixname.DirectoryName, der}
 }
 
 // ncExtension builds a critical nameConstraints extension.
@@ -67,7 +68,7 @@ func ncExtension(t testing.TB, permitted, excluded []ncTestName) pkix.Extension 
 				for _, n := range names {
 					c.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
 						tag := cbasn1.Tag(n.tag).ContextSpecific()
-						if n.tag == gnDir {
+						if n.tag == pkixname.DirectoryName {
 							tag = tag.Constructed()
 						}
 						s.AddASN1(tag, func(v *cryptobyte.Builder) { v.AddBytes(n.value) })
@@ -111,15 +112,15 @@ func ncTestCA(t *testing.T, ext pkix.Extension) (root, inter *x509.Certificate) 
 func TestIssueNameConstraints(t *testing.T) {
 	root, inter := ncTestCA(t, ncExtension(t,
 		[]ncTestName{
-			ncDNS("example.com"), ncDNS(".example.net"),
+			ncDNS("example.com"), ncDNS("example.net"),
 			ncEmail("example.com"), ncEmail(".mail.example.org"), ncEmail("boss@example.org"),
 			ncIP(t, "192.0.2.0/24"), ncIP(t, "2001:db8::/32"),
 			ncURI(".example.com"), ncURI("host.example.org"),
-			ncDirName(t, "O=Good,C=US"),
+			ncDirName(t, "O=Good,C=US"), ncDirName(t, "O=Café,C=FR"),
 		},
 		[]ncTestName{
-			ncDNS("bad.example.com"), ncEmail("evil@example.com"), ncIP(t, "192.0.2.128/25"),
-			ncURI(".bad.example.com"), ncDirName(t, "OU=Bad,O=Good,C=US"),
+			ncDNS("bad.example.com"), ncEmail("evil@example.com"), ncEmail("bad.mail.example.org"), ncIP(t, "192.0.2.128/25"),
+			ncURI(".bad.example.com"), ncURI("worse.example.com"), ncDirName(t, "OU=Bad,O=Good,C=US"),
 		}))
 	good := "CN=x,O=Good,C=US"
 	tests := []struct {
@@ -132,7 +133,8 @@ func TestIssueNameConstraints(t *testing.T) {
 	}{
 		{"DNS inside", good, []string{"dns:www.example.com"}, "", false},
 		{"DNS at the root of the subtree", good, []string{"dns:example.com"}, "", false},
-		{"DNS under a leading-dot constraint", good, []string{"dns:a.example.net"}, "", false},
+		{"DNS under the second constraint", good, []string{"dns:a.example.net"}, "", false},
+		{"DNS at the second constraint", good, []string{"dns:example.net"}, "", false},
 		{"wildcard inside", good, []string{"dns:*.example.net"}, "", false},
 		{"email at the host", good, []string{"email:alice@example.com"}, "", false},
 		{"email under a leading-dot constraint", good, []string{"email:bob@x.mail.example.org"}, "", false},
@@ -142,15 +144,18 @@ func TestIssueNameConstraints(t *testing.T) {
 		{"URI inside", good, []string{"uri:https://a.example.com/x"}, "", false},
 		{"URI at the host", good, []string{"uri:spiffe://host.example.org/ci"}, "", false},
 		{"subject in another case", "CN=x,O=GOOD,C=US", []string{"dns:example.com"}, "", false},
+		{"subject in another ASCII case beside a non-ASCII letter", "CN=x,O=CAFé,C=FR", []string{"dns:example.com"}, "", false},
 		{"empty subject", "", []string{"dns:example.com"}, "", false},
 
-		{"DNS outside", good, []string{"dns:www.example.org"}, "permitted dNSName subtrees example.com, .example.net", false},
+		{"DNS outside", good, []string{"dns:www.example.org"}, "permitted dNSName subtrees example.com, example.net", false},
 		{"DNS excluded", good, []string{"dns:bad.example.com"}, "excluded dNSName subtree bad.example.com", false},
 		{"DNS under the excluded", good, []string{"dns:x.bad.example.com"}, "excluded dNSName subtree bad.example.com", false},
 		{"wildcard covering an excluded name", good, []string{"dns:*.example.com"}, "excluded dNSName subtree bad.example.com", true},
-		{"DNS at a leading-dot constraint", good, []string{"dns:example.net"}, "permitted dNSName", false},
 		{"email at a subdomain of a host", good, []string{"email:alice@sub.example.com"}, "permitted rfc822Name", false},
 		{"email excluded", good, []string{"email:evil@example.com"}, "excluded rfc822Name subtree evil@example.com", false},
+		{"email excluded, the local part in another case", good, []string{"email:Evil@example.com"}, "excluded rfc822Name subtree evil@example.com", true},
+		{"email at an excluded host", good, []string{"email:a@bad.mail.example.org"}, "excluded rfc822Name subtree bad.mail.example.org", false},
+		{"email below an excluded host", good, []string{"email:a@x.bad.mail.example.org"}, "excluded rfc822Name subtree bad.mail.example.org", true},
 		{"email: the mailbox in another case", good, []string{"email:Boss@example.org"}, "permitted rfc822Name", false},
 		{"IPv4 excluded", good, []string{"ip:192.0.2.200"}, "excluded iPAddress subtree 192.0.2.128/25", false},
 		{"IPv4 outside", good, []string{"ip:198.51.100.1"}, "permitted iPAddress subtrees 192.0.2.0/24, 2001:db8::/32", false},
@@ -158,11 +163,18 @@ func TestIssueNameConstraints(t *testing.T) {
 		{"URI at a leading-dot constraint", good, []string{"uri:https://example.com/"}, "permitted uniformResourceIdentifier", false},
 		{"URI below an exact host", good, []string{"uri:https://www.host.example.org/"}, "permitted uniformResourceIdentifier", false},
 		{"URI excluded", good, []string{"uri:https://x.bad.example.com/"}, "excluded uniformResourceIdentifier subtree .bad.example.com", false},
+		{"URI at an excluded host", good, []string{"uri:https://worse.example.com/"}, "excluded uniformResourceIdentifier subtree worse.example.com", false},
+		{"URI below an excluded host", good, []string{"uri:https://x.worse.example.com/"}, "excluded uniformResourceIdentifier subtree worse.example.com", true},
 		{"URI without a host", good, []string{"uri:urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6"}, "the URI has no host", false},
 		{"URI with an IP host", good, []string{"uri:https://192.0.2.1/"}, "IP address", false},
-		{"subject outside", "CN=x,O=Evil,C=US", []string{"dns:example.com"}, "permitted directoryName subtrees O=Good,C=US", false},
+		{"subject outside", "CN=x,O=Evil,C=US", []string{"dns:example.com"}, "permitted directoryName subtrees O=Good,C=US; O=Café,C=FR", false},
+		// RFC 4518 folds É to é, OpenSSL only ASCII case: a permitted subtree needs both.
+		{"subject in another non-ASCII case", "CN=x,O=CAFÉ,C=FR", []string{"dns:example.com"}, "permitted directoryName", false},
+		// RFC 4518 (NFKC) makes fullwidth Ｂａｄ Bad, OpenSSL does not: an excluded subtree needs either.
+		{"subject excluded after RFC 4518 preparation", "CN=x,OU=Ｂａｄ,O=Good,C=US", []string{"dns:example.com"}, "excluded directoryName subtree OU=Bad,O=Good,C=US", true},
 		{"subject excluded", "CN=x,OU=Bad,O=Good,C=US", []string{"dns:example.com"}, "excluded directoryName subtree OU=Bad,O=Good,C=US", false},
 		{"subject emailAddress excluded", "emailAddress=evil@example.com,O=Good,C=US", []string{"dns:example.com"}, "excluded rfc822Name subtree evil@example.com", false},
+		{"subject emailAddress that is not a mailbox", "emailAddress=nobody,O=Good,C=US", []string{"dns:example.com"}, "rfc822Name subtrees (not a mailbox)", false},
 		{"common name that is a host outside", "CN=www.example.org,O=Good,C=US", []string{"dns:www.example.com"}, "permitted dNSName", true},
 	}
 	// openssl cross-checks every case when it is installed (and in CI, where it must be).
@@ -231,6 +243,72 @@ func TestIssueNameConstraints(t *testing.T) {
 	}
 }
 
+// A CA whose name constraints break RFC 5280's syntax does not issue at all, whatever the
+// names: path validation (verify, rule rfc5280.nc-invalid) refuses everything below it. The
+// error is ErrIssuer and says why, naming the CA and the constraint.
+func TestIssueRefusesInvalidNameConstraints(t *testing.T) {
+	// subtree is a GeneralSubtree of a dNSName base with more fields after it (minimum, maximum).
+	subtree := func(base string, more ...[]byte) []byte {
+		var b cryptobyte.Builder
+		b.AddASN1(cbasn1.SEQUENCE, func(s *cryptobyte.Builder) {
+			s.AddASN1(cbasn1.Tag(pkixname.DNSName).ContextSpecific(), func(v *cryptobyte.Builder) { v.AddBytes([]byte(base)) })
+			for _, m := range more {
+				s.AddBytes(m)
+			}
+		})
+		return b.BytesOrPanic()
+	}
+	permitted := func(subtrees ...[]byte) pkix.Extension {
+		var b cryptobyte.Builder
+		b.AddASN1(cbasn1.SEQUENCE, func(seq *cryptobyte.Builder) {
+			seq.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(c *cryptobyte.Builder) {
+				for _, st := range subtrees {
+					c.AddBytes(st)
+				}
+			})
+		})
+		return pkix.Extension{Id: oidExtNameConstraints, Critical: true, Value: b.BytesOrPanic()}
+	}
+	tests := []struct {
+		name string
+		ext  pkix.Extension
+		why  string
+	}{
+		{"dNSName with a leading period", ncExtension(t, []ncTestName{ncDNS("example.com"), ncDNS(".example.net")}, nil), `invalid dNSName ".example.net": a dNSName constraint is a domain name without a leading period`},
+		{"dNSName with a wildcard", ncExtension(t, nil, []ncTestName{ncDNS("*.example.com")}), `invalid dNSName "*.example.com"`},
+		{"dNSName with an underscore", ncExtension(t, []ncTestName{ncDNS("ex_ample.com")}, nil), "underscore is not allowed"},
+		{"minimum of 1", permitted(subtree("example.com", []byte{0x80, 0x01, 0x01})), "minimum is 1"},
+		{"a maximum", permitted(subtree("example.com", []byte{0x81, 0x01, 0x02})), "maximum is present"},
+		// crypto/x509 itself refuses to parse a CA with some other invalid constraints (a mask
+		// that is not contiguous, a URI constraint that is an IP address, empty subtrees),
+		// so they never reach issuing.
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, inter := ncTestCA(t, tc.ext)
+			_, err := IssueCertificate(IssueRequest{Profile: ProfileServer, PublicKey: issueTestKey(t, "p384").Public(), DNSNames: []string{"www.example.com"},
+				Issuer: inter, IssuerKey: issueTestKey(t, "p256c"), Now: issueNow})
+			if !errors.Is(err, ErrIssuer) || errors.Is(err, ErrNameConstraint) {
+				t.Fatalf("IssueCertificate = %v, want ErrIssuer", err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, `the CA "CN=NC Intermediate" has invalid name constraints, so signet will not issue under it`) || !strings.Contains(msg, tc.why) {
+				t.Errorf("error %q does not name the CA and %q", msg, tc.why)
+			}
+		})
+	}
+}
+
+// A DNS name with a trailing dot (which a CSR can carry) is not inside a permitted subtree:
+// OpenSSL compares it as written and refuses it (openssl verify: permitted subtree violation).
+func TestIssueNameConstraintsTrailingDot(t *testing.T) {
+	_, inter := ncTestCA(t, ncExtension(t, []ncTestName{ncDNS("example.com")}, nil))
+	req := IssueRequest{Profile: ProfileServer, PublicKey: issueTestKey(t, "p384").Public(), DNSNames: []string{"www.example.com."},
+		Issuer: inter, IssuerKey: issueTestKey(t, "p256c"), Now: issueNow}
+	if _, err := IssueCertificate(req); !errors.Is(err, ErrNameConstraint) || !strings.Contains(err.Error(), "dns:www.example.com. is outside the permitted dNSName subtrees example.com") {
+		t.Errorf("IssueCertificate = %v, want the name refused", err)
+	}
+}
+
 // The name constraints of a CA above the issuer apply too, when the chain is given.
 func TestIssueNameConstraintsOfTheChain(t *testing.T) {
 	_, constrained := ncTestCA(t, ncExtension(t, []ncTestName{ncDNS("example.com")}, nil))
@@ -266,9 +344,9 @@ func TestNameConstraintsFormsApart(t *testing.T) {
 func FuzzNameConstraints(f *testing.F) {
 	var seeds []pkix.Extension
 	seeds = append(seeds, ncExtension(f, []ncTestName{ncDNS("example.com"), ncEmail(".example.org"), ncURI("host.example")},
-		[]ncTestName{{gnIP, []byte{192, 0, 2, 0, 255, 255, 255, 0}}}))
+		[]ncTestName{{pkixname.IPAddress, []byte{192, 0, 2, 0, 255, 255, 255, 0}}}))
 	dir, _ := asn1.Marshal(pkix.RDNSequence{{{Type: oidCommonName, Value: "x"}}})
-	seeds = append(seeds, ncExtension(f, []ncTestName{{gnDir, dir}}, []ncTestName{{gnDir, dir}}))
+	seeds = append(seeds, ncExtension(f, []ncTestName{{pkixname.DirectoryName, dir}}, []ncTestName{{pkixname.DirectoryName, dir}}))
 	for _, s := range seeds {
 		f.Add(s.Value)
 	}

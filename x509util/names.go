@@ -6,22 +6,19 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/signet-pki/signet/internal/pkixname"
 )
 
 // Printing names that came from elsewhere. A certificate's subject, a SAN or a CRL URL can
 // hold any character its encoding allows, newlines and terminal escapes included; printed raw,
 // "CN=a\nOK b" forges a second line of a report. FormatName and escapeText write every
-// character that could disturb a terminal, a log or a reader as an escape.
+// character that could disturb a terminal, a log or a reader as an escape, by the rules of
+// internal/pkixname (EscapeValue, EscapeText), which prints the names of path validation too.
 
-var (
-	oidCommonName   = asn1.ObjectIdentifier{2, 5, 4, 3}
-	oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
-)
-
-type pkixRDNs = pkix.RDNSequence
+var oidCommonName = asn1.ObjectIdentifier{2, 5, 4, 3}
 
 // FormatName returns name as an RFC 4514 string, exactly as pkix.Name.String writes it (the
 // same order and attribute names: "CN=alice,O=Example"), except that no character of a value
@@ -88,114 +85,37 @@ func formatRDNs(r pkix.RDNSequence) string {
 			}
 			b.WriteString(typeName)
 			b.WriteByte('=')
-			writeRDNValue(&b, fmt.Sprint(tv.Value))
+			b.WriteString(pkixname.EscapeValue(fmt.Sprint(tv.Value)))
 		}
 	}
 	return b.String()
-}
-
-// writeRDNValue escapes an attribute value as pkix does (RFC 4514's special characters) and
-// writes unsafe characters as \XX.
-func writeRDNValue(b *strings.Builder, v string) {
-	for k := 0; k < len(v); {
-		r, size := utf8.DecodeRuneInString(v[k:])
-		switch {
-		case unsafeRune(r, size):
-			writeHexEscape(b, v[k:k+size])
-		case strings.ContainsRune(`,+"\<>;`, r), r == ' ' && (k == 0 || k == len(v)-1), r == '#' && k == 0:
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteString(v[k : k+size])
-		}
-		k += size
-	}
 }
 
 // escapeText makes a name that is not a DN (a SAN, a URL) safe to print: a backslash as \\
-// and unsafe characters as \XX, so that an escape can never be mistaken for text.
-func escapeText(s string) string {
-	clean := true
-	for k := 0; k < len(s); {
-		r, size := utf8.DecodeRuneInString(s[k:])
-		if r == '\\' || unsafeRune(r, size) {
-			clean = false
-			break
-		}
-		k += size
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for k := 0; k < len(s); {
-		r, size := utf8.DecodeRuneInString(s[k:])
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case unsafeRune(r, size):
-			writeHexEscape(&b, s[k:k+size])
-		default:
-			b.WriteString(s[k : k+size])
-		}
-		k += size
-	}
-	return b.String()
-}
+// and unsafe characters as \XX (pkixname.EscapeText).
+func escapeText(s string) string { return pkixname.EscapeText(s) }
 
-// unsafeRune reports whether a decoded rune must not be printed as it is: invalid UTF-8, a
-// control character, a format character or a line or paragraph separator.
-func unsafeRune(r rune, size int) bool {
-	return r == utf8.RuneError && size <= 1 || unicode.IsControl(r) ||
-		unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
-}
+// hasControl reports whether s holds a character FormatName would escape (pkixname.HasUnsafe).
+func hasControl(s string) bool { return pkixname.HasUnsafe(s) }
 
-func writeHexEscape(b *strings.Builder, s string) {
-	for i := 0; i < len(s); i++ {
-		fmt.Fprintf(b, `\%02X`, s[i])
-	}
-}
-
-// hasControl reports whether s holds a character FormatName would escape.
-func hasControl(s string) bool {
-	for k := 0; k < len(s); {
-		r, size := utf8.DecodeRuneInString(s[k:])
-		if unsafeRune(r, size) {
-			return true
-		}
-		k += size
-	}
-	return false
-}
-
-// directoryString decodes the universal string types a name attribute may use; ok is false
-// for any other tag.
-func directoryString(tag int, v []byte) (string, bool) {
-	switch tag {
-	case asn1.TagUTF8String, asn1.TagPrintableString, asn1.TagIA5String, asn1.TagT61String, 26 /* VisibleString */, asn1.TagNumericString:
-		return string(v), true
-	case asn1.TagBMPString:
-		if len(v)%2 != 0 {
-			return "", false
-		}
-		u := make([]uint16, len(v)/2)
-		for i := range u {
-			u[i] = uint16(v[2*i])<<8 | uint16(v[2*i+1])
-		}
-		return string(utf16.Decode(u)), true
-	}
-	return "", false
-}
-
-// attributeString is the text of an attribute value as pkix holds it: a string, or a raw
-// string-typed value (ParseDN's IA5String and #hex values).
+// attributeString is the text of an attribute value as pkix holds it (a string, or a raw
+// string-typed value: ParseDN's IA5String and #hex values), for checking that it prints as it
+// is. A value of a single-byte or UTF-8 string type is its bytes as they are, which hasControl
+// judges as a reader printing them raw would show them (a byte that is not UTF-8 is unsafe);
+// a BMPString or UniversalString is decoded by pkixname.DecodeString.
 func attributeString(v any) (string, bool) {
 	switch v := v.(type) {
 	case string:
 		return v, true
 	case asn1.RawValue:
-		if v.Class == asn1.ClassUniversal {
-			return directoryString(v.Tag, v.Bytes)
+		if v.Class != asn1.ClassUniversal {
+			return "", false
+		}
+		switch v.Tag {
+		case asn1.TagUTF8String, asn1.TagPrintableString, asn1.TagIA5String, asn1.TagT61String, 26 /* VisibleString */, asn1.TagNumericString:
+			return string(v.Bytes), true
+		case asn1.TagBMPString, 28 /* UniversalString */ :
+			return pkixname.DecodeString(cbasn1.Tag(v.Tag), v.Bytes)
 		}
 	}
 	return "", false

@@ -88,7 +88,7 @@ func TestFormatNameEscapes(t *testing.T) {
 func TestParseDNRefusesControlCharacters(t *testing.T) {
 	for _, dn := range []string{
 		"CN=evil\nOK good", `CN=a\0Ab`, "/CN=red\x1b[31m", "CN=right\u202eleft", `CN=#0c03610a62`,
-		`CN=#1e0400410007`, "O=x,CN=zero\u200bwidth", "/O=a\u2029b",
+		`CN=#1e0400410007`, `CN=#1c08000000610000000a`, "O=x,CN=zero\u200bwidth", "/O=a\u2029b",
 	} {
 		_, err := ParseRDNSequence(dn)
 		var ne *NameError

@@ -242,6 +242,24 @@ type Checker struct {
 	// Budget is the number of name comparisons left; zero or less means unlimited.
 	Budget int
 	used   int
+	// Conservative selects the issuing reading, for a CA deciding whether it may sign a
+	// name; the zero value is the verification reading of RFC 5280, for a relying party.
+	// Where verifiers read RFC 5280 differently, the issuing reading puts a name inside a
+	// permitted subtree only when every reading does, and inside an excluded subtree when any
+	// reading does, so that what a CA issues under it passes every verifier:
+	//   - rfc822Name: an excluded mailbox ("a@example.com") holds its local part in any case;
+	//     an excluded host ("example.com") holds mailboxes at its subdomains too, as
+	//     crypto/x509 reads it.
+	//   - uniformResourceIdentifier: an excluded host ("host.example.com") holds its
+	//     subdomains too; a URI whose authority names no host ("https://:443/") cannot be
+	//     placed, and is an error as a URI without an authority is.
+	//   - dNSName and URI hosts: for a permitted subtree a trailing dot is significant
+	//     ("www.example.com." is not in "example.com"), as OpenSSL compares them; the
+	//     verification reading ignores it.
+	//   - directoryName: a permitted subtree must also hold the name under OpenSSL's narrower
+	//     comparison (only ASCII case and white space folded, no RFC 4518 preparation), and an
+	//     excluded one holds the name under either comparison.
+	Conservative bool
 }
 
 // Add records a CA's constraints.
@@ -286,7 +304,7 @@ func (c *Checker) check(n GeneralName) error {
 		if err := c.spend(); err != nil {
 			return err
 		}
-		in, err := within(n, *e, true)
+		in, err := c.within(n, *e, true)
 		if err != nil {
 			return err
 		}
@@ -308,7 +326,7 @@ func (c *Checker) check(n GeneralName) error {
 			if err := c.spend(); err != nil {
 				return err
 			}
-			in, err := within(n, p, false)
+			in, err := c.within(n, p, false)
 			if err != nil {
 				return err
 			}
@@ -322,29 +340,48 @@ func (c *Checker) check(n GeneralName) error {
 }
 
 // within reports whether name n is in the subtree t (same form). For an excluded subtree a
-// wildcard DNS name is in it when any name the wildcard covers would be.
-func within(n, t GeneralName, excluded bool) (bool, error) {
+// wildcard DNS name is in it when any name the wildcard covers would be. The issuing reading
+// (Conservative) is broad for an excluded subtree and narrow for a permitted one.
+func (c *Checker) within(n, t GeneralName, excluded bool) (bool, error) {
+	broad := c.Conservative && excluded
+	narrow := c.Conservative && !excluded
 	switch n.Form {
 	case DNSName:
-		return dnsWithin(string(n.Raw), string(t.Raw), excluded), nil
+		return dnsWithin(string(n.Raw), string(t.Raw), excluded, narrow), nil
 	case RFC822Name:
-		return emailWithin(string(n.Raw), string(t.Raw))
+		return emailWithin(string(n.Raw), string(t.Raw), broad)
 	case URI:
-		return uriWithin(string(n.Raw), string(t.Raw))
+		return uriWithin(string(n.Raw), string(t.Raw), c.Conservative, broad, narrow)
 	case IPAddress:
 		return ipWithin(n.Raw, t.Raw), nil
 	case DirectoryName:
 		if n.DN == nil || t.DN == nil {
 			return false, fmt.Errorf("%w: unparsed directoryName", ErrMalformed)
 		}
-		return n.DN.Within(t.DN), nil
+		in := n.DN.Within(t.DN)
+		switch {
+		case broad:
+			in = in || n.DN.withinASCII(t.DN)
+		case narrow:
+			in = in && n.DN.withinASCII(t.DN)
+		}
+		return in, nil
 	}
 	return false, fmt.Errorf("%w: %s", ErrUnsupportedForm, n.Form)
 }
 
-func dnsWithin(name, c string, excluded bool) bool {
-	name = strings.ToLower(strings.TrimSuffix(name, "."))
-	c = strings.ToLower(strings.TrimSuffix(c, "."))
+// trimDot removes the trailing dot of a host name, unless the comparison is narrow (the
+// issuing reading of a permitted subtree), where it is significant.
+func trimDot(s string, narrow bool) string {
+	if narrow {
+		return s
+	}
+	return strings.TrimSuffix(s, ".")
+}
+
+func dnsWithin(name, c string, excluded, narrow bool) bool {
+	name = strings.ToLower(trimDot(name, narrow))
+	c = strings.ToLower(trimDot(c, narrow))
 	if c == "" {
 		return true
 	}
@@ -363,40 +400,43 @@ func dnsWithin(name, c string, excluded bool) bool {
 
 // emailWithin applies RFC 5280 4.2.1.10 to rfc822Name: a constraint with "@" is one mailbox
 // (local part exact, host without case); a constraint starting with "." is any host in that
-// domain; otherwise it is exactly that host.
-func emailWithin(addr, c string) (bool, error) {
+// domain; otherwise it is exactly that host. Read broadly, the local part compares without
+// case and a host holds its subdomains too.
+func emailWithin(addr, c string, broad bool) (bool, error) {
 	i := strings.LastIndexByte(addr, '@')
 	if i <= 0 {
 		return false, &SyntaxError{Form: RFC822Name, Value: addr, Why: "not a mailbox"}
 	}
 	local, host := addr[:i], strings.ToLower(addr[i+1:])
 	if j := strings.LastIndexByte(c, '@'); j >= 0 {
-		return local == c[:j] && host == strings.ToLower(c[j+1:]), nil
+		cl := c[:j]
+		return (local == cl || broad && strings.EqualFold(local, cl)) && host == strings.ToLower(c[j+1:]), nil
 	}
-	c = strings.ToLower(c)
-	if strings.HasPrefix(c, ".") {
-		return strings.HasSuffix(host, c), nil
-	}
-	return host == c, nil
+	return hostWithin(host, strings.ToLower(c), broad), nil
 }
 
-// uriWithin applies the constraint to the host of the URI: ".example.com" is any host below
-// example.com, "example.com" that host alone. A URI without a host name (a URN, an IP
-// literal) cannot be checked against a URI constraint, which is an error.
-func uriWithin(uri, c string) (bool, error) {
-	u, err := url.Parse(uri)
-	if err != nil || u.Host == "" {
-		return false, &SyntaxError{Form: URI, Value: uri, Why: "no host to check against a URI name constraint"}
-	}
-	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
-	if net.ParseIP(host) != nil {
-		return false, &SyntaxError{Form: URI, Value: uri, Why: "an IP address host cannot be checked against a URI name constraint"}
-	}
-	c = strings.ToLower(c)
+// hostWithin is the host part of rfc822Name and URI constraints: ".example.com" holds any
+// host below example.com, "example.com" that host alone, or, read broadly, its subdomains too.
+func hostWithin(host, c string, broad bool) bool {
 	if strings.HasPrefix(c, ".") {
-		return strings.HasSuffix(host, c), nil
+		return strings.HasSuffix(host, c)
 	}
-	return host == c, nil
+	return host == c || broad && strings.HasSuffix(host, "."+c)
+}
+
+// uriWithin applies the constraint to the host of the URI as hostWithin does. A URI without a
+// host name (a URN, an IP literal) cannot be checked against a URI constraint, which is an
+// error; so is, in the issuing reading, an authority without a host.
+func uriWithin(uri, c string, conservative, broad, narrow bool) (bool, error) {
+	u, err := url.Parse(uri)
+	if err != nil || u.Host == "" || conservative && u.Hostname() == "" {
+		return false, &SyntaxError{Form: URI, Value: uri, Why: "the URI has no host to check against a URI name constraint"}
+	}
+	host := strings.ToLower(trimDot(u.Hostname(), narrow))
+	if net.ParseIP(host) != nil {
+		return false, &SyntaxError{Form: URI, Value: uri, Why: "the URI's host is an IP address, which a URI name constraint cannot hold"}
+	}
+	return hostWithin(host, strings.ToLower(c), broad), nil
 }
 
 func ipWithin(ip, c []byte) bool {

@@ -1,7 +1,18 @@
 // Package pkixname compares X.509 names the way RFC 5280 says a relying party must: distinguished
 // names after RFC 4518 string preparation (section 7.1), general names of every form, and name
 // constraints (section 4.2.1.10) with their matching rules. It is shared by path validation
-// (verify) and by issuing (x509util), so that a CA never signs what validation would refuse.
+// (verify) and by issuing (x509util), so that a CA never signs what validation would refuse:
+// there is one parser of names and name constraints (ParseDN, ParseGeneralName,
+// ParseNameConstraints, which also refuses constraints RFC 5280's syntax forbids), one DN
+// comparison (DN.Equal, DN.Within; the issuing reading below also asks OpenSSL's narrower one
+// of a permitted subtree), one decoding of string values (DecodeString) and one set of
+// escaping rules for printing names (EscapeValue, EscapeText, HasUnsafe).
+//
+// Checker matches names against constraints in two readings. The zero value is the
+// verification reading, RFC 5280's, for a relying party. Checker.Conservative is the issuing
+// reading, for a CA about to sign: where verifiers disagree (crypto/x509, OpenSSL and RFC 5280
+// read a few constraints differently) it reads a permitted subtree narrowly and an excluded
+// one broadly, so that an issued certificate passes every verifier; its doc lists how.
 //
 // crypto/x509 compares names byte for byte and parses only the DNS, email, IP and URI forms of
 // general names; this package parses the DER itself with cryptobyte and keeps every form.
@@ -12,7 +23,7 @@
 // code points make a value compare byte for byte instead of after preparation. TeletexString is
 // read as ISO 8859-1, as most software does. x400Address, ediPartyName, otherName and
 // registeredID names are parsed and kept but cannot be matched against a constraint of their
-// form: Constraints.Check reports them as unsupported, as RFC 5280 4.2.1.10 allows.
+// form: Checker.Check reports them as unsupported, as RFC 5280 4.2.1.10 allows.
 package pkixname
 
 import (
@@ -121,6 +132,45 @@ func (d *DN) Within(base *DN) bool {
 	return true
 }
 
+// withinASCII is Within under the narrower comparison OpenSSL applies to directoryName
+// constraints: string values, whatever their type, equal once leading and trailing ASCII
+// white space is removed, inner runs of it are made one space and ASCII letters are lower
+// case; nothing else is folded or normalised. Checker's issuing reading uses it beside Within.
+func (d *DN) withinASCII(base *DN) bool {
+	if len(base.RDNs) > len(d.RDNs) {
+		return false
+	}
+	for i, r := range base.RDNs {
+		if rdnKeyOf(r, asciiValue) != rdnKeyOf(d.RDNs[i], asciiValue) {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiValue is the form withinASCII compares a value in: "s:" and the string with ASCII
+// white space and case folded, or, like prepareValue, "b:" and the tag and bytes of anything
+// else.
+func asciiValue(a Attribute) string {
+	s, ok := DecodeString(a.Tag, a.Value)
+	if !ok {
+		return bytesValue(a.Tag, a.Value)
+	}
+	var b strings.Builder
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r >= '\t' && r <= '\r' }) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		for _, c := range []byte(f) {
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+		}
+	}
+	return "s:" + b.String()
+}
+
 // Values returns the values of attributes of type t, decoded as text; values that are not
 // strings are skipped.
 func (d *DN) Values(t asn1.ObjectIdentifier) []string {
@@ -128,7 +178,7 @@ func (d *DN) Values(t asn1.ObjectIdentifier) []string {
 	for _, r := range d.RDNs {
 		for _, a := range r {
 			if a.Type.Equal(t) {
-				if s, ok := decodeString(a.Tag, a.Value); ok {
+				if s, ok := DecodeString(a.Tag, a.Value); ok {
 					out = append(out, s)
 				}
 			}
@@ -139,10 +189,13 @@ func (d *DN) Values(t asn1.ObjectIdentifier) []string {
 
 // rdnKey is the canonical form of an RDN: its attributes' canonical forms, sorted, since an RDN
 // is a set.
-func rdnKey(r RDN) string {
+func rdnKey(r RDN) string { return rdnKeyOf(r, func(a Attribute) string { return a.prepared }) }
+
+// rdnKeyOf is rdnKey with the values in the form value gives them.
+func rdnKeyOf(r RDN, value func(Attribute) string) string {
 	keys := make([]string, len(r))
 	for i, a := range r {
-		keys[i] = a.Type.String() + "=" + a.prepared
+		keys[i] = a.Type.String() + "=" + value(a)
 	}
 	if len(keys) > 1 {
 		sortStrings(keys)
@@ -169,8 +222,13 @@ const (
 	tagBMP       = cbasn1.Tag(30)
 )
 
-// decodeString decodes a value of one of the string types to UTF-8.
-func decodeString(tag cbasn1.Tag, v []byte) (string, bool) {
+// DecodeString decodes an attribute value of one of the string types a name holds to UTF-8:
+// UTF8String, PrintableString, IA5String and VisibleString (ASCII), TeletexString (read as
+// ISO 8859-1), BMPString (UTF-16) and UniversalString (UTF-32). tag is the value's universal
+// tag and v its content octets. ok is false for any other tag and for content that is not
+// valid in its type (bad UTF-8, a byte above 0x7F in an ASCII type, an odd length), so that
+// such a value is compared byte for byte rather than as text.
+func DecodeString(tag cbasn1.Tag, v []byte) (string, bool) {
 	switch tag {
 	case tagUTF8:
 		if !utf8.Valid(v) {
@@ -222,13 +280,16 @@ var folder = cases.Fold()
 // caseIgnoreMatch preparation of a string value, or "b:" and the tag and bytes of anything
 // else (compared exactly).
 func prepareValue(tag cbasn1.Tag, v []byte) string {
-	if s, ok := decodeString(tag, v); ok {
+	if s, ok := DecodeString(tag, v); ok {
 		if p, ok := Prepare(s); ok {
 			return "s:" + p
 		}
 	}
-	return fmt.Sprintf("b:%d:%x", tag, v)
+	return bytesValue(tag, v)
 }
+
+// bytesValue is the canonical form of a value compared byte for byte: "b:", its tag and bytes.
+func bytesValue(tag cbasn1.Tag, v []byte) string { return fmt.Sprintf("b:%d:%x", tag, v) }
 
 // Prepare applies RFC 4518 string preparation for caseIgnoreMatch: map (drop ignorable
 // characters, whitespace to SPACE, case fold), NFKC, check for prohibited code points, then

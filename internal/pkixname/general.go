@@ -45,7 +45,7 @@ type GeneralName struct {
 	DN *DN
 }
 
-// Text is the name as text: the string forms as they are, an IP address or network in the
+// String is the name as text: the string forms as they are, an IP address or network in the
 // usual notation, a directoryName as its DER in hex.
 func (g GeneralName) String() string {
 	switch g.Form {
@@ -141,8 +141,8 @@ func ParseGeneralNames(der []byte, inner bool) ([]GeneralName, error) {
 }
 
 // String prints a distinguished name in RFC 4514 order (most specific first) with the short
-// attribute names openssl and crypto/x509 use, escaping what RFC 4514 requires and every
-// control character (as \XX), so that no name can forge a line of output.
+// attribute names openssl and crypto/x509 use, its values escaped by EscapeValue, so that no
+// name can forge a line of output.
 func (d *DN) String() string {
 	var parts []string
 	for i := len(d.RDNs) - 1; i >= 0; i-- {
@@ -169,34 +169,12 @@ func attrTypeName(t asn1.ObjectIdentifier) string {
 	return t.String()
 }
 
+// escapeValue is an attribute value as DN.String prints it: a string escaped by EscapeValue,
+// anything else as # and hex.
 func escapeValue(a Attribute) string {
-	s, ok := decodeString(a.Tag, a.Value)
+	s, ok := DecodeString(a.Tag, a.Value)
 	if !ok {
 		return fmt.Sprintf("#%02x%02x%x", uint8(a.Tag), len(a.Value), a.Value) // approximate BER hex
 	}
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r == ',' || r == '+' || r == '"' || r == '\\' || r == '<' || r == '>' || r == ';':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case (r == ' ' || r == '#') && i == 0, r == ' ' && i == len(s)-1:
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029:
-			var buf [4]byte
-			n := encodeRune(buf[:], r)
-			for _, c := range buf[:n] {
-				fmt.Fprintf(&b, "\\%02X", c)
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func encodeRune(p []byte, r rune) int {
-	s := string(r)
-	return copy(p, s)
+	return EscapeValue(s)
 }

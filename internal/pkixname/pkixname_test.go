@@ -121,7 +121,8 @@ func TestCheckerBudget(t *testing.T) {
 }
 
 // FuzzNameConstraints parses a name constraints extension and a subjectAltName and checks the
-// names against the constraints: no panic, and bounded work whatever the input.
+// names against the constraints in both readings: no panic, and bounded work whatever the
+// input.
 func FuzzNameConstraints(f *testing.F) {
 	nc, _ := asn1.Marshal(struct {
 		Permitted []asn1.RawValue `asn1:"optional,tag:0"`
@@ -142,13 +143,15 @@ func FuzzNameConstraints(f *testing.F) {
 		for _, n := range names {
 			_ = n.String()
 		}
-		c := &Checker{Budget: 1 << 17}
-		c.Add(nc)
-		c.Add(nc)
-		start := time.Now()
-		_ = c.Check(names)
-		if d := time.Since(start); d > 2*time.Second {
-			t.Fatalf("took %v", d)
+		for _, conservative := range []bool{false, true} {
+			c := &Checker{Budget: 1 << 17, Conservative: conservative}
+			c.Add(nc)
+			c.Add(nc)
+			start := time.Now()
+			_ = c.Check(names)
+			if d := time.Since(start); d > 2*time.Second {
+				t.Fatalf("took %v", d)
+			}
 		}
 	})
 }
@@ -166,4 +169,106 @@ func FuzzParseDN(f *testing.F) {
 		}
 		_ = d.String()
 	})
+}
+
+// The issuing reading (Conservative) differs from the verification reading exactly where
+// verifiers disagree: it refuses what any reading excludes and what not every reading permits.
+func TestCheckerConservative(t *testing.T) {
+	dn := func(values ...string) *DN {
+		d, err := ParseDN(rawName(t, 12, values...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	dir := func(values ...string) GeneralName { return GeneralName{Form: DirectoryName, DN: dn(values...)} }
+	gn := func(f Form, s string) GeneralName { return GeneralName{Form: f, Raw: []byte(s)} }
+	tests := []struct {
+		name                string
+		permitted, excluded []GeneralName
+		n                   GeneralName
+	}{
+		{"excluded mailbox, local part in another case", nil, []GeneralName{gn(RFC822Name, "evil@example.com")}, gn(RFC822Name, "Evil@example.com")},
+		{"excluded mail host, a subdomain", nil, []GeneralName{gn(RFC822Name, "example.com")}, gn(RFC822Name, "a@sub.example.com")},
+		{"excluded URI host, a subdomain", nil, []GeneralName{gn(URI, "host.example.com")}, gn(URI, "https://www.host.example.com/")},
+		{"URI authority without a host", nil, []GeneralName{gn(URI, ".example.com")}, gn(URI, "https://:443/")},
+		{"permitted DNS, a name with a trailing dot", []GeneralName{gn(DNSName, "example.com")}, nil, gn(DNSName, "www.example.com.")},
+		{"permitted DNS with a trailing dot", []GeneralName{gn(DNSName, "example.com.")}, nil, gn(DNSName, "www.example.com")},
+		{"permitted URI host, a host with a trailing dot", []GeneralName{gn(URI, "host.example.com")}, nil, gn(URI, "https://host.example.com./")},
+		{"permitted DN, non-ASCII case", []GeneralName{dir("Café")}, nil, dir("CAFÉ", "x")},
+		{"permitted DN, NFKC", []GeneralName{dir("Good")}, nil, dir("\uff27ood", "x")},
+		{"excluded DN, prohibited code point in another ASCII case", nil, []GeneralName{dir("Bad\ue000")}, dir("BAD\ue000", "x")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			nc := &NameConstraints{Permitted: tc.permitted, Excluded: tc.excluded}
+			verifying := &Checker{}
+			verifying.Add(nc)
+			if err := verifying.Check([]GeneralName{tc.n}); err != nil {
+				t.Fatalf("the verification reading refuses %s: %v", tc.n, err)
+			}
+			issuing := &Checker{Conservative: true}
+			issuing.Add(nc)
+			err := issuing.Check([]GeneralName{tc.n})
+			var v *Violation
+			var syn *SyntaxError
+			if !errors.As(err, &v) && !errors.As(err, &syn) {
+				t.Fatalf("the issuing reading: %v, want a Violation or a SyntaxError", err)
+			}
+		})
+	}
+	// Where the readings agree, the issuing one permits too.
+	issuing := &Checker{Conservative: true}
+	issuing.Add(&NameConstraints{
+		Permitted: []GeneralName{gn(DNSName, "example.com"), gn(RFC822Name, "a@example.com"), gn(URI, "host.example.com"), dir("Good")},
+		Excluded:  []GeneralName{gn(RFC822Name, "evil@example.com"), gn(URI, "bad.example.com"), dir("Good", "Bad")},
+	})
+	for _, n := range []GeneralName{gn(DNSName, "www.example.com"), gn(RFC822Name, "a@EXAMPLE.com"), gn(URI, "https://HOST.example.com/x"), dir("GOOD  ", "x")} {
+		if err := issuing.Check([]GeneralName{n}); err != nil {
+			t.Errorf("the issuing reading refuses %s: %v", n, err)
+		}
+	}
+}
+
+// DN.String and GeneralName.String print no character that could disturb a terminal, with
+// the escapes x509util.FormatName uses.
+func TestStringEscapes(t *testing.T) {
+	for _, tc := range []struct{ value, want string }{
+		{"x\nOK forged", `O=x\0AOK forged`},
+		{"right\u202eleft", `O=right\E2\80\AEleft`},
+		{"zero\u200bwidth", `O=zero\E2\80\8Bwidth`},
+		{" #a,b+c ", `O=\ #a\,b\+c\ `},
+	} {
+		n, err := ParseDN(rawName(t, 12, tc.value))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := n.String(); got != tc.want || HasUnsafe(got) {
+			t.Errorf("String of O=%q = %q, want %q", tc.value, got, tc.want)
+		}
+	}
+}
+
+func TestDecodeString(t *testing.T) {
+	for _, tc := range []struct {
+		tag  cbasn1.Tag
+		v    string
+		want string
+		ok   bool
+	}{
+		{12, "Jürgen", "Jürgen", true},
+		{12, "bad\xff", "", false},
+		{19, "ascii", "ascii", true},
+		{19, "caf\xe9", "", false},
+		{20, "caf\xe9", "café", true},
+		{30, "\x00a\x20\x2e", "a\u202e", true},
+		{30, "\x00", "", false},
+		{28, "\x00\x00\x00a", "a", true},
+		{4, "octets", "", false},
+	} {
+		got, ok := DecodeString(tc.tag, []byte(tc.v))
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("DecodeString(%d, %q) = %q, %v; want %q, %v", tc.tag, tc.v, got, ok, tc.want, tc.ok)
+		}
+	}
 }
