@@ -26,17 +26,18 @@ func (v *verifier) checkNames(e *evaluation) {
 		e.skip(CheckName, leaf, "no name required")
 		return
 	}
-	var dns, ips, emails []string
+	// dns and emails are matched as they are; dnsShown and emailsShown are printed.
+	var dns, ips, emails, dnsShown, emailsShown []string
 	for _, g := range leaf.sans {
 		switch g.Form {
 		case pkixname.DNSName:
-			dns = append(dns, string(g.Raw))
+			dns, dnsShown = append(dns, string(g.Raw)), append(dnsShown, g.String())
 		case pkixname.IPAddress:
 			if len(g.Raw) == 4 || len(g.Raw) == 16 {
 				ips = append(ips, net.IP(g.Raw).String())
 			}
 		case pkixname.RFC822Name:
-			emails = append(emails, string(g.Raw))
+			emails, emailsShown = append(emails, string(g.Raw)), append(emailsShown, g.String())
 		}
 	}
 	c := leaf.c
@@ -52,10 +53,10 @@ func (v *verifier) checkNames(e *evaluation) {
 			}
 		}
 		if matched {
-			e.pass(CheckName, leaf, "host %s matches", host)
+			e.pass(CheckName, leaf, "host %s matches", pkixname.EscapeText(host))
 		} else {
 			e.fail(CheckName, newRuleError(NameMismatch, c, "rfc6125.host", x509.HostnameError{Certificate: c, Host: host},
-				"certificate %s is not valid for host %s (its DNS names: %s)", Name(c), host, listOrNone(dns)))
+				"certificate %s is not valid for host %s (its DNS names: %s)", Name(c), pkixname.EscapeText(host), listOrNone(dnsShown)))
 		}
 	}
 	if ip != nil {
@@ -80,10 +81,10 @@ func (v *verifier) checkNames(e *evaluation) {
 			}
 		}
 		if matched {
-			e.pass(CheckName, leaf, "email %s matches", m)
+			e.pass(CheckName, leaf, "email %s matches", pkixname.EscapeText(m))
 		} else {
 			e.fail(CheckName, newRuleError(NameMismatch, c, "rfc5280.email", nil, "certificate %s is not valid for email %s (its email addresses: %s)",
-				Name(c), m, listOrNone(emails)))
+				Name(c), pkixname.EscapeText(m), listOrNone(emailsShown)))
 		}
 	}
 }

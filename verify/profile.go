@@ -299,7 +299,7 @@ func cnNotInSAN(ci *certInfo) string {
 		}
 		lc := strings.ToLower(cn)
 		if strings.HasPrefix(lc, "xn--") || strings.Contains(lc, ".xn--") {
-			return fmt.Sprintf("its subject CN %q is an IDN not among the SAN dNSNames (%s)", cn, listOrNone(dns))
+			return fmt.Sprintf("its subject CN %q is an IDN not among the SAN dNSNames (%s)", cn, listOrNone(escapeAll(dns)))
 		}
 		if pkixname.DNSSyntax(cn) != "" || len(dns) == 0 {
 			continue
@@ -312,7 +312,7 @@ func cnNotInSAN(ci *certInfo) string {
 			}
 		}
 		if !parent {
-			return fmt.Sprintf("its subject CN %q is not among its SAN dNSNames (%s)", cn, listOrNone(dns))
+			return fmt.Sprintf("its subject CN %q is not among its SAN dNSNames (%s)", cn, listOrNone(escapeAll(dns)))
 		}
 	}
 	return ""
@@ -428,4 +428,13 @@ func emptySequence(der []byte) bool {
 	s := cryptobyte.String(der)
 	var seq cryptobyte.String
 	return s.ReadASN1(&seq, cbasn1.SEQUENCE) && s.Empty() && seq.Empty()
+}
+
+// escapeAll escapes names for printing.
+func escapeAll(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = pkixname.EscapeText(n)
+	}
+	return out
 }

@@ -45,12 +45,13 @@ type GeneralName struct {
 	DN *DN
 }
 
-// String is the name as text: the string forms as they are, an IP address or network in the
-// usual notation, a directoryName as its DER in hex.
+// String is the name as text, safe to print: the string forms with control and invisible
+// characters escaped (EscapeText), an IP address or network in the usual notation, a
+// directoryName in RFC 4514 form.
 func (g GeneralName) String() string {
 	switch g.Form {
 	case RFC822Name, DNSName, URI:
-		return string(g.Raw)
+		return EscapeText(string(g.Raw))
 	case IPAddress:
 		switch len(g.Raw) {
 		case 4, 16:

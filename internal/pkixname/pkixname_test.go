@@ -272,3 +272,10 @@ func TestDecodeString(t *testing.T) {
 		}
 	}
 }
+
+func TestGeneralNameStringEscapes(t *testing.T) {
+	g := GeneralName{Form: DNSName, Raw: []byte("a.example.com\nOK forged")}
+	if s := g.String(); strings.ContainsAny(s, "\n") {
+		t.Fatalf("printed raw: %q", s)
+	}
+}
