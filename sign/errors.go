@@ -1,6 +1,9 @@
 package sign
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 var (
 	// ErrCheckFailed is returned when a checksum list was checked and at least one file did not
@@ -8,7 +11,8 @@ var (
 	ErrCheckFailed = errors.New("sign: check failed")
 	// ErrMalformedList is returned for a checksum list line that is in neither coreutils form.
 	ErrMalformedList = errors.New("sign: malformed checksum list")
-	// ErrUnknownAlgorithm is returned for a hash algorithm name signet does not know.
+	// ErrUnknownAlgorithm is returned for a hash algorithm name signet does not know; see
+	// AlgorithmError.
 	ErrUnknownAlgorithm = errors.New("sign: unknown hash algorithm")
 	// ErrMalformedSignature is returned for a signature file that cannot be read: truncated,
 	// in no format signet knows, or using a feature it does not support (several CMS signers,
@@ -19,3 +23,19 @@ var (
 	// signature without a certificate, a digest given for an Ed25519 raw signature.
 	ErrUnsupported = errors.New("sign: unsupported")
 )
+
+// AlgorithmError is a hash algorithm name signet does not know. It wraps ErrUnknownAlgorithm;
+// callers that say it in their own words (the flag first) take Name and Known rather than
+// cutting up the message.
+type AlgorithmError struct {
+	Name string // the name as given
+}
+
+func (e *AlgorithmError) Error() string {
+	return fmt.Sprintf("%v %q (known: %s)", ErrUnknownAlgorithm, e.Name, e.Known())
+}
+
+func (e *AlgorithmError) Unwrap() error { return ErrUnknownAlgorithm }
+
+// Known lists the names of the algorithms signet knows, for messages: "sha256, sha384, ...".
+func (e *AlgorithmError) Known() string { return algorithmNames() }

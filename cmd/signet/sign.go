@@ -135,7 +135,7 @@ func runSign(e *env, c *cli.Context) error {
 	if c.IsSet("algorithm") {
 		a, err := sign.ParseAlgorithm(c.String("algorithm"))
 		if err != nil {
-			return usagef("%v", err)
+			return algorithmFlagError("-a", err)
 		}
 		opts.Algorithm = a
 	}
