@@ -20,8 +20,12 @@ var (
 	ErrMalformedSignature = errors.New("sign: malformed signature")
 	// ErrUnsupported is returned when the key, format and hash asked for do not go together:
 	// RSA-PSS with a key that is not RSA or in a bundle, a hash a bundle cannot name, a CMS
-	// signature without a certificate, a digest given for an Ed25519 raw signature.
+	// signature without a certificate, a digest given for an Ed25519 raw signature, an
+	// unknown signature format, standard input in a manifest.
 	ErrUnsupported = errors.New("sign: unsupported")
+	// ErrNoFiles is returned by SignFiles when the names given expand to no file at all (a
+	// recursive run over directories that hold none): there is nothing to sign or list.
+	ErrNoFiles = errors.New("sign: no files to sign")
 )
 
 // AlgorithmError is a hash algorithm name signet does not know. It wraps ErrUnknownAlgorithm;
@@ -39,3 +43,13 @@ func (e *AlgorithmError) Unwrap() error { return ErrUnknownAlgorithm }
 
 // Known lists the names of the algorithms signet knows, for messages: "sha256, sha384, ...".
 func (e *AlgorithmError) Known() string { return algorithmNames() }
+
+// kindError is an error in its own words that matches a sentinel (errors.Is), for messages
+// that would read badly as "sentinel: detail".
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }

@@ -38,13 +38,14 @@ const (
 // Formats lists the formats in the order `signet sign --help` shows them.
 func Formats() []Format { return []Format{FormatRaw, FormatCMS, FormatBundle} }
 
-// ParseFormat returns the format called name ("raw", "cms" or "bundle"; case is ignored).
+// ParseFormat returns the format called name ("raw", "cms" or "bundle"; case is ignored). An
+// unknown name gives an error wrapping ErrUnsupported.
 func ParseFormat(name string) (Format, error) {
 	switch f := Format(strings.ToLower(strings.TrimSpace(name))); f {
 	case FormatRaw, FormatCMS, FormatBundle:
 		return f, nil
 	}
-	return "", fmt.Errorf("sign: unknown signature format %q (known: raw, cms, bundle)", name)
+	return "", &kindError{msg: fmt.Sprintf("sign: unknown signature format %q (known: raw, cms, bundle)", name), kind: ErrUnsupported}
 }
 
 // Extension is the suffix signet appends to a file's name for a signature in format f:

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,7 +35,8 @@ type FilesOptions struct {
 	Recursive bool
 	// Manifest, when set, makes SignFiles write a checksum list of the files under this name
 	// (in coreutils' format, with names relative to the list's directory, so that `sha256sum
-	// -c` run there checks it) and sign that list instead of each file.
+	// -c` run there checks it) and sign that list instead of each file. Standard input ("-")
+	// cannot be listed: it is refused (ErrUnsupported) before anything is read.
 	Manifest string
 	// Workers is the number of files hashed at once; zero means GOMAXPROCS.
 	Workers int
@@ -115,14 +117,15 @@ type signItem struct {
 //
 // Before anything is read, an output that is one of the files to sign (the same name, or the
 // same file under another name) is refused with an error wrapping ErrOutputIsInput, whatever
-// opts.Force says, and an existing output without opts.Force with an error wrapping
-// atomicfile.ErrExists.
+// opts.Force says, an existing output without opts.Force with an error wrapping
+// atomicfile.ErrExists, and names that expand to no file (directories that hold none) with an
+// error wrapping ErrNoFiles.
 //
 // When ctx ends first, SignFiles stops, removes what it staged (and, if it was moving files
 // into place, takes them back), and returns an error wrapping ErrCanceled and ctx's cause.
 func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions) ([]Receipt, error) {
 	if len(names) == 0 {
-		return nil, errors.New("sign: no files to sign")
+		return nil, ErrNoFiles
 	}
 	if opts.Manifest != "" {
 		return signManifest(ctx, s, names, opts)
@@ -388,7 +391,7 @@ func listItems(s *Signer, names []string, opts FilesOptions) ([]*signItem, error
 		return true
 	})
 	if len(items) == 0 {
-		return nil, errors.New("sign: no files to sign (the directories hold none)")
+		return nil, fmt.Errorf("%w (the directories hold none)", ErrNoFiles)
 	}
 	return items, nil
 }
@@ -708,6 +711,11 @@ func firstError(errs []error) error {
 
 // signManifest hashes the files, writes a checksum list of them and signs the list.
 func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOptions) ([]Receipt, error) {
+	if slices.Contains(names, "-") {
+		// Refused before anything is read: a manifest names files beside it, and standard
+		// input has no name to list.
+		return nil, &kindError{msg: "sign: standard input cannot be listed in a manifest", kind: ErrUnsupported}
+	}
 	list := opts.Manifest
 	sigOut := opts.Out
 	if sigOut == "" {
@@ -743,11 +751,6 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	total := 0
 	err = HashFiles(ctx, names, HashOptions{Algorithm: s.alg, Recursive: opts.Recursive, Workers: opts.Workers, Stdin: opts.Stdin},
 		func(r FileResult) error {
-			if r.Name == "-" {
-				failed = append(failed, fmt.Errorf("sign: standard input cannot be listed in a manifest"))
-				total++
-				return nil
-			}
 			abs, aerr := filepath.Abs(r.Name)
 			if aerr == nil && skip[abs] || !given[r.Name] && isSignatureName(r.Name) {
 				return nil // the list itself or its signature, left from an earlier run
@@ -776,7 +779,7 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 		return nil, &FilesError{Failed: failed, Total: total}
 	}
 	if total == 0 {
-		return nil, errors.New("sign: no files to list (the directories hold none)")
+		return nil, &kindError{msg: "sign: no files to list (the directories hold none)", kind: ErrNoFiles}
 	}
 	var buf []byte
 	for _, e := range entries {

@@ -82,6 +82,9 @@ var errorClasses = []struct {
 	{verify.ErrPolicy, exitUsage},
 	{hsm.ErrInvalidURI, exitUsage},
 	{keyref.ErrInvalidRef, exitUsage},
+	// No SIGNET_HOME, XDG_CONFIG_HOME or HOME: the environment the command runs in is
+	// incomplete, as a missing flag would be (set one, or give --key / --roots).
+	{identity.ErrNoHome, exitUsage},
 
 	{secret.ErrNoSource, exitKey},
 	{secret.ErrMismatch, exitKey},
@@ -101,6 +104,8 @@ var errorClasses = []struct {
 	{fs.ErrNotExist, exitBadInput},
 	{fs.ErrPermission, exitBadInput},
 	{identity.ErrNoIdentity, exitBadInput},
+	// The directories given hold no file to sign: the input is empty, the command line fine.
+	{sign.ErrNoFiles, exitBadInput},
 }
 
 // verifyClasses refine exitCheckFailed for signet verify, by the verify package's sentinels and
@@ -231,6 +236,8 @@ func hintFor(err error) string {
 		return "set SIGNET_PASSPHRASE (SIGNET_PIN for a token), pass --passphrase-file FILE, or run on a terminal to be prompted"
 	case errors.Is(err, x509util.ErrIncorrectPassphrase):
 		return "check SIGNET_PASSPHRASE or the --passphrase-file contents"
+	case errors.Is(err, identity.ErrNoHome):
+		return "set SIGNET_HOME to the directory of the local identity of 'signet init' (or set HOME)"
 	}
 	return ""
 }
