@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 
 	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/readlimit"
 )
 
 // FilesOptions configures SignFiles. The zero value signs each file into FILE plus the
@@ -539,55 +540,61 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 	}
 }
 
-// readMessage reads a whole file (or standard input) for a signature over the message.
+// readMessage reads a whole file (or standard input) for a signature over the message. A
+// file must be a regular file (readlimit.CheckRegular), as signet verify requires of what it
+// checks: a device (/dev/zero) would be read up to the cap for nothing, and a named pipe
+// either blocks until a writer comes or, opened without waiting, reads as empty, and a
+// signature over nothing is not what was asked for. One over maxMessage is refused from its
+// size, unread.
 func readMessage(ctx context.Context, name string, stdin io.Reader) ([]byte, error) {
-	var r io.Reader
 	if name == "-" {
 		if stdin == nil {
 			return nil, &FileError{Name: name, Op: "open", Err: errNoStdin}
 		}
-		r = stdin
-	} else {
-		f, err := os.Open(name)
+		data, err := io.ReadAll(io.LimitReader(stdin, maxMessage+1))
 		if err != nil {
-			return nil, fileError(name, "open", err)
+			return nil, fileError(name, "read", err)
 		}
-		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.IsDir() {
-			return nil, &FileError{Name: name, Op: "read", Err: errIsDir}
+		if len(data) > maxMessage {
+			return nil, errMessageTooLarge
 		}
-		r = f
+		return data, ctx.Err()
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxMessage+1))
-	if err != nil {
+	if err := readlimit.CheckRegular(name); err != nil {
+		return nil, fileError(name, "open", err)
+	}
+	data, err := readlimit.ReadFile(name, maxMessage)
+	switch {
+	case errors.Is(err, readlimit.ErrTooLarge):
+		return nil, errMessageTooLarge
+	case err != nil:
 		return nil, fileError(name, "read", err)
-	}
-	if len(data) > maxMessage {
-		return nil, fmt.Errorf("%w: over %d MiB, which an Ed25519 signature over the whole message would hold in memory; sign it in the cms format, where Ed25519 signs a SHA-512 digest", ErrUnsupported, maxMessage>>20)
 	}
 	return data, ctx.Err()
 }
 
-var errIsDir = errors.New("is a directory")
+// errMessageTooLarge refuses a message over maxMessage: the key and format asked for cannot
+// sign it, another format can.
+var errMessageTooLarge = fmt.Errorf("%w: over %d MiB, which an Ed25519 signature over the whole message would hold in memory; sign it in the cms format, where Ed25519 signs a SHA-512 digest", ErrUnsupported, maxMessage>>20)
 
 // errTemporary is the reason a temporary file of signet (atomicfile.IsTemporary) is not
 // signed: it is what an unfinished run staged, not an artifact.
 var errTemporary = errors.New("is a temporary file of an unfinished signet run, not signed")
 
-// checkReadable is readMessage's checks without the reading.
+// checkReadable is readMessage's checks without the reading: the file is a regular file (so
+// opening it cannot block) that can be opened.
 func checkReadable(name string) error {
 	if name == "-" {
 		return nil
+	}
+	if err := readlimit.CheckRegular(name); err != nil {
+		return fileError(name, "open", err)
 	}
 	f, err := os.Open(name)
 	if err != nil {
 		return fileError(name, "open", err)
 	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return &FileError{Name: name, Op: "read", Err: errIsDir}
-	}
-	return nil
+	return f.Close()
 }
 
 // stagingWriters is how many signatures are staged at once, into one atomicfile.Batch.
