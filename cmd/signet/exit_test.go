@@ -13,6 +13,7 @@ import (
 	"github.com/signet-pki/signet/internal/identity"
 	"github.com/signet-pki/signet/internal/secret"
 	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -48,6 +49,7 @@ func TestExitCode(t *testing.T) {
 		{"no home directory", fmt.Errorf("%w: $HOME is not defined", identity.ErrNoHome), exitUsage},
 		{"unknown hash algorithm", &sign.AlgorithmError{Name: "md5"}, exitUsage},
 		{"unknown signature format", parseFormatError(t), exitUsage},
+		{"a directory as the file to verify", loadSignatureError(t), exitBadInput},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,6 +112,16 @@ func parseFormatError(t *testing.T) error {
 	_, err := sign.ParseFormat("pgp")
 	if err == nil {
 		t.Fatal("sign.ParseFormat accepted pgp")
+	}
+	return err
+}
+
+// loadSignatureError is the error verify.LoadSignature gives for a directory given as the file.
+func loadSignatureError(t *testing.T) error {
+	t.Helper()
+	_, _, err := verify.LoadSignature(t.TempDir(), "x.sig")
+	if err == nil {
+		t.Fatal("verify.LoadSignature accepted a directory")
 	}
 	return err
 }
