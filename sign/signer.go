@@ -143,7 +143,7 @@ func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 			return x509util.PublicKeysEqual(s.pub, c.PublicKey)
 		})
 		if li < 0 {
-			return nil, fmt.Errorf("sign: the certificate %q is not for the signing key: %w", opts.Certificates[0].Subject.String(), x509util.ErrKeyMismatch)
+			return nil, fmt.Errorf("sign: the certificate \"%s\" is not for the signing key: %w", x509util.FormatName(opts.Certificates[0].Subject), x509util.ErrKeyMismatch)
 		}
 		leaf := opts.Certificates[li]
 		s.chain = []*x509.Certificate{leaf}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/readlimit"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // FilesOptions configures SignFiles. The zero value signs each file into FILE plus the
@@ -342,8 +343,10 @@ func (s *Signer) receipt(path string, d Digest, out string) Receipt {
 	return r
 }
 
+// summarize names the signer's certificate in a receipt, its subject escaped by
+// x509util.FormatName: receipts are printed, and a subject can hold any character.
 func summarize(c *x509.Certificate) *CertificateSummary {
-	return &CertificateSummary{Subject: c.Subject.String(), Fingerprint: CertificateFingerprint(c)}
+	return &CertificateSummary{Subject: x509util.FormatName(c.Subject), Fingerprint: CertificateFingerprint(c)}
 }
 
 // isSignatureName reports whether a file found by a recursive walk is a signature signet
