@@ -209,7 +209,7 @@ func Finish(opts FinishOptions) (*Result, error) {
 		return nil, err
 	}
 	if !x509util.PublicKeysEqual(opts.Certificate.PublicKey, signer.Public()) {
-		return nil, fmt.Errorf("%w: the certificate %s is not for the key %s", hsm.ErrKeyMismatch, x509util.FormatName(opts.Certificate.Subject), res.KeyURI)
+		return nil, fmt.Errorf("%w: the certificate \"%s\" is not for the key %s", hsm.ErrKeyMismatch, x509util.FormatName(opts.Certificate.Subject), res.KeyURI)
 	}
 	if existing := signer.Certificate(); existing != nil {
 		if existing.Equal(opts.Certificate) {
@@ -240,7 +240,7 @@ func store(tok *hsm.Token, signer *hsm.Signer, res *Result, cert *x509.Certifica
 		return fmt.Errorf("%w: the issued certificate is not for the token key", hsm.ErrKeyMismatch)
 	}
 	if len(chain) > 0 && cert.CheckSignatureFrom(chain[0]) != nil {
-		return fmt.Errorf("%w: %s was not issued by %s", ErrCANotChaining, x509util.FormatName(cert.Subject), x509util.FormatName(chain[0].Subject))
+		return fmt.Errorf("%w: \"%s\" was not issued by \"%s\"", ErrCANotChaining, x509util.FormatName(cert.Subject), x509util.FormatName(chain[0].Subject))
 	}
 	if old := signer.Certificate(); old != nil {
 		if !force {
