@@ -21,7 +21,9 @@ var (
 	// ErrUnsupported is returned when the key, format and hash asked for do not go together:
 	// RSA-PSS with a key that is not RSA or in a bundle, a hash a bundle cannot name, a CMS
 	// signature without a certificate, a digest given for an Ed25519 raw signature, an
-	// unknown signature format, standard input in a manifest.
+	// unknown signature format, standard input in a manifest; and options that cannot apply
+	// (one output name for several files, standard input or a digest without one, a digest of
+	// the wrong length).
 	ErrUnsupported = errors.New("sign: unsupported")
 	// ErrNoFiles is returned by SignFiles when the names given expand to no file at all (a
 	// recursive run over directories that hold none): there is nothing to sign or list.

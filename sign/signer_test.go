@@ -284,8 +284,8 @@ func TestNewSignerRefuses(t *testing.T) {
 	})
 	t.Run("wrong digest length", func(t *testing.T) {
 		s := mustSigner(t, ec.key, SignOptions{})
-		if _, err := s.SignDigest(make([]byte, 20)); err == nil {
-			t.Fatal("no error")
+		if _, err := s.SignDigest(make([]byte, 20)); !errors.Is(err, ErrUnsupported) {
+			t.Fatalf("got %v, want ErrUnsupported", err)
 		}
 	})
 }

@@ -137,12 +137,12 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 		return nil, err
 	}
 	if opts.Out != "" && len(items) != 1 {
-		return nil, fmt.Errorf("sign: one output name for %d files", len(items))
+		return nil, &kindError{msg: fmt.Sprintf("sign: one output name for %d files", len(items)), kind: ErrUnsupported}
 	}
 	var inputs, outputs []string
 	for _, it := range items {
 		if it.err == nil && it.out == "" {
-			return nil, fmt.Errorf("sign: %s needs an output name", QuoteName(it.name))
+			return nil, &kindError{msg: fmt.Sprintf("sign: %s needs an output name", QuoteName(it.name)), kind: ErrUnsupported}
 		}
 		inputs = append(inputs, it.name)
 		outputs = append(outputs, it.out)
@@ -306,7 +306,7 @@ func checkNotInputs(outputs, inputs []string) error {
 // signature to out ("-": to stdout), atomically.
 func SignDigestTo(s *Signer, d Digest, out string, force bool, stdout io.Writer) (*Receipt, error) {
 	if out == "" {
-		return nil, errors.New("sign: a signature of a digest needs an output name")
+		return nil, &kindError{msg: "sign: a signature of a digest needs an output name", kind: ErrUnsupported}
 	}
 	if out != "-" {
 		if err := atomicfile.CheckWritable(out, force); err != nil {

@@ -572,3 +572,33 @@ func TestSignManifestRefusesStdin(t *testing.T) {
 		t.Fatalf("list: %v; want none", err)
 	}
 }
+
+// TestSignFilesOptionsThatCannotApply: output names that do not fit the files are refused
+// before anything is read, wrapping ErrUnsupported (a usage error in the CLI), not as errors
+// of no class.
+func TestSignFilesOptionsThatCannotApply(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	dir := mustTree(t, map[string]string{"a": "1", "b": "2"})
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, tc := range []struct {
+		name  string
+		names []string
+		opts  FilesOptions
+	}{
+		{"one output for two files", []string{a, b}, FilesOptions{Out: filepath.Join(dir, "x.sig")}},
+		{"standard input without an output", []string{"-"}, FilesOptions{Stdin: strings.NewReader("x")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := SignFiles(t.Context(), s, tc.names, tc.opts); !errors.Is(err, ErrUnsupported) {
+				t.Fatalf("got %v, want ErrUnsupported", err)
+			}
+		})
+	}
+	if _, err := SignDigestTo(s, make(Digest, 32), "", false, nil); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("a digest without an output name: %v, want ErrUnsupported", err)
+	}
+	if got := listDir(t, dir); got != `a="1" b="2" ` {
+		t.Fatalf("wrote %s", got)
+	}
+}
