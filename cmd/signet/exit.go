@@ -47,8 +47,9 @@ const (
 const exitCodesHelp = `EXIT CODES:
    0  success
    1  a check failed (hash mismatch, signature or chain invalid)
-   2  usage error (unknown flag or command, bad flag value, output exists without --force)
-   3  bad input (missing, unreadable or unparseable file)
+   2  usage error (unknown flag or command, bad flag value, output exists without --force,
+      no SIGNET_HOME, XDG_CONFIG_HOME or HOME for the local identity)
+   3  bad input (missing, unreadable or unparseable file; directories with no file to sign)
    4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found)
    10-14  signet verify refines 1: 10 signature mismatch, 11 untrusted chain, 12 expired or
       not yet valid, 13 revoked, 14 policy or identity (see 'signet verify --help')
