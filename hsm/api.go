@@ -4,6 +4,11 @@ import (
 	"crypto"
 	"crypto/x509"
 	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/signet-pki/signet/x509util"
 )
 
 // The functions below each open a token, do one thing and close it again (logging out and
@@ -102,9 +107,11 @@ next:
 				continue next
 			}
 		}
+		// Labels are listed and printed ('signet token objects'): a common name that could
+		// disturb a terminal gives way to the whole subject, escaped as names are printed.
 		label := c.Subject.CommonName
-		if label == "" {
-			label = c.Subject.String()
+		if label == "" || !utf8.ValidString(label) || strings.ContainsFunc(label, func(r rune) bool { return !strconv.IsPrint(r) }) {
+			label = x509util.FormatName(c.Subject)
 		}
 		o, err := t.ImportCertificate(c, label, c.SubjectKeyId)
 		if err != nil {

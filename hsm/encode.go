@@ -17,6 +17,8 @@ import (
 	"github.com/miekg/pkcs11"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/signet-pki/signet/x509util"
 )
 
 // PKCS#11 3.0 values that github.com/miekg/pkcs11 v1.1.2 predates.
@@ -302,9 +304,9 @@ func CheckCertificateKey(cert *x509.Certificate, pub crypto.PublicKey) error {
 	if !ok || cert == nil || !k.Equal(cert.PublicKey) {
 		subject := "(none)"
 		if cert != nil {
-			subject = cert.Subject.String()
+			subject = x509util.FormatName(cert.Subject)
 		}
-		return newError(ErrKeyMismatch, nil, fmt.Sprintf("the certificate for %q does not certify the token key", subject))
+		return newError(ErrKeyMismatch, nil, fmt.Sprintf("the certificate for \"%s\" does not certify the token key", subject))
 	}
 	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"fmt"
 
 	"github.com/miekg/pkcs11"
+
+	"github.com/signet-pki/signet/x509util"
 )
 
 // GenerateKey makes a key pair on the token: the label is the URI's object attribute
@@ -225,7 +227,7 @@ func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, er
 		return Object{}, newError(ErrObjectNotFound, nil, fmt.Sprintf("key %s: the token has no public key with its id to compare the certificate with", key.URI))
 	}
 	if err := CheckCertificateKey(cert, key.Public); err != nil {
-		return Object{}, newError(ErrKeyMismatch, nil, fmt.Sprintf("the certificate for %q does not certify the key %s", cert.Subject.String(), key.URI))
+		return Object{}, newError(ErrKeyMismatch, nil, fmt.Sprintf("the certificate for \"%s\" does not certify the key %s", x509util.FormatName(cert.Subject), key.URI))
 	}
 	return t.importCert(all, cert, key.Label, key.ID)
 }

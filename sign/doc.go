@@ -56,8 +56,10 @@
 //   - OpenSSL (3.0 to 3.6 at least) can neither make nor check Ed25519 CMS signatures
 //     (openssl/openssl#32248); use GnuTLS's certtool, or signet verify, for those.
 //   - Ed25519 raw and bundle signatures cover the whole message, which is read into memory
-//     (up to 1 GiB); they cannot be made from a digest. Ed25519 in CMS signs a SHA-512 digest
-//     and has neither limit.
+//     (up to 1 GiB, from a regular file or standard input: a device or a named pipe is
+//     refused); they cannot be made from a digest. Ed25519 in CMS signs a SHA-512 digest and
+//     has neither limit. The files other signatures cover are streamed through the hash as
+//     sha256sum reads them: a named pipe is read when its writer comes.
 //   - Bundles are "offline": no transparency-log entry and no signed timestamp, so their time
 //     rests on the certificate's validity alone, and tools that demand a Rekor entry (cosign
 //     verify-blob by default, sigstore-go's default policy) refuse them. sigstore-go also
@@ -70,8 +72,16 @@
 //     CMS has indefinite lengths); several signers, embedded content and BER's constructed
 //     (chunked) OCTET STRINGs are refused as malformed. Bundles with a DSSE envelope are
 //     refused.
-//   - Many outputs are durable: each is fsynced before it is renamed into place, which on a
-//     busy disk is most of the time a 1000-file run takes (BenchmarkSignFiles/stage).
+//   - Signatures are durable before any of them appears, and that costs most of a run over
+//     many small files on a busy disk (BenchmarkSignFiles/stage). SignFiles stages them in a
+//     staging directory beside the files they sign (atomicfile.Batch), makes them durable at
+//     commit with one syncfs(2) of each filesystem involved (elsewhere than Linux, an fsync
+//     per file), then moves each into place: a rename that refuses an existing name, or with
+//     Force one RENAME_EXCHANGE that leaves the replaced signature in the staging directory
+//     until all are in place. Each directory is synced once at the end. syncfs flushes
+//     everything pending on the filesystem, not only the signatures: other writers' data
+//     lengthens it. A manifest, its signature, and a signature of a digest are synced file by
+//     file.
 //   - Digests are compared in variable time: they are public values.
 //   - The coreutils compatibility target is coreutils 9.x on GNU/Linux, where text and binary
 //     modes read the same bytes; the '*' marker is accepted and kept but changes nothing.

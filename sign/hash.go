@@ -130,7 +130,8 @@ func (a *Algorithm) UnmarshalText(b []byte) error {
 
 // ParseAlgorithm returns the algorithm called name. Case is ignored, and the usual spellings
 // are accepted: sha256, SHA-256, SHA2-256; sha512-256, sha512/256, SHA-512/256, sha512t256;
-// sha3-256, SHA3_256. An unknown name gives an error wrapping ErrUnknownAlgorithm.
+// sha3-256, SHA3_256. An unknown name gives an *AlgorithmError, which wraps
+// ErrUnknownAlgorithm.
 func ParseAlgorithm(name string) (Algorithm, error) {
 	n := strings.ToLower(strings.TrimSpace(name))
 	n = strings.ReplaceAll(n, "_", "-")
@@ -153,7 +154,7 @@ func ParseAlgorithm(name string) (Algorithm, error) {
 	case "3-512":
 		return SHA3_512, nil
 	}
-	return 0, fmt.Errorf("%w %q (known: %s)", ErrUnknownAlgorithm, name, algorithmNames())
+	return 0, &AlgorithmError{Name: name}
 }
 
 func algorithmNames() string {

@@ -13,7 +13,8 @@ import (
 
 // BenchmarkSignFiles signs 1000 files of 64 KiB with an ECDSA P-256 key in one run, the
 // release of issue 4's speed target, split into its stages: "pipeline" hashes and signs
-// (no output), "stage" is the output alone (1000 atomic files, staged 32 at a time), "total"
+// (no output), "stage" is the output alone (1000 atomic files, staged by stagingWriters
+// writers and synced once at commit), "total"
 // is SignFiles end to end. The whole-process comparison with a shell loop of openssl is
 // bench/sign/sign.sh.
 //

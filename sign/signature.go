@@ -38,13 +38,14 @@ const (
 // Formats lists the formats in the order `signet sign --help` shows them.
 func Formats() []Format { return []Format{FormatRaw, FormatCMS, FormatBundle} }
 
-// ParseFormat returns the format called name ("raw", "cms" or "bundle"; case is ignored).
+// ParseFormat returns the format called name ("raw", "cms" or "bundle"; case is ignored). An
+// unknown name gives an error wrapping ErrUnsupported.
 func ParseFormat(name string) (Format, error) {
 	switch f := Format(strings.ToLower(strings.TrimSpace(name))); f {
 	case FormatRaw, FormatCMS, FormatBundle:
 		return f, nil
 	}
-	return "", fmt.Errorf("sign: unknown signature format %q (known: raw, cms, bundle)", name)
+	return "", &kindError{msg: fmt.Sprintf("sign: unknown signature format %q (known: raw, cms, bundle)", name), kind: ErrUnsupported}
 }
 
 // Extension is the suffix signet appends to a file's name for a signature in format f:
@@ -139,7 +140,6 @@ var (
 	oidContentType   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
 	oidMessageDigest = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
 	oidSigningTime   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
-	oidSMIMECaps     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 15}
 )
 
 // signedDataPrefix is the DER a CMS ContentInfo of type signedData starts with after its
@@ -321,11 +321,17 @@ func parseBundle(data []byte) (*Signature, error) {
 	return s, nil
 }
 
+// bundleHashes are the hashes a bundle can name. The protobuf-specs mark the two SHA-3 values
+// deprecated (they were added for LMS), but they are still values of the enum that bundles
+// carry: signet keeps reading them, and writing them when -a asks for SHA-3 (README, package
+// doc), rather than silently falling back to another hash.
 var bundleHashes = map[protocommon.HashAlgorithm]crypto.Hash{
 	protocommon.HashAlgorithm_SHA2_256: crypto.SHA256,
 	protocommon.HashAlgorithm_SHA2_384: crypto.SHA384,
 	protocommon.HashAlgorithm_SHA2_512: crypto.SHA512,
+	//lint:ignore SA1019 deliberate: see bundleHashes
 	protocommon.HashAlgorithm_SHA3_256: crypto.SHA3_256,
+	//lint:ignore SA1019 deliberate: see bundleHashes
 	protocommon.HashAlgorithm_SHA3_384: crypto.SHA3_384,
 }
 

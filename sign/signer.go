@@ -143,7 +143,7 @@ func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 			return x509util.PublicKeysEqual(s.pub, c.PublicKey)
 		})
 		if li < 0 {
-			return nil, fmt.Errorf("sign: the certificate %q is not for the signing key: %w", opts.Certificates[0].Subject.String(), x509util.ErrKeyMismatch)
+			return nil, fmt.Errorf("sign: the certificate \"%s\" is not for the signing key: %w", x509util.FormatName(opts.Certificates[0].Subject), x509util.ErrKeyMismatch)
 		}
 		leaf := opts.Certificates[li]
 		s.chain = []*x509.Certificate{leaf}
@@ -190,11 +190,12 @@ func (s *Signer) KeyFingerprint() string { return s.keyFP }
 func (s *Signer) NeedsMessage() bool { return s.kind == kindEd25519 && s.opts.Format != FormatCMS }
 
 // SignDigest returns the signature file's content for content whose digest under
-// s.Algorithm() is d. Errors wrap ErrUnsupported for an Ed25519 raw or bundle Signer (see
-// NeedsMessage) and the key's errors (a token's hsm.ErrToken) otherwise.
+// s.Algorithm() is d. Errors wrap ErrUnsupported for a d of another length and for an Ed25519
+// raw or bundle Signer (see NeedsMessage), and the key's errors (a token's hsm.ErrToken)
+// otherwise.
 func (s *Signer) SignDigest(d Digest) ([]byte, error) {
 	if len(d) != s.alg.Size() {
-		return nil, fmt.Errorf("sign: %d-byte digest for %s, which makes %d bytes", len(d), s.alg, s.alg.Size())
+		return nil, &kindError{msg: fmt.Sprintf("sign: %d-byte digest for %s, which makes %d bytes", len(d), s.alg, s.alg.Size()), kind: ErrUnsupported}
 	}
 	if s.NeedsMessage() {
 		return nil, fmt.Errorf("%w: Ed25519 signs the whole message in a %s signature, not a digest; a CMS signature (sha512) can be made from a digest", ErrUnsupported, s.opts.Format)

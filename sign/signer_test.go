@@ -9,8 +9,10 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -282,8 +284,54 @@ func TestNewSignerRefuses(t *testing.T) {
 	})
 	t.Run("wrong digest length", func(t *testing.T) {
 		s := mustSigner(t, ec.key, SignOptions{})
-		if _, err := s.SignDigest(make([]byte, 20)); err == nil {
-			t.Fatal("no error")
+		if _, err := s.SignDigest(make([]byte, 20)); !errors.Is(err, ErrUnsupported) {
+			t.Fatalf("got %v, want ErrUnsupported", err)
 		}
 	})
+}
+
+// certFor makes a self-signed certificate for key with crypto/x509 directly (x509util refuses
+// control characters in names, which is what the tests need).
+func certFor(t *testing.T, key crypto.Signer, cn string) *x509.Certificate {
+	t.Helper()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: cn},
+		NotBefore:    fixedTime.Add(-time.Hour),
+		NotAfter:     fixedTime.Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestSignerNamesEscaped: the signer's subject, in a receipt (printed by --json) and in the
+// error for a certificate that is not the key's, has its newline escaped (\0A), so it can
+// forge no line of the output.
+func TestSignerNamesEscaped(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	evil := certFor(t, ec.key, "Release Bot\nOK trusted")
+	s := mustSigner(t, ec.key, SignOptions{Format: FormatBundle, Certificates: []*x509.Certificate{evil}})
+	_, names := manyFiles(t, 1)
+	r, err := SignFiles(t.Context(), s, names, FilesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := r[0].Certificate.Subject, `CN=Release Bot\0AOK trusted`; got != want {
+		t.Errorf("receipt subject %q, want %q", got, want)
+	}
+
+	other := certFor(t, mustKey(t, "p256"), "Other\nOK trusted")
+	_, err = NewSigner(ec.key, SignOptions{Certificates: []*x509.Certificate{other}})
+	if !errors.Is(err, x509util.ErrKeyMismatch) || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), `"CN=Other\0AOK trusted"`) {
+		t.Errorf("got %v; want ErrKeyMismatch naming the certificate escaped", err)
+	}
 }

@@ -10,11 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/readlimit"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // FilesOptions configures SignFiles. The zero value signs each file into FILE plus the
@@ -34,7 +37,8 @@ type FilesOptions struct {
 	Recursive bool
 	// Manifest, when set, makes SignFiles write a checksum list of the files under this name
 	// (in coreutils' format, with names relative to the list's directory, so that `sha256sum
-	// -c` run there checks it) and sign that list instead of each file.
+	// -c` run there checks it) and sign that list instead of each file. Standard input ("-")
+	// cannot be listed: it is refused (ErrUnsupported) before anything is read.
 	Manifest string
 	// Workers is the number of files hashed at once; zero means GOMAXPROCS.
 	Workers int
@@ -115,14 +119,15 @@ type signItem struct {
 //
 // Before anything is read, an output that is one of the files to sign (the same name, or the
 // same file under another name) is refused with an error wrapping ErrOutputIsInput, whatever
-// opts.Force says, and an existing output without opts.Force with an error wrapping
-// atomicfile.ErrExists.
+// opts.Force says, an existing output without opts.Force with an error wrapping
+// atomicfile.ErrExists, and names that expand to no file (directories that hold none) with an
+// error wrapping ErrNoFiles.
 //
 // When ctx ends first, SignFiles stops, removes what it staged (and, if it was moving files
 // into place, takes them back), and returns an error wrapping ErrCanceled and ctx's cause.
 func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions) ([]Receipt, error) {
 	if len(names) == 0 {
-		return nil, errors.New("sign: no files to sign")
+		return nil, ErrNoFiles
 	}
 	if opts.Manifest != "" {
 		return signManifest(ctx, s, names, opts)
@@ -132,12 +137,12 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 		return nil, err
 	}
 	if opts.Out != "" && len(items) != 1 {
-		return nil, fmt.Errorf("sign: one output name for %d files", len(items))
+		return nil, &kindError{msg: fmt.Sprintf("sign: one output name for %d files", len(items)), kind: ErrUnsupported}
 	}
 	var inputs, outputs []string
 	for _, it := range items {
 		if it.err == nil && it.out == "" {
-			return nil, fmt.Errorf("sign: %s needs an output name", QuoteName(it.name))
+			return nil, &kindError{msg: fmt.Sprintf("sign: %s needs an output name", QuoteName(it.name)), kind: ErrUnsupported}
 		}
 		inputs = append(inputs, it.name)
 		outputs = append(outputs, it.out)
@@ -301,7 +306,7 @@ func checkNotInputs(outputs, inputs []string) error {
 // signature to out ("-": to stdout), atomically.
 func SignDigestTo(s *Signer, d Digest, out string, force bool, stdout io.Writer) (*Receipt, error) {
 	if out == "" {
-		return nil, errors.New("sign: a signature of a digest needs an output name")
+		return nil, &kindError{msg: "sign: a signature of a digest needs an output name", kind: ErrUnsupported}
 	}
 	if out != "-" {
 		if err := atomicfile.CheckWritable(out, force); err != nil {
@@ -338,8 +343,10 @@ func (s *Signer) receipt(path string, d Digest, out string) Receipt {
 	return r
 }
 
+// summarize names the signer's certificate in a receipt, its subject escaped by
+// x509util.FormatName: receipts are printed, and a subject can hold any character.
 func summarize(c *x509.Certificate) *CertificateSummary {
-	return &CertificateSummary{Subject: c.Subject.String(), Fingerprint: CertificateFingerprint(c)}
+	return &CertificateSummary{Subject: x509util.FormatName(c.Subject), Fingerprint: CertificateFingerprint(c)}
 }
 
 // isSignatureName reports whether a file found by a recursive walk is a signature signet
@@ -388,7 +395,7 @@ func listItems(s *Signer, names []string, opts FilesOptions) ([]*signItem, error
 		return true
 	})
 	if len(items) == 0 {
-		return nil, errors.New("sign: no files to sign (the directories hold none)")
+		return nil, fmt.Errorf("%w (the directories hold none)", ErrNoFiles)
 	}
 	return items, nil
 }
@@ -536,55 +543,61 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 	}
 }
 
-// readMessage reads a whole file (or standard input) for a signature over the message.
+// readMessage reads a whole file (or standard input) for a signature over the message. A
+// file must be a regular file (readlimit.CheckRegular), as signet verify requires of what it
+// checks: a device (/dev/zero) would be read up to the cap for nothing, and a named pipe
+// either blocks until a writer comes or, opened without waiting, reads as empty, and a
+// signature over nothing is not what was asked for. One over maxMessage is refused from its
+// size, unread.
 func readMessage(ctx context.Context, name string, stdin io.Reader) ([]byte, error) {
-	var r io.Reader
 	if name == "-" {
 		if stdin == nil {
 			return nil, &FileError{Name: name, Op: "open", Err: errNoStdin}
 		}
-		r = stdin
-	} else {
-		f, err := os.Open(name)
+		data, err := io.ReadAll(io.LimitReader(stdin, maxMessage+1))
 		if err != nil {
-			return nil, fileError(name, "open", err)
+			return nil, fileError(name, "read", err)
 		}
-		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.IsDir() {
-			return nil, &FileError{Name: name, Op: "read", Err: errIsDir}
+		if len(data) > maxMessage {
+			return nil, errMessageTooLarge
 		}
-		r = f
+		return data, ctx.Err()
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxMessage+1))
-	if err != nil {
+	if err := readlimit.CheckRegular(name); err != nil {
+		return nil, fileError(name, "open", err)
+	}
+	data, err := readlimit.ReadFile(name, maxMessage)
+	switch {
+	case errors.Is(err, readlimit.ErrTooLarge):
+		return nil, errMessageTooLarge
+	case err != nil:
 		return nil, fileError(name, "read", err)
-	}
-	if len(data) > maxMessage {
-		return nil, fmt.Errorf("%w: over %d MiB, which an Ed25519 signature over the whole message would hold in memory; sign it in the cms format, where Ed25519 signs a SHA-512 digest", ErrUnsupported, maxMessage>>20)
 	}
 	return data, ctx.Err()
 }
 
-var errIsDir = errors.New("is a directory")
+// errMessageTooLarge refuses a message over maxMessage: the key and format asked for cannot
+// sign it, another format can.
+var errMessageTooLarge = fmt.Errorf("%w: over %d MiB, which an Ed25519 signature over the whole message would hold in memory; sign it in the cms format, where Ed25519 signs a SHA-512 digest", ErrUnsupported, maxMessage>>20)
 
 // errTemporary is the reason a temporary file of signet (atomicfile.IsTemporary) is not
 // signed: it is what an unfinished run staged, not an artifact.
 var errTemporary = errors.New("is a temporary file of an unfinished signet run, not signed")
 
-// checkReadable is readMessage's checks without the reading.
+// checkReadable is readMessage's checks without the reading: the file is a regular file (so
+// opening it cannot block) that can be opened.
 func checkReadable(name string) error {
 	if name == "-" {
 		return nil
+	}
+	if err := readlimit.CheckRegular(name); err != nil {
+		return fileError(name, "open", err)
 	}
 	f, err := os.Open(name)
 	if err != nil {
 		return fileError(name, "open", err)
 	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return &FileError{Name: name, Op: "read", Err: errIsDir}
-	}
-	return nil
+	return f.Close()
 }
 
 // stagingWriters is how many signatures are staged at once, into one atomicfile.Batch.
@@ -708,6 +721,11 @@ func firstError(errs []error) error {
 
 // signManifest hashes the files, writes a checksum list of them and signs the list.
 func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOptions) ([]Receipt, error) {
+	if slices.Contains(names, "-") {
+		// Refused before anything is read: a manifest names files beside it, and standard
+		// input has no name to list.
+		return nil, &kindError{msg: "sign: standard input cannot be listed in a manifest", kind: ErrUnsupported}
+	}
 	list := opts.Manifest
 	sigOut := opts.Out
 	if sigOut == "" {
@@ -743,11 +761,6 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	total := 0
 	err = HashFiles(ctx, names, HashOptions{Algorithm: s.alg, Recursive: opts.Recursive, Workers: opts.Workers, Stdin: opts.Stdin},
 		func(r FileResult) error {
-			if r.Name == "-" {
-				failed = append(failed, fmt.Errorf("sign: standard input cannot be listed in a manifest"))
-				total++
-				return nil
-			}
 			abs, aerr := filepath.Abs(r.Name)
 			if aerr == nil && skip[abs] || !given[r.Name] && isSignatureName(r.Name) {
 				return nil // the list itself or its signature, left from an earlier run
@@ -776,7 +789,7 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 		return nil, &FilesError{Failed: failed, Total: total}
 	}
 	if total == 0 {
-		return nil, errors.New("sign: no files to list (the directories hold none)")
+		return nil, &kindError{msg: "sign: no files to list (the directories hold none)", kind: ErrNoFiles}
 	}
 	var buf []byte
 	for _, e := range entries {

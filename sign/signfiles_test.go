@@ -520,3 +520,85 @@ func TestSignRecursiveSkipsTemporaries(t *testing.T) {
 		t.Fatalf("signing %s: %v", named, err)
 	}
 }
+
+// TestSignFilesNothingToSign: directories that hold no file give an error wrapping
+// ErrNoFiles (the CLI's exit code comes from it, not from the words), for signatures and for a
+// manifest, and nothing is written.
+func TestSignFilesNothingToSign(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		names []string
+		opts  FilesOptions
+	}{
+		{"no names", nil, FilesOptions{}},
+		{"empty directory", []string{empty}, FilesOptions{Recursive: true}},
+		{"empty directory, manifest", []string{empty}, FilesOptions{Recursive: true, Manifest: filepath.Join(dir, "SUMS")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := SignFiles(t.Context(), s, tc.names, tc.opts)
+			if !errors.Is(err, ErrNoFiles) {
+				t.Fatalf("got %v, want ErrNoFiles", err)
+			}
+			if got := listDir(t, dir); got != "empty " {
+				t.Fatalf("wrote %s", got)
+			}
+		})
+	}
+}
+
+// TestSignManifestRefusesStdin: standard input has no name to list; it is refused as
+// unsupported (a usage error in the CLI) before anything, standard input included, is read.
+func TestSignManifestRefusesStdin(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	dir := mustTree(t, map[string]string{"a": "1"})
+	stdin := strings.NewReader("standard input")
+	list := filepath.Join(dir, "SUMS")
+	_, err := SignFiles(t.Context(), s, []string{filepath.Join(dir, "a"), "-"}, FilesOptions{Manifest: list, Stdin: stdin})
+	if !errors.Is(err, ErrUnsupported) || err.Error() != "sign: standard input cannot be listed in a manifest" {
+		t.Fatalf("got %v, want ErrUnsupported saying standard input cannot be listed", err)
+	}
+	if stdin.Len() != len("standard input") {
+		t.Error("standard input was read")
+	}
+	if _, err := os.Stat(list); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("list: %v; want none", err)
+	}
+}
+
+// TestSignFilesOptionsThatCannotApply: output names that do not fit the files are refused
+// before anything is read, wrapping ErrUnsupported (a usage error in the CLI), not as errors
+// of no class.
+func TestSignFilesOptionsThatCannotApply(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	dir := mustTree(t, map[string]string{"a": "1", "b": "2"})
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	for _, tc := range []struct {
+		name  string
+		names []string
+		opts  FilesOptions
+	}{
+		{"one output for two files", []string{a, b}, FilesOptions{Out: filepath.Join(dir, "x.sig")}},
+		{"standard input without an output", []string{"-"}, FilesOptions{Stdin: strings.NewReader("x")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := SignFiles(t.Context(), s, tc.names, tc.opts); !errors.Is(err, ErrUnsupported) {
+				t.Fatalf("got %v, want ErrUnsupported", err)
+			}
+		})
+	}
+	if _, err := SignDigestTo(s, make(Digest, 32), "", false, nil); !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("a digest without an output name: %v, want ErrUnsupported", err)
+	}
+	if got := listDir(t, dir); got != `a="1" b="2" ` {
+		t.Fatalf("wrote %s", got)
+	}
+}

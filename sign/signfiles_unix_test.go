@@ -3,22 +3,30 @@
 package sign
 
 import (
+	"bytes"
 	"context"
+	"crypto"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/signet-pki/signet/internal/readlimit"
 )
 
-// TestSignFilesCanceled: a run whose context ends while its signatures are staged (the last
-// file is a FIFO nobody writes to, so the run cannot finish by itself) returns promptly, an
-// error carrying the cause, and leaves no signature, no temporary, and the old signatures of
-// a --force run as they were.
+// TestSignFilesCanceled: a run whose context ends while its signatures are staged returns
+// promptly, an error carrying the cause, and leaves no signature, no temporary, and the old
+// signatures of a --force run as they were. The run cannot finish by itself: in the digest
+// case the last file is a FIFO nobody writes to, which the hashing engine waits on; in the
+// message case (Ed25519 raw, which refuses a FIFO as it reads files whole) the key holds the
+// last file's signature until the run was stopped.
 func TestSignFilesCanceled(t *testing.T) {
 	ec := mustFixture(t, "codesign")
 	ed := mustFixture(t, "codesign-ed25519")
@@ -31,14 +39,26 @@ func TestSignFilesCanceled(t *testing.T) {
 	} {
 		for _, force := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s force=%v", tc.name, force), func(t *testing.T) {
-				s := mustSigner(t, tc.fx.key, SignOptions{})
 				dir, names := manyFiles(t, 200)
 				if force {
 					for _, n := range names {
 						writeFile(t, n+".sig", []byte("old"))
 					}
 				}
-				names = append(names, mustFIFO(t, filepath.Join(dir, "pipe")))
+				key := tc.fx.key
+				release := make(chan struct{})
+				var once sync.Once
+				defer once.Do(func() { close(release) })
+				if tc.name == "message" {
+					// The last file, whose signature waits for release.
+					last := filepath.Join(dir, "pipe")
+					writeFile(t, last, []byte("the last file"))
+					names = append(names, last)
+					key = &gatedSigner{Signer: key, hold: []byte("the last file"), release: release}
+				} else {
+					names = append(names, mustFIFO(t, filepath.Join(dir, "pipe")))
+				}
+				s := mustSigner(t, key, SignOptions{})
 				ctx, cancel := context.WithCancelCause(t.Context())
 				defer cancel(nil)
 				done := make(chan error, 1)
@@ -49,6 +69,7 @@ func TestSignFilesCanceled(t *testing.T) {
 				waitStaged(t, dir, len(names)-1, done)
 				stop := errors.New("stopped by the test")
 				cancel(stop)
+				once.Do(func() { close(release) })
 				var err error
 				select {
 				case err = <-done:
@@ -76,6 +97,63 @@ func TestSignFilesCanceled(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// gatedSigner signs as Signer does, except that signing the message hold waits for release.
+type gatedSigner struct {
+	crypto.Signer
+	hold    []byte
+	release chan struct{}
+}
+
+func (g *gatedSigner) Sign(r io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, error) {
+	if bytes.Equal(msg, g.hold) {
+		<-g.release
+	}
+	return g.Signer.Sign(r, msg, opts)
+}
+
+// TestSignFilesCanceledReadingStdin: a run stopped while it reads standard input, which may
+// never end, returns promptly without waiting for the read, and writes nothing.
+func TestSignFilesCanceledReadingStdin(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	ed := mustFixture(t, "codesign-ed25519")
+	for _, tc := range []struct {
+		name string
+		fx   fixture
+	}{
+		{"digest", ec},  // hashed by the engine
+		{"message", ed}, // Ed25519 raw: read whole by a signing worker
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := mustSigner(t, tc.fx.key, SignOptions{})
+			out := filepath.Join(t.TempDir(), "stdin.sig")
+			pr, pw := io.Pipe() // written to once, never closed: the read never ends
+			defer pw.Close()
+			ctx, cancel := context.WithCancelCause(t.Context())
+			defer cancel(nil)
+			done := make(chan error, 1)
+			go func() {
+				_, err := SignFiles(ctx, s, []string{"-"}, FilesOptions{Out: out, Stdin: pr})
+				done <- err
+			}()
+			if _, err := pw.Write([]byte("some of the message")); err != nil {
+				t.Fatal(err)
+			}
+			cancel(errors.New("stopped by the test"))
+			select {
+			case err := <-done:
+				if !errors.Is(err, ErrCanceled) {
+					t.Fatalf("got %v, want ErrCanceled", err)
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("SignFiles waited for standard input after its context was cancelled")
+			}
+			if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("%s: %v; want no signature", out, err)
+			}
+		})
 	}
 }
 
@@ -109,5 +187,41 @@ func waitStaged(t *testing.T, dir string, n int, done <-chan error) {
 			return
 		}
 		time.Sleep(time.Millisecond) // polling the directory, not waiting for an event
+	}
+}
+
+// TestSignMessageRefusesSpecialFiles: a file read whole for an Ed25519 signature over the
+// message must be a regular file. A device (/dev/zero, which would be read up to the 1 GiB cap
+// for nothing) and a named pipe without a writer (which would block, or read as nothing) are
+// refused at once, as files that cannot be read, and nothing is written.
+func TestSignMessageRefusesSpecialFiles(t *testing.T) {
+	ed := mustFixture(t, "codesign-ed25519")
+	s := mustSigner(t, ed.key, SignOptions{})
+	dir := t.TempDir()
+	for _, name := range []string{"/dev/zero", mustFIFO(t, filepath.Join(dir, "pipe"))} {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(dir, "out.sig")
+			done := make(chan error, 1)
+			go func() {
+				_, err := SignFiles(t.Context(), s, []string{name}, FilesOptions{Out: out})
+				done <- err
+			}()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(time.Minute):
+				t.Fatal("SignFiles is still reading")
+			}
+			var fe *FileError
+			if !errors.As(err, &fe) || !errors.Is(err, readlimit.ErrNotFile) || fe.Name != name {
+				t.Fatalf("got %v, want a *FileError for %s matching readlimit.ErrNotFile", err, name)
+			}
+			if want := "not a regular file"; !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("message %q does not say %q on one line", err, want)
+			}
+			if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("%s: %v; want no signature", out, err)
+			}
+		})
 	}
 }

@@ -173,10 +173,12 @@ const MaxWholeFile = 1 << 30
 // (sign.ParseSignature); a file whose name says bundle (.sigstore.json) or CMS (.p7s) and
 // which holds another format is refused (ErrMisnamedSignature), so that a raw signature is
 // never taken where a bundle was meant. Errors wrap fs errors (ErrNoSignature when none was
-// found; unreadable) or sign.ErrMalformedSignature.
+// found; unreadable), sign.ErrMalformedSignature, or ErrUnchecked (and readlimit.ErrNotFile)
+// when file is a directory or the signature a device or a socket.
 func LoadSignature(file, sigPath string) (*sign.Signature, string, error) {
 	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
-		return nil, "", errors.New("is a directory, not a file")
+		notFile := readlimit.NotRegular(fi.Mode())
+		return nil, "", artifactErrorf(ErrUnchecked, notFile, "%v", notFile)
 	}
 	if sigPath == "" {
 		for _, ext := range SignatureExtensions {
@@ -449,9 +451,21 @@ func (p *artifactPlan) unchecked(err error) *artifactPlan {
 	return p
 }
 
-// message is an error's text without this package's prefix, for one-line verdicts.
+// message is an error's text for a one-line verdict, which names the file already: the words
+// of this package's verdicts (an artifactError, an *Error) without the package's name, and any
+// other error (a file's, another package's) as it prints. It looks at the error's type, never
+// at its text.
 func message(err error) string {
-	return strings.TrimPrefix(err.Error(), "verify: ")
+	switch e := err.(type) {
+	case *artifactError:
+		return e.msg
+	case *Error:
+		if e.Rule == "" {
+			return e.Detail
+		}
+		return e.Detail + " [" + e.Rule + "]"
+	}
+	return err.Error()
 }
 
 // artifactError is a verdict about an artifact, worded for the one-line report: its text does
@@ -506,11 +520,11 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	case v.opts.Key != nil:
 		p.key = v.opts.Key
 	case len(s.Certificates) == 0 && s.Format == sign.FormatRaw:
-		return p.unchecked(fmt.Errorf("%w: a raw signature names no signer", ErrNoKey))
+		return p.unchecked(artifactErrorf(ErrNoKey, nil, "no key to check the signature with: a raw signature names no signer"))
 	case len(s.Certificates) == 0 && s.PublicKeyHint != "":
-		return p.unchecked(fmt.Errorf("%w: the bundle names a key (hint %q) and carries no certificate", ErrNoKey, s.PublicKeyHint))
+		return p.unchecked(artifactErrorf(ErrNoKey, nil, "no key to check the signature with: the bundle names a key (hint %q) and carries no certificate", s.PublicKeyHint))
 	case len(s.Certificates) == 0:
-		return p.unchecked(fmt.Errorf("%w: the %s signature carries no certificate", ErrNoKey, s.Format))
+		return p.unchecked(artifactErrorf(ErrNoKey, nil, "no key to check the signature with: the %s signature carries no certificate", s.Format))
 	case s.Format == sign.FormatCMS && !s.SignerIdentified:
 		// The signer identifier names a certificate the signature does not carry. Another
 		// carried certificate whose key happens to verify is not the signer it names.
@@ -578,7 +592,9 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 
 // algorithmOf returns the sign.Algorithm that computes h, refusing weak hashes.
 func algorithmOf(h crypto.Hash) (sign.Algorithm, error) {
-	if err := checkDigest(h, make([]byte, h.Size())); err != nil && !errors.Is(err, ErrUnchecked) {
+	if err := checkDigest(h, make([]byte, h.Size())); errors.Is(err, ErrWeakAlgorithm) {
+		return 0, artifactErrorf(ErrWeakAlgorithm, err, "the signature's hash %v is refused as weak: collisions can be made, so a valid signature would not prove what was signed", h)
+	} else if err != nil && !errors.Is(err, ErrUnchecked) {
 		return 0, err
 	}
 	for _, a := range sign.Algorithms() {
@@ -587,7 +603,7 @@ func algorithmOf(h crypto.Hash) (sign.Algorithm, error) {
 		}
 	}
 	if h == 0 {
-		return 0, fmt.Errorf("%w: the signature names no hash", ErrUnchecked)
+		return 0, artifactErrorf(ErrUnchecked, nil, "could not check: the signature names no hash")
 	}
 	return 0, fmt.Errorf("%w: files are not hashed with %v (signet hashes with %s)", x509util.ErrUnsupported, h, algorithmList())
 }
@@ -743,6 +759,11 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 		if p.signedAttrs {
 			why = "the signature is damaged or not the signer's"
 		}
+		// The words after the sentinel's ("the ECDSA P-256 signature does not match", "an
+		// Ed25519 signature is 64 bytes, not 63"). Signature returns them only inside the
+		// text of fmt.Errorf("%w: %s"), so they are cut from it here, for the message alone:
+		// nothing is decided from them. A typed mismatch error in signature.go, with the
+		// detail as a field, would let this read the field instead.
 		detail := strings.TrimPrefix(sigErr.Error(), ErrSignatureMismatch.Error()+": ")
 		fail(CheckSignature, ReasonSignatureMismatch, artifactErrorf(ErrSignatureMismatch, sigErr,
 			"the %s signature over %s does not verify with %s (%s): %s", v.scheme(p), what, keyName(res.Signer), why, detail))

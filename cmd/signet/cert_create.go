@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/internal/readlimit"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -116,7 +118,7 @@ EXAMPLES:
 			&cli.StringFlag{Name: "subject", Aliases: []string{"s"}, Usage: "the subject distinguished name (`DN`); default: the CSR's"},
 			repeatedFlag("san", "a subject alternative name (`TYPE:VALUE`): dns:, ip:, email:, uri:; repeatable; default: the CSR's"),
 			keyFlag("the key to certify (`KEYREF`); it also signs a self-signed certificate"),
-			&cli.StringFlag{Name: "csr", Usage: "certify the key and names of the CSR in `FILE` (PEM or DER)", TakesFile: true},
+			&cli.StringFlag{Name: "csr", Usage: "certify the key and names of the CSR in `FILE` (PEM or DER, a file or a pipe, up to 64 MiB)", TakesFile: true},
 			&cli.StringFlag{Name: "ca", Usage: "the issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
 			&cli.StringFlag{Name: "ca-key", Usage: "the issuing CA's key (`KEYREF`)", TakesFile: true},
 			&cli.IntFlag{Name: "days", Usage: "valid for `N` days, 1 to 36500 (default: the profile's)"},
@@ -251,7 +253,7 @@ func certCreate(e *env, o *certCreateOptions) error {
 	req := x509util.IssueRequest{Profile: o.profile, NotBefore: o.notBefore, NotAfter: o.notAfter, MaxPathLen: o.pathLen, Now: now}
 	var sans x509util.SANs
 	if o.csrFile != "" {
-		data, err := certReadFile(o.csrFile)
+		data, err := csrReadFile(o.csrFile)
 		if err != nil {
 			return err
 		}
@@ -381,4 +383,20 @@ func certCreate(e *env, o *certCreateOptions) error {
 		Certificate x509util.CertificateInfo `json:"certificate"`
 		Bundle      []verify.CertRef         `json:"bundle"`
 	}{o.out, warnings, x509util.DescribeCertificate(cert, now), bundle})
+}
+
+// csrReadFile reads a CSR file or pipe up to x509util.MaxCertificateFileSize, as certificate
+// files are read: a directory, a device or a socket is refused unopened, a named pipe is
+// opened without waiting for a writer (one without reads as empty, which is no CSR), and a
+// larger file is refused from its size, so that --csr /dev/zero or an idle FIFO is answered at
+// once with exit 3.
+func csrReadFile(path string) ([]byte, error) {
+	data, err := readlimit.ReadFile(path, x509util.MaxCertificateFileSize)
+	switch {
+	case errors.Is(err, readlimit.ErrTooLarge):
+		return nil, fmt.Errorf("%w: %s %v: not a CSR file", x509util.ErrMalformed, path, err)
+	case errors.Is(err, readlimit.ErrNotFile):
+		return nil, fmt.Errorf("%w: %s %v", x509util.ErrMalformed, path, err)
+	}
+	return data, err // nil, or the *fs.PathError of open or read
 }

@@ -47,8 +47,9 @@ const (
 const exitCodesHelp = `EXIT CODES:
    0  success
    1  a check failed (hash mismatch, signature or chain invalid)
-   2  usage error (unknown flag or command, bad flag value, output exists without --force)
-   3  bad input (missing, unreadable or unparseable file)
+   2  usage error (unknown flag or command, bad flag value, output exists without --force,
+      no SIGNET_HOME, XDG_CONFIG_HOME or HOME for the local identity)
+   3  bad input (missing, unreadable or unparseable file; directories with no file to sign)
    4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found)
    10-14  signet verify refines 1: 10 signature mismatch, 11 untrusted chain, 12 expired or
       not yet valid, 13 revoked, 14 policy or identity (see 'signet verify --help')
@@ -82,6 +83,9 @@ var errorClasses = []struct {
 	{verify.ErrPolicy, exitUsage},
 	{hsm.ErrInvalidURI, exitUsage},
 	{keyref.ErrInvalidRef, exitUsage},
+	// No SIGNET_HOME, XDG_CONFIG_HOME or HOME: the environment the command runs in is
+	// incomplete, as a missing flag would be (set one, or give --key / --roots).
+	{identity.ErrNoHome, exitUsage},
 
 	{secret.ErrNoSource, exitKey},
 	{secret.ErrMismatch, exitKey},
@@ -101,6 +105,8 @@ var errorClasses = []struct {
 	{fs.ErrNotExist, exitBadInput},
 	{fs.ErrPermission, exitBadInput},
 	{identity.ErrNoIdentity, exitBadInput},
+	// The directories given hold no file to sign: the input is empty, the command line fine.
+	{sign.ErrNoFiles, exitBadInput},
 }
 
 // verifyClasses refine exitCheckFailed for signet verify, by the verify package's sentinels and
@@ -231,6 +237,8 @@ func hintFor(err error) string {
 		return "set SIGNET_PASSPHRASE (SIGNET_PIN for a token), pass --passphrase-file FILE, or run on a terminal to be prompted"
 	case errors.Is(err, x509util.ErrIncorrectPassphrase):
 		return "check SIGNET_PASSPHRASE or the --passphrase-file contents"
+	case errors.Is(err, identity.ErrNoHome):
+		return "set SIGNET_HOME to the directory of the local identity of 'signet init' (or set HOME)"
 	}
 	return ""
 }

@@ -10,7 +10,10 @@ import (
 
 	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/identity"
 	"github.com/signet-pki/signet/internal/secret"
+	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -41,6 +44,12 @@ func TestExitCode(t *testing.T) {
 		{"token", fmt.Errorf("%w: x", hsm.ErrPIN), exitKey},
 		{"name constraints", fmt.Errorf("%w: x", x509util.ErrNameConstraint), exitUsage},
 		{"validity", fmt.Errorf("%w: x", x509util.ErrValidity), exitUsage},
+		{"nothing to sign", fmt.Errorf("%w (the directories hold none)", sign.ErrNoFiles), exitBadInput},
+		{"nothing to sign, in a list of failures", &sign.FilesError{Failed: []error{sign.ErrNoFiles}, Total: 1}, exitBadInput},
+		{"no home directory", fmt.Errorf("%w: $HOME is not defined", identity.ErrNoHome), exitUsage},
+		{"unknown hash algorithm", &sign.AlgorithmError{Name: "md5"}, exitUsage},
+		{"unknown signature format", parseFormatError(t), exitUsage},
+		{"a directory as the file to verify", loadSignatureError(t), exitBadInput},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -95,4 +104,24 @@ func TestMissingRequiredFlagIsUsage(t *testing.T) {
 			t.Errorf("signet %s: exit %d, want %d with one line\nstdout: %q\nstderr: %q", strings.Join(args, " "), code, exitUsage, out, errOut)
 		}
 	}
+}
+
+// parseFormatError is the error sign.ParseFormat gives for a name it does not know.
+func parseFormatError(t *testing.T) error {
+	t.Helper()
+	_, err := sign.ParseFormat("pgp")
+	if err == nil {
+		t.Fatal("sign.ParseFormat accepted pgp")
+	}
+	return err
+}
+
+// loadSignatureError is the error verify.LoadSignature gives for a directory given as the file.
+func loadSignatureError(t *testing.T) error {
+	t.Helper()
+	_, _, err := verify.LoadSignature(t.TempDir(), "x.sig")
+	if err == nil {
+		t.Fatal("verify.LoadSignature accepted a directory")
+	}
+	return err
 }

@@ -84,7 +84,7 @@ func hashCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			alg, err := sign.ParseAlgorithm(c.String("algorithm"))
 			if err != nil {
-				return usagef("%v", err)
+				return algorithmFlagError("-a", err)
 			}
 			files := c.Args().Slice()
 			if len(files) == 0 {
@@ -323,4 +323,15 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// algorithmFlagError puts an unknown hash algorithm given with flag into a usage error
+// ('-a: unknown hash algorithm "md5" (known: sha256, ...)'), from the fields of
+// sign.AlgorithmError rather than its text.
+func algorithmFlagError(flag string, err error) error {
+	var ae *sign.AlgorithmError
+	if errors.As(err, &ae) {
+		return usagef("%s: unknown hash algorithm %q (known: %s)", flag, ae.Name, ae.Known())
+	}
+	return err
 }

@@ -144,7 +144,7 @@ func TestHashCLIErrors(t *testing.T) {
 		{"recursive", []string{"hash", "-r", "d"}, exitOK,
 			"73cb3858a687a8494ca3323053016282f3dad39d42cf62ca4e79dda2aac7d9ac  d/x\n", ""},
 		{"unknown-algorithm", []string{"hash", "-a", "md5", "a"}, exitUsage, "",
-			"signet: error: sign: unknown hash algorithm \"md5\" (known: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512)\n"},
+			"signet: error: -a: unknown hash algorithm \"md5\" (known: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512)\n"},
 		{"tag-and-json", []string{"hash", "--tag", "--json", "a"}, exitUsage, "", "signet: error: --tag and --json cannot be used together\n"},
 		{"quiet-without-check", []string{"hash", "--quiet", "a"}, exitUsage, "", "signet: error: --quiet is meaningful only with --check\n"},
 		{"check-and-tag", []string{"hash", "-c", "--tag", "a"}, exitUsage, "", "signet: error: --tag cannot be used with --check\n"},

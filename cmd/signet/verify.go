@@ -229,14 +229,14 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 	}
 	alg, err := sign.ParseAlgorithm(c.String("algorithm"))
 	if err != nil {
-		return nil, usagef("-a: %s", strings.TrimPrefix(err.Error(), sign.ErrUnknownAlgorithm.Error()+": "))
+		return nil, algorithmFlagError("-a", err)
 	}
 	a := &o.artifact
 	a.Hash, a.PSS = alg, c.Bool("pss")
 	a.Identity = verify.Identity{Subject: c.String("subject"), Email: c.String("san-email"), URI: c.String("san-uri"), DNS: c.String("san-dns")}
 	if a.Identity.Subject != "" {
 		if _, err := x509util.ParseDN(a.Identity.Subject); err != nil {
-			return nil, usagef("--subject: %s", strings.TrimPrefix(err.Error(), x509util.ErrInvalidName.Error()+": "))
+			return nil, flagNameError("--subject", err)
 		}
 	}
 	if a.Identity.Email != "" && !strings.Contains(a.Identity.Email, "@") {

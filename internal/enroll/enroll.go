@@ -45,6 +45,8 @@ type Options struct {
 
 	// CA is the issuing CA certificate, followed by its own chain up to a root when the file
 	// holds one; CAKey its key (a file or another token). When nil, Enroll stops after the CSR.
+	// The names enrolled are held to the name constraints of every CA given, as cert create
+	// holds them (x509util.IssueRequest.IssuerChain).
 	CA    []*x509.Certificate
 	CAKey crypto.Signer
 	// NotAfter zero means the profile's default lifetime (clipped to the CA's).
@@ -137,7 +139,7 @@ func Enroll(opts Options) (*Result, error) {
 			return res, nil
 		}
 		return nil, fmt.Errorf("%w: the key already has a certificate (%s, valid until %s) that is expired or not from this CA; use --force to replace it",
-			hsm.ErrExists, existing.Subject.String(), existing.NotAfter.UTC().Format(time.RFC3339))
+			hsm.ErrExists, x509util.FormatName(existing.Subject), existing.NotAfter.UTC().Format(time.RFC3339))
 	}
 
 	csr, err := x509util.CreateCSR(signer, opts.Subject, opts.SANs)
@@ -160,6 +162,7 @@ func Enroll(opts Options) (*Result, error) {
 		URIs:           csr.URIs,
 		NotAfter:       opts.NotAfter,
 		Issuer:         opts.CA[0],
+		IssuerChain:    opts.CA[1:], // their name constraints hold too
 		IssuerKey:      opts.CAKey,
 		Now:            now,
 	})
@@ -206,7 +209,7 @@ func Finish(opts FinishOptions) (*Result, error) {
 		return nil, err
 	}
 	if !x509util.PublicKeysEqual(opts.Certificate.PublicKey, signer.Public()) {
-		return nil, fmt.Errorf("%w: the certificate %q is not for the key %s", hsm.ErrKeyMismatch, opts.Certificate.Subject.String(), res.KeyURI)
+		return nil, fmt.Errorf("%w: the certificate \"%s\" is not for the key %s", hsm.ErrKeyMismatch, x509util.FormatName(opts.Certificate.Subject), res.KeyURI)
 	}
 	if existing := signer.Certificate(); existing != nil {
 		if existing.Equal(opts.Certificate) {
@@ -215,7 +218,7 @@ func Finish(opts FinishOptions) (*Result, error) {
 			return res, nil
 		}
 		if !opts.Force {
-			return nil, fmt.Errorf("%w: the key already has a certificate (%s); use --force to replace it", hsm.ErrExists, existing.Subject.String())
+			return nil, fmt.Errorf("%w: the key already has a certificate (%s); use --force to replace it", hsm.ErrExists, x509util.FormatName(existing.Subject))
 		}
 	}
 	if len(opts.Chain) > 0 {
@@ -237,7 +240,7 @@ func store(tok *hsm.Token, signer *hsm.Signer, res *Result, cert *x509.Certifica
 		return fmt.Errorf("%w: the issued certificate is not for the token key", hsm.ErrKeyMismatch)
 	}
 	if len(chain) > 0 && cert.CheckSignatureFrom(chain[0]) != nil {
-		return fmt.Errorf("%w: %q was not issued by %q", ErrCANotChaining, cert.Subject.String(), chain[0].Subject.String())
+		return fmt.Errorf("%w: \"%s\" was not issued by \"%s\"", ErrCANotChaining, x509util.FormatName(cert.Subject), x509util.FormatName(chain[0].Subject))
 	}
 	if old := signer.Certificate(); old != nil {
 		if !force {
@@ -278,9 +281,11 @@ func describeKey(res *Result, s *hsm.Signer) error {
 	return nil
 }
 
+// describeCert fills in the certificate's part of the result. Names are written with
+// x509util.FormatName: the CA chose them, and they are printed.
 func describeCert(res *Result, c *x509.Certificate) {
 	res.Certificate = c
-	res.Subject, res.Issuer = c.Subject.String(), c.Issuer.String()
+	res.Subject, res.Issuer = x509util.FormatName(c.Subject), x509util.FormatName(c.Issuer)
 	res.NotAfter = c.NotAfter.UTC().Format(time.RFC3339)
 }
 

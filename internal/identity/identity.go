@@ -43,8 +43,13 @@ const (
 // Files lists every file Init writes.
 var Files = []string{RootCertFile, RootKeyFile, InterCertFile, InterKeyFile, SignerKeyFile, SignerCertFile}
 
+// ErrNoHome is returned by Home when none of SIGNET_HOME, XDG_CONFIG_HOME and HOME is set (and
+// the system knows no home directory either): there is nowhere to look for the identity.
+var ErrNoHome = errors.New("identity: no SIGNET_HOME, XDG_CONFIG_HOME or HOME to find the local identity in")
+
 // Home returns the directory of the local identity: $SIGNET_HOME, else
-// $XDG_CONFIG_HOME/signet, else ~/.config/signet.
+// $XDG_CONFIG_HOME/signet, else ~/.config/signet. With none of these it returns an error
+// wrapping ErrNoHome.
 func Home(getenv func(string) string) (string, error) {
 	if h := getenv("SIGNET_HOME"); h != "" {
 		return h, nil
@@ -56,7 +61,7 @@ func Home(getenv func(string) string) (string, error) {
 	if home == "" {
 		var err error
 		if home, err = os.UserHomeDir(); err != nil {
-			return "", fmt.Errorf("identity: no SIGNET_HOME and no home directory: %w", err)
+			return "", fmt.Errorf("%w: %w", ErrNoHome, err)
 		}
 	}
 	return filepath.Join(home, ".config", "signet"), nil

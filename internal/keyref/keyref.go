@@ -25,11 +25,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/signet-pki/signet/hsm"
+	"github.com/signet-pki/signet/internal/readlimit"
 	"github.com/signet-pki/signet/internal/secret"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -400,29 +400,23 @@ func tokenChain(s *hsm.Signer) []*x509.Certificate {
 }
 
 // readFile reads a key file, refusing directories and files too large to be keys. Errors
-// name the file.
+// name the file. It reads through readlimit: a device (/dev/zero) is refused unopened and a
+// named pipe is opened without waiting for a writer (one without reads as empty, which is not
+// a key), so no key reference reads without end or waits for ever; a pipe with a writer (a
+// shell's <(...)) is read as a file.
 func readFile(path string) ([]byte, error) {
 	if path == "" {
 		return nil, fmt.Errorf("read key: %w: no file name", x509util.ErrMalformed)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err // *fs.PathError: "open signer.key: no such file or directory"
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.IsDir() {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory, not a key file")}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
-	}
-	if len(data) > MaxFileSize {
+	data, err := readlimit.ReadFile(path, MaxFileSize)
+	switch {
+	case errors.Is(err, readlimit.ErrTooLarge):
 		return nil, fmt.Errorf("read %s: %w: larger than %d KiB, not a key file", path, x509util.ErrMalformed, MaxFileSize>>10)
+	case errors.Is(err, readlimit.ErrNotFile):
+		// "read /dev/zero: is a character device, not a file"
+		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+	case err != nil:
+		return nil, err // *fs.PathError: "open signer.key: no such file or directory"
 	}
 	return data, nil
 }

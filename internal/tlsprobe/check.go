@@ -23,8 +23,10 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
+	"reflect"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/signet-pki/signet/x509util"
@@ -82,12 +84,13 @@ type CertSummary struct {
 	NotAfter    string `json:"not_after"`
 }
 
-// Summarize describes cert for a report.
+// Summarize describes cert for a report. Names are written with x509util.FormatName, so that
+// no control character of a subject can forge a line of what prints the report.
 func Summarize(cert *x509.Certificate) CertSummary {
 	sum := sha256.Sum256(cert.Raw)
 	return CertSummary{
-		Subject:     cert.Subject.String(),
-		Issuer:      cert.Issuer.String(),
+		Subject:     x509util.FormatName(cert.Subject),
+		Issuer:      x509util.FormatName(cert.Issuer),
 		Fingerprint: hex.EncodeToString(sum[:]),
 		NotAfter:    cert.NotAfter.UTC().Format(time.RFC3339),
 	}
@@ -214,7 +217,8 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 	}
 	defer raw.Close()
 	raw.SetDeadline(time.Now().Add(timeout))
-	conn := tls.Client(raw, cfg)
+	sent := newAlertWatch(raw)
+	conn := tls.Client(sent, cfg)
 	herr := conn.HandshakeContext(ctx)
 	state := conn.ConnectionState()
 	if state.Version != 0 {
@@ -230,7 +234,7 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 			rep.ServerError = serverErr.Error()
 			return fail(rep, ReasonUntrustedServer, serverErr.Error())
 		}
-		return classifyAlert(rep, herr)
+		return classifyAlert(rep, herr, sent)
 	}
 
 	if state.Version == tls.VersionTLS13 && rep.ClientCertRequested {
@@ -247,7 +251,7 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 		case errors.Is(rerr, io.EOF) && tickets.seen.Load():
 			rep.ClientCertSettled = true
 		default:
-			return classifyAlert(rep, rerr)
+			return classifyAlert(rep, rerr, sent)
 		}
 	} else {
 		rep.ClientCertSettled = true
@@ -257,21 +261,90 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// classifyAlert turns a handshake or post-handshake error into a reason.
-func classifyAlert(rep *Report, err error) (*Report, error) {
+// TLS alert descriptions (RFC 8446 6, RFC 5246 7.2) that classifyAlert tells apart. crypto/tls
+// does not export its names for them.
+const (
+	alertHandshakeFailure    = 40
+	alertBadCertificate      = 42
+	alertProtocolVersion     = 70
+	alertCertificateRequired = 116
+)
+
+// classifyAlert turns a handshake or post-handshake error into a reason, from what the error
+// is, never from its text: the alert the server sent (remoteAlert), the alert this side sent
+// (sent, see alertWatch), a connection the server closed (io.EOF) or reset (ECONNRESET).
+func classifyAlert(rep *Report, err error, sent *alertWatch) (*Report, error) {
 	msg := err.Error()
+	remote, isRemote := remoteAlert(err)
+	local, isLocal := sent.alert()
+	closed := errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET)
 	switch {
-	case strings.Contains(msg, "protocol version"):
+	case isRemote && remote == alertProtocolVersion, isLocal && local == alertProtocolVersion:
 		return fail(rep, ReasonProtocolVersion, msg)
 	case rep.ClientCertRequested && rep.ClientCertSent == nil &&
-		(strings.Contains(msg, "certificate required") || strings.Contains(msg, "handshake failure") ||
-			strings.Contains(msg, "bad certificate") || errors.Is(err, io.EOF)):
+		(isRemote && (remote == alertCertificateRequired || remote == alertHandshakeFailure || remote == alertBadCertificate) ||
+			errors.Is(err, io.EOF)):
 		return fail(rep, ReasonClientCertRequired, msg)
-	case rep.ClientCertSent != nil && (strings.Contains(msg, "remote error") || errors.Is(err, io.EOF) ||
-		strings.Contains(msg, "connection reset")):
+	case rep.ClientCertSent != nil && (isRemote || closed):
 		return fail(rep, ReasonClientCertRejected, msg)
 	}
 	return fail(rep, ReasonHandshake, msg)
+}
+
+// remoteAlert returns the description of the alert the peer sent, if err is one. crypto/tls
+// reports a received alert as a *net.OpError with Op "remote error" around a value of its
+// unexported alert type, a uint8 (it wraps the exported tls.AlertError only for QUIC): the
+// number is read from the value's kind, and tls.AlertError is accepted too.
+func remoteAlert(err error) (uint8, bool) {
+	var ae tls.AlertError
+	if errors.As(err, &ae) {
+		return uint8(ae), true
+	}
+	var oe *net.OpError
+	if !errors.As(err, &oe) || oe.Op != "remote error" || oe.Err == nil {
+		return 0, false
+	}
+	if v := reflect.ValueOf(oe.Err); v.Kind() == reflect.Uint8 {
+		return uint8(v.Uint()), true
+	}
+	return 0, false
+}
+
+// alertWatch is a connection that notes the last alert this side sent in the clear: crypto/tls
+// returns its own refusals (a server version it does not accept, say) as plain errors, after
+// sending the peer the alert that names the reason. Alerts sent once the handshake is
+// encrypted are not seen, and need not be: classifyAlert reads those from the error.
+type alertWatch struct {
+	net.Conn
+	mu   sync.Mutex
+	last int // the description of the last alert sent, -1 when none
+}
+
+func newAlertWatch(c net.Conn) *alertWatch { return &alertWatch{Conn: c, last: -1} }
+
+// Write notes every plaintext alert record in b: content type 21, a two-byte body of level
+// and description. Writes are whole records, as crypto/tls makes them.
+func (w *alertWatch) Write(b []byte) (int, error) {
+	for rec := b; len(rec) >= 5; {
+		n := int(rec[3])<<8 | int(rec[4])
+		if len(rec) < 5+n {
+			break
+		}
+		if rec[0] == 21 && n == 2 {
+			w.mu.Lock()
+			w.last = int(rec[6])
+			w.mu.Unlock()
+		}
+		rec = rec[5+n:]
+	}
+	return w.Conn.Write(b)
+}
+
+// alert returns the description of the last plaintext alert sent.
+func (w *alertWatch) alert() (uint8, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return uint8(w.last), w.last >= 0
 }
 
 func fail(rep *Report, reason, detail string) (*Report, error) {
@@ -290,13 +363,14 @@ func (t *ticketWatch) Put(_ string, cs *tls.ClientSessionState) {
 	}
 }
 
-// describeDN renders a DER distinguished name from a CertificateRequest.
+// describeDN renders a DER distinguished name from a CertificateRequest, escaped as
+// x509util.FormatName escapes names: the server chose it, and it is printed.
 func describeDN(der []byte) string {
 	var seq pkix.RDNSequence
 	if rest, err := asn1.Unmarshal(der, &seq); err == nil && len(rest) == 0 {
 		var name pkix.Name
 		name.FillFromRDNSequence(&seq)
-		return name.String()
+		return x509util.FormatName(name)
 	}
 	return hex.EncodeToString(der)
 }

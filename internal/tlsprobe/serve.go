@@ -10,6 +10,8 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	"github.com/signet-pki/signet/x509util"
 )
 
 // ServeOptions configures the mutual-TLS test server.
@@ -91,15 +93,17 @@ func serveConn(ctx context.Context, conn *tls.Conn, timeout time.Duration, logf 
 		return
 	}
 	st := conn.ConnectionState()
+	// The client's subject is printed in the log and sent back: escaped, so that it can forge
+	// no line of either.
 	who := "no client certificate"
 	if len(st.PeerCertificates) > 0 {
-		who = "client certificate " + st.PeerCertificates[0].Subject.String() + " (verified)"
+		who = "client certificate " + x509util.FormatName(st.PeerCertificates[0].Subject) + " (verified)"
 	}
 	logf("%s: %s %s, %s", peer, tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), who)
 	conn.SetWriteDeadline(time.Now().Add(timeout))
 	greeting := "hello, anonymous client\n"
 	if len(st.PeerCertificates) > 0 {
-		greeting = "hello, " + st.PeerCertificates[0].Subject.String() + "\n"
+		greeting = "hello, " + x509util.FormatName(st.PeerCertificates[0].Subject) + "\n"
 	}
 	if _, err := io.WriteString(conn, greeting); err != nil {
 		logf("%s: write: %v", peer, err)

@@ -11,6 +11,8 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"io"
+	"math/big"
 	"net"
 	"strings"
 	"sync"
@@ -169,5 +171,152 @@ func TestServeOptionalClientCert(t *testing.T) {
 	}
 	if !strings.Contains(logs(), "no client certificate") {
 		t.Errorf("server log lacks the anonymous client:\n%s", logs())
+	}
+}
+
+// rawCert makes a certificate with crypto/x509 directly (x509util refuses control characters
+// in names, which is what the tests need): a CA when issuer is nil or isCA is set.
+func rawCert(t *testing.T, cn string, isCA bool, issuer *x509.Certificate, issuerKey crypto.Signer) (*x509.Certificate, crypto.Signer) {
+	t.Helper()
+	k := newKey(t)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: cn},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+	}
+	if isCA {
+		tmpl.IsCA, tmpl.BasicConstraintsValid = true, true
+		tmpl.KeyUsage |= x509.KeyUsageCertSign
+	} else {
+		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}
+		tmpl.DNSNames = []string{"localhost"}
+	}
+	if issuer == nil {
+		issuer, issuerKey = tmpl, k
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, issuer, k.Public(), issuerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, k
+}
+
+// TestNamesEscaped: subjects chosen by the other side (the server's chain, the CA names it
+// asks for, the client's certificate in Serve's log and greeting) hold a newline; each is
+// printed with it escaped (\0A), so none can forge a line of a report or a log.
+func TestNamesEscaped(t *testing.T) {
+	root, rootKey := rawCert(t, "Evil Root\nOK trusted", true, nil, nil)
+	srv, srvKey := rawCert(t, "localhost\nOK server", false, root, rootKey)
+	cli, cliKey := rawCert(t, "alice\nOK admin", false, root, rootKey)
+	pool := x509.NewCertPool()
+	pool.AddCert(root)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var mu sync.Mutex
+	var log strings.Builder
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: tls.Certificate{Certificate: [][]byte{srv.Raw}, PrivateKey: srvKey, Leaf: srv},
+			ClientCAs: pool, RequireClientCert: true,
+			Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f, a...) }})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	client := tls.Certificate{Certificate: [][]byte{cli.Raw}, PrivateKey: cliKey, Leaf: cli}
+
+	rep, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", ClientCert: &client, VerifyServer: verifierFor(root)})
+	if err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	names := map[string]string{"server subject": rep.ServerChain[0].Subject, "server issuer": rep.ServerChain[0].Issuer, "client sent": rep.ClientCertSent.Subject}
+	for i, ca := range rep.AcceptableCAs {
+		names[fmt.Sprint("acceptable CA ", i)] = ca
+	}
+	for what, name := range names {
+		if strings.ContainsAny(name, "\n\r") || !strings.Contains(name, `\0A`) {
+			t.Errorf("%s %q is not escaped", what, name)
+		}
+	}
+	if len(rep.AcceptableCAs) != 1 {
+		t.Errorf("acceptable CAs %q", rep.AcceptableCAs)
+	}
+
+	// Serve's greeting and log.
+	conn, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{ServerName: "localhost", RootCAs: pool, Certificates: []tls.Certificate{client}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	greeting, err := io.ReadAll(conn)
+	conn.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "hello, CN=alice\\0AOK admin\n"; string(greeting) != want {
+		t.Errorf("greeting %q, want %q", greeting, want)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		l := log.String()
+		mu.Unlock()
+		if strings.Count(l, `client certificate CN=alice\0AOK admin (verified)`) == 2 {
+			if strings.Contains(l, "\nOK admin") {
+				t.Errorf("the log has a forged line:\n%s", l)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the log does not show the client, escaped, twice:\n%s", l)
+		}
+		time.Sleep(10 * time.Millisecond) // polling the log, not waiting for an event
+	}
+}
+
+// TestCheckClientRefusesServerVersion: a server that answers a TLS 1.3-only client with a TLS
+// 1.2 ServerHello and no supported_versions (as a server that predates TLS 1.3 does) is refused
+// by the client itself, which sends the protocol_version alert; the reason is still "protocol
+// version", read from the alert sent rather than from the error's words.
+func TestCheckClientRefusesServerVersion(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		buf := make([]byte, 1<<16)
+		if _, err := c.Read(buf); err != nil { // the ClientHello
+			return
+		}
+		body := append([]byte{0x03, 0x03}, make([]byte, 32)...) // TLS 1.2, a random of zeros
+		body = append(body, 0)                                  // no session id
+		body = append(body, 0xc0, 0x2f, 0)                      // ECDHE-RSA-AES128-GCM-SHA256, no compression
+		hs := append([]byte{2, 0, byte(len(body) >> 8), byte(len(body))}, body...)
+		rec := append([]byte{22, 3, 3, byte(len(hs) >> 8), byte(len(hs))}, hs...)
+		c.Write(rec)
+		io.Copy(io.Discard, c) // until the client gives up
+	}()
+	rep, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", MinVersion: tls.VersionTLS13,
+		VerifyServer: func([]*x509.Certificate, string, []byte) error { return nil }})
+	if !errors.Is(err, ErrCheckFailed) || rep == nil || rep.Reason != ReasonProtocolVersion {
+		t.Fatalf("Check = %+v, %v; want reason %q", rep, err, ReasonProtocolVersion)
 	}
 }
