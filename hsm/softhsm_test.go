@@ -31,7 +31,6 @@ type testToken struct {
 	module string
 	dir    string
 	label  string
-	serial string
 }
 
 // mustSoftHSM makes a private SoftHSM2 token directory, points SOFTHSM2_CONF at it and

@@ -502,9 +502,6 @@ func (u *URI) tokenPart() *URI {
 	return c
 }
 
-// hasObjectAttrs reports whether the URI names an object (object=, id= or type=).
-func (u *URI) hasObjectAttrs() bool { return u.has(aObject) || u.has(aID) || u.has(aType) }
-
 // vendorPathAttr returns the first vendor attribute of the path, which signet cannot honour.
 func (u *URI) vendorPathAttr() string {
 	for _, v := range u.Vendor {

@@ -32,8 +32,9 @@
 // marked "anchor" below); its own self-signature is not checked. Roots of the system trust
 // store (Policy.SystemRoots) are the exception: their contents are the store vendor's to
 // judge (12 of the 144 roots Debian ships break an RFC 5280 rule, a zero serial or a
-// non-critical basicConstraints among them), so only their name, key, validity and
-// constraints are used.
+// non-critical basicConstraints among them), so the profile's content rules are not applied
+// to them; their name, key, validity, constraints (pathLenConstraint, name constraints, the
+// EKU they restrict their CAs to) and critical extensions are.
 //
 // # Rules
 //
@@ -118,7 +119,7 @@
 //	rfc5280.crl-idp-encoding                   crl-invalid       RFC 5280 5.2.5: issuing distribution point that does not parse
 //	rfc5280.crl-delta-encoding                 crl-invalid       RFC 5280 5.2.4: delta CRL indicator that does not parse
 //	rfc5280.crl-delta-not-critical             crl-invalid       RFC 5280 5.2.4: delta CRL indicator not critical
-//	rfc6960.*                                  crl-invalid       RFC 6960 4.2.2.2, 4.2.2.1: an OCSP response not signed by the issuer or its delegated responder (responder, responder-eku, responder-validity, signature), not current (not-yet-valid, expired), or an error response (response)
+//	rfc6960.*                                  crl-invalid       RFC 6960 4.2.2.2, 4.2.2.1: an OCSP response not signed by the issuer or its delegated responder (responder, responder-eku, responder-validity, signature), not current (not-yet-valid, expired; without nextUpdate, older than a day), or an error response (response)
 //	rfc5280.crl-scope                          crl-missing       RFC 5280 6.3.3 (b), (c), (j): CRLs of the issuer were given but none covers the certificate, or only some reasons
 //	signet.crl-required                        crl-missing       Policy.RequireCRL: no CRL of the issuer
 //

@@ -126,6 +126,15 @@ func (v *verifier) checkPolicies(e *evaluation) {
 		// 6.1.3 (d)
 		if g != nil && hasExt {
 			prev := g.levels[g.depth()]
+			prevSorted := sortedNodes(prev)
+			// byExpected indexes the previous level by expected policy, so that each policy
+			// of the certificate finds its parents at once (RFC 9618's parent index).
+			byExpected := map[string][]*polNode{}
+			for _, pn := range prevSorted {
+				for _, x := range pn.expected {
+					byExpected[x] = append(byExpected[x], pn)
+				}
+			}
 			g.levels = append(g.levels, map[string]*polNode{})
 			cur := g.leaves()
 			hasAny := false
@@ -134,12 +143,7 @@ func (v *verifier) checkPolicies(e *evaluation) {
 					hasAny = true
 					continue
 				}
-				var parents []*polNode
-				for _, pn := range sortedNodes(prev) {
-					if slices.Contains(pn.expected, p) {
-						parents = append(parents, pn)
-					}
-				}
+				parents := byExpected[p]
 				if len(parents) == 0 {
 					if a := prev[anyPolicy]; a != nil {
 						parents = []*polNode{a}
@@ -152,7 +156,7 @@ func (v *verifier) checkPolicies(e *evaluation) {
 			if hasAny && (inhibitAny > 0 || (i < n && ci.selfIssued)) {
 				missing := map[string][]*polNode{}
 				var order []string
-				for _, pn := range sortedNodes(prev) {
+				for _, pn := range prevSorted {
 					for _, x := range pn.expected {
 						if cur[x] == nil {
 							if missing[x] == nil {

@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"crypto/dsa" //nolint:staticcheck // DSA keys are recognised to be refused
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
@@ -24,6 +23,10 @@ import (
 // Baseline Requirements. Trust anchors are checked too: an operator who trusts a malformed
 // root should hear about it.
 func (v *verifier) checkProfile(e *evaluation) {
+	if !e.anchored {
+		e.skip(CheckProfile, nil, "no complete chain")
+		return
+	}
 	failed := false
 	for i, ci := range e.path {
 		anchor := e.anchored && i == len(e.path)-1
@@ -176,11 +179,13 @@ func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
 		} else if bits%8 != 0 {
 			add("signet.rsa-key-size", "its RSA modulus is %d bits, not a multiple of 8 (as the Baseline Requirements 6.1.5 require)", bits)
 		}
-	case *dsa.PublicKey:
-		add("signet.dsa-key", "it has a DSA key, which signet does not accept (nor do the Baseline Requirements)")
 	case *ecdsa.PublicKey:
-	case nil:
-		add("signet.unsupported-key", "its public key algorithm is not supported")
+	default:
+		if c.PublicKeyAlgorithm == x509.DSA {
+			add("signet.dsa-key", "it has a DSA key, which signet does not accept (nor do the Baseline Requirements)")
+		} else if k == nil {
+			add("signet.unsupported-key", "its public key algorithm is not supported")
+		}
 	}
 	if v.webpki {
 		out = append(out, v.lintWebPKI(ci, leaf, anchor, isCA, keyID, issuerName, serial)...)
@@ -261,8 +266,11 @@ func (v *verifier) lintWebPKI(ci *certInfo, leaf, anchor, isCA bool, akiKeyID, a
 // of a SAN dNSName, or a host name beside IP-only SANs, is tolerated, as browsers tolerate it.
 func cnNotInSAN(ci *certInfo) string {
 	cns := ci.subject.Values(asn1.ObjectIdentifier{2, 5, 4, 3})
-	if len(cns) == 0 {
+	switch {
+	case len(cns) == 0:
 		return ""
+	case len(cns) > 1:
+		return fmt.Sprintf("its subject has %d common names; the Baseline Requirements allow one, a copy of a SAN", len(cns))
 	}
 	var dns, ips []string
 	for _, g := range ci.sans {

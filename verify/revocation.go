@@ -46,14 +46,13 @@ var (
 const reasonRemoveFromCRL = 8
 
 type idpInfo struct {
-	dp                           distPoint
-	onlyUser, onlyCA, onlyAttr   bool
-	indirect                     bool
-	someReasons                  uint16
-	hasSome                      bool
-	raw                          []byte
-	nonURIName, relativeName     bool
-	onlySomeOrIndirectOrRelative bool
+	dp                         distPoint
+	onlyUser, onlyCA, onlyAttr bool
+	indirect                   bool
+	someReasons                uint16
+	hasSome                    bool
+	raw                        []byte
+	nonURIName, relativeName   bool
 }
 
 type crlEntry struct {
@@ -161,7 +160,7 @@ func newCRLInfo(l *x509.RevocationList) *crlInfo {
 		seen[k] = true
 		ci.entries = append(ci.entries, crlEntry{serial: en.SerialNumber, issuerKey: current, reason: en.ReasonCode, at: en.RevocationTime})
 	}
-	if ci.idp != nil && ci.idp.indirect == false {
+	if ci.idp == nil || !ci.idp.indirect {
 		for _, en := range ci.entries {
 			if en.issuerKey != ci.issuerKey {
 				add("rfc5280.crl-entry-issuer", "an entry names another certificate issuer, but the CRL is not indirect")
@@ -441,24 +440,41 @@ func (v *verifier) crlSigner(rc revocationContext, l *crlInfo) (*Error, bool) {
 }
 
 // maxSignerDepth bounds the nesting of CRL-signer validations (a CRL signer whose own CRL has
-// another signer, and so on).
-const maxSignerDepth = 3
+// another signer, and so on), and maxSignerValidations their number in one Verify call: a chain
+// made of many certificates that bear a CA's name and key must not multiply the work.
+const (
+	maxSignerDepth       = 3
+	maxSignerValidations = 16
+)
+
+// sharedState is what one Verify call and the verifiers it nests for CRL signers share: the
+// verdict on each (signer, anchor) pair, the signers being validated, and the work done.
+type sharedState struct {
+	signers     map[string]bool
+	inProgress  map[string]bool
+	validations int
+}
 
 // signerValid validates the certificate of a CRL signer to the same trust anchor, with the
-// same time and revocation information, requiring cRLSign.
+// same time and revocation information, requiring cRLSign. A signer met again while it is
+// being validated (an indirect CRL issuer whose own status is on the CRL it signs, as PKITS
+// 4.14.30 has it) is taken as valid there: its signature was checked, and the CRL it signed
+// still lists it if it is revoked.
 func (v *verifier) signerValid(s, anchor *certInfo) bool {
-	key := string(s.c.Raw)
-	if v.inProgress == nil {
-		v.inProgress = map[string]bool{}
+	key := string(s.c.Raw) + "\x00" + string(anchor.c.Raw)
+	sh := v.shared
+	if ok, done := sh.signers[key]; done {
+		return ok
 	}
-	if v.inProgress[key] {
-		return true // a CRL signer vouching for itself: its signature is checked, its status comes from the CRL
+	if sh.inProgress[key] {
+		return true
 	}
-	if v.depth >= maxSignerDepth {
+	if v.depth >= maxSignerDepth || sh.validations >= maxSignerValidations {
 		return false
 	}
-	v.inProgress[key] = true
-	defer delete(v.inProgress, key)
+	sh.validations++
+	sh.inProgress[key] = true
+	defer delete(sh.inProgress, key)
 	p := v.p
 	p.Roots = []*x509.Certificate{anchor.c}
 	p.SystemRoots = false
@@ -478,37 +494,37 @@ func (v *verifier) signerValid(s, anchor *certInfo) bool {
 		return false
 	}
 	sub.depth = v.depth + 1
-	sub.inProgress = v.inProgress
+	sub.shared = sh
 	e := sub.build(sub.info(s.c))
-	return e.firstError() == nil
+	ok := e.firstError() == nil
+	sh.signers[key] = ok
+	return ok
 }
 
 func (v *verifier) checkRevocation(e *evaluation) {
 	path := e.path
 	used := make([]bool, len(v.crls))
 	usedOCSP := make([]bool, len(v.ocsp))
-	var anchor *certInfo
-	if e.anchored {
-		anchor = path[len(path)-1]
+	if !e.anchored {
+		// Revocation is judged against a trust anchor: without one there is nothing to
+		// validate a CRL signer to, and nothing to gain.
+		e.skip(CheckRevocation, nil, "not checked: no complete chain")
+		return
 	}
+	anchor := path[len(path)-1]
 	for i, c := range path {
-		if e.anchored && i == len(path)-1 {
+		if i == len(path)-1 {
 			break // the trust anchor is trusted as it is
 		}
-		if i+1 >= len(path) {
-			e.skip(CheckRevocation, c, "not checked: the issuer is not known")
-			break
-		}
 		issuer := path[i+1]
-		required := v.p.RequireCRL && (i == 0 || !(e.anchored && i+1 == len(path)-1))
+		required := v.p.RequireCRL && (i == 0 || i+1 != len(path)-1)
 		rc := revocationContext{e: e, i: i, anchor: anchor}
-		if anchor == nil {
-			rc.anchor = path[len(path)-1]
-		}
 
-		// OCSP first.
+		// OCSP: a revoked answer fails the certificate; a good one settles its status, but
+		// the CRLs given are still read, so that revocation evidence from any source wins.
 		var problem *Error
-		settled := ""
+		ocspGood := ""
+		ocspRevoked := false
 		for k, o := range v.ocsp {
 			r, perr := v.ocspFor(o, c, issuer)
 			if r == nil && perr == nil {
@@ -521,23 +537,19 @@ func (v *verifier) checkRevocation(e *evaluation) {
 				}
 				continue
 			}
-			switch r.Status {
+			switch r.status {
 			case ocsp.Revoked:
 				e.fail(CheckRevocation, newRuleError(Revoked, c.c, "rfc6960.revoked", nil, "%s %s (serial %s) was revoked at %s (%s) according to an OCSP response of %s",
-					e.role(i), Name(c.c), x509util.FormatSerial(c.c.SerialNumber), ts(r.RevokedAt), x509util.ReasonName(r.RevocationReason), Name(issuer.c)))
-				settled = "revoked"
+					e.role(i), Name(c.c), x509util.FormatSerial(c.c.SerialNumber), ts(r.revokedAt), x509util.ReasonName(r.reason), Name(issuer.c)))
+				ocspRevoked = true
 			case ocsp.Good:
-				settled = fmt.Sprintf("not revoked according to an OCSP response of %s, thisUpdate %s", Name(issuer.c), ts(r.ThisUpdate))
+				ocspGood = fmt.Sprintf("not revoked according to an OCSP response of %s, thisUpdate %s", Name(issuer.c), ts(r.thisUpdate))
 			}
-			if settled != "" {
+			if ocspRevoked {
 				break
 			}
 		}
-		if settled == "revoked" {
-			continue
-		}
-		if settled != "" {
-			e.pass(CheckRevocation, c, "%s", settled)
+		if ocspRevoked {
 			continue
 		}
 
@@ -635,6 +647,8 @@ func (v *verifier) checkRevocation(e *evaluation) {
 				x509util.ReasonName(revokedEntry.reason), crlLabel(revokedBy)))
 		case forged != nil:
 			e.fail(CheckRevocation, forged)
+		case ocspGood != "":
+			e.pass(CheckRevocation, c, "%s", ocspGood)
 		case reasons&allReasons == allReasons:
 			e.pass(CheckRevocation, c, "not revoked according to %s", strings.Join(sources, "; "))
 		case problem != nil:
@@ -747,38 +761,65 @@ type ocspInfo struct {
 // thisUpdate (RFC 5019 2.2.4 asks clients to allow for it).
 const ocspSkew = 5 * time.Minute
 
-// ocspFor returns the response about c if the raw response answers for it (its CertID names
-// c's serial, its issuer's name hash and key hash), with its signer and dates checked; nil,
-// nil when it is about another certificate.
-func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocsp.Response, *Error) {
-	ids, err := ocspCertIDs(o.raw)
+// ocspAnswer is what one OCSP SingleResponse says about a certificate.
+type ocspAnswer struct {
+	status     int // ocsp.Good, ocsp.Revoked, ocsp.Unknown
+	thisUpdate time.Time
+	nextUpdate time.Time // zero when absent
+	revokedAt  time.Time
+	reason     int
+}
+
+// ocspMaxAgeWithoutNextUpdate is how old a response without nextUpdate may be: such a response
+// says newer information is always available (RFC 5019 2.2.4), so an old one is stale.
+const ocspMaxAgeWithoutNextUpdate = 24 * time.Hour
+
+// ocspFor returns the answer about c if the raw response holds one (a SingleResponse whose
+// CertID names c's serial and its issuer's name and key hashes), with the response's signer
+// and the answer's dates checked; nil, nil when it is about other certificates.
+func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Error) {
+	singles, err := ocspSingles(o.raw)
 	if err != nil {
 		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given cannot be read: %v", err)
 	}
-	mine := false
-	for _, id := range ids {
-		if id.serial.Cmp(c.c.SerialNumber) == 0 && id.matches(issuer.c) {
-			mine = true
+	var mine *ocspSingle
+	for k := range singles {
+		if id := singles[k].id; id.serial.Cmp(c.c.SerialNumber) == 0 && id.matches(issuer.c) {
+			mine = &singles[k]
+			break
 		}
 	}
-	if !mine {
+	if mine == nil {
 		return nil, nil
 	}
+	bad := func(rule, format string, args ...any) (*ocspAnswer, *Error) {
+		return nil, newRuleError(CRLInvalid, c.c, rule, nil, "the OCSP response about %s cannot be used: %s", Name(c.c), fmt.Sprintf(format, args...))
+	}
+	if mine.criticalExt {
+		return bad("rfc6960.response", "its answer has a critical extension signet does not process")
+	}
+	// The response-level fields (signature, responder certificate) are golang.org/x/crypto's.
 	r, err := ocsp.ParseResponseForCert(o.raw, c.c, nil)
 	if err != nil {
 		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "the OCSP response about %s cannot be used: %v", Name(c.c), err)
 	}
-	bad := func(rule, format string, args ...any) (*ocsp.Response, *Error) {
-		return nil, newRuleError(CRLInvalid, c.c, rule, nil, "the OCSP response about %s cannot be used: %s", Name(c.c), fmt.Sprintf(format, args...))
-	}
 	signer := issuer.c
 	if r.Certificate != nil && !sameKey(r.Certificate, issuer.c) {
 		rc := r.Certificate
+		if weakSignature(rc.SignatureAlgorithm) {
+			return bad("signet.weak-signature", "its responder certificate %s is signed with %s", Name(rc), rc.SignatureAlgorithm)
+		}
 		if err := issuer.c.CheckSignature(rc.SignatureAlgorithm, rc.RawTBSCertificate, rc.Signature); err != nil {
 			return bad("rfc6960.responder", "its responder %s was not issued by %s", Name(rc), Name(issuer.c))
 		}
 		if !slices.ContainsFunc(certEKUs(rc), oidOCSPSigning.Equal) {
 			return bad("rfc6960.responder-eku", "its responder %s lacks id-kp-OCSPSigning", Name(rc))
+		}
+		if findExt(rc, oidExtKeyUsage) != nil && rc.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+			return bad("rfc6960.responder-eku", "its responder %s has a key usage without digitalSignature", Name(rc))
+		}
+		if len(rc.UnhandledCriticalExtensions) > 0 {
+			return bad("rfc6960.responder", "its responder %s has a critical extension signet does not process", Name(rc))
 		}
 		if v.at.Before(rc.NotBefore) || v.at.After(rc.NotAfter) {
 			return bad("rfc6960.responder-validity", "its responder certificate %s is not valid at %s", Name(rc), ts(v.at))
@@ -791,13 +832,24 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocsp.Response, *E
 	if weakSignature(r.SignatureAlgorithm) {
 		return bad("signet.weak-signature", "it is signed with %s", r.SignatureAlgorithm)
 	}
-	if v.at.Add(ocspSkew).Before(r.ThisUpdate) {
-		return bad("rfc6960.not-yet-valid", "its thisUpdate %s is after %s", ts(r.ThisUpdate), ts(v.at))
+	a := &mine.answer
+	if v.at.Add(ocspSkew).Before(a.thisUpdate) {
+		return bad("rfc6960.not-yet-valid", "its thisUpdate %s is after %s", ts(a.thisUpdate), ts(v.at))
 	}
-	if !r.NextUpdate.IsZero() && v.at.After(r.NextUpdate) {
-		return bad("rfc6960.expired", "its nextUpdate %s has passed", ts(r.NextUpdate))
+	if !a.nextUpdate.IsZero() && v.at.After(a.nextUpdate) {
+		return bad("rfc6960.expired", "its nextUpdate %s has passed", ts(a.nextUpdate))
 	}
-	return r, nil
+	if a.nextUpdate.IsZero() && v.at.Sub(a.thisUpdate) > ocspMaxAgeWithoutNextUpdate {
+		return bad("rfc6960.expired", "it has no nextUpdate and its thisUpdate %s is more than %v old", ts(a.thisUpdate), ocspMaxAgeWithoutNextUpdate)
+	}
+	return a, nil
+}
+
+// ocspSingle is one SingleResponse: its CertID and its answer.
+type ocspSingle struct {
+	id          ocspCertID
+	answer      ocspAnswer
+	criticalExt bool
 }
 
 // ocspCertID is the CertID of one SingleResponse (RFC 6960 4.1.1).
@@ -839,10 +891,11 @@ func (id ocspCertID) matches(issuer *x509.Certificate) bool {
 	return bytes.Equal(h.Sum(nil), id.keyHash)
 }
 
-// ocspCertIDs reads the CertIDs of a successful OCSP response's SingleResponses, which
-// golang.org/x/crypto/ocsp does not expose, so that a response is tied to the issuer by its
-// name and key hashes and not by signature alone.
-func ocspCertIDs(der []byte) ([]ocspCertID, error) {
+// ocspSingles reads the SingleResponses of a successful OCSP response (RFC 6960 4.2.1):
+// golang.org/x/crypto/ocsp exposes neither the CertID's issuer hashes nor the answers beyond
+// the first with a given serial, so that a response is tied to the issuer by its name and key
+// hashes, and the answer read is the one whose CertID matched.
+func ocspSingles(der []byte) ([]ocspSingle, error) {
 	s := cryptobyte.String(der)
 	var resp, status, rb, rbs, basicDER, basic, tbs, responses cryptobyte.String
 	var rtype asn1.ObjectIdentifier
@@ -865,20 +918,64 @@ func ocspCertIDs(der []byte) ([]ocspCertID, error) {
 	if !tbs.ReadAnyASN1(&skip, &tag) || !tbs.SkipASN1(cbasn1.GeneralizedTime) || !tbs.ReadASN1(&responses, cbasn1.SEQUENCE) {
 		return nil, fmt.Errorf("malformed response data")
 	}
-	var out []ocspCertID
+	var out []ocspSingle
 	for !responses.Empty() {
-		var single, certID, algo cryptobyte.String
-		var id ocspCertID
-		var name, key cryptobyte.String
-		id.serial = new(big.Int)
+		var single, certID, algo, name, key, st cryptobyte.String
+		var one ocspSingle
+		var stTag cbasn1.Tag
+		one.id.serial = new(big.Int)
 		if !responses.ReadASN1(&single, cbasn1.SEQUENCE) || !single.ReadASN1(&certID, cbasn1.SEQUENCE) ||
-			!certID.ReadASN1(&algo, cbasn1.SEQUENCE) || !algo.ReadASN1ObjectIdentifier(&id.hash) ||
+			!certID.ReadASN1(&algo, cbasn1.SEQUENCE) || !algo.ReadASN1ObjectIdentifier(&one.id.hash) ||
 			!certID.ReadASN1(&name, cbasn1.OCTET_STRING) || !certID.ReadASN1(&key, cbasn1.OCTET_STRING) ||
-			!certID.ReadASN1Integer(id.serial) {
-			return nil, fmt.Errorf("malformed CertID")
+			!certID.ReadASN1Integer(one.id.serial) || !single.ReadAnyASN1(&st, &stTag) ||
+			!single.ReadASN1GeneralizedTime(&one.answer.thisUpdate) {
+			return nil, fmt.Errorf("malformed SingleResponse")
 		}
-		id.nameHash, id.keyHash = name, key
-		out = append(out, id)
+		one.id.nameHash, one.id.keyHash = name, key
+		switch stTag {
+		case cbasn1.Tag(0).ContextSpecific():
+			one.answer.status = ocsp.Good
+		case cbasn1.Tag(1).ContextSpecific().Constructed():
+			one.answer.status = ocsp.Revoked
+			if !st.ReadASN1GeneralizedTime(&one.answer.revokedAt) {
+				return nil, fmt.Errorf("malformed RevokedInfo")
+			}
+			if st.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
+				var r cryptobyte.String
+				var reason int
+				if !st.ReadASN1(&r, cbasn1.Tag(0).ContextSpecific().Constructed()) || !r.ReadASN1Enum(&reason) {
+					return nil, fmt.Errorf("malformed revocation reason")
+				}
+				one.answer.reason = reason
+			}
+		case cbasn1.Tag(2).ContextSpecific():
+			one.answer.status = ocsp.Unknown
+		default:
+			return nil, fmt.Errorf("malformed CertStatus")
+		}
+		if single.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
+			var nu cryptobyte.String
+			if !single.ReadASN1(&nu, cbasn1.Tag(0).ContextSpecific().Constructed()) || !nu.ReadASN1GeneralizedTime(&one.answer.nextUpdate) {
+				return nil, fmt.Errorf("malformed nextUpdate")
+			}
+		}
+		if single.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
+			var exts, list cryptobyte.String
+			if !single.ReadASN1(&exts, cbasn1.Tag(1).ContextSpecific().Constructed()) || !exts.ReadASN1(&list, cbasn1.SEQUENCE) {
+				return nil, fmt.Errorf("malformed singleExtensions")
+			}
+			for !list.Empty() {
+				var e cryptobyte.String
+				var oid asn1.ObjectIdentifier
+				crit := false
+				if !list.ReadASN1(&e, cbasn1.SEQUENCE) || !e.ReadASN1ObjectIdentifier(&oid) ||
+					e.PeekASN1Tag(cbasn1.BOOLEAN) && !e.ReadASN1Boolean(&crit) {
+					return nil, fmt.Errorf("malformed singleExtensions")
+				}
+				one.criticalExt = one.criticalExt || crit
+			}
+		}
+		out = append(out, one)
 	}
 	return out, nil
 }

@@ -48,7 +48,6 @@ type ruleCase struct {
 
 var (
 	ekuServer = []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 1}}
-	ekuClient = []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 2}}
 	ekuAny    = asn1.ObjectIdentifier{2, 5, 29, 37, 0}
 )
 

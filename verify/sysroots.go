@@ -66,9 +66,5 @@ func systemRoots() ([]*x509.Certificate, error) {
 // parsePEMBundle returns the certificates of a PEM bundle that parse, skipping the others as
 // crypto/x509's AppendCertsFromPEM does.
 func parsePEMBundle(data []byte) []*x509.Certificate {
-	var out []*x509.Certificate
-	for _, c := range x509util.PEMCertificatesLenient(data) {
-		out = append(out, c)
-	}
-	return out
+	return x509util.PEMCertificatesLenient(data)
 }

@@ -54,8 +54,6 @@ type tpKey struct {
 	signer crypto.Signer
 }
 
-var tpKeyCache = map[string]crypto.Signer{}
-
 func newKey(t testing.TB) tpKey {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -144,11 +142,7 @@ func rawExt(oid asn1.ObjectIdentifier, critical bool, der []byte) pkix.Extension
 }
 
 func kuExt(ku x509.KeyUsage) pkix.Extension {
-	var b [2]byte
-	b[0] = byte(ku)
-	b[1] = byte(ku >> 8)
-	bs := asn1.BitString{Bytes: b[:], BitLength: 9}
-	// reverse bit order as ASN.1 BIT STRING wants (bit 0 is the high bit of byte 0)
+	// ASN.1 numbers the bits of a BIT STRING from the high bit of the first byte.
 	var out [2]byte
 	n := 0
 	for i := 0; i < 9; i++ {
@@ -157,7 +151,7 @@ func kuExt(ku x509.KeyUsage) pkix.Extension {
 			n = i + 1
 		}
 	}
-	bs = asn1.BitString{Bytes: out[:(n+7)/8], BitLength: n}
+	bs := asn1.BitString{Bytes: out[:(n+7)/8], BitLength: n}
 	if n == 0 {
 		bs = asn1.BitString{Bytes: []byte{}, BitLength: 0}
 	}
@@ -243,6 +237,20 @@ func nameDER(t testing.TB, n pkix.Name) []byte {
 
 // issue makes c, signed by issuer (nil: self-signed with c's own key).
 func issue(t testing.TB, c tpCert, issuer *tpIssued) *tpIssued {
+	t.Helper()
+	if c.key.signer == nil {
+		c.key = newKey(t)
+	}
+	der := issueDER(t, c, issuer)
+	cert, err := x509util.ParseCertificate(der)
+	if err != nil {
+		t.Fatalf("the made certificate does not parse: %v", err)
+	}
+	return &tpIssued{cert: cert, key: c.key, der: der}
+}
+
+// issueDER makes the DER of c, signed by issuer, without parsing it back.
+func issueDER(t testing.TB, c tpCert, issuer *tpIssued) []byte {
 	t.Helper()
 	if c.key.signer == nil {
 		c.key = newKey(t)
@@ -379,12 +387,7 @@ func issue(t testing.TB, c tpCert, issuer *tpIssued) *tpIssued {
 		b.AddBytes(algDER)
 		b.AddASN1BitString(sig)
 	})
-	der := cb.BytesOrPanic()
-	cert, err := x509util.ParseCertificate(der)
-	if err != nil {
-		t.Fatalf("the made certificate does not parse: %v", err)
-	}
-	return &tpIssued{cert: cert, key: c.key, der: der}
+	return cb.BytesOrPanic()
 }
 
 func cn(s string) pkix.Name { return pkix.Name{CommonName: s, Organization: []string{"Signet Rules"}} }

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/signet-pki/signet/internal/pkixname"
 )
 
 // Verify decides whether leaf is acceptable under p. extraChain holds untrusted certificates
@@ -104,13 +102,13 @@ type verifier struct {
 	reqEKU  []asn1.ObjectIdentifier
 	depth   int // nesting of CRL-signer validations
 	leafNot bool
-	// inProgress holds the CRL signers being validated, shared with nested verifiers.
-	inProgress map[string]bool
+	// shared is the state of one Verify call that nested verifiers (CRL signers) share.
+	shared *sharedState
 }
 
 func newVerifier(p Policy, extraChain []*x509.Certificate) (*verifier, error) {
 	v := &verifier{p: p, at: p.At, infos: map[*x509.Certificate]*certInfo{}, sigs: map[[2]*certInfo]error{},
-		byName: map[string][]*certInfo{}}
+		byName: map[string][]*certInfo{}, shared: &sharedState{signers: map[string]bool{}, inProgress: map[string]bool{}}}
 	if v.at.IsZero() {
 		v.at = time.Now()
 	}
@@ -192,10 +190,7 @@ func (v *verifier) signed(child, parent *certInfo) error {
 }
 
 func (v *verifier) report() PolicyReport {
-	var roots []*x509.Certificate
-	for _, r := range v.p.Roots {
-		roots = append(roots, r)
-	}
+	roots := append([]*x509.Certificate(nil), v.p.Roots...)
 	var inters []*x509.Certificate
 	for _, c := range v.inters {
 		inters = append(inters, c.c)
@@ -523,6 +518,3 @@ func listOrNone(s []string) string {
 func sameKey(a, b *x509.Certificate) bool {
 	return bytes.Equal(a.RawSubjectPublicKeyInfo, b.RawSubjectPublicKeyInfo)
 }
-
-// dnOf returns a certificate's parsed subject, or an empty name.
-func dnOf(ci *certInfo) *pkixname.DN { return ci.subject }

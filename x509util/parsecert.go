@@ -125,6 +125,14 @@ func parseSetAside(der []byte) (*x509.Certificate, bool) {
 						return
 					}
 					pe.Value = val
+					for _, seen := range exts {
+						if seen.Id.Equal(pe.Id) {
+							// RFC 5280 4.2: an extension appears once. Setting one copy aside
+							// must not hide the duplicate from crypto/x509's check.
+							b.SetError(errors.New("duplicate extension"))
+							return
+						}
+					}
 					exts = append(exts, pe)
 					if setAside(pe) {
 						changed = true

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strings"
 	"time"
 
@@ -269,15 +268,6 @@ func certKeyName(ref string) string {
 		return u.String()
 	}
 	return "the pkcs11: key"
-}
-
-// certReadFile reads an input file that is not a certificate list (a CSR), refusing a
-// directory with the same message the certificate readers give.
-func certReadFile(path string) ([]byte, error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("%w: %s is a directory, not a file", x509util.ErrMalformed, path)
-	}
-	return os.ReadFile(path)
 }
 
 // certVerify reads the files, runs the policy engine and prints its report.

@@ -31,20 +31,19 @@ func certFixture(name string) string { return filepath.Join(certPKI, name) }
 
 // certAgreeCase is one fixture verified by both signet and openssl under the same policy.
 type certAgreeCase struct {
-	name      string
-	leaf      string
-	roots     []string // default root-ca.pem
-	inters    []string // default int-ca.pem; "-" for none
-	eku       string   // serverAuth, clientAuth, emailProtection, codeSigning, any, or ""
-	host, ip  string
-	email     string
-	crls      []string
-	crlAll    bool // CRLs for the whole chain: openssl -crl_check_all (else -crl_check)
-	maxDepth  *int // nil: no limit
-	partial   bool // trust anchor is not self-signed: openssl needs -partial_chain
-	valid     bool
-	reason    verify.Reason // signet's reason when not valid
-	openssl3x string        // why openssl's verdict comes partly from its x509 output, if it does
+	name     string
+	leaf     string
+	roots    []string // default root-ca.pem
+	inters   []string // default int-ca.pem; "-" for none
+	eku      string   // serverAuth, clientAuth, emailProtection, codeSigning, any, or ""
+	host, ip string
+	email    string
+	crls     []string
+	crlAll   bool // CRLs for the whole chain: openssl -crl_check_all (else -crl_check)
+	maxDepth *int // nil: no limit
+	partial  bool // trust anchor is not self-signed: openssl needs -partial_chain
+	valid    bool
+	reason   verify.Reason // signet's reason when not valid
 }
 
 // TestCertVerifyAgreesWithOpenSSL runs `signet cert verify` and `openssl verify` on every

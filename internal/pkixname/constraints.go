@@ -407,12 +407,13 @@ func emailWithin(addr, c string, broad bool) (bool, error) {
 	if i <= 0 {
 		return false, &SyntaxError{Form: RFC822Name, Value: addr, Why: "not a mailbox"}
 	}
-	local, host := addr[:i], strings.ToLower(addr[i+1:])
+	// Hosts are compared without a final dot, as DNS names are: "evil.com." is evil.com.
+	local, host := addr[:i], strings.TrimSuffix(strings.ToLower(addr[i+1:]), ".")
 	if j := strings.LastIndexByte(c, '@'); j >= 0 {
 		cl := c[:j]
-		return (local == cl || broad && strings.EqualFold(local, cl)) && host == strings.ToLower(c[j+1:]), nil
+		return (local == cl || broad && strings.EqualFold(local, cl)) && host == strings.TrimSuffix(strings.ToLower(c[j+1:]), "."), nil
 	}
-	return hostWithin(host, strings.ToLower(c), broad), nil
+	return hostWithin(host, strings.TrimSuffix(strings.ToLower(c), "."), broad), nil
 }
 
 // hostWithin is the host part of rfc822Name and URI constraints: ".example.com" holds any
@@ -440,6 +441,14 @@ func uriWithin(uri, c string, conservative, broad, narrow bool) (bool, error) {
 }
 
 func ipWithin(ip, c []byte) bool {
+	// An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 address it maps, as
+	// net.IP.Equal and every socket read it: checked as IPv4, it cannot slip past an IPv4
+	// subtree by being written in 16 octets.
+	if len(ip) == 16 && len(c) == 8 {
+		if v4 := net.IP(ip).To4(); v4 != nil {
+			ip = v4
+		}
+	}
 	if len(c) != 2*len(ip) {
 		return false
 	}

@@ -31,6 +31,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -71,6 +72,10 @@ type DN struct {
 // OIDEmailAddress is PKCS #9 emailAddress, the legacy place for an email address in a subject.
 var OIDEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
 
+// maxAttributes bounds the attributes of one name: real names have a handful, and each one
+// costs a string preparation.
+const maxAttributes = 1024
+
 // ParseDN parses a DER Name (a SEQUENCE OF RelativeDistinguishedName).
 func ParseDN(der []byte) (*DN, error) {
 	in := cryptobyte.String(der)
@@ -79,6 +84,7 @@ func ParseDN(der []byte) (*DN, error) {
 		return nil, fmt.Errorf("%w: distinguished name is not a DER SEQUENCE", ErrMalformed)
 	}
 	dn := &DN{}
+	attrs := 0
 	var key strings.Builder
 	for !seq.Empty() {
 		var set cryptobyte.String
@@ -87,6 +93,9 @@ func ParseDN(der []byte) (*DN, error) {
 		}
 		var rdn RDN
 		for !set.Empty() {
+			if attrs++; attrs > maxAttributes {
+				return nil, fmt.Errorf("%w: distinguished name with more than %d attributes", ErrMalformed, maxAttributes)
+			}
 			var atv cryptobyte.String
 			var a Attribute
 			var val cryptobyte.String
@@ -198,17 +207,9 @@ func rdnKeyOf(r RDN, value func(Attribute) string) string {
 		keys[i] = a.Type.String() + "=" + value(a)
 	}
 	if len(keys) > 1 {
-		sortStrings(keys)
+		slices.Sort(keys)
 	}
 	return strings.Join(keys, "\x01")
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // String tags that hold text.
@@ -378,6 +379,9 @@ func MailboxSyntax(s string) string {
 		return "not of the form local@domain"
 	}
 	local, domain := s[:i], s[i+1:]
+	if strings.HasSuffix(domain, ".") {
+		return "the domain ends with a dot"
+	}
 	if why := hostSyntax(domain, false); why != "" {
 		if !(strings.HasPrefix(domain, "[") && strings.HasSuffix(domain, "]")) {
 			return "domain: " + why
