@@ -759,12 +759,13 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 		if p.signedAttrs {
 			why = "the signature is damaged or not the signer's"
 		}
-		// The words after the sentinel's ("the ECDSA P-256 signature does not match", "an
-		// Ed25519 signature is 64 bytes, not 63"). Signature returns them only inside the
-		// text of fmt.Errorf("%w: %s"), so they are cut from it here, for the message alone:
-		// nothing is decided from them. A typed mismatch error in signature.go, with the
-		// detail as a field, would let this read the field instead.
-		detail := strings.TrimPrefix(sigErr.Error(), ErrSignatureMismatch.Error()+": ")
+		// What did not match ("the ECDSA P-256 signature does not match", "an Ed25519
+		// signature is 64 bytes, not 63"), from the typed error.
+		detail := "the signature does not match"
+		var me *SignatureMismatchError
+		if errors.As(sigErr, &me) {
+			detail = me.Detail
+		}
 		fail(CheckSignature, ReasonSignatureMismatch, artifactErrorf(ErrSignatureMismatch, sigErr,
 			"the %s signature over %s does not verify with %s (%s): %s", v.scheme(p), what, keyName(res.Signer), why, detail))
 	case errors.Is(sigErr, ErrWeakAlgorithm):

@@ -128,8 +128,19 @@ func Signature(pub crypto.PublicKey, data, sig []byte, p SignatureParams) error 
 	return fmt.Errorf("%w: %T public keys (signet verifies RSA, ECDSA and Ed25519 signatures)", x509util.ErrUnsupported, pub)
 }
 
+// SignatureMismatchError is a signature that does not verify, with what did not match in
+// words (Detail). It matches ErrSignatureMismatch.
+type SignatureMismatchError struct{ Detail string }
+
+func (e *SignatureMismatchError) Error() string {
+	return ErrSignatureMismatch.Error() + ": " + e.Detail
+}
+
+// Is makes a SignatureMismatchError match ErrSignatureMismatch.
+func (e *SignatureMismatchError) Is(target error) bool { return target == ErrSignatureMismatch }
+
 func mismatch(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrSignatureMismatch, fmt.Sprintf(format, args...))
+	return &SignatureMismatchError{Detail: fmt.Sprintf(format, args...)}
 }
 
 // checkDigest checks that h is a hash RSA and ECDSA signatures may use, and that digest is one

@@ -1,10 +1,13 @@
 // Package atomicfile writes output files so that a reader, or a later run, never sees a
-// half-written file: data goes to a temporary file beside the target, is synced, and is then
-// moved into place in one step.
+// half-written file: data goes to a temporary file in a staging directory beside the target,
+// is made durable (fsync, or with Batch.SyncOnCommit one syncfs(2) per filesystem at commit),
+// and is then moved into place in one step.
 //
 // Without Force an existing file is never replaced: the final step is renameat2(2) with
 // RENAME_NOREPLACE on Linux, else link(2), both of which fail when the name exists, so two
-// concurrent writers cannot both win. With Force it is rename(2).
+// concurrent writers cannot both win. With Force it is renameat2(2) with RENAME_EXCHANGE,
+// which keeps the replaced file in the staging directory until the whole batch is in place
+// (rename(2) and a hard link where there is no exchange).
 //
 // A Batch prepares several files and commits them together, so that a command producing a key
 // and its public half, or a signature for each of a thousand files, leaves all of them or none.
@@ -25,8 +28,8 @@
 // Commit takes an exclusive flock(2) on each target directory while it moves files into
 // place, so that the commits and roll-backs of concurrent batches over one directory never
 // interleave. Without Force it first checks that no target exists, then moves the files; with
-// Force it keeps a hard link to each file it replaces, in the staging directory, until every
-// file is in place. If a move fails, or the context of CommitContext ends, every file the
+// Force it keeps each file it replaces (exchanged into the staging directory) until every file
+// is in place. If a move fails, or the context of CommitContext ends, every file the
 // commit placed is taken back, last first: the file it replaced is put back, or the new name
 // removed. A file is taken back only if its name still holds the file the batch placed (the
 // same device and inode): a batch never removes or replaces a file it did not place.

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -67,8 +66,12 @@ func newStage(dir string) (*stage, error) {
 		}
 		return &stage{dir: dir, path: path, lock: lock}, nil
 	}
-	return nil, fmt.Errorf("no staging directory could be made in %s", dir)
+	return nil, &fs.PathError{Op: "stage", Path: dir, Err: errNoStage}
 }
+
+// errNoStage is why no staging directory could be made (every name taken); it comes inside an
+// *fs.PathError, which callers report as an unwritable place.
+var errNoStage = errors.New("no staging directory could be made")
 
 // remove removes the staging directory and releases its lock. It unlinks the names a Batch
 // makes there and never removes a directory's content: if a target that was a directory
