@@ -80,8 +80,10 @@ before now unless --not-before; --days N (1 to 36500) or --not-after TIME sets i
 which like the start must lie in the years 1950 to 9999 that X.509 encodes. A validity past
 the CA's end is clipped to it, with a warning.
 
-Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, a --ca-key
-that is not the key of --ca, and a CSR whose signature does not verify (exit 3); a profile
+Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, an issuer
+whose name constraints break RFC 5280's syntax (a dNSName with a leading period, a minimum or
+maximum: every verifier would refuse what it issues), a --ca-key that is not the key of --ca,
+and a CSR whose signature does not verify (exit 3); a profile
 without the names it needs, a bad name or flag, a name with a control character, a name
 outside the name constraints of the CA or of a CA above it in the --ca file (the constraint
 is named) (exit 2); a key that cannot be opened (exit 4). Name constraints are checked for
