@@ -411,7 +411,7 @@ func (v *verifier) crlSigner(rc revocationContext, l *crlInfo) (*Error, bool) {
 			if s.c.PublicKey == nil {
 				err = fmt.Errorf("unsupported public key")
 			} else {
-				err = s.c.CheckSignature(l.l.SignatureAlgorithm, l.l.RawTBSRevocationList, l.l.Signature)
+				err = checkSignedBy(s.c, l.l.SignatureAlgorithm, l.l.Raw, l.l.RawTBSRevocationList, l.l.Signature)
 			}
 			l.sigs[s] = err
 		}

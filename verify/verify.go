@@ -183,7 +183,7 @@ func (v *verifier) signed(child, parent *certInfo) error {
 	if parent.c.PublicKey == nil {
 		err = fmt.Errorf("the issuer's public key is of an unsupported type")
 	} else {
-		err = parent.c.CheckSignature(child.c.SignatureAlgorithm, child.c.RawTBSCertificate, child.c.Signature)
+		err = checkSignedBy(parent.c, child.c.SignatureAlgorithm, child.c.Raw, child.c.RawTBSCertificate, child.c.Signature)
 	}
 	v.sigs[k] = err
 	return err
