@@ -17,13 +17,13 @@ import (
 // The PINs of TestPINValueNeverPrinted: distinctive, and made of characters no hex digest,
 // base64 line or date can hold together, so that finding one in output is a leak.
 const (
-	leakPIN      = "Zq8pinXw"
+	leakPIN      = "Zq8pin?Xw" // a '?' may stand unencoded in a query value (RFC 7512)
 	leakWrongPIN = "Wr0ngPinYv"
 )
 
 // leakFragments are what must never appear: the PINs and recognisable pieces of them (an
 // error that quoted "the value from byte 3" would leak part of one).
-var leakFragments = []string{leakPIN, "Zq8p", "pinXw", leakWrongPIN, "Wr0ng", "PinYv"}
+var leakFragments = []string{leakPIN, "Zq8p", "pin?Xw", "?Xw", leakWrongPIN, "Wr0ng", "PinYv"}
 
 // leakRun is one command of TestPINValueNeverPrinted and what it printed.
 type leakRun struct {

@@ -75,22 +75,23 @@ func Redact(ref string) string {
 	if !IsPKCS11(ref) {
 		return ref
 	}
-	var b strings.Builder
-	b.WriteString(ref[:len("pkcs11:")])
-	rest := ref[len("pkcs11:"):]
-	for {
-		i := strings.IndexAny(rest, ";?&")
-		attr := rest
-		if i >= 0 {
-			attr = rest[:i]
-		}
-		b.WriteString(redactAttr(attr))
-		if i < 0 {
-			return b.String()
-		}
-		b.WriteByte(rest[i])
-		rest = rest[i+1:]
+	// RFC 7512: path attributes are separated by ';', and the query, after the first '?', by
+	// '&' alone; a query value may hold '?' and ';', so only '&' ends a pin-value.
+	path, query, hasQuery := strings.Cut(ref[len("pkcs11:"):], "?")
+	out := ref[:len("pkcs11:")] + redactList(path, ";")
+	if hasQuery {
+		out += "?" + redactList(query, "&")
 	}
+	return out
+}
+
+// redactList redacts each attribute of a list separated by sep.
+func redactList(list, sep string) string {
+	attrs := strings.Split(list, sep)
+	for i, a := range attrs {
+		attrs[i] = redactAttr(a)
+	}
+	return strings.Join(attrs, sep)
 }
 
 func redactAttr(attr string) string {

@@ -319,6 +319,9 @@ func TestRedact(t *testing.T) {
 		{"pin-value=1234.key", "pin-value=1234.key"}, // a file, whatever its name
 		{"pkcs11:token=t;object=k", "pkcs11:token=t;object=k"},
 		{"pkcs11:token=t;object=k?pin-value=1234", "pkcs11:token=t;object=k?pin-value=REDACTED"},
+		// A query value may hold '?' and ';' (RFC 7512): only '&' ends the PIN.
+		{"pkcs11:token=t;object=k?module-path=/m.so&pin-value=1234?LEAKED", "pkcs11:token=t;object=k?module-path=/m.so&pin-value=REDACTED"},
+		{"pkcs11:token=t?pin-value=12;34?56&x=y", "pkcs11:token=t?pin-value=REDACTED&x=y"},
 		{"PKCS11:token=t?module-path=/m.so&pin-value=1234&x-a=b", "PKCS11:token=t?module-path=/m.so&pin-value=REDACTED&x-a=b"},
 		{"pkcs11:token=t?pin-source=file:/run/pin", "pkcs11:token=t?pin-source=file:/run/pin"},
 		{"pkcs11:pin-value=1234", "pkcs11:pin-value=REDACTED"},
