@@ -46,8 +46,9 @@ type P12 struct {
 // are not prompted for nothing.
 //
 // Before any key derivation, the MAC's and every visible encryption's iteration count must lie
-// within 1..10,000,000 (as for encrypted PKCS#8); a file asking for more wraps ErrUnsupported
-// and says which count, without asking for the passphrase. A private key hidden inside an
+// within 1..1,000,000, the derivations of the whole file must add up to at most 2,000,000
+// iterations, and there may be at most 4 encrypted containers; a file asking for more wraps
+// ErrUnsupported and says which count, without asking for the passphrase. A private key hidden inside an
 // encrypted container is held to the same bound, once the container is decrypted with the
 // password about to be tried.
 func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signet-pki/signet/internal/testutil"
 )
@@ -243,7 +244,7 @@ func TestP12IterationBounds(t *testing.T) {
 		{"encrypted container", p12Hostile(t, p12TestPBE(t, huge), true, 0, false), "the encryption of container 1 is 2147483647"},
 		{"zero iterations", p12Hostile(t, p12TestPBE(t, 0), false, 0, false), "the private key (container 1, bag 1) is 0,"},
 		{"negative iterations", p12Hostile(t, p12TestPBES2(t, -1), false, 0, false), "the private key (container 1, bag 1) is -1,"},
-		{"MAC at the bound", p12Hostile(t, p12TestPBE(t, 1), false, keyMaxPBKDF2Iterations+1, false), "the MAC is 10000001"},
+		{"MAC at the bound", p12Hostile(t, p12TestPBE(t, 1), false, p12MaxIterations+1, false), "the MAC is 1000001"},
 		{"within bounds", p12Hostile(t, p12TestPBE(t, 2048), false, 0, false), ""},
 	}
 	for _, tc := range tests {
@@ -264,7 +265,7 @@ func TestP12IterationBounds(t *testing.T) {
 			}
 		})
 	}
-	if err := p12CheckCost(p12Hostile(t, p12TestPBES2(t, keyMaxPBKDF2Iterations), false, keyMaxPBKDF2Iterations, false)); err != nil {
+	if err := p12CheckCost(p12Hostile(t, p12TestPBES2(t, p12MaxIterations), false, p12MaxIterations, false)); err != nil {
 		t.Errorf("counts at the bound: %v", err)
 	}
 }
@@ -425,7 +426,7 @@ func TestP12DecryptOpenSSLContainers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			containers, err := p12Walk(der)
+			containers, err := p12Walk(der, &p12Budget{})
 			if err != nil || len(containers) != 1 {
 				t.Fatalf("%s: %d encrypted containers, %v", name, len(containers), err)
 			}
@@ -455,5 +456,76 @@ func TestP12DecryptOpenSSLContainers(t *testing.T) {
 				t.Errorf("%s: ParseP12: %v", name, err)
 			}
 		}
+	}
+}
+
+// p12Containers builds a PFX of n encrypted containers (PKCS#12 3DES PBE at iterations, one
+// 3DES block of ciphertext each) and no MAC.
+func p12Containers(t testing.TB, n, iterations int) []byte {
+	t.Helper()
+	explicit := func(der []byte) asn1.RawValue {
+		return asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: der}
+	}
+	must := func(b []byte, err error) []byte {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	var safes []asn1.RawValue
+	for range n {
+		eci := must(asn1.Marshal(struct {
+			ContentType asn1.ObjectIdentifier
+			Alg         pkix.AlgorithmIdentifier
+			Data        asn1.RawValue
+		}{p12OIDData, p12TestPBE(t, iterations), asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, Bytes: make([]byte, 8)}}))
+		ed := must(asn1.Marshal(struct {
+			Version int
+			ECI     asn1.RawValue
+		}{0, asn1.RawValue{FullBytes: eci}}))
+		safes = append(safes, asn1.RawValue{FullBytes: must(asn1.Marshal(struct {
+			ContentType asn1.ObjectIdentifier
+			Content     asn1.RawValue
+		}{p12OIDEncryptedData, explicit(ed)}))})
+	}
+	authSafe := must(asn1.Marshal(safes))
+	data := must(asn1.Marshal(authSafe))
+	return must(asn1.Marshal(struct {
+		Version  int
+		AuthSafe struct {
+			ContentType asn1.ObjectIdentifier
+			Content     asn1.RawValue
+		}
+	}{3, struct {
+		ContentType asn1.ObjectIdentifier
+		Content     asn1.RawValue
+	}{p12OIDData, explicit(data)}}))
+}
+
+// TestP12ContainersBounded: many containers each within the per-count cap must not multiply
+// the work: more than p12MaxContainers is refused, and so is a file whose derivations add up
+// past p12MaxTotalIterations, before any derivation runs.
+func TestP12ContainersBounded(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		n, iter    int
+		wantRefuse bool
+	}{
+		{"ten containers", 10, 2048, true},
+		{"three containers at the cap", 3, p12MaxIterations, true},
+		{"two small containers", 2, 2048, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			_, err := ParseP12(p12Containers(t, tc.n, tc.iter), func() ([]byte, error) { return []byte("pw"), nil })
+			if tc.wantRefuse != errors.Is(err, ErrUnsupported) {
+				t.Fatalf("ParseP12 = %v, want refused=%v", err, tc.wantRefuse)
+			}
+			if d := time.Since(start); d > 30*time.Second {
+				t.Fatalf("took %v", d)
+			}
+			t.Logf("%v in %v", err, time.Since(start))
+		})
 	}
 }

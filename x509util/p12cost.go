@@ -24,9 +24,13 @@ import (
 // Bounding the work a PKCS#12 file may ask for. go-pkcs12 runs every key derivation a file
 // names with the iteration count the file gives, and a count of 2^31-1 keeps it busy for half
 // an hour. p12CheckCost reads the PFX structure with cryptobyte, before go-pkcs12 sees it,
-// and refuses any MAC or encryption iteration count outside 1..keyMaxPBKDF2Iterations, the
-// bound of the PKCS#8 reader (pbes2.go): far above what any tool writes (OpenSSL 2048, Java
-// 10,000, Windows 2000, signet 2048 for the MAC, 600,000 at most elsewhere).
+// and refuses any MAC or encryption iteration count outside 1..p12MaxIterations, and a file
+// whose derivations add up to more than p12MaxTotalIterations (counting each container once
+// per password tried, and its key and IV derivations apart), or with more than
+// p12MaxContainers encrypted containers: otherwise many containers at the cap would multiply
+// the work. The bounds are far above what any tool writes (OpenSSL 2048, Java 10,000, Windows
+// 2000, signet 2048 for the MAC, 600,000 at most elsewhere); the PKCS#12 KDF with SHA-1 runs
+// about half a million iterations a second here.
 //
 // It sees what is outside encryption: the MAC, each encrypted container's own parameters, and
 // the key bags of the unencrypted containers (where OpenSSL, Windows, Java, macOS and signet
@@ -44,6 +48,28 @@ var (
 	p12OIDPBEPrefix     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1} // pbeWithSHAAnd...
 )
 
+const (
+	p12MaxIterations      = 1_000_000
+	p12MaxTotalIterations = 2_000_000
+	p12MaxContainers      = 4
+)
+
+// p12Budget adds up the iterations of the key derivations a file asks for.
+type p12Budget struct{ total int64 }
+
+// spend checks one iteration count and adds it (times) to the file's total.
+func (b *p12Budget) spend(n int64, times int, what string) error {
+	if n < 1 || n > p12MaxIterations {
+		return p12CostError(what, fmt.Sprint(n))
+	}
+	b.total += n * int64(times)
+	if b.total > p12MaxTotalIterations {
+		return fmt.Errorf("%w: PKCS#12: the key derivations of the file add up to more than %d iterations (at %s)",
+			ErrUnsupported, p12MaxTotalIterations, what)
+	}
+	return nil
+}
+
 // p12Encrypted is an encrypted container of a PFX: its number, encryption algorithm and
 // ciphertext.
 type p12Encrypted struct {
@@ -55,12 +81,12 @@ type p12Encrypted struct {
 // p12CheckCost returns an error wrapping ErrUnsupported, naming where, for an iteration count
 // signet will not run, and nil otherwise (including for input it cannot follow).
 func p12CheckCost(der []byte) error {
-	_, err := p12Walk(der)
+	_, err := p12Walk(der, &p12Budget{})
 	return err
 }
 
 // p12Walk checks every visible count, as p12CheckCost, and returns the encrypted containers.
-func p12Walk(der []byte) ([]p12Encrypted, error) {
+func p12Walk(der []byte, budget *p12Budget) ([]p12Encrypted, error) {
 	var encrypted []p12Encrypted
 	in := cryptobyte.String(der)
 	var pfx, authSafe cryptobyte.String
@@ -71,7 +97,7 @@ func p12Walk(der []byte) ([]p12Encrypted, error) {
 	if !pfx.Empty() {
 		var mac cryptobyte.String
 		if pfx.ReadASN1(&mac, cbasn1.SEQUENCE) {
-			if err := p12CheckMAC(mac); err != nil {
+			if err := p12CheckMAC(mac, budget); err != nil {
 				return nil, err
 			}
 		}
@@ -98,7 +124,7 @@ func p12Walk(der []byte) ([]p12Encrypted, error) {
 		case typ.Equal(p12OIDData):
 			var bags cryptobyte.String
 			if explicit.ReadASN1(&bags, cbasn1.OCTET_STRING) {
-				if err := p12CheckBags(bags, fmt.Sprintf("container %d", n), 0); err != nil {
+				if err := p12CheckBags(bags, fmt.Sprintf("container %d", n), 0, budget); err != nil {
 					return nil, err
 				}
 			}
@@ -113,7 +139,10 @@ func p12Walk(der []byte) ([]p12Encrypted, error) {
 				if whole := algDER; !whole.ReadASN1(&alg, cbasn1.SEQUENCE) {
 					continue
 				}
-				if err := p12CheckAlgorithm(alg, fmt.Sprintf("the encryption of container %d", n)); err != nil {
+				if len(encrypted) >= p12MaxContainers {
+					return nil, fmt.Errorf("%w: PKCS#12: more than %d encrypted containers", ErrUnsupported, p12MaxContainers)
+				}
+				if err := p12CheckAlgorithm(alg, fmt.Sprintf("the encryption of container %d", n), &p12Budget{}); err != nil {
 					return nil, err
 				}
 				if eci.ReadASN1(&data, cbasn1.Tag(0).ContextSpecific()) {
@@ -139,7 +168,7 @@ func p12DataContent(ci cryptobyte.String) (cryptobyte.String, bool) {
 
 // p12CheckMAC checks MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING,
 // iterations INTEGER DEFAULT 1 }, and the PBKDF2 parameters of a PBMAC1 MAC (RFC 9579).
-func p12CheckMAC(mac cryptobyte.String) error {
+func p12CheckMAC(mac cryptobyte.String, budget *p12Budget) error {
 	var digestInfo, alg, salt cryptobyte.String
 	if !mac.ReadASN1(&digestInfo, cbasn1.SEQUENCE) || !digestInfo.ReadASN1(&alg, cbasn1.SEQUENCE) ||
 		!mac.ReadASN1(&salt, cbasn1.OCTET_STRING) {
@@ -151,7 +180,7 @@ func p12CheckMAC(mac cryptobyte.String) error {
 			return p12CostError("the MAC", "beyond 2^63")
 		}
 	}
-	if err := p12CheckCount(iterations, "the MAC"); err != nil {
+	if err := budget.spend(iterations, 1, "the MAC"); err != nil {
 		return err
 	}
 	var oid asn1.ObjectIdentifier
@@ -159,14 +188,14 @@ func p12CheckMAC(mac cryptobyte.String) error {
 		// PBMAC1-params ::= SEQUENCE { keyDerivationFunc AlgorithmIdentifier, messageAuthScheme ... }
 		var params, kdf cryptobyte.String
 		if alg.ReadASN1(&params, cbasn1.SEQUENCE) && params.ReadASN1(&kdf, cbasn1.SEQUENCE) {
-			return p12CheckKDF(kdf, "the MAC")
+			return p12CheckKDF(kdf, "the MAC", budget)
 		}
 	}
 	return nil
 }
 
 // p12CheckBags checks the shrouded key bags of a SafeContents, and nested SafeContents.
-func p12CheckBags(der cryptobyte.String, where string, depth int) error {
+func p12CheckBags(der cryptobyte.String, where string, depth int, budget *p12Budget) error {
 	var bags cryptobyte.String
 	if depth > 4 || !der.ReadASN1(&bags, cbasn1.SEQUENCE) {
 		return nil
@@ -186,12 +215,12 @@ func p12CheckBags(der cryptobyte.String, where string, depth int) error {
 			// EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm, encryptedData }
 			var epki, alg cryptobyte.String
 			if value.ReadASN1(&epki, cbasn1.SEQUENCE) && epki.ReadASN1(&alg, cbasn1.SEQUENCE) {
-				if err := p12CheckAlgorithm(alg, "the private key ("+here+")"); err != nil {
+				if err := p12CheckAlgorithm(alg, "the private key ("+here+")", budget); err != nil {
 					return err
 				}
 			}
 		case id.Equal(p12OIDSafeContents):
-			if err := p12CheckBags(value, here, depth+1); err != nil {
+			if err := p12CheckBags(value, here, depth+1, budget); err != nil {
 				return err
 			}
 		}
@@ -201,7 +230,7 @@ func p12CheckBags(der cryptobyte.String, where string, depth int) error {
 
 // p12CheckAlgorithm checks the iteration count of a password-based encryption algorithm:
 // PKCS#12's pbeWithSHAAnd... (params SEQUENCE { salt, iterations }) or PBES2 with PBKDF2.
-func p12CheckAlgorithm(alg cryptobyte.String, what string) error {
+func p12CheckAlgorithm(alg cryptobyte.String, what string, budget *p12Budget) error {
 	var oid asn1.ObjectIdentifier
 	if !alg.ReadASN1ObjectIdentifier(&oid) {
 		return nil
@@ -215,12 +244,12 @@ func p12CheckAlgorithm(alg cryptobyte.String, what string) error {
 			if !params.ReadASN1Integer(&n) {
 				return p12CostError(what, "beyond 2^63")
 			}
-			return p12CheckCount(n, what)
+			return budget.spend(n, 2, what) // a key and an IV derivation
 		}
 	case oid.Equal(keyOIDPBES2):
 		var kdf cryptobyte.String
 		if alg.ReadASN1(&params, cbasn1.SEQUENCE) && params.ReadASN1(&kdf, cbasn1.SEQUENCE) {
-			return p12CheckKDF(kdf, what)
+			return p12CheckKDF(kdf, what, budget)
 		}
 	}
 	return nil
@@ -228,7 +257,7 @@ func p12CheckAlgorithm(alg cryptobyte.String, what string) error {
 
 // p12CheckKDF checks a PBKDF2 AlgorithmIdentifier: PBKDF2-params ::= SEQUENCE { salt CHOICE
 // { OCTET STRING, AlgorithmIdentifier }, iterationCount INTEGER, ... }.
-func p12CheckKDF(kdf cryptobyte.String, what string) error {
+func p12CheckKDF(kdf cryptobyte.String, what string, budget *p12Budget) error {
 	var oid asn1.ObjectIdentifier
 	var params cryptobyte.String
 	if !kdf.ReadASN1ObjectIdentifier(&oid) || !oid.Equal(keyOIDPBKDF2) || !kdf.ReadASN1(&params, cbasn1.SEQUENCE) {
@@ -243,20 +272,13 @@ func p12CheckKDF(kdf cryptobyte.String, what string) error {
 	if !params.ReadASN1Integer(&n) {
 		return p12CostError(what, "beyond 2^63")
 	}
-	return p12CheckCount(n, what)
-}
-
-func p12CheckCount(n int64, what string) error {
-	if n < 1 || n > keyMaxPBKDF2Iterations {
-		return p12CostError(what, fmt.Sprint(n))
-	}
-	return nil
+	return budget.spend(n, 1, what)
 }
 
 // p12CostError says which count is out of bounds.
 func p12CostError(what, count string) error {
 	return fmt.Errorf("%w: PKCS#12: the iteration count of %s is %s, outside the 1 to %d signet runs",
-		ErrUnsupported, what, count, keyMaxPBKDF2Iterations)
+		ErrUnsupported, what, count, p12MaxIterations)
 }
 
 // p12Passwords are the passwords go-pkcs12 may decrypt containers with when given pw: its
@@ -282,9 +304,23 @@ func p12Passwords(pw []byte) [][]byte {
 // ones. A container that does not decrypt to SafeContents with a password is one go-pkcs12
 // cannot read with it either (it fails there, before any key bag).
 func p12CheckHidden(der []byte, passwords [][]byte) error {
-	containers, err := p12Walk(der)
+	budget := &p12Budget{}
+	containers, err := p12Walk(der, budget)
 	if err != nil {
 		return err
+	}
+	// Every container's derivation, once per password, is counted before any runs.
+	for _, c := range containers {
+		alg := cryptobyte.String(c.alg)
+		var inner cryptobyte.String
+		if !alg.ReadASN1(&inner, cbasn1.SEQUENCE) {
+			continue
+		}
+		for range passwords {
+			if err := p12CheckAlgorithm(inner, fmt.Sprintf("the encryption of container %d", c.n), budget); err != nil {
+				return err
+			}
+		}
 	}
 	for _, c := range containers {
 		for _, pw := range passwords {
@@ -292,7 +328,7 @@ func p12CheckHidden(der []byte, passwords [][]byte) error {
 			if !ok {
 				continue
 			}
-			err := p12CheckBags(cryptobyte.String(plain), fmt.Sprintf("encrypted container %d", c.n), 0)
+			err := p12CheckBags(cryptobyte.String(plain), fmt.Sprintf("encrypted container %d", c.n), 0, budget)
 			keyWipe(plain)
 			if err != nil {
 				return err
@@ -328,8 +364,11 @@ func p12Decrypt(algDER, data, pw []byte) ([]byte, bool) {
 			Iterations int
 		}
 		if rest, err := asn1.Unmarshal(alg.Parameters.FullBytes, &params); err != nil || len(rest) > 0 ||
-			params.Iterations < 1 || params.Iterations > keyMaxPBKDF2Iterations {
+			params.Iterations < 1 || params.Iterations > p12MaxIterations {
 			return nil, false
+		}
+		if len(data) == 0 || len(data)%8 != 0 {
+			return nil, false // not a whole number of 3DES or RC2 blocks: nothing to derive for
 		}
 		key := p12KDF(pw, params.Salt, params.Iterations, 1, c.keyLen)
 		iv = p12KDF(pw, params.Salt, params.Iterations, 2, 8)
@@ -360,7 +399,10 @@ func p12Decrypt(algDER, data, pw []byte) ([]byte, bool) {
 			return nil, false
 		}
 		if rest, err := asn1.Unmarshal(params.KDF.Parameters.FullBytes, &kdf); err != nil || len(rest) > 0 ||
-			kdf.Salt.Tag != asn1.TagOctetString || kdf.Iterations < 1 || kdf.Iterations > keyMaxPBKDF2Iterations {
+			kdf.Salt.Tag != asn1.TagOctetString || kdf.Iterations < 1 || kdf.Iterations > p12MaxIterations {
+			return nil, false
+		}
+		if len(data) == 0 || len(data)%aes.BlockSize != 0 {
 			return nil, false
 		}
 		prf := map[string]func() hash.Hash{"": sha1.New, "1.2.840.113549.2.7": sha1.New, "1.2.840.113549.2.9": sha256.New, "1.2.840.113549.2.11": sha512.New}[p12OIDString(kdf.PRF.Algorithm)]
