@@ -293,7 +293,7 @@ func (b *Batch) stageFor(dir string) (*stage, error) {
 		b.stages = map[string]*stage{}
 	}
 	b.stages[dir] = st
-	removeStale(dir, filepath.Base(st.path))
+	removeStale(dir, filepath.Base(st.name))
 	return st, nil
 }
 
@@ -498,6 +498,9 @@ func keepOld(p *pending) error {
 	return fmt.Errorf("write %s: %w", p.path, err)
 }
 
+// errPutBackForTest, when set by a test, stands for a failure to put a replaced file back.
+var errPutBackForTest error
+
 // rollBack takes back the placed files, last first: each name that still holds the file the
 // batch placed gets back the file it replaced, or is removed.
 func rollBack(placed []*pending) error {
@@ -508,9 +511,21 @@ func rollBack(placed []*pending) error {
 			continue // not ours any more: leave it
 		}
 		if p.backup != "" {
-			if err := os.Rename(filepath.Join(p.st.path, p.backup), p.path); err != nil {
-				errs = append(errs, fmt.Errorf("put back %s: %w", p.path, err))
-				p.st.keep = true // the old file is only there now
+			err := errPutBackForTest
+			if err == nil {
+				err = os.Rename(filepath.Join(p.st.path, p.backup), p.path)
+			}
+			if err != nil {
+				// The old file is only in the staging directory now. It is given a name no
+				// clean-up removes (not a staged name, so the directory is never empty) and
+				// the error says where it is.
+				kept := "kept-" + filepath.Base(p.path) + "-" + p.backup
+				where := filepath.Join(p.st.path, p.backup)
+				if os.Rename(where, filepath.Join(p.st.path, kept)) == nil {
+					where = filepath.Join(p.st.name, kept)
+				}
+				errs = append(errs, fmt.Errorf("put back %s: %w; the old file is kept at %s", p.path, err, where))
+				p.st.keep = true
 			}
 			continue
 		}

@@ -259,7 +259,7 @@ func TestStaleStagingRemoved(t *testing.T) {
 	if err := WriteFile(filepath.Join(dir, "next.sig"), []byte("y"), Options{}); err != nil {
 		t.Fatal(err)
 	}
-	assertOnly(t, dir, filepath.Base(live.stages[dir].path), filepath.Base(odd.path), stagePrefix+"fedcba9876543210", "next.sig")
+	assertOnly(t, dir, filepath.Base(live.stages[dir].name), filepath.Base(odd.name), stagePrefix+"fedcba9876543210", "next.sig")
 	assertOnly(t, odd.path, "notes.txt")
 	assertOnly(t, victim, "0")
 	if err := live.Commit(); err != nil {
@@ -437,5 +437,87 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 		if got[i] != names[i] {
 			t.Fatalf("directory holds %q, want %q", got, names)
 		}
+	}
+}
+
+// TestStagingDirectorySwapped: someone who can write to the target directory renames a live
+// batch's staging directory and puts a symbolic link to another directory in its place. The
+// batch must neither unlink nor move files there, whether it commits or aborts.
+func TestStagingDirectorySwapped(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("staging directories are pinned through /proc/self/fd on Linux")
+	}
+	for _, commit := range []bool{false, true} {
+		t.Run(fmt.Sprintf("commit=%v", commit), func(t *testing.T) {
+			dir, victim := t.TempDir(), t.TempDir()
+			for _, n := range []string{"0", "1", "1.old", "lock"} {
+				writeFile(t, filepath.Join(victim, n), "victim's "+n)
+			}
+			var b Batch
+			for _, n := range []string{"a.sig", "b.sig"} {
+				if err := b.Add(filepath.Join(dir, n), []byte("signature "+n), Options{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			st := b.stages[dir]
+			if err := os.Rename(st.name, filepath.Join(dir, "moved-away")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(victim, st.name); err != nil {
+				t.Fatal(err)
+			}
+			if commit {
+				if err := b.Commit(); err != nil {
+					t.Fatal(err)
+				}
+				if got := readFile(t, filepath.Join(dir, "a.sig")); got != "signature a.sig" {
+					t.Fatalf("a.sig = %q: the staged file was not the one moved in", got)
+				}
+			} else {
+				b.Abort()
+			}
+			for _, n := range []string{"0", "1", "1.old", "lock"} {
+				if got := readFile(t, filepath.Join(victim, n)); got != "victim's "+n {
+					t.Fatalf("victim's %s = %q after the batch", n, got)
+				}
+			}
+		})
+	}
+}
+
+// TestKeptBackupSurvives: when a roll-back cannot put a replaced file back, the old file is
+// kept under a name no later clean-up removes, and the error says where.
+func TestKeptBackupSurvives(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.sig"), filepath.Join(dir, "b.sig")
+	writeFile(t, a, "the user's only copy")
+	var batch Batch
+	for _, p := range []string{a, b} {
+		if err := batch.Add(p, []byte("new"), Options{Force: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errPutBackForTest = errors.New("simulated failure")
+	testHookPlace = func(i int) {
+		if i == 1 {
+			os.Mkdir(b, 0o700) // the second file cannot be placed: the commit rolls back
+			writeFile(t, filepath.Join(b, "x"), "x")
+		}
+	}
+	defer func() { errPutBackForTest, testHookPlace = nil, nil }()
+	err := batch.Commit()
+	batch.Abort()
+	if err == nil || !strings.Contains(err.Error(), "the old file is kept at ") {
+		t.Fatalf("Commit = %v", err)
+	}
+	kept := err.Error()[strings.Index(err.Error(), "kept at ")+len("kept at "):]
+	// The next batch in the directory, with this process's lock released as at exit.
+	var next Batch
+	if err := next.Add(filepath.Join(dir, "other.sig"), []byte("x"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	next.Abort()
+	if got := readFile(t, kept); got != "the user's only copy" {
+		t.Fatalf("kept backup %s = %q", kept, got)
 	}
 }

@@ -16,3 +16,6 @@ func removeStaleStage(dir, name string) {}
 
 // lockDirs: without locks, commits over one directory are not serialised.
 func lockDirs(ctx context.Context, dirs []string) (func(), error) { return func() {}, nil }
+
+// openDirNoFollow: staging directories are used by name here.
+func openDirNoFollow(path string) (*os.File, error) { return nil, errors.ErrUnsupported }

@@ -133,3 +133,12 @@ func lockDirs(ctx context.Context, dirs []string) (unlock func(), err error) {
 	}
 	return unlock, nil
 }
+
+// openDirNoFollow opens a directory without following a symbolic link at its name.
+func openDirNoFollow(path string) (*os.File, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}

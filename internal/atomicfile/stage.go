@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,12 +13,20 @@ import (
 )
 
 // stage is a Batch's staging directory in one target directory.
+//
+// Everything a Batch does inside it goes through path, which on Linux is the directory's
+// open descriptor seen through /proc/self/fd: anyone who can write to the target directory
+// could rename the staging directory and put a symbolic link in its place, and a path by name
+// would then follow it (files created, moved in or unlinked elsewhere). The descriptor is the
+// directory the Batch made, whatever its name points to now.
 type stage struct {
-	dir  string   // the target directory, as named
-	path string   // the staging directory
-	lock *os.File // its lock file, locked; nil where flock(2) does not work
-	next atomic.Int64
-	keep bool // a roll-back could not put a replaced file back: it is only here now
+	dir   string   // the target directory, as named
+	name  string   // the staging directory, by name
+	path  string   // the staging directory as the Batch reaches it: through dirFD, or name
+	dirFD *os.File // the staging directory, open; nil where it could not be pinned
+	lock  *os.File // its lock file, locked; nil where flock(2) does not work
+	next  atomic.Int64
+	keep  bool // a roll-back could not put a replaced file back: it is only here now
 }
 
 // errLocked is tryLock's answer when another open file holds the lock.
@@ -57,14 +66,14 @@ func newStage(dir string) (*stage, error) {
 			// No locks on this filesystem: the directory works, but nothing can tell it from
 			// a stale one, so nothing ever removes it but this process.
 			lock.Close()
-			return &stage{dir: dir, path: path}, nil
+			return pinStage(&stage{dir: dir, name: path, path: path}), nil
 		}
 		held, err := lock.Stat()
 		if cur, serr := os.Lstat(lockPath); err != nil || serr != nil || !os.SameFile(held, cur) {
 			lock.Close()
 			continue
 		}
-		return &stage{dir: dir, path: path, lock: lock}, nil
+		return pinStage(&stage{dir: dir, name: path, path: path, lock: lock}), nil
 	}
 	return nil, &fs.PathError{Op: "stage", Path: dir, Err: errNoStage}
 }
@@ -88,11 +97,46 @@ func (st *stage) remove() {
 			}
 		}
 		syscall.Unlink(filepath.Join(st.path, "lock"))
-		syscall.Rmdir(st.path)
+		// By name, only while the name is still the directory made (rmdir refuses a
+		// symbolic link, and an empty directory someone else put there is theirs).
+		if st.dirFD == nil || st.isStill() {
+			syscall.Rmdir(st.name)
+		}
 	}
 	if st.lock != nil {
 		st.lock.Close()
 	}
+	if st.dirFD != nil {
+		st.dirFD.Close()
+	}
+}
+
+// pinStage opens the staging directory just made (without following a symbolic link), checks
+// it is the one at its name, and makes path reach it through the descriptor where
+// /proc/self/fd does. Where it cannot, the stage works by name as before.
+func pinStage(st *stage) *stage {
+	fd, err := openDirNoFollow(st.name)
+	if err != nil {
+		return st
+	}
+	st.dirFD = fd
+	if !st.isStill() {
+		return st
+	}
+	via := fmt.Sprintf("/proc/self/fd/%d", fd.Fd())
+	if fi, err := os.Stat(via); err == nil {
+		if held, err := fd.Stat(); err == nil && os.SameFile(fi, held) {
+			st.path = via
+		}
+	}
+	return st
+}
+
+// isStill reports whether the staging directory's name still names the directory made.
+func (st *stage) isStill() bool {
+	held, err := st.dirFD.Stat()
+	cur, lerr := os.Lstat(st.name)
+	return err == nil && lerr == nil && os.SameFile(held, cur)
 }
 
 // removeStale removes the staging directories in dir, other than own, that no live process
