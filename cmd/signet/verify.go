@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/internal/pkixname"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
@@ -470,19 +471,8 @@ func verdictLine(w io.Writer, status, name, detail string) {
 }
 
 // unsafeAt reports whether the rune at s[i:] (size bytes) could forge or hide output on a
-// terminal: a byte that is not UTF-8, a C0 or C1 control character, DEL, or a bidirectional
-// formatting character (which reorders what is shown around it).
-func unsafeAt(r rune, size int) bool {
-	switch {
-	case r == utf8.RuneError && size <= 1:
-		return true
-	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
-		return true
-	case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-		return true
-	}
-	return false
-}
+// terminal, by the one rule of every printed name (pkixname.UnsafeRune).
+func unsafeAt(r rune, size int) bool { return pkixname.UnsafeRune(r, size) }
 
 // escapeName escapes a file name for a verdict line (see verdictLine), and says whether it had
 // to: names without a backslash or an unsafe character are left as they are.

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/signet-pki/signet/internal/testutil"
@@ -60,4 +61,15 @@ func TestVerifyHelpExamples(t *testing.T) {
 	testutil.RequireTool(t, "openssl")
 	exampleFixture(t, nil)
 	runHelpExamples(t, "verify")
+}
+
+// TestEscapeNameSeparatorsAndFormat: a line separator or a zero-width character in a file name
+// cannot make a verdict line look like another.
+func TestEscapeNameSeparatorsAndFormat(t *testing.T) {
+	for _, name := range []string{"evil\u2028OK release.tar.gz", "release.tar.gz\u200b", "a\u202ezyx"} {
+		got, escaped := escapeName(name)
+		if !escaped || strings.ContainsAny(got, "\u2028\u200b\u202e") {
+			t.Errorf("escapeName(%q) = %q, %v", name, got, escaped)
+		}
+	}
 }

@@ -18,6 +18,12 @@ import (
 // unsafeRune reports whether a decoded rune must not be printed as it is: invalid UTF-8 (a
 // RuneError of one byte), a control character (C0, DEL, C1), a format character (bidirectional
 // overrides, zero-width characters) or a line or paragraph separator.
+// UnsafeRune reports whether a rune (decoded from size bytes) could forge or hide output on a
+// terminal: a byte that is not UTF-8, a control character, a format character (bidirectional
+// overrides, zero-width characters) or a line or paragraph separator. It is the one rule for
+// every name signet prints.
+func UnsafeRune(r rune, size int) bool { return unsafeRune(r, size) }
+
 func unsafeRune(r rune, size int) bool {
 	return r == utf8.RuneError && size <= 1 || unicode.IsControl(r) ||
 		unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
