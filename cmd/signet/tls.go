@@ -30,6 +30,7 @@ func tlsCommand(e *env) *cli.Command {
 			tlsCheckCommand(e),
 			tlsAuditCommand(e),
 			tlsServeCommand(e),
+			tlsTunnelCommand(e),
 		},
 	}
 }
