@@ -235,4 +235,3 @@ func tunnelLogger(e *env, asJSON bool) func(tunnel.Event) {
 		}
 	}
 }
-
