@@ -790,56 +790,54 @@ func orNone(s []string) string {
 	return strings.Join(s, ", ")
 }
 
-// judgeOCSP checks a stapled OCSP response: signed by the issuer or its delegate, good, and
-// current.
+// judgeOCSP checks a stapled OCSP response with the policy engine (RFC 6960: signed by the
+// issuer or a responder it delegated, current at the validation time): the staple alone,
+// without the CRLs given, must settle the leaf's status.
 func (a *auditor) judgeOCSP(served []*x509.Certificate, stapled []byte) {
 	a.rep.OCSPStapled = len(stapled) > 0
 	if len(stapled) == 0 {
 		a.add(Info, AreaOCSP, "staple", "no OCSP response stapled")
 		return
 	}
-	var issuer *x509.Certificate
-	if a.rep.Verification != nil && len(a.rep.Verification.Chain) > 1 {
-		issuer = a.rep.Verification.Chain[1].Certificate
-	} else if len(served) > 1 {
-		issuer = served[1]
+	leaf := served[0]
+	p := a.opts.Policy
+	if ip := net.ParseIP(a.opts.ServerName); ip != nil {
+		p.IP = ip
+	} else {
+		p.DNSName = a.opts.ServerName
 	}
-	if issuer == nil {
-		a.add(Fail, AreaOCSP, "staple", "an OCSP response is stapled, but the leaf's issuer is unknown: it cannot be checked")
-		return
-	}
-	resp, err := ocsp.ParseResponseForCert(stapled, served[0], issuer)
-	if err != nil {
-		a.add(Fail, AreaOCSP, "staple", "the stapled OCSP response is not valid for the leaf: %v", err)
-		return
-	}
-	now := a.opts.Policy.At
-	if now.IsZero() {
-		now = time.Now()
-	}
-	switch {
-	case resp.Status == ocsp.Revoked:
-		a.add(Fail, AreaOCSP, "staple", "the stapled OCSP response says the leaf is revoked (%s)", resp.RevokedAt.UTC().Format(time.RFC3339))
-	case resp.Status != ocsp.Good:
-		a.add(Fail, AreaOCSP, "staple", "the stapled OCSP response says the leaf's status is unknown")
-	case now.Before(resp.ThisUpdate.Add(-5 * time.Minute)):
-		a.add(Fail, AreaOCSP, "staple", "the stapled OCSP response is not yet valid (thisUpdate %s)", resp.ThisUpdate.UTC().Format(time.RFC3339))
-	case !resp.NextUpdate.IsZero() && now.After(resp.NextUpdate):
-		a.add(Fail, AreaOCSP, "staple", "the stapled OCSP response is stale (nextUpdate %s)", resp.NextUpdate.UTC().Format(time.RFC3339))
-	default:
-		until := "no nextUpdate"
-		if !resp.NextUpdate.IsZero() {
-			until = "until " + resp.NextUpdate.UTC().Format(time.RFC3339)
+	p.CRLs, p.RequireCRL = nil, true
+	p.OCSP = append(append([][]byte{}, p.OCSP...), stapled)
+	res, err := verify.Verify(leaf, served[1:], p)
+	settled := false
+	if res != nil {
+		for _, c := range res.Checks {
+			if c.Check == verify.CheckRevocation && c.Status == verify.Pass && c.Subject == verify.Name(leaf) {
+				settled = true
+			}
 		}
-		a.add(OK, AreaOCSP, "staple", "a good OCSP response is stapled, signed by %s, current (%s)", signerOf(resp, issuer), until)
 	}
-}
-
-func signerOf(resp *ocsp.Response, issuer *x509.Certificate) string {
-	if resp.Certificate != nil {
-		return x509util.FormatName(resp.Certificate.Subject)
+	when := ""
+	if resp, perr := ocsp.ParseResponse(stapled, nil); perr == nil {
+		when = " (thisUpdate " + resp.ThisUpdate.UTC().Format(time.RFC3339)
+		if !resp.NextUpdate.IsZero() {
+			when += ", nextUpdate " + resp.NextUpdate.UTC().Format(time.RFC3339)
+		}
+		when += ")"
 	}
-	return x509util.FormatName(issuer.Subject)
+	var ve *verify.Error
+	switch {
+	case errors.As(err, &ve) && ve.Reason == verify.Revoked && ve.Cert != nil && ve.Cert.Equal(leaf):
+		a.add(Fail, AreaOCSP, "staple", "the stapled OCSP response says the leaf is revoked: %v", err)
+	case errors.As(err, &ve) && ve.Reason == verify.CRLInvalid:
+		a.add(Fail, AreaOCSP, "staple", "the stapled OCSP response cannot be used (not signed by the issuer or its delegate, or not current)%s: %v", when, err)
+	case settled:
+		a.add(OK, AreaOCSP, "staple", "a good OCSP response is stapled, signed by the issuer or its delegate, current%s", when)
+	case err != nil && (ve == nil || ve.Reason != verify.CRLMissing):
+		a.add(Fail, AreaOCSP, "staple", "an OCSP response is stapled but cannot be checked: %v", err)
+	default:
+		a.add(Fail, AreaOCSP, "staple", "the stapled OCSP response does not settle the leaf's status (about another certificate, or status unknown)%s", when)
+	}
 }
 
 // describeDN renders a DER distinguished name from a CertificateRequest, escaped: the server

@@ -1,10 +1,8 @@
 package tlsaudit
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"crypto/x509"
 	"net"
 	"os"
 	"os/exec"
@@ -119,15 +117,21 @@ func sServer(t *testing.T, flags ...string) string {
 // gnutlsServ starts gnutls-serv with the fixture server certificate and a priority string.
 func gnutlsServ(t *testing.T, priority string, flags ...string) string {
 	t.Helper()
+	return gnutlsServCert(t, "server", priority, flags...)
+}
+
+// gnutlsServCert starts gnutls-serv with the fixture certificate NAME.pem (and NAME.key).
+func gnutlsServCert(t *testing.T, name, priority string, flags ...string) string {
+	t.Helper()
 	return startServer(t, "gnutls-serv", func(addr string) []string {
 		_, port, _ := net.SplitHostPort(addr)
 		chain := filepath.Join(t.TempDir(), "chain.pem")
-		leaf, _ := os.ReadFile(pki(t, "server.pem"))
+		leaf, _ := os.ReadFile(pki(t, name+".pem"))
 		inter, _ := os.ReadFile(pki(t, "int-ca.pem"))
 		if err := os.WriteFile(chain, append(leaf, inter...), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		return append([]string{"--port", port, "--x509certfile", chain, "--x509keyfile", pki(t, "server.key"),
+		return append([]string{"--port", port, "--x509certfile", chain, "--x509keyfile", pki(t, name+".key"),
 			"--priority", priority, "--echo", "--quiet"}, flags...)
 	})
 }
@@ -182,6 +186,3 @@ func dump(rep *Report) string {
 	}
 	return b.String()
 }
-
-var _ = x509.Certificate{}
-var _ = bufio.NewScanner
