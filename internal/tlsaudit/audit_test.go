@@ -56,8 +56,8 @@ func TestAuditCipherSuites(t *testing.T) {
 	normal := runAudit(t, gnutlsServCert(t, "client", "NORMAL:-VERS-TLS1.3:-RSA"))
 	weak := runAudit(t, gnutlsServCert(t, "client", "NORMAL:-VERS-TLS1.3:+3DES-CBC:+RSA:+ARCFOUR-128:%SERVER_PRECEDENCE"))
 	for suite, want := range map[string]Verdict{
-		"TLS 1.2 TLS_RSA_WITH_3DES_EDE_CBC_SHA": Fail,
-		"TLS 1.2 TLS_ECDHE_RSA_WITH_RC4_128_SHA": Fail,
+		"TLS 1.2 TLS_RSA_WITH_3DES_EDE_CBC_SHA":   Fail,
+		"TLS 1.2 TLS_ECDHE_RSA_WITH_RC4_128_SHA":  Fail,
 		"TLS 1.2 TLS_RSA_WITH_AES_128_GCM_SHA256": Warn, // no forward secrecy
 	} {
 		if fs := findings(normal, AreaCipher, suite); len(fs) != 0 {
