@@ -38,8 +38,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // waitOutput polls out until it contains want (the process writes it when an event happens).
 func waitOutput(t *testing.T, out *syncBuffer, want string) {
@@ -564,5 +568,3 @@ func TestTunnelStunnelInterop(t *testing.T) {
 		waitOutput(t, srv.out, "CN=Signet Test Client,O=Signet Test")
 	})
 }
-
-
