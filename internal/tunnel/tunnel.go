@@ -334,7 +334,7 @@ func (t *tunnel) load(prev *material) (*material, error) {
 	}
 	if len(chain) == 0 {
 		if chain = key.Certificates(); len(chain) == 0 {
-			return nil, fmt.Errorf("%w: no certificate: give one (none is stored with the key)", ErrConfig)
+			return nil, fmt.Errorf("%w: no certificate given, and none is stored with the key", ErrConfig)
 		}
 	}
 	if !x509util.PublicKeysEqual(chain[0].PublicKey, key.Public()) {
