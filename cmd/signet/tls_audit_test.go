@@ -75,7 +75,7 @@ func TestTLSAuditCLI(t *testing.T) {
 			Version  string `json:"version"`
 			Accepted bool   `json:"accepted"`
 		} `json:"versions"`
-		Findings []struct{ Verdict, Area, Subject, Detail string } `json:"findings"`
+		Findings     []struct{ Verdict, Area, Subject, Detail string } `json:"findings"`
 		Verification *struct {
 			Valid bool `json:"valid"`
 		} `json:"verification"`
