@@ -17,6 +17,11 @@
 // token's session pool and gives it back, so concurrent handshakes sign in parallel where the
 // token allows it and the login is done once.
 //
+// Path validation is the main cost of a handshake here: a chain found valid is remembered,
+// under the material it was checked with, for up to a minute, never past the notAfter of a
+// certificate of its path or the nextUpdate of a CRL; a reload starts afresh. Refusals are
+// never remembered.
+//
 // # Reload
 //
 // Each value received on Options.Reload reloads the certificate chain, the key when the new
@@ -35,9 +40,11 @@ package tunnel
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -137,6 +144,60 @@ type material struct {
 	key     keyref.Key
 	policy  verify.Policy
 	caNames *x509.CertPool // advertised in the CertificateRequest (Server mode)
+	// valid remembers peer chains verify.Verify accepted under policy, by the SHA-256 of
+	// their certificates, until the verdict may change: see remember.
+	mu    sync.Mutex
+	valid map[[32]byte]time.Time
+}
+
+// Verdicts are remembered at most this long, and for at most this many chains.
+const (
+	verdictTTL  = time.Minute
+	maxVerdicts = 4096
+)
+
+func chainKey(certs []*x509.Certificate) [32]byte {
+	h := sha256.New()
+	for _, c := range certs {
+		var n [4]byte
+		binary.BigEndian.PutUint32(n[:], uint32(len(c.Raw)))
+		h.Write(n[:])
+		h.Write(c.Raw)
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// known reports whether chain was found valid under m.policy and that verdict still holds.
+func (m *material) known(k [32]byte) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	until, ok := m.valid[k]
+	return ok && time.Now().Before(until)
+}
+
+// remember keeps a valid verdict until the first of: a minute from now, the notAfter of a
+// certificate of the path, the nextUpdate of a CRL of the policy. The policy is fixed for the
+// material's life (a reload makes new material), so nothing else can change the verdict.
+func (m *material) remember(k [32]byte, res *verify.Result) {
+	until := time.Now().Add(verdictTTL)
+	for _, c := range res.Chain {
+		if c.NotAfter.Before(until) {
+			until = c.NotAfter
+		}
+	}
+	for _, crl := range m.policy.CRLs {
+		if !crl.NextUpdate.IsZero() && crl.NextUpdate.Before(until) {
+			until = crl.NextUpdate
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.valid == nil || len(m.valid) >= maxVerdicts {
+		m.valid = map[[32]byte]time.Time{}
+	}
+	m.valid[k] = until
 }
 
 type tunnel struct {
@@ -404,11 +465,22 @@ func (t *tunnel) checkPeer(m *material, cs tls.ConnectionState) (string, error) 
 	}
 	subject := x509util.FormatName(chain[0].Subject)
 	p := m.policy
-	if t.opts.Mode == Client && len(cs.OCSPResponse) > 0 {
+	stapled := t.opts.Mode == Client && len(cs.OCSPResponse) > 0
+	if stapled {
 		p.OCSP = append(append([][]byte{}, p.OCSP...), cs.OCSPResponse)
 	}
-	if _, err := verify.Verify(chain[0], chain[1:], p); err != nil {
-		return subject, &errPeer{err}
+	// A chain found valid a moment ago under the same policy is not validated again: path
+	// validation (an RSA-3072 signature in Go costs a millisecond) would otherwise bound the
+	// connection rate. A stapled OCSP response varies per connection: never remembered.
+	k := chainKey(chain)
+	if stapled || !m.known(k) {
+		res, err := verify.Verify(chain[0], chain[1:], p)
+		if err != nil {
+			return subject, &errPeer{err}
+		}
+		if !stapled {
+			m.remember(k, res)
+		}
 	}
 	if t.opts.Mode == Server && len(t.subjects) > 0 {
 		ok := false

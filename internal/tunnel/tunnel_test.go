@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -611,4 +612,41 @@ func TestTunnelConfigErrors(t *testing.T) {
 		ln, _ = net.Listen("tcp", "127.0.0.1:0")
 	}
 	ln.Close()
+}
+
+// TestVerdictMemory: a valid verdict is kept no longer than a minute, the notAfter of the
+// path, or the nextUpdate of a CRL of the policy.
+func TestVerdictMemory(t *testing.T) {
+	t.Parallel()
+	p := newPKI(t, "Memory")
+	crls, err := x509util.LoadCRLs(p.crlFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	soon := time.Now().Add(10 * time.Second)
+	crls[0].NextUpdate = soon
+	m := &material{policy: verify.Policy{CRLs: crls}}
+	k := [32]byte{1}
+	path := func(notAfter time.Time) *verify.Result {
+		return &verify.Result{Valid: true, Chain: []verify.ChainCert{{NotAfter: notAfter}, {NotAfter: time.Now().Add(24 * time.Hour)}}}
+	}
+	m.remember(k, path(time.Now().Add(time.Hour)))
+	if !m.known(k) || !m.valid[k].Equal(soon) {
+		t.Errorf("kept until %v, want the CRL's nextUpdate %v", m.valid[k], soon)
+	}
+	m2 := &material{}
+	expiry := time.Now().Add(5 * time.Second)
+	m2.remember(k, path(expiry))
+	if !m2.valid[k].Equal(expiry) {
+		t.Errorf("kept until %v, want the path's notAfter %v", m2.valid[k], expiry)
+	}
+	m3 := &material{}
+	m3.remember(k, path(time.Now().Add(time.Hour)))
+	if d := time.Until(m3.valid[k]); d > verdictTTL || d < verdictTTL-10*time.Second {
+		t.Errorf("kept for %v, want %v", d, verdictTTL)
+	}
+	m3.valid[k] = time.Now().Add(-time.Second)
+	if m3.known(k) {
+		t.Error("an expired verdict is still known")
+	}
 }
