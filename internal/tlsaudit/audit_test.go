@@ -413,6 +413,16 @@ func TestAuditChain(t *testing.T) {
 	if fs := findings(missing, AreaCertificate, "trust"); len(fs) != 1 || fs[0].Verdict != Fail || !strings.Contains(fs[0].Detail, "incomplete chain") {
 		t.Errorf("no intermediate served: %+v", fs)
 	}
+	completed := runAudit(t, startWith(""), func(o *Options) {
+		ints, err := x509util.LoadCertificates(pki(t, "int-ca.pem"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Policy.Intermediates = ints
+	})
+	if v := verdictOf(t, completed, AreaCertificate, "trust"); v != OK {
+		t.Errorf("no intermediate served, but given: %s", v)
+	}
 	swapped := runAudit(t, startWith(cat("swapped.pem", "root-ca.pem", "int-ca.pem")))
 	if v := verdictOf(t, swapped, AreaCertificate, "order"); v != Fail {
 		t.Errorf("root before intermediate: order %s", v)

@@ -81,11 +81,11 @@ func newPKI(t *testing.T, name string) *testPKI {
 }
 
 // issue makes a leaf and writes its certificate and key files.
-func (p *testPKI) issue(t *testing.T, profile x509util.Profile, cn, file string) (certFile, keyFile string) {
+func (p *testPKI) issue(t *testing.T, profile x509util.Profile, cn, file string, emails ...string) (certFile, keyFile string) {
 	t.Helper()
 	k := newKey(t)
 	req := x509util.IssueRequest{Profile: profile, Subject: pkix.Name{CommonName: cn, Organization: []string{"Example"}},
-		PublicKey: k.Public(), Issuer: p.root, IssuerKey: p.rootKey}
+		PublicKey: k.Public(), Issuer: p.root, IssuerKey: p.rootKey, EmailAddresses: emails}
 	if profile == x509util.ProfileServer {
 		req.DNSNames, req.IPAddresses = []string{"localhost"}, []net.IP{net.IPv4(127, 0, 0, 1)}
 	}
@@ -648,5 +648,39 @@ func TestVerdictMemory(t *testing.T) {
 	m3.valid[k] = time.Now().Add(-time.Second)
 	if m3.known(k) {
 		t.Error("an expired verdict is still known")
+	}
+}
+
+// TestTunnelClientIdentityAndCRLs: --client-email and --require-crl reach the policy engine.
+func TestTunnelClientIdentityAndCRLs(t *testing.T) {
+	t.Parallel()
+	p := newPair(t, func(s, c *Options) { s.Policy.Email = "bob@example.com" })
+	bc, bk := p.pki.issue(t, x509util.ProfileClient, "bob", "bob", "bob@example.com")
+	if err := dialServer(t, p, ptr(p.pki.tlsCert(t, bc, bk))); err != nil {
+		t.Fatalf("bob, with the email required: %v", err)
+	}
+	c, r := dial(t, p.client) // alice, without it
+	if err := roundTrip(t, c, r, "x"); err == nil {
+		t.Fatal("a client without the email required was let in")
+	}
+	p.slog.waitFor(t, "the refusal", func(l *logs) bool { return len(l.events("refused")) == 1 })
+	if ev := p.slog.events("refused")[0]; !strings.Contains(ev.End, "bob@example.com") {
+		t.Errorf("logged %+v", ev)
+	}
+
+	// RequireCRL without a CRL for the root refuses; with it, the client passes.
+	q := newPair(t, func(s, c *Options) { s.Policy.RequireCRL, s.CRLs = true, nil })
+	c, r = dial(t, q.client)
+	if err := roundTrip(t, c, r, "x"); err == nil {
+		t.Fatal("RequireCRL without a CRL let the client in")
+	}
+	q.slog.waitFor(t, "the refusal", func(l *logs) bool { return len(l.events("refused")) == 1 })
+	if ev := q.slog.events("refused")[0]; !strings.Contains(ev.End, "[signet.crl-required]") {
+		t.Errorf("logged %+v", ev)
+	}
+	w := newPair(t, func(s, c *Options) { s.Policy.RequireCRL = true })
+	c, r = dial(t, w.client)
+	if err := roundTrip(t, c, r, "x"); err != nil {
+		t.Fatalf("RequireCRL with the root's CRL: %v", err)
 	}
 }
