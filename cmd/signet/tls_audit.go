@@ -73,9 +73,10 @@ verification (as 'signet cert verify --json'), ocsp_stapled, client_cert_request
 acceptable_cas[], findings[] {verdict, area, subject, detail}, failures, warnings, ok}.
 
 EXAMPLES:
-   signet tls audit www.example.com:443 --system-roots
+   signet tls audit 127.0.0.1:8443 --server-name www.example.com --roots root.pem
    signet tls audit 127.0.0.1:8443 --server-name www.example.com --roots root.pem --json
-   signet tls audit db.internal:5432 --roots corp-root.pem --fail-on warn`
+   # CBC suites and the like are warnings; with --fail-on warn they fail the run: exit 1
+   signet tls audit 127.0.0.1:8443 --server-name www.example.com --roots root.pem --fail-on warn`
 
 func tlsAuditCommand(e *env) *cli.Command {
 	return &cli.Command{

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signet-pki/signet/internal/testutil"
 )
@@ -86,5 +89,39 @@ func TestTLSAuditCLI(t *testing.T) {
 	if code != 1 || rep.OK || rep.Failures == 0 || len(rep.Versions) != 5 || !rep.Versions[1].Accepted || rep.Versions[3].Accepted ||
 		rep.Verification == nil || !rep.Verification.Valid {
 		t.Errorf("--json of the old server: exit %d %+v", code, rep)
+	}
+}
+
+// TestTLSAuditHelpExamples runs the EXAMPLES of 'signet tls audit --help' against openssl
+// s_server on the address they name, 127.0.0.1:8443, with root.pem the fixture root.
+func TestTLSAuditHelpExamples(t *testing.T) {
+	openssl := testutil.RequireTool(t, "openssl")
+	const addr = "127.0.0.1:8443"
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
+		t.Fatalf("%s is taken: the examples of 'signet tls audit --help' need it", addr)
+	}
+	root, err := os.ReadFile(fixturePKI(t, "root-ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, openssl, "s_server", "-accept", addr, "-quiet",
+		"-cert", fixturePKI(t, "server.pem"), "-cert_chain", fixturePKI(t, "int-ca.pem"), "-key", fixturePKI(t, "server.key"))
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); cancel(); cmd.Wait() })
+	waitPort(t, addr, out)
+	exampleFixture(t, map[string]string{"root.pem": string(root)})
+	examples, results := runHelpExamples(t, "tls", "audit")
+	if len(examples) != 3 || !strings.Contains(results[0].stdout, "OK 127.0.0.1:8443: nothing failed") || !strings.HasPrefix(results[1].stdout, "{") {
+		t.Errorf("examples %+v\n%+v", examples, results)
 	}
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/signet-pki/signet/internal/tunnel"
 )
 
-const tlsTunnelHelp = `Carries a TCP service that has no TLS of its own (redis, a database, an internal HTTP API)
+var tlsTunnelHelp = `Carries a TCP service that has no TLS of its own (redis, a database, an internal HTTP API)
 over mutual TLS, as stunnel does, with signet's keys and policy engine. Two sides:
 
   client side:  --listen ADDR --connect HOST:PORT
@@ -45,13 +45,28 @@ connections --shutdown-grace to finish. With a token key, each handshake's signa
 session from the token's session pool: handshakes sign in parallel, with one login.
 
 The peer's chain is also judged by:
-` + pathFlagsHelp + `
+` + tunnelPathHelp + `
 
 EXAMPLES:
    signet tls tunnel --listen 127.0.0.1:6380 --connect db.example.com:6379 \
        --key 'pkcs11:token=alice;object=client' --roots ca.pem
    signet tls tunnel --listen :6379 --tls --forward 127.0.0.1:6379 --cert server.pem \
        --key server.key --client-roots ca.pem --client-subject 'CN=alice,O=Example' --crl ca.crl`
+
+// The tunnel takes the path-validation flags but --ocsp: a response given once would go stale
+// in a long-running process; --crl is reloaded on SIGHUP, and a server's stapled response is
+// used as it comes.
+var tunnelPathHelp, _, _ = strings.Cut(pathFlagsHelp, "   --ocsp FILE")
+
+func tunnelPathFlags() []cli.Flag {
+	var fs []cli.Flag
+	for _, f := range pathFlags() {
+		if f.Names()[0] != "ocsp" {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
 
 func tlsTunnelCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -82,7 +97,7 @@ func tlsTunnelCommand(e *env) *cli.Command {
 			&cli.DurationFlag{Name: "handshake-timeout", Value: 10 * time.Second, Usage: "bound on connecting onwards and on the TLS handshake"},
 			&cli.DurationFlag{Name: "shutdown-grace", Value: 10 * time.Second, Usage: "on SIGINT/SIGTERM, time open connections get to finish"},
 			&cli.BoolFlag{Name: "json", Usage: "log JSON lines on stderr"},
-		}, pathFlags()...),
+		}, tunnelPathFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
 				return usagef("tls tunnel takes no arguments (see --help)")
@@ -145,9 +160,6 @@ func tlsTunnelCommand(e *env) *cli.Command {
 			}
 			if _, err = parsePathFlags(c, &opts.Policy); err != nil {
 				return err
-			}
-			if len(repeatedValues(c, "ocsp")) > 0 {
-				return usagef("--ocsp is not taken by tls tunnel: give --crl (reloaded on SIGHUP); a server's stapled OCSP response is used")
 			}
 			opts.Policy.RequireCRL = c.Bool("require-crl")
 			ins := append(keyRefFiles("--key", opts.Key), fileArg{"--cert", opts.Cert})
