@@ -226,12 +226,15 @@ func Audit(ctx context.Context, opts Options) (*Report, error) {
 	c.Close()
 
 	steps := []func(context.Context) error{a.versions, a.ciphers, a.downgrade, a.chain, a.groups, a.resumption, a.renegotiation}
-	for _, step := range steps {
+	for i, step := range steps {
 		if err := step(ctx); err != nil {
 			return nil, err
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if i == 0 && len(a.hellos) == 0 {
+			break // no TLS spoken there: nothing further to probe
 		}
 	}
 	a.rep.OK = a.rep.Failures == 0
@@ -259,11 +262,14 @@ func (a *auditor) probe(ctx context.Context, h *hello) (*serverHello, error) {
 // answer describes a probe's failure for the report.
 func answer(err error) string {
 	var ae *AlertError
+	var ne net.Error
 	switch {
 	case errors.As(err, &ae):
 		return ae.Error()
 	case errors.Is(err, errRefused):
 		return "connection closed"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "no answer in time"
 	}
 	return err.Error()
 }
@@ -322,7 +328,7 @@ func (a *auditor) versions(ctx context.Context) error {
 		}
 	}
 	if len(a.hellos) == 0 {
-		a.add(Fail, AreaProtocol, "handshake", "the server accepted no protocol version offered")
+		a.add(Fail, AreaProtocol, "handshake", "no protocol version offered was accepted: is it a TLS server?")
 	}
 	return nil
 }

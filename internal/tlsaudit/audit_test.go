@@ -525,3 +525,28 @@ func FuzzServerHello(f *testing.F) {
 		splitHandshake(data)
 	})
 }
+
+// TestAuditNotTLS: a server that does not speak TLS fails the audit in one finding, after the
+// versions, without probing further.
+func TestAuditNotTLS(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			io.WriteString(c, "-ERR unknown command\r\n")
+			c.Close()
+		}
+	}()
+	rep := runAudit(t, ln.Addr().String())
+	if rep.OK || rep.Failures != 1 || len(rep.Findings) != 6 || rep.Findings[5].Subject != "handshake" {
+		t.Errorf("a server that is not TLS:\n%s", dump(rep))
+	}
+}
