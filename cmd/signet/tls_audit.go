@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/internal/tlsaudit"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
@@ -53,9 +55,9 @@ crypto/tls; the TLS 1.3 ticket lifetime is read by decrypting the server's NewSe
 with the connection's own traffic secret. A client-initiated renegotiation is a second
 ClientHello that signet encrypts itself with the keys of a TLS 1.2 AES-GCM connection.
 
-A server that requires a client certificate lets no anonymous handshake complete:
-resumption and renegotiation are then reported as not tested. Only suites and groups signet
-knows are found.
+A server that requires a client certificate lets no anonymous handshake complete: give
+--key (a key file, a .p12 or a pkcs11: URI) and --cert to present one, or resumption and
+renegotiation are reported as not tested. Only suites and groups signet knows are found.
 
 Trust is explicit, as for 'signet tls check': --roots FILE (repeatable) or --system-roots;
 with neither, the root of 'signet init'. The chain goes through the path validation of
@@ -85,6 +87,10 @@ func tlsAuditCommand(e *env) *cli.Command {
 		ArgsUsage:   "HOST:PORT",
 		Description: tlsAuditHelp,
 		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "cert", Usage: "client certificate `FILE` to present when asked (PEM; the chain may follow the leaf)", TakesFile: true},
+			keyFlag("client key: a key file or a pkcs11: URI"),
+			passphraseFileFlag(),
+			moduleFlag(),
 			repeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
 			&cli.BoolFlag{Name: "system-roots", Usage: "also trust the operating system's root store"},
 			&cli.StringFlag{Name: "server-name", Usage: "the `NAME` sent as SNI and required of the leaf (default: the host of HOST:PORT)"},
@@ -123,7 +129,22 @@ func tlsAuditCommand(e *env) *cli.Command {
 			if err := loadServerPolicy(c, &policy); err != nil {
 				return err
 			}
+			if c.IsSet("cert") && !c.IsSet("key") {
+				return usagef("--cert needs --key")
+			}
+			var clientCert *tls.Certificate
+			if c.IsSet("key") {
+				key, err := keyref.Open(c.String("key"), keyOptions(e, c))
+				if err != nil {
+					return err
+				}
+				defer key.Close()
+				if clientCert, err = clientCertificate(key, c.String("cert")); err != nil {
+					return err
+				}
+			}
 			rep, err := tlsaudit.Audit(c.Context, tlsaudit.Options{
+				ClientCert:        clientCert,
 				Addr:              addr,
 				ServerName:        c.String("server-name"),
 				Policy:            policy,

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -123,5 +124,54 @@ func TestTLSAuditHelpExamples(t *testing.T) {
 	examples, results := runHelpExamples(t, "tls", "audit")
 	if len(examples) != 3 || !strings.Contains(results[0].stdout, "OK 127.0.0.1:8443: nothing failed") || !strings.HasPrefix(results[1].stdout, "{") {
 		t.Errorf("examples %+v\n%+v", examples, results)
+	}
+}
+
+// TestTLSAuditClientKey: against a server that requires a client certificate, resumption is
+// "not tested" without one, and tested with a key file or a key on a SoftHSM2 token (the
+// token's own certificate, as 'signet enroll' put it there). It sets SOFTHSM2_CONF, so it
+// does not run in parallel.
+func TestTLSAuditClientKey(t *testing.T) {
+	newSoftHSM(t, "alice")
+	mustSignet(t, "enroll", "--token", "pkcs11:token=alice;object=client", "--type", "ec-p256", "--subject", "CN=alice,O=Example",
+		"--ca", fixturePKI(t, "int-ca.pem"), "--ca-key", fixturePKI(t, "int-ca.key"))
+	cas := filepath.Join(t.TempDir(), "cas.pem")
+	var both []byte
+	for _, f := range []string{"root-ca.pem", "int-ca.pem"} {
+		b, err := os.ReadFile(fixturePKI(t, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		both = append(both, b...)
+	}
+	if err := os.WriteFile(cas, both, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	addr := auditTarget(t, "-tls1_2", "-Verify", "1", "-CAfile", cas, "-verify_return_error")
+	audit := func(extra ...string) map[string]any {
+		t.Helper()
+		code, out, errOut := signetRun(t, append([]string{"tls", "audit", addr, "--server-name", "www.example.com",
+			"--roots", fixturePKI(t, "root-ca.pem"), "--json"}, extra...)...)
+		var rep map[string]any
+		if err := json.Unmarshal([]byte(out), &rep); err != nil || code > 1 {
+			t.Fatalf("exit %d: %v\n%s%s", code, err, out, errOut)
+		}
+		return rep
+	}
+	none := audit()
+	if r := none["resumption"].(map[string]any); r["tls12_session_id"] != nil || r["tls12_ticket"] != nil {
+		t.Errorf("without a client certificate: %v", r)
+	}
+	for name, args := range map[string][]string{
+		"key file": {"--cert", fixturePKI(t, "client.pem"), "--key", fixturePKI(t, "client.key")},
+		"token":    {"--key", "pkcs11:token=alice;object=client"},
+	} {
+		rep := audit(args...)
+		if r := rep["resumption"].(map[string]any); r["tls12_session_id"] != true || r["tls12_ticket"] != true {
+			t.Errorf("%s: resumption %v", name, r)
+		}
+		if r := rep["renegotiation"].(map[string]any); r["client_initiated"] != false {
+			t.Errorf("%s: renegotiation %v", name, r)
+		}
 	}
 }

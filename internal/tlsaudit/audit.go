@@ -25,7 +25,7 @@
 //   - Suites and groups are those the package knows (suites.go); others a server may accept
 //     are not found. DSS and static (EC)DH suites are not all listed.
 //   - A server that requires a client certificate lets no anonymous handshake complete:
-//     resumption and renegotiation are then reported as not tested.
+//     without Options.ClientCert, resumption and renegotiation are reported as not tested.
 //   - Only what the server sends is judged: no intermediate is fetched (no network beyond the
 //     server), so an incomplete chain fails unless Policy.Intermediates completes it.
 package tlsaudit
@@ -103,6 +103,10 @@ type Options struct {
 	// MaxTicketLifetime is the longest session ticket lifetime that is not a warning; zero
 	// means 24 hours (RFC 8446 allows up to 7 days, which is always a failure beyond).
 	MaxTicketLifetime time.Duration
+	// ClientCert, if not nil, is presented when the server asks for a client certificate, so
+	// that the handshakes resumption and renegotiation need complete with a server that
+	// requires one. Nil presents none.
+	ClientCert *tls.Certificate
 }
 
 // SuiteReport is one accepted cipher suite.
@@ -607,7 +611,7 @@ func (a *auditor) chain(ctx context.Context) error {
 			for _, dn := range cri.AcceptableCAs {
 				a.rep.AcceptableCAs = append(a.rep.AcceptableCAs, describeDN(dn))
 			}
-			return &tls.Certificate{}, nil
+			return a.clientCert(cri)
 		},
 	}
 	conn, _, err := a.handshake(ctx, cfg)

@@ -324,7 +324,7 @@ func TestAuditClientAuth(t *testing.T) {
 
 // signetServe audits signet's own tls serve (tlsprobe.Serve) with the fixture server
 // certificate and the given highest version.
-func signetServe(t *testing.T, maxVersion uint16) *Report {
+func signetServe(t *testing.T, maxVersion uint16, mod ...func(*Options)) *Report {
 	t.Helper()
 	cert, err := tls.LoadX509KeyPair(pki(t, "server-chain.pem"), pki(t, "server.key"))
 	if err != nil {
@@ -352,7 +352,7 @@ func signetServe(t *testing.T, maxVersion uint16) *Report {
 			t.Errorf("Serve: %v", err)
 		}
 	}()
-	return runAudit(t, ln.Addr().String())
+	return runAudit(t, ln.Addr().String(), mod...)
 }
 
 // TestAuditSignetServe: signet's own server, TLS 1.3 allowed or not.
@@ -369,8 +369,26 @@ func TestAuditSignetServe(t *testing.T) {
 	if v := verdictOf(t, v13, AreaDowngrade, "TLS 1.3 sentinel"); v != OK {
 		t.Errorf("Go's sentinel: %s", v)
 	}
-	if fs := findings(v13, AreaResumption, "TLS 1.2"); len(fs) != 1 || !strings.Contains(fs[0].Detail, "not tested") {
+	if fs := findings(v13, AreaResumption, "TLS 1.2"); len(fs) != 1 || !strings.Contains(fs[0].Detail, "not tested") ||
+		!strings.Contains(fs[0].Detail, "give one to test this") {
 		t.Errorf("resumption against a server requiring a client certificate: %+v", fs)
+	}
+	// With a client certificate the handshakes complete: Go's server resumes by ticket in both
+	// versions, has no session cache, and refuses renegotiation.
+	leaf, _ := os.ReadFile(pki(t, "client.pem"))
+	inter, _ := os.ReadFile(pki(t, "int-ca.pem"))
+	key, _ := os.ReadFile(pki(t, "client.key"))
+	cert, err := tls.X509KeyPair(append(leaf, inter...), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mtls := signetServe(t, tls.VersionTLS13, func(o *Options) { o.ClientCert = &cert })
+	r := mtls.Resumption
+	if r.Ticket12 == nil || !*r.Ticket12 || r.PSK13 == nil || !*r.PSK13 || r.SessionID12 == nil || *r.SessionID12 {
+		t.Errorf("with a client certificate: resumption %+v\n%s", r, dump(mtls))
+	}
+	if c := mtls.Renegotiation.ClientInitiated; c == nil || *c {
+		t.Errorf("with a client certificate: client-initiated renegotiation %v", c)
 	}
 	if !v13.OK || v13.Failures != 0 {
 		t.Errorf("signet tls serve fails its own audit:\n%s", dump(v13))

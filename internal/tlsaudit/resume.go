@@ -38,7 +38,11 @@ func (w *watchCache) Put(key string, cs *tls.ClientSessionState) {
 	w.ClientSessionCache.Put(key, cs)
 }
 
-func noClientCert(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+// clientCert answers a certificate request with Options.ClientCert, or with none.
+func (a *auditor) clientCert(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+	if a.opts.ClientCert != nil {
+		return a.opts.ClientCert, nil
+	}
 	return &tls.Certificate{}, nil
 }
 
@@ -64,12 +68,12 @@ func (a *auditor) resume12(ctx context.Context) error {
 	r := &a.rep.Resumption
 	// By session ID: a full handshake without tickets, then a hello offering its session ID.
 	conn, sc, err := a.handshake(ctx, &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12,
-		SessionTicketsDisabled: true, GetClientCertificate: noClientCert})
+		SessionTicketsDisabled: true, GetClientCertificate: a.clientCert})
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	if err != nil {
-		a.add(Info, AreaResumption, "TLS 1.2", "not tested: no TLS 1.2 handshake completed (%v)", err)
+		a.add(Info, AreaResumption, "TLS 1.2", "not tested: no TLS 1.2 handshake completed (%v)%s", err, a.certHint())
 		return nil
 	}
 	conn.Close()
@@ -104,7 +108,7 @@ func (a *auditor) resume12(ctx context.Context) error {
 	// By ticket (RFC 5077).
 	cache := newWatchCache()
 	cfg := func() *tls.Config {
-		return &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12, ClientSessionCache: cache, GetClientCertificate: noClientCert}
+		return &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12, ClientSessionCache: cache, GetClientCertificate: a.clientCert}
 	}
 	conn, sc, err = a.handshake(ctx, cfg())
 	if ctx.Err() != nil {
@@ -170,12 +174,12 @@ func (a *auditor) resume13(ctx context.Context) error {
 	cache := newWatchCache()
 	kl := &keyLog{}
 	conn, sc, err := a.handshake(ctx, &tls.Config{MinVersion: tls.VersionTLS13, MaxVersion: tls.VersionTLS13,
-		ClientSessionCache: cache, KeyLogWriter: kl, GetClientCertificate: noClientCert})
+		ClientSessionCache: cache, KeyLogWriter: kl, GetClientCertificate: a.clientCert})
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	if err != nil {
-		a.add(Info, AreaResumption, "TLS 1.3", "not tested: no TLS 1.3 handshake completed (%v)", err)
+		a.add(Info, AreaResumption, "TLS 1.3", "not tested: no TLS 1.3 handshake completed (%v)%s", err, a.certHint())
 		return nil
 	}
 	// Tickets come after the handshake: read until one arrives or a short while passes.
@@ -191,14 +195,14 @@ func (a *auditor) resume13(ctx context.Context) error {
 	conn.Close()
 	if cache.puts.Load() == 0 {
 		r.PSK13 = yes(false)
-		a.add(Info, AreaResumption, "TLS 1.3 ticket", "the server issues no session ticket")
+		a.add(Info, AreaResumption, "TLS 1.3 ticket", "the server issues no session ticket%s", a.certHint())
 		return nil
 	}
 	for _, l := range tls13Tickets(sc.received(), suite, kl.get("SERVER_TRAFFIC_SECRET_0")) {
 		r.Ticket13Lifetimes = append(r.Ticket13Lifetimes, int64(l))
 	}
 	conn, _, err = a.handshake(ctx, &tls.Config{MinVersion: tls.VersionTLS13, MaxVersion: tls.VersionTLS13,
-		ClientSessionCache: cache, GetClientCertificate: noClientCert})
+		ClientSessionCache: cache, GetClientCertificate: a.clientCert})
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -220,6 +224,14 @@ func (a *auditor) resume13(ctx context.Context) error {
 		break // the first ticket speaks for the others, which servers issue alike
 	}
 	return nil
+}
+
+// certHint explains a handshake that may have failed for want of a client certificate.
+func (a *auditor) certHint() string {
+	if a.rep.ClientCertRequested && a.opts.ClientCert == nil {
+		return "; the server asks for a client certificate: give one to test this"
+	}
+	return ""
 }
 
 func isTimeout(err error) bool {
@@ -295,7 +307,7 @@ func (a *auditor) clientRenegotiation(ctx context.Context) error {
 	}
 	kl := &keyLog{}
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12, SessionTicketsDisabled: true,
-		KeyLogWriter: kl, GetClientCertificate: noClientCert}
+		KeyLogWriter: kl, GetClientCertificate: a.clientCert}
 	cfg.ServerName = a.opts.ServerName
 	cfg.InsecureSkipVerify = true
 	cfg.CipherSuites = ids
@@ -313,7 +325,7 @@ func (a *auditor) clientRenegotiation(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		a.add(Info, AreaRenegotiation, "client-initiated", "not tested: no TLS 1.2 AES-GCM handshake completed (%v)", err)
+		a.add(Info, AreaRenegotiation, "client-initiated", "not tested: no TLS 1.2 AES-GCM handshake completed (%v)%s", err, a.certHint())
 		return nil
 	}
 	st := conn.ConnectionState()
