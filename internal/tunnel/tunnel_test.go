@@ -490,7 +490,7 @@ func TestTunnelReload(t *testing.T) {
 // quiet connection.
 func TestTunnelLimits(t *testing.T) {
 	t.Parallel()
-	p := newPair(t, func(s, c *Options) { c.MaxConns = 2; s.IdleTimeout = 300 * time.Millisecond })
+	p := newPair(t, func(s, c *Options) { c.MaxConns = 2 })
 	c1, r1 := dial(t, p.client)
 	c2, r2 := dial(t, p.client)
 	for _, x := range []struct {
@@ -506,19 +506,23 @@ func TestTunnelLimits(t *testing.T) {
 		t.Error("a third connection beyond --max-conns 2 was served")
 	}
 	p.clog.waitFor(t, "the refusal", func(l *logs) bool { return len(l.events("refused")) == 1 })
-	// The server side closes both after 300 ms of quiet.
-	c1.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if _, err := r1.ReadByte(); !errors.Is(err, io.EOF) {
+	if err := roundTrip(t, c1, r1, "the first two still work"); err != nil {
+		t.Error(err)
+	}
+
+	// The server side closes a connection after 300 ms of quiet both ways.
+	q := newPair(t, func(s, c *Options) { s.IdleTimeout = 300 * time.Millisecond })
+	c4, r4 := dial(t, q.client)
+	if err := roundTrip(t, c4, r4, "then quiet"); err != nil {
+		t.Fatal(err)
+	}
+	c4.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := r4.ReadByte(); !errors.Is(err, io.EOF) {
 		t.Errorf("a quiet connection: %v, want EOF", err)
 	}
-	p.slog.waitFor(t, "idle ends", func(l *logs) bool {
-		n := 0
-		for _, e := range l.events("connection") {
-			if e.End == "idle" {
-				n++
-			}
-		}
-		return n == 2
+	q.slog.waitFor(t, "the idle end", func(l *logs) bool {
+		evs := l.events("connection")
+		return len(evs) == 1 && evs[0].End == "idle"
 	})
 }
 
