@@ -485,6 +485,11 @@ func TestAuditOCSP(t *testing.T) {
 			t.Errorf("%v: %+v", c.flags, fs)
 		}
 	}
+	// The good response (nextUpdate one day on) judged three days later: stale.
+	later := runAudit(t, sServer(t, "-status_file", good), func(o *Options) { o.Policy.At = time.Now().Add(72 * time.Hour) })
+	if fs := findings(later, AreaOCSP, "staple"); len(fs) != 1 || fs[0].Verdict != Fail || !strings.Contains(fs[0].Detail, "cannot be used") {
+		t.Errorf("a stale staple: %+v", fs)
+	}
 }
 
 // ocspResponse has openssl answer, as the fixture intermediate, for the fixture server
