@@ -15,7 +15,9 @@
 #                                                as fast); tcpbench prints the MB/s
 #   CONNECTIONS connections, one at a time, each a handshake and a round trip:
 #     signet, token key / signet, software key   the token's cost per handshake (SoftHSM2)
-#     stunnel4 / signet, token key               the setup rate against stunnel's
+#     stunnel4 / signet, token key               the setup rate against stunnel's, full
+#                                                handshakes both; and against stunnel
+#                                                resuming sessions (its default), for reference
 #
 # The machine is shared and noisy, so every comparison alternates the two commands (A B A B
 # ...) and reports the median of the per-pair wall-time ratios A/B, and of the CPU time of the
@@ -98,8 +100,11 @@ tunnel soft --connect "$(cat "$work/srv.addr")" --host www.example.com --cert "$
 tunnel tok --connect "$(cat "$work/srv.addr")" --host www.example.com --key "$token" --roots "$pki/root-ca.pem"
 signet_soft=$(cat "$work/soft.addr") signet_tok=$(cat "$work/tok.addr")
 
-# stunnel4: the same pair.
-st_srv=$(free_port) st_cli=$(free_port)
+# stunnel4: the same pair. Its client side resumes sessions by default (a resumed handshake
+# sends no certificate and signs nothing); signet's tunnel makes a full handshake for every
+# connection. The comparison uses a stunnel client with sessionResume = no; the resuming one
+# is measured too, for reference.
+st_srv=$(free_port) st_cli=$(free_port) st_res=$(free_port)
 cat >"$work/stunnel.conf" <<EOF
 foreground = yes
 pid =
@@ -121,9 +126,20 @@ key = $work/soft-plain.key
 CAfile = $pki/root-ca.pem
 verifyChain = yes
 checkHost = www.example.com
+sessionResume = no
+[client-resuming]
+client = yes
+accept = $st_res
+connect = $st_srv
+cert = $work/soft-chain.pem
+key = $work/soft-plain.key
+CAfile = $pki/root-ca.pem
+verifyChain = yes
+checkHost = www.example.com
 EOF
 stunnel4 "$work/stunnel.conf" 2>"$work/stunnel.log" & pids+=($!)
 wait_port "$st_cli"
+wait_port "$st_res"
 
 # Each tcpbench run appends what it printed to a file named after the address it used.
 bench_run() { "$@" >>"$work/out.${4//[:.]/_}"; }
@@ -142,7 +158,10 @@ rm -f "$work"/out.*
 compare "$conns connections: signet token key / software key" "$pairs" -- \
 	"$tcpbench" dial --connect "$signet_tok" --n "$conns" -- \
 	"$tcpbench" dial --connect "$signet_soft" --n "$conns"
-compare "$conns connections: stunnel4 / signet token key" "$pairs" -- \
+compare "$conns connections: stunnel4 full handshakes / signet token key" "$pairs" -- \
 	"$tcpbench" dial --connect "$st_cli" --n "$conns" -- \
 	"$tcpbench" dial --connect "$signet_tok" --n "$conns"
-echo "    connections/s, median: signet token key $(rate "$signet_tok"), software key $(rate "$signet_soft"), stunnel4 $(rate "$st_cli")"
+compare "$conns connections: stunnel4 resuming / signet token key" "$pairs" -- \
+	"$tcpbench" dial --connect "$st_res" --n "$conns" -- \
+	"$tcpbench" dial --connect "$signet_tok" --n "$conns"
+echo "    connections/s, median: signet token key $(rate "$signet_tok"), software key $(rate "$signet_soft"), stunnel4 $(rate "$st_cli") (resuming: $(rate "$st_res"))"

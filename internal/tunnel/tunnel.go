@@ -15,7 +15,8 @@
 // The key comes through internal/keyref: a key file, a PKCS#12 file or a pkcs11: URI. A token
 // key is one hsm.Signer for the whole run: each handshake's signature takes a session from the
 // token's session pool and gives it back, so concurrent handshakes sign in parallel where the
-// token allows it and the login is done once.
+// token allows it and the login is done once. TLS sessions are not resumed: every connection
+// is a full handshake that the key signs and whose peer is judged anew.
 //
 // Path validation is the main cost of a handshake here: a chain found valid is remembered,
 // under the material it was checked with, for up to a minute, never past the notAfter of a
