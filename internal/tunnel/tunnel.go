@@ -16,7 +16,7 @@
 // key is one hsm.Signer for the whole run: each handshake's signature takes a session from the
 // token's session pool and gives it back, so concurrent handshakes sign in parallel where the
 // token allows it and the login is done once. TLS sessions are not resumed: every connection
-// is a full handshake that the key signs and whose peer is judged anew.
+// is a full handshake that the key signs, and whose peer's chain is checked (see below).
 //
 // Path validation is the main cost of a handshake here: a chain found valid is remembered,
 // under the material it was checked with, for up to a minute, never past the notAfter of a
@@ -523,6 +523,8 @@ func (t *tunnel) serve(ctx context.Context, in net.Conn) {
 			ClientCAs:        m.caNames,
 			MinVersion:       tls.VersionTLS12,
 			VerifyConnection: verifyConn,
+			// No resumption: every connection proves possession of its key.
+			SessionTicketsDisabled: true,
 		})
 		if err = tconn.HandshakeContext(hctx); err == nil {
 			d := net.Dialer{Timeout: t.opts.HandshakeTimeout}
