@@ -25,10 +25,12 @@ import (
 func tlsCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "tls",
-		Usage: "prove a mutual-TLS setup with real handshakes",
+		Usage: "prove a mutual-TLS setup, audit a server, tunnel TCP over mutual TLS",
 		Subcommands: []*cli.Command{
 			tlsCheckCommand(e),
+			tlsAuditCommand(e),
 			tlsServeCommand(e),
+			tlsTunnelCommand(e),
 		},
 	}
 }
