@@ -13,6 +13,7 @@ import (
 	"github.com/signet-pki/signet/internal/identity"
 	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/internal/secret"
+	"github.com/signet-pki/signet/internal/tunnel"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
@@ -81,6 +82,7 @@ var errorClasses = []struct {
 	{x509util.ErrNameConstraint, exitUsage},
 	{x509util.ErrValidity, exitUsage},
 	{verify.ErrPolicy, exitUsage},
+	{tunnel.ErrConfig, exitUsage},
 	{hsm.ErrInvalidURI, exitUsage},
 	{keyref.ErrInvalidRef, exitUsage},
 	// No SIGNET_HOME, XDG_CONFIG_HOME or HOME: the environment the command runs in is

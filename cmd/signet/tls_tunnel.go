@@ -201,8 +201,9 @@ func tlsTunnelCommand(e *env) *cli.Command {
 			opts.Reload = reload
 			opts.Log = tunnelLogger(e, c.Bool("json"))
 			err = tunnel.Run(ctx, opts)
-			if errors.Is(err, tunnel.ErrConfig) {
-				return usagef("%v", strings.TrimPrefix(err.Error(), "tunnel: unusable configuration: "))
+			var ce *tunnel.ConfigError
+			if errors.As(err, &ce) {
+				return usagef("%s", ce.Detail)
 			}
 			return err
 		},

@@ -136,8 +136,28 @@ type Event struct {
 	Detail string `json:"detail,omitempty"`
 }
 
-// ErrConfig wraps errors of a configuration that cannot work (a subject that does not parse).
+// ErrConfig matches errors of a configuration that cannot work (a subject that does not
+// parse); they are *ConfigError.
 var ErrConfig = errors.New("tunnel: unusable configuration")
+
+// ConfigError is a configuration that cannot work, in words (Detail), with the error
+// underneath. It matches ErrConfig.
+type ConfigError struct {
+	Detail string
+	Err    error
+}
+
+func (e *ConfigError) Error() string        { return ErrConfig.Error() + ": " + e.Detail }
+func (e *ConfigError) Unwrap() error        { return e.Err }
+func (e *ConfigError) Is(target error) bool { return target == ErrConfig }
+
+func configErrorf(err error, format string, args ...any) error {
+	d := fmt.Sprintf(format, args...)
+	if err != nil {
+		d += ": " + err.Error()
+	}
+	return &ConfigError{Detail: d, Err: err}
+}
 
 // material is what a connection is served with; a reload makes a new one.
 type material struct {
@@ -232,11 +252,11 @@ func Run(ctx context.Context, opts Options) error {
 	for _, s := range opts.ClientSubjects {
 		rdn, err := x509util.ParseRDNSequence(s)
 		if err != nil {
-			return fmt.Errorf("%w: client subject %q: %w", ErrConfig, s, err)
+			return configErrorf(err, "client subject %q", s)
 		}
 		der, err := asn1.Marshal(rdn)
 		if err != nil {
-			return fmt.Errorf("%w: client subject %q: %w", ErrConfig, s, err)
+			return configErrorf(err, "client subject %q", s)
 		}
 		t.subjects = append(t.subjects, der)
 	}
@@ -252,7 +272,7 @@ func Run(ctx context.Context, opts Options) error {
 	if t.opts.ServerName == "" && opts.Mode == Client {
 		host, _, err := net.SplitHostPort(opts.Target)
 		if err != nil {
-			return fmt.Errorf("%w: target %q: %w", ErrConfig, opts.Target, err)
+			return configErrorf(err, "target %q", opts.Target)
 		}
 		t.opts.ServerName = host
 	}
@@ -396,7 +416,7 @@ func (t *tunnel) load(prev *material) (*material, error) {
 	}
 	if len(chain) == 0 {
 		if chain = key.Certificates(); len(chain) == 0 {
-			return nil, fmt.Errorf("%w: no certificate given, and none is stored with the key", ErrConfig)
+			return nil, configErrorf(nil, "no certificate given, and none is stored with the key")
 		}
 	}
 	if !x509util.PublicKeysEqual(chain[0].PublicKey, key.Public()) {
