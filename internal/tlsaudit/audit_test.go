@@ -388,7 +388,7 @@ func TestAuditSignetServe(t *testing.T) {
 		t.Errorf("with a client certificate: resumption %+v\n%s", r, dump(mtls))
 	}
 	if c := mtls.Renegotiation.ClientInitiated; c == nil || *c {
-		t.Errorf("with a client certificate: client-initiated renegotiation %v", c)
+		t.Errorf("with a client certificate: client-initiated renegotiation %v\n%s", c, dump(mtls))
 	}
 	if !v13.OK || v13.Failures != 0 {
 		t.Errorf("signet tls serve fails its own audit:\n%s", dump(v13))

@@ -22,8 +22,9 @@ import (
 
 // Record content types and handshake message types.
 const (
-	recordAlert     = 21
-	recordHandshake = 22
+	recordAlert           = 21
+	recordHandshake       = 22
+	recordApplicationData = 23
 
 	typeClientHello       = 1
 	typeServerHello       = 2

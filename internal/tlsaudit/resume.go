@@ -352,8 +352,16 @@ func (a *auditor) clientRenegotiation(ctx context.Context) error {
 		a.add(OK, AreaRenegotiation, "client-initiated", "refused: the server closed the connection")
 		return nil
 	}
-	// The server's next record, protected with its keys at sequence number 1.
-	typ, plain, err := readProtected(sc, keys.server, 1)
+	// The server's answer, protected with its keys. Its Finished was record 0; a server
+	// that speaks first (a greeting, as signet's tls serve sends) has sent application data
+	// since, part of which crypto/tls may already have read from the socket: count what was
+	// received after its ChangeCipherSpec, then skip application data until the answer.
+	seq := uint64(protectedRecords(sc.received()))
+	typ, plain, err := readProtected(sc, keys.server, seq)
+	for skipped := 0; err == nil && typ == recordApplicationData && skipped < maxSkippedRecords; skipped++ {
+		seq++
+		typ, plain, err = readProtected(sc, keys.server, seq)
+	}
 	switch {
 	case err == nil && typ == recordHandshake && len(plain) > 0 && plain[0] == typeServerHello:
 		rn.ClientInitiated = yes(true)
@@ -373,6 +381,22 @@ func (a *auditor) clientRenegotiation(ctx context.Context) error {
 		a.add(Info, AreaRenegotiation, "client-initiated", "unclear: %v", err)
 	}
 	return nil
+}
+
+// maxSkippedRecords bounds the application data skipped while waiting for the answer to a
+// renegotiation.
+const maxSkippedRecords = 16
+
+// protectedRecords counts the complete records after the first ChangeCipherSpec in a stream.
+func protectedRecords(stream []byte) int {
+	n, seen := 0, false
+	for _, r := range records(stream) {
+		if seen {
+			n++
+		}
+		seen = seen || r.typ == 20
+	}
+	return n
 }
 
 // writeSniff also keeps what the client wrote.
