@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/sha256"
-	_ "crypto/sha3" // registers crypto.SHA3_*, so CryptoHash().New() works for signers
+	"crypto/sha3"
 	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
@@ -43,9 +43,9 @@ var algorithms = [...]struct {
 	SHA384:     {"sha384", "SHA384", sha512.Size384, crypto.SHA384, sha512.New384},
 	SHA512:     {"sha512", "SHA512", sha512.Size, crypto.SHA512, sha512.New},
 	SHA512_256: {"sha512-256", "SHA512/256", sha512.Size256, crypto.SHA512_256, sha512.New512_256},
-	SHA3_256:   {"sha3-256", "SHA3-256", 32, crypto.SHA3_256, func() hash.Hash { return newSHA3_256() }},
-	SHA3_384:   {"sha3-384", "SHA3-384", 48, crypto.SHA3_384, func() hash.Hash { return newSHA3_384() }},
-	SHA3_512:   {"sha3-512", "SHA3-512", 64, crypto.SHA3_512, func() hash.Hash { return newSHA3_512() }},
+	SHA3_256:   {"sha3-256", "SHA3-256", 32, crypto.SHA3_256, func() hash.Hash { return sha3.New256() }},
+	SHA3_384:   {"sha3-384", "SHA3-384", 48, crypto.SHA3_384, func() hash.Hash { return sha3.New384() }},
+	SHA3_512:   {"sha3-512", "SHA3-512", 64, crypto.SHA3_512, func() hash.Hash { return sha3.New512() }},
 }
 
 // Algorithms returns every algorithm signet knows, the default first.
@@ -91,9 +91,9 @@ func (a Algorithm) Size() int {
 // HexLen is the length of the digest in hexadecimal.
 func (a Algorithm) HexLen() int { return 2 * a.Size() }
 
-// New returns a new hash.Hash computing a. It panics if a is not valid. For SHA-3 on amd64
-// it is sign/internal/keccak (faster there than crypto/sha3, same digests); elsewhere, and for
-// SHA-2, the standard library's.
+// New returns a new hash.Hash computing a: the standard library's (crypto/sha256,
+// crypto/sha512, crypto/sha3), which stay inside Go's FIPS 140 module. It panics if a is not
+// valid.
 func (a Algorithm) New() hash.Hash {
 	if !a.Valid() {
 		panic("sign: New of invalid " + a.Name())
