@@ -8,6 +8,8 @@ import (
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/signet-pki/signet/digest"
 )
 
 // bundle returns a Sigstore bundle v0.3 in its JSON form, for content whose digest is d and
@@ -26,7 +28,7 @@ import (
 // The bundle has no transparency-log entry and no timestamp: it is an "offline" bundle, whose
 // signing time rests on the certificate's validity alone. Tools that insist on a Rekor entry
 // (cosign verify-blob without --insecure-ignore-tlog, sigstore-go's default policy) refuse it.
-func (s *Signer) bundle(d Digest, sig []byte) ([]byte, error) {
+func (s *Signer) bundle(d digest.Digest, sig []byte) ([]byte, error) {
 	alg, ok := bundleHashAlgorithm(s.alg.CryptoHash())
 	if !ok {
 		return nil, fmt.Errorf("%w: %s in a bundle", ErrUnsupported, s.alg)

@@ -10,6 +10,8 @@ import (
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/signet-pki/signet/digest"
 )
 
 // TestBundle: signet's bundles unmarshal strictly (no unknown fields) into the protobuf-specs
@@ -23,15 +25,15 @@ func TestBundle(t *testing.T) {
 		name  string
 		key   crypto.Signer
 		chain int // certificates given: 0, 1 (leaf), 2 (leaf, root) or 3 (leaf, int, root)
-		alg   Algorithm
+		alg   digest.Algorithm
 		want  string // verification material: publicKey, certificate, x509CertificateChain
 	}{
-		{"ecdsa bare key", ec.key, 0, SHA256, "publicKey"},
-		{"ecdsa leaf", ec.key, 1, SHA256, "certificate"},
-		{"ecdsa leaf and root", ec.key, 2, SHA384, "certificate"},
-		{"ecdsa chain", ec.key, 3, SHA512, "x509CertificateChain"},
-		{"ed25519 chain", ed.key, 3, SHA256, "x509CertificateChain"},
-		{"rsa2048 sha3-256", mustKey(t, "rsa2048"), 0, SHA3_256, "publicKey"},
+		{"ecdsa bare key", ec.key, 0, digest.SHA256, "publicKey"},
+		{"ecdsa leaf", ec.key, 1, digest.SHA256, "certificate"},
+		{"ecdsa leaf and root", ec.key, 2, digest.SHA384, "certificate"},
+		{"ecdsa chain", ec.key, 3, digest.SHA512, "x509CertificateChain"},
+		{"ed25519 chain", ed.key, 3, digest.SHA256, "x509CertificateChain"},
+		{"rsa2048 sha3-256", mustKey(t, "rsa2048"), 0, digest.SHA3_256, "publicKey"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fx := ec

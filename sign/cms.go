@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/signet-pki/signet/digest"
 )
 
 // Why signet builds CMS itself: the maintained Go CMS library (github.com/smallstep/pkcs7)
@@ -27,7 +29,7 @@ import (
 // the signer identified by issuer and serial number, signed attributes contentType (id-data),
 // signingTime and messageDigest, the signature algorithm as OpenSSL 3 names it
 // (ecdsa-with-SHAxxx, rsaEncryption, RSASSA-PSS with its parameters, Ed25519).
-func (s *Signer) cms(d Digest) ([]byte, error) {
+func (s *Signer) cms(d digest.Digest) ([]byte, error) {
 	leaf := s.chain[0]
 	digestOID, ok := oidByHash(s.alg.CryptoHash())
 	if !ok {
@@ -171,7 +173,7 @@ func (s *Signer) cmsSignatureAlgorithm() ([]byte, error) {
 
 // signedAttributes returns the DER of the contentType, signingTime and messageDigest
 // attributes, in DER's SET OF order.
-func signedAttributes(d Digest, now time.Time) ([][]byte, error) {
+func signedAttributes(d digest.Digest, now time.Time) ([][]byte, error) {
 	attr := func(oid asn1.ObjectIdentifier, value func(*cryptobyte.Builder)) ([]byte, error) {
 		b := cryptobyte.NewBuilder(nil)
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {

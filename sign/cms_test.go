@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/testutil"
 )
 
@@ -55,16 +56,16 @@ func TestCMSVerifiedByOpenSSL(t *testing.T) {
 	msg := []byte("a release, signed in CMS\n")
 	for _, tc := range []struct {
 		fixture string
-		alg     Algorithm
+		alg     digest.Algorithm
 		pss     bool
 	}{
-		{"codesign", SHA256, false},
-		{"codesign", SHA384, false},
-		{"codesign", SHA512, false},
-		{"codesign-rsa", SHA256, false},
-		{"codesign-rsa", SHA512, false},
-		{"codesign-rsa", SHA256, true},
-		{"codesign-rsa", SHA384, true},
+		{"codesign", digest.SHA256, false},
+		{"codesign", digest.SHA384, false},
+		{"codesign", digest.SHA512, false},
+		{"codesign-rsa", digest.SHA256, false},
+		{"codesign-rsa", digest.SHA512, false},
+		{"codesign-rsa", digest.SHA256, true},
+		{"codesign-rsa", digest.SHA384, true},
 	} {
 		name := fmt.Sprintf("%s/%v/pss=%v", tc.fixture, tc.alg, tc.pss)
 		t.Run(name, func(t *testing.T) {
@@ -169,8 +170,8 @@ func TestCMSFromOpenSSL(t *testing.T) {
 			if p.Format != FormatCMS || p.PSS != tc.pss {
 				t.Fatalf("parsed as %s, pss %v", p.Format, p.PSS)
 			}
-			a, _ := ParseAlgorithm(tc.md)
-			want, _, _ := HashReader(t.Context(), a, bytes.NewReader(msg))
+			a, _ := digest.ParseAlgorithm(tc.md)
+			want, _, _ := digest.HashReader(t.Context(), a, bytes.NewReader(msg))
 			if p.Hash != a.CryptoHash() || !bytes.Equal(p.ContentDigest, want) {
 				t.Fatalf("hash %v digest %x, want %v %x", p.Hash, p.ContentDigest, a.CryptoHash(), want)
 			}
@@ -233,7 +234,7 @@ func TestCMSEd25519GnuTLS(t *testing.T) {
 
 	t.Run("signet signs, certtool verifies", func(t *testing.T) {
 		s := mustSigner(t, fx.key, SignOptions{Format: FormatCMS, Certificates: fx.chain})
-		if s.Algorithm() != SHA512 {
+		if s.Algorithm() != digest.SHA512 {
 			t.Fatalf("algorithm %v, want sha512 (RFC 8419)", s.Algorithm())
 		}
 		_, out, err := s.SignMessage(msg)
@@ -255,7 +256,7 @@ func TestCMSEd25519GnuTLS(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, _, _ := HashReader(t.Context(), SHA512, bytes.NewReader(msg))
+		want, _, _ := digest.HashReader(t.Context(), digest.SHA512, bytes.NewReader(msg))
 		if p.Format != FormatCMS || p.Hash != crypto.SHA512 || !bytes.Equal(p.ContentDigest, want) || p.SignatureAlgorithm != x509.PureEd25519 {
 			t.Fatalf("parsed %s %v %x %v", p.Format, p.Hash, p.ContentDigest, p.SignatureAlgorithm)
 		}
@@ -365,7 +366,7 @@ func patchLast(t *testing.T, der, after, old, new []byte) []byte {
 // says of the key and the salt.
 func TestCMSAlgorithmConsistency(t *testing.T) {
 	msg := []byte("a release\n")
-	cms := func(fixture string, alg Algorithm, pss bool) []byte {
+	cms := func(fixture string, alg digest.Algorithm, pss bool) []byte {
 		fx := mustFixture(t, fixture)
 		s := mustSigner(t, fx.key, SignOptions{Format: FormatCMS, Algorithm: alg, PSS: pss, Certificates: fx.chain})
 		_, out, err := s.SignMessage(msg)
@@ -374,7 +375,7 @@ func TestCMSAlgorithmConsistency(t *testing.T) {
 		}
 		return out
 	}
-	ec, pss := cms("codesign", SHA256, false), cms("codesign-rsa", SHA256, true)
+	ec, pss := cms("codesign", digest.SHA256, false), cms("codesign-rsa", digest.SHA256, true)
 	var (
 		ecdsaSHA256 = []byte{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02}
 		ecdsaSHA384 = []byte{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03}

@@ -1,28 +1,11 @@
-// Package sign hashes documents, produces signatures over their digests, and reads
+// Package sign produces signatures over the digests package digest computes, and reads
 // signature files.
-//
-// # Hashing
-//
-// [Algorithm] names the hash functions signet uses (SHA-256 by default, SHA-384, SHA-512,
-// SHA-512/256, SHA3-256, SHA3-384, SHA3-512) with their coreutils, OpenSSL and BSD names and
-// their crypto.Hash for signing. [HashReader] and [HashFile] hash one stream; [HashFiles]
-// hashes many files in parallel with bounded memory (one buffer per worker) and hands the
-// results back in argument order as they complete, with per-file errors ([FileError]) that do
-// not stop the run, optional recursive expansion of directories, progress reports and
-// cancellation.
-//
-// # Checksum lists
-//
-// [Entry] formats, and [ListParser], [ListReader] and [ParseList] read, the two line forms of
-// GNU coreutils' sha256sum ("<hex>  <name>" and the BSD "SHA256 (name) = <hex>"), with
-// coreutils' escaping of odd names. [Check] verifies lists like `sha256sum -c`, writing the same
-// report byte for byte.
 //
 // # Signatures
 //
 // [Signer] signs, with any crypto.Signer (a software key or an hsm token key), the digest the
-// hashing engine computed, in one of three [Format]s, each checked in the tests against the
-// peer that reads it:
+// hashing engine of package digest computed, in one of three [Format]s, each checked in the
+// tests against the peer that reads it:
 //
 //   - raw: the bare signature, byte for byte what `openssl dgst -sign` writes (DER ECDSA, RSA
 //     PKCS#1 v1.5, RSA-PSS with a salt as long as the digest) and, for Ed25519, what `openssl
@@ -82,10 +65,4 @@
 //     everything pending on the filesystem, not only the signatures: other writers' data
 //     lengthens it. A manifest, its signature, and a signature of a digest are synced file by
 //     file.
-//   - Digests are compared in variable time: they are public values.
-//   - The coreutils compatibility target is coreutils 9.x on GNU/Linux, where text and binary
-//     modes read the same bytes; the '*' marker is accepted and kept but changes nothing.
-//   - Standard error messages follow coreutils' words and quoting, not its exact exit codes:
-//     signet's exit codes distinguish a failed check (1) from an unusable list (3).
-//   - Lines containing a NUL byte are malformed (coreutils would cut the name at the NUL).
 package sign

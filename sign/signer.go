@@ -16,6 +16,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -24,9 +25,9 @@ import (
 type SignOptions struct {
 	// Format is the signature format; zero means FormatRaw.
 	Format Format
-	// Algorithm is the hash. Zero means DefaultAlgorithm, except for Ed25519 in CMS, where
-	// RFC 8419 requires SHA-512 and zero means SHA512.
-	Algorithm Algorithm
+	// Algorithm is the hash. Zero means digest.DefaultAlgorithm, except for Ed25519 in CMS,
+	// where RFC 8419 requires SHA-512 and zero means digest.SHA512.
+	Algorithm digest.Algorithm
 	// PSS selects RSA-PSS (salt as long as the hash, MGF1 with the same hash, as openssl's
 	// -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest) instead of PKCS#1 v1.5.
 	// Only for RSA keys, and not in bundles, which have no field to say it.
@@ -53,7 +54,7 @@ type Signer struct {
 	pub    crypto.PublicKey
 	kind   keyKind
 	opts   SignOptions
-	alg    Algorithm
+	alg    digest.Algorithm
 	chain  []*x509.Certificate // what goes into signatures: no roots
 	keyFP  string
 	now    func() time.Time
@@ -82,7 +83,7 @@ func (k keyKind) String() string {
 
 // NewSigner checks that key, format, hash and certificates go together and returns a Signer.
 // Errors wrap ErrUnsupported (a combination signet cannot make, such as RSA-PSS with an ECDSA
-// key or in a bundle), ErrUnknownAlgorithm, or x509util.ErrKeyMismatch when the certificate
+// key or in a bundle), digest.ErrUnknownAlgorithm, or x509util.ErrKeyMismatch when the certificate
 // is not the key's.
 func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 	s := &Signer{key: key, pub: key.Public(), opts: opts, now: opts.Now, random: opts.Rand}
@@ -111,15 +112,15 @@ func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 	}
 	s.alg = opts.Algorithm
 	if s.alg == 0 {
-		s.alg = DefaultAlgorithm
+		s.alg = digest.DefaultAlgorithm
 		if s.kind == kindEd25519 && f == FormatCMS {
-			s.alg = SHA512
+			s.alg = digest.SHA512
 		}
 	}
 	if !s.alg.Valid() {
-		return nil, fmt.Errorf("%w: %s", ErrUnknownAlgorithm, s.alg.Name())
+		return nil, fmt.Errorf("%w: %s", digest.ErrUnknownAlgorithm, s.alg.Name())
 	}
-	if s.kind == kindEd25519 && f == FormatCMS && s.alg != SHA512 {
+	if s.kind == kindEd25519 && f == FormatCMS && s.alg != digest.SHA512 {
 		return nil, fmt.Errorf("%w: Ed25519 in CMS digests with sha512 (RFC 8419), not %s", ErrUnsupported, s.alg)
 	}
 	if opts.PSS {
@@ -171,7 +172,7 @@ func isSelfSigned(c *x509.Certificate) bool {
 func (s *Signer) Format() Format { return s.opts.Format }
 
 // Algorithm is the hash s signs with.
-func (s *Signer) Algorithm() Algorithm { return s.alg }
+func (s *Signer) Algorithm() digest.Algorithm { return s.alg }
 
 // Certificate is the signer's certificate, or nil.
 func (s *Signer) Certificate() *x509.Certificate {
@@ -193,7 +194,7 @@ func (s *Signer) NeedsMessage() bool { return s.kind == kindEd25519 && s.opts.Fo
 // s.Algorithm() is d. Errors wrap ErrUnsupported for a d of another length and for an Ed25519
 // raw or bundle Signer (see NeedsMessage), and the key's errors (a token's hsm.ErrToken)
 // otherwise.
-func (s *Signer) SignDigest(d Digest) ([]byte, error) {
+func (s *Signer) SignDigest(d digest.Digest) ([]byte, error) {
 	if len(d) != s.alg.Size() {
 		return nil, &kindError{msg: fmt.Sprintf("sign: %d-byte digest for %s, which makes %d bytes", len(d), s.alg, s.alg.Size()), kind: ErrUnsupported}
 	}
@@ -220,10 +221,10 @@ func (s *Signer) SignDigest(d Digest) ([]byte, error) {
 // SignMessage signs msg whole and returns its digest under s.Algorithm() with the signature
 // file's content. For every Signer but an Ed25519 raw or bundle one it is SignDigest of the
 // digest.
-func (s *Signer) SignMessage(msg []byte) (Digest, []byte, error) {
+func (s *Signer) SignMessage(msg []byte) (digest.Digest, []byte, error) {
 	h := s.alg.New()
 	h.Write(msg)
-	d := Digest(h.Sum(nil))
+	d := digest.Digest(h.Sum(nil))
 	if !s.NeedsMessage() {
 		out, err := s.SignDigest(d)
 		return d, out, err

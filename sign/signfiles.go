@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/readlimit"
 	"github.com/signet-pki/signet/x509util"
@@ -30,7 +31,8 @@ type FilesOptions struct {
 	Stdout io.Writer
 	// Force replaces existing output files.
 	Force bool
-	// Recursive expands directories into the regular files below them, as HashOptions does.
+	// Recursive expands directories into the regular files below them, as
+	// digest.HashOptions does.
 	// Files that look like signatures (names ending in .sig, .p7s or .sigstore.json) found
 	// in a directory are skipped, so that signing a tree again does not sign its signatures;
 	// named on the command line they are signed like any file.
@@ -56,9 +58,9 @@ type Receipt struct {
 	// by the caller.
 	Path string `json:"path"`
 	// Algorithm and Digest are the signed content's digest.
-	Algorithm Algorithm `json:"algorithm"`
-	Digest    Digest    `json:"digest"`
-	Format    Format    `json:"format"`
+	Algorithm digest.Algorithm `json:"algorithm"`
+	Digest    digest.Digest    `json:"digest"`
+	Format    Format           `json:"format"`
 	// Signature is the signature file's path, or "-" for standard output.
 	Signature string `json:"signature"`
 	// KeyFingerprint is the signing key's x509util.Fingerprint.
@@ -80,8 +82,8 @@ type CertificateSummary struct {
 // was written: a run that signs many files leaves all of their signatures or none, so that
 // a failed release step can be run again as it is.
 type FilesError struct {
-	// Failed holds one error per file that failed (a *FileError for a file that could not be
-	// read), in the order of the files.
+	// Failed holds one error per file that failed (a *digest.FileError for a file that could
+	// not be read), in the order of the files.
 	Failed []error
 	// Total is the number of files the run was to sign.
 	Total int
@@ -104,7 +106,7 @@ const maxMessage = 1 << 30
 // signItem is one file on its way through the pipeline.
 type signItem struct {
 	name, out string
-	digest    Digest
+	digest    digest.Digest
 	sig       []byte
 	err       error
 }
@@ -112,7 +114,7 @@ type signItem struct {
 // SignFiles signs every named file with s, or with opts.Manifest a checksum list of them, and
 // writes the signatures, all or none: when any file cannot be read or signed the error is a
 // *FilesError listing them and no output file is left. Files are hashed in parallel (the
-// hashing engine of HashFiles), signed on a pool of opts.SignWorkers, and staged in parallel;
+// hashing engine of digest.HashFiles), signed on a pool of opts.SignWorkers, and staged in parallel;
 // the signatures are moved into place only once every one of them is ready (see
 // atomicfile.Batch: with opts.Force the files they replace are kept until all are in place,
 // and a failure puts them back).
@@ -142,7 +144,7 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 	var inputs, outputs []string
 	for _, it := range items {
 		if it.err == nil && it.out == "" {
-			return nil, &kindError{msg: fmt.Sprintf("sign: %s needs an output name", QuoteName(it.name)), kind: ErrUnsupported}
+			return nil, &kindError{msg: fmt.Sprintf("sign: %s needs an output name", digest.QuoteName(it.name)), kind: ErrUnsupported}
 		}
 		inputs = append(inputs, it.name)
 		outputs = append(outputs, it.out)
@@ -229,9 +231,9 @@ type OutputIsInputError struct {
 
 func (e *OutputIsInputError) Error() string {
 	if e.Output == e.Input {
-		return fmt.Sprintf("sign: the output %s is one of the files to sign", QuoteName(e.Output))
+		return fmt.Sprintf("sign: the output %s is one of the files to sign", digest.QuoteName(e.Output))
 	}
-	return fmt.Sprintf("sign: the output %s is %s, one of the files to sign", QuoteName(e.Output), QuoteName(e.Input))
+	return fmt.Sprintf("sign: the output %s is %s, one of the files to sign", digest.QuoteName(e.Output), digest.QuoteName(e.Input))
 }
 
 // Is makes errors.Is(err, ErrOutputIsInput) true.
@@ -304,7 +306,7 @@ func checkNotInputs(outputs, inputs []string) error {
 
 // SignDigestTo signs a digest computed elsewhere (under s.Algorithm()) and writes the
 // signature to out ("-": to stdout), atomically.
-func SignDigestTo(s *Signer, d Digest, out string, force bool, stdout io.Writer) (*Receipt, error) {
+func SignDigestTo(s *Signer, d digest.Digest, out string, force bool, stdout io.Writer) (*Receipt, error) {
 	if out == "" {
 		return nil, &kindError{msg: "sign: a signature of a digest needs an output name", kind: ErrUnsupported}
 	}
@@ -335,7 +337,7 @@ func writeOne(out string, data []byte, force bool, stdout io.Writer) error {
 	return atomicfile.WriteFile(out, data, atomicfile.Options{Force: force})
 }
 
-func (s *Signer) receipt(path string, d Digest, out string) Receipt {
+func (s *Signer) receipt(path string, d digest.Digest, out string) Receipt {
 	r := Receipt{Path: path, Algorithm: s.alg, Digest: d, Format: s.opts.Format, Signature: out, KeyFingerprint: s.keyFP}
 	if c := s.Certificate(); c != nil {
 		r.Certificate = summarize(c)
@@ -369,27 +371,24 @@ func listItems(s *Signer, names []string, opts FilesOptions) ([]*signItem, error
 	for _, n := range names {
 		given[n] = true
 	}
-	expand(names, s.alg, opts.Recursive, func(j *job) bool {
-		if seen[j.name] {
+	digest.Expand(names, opts.Recursive, func(name string, err error) bool {
+		if seen[name] {
 			return true
 		}
-		seen[j.name] = true
-		if j.pre == nil && !given[j.name] && isSignatureName(j.name) {
+		seen[name] = true
+		if err == nil && !given[name] && isSignatureName(name) {
 			return true
 		}
-		it := &signItem{name: j.name}
-		switch {
-		case j.pre != nil:
-			it.err = j.pre.Err
-		case atomicfile.IsTemporary(j.name):
-			// Named on the command line: a recursive walk skips these (expand).
-			it.err = &FileError{Name: j.name, Op: "open", Err: errTemporary}
+		it := &signItem{name: name, err: err}
+		if err == nil && atomicfile.IsTemporary(name) {
+			// Named on the command line: a recursive walk skips these (digest.Expand).
+			it.err = &digest.FileError{Name: name, Op: "open", Err: errTemporary}
 		}
 		switch {
 		case opts.Out != "":
 			it.out = opts.Out
-		case j.name != "-":
-			it.out = j.name + s.opts.Format.Extension()
+		case name != "-":
+			it.out = name + s.opts.Format.Extension()
 		}
 		items = append(items, it)
 		return true
@@ -469,9 +468,9 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 					sign(it, nil)
 				}
 				if it.err != nil {
-					var fe *FileError
+					var fe *digest.FileError
 					if !errors.As(it.err, &fe) {
-						it.err = fmt.Errorf("%s: %w", QuoteName(it.name), it.err)
+						it.err = fmt.Errorf("%s: %w", digest.QuoteName(it.name), it.err)
 					}
 					failed.Store(true)
 					continue
@@ -498,26 +497,22 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 		}
 		runErr = ctx.Err()
 	} else {
-		en := newEngine(opts.Workers, 0, opts.Stdin)
-		produce := func(send func(*job) bool) {
+		produce := func(send func(digest.Job) bool) {
 			for i, it := range items {
-				j := &job{name: it.name, alg: s.alg, stdin: it.name == "-", ref: i}
-				if it.err != nil {
-					j.pre = &FileResult{Name: it.name, Algorithm: s.alg, Err: it.err}
-				}
-				if !send(j) {
+				if !send(digest.Job{Name: it.name, Stdin: it.name == "-", Algorithm: s.alg, Err: it.err, Ref: i}) {
 					return
 				}
 			}
 		}
-		runErr = en.run(ctx, produce, func(j *job) error {
-			it := items[j.ref.(int)]
-			if j.res.Err != nil {
-				it.err = j.res.Err
+		jobOpts := digest.JobOptions{Workers: opts.Workers, Stdin: opts.Stdin}
+		runErr = digest.HashJobs(ctx, jobOpts, produce, func(j digest.Job, res digest.FileResult) error {
+			it := items[j.Ref.(int)]
+			if res.Err != nil {
+				it.err = res.Err
 				failed.Store(true)
 				return nil // go on: every failing file is reported
 			}
-			it.digest = j.res.Digest
+			it.digest = res.Digest
 			select {
 			case toSign <- it:
 			case <-ctx.Done():
@@ -552,11 +547,11 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 func readMessage(ctx context.Context, name string, stdin io.Reader) ([]byte, error) {
 	if name == "-" {
 		if stdin == nil {
-			return nil, &FileError{Name: name, Op: "open", Err: errNoStdin}
+			return nil, &digest.FileError{Name: name, Op: "open", Err: digest.ErrNoStdin}
 		}
 		data, err := io.ReadAll(io.LimitReader(stdin, maxMessage+1))
 		if err != nil {
-			return nil, fileError(name, "read", err)
+			return nil, digest.NewFileError(name, "read", err)
 		}
 		if len(data) > maxMessage {
 			return nil, errMessageTooLarge
@@ -564,14 +559,14 @@ func readMessage(ctx context.Context, name string, stdin io.Reader) ([]byte, err
 		return data, ctx.Err()
 	}
 	if err := readlimit.CheckRegular(name); err != nil {
-		return nil, fileError(name, "open", err)
+		return nil, digest.NewFileError(name, "open", err)
 	}
 	data, err := readlimit.ReadFile(name, maxMessage)
 	switch {
 	case errors.Is(err, readlimit.ErrTooLarge):
 		return nil, errMessageTooLarge
 	case err != nil:
-		return nil, fileError(name, "read", err)
+		return nil, digest.NewFileError(name, "read", err)
 	}
 	return data, ctx.Err()
 }
@@ -591,11 +586,11 @@ func checkReadable(name string) error {
 		return nil
 	}
 	if err := readlimit.CheckRegular(name); err != nil {
-		return fileError(name, "open", err)
+		return digest.NewFileError(name, "open", err)
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return fileError(name, "open", err)
+		return digest.NewFileError(name, "open", err)
 	}
 	return f.Close()
 }
@@ -756,11 +751,11 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	for _, n := range names {
 		given[n] = true
 	}
-	var entries []Entry
+	var entries []digest.Entry
 	var failed []error
 	total := 0
-	err = HashFiles(ctx, names, HashOptions{Algorithm: s.alg, Recursive: opts.Recursive, Workers: opts.Workers, Stdin: opts.Stdin},
-		func(r FileResult) error {
+	err = digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: s.alg, Recursive: opts.Recursive, Workers: opts.Workers, Stdin: opts.Stdin},
+		func(r digest.FileResult) error {
 			abs, aerr := filepath.Abs(r.Name)
 			if aerr == nil && skip[abs] || !given[r.Name] && isSignatureName(r.Name) {
 				return nil // the list itself or its signature, left from an earlier run
@@ -776,7 +771,7 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 					name = rel
 				}
 			}
-			entries = append(entries, Entry{Algorithm: s.alg, Digest: r.Digest, Name: name, Tagged: !coreutilsLists(s.alg)})
+			entries = append(entries, digest.Entry{Algorithm: s.alg, Digest: r.Digest, Name: name, Tagged: !coreutilsLists(s.alg)})
 			return nil
 		})
 	if ctx.Err() != nil {
@@ -828,4 +823,6 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 // coreutilsLists reports whether coreutils has a checker for a (sha256sum, sha384sum,
 // sha512sum): lists of those are written untagged, as those tools write them; the others are
 // tagged ("SHA3-256 (name) = ..."), which `signet hash -c` and `cksum -c` read.
-func coreutilsLists(a Algorithm) bool { return a == SHA256 || a == SHA384 || a == SHA512 }
+func coreutilsLists(a digest.Algorithm) bool {
+	return a == digest.SHA256 || a == digest.SHA384 || a == digest.SHA512
+}

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/testutil"
 )
@@ -32,7 +33,7 @@ func manyFiles(t testing.TB, n int) (string, []string) {
 }
 
 // verifyFile checks that sigPath is a valid signature of file by pub (in any format).
-func verifyFile(t testing.TB, pub crypto.PublicKey, a Algorithm, file, sigPath string) {
+func verifyFile(t testing.TB, pub crypto.PublicKey, a digest.Algorithm, file, sigPath string) {
 	t.Helper()
 	msg := mustRead(t, file)
 	p, err := ParseSignature(mustRead(t, sigPath))
@@ -70,7 +71,7 @@ func TestSignFiles(t *testing.T) {
 	}{
 		{"ecdsa raw", ec, SignOptions{}},
 		{"ecdsa cms", ec, SignOptions{Format: FormatCMS, Certificates: ec.chain}},
-		{"ecdsa bundle sha384", ec, SignOptions{Format: FormatBundle, Algorithm: SHA384, Certificates: ec.chain}},
+		{"ecdsa bundle sha384", ec, SignOptions{Format: FormatBundle, Algorithm: digest.SHA384, Certificates: ec.chain}},
 		{"ed25519 raw", ed, SignOptions{}},
 		{"ed25519 bundle", ed, SignOptions{Format: FormatBundle, Certificates: ed.chain}},
 		{"ed25519 cms", ed, SignOptions{Format: FormatCMS, Certificates: ed.chain}},
@@ -89,7 +90,7 @@ func TestSignFiles(t *testing.T) {
 				if r.Path != names[i] || r.Signature != names[i]+s.Format().Extension() || r.Format != s.Format() || r.KeyFingerprint == "" {
 					t.Fatalf("receipt %+v", r)
 				}
-				want, _, _ := HashFile(t.Context(), s.Algorithm(), names[i])
+				want, _, _ := digest.HashFile(t.Context(), s.Algorithm(), names[i])
 				if !bytes.Equal(r.Digest, want) {
 					t.Fatalf("receipt digest %x, want %x", r.Digest, want)
 				}
@@ -165,7 +166,7 @@ func TestSignFilesOut(t *testing.T) {
 	if _, err := SignFiles(t.Context(), s, names[:1], FilesOptions{Out: out}); err != nil {
 		t.Fatal(err)
 	}
-	verifyFile(t, ec.key.Public(), SHA256, names[0], out)
+	verifyFile(t, ec.key.Public(), digest.SHA256, names[0], out)
 	if _, err := SignFiles(t.Context(), s, names, FilesOptions{Out: out + "2"}); err == nil {
 		t.Fatal("one output name accepted for two files")
 	}
@@ -210,7 +211,7 @@ func TestSignRecursive(t *testing.T) {
 func TestSignManifest(t *testing.T) {
 	sha256sum := testutil.RequireTool(t, "sha256sum")
 	ec := mustFixture(t, "codesign")
-	for _, a := range []Algorithm{SHA256, SHA3_256} {
+	for _, a := range []digest.Algorithm{digest.SHA256, digest.SHA3_256} {
 		t.Run(a.Name(), func(t *testing.T) {
 			dir := mustTree(t, map[string]string{"dist/a.tar": "aaa", "dist/sub/b.bin": "bbb", "dist/odd name": "c"})
 			s := mustSigner(t, ec.key, SignOptions{Format: FormatCMS, Algorithm: a, Certificates: ec.chain})
@@ -224,7 +225,7 @@ func TestSignManifest(t *testing.T) {
 			}
 			verifyFile(t, ec.key.Public(), a, list, list+".p7s")
 			content := string(mustRead(t, list))
-			if a == SHA256 {
+			if a == digest.SHA256 {
 				cmd := []string{"-c", "SHA256SUMS"}
 				out, errOut, err := testutil.RunErr("sh", "-c", "cd "+filepath.Join(dir, "dist")+" && "+sha256sum+" "+strings.Join(cmd, " "))
 				if err != nil || strings.Count(string(out), ": OK") != 3 {
@@ -262,14 +263,14 @@ func TestSignDigestTo(t *testing.T) {
 	ec := mustFixture(t, "codesign")
 	ed := mustFixture(t, "codesign-ed25519")
 	dir, names := manyFiles(t, 1)
-	d, _, _ := HashFile(t.Context(), SHA256, names[0])
+	d, _, _ := digest.HashFile(t.Context(), digest.SHA256, names[0])
 	s := mustSigner(t, ec.key, SignOptions{Format: FormatBundle, Certificates: ec.chain})
 	out := filepath.Join(dir, "x.sigstore.json")
 	r, err := SignDigestTo(s, d, out, false, nil)
 	if err != nil || r.Path != "" || !bytes.Equal(r.Digest, d) {
 		t.Fatalf("%v %+v", err, r)
 	}
-	verifyFile(t, ec.key.Public(), SHA256, names[0], out)
+	verifyFile(t, ec.key.Public(), digest.SHA256, names[0], out)
 	// Ed25519: only CMS can be made from a digest.
 	sEd := mustSigner(t, ed.key, SignOptions{})
 	if _, err := SignDigestTo(sEd, d, out+"2", false, nil); !errors.Is(err, ErrUnsupported) {
@@ -279,11 +280,11 @@ func TestSignDigestTo(t *testing.T) {
 		t.Fatal("output written")
 	}
 	sEdCMS := mustSigner(t, ed.key, SignOptions{Format: FormatCMS, Certificates: ed.chain})
-	d512, _, _ := HashFile(t.Context(), SHA512, names[0])
+	d512, _, _ := digest.HashFile(t.Context(), digest.SHA512, names[0])
 	if _, err := SignDigestTo(sEdCMS, d512, out+".p7s", false, nil); err != nil {
 		t.Fatal(err)
 	}
-	verifyFile(t, ed.key.Public(), SHA512, names[0], out+".p7s")
+	verifyFile(t, ed.key.Public(), digest.SHA512, names[0], out+".p7s")
 }
 
 // TestStagerCommitFails: when a file appears at one output between the check and the commit,
@@ -401,7 +402,7 @@ func TestSignFilesPlainRacesForce(t *testing.T) {
 		}
 		assertOnlyOld(t, dir, len(names))
 		for _, n := range names {
-			verifyFile(t, ec.key.Public(), SHA256, n, n+".sig")
+			verifyFile(t, ec.key.Public(), digest.SHA256, n, n+".sig")
 		}
 	}
 }
@@ -496,7 +497,7 @@ func TestSignRecursiveSkipsTemporaries(t *testing.T) {
 		".signet-stage-0123456789abcdef/lock": "",
 	})
 	var hashed []string
-	err := HashFiles(t.Context(), []string{dir}, HashOptions{Recursive: true}, func(r FileResult) error {
+	err := digest.HashFiles(t.Context(), []string{dir}, digest.HashOptions{Recursive: true}, func(r digest.FileResult) error {
 		hashed = append(hashed, strings.TrimPrefix(r.Name, dir+"/"))
 		return nil
 	})
@@ -595,7 +596,7 @@ func TestSignFilesOptionsThatCannotApply(t *testing.T) {
 			}
 		})
 	}
-	if _, err := SignDigestTo(s, make(Digest, 32), "", false, nil); !errors.Is(err, ErrUnsupported) {
+	if _, err := SignDigestTo(s, make(digest.Digest, 32), "", false, nil); !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("a digest without an output name: %v, want ErrUnsupported", err)
 	}
 	if got := listDir(t, dir); got != `a="1" b="2" ` {

@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/readlimit"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/x509util"
@@ -128,7 +129,7 @@ type ArtifactOptions struct {
 	Identity Identity
 	// Hash is the hash of raw signatures, which name none, and of bundles that record no
 	// digest; zero means SHA-256. Formats that name their hash use it and ignore this.
-	Hash sign.Algorithm
+	Hash digest.Algorithm
 	// PSS says raw and bundle RSA signatures are RSASSA-PSS (any salt length); false means
 	// PKCS#1 v1.5. CMS says which it uses.
 	PSS bool
@@ -311,7 +312,7 @@ func VerifyArtifact(ctx context.Context, a Artifact, opts ArtifactOptions) (*Art
 // unless SignatureName says where); a signature that cannot be found or parsed makes that
 // artifact's result unchecked. Then, for each one, in this order:
 //
-//  1. digest: the file is hashed (streamed; files in parallel, with sign.HashFiles) with the
+//  1. digest: the file is hashed (streamed; files in parallel, with digest.HashFiles) with the
 //     hash the signature uses, and compared with the digest the signature records (CMS
 //     messageDigest, the bundle's messageDigest);
 //  2. signature: verified with Signature, over the CMS signed attributes or over the file's
@@ -398,7 +399,7 @@ func newArtifactVerifier(opts ArtifactOptions) (*artifactVerifier, error) {
 		v.workers = runtime.GOMAXPROCS(0)
 	}
 	if v.opts.Hash == 0 {
-		v.opts.Hash = sign.DefaultAlgorithm
+		v.opts.Hash = digest.DefaultAlgorithm
 	}
 	if !v.opts.Hash.Valid() {
 		return nil, fmt.Errorf("%w: hash %d", ErrPolicy, v.opts.Hash)
@@ -430,9 +431,9 @@ type artifactPlan struct {
 	key         crypto.PublicKey
 	leaf        *x509.Certificate   // nil with a bare key
 	carried     []*x509.Certificate // the signature's other certificates
-	fileHash    sign.Algorithm      // the file's digest is needed under this hash (0: not)
+	fileHash    digest.Algorithm    // the file's digest is needed under this hash (0: not)
 	wholeFile   bool                // Ed25519 over the file: the content is needed
-	digest      sign.Digest
+	digest      digest.Digest
 	content     []byte
 	sigParams   SignatureParams
 	signedAttrs bool // CMS: the signature covers SignedData
@@ -590,14 +591,14 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	return p
 }
 
-// algorithmOf returns the sign.Algorithm that computes h, refusing weak hashes.
-func algorithmOf(h crypto.Hash) (sign.Algorithm, error) {
+// algorithmOf returns the digest.Algorithm that computes h, refusing weak hashes.
+func algorithmOf(h crypto.Hash) (digest.Algorithm, error) {
 	if err := checkDigest(h, make([]byte, h.Size())); errors.Is(err, ErrWeakAlgorithm) {
 		return 0, artifactErrorf(ErrWeakAlgorithm, err, "the signature's hash %v is refused as weak: collisions can be made, so a valid signature would not prove what was signed", h)
 	} else if err != nil && !errors.Is(err, ErrUnchecked) {
 		return 0, err
 	}
-	for _, a := range sign.Algorithms() {
+	for _, a := range digest.Algorithms() {
 		if a.CryptoHash() == h {
 			return a, nil
 		}
@@ -610,7 +611,7 @@ func algorithmOf(h crypto.Hash) (sign.Algorithm, error) {
 
 func algorithmList() string {
 	var names []string
-	for _, a := range sign.Algorithms() {
+	for _, a := range digest.Algorithms() {
 		names = append(names, a.Name())
 	}
 	return strings.Join(names, ", ")
@@ -641,10 +642,10 @@ func signerOf(key crypto.PublicKey, leaf *x509.Certificate) *SignerReport {
 }
 
 // hash reads what each plan needs of its file: whole files for Ed25519, digests of the others
-// with sign.HashFiles, one run per algorithm.
+// with digest.HashFiles, one run per algorithm.
 func (v *artifactVerifier) hash(ctx context.Context, plans []*artifactPlan) error {
-	groups := map[sign.Algorithm][]*artifactPlan{}
-	var order []sign.Algorithm
+	groups := map[digest.Algorithm][]*artifactPlan{}
+	var order []digest.Algorithm
 	for _, p := range plans {
 		if p.res.err != nil {
 			continue
@@ -670,7 +671,7 @@ func (v *artifactVerifier) hash(ctx context.Context, plans []*artifactPlan) erro
 			}
 		}
 		i := 0
-		err := sign.HashFiles(ctx, names, sign.HashOptions{Algorithm: alg, Workers: v.workers}, func(r sign.FileResult) error {
+		err := digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: alg, Workers: v.workers}, func(r digest.FileResult) error {
 			p := g[i]
 			i++
 			if r.Err != nil {

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/verify"
@@ -136,15 +137,15 @@ func TestVerifyArtifactRaw(t *testing.T) {
 		file   string
 		sig    []byte
 		key    crypto.PublicKey
-		hash   sign.Algorithm
+		hash   digest.Algorithm
 		pss    bool
 		want   error
 		reason string
 		detail string
 	}{
 		{name: "ECDSA P-256 SHA-256", file: art, sig: rawSign(t, ec, crypto.SHA256, false, data), key: ec.Public()},
-		{name: "ECDSA P-256 SHA-512", file: art, sig: rawSign(t, ec, crypto.SHA512, false, data), key: ec.Public(), hash: sign.SHA512},
-		{name: "RSA PKCS#1 v1.5 SHA-384", file: art, sig: rawSign(t, rsaKey, crypto.SHA384, false, data), key: rsaKey.Public(), hash: sign.SHA384},
+		{name: "ECDSA P-256 SHA-512", file: art, sig: rawSign(t, ec, crypto.SHA512, false, data), key: ec.Public(), hash: digest.SHA512},
+		{name: "RSA PKCS#1 v1.5 SHA-384", file: art, sig: rawSign(t, rsaKey, crypto.SHA384, false, data), key: rsaKey.Public(), hash: digest.SHA384},
 		{name: "RSA-PSS", file: art, sig: rawSign(t, rsaKey, crypto.SHA256, true, data), key: rsaKey.Public(), pss: true},
 		{name: "RSA-PSS without --pss", file: art, sig: rawSign(t, rsaKey, crypto.SHA256, true, data), key: rsaKey.Public(),
 			want: verify.ErrSignatureMismatch, reason: verify.ReasonSignatureMismatch, detail: "RSA PKCS#1 v1.5 SHA-256 signature does not match"},

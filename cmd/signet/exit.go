@@ -7,6 +7,7 @@ import (
 	"os"
 	"syscall"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/enroll"
@@ -63,7 +64,7 @@ var errorClasses = []struct {
 	target error
 	code   int
 }{
-	{sign.ErrCheckFailed, exitCheckFailed},
+	{digest.ErrCheckFailed, exitCheckFailed},
 	{verify.ErrInvalid, exitCheckFailed},
 	{verify.ErrSignatureMismatch, exitCheckFailed},
 	{verify.ErrWeakAlgorithm, exitCheckFailed},
@@ -75,7 +76,7 @@ var errorClasses = []struct {
 	{sign.ErrOutputIsInput, exitUsage},
 
 	{atomicfile.ErrExists, exitUsage},
-	{sign.ErrUnknownAlgorithm, exitUsage},
+	{digest.ErrUnknownAlgorithm, exitUsage},
 	{sign.ErrUnsupported, exitUsage},
 	{x509util.ErrInvalidName, exitUsage},
 	{x509util.ErrNameConstraint, exitUsage},
@@ -100,7 +101,7 @@ var errorClasses = []struct {
 	{x509util.ErrIssuer, exitBadInput},
 	{verify.ErrUnchecked, exitBadInput},
 	{x509util.ErrUnsupported, exitBadInput},
-	{sign.ErrMalformedList, exitBadInput},
+	{digest.ErrMalformedList, exitBadInput},
 	{sign.ErrMalformedSignature, exitBadInput},
 	{fs.ErrNotExist, exitBadInput},
 	{fs.ErrPermission, exitBadInput},
@@ -175,7 +176,7 @@ func exitCode(err error) int {
 		}
 	}
 	var pe *fs.PathError
-	var fe *sign.FileError
+	var fe *digest.FileError
 	if errors.As(err, &pe) || errors.As(err, &fe) {
 		return exitBadInput
 	}

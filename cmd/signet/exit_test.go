@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/identity"
@@ -47,7 +48,7 @@ func TestExitCode(t *testing.T) {
 		{"nothing to sign", fmt.Errorf("%w (the directories hold none)", sign.ErrNoFiles), exitBadInput},
 		{"nothing to sign, in a list of failures", &sign.FilesError{Failed: []error{sign.ErrNoFiles}, Total: 1}, exitBadInput},
 		{"no home directory", fmt.Errorf("%w: $HOME is not defined", identity.ErrNoHome), exitUsage},
-		{"unknown hash algorithm", &sign.AlgorithmError{Name: "md5"}, exitUsage},
+		{"unknown hash algorithm", &digest.AlgorithmError{Name: "md5"}, exitUsage},
 		{"unknown signature format", parseFormatError(t), exitUsage},
 		{"a directory as the file to verify", loadSignatureError(t), exitBadInput},
 	}

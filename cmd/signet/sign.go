@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/identity"
 	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/sign"
@@ -135,7 +136,7 @@ func runSign(e *env, c *cli.Context) error {
 	}
 	opts := sign.SignOptions{PSS: c.Bool("pss"), Base64: c.Bool("base64")}
 	if c.IsSet("algorithm") {
-		a, err := sign.ParseAlgorithm(c.String("algorithm"))
+		a, err := digest.ParseAlgorithm(c.String("algorithm"))
 		if err != nil {
 			return algorithmFlagError("-a", err)
 		}
@@ -148,13 +149,13 @@ func runSign(e *env, c *cli.Context) error {
 		}
 		opts.Format = f
 	}
-	var digest sign.Digest
+	var sum digest.Digest
 	if c.IsSet("digest") {
 		d, err := hex.DecodeString(strings.TrimSpace(digestHex))
 		if err != nil || len(d) == 0 {
 			return usagef("--digest %q is not a hexadecimal digest", digestHex)
 		}
-		digest = d
+		sum = d
 	}
 	var chain []*x509.Certificate
 	if c.IsSet("cert") {
@@ -189,13 +190,13 @@ func runSign(e *env, c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if digest != nil && len(digest) != signer.Algorithm().Size() {
-		return usagef("--digest has %d hex digits; %s digests have %d (set -a)", 2*len(digest), signer.Algorithm(), signer.Algorithm().HexLen())
+	if sum != nil && len(sum) != signer.Algorithm().Size() {
+		return usagef("--digest has %d hex digits; %s digests have %d (set -a)", 2*len(sum), signer.Algorithm(), signer.Algorithm().HexLen())
 	}
 
 	var receipts []sign.Receipt
-	if digest != nil {
-		r, err := sign.SignDigestTo(signer, digest, out, c.Bool("force"), e.stdout)
+	if sum != nil {
+		r, err := sign.SignDigestTo(signer, sum, out, c.Bool("force"), e.stdout)
 		if err != nil {
 			return err
 		}

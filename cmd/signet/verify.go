@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/verify"
@@ -172,7 +173,7 @@ func verifyCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "sig", Usage: "the signature `SIGFILE` (default: FILE.sigstore.json, FILE.p7s or FILE.sig)", TakesFile: true},
 			keyFlag("check the signature alone with `PUBKEYREF` (public key, certificate, private key, pkcs11: URI)"),
-			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: sign.DefaultAlgorithm.Name(), Usage: "hash `ALG` of raw signatures: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
+			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: digest.DefaultAlgorithm.Name(), Usage: "hash `ALG` of raw signatures: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
 			&cli.BoolFlag{Name: "pss", Usage: "raw and bundle RSA signatures are RSA-PSS (default PKCS#1 v1.5)"},
 			repeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
 			repeatedFlag("intermediates", "untrusted CA certificates in `FILE` that may complete the chain; repeatable"),
@@ -227,7 +228,7 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 	case o.manifest != "":
 		o.mo.Only = o.files
 	}
-	alg, err := sign.ParseAlgorithm(c.String("algorithm"))
+	alg, err := digest.ParseAlgorithm(c.String("algorithm"))
 	if err != nil {
 		return nil, algorithmFlagError("-a", err)
 	}
@@ -361,7 +362,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		return nil
 	}
 	f := failures[0]
-	msg := fmt.Sprintf("%s: %s", sign.QuoteName(f.name), escapeControls(f.msg))
+	msg := fmt.Sprintf("%s: %s", digest.QuoteName(f.name), escapeControls(f.msg))
 	if n := len(failures); n > 1 {
 		lines := 0
 		for _, f := range failures {

@@ -114,6 +114,8 @@ func TestImportRules(t *testing.T) {
 	}
 	never(p("verify"), true, p("hsm"), p("internal/keyref"), p("internal/secret"))
 	never(p("sign"), false, p("verify"))
+	// digest is below sign and verify: hashing knows nothing of keys, signatures or tokens.
+	never(p("digest"), true, p("sign"), p("verify"), p("hsm"), p("cmd/signet"), p("internal/keyref"), p("internal/secret"))
 	never(p("x509util"), false, p("sign"), p("verify"), p("hsm"), p("internal/keyref"))
 	for _, d := range g[p("internal/pkixname")] {
 		if strings.HasPrefix(d, module) {

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package sign
+package digest
 
 import (
 	"context"
@@ -12,12 +12,12 @@ import (
 func hashPath(ctx context.Context, h hash.Hash, name string, buf []byte, count func(int)) (int64, *FileError) {
 	f, err := os.Open(name)
 	if err != nil {
-		return 0, fileError(name, "open", err)
+		return 0, NewFileError(name, "open", err)
 	}
 	defer f.Close()
 	n, err := hashInto(ctx, h, f, buf, count)
 	if err != nil {
-		return n, fileError(name, "read", err)
+		return n, NewFileError(name, "read", err)
 	}
 	return n, nil
 }

@@ -1,4 +1,4 @@
-package sign
+package digest
 
 import (
 	"bytes"
@@ -268,7 +268,7 @@ func TestCheckResult(t *testing.T) {
 		{"malformed-lenient", []string{"malformed.sum"}, CheckOptions{}, nil, CheckSummary{Lists: 1, OK: 1, Malformed: 1}},
 		{"malformed-strict", []string{"malformed.sum"}, CheckOptions{Strict: true}, ErrCheckFailed, CheckSummary{Lists: 1, OK: 1, Malformed: 1}},
 		{"failure-wins-over-bad-list", []string{"junk.sum", "bad.sum"}, CheckOptions{}, ErrCheckFailed, CheckSummary{Lists: 2, OK: 1, Mismatched: 1, Malformed: 1}},
-		{"stdin-unavailable", []string{"-"}, CheckOptions{}, errNoStdin, CheckSummary{Lists: 1}},
+		{"stdin-unavailable", []string{"-"}, CheckOptions{}, ErrNoStdin, CheckSummary{Lists: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Chdir(fx.dir)

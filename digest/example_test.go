@@ -1,4 +1,4 @@
-package sign_test
+package digest_test
 
 import (
 	"context"
@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/digest"
 )
 
 func ExampleParseAlgorithm() {
-	a, err := sign.ParseAlgorithm("SHA-512/256")
+	a, err := digest.ParseAlgorithm("SHA-512/256")
 	if err != nil {
 		panic(err)
 	}
@@ -20,7 +20,7 @@ func ExampleParseAlgorithm() {
 }
 
 func ExampleHashReader() {
-	d, n, err := sign.HashReader(context.Background(), sign.SHA256, strings.NewReader("abc"))
+	d, n, err := digest.HashReader(context.Background(), digest.SHA256, strings.NewReader("abc"))
 	if err != nil {
 		panic(err)
 	}
@@ -30,11 +30,11 @@ func ExampleHashReader() {
 
 // Entry formats lines byte for byte as sha256sum does, escaping odd names.
 func ExampleEntry_AppendTo() {
-	d, _, _ := sign.HashReader(context.Background(), sign.SHA256, strings.NewReader(""))
+	d, _, _ := digest.HashReader(context.Background(), digest.SHA256, strings.NewReader(""))
 	var list []byte
-	list = sign.Entry{Algorithm: sign.SHA256, Digest: d, Name: "a b"}.AppendTo(list)
-	list = sign.Entry{Algorithm: sign.SHA256, Digest: d, Name: "new\nline"}.AppendTo(list)
-	list = sign.Entry{Algorithm: sign.SHA256, Digest: d, Name: "a b", Tagged: true}.AppendTo(list)
+	list = digest.Entry{Algorithm: digest.SHA256, Digest: d, Name: "a b"}.AppendTo(list)
+	list = digest.Entry{Algorithm: digest.SHA256, Digest: d, Name: "new\nline"}.AppendTo(list)
+	list = digest.Entry{Algorithm: digest.SHA256, Digest: d, Name: "a b", Tagged: true}.AppendTo(list)
 	fmt.Print(string(list))
 	// Output:
 	// e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  a b
@@ -49,7 +49,7 @@ func ExampleHashFiles() {
 	os.WriteFile(filepath.Join(dir, "a"), []byte("abc"), 0o644)
 
 	names := []string{filepath.Join(dir, "a"), filepath.Join(dir, "missing")}
-	err := sign.HashFiles(context.Background(), names, sign.HashOptions{}, func(r sign.FileResult) error {
+	err := digest.HashFiles(context.Background(), names, digest.HashOptions{}, func(r digest.FileResult) error {
 		if r.Err != nil {
 			fmt.Println("error:", strings.TrimPrefix(r.Err.Error(), dir+"/"))
 			return nil
@@ -77,9 +77,9 @@ func ExampleCheck() {
 	os.Chdir(dir)
 	defer os.Chdir(wd)
 
-	sum, err := sign.Check(context.Background(), []string{"SHA256SUMS"}, sign.CheckOptions{
+	sum, err := digest.Check(context.Background(), []string{"SHA256SUMS"}, digest.CheckOptions{
 		Out:  os.Stdout,
-		Diag: func(d sign.Diagnostic) { fmt.Println("stderr:", d.Msg) },
+		Diag: func(d digest.Diagnostic) { fmt.Println("stderr:", d.Msg) },
 	})
 	if err != nil {
 		panic(err)

@@ -1,4 +1,4 @@
-package sign
+package digest
 
 import (
 	"bufio"
@@ -145,7 +145,7 @@ func (c *checker) checkList(ctx context.Context, name string) error {
 	if fromStdin {
 		display = "standard input"
 		if c.opts.Stdin == nil {
-			err := &FileError{Name: display, Op: "open", Err: errNoStdin}
+			err := &FileError{Name: display, Op: "open", Err: ErrNoStdin}
 			c.diag(Diagnostic{Msg: err.Error(), Err: err})
 			c.listFailed(err)
 			return nil
@@ -154,7 +154,7 @@ func (c *checker) checkList(ctx context.Context, name string) error {
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			ferr := fileError(name, "open", err)
+			ferr := NewFileError(name, "open", err)
 			c.diag(Diagnostic{Msg: ferr.Error(), Err: ferr})
 			c.listFailed(ferr)
 			return nil
@@ -242,7 +242,7 @@ func (c *checker) checkList(ctx context.Context, name string) error {
 		return nil
 	}
 	if readErr != nil {
-		ferr := fileError(display, "read", readErr)
+		ferr := NewFileError(display, "read", readErr)
 		c.diag(Diagnostic{Msg: QuoteName(display) + ": read error", Err: ferr}) // coreutils' words
 		c.listFailed(ferr)
 		return nil

@@ -1,4 +1,4 @@
-package sign
+package digest
 
 import (
 	"os"
@@ -44,7 +44,7 @@ func walkSorted(prefix string, fn func(walkEntry) bool) bool {
 	}
 	ents, err := os.ReadDir(prefix)
 	if err != nil && len(ents) == 0 {
-		return fn(walkEntry{name: dir, err: fileError(dir, "open", err)})
+		return fn(walkEntry{name: dir, err: NewFileError(dir, "open", err)})
 	}
 	type kid struct {
 		key string // name, with "/" appended for directories so that sorting matches full paths
@@ -73,7 +73,7 @@ func walkSorted(prefix string, fn func(walkEntry) bool) bool {
 	}
 	if err != nil {
 		// ReadDir stopped part way: report it after what it did read.
-		return fn(walkEntry{name: dir, err: fileError(dir, "readdir", err)})
+		return fn(walkEntry{name: dir, err: NewFileError(dir, "readdir", err)})
 	}
 	return true
 }

@@ -1,4 +1,4 @@
-package sign
+package digest
 
 import (
 	"context"
@@ -96,7 +96,7 @@ func (a Algorithm) HexLen() int { return 2 * a.Size() }
 // valid.
 func (a Algorithm) New() hash.Hash {
 	if !a.Valid() {
-		panic("sign: New of invalid " + a.Name())
+		panic("digest: New of invalid " + a.Name())
 	}
 	return algorithms[a].new()
 }

@@ -1,4 +1,4 @@
-package sign
+package digest
 
 import (
 	"context"
@@ -40,16 +40,15 @@ func (e *FileError) Error() string { return QuoteName(e.Name) + ": " + e.Err.Err
 
 func (e *FileError) Unwrap() error { return e.Err }
 
-func fileError(name, op string, err error) *FileError {
+// NewFileError is the FileError for name: the reason is err, taken out of an *fs.PathError
+// (whose message would name the file a second time).
+func NewFileError(name, op string, err error) *FileError {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
 	return &FileError{Name: name, Op: op, Err: err}
 }
-
-// errNoStdin is the reason "-" fails when the options give no standard input.
-var errNoStdin = errors.New("standard input is not available")
 
 // Progress is how far a HashFiles run is. Totals are known up front (the files are listed and
 // their sizes read before hashing starts); standard input counts as size 0 in TotalBytes.
@@ -90,12 +89,12 @@ type HashOptions struct {
 func HashFile(ctx context.Context, a Algorithm, name string) (Digest, int64, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, 0, fileError(name, "open", err)
+		return nil, 0, NewFileError(name, "open", err)
 	}
 	defer f.Close()
 	d, n, err := HashReader(ctx, a, f)
 	if err != nil && ctx.Err() == nil {
-		return nil, n, fileError(name, "read", err)
+		return nil, n, NewFileError(name, "read", err)
 	}
 	return d, n, err
 }
@@ -192,6 +191,66 @@ func expand(names []string, a Algorithm, recursive bool, send func(*job) bool) {
 			return
 		}
 	}
+}
+
+// Expand calls fn with each file names stand for, in order, until fn returns false: each
+// name as given ("-" included), or with recursive the regular files below a directory, as
+// HashOptions.Recursive walks them (signet's temporary files are skipped). For a directory
+// that cannot be read fn gets the directory's name and err, a *FileError. Expand reads no
+// file.
+func Expand(names []string, recursive bool, fn func(name string, err error) bool) {
+	expand(names, 0, recursive, func(j *job) bool {
+		var err error
+		if j.pre != nil {
+			err = j.pre.Err
+		}
+		return fn(j.name, err)
+	})
+}
+
+// Job is one file for HashJobs to hash.
+type Job struct {
+	// Name is the file to open; with Stdin set it only names standard input ("-").
+	Name string
+	// Stdin reads JobOptions.Stdin instead of opening Name.
+	Stdin bool
+	// Algorithm is the hash. It must be valid.
+	Algorithm Algorithm
+	// Err, when set, is the job's outcome, known without hashing: its FileResult carries it.
+	Err error
+	// Ref is the caller's own data, handed back with the job.
+	Ref any
+}
+
+// JobOptions configures HashJobs. The zero value hashes on GOMAXPROCS workers with
+// BufferSize reads, and has no standard input.
+type JobOptions struct {
+	Workers    int
+	BufferSize int
+	Stdin      io.Reader
+}
+
+// HashJobs is the engine of HashFiles and Check, for callers that list the files themselves
+// and do their own work with each digest (sign.SignFiles): produce runs on a goroutine of its
+// own and sends jobs until send returns false; the jobs are hashed on opts.Workers workers,
+// each with one buffer; consume is called with each job and its result in the order the jobs
+// were sent, as soon as that result and all before it are ready. Only a window of jobs is in
+// flight ahead of consume, so memory stays bounded however many files there are.
+//
+// HashJobs returns consume's first error (it is then called no more), ctx's error if ctx
+// ended first, and nil otherwise. A worker reading a file that never ends (a FIFO with no
+// writer) is not waited for once ctx has ended.
+func HashJobs(ctx context.Context, opts JobOptions, produce func(send func(Job) bool), consume func(Job, FileResult) error) error {
+	en := newEngine(opts.Workers, opts.BufferSize, opts.Stdin)
+	return en.run(ctx, func(send func(*job) bool) {
+		produce(func(j Job) bool {
+			ij := &job{name: j.Name, alg: j.Algorithm, stdin: j.Stdin, ref: j}
+			if j.Err != nil {
+				ij.pre = &FileResult{Name: j.Name, Algorithm: j.Algorithm, Err: j.Err}
+			}
+			return send(ij)
+		})
+	}, func(ij *job) error { return consume(ij.ref.(Job), ij.res) })
 }
 
 // flushDelay is how long a result may keep buffered output waiting.
@@ -372,13 +431,13 @@ func (en *engine) hashOne(ctx context.Context, j *job, h hash.Hash, buf []byte, 
 	var ferr *FileError
 	if j.stdin {
 		if en.stdin == nil {
-			res.Err = &FileError{Name: j.name, Op: "open", Err: errNoStdin}
+			res.Err = &FileError{Name: j.name, Op: "open", Err: ErrNoStdin}
 			return res
 		}
 		n, err := hashInto(ctx, h, en.stdin, buf, count)
 		res.Size = n
 		if err != nil {
-			ferr = fileError(j.name, "read", err)
+			ferr = NewFileError(j.name, "read", err)
 		}
 	} else {
 		res.Size, ferr = hashPath(ctx, h, j.name, buf, count)
