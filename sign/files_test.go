@@ -39,3 +39,12 @@ func smallFiles(b *testing.B, n, size int) []string {
 	}
 	return names
 }
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -198,11 +199,11 @@ func TestRawVerifiedByOpenSSL(t *testing.T) {
 						t.Fatalf("openssl: %s", out2)
 					}
 					// And the signature parses as raw, never as anything else.
-					sig, err := ParseSignature(out)
+					sig, err := sigformat.Parse(out)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if sig.Format != FormatRaw || sig.Base64 != b64 {
+					if sig.Format != sigformat.Raw || sig.Base64 != b64 {
 						t.Fatalf("parsed as %s (base64 %v)", sig.Format, sig.Base64)
 					}
 				})
@@ -258,11 +259,11 @@ func TestNewSignerRefuses(t *testing.T) {
 		want error
 	}{
 		{"pss with ecdsa", ec.key, SignOptions{PSS: true}, ErrUnsupported},
-		{"pss in a bundle", rsaFx.key, SignOptions{PSS: true, Format: FormatBundle}, ErrUnsupported},
-		{"base64 cms", ec.key, SignOptions{Base64: true, Format: FormatCMS, Certificates: ec.chain}, ErrUnsupported},
-		{"cms without certificate", ec.key, SignOptions{Format: FormatCMS}, ErrUnsupported},
-		{"bundle with sha3-512", ec.key, SignOptions{Format: FormatBundle, Algorithm: digest.SHA3_512}, ErrUnsupported},
-		{"ed25519 cms with sha256", ed.key, SignOptions{Format: FormatCMS, Algorithm: digest.SHA256, Certificates: ed.chain}, ErrUnsupported},
+		{"pss in a bundle", rsaFx.key, SignOptions{PSS: true, Format: sigformat.Bundle}, ErrUnsupported},
+		{"base64 cms", ec.key, SignOptions{Base64: true, Format: sigformat.CMS, Certificates: ec.chain}, ErrUnsupported},
+		{"cms without certificate", ec.key, SignOptions{Format: sigformat.CMS}, ErrUnsupported},
+		{"bundle with sha3-512", ec.key, SignOptions{Format: sigformat.Bundle, Algorithm: digest.SHA3_512}, ErrUnsupported},
+		{"ed25519 cms with sha256", ed.key, SignOptions{Format: sigformat.CMS, Algorithm: digest.SHA256, Certificates: ed.chain}, ErrUnsupported},
 		{"certificate of another key", ec.key, SignOptions{Certificates: rsaFx.chain}, x509util.ErrKeyMismatch},
 		{"unknown format", ec.key, SignOptions{Format: "pgp"}, ErrUnsupported},
 		{"unknown algorithm", ec.key, SignOptions{Algorithm: 99}, digest.ErrUnknownAlgorithm},
@@ -320,7 +321,7 @@ func certFor(t *testing.T, key crypto.Signer, cn string) *x509.Certificate {
 func TestSignerNamesEscaped(t *testing.T) {
 	ec := mustFixture(t, "codesign")
 	evil := certFor(t, ec.key, "Release Bot\nOK trusted")
-	s := mustSigner(t, ec.key, SignOptions{Format: FormatBundle, Certificates: []*x509.Certificate{evil}})
+	s := mustSigner(t, ec.key, SignOptions{Format: sigformat.Bundle, Certificates: []*x509.Certificate{evil}})
 	_, names := manyFiles(t, 1)
 	r, err := SignFiles(t.Context(), s, names, FilesOptions{})
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/readlimit"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -25,7 +26,7 @@ import (
 // format's extension, refusing to replace existing files.
 type FilesOptions struct {
 	// Out names the signature file when there is one signature: one file, or a Manifest.
-	// Empty means the default name (the signed file's name followed by Format.Extension()).
+	// Empty means the default name (the signed file's name followed by the format's Extension).
 	// "-" writes the signature to Stdout.
 	Out    string
 	Stdout io.Writer
@@ -60,7 +61,7 @@ type Receipt struct {
 	// Algorithm and Digest are the signed content's digest.
 	Algorithm digest.Algorithm `json:"algorithm"`
 	Digest    digest.Digest    `json:"digest"`
-	Format    Format           `json:"format"`
+	Format    sigformat.Format `json:"format"`
 	// Signature is the signature file's path, or "-" for standard output.
 	Signature string `json:"signature"`
 	// KeyFingerprint is the signing key's x509util.Fingerprint.
@@ -354,7 +355,7 @@ func summarize(c *x509.Certificate) *CertificateSummary {
 // isSignatureName reports whether a file found by a recursive walk is a signature signet
 // would write, and so is not signed again.
 func isSignatureName(name string) bool {
-	for _, f := range Formats() {
+	for _, f := range sigformat.Formats() {
 		if strings.HasSuffix(name, f.Extension()) {
 			return true
 		}

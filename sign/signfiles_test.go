@@ -17,6 +17,7 @@ import (
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/sigformat"
 )
 
 // manyFiles writes n files f000..f{n-1} of distinct content into a new directory.
@@ -36,7 +37,7 @@ func manyFiles(t testing.TB, n int) (string, []string) {
 func verifyFile(t testing.TB, pub crypto.PublicKey, a digest.Algorithm, file, sigPath string) {
 	t.Helper()
 	msg := mustRead(t, file)
-	p, err := ParseSignature(mustRead(t, sigPath))
+	p, err := sigformat.Parse(mustRead(t, sigPath))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,11 +71,11 @@ func TestSignFiles(t *testing.T) {
 		opts SignOptions
 	}{
 		{"ecdsa raw", ec, SignOptions{}},
-		{"ecdsa cms", ec, SignOptions{Format: FormatCMS, Certificates: ec.chain}},
-		{"ecdsa bundle sha384", ec, SignOptions{Format: FormatBundle, Algorithm: digest.SHA384, Certificates: ec.chain}},
+		{"ecdsa cms", ec, SignOptions{Format: sigformat.CMS, Certificates: ec.chain}},
+		{"ecdsa bundle sha384", ec, SignOptions{Format: sigformat.Bundle, Algorithm: digest.SHA384, Certificates: ec.chain}},
 		{"ed25519 raw", ed, SignOptions{}},
-		{"ed25519 bundle", ed, SignOptions{Format: FormatBundle, Certificates: ed.chain}},
-		{"ed25519 cms", ed, SignOptions{Format: FormatCMS, Certificates: ed.chain}},
+		{"ed25519 bundle", ed, SignOptions{Format: sigformat.Bundle, Certificates: ed.chain}},
+		{"ed25519 cms", ed, SignOptions{Format: sigformat.CMS, Certificates: ed.chain}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, names := manyFiles(t, 40)
@@ -175,7 +176,7 @@ func TestSignFilesOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ParseSignature(stdout.Bytes())
+	p, err := sigformat.Parse(stdout.Bytes())
 	if err != nil || !p.Base64 || r[0].Path != "-" || r[0].Signature != "-" {
 		t.Fatalf("stdout signature: %v %+v", err, r)
 	}
@@ -214,7 +215,7 @@ func TestSignManifest(t *testing.T) {
 	for _, a := range []digest.Algorithm{digest.SHA256, digest.SHA3_256} {
 		t.Run(a.Name(), func(t *testing.T) {
 			dir := mustTree(t, map[string]string{"dist/a.tar": "aaa", "dist/sub/b.bin": "bbb", "dist/odd name": "c"})
-			s := mustSigner(t, ec.key, SignOptions{Format: FormatCMS, Algorithm: a, Certificates: ec.chain})
+			s := mustSigner(t, ec.key, SignOptions{Format: sigformat.CMS, Algorithm: a, Certificates: ec.chain})
 			list := filepath.Join(dir, "dist", "SHA256SUMS")
 			r, err := SignFiles(t.Context(), s, []string{filepath.Join(dir, "dist")}, FilesOptions{Recursive: true, Manifest: list})
 			if err != nil {
@@ -264,7 +265,7 @@ func TestSignDigestTo(t *testing.T) {
 	ed := mustFixture(t, "codesign-ed25519")
 	dir, names := manyFiles(t, 1)
 	d, _, _ := digest.HashFile(t.Context(), digest.SHA256, names[0])
-	s := mustSigner(t, ec.key, SignOptions{Format: FormatBundle, Certificates: ec.chain})
+	s := mustSigner(t, ec.key, SignOptions{Format: sigformat.Bundle, Certificates: ec.chain})
 	out := filepath.Join(dir, "x.sigstore.json")
 	r, err := SignDigestTo(s, d, out, false, nil)
 	if err != nil || r.Path != "" || !bytes.Equal(r.Digest, d) {
@@ -279,7 +280,7 @@ func TestSignDigestTo(t *testing.T) {
 	if _, err := os.Stat(out + "2"); err == nil {
 		t.Fatal("output written")
 	}
-	sEdCMS := mustSigner(t, ed.key, SignOptions{Format: FormatCMS, Certificates: ed.chain})
+	sEdCMS := mustSigner(t, ed.key, SignOptions{Format: sigformat.CMS, Certificates: ed.chain})
 	d512, _, _ := digest.HashFile(t.Context(), digest.SHA512, names[0])
 	if _, err := SignDigestTo(sEdCMS, d512, out+".p7s", false, nil); err != nil {
 		t.Fatal(err)

@@ -23,12 +23,13 @@ import (
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/readlimit"
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/x509util"
 )
 
-// Artifact verification: a file, a signature over it in one of sign's formats, and either the
-// signer's bare public key or a certificate Policy. See VerifyArtifacts.
+// Artifact verification: a file, a signature over it in one of the formats of package
+// sigformat, and either the signer's bare public key or a certificate Policy. See
+// VerifyArtifacts.
 
 // ErrNoKey is returned when nothing says which key checks a signature: a raw signature (which
 // names no certificate) or a bundle with only a key hint, and no ArtifactOptions.Key. It is a
@@ -47,8 +48,8 @@ var ErrNoSignature error = &subError{"verify: no signature found", fs.ErrNotExis
 
 // ErrMisnamedSignature is returned for a signature file whose name says bundle
 // (.sigstore.json) or CMS (.p7s) and which holds another format. It matches
-// sign.ErrMalformedSignature too.
-var ErrMisnamedSignature error = &subError{"verify: signature format differs from its file name", sign.ErrMalformedSignature}
+// sigformat.ErrMalformedSignature too.
+var ErrMisnamedSignature error = &subError{"verify: signature format differs from its file name", sigformat.ErrMalformedSignature}
 
 // subError is a sentinel that is a case of a more general one.
 type subError struct {
@@ -171,12 +172,12 @@ const MaxWholeFile = 1 << 30
 // first of file+SignatureExtensions that exists. It returns the signature and its path. A
 // signature is read up to MaxSignatureSize, from a file or a pipe (one without a writer reads
 // as empty); a device is refused unread. The format comes from the content
-// (sign.ParseSignature); a file whose name says bundle (.sigstore.json) or CMS (.p7s) and
+// (sigformat.Parse); a file whose name says bundle (.sigstore.json) or CMS (.p7s) and
 // which holds another format is refused (ErrMisnamedSignature), so that a raw signature is
 // never taken where a bundle was meant. Errors wrap fs errors (ErrNoSignature when none was
-// found; unreadable), sign.ErrMalformedSignature, or ErrUnchecked (and readlimit.ErrNotFile)
+// found; unreadable), sigformat.ErrMalformedSignature, or ErrUnchecked (and readlimit.ErrNotFile)
 // when file is a directory or the signature a device or a socket.
-func LoadSignature(file, sigPath string) (*sign.Signature, string, error) {
+func LoadSignature(file, sigPath string) (*sigformat.Signature, string, error) {
 	if fi, err := os.Stat(file); err == nil && fi.IsDir() {
 		notFile := readlimit.NotRegular(fi.Mode())
 		return nil, "", artifactErrorf(ErrUnchecked, notFile, "%v", notFile)
@@ -196,17 +197,17 @@ func LoadSignature(file, sigPath string) (*sign.Signature, string, error) {
 	data, err := readlimit.ReadFile(sigPath, MaxSignatureSize)
 	switch {
 	case errors.Is(err, readlimit.ErrTooLarge):
-		return nil, sigPath, artifactErrorf(sign.ErrMalformedSignature, err, "%s %v: not a signature", sigPath, err)
+		return nil, sigPath, artifactErrorf(sigformat.ErrMalformedSignature, err, "%s %v: not a signature", sigPath, err)
 	case errors.Is(err, readlimit.ErrNotFile):
 		return nil, sigPath, artifactErrorf(ErrUnchecked, err, "%s %v", sigPath, err)
 	case err != nil:
 		return nil, sigPath, err // *fs.PathError: "open x.sig: no such file or directory"
 	}
-	s, err := sign.ParseSignature(data)
+	s, err := sigformat.Parse(data)
 	if err != nil {
 		return nil, sigPath, fmt.Errorf("%s: %w", sigPath, err)
 	}
-	for _, want := range []sign.Format{sign.FormatBundle, sign.FormatCMS} {
+	for _, want := range []sigformat.Format{sigformat.Bundle, sigformat.CMS} {
 		if strings.HasSuffix(sigPath, want.Extension()) && s.Format != want {
 			return nil, sigPath, artifactErrorf(ErrMisnamedSignature, nil, "%s is named as a %s signature but holds a %s one", sigPath, want, s.Format)
 		}
@@ -222,7 +223,7 @@ type Artifact struct {
 	Content []byte
 	// Signature is the parsed signature over the file. If nil, it is read with
 	// LoadSignature(Name, SignatureName).
-	Signature *sign.Signature
+	Signature *sigformat.Signature
 	// SignatureName is where the signature came from (for reports), or where to read it.
 	SignatureName string
 }
@@ -230,9 +231,9 @@ type Artifact struct {
 // ArtifactResult is everything the verification of one artifact found. Its JSON form is
 // stable: fields are added, never renamed.
 type ArtifactResult struct {
-	File          string      `json:"file"`
-	SignatureFile string      `json:"signature_file"`
-	Format        sign.Format `json:"format"`
+	File          string           `json:"file"`
+	SignatureFile string           `json:"signature_file"`
+	Format        sigformat.Format `json:"format"`
 	// Valid is the verdict.
 	Valid bool `json:"valid"`
 	// Reason is "" when Valid, else one of the Reasons of Verify (expired, revoked, eku,
@@ -520,13 +521,13 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	switch {
 	case v.opts.Key != nil:
 		p.key = v.opts.Key
-	case len(s.Certificates) == 0 && s.Format == sign.FormatRaw:
+	case len(s.Certificates) == 0 && s.Format == sigformat.Raw:
 		return p.unchecked(artifactErrorf(ErrNoKey, nil, "no key to check the signature with: a raw signature names no signer"))
 	case len(s.Certificates) == 0 && s.PublicKeyHint != "":
 		return p.unchecked(artifactErrorf(ErrNoKey, nil, "no key to check the signature with: the bundle names a key (hint %q) and carries no certificate", s.PublicKeyHint))
 	case len(s.Certificates) == 0:
 		return p.unchecked(artifactErrorf(ErrNoKey, nil, "no key to check the signature with: the %s signature carries no certificate", s.Format))
-	case s.Format == sign.FormatCMS && !s.SignerIdentified:
+	case s.Format == sigformat.CMS && !s.SignerIdentified:
 		// The signer identifier names a certificate the signature does not carry. Another
 		// carried certificate whose key happens to verify is not the signer it names.
 		return p.unchecked(artifactErrorf(ErrSignerNotFound, nil,
@@ -536,21 +537,21 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	}
 	p.res.Signer = signerOf(p.key, p.leaf)
 	if want := s.KeyAlgorithm; want != x509.UnknownPublicKeyAlgorithm && want != keyAlgorithm(p.key) {
-		return p.unchecked(artifactErrorf(sign.ErrMalformedSignature, nil,
+		return p.unchecked(artifactErrorf(sigformat.ErrMalformedSignature, nil,
 			"the CMS signatureAlgorithm is for %v keys, but the signer's key is %s", want, p.res.Signer.KeyType))
 	}
 	_, isEd := p.key.(ed25519.PublicKey)
 
 	// Which hash, and how the signature is checked.
 	h := s.Hash
-	if s.Format != sign.FormatCMS && h == 0 {
+	if s.Format != sigformat.CMS && h == 0 {
 		h = v.opts.Hash.CryptoHash()
 	}
-	if s.Format == sign.FormatRaw {
+	if s.Format == sigformat.Raw {
 		h = v.opts.Hash.CryptoHash()
 	}
 	p.sigParams = SignatureParams{Hash: h, PSS: v.opts.PSS}
-	if s.Format == sign.FormatCMS {
+	if s.Format == sigformat.CMS {
 		p.sigParams.PSS = s.PSS
 		if s.PSS {
 			// The salt length the parameters name, exactly (0 is SaltLengthNone).

@@ -19,7 +19,7 @@ import (
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/testutil"
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -60,13 +60,13 @@ func rawSign(t testing.TB, k crypto.Signer, h crypto.Hash, pss bool, data []byte
 	return sig
 }
 
-func rawSignature(t testing.TB, sig []byte) *sign.Signature {
+func rawSignature(t testing.TB, sig []byte) *sigformat.Signature {
 	t.Helper()
-	s, err := sign.ParseSignature(sig)
+	s, err := sigformat.Parse(sig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Format != sign.FormatRaw {
+	if s.Format != sigformat.Raw {
 		t.Fatalf("a raw signature parsed as %s", s.Format)
 	}
 	return s
@@ -74,7 +74,7 @@ func rawSignature(t testing.TB, sig []byte) *sign.Signature {
 
 // opensslCMS signs file with `openssl cms -sign -binary -outform DER`, the fixture leaf
 // name.pem and its key, the intermediate through -certfile, plus extra arguments.
-func opensslCMS(t testing.TB, file, name string, extra ...string) *sign.Signature {
+func opensslCMS(t testing.TB, file, name string, extra ...string) *sigformat.Signature {
 	t.Helper()
 	testutil.RequireTool(t, "openssl")
 	out := file + "." + name + ".p7s"
@@ -86,11 +86,11 @@ func opensslCMS(t testing.TB, file, name string, extra ...string) *sign.Signatur
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := sign.ParseSignature(b)
+	s, err := sigformat.Parse(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Format != sign.FormatCMS {
+	if s.Format != sigformat.CMS {
 		t.Fatalf("openssl's CMS parsed as %s", s.Format)
 	}
 	return s

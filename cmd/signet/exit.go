@@ -14,6 +14,7 @@ import (
 	"github.com/signet-pki/signet/internal/identity"
 	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/internal/secret"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
@@ -77,7 +78,7 @@ var errorClasses = []struct {
 
 	{atomicfile.ErrExists, exitUsage},
 	{digest.ErrUnknownAlgorithm, exitUsage},
-	{sign.ErrUnsupported, exitUsage},
+	{sigformat.ErrUnsupported, exitUsage},
 	{x509util.ErrInvalidName, exitUsage},
 	{x509util.ErrNameConstraint, exitUsage},
 	{x509util.ErrValidity, exitUsage},
@@ -102,7 +103,7 @@ var errorClasses = []struct {
 	{verify.ErrUnchecked, exitBadInput},
 	{x509util.ErrUnsupported, exitBadInput},
 	{digest.ErrMalformedList, exitBadInput},
-	{sign.ErrMalformedSignature, exitBadInput},
+	{sigformat.ErrMalformedSignature, exitBadInput},
 	{fs.ErrNotExist, exitBadInput},
 	{fs.ErrPermission, exitBadInput},
 	{identity.ErrNoIdentity, exitBadInput},

@@ -13,6 +13,7 @@ import (
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/identity"
 	"github.com/signet-pki/signet/internal/secret"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
@@ -107,12 +108,12 @@ func TestMissingRequiredFlagIsUsage(t *testing.T) {
 	}
 }
 
-// parseFormatError is the error sign.ParseFormat gives for a name it does not know.
+// parseFormatError is the error sigformat.ParseFormat gives for a name it does not know.
 func parseFormatError(t *testing.T) error {
 	t.Helper()
-	_, err := sign.ParseFormat("pgp")
+	_, err := sigformat.ParseFormat("pgp")
 	if err == nil {
-		t.Fatal("sign.ParseFormat accepted pgp")
+		t.Fatal("sigformat.ParseFormat accepted pgp")
 	}
 	return err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/identity"
 	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -143,7 +144,7 @@ func runSign(e *env, c *cli.Context) error {
 		opts.Algorithm = a
 	}
 	if c.IsSet("format") {
-		f, err := sign.ParseFormat(c.String("format"))
+		f, err := sigformat.ParseFormat(c.String("format"))
 		if err != nil {
 			return usagef("%v", err)
 		}
@@ -181,9 +182,9 @@ func runSign(e *env, c *cli.Context) error {
 	if opts.Format == "" {
 		switch {
 		case opts.Base64 || len(chain) == 0:
-			opts.Format = sign.FormatRaw
+			opts.Format = sigformat.Raw
 		default:
-			opts.Format = sign.FormatBundle
+			opts.Format = sigformat.Bundle
 		}
 	}
 	signer, err := sign.NewSigner(key, opts)

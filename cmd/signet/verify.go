@@ -12,7 +12,7 @@ import (
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/keyref"
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -340,7 +340,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 			if !o.json {
 				verdictLine(e.stdout, "FAILED", r.File, r.Error)
 			}
-			raw := r.Format == sign.FormatRaw && r.Reason == verify.ReasonSignatureMismatch
+			raw := r.Format == sigformat.Raw && r.Reason == verify.ReasonSignatureMismatch
 			failures = append(failures, verifyFailure{name: r.File, format: r.Format, msg: r.Error, err: r.Err(), raw: raw, rsaRaw: raw && isRSA(a.Key)})
 			return nil
 		})
@@ -391,7 +391,7 @@ type verifyReport struct {
 
 type verifyFailure struct {
 	name   string
-	format sign.Format
+	format sigformat.Format
 	msg    string // what the verdict line said
 	err    error
 	line   bool // a malformed line of a manifest, not a file
@@ -562,7 +562,7 @@ func verifySignedBy(r *verify.ArtifactResult) string {
 func verifyHint(f verifyFailure, o *verifyOptions) string {
 	err := f.err
 	switch {
-	case errors.Is(err, verify.ErrNoKey) && f.format == sign.FormatRaw:
+	case errors.Is(err, verify.ErrNoKey) && f.format == sigformat.Raw:
 		return "a raw signature names no certificate: give the signer's public key or certificate with --key FILE (and -a HASH when it is not sha256)"
 	case errors.Is(err, verify.ErrNoKey):
 		return "give the signer's public key or certificate with --key FILE"

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/signet-pki/signet/internal/testutil"
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/verify"
 )
 
@@ -40,7 +40,7 @@ func TestVerifyExitCode(t *testing.T) {
 		{&verify.Error{Reason: verify.NameMismatch}, exitPolicy},
 		{fmt.Errorf("%w: SHA-1", verify.ErrWeakAlgorithm), exitPolicy},
 		{fmt.Errorf("%w: raw", verify.ErrNoKey), exitUsage},
-		{fmt.Errorf("%w: cms", sign.ErrMalformedSignature), exitBadInput},
+		{fmt.Errorf("%w: cms", sigformat.ErrMalformedSignature), exitBadInput},
 		{fmt.Errorf("%w: nothing", verify.ErrUnchecked), exitBadInput},
 		{errors.New("anything else"), exitInternal},
 	}

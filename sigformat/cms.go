@@ -1,8 +1,12 @@
-package sign
+package sigformat
 
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/asn1"
 	"fmt"
 	"slices"
@@ -21,25 +25,50 @@ import (
 // has no Ed25519 (RFC 8419). What signet needs of RFC 5652 is small: one detached SignedData
 // with one signer, three signed attributes and the certificates. It is built here with
 // golang.org/x/crypto/cryptobyte over the digest signet computed, and checked against openssl
-// cms in both directions (cms_test.go).
+// cms and GnuTLS's certtool in both directions (cms_test.go here and in package sign).
 
-// cms returns a DER ContentInfo holding a detached SignedData over content whose digest is d.
+// CMSOptions says what MarshalCMS writes besides the digest.
+type CMSOptions struct {
+	// Algorithm is the hash of the digest: the digestAlgorithm, and with the key type the
+	// signatureAlgorithm.
+	Algorithm digest.Algorithm
+	// PSS names RSASSA-PSS (a salt as long as the digest, MGF1 with the same hash) for an RSA
+	// key; false names PKCS#1 v1.5. The signature sign returns must be made that way.
+	PSS bool
+	// Certificates are the signer's certificate, which identifies the signer (issuer and
+	// serial number) and whose key type names the signature algorithm, then the rest of the
+	// chain to carry (no root: verifiers bring their own).
+	Certificates []*x509.Certificate
+	// SigningTime is the signingTime attribute (truncated to the second, in UTC).
+	SigningTime time.Time
+}
+
+// MarshalCMS returns a DER ContentInfo holding a detached SignedData over content whose
+// digest under opts.Algorithm is d. sign is called once, with the DER of the signed attributes
+// (a SET OF, as RFC 5652 §5.4 says they are signed), and returns the signature over them: for
+// Ed25519 over those bytes themselves (RFC 8419), otherwise over their digest under
+// opts.Algorithm, with RSASSA-PSS when opts.PSS.
 //
 // The shape is what `openssl cms -sign -binary -nosmimecap -outform DER` writes: version 1,
 // the signer identified by issuer and serial number, signed attributes contentType (id-data),
 // signingTime and messageDigest, the signature algorithm as OpenSSL 3 names it
-// (ecdsa-with-SHAxxx, rsaEncryption, RSASSA-PSS with its parameters, Ed25519).
-func (s *Signer) cms(d digest.Digest) ([]byte, error) {
-	leaf := s.chain[0]
-	digestOID, ok := oidByHash(s.alg.CryptoHash())
-	if !ok {
-		return nil, fmt.Errorf("%w: %s in CMS", ErrUnsupported, s.alg)
+// (ecdsa-with-SHAxxx, rsaEncryption, RSASSA-PSS with its parameters, Ed25519). A hash or key
+// CMS cannot name here gives an error wrapping ErrUnsupported; sign's error is returned as it
+// is.
+func MarshalCMS(d []byte, opts CMSOptions, sign func(signedAttrs []byte) ([]byte, error)) ([]byte, error) {
+	if len(opts.Certificates) == 0 {
+		return nil, fmt.Errorf("%w: a CMS signature needs the signer's certificate", ErrUnsupported)
 	}
-	sigAlg, err := s.cmsSignatureAlgorithm()
+	leaf := opts.Certificates[0]
+	digestOID, ok := oidByHash(opts.Algorithm.CryptoHash())
+	if !ok {
+		return nil, fmt.Errorf("%w: %s in CMS", ErrUnsupported, opts.Algorithm)
+	}
+	sigAlg, err := cmsSignatureAlgorithm(leaf.PublicKey, opts)
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := signedAttributes(d, s.now())
+	attrs, err := signedAttributes(d, opts.SigningTime)
 	if err != nil {
 		return nil, err
 	}
@@ -54,22 +83,13 @@ func (s *Signer) cms(d digest.Digest) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sign: cms: %w", err)
 	}
-	var sig []byte
-	if s.kind == kindEd25519 {
-		sig, err = s.key.Sign(s.random, signedDER, crypto.Hash(0))
-		if err != nil {
-			return nil, fmt.Errorf("sign: %w", err)
-		}
-	} else {
-		h := s.alg.New()
-		h.Write(signedDER)
-		if sig, err = s.signDigest(h.Sum(nil)); err != nil {
-			return nil, err
-		}
+	sig, err := sign(signedDER)
+	if err != nil {
+		return nil, err
 	}
 
-	certs := make([][]byte, len(s.chain))
-	for i, c := range s.chain {
+	certs := make([][]byte, len(opts.Certificates))
+	for i, c := range opts.Certificates {
 		certs[i] = c.Raw
 	}
 	slices.SortFunc(certs, bytes.Compare) // DER orders a SET OF by encoding
@@ -126,22 +146,31 @@ func addAlgorithm(b *cryptobyte.Builder, oid asn1.ObjectIdentifier, params []byt
 
 var asn1NULL = []byte{0x05, 0x00}
 
-// cmsSignatureAlgorithm is the DER AlgorithmIdentifier of the SignerInfo's signatureAlgorithm.
-func (s *Signer) cmsSignatureAlgorithm() ([]byte, error) {
+// cmsSignatureAlgorithm is the DER AlgorithmIdentifier of the SignerInfo's signatureAlgorithm
+// for the signer's key pub.
+func cmsSignatureAlgorithm(pub crypto.PublicKey, opts CMSOptions) ([]byte, error) {
+	alg := opts.Algorithm
 	b := cryptobyte.NewBuilder(nil)
-	switch {
-	case s.kind == kindEd25519:
+	switch pub.(type) {
+	case ed25519.PublicKey:
 		addAlgorithm(b, oidEd25519, nil) // RFC 8419: parameters absent
-	case s.kind == kindECDSA:
-		oid, ok := ecdsaSignatureOID(s.alg.CryptoHash())
+		return b.Bytes()
+	case *ecdsa.PublicKey:
+		oid, ok := ecdsaSignatureOID(alg.CryptoHash())
 		if !ok {
-			return nil, fmt.Errorf("%w: ECDSA with %s in CMS", ErrUnsupported, s.alg)
+			return nil, fmt.Errorf("%w: ECDSA with %s in CMS", ErrUnsupported, alg)
 		}
 		addAlgorithm(b, oid, nil) // RFC 5758: parameters absent
-	case s.opts.PSS:
-		hashOID, ok := oidByHash(s.alg.CryptoHash())
+		return b.Bytes()
+	case *rsa.PublicKey:
+	default:
+		return nil, fmt.Errorf("%w: %T keys in CMS", ErrUnsupported, pub)
+	}
+	switch {
+	case opts.PSS:
+		hashOID, ok := oidByHash(alg.CryptoHash())
 		if !ok {
-			return nil, fmt.Errorf("%w: RSA-PSS with %s in CMS", ErrUnsupported, s.alg)
+			return nil, fmt.Errorf("%w: RSA-PSS with %s in CMS", ErrUnsupported, alg)
 		}
 		// RSASSA-PSS-params (RFC 4055): hash, MGF1 with the same hash, salt = hash length,
 		// trailerField left at its default.
@@ -157,7 +186,7 @@ func (s *Signer) cmsSignatureAlgorithm() ([]byte, error) {
 				})
 			})
 			b.AddASN1(cbasn1.Tag(2).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-				b.AddASN1Int64(int64(s.alg.Size()))
+				b.AddASN1Int64(int64(alg.Size()))
 			})
 		})
 		p, err := params.Bytes()
@@ -173,7 +202,7 @@ func (s *Signer) cmsSignatureAlgorithm() ([]byte, error) {
 
 // signedAttributes returns the DER of the contentType, signingTime and messageDigest
 // attributes, in DER's SET OF order.
-func signedAttributes(d digest.Digest, now time.Time) ([][]byte, error) {
+func signedAttributes(d []byte, now time.Time) ([][]byte, error) {
 	attr := func(oid asn1.ObjectIdentifier, value func(*cryptobyte.Builder)) ([]byte, error) {
 		b := cryptobyte.NewBuilder(nil)
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {

@@ -1,11 +1,10 @@
-package sign
+package sigformat
 
 import (
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -22,20 +21,17 @@ func TestRawNeverParsesAsOther(t *testing.T) {
 	}
 	for _, typ := range []string{"p256", "p384", "rsa2048", "ed25519"} {
 		t.Run(typ, func(t *testing.T) {
-			s := mustSigner(t, mustKey(t, typ), SignOptions{})
+			key := mustKey(t, typ)
 			msg := make([]byte, 16)
 			for i := range n {
 				rand.Read(msg)
-				_, sig, err := s.SignMessage(msg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, data := range [][]byte{sig, appendBase64Lines(nil, sig)} {
-					p, err := ParseSignature(data)
+				_, sig := mustSign(t, key, msg, sigOptions{})
+				for _, data := range [][]byte{sig, AppendBase64(nil, sig)} {
+					p, err := Parse(data)
 					if err != nil {
 						t.Fatalf("signature %d: %v", i, err)
 					}
-					if p.Format != FormatRaw || !bytes.Equal(p.Raw, sig) {
+					if p.Format != Raw || !bytes.Equal(p.Raw, sig) {
 						t.Fatalf("signature %d (%x) parsed as %s", i, sig, p.Format)
 					}
 				}
@@ -44,13 +40,9 @@ func TestRawNeverParsesAsOther(t *testing.T) {
 	}
 }
 
-func TestParseSignatureMalformed(t *testing.T) {
+func TestParseMalformed(t *testing.T) {
 	ec := mustFixture(t, "codesign")
-	s := mustSigner(t, ec.key, SignOptions{Format: FormatCMS, Certificates: ec.chain})
-	_, cms, err := s.SignMessage([]byte("x"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cms := mustSign(t, ec.key, []byte("x"), sigOptions{format: CMS, chain: ec.chain[:2]})
 	for _, tc := range []struct {
 		name string
 		data []byte
@@ -67,7 +59,7 @@ func TestParseSignatureMalformed(t *testing.T) {
 		{"too large for raw", make([]byte, 100<<10)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := ParseSignature(tc.data)
+			p, err := Parse(tc.data)
 			if !isMalformed(err) {
 				t.Fatalf("got %v (%+v), want ErrMalformedSignature", err, p)
 			}
@@ -75,49 +67,36 @@ func TestParseSignatureMalformed(t *testing.T) {
 	}
 }
 
-func mustRead(t testing.TB, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
-// FuzzParseSignature: no input makes ParseSignature panic, and what it accepts is consistent.
-// The seeds are signatures of every format signet makes. The seeds are a few kilobytes, and
-// minimizing each new interesting input takes the fuzzer long, so run it with
+// FuzzParse: no input makes Parse panic, and what it accepts is consistent. The seeds are
+// signatures of every format signet makes. The seeds are a few kilobytes, and minimizing each
+// new interesting input takes the fuzzer long, so run it with
 //
-//	go test -run '^$' -fuzz FuzzParseSignature -fuzztime 20s -fuzzminimizetime 2x ./sign/
-func FuzzParseSignature(f *testing.F) {
+//	go test -run '^$' -fuzz FuzzParse -fuzztime 20s -fuzzminimizetime 2x ./sigformat/
+func FuzzParse(f *testing.F) {
 	ec := mustFixture(f, "codesign")
 	ed := mustFixture(f, "codesign-ed25519")
 	rsaFx := mustFixture(f, "codesign-rsa")
 	for _, c := range []struct {
 		fx   fixture
-		opts SignOptions
+		opts sigOptions
 	}{
-		{ec, SignOptions{}},
-		{ec, SignOptions{Base64: true}},
-		{ec, SignOptions{Format: FormatCMS, Certificates: ec.chain}},
-		{rsaFx, SignOptions{Format: FormatCMS, PSS: true, Certificates: rsaFx.chain}},
-		{ed, SignOptions{Format: FormatCMS, Certificates: ed.chain}},
-		{ec, SignOptions{Format: FormatBundle, Certificates: ec.chain}},
-		{ec, SignOptions{Format: FormatBundle, Certificates: ec.chain[:1]}},
-		{ed, SignOptions{Format: FormatBundle}},
-		{rsaFx, SignOptions{}},
+		{ec, sigOptions{}},
+		{ec, sigOptions{base64: true}},
+		{ec, sigOptions{format: CMS, chain: ec.chain[:2]}},
+		{rsaFx, sigOptions{format: CMS, pss: true, chain: rsaFx.chain[:2]}},
+		{ed, sigOptions{format: CMS, chain: ed.chain[:2]}},
+		{ec, sigOptions{format: Bundle, chain: ec.chain[:2]}},
+		{ec, sigOptions{format: Bundle, chain: ec.chain[:1]}},
+		{ed, sigOptions{format: Bundle}},
+		{rsaFx, sigOptions{}},
 	} {
-		s := mustSigner(f, c.fx.key, c.opts)
-		_, out, err := s.SignMessage([]byte("seed"))
-		if err != nil {
-			f.Fatal(err)
-		}
+		_, out := mustSign(f, c.fx.key, []byte("seed"), c.opts)
 		f.Add(out)
 	}
 	f.Add([]byte("-----BEGIN CMS-----\nMAA=\n-----END CMS-----\n"))
 	f.Add([]byte{0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := ParseSignature(data)
+		p, err := Parse(data)
 		if err != nil {
 			if !isMalformed(err) {
 				t.Fatalf("error %v does not wrap ErrMalformedSignature", err)
@@ -128,18 +107,18 @@ func FuzzParseSignature(f *testing.F) {
 			t.Fatal("accepted with an empty signature")
 		}
 		switch p.Format {
-		case FormatRaw:
+		case Raw:
 			if p.Hash != 0 || p.Certificates != nil {
 				t.Fatal("raw with a hash or certificates")
 			}
-		case FormatCMS:
+		case CMS:
 			if p.Hash == 0 {
 				t.Fatal("cms without a hash")
 			}
 			if p.SignedData != nil && (p.SignedData[0] != 0x31 || len(p.ContentDigest) != p.Hash.Size()) {
 				t.Fatal("cms signed attributes inconsistent")
 			}
-		case FormatBundle:
+		case Bundle:
 			if p.ContentDigest != nil && len(p.ContentDigest) != p.Hash.Size() {
 				t.Fatal("bundle digest inconsistent")
 			}

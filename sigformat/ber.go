@@ -1,10 +1,10 @@
-package sign
+package sigformat
 
 import "errors"
 
 // berToDER re-encodes a BER element with DER lengths: indefinite lengths (which `openssl cms
 // -sign -stream` and Java's CMS writers use) become definite, long-form lengths minimal.
-// Contents and tags are kept as they are. It is what lets ParseSignature read streamed CMS;
+// Contents and tags are kept as they are. It is what lets Parse read streamed CMS;
 // the signed attributes inside are DER already (RFC 5652 requires it of the signer).
 func berToDER(in []byte) ([]byte, error) {
 	out, rest, err := berElement(in, 0)
