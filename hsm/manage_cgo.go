@@ -116,8 +116,8 @@ func (t *Token) GenerateKey(u *URI, kt KeyType) (Object, error) {
 	}
 	priv := t.readObject(privH)
 	pub := t.readObject(pubH)
-	priv.URI = t.objectURI(&priv).String()
-	pub.URI = t.objectURI(&pub).String()
+	priv.URI = objectURI(t.base, &priv).String()
+	pub.URI = objectURI(t.base, &pub).String()
 	objs := []Object{priv, pub}
 	pair(objs)
 	if objs[0].Public == nil {
@@ -195,7 +195,7 @@ func (t *Token) importCert(all []Object, cert *x509.Certificate, label string, i
 	o := t.readObject(h)
 	objs := append(all, o)
 	for i := range objs {
-		objs[i].URI = t.objectURI(&objs[i]).String()
+		objs[i].URI = objectURI(t.base, &objs[i]).String()
 	}
 	pair(objs)
 	return objs[len(objs)-1], nil
