@@ -57,14 +57,11 @@ func (t *Token) GenerateKey(u *URI, kt KeyType) (Object, error) {
 		return Object{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("key type %q (want one of %v)", kt, KeyTypes()))
 	}
 
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
+	unlock, err := t.session(true)
+	if err != nil {
 		return Object{}, err
 	}
-	if err := t.login(); err != nil {
-		return Object{}, err
-	}
+	defer unlock()
 	all, err := t.objects()
 	if err != nil {
 		return Object{}, err
@@ -150,14 +147,11 @@ func freeID(all []Object) []byte {
 // ImportKeyCertificate for a key's certificate, this for chain certificates. A certificate
 // with the same label or id is an error wrapping ErrExists.
 func (t *Token) ImportCertificate(cert *x509.Certificate, label string, id []byte) (Object, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
+	unlock, err := t.session(true)
+	if err != nil {
 		return Object{}, err
 	}
-	if err := t.login(); err != nil {
-		return Object{}, err
-	}
+	defer unlock()
 	all, err := t.objects()
 	if err != nil {
 		return Object{}, err
@@ -207,14 +201,11 @@ func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, er
 	if u == nil {
 		u = t.uri
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
+	unlock, err := t.session(true)
+	if err != nil {
 		return Object{}, err
 	}
-	if err := t.login(); err != nil {
-		return Object{}, err
-	}
+	defer unlock()
 	all, err := t.objects()
 	if err != nil {
 		return Object{}, err
@@ -244,14 +235,11 @@ func (t *Token) Delete(u *URI) ([]Object, error) {
 	if !u.has(aObject) && !u.has(aID) {
 		return nil, &uriError{"name what to delete with object= or id="}
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
+	unlock, err := t.session(true)
+	if err != nil {
 		return nil, err
 	}
-	if err := t.login(); err != nil {
-		return nil, err
-	}
+	defer unlock()
 	all, err := t.objects()
 	if err != nil {
 		return nil, err
@@ -340,11 +328,11 @@ var mechanismsUsed = []struct {
 // Mechanisms reports, for each mechanism signet uses to sign and to generate keys, whether
 // the token lists it (C_GetMechanismList) with the flag signet needs (C_GetMechanismInfo).
 func (t *Token) Mechanisms() ([]Mechanism, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
+	unlock, err := t.session(false)
+	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	list, err := t.mod.ctx.GetMechanismList(t.slotID)
 	if err != nil {
 		return nil, newError(ErrToken, err, fmt.Sprintf("token %q: list mechanisms", t.info.Label))

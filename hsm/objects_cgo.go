@@ -157,16 +157,11 @@ func (t *Token) Objects(u *URI) ([]Object, error) {
 	if u == nil {
 		u = t.uri
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
+	unlock, err := t.session(!t.opts.NoLogin)
+	if err != nil {
 		return nil, err
 	}
-	if !t.opts.NoLogin {
-		if err := t.login(); err != nil {
-			return nil, err
-		}
-	}
+	defer unlock()
 	all, err := t.objects()
 	if err != nil {
 		return nil, err

@@ -37,14 +37,11 @@ func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
 	if u == nil {
 		u = t.uri
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
+	unlock, err := t.session(true)
+	if err != nil {
 		return nil, err
 	}
-	if err := t.login(); err != nil {
-		return nil, err
-	}
+	defer unlock()
 	all, err := t.objects()
 	if err != nil {
 		return nil, err

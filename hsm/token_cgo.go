@@ -248,6 +248,24 @@ func (t *Token) Close() error {
 	return errors.Join(errs...)
 }
 
+// session is the preamble of every operation on the token's objects: it takes t.mu, checks
+// that the token is still open and, when login is set, logs in if the token needs it. On
+// success the caller holds t.mu and must call unlock; on error nothing is held.
+func (t *Token) session(login bool) (unlock func(), err error) {
+	t.mu.Lock()
+	if err := t.checkOpen(); err != nil {
+		t.mu.Unlock()
+		return nil, err
+	}
+	if login {
+		if err := t.login(); err != nil {
+			t.mu.Unlock()
+			return nil, err
+		}
+	}
+	return t.mu.Unlock, nil
+}
+
 // checkOpen returns an error when the token was closed. The caller holds t.mu.
 func (t *Token) checkOpen() error {
 	if t.closed {
