@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/miekg/pkcs11"
 
@@ -152,18 +153,28 @@ func (t *Token) ImportCertificate(cert *x509.Certificate, label string, id []byt
 		return Object{}, err
 	}
 	defer unlock()
-	all, err := t.objects()
+	return t.importCert(cert, label, id)
+}
+
+// importCert writes the certificate, after a template search for certificates with the same
+// label or id. The caller holds t.mu and has logged in.
+func (t *Token) importCert(cert *x509.Certificate, label string, id []byte) (Object, error) {
+	certs, err := t.find(search(pkcs11.CKO_CERTIFICATE, label, true, nil)...)
 	if err != nil {
 		return Object{}, err
 	}
-	return t.importCert(all, cert, label, id)
-}
-
-// importCert writes the certificate. The caller holds t.mu and has logged in.
-func (t *Token) importCert(all []Object, cert *x509.Certificate, label string, id []byte) (Object, error) {
+	if len(id) > 0 {
+		byID, err := t.find(search(pkcs11.CKO_CERTIFICATE, "", false, id)...)
+		if err != nil {
+			return Object{}, err
+		}
+		certs = append(certs, byID...)
+		sortObjects(certs)
+	}
 	var clash []Object
-	for _, o := range all {
-		if o.Type == TypeCert && (o.Label == label || len(id) > 0 && bytes.Equal(o.ID, id)) {
+	for _, o := range certs {
+		if (o.Label == label || len(id) > 0 && bytes.Equal(o.ID, id)) &&
+			!slices.ContainsFunc(clash, func(c Object) bool { return c.handle == o.handle }) {
 			clash = append(clash, o)
 		}
 	}
@@ -187,12 +198,17 @@ func (t *Token) importCert(all []Object, cert *x509.Certificate, label string, i
 		return Object{}, newError(ErrToken, err, fmt.Sprintf("token %q: write the certificate", t.info.Label))
 	}
 	o := t.readObject(h)
-	objs := append(all, o)
-	for i := range objs {
-		objs[i].URI = objectURI(t.base, &objs[i]).String()
+	o.URI = objectURI(t.base, &o).String()
+	objs, err := t.partners(o, pkcs11.CKO_PRIVATE_KEY)
+	if err != nil {
+		return Object{}, err
 	}
-	pair(objs)
-	return objs[len(objs)-1], nil
+	for _, p := range objs {
+		if p.handle == o.handle {
+			o = p
+		}
+	}
+	return o, nil
 }
 
 // ImportKeyCertificate writes the certificate of the private key the URI selects, with the
@@ -206,11 +222,7 @@ func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, er
 		return Object{}, err
 	}
 	defer unlock()
-	all, err := t.objects()
-	if err != nil {
-		return Object{}, err
-	}
-	key, err := t.findPrivateKey(u, all)
+	key, _, err := t.findPrivateKey(u)
 	if err != nil {
 		return Object{}, err
 	}
@@ -220,7 +232,7 @@ func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, er
 	if err := CheckCertificateKey(cert, key.Public); err != nil {
 		return Object{}, newError(ErrKeyMismatch, nil, fmt.Sprintf("the certificate for \"%s\" does not certify the key %s", x509util.FormatName(cert.Subject), key.URI))
 	}
-	return t.importCert(all, cert, key.Label, key.ID)
+	return t.importCert(cert, key.Label, key.ID)
 }
 
 // Delete destroys the objects a URI names and returns what it destroyed. The URI must name

@@ -68,12 +68,7 @@ func objectURI(base *URI, o *Object) *URI {
 // key gets the public key of its public key object or certificate, and each side the URI of
 // the other.
 func pair(objs []Object) {
-	same := func(a, b *Object) bool {
-		if len(a.ID) > 0 || len(b.ID) > 0 {
-			return bytes.Equal(a.ID, b.ID)
-		}
-		return a.Label == b.Label
-	}
+	same := samePair
 	for i := range objs {
 		p := &objs[i]
 		if p.Type != TypePrivate {
@@ -116,6 +111,15 @@ func pair(objs []Object) {
 
 func sameKind(a, b *Object) bool { return a.KeyType == b.KeyType }
 
+// samePair reports whether two objects belong to one key pair (and its certificate): the same
+// CKA_ID, or, when neither has one, the same label.
+func samePair(a, b *Object) bool {
+	if len(a.ID) > 0 || len(b.ID) > 0 {
+		return bytes.Equal(a.ID, b.ID)
+	}
+	return a.Label == b.Label
+}
+
 func joinObjectURIs(objs []Object) string {
 	s := make([]string, len(objs))
 	for i := range objs {
@@ -148,13 +152,22 @@ func sortObjects(objs []Object) {
 	})
 }
 
+// checkKeyType refuses a key reference whose type attribute names something else than a
+// private key.
+func checkKeyType(u *URI) error {
+	if u.Type != "" && u.Type != TypePrivate {
+		return &uriError{fmt.Sprintf("a key reference selects a private key; this one has type=%s", u.Type)}
+	}
+	return nil
+}
+
 // pickPrivateKey returns the one private key among keys (every private key the search for u
 // found, sorted) that u selects. When none matches, the message lists others (the token's
 // other private keys, sorted) or says that the token has none, "visible without logging in"
 // when hidden is set; when several match, it lists them. token is the token's label.
 func pickPrivateKey(u *URI, keys, others []Object, token string, hidden bool) (Object, error) {
-	if u.Type != "" && u.Type != TypePrivate {
-		return Object{}, &uriError{fmt.Sprintf("a key reference selects a private key; this one has type=%s", u.Type)}
+	if err := checkKeyType(u); err != nil {
+		return Object{}, err
 	}
 	var match []Object
 	for _, o := range keys {

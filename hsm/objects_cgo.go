@@ -5,6 +5,7 @@ package hsm
 import (
 	"crypto/x509"
 	"fmt"
+	"slices"
 
 	"github.com/miekg/pkcs11"
 )
@@ -175,16 +176,98 @@ func (t *Token) Objects(u *URI) ([]Object, error) {
 	return out, nil
 }
 
-// findPrivateKey returns the one private key a URI selects. The caller holds t.mu and has
-// logged in.
-func (t *Token) findPrivateKey(u *URI, all []Object) (Object, error) {
-	var keys, others []Object
-	for _, o := range all {
-		if o.Type == TypePrivate && u.matchObject(&o) {
-			keys = append(keys, o)
-		} else if o.Type == TypePrivate {
-			others = append(others, o)
+// find reads the objects a template search (C_FindObjectsInit) selects, with their URIs,
+// sorted as listings show them, unpaired. Only what the search finds is read. The caller holds
+// t.mu.
+func (t *Token) find(tmpl ...*pkcs11.Attribute) ([]Object, error) {
+	hs, err := t.findHandles(tmpl)
+	if err != nil {
+		return nil, err
+	}
+	objs := make([]Object, 0, len(hs))
+	for _, h := range hs {
+		o := t.readObject(h)
+		o.URI = objectURI(t.base, &o).String()
+		objs = append(objs, o)
+	}
+	sortObjects(objs)
+	return objs, nil
+}
+
+// search is a template: the class, and the label and id when they are given and not empty.
+// An empty label or id is left to the caller's own comparison: tokens differ on whether an
+// empty template value matches an absent attribute.
+func search(class uint, label string, hasLabel bool, id []byte) []*pkcs11.Attribute {
+	tmpl := []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class)}
+	if hasLabel && label != "" {
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_LABEL, label))
+	}
+	if len(id) > 0 {
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_ID, id))
+	}
+	return tmpl
+}
+
+// partners returns o with the other objects of its key pair (samePair: its CKA_ID, or without
+// one its label), of class only when it is given, paired, in listing order: one template
+// search. The caller holds t.mu.
+func (t *Token) partners(o Object, only ...uint) ([]Object, error) {
+	var tmpl []*pkcs11.Attribute
+	for _, class := range only {
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_CLASS, class))
+	}
+	switch {
+	case len(o.ID) > 0:
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_ID, o.ID))
+	case o.Label != "":
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_LABEL, o.Label))
+	}
+	found, err := t.find(tmpl...)
+	if err != nil {
+		return nil, err
+	}
+	objs := []Object{o}
+	for _, f := range found {
+		if f.handle != o.handle && samePair(&o, &f) {
+			objs = append(objs, f)
 		}
 	}
-	return pickPrivateKey(u, keys, others, t.info.Label, t.info.Flags.LoginRequired && !t.slotLoggedIn())
+	sortObjects(objs)
+	pair(objs)
+	return objs, nil
+}
+
+// findPrivateKey returns the one private key a URI selects, paired with its public key and
+// certificate, and those partners. It searches with templates (CKA_CLASS, and the URI's
+// CKA_LABEL and CKA_ID) and reads the attributes of what the searches find, not of every
+// object on the token; only when no key matches does it list the token's private keys, for
+// the message. The caller holds t.mu and has logged in.
+func (t *Token) findPrivateKey(u *URI) (Object, []Object, error) {
+	if err := checkKeyType(u); err != nil {
+		return Object{}, nil, err
+	}
+	keys, err := t.find(search(pkcs11.CKO_PRIVATE_KEY, u.Object, u.has(aObject), u.ID)...)
+	if err != nil {
+		return Object{}, nil, err
+	}
+	var others []Object
+	if !slices.ContainsFunc(keys, func(o Object) bool { return u.matchObject(&o) }) {
+		if others, err = t.find(search(pkcs11.CKO_PRIVATE_KEY, "", false, nil)...); err != nil {
+			return Object{}, nil, err
+		}
+	}
+	key, err := pickPrivateKey(u, keys, others, t.info.Label, t.info.Flags.LoginRequired && !t.slotLoggedIn())
+	if err != nil {
+		return Object{}, nil, err
+	}
+	objs, err := t.partners(key)
+	if err != nil {
+		return Object{}, nil, err
+	}
+	for _, o := range objs {
+		if o.handle == key.handle {
+			key = o
+		}
+	}
+	return key, objs, nil
 }

@@ -42,11 +42,7 @@ func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
 		return nil, err
 	}
 	defer unlock()
-	all, err := t.objects()
-	if err != nil {
-		return nil, err
-	}
-	key, err := t.findPrivateKey(u, all)
+	key, partners, err := t.findPrivateKey(u)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +58,7 @@ func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
 		return nil, newError(ErrObjectNotFound, nil, fmt.Sprintf("key %s: the token has no public key or certificate with its id, so its public key is unknown", key.URI))
 	}
 	s := &Signer{tok: t, ownsToken: owns, handle: h, pub: key.Public, obj: key}
-	for _, o := range all {
+	for _, o := range partners {
 		if o.Type == TypeCert && o.Certificate != nil && key.CertificateURI == o.URI && CheckCertificateKey(o.Certificate, key.Public) == nil {
 			s.cert = o.Certificate
 			break
