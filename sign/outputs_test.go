@@ -1,12 +1,17 @@
 package sign
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/signet-pki/signet/sigformat"
 )
 
 // TestSignFilesOutputIsInput: an output that is one of the files to sign is refused, with or
@@ -83,4 +88,30 @@ func listDir(t *testing.T, dir string) string {
 		b.WriteString(" ")
 	}
 	return b.String()
+}
+
+// TestReceiptCertificate: a receipt names the signer's certificate by x509util's one
+// certificate fingerprint, in the form every other "sha256" field has (bare lowercase hex),
+// and keeps its older "fingerprint" field, the same value after "sha256:".
+func TestReceiptCertificate(t *testing.T) {
+	fx := mustFixture(t, "codesign")
+	s := mustSigner(t, fx.key, SignOptions{Format: sigformat.Bundle, Certificates: fx.chain})
+	dir := mustTree(t, map[string]string{"a": "1"})
+	rs, err := SignFiles(t.Context(), s, []string{filepath.Join(dir, "a")}, FilesOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(fx.chain[0].Raw)
+	want := hex.EncodeToString(sum[:])
+	c := rs[0].Certificate
+	if c == nil || c.SHA256 != want || c.Fingerprint != "sha256:"+want {
+		t.Fatalf("certificate %+v, want sha256 %s", c, want)
+	}
+	js, err := json.Marshal(rs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(js), `"sha256":"`+want+`"`) || !strings.Contains(string(js), `"fingerprint":"sha256:`+want+`"`) {
+		t.Fatalf("JSON %s", js)
+	}
 }

@@ -34,8 +34,13 @@ type Receipt struct {
 // CertificateSummary names a certificate in a Receipt.
 type CertificateSummary struct {
 	Subject string `json:"subject"`
-	// Fingerprint is CertificateFingerprint: "sha256:" and the hex SHA-256 of the DER.
+	// Fingerprint is "sha256:" and SHA256, the form receipts had before SHA256 was added;
+	// it stays for the scripts that read it.
 	Fingerprint string `json:"fingerprint"`
+	// SHA256 is x509util.CertificateFingerprint, the lowercase hex SHA-256 of the DER: the
+	// same value, in the same form, as the "sha256" of the certificate in signet verify,
+	// cert verify and cert inspect.
+	SHA256 string `json:"sha256"`
 }
 
 // SignDigestTo signs a digest computed elsewhere (under s.Algorithm()) and writes the
@@ -82,5 +87,6 @@ func (s *Signer) receipt(path string, d digest.Digest, out string) Receipt {
 // summarize names the signer's certificate in a receipt, its subject escaped by
 // x509util.FormatName: receipts are printed, and a subject can hold any character.
 func summarize(c *x509.Certificate) *CertificateSummary {
-	return &CertificateSummary{Subject: x509util.FormatName(c.Subject), Fingerprint: CertificateFingerprint(c)}
+	fp := x509util.CertificateFingerprint(c)
+	return &CertificateSummary{Subject: x509util.FormatName(c.Subject), Fingerprint: x509util.FingerprintPrefix + fp, SHA256: fp}
 }

@@ -7,9 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"slices"
@@ -281,11 +279,4 @@ func (s *Signer) cms(d digest.Digest) ([]byte, error) {
 // bundle is the Sigstore bundle of content whose digest is d, with the signature sig over it.
 func (s *Signer) bundle(d digest.Digest, sig []byte) ([]byte, error) {
 	return sigformat.MarshalBundle(sigformat.BundleContent{Algorithm: s.alg, Digest: d, Signature: sig, Certificates: s.chain, PublicKey: s.pub})
-}
-
-// CertificateFingerprint is "sha256:" and the hex SHA-256 of the certificate's DER, the value
-// `openssl x509 -noout -fingerprint -sha256` prints (with colons).
-func CertificateFingerprint(c *x509.Certificate) string {
-	sum := sha256.Sum256(c.Raw)
-	return x509util.FingerprintPrefix + hex.EncodeToString(sum[:])
 }

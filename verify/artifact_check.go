@@ -234,9 +234,9 @@ func shortHex(h string) string {
 // verifyChain runs Verify once per distinct leaf and carried certificates.
 func (v *artifactVerifier) verifyChain(leaf *x509.Certificate, carried []*x509.Certificate) (*Result, error) {
 	var k strings.Builder
-	k.WriteString(Fingerprint(leaf))
+	k.WriteString(x509util.CertificateFingerprint(leaf))
 	for _, c := range carried {
-		k.WriteString(Fingerprint(c))
+		k.WriteString(x509util.CertificateFingerprint(c))
 	}
 	v.mu.Lock()
 	cv, ok := v.chains[k.String()]

@@ -277,7 +277,7 @@ func signerOf(key crypto.PublicKey, leaf *x509.Certificate) *SignerReport {
 		s.KeyType, s.KeyFingerprint = string(info.Type), info.Fingerprint
 	}
 	if leaf != nil {
-		s.Subject, s.SHA256 = Name(leaf), Fingerprint(leaf)
+		s.Subject, s.SHA256 = Name(leaf), x509util.CertificateFingerprint(leaf)
 	}
 	return s
 }

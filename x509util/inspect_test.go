@@ -184,8 +184,8 @@ func TestDescribeCertificateAgreesWithOpenSSL(t *testing.T) {
 			if want := strings.ToLower(fields["serial"]); strings.TrimLeft(want, "0") != info.Serial {
 				t.Errorf("serial %s, openssl %s", info.Serial, want)
 			}
-			if want := inspectHexColons(fields["sha256 Fingerprint"]); want != info.SHA256 {
-				t.Errorf("sha256 %s, openssl %s", info.SHA256, want)
+			if want := inspectHexColons(fields["sha256 Fingerprint"]); want != info.SHA256 || want != CertificateFingerprint(certs[0]) {
+				t.Errorf("sha256 %s, CertificateFingerprint %s, openssl %s", info.SHA256, CertificateFingerprint(certs[0]), want)
 			}
 			for k, got := range map[string]time.Time{"notBefore": info.NotBefore, "notAfter": info.NotAfter} {
 				want, err := time.Parse("Jan _2 15:04:05 2006 MST", fields[k])

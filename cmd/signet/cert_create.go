@@ -359,7 +359,7 @@ func certCreate(e *env, o *certCreateOptions) error {
 	if o.bundle {
 		for _, c := range caChain {
 			data = append(data, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
-			bundle = append(bundle, verify.CertRef{Subject: certSubject(c), SHA256: verify.Fingerprint(c)})
+			bundle = append(bundle, verify.CertRef{Subject: certSubject(c), SHA256: x509util.CertificateFingerprint(c)})
 		}
 	}
 	if o.out == "-" {

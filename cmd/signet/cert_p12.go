@@ -172,7 +172,7 @@ func certP12(e *env, o *certP12Options) error {
 	}
 	refs := []verify.CertRef{}
 	for _, c := range chain {
-		refs = append(refs, verify.CertRef{Subject: certSubject(c), SHA256: verify.Fingerprint(c)})
+		refs = append(refs, verify.CertRef{Subject: certSubject(c), SHA256: x509util.CertificateFingerprint(c)})
 	}
 	enc := "aes-256-cbc-pbkdf2-sha256"
 	if o.legacy {
@@ -184,5 +184,5 @@ func certP12(e *env, o *certP12Options) error {
 		SHA256     string           `json:"sha256"`
 		Chain      []verify.CertRef `json:"chain"`
 		Encryption string           `json:"encryption"`
-	}{o.out, certSubject(leaf), verify.Fingerprint(leaf), refs, enc})
+	}{o.out, certSubject(leaf), x509util.CertificateFingerprint(leaf), refs, enc})
 }

@@ -71,7 +71,7 @@ input): a device or a named pipe is refused (exit 3).
 -o names the signature when there is one (one FILE, --manifest or --digest); - is standard
 output. --json prints one receipt per signature: the file, its digest and algorithm, the
 format, where the signature went, the key's fingerprint and the certificate's subject and
-fingerprint.
+fingerprint (sha256, as cert inspect shows it).
 
 ` + keyRefHelp + `
 
