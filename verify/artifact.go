@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -124,10 +125,12 @@ func CodeSigningPolicy(p Policy) Policy {
 	return p
 }
 
-// SignatureExtensions are the suffixes LoadSignature tries after a file's name, in this order:
-// the formats that carry the signer's certificate first, so that a release shipping several
-// is verified against its chain.
-var SignatureExtensions = []string{".sigstore.json", ".p7s", ".sig"}
+// SignatureExtensions returns the suffixes LoadSignature tries after a file's name, in this
+// order: the formats that carry the signer's certificate first, so that a release shipping
+// several is verified against its chain. The list is a copy.
+func SignatureExtensions() []string { return slices.Clone(signatureExtensions) }
+
+var signatureExtensions = []string{".sigstore.json", ".p7s", ".sig"}
 
 // MaxSignatureSize bounds what LoadSignature reads: a bundle or CMS signature with its chain is
 // a few kilobytes; a large file is a mistake (the artifact given as its own signature).
@@ -139,7 +142,7 @@ const MaxSignatureSize = 16 << 20
 const MaxWholeFile = 1 << 30
 
 // LoadSignature reads and parses the signature of file: sigPath, or when sigPath is empty the
-// first of file+SignatureExtensions that exists. It returns the signature and its path. A
+// first of file+SignatureExtensions() that exists. It returns the signature and its path. A
 // signature is read up to MaxSignatureSize, from a file or a pipe (one without a writer reads
 // as empty); a device is refused unread. The format comes from the content
 // (sigformat.Parse); a file whose name says bundle (.sigstore.json) or CMS (.p7s) and
@@ -153,7 +156,7 @@ func LoadSignature(file, sigPath string) (*sigformat.Signature, string, error) {
 		return nil, "", artifactErrorf(ErrUnchecked, notFile, "%v", notFile)
 	}
 	if sigPath == "" {
-		for _, ext := range SignatureExtensions {
+		for _, ext := range signatureExtensions {
 			if _, err := os.Stat(file + ext); err == nil {
 				sigPath = file + ext
 				break
@@ -161,7 +164,7 @@ func LoadSignature(file, sigPath string) (*sigformat.Signature, string, error) {
 		}
 		if sigPath == "" {
 			return nil, "", artifactErrorf(ErrNoSignature, nil, "no signature found for %s (looked for %s%s)", file, file,
-				strings.Join(SignatureExtensions, ", "+file))
+				strings.Join(signatureExtensions, ", "+file))
 		}
 	}
 	data, err := readlimit.ReadFile(sigPath, MaxSignatureSize)

@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -116,12 +117,14 @@ const (
 	ProfileWebPKI Profile = "webpki"
 )
 
-// Profiles lists the profiles, for help texts and flag parsing.
-var Profiles = []Profile{ProfileRFC5280, ProfileWebPKI}
+// Profiles lists the profiles, for help texts and flag parsing. The list is a copy.
+func Profiles() []Profile { return slices.Clone(profiles) }
+
+var profiles = []Profile{ProfileRFC5280, ProfileWebPKI}
 
 // ParseProfile returns the profile named s. Errors wrap ErrPolicy.
 func ParseProfile(s string) (Profile, error) {
-	for _, p := range Profiles {
+	for _, p := range profiles {
 		if strings.EqualFold(s, string(p)) {
 			return p, nil
 		}
@@ -142,9 +145,11 @@ func ParsePolicyOID(s string) (asn1.ObjectIdentifier, error) {
 	return nil, fmt.Errorf("%w: %q is not a certificate policy OID (use a dotted OID such as 2.16.840.1.101.3.2.1.48.1, or anyPolicy)", ErrPolicy, s)
 }
 
-// EKUNames are the names ParseEKUs accepts besides dotted OIDs ("any" is short for
-// anyExtendedKeyUsage).
-var EKUNames = []string{"serverAuth", "clientAuth", "codeSigning", "emailProtection", "timeStamping",
+// EKUNames returns the names ParseEKUs accepts besides dotted OIDs ("any" is short for
+// anyExtendedKeyUsage). The list is a copy.
+func EKUNames() []string { return slices.Clone(ekuNames) }
+
+var ekuNames = []string{"serverAuth", "clientAuth", "codeSigning", "emailProtection", "timeStamping",
 	"OCSPSigning", "anyExtendedKeyUsage", "any"}
 
 // ParseEKUs turns names (EKUNames, without regard to case, or dotted OIDs such as
@@ -183,7 +188,7 @@ func ParseEKUs(names []string) ([]x509.ExtKeyUsage, []asn1.ObjectIdentifier, err
 type UnknownEKUError struct{ Name string }
 
 func (e *UnknownEKUError) Error() string {
-	return fmt.Sprintf("verify: unusable policy: unknown extended key usage %q (use %s, or a dotted OID)", e.Name, strings.Join(EKUNames, ", "))
+	return fmt.Sprintf("verify: unusable policy: unknown extended key usage %q (use %s, or a dotted OID)", e.Name, strings.Join(ekuNames, ", "))
 }
 
 // Is makes an UnknownEKUError match ErrPolicy.

@@ -5,6 +5,7 @@ import (
 	"encoding/asn1"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,8 +46,11 @@ var dnAttributes = func() map[string]dnAttribute {
 	return m
 }()
 
-// DNAttributeNames lists the attribute short names ParseDN accepts besides dotted OIDs.
-var DNAttributeNames = []string{"CN", "C", "O", "OU", "L", "ST", "STREET", "postalCode", "serialNumber", "title", "GN", "SN", "DC", "UID", "emailAddress (E)"}
+// DNAttributeNames returns the attribute short names ParseDN accepts besides dotted OIDs. The
+// list is a copy.
+func DNAttributeNames() []string { return slices.Clone(dnAttributeNames) }
+
+var dnAttributeNames = []string{"CN", "C", "O", "OU", "L", "ST", "STREET", "postalCode", "serialNumber", "title", "GN", "SN", "DC", "UID", "emailAddress (E)"}
 
 // ParseDN parses a distinguished name in either of the forms people write:
 //
@@ -238,8 +242,8 @@ func dnIsPrintable(s string) bool {
 // dnParseOID parses a dotted OID used as an attribute type.
 func dnParseOID(s string) (asn1.ObjectIdentifier, error) {
 	unknown := func() error {
-		names := make([]string, 0, len(DNAttributeNames))
-		names = append(names, DNAttributeNames...)
+		names := make([]string, 0, len(dnAttributeNames))
+		names = append(names, dnAttributeNames...)
 		sort.Strings(names)
 		return dnErr("unknown attribute type %q (use one of %s, or a dotted OID such as 2.5.4.3)", s, strings.Join(names, ", "))
 	}

@@ -391,7 +391,7 @@ type CertificateInfo struct {
 	SANs               SANInfo `json:"sans"`
 	// KeyUsage is nil (JSON null) without a key usage extension: every usage allowed.
 	KeyUsage []string `json:"key_usage"`
-	// ExtKeyUsage holds names (x509util.ExtKeyUsages) or dotted OIDs; nil (JSON null)
+	// ExtKeyUsage holds names (ExtKeyUsages) or dotted OIDs; nil (JSON null)
 	// without an extended key usage extension.
 	ExtKeyUsage []string `json:"ext_key_usage"`
 	// BasicConstraints is nil (JSON null) without the extension.

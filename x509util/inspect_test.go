@@ -465,7 +465,7 @@ func TestUsageNames(t *testing.T) {
 	if _, ok := KeyUsageBit("codeSigning"); ok {
 		t.Error("codeSigning is not a key usage")
 	}
-	for _, e := range ExtKeyUsages {
+	for _, e := range ExtKeyUsages() {
 		byName, ok1 := ExtKeyUsageByName(strings.ToUpper(e.Name))
 		byOID, ok2 := ExtKeyUsageByOID(e.OID)
 		if !ok1 || !ok2 || byName.Usage != e.Usage || byOID.Name != e.Name || !ExtKeyUsageOID(e.Usage).Equal(e.OID) || ExtKeyUsageName(e.OID) != e.Name {

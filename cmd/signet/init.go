@@ -84,7 +84,7 @@ EXAMPLES:
 			}
 			if r.Files == nil {
 				r.Files = []string{}
-				for _, f := range identity.Files {
+				for _, f := range identity.Files() {
 					r.Files = append(r.Files, filepath.Join(dir, f))
 				}
 			}

@@ -266,8 +266,8 @@ func keyOneArg(c *cli.Context) (string, error) {
 }
 
 func keyTypeNames() []string {
-	names := make([]string, len(x509util.KeyTypes))
-	for i, t := range x509util.KeyTypes {
+	names := make([]string, len(x509util.KeyTypes()))
+	for i, t := range x509util.KeyTypes() {
 		names[i] = string(t)
 	}
 	return names

@@ -13,7 +13,7 @@ import (
 // Every Reason of the policy engine has its refined exit code for signet verify, and stays 1
 // in the general table.
 func TestVerifyClassesCoverReasons(t *testing.T) {
-	for _, r := range verify.Reasons {
+	for _, r := range verify.Reasons() {
 		err := &verify.Error{Reason: r, Detail: "x"}
 		code := verifyExitCode(err)
 		if code < exitSigMismatch || code > exitPolicy {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -279,5 +280,60 @@ func TestRulesCatch(t *testing.T) {
 				t.Fatalf("violations %q, want one containing %q", v, tc.want)
 			}
 		})
+	}
+}
+
+// TestExportedVariablesAreSentinels: a library package exports no variable but its sentinel
+// errors (ErrX). Anything else exported as a variable (a list of accepted hashes, of file
+// extensions, a table of names) is policy any importer could change for the whole process;
+// it is a function that returns a copy, or a constant. Known exceptions are listed with the
+// reason they stay.
+func TestExportedVariablesAreSentinels(t *testing.T) {
+	exceptions := map[string]string{
+		// internal/pkixname belongs to the verification engine's owner; issue 14's report
+		// asks for it to become a function.
+		p("internal/pkixname") + ".OIDEmailAddress": "owned elsewhere",
+	}
+	r := root(t)
+	var bad []string
+	err := filepath.WalkDir(r, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != r && (strings.HasPrefix(name, ".") || name == "testdata" || name == "cmd" || name == "bench") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(r, filepath.Dir(path))
+		pkg := p(filepath.ToSlash(rel))
+		for _, decl := range f.Decls {
+			g, ok := decl.(*ast.GenDecl)
+			if !ok || g.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range g.Specs {
+				for _, n := range spec.(*ast.ValueSpec).Names {
+					if n.IsExported() && !strings.HasPrefix(n.Name, "Err") && exceptions[pkg+"."+n.Name] == "" {
+						bad = append(bad, pkg+"."+n.Name)
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) > 0 {
+		t.Errorf("exported variables that are not sentinel errors (make them functions returning a copy): %v", bad)
 	}
 }
