@@ -7,8 +7,6 @@ import (
 	"fmt"
 
 	"github.com/miekg/pkcs11"
-
-	"github.com/signet-pki/signet/internal/secret"
 )
 
 // login logs the user in when the token needs it and nobody in the process has yet. The
@@ -54,7 +52,7 @@ func (t *Token) login() error {
 		}
 	}
 	err = t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, string(pin))
-	secret.Wipe(pin)
+	clear(pin)
 	if err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN) {
 		return t.loginError(err, from)
 	}

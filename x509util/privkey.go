@@ -289,7 +289,7 @@ func keyDecodePEMBlock(block *pem.Block, passphrase func() ([]byte, error), want
 	}
 	k, err := keyDecodeDER(der, passphrase, block.Type, want)
 	if legacyEncrypted {
-		defer keyWipe(der)
+		defer clear(der)
 		switch {
 		case errors.Is(err, ErrMalformed):
 			// A wrong passphrase passes the padding check about one time in 256 and leaves
@@ -321,7 +321,7 @@ func keyDecryptLegacyPEM(block *pem.Block, passphrase func() ([]byte, error)) ([
 	if err != nil {
 		return nil, err
 	}
-	defer keyWipe(pw)
+	defer clear(pw)
 	//lint:ignore SA1019 reading existing traditional-encrypted keys, see the doc comment.
 	der, err := x509.DecryptPEMBlock(block, pw) //nolint:staticcheck
 	switch {
@@ -347,12 +347,6 @@ func keyPassphrase(passphrase func() ([]byte, error)) ([]byte, error) {
 		return nil, err
 	}
 	return pw, nil
-}
-
-func keyWipe(b []byte) {
-	for i := range b {
-		b[i] = 0
-	}
 }
 
 // Outlines of the DER structures, just enough to tell them apart and name what is wrong
@@ -420,7 +414,7 @@ func keyDecodeDER(der []byte, passphrase func() ([]byte, error), pemType string,
 		if err != nil {
 			return nil, err
 		}
-		defer keyWipe(plain)
+		defer clear(plain)
 		if !keyOutline(plain, &p8) {
 			return nil, fmt.Errorf("%w (or the key is damaged)", ErrIncorrectPassphrase)
 		}

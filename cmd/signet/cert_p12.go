@@ -159,7 +159,7 @@ func certP12(e *env, o *certP12Options) error {
 	if err != nil {
 		return err
 	}
-	defer secret.Wipe(pass)
+	defer clear(pass)
 	der, err := x509util.EncodeP12(soft, leaf, chain, pass, x509util.P12Options{Legacy: o.legacy})
 	if err != nil {
 		return err

@@ -52,7 +52,8 @@ func (s Source) what() string {
 	return s.What
 }
 
-// Read returns the secret. The caller should clear the returned slice when done.
+// Read returns the secret. The caller should clear the returned slice (with the built-in
+// clear) when done: it is best effort, as Go may have copied the bytes elsewhere.
 func (s Source) Read(prompt string) ([]byte, error) {
 	if s.File != "" {
 		b, err := ReadFile(s.File)
@@ -98,12 +99,12 @@ func (s Source) Read(prompt string) ([]byte, error) {
 	}
 	second, err := readTTY(tty, "Confirm "+s.what()+": ")
 	if err != nil {
-		Wipe(first)
+		clear(first)
 		return nil, err
 	}
-	defer Wipe(second)
+	defer clear(second)
 	if !bytes.Equal(first, second) {
-		Wipe(first)
+		clear(first)
 		return nil, fmt.Errorf("%s: %w", s.what(), ErrMismatch)
 	}
 	return first, nil
@@ -144,15 +145,8 @@ func ReadFile(path string) ([]byte, error) {
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {
 		rest := b[i:]
 		b = b[:i]
-		Wipe(rest)
+		clear(rest)
 	}
 	b = bytes.TrimSuffix(b, []byte("\r"))
 	return b, nil
-}
-
-// Wipe overwrites b with zeros. It is best effort: Go may have copied the bytes elsewhere.
-func Wipe(b []byte) {
-	for i := range b {
-		b[i] = 0
-	}
 }
