@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -139,7 +138,7 @@ func ParsePolicyOID(s string) (asn1.ObjectIdentifier, error) {
 	if strings.EqualFold(s, "anyPolicy") || strings.EqualFold(s, "any") {
 		return oidAnyPolicy, nil
 	}
-	if oid, ok := parseOID(s); ok {
+	if oid, ok := x509util.ParseDottedOID(s); ok {
 		return oid, nil
 	}
 	return nil, fmt.Errorf("%w: %q is not a certificate policy OID (use a dotted OID such as 2.16.840.1.101.3.2.1.48.1, or anyPolicy)", ErrPolicy, s)
@@ -164,7 +163,7 @@ func ParseEKUs(names []string) ([]x509.ExtKeyUsage, []asn1.ObjectIdentifier, err
 			known = append(known, x509.ExtKeyUsageAny)
 			continue
 		}
-		oid, isOID := parseOID(n)
+		oid, isOID := x509util.ParseDottedOID(n)
 		e, found := x509util.ExtKeyUsageByName(n)
 		if !found && isOID {
 			e, found = x509util.ExtKeyUsageByOID(oid)
@@ -193,26 +192,6 @@ func (e *UnknownEKUError) Error() string {
 
 // Is makes an UnknownEKUError match ErrPolicy.
 func (e *UnknownEKUError) Is(target error) bool { return target == ErrPolicy }
-
-// parseOID parses a dotted OID of at least two arcs.
-func parseOID(s string) (asn1.ObjectIdentifier, bool) {
-	parts := strings.Split(s, ".")
-	if len(parts) < 2 {
-		return nil, false
-	}
-	oid := make(asn1.ObjectIdentifier, len(parts))
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 || p == "" || (len(p) > 1 && p[0] == '0') {
-			return nil, false
-		}
-		oid[i] = n
-	}
-	if oid[0] > 2 || (oid[0] < 2 && oid[1] >= 40) {
-		return nil, false
-	}
-	return oid, true
-}
 
 // ekuOID returns the OID of a usage crypto/x509 knows.
 func ekuOID(u x509.ExtKeyUsage) asn1.ObjectIdentifier { return x509util.ExtKeyUsageOID(u) }
