@@ -87,9 +87,9 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
 				force:    c.Bool("force"),
 				json:     c.Bool("json"),
 				keySecret: secret.Source{File: c.String("key-passphrase-file"), Env: envPassphrase,
-					What: "passphrase of the key"},
+					What: "passphrase of the key", LookupEnv: e.lookupEnv},
 				outSecret: secret.Source{File: c.String("passphrase-file"), Env: envPassphrase,
-					What: "passphrase for the new PKCS#12 file", Confirm: true},
+					What: "passphrase for the new PKCS#12 file", Confirm: true, LookupEnv: e.lookupEnv},
 				token: tokenOptions(e, c),
 			}
 			switch {

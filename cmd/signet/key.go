@@ -126,7 +126,7 @@ EXAMPLES:
 				PublicOut:    pubOut,
 				Force:        c.Bool("force"),
 				NoPassphrase: c.Bool("no-passphrase"),
-				Passphrase:   passphraseSource(c, true),
+				Passphrase:   passphraseSource(e, c, true),
 				Token:        tokenOptions(e, c),
 			})
 			if err != nil {

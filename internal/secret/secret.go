@@ -43,6 +43,10 @@ type Source struct {
 	Confirm bool
 	// NoTerminal forbids the prompt (for tests and --batch style runs).
 	NoTerminal bool
+	// LookupEnv reads the environment, as os.LookupEnv does (which nil means): the caller's
+	// environment is injected, as it is everywhere else in signet, so that what a run reads
+	// is what its caller gave it. A variable that is set but empty is an error (ErrEmpty).
+	LookupEnv func(string) (string, bool)
 }
 
 func (s Source) what() string {
@@ -66,7 +70,11 @@ func (s Source) Read(prompt string) ([]byte, error) {
 		return b, nil
 	}
 	if s.Env != "" {
-		if v, ok := os.LookupEnv(s.Env); ok {
+		lookup := s.LookupEnv
+		if lookup == nil {
+			lookup = os.LookupEnv
+		}
+		if v, ok := lookup(s.Env); ok {
 			if v == "" {
 				return nil, fmt.Errorf("environment variable %s: %w", s.Env, ErrEmpty)
 			}
