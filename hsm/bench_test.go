@@ -8,6 +8,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
+	"fmt"
 	"runtime"
 	"sort"
 	"sync"
@@ -95,4 +96,35 @@ func BenchmarkECDSAP256(b *testing.B) {
 	}
 	b.Run("1000", func(b *testing.B) { ratio(b, sign) })
 	b.Run("1000-parallel", func(b *testing.B) { ratio(b, parallel) })
+}
+
+// BenchmarkKeyLookup finds a key on a token that holds many other objects (200 certificates):
+// Token.Signer searches with templates and reads only the key and its partners, where it
+// once read every object's attributes.
+//
+//	go test -run '^$' -bench KeyLookup ./hsm/
+func BenchmarkKeyLookup(b *testing.B) {
+	tt := mustSoftHSM(b, "many")
+	tok := mustOpen(b, tt.uri(""), tt.opts(testPIN))
+	if _, err := tok.GenerateKey(mustParse(b, "pkcs11:object=target"), ECP256); err != nil {
+		b.Fatal(err)
+	}
+	soft, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 200 {
+		c := selfSigned(b, soft, fmt.Sprintf("filler %d", i))
+		if _, err := tok.ImportCertificate(c, fmt.Sprintf("filler-%03d", i), []byte{0x10, byte(i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	u := mustParse(b, "pkcs11:object=target")
+	for b.Loop() {
+		s, err := tok.Signer(u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/miekg/pkcs11"
 
@@ -57,14 +58,11 @@ func (t *Token) GenerateKey(u *URI, kt KeyType) (Object, error) {
 		return Object{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("key type %q (want one of %v)", kt, KeyTypes()))
 	}
 
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
+	unlock, err := t.session(true)
+	if err != nil {
 		return Object{}, err
 	}
-	if err := t.login(); err != nil {
-		return Object{}, err
-	}
+	defer unlock()
 	all, err := t.objects()
 	if err != nil {
 		return Object{}, err
@@ -116,8 +114,8 @@ func (t *Token) GenerateKey(u *URI, kt KeyType) (Object, error) {
 	}
 	priv := t.readObject(privH)
 	pub := t.readObject(pubH)
-	priv.URI = t.objectURI(&priv).String()
-	pub.URI = t.objectURI(&pub).String()
+	priv.URI = objectURI(t.base, &priv).String()
+	pub.URI = objectURI(t.base, &pub).String()
 	objs := []Object{priv, pub}
 	pair(objs)
 	if objs[0].Public == nil {
@@ -150,26 +148,33 @@ func freeID(all []Object) []byte {
 // ImportKeyCertificate for a key's certificate, this for chain certificates. A certificate
 // with the same label or id is an error wrapping ErrExists.
 func (t *Token) ImportCertificate(cert *x509.Certificate, label string, id []byte) (Object, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
-		return Object{}, err
-	}
-	if err := t.login(); err != nil {
-		return Object{}, err
-	}
-	all, err := t.objects()
+	unlock, err := t.session(true)
 	if err != nil {
 		return Object{}, err
 	}
-	return t.importCert(all, cert, label, id)
+	defer unlock()
+	return t.importCert(cert, label, id)
 }
 
-// importCert writes the certificate. The caller holds t.mu and has logged in.
-func (t *Token) importCert(all []Object, cert *x509.Certificate, label string, id []byte) (Object, error) {
+// importCert writes the certificate, after a template search for certificates with the same
+// label or id. The caller holds t.mu and has logged in.
+func (t *Token) importCert(cert *x509.Certificate, label string, id []byte) (Object, error) {
+	certs, err := t.find(search(pkcs11.CKO_CERTIFICATE, label, true, nil)...)
+	if err != nil {
+		return Object{}, err
+	}
+	if len(id) > 0 {
+		byID, err := t.find(search(pkcs11.CKO_CERTIFICATE, "", false, id)...)
+		if err != nil {
+			return Object{}, err
+		}
+		certs = append(certs, byID...)
+		sortObjects(certs)
+	}
 	var clash []Object
-	for _, o := range all {
-		if o.Type == TypeCert && (o.Label == label || len(id) > 0 && bytes.Equal(o.ID, id)) {
+	for _, o := range certs {
+		if (o.Label == label || len(id) > 0 && bytes.Equal(o.ID, id)) &&
+			!slices.ContainsFunc(clash, func(c Object) bool { return c.handle == o.handle }) {
 			clash = append(clash, o)
 		}
 	}
@@ -193,12 +198,17 @@ func (t *Token) importCert(all []Object, cert *x509.Certificate, label string, i
 		return Object{}, newError(ErrToken, err, fmt.Sprintf("token %q: write the certificate", t.info.Label))
 	}
 	o := t.readObject(h)
-	objs := append(all, o)
-	for i := range objs {
-		objs[i].URI = t.objectURI(&objs[i]).String()
+	o.URI = objectURI(t.base, &o).String()
+	objs, err := t.partners(o, pkcs11.CKO_PRIVATE_KEY)
+	if err != nil {
+		return Object{}, err
 	}
-	pair(objs)
-	return objs[len(objs)-1], nil
+	for _, p := range objs {
+		if p.handle == o.handle {
+			o = p
+		}
+	}
+	return o, nil
 }
 
 // ImportKeyCertificate writes the certificate of the private key the URI selects, with the
@@ -207,19 +217,12 @@ func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, er
 	if u == nil {
 		u = t.uri
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
-		return Object{}, err
-	}
-	if err := t.login(); err != nil {
-		return Object{}, err
-	}
-	all, err := t.objects()
+	unlock, err := t.session(true)
 	if err != nil {
 		return Object{}, err
 	}
-	key, err := t.findPrivateKey(u, all)
+	defer unlock()
+	key, _, err := t.findPrivateKey(u)
 	if err != nil {
 		return Object{}, err
 	}
@@ -229,7 +232,7 @@ func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, er
 	if err := CheckCertificateKey(cert, key.Public); err != nil {
 		return Object{}, newError(ErrKeyMismatch, nil, fmt.Sprintf("the certificate for \"%s\" does not certify the key %s", x509util.FormatName(cert.Subject), key.URI))
 	}
-	return t.importCert(all, cert, key.Label, key.ID)
+	return t.importCert(cert, key.Label, key.ID)
 }
 
 // Delete destroys the objects a URI names and returns what it destroyed. The URI must name
@@ -244,14 +247,11 @@ func (t *Token) Delete(u *URI) ([]Object, error) {
 	if !u.has(aObject) && !u.has(aID) {
 		return nil, &uriError{"name what to delete with object= or id="}
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
+	unlock, err := t.session(true)
+	if err != nil {
 		return nil, err
 	}
-	if err := t.login(); err != nil {
-		return nil, err
-	}
+	defer unlock()
 	all, err := t.objects()
 	if err != nil {
 		return nil, err
@@ -340,11 +340,11 @@ var mechanismsUsed = []struct {
 // Mechanisms reports, for each mechanism signet uses to sign and to generate keys, whether
 // the token lists it (C_GetMechanismList) with the flag signet needs (C_GetMechanismInfo).
 func (t *Token) Mechanisms() ([]Mechanism, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
+	unlock, err := t.session(false)
+	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	list, err := t.mod.ctx.GetMechanismList(t.slotID)
 	if err != nil {
 		return nil, newError(ErrToken, err, fmt.Sprintf("token %q: list mechanisms", t.info.Label))

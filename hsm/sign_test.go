@@ -6,16 +6,21 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/sha512"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/signet-pki/signet/internal/testutil"
 )
@@ -239,4 +244,80 @@ func TestSignOptionsRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSignerFindsPartners: a key found by the template search gets its public key and
+// certificate from the objects that share its CKA_ID, or, for a key pkcs11-tool made without
+// an id, its label; other keys and certificates on the token are not taken for them.
+func TestSignerFindsPartners(t *testing.T) {
+	tt := mustSoftHSM(t, "partners")
+	tool := func(args ...string) {
+		tt.tool(append([]string{"--token-label", "partners", "--login", "--pin", "env:SIGNET_TEST_PIN"}, args...)...)
+	}
+	tool("--keypairgen", "--key-type", "EC:prime256v1", "--label", "noid")
+	tool("--keypairgen", "--key-type", "EC:prime256v1", "--label", "withid", "--id", "07")
+	tool("--keypairgen", "--key-type", "EC:prime256v1", "--label", "decoy", "--id", "08")
+	tok := mustOpen(t, tt.uri(""), tt.opts(testPIN))
+	withID, err := tok.Signer(mustParse(t, "pkcs11:object=withid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if withID.Certificate() != nil {
+		t.Fatal("a certificate before one was imported")
+	}
+	cert := selfSigned(t, withID, "withid")
+	if _, err := tok.ImportKeyCertificate(mustParse(t, "pkcs11:object=withid"), cert); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		uri      string
+		wantCert bool
+	}{
+		{"pkcs11:object=noid", false},
+		{"pkcs11:object=withid", true},
+		{"pkcs11:id=%07", true},
+		{"pkcs11:object=decoy;id=%08", false},
+	} {
+		t.Run(tc.uri, func(t *testing.T) {
+			s, err := tok.Signer(mustParse(t, tc.uri))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Public() == nil {
+				t.Fatal("no public key")
+			}
+			t.Logf("key id %x", s.Object().ID)
+			if (s.Certificate() != nil) != tc.wantCert || tc.wantCert && !s.Certificate().Equal(cert) {
+				t.Fatalf("certificate %v, want one: %v", s.Certificate() != nil, tc.wantCert)
+			}
+			d := sha256.Sum256([]byte("partners"))
+			sig, err := s.Sign(nil, d[:], crypto.SHA256)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ecdsa.VerifyASN1(s.Public().(*ecdsa.PublicKey), d[:], sig) {
+				t.Fatal("the public key found is not the key's")
+			}
+		})
+	}
+}
+
+// selfSigned makes a self-signed certificate for a token key.
+func selfSigned(t testing.TB, key crypto.Signer, cn string) *x509.Certificate {
+	t.Helper()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: cn},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -37,19 +37,12 @@ func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
 	if u == nil {
 		u = t.uri
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.checkOpen(); err != nil {
-		return nil, err
-	}
-	if err := t.login(); err != nil {
-		return nil, err
-	}
-	all, err := t.objects()
+	unlock, err := t.session(true)
 	if err != nil {
 		return nil, err
 	}
-	key, err := t.findPrivateKey(u, all)
+	defer unlock()
+	key, partners, err := t.findPrivateKey(u)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +58,7 @@ func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
 		return nil, newError(ErrObjectNotFound, nil, fmt.Sprintf("key %s: the token has no public key or certificate with its id, so its public key is unknown", key.URI))
 	}
 	s := &Signer{tok: t, ownsToken: owns, handle: h, pub: key.Public, obj: key}
-	for _, o := range all {
+	for _, o := range partners {
 		if o.Type == TypeCert && o.Certificate != nil && key.CertificateURI == o.URI && CheckCertificateKey(o.Certificate, key.Public) == nil {
 			s.cert = o.Certificate
 			break

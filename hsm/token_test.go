@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/miekg/pkcs11"
+
 	"github.com/signet-pki/signet/internal/testutil"
 )
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs signet's whole test suite on a fresh Debian machine with Go installed: installs the
-# peer tools the tests use when they are missing, then vet, gofmt and the race-enabled tests.
+# peer tools the tests use when they are missing, then gofmt, vet, staticcheck (a pinned
+# version, installed with go install when missing) and the race-enabled tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,4 +34,16 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 go vet ./...
+
+# staticcheck, pinned: a new release brings new checks, which should arrive by a change here,
+# not by surprise in CI. go install fetches it through the module proxy when it is missing.
+staticcheck_version=v0.8.2 # staticcheck 2026.2.2
+gobin=$(go env GOBIN)
+[ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
+if ! "$gobin/staticcheck" -version 2>/dev/null | grep -qF "(${staticcheck_version#v})"; then
+  echo "scripts/test.sh: installing staticcheck $staticcheck_version" >&2
+  go install "honnef.co/go/tools/cmd/staticcheck@$staticcheck_version"
+fi
+"$gobin/staticcheck" ./...
+
 go test -race -count=1 ./...

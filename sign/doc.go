@@ -1,77 +1,23 @@
-// Package sign hashes documents, produces signatures over their digests, and reads
-// signature files.
+// Package sign produces signatures: with any crypto.Signer (a software key or an hsm token
+// key), over the digests package digest computes, in the formats package sigformat encodes.
 //
-// # Hashing
-//
-// [Algorithm] names the hash functions signet uses (SHA-256 by default, SHA-384, SHA-512,
-// SHA-512/256, SHA3-256, SHA3-384, SHA3-512) with their coreutils, OpenSSL and BSD names and
-// their crypto.Hash for signing. [HashReader] and [HashFile] hash one stream; [HashFiles]
-// hashes many files in parallel with bounded memory (one buffer per worker) and hands the
-// results back in argument order as they complete, with per-file errors ([FileError]) that do
-// not stop the run, optional recursive expansion of directories, progress reports and
-// cancellation.
-//
-// # Checksum lists
-//
-// [Entry] formats, and [ListParser], [ListReader] and [ParseList] read, the two line forms of
-// GNU coreutils' sha256sum ("<hex>  <name>" and the BSD "SHA256 (name) = <hex>"), with
-// coreutils' escaping of odd names. [Check] verifies lists like `sha256sum -c`, writing the same
-// report byte for byte.
-//
-// # Signatures
-//
-// [Signer] signs, with any crypto.Signer (a software key or an hsm token key), the digest the
-// hashing engine computed, in one of three [Format]s, each checked in the tests against the
-// peer that reads it:
-//
-//   - raw: the bare signature, byte for byte what `openssl dgst -sign` writes (DER ECDSA, RSA
-//     PKCS#1 v1.5, RSA-PSS with a salt as long as the digest) and, for Ed25519, what `openssl
-//     pkeyutl -sign -rawin` writes, over the whole message; optionally base64 text.
-//   - cms: a detached CMS SignedData (RFC 5652), DER, with one signer identified by issuer
-//     and serial number, the signed attributes contentType, signingTime and messageDigest,
-//     and the chain without its root; Ed25519 per RFC 8419 (SHA-512 message digest, the
-//     signature over the attributes). `openssl cms -verify` accepts the ECDSA and RSA ones;
-//     GnuTLS's `certtool --p7-verify` the Ed25519 ones.
-//   - bundle: a Sigstore bundle v0.3, JSON, built with the sigstore protobuf-specs types: the
-//     signature (the raw one) and the message digest, with the leaf in `certificate` (a chain
-//     without intermediates), `x509CertificateChain` (leaf and intermediates), or a
-//     `publicKey` hint ([PublicKeyHint]) for a bare key.
-//
-// [SignFiles] signs many files in one run (parallel hashing, a pool of signers, outputs
-// staged in parallel and moved into place only when all are ready: all or nothing), or a
-// checksum list of them (FilesOptions.Manifest). [SignDigestTo] signs a digest computed
-// elsewhere.
-//
-// [ParseSignature] reads any of the three formats, as signet and its peers write them, and
-// tells them apart by content; a raw signature is never taken for another format.
-//
-// CMS is built here, over the digest signet computed, with golang.org/x/crypto/cryptobyte,
-// rather than with the maintained CMS library for Go (github.com/smallstep/pkcs7): that
-// library computes the messageDigest by hashing content it holds in memory, which rules out
-// multi-GB artifacts, signing a precomputed digest, and reusing the parallel engine's digest,
-// and it has no Ed25519. What signet writes of RFC 5652 is one small, fixed shape.
+// [Signer] signs a digest or a message in one [sigformat.Format] (raw, cms or bundle), with
+// the hash, padding (RSA-PSS) and certificates its [SignOptions] name, after checking that they
+// go together. [SignFiles] signs many files in one run (parallel hashing, a pool of signers,
+// outputs staged in parallel and moved into place only when all are ready: all or nothing), or
+// a checksum list of them (FilesOptions.Manifest). [SignDigestTo] signs a digest computed
+// elsewhere. Each [Receipt] says what a signature covers and where it went.
 //
 // # Limitations
 //
-//   - OpenSSL (3.0 to 3.6 at least) can neither make nor check Ed25519 CMS signatures
-//     (openssl/openssl#32248); use GnuTLS's certtool, or signet verify, for those.
 //   - Ed25519 raw and bundle signatures cover the whole message, which is read into memory
 //     (up to 1 GiB, from a regular file or standard input: a device or a named pipe is
 //     refused); they cannot be made from a digest. Ed25519 in CMS signs a SHA-512 digest and
 //     has neither limit. The files other signatures cover are streamed through the hash as
 //     sha256sum reads them: a named pipe is read when its writer comes.
-//   - Bundles are "offline": no transparency-log entry and no signed timestamp, so their time
-//     rests on the certificate's validity alone, and tools that demand a Rekor entry (cosign
-//     verify-blob by default, sigstore-go's default policy) refuse them. sigstore-go also
-//     refuses `x509CertificateChain` in a v0.3 bundle, which signet writes when the chain has
-//     intermediates (the specification allows it outside Sigstore's public-good instance).
-//   - A bundle cannot say that an RSA signature is PSS, so RSA-PSS is refused in bundles.
-//     Bundles name only the hashes of the protobuf HashAlgorithm enum: SHA-256, SHA-384,
-//     SHA-512, SHA3-256 and SHA3-384.
-//   - ParseSignature reads CMS with one signer and detached content, in DER or BER (streamed
-//     CMS has indefinite lengths); several signers, embedded content and BER's constructed
-//     (chunked) OCTET STRINGs are refused as malformed. Bundles with a DSSE envelope are
-//     refused.
+//   - A bundle cannot say that an RSA signature is PSS, so RSA-PSS is refused in bundles, and
+//     bundles name only SHA-256, SHA-384, SHA-512, SHA3-256 and SHA3-384 (see package
+//     sigformat for the formats' own limits).
 //   - Signatures are durable before any of them appears, and that costs most of a run over
 //     many small files on a busy disk (BenchmarkSignFiles/stage). SignFiles stages them in a
 //     staging directory beside the files they sign (atomicfile.Batch), makes them durable at
@@ -82,10 +28,4 @@
 //     everything pending on the filesystem, not only the signatures: other writers' data
 //     lengthens it. A manifest, its signature, and a signature of a digest are synced file by
 //     file.
-//   - Digests are compared in variable time: they are public values.
-//   - The coreutils compatibility target is coreutils 9.x on GNU/Linux, where text and binary
-//     modes read the same bytes; the '*' marker is accepted and kept but changes nothing.
-//   - Standard error messages follow coreutils' words and quoting, not its exact exit codes:
-//     signet's exit codes distinguish a failed check (1) from an unusable list (3).
-//   - Lines containing a NUL byte are malformed (coreutils would cut the name at the NUL).
 package sign

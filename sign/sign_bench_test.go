@@ -9,6 +9,8 @@ import (
 	"crypto/sha256"
 	"sync/atomic"
 	"testing"
+
+	"github.com/signet-pki/signet/sigformat"
 )
 
 // BenchmarkSignFiles signs 1000 files of 64 KiB with an ECDSA P-256 key in one run, the
@@ -69,9 +71,9 @@ func benchSignFiles(b *testing.B, key crypto.Signer, names []string) {
 func BenchmarkSign(b *testing.B) {
 	fx := mustFixture(b, "codesign")
 	d := sha256.Sum256([]byte("x"))
-	for _, f := range Formats() {
+	for _, f := range sigformat.Formats() {
 		opts := SignOptions{Format: f}
-		if f != FormatRaw {
+		if f != sigformat.Raw {
 			opts.Certificates = fx.chain
 		}
 		s, err := NewSigner(fx.key, opts)

@@ -7,26 +7,25 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"slices"
 	"time"
 
+	"github.com/signet-pki/signet/digest"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/x509util"
 )
 
 // SignOptions configures a Signer. The zero value makes raw SHA-256 signatures (PKCS#1 v1.5
 // for RSA) with no certificate.
 type SignOptions struct {
-	// Format is the signature format; zero means FormatRaw.
-	Format Format
-	// Algorithm is the hash. Zero means DefaultAlgorithm, except for Ed25519 in CMS, where
-	// RFC 8419 requires SHA-512 and zero means SHA512.
-	Algorithm Algorithm
+	// Format is the signature format; zero means sigformat.Raw.
+	Format sigformat.Format
+	// Algorithm is the hash. Zero means digest.DefaultAlgorithm, except for Ed25519 in CMS,
+	// where RFC 8419 requires SHA-512 and zero means digest.SHA512.
+	Algorithm digest.Algorithm
 	// PSS selects RSA-PSS (salt as long as the hash, MGF1 with the same hash, as openssl's
 	// -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest) instead of PKCS#1 v1.5.
 	// Only for RSA keys, and not in bundles, which have no field to say it.
@@ -53,7 +52,7 @@ type Signer struct {
 	pub    crypto.PublicKey
 	kind   keyKind
 	opts   SignOptions
-	alg    Algorithm
+	alg    digest.Algorithm
 	chain  []*x509.Certificate // what goes into signatures: no roots
 	keyFP  string
 	now    func() time.Time
@@ -82,7 +81,7 @@ func (k keyKind) String() string {
 
 // NewSigner checks that key, format, hash and certificates go together and returns a Signer.
 // Errors wrap ErrUnsupported (a combination signet cannot make, such as RSA-PSS with an ECDSA
-// key or in a bundle), ErrUnknownAlgorithm, or x509util.ErrKeyMismatch when the certificate
+// key or in a bundle), digest.ErrUnknownAlgorithm, or x509util.ErrKeyMismatch when the certificate
 // is not the key's.
 func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 	s := &Signer{key: key, pub: key.Public(), opts: opts, now: opts.Now, random: opts.Rand}
@@ -103,7 +102,7 @@ func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 		return nil, fmt.Errorf("%w: %T keys", ErrUnsupported, s.pub)
 	}
 	if s.opts.Format == "" {
-		s.opts.Format = FormatRaw
+		s.opts.Format = sigformat.Raw
 	}
 	f := s.opts.Format
 	if f.Extension() == "" {
@@ -111,30 +110,30 @@ func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 	}
 	s.alg = opts.Algorithm
 	if s.alg == 0 {
-		s.alg = DefaultAlgorithm
-		if s.kind == kindEd25519 && f == FormatCMS {
-			s.alg = SHA512
+		s.alg = digest.DefaultAlgorithm
+		if s.kind == kindEd25519 && f == sigformat.CMS {
+			s.alg = digest.SHA512
 		}
 	}
 	if !s.alg.Valid() {
-		return nil, fmt.Errorf("%w: %s", ErrUnknownAlgorithm, s.alg.Name())
+		return nil, fmt.Errorf("%w: %s", digest.ErrUnknownAlgorithm, s.alg.Name())
 	}
-	if s.kind == kindEd25519 && f == FormatCMS && s.alg != SHA512 {
+	if s.kind == kindEd25519 && f == sigformat.CMS && s.alg != digest.SHA512 {
 		return nil, fmt.Errorf("%w: Ed25519 in CMS digests with sha512 (RFC 8419), not %s", ErrUnsupported, s.alg)
 	}
 	if opts.PSS {
 		if s.kind != kindRSA {
 			return nil, fmt.Errorf("%w: RSA-PSS needs an RSA key, not %s", ErrUnsupported, s.kind)
 		}
-		if f == FormatBundle {
+		if f == sigformat.Bundle {
 			return nil, fmt.Errorf("%w: a bundle cannot say that its signature is RSA-PSS; use the raw or cms format", ErrUnsupported)
 		}
 	}
-	if opts.Base64 && f != FormatRaw {
+	if opts.Base64 && f != sigformat.Raw {
 		return nil, fmt.Errorf("%w: base64 applies to raw signatures only (a %s signature has its own encoding)", ErrUnsupported, f)
 	}
-	if f == FormatBundle {
-		if _, ok := bundleHashAlgorithm(s.alg.CryptoHash()); !ok {
+	if f == sigformat.Bundle {
+		if !sigformat.CanBundle(s.alg.CryptoHash()) {
 			return nil, fmt.Errorf("%w: a bundle cannot name %s (it knows sha256, sha384, sha512, sha3-256, sha3-384)", ErrUnsupported, s.alg)
 		}
 	}
@@ -152,7 +151,7 @@ func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 				s.chain = append(s.chain, c)
 			}
 		}
-	} else if f == FormatCMS {
+	} else if f == sigformat.CMS {
 		return nil, fmt.Errorf("%w: a CMS signature needs the signer's certificate", ErrUnsupported)
 	}
 	fp, err := x509util.Fingerprint(s.pub)
@@ -168,10 +167,10 @@ func isSelfSigned(c *x509.Certificate) bool {
 }
 
 // Format is the format of the signatures s makes.
-func (s *Signer) Format() Format { return s.opts.Format }
+func (s *Signer) Format() sigformat.Format { return s.opts.Format }
 
 // Algorithm is the hash s signs with.
-func (s *Signer) Algorithm() Algorithm { return s.alg }
+func (s *Signer) Algorithm() digest.Algorithm { return s.alg }
 
 // Certificate is the signer's certificate, or nil.
 func (s *Signer) Certificate() *x509.Certificate {
@@ -187,13 +186,13 @@ func (s *Signer) KeyFingerprint() string { return s.keyFP }
 // NeedsMessage reports that s signs the message itself rather than its digest: Ed25519 in the
 // raw and bundle formats (pure Ed25519, as `openssl pkeyutl -sign -rawin` and Sigstore do).
 // Such a Signer takes SignMessage; SignDigest fails.
-func (s *Signer) NeedsMessage() bool { return s.kind == kindEd25519 && s.opts.Format != FormatCMS }
+func (s *Signer) NeedsMessage() bool { return s.kind == kindEd25519 && s.opts.Format != sigformat.CMS }
 
 // SignDigest returns the signature file's content for content whose digest under
 // s.Algorithm() is d. Errors wrap ErrUnsupported for a d of another length and for an Ed25519
 // raw or bundle Signer (see NeedsMessage), and the key's errors (a token's hsm.ErrToken)
 // otherwise.
-func (s *Signer) SignDigest(d Digest) ([]byte, error) {
+func (s *Signer) SignDigest(d digest.Digest) ([]byte, error) {
 	if len(d) != s.alg.Size() {
 		return nil, &kindError{msg: fmt.Sprintf("sign: %d-byte digest for %s, which makes %d bytes", len(d), s.alg, s.alg.Size()), kind: ErrUnsupported}
 	}
@@ -201,9 +200,9 @@ func (s *Signer) SignDigest(d Digest) ([]byte, error) {
 		return nil, fmt.Errorf("%w: Ed25519 signs the whole message in a %s signature, not a digest; a CMS signature (sha512) can be made from a digest", ErrUnsupported, s.opts.Format)
 	}
 	switch s.opts.Format {
-	case FormatCMS:
+	case sigformat.CMS:
 		return s.cms(d)
-	case FormatBundle:
+	case sigformat.Bundle:
 		sig, err := s.signDigest(d)
 		if err != nil {
 			return nil, err
@@ -220,10 +219,10 @@ func (s *Signer) SignDigest(d Digest) ([]byte, error) {
 // SignMessage signs msg whole and returns its digest under s.Algorithm() with the signature
 // file's content. For every Signer but an Ed25519 raw or bundle one it is SignDigest of the
 // digest.
-func (s *Signer) SignMessage(msg []byte) (Digest, []byte, error) {
+func (s *Signer) SignMessage(msg []byte) (digest.Digest, []byte, error) {
 	h := s.alg.New()
 	h.Write(msg)
-	d := Digest(h.Sum(nil))
+	d := digest.Digest(h.Sum(nil))
 	if !s.NeedsMessage() {
 		out, err := s.SignDigest(d)
 		return d, out, err
@@ -232,7 +231,7 @@ func (s *Signer) SignMessage(msg []byte) (Digest, []byte, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("sign: %w", err)
 	}
-	if s.opts.Format == FormatBundle {
+	if s.opts.Format == sigformat.Bundle {
 		out, err := s.bundle(d, sig)
 		return d, out, err
 	}
@@ -256,36 +255,28 @@ func (s *Signer) raw(sig []byte) []byte {
 	if !s.opts.Base64 {
 		return sig
 	}
-	return appendBase64Lines(nil, sig)
+	return sigformat.AppendBase64(nil, sig)
 }
 
-// appendBase64Lines encodes data as `openssl base64` does: 64 columns, each line ended.
-func appendBase64Lines(dst, data []byte) []byte {
-	enc := base64.StdEncoding.EncodeToString(data)
-	for len(enc) > 64 {
-		dst = append(dst, enc[:64]...)
-		dst = append(dst, '\n')
-		enc = enc[64:]
-	}
-	dst = append(dst, enc...)
-	return append(dst, '\n')
+// cms is the CMS signature over content whose digest is d: the signed attributes are signed
+// whole with Ed25519 (RFC 8419), else through their digest under s.alg.
+func (s *Signer) cms(d digest.Digest) ([]byte, error) {
+	opts := sigformat.CMSOptions{Algorithm: s.alg, PSS: s.opts.PSS, Certificates: s.chain, SigningTime: s.now()}
+	return sigformat.MarshalCMS(d, opts, func(signed []byte) ([]byte, error) {
+		if s.kind == kindEd25519 {
+			sig, err := s.key.Sign(s.random, signed, crypto.Hash(0))
+			if err != nil {
+				return nil, fmt.Errorf("sign: %w", err)
+			}
+			return sig, nil
+		}
+		h := s.alg.New()
+		h.Write(signed)
+		return s.signDigest(h.Sum(nil))
+	})
 }
 
-// PublicKeyHint is the hint signet writes in a bundle for a key without a certificate: the
-// base64 SHA-256 of the key's SubjectPublicKeyInfo DER, the key identifier of RFC 6962 §3.2
-// that the Sigstore specification recommends.
-func PublicKeyHint(pub crypto.PublicKey) (string, error) {
-	der, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		return "", fmt.Errorf("sign: %w", err)
-	}
-	sum := sha256.Sum256(der)
-	return base64.StdEncoding.EncodeToString(sum[:]), nil
-}
-
-// CertificateFingerprint is "sha256:" and the hex SHA-256 of the certificate's DER, the value
-// `openssl x509 -noout -fingerprint -sha256` prints (with colons).
-func CertificateFingerprint(c *x509.Certificate) string {
-	sum := sha256.Sum256(c.Raw)
-	return x509util.FingerprintPrefix + hex.EncodeToString(sum[:])
+// bundle is the Sigstore bundle of content whose digest is d, with the signature sig over it.
+func (s *Signer) bundle(d digest.Digest, sig []byte) ([]byte, error) {
+	return sigformat.MarshalBundle(sigformat.BundleContent{Algorithm: s.alg, Digest: d, Signature: sig, Certificates: s.chain, PublicKey: s.pub})
 }

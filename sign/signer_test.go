@@ -20,7 +20,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -129,7 +131,7 @@ func writeFile(t testing.TB, path string, data []byte) string {
 }
 
 // opensslDigestFlag is the `openssl dgst` flag of a.
-func opensslDigestFlag(a Algorithm) string { return "-" + a.Name() }
+func opensslDigestFlag(a digest.Algorithm) string { return "-" + a.Name() }
 
 // TestRawVerifiedByOpenSSL: every raw signature signet makes passes `openssl dgst -verify`
 // (Ed25519: `openssl pkeyutl -verify -rawin`), with and without --base64.
@@ -139,18 +141,18 @@ func TestRawVerifiedByOpenSSL(t *testing.T) {
 	for _, tc := range []struct {
 		key  string
 		pss  bool
-		algs []Algorithm
+		algs []digest.Algorithm
 	}{
-		{"p256", false, []Algorithm{SHA256, SHA384, SHA512, SHA3_256}},
-		{"p384", false, []Algorithm{SHA384, SHA256}},
-		{"p521", false, []Algorithm{SHA512, SHA256}},
-		{"rsa2048", false, []Algorithm{SHA256, SHA384, SHA512, SHA512_256, SHA3_256, SHA3_512}},
-		{"rsa3072", false, []Algorithm{SHA256, SHA384}},
-		{"rsa4096", false, []Algorithm{SHA256, SHA512}},
-		{"rsa2048", true, []Algorithm{SHA256, SHA384, SHA512, SHA3_256}},
-		{"rsa3072", true, []Algorithm{SHA256, SHA512}},
-		{"rsa4096", true, []Algorithm{SHA256, SHA512}},
-		{"ed25519", false, []Algorithm{SHA256}},
+		{"p256", false, []digest.Algorithm{digest.SHA256, digest.SHA384, digest.SHA512, digest.SHA3_256}},
+		{"p384", false, []digest.Algorithm{digest.SHA384, digest.SHA256}},
+		{"p521", false, []digest.Algorithm{digest.SHA512, digest.SHA256}},
+		{"rsa2048", false, []digest.Algorithm{digest.SHA256, digest.SHA384, digest.SHA512, digest.SHA512_256, digest.SHA3_256, digest.SHA3_512}},
+		{"rsa3072", false, []digest.Algorithm{digest.SHA256, digest.SHA384}},
+		{"rsa4096", false, []digest.Algorithm{digest.SHA256, digest.SHA512}},
+		{"rsa2048", true, []digest.Algorithm{digest.SHA256, digest.SHA384, digest.SHA512, digest.SHA3_256}},
+		{"rsa3072", true, []digest.Algorithm{digest.SHA256, digest.SHA512}},
+		{"rsa4096", true, []digest.Algorithm{digest.SHA256, digest.SHA512}},
+		{"ed25519", false, []digest.Algorithm{digest.SHA256}},
 	} {
 		for _, a := range tc.algs {
 			for _, b64 := range []bool{false, true} {
@@ -169,7 +171,7 @@ func TestRawVerifiedByOpenSSL(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if got, _, _ := HashReader(t.Context(), a, bytes.NewReader(msg)); !bytes.Equal(got, d) {
+					if got, _, _ := digest.HashReader(t.Context(), a, bytes.NewReader(msg)); !bytes.Equal(got, d) {
 						t.Fatalf("digest %x, want %x", d, got)
 					}
 					sigPath := writeFile(t, filepath.Join(dir, "msg.sig"), out)
@@ -197,11 +199,11 @@ func TestRawVerifiedByOpenSSL(t *testing.T) {
 						t.Fatalf("openssl: %s", out2)
 					}
 					// And the signature parses as raw, never as anything else.
-					sig, err := ParseSignature(out)
+					sig, err := sigformat.Parse(out)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if sig.Format != FormatRaw || sig.Base64 != b64 {
+					if sig.Format != sigformat.Raw || sig.Base64 != b64 {
 						t.Fatalf("parsed as %s (base64 %v)", sig.Format, sig.Base64)
 					}
 				})
@@ -229,7 +231,7 @@ func TestRawMatchesOpenSSLDeterministic(t *testing.T) {
 			if tc.alg == "" {
 				testutil.Run(t, openssl, "pkeyutl", "-sign", "-inkey", keyPath, "-rawin", "-in", msg, "-out", filepath.Join(dir, "o.sig"))
 			} else {
-				a, _ := ParseAlgorithm(tc.alg)
+				a, _ := digest.ParseAlgorithm(tc.alg)
 				opts.Algorithm = a
 				testutil.Run(t, openssl, "dgst", "-"+tc.alg, "-sign", keyPath, "-out", filepath.Join(dir, "o.sig"), msg)
 			}
@@ -257,14 +259,14 @@ func TestNewSignerRefuses(t *testing.T) {
 		want error
 	}{
 		{"pss with ecdsa", ec.key, SignOptions{PSS: true}, ErrUnsupported},
-		{"pss in a bundle", rsaFx.key, SignOptions{PSS: true, Format: FormatBundle}, ErrUnsupported},
-		{"base64 cms", ec.key, SignOptions{Base64: true, Format: FormatCMS, Certificates: ec.chain}, ErrUnsupported},
-		{"cms without certificate", ec.key, SignOptions{Format: FormatCMS}, ErrUnsupported},
-		{"bundle with sha3-512", ec.key, SignOptions{Format: FormatBundle, Algorithm: SHA3_512}, ErrUnsupported},
-		{"ed25519 cms with sha256", ed.key, SignOptions{Format: FormatCMS, Algorithm: SHA256, Certificates: ed.chain}, ErrUnsupported},
+		{"pss in a bundle", rsaFx.key, SignOptions{PSS: true, Format: sigformat.Bundle}, ErrUnsupported},
+		{"base64 cms", ec.key, SignOptions{Base64: true, Format: sigformat.CMS, Certificates: ec.chain}, ErrUnsupported},
+		{"cms without certificate", ec.key, SignOptions{Format: sigformat.CMS}, ErrUnsupported},
+		{"bundle with sha3-512", ec.key, SignOptions{Format: sigformat.Bundle, Algorithm: digest.SHA3_512}, ErrUnsupported},
+		{"ed25519 cms with sha256", ed.key, SignOptions{Format: sigformat.CMS, Algorithm: digest.SHA256, Certificates: ed.chain}, ErrUnsupported},
 		{"certificate of another key", ec.key, SignOptions{Certificates: rsaFx.chain}, x509util.ErrKeyMismatch},
 		{"unknown format", ec.key, SignOptions{Format: "pgp"}, ErrUnsupported},
-		{"unknown algorithm", ec.key, SignOptions{Algorithm: 99}, ErrUnknownAlgorithm},
+		{"unknown algorithm", ec.key, SignOptions{Algorithm: 99}, digest.ErrUnknownAlgorithm},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := NewSigner(tc.key, tc.opts)
@@ -319,7 +321,7 @@ func certFor(t *testing.T, key crypto.Signer, cn string) *x509.Certificate {
 func TestSignerNamesEscaped(t *testing.T) {
 	ec := mustFixture(t, "codesign")
 	evil := certFor(t, ec.key, "Release Bot\nOK trusted")
-	s := mustSigner(t, ec.key, SignOptions{Format: FormatBundle, Certificates: []*x509.Certificate{evil}})
+	s := mustSigner(t, ec.key, SignOptions{Format: sigformat.Bundle, Certificates: []*x509.Certificate{evil}})
 	_, names := manyFiles(t, 1)
 	r, err := SignFiles(t.Context(), s, names, FilesOptions{})
 	if err != nil {

@@ -2,35 +2,33 @@ package sign
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/readlimit"
-	"github.com/signet-pki/signet/x509util"
+	"github.com/signet-pki/signet/sigformat"
 )
 
 // FilesOptions configures SignFiles. The zero value signs each file into FILE plus the
 // format's extension, refusing to replace existing files.
 type FilesOptions struct {
 	// Out names the signature file when there is one signature: one file, or a Manifest.
-	// Empty means the default name (the signed file's name followed by Format.Extension()).
+	// Empty means the default name (the signed file's name followed by the format's Extension).
 	// "-" writes the signature to Stdout.
 	Out    string
 	Stdout io.Writer
 	// Force replaces existing output files.
 	Force bool
-	// Recursive expands directories into the regular files below them, as HashOptions does.
+	// Recursive expands directories into the regular files below them, as
+	// digest.HashOptions does.
 	// Files that look like signatures (names ending in .sig, .p7s or .sigstore.json) found
 	// in a directory are skipped, so that signing a tree again does not sign its signatures;
 	// named on the command line they are signed like any file.
@@ -49,39 +47,12 @@ type FilesOptions struct {
 	Stdin io.Reader
 }
 
-// Receipt says what one signature covers and where it went. Its JSON form is stable: fields
-// are only ever added.
-type Receipt struct {
-	// Path is the signed file as named ("-" for standard input); empty for a digest given
-	// by the caller.
-	Path string `json:"path"`
-	// Algorithm and Digest are the signed content's digest.
-	Algorithm Algorithm `json:"algorithm"`
-	Digest    Digest    `json:"digest"`
-	Format    Format    `json:"format"`
-	// Signature is the signature file's path, or "-" for standard output.
-	Signature string `json:"signature"`
-	// KeyFingerprint is the signing key's x509util.Fingerprint.
-	KeyFingerprint string `json:"key_fingerprint"`
-	// Certificate is the signer's certificate, when there is one.
-	Certificate *CertificateSummary `json:"certificate,omitempty"`
-	// Entries is the number of files a signed manifest lists.
-	Entries int `json:"entries,omitempty"`
-}
-
-// CertificateSummary names a certificate in a Receipt.
-type CertificateSummary struct {
-	Subject string `json:"subject"`
-	// Fingerprint is CertificateFingerprint: "sha256:" and the hex SHA-256 of the DER.
-	Fingerprint string `json:"fingerprint"`
-}
-
 // FilesError is returned by SignFiles when some files could not be read or signed. Nothing
 // was written: a run that signs many files leaves all of their signatures or none, so that
 // a failed release step can be run again as it is.
 type FilesError struct {
-	// Failed holds one error per file that failed (a *FileError for a file that could not be
-	// read), in the order of the files.
+	// Failed holds one error per file that failed (a *digest.FileError for a file that could
+	// not be read), in the order of the files.
 	Failed []error
 	// Total is the number of files the run was to sign.
 	Total int
@@ -104,7 +75,7 @@ const maxMessage = 1 << 30
 // signItem is one file on its way through the pipeline.
 type signItem struct {
 	name, out string
-	digest    Digest
+	digest    digest.Digest
 	sig       []byte
 	err       error
 }
@@ -112,7 +83,7 @@ type signItem struct {
 // SignFiles signs every named file with s, or with opts.Manifest a checksum list of them, and
 // writes the signatures, all or none: when any file cannot be read or signed the error is a
 // *FilesError listing them and no output file is left. Files are hashed in parallel (the
-// hashing engine of HashFiles), signed on a pool of opts.SignWorkers, and staged in parallel;
+// hashing engine of digest.HashFiles), signed on a pool of opts.SignWorkers, and staged in parallel;
 // the signatures are moved into place only once every one of them is ready (see
 // atomicfile.Batch: with opts.Force the files they replace are kept until all are in place,
 // and a failure puts them back).
@@ -142,7 +113,7 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 	var inputs, outputs []string
 	for _, it := range items {
 		if it.err == nil && it.out == "" {
-			return nil, &kindError{msg: fmt.Sprintf("sign: %s needs an output name", QuoteName(it.name)), kind: ErrUnsupported}
+			return nil, &kindError{msg: fmt.Sprintf("sign: %s needs an output name", digest.QuoteName(it.name)), kind: ErrUnsupported}
 		}
 		inputs = append(inputs, it.name)
 		outputs = append(outputs, it.out)
@@ -216,143 +187,10 @@ func (e *canceledError) Unwrap() []error { return []error{ErrCanceled, e.cause} 
 
 func canceled(ctx context.Context) error { return &canceledError{cause: context.Cause(ctx)} }
 
-// ErrOutputIsInput is wrapped by the error for an output that is one of the files to sign,
-// which writing the output would destroy: a usage error, refused whatever Force says.
-var ErrOutputIsInput = errors.New("sign: an output is one of the files to sign")
-
-// OutputIsInputError names an output that is one of the files to sign: Output names the same
-// path as Input, or the same file (a hard or symbolic link). errors.Is(err, ErrOutputIsInput)
-// is true for it.
-type OutputIsInputError struct {
-	Output, Input string
-}
-
-func (e *OutputIsInputError) Error() string {
-	if e.Output == e.Input {
-		return fmt.Sprintf("sign: the output %s is one of the files to sign", QuoteName(e.Output))
-	}
-	return fmt.Sprintf("sign: the output %s is %s, one of the files to sign", QuoteName(e.Output), QuoteName(e.Input))
-}
-
-// Is makes errors.Is(err, ErrOutputIsInput) true.
-func (e *OutputIsInputError) Is(target error) bool { return target == ErrOutputIsInput }
-
-// checkNotInputs refuses an output that is one of the inputs: the same cleaned absolute path,
-// or, when the output exists, the same file. Standard input and output ("-") are neither.
-// Inputs are looked at (stat) only when some output exists.
-func checkNotInputs(outputs, inputs []string) error {
-	cwd, err := os.Getwd()
-	if err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	abs := func(p string) string {
-		if filepath.IsAbs(p) {
-			return filepath.Clean(p)
-		}
-		return filepath.Join(cwd, p)
-	}
-	byPath := make(map[string]string, len(inputs))
-	for _, in := range inputs {
-		if in != "-" {
-			byPath[abs(in)] = in
-		}
-	}
-	type existing struct {
-		name string
-		fi   fs.FileInfo
-	}
-	var exist []existing
-	for _, out := range outputs {
-		if out == "" || out == "-" {
-			continue
-		}
-		if in, ok := byPath[abs(out)]; ok {
-			return &OutputIsInputError{Output: out, Input: in}
-		}
-		if fi, err := os.Stat(out); err == nil {
-			exist = append(exist, existing{out, fi})
-		}
-	}
-	if len(exist) == 0 {
-		return nil
-	}
-	// The same file under two names has one size and one modification time: compare only
-	// those with os.SameFile, so that --force over thousands of files stays linear.
-	type key struct {
-		size  int64
-		mtime int64
-	}
-	byKey := map[key][]existing{}
-	for _, in := range inputs {
-		if in == "-" {
-			continue
-		}
-		if fi, err := os.Stat(in); err == nil {
-			k := key{fi.Size(), fi.ModTime().UnixNano()}
-			byKey[k] = append(byKey[k], existing{in, fi})
-		}
-	}
-	for _, out := range exist {
-		for _, in := range byKey[key{out.fi.Size(), out.fi.ModTime().UnixNano()}] {
-			if os.SameFile(out.fi, in.fi) {
-				return &OutputIsInputError{Output: out.name, Input: in.name}
-			}
-		}
-	}
-	return nil
-}
-
-// SignDigestTo signs a digest computed elsewhere (under s.Algorithm()) and writes the
-// signature to out ("-": to stdout), atomically.
-func SignDigestTo(s *Signer, d Digest, out string, force bool, stdout io.Writer) (*Receipt, error) {
-	if out == "" {
-		return nil, &kindError{msg: "sign: a signature of a digest needs an output name", kind: ErrUnsupported}
-	}
-	if out != "-" {
-		if err := atomicfile.CheckWritable(out, force); err != nil {
-			return nil, err
-		}
-	}
-	sig, err := s.SignDigest(d)
-	if err != nil {
-		return nil, err
-	}
-	if err := writeOne(out, sig, force, stdout); err != nil {
-		return nil, err
-	}
-	r := s.receipt("", d, out)
-	return &r, nil
-}
-
-func writeOne(out string, data []byte, force bool, stdout io.Writer) error {
-	if out == "-" {
-		if stdout == nil {
-			return errors.New("sign: no standard output")
-		}
-		_, err := stdout.Write(data)
-		return err
-	}
-	return atomicfile.WriteFile(out, data, atomicfile.Options{Force: force})
-}
-
-func (s *Signer) receipt(path string, d Digest, out string) Receipt {
-	r := Receipt{Path: path, Algorithm: s.alg, Digest: d, Format: s.opts.Format, Signature: out, KeyFingerprint: s.keyFP}
-	if c := s.Certificate(); c != nil {
-		r.Certificate = summarize(c)
-	}
-	return r
-}
-
-// summarize names the signer's certificate in a receipt, its subject escaped by
-// x509util.FormatName: receipts are printed, and a subject can hold any character.
-func summarize(c *x509.Certificate) *CertificateSummary {
-	return &CertificateSummary{Subject: x509util.FormatName(c.Subject), Fingerprint: CertificateFingerprint(c)}
-}
-
 // isSignatureName reports whether a file found by a recursive walk is a signature signet
 // would write, and so is not signed again.
 func isSignatureName(name string) bool {
-	for _, f := range Formats() {
+	for _, f := range sigformat.Formats() {
 		if strings.HasSuffix(name, f.Extension()) {
 			return true
 		}
@@ -369,27 +207,24 @@ func listItems(s *Signer, names []string, opts FilesOptions) ([]*signItem, error
 	for _, n := range names {
 		given[n] = true
 	}
-	expand(names, s.alg, opts.Recursive, func(j *job) bool {
-		if seen[j.name] {
+	digest.Expand(names, opts.Recursive, func(name string, err error) bool {
+		if seen[name] {
 			return true
 		}
-		seen[j.name] = true
-		if j.pre == nil && !given[j.name] && isSignatureName(j.name) {
+		seen[name] = true
+		if err == nil && !given[name] && isSignatureName(name) {
 			return true
 		}
-		it := &signItem{name: j.name}
-		switch {
-		case j.pre != nil:
-			it.err = j.pre.Err
-		case atomicfile.IsTemporary(j.name):
-			// Named on the command line: a recursive walk skips these (expand).
-			it.err = &FileError{Name: j.name, Op: "open", Err: errTemporary}
+		it := &signItem{name: name, err: err}
+		if err == nil && atomicfile.IsTemporary(name) {
+			// Named on the command line: a recursive walk skips these (digest.Expand).
+			it.err = &digest.FileError{Name: name, Op: "open", Err: errTemporary}
 		}
 		switch {
 		case opts.Out != "":
 			it.out = opts.Out
-		case j.name != "-":
-			it.out = j.name + s.opts.Format.Extension()
+		case name != "-":
+			it.out = name + s.opts.Format.Extension()
 		}
 		items = append(items, it)
 		return true
@@ -398,19 +233,6 @@ func listItems(s *Signer, names []string, opts FilesOptions) ([]*signItem, error
 		return nil, fmt.Errorf("%w (the directories hold none)", ErrNoFiles)
 	}
 	return items, nil
-}
-
-// checkOutputs refuses early, before any file is read, outputs that exist (without Force).
-func checkOutputs(items []*signItem, opts FilesOptions) error {
-	for _, it := range items {
-		if it.out == "" || it.out == "-" {
-			continue
-		}
-		if err := atomicfile.CheckWritable(it.out, opts.Force); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // runPipeline fills in each item's digest and signature, or its error. Hashing runs on the
@@ -469,9 +291,9 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 					sign(it, nil)
 				}
 				if it.err != nil {
-					var fe *FileError
+					var fe *digest.FileError
 					if !errors.As(it.err, &fe) {
-						it.err = fmt.Errorf("%s: %w", QuoteName(it.name), it.err)
+						it.err = fmt.Errorf("%s: %w", digest.QuoteName(it.name), it.err)
 					}
 					failed.Store(true)
 					continue
@@ -498,26 +320,22 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 		}
 		runErr = ctx.Err()
 	} else {
-		en := newEngine(opts.Workers, 0, opts.Stdin)
-		produce := func(send func(*job) bool) {
+		produce := func(send func(digest.Job) bool) {
 			for i, it := range items {
-				j := &job{name: it.name, alg: s.alg, stdin: it.name == "-", ref: i}
-				if it.err != nil {
-					j.pre = &FileResult{Name: it.name, Algorithm: s.alg, Err: it.err}
-				}
-				if !send(j) {
+				if !send(digest.Job{Name: it.name, Stdin: it.name == "-", Algorithm: s.alg, Err: it.err, Ref: i}) {
 					return
 				}
 			}
 		}
-		runErr = en.run(ctx, produce, func(j *job) error {
-			it := items[j.ref.(int)]
-			if j.res.Err != nil {
-				it.err = j.res.Err
+		jobOpts := digest.JobOptions{Workers: opts.Workers, Stdin: opts.Stdin}
+		runErr = digest.HashJobs(ctx, jobOpts, produce, func(j digest.Job, res digest.FileResult) error {
+			it := items[j.Ref.(int)]
+			if res.Err != nil {
+				it.err = res.Err
 				failed.Store(true)
 				return nil // go on: every failing file is reported
 			}
-			it.digest = j.res.Digest
+			it.digest = res.Digest
 			select {
 			case toSign <- it:
 			case <-ctx.Done():
@@ -552,11 +370,11 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 func readMessage(ctx context.Context, name string, stdin io.Reader) ([]byte, error) {
 	if name == "-" {
 		if stdin == nil {
-			return nil, &FileError{Name: name, Op: "open", Err: errNoStdin}
+			return nil, &digest.FileError{Name: name, Op: "open", Err: digest.ErrNoStdin}
 		}
 		data, err := io.ReadAll(io.LimitReader(stdin, maxMessage+1))
 		if err != nil {
-			return nil, fileError(name, "read", err)
+			return nil, digest.NewFileError(name, "read", err)
 		}
 		if len(data) > maxMessage {
 			return nil, errMessageTooLarge
@@ -564,14 +382,14 @@ func readMessage(ctx context.Context, name string, stdin io.Reader) ([]byte, err
 		return data, ctx.Err()
 	}
 	if err := readlimit.CheckRegular(name); err != nil {
-		return nil, fileError(name, "open", err)
+		return nil, digest.NewFileError(name, "open", err)
 	}
 	data, err := readlimit.ReadFile(name, maxMessage)
 	switch {
 	case errors.Is(err, readlimit.ErrTooLarge):
 		return nil, errMessageTooLarge
 	case err != nil:
-		return nil, fileError(name, "read", err)
+		return nil, digest.NewFileError(name, "read", err)
 	}
 	return data, ctx.Err()
 }
@@ -591,241 +409,11 @@ func checkReadable(name string) error {
 		return nil
 	}
 	if err := readlimit.CheckRegular(name); err != nil {
-		return fileError(name, "open", err)
+		return digest.NewFileError(name, "open", err)
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return fileError(name, "open", err)
+		return digest.NewFileError(name, "open", err)
 	}
 	return f.Close()
 }
-
-// stagingWriters is how many signatures are staged at once, into one atomicfile.Batch.
-// Staged files are synced together at commit (Batch.SyncOnCommit), so a writer's time is
-// creating and writing a file, which contend on the staging directory's lock in the kernel:
-// a few writers keep up with signing (issue 15).
-const stagingWriters = 4
-
-// stager stages signature files on parallel writers into one atomicfile.Batch, as the
-// signatures come, and moves them all into place at the end (commit), or none (abort).
-type stager struct {
-	ctx    context.Context
-	batch  atomicfile.Batch
-	ch     chan *signItem
-	wg     sync.WaitGroup
-	closed bool
-	errs   []error
-	failed *atomic.Bool // set on any failure: stop staging
-}
-
-// newStager starts the writers. They stop when ctx ends, and then stage nothing more.
-func newStager(ctx context.Context, n int, force bool, failed *atomic.Bool) *stager {
-	n = max(1, min(stagingWriters, n))
-	st := &stager{ctx: ctx, ch: make(chan *signItem, 4*n), errs: make([]error, n), failed: failed}
-	// Many small signature files: one filesystem sync at commit, not one per file.
-	st.batch.SyncOnCommit = true
-	for w := range n {
-		st.wg.Go(func() {
-			for {
-				var it *signItem
-				select {
-				case it = <-st.ch:
-				case <-ctx.Done():
-					return
-				}
-				if it == nil || ctx.Err() != nil {
-					return // closed, or the run was cancelled
-				}
-				if st.failed.Load() || st.errs[w] != nil {
-					continue
-				}
-				if err := st.batch.Add(it.out, it.sig, atomicfile.Options{Force: force}); err != nil {
-					st.errs[w] = fmt.Errorf("sign: %w", err)
-					st.failed.Store(true)
-				}
-			}
-		})
-	}
-	return st
-}
-
-// send hands a signature to the writers, unless the run was cancelled.
-func (st *stager) send(it *signItem) {
-	select {
-	case st.ch <- it:
-	case <-st.ctx.Done():
-	}
-}
-
-// wait closes the stager's input and waits for the writers; it returns the first staging
-// error. Every send must have returned.
-func (st *stager) wait() error {
-	if !st.closed {
-		st.closed = true
-		close(st.ch)
-	}
-	st.wg.Wait()
-	return firstError(st.errs)
-}
-
-// abort waits for the writers, which stop as soon as the input is closed or the run's context
-// ends, and removes everything staged.
-func (st *stager) abort() {
-	st.wg.Wait()
-	st.batch.Abort()
-}
-
-// commit moves every staged file into place, or none (atomicfile.Batch.CommitContext).
-func (st *stager) commit(ctx context.Context) error { return st.batch.CommitContext(ctx) }
-
-// writeOutputs stages and commits the signatures of items signed already (the benchmark's
-// "stage"), and writes the one for "-" to opts.Stdout.
-func writeOutputs(items []*signItem, opts FilesOptions) error {
-	var failed atomic.Bool
-	ctx := context.Background()
-	st := newStager(ctx, len(items), opts.Force, &failed)
-	for _, it := range items {
-		if it.out != "-" {
-			st.send(it)
-		}
-	}
-	if err := st.wait(); err != nil {
-		st.abort()
-		return err
-	}
-	if err := st.commit(ctx); err != nil {
-		return err
-	}
-	return writeStdout(items, opts)
-}
-
-func writeStdout(items []*signItem, opts FilesOptions) error {
-	for _, it := range items {
-		if it.out == "-" {
-			if err := writeOne("-", it.sig, false, opts.Stdout); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func firstError(errs []error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// signManifest hashes the files, writes a checksum list of them and signs the list.
-func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOptions) ([]Receipt, error) {
-	if slices.Contains(names, "-") {
-		// Refused before anything is read: a manifest names files beside it, and standard
-		// input has no name to list.
-		return nil, &kindError{msg: "sign: standard input cannot be listed in a manifest", kind: ErrUnsupported}
-	}
-	list := opts.Manifest
-	sigOut := opts.Out
-	if sigOut == "" {
-		sigOut = list + s.opts.Format.Extension()
-	}
-	if err := checkNotInputs([]string{list, sigOut}, names); err != nil {
-		return nil, err
-	}
-	if err := atomicfile.CheckWritable(list, opts.Force); err != nil {
-		return nil, err
-	}
-	if sigOut != "-" {
-		if err := atomicfile.CheckWritable(sigOut, opts.Force); err != nil {
-			return nil, err
-		}
-	}
-	dir, err := filepath.Abs(filepath.Dir(list))
-	if err != nil {
-		return nil, fmt.Errorf("sign: %w", err)
-	}
-	skip := map[string]bool{}
-	for _, p := range []string{list, sigOut} {
-		if a, err := filepath.Abs(p); err == nil {
-			skip[a] = true
-		}
-	}
-	given := map[string]bool{}
-	for _, n := range names {
-		given[n] = true
-	}
-	var entries []Entry
-	var failed []error
-	total := 0
-	err = HashFiles(ctx, names, HashOptions{Algorithm: s.alg, Recursive: opts.Recursive, Workers: opts.Workers, Stdin: opts.Stdin},
-		func(r FileResult) error {
-			abs, aerr := filepath.Abs(r.Name)
-			if aerr == nil && skip[abs] || !given[r.Name] && isSignatureName(r.Name) {
-				return nil // the list itself or its signature, left from an earlier run
-			}
-			total++
-			if r.Err != nil {
-				failed = append(failed, r.Err)
-				return nil
-			}
-			name := r.Name
-			if aerr == nil {
-				if rel, err := filepath.Rel(dir, abs); err == nil {
-					name = rel
-				}
-			}
-			entries = append(entries, Entry{Algorithm: s.alg, Digest: r.Digest, Name: name, Tagged: !coreutilsLists(s.alg)})
-			return nil
-		})
-	if ctx.Err() != nil {
-		return nil, canceled(ctx)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if len(failed) > 0 {
-		return nil, &FilesError{Failed: failed, Total: total}
-	}
-	if total == 0 {
-		return nil, &kindError{msg: "sign: no files to list (the directories hold none)", kind: ErrNoFiles}
-	}
-	var buf []byte
-	for _, e := range entries {
-		buf = e.AppendTo(buf)
-	}
-	d, sig, err := s.SignMessage(buf)
-	if err != nil {
-		return nil, err
-	}
-	var b atomicfile.Batch
-	defer b.Abort()
-	if err := b.Add(list, buf, atomicfile.Options{Force: opts.Force}); err != nil {
-		return nil, err
-	}
-	if sigOut != "-" {
-		if err := b.Add(sigOut, sig, atomicfile.Options{Force: opts.Force}); err != nil {
-			return nil, err
-		}
-	}
-	if err := b.CommitContext(ctx); err != nil {
-		if ctx.Err() != nil {
-			return nil, canceled(ctx)
-		}
-		return nil, err
-	}
-	if sigOut == "-" {
-		if err := writeOne("-", sig, false, opts.Stdout); err != nil {
-			return nil, err
-		}
-	}
-	r := s.receipt(list, d, sigOut)
-	r.Entries = len(entries)
-	return []Receipt{r}, nil
-}
-
-// coreutilsLists reports whether coreutils has a checker for a (sha256sum, sha384sum,
-// sha512sum): lists of those are written untagged, as those tools write them; the others are
-// tagged ("SHA3-256 (name) = ..."), which `signet hash -c` and `cksum -c` read.
-func coreutilsLists(a Algorithm) bool { return a == SHA256 || a == SHA384 || a == SHA512 }

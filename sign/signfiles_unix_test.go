@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/readlimit"
 )
 
@@ -212,7 +213,7 @@ func TestSignMessageRefusesSpecialFiles(t *testing.T) {
 			case <-time.After(time.Minute):
 				t.Fatal("SignFiles is still reading")
 			}
-			var fe *FileError
+			var fe *digest.FileError
 			if !errors.As(err, &fe) || !errors.Is(err, readlimit.ErrNotFile) || fe.Name != name {
 				t.Fatalf("got %v, want a *FileError for %s matching readlimit.ErrNotFile", err, name)
 			}

@@ -12,7 +12,7 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/signet-pki/signet/internal/testutil"
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/verify"
 )
 
@@ -91,13 +91,13 @@ func TestVerifyArtifactCMSConsistency(t *testing.T) {
 		{name: "EC as openssl made it", der: ec},
 		{name: "RSA-PSS as openssl made it", der: pss},
 		{name: "ecdsa-with-SHA1 beside SHA-256", der: rewriteDER(t, ec, signerInfo(4), replaceWith(ecdsaWithSHA1)),
-			want: sign.ErrMalformedSignature, reason: verify.ReasonUnchecked, detail: "signatureAlgorithm ECDSA-SHA1 names SHA-1, but the digestAlgorithm is SHA-256"},
+			want: sigformat.ErrMalformedSignature, reason: verify.ReasonUnchecked, detail: "signatureAlgorithm ECDSA-SHA1 names SHA-1, but the digestAlgorithm is SHA-256"},
 		{name: "an RSA algorithm for an EC key", der: rewriteDER(t, ec, signerInfo(4), replaceWith(sha256WithRSA)),
-			want: sign.ErrMalformedSignature, reason: verify.ReasonUnchecked, detail: "the CMS signatureAlgorithm is for RSA keys, but the signer's key is ec-p256"},
+			want: sigformat.ErrMalformedSignature, reason: verify.ReasonUnchecked, detail: "the CMS signatureAlgorithm is for RSA keys, but the signer's key is ec-p256"},
 		{name: "an RSA algorithm for an EC key, bare key", der: rewriteDER(t, ec, signerInfo(4), replaceWith(sha256WithRSA)), key: "codesign.pem",
-			want: sign.ErrMalformedSignature, detail: "is for RSA keys"},
+			want: sigformat.ErrMalformedSignature, detail: "is for RSA keys"},
 		{name: "RSASSA-PSS without parameters", der: rewriteDER(t, pss, signerInfo(4), replaceWith(pssNoParams)),
-			want: sign.ErrMalformedSignature, detail: "RSASSA-PSS without its parameters"},
+			want: sigformat.ErrMalformedSignature, detail: "RSASSA-PSS without its parameters"},
 		{name: "RSASSA-PSS naming another salt length", der: rewriteDER(t, pss, signerInfo(4, 1, 2), replaceWith(salt20)),
 			want: verify.ErrSignatureMismatch, reason: verify.ReasonSignatureMismatch},
 		{name: "signer identifier matching no certificate", der: rewriteDER(t, ec, signerInfo(1), flipLastByte),

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/signet-pki/signet/internal/testutil"
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/verify"
 )
 
@@ -81,7 +81,7 @@ func TestCodeSigningPolicyLeaf(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sig, err := sign.ParseSignature(b)
+			sig, err := sigformat.Parse(b)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/signet-pki/signet/internal/readlimit"
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/verify"
 )
 
@@ -26,7 +26,7 @@ func TestLoadSignatureSentinels(t *testing.T) {
 		t.Errorf("no signature: %v", err)
 	}
 	_, _, err = verify.LoadSignature(art, misnamed)
-	if !errors.Is(err, verify.ErrMisnamedSignature) || !errors.Is(err, sign.ErrMalformedSignature) || errors.Is(err, verify.ErrNoSignature) {
+	if !errors.Is(err, verify.ErrMisnamedSignature) || !errors.Is(err, sigformat.ErrMalformedSignature) || errors.Is(err, verify.ErrNoSignature) {
 		t.Errorf("misnamed: %v", err)
 	}
 	// A signature named explicitly that does not exist is not "no signature found".
@@ -64,7 +64,7 @@ func TestVerdictMessages(t *testing.T) {
 	}
 	// A weak hash named by the signature: ErrWeakAlgorithm, said as the artifact's verdict.
 	weak := *raw
-	weak.Format, weak.Hash = sign.FormatBundle, crypto.SHA1
+	weak.Format, weak.Hash = sigformat.Bundle, crypto.SHA1
 	res, err = verify.VerifyArtifact(ctx, verify.Artifact{Name: art, Signature: &weak}, verify.ArtifactOptions{Key: ec.Public()})
 	if !errors.Is(err, verify.ErrWeakAlgorithm) || res.Reason != verify.ReasonWeakAlgorithm ||
 		res.Error != "the signature's hash SHA-1 is refused as weak: collisions can be made, so a valid signature would not prove what was signed" {

@@ -10,7 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -28,7 +28,7 @@ func ExampleVerifyArtifact() {
 	key, _ := x509util.ParsePrivateKey(pem, nil)
 	digest := sha256.Sum256([]byte("release 1.0\n"))
 	raw, _ := key.Sign(rand.Reader, digest[:], crypto.SHA256)
-	sig, _ := sign.ParseSignature(raw)
+	sig, _ := sigformat.Parse(raw)
 
 	opts := verify.ArtifactOptions{Key: key.Public()} // Hash: zero means SHA-256
 	res, err := verify.VerifyArtifact(context.Background(), verify.Artifact{Name: file, Signature: sig}, opts)

@@ -12,8 +12,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/readlimit"
-	"github.com/signet-pki/signet/sign"
 )
 
 // Manifest verification: a signed checksum list (coreutils format, as `signet sign
@@ -131,7 +131,7 @@ func (r *ManifestResult) Err() error { return r.err }
 // MaxManifestSize, from a file or a pipe) and the same bytes are both verified and parsed, so
 // the list cannot change in between. The list's signature and signer are judged as
 // VerifyArtifacts judges any file; only if they pass are the listed files hashed (in parallel,
-// with sign.HashFiles) and compared. Listed names are relative to the list's directory, so a
+// with digest.HashFiles) and compared. Listed names are relative to the list's directory, so a
 // list written by `signet sign --manifest` (or by sha256sum run in that directory) verifies
 // from anywhere.
 //
@@ -143,14 +143,14 @@ func (r *ManifestResult) Err() error { return r.err }
 // so a link swapped in between is seen as what it was when checked.
 //
 // The error returned is for a run that could not go on: ctx cancelled, an unusable policy
-// (ErrPolicy), a list with no well-formed line or a line over sign.MaxListLine
-// (sign.ErrMalformedList) or one that cannot be read. The verdict is the result's Err.
+// (ErrPolicy), a list with no well-formed line or a line over digest.MaxListLine
+// (digest.ErrMalformedList) or one that cannot be read. The verdict is the result's Err.
 func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo ManifestOptions) (*ManifestResult, error) {
 	if list.Content == nil {
 		b, err := readlimit.ReadFile(list.Name, MaxManifestSize)
 		switch {
 		case errors.Is(err, readlimit.ErrTooLarge):
-			return nil, fmt.Errorf("%w: %s %v", sign.ErrMalformedList, list.Name, err)
+			return nil, fmt.Errorf("%w: %s %v", digest.ErrMalformedList, list.Name, err)
 		case errors.Is(err, readlimit.ErrNotFile):
 			return nil, artifactErrorf(ErrUnchecked, err, "manifest %s %v", list.Name, err)
 		case err != nil:
@@ -194,14 +194,14 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 		groups[f.Algorithm] = append(groups[f.Algorithm], i)
 	}
 	for _, name := range order {
-		alg, _ := sign.ParseAlgorithm(name)
+		alg, _ := digest.ParseAlgorithm(name)
 		idx := groups[name]
 		names := make([]string, len(idx))
 		for k, i := range idx {
 			names[k] = res.Files[i].Path
 		}
 		k := 0
-		err := sign.HashFiles(ctx, names, sign.HashOptions{Algorithm: alg, Workers: workers}, func(r sign.FileResult) error {
+		err := digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: alg, Workers: workers}, func(r digest.FileResult) error {
 			f := &res.Files[idx[k]]
 			k++
 			switch {
@@ -229,7 +229,7 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 	checked := 0
 	for i := range res.Files {
 		f := &res.Files[i]
-		var fe *sign.FileError
+		var fe *digest.FileError
 		switch {
 		case errors.As(f.err, &fe):
 			f.Error = fe.Err.Error() // the path is the entry's
@@ -268,18 +268,18 @@ func entryReason(status string) string {
 }
 
 // manifestEntries parses a list into its entries, in line order, malformed lines included
-// (EntryMalformed), with each listed name joined to dir. Like sign.ParseList, a list without
-// a well-formed line is an error wrapping sign.ErrMalformedList.
+// (EntryMalformed), with each listed name joined to dir. Like digest.ParseList, a list without
+// a well-formed line is an error wrapping digest.ErrMalformedList.
 func manifestEntries(content []byte, name, dir string) (entries []ManifestEntry, malformed int, err error) {
-	lr := sign.NewListReader(bytes.NewReader(content), name, 0, false)
+	lr := digest.NewListReader(bytes.NewReader(content), name, 0, false)
 	valid := 0
 	for {
 		e, err := lr.Next()
-		var le *sign.LineError
+		var le *digest.LineError
 		switch {
 		case err == io.EOF:
 			if valid == 0 {
-				return nil, malformed, fmt.Errorf("%w: %s: no properly formatted checksum lines found", sign.ErrMalformedList, sign.QuoteName(name))
+				return nil, malformed, fmt.Errorf("%w: %s: no properly formatted checksum lines found", digest.ErrMalformedList, digest.QuoteName(name))
 			}
 			return entries, malformed, nil
 		case errors.As(err, &le):

@@ -17,8 +17,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/testutil"
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -59,13 +60,13 @@ func rawSign(t testing.TB, k crypto.Signer, h crypto.Hash, pss bool, data []byte
 	return sig
 }
 
-func rawSignature(t testing.TB, sig []byte) *sign.Signature {
+func rawSignature(t testing.TB, sig []byte) *sigformat.Signature {
 	t.Helper()
-	s, err := sign.ParseSignature(sig)
+	s, err := sigformat.Parse(sig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Format != sign.FormatRaw {
+	if s.Format != sigformat.Raw {
 		t.Fatalf("a raw signature parsed as %s", s.Format)
 	}
 	return s
@@ -73,7 +74,7 @@ func rawSignature(t testing.TB, sig []byte) *sign.Signature {
 
 // opensslCMS signs file with `openssl cms -sign -binary -outform DER`, the fixture leaf
 // name.pem and its key, the intermediate through -certfile, plus extra arguments.
-func opensslCMS(t testing.TB, file, name string, extra ...string) *sign.Signature {
+func opensslCMS(t testing.TB, file, name string, extra ...string) *sigformat.Signature {
 	t.Helper()
 	testutil.RequireTool(t, "openssl")
 	out := file + "." + name + ".p7s"
@@ -85,11 +86,11 @@ func opensslCMS(t testing.TB, file, name string, extra ...string) *sign.Signatur
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := sign.ParseSignature(b)
+	s, err := sigformat.Parse(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Format != sign.FormatCMS {
+	if s.Format != sigformat.CMS {
 		t.Fatalf("openssl's CMS parsed as %s", s.Format)
 	}
 	return s
@@ -136,15 +137,15 @@ func TestVerifyArtifactRaw(t *testing.T) {
 		file   string
 		sig    []byte
 		key    crypto.PublicKey
-		hash   sign.Algorithm
+		hash   digest.Algorithm
 		pss    bool
 		want   error
 		reason string
 		detail string
 	}{
 		{name: "ECDSA P-256 SHA-256", file: art, sig: rawSign(t, ec, crypto.SHA256, false, data), key: ec.Public()},
-		{name: "ECDSA P-256 SHA-512", file: art, sig: rawSign(t, ec, crypto.SHA512, false, data), key: ec.Public(), hash: sign.SHA512},
-		{name: "RSA PKCS#1 v1.5 SHA-384", file: art, sig: rawSign(t, rsaKey, crypto.SHA384, false, data), key: rsaKey.Public(), hash: sign.SHA384},
+		{name: "ECDSA P-256 SHA-512", file: art, sig: rawSign(t, ec, crypto.SHA512, false, data), key: ec.Public(), hash: digest.SHA512},
+		{name: "RSA PKCS#1 v1.5 SHA-384", file: art, sig: rawSign(t, rsaKey, crypto.SHA384, false, data), key: rsaKey.Public(), hash: digest.SHA384},
 		{name: "RSA-PSS", file: art, sig: rawSign(t, rsaKey, crypto.SHA256, true, data), key: rsaKey.Public(), pss: true},
 		{name: "RSA-PSS without --pss", file: art, sig: rawSign(t, rsaKey, crypto.SHA256, true, data), key: rsaKey.Public(),
 			want: verify.ErrSignatureMismatch, reason: verify.ReasonSignatureMismatch, detail: "RSA PKCS#1 v1.5 SHA-256 signature does not match"},

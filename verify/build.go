@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+
+	"github.com/signet-pki/signet/x509util"
 )
 
 // Path building (RFC 4158 in spirit, RFC 5280 6 for what a path is). Issuers are found by
@@ -171,7 +173,7 @@ func (b *builder) extend(path []*certInfo) bool {
 			where = "the roots"
 		}
 		b.deadEnd = fmt.Sprintf("%s names %s as its issuer, but the certificate of that name in %s (sha256:%s) did not sign it: same name, another key",
-			Name(c.c), rawNameString(c.c.RawIssuer), where, Fingerprint(impostor.c)[:16])
+			Name(c.c), rawNameString(c.c.RawIssuer), where, x509util.CertificateFingerprint(impostor.c)[:16])
 	default:
 		b.deadEnd = fmt.Sprintf("the issuer of %s, %s, is neither among the trusted roots nor among the intermediates",
 			Name(c.c), rawNameString(c.c.RawIssuer))

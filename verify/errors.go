@@ -3,6 +3,7 @@ package verify
 import (
 	"crypto/x509"
 	"errors"
+	"slices"
 )
 
 var (
@@ -63,8 +64,11 @@ const (
 	CRLMissing Reason = "crl-missing"
 )
 
-// Reasons lists every Reason, for documentation and exhaustive mapping tables.
-var Reasons = []Reason{Expired, NotYetValid, UnknownAuthority, Revoked, EKU, NameMismatch, Depth,
+// Reasons lists every Reason, for documentation and exhaustive mapping tables. The list is a
+// copy.
+func Reasons() []Reason { return slices.Clone(reasons) }
+
+var reasons = []Reason{Expired, NotYetValid, UnknownAuthority, Revoked, EKU, NameMismatch, Depth,
 	Constraint, KeyUsage, Malformed, CRLInvalid, CRLMissing}
 
 // Error returns the reason's name, as String would: a Reason is an error only to serve as an

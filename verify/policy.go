@@ -5,7 +5,7 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"net"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -116,12 +116,14 @@ const (
 	ProfileWebPKI Profile = "webpki"
 )
 
-// Profiles lists the profiles, for help texts and flag parsing.
-var Profiles = []Profile{ProfileRFC5280, ProfileWebPKI}
+// Profiles lists the profiles, for help texts and flag parsing. The list is a copy.
+func Profiles() []Profile { return slices.Clone(profiles) }
+
+var profiles = []Profile{ProfileRFC5280, ProfileWebPKI}
 
 // ParseProfile returns the profile named s. Errors wrap ErrPolicy.
 func ParseProfile(s string) (Profile, error) {
-	for _, p := range Profiles {
+	for _, p := range profiles {
 		if strings.EqualFold(s, string(p)) {
 			return p, nil
 		}
@@ -136,15 +138,17 @@ func ParsePolicyOID(s string) (asn1.ObjectIdentifier, error) {
 	if strings.EqualFold(s, "anyPolicy") || strings.EqualFold(s, "any") {
 		return oidAnyPolicy, nil
 	}
-	if oid, ok := parseOID(s); ok {
+	if oid, ok := x509util.ParseDottedOID(s); ok {
 		return oid, nil
 	}
 	return nil, fmt.Errorf("%w: %q is not a certificate policy OID (use a dotted OID such as 2.16.840.1.101.3.2.1.48.1, or anyPolicy)", ErrPolicy, s)
 }
 
-// EKUNames are the names ParseEKUs accepts besides dotted OIDs ("any" is short for
-// anyExtendedKeyUsage).
-var EKUNames = []string{"serverAuth", "clientAuth", "codeSigning", "emailProtection", "timeStamping",
+// EKUNames returns the names ParseEKUs accepts besides dotted OIDs ("any" is short for
+// anyExtendedKeyUsage). The list is a copy.
+func EKUNames() []string { return slices.Clone(ekuNames) }
+
+var ekuNames = []string{"serverAuth", "clientAuth", "codeSigning", "emailProtection", "timeStamping",
 	"OCSPSigning", "anyExtendedKeyUsage", "any"}
 
 // ParseEKUs turns names (EKUNames, without regard to case, or dotted OIDs such as
@@ -159,7 +163,7 @@ func ParseEKUs(names []string) ([]x509.ExtKeyUsage, []asn1.ObjectIdentifier, err
 			known = append(known, x509.ExtKeyUsageAny)
 			continue
 		}
-		oid, isOID := parseOID(n)
+		oid, isOID := x509util.ParseDottedOID(n)
 		e, found := x509util.ExtKeyUsageByName(n)
 		if !found && isOID {
 			e, found = x509util.ExtKeyUsageByOID(oid)
@@ -183,31 +187,11 @@ func ParseEKUs(names []string) ([]x509.ExtKeyUsage, []asn1.ObjectIdentifier, err
 type UnknownEKUError struct{ Name string }
 
 func (e *UnknownEKUError) Error() string {
-	return fmt.Sprintf("verify: unusable policy: unknown extended key usage %q (use %s, or a dotted OID)", e.Name, strings.Join(EKUNames, ", "))
+	return fmt.Sprintf("verify: unusable policy: unknown extended key usage %q (use %s, or a dotted OID)", e.Name, strings.Join(ekuNames, ", "))
 }
 
 // Is makes an UnknownEKUError match ErrPolicy.
 func (e *UnknownEKUError) Is(target error) bool { return target == ErrPolicy }
-
-// parseOID parses a dotted OID of at least two arcs.
-func parseOID(s string) (asn1.ObjectIdentifier, bool) {
-	parts := strings.Split(s, ".")
-	if len(parts) < 2 {
-		return nil, false
-	}
-	oid := make(asn1.ObjectIdentifier, len(parts))
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 || p == "" || (len(p) > 1 && p[0] == '0') {
-			return nil, false
-		}
-		oid[i] = n
-	}
-	if oid[0] > 2 || (oid[0] < 2 && oid[1] >= 40) {
-		return nil, false
-	}
-	return oid, true
-}
 
 // ekuOID returns the OID of a usage crypto/x509 knows.
 func ekuOID(u x509.ExtKeyUsage) asn1.ObjectIdentifier { return x509util.ExtKeyUsageOID(u) }

@@ -46,7 +46,7 @@ type ChainCert struct {
 	Serial      string    `json:"serial"` // lowercase hex in whole bytes (x509util.FormatSerial)
 	NotBefore   time.Time `json:"not_before"`
 	NotAfter    time.Time `json:"not_after"`
-	SHA256      string    `json:"sha256"` // of the DER certificate, lowercase hex
+	SHA256      string    `json:"sha256"` // x509util.CertificateFingerprint
 	TrustAnchor bool      `json:"trust_anchor"`
 	// Certificate is the parsed certificate (not in JSON).
 	Certificate *x509.Certificate `json:"-"`
@@ -128,12 +128,6 @@ type CRLRef struct {
 	SHA256     string    `json:"sha256"`
 }
 
-// Fingerprint returns the SHA-256 of a certificate's DER, in lowercase hex.
-func Fingerprint(c *x509.Certificate) string {
-	sum := sha256.Sum256(c.Raw)
-	return hex.EncodeToString(sum[:])
-}
-
 // Name returns a certificate's subject as a string in RFC 4514 form, with control characters
 // escaped so that no subject can forge a line of output; "(empty subject)" when it has none.
 func Name(c *x509.Certificate) string {
@@ -154,7 +148,7 @@ func rawNameString(raw []byte) string {
 func certRefs(certs []*x509.Certificate) []CertRef {
 	refs := []CertRef{}
 	for _, c := range certs {
-		refs = append(refs, CertRef{Subject: Name(c), SHA256: Fingerprint(c)})
+		refs = append(refs, CertRef{Subject: Name(c), SHA256: x509util.CertificateFingerprint(c)})
 	}
 	return refs
 }
@@ -189,7 +183,7 @@ func chainCerts(path []*x509.Certificate, anchored bool) []ChainCert {
 			Serial:      x509util.FormatSerial(c.SerialNumber),
 			NotBefore:   c.NotBefore.UTC(),
 			NotAfter:    c.NotAfter.UTC(),
-			SHA256:      Fingerprint(c),
+			SHA256:      x509util.CertificateFingerprint(c),
 			TrustAnchor: anchored && i == len(path)-1,
 			Certificate: c,
 		})

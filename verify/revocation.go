@@ -430,13 +430,13 @@ func (v *verifier) crlSigner(rc revocationContext, l *crlInfo) (*Error, bool) {
 			return nil, false
 		}
 		problem = newRuleError(CRLInvalid, c.c, "rfc5280.crl-signer-invalid", nil,
-			"%s is signed by %s (sha256:%s), whose certificate has no valid path to %s", crlLabel(l), Name(s.c), Fingerprint(s.c)[:16], Name(rc.anchor.c))
+			"%s is signed by %s (sha256:%s), whose certificate has no valid path to %s", crlLabel(l), Name(s.c), x509util.CertificateFingerprint(s.c)[:16], Name(rc.anchor.c))
 	}
 	if problem != nil {
 		return problem, false
 	}
 	return newRuleError(CRLInvalid, c.c, "rfc5280.crl-signature", fmt.Errorf("no certificate of %s verifies its signature", rawNameString(l.l.RawIssuer)),
-		"%s is not signed by the chain's %s (sha256:%s) nor by another certificate of its issuer", crlLabel(l), Name(issuer.c), Fingerprint(issuer.c)[:16]), true
+		"%s is not signed by the chain's %s (sha256:%s) nor by another certificate of its issuer", crlLabel(l), Name(issuer.c), x509util.CertificateFingerprint(issuer.c)[:16]), true
 }
 
 // maxSignerDepth bounds the nesting of CRL-signer validations (a CRL signer whose own CRL has

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 
 	"github.com/signet-pki/signet/x509util"
 )
@@ -60,10 +61,13 @@ type SignatureParams struct {
 	SaltLength int
 }
 
-// AcceptedHashes are the hashes Signature accepts for RSA and ECDSA: SHA-2 and SHA-3, the
+// AcceptedHashes returns the hashes Signature accepts for RSA and ECDSA: SHA-2 and SHA-3, the
 // truncated SHA-512 variants included. MD5, SHA-1 and MD5+SHA-1 are refused as weak
-// (ErrWeakAlgorithm); any other crypto.Hash is unsupported.
-var AcceptedHashes = []crypto.Hash{crypto.SHA224, crypto.SHA256, crypto.SHA384, crypto.SHA512,
+// (ErrWeakAlgorithm); any other crypto.Hash is unsupported. The list is a copy: what
+// Signature accepts cannot be changed from outside the package.
+func AcceptedHashes() []crypto.Hash { return slices.Clone(acceptedHashes) }
+
+var acceptedHashes = []crypto.Hash{crypto.SHA224, crypto.SHA256, crypto.SHA384, crypto.SHA512,
 	crypto.SHA512_224, crypto.SHA512_256, crypto.SHA3_224, crypto.SHA3_256, crypto.SHA3_384, crypto.SHA3_512}
 
 // Signature checks that sig is a signature by the private half of pub over data, made as p
@@ -153,7 +157,7 @@ func checkDigest(h crypto.Hash, digest []byte) error {
 		return fmt.Errorf("%w: %v (collisions can be made: a valid signature would not prove what was signed)", ErrWeakAlgorithm, h)
 	}
 	accepted := false
-	for _, a := range AcceptedHashes {
+	for _, a := range acceptedHashes {
 		accepted = accepted || a == h
 	}
 	if !accepted || !h.Available() {

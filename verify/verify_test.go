@@ -273,10 +273,20 @@ func TestParseEKUs(t *testing.T) {
 			t.Fatalf("got %v, want %v", known, want)
 		}
 	}
-	for _, bad := range []string{"serverauthx", "1", "1.2.x", "3.1", "1.40", "01.2", ""} {
+	// x509.ParseOID reads the OIDs: a sign in an arc ("1.2.+5", which strconv.Atoi took for
+	// 1.2.5) is refused with the rest.
+	for _, bad := range []string{"serverauthx", "1", "1.2.x", "3.1", "1.40", "01.2", "", "1.2.+5", "1.2.-0", "1..2", "1.2."} {
 		if _, _, err := verify.ParseEKUs([]string{bad}); !errors.Is(err, verify.ErrPolicy) {
 			t.Errorf("%q: err = %v, want ErrPolicy", bad, err)
 		}
+		if bad != "" && !strings.EqualFold(bad, "serverauthx") {
+			if _, err := verify.ParsePolicyOID(bad); !errors.Is(err, verify.ErrPolicy) {
+				t.Errorf("policy %q: err = %v, want ErrPolicy", bad, err)
+			}
+		}
+	}
+	if oid, err := verify.ParsePolicyOID("2.999.1"); err != nil || oid.String() != "2.999.1" {
+		t.Errorf("2.999.1: %v, %v", oid, err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/signet-pki/signet/internal/readlimit"
@@ -16,13 +17,18 @@ import (
 // Reading certificates and CRLs in the encodings operators meet: one PEM file holding many
 // certificates (a chain or a bundle of roots), DER files, and directories of such files.
 
-// CertificateFileExtensions are the file name extensions LoadCertificates reads in a directory
-// (compared without regard to case); other files there are skipped.
-var CertificateFileExtensions = []string{".pem", ".crt", ".cer", ".der"}
+// CertificateFileExtensions returns the file name extensions LoadCertificates reads in a
+// directory (compared without regard to case); other files there are skipped. The list is a
+// copy: which files of a directory of roots are trusted cannot be changed from outside.
+func CertificateFileExtensions() []string { return slices.Clone(certificateFileExtensions) }
 
-// CRLFileExtensions are the file name extensions LoadCRLs reads in a directory (compared
-// without regard to case); other files there are skipped.
-var CRLFileExtensions = []string{".crl", ".pem", ".der"}
+var certificateFileExtensions = []string{".pem", ".crt", ".cer", ".der"}
+
+// CRLFileExtensions returns the file name extensions LoadCRLs reads in a directory (compared
+// without regard to case); other files there are skipped. The list is a copy.
+func CRLFileExtensions() []string { return slices.Clone(crlFileExtensions) }
+
+var crlFileExtensions = []string{".crl", ".pem", ".der"}
 
 // MaxCertificateFileSize bounds a certificate, CRL or inspected file: a bundle of every root
 // of a system store is under 1 MiB and a large CRL tens of MiB. A larger input is refused
@@ -75,7 +81,7 @@ func LoadCertificateFile(path string) ([]*x509.Certificate, error) {
 func LoadCertificates(paths ...string) ([]*x509.Certificate, error) {
 	var all []*x509.Certificate
 	for _, p := range paths {
-		files, err := certfileExpand(p, CertificateFileExtensions, "certificate")
+		files, err := certfileExpand(p, certificateFileExtensions, "certificate")
 		if err != nil {
 			return nil, err
 		}
@@ -110,7 +116,7 @@ func ParseCRL(data []byte) (*x509.RevocationList, error) {
 func LoadCRLs(paths ...string) ([]*x509.RevocationList, error) {
 	var all []*x509.RevocationList
 	for _, p := range paths {
-		files, err := certfileExpand(p, CRLFileExtensions, "CRL")
+		files, err := certfileExpand(p, crlFileExtensions, "CRL")
 		if err != nil {
 			return nil, err
 		}

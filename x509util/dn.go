@@ -1,10 +1,12 @@
 package x509util
 
 import (
+	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,8 +47,11 @@ var dnAttributes = func() map[string]dnAttribute {
 	return m
 }()
 
-// DNAttributeNames lists the attribute short names ParseDN accepts besides dotted OIDs.
-var DNAttributeNames = []string{"CN", "C", "O", "OU", "L", "ST", "STREET", "postalCode", "serialNumber", "title", "GN", "SN", "DC", "UID", "emailAddress (E)"}
+// DNAttributeNames returns the attribute short names ParseDN accepts besides dotted OIDs. The
+// list is a copy.
+func DNAttributeNames() []string { return slices.Clone(dnAttributeNames) }
+
+var dnAttributeNames = []string{"CN", "C", "O", "OU", "L", "ST", "STREET", "postalCode", "serialNumber", "title", "GN", "SN", "DC", "UID", "emailAddress (E)"}
 
 // ParseDN parses a distinguished name in either of the forms people write:
 //
@@ -238,30 +243,44 @@ func dnIsPrintable(s string) bool {
 // dnParseOID parses a dotted OID used as an attribute type.
 func dnParseOID(s string) (asn1.ObjectIdentifier, error) {
 	unknown := func() error {
-		names := make([]string, 0, len(DNAttributeNames))
-		names = append(names, DNAttributeNames...)
+		names := make([]string, 0, len(dnAttributeNames))
+		names = append(names, dnAttributeNames...)
 		sort.Strings(names)
 		return dnErr("unknown attribute type %q (use one of %s, or a dotted OID such as 2.5.4.3)", s, strings.Join(names, ", "))
 	}
-	if s == "" || s[0] < '0' || s[0] > '9' {
+	if s == "" || s[0] < '0' || s[0] > '9' || !strings.Contains(s, ".") {
 		return nil, unknown()
 	}
-	parts := strings.Split(s, ".")
-	if len(parts) < 2 {
-		return nil, unknown()
+	if oid, ok := ParseDottedOID(s); ok {
+		return oid, nil
 	}
-	oid := make(asn1.ObjectIdentifier, len(parts))
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 || (len(p) > 1 && p[0] == '0') {
+	// Say which: not numbers and dots, or numbers whose first arcs no OID has.
+	for _, arc := range strings.Split(s, ".") {
+		if arc == "" || strings.Trim(arc, "0123456789") != "" || len(arc) > 1 && arc[0] == '0' || len(arc) > 18 {
 			return nil, dnErr("attribute type %q is not a dotted OID", s)
+		}
+	}
+	return nil, dnErr("attribute type %q is not a valid OID", s)
+}
+
+// ParseDottedOID reads an OID written as dotted decimal ("2.5.4.3") with x509.ParseOID, which
+// checks its form and its first two arcs, and returns it as an asn1.ObjectIdentifier. Only
+// the form x509.OID prints back is taken: no leading zeros, no sign, no arc beyond an int.
+func ParseDottedOID(s string) (asn1.ObjectIdentifier, bool) {
+	o, err := x509.ParseOID(s)
+	if err != nil || o.String() != s {
+		return nil, false
+	}
+	arcs := strings.Split(s, ".")
+	oid := make(asn1.ObjectIdentifier, len(arcs))
+	for i, arc := range arcs {
+		n, err := strconv.Atoi(arc)
+		if err != nil {
+			return nil, false
 		}
 		oid[i] = n
 	}
-	if oid[0] > 2 || (oid[0] < 2 && oid[1] >= 40) {
-		return nil, dnErr("attribute type %q is not a valid OID", s)
-	}
-	return oid, nil
+	return oid, true
 }
 
 // dnParse4514 parses an RFC 4514 string into RDNs in the order written.

@@ -169,6 +169,8 @@ func TestParseDNErrors(t *testing.T) {
 		{"hash not BER", "CN=#0c05", "BER"},
 		{"bad OID", "3.1=x", "not a valid OID"},
 		{"OID with letters", "2.5.x=y", "not a dotted OID"},
+		{"OID with a leading zero", "2.05.4.3=y", "not a dotted OID"},
+		{"OID with an empty arc", "2.5..3=y", "not a dotted OID"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -177,5 +179,32 @@ func TestParseDNErrors(t *testing.T) {
 				t.Errorf("ParseDN(%q) = %v; want ErrInvalidName mentioning %q", tc.in, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestParseDottedOID: x509.ParseOID's checks, and only the text it prints back.
+func TestParseDottedOID(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want string // "" when refused
+	}{
+		{"2.5.4.3", "2.5.4.3"},
+		{"1.39", "1.39"},
+		{"2.999.1", "2.999.1"},
+		{"1.3.6.1.4.1.9223372036854775807", "1.3.6.1.4.1.9223372036854775807"},
+		{"1.3.6.1.4.1.9223372036854775808", ""}, // beyond an int
+		{"1.40", ""},
+		{"3.1", ""},
+		{"1", ""},
+		{"1.02", ""},
+		{"1.2.+5", ""},
+		{"1.2.-0", ""},
+		{"1..2", ""},
+		{" 1.2", ""},
+	} {
+		oid, ok := ParseDottedOID(tc.in)
+		if got := map[bool]string{true: oid.String(), false: ""}[ok]; got != tc.want {
+			t.Errorf("ParseDottedOID(%q) = %q, %v; want %q", tc.in, got, ok, tc.want)
+		}
 	}
 }

@@ -391,7 +391,7 @@ type CertificateInfo struct {
 	SANs               SANInfo `json:"sans"`
 	// KeyUsage is nil (JSON null) without a key usage extension: every usage allowed.
 	KeyUsage []string `json:"key_usage"`
-	// ExtKeyUsage holds names (x509util.ExtKeyUsages) or dotted OIDs; nil (JSON null)
+	// ExtKeyUsage holds names (ExtKeyUsages) or dotted OIDs; nil (JSON null)
 	// without an extended key usage extension.
 	ExtKeyUsage []string `json:"ext_key_usage"`
 	// BasicConstraints is nil (JSON null) without the extension.
@@ -402,7 +402,7 @@ type CertificateInfo struct {
 	OCSPServers      []string              `json:"ocsp_servers"`
 	IssuingCertURLs  []string              `json:"issuing_certificate_urls"`
 	Extensions       []ExtensionInfo       `json:"extensions"`
-	// SHA256 is the SHA-256 of the DER certificate, lowercase hex (as cert verify prints it).
+	// SHA256 is CertificateFingerprint: the SHA-256 of the DER certificate, lowercase hex.
 	SHA256 string `json:"sha256"`
 }
 
@@ -424,7 +424,7 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 		CRLDistribution:    escapeAll(c.CRLDistributionPoints),
 		OCSPServers:        escapeAll(c.OCSPServer),
 		IssuingCertURLs:    escapeAll(c.IssuingCertificateURL),
-		SHA256:             sha256Hex(c.Raw),
+		SHA256:             CertificateFingerprint(c),
 	}
 	info.SelfSigned = bytes.Equal(c.RawSubject, c.RawIssuer) &&
 		c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil

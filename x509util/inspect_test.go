@@ -184,8 +184,8 @@ func TestDescribeCertificateAgreesWithOpenSSL(t *testing.T) {
 			if want := strings.ToLower(fields["serial"]); strings.TrimLeft(want, "0") != info.Serial {
 				t.Errorf("serial %s, openssl %s", info.Serial, want)
 			}
-			if want := inspectHexColons(fields["sha256 Fingerprint"]); want != info.SHA256 {
-				t.Errorf("sha256 %s, openssl %s", info.SHA256, want)
+			if want := inspectHexColons(fields["sha256 Fingerprint"]); want != info.SHA256 || want != CertificateFingerprint(certs[0]) {
+				t.Errorf("sha256 %s, CertificateFingerprint %s, openssl %s", info.SHA256, CertificateFingerprint(certs[0]), want)
 			}
 			for k, got := range map[string]time.Time{"notBefore": info.NotBefore, "notAfter": info.NotAfter} {
 				want, err := time.Parse("Jan _2 15:04:05 2006 MST", fields[k])
@@ -465,7 +465,7 @@ func TestUsageNames(t *testing.T) {
 	if _, ok := KeyUsageBit("codeSigning"); ok {
 		t.Error("codeSigning is not a key usage")
 	}
-	for _, e := range ExtKeyUsages {
+	for _, e := range ExtKeyUsages() {
 		byName, ok1 := ExtKeyUsageByName(strings.ToUpper(e.Name))
 		byOID, ok2 := ExtKeyUsageByOID(e.OID)
 		if !ok1 || !ok2 || byName.Usage != e.Usage || byOID.Name != e.Name || !ExtKeyUsageOID(e.Usage).Equal(e.OID) || ExtKeyUsageName(e.OID) != e.Name {

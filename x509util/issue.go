@@ -13,9 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/big"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -38,18 +40,20 @@ const (
 	ProfileEmail          Profile = "email"           // S/MIME: emailProtection, needs an email SAN
 )
 
-// Profiles lists every profile in the order help texts show them.
-var Profiles = []Profile{ProfileRootCA, ProfileIntermediateCA, ProfileServer, ProfileClient, ProfileCodeSigning, ProfileEmail}
+// Profiles lists every profile in the order help texts show them. The list is a copy.
+func Profiles() []Profile { return slices.Clone(profiles) }
+
+var profiles = []Profile{ProfileRootCA, ProfileIntermediateCA, ProfileServer, ProfileClient, ProfileCodeSigning, ProfileEmail}
 
 // ParseProfile returns the profile named s.
 func ParseProfile(s string) (Profile, error) {
-	for _, p := range Profiles {
+	for _, p := range profiles {
 		if string(p) == strings.ToLower(strings.TrimSpace(s)) {
 			return p, nil
 		}
 	}
-	names := make([]string, len(Profiles))
-	for i, p := range Profiles {
+	names := make([]string, len(profiles))
+	for i, p := range profiles {
 		names[i] = string(p)
 	}
 	return "", fmt.Errorf("%w: unknown profile %q (want one of %s)", ErrInvalidName, s, strings.Join(names, ", "))
@@ -413,9 +417,11 @@ func SubjectKeyID(pub crypto.PublicKey) ([]byte, error) {
 	return sum[:], nil
 }
 
-// RevocationReasons are the CRL reason codes of RFC 5280 section 5.3.1, by the names
-// openssl uses.
-var RevocationReasons = map[string]int{
+// RevocationReasons returns the CRL reason codes of RFC 5280 section 5.3.1, by the names
+// openssl uses. The map is a copy.
+func RevocationReasons() map[string]int { return maps.Clone(revocationReasons) }
+
+var revocationReasons = map[string]int{
 	"unspecified":          0,
 	"keyCompromise":        1,
 	"cACompromise":         2,
@@ -430,7 +436,7 @@ var RevocationReasons = map[string]int{
 
 // ReasonName returns the RFC 5280 name of a reason code, or "reason N".
 func ReasonName(code int) string {
-	for name, c := range RevocationReasons {
+	for name, c := range revocationReasons {
 		if c == code {
 			return name
 		}
@@ -440,7 +446,7 @@ func ReasonName(code int) string {
 
 // ParseReason returns the reason code named s (case-insensitive).
 func ParseReason(s string) (int, error) {
-	for name, c := range RevocationReasons {
+	for name, c := range revocationReasons {
 		if strings.EqualFold(name, s) {
 			return c, nil
 		}

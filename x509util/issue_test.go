@@ -258,7 +258,7 @@ func TestCreateCRLWithOpenSSL(t *testing.T) {
 }
 
 func TestParseReason(t *testing.T) {
-	for name, code := range RevocationReasons {
+	for name, code := range RevocationReasons() {
 		got, err := ParseReason(strings.ToUpper(name))
 		if err != nil || got != code {
 			t.Errorf("ParseReason(%q) = %d, %v; want %d", name, got, err, code)

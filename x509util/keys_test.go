@@ -94,7 +94,7 @@ func mustKeyGen(t *testing.T, kt KeyType) crypto.Signer {
 var keyTestTypes = []KeyType{KeyECP256, KeyECP384, KeyECP521, KeyEd25519, KeyRSA2048, KeyRSA3072}
 
 func TestKeyTypes(t *testing.T) {
-	for _, kt := range KeyTypes {
+	for _, kt := range KeyTypes() {
 		t.Run(string(kt), func(t *testing.T) {
 			got, err := ParseKeyType(strings.ToUpper(string(kt)))
 			if err != nil || got != kt {

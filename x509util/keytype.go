@@ -9,6 +9,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -33,8 +34,11 @@ const (
 // DefaultKeyType is the type made when none is asked for.
 const DefaultKeyType = KeyECP256
 
-// KeyTypes lists the types GenerateKey makes, in the order help texts show them.
-var KeyTypes = []KeyType{KeyECP256, KeyECP384, KeyECP521, KeyEd25519, KeyRSA2048, KeyRSA3072, KeyRSA4096}
+// KeyTypes lists the types GenerateKey makes, in the order help texts show them. The list is
+// a copy.
+func KeyTypes() []KeyType { return slices.Clone(keyTypes) }
+
+var keyTypes = []KeyType{KeyECP256, KeyECP384, KeyECP521, KeyEd25519, KeyRSA2048, KeyRSA3072, KeyRSA4096}
 
 // String returns the type's name.
 func (t KeyType) String() string { return string(t) }
@@ -46,7 +50,7 @@ func ParseKeyType(s string) (KeyType, error) {
 	if s == "" {
 		return DefaultKeyType, nil
 	}
-	for _, t := range KeyTypes {
+	for _, t := range keyTypes {
 		if string(t) == s {
 			return t, nil
 		}
@@ -55,8 +59,8 @@ func ParseKeyType(s string) (KeyType, error) {
 }
 
 func keyTypeList() string {
-	names := make([]string, len(KeyTypes))
-	for i, t := range KeyTypes {
+	names := make([]string, len(keyTypes))
+	for i, t := range keyTypes {
 		names[i] = string(t)
 	}
 	return strings.Join(names, ", ")

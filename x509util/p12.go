@@ -65,7 +65,7 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 			return nil, perr
 		}
 		if err := p12CheckHidden(data, p12Passwords(pw)); err != nil {
-			keyWipe(pw)
+			clear(pw)
 			return nil, err
 		}
 		key, cert, chain, err = pkcs12.DecodeChain(data, string(pw))

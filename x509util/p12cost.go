@@ -329,7 +329,7 @@ func p12CheckHidden(der []byte, passwords [][]byte) error {
 				continue
 			}
 			err := p12CheckBags(cryptobyte.String(plain), fmt.Sprintf("encrypted container %d", c.n), 0, budget)
-			keyWipe(plain)
+			clear(plain)
 			if err != nil {
 				return err
 			}

@@ -136,11 +136,11 @@ func keyDecryptPKCS8(info keyEncryptedPKCS8Outline, passphrase func() ([]byte, e
 		return nil, err
 	}
 	key, err := derive(pw)
-	keyWipe(pw)
+	clear(pw)
 	if err != nil {
 		return nil, err
 	}
-	defer keyWipe(key)
+	defer clear(key)
 	block, err := ciph.newBlock(key)
 	if err != nil {
 		return nil, fmt.Errorf("x509util: encrypted key: %w", err)
@@ -150,12 +150,12 @@ func keyDecryptPKCS8(info keyEncryptedPKCS8Outline, passphrase func() ([]byte, e
 	// PKCS#7 padding: a wrong key leaves a valid pad with probability about 1/256.
 	pad := int(plain[len(plain)-1])
 	if pad == 0 || pad > bs {
-		keyWipe(plain)
+		clear(plain)
 		return nil, ErrIncorrectPassphrase
 	}
 	for _, b := range plain[len(plain)-pad:] {
 		if int(b) != pad {
-			keyWipe(plain)
+			clear(plain)
 			return nil, ErrIncorrectPassphrase
 		}
 	}

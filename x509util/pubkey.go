@@ -55,6 +55,16 @@ func Fingerprint(pub crypto.PublicKey) (string, error) {
 	return FingerprintPrefix + hex.EncodeToString(sum[:]), nil
 }
 
+// CertificateFingerprint identifies a certificate: the lowercase hex SHA-256 of its DER, what
+// `openssl x509 -noout -fingerprint -sha256` prints without its colons. It is the value of
+// every "sha256" field signet writes for a certificate (cert inspect, cert verify, verify, init,
+// cert create, cert p12), and messages write it after "sha256:". It is not Fingerprint, which
+// identifies a public key and carries the "sha256:" prefix.
+func CertificateFingerprint(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
+}
+
 // KeyInfo describes a public key. Its JSON form is stable: fields are only ever added.
 type KeyInfo struct {
 	// Type is signet's name for the key type, as --type spells it: "ec-p256", "rsa-3072",

@@ -3,6 +3,7 @@ package x509util
 import (
 	"crypto/x509"
 	"encoding/asn1"
+	"slices"
 	"strings"
 )
 
@@ -18,8 +19,22 @@ type ExtKeyUsageInfo struct {
 	OID   asn1.ObjectIdentifier
 }
 
-// ExtKeyUsages lists the extended key usages known by name.
-var ExtKeyUsages = []ExtKeyUsageInfo{
+// ExtKeyUsages lists the extended key usages known by name. The list and its OIDs are copies:
+// which OID a name such as codeSigning stands for cannot be changed from outside.
+func ExtKeyUsages() []ExtKeyUsageInfo {
+	out := make([]ExtKeyUsageInfo, len(extKeyUsages))
+	for i, e := range extKeyUsages {
+		out[i] = e.clone()
+	}
+	return out
+}
+
+func (e ExtKeyUsageInfo) clone() ExtKeyUsageInfo {
+	e.OID = slices.Clone(e.OID)
+	return e
+}
+
+var extKeyUsages = []ExtKeyUsageInfo{
 	{"serverAuth", x509.ExtKeyUsageServerAuth, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 1}},
 	{"clientAuth", x509.ExtKeyUsageClientAuth, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 2}},
 	{"codeSigning", x509.ExtKeyUsageCodeSigning, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 3}},
@@ -38,9 +53,9 @@ var ExtKeyUsages = []ExtKeyUsageInfo{
 
 // ExtKeyUsageByName returns the usage named name (without regard to case).
 func ExtKeyUsageByName(name string) (ExtKeyUsageInfo, bool) {
-	for _, e := range ExtKeyUsages {
+	for _, e := range extKeyUsages {
 		if strings.EqualFold(name, e.Name) {
-			return e, true
+			return e.clone(), true
 		}
 	}
 	return ExtKeyUsageInfo{}, false
@@ -48,9 +63,9 @@ func ExtKeyUsageByName(name string) (ExtKeyUsageInfo, bool) {
 
 // ExtKeyUsageByOID returns the usage whose OID is oid.
 func ExtKeyUsageByOID(oid asn1.ObjectIdentifier) (ExtKeyUsageInfo, bool) {
-	for _, e := range ExtKeyUsages {
+	for _, e := range extKeyUsages {
 		if oid.Equal(e.OID) {
-			return e, true
+			return e.clone(), true
 		}
 	}
 	return ExtKeyUsageInfo{}, false
@@ -58,9 +73,9 @@ func ExtKeyUsageByOID(oid asn1.ObjectIdentifier) (ExtKeyUsageInfo, bool) {
 
 // ExtKeyUsageOID returns the OID of a usage crypto/x509 knows, nil for one it does not.
 func ExtKeyUsageOID(u x509.ExtKeyUsage) asn1.ObjectIdentifier {
-	for _, e := range ExtKeyUsages {
+	for _, e := range extKeyUsages {
 		if e.Usage == u {
-			return e.OID
+			return slices.Clone(e.OID)
 		}
 	}
 	return nil

@@ -19,7 +19,7 @@
 #   sha512, 512 MiB file                    signet / openssl dgst -sha512      (reported)
 #
 # PAIRS (default 3) is the number of A/B pairs for the large files, SMALL_PAIRS (default 21)
-# for the small files. The in-process Go benchmarks are in sign/ (go test -bench . ./sign/)
+# for the small files. The in-process Go benchmarks are in digest/ (go test -bench . ./digest/)
 # and bench/hash (SHA-3 implementations).
 set -euo pipefail
 

@@ -48,7 +48,7 @@ func certProfileHelp() string {
 		x509util.ProfileCodeSigning:    "artifact signing: codeSigning; needs a subject",
 		x509util.ProfileEmail:          "S/MIME: emailProtection; needs --san email:ADDR",
 	}
-	for _, p := range x509util.Profiles {
+	for _, p := range x509util.Profiles() {
 		fmt.Fprintf(&b, "   %-16s %4d days  %s\n", p, int(p.DefaultLifetime()/(24*time.Hour)), desc[p])
 	}
 	return b.String()
@@ -145,8 +145,8 @@ EXAMPLES:
 }
 
 func certProfileNames() string {
-	names := make([]string, len(x509util.Profiles))
-	for i, p := range x509util.Profiles {
+	names := make([]string, len(x509util.Profiles()))
+	for i, p := range x509util.Profiles() {
 		names[i] = string(p)
 	}
 	return strings.Join(names, ", ")
@@ -359,7 +359,7 @@ func certCreate(e *env, o *certCreateOptions) error {
 	if o.bundle {
 		for _, c := range caChain {
 			data = append(data, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
-			bundle = append(bundle, verify.CertRef{Subject: certSubject(c), SHA256: verify.Fingerprint(c)})
+			bundle = append(bundle, verify.CertRef{Subject: certSubject(c), SHA256: x509util.CertificateFingerprint(c)})
 		}
 	}
 	if o.out == "-" {

@@ -87,9 +87,9 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
 				force:    c.Bool("force"),
 				json:     c.Bool("json"),
 				keySecret: secret.Source{File: c.String("key-passphrase-file"), Env: envPassphrase,
-					What: "passphrase of the key"},
+					What: "passphrase of the key", LookupEnv: e.lookupEnv},
 				outSecret: secret.Source{File: c.String("passphrase-file"), Env: envPassphrase,
-					What: "passphrase for the new PKCS#12 file", Confirm: true},
+					What: "passphrase for the new PKCS#12 file", Confirm: true, LookupEnv: e.lookupEnv},
 				token: tokenOptions(e, c),
 			}
 			switch {
@@ -159,7 +159,7 @@ func certP12(e *env, o *certP12Options) error {
 	if err != nil {
 		return err
 	}
-	defer secret.Wipe(pass)
+	defer clear(pass)
 	der, err := x509util.EncodeP12(soft, leaf, chain, pass, x509util.P12Options{Legacy: o.legacy})
 	if err != nil {
 		return err
@@ -172,7 +172,7 @@ func certP12(e *env, o *certP12Options) error {
 	}
 	refs := []verify.CertRef{}
 	for _, c := range chain {
-		refs = append(refs, verify.CertRef{Subject: certSubject(c), SHA256: verify.Fingerprint(c)})
+		refs = append(refs, verify.CertRef{Subject: certSubject(c), SHA256: x509util.CertificateFingerprint(c)})
 	}
 	enc := "aes-256-cbc-pbkdf2-sha256"
 	if o.legacy {
@@ -184,5 +184,5 @@ func certP12(e *env, o *certP12Options) error {
 		SHA256     string           `json:"sha256"`
 		Chain      []verify.CertRef `json:"chain"`
 		Encryption string           `json:"encryption"`
-	}{o.out, certSubject(leaf), verify.Fingerprint(leaf), refs, enc})
+	}{o.out, certSubject(leaf), x509util.CertificateFingerprint(leaf), refs, enc})
 }

@@ -51,12 +51,12 @@ type crlCreateOptions struct {
 }
 
 func crlReasonNames() string {
-	names := make([]string, 0, len(x509util.RevocationReasons))
-	for n := range x509util.RevocationReasons {
+	names := make([]string, 0, len(x509util.RevocationReasons()))
+	for n := range x509util.RevocationReasons() {
 		names = append(names, n)
 	}
 	sort.Slice(names, func(i, j int) bool {
-		return x509util.RevocationReasons[names[i]] < x509util.RevocationReasons[names[j]]
+		return x509util.RevocationReasons()[names[i]] < x509util.RevocationReasons()[names[j]]
 	})
 	return strings.Join(names, ", ")
 }

@@ -25,7 +25,7 @@ Both give the same name, which "openssl req -noout -subject" shows as
 "C = US, O = Example Corp, CN = alice". In the RFC 4514 form escape , + " \ < > ; with a
 backslash (or as hex, \2C), and join the parts of a multi-valued RDN with +
 ('CN=alice+UID=42,O=Example'); in OpenSSL's form escape / and + with a backslash.
-Attributes: ` + strings.Join(x509util.DNAttributeNames, ", ") + `, or dotted OIDs.
+Attributes: ` + strings.Join(x509util.DNAttributeNames(), ", ") + `, or dotted OIDs.
 
 --san adds a subject alternative name; repeat it for more (values are not split on commas):
    dns:NAME     host name, or a wildcard *.example.com

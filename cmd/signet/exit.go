@@ -7,6 +7,7 @@ import (
 	"os"
 	"syscall"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/enroll"
@@ -14,6 +15,7 @@ import (
 	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/internal/secret"
 	"github.com/signet-pki/signet/internal/tunnel"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
@@ -64,7 +66,7 @@ var errorClasses = []struct {
 	target error
 	code   int
 }{
-	{sign.ErrCheckFailed, exitCheckFailed},
+	{digest.ErrCheckFailed, exitCheckFailed},
 	{verify.ErrInvalid, exitCheckFailed},
 	{verify.ErrSignatureMismatch, exitCheckFailed},
 	{verify.ErrWeakAlgorithm, exitCheckFailed},
@@ -76,8 +78,8 @@ var errorClasses = []struct {
 	{sign.ErrOutputIsInput, exitUsage},
 
 	{atomicfile.ErrExists, exitUsage},
-	{sign.ErrUnknownAlgorithm, exitUsage},
-	{sign.ErrUnsupported, exitUsage},
+	{digest.ErrUnknownAlgorithm, exitUsage},
+	{sigformat.ErrUnsupported, exitUsage},
 	{x509util.ErrInvalidName, exitUsage},
 	{x509util.ErrNameConstraint, exitUsage},
 	{x509util.ErrValidity, exitUsage},
@@ -102,8 +104,8 @@ var errorClasses = []struct {
 	{x509util.ErrIssuer, exitBadInput},
 	{verify.ErrUnchecked, exitBadInput},
 	{x509util.ErrUnsupported, exitBadInput},
-	{sign.ErrMalformedList, exitBadInput},
-	{sign.ErrMalformedSignature, exitBadInput},
+	{digest.ErrMalformedList, exitBadInput},
+	{sigformat.ErrMalformedSignature, exitBadInput},
 	{fs.ErrNotExist, exitBadInput},
 	{fs.ErrPermission, exitBadInput},
 	{identity.ErrNoIdentity, exitBadInput},
@@ -177,7 +179,7 @@ func exitCode(err error) int {
 		}
 	}
 	var pe *fs.PathError
-	var fe *sign.FileError
+	var fe *digest.FileError
 	if errors.As(err, &pe) || errors.As(err, &fe) {
 		return exitBadInput
 	}

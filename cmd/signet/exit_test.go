@@ -8,10 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/identity"
 	"github.com/signet-pki/signet/internal/secret"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
@@ -47,7 +49,7 @@ func TestExitCode(t *testing.T) {
 		{"nothing to sign", fmt.Errorf("%w (the directories hold none)", sign.ErrNoFiles), exitBadInput},
 		{"nothing to sign, in a list of failures", &sign.FilesError{Failed: []error{sign.ErrNoFiles}, Total: 1}, exitBadInput},
 		{"no home directory", fmt.Errorf("%w: $HOME is not defined", identity.ErrNoHome), exitUsage},
-		{"unknown hash algorithm", &sign.AlgorithmError{Name: "md5"}, exitUsage},
+		{"unknown hash algorithm", &digest.AlgorithmError{Name: "md5"}, exitUsage},
 		{"unknown signature format", parseFormatError(t), exitUsage},
 		{"a directory as the file to verify", loadSignatureError(t), exitBadInput},
 	}
@@ -106,12 +108,12 @@ func TestMissingRequiredFlagIsUsage(t *testing.T) {
 	}
 }
 
-// parseFormatError is the error sign.ParseFormat gives for a name it does not know.
+// parseFormatError is the error sigformat.ParseFormat gives for a name it does not know.
 func parseFormatError(t *testing.T) error {
 	t.Helper()
-	_, err := sign.ParseFormat("pgp")
+	_, err := sigformat.ParseFormat("pgp")
 	if err == nil {
-		t.Fatal("sign.ParseFormat accepted pgp")
+		t.Fatal("sigformat.ParseFormat accepted pgp")
 	}
 	return err
 }

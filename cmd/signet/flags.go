@@ -48,12 +48,13 @@ func passphraseFileFlag() cli.Flag {
 }
 
 // passphraseSource is where a command reads a passphrase from, given its flags.
-func passphraseSource(c *cli.Context, confirm bool) secret.Source {
+func passphraseSource(e *env, c *cli.Context, confirm bool) secret.Source {
 	return secret.Source{
-		File:    c.String("passphrase-file"),
-		Env:     envPassphrase,
-		What:    "passphrase",
-		Confirm: confirm,
+		File:      c.String("passphrase-file"),
+		Env:       envPassphrase,
+		What:      "passphrase",
+		Confirm:   confirm,
+		LookupEnv: e.lookupEnv,
 	}
 }
 
@@ -87,7 +88,7 @@ func repeatedValues(c *cli.Context, name string) []string {
 // keyOptions is how every command opens a key reference: the passphrase sources for key
 // files and the module, PIN and warning hooks for token keys.
 func keyOptions(e *env, c *cli.Context) keyref.Options {
-	return keyref.Options{Passphrase: passphraseSource(c, false), Token: tokenOptions(e, c)}
+	return keyref.Options{Passphrase: passphraseSource(e, c, false), Token: tokenOptions(e, c)}
 }
 
 // flagNameError puts a name the user gave with flag into a usage error: "--subject: ... C must

@@ -14,7 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/digest"
 )
 
 const hashDescription = `Prints or checks checksums exactly like GNU coreutils' sha256sum (sha384sum,
@@ -70,7 +70,7 @@ func hashCommand(e *env) *cli.Command {
 		ArgsUsage:   "[FILE...] | -c [LIST...]",
 		Description: hashDescription,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: sign.DefaultAlgorithm.Name(), Usage: "hash `ALG`: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
+			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: digest.DefaultAlgorithm.Name(), Usage: "hash `ALG`: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
 			&cli.BoolFlag{Name: "tag", Usage: "print BSD-style lines: ALG (name) = hex"},
 			jsonFlag(),
 			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "hash the regular files below each directory, sorted"},
@@ -82,7 +82,7 @@ func hashCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "ignore-missing", Usage: "with -c: skip listed files that do not exist"},
 		},
 		Action: func(c *cli.Context) error {
-			alg, err := sign.ParseAlgorithm(c.String("algorithm"))
+			alg, err := digest.ParseAlgorithm(c.String("algorithm"))
 			if err != nil {
 				return algorithmFlagError("-a", err)
 			}
@@ -99,7 +99,7 @@ func hashCommand(e *env) *cli.Command {
 				if n := btoi(c.Bool("quiet")) + btoi(c.Bool("status")) + btoi(c.Bool("warn")); n > 1 {
 					return usagef("--quiet, --status and --warn exclude each other")
 				}
-				opts := sign.CheckOptions{
+				opts := digest.CheckOptions{
 					IgnoreMissing: c.Bool("ignore-missing"),
 					Strict:        c.Bool("strict"),
 					Warn:          c.Bool("warn"),
@@ -107,7 +107,7 @@ func hashCommand(e *env) *cli.Command {
 					Status:        c.Bool("status"),
 					Stdin:         e.stdin,
 					Out:           e.stdout,
-					Diag: func(d sign.Diagnostic) {
+					Diag: func(d digest.Diagnostic) {
 						if d.Warning {
 							fmt.Fprintf(e.stderr, "signet: WARNING: %s\n", d.Msg)
 						} else {
@@ -128,7 +128,7 @@ func hashCommand(e *env) *cli.Command {
 			if c.Bool("tag") && c.Bool("json") {
 				return usagef("--tag and --json cannot be used together")
 			}
-			opts := sign.HashOptions{Algorithm: alg, Recursive: c.Bool("recursive"), Stdin: e.stdin}
+			opts := digest.HashOptions{Algorithm: alg, Recursive: c.Bool("recursive"), Stdin: e.stdin}
 			return runHash(c.Context, e, opts, files, c.Bool("tag"), c.Bool("json"))
 		},
 	}
@@ -141,8 +141,8 @@ func btoi(b bool) int {
 	return 0
 }
 
-func runCheck(ctx context.Context, opts sign.CheckOptions, lists []string) error {
-	sum, err := sign.Check(ctx, lists, opts)
+func runCheck(ctx context.Context, opts digest.CheckOptions, lists []string) error {
+	sum, err := digest.Check(ctx, lists, opts)
 	if err != nil {
 		return err
 	}
@@ -154,14 +154,14 @@ func runCheck(ctx context.Context, opts sign.CheckOptions, lists []string) error
 
 // hashJSON is one element of `signet hash --json`.
 type hashJSON struct {
-	Path      string         `json:"path"`
-	Algorithm sign.Algorithm `json:"algorithm"`
-	Digest    sign.Digest    `json:"digest,omitempty"`
-	Size      *int64         `json:"size,omitempty"`
-	Error     string         `json:"error,omitempty"`
+	Path      string           `json:"path"`
+	Algorithm digest.Algorithm `json:"algorithm"`
+	Digest    digest.Digest    `json:"digest,omitempty"`
+	Size      *int64           `json:"size,omitempty"`
+	Error     string           `json:"error,omitempty"`
 }
 
-func runHash(ctx context.Context, e *env, opts sign.HashOptions, files []string, tag, asJSON bool) error {
+func runHash(ctx context.Context, e *env, opts digest.HashOptions, files []string, tag, asJSON bool) error {
 	bar := newProgressBar(e.stderr)
 	out := bufio.NewWriterSize(clearBarWriter{e.stdout, bar}, 64<<10)
 	opts.Flush = out.Flush
@@ -178,7 +178,7 @@ func runHash(ctx context.Context, e *env, opts sign.HashOptions, files []string,
 	if asJSON {
 		out.WriteString("[")
 	}
-	err := sign.HashFiles(ctx, files, opts, func(r sign.FileResult) error {
+	err := digest.HashFiles(ctx, files, opts, func(r digest.FileResult) error {
 		if r.Err != nil {
 			failed++
 			if err := out.Flush(); err != nil {
@@ -192,7 +192,7 @@ func runHash(ctx context.Context, e *env, opts sign.HashOptions, files []string,
 			j := hashJSON{Path: r.Name, Algorithm: r.Algorithm}
 			if r.Err != nil {
 				j.Error = r.Err.Error()
-				var fe *sign.FileError
+				var fe *digest.FileError
 				if errors.As(r.Err, &fe) {
 					j.Error = fe.Err.Error() // the name is in "path" already
 				}
@@ -210,7 +210,7 @@ func runHash(ctx context.Context, e *env, opts sign.HashOptions, files []string,
 			out.WriteString("\n  ")
 			out.Write(bytes.TrimSuffix(jbuf.Bytes(), []byte("\n")))
 		case r.Err == nil:
-			line = sign.Entry{Algorithm: r.Algorithm, Digest: r.Digest, Name: r.Name, Tagged: tag}.AppendTo(line[:0])
+			line = digest.Entry{Algorithm: r.Algorithm, Digest: r.Digest, Name: r.Name, Tagged: tag}.AppendTo(line[:0])
 			out.Write(line)
 		}
 		_, err := out.Write(nil) // bufio keeps the first write error: stop on a closed pipe
@@ -273,7 +273,7 @@ func newProgressBar(w io.Writer) *progressBar {
 	return &progressBar{w: w, width: width}
 }
 
-func (b *progressBar) update(p sign.Progress) {
+func (b *progressBar) update(p digest.Progress) {
 	if b == nil || (p.TotalBytes <= progressMinBytes && p.TotalFiles <= progressMinFiles) {
 		return
 	}
@@ -290,7 +290,7 @@ func (b *progressBar) clear() {
 }
 
 // progressLine renders "[=====>    ]  42%  1.2 GiB / 2.0 GiB  12/30 files" in width columns.
-func progressLine(p sign.Progress, width int) string {
+func progressLine(p digest.Progress, width int) string {
 	frac := 0.0
 	switch {
 	case p.TotalBytes > 0:
@@ -327,9 +327,9 @@ func humanBytes(n int64) string {
 
 // algorithmFlagError puts an unknown hash algorithm given with flag into a usage error
 // ('-a: unknown hash algorithm "md5" (known: sha256, ...)'), from the fields of
-// sign.AlgorithmError rather than its text.
+// digest.AlgorithmError rather than its text.
 func algorithmFlagError(flag string, err error) error {
-	var ae *sign.AlgorithmError
+	var ae *digest.AlgorithmError
 	if errors.As(err, &ae) {
 		return usagef("%s: unknown hash algorithm %q (known: %s)", flag, ae.Name, ae.Known())
 	}

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/testutil"
-	"github.com/signet-pki/signet/sign"
 )
 
 // runSignet runs the CLI in process and returns stdout, stderr and the exit code.
@@ -174,7 +174,7 @@ func TestHashJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 		t.Fatalf("%v in %s", err, stdout)
 	}
-	d, _, _ := sign.HashFile(t.Context(), sign.SHA3_256, "a")
+	d, _, _ := digest.HashFile(t.Context(), digest.SHA3_256, "a")
 	want := []map[string]any{
 		{"path": "a", "algorithm": "sha3-256", "digest": d.String(), "size": 6.0},
 		{"path": "missing", "algorithm": "sha3-256", "error": "no such file or directory"},
@@ -212,36 +212,36 @@ func TestHashHelpExamples(t *testing.T) {
 
 func TestProgressLine(t *testing.T) {
 	for _, tc := range []struct {
-		p    sign.Progress
+		p    digest.Progress
 		want string
 	}{
-		{sign.Progress{Bytes: 0, TotalBytes: 2 << 30, Files: 0, TotalFiles: 1}, "[>                                    ]   0%  0 B / 2.0 GiB  0/1 files"},
-		{sign.Progress{Bytes: 1 << 30, TotalBytes: 2 << 30, Files: 0, TotalFiles: 1}, "[================>                ]  50%  1.0 GiB / 2.0 GiB  0/1 files"},
-		{sign.Progress{Bytes: 300 << 20, TotalBytes: 300 << 20, Files: 3, TotalFiles: 3}, "[=============================] 100%  300.0 MiB / 300.0 MiB  3/3 files"},
+		{digest.Progress{Bytes: 0, TotalBytes: 2 << 30, Files: 0, TotalFiles: 1}, "[>                                    ]   0%  0 B / 2.0 GiB  0/1 files"},
+		{digest.Progress{Bytes: 1 << 30, TotalBytes: 2 << 30, Files: 0, TotalFiles: 1}, "[================>                ]  50%  1.0 GiB / 2.0 GiB  0/1 files"},
+		{digest.Progress{Bytes: 300 << 20, TotalBytes: 300 << 20, Files: 3, TotalFiles: 3}, "[=============================] 100%  300.0 MiB / 300.0 MiB  3/3 files"},
 	} {
 		got := progressLine(tc.p, 70)
 		if got != tc.want || len(got) != 70 {
 			t.Errorf("progressLine(%+v) =\n%q\nwant\n%q", tc.p, got, tc.want)
 		}
 	}
-	if got := progressLine(sign.Progress{Files: 5, TotalFiles: 10}, 20); got != "50%  0 B / 0 B  5/10 files" {
+	if got := progressLine(digest.Progress{Files: 5, TotalFiles: 10}, 20); got != "50%  0 B / 0 B  5/10 files" {
 		t.Errorf("narrow: %q", got)
 	}
 	if b := newProgressBar(&bytes.Buffer{}); b != nil {
 		t.Errorf("a progress bar on a buffer")
 	}
 	var nilBar *progressBar
-	nilBar.update(sign.Progress{TotalFiles: 5000})
+	nilBar.update(digest.Progress{TotalFiles: 5000})
 	nilBar.clear()
 
 	// A bar on a writer draws only for large work, and clears its line.
 	var buf bytes.Buffer
 	b := &progressBar{w: &buf, width: 60}
-	b.update(sign.Progress{TotalBytes: 1 << 20, TotalFiles: 3})
+	b.update(digest.Progress{TotalBytes: 1 << 20, TotalFiles: 3})
 	if buf.Len() != 0 {
 		t.Errorf("drew for small work: %q", buf.String())
 	}
-	b.update(sign.Progress{Bytes: 1 << 30, TotalBytes: 1 << 31, TotalFiles: 1})
+	b.update(digest.Progress{Bytes: 1 << 30, TotalBytes: 1 << 31, TotalFiles: 1})
 	b.clear()
 	if got := buf.String(); !strings.HasPrefix(got, "\r[") || !strings.HasSuffix(got, "\r\033[K") {
 		t.Errorf("drew %q", got)

@@ -9,7 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/signet-pki/signet/internal/identity"
-	"github.com/signet-pki/signet/verify"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // initReport is what `signet init --json` prints.
@@ -84,7 +84,7 @@ EXAMPLES:
 			}
 			if r.Files == nil {
 				r.Files = []string{}
-				for _, f := range identity.Files {
+				for _, f := range identity.Files() {
 					r.Files = append(r.Files, filepath.Join(dir, f))
 				}
 			}
@@ -113,5 +113,5 @@ EXAMPLES:
 }
 
 func initCert(c *x509.Certificate, file string) initCertInfo {
-	return initCertInfo{Subject: certSubject(c), SHA256: verify.Fingerprint(c), NotAfter: c.NotAfter.UTC(), File: file}
+	return initCertInfo{Subject: certSubject(c), SHA256: x509util.CertificateFingerprint(c), NotAfter: c.NotAfter.UTC(), File: file}
 }

@@ -126,7 +126,7 @@ EXAMPLES:
 				PublicOut:    pubOut,
 				Force:        c.Bool("force"),
 				NoPassphrase: c.Bool("no-passphrase"),
-				Passphrase:   passphraseSource(c, true),
+				Passphrase:   passphraseSource(e, c, true),
 				Token:        tokenOptions(e, c),
 			})
 			if err != nil {
@@ -266,8 +266,8 @@ func keyOneArg(c *cli.Context) (string, error) {
 }
 
 func keyTypeNames() []string {
-	names := make([]string, len(x509util.KeyTypes))
-	for i, t := range x509util.KeyTypes {
+	names := make([]string, len(x509util.KeyTypes()))
+	for i, t := range x509util.KeyTypes() {
 		names[i] = string(t)
 	}
 	return names

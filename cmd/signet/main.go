@@ -31,10 +31,16 @@ func main() {
 // env is what every command may touch of the process: its standard streams and environment.
 // Commands receive it explicitly; there is no package-level state.
 type env struct {
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	getenv func(string) string
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
+	lookupEnv func(string) (string, bool)
+}
+
+// getenv is the value of an environment variable, "" when it is not set.
+func (e *env) getenv(k string) string {
+	v, _ := e.lookupEnv(k)
+	return v
 }
 
 func (e *env) warnf(format string, args ...any) {
@@ -93,7 +99,12 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 }
 
 func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	return runEnv(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv}, args)
+}
+
+// runEnv runs signet in e: its streams and its environment.
+func runEnv(ctx context.Context, e *env, args []string) int {
+	stderr := e.stderr
 	app := newApp(e)
 	err := app.RunContext(ctx, permuteArgs(app, args))
 	if err == nil {

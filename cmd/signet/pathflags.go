@@ -70,7 +70,7 @@ func parseEKUFlag(c *cli.Context, p *verify.Policy) error {
 	var ue *verify.UnknownEKUError
 	switch {
 	case errors.As(err, &ue):
-		return usagef("--eku: unknown extended key usage %q (use %s, or a dotted OID)", ue.Name, strings.Join(verify.EKUNames, ", "))
+		return usagef("--eku: unknown extended key usage %q (use %s, or a dotted OID)", ue.Name, strings.Join(verify.EKUNames(), ", "))
 	case err != nil:
 		return err
 	}

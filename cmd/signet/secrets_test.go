@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // The PINs of TestPINValueNeverPrinted: distinctive, and made of characters no hex digest,
@@ -233,4 +234,32 @@ func leakWaitAddr(t *testing.T, file string) string {
 	}
 	t.Fatalf("tls serve did not write %s", file)
 	return ""
+}
+
+// TestPassphraseFromInjectedEnvironment: the passphrase comes from the environment signet was
+// given (env.lookupEnv), not straight from the process's: with SIGNET_PASSPHRASE set but
+// empty in the process, which would fail with "empty secret", a key is made and encrypted
+// with the injected one.
+func TestPassphraseFromInjectedEnvironment(t *testing.T) {
+	t.Setenv("SIGNET_PASSPHRASE", "")
+	dir := t.TempDir()
+	key := filepath.Join(dir, "k.key")
+	var out, errOut bytes.Buffer
+	injected := func(k string) (string, bool) {
+		if k == "SIGNET_PASSPHRASE" {
+			return "injected passphrase", true
+		}
+		return os.LookupEnv(k)
+	}
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, lookupEnv: injected}
+	if code := runEnv(t.Context(), e, []string{"signet", "key", "gen", "--type", "ec-p256", "-o", key}); code != exitOK {
+		t.Fatalf("key gen: exit %d: %s", code, errOut.String())
+	}
+	data, err := os.ReadFile(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x509util.ParsePrivateKey(data, func() ([]byte, error) { return []byte("injected passphrase"), nil }); err != nil {
+		t.Fatalf("the key does not open with the injected passphrase: %v", err)
+	}
 }

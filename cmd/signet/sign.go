@@ -9,8 +9,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/identity"
 	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/sign"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -69,7 +71,7 @@ input): a device or a named pipe is refused (exit 3).
 -o names the signature when there is one (one FILE, --manifest or --digest); - is standard
 output. --json prints one receipt per signature: the file, its digest and algorithm, the
 format, where the signature went, the key's fingerprint and the certificate's subject and
-fingerprint.
+fingerprint (sha256, as cert inspect shows it).
 
 ` + keyRefHelp + `
 
@@ -135,26 +137,26 @@ func runSign(e *env, c *cli.Context) error {
 	}
 	opts := sign.SignOptions{PSS: c.Bool("pss"), Base64: c.Bool("base64")}
 	if c.IsSet("algorithm") {
-		a, err := sign.ParseAlgorithm(c.String("algorithm"))
+		a, err := digest.ParseAlgorithm(c.String("algorithm"))
 		if err != nil {
 			return algorithmFlagError("-a", err)
 		}
 		opts.Algorithm = a
 	}
 	if c.IsSet("format") {
-		f, err := sign.ParseFormat(c.String("format"))
+		f, err := sigformat.ParseFormat(c.String("format"))
 		if err != nil {
 			return usagef("%v", err)
 		}
 		opts.Format = f
 	}
-	var digest sign.Digest
+	var sum digest.Digest
 	if c.IsSet("digest") {
 		d, err := hex.DecodeString(strings.TrimSpace(digestHex))
 		if err != nil || len(d) == 0 {
 			return usagef("--digest %q is not a hexadecimal digest", digestHex)
 		}
-		digest = d
+		sum = d
 	}
 	var chain []*x509.Certificate
 	if c.IsSet("cert") {
@@ -180,22 +182,22 @@ func runSign(e *env, c *cli.Context) error {
 	if opts.Format == "" {
 		switch {
 		case opts.Base64 || len(chain) == 0:
-			opts.Format = sign.FormatRaw
+			opts.Format = sigformat.Raw
 		default:
-			opts.Format = sign.FormatBundle
+			opts.Format = sigformat.Bundle
 		}
 	}
 	signer, err := sign.NewSigner(key, opts)
 	if err != nil {
 		return err
 	}
-	if digest != nil && len(digest) != signer.Algorithm().Size() {
-		return usagef("--digest has %d hex digits; %s digests have %d (set -a)", 2*len(digest), signer.Algorithm(), signer.Algorithm().HexLen())
+	if sum != nil && len(sum) != signer.Algorithm().Size() {
+		return usagef("--digest has %d hex digits; %s digests have %d (set -a)", 2*len(sum), signer.Algorithm(), signer.Algorithm().HexLen())
 	}
 
 	var receipts []sign.Receipt
-	if digest != nil {
-		r, err := sign.SignDigestTo(signer, digest, out, c.Bool("force"), e.stdout)
+	if sum != nil {
+		r, err := sign.SignDigestTo(signer, sum, out, c.Bool("force"), e.stdout)
 		if err != nil {
 			return err
 		}

@@ -10,9 +10,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/internal/pkixname"
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -173,7 +174,7 @@ func verifyCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "sig", Usage: "the signature `SIGFILE` (default: FILE.sigstore.json, FILE.p7s or FILE.sig)", TakesFile: true},
 			keyFlag("check the signature alone with `PUBKEYREF` (public key, certificate, private key, pkcs11: URI)"),
-			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: sign.DefaultAlgorithm.Name(), Usage: "hash `ALG` of raw signatures: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
+			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: digest.DefaultAlgorithm.Name(), Usage: "hash `ALG` of raw signatures: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
 			&cli.BoolFlag{Name: "pss", Usage: "raw and bundle RSA signatures are RSA-PSS (default PKCS#1 v1.5)"},
 			repeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
 			repeatedFlag("intermediates", "untrusted CA certificates in `FILE` that may complete the chain; repeatable"),
@@ -228,7 +229,7 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 	case o.manifest != "":
 		o.mo.Only = o.files
 	}
-	alg, err := sign.ParseAlgorithm(c.String("algorithm"))
+	alg, err := digest.ParseAlgorithm(c.String("algorithm"))
 	if err != nil {
 		return nil, algorithmFlagError("-a", err)
 	}
@@ -340,7 +341,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 			if !o.json {
 				verdictLine(e.stdout, "FAILED", r.File, r.Error)
 			}
-			raw := r.Format == sign.FormatRaw && r.Reason == verify.ReasonSignatureMismatch
+			raw := r.Format == sigformat.Raw && r.Reason == verify.ReasonSignatureMismatch
 			failures = append(failures, verifyFailure{name: r.File, format: r.Format, msg: r.Error, err: r.Err(), raw: raw, rsaRaw: raw && isRSA(a.Key)})
 			return nil
 		})
@@ -362,7 +363,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		return nil
 	}
 	f := failures[0]
-	msg := fmt.Sprintf("%s: %s", sign.QuoteName(f.name), escapeControls(f.msg))
+	msg := fmt.Sprintf("%s: %s", digest.QuoteName(f.name), escapeControls(f.msg))
 	if n := len(failures); n > 1 {
 		lines := 0
 		for _, f := range failures {
@@ -391,7 +392,7 @@ type verifyReport struct {
 
 type verifyFailure struct {
 	name   string
-	format sign.Format
+	format sigformat.Format
 	msg    string // what the verdict line said
 	err    error
 	line   bool // a malformed line of a manifest, not a file
@@ -551,7 +552,7 @@ func verifySignedBy(r *verify.ArtifactResult) string {
 func verifyHint(f verifyFailure, o *verifyOptions) string {
 	err := f.err
 	switch {
-	case errors.Is(err, verify.ErrNoKey) && f.format == sign.FormatRaw:
+	case errors.Is(err, verify.ErrNoKey) && f.format == sigformat.Raw:
 		return "a raw signature names no certificate: give the signer's public key or certificate with --key FILE (and -a HASH when it is not sha256)"
 	case errors.Is(err, verify.ErrNoKey):
 		return "give the signer's public key or certificate with --key FILE"

@@ -7,14 +7,14 @@ import (
 	"testing"
 
 	"github.com/signet-pki/signet/internal/testutil"
-	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/verify"
 )
 
 // Every Reason of the policy engine has its refined exit code for signet verify, and stays 1
 // in the general table.
 func TestVerifyClassesCoverReasons(t *testing.T) {
-	for _, r := range verify.Reasons {
+	for _, r := range verify.Reasons() {
 		err := &verify.Error{Reason: r, Detail: "x"}
 		code := verifyExitCode(err)
 		if code < exitSigMismatch || code > exitPolicy {
@@ -41,7 +41,7 @@ func TestVerifyExitCode(t *testing.T) {
 		{&verify.Error{Reason: verify.NameMismatch}, exitPolicy},
 		{fmt.Errorf("%w: SHA-1", verify.ErrWeakAlgorithm), exitPolicy},
 		{fmt.Errorf("%w: raw", verify.ErrNoKey), exitUsage},
-		{fmt.Errorf("%w: cms", sign.ErrMalformedSignature), exitBadInput},
+		{fmt.Errorf("%w: cms", sigformat.ErrMalformedSignature), exitBadInput},
 		{fmt.Errorf("%w: nothing", verify.ErrUnchecked), exitBadInput},
 		{errors.New("anything else"), exitInternal},
 	}

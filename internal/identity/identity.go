@@ -23,6 +23,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/signet-pki/signet/internal/atomicfile"
@@ -40,8 +41,10 @@ const (
 	SignerCertFile = "signer.pem"
 )
 
-// Files lists every file Init writes.
-var Files = []string{RootCertFile, RootKeyFile, InterCertFile, InterKeyFile, SignerKeyFile, SignerCertFile}
+// Files lists every file Init writes. The list is a copy.
+func Files() []string { return slices.Clone(files) }
+
+var files = []string{RootCertFile, RootKeyFile, InterCertFile, InterKeyFile, SignerKeyFile, SignerCertFile}
 
 // ErrNoHome is returned by Home when none of SIGNET_HOME, XDG_CONFIG_HOME and HOME is set (and
 // the system knows no home directory either): there is nowhere to look for the identity.
@@ -209,12 +212,12 @@ func (id *Identity) RootPath() string { return filepath.Join(id.Dir, RootCertFil
 // a partial or unreadable identity is an error naming the file.
 func Load(dir string) (*Identity, error) {
 	missing := 0
-	for _, f := range Files {
+	for _, f := range files {
 		if _, err := os.Stat(filepath.Join(dir, f)); errors.Is(err, fs.ErrNotExist) {
 			missing++
 		}
 	}
-	if missing == len(Files) {
+	if missing == len(files) {
 		return nil, ErrNoIdentity
 	}
 	// x509util's errors name the file, which says enough.

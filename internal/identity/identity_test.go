@@ -16,7 +16,7 @@ func TestInitOnceThenUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Created || len(res.Files) != len(Files) {
+	if !res.Created || len(res.Files) != len(Files()) {
 		t.Fatalf("first Init: created=%v files=%d", res.Created, len(res.Files))
 	}
 	for _, f := range []string{RootKeyFile, InterKeyFile, SignerKeyFile} {

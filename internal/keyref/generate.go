@@ -86,7 +86,7 @@ func Generate(ref string, opts GenerateOptions) (*Generated, error) {
 		if pass, err = src.Read(prompt); err != nil {
 			return nil, err
 		}
-		defer secret.Wipe(pass)
+		defer clear(pass)
 	}
 
 	key, err := x509util.GenerateKey(t)

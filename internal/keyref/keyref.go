@@ -9,11 +9,16 @@
 // the key), and for OpenPublic and Describe also a public key or a certificate. A reference
 // that starts with "pkcs11:" is an RFC 7512 PKCS#11 URI naming a key on a token.
 //
+// A pkcs11: reference opens the key with hsm.OpenSigner (Options.Token says where the module
+// and the PIN come from): the Key signs on the token, and its Certificates are the certificate
+// stored with the key's CKA_ID followed by the issuers found among the token's other
+// certificates. openToken is the one place that turns a reference into a token key.
+//
 // # Limitations
 //
-// PKCS#11 references are recognised but not yet connected to the hsm package: they fail with
-// an error wrapping hsm.ErrToken. The one place that changes is openToken. A file literally
-// named "pkcs11:..." must be written as "./pkcs11:...".
+// A build without cgo has no PKCS#11: pkcs11: references fail with an error wrapping
+// hsm.ErrNotSupported (and hsm.ErrToken). A file literally named "pkcs11:..." must be written
+// as "./pkcs11:...".
 package keyref
 
 import (

@@ -5,7 +5,7 @@
 // block for ever (a named pipe that nobody writes to: opening one for reading waits for a
 // writer). ReadFile refuses devices, sockets and directories before opening them, opens a
 // named pipe without waiting for a writer, and stops at the cap. CheckRegular is for files
-// that are streamed by name elsewhere (artifacts hashed by sign.HashFiles) and must be
+// that are streamed by name elsewhere (artifacts hashed by digest.HashFiles) and must be
 // regular files.
 //
 // # Limitations

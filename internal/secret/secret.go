@@ -43,6 +43,10 @@ type Source struct {
 	Confirm bool
 	// NoTerminal forbids the prompt (for tests and --batch style runs).
 	NoTerminal bool
+	// LookupEnv reads the environment, as os.LookupEnv does (which nil means): the caller's
+	// environment is injected, as it is everywhere else in signet, so that what a run reads
+	// is what its caller gave it. A variable that is set but empty is an error (ErrEmpty).
+	LookupEnv func(string) (string, bool)
 }
 
 func (s Source) what() string {
@@ -52,7 +56,8 @@ func (s Source) what() string {
 	return s.What
 }
 
-// Read returns the secret. The caller should clear the returned slice when done.
+// Read returns the secret. The caller should clear the returned slice (with the built-in
+// clear) when done: it is best effort, as Go may have copied the bytes elsewhere.
 func (s Source) Read(prompt string) ([]byte, error) {
 	if s.File != "" {
 		b, err := ReadFile(s.File)
@@ -65,7 +70,11 @@ func (s Source) Read(prompt string) ([]byte, error) {
 		return b, nil
 	}
 	if s.Env != "" {
-		if v, ok := os.LookupEnv(s.Env); ok {
+		lookup := s.LookupEnv
+		if lookup == nil {
+			lookup = os.LookupEnv
+		}
+		if v, ok := lookup(s.Env); ok {
 			if v == "" {
 				return nil, fmt.Errorf("environment variable %s: %w", s.Env, ErrEmpty)
 			}
@@ -98,12 +107,12 @@ func (s Source) Read(prompt string) ([]byte, error) {
 	}
 	second, err := readTTY(tty, "Confirm "+s.what()+": ")
 	if err != nil {
-		Wipe(first)
+		clear(first)
 		return nil, err
 	}
-	defer Wipe(second)
+	defer clear(second)
 	if !bytes.Equal(first, second) {
-		Wipe(first)
+		clear(first)
 		return nil, fmt.Errorf("%s: %w", s.what(), ErrMismatch)
 	}
 	return first, nil
@@ -144,15 +153,8 @@ func ReadFile(path string) ([]byte, error) {
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {
 		rest := b[i:]
 		b = b[:i]
-		Wipe(rest)
+		clear(rest)
 	}
 	b = bytes.TrimSuffix(b, []byte("\r"))
 	return b, nil
-}
-
-// Wipe overwrites b with zeros. It is best effort: Go may have copied the bytes elsewhere.
-func Wipe(b []byte) {
-	for i := range b {
-		b[i] = 0
-	}
 }

@@ -53,3 +53,26 @@ func TestReadFileDirectory(t *testing.T) {
 		t.Fatal("a directory was accepted as a secret file")
 	}
 }
+
+// TestReadInjectedEnvironment: with LookupEnv set, Source reads the environment it is given,
+// not the process's: a variable only the injected one has is read, one only the process has
+// is not, and set-but-empty is still ErrEmpty.
+func TestReadInjectedEnvironment(t *testing.T) {
+	t.Setenv("T_PROCESS_SECRET", "from-process")
+	injected := map[string]string{"T_INJECTED_SECRET": "from-injected", "T_EMPTY_SECRET": ""}
+	lookup := func(k string) (string, bool) { v, ok := injected[k]; return v, ok }
+	for _, tc := range []struct {
+		env     string
+		want    string
+		wantErr error
+	}{
+		{"T_INJECTED_SECRET", "from-injected", nil},
+		{"T_PROCESS_SECRET", "", ErrNoSource},
+		{"T_EMPTY_SECRET", "", ErrEmpty},
+	} {
+		got, err := Source{Env: tc.env, NoTerminal: true, LookupEnv: lookup}.Read("")
+		if !errors.Is(err, tc.wantErr) || string(got) != tc.want {
+			t.Errorf("%s: got %q, %v; want %q, %v", tc.env, got, err, tc.want, tc.wantErr)
+		}
+	}
+}

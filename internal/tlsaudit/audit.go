@@ -699,14 +699,14 @@ func (a *auditor) judgeChain(served []*x509.Certificate) {
 			inPath[c.SHA256] = true
 			if c.TrustAnchor {
 				for _, s := range served {
-					if verify.Fingerprint(s) == c.SHA256 {
+					if x509util.CertificateFingerprint(s) == c.SHA256 {
 						a.add(Info, AreaCertificate, "extra", "the trust anchor %s is served: clients have it already", x509util.FormatName(s.Subject))
 					}
 				}
 			}
 		}
 		for _, s := range served {
-			if !inPath[verify.Fingerprint(s)] {
+			if !inPath[x509util.CertificateFingerprint(s)] {
 				a.add(Warn, AreaCertificate, "extra", "%s is served but not part of the path", x509util.FormatName(s.Subject))
 			}
 		}

@@ -1,0 +1,118 @@
+package digest
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// QuoteName quotes a file name for a diagnostic the way GNU coreutils does (gnulib's quotef:
+// shell-escape quoting, colons quoted too), so that signet's messages name odd files like
+// sha256sum's do: plain names stay as they are, "a b" becomes 'a b', "it's" becomes "it's", and
+// control characters are written as $'\n'. It only ever goes into messages, never into
+// checksum lists, which have their own escaping (see [Entry.AppendTo]).
+func QuoteName(name string) string {
+	if name == "" {
+		return "''"
+	}
+	needs, control, single, dqCompatible := false, false, false, true
+	for i := 0; i < len(name); {
+		r, size := utf8.DecodeRuneInString(name[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1, r < 0x20, r == 0x7f, r >= 0x80 && !unicode.IsPrint(r):
+			needs, control = true, true
+		case isQuoteSafe(r):
+		case (r == '#' || r == '~') && i > 0:
+			dqCompatible = false // harmless here, but gnulib then prefers '...'
+		case r == '\'':
+			needs, single = true, true
+		case r == ' ' || r == '#' || r == '~':
+			needs = true
+		default: // shell specials, ':', '\\', and so on
+			needs, dqCompatible = true, false
+		}
+		i += size
+	}
+	switch {
+	case !needs:
+		return name
+	case control:
+		return quoteControl(name)
+	case single && dqCompatible:
+		return `"` + name + `"`
+	default:
+		return "'" + strings.ReplaceAll(name, "'", `'\''`) + "'"
+	}
+}
+
+func isQuoteSafe(r rune) bool {
+	switch {
+	case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
+		return true
+	case r >= 0x80: // printable non-ASCII (the caller checked), as in a UTF-8 locale
+		return true
+	}
+	return strings.ContainsRune("%+,-./]_{}@", r)
+}
+
+// quoteControl writes printable runs in single quotes and the rest as $'\ooo' escapes, so
+// "new\nline" becomes
+//
+//	'new'$'\n''line'
+func quoteControl(name string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	open := true
+	for i := 0; i < len(name); {
+		r, size := utf8.DecodeRuneInString(name[i:])
+		printable := !(r == utf8.RuneError && size <= 1) && r >= 0x20 && r != 0x7f && (r < 0x80 || unicode.IsPrint(r))
+		if printable {
+			if !open {
+				b.WriteByte('\'')
+				open = true
+			}
+			if r == '\'' {
+				b.WriteString(`'\''`)
+			} else {
+				b.WriteString(name[i : i+size])
+			}
+			i += size
+			continue
+		}
+		if open {
+			b.WriteByte('\'')
+			open = false
+		}
+		b.WriteString("$'")
+		for j := i; j < i+size; j++ {
+			c := name[j]
+			switch c {
+			case '\a':
+				b.WriteString(`\a`)
+			case '\b':
+				b.WriteString(`\b`)
+			case '\f':
+				b.WriteString(`\f`)
+			case '\n':
+				b.WriteString(`\n`)
+			case '\r':
+				b.WriteString(`\r`)
+			case '\t':
+				b.WriteString(`\t`)
+			case '\v':
+				b.WriteString(`\v`)
+			default:
+				b.WriteByte('\\')
+				b.WriteByte('0' + c>>6)
+				b.WriteByte('0' + c>>3&7)
+				b.WriteByte('0' + c&7)
+			}
+		}
+		b.WriteByte('\'')
+		i += size
+	}
+	if open {
+		b.WriteByte('\'')
+	}
+	return b.String()
+}

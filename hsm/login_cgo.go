@@ -1,0 +1,101 @@
+//go:build cgo
+
+package hsm
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/miekg/pkcs11"
+)
+
+// login logs the user in when the token needs it and nobody in the process has yet. The
+// caller holds t.mu. A PIN is tried once; a wrong one is reported, never retried.
+func (t *Token) login() error {
+	if !t.info.Flags.LoginRequired {
+		return nil
+	}
+	if t.opts.NoLogin {
+		return newError(ErrPIN, nil, fmt.Sprintf("token %q: this needs a login, and logging in was turned off", t.info.Label))
+	}
+	t.slot.loginMu.Lock()
+	defer t.slot.loginMu.Unlock()
+	t.mod.mu.Lock()
+	done := t.slot.loggedIn
+	t.mod.mu.Unlock()
+	if done {
+		return nil
+	}
+	if si, err := t.mod.ctx.GetSessionInfo(t.sess); err == nil &&
+		(si.State == pkcs11.CKS_RO_USER_FUNCTIONS || si.State == pkcs11.CKS_RW_USER_FUNCTIONS) {
+		t.markLoggedIn()
+		return nil
+	}
+	ti, err := t.mod.tokenInfo(t.slotID)
+	if err != nil {
+		return err
+	}
+	ti.URI = t.info.URI
+	label := t.info.Label
+	switch {
+	case ti.Flags.PINLocked:
+		return newError(ErrPINLocked, nil, fmt.Sprintf("token %q: the user PIN is locked after too many wrong PINs; unlock it with the security officer PIN (for example pkcs11-tool --login --login-type so --init-pin)", label))
+	case ti.Flags.PINFinalTry:
+		t.opts.warn("token %q: one more wrong PIN locks the token", label)
+	}
+	var pin []byte
+	from := "the token's PIN pad"
+	if !ti.Flags.ProtectedAuthPath || t.pinConfigured() {
+		pin, from, err = t.readPIN(ti)
+		if err != nil {
+			return err
+		}
+	}
+	err = t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, string(pin))
+	clear(pin)
+	if err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN) {
+		return t.loginError(err, from)
+	}
+	t.markLoggedIn()
+	return nil
+}
+
+func (t *Token) markLoggedIn() {
+	t.mod.mu.Lock()
+	t.slot.loggedIn = true
+	t.mod.mu.Unlock()
+}
+
+// pinConfigured reports whether a PIN comes from somewhere other than the PIN pad.
+func (t *Token) pinConfigured() bool {
+	return t.uri.PINSource != "" || t.uri.has(aPINValue) || t.opts.getenv(EnvPIN) != "" || t.opts.PIN != nil
+}
+
+// readPIN obtains the PIN and says where it came from, for messages.
+func (t *Token) readPIN(ti TokenInfo) ([]byte, string, error) {
+	from := "the PIN prompt"
+	switch {
+	case t.uri.PINSource != "":
+		from = "the URI's pin-source"
+	case t.uri.has(aPINValue):
+		from = "the URI's pin-value"
+	case t.opts.getenv(EnvPIN) != "":
+		from = "$" + EnvPIN
+	}
+	pin, err := t.opts.readPIN(t.uri, ti)
+	return pin, from, err
+}
+
+// loginError turns a failed C_Login into plain words, keeping the CKR_ code in the chain.
+func (t *Token) loginError(err error, from string) error {
+	after, _ := t.mod.tokenInfo(t.slotID)
+	var ckr pkcs11.Error
+	errors.As(err, &ckr)
+	return loginFailure(uint(ckr), err, t.info, from, after.Flags)
+}
+
+func (t *Token) slotLoggedIn() bool {
+	t.mod.mu.Lock()
+	defer t.mod.mu.Unlock()
+	return t.slot.loggedIn
+}

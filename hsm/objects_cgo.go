@@ -1,0 +1,273 @@
+//go:build cgo
+
+package hsm
+
+import (
+	"crypto/x509"
+	"fmt"
+	"slices"
+
+	"github.com/miekg/pkcs11"
+)
+
+// findHandles runs a C_FindObjects search. The caller holds t.mu.
+func (t *Token) findHandles(tmpl []*pkcs11.Attribute) ([]pkcs11.ObjectHandle, error) {
+	ctx := t.mod.ctx
+	if err := ctx.FindObjectsInit(t.sess, tmpl); err != nil {
+		return nil, newError(ErrToken, err, fmt.Sprintf("token %q: search objects", t.info.Label))
+	}
+	var all []pkcs11.ObjectHandle
+	for {
+		hs, _, err := ctx.FindObjects(t.sess, 64)
+		if err != nil {
+			ctx.FindObjectsFinal(t.sess)
+			return nil, newError(ErrToken, err, fmt.Sprintf("token %q: search objects", t.info.Label))
+		}
+		if len(hs) == 0 {
+			break
+		}
+		all = append(all, hs...)
+	}
+	if err := ctx.FindObjectsFinal(t.sess); err != nil {
+		return nil, newError(ErrToken, err, fmt.Sprintf("token %q: search objects", t.info.Label))
+	}
+	return all, nil
+}
+
+// attrs reads attributes of an object; those the object lacks or hides are absent from the
+// result. It asks for all at once and falls back to one by one, because one missing
+// attribute fails the whole C_GetAttributeValue call.
+func (t *Token) attrs(h pkcs11.ObjectHandle, types ...uint) map[uint][]byte {
+	tmpl := make([]*pkcs11.Attribute, len(types))
+	for i, typ := range types {
+		tmpl[i] = pkcs11.NewAttribute(typ, nil)
+	}
+	out := make(map[uint][]byte, len(types))
+	if got, err := t.mod.ctx.GetAttributeValue(t.sess, h, tmpl); err == nil {
+		for _, a := range got {
+			if a.Value != nil {
+				out[a.Type] = a.Value
+			}
+		}
+		return out
+	}
+	for _, typ := range types {
+		got, err := t.mod.ctx.GetAttributeValue(t.sess, h, []*pkcs11.Attribute{pkcs11.NewAttribute(typ, nil)})
+		if err == nil && len(got) == 1 && got[0].Value != nil {
+			out[typ] = got[0].Value
+		}
+	}
+	return out
+}
+
+// readObject describes one object. The caller holds t.mu.
+func (t *Token) readObject(h pkcs11.ObjectHandle) Object {
+	a := t.attrs(h, pkcs11.CKA_CLASS, pkcs11.CKA_LABEL, pkcs11.CKA_ID, pkcs11.CKA_PRIVATE)
+	o := Object{handle: uint(h), Label: string(a[pkcs11.CKA_LABEL]), ID: a[pkcs11.CKA_ID], Private: boolAttr(a[pkcs11.CKA_PRIVATE])}
+	class, _ := ulong(a[pkcs11.CKA_CLASS])
+	o.Type = classOf[class]
+	if o.Type == "" {
+		o.Type = ObjectType(fmt.Sprintf("class-0x%x", class))
+	}
+	switch o.Type {
+	case TypePrivate, TypePublic:
+		t.readKey(h, &o)
+	case TypeCert:
+		c := t.attrs(h, pkcs11.CKA_CERTIFICATE_TYPE, pkcs11.CKA_VALUE)
+		if ct, ok := ulong(c[pkcs11.CKA_CERTIFICATE_TYPE]); ok && ct == pkcs11.CKC_X_509 {
+			if cert, err := x509.ParseCertificate(c[pkcs11.CKA_VALUE]); err == nil {
+				o.Certificate = cert
+				o.Public = cert.PublicKey
+				o.KeyType, o.Bits, o.Curve = describePublic(cert.PublicKey)
+			}
+		}
+	}
+	return o
+}
+
+// readKey fills the key fields of a private or public key object.
+func (t *Token) readKey(h pkcs11.ObjectHandle, o *Object) {
+	a := t.attrs(h, pkcs11.CKA_KEY_TYPE)
+	kt, ok := ulong(a[pkcs11.CKA_KEY_TYPE])
+	if !ok {
+		return
+	}
+	if o.Type == TypePrivate {
+		f := t.attrs(h, pkcs11.CKA_SENSITIVE, pkcs11.CKA_EXTRACTABLE, pkcs11.CKA_SIGN)
+		o.Sensitive = boolAttr(f[pkcs11.CKA_SENSITIVE])
+		o.Extractable = boolAttr(f[pkcs11.CKA_EXTRACTABLE])
+		o.Sign = boolAttr(f[pkcs11.CKA_SIGN])
+	}
+	switch kt {
+	case pkcs11.CKK_RSA:
+		o.KeyType = "RSA"
+		r := t.attrs(h, pkcs11.CKA_MODULUS, pkcs11.CKA_PUBLIC_EXPONENT)
+		if n := r[pkcs11.CKA_MODULUS]; len(n) > 0 {
+			o.Bits = bitLen(n)
+			if pub, err := rsaPublicKey(n, r[pkcs11.CKA_PUBLIC_EXPONENT]); err == nil {
+				o.Public = pub
+			}
+		}
+	case pkcs11.CKK_EC, CKK_EC_EDWARDS:
+		o.KeyType = "EC"
+		if kt == CKK_EC_EDWARDS {
+			o.KeyType = "EdDSA"
+		}
+		e := t.attrs(h, pkcs11.CKA_EC_PARAMS)
+		ci, err := parseECParams(e[pkcs11.CKA_EC_PARAMS])
+		if ci.name != "" {
+			o.Curve, o.Bits = ci.name, ci.bits
+		}
+		if ci.kind == kindEd25519 {
+			o.KeyType = "Ed25519"
+		}
+		if err == nil && o.Type == TypePublic {
+			p := t.attrs(h, pkcs11.CKA_EC_POINT)
+			if pub, err := ecPublicKey(e[pkcs11.CKA_EC_PARAMS], p[pkcs11.CKA_EC_POINT]); err == nil {
+				o.Public = pub
+			}
+		}
+	default:
+		o.KeyType = fmt.Sprintf("CKK 0x%x", kt)
+	}
+}
+
+// objects reads every object the session can see, pairs keys and certificates by CKA_ID
+// and gives each a URI. The caller holds t.mu.
+func (t *Token) objects() ([]Object, error) {
+	hs, err := t.findHandles(nil)
+	if err != nil {
+		return nil, err
+	}
+	objs := make([]Object, 0, len(hs))
+	for _, h := range hs {
+		objs = append(objs, t.readObject(h))
+	}
+	for i := range objs {
+		objs[i].URI = objectURI(t.base, &objs[i]).String()
+	}
+	pair(objs)
+	sortObjects(objs)
+	return objs, nil
+}
+
+// Objects lists the objects on the token that match the URI's object, id and type
+// attributes (nil: the URI the token was opened with). It logs in first, when the token
+// needs it and Options.NoLogin is not set, so that private keys are listed too.
+func (t *Token) Objects(u *URI) ([]Object, error) {
+	if u == nil {
+		u = t.uri
+	}
+	unlock, err := t.session(!t.opts.NoLogin)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	all, err := t.objects()
+	if err != nil {
+		return nil, err
+	}
+	var out []Object
+	for i := range all {
+		if u.matchObject(&all[i]) {
+			out = append(out, all[i])
+		}
+	}
+	return out, nil
+}
+
+// find reads the objects a template search (C_FindObjectsInit) selects, with their URIs,
+// sorted as listings show them, unpaired. Only what the search finds is read. The caller holds
+// t.mu.
+func (t *Token) find(tmpl ...*pkcs11.Attribute) ([]Object, error) {
+	hs, err := t.findHandles(tmpl)
+	if err != nil {
+		return nil, err
+	}
+	objs := make([]Object, 0, len(hs))
+	for _, h := range hs {
+		o := t.readObject(h)
+		o.URI = objectURI(t.base, &o).String()
+		objs = append(objs, o)
+	}
+	sortObjects(objs)
+	return objs, nil
+}
+
+// search is a template: the class, and the label and id when they are given and not empty.
+// An empty label or id is left to the caller's own comparison: tokens differ on whether an
+// empty template value matches an absent attribute.
+func search(class uint, label string, hasLabel bool, id []byte) []*pkcs11.Attribute {
+	tmpl := []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_CLASS, class)}
+	if hasLabel && label != "" {
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_LABEL, label))
+	}
+	if len(id) > 0 {
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_ID, id))
+	}
+	return tmpl
+}
+
+// partners returns o with the other objects of its key pair (samePair: its CKA_ID, or without
+// one its label), of class only when it is given, paired, in listing order: one template
+// search. The caller holds t.mu.
+func (t *Token) partners(o Object, only ...uint) ([]Object, error) {
+	var tmpl []*pkcs11.Attribute
+	for _, class := range only {
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_CLASS, class))
+	}
+	switch {
+	case len(o.ID) > 0:
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_ID, o.ID))
+	case o.Label != "":
+		tmpl = append(tmpl, pkcs11.NewAttribute(pkcs11.CKA_LABEL, o.Label))
+	}
+	found, err := t.find(tmpl...)
+	if err != nil {
+		return nil, err
+	}
+	objs := []Object{o}
+	for _, f := range found {
+		if f.handle != o.handle && samePair(&o, &f) {
+			objs = append(objs, f)
+		}
+	}
+	sortObjects(objs)
+	pair(objs)
+	return objs, nil
+}
+
+// findPrivateKey returns the one private key a URI selects, paired with its public key and
+// certificate, and those partners. It searches with templates (CKA_CLASS, and the URI's
+// CKA_LABEL and CKA_ID) and reads the attributes of what the searches find, not of every
+// object on the token; only when no key matches does it list the token's private keys, for
+// the message. The caller holds t.mu and has logged in.
+func (t *Token) findPrivateKey(u *URI) (Object, []Object, error) {
+	if err := checkKeyType(u); err != nil {
+		return Object{}, nil, err
+	}
+	keys, err := t.find(search(pkcs11.CKO_PRIVATE_KEY, u.Object, u.has(aObject), u.ID)...)
+	if err != nil {
+		return Object{}, nil, err
+	}
+	var others []Object
+	if !slices.ContainsFunc(keys, func(o Object) bool { return u.matchObject(&o) }) {
+		if others, err = t.find(search(pkcs11.CKO_PRIVATE_KEY, "", false, nil)...); err != nil {
+			return Object{}, nil, err
+		}
+	}
+	key, err := pickPrivateKey(u, keys, others, t.info.Label, t.info.Flags.LoginRequired && !t.slotLoggedIn())
+	if err != nil {
+		return Object{}, nil, err
+	}
+	objs, err := t.partners(key)
+	if err != nil {
+		return Object{}, nil, err
+	}
+	for _, o := range objs {
+		if o.handle == key.handle {
+			key = o
+		}
+	}
+	return key, objs, nil
+}

@@ -1,0 +1,43 @@
+// Package sigformat reads and writes the three signature formats signet knows, each checked
+// in the tests against the peer that reads or writes it. It does not sign (package sign makes
+// the signatures it encodes) and does not verify (package verify checks what [Parse] returns).
+//
+//   - raw: the bare signature, byte for byte what `openssl dgst -sign` writes (DER ECDSA, RSA
+//     PKCS#1 v1.5, RSA-PSS) and, for Ed25519, what `openssl pkeyutl -sign -rawin` writes;
+//     optionally base64 text ([AppendBase64]).
+//   - cms: a detached CMS SignedData (RFC 5652), DER ([MarshalCMS]), with one signer
+//     identified by issuer and serial number, the signed attributes contentType, signingTime
+//     and messageDigest, and the chain without its root; Ed25519 per RFC 8419 (SHA-512 message
+//     digest, the signature over the attributes). `openssl cms -verify` accepts the ECDSA and
+//     RSA ones; GnuTLS's `certtool --p7-verify` the Ed25519 ones.
+//   - bundle: a Sigstore bundle v0.3, JSON ([MarshalBundle]), built with the sigstore
+//     protobuf-specs types: the signature and the message digest, with the leaf in
+//     `certificate` (a chain without intermediates), `x509CertificateChain` (leaf and
+//     intermediates), or a `publicKey` hint ([PublicKeyHint]) for a bare key.
+//
+// [Parse] reads any of the three, as signet and its peers write them, and tells them apart by
+// content; a raw signature is never taken for another format. CMS is read in DER or BER
+// (streamed CMS has indefinite lengths).
+//
+// CMS is built here, over a digest computed elsewhere, with golang.org/x/crypto/cryptobyte,
+// rather than with the maintained CMS library for Go (github.com/smallstep/pkcs7): that
+// library computes the messageDigest by hashing content it holds in memory, which rules out
+// multi-GB artifacts, signing a precomputed digest, and reusing the parallel engine's digest,
+// and it has no Ed25519. What signet writes of RFC 5652 is one small, fixed shape.
+//
+// # Limitations
+//
+//   - OpenSSL (3.0 to 3.6 at least) can neither make nor check Ed25519 CMS signatures
+//     (openssl/openssl#32248); use GnuTLS's certtool, or signet verify, for those.
+//   - Bundles are "offline": no transparency-log entry and no signed timestamp, so their time
+//     rests on the certificate's validity alone, and tools that demand a Rekor entry (cosign
+//     verify-blob by default, sigstore-go's default policy) refuse them. sigstore-go also
+//     refuses `x509CertificateChain` in a v0.3 bundle, which signet writes when the chain has
+//     intermediates (the specification allows it outside Sigstore's public-good instance).
+//   - A bundle cannot say that an RSA signature is PSS. Bundles name only the hashes of the
+//     protobuf HashAlgorithm enum: SHA-256, SHA-384, SHA-512, SHA3-256 and SHA3-384
+//     ([CanBundle]).
+//   - Parse reads CMS with one signer and detached content; several signers, embedded
+//     content and BER's constructed (chunked) OCTET STRINGs are refused as malformed. Bundles
+//     with a DSSE envelope are refused.
+package sigformat

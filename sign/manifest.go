@@ -1,0 +1,124 @@
+package sign
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+
+	"github.com/signet-pki/signet/digest"
+	"github.com/signet-pki/signet/internal/atomicfile"
+)
+
+// signManifest hashes the files, writes a checksum list of them and signs the list.
+func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOptions) ([]Receipt, error) {
+	if slices.Contains(names, "-") {
+		// Refused before anything is read: a manifest names files beside it, and standard
+		// input has no name to list.
+		return nil, &kindError{msg: "sign: standard input cannot be listed in a manifest", kind: ErrUnsupported}
+	}
+	list := opts.Manifest
+	sigOut := opts.Out
+	if sigOut == "" {
+		sigOut = list + s.opts.Format.Extension()
+	}
+	if err := checkNotInputs([]string{list, sigOut}, names); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.CheckWritable(list, opts.Force); err != nil {
+		return nil, err
+	}
+	if sigOut != "-" {
+		if err := atomicfile.CheckWritable(sigOut, opts.Force); err != nil {
+			return nil, err
+		}
+	}
+	dir, err := filepath.Abs(filepath.Dir(list))
+	if err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
+	skip := map[string]bool{}
+	for _, p := range []string{list, sigOut} {
+		if a, err := filepath.Abs(p); err == nil {
+			skip[a] = true
+		}
+	}
+	given := map[string]bool{}
+	for _, n := range names {
+		given[n] = true
+	}
+	var entries []digest.Entry
+	var failed []error
+	total := 0
+	err = digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: s.alg, Recursive: opts.Recursive, Workers: opts.Workers, Stdin: opts.Stdin},
+		func(r digest.FileResult) error {
+			abs, aerr := filepath.Abs(r.Name)
+			if aerr == nil && skip[abs] || !given[r.Name] && isSignatureName(r.Name) {
+				return nil // the list itself or its signature, left from an earlier run
+			}
+			total++
+			if r.Err != nil {
+				failed = append(failed, r.Err)
+				return nil
+			}
+			name := r.Name
+			if aerr == nil {
+				if rel, err := filepath.Rel(dir, abs); err == nil {
+					name = rel
+				}
+			}
+			entries = append(entries, digest.Entry{Algorithm: s.alg, Digest: r.Digest, Name: name, Tagged: !coreutilsLists(s.alg)})
+			return nil
+		})
+	if ctx.Err() != nil {
+		return nil, canceled(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(failed) > 0 {
+		return nil, &FilesError{Failed: failed, Total: total}
+	}
+	if total == 0 {
+		return nil, &kindError{msg: "sign: no files to list (the directories hold none)", kind: ErrNoFiles}
+	}
+	var buf []byte
+	for _, e := range entries {
+		buf = e.AppendTo(buf)
+	}
+	d, sig, err := s.SignMessage(buf)
+	if err != nil {
+		return nil, err
+	}
+	var b atomicfile.Batch
+	defer b.Abort()
+	if err := b.Add(list, buf, atomicfile.Options{Force: opts.Force}); err != nil {
+		return nil, err
+	}
+	if sigOut != "-" {
+		if err := b.Add(sigOut, sig, atomicfile.Options{Force: opts.Force}); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.CommitContext(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, canceled(ctx)
+		}
+		return nil, err
+	}
+	if sigOut == "-" {
+		if err := writeOne("-", sig, false, opts.Stdout); err != nil {
+			return nil, err
+		}
+	}
+	r := s.receipt(list, d, sigOut)
+	r.Entries = len(entries)
+	return []Receipt{r}, nil
+}
+
+// coreutilsLists reports whether coreutils has a checker for a (sha256sum, sha384sum,
+// sha512sum): lists of those are written untagged, as those tools write them; the others are
+// tagged ("SHA3-256 (name) = ..."), which `signet hash -c` and `cksum -c` read.
+func coreutilsLists(a digest.Algorithm) bool {
+	return a == digest.SHA256 || a == digest.SHA384 || a == digest.SHA512
+}

@@ -1,0 +1,87 @@
+package sign
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/signet-pki/signet/digest"
+	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/sigformat"
+)
+
+// TestSignManifest: the checksum list passes `sha256sum -c` run in its directory and its
+// signature verifies.
+func TestSignManifest(t *testing.T) {
+	sha256sum := testutil.RequireTool(t, "sha256sum")
+	ec := mustFixture(t, "codesign")
+	for _, a := range []digest.Algorithm{digest.SHA256, digest.SHA3_256} {
+		t.Run(a.Name(), func(t *testing.T) {
+			dir := mustTree(t, map[string]string{"dist/a.tar": "aaa", "dist/sub/b.bin": "bbb", "dist/odd name": "c"})
+			s := mustSigner(t, ec.key, SignOptions{Format: sigformat.CMS, Algorithm: a, Certificates: ec.chain})
+			list := filepath.Join(dir, "dist", "SHA256SUMS")
+			r, err := SignFiles(t.Context(), s, []string{filepath.Join(dir, "dist")}, FilesOptions{Recursive: true, Manifest: list})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r) != 1 || r[0].Entries != 3 || r[0].Signature != list+".p7s" {
+				t.Fatalf("receipts %+v", r)
+			}
+			verifyFile(t, ec.key.Public(), a, list, list+".p7s")
+			content := string(mustRead(t, list))
+			if a == digest.SHA256 {
+				cmd := []string{"-c", "SHA256SUMS"}
+				out, errOut, err := testutil.RunErr("sh", "-c", "cd "+filepath.Join(dir, "dist")+" && "+sha256sum+" "+strings.Join(cmd, " "))
+				if err != nil || strings.Count(string(out), ": OK") != 3 {
+					t.Fatalf("sha256sum -c: %v\n%s%s\n%s", err, out, errOut, content)
+				}
+			} else if !strings.HasPrefix(content, "SHA3-256 (") {
+				t.Fatalf("list %q is not tagged", content)
+			}
+			// The list names files relative to its directory.
+			if strings.Contains(content, dir) {
+				t.Fatalf("absolute names in %q", content)
+			}
+			// Again with --force: the list and its signature are not listed.
+			r, err = SignFiles(t.Context(), s, []string{filepath.Join(dir, "dist")}, FilesOptions{Recursive: true, Manifest: list, Force: true})
+			if err != nil || r[0].Entries != 3 {
+				t.Fatalf("%v %+v", err, r)
+			}
+		})
+	}
+	t.Run("failure writes nothing", func(t *testing.T) {
+		dir := mustTree(t, map[string]string{"a": "1"})
+		s := mustSigner(t, ec.key, SignOptions{})
+		list := filepath.Join(dir, "SUMS")
+		_, err := SignFiles(t.Context(), s, []string{filepath.Join(dir, "a"), filepath.Join(dir, "nope")}, FilesOptions{Manifest: list})
+		if !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("got %v", err)
+		}
+		if _, err := os.Stat(list); err == nil {
+			t.Fatal("list written")
+		}
+	})
+}
+
+// TestSignManifestRefusesStdin: standard input has no name to list; it is refused as
+// unsupported (a usage error in the CLI) before anything, standard input included, is read.
+func TestSignManifestRefusesStdin(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	dir := mustTree(t, map[string]string{"a": "1"})
+	stdin := strings.NewReader("standard input")
+	list := filepath.Join(dir, "SUMS")
+	_, err := SignFiles(t.Context(), s, []string{filepath.Join(dir, "a"), "-"}, FilesOptions{Manifest: list, Stdin: stdin})
+	if !errors.Is(err, ErrUnsupported) || err.Error() != "sign: standard input cannot be listed in a manifest" {
+		t.Fatalf("got %v, want ErrUnsupported saying standard input cannot be listed", err)
+	}
+	if stdin.Len() != len("standard input") {
+		t.Error("standard input was read")
+	}
+	if _, err := os.Stat(list); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("list: %v; want none", err)
+	}
+}

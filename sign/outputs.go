@@ -1,0 +1,111 @@
+package sign
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/signet-pki/signet/digest"
+	"github.com/signet-pki/signet/internal/atomicfile"
+)
+
+// ErrOutputIsInput is wrapped by the error for an output that is one of the files to sign,
+// which writing the output would destroy: a usage error, refused whatever Force says.
+var ErrOutputIsInput = errors.New("sign: an output is one of the files to sign")
+
+// OutputIsInputError names an output that is one of the files to sign: Output names the same
+// path as Input, or the same file (a hard or symbolic link). errors.Is(err, ErrOutputIsInput)
+// is true for it.
+type OutputIsInputError struct {
+	Output, Input string
+}
+
+func (e *OutputIsInputError) Error() string {
+	if e.Output == e.Input {
+		return fmt.Sprintf("sign: the output %s is one of the files to sign", digest.QuoteName(e.Output))
+	}
+	return fmt.Sprintf("sign: the output %s is %s, one of the files to sign", digest.QuoteName(e.Output), digest.QuoteName(e.Input))
+}
+
+// Is makes errors.Is(err, ErrOutputIsInput) true.
+func (e *OutputIsInputError) Is(target error) bool { return target == ErrOutputIsInput }
+
+// checkNotInputs refuses an output that is one of the inputs: the same cleaned absolute path,
+// or, when the output exists, the same file. Standard input and output ("-") are neither.
+// Inputs are looked at (stat) only when some output exists.
+func checkNotInputs(outputs, inputs []string) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	abs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return filepath.Clean(p)
+		}
+		return filepath.Join(cwd, p)
+	}
+	byPath := make(map[string]string, len(inputs))
+	for _, in := range inputs {
+		if in != "-" {
+			byPath[abs(in)] = in
+		}
+	}
+	type existing struct {
+		name string
+		fi   fs.FileInfo
+	}
+	var exist []existing
+	for _, out := range outputs {
+		if out == "" || out == "-" {
+			continue
+		}
+		if in, ok := byPath[abs(out)]; ok {
+			return &OutputIsInputError{Output: out, Input: in}
+		}
+		if fi, err := os.Stat(out); err == nil {
+			exist = append(exist, existing{out, fi})
+		}
+	}
+	if len(exist) == 0 {
+		return nil
+	}
+	// The same file under two names has one size and one modification time: compare only
+	// those with os.SameFile, so that --force over thousands of files stays linear.
+	type key struct {
+		size  int64
+		mtime int64
+	}
+	byKey := map[key][]existing{}
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		if fi, err := os.Stat(in); err == nil {
+			k := key{fi.Size(), fi.ModTime().UnixNano()}
+			byKey[k] = append(byKey[k], existing{in, fi})
+		}
+	}
+	for _, out := range exist {
+		for _, in := range byKey[key{out.fi.Size(), out.fi.ModTime().UnixNano()}] {
+			if os.SameFile(out.fi, in.fi) {
+				return &OutputIsInputError{Output: out.name, Input: in.name}
+			}
+		}
+	}
+	return nil
+}
+
+// checkOutputs refuses early, before any file is read, outputs that exist (without Force).
+func checkOutputs(items []*signItem, opts FilesOptions) error {
+	for _, it := range items {
+		if it.out == "" || it.out == "-" {
+			continue
+		}
+		if err := atomicfile.CheckWritable(it.out, opts.Force); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+package sign
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/signet-pki/signet/internal/atomicfile"
+)
+
+// stagingWriters is how many signatures are staged at once, into one atomicfile.Batch.
+// Staged files are synced together at commit (Batch.SyncOnCommit), so a writer's time is
+// creating and writing a file, which contend on the staging directory's lock in the kernel:
+// a few writers keep up with signing (issue 15).
+const stagingWriters = 4
+
+// stager stages signature files on parallel writers into one atomicfile.Batch, as the
+// signatures come, and moves them all into place at the end (commit), or none (abort).
+type stager struct {
+	ctx    context.Context
+	batch  atomicfile.Batch
+	ch     chan *signItem
+	wg     sync.WaitGroup
+	closed bool
+	errs   []error
+	failed *atomic.Bool // set on any failure: stop staging
+}
+
+// newStager starts the writers. They stop when ctx ends, and then stage nothing more.
+func newStager(ctx context.Context, n int, force bool, failed *atomic.Bool) *stager {
+	n = max(1, min(stagingWriters, n))
+	st := &stager{ctx: ctx, ch: make(chan *signItem, 4*n), errs: make([]error, n), failed: failed}
+	// Many small signature files: one filesystem sync at commit, not one per file.
+	st.batch.SyncOnCommit = true
+	for w := range n {
+		st.wg.Go(func() {
+			for {
+				var it *signItem
+				select {
+				case it = <-st.ch:
+				case <-ctx.Done():
+					return
+				}
+				if it == nil || ctx.Err() != nil {
+					return // closed, or the run was cancelled
+				}
+				if st.failed.Load() || st.errs[w] != nil {
+					continue
+				}
+				if err := st.batch.Add(it.out, it.sig, atomicfile.Options{Force: force}); err != nil {
+					st.errs[w] = fmt.Errorf("sign: %w", err)
+					st.failed.Store(true)
+				}
+			}
+		})
+	}
+	return st
+}
+
+// send hands a signature to the writers, unless the run was cancelled.
+func (st *stager) send(it *signItem) {
+	select {
+	case st.ch <- it:
+	case <-st.ctx.Done():
+	}
+}
+
+// wait closes the stager's input and waits for the writers; it returns the first staging
+// error. Every send must have returned.
+func (st *stager) wait() error {
+	if !st.closed {
+		st.closed = true
+		close(st.ch)
+	}
+	st.wg.Wait()
+	return firstError(st.errs)
+}
+
+// abort waits for the writers, which stop as soon as the input is closed or the run's context
+// ends, and removes everything staged.
+func (st *stager) abort() {
+	st.wg.Wait()
+	st.batch.Abort()
+}
+
+// commit moves every staged file into place, or none (atomicfile.Batch.CommitContext).
+func (st *stager) commit(ctx context.Context) error { return st.batch.CommitContext(ctx) }
+
+// writeOutputs stages and commits the signatures of items signed already (the benchmark's
+// "stage"), and writes the one for "-" to opts.Stdout.
+func writeOutputs(items []*signItem, opts FilesOptions) error {
+	var failed atomic.Bool
+	ctx := context.Background()
+	st := newStager(ctx, len(items), opts.Force, &failed)
+	for _, it := range items {
+		if it.out != "-" {
+			st.send(it)
+		}
+	}
+	if err := st.wait(); err != nil {
+		st.abort()
+		return err
+	}
+	if err := st.commit(ctx); err != nil {
+		return err
+	}
+	return writeStdout(items, opts)
+}
+
+func writeStdout(items []*signItem, opts FilesOptions) error {
+	for _, it := range items {
+		if it.out == "-" {
+			if err := writeOne("-", it.sig, false, opts.Stdout); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,250 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/signet-pki/signet/digest"
+	"github.com/signet-pki/signet/internal/readlimit"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// hash reads what each plan needs of its file: whole files for Ed25519, digests of the others
+// with digest.HashFiles, one run per algorithm.
+func (v *artifactVerifier) hash(ctx context.Context, plans []*artifactPlan) error {
+	groups := map[digest.Algorithm][]*artifactPlan{}
+	var order []digest.Algorithm
+	for _, p := range plans {
+		if p.res.err != nil {
+			continue
+		}
+		if p.a.Content != nil || p.wholeFile {
+			if err := v.readWhole(p); err != nil {
+				p.unchecked(err)
+			}
+			continue
+		}
+		if _, ok := groups[p.fileHash]; !ok {
+			order = append(order, p.fileHash)
+		}
+		groups[p.fileHash] = append(groups[p.fileHash], p)
+	}
+	for _, alg := range order {
+		g := groups[alg]
+		names := make([]string, len(g))
+		for i, p := range g {
+			names[i] = p.a.Name
+			if names[i] == "-" {
+				names[i] = "./-" // a file called "-", never standard input
+			}
+		}
+		i := 0
+		err := digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: alg, Workers: v.workers}, func(r digest.FileResult) error {
+			p := g[i]
+			i++
+			if r.Err != nil {
+				p.unchecked(r.Err)
+				return nil
+			}
+			p.digest = r.Digest
+			p.res.Digest = &DigestReport{Algorithm: alg.Name(), Hex: r.Digest.String()}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (v *artifactVerifier) readWhole(p *artifactPlan) error {
+	p.content = p.a.Content
+	if p.content == nil {
+		b, err := readlimit.ReadFile(p.a.Name, MaxWholeFile)
+		if errors.Is(err, readlimit.ErrTooLarge) {
+			return artifactErrorf(x509util.ErrUnsupported, err, "the file %v, which an Ed25519 signature over the whole file would hold in memory", err)
+		}
+		if err != nil {
+			return err
+		}
+		p.content = b
+	}
+	if p.fileHash != 0 {
+		h := p.fileHash.New()
+		h.Write(p.content)
+		p.digest = h.Sum(nil)
+		p.res.Digest = &DigestReport{Algorithm: p.fileHash.Name(), Hex: p.digest.String()}
+	}
+	return nil
+}
+
+// check makes every check of one planned artifact whose file was read.
+func (v *artifactVerifier) check(p *artifactPlan) {
+	s, res := p.a.Signature, p.res
+	var first error
+	fail := func(check, reason string, err error) {
+		res.Checks = append(res.Checks, Check{Check: check, Status: Fail, Detail: message(err)})
+		if first == nil {
+			first, res.Reason = err, reason
+		}
+	}
+
+	// 1. The digest the signature records.
+	switch {
+	case s.ContentDigest == nil:
+		res.Checks = append(res.Checks, Check{Check: CheckDigest, Status: Skip,
+			Detail: fmt.Sprintf("the %s signature records no digest: the signature covers the file itself", s.Format)})
+	case !bytes.Equal(p.digest, s.ContentDigest):
+		fail(CheckDigest, ReasonDigestMismatch, artifactErrorf(ErrSignatureMismatch, nil,
+			"the file's %s digest %s differs from the signed one %s: the file changed, or the signature is another file's",
+			p.fileHash.Name(), short(p.digest), short(s.ContentDigest)))
+	default:
+		res.Checks = append(res.Checks, Check{Check: CheckDigest, Status: Pass,
+			Detail: fmt.Sprintf("%s %s matches the digest the signature records", p.fileHash.Name(), short(p.digest))})
+	}
+
+	// 2. The signature.
+	var data []byte
+	switch {
+	case p.signedAttrs && p.sigParams.Hash == 0:
+		data = s.SignedData
+	case p.signedAttrs:
+		h := p.sigParams.Hash.New()
+		h.Write(s.SignedData)
+		data = h.Sum(nil)
+	case p.sigParams.Hash == 0:
+		data = p.content
+	default:
+		data = p.digest
+	}
+	sigErr := Signature(p.key, data, s.Raw, p.sigParams)
+	what := v.signedWhat(p)
+	switch {
+	case sigErr == nil:
+		res.Checks = append(res.Checks, Check{Check: CheckSignature, Status: Pass,
+			Detail: fmt.Sprintf("%s over %s verified with %s", v.scheme(p), what, keyName(res.Signer))})
+	case errors.Is(sigErr, ErrSignatureMismatch):
+		why := "the file changed, the key is not the signer's, or the signature is another file's"
+		if p.signedAttrs {
+			why = "the signature is damaged or not the signer's"
+		}
+		// What did not match ("the ECDSA P-256 signature does not match", "an Ed25519
+		// signature is 64 bytes, not 63"), from the typed error.
+		detail := "the signature does not match"
+		var me *SignatureMismatchError
+		if errors.As(sigErr, &me) {
+			detail = me.Detail
+		}
+		fail(CheckSignature, ReasonSignatureMismatch, artifactErrorf(ErrSignatureMismatch, sigErr,
+			"the %s signature over %s does not verify with %s (%s): %s", v.scheme(p), what, keyName(res.Signer), why, detail))
+	case errors.Is(sigErr, ErrWeakAlgorithm):
+		fail(CheckSignature, ReasonWeakAlgorithm, sigErr)
+	default:
+		fail(CheckSignature, ReasonUnchecked, sigErr)
+	}
+
+	// 3. The certificate, its chain, and the identity.
+	if v.opts.Key == nil && p.leaf != nil {
+		cr, cerr := v.verifyChain(p.leaf, p.carried)
+		res.Chain = cr
+		switch {
+		case cr == nil:
+			fail(CheckChain, ReasonUnchecked, cerr)
+		default:
+			res.Checks = append(res.Checks, cr.Checks...)
+			res.Signer.Chain = cr.Chain
+			res.Policy = &cr.Policy
+			res.Policies = cr.Policies
+			var e *Error
+			if errors.As(cerr, &e) && first == nil {
+				first, res.Reason = e, string(e.Reason)
+			}
+		}
+		v.checkIdentity(p, func(err *Error) {
+			res.Checks = append(res.Checks, failCheck(CheckIdentity, err))
+			if first == nil {
+				first, res.Reason = err, string(err.Reason)
+			}
+		})
+	}
+
+	if first != nil {
+		res.err = first
+		res.Error = message(first)
+		var ve *Error
+		if errors.As(first, &ve) {
+			res.Rule = ve.Rule
+		}
+		return
+	}
+	res.Valid = true
+}
+
+func (v *artifactVerifier) scheme(p *artifactPlan) string {
+	switch p.key.(type) {
+	case ed25519.PublicKey:
+		return "Ed25519"
+	case *rsa.PublicKey:
+		if p.sigParams.PSS {
+			return fmt.Sprintf("RSA-PSS %v", p.sigParams.Hash)
+		}
+		return fmt.Sprintf("RSA PKCS#1 v1.5 %v", p.sigParams.Hash)
+	}
+	return fmt.Sprintf("ECDSA %v", p.sigParams.Hash)
+}
+
+func (v *artifactVerifier) signedWhat(p *artifactPlan) string {
+	switch {
+	case p.signedAttrs:
+		return "the CMS signed attributes"
+	case p.sigParams.Hash == 0:
+		return "the file"
+	}
+	return "the file's " + p.fileHash.Name() + " digest"
+}
+
+func keyName(s *SignerReport) string {
+	switch {
+	case s == nil:
+		return "the signer's key"
+	case s.Subject != "":
+		return fmt.Sprintf("the key of %s", s.Subject)
+	}
+	return fmt.Sprintf("key %s", shortHex(s.KeyFingerprint))
+}
+
+func short(d []byte) string { return shortHex(hex.EncodeToString(d)) }
+
+// shortHex abbreviates a hex digest for messages; reports carry it whole.
+func shortHex(h string) string {
+	n := 16 + len(h) - len(strings.TrimPrefix(h, "sha256:"))
+	if len(h) > n {
+		return h[:n] + "…"
+	}
+	return h
+}
+
+// verifyChain runs Verify once per distinct leaf and carried certificates.
+func (v *artifactVerifier) verifyChain(leaf *x509.Certificate, carried []*x509.Certificate) (*Result, error) {
+	var k strings.Builder
+	k.WriteString(x509util.CertificateFingerprint(leaf))
+	for _, c := range carried {
+		k.WriteString(x509util.CertificateFingerprint(c))
+	}
+	v.mu.Lock()
+	cv, ok := v.chains[k.String()]
+	if !ok {
+		cv = &chainVerdict{}
+		v.chains[k.String()] = cv
+	}
+	v.mu.Unlock()
+	cv.once.Do(func() { cv.res, cv.err = Verify(leaf, carried, v.opts.Policy) })
+	return cv.res, cv.err
+}

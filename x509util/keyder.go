@@ -1,0 +1,277 @@
+package x509util
+
+import (
+	"crypto"
+	"crypto/ecdh"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// Reading keys from DER: the structure is told from its shape (an outline of each), then
+// parsed, and its algorithm and curve checked against what signet supports.
+
+// Outlines of the DER structures, just enough to tell them apart and name what is wrong
+// before the full parse.
+type (
+	keyPKCS8Outline struct {
+		Version int
+		Algo    pkix.AlgorithmIdentifier
+		Key     []byte
+	}
+	keyEncryptedPKCS8Outline struct {
+		Algo pkix.AlgorithmIdentifier
+		Data []byte
+	}
+	keyPKCS1Outline struct {
+		Version int
+		N, E, D *big.Int
+	}
+	keySEC1Outline struct {
+		Version int
+		Key     []byte
+		Params  asn1.RawValue `asn1:"optional,explicit,tag:0"`
+	}
+	keySPKIOutline struct {
+		Algo pkix.AlgorithmIdentifier
+		Key  asn1.BitString
+	}
+	keyCertOutline struct {
+		TBS  asn1.RawValue
+		Algo pkix.AlgorithmIdentifier
+		Sig  asn1.BitString
+	}
+	keyPKCS1PublicOutline struct {
+		N, E *big.Int
+	}
+)
+
+// keyOutline unmarshals der into v and reports whether it matched with nothing left over.
+func keyOutline(der []byte, v any) bool {
+	rest, err := asn1.Unmarshal(der, v)
+	return err == nil && len(rest) == 0
+}
+
+// keyDecodeDER reads one DER structure. pemType is the PEM block type it came from, or "" for
+// DER input, where the structure is recognised from its shape.
+func keyDecodeDER(der []byte, passphrase func() ([]byte, error), pemType string, want keyWant) (*DecodedKey, error) {
+	var (
+		p8   keyPKCS8Outline
+		ep8  keyEncryptedPKCS8Outline
+		p1   keyPKCS1Outline
+		sec1 keySEC1Outline
+		spki keySPKIOutline
+		cert keyCertOutline
+		p1p  keyPKCS1PublicOutline
+	)
+	is := func(t string, v any) bool { return (pemType == "" || pemType == t) && keyOutline(der, v) }
+	switch {
+	case is("PRIVATE KEY", &p8):
+		return keyParsePKCS8(der, p8)
+	case is("ENCRYPTED PRIVATE KEY", &ep8):
+		if want == keyWantPublic {
+			return nil, fmt.Errorf("%w: no public key or certificate found (the input is an encrypted private key)", ErrMalformed)
+		}
+		plain, err := keyDecryptPKCS8(ep8, passphrase)
+		if err != nil {
+			return nil, err
+		}
+		defer clear(plain)
+		if !keyOutline(plain, &p8) {
+			return nil, fmt.Errorf("%w (or the key is damaged)", ErrIncorrectPassphrase)
+		}
+		k, err := keyParsePKCS8(plain, p8)
+		if err != nil {
+			return nil, err
+		}
+		k.Encrypted = true
+		return k, nil
+	case is("RSA PRIVATE KEY", &p1):
+		key, err := x509.ParsePKCS1PrivateKey(der)
+		if err != nil {
+			return nil, keyParseError("PKCS#1 RSA private key", err)
+		}
+		return keyFromSigner(key, EncodingPKCS1), nil
+	case is("EC PRIVATE KEY", &sec1):
+		if len(sec1.Params.Bytes) > 0 {
+			// An explicit [0] tag leaves the parameters themselves inside Bytes.
+			var inner asn1.RawValue
+			if keyOutline(sec1.Params.Bytes, &inner) {
+				if err := keyCheckCurveParams(inner); err != nil {
+					return nil, err
+				}
+			}
+		}
+		key, err := x509.ParseECPrivateKey(der)
+		if err != nil {
+			return nil, keyParseError("SEC1 EC private key", err)
+		}
+		return keyFromSigner(key, EncodingSEC1), nil
+	case is("PUBLIC KEY", &spki):
+		if err := keyCheckAlgorithm(spki.Algo); err != nil {
+			return nil, err
+		}
+		pub, err := x509.ParsePKIXPublicKey(der)
+		if err != nil {
+			return nil, keyParseError("public key", err)
+		}
+		return keyFromPublic(pub, EncodingSPKI)
+	case is("CERTIFICATE", &cert):
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, keyParseError("certificate", err)
+		}
+		if c.PublicKeyAlgorithm == x509.UnknownPublicKeyAlgorithm {
+			var tbs struct {
+				Version asn1.RawValue `asn1:"optional,explicit,tag:0"`
+				Serial  asn1.RawValue
+				SigAlg  asn1.RawValue
+				Issuer  asn1.RawValue
+				Valid   asn1.RawValue
+				Subject asn1.RawValue
+				SPKI    keySPKIOutline
+			}
+			if _, err := asn1.Unmarshal(c.RawTBSCertificate, &tbs); err == nil {
+				if err := keyCheckAlgorithm(tbs.SPKI.Algo); err != nil {
+					return nil, err
+				}
+			}
+			return nil, fmt.Errorf("%w: the certificate's public key algorithm", ErrUnsupported)
+		}
+		k, err := keyFromPublic(c.PublicKey, EncodingCertificate)
+		if err != nil {
+			return nil, err
+		}
+		k.Certificate = c
+		return k, nil
+	case is("RSA PUBLIC KEY", &p1p):
+		pub, err := x509.ParsePKCS1PublicKey(der)
+		if err != nil {
+			return nil, keyParseError("PKCS#1 RSA public key", err)
+		}
+		return keyFromPublic(pub, EncodingPKCS1)
+	case pemType != "":
+		return nil, fmt.Errorf("%w: PEM block %q does not hold a well-formed %s", ErrMalformed, pemType, strings.ToLower(pemType))
+	}
+	return nil, fmt.Errorf("%w: not a key or certificate in PEM or DER (PKCS#8, PKCS#1, SEC1, SubjectPublicKeyInfo or X.509)", ErrMalformed)
+}
+
+func keyFromSigner(s crypto.Signer, enc KeyEncoding) *DecodedKey {
+	return &DecodedKey{Signer: s, Public: s.Public(), Encoding: enc}
+}
+
+func keyFromPublic(pub crypto.PublicKey, enc KeyEncoding) (*DecodedKey, error) {
+	switch pub.(type) {
+	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey:
+		return &DecodedKey{Public: pub, Encoding: enc}, nil
+	case *ecdh.PublicKey:
+		return nil, fmt.Errorf("%w: an X25519 key cannot sign", ErrUnsupported)
+	}
+	return nil, fmt.Errorf("%w: public key of type %T", ErrUnsupported, pub)
+}
+
+// keyParseError wraps an error of crypto/x509's parsers for a structure that had the right
+// shape: ErrMalformed, whatever the parser's wording (key sizes are checked by
+// checkSigningKey, not read from the message).
+func keyParseError(what string, err error) error {
+	return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
+}
+
+func keyParsePKCS8(der []byte, outline keyPKCS8Outline) (*DecodedKey, error) {
+	if err := keyCheckAlgorithm(outline.Algo); err != nil {
+		return nil, err
+	}
+	key, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, keyParseError("PKCS#8 private key", err)
+	}
+	switch k := key.(type) {
+	case *rsa.PrivateKey, *ecdsa.PrivateKey, ed25519.PrivateKey:
+		return keyFromSigner(k.(crypto.Signer), EncodingPKCS8), nil
+	case *ecdh.PrivateKey:
+		return nil, fmt.Errorf("%w: an X25519 key cannot sign", ErrUnsupported)
+	}
+	return nil, fmt.Errorf("%w: private key of type %T", ErrUnsupported, key)
+}
+
+var (
+	keyOIDRSA     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+	keyOIDEC      = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	keyOIDEd25519 = asn1.ObjectIdentifier{1, 3, 101, 112}
+)
+
+// keyAlgorithmNames names key algorithms signet does not handle, for error messages.
+var keyAlgorithmNames = map[string]string{
+	"1.2.840.113549.1.1.10": "RSASSA-PSS (an RSA key restricted to PSS)",
+	"1.2.840.10040.4.1":     "DSA",
+	"1.3.101.110":           "X25519",
+	"1.3.101.111":           "X448",
+	"1.3.101.113":           "Ed448",
+	"1.2.840.113549.1.3.1":  "DH",
+	"1.2.840.10046.2.1":     "X9.42 DH",
+	"1.2.156.10197.1.301":   "SM2",
+}
+
+// keyCurves maps the named curves crypto/x509 supports to their names, and keyCurveNames
+// names others for error messages.
+var (
+	keyCurves = map[string]string{
+		"1.3.132.0.33":        "P-224",
+		"1.2.840.10045.3.1.7": "P-256",
+		"1.3.132.0.34":        "P-384",
+		"1.3.132.0.35":        "P-521",
+	}
+	keyCurveNames = map[string]string{
+		"1.3.132.0.10":          "secp256k1",
+		"1.2.840.10045.3.1.1":   "P-192",
+		"1.3.36.3.3.2.8.1.1.7":  "brainpoolP256r1",
+		"1.3.36.3.3.2.8.1.1.11": "brainpoolP384r1",
+		"1.3.36.3.3.2.8.1.1.13": "brainpoolP512r1",
+		"1.2.156.10197.1.301":   "SM2",
+	}
+)
+
+// keyCheckAlgorithm returns ErrUnsupported, naming the algorithm or curve, for a key
+// algorithm crypto/x509 cannot read.
+func keyCheckAlgorithm(ai pkix.AlgorithmIdentifier) error {
+	switch {
+	case ai.Algorithm.Equal(keyOIDRSA), ai.Algorithm.Equal(keyOIDEd25519):
+		return nil
+	case ai.Algorithm.Equal(keyOIDEC):
+		return keyCheckCurveParams(ai.Parameters)
+	}
+	name := keyAlgorithmNames[ai.Algorithm.String()]
+	if name == "" {
+		name = "OID " + ai.Algorithm.String()
+	}
+	return fmt.Errorf("%w: key algorithm %s (signet reads RSA, ECDSA and Ed25519 keys)", ErrUnsupported, name)
+}
+
+// keyCheckCurveParams checks an EC key's parameters: absent (SEC1 inside PKCS#8) or a named
+// curve that crypto/x509 supports.
+func keyCheckCurveParams(params asn1.RawValue) error {
+	if len(params.FullBytes) == 0 {
+		return nil
+	}
+	if params.Class == asn1.ClassUniversal && params.Tag == asn1.TagSequence {
+		return fmt.Errorf("%w: EC key with explicit curve parameters; write it with a named curve (openssl ec -param_enc named_curve)", ErrUnsupported)
+	}
+	var oid asn1.ObjectIdentifier
+	if rest, err := asn1.Unmarshal(params.FullBytes, &oid); err != nil || len(rest) > 0 {
+		return nil // let crypto/x509 describe what is wrong
+	}
+	if _, ok := keyCurves[oid.String()]; ok {
+		return nil
+	}
+	name := keyCurveNames[oid.String()]
+	if name == "" {
+		name = "OID " + oid.String()
+	}
+	return fmt.Errorf("%w: elliptic curve %s (signet reads P-224, P-256, P-384 and P-521)", ErrUnsupported, name)
+}
