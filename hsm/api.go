@@ -63,7 +63,9 @@ func GenerateKey(uri string, kt KeyType, opts Options) (obj Object, err error) {
 }
 
 // ImportCertificate writes cert onto the token next to the private key the URI selects, with
-// the key's label and id, after checking that it certifies that key.
+// the key's label and id, after checking that it certifies that key. The same certificate
+// already there is not written again (the import can be run again); another certificate with
+// the key's label or id is an error wrapping ErrExists.
 func ImportCertificate(uri string, cert *x509.Certificate, opts Options) (obj Object, err error) {
 	t, err := Open(uri, opts)
 	if err != nil {

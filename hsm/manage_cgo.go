@@ -178,6 +178,12 @@ func (t *Token) importCert(cert *x509.Certificate, label string, id []byte) (Obj
 			clash = append(clash, o)
 		}
 	}
+	// The same certificate already written under the same label and id: nothing to do, so
+	// that an import can be run again (as enrolment can).
+	if len(clash) == 1 && clash[0].Certificate != nil && clash[0].Certificate.Equal(cert) &&
+		clash[0].Label == label && bytes.Equal(clash[0].ID, id) {
+		return t.withPartners(clash[0])
+	}
 	if len(clash) > 0 {
 		return Object{}, newError(ErrExists, nil, fmt.Sprintf("token %q already has a certificate with label %q or that id: %s", t.info.Label, label, joinObjectURIs(clash)))
 	}
@@ -199,6 +205,11 @@ func (t *Token) importCert(cert *x509.Certificate, label string, id []byte) (Obj
 	}
 	o := t.readObject(h)
 	o.URI = objectURI(t.base, &o).String()
+	return t.withPartners(o)
+}
+
+// withPartners returns a certificate object as the key's partner search sees it.
+func (t *Token) withPartners(o Object) (Object, error) {
 	objs, err := t.partners(o, pkcs11.CKO_PRIVATE_KEY)
 	if err != nil {
 		return Object{}, err
@@ -213,6 +224,7 @@ func (t *Token) importCert(cert *x509.Certificate, label string, id []byte) (Obj
 
 // ImportKeyCertificate writes the certificate of the private key the URI selects, with the
 // key's label and CKA_ID, after checking that it certifies the key (ErrKeyMismatch otherwise).
+// The same certificate already written with that label and id is returned as it is.
 func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, error) {
 	if u == nil {
 		u = t.uri

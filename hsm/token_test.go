@@ -384,8 +384,23 @@ func TestObjectsCertificatesDelete(t *testing.T) {
 	if certObj.Type != TypeCert || certObj.Label != "ca" || !bytes.Equal(certObj.ID, key.ID) || certObj.PrivateKeyURI != key.URI {
 		t.Errorf("imported certificate object %+v", certObj)
 	}
-	if _, err := tok.ImportKeyCertificate(mustParse(t, "pkcs11:object=ca"), cert); !errors.Is(err, ErrExists) {
-		t.Errorf("second import: %v, want ErrExists", err)
+	// The same certificate again: nothing written, the same object back, so that an import
+	// can be run again. Another certificate for the key: ErrExists.
+	again, err := tok.ImportKeyCertificate(mustParse(t, "pkcs11:object=ca"), cert)
+	if err != nil || again.URI != certObj.URI || again.PrivateKeyURI != key.URI {
+		t.Errorf("second import of the same certificate: %+v, %v", again, err)
+	}
+	tmpl.SerialNumber = big.NewInt(0x5167e8)
+	der2, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, s.Public(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert2, err := x509.ParseCertificate(der2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tok.ImportKeyCertificate(mustParse(t, "pkcs11:object=ca"), cert2); !errors.Is(err, ErrExists) {
+		t.Errorf("import of another certificate for the key: %v, want ErrExists", err)
 	}
 
 	objs, err := tok.Objects(mustParse(t, "pkcs11:"))

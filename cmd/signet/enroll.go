@@ -36,8 +36,10 @@ server, or 'signet tls serve' for a local test.
 EXAMPLES:
    signet enroll --token 'pkcs11:token=alice;object=client' --subject 'CN=alice,O=Example' \
        --san email:alice@example.com --ca ca.pem --ca-key ca.key
-   signet enroll --token 'pkcs11:token=alice;object=client' --subject CN=alice --csr-out alice.csr
-   signet enroll --token 'pkcs11:token=alice;object=client' --cert alice.pem --chain ca-chain.pem`
+   # with a CA elsewhere: a CSR out, then the certificate and its chain back in
+   signet enroll --token 'pkcs11:token=bob;object=client' --subject CN=bob --csr-out bob.csr
+   signet cert create --profile client --csr bob.csr --ca ca.pem --ca-key ca.key -o bob.pem
+   signet enroll --token 'pkcs11:token=bob;object=client' --cert bob.pem --chain ca-chain.pem`
 
 func enrollCommand(e *env) *cli.Command {
 	return &cli.Command{

@@ -61,10 +61,11 @@ acceptable_cas[], client_cert_sent {subject, issuer, sha256, not_after}, client_
 client_cert_settled, ok, reason, detail}.
 
 EXAMPLES:
-   signet tls check db.internal:5432 --roots ca.pem --cert client.pem --key client.key
-   signet tls check 127.0.0.1:8443 --roots root.pem --server-name localhost \
+   signet tls check 127.0.0.1:8443 --server-name www.example.com --roots root.pem \
+       --cert client.pem --key client.key
+   signet tls check 127.0.0.1:8443 --server-name www.example.com --roots root.pem \
        --key 'pkcs11:token=alice;object=client'
-   signet tls check example.com:443 --system-roots --min-version 1.3 --json`
+   signet tls check 127.0.0.1:8443 --server-name www.example.com --roots root.pem --min-version 1.3 --json`
 
 func tlsCheckCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -281,7 +282,7 @@ refused during the handshake; without it a certificate is asked for and verified
 EXAMPLES:
    signet tls serve --listen 127.0.0.1:8443 --cert server.pem --key server.key \
        --client-ca root.pem --require-client-cert
-   signet tls serve --listen 127.0.0.1:0 --addr-file addr.txt --cert server.pem \
+   signet tls serve --listen 127.0.0.1:0 --addr-file addr.txt --cert tls.pem \
        --key 'pkcs11:token=server;object=tls' --client-ca root.pem`
 
 func tlsServeCommand(e *env) *cli.Command {

@@ -48,10 +48,12 @@ The peer's chain is also judged by:
 ` + tunnelPathHelp + `
 
 EXAMPLES:
-   signet tls tunnel --listen 127.0.0.1:6380 --connect db.example.com:6379 \
-       --key 'pkcs11:token=alice;object=client' --roots ca.pem
-   signet tls tunnel --listen :6379 --tls --forward 127.0.0.1:6379 --cert server.pem \
-       --key server.key --client-roots ca.pem --client-subject 'CN=alice,O=Example' --crl ca.crl`
+   # on the server, in front of a service on 127.0.0.1:6379
+   signet tls tunnel --listen :6380 --tls --forward 127.0.0.1:6379 --cert server.pem \
+       --key server.key --client-roots ca.pem --client-subject 'CN=alice,O=Example' --crl ca.crl
+   # on the client: local port 6381 to the server's 6380, the key on a token
+   signet tls tunnel --listen 127.0.0.1:6381 --connect 127.0.0.1:6380 --host www.example.com \
+       --key 'pkcs11:token=alice;object=client' --roots ca.pem`
 
 // The tunnel takes the path-validation flags but --ocsp: a response given once would go stale
 // in a long-running process; --crl is reloaded on SIGHUP, and a server's stapled response is

@@ -282,7 +282,7 @@ asking for a PIN.
 EXAMPLES:
    signet token objects 'pkcs11:token=signet' --module /usr/lib/softhsm/libsofthsm2.so
    signet token objects 'pkcs11:token=signet;type=cert' --json
-   SIGNET_PIN=... signet token objects 'pkcs11:token=signet;object=release'`,
+   signet token objects 'pkcs11:token=signet;object=release?pin-source=file:pin.txt'`,
 		Flags: []cli.Flag{
 			moduleFlag(), jsonFlag(),
 			&cli.BoolFlag{Name: "no-login", Usage: "do not log in: list only the public objects"},
@@ -421,9 +421,10 @@ func tokenImportCertCommand(e *env) *cli.Command {
 		ArgsUsage: "URI --cert FILE",
 		Description: `Writes the certificate in FILE (PEM or DER) onto the token, with the label and id of
 the private key the URI selects, so that the key and its certificate pair up. A certificate
-whose public key is not that key's is refused. With --chain, the further certificates in
-FILE are written too, as separate certificate objects labelled with their subject's
-common name; one already on the token is skipped.
+whose public key is not that key's is refused; the same certificate already there is not
+written again, another one is refused. With --chain, the further certificates in FILE are
+written too, as separate certificate objects labelled with their subject's common name; one
+already on the token is skipped.
 
 EXAMPLES:
    signet token import-cert 'pkcs11:token=signet;object=release' --cert release.crt
@@ -469,7 +470,8 @@ lists them. Nothing is deleted without --yes. The URIs of the deleted objects ar
 
 EXAMPLES:
    signet token delete 'pkcs11:token=signet;object=old-key' --yes
-   signet token delete 'pkcs11:token=signet;id=%02;type=cert' --yes`,
+   # only the certificate; the key stays
+   signet token delete 'pkcs11:token=signet;object=release;type=cert' --yes`,
 		Flags: []cli.Flag{
 			moduleFlag(), jsonFlag(),
 			&cli.BoolFlag{Name: "yes", Usage: "really delete"},
