@@ -20,13 +20,15 @@ import (
 
 // certCreateOptions is what `signet cert create` was asked, once the flags are checked.
 type certCreateOptions struct {
-	profile  x509util.Profile
-	subject  *pkix.Name // nil: from the CSR
-	sans     []string   // as given; nil: from the CSR
-	keyRef   string
-	csrFile  string
-	caFile   string
-	caKeyRef string
+	profile x509util.Profile
+	subject *pkix.Name // nil: from the CSR
+	sans    []string   // as given; nil: from the CSR
+	keyRef  string
+	csrFile string
+	// allowSHA1CSR accepts a CSR signed with SHA-1 (--allow-sha1-csr).
+	allowSHA1CSR bool
+	caFile       string
+	caKeyRef     string
 	// notBefore and notAfter are zero for the profile's defaults; days > 0 sets the end
 	// relative to the start.
 	notBefore, notAfter time.Time
@@ -83,7 +85,8 @@ the CA's end is clipped to it, with a warning.
 Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, an issuer
 whose name constraints break RFC 5280's syntax (a dNSName with a leading period, a minimum or
 maximum: every verifier would refuse what it issues), a --ca-key that is not the key of --ca,
-and a CSR whose signature does not verify (exit 3); a profile
+a CSR whose signature does not verify, and a CSR signed with SHA-1 unless --allow-sha1-csr
+(exit 3); a profile
 without the names it needs, a bad name or flag, a name with a control character, a name
 outside the name constraints of the CA or of a CA above it in the --ca file (the constraint
 is named) (exit 2); a key that cannot be opened (exit 4). Name constraints are checked for
@@ -121,6 +124,7 @@ EXAMPLES:
 			repeatedFlag("san", "a subject alternative name (`TYPE:VALUE`): dns:, ip:, email:, uri:; repeatable; default: the CSR's"),
 			keyFlag("the key to certify (`KEYREF`); it also signs a self-signed certificate"),
 			&cli.StringFlag{Name: "csr", Usage: "certify the key and names of the CSR in `FILE` (PEM or DER, a file or a pipe, up to 64 MiB)", TakesFile: true},
+			&cli.BoolFlag{Name: "allow-sha1-csr", Usage: "accept a --csr signed with SHA-1 (refused by default: its signature proves nothing)"},
 			&cli.StringFlag{Name: "ca", Usage: "the issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
 			&cli.StringFlag{Name: "ca-key", Usage: "the issuing CA's key (`KEYREF`)", TakesFile: true},
 			&cli.IntFlag{Name: "days", Usage: "valid for `N` days, 1 to 36500 (default: the profile's)"},
@@ -158,15 +162,16 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 		return nil, usagef("unexpected argument %q; see 'signet cert create --help'", c.Args().First())
 	}
 	o := &certCreateOptions{
-		keyRef:   c.String("key"),
-		csrFile:  c.String("csr"),
-		caFile:   c.String("ca"),
-		caKeyRef: c.String("ca-key"),
-		bundle:   c.Bool("bundle"),
-		out:      c.String("out"),
-		force:    c.Bool("force"),
-		json:     c.Bool("json"),
-		keys:     keyOptions(e, c),
+		keyRef:       c.String("key"),
+		csrFile:      c.String("csr"),
+		allowSHA1CSR: c.Bool("allow-sha1-csr"),
+		caFile:       c.String("ca"),
+		caKeyRef:     c.String("ca-key"),
+		bundle:       c.Bool("bundle"),
+		out:          c.String("out"),
+		force:        c.Bool("force"),
+		json:         c.Bool("json"),
+		keys:         keyOptions(e, c),
 	}
 	if !c.IsSet("profile") {
 		return nil, usagef("missing --profile (%s)", certProfileNames())
@@ -191,6 +196,8 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 		return nil, usagef("a CSR carries no private key to sign with: give --ca CACERT and --ca-key KEYREF")
 	case o.out == "":
 		return nil, usagef("missing -o FILE for the certificate")
+	case o.allowSHA1CSR && o.csrFile == "":
+		return nil, usagef("--allow-sha1-csr applies to a --csr")
 	case o.out == "-" && o.json:
 		return nil, usagef("-o - and --json both want standard output")
 	}
@@ -259,7 +266,11 @@ func certCreate(e *env, o *certCreateOptions) error {
 		if err != nil {
 			return err
 		}
-		csr, err := x509util.ParseCSR(data)
+		csr, err := x509util.ParseCSRWithOptions(data, x509util.CSROptions{AllowSHA1: o.allowSHA1CSR})
+		if errors.Is(err, x509util.ErrWeakSignature) {
+			return withHint(fmt.Errorf("%s: %w", o.csrFile, err),
+				"ask for a CSR signed with SHA-256 (openssl req -sha256), or give --allow-sha1-csr if you know who made this one")
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.csrFile, err)
 		}
