@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -21,8 +22,8 @@ import (
 // certCreateOptions is what `signet cert create` was asked, once the flags are checked.
 type certCreateOptions struct {
 	profile x509util.Profile
-	subject *pkix.Name // nil: from the CSR
-	sans    []string   // as given; nil: from the CSR
+	subject pkix.RDNSequence // nil: from the CSR
+	sans    []string         // as given; nil: from the CSR
 	keyRef  string
 	csrFile string
 	// allowSHA1CSR accepts a CSR signed with SHA-1 (--allow-sha1-csr).
@@ -68,8 +69,8 @@ func certCreateCommand(e *env) *cli.Command {
 		Usage:     "issue a certificate: a root CA, an intermediate, or a leaf for a key or a CSR",
 		ArgsUsage: " ",
 		Description: `Issues a certificate for the key --key names (its public half is enough when --ca
-signs) or for the CSR in --csr (its signature is checked; its subject and SANs are used
-unless --subject or --san is given). With --ca CACERT and --ca-key KEYREF the CA signs it;
+signs) or for the CSR in --csr (its signature is checked; its subject, byte for byte, and
+its SANs are used unless --subject or --san is given). With --ca CACERT and --ca-key KEYREF the CA signs it;
 without them it is self-signed by --key. --ca may be left out when --ca-key carries the CA
 certificate (a PKCS#12 file, or a token key with its certificate).
 
@@ -93,7 +94,8 @@ is named) (exit 2); a key that cannot be opened (exit 4). Name constraints are c
 every name form signet issues: dNSName, rfc822Name, iPAddress, URI and directoryName (the
 subject; its emailAddress and a host-name CN are held to the rfc822Name and dNSName ones).
 
---subject takes 'CN=alice,O=Example' or '/O=Example/CN=alice' (see 'signet csr --help');
+--subject takes 'CN=alice,O=Example' or '/O=Example/CN=alice', + joining the attributes of a
+multi-valued RDN ('CN=alice+UID=42,O=Example'; see 'signet csr --help');
 --san takes dns:NAME, ip:ADDR, email:ADDR or uri:URI and is repeatable. TIME is RFC 3339
 (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
 
@@ -202,11 +204,12 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 		return nil, usagef("-o - and --json both want standard output")
 	}
 	if c.IsSet("subject") {
-		n, err := x509util.ParseDN(c.String("subject"))
+		// RDNs rather than a pkix.Name, which would split a multi-valued RDN.
+		n, err := x509util.ParseRDNSequence(c.String("subject"))
 		if err != nil {
 			return nil, flagNameError("--subject", err)
 		}
-		o.subject = &n
+		o.subject = n
 	}
 	if v := repeatedValues(c, "san"); len(v) > 0 {
 		if _, err := x509util.ParseSANs(v); err != nil {
@@ -275,13 +278,16 @@ func certCreate(e *env, o *certCreateOptions) error {
 			return fmt.Errorf("%s: %w", o.csrFile, err)
 		}
 		req.PublicKey = csr.PublicKey
-		// Every attribute in ExtraNames keeps the CSR's order when crypto/x509 writes it.
-		req.Subject = csr.Subject
-		req.Subject.ExtraNames = csr.Subject.Names
+		// The CSR's subject byte for byte: its order, multi-valued RDNs and string types.
+		req.RawSubject = csr.RawSubject
 		sans = x509util.SANs{DNSNames: csr.DNSNames, IPAddresses: csr.IPAddresses, EmailAddresses: csr.EmailAddresses, URIs: csr.URIs}
 	}
 	if o.subject != nil {
-		req.Subject = *o.subject
+		raw, err := asn1.Marshal(o.subject)
+		if err != nil {
+			return fmt.Errorf("%w: --subject: %v", x509util.ErrInvalidName, err)
+		}
+		req.RawSubject = raw
 	}
 	if o.sans != nil {
 		var err error
