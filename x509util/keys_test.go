@@ -483,10 +483,6 @@ func TestDecodeKeyUnsupported(t *testing.T) {
 		{"explicit-curve", [][]string{{"ecparam", "-genkey", "-name", "prime256v1", "-param_enc", "explicit", "-noout", "-out", "@k"}}, "explicit"},
 		{"rsa-pss", [][]string{{"genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:1024", "-out", "@k"}}, "RSASSA-PSS"},
 		{"ed448-public", [][]string{{"genpkey", "-algorithm", "ED448", "-out", "@p"}, {"pkey", "-in", "@p", "-pubout", "-out", "@k"}}, "Ed448"},
-		{"pbes1", [][]string{
-			{"genpkey", "-algorithm", "ED25519", "-out", "@p"},
-			{"pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES", "-in", "@p", "-passout", pass, "-out", "@k"},
-		}, "pbeWithSHAAnd3-KeyTripleDES-CBC"},
 		{"pbes2-camellia", [][]string{
 			{"genpkey", "-algorithm", "ED25519", "-out", "@p"},
 			{"pkcs8", "-topk8", "-v2", "camellia-256-cbc", "-in", "@p", "-passout", pass, "-out", "@k"},
