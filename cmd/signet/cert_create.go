@@ -21,15 +21,13 @@ import (
 
 // certCreateOptions is what `signet cert create` was asked, once the flags are checked.
 type certCreateOptions struct {
-	profile x509util.Profile
-	subject pkix.RDNSequence // nil: from the CSR
-	sans    []string         // as given; nil: from the CSR
-	keyRef  string
-	csrFile string
-	// allowSHA1CSR accepts a CSR signed with SHA-1 (--allow-sha1-csr).
-	allowSHA1CSR bool
-	caFile       string
-	caKeyRef     string
+	profile  x509util.Profile
+	subject  pkix.RDNSequence // nil: from the CSR
+	sans     []string         // as given; nil: from the CSR
+	keyRef   string
+	csrFile  string
+	caFile   string
+	caKeyRef string
 	// notBefore and notAfter are zero for the profile's defaults; days > 0 sets the end
 	// relative to the start.
 	notBefore, notAfter time.Time
@@ -39,6 +37,9 @@ type certCreateOptions struct {
 	out                 string
 	force, json         bool
 	keys                keyref.Options
+
+	// allowSHA1CSR accepts a CSR signed with SHA-1 (--allow-sha1-csr).
+	allowSHA1CSR bool
 }
 
 func certProfileHelp() string {
@@ -70,9 +71,9 @@ func certCreateCommand(e *env) *cli.Command {
 		ArgsUsage: " ",
 		Description: `Issues a certificate for the key --key names (its public half is enough when --ca
 signs) or for the CSR in --csr (its signature is checked; its subject, byte for byte, and
-its SANs are used unless --subject or --san is given). With --ca CACERT and --ca-key KEYREF the CA signs it;
-without them it is self-signed by --key. --ca may be left out when --ca-key carries the CA
-certificate (a PKCS#12 file, or a token key with its certificate).
+its SANs are used unless --subject or --san is given). With --ca CACERT and --ca-key KEYREF
+the CA signs it; without them it is self-signed by --key. --ca may be left out when --ca-key
+carries the CA certificate (a PKCS#12 file, or a token key with its certificate).
 
 Profiles (--profile), with their default lifetimes (--path-len sets a CA's path length):
 ` + certProfileHelp() + `
@@ -164,17 +165,17 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 		return nil, usagef("unexpected argument %q; see 'signet cert create --help'", c.Args().First())
 	}
 	o := &certCreateOptions{
-		keyRef:       c.String("key"),
-		csrFile:      c.String("csr"),
-		allowSHA1CSR: c.Bool("allow-sha1-csr"),
-		caFile:       c.String("ca"),
-		caKeyRef:     c.String("ca-key"),
-		bundle:       c.Bool("bundle"),
-		out:          c.String("out"),
-		force:        c.Bool("force"),
-		json:         c.Bool("json"),
-		keys:         keyOptions(e, c),
+		keyRef:   c.String("key"),
+		csrFile:  c.String("csr"),
+		caFile:   c.String("ca"),
+		caKeyRef: c.String("ca-key"),
+		bundle:   c.Bool("bundle"),
+		out:      c.String("out"),
+		force:    c.Bool("force"),
+		json:     c.Bool("json"),
+		keys:     keyOptions(e, c),
 	}
+	o.allowSHA1CSR = c.Bool("allow-sha1-csr")
 	if !c.IsSet("profile") {
 		return nil, usagef("missing --profile (%s)", certProfileNames())
 	}
