@@ -141,7 +141,7 @@ func opensshUnsupportedType(t string) error {
 	switch {
 	case strings.HasPrefix(t, "sk-"):
 		return fmt.Errorf("%w: OpenSSH security-key type %s: its private key stays on the FIDO authenticator, which signet cannot use", ErrUnsupported, escapeText(t))
-	case t == ssh.KeyAlgoDSA:
+	case t == "ssh-dss":
 		return fmt.Errorf("%w: a DSA key; signet signs with RSA, ECDSA or Ed25519", ErrUnsupported)
 	}
 	return fmt.Errorf("%w: OpenSSH key type %s (signet reads ssh-rsa, ecdsa-sha2-nistp256/384/521 and ssh-ed25519)", ErrUnsupported, escapeText(t))
