@@ -127,6 +127,9 @@ func TestOpenSSHKeys(t *testing.T) {
 			if err != nil || sshPub.Verify([]byte("message"), sig) != nil {
 				t.Errorf("sign and verify: %v", err)
 			}
+			if _, err := ParsePrivateKey(k.pub, nil); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "the file without .pub") {
+				t.Errorf("ParsePrivateKey(.pub) = %v, want ErrMalformed pointing at the private key file", err)
+			}
 			dp, err := DecodeKey(k.pub, nil)
 			if err != nil || dp.Encoding != EncodingAuthorizedKey || dp.Signer != nil {
 				t.Errorf("DecodeKey(.pub) = %+v, %v", dp, err)

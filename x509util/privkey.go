@@ -271,7 +271,7 @@ func keyDamagedPEM(data []byte, decoded []string) (string, bool) {
 func keyCheckWant(k *DecodedKey, want keyWant) (*DecodedKey, error) {
 	switch {
 	case want == keyWantPrivate && k.Signer == nil:
-		return nil, fmt.Errorf("%w: no private key found (the input is a %s)", ErrMalformed, keyDescribe(k))
+		return nil, fmt.Errorf("%w: no private key found (the input is %s)", ErrMalformed, keyDescribe(k))
 	case want == keyWantPublic && k.Signer != nil:
 		return nil, fmt.Errorf("%w: no public key or certificate found (the input is a private key)", ErrMalformed)
 	}
@@ -279,10 +279,15 @@ func keyCheckWant(k *DecodedKey, want keyWant) (*DecodedKey, error) {
 }
 
 func keyDescribe(k *DecodedKey) string {
-	if k.Certificate != nil {
-		return "certificate"
+	switch {
+	case k.Certificate != nil:
+		return "a certificate"
+	case k.Encoding == EncodingAuthorizedKey:
+		return "an OpenSSH public key (a .pub file; the private key is the file without .pub)"
+	case k.Encoding == EncodingRFC4716:
+		return "an OpenSSH public key in RFC 4716 form"
 	}
-	return string(k.Encoding) + " public key"
+	return "a " + string(k.Encoding) + " public key"
 }
 
 func keyDecodePEMBlock(block *pem.Block, passphrase func() ([]byte, error), want keyWant) (*DecodedKey, error) {
