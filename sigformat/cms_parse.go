@@ -343,6 +343,7 @@ func identifySigner(s *Signature, sid cryptobyte.String, tag cbasn1.Tag) error {
 	default:
 		return malformed("cms: signer identifier is neither issuerAndSerialNumber nor subjectKeyIdentifier")
 	}
+	s.namesSigner = match
 	for i, c := range s.Certificates {
 		if match(c) {
 			copy(s.Certificates[1:i+1], s.Certificates[:i])
@@ -352,6 +353,15 @@ func identifySigner(s *Signature, sid cryptobyte.String, tag cbasn1.Tag) error {
 		}
 	}
 	return nil
+}
+
+// NamesSigner reports whether c is the certificate a CMS signature's signer identifier names
+// (its issuer and serial number, or its subject key identifier). A verifier uses it to find
+// the signer's certificate among certificates given apart from the signature, when the
+// signature carries none (`openssl cms -sign -nocerts`) or not the signer's
+// (SignerIdentified false). It is false for other formats.
+func (s *Signature) NamesSigner(c *x509.Certificate) bool {
+	return s.namesSigner != nil && c != nil && s.namesSigner(c)
 }
 
 func serialDER(c *x509.Certificate) []byte {

@@ -73,6 +73,8 @@ type Signature struct {
 	MediaType string
 
 	contentType asn1.ObjectIdentifier // CMS contentType attribute, checked against eContentType
+	// namesSigner matches the certificate the CMS signer identifier names (NamesSigner).
+	namesSigner func(*x509.Certificate) bool
 }
 
 // maxRawSignature bounds what is taken for a raw signature: the largest signature signet

@@ -28,9 +28,11 @@ import (
 var ErrNoKey = errors.New("verify: no key to check the signature with")
 
 // ErrSignerNotFound is returned when a CMS signature's signer identifier (issuer and serial
-// number, or subject key identifier) names none of the certificates the signature carries.
-// The signer is then unknown: a carried certificate whose key verifies is not taken in its
-// place. Give the signer's certificate with ArtifactOptions.Key to check the signature alone.
+// number, or subject key identifier) names none of the certificates the signature carries
+// (it may carry none: `openssl cms -sign -nocerts`) nor any of Policy.Intermediates. The
+// signer is then unknown: a certificate whose key verifies is not taken in its place. Give
+// the signer's certificate among Policy.Intermediates to check it under the policy, or as
+// ArtifactOptions.Key to check the signature alone.
 var ErrSignerNotFound = errors.New("verify: signer's certificate not found")
 
 // ErrNoSignature is returned when no signature was named and none of the file's name with
@@ -91,7 +93,10 @@ type ArtifactOptions struct {
 	// -certfile would). Policy and Identity must then be zero.
 	Key crypto.PublicKey
 	// Policy judges the signer's certificate when Key is nil, with verify.Verify: the
-	// certificates the signature carries after the signer's are untrusted intermediates.
+	// certificates the signature carries after the signer's are untrusted intermediates. A
+	// CMS signature that does not carry its signer's certificate takes it from
+	// Policy.Intermediates, the one its signer identifier names (as `openssl cms -verify
+	// -certfile` does).
 	// Artifact signing wants EKUs codeSigning and KeyUsage digitalSignature: the caller
 	// sets them (CodeSigningPolicy), nothing is implied. Policy.At is also the time at which
 	// a signer's validity is judged: a signature's signing time (CMS signingTime) is the

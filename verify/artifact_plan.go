@@ -161,17 +161,37 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	switch {
 	case v.opts.Key != nil:
 		p.key = v.opts.Key
+	case s.Format == sigformat.CMS && !s.SignerIdentified:
+		// The signature carries no certificate (openssl cms -sign -nocerts) or not the one its
+		// signer identifier names: the signer's certificate may be among the intermediates
+		// given, as openssl cms -verify takes it from -certfile. Its chain is then checked as
+		// any other's; another certificate whose key happens to verify is never taken.
+		for _, c := range v.opts.Policy.Intermediates {
+			if s.NamesSigner(c) {
+				p.leaf, p.carried, p.key = c, s.Certificates, c.PublicKey
+				break
+			}
+		}
+		if p.leaf != nil {
+			break
+		}
+		msg := fmt.Sprintf("the CMS signer identifier names none of the %d certificate(s) the signature carries", len(s.Certificates))
+		if len(s.Certificates) == 0 {
+			msg = "the CMS signature carries no certificate (openssl cms -sign -nocerts)"
+			if len(v.opts.Policy.Intermediates) == 0 {
+				msg += ", and no intermediates were given: the signer's certificate is unknown"
+			}
+		}
+		if n := len(v.opts.Policy.Intermediates); n > 0 {
+			msg += fmt.Sprintf(", nor among the %d intermediate(s) given", n)
+		}
+		return p.unchecked(artifactErrorf(ErrSignerNotFound, nil, "%s", msg))
 	case len(s.Certificates) == 0 && s.Format == sigformat.Raw:
 		return p.unchecked(artifactErrorf(ErrNoKey, nil, "no key to check the signature with: a raw signature names no signer"))
 	case len(s.Certificates) == 0 && s.PublicKeyHint != "":
 		return p.unchecked(artifactErrorf(ErrNoKey, nil, "no key to check the signature with: the bundle names a key (hint %q) and carries no certificate", s.PublicKeyHint))
 	case len(s.Certificates) == 0:
 		return p.unchecked(artifactErrorf(ErrNoKey, nil, "no key to check the signature with: the %s signature carries no certificate", s.Format))
-	case s.Format == sigformat.CMS && !s.SignerIdentified:
-		// The signer identifier names a certificate the signature does not carry. Another
-		// carried certificate whose key happens to verify is not the signer it names.
-		return p.unchecked(artifactErrorf(ErrSignerNotFound, nil,
-			"the CMS signer identifier names none of the %d certificate(s) the signature carries", len(s.Certificates)))
 	default:
 		p.leaf, p.carried, p.key = s.Certificates[0], s.Certificates[1:], s.Certificates[0].PublicKey
 	}

@@ -62,10 +62,27 @@ func MarshalCSRPEM(csr *x509.CertificateRequest) []byte {
 
 // ParseCSR reads a PKCS#10 certificate signing request, PEM ("CERTIFICATE REQUEST" or the
 // older "NEW CERTIFICATE REQUEST"; the first one in the input) or DER, and checks its
-// signature with the public key it carries. Errors wrap ErrMalformed (not a CSR, damaged, or
-// a signature that does not verify) or ErrUnsupported (a key or signature algorithm
-// crypto/x509 does not handle).
+// signature with the public key it carries (RSASSA-PSS with any salt length, as openssl
+// signs with `-sigopt rsa_padding_mode:pss`, included). It is ParseCSRWithOptions with the
+// zero CSROptions: a CSR signed with SHA-1 (or MD5) is refused. Errors wrap ErrMalformed (not
+// a CSR, damaged, or a signature that does not verify), ErrWeakSignature (SHA-1 or older) or
+// ErrUnsupported (a key or signature algorithm signet does not verify).
 func ParseCSR(data []byte) (*x509.CertificateRequest, error) {
+	return ParseCSRWithOptions(data, CSROptions{})
+}
+
+// CSROptions are what ParseCSRWithOptions leaves to its caller. The zero value refuses what
+// ParseCSR refuses.
+type CSROptions struct {
+	// AllowSHA1 accepts a CSR signed with SHA-1. A CSR's signature proves that its maker
+	// holds the key and that the request was not altered; with SHA-1 a request can be made
+	// that collides with another, so the proof is void and a CA should not sign it without
+	// knowing why. MD5 and MD2 are refused even so (crypto/x509 does not verify them).
+	AllowSHA1 bool
+}
+
+// ParseCSRWithOptions is ParseCSR with the choices of opts.
+func ParseCSRWithOptions(data []byte, opts CSROptions) (*x509.CertificateRequest, error) {
 	der := data
 	if bytes.Contains(data, []byte("-----BEGIN ")) {
 		der = nil
@@ -102,12 +119,31 @@ func ParseCSR(data []byte) (*x509.CertificateRequest, error) {
 	if csr.PublicKeyAlgorithm == x509.UnknownPublicKeyAlgorithm {
 		return nil, fmt.Errorf("%w: the CSR's public key algorithm", ErrUnsupported)
 	}
-	if err := csr.CheckSignature(); err != nil {
-		var insecure x509.InsecureAlgorithmError
-		if errors.Is(err, x509.ErrUnsupportedAlgorithm) || errors.As(err, &insecure) {
-			return nil, fmt.Errorf("%w: the CSR's signature algorithm %v", ErrUnsupported, csr.SignatureAlgorithm)
-		}
-		return nil, fmt.Errorf("%w: the CSR's signature does not verify (it was altered, or not signed by the key it carries): %v", ErrMalformed, err)
+	if err := CheckCSRSignature(csr); err != nil {
+		return nil, err
+	}
+	// MD5 and MD2 failed above: crypto/x509 does not verify them.
+	if isWeakSignature(csr.SignatureAlgorithm) && !opts.AllowSHA1 {
+		return nil, fmt.Errorf("%w: the CSR is signed with %v: SHA-1 collisions can be made, so the signature does not prove who made the request",
+			ErrWeakSignature, csr.SignatureAlgorithm)
 	}
 	return csr, nil
+}
+
+// CheckCSRSignature checks a CSR's signature with the public key it carries, as ParseCSR does
+// (RSASSA-PSS with any salt length included; SHA-1 accepted here). Errors wrap ErrMalformed (the
+// signature does not verify) or ErrUnsupported (a signature algorithm signet does not verify).
+func CheckCSRSignature(csr *x509.CertificateRequest) error {
+	err := CheckSignature(csr.PublicKey, csr.SignatureAlgorithm, csr.Raw, csr.RawTBSCertificateRequest, csr.Signature)
+	if err == nil {
+		return nil
+	}
+	var insecure x509.InsecureAlgorithmError
+	if errors.Is(err, ErrUnsupported) {
+		return fmt.Errorf("the CSR's signature algorithm: %w", err)
+	}
+	if errors.Is(err, x509.ErrUnsupportedAlgorithm) || errors.As(err, &insecure) {
+		return fmt.Errorf("%w: the CSR's signature algorithm %s", ErrUnsupported, SignatureAlgorithmName(csr.SignatureAlgorithm, csr.Raw))
+	}
+	return fmt.Errorf("%w: the CSR's signature does not verify (it was altered, or not signed by the key it carries): %v", ErrMalformed, err)
 }

@@ -1,5 +1,6 @@
 // Package x509util reads and writes keys, CSRs, certificates and CRLs in the encodings
-// operators meet (PEM, DER, PKCS#8, PKCS#1, SEC1, PKCS#12), and issues certificates.
+// operators meet (PEM, DER, PKCS#8, PKCS#1, SEC1, PKCS#12; OpenSSH keys read), and issues
+// certificates.
 //
 // Keys: GenerateKey makes the KeyTypes signet offers; MarshalPrivateKey writes PKCS#8 PEM,
 // encrypted with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) when given a passphrase;
@@ -9,7 +10,8 @@
 // ParseSANs reads dns:, ip:, email: and uri: names, and FormatName prints a pkix.Name as
 // pkix.Name.String does but with such characters escaped as \XX: use it for every name that
 // came from a certificate, CSR or CRL.
-// CSRs: CreateCSR and ParseCSR. Everything that signs takes a crypto.Signer, so a key on a
+// CSRs: CreateCSR and ParseCSR (which refuses SHA-1 unless asked; RSASSA-PSS with any salt is
+// checked, here and for certificates, by CheckSignature). Everything that signs takes a crypto.Signer, so a key on a
 // PKCS#11 token works wherever a key file does.
 //
 // Errors wrap the sentinels in errors.go (ErrMalformed, ErrUnsupported,
@@ -21,10 +23,13 @@
 //   - Key algorithms are RSA, ECDSA on P-224, P-256, P-384 and P-521, and Ed25519. DSA, Ed448,
 //     X25519, RSA-PSS-only keys, brainpool and secp256k1 curves and explicit curve parameters
 //     are reported as ErrUnsupported, named.
-//   - Encrypted PKCS#8 is read with PBES2 only (PBKDF2 with HMAC-SHA1/SHA-2, or scrypt; AES-CBC
-//     or DES-EDE3-CBC), which covers what OpenSSL 1.1 and 3 write by default. The PKCS#5 v1.5
-//     and PKCS#12 PBE schemes (`openssl pkcs8 -v1 ...`) are not; the error says how to
-//     re-encrypt. OpenSSH-format keys are not read.
+//   - Encrypted PKCS#8 is read with PBES2 (PBKDF2 with HMAC-SHA1/SHA-2, or scrypt; AES-CBC or
+//     DES-EDE3-CBC), which OpenSSL 1.1 and 3 write by default, and with the older schemes of
+//     `openssl pkcs8 -v1` (PKCS#12 PBE with 3DES, 2-key 3DES, RC2 or RC4; PKCS#5 v1.5 PBES1
+//     with MD5 or SHA-1 and DES or RC2), read only: signet writes PBES2. OpenSSH private keys
+//     are read when they are RSA, ECDSA or Ed25519, in the clear or encrypted with aes256-ctr
+//     or aes256-cbc and at most 1024 bcrypt rounds; security-key (sk-) and DSA keys are not.
 //   - A pkix.Name cannot hold a multi-valued RDN; ParseDN flattens one into consecutive RDNs,
-//     ParseRDNSequence keeps it.
+//     ParseRDNSequence keeps it, and IssueRequest.RawSubject issues it (a CSR's subject is
+//     copied byte for byte).
 package x509util

@@ -1,14 +1,19 @@
 package x509util
 
 import (
+	"bytes"
 	"crypto"
+	"crypto/cipher"
+	"crypto/des"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/rc4"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"math/big"
@@ -16,6 +21,7 @@ import (
 	"time"
 
 	"github.com/youmark/pkcs8"
+	"golang.org/x/crypto/ssh"
 )
 
 const keyFuzzPass = "fuzz pass"
@@ -51,6 +57,28 @@ func keyFuzzSeeds(t testing.TB) [][]byte {
 			add("ENCRYPTED PRIVATE KEY", enc, nil)
 		}
 	}
+	// OpenSSH: private keys in the clear, one encrypted (x/crypto/ssh writes 16 bcrypt rounds),
+	// authorized_keys lines and the RFC 4716 form.
+	for _, k := range []crypto.Signer{ec, ed, rsaKey} {
+		b, err := ssh.MarshalPrivateKey(k, "seed")
+		if err != nil {
+			t.Fatal(err)
+		}
+		seeds = append(seeds, pem.EncodeToMemory(b))
+		pub, _ := ssh.NewPublicKey(k.Public())
+		seeds = append(seeds, ssh.MarshalAuthorizedKey(pub))
+	}
+	if b, err := ssh.MarshalPrivateKeyWithPassphrase(ed, "seed", []byte(keyFuzzPass)); err == nil {
+		seeds = append(seeds, pem.EncodeToMemory(b))
+	}
+	edPub, _ := ssh.NewPublicKey(ed.Public())
+	seeds = append(seeds, []byte("---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"seed\"\n"+
+		base64.StdEncoding.EncodeToString(edPub.Marshal())+"\n---- END SSH2 PUBLIC KEY ----\n"))
+	// The legacy PKCS#8 encryptions: PKCS#12 3DES (CBC, padded) and RC4 (a stream), one round.
+	edDER, _ := x509.MarshalPKCS8PrivateKey(ed)
+	for _, oid := range []asn1.ObjectIdentifier{{1, 2, 840, 113549, 1, 12, 1, 3}, {1, 2, 840, 113549, 1, 12, 1, 1}} {
+		add("ENCRYPTED PRIVATE KEY", keyFuzzPKCS12PBE(t, oid, edDER), nil)
+	}
 	p1 := x509.MarshalPKCS1PrivateKey(rsaKey)
 	add("RSA PRIVATE KEY", p1, nil)
 	add("RSA PUBLIC KEY", x509.MarshalPKCS1PublicKey(&rsaKey.PublicKey), nil)
@@ -70,6 +98,34 @@ func keyFuzzSeeds(t testing.TB) [][]byte {
 	add("CERTIFICATE", cert, nil)
 	seeds = append(seeds, nil, []byte("-----BEGIN PRIVATE KEY-----\nMIIB"), []byte{0x30, 0x82, 0xff, 0xff})
 	return seeds
+}
+
+// keyFuzzPKCS12PBE encrypts a PKCS#8 key with a PKCS#12 PBE scheme (3DES or RC4-128), one
+// iteration, keyFuzzPass: what `openssl pkcs8 -topk8 -v1` writes, made in Go.
+func keyFuzzPKCS12PBE(t testing.TB, oid asn1.ObjectIdentifier, der []byte) []byte {
+	salt := []byte("saltsalt")
+	bmp := []byte{}
+	for _, c := range keyFuzzPass {
+		bmp = append(bmp, 0, byte(c))
+	}
+	bmp = append(bmp, 0, 0)
+	var data []byte
+	if oid[len(oid)-1] == 3 {
+		block, _ := des.NewTripleDESCipher(p12KDF(bmp, salt, 1, 1, 24))
+		pad := 8 - len(der)%8
+		data = append(bytes.Clone(der), bytes.Repeat([]byte{byte(pad)}, pad)...)
+		cipher.NewCBCEncrypter(block, p12KDF(bmp, salt, 1, 2, 8)).CryptBlocks(data, data)
+	} else {
+		c, _ := rc4.NewCipher(p12KDF(bmp, salt, 1, 1, 16))
+		data = make([]byte, len(der))
+		c.XORKeyStream(data, der)
+	}
+	params, _ := asn1.Marshal(keyPBEParams{salt, 1})
+	out, err := asn1.Marshal(keyEncryptedPKCS8Outline{Algo: pkix.AlgorithmIdentifier{Algorithm: oid, Parameters: asn1.RawValue{FullBytes: params}}, Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func FuzzParsePrivateKey(f *testing.F) {

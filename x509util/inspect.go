@@ -386,7 +386,8 @@ type CertificateInfo struct {
 	NotAfter   time.Time `json:"not_after"`
 	Validity   Validity  `json:"validity"`
 	PublicKey  KeyInfo   `json:"public_key"`
-	// SignatureAlgorithm is crypto/x509's name, such as "ECDSA-SHA384".
+	// SignatureAlgorithm is crypto/x509's name, such as "ECDSA-SHA384" (see
+	// SignatureAlgorithmName for RSASSA-PSS with another salt than the hash's length).
 	SignatureAlgorithm string  `json:"signature_algorithm"`
 	SANs               SANInfo `json:"sans"`
 	// KeyUsage is nil (JSON null) without a key usage extension: every usage allowed.
@@ -417,7 +418,7 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 		NotAfter:           c.NotAfter.UTC(),
 		Validity:           DescribeValidity(c.NotBefore, c.NotAfter, at),
 		PublicKey:          describeKey(c.PublicKey, c.PublicKeyAlgorithm),
-		SignatureAlgorithm: c.SignatureAlgorithm.String(),
+		SignatureAlgorithm: SignatureAlgorithmName(c.SignatureAlgorithm, c.Raw),
 		SANs:               describeSANs(c.DNSNames, c.IPAddresses, c.EmailAddresses, c.URIs),
 		SubjectKeyID:       hexOrEmpty(c.SubjectKeyId),
 		AuthorityKeyID:     hexOrEmpty(c.AuthorityKeyId),
@@ -427,7 +428,7 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 		SHA256:             CertificateFingerprint(c),
 	}
 	info.SelfSigned = bytes.Equal(c.RawSubject, c.RawIssuer) &&
-		c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+		CheckSignature(c.PublicKey, c.SignatureAlgorithm, c.Raw, c.RawTBSCertificate, c.Signature) == nil
 	var exts []inspectExt
 	for _, e := range c.Extensions {
 		exts = append(exts, inspectExt{e.Id, e.Critical})
@@ -472,11 +473,11 @@ func DescribeCSR(csr *x509.CertificateRequest) CSRInfo {
 	info := CSRInfo{
 		Subject:            FormatName(csr.Subject),
 		PublicKey:          describeKey(csr.PublicKey, csr.PublicKeyAlgorithm),
-		SignatureAlgorithm: csr.SignatureAlgorithm.String(),
+		SignatureAlgorithm: SignatureAlgorithmName(csr.SignatureAlgorithm, csr.Raw),
 		SANs:               describeSANs(csr.DNSNames, csr.IPAddresses, csr.EmailAddresses, csr.URIs),
 		SHA256:             sha256Hex(csr.Raw),
 	}
-	if err := csr.CheckSignature(); err != nil {
+	if err := CheckCSRSignature(csr); err != nil {
 		info.SignatureError = err.Error()
 	} else {
 		info.SignatureValid = true
@@ -524,7 +525,7 @@ func DescribeCRL(crl *x509.RevocationList, at time.Time) CRLInfo {
 		Issuer:             FormatName(crl.Issuer),
 		ThisUpdate:         crl.ThisUpdate.UTC(),
 		Validity:           DescribeValidity(crl.ThisUpdate, crl.NextUpdate, at),
-		SignatureAlgorithm: crl.SignatureAlgorithm.String(),
+		SignatureAlgorithm: SignatureAlgorithmName(crl.SignatureAlgorithm, crl.Raw),
 		AuthorityKeyID:     hexOrEmpty(crl.AuthorityKeyId),
 		Revoked:            []RevokedInfo{},
 		SHA256:             sha256Hex(crl.Raw),

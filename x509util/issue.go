@@ -103,7 +103,14 @@ const ClockSkew = 5 * time.Minute
 // documented on each.
 type IssueRequest struct {
 	Profile Profile
+	// Subject is the subject name, when RawSubject is empty. A pkix.Name cannot hold a
+	// multi-valued RDN (see ParseDN).
 	Subject pkix.Name
+	// RawSubject, when not empty, is the subject as DER (an RDNSequence), written into the
+	// certificate byte for byte: a CSR's RawSubject, so that multi-valued RDNs and string
+	// types stay as the requester wrote them, or asn1.Marshal of what ParseRDNSequence
+	// returned. Subject is then ignored. It must be one DER Name (ErrInvalidName).
+	RawSubject []byte
 	// PublicKey is the key being certified.
 	PublicKey crypto.PublicKey
 
@@ -163,7 +170,12 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	if req.PublicKey == nil {
 		return nil, fmt.Errorf("x509util: issue: no public key to certify")
 	}
-	if err := checkNames(req); err != nil {
+	// The subject exactly as it will be written, checked and then used as it is.
+	rawSubject, subjectRDNs, err := issueSubject(req)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNames(req, len(subjectRDNs) > 0); err != nil {
 		return nil, err
 	}
 	if req.Issuer == nil {
@@ -176,13 +188,8 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	} else if err := CheckIssuer(req.Issuer, req.IssuerKey, x509.KeyUsageCertSign); err != nil {
 		return nil, err
 	}
-	// The subject exactly as crypto/x509 will write it, checked and then used as it is.
-	rawSubject, err := asn1.Marshal(req.Subject.ToRDNSequence())
-	if err != nil {
-		return nil, fmt.Errorf("%w: subject: %v", ErrInvalidName, err)
-	}
 	sans := SANs{DNSNames: req.DNSNames, IPAddresses: req.IPAddresses, EmailAddresses: req.EmailAddresses, URIs: req.URIs}
-	if err := checkPrintable(req.Subject, sans); err != nil {
+	if err := checkPrintable(subjectRDNs, sans); err != nil {
 		return nil, err
 	}
 	if req.Issuer != nil {
@@ -231,7 +238,6 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
-		Subject:               req.Subject,
 		RawSubject:            rawSubject,
 		NotBefore:             notBefore.UTC().Truncate(time.Second),
 		NotAfter:              notAfter.UTC().Truncate(time.Second),
@@ -299,12 +305,29 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	return &Issued{Certificate: cert, Warnings: warnings}, nil
 }
 
+// issueSubject returns the subject a request names, as DER and as RDNs.
+func issueSubject(req IssueRequest) ([]byte, pkix.RDNSequence, error) {
+	if len(req.RawSubject) == 0 {
+		seq := req.Subject.ToRDNSequence()
+		raw, err := asn1.Marshal(seq)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: subject: %v", ErrInvalidName, err)
+		}
+		return raw, seq, nil
+	}
+	var seq pkix.RDNSequence
+	if rest, err := asn1.Unmarshal(req.RawSubject, &seq); err != nil || len(rest) > 0 {
+		return nil, nil, fmt.Errorf("%w: the subject is not one DER Name", ErrInvalidName)
+	}
+	return req.RawSubject, seq, nil
+}
+
 // checkPrintable refuses a subject attribute or a DNS or email SAN holding a character
 // FormatName would have to escape (a newline, a terminal escape): a certificate that cannot be
 // printed as it is is a certificate that can spoof what prints it. (A CSR's names reach here
 // unchecked by ParseDN.)
-func checkPrintable(subject pkix.Name, sans SANs) error {
-	for _, rdn := range subject.ToRDNSequence() {
+func checkPrintable(subject pkix.RDNSequence, sans SANs) error {
+	for _, rdn := range subject {
 		for _, atv := range rdn {
 			if s, ok := attributeString(atv.Value); ok && hasControl(s) {
 				// NameError quotes Input with %q, which escapes the character.
@@ -324,8 +347,7 @@ func checkPrintable(subject pkix.Name, sans SANs) error {
 	return nil
 }
 
-func checkNames(req IssueRequest) error {
-	hasSubject := len(req.Subject.ToRDNSequence()) > 0
+func checkNames(req IssueRequest, hasSubject bool) error {
 	switch req.Profile {
 	case ProfileRootCA, ProfileIntermediateCA, ProfileCodeSigning:
 		if !hasSubject {

@@ -52,15 +52,6 @@ var keyPBECiphers = map[string]keyPBECipher{
 	"1.2.840.113549.3.7":      {"DES-EDE3-CBC", 24, des.NewTripleDESCipher},
 }
 
-// keyPBES1Names names the pre-PBES2 schemes (PKCS#5 v1.5 and PKCS#12 PBE), which signet does
-// not read.
-var keyPBES1Names = map[string]string{
-	"1.2.840.113549.1.5.3":    "pbeWithMD5AndDES-CBC",
-	"1.2.840.113549.1.5.10":   "pbeWithSHA1AndDES-CBC",
-	"1.2.840.113549.1.12.1.3": "pbeWithSHAAnd3-KeyTripleDES-CBC",
-	"1.2.840.113549.1.12.1.6": "pbeWithSHAAnd40BitRC2-CBC",
-}
-
 // Bounds on the work an encrypted key may ask for, so that a hostile file cannot make signet
 // compute for minutes or allocate gigabytes. They are far above what any tool writes
 // (OpenSSL 3: 2048 PBKDF2 rounds, scrypt N=16384 r=8 p=1; signet: PBKDF2Iterations).
@@ -100,10 +91,13 @@ type keyScryptParams struct {
 func keyDecryptPKCS8(info keyEncryptedPKCS8Outline, passphrase func() ([]byte, error)) ([]byte, error) {
 	alg := info.Algo.Algorithm
 	if !alg.Equal(keyOIDPBES2) {
+		if plain, ok, err := keyDecryptPBES1(info, passphrase); ok {
+			return plain, err
+		}
 		if name, ok := keyPBES1Names[alg.String()]; ok {
 			return nil, fmt.Errorf("%w: legacy key encryption %s; re-encrypt the key with: openssl pkcs8 -topk8 -v2 aes-256-cbc", ErrUnsupported, name)
 		}
-		return nil, fmt.Errorf("%w: key encryption OID %s (signet reads PBES2)", ErrUnsupported, alg)
+		return nil, fmt.Errorf("%w: key encryption OID %s (signet reads PBES2, PKCS#12 PBE and PKCS#5 v1.5 PBES1)", ErrUnsupported, alg)
 	}
 	var params keyPBES2Params
 	if !keyOutline(info.Algo.Parameters.FullBytes, &params) {

@@ -26,6 +26,10 @@ const (
 	EncodingSPKI        KeyEncoding = "SubjectPublicKeyInfo" // PUBLIC KEY
 	EncodingCertificate KeyEncoding = "X.509 certificate"    // CERTIFICATE
 	EncodingPKCS12      KeyEncoding = "PKCS#12"              // a .p12 or .pfx file (see ParseP12)
+	EncodingOpenSSH     KeyEncoding = "OpenSSH"              // OPENSSH PRIVATE KEY (ssh-keygen's private key file)
+	// The text forms of OpenSSH public keys, which are neither PEM nor DER.
+	EncodingAuthorizedKey KeyEncoding = "OpenSSH authorized_keys line" // ssh-ed25519 AAAA... comment (a .pub file)
+	EncodingRFC4716       KeyEncoding = "RFC 4716 SSH2 public key"     // ---- BEGIN SSH2 PUBLIC KEY ---- (ssh-keygen -e)
 )
 
 // DecodedKey is a key as DecodeKey found it in a file: a private key, or only a public key
@@ -138,12 +142,16 @@ func ParsePublicKey(data []byte) (crypto.PublicKey, error) {
 // or DER:
 //   - PKCS#8 private keys, in the clear or encrypted with PBES2 (PBKDF2 with HMAC-SHA1 or
 //     SHA-2, or scrypt; AES-128/192/256-CBC or DES-EDE3-CBC): what `openssl genpkey` and
-//     `openssl pkcs8 -topk8` write;
+//     `openssl pkcs8 -topk8` write; and encrypted with the older schemes of `openssl pkcs8
+//     -topk8 -v1` (PKCS#12 PBE, PKCS#5 v1.5 PBES1);
 //   - PKCS#1 RSA private keys ("RSA PRIVATE KEY", `openssl genrsa -traditional`) and SEC1 EC
 //     private keys ("EC PRIVATE KEY", `openssl ecparam -genkey`, with or without its EC
 //     PARAMETERS block), in the clear or with OpenSSL's traditional PEM encryption
 //     (Proc-Type and DEK-Info headers);
-//   - SubjectPublicKeyInfo and PKCS#1 RSA public keys, and X.509 certificates.
+//   - SubjectPublicKeyInfo and PKCS#1 RSA public keys, and X.509 certificates;
+//   - OpenSSH private keys ("OPENSSH PRIVATE KEY", ssh-keygen's format, in the clear or
+//     encrypted), and OpenSSH public keys: an authorized_keys line (a .pub file) or RFC 4716
+//     ("---- BEGIN SSH2 PUBLIC KEY ----", ssh-keygen -e).
 //
 // Key algorithms: RSA, ECDSA on P-224, P-256, P-384 and P-521, and Ed25519. Errors wrap
 // ErrMalformed (not a key, truncated, damaged), ErrUnsupported (another algorithm or curve, or
@@ -168,6 +176,7 @@ var keyBlockKinds = map[string]bool{
 	"ENCRYPTED PRIVATE KEY": true,
 	"RSA PRIVATE KEY":       true,
 	"EC PRIVATE KEY":        true,
+	"OPENSSH PRIVATE KEY":   true,
 	"PUBLIC KEY":            false,
 	"RSA PUBLIC KEY":        false,
 	"CERTIFICATE":           false,
@@ -175,7 +184,6 @@ var keyBlockKinds = map[string]bool{
 
 // keyUnsupportedBlocks names PEM blocks that hold keys signet does not read, with what to do.
 var keyUnsupportedBlocks = map[string]string{
-	"OPENSSH PRIVATE KEY":   "an OpenSSH private key; convert it with: ssh-keygen -p -m PKCS8 -f FILE",
 	"DSA PRIVATE KEY":       "a DSA key; signet signs with RSA, ECDSA or Ed25519",
 	"ENCRYPTED KEY":         "an unknown encrypted key format",
 	"PGP PRIVATE KEY BLOCK": "an OpenPGP key",
@@ -186,7 +194,11 @@ func decodeKey(data []byte, passphrase func() ([]byte, error), want keyWant) (*D
 		return nil, fmt.Errorf("%w: empty input", ErrMalformed)
 	}
 	if !bytes.Contains(data, []byte("-----BEGIN ")) {
-		k, err := keyDecodeDER(data, passphrase, "", want)
+		decode := func() (*DecodedKey, error) { return keyDecodeDER(data, passphrase, "", want) }
+		if keyLooksOpenSSHPublic(data) {
+			decode = func() (*DecodedKey, error) { return keyDecodeOpenSSHPublic(data) }
+		}
+		k, err := decode()
 		if err != nil {
 			return nil, err
 		}
@@ -259,7 +271,7 @@ func keyDamagedPEM(data []byte, decoded []string) (string, bool) {
 func keyCheckWant(k *DecodedKey, want keyWant) (*DecodedKey, error) {
 	switch {
 	case want == keyWantPrivate && k.Signer == nil:
-		return nil, fmt.Errorf("%w: no private key found (the input is a %s)", ErrMalformed, keyDescribe(k))
+		return nil, fmt.Errorf("%w: no private key found (the input is %s)", ErrMalformed, keyDescribe(k))
 	case want == keyWantPublic && k.Signer != nil:
 		return nil, fmt.Errorf("%w: no public key or certificate found (the input is a private key)", ErrMalformed)
 	}
@@ -267,13 +279,21 @@ func keyCheckWant(k *DecodedKey, want keyWant) (*DecodedKey, error) {
 }
 
 func keyDescribe(k *DecodedKey) string {
-	if k.Certificate != nil {
-		return "certificate"
+	switch {
+	case k.Certificate != nil:
+		return "a certificate"
+	case k.Encoding == EncodingAuthorizedKey:
+		return "an OpenSSH public key (a .pub file; the private key is the file without .pub)"
+	case k.Encoding == EncodingRFC4716:
+		return "an OpenSSH public key in RFC 4716 form"
 	}
-	return string(k.Encoding) + " public key"
+	return "a " + string(k.Encoding) + " public key"
 }
 
 func keyDecodePEMBlock(block *pem.Block, passphrase func() ([]byte, error), want keyWant) (*DecodedKey, error) {
+	if block.Type == "OPENSSH PRIVATE KEY" {
+		return keyDecodeOpenSSH(block, passphrase)
+	}
 	der := block.Bytes
 	legacyEncrypted := strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED")
 	if legacyEncrypted {

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -21,8 +22,8 @@ import (
 // certCreateOptions is what `signet cert create` was asked, once the flags are checked.
 type certCreateOptions struct {
 	profile  x509util.Profile
-	subject  *pkix.Name // nil: from the CSR
-	sans     []string   // as given; nil: from the CSR
+	subject  pkix.RDNSequence // nil: from the CSR
+	sans     []string         // as given; nil: from the CSR
 	keyRef   string
 	csrFile  string
 	caFile   string
@@ -36,6 +37,9 @@ type certCreateOptions struct {
 	out                 string
 	force, json         bool
 	keys                keyref.Options
+
+	// allowSHA1CSR accepts a CSR signed with SHA-1 (--allow-sha1-csr).
+	allowSHA1CSR bool
 }
 
 func certProfileHelp() string {
@@ -66,10 +70,10 @@ func certCreateCommand(e *env) *cli.Command {
 		Usage:     "issue a certificate: a root CA, an intermediate, or a leaf for a key or a CSR",
 		ArgsUsage: " ",
 		Description: `Issues a certificate for the key --key names (its public half is enough when --ca
-signs) or for the CSR in --csr (its signature is checked; its subject and SANs are used
-unless --subject or --san is given). With --ca CACERT and --ca-key KEYREF the CA signs it;
-without them it is self-signed by --key. --ca may be left out when --ca-key carries the CA
-certificate (a PKCS#12 file, or a token key with its certificate).
+signs) or for the CSR in --csr (its signature is checked; its subject, byte for byte, and
+its SANs are used unless --subject or --san is given). With --ca CACERT and --ca-key KEYREF
+the CA signs it; without them it is self-signed by --key. --ca may be left out when --ca-key
+carries the CA certificate (a PKCS#12 file, or a token key with its certificate).
 
 Profiles (--profile), with their default lifetimes (--path-len sets a CA's path length):
 ` + certProfileHelp() + `
@@ -83,14 +87,16 @@ the CA's end is clipped to it, with a warning.
 Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, an issuer
 whose name constraints break RFC 5280's syntax (a dNSName with a leading period, a minimum or
 maximum: every verifier would refuse what it issues), a --ca-key that is not the key of --ca,
-and a CSR whose signature does not verify (exit 3); a profile
+a CSR whose signature does not verify, and a CSR signed with SHA-1 unless --allow-sha1-csr
+(exit 3); a profile
 without the names it needs, a bad name or flag, a name with a control character, a name
 outside the name constraints of the CA or of a CA above it in the --ca file (the constraint
 is named) (exit 2); a key that cannot be opened (exit 4). Name constraints are checked for
 every name form signet issues: dNSName, rfc822Name, iPAddress, URI and directoryName (the
 subject; its emailAddress and a host-name CN are held to the rfc822Name and dNSName ones).
 
---subject takes 'CN=alice,O=Example' or '/O=Example/CN=alice' (see 'signet csr --help');
+--subject takes 'CN=alice,O=Example' or '/O=Example/CN=alice', + joining the attributes of a
+multi-valued RDN ('CN=alice+UID=42,O=Example'; see 'signet csr --help');
 --san takes dns:NAME, ip:ADDR, email:ADDR or uri:URI and is repeatable. TIME is RFC 3339
 (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
 
@@ -121,6 +127,7 @@ EXAMPLES:
 			repeatedFlag("san", "a subject alternative name (`TYPE:VALUE`): dns:, ip:, email:, uri:; repeatable; default: the CSR's"),
 			keyFlag("the key to certify (`KEYREF`); it also signs a self-signed certificate"),
 			&cli.StringFlag{Name: "csr", Usage: "certify the key and names of the CSR in `FILE` (PEM or DER, a file or a pipe, up to 64 MiB)", TakesFile: true},
+			&cli.BoolFlag{Name: "allow-sha1-csr", Usage: "accept a --csr signed with SHA-1 (refused by default: its signature proves nothing)"},
 			&cli.StringFlag{Name: "ca", Usage: "the issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
 			&cli.StringFlag{Name: "ca-key", Usage: "the issuing CA's key (`KEYREF`)", TakesFile: true},
 			&cli.IntFlag{Name: "days", Usage: "valid for `N` days, 1 to 36500 (default: the profile's)"},
@@ -168,6 +175,7 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 		json:     c.Bool("json"),
 		keys:     keyOptions(e, c),
 	}
+	o.allowSHA1CSR = c.Bool("allow-sha1-csr")
 	if !c.IsSet("profile") {
 		return nil, usagef("missing --profile (%s)", certProfileNames())
 	}
@@ -191,15 +199,18 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 		return nil, usagef("a CSR carries no private key to sign with: give --ca CACERT and --ca-key KEYREF")
 	case o.out == "":
 		return nil, usagef("missing -o FILE for the certificate")
+	case o.allowSHA1CSR && o.csrFile == "":
+		return nil, usagef("--allow-sha1-csr applies to a --csr")
 	case o.out == "-" && o.json:
 		return nil, usagef("-o - and --json both want standard output")
 	}
 	if c.IsSet("subject") {
-		n, err := x509util.ParseDN(c.String("subject"))
+		// RDNs rather than a pkix.Name, which would split a multi-valued RDN.
+		n, err := x509util.ParseRDNSequence(c.String("subject"))
 		if err != nil {
 			return nil, flagNameError("--subject", err)
 		}
-		o.subject = &n
+		o.subject = n
 	}
 	if v := repeatedValues(c, "san"); len(v) > 0 {
 		if _, err := x509util.ParseSANs(v); err != nil {
@@ -259,18 +270,25 @@ func certCreate(e *env, o *certCreateOptions) error {
 		if err != nil {
 			return err
 		}
-		csr, err := x509util.ParseCSR(data)
+		csr, err := x509util.ParseCSRWithOptions(data, x509util.CSROptions{AllowSHA1: o.allowSHA1CSR})
+		if errors.Is(err, x509util.ErrWeakSignature) {
+			return withHint(fmt.Errorf("%s: %w", o.csrFile, err),
+				"ask for a CSR signed with SHA-256 (openssl req -sha256), or give --allow-sha1-csr if you know who made this one")
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", o.csrFile, err)
 		}
 		req.PublicKey = csr.PublicKey
-		// Every attribute in ExtraNames keeps the CSR's order when crypto/x509 writes it.
-		req.Subject = csr.Subject
-		req.Subject.ExtraNames = csr.Subject.Names
+		// The CSR's subject byte for byte: its order, multi-valued RDNs and string types.
+		req.RawSubject = csr.RawSubject
 		sans = x509util.SANs{DNSNames: csr.DNSNames, IPAddresses: csr.IPAddresses, EmailAddresses: csr.EmailAddresses, URIs: csr.URIs}
 	}
 	if o.subject != nil {
-		req.Subject = *o.subject
+		raw, err := asn1.Marshal(o.subject)
+		if err != nil {
+			return fmt.Errorf("%w: --subject: %v", x509util.ErrInvalidName, err)
+		}
+		req.RawSubject = raw
 	}
 	if o.sans != nil {
 		var err error

@@ -4,9 +4,11 @@
 // that every command accepts the same references and says the same things about them.
 //
 // A reference is a file path: a private key in any encoding x509util.DecodeKey reads (PKCS#8
-// plain or encrypted, PKCS#1, SEC1, OpenSSL's traditional encrypted PEM; PEM or DER), a
+// plain or encrypted, PKCS#1, SEC1, OpenSSL's traditional encrypted PEM; PEM or DER; OpenSSH's
+// own format, as ssh-keygen writes it), a
 // PKCS#12 file (recognised by its content, whatever its name; its certificate chain comes with
-// the key), and for OpenPublic and Describe also a public key or a certificate. A reference
+// the key), and for OpenPublic and Describe also a public key (SubjectPublicKeyInfo, PKCS#1,
+// an OpenSSH .pub file) or a certificate. A reference
 // that starts with "pkcs11:" is an RFC 7512 PKCS#11 URI naming a key on a token.
 //
 // A pkcs11: reference opens the key with hsm.OpenSigner (Options.Token says where the module
@@ -256,7 +258,8 @@ func Describe(ref string, opts Options) (*Description, error) {
 		d.Kind = "certificate"
 	}
 	switch {
-	case p.Encoding == EncodingPKCS11:
+	case p.Encoding == EncodingPKCS11, p.Encoding == x509util.EncodingAuthorizedKey, p.Encoding == x509util.EncodingRFC4716:
+		// A token, or an OpenSSH public key's text, which is neither PEM nor DER.
 		d.Encoding = string(p.Encoding)
 	case p.PEM:
 		d.Encoding = string(p.Encoding) + " PEM"
