@@ -248,8 +248,8 @@ func newPair(t *testing.T, mod func(s, c *Options)) *pair {
 	cc, ck := p.pki.issue(t, x509util.ProfileClient, "alice", "alice")
 	p.clientCert = cc
 	p.sopts = Options{Mode: Server, Target: echoServer(t), Cert: p.pki.serverCert, Key: p.pki.serverKey,
-		Roots: []string{p.pki.rootFile}, CRLs: []string{p.pki.crlFile}, HandshakeTimeout: 5 * time.Second}
-	copts := Options{Mode: Client, ServerName: "localhost", Cert: cc, Key: ck, Roots: []string{p.pki.rootFile}, HandshakeTimeout: 5 * time.Second}
+		Roots: []string{p.pki.rootFile}, CRLs: []string{p.pki.crlFile}, HandshakeTimeout: 30 * time.Second}
+	copts := Options{Mode: Client, ServerName: "localhost", Cert: cc, Key: ck, Roots: []string{p.pki.rootFile}, HandshakeTimeout: 30 * time.Second}
 	if mod != nil {
 		mod(&p.sopts, &copts)
 	}
