@@ -10,8 +10,11 @@
 //     and messageDigest, and the chain without its root; Ed25519 per RFC 8419 (SHA-512 message
 //     digest, the signature over the attributes). `openssl cms -verify` accepts the ECDSA and
 //     RSA ones; GnuTLS's `certtool --p7-verify` the Ed25519 ones.
-//   - bundle: a Sigstore bundle v0.3, JSON ([MarshalBundle]), built with the sigstore
-//     protobuf-specs types: the signature and the message digest, with the leaf in
+//   - bundle: a Sigstore bundle v0.3, JSON ([MarshalBundle]), written and read with
+//     encoding/json over structs that follow the protobuf-specs messages in their JSON form
+//     (no protobuf runtime, whose registrations cost every command start-up; reading accepts
+//     what protojson accepts: both field spellings, either base64, enums by name or number,
+//     unknown fields ignored): the signature and the message digest, with the leaf in
 //     `certificate` (a chain without intermediates), `x509CertificateChain` (leaf and
 //     intermediates), or a `publicKey` hint ([PublicKeyHint]) for a bare key.
 //
