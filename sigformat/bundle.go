@@ -60,13 +60,8 @@ func MarshalBundle(c BundleContent) ([]byte, error) {
 			return nil, err
 		}
 		vm.PublicKey = &wirePublicKey{Hint: hint}
-	} else if len(c.Certificates) == 1 {
-		vm.Certificate = &wireCertificate{RawBytes: c.Certificates[0].Raw}
 	} else {
-		vm.X509CertificateChain = &wireChain{}
-		for _, cert := range c.Certificates {
-			vm.X509CertificateChain.Certificates = append(vm.X509CertificateChain.Certificates, wireCertificate{RawBytes: cert.Raw})
-		}
+		vm.Certificate = &wireCertificate{RawBytes: c.Certificates[0].Raw}
 	}
 	if len(c.Timestamps) > 0 {
 		vm.TimestampVerificationData = &wireTimestampData{}

@@ -196,6 +196,29 @@ func TestBundleTimestamps(t *testing.T) {
 	}
 }
 
+// TestMarshalBundleLeafOnly: v0.3 carries the signer's certificate alone, never
+// x509CertificateChain (sigstore-go: "verification material cannot be X.509 certificate chain
+// (for bundle v0.3)"), whatever chain it is given.
+func TestMarshalBundleLeafOnly(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	for n := 1; n <= 3; n++ {
+		out, err := MarshalBundle(BundleContent{Algorithm: digest.SHA256, Digest: make([]byte, 32), Signature: testSig, Certificates: ec.chain[:n]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(out, []byte("x509CertificateChain")) {
+			t.Fatalf("%d certificates: a chain in a v0.3 bundle:\n%s", n, out)
+		}
+		p, err := Parse(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Certificates) != 1 || !p.Certificates[0].Equal(ec.chain[0]) {
+			t.Fatalf("%d certificates given: read %d", n, len(p.Certificates))
+		}
+	}
+}
+
 // TestMarshalBundleBytes: the bytes signet wrote with protojson, kept (a bare key's bundle).
 func TestMarshalBundleBytes(t *testing.T) {
 	ec := mustFixture(t, "codesign")
