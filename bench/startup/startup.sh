@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/startup/startup.sh - signet's process start-up against openssl's, measured side by side.
 #
-# Usage: bench/startup/startup.sh [-n PAIRS] [-b SIGNET_BINARY]
+# Usage: bench/startup/startup.sh [-n PAIRS] [-b SIGNET_BINARY] [-o OTHER_SIGNET_BINARY]
 #   (from anywhere inside the repository; needs go and openssl)
 #
 # It builds signet (or takes -b BINARY, to compare two builds), then runs each pair of
@@ -12,6 +12,7 @@
 #   `signet cert verify --roots ROOT --intermediates INT --at T LEAF` /
 #       `openssl verify -CAfile ROOT -untrusted INT -attime T LEAF` (the fixture chain)
 #
+# with -o, the same two commands of this signet against another build (before / after a change),
 # and the package initialisation that GODEBUG=inittrace=1 reports for `signet --version`:
 # the total of its init clock times and allocations, and the five slowest packages.
 #
@@ -20,10 +21,12 @@ set -euo pipefail
 
 pairs=101
 bin=
-while getopts "n:b:" opt; do
+other=
+while getopts "n:b:o:" opt; do
 	case $opt in
 	n) pairs=$OPTARG ;;
 	b) bin=$OPTARG ;;
+	o) other=$OPTARG ;;
 	*) sed -n '2,4p' "$0" >&2; exit 2 ;;
 	esac
 done
@@ -50,6 +53,13 @@ compare "signet --version / openssl version" "$pairs" -- "$bin" --version -- ope
 compare "cert verify / openssl verify" "$pairs" -- \
 	"$bin" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem" -- \
 	openssl verify -CAfile "$pki/root-ca.pem" -untrusted "$pki/int-ca.pem" -attime "$attime" "$pki/codesign.pem"
+
+if [ -n "$other" ]; then
+	compare "signet --version / other build" "$pairs" -- "$bin" --version -- "$other" --version
+	compare "cert verify / other build" "$pairs" -- \
+		"$bin" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem" -- \
+		"$other" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem"
+fi
 
 # init ms @... ms clock, BYTES bytes, N allocs: sum over the packages of one run.
 GODEBUG=inittrace=1 "$bin" --version 2>"$work/inittrace" >/dev/null
