@@ -1,18 +1,14 @@
 package sigformat
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
-
-	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
-	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/signet-pki/signet/digest"
 )
@@ -24,74 +20,68 @@ type BundleContent struct {
 	// Digest is the signed content's digest (messageDigest).
 	Digest []byte
 	// Signature is the signature over the content: over its digest for ECDSA and RSA (PKCS#1
-	// v1.5: a bundle cannot say PSS), over the content itself for Ed25519.
+	// v1.5: a bundle cannot say PSS), and for Ed25519 over the content itself (pure Ed25519)
+	// or, with a certificate, over its SHA-512 digest (Ed25519ph), as the Sigstore algorithm
+	// registry and sigstore-go have it (package doc).
 	Signature []byte
-	// Certificates are the signer's certificate, then its intermediates (no root). Without
-	// any, the bundle names PublicKey by a hint (PublicKeyHint).
+	// Certificates are the signer's certificate, then its intermediates (no root). Only the
+	// first is written (see MarshalBundle). Without any, the bundle names PublicKey by a hint
+	// (PublicKeyHint).
 	Certificates []*x509.Certificate
 	// PublicKey is the signer's key, for the hint when there is no certificate.
 	PublicKey crypto.PublicKey
+	// Timestamps are RFC 3161 time-stamp tokens (DER ContentInfo) over the signature, written
+	// in verificationMaterial.timestampVerificationData.rfc3161Timestamps.
+	Timestamps [][]byte
 }
 
 // MarshalBundle returns a Sigstore bundle v0.3 in its JSON form, indented the same way every
 // time, with a messageSignature.
 //
-// The verification material is, following the protobuf-specs comments:
+// The verification material is the signer's certificate alone in `certificate`, as v0.3
+// requires (sigstore-go and cosign refuse `x509CertificateChain` in a v0.3 bundle), or a
+// `publicKey` hint (PublicKeyHint) for a key without a certificate. Intermediates are not
+// written: the verifier completes the chain from its own material (signet verify
+// --intermediates or --trusted-root, a Sigstore trusted root's certChain).
 //
-//   - the leaf alone in `certificate`, when the chain has no intermediate: the form v0.3
-//     prefers and the only one sigstore-go and cosign accept in a v0.3 bundle;
-//   - `x509CertificateChain`, leaf first and without the root, when there are intermediates:
-//     the specification allows it outside Sigstore's public-good instance, and without it a
-//     verifier holding only the root could not build the chain (sigstore-go refuses such a
-//     v0.3 bundle; signet verify reads it);
-//   - `publicKey` with a hint (PublicKeyHint) for a key without a certificate.
-//
-// The bundle has no transparency-log entry and no timestamp: it is an "offline" bundle, whose
-// signing time rests on the certificate's validity alone. Tools that insist on a Rekor entry
-// (cosign verify-blob without --insecure-ignore-tlog, sigstore-go's default policy) refuse it.
-// A hash a bundle cannot name gives an error wrapping ErrUnsupported.
+// The bundle has no transparency-log entry: it is an "offline" bundle, whose signing time
+// rests on the certificate's validity alone unless it carries a timestamp. Tools that insist
+// on a Rekor entry (cosign verify-blob without --insecure-ignore-tlog, sigstore-go's default
+// policy) refuse it. A hash a bundle cannot name gives an error wrapping ErrUnsupported.
 func MarshalBundle(c BundleContent) ([]byte, error) {
 	alg, ok := bundleHashAlgorithm(c.Algorithm.CryptoHash())
 	if !ok {
 		return nil, fmt.Errorf("%w: %s in a bundle", ErrUnsupported, c.Algorithm)
 	}
-	vm := &protobundle.VerificationMaterial{}
-	switch len(c.Certificates) {
-	case 0:
+	vm := &wireVerificationMaterial{}
+	if len(c.Certificates) == 0 {
 		hint, err := PublicKeyHint(c.PublicKey)
 		if err != nil {
 			return nil, err
 		}
-		vm.Content = &protobundle.VerificationMaterial_PublicKey{PublicKey: &protocommon.PublicKeyIdentifier{Hint: hint}}
-	case 1:
-		vm.Content = &protobundle.VerificationMaterial_Certificate{Certificate: &protocommon.X509Certificate{RawBytes: c.Certificates[0].Raw}}
-	default:
-		chain := &protocommon.X509CertificateChain{}
-		for _, cert := range c.Certificates {
-			chain.Certificates = append(chain.Certificates, &protocommon.X509Certificate{RawBytes: cert.Raw})
-		}
-		vm.Content = &protobundle.VerificationMaterial_X509CertificateChain{X509CertificateChain: chain}
+		vm.PublicKey = &wirePublicKey{Hint: hint}
+	} else {
+		vm.Certificate = &wireCertificate{RawBytes: c.Certificates[0].Raw}
 	}
-	b := &protobundle.Bundle{
+	if len(c.Timestamps) > 0 {
+		vm.TimestampVerificationData = &wireTimestampData{}
+		for _, ts := range c.Timestamps {
+			vm.TimestampVerificationData.RFC3161Timestamps = append(vm.TimestampVerificationData.RFC3161Timestamps, wireSignedTimestamp{SignedTimestamp: ts})
+		}
+	}
+	b := wireBundle{
 		MediaType:            BundleMediaType,
 		VerificationMaterial: vm,
-		Content: &protobundle.Bundle_MessageSignature{MessageSignature: &protocommon.MessageSignature{
-			MessageDigest: &protocommon.HashOutput{Algorithm: alg, Digest: c.Digest},
+		MessageSignature: &wireMessageSignature{
+			MessageDigest: &wireHashOutput{Algorithm: hashAlgorithmNames[alg], Digest: c.Digest},
 			Signature:     c.Signature,
-		}},
+		},
 	}
-	out, err := protojson.Marshal(b)
+	out, err := json.MarshalIndent(b, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("sign: bundle: %w", err)
 	}
-	// protojson deliberately varies its whitespace from build to build; indent it the same
-	// way every time so that bundles are stable and readable.
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, out, "", "  "); err != nil {
-		return nil, fmt.Errorf("sign: bundle: %w", err)
-	}
-	buf.WriteByte('\n')
-	return buf.Bytes(), nil
+	return append(out, '\n'), nil
 }
 
 // PublicKeyHint is the hint signet writes in a bundle for a key without a certificate: the
@@ -113,88 +103,197 @@ func CanBundle(h crypto.Hash) bool {
 	return ok
 }
 
+// Bundle media types: v0.1 and v0.2 spell the version as a parameter, v0.3 in the subtype.
+const (
+	bundleMediaTypeV01 = "application/vnd.dev.sigstore.bundle+json;version=0.1"
+	bundleMediaTypeV02 = "application/vnd.dev.sigstore.bundle+json;version=0.2"
+)
+
+// isBundleMediaType reports whether mt names a Sigstore bundle of a version signet reads:
+// v0.1, v0.2, v0.3 (and its later minor versions, v0.3.x).
+func isBundleMediaType(mt string) bool {
+	return mt == bundleMediaTypeV01 || mt == bundleMediaTypeV02 || mt == BundleMediaType ||
+		strings.HasPrefix(mt, "application/vnd.dev.sigstore.bundle.v0.3.") && strings.HasSuffix(mt, "+json")
+}
+
 // parseBundle reads a Sigstore bundle with a messageSignature.
 func parseBundle(data []byte) (*Signature, error) {
-	var b protobundle.Bundle
-	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(data, &b); err != nil {
+	s, _, err := readBundle(data)
+	if err != nil {
 		return nil, malformed("bundle: %v", err)
-	}
-	mt := b.GetMediaType()
-	if !strings.HasPrefix(mt, "application/vnd.dev.sigstore.bundle") {
-		return nil, malformed("bundle: media type %q is not a Sigstore bundle's", mt)
-	}
-	if b.GetDsseEnvelope() != nil {
-		return nil, malformed("bundle: DSSE envelopes are not supported, only messageSignature")
-	}
-	ms := b.GetMessageSignature()
-	if ms == nil {
-		return nil, malformed("bundle: no messageSignature")
-	}
-	if len(ms.GetSignature()) == 0 {
-		return nil, malformed("bundle: empty signature")
-	}
-	s := &Signature{
-		Format:             Bundle,
-		Raw:                ms.GetSignature(),
-		MediaType:          mt,
-		SignatureAlgorithm: x509.UnknownSignatureAlgorithm,
-	}
-	if md := ms.GetMessageDigest(); md != nil {
-		h, ok := bundleHashes[md.GetAlgorithm()]
-		if !ok {
-			return nil, malformed("bundle: unsupported messageDigest algorithm %v", md.GetAlgorithm())
-		}
-		if len(md.GetDigest()) != h.Size() {
-			return nil, malformed("bundle: %d-byte messageDigest for %v", len(md.GetDigest()), h)
-		}
-		s.Hash, s.ContentDigest = h, md.GetDigest()
-	}
-	vm := b.GetVerificationMaterial()
-	if vm == nil {
-		return nil, malformed("bundle: no verificationMaterial")
-	}
-	var ders [][]byte
-	switch {
-	case vm.GetCertificate() != nil:
-		ders = append(ders, vm.GetCertificate().GetRawBytes())
-	case vm.GetX509CertificateChain() != nil:
-		for _, c := range vm.GetX509CertificateChain().GetCertificates() {
-			ders = append(ders, c.GetRawBytes())
-		}
-		if len(ders) == 0 {
-			return nil, malformed("bundle: empty x509CertificateChain")
-		}
-	case vm.GetPublicKey() != nil:
-		s.PublicKeyHint = vm.GetPublicKey().GetHint()
-	default:
-		return nil, malformed("bundle: verificationMaterial has no key material")
-	}
-	for i, der := range ders {
-		c, err := x509.ParseCertificate(der)
-		if err != nil {
-			return nil, malformed("bundle: certificate %d: %v", i+1, err)
-		}
-		s.Certificates = append(s.Certificates, c)
 	}
 	return s, nil
 }
 
-// bundleHashes are the hashes a bundle can name. The protobuf-specs mark the two SHA-3 values
+// readBundle reads a bundle: the signature, and the RFC 3161 tokens it carries.
+func readBundle(data []byte) (*Signature, [][]byte, error) {
+	top, err := readObject(data, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	mt, err := top.str("mediaType")
+	if err != nil {
+		return nil, nil, err
+	}
+	if !isBundleMediaType(mt) {
+		if !strings.HasPrefix(mt, "application/vnd.dev.sigstore.bundle") {
+			return nil, nil, fmt.Errorf("media type %q is not a Sigstore bundle's", mt)
+		}
+		return nil, nil, fmt.Errorf("media type %q: signet reads bundles v0.1, v0.2 and v0.3", mt)
+	}
+	content, err := top.oneof("messageSignature", "dsseEnvelope")
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case content == "dsseEnvelope":
+		return nil, nil, errors.New("DSSE envelopes are not supported, only messageSignature")
+	case content == "":
+		return nil, nil, errors.New("no messageSignature")
+	}
+	ms, err := top.object("messageSignature")
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := ms.bytes("signature")
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(raw) == 0 {
+		return nil, nil, errors.New("empty signature")
+	}
+	s := &Signature{
+		Format:             Bundle,
+		Raw:                raw,
+		MediaType:          mt,
+		SignatureAlgorithm: x509.UnknownSignatureAlgorithm,
+	}
+	md, err := ms.object("messageDigest")
+	if err != nil {
+		return nil, nil, err
+	}
+	if md != nil {
+		alg, err := md.enum("algorithm", hashAlgorithmNames)
+		if err != nil {
+			return nil, nil, err
+		}
+		d, err := md.bytes("digest")
+		if err != nil {
+			return nil, nil, err
+		}
+		if alg != 0 {
+			// HASH_ALGORITHM_UNSPECIFIED is what sigstore-go writes for pure Ed25519
+			// (PKIX_ED25519), with the message itself as the "digest": no digest at all.
+			h, ok := bundleHashes[alg]
+			if !ok {
+				return nil, nil, fmt.Errorf("unsupported messageDigest algorithm %d", alg)
+			}
+			if len(d) != h.Size() {
+				return nil, nil, fmt.Errorf("%d-byte messageDigest for %v", len(d), h)
+			}
+			s.Hash, s.ContentDigest = h, d
+		}
+	}
+
+	vm, err := top.object("verificationMaterial")
+	if err != nil {
+		return nil, nil, err
+	}
+	if vm == nil {
+		return nil, nil, errors.New("no verificationMaterial")
+	}
+	var ders [][]byte
+	which, err := vm.oneof("publicKey", "x509CertificateChain", "certificate")
+	if err != nil {
+		return nil, nil, err
+	}
+	switch which {
+	case "certificate":
+		c, err := vm.object("certificate")
+		if err != nil {
+			return nil, nil, err
+		}
+		der, err := c.bytes("rawBytes")
+		if err != nil {
+			return nil, nil, err
+		}
+		ders = append(ders, der)
+	case "x509CertificateChain":
+		// v0.1 and v0.2 (and signet before v0.3 was written as such): the leaf, then
+		// intermediates.
+		c, err := vm.object("x509CertificateChain")
+		if err != nil {
+			return nil, nil, err
+		}
+		certs, err := c.array("certificates")
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, cert := range certs {
+			der, err := cert.bytes("rawBytes")
+			if err != nil {
+				return nil, nil, err
+			}
+			ders = append(ders, der)
+		}
+		if len(ders) == 0 {
+			return nil, nil, errors.New("empty x509CertificateChain")
+		}
+	case "publicKey":
+		pk, err := vm.object("publicKey")
+		if err != nil {
+			return nil, nil, err
+		}
+		if s.PublicKeyHint, err = pk.str("hint"); err != nil {
+			return nil, nil, err
+		}
+	default:
+		return nil, nil, errors.New("verificationMaterial has no key material")
+	}
+	for i, der := range ders {
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, nil, fmt.Errorf("certificate %d: %v", i+1, err)
+		}
+		s.Certificates = append(s.Certificates, c)
+	}
+
+	tvd, err := vm.object("timestampVerificationData")
+	if err != nil {
+		return nil, nil, err
+	}
+	tss, err := tvd.array("rfc3161Timestamps")
+	if err != nil {
+		return nil, nil, err
+	}
+	var timestamps [][]byte
+	for _, ts := range tss {
+		der, err := ts.bytes("signedTimestamp")
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(der) == 0 {
+			return nil, nil, fmt.Errorf("%s: empty", ts.where)
+		}
+		timestamps = append(timestamps, der)
+	}
+	return s, timestamps, nil
+}
+
+// bundleHashes are the hashes a bundle can name, by their number in the protobuf
+// HashAlgorithm enum (hashAlgorithmNames). The protobuf-specs mark the two SHA-3 values
 // deprecated (they were added for LMS), but they are still values of the enum that bundles
 // carry: signet keeps reading them, and writing them when -a asks for SHA-3 (README, package
 // doc), rather than silently falling back to another hash.
-var bundleHashes = map[protocommon.HashAlgorithm]crypto.Hash{
-	protocommon.HashAlgorithm_SHA2_256: crypto.SHA256,
-	protocommon.HashAlgorithm_SHA2_384: crypto.SHA384,
-	protocommon.HashAlgorithm_SHA2_512: crypto.SHA512,
-	//lint:ignore SA1019 deliberate: see bundleHashes
-	protocommon.HashAlgorithm_SHA3_256: crypto.SHA3_256,
-	//lint:ignore SA1019 deliberate: see bundleHashes
-	protocommon.HashAlgorithm_SHA3_384: crypto.SHA3_384,
+var bundleHashes = map[int]crypto.Hash{
+	1: crypto.SHA256,
+	2: crypto.SHA384,
+	3: crypto.SHA512,
+	4: crypto.SHA3_256,
+	5: crypto.SHA3_384,
 }
 
-// bundleHashAlgorithm is the bundle's name for h, ok false when a bundle cannot record it.
-func bundleHashAlgorithm(h crypto.Hash) (protocommon.HashAlgorithm, bool) {
+// bundleHashAlgorithm is the bundle's number for h, ok false when a bundle cannot record it.
+func bundleHashAlgorithm(h crypto.Hash) (int, bool) {
 	for k, v := range bundleHashes {
 		if v == h {
 			return k, true

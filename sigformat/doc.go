@@ -10,10 +10,15 @@
 //     and messageDigest, and the chain without its root; Ed25519 per RFC 8419 (SHA-512 message
 //     digest, the signature over the attributes). `openssl cms -verify` accepts the ECDSA and
 //     RSA ones; GnuTLS's `certtool --p7-verify` the Ed25519 ones.
-//   - bundle: a Sigstore bundle v0.3, JSON ([MarshalBundle]), built with the sigstore
-//     protobuf-specs types: the signature and the message digest, with the leaf in
-//     `certificate` (a chain without intermediates), `x509CertificateChain` (leaf and
-//     intermediates), or a `publicKey` hint ([PublicKeyHint]) for a bare key.
+//   - bundle: a Sigstore bundle v0.3, JSON ([MarshalBundle]), written and read with
+//     encoding/json over structs that follow the protobuf-specs messages in their JSON form
+//     (no protobuf runtime, whose registrations cost every command start-up; reading accepts
+//     what protojson accepts: both field spellings, either base64, enums by name or number,
+//     unknown fields ignored): the signature and the message digest, with the signer's
+//     certificate alone in `certificate` (v0.3 allows no chain: the verifier brings the
+//     intermediates), or a `publicKey` hint ([PublicKeyHint]) for a bare key, and RFC 3161
+//     timestamps if any. Bundles v0.1 and v0.2, whose `x509CertificateChain` holds the leaf
+//     and intermediates, are read too.
 //
 // [Parse] reads any of the three, as signet and its peers write them, and tells them apart by
 // content; a raw signature is never taken for another format. CMS is read in DER or BER
@@ -29,11 +34,14 @@
 //
 //   - OpenSSL (3.0 to 3.6 at least) can neither make nor check Ed25519 CMS signatures
 //     (openssl/openssl#32248); use GnuTLS's certtool, or signet verify, for those.
-//   - Bundles are "offline": no transparency-log entry and no signed timestamp, so their time
-//     rests on the certificate's validity alone, and tools that demand a Rekor entry (cosign
-//     verify-blob by default, sigstore-go's default policy) refuse them. sigstore-go also
-//     refuses `x509CertificateChain` in a v0.3 bundle, which signet writes when the chain has
-//     intermediates (the specification allows it outside Sigstore's public-good instance).
+//   - Bundles are "offline": no transparency-log entry, so tools that demand a Rekor entry
+//     (cosign verify-blob by default, sigstore-go's default policy) refuse them; without a
+//     timestamp their time rests on the certificate's validity alone.
+//   - Ed25519 follows the Sigstore algorithm registry as sigstore-go applies it: with a
+//     certificate a messageSignature is Ed25519ph (PKIX_ED25519_PH: over the content's
+//     SHA-512 digest, which messageDigest records); pure Ed25519 (PKIX_ED25519) signs the
+//     content itself, and sigstore-go then names no hash (HASH_ALGORITHM_UNSPECIFIED, the
+//     content in the digest field), which Parse reads as a bundle that records no digest.
 //   - A bundle cannot say that an RSA signature is PSS. Bundles name only the hashes of the
 //     protobuf HashAlgorithm enum: SHA-256, SHA-384, SHA-512, SHA3-256 and SHA3-384
 //     ([CanBundle]).

@@ -3,8 +3,10 @@ package verify
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/sha512"
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
@@ -124,7 +126,12 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 	default:
 		data = p.digest
 	}
-	sigErr := Signature(p.key, data, s.Raw, p.sigParams)
+	var sigErr error
+	if p.ed25519ph && ed25519phValid(p.key, p.digest, s.Raw) {
+		p.phVerified = true
+	} else {
+		sigErr = Signature(p.key, data, s.Raw, p.sigParams)
+	}
 	what := v.signedWhat(p)
 	switch {
 	case sigErr == nil:
@@ -187,9 +194,22 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 	res.Valid = true
 }
 
+// ed25519phValid reports whether sig is an Ed25519ph signature (RFC 8032 §5.1, SHA-512
+// prehash, empty context) by pub over the SHA-512 digest d.
+func ed25519phValid(pub crypto.PublicKey, d, sig []byte) bool {
+	k, ok := pub.(ed25519.PublicKey)
+	if !ok || len(k) != ed25519.PublicKeySize || len(d) != sha512.Size {
+		return false
+	}
+	return ed25519.VerifyWithOptions(k, d, sig, &ed25519.Options{Hash: crypto.SHA512}) == nil
+}
+
 func (v *artifactVerifier) scheme(p *artifactPlan) string {
 	switch p.key.(type) {
 	case ed25519.PublicKey:
+		if p.phVerified {
+			return "Ed25519ph"
+		}
 		return "Ed25519"
 	case *rsa.PublicKey:
 		if p.sigParams.PSS {
@@ -204,6 +224,8 @@ func (v *artifactVerifier) signedWhat(p *artifactPlan) string {
 	switch {
 	case p.signedAttrs:
 		return "the CMS signed attributes"
+	case p.phVerified:
+		return "the file's sha512 digest"
 	case p.sigParams.Hash == 0:
 		return "the file"
 	}

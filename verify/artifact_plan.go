@@ -78,6 +78,10 @@ type artifactPlan struct {
 	content     []byte
 	sigParams   SignatureParams
 	signedAttrs bool // CMS: the signature covers SignedData
+	// ed25519ph: an Ed25519 bundle whose messageDigest is SHA-512 may be Ed25519ph over that
+	// digest (PKIX_ED25519_PH, what sigstore-go checks for a certificate's key), tried before
+	// pure Ed25519 over the file; phVerified says it was.
+	ed25519ph, phVerified bool
 }
 
 func (p *artifactPlan) unchecked(err error) *artifactPlan {
@@ -235,6 +239,7 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 		p.fileHash = alg
 	case isEd:
 		p.wholeFile = true
+		p.ed25519ph = s.Format == sigformat.Bundle && h == crypto.SHA512 && s.ContentDigest != nil
 		if s.ContentDigest != nil {
 			alg, err := algorithmOf(h)
 			if err != nil {

@@ -28,6 +28,7 @@ type verifyOptions struct {
 	roots    []string
 	system   bool
 	inters   []string
+	trusted  []string // --trusted-root files (verify_trust.go)
 	crls     []string
 	ocsp     []string
 	artifact verify.ArtifactOptions // Policy without certificates and CRLs, which come from files
@@ -59,18 +60,25 @@ What is checked, in order, every check reported (--json) even after one failed:
                not a CA certificate (whatever --eku says), CRLs (--crl, --require-crl)
    identity    --subject, --san-email, --san-uri, --san-dns against the signer's certificate
 
-Trust: --roots FILE (repeatable), --system-roots, or with neither the root of the local
-identity that 'signet init' made (the report says so). The chain is validated as 'signet cert
+Trust: --roots FILE (repeatable), --system-roots, --trusted-root FILE (a Sigstore
+trusted_root.json, as sigstore-go and cosign read it: each certificate authority whose
+validFor holds --at, the last certificate of its certChain trusted, the others
+intermediates), or with none of these the root of the local identity that 'signet init' made,
+with its intermediate (the report says so). A Sigstore bundle carries the signer's
+certificate alone: the intermediates come from --intermediates, the trusted root, or a
+v0.1/v0.2 bundle's chain. The chain is validated as 'signet cert
 verify --help' describes (RFC 5280 path validation, rule ids in every refusal), with:
 ` + pathFlagsHelp + `
 
 --key PUBKEYREF (a public key, a certificate, a private key, a pkcs11: URI) checks the
 signature alone: no certificate, chain or policy, so it excludes --roots, --intermediates,
---system-roots, --eku, --crl, --require-crl, the identity flags and the flags above.
+--trusted-root, --system-roots, --eku, --crl, --require-crl, the identity flags and the flags above.
 
 A raw signature names neither its signer nor its hash: it needs --key, and -a when the hash
 is not sha256 (RSA-PSS needs --pss; any salt length is accepted, as openssl verifies).
-Ed25519 signs the file itself, which is then read into memory. A signature's signing time
+Ed25519 signs the file itself, which is then read into memory; an Ed25519 bundle whose
+messageDigest is sha512 may be Ed25519ph over that digest (the Sigstore algorithm registry's
+PKIX_ED25519_PH, which sigstore-go uses with a certificate) and is checked as both. A signature's signing time
 (CMS signingTime) is the signer's claim, not a trusted timestamp: certificates are judged at
 --at, default now, so an expired signer fails whenever its signature was made.
 
@@ -178,6 +186,7 @@ func verifyCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "pss", Usage: "raw and bundle RSA signatures are RSA-PSS (default PKCS#1 v1.5)"},
 			repeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
 			repeatedFlag("intermediates", "untrusted CA certificates in `FILE` that may complete the chain; repeatable"),
+			trustedRootFlag(),
 			&cli.BoolFlag{Name: "system-roots", Usage: "also trust the operating system's root store"},
 			repeatedFlag("eku", "require extended key usage `NAME|OID` (default codeSigning; any lifts it); repeatable"),
 			&cli.StringFlag{Name: "at", Usage: "validation `TIME`, RFC 3339 or YYYY-MM-DD (default: now)"},
@@ -213,6 +222,7 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 		roots:    repeatedValues(c, "roots"),
 		system:   c.Bool("system-roots"),
 		inters:   repeatedValues(c, "intermediates"),
+		trusted:  repeatedValues(c, "trusted-root"),
 		crls:     repeatedValues(c, "crl"),
 		json:     c.Bool("json"),
 	}
@@ -247,7 +257,7 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 
 	if o.keyRef != "" {
 		var given []string
-		for _, f := range []string{"roots", "intermediates", "system-roots", "eku", "at", "crl", "require-crl", "subject", "san-email", "san-uri", "san-dns",
+		for _, f := range []string{"roots", "intermediates", "trusted-root", "system-roots", "eku", "at", "crl", "require-crl", "subject", "san-email", "san-uri", "san-dns",
 			"profile", "policy", "require-explicit-policy", "inhibit-policy-mapping", "inhibit-any-policy", "ocsp"} {
 			if c.IsSet(f) {
 				given = append(given, "--"+f)
@@ -290,7 +300,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		}
 		a.Key = pub.Key
 	} else {
-		t, err := trustAnchors(e, o.roots, o.system)
+		t, inters, err := verifyTrust(e, o, a.Policy.At)
 		if err != nil {
 			return err
 		}
@@ -303,6 +313,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 				return err
 			}
 		}
+		a.Policy.Intermediates = append(a.Policy.Intermediates, inters...)
 		if len(o.crls) > 0 {
 			if a.Policy.CRLs, err = x509util.LoadCRLs(o.crls...); err != nil {
 				return err

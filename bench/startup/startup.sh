@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# bench/startup/startup.sh - signet's process start-up against openssl's, measured side by side.
+#
+# Usage: bench/startup/startup.sh [-n PAIRS] [-b SIGNET_BINARY] [-o OTHER_SIGNET_BINARY]
+#   (from anywhere inside the repository; needs go and openssl)
+#
+# It builds signet (or takes -b BINARY, to compare two builds), then runs each pair of
+# commands alternately (A B A B ...) and prints, as the other bench scripts do, the median of
+# the per-pair ratios of wall time and of CPU time, with the median times:
+#
+#   `signet --version` / `openssl version`                                 target <= 0.8
+#   `signet cert verify --roots ROOT --intermediates INT --at T LEAF` /
+#       `openssl verify -CAfile ROOT -untrusted INT -attime T LEAF` (the fixture chain)
+#
+# with -o, the same two commands of this signet against another build (before / after a change),
+# and the package initialisation that GODEBUG=inittrace=1 reports for `signet --version`:
+# the total of its init clock times and allocations, and the five slowest packages.
+#
+# PAIRS (default 101) is the number of pairs of each comparison.
+set -euo pipefail
+
+pairs=101
+bin=
+other=
+while getopts "n:b:o:" opt; do
+	case $opt in
+	n) pairs=$OPTARG ;;
+	b) bin=$OPTARG ;;
+	o) other=$OPTARG ;;
+	*) sed -n '2,4p' "$0" >&2; exit 2 ;;
+	esac
+done
+
+for tool in go openssl; do
+	command -v "$tool" >/dev/null || { echo "startup.sh: $tool is required" >&2; exit 1; }
+done
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+. "$root/bench/lib.sh"
+
+if [ -z "$bin" ]; then
+	(cd "$root" && go build -o "$work/signet" ./cmd/signet)
+	bin=$work/signet
+fi
+pki=$root/testdata/pki
+at=2026-06-01T00:00:00Z
+attime=$(date -d "$at" +%s)
+
+bench_label_width=40
+compare "signet --version / openssl version" "$pairs" -- "$bin" --version -- openssl version
+compare "cert verify / openssl verify" "$pairs" -- \
+	"$bin" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem" -- \
+	openssl verify -CAfile "$pki/root-ca.pem" -untrusted "$pki/int-ca.pem" -attime "$attime" "$pki/codesign.pem"
+
+if [ -n "$other" ]; then
+	compare "signet --version / other build" "$pairs" -- "$bin" --version -- "$other" --version
+	compare "cert verify / other build" "$pairs" -- \
+		"$bin" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem" -- \
+		"$other" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem"
+fi
+
+# init ms @... ms clock, BYTES bytes, N allocs: sum over the packages of one run.
+GODEBUG=inittrace=1 "$bin" --version 2>"$work/inittrace" >/dev/null
+awk '/^init / {ms += $5; bytes += $8; allocs += $10; n++}
+	END {printf "%-40s %d packages, %.3f ms clock, %d bytes, %d allocs\n", "init (GODEBUG=inittrace=1)", n, ms, bytes, allocs}' "$work/inittrace"
+sort -k5 -g -r "$work/inittrace" | awk '/^init / && n < 5 {printf "%-40s   %s %s ms, %s bytes\n", "", $2, $5, $8; n++}'
