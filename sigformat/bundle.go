@@ -31,6 +31,9 @@ type BundleContent struct {
 	Certificates []*x509.Certificate
 	// PublicKey is the signer's key, for the hint when there is no certificate.
 	PublicKey crypto.PublicKey
+	// Timestamps are RFC 3161 TimeStampTokens (DER) over Signature, written as
+	// verificationMaterial.timestampVerificationData.rfc3161Timestamps.
+	Timestamps [][]byte
 }
 
 // MarshalBundle returns a Sigstore bundle v0.3 in its JSON form, indented the same way every
@@ -71,6 +74,13 @@ func MarshalBundle(c BundleContent) ([]byte, error) {
 			chain.Certificates = append(chain.Certificates, &protocommon.X509Certificate{RawBytes: cert.Raw})
 		}
 		vm.Content = &protobundle.VerificationMaterial_X509CertificateChain{X509CertificateChain: chain}
+	}
+	if len(c.Timestamps) > 0 {
+		tvd := &protobundle.TimestampVerificationData{}
+		for _, t := range c.Timestamps {
+			tvd.Rfc3161Timestamps = append(tvd.Rfc3161Timestamps, &protocommon.RFC3161SignedTimestamp{SignedTimestamp: t})
+		}
+		vm.TimestampVerificationData = tvd
 	}
 	b := &protobundle.Bundle{
 		MediaType:            BundleMediaType,
@@ -168,6 +178,12 @@ func parseBundle(data []byte) (*Signature, error) {
 		s.PublicKeyHint = vm.GetPublicKey().GetHint()
 	default:
 		return nil, malformed("bundle: verificationMaterial has no key material")
+	}
+	for _, t := range vm.GetTimestampVerificationData().GetRfc3161Timestamps() {
+		if len(t.GetSignedTimestamp()) == 0 {
+			return nil, malformed("bundle: empty rfc3161Timestamps entry")
+		}
+		s.Timestamps = append(s.Timestamps, t.GetSignedTimestamp())
 	}
 	for i, der := range ders {
 		c, err := x509.ParseCertificate(der)

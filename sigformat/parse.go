@@ -71,6 +71,11 @@ type Signature struct {
 	SigningTime time.Time
 	// MediaType is the bundle's mediaType.
 	MediaType string
+	// Timestamps are the RFC 3161 TimeStampTokens (DER) the signature carries, each over
+	// Raw: the CMS unsigned attribute id-aa-signatureTimeStampToken (RFC 3161 appendix A),
+	// the bundle's timestampVerificationData.rfc3161Timestamps. Raw signatures carry none
+	// (a token is kept beside them, FILE.sig.tsr). Nothing in them is checked here.
+	Timestamps [][]byte
 
 	contentType asn1.ObjectIdentifier // CMS contentType attribute, checked against eContentType
 }
