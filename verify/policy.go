@@ -99,6 +99,18 @@ type Policy struct {
 	// answer settles that certificate's status as a CRL would, a revoked one fails it. Nil
 	// means none.
 	OCSP [][]byte
+	// SignedAt, if not zero, is a trusted time at which what the certificate signed existed:
+	// the genTime of an RFC 3161 timestamp whose token verified (VerifyArtifacts sets it,
+	// with At, from the signature's timestamp). A certificate of the chain revoked after
+	// SignedAt for a reason other than keyCompromise, cACompromise or aACompromise then still
+	// verifies: the revocation came after the signature, and the CRL or OCSP entry is
+	// reported. A compromise, or no reason given, always fails: the key may have signed
+	// anything, at any claimed time. Zero (the zero value): every revocation fails.
+	SignedAt time.Time
+	// RevocationAt is the time at which CRLs and OCSP responses must be current (thisUpdate
+	// and nextUpdate), when it differs from At: a signature validated at a timestamp's
+	// genTime is judged against the revocation information of today. Zero means At.
+	RevocationAt time.Time
 }
 
 // Profile names a set of rules applied on top of RFC 5280 path validation.
