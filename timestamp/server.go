@@ -2,6 +2,7 @@ package timestamp
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -17,6 +18,7 @@ import (
 	"log"
 	"math/big"
 	"mime"
+	"net"
 	"net/http"
 	"slices"
 	"time"
@@ -347,4 +349,31 @@ func (a *Authority) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", contentTypeReply)
 	_, _ = w.Write(resp)
+}
+
+// Serve answers RFC 3161 requests over HTTP on ln (any path) until ctx ends, then shuts
+// down, letting requests in progress finish for up to five seconds. It returns nil when
+// stopped by ctx.
+func (a *Authority) Serve(ctx context.Context, ln net.Listener) error {
+	if err := a.Check(); err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{Handler: a, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

@@ -398,20 +398,32 @@ var ErrNotTSACertificate = errors.New("timestamp: not a time-stamping certificat
 
 // CheckTSACertificate checks what RFC 3161 2.3 requires of a TSA's certificate: the extended
 // key usage extension, marked critical, with exactly one purpose, id-kp-timeStamping.
+// It matches ErrInvalid and ErrNotTSACertificate.
 func CheckTSACertificate(c *x509.Certificate) error {
+	bad := func(why string) error { return &notTSAError{subject: c.Subject.String(), why: why} }
 	for _, e := range c.Extensions {
 		if !e.Id.Equal(oidExtKeyUsage) {
 			continue
 		}
 		if !e.Critical {
-			return fmt.Errorf("%w: %w: %s: its extended key usage is not critical (RFC 3161 2.3)", ErrInvalid, ErrNotTSACertificate, c.Subject)
+			return bad("its extended key usage is not critical")
 		}
 		if len(c.ExtKeyUsage) != 1 || c.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping || len(c.UnknownExtKeyUsage) != 0 {
-			return fmt.Errorf("%w: %w: %s: its extended key usage must be timeStamping alone (RFC 3161 2.3)", ErrInvalid, ErrNotTSACertificate, c.Subject)
+			return bad("its extended key usage is not timeStamping alone")
 		}
 		return nil
 	}
-	return fmt.Errorf("%w: %w: %s has no extended key usage timeStamping (RFC 3161 2.3)", ErrInvalid, ErrNotTSACertificate, c.Subject)
+	return bad("it has no extended key usage timeStamping")
+}
+
+type notTSAError struct{ subject, why string }
+
+func (e *notTSAError) Error() string {
+	return fmt.Sprintf("timestamp: %s is not a time-stamping certificate: %s (RFC 3161 2.3)", e.subject, e.why)
+}
+
+func (e *notTSAError) Is(target error) bool {
+	return target == ErrInvalid || target == ErrNotTSACertificate
 }
 
 // Covers checks that the token's message imprint is the digest of data under the token's

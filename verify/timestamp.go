@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -131,6 +132,21 @@ func (v *artifactVerifier) checkTimestamps(p *artifactPlan) (time.Time, error) {
 
 // checkTimestamp checks one token over the signature value sig.
 func (v *artifactVerifier) checkTimestamp(der, sig []byte) (TimestampReport, error) {
+	return v.checkToken(der, func(tok *timestamp.Token) error { return tok.Covers(sig) })
+}
+
+// checkTimestampDigest checks one token whose imprint must be d.
+func (v *artifactVerifier) checkTimestampDigest(der, d []byte) (TimestampReport, error) {
+	return v.checkToken(der, func(tok *timestamp.Token) error {
+		if !bytes.Equal(tok.HashedMessage, d) {
+			return fmt.Errorf("%w: its message imprint is not the digest given", timestamp.ErrMismatch)
+		}
+		return nil
+	})
+}
+
+// checkToken checks one token, its imprint with covers.
+func (v *artifactVerifier) checkToken(der []byte, covers func(*timestamp.Token) error) (TimestampReport, error) {
 	var r TimestampReport
 	fail := func(err error) (TimestampReport, error) {
 		e := artifactErrorf(ErrTimestamp, err, "timestamp: %v", err)
@@ -155,7 +171,7 @@ func (v *artifactVerifier) checkTimestamp(der, sig []byte) (TimestampReport, err
 	if err != nil {
 		return fail(err)
 	}
-	if err := tok.Covers(sig); err != nil {
+	if err := covers(tok); err != nil {
 		return fail(fmt.Errorf("%w (the token is another signature's)", err))
 	}
 	roots := v.tsaRoots()
@@ -172,4 +188,22 @@ func (v *artifactVerifier) checkTimestamp(der, sig []byte) (TimestampReport, err
 	}
 	r.Valid = true
 	return r, nil
+}
+
+// VerifyTimestamp checks one RFC 3161 token (or a TimeStampResp holding one) alone, as
+// `signet ts verify` does: the token's signature, ESS attribute and TSA certificate, the TSA's
+// chain to roots at the token's genTime, and, when covered is not nil, that its message
+// imprint is the digest of covered (or, with a digest instead, that it equals d: give d with
+// covered nil). The report says what the token holds even when it fails. Errors wrap
+// ErrTimestamp, with the timestamp package's sentinel of the cause (timestamp.ErrMalformed for
+// a token that cannot be read).
+func VerifyTimestamp(token, covered, d []byte, roots []*x509.Certificate) (TimestampReport, error) {
+	if len(roots) == 0 {
+		return TimestampReport{}, fmt.Errorf("%w: no TSA trust anchor", ErrPolicy)
+	}
+	v := &artifactVerifier{opts: ArtifactOptions{TSARoots: roots}}
+	if covered == nil && d != nil {
+		return v.checkTimestampDigest(token, d)
+	}
+	return v.checkTimestamp(token, covered)
 }
