@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,6 +22,7 @@ import (
 	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/timestamp"
+	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -246,4 +248,73 @@ func TestTSAServeSoftHSMWithOpenSSL(t *testing.T) {
 func fixtureFunc(t *testing.T) func(string) string {
 	dir := filepath.Dir(fixturePKI(t, "root-ca.pem"))
 	return func(name string) string { return filepath.Join(dir, name) }
+}
+
+// TestVerifyOpenSSLTimestamp: a raw signature timestamped by OpenSSL as the TSA (`openssl ts
+// -reply` with a [tsa] configuration, ESS v1 with SHA-1 as it writes by default, its
+// certificate from cert create --profile tsa) verifies with --require-timestamp, and the
+// report names OpenSSL's policy and serial.
+func TestVerifyOpenSSLTimestamp(t *testing.T) {
+	openssl := testutil.RequireTool(t, "openssl")
+	fx := fixtureFunc(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	mustSignet(t, "key", "gen", "--no-passphrase", "-o", "tsa.key")
+	mustSignet(t, "csr", "--key", "tsa.key", "--subject", "CN=OpenSSL TSA,O=Example", "-o", "tsa.csr")
+	mustSignet(t, "cert", "create", "--profile", "tsa", "--csr", "tsa.csr", "--ca", fx("int-ca.pem"), "--ca-key", fx("int-ca.key"), "-o", "tsa.pem")
+	os.WriteFile("serial", []byte("41\n"), 0o600)
+	os.WriteFile("tsa.cnf", []byte(`[ tsa ]
+default_tsa = tsa_config
+[ tsa_config ]
+serial = serial
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256
+accuracy = secs:2
+ess_cert_id_chain = no
+`), 0o600)
+	os.WriteFile("app.bin", []byte("release\n"), 0o644)
+	mustSignet(t, "sign", "--key", fx("codesign.key"), "--format", "raw", "app.bin")
+	testutil.Run(t, openssl, "ts", "-query", "-data", "app.bin.sig", "-sha256", "-cert", "-out", "req.tsq")
+	testutil.Run(t, openssl, "ts", "-reply", "-config", "tsa.cnf", "-queryfile", "req.tsq", "-inkey", "tsa.key",
+		"-signer", "tsa.pem", "-chain", fx("int-ca.pem"), "-out", "app.bin.sig.tsr")
+	out := mustSignet(t, "verify", "app.bin", "--key", fx("codesign.pem"), "--tsa-roots", fx("root-ca.pem"), "--require-timestamp", "--json")
+	var rep struct {
+		Valid     bool
+		Artifacts []struct {
+			Timestamps []struct {
+				TSA, Serial, Policy, Accuracy string
+				Valid                         bool
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	ts := rep.Artifacts[0].Timestamps
+	if !rep.Valid || len(ts) != 1 || !ts[0].Valid || ts[0].TSA != "CN=OpenSSL TSA,O=Example" || ts[0].Policy != "1.2.3.4.1" ||
+		ts[0].Serial != "42" || ts[0].Accuracy != "2s" {
+		t.Fatalf("report %s", out)
+	}
+}
+
+// TestTimestampExitCodes: the timestamp sentinels map to their exit codes by type.
+func TestTimestampExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		err        error
+		general    int
+		verifyCode int
+	}{
+		{verify.ErrTimestamp, exitCheckFailed, exitTimestamp},
+		{fmt.Errorf("x: %w", timestamp.ErrUnavailable), exitUnavailable, exitUnavailable},
+		{fmt.Errorf("x: %w", timestamp.ErrMalformed), exitBadInput, exitBadInput},
+		{fmt.Errorf("x: %w", timestamp.ErrInvalid), exitCheckFailed, exitCheckFailed},
+	} {
+		if got := exitCode(tc.err); got != tc.general {
+			t.Errorf("%v: exit %d, want %d", tc.err, got, tc.general)
+		}
+		if got := verifyExitCode(tc.err); got != tc.verifyCode {
+			t.Errorf("%v: verify exit %d, want %d", tc.err, got, tc.verifyCode)
+		}
+	}
 }
