@@ -110,7 +110,8 @@ type ArtifactOptions struct {
 	Workers int
 	// TSARoots are the trust anchors of the RFC 3161 timestamps a signature carries (CMS
 	// unsigned attribute, bundle rfc3161Timestamps, FILE.sig.tsr beside a raw signature).
-	// Nil means Policy.Roots. Every timestamp is checked (CheckTimestamp): the token's
+	// Nil means Policy.Roots. The TSA's chain is completed by the certificates the token
+	// carries and Policy.Intermediates, and checked against Policy.CRLs and Policy.OCSP. Every timestamp is checked (CheckTimestamp): the token's
 	// signature and ESS signing-certificate attribute, its TSA's certificate (critical
 	// extended key usage timeStamping alone, RFC 3161 2.3) and chain to these roots at the
 	// token's genTime, and the message imprint against the signature value. When one holds,

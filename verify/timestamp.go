@@ -174,10 +174,18 @@ func (v *artifactVerifier) checkToken(der []byte, covers func(*timestamp.Token) 
 	if err := covers(tok); err != nil {
 		return fail(fmt.Errorf("%w (the token is another signature's)", err))
 	}
-	roots := v.tsaRoots()
+	// The TSA's chain: the certificates the token carries and the signer's intermediates
+	// (Policy.Intermediates) complete it; the signer's CRLs and OCSP responses apply to it
+	// too, current at the verification time, and a revocation after genTime that is not a
+	// compromise does not undo the tokens made before it.
+	revAt := v.opts.Policy.At
+	if revAt.IsZero() {
+		revAt = time.Now()
+	}
 	pol := Policy{
-		Roots: roots, At: tok.GenTime, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping},
-		ExplicitEKU: true, LeafNotCA: true, KeyUsage: 0,
+		Roots: v.tsaRoots(), Intermediates: v.opts.Policy.Intermediates, At: tok.GenTime,
+		EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}, ExplicitEKU: true, LeafNotCA: true,
+		CRLs: v.opts.Policy.CRLs, OCSP: v.opts.Policy.OCSP, RevocationAt: revAt, SignedAt: tok.GenTime,
 	}
 	cr, err := Verify(signer, tok.Certificates, pol)
 	if cr != nil {

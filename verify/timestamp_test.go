@@ -249,3 +249,27 @@ func revokedAfterReported(res *verify.ArtifactResult) bool {
 	}
 	return false
 }
+
+// TestTimestampTSARevoked: the signer's CRLs apply to the TSA's certificate too: a TSA whose
+// key was compromised before the token was made gives no trusted time.
+func TestTimestampTSARevoked(t *testing.T) {
+	content := []byte("a release\n")
+	tsa := tsaAuthority(t, true)
+	cert, key := shortLived(t, 0x5301)
+	s := cmsWithTimestamp(t, content, cert, key, func(sig []byte) []byte { return stamp(t, tsa, sig) })
+	crlDER, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number: big.NewInt(10), ThisUpdate: pinned.Add(-time.Hour), NextUpdate: pinned.Add(24 * time.Hour),
+		RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: tsa.Chain[0].SerialNumber, RevocationTime: genTime.Add(-time.Hour), ReasonCode: 1}},
+	}, mustCerts(t, "int-ca.pem")[0], mustSigner(t, "int-ca.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	crl, _ := x509.ParseRevocationList(crlDER)
+	pol := codeSigning(t)
+	pol.CRLs = []*x509.RevocationList{crl}
+	res, err := verify.VerifyArtifact(context.Background(), verify.Artifact{Name: "app", Content: content, Signature: s},
+		verify.ArtifactOptions{Policy: pol, TSARoots: mustCerts(t, "root-ca.pem")})
+	if !errors.Is(err, verify.ErrTimestamp) || res.Reason != verify.ReasonTimestampInvalid || !strings.Contains(res.Error, "revoked") {
+		t.Fatalf("err = %v reason %q", err, res.Reason)
+	}
+}
