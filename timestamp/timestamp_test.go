@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -437,4 +438,31 @@ func FuzzParseRequest(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAuthorityKeyTypes: tokens signed with each key type an Authority takes verify, with the
+// hash its key suggests (RFC 8419 for Ed25519: the attributes signed whole).
+func TestAuthorityKeyTypes(t *testing.T) {
+	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	p521, _ := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	for name, key := range map[string]crypto.Signer{"p384": p384, "p521": p521, "ed25519": ed, "rsa": rsaKey} {
+		t.Run(name, func(t *testing.T) {
+			p := newPKI(t, key, ekuExtension(t, true, oidTimeStamping))
+			req, _ := NewRequest([]byte("sig"), crypto.SHA512)
+			der, _ := req.Marshal()
+			resp, _, err := p.authority().Respond(der)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := ParseResponse(resp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := check(tok, req, []byte("sig")); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
 }
