@@ -147,3 +147,20 @@ func TestTimestampFailureWritesNothing(t *testing.T) {
 		t.Error("--force did not replace a.sig.tsr")
 	}
 }
+
+// TestRecursiveSkipsTimestampFiles: a tree signed again does not sign the tokens beside its
+// raw signatures.
+func TestRecursiveSkipsTimestampFiles(t *testing.T) {
+	fx := mustFixture(t, "codesign")
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a"), []byte("a"))
+	writeFile(t, filepath.Join(dir, "a.sig.tsr"), []byte("token"))
+	s := mustSigner(t, fx.key, SignOptions{Format: sigformat.Raw})
+	r, err := SignFiles(context.Background(), s, []string{dir}, FilesOptions{Recursive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r) != 1 || r[0].Path != filepath.Join(dir, "a") {
+		t.Fatalf("signed %+v", r)
+	}
+}
