@@ -31,8 +31,9 @@ type BundleContent struct {
 	Certificates []*x509.Certificate
 	// PublicKey is the signer's key, for the hint when there is no certificate.
 	PublicKey crypto.PublicKey
-	// Timestamps are RFC 3161 TimeStampTokens (DER) over Signature, written as
-	// verificationMaterial.timestampVerificationData.rfc3161Timestamps.
+	// Timestamps are RFC 3161 TimeStampTokens (DER) over Signature, written in
+	// verificationMaterial.timestampVerificationData.rfc3161Timestamps as the specification
+	// says: each a DER TimeStampResponse (granted) holding the token.
 	Timestamps [][]byte
 }
 
@@ -78,7 +79,11 @@ func MarshalBundle(c BundleContent) ([]byte, error) {
 	if len(c.Timestamps) > 0 {
 		tvd := &protobundle.TimestampVerificationData{}
 		for _, t := range c.Timestamps {
-			tvd.Rfc3161Timestamps = append(tvd.Rfc3161Timestamps, &protocommon.RFC3161SignedTimestamp{SignedTimestamp: t})
+			resp, err := timestampResponse(t)
+			if err != nil {
+				return nil, fmt.Errorf("sign: bundle: %w", err)
+			}
+			tvd.Rfc3161Timestamps = append(tvd.Rfc3161Timestamps, &protocommon.RFC3161SignedTimestamp{SignedTimestamp: resp})
 		}
 		vm.TimestampVerificationData = tvd
 	}

@@ -50,6 +50,18 @@ type CMSOptions struct {
 // oidTimeStampToken is id-aa-signatureTimeStampToken (RFC 3161 appendix A).
 var oidTimeStampToken = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
 
+// timestampResponse wraps an RFC 3161 TimeStampToken in a granted TimeStampResp (RFC 3161
+// 2.4.2: SEQUENCE { PKIStatusInfo { status 0 }, token }), the form a Sigstore bundle's
+// rfc3161Timestamps hold.
+func timestampResponse(token []byte) ([]byte, error) {
+	b := cryptobyte.NewBuilder(nil)
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1Int64(0) })
+		b.AddBytes(token)
+	})
+	return b.Bytes()
+}
+
 // MarshalCMS returns a DER ContentInfo holding a detached SignedData over content whose
 // digest under opts.Algorithm is d. sign is called once, with the DER of the signed attributes
 // (a SET OF, as RFC 5652 §5.4 says they are signed), and returns the signature over them: for

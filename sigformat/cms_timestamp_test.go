@@ -76,7 +76,12 @@ func TestBundleTimestamps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Timestamps) != 2 || !bytes.Equal(p.Timestamps[0], fakeToken) || !bytes.Equal(p.Timestamps[1], fakeToken[:2]) {
+	// Each token is written inside a granted TimeStampResponse, as the Sigstore
+	// specification's RFC3161SignedTimestamp says.
+	want := func(tok []byte) []byte {
+		return append([]byte{0x30, byte(5 + len(tok)), 0x30, 0x03, 0x02, 0x01, 0x00}, tok...)
+	}
+	if len(p.Timestamps) != 2 || !bytes.Equal(p.Timestamps[0], want(fakeToken)) || !bytes.Equal(p.Timestamps[1], want(fakeToken[:2])) {
 		t.Fatalf("timestamps %x", p.Timestamps)
 	}
 }
