@@ -61,10 +61,11 @@ type Policy struct {
 	// A CRL is used only if its issuer name matches the issuing certificate of the chain and
 	// that certificate's key verifies it; a CRL with the issuer's name and a bad signature,
 	// an issuer without cRLSign, an unsupported critical extension, or dates that do not
-	// cover At makes the verdict CRLInvalid (a stale CRL beside a current one for the same
-	// issuer is ignored). A certificate listed is revoked whatever its revocation date (as
-	// openssl does); an entry with reason removeFromCRL does not count. Nil means no
-	// revocation checking unless RequireCRL is set.
+	// cover At (RevocationAt when set) makes the verdict CRLInvalid (a stale CRL beside a
+	// current one for the same issuer is ignored). A certificate listed is revoked whatever
+	// its revocation date (as openssl does), except after a trusted SignedAt for a reason
+	// that is not a compromise; an entry with reason removeFromCRL does not count. Nil means
+	// no revocation checking unless RequireCRL is set.
 	CRLs []*x509.RevocationList
 	// RequireCRL makes a missing CRL a failure (CRLMissing) for the leaf's issuer and for
 	// every intermediate that issues a certificate of the chain: that is, every certificate
