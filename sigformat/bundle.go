@@ -30,8 +30,9 @@ type BundleContent struct {
 	Certificates []*x509.Certificate
 	// PublicKey is the signer's key, for the hint when there is no certificate.
 	PublicKey crypto.PublicKey
-	// Timestamps are RFC 3161 time-stamp tokens (DER ContentInfo) over the signature, written
-	// in verificationMaterial.timestampVerificationData.rfc3161Timestamps.
+	// Timestamps are RFC 3161 TimeStampTokens (DER) over Signature, written in
+	// verificationMaterial.timestampVerificationData.rfc3161Timestamps as the specification
+	// says: each a DER TimeStampResponse (granted) holding the token.
 	Timestamps [][]byte
 }
 
@@ -66,7 +67,11 @@ func MarshalBundle(c BundleContent) ([]byte, error) {
 	if len(c.Timestamps) > 0 {
 		vm.TimestampVerificationData = &wireTimestampData{}
 		for _, ts := range c.Timestamps {
-			vm.TimestampVerificationData.RFC3161Timestamps = append(vm.TimestampVerificationData.RFC3161Timestamps, wireSignedTimestamp{SignedTimestamp: ts})
+			resp, err := timestampResponse(ts)
+			if err != nil {
+				return nil, fmt.Errorf("sign: bundle: %w", err)
+			}
+			vm.TimestampVerificationData.RFC3161Timestamps = append(vm.TimestampVerificationData.RFC3161Timestamps, wireSignedTimestamp{SignedTimestamp: resp})
 		}
 	}
 	b := wireBundle{
@@ -118,10 +123,11 @@ func isBundleMediaType(mt string) bool {
 
 // parseBundle reads a Sigstore bundle with a messageSignature.
 func parseBundle(data []byte) (*Signature, error) {
-	s, _, err := readBundle(data)
+	s, timestamps, err := readBundle(data)
 	if err != nil {
 		return nil, malformed("bundle: %v", err)
 	}
+	s.Timestamps = timestamps // DER TimeStampResponses, as the specification has them
 	return s, nil
 }
 

@@ -171,31 +171,6 @@ func TestParseBundleEd25519Unspecified(t *testing.T) {
 	}
 }
 
-// TestBundleTimestamps: RFC 3161 tokens are written in
-// timestampVerificationData.rfc3161Timestamps and read back in order.
-func TestBundleTimestamps(t *testing.T) {
-	ec := mustFixture(t, "codesign")
-	tokens := [][]byte{{0x30, 0x03, 0x02, 0x01, 0x01}, {0x30, 0x03, 0x02, 0x01, 0x02}}
-	out, err := MarshalBundle(BundleContent{Algorithm: digest.SHA256, Digest: make([]byte, 32), Signature: testSig, Certificates: ec.chain[:1], Timestamps: tokens})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Contains(out, []byte(`"timestampVerificationData": {`)) || !bytes.Contains(out, []byte(`"signedTimestamp": "MAMCAQE="`)) {
-		t.Fatalf("timestamps not where the specification puts them:\n%s", out)
-	}
-	_, got, err := readBundle(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 2 || !bytes.Equal(got[0], tokens[0]) || !bytes.Equal(got[1], tokens[1]) {
-		t.Fatalf("read back %x", got)
-	}
-	without, _ := MarshalBundle(BundleContent{Algorithm: digest.SHA256, Digest: make([]byte, 32), Signature: testSig, Certificates: ec.chain[:1]})
-	if bytes.Contains(without, []byte("timestampVerificationData")) {
-		t.Fatal("an empty timestampVerificationData is written")
-	}
-}
-
 // TestMarshalBundleLeafOnly: v0.3 carries the signer's certificate alone, never
 // x509CertificateChain (sigstore-go: "verification material cannot be X.509 certificate chain
 // (for bundle v0.3)"), whatever chain it is given.

@@ -41,6 +41,25 @@ type CMSOptions struct {
 	Certificates []*x509.Certificate
 	// SigningTime is the signingTime attribute (truncated to the second, in UTC).
 	SigningTime time.Time
+	// Timestamp, if not nil, is called with the signature value once it is made and returns
+	// an RFC 3161 TimeStampToken (DER) over it, which is added as the unsigned attribute
+	// id-aa-signatureTimeStampToken (RFC 3161 appendix A). Its error is returned as it is.
+	Timestamp func(signature []byte) ([]byte, error)
+}
+
+// oidTimeStampToken is id-aa-signatureTimeStampToken (RFC 3161 appendix A).
+var oidTimeStampToken = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
+
+// timestampResponse wraps an RFC 3161 TimeStampToken in a granted TimeStampResp (RFC 3161
+// 2.4.2: SEQUENCE { PKIStatusInfo { status 0 }, token }), the form a Sigstore bundle's
+// rfc3161Timestamps hold.
+func timestampResponse(token []byte) ([]byte, error) {
+	b := cryptobyte.NewBuilder(nil)
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1Int64(0) })
+		b.AddBytes(token)
+	})
+	return b.Bytes()
 }
 
 // MarshalCMS returns a DER ContentInfo holding a detached SignedData over content whose
@@ -87,6 +106,12 @@ func MarshalCMS(d []byte, opts CMSOptions, sign func(signedAttrs []byte) ([]byte
 	if err != nil {
 		return nil, err
 	}
+	var token []byte
+	if opts.Timestamp != nil {
+		if token, err = opts.Timestamp(sig); err != nil {
+			return nil, err
+		}
+	}
 
 	certs := make([][]byte, len(opts.Certificates))
 	for i, c := range opts.Certificates {
@@ -126,6 +151,14 @@ func MarshalCMS(d []byte, opts CMSOptions, sign func(signedAttrs []byte) ([]byte
 						})
 						b.AddBytes(sigAlg)
 						b.AddASN1OctetString(sig)
+						if token != nil {
+							b.AddASN1(cbasn1.Tag(1).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+								b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+									b.AddASN1ObjectIdentifier(oidTimeStampToken)
+									b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddBytes(token) })
+								})
+							})
+						}
 					})
 				})
 			})

@@ -112,10 +112,17 @@ func parseSignerInfo(si cryptobyte.String, s *Signature) error {
 			return malformed("cms: bad signed attributes")
 		}
 	}
+	var unsigned cryptobyte.String
+	var hasUnsigned bool
 	if !si.ReadASN1(&sigAlg, cbasn1.SEQUENCE) ||
 		!readOctetString(&si, &sig) ||
-		!si.SkipOptionalASN1(cbasn1.Tag(1).Constructed().ContextSpecific()) || !si.Empty() {
+		!si.ReadOptionalASN1(&unsigned, &hasUnsigned, cbasn1.Tag(1).Constructed().ContextSpecific()) || !si.Empty() {
 		return malformed("cms: bad SignerInfo")
+	}
+	if hasUnsigned {
+		if err := parseUnsignedAttributes(unsigned, s); err != nil {
+			return err
+		}
 	}
 	if len(sig) == 0 {
 		return malformed("cms: empty signature")
@@ -368,4 +375,28 @@ func serialDER(c *x509.Certificate) []byte {
 	var b cryptobyte.Builder
 	b.AddASN1BigInt(c.SerialNumber)
 	return b.BytesOrPanic()
+}
+
+// parseUnsignedAttributes reads the unsigned attributes of a SignerInfo, keeping the RFC 3161
+// timestamp tokens (id-aa-signatureTimeStampToken, each a ContentInfo) and skipping the rest.
+func parseUnsignedAttributes(attrs cryptobyte.String, s *Signature) error {
+	for !attrs.Empty() {
+		var attr, values cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		if !attrs.ReadASN1(&attr, cbasn1.SEQUENCE) || !attr.ReadASN1ObjectIdentifier(&oid) ||
+			!attr.ReadASN1(&values, cbasn1.SET) || !attr.Empty() {
+			return malformed("cms: bad unsigned attribute")
+		}
+		if !oid.Equal(oidTimeStampToken) {
+			continue
+		}
+		for !values.Empty() {
+			var token cryptobyte.String
+			if !values.ReadASN1Element(&token, cbasn1.SEQUENCE) {
+				return malformed("cms: bad signatureTimeStampToken attribute")
+			}
+			s.Timestamps = append(s.Timestamps, bytes.Clone(token))
+		}
+	}
+	return nil
 }

@@ -71,6 +71,13 @@ type Signature struct {
 	SigningTime time.Time
 	// MediaType is the bundle's mediaType.
 	MediaType string
+	// Timestamps are the RFC 3161 timestamps the signature carries, each over Raw, as the
+	// format keeps them: TimeStampTokens (DER) in the CMS unsigned attribute
+	// id-aa-signatureTimeStampToken (RFC 3161 appendix A), TimeStampResponses holding them in
+	// the bundle's timestampVerificationData.rfc3161Timestamps (package timestamp's
+	// ParseTokenOrResponse reads both). Raw signatures carry none (a token is kept beside
+	// them, FILE.sig.tsr). Nothing in them is checked here.
+	Timestamps [][]byte
 
 	contentType asn1.ObjectIdentifier // CMS contentType attribute, checked against eContentType
 	// namesSigner matches the certificate the CMS signer identifier names (NamesSigner).

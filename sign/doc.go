@@ -6,7 +6,10 @@
 // go together. [SignFiles] signs many files in one run (parallel hashing, a pool of signers,
 // outputs staged in parallel and moved into place only when all are ready: all or nothing), or
 // a checksum list of them (FilesOptions.Manifest). [SignDigestTo] signs a digest computed
-// elsewhere. Each [Receipt] says what a signature covers and where it went.
+// elsewhere. Each [Receipt] says what a signature covers and where it went. With
+// SignOptions.Timestamp each signature gets an RFC 3161 token over its value before anything
+// is written (package timestamp asks the TSA; this package only calls the hook): in CMS and
+// bundles the token is inside, beside a raw signature it is FILE.sig.tsr, staged with it.
 //
 // # Limitations
 //

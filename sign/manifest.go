@@ -90,6 +90,10 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	if err != nil {
 		return nil, err
 	}
+	tsr, err := s.RawTimestamp(sig)
+	if err != nil {
+		return nil, err
+	}
 	var b atomicfile.Batch
 	defer b.Abort()
 	if err := b.Add(list, buf, atomicfile.Options{Force: opts.Force}); err != nil {
@@ -99,6 +103,13 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 		if err := b.Add(sigOut, sig, atomicfile.Options{Force: opts.Force}); err != nil {
 			return nil, err
 		}
+		if tsr != nil {
+			if err := b.Add(sigOut+TimestampExtension, tsr, atomicfile.Options{Force: opts.Force}); err != nil {
+				return nil, err
+			}
+		}
+	} else if tsr != nil {
+		return nil, &kindError{msg: "sign: a timestamped raw signature needs a file, for its token beside it (FILE.sig.tsr), not standard output", kind: ErrUnsupported}
 	}
 	if err := b.CommitContext(ctx); err != nil {
 		if ctx.Err() != nil {

@@ -98,13 +98,19 @@ func checkNotInputs(outputs, inputs []string) error {
 }
 
 // checkOutputs refuses early, before any file is read, outputs that exist (without Force).
-func checkOutputs(items []*signItem, opts FilesOptions) error {
+// With tsr, a raw signature's token file (out+TimestampExtension) too.
+func checkOutputs(items []*signItem, opts FilesOptions, tsr bool) error {
 	for _, it := range items {
 		if it.out == "" || it.out == "-" {
 			continue
 		}
 		if err := atomicfile.CheckWritable(it.out, opts.Force); err != nil {
 			return err
+		}
+		if tsr {
+			if err := atomicfile.CheckWritable(it.out+TimestampExtension, opts.Force); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

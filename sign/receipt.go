@@ -54,11 +54,37 @@ func SignDigestTo(s *Signer, d digest.Digest, out string, force bool, stdout io.
 			return nil, err
 		}
 	}
+	if s.rawTimestamped() {
+		if out == "-" {
+			return nil, &kindError{msg: "sign: a timestamped raw signature needs a file, for its token beside it (FILE.sig.tsr), not standard output", kind: ErrUnsupported}
+		}
+		if err := atomicfile.CheckWritable(out+TimestampExtension, force); err != nil {
+			return nil, err
+		}
+	}
 	sig, err := s.SignDigest(d)
 	if err != nil {
 		return nil, err
 	}
-	if err := writeOne(out, sig, force, stdout); err != nil {
+	tsr, err := s.RawTimestamp(sig)
+	if err != nil {
+		return nil, err
+	}
+	if tsr != nil {
+		var b atomicfile.Batch
+		defer b.Abort()
+		for _, f := range []struct {
+			name string
+			data []byte
+		}{{out, sig}, {out + TimestampExtension, tsr}} {
+			if err := b.Add(f.name, f.data, atomicfile.Options{Force: force}); err != nil {
+				return nil, err
+			}
+		}
+		if err := b.Commit(); err != nil {
+			return nil, err
+		}
+	} else if err := writeOne(out, sig, force, stdout); err != nil {
 		return nil, err
 	}
 	r := s.receipt("", d, out)

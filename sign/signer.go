@@ -43,6 +43,40 @@ type SignOptions struct {
 	// Rand is the randomness for ECDSA and RSA-PSS; nil means crypto/rand. Token keys draw
 	// their own.
 	Rand io.Reader
+	// Timestamp, if not nil, is called with each signature value once it is made, before
+	// anything is written, and returns an RFC 3161 TimeStampToken (DER) over it (package
+	// timestamp's Client, checked there). The token goes where the format keeps it: in CMS
+	// the unsigned attribute id-aa-signatureTimeStampToken, in a bundle
+	// timestampVerificationData.rfc3161Timestamps, beside a raw signature FILE.sig.tsr
+	// (see RawTimestamp). Its error fails that signature, and so the run: nothing is written.
+	Timestamp func(signature []byte) ([]byte, error)
+}
+
+// TimestampExtension is appended to a raw signature's name for the file that holds its
+// timestamp token.
+const TimestampExtension = ".tsr"
+
+// rawTimestamped reports whether s's raw signatures have a token beside them.
+func (s *Signer) rawTimestamped() bool {
+	return s.opts.Timestamp != nil && s.opts.Format == sigformat.Raw
+}
+
+// RawTimestamp returns the timestamp token over a raw signature file's content made by s
+// (base64 text is decoded first: the token covers the signature value), or nil when s makes
+// no raw timestamped signatures.
+func (s *Signer) RawTimestamp(sigFile []byte) ([]byte, error) {
+	if !s.rawTimestamped() {
+		return nil, nil
+	}
+	sig := sigFile
+	if s.opts.Base64 {
+		p, err := sigformat.Parse(sigFile)
+		if err != nil {
+			return nil, fmt.Errorf("sign: %w", err)
+		}
+		sig = p.Raw
+	}
+	return s.opts.Timestamp(sig)
 }
 
 // Signer makes signatures in one format with one key. It is safe for concurrent use when its
@@ -261,7 +295,7 @@ func (s *Signer) raw(sig []byte) []byte {
 // cms is the CMS signature over content whose digest is d: the signed attributes are signed
 // whole with Ed25519 (RFC 8419), else through their digest under s.alg.
 func (s *Signer) cms(d digest.Digest) ([]byte, error) {
-	opts := sigformat.CMSOptions{Algorithm: s.alg, PSS: s.opts.PSS, Certificates: s.chain, SigningTime: s.now()}
+	opts := sigformat.CMSOptions{Algorithm: s.alg, PSS: s.opts.PSS, Certificates: s.chain, SigningTime: s.now(), Timestamp: s.opts.Timestamp}
 	return sigformat.MarshalCMS(d, opts, func(signed []byte) ([]byte, error) {
 		if s.kind == kindEd25519 {
 			sig, err := s.key.Sign(s.random, signed, crypto.Hash(0))
@@ -278,5 +312,13 @@ func (s *Signer) cms(d digest.Digest) ([]byte, error) {
 
 // bundle is the Sigstore bundle of content whose digest is d, with the signature sig over it.
 func (s *Signer) bundle(d digest.Digest, sig []byte) ([]byte, error) {
-	return sigformat.MarshalBundle(sigformat.BundleContent{Algorithm: s.alg, Digest: d, Signature: sig, Certificates: s.chain, PublicKey: s.pub})
+	c := sigformat.BundleContent{Algorithm: s.alg, Digest: d, Signature: sig, Certificates: s.chain, PublicKey: s.pub}
+	if s.opts.Timestamp != nil {
+		token, err := s.opts.Timestamp(sig)
+		if err != nil {
+			return nil, err
+		}
+		c.Timestamps = [][]byte{token}
+	}
+	return sigformat.MarshalBundle(c)
 }

@@ -77,6 +77,7 @@ type signItem struct {
 	name, out string
 	digest    digest.Digest
 	sig       []byte
+	tsr       []byte // the raw signature's timestamp token, for out+TimestampExtension
 	err       error
 }
 
@@ -117,11 +118,17 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 		}
 		inputs = append(inputs, it.name)
 		outputs = append(outputs, it.out)
+		if s.rawTimestamped() {
+			if it.out == "-" {
+				return nil, &kindError{msg: "sign: a timestamped raw signature needs a file, for its token beside it (FILE.sig.tsr), not standard output", kind: ErrUnsupported}
+			}
+			outputs = append(outputs, it.out+TimestampExtension)
+		}
 	}
 	if err := checkNotInputs(outputs, inputs); err != nil {
 		return nil, err
 	}
-	if err := checkOutputs(items, opts); err != nil {
+	if err := checkOutputs(items, opts, s.rawTimestamped()); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -191,7 +198,7 @@ func canceled(ctx context.Context) error { return &canceledError{cause: context.
 // would write, and so is not signed again.
 func isSignatureName(name string) bool {
 	for _, f := range sigformat.Formats() {
-		if strings.HasSuffix(name, f.Extension()) {
+		if strings.HasSuffix(name, f.Extension()) || strings.HasSuffix(name, f.Extension()+TimestampExtension) {
 			return true
 		}
 	}
@@ -266,6 +273,9 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 			it.digest, it.sig, it.err = s.SignMessage(msg)
 		} else {
 			it.sig, it.err = s.SignDigest(it.digest)
+		}
+		if it.err == nil {
+			it.tsr, it.err = s.RawTimestamp(it.sig)
 		}
 	}
 	var wg sync.WaitGroup

@@ -48,7 +48,11 @@ func newStager(ctx context.Context, n int, force bool, failed *atomic.Bool) *sta
 				if st.failed.Load() || st.errs[w] != nil {
 					continue
 				}
-				if err := st.batch.Add(it.out, it.sig, atomicfile.Options{Force: force}); err != nil {
+				err := st.batch.Add(it.out, it.sig, atomicfile.Options{Force: force})
+				if err == nil && it.tsr != nil {
+					err = st.batch.Add(it.out+TimestampExtension, it.tsr, atomicfile.Options{Force: force})
+				}
+				if err != nil {
 					st.errs[w] = fmt.Errorf("sign: %w", err)
 					st.failed.Store(true)
 				}

@@ -113,6 +113,20 @@ type ArtifactOptions struct {
 	// Workers is the number of files hashed and signatures checked at once; zero means
 	// runtime.GOMAXPROCS(0).
 	Workers int
+	// TSARoots are the trust anchors of the RFC 3161 timestamps a signature carries (CMS
+	// unsigned attribute, bundle rfc3161Timestamps, FILE.sig.tsr beside a raw signature).
+	// Nil means Policy.Roots. The TSA's chain is completed by the certificates the token
+	// carries and Policy.Intermediates, and checked against Policy.CRLs and Policy.OCSP. Every timestamp is checked (CheckTimestamp): the token's
+	// signature and ESS signing-certificate attribute, its TSA's certificate (critical
+	// extended key usage timeStamping alone, RFC 3161 2.3) and chain to these roots at the
+	// token's genTime, and the message imprint against the signature value. When one holds,
+	// the signer's chain is validated at its genTime instead of Policy.At (Policy.SignedAt
+	// and Policy.RevocationAt are set: CRLs must be current at Policy.At, and a revocation
+	// after genTime that is not a compromise does not fail the signature). A timestamp that
+	// does not hold fails the artifact (ReasonTimestampInvalid).
+	TSARoots []*x509.Certificate
+	// RequireTimestamp fails a signature without a timestamp (ReasonTimestampMissing).
+	RequireTimestamp bool
 }
 
 // CodeSigningPolicy returns p requiring what artifact signing needs: extended key usage
@@ -190,6 +204,16 @@ func LoadSignature(file, sigPath string) (*sigformat.Signature, string, error) {
 			return nil, sigPath, artifactErrorf(ErrMisnamedSignature, nil, "%s is named as a %s signature but holds a %s one", sigPath, want, s.Format)
 		}
 	}
+	if s.Format == sigformat.Raw {
+		// A raw signature's timestamp token is kept beside it (signet sign --tsa).
+		tsr, err := loadTimestampFile(sigPath)
+		if err != nil {
+			return nil, sigPath, err
+		}
+		if tsr != nil {
+			s.Timestamps = append(s.Timestamps, tsr)
+		}
+	}
 	return s, sigPath, nil
 }
 
@@ -237,7 +261,11 @@ type ArtifactResult struct {
 	Identity Identity `json:"identity"`
 	// SigningTime is the time the signer claims (CMS signingTime), not a trusted timestamp.
 	SigningTime *time.Time `json:"signing_time,omitempty"`
-	// Checks are every check made, in order: digest, signature, then Verify's chain checks
+	// Timestamps are the RFC 3161 timestamps of the signature, each with its verdict; nil
+	// when it has none.
+	Timestamps []TimestampReport `json:"timestamps,omitempty"`
+	// Checks are every check made, in order: digest, signature, timestamp (when the signature
+	// has timestamps or one is required), then Verify's chain checks
 	// (chain, validity, constraints, depth, key-usage, eku, name, revocation) and identity.
 	// The first that failed gives Reason.
 	Checks []Check `json:"checks"`

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/readlimit"
@@ -157,9 +158,18 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 		fail(CheckSignature, ReasonUnchecked, sigErr)
 	}
 
-	// 3. The certificate, its chain, and the identity.
+	// 3. The timestamps, which say when the chain is validated.
+	genTime, tsErr := v.checkTimestamps(p)
+	if tsErr != nil && first == nil {
+		first, res.Reason = tsErr, ReasonTimestampInvalid
+		if len(s.Timestamps) == 0 {
+			res.Reason = ReasonTimestampMissing
+		}
+	}
+
+	// 4. The certificate, its chain, and the identity.
 	if v.opts.Key == nil && p.leaf != nil {
-		cr, cerr := v.verifyChain(p.leaf, p.carried)
+		cr, cerr := v.verifyChain(p.leaf, p.carried, genTime)
 		res.Chain = cr
 		switch {
 		case cr == nil:
@@ -253,9 +263,11 @@ func shortHex(h string) string {
 	return h
 }
 
-// verifyChain runs Verify once per distinct leaf and carried certificates.
-func (v *artifactVerifier) verifyChain(leaf *x509.Certificate, carried []*x509.Certificate) (*Result, error) {
+// verifyChain runs Verify once per distinct leaf, carried certificates and signing time
+// (a timestamp's genTime, or zero for none).
+func (v *artifactVerifier) verifyChain(leaf *x509.Certificate, carried []*x509.Certificate, signedAt time.Time) (*Result, error) {
 	var k strings.Builder
+	k.WriteString(signedAt.Format(time.RFC3339Nano))
 	k.WriteString(x509util.CertificateFingerprint(leaf))
 	for _, c := range carried {
 		k.WriteString(x509util.CertificateFingerprint(c))
@@ -267,6 +279,16 @@ func (v *artifactVerifier) verifyChain(leaf *x509.Certificate, carried []*x509.C
 		v.chains[k.String()] = cv
 	}
 	v.mu.Unlock()
-	cv.once.Do(func() { cv.res, cv.err = Verify(leaf, carried, v.opts.Policy) })
+	cv.once.Do(func() {
+		p := v.opts.Policy
+		if !signedAt.IsZero() {
+			p.RevocationAt = p.At
+			if p.RevocationAt.IsZero() {
+				p.RevocationAt = time.Now()
+			}
+			p.At, p.SignedAt = signedAt, signedAt
+		}
+		cv.res, cv.err = Verify(leaf, carried, p)
+	})
 	return cv.res, cv.err
 }

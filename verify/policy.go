@@ -61,10 +61,11 @@ type Policy struct {
 	// A CRL is used only if its issuer name matches the issuing certificate of the chain and
 	// that certificate's key verifies it; a CRL with the issuer's name and a bad signature,
 	// an issuer without cRLSign, an unsupported critical extension, or dates that do not
-	// cover At makes the verdict CRLInvalid (a stale CRL beside a current one for the same
-	// issuer is ignored). A certificate listed is revoked whatever its revocation date (as
-	// openssl does); an entry with reason removeFromCRL does not count. Nil means no
-	// revocation checking unless RequireCRL is set.
+	// cover At (RevocationAt when set) makes the verdict CRLInvalid (a stale CRL beside a
+	// current one for the same issuer is ignored). A certificate listed is revoked whatever
+	// its revocation date (as openssl does), except after a trusted SignedAt for a reason
+	// that is not a compromise; an entry with reason removeFromCRL does not count. Nil means
+	// no revocation checking unless RequireCRL is set.
 	CRLs []*x509.RevocationList
 	// RequireCRL makes a missing CRL a failure (CRLMissing) for the leaf's issuer and for
 	// every intermediate that issues a certificate of the chain: that is, every certificate
@@ -99,6 +100,18 @@ type Policy struct {
 	// answer settles that certificate's status as a CRL would, a revoked one fails it. Nil
 	// means none.
 	OCSP [][]byte
+	// SignedAt, if not zero, is a trusted time at which what the certificate signed existed:
+	// the genTime of an RFC 3161 timestamp whose token verified (VerifyArtifacts sets it,
+	// with At, from the signature's timestamp). A certificate of the chain revoked after
+	// SignedAt for a reason other than keyCompromise, cACompromise or aACompromise then still
+	// verifies: the revocation came after the signature, and the CRL or OCSP entry is
+	// reported. A compromise, or no reason given, always fails: the key may have signed
+	// anything, at any claimed time. Zero (the zero value): every revocation fails.
+	SignedAt time.Time
+	// RevocationAt is the time at which CRLs and OCSP responses must be current (thisUpdate
+	// and nextUpdate), when it differs from At: a signature validated at a timestamp's
+	// genTime is judged against the revocation information of today. Zero means At.
+	RevocationAt time.Time
 }
 
 // Profile names a set of rules applied on top of RFC 5280 path validation.

@@ -379,10 +379,10 @@ func (v *verifier) crlUsable(rc revocationContext, l *crlInfo) (*Error, bool) {
 	if problem, forged := v.crlSigner(rc, l); problem != nil {
 		return problem, forged
 	}
-	if v.at.Before(l.l.ThisUpdate) {
+	if v.revAt.Before(l.l.ThisUpdate) {
 		return bad("rfc5280.crl-not-yet-valid", nil, "%s is not valid before %s (thisUpdate)", crlLabel(l), ts(l.l.ThisUpdate)), false
 	}
-	if !l.l.NextUpdate.IsZero() && v.at.After(l.l.NextUpdate) {
+	if !l.l.NextUpdate.IsZero() && v.revAt.After(l.l.NextUpdate) {
 		return bad("rfc5280.crl-expired", nil, "%s expired at %s (nextUpdate)", crlLabel(l), ts(l.l.NextUpdate)), false
 	}
 	return nil, false
@@ -488,7 +488,7 @@ func (v *verifier) signerValid(s, anchor *certInfo) bool {
 	p.Policies, p.RequireExplicitPolicy, p.InhibitPolicyMapping, p.InhibitAnyPolicy = nil, false, false, false
 	p.MaxDepth = nil
 	p.Profile = ProfileRFC5280
-	p.At = v.at
+	p.At, p.RevocationAt, p.SignedAt = v.revAt, time.Time{}, time.Time{}
 	sub, err := newVerifier(p, nil)
 	if err != nil {
 		return false
@@ -539,6 +539,11 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			}
 			switch r.status {
 			case ocsp.Revoked:
+				if v.revokedAfterSigning(r.revokedAt, r.reason) {
+					ocspGood = fmt.Sprintf("revoked at %s (%s) according to an OCSP response of %s, after the signature's timestamp %s: still valid for it",
+						ts(r.revokedAt), x509util.ReasonName(r.reason), Name(issuer.c), ts(v.p.SignedAt))
+					continue
+				}
 				e.fail(CheckRevocation, newRuleError(Revoked, c.c, "rfc6960.revoked", nil, "%s %s (serial %s) was revoked at %s (%s) according to an OCSP response of %s",
 					e.role(i), Name(c.c), x509util.FormatSerial(c.c.SerialNumber), ts(r.revokedAt), x509util.ReasonName(r.reason), Name(issuer.c)))
 				ocspRevoked = true
@@ -640,6 +645,11 @@ func (v *verifier) checkRevocation(e *evaluation) {
 				}
 			}
 		}
+		if revokedBy != nil && v.revokedAfterSigning(revokedEntry.at, revokedEntry.reason) {
+			e.pass(CheckRevocation, c, "revoked at %s (%s) by %s, after the signature's timestamp %s: still valid for it",
+				ts(revokedEntry.at), x509util.ReasonName(revokedEntry.reason), crlLabel(revokedBy), ts(v.p.SignedAt))
+			continue
+		}
 		switch {
 		case revokedBy != nil:
 			e.fail(CheckRevocation, newRuleError(Revoked, c.c, "rfc5280.revoked", nil, "%s %s (serial %s) was revoked at %s (%s) by %s",
@@ -677,6 +687,30 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			e.skip(CheckRevocation, nil, "OCSP response %d is about no certificate of the chain", k+1)
 		}
 	}
+}
+
+// CRLReason codes (RFC 5280 5.3.1) after which nothing the key signed can be trusted,
+// whatever a timestamp says.
+const (
+	reasonUnspecified   = 0
+	reasonKeyCompromise = 1
+	reasonCACompromise  = 2
+	reasonAACompromise  = 10
+)
+
+// revokedAfterSigning reports that a revocation at revokedAt for reason does not touch what
+// was signed at Policy.SignedAt: it came later, and for a reason that does not put earlier
+// signatures in doubt (not a compromise; an entry without a reason code, or unspecified,
+// could be one).
+func (v *verifier) revokedAfterSigning(revokedAt time.Time, reason int) bool {
+	if v.p.SignedAt.IsZero() || !revokedAt.After(v.p.SignedAt) {
+		return false
+	}
+	switch reason {
+	case reasonUnspecified, reasonKeyCompromise, reasonCACompromise, reasonAACompromise:
+		return false
+	}
+	return true
 }
 
 // listed returns the entry of a CRL about certificate c, if any.
@@ -821,8 +855,8 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 		if len(rc.UnhandledCriticalExtensions) > 0 {
 			return bad("rfc6960.responder", "its responder %s has a critical extension signet does not process", Name(rc))
 		}
-		if v.at.Before(rc.NotBefore) || v.at.After(rc.NotAfter) {
-			return bad("rfc6960.responder-validity", "its responder certificate %s is not valid at %s", Name(rc), ts(v.at))
+		if v.revAt.Before(rc.NotBefore) || v.revAt.After(rc.NotAfter) {
+			return bad("rfc6960.responder-validity", "its responder certificate %s is not valid at %s", Name(rc), ts(v.revAt))
 		}
 		signer = rc
 	}
@@ -833,13 +867,13 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 		return bad("signet.weak-signature", "it is signed with %s", r.SignatureAlgorithm)
 	}
 	a := &mine.answer
-	if v.at.Add(ocspSkew).Before(a.thisUpdate) {
-		return bad("rfc6960.not-yet-valid", "its thisUpdate %s is after %s", ts(a.thisUpdate), ts(v.at))
+	if v.revAt.Add(ocspSkew).Before(a.thisUpdate) {
+		return bad("rfc6960.not-yet-valid", "its thisUpdate %s is after %s", ts(a.thisUpdate), ts(v.revAt))
 	}
-	if !a.nextUpdate.IsZero() && v.at.After(a.nextUpdate) {
+	if !a.nextUpdate.IsZero() && v.revAt.After(a.nextUpdate) {
 		return bad("rfc6960.expired", "its nextUpdate %s has passed", ts(a.nextUpdate))
 	}
-	if a.nextUpdate.IsZero() && v.at.Sub(a.thisUpdate) > ocspMaxAgeWithoutNextUpdate {
+	if a.nextUpdate.IsZero() && v.revAt.Sub(a.thisUpdate) > ocspMaxAgeWithoutNextUpdate {
 		return bad("rfc6960.expired", "it has no nextUpdate and its thisUpdate %s is more than %v old", ts(a.thisUpdate), ocspMaxAgeWithoutNextUpdate)
 	}
 	return a, nil

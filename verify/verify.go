@@ -91,6 +91,7 @@ func (p *Policy) validate() error {
 type verifier struct {
 	p       Policy
 	at      time.Time
+	revAt   time.Time // when CRLs and OCSP responses must be current (Policy.RevocationAt)
 	webpki  bool
 	roots   []*certInfo
 	inters  []*certInfo
@@ -114,6 +115,10 @@ func newVerifier(p Policy, extraChain []*x509.Certificate) (*verifier, error) {
 	}
 	// Validity is compared to the second, as certificates encode it (RFC 5280 4.1.2.5).
 	v.at = v.at.UTC().Truncate(time.Second)
+	v.revAt = v.at
+	if !p.RevocationAt.IsZero() {
+		v.revAt = p.RevocationAt.UTC().Truncate(time.Second)
+	}
 	if v.p.Profile == "" {
 		v.p.Profile = ProfileRFC5280
 	}
@@ -316,7 +321,7 @@ func failCheck(check string, err *Error) Check {
 func (p *Policy) reportOf() PolicyReport {
 	v, err := newVerifier(*p, nil)
 	if err != nil {
-		v = &verifier{p: *p, at: p.At.UTC().Truncate(time.Second)}
+		v = &verifier{p: *p, at: p.At.UTC().Truncate(time.Second), revAt: p.At.UTC().Truncate(time.Second)}
 	}
 	return v.report()
 }

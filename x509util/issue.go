@@ -38,12 +38,15 @@ const (
 	ProfileClient         Profile = "client"          // TLS client (mutual TLS): clientAuth
 	ProfileCodeSigning    Profile = "code-signing"    // artifact signing: codeSigning
 	ProfileEmail          Profile = "email"           // S/MIME: emailProtection, needs an email SAN
+	// ProfileTSA is an RFC 3161 Time-Stamp Authority: digitalSignature, and the extended key
+	// usage timeStamping alone, marked critical, as RFC 3161 2.3 requires.
+	ProfileTSA Profile = "tsa"
 )
 
 // Profiles lists every profile in the order help texts show them. The list is a copy.
 func Profiles() []Profile { return slices.Clone(profiles) }
 
-var profiles = []Profile{ProfileRootCA, ProfileIntermediateCA, ProfileServer, ProfileClient, ProfileCodeSigning, ProfileEmail}
+var profiles = []Profile{ProfileRootCA, ProfileIntermediateCA, ProfileServer, ProfileClient, ProfileCodeSigning, ProfileEmail, ProfileTSA}
 
 // ParseProfile returns the profile named s.
 func ParseProfile(s string) (Profile, error) {
@@ -277,6 +280,15 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	case ProfileCodeSigning:
 		tmpl.KeyUsage = x509.KeyUsageDigitalSignature
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}
+	case ProfileTSA:
+		tmpl.KeyUsage = x509.KeyUsageDigitalSignature
+		// crypto/x509 writes ExtKeyUsage non-critical; RFC 3161 2.3 wants it critical, so the
+		// extension is written here (ExtraExtensions take its place).
+		eku, err := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
+		if err != nil {
+			return nil, fmt.Errorf("x509util: issue certificate: %w", err)
+		}
+		tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku})
 	default:
 		return nil, fmt.Errorf("%w: unknown profile %q", ErrInvalidName, req.Profile)
 	}
@@ -349,7 +361,7 @@ func checkPrintable(subject pkix.RDNSequence, sans SANs) error {
 
 func checkNames(req IssueRequest, hasSubject bool) error {
 	switch req.Profile {
-	case ProfileRootCA, ProfileIntermediateCA, ProfileCodeSigning:
+	case ProfileRootCA, ProfileIntermediateCA, ProfileCodeSigning, ProfileTSA:
 		if !hasSubject {
 			return fmt.Errorf("%w: the %s profile needs a subject (--subject)", ErrInvalidName, req.Profile)
 		}

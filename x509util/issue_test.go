@@ -116,6 +116,8 @@ func TestIssueProfilesVerifyWithOpenSSL(t *testing.T) {
 		{ProfileClient, "p256b", IssueRequest{Subject: pkix.Name{CommonName: "alice"}}, "SSL client : Yes", x509.ExtKeyUsageClientAuth},
 		{ProfileCodeSigning, "ed25519", IssueRequest{Subject: pkix.Name{CommonName: "Release Bot"}}, "Code Signing", x509.ExtKeyUsageCodeSigning},
 		{ProfileEmail, "p256c", IssueRequest{Subject: pkix.Name{CommonName: "bob"}, EmailAddresses: []string{"bob@example.com"}}, "S/MIME signing : Yes", x509.ExtKeyUsageEmailProtection},
+		// OpenSSL's timestamp purpose requires the EKU timeStamping alone and critical.
+		{ProfileTSA, "rsa", IssueRequest{Subject: pkix.Name{CommonName: "Test TSA"}}, "Time Stamp signing : Yes", x509.ExtKeyUsageTimeStamping},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.profile)+"-"+tt.key, func(t *testing.T) {
@@ -129,7 +131,7 @@ func TestIssueProfilesVerifyWithOpenSSL(t *testing.T) {
 				t.Errorf("EKU = %v, want [%v]", leaf.ExtKeyUsage, tt.eku)
 			}
 			_, isRSA := req.PublicKey.(*rsa.PublicKey)
-			if got := leaf.KeyUsage&x509.KeyUsageKeyEncipherment != 0; got != (isRSA && tt.profile != ProfileCodeSigning) {
+			if got := leaf.KeyUsage&x509.KeyUsageKeyEncipherment != 0; got != (isRSA && tt.profile != ProfileCodeSigning && tt.profile != ProfileTSA) {
 				t.Errorf("keyEncipherment = %v for a %s key", got, tt.key)
 			}
 			if leaf.SerialNumber.Sign() <= 0 || leaf.SerialNumber.BitLen() < 64 {

@@ -51,6 +51,7 @@ func certProfileHelp() string {
 		x509util.ProfileClient:         "TLS client (mutual TLS): clientAuth; needs a subject or a SAN",
 		x509util.ProfileCodeSigning:    "artifact signing: codeSigning; needs a subject",
 		x509util.ProfileEmail:          "S/MIME: emailProtection; needs --san email:ADDR",
+		x509util.ProfileTSA:            "RFC 3161 time-stamping: timeStamping alone, critical; needs a subject",
 	}
 	for _, p := range x509util.Profiles() {
 		fmt.Fprintf(&b, "   %-16s %4d days  %s\n", p, int(p.DefaultLifetime()/(24*time.Hour)), desc[p])

@@ -17,6 +17,7 @@ import (
 	"github.com/signet-pki/signet/internal/tunnel"
 	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/sign"
+	"github.com/signet-pki/signet/timestamp"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -36,6 +37,11 @@ const (
 	exitValidity    = 12 // expired or not yet valid
 	exitRevoked     = 13 // revoked, or revocation not established
 	exitPolicy      = 14 // EKU, key usage, identity, weak algorithm
+	exitTimestamp   = 15 // RFC 3161 timestamp missing (--require-timestamp) or not valid
+
+	// exitUnavailable is a service signet needed that did not answer usably: no RFC 3161 TSA
+	// gave a token that checks (sysexits.h EX_UNAVAILABLE).
+	exitUnavailable = 69
 
 	// exitInternal is an error nothing above classified: a bug in signet or a failure it did
 	// not foresee, never "bad input" by default (sysexits.h EX_SOFTWARE).
@@ -54,8 +60,10 @@ const exitCodesHelp = `EXIT CODES:
       no SIGNET_HOME, XDG_CONFIG_HOME or HOME for the local identity)
    3  bad input (missing, unreadable or unparseable file; directories with no file to sign)
    4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found)
-   10-14  signet verify refines 1: 10 signature mismatch, 11 untrusted chain, 12 expired or
-      not yet valid, 13 revoked, 14 policy or identity (see 'signet verify --help')
+   10-15  signet verify refines 1: 10 signature mismatch, 11 untrusted chain, 12 expired or
+      not yet valid, 13 revoked, 14 policy or identity, 15 timestamp missing
+      (--require-timestamp) or invalid (see 'signet verify --help')
+   69  no RFC 3161 time-stamp authority answered with a valid token (sign --tsa, ts query)
    70  internal error: a failure signet did not foresee (a bug; please report it)
    130  interrupted by SIGINT (Ctrl-C); nothing written
    143  terminated by SIGTERM; nothing written`
@@ -74,6 +82,13 @@ var errorClasses = []struct {
 	{verify.ErrMalformedLine, exitCheckFailed},
 	{verify.ErrOutsidePath, exitCheckFailed},
 	{verify.ErrSignerNotFound, exitCheckFailed},
+	{verify.ErrTimestamp, exitCheckFailed},
+	{timestamp.ErrUnavailable, exitUnavailable},
+	{timestamp.ErrMalformed, exitBadInput},
+	{timestamp.ErrInvalid, exitCheckFailed},
+	{timestamp.ErrMismatch, exitCheckFailed},
+	{timestamp.ErrRejected, exitUnavailable},
+	{timestamp.ErrUnsupported, exitUsage},
 	{sign.ErrCanceled, exitInterrupted},
 	{sign.ErrOutputIsInput, exitUsage},
 
@@ -124,6 +139,7 @@ var verifyClasses = []struct {
 	{verify.ErrMalformedLine, exitPolicy},
 	{verify.ErrOutsidePath, exitPolicy},
 	{verify.ErrSignerNotFound, exitUntrusted},
+	{verify.ErrTimestamp, exitTimestamp},
 	{verify.ErrSignatureMismatch, exitSigMismatch},
 	{verify.UnknownAuthority, exitUntrusted},
 	{verify.Constraint, exitUntrusted},

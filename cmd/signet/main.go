@@ -177,6 +177,8 @@ EXAMPLES:
 			initCommand(e),
 			signCommand(e),
 			verifyCommand(e),
+			tsaCommand(e),
+			tsCommand(e),
 			tokenCommand(e),
 			enrollCommand(e),
 			tlsCommand(e),

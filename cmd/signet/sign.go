@@ -68,6 +68,16 @@ a digest: use --format cms, whose Ed25519 signature covers a SHA-512 digest. Suc
 signature reads each FILE whole, up to 1 GiB, and only a regular file (or - for standard
 input): a device or a named pipe is refused (exit 3).
 
+--tsa URL (repeatable; the first that answers) asks an RFC 3161 Time-Stamp Authority over
+HTTP for a token over each signature value, with a nonce and certReq, and checks it (the
+token's signature, ESS signing certificate, a time-stamping TSA certificate, imprint and
+nonce) before anything is written. CMS keeps it as the unsigned attribute
+id-aa-signatureTimeStampToken, a bundle in timestampVerificationData.rfc3161Timestamps, a
+raw signature beside it as FILE.sig.tsr (written, and refused without --force, with the
+signature). No TSA answering with a valid token fails the run: exit 69, nothing written.
+'signet verify' then validates the signer's chain at the token's time ('signet tsa serve'
+is a small TSA for CI).
+
 -o names the signature when there is one (one FILE, --manifest or --digest); - is standard
 output. --json prints one receipt per signature: the file, its digest and algorithm, the
 format, where the signature went, the key's fingerprint and the certificate's subject and
@@ -96,7 +106,7 @@ func signCommand(e *env) *cli.Command {
 		Usage:       "sign files: raw (openssl dgst), CMS (openssl cms) or Sigstore bundle",
 		ArgsUsage:   "FILE...",
 		Description: signDescription,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			keyFlag("sign with `KEYREF` (default: the identity of 'signet init')"),
 			&cli.StringFlag{Name: "cert", Usage: "the signer's certificate and its chain, PEM or DER, in `CHAINFILE`", TakesFile: true},
 			&cli.StringFlag{Name: "format", Aliases: []string{"F"}, Usage: "signature `FORMAT`: raw, cms or bundle (default: bundle with a certificate, else raw)"},
@@ -111,7 +121,7 @@ func signCommand(e *env) *cli.Command {
 			forceFlag(),
 			passphraseFileFlag(),
 			moduleFlag(),
-		},
+		}, tsaSignFlags()...),
 		Action: func(c *cli.Context) error { return runSign(e, c) },
 	}
 }
@@ -135,7 +145,11 @@ func runSign(e *env, c *cli.Context) error {
 	case out == "" && manifest == "" && !c.IsSet("digest") && containsStdin(files):
 		return usagef("standard input (-) needs -o FILE")
 	}
-	opts := sign.SignOptions{PSS: c.Bool("pss"), Base64: c.Bool("base64")}
+	tsas, err := tsaURLs(c)
+	if err != nil {
+		return err
+	}
+	opts := sign.SignOptions{PSS: c.Bool("pss"), Base64: c.Bool("base64"), Timestamp: tsaSignHook(c.Context, tsas)}
 	if c.IsSet("algorithm") {
 		a, err := digest.ParseAlgorithm(c.String("algorithm"))
 		if err != nil {

@@ -52,6 +52,16 @@ What is checked, in order, every check reported (--json) even after one failed:
                messageDigest, the bundle's messageDigest; a raw signature records none)
    signature   over the CMS signed attributes or the file's digest (the file itself for
                Ed25519), with the key of the signer's certificate, or --key
+   timestamp   each RFC 3161 timestamp the signature carries (CMS unsigned attribute,
+               bundle rfc3161Timestamps, FILE.sig.tsr beside a raw signature; 'signet sign
+               --tsa' makes them): the token's signature and ESS signing certificate, its
+               TSA's certificate (timeStamping alone, critical) and chain to --tsa-roots
+               (default: the roots of the signer) at the token's genTime, and its imprint
+               over the signature value. When one holds, the chain below is validated at its
+               genTime instead of --at, CRLs must still be current at --at, and a signer
+               revoked after genTime for a reason other than a compromise (keyCompromise,
+               cACompromise, aACompromise, or no reason given) still verifies.
+               --require-timestamp fails a signature without one (exit 15)
    chain ...   without --key: the signer's certificate, with the certificates the signature
                carries as intermediates, under the same policy engine as 'signet cert
                verify': a chain to --roots, validity at --at, extended key usage
@@ -78,9 +88,10 @@ A raw signature names neither its signer nor its hash: it needs --key, and -a wh
 is not sha256 (RSA-PSS needs --pss; any salt length is accepted, as openssl verifies).
 Ed25519 signs the file itself, which is then read into memory; an Ed25519 bundle whose
 messageDigest is sha512 may be Ed25519ph over that digest (the Sigstore algorithm registry's
-PKIX_ED25519_PH, which sigstore-go uses with a certificate) and is checked as both. A signature's signing time
-(CMS signingTime) is the signer's claim, not a trusted timestamp: certificates are judged at
---at, default now, so an expired signer fails whenever its signature was made.
+PKIX_ED25519_PH, which sigstore-go uses with a certificate) and is checked as both. A
+signature's signing time (CMS signingTime) is the signer's claim, not a trusted timestamp:
+without an RFC 3161 timestamp, certificates are judged at --at, default now, so an expired
+signer fails whenever its signature was made.
 
 A CMS signature must agree with itself: a signatureAlgorithm naming another hash than the
 digestAlgorithm (ecdsa-with-SHA1 beside SHA-256) or another key type than the signer's is
@@ -140,16 +151,19 @@ const verifyJSONHelp = `JSON (--json), one object; fields are added over time, n
    local_root      the root file of 'signet init' when it was trusted by default, else ""
    artifacts[]     without --manifest, one per FILE, in order:
       file, signature_file, format (raw, cms, bundle), valid, reason ("" when valid, else
-      digest-mismatch, signature-mismatch, weak-algorithm, signer-not-found, unchecked, or a
+      digest-mismatch, signature-mismatch, weak-algorithm, signer-not-found, unchecked,
+      timestamp-missing, timestamp-invalid, or a
       chain reason of 'signet cert verify': unknown-authority, expired, revoked, eku,
       constraint, name-mismatch for an identity, ...), error, digest {algorithm, hex},
       signer {key_type, key_fingerprint, subject, sha256, chain[] as in 'signet cert
       verify'}, policy (as in 'signet cert verify'; null with --key), policies[] (the
       certificate policies the signer's chain is valid for; null with --key), rule (the id of
       the rule that failed, as in 'signet cert verify'), identity {subject, email, uri, dns},
-      signing_time (claimed, absent when unknown), checks[] {check (digest, signature, chain,
-      validity, constraints, policies, profile, depth, key-usage, eku, name, revocation,
-      identity), status (pass, fail, skip), subject, detail, rule}
+      signing_time (claimed, absent when unknown), timestamps[] (RFC 3161, absent when none)
+      {tsa, tsa_name, gen_time, accuracy, serial, policy, hash, valid, error, chain[]},
+      checks[] {check (digest, signature, timestamp, chain, validity, constraints,
+      policies, profile, depth, key-usage, eku, name, revocation, identity), status (pass,
+      fail, skip), subject, detail, rule}
    manifest        with --manifest: manifest (the list's own result, as an artifact), valid,
                    reason (the list's, or malformed-line, outside-path, digest-mismatch,
                    unchecked), error, files[] {name, path, line, algorithm, expected, actual,
@@ -169,6 +183,8 @@ const verifyExitHelp = `EXIT CODES of signet verify (1 "a check failed" of the g
        without one)
    14  policy or identity: extended key usage, key usage, --subject or --san-*, a weak hash,
        a malformed line or a name outside its directory in a signed --manifest
+   15  timestamp: --require-timestamp and the signature has none, or an RFC 3161 timestamp
+       it carries does not hold (signature, TSA chain to --tsa-roots, imprint)
    2   usage (also: a raw signature without --key), 3 unreadable or unparseable input,
    4   key problem
    With several files, the code is the first failure's, in argument (or list) order.`
@@ -201,7 +217,7 @@ func verifyCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "allow-outside", Usage: "with --manifest: accept listed files outside the list's directory (absolute, .., symbolic links out)"},
 			passphraseFileFlag(),
 			jsonFlag(),
-		}, pathFlags()...),
+		}, append(pathFlags(), tsaVerifyFlags()...)...),
 		Action: func(c *cli.Context) error {
 			o, err := verifyParse(c)
 			if err != nil {
@@ -326,6 +342,9 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		}
 	}
 
+	if err := tsaVerifyOptions(c, &a); err != nil {
+		return err
+	}
 	report := verifyReport{LocalRoot: localRoot}
 	var failures []verifyFailure
 	if o.manifest != "" {
@@ -546,7 +565,7 @@ func verifySignedBy(r *verify.ArtifactResult) string {
 		return "an unknown signer"
 	}
 	if s.Subject == "" {
-		return fmt.Sprintf("key %s (%s)", s.KeyFingerprint, s.KeyType)
+		return fmt.Sprintf("key %s (%s)", s.KeyFingerprint, s.KeyType) + timestampNote(r)
 	}
 	out := fmt.Sprintf("%s (sha256:%s…)", s.Subject, s.SHA256[:16])
 	var via []string
@@ -554,9 +573,9 @@ func verifySignedBy(r *verify.ArtifactResult) string {
 		via = append(via, c.Subject)
 	}
 	if len(via) == 0 {
-		return out + ", itself a trust anchor"
+		return out + ", itself a trust anchor" + timestampNote(r)
 	}
-	return out + " via " + strings.Join(via, " → ")
+	return out + " via " + strings.Join(via, " → ") + timestampNote(r)
 }
 
 // verifyHint says what to do about the first failure, or "".

@@ -187,13 +187,15 @@ func violations(g *graph) []string {
 	never(p("verify"), "verifying never opens a key, a token or a prompt, and never needs the signer",
 		p("hsm"), p("internal/keyref"), p("internal/secret"), p("sign"), "github.com/miekg/pkcs11")
 	never(p("sign"), "signing does not verify", p("verify"), p("hsm"), "github.com/miekg/pkcs11")
-	for _, low := range []string{"digest", "sigformat"} {
-		never(p(low), "hashing and encoding sit below signing and verifying",
+	for _, low := range []string{"digest", "sigformat", "timestamp"} {
+		never(p(low), "hashing, encoding and timestamps sit below signing and verifying",
 			p("sign"), p("verify"), p("hsm"), p("cmd/signet"), p("internal/keyref"), p("internal/secret"))
 	}
 	never(p("digest"), "hashing knows no signature format", p("sigformat"))
+	never(p("sign"), "signing takes its timestamp through a hook", p("timestamp"))
+	never(p("timestamp"), "a timestamp knows no signature format", p("sigformat"), p("digest"))
 	never(p("x509util"), "the bottom layer imports no other layer",
-		p("sign"), p("verify"), p("hsm"), p("digest"), p("sigformat"), p("internal/keyref"), p("internal/secret"))
+		p("sign"), p("verify"), p("hsm"), p("digest"), p("sigformat"), p("timestamp"), p("internal/keyref"), p("internal/secret"))
 	for _, leaf := range []string{"internal/pkixname", "internal/readlimit", "internal/secret", "internal/atomicfile"} {
 		for _, d := range g.direct[p(leaf)] {
 			if strings.HasPrefix(d, module) {
@@ -208,7 +210,7 @@ func violations(g *graph) []string {
 // what `go list -deps` says each package links in.
 func TestImportRules(t *testing.T) {
 	g := &graph{direct: directImports(t), deps: listDeps(t)}
-	for _, pkg := range []string{"cmd/signet", "sign", "verify", "digest", "sigformat", "x509util", "hsm"} {
+	for _, pkg := range []string{"cmd/signet", "sign", "verify", "digest", "sigformat", "timestamp", "x509util", "hsm"} {
 		if _, ok := g.deps[p(pkg)]; !ok {
 			t.Fatalf("go list does not list %s", p(pkg))
 		}

@@ -1,0 +1,33 @@
+// Package timestamp is RFC 3161 (with RFC 5816's ESSCertIDv2) for signet: time-stamp
+// requests, responses and tokens, read and written; a token's checks (its signature, the ESS
+// signing-certificate attribute, the TSA certificate's critical timeStamping usage, the
+// message imprint, the nonce); a [Client] that asks TSAs over HTTP; and an [Authority], a
+// small TSA that is an http.Handler (`signet tsa serve`), with its key in a file or on a
+// token (any crypto.Signer).
+//
+// It validates no certificate chain: [Token.Verify] returns the TSA's certificate, and
+// package verify validates its chain to the TSA roots, at the token's GenTime, and then the
+// signer's chain at that time.
+//
+// # Why not github.com/digitorus/timestamp
+//
+// The version that builds with Go 1.26 (v0.0.0-20250524132541-c45532741eea) was read and
+// judged unsound for verification: its Parse checks the CMS signature only when the token
+// carries certificates, and silently accepts a token without them unverified; it never checks
+// the ESS signing-certificate attribute (it writes one but does not read it back), so a
+// certificate swapped for another of the same key passes; it does not check the TSA
+// certificate's critical id-kp-timeStamping usage; nonce and imprint are left to the caller
+// with nothing to say so; and it brings github.com/digitorus/pkcs7, a second CMS
+// implementation beside signet's own, which has no Ed25519. What RFC 3161 needs is small and
+// fixed, so it is written here with golang.org/x/crypto/cryptobyte, as signet's CMS is, and
+// checked against OpenSSL's `ts` command in both directions.
+//
+// # Limitations
+//
+//   - Tokens must have signed attributes with the ESS signing-certificate attribute (v1 or
+//     v2), as RFC 3161 requires; only the first ESSCertID (the signer's) is checked.
+//   - Request and token extensions are skipped, not interpreted.
+//   - The Authority keeps no state: serial numbers are 126 random bits, not a counter, and
+//     it signs with the hash its key suggests (SHA-256; SHA-384 and SHA-512 for P-384 and
+//     P-521; Ed25519 per RFC 8419). It is for CI and tests, not a qualified TSA.
+package timestamp

@@ -1,0 +1,379 @@
+package timestamp
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"mime"
+	"net"
+	"net/http"
+	"slices"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// DefaultPolicy is the TSA policy an Authority names when none is configured: signet's
+// arc under the private enterprise number of the example documentation range (RFC 5612),
+// meaning "a test TSA, no promise".
+func DefaultPolicy() asn1.ObjectIdentifier {
+	return asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 32473, 1, 1}
+}
+
+// Authority is a small RFC 3161 Time-Stamp Authority: it answers TimeStampReqs with tokens
+// signed by Key. It is an http.Handler (POST application/timestamp-query).
+type Authority struct {
+	// Key signs the tokens: a software key or a token key (any crypto.Signer).
+	Key crypto.Signer
+	// Chain is the TSA's certificate, whose key is Key, then its issuers (no root needed).
+	// The certificate must be a time-stamping certificate (CheckTSACertificate).
+	Chain []*x509.Certificate
+	// Policy is the TSA policy of every token; nil means DefaultPolicy(). A request asking
+	// for another policy is refused (unacceptedPolicy).
+	Policy asn1.ObjectIdentifier
+	// Accuracy is written in every token; zero writes none.
+	Accuracy time.Duration
+	// Now is the clock; nil means time.Now. Tokens carry it to the microsecond.
+	Now func() time.Time
+	// Rand draws serial numbers; nil means crypto/rand.
+	Rand io.Reader
+	// Log, if not nil, gets one line per request answered (never a secret).
+	Log *log.Logger
+}
+
+// Check reports whether a is usable: a key, a chain whose first certificate is a
+// time-stamping certificate for that key, a hash CMS can name for the key.
+func (a *Authority) Check() error {
+	if a.Key == nil || len(a.Chain) == 0 {
+		return errors.New("timestamp: an authority needs a key and its certificate")
+	}
+	leaf := a.Chain[0]
+	if err := CheckTSACertificate(leaf); err != nil {
+		return err
+	}
+	if !samePublicKey(leaf.PublicKey, a.Key.Public()) {
+		return fmt.Errorf("%w: the TSA certificate %s is not for the key given", ErrInvalid, leaf.Subject)
+	}
+	_, _, err := signatureFor(a.Key.Public())
+	return err
+}
+
+func samePublicKey(a, b crypto.PublicKey) bool {
+	k, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && k.Equal(b)
+}
+
+// signatureFor is the hash and signature algorithm an Authority signs with for key pub:
+// SHA-256 (SHA-384 for P-384, SHA-512 for P-521) and the algorithm identifier OpenSSL
+// writes.
+func signatureFor(pub crypto.PublicKey) (crypto.Hash, asn1.ObjectIdentifier, error) {
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		switch k.Curve {
+		case elliptic.P384():
+			return crypto.SHA384, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}, nil
+		case elliptic.P521():
+			return crypto.SHA512, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}, nil
+		}
+		return crypto.SHA256, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}, nil
+	case *rsa.PublicKey:
+		return crypto.SHA256, asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}, nil
+	case ed25519.PublicKey:
+		return crypto.SHA512, oidEd25519, nil
+	}
+	return 0, nil, fmt.Errorf("%w: %T keys for a TSA", ErrUnsupported, pub)
+}
+
+// Respond answers one DER TimeStampReq with a DER TimeStampResp: a token, or a rejection
+// saying why (bad request, unknown hash, another policy). The error is for a failure to
+// sign (the key or the token is gone), answered as systemFailure.
+func (a *Authority) Respond(reqDER []byte) ([]byte, *Token, error) {
+	req, err := ParseRequest(reqDER)
+	if err != nil {
+		fail := FailBadRequest
+		if errors.Is(err, ErrUnsupported) {
+			fail = FailBadAlg
+		}
+		resp, merr := marshalResponse(StatusRejection, fail, "signet tsa: "+err.Error(), nil)
+		return resp, nil, merr
+	}
+	policy := a.Policy
+	if policy == nil {
+		policy = DefaultPolicy()
+	}
+	if req.Policy != nil && !req.Policy.Equal(policy) {
+		resp, err := marshalResponse(StatusRejection, FailUnacceptedPolicy, "signet tsa: policy "+req.Policy.String()+" is not offered", nil)
+		return resp, nil, err
+	}
+	token, err := a.issue(req, policy)
+	if err != nil {
+		resp, merr := marshalResponse(StatusRejection, FailSystemFailure, "signet tsa: cannot sign", nil)
+		if merr != nil {
+			return nil, nil, merr
+		}
+		return resp, nil, err
+	}
+	resp, err := marshalResponse(StatusGranted, failNone, "", token)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := ParseToken(token)
+	return resp, t, err
+}
+
+// issue makes a token for req.
+func (a *Authority) issue(req *Request, policy asn1.ObjectIdentifier) ([]byte, error) {
+	leaf := a.Chain[0]
+	hash, sigOID, err := signatureFor(a.Key.Public())
+	if err != nil {
+		return nil, err
+	}
+	hashOID, _ := oidByHash(hash)
+	imprintOID, ok := oidByHash(req.Hash)
+	if !ok {
+		return nil, fmt.Errorf("%w: %v", ErrUnsupported, req.Hash)
+	}
+	r := a.Rand
+	if r == nil {
+		r = rand.Reader
+	}
+	serialBytes := make([]byte, 16)
+	if _, err := io.ReadFull(r, serialBytes); err != nil {
+		return nil, err
+	}
+	serialBytes[0] &= 0x7f
+	serialBytes[0] |= 0x40 // positive, and always 16 bytes long
+	serial := new(big.Int).SetBytes(serialBytes)
+	now := time.Now
+	if a.Now != nil {
+		now = a.Now
+	}
+	genTime := now().UTC().Truncate(time.Microsecond)
+
+	ti := cryptobyte.NewBuilder(nil)
+	ti.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1Int64(1)
+		b.AddASN1ObjectIdentifier(policy)
+		addImprint(b, imprintOID, req.HashedMessage)
+		b.AddASN1BigInt(serial)
+		addGeneralizedTime(b, genTime)
+		if a.Accuracy > 0 {
+			sec := int64(a.Accuracy / time.Second)
+			ms := int64(a.Accuracy%time.Second) / int64(time.Millisecond)
+			us := int64(a.Accuracy%time.Millisecond) / int64(time.Microsecond)
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				if sec > 0 {
+					b.AddASN1Int64(sec)
+				}
+				if ms > 0 {
+					b.AddASN1Int64WithTag(ms, cbasn1.Tag(0).ContextSpecific())
+				}
+				if us > 0 {
+					b.AddASN1Int64WithTag(us, cbasn1.Tag(1).ContextSpecific())
+				}
+			})
+		}
+		if req.Nonce != nil {
+			b.AddASN1BigInt(req.Nonce)
+		}
+		// tsa [0] GeneralName: the TSA's subject as a directoryName.
+		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.Tag(4).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+				b.AddBytes(leaf.RawSubject)
+			})
+		})
+	})
+	tstInfo, err := ti.Bytes()
+	if err != nil {
+		return nil, err
+	}
+
+	// Signed attributes: contentType, signingTime, messageDigest, signingCertificateV2.
+	h := hash.New()
+	h.Write(tstInfo)
+	certHash := sha256.Sum256(leaf.Raw)
+	attr := func(oid asn1.ObjectIdentifier, value func(*cryptobyte.Builder)) []byte {
+		b := cryptobyte.NewBuilder(nil)
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1ObjectIdentifier(oid)
+			b.AddASN1(cbasn1.SET, value)
+		})
+		return b.BytesOrPanic()
+	}
+	attrs := [][]byte{
+		attr(oidContentType, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidTSTInfo) }),
+		attr(oidSigningTime, func(b *cryptobyte.Builder) { b.AddASN1UTCTime(genTime.Truncate(time.Second)) }),
+		attr(oidMessageDigest, func(b *cryptobyte.Builder) { b.AddASN1OctetString(h.Sum(nil)) }),
+		attr(oidSigningCertV2, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SigningCertificateV2
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // certs
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // ESSCertIDv2
+						// hashAlgorithm DEFAULT sha256: absent (DER).
+						b.AddASN1OctetString(certHash[:])
+						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // IssuerSerial
+							b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+								b.AddASN1(cbasn1.Tag(4).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+									b.AddBytes(leaf.RawIssuer)
+								})
+							})
+							b.AddASN1BigInt(leaf.SerialNumber)
+						})
+					})
+				})
+			})
+		}),
+	}
+	slices.SortFunc(attrs, bytes.Compare) // DER orders a SET OF by encoding
+	sa := cryptobyte.NewBuilder(nil)
+	sa.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+		for _, a := range attrs {
+			b.AddBytes(a)
+		}
+	})
+	signed, err := sa.Bytes()
+	if err != nil {
+		return nil, err
+	}
+	var sig []byte
+	if sigOID.Equal(oidEd25519) { // RFC 8419: the attributes themselves
+		sig, err = a.Key.Sign(r, signed, crypto.Hash(0))
+	} else {
+		d := hash.New()
+		d.Write(signed)
+		sig, err = a.Key.Sign(r, d.Sum(nil), hash)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("timestamp: signing the token: %w", err)
+	}
+	certs := make([][]byte, 0, len(a.Chain))
+	if req.CertReq {
+		for _, c := range a.Chain {
+			certs = append(certs, c.Raw)
+		}
+		slices.SortFunc(certs, bytes.Compare)
+	}
+
+	b := cryptobyte.NewBuilder(nil)
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // ContentInfo
+		b.AddASN1ObjectIdentifier(oidSignedData)
+		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignedData
+				b.AddASN1Int64(3) // eContentType is not id-data (RFC 5652 5.1)
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { addAlgorithm(b, hashOID) })
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1ObjectIdentifier(oidTSTInfo)
+					b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+						b.AddASN1OctetString(tstInfo)
+					})
+				})
+				if len(certs) > 0 {
+					b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+						for _, c := range certs {
+							b.AddBytes(c)
+						}
+					})
+				}
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignerInfo
+						b.AddASN1Int64(1)
+						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+							b.AddBytes(leaf.RawIssuer)
+							b.AddASN1BigInt(leaf.SerialNumber)
+						})
+						addAlgorithm(b, hashOID)
+						b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+							for _, a := range attrs {
+								b.AddBytes(a)
+							}
+						})
+						addAlgorithm(b, sigOID)
+						b.AddASN1OctetString(sig)
+					})
+				})
+			})
+		})
+	})
+	return b.Bytes()
+}
+
+// ServeHTTP answers POSTs of application/timestamp-query with application/timestamp-reply.
+// A request that is not one gets an HTTP error; one that is malformed gets a rejection, as
+// RFC 3161 3.4 says.
+func (a *Authority) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "POST an RFC 3161 request (application/timestamp-query)", http.StatusMethodNotAllowed)
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != contentTypeQuery {
+		http.Error(w, "the content type must be "+contentTypeQuery, http.StatusUnsupportedMediaType)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestSize+1))
+	if err != nil {
+		http.Error(w, "cannot read the request", http.StatusBadRequest)
+		return
+	}
+	if len(body) > maxRequestSize {
+		http.Error(w, "the request is too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	resp, tok, err := a.Respond(body)
+	if resp == nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if a.Log != nil {
+		switch {
+		case tok != nil:
+			a.Log.Printf("granted serial %x genTime %s to %s", tok.SerialNumber, tok.GenTime.Format(time.RFC3339Nano), r.RemoteAddr)
+		case err != nil:
+			a.Log.Printf("failed for %s: %v", r.RemoteAddr, err)
+		default:
+			a.Log.Printf("rejected a request from %s", r.RemoteAddr)
+		}
+	}
+	w.Header().Set("Content-Type", contentTypeReply)
+	_, _ = w.Write(resp)
+}
+
+// Serve answers RFC 3161 requests over HTTP on ln (any path) until ctx ends, then shuts
+// down, letting requests in progress finish for up to five seconds. It returns nil when
+// stopped by ctx.
+func (a *Authority) Serve(ctx context.Context, ln net.Listener) error {
+	if err := a.Check(); err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{Handler: a, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

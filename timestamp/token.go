@@ -1,0 +1,449 @@
+package timestamp
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"math/big"
+	"slices"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// Token is a TimeStampToken (RFC 3161 2.4.2): a CMS SignedData whose content is a TSTInfo,
+// as read by ParseToken. Its fields come from the TSTInfo; nothing in it is trusted until
+// Verify has checked the signature and Covers the imprint.
+type Token struct {
+	// Raw is the token's DER (the ContentInfo).
+	Raw []byte
+	// Policy is the TSA policy the token was issued under.
+	Policy asn1.ObjectIdentifier
+	// Hash and HashedMessage are the message imprint: the digest of what was timestamped.
+	Hash          crypto.Hash
+	HashedMessage []byte
+	// SerialNumber is the token's serial number, unique per TSA.
+	SerialNumber *big.Int
+	// GenTime is when the token was made, by the TSA's clock.
+	GenTime time.Time
+	// Accuracy is how far GenTime may be from the true time, either way; zero when the token
+	// says nothing.
+	Accuracy time.Duration
+	// Ordering says that tokens of this TSA can be ordered by GenTime alone.
+	Ordering bool
+	// Nonce is the request's nonce, nil when the request had none.
+	Nonce *big.Int
+	// TSAName is the TSA's name from the token, when it gives one as a directory name (in
+	// RFC 4514 form); "" otherwise.
+	TSAName string
+	// Certificates are the certificates the token carries (the TSA's, with certReq).
+	Certificates []*x509.Certificate
+
+	sidIssuer    []byte // the signer's issuer (DER Name), or nil with a key identifier
+	sidSerial    *big.Int
+	sidKeyID     []byte
+	digestHash   crypto.Hash
+	sigAlg       x509.SignatureAlgorithm
+	signature    []byte
+	signedAttrs  []byte // the DER SET OF attributes that the signature covers
+	msgDigest    []byte
+	essCerts     []essCertID
+	tstInfo      []byte // the encapsulated content, the DER TSTInfo
+	attrContType asn1.ObjectIdentifier
+}
+
+// essCertID is one certificate named by the ESS signing-certificate attribute (v1: SHA-1;
+// v2: the hash named, SHA-256 by default), optionally with its issuer and serial number.
+type essCertID struct {
+	hash      crypto.Hash
+	certHash  []byte
+	issuer    []byte // DER GeneralNames, nil when absent
+	serial    *big.Int
+	hasIssuer bool
+}
+
+// ParseToken reads a DER TimeStampToken. It checks the structure only: Verify checks the
+// signature. Errors wrap ErrMalformed, or ErrUnsupported for a hash signet does not know.
+func ParseToken(der []byte) (*Token, error) {
+	t := &Token{Raw: slices.Clone(der)}
+	in := cryptobyte.String(der)
+	var ci, content, sd cryptobyte.String
+	var ctype asn1.ObjectIdentifier
+	if !in.ReadASN1(&ci, cbasn1.SEQUENCE) || !in.Empty() ||
+		!ci.ReadASN1ObjectIdentifier(&ctype) || !ctype.Equal(oidSignedData) ||
+		!ci.ReadASN1(&content, cbasn1.Tag(0).Constructed().ContextSpecific()) || !ci.Empty() ||
+		!content.ReadASN1(&sd, cbasn1.SEQUENCE) || !content.Empty() {
+		return nil, malformed("not a DER CMS SignedData")
+	}
+	var version int64
+	var digestAlgs, encap, certs, signerInfos, eContent cryptobyte.String
+	var eType asn1.ObjectIdentifier
+	var hasCerts bool
+	if !sd.ReadASN1Int64WithTag(&version, cbasn1.INTEGER) ||
+		!sd.ReadASN1(&digestAlgs, cbasn1.SET) ||
+		!sd.ReadASN1(&encap, cbasn1.SEQUENCE) ||
+		!encap.ReadASN1ObjectIdentifier(&eType) {
+		return nil, malformed("bad SignedData")
+	}
+	if !eType.Equal(oidTSTInfo) {
+		return nil, malformed("the content type is %v, not id-ct-TSTInfo: not a time-stamp token", eType)
+	}
+	if !encap.ReadASN1(&eContent, cbasn1.Tag(0).Constructed().ContextSpecific()) ||
+		!eContent.ReadASN1Bytes(&t.tstInfo, cbasn1.OCTET_STRING) || !eContent.Empty() || !encap.Empty() {
+		return nil, malformed("the token holds no TSTInfo")
+	}
+	if !sd.ReadOptionalASN1(&certs, &hasCerts, cbasn1.Tag(0).Constructed().ContextSpecific()) ||
+		!sd.SkipOptionalASN1(cbasn1.Tag(1).Constructed().ContextSpecific()) ||
+		!sd.ReadASN1(&signerInfos, cbasn1.SET) || !sd.Empty() {
+		return nil, malformed("bad SignedData")
+	}
+	for hasCerts && !certs.Empty() {
+		var c cryptobyte.String
+		var tag cbasn1.Tag
+		if !certs.ReadAnyASN1Element(&c, &tag) {
+			return nil, malformed("bad certificates")
+		}
+		if tag != cbasn1.SEQUENCE {
+			continue // other certificate formats: not X.509
+		}
+		cert, err := x509.ParseCertificate(c)
+		if err != nil {
+			return nil, malformed("certificate: %v", err)
+		}
+		t.Certificates = append(t.Certificates, cert)
+	}
+	var si cryptobyte.String
+	if !signerInfos.ReadASN1(&si, cbasn1.SEQUENCE) {
+		return nil, malformed("no SignerInfo")
+	}
+	if !signerInfos.Empty() {
+		return nil, malformed("a time-stamp token has one signer (RFC 3161 2.4.2)")
+	}
+	if err := t.parseSignerInfo(si); err != nil {
+		return nil, err
+	}
+	if err := t.parseTSTInfo(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (t *Token) parseSignerInfo(si cryptobyte.String) error {
+	var version int64
+	var sid cryptobyte.String
+	var sidTag cbasn1.Tag
+	var digestOID, sigOID asn1.ObjectIdentifier
+	if !si.ReadASN1Int64WithTag(&version, cbasn1.INTEGER) ||
+		!si.ReadAnyASN1Element(&sid, &sidTag) ||
+		!readAlgorithm(&si, &digestOID) {
+		return malformed("bad SignerInfo")
+	}
+	switch sidTag {
+	case cbasn1.SEQUENCE: // issuerAndSerialNumber
+		var ias, issuer cryptobyte.String
+		if !sid.ReadASN1(&ias, cbasn1.SEQUENCE) || !ias.ReadASN1Element(&issuer, cbasn1.SEQUENCE) ||
+			!readBigInt(&ias, &t.sidSerial) || !ias.Empty() {
+			return malformed("bad signer identifier")
+		}
+		t.sidIssuer = issuer
+	case cbasn1.Tag(0).ContextSpecific(): // subjectKeyIdentifier
+		if !sid.ReadASN1Bytes(&t.sidKeyID, cbasn1.Tag(0).ContextSpecific()) {
+			return malformed("bad signer identifier")
+		}
+	default:
+		return malformed("bad signer identifier")
+	}
+	h, ok := hashByOID(digestOID)
+	if !ok {
+		return fmt.Errorf("%w: digest algorithm %v", ErrUnsupported, digestOID)
+	}
+	t.digestHash = h
+	attrsTag := cbasn1.Tag(0).Constructed().ContextSpecific()
+	var full, attrs cryptobyte.String
+	if !si.ReadASN1Element(&full, attrsTag) {
+		return malformed("the SignerInfo has no signed attributes (RFC 3161 needs them)")
+	}
+	// What is signed is the attributes' encoding with the SET tag in place of [0].
+	t.signedAttrs = append([]byte{0x31}, full[1:]...)
+	if !full.ReadASN1(&attrs, attrsTag) {
+		return malformed("bad signed attributes")
+	}
+	var sigAlg cryptobyte.String
+	if !si.ReadASN1(&sigAlg, cbasn1.SEQUENCE) {
+		return malformed("bad SignerInfo")
+	}
+	if !sigAlg.ReadASN1ObjectIdentifier(&sigOID) {
+		return malformed("bad signature algorithm")
+	}
+	if !si.ReadASN1Bytes(&t.signature, cbasn1.OCTET_STRING) ||
+		!si.SkipOptionalASN1(cbasn1.Tag(1).Constructed().ContextSpecific()) || !si.Empty() {
+		return malformed("bad SignerInfo")
+	}
+	t.sigAlg = sigAlgorithm(sigOID, h)
+	if t.sigAlg == x509.UnknownSignatureAlgorithm {
+		return fmt.Errorf("%w: signature algorithm %v with %v", ErrUnsupported, sigOID, h)
+	}
+	for !attrs.Empty() {
+		var attr, values cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		if !attrs.ReadASN1(&attr, cbasn1.SEQUENCE) || !attr.ReadASN1ObjectIdentifier(&oid) ||
+			!attr.ReadASN1(&values, cbasn1.SET) || !attr.Empty() {
+			return malformed("bad signed attribute")
+		}
+		var err error
+		switch {
+		case oid.Equal(oidContentType):
+			if !values.ReadASN1ObjectIdentifier(&t.attrContType) || !values.Empty() {
+				err = malformed("bad contentType attribute")
+			}
+		case oid.Equal(oidMessageDigest):
+			if !values.ReadASN1Bytes(&t.msgDigest, cbasn1.OCTET_STRING) || !values.Empty() {
+				err = malformed("bad messageDigest attribute")
+			}
+		case oid.Equal(oidSigningCert):
+			err = t.parseESS(values, false)
+		case oid.Equal(oidSigningCertV2):
+			err = t.parseESS(values, true)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if t.attrContType == nil || !t.attrContType.Equal(oidTSTInfo) {
+		return malformed("the contentType attribute is missing or not id-ct-TSTInfo")
+	}
+	if t.msgDigest == nil {
+		return malformed("no messageDigest attribute")
+	}
+	if len(t.essCerts) == 0 {
+		return malformed("no ESS signing-certificate attribute (RFC 3161 2.4.1, RFC 5816)")
+	}
+	return nil
+}
+
+// parseESS reads a SigningCertificate (v2: SigningCertificateV2) attribute value.
+func (t *Token) parseESS(values cryptobyte.String, v2 bool) error {
+	var sc, ids cryptobyte.String
+	if !values.ReadASN1(&sc, cbasn1.SEQUENCE) || !values.Empty() || !sc.ReadASN1(&ids, cbasn1.SEQUENCE) {
+		return malformed("bad signing-certificate attribute")
+	}
+	for !ids.Empty() {
+		var id cryptobyte.String
+		if !ids.ReadASN1(&id, cbasn1.SEQUENCE) {
+			return malformed("bad ESSCertID")
+		}
+		e := essCertID{hash: crypto.SHA1}
+		if v2 {
+			e.hash = crypto.SHA256
+			if id.PeekASN1Tag(cbasn1.SEQUENCE) {
+				var oid asn1.ObjectIdentifier
+				if !readAlgorithm(&id, &oid) {
+					return malformed("bad ESSCertIDv2 hash algorithm")
+				}
+				h, ok := hashByOID(oid)
+				if !ok {
+					return fmt.Errorf("%w: ESS certificate hash %v", ErrUnsupported, oid)
+				}
+				e.hash = h
+			}
+		}
+		if !id.ReadASN1Bytes(&e.certHash, cbasn1.OCTET_STRING) {
+			return malformed("bad ESS certHash")
+		}
+		if id.PeekASN1Tag(cbasn1.SEQUENCE) {
+			var is cryptobyte.String
+			if !id.ReadASN1(&is, cbasn1.SEQUENCE) || !is.ReadASN1Element((*cryptobyte.String)(&e.issuer), cbasn1.SEQUENCE) ||
+				!readBigInt(&is, &e.serial) || !is.Empty() {
+				return malformed("bad ESS issuerSerial")
+			}
+			e.hasIssuer = true
+		}
+		if !id.Empty() {
+			return malformed("bad ESSCertID")
+		}
+		t.essCerts = append(t.essCerts, e)
+	}
+	return nil
+}
+
+func (t *Token) parseTSTInfo() error {
+	in := cryptobyte.String(t.tstInfo)
+	var ti cryptobyte.String
+	var version int64
+	if !in.ReadASN1(&ti, cbasn1.SEQUENCE) || !in.Empty() ||
+		!ti.ReadASN1Int64WithTag(&version, cbasn1.INTEGER) || version != 1 ||
+		!ti.ReadASN1ObjectIdentifier(&t.Policy) {
+		return malformed("bad TSTInfo")
+	}
+	if err := readImprint(&ti, &t.Hash, &t.HashedMessage); err != nil {
+		return err
+	}
+	if !readBigInt(&ti, &t.SerialNumber) || !readGeneralizedTime(&ti, &t.GenTime) {
+		return malformed("bad TSTInfo serial number or genTime")
+	}
+	if ti.PeekASN1Tag(cbasn1.SEQUENCE) {
+		var acc cryptobyte.String
+		var sec, ms, us int64
+		ok := ti.ReadASN1(&acc, cbasn1.SEQUENCE) &&
+			readOptionalInt(&acc, cbasn1.INTEGER, &sec) &&
+			readOptionalInt(&acc, cbasn1.Tag(0).ContextSpecific(), &ms) &&
+			readOptionalInt(&acc, cbasn1.Tag(1).ContextSpecific(), &us) && acc.Empty()
+		if !ok || sec < 0 || sec > 1<<31 || ms < 0 || ms > 999 || us < 0 || us > 999 {
+			return malformed("bad TSTInfo accuracy")
+		}
+		t.Accuracy = time.Duration(sec)*time.Second + time.Duration(ms)*time.Millisecond + time.Duration(us)*time.Microsecond
+	}
+	if ti.PeekASN1Tag(cbasn1.BOOLEAN) && !ti.ReadASN1Boolean(&t.Ordering) {
+		return malformed("bad TSTInfo ordering")
+	}
+	if ti.PeekASN1Tag(cbasn1.INTEGER) && !readBigInt(&ti, &t.Nonce) {
+		return malformed("bad TSTInfo nonce")
+	}
+	tsaTag := cbasn1.Tag(0).Constructed().ContextSpecific()
+	if ti.PeekASN1Tag(tsaTag) {
+		var gn, dn cryptobyte.String
+		if !ti.ReadASN1(&gn, tsaTag) {
+			return malformed("bad TSTInfo tsa")
+		}
+		// GeneralName directoryName is [4] EXPLICIT Name.
+		if gn.ReadASN1(&dn, cbasn1.Tag(4).Constructed().ContextSpecific()) {
+			var rdn pkix.RDNSequence
+			if rest, err := asn1.Unmarshal(dn, &rdn); err == nil && len(rest) == 0 {
+				var n pkix.Name
+				n.FillFromRDNSequence(&rdn)
+				t.TSAName = n.String()
+			}
+		}
+	}
+	if !ti.SkipOptionalASN1(cbasn1.Tag(1).Constructed().ContextSpecific()) || !ti.Empty() {
+		return malformed("bad TSTInfo")
+	}
+	return nil
+}
+
+// Signer returns the certificate that signed the token: the one its signer identifier
+// names, among the token's certificates and extra. It is not verified.
+func (t *Token) Signer(extra []*x509.Certificate) (*x509.Certificate, error) {
+	for _, c := range slices.Concat(t.Certificates, extra) {
+		switch {
+		case t.sidIssuer != nil:
+			if bytes.Equal(c.RawIssuer, t.sidIssuer) && c.SerialNumber.Cmp(t.sidSerial) == 0 {
+				return c, nil
+			}
+		case len(c.SubjectKeyId) > 0 && bytes.Equal(c.SubjectKeyId, t.sidKeyID):
+			return c, nil
+		}
+	}
+	return nil, invalid("the TSA's certificate is neither in the token nor given (ask with certReq, or give the TSA's certificate)")
+}
+
+// Verify checks that the token is what its TSA signed: the content digest, the signature
+// with the key of the signer's certificate (found by Signer among the token's certificates
+// and extra), the ESS signing-certificate attribute (RFC 2634 / RFC 5035: the signer's
+// certificate's hash, and its issuer and serial number when given, so that another
+// certificate for the same key cannot be substituted), and the signer's certificate as RFC
+// 3161 2.3 requires: an extended key usage extension, critical, with id-kp-timeStamping
+// only. It returns the signer's certificate, whose chain the caller still has to validate
+// (at GenTime: package verify does). Errors wrap ErrInvalid.
+func (t *Token) Verify(extra []*x509.Certificate) (*x509.Certificate, error) {
+	signer, err := t.Signer(extra)
+	if err != nil {
+		return nil, err
+	}
+	h := t.digestHash.New()
+	h.Write(t.tstInfo)
+	if !bytes.Equal(h.Sum(nil), t.msgDigest) {
+		return nil, invalid("the messageDigest attribute differs from the digest of the TSTInfo")
+	}
+	if err := signer.CheckSignature(t.sigAlg, t.signedAttrs, t.signature); err != nil {
+		return nil, invalid("the signature does not verify with the key of %s: %v", signer.Subject, err)
+	}
+	if err := checkESS(t.essCerts[0], signer); err != nil {
+		return nil, err
+	}
+	if err := CheckTSACertificate(signer); err != nil {
+		return nil, err
+	}
+	return signer, nil
+}
+
+func checkESS(e essCertID, signer *x509.Certificate) error {
+	if !e.hash.Available() {
+		return fmt.Errorf("%w: ESS certificate hash %v", ErrUnsupported, e.hash)
+	}
+	h := e.hash.New()
+	h.Write(signer.Raw)
+	if !bytes.Equal(h.Sum(nil), e.certHash) {
+		return invalid("the ESS signing-certificate attribute names another certificate than the signer's %s", signer.Subject)
+	}
+	if e.hasIssuer {
+		// IssuerSerial: GeneralNames holding the issuer as a directoryName, and the serial.
+		in := cryptobyte.String(e.issuer)
+		var names, dn cryptobyte.String
+		if !in.ReadASN1(&names, cbasn1.SEQUENCE) || !names.ReadASN1(&dn, cbasn1.Tag(4).Constructed().ContextSpecific()) ||
+			!bytes.Equal(dn, signer.RawIssuer) || e.serial.Cmp(signer.SerialNumber) != 0 {
+			return invalid("the ESS signing-certificate attribute's issuer and serial are not those of %s", signer.Subject)
+		}
+	}
+	return nil
+}
+
+// ErrNotTSACertificate is wrapped (with ErrInvalid) by CheckTSACertificate's error.
+var ErrNotTSACertificate = errors.New("timestamp: not a time-stamping certificate")
+
+// CheckTSACertificate checks what RFC 3161 2.3 requires of a TSA's certificate: the extended
+// key usage extension, marked critical, with exactly one purpose, id-kp-timeStamping.
+// It matches ErrInvalid and ErrNotTSACertificate.
+func CheckTSACertificate(c *x509.Certificate) error {
+	bad := func(why string) error { return &notTSAError{subject: c.Subject.String(), why: why} }
+	for _, e := range c.Extensions {
+		if !e.Id.Equal(oidExtKeyUsage) {
+			continue
+		}
+		if !e.Critical {
+			return bad("its extended key usage is not critical")
+		}
+		if len(c.ExtKeyUsage) != 1 || c.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping || len(c.UnknownExtKeyUsage) != 0 {
+			return bad("its extended key usage is not timeStamping alone")
+		}
+		return nil
+	}
+	return bad("it has no extended key usage timeStamping")
+}
+
+type notTSAError struct{ subject, why string }
+
+func (e *notTSAError) Error() string {
+	return fmt.Sprintf("timestamp: %s is not a time-stamping certificate: %s (RFC 3161 2.3)", e.subject, e.why)
+}
+
+func (e *notTSAError) Is(target error) bool {
+	return target == ErrInvalid || target == ErrNotTSACertificate
+}
+
+// Covers checks that the token's message imprint is the digest of data under the token's
+// hash. Errors wrap ErrMismatch.
+func (t *Token) Covers(data []byte) error {
+	if !t.Hash.Available() {
+		return fmt.Errorf("%w: %v", ErrUnsupported, t.Hash)
+	}
+	h := t.Hash.New()
+	h.Write(data)
+	if !bytes.Equal(h.Sum(nil), t.HashedMessage) {
+		return fmt.Errorf("%w: its message imprint is not the %v digest of the data timestamped", ErrMismatch, t.Hash)
+	}
+	return nil
+}
+
+// readOptionalInt reads an INTEGER with tag (IMPLICIT), if there is one.
+func readOptionalInt(s *cryptobyte.String, tag cbasn1.Tag, out *int64) bool {
+	if !s.PeekASN1Tag(tag) {
+		return true
+	}
+	return s.ReadASN1Int64WithTag(out, tag)
+}
