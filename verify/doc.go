@@ -68,7 +68,7 @@
 //	rfc5280.name-encoding                      malformed         RFC 5280 4.1.2.4: a name that does not parse
 //	rfc5280.aki-critical                       malformed         RFC 5280 4.2.1.1: authority key identifier marked critical
 //	rfc5280.aki-encoding                       malformed         RFC 5280 4.2.1.1: authority key identifier that does not parse, or issuer without serial
-//	rfc5280.aki-missing                        malformed         RFC 5280 4.2.1.1: no authority key identifier in a certificate that is not self-issued (anchors included)
+//	rfc5280.aki-missing                        malformed         RFC 5280 4.2.1.1: no authority key identifier in a certificate neither self-issued nor signed by its own key (anchors included)
 //	rfc5280.aki-missing-keyid                  malformed         RFC 5280 4.2.1.1: authority key identifier without keyIdentifier
 //	rfc5280.ski-missing                        malformed         RFC 5280 4.2.1.2: a CA without subject key identifier (anchors included)
 //	rfc5280.ski-critical                       malformed         RFC 5280 4.2.1.2: subject key identifier marked critical
