@@ -7,7 +7,10 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"errors"
+	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -686,5 +689,115 @@ func TestLimboSelfSignedAnchorAKI(t *testing.T) {
 				return limboChain{roots: []*tpIssued{anchor}, leaf: leaf}
 			}})
 		})
+	}
+}
+
+// mldsa describes an ML-DSA parameter set of RFC 9881: its OID (for the key and the
+// signature) and its public key and signature sizes.
+type mldsa struct {
+	name           string
+	oid            asn1.ObjectIdentifier
+	pubLen, sigLen int
+}
+
+var mldsaSets = []mldsa{
+	{"ml-dsa-44", asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 3, 17}, 1312, 2420},
+	{"ml-dsa-65", asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 3, 18}, 1952, 3309},
+	{"ml-dsa-87", asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 3, 19}, 2592, 4627},
+}
+
+// mldsaCert writes a certificate with an ML-DSA key and an ML-DSA signature algorithm. Go has
+// no ML-DSA signer, so the key and the signature are random octets of the right sizes: to a
+// verifier that cannot check ML-DSA, a genuine chain and a forged one look the same, and both
+// must be refused.
+func mldsaCert(t *testing.T, set mldsa, subject, issuer pkix.Name, pub, issuerPub []byte, ca bool, ku x509.KeyUsage) *tpIssued {
+	t.Helper()
+	algDER, _ := asn1.Marshal(pkix.AlgorithmIdentifier{Algorithm: set.oid})
+	spki, err := asn1.Marshal(struct {
+		Algo pkix.AlgorithmIdentifier
+		Key  asn1.BitString
+	}{pkix.AlgorithmIdentifier{Algorithm: set.oid}, asn1.BitString{Bytes: pub, BitLength: 8 * len(pub)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyID := func(p []byte) []byte { s := sha256.Sum256(p); return s[:20] }
+	exts := []pkix.Extension{kuExt(ku), ext(oidSKI, false, keyID(pub))}
+	if ca {
+		exts = append(exts, ext(oidBC, true, struct {
+			CA bool `asn1:"optional"`
+		}{true}))
+	} else {
+		exts = append(exts, sanExt(t, false, []string{"example.com"}, nil, nil), ext(oidEKU, false, ekuServer),
+			ext(oidAKI, false, struct {
+				ID []byte `asn1:"optional,tag:0"`
+			}{keyID(issuerPub)}))
+	}
+	var tb cryptobyte.Builder
+	tb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1Int64(2) })
+		b.AddASN1BigInt(randSerial())
+		b.AddBytes(algDER)
+		b.AddBytes(nameDER(t, issuer))
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1UTCTime(tpNotBefore)
+			b.AddASN1UTCTime(tpNotAfter)
+		})
+		b.AddBytes(nameDER(t, subject))
+		b.AddBytes(spki)
+		b.AddASN1(cbasn1.Tag(3).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				for _, e := range exts {
+					der, _ := asn1.Marshal(e)
+					b.AddBytes(der)
+				}
+			})
+		})
+	})
+	sig := make([]byte, set.sigLen)
+	rand.Read(sig)
+	var cb cryptobyte.Builder
+	cb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(tb.BytesOrPanic())
+		b.AddBytes(algDER)
+		b.AddASN1BitString(sig)
+	})
+	der := cb.BytesOrPanic()
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatalf("the made certificate does not parse: %v", err)
+	}
+	return &tpIssued{cert: cert, der: der}
+}
+
+// TestLimboRFC9881 covers rfc9881::*: chains of ML-DSA certificates. signet cannot verify
+// ML-DSA signatures (crypto/x509 has no ML-DSA), so limbo's valid chains (ml-dsa-44, -65, -87)
+// are refused, as are its invalid ones (a bad signature, a key usage ML-DSA forbids): with a
+// clear refusal naming the unsupported algorithm, never acceptance.
+func TestLimboRFC9881(t *testing.T) {
+	rootName, leafName := pkix.Name{CommonName: "x509-limbo-root"}, pkix.Name{CommonName: "example.com"}
+	for _, set := range mldsaSets {
+		for _, leafKU := range []x509.KeyUsage{x509.KeyUsageDigitalSignature, x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment} {
+			t.Run(fmt.Sprintf("%s/ku=%s", set.name, strings.Join(verify.KeyUsageNames(leafKU), "+")), func(t *testing.T) {
+				rootPub, leafPub := make([]byte, set.pubLen), make([]byte, set.pubLen)
+				rand.Read(rootPub)
+				rand.Read(leafPub)
+				root := mldsaCert(t, set, rootName, rootName, rootPub, rootPub, true, x509.KeyUsageCertSign|x509.KeyUsageCRLSign)
+				leaf := mldsaCert(t, set, leafName, rootName, leafPub, rootPub, false, leafKU)
+				for _, server := range []bool{false, true} {
+					p := verify.Policy{At: tpAt, Roots: []*x509.Certificate{root.cert}}
+					if server {
+						p.Profile, p.DNSName = verify.ProfileWebPKI, "example.com"
+					}
+					res, err := verify.Verify(leaf.cert, nil, p)
+					var ve *verify.Error
+					if res == nil || !errors.As(err, &ve) || ve.Rule != "signet.no-path" {
+						t.Fatalf("webpki=%v: want refused (signet.no-path), got %v", server, err)
+					}
+					if want := strings.ToUpper(set.name) + ")"; !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "does not support") {
+						t.Errorf("webpki=%v: the refusal does not name the unsupported algorithm %s: %v", server, want, err)
+					}
+				}
+			})
+		}
 	}
 }
