@@ -18,6 +18,7 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/signet-pki/signet/verify"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // Regression cases after C2SP/x509-limbo's generators (limbo/testcases): each case is built
@@ -800,4 +801,221 @@ func TestLimboRFC9881(t *testing.T) {
 			})
 		}
 	}
+}
+
+// chain3 is root -> intermediate -> leaf with a modifier for each, as limbo's defaults make them.
+func chain3(rootMod, interMod, leafMod func(*tpCert)) func(t *testing.T) limboChain {
+	opt := func(m func(*tpCert)) []func(*tpCert) {
+		if m == nil {
+			return nil
+		}
+		return []func(*tpCert){m}
+	}
+	return func(t *testing.T) limboChain {
+		root := lcRoot(t, opt(rootMod)...)
+		ch := limboChain{roots: []*tpIssued{root}}
+		parent := root
+		if interMod != nil {
+			inter := lcInter(t, root, "x509-limbo-intermediate", interMod)
+			ch.inters, parent = []*tpIssued{inter}, inter
+		}
+		ch.leaf = lcLeaf(t, parent, opt(leafMod)...)
+		return ch
+	}
+}
+
+func noop(*tpCert) {}
+
+func validityOf(nb, na string) func(*tpCert) {
+	return func(c *tpCert) {
+		c.notBefore, _ = time.Parse(time.RFC3339, nb)
+		c.notAfter, _ = time.Parse(time.RFC3339, na)
+	}
+}
+
+func at(s string) func(*verify.Policy) {
+	return func(p *verify.Policy) { p.At, _ = time.Parse(time.RFC3339Nano, s) }
+}
+
+func withPolicy(b func(t *testing.T) limboChain, pol func(*verify.Policy)) func(t *testing.T) limboChain {
+	return func(t *testing.T) limboChain {
+		ch := b(t)
+		ch.policy = pol
+		return ch
+	}
+}
+
+// limboRFC5280Cases: rfc5280 (the module's own cases), rfc5280/aki, ski, eku, pc, serial,
+// validity.
+func limboRFC5280Cases() []limboCase {
+	unknownCrit := func(c *tpCert) { c.exts = append(c.exts, lcUnknownExt(true)) }
+	emptyKU := func(c *tpCert) { c.noKU, c.exts = true, append(c.exts, rawExt(oidKU, false, []byte{0x03, 0x01, 0x00})) }
+	aia := func(critical bool) func(*tpCert) {
+		var b cryptobyte.Builder
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 2})
+				b.AddBytes(gnDNS("example.com"))
+			})
+		})
+		e := rawExt(asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 1}, critical, b.BytesOrPanic())
+		return func(c *tpCert) { c.exts = append(c.exts, e) }
+	}
+	day := "2024-03-01T00:00:00Z"
+	month := "2024-04-01T00:00:00Z"
+	validity := func(nb, na string, at0 string) func(t *testing.T) limboChain {
+		v := validityOf(nb, na)
+		return withPolicy(chain3(v, v, v), at(at0))
+	}
+	return []limboCase{
+		{id: "rfc5280::ee-empty-issuer", server: true, want: "signet.no-path",
+			build: chain3(nil, nil, func(c *tpCert) { c.rawIss = []byte{0x30, 0} })},
+		{id: "rfc5280::ca-empty-subject (refused first for the leaf's empty issuer name)", server: true, want: "rfc5280.issuer-empty",
+			build: chain3(func(c *tpCert) { c.rawSubj = []byte{0x30, 0} }, nil, nil)},
+		{id: "rfc5280::unknown-critical-extension-ee", server: true, want: "rfc5280.unknown-critical-extension", build: chain3(nil, nil, unknownCrit)},
+		{id: "rfc5280::unknown-critical-extension-root", server: true, want: "rfc5280.unknown-critical-extension", build: chain3(unknownCrit, nil, nil)},
+		{id: "rfc5280::unknown-critical-extension-intermediate", server: true, want: "rfc5280.unknown-critical-extension",
+			build: chain3(nil, func(c *tpCert) { c.pathLen = 0; unknownCrit(c) }, nil)},
+		{id: "rfc5280::chain-untrusted-root", server: true, want: "signet.no-path",
+			build: func(t *testing.T) limboChain {
+				ch := chain3(nil, noop, nil)(t)
+				unrelated := lcRoot(t, func(c *tpCert) { c.subject = pkix.Name{CommonName: "x509-limbo-unrelated-root"} })
+				ch.inters, ch.roots = append(ch.inters, ch.roots...), []*tpIssued{unrelated}
+				return ch
+			}},
+		{id: "rfc5280::intermediate-ca-without-ca-bit", server: true, want: "rfc5280.issuer-not-ca",
+			build: chain3(nil, func(c *tpCert) {
+				c.ca = false
+				c.exts = append(c.exts, ext(oidBC, true, struct {
+					CA bool `asn1:"optional"`
+				}{false}))
+			}, nil)},
+		{id: "rfc5280::intermediate-ca-missing-basic-constraints (with the intermediate given)", server: true, want: "rfc5280.issuer-not-ca",
+			build: chain3(nil, func(c *tpCert) { c.noBC = true }, nil)},
+		{id: "rfc5280::root-missing-basic-constraints", server: true, want: "rfc5280.issuer-not-ca", build: chain3(func(c *tpCert) { c.noBC = true }, nil, nil)},
+		{id: "rfc5280::root-non-critical-basic-constraints", server: true, want: "rfc5280.bc-not-critical", build: chain3(func(c *tpCert) { c.bcNonCrit = true }, nil, nil)},
+		{id: "rfc5280::root-inconsistent-ca-extensions", server: true, want: "rfc5280.issuer-no-keycertsign", build: chain3(emptyKU, nil, nil)},
+		{id: "rfc5280::ica-ku-keycertsign (with the intermediate given)", server: true, want: "rfc5280.issuer-no-keycertsign",
+			build: chain3(nil, func(c *tpCert) { c.pathLen = 0; emptyKU(c) }, nil)},
+		{id: "rfc5280::leaf-ku-keycertsign", server: true, want: "rfc5280.keycertsign-not-ca",
+			build: chain3(nil, nil, func(c *tpCert) {
+				c.ku = x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign
+				c.exts = append(c.exts, ext(oidBC, true, struct {
+					CA bool `asn1:"optional"`
+				}{false}))
+			})},
+		{id: "rfc5280::ee-aia", server: true, build: chain3(nil, nil, aia(false))},
+		{id: "rfc5280::ee-critical-aia-invalid (refused first as a critical extension signet does not process)", server: true, want: "rfc5280.unknown-critical-extension", build: chain3(nil, nil, aia(true))},
+		{id: "rfc5280::no-keyusage", server: true, build: chain3(nil, nil, func(c *tpCert) { c.noKU = true })},
+		{id: "rfc5280::no-basicconstraints", server: true, build: chain3(nil, nil, nil)},
+		{id: "rfc5280::ca-as-leaf", server: true, want: "webpki.leaf-is-ca",
+			note:  "limbo marks it as conflicting with webpki::ca-as-leaf; server validation is the webpki profile here, which refuses a CA leaf (BR 7.1.2.7.8)",
+			build: withPolicy(chain3(nil, nil, func(c *tpCert) { c.ca, c.dns = true, []string{"ca.example.com"} }), func(p *verify.Policy) { p.DNSName = "ca.example.com" })},
+		{id: "rfc5280::ca-as-leaf (rfc5280 profile)",
+			build: withPolicy(chain3(nil, nil, func(c *tpCert) { c.ca, c.dns = true, []string{"ca.example.com"} }), func(p *verify.Policy) { p.DNSName = "ca.example.com" })},
+		{id: "rfc5280::ca-as-leaf-wrong-san (rfc5280 profile)", want: "rfc6125.host",
+			build: withPolicy(chain3(nil, nil, func(c *tpCert) { c.ca, c.dns = true, []string{"ca.example.com"} }), func(p *verify.Policy) { p.DNSName = "some-other-ca.example.com" })},
+		{id: "rfc5280::root-and-intermediate-swapped", server: true,
+			build: func(t *testing.T) limboChain {
+				ch := chain3(nil, noop, nil)(t)
+				ch.roots, ch.inters = ch.inters, ch.roots
+				return ch
+			}},
+		{id: "rfc5280::aki::critical-aki", server: true, want: "rfc5280.aki-critical", build: chain3(func(c *tpCert) { c.noAKI = false; c.akiCrit = true }, nil, nil)},
+		{id: "rfc5280::aki::leaf-missing-aki", server: true, want: "rfc5280.aki-missing", build: chain3(nil, nil, func(c *tpCert) { c.noAKI = true })},
+		{id: "rfc5280::aki::intermediate-missing-aki", server: true, want: "rfc5280.aki-missing", build: chain3(nil, func(c *tpCert) { c.pathLen, c.noAKI = 0, true }, nil)},
+		{id: "rfc5280::aki::self-signed-root-missing-aki", server: true, build: chain3(nil, nil, nil)},
+		{id: "rfc5280::aki::cross-signed-root-missing-aki", server: true, want: "rfc5280.aki-missing",
+			build: func(t *testing.T) limboChain {
+				ch := chain3(nil, func(c *tpCert) { c.pathLen, c.noAKI = 0, true }, nil)(t)
+				ch.roots, ch.inters = ch.inters, nil
+				return ch
+			}},
+		{id: "rfc5280::ski::critical-ski", server: true, want: "rfc5280.ski-critical",
+			build: chain3(func(c *tpCert) {
+				c.key, c.noSKI = newKey(t0), true
+				c.exts = append(c.exts, ext(oidSKI, true, c.key.keyID(t0)))
+			}, nil, nil)},
+		{id: "rfc5280::ski::root-missing-ski", server: true, want: "rfc5280.ski-missing", build: chain3(func(c *tpCert) { c.noSKI = true }, nil, nil)},
+		{id: "rfc5280::ski::intermediate-missing-ski", server: true, want: "rfc5280.ski-missing", build: chain3(nil, func(c *tpCert) { c.noSKI = true }, nil)},
+		{id: "rfc5280::eku::ee-wrong-eku", server: true, want: "rfc5280.eku", build: chain3(nil, nil, withEKU(ekuClient))},
+		{id: "rfc5280::eku::ee-without-eku", server: true, want: "signet.eku-missing",
+			note:  "limbo marks it as conflicting with webpki::eku::ee-without-eku; server validation is the webpki profile here (BR 7.1.2.7.10 requires the EKU)",
+			build: chain3(nil, nil, func(c *tpCert) { c.eku = nil })},
+		{id: "rfc5280::pc::ica-noncritical-pc", server: true, want: "webpki.pc-not-critical",
+			build: chain3(nil, func(c *tpCert) {
+				c.exts = append(c.exts, ext(oidPC, false, struct {
+					Require int `asn1:"optional,tag:0"`
+				}{3}))
+			}, nil)},
+		{id: "rfc5280::serial::serial-number-too-long", server: true, want: "rfc5280.serial-too-long",
+			build: chain3(nil, nil, func(c *tpCert) { c.serial = new(big.Int).Lsh(big.NewInt(0x55), 8*21) })},
+		{id: "rfc5280::serial::serial-number-negative", server: true, want: "rfc5280.serial-negative",
+			build: func(t *testing.T) limboChain {
+				self := lcRoot(t, func(c *tpCert) {
+					c.subject, c.serial, c.dns = pkix.Name{CommonName: "gov.us"}, big.NewInt(-5), []string{"gov.us"}
+				})
+				return limboChain{roots: []*tpIssued{self}, leaf: self, policy: func(p *verify.Policy) { p.DNSName = "gov.us" }}
+			}},
+		{id: "rfc5280::serial::serial-number-zero", server: true, want: "rfc5280.serial-zero", build: chain3(nil, nil, func(c *tpCert) { c.serial = big.NewInt(0) })},
+		{id: "rfc5280::validity::expired-root", server: true, want: "rfc5280.validity",
+			build: withPolicy(chain3(validityOf("2016-01-01T00:00:00Z", "2020-01-01T00:00:00Z"), validityOf("2016-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+				validityOf("2018-01-01T00:00:00Z", "2023-01-01T00:00:00Z")), at("2022-01-01T00:00:00Z"))},
+		{id: "rfc5280::validity::expired-intermediate", server: true, want: "rfc5280.validity",
+			build: withPolicy(chain3(validityOf("2016-01-01T00:00:00Z", "2026-01-01T00:00:00Z"), validityOf("2016-01-01T00:00:00Z", "2020-01-01T00:00:00Z"),
+				validityOf("2018-01-01T00:00:00Z", "2023-01-01T00:00:00Z")), at("2022-01-01T00:00:00Z"))},
+		{id: "rfc5280::validity::expired-leaf", server: true, want: "rfc5280.validity",
+			build: withPolicy(chain3(validityOf("2016-01-01T00:00:00Z", "2026-01-01T00:00:00Z"), validityOf("2016-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+				validityOf("2018-01-01T00:00:00Z", "2021-01-01T00:00:00Z")), at("2022-01-01T00:00:00Z"))},
+		{id: "rfc5280::validity::notbefore-exact", server: true, build: validity(day, month, day)},
+		{id: "rfc5280::validity::notbefore-fractional", server: true, want: "rfc5280.validity", build: validity("2024-03-01T00:00:01Z", month, "2024-03-01T00:00:00.999Z")},
+		{id: "rfc5280::validity::notafter-exact", server: true, build: validity(day, month, month)},
+		{id: "rfc5280::validity::notafter-fractional", server: true, build: validity(day, month, "2024-04-01T00:00:00.005Z")},
+	}
+}
+
+func TestLimboRFC5280(t *testing.T) {
+	for _, tc := range limboRFC5280Cases() {
+		t.Run(tc.id, func(t *testing.T) { runLimbo(t, tc) })
+	}
+}
+
+// TestLimboUnparseable: rfc5280::duplicate-extensions and
+// rfc5280::mismatching-signature-algorithm are certificates signet refuses to read at all
+// (x509util.ParseCertificate, as every command reads certificates), which is a failure too.
+func TestLimboUnparseable(t *testing.T) {
+	root := lcRoot(t)
+	san := sanExt(t, false, []string{"example.com"}, nil, nil)
+	for _, tc := range []struct {
+		id  string
+		der []byte
+	}{
+		{"rfc5280::duplicate-extensions", issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1, exts: []pkix.Extension{san, san}}, root)},
+		{"rfc5280::mismatching-signature-algorithm", func() []byte {
+			der := issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1, dns: []string{"example.com"}}, root)
+			// The outer signatureAlgorithm says ecdsa-with-SHA384, the inner one SHA256.
+			sha256OID, _ := asn1.Marshal(asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2})
+			i := bytesLastIndex(der, sha256OID)
+			out := append([]byte(nil), der...)
+			out[i+len(sha256OID)-1] = 3
+			return out
+		}()},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			if c, err := x509util.ParseCertificate(tc.der); err == nil {
+				t.Fatalf("read: %v", c.Subject)
+			} else {
+				t.Log(err)
+			}
+		})
+	}
+}
+
+func bytesLastIndex(s, sep []byte) int {
+	for i := len(s) - len(sep); i >= 0; i-- {
+		if string(s[i:i+len(sep)]) == string(sep) {
+			return i
+		}
+	}
+	return -1
 }
