@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -980,8 +981,8 @@ func TestLimboRFC5280(t *testing.T) {
 	}
 }
 
-// TestLimboUnparseable: rfc5280::duplicate-extensions and
-// rfc5280::mismatching-signature-algorithm are certificates signet refuses to read at all
+// TestLimboUnparseable: rfc5280::duplicate-extensions, rfc5280::mismatching-signature-algorithm
+// and three rfc5280::nc cases with malformed iPAddress values are certificates signet refuses to read at all
 // (x509util.ParseCertificate, as every command reads certificates), which is a failure too.
 func TestLimboUnparseable(t *testing.T) {
 	root := lcRoot(t)
@@ -991,6 +992,12 @@ func TestLimboUnparseable(t *testing.T) {
 		der []byte
 	}{
 		{"rfc5280::duplicate-extensions", issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1, exts: []pkix.Extension{san, san}}, root)},
+		{"rfc5280::nc::invalid-ipv4-address (a root whose iPAddress constraint has no mask)",
+			issueDER(t, tpCert{subject: pkix.Name{CommonName: "root"}, ca: true, pathLen: -1, exts: []pkix.Extension{ncExt(true, [][]byte{rawIP(127, 0, 0, 1)}, nil)}}, nil)},
+		{"rfc5280::nc::invalid-ipv6-address (a root whose iPAddress constraint has no mask)",
+			issueDER(t, tpCert{subject: pkix.Name{CommonName: "root"}, ca: true, pathLen: -1, exts: []pkix.Extension{ncExt(true, [][]byte{rawIP(net.ParseIP("::1")...)}, nil)}}, nil)},
+		{"rfc5280::nc::nc-permits-invalid-ip-san (a leaf whose iPAddress is a network)",
+			issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1, exts: []pkix.Extension{rawExt(oidSAN, false, seqOf(gnIP("192.0.2.0/24")))}}, root)},
 		{"rfc5280::mismatching-signature-algorithm", func() []byte {
 			der := issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1, dns: []string{"example.com"}}, root)
 			// The outer signatureAlgorithm says ecdsa-with-SHA384, the inner one SHA256.
@@ -1018,4 +1025,186 @@ func bytesLastIndex(s, sep []byte) int {
 		}
 	}
 	return -1
+}
+
+func withNC(critical bool, permitted, excluded [][]byte) func(*tpCert) {
+	return func(c *tpCert) { c.exts = append(c.exts, ncExt(critical, permitted, excluded)) }
+}
+
+func sanOf(names ...[]byte) func(*tpCert) {
+	return func(c *tpCert) {
+		c.dns, c.emails, c.ips = nil, nil, nil
+		c.exts = append(c.exts, rawExt(oidSAN, false, seqOf(names...)))
+	}
+}
+
+func host(h string) func(*verify.Policy) { return func(p *verify.Policy) { p.DNSName = h } }
+
+func ipPeer(s string) func(*verify.Policy) {
+	return func(p *verify.Policy) { p.DNSName, p.IP = "", net.ParseIP(s) }
+}
+
+// emailClient is limbo's client validation with clientAuth and an RFC822 peer name.
+func emailClient(addr string) func(*verify.Policy) {
+	return func(p *verify.Policy) {
+		p.EKUs, p.Email = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, addr
+	}
+}
+
+func rawIP(b ...byte) []byte { return gn(7, false, b) }
+
+// limboNCCases: rfc5280/nc.
+func limboNCCases() []limboCase {
+	dns := func(s ...string) [][]byte {
+		var out [][]byte
+		for _, d := range s {
+			out = append(out, gnDNS(d))
+		}
+		return out
+	}
+	dir := func(cn string) []byte { return gnDir(pkix.Name{CommonName: cn}) }
+	rootNC := func(permitted, excluded [][]byte, leaf func(*tpCert), pol func(*verify.Policy)) func(t *testing.T) limboChain {
+		return withPolicy(chain3(withNC(true, permitted, excluded), nil, leaf), pol)
+	}
+	interNC := func(permitted, excluded [][]byte, leaf func(*tpCert), pol func(*verify.Policy)) func(t *testing.T) limboChain {
+		return withPolicy(chain3(nil, withNC(true, permitted, excluded), leaf), pol)
+	}
+	clientEKU := func(c *tpCert) { c.eku = []asn1.ObjectIdentifier{ekuClient} }
+	both := func(fs ...func(*tpCert)) func(*tpCert) {
+		return func(c *tpCert) {
+			for _, f := range fs {
+				f(c)
+			}
+		}
+	}
+	subj := func(cn string) func(*tpCert) { return func(c *tpCert) { c.subject = pkix.Name{CommonName: cn} } }
+	ipv4 := func(s string) []byte { return rawIP(net.ParseIP(s).To4()...) }
+	ipv6 := func(s string) []byte { return rawIP(net.ParseIP(s)...) }
+	chainOfFour := func(rootMod, ica1Mod, ica2Mod, leafMod func(*tpCert)) func(t *testing.T) limboChain {
+		return func(t *testing.T) limboChain {
+			root := lcRoot(t, rootMod)
+			ica1 := lcInter(t, root, "ica1", ica1Mod)
+			ica2 := lcInter(t, ica1, "ica2", ica2Mod)
+			return limboChain{roots: []*tpIssued{root}, inters: []*tpIssued{ica1, ica2}, leaf: lcLeaf(t, ica2, leafMod)}
+		}
+	}
+	otherName := gn(0, true, append(mustMarshal(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55738, 666, 3}), gn(0, true, []byte{0x05, 0x00})...))
+	return []limboCase{
+		{id: "rfc5280::nc::permitted-dns-mismatch", server: true, want: "rfc5280.nc-permitted",
+			build: rootNC(dns("example.com"), nil, sanOf(gnDNS("not-example.com")), host("not-example.com"))},
+		{id: "rfc5280::nc::excluded-dns-match", server: true, want: "rfc5280.nc-excluded", build: interNC(nil, dns("example.com"), nil, nil)},
+		{id: "rfc5280::nc::permitted-dns-match", server: true, build: rootNC(dns("example.com"), nil, nil, nil)},
+		{id: "rfc5280::nc::permitted-dns-match-noncritical", server: true,
+			note:  "limbo marks it as conflicting with webpki::nc::permitted-dns-match-noncritical (rfc5280-incompatible-with-webpki); server validation is the webpki profile here, which accepts non-critical name constraints as the Baseline Requirements do",
+			build: withPolicy(chain3(withNC(false, dns("example.com"), nil), nil, nil), nil)},
+		{id: "rfc5280::nc::permitted-dns-match-noncritical (rfc5280 profile)", want: "rfc5280.nc-not-critical",
+			build: withPolicy(chain3(withNC(false, dns("example.com"), nil), nil, nil), nil)},
+		{id: "rfc5280::nc::permitted-dns-match-more", server: true,
+			build: rootNC(dns("example.com"), nil, sanOf(gnDNS("foo.bar.example.com")), host("foo.bar.example.com"))},
+		{id: "rfc5280::nc::excluded-dns-match-second", server: true, want: "rfc5280.nc-excluded",
+			build: rootNC(nil, dns("not-allowed.example.com"), sanOf(gnDNS("example.com"), gnDNS("not-allowed.example.com")), nil)},
+		{id: "rfc5280::nc::permitted-ip-mismatch", server: true, want: "rfc5280.nc-permitted",
+			build: rootNC([][]byte{gnIP("192.0.2.0/24")}, nil, sanOf(ipv4("192.0.3.1")), ipPeer("192.0.3.1"))},
+		{id: "rfc5280::nc::excluded-ipv4-match", server: true, want: "rfc5280.nc-excluded",
+			build: rootNC(nil, [][]byte{gnIP("192.0.2.0/24")}, sanOf(ipv4("192.0.2.1")), ipPeer("192.0.2.1"))},
+		{id: "rfc5280::nc::excluded-ipv6-match", server: true, want: "rfc5280.nc-excluded",
+			build: rootNC(nil, [][]byte{gnIP("::1/128")}, sanOf(ipv6("::1")), ipPeer("::1"))},
+		{id: "rfc5280::nc::permitted-ipv4-match", server: true,
+			build: rootNC([][]byte{gnIP("192.0.2.0/24")}, nil, both(subj("192.0.2.1"), sanOf(ipv4("192.0.2.1"))), ipPeer("192.0.2.1"))},
+		{id: "rfc5280::nc::permitted-ipv6-match", server: true,
+			build: rootNC([][]byte{gnIP("::1/128")}, nil, both(subj("::1"), sanOf(ipv6("::1"))), ipPeer("::1"))},
+		{id: "rfc5280::nc::permitted-dn-mismatch", server: true, want: "rfc5280.nc-permitted",
+			build: rootNC([][]byte{dir("foo")}, nil, both(subj("not-foo"), sanOf(dir("not-foo"))), host(""))},
+		{id: "rfc5280::nc::excluded-dn-match", server: true, want: "rfc5280.nc-excluded",
+			build: rootNC(nil, [][]byte{dir("foo")}, both(subj("foo"), sanOf(dir("foo"))), host(""))},
+		{id: "rfc5280::nc::permitted-dn-match", server: true,
+			build: rootNC([][]byte{dir("foo")}, nil, both(subj("foo"), sanOf(dir("foo"))), host(""))},
+		{id: "rfc5280::nc::permitted-dn-match-subject-san-mismatch", server: true, want: "rfc5280.nc-permitted",
+			build: rootNC([][]byte{dir("foo")}, nil, both(subj("not-foo"), sanOf(dir("foo"))), host(""))},
+		{id: "rfc5280::nc::excluded-dn-match-sub-mismatch", server: true, want: "rfc5280.nc-excluded",
+			build: rootNC(nil, [][]byte{dir("foo")}, both(subj("foo"), sanOf(dir("not-foo"))), host(""))},
+		{id: "rfc5280::nc::permitted-self-issued", server: true,
+			build: func(t *testing.T) limboChain {
+				n := pkix.Name{CommonName: "not-example.com"}
+				root := lcRoot(t, subj("not-example.com"), sanOf(gnDNS("not-example.com")), withNC(true, dns("example.com"), nil))
+				inter := issue(t, tpCert{subject: n, ca: true, pathLen: -1, exts: []pkix.Extension{rawExt(oidSAN, false, seqOf(gnDNS("not-example.com")))}}, root)
+				return limboChain{roots: []*tpIssued{root}, inters: []*tpIssued{inter}, leaf: lcLeaf(t, inter)}
+			}},
+		{id: "rfc5280::nc::excluded-self-issued-leaf", server: true, want: "rfc5280.nc-permitted",
+			build: func(t *testing.T) limboChain {
+				root := lcRoot(t, withNC(true, dns("example.com"), nil))
+				inter := lcInter(t, root, "not-example.com", sanOf(gnDNS("not-example.com")))
+				leaf := lcLeaf(t, inter, subj("not-example.com"), sanOf(gnDNS("not-example.com")))
+				return limboChain{roots: []*tpIssued{root}, inters: []*tpIssued{inter}, leaf: leaf, policy: host("not-example.com")}
+			}},
+		{id: "rfc5280::nc::excluded-match-permitted-and-excluded", server: true, want: "rfc5280.nc-excluded", build: rootNC(dns("example.com"), dns("example.com"), nil, nil)},
+		{id: "rfc5280::nc::permitted-different-constraint-type", server: true, build: rootNC([][]byte{gnIP("192.0.2.0/24")}, nil, nil, nil)},
+		{id: "rfc5280::nc::excluded-different-constraint-type", server: true, build: rootNC(nil, [][]byte{gnIP("192.0.2.0/24")}, nil, nil)},
+		{id: "rfc5280::nc::invalid-dnsname-wildcard", server: true, want: "rfc5280.nc-invalid",
+			build: rootNC(dns("*.example.com"), nil, sanOf(gnDNS("foo.example.com")), host("foo.example.com"))},
+		{id: "rfc5280::nc::invalid-dnsname-leading-period", server: true, want: "rfc5280.nc-invalid",
+			build: rootNC(dns(".example.com"), nil, sanOf(gnDNS("foo.example.com")), host("foo.example.com"))},
+		{id: "rfc5280::nc::invalid-email-address", want: "rfc5280.nc-invalid",
+			build: rootNC([][]byte{gnEmail("invalid@invalid@example.com")}, nil, both(sanOf(gnEmail("example@example.com")), clientEKU), emailClient("example@example.com"))},
+		{id: "rfc5280::nc::not-allowed-in-ee-noncritical", server: true, want: "rfc5280.nc-not-ca", build: chain3(nil, nil, withNC(false, dns("example.com"), nil))},
+		{id: "rfc5280::nc::not-allowed-in-ee-critical", server: true, want: "rfc5280.nc-not-ca", build: chain3(nil, nil, withNC(true, dns("example.com"), nil))},
+		{id: "rfc5280::nc::intermediate-with-san-rejected-by-intermediate-nc", server: true, want: "rfc5280.nc-excluded",
+			build: withPolicy(chainOfFour(noop, withNC(true, dns("permitted.example.com"), dns("forbidden.example.com")), sanOf(gnDNS("forbidden.example.com")),
+				both(subj("permitted.example.com"), sanOf(gnDNS("permitted.example.com")))), host("permitted.example.com"))},
+		{id: "rfc5280::nc::intermediate-with-san-rejected-by-root-nc", server: true, want: "rfc5280.nc-excluded",
+			build: withPolicy(chainOfFour(withNC(true, dns("permitted.example.com"), dns("forbidden.example.com")), noop, sanOf(gnDNS("forbidden.example.com")),
+				both(subj("permitted.example.com"), sanOf(gnDNS("permitted.example.com")))), host("permitted.example.com"))},
+		{id: "rfc5280::nc::restrictive-permits-in-intermediates-narrows", server: true, want: "rfc5280.nc-permitted",
+			build: withPolicy(chainOfFour(noop, withNC(true, dns("foo.example.com", "bar.example.com"), nil), withNC(true, dns("bar.example.com"), nil),
+				both(subj("foo.example.com"), sanOf(gnDNS("foo.example.com")))), host("foo.example.com"))},
+		{id: "rfc5280::nc::restrictive-permits-in-intermediates-widens", server: true, want: "rfc5280.nc-permitted",
+			build: withPolicy(chainOfFour(noop, withNC(true, dns("bar.example.com"), nil), withNC(true, dns("foo.example.com", "bar.example.com"), nil),
+				both(subj("foo.example.com"), sanOf(gnDNS("foo.example.com")))), host("foo.example.com"))},
+		{id: "rfc5280::nc::nc-permits-invalid-dns-san", server: true, want: "rfc5280.san-dns-invalid",
+			build: interNC(dns("example.com"), nil, sanOf(gnDNS(".example.com"), gnDNS("foo.example.com")), host("foo.example.com"))},
+		{id: "rfc5280::nc::nc-permits-invalid-email-san", want: "rfc5280.san-email-invalid",
+			build: interNC([][]byte{gnEmail("example.com")}, nil,
+				both(sanOf(gnEmail("good@example.com"), gnEmail("alsogood@example.com"), gnEmail("invalid@address@example.com")), clientEKU), emailClient("good@example.com"))},
+		{id: "rfc5280::nc::nc-forbids-alternate-chain-ica", server: true,
+			build: func(t *testing.T) limboChain {
+				discarded, trusted := lcRoot(t, subj("discarded-root")), lcRoot(t)
+				icaA := lcInter(t, trusted, "ica-a", withNC(true, dns("permitted.example.com"), dns("forbidden.example.com")))
+				k := newKey(t)
+				b1 := lcInter(t, discarded, "an-intermediate", func(c *tpCert) { c.key = k }, sanOf(gnDNS("forbidden.example.com")))
+				b2 := lcInter(t, icaA, "an-intermediate", func(c *tpCert) { c.key = k })
+				leaf := lcLeaf(t, b1, subj("permitted.example.com"), sanOf(gnDNS("permitted.example.com")))
+				return limboChain{roots: []*tpIssued{trusted}, inters: []*tpIssued{icaA, b1, b2}, leaf: leaf, policy: host("permitted.example.com")}
+			}},
+		{id: "rfc5280::nc::nc-forbids-same-chain-ica", server: true,
+			build: func(t *testing.T) limboChain {
+				rootA, rootB := lcRoot(t, subj("root-a")), lcRoot(t, subj("root-b"))
+				icaA := lcInter(t, rootA, "ica-a", withNC(true, nil, dns("forbidden.example.com")))
+				k := newKey(t)
+				b1 := lcInter(t, icaA, "an-intermediate", func(c *tpCert) { c.key = k }, sanOf(gnDNS("forbidden.example.com")))
+				b2 := lcInter(t, rootB, "an-intermediate", func(c *tpCert) { c.key = k }, sanOf(gnDNS("unconstrained-ica.example.com")))
+				leaf := lcLeaf(t, b1, subj("unconstrained.example.com"), sanOf(gnDNS("unconstrained.example.com")))
+				return limboChain{roots: []*tpIssued{rootA, rootB}, inters: []*tpIssued{icaA, b1, b2}, leaf: leaf, policy: host("unconstrained.example.com")}
+			}},
+		{id: "rfc5280::nc::nc-permits-email-exact",
+			build: interNC([][]byte{gnEmail("foo@example.com")}, nil, both(sanOf(gnEmail("foo@example.com")), clientEKU), emailClient("foo@example.com"))},
+		{id: "rfc5280::nc::nc-permits-email-domain",
+			build: interNC([][]byte{gnEmail("example.com")}, nil, both(sanOf(gnEmail("foo@example.com")), clientEKU), emailClient("foo@example.com"))},
+		{id: "rfc5280::nc::nc-forbids-othername", server: true, want: "rfc5280.nc-unsupported-form",
+			build: interNC(dns("example.com"), [][]byte{otherName}, sanOf(gnDNS("example.com"), otherName), nil)},
+		{id: "rfc5280::nc::nc-forbids-othername-noop", server: true, build: interNC(dns("example.com"), [][]byte{otherName}, nil, nil)},
+	}
+}
+
+func mustMarshal(v any) []byte {
+	der, err := asn1.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return der
+}
+
+func TestLimboNameConstraints(t *testing.T) {
+	for _, tc := range limboNCCases() {
+		t.Run(tc.id, func(t *testing.T) { runLimbo(t, tc) })
+	}
 }
