@@ -98,7 +98,7 @@
 //	rfc5280.eku                                eku               RFC 5280 4.2.1.12: the leaf's EKU lacks a required usage
 //	signet.ca-eku                              eku               a CA's EKU excludes a required usage (nesting, as browsers and crypto/x509 apply it)
 //	signet.eku-missing                         eku               Policy.ExplicitEKU or webpki: the leaf has no EKU
-//	signet.eku-any                             eku               Policy.ExplicitEKU or webpki: the leaf relies on anyExtendedKeyUsage
+//	signet.eku-any                             eku               Policy.ExplicitEKU or webpki: the leaf relies on anyExtendedKeyUsage (webpki: lists it at all, BR 7.1.2.7.10)
 //	rfc6125.host                               name-mismatch     RFC 6125 6.4: no dNSName matches the host (wildcards: the whole leftmost label, one label)
 //	rfc6125.ip                                 name-mismatch     RFC 6125 6.2.1: no iPAddress matches
 //	rfc5280.email                              name-mismatch     RFC 5280 4.2.1.6: no rfc822Name matches
@@ -132,6 +132,7 @@
 //	webpki.cn-not-in-san                       malformed         BR 7.1.4.3: the subject CN is not a copy of a SAN (IP text, case, P-labels)
 //	webpki.wildcard-public-suffix              malformed         BR 3.2.2.6: a wildcard over a public suffix (golang.org/x/net/publicsuffix)
 //	webpki.leaf-eku-critical                   malformed         BR 7.1.2.7.10: the leaf's EKU marked critical
+//	webpki.leaf-eku-forbidden                  malformed         BR 7.1.2.7.10: the leaf's EKU includes codeSigning, emailProtection, timeStamping, OCSPSigning or precertificate signing
 //	webpki.root-eku                            malformed         BR 7.1.2.1.2: a root with an EKU
 //	webpki.root-aki                            malformed         BR 7.1.2.1.3: a root's authority key identifier more than a keyIdentifier, or not its SKI
 //	webpki.ca-eku                              malformed         BR 7.1.2.10.6: a CA's EKU with other usages than serverAuth and clientAuth

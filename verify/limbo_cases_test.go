@@ -2,7 +2,9 @@ package verify_test
 
 import (
 	"crypto"
+	"crypto/dsa"
 	"crypto/rand"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -1207,4 +1209,268 @@ func TestLimboNameConstraints(t *testing.T) {
 	for _, tc := range limboNCCases() {
 		t.Run(tc.id, func(t *testing.T) { runLimbo(t, tc) })
 	}
+}
+
+var ekuPrecert = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 4}
+
+// limboWebPKICases: webpki (the module's own cases), webpki/aki, cn, eku, nc, san; and
+// rfc5280/san.
+func limboWebPKICases() []limboCase {
+	subj := func(cn string) func(*tpCert) { return func(c *tpCert) { c.subject = pkix.Name{CommonName: cn} } }
+	both := func(fs ...func(*tpCert)) func(*tpCert) {
+		return func(c *tpCert) {
+			for _, f := range fs {
+				f(c)
+			}
+		}
+	}
+	leafSAN := func(san string, peer string) func(t *testing.T) limboChain {
+		return withPolicy(chain3(nil, nil, sanOf(gnDNS(san))), host(peer))
+	}
+	ipv4 := func(s string) []byte { return rawIP(net.ParseIP(s).To4()...) }
+	ipv6 := func(s string) []byte { return rawIP(net.ParseIP(s)...) }
+	cnIP := func(cn string, ip []byte, peer string) func(t *testing.T) limboChain {
+		return withPolicy(chain3(nil, nil, both(subj(cn), sanOf(ip))), ipPeer(peer))
+	}
+	cnDNS := func(cn, peer string, sans ...string) func(t *testing.T) limboChain {
+		var names [][]byte
+		for _, s := range sans {
+			names = append(names, gnDNS(s))
+		}
+		return withPolicy(chain3(nil, nil, both(subj(cn), sanOf(names...))), host(peer))
+	}
+	rootAKI := func(keyID, issuer bool, serial bool, mismatch bool) func(*tpCert) {
+		return func(c *tpCert) {
+			c.key = newKey(t0)
+			var b cryptobyte.Builder
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				if keyID {
+					id := c.key.keyID(t0)
+					if mismatch {
+						id = newKey(t0).keyID(t0)
+					}
+					b.AddASN1(cbasn1.Tag(0).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(id) })
+				}
+				if issuer {
+					b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(gnDir(pkix.Name{CommonName: "myCN"})) })
+				}
+				if serial {
+					b.AddASN1(cbasn1.Tag(2).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes([]byte{0x04, 0xd2}) })
+				}
+			})
+			c.exts = append(c.exts, rawExt(oidAKI, false, b.BytesOrPanic()))
+		}
+	}
+	ekus := func(e ...asn1.ObjectIdentifier) func(t *testing.T) limboChain { return chain3(nil, nil, withEKU(e...)) }
+	const pedanticEKU = "pedantic-webpki-eku: "
+	return []limboCase{
+		{id: "webpki::exact-san (also webpki::san::exact-dns-san)", server: true, build: leafSAN("example.com", "example.com")},
+		{id: "webpki::san::exact-localhost-ip-san", server: true, build: withPolicy(chain3(nil, nil, both(subj("127.0.0.1"), sanOf(ipv4("127.0.0.1")))), ipPeer("127.0.0.1"))},
+		{id: "webpki::mismatch-domain-san", server: true, want: "rfc6125.host", build: leafSAN("example.com", "example2.com")},
+		{id: "webpki::mismatch-subdomain-san", server: true, want: "rfc6125.host", build: withPolicy(chain3(nil, nil, both(subj("abc.example.com"), sanOf(gnDNS("abc.example.com")))), host("def.example.com"))},
+		{id: "webpki::mismatch-subdomain-apex-san", server: true, want: "rfc6125.host", build: leafSAN("example.com", "abc.example.com")},
+		{id: "webpki::mismatch-apex-subdomain-san", server: true, want: "rfc6125.host", build: withPolicy(chain3(nil, nil, both(subj("abc.example.com"), sanOf(gnDNS("abc.example.com")))), host("example.com"))},
+		{id: "webpki::public-suffix-wildcard-san (refused first as a wildcard over one label)", server: true, want: "rfc5280.san-dns-invalid", build: leafSAN("*.com", "example.com")},
+		{id: "webpki::leftmost-wildcard-san", server: true, build: leafSAN("*.example.com", "foo.example.com")},
+		{id: "webpki::wildcard-embedded-leftmost-san", server: true, want: "rfc5280.san-dns-invalid", build: leafSAN("ba*.example.com", "baz.example.com")},
+		{id: "webpki::wildcard-not-in-leftmost-san", server: true, want: "rfc5280.san-dns-invalid", build: leafSAN("foo.*.example.com", "foo.bar.example.com")},
+		{id: "webpki::wildcard-match-across-labels-san", server: true, want: "rfc6125.host", build: leafSAN("*.example.com", "foo.bar.example.com")},
+		{id: "webpki::wildcard-embedded-ulabel-san", server: true, want: "rfc5280.san-dns-invalid", build: leafSAN("xn--*-1b3c148a.example.com", "xn--bliss-1b3c148a.example.com")},
+		{id: "webpki::root-with-extkeyusage (also webpki::eku::root-has-eku)", server: true, want: "webpki.root-eku", build: chain3(withEKU(ekuServerAuth), nil, nil)},
+		{id: "webpki::san-critical-with-nonempty-subject", server: true, want: "webpki.san-critical-with-subject",
+			build: chain3(nil, nil, func(c *tpCert) {
+				c.subject, c.sanCrit = pkix.Name{CommonName: "example.com", Organization: []string{"something-else"}}, true
+			})},
+		{id: "webpki::no-san", server: true, want: "webpki.leaf-san-missing", build: chain3(nil, nil, func(c *tpCert) { c.dns = nil })},
+		{id: "webpki::v1-cert (refused first for the AKI a version 1 certificate cannot hold)", server: true, want: "rfc5280.aki-missing", build: chain3(nil, nil, func(c *tpCert) { c.version = 1 })},
+		{id: "webpki::eku-contains-anyeku (also webpki::eku::ee-anyeku)", server: true, want: "signet.eku-any", build: ekus(ekuServerAuth, ekuAny)},
+		{id: "webpki::ee-basicconstraints-ca", server: true, want: "webpki.leaf-is-ca", build: chain3(nil, nil, func(c *tpCert) { c.ca, c.ku = true, x509.KeyUsageDigitalSignature })},
+		{id: "webpki::eku::ee-critical-eku", server: true, want: "webpki.leaf-eku-critical",
+			build: chain3(nil, nil, func(c *tpCert) { c.eku, c.exts = nil, append(c.exts, ext(oidEKU, true, ekuServer)) })},
+		{id: "webpki::eku::ee-without-eku", server: true, want: "signet.eku-missing", build: chain3(nil, nil, func(c *tpCert) { c.eku = nil })},
+		{id: "webpki::eku::ee-clientauth-only", server: true, want: "rfc5280.eku", build: ekus(ekuClient)},
+		{id: "webpki::eku::ee-precertificate-only", server: true, want: "webpki.leaf-eku-forbidden", build: ekus(ekuPrecert)},
+		{id: "webpki::eku::ee-precertificate-with-serverauth", server: true, want: "webpki.leaf-eku-forbidden", note: pedanticEKU + "BR 7.1.2.7.10 MUST NOT", build: ekus(ekuServerAuth, ekuPrecert)},
+		{id: "webpki::eku::ee-serverauth-with-additional", server: true, build: ekus(ekuServerAuth, ekuClient)},
+		{id: "webpki::eku::ee-codesigning-with-serverauth", server: true, want: "webpki.leaf-eku-forbidden", note: pedanticEKU + "BR 7.1.2.7.10 MUST NOT", build: ekus(ekuServerAuth, ekuCode)},
+		{id: "webpki::eku::ee-emailprotection-with-serverauth", server: true, want: "webpki.leaf-eku-forbidden", note: pedanticEKU + "BR 7.1.2.7.10 MUST NOT", build: ekus(ekuServerAuth, ekuEmail)},
+		{id: "webpki::eku::ee-timestamping-with-serverauth", server: true, want: "webpki.leaf-eku-forbidden", note: pedanticEKU + "BR 7.1.2.7.10 MUST NOT", build: ekus(ekuServerAuth, ekuTimeStamp)},
+		{id: "webpki::eku::ee-ocspsigning-with-serverauth", server: true, want: "webpki.leaf-eku-forbidden", note: pedanticEKU + "BR 7.1.2.7.10 MUST NOT",
+			build: ekus(ekuServerAuth, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 9})},
+		{id: "webpki::aki::root-with-aki-missing-keyidentifier", server: true, want: "webpki.root-aki", build: chain3(rootAKI(false, false, false, false), nil, nil)},
+		{id: "webpki::aki::root-with-aki-authoritycertissuer", server: true, want: "rfc5280.aki-encoding", build: chain3(rootAKI(true, true, false, false), nil, nil)},
+		{id: "webpki::aki::root-with-aki-authoritycertserialnumber", server: true, want: "rfc5280.aki-encoding", build: chain3(rootAKI(true, false, true, false), nil, nil)},
+		{id: "webpki::aki::root-with-aki-all-fields", server: true, want: "webpki.root-aki", build: chain3(rootAKI(true, true, true, false), nil, nil)},
+		{id: "webpki::aki::root-with-aki-ski-mismatch", server: true, want: "webpki.root-aki", build: chain3(rootAKI(true, false, false, true), nil, nil)},
+		{id: "webpki::nc::permitted-dns-match-noncritical", server: true, build: chain3(withNC(false, [][]byte{gnDNS("example.com")}, nil), nil, nil)},
+		{id: "webpki::cn::cabf-cn-ipv4-hex-mismatch", server: true, want: "webpki.cn-not-in-san", build: cnIP("0xC0A80101", ipv4("192.168.1.1"), "192.168.1.1")},
+		{id: "webpki::cn::cabf-cn-ipv4-leading-zeros-mismatch", server: true, want: "webpki.cn-not-in-san", build: cnIP("192.168.001.001", ipv4("192.168.1.1"), "192.168.1.1")},
+		{id: "webpki::cn::cabf-cn-ipv6-uppercase-mismatch", server: true, want: "webpki.cn-not-in-san", build: cnIP("2001:DB8::8A2E:370:7334", ipv6("2001:db8::8a2e:370:7334"), "2001:db8::8a2e:370:7334")},
+		{id: "webpki::cn::cabf-cn-ipv6-uncompressed-mismatch", server: true, want: "webpki.cn-not-in-san", build: cnIP("2001:0db8:0000:0000:0000:0000:0000:0001", ipv6("2001:db8::1"), "2001:db8::1")},
+		{id: "webpki::cn::cabf-cn-ipv6-non-rfc5952-mismatch", server: true, want: "webpki.cn-not-in-san", build: cnIP("2001:db8:0:0:1:0:0:1", ipv6("2001:db8::1:0:0:1"), "2001:db8::1:0:0:1")},
+		{id: "webpki::cn::cabf-cn-punycode-not-in-san", server: true, want: "webpki.cn-not-in-san", build: cnDNS("xn--nxasmq6b.com", "xn--n3h.com", "xn--n3h.com")},
+		{id: "webpki::cn::cabf-cn-utf8-vs-punycode-mismatch", server: true, want: "webpki.cn-not-in-san", build: cnDNS("test-測試.com", "xn--test--wg5h0h.com", "xn--test--wg5h0h.com")},
+		{id: "webpki::cn::cabf-cn-not-in-san", server: true, want: "webpki.cn-not-in-san", build: cnDNS("notinsan.example.com", "valid.example.com", "valid.example.com", "another.example.com")},
+		{id: "webpki::cn::cabf-cn-case-mismatch", server: true, want: "webpki.cn-not-in-san", build: cnDNS("Example.COM", "example.com", "example.com")},
+		{id: "rfc5280::san::noncritical-with-empty-subject", server: true, want: "rfc5280.subject-empty-san-not-critical",
+			build: chain3(nil, nil, func(c *tpCert) { c.rawSubj = []byte{0x30, 0} })},
+	}
+}
+
+func TestLimboWebPKI(t *testing.T) {
+	for _, tc := range limboWebPKICases() {
+		t.Run(tc.id, func(t *testing.T) { runLimbo(t, tc) })
+	}
+}
+
+// dsaPair is a real DSA key (1024-bit parameters: the size does not matter to the rules that
+// refuse DSA, and larger ones take seconds to generate).
+type dsaPair struct {
+	priv *dsa.PrivateKey
+	spki []byte
+}
+
+var oidDSA = asn1.ObjectIdentifier{1, 2, 840, 10040, 4, 1}
+
+func newDSA(t *testing.T) dsaPair {
+	t.Helper()
+	var k dsa.PrivateKey
+	if err := dsa.GenerateParameters(&k.Parameters, rand.Reader, dsa.L1024N160); err != nil {
+		t.Fatal(err)
+	}
+	if err := dsa.GenerateKey(&k, rand.Reader); err != nil {
+		t.Fatal(err)
+	}
+	params := mustMarshal(struct{ P, Q, G *big.Int }{k.P, k.Q, k.G})
+	y := mustMarshal(k.Y)
+	spki := mustMarshal(struct {
+		Algo pkix.AlgorithmIdentifier
+		Key  asn1.BitString
+	}{pkix.AlgorithmIdentifier{Algorithm: oidDSA, Parameters: asn1.RawValue{FullBytes: params}}, asn1.BitString{Bytes: y, BitLength: 8 * len(y)}})
+	return dsaPair{&k, spki}
+}
+
+// rawCert writes a v3 certificate with the SPKI given, signed by sign under the algorithm
+// identifier sigAlg: for keys and signatures tpCert cannot hold (DSA, P-192).
+func rawCert(t *testing.T, subject, issuer []byte, spki []byte, exts []pkix.Extension, sigAlg []byte, sign func(tbs []byte) []byte) []byte {
+	t.Helper()
+	var tb cryptobyte.Builder
+	tb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1Int64(2) })
+		b.AddASN1BigInt(randSerial())
+		b.AddBytes(sigAlg)
+		b.AddBytes(issuer)
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1UTCTime(tpNotBefore)
+			b.AddASN1UTCTime(tpNotAfter)
+		})
+		b.AddBytes(subject)
+		b.AddBytes(spki)
+		b.AddASN1(cbasn1.Tag(3).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				for _, e := range exts {
+					b.AddBytes(mustMarshal(e))
+				}
+			})
+		})
+	})
+	tbs := tb.BytesOrPanic()
+	var cb cryptobyte.Builder
+	cb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(tbs)
+		b.AddBytes(sigAlg)
+		b.AddASN1BitString(sign(tbs))
+	})
+	return cb.BytesOrPanic()
+}
+
+var (
+	ecdsaSHA256 = mustMarshal(pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}})
+	dsaSHA256   = mustMarshal(pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 3, 2}})
+)
+
+func signedBy(k tpKey) func([]byte) []byte {
+	return func(tbs []byte) []byte {
+		sum := sha256.Sum256(tbs)
+		sig, err := k.signer.Sign(rand.Reader, sum[:], crypto.SHA256)
+		if err != nil {
+			panic(err)
+		}
+		return sig
+	}
+}
+
+func (d dsaPair) sign(tbs []byte) []byte {
+	sum := sha256.Sum256(tbs)
+	r, s, err := dsa.Sign(rand.Reader, d.priv, sum[:20])
+	if err != nil {
+		panic(err)
+	}
+	return mustMarshal(struct{ R, S *big.Int }{r, s})
+}
+
+func (d dsaPair) keyID() []byte {
+	var spki struct {
+		Algo pkix.AlgorithmIdentifier
+		Key  asn1.BitString
+	}
+	if _, err := asn1.Unmarshal(d.spki, &spki); err != nil {
+		panic(err)
+	}
+	sum := sha1.Sum(spki.Key.Bytes)
+	return sum[:]
+}
+
+func parsed(t *testing.T, der []byte) *tpIssued {
+	t.Helper()
+	c, err := x509util.ParseCertificate(der)
+	if err != nil {
+		t.Fatalf("the made certificate does not parse: %v", err)
+	}
+	return &tpIssued{cert: c, der: der}
+}
+
+func akiExt(id []byte) pkix.Extension {
+	return ext(oidAKI, false, struct {
+		ID []byte `asn1:"optional,tag:0"`
+	}{id})
+}
+
+func leafExts(t *testing.T) []pkix.Extension {
+	return []pkix.Extension{kuExt(x509.KeyUsageDigitalSignature), ext(oidEKU, false, ekuServer), sanExt(t, false, []string{"example.com"}, nil, nil)}
+}
+
+// TestLimboDSA: webpki::forbidden-dsa-spki-leaf and webpki::forbidden-signature-algorithm-in-leaf
+// (a leaf with a DSA key), webpki::forbidden-signature-algorithm-in-root (a DSA root that signs
+// the leaf: crypto/x509 cannot check DSA signatures, so no path is found, and the refusal says
+// the algorithm is not supported). DSA is refused in every profile.
+func TestLimboDSA(t *testing.T) {
+	d := newDSA(t)
+	leafName := nameDER(t, pkix.Name{CommonName: "example.com"})
+	t.Run("webpki::forbidden-dsa-spki-leaf", func(t *testing.T) {
+		root := lcRoot(t)
+		exts := append(leafExts(t), akiExt(root.key.keyID(t)), ext(oidSKI, false, d.keyID()))
+		leaf := parsed(t, rawCert(t, leafName, root.cert.RawSubject, d.spki, exts, ecdsaSHA256, signedBy(root.key)))
+		for _, server := range []bool{true, false} {
+			runLimbo(t, limboCase{id: "dsa leaf", server: server, want: "signet.dsa-key", build: func(t *testing.T) limboChain {
+				return limboChain{roots: []*tpIssued{root}, leaf: leaf}
+			}})
+		}
+	})
+	t.Run("webpki::forbidden-signature-algorithm-in-root", func(t *testing.T) {
+		rootName := nameDER(t, pkix.Name{CommonName: "x509-limbo-root"})
+		root := parsed(t, rawCert(t, rootName, rootName, d.spki, []pkix.Extension{
+			ext(oidBC, true, struct {
+				CA bool `asn1:"optional"`
+			}{true}), kuExt(x509.KeyUsageCertSign | x509.KeyUsageCRLSign), ext(oidSKI, false, d.keyID()),
+		}, dsaSHA256, d.sign))
+		k := newKey(t)
+		exts := append(leafExts(t), akiExt(d.keyID()), ext(oidSKI, false, k.keyID(t)))
+		leaf := parsed(t, rawCert(t, leafName, rootName, k.spki(t), exts, dsaSHA256, d.sign))
+		for _, server := range []bool{true, false} {
+			runLimbo(t, limboCase{id: "dsa root", server: server, want: "signet.no-path", build: func(t *testing.T) limboChain {
+				return limboChain{roots: []*tpIssued{root}, leaf: leaf}
+			}})
+		}
+	})
 }
