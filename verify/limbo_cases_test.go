@@ -983,8 +983,10 @@ func TestLimboRFC5280(t *testing.T) {
 	}
 }
 
-// TestLimboUnparseable: rfc5280::duplicate-extensions, rfc5280::mismatching-signature-algorithm
-// and three rfc5280::nc cases with malformed iPAddress values are certificates signet refuses to read at all
+// TestLimboUnparseable: rfc5280::duplicate-extensions, rfc5280::mismatching-signature-algorithm,
+// rfc5280::san::malformed, three rfc5280::nc cases with malformed iPAddress values, and
+// webpki's malformed AIA, non-ASCII dNSName, empty name constraints and P-192 key are
+// certificates signet refuses to read at all
 // (x509util.ParseCertificate, as every command reads certificates), which is a failure too.
 func TestLimboUnparseable(t *testing.T) {
 	root := lcRoot(t)
@@ -1000,6 +1002,29 @@ func TestLimboUnparseable(t *testing.T) {
 			issueDER(t, tpCert{subject: pkix.Name{CommonName: "root"}, ca: true, pathLen: -1, exts: []pkix.Extension{ncExt(true, [][]byte{rawIP(net.ParseIP("::1")...)}, nil)}}, nil)},
 		{"rfc5280::nc::nc-permits-invalid-ip-san (a leaf whose iPAddress is a network)",
 			issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1, exts: []pkix.Extension{rawExt(oidSAN, false, seqOf(gnIP("192.0.2.0/24")))}}, root)},
+		{"rfc5280::san::malformed (a SAN of ASCII bytes, not DER)", issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1,
+			exts: []pkix.Extension{rawExt(oidSAN, false, []byte("example.com"))}}, root)},
+		{"webpki::unicode-emoji-san (a dNSName that is not IA5String)", issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1,
+			exts: []pkix.Extension{rawExt(oidSAN, false, seqOf(gnDNS("\U0001F61C.example.com")))}}, root)},
+		{"webpki::malformed-aia", issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1, dns: []string{"example.com"},
+			exts: []pkix.Extension{rawExt(asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 1}, false, []byte("malformed"))}}, root)},
+		{"webpki::nc::intermediate-permitted-excluded-subtrees-both-null", issueDER(t, tpCert{subject: pkix.Name{CommonName: "ica"}, ca: true, pathLen: -1,
+			exts: []pkix.Extension{rawExt(oidNC, true, []byte{0x30, 0x00})}}, root)},
+		{"webpki::nc::intermediate-permitted-excluded-subtrees-both-empty-sequences", issueDER(t, tpCert{subject: pkix.Name{CommonName: "ica"}, ca: true, pathLen: -1,
+			exts: []pkix.Extension{rawExt(oidNC, true, []byte{0x30, 0x04, 0xa0, 0x00, 0xa1, 0x00})}}, root)},
+		{"webpki::forbidden-p192-spki-leaf", func() []byte {
+			point := make([]byte, 49)
+			point[0] = 4
+			rand.Read(point[1:])
+			spki := mustMarshal(struct {
+				Algo struct {
+					Algo, Curve asn1.ObjectIdentifier
+				}
+				Key asn1.BitString
+			}{struct{ Algo, Curve asn1.ObjectIdentifier }{asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}, asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 1}},
+				asn1.BitString{Bytes: point, BitLength: 8 * len(point)}})
+			return rawCert(t, nameDER(t, pkix.Name{CommonName: "example.com"}), root.cert.RawSubject, spki, leafExts(t), ecdsaSHA256, signedBy(root.key))
+		}()},
 		{"rfc5280::mismatching-signature-algorithm", func() []byte {
 			der := issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1, dns: []string{"example.com"}}, root)
 			// The outer signatureAlgorithm says ecdsa-with-SHA384, the inner one SHA256.
