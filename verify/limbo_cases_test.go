@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"crypto"
+	//lint:ignore SA1019 DSA keys are made here only to be refused
 	"crypto/dsa"
 	"crypto/rand"
 	"crypto/sha1"
@@ -375,6 +376,75 @@ func limboCRLCases() []limboCase {
 				func(t *testing.T, root, leaf *tpIssued) lcCRL {
 					return lcCRL{issuer: root, this: tpAt.Add(-365 * day), next: tpAt.Add(-180 * day)}
 				})},
+		{id: "rfc5280::crl::similar-certs-different-serials", server: true,
+			build: func(t *testing.T) limboChain {
+				root := lcRoot(t)
+				k := newKey(t)
+				lcLeaf(t, root, func(c *tpCert) { c.serial, c.key = big.NewInt(1000), k })
+				leaf := lcLeaf(t, root, func(c *tpCert) { c.serial, c.key = big.NewInt(2000), k })
+				return limboChain{roots: []*tpIssued{root}, leaf: leaf, crls: []*x509.RevocationList{lcCRL{issuer: root, revoked: []lcRevoked{{serial: big.NewInt(1000)}}}.make(t)}}
+			}},
+		{id: "rfc5280::crl::similar-certs-different-serials-revoked", server: true, want: "rfc5280.revoked",
+			build: func(t *testing.T) limboChain {
+				root := lcRoot(t)
+				k := newKey(t)
+				leaf := lcLeaf(t, root, func(c *tpCert) { c.serial, c.key = big.NewInt(1000), k })
+				lcLeaf(t, root, func(c *tpCert) { c.serial, c.key = big.NewInt(2000), k })
+				return limboChain{roots: []*tpIssued{root}, leaf: leaf, crls: []*x509.RevocationList{lcCRL{issuer: root, revoked: []lcRevoked{{serial: big.NewInt(1000)}}}.make(t)}}
+			}},
+		{id: "rfc5280::crl::adjacent-serial-numbers", server: true,
+			build: rootWithCRL(func(c *tpCert) { c.serial = big.NewInt(5001) }, func(t *testing.T, root, leaf *tpIssued) lcCRL {
+				return lcCRL{issuer: root, revoked: []lcRevoked{{serial: big.NewInt(5000)}}}
+			})},
+		{id: "rfc5280::crl::small-serial-number-revocation", server: true, want: "rfc5280.revoked",
+			build: rootWithCRL(func(c *tpCert) { c.serial = big.NewInt(1) }, revokeLeaf(time.Time{}))},
+		{id: "rfc5280::crl::large-serial-number-revocation", server: true, want: "rfc5280.revoked",
+			build: rootWithCRL(func(c *tpCert) { c.serial = new(big.Int).Lsh(big.NewInt(1), 127) }, revokeLeaf(time.Time{}))},
+		{id: "rfc5280::crl::issuer-mismatch-root-vs-intermediate", server: true,
+			build: func(t *testing.T) limboChain {
+				root := lcRoot(t)
+				inter := lcInter(t, root, "Intermediate CA", func(c *tpCert) { c.pathLen = 0 })
+				leaf := lcLeaf(t, inter)
+				return limboChain{roots: []*tpIssued{root}, inters: []*tpIssued{inter}, leaf: leaf, crls: []*x509.RevocationList{
+					lcCRL{issuer: root, revoked: []lcRevoked{{serial: leaf.cert.SerialNumber}}}.make(t),
+					lcCRL{issuer: inter}.make(t),
+				}}
+			}},
+		{id: "rfc5280::crl::crl-issuer-name-signature-mismatch", server: true, want: "rfc5280.crl-scope",
+			build: func(t *testing.T) limboChain {
+				root := lcRoot(t)
+				leaf := lcLeaf(t, root)
+				fake := &tpIssued{cert: &x509.Certificate{RawSubject: nameDER(t, pkix.Name{CommonName: "Fake Issuer"})}, key: root.key}
+				return limboChain{roots: []*tpIssued{root}, leaf: leaf, crls: []*x509.RevocationList{
+					lcCRL{issuer: fake, revoked: []lcRevoked{{serial: leaf.cert.SerialNumber}}}.make(t)}}
+			}},
+		{id: "rfc5280::crl::leaf-with-cdp-extension", server: true,
+			build: rootWithCRL(withCDP(gnURI("http://example.com/root.crl")), func(t *testing.T, root, leaf *tpIssued) lcCRL { return lcCRL{issuer: root} })},
+		{id: "rfc5280::crl::cdp-with-indirect-crl-issuer", server: true,
+			note: "the CRL of the cRLIssuer has no issuing distribution point asserting indirectCRL, so RFC 5280 6.3.3 (b)(1) does not let it cover the leaf; the leaf's status is not checked, which is not a failure without --require-crl",
+			build: func(t *testing.T) limboChain {
+				certIssuer := lcRoot(t, func(c *tpCert) { c.subject = pkix.Name{CommonName: "Certificate Issuer CA"} })
+				crlIssuer := lcRoot(t, func(c *tpCert) { c.subject = pkix.Name{CommonName: "CRL Issuer CA"} })
+				var cdp cryptobyte.Builder
+				cdp.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+						lcDPName(b, [][]byte{gnURI("http://example.com/indirect.crl")}, nil)
+						b.AddASN1(cbasn1.Tag(2).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(gnDir(pkix.Name{CommonName: "CRL Issuer CA"})) })
+					})
+				})
+				leaf := lcLeaf(t, certIssuer, func(c *tpCert) {
+					c.exts = append(c.exts, rawExt(asn1.ObjectIdentifier{2, 5, 29, 31}, false, cdp.BytesOrPanic()))
+				})
+				return limboChain{roots: []*tpIssued{certIssuer, crlIssuer}, leaf: leaf, crls: []*x509.RevocationList{lcCRL{issuer: crlIssuer}.make(t)}}
+			}},
+		{id: "rfc5280::crl::cdp-without-crl-issuer-rejects-indirect-crl", server: true,
+			build: func(t *testing.T) limboChain {
+				certIssuer := lcRoot(t, func(c *tpCert) { c.subject = pkix.Name{CommonName: "Certificate Issuer CA"} })
+				wrong := lcRoot(t, func(c *tpCert) { c.subject = pkix.Name{CommonName: "Wrong CRL Issuer CA"} })
+				leaf := lcLeaf(t, certIssuer, withCDP(gnURI("http://example.com/direct.crl")))
+				return limboChain{roots: []*tpIssued{certIssuer, wrong}, leaf: leaf, crls: []*x509.RevocationList{
+					lcCRL{issuer: certIssuer}.make(t), lcCRL{issuer: wrong, revoked: []lcRevoked{{serial: leaf.cert.SerialNumber}}}.make(t)}}
+			}},
 		{id: "crl::idp::idp-cdp-scope-mismatch", server: true, want: "rfc5280.crl-scope",
 			build: idpCase(withCDP(gnURI("http://example.com/cdp.crl")), lcIDP{full: [][]byte{gnURI("http://example.com/other.crl")}}, false)},
 		{id: "crl::idp::idp-cdp-scope-match", server: true,

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -557,7 +558,7 @@ func (v *verifier) checkRevocation(e *evaluation) {
 		var reasons uint16
 		var forged *Error
 		given := false
-		var revokedBy *crlInfo
+		var revokedBy, misnamed *crlInfo
 		var revokedEntry crlEntry
 		var sources []string
 		// Complete CRLs, newest first.
@@ -572,6 +573,9 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			if l.issuerKey == c.issuerKey || ok {
 				used[k] = true
 				given = true
+			} else if v.signedUnderAnotherName(rc, l) {
+				used[k], given = true, true
+				misnamed = cmp.Or(misnamed, l)
 			}
 			if !ok || l.delta {
 				continue
@@ -657,6 +661,8 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			why := "none of them covers it (another distribution point or scope)"
 			if reasons != 0 {
 				why = "they cover only some revocation reasons"
+			} else if misnamed != nil {
+				why = "the CRL its key signed names another issuer, " + rawNameString(misnamed.l.RawIssuer)
 			}
 			e.fail(CheckRevocation, newRuleError(CRLMissing, c.c, "rfc5280.crl-scope", nil,
 				"the CRLs given for %s cannot establish the status of %s: %s", Name(issuer.c), Name(c.c), why))
@@ -677,6 +683,24 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			e.skip(CheckRevocation, nil, "OCSP response %d is about no certificate of the chain", k+1)
 		}
 	}
+}
+
+// signedUnderAnotherName reports whether CRL l, which names another issuer than certificate
+// rc's, was signed by the key of rc's issuer: the issuer put its signature on a list in a name
+// it does not bear. Such a CRL cannot settle the certificate's status (RFC 5280 6.3.3 (b)), but
+// it was given for this issuer, so it is not passed over as another CA's either: the status
+// must then be settled by a CRL in the issuer's name (rfc5280.crl-scope otherwise).
+func (v *verifier) signedUnderAnotherName(rc revocationContext, l *crlInfo) bool {
+	issuer := rc.e.path[rc.i+1]
+	if l.issuerKey == issuer.subjectKey || issuer.c.PublicKey == nil {
+		return false
+	}
+	err, done := l.sigs[issuer]
+	if !done {
+		err = checkSignedBy(issuer.c, l.l.SignatureAlgorithm, l.l.Raw, l.l.RawTBSRevocationList, l.l.Signature)
+		l.sigs[issuer] = err
+	}
+	return err == nil
 }
 
 // listed returns the entry of a CRL about certificate c, if any.
