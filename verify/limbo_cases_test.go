@@ -1095,6 +1095,12 @@ func TestLimboUnparseable(t *testing.T) {
 				asn1.BitString{Bytes: point, BitLength: 8 * len(point)}})
 			return rawCert(t, nameDER(t, pkix.Name{CommonName: "example.com"}), root.cert.RawSubject, spki, leafExts(t), ecdsaSHA256, signedBy(root.key))
 		}()},
+		{"invalid::invalid-issuer-key (an intermediate whose RSA key is an empty BIT STRING)", rawCert(t, nameDER(t, pkix.Name{CommonName: "ica"}), root.cert.RawSubject,
+			[]byte{0x30, 0x12, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00, 0x03, 0x01, 0x00},
+			[]pkix.Extension{ext(oidBC, true, struct {
+				CA bool `asn1:"optional"`
+			}{true})}, ecdsaSHA256, signedBy(root.key))},
+		{"basic::duplicate-extensions", issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1, dns: []string{"example.com"}, exts: []pkix.Extension{san}}, root)},
 		{"rfc5280::mismatching-signature-algorithm", func() []byte {
 			der := issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1, dns: []string{"example.com"}}, root)
 			// The outer signatureAlgorithm says ecdsa-with-SHA384, the inner one SHA256.
@@ -1568,4 +1574,55 @@ func TestLimboDSA(t *testing.T) {
 			}})
 		}
 	})
+}
+
+// limboPathlenCases: pathlen.
+func limboPathlenCases() []limboCase {
+	// chainN is root -> ICA(pathlens[0]) -> ICA(pathlens[1]) ... -> leaf; a subject of "" reuses
+	// the issuer's subject (a self-issued intermediate); leaf false ends at the last ICA.
+	chainN := func(leaf bool, pathlens []int, subjects []string) func(t *testing.T) limboChain {
+		return func(t *testing.T) limboChain {
+			root := lcRoot(t)
+			ch := limboChain{roots: []*tpIssued{root}}
+			parent := root
+			for i, n := range pathlens {
+				name := fmt.Sprintf("ica-%d", i)
+				if subjects != nil {
+					name = subjects[i]
+				}
+				ica := lcInter(t, parent, name, func(c *tpCert) {
+					c.pathLen = n
+					if name == "" {
+						c.subject, c.rawSubj = pkix.Name{}, parent.cert.RawSubject
+					}
+				})
+				ch.inters, parent = append(ch.inters, ica), ica
+			}
+			if leaf {
+				ch.leaf = lcLeaf(t, parent)
+			} else {
+				ch.leaf, ch.inters = parent, ch.inters[:len(ch.inters)-1]
+			}
+			return ch
+		}
+	}
+	return []limboCase{
+		{id: "pathlen::ee-with-intermediate-pathlen-0", server: true, build: chainN(true, []int{0}, nil)},
+		{id: "pathlen::ee-with-intermediate-pathlen-1", server: true, build: chainN(true, []int{1}, nil)},
+		{id: "pathlen::ee-with-intermediate-pathlen-2", server: true, build: chainN(true, []int{2}, nil)},
+		{id: "pathlen::validation-ignores-pathlen-in-leaf", server: true, want: "webpki.leaf-is-ca",
+			note:  "the leaf is a CA; server validation is the webpki profile here, which refuses a CA leaf (BR 7.1.2.7.8, as webpki::ca-as-leaf expects)",
+			build: withPolicy(chainN(false, []int{0, 0}, nil), nil)},
+		{id: "pathlen::validation-ignores-pathlen-in-leaf (rfc5280 profile)", build: chainN(false, []int{0, 0}, nil)},
+		{id: "pathlen::intermediate-violates-pathlen-0", server: true, want: "rfc5280.pathlen", build: chainN(true, []int{0, 0}, nil)},
+		{id: "pathlen::intermediate-pathlen-may-increase", server: true, build: chainN(true, []int{1, 2}, nil)},
+		{id: "pathlen::intermediate-pathlen-too-long", server: true, want: "rfc5280.pathlen", build: chainN(true, []int{1, 0, 0}, nil)},
+		{id: "pathlen::self-issued-certs-pathlen", server: true, build: chainN(true, []int{1, 1, 0}, []string{"ica-prime", "", "ica-second"})},
+	}
+}
+
+func TestLimboPathlen(t *testing.T) {
+	for _, tc := range limboPathlenCases() {
+		t.Run(tc.id, func(t *testing.T) { runLimbo(t, tc) })
+	}
 }
