@@ -1626,3 +1626,28 @@ func TestLimboPathlen(t *testing.T) {
 		t.Run(tc.id, func(t *testing.T) { runLimbo(t, tc) })
 	}
 }
+
+// limboSMIMEProfileCases: smime (the module's own cases).
+func limboSMIMEProfileCases() []limboCase {
+	const user = "user@example.com"
+	rsaOf := func(bits int) func(*tpCert) { return func(c *tpCert) { c.key = newRSAKey(t0, bits) } }
+	return []limboCase{
+		{id: "smime::valid-smime-chain", build: smime(user, nil, nil, nil)},
+		{id: "smime::valid-smime-chain-with-intermediate", build: smime(user, nil, withEKU(ekuEmail), nil)},
+		{id: "smime::v1-cert", want: "rfc5280.aki-missing", build: smime(user, nil, nil, func(c *tpCert) { c.version = 1 })},
+		{id: "smime::ee-basicconstraints-ca-true", want: "signet.leaf-is-ca", build: smime(user, nil, nil, func(c *tpCert) { c.ca = true })},
+		{id: "smime::ee-basicconstraints-pathlen-present", want: "signet.leaf-is-ca", build: smime(user, nil, nil, func(c *tpCert) { c.ca, c.pathLen = true, 0 })},
+		{id: "smime::ca-as-leaf", want: "signet.leaf-is-ca",
+			build: smime("ca@example.com", nil, nil, func(c *tpCert) { c.ca, c.eku, c.emails = true, nil, []string{"ca@example.com"} })},
+		{id: "smime::forbidden-weak-rsa-key-in-root", want: "signet.rsa-key-too-small", build: smime(user, rsaOf(1024), nil, nil)},
+		{id: "smime::forbidden-weak-rsa-in-leaf", want: "signet.rsa-key-too-small", build: smime(user, nil, nil, rsaOf(1024))},
+		{id: "smime::forbidden-rsa-not-divisible-by-8-in-root", want: "signet.rsa-key-size", build: smime(user, rsaOf(2052), nil, nil)},
+		{id: "smime::forbidden-rsa-key-not-divisible-by-8-in-leaf", want: "signet.rsa-key-size", build: smime(user, nil, nil, rsaOf(2052))},
+	}
+}
+
+func TestLimboSMIMEProfile(t *testing.T) {
+	for _, tc := range limboSMIMEProfileCases() {
+		t.Run(tc.id, func(t *testing.T) { runLimbo(t, tc) })
+	}
+}
