@@ -4,6 +4,7 @@ import (
 	"crypto"
 	//lint:ignore SA1019 DSA keys are made here only to be refused
 	"crypto/dsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -1101,6 +1102,37 @@ func TestLimboUnparseable(t *testing.T) {
 				CA bool `asn1:"optional"`
 			}{true})}, ecdsaSHA256, signedBy(root.key))},
 		{"basic::duplicate-extensions", issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1, dns: []string{"example.com"}, exts: []pkix.Extension{san}}, root)},
+		{"webpki::explicit-curve (a P-256 key with explicit curve parameters)", func() []byte {
+			k := newKey(t)
+			var spki struct {
+				Algo pkix.AlgorithmIdentifier
+				Key  asn1.BitString
+			}
+			if _, err := asn1.Unmarshal(k.spki(t), &spki); err != nil {
+				t.Fatal(err)
+			}
+			// ECParameters { version 1, fieldID, curve, base, order }: its shape is enough for
+			// a parser that accepts only namedCurve to refuse it.
+			params := mustMarshal(struct {
+				Version int
+				Field   struct {
+					Type  asn1.ObjectIdentifier
+					Prime *big.Int
+				}
+				Curve struct{ A, B []byte }
+				Base  []byte
+				Order *big.Int
+			}{Version: 1, Field: struct {
+				Type  asn1.ObjectIdentifier
+				Prime *big.Int
+			}{asn1.ObjectIdentifier{1, 2, 840, 10045, 1, 1}, elliptic.P256().Params().P},
+				Curve: struct{ A, B []byte }{[]byte{1}, elliptic.P256().Params().B.Bytes()}, Base: spki.Key.Bytes, Order: elliptic.P256().Params().N})
+			explicit := mustMarshal(struct {
+				Algo pkix.AlgorithmIdentifier
+				Key  asn1.BitString
+			}{pkix.AlgorithmIdentifier{Algorithm: spki.Algo.Algorithm, Parameters: asn1.RawValue{FullBytes: params}}, spki.Key})
+			return rawCert(t, nameDER(t, pkix.Name{CommonName: "example.com"}), root.cert.RawSubject, explicit, leafExts(t), ecdsaSHA256, signedBy(root.key))
+		}()},
 		{"rfc5280::mismatching-signature-algorithm", func() []byte {
 			der := issueDER(t, tpCert{subject: pkix.Name{CommonName: "example.com"}, pathLen: -1, dns: []string{"example.com"}}, root)
 			// The outer signatureAlgorithm says ecdsa-with-SHA384, the inner one SHA256.
@@ -1413,6 +1445,12 @@ func limboWebPKICases() []limboCase {
 		{id: "webpki::cn::cabf-cn-utf8-vs-punycode-mismatch", server: true, want: "webpki.cn-not-in-san", build: cnDNS("test-測試.com", "xn--test--wg5h0h.com", "xn--test--wg5h0h.com")},
 		{id: "webpki::cn::cabf-cn-not-in-san", server: true, want: "webpki.cn-not-in-san", build: cnDNS("notinsan.example.com", "valid.example.com", "valid.example.com", "another.example.com")},
 		{id: "webpki::cn::cabf-cn-case-mismatch", server: true, want: "webpki.cn-not-in-san", build: cnDNS("Example.COM", "example.com", "example.com")},
+		{id: "webpki::forbidden-weak-rsa-key-in-root", server: true, want: "signet.rsa-key-too-small", build: chain3(func(c *tpCert) { c.key = newRSAKey(t0, 1024) }, nil, nil)},
+		{id: "webpki::forbidden-weak-rsa-in-leaf", server: true, want: "signet.rsa-key-too-small", build: chain3(nil, nil, func(c *tpCert) { c.key = newRSAKey(t0, 1024) })},
+		{id: "webpki::forbidden-rsa-not-divisable-by-8-in-root", server: true, want: "signet.rsa-key-size", build: chain3(func(c *tpCert) { c.key = newRSAKey(t0, 2052) }, nil, nil)},
+		{id: "webpki::forbidden-rsa-key-not-divisable-by-8-in-leaf", server: true, want: "signet.rsa-key-size", build: chain3(nil, nil, func(c *tpCert) { c.key = newRSAKey(t0, 2052) })},
+		{id: "webpki::ca-as-leaf", server: true, want: "webpki.leaf-is-ca",
+			build: withPolicy(chain3(nil, nil, func(c *tpCert) { c.ca, c.eku, c.dns = true, nil, []string{"ca.example.com"} }), host("ca.example.com"))},
 		{id: "rfc5280::san::noncritical-with-empty-subject", server: true, want: "rfc5280.subject-empty-san-not-critical",
 			build: chain3(nil, nil, func(c *tpCert) { c.rawSubj = []byte{0x30, 0} })},
 	}
