@@ -682,6 +682,8 @@ func limboPathCases() []limboCase {
 		{id: "pathological::intermediate-cycle-distinct-cas", server: true, want: "signet.no-path", build: cycle(false, 0)},
 		{id: "pathological::intermediate-cycle-distinct-cas-max-depth", server: true, want: "signet.no-path", build: cycle(false, 255)},
 		{id: "pathological::intermediate-cycle-same-logical-ca", server: true, want: "signet.no-path", build: cycle(true, 0)},
+		{id: "pathological::nc-dos-1", server: true, want: "rfc5280.nc-invalid", build: ncDoS(true)},
+		{id: "pathological::nc-dos-1 (without its malformed \".test\" names)", server: true, want: "signet.nc-too-much-work", build: ncDoS(false)},
 		{id: "cve::cve-2024-0567", server: true, build: cve20240567},
 		{id: "cve::cve-2025-61727", server: true, want: "rfc5280.nc-excluded",
 			build: cve202561727(nil, [][]byte{gnDNS("example.com")}, [][]byte{gnDNS("bar.example.com")}, "bar.example.com")},
@@ -696,6 +698,28 @@ func limboPathCases() []limboCase {
 				})
 				return limboChain{roots: []*tpIssued{root}, leaf: leaf}
 			}},
+	}
+}
+
+// ncDoS is root [1027 name constraints] -> EE [514 SANs], OpenSSL's many-names1 against
+// many-constraints: t0.test ... t512.test permitted, x0.test ... x512.test excluded, and (with
+// dotted) ".test", a dNSName constraint with a leading period, permitted and in the SAN too.
+func ncDoS(dotted bool) func(t *testing.T) limboChain {
+	return func(t *testing.T) limboChain {
+		var permitted, excluded [][]byte
+		for i := range 513 {
+			permitted = append(permitted, gnDNS(fmt.Sprintf("t%d.test", i)))
+			excluded = append(excluded, gnDNS(fmt.Sprintf("x%d.test", i)))
+		}
+		if dotted {
+			permitted = append(permitted, gnDNS(".test"))
+		}
+		root := lcRoot(t, withNC(true, permitted, excluded))
+		leaf := lcLeaf(t, root, func(c *tpCert) {
+			c.rawSubj, c.dns, c.sanCrit = []byte{0x30, 0}, nil, true
+			c.exts = append(c.exts, rawExt(oidSAN, true, seqOf(permitted...)))
+		})
+		return limboChain{roots: []*tpIssued{root}, leaf: leaf, policy: host("t0.test")}
 	}
 }
 
