@@ -50,9 +50,22 @@ type lcCRL struct {
 	numberCrit bool
 	revoked    []lcRevoked
 	exts       []pkix.Extension
+	noNext     bool  // no nextUpdate
+	genTime    bool  // thisUpdate and nextUpdate as GeneralizedTime
+	version    int64 // the version field's value (default 1, v2)
 }
 
 func (lc lcCRL) make(t testing.TB) *x509.RevocationList {
+	t.Helper()
+	l, err := x509.ParseRevocationList(lc.der(t))
+	if err != nil {
+		t.Fatalf("the made CRL does not parse: %v", err)
+	}
+	return l
+}
+
+// der writes the CRL.
+func (lc lcCRL) der(t testing.TB) []byte {
 	t.Helper()
 	this, next := lc.this, lc.next
 	if this.IsZero() {
@@ -85,13 +98,26 @@ func (lc lcCRL) make(t testing.TB) *x509.RevocationList {
 			}
 		})
 	}
+	version := lc.version
+	if version == 0 {
+		version = 1
+	}
+	addTime := func(b *cryptobyte.Builder, t time.Time) {
+		if lc.genTime {
+			b.AddASN1GeneralizedTime(t)
+		} else {
+			b.AddASN1UTCTime(t)
+		}
+	}
 	var tb cryptobyte.Builder
 	tb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1Int64(1)
+		b.AddASN1Int64(version)
 		b.AddBytes(algDER)
 		b.AddBytes(lc.issuer.cert.RawSubject)
-		b.AddASN1UTCTime(this)
-		b.AddASN1UTCTime(next)
+		addTime(b, this)
+		if !lc.noNext {
+			addTime(b, next)
+		}
 		if len(lc.revoked) > 0 {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 				for _, r := range lc.revoked {
@@ -126,11 +152,7 @@ func (lc lcCRL) make(t testing.TB) *x509.RevocationList {
 		b.AddBytes(algDER)
 		b.AddASN1BitString(sig)
 	})
-	l, err := x509.ParseRevocationList(cb.BytesOrPanic())
-	if err != nil {
-		t.Fatalf("the made CRL does not parse: %v", err)
-	}
-	return l
+	return cb.BytesOrPanic()
 }
 
 var oidLimboUnknown = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55738, 666, 1}
@@ -1712,4 +1734,35 @@ func TestLimboSMIMEProfile(t *testing.T) {
 	for _, tc := range limboSMIMEProfileCases() {
 		t.Run(tc.id, func(t *testing.T) { runLimbo(t, tc) })
 	}
+}
+
+// TestLimboCRLExternal: crl::external::*, malformed CRLs that list the leaf. Limbo expects the
+// CRL to be ignored and the leaf accepted; signet refuses instead, as limbo's own
+// crlnumber-missing and crlnumber-critical cases expect of an invalid CRL and as issue 9 asks:
+// a CRL the relying party gives is evidence, and one that is wrong fails the verdict rather
+// than being passed over (fail closed).
+func TestLimboCRLExternal(t *testing.T) {
+	root := lcRoot(t)
+	leaf := lcLeaf(t, root)
+	listing := []lcRevoked{{serial: leaf.cert.SerialNumber}}
+	for _, tc := range []limboCase{
+		{id: "crl::external::crl-missing-next-update", server: true, want: "rfc5280.crl-next-update-missing",
+			note: "limbo: accepted (the CRL ignored); signet: CRLInvalid"},
+		{id: "crl::external::crl-update-generalizedtime-2025", server: true, want: "rfc5280.revoked",
+			note: "limbo: accepted (the CRL ignored for its GeneralizedTime dates); signet reads the dates and the leaf is listed"},
+	} {
+		crl := lcCRL{issuer: root, revoked: listing, noNext: tc.id == "crl::external::crl-missing-next-update", genTime: tc.id == "crl::external::crl-update-generalizedtime-2025"}.make(t)
+		tc.build = func(t *testing.T) limboChain {
+			return limboChain{roots: []*tpIssued{root}, leaf: leaf, crls: []*x509.RevocationList{crl}}
+		}
+		t.Run(tc.id, func(t *testing.T) { runLimbo(t, tc) })
+	}
+	t.Run("crl::external::crl-invalid-version", func(t *testing.T) {
+		// limbo: accepted (the CRL ignored); signet cannot read it, and a CRL file it cannot
+		// read is an error, never skipped.
+		der := lcCRL{issuer: root, revoked: listing, version: 5}.der(t)
+		if _, err := x509.ParseRevocationList(der); err == nil {
+			t.Fatal("a CRL of version 6 was read")
+		}
+	})
 }
