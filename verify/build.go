@@ -42,6 +42,7 @@ type builder struct {
 	valid      *evaluation
 	longest    []*certInfo // the longest path that reached no trust anchor
 	deadEnd    string      // why longest stops where it does
+	deadRule   string      // the rule that names it: signet.no-path, or signet.unsupported-algorithm
 	exhausted  string      // which budget ran out, "" if none
 }
 
@@ -50,7 +51,7 @@ func (v *verifier) build(leaf *certInfo) *evaluation {
 	b := &builder{v: v, leaf: leaf}
 	for _, r := range v.roots {
 		if bytes.Equal(r.c.Raw, leaf.c.Raw) {
-			return v.evaluate([]*certInfo{r}, true, "")
+			return v.evaluate([]*certInfo{r}, true, "", "")
 		}
 	}
 	b.extend([]*certInfo{leaf})
@@ -72,7 +73,7 @@ func (v *verifier) build(leaf *certInfo) *evaluation {
 	if b.exhausted != "" {
 		dead = "path building gave up: " + b.exhausted
 	}
-	return v.evaluate(path, false, dead)
+	return v.evaluate(path, false, dead, b.deadRule)
 }
 
 func (b *builder) budgetLeft() bool {
@@ -150,7 +151,7 @@ func (b *builder) extend(path []*certInfo) bool {
 			next := append(slices.Clone(path), cand)
 			if cand.anchor {
 				b.validated++
-				e := b.v.evaluate(next, true, "")
+				e := b.v.evaluate(next, true, "", "")
 				if e.failures() == 0 {
 					b.valid = e
 					return true
@@ -169,6 +170,7 @@ func (b *builder) extend(path []*certInfo) bool {
 		return false
 	}
 	b.longest = path
+	b.deadRule = "signet.no-path"
 	switch {
 	case len(path) >= maxPathLen:
 		b.deadEnd = fmt.Sprintf("no trust anchor within %d certificates of the leaf", maxPathLen)
@@ -177,6 +179,7 @@ func (b *builder) extend(path []*certInfo) bool {
 	case impostor != nil && (impostor.c.PublicKey == nil || errors.Is(impostorErr, x509.ErrUnsupportedAlgorithm)):
 		b.deadEnd = fmt.Sprintf("the signature of %s (%s) by %s (%s key) cannot be checked: signet does not support that algorithm",
 			Name(c.c), sigAlgName(c.c), Name(impostor.c), keyAlgName(impostor.c))
+		b.deadRule = "signet.unsupported-algorithm"
 	case impostor != nil:
 		where := "the intermediates"
 		if impostor.anchor {

@@ -893,7 +893,8 @@ func mldsaCert(t *testing.T, set mldsa, subject, issuer pkix.Name, pub, issuerPu
 // TestLimboRFC9881 covers rfc9881::*: chains of ML-DSA certificates. signet cannot verify
 // ML-DSA signatures (crypto/x509 has no ML-DSA), so limbo's valid chains (ml-dsa-44, -65, -87)
 // are refused, as are its invalid ones (a bad signature, a key usage ML-DSA forbids): with a
-// clear refusal naming the unsupported algorithm, never acceptance.
+// clear refusal naming the unsupported algorithm (signet.unsupported-algorithm), never
+// acceptance.
 func TestLimboRFC9881(t *testing.T) {
 	rootName, leafName := pkix.Name{CommonName: "x509-limbo-root"}, pkix.Name{CommonName: "example.com"}
 	for _, set := range mldsaSets {
@@ -911,8 +912,8 @@ func TestLimboRFC9881(t *testing.T) {
 					}
 					res, err := verify.Verify(leaf.cert, nil, p)
 					var ve *verify.Error
-					if res == nil || !errors.As(err, &ve) || ve.Rule != "signet.no-path" {
-						t.Fatalf("webpki=%v: want refused (signet.no-path), got %v", server, err)
+					if res == nil || !errors.As(err, &ve) || ve.Rule != "signet.unsupported-algorithm" || ve.Reason != verify.UnknownAuthority {
+						t.Fatalf("webpki=%v: want refused (signet.unsupported-algorithm), got %v", server, err)
 					}
 					if want := strings.ToUpper(set.name) + ")"; !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "does not support") {
 						t.Errorf("webpki=%v: the refusal does not name the unsupported algorithm %s: %v", server, want, err)
@@ -1653,7 +1654,7 @@ func TestLimboDSA(t *testing.T) {
 		exts := append(leafExts(t), akiExt(d.keyID()), ext(oidSKI, false, k.keyID(t)))
 		leaf := parsed(t, rawCert(t, leafName, rootName, k.spki(t), exts, dsaSHA256, d.sign))
 		for _, server := range []bool{true, false} {
-			runLimbo(t, limboCase{id: "dsa root", server: server, want: "signet.no-path", build: func(t *testing.T) limboChain {
+			runLimbo(t, limboCase{id: "dsa root", server: server, want: "signet.unsupported-algorithm", build: func(t *testing.T) limboChain {
 				return limboChain{roots: []*tpIssued{root}, leaf: leaf}
 			}})
 		}

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/x509"
 	"encoding/asn1"
 	"fmt"
@@ -335,9 +336,9 @@ func (e *evaluation) role(i int) string {
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // evaluate runs every check on one path.
-func (v *verifier) evaluate(path []*certInfo, anchored bool, deadEnd string) *evaluation {
+func (v *verifier) evaluate(path []*certInfo, anchored bool, deadEnd, deadRule string) *evaluation {
 	e := &evaluation{path: path, anchored: anchored}
-	v.checkChain(e, deadEnd)
+	v.checkChain(e, deadEnd, deadRule)
 	v.checkValidity(e)
 	v.checkConstraints(e)
 	v.checkPolicies(e)
@@ -361,10 +362,12 @@ func weakSignature(a x509.SignatureAlgorithm) bool {
 	return false
 }
 
-func (v *verifier) checkChain(e *evaluation, deadEnd string) {
+// checkChain checks the signatures of an anchored path; an unanchored one fails with the
+// builder's account of its dead end (deadEnd) under deadRule (signet.no-path by default).
+func (v *verifier) checkChain(e *evaluation, deadEnd, deadRule string) {
 	path := e.path
 	if !e.anchored {
-		e.fail(CheckChain, newRuleError(UnknownAuthority, path[len(path)-1].c, "signet.no-path", x509.UnknownAuthorityError{Cert: path[0].c},
+		e.fail(CheckChain, newRuleError(UnknownAuthority, path[len(path)-1].c, cmp.Or(deadRule, "signet.no-path"), x509.UnknownAuthorityError{Cert: path[0].c},
 			"no chain to a trusted root: %s", deadEnd))
 		return
 	}
