@@ -2,8 +2,14 @@ package verify
 
 import (
 	"bytes"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
 	"fmt"
 	"slices"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/signet-pki/signet/x509util"
 )
@@ -36,6 +42,7 @@ type builder struct {
 	valid      *evaluation
 	longest    []*certInfo // the longest path that reached no trust anchor
 	deadEnd    string      // why longest stops where it does
+	deadRule   string      // the rule that names it: signet.no-path, or signet.unsupported-algorithm
 	exhausted  string      // which budget ran out, "" if none
 }
 
@@ -44,7 +51,7 @@ func (v *verifier) build(leaf *certInfo) *evaluation {
 	b := &builder{v: v, leaf: leaf}
 	for _, r := range v.roots {
 		if bytes.Equal(r.c.Raw, leaf.c.Raw) {
-			return v.evaluate([]*certInfo{r}, true, "")
+			return v.evaluate([]*certInfo{r}, true, "", "")
 		}
 	}
 	b.extend([]*certInfo{leaf})
@@ -66,7 +73,7 @@ func (v *verifier) build(leaf *certInfo) *evaluation {
 	if b.exhausted != "" {
 		dead = "path building gave up: " + b.exhausted
 	}
-	return v.evaluate(path, false, dead)
+	return v.evaluate(path, false, dead, b.deadRule)
 }
 
 func (b *builder) budgetLeft() bool {
@@ -122,6 +129,7 @@ func (b *builder) issuers(c *certInfo) []*certInfo {
 func (b *builder) extend(path []*certInfo) bool {
 	c := path[len(path)-1]
 	var impostor *certInfo
+	var impostorErr error
 	extended := false
 	if len(path) < maxPathLen {
 		for _, cand := range b.issuers(c) {
@@ -133,9 +141,9 @@ func (b *builder) extend(path []*certInfo) bool {
 				continue
 			}
 			b.sigChecks++
-			if b.v.signed(c, cand) != nil {
+			if err := b.v.signed(c, cand); err != nil {
 				if impostor == nil || cand.anchor && !impostor.anchor {
-					impostor = cand
+					impostor, impostorErr = cand, err
 				}
 				continue
 			}
@@ -143,7 +151,7 @@ func (b *builder) extend(path []*certInfo) bool {
 			next := append(slices.Clone(path), cand)
 			if cand.anchor {
 				b.validated++
-				e := b.v.evaluate(next, true, "")
+				e := b.v.evaluate(next, true, "", "")
 				if e.failures() == 0 {
 					b.valid = e
 					return true
@@ -162,11 +170,16 @@ func (b *builder) extend(path []*certInfo) bool {
 		return false
 	}
 	b.longest = path
+	b.deadRule = "signet.no-path"
 	switch {
 	case len(path) >= maxPathLen:
 		b.deadEnd = fmt.Sprintf("no trust anchor within %d certificates of the leaf", maxPathLen)
 	case c.selfIssued && b.v.signed(c, c) == nil:
 		b.deadEnd = fmt.Sprintf("%s is self-signed and not among the trusted roots", Name(c.c))
+	case impostor != nil && (impostor.c.PublicKey == nil || errors.Is(impostorErr, x509.ErrUnsupportedAlgorithm)):
+		b.deadEnd = fmt.Sprintf("the signature of %s (%s) by %s (%s key) cannot be checked: signet does not support that algorithm",
+			Name(c.c), sigAlgName(c.c), Name(impostor.c), keyAlgName(impostor.c))
+		b.deadRule = "signet.unsupported-algorithm"
 	case impostor != nil:
 		where := "the intermediates"
 		if impostor.anchor {
@@ -179,4 +192,50 @@ func (b *builder) extend(path []*certInfo) bool {
 			Name(c.c), rawNameString(c.c.RawIssuer))
 	}
 	return false
+}
+
+// algNames names the algorithms crypto/x509 does not know that a chain may use: the ML-DSA
+// parameter sets of RFC 9881 (one OID for the key and the signature).
+var algNames = map[string]string{
+	"2.16.840.1.101.3.4.3.17": "ML-DSA-44",
+	"2.16.840.1.101.3.4.3.18": "ML-DSA-65",
+	"2.16.840.1.101.3.4.3.19": "ML-DSA-87",
+}
+
+func oidName(o asn1.ObjectIdentifier) string {
+	if n, ok := algNames[o.String()]; ok {
+		return n
+	}
+	return "OID " + o.String()
+}
+
+// sigAlgName names a certificate's signature algorithm, by OID when crypto/x509 does not know
+// it.
+func sigAlgName(c *x509.Certificate) string {
+	if c.SignatureAlgorithm != x509.UnknownSignatureAlgorithm {
+		return c.SignatureAlgorithm.String()
+	}
+	s := cryptobyte.String(c.Raw)
+	var cert cryptobyte.String
+	var oid asn1.ObjectIdentifier
+	if !s.ReadASN1(&cert, cbasn1.SEQUENCE) || !cert.SkipASN1(cbasn1.SEQUENCE) ||
+		!cert.ReadASN1(&s, cbasn1.SEQUENCE) || !s.ReadASN1ObjectIdentifier(&oid) {
+		return "an unreadable algorithm"
+	}
+	return oidName(oid)
+}
+
+// keyAlgName names a certificate's public key algorithm, by OID when crypto/x509 does not know
+// it.
+func keyAlgName(c *x509.Certificate) string {
+	if c.PublicKeyAlgorithm != x509.UnknownPublicKeyAlgorithm {
+		return c.PublicKeyAlgorithm.String()
+	}
+	s := cryptobyte.String(c.RawSubjectPublicKeyInfo)
+	var spki, algo cryptobyte.String
+	var oid asn1.ObjectIdentifier
+	if !s.ReadASN1(&spki, cbasn1.SEQUENCE) || !spki.ReadASN1(&algo, cbasn1.SEQUENCE) || !algo.ReadASN1ObjectIdentifier(&oid) {
+		return "an unreadable"
+	}
+	return oidName(oid)
 }

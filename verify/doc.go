@@ -43,6 +43,7 @@
 //	rule                                       reason            standard
 //	signet.no-path                             unknown-authority RFC 5280 6.1: no path to a trust anchor (missing issuer, impostor, loop, budget)
 //	rfc5280.signature                          unknown-authority RFC 5280 6.1.3 (a)(1): a signature does not verify
+//	signet.unsupported-algorithm               unknown-authority no path: an issuer's key or signature algorithm is one signet cannot verify (ML-DSA of RFC 9881, DSA)
 //	signet.weak-signature                      unknown-authority MD5, SHA-1 or DSA signatures on certificates, CRLs, OCSP (signet's policy)
 //	rfc5280.validity                           expired / not-yet-valid RFC 5280 6.1.3 (a)(2), 4.1.2.5, every certificate and the anchor, to the second
 //	rfc5280.unknown-critical-extension         constraint        RFC 5280 4.2, 6.1.4 (o): a critical extension signet does not process
@@ -68,7 +69,7 @@
 //	rfc5280.name-encoding                      malformed         RFC 5280 4.1.2.4: a name that does not parse
 //	rfc5280.aki-critical                       malformed         RFC 5280 4.2.1.1: authority key identifier marked critical
 //	rfc5280.aki-encoding                       malformed         RFC 5280 4.2.1.1: authority key identifier that does not parse, or issuer without serial
-//	rfc5280.aki-missing                        malformed         RFC 5280 4.2.1.1: no authority key identifier in a certificate that is not self-issued (anchors included)
+//	rfc5280.aki-missing                        malformed         RFC 5280 4.2.1.1: no authority key identifier in a certificate neither self-issued nor signed by its own key (anchors included)
 //	rfc5280.aki-missing-keyid                  malformed         RFC 5280 4.2.1.1: authority key identifier without keyIdentifier
 //	rfc5280.ski-missing                        malformed         RFC 5280 4.2.1.2: a CA without subject key identifier (anchors included)
 //	rfc5280.ski-critical                       malformed         RFC 5280 4.2.1.2: subject key identifier marked critical
@@ -98,7 +99,7 @@
 //	rfc5280.eku                                eku               RFC 5280 4.2.1.12: the leaf's EKU lacks a required usage
 //	signet.ca-eku                              eku               a CA's EKU excludes a required usage (nesting, as browsers and crypto/x509 apply it)
 //	signet.eku-missing                         eku               Policy.ExplicitEKU or webpki: the leaf has no EKU
-//	signet.eku-any                             eku               Policy.ExplicitEKU or webpki: the leaf relies on anyExtendedKeyUsage
+//	signet.eku-any                             eku               Policy.ExplicitEKU or webpki: the leaf relies on anyExtendedKeyUsage (webpki: lists it at all, BR 7.1.2.7.10)
 //	rfc6125.host                               name-mismatch     RFC 6125 6.4: no dNSName matches the host (wildcards: the whole leftmost label, one label)
 //	rfc6125.ip                                 name-mismatch     RFC 6125 6.2.1: no iPAddress matches
 //	rfc5280.email                              name-mismatch     RFC 5280 4.2.1.6: no rfc822Name matches
@@ -120,7 +121,7 @@
 //	rfc5280.crl-delta-encoding                 crl-invalid       RFC 5280 5.2.4: delta CRL indicator that does not parse
 //	rfc5280.crl-delta-not-critical             crl-invalid       RFC 5280 5.2.4: delta CRL indicator not critical
 //	rfc6960.*                                  crl-invalid       RFC 6960 4.2.2.2, 4.2.2.1: an OCSP response not signed by the issuer or its delegated responder (responder, responder-eku, responder-validity, signature), not current (not-yet-valid, expired; without nextUpdate, older than a day), or an error response (response)
-//	rfc5280.crl-scope                          crl-missing       RFC 5280 6.3.3 (b), (c), (j): CRLs of the issuer were given but none covers the certificate, or only some reasons
+//	rfc5280.crl-scope                          crl-missing       RFC 5280 6.3.3 (b), (c), (j): CRLs of the issuer (in its name, or signed by its key in another name) were given but none covers the certificate, or only some reasons
 //	signet.crl-required                        crl-missing       Policy.RequireCRL: no CRL of the issuer
 //
 // ProfileWebPKI adds the CA/Browser Forum Baseline Requirements for TLS server certificates,
@@ -132,6 +133,7 @@
 //	webpki.cn-not-in-san                       malformed         BR 7.1.4.3: the subject CN is not a copy of a SAN (IP text, case, P-labels)
 //	webpki.wildcard-public-suffix              malformed         BR 3.2.2.6: a wildcard over a public suffix (golang.org/x/net/publicsuffix)
 //	webpki.leaf-eku-critical                   malformed         BR 7.1.2.7.10: the leaf's EKU marked critical
+//	webpki.leaf-eku-forbidden                  malformed         BR 7.1.2.7.10: the leaf's EKU includes codeSigning, emailProtection, timeStamping, OCSPSigning or precertificate signing
 //	webpki.root-eku                            malformed         BR 7.1.2.1.2: a root with an EKU
 //	webpki.root-aki                            malformed         BR 7.1.2.1.3: a root's authority key identifier more than a keyIdentifier, or not its SKI
 //	webpki.ca-eku                              malformed         BR 7.1.2.10.6: a CA's EKU with other usages than serverAuth and clientAuth

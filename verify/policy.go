@@ -105,8 +105,9 @@ type Policy struct {
 	// with At, from the signature's timestamp). A certificate of the chain revoked after
 	// SignedAt for a reason other than keyCompromise, cACompromise or aACompromise then still
 	// verifies: the revocation came after the signature, and the CRL or OCSP entry is
-	// reported. A compromise, or no reason given, always fails: the key may have signed
-	// anything, at any claimed time. Zero (the zero value): every revocation fails.
+	// reported; an entry without a reason code, or unspecified, counts as another reason. A
+	// compromise always fails: the key may have signed anything, at any claimed time. Zero
+	// (the zero value): every revocation fails.
 	SignedAt time.Time
 	// RevocationAt is the time at which CRLs and OCSP responses must be current (thisUpdate
 	// and nextUpdate), when it differs from At: a signature validated at a timestamp's

@@ -8,6 +8,7 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -92,6 +93,10 @@ func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
 	}
 	if !ci.selfIssued {
 		switch {
+		case aki == nil && v.signed(ci, ci) == nil:
+			// Signed by its own key though its issuer name is not its subject: a CA
+			// distributing its key in a "self-signed" certificate, which RFC 5280 4.2.1.1
+			// exempts (an authority key identifier would only name the key inside).
 		case aki == nil:
 			add("rfc5280.aki-missing", "it has no authority key identifier; RFC 5280 4.2.1.1 requires one in every certificate that is not self-signed")
 		case akiOK && len(keyID) == 0:
@@ -235,6 +240,12 @@ func (v *verifier) lintWebPKI(ci *certInfo, leaf, anchor, isCA bool, akiKeyID, a
 	if eku != nil && eku.Critical {
 		add("webpki.leaf-eku-critical", "its extended key usage is marked critical (Baseline Requirements 7.1.2.7.10)")
 	}
+	for _, o := range certEKUs(c) {
+		if slices.ContainsFunc(leafEKUForbidden, o.Equal) {
+			add("webpki.leaf-eku-forbidden", "its extended key usage includes %s, which a TLS server certificate must not assert (Baseline Requirements 7.1.2.7.10)", ekuName(o))
+			break
+		}
+	}
 	san := findExt(c, oidExtSubjectAltName)
 	switch {
 	case san == nil:
@@ -257,6 +268,17 @@ func (v *verifier) lintWebPKI(ci *certInfo, leaf, anchor, isCA bool, akiKeyID, a
 		add("webpki.cn-not-in-san", "%s", f)
 	}
 	return out
+}
+
+// leafEKUForbidden are the extended key usages Baseline Requirements 7.1.2.7.10 forbids in a
+// TLS server certificate besides anyExtendedKeyUsage (signet.eku-any): code signing, email
+// protection, time stamping, OCSP signing and Certificate Transparency precertificate signing.
+var leafEKUForbidden = []asn1.ObjectIdentifier{
+	ekuOID(x509.ExtKeyUsageCodeSigning),
+	ekuOID(x509.ExtKeyUsageEmailProtection),
+	ekuOID(x509.ExtKeyUsageTimeStamping),
+	ekuOID(x509.ExtKeyUsageOCSPSigning),
+	{1, 3, 6, 1, 4, 1, 11129, 2, 4, 4},
 }
 
 // cnNotInSAN applies Baseline Requirements 7.1.4.3: a subject commonName must be a copy of a

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -562,7 +563,7 @@ func (v *verifier) checkRevocation(e *evaluation) {
 		var reasons uint16
 		var forged *Error
 		given := false
-		var revokedBy *crlInfo
+		var revokedBy, misnamed *crlInfo
 		var revokedEntry crlEntry
 		var sources []string
 		// Complete CRLs, newest first.
@@ -577,6 +578,9 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			if l.issuerKey == c.issuerKey || ok {
 				used[k] = true
 				given = true
+			} else if v.signedUnderAnotherName(rc, l) {
+				used[k], given = true, true
+				misnamed = cmp.Or(misnamed, l)
 			}
 			if !ok || l.delta {
 				continue
@@ -667,6 +671,8 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			why := "none of them covers it (another distribution point or scope)"
 			if reasons != 0 {
 				why = "they cover only some revocation reasons"
+			} else if misnamed != nil {
+				why = "the CRL its key signed names another issuer, " + rawNameString(misnamed.l.RawIssuer)
 			}
 			e.fail(CheckRevocation, newRuleError(CRLMissing, c.c, "rfc5280.crl-scope", nil,
 				"the CRLs given for %s cannot establish the status of %s: %s", Name(issuer.c), Name(c.c), why))
@@ -690,9 +696,8 @@ func (v *verifier) checkRevocation(e *evaluation) {
 }
 
 // CRLReason codes (RFC 5280 5.3.1) after which nothing the key signed can be trusted,
-// whatever a timestamp says.
+// whatever a timestamp says: the compromise of the key or of a CA's.
 const (
-	reasonUnspecified   = 0
 	reasonKeyCompromise = 1
 	reasonCACompromise  = 2
 	reasonAACompromise  = 10
@@ -700,17 +705,36 @@ const (
 
 // revokedAfterSigning reports that a revocation at revokedAt for reason does not touch what
 // was signed at Policy.SignedAt: it came later, and for a reason that does not put earlier
-// signatures in doubt (not a compromise; an entry without a reason code, or unspecified,
-// could be one).
+// signatures in doubt (not a compromise). An entry without a reason code (openssl ca -revoke
+// writes none) or with unspecified counts as "a reason other than keyCompromise", as issue
+// 12 states the rule: the CA that meant a compromise says so.
 func (v *verifier) revokedAfterSigning(revokedAt time.Time, reason int) bool {
 	if v.p.SignedAt.IsZero() || !revokedAt.After(v.p.SignedAt) {
 		return false
 	}
 	switch reason {
-	case reasonUnspecified, reasonKeyCompromise, reasonCACompromise, reasonAACompromise:
+	case reasonKeyCompromise, reasonCACompromise, reasonAACompromise:
 		return false
 	}
 	return true
+}
+
+// signedUnderAnotherName reports whether CRL l, which names another issuer than certificate
+// rc's, was signed by the key of rc's issuer: the issuer put its signature on a list in a name
+// it does not bear. Such a CRL cannot settle the certificate's status (RFC 5280 6.3.3 (b)), but
+// it was given for this issuer, so it is not passed over as another CA's either: the status
+// must then be settled by a CRL in the issuer's name (rfc5280.crl-scope otherwise).
+func (v *verifier) signedUnderAnotherName(rc revocationContext, l *crlInfo) bool {
+	issuer := rc.e.path[rc.i+1]
+	if l.issuerKey == issuer.subjectKey || issuer.c.PublicKey == nil {
+		return false
+	}
+	err, done := l.sigs[issuer]
+	if !done {
+		err = checkSignedBy(issuer.c, l.l.SignatureAlgorithm, l.l.Raw, l.l.RawTBSRevocationList, l.l.Signature)
+		l.sigs[issuer] = err
+	}
+	return err == nil
 }
 
 // listed returns the entry of a CRL about certificate c, if any.

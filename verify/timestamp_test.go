@@ -199,7 +199,7 @@ func TestTimestampValidatesAtGenTime(t *testing.T) {
 }
 
 // TestTimestampRevokedAfter: a signer revoked after the timestamp's genTime still verifies
-// unless the reason is a key compromise (or none is given); revoked before genTime it fails.
+// unless the reason is a compromise (of its key or a CA's); revoked before genTime it fails.
 func TestTimestampRevokedAfter(t *testing.T) {
 	content := []byte("a release\n")
 	tsa := tsaAuthority(t, true)
@@ -213,7 +213,8 @@ func TestTimestampRevokedAfter(t *testing.T) {
 		{"superseded-after", genTime.Add(24 * time.Hour), 4, false},
 		{"cessation-after", genTime.Add(24 * time.Hour), 5, false},
 		{"keyCompromise-after", genTime.Add(24 * time.Hour), 1, true},
-		{"no-reason-after", genTime.Add(24 * time.Hour), 0, true},
+		{"no-reason-after", genTime.Add(24 * time.Hour), 0, false},
+		{"cACompromise-after", genTime.Add(24 * time.Hour), 2, true},
 		{"superseded-before", genTime.Add(-24 * time.Hour), 4, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/x509"
 	"encoding/asn1"
 	"fmt"
@@ -340,9 +341,9 @@ func (e *evaluation) role(i int) string {
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // evaluate runs every check on one path.
-func (v *verifier) evaluate(path []*certInfo, anchored bool, deadEnd string) *evaluation {
+func (v *verifier) evaluate(path []*certInfo, anchored bool, deadEnd, deadRule string) *evaluation {
 	e := &evaluation{path: path, anchored: anchored}
-	v.checkChain(e, deadEnd)
+	v.checkChain(e, deadEnd, deadRule)
 	v.checkValidity(e)
 	v.checkConstraints(e)
 	v.checkPolicies(e)
@@ -366,10 +367,12 @@ func weakSignature(a x509.SignatureAlgorithm) bool {
 	return false
 }
 
-func (v *verifier) checkChain(e *evaluation, deadEnd string) {
+// checkChain checks the signatures of an anchored path; an unanchored one fails with the
+// builder's account of its dead end (deadEnd) under deadRule (signet.no-path by default).
+func (v *verifier) checkChain(e *evaluation, deadEnd, deadRule string) {
 	path := e.path
 	if !e.anchored {
-		e.fail(CheckChain, newRuleError(UnknownAuthority, path[len(path)-1].c, "signet.no-path", x509.UnknownAuthorityError{Cert: path[0].c},
+		e.fail(CheckChain, newRuleError(UnknownAuthority, path[len(path)-1].c, cmp.Or(deadRule, "signet.no-path"), x509.UnknownAuthorityError{Cert: path[0].c},
 			"no chain to a trusted root: %s", deadEnd))
 		return
 	}
@@ -466,7 +469,7 @@ func (v *verifier) checkEKU(e *evaluation) {
 		c := ci.c
 		have := certEKUs(c)
 		if i == 0 && (v.p.ExplicitEKU || v.webpki) {
-			if err := explicitEKU(c, have, want); err != nil {
+			if err := explicitEKU(c, have, want, v.webpki); err != nil {
 				e.fail(CheckEKU, err)
 				return
 			}
@@ -496,18 +499,25 @@ func (v *verifier) checkEKU(e *evaluation) {
 	e.pass(CheckEKU, nil, "%s allowed by every certificate of the chain", strings.Join(wantNames, ", "))
 }
 
-// explicitEKU refuses a leaf that does not itself list every usage in want (Policy.ExplicitEKU).
-func explicitEKU(leaf *x509.Certificate, have, want []asn1.ObjectIdentifier) *Error {
+// explicitEKU refuses a leaf that does not itself list every usage in want (Policy.ExplicitEKU),
+// and under webpki a leaf that lists anyExtendedKeyUsage at all (Baseline Requirements
+// 7.1.2.7.10: it MUST NOT be present in a TLS server certificate, beside serverAuth or not).
+func explicitEKU(leaf *x509.Certificate, have, want []asn1.ObjectIdentifier, webpki bool) *Error {
 	err := x509.CertificateInvalidError{Cert: leaf, Reason: x509.IncompatibleUsage}
 	if len(have) == 0 {
 		return newRuleError(EKU, leaf, "signet.eku-missing", err, "certificate %s has no extended key usage extension; it must assert %s",
 			Name(leaf), ekuName(want[0]))
 	}
+	hasAny := slices.ContainsFunc(have, oidAnyEKU.Equal)
 	for _, w := range want {
-		if !slices.ContainsFunc(have, w.Equal) && slices.ContainsFunc(have, oidAnyEKU.Equal) {
+		if !slices.ContainsFunc(have, w.Equal) && hasAny {
 			return newRuleError(EKU, leaf, "signet.eku-any", err, "certificate %s relies on anyExtendedKeyUsage; it must assert %s itself",
 				Name(leaf), ekuName(w))
 		}
+	}
+	if webpki && hasAny {
+		return newRuleError(EKU, leaf, "signet.eku-any", err, "certificate %s asserts anyExtendedKeyUsage, which a TLS server certificate must not (Baseline Requirements 7.1.2.7.10)",
+			Name(leaf))
 	}
 	return nil
 }

@@ -60,7 +60,7 @@ What is checked, in order, every check reported (--json) even after one failed:
                over the signature value. When one holds, the chain below is validated at its
                genTime instead of --at, CRLs must still be current at --at, and a signer
                revoked after genTime for a reason other than a compromise (keyCompromise,
-               cACompromise, aACompromise, or no reason given) still verifies.
+               cACompromise, aACompromise) still verifies; no reason code counts as another.
                --require-timestamp fails a signature without one (exit 15)
    chain ...   without --key: the signer's certificate, with the certificates the signature
                carries as intermediates, under the same policy engine as 'signet cert
