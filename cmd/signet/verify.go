@@ -45,6 +45,8 @@ and FILE.sig that exists. Its format comes from its content, not its name: a Sig
 bundle (JSON), a detached CMS SignedData (DER or PEM, as 'openssl cms -sign -binary'
 writes), or a raw signature (as 'openssl dgst -sign' writes: DER ECDSA, RSA, Ed25519; or its
 base64). A file named .sigstore.json or .p7s that holds another format is refused (exit 3).
+A FILE that is the signature of another FILE given is skipped with one line on stderr, so
+"signet verify dist/*" checks what "signet sign dist/*" signed.
 
 What is checked, in order, every check reported (--json) even after one failed:
    digest      the file's digest against the one the signature records (CMS
@@ -325,6 +327,9 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		report.Manifest = mr
 		failures = verifyManifestLines(e.stdout, mr, o.json)
 	} else {
+		if o.sig == "" {
+			o.files = skipSignatures(e, o.files)
+		}
 		arts := make([]verify.Artifact, len(o.files))
 		for i, f := range o.files {
 			arts[i] = verify.Artifact{Name: f, SignatureName: o.sig}
