@@ -128,14 +128,47 @@ func oneLine(s string) string {
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
+// versionString is the version signet reports: the module version (or the -X main.version
+// of a release build, or "devel"), then the source revision, its time and whether the tree
+// had changes, and the Go version, as the build recorded them (runtime/debug.ReadBuildInfo).
+// A build with -buildvcs=false, or outside a repository, records no revision.
 func versionString() string {
-	if version != "" {
-		return version
+	v := version
+	bi, ok := debug.ReadBuildInfo()
+	if v == "" {
+		v = "devel"
+		if ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if !ok {
+		return v
 	}
-	return "devel"
+	var rev, at string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	var extra []string
+	if rev != "" {
+		r := "revision " + rev[:min(12, len(rev))]
+		if at != "" {
+			r += " of " + at
+		}
+		if modified {
+			r += ", modified"
+		}
+		extra = append(extra, r)
+	}
+	extra = append(extra, bi.GoVersion)
+	return v + " (" + strings.Join(extra, ", ") + ")"
 }
 
 func newApp(e *env) *cli.App {
