@@ -36,6 +36,7 @@ type certCreateOptions struct {
 	out                 string
 	force, json         bool
 	keys                keyref.Options
+	caKeys              keyref.Options // --ca-key's: its own passphrase source (caKeyOptions)
 }
 
 func certProfileHelp() string {
@@ -99,7 +100,8 @@ issuer chain after it: every certificate of the --ca file, which may hold the CA
 after the CA. Nothing is printed unless --json.
 
 ` + keyRefHelp + ` The same
---passphrase-file or SIGNET_PASSPHRASE serves --key and --ca-key; a prompt names the file.
+--passphrase-file or SIGNET_PASSPHRASE serves --key and --ca-key, unless --ca-key has its own:
+--ca-passphrase-file, then SIGNET_CA_PASSPHRASE; a prompt names the file.
 
 ` + certCreateJSONHelp + `
 
@@ -130,6 +132,7 @@ EXAMPLES:
 			&cli.BoolFlag{Name: "bundle", Usage: "write the issuer chain after the certificate"},
 			outFlag("write the certificate to `FILE` (required; - for standard output)"),
 			passphraseFileFlag(),
+			caPassphraseFileFlag(),
 			moduleFlag(),
 			forceFlag(),
 			jsonFlag(),
@@ -167,6 +170,7 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 		force:    c.Bool("force"),
 		json:     c.Bool("json"),
 		keys:     keyOptions(e, c),
+		caKeys:   caKeyOptions(e, c),
 	}
 	if !c.IsSet("profile") {
 		return nil, usagef("missing --profile (%s)", certProfileNames())
@@ -295,7 +299,7 @@ func certCreate(e *env, o *certCreateOptions) error {
 		}
 	case o.caKeyRef != "":
 		// No --ca: the CA certificate comes with its key (a PKCS#12 file, a token).
-		key, err := keyref.Open(o.caKeyRef, o.keys)
+		key, err := keyref.Open(o.caKeyRef, o.caKeys)
 		if err != nil {
 			return err
 		}
@@ -335,7 +339,7 @@ func certCreate(e *env, o *certCreateOptions) error {
 		}
 	}
 	if o.caKeyRef != "" && caKey == nil {
-		key, err := keyref.Open(o.caKeyRef, o.keys)
+		key, err := keyref.Open(o.caKeyRef, o.caKeys)
 		if err != nil {
 			return err
 		}

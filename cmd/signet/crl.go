@@ -109,6 +109,7 @@ EXAMPLES (run from the source tree):
 			&cli.StringFlag{Name: "number", Usage: "the CRL number `N`, decimal (default: now in Unix seconds)"},
 			outFlag("write the CRL to `FILE` (required)"),
 			passphraseFileFlag(),
+			caPassphraseFileFlag(),
 			moduleFlag(),
 			forceFlag(),
 			jsonFlag(),
@@ -134,7 +135,7 @@ func crlCreateParse(e *env, c *cli.Context) (*crlCreateOptions, error) {
 		out:      c.String("out"),
 		force:    c.Bool("force"),
 		json:     c.Bool("json"),
-		keys:     keyOptions(e, c),
+		keys:     caKeyOptions(e, c),
 	}
 	switch {
 	case o.caKeyRef == "":

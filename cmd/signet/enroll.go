@@ -57,6 +57,7 @@ func enrollCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "cert", Usage: "finish: import the issued certificate `FILE`", TakesFile: true},
 			&cli.StringFlag{Name: "chain", Usage: "finish: the issuer chain `FILE` to import with --cert", TakesFile: true},
 			passphraseFileFlag(),
+			caPassphraseFileFlag(),
 			moduleFlag(),
 			forceFlag(),
 			jsonFlag(),
@@ -145,7 +146,7 @@ func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {
 		if opts.CA, err = x509util.LoadCertificateFile(c.String("ca")); err != nil {
 			return nil, err
 		}
-		caKey, err := keyref.Open(c.String("ca-key"), keyOptions(e, c))
+		caKey, err := keyref.Open(c.String("ca-key"), caKeyOptions(e, c))
 		if err != nil {
 			return nil, err
 		}

@@ -228,6 +228,9 @@ signet crl create --ca ca.pem --ca-key ca.key -o int.crl
 				"signet tls tunnel --listen :6379 --tls --forward 127.0.0.1:6379 --cert server.pem \\\n    --key server.key --client-roots corp-root.pem --crl corp.crl": "it runs until stopped",
 			},
 		},
+		"SIGNET_CA_PASSPHRASE=$(cat root.pass)": {
+			setup: `echo root-pass > root.pass; echo int-pass > int.pass`,
+		},
 		"signet token list": {
 			token: true,
 			setup: corpCA,
