@@ -186,13 +186,22 @@ func exitCode(err error) int {
 	return exitInternal
 }
 
-// usageError is a bad command line: exit 2.
-type usageError struct{ msg string }
+// usageError is a bad command line: exit 2. The message is followed by a pointer to the
+// command's --help, unless noHelp: the help has nothing to add (an output that is an input).
+type usageError struct {
+	msg    string
+	noHelp bool
+}
 
 func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error {
 	return &usageError{msg: sprintf(format, args...)}
+}
+
+// refusef is a usage error about the files named rather than the flags: no pointer to --help.
+func refusef(format string, args ...any) error {
+	return &usageError{msg: sprintf(format, args...), noHelp: true}
 }
 
 // codedError carries an explicit exit code for outcomes that are not errors of a package, such

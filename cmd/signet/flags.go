@@ -161,7 +161,7 @@ func checkNotInput(outFlag, out string, ins ...fileArg) error {
 	}
 	for _, in := range ins {
 		if in.path != "" && in.path != "-" && sameFile(out, in.path) {
-			return usagef("%s %s is also the %s input: refusing to write over it, even with --force", outFlag, out, in.flag)
+			return refusef("%s %s is also the %s input: refusing to write over it, even with --force", outFlag, out, in.flag)
 		}
 	}
 	return nil

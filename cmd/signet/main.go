@@ -106,6 +106,10 @@ func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 func runEnv(ctx context.Context, e *env, args []string) int {
 	stderr := e.stderr
 	app := newApp(e)
+	// "signet help CMD..." is "signet CMD... --help", as git and go have it.
+	if len(args) > 1 && args[1] == "help" {
+		args = append(append([]string{args[0]}, args[2:]...), "--help")
+	}
 	err := app.RunContext(ctx, permuteArgs(app, args))
 	if err == nil {
 		return exitOK
@@ -114,11 +118,41 @@ func runEnv(ctx context.Context, e *env, args []string) int {
 	if errors.As(err, &ce) && ce.msg == "" {
 		return ce.code // already reported
 	}
-	fmt.Fprintf(stderr, "signet: error: %s\n", oneLine(err.Error()))
-	if h := hintFor(err); h != "" {
+	msg := oneLine(err.Error())
+	fmt.Fprintf(stderr, "signet: error: %s\n", msg)
+	h := hintFor(err)
+	var ue *usageError
+	if h == "" && errors.As(err, &ue) && !ue.noHelp && !strings.Contains(msg, "--help") {
+		// Every usage error points at the help of the command it is about.
+		h = sprintf("see '%s --help'", commandPath(app, args))
+	}
+	if h != "" {
 		fmt.Fprintf(stderr, "signet: hint: %s\n", h)
 	}
 	return exitCode(err)
+}
+
+// commandPath is the command args run, as its help names it ("signet tls serve"): the
+// program and the commands named before the first positional argument.
+func commandPath(app *cli.App, args []string) string {
+	path := []string{"signet"}
+	cmds, flags := app.Commands, app.Flags
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		if isFlag(a) {
+			if takesValue(flags, a) && !strings.Contains(a, "=") {
+				i++
+			}
+			continue
+		}
+		cmd := findCommand(cmds, a)
+		if cmd == nil {
+			break
+		}
+		path = append(path, cmd.Name)
+		cmds, flags = cmd.Subcommands, cmd.Flags
+	}
+	return strings.Join(path, " ")
 }
 
 // oneLine keeps an error on one line, whatever a library put into it.
@@ -241,7 +275,7 @@ func versionCommand(e *env) *cli.Command {
 // onUsageError turns flag parse errors into usage errors (exit 2) instead of letting urfave
 // print the whole help text.
 func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
-	return &usageError{msg: err.Error() + " (see --help)"}
+	return &usageError{msg: err.Error()}
 }
 
 // setUsageHandlers gives every command the same usage-error handling and a check that no
