@@ -50,25 +50,34 @@ func DetectSignatures(names []string) map[string]string {
 
 // isSignatureFile reports whether the regular file name holds a signature in format f.
 func isSignatureFile(name string, f Format) bool {
+	got, ok := DetectFile(name)
+	return ok && got == f
+}
+
+// DetectFile says which signature format the regular file name holds, by its content alone:
+// a bundle or CMS that parses, or a raw signature of a plausible shape (see
+// DetectSignatures). It is false for anything else (a web page saved under a signature's
+// name, a file too large, a named pipe, which it does not open) and for a file it cannot read.
+func DetectFile(name string) (Format, bool) {
 	// Stat before opening: opening a named pipe for reading waits for a writer.
 	fi, err := os.Stat(name)
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxDetect {
-		return false
+		return "", false
 	}
 	fh, err := os.Open(name)
 	if err != nil {
-		return false
+		return "", false
 	}
 	defer fh.Close()
 	data, err := io.ReadAll(io.LimitReader(fh, maxDetect+1))
 	if err != nil || len(data) > maxDetect {
-		return false
+		return "", false
 	}
 	s, err := Parse(data)
-	if err != nil || s.Format != f {
-		return false
+	if err != nil || s.Format == Raw && !plausibleRaw(s.Raw) {
+		return "", false
 	}
-	return f != Raw || plausibleRaw(s.Raw)
+	return s.Format, true
 }
 
 // plausibleRaw reports whether sig has the shape of a raw signature signet makes, since a

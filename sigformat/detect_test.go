@@ -1,7 +1,6 @@
 package sigformat
 
 import (
-	"os"
 	"path/filepath"
 	"reflect"
 	"syscall"
@@ -66,7 +65,9 @@ func TestDetectSignatures(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("DetectSignatures:\n got %v\nwant %v", got, want)
 	}
-	if _, err := os.Stat(p("page.sigstore.json")); err != nil {
-		t.Fatal(err)
+	for name, want := range map[string]Format{"a.tar.gz.sigstore.json": Bundle, "b.tar.gz.p7s": CMS, "f.bin.sig": Raw, "data.p7s": Bundle, "page.sigstore.json": "", "notes.sig": "", "fifo.sig": "", "missing.sig": ""} {
+		if got, ok := DetectFile(p(name)); got != want || ok != (want != "") {
+			t.Errorf("DetectFile(%s) = %q, %v; want %q", name, got, ok, want)
+		}
 	}
 }

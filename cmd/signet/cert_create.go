@@ -283,6 +283,11 @@ func certCreate(e *env, o *certCreateOptions) error {
 		}
 	}
 	req.DNSNames, req.IPAddresses, req.EmailAddresses, req.URIs = sans.DNSNames, sans.IPAddresses, sans.EmailAddresses, sans.URIs
+	// The names the profile needs, before any key is opened: a missing SAN is said before a
+	// passphrase is asked for.
+	if err := profileNames(req); err != nil {
+		return err
+	}
 
 	var caChain []*x509.Certificate
 	var caKey keyref.Key
@@ -405,4 +410,30 @@ func csrReadFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s %v", x509util.ErrMalformed, path, err)
 	}
 	return data, err // nil, or the *fs.PathError of open or read
+}
+
+// profileNames refuses a request without the names its profile needs, as
+// x509util.IssueCertificate does after the keys are open (its checkNames, which x509util does
+// not export; keep the two in step).
+func profileNames(req x509util.IssueRequest) error {
+	hasSubject := len(req.Subject.ToRDNSequence()) > 0 || len(req.Subject.ExtraNames) > 0
+	switch req.Profile {
+	case x509util.ProfileRootCA, x509util.ProfileIntermediateCA, x509util.ProfileCodeSigning:
+		if !hasSubject {
+			return usagef("the %s profile needs a subject (--subject)", req.Profile)
+		}
+	case x509util.ProfileServer:
+		if len(req.DNSNames) == 0 && len(req.IPAddresses) == 0 {
+			return usagef("the server profile needs a DNS or IP subject alternative name (--san dns:NAME or --san ip:ADDR)")
+		}
+	case x509util.ProfileClient:
+		if !hasSubject && len(req.DNSNames)+len(req.EmailAddresses)+len(req.URIs)+len(req.IPAddresses) == 0 {
+			return usagef("the client profile needs a subject or a subject alternative name")
+		}
+	case x509util.ProfileEmail:
+		if len(req.EmailAddresses) == 0 {
+			return usagef("the email profile needs an email subject alternative name (--san email:ADDR)")
+		}
+	}
+	return nil
 }

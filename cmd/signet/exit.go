@@ -246,8 +246,10 @@ func hintFor(err error) string {
 	switch {
 	case errors.Is(err, atomicfile.ErrExists):
 		return "use --force to replace it"
+	case errors.Is(err, secret.ErrNoSource) && errors.As(err, new(*pinError)):
+		return "set SIGNET_PIN, name a PIN file in the URI (pin-source=FILE), or run on a terminal to be prompted"
 	case errors.Is(err, secret.ErrNoSource):
-		return "set SIGNET_PASSPHRASE (SIGNET_PIN for a token), pass --passphrase-file FILE, or run on a terminal to be prompted"
+		return "set SIGNET_PASSPHRASE, pass --passphrase-file FILE (--ca-passphrase-file for --ca-key), or run on a terminal to be prompted"
 	case errors.Is(err, x509util.ErrIncorrectPassphrase):
 		return "check SIGNET_PASSPHRASE or the --passphrase-file contents"
 	case errors.Is(err, identity.ErrNoHome):

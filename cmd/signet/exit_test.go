@@ -103,7 +103,7 @@ func TestMissingRequiredFlagIsUsage(t *testing.T) {
 	} {
 		code, out, errOut := certRun(args...)
 		if code != exitUsage || out != "" || strings.Count(errOut, "\n") != 2 || !strings.Contains(errOut, "missing --") ||
-			!strings.HasSuffix(errOut, "\nsignet: hint: see 'signet "+strings.Join(args[:len(args)-len(args)+1+btoi(args[0] == "tls")], " ")+" --help'\n") {
+			!strings.HasSuffix(errOut, "\nsignet: hint: see 'signet "+strings.Join(args[:1+btoi(args[0] == "tls")], " ")+" --help'\n") {
 			t.Errorf("signet %s: exit %d, want %d with one line and a hint\nstdout: %q\nstderr: %q", strings.Join(args, " "), code, exitUsage, out, errOut)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -118,7 +119,7 @@ func runEnv(ctx context.Context, e *env, args []string) int {
 	if errors.As(err, &ce) && ce.msg == "" {
 		return ce.code // already reported
 	}
-	msg := oneLine(err.Error())
+	msg := userMessage(err.Error())
 	fmt.Fprintf(stderr, "signet: error: %s\n", msg)
 	h := hintFor(err)
 	var ue *usageError
@@ -278,12 +279,36 @@ func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
 	return &usageError{msg: err.Error()}
 }
 
+// checkSecretFiles checks, before a command does anything, that the passphrase files it was
+// given exist, so that a missing --passphrase-file is said as such, first,
+// rather than as a failure to read the key it was for, or after another key's prompt.
+func checkSecretFiles(c *cli.Context) error {
+	for _, name := range []string{"passphrase-file", "ca-passphrase-file", "key-passphrase-file"} {
+		f := c.String(name)
+		if f == "" {
+			continue
+		}
+		// Stat, not open: a named pipe (a process substitution) is read once, by the command.
+		if _, err := os.Stat(f); err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return &fs.PathError{Op: "--" + name, Path: f, Err: err}
+		}
+	}
+	return nil
+}
+
 // setUsageHandlers gives every command the same usage-error handling and a check that no
 // unexpected positional argument is silently ignored by commands that take none.
 func setUsageHandlers(cmds []*cli.Command) {
 	for _, c := range cmds {
 		if c.OnUsageError == nil {
 			c.OnUsageError = onUsageError
+		}
+		if c.Before == nil && len(c.Subcommands) == 0 {
+			c.Before = checkSecretFiles
 		}
 		if len(c.Subcommands) > 0 {
 			setUsageHandlers(c.Subcommands)

@@ -235,6 +235,12 @@ func printTLSReport(w io.Writer, r *tlsprobe.Report, roots *trust) {
 		}
 		row(label, c.Subject+" (sha256:"+c.Fingerprint[:16]+"...)")
 	}
+	if r.Version == "" && len(r.ServerChain) == 0 {
+		// No handshake got as far as the server's certificate: there is nothing to say of
+		// the server's trust or of client certificates, only the failure.
+		fmt.Fprintf(w, "FAILED %s: %s: %s\n", r.Addr, r.Reason, r.Detail)
+		return
+	}
 	trusted := "no"
 	if r.ServerTrusted {
 		trusted = "yes, under " + roots.describe()

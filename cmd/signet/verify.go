@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -343,11 +345,12 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 				}
 				return nil
 			}
+			msg := artifactFailure(r)
 			if !o.json {
-				verdictLine(e.stdout, "FAILED", r.File, r.Error)
+				verdictLine(e.stdout, "FAILED", r.File, msg)
 			}
 			raw := r.Format == sigformat.Raw && r.Reason == verify.ReasonSignatureMismatch
-			failures = append(failures, verifyFailure{name: r.File, format: r.Format, msg: r.Error, err: r.Err(), raw: raw, rsaRaw: raw && isRSA(a.Key)})
+			failures = append(failures, verifyFailure{name: r.File, sigFile: r.SignatureFile, format: r.Format, msg: msg, err: r.Err(), raw: raw, rsaRaw: raw && isRSA(a.Key)})
 			return nil
 		})
 		if err != nil {
@@ -367,23 +370,29 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 	if report.Valid {
 		return nil
 	}
-	f := failures[0]
-	msg := fmt.Sprintf("%s: %s", digest.QuoteName(f.name), escapeControls(f.msg))
-	if n := len(failures); n > 1 {
-		lines := 0
-		for _, f := range failures {
-			lines += btoi(f.line)
-		}
-		what := fmt.Sprintf("%d files", n-lines)
-		switch {
-		case lines == n:
-			what = fmt.Sprintf("%d lines of the list", lines)
-		case lines > 0:
-			what += fmt.Sprintf(" and %d line(s) of the list", lines)
-		}
-		msg = fmt.Sprintf("%s failed verification; the first, %s", what, msg)
+	// Every failure has its verdict on stdout (a FAILED line, or --json): it is not said
+	// again as an error; only what to do about the first one goes to stderr.
+	if h := verifyHint(failures[0], o); h != "" {
+		fmt.Fprintf(e.stderr, "signet: hint: %s\n", h)
 	}
-	return withHint(&codedError{code: report.ExitCode, msg: msg}, verifyHint(f, o))
+	return &codedError{code: report.ExitCode}
+}
+
+// artifactFailure is what the verdict line of a failed artifact says: the verifier's reason,
+// except where it would mislead (a file that does not exist is not missing a signature; a
+// file named as a signature that holds no signature format at all is not "another format").
+func artifactFailure(r *verify.ArtifactResult) string {
+	switch err := r.Err(); {
+	case errors.Is(err, verify.ErrNoSignature):
+		if _, serr := os.Lstat(r.File); errors.Is(serr, fs.ErrNotExist) {
+			return "no such file"
+		}
+	case errors.Is(err, verify.ErrMisnamedSignature) && r.SignatureFile != "":
+		if _, ok := sigformat.DetectFile(r.SignatureFile); !ok {
+			return fmt.Sprintf("%s is not a signature: its content is none of the signature formats", digest.QuoteName(r.SignatureFile))
+		}
+	}
+	return userMessage(r.Error)
 }
 
 // verifyReport is what --json prints.
@@ -396,13 +405,14 @@ type verifyReport struct {
 }
 
 type verifyFailure struct {
-	name   string
-	format sigformat.Format
-	msg    string // what the verdict line said
-	err    error
-	line   bool // a malformed line of a manifest, not a file
-	raw    bool // a raw signature did not match (-a may be wrong)
-	rsaRaw bool // ... with an RSA key (--pss may be missing)
+	name    string
+	sigFile string
+	format  sigformat.Format
+	msg     string // what the verdict line said
+	err     error
+	line    bool // a malformed line of a manifest, not a file
+	raw     bool // a raw signature did not match (-a may be wrong)
+	rsaRaw  bool // ... with an RSA key (--pss may be missing)
 }
 
 func isRSA(k any) bool {
@@ -421,7 +431,7 @@ func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []v
 		}
 	} else {
 		if !quiet {
-			verdictLine(w, "FAILED", lr.File, lr.Error)
+			verdictLine(w, "FAILED", lr.File, artifactFailure(lr))
 		}
 		return []verifyFailure{{name: lr.File, format: lr.Format, msg: lr.Error, err: lr.Err()}}
 	}
@@ -443,7 +453,7 @@ func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []v
 			continue
 		}
 		if !quiet {
-			verdictLine(w, "FAILED", f.Path, f.Error)
+			verdictLine(w, "FAILED", f.Path, userMessage(f.Error))
 		}
 		failures = append(failures, verifyFailure{name: f.Path, msg: f.Error, err: f.Err()})
 	}
@@ -578,8 +588,14 @@ func verifyHint(f verifyFailure, o *verifyOptions) string {
 	case errors.Is(err, verify.EKU):
 		return "the signer's certificate is not for code signing; --eku NAME requires another usage, --eku any none"
 	case errors.Is(err, verify.ErrNoSignature):
+		if _, serr := os.Lstat(f.name); errors.Is(serr, fs.ErrNotExist) {
+			return "check the name of the file to verify"
+		}
 		return "name the signature with --sig FILE"
 	case errors.Is(err, verify.ErrMisnamedSignature):
+		if _, ok := sigformat.DetectFile(f.sigFile); f.sigFile != "" && !ok {
+			return "a web page or an error page saved under a signature's name is not one: fetch the signature again"
+		}
 		return "the signature's format does not match its name: rename it, or check that the right file was given"
 	}
 	return ""
