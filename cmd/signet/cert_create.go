@@ -97,7 +97,7 @@ subject; its emailAddress and a host-name CN are held to the rfc822Name and dNSN
 
 The certificate is written as PEM to -o FILE (- for standard output); --bundle adds the
 issuer chain after it: every certificate of the --ca file, which may hold the CA's own chain
-after the CA. Nothing is printed unless --json.
+after the CA. One line on stderr says what was written (-q: none); --json prints a report.
 
 ` + keyRefHelp + ` The same
 --passphrase-file or SIGNET_PASSPHRASE serves --key and --ca-key, unless --ca-key has its own:
@@ -135,6 +135,7 @@ EXAMPLES:
 			caPassphraseFileFlag(),
 			moduleFlag(),
 			forceFlag(),
+			quietFlag(),
 			jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -142,7 +143,11 @@ EXAMPLES:
 			if err != nil {
 				return err
 			}
-			return certCreate(e, o)
+			if err := certCreate(e, o); err != nil {
+				return err
+			}
+			wrote(e, c, o.out, "certificate")
+			return nil
 		},
 	}
 }

@@ -89,8 +89,8 @@ still revoked each time.
 treat the CRL as stale after it. --number N: the CRL number in decimal (default: the time in Unix
 seconds, which grows from one CRL to the next with no state kept).
 
-Nothing is printed unless --json, which prints the file and the CRL as 'signet cert
-inspect --json' describes one: {file, crl}.
+One line on stderr says what was written (-q: none); --json prints the file and the
+CRL as 'signet cert inspect --json' describes one: {file, crl}.
 
 ` + keyRefHelp + `
 
@@ -112,6 +112,7 @@ EXAMPLES (run from the source tree):
 			caPassphraseFileFlag(),
 			moduleFlag(),
 			forceFlag(),
+			quietFlag(),
 			jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -119,7 +120,11 @@ EXAMPLES (run from the source tree):
 			if err != nil {
 				return err
 			}
-			return crlCreate(e, o)
+			if err := crlCreate(e, o); err != nil {
+				return err
+			}
+			wrote(e, c, o.out, "CRL")
+			return nil
 		},
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/internal/secret"
 	"github.com/signet-pki/signet/x509util"
@@ -26,6 +28,20 @@ const (
 
 func jsonFlag() cli.Flag {
 	return &cli.BoolFlag{Name: "json", Usage: "print machine-readable JSON on stdout"}
+}
+
+func quietFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on success (no 'wrote FILE' line on stderr)"}
+}
+
+// wrote says on stderr, in one line, that the command wrote an output: stdout stays data, and
+// a run that succeeds is not silent about what it made. Nothing with -q, with --json (whose
+// report names the files) or for standard output.
+func wrote(e *env, c *cli.Context, path, what string) {
+	if path == "" || path == "-" || c.Bool("quiet") || c.Bool("json") {
+		return
+	}
+	fmt.Fprintf(e.stderr, "signet: wrote %s (%s)\n", digest.QuoteName(path), what)
 }
 
 func forceFlag() cli.Flag {

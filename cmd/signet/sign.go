@@ -111,6 +111,7 @@ func signCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "sign the regular files below each directory"},
 			jsonFlag(),
 			forceFlag(),
+			quietFlag(),
 			passphraseFileFlag(),
 			moduleFlag(),
 		},
@@ -232,6 +233,16 @@ func runSign(e *env, c *cli.Context) error {
 	}
 	if c.Bool("json") {
 		return writeJSON(e.stdout, receipts)
+	}
+	for _, r := range receipts {
+		if r.Entries > 0 {
+			wrote(e, c, r.Path, fmt.Sprintf("checksum list of %d files", r.Entries))
+		}
+		of := "of " + digest.QuoteName(r.Path)
+		if r.Path == "" {
+			of = "of the digest"
+		}
+		wrote(e, c, r.Signature, fmt.Sprintf("%s signature %s", r.Format, of))
 	}
 	return nil
 }
