@@ -125,7 +125,7 @@ EXAMPLES:
 			&cli.StringFlag{Name: "csr", Usage: "certify the key and names of the CSR in `FILE` (PEM or DER, a file or a pipe, up to 64 MiB)", TakesFile: true},
 			&cli.StringFlag{Name: "ca", Usage: "the issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
 			&cli.StringFlag{Name: "ca-key", Usage: "the issuing CA's key (`KEYREF`)", TakesFile: true},
-			&cli.IntFlag{Name: "days", Usage: "valid for `N` days, 1 to 36500 (default: the profile's)"},
+			&cli.IntFlag{Name: "days", Usage: "valid for `N` days, 1 to 36500", DefaultText: "the profile's"},
 			&cli.StringFlag{Name: "not-before", Usage: "valid from `TIME` (default: now minus 5 minutes)"},
 			&cli.StringFlag{Name: "not-after", Usage: "valid until `TIME`"},
 			&cli.IntFlag{Name: "path-len", Usage: "CA profiles: at most `N` CAs below this one", DefaultText: "root: none, intermediate: 0"},

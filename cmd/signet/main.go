@@ -310,6 +310,12 @@ func setUsageHandlers(cmds []*cli.Command) {
 		if c.Before == nil && len(c.Subcommands) == 0 {
 			c.Before = checkSecretFiles
 		}
+		for _, f := range c.Flags {
+			// A switch is off unless given: "(default: false)" after each says nothing.
+			if b, ok := f.(*cli.BoolFlag); ok {
+				b.DisableDefaultText = true
+			}
+		}
 		if len(c.Subcommands) > 0 {
 			setUsageHandlers(c.Subcommands)
 			if c.Action == nil {

@@ -91,3 +91,23 @@ func TestHelpCommand(t *testing.T) {
 		t.Errorf("help nope: exit %d, %q", code, errOut)
 	}
 }
+
+// TestHelpFlagLines: every command's flags say their default once at most, never "(default:
+// false)" after a switch, and name what a value is rather than "value".
+func TestHelpFlagLines(t *testing.T) {
+	t.Parallel()
+	for _, p := range leafCommands() {
+		_, help, _ := certRun(append(p, "--help")...)
+		_, opts, _ := strings.Cut(help, "\nOPTIONS:\n")
+		for _, line := range strings.Split(opts, "\n") {
+			switch {
+			case strings.Count(line, "(default") > 1:
+				t.Errorf("signet %s: two defaults: %s", strings.Join(p, " "), line)
+			case strings.Contains(line, "(default: false)"):
+				t.Errorf("signet %s: a switch's default: %s", strings.Join(p, " "), line)
+			case strings.Contains(line, " value ") || strings.HasSuffix(line, " value"):
+				t.Errorf("signet %s: a placeholder that names nothing: %s", strings.Join(p, " "), line)
+			}
+		}
+	}
+}
