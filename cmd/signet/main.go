@@ -249,6 +249,7 @@ EXAMPLES:
 			enrollCommand(e),
 			tlsCommand(e),
 			versionCommand(e),
+			completionCommand(e),
 		},
 	}
 	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n"
