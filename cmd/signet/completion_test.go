@@ -77,3 +77,38 @@ func TestBashCompletion(t *testing.T) {
 		t.Errorf("completion tcsh: exit %d, want 2", code)
 	}
 }
+
+// TestManPagesCurrent: the pages checked in under man/ are what 'signet man' writes from the
+// commands as they are, no more and no fewer; after changing a command, run
+// 'go run ./cmd/signet man man' from the source tree.
+func TestManPagesCurrent(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if code, _, errOut := certRun("man", "-q", dir); code != 0 {
+		t.Fatalf("signet man: exit %d: %s", code, errOut)
+	}
+	made, err := filepath.Glob(filepath.Join(dir, "*.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkedIn, err := filepath.Glob(filepath.Join("..", "..", "man", "*.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(made) < 30 || len(made) != len(checkedIn) {
+		t.Errorf("signet man writes %d pages, man/ holds %d: run 'go run ./cmd/signet man man'", len(made), len(checkedIn))
+	}
+	for _, m := range made {
+		want, _ := os.ReadFile(m)
+		got, err := os.ReadFile(filepath.Join("..", "..", "man", filepath.Base(m)))
+		if err != nil || string(got) != string(want) {
+			t.Errorf("man/%s is not current: run 'go run ./cmd/signet man man'", filepath.Base(m))
+		}
+	}
+	if man, err := exec.LookPath("man"); err == nil {
+		out, err := exec.Command(man, "-l", filepath.Join(dir, "signet-sign.1")).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "SIGNET-SIGN(1)") {
+			t.Errorf("man -l signet-sign.1: %v\n%.500s", err, out)
+		}
+	}
+}

@@ -287,6 +287,7 @@ func TestHelpExamples(t *testing.T) {
 		{"crl", "create"},
 		{"init"},
 		{"completion"},
+		{"man"},
 	} {
 		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
 			exampleFixture(t, nil)

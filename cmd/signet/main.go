@@ -250,6 +250,7 @@ EXAMPLES:
 			tlsCommand(e),
 			versionCommand(e),
 			completionCommand(e),
+			manCommand(e),
 		},
 	}
 	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n"
