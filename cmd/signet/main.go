@@ -206,8 +206,15 @@ func versionString() string {
 	return v + " (" + strings.Join(extra, ", ") + ")"
 }
 
-func newApp(e *env) *cli.App {
+// The CLI library's version printer is a package variable: set once, not by every newApp, so
+// that runs in one process (the tests) do not race on it. urfave/cli v2 also shares its
+// --help and --version flag objects between apps, so in-process runs must not parse
+// concurrently: tests that call run() are not t.Parallel.
+func init() {
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "signet %s\n", versionString()) }
+}
+
+func newApp(e *env) *cli.App {
 	app := &cli.App{
 		Name:    "signet",
 		Usage:   "hash, sign and verify documents; keys, CSRs and certificates in software or on PKCS#11 tokens",

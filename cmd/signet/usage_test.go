@@ -34,7 +34,6 @@ func leafCommands() [][]string {
 // missing required flags or arguments of the commands the issue found printing their whole
 // help page (enroll, tls serve) or pointing nowhere.
 func TestUsageErrorsEverywhere(t *testing.T) {
-	t.Parallel()
 	cases := map[string][]string{}
 	for _, p := range leafCommands() {
 		cases[strings.Join(p, " ")+" --no-such-flag"] = append(append([]string{}, p...), "--no-such-flag")
@@ -48,7 +47,6 @@ func TestUsageErrorsEverywhere(t *testing.T) {
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
 			code, out, errOut := certRun(args...)
 			if code != exitUsage || out != "" {
 				t.Fatalf("exit %d, stdout %q, stderr %q; want exit 2 and nothing on stdout", code, out, errOut)
@@ -76,10 +74,8 @@ func TestUsageErrorsEverywhere(t *testing.T) {
 
 // TestHelpCommand: "signet help" and "signet help CMD..." print what --help prints.
 func TestHelpCommand(t *testing.T) {
-	t.Parallel()
 	for _, p := range append(leafCommands(), nil, []string{"key"}, []string{"tls"}) {
 		t.Run(strings.Join(append([]string{"help"}, p...), " "), func(t *testing.T) {
-			t.Parallel()
 			code, out, errOut := certRun(append([]string{"help"}, p...)...)
 			wantCode, want, _ := certRun(append(append([]string{}, p...), "--help")...)
 			if code != 0 || wantCode != 0 || out != want || errOut != "" {
@@ -95,7 +91,6 @@ func TestHelpCommand(t *testing.T) {
 // TestHelpFlagLines: every command's flags say their default once at most, never "(default:
 // false)" after a switch, and name what a value is rather than "value".
 func TestHelpFlagLines(t *testing.T) {
-	t.Parallel()
 	for _, p := range leafCommands() {
 		_, help, _ := certRun(append(p, "--help")...)
 		_, opts, _ := strings.Cut(help, "\nOPTIONS:\n")
