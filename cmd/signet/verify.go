@@ -99,7 +99,9 @@ line of its own. Signatures are read up to 16 MiB, lists 64 MiB, certificates an
 from files or pipes; a device is refused, a named pipe without a writer reads as empty; FILE
 must be a regular file (read whole up to 1 GiB for Ed25519).
 
-Many files are hashed in parallel on all cores; each signer's chain is verified once.
+Many files are hashed in parallel on all cores; each signer's chain is verified once. On a
+terminal, more than 1000 files or 256 MiB draw a progress bar on stderr (not on a pipe, not
+when CI is set).
 
 ` + verifyJSONHelp + `
 
@@ -337,22 +339,48 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 			arts[i] = verify.Artifact{Name: f, SignatureName: o.sig}
 		}
 		report.Artifacts = []*verify.ArtifactResult{}
+		// A bar on a terminal's stderr for many or large files, as signet hash draws; never
+		// on a pipe or in CI. It moves as each file's verdict comes.
+		var bar *progressBar
+		if e.getenv("CI") == "" {
+			bar = newProgressBar(e.stderr)
+		}
+		prog := digest.Progress{TotalFiles: len(arts)}
+		sizes := map[string]int64{}
+		if bar != nil {
+			for _, f := range o.files {
+				if fi, err := os.Stat(f); err == nil {
+					sizes[f] = fi.Size()
+					prog.TotalBytes += fi.Size()
+				}
+			}
+		}
+		stdout := io.Writer(e.stdout)
+		if bar != nil {
+			stdout = clearBarWriter{e.stdout, bar}
+		}
 		err := verify.VerifyArtifacts(c.Context, arts, a, func(r *verify.ArtifactResult) error {
 			report.Artifacts = append(report.Artifacts, r)
+			if bar != nil {
+				prog.Files++
+				prog.Bytes += sizes[r.File]
+				defer bar.update(prog)
+			}
 			if r.Valid {
 				if !o.json {
-					verdictLine(e.stdout, "OK", r.File, "signed by "+verifySignedBy(r))
+					verdictLine(stdout, "OK", r.File, "signed by "+verifySignedBy(r))
 				}
 				return nil
 			}
 			msg := artifactFailure(r)
 			if !o.json {
-				verdictLine(e.stdout, "FAILED", r.File, msg)
+				verdictLine(stdout, "FAILED", r.File, msg)
 			}
 			raw := r.Format == sigformat.Raw && r.Reason == verify.ReasonSignatureMismatch
 			failures = append(failures, verifyFailure{name: r.File, sigFile: r.SignatureFile, format: r.Format, msg: msg, err: r.Err(), raw: raw, rsaRaw: raw && isRSA(a.Key)})
 			return nil
 		})
+		bar.clear()
 		if err != nil {
 			return err
 		}
