@@ -5,6 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The packages this installs when their tool is missing, each for a reason (README.md lists
+# them too): openssl, coreutils (sha256sum), softhsm2, opensc (pkcs11-tool), gnutls-bin
+# (p11tool, certtool, gnutls-serv), redis-server, redis-tools (redis-cli), stunnel4, gcc (cgo
+# for PKCS#11), perl (shasum), bsdutils (script), util-linux (setsid), openssh-client
+# (ssh-keygen) and, on x86_64,
+# p11-kit-modules (the p11-kit proxy module, the last place signet looks for a module).
 need=()
 command -v openssl >/dev/null || need+=(openssl)
 command -v sha256sum >/dev/null || need+=(coreutils)
@@ -19,13 +25,21 @@ command -v gcc >/dev/null || need+=(gcc)
 command -v shasum >/dev/null || need+=(perl)          # sha512/256 reference digests
 command -v script >/dev/null || need+=(bsdutils)      # a terminal for the prompt tests
 command -v setsid >/dev/null || need+=(util-linux)    # no terminal at all
+command -v ssh-keygen >/dev/null || need+=(openssh-client) # OpenSSH keys as ssh-keygen writes them
 [ -e /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so ] || [ "$(uname -m)" != x86_64 ] || need+=(p11-kit-modules)
 if [ ${#need[@]} -gt 0 ]; then
+  mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
   echo "scripts/test.sh: installing ${need[*]}" >&2
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  install() { DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }
+  # apt-get update only when the package lists cannot serve the install (a fresh image has
+  # none; a machine that has them is not made to fetch them again).
+  if ! install 2>/dev/null; then
+    echo "scripts/test.sh: apt-get update, then installing again" >&2
+    $sudo apt-get update -qq
+    install
+  fi
 fi
 
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
@@ -46,7 +60,35 @@ if ! "$gobin/staticcheck" -version 2>/dev/null | grep -qF "(${staticcheck_versio
 fi
 "$gobin/staticcheck" ./...
 
-go test -race -count=1 ./...
+# One line per package as it finishes (go test alone prints them in package order, so a slow
+# package early in the list hid the others' results for minutes), and the whole output of a
+# package that fails. GORACE: a race-enabled binary otherwise sleeps a second at every exit,
+# and the CLI tests start signet hundreds of times.
+echo "scripts/test.sh: go test -race ./... (one line per package as it finishes)" >&2
+export GORACE="${GORACE:-atexit_sleep_ms=0}"
+go test -race -count=1 -json ./... | awk '
+  function field(name,   re, v) {
+    re = "\"" name "\":\"([^\"\\\\]|\\\\.)*\""
+    if (!match($0, re)) return ""
+    v = substr($0, RSTART + length(name) + 4, RLENGTH - length(name) - 5)
+    gsub(/\\n/, "\n", v); gsub(/\\t/, "\t", v); gsub(/\\"/, "\"", v); gsub(/\\u003c/, "<", v); gsub(/\\u003e/, ">", v); gsub(/\\u0026/, "\\&", v); gsub(/\\\\/, "\\", v)
+    return v
+  }
+  {
+    pkg = field("Package"); if (pkg == "") { pkg = field("ImportPath"); sub(/ .*/, "", pkg) }
+    act = field("Action")
+  }
+  act == "output" || act == "build-output" { out[pkg] = out[pkg] field("Output"); next }
+  (act == "pass" || act == "fail" || act == "skip") && field("Test") == "" {
+    if (act == "fail") { printf "%s", out[pkg]; failed++ }
+    el = ""; if (match($0, /"Elapsed":[0-9.]+/)) el = " " substr($0, RSTART + 10, RLENGTH - 10) "s"
+    if (act == "skip") act = "-"
+    printf "%-4s %s%s\n", act, pkg, el
+    fflush()
+    delete out[pkg]
+  }
+  END { if (failed) printf "%d package(s) failed\n", failed }
+'
 
 # interop/: signet's Sigstore bundles against sigstore-go, signed and verified both ways. A
 # module of its own, so that signet's dependencies do not grow; its go test fetches sigstore-go

@@ -359,23 +359,42 @@ func checkPrintable(subject pkix.RDNSequence, sans SANs) error {
 	return nil
 }
 
+// CheckProfileNames refuses a request without the names its profile needs (a subject for the
+// CA, code-signing and TSA profiles, a DNS or IP name for a server, ...), with an error
+// wrapping ErrInvalidName: the check IssueCertificate makes, for a caller that validates
+// everything before opening keys or asking for their secrets.
+func CheckProfileNames(req IssueRequest) error {
+	_, subjectRDNs, err := issueSubject(req)
+	if err != nil {
+		return err
+	}
+	return checkNames(req, len(subjectRDNs) > 0)
+}
+
+// profileNameError is a name a profile needs and the request lacks; it wraps ErrInvalidName
+// and says what is missing and which flag gives it.
+type profileNameError string
+
+func (e profileNameError) Error() string { return string(e) }
+func (e profileNameError) Unwrap() error { return ErrInvalidName }
+
 func checkNames(req IssueRequest, hasSubject bool) error {
 	switch req.Profile {
 	case ProfileRootCA, ProfileIntermediateCA, ProfileCodeSigning, ProfileTSA:
 		if !hasSubject {
-			return fmt.Errorf("%w: the %s profile needs a subject (--subject)", ErrInvalidName, req.Profile)
+			return profileNameError(fmt.Sprintf("the %s profile needs a subject (--subject)", req.Profile))
 		}
 	case ProfileServer:
 		if len(req.DNSNames) == 0 && len(req.IPAddresses) == 0 {
-			return fmt.Errorf("%w: the server profile needs a DNS or IP subject alternative name (--san dns:NAME or --san ip:ADDR)", ErrInvalidName)
+			return profileNameError("the server profile needs a DNS or IP subject alternative name (--san dns:NAME or --san ip:ADDR)")
 		}
 	case ProfileClient:
 		if !hasSubject && len(req.DNSNames)+len(req.EmailAddresses)+len(req.URIs)+len(req.IPAddresses) == 0 {
-			return fmt.Errorf("%w: the client profile needs a subject or a subject alternative name", ErrInvalidName)
+			return profileNameError("the client profile needs a subject or a subject alternative name")
 		}
 	case ProfileEmail:
 		if len(req.EmailAddresses) == 0 {
-			return fmt.Errorf("%w: the email profile needs an email subject alternative name (--san email:ADDR)", ErrInvalidName)
+			return profileNameError("the email profile needs an email subject alternative name (--san email:ADDR)")
 		}
 	}
 	return nil

@@ -79,8 +79,8 @@ func certVerifyCommand(e *env) *cli.Command {
 		Description: `Builds a chain from CERT to a trusted root and checks it under the policy the flags
 describe, then prints the chain (leaf → ... → root, with SHA-256 fingerprints), the policy
 applied, every check made and the verdict. Exit 0: valid; 1: not valid (the reason is on
-stderr, e.g. "certificate ... expired at 2021-01-01T00:00:00Z"); 2: bad flags; 3: a file
-is missing or unreadable.
+the verdict line, e.g. "certificate ... expired at 2021-01-01T00:00:00Z", said once; stderr
+has at most a hint); 2: bad flags; 3: a file is missing or unreadable.
 
 CERT is a PEM or DER file; certificates after the first (a chain file, as servers send it)
 are used as untrusted intermediates. --roots and --intermediates take PEM files with any
@@ -312,13 +312,18 @@ func certVerify(e *env, o *certVerifyOptions) error {
 	} else {
 		certVerifyPrint(e.stdout, o.certFile, o.localRoot, res, verr)
 	}
+	if verr == nil {
+		return nil
+	}
+	// The verdict, with its reason, is on stdout (the report or --json): it is not said again
+	// as an error; only what to do about it goes to stderr.
 	switch {
 	case errors.Is(verr, verify.UnknownAuthority):
-		return withHint(verr, "give the missing CA certificates with --intermediates FILE, or the root that issued them with --roots FILE")
+		fmt.Fprintln(e.stderr, "signet: hint: give the missing CA certificates with --intermediates FILE, or the root that issued them with --roots FILE")
 	case errors.Is(verr, verify.CRLMissing):
-		return withHint(verr, "give the issuer's CRL with --crl FILE, or drop --require-crl")
+		fmt.Fprintln(e.stderr, "signet: hint: give the issuer's CRL with --crl FILE, or drop --require-crl")
 	}
-	return verr
+	return &codedError{code: exitCode(verr)}
 }
 
 // certVerifyPrint writes the human report: chain, policy, checks, verdict.

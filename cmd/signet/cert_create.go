@@ -37,6 +37,7 @@ type certCreateOptions struct {
 	out                 string
 	force, json         bool
 	keys                keyref.Options
+	caKeys              keyref.Options // --ca-key's: its own passphrase source (caKeyOptions)
 
 	// allowSHA1CSR accepts a CSR signed with SHA-1 (--allow-sha1-csr).
 	allowSHA1CSR bool
@@ -103,10 +104,11 @@ multi-valued RDN ('CN=alice+UID=42,O=Example'; see 'signet csr --help');
 
 The certificate is written as PEM to -o FILE (- for standard output); --bundle adds the
 issuer chain after it: every certificate of the --ca file, which may hold the CA's own chain
-after the CA. Nothing is printed unless --json.
+after the CA. One line on stderr says what was written (-q: none); --json prints a report.
 
 ` + keyRefHelp + ` The same
---passphrase-file or SIGNET_PASSPHRASE serves --key and --ca-key; a prompt names the file.
+--passphrase-file or SIGNET_PASSPHRASE serves --key and --ca-key, unless --ca-key has its own:
+--ca-passphrase-file, then SIGNET_CA_PASSPHRASE; a prompt names the file.
 
 ` + certCreateJSONHelp + `
 
@@ -131,15 +133,17 @@ EXAMPLES:
 			&cli.BoolFlag{Name: "allow-sha1-csr", Usage: "accept a --csr signed with SHA-1 (refused by default: its signature proves nothing)"},
 			&cli.StringFlag{Name: "ca", Usage: "the issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
 			&cli.StringFlag{Name: "ca-key", Usage: "the issuing CA's key (`KEYREF`)", TakesFile: true},
-			&cli.IntFlag{Name: "days", Usage: "valid for `N` days, 1 to 36500 (default: the profile's)"},
+			&cli.IntFlag{Name: "days", Usage: "valid for `N` days, 1 to 36500", DefaultText: "the profile's"},
 			&cli.StringFlag{Name: "not-before", Usage: "valid from `TIME` (default: now minus 5 minutes)"},
 			&cli.StringFlag{Name: "not-after", Usage: "valid until `TIME`"},
 			&cli.IntFlag{Name: "path-len", Usage: "CA profiles: at most `N` CAs below this one", DefaultText: "root: none, intermediate: 0"},
 			&cli.BoolFlag{Name: "bundle", Usage: "write the issuer chain after the certificate"},
 			outFlag("write the certificate to `FILE` (required; - for standard output)"),
 			passphraseFileFlag(),
+			caPassphraseFileFlag(),
 			moduleFlag(),
 			forceFlag(),
+			quietFlag(),
 			jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -147,7 +151,11 @@ EXAMPLES:
 			if err != nil {
 				return err
 			}
-			return certCreate(e, o)
+			if err := certCreate(e, o); err != nil {
+				return err
+			}
+			wrote(e, c, o.out, "certificate")
+			return nil
 		},
 	}
 }
@@ -175,6 +183,7 @@ func certCreateParse(e *env, c *cli.Context) (*certCreateOptions, error) {
 		force:    c.Bool("force"),
 		json:     c.Bool("json"),
 		keys:     keyOptions(e, c),
+		caKeys:   caKeyOptions(e, c),
 	}
 	o.allowSHA1CSR = c.Bool("allow-sha1-csr")
 	if !c.IsSet("profile") {
@@ -298,6 +307,11 @@ func certCreate(e *env, o *certCreateOptions) error {
 		}
 	}
 	req.DNSNames, req.IPAddresses, req.EmailAddresses, req.URIs = sans.DNSNames, sans.IPAddresses, sans.EmailAddresses, sans.URIs
+	// The names the profile needs, before any key is opened: a missing SAN is said before a
+	// passphrase is asked for.
+	if err := x509util.CheckProfileNames(req); err != nil {
+		return err
+	}
 
 	var caChain []*x509.Certificate
 	var caKey keyref.Key
@@ -314,7 +328,7 @@ func certCreate(e *env, o *certCreateOptions) error {
 		}
 	case o.caKeyRef != "":
 		// No --ca: the CA certificate comes with its key (a PKCS#12 file, a token).
-		key, err := keyref.Open(o.caKeyRef, o.keys)
+		key, err := keyref.Open(o.caKeyRef, o.caKeys)
 		if err != nil {
 			return err
 		}
@@ -354,7 +368,7 @@ func certCreate(e *env, o *certCreateOptions) error {
 		}
 	}
 	if o.caKeyRef != "" && caKey == nil {
-		key, err := keyref.Open(o.caKeyRef, o.keys)
+		key, err := keyref.Open(o.caKeyRef, o.caKeys)
 		if err != nil {
 			return err
 		}

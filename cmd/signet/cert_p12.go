@@ -72,6 +72,7 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
 			&cli.StringFlag{Name: "passphrase-file", Usage: "protect the new file with the first line of `FILE` (else $" + envPassphrase + ", else a prompt)", TakesFile: true},
 			&cli.StringFlag{Name: "key-passphrase-file", Usage: "unlock an encrypted --key with the first line of `FILE` (else $" + envPassphrase + ", else a prompt)", TakesFile: true},
 			forceFlag(),
+			quietFlag(),
 			jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -107,7 +108,11 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
 			if err := checkNotInput("-o", o.out, append(ins, secretFiles(c)...)...); err != nil {
 				return err
 			}
-			return certP12(e, o)
+			if err := certP12(e, o); err != nil {
+				return err
+			}
+			wrote(e, c, o.out, "PKCS#12 file")
+			return nil
 		},
 	}
 }

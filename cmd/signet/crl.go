@@ -89,8 +89,8 @@ still revoked each time.
 treat the CRL as stale after it. --number N: the CRL number in decimal (default: the time in Unix
 seconds, which grows from one CRL to the next with no state kept).
 
-Nothing is printed unless --json, which prints the file and the CRL as 'signet cert
-inspect --json' describes one: {file, crl}.
+One line on stderr says what was written (-q: none); --json prints the file and the
+CRL as 'signet cert inspect --json' describes one: {file, crl}.
 
 ` + keyRefHelp + `
 
@@ -109,8 +109,10 @@ EXAMPLES (run from the source tree):
 			&cli.StringFlag{Name: "number", Usage: "the CRL number `N`, decimal (default: now in Unix seconds)"},
 			outFlag("write the CRL to `FILE` (required)"),
 			passphraseFileFlag(),
+			caPassphraseFileFlag(),
 			moduleFlag(),
 			forceFlag(),
+			quietFlag(),
 			jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -118,7 +120,11 @@ EXAMPLES (run from the source tree):
 			if err != nil {
 				return err
 			}
-			return crlCreate(e, o)
+			if err := crlCreate(e, o); err != nil {
+				return err
+			}
+			wrote(e, c, o.out, "CRL")
+			return nil
 		},
 	}
 }
@@ -134,7 +140,7 @@ func crlCreateParse(e *env, c *cli.Context) (*crlCreateOptions, error) {
 		out:      c.String("out"),
 		force:    c.Bool("force"),
 		json:     c.Bool("json"),
-		keys:     keyOptions(e, c),
+		keys:     caKeyOptions(e, c),
 	}
 	switch {
 	case o.caKeyRef == "":

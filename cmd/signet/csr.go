@@ -52,6 +52,7 @@ EXAMPLES:
 			passphraseFileFlag(),
 			moduleFlag(),
 			forceFlag(),
+			quietFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
@@ -96,7 +97,11 @@ EXAMPLES:
 				_, err = e.stdout.Write(pemBytes)
 				return err
 			}
-			return atomicfile.WriteFile(out, pemBytes, atomicfile.Options{Perm: 0o644, Force: c.Bool("force")})
+			if err := atomicfile.WriteFile(out, pemBytes, atomicfile.Options{Perm: 0o644, Force: c.Bool("force")}); err != nil {
+				return err
+			}
+			wrote(e, c, out, "certificate signing request")
+			return nil
 		},
 	}
 }

@@ -54,11 +54,12 @@ func enrollCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "profile", Value: string(x509util.ProfileClient), Usage: "certificate `PROFILE` (client, server, email, code-signing)"},
 			&cli.StringFlag{Name: "ca", Usage: "issuing CA certificate `FILE` (its chain may follow it)", TakesFile: true},
 			&cli.StringFlag{Name: "ca-key", Usage: "the CA's key: a file or a pkcs11: `KEYREF`", TakesFile: true},
-			&cli.IntFlag{Name: "days", Usage: "certificate lifetime in `DAYS`, 1 to 36500 (default: 365, clipped to the CA's)"},
+			&cli.IntFlag{Name: "days", Usage: "certificate lifetime in `DAYS`, 1 to 36500", DefaultText: "365, clipped to the CA's"},
 			&cli.StringFlag{Name: "csr-out", Usage: "write the CSR to `FILE` for an external CA and stop", TakesFile: true},
 			&cli.StringFlag{Name: "cert", Usage: "finish: import the issued certificate `FILE`", TakesFile: true},
 			&cli.StringFlag{Name: "chain", Usage: "finish: the issuer chain `FILE` to import with --cert", TakesFile: true},
 			passphraseFileFlag(),
+			caPassphraseFileFlag(),
 			moduleFlag(),
 			forceFlag(),
 			jsonFlag(),
@@ -147,7 +148,7 @@ func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {
 		if opts.CA, err = x509util.LoadCertificateFile(c.String("ca")); err != nil {
 			return nil, err
 		}
-		caKey, err := keyref.Open(c.String("ca-key"), keyOptions(e, c))
+		caKey, err := keyref.Open(c.String("ca-key"), caKeyOptions(e, c))
 		if err != nil {
 			return nil, err
 		}

@@ -286,6 +286,8 @@ func TestHelpExamples(t *testing.T) {
 		{"cert", "p12"},
 		{"crl", "create"},
 		{"init"},
+		{"completion"},
+		{"man"},
 	} {
 		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
 			exampleFixture(t, nil)

@@ -202,13 +202,22 @@ func exitCode(err error) int {
 	return exitInternal
 }
 
-// usageError is a bad command line: exit 2.
-type usageError struct{ msg string }
+// usageError is a bad command line: exit 2. The message is followed by a pointer to the
+// command's --help, unless noHelp: the help has nothing to add (an output that is an input).
+type usageError struct {
+	msg    string
+	noHelp bool
+}
 
 func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error {
 	return &usageError{msg: sprintf(format, args...)}
+}
+
+// refusef is a usage error about the files named rather than the flags: no pointer to --help.
+func refusef(format string, args ...any) error {
+	return &usageError{msg: sprintf(format, args...), noHelp: true}
 }
 
 // codedError carries an explicit exit code for outcomes that are not errors of a package, such
@@ -253,8 +262,10 @@ func hintFor(err error) string {
 	switch {
 	case errors.Is(err, atomicfile.ErrExists):
 		return "use --force to replace it"
+	case errors.Is(err, secret.ErrNoSource) && errors.As(err, new(*pinError)):
+		return "set SIGNET_PIN, name a PIN file in the URI (pin-source=FILE), or run on a terminal to be prompted"
 	case errors.Is(err, secret.ErrNoSource):
-		return "set SIGNET_PASSPHRASE (SIGNET_PIN for a token), pass --passphrase-file FILE, or run on a terminal to be prompted"
+		return "set SIGNET_PASSPHRASE, pass --passphrase-file FILE (--ca-passphrase-file for --ca-key), or run on a terminal to be prompted"
 	case errors.Is(err, x509util.ErrIncorrectPassphrase):
 		return "check SIGNET_PASSPHRASE or the --passphrase-file contents"
 	case errors.Is(err, identity.ErrNoHome):

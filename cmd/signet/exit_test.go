@@ -93,8 +93,8 @@ func TestInterruptedRunExits130(t *testing.T) {
 	}
 }
 
-// Flags a command cannot run without are usage errors (exit 2, one line), not the CLI
-// library's help dump with exit 3.
+// Flags a command cannot run without are usage errors (exit 2, one line and a pointer to the
+// command's help), not the CLI library's help dump with exit 3.
 func TestMissingRequiredFlagIsUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"enroll", "--subject", "CN=a", "--csr-out", "a.csr"},
@@ -102,8 +102,9 @@ func TestMissingRequiredFlagIsUsage(t *testing.T) {
 		{"tls", "serve", "--listen", "127.0.0.1:0", "--key", "x.key", "--client-ca", "ca.pem"},
 	} {
 		code, out, errOut := certRun(args...)
-		if code != exitUsage || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "missing --") {
-			t.Errorf("signet %s: exit %d, want %d with one line\nstdout: %q\nstderr: %q", strings.Join(args, " "), code, exitUsage, out, errOut)
+		if code != exitUsage || out != "" || strings.Count(errOut, "\n") != 2 || !strings.Contains(errOut, "missing --") ||
+			!strings.HasSuffix(errOut, "\nsignet: hint: see 'signet "+strings.Join(args[:1+btoi(args[0] == "tls")], " ")+" --help'\n") {
+			t.Errorf("signet %s: exit %d, want %d with one line and a hint\nstdout: %q\nstderr: %q", strings.Join(args, " "), code, exitUsage, out, errOut)
 		}
 	}
 }

@@ -144,14 +144,14 @@ func TestHashCLIErrors(t *testing.T) {
 		{"recursive", []string{"hash", "-r", "d"}, exitOK,
 			"73cb3858a687a8494ca3323053016282f3dad39d42cf62ca4e79dda2aac7d9ac  d/x\n", ""},
 		{"unknown-algorithm", []string{"hash", "-a", "md5", "a"}, exitUsage, "",
-			"signet: error: -a: unknown hash algorithm \"md5\" (known: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512)\n"},
-		{"tag-and-json", []string{"hash", "--tag", "--json", "a"}, exitUsage, "", "signet: error: --tag and --json cannot be used together\n"},
-		{"quiet-without-check", []string{"hash", "--quiet", "a"}, exitUsage, "", "signet: error: --quiet is meaningful only with --check\n"},
-		{"check-and-tag", []string{"hash", "-c", "--tag", "a"}, exitUsage, "", "signet: error: --tag cannot be used with --check\n"},
-		{"quiet-and-status", []string{"hash", "-c", "--quiet", "--status", "a"}, exitUsage, "", "signet: error: --quiet, --status and --warn exclude each other\n"},
+			"signet: error: -a: unknown hash algorithm \"md5\" (known: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512)\nsignet: hint: see 'signet hash --help'\n"},
+		{"tag-and-json", []string{"hash", "--tag", "--json", "a"}, exitUsage, "", "signet: error: --tag and --json cannot be used together\nsignet: hint: see 'signet hash --help'\n"},
+		{"quiet-without-check", []string{"hash", "--quiet", "a"}, exitUsage, "", "signet: error: --quiet is meaningful only with --check\nsignet: hint: see 'signet hash --help'\n"},
+		{"check-and-tag", []string{"hash", "-c", "--tag", "a"}, exitUsage, "", "signet: error: --tag cannot be used with --check\nsignet: hint: see 'signet hash --help'\n"},
+		{"quiet-and-status", []string{"hash", "-c", "--quiet", "--status", "a"}, exitUsage, "", "signet: error: --quiet, --status and --warn exclude each other\nsignet: hint: see 'signet hash --help'\n"},
 		{"list-missing", []string{"hash", "-c", "nope.sum"}, exitBadInput, "", "signet: error: nope.sum: no such file or directory\n"},
 		{"list-junk", []string{"hash", "-c", "junk.sum"}, exitBadInput, "", "signet: error: junk.sum: no properly formatted checksum lines found\n"},
-		{"unknown-flag", []string{"hash", "--nope"}, exitUsage, "", "signet: error: flag provided but not defined: -nope (see --help)\n"},
+		{"unknown-flag", []string{"hash", "--nope"}, exitUsage, "", "signet: error: flag provided but not defined: -nope\nsignet: hint: see 'signet hash --help'\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stdout, stderr, code := runSignet(t, "", tc.args...)

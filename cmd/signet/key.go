@@ -60,8 +60,8 @@ SIGNET_PASSPHRASE, then a prompt on the terminal that asks twice.
 
 --pub-out also writes the public key (SubjectPublicKeyInfo PEM, as "openssl pkey -pubout"
 writes it); the two files are written together, both or neither. Existing files are
-replaced only with --force. Nothing is printed unless --json, which prints the key type,
-its fingerprint and the files written.
+replaced only with --force. One line on stderr per file written (-q: none); --json
+prints the key type, its fingerprint and the files written.
 
 -o - prints the private key on standard output instead, for a pipe; signet refuses to
 print a private key on a terminal.
@@ -84,6 +84,7 @@ EXAMPLES:
 			passphraseFileFlag(),
 			moduleFlag(),
 			forceFlag(),
+			quietFlag(),
 			jsonFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -139,6 +140,17 @@ EXAMPLES:
 			if c.Bool("json") {
 				return writeJSON(e.stdout, g)
 			}
+			switch {
+			case keyref.IsPKCS11(out):
+				if !c.Bool("quiet") {
+					fmt.Fprintf(e.stderr, "signet: generated an %s key on the token: %s\n", t, keyref.Redact(g.Key))
+				}
+			case g.Encrypted:
+				wrote(e, c, out, string(t)+" private key, encrypted")
+			default:
+				wrote(e, c, out, string(t)+" private key, unencrypted")
+			}
+			wrote(e, c, pubOut, "public key")
 			return nil
 		},
 	}
@@ -163,6 +175,7 @@ EXAMPLES:
 			passphraseFileFlag(),
 			moduleFlag(),
 			forceFlag(),
+			quietFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			ref, err := keyOneArg(c)
@@ -190,7 +203,11 @@ EXAMPLES:
 				_, err = e.stdout.Write(pemBytes)
 				return err
 			}
-			return atomicfile.WriteFile(out, pemBytes, atomicfile.Options{Perm: 0o644, Force: c.Bool("force")})
+			if err := atomicfile.WriteFile(out, pemBytes, atomicfile.Options{Perm: 0o644, Force: c.Bool("force")}); err != nil {
+				return err
+			}
+			wrote(e, c, out, "public key")
+			return nil
 		},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -106,6 +107,10 @@ func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 func runEnv(ctx context.Context, e *env, args []string) int {
 	stderr := e.stderr
 	app := newApp(e)
+	// "signet help CMD..." is "signet CMD... --help", as git and go have it.
+	if len(args) > 1 && args[1] == "help" {
+		args = append(append([]string{args[0]}, args[2:]...), "--help")
+	}
 	err := app.RunContext(ctx, permuteArgs(app, args))
 	if err == nil {
 		return exitOK
@@ -114,11 +119,41 @@ func runEnv(ctx context.Context, e *env, args []string) int {
 	if errors.As(err, &ce) && ce.msg == "" {
 		return ce.code // already reported
 	}
-	fmt.Fprintf(stderr, "signet: error: %s\n", oneLine(err.Error()))
-	if h := hintFor(err); h != "" {
+	msg := userMessage(err.Error())
+	fmt.Fprintf(stderr, "signet: error: %s\n", msg)
+	h := hintFor(err)
+	var ue *usageError
+	if h == "" && errors.As(err, &ue) && !ue.noHelp && !strings.Contains(msg, "--help") {
+		// Every usage error points at the help of the command it is about.
+		h = sprintf("see '%s --help'", commandPath(app, args))
+	}
+	if h != "" {
 		fmt.Fprintf(stderr, "signet: hint: %s\n", h)
 	}
 	return exitCode(err)
+}
+
+// commandPath is the command args run, as its help names it ("signet tls serve"): the
+// program and the commands named before the first positional argument.
+func commandPath(app *cli.App, args []string) string {
+	path := []string{"signet"}
+	cmds, flags := app.Commands, app.Flags
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		if isFlag(a) {
+			if takesValue(flags, a) && !strings.Contains(a, "=") {
+				i++
+			}
+			continue
+		}
+		cmd := findCommand(cmds, a)
+		if cmd == nil {
+			break
+		}
+		path = append(path, cmd.Name)
+		cmds, flags = cmd.Subcommands, cmd.Flags
+	}
+	return strings.Join(path, " ")
 }
 
 // oneLine keeps an error on one line, whatever a library put into it.
@@ -128,18 +163,58 @@ func oneLine(s string) string {
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
+// versionString is the version signet reports: the module version (or the -X main.version
+// of a release build, or "devel"), then the source revision, its time and whether the tree
+// had changes, and the Go version, as the build recorded them (runtime/debug.ReadBuildInfo).
+// A build with -buildvcs=false, or outside a repository, records no revision.
 func versionString() string {
-	if version != "" {
-		return version
+	v := version
+	bi, ok := debug.ReadBuildInfo()
+	if v == "" {
+		v = "devel"
+		if ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if !ok {
+		return v
 	}
-	return "devel"
+	var rev, at string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	var extra []string
+	if rev != "" {
+		r := "revision " + rev[:min(12, len(rev))]
+		if at != "" {
+			r += " of " + at
+		}
+		if modified {
+			r += ", modified"
+		}
+		extra = append(extra, r)
+	}
+	extra = append(extra, bi.GoVersion)
+	return v + " (" + strings.Join(extra, ", ") + ")"
+}
+
+// The CLI library's version printer is a package variable: set once, not by every newApp, so
+// that runs in one process (the tests) do not race on it. urfave/cli v2 also shares its
+// --help and --version flag objects between apps, so in-process runs must not parse
+// concurrently: tests that call run() are not t.Parallel.
+func init() {
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "signet %s\n", versionString()) }
 }
 
 func newApp(e *env) *cli.App {
-	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "signet %s\n", versionString()) }
 	app := &cli.App{
 		Name:    "signet",
 		Usage:   "hash, sign and verify documents; keys, CSRs and certificates in software or on PKCS#11 tokens",
@@ -183,6 +258,8 @@ EXAMPLES:
 			enrollCommand(e),
 			tlsCommand(e),
 			versionCommand(e),
+			completionCommand(e),
+			manCommand(e),
 		},
 	}
 	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n"
@@ -210,7 +287,28 @@ func versionCommand(e *env) *cli.Command {
 // onUsageError turns flag parse errors into usage errors (exit 2) instead of letting urfave
 // print the whole help text.
 func onUsageError(c *cli.Context, err error, isSubcommand bool) error {
-	return &usageError{msg: err.Error() + " (see --help)"}
+	return &usageError{msg: err.Error()}
+}
+
+// checkSecretFiles checks, before a command does anything, that the passphrase files it was
+// given exist, so that a missing --passphrase-file is said as such, first,
+// rather than as a failure to read the key it was for, or after another key's prompt.
+func checkSecretFiles(c *cli.Context) error {
+	for _, name := range []string{"passphrase-file", "ca-passphrase-file", "key-passphrase-file"} {
+		f := c.String(name)
+		if f == "" {
+			continue
+		}
+		// Stat, not open: a named pipe (a process substitution) is read once, by the command.
+		if _, err := os.Stat(f); err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return &fs.PathError{Op: "--" + name, Path: f, Err: err}
+		}
+	}
+	return nil
 }
 
 // setUsageHandlers gives every command the same usage-error handling and a check that no
@@ -219,6 +317,15 @@ func setUsageHandlers(cmds []*cli.Command) {
 	for _, c := range cmds {
 		if c.OnUsageError == nil {
 			c.OnUsageError = onUsageError
+		}
+		if c.Before == nil && len(c.Subcommands) == 0 {
+			c.Before = checkSecretFiles
+		}
+		for _, f := range c.Flags {
+			// A switch is off unless given: "(default: false)" after each says nothing.
+			if b, ok := f.(*cli.BoolFlag); ok {
+				b.DisableDefaultText = true
+			}
 		}
 		if len(c.Subcommands) > 0 {
 			setUsageHandlers(c.Subcommands)

@@ -49,7 +49,9 @@ signature is not replaced without --force; with --force the old signatures are k
 all new ones are in place, and put back if the run fails. An output that is one of the
 files to sign (by name or through a link) is refused (exit 2), --force or not. With
 --recursive, directories are expanded to the regular files below them; files found there
-whose names end in .sig, .p7s or .sigstore.json are not signed.
+whose names end in .sig, .p7s or .sigstore.json are not signed. A FILE that is the signature
+of another FILE given (FILE.sigstore.json, .p7s or .sig beside it, with such content) is
+skipped with one line on stderr, so "signet sign --force dist/*" can be run again.
 
 Ctrl-C (SIGINT) or SIGTERM stops a run: nothing is written, replaced signatures are as they
 were, and signet exits 130 or 143. Signatures are staged in a hidden .signet-stage-*
@@ -119,6 +121,7 @@ func signCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "sign the regular files below each directory"},
 			jsonFlag(),
 			forceFlag(),
+			quietFlag(),
 			passphraseFileFlag(),
 			moduleFlag(),
 		}, tsaSignFlags()...),
@@ -131,6 +134,9 @@ func runSign(e *env, c *cli.Context) error {
 	digestHex := c.String("digest")
 	manifest := c.String("manifest")
 	out := c.String("out")
+	if !c.IsSet("digest") {
+		files = skipSignatures(e, files)
+	}
 	switch {
 	case c.IsSet("digest") && len(files) > 0:
 		return usagef("--digest signs a digest, not files: give no FILE")
@@ -241,6 +247,16 @@ func runSign(e *env, c *cli.Context) error {
 	}
 	if c.Bool("json") {
 		return writeJSON(e.stdout, receipts)
+	}
+	for _, r := range receipts {
+		if r.Entries > 0 {
+			wrote(e, c, r.Path, fmt.Sprintf("checksum list of %d files", r.Entries))
+		}
+		of := "of " + digest.QuoteName(r.Path)
+		if r.Path == "" {
+			of = "of the digest"
+		}
+		wrote(e, c, r.Signature, fmt.Sprintf("%s signature %s", r.Format, of))
 	}
 	return nil
 }

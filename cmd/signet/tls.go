@@ -75,7 +75,7 @@ func tlsCheckCommand(e *env) *cli.Command {
 		Description: tlsCheckHelp,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "cert", Usage: "client certificate `FILE` (PEM; the chain may follow the leaf)", TakesFile: true},
-			keyFlag("client key: a key file or a pkcs11: URI"),
+			keyFlag("client key `KEYREF`: a key file or a pkcs11: URI"),
 			passphraseFileFlag(),
 			moduleFlag(),
 			repeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
@@ -83,7 +83,7 @@ func tlsCheckCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "server-name", Usage: "the `NAME` the server must prove (default: the host of HOST:PORT)"},
 			&cli.StringFlag{Name: "min-version", Value: "1.2", Usage: "lowest TLS `VERSION` to offer: 1.2 or 1.3"},
 			&cli.StringFlag{Name: "max-version", Value: "1.3", Usage: "highest TLS `VERSION` to offer: 1.2 or 1.3"},
-			&cli.DurationFlag{Name: "timeout", Value: 10 * time.Second, Usage: "bound on connecting and the handshake"},
+			&cli.DurationFlag{Name: "timeout", Value: 10 * time.Second, Usage: "`DURATION` bound on connecting and the handshake"},
 			repeatedFlag("intermediates", "untrusted CA certificates in `FILE` that may complete the server's chain; repeatable"),
 			repeatedFlag("crl", "check the server's chain against the CRLs in `FILE`; repeatable"),
 			&cli.BoolFlag{Name: "require-crl", Usage: "fail when a certificate of the server's chain has no CRL of its issuer"},
@@ -236,6 +236,12 @@ func printTLSReport(w io.Writer, r *tlsprobe.Report, roots *trust) {
 		}
 		row(label, c.Subject+" (sha256:"+c.Fingerprint[:16]+"...)")
 	}
+	if r.Version == "" && len(r.ServerChain) == 0 {
+		// No handshake got as far as the server's certificate: there is nothing to say of
+		// the server's trust or of client certificates, only the failure.
+		fmt.Fprintf(w, "FAILED %s: %s: %s\n", r.Addr, r.Reason, r.Detail)
+		return
+	}
 	trusted := "no"
 	if r.ServerTrusted {
 		trusted = "yes, under " + roots.describe()
@@ -294,7 +300,7 @@ func tlsServeCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "listen", Usage: "`ADDR` to listen on (HOST:PORT; port 0 picks a free one; required)"},
 			&cli.StringFlag{Name: "addr-file", Usage: "write the address actually listened on to `FILE` (for scripts using port 0)", TakesFile: true},
 			&cli.StringFlag{Name: "cert", Usage: "server certificate `FILE` (PEM; the chain may follow the leaf; required)", TakesFile: true},
-			keyFlag("server key: a key file or a pkcs11: URI"),
+			keyFlag("server key `KEYREF`: a key file or a pkcs11: URI"),
 			passphraseFileFlag(),
 			moduleFlag(),
 			repeatedFlag("client-ca", "trust client certificates issued under the certificates in `FILE`; repeatable"),

@@ -61,6 +61,13 @@ func moduleFlag() cli.Flag {
 	}
 }
 
+// pinError marks a failure to get a token's PIN, so that the hint names the PIN's sources
+// rather than the passphrase's.
+type pinError struct{ err error }
+
+func (e *pinError) Error() string { return e.err.Error() }
+func (e *pinError) Unwrap() error { return e.err }
+
 // tokenOptions fills hsm.Options from the flags: the module, the environment, a PIN prompt on
 // the terminal and warnings on stderr.
 func tokenOptions(e *env, c *cli.Context) hsm.Options {
@@ -68,7 +75,11 @@ func tokenOptions(e *env, c *cli.Context) hsm.Options {
 		Module: c.String("module"),
 		Getenv: e.getenv,
 		PIN: func(t hsm.TokenInfo) ([]byte, error) {
-			return secret.Source{What: "PIN"}.Read(fmt.Sprintf("PIN for token %q", t.Label))
+			pin, err := secret.Source{What: "PIN"}.Read(fmt.Sprintf("PIN for token %q", t.Label))
+			if err != nil {
+				return nil, &pinError{err: err}
+			}
+			return pin, nil
 		},
 		Warn:    func(msg string) { e.warnf("%s", msg) },
 		NoLogin: c.Bool("no-login"),

@@ -146,9 +146,9 @@ func TestSignTSAFormats(t *testing.T) {
 	}
 	// No timestamp, one required: exit 15.
 	os.Remove("app.bin.sig.tsr")
-	code, _, errOut = signetRun(t, "verify", "app.bin", "--sig", "app.bin.sig", "--key", fx("codesign.pem"), "--require-timestamp")
-	if code != exitTimestamp || !strings.Contains(errOut, "no timestamp, and one is required") {
-		t.Errorf("--require-timestamp without one: exit %d\n%s", code, errOut)
+	code, out, errOut = signetRun(t, "verify", "app.bin", "--sig", "app.bin.sig", "--key", fx("codesign.pem"), "--require-timestamp")
+	if code != exitTimestamp || !strings.Contains(out, "no timestamp, and one is required") {
+		t.Errorf("--require-timestamp without one: exit %d\n%s%s", code, out, errOut)
 	}
 	// No TSA answers: exit 69, nothing written.
 	down := httptest.NewServer(http.NotFoundHandler())

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -46,6 +48,8 @@ and FILE.sig that exists. Its format comes from its content, not its name: a Sig
 bundle (JSON), a detached CMS SignedData (DER or PEM, as 'openssl cms -sign -binary'
 writes), or a raw signature (as 'openssl dgst -sign' writes: DER ECDSA, RSA, Ed25519; or its
 base64). A file named .sigstore.json or .p7s that holds another format is refused (exit 3).
+A FILE that is the signature of another FILE given is skipped with one line on stderr, so
+"signet verify dist/*" checks what "signet sign dist/*" signed.
 
 What is checked, in order, every check reported (--json) even after one failed:
    digest      the file's digest against the one the signature records (CMS
@@ -114,7 +118,9 @@ line of its own. Signatures are read up to 16 MiB, lists 64 MiB, certificates an
 from files or pipes; a device is refused, a named pipe without a writer reads as empty; FILE
 must be a regular file (read whole up to 1 GiB for Ed25519).
 
-Many files are hashed in parallel on all cores; each signer's chain is verified once.
+Many files are hashed in parallel on all cores; each signer's chain is verified once. On a
+terminal, more than 1000 files or 256 MiB draw a progress bar on stderr (not on a pipe, not
+when CI is set).
 
 ` + verifyJSONHelp + `
 
@@ -199,7 +205,7 @@ func verifyCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "sig", Usage: "the signature `SIGFILE` (default: FILE.sigstore.json, FILE.p7s or FILE.sig)", TakesFile: true},
 			keyFlag("check the signature alone with `PUBKEYREF` (public key, certificate, private key, pkcs11: URI)"),
 			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: digest.DefaultAlgorithm.Name(), Usage: "hash `ALG` of raw signatures: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
-			&cli.BoolFlag{Name: "pss", Usage: "raw and bundle RSA signatures are RSA-PSS (default PKCS#1 v1.5)"},
+			&cli.BoolFlag{Name: "pss", Usage: "raw and bundle RSA signatures are RSA-PSS, not PKCS#1 v1.5"},
 			repeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
 			repeatedFlag("intermediates", "untrusted CA certificates in `FILE` that may complete the chain; repeatable"),
 			trustedRootFlag(),
@@ -355,26 +361,56 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		report.Manifest = mr
 		failures = verifyManifestLines(e.stdout, mr, o.json)
 	} else {
+		if o.sig == "" {
+			o.files = skipSignatures(e, o.files)
+		}
 		arts := make([]verify.Artifact, len(o.files))
 		for i, f := range o.files {
 			arts[i] = verify.Artifact{Name: f, SignatureName: o.sig}
 		}
 		report.Artifacts = []*verify.ArtifactResult{}
+		// A bar on a terminal's stderr for many or large files, as signet hash draws; never
+		// on a pipe or in CI. It moves as each file's verdict comes.
+		var bar *progressBar
+		if e.getenv("CI") == "" {
+			bar = newProgressBar(e.stderr)
+		}
+		prog := digest.Progress{TotalFiles: len(arts)}
+		sizes := map[string]int64{}
+		if bar != nil {
+			for _, f := range o.files {
+				if fi, err := os.Stat(f); err == nil {
+					sizes[f] = fi.Size()
+					prog.TotalBytes += fi.Size()
+				}
+			}
+		}
+		stdout := io.Writer(e.stdout)
+		if bar != nil {
+			stdout = clearBarWriter{e.stdout, bar}
+		}
 		err := verify.VerifyArtifacts(c.Context, arts, a, func(r *verify.ArtifactResult) error {
 			report.Artifacts = append(report.Artifacts, r)
+			if bar != nil {
+				prog.Files++
+				prog.Bytes += sizes[r.File]
+				defer bar.update(prog)
+			}
 			if r.Valid {
 				if !o.json {
-					verdictLine(e.stdout, "OK", r.File, "signed by "+verifySignedBy(r))
+					verdictLine(stdout, "OK", r.File, "signed by "+verifySignedBy(r))
 				}
 				return nil
 			}
+			msg := artifactFailure(r)
 			if !o.json {
-				verdictLine(e.stdout, "FAILED", r.File, r.Error)
+				verdictLine(stdout, "FAILED", r.File, msg)
 			}
 			raw := r.Format == sigformat.Raw && r.Reason == verify.ReasonSignatureMismatch
-			failures = append(failures, verifyFailure{name: r.File, format: r.Format, msg: r.Error, err: r.Err(), raw: raw, rsaRaw: raw && isRSA(a.Key)})
+			failures = append(failures, verifyFailure{name: r.File, sigFile: r.SignatureFile, format: r.Format, msg: msg, err: r.Err(), raw: raw, rsaRaw: raw && isRSA(a.Key)})
 			return nil
 		})
+		bar.clear()
 		if err != nil {
 			return err
 		}
@@ -392,23 +428,29 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 	if report.Valid {
 		return nil
 	}
-	f := failures[0]
-	msg := fmt.Sprintf("%s: %s", digest.QuoteName(f.name), escapeControls(f.msg))
-	if n := len(failures); n > 1 {
-		lines := 0
-		for _, f := range failures {
-			lines += btoi(f.line)
-		}
-		what := fmt.Sprintf("%d files", n-lines)
-		switch {
-		case lines == n:
-			what = fmt.Sprintf("%d lines of the list", lines)
-		case lines > 0:
-			what += fmt.Sprintf(" and %d line(s) of the list", lines)
-		}
-		msg = fmt.Sprintf("%s failed verification; the first, %s", what, msg)
+	// Every failure has its verdict on stdout (a FAILED line, or --json): it is not said
+	// again as an error; only what to do about the first one goes to stderr.
+	if h := verifyHint(failures[0], o); h != "" {
+		fmt.Fprintf(e.stderr, "signet: hint: %s\n", h)
 	}
-	return withHint(&codedError{code: report.ExitCode, msg: msg}, verifyHint(f, o))
+	return &codedError{code: report.ExitCode}
+}
+
+// artifactFailure is what the verdict line of a failed artifact says: the verifier's reason,
+// except where it would mislead (a file that does not exist is not missing a signature; a
+// file named as a signature that holds no signature format at all is not "another format").
+func artifactFailure(r *verify.ArtifactResult) string {
+	switch err := r.Err(); {
+	case errors.Is(err, verify.ErrNoSignature):
+		if _, serr := os.Lstat(r.File); errors.Is(serr, fs.ErrNotExist) {
+			return "no such file"
+		}
+	case errors.Is(err, verify.ErrMisnamedSignature) && r.SignatureFile != "":
+		if _, ok := sigformat.DetectFile(r.SignatureFile); !ok {
+			return fmt.Sprintf("%s is not a signature: its content is none of the signature formats", digest.QuoteName(r.SignatureFile))
+		}
+	}
+	return userMessage(r.Error)
 }
 
 // verifyReport is what --json prints.
@@ -421,13 +463,14 @@ type verifyReport struct {
 }
 
 type verifyFailure struct {
-	name   string
-	format sigformat.Format
-	msg    string // what the verdict line said
-	err    error
-	line   bool // a malformed line of a manifest, not a file
-	raw    bool // a raw signature did not match (-a may be wrong)
-	rsaRaw bool // ... with an RSA key (--pss may be missing)
+	name    string
+	sigFile string
+	format  sigformat.Format
+	msg     string // what the verdict line said
+	err     error
+	line    bool // a malformed line of a manifest, not a file
+	raw     bool // a raw signature did not match (-a may be wrong)
+	rsaRaw  bool // ... with an RSA key (--pss may be missing)
 }
 
 func isRSA(k any) bool {
@@ -446,7 +489,7 @@ func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []v
 		}
 	} else {
 		if !quiet {
-			verdictLine(w, "FAILED", lr.File, lr.Error)
+			verdictLine(w, "FAILED", lr.File, artifactFailure(lr))
 		}
 		return []verifyFailure{{name: lr.File, format: lr.Format, msg: lr.Error, err: lr.Err()}}
 	}
@@ -468,7 +511,7 @@ func verifyManifestLines(w io.Writer, mr *verify.ManifestResult, quiet bool) []v
 			continue
 		}
 		if !quiet {
-			verdictLine(w, "FAILED", f.Path, f.Error)
+			verdictLine(w, "FAILED", f.Path, userMessage(f.Error))
 		}
 		failures = append(failures, verifyFailure{name: f.Path, msg: f.Error, err: f.Err()})
 	}
@@ -603,8 +646,14 @@ func verifyHint(f verifyFailure, o *verifyOptions) string {
 	case errors.Is(err, verify.EKU):
 		return "the signer's certificate is not for code signing; --eku NAME requires another usage, --eku any none"
 	case errors.Is(err, verify.ErrNoSignature):
+		if _, serr := os.Lstat(f.name); errors.Is(serr, fs.ErrNotExist) {
+			return "check the name of the file to verify"
+		}
 		return "name the signature with --sig FILE"
 	case errors.Is(err, verify.ErrMisnamedSignature):
+		if _, ok := sigformat.DetectFile(f.sigFile); f.sigFile != "" && !ok {
+			return "a web page or an error page saved under a signature's name is not one: fetch the signature again"
+		}
 		return "the signature's format does not match its name: rename it, or check that the right file was given"
 	}
 	return ""

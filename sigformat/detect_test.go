@@ -1,0 +1,73 @@
+package sigformat
+
+import (
+	"path/filepath"
+	"reflect"
+	"syscall"
+	"testing"
+)
+
+// TestDetectSignatures: a signature is left out only when its name is another given file's
+// plus the format's extension and its content is that format; every format, key type and
+// the base64 text form are recognised, and a look-alike is not.
+func TestDetectSignatures(t *testing.T) {
+	dir := t.TempDir()
+	p := func(n string) string { return filepath.Join(dir, n) }
+	msg := []byte("release contents\n")
+	fx := mustFixture(t, "codesign")
+	var names []string
+	want := map[string]string{}
+	add := func(name string, data []byte, of string) {
+		writeFile(t, p(name), data)
+		names = append(names, p(name))
+		if of != "" {
+			want[p(name)] = p(of)
+		}
+	}
+	signed := func(name string, key string, o sigOptions) {
+		add(name, msg, "")
+		k := fx.key
+		if key != "" {
+			k = mustKey(t, key)
+		}
+		_, sig := mustSign(t, k, msg, o)
+		add(name+o.format.Extension(), sig, name)
+	}
+	signed("a.tar.gz", "", sigOptions{format: Bundle, chain: fx.chain})
+	signed("b.tar.gz", "", sigOptions{format: CMS, chain: fx.chain})
+	signed("c.bin", "p256", sigOptions{format: Raw})
+	signed("d.bin", "rsa2048", sigOptions{format: Raw})
+	signed("e.bin", "ed25519", sigOptions{format: Raw})
+	signed("f.bin", "rsa2048", sigOptions{format: Raw, base64: true})
+	signed("g.bin", "ed25519", sigOptions{format: Bundle})
+	// The signature of a signature (what --force made of a second run) is a signature too.
+	_, sig := mustSign(t, fx.key, mustRead(t, p("a.tar.gz.sigstore.json")), sigOptions{format: Bundle, chain: fx.chain})
+	add("a.tar.gz.sigstore.json.sigstore.json", sig, "a.tar.gz.sigstore.json")
+
+	// Look-alikes, each a file to sign.
+	add("notes", msg, "")
+	add("notes.sig", []byte("a text file that is called .sig\n"), "")              // text, not a signature
+	add("page.sigstore.json", []byte("<html>saved page</html>\n"), "")             // no page given: name alone
+	add("page", msg, "")                                                           // ... and now given, but HTML
+	add("data.p7s", mustRead(t, p("a.tar.gz.sigstore.json")), "")                  // a bundle named .p7s
+	add("data", msg, "")                                                           //
+	add("lone.tar.gz.sigstore.json", mustRead(t, p("a.tar.gz.sigstore.json")), "") // its file not given
+	if err := syscall.Mkfifo(p("fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	names = append(names, p("fifo.sig"), p("fifo"))
+	if err := syscall.Mkfifo(p("fifo.sig"), 0o644); err != nil { // never opened: it would block
+		t.Fatal(err)
+	}
+	names = append(names, p("missing.sig"), p("missing"))
+
+	got := DetectSignatures(names)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("DetectSignatures:\n got %v\nwant %v", got, want)
+	}
+	for name, want := range map[string]Format{"a.tar.gz.sigstore.json": Bundle, "b.tar.gz.p7s": CMS, "f.bin.sig": Raw, "data.p7s": Bundle, "page.sigstore.json": "", "notes.sig": "", "fifo.sig": "", "missing.sig": ""} {
+		if got, ok := DetectFile(p(name)); got != want || ok != (want != "") {
+			t.Errorf("DetectFile(%s) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+}
