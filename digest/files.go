@@ -228,6 +228,10 @@ type JobOptions struct {
 	Workers    int
 	BufferSize int
 	Stdin      io.Reader
+	// RegularOnly refuses a file that is not a regular file (a named pipe, a device, a
+	// socket) with a per-file error matching readlimit.ErrNotFile, without waiting for a
+	// pipe's writer or reading a device: for files that must be what was asked to be signed.
+	RegularOnly bool
 }
 
 // HashJobs is the engine of HashFiles and Check, for callers that list the files themselves
@@ -242,6 +246,7 @@ type JobOptions struct {
 // writer) is not waited for once ctx has ended.
 func HashJobs(ctx context.Context, opts JobOptions, produce func(send func(Job) bool), consume func(Job, FileResult) error) error {
 	en := newEngine(opts.Workers, opts.BufferSize, opts.Stdin)
+	en.regular = opts.RegularOnly
 	return en.run(ctx, func(send func(*job) bool) {
 		produce(func(j Job) bool {
 			ij := &job{name: j.Name, alg: j.Algorithm, stdin: j.Stdin, ref: j}
@@ -272,6 +277,7 @@ type engine struct {
 	workers int
 	bufSize int
 	stdin   io.Reader
+	regular bool // refuse special files (JobOptions.RegularOnly)
 
 	bytesDone atomic.Int64
 	filesDone atomic.Int64
@@ -440,7 +446,7 @@ func (en *engine) hashOne(ctx context.Context, j *job, h hash.Hash, buf []byte, 
 			ferr = NewFileError(j.name, "read", err)
 		}
 	} else {
-		res.Size, ferr = hashPath(ctx, h, j.name, buf, count)
+		res.Size, ferr = hashPath(ctx, h, j.name, buf, count, en.regular)
 	}
 	if ferr != nil {
 		res.Err = ferr

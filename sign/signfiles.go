@@ -327,7 +327,7 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 				}
 			}
 		}
-		jobOpts := digest.JobOptions{Workers: opts.Workers, Stdin: opts.Stdin}
+		jobOpts := digest.JobOptions{Workers: opts.Workers, Stdin: opts.Stdin, RegularOnly: true}
 		runErr = digest.HashJobs(ctx, jobOpts, produce, func(j digest.Job, res digest.FileResult) error {
 			it := items[j.Ref.(int)]
 			if res.Err != nil {
