@@ -155,7 +155,12 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 	}
 	if err := st.commit(ctx); err != nil {
 		if ctx.Err() != nil {
-			return nil, canceled(ctx)
+			// Stopped while moving signatures into place: the commit took back what it
+			// had placed, and if it could not, that must be said (which file, where the
+			// old one is kept), not lost behind the cancellation.
+			ce := &canceledError{cause: context.Cause(ctx)}
+			errors.As(err, &ce.rollBack)
+			return nil, ce
 		}
 		return nil, err
 	}
@@ -171,19 +176,33 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 
 // ErrCanceled is wrapped by the error SignFiles returns when its context ended before every
 // signature was in place. Nothing was written then: what was staged is removed, and files that
-// existed (with Force) are as they were. The error also wraps the context's cause
+// existed (with Force) are as they were, unless taking back what the commit had placed failed:
+// the error then also wraps that *atomicfile.RollBackError, which says which file and where a
+// replaced file is kept. The error also wraps the context's cause
 // (context.Cause), so a caller that cancelled with a cause of its own (such as the signal that
 // stopped the run) finds it with errors.Is or errors.As.
 var ErrCanceled = fmt.Errorf("sign: %w", context.Canceled)
 
-// canceledError is ErrCanceled with the context's cause.
-type canceledError struct{ cause error }
+// canceledError is ErrCanceled with the context's cause, and the failure of the roll-back
+// if a commit that was stopped could not take back everything it had placed.
+type canceledError struct {
+	cause    error
+	rollBack *atomicfile.RollBackError
+}
 
 func (e *canceledError) Error() string {
+	if e.rollBack != nil {
+		return "sign: " + e.cause.Error() + " while signatures were moved into place, and the " + e.rollBack.Error()
+	}
 	return "sign: " + e.cause.Error() + "; no signature was written"
 }
 
-func (e *canceledError) Unwrap() []error { return []error{ErrCanceled, e.cause} }
+func (e *canceledError) Unwrap() []error {
+	if e.rollBack != nil {
+		return []error{ErrCanceled, e.cause, e.rollBack}
+	}
+	return []error{ErrCanceled, e.cause}
+}
 
 func canceled(ctx context.Context) error { return &canceledError{cause: context.Cause(ctx)} }
 

@@ -85,7 +85,15 @@ func (st *stager) abort() {
 }
 
 // commit moves every staged file into place, or none (atomicfile.Batch.CommitContext).
-func (st *stager) commit(ctx context.Context) error { return st.batch.CommitContext(ctx) }
+func (st *stager) commit(ctx context.Context) error {
+	if testHookCommit != nil {
+		return testHookCommit(ctx, &st.batch)
+	}
+	return st.batch.CommitContext(ctx)
+}
+
+// testHookCommit, when set by a test, commits in place of Batch.CommitContext.
+var testHookCommit func(ctx context.Context, b *atomicfile.Batch) error
 
 // writeOutputs stages and commits the signatures of items signed already (the benchmark's
 // "stage"), and writes the one for "-" to opts.Stdout.

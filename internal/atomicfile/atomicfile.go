@@ -350,7 +350,7 @@ func (b *Batch) CommitContext(ctx context.Context) (err error) {
 		}
 		if err != nil {
 			if rerr := rollBack(files[:i]); rerr != nil {
-				return errors.Join(err, rerr)
+				return errors.Join(err, &RollBackError{Err: rerr})
 			}
 			return err
 		}
@@ -497,6 +497,17 @@ func keepOld(p *pending) error {
 	}
 	return fmt.Errorf("write %s: %w", p.path, err)
 }
+
+// RollBackError is part of the error of a commit that failed (or whose context ended) and
+// could not take back every file it had placed: Err says which, and where a replaced file that
+// could not be put back is kept. The error CommitContext returns then joins the reason the
+// commit stopped with a *RollBackError; errors.As finds it, so that a caller that reports the
+// stop in its own words (a cancelled run) still reports this.
+type RollBackError struct{ Err error }
+
+func (e *RollBackError) Error() string { return "roll-back: " + e.Err.Error() }
+
+func (e *RollBackError) Unwrap() error { return e.Err }
 
 // errPutBackForTest, when set by a test, stands for a failure to put a replaced file back.
 var errPutBackForTest error
