@@ -7,14 +7,13 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"runtime"
-	"strings"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/signet-pki/signet/internal/atomicfile"
 )
 
 // FileResult is the outcome of hashing one file.
@@ -71,6 +70,11 @@ type HashOptions struct {
 	Workers int
 	// BufferSize is the read size; zero means the package's BufferSize.
 	BufferSize int
+	// Skipped, if set, is called with each temporary of signet (atomicfile.IsTemporary: a
+	// staging directory, or an older version's ".NAME.tmp-DIGITS" file) that a recursive walk
+	// skipped, so that the caller can say so: in its place among the calls of emit, from the
+	// same goroutine.
+	Skipped func(name string)
 	// Stdin is read for the name "-". If nil, "-" is a per-file error.
 	Stdin io.Reader
 	// Progress, if set, is called about every ProgressInterval (zero: 200ms) while results are
@@ -115,17 +119,20 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 	}
 	en := newEngine(opts.Workers, opts.BufferSize, opts.Stdin)
 	produce := func(send func(*job) bool) {
-		expand(names, a, opts.Recursive, send)
+		expand(slices.Values(names), a, opts.Recursive, send)
 	}
 	var total Progress
 	if opts.Progress != nil {
 		// List everything first, with sizes, so that the totals are known.
 		var all []*job
-		expand(names, a, opts.Recursive, func(j *job) bool {
+		expand(slices.Values(names), a, opts.Recursive, func(j *job) bool {
 			all = append(all, j)
 			return true
 		})
 		for _, j := range all {
+			if j.skipped {
+				continue
+			}
 			total.TotalFiles++
 			if j.pre == nil && !j.stdin {
 				if fi, err := os.Stat(j.name); err == nil && fi.Mode().IsRegular() {
@@ -153,14 +160,21 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 	}
 	en.flush = opts.Flush
 	return en.run(ctx, produce, func(j *job) error {
+		if j.skipped {
+			if opts.Skipped != nil {
+				opts.Skipped(j.name)
+			}
+			return nil
+		}
 		return emit(j.res)
 	})
 }
 
 // expand sends one job per name, expanding directories when recursive is set. A walk skips
-// signet's temporary files (atomicfile.IsTemporary).
-func expand(names []string, a Algorithm, recursive bool, send func(*job) bool) {
-	for _, name := range names {
+// signet's temporary files (atomicfile.IsTemporary): each is sent as a job marked skipped,
+// which is not hashed, for the consumer to tell in order.
+func expand(names iter.Seq[string], a Algorithm, recursive bool, send func(*job) bool) {
+	for name := range names {
 		if name == "-" {
 			if !send(&job{name: name, alg: a, stdin: true}) {
 				return
@@ -170,10 +184,10 @@ func expand(names []string, a Algorithm, recursive bool, send func(*job) bool) {
 		if recursive {
 			if fi, err := os.Stat(name); err == nil && fi.IsDir() {
 				ok := walkDir(name, func(we walkEntry) bool {
-					if atomicfile.IsTemporary(strings.TrimPrefix(we.name, name)) {
+					if we.skipped {
 						// What a signet run is staging, or what a killed one left:
 						// never an artifact to hash or sign.
-						return true
+						return send(&job{name: we.name, alg: a, skipped: true, pre: &FileResult{Name: we.name, Algorithm: a}})
 					}
 					j := &job{name: we.name, alg: a}
 					if we.err != nil {
@@ -193,13 +207,28 @@ func expand(names []string, a Algorithm, recursive bool, send func(*job) bool) {
 	}
 }
 
+// ExpandOptions configures Expand.
+type ExpandOptions struct {
+	// Recursive walks directories, as HashOptions.Recursive.
+	Recursive bool
+	// Skipped, if set, is called with each temporary of signet a walk skipped, as
+	// HashOptions.Skipped.
+	Skipped func(name string)
+}
+
 // Expand calls fn with each file names stand for, in order, until fn returns false: each
-// name as given ("-" included), or with recursive the regular files below a directory, as
-// HashOptions.Recursive walks them (signet's temporary files are skipped). For a directory
-// that cannot be read fn gets the directory's name and err, a *FileError. Expand reads no
-// file.
-func Expand(names []string, recursive bool, fn func(name string, err error) bool) {
-	expand(names, 0, recursive, func(j *job) bool {
+// name as given ("-" included), or with opts.Recursive the regular files below a directory, as
+// HashOptions.Recursive walks them (signet's temporary files are skipped, and told to
+// opts.Skipped). For a directory that cannot be read fn gets the directory's name and err, a
+// *FileError. Expand reads no file.
+func Expand(names []string, opts ExpandOptions, fn func(name string, err error) bool) {
+	expand(slices.Values(names), 0, opts.Recursive, func(j *job) bool {
+		if j.skipped {
+			if opts.Skipped != nil {
+				opts.Skipped(j.name)
+			}
+			return true
+		}
 		var err error
 		if j.pre != nil {
 			err = j.pre.Err
@@ -267,9 +296,12 @@ type job struct {
 	alg   Algorithm
 	stdin bool
 	pre   *FileResult // result known without hashing: skip the workers
-	ref   any         // the producer's own data, for the consumer
-	res   FileResult
-	done  chan struct{} // closed when res is set
+	// skipped marks a temporary of signet's that a walk skipped: not a file of the run, only
+	// told to HashOptions.Skipped in its place in the order.
+	skipped bool
+	ref     any // the producer's own data, for the consumer
+	res     FileResult
+	done    chan struct{} // closed when res is set
 }
 
 // engine hashes jobs on a bounded pool of workers and hands results back in job order.
@@ -323,7 +355,9 @@ func (en *engine) run(parent context.Context, produce func(send func(*job) bool)
 			}
 			if j.pre != nil {
 				j.res = *j.pre
-				en.filesDone.Add(1)
+				if !j.skipped {
+					en.filesDone.Add(1)
+				}
 				close(j.done)
 				return true
 			}

@@ -45,6 +45,9 @@ type FilesOptions struct {
 	SignWorkers int
 	// Stdin is read for the file name "-" (which needs Out).
 	Stdin io.Reader
+	// Skipped, if set, is called with each temporary of signet that a recursive walk
+	// skipped (digest.HashOptions.Skipped), before anything is read: the CLI warns of each.
+	Skipped func(name string)
 }
 
 // FilesError is returned by SignFiles when some files could not be read or signed. Nothing
@@ -226,7 +229,7 @@ func listItems(s *Signer, names []string, opts FilesOptions) ([]*signItem, error
 	for _, n := range names {
 		given[n] = true
 	}
-	digest.Expand(names, opts.Recursive, func(name string, err error) bool {
+	digest.Expand(names, digest.ExpandOptions{Recursive: opts.Recursive, Skipped: opts.Skipped}, func(name string, err error) bool {
 		if seen[name] {
 			return true
 		}

@@ -128,7 +128,7 @@ func hashCommand(e *env) *cli.Command {
 			if c.Bool("tag") && c.Bool("json") {
 				return usagef("--tag and --json cannot be used together")
 			}
-			opts := digest.HashOptions{Algorithm: alg, Recursive: c.Bool("recursive"), Stdin: e.stdin}
+			opts := digest.HashOptions{Algorithm: alg, Recursive: c.Bool("recursive"), Stdin: e.stdin, Skipped: warnSkipped(e)}
 			return runHash(c.Context, e, opts, files, c.Bool("tag"), c.Bool("json"))
 		},
 	}

@@ -213,6 +213,7 @@ func runSign(e *env, c *cli.Context) error {
 			Recursive: c.Bool("recursive"),
 			Manifest:  manifest,
 			Stdin:     e.stdin,
+			Skipped:   warnSkipped(e),
 		})
 		stop()
 		var fe *sign.FilesError
