@@ -45,6 +45,9 @@ type FilesOptions struct {
 	SignWorkers int
 	// Stdin is read for the file name "-" (which needs Out).
 	Stdin io.Reader
+	// Reads are the other files the run reads (the key, its certificate, a passphrase file):
+	// no output may be one of them, whatever Force says (ErrOutputIsInput).
+	Reads []ReadFile
 	// Skipped, if set, is called with each temporary of signet that a recursive walk
 	// skipped (digest.HashOptions.Skipped), before anything is read: the CLI warns of each.
 	Skipped func(name string)
@@ -91,8 +94,8 @@ type signItem struct {
 // atomicfile.Batch: with opts.Force the files they replace are kept until all are in place,
 // and a failure puts them back).
 //
-// Before anything is read, an output that is one of the files to sign (the same name, or the
-// same file under another name) is refused with an error wrapping ErrOutputIsInput, whatever
+// Before anything is read, an output that is one of the files to sign or opts.Reads (the same
+// name, or the same file under another name) is refused with an error wrapping ErrOutputIsInput, whatever
 // opts.Force says, an existing output without opts.Force with an error wrapping
 // atomicfile.ErrExists, and names that expand to no file (directories that hold none) with an
 // error wrapping ErrNoFiles.
@@ -121,7 +124,7 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 		inputs = append(inputs, it.name)
 		outputs = append(outputs, it.out)
 	}
-	if err := checkNotInputs(outputs, inputs); err != nil {
+	if err := checkNotInputs(outputs, inputs, opts.Reads); err != nil {
 		return nil, err
 	}
 	if err := checkOutputs(items, opts); err != nil {

@@ -47,7 +47,8 @@ nothing: if any file cannot be read or signed, each failure is reported, the exi
 not zero and no signature is written, so the run can be repeated as it is. An existing
 signature is not replaced without --force; with --force the old signatures are kept until
 all new ones are in place, and put back if the run fails. An output that is one of the
-files to sign (by name or through a link) is refused (exit 2), --force or not. With
+files to sign, the key, --cert or --passphrase-file (by name or through a link) is refused
+(exit 2), --force or not. With
 --recursive, directories are expanded to the regular files below them; files found there
 whose names end in .sig, .p7s or .sigstore.json are not signed.
 
@@ -135,6 +136,9 @@ func runSign(e *env, c *cli.Context) error {
 	case out == "" && manifest == "" && !c.IsSet("digest") && containsStdin(files):
 		return usagef("standard input (-) needs -o FILE")
 	}
+	if err := checkNotInput("-o", out, signReadArgs(c)...); err != nil {
+		return err
+	}
 	opts := sign.SignOptions{PSS: c.Bool("pss"), Base64: c.Bool("base64")}
 	if c.IsSet("algorithm") {
 		a, err := digest.ParseAlgorithm(c.String("algorithm"))
@@ -214,6 +218,7 @@ func runSign(e *env, c *cli.Context) error {
 			Manifest:  manifest,
 			Stdin:     e.stdin,
 			Skipped:   warnSkipped(e),
+			Reads:     signReads(c),
 		})
 		stop()
 		var fe *sign.FilesError
