@@ -158,8 +158,8 @@ func isDigits(s string) bool {
 type pending struct {
 	path  string // the target, as given
 	st    *stage
-	name  string      // the staged file's name in st
-	id    fs.FileInfo // the staged file, to know it again by device and inode
+	name  string // the staged file's name in st
+	id    fileID // the staged file, to know it again by device and inode
 	force bool
 
 	// Set by Commit.
@@ -226,35 +226,12 @@ func (b *Batch) Add(path string, data []byte, opts Options) (err error) {
 	}()
 
 	name := strconv.FormatInt(st.next.Add(1)-1, 10)
-	tmp := filepath.Join(st.path, name)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("create temporary file for %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	// The file is created 0600 whatever the umask; set the final mode before any byte is
-	// written, and never widen a private key's mode even briefly.
-	if err := f.Chmod(perm); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if !b.SyncOnCommit {
-		if err := f.Sync(); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-	}
-	id, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
+	id, err := writeStaged(filepath.Join(st.path, name), data, perm, !b.SyncOnCommit)
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe) && pe.Op == "open":
+		return fmt.Errorf("create temporary file for %s: %w", path, pe.Err)
+	case err != nil:
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	b.mu.Lock()
@@ -518,7 +495,7 @@ func rollBack(placed []*pending) error {
 	var errs []error
 	for _, p := range slices.Backward(placed) {
 		cur, err := os.Lstat(p.path)
-		if err != nil || !os.SameFile(cur, p.id) {
+		if err != nil || !p.id.sameFile(cur) {
 			continue // not ours any more: leave it
 		}
 		if p.backup != "" {
