@@ -3,12 +3,12 @@ package sign
 import (
 	"context"
 	"crypto"
-	"fmt"
-	"os"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
+	"fmt"
+	"os"
 	"sync/atomic"
 	"testing"
 
