@@ -70,6 +70,10 @@ type HashOptions struct {
 	Workers int
 	// BufferSize is the read size; zero means the package's BufferSize.
 	BufferSize int
+	// NamesFrom, if set, gives more names after those HashFiles is called with, as they are
+	// read (ReadNames: a list of a million names is never in memory at once). The first error
+	// it yields ends the run: the results before it are emitted and HashFiles returns it.
+	NamesFrom iter.Seq2[string, error]
 	// Skipped, if set, is called with each temporary of signet (atomicfile.IsTemporary: a
 	// staging directory, or an older version's ".NAME.tmp-DIGITS" file) that a recursive walk
 	// skipped, so that the caller can say so: in its place among the calls of emit, from the
@@ -103,8 +107,8 @@ func HashFile(ctx context.Context, a Algorithm, name string) (Digest, int64, err
 	return d, n, err
 }
 
-// HashFiles hashes the named files in parallel and calls emit with each result in the order
-// of names (with directories expanded in place when opts.Recursive), as soon as that result and
+// HashFiles hashes the named files (then those of opts.NamesFrom) in parallel and calls emit
+// with each result in the order of names (with directories expanded in place when opts.Recursive), as soon as that result and
 // all before it are ready: output streams while later files are still being read. A file that
 // cannot be hashed (missing, unreadable, a directory) gives a result with Err set and the run
 // goes on. HashFiles returns ctx's error if it was cancelled, emit's error if emit failed (no
@@ -118,18 +122,37 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 		return fmt.Errorf("%w: %s", ErrUnknownAlgorithm, a.Name())
 	}
 	en := newEngine(opts.Workers, opts.BufferSize, opts.Stdin)
+	var listErr error // set by the producer; read once en.run has returned
+	all := func(yield func(string) bool) {
+		for _, n := range names {
+			if !yield(n) {
+				return
+			}
+		}
+		if opts.NamesFrom != nil {
+			for n, err := range opts.NamesFrom {
+				if err != nil {
+					listErr = err
+					return
+				}
+				if !yield(n) {
+					return
+				}
+			}
+		}
+	}
 	produce := func(send func(*job) bool) {
-		expand(slices.Values(names), a, opts.Recursive, send)
+		expand(all, a, opts.Recursive, send)
 	}
 	var total Progress
 	if opts.Progress != nil {
 		// List everything first, with sizes, so that the totals are known.
-		var all []*job
-		expand(slices.Values(names), a, opts.Recursive, func(j *job) bool {
-			all = append(all, j)
+		var listed []*job
+		expand(all, a, opts.Recursive, func(j *job) bool {
+			listed = append(listed, j)
 			return true
 		})
-		for _, j := range all {
+		for _, j := range listed {
 			if j.skipped {
 				continue
 			}
@@ -141,7 +164,7 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 			}
 		}
 		produce = func(send func(*job) bool) {
-			for _, j := range all {
+			for _, j := range listed {
 				if !send(j) {
 					return
 				}
@@ -159,7 +182,7 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 		}
 	}
 	en.flush = opts.Flush
-	return en.run(ctx, produce, func(j *job) error {
+	err := en.run(ctx, produce, func(j *job) error {
 		if j.skipped {
 			if opts.Skipped != nil {
 				opts.Skipped(j.name)
@@ -168,6 +191,10 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 		}
 		return emit(j.res)
 	})
+	if err == nil {
+		err = listErr
+	}
+	return err
 }
 
 // expand sends one job per name, expanding directories when recursive is set. A walk skips
@@ -211,6 +238,10 @@ func expand(names iter.Seq[string], a Algorithm, recursive bool, send func(*job)
 type ExpandOptions struct {
 	// Recursive walks directories, as HashOptions.Recursive.
 	Recursive bool
+	// NamesFrom, if set, gives more names after those HashFiles is called with, as they are
+	// read (ReadNames: a list of a million names is never in memory at once). The first error
+	// it yields ends the run: the results before it are emitted and HashFiles returns it.
+	NamesFrom iter.Seq2[string, error]
 	// Skipped, if set, is called with each temporary of signet a walk skipped, as
 	// HashOptions.Skipped.
 	Skipped func(name string)

@@ -74,6 +74,8 @@ output. --json prints one receipt per signature: the file, its digest and algori
 format, where the signature went, the key's fingerprint and the certificate's subject and
 fingerprint (sha256, as cert inspect shows it).
 
+` + filesFromHelp + `
+
 ` + keyRefHelp + `
 
 EXAMPLES:
@@ -97,7 +99,7 @@ func signCommand(e *env) *cli.Command {
 		Usage:       "sign files: raw (openssl dgst), CMS (openssl cms) or Sigstore bundle",
 		ArgsUsage:   "FILE...",
 		Description: signDescription,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			keyFlag("sign with `KEYREF` (default: the identity of 'signet init')"),
 			&cli.StringFlag{Name: "cert", Usage: "the signer's certificate and its chain, PEM or DER, in `CHAINFILE`", TakesFile: true},
 			&cli.StringFlag{Name: "format", Aliases: []string{"F"}, Usage: "signature `FORMAT`: raw, cms or bundle (default: bundle with a certificate, else raw)"},
@@ -112,13 +114,16 @@ func signCommand(e *env) *cli.Command {
 			forceFlag(),
 			passphraseFileFlag(),
 			moduleFlag(),
-		},
+		}, filesFromFlags()...),
 		Action: func(c *cli.Context) error { return runSign(e, c) },
 	}
 }
 
 func runSign(e *env, c *cli.Context) error {
-	files := c.Args().Slice()
+	files, err := withFilesFrom(c, c.Args().Slice()) // filesfrom.go: --files-from
+	if err != nil {
+		return err
+	}
 	digestHex := c.String("digest")
 	manifest := c.String("manifest")
 	out := c.String("out")

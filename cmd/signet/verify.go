@@ -97,6 +97,8 @@ must be a regular file (read whole up to 1 GiB for Ed25519).
 
 Many files are hashed in parallel on all cores; each signer's chain is verified once.
 
+` + filesFromHelp + `
+
 ` + verifyJSONHelp + `
 
 ` + verifyExitHelp + `
@@ -192,7 +194,7 @@ func verifyCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "allow-outside", Usage: "with --manifest: accept listed files outside the list's directory (absolute, .., symbolic links out)"},
 			passphraseFileFlag(),
 			jsonFlag(),
-		}, pathFlags()...),
+		}, append(pathFlags(), filesFromFlags()...)...),
 		Action: func(c *cli.Context) error {
 			o, err := verifyParse(c)
 			if err != nil {
@@ -205,8 +207,12 @@ func verifyCommand(e *env) *cli.Command {
 
 // verifyParse checks the command line before any file is read.
 func verifyParse(c *cli.Context) (*verifyOptions, error) {
+	files, err := withFilesFrom(c, c.Args().Slice()) // filesfrom.go: --files-from
+	if err != nil {
+		return nil, err
+	}
 	o := &verifyOptions{
-		files:    c.Args().Slice(),
+		files:    files,
 		sig:      c.String("sig"),
 		manifest: c.String("manifest"),
 		keyRef:   c.String("key"),
