@@ -337,7 +337,9 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		}
 		report.Artifacts = []*verify.ArtifactResult{}
 		err := verify.VerifyArtifacts(c.Context, arts, a, func(r *verify.ArtifactResult) error {
-			report.Artifacts = append(report.Artifacts, r)
+			if o.json { // the report is printed whole only for --json: else memory stays flat in the number of files
+				report.Artifacts = append(report.Artifacts, r)
+			}
 			if r.Valid {
 				if !o.json {
 					verdictLine(e.stdout, "OK", r.File, "signed by "+verifySignedBy(r))
