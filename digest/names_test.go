@@ -70,3 +70,21 @@ func TestReadNamesStreams(t *testing.T) {
 		pw.Close()
 	}
 }
+
+// FuzzReadNames: any list gives names that are not empty, hold no separator and are at most
+// MaxListedName bytes, or stops at an error; reading never loops or panics.
+func FuzzReadNames(f *testing.F) {
+	f.Add([]byte("a\nb\n\n-\n"), false)
+	f.Add([]byte("a\x00b\nc\x00"), false)
+	f.Add([]byte("x\x00"), true)
+	f.Fuzz(func(t *testing.T, list []byte, null bool) {
+		for name, err := range ReadNames(strings.NewReader(string(list)), null) {
+			if err != nil {
+				return
+			}
+			if name == "" || len(name) > MaxListedName || strings.ContainsRune(name, 0) || name == "-" {
+				t.Fatalf("name %q", name)
+			}
+		}
+	})
+}
