@@ -66,8 +66,8 @@ relative to NAME's directory, so "sha256sum -c NAME" run there checks it, and si
 reads no file; the signature goes to -o FILE, or with -o - to standard output. An Ed25519
 signature in the raw and bundle formats covers the whole message, so it cannot be made from
 a digest: use --format cms, whose Ed25519 signature covers a SHA-512 digest. Such a
-signature reads each FILE whole, up to 1 GiB, and only a regular file (or - for standard
-input): a device or a named pipe is refused (exit 3).
+signature reads each FILE whole, up to 1 GiB. Any signature is of a regular file (or - for
+standard input): a device or a named pipe is refused at once (exit 3), never waited on.
 
 -o names the signature when there is one (one FILE, --manifest or --digest); - is standard
 output. --json prints one receipt per signature: the file, its digest and algorithm, the
