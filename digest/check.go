@@ -194,6 +194,9 @@ func (c *checker) checkList(ctx context.Context, name string) error {
 		malformed, unreadable, mismatched int
 	)
 	en := newEngine(c.opts.Workers, c.opts.BufferSize, c.opts.Stdin)
+	// A list names files to check, not pipes or devices: "/dev/zero" or a named pipe in a
+	// list is refused as unreadable, not read for ever or waited on.
+	en.regular = true
 	en.flush = c.out.Flush
 	err := en.run(ctx, produce, func(j *job) error {
 		ce := j.ref.(checkEntry)

@@ -7,14 +7,13 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"runtime"
-	"strings"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/signet-pki/signet/internal/atomicfile"
 )
 
 // FileResult is the outcome of hashing one file.
@@ -71,6 +70,15 @@ type HashOptions struct {
 	Workers int
 	// BufferSize is the read size; zero means the package's BufferSize.
 	BufferSize int
+	// NamesFrom, if set, gives more names after those HashFiles is called with, as they are
+	// read (ReadNames: a list of a million names is never in memory at once). The first error
+	// it yields ends the run: the results before it are emitted and HashFiles returns it.
+	NamesFrom iter.Seq2[string, error]
+	// Skipped, if set, is called with each temporary of signet (atomicfile.IsTemporary: a
+	// staging directory, or an older version's ".NAME.tmp-DIGITS" file) that a recursive walk
+	// skipped, so that the caller can say so: in its place among the calls of emit, from the
+	// same goroutine.
+	Skipped func(name string)
 	// Stdin is read for the name "-". If nil, "-" is a per-file error.
 	Stdin io.Reader
 	// Progress, if set, is called about every ProgressInterval (zero: 200ms) while results are
@@ -99,8 +107,8 @@ func HashFile(ctx context.Context, a Algorithm, name string) (Digest, int64, err
 	return d, n, err
 }
 
-// HashFiles hashes the named files in parallel and calls emit with each result in the order
-// of names (with directories expanded in place when opts.Recursive), as soon as that result and
+// HashFiles hashes the named files (then those of opts.NamesFrom) in parallel and calls emit
+// with each result in the order of names (with directories expanded in place when opts.Recursive), as soon as that result and
 // all before it are ready: output streams while later files are still being read. A file that
 // cannot be hashed (missing, unreadable, a directory) gives a result with Err set and the run
 // goes on. HashFiles returns ctx's error if it was cancelled, emit's error if emit failed (no
@@ -114,18 +122,40 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 		return fmt.Errorf("%w: %s", ErrUnknownAlgorithm, a.Name())
 	}
 	en := newEngine(opts.Workers, opts.BufferSize, opts.Stdin)
+	var listErr error // set by the producer; read once en.run has returned
+	all := func(yield func(string) bool) {
+		for _, n := range names {
+			if !yield(n) {
+				return
+			}
+		}
+		if opts.NamesFrom != nil {
+			for n, err := range opts.NamesFrom {
+				if err != nil {
+					listErr = err
+					return
+				}
+				if !yield(n) {
+					return
+				}
+			}
+		}
+	}
 	produce := func(send func(*job) bool) {
-		expand(names, a, opts.Recursive, send)
+		expand(all, a, opts.Recursive, send)
 	}
 	var total Progress
 	if opts.Progress != nil {
 		// List everything first, with sizes, so that the totals are known.
-		var all []*job
-		expand(names, a, opts.Recursive, func(j *job) bool {
-			all = append(all, j)
+		var listed []*job
+		expand(all, a, opts.Recursive, func(j *job) bool {
+			listed = append(listed, j)
 			return true
 		})
-		for _, j := range all {
+		for _, j := range listed {
+			if j.skipped {
+				continue
+			}
 			total.TotalFiles++
 			if j.pre == nil && !j.stdin {
 				if fi, err := os.Stat(j.name); err == nil && fi.Mode().IsRegular() {
@@ -134,7 +164,7 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 			}
 		}
 		produce = func(send func(*job) bool) {
-			for _, j := range all {
+			for _, j := range listed {
 				if !send(j) {
 					return
 				}
@@ -152,15 +182,26 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 		}
 	}
 	en.flush = opts.Flush
-	return en.run(ctx, produce, func(j *job) error {
+	err := en.run(ctx, produce, func(j *job) error {
+		if j.skipped {
+			if opts.Skipped != nil {
+				opts.Skipped(j.name)
+			}
+			return nil
+		}
 		return emit(j.res)
 	})
+	if err == nil {
+		err = listErr
+	}
+	return err
 }
 
 // expand sends one job per name, expanding directories when recursive is set. A walk skips
-// signet's temporary files (atomicfile.IsTemporary).
-func expand(names []string, a Algorithm, recursive bool, send func(*job) bool) {
-	for _, name := range names {
+// signet's temporary files (atomicfile.IsTemporary): each is sent as a job marked skipped,
+// which is not hashed, for the consumer to tell in order.
+func expand(names iter.Seq[string], a Algorithm, recursive bool, send func(*job) bool) {
+	for name := range names {
 		if name == "-" {
 			if !send(&job{name: name, alg: a, stdin: true}) {
 				return
@@ -170,10 +211,10 @@ func expand(names []string, a Algorithm, recursive bool, send func(*job) bool) {
 		if recursive {
 			if fi, err := os.Stat(name); err == nil && fi.IsDir() {
 				ok := walkDir(name, func(we walkEntry) bool {
-					if atomicfile.IsTemporary(strings.TrimPrefix(we.name, name)) {
+					if we.skipped {
 						// What a signet run is staging, or what a killed one left:
 						// never an artifact to hash or sign.
-						return true
+						return send(&job{name: we.name, alg: a, skipped: true, pre: &FileResult{Name: we.name, Algorithm: a}})
 					}
 					j := &job{name: we.name, alg: a}
 					if we.err != nil {
@@ -193,13 +234,32 @@ func expand(names []string, a Algorithm, recursive bool, send func(*job) bool) {
 	}
 }
 
+// ExpandOptions configures Expand.
+type ExpandOptions struct {
+	// Recursive walks directories, as HashOptions.Recursive.
+	Recursive bool
+	// NamesFrom, if set, gives more names after those HashFiles is called with, as they are
+	// read (ReadNames: a list of a million names is never in memory at once). The first error
+	// it yields ends the run: the results before it are emitted and HashFiles returns it.
+	NamesFrom iter.Seq2[string, error]
+	// Skipped, if set, is called with each temporary of signet a walk skipped, as
+	// HashOptions.Skipped.
+	Skipped func(name string)
+}
+
 // Expand calls fn with each file names stand for, in order, until fn returns false: each
-// name as given ("-" included), or with recursive the regular files below a directory, as
-// HashOptions.Recursive walks them (signet's temporary files are skipped). For a directory
-// that cannot be read fn gets the directory's name and err, a *FileError. Expand reads no
-// file.
-func Expand(names []string, recursive bool, fn func(name string, err error) bool) {
-	expand(names, 0, recursive, func(j *job) bool {
+// name as given ("-" included), or with opts.Recursive the regular files below a directory, as
+// HashOptions.Recursive walks them (signet's temporary files are skipped, and told to
+// opts.Skipped). For a directory that cannot be read fn gets the directory's name and err, a
+// *FileError. Expand reads no file.
+func Expand(names []string, opts ExpandOptions, fn func(name string, err error) bool) {
+	expand(slices.Values(names), 0, opts.Recursive, func(j *job) bool {
+		if j.skipped {
+			if opts.Skipped != nil {
+				opts.Skipped(j.name)
+			}
+			return true
+		}
 		var err error
 		if j.pre != nil {
 			err = j.pre.Err
@@ -228,6 +288,10 @@ type JobOptions struct {
 	Workers    int
 	BufferSize int
 	Stdin      io.Reader
+	// RegularOnly refuses a file that is not a regular file (a named pipe, a device, a
+	// socket) with a per-file error matching readlimit.ErrNotFile, without waiting for a
+	// pipe's writer or reading a device: for files that must be what was asked to be signed.
+	RegularOnly bool
 }
 
 // HashJobs is the engine of HashFiles and Check, for callers that list the files themselves
@@ -242,6 +306,7 @@ type JobOptions struct {
 // writer) is not waited for once ctx has ended.
 func HashJobs(ctx context.Context, opts JobOptions, produce func(send func(Job) bool), consume func(Job, FileResult) error) error {
 	en := newEngine(opts.Workers, opts.BufferSize, opts.Stdin)
+	en.regular = opts.RegularOnly
 	return en.run(ctx, func(send func(*job) bool) {
 		produce(func(j Job) bool {
 			ij := &job{name: j.Name, alg: j.Algorithm, stdin: j.Stdin, ref: j}
@@ -262,9 +327,12 @@ type job struct {
 	alg   Algorithm
 	stdin bool
 	pre   *FileResult // result known without hashing: skip the workers
-	ref   any         // the producer's own data, for the consumer
-	res   FileResult
-	done  chan struct{} // closed when res is set
+	// skipped marks a temporary of signet's that a walk skipped: not a file of the run, only
+	// told to HashOptions.Skipped in its place in the order.
+	skipped bool
+	ref     any // the producer's own data, for the consumer
+	res     FileResult
+	done    chan struct{} // closed when res is set
 }
 
 // engine hashes jobs on a bounded pool of workers and hands results back in job order.
@@ -272,6 +340,7 @@ type engine struct {
 	workers int
 	bufSize int
 	stdin   io.Reader
+	regular bool // refuse special files (JobOptions.RegularOnly)
 
 	bytesDone atomic.Int64
 	filesDone atomic.Int64
@@ -317,7 +386,9 @@ func (en *engine) run(parent context.Context, produce func(send func(*job) bool)
 			}
 			if j.pre != nil {
 				j.res = *j.pre
-				en.filesDone.Add(1)
+				if !j.skipped {
+					en.filesDone.Add(1)
+				}
 				close(j.done)
 				return true
 			}
@@ -440,7 +511,7 @@ func (en *engine) hashOne(ctx context.Context, j *job, h hash.Hash, buf []byte, 
 			ferr = NewFileError(j.name, "read", err)
 		}
 	} else {
-		res.Size, ferr = hashPath(ctx, h, j.name, buf, count)
+		res.Size, ferr = hashPath(ctx, h, j.name, buf, count, en.regular)
 	}
 	if ferr != nil {
 		res.Err = ferr

@@ -36,7 +36,7 @@ func BenchmarkHashReader(b *testing.B) {
 				b.SetBytes(size)
 				for b.Loop() {
 					h.Reset()
-					if _, ferr := hashPath(context.Background(), h, name, buf, nil); ferr != nil {
+					if _, ferr := hashPath(context.Background(), h, name, buf, nil, false); ferr != nil {
 						b.Fatal(ferr)
 					}
 				}
@@ -89,7 +89,7 @@ func BenchmarkHashFiles(b *testing.B) {
 		for b.Loop() {
 			for _, n := range names {
 				h.Reset()
-				if _, ferr := hashPath(context.Background(), h, n, buf, nil); ferr != nil {
+				if _, ferr := hashPath(context.Background(), h, n, buf, nil, false); ferr != nil {
 					b.Fatal(ferr)
 				}
 				h.Sum(nil)
@@ -106,7 +106,7 @@ func BenchmarkHashFiles(b *testing.B) {
 					h := SHA256.New()
 					for i := w; i < len(names); i += 2 {
 						h.Reset()
-						hashPath(context.Background(), h, names[i], buf, nil)
+						hashPath(context.Background(), h, names[i], buf, nil, false)
 						h.Sum(nil)
 					}
 				})

@@ -76,7 +76,7 @@ func TestExpand(t *testing.T) {
 	d := filepath.Join(dir, "d")
 	collect := func(names []string, recursive bool) []string {
 		var out []string
-		Expand(names, recursive, func(name string, err error) bool {
+		Expand(names, ExpandOptions{Recursive: recursive}, func(name string, err error) bool {
 			if err != nil {
 				name += " (error)"
 			}
@@ -92,7 +92,7 @@ func TestExpand(t *testing.T) {
 		t.Errorf("recursive: %s", got)
 	}
 	var first []string
-	Expand([]string{d}, true, func(name string, err error) bool { first = append(first, name); return false })
+	Expand([]string{d}, ExpandOptions{Recursive: true}, func(name string, err error) bool { first = append(first, name); return false })
 	if len(first) != 1 {
 		t.Errorf("Expand went on after fn returned false: %v", first)
 	}

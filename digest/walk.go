@@ -4,6 +4,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/signet-pki/signet/internal/atomicfile"
 )
 
 // Recursive expansion (HashOptions.Recursive) follows `find DIR -type f | LC_ALL=C sort`:
@@ -20,11 +22,17 @@ import (
 //     the whole tree is read.
 //   - A directory that cannot be read gives a per-file error under its own name; the walk goes
 //     on with the rest.
+//   - signet's own temporaries (atomicfile.IsTemporary: a staging directory ".signet-stage-*",
+//     or a ".NAME.tmp-DIGITS" file of an older version) are what a run is staging or a killed
+//     run left, never artifacts: they are skipped, each reported once (a staging directory as
+//     one entry, not walked into) to the caller's Skipped, so that nothing is left out
+//     silently.
 
 // walkEntry is a file found by the walk, or a directory that could not be read.
 type walkEntry struct {
-	name string
-	err  error
+	name    string
+	err     error
+	skipped bool // a temporary of signet's, not listed
 }
 
 // walkDir calls fn for each regular file below dir (a directory named by the user as
@@ -47,12 +55,15 @@ func walkSorted(prefix string, fn func(walkEntry) bool) bool {
 		return fn(walkEntry{name: dir, err: NewFileError(dir, "open", err)})
 	}
 	type kid struct {
-		key string // name, with "/" appended for directories so that sorting matches full paths
-		dir bool
+		key     string // name, with "/" appended for directories so that sorting matches full paths
+		dir     bool
+		skipped bool
 	}
 	kids := make([]kid, 0, len(ents))
 	for _, e := range ents {
 		switch t := e.Type(); {
+		case (t.IsDir() || t.IsRegular()) && atomicfile.IsTemporary(e.Name()):
+			kids = append(kids, kid{key: e.Name(), skipped: true})
 		case t.IsDir():
 			kids = append(kids, kid{key: e.Name() + "/", dir: true})
 		case t.IsRegular():
@@ -61,6 +72,12 @@ func walkSorted(prefix string, fn func(walkEntry) bool) bool {
 	}
 	slices.SortFunc(kids, func(a, b kid) int { return strings.Compare(a.key, b.key) })
 	for _, k := range kids {
+		if k.skipped {
+			if !fn(walkEntry{name: prefix + k.key, skipped: true}) {
+				return false
+			}
+			continue
+		}
 		if k.dir {
 			if !walkSorted(prefix+k.key, fn) {
 				return false

@@ -15,14 +15,19 @@ import (
 // which writing the output would destroy: a usage error, refused whatever Force says.
 var ErrOutputIsInput = errors.New("sign: an output is one of the files to sign")
 
-// OutputIsInputError names an output that is one of the files to sign: Output names the same
-// path as Input, or the same file (a hard or symbolic link). errors.Is(err, ErrOutputIsInput)
-// is true for it.
+// OutputIsInputError names an output that is one of the files to sign, or another file the
+// run reads (FilesOptions.Reads): Output names the same path as Input, or the same file (a
+// hard or symbolic link). What is empty for a file to sign, else what Input is ("the --key
+// file"). errors.Is(err, ErrOutputIsInput) is true for it.
 type OutputIsInputError struct {
 	Output, Input string
+	What          string
 }
 
 func (e *OutputIsInputError) Error() string {
+	if e.What != "" {
+		return fmt.Sprintf("sign: the output %s is %s %s, which the run reads", digest.QuoteName(e.Output), e.What, digest.QuoteName(e.Input))
+	}
 	if e.Output == e.Input {
 		return fmt.Sprintf("sign: the output %s is one of the files to sign", digest.QuoteName(e.Output))
 	}
@@ -32,10 +37,26 @@ func (e *OutputIsInputError) Error() string {
 // Is makes errors.Is(err, ErrOutputIsInput) true.
 func (e *OutputIsInputError) Is(target error) bool { return target == ErrOutputIsInput }
 
-// checkNotInputs refuses an output that is one of the inputs: the same cleaned absolute path,
-// or, when the output exists, the same file. Standard input and output ("-") are neither.
-// Inputs are looked at (stat) only when some output exists.
-func checkNotInputs(outputs, inputs []string) error {
+// ReadFile is a file a signing run reads besides the files it signs (FilesOptions.Reads).
+type ReadFile struct {
+	Path string
+	What string // what it is, for the error: "the --key file"
+}
+
+// checkNotInputs refuses an output that is one of the inputs, or one of the other files the
+// run reads: the same cleaned absolute path, or, when the output exists, the same file.
+// Standard input and output ("-") are neither. Inputs are looked at (stat) only when some
+// output exists.
+func checkNotInputs(outputs, inputs []string, reads []ReadFile) error {
+	all := make([]ReadFile, 0, len(inputs)+len(reads))
+	for _, in := range inputs {
+		all = append(all, ReadFile{Path: in})
+	}
+	for _, r := range reads {
+		if r.Path != "" {
+			all = append(all, r)
+		}
+	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
@@ -46,15 +67,17 @@ func checkNotInputs(outputs, inputs []string) error {
 		}
 		return filepath.Join(cwd, p)
 	}
-	byPath := make(map[string]string, len(inputs))
-	for _, in := range inputs {
-		if in != "-" {
-			byPath[abs(in)] = in
+	byPath := make(map[string]ReadFile, len(all))
+	for _, in := range all {
+		if in.Path != "-" {
+			if _, dup := byPath[abs(in.Path)]; !dup {
+				byPath[abs(in.Path)] = in
+			}
 		}
 	}
 	type existing struct {
-		name string
-		fi   fs.FileInfo
+		in ReadFile
+		fi fs.FileInfo
 	}
 	var exist []existing
 	for _, out := range outputs {
@@ -62,10 +85,10 @@ func checkNotInputs(outputs, inputs []string) error {
 			continue
 		}
 		if in, ok := byPath[abs(out)]; ok {
-			return &OutputIsInputError{Output: out, Input: in}
+			return &OutputIsInputError{Output: out, Input: in.Path, What: in.What}
 		}
 		if fi, err := os.Stat(out); err == nil {
-			exist = append(exist, existing{out, fi})
+			exist = append(exist, existing{ReadFile{Path: out}, fi})
 		}
 	}
 	if len(exist) == 0 {
@@ -78,11 +101,11 @@ func checkNotInputs(outputs, inputs []string) error {
 		mtime int64
 	}
 	byKey := map[key][]existing{}
-	for _, in := range inputs {
-		if in == "-" {
+	for _, in := range all {
+		if in.Path == "-" {
 			continue
 		}
-		if fi, err := os.Stat(in); err == nil {
+		if fi, err := os.Stat(in.Path); err == nil {
 			k := key{fi.Size(), fi.ModTime().UnixNano()}
 			byKey[k] = append(byKey[k], existing{in, fi})
 		}
@@ -90,7 +113,7 @@ func checkNotInputs(outputs, inputs []string) error {
 	for _, out := range exist {
 		for _, in := range byKey[key{out.fi.Size(), out.fi.ModTime().UnixNano()}] {
 			if os.SameFile(out.fi, in.fi) {
-				return &OutputIsInputError{Output: out.name, Input: in.name}
+				return &OutputIsInputError{Output: out.in.Path, Input: in.in.Path, What: in.in.What}
 			}
 		}
 	}

@@ -34,6 +34,17 @@ func TestSignFilesOutputIsInput(t *testing.T) {
 		{name: "one file's signature is another file", files: []string{"g.bin", "g.bin.sig"}},
 		{name: "--manifest names a file", files: []string{"g.bin", "SUMS"}, opts: FilesOptions{Manifest: "SUMS"}},
 		{name: "--manifest -o names a file", files: []string{"g.bin"}, opts: FilesOptions{Manifest: "SUMS", Out: "g.bin"}},
+		// The other files the run reads (issue 10): the key, the certificate, the passphrase.
+		{name: "-o the key", files: []string{"g.bin"}, opts: FilesOptions{Out: "k.key", Reads: []ReadFile{{"k.key", "the --key file"}}}},
+		{name: "a signature is the certificate", files: []string{"g.bin"}, opts: FilesOptions{Reads: []ReadFile{{"./g.bin.sig", "the --cert file"}}}},
+		{name: "--manifest the passphrase file", files: []string{"g.bin"}, opts: FilesOptions{Manifest: "pass.txt", Reads: []ReadFile{{"pass.txt", "the --passphrase-file"}}}},
+		{name: "--manifest's signature a link to the key", files: []string{"g.bin"}, opts: FilesOptions{Manifest: "SUMS", Reads: []ReadFile{{"k.key", "the --key file"}}},
+			setup: func(t *testing.T) { mustLink(t, os.Symlink, "k.key", "SUMS.sig") }},
+		{name: "-r: a signature a hard link to the key", files: []string{"sub"}, opts: FilesOptions{Recursive: true, Reads: []ReadFile{{"k.key", "the --key file"}}},
+			setup: func(t *testing.T) {
+				writeFile(t, "sub/x", []byte("x"))
+				mustLink(t, os.Link, "k.key", "sub/x.sig")
+			}},
 	} {
 		for _, force := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s force=%v", tc.name, force), func(t *testing.T) {
@@ -42,6 +53,8 @@ func TestSignFilesOutputIsInput(t *testing.T) {
 				writeFile(t, "g.bin", []byte("artifact"))
 				writeFile(t, "g.bin.sig", []byte("old signature"))
 				writeFile(t, "SUMS", []byte("old list"))
+				writeFile(t, "k.key", []byte("the key"))
+				writeFile(t, "pass.txt", []byte("the passphrase"))
 				if tc.setup != nil {
 					tc.setup(t)
 				}
@@ -52,6 +65,9 @@ func TestSignFilesOutputIsInput(t *testing.T) {
 				var oi *OutputIsInputError
 				if !errors.Is(err, ErrOutputIsInput) || !errors.As(err, &oi) {
 					t.Fatalf("got %v, want ErrOutputIsInput", err)
+				}
+				if len(opts.Reads) > 0 && (oi.What != opts.Reads[0].What || !strings.Contains(err.Error(), "which the run reads")) {
+					t.Fatalf("error %q (%+v) does not name %s", err, oi, opts.Reads[0].What)
 				}
 				if got := string(mustRead(t, "g.bin")); got != "artifact" {
 					t.Fatalf("g.bin = %q", got)

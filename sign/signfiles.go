@@ -45,6 +45,12 @@ type FilesOptions struct {
 	SignWorkers int
 	// Stdin is read for the file name "-" (which needs Out).
 	Stdin io.Reader
+	// Reads are the other files the run reads (the key, its certificate, a passphrase file):
+	// no output may be one of them, whatever Force says (ErrOutputIsInput).
+	Reads []ReadFile
+	// Skipped, if set, is called with each temporary of signet that a recursive walk
+	// skipped (digest.HashOptions.Skipped), before anything is read: the CLI warns of each.
+	Skipped func(name string)
 }
 
 // FilesError is returned by SignFiles when some files could not be read or signed. Nothing
@@ -89,8 +95,8 @@ type signItem struct {
 // atomicfile.Batch: with opts.Force the files they replace are kept until all are in place,
 // and a failure puts them back).
 //
-// Before anything is read, an output that is one of the files to sign (the same name, or the
-// same file under another name) is refused with an error wrapping ErrOutputIsInput, whatever
+// Before anything is read, an output that is one of the files to sign or opts.Reads (the same
+// name, or the same file under another name) is refused with an error wrapping ErrOutputIsInput, whatever
 // opts.Force says, an existing output without opts.Force with an error wrapping
 // atomicfile.ErrExists, and names that expand to no file (directories that hold none) with an
 // error wrapping ErrNoFiles.
@@ -125,7 +131,7 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 			outputs = append(outputs, it.out+TimestampExtension)
 		}
 	}
-	if err := checkNotInputs(outputs, inputs); err != nil {
+	if err := checkNotInputs(outputs, inputs, opts.Reads); err != nil {
 		return nil, err
 	}
 	if err := checkOutputs(items, opts, s.rawTimestamped()); err != nil {
@@ -162,7 +168,12 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 	}
 	if err := st.commit(ctx); err != nil {
 		if ctx.Err() != nil {
-			return nil, canceled(ctx)
+			// Stopped while moving signatures into place: the commit took back what it
+			// had placed, and if it could not, that must be said (which file, where the
+			// old one is kept), not lost behind the cancellation.
+			ce := &canceledError{cause: context.Cause(ctx)}
+			errors.As(err, &ce.rollBack)
+			return nil, ce
 		}
 		return nil, err
 	}
@@ -178,19 +189,33 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 
 // ErrCanceled is wrapped by the error SignFiles returns when its context ended before every
 // signature was in place. Nothing was written then: what was staged is removed, and files that
-// existed (with Force) are as they were. The error also wraps the context's cause
+// existed (with Force) are as they were, unless taking back what the commit had placed failed:
+// the error then also wraps that *atomicfile.RollBackError, which says which file and where a
+// replaced file is kept. The error also wraps the context's cause
 // (context.Cause), so a caller that cancelled with a cause of its own (such as the signal that
 // stopped the run) finds it with errors.Is or errors.As.
 var ErrCanceled = fmt.Errorf("sign: %w", context.Canceled)
 
-// canceledError is ErrCanceled with the context's cause.
-type canceledError struct{ cause error }
+// canceledError is ErrCanceled with the context's cause, and the failure of the roll-back
+// if a commit that was stopped could not take back everything it had placed.
+type canceledError struct {
+	cause    error
+	rollBack *atomicfile.RollBackError
+}
 
 func (e *canceledError) Error() string {
+	if e.rollBack != nil {
+		return "sign: " + e.cause.Error() + " while signatures were moved into place, and the " + e.rollBack.Error()
+	}
 	return "sign: " + e.cause.Error() + "; no signature was written"
 }
 
-func (e *canceledError) Unwrap() []error { return []error{ErrCanceled, e.cause} }
+func (e *canceledError) Unwrap() []error {
+	if e.rollBack != nil {
+		return []error{ErrCanceled, e.cause, e.rollBack}
+	}
+	return []error{ErrCanceled, e.cause}
+}
 
 func canceled(ctx context.Context) error { return &canceledError{cause: context.Cause(ctx)} }
 
@@ -214,7 +239,7 @@ func listItems(s *Signer, names []string, opts FilesOptions) ([]*signItem, error
 	for _, n := range names {
 		given[n] = true
 	}
-	digest.Expand(names, opts.Recursive, func(name string, err error) bool {
+	digest.Expand(names, digest.ExpandOptions{Recursive: opts.Recursive, Skipped: opts.Skipped}, func(name string, err error) bool {
 		if seen[name] {
 			return true
 		}
@@ -337,7 +362,7 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 				}
 			}
 		}
-		jobOpts := digest.JobOptions{Workers: opts.Workers, Stdin: opts.Stdin}
+		jobOpts := digest.JobOptions{Workers: opts.Workers, Stdin: opts.Stdin, RegularOnly: true}
 		runErr = digest.HashJobs(ctx, jobOpts, produce, func(j digest.Job, res digest.FileResult) error {
 			it := items[j.Ref.(int)]
 			if res.Err != nil {

@@ -245,15 +245,21 @@ func TestSignRecursiveSkipsTemporaries(t *testing.T) {
 		".signet-stage-0123456789abcdef/0":    "staged",
 		".signet-stage-0123456789abcdef/lock": "",
 	})
-	var hashed []string
-	err := digest.HashFiles(t.Context(), []string{dir}, digest.HashOptions{Recursive: true}, func(r digest.FileResult) error {
+	// Each temporary is skipped and told once: the staging directory as one entry.
+	wantSkipped := dir + "/.signet-stage-0123456789abcdef " + dir + "/sub/.b.sig.tmp-2837465"
+	var hashed, skipped []string
+	err := digest.HashFiles(t.Context(), []string{dir}, digest.HashOptions{Recursive: true, Skipped: func(n string) { skipped = append(skipped, n) }}, func(r digest.FileResult) error {
 		hashed = append(hashed, strings.TrimPrefix(r.Name, dir+"/"))
 		return nil
 	})
 	if err != nil || strings.Join(hashed, " ") != "a sub/b" {
 		t.Fatalf("hashed %v, %v", hashed, err)
 	}
-	r, err := SignFiles(t.Context(), s, []string{dir}, FilesOptions{Recursive: true})
+	if got := strings.Join(skipped, " "); got != wantSkipped {
+		t.Fatalf("HashFiles told skipped %q, want %q", got, wantSkipped)
+	}
+	skipped = nil
+	r, err := SignFiles(t.Context(), s, []string{dir}, FilesOptions{Recursive: true, Skipped: func(n string) { skipped = append(skipped, n) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,6 +269,17 @@ func TestSignRecursiveSkipsTemporaries(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "a sub/b" {
 		t.Fatalf("signed %v", got)
+	}
+	if got := strings.Join(skipped, " "); got != wantSkipped {
+		t.Fatalf("SignFiles told skipped %q, want %q", got, wantSkipped)
+	}
+	skipped = nil
+	if _, err := SignFiles(t.Context(), s, []string{dir}, FilesOptions{Recursive: true, Manifest: filepath.Join(dir, "SUMS"), Skipped: func(n string) { skipped = append(skipped, n) }}); err != nil {
+		t.Fatal(err)
+	}
+	// The signing run removed the stale staging directory; the old temporary is still there.
+	if got, want := strings.Join(skipped, " "), dir+"/sub/.b.sig.tmp-2837465"; got != want {
+		t.Fatalf("SignFiles --manifest told skipped %q, want %q", got, want)
 	}
 	named := filepath.Join(dir, "sub/.b.sig.tmp-2837465")
 	_, err = SignFiles(t.Context(), s, []string{named}, FilesOptions{})

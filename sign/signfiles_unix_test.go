@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -24,10 +25,9 @@ import (
 
 // TestSignFilesCanceled: a run whose context ends while its signatures are staged returns
 // promptly, an error carrying the cause, and leaves no signature, no temporary, and the old
-// signatures of a --force run as they were. The run cannot finish by itself: in the digest
-// case the last file is a FIFO nobody writes to, which the hashing engine waits on; in the
-// message case (Ed25519 raw, which refuses a FIFO as it reads files whole) the key holds the
-// last file's signature until the run was stopped.
+// signatures of a --force run as they were. The run cannot finish by itself: the key holds
+// the last file's signature until the run was stopped (a FIFO cannot hold it: SignFiles
+// refuses special files).
 func TestSignFilesCanceled(t *testing.T) {
 	ec := mustFixture(t, "codesign")
 	ed := mustFixture(t, "codesign-ed25519")
@@ -50,15 +50,17 @@ func TestSignFilesCanceled(t *testing.T) {
 				release := make(chan struct{})
 				var once sync.Once
 				defer once.Do(func() { close(release) })
-				if tc.name == "message" {
-					// The last file, whose signature waits for release.
-					last := filepath.Join(dir, "pipe")
-					writeFile(t, last, []byte("the last file"))
-					names = append(names, last)
-					key = &gatedSigner{Signer: key, hold: []byte("the last file"), release: release}
-				} else {
-					names = append(names, mustFIFO(t, filepath.Join(dir, "pipe")))
+				// The last file, whose signature waits for release. A digest signer is handed
+				// the file's SHA-256, an Ed25519 raw signer the file itself.
+				last := filepath.Join(dir, "last")
+				writeFile(t, last, []byte("the last file"))
+				names = append(names, last)
+				hold := []byte("the last file")
+				if tc.name == "digest" {
+					sum := sha256.Sum256(hold)
+					hold = sum[:]
 				}
+				key = &gatedSigner{Signer: key, hold: hold, release: release}
 				s := mustSigner(t, key, SignOptions{})
 				ctx, cancel := context.WithCancelCause(t.Context())
 				defer cancel(nil)
@@ -91,7 +93,7 @@ func TestSignFilesCanceled(t *testing.T) {
 						if got := mustRead(t, filepath.Join(dir, n)); string(got) != "old" {
 							t.Fatalf("%s = %q, want the old signature", n, got)
 						}
-					case n == "pipe":
+					case n == "last":
 					case !strings.HasPrefix(n, "f") || strings.Contains(n, "."):
 						t.Fatalf("left behind: %s", n)
 					}
@@ -188,6 +190,45 @@ func waitStaged(t *testing.T, dir string, n int, done <-chan error) {
 			return
 		}
 		time.Sleep(time.Millisecond) // polling the directory, not waiting for an event
+	}
+}
+
+// TestSignDigestRefusesSpecialFiles: a file hashed for a signature over its digest must be a
+// regular file too. A named pipe with no writer was opened by the hashing engine, which
+// waited in open(2) for ever (issue 10); a device was read without end. Both are refused at
+// once, as files that cannot be read, and nothing is written.
+func TestSignDigestRefusesSpecialFiles(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	dir := t.TempDir()
+	ok := filepath.Join(dir, "ok")
+	writeFile(t, ok, []byte("fine"))
+	for _, name := range []string{"/dev/zero", mustFIFO(t, filepath.Join(dir, "pipe"))} {
+		t.Run(name, func(t *testing.T) {
+			done := make(chan error, 1)
+			go func() {
+				_, err := SignFiles(t.Context(), s, []string{ok, name}, FilesOptions{})
+				done <- err
+			}()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(time.Minute):
+				t.Fatal("SignFiles is still opening or reading " + name)
+			}
+			var fe *digest.FileError
+			if !errors.As(err, &fe) || !errors.Is(err, readlimit.ErrNotFile) || fe.Name != name {
+				t.Fatalf("got %v, want a *FileError for %s matching readlimit.ErrNotFile", err, name)
+			}
+			if want := "not a regular file"; !strings.Contains(fe.Error(), want) {
+				t.Errorf("message %q does not say %q", fe, want)
+			}
+			for _, out := range []string{ok + ".sig", name + ".sig"} {
+				if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+					t.Fatalf("%s: %v; want no signature", out, err)
+				}
+			}
+		})
 	}
 }
 

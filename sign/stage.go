@@ -3,16 +3,22 @@ package sign
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 
 	"github.com/signet-pki/signet/internal/atomicfile"
 )
 
-// stagingWriters is how many signatures are staged at once, into one atomicfile.Batch.
-// Staged files are synced together at commit (Batch.SyncOnCommit), so a writer's time is
-// creating and writing a file, which contend on the staging directory's lock in the kernel:
-// a few writers keep up with signing (issue 15).
+// stagingWriters is how many signatures are staged at once, into one atomicfile.Batch, at
+// most one per directory. Staged files are synced together at commit (Batch.SyncOnCommit), so
+// a writer's time is creating and writing a file. Creating files in one directory is
+// serialised by the kernel (the directory's lock, held while ext4 looks for a free inode,
+// which after many deletions means scanning past every recently deleted one): a second writer
+// in the same directory only spins on that lock, taking a core from hashing and signing
+// (issue 15). So each directory has one writer, and a tree spread over directories gets up to
+// stagingWriters.
 const stagingWriters = 4
 
 // stager stages signature files on parallel writers into one atomicfile.Batch, as the
@@ -20,7 +26,7 @@ const stagingWriters = 4
 type stager struct {
 	ctx    context.Context
 	batch  atomicfile.Batch
-	ch     chan *signItem
+	chs    []chan *signItem // one per writer; a directory's signatures all go to one
 	wg     sync.WaitGroup
 	closed bool
 	errs   []error
@@ -30,15 +36,17 @@ type stager struct {
 // newStager starts the writers. They stop when ctx ends, and then stage nothing more.
 func newStager(ctx context.Context, n int, force bool, failed *atomic.Bool) *stager {
 	n = max(1, min(stagingWriters, n))
-	st := &stager{ctx: ctx, ch: make(chan *signItem, 4*n), errs: make([]error, n), failed: failed}
+	st := &stager{ctx: ctx, chs: make([]chan *signItem, n), errs: make([]error, n), failed: failed}
 	// Many small signature files: one filesystem sync at commit, not one per file.
 	st.batch.SyncOnCommit = true
 	for w := range n {
+		ch := make(chan *signItem, 64)
+		st.chs[w] = ch
 		st.wg.Go(func() {
 			for {
 				var it *signItem
 				select {
-				case it = <-st.ch:
+				case it = <-ch:
 				case <-ctx.Done():
 					return
 				}
@@ -56,16 +64,25 @@ func newStager(ctx context.Context, n int, force bool, failed *atomic.Bool) *sta
 					st.errs[w] = fmt.Errorf("sign: %w", err)
 					st.failed.Store(true)
 				}
+				// The signature is on disk: memory holds no more than the writers' queues,
+				// however many files the run signs.
+				it.sig = nil
 			}
 		})
 	}
 	return st
 }
 
-// send hands a signature to the writers, unless the run was cancelled.
+// send hands a signature to the writer of its directory, unless the run was cancelled.
 func (st *stager) send(it *signItem) {
+	ch := st.chs[0]
+	if len(st.chs) > 1 {
+		h := fnv.New32a()
+		h.Write([]byte(filepath.Dir(it.out)))
+		ch = st.chs[h.Sum32()%uint32(len(st.chs))]
+	}
 	select {
-	case st.ch <- it:
+	case ch <- it:
 	case <-st.ctx.Done():
 	}
 }
@@ -75,7 +92,9 @@ func (st *stager) send(it *signItem) {
 func (st *stager) wait() error {
 	if !st.closed {
 		st.closed = true
-		close(st.ch)
+		for _, ch := range st.chs {
+			close(ch)
+		}
 	}
 	st.wg.Wait()
 	return firstError(st.errs)
@@ -89,7 +108,15 @@ func (st *stager) abort() {
 }
 
 // commit moves every staged file into place, or none (atomicfile.Batch.CommitContext).
-func (st *stager) commit(ctx context.Context) error { return st.batch.CommitContext(ctx) }
+func (st *stager) commit(ctx context.Context) error {
+	if testHookCommit != nil {
+		return testHookCommit(ctx, &st.batch)
+	}
+	return st.batch.CommitContext(ctx)
+}
+
+// testHookCommit, when set by a test, commits in place of Batch.CommitContext.
+var testHookCommit func(ctx context.Context, b *atomicfile.Batch) error
 
 // writeOutputs stages and commits the signatures of items signed already (the benchmark's
 // "stage"), and writes the one for "-" to opts.Stdout.

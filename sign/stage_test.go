@@ -1,6 +1,7 @@
 package sign
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -130,5 +131,35 @@ func TestSignFilesPlainRacesForce(t *testing.T) {
 		for _, n := range names {
 			verifyFile(t, ec.key.Public(), digest.SHA256, n, n+".sig")
 		}
+	}
+}
+
+// TestSignFilesCanceledRollBackFails: when a run is stopped while its signatures are moved
+// into place and the commit cannot take back what it placed (a replaced signature that could
+// not be put back), the error still says ErrCanceled with the cause, and also carries the
+// roll-back's failure (which says where the old file is kept) instead of "no signature was
+// written". The real roll-back failure is atomicfile's TestKeptBackupSurvives; here the
+// commit stands in for it.
+func TestSignFilesCanceledRollBackFails(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	_, names := manyFiles(t, 3)
+	ctx, cancel := context.WithCancelCause(t.Context())
+	defer cancel(nil)
+	stop := errors.New("stopped by the test")
+	kept := &atomicfile.RollBackError{Err: errors.New("put back f001.sig: simulated; the old file is kept at .signet-stage-x/kept-f001.sig-1")}
+	testHookCommit = func(ctx context.Context, b *atomicfile.Batch) error {
+		cancel(stop)
+		b.Abort()
+		return errors.Join(ctx.Err(), kept)
+	}
+	defer func() { testHookCommit = nil }()
+	_, err := SignFiles(ctx, s, names, FilesOptions{Force: true})
+	var rb *atomicfile.RollBackError
+	if !errors.Is(err, ErrCanceled) || !errors.Is(err, stop) || !errors.As(err, &rb) || rb != kept {
+		t.Fatalf("got %v; want ErrCanceled with the cause and the roll-back's failure", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "kept at .signet-stage-x/kept-f001.sig-1") || strings.Contains(msg, "no signature was written") || strings.Contains(msg, "\n") {
+		t.Fatalf("message %q: want one line saying where the old file is kept", msg)
 	}
 }

@@ -323,7 +323,8 @@ func VerifyArtifact(ctx context.Context, a Artifact, opts ArtifactOptions) (*Art
 //     hash the signature uses, and compared with the digest the signature records (CMS
 //     messageDigest, the bundle's messageDigest);
 //  2. signature: verified with Signature, over the CMS signed attributes or over the file's
-//     digest (the file itself for Ed25519, which is then read whole into memory), with
+//     digest (the file itself for Ed25519, which is then read whole into memory: one file
+//     per worker at a time, each dropped once checked), with
 //     opts.Key, or else the key of the signer's certificate the signature carries;
 //  3. without opts.Key: the signer's certificate under opts.Policy with Verify (each signer
 //     and chain is verified once per call, however many artifacts it signed), then
@@ -338,26 +339,34 @@ func VerifyArtifacts(ctx context.Context, arts []Artifact, opts ArtifactOptions,
 	if err != nil {
 		return err
 	}
-	plans := make([]*artifactPlan, len(arts))
-	parallel(len(arts), v.workers, func(i int) { plans[i] = v.plan(arts[i]) })
-	if err := v.hash(ctx, plans); err != nil {
-		return err
-	}
-	parallel(len(plans), v.workers, func(i int) {
-		if plans[i].res.err == nil {
-			v.check(plans[i])
-		}
-	})
-	for _, p := range plans {
-		if err := ctx.Err(); err != nil {
+	// A batch at a time: what a plan holds (the parsed signature, its certificates) is
+	// dropped once its result is emitted, so memory does not grow with the number of files.
+	for start := 0; start < len(arts); start += artifactBatch {
+		batch := arts[start:min(len(arts), start+artifactBatch)]
+		plans := make([]*artifactPlan, len(batch))
+		parallel(len(batch), v.workers, func(i int) { plans[i] = v.plan(batch[i]) })
+		if err := v.hash(ctx, plans); err != nil {
 			return err
 		}
-		if err := emit(p.res); err != nil {
-			return err
+		parallel(len(plans), v.workers, func(i int) {
+			if p := plans[i]; p.res.err == nil && !p.checked {
+				v.check(p)
+			}
+		})
+		for _, p := range plans {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := emit(p.res); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
+
+// artifactBatch is how many artifacts VerifyArtifacts plans, hashes and checks at a time.
+const artifactBatch = 256
 
 // parallel calls f(0) ... f(n-1) on at most workers goroutines.
 func parallel(n, workers int, f func(int)) {

@@ -19,19 +19,20 @@ import (
 	"github.com/signet-pki/signet/x509util"
 )
 
-// hash reads what each plan needs of its file: whole files for Ed25519, digests of the others
-// with digest.HashFiles, one run per algorithm.
+// hash reads what each plan needs of its file: digests with digest.HashFiles, one run per
+// algorithm; and for a signature over the whole file (Ed25519), the file itself, which is
+// checked at once and dropped: the bytes held at once are one file per worker, however many
+// files there are (issue 15: 1,000 Ed25519 files were all held until all were checked).
 func (v *artifactVerifier) hash(ctx context.Context, plans []*artifactPlan) error {
 	groups := map[digest.Algorithm][]*artifactPlan{}
 	var order []digest.Algorithm
+	var whole []*artifactPlan
 	for _, p := range plans {
 		if p.res.err != nil {
 			continue
 		}
 		if p.a.Content != nil || p.wholeFile {
-			if err := v.readWhole(p); err != nil {
-				p.unchecked(err)
-			}
+			whole = append(whole, p)
 			continue
 		}
 		if _, ok := groups[p.fileHash]; !ok {
@@ -64,8 +65,36 @@ func (v *artifactVerifier) hash(ctx context.Context, plans []*artifactPlan) erro
 			return err
 		}
 	}
-	return nil
+	parallel(len(whole), v.workers, func(i int) {
+		p := whole[i]
+		if ctx.Err() != nil {
+			return
+		}
+		if err := v.readWhole(p); err != nil {
+			p.unchecked(err)
+			return
+		}
+		v.check(p)
+		p.checked = true
+		if p.a.Content == nil {
+			v.held(-int64(len(p.content)))
+		}
+		p.content = nil
+	})
+	return ctx.Err()
 }
+
+// held counts the bytes of files read whole that are in memory (testHookHeld sees it).
+func (v *artifactVerifier) held(delta int64) {
+	n := v.heldBytes.Add(delta)
+	if testHookHeld != nil && delta > 0 {
+		testHookHeld(n)
+	}
+}
+
+// testHookHeld, when set by a test, is called with the bytes of files read whole held at once,
+// each time a file is read.
+var testHookHeld func(int64)
 
 func (v *artifactVerifier) readWhole(p *artifactPlan) error {
 	p.content = p.a.Content
@@ -78,6 +107,7 @@ func (v *artifactVerifier) readWhole(p *artifactPlan) error {
 			return err
 		}
 		p.content = b
+		v.held(int64(len(b)))
 	}
 	if p.fileHash != 0 {
 		h := p.fileHash.New()

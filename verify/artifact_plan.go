@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/readlimit"
@@ -26,6 +27,8 @@ type artifactVerifier struct {
 
 	mu     sync.Mutex
 	chains map[string]*chainVerdict // by leaf and carried certificates
+
+	heldBytes atomic.Int64 // of files read whole, in memory now
 }
 
 type chainVerdict struct {
@@ -76,6 +79,7 @@ type artifactPlan struct {
 	wholeFile   bool                // Ed25519 over the file: the content is needed
 	digest      digest.Digest
 	content     []byte
+	checked     bool // checked already (a file read whole is checked as soon as it is read)
 	sigParams   SignatureParams
 	signedAttrs bool // CMS: the signature covers SignedData
 	// ed25519ph: an Ed25519 bundle whose messageDigest is SHA-512 may be Ed25519ph over that

@@ -44,7 +44,8 @@ line is its tag or, untagged, its length: 64 hex digits are sha256, 96 sha384, 1
 A list of sha3-256 or sha512-256 digests without tags needs -a. Exit code 1 if any file
 failed, a list verified nothing, or (--strict) had malformed lines; 3 if a list could not be
 read, had no well-formed line, or has a line longer than 1 MiB (reading stops there: a list
-that is /dev/zero or a binary file does not grow without bound).
+that is /dev/zero or a binary file does not grow without bound). A listed file that is a device or a
+named pipe is "FAILED open or read" at once, never read or waited on.
 
 Algorithms: sha256 (default), sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512.
 --tag names them SHA256, SHA384, SHA512 (as coreutils), SHA512/256 (as Perl's shasum),
@@ -52,6 +53,9 @@ SHA3-256, SHA3-384, SHA3-512 (as openssl and coreutils' cksum).
 
 A progress bar is drawn on standard error when it is a terminal and the work is large
 (over 256 MiB or 1000 files).
+
+` + filesFromHelp + ` Hashing streams the list: lines come out
+while it is read, and a list of any length takes no more memory than a short one.
 
 EXAMPLES:
    signet hash release.tar.gz
@@ -61,7 +65,8 @@ EXAMPLES:
    signet hash -c SHA256SUMS
    sha256sum -c SHA256SUMS
    signet hash -c --quiet --ignore-missing SHA256SUMS
-   signet hash --json -a sha3-256 release.tar.gz`
+   signet hash --json -a sha3-256 release.tar.gz
+   find dist -type f -print0 | signet hash --files-from - > SHA256SUMS`
 
 func hashCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -69,7 +74,7 @@ func hashCommand(e *env) *cli.Command {
 		Usage:       "print or check SHA-2/SHA-3 checksums, byte-identical to sha256sum",
 		ArgsUsage:   "[FILE...] | -c [LIST...]",
 		Description: hashDescription,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: digest.DefaultAlgorithm.Name(), Usage: "hash `ALG`: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
 			&cli.BoolFlag{Name: "tag", Usage: "print BSD-style lines: ALG (name) = hex"},
 			jsonFlag(),
@@ -80,15 +85,15 @@ func hashCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "strict", Usage: "with -c: fail on improperly formatted lines"},
 			&cli.BoolFlag{Name: "warn", Aliases: []string{"w"}, Usage: "with -c: warn about each improperly formatted line"},
 			&cli.BoolFlag{Name: "ignore-missing", Usage: "with -c: skip listed files that do not exist"},
-		},
+		}, filesFromFlags()...),
 		Action: func(c *cli.Context) error {
 			alg, err := digest.ParseAlgorithm(c.String("algorithm"))
 			if err != nil {
 				return algorithmFlagError("-a", err)
 			}
-			files := c.Args().Slice()
-			if len(files) == 0 {
-				files = []string{"-"}
+			files, more, err := hashArgs(c) // filesfrom.go: --files-from
+			if err != nil {
+				return err
 			}
 			if c.Bool("check") {
 				for _, f := range []string{"tag", "json", "recursive"} {
@@ -128,7 +133,7 @@ func hashCommand(e *env) *cli.Command {
 			if c.Bool("tag") && c.Bool("json") {
 				return usagef("--tag and --json cannot be used together")
 			}
-			opts := digest.HashOptions{Algorithm: alg, Recursive: c.Bool("recursive"), Stdin: e.stdin}
+			opts := digest.HashOptions{Algorithm: alg, Recursive: c.Bool("recursive"), Stdin: e.stdin, Skipped: warnSkipped(e), NamesFrom: more}
 			return runHash(c.Context, e, opts, files, c.Bool("tag"), c.Bool("json"))
 		},
 	}

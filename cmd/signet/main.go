@@ -105,6 +105,8 @@ func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 
 // runEnv runs signet in e: its streams and its environment.
 func runEnv(ctx context.Context, e *env, args []string) int {
+	args, stopProfile := startProfile(e, args) // profile.go: SIGNET_CPUPROFILE, --cpuprofile
+	defer stopProfile()
 	stderr := e.stderr
 	app := newApp(e)
 	// "signet help CMD..." is "signet CMD... --help", as git and go have it.

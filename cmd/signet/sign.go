@@ -47,7 +47,8 @@ nothing: if any file cannot be read or signed, each failure is reported, the exi
 not zero and no signature is written, so the run can be repeated as it is. An existing
 signature is not replaced without --force; with --force the old signatures are kept until
 all new ones are in place, and put back if the run fails. An output that is one of the
-files to sign (by name or through a link) is refused (exit 2), --force or not. With
+files to sign, the key, --cert or --passphrase-file (by name or through a link) is refused
+(exit 2), --force or not. With
 --recursive, directories are expanded to the regular files below them; files found there
 whose names end in .sig, .p7s or .sigstore.json are not signed. A FILE that is the signature
 of another FILE given (FILE.sigstore.json, .p7s or .sig beside it, with such content) is
@@ -67,8 +68,8 @@ relative to NAME's directory, so "sha256sum -c NAME" run there checks it, and si
 reads no file; the signature goes to -o FILE, or with -o - to standard output. An Ed25519
 signature in the raw and bundle formats covers the whole message, so it cannot be made from
 a digest: use --format cms, whose Ed25519 signature covers a SHA-512 digest. Such a
-signature reads each FILE whole, up to 1 GiB, and only a regular file (or - for standard
-input): a device or a named pipe is refused (exit 3).
+signature reads each FILE whole, up to 1 GiB. Any signature is of a regular file (or - for
+standard input): a device or a named pipe is refused at once (exit 3), never waited on.
 
 --tsa URL (repeatable; the first that answers) asks an RFC 3161 Time-Stamp Authority over
 HTTP for a token over each signature value, with a nonce and certReq, and checks it (the
@@ -84,6 +85,8 @@ is a small TSA for CI).
 output. --json prints one receipt per signature: the file, its digest and algorithm, the
 format, where the signature went, the key's fingerprint and the certificate's subject and
 fingerprint (sha256, as cert inspect shows it).
+
+` + filesFromHelp + `
 
 ` + keyRefHelp + `
 
@@ -124,13 +127,16 @@ func signCommand(e *env) *cli.Command {
 			quietFlag(),
 			passphraseFileFlag(),
 			moduleFlag(),
-		}, tsaSignFlags()...),
+		}, append(tsaSignFlags(), filesFromFlags()...)...),
 		Action: func(c *cli.Context) error { return runSign(e, c) },
 	}
 }
 
 func runSign(e *env, c *cli.Context) error {
-	files := c.Args().Slice()
+	files, err := withFilesFrom(c, c.Args().Slice()) // filesfrom.go: --files-from
+	if err != nil {
+		return err
+	}
 	digestHex := c.String("digest")
 	manifest := c.String("manifest")
 	out := c.String("out")
@@ -150,6 +156,9 @@ func runSign(e *env, c *cli.Context) error {
 		return usagef("-o names one signature: give one FILE, or use --manifest")
 	case out == "" && manifest == "" && !c.IsSet("digest") && containsStdin(files):
 		return usagef("standard input (-) needs -o FILE")
+	}
+	if err := checkNotInput("-o", out, signReadArgs(c)...); err != nil {
+		return err
 	}
 	tsas, err := tsaURLs(c)
 	if err != nil {
@@ -233,6 +242,8 @@ func runSign(e *env, c *cli.Context) error {
 			Recursive: c.Bool("recursive"),
 			Manifest:  manifest,
 			Stdin:     e.stdin,
+			Skipped:   warnSkipped(e),
+			Reads:     signReads(c),
 		})
 		stop()
 		var fe *sign.FilesError

@@ -122,6 +122,8 @@ Many files are hashed in parallel on all cores; each signer's chain is verified 
 terminal, more than 1000 files or 256 MiB draw a progress bar on stderr (not on a pipe, not
 when CI is set).
 
+` + filesFromHelp + `
+
 ` + verifyJSONHelp + `
 
 ` + verifyExitHelp + `
@@ -223,7 +225,7 @@ func verifyCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "allow-outside", Usage: "with --manifest: accept listed files outside the list's directory (absolute, .., symbolic links out)"},
 			passphraseFileFlag(),
 			jsonFlag(),
-		}, append(pathFlags(), tsaVerifyFlags()...)...),
+		}, append(append(pathFlags(), tsaVerifyFlags()...), filesFromFlags()...)...),
 		Action: func(c *cli.Context) error {
 			o, err := verifyParse(c)
 			if err != nil {
@@ -236,8 +238,12 @@ func verifyCommand(e *env) *cli.Command {
 
 // verifyParse checks the command line before any file is read.
 func verifyParse(c *cli.Context) (*verifyOptions, error) {
+	files, err := withFilesFrom(c, c.Args().Slice()) // filesfrom.go: --files-from
+	if err != nil {
+		return nil, err
+	}
 	o := &verifyOptions{
-		files:    c.Args().Slice(),
+		files:    files,
 		sig:      c.String("sig"),
 		manifest: c.String("manifest"),
 		keyRef:   c.String("key"),
@@ -390,7 +396,9 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 			stdout = clearBarWriter{e.stdout, bar}
 		}
 		err := verify.VerifyArtifacts(c.Context, arts, a, func(r *verify.ArtifactResult) error {
-			report.Artifacts = append(report.Artifacts, r)
+			if o.json { // the report is printed whole only for --json: else memory stays flat in the number of files
+				report.Artifacts = append(report.Artifacts, r)
+			}
 			if bar != nil {
 				prog.Files++
 				prog.Bytes += sizes[r.File]

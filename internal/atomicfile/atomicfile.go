@@ -158,8 +158,8 @@ func isDigits(s string) bool {
 type pending struct {
 	path  string // the target, as given
 	st    *stage
-	name  string      // the staged file's name in st
-	id    fs.FileInfo // the staged file, to know it again by device and inode
+	name  string // the staged file's name in st
+	id    fileID // the staged file, to know it again by device and inode
 	force bool
 
 	// Set by Commit.
@@ -226,35 +226,12 @@ func (b *Batch) Add(path string, data []byte, opts Options) (err error) {
 	}()
 
 	name := strconv.FormatInt(st.next.Add(1)-1, 10)
-	tmp := filepath.Join(st.path, name)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return fmt.Errorf("create temporary file for %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	// The file is created 0600 whatever the umask; set the final mode before any byte is
-	// written, and never widen a private key's mode even briefly.
-	if err := f.Chmod(perm); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if !b.SyncOnCommit {
-		if err := f.Sync(); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-	}
-	id, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
+	id, err := writeStaged(filepath.Join(st.path, name), data, perm, !b.SyncOnCommit)
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe) && pe.Op == "open":
+		return fmt.Errorf("create temporary file for %s: %w", path, pe.Err)
+	case err != nil:
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	b.mu.Lock()
@@ -350,7 +327,7 @@ func (b *Batch) CommitContext(ctx context.Context) (err error) {
 		}
 		if err != nil {
 			if rerr := rollBack(files[:i]); rerr != nil {
-				return errors.Join(err, rerr)
+				return errors.Join(err, &RollBackError{Err: rerr})
 			}
 			return err
 		}
@@ -498,6 +475,17 @@ func keepOld(p *pending) error {
 	return fmt.Errorf("write %s: %w", p.path, err)
 }
 
+// RollBackError is part of the error of a commit that failed (or whose context ended) and
+// could not take back every file it had placed: Err says which, and where a replaced file that
+// could not be put back is kept. The error CommitContext returns then joins the reason the
+// commit stopped with a *RollBackError; errors.As finds it, so that a caller that reports the
+// stop in its own words (a cancelled run) still reports this.
+type RollBackError struct{ Err error }
+
+func (e *RollBackError) Error() string { return "roll-back: " + e.Err.Error() }
+
+func (e *RollBackError) Unwrap() error { return e.Err }
+
 // errPutBackForTest, when set by a test, stands for a failure to put a replaced file back.
 var errPutBackForTest error
 
@@ -507,7 +495,7 @@ func rollBack(placed []*pending) error {
 	var errs []error
 	for _, p := range slices.Backward(placed) {
 		cur, err := os.Lstat(p.path)
-		if err != nil || !os.SameFile(cur, p.id) {
+		if err != nil || !p.id.sameFile(cur) {
 			continue // not ours any more: leave it
 		}
 		if p.backup != "" {

@@ -507,8 +507,9 @@ func TestKeptBackupSurvives(t *testing.T) {
 	defer func() { errPutBackForTest, testHookPlace = nil, nil }()
 	err := batch.Commit()
 	batch.Abort()
-	if err == nil || !strings.Contains(err.Error(), "the old file is kept at ") {
-		t.Fatalf("Commit = %v", err)
+	var rb *RollBackError
+	if err == nil || !strings.Contains(err.Error(), "the old file is kept at ") || !errors.As(err, &rb) {
+		t.Fatalf("Commit = %v; want a *RollBackError saying where the old file is", err)
 	}
 	kept := err.Error()[strings.Index(err.Error(), "kept at ")+len("kept at "):]
 	// The next batch in the directory, with this process's lock released as at exit.
