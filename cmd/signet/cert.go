@@ -317,13 +317,38 @@ func certVerify(e *env, o *certVerifyOptions) error {
 	}
 	// The verdict, with its reason, is on stdout (the report or --json): it is not said again
 	// as an error; only what to do about it goes to stderr.
-	switch {
-	case errors.Is(verr, verify.UnknownAuthority):
-		fmt.Fprintln(e.stderr, "signet: hint: give the missing CA certificates with --intermediates FILE, or the root that issued them with --roots FILE")
-	case errors.Is(verr, verify.CRLMissing):
-		fmt.Fprintln(e.stderr, "signet: hint: give the issuer's CRL with --crl FILE, or drop --require-crl")
+	if h := chainHint(verr, o.policy.RequireCRL); h != "" {
+		fmt.Fprintln(e.stderr, "signet: hint: "+h)
 	}
 	return &codedError{code: exitCode(verr)}
+}
+
+// ruleOf returns the id of the rule a verification error names, or "".
+func ruleOf(err error) string {
+	var ve *verify.Error
+	if errors.As(err, &ve) {
+		return ve.Rule
+	}
+	return ""
+}
+
+// chainHint says what to do about a chain that failed, or "": the hint follows the rule that
+// failed, not only its reason, and names --require-crl only when it was given.
+func chainHint(err error, requireCRL bool) string {
+	rule := ruleOf(err)
+	switch {
+	case rule == "signet.unsupported-algorithm":
+		return "signet cannot verify that signature algorithm (ML-DSA, DSA): no missing certificate would help"
+	case errors.Is(err, verify.UnknownAuthority):
+		return "give the missing CA certificates with --intermediates FILE, or the root that issued them with --roots FILE"
+	case errors.Is(err, verify.CRLMissing) && rule == "rfc5280.crl-scope":
+		return "give a CRL of the issuer that covers the certificate (its distribution point, every reason) with --crl FILE"
+	case errors.Is(err, verify.CRLMissing) && requireCRL:
+		return "give the issuer's CRL with --crl FILE, or drop --require-crl"
+	case errors.Is(err, verify.CRLMissing):
+		return "give the issuer's CRL with --crl FILE"
+	}
+	return ""
 }
 
 // certVerifyPrint writes the human report: chain, policy, checks, verdict.

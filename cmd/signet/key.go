@@ -16,10 +16,11 @@ import (
 
 const keyRefHelp = `KEYREF is a file: a private key (PKCS#8, plain or encrypted; PKCS#1 "RSA PRIVATE KEY"; SEC1
 "EC PRIVATE KEY", with or without its EC PARAMETERS block; OpenSSL's traditional encrypted
-PEM; PEM or DER) or a PKCS#12 file, and where only the public half is needed also a public
-key or a certificate. The passphrase of an encrypted key comes from --passphrase-file, then
-SIGNET_PASSPHRASE, then a prompt on the terminal; it is asked for only when the key is
-encrypted.
+PEM; the legacy PBES1 encryptions of openssl pkcs8 -v1, read only; an OpenSSH private key,
+plain or encrypted; PEM or DER) or a PKCS#12 file, and where only the public half is needed
+also a public key (PEM, DER, an OpenSSH .pub line or RFC 4716) or a certificate. The
+passphrase of an encrypted key comes from --passphrase-file, then SIGNET_PASSPHRASE, then a
+prompt on the terminal; it is asked for only when the key is encrypted.
 
 KEYREF may also be an RFC 7512 URI naming a key on a PKCS#11 token (quote it: ';' and '&'
 are special to the shell), for example

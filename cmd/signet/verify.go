@@ -642,11 +642,13 @@ func verifyHint(f verifyFailure, o *verifyOptions) string {
 	case errors.Is(err, verify.ErrSignatureMismatch) && f.raw:
 		return "check that the file is the one signed, -a (the hash, sha256 by default) and --key"
 	case errors.Is(err, verify.ErrSignerNotFound):
-		return "the signature does not carry the certificate of the signer it names: check the signature alone with --key SIGNER-CERT, or ask for a signature that carries it"
+		return "the signature does not carry the certificate of the signer it names: give it with --intermediates SIGNER-CERT (its chain is then checked), check the signature alone with --key SIGNER-CERT, or ask for a signature that carries it"
+	case ruleOf(err) == "signet.unsupported-algorithm":
+		return chainHint(err, false)
 	case errors.Is(err, verify.UnknownAuthority):
 		return "give the root that issued the signer's chain with --roots FILE (and missing intermediates with --intermediates FILE)"
 	case errors.Is(err, verify.CRLMissing):
-		return "give the issuer's CRL with --crl FILE, or drop --require-crl"
+		return chainHint(err, o.artifact.Policy.RequireCRL)
 	case errors.Is(err, verify.ErrMalformedLine):
 		return "a signed list must be in sha256sum's format throughout: its signer must make it again ('signet sign --manifest' or sha256sum) and sign it"
 	case errors.Is(err, verify.ErrOutsidePath):
