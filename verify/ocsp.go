@@ -1,0 +1,249 @@
+package verify
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"crypto/x509"
+	"encoding/asn1"
+	"fmt"
+	"hash"
+	"math/big"
+	"slices"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+	"golang.org/x/crypto/ocsp"
+)
+
+// OCSP responses (RFC 6960): the single responses of a response, matched to a certificate by
+// CertID, and their signer checked (the issuer, or a delegated responder it certified).
+
+type ocspInfo struct {
+	raw []byte
+}
+
+// ocspSkew is the clock difference tolerated between a responder and the validation time for
+// thisUpdate (RFC 5019 2.2.4 asks clients to allow for it).
+const ocspSkew = 5 * time.Minute
+
+// ocspAnswer is what one OCSP SingleResponse says about a certificate.
+type ocspAnswer struct {
+	status     int // ocsp.Good, ocsp.Revoked, ocsp.Unknown
+	thisUpdate time.Time
+	nextUpdate time.Time // zero when absent
+	revokedAt  time.Time
+	reason     int
+}
+
+// ocspMaxAgeWithoutNextUpdate is how old a response without nextUpdate may be: such a response
+// says newer information is always available (RFC 5019 2.2.4), so an old one is stale.
+const ocspMaxAgeWithoutNextUpdate = 24 * time.Hour
+
+// ocspFor returns the answer about c if the raw response holds one (a SingleResponse whose
+// CertID names c's serial and its issuer's name and key hashes), with the response's signer
+// and the answer's dates checked; nil, nil when it is about other certificates.
+func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Error) {
+	singles, err := ocspSingles(o.raw)
+	if err != nil {
+		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given cannot be read: %v", err)
+	}
+	var mine *ocspSingle
+	for k := range singles {
+		if id := singles[k].id; id.serial.Cmp(c.c.SerialNumber) == 0 && id.matches(issuer.c) {
+			mine = &singles[k]
+			break
+		}
+	}
+	if mine == nil {
+		return nil, nil
+	}
+	bad := func(rule, format string, args ...any) (*ocspAnswer, *Error) {
+		return nil, newRuleError(CRLInvalid, c.c, rule, nil, "the OCSP response about %s cannot be used: %s", Name(c.c), fmt.Sprintf(format, args...))
+	}
+	if mine.criticalExt {
+		return bad("rfc6960.response", "its answer has a critical extension signet does not process")
+	}
+	// The response-level fields (signature, responder certificate) are golang.org/x/crypto's.
+	r, err := ocsp.ParseResponseForCert(o.raw, c.c, nil)
+	if err != nil {
+		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "the OCSP response about %s cannot be used: %v", Name(c.c), err)
+	}
+	signer := issuer.c
+	if r.Certificate != nil && !sameKey(r.Certificate, issuer.c) {
+		rc := r.Certificate
+		if weakSignature(rc.SignatureAlgorithm) {
+			return bad("signet.weak-signature", "its responder certificate %s is signed with %s", Name(rc), rc.SignatureAlgorithm)
+		}
+		if err := issuer.c.CheckSignature(rc.SignatureAlgorithm, rc.RawTBSCertificate, rc.Signature); err != nil {
+			return bad("rfc6960.responder", "its responder %s was not issued by %s", Name(rc), Name(issuer.c))
+		}
+		if !slices.ContainsFunc(certEKUs(rc), oidOCSPSigning.Equal) {
+			return bad("rfc6960.responder-eku", "its responder %s lacks id-kp-OCSPSigning", Name(rc))
+		}
+		if findExt(rc, oidExtKeyUsage) != nil && rc.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+			return bad("rfc6960.responder-eku", "its responder %s has a key usage without digitalSignature", Name(rc))
+		}
+		if len(rc.UnhandledCriticalExtensions) > 0 {
+			return bad("rfc6960.responder", "its responder %s has a critical extension signet does not process", Name(rc))
+		}
+		if v.revAt.Before(rc.NotBefore) || v.revAt.After(rc.NotAfter) {
+			return bad("rfc6960.responder-validity", "its responder certificate %s is not valid at %s", Name(rc), ts(v.revAt))
+		}
+		signer = rc
+	}
+	if err := signer.CheckSignature(r.SignatureAlgorithm, r.TBSResponseData, r.Signature); err != nil {
+		return bad("rfc6960.signature", "it is not signed by %s or a responder it authorised: %v", Name(issuer.c), err)
+	}
+	if weakSignature(r.SignatureAlgorithm) {
+		return bad("signet.weak-signature", "it is signed with %s", r.SignatureAlgorithm)
+	}
+	a := &mine.answer
+	if v.revAt.Add(ocspSkew).Before(a.thisUpdate) {
+		return bad("rfc6960.not-yet-valid", "its thisUpdate %s is after %s", ts(a.thisUpdate), ts(v.revAt))
+	}
+	if !a.nextUpdate.IsZero() && v.revAt.After(a.nextUpdate) {
+		return bad("rfc6960.expired", "its nextUpdate %s has passed", ts(a.nextUpdate))
+	}
+	if a.nextUpdate.IsZero() && v.revAt.Sub(a.thisUpdate) > ocspMaxAgeWithoutNextUpdate {
+		return bad("rfc6960.expired", "it has no nextUpdate and its thisUpdate %s is more than %v old", ts(a.thisUpdate), ocspMaxAgeWithoutNextUpdate)
+	}
+	return a, nil
+}
+
+// ocspSingle is one SingleResponse: its CertID and its answer.
+type ocspSingle struct {
+	id          ocspCertID
+	answer      ocspAnswer
+	criticalExt bool
+}
+
+// ocspCertID is the CertID of one SingleResponse (RFC 6960 4.1.1).
+type ocspCertID struct {
+	hash     asn1.ObjectIdentifier
+	nameHash []byte
+	keyHash  []byte
+	serial   *big.Int
+}
+
+// matches reports whether the CertID's hashes name issuer: the hash of its DER subject and of
+// its public key's BIT STRING contents.
+func (id ocspCertID) matches(issuer *x509.Certificate) bool {
+	var h hash.Hash
+	switch {
+	case id.hash.Equal(asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}):
+		h = sha1.New()
+	case id.hash.Equal(asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}):
+		h = sha256.New()
+	case id.hash.Equal(asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}):
+		h = sha512.New384()
+	case id.hash.Equal(asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}):
+		h = sha512.New()
+	default:
+		return false
+	}
+	h.Write(issuer.RawSubject)
+	if !bytes.Equal(h.Sum(nil), id.nameHash) {
+		return false
+	}
+	spki := cryptobyte.String(issuer.RawSubjectPublicKeyInfo)
+	var inner, algo cryptobyte.String
+	var key asn1.BitString
+	if !spki.ReadASN1(&inner, cbasn1.SEQUENCE) || !inner.ReadASN1(&algo, cbasn1.SEQUENCE) || !inner.ReadASN1BitString(&key) {
+		return false
+	}
+	h.Reset()
+	h.Write(key.Bytes)
+	return bytes.Equal(h.Sum(nil), id.keyHash)
+}
+
+// ocspSingles reads the SingleResponses of a successful OCSP response (RFC 6960 4.2.1):
+// golang.org/x/crypto/ocsp exposes neither the CertID's issuer hashes nor the answers beyond
+// the first with a given serial, so that a response is tied to the issuer by its name and key
+// hashes, and the answer read is the one whose CertID matched.
+func ocspSingles(der []byte) ([]ocspSingle, error) {
+	s := cryptobyte.String(der)
+	var resp, status, rb, rbs, basicDER, basic, tbs, responses cryptobyte.String
+	var rtype asn1.ObjectIdentifier
+	if !s.ReadASN1(&resp, cbasn1.SEQUENCE) || !resp.ReadASN1(&status, cbasn1.ENUM) {
+		return nil, fmt.Errorf("not an OCSP response")
+	}
+	if len(status) != 1 || status[0] != 0 {
+		return nil, fmt.Errorf("the responder answered with an error status (%x)", []byte(status))
+	}
+	if !resp.ReadASN1(&rb, cbasn1.Tag(0).ContextSpecific().Constructed()) || !rb.ReadASN1(&rbs, cbasn1.SEQUENCE) ||
+		!rbs.ReadASN1ObjectIdentifier(&rtype) || !rbs.ReadASN1(&basicDER, cbasn1.OCTET_STRING) ||
+		!basicDER.ReadASN1(&basic, cbasn1.SEQUENCE) || !basic.ReadASN1(&tbs, cbasn1.SEQUENCE) {
+		return nil, fmt.Errorf("malformed response bytes")
+	}
+	if tbs.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
+		tbs.SkipASN1(cbasn1.Tag(0).ContextSpecific().Constructed())
+	}
+	var skip cryptobyte.String
+	var tag cbasn1.Tag
+	if !tbs.ReadAnyASN1(&skip, &tag) || !tbs.SkipASN1(cbasn1.GeneralizedTime) || !tbs.ReadASN1(&responses, cbasn1.SEQUENCE) {
+		return nil, fmt.Errorf("malformed response data")
+	}
+	var out []ocspSingle
+	for !responses.Empty() {
+		var single, certID, algo, name, key, st cryptobyte.String
+		var one ocspSingle
+		var stTag cbasn1.Tag
+		one.id.serial = new(big.Int)
+		if !responses.ReadASN1(&single, cbasn1.SEQUENCE) || !single.ReadASN1(&certID, cbasn1.SEQUENCE) ||
+			!certID.ReadASN1(&algo, cbasn1.SEQUENCE) || !algo.ReadASN1ObjectIdentifier(&one.id.hash) ||
+			!certID.ReadASN1(&name, cbasn1.OCTET_STRING) || !certID.ReadASN1(&key, cbasn1.OCTET_STRING) ||
+			!certID.ReadASN1Integer(one.id.serial) || !single.ReadAnyASN1(&st, &stTag) ||
+			!single.ReadASN1GeneralizedTime(&one.answer.thisUpdate) {
+			return nil, fmt.Errorf("malformed SingleResponse")
+		}
+		one.id.nameHash, one.id.keyHash = name, key
+		switch stTag {
+		case cbasn1.Tag(0).ContextSpecific():
+			one.answer.status = ocsp.Good
+		case cbasn1.Tag(1).ContextSpecific().Constructed():
+			one.answer.status = ocsp.Revoked
+			if !st.ReadASN1GeneralizedTime(&one.answer.revokedAt) {
+				return nil, fmt.Errorf("malformed RevokedInfo")
+			}
+			if st.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
+				var r cryptobyte.String
+				var reason int
+				if !st.ReadASN1(&r, cbasn1.Tag(0).ContextSpecific().Constructed()) || !r.ReadASN1Enum(&reason) {
+					return nil, fmt.Errorf("malformed revocation reason")
+				}
+				one.answer.reason = reason
+			}
+		case cbasn1.Tag(2).ContextSpecific():
+			one.answer.status = ocsp.Unknown
+		default:
+			return nil, fmt.Errorf("malformed CertStatus")
+		}
+		if single.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
+			var nu cryptobyte.String
+			if !single.ReadASN1(&nu, cbasn1.Tag(0).ContextSpecific().Constructed()) || !nu.ReadASN1GeneralizedTime(&one.answer.nextUpdate) {
+				return nil, fmt.Errorf("malformed nextUpdate")
+			}
+		}
+		if single.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
+			var exts, list cryptobyte.String
+			if !single.ReadASN1(&exts, cbasn1.Tag(1).ContextSpecific().Constructed()) || !exts.ReadASN1(&list, cbasn1.SEQUENCE) {
+				return nil, fmt.Errorf("malformed singleExtensions")
+			}
+			for !list.Empty() {
+				var e cryptobyte.String
+				var oid asn1.ObjectIdentifier
+				crit := false
+				if !list.ReadASN1(&e, cbasn1.SEQUENCE) || !e.ReadASN1ObjectIdentifier(&oid) ||
+					e.PeekASN1Tag(cbasn1.BOOLEAN) && !e.ReadASN1Boolean(&crit) {
+					return nil, fmt.Errorf("malformed singleExtensions")
+				}
+				one.criticalExt = one.criticalExt || crit
+			}
+		}
+		out = append(out, one)
+	}
+	return out, nil
+}
