@@ -51,8 +51,9 @@ files to sign, the key, --cert or --passphrase-file (by name or through a link) 
 (exit 2), --force or not. With
 --recursive, directories are expanded to the regular files below them; files found there
 whose names end in .sig, .p7s or .sigstore.json are not signed. A FILE that is the signature
-of another FILE given (FILE.sigstore.json, .p7s or .sig beside it, with such content) is
-skipped with one line on stderr, so "signet sign --force dist/*" can be run again.
+of another FILE given (FILE.sigstore.json or .p7s beside it, with such content, and not
+signed itself) is skipped with one line on stderr, so "signet sign --force dist/*" can be run
+again; a FILE.sig is signed (a raw signature cannot be told from data).
 
 Ctrl-C (SIGINT) or SIGTERM stops a run: nothing is written, replaced signatures are as they
 were, and signet exits 130 or 143. Signatures are staged in a hidden .signet-stage-*
@@ -141,7 +142,7 @@ func runSign(e *env, c *cli.Context) error {
 	manifest := c.String("manifest")
 	out := c.String("out")
 	if !c.IsSet("digest") {
-		files = skipSignatures(e, files)
+		files = skipSignaturesToSign(e, files)
 	}
 	switch {
 	case c.IsSet("digest") && len(files) > 0:

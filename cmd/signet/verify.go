@@ -48,8 +48,11 @@ and FILE.sig that exists. Its format comes from its content, not its name: a Sig
 bundle (JSON), a detached CMS SignedData (DER or PEM, as 'openssl cms -sign -binary'
 writes), or a raw signature (as 'openssl dgst -sign' writes: DER ECDSA, RSA, Ed25519; or its
 base64). A file named .sigstore.json or .p7s that holds another format is refused (exit 3).
-A FILE that is the signature of another FILE given is skipped with one line on stderr, so
-"signet verify dist/*" checks what "signet sign dist/*" signed.
+A FILE that is the signature of another FILE given (by name and content, and not signed
+itself) is not verified as an artifact but as that FILE's signature, one line on stderr: the
+one verify would read for FILE anyway is skipped, any other is checked as a further signature
+of FILE and fails unless valid. So "signet verify dist/*" checks what "signet sign dist/*"
+signed, and a file planted under a signature's name never passes unchecked.
 
 What is checked, in order, every check reported (--json) even after one failed:
    digest      the file's digest against the one the signature records (CMS
@@ -367,13 +370,15 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		report.Manifest = mr
 		failures = verifyManifestLines(e.stdout, mr, o.json)
 	} else {
+		var extra []verify.Artifact
 		if o.sig == "" {
-			o.files = skipSignatures(e, o.files)
+			o.files, extra = skipSignaturesToVerify(e, o.files)
 		}
-		arts := make([]verify.Artifact, len(o.files))
+		arts := make([]verify.Artifact, len(o.files), len(o.files)+len(extra))
 		for i, f := range o.files {
 			arts[i] = verify.Artifact{Name: f, SignatureName: o.sig}
 		}
+		arts = append(arts, extra...)
 		report.Artifacts = []*verify.ArtifactResult{}
 		// A bar on a terminal's stderr for many or large files, as signet hash draws; never
 		// on a pipe or in CI. It moves as each file's verdict comes.
