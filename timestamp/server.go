@@ -111,6 +111,10 @@ func (a *Authority) Respond(reqDER []byte) ([]byte, *Token, error) {
 		resp, merr := marshalResponse(StatusRejection, fail, "signet tsa: "+err.Error(), nil)
 		return resp, nil, merr
 	}
+	if req.Hash == crypto.SHA1 {
+		resp, err := marshalResponse(StatusRejection, FailBadAlg, "signet tsa: a SHA-1 message imprint is not timestamped (collisions)", nil)
+		return resp, nil, err
+	}
 	policy := a.Policy
 	if policy == nil {
 		policy = DefaultPolicy()

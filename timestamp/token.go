@@ -401,6 +401,9 @@ var ErrNotTSACertificate = errors.New("timestamp: not a time-stamping certificat
 // It matches ErrInvalid and ErrNotTSACertificate.
 func CheckTSACertificate(c *x509.Certificate) error {
 	bad := func(why string) error { return &notTSAError{subject: c.Subject.String(), why: why} }
+	if c.KeyUsage != 0 && c.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+		return bad("its key usage allows no signature (digitalSignature or nonRepudiation)")
+	}
 	for _, e := range c.Extensions {
 		if !e.Id.Equal(oidExtKeyUsage) {
 			continue
@@ -431,6 +434,10 @@ func (e *notTSAError) Is(target error) bool {
 func (t *Token) Covers(data []byte) error {
 	if !t.Hash.Available() {
 		return fmt.Errorf("%w: %v", ErrUnsupported, t.Hash)
+	}
+	if t.Hash == crypto.SHA1 {
+		// A chosen-prefix collision makes a SHA-1 imprint cover two files.
+		return fmt.Errorf("%w: a SHA-1 message imprint proves nothing about which data was timestamped", ErrUnsupported)
 	}
 	h := t.Hash.New()
 	h.Write(data)

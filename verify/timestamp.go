@@ -57,7 +57,18 @@ type TimestampReport struct {
 	Error string `json:"error,omitempty"`
 	// Chain is the TSA's chain, leaf first, when it was validated.
 	Chain []ChainCert `json:"chain,omitempty"`
+
+	latest time.Time // GenTime plus the accuracy: the latest the signature may have been made
 }
+
+// Bounds on timestamps: how many a signature may carry (each costs a chain validation), the
+// accuracy a token may state and still date a signature, and how far in the future of the
+// verification time a genTime may be (clocks drift).
+const (
+	maxTimestamps = 8
+	maxAccuracy   = time.Hour
+	maxClockSkew  = 5 * time.Minute
+)
 
 // loadTimestampFile reads the token kept beside a raw signature (sigPath + ".tsr"), if
 // there is one.
@@ -106,19 +117,27 @@ func (v *artifactVerifier) checkTimestamps(p *artifactPlan) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	res.Timestamps = []TimestampReport{}
+	if len(s.Timestamps) > maxTimestamps {
+		err := artifactErrorf(ErrTimestamp, nil, "the signature carries %d timestamps, more than %d", len(s.Timestamps), maxTimestamps)
+		res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Fail, Detail: message(err)})
+		return time.Time{}, err
+	}
 	var genTime time.Time
 	var firstErr error
+	seen := map[string]bool{}
 	for _, der := range s.Timestamps {
+		if seen[string(der)] {
+			continue // the same token twice proves nothing more
+		}
+		seen[string(der)] = true
 		r, err := v.checkTimestamp(der, s.Raw)
 		res.Timestamps = append(res.Timestamps, r)
 		if err != nil {
-			if firstErr == nil {
-				firstErr = err
-			}
-			continue
+			firstErr = err
+			break // any token that fails fails the verdict: no need to check the others
 		}
 		if genTime.IsZero() {
-			genTime = r.GenTime
+			genTime = r.latest
 			res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Pass, Subject: r.TSA,
 				Detail: fmt.Sprintf("timestamped at %s (±%s) by %s, serial %s: the signer's chain is validated at that time", ts(r.GenTime), r.Accuracy, r.TSA, r.Serial)})
 		}
@@ -158,6 +177,7 @@ func (v *artifactVerifier) checkToken(der []byte, covers func(*timestamp.Token) 
 		return fail(err)
 	}
 	r.TSAName, r.GenTime, r.Accuracy = tok.TSAName, tok.GenTime, tok.Accuracy.String()
+	r.latest = tok.GenTime.Add(tok.Accuracy)
 	r.Serial, r.Policy, r.Hash = x509util.FormatSerial(tok.SerialNumber), tok.Policy.String(), tok.Hash.String()
 	signer, err := tok.Verify(nil)
 	if signer == nil {
@@ -174,18 +194,26 @@ func (v *artifactVerifier) checkToken(der []byte, covers func(*timestamp.Token) 
 	if err := covers(tok); err != nil {
 		return fail(fmt.Errorf("%w (the token is another signature's)", err))
 	}
+	now := v.opts.Policy.At
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if tok.Accuracy > maxAccuracy {
+		return fail(fmt.Errorf("%w: its accuracy, ±%s, is too coarse to date a signature (at most ±%s)", timestamp.ErrInvalid, tok.Accuracy, maxAccuracy))
+	}
+	if tok.GenTime.Add(-tok.Accuracy).After(now.Add(maxClockSkew)) {
+		return fail(fmt.Errorf("%w: its genTime %s is after the verification time %s", timestamp.ErrInvalid, ts(tok.GenTime), ts(now)))
+	}
 	// The TSA's chain: the certificates the token carries and the signer's intermediates
 	// (Policy.Intermediates) complete it; the signer's CRLs and OCSP responses apply to it
-	// too, current at the verification time, and a revocation after genTime that is not a
-	// compromise does not undo the tokens made before it.
-	revAt := v.opts.Policy.At
-	if revAt.IsZero() {
-		revAt = time.Now()
-	}
+	// too, current at the verification time, under the signer's --require-crl and depth. Its
+	// validity is judged at genTime, but any revocation of it fails: genTime is the TSA's own
+	// word, which a revoked TSA key could set to any earlier time.
 	pol := Policy{
 		Roots: v.tsaRoots(), Intermediates: v.opts.Policy.Intermediates, At: tok.GenTime,
 		EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}, ExplicitEKU: true, LeafNotCA: true,
-		CRLs: v.opts.Policy.CRLs, OCSP: v.opts.Policy.OCSP, RevocationAt: revAt, SignedAt: tok.GenTime,
+		CRLs: v.opts.Policy.CRLs, OCSP: v.opts.Policy.OCSP, RevocationAt: now,
+		RequireCRL: v.opts.Policy.RequireCRL, MaxDepth: v.opts.Policy.MaxDepth,
 	}
 	cr, err := Verify(signer, tok.Certificates, pol)
 	if cr != nil {
