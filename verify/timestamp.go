@@ -84,12 +84,11 @@ func loadTimestampFile(sigPath string) ([]byte, error) {
 	return data, nil
 }
 
-// tsaRoots are the TSA trust anchors: TSARoots, else the signer's Policy.Roots.
+// tsaRoots are the TSA trust anchors: TSARoots alone. The signer's roots are not TSA anchors
+// by default: a timestamp moves the time the signer is judged at, and only a TSA trusted for
+// that (--tsa-roots, a trusted root's timestampAuthorities) may.
 func (v *artifactVerifier) tsaRoots() []*x509.Certificate {
-	if v.opts.TSARoots != nil {
-		return v.opts.TSARoots
-	}
-	return v.opts.Policy.Roots
+	return v.opts.TSARoots
 }
 
 // checkTimestamps checks every timestamp of p's signature and returns the genTime of the

@@ -152,6 +152,15 @@ func TestTimestampValidatesAtGenTime(t *testing.T) {
 			t.Errorf("chain validated at %v, want genTime", res.Chain.Policy.At)
 		}
 	})
+	t.Run("signer-roots-are-not-tsa-roots", func(t *testing.T) {
+		// The TSA chains to the signer's root, but no TSA anchor is given: the timestamp does
+		// not date the signature, so the expired signer fails.
+		res, err := run(t, cmsWithTimestamp(t, content, cert, key, good), verify.ArtifactOptions{})
+		var ve *verify.Error
+		if !errors.As(err, &ve) || ve.Reason != verify.Expired || checkStatus(res, verify.CheckTimestamp) != verify.Skip {
+			t.Fatalf("err = %v, timestamp check %q: the signer's roots were taken as TSA anchors", err, checkStatus(res, verify.CheckTimestamp))
+		}
+	})
 	t.Run("require-missing", func(t *testing.T) {
 		res, err := run(t, cmsWithTimestamp(t, content, cert, key, nil), verify.ArtifactOptions{TSARoots: roots, RequireTimestamp: true})
 		if !errors.Is(err, verify.ErrTimestamp) || res.Reason != verify.ReasonTimestampMissing {

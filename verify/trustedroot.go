@@ -54,6 +54,12 @@ func (ca TrustedCA) ValidAt(t time.Time) bool {
 	return !t.Before(ca.Start) && (ca.End.IsZero() || !t.After(ca.End))
 }
 
+// TSAAnchors is Anchors for the timestamp authorities: the anchors and intermediates of the
+// TSAs valid at t.
+func (r *TrustedRoot) TSAAnchors(at time.Time) (roots, intermediates []*x509.Certificate) {
+	return (&TrustedRoot{CertificateAuthorities: r.TimestampAuthorities}).Anchors(at)
+}
+
 // Anchors returns the trust anchors (the last certificate of each chain) and the
 // intermediates (the others) of the certificate authorities that are valid at t (the zero
 // time means now). An authority outside its validFor at t is left out, as sigstore-go does.

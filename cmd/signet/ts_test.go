@@ -106,7 +106,7 @@ func TestSignTSAFormats(t *testing.T) {
 	for _, f := range []struct{ format, sig string }{{"raw", "app.bin.sig"}, {"cms", "app.bin.p7s"}, {"bundle", "app.bin.sigstore.json"}} {
 		t.Run(f.format, func(t *testing.T) {
 			mustSignet(t, append(signArgs, "--format", f.format, "app.bin")...)
-			args := []string{"verify", "app.bin", "--sig", f.sig, "--roots", root, "--intermediates", fx("int-ca.pem"), "--require-timestamp", "--json"}
+			args := []string{"verify", "app.bin", "--sig", f.sig, "--roots", root, "--intermediates", fx("int-ca.pem"), "--tsa-roots", root, "--require-timestamp", "--json"}
 			if f.format == "raw" {
 				args = []string{"verify", "app.bin", "--sig", f.sig, "--key", fx("codesign.pem"), "--tsa-roots", root, "--require-timestamp", "--json"}
 				if _, err := os.Stat("app.bin.sig.tsr"); err != nil {

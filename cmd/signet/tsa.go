@@ -46,7 +46,7 @@ EXAMPLES:
    signet tsa serve --listen 127.0.0.1:0 --addr-file tsa.url --key tsa.key --cert tsa.pem 2>tsa.log & \
        while [ ! -s tsa.url ]; do sleep 0.1; done; \
        signet sign --tsa "$(cat tsa.url)" release.tar.gz; status=$?; kill $!; exit $status
-   signet verify --require-timestamp release.tar.gz
+   signet verify --tsa-roots ~/.config/signet/root.pem --require-timestamp release.tar.gz
    openssl verify -purpose timestampsign -CAfile ~/.config/signet/root.pem -untrusted tsa.pem tsa.pem`
 
 func tsaServeCommand(e *env) *cli.Command {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/rsa"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -22,19 +23,20 @@ import (
 
 // verifyOptions is what `signet verify` was asked, once the flags are checked.
 type verifyOptions struct {
-	files    []string
-	sig      string // --sig: the signature of the one FILE, or of the manifest
-	manifest string
-	mo       verify.ManifestOptions
-	keyRef   string
-	roots    []string
-	system   bool
-	inters   []string
-	trusted  []string // --trusted-root files (verify_trust.go)
-	crls     []string
-	ocsp     []string
-	artifact verify.ArtifactOptions // Policy without certificates and CRLs, which come from files
-	json     bool
+	files      []string
+	sig        string // --sig: the signature of the one FILE, or of the manifest
+	manifest   string
+	mo         verify.ManifestOptions
+	keyRef     string
+	trustedTSA []*x509.Certificate // the timestampAuthorities of the --trusted-root files, the TSA anchors without --tsa-roots
+	roots      []string
+	system     bool
+	inters     []string
+	trusted    []string // --trusted-root files (verify_trust.go)
+	crls       []string
+	ocsp       []string
+	artifact   verify.ArtifactOptions // Policy without certificates and CRLs, which come from files
+	json       bool
 }
 
 const verifyDescription = `Checks that each FILE is unchanged and was signed by a key you trust, and prints one
@@ -63,7 +65,8 @@ What is checked, in order, every check reported (--json) even after one failed:
                bundle rfc3161Timestamps, FILE.sig.tsr beside a raw signature; 'signet sign
                --tsa' makes them): the token's signature and ESS signing certificate, its
                TSA's certificate (timeStamping alone, critical) and chain to --tsa-roots
-               (default: the roots of the signer) at the token's genTime, and its imprint
+               (or a --trusted-root's timestampAuthorities; without either, timestamps
+               are not checked and do not date the signature) at genTime, and its imprint
                over the signature value. When one holds, the chain below is validated at its
                genTime instead of --at, CRLs must still be current at --at, and a signer
                revoked after genTime for a reason other than a compromise (keyCompromise,
@@ -359,6 +362,9 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 
 	if err := tsaVerifyOptions(c, &a); err != nil {
 		return err
+	}
+	if a.TSARoots == nil && len(o.trustedTSA) > 0 {
+		a.TSARoots = o.trustedTSA // the --trusted-root files' timestampAuthorities
 	}
 	report := verifyReport{LocalRoot: localRoot}
 	var failures []verifyFailure

@@ -35,6 +35,9 @@ func verifyTrust(e *env, o *verifyOptions, at time.Time) (*trust, []*x509.Certif
 		if len(roots) == 0 {
 			return nil, nil, usagef("%s: none of its certificate authorities is valid at %s (validFor)", f, validationTime(at))
 		}
+		tsaRoots, tsaInters := tr.TSAAnchors(at)
+		o.trustedTSA = append(o.trustedTSA, tsaRoots...)
+		in = append(in, tsaInters...)
 		extraRoots, inters = append(extraRoots, roots...), append(inters, in...)
 	}
 	if len(o.trusted) > 0 && len(o.roots) == 0 && !o.system {
