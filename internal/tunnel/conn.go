@@ -1,0 +1,185 @@
+package tunnel
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// One connection: the handshake on the TLS side, the peer judged, the bytes copied both
+// ways until either side closes, and its log line.
+
+// serve handles one accepted connection.
+func (t *tunnel) serve(ctx context.Context, in net.Conn) {
+	start := time.Now()
+	ev := Event{Event: "connection", Peer: in.RemoteAddr().String()}
+	defer in.Close()
+	m := t.current()
+	hctx, cancel := context.WithTimeout(ctx, t.opts.HandshakeTimeout)
+	defer cancel()
+	var subject string
+	var peerErr error
+	var tconn *tls.Conn
+	var out net.Conn
+	verifyConn := func(cs tls.ConnectionState) error {
+		s, err := t.checkPeer(m, cs)
+		subject, peerErr = s, err
+		return err
+	}
+	var err error
+	if t.opts.Mode == Server {
+		tconn = tls.Server(in, &tls.Config{
+			Certificates:     []tls.Certificate{m.cert},
+			ClientAuth:       tls.RequireAnyClientCert, // verified by verifyConn, under the policy
+			ClientCAs:        m.caNames,
+			MinVersion:       tls.VersionTLS12,
+			VerifyConnection: verifyConn,
+			// No resumption: every connection proves possession of its key.
+			SessionTicketsDisabled: true,
+		})
+		if err = tconn.HandshakeContext(hctx); err == nil {
+			d := net.Dialer{Timeout: t.opts.HandshakeTimeout}
+			out, err = d.DialContext(hctx, "tcp", t.opts.Target)
+		}
+	} else {
+		d := net.Dialer{Timeout: t.opts.HandshakeTimeout}
+		var raw net.Conn
+		if raw, err = d.DialContext(hctx, "tcp", t.opts.Target); err == nil {
+			tconn = tls.Client(raw, &tls.Config{
+				ServerName:         t.opts.ServerName,
+				InsecureSkipVerify: true, // verified by verifyConn, under the policy
+				VerifyConnection:   verifyConn,
+				GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+					return &m.cert, nil
+				},
+				MinVersion: tls.VersionTLS12,
+			})
+			if err = tconn.HandshakeContext(hctx); err != nil {
+				raw.Close()
+			}
+		}
+	}
+	ev.Subject = subject
+	if tconn != nil {
+		st := tconn.ConnectionState()
+		if st.HandshakeComplete {
+			ev.Protocol, ev.CipherSuite = tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite)
+		}
+	}
+	if err != nil {
+		ev.Event = "refused"
+		switch {
+		case peerErr != nil:
+			ev.End = "peer refused: " + peerErr.Error()
+		case ctx.Err() != nil:
+			ev.End = "shutdown"
+		default:
+			ev.End = err.Error()
+		}
+		ev.DurationMS = ms(time.Since(start))
+		t.log(ev)
+		if tconn != nil && t.opts.Mode == Client {
+			tconn.Close()
+		}
+		return
+	}
+	var a, b net.Conn = tconn, out // a faces the accepted peer
+	if t.opts.Mode == Client {
+		a, b = in, tconn
+	}
+	t.track(b, true)
+	defer t.track(b, false)
+	ev.BytesIn, ev.BytesOut, ev.End = t.pipe(a, b)
+	if ctx.Err() != nil && ev.End != "idle" {
+		ev.End = "shutdown"
+	}
+	ev.DurationMS = ms(time.Since(start))
+	t.log(ev)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// pipe copies both ways until both directions end, forwarding a half-close, and closes both.
+// It returns the bytes copied from a to b and from b to a, and how it ended.
+func (t *tunnel) pipe(a, b net.Conn) (ab, ba int64, end string) {
+	var last atomic.Int64
+	last.Store(time.Now().UnixNano())
+	var idle atomic.Bool
+	var wg sync.WaitGroup
+	var firstErr atomic.Value
+	copyDir := func(dst, src net.Conn, n *int64) {
+		defer wg.Done()
+		buf := make([]byte, 64<<10)
+		for {
+			if t.opts.IdleTimeout > 0 {
+				src.SetReadDeadline(time.Now().Add(t.opts.IdleTimeout))
+			}
+			r, err := src.Read(buf)
+			if r > 0 {
+				last.Store(time.Now().UnixNano())
+				if t.opts.IdleTimeout > 0 {
+					dst.SetWriteDeadline(time.Now().Add(t.opts.IdleTimeout))
+				}
+				w, werr := dst.Write(buf[:r])
+				*n += int64(w)
+				if werr != nil {
+					firstErr.CompareAndSwap(nil, werr.Error())
+					a.Close()
+					b.Close()
+					return
+				}
+			}
+			if err == nil {
+				continue
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() && t.opts.IdleTimeout > 0 {
+				if time.Since(time.Unix(0, last.Load())) < t.opts.IdleTimeout {
+					continue // the other direction is busy
+				}
+				idle.Store(true)
+				a.Close()
+				b.Close()
+				return
+			}
+			if errors.Is(err, io.EOF) {
+				closeWrite(dst)
+				return
+			}
+			if !errors.Is(err, net.ErrClosed) {
+				firstErr.CompareAndSwap(nil, err.Error())
+			}
+			a.Close()
+			b.Close()
+			return
+		}
+	}
+	wg.Add(2)
+	go copyDir(b, a, &ab)
+	go copyDir(a, b, &ba)
+	wg.Wait()
+	a.Close()
+	b.Close()
+	switch {
+	case idle.Load():
+		return ab, ba, "idle"
+	case firstErr.Load() != nil:
+		return ab, ba, firstErr.Load().(string)
+	}
+	return ab, ba, "closed"
+}
+
+// closeWrite half-closes c: a TCP FIN, or a TLS close_notify.
+func closeWrite(c net.Conn) {
+	switch c := c.(type) {
+	case *tls.Conn:
+		c.CloseWrite()
+	case interface{ CloseWrite() error }:
+		c.CloseWrite()
+	}
+}
