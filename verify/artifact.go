@@ -115,7 +115,9 @@ type ArtifactOptions struct {
 	Workers int
 	// TSARoots are the trust anchors of the RFC 3161 timestamps a signature carries (CMS
 	// unsigned attribute, bundle rfc3161Timestamps, FILE.sig.tsr beside a raw signature).
-	// Nil means Policy.Roots. The TSA's chain is completed by the certificates the token
+	// Nil: timestamps are not checked (CheckTimestamp is skipped, or fails under
+	// RequireTimestamp) and do not date the signature; the signer's roots are never TSA
+	// anchors by default. The TSA's chain is completed by the certificates the token
 	// carries and Policy.Intermediates, and checked against Policy.CRLs and Policy.OCSP. Every timestamp is checked (CheckTimestamp): the token's
 	// signature and ESS signing-certificate attribute, its TSA's certificate (critical
 	// extended key usage timeStamping alone, RFC 3161 2.3) and chain to these roots at the
@@ -127,6 +129,13 @@ type ArtifactOptions struct {
 	TSARoots []*x509.Certificate
 	// RequireTimestamp fails a signature without a timestamp (ReasonTimestampMissing).
 	RequireTimestamp bool
+	// TrustedCAs are the certificate authorities of Sigstore trusted roots whose certificates
+	// are among Policy.Roots and Policy.Intermediates. A chain whose trust anchor ends one of
+	// them is accepted only when all its CA certificates are in the certChain of one
+	// authority valid (validFor) at the signing time: a timestamp's genTime, else Policy.At or
+	// now. So a retired authority's intermediate, carried by the signature, cannot chain to a
+	// root that a current authority shares (rule sigstore.trusted-root-path).
+	TrustedCAs []TrustedCA
 }
 
 // CodeSigningPolicy returns p requiring what artifact signing needs: extended key usage

@@ -199,14 +199,14 @@ func TestTrustedRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roots, inters := tr.Anchors(pinned)
+	roots, inters := tr.Anchors(pinned, false)
 	if len(roots) != 1 || !roots[0].Equal(mustCerts(t, "root-ca.pem")[0]) || len(inters) != 1 || !inters[0].Equal(mustCerts(t, "int-ca.pem")[0]) {
 		t.Fatalf("anchors %d, intermediates %d", len(roots), len(inters))
 	}
-	if r, _ := tr.Anchors(end.Add(time.Hour)); len(r) != 0 {
+	if r, _ := tr.Anchors(end.Add(time.Hour), false); len(r) != 0 {
 		t.Fatal("an authority past validFor.end is trusted")
 	}
-	if r, _ := tr.Anchors(start.Add(-time.Hour)); len(r) != 0 {
+	if r, _ := tr.Anchors(start.Add(-time.Hour), false); len(r) != 0 {
 		t.Fatal("an authority before validFor.start is trusted")
 	}
 

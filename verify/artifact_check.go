@@ -214,6 +214,14 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 				first, res.Reason = e, string(e.Reason)
 			}
 		}
+		if cerr == nil && cr != nil {
+			if e := v.trustedRootPath(cr, genTime); e != nil {
+				res.Checks = append(res.Checks, failCheck(CheckChain, e))
+				if first == nil {
+					first, res.Reason = e, string(e.Reason)
+				}
+			}
+		}
 		v.checkIdentity(p, func(err *Error) {
 			res.Checks = append(res.Checks, failCheck(CheckIdentity, err))
 			if first == nil {

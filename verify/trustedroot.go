@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,18 +58,20 @@ func (ca TrustedCA) ValidAt(t time.Time) bool {
 // TSAAnchors is Anchors for the timestamp authorities: the anchors and intermediates of the
 // TSAs valid at t.
 func (r *TrustedRoot) TSAAnchors(at time.Time) (roots, intermediates []*x509.Certificate) {
-	return (&TrustedRoot{CertificateAuthorities: r.TimestampAuthorities}).Anchors(at)
+	return (&TrustedRoot{CertificateAuthorities: r.TimestampAuthorities}).Anchors(at, false)
 }
 
 // Anchors returns the trust anchors (the last certificate of each chain) and the
 // intermediates (the others) of the certificate authorities that are valid at t (the zero
-// time means now). An authority outside its validFor at t is left out, as sigstore-go does.
-func (r *TrustedRoot) Anchors(at time.Time) (roots, intermediates []*x509.Certificate) {
+// time means now). An authority outside its validFor at t is left out, unless all is true:
+// then every authority's certificates are returned, for a verifier that checks validFor per
+// signature (ArtifactOptions.TrustedCAs).
+func (r *TrustedRoot) Anchors(at time.Time, all bool) (roots, intermediates []*x509.Certificate) {
 	if at.IsZero() {
 		at = time.Now()
 	}
 	for _, ca := range r.CertificateAuthorities {
-		if !ca.ValidAt(at) || len(ca.Chain) == 0 {
+		if !all && !ca.ValidAt(at) || len(ca.Chain) == 0 {
 			continue
 		}
 		roots = append(roots, ca.Chain[len(ca.Chain)-1])
@@ -173,4 +176,50 @@ func trustedCAs(ws []wireTrustCA, field string) ([]TrustedCA, error) {
 		out = append(out, ca)
 	}
 	return out, nil
+}
+
+// trustedRootPath holds a valid chain to the authorities of the Sigstore trusted roots: when
+// its anchor ends an authority's certChain, every CA certificate of the path must be in the
+// certChain of one authority valid at the signing time (see ArtifactOptions.TrustedCAs).
+func (v *artifactVerifier) trustedRootPath(cr *Result, signedAt time.Time) *Error {
+	if len(v.opts.TrustedCAs) == 0 || len(cr.Chain) < 2 {
+		return nil
+	}
+	anchor := cr.Chain[len(cr.Chain)-1]
+	if !anchor.TrustAnchor || anchor.Certificate == nil {
+		return nil
+	}
+	at := signedAt
+	if at.IsZero() {
+		at = v.opts.Policy.At
+	}
+	if at.IsZero() {
+		at = time.Now()
+	}
+	mine := false
+	for _, ca := range v.opts.TrustedCAs {
+		if len(ca.Chain) == 0 || !ca.Chain[len(ca.Chain)-1].Equal(anchor.Certificate) {
+			continue
+		}
+		mine = true
+		if !ca.ValidAt(at) {
+			continue
+		}
+		all := true
+		for _, c := range cr.Chain[1:] {
+			if c.Certificate == nil || !slices.ContainsFunc(ca.Chain, c.Certificate.Equal) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return nil
+		}
+	}
+	if !mine {
+		return nil // the anchor came from --roots or the system, not from a trusted root
+	}
+	return &Error{Reason: UnknownAuthority, Cert: cr.Chain[0].Certificate, Rule: "sigstore.trusted-root-path",
+		Detail: fmt.Sprintf("the path to %s goes through no certificate authority of the trusted root valid at %s (its certChain and validFor)",
+			anchor.Subject, at.UTC().Format(time.RFC3339))}
 }

@@ -337,6 +337,8 @@ func ruleOf(err error) string {
 func chainHint(err error, requireCRL bool) string {
 	rule := ruleOf(err)
 	switch {
+	case rule == "sigstore.trusted-root-path":
+		return "the trusted root's certificate authorities (certChain, validFor) do not cover this signer at its signing time"
 	case rule == "signet.unsupported-algorithm":
 		return "signet cannot verify that signature algorithm (ML-DSA, DSA): no missing certificate would help"
 	case errors.Is(err, verify.UnknownAuthority):

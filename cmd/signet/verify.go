@@ -27,7 +27,8 @@ type verifyOptions struct {
 	roots      []string
 	system     bool
 	inters     []string
-	trusted    []string // --trusted-root files (verify_trust.go)
+	trusted    []string           // --trusted-root files (verify_trust.go)
+	trustedCAs []verify.TrustedCA // their certificate authorities, checked per signature
 	crls       []string
 	ocsp       []string
 	artifact   verify.ArtifactOptions // Policy without certificates and CRLs, which come from files
@@ -76,9 +77,10 @@ What is checked, in order, every check reported (--json) even after one failed:
    identity    --subject, --san-email, --san-uri, --san-dns against the signer's certificate
 
 Trust: --roots FILE (repeatable), --system-roots, --trusted-root FILE (a Sigstore
-trusted_root.json, as sigstore-go and cosign read it: each certificate authority whose
-validFor holds --at, the last certificate of its certChain trusted, the others
-intermediates), or with none of these the root of the local identity that 'signet init' made,
+trusted_root.json, as sigstore-go and cosign read it: the last certificate of each
+certificate authority's certChain trusted, the others intermediates, and a chain must go
+through one authority whose validFor holds the signing time, a timestamp's genTime or --at),
+or with none of these the root of the local identity that 'signet init' made,
 with its intermediate (the report says so). A Sigstore bundle carries the signer's
 certificate alone: the intermediates come from --intermediates, the trusted root, or a
 v0.1/v0.2 bundle's chain. The chain is validated as 'signet cert
@@ -358,6 +360,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 	if err := tsaVerifyOptions(c, &a); err != nil {
 		return err
 	}
+	a.TrustedCAs = o.trustedCAs
 	if a.TSARoots == nil && len(o.trustedTSA) > 0 {
 		a.TSARoots = o.trustedTSA // the --trusted-root files' timestampAuthorities
 	}

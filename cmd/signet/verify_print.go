@@ -218,7 +218,7 @@ func verifyHint(f verifyFailure, o *verifyOptions) string {
 		return "check that the file is the one signed, -a (the hash, sha256 by default) and --key"
 	case errors.Is(err, verify.ErrSignerNotFound):
 		return "the signature does not carry the certificate of the signer it names: give it with --intermediates SIGNER-CERT (its chain is then checked), check the signature alone with --key SIGNER-CERT, or ask for a signature that carries it"
-	case ruleOf(err) == "signet.unsupported-algorithm":
+	case ruleOf(err) == "signet.unsupported-algorithm" || ruleOf(err) == "sigstore.trusted-root-path":
 		return chainHint(err, false)
 	case errors.Is(err, verify.UnknownAuthority):
 		return "give the root that issued the signer's chain with --roots FILE (and missing intermediates with --intermediates FILE)"

@@ -31,10 +31,11 @@ func verifyTrust(e *env, o *verifyOptions, at time.Time) (*trust, []*x509.Certif
 		if err != nil {
 			return nil, nil, err
 		}
-		roots, in := tr.Anchors(at)
-		if len(roots) == 0 {
-			return nil, nil, usagef("%s: none of its certificate authorities is valid at %s (validFor)", f, validationTime(at))
-		}
+		// Every authority's certificates go into the pools: which authority may vouch for a
+		// signature is decided per signature, at its signing time (a timestamp's genTime, or
+		// --at), by verify's TrustedCAs check, as sigstore-go does.
+		roots, in := tr.Anchors(time.Time{}, true)
+		o.trustedCAs = append(o.trustedCAs, tr.CertificateAuthorities...)
 		tsaRoots, tsaInters := tr.TSAAnchors(at)
 		o.trustedTSA = append(o.trustedTSA, tsaRoots...)
 		in = append(in, tsaInters...)
@@ -64,11 +65,4 @@ func verifyTrust(e *env, o *verifyOptions, at time.Time) (*trust, []*x509.Certif
 		}
 	}
 	return t, inters, nil
-}
-
-func validationTime(at time.Time) string {
-	if at.IsZero() {
-		return "the current time"
-	}
-	return at.UTC().Format(time.RFC3339)
 }
