@@ -113,15 +113,22 @@ func TestReadFilePipe(t *testing.T) {
 		{"over the cap", "0123456789A", readlimit.ErrTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := make(chan result, 1)
-			go func() { b, err := readlimit.ReadFile(fifo, 10); got <- result{b, err} }()
-			w, err := os.OpenFile(fifo, os.O_WRONLY, 0) // waits for the reader
+			// A reader that never reads holds the pipe open, so that the writer need not wait
+			// and what it writes stays until ReadFile reads it. (A writer opened while ReadFile
+			// runs raced it: ReadFile could find no writer, read nothing and return, and the
+			// writer then waited forever for a reader.)
+			keep, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer keep.Close()
+			w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
 			w.WriteString(tc.content)
 			w.Close()
-			r := within(t, func() result { return <-got })
+			r := within(t, func() result { b, err := readlimit.ReadFile(fifo, 10); return result{b, err} })
 			if tc.err != nil {
 				if !errors.Is(r.err, tc.err) {
 					t.Fatalf("got %q, %v; want %v", r.data, r.err, tc.err)
