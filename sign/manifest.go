@@ -53,8 +53,14 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	err = digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: s.alg, Recursive: opts.Recursive, Workers: opts.Workers, Stdin: opts.Stdin, Skipped: opts.Skipped},
 		func(r digest.FileResult) error {
 			abs, aerr := filepath.Abs(r.Name)
-			if aerr == nil && skip[abs] || !given[r.Name] && isSignatureName(r.Name) {
+			if aerr == nil && skip[abs] {
 				return nil // the list itself or its signature, left from an earlier run
+			}
+			if !given[r.Name] && isSignatureName(r.Name) {
+				if opts.SkippedSignature != nil {
+					opts.SkippedSignature(r.Name)
+				}
+				return nil
 			}
 			total++
 			if r.Err != nil {

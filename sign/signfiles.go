@@ -51,6 +51,10 @@ type FilesOptions struct {
 	// Skipped, if set, is called with each temporary of signet that a recursive walk
 	// skipped (digest.HashOptions.Skipped), before anything is read: the CLI warns of each.
 	Skipped func(name string)
+	// SkippedSignature, if set, is called with each file a recursive walk found and did not
+	// sign because its name is a signature's (FILE.sig, .p7s, .sigstore.json, .tsr): the CLI
+	// says so, so that no file is left out of a release in silence.
+	SkippedSignature func(name string)
 }
 
 // FilesError is returned by SignFiles when some files could not be read or signed. Nothing
@@ -245,6 +249,9 @@ func listItems(s *Signer, names []string, opts FilesOptions) ([]*signItem, error
 		}
 		seen[name] = true
 		if err == nil && !given[name] && isSignatureName(name) {
+			if opts.SkippedSignature != nil {
+				opts.SkippedSignature(name)
+			}
 			return true
 		}
 		it := &signItem{name: name, err: err}

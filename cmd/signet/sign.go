@@ -50,7 +50,8 @@ all new ones are in place, and put back if the run fails. An output that is one 
 files to sign, the key, --cert or --passphrase-file (by name or through a link) is refused
 (exit 2), --force or not. With
 --recursive, directories are expanded to the regular files below them; files found there
-whose names end in .sig, .p7s or .sigstore.json are not signed. A FILE that is the signature
+whose names end in .sig, .p7s or .sigstore.json are not signed; one that is not a signature
+of the file beside it is named on stderr (not with -q). A FILE that is the signature
 of another FILE given (FILE.sigstore.json or .p7s beside it, with such content, and not
 signed itself) is skipped with one line on stderr, so "signet sign --force dist/*" can be run
 again; a FILE.sig is signed (a raw signature cannot be told from data).
@@ -237,14 +238,15 @@ func runSign(e *env, c *cli.Context) error {
 		// and rolls it back, and signet exits 130 or 143.
 		ctx, stop := signalContext(c.Context)
 		receipts, err = sign.SignFiles(ctx, signer, files, sign.FilesOptions{
-			Out:       out,
-			Stdout:    e.stdout,
-			Force:     c.Bool("force"),
-			Recursive: c.Bool("recursive"),
-			Manifest:  manifest,
-			Stdin:     e.stdin,
-			Skipped:   warnSkipped(e),
-			Reads:     signReads(c),
+			Out:              out,
+			Stdout:           e.stdout,
+			Force:            c.Bool("force"),
+			Recursive:        c.Bool("recursive"),
+			Manifest:         manifest,
+			Stdin:            e.stdin,
+			Skipped:          warnSkipped(e),
+			SkippedSignature: noteSkippedSignature(e, c.Bool("quiet")),
+			Reads:            signReads(c),
 		})
 		stop()
 		var fe *sign.FilesError
