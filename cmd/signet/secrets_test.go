@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -119,21 +119,29 @@ func TestPINValueNeverPrinted(t *testing.T) {
 	signet(true, "token", "mechanisms", uri("ca"), "--json")
 
 	// tls serve with the server key on the token, tls check with the client key on it.
-	ctx, cancel := context.WithCancel(context.Background())
-	var serveOut, serveErr bytes.Buffer
-	var wg sync.WaitGroup
+	// The server runs as a process of its own: two in-process runs at once would share
+	// urfave/cli's global help flag, which each run writes.
+	var serveOut, serveErr syncBuffer
 	serveArgs := []string{"tls", "serve", "--listen", "127.0.0.1:0", "--addr-file", "addr", "--cert", "srv.pem",
 		"--key", uri("srv"), "--client-ca", "root.pem", "--require-client-cert"}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		runContext(ctx, append([]string{"signet"}, serveArgs...), &serveOut, &serveErr)
-	}()
+	serve := exec.Command("signet", serveArgs...)
+	serve.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0")
+	serve.Stdout, serve.Stderr = &serveOut, &serveErr
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- serve.Wait() }()
 	addr := leakWaitAddr(t, "addr")
 	signet(true, "tls", "check", addr, "--key", uri("cli"), "--roots", "root.pem")
 	signet(true, "tls", "check", addr, "--key", uri("cli"), "--roots", "root.pem", "--json")
-	cancel()
-	wg.Wait()
+	serve.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-served:
+	case <-time.After(20 * time.Second):
+		serve.Process.Kill()
+		t.Fatalf("tls serve still running 20 s after SIGTERM")
+	}
 	runs = append(runs, leakRun{args: serveArgs, stdout: serveOut.String(), stderr: serveErr.String()})
 	signet(true, "token", "delete", uri("enr2"), "--yes")
 	signet(true, "token", "delete", uri("enr"), "--yes", "--json")
