@@ -160,6 +160,17 @@ func SignatureExtensions() []string { return slices.Clone(signatureExtensions) }
 
 var signatureExtensions = []string{".sigstore.json", ".p7s", ".sig"}
 
+// DefaultSignature is the signature LoadSignature reads for file when none is named: the
+// first of FILE.sigstore.json, FILE.p7s and FILE.sig that exists, or "".
+func DefaultSignature(file string) string {
+	for _, ext := range signatureExtensions {
+		if _, err := os.Stat(file + ext); err == nil {
+			return file + ext
+		}
+	}
+	return ""
+}
+
 // MaxSignatureSize bounds what LoadSignature reads: a bundle or CMS signature with its chain is
 // a few kilobytes; a large file is a mistake (the artifact given as its own signature).
 const MaxSignatureSize = 16 << 20
@@ -184,12 +195,7 @@ func LoadSignature(file, sigPath string) (*sigformat.Signature, string, error) {
 		return nil, "", artifactErrorf(ErrUnchecked, notFile, "%v", notFile)
 	}
 	if sigPath == "" {
-		for _, ext := range signatureExtensions {
-			if _, err := os.Stat(file + ext); err == nil {
-				sigPath = file + ext
-				break
-			}
-		}
+		sigPath = DefaultSignature(file)
 		if sigPath == "" {
 			return nil, "", artifactErrorf(ErrNoSignature, nil, "no signature found for %s (looked for %s%s)", file, file,
 				strings.Join(signatureExtensions, ", "+file))

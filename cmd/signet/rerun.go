@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/signet-pki/signet/digest"
@@ -71,7 +70,7 @@ func skipSignaturesToVerify(e *env, files []string) (kept []string, extra []veri
 			kept = append(kept, f)
 			continue
 		}
-		if defaultSignature(of) == f {
+		if verify.DefaultSignature(of) == f {
 			fmt.Fprintf(e.stderr, "signet: skipped %s: the signature of %s\n", digest.QuoteName(f), digest.QuoteName(of))
 			continue
 		}
@@ -79,14 +78,4 @@ func skipSignaturesToVerify(e *env, files []string) (kept []string, extra []veri
 		extra = append(extra, verify.Artifact{Name: of, SignatureName: f})
 	}
 	return kept, extra
-}
-
-// defaultSignature is the signature verify reads for file when none is named, or "".
-func defaultSignature(file string) string {
-	for _, ext := range verify.SignatureExtensions() {
-		if _, err := os.Stat(file + ext); err == nil {
-			return file + ext
-		}
-	}
-	return ""
 }
