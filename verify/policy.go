@@ -219,9 +219,13 @@ func certEKUs(c *x509.Certificate) []asn1.ObjectIdentifier { return x509util.Cer
 // KeyUsageNames returns the RFC 5280 names of the bits set in ku, in bit order.
 func KeyUsageNames(ku x509.KeyUsage) []string { return x509util.KeyUsageNames(ku) }
 
-// ParseKeyUsage returns the key usage bit named s (RFC 5280 names, without regard to case).
-// Errors wrap ErrPolicy.
+// ParseKeyUsage returns the key usage bit named s (RFC 5280 names, without regard to case;
+// contentCommitment, the name X.509 has given nonRepudiation since 2005 and the one
+// x509-limbo's key_usage uses, is read too). Errors wrap ErrPolicy.
 func ParseKeyUsage(s string) (x509.KeyUsage, error) {
+	if strings.EqualFold(s, "contentCommitment") {
+		return x509.KeyUsageContentCommitment, nil
+	}
 	if bit, ok := x509util.KeyUsageBit(s); ok {
 		return bit, nil
 	}
