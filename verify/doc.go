@@ -55,7 +55,7 @@
 //	rfc5280.nc-excluded                        constraint        RFC 5280 6.1.3 (c), 4.2.1.10: a name inside an excluded subtree
 //	rfc5280.nc-unsupported-form                constraint        RFC 5280 4.2.1.10: a constrained name form signet cannot match (otherName, x400Address, ediPartyName, registeredID)
 //	rfc5280.nc-unchecked-name                  constraint        RFC 5280 4.2.1.10: a name that cannot be checked against a constraint of its form (a URI without host)
-//	signet.nc-too-much-work                    constraint        more than 131072 name comparisons for one path (denial of service)
+//	signet.nc-too-much-work                    constraint        more than 131072 name comparisons for one path, or names times constraints of any form for one certificate (denial of service)
 //	signet.leaf-is-ca                          constraint        a CA certificate as the leaf for an end-entity purpose (an EKU is required)
 //	rfc5280.policy-required                    constraint        RFC 5280 6.1.3 (f), 6.1.5 (g): no acceptable policy and an explicit policy is required
 //	rfc5280.policy-mapping-any                 constraint        RFC 5280 6.1.4 (a): anyPolicy in a policy mapping

@@ -128,6 +128,19 @@ func limboGapCases() []limboCase {
 				leaf := lcLeaf(t, root, sanOf(append(names, gnDNS("example.com"))...))
 				return limboChain{roots: []*tpIssued{root}, leaf: leaf}
 			}},
+		{id: "pathological::nc-dos-2 (many rfc822Names under many dNSName constraints)", server: true, want: "signet.nc-too-much-work",
+			note: "no name meets a constraint of its form, so no comparison is made, but the certificate is still held against every constraint: the work is names times constraints, as OpenSSL counts it",
+			build: func(t *testing.T) limboChain {
+				var permitted, excluded, names [][]byte
+				for i := range 513 {
+					permitted = append(permitted, gnDNS(fmt.Sprintf("t%d.test", i)))
+					excluded = append(excluded, gnDNS(fmt.Sprintf("x%d.test", i)))
+					names = append(names, gnEmail(fmt.Sprintf("t%d@t%d.test", i, i)))
+				}
+				root := lcRoot(t, withNC(true, append(permitted, gnDNS("example.com")), excluded))
+				leaf := lcLeaf(t, root, sanOf(append(names, gnDNS("example.com"))...))
+				return limboChain{roots: []*tpIssued{root}, leaf: leaf}
+			}},
 		{id: "pathological::nc-dos-3 (many subject CNs, no SAN)", server: true, want: "webpki.leaf-san-missing",
 			build: func(t *testing.T) limboChain {
 				var permitted, excluded [][]byte
