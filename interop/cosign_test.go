@@ -162,3 +162,49 @@ func lineWith(s, sub string) string {
 	}
 	return s
 }
+
+// TestSignetTimestampCosign: cosign verify-blob --use-signed-timestamps accepts a bundle
+// signet signed with --tsa, the TSA being signet tsa serve listed in the trusted root's
+// timestampAuthorities, and refuses it with a trusted root that does not list the TSA.
+func TestSignetTimestampCosign(t *testing.T) {
+	cosign := cosignCmd(t)
+	dir := t.TempDir()
+	ts := startTSA(t, dir)
+	withTSA, without := filepath.Join(dir, "with"), filepath.Join(dir, "without")
+	for _, d := range []string{withTSA, without} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	trPath, _ := trustedRootWithTSA(t, withTSA, ts.chain)
+	trNoTSA, _ := trustedRootWithTSA(t, without, nil)
+	art := filepath.Join(dir, "release.tar.gz")
+	if err := os.WriteFile(art, []byte("a release, timestamped, verified by cosign\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, signer := range []string{"codesign", "codesign-ed25519"} {
+		t.Run(signer, func(t *testing.T) {
+			chain := filepath.Join(dir, signer+"-chain.pem")
+			leaf, _ := os.ReadFile(filepath.Join(pki, signer+".pem"))
+			inter, _ := os.ReadFile(filepath.Join(pki, "int-ca.pem"))
+			if err := os.WriteFile(chain, append(leaf, inter...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, signer+".sigstore.json")
+			if code, msg := run(t, "sign", "--key", filepath.Join(pki, signer+".key"), "--cert", chain, "--format", "bundle", "--tsa", ts.url, "-o", out, art); code != 0 {
+				t.Fatalf("signet sign --tsa: exit %d: %s", code, msg)
+			}
+			verifyBlob := func(tr string) (int, string) {
+				return cosign("verify-blob", "--bundle", out, "--trusted-root", tr,
+					"--certificate-identity", "https://example.com/release-bot", "--certificate-oidc-issuer-regexp", ".*",
+					"--insecure-ignore-tlog", "--insecure-ignore-sct", "--use-signed-timestamps", "--offline", art)
+			}
+			if code, msg := verifyBlob(trPath); code != 0 || !strings.Contains(msg, "Verified OK") {
+				t.Fatalf("cosign verify-blob --use-signed-timestamps: exit %d: %s", code, msg)
+			}
+			if code, msg := verifyBlob(trNoTSA); code == 0 {
+				t.Fatalf("cosign accepts the timestamp of a TSA its trusted root does not list: %s", msg)
+			}
+		})
+	}
+}

@@ -13,5 +13,6 @@
 //
 // The cosign tests run only when SIGNET_COSIGN names a cosign binary (EnvCosign): building
 // cosign takes minutes on a cold module cache. They run cosign verify-blob on signet's
-// bundles (certificate and bare key) and signet verify on cosign sign-blob --key bundles.
+// bundles (certificate and bare key, and with a timestamp of signet tsa serve) and signet
+// verify on cosign sign-blob --key bundles.
 package interop_test
