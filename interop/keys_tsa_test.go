@@ -14,11 +14,14 @@ import (
 	"testing"
 	"time"
 
+	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
 	"github.com/sigstore/sigstore-go/pkg/root"
+	"github.com/sigstore/sigstore-go/pkg/sign"
 	"github.com/sigstore/sigstore-go/pkg/verify"
 	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/sigstore/sigstore/pkg/signature/options"
+	"google.golang.org/protobuf/encoding/protojson"
 )
 
 // keyVerify verifies a public-key bundle with sigstore-go as cosign verify-blob --key does
@@ -242,6 +245,54 @@ func TestSignetTimestampSigstoreGo(t *testing.T) {
 			}
 			if code, msg := run(t, "verify", "--trusted-root", trPath, "--tsa-roots", filepath.Join(pki, "root-ca.pem"), "--require-timestamp", "--sig", out, art); code != 0 {
 				t.Fatalf("signet verify --require-timestamp: exit %d: %s", code, msg)
+			}
+		})
+	}
+}
+
+// TestSigstoreGoKeySignsSignetVerifies: bundles sigstore-go signs with a bare key (a publicKey
+// hint, no certificate) verify with signet verify --key: ECDSA, pure Ed25519 (PKIX_ED25519,
+// which names no hash) and Ed25519ph (PKIX_ED25519_PH); changed content fails with exit 10.
+func TestSigstoreGoKeySignsSignetVerifies(t *testing.T) {
+	dir := t.TempDir()
+	content := []byte("a release, signed by sigstore-go with a bare key\n")
+	for _, alg := range []protocommon.PublicKeyDetails{
+		protocommon.PublicKeyDetails_PKIX_ECDSA_P256_SHA_256,
+		protocommon.PublicKeyDetails_PKIX_ED25519,
+		protocommon.PublicKeyDetails_PKIX_ED25519_PH,
+	} {
+		t.Run(alg.String(), func(t *testing.T) {
+			kp, err := sign.NewEphemeralKeypair(&sign.EphemeralKeypairOptions{Algorithm: alg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pb, err := sign.Bundle(&sign.PlainData{Data: content}, kp, sign.BundleOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := protojson.Marshal(pb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := strings.ToLower(alg.String())
+			art, sig, pub := filepath.Join(dir, name+".txt"), filepath.Join(dir, name+".sigstore.json"), filepath.Join(dir, name+".pub")
+			pubPEM, err := kp.GetPublicKeyPem()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for f, data := range map[string][]byte{art: content, sig: b, pub: []byte(pubPEM)} {
+				if err := os.WriteFile(f, data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if code, out := run(t, "verify", "--key", pub, "--sig", sig, art); code != 0 || !strings.HasPrefix(out, "OK ") {
+				t.Fatalf("signet verify --key: exit %d: %s\n%s", code, out, b)
+			}
+			if err := os.WriteFile(art, append(content, '!'), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if code, out := run(t, "verify", "--key", pub, "--sig", sig, art); code != 10 {
+				t.Fatalf("changed content: exit %d, want 10: %s", code, out)
 			}
 		})
 	}
