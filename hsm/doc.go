@@ -26,8 +26,12 @@
 //
 // Signatures: the hash is computed in Go and the token signs the digest with CKM_ECDSA
 // (its r||s re-encoded as DER), CKM_RSA_PKCS (with the DigestInfo prepended here) or
-// CKM_RSA_PKCS_PSS; Ed25519 signs the message with CKM_EDDSA. These are the mechanisms tokens
-// offer most widely (SoftHSM2 lacks CKM_ECDSA_SHA256, for example).
+// CKM_RSA_PKCS_PSS; Ed25519 signs the message with CKM_EDDSA, and Ed25519ph (opts.HashFunc()
+// crypto.SHA512, as crypto/ed25519 reads it) a SHA-512 digest with CKM_EDDSA and
+// CK_EDDSA_PARAMS.phFlag (PKCS#11 3.0). These are the mechanisms tokens offer most widely
+// (SoftHSM2 lacks CKM_ECDSA_SHA256, for example). An Ed25519ph signature is verified before it
+// is returned: SoftHSM 2.6.1 takes phFlag and ignores it, signing pure Ed25519, which Sign
+// reports as ErrUnsupportedKey.
 //
 // # Module lifetime
 //

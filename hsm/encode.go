@@ -217,6 +217,9 @@ type signPlan struct {
 	pssHashMech, pssMGF, pssSalt uint
 	// ecdsaSize is the byte length of r and of s, when the token returns r||s to re-encode.
 	ecdsaSize int
+	// ed25519ph: CKM_EDDSA with CK_EDDSA_PARAMS{phFlag: CK_TRUE} over a SHA-512 digest, whose
+	// result is checked (checkEd25519ph) before it is returned.
+	ed25519ph bool
 }
 
 // planSignature checks a crypto.Signer call against the key and works out the mechanism and
@@ -268,15 +271,38 @@ func planSignature(pub crypto.PublicKey, digest []byte, opts crypto.SignerOpts) 
 		}
 		return signPlan{mech: pkcs11.CKM_ECDSA, input: digest, ecdsaSize: (k.Curve.Params().BitSize + 7) / 8}, nil
 	case ed25519.PublicKey:
-		if h != 0 {
-			return signPlan{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("Ed25519 signs the message itself: opts.HashFunc() must be 0, not %v (Ed25519ph is not supported)", h))
-		}
+		// As crypto/ed25519 reads opts: a hash of 0 is pure Ed25519 over the message, SHA-512
+		// Ed25519ph over its digest (PKCS#11 3.0: CKM_EDDSA with CK_EDDSA_PARAMS.phFlag).
 		if o, ok := opts.(*ed25519.Options); ok && o.Context != "" {
-			return signPlan{}, newError(ErrUnsupportedKey, nil, "Ed25519 with a context (Ed25519ctx) is not supported")
+			return signPlan{}, newError(ErrUnsupportedKey, nil, "Ed25519 with a context (Ed25519ctx, or Ed25519ph with one) is not supported")
 		}
-		return signPlan{mech: CKM_EDDSA, input: digest}, nil
+		switch h {
+		case 0:
+			return signPlan{mech: CKM_EDDSA, input: digest}, nil
+		case crypto.SHA512:
+			if len(digest) != h.Size() {
+				return signPlan{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("Ed25519ph: digest is %d bytes, %v makes %d", len(digest), h, h.Size()))
+			}
+			return signPlan{mech: CKM_EDDSA, input: digest, ed25519ph: true}, nil
+		}
+		return signPlan{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("Ed25519 signs the message itself (hash 0) or, as Ed25519ph, its SHA-512 digest, not a %v digest", h))
 	}
 	return signPlan{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("public key of type %T", pub))
+}
+
+// checkEd25519ph checks the signature a token returned for an Ed25519ph plan over digest.
+// A token may accept CK_EDDSA_PARAMS and ignore phFlag (SoftHSM 2.6.1 does: it signs the
+// digest as a message, pure Ed25519), which would pass for Ed25519ph until a verifier
+// refuses it; such a signature is an error wrapping ErrUnsupportedKey that names the
+// limitation, any other that does not verify one wrapping ErrToken.
+func checkEd25519ph(pub ed25519.PublicKey, label string, digest, sig []byte) error {
+	if ed25519.VerifyWithOptions(pub, digest, sig, &ed25519.Options{Hash: crypto.SHA512}) == nil {
+		return nil
+	}
+	if ed25519.Verify(pub, digest, sig) {
+		return newError(ErrUnsupportedKey, nil, fmt.Sprintf("token %q cannot make Ed25519ph: it ignores CKM_EDDSA's phFlag (CK_EDDSA_PARAMS, PKCS#11 3.0) and signs pure Ed25519", label))
+	}
+	return newError(ErrToken, nil, fmt.Sprintf("token %q returned an Ed25519ph signature that does not verify with the key's public key", label))
 }
 
 // ecdsaDER re-encodes the r||s an ECDSA token returns as the ASN.1 DER

@@ -182,8 +182,12 @@ func TestPlanSignature(t *testing.T) {
 		{"ecdsa wrong length", ecKey, d48, crypto.SHA256, 0, 0, 0, true},
 		{"ed25519", edKey, []byte("message"), crypto.Hash(0), CKM_EDDSA, 0, 7, false},
 		{"ed25519 options", edKey, []byte("message"), &ed25519.Options{}, CKM_EDDSA, 0, 7, false},
-		{"ed25519ph", edKey, d64, crypto.SHA512, 0, 0, 0, true},
+		{"ed25519ph", edKey, d64, crypto.SHA512, CKM_EDDSA, 0, 64, false},
+		{"ed25519ph options", edKey, d64, &ed25519.Options{Hash: crypto.SHA512}, CKM_EDDSA, 0, 64, false},
+		{"ed25519ph wrong length", edKey, d32, crypto.SHA512, 0, 0, 0, true},
+		{"ed25519 sha256", edKey, d32, crypto.SHA256, 0, 0, 0, true},
 		{"ed25519ctx", edKey, []byte("m"), &ed25519.Options{Context: "x"}, 0, 0, 0, true},
+		{"ed25519ph with context", edKey, d64, &ed25519.Options{Hash: crypto.SHA512, Context: "x"}, 0, 0, 0, true},
 		{"nil opts", ecKey, d32, nil, 0, 0, 0, true},
 	}
 	for _, c := range cases {
@@ -204,12 +208,45 @@ func TestPlanSignature(t *testing.T) {
 			if c.mech == pkcs11.CKM_ECDSA && p.ecdsaSize != 66 {
 				t.Errorf("P-521 r and s size %d, want 66", p.ecdsaSize)
 			}
+			if wantPh := c.opts.HashFunc() == crypto.SHA512 && c.mech == CKM_EDDSA; p.ed25519ph != wantPh {
+				t.Errorf("ed25519ph %v, want %v", p.ed25519ph, wantPh)
+			}
 		})
 	}
 	// The PKCS#1 v1.5 input is the DigestInfo that Go's own signer would produce.
 	p, _ := planSignature(rsaKey, d32, crypto.SHA256)
 	if !bytes.HasPrefix(p.input, mustHex(t, "3031300d060960864801650304020105000420")) {
 		t.Errorf("SHA-256 DigestInfo %x", p.input)
+	}
+}
+
+// TestCheckEd25519ph: what a token returns for Ed25519ph is checked. A pure Ed25519 signature
+// over the digest (what a token that ignores phFlag makes: SoftHSM 2.6.1) is refused as the
+// limitation it is (ErrUnsupportedKey), anything else that does not verify as a token fault.
+func TestCheckEd25519ph(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := make([]byte, 64)
+	rand.Read(d)
+	ph, err := priv.Sign(nil, d, crypto.SHA512)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pure := ed25519.Sign(priv, d)
+	if err := checkEd25519ph(pub, "t", d, ph); err != nil {
+		t.Fatalf("a good Ed25519ph signature: %v", err)
+	}
+	err = checkEd25519ph(pub, "t", d, pure)
+	if !errors.Is(err, ErrUnsupportedKey) || !strings.Contains(err.Error(), "phFlag") {
+		t.Fatalf("pure Ed25519 over the digest: %v, want ErrUnsupportedKey naming phFlag", err)
+	}
+	bad := bytes.Clone(ph)
+	bad[3] ^= 1
+	err = checkEd25519ph(pub, "t", d, bad)
+	if !errors.Is(err, ErrToken) || errors.Is(err, ErrUnsupportedKey) {
+		t.Fatalf("a damaged signature: %v, want ErrToken alone", err)
 	}
 }
 

@@ -18,9 +18,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/signet-pki/signet/internal/testutil"
 )
@@ -226,7 +228,8 @@ func TestSignOptionsRefused(t *testing.T) {
 		opts   crypto.SignerOpts
 	}{
 		{ECP256, make([]byte, 20), crypto.SHA256},              // digest length does not match the hash
-		{Ed25519, make([]byte, 64), crypto.SHA512},             // Ed25519ph
+		{Ed25519, make([]byte, 32), crypto.SHA256},             // Ed25519 takes no SHA-256 digest
+		{Ed25519, make([]byte, 32), crypto.SHA512},             // Ed25519ph of a short digest
 		{Ed25519, []byte("m"), &ed25519.Options{Context: "c"}}, // Ed25519ctx
 		{RSA2048, make([]byte, 32), crypto.Hash(0)},            // raw RSA
 		{RSA2048, make([]byte, 20), crypto.SHA1},               // SHA-1
@@ -243,6 +246,58 @@ func TestSignOptionsRefused(t *testing.T) {
 				t.Errorf("Sign = %v, want ErrUnsupportedKey", err)
 			}
 		})
+	}
+}
+
+// TestEdDSAPhParams: CK_EDDSA_PARAMS{phFlag: CK_TRUE, ulContextDataLen: 0, pContextData:
+// NULL} as a module reads it on this platform (a CK_BBOOL, a CK_ULONG, a pointer, naturally
+// aligned outside Windows).
+func TestEdDSAPhParams(t *testing.T) {
+	p := eddsaPhParams()
+	want := int(unsafe.Sizeof(struct {
+		phFlag byte
+		n      uint
+		ptr    uintptr
+	}{}))
+	if len(p) != want || p[0] != 1 || strings.Trim(string(p[1:]), "\x00") != "" {
+		t.Fatalf("CK_EDDSA_PARAMS % x, want 01 then %d zero bytes", p, want-1)
+	}
+}
+
+// TestSignEd25519ph: Ed25519ph asks the token for CKM_EDDSA with CK_EDDSA_PARAMS.phFlag and
+// checks what comes back. SoftHSM 2.6.1 takes the parameter and ignores it (it signs the
+// digest as a message, pure Ed25519): Sign says so with ErrUnsupportedKey instead of returning
+// a signature no verifier accepts; a token that honours the flag gives a valid Ed25519ph
+// signature. Pure Ed25519 with the same key still works afterwards.
+func TestSignEd25519ph(t *testing.T) {
+	tt := mustSoftHSM(t, "ph")
+	tok := mustOpen(t, tt.uri(""), tt.opts(testPIN))
+	if _, err := tok.GenerateKey(mustParse(t, "pkcs11:object=ed"), Ed25519); err != nil {
+		t.Fatal(err)
+	}
+	s, err := tok.Signer(mustParse(t, "pkcs11:object=ed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := s.Public().(ed25519.PublicKey)
+	d := sha512.Sum512([]byte("a release"))
+	for _, opts := range []crypto.SignerOpts{crypto.SHA512, &ed25519.Options{Hash: crypto.SHA512}} {
+		sig, err := s.Sign(nil, d[:], opts)
+		switch {
+		case err == nil:
+			if err := ed25519.VerifyWithOptions(pub, d[:], sig, &ed25519.Options{Hash: crypto.SHA512}); err != nil {
+				t.Fatalf("the token's Ed25519ph signature does not verify: %v", err)
+			}
+			t.Log("the token makes Ed25519ph")
+		case errors.Is(err, ErrUnsupportedKey) && strings.Contains(err.Error(), "phFlag") && strings.Contains(err.Error(), `"ph"`):
+			t.Logf("as expected of SoftHSM 2.6.1: %v", err)
+		default:
+			t.Fatalf("Sign = %v; want an Ed25519ph signature or ErrUnsupportedKey naming the token and phFlag", err)
+		}
+	}
+	sig, err := s.Sign(nil, []byte("a release"), crypto.Hash(0))
+	if err != nil || !ed25519.Verify(pub, []byte("a release"), sig) {
+		t.Fatalf("pure Ed25519 after Ed25519ph: %v", err)
 	}
 }
 

@@ -4,6 +4,7 @@ package hsm
 
 import (
 	"crypto"
+	"crypto/ed25519"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -14,7 +15,9 @@ import (
 
 // Signer is a private key on a token as a crypto.Signer. It signs with CKM_RSA_PKCS (the
 // DigestInfo is added here), CKM_RSA_PKCS_PSS, CKM_ECDSA (over the digest; the token's r||s
-// is returned as ASN.1 DER) or CKM_EDDSA (pure Ed25519 over the message). rand is ignored:
+// is returned as ASN.1 DER) or CKM_EDDSA (pure Ed25519 over the message; Ed25519ph over a
+// SHA-512 digest with CK_EDDSA_PARAMS.phFlag, checked before it is returned, since a token
+// may ignore the flag: SoftHSM 2.6.1 does, and then Sign fails with ErrUnsupportedKey). rand is ignored:
 // the token draws its own randomness. It is safe for concurrent use: concurrent signatures
 // run on a pool of sessions (up to GOMAXPROCS) where the token allows it.
 type Signer struct {
@@ -81,17 +84,21 @@ func (s *Signer) Certificate() *x509.Certificate { return s.cert }
 func (s *Signer) Token() *Token { return s.tok }
 
 // Sign signs digest (for Ed25519: the message) as crypto.Signer specifies: opts.HashFunc()
-// names the hash that made digest (0 for Ed25519); *rsa.PSSOptions selects RSA-PSS, where
-// PSSSaltLengthAuto and PSSSaltLengthEqualsHash both mean a salt as long as the hash.
+// names the hash that made digest (0 for pure Ed25519; crypto.SHA512 for Ed25519ph, as
+// crypto/ed25519 reads it); *rsa.PSSOptions selects RSA-PSS, where PSSSaltLengthAuto and
+// PSSSaltLengthEqualsHash both mean a salt as long as the hash.
 func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	plan, err := planSignature(s.pub, digest, opts)
 	if err != nil {
 		return nil, err
 	}
 	var mech *pkcs11.Mechanism
-	if plan.mech == pkcs11.CKM_RSA_PKCS_PSS {
+	switch {
+	case plan.mech == pkcs11.CKM_RSA_PKCS_PSS:
 		mech = pkcs11.NewMechanism(plan.mech, pkcs11.NewPSSParams(plan.pssHashMech, plan.pssMGF, plan.pssSalt))
-	} else {
+	case plan.ed25519ph:
+		mech = pkcs11.NewMechanism(plan.mech, eddsaPhParams())
+	default:
 		mech = pkcs11.NewMechanism(plan.mech, nil)
 	}
 	t := s.tok
@@ -102,14 +109,19 @@ func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 	defer t.putSignSession(sess)
 	ctx := t.mod.ctx
 	if err := ctx.SignInit(sess, []*pkcs11.Mechanism{mech}, s.handle); err != nil {
-		return nil, t.signError(err, plan.mech, "start")
+		return nil, t.signError(err, plan.mechName(), "start")
 	}
 	sig, err := ctx.Sign(sess, plan.input)
 	if err != nil {
-		return nil, t.signError(err, plan.mech, "make")
+		return nil, t.signError(err, plan.mechName(), "make")
 	}
 	if plan.ecdsaSize > 0 {
 		return ecdsaDER(sig, plan.ecdsaSize)
+	}
+	if plan.ed25519ph {
+		if err := checkEd25519ph(s.pub.(ed25519.PublicKey), t.info.Label, plan.input, sig); err != nil {
+			return nil, err
+		}
 	}
 	return sig, nil
 }
@@ -128,16 +140,24 @@ var mechNames = map[uint]string{
 	pkcs11.CKM_RSA_X9_31_KEY_PAIR_GEN: "CKM_RSA_X9_31_KEY_PAIR_GEN",
 }
 
-func (t *Token) signError(err error, mech uint, what string) error {
+// mechName names the plan's mechanism in messages.
+func (p signPlan) mechName() string {
+	if p.ed25519ph {
+		return "CKM_EDDSA (Ed25519ph: phFlag)"
+	}
+	return mechNames[p.mech]
+}
+
+func (t *Token) signError(err error, mech string, what string) error {
 	var ckr pkcs11.Error
 	errors.As(err, &ckr)
 	switch uint(ckr) {
 	case pkcs11.CKR_MECHANISM_INVALID, pkcs11.CKR_MECHANISM_PARAM_INVALID, pkcs11.CKR_KEY_TYPE_INCONSISTENT, pkcs11.CKR_KEY_FUNCTION_NOT_PERMITTED:
-		return newError(ErrUnsupportedKey, err, fmt.Sprintf("token %q cannot sign with %s and this key", t.info.Label, mechNames[mech]))
+		return newError(ErrUnsupportedKey, err, fmt.Sprintf("token %q cannot sign with %s and this key", t.info.Label, mech))
 	case pkcs11.CKR_USER_NOT_LOGGED_IN:
 		return newError(ErrPIN, err, fmt.Sprintf("token %q: not logged in", t.info.Label))
 	}
-	return newError(ErrToken, err, fmt.Sprintf("token %q: %s a %s signature", t.info.Label, what, mechNames[mech]))
+	return newError(ErrToken, err, fmt.Sprintf("token %q: %s a %s signature", t.info.Label, what, mech))
 }
 
 // Close releases the Signer; when it came from OpenSigner it also closes its Token (log out,

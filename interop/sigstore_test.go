@@ -165,10 +165,10 @@ func sigstoreVerify(t *testing.T, tr root.TrustedMaterial, bundleJSON, artifact 
 
 // TestSignetSignsSigstoreGoVerifies: bundles that signet sign writes for a signer under an
 // intermediate verify in sigstore-go with the trusted root alone (a v0.3 bundle carries the
-// leaf as `certificate`), for each key type.
+// leaf as `certificate`), for each key type, Ed25519 as Ed25519ph; and in signet verify.
 func TestSignetSignsSigstoreGoVerifies(t *testing.T) {
 	dir := t.TempDir()
-	_, tr := trustedRoot(t, dir)
+	trPath, tr := trustedRoot(t, dir)
 	art := filepath.Join(dir, "release.tar.gz")
 	content := []byte("a release, signed by signet, verified by sigstore-go\n")
 	if err := os.WriteFile(art, content, 0o644); err != nil {
@@ -190,14 +190,17 @@ func TestSignetSignsSigstoreGoVerifies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = sigstoreVerify(t, tr, b, content)
-			if err != nil && signer == "codesign-ed25519" && !isEd25519ph(t, b, content) {
-				// sigstore-go checks a certificate's Ed25519 key as Ed25519ph; signet sign still
-				// writes pure Ed25519 until package sign follows the registry (see README).
-				t.Skipf("signet sign writes pure Ed25519, which sigstore-go refuses with a certificate: %v", err)
-			}
-			if err != nil {
+			// sigstore-go checks a certificate's Ed25519 key as Ed25519ph (PKIX_ED25519_PH), and
+			// only so: signet signs the SHA-512 digest as Ed25519ph.
+			if err := sigstoreVerify(t, tr, b, content); err != nil {
 				t.Fatalf("sigstore-go: %v\n%s", err, b)
+			}
+			if signer == "codesign-ed25519" && !isEd25519ph(t, b, content) {
+				t.Fatal("the Ed25519 bundle is not Ed25519ph over the content's SHA-512")
+			}
+			// signet verify reads it back with the same trusted root.
+			if code, msg := run(t, "verify", "--trusted-root", trPath, "--sig", out, art); code != 0 {
+				t.Fatalf("signet verify: exit %d: %s", code, msg)
 			}
 			// Changed content: sigstore-go refuses it (the check above is not vacuous).
 			if err := sigstoreVerify(t, tr, b, append(content, '!')); err == nil {

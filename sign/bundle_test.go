@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ed25519"
+	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
 	"testing"
@@ -13,8 +14,11 @@ import (
 )
 
 // TestBundle: signet's bundles carry the verification material the chain calls for (the leaf
-// alone in a v0.3 bundle), the messageDigest, and a signature that verifies over the content.
-// That sigstore-go reads them strictly (protojson, no unknown field) is checked in interop/.
+// alone in a v0.3 bundle), the messageDigest, and a signature that verifies over the content:
+// Ed25519 with a certificate is Ed25519ph over the SHA-512 messageDigest (PKIX_ED25519_PH,
+// and only that: not pure Ed25519), with a bare key pure Ed25519 over the content
+// (PKIX_ED25519). That sigstore-go reads them strictly (protojson, no unknown field) and
+// accepts them is checked in interop/.
 func TestBundle(t *testing.T) {
 	msg := []byte("bundle me\n")
 	ec := mustFixture(t, "codesign")
@@ -30,7 +34,9 @@ func TestBundle(t *testing.T) {
 		{"ecdsa leaf", ec.key, 1, digest.SHA256, "certificate"},
 		{"ecdsa leaf and root", ec.key, 2, digest.SHA384, "certificate"},
 		{"ecdsa chain", ec.key, 3, digest.SHA512, "certificate"},
-		{"ed25519 chain", ed.key, 3, digest.SHA256, "certificate"},
+		{"ed25519 chain", ed.key, 3, 0, "certificate"},
+		{"ed25519 leaf sha512", ed.key, 1, digest.SHA512, "certificate"},
+		{"ed25519 bare key", ed.key, 0, 0, "publicKey"},
 		{"rsa2048 sha3-256", mustKey(t, "rsa2048"), 0, digest.SHA3_256, "publicKey"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -91,8 +97,20 @@ func TestBundle(t *testing.T) {
 				}
 			}
 			md := b.MessageSignature.MessageDigest
+			_, isEd := tc.key.Public().(ed25519.PublicKey)
+			ph := isEd && len(chain) > 0
+			alg := tc.alg
+			switch {
+			case alg == 0 && ph:
+				alg = digest.SHA512
+			case alg == 0:
+				alg = digest.DefaultAlgorithm
+			}
+			if s.NeedsMessage() != (isEd && !ph) {
+				t.Fatalf("NeedsMessage %v for Ed25519 %v, Ed25519ph %v", s.NeedsMessage(), isEd, ph)
+			}
 			// The enum's names, as the protobuf-specs spell them.
-			wantAlg := map[digest.Algorithm]string{digest.SHA256: "SHA2_256", digest.SHA384: "SHA2_384", digest.SHA512: "SHA2_512", digest.SHA3_256: "SHA3_256"}[tc.alg]
+			wantAlg := map[digest.Algorithm]string{digest.SHA256: "SHA2_256", digest.SHA384: "SHA2_384", digest.SHA512: "SHA2_512", digest.SHA3_256: "SHA3_256"}[alg]
 			if md.Algorithm != wantAlg || !bytes.Equal(md.Digest, d) {
 				t.Fatalf("messageDigest %v %x", md.Algorithm, md.Digest)
 			}
@@ -101,15 +119,22 @@ func TestBundle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.Format != sigformat.Bundle || p.Hash != tc.alg.CryptoHash() || !bytes.Equal(p.ContentDigest, d) {
+			if p.Format != sigformat.Bundle || p.Hash != alg.CryptoHash() || !bytes.Equal(p.ContentDigest, d) {
 				t.Fatalf("parsed %s %v %x", p.Format, p.Hash, p.ContentDigest)
 			}
 			if len(chain) > 0 && !p.Certificates[0].Equal(fx.chain[0]) {
 				t.Fatal("the leaf is not first")
 			}
-			// The signature covers the content: its digest, or for Ed25519 the message.
-			if _, isEd := tc.key.Public().(ed25519.PublicKey); isEd {
-				err = checkSignature(tc.key.Public(), 0, false, msg, p.Raw)
+			// The signature covers the content: its digest, or for Ed25519 the message (pure)
+			// or its SHA-512 digest (Ed25519ph), and not the other one.
+			if isEd {
+				pub := tc.key.Public().(ed25519.PublicKey)
+				d512 := sha512.Sum512(msg)
+				phOK := ed25519.VerifyWithOptions(pub, d512[:], p.Raw, &ed25519.Options{Hash: crypto.SHA512}) == nil
+				pureOK := ed25519.Verify(pub, msg, p.Raw)
+				if phOK != ph || pureOK == ph {
+					t.Fatalf("Ed25519ph verifies: %v, pure Ed25519 verifies: %v; want Ed25519ph %v", phOK, pureOK, ph)
+				}
 			} else {
 				err = checkSignature(tc.key.Public(), p.Hash, false, msg, p.Raw)
 			}

@@ -13,10 +13,13 @@
 //
 // # Limitations
 //
-//   - Ed25519 raw and bundle signatures cover the whole message, which is read into memory
-//     (up to 1 GiB, from a regular file or standard input: a device or a named pipe is
-//     refused); they cannot be made from a digest. Ed25519 in CMS signs a SHA-512 digest and
-//     has neither limit. The files other signatures cover are streamed through the hash as
+//   - Ed25519 raw signatures and bundles without a certificate are pure Ed25519 over the
+//     whole message, which is read into memory (up to 1 GiB, from a regular file or standard
+//     input: a device or a named pipe is refused); they cannot be made from a digest. Ed25519
+//     in CMS signs a SHA-512 digest, and a bundle with a certificate is Ed25519ph over the
+//     content's SHA-512 digest (the Sigstore algorithm registry's PKIX_ED25519_PH, the only
+//     scheme sigstore-go and cosign accept for a certificate's Ed25519 key): neither has
+//     those limits. A token key that cannot make Ed25519ph (SoftHSM 2.6.1) fails the run. The files other signatures cover are streamed through the hash as
 //     sha256sum reads them: a named pipe is read when its writer comes.
 //   - A bundle cannot say that an RSA signature is PSS, so RSA-PSS is refused in bundles, and
 //     bundles name only SHA-256, SHA-384, SHA-512, SHA3-256 and SHA3-384 (see package

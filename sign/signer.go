@@ -24,7 +24,9 @@ type SignOptions struct {
 	// Format is the signature format; zero means sigformat.Raw.
 	Format sigformat.Format
 	// Algorithm is the hash. Zero means digest.DefaultAlgorithm, except for Ed25519 in CMS,
-	// where RFC 8419 requires SHA-512 and zero means digest.SHA512.
+	// where RFC 8419 requires SHA-512, and Ed25519 in a bundle with a certificate, which is
+	// Ed25519ph over SHA-512 (see NeedsMessage): there zero means digest.SHA512 and any
+	// other hash is refused.
 	Algorithm digest.Algorithm
 	// PSS selects RSA-PSS (salt as long as the hash, MGF1 with the same hash, as openssl's
 	// -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest) instead of PKCS#1 v1.5.
@@ -82,13 +84,16 @@ func (s *Signer) RawTimestamp(sigFile []byte) ([]byte, error) {
 // Signer makes signatures in one format with one key. It is safe for concurrent use when its
 // key is (software keys and hsm token keys are).
 type Signer struct {
-	key    crypto.Signer
-	pub    crypto.PublicKey
-	kind   keyKind
-	opts   SignOptions
-	alg    digest.Algorithm
-	chain  []*x509.Certificate // what goes into signatures: no roots
-	keyFP  string
+	key   crypto.Signer
+	pub   crypto.PublicKey
+	kind  keyKind
+	opts  SignOptions
+	alg   digest.Algorithm
+	chain []*x509.Certificate // what goes into signatures: no roots
+	keyFP string
+	// ph: Ed25519ph (RFC 8032 §5.1) over the content's SHA-512 digest, for an Ed25519 key
+	// with a certificate in a bundle (the Sigstore algorithm registry's PKIX_ED25519_PH).
+	ph     bool
 	now    func() time.Time
 	random io.Reader
 }
@@ -142,10 +147,14 @@ func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 	if f.Extension() == "" {
 		return nil, fmt.Errorf("%w: signature format %q", ErrUnsupported, f)
 	}
+	// With a certificate, sigstore-go and cosign check a bundle's Ed25519 key as Ed25519ph
+	// (their hashedrekord rule: PKIX_ED25519_PH); with a bare key they check pure Ed25519
+	// (PKIX_ED25519), as cosign sign-blob --key writes it without a log entry.
+	s.ph = s.kind == kindEd25519 && f == sigformat.Bundle && len(opts.Certificates) > 0
 	s.alg = opts.Algorithm
 	if s.alg == 0 {
 		s.alg = digest.DefaultAlgorithm
-		if s.kind == kindEd25519 && f == sigformat.CMS {
+		if s.kind == kindEd25519 && f == sigformat.CMS || s.ph {
 			s.alg = digest.SHA512
 		}
 	}
@@ -154,6 +163,9 @@ func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 	}
 	if s.kind == kindEd25519 && f == sigformat.CMS && s.alg != digest.SHA512 {
 		return nil, fmt.Errorf("%w: Ed25519 in CMS digests with sha512 (RFC 8419), not %s", ErrUnsupported, s.alg)
+	}
+	if s.ph && s.alg != digest.SHA512 {
+		return nil, fmt.Errorf("%w: an Ed25519 certificate's bundle is Ed25519ph over sha512 (Sigstore's PKIX_ED25519_PH), not %s", ErrUnsupported, s.alg)
 	}
 	if opts.PSS {
 		if s.kind != kindRSA {
@@ -218,19 +230,27 @@ func (s *Signer) Certificate() *x509.Certificate {
 func (s *Signer) KeyFingerprint() string { return s.keyFP }
 
 // NeedsMessage reports that s signs the message itself rather than its digest: Ed25519 in the
-// raw and bundle formats (pure Ed25519, as `openssl pkeyutl -sign -rawin` and Sigstore do).
-// Such a Signer takes SignMessage; SignDigest fails.
-func (s *Signer) NeedsMessage() bool { return s.kind == kindEd25519 && s.opts.Format != sigformat.CMS }
+// raw format (pure Ed25519, as `openssl pkeyutl -sign -rawin` does) and in a bundle without a
+// certificate (pure Ed25519, PKIX_ED25519, what cosign verify-blob --key checks). Such a
+// Signer takes SignMessage; SignDigest fails. An Ed25519 bundle with a certificate is
+// Ed25519ph over the content's SHA-512 digest (PKIX_ED25519_PH, what sigstore-go and cosign
+// check for a certificate) and, like CMS, signs a digest.
+func (s *Signer) NeedsMessage() bool {
+	return s.kind == kindEd25519 && s.opts.Format != sigformat.CMS && !s.ph
+}
 
 // SignDigest returns the signature file's content for content whose digest under
-// s.Algorithm() is d. Errors wrap ErrUnsupported for a d of another length and for an Ed25519
-// raw or bundle Signer (see NeedsMessage), and the key's errors (a token's hsm.ErrToken)
-// otherwise.
+// s.Algorithm() is d. Errors wrap ErrUnsupported for a d of another length and for a Signer
+// that needs the message (see NeedsMessage), and the key's errors (a token's hsm.ErrToken,
+// hsm.ErrUnsupportedKey from a token that cannot make Ed25519ph) otherwise.
 func (s *Signer) SignDigest(d digest.Digest) ([]byte, error) {
 	if len(d) != s.alg.Size() {
 		return nil, &kindError{msg: fmt.Sprintf("sign: %d-byte digest for %s, which makes %d bytes", len(d), s.alg, s.alg.Size()), kind: ErrUnsupported}
 	}
 	if s.NeedsMessage() {
+		if s.opts.Format == sigformat.Bundle {
+			return nil, fmt.Errorf("%w: Ed25519 signs the whole message in a bundle without a certificate, not a digest; a CMS signature, or a bundle with a certificate (Ed25519ph), can be made from a sha512 digest", ErrUnsupported)
+		}
 		return nil, fmt.Errorf("%w: Ed25519 signs the whole message in a %s signature, not a digest; a CMS signature (sha512) can be made from a digest", ErrUnsupported, s.opts.Format)
 	}
 	switch s.opts.Format {
@@ -251,8 +271,7 @@ func (s *Signer) SignDigest(d digest.Digest) ([]byte, error) {
 }
 
 // SignMessage signs msg whole and returns its digest under s.Algorithm() with the signature
-// file's content. For every Signer but an Ed25519 raw or bundle one it is SignDigest of the
-// digest.
+// file's content. For every Signer but one that NeedsMessage it is SignDigest of the digest.
 func (s *Signer) SignMessage(msg []byte) (digest.Digest, []byte, error) {
 	h := s.alg.New()
 	h.Write(msg)
@@ -272,14 +291,20 @@ func (s *Signer) SignMessage(msg []byte) (digest.Digest, []byte, error) {
 	return d, s.raw(sig), nil
 }
 
-// signDigest is the bare signature over a digest: DER ECDSA, PKCS#1 v1.5 or PSS.
+// signDigest is the bare signature over a digest: DER ECDSA, PKCS#1 v1.5, PSS or Ed25519ph.
 func (s *Signer) signDigest(d []byte) ([]byte, error) {
 	var opts crypto.SignerOpts = s.alg.CryptoHash()
-	if s.opts.PSS {
+	switch {
+	case s.opts.PSS:
 		opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: s.alg.CryptoHash()}
+	case s.ph:
+		opts = &ed25519.Options{Hash: crypto.SHA512}
 	}
 	sig, err := s.key.Sign(s.random, d, opts)
 	if err != nil {
+		if s.ph {
+			return nil, fmt.Errorf("sign: a bundle with an Ed25519 certificate is Ed25519ph (raw and cms signatures are pure Ed25519): %w", err)
+		}
 		return nil, fmt.Errorf("sign: %w", err)
 	}
 	return sig, nil

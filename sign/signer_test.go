@@ -8,6 +8,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha512"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -264,6 +265,7 @@ func TestNewSignerRefuses(t *testing.T) {
 		{"cms without certificate", ec.key, SignOptions{Format: sigformat.CMS}, ErrUnsupported},
 		{"bundle with sha3-512", ec.key, SignOptions{Format: sigformat.Bundle, Algorithm: digest.SHA3_512}, ErrUnsupported},
 		{"ed25519 cms with sha256", ed.key, SignOptions{Format: sigformat.CMS, Algorithm: digest.SHA256, Certificates: ed.chain}, ErrUnsupported},
+		{"ed25519ph bundle with sha256", ed.key, SignOptions{Format: sigformat.Bundle, Algorithm: digest.SHA256, Certificates: ed.chain}, ErrUnsupported},
 		{"certificate of another key", ec.key, SignOptions{Certificates: rsaFx.chain}, x509util.ErrKeyMismatch},
 		{"unknown format", ec.key, SignOptions{Format: "pgp"}, ErrUnsupported},
 		{"unknown algorithm", ec.key, SignOptions{Algorithm: 99}, digest.ErrUnknownAlgorithm},
@@ -282,6 +284,33 @@ func TestNewSignerRefuses(t *testing.T) {
 		}
 		if _, err := s.SignDigest(make([]byte, 32)); !errors.Is(err, ErrUnsupported) {
 			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("ed25519 bundle without a certificate refuses a digest", func(t *testing.T) {
+		s := mustSigner(t, ed.key, SignOptions{Format: sigformat.Bundle})
+		if _, err := s.SignDigest(make([]byte, 32)); !errors.Is(err, ErrUnsupported) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("ed25519 bundle with a certificate signs a digest", func(t *testing.T) {
+		// Ed25519ph: the sha512 digest is all it needs, so a file is streamed through the
+		// hashing engine (and --digest works) rather than read whole.
+		s := mustSigner(t, ed.key, SignOptions{Format: sigformat.Bundle, Certificates: ed.chain})
+		if s.NeedsMessage() || s.Algorithm() != digest.SHA512 {
+			t.Fatalf("NeedsMessage %v, algorithm %s", s.NeedsMessage(), s.Algorithm())
+		}
+		msg := []byte("streamed\n")
+		d := sha512.Sum512(msg)
+		fromDigest, err := s.SignDigest(d[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, fromMessage, err := s.SignMessage(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(fromDigest, fromMessage) { // Ed25519 is deterministic
+			t.Fatalf("SignDigest and SignMessage differ:\n%s\n%s", fromDigest, fromMessage)
 		}
 	})
 	t.Run("wrong digest length", func(t *testing.T) {

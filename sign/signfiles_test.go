@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ed25519"
+	"crypto/sha512"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -50,6 +51,14 @@ func verifyFile(t testing.TB, pub crypto.PublicKey, a digest.Algorithm, file, si
 			t.Fatalf("%s: content digest differs", file)
 		}
 		signed = p.SignedData
+	}
+	if k, ok := pub.(ed25519.PublicKey); ok && p.Format == sigformat.Bundle && len(p.Certificates) > 0 {
+		// Ed25519ph over the SHA-512 digest (PKIX_ED25519_PH), as sigstore-go checks it.
+		d := sha512.Sum512(msg)
+		if err := ed25519.VerifyWithOptions(k, d[:], p.Raw, &ed25519.Options{Hash: crypto.SHA512}); err != nil {
+			t.Fatalf("%s: Ed25519ph: %v", file, err)
+		}
+		return
 	}
 	if _, ok := pub.(ed25519.PublicKey); ok && p.SignedData == nil {
 		h = 0
