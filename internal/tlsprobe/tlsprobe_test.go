@@ -83,6 +83,24 @@ func verifierFor(roots ...*x509.Certificate) ServerVerifier {
 	}
 }
 
+// clientVerifierFor judges client chains with crypto/x509 under roots, for clientAuth (the
+// CLI judges them with signet's engine; this package only carries the verdict).
+func clientVerifierFor(roots ...*x509.Certificate) ClientVerifier {
+	pool := x509.NewCertPool()
+	for _, r := range roots {
+		pool.AddCert(r)
+	}
+	return func(chain []*x509.Certificate) error {
+		inter := x509.NewCertPool()
+		for _, c := range chain[1:] {
+			inter.AddCert(c)
+		}
+		_, err := chain[0].Verify(x509.VerifyOptions{Roots: pool, Intermediates: inter,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+		return err
+	}
+}
+
 func startServer(t *testing.T, p *testPKI, require bool, maxVersion uint16) (addr string, logs func() string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -96,7 +114,7 @@ func startServer(t *testing.T, p *testPKI, require bool, maxVersion uint16) (add
 	var b strings.Builder
 	done := make(chan error, 1)
 	go func() {
-		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, ClientCAs: pool, RequireClientCert: require, MaxVersion: maxVersion,
+		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, ClientCAs: pool, VerifyClient: clientVerifierFor(p.root), RequireClientCert: require, MaxVersion: maxVersion,
 			Log: func(f string, a ...any) {
 				mu.Lock()
 				defer mu.Unlock()
@@ -226,7 +244,7 @@ func TestNamesEscaped(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: tls.Certificate{Certificate: [][]byte{srv.Raw}, PrivateKey: srvKey, Leaf: srv},
-			ClientCAs: pool, RequireClientCert: true,
+			ClientCAs: pool, VerifyClient: clientVerifierFor(root), RequireClientCert: true,
 			Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f, a...) }})
 	}()
 	t.Cleanup(func() {
@@ -318,5 +336,66 @@ func TestCheckClientRefusesServerVersion(t *testing.T) {
 		VerifyServer: func([]*x509.Certificate, string, []byte) error { return nil }})
 	if !errors.Is(err, ErrCheckFailed) || rep == nil || rep.Reason != ReasonProtocolVersion {
 		t.Fatalf("Check = %+v, %v; want reason %q", rep, err, ReasonProtocolVersion)
+	}
+}
+
+// TestServeVerifyClientVerdict: Serve asks VerifyClient about every client chain, refuses the
+// client when it says no (the client sees its certificate rejected, in TLS 1.2 and 1.3), and
+// logs the verdict's own words on one line with the client's subject; crypto/tls's own
+// verification plays no part (a client of a root Serve names is still refused).
+func TestServeVerifyClientVerdict(t *testing.T) {
+	p := makePKI(t)
+	verdict := errors.New("no issuer CN=Somewhere among what it sent")
+	var asked sync.Map
+	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		t.Run(tls.VersionName(v), func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			pool := x509.NewCertPool()
+			pool.AddCert(p.root)
+			ctx, cancel := context.WithCancel(context.Background())
+			var mu sync.Mutex
+			var log strings.Builder
+			done := make(chan error, 1)
+			go func() {
+				done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, ClientCAs: pool, RequireClientCert: true, MaxVersion: v,
+					VerifyClient: func(chain []*x509.Certificate) error {
+						asked.Store(chain[0].Subject.CommonName, true)
+						return verdict
+					},
+					Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f+"\n", a...) }})
+			}()
+			rep, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", ClientCert: &p.client, VerifyServer: verifierFor(p.root)})
+			if !errors.Is(err, ErrCheckFailed) || rep == nil || rep.Reason != ReasonClientCertRejected {
+				t.Errorf("Check = %+v, %v; want reason %q", rep, err, ReasonClientCertRejected)
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+			want := "client CN=alice rejected: " + verdict.Error() + "\n"
+			if l := log.String(); !strings.HasSuffix(l, want) || strings.Contains(l, "handshake failed") {
+				t.Errorf("log %q, want a line ending %q", l, want)
+			}
+		})
+	}
+	if _, ok := asked.Load("alice"); !ok {
+		t.Error("VerifyClient was not asked")
+	}
+}
+
+// TestServeNeedsClientVerifier: without VerifyClient, Serve refuses to start rather than
+// trusting crypto/tls alone.
+func TestServeNeedsClientVerifier(t *testing.T) {
+	p := makePKI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if err := Serve(context.Background(), ServeOptions{Listener: ln, Certificate: p.server}); err == nil {
+		t.Fatal("Serve without VerifyClient: no error")
 	}
 }
