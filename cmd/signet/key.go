@@ -179,38 +179,51 @@ EXAMPLES:
 			quietFlag(),
 		},
 		Action: func(c *cli.Context) error {
-			ref, err := keyOneArg(c)
+			o, err := keyPubParse(c)
 			if err != nil {
 				return err
 			}
-			out := c.String("out")
-			if err := checkNotInput("-o", out, append(keyRefFiles("KEYREF", ref), secretFiles(c)...)...); err != nil {
-				return err
-			}
-			if out != "" && out != "-" {
-				if err := atomicfile.CheckWritable(out, c.Bool("force")); err != nil {
-					return err
-				}
-			}
-			pub, err := keyref.OpenPublic(ref, keyOptions(e, c))
-			if err != nil {
-				return err
-			}
-			pemBytes, err := x509util.MarshalPublicKeyPEM(pub.Key)
-			if err != nil {
-				return fmt.Errorf("%s: %w", ref, err)
-			}
-			if out == "" || out == "-" {
-				_, err = e.stdout.Write(pemBytes)
-				return err
-			}
-			if err := atomicfile.WriteFile(out, pemBytes, atomicfile.Options{Perm: 0o644, Force: c.Bool("force")}); err != nil {
-				return err
-			}
-			wrote(e, c, out, "public key")
-			return nil
+			return keyPubRun(e, c, o)
 		},
 	}
+}
+
+// keyPubOptions is what `signet key pub` was asked, once the command line is checked.
+type keyPubOptions struct {
+	ref   string // KEYREF
+	out   string // "" or "-": standard output
+	force bool
+}
+
+// keyPubParse checks the command line before the key is opened.
+func keyPubParse(c *cli.Context) (*keyPubOptions, error) {
+	ref, err := keyOneArg(c)
+	if err != nil {
+		return nil, err
+	}
+	o := &keyPubOptions{ref: ref, out: c.String("out"), force: c.Bool("force")}
+	if err := checkNotInput("-o", o.out, append(keyRefFiles("KEYREF", ref), secretFiles(c)...)...); err != nil {
+		return nil, err
+	}
+	if o.out != "" && o.out != "-" {
+		if err := atomicfile.CheckWritable(o.out, o.force); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// keyPubRun opens the public half of the key and writes it.
+func keyPubRun(e *env, c *cli.Context, o *keyPubOptions) error {
+	pub, err := keyref.OpenPublic(o.ref, keyOptions(e, c))
+	if err != nil {
+		return err
+	}
+	pemBytes, err := x509util.MarshalPublicKeyPEM(pub.Key)
+	if err != nil {
+		return fmt.Errorf("%s: %w", o.ref, err)
+	}
+	return writeOutput(e, c, o.out, pemBytes, o.force, "public key")
 }
 
 func keyInspectCommand(e *env) *cli.Command {
