@@ -147,9 +147,9 @@ EXAMPLES:
 					fmt.Fprintf(e.stderr, "signet: generated an %s key on the token: %s\n", t, keyref.Redact(g.Key))
 				}
 			case g.Encrypted:
-				wrote(e, c, out, string(t)+" private key, encrypted")
+				wrote(e, c, g.Key, string(t)+" private key, encrypted")
 			default:
-				wrote(e, c, out, string(t)+" private key, unencrypted")
+				wrote(e, c, g.Key, string(t)+" private key, unencrypted")
 			}
 			wrote(e, c, pubOut, "public key")
 			return nil
