@@ -2,6 +2,7 @@ package keyref
 
 import (
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -145,4 +146,43 @@ func TestGenerateFileRef(t *testing.T) {
 	if _, err := Generate("file:"+key+"2?passphrase-source=file:"+pass, GenerateOptions{NoPassphrase: true}); !errors.Is(err, ErrInvalidRef) {
 		t.Errorf("an unencrypted key with a passphrase source: %v", err)
 	}
+}
+
+// FuzzParseFileRef: any reference parses or is refused without a panic; a refusal is
+// ErrInvalidRef and never repeats what followed '?'; a file: reference that parses names a
+// file, and at most one source.
+func FuzzParseFileRef(f *testing.F) {
+	for _, s := range []string{"file:k.key", "file:k.key?passphrase-source=env:X", "file:///a/b?passphrase-source=file:%2Fp",
+		"file://localhost/k?passphrase-source=file:p&x=y", "k.key?x", "file:?", "file:%", "FILE:k?PASSPHRASE-SOURCE=ENV:_1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, ref string) {
+		r, err := parseFileRef(ref)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidRef) {
+				t.Fatalf("%q: %v is not ErrInvalidRef", ref, err)
+			}
+			// What the error says beyond its fixed words and the file's name.
+			said := strings.ReplaceAll(err.Error(), "only passphrase-source=file:PATH or passphrase-source=env:NAME may follow '?' in a file: reference (never the passphrase itself)", "")
+			p, q, ok := strings.Cut(ref, "?")
+			if IsFileURI(p) {
+				if dp, err := url.PathUnescape(strings.TrimLeft(p[len("file:"):], "/")); err == nil {
+					said = strings.ReplaceAll(said, dp, "")
+				}
+			}
+			if ok && len(q) >= 8 && strings.Contains(said, q) {
+				t.Fatalf("%q: the error repeats the query: %v", ref, err)
+			}
+			return
+		}
+		if !IsFileURI(ref) {
+			if r.path != ref || r.file != "" || r.env != "" {
+				t.Fatalf("plain %q parsed as %+v", ref, r)
+			}
+			return
+		}
+		if r.path == "" || r.file != "" && r.env != "" {
+			t.Fatalf("%q parsed as %+v", ref, r)
+		}
+	})
 }
