@@ -2,6 +2,7 @@ package tlsprobe
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -23,8 +24,9 @@ type ServeOptions struct {
 	// ClientCAs are the CA names sent in the certificate request, so that a client can pick
 	// its certificate; nil names none. They only name: VerifyClient judges.
 	ClientCAs *x509.CertPool
-	// VerifyClient judges every client certificate chain; it is required: Serve never trusts
-	// a client on crypto/tls's word alone.
+	// VerifyClient judges every client certificate chain. Nil means crypto/x509's verdict: a
+	// chain to ClientCAs (nil: the system roots) for clientAuth, with the certificates the
+	// client sent as intermediates, as crypto/tls would judge it.
 	VerifyClient ClientVerifier
 	// RequireClientCert refuses clients without a certificate; otherwise a certificate is
 	// asked for and verified when given.
@@ -47,8 +49,9 @@ type ClientVerifier func(chain []*x509.Certificate) error
 // connections being served, and returns nil. Each client gets a one-line greeting naming the
 // certificate it presented.
 func Serve(ctx context.Context, opts ServeOptions) error {
-	if opts.VerifyClient == nil {
-		return errors.New("tlsprobe: no client verifier")
+	verifyClient := opts.VerifyClient
+	if verifyClient == nil {
+		verifyClient = x509Verifier(opts.ClientCAs)
 	}
 	logf := opts.Log
 	if logf == nil {
@@ -75,6 +78,15 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		MinVersion:   min,
 		MaxVersion:   opts.MaxVersion,
 	}
+	// Each connection gets a clone of cfg (serveConn); one session ticket key, set here, is
+	// shared by the clones, so that a session from one connection resumes on the next (each
+	// clone would otherwise draw its own key). Resumed sessions are judged again by
+	// VerifyConnection.
+	var ticketKey [32]byte
+	if _, err := rand.Read(ticketKey[:]); err != nil {
+		return fmt.Errorf("tlsprobe: session ticket key: %w", err)
+	}
+	cfg.SetSessionTicketKeys([][32]byte{ticketKey})
 	ln := opts.Listener
 	go func() {
 		<-ctx.Done()
@@ -93,8 +105,21 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			serveConn(ctx, c, cfg, opts.VerifyClient, timeout, logf)
+			serveConn(ctx, c, cfg, verifyClient, timeout, logf)
 		}()
+	}
+}
+
+// x509Verifier is the default ClientVerifier: crypto/x509's path validation under roots.
+func x509Verifier(roots *x509.CertPool) ClientVerifier {
+	return func(chain []*x509.Certificate) error {
+		inter := x509.NewCertPool()
+		for _, c := range chain[1:] {
+			inter.AddCert(c)
+		}
+		_, err := chain[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+		return err
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -386,16 +387,93 @@ func TestServeVerifyClientVerdict(t *testing.T) {
 	}
 }
 
-// TestServeNeedsClientVerifier: without VerifyClient, Serve refuses to start rather than
-// trusting crypto/tls alone.
-func TestServeNeedsClientVerifier(t *testing.T) {
+// TestServeDefaultVerifier: without VerifyClient, a client is judged by crypto/x509 under
+// ClientCAs, for clientAuth: one of the root is accepted, a foreign one refused and logged.
+func TestServeDefaultVerifier(t *testing.T) {
 	p := makePKI(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	if err := Serve(context.Background(), ServeOptions{Listener: ln, Certificate: p.server}); err == nil {
-		t.Fatal("Serve without VerifyClient: no error")
+	pool := x509.NewCertPool()
+	pool.AddCert(p.root)
+	ctx, cancel := context.WithCancel(context.Background())
+	var mu sync.Mutex
+	var log strings.Builder
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, ClientCAs: pool, RequireClientCert: true,
+			Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f+"\n", a...) }})
+	}()
+	good, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", ClientCert: &p.client, VerifyServer: verifierFor(p.root)})
+	if err != nil || !good.ClientCertAccepted {
+		t.Errorf("client of the root: %+v, %v", good, err)
+	}
+	bad, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", ClientCert: &p.bad, VerifyServer: verifierFor(p.root)})
+	if err == nil || bad.Reason != ReasonClientCertRejected {
+		t.Errorf("foreign client: %+v, %v", bad, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	if l := log.String(); !strings.Contains(l, "client CN=mallory rejected: ") {
+		t.Errorf("log lacks the refused client:\n%s", l)
+	}
+}
+
+// TestServeResumedSessionJudgedAgain: a session resumes across connections (one ticket key
+// for every connection), and a resumed session is judged again by VerifyClient: a client
+// accepted once and refused since is refused on resumption too.
+func TestServeResumedSessionJudgedAgain(t *testing.T) {
+	p := makePKI(t)
+	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		t.Run(tls.VersionName(v), func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var refuse atomic.Bool
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() {
+				done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, RequireClientCert: true, MaxVersion: v,
+					VerifyClient: func([]*x509.Certificate) error {
+						if refuse.Load() {
+							return errors.New("refused now")
+						}
+						return nil
+					}})
+			}()
+			defer func() {
+				cancel()
+				if err := <-done; err != nil {
+					t.Errorf("Serve: %v", err)
+				}
+			}()
+			roots := x509.NewCertPool()
+			roots.AddCert(p.root)
+			cfg := &tls.Config{ServerName: "localhost", RootCAs: roots, Certificates: []tls.Certificate{p.client},
+				ClientSessionCache: tls.NewLRUClientSessionCache(4), MaxVersion: v}
+			dial := func() (resumed bool, err error) {
+				c, err := tls.Dial("tcp", ln.Addr().String(), cfg)
+				if err != nil {
+					return false, err
+				}
+				defer c.Close()
+				_, err = io.ReadAll(c) // the greeting, then the server closes; a refusal arrives here in TLS 1.3
+				return c.ConnectionState().DidResume, err
+			}
+			if _, err := dial(); err != nil {
+				t.Fatalf("first connection: %v", err)
+			}
+			if resumed, err := dial(); err != nil || !resumed {
+				t.Fatalf("second connection: resumed %v, %v", resumed, err)
+			}
+			refuse.Store(true)
+			if _, err := dial(); err == nil {
+				t.Fatal("a resumed session of a client refused since was served")
+			}
+		})
 	}
 }
