@@ -113,12 +113,23 @@ EXAMPLES:
 			case pubOut != "" && out != "-" && !keyref.IsPKCS11(out) && sameFile(out, pubOut):
 				return usagef("-o and --pub-out both name %s: the private and the public key need a file each", out)
 			}
-			// A token's -o reads files too: its module and pin-source.
+			// A token's -o reads files too: its module and pin-source; a file: reference's,
+			// the passphrase file it names (after the key file, which is the output).
 			ins := secretFiles(c)
-			if keyref.IsPKCS11(out) {
+			outFile := out
+			switch {
+			case keyref.IsPKCS11(out):
 				ins = append(ins, keyRefFiles("-o", out)...)
+			case keyref.IsFileURI(out):
+				if f := keyRefFiles("-o", out); len(f) > 0 {
+					outFile = f[0].path
+					ins = append(ins, f[1:]...)
+				}
 			}
-			for _, o := range []struct{ flag, file string }{{"-o", out}, {"--pub-out", pubOut}} {
+			if pubOut != "" && outFile != out && sameFile(outFile, pubOut) {
+				return usagef("-o and --pub-out both name %s: the private and the public key need a file each", outFile)
+			}
+			for _, o := range []struct{ flag, file string }{{"-o", outFile}, {"--pub-out", pubOut}} {
 				if err := checkNotInput(o.flag, o.file, ins...); err != nil {
 					return err
 				}
