@@ -22,8 +22,8 @@ import (
 // return a bad signature; a failure wraps ErrKeyMismatch. A request with neither subject nor
 // SANs wraps ErrInvalidName.
 func CreateCSR(signer crypto.Signer, subject pkix.RDNSequence, sans SANs) (*x509.CertificateRequest, error) {
-	if len(subject) == 0 && sans.Len() == 0 {
-		return nil, fmt.Errorf("%w: a CSR needs a subject or a subject alternative name", ErrInvalidName)
+	if err := CheckCSRNames(subject, sans); err != nil {
+		return nil, err
 	}
 	alg, err := SignatureAlgorithmFor(signer.Public())
 	if err != nil {
@@ -43,16 +43,39 @@ func CreateCSR(signer crypto.Signer, subject pkix.RDNSequence, sans SANs) (*x509
 	}
 	der, err := x509.CreateCertificateRequest(rand.Reader, tmpl, checkedSigner{signer})
 	if err != nil {
-		return nil, fmt.Errorf("x509util: create CSR: %w", err)
+		return nil, fmt.Errorf("create CSR: %w", err)
 	}
 	csr, err := x509.ParseCertificateRequest(der)
 	if err != nil {
-		return nil, fmt.Errorf("x509util: create CSR: %w", err)
+		return nil, fmt.Errorf("create CSR: %w", err)
 	}
 	if err := csr.CheckSignature(); err != nil {
 		return nil, fmt.Errorf("%w: the key's signature on the CSR does not verify with its public key: %v", ErrKeyMismatch, err)
 	}
 	return csr, nil
+}
+
+// CheckCSRNames reports what CreateCSR would refuse in the names alone, whatever the key: a
+// request with neither subject nor SANs (wrapping ErrInvalidName), or a subject that does not
+// encode. A command calls it before opening the key, so that no passphrase is asked for a
+// request that cannot be made.
+func CheckCSRNames(subject pkix.RDNSequence, sans SANs) error {
+	if len(subject) == 0 && sans.Len() == 0 {
+		return fmt.Errorf("%w: a CSR needs a subject or a subject alternative name", ErrInvalidName)
+	}
+	if _, err := asn1.Marshal(subject); err != nil {
+		return fmt.Errorf("%w: subject: %v", ErrInvalidName, err)
+	}
+	return nil
+}
+
+// CreateCSRPEM is CreateCSR, encoded as MarshalCSRPEM does: the request as openssl writes it.
+func CreateCSRPEM(signer crypto.Signer, subject pkix.RDNSequence, sans SANs) ([]byte, error) {
+	csr, err := CreateCSR(signer, subject, sans)
+	if err != nil {
+		return nil, err
+	}
+	return MarshalCSRPEM(csr), nil
 }
 
 // MarshalCSRPEM encodes a CSR as a "CERTIFICATE REQUEST" PEM block, as openssl writes it.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509/pkix"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -55,53 +56,82 @@ EXAMPLES:
 			quietFlag(),
 		},
 		Action: func(c *cli.Context) error {
-			if c.Args().Present() {
-				return usagef("unexpected argument %q; see 'signet csr --help'", c.Args().First())
-			}
-			ref := c.String("key")
-			if ref == "" {
-				return usagef("missing --key KEYREF")
-			}
-			if !c.IsSet("subject") {
-				return usagef("missing --subject DN, such as 'CN=alice,O=Example Corp,C=US'")
-			}
-			// Names are checked before the key is opened, so a typo never costs a passphrase.
-			subject, err := x509util.ParseRDNSequence(c.String("subject"))
-			if err != nil {
-				return flagNameError("--subject", err)
-			}
-			sans, err := x509util.ParseSANs(repeatedValues(c, "san"))
-			if err != nil {
-				return flagNameError("--san", err)
-			}
-			out := c.String("out")
-			if err := checkNotInput("-o", out, append(keyRefFiles("--key", ref), secretFiles(c)...)...); err != nil {
-				return err
-			}
-			if out != "" && out != "-" {
-				if err := atomicfile.CheckWritable(out, c.Bool("force")); err != nil {
-					return err
-				}
-			}
-			key, err := keyref.Open(ref, keyOptions(e, c))
+			o, err := csrParse(c)
 			if err != nil {
 				return err
 			}
-			defer key.Close()
-			csr, err := x509util.CreateCSR(key, subject, sans)
-			if err != nil {
-				return err
-			}
-			pemBytes := x509util.MarshalCSRPEM(csr)
-			if out == "" || out == "-" {
-				_, err = e.stdout.Write(pemBytes)
-				return err
-			}
-			if err := atomicfile.WriteFile(out, pemBytes, atomicfile.Options{Perm: 0o644, Force: c.Bool("force")}); err != nil {
-				return err
-			}
-			wrote(e, c, out, "certificate signing request")
-			return nil
+			return csrRun(e, c, o)
 		},
 	}
+}
+
+// csrOptions is what `signet csr` was asked, once the command line is checked.
+type csrOptions struct {
+	key     string // KEYREF
+	subject pkix.RDNSequence
+	sans    x509util.SANs
+	out     string // "" or "-": standard output
+	force   bool
+}
+
+// csrParse checks the command line, the names included, before the key is opened: a typo
+// never costs a passphrase.
+func csrParse(c *cli.Context) (*csrOptions, error) {
+	if c.Args().Present() {
+		return nil, usagef("unexpected argument %q; see 'signet csr --help'", c.Args().First())
+	}
+	o := &csrOptions{key: c.String("key"), out: c.String("out"), force: c.Bool("force")}
+	if o.key == "" {
+		return nil, usagef("missing --key KEYREF")
+	}
+	if !c.IsSet("subject") {
+		return nil, usagef("missing --subject DN, such as 'CN=alice,O=Example Corp,C=US'")
+	}
+	var err error
+	if o.subject, err = x509util.ParseRDNSequence(c.String("subject")); err != nil {
+		return nil, flagNameError("--subject", err)
+	}
+	if o.sans, err = x509util.ParseSANs(repeatedValues(c, "san")); err != nil {
+		return nil, flagNameError("--san", err)
+	}
+	if err := x509util.CheckCSRNames(o.subject, o.sans); err != nil {
+		return nil, err
+	}
+	if err := checkNotInput("-o", o.out, append(keyRefFiles("--key", o.key), secretFiles(c)...)...); err != nil {
+		return nil, err
+	}
+	if o.out != "" && o.out != "-" {
+		if err := atomicfile.CheckWritable(o.out, o.force); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// csrRun opens the key, makes the request in one call and writes it.
+func csrRun(e *env, c *cli.Context, o *csrOptions) error {
+	key, err := keyref.Open(o.key, keyOptions(e, c))
+	if err != nil {
+		return err
+	}
+	defer key.Close()
+	pemBytes, err := x509util.CreateCSRPEM(key, o.subject, o.sans)
+	if err != nil {
+		return err
+	}
+	return writeOutput(e, c, o.out, pemBytes, o.force, "certificate signing request")
+}
+
+// writeOutput writes the PEM a command made to out (0644, atomically, replacing a file only
+// with force) and says so, or prints it on standard output when out is "" or "-".
+func writeOutput(e *env, c *cli.Context, out string, pemBytes []byte, force bool, what string) error {
+	if out == "" || out == "-" {
+		_, err := e.stdout.Write(pemBytes)
+		return err
+	}
+	if err := atomicfile.WriteFile(out, pemBytes, atomicfile.Options{Perm: 0o644, Force: force}); err != nil {
+		return err
+	}
+	wrote(e, c, out, what)
+	return nil
 }

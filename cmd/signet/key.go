@@ -113,12 +113,23 @@ EXAMPLES:
 			case pubOut != "" && out != "-" && !keyref.IsPKCS11(out) && sameFile(out, pubOut):
 				return usagef("-o and --pub-out both name %s: the private and the public key need a file each", out)
 			}
-			// A token's -o reads files too: its module and pin-source.
+			// A token's -o reads files too: its module and pin-source; a file: reference's,
+			// the passphrase file it names (after the key file, which is the output).
 			ins := secretFiles(c)
-			if keyref.IsPKCS11(out) {
+			outFile := out
+			switch {
+			case keyref.IsPKCS11(out):
 				ins = append(ins, keyRefFiles("-o", out)...)
+			case keyref.IsFileURI(out):
+				if f := keyRefFiles("-o", out); len(f) > 0 {
+					outFile = f[0].path
+					ins = append(ins, f[1:]...)
+				}
 			}
-			for _, o := range []struct{ flag, file string }{{"-o", out}, {"--pub-out", pubOut}} {
+			if pubOut != "" && outFile != out && sameFile(outFile, pubOut) {
+				return usagef("-o and --pub-out both name %s: the private and the public key need a file each", outFile)
+			}
+			for _, o := range []struct{ flag, file string }{{"-o", outFile}, {"--pub-out", pubOut}} {
 				if err := checkNotInput(o.flag, o.file, ins...); err != nil {
 					return err
 				}
@@ -147,9 +158,9 @@ EXAMPLES:
 					fmt.Fprintf(e.stderr, "signet: generated an %s key on the token: %s\n", t, keyref.Redact(g.Key))
 				}
 			case g.Encrypted:
-				wrote(e, c, out, string(t)+" private key, encrypted")
+				wrote(e, c, g.Key, string(t)+" private key, encrypted")
 			default:
-				wrote(e, c, out, string(t)+" private key, unencrypted")
+				wrote(e, c, g.Key, string(t)+" private key, unencrypted")
 			}
 			wrote(e, c, pubOut, "public key")
 			return nil
@@ -179,38 +190,51 @@ EXAMPLES:
 			quietFlag(),
 		},
 		Action: func(c *cli.Context) error {
-			ref, err := keyOneArg(c)
+			o, err := keyPubParse(c)
 			if err != nil {
 				return err
 			}
-			out := c.String("out")
-			if err := checkNotInput("-o", out, append(keyRefFiles("KEYREF", ref), secretFiles(c)...)...); err != nil {
-				return err
-			}
-			if out != "" && out != "-" {
-				if err := atomicfile.CheckWritable(out, c.Bool("force")); err != nil {
-					return err
-				}
-			}
-			pub, err := keyref.OpenPublic(ref, keyOptions(e, c))
-			if err != nil {
-				return err
-			}
-			pemBytes, err := x509util.MarshalPublicKeyPEM(pub.Key)
-			if err != nil {
-				return fmt.Errorf("%s: %w", ref, err)
-			}
-			if out == "" || out == "-" {
-				_, err = e.stdout.Write(pemBytes)
-				return err
-			}
-			if err := atomicfile.WriteFile(out, pemBytes, atomicfile.Options{Perm: 0o644, Force: c.Bool("force")}); err != nil {
-				return err
-			}
-			wrote(e, c, out, "public key")
-			return nil
+			return keyPubRun(e, c, o)
 		},
 	}
+}
+
+// keyPubOptions is what `signet key pub` was asked, once the command line is checked.
+type keyPubOptions struct {
+	ref   string // KEYREF
+	out   string // "" or "-": standard output
+	force bool
+}
+
+// keyPubParse checks the command line before the key is opened.
+func keyPubParse(c *cli.Context) (*keyPubOptions, error) {
+	ref, err := keyOneArg(c)
+	if err != nil {
+		return nil, err
+	}
+	o := &keyPubOptions{ref: ref, out: c.String("out"), force: c.Bool("force")}
+	if err := checkNotInput("-o", o.out, append(keyRefFiles("KEYREF", ref), secretFiles(c)...)...); err != nil {
+		return nil, err
+	}
+	if o.out != "" && o.out != "-" {
+		if err := atomicfile.CheckWritable(o.out, o.force); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// keyPubRun opens the public half of the key and writes it.
+func keyPubRun(e *env, c *cli.Context, o *keyPubOptions) error {
+	pub, err := keyref.OpenPublic(o.ref, keyOptions(e, c))
+	if err != nil {
+		return err
+	}
+	pemBytes, err := x509util.MarshalPublicKeyPEM(pub.Key)
+	if err != nil {
+		return fmt.Errorf("%s: %w", o.ref, err)
+	}
+	return writeOutput(e, c, o.out, pemBytes, o.force, "public key")
 }
 
 func keyInspectCommand(e *env) *cli.Command {

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -134,69 +136,99 @@ func signCommand(e *env) *cli.Command {
 	}
 }
 
-func runSign(e *env, c *cli.Context) error {
+// signOptions is what `signet sign` was asked, once the command line is checked.
+type signOptions struct {
+	files    []string      // to sign; none with --digest
+	digest   digest.Digest // --digest, decoded; nil without it
+	manifest string
+	out      string
+	certs    []*x509.Certificate // --cert; nil without it
+	sign     sign.SignOptions    // Format and Certificates are settled once the key is open
+}
+
+// signParse checks the command line and reads --cert, before the key is opened: a mistake in
+// it never costs a passphrase prompt or a token login.
+func signParse(e *env, c *cli.Context) (*signOptions, error) {
 	files, err := withFilesFrom(c, c.Args().Slice()) // filesfrom.go: --files-from
 	if err != nil {
-		return err
+		return nil, err
 	}
-	digestHex := c.String("digest")
-	manifest := c.String("manifest")
-	out := c.String("out")
+	o := &signOptions{manifest: c.String("manifest"), out: c.String("out")}
+	digestHex, manifest, out := c.String("digest"), o.manifest, o.out
 	if !c.IsSet("digest") {
 		files = skipSignaturesToSign(e, files)
 	}
 	switch {
 	case c.IsSet("digest") && len(files) > 0:
-		return usagef("--digest signs a digest, not files: give no FILE")
+		return nil, usagef("--digest signs a digest, not files: give no FILE")
 	case c.IsSet("digest") && (manifest != "" || c.Bool("recursive")):
-		return usagef("--digest cannot be used with --manifest or --recursive")
+		return nil, usagef("--digest cannot be used with --manifest or --recursive")
 	case c.IsSet("digest") && out == "":
-		return usagef("--digest needs -o FILE (or -o - for standard output)")
+		return nil, usagef("--digest needs -o FILE (or -o - for standard output)")
 	case !c.IsSet("digest") && len(files) == 0:
-		return usagef("no FILE to sign; see 'signet sign --help'")
+		return nil, usagef("no FILE to sign; see 'signet sign --help'")
 	case out != "" && manifest == "" && !c.IsSet("digest") && (len(files) > 1 || c.Bool("recursive")):
-		return usagef("-o names one signature: give one FILE, or use --manifest")
+		return nil, usagef("-o names one signature: give one FILE, or use --manifest")
 	case out == "" && manifest == "" && !c.IsSet("digest") && containsStdin(files):
-		return usagef("standard input (-) needs -o FILE")
+		return nil, usagef("standard input (-) needs -o FILE")
 	}
+	o.files = files
 	if err := checkNotInput("-o", out, signReadArgs(c)...); err != nil {
-		return err
+		return nil, err
 	}
 	tsas, err := tsaURLs(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	opts := sign.SignOptions{PSS: c.Bool("pss"), Base64: c.Bool("base64"), Timestamp: tsaSignHook(c.Context, tsas)}
+	o.sign = sign.SignOptions{PSS: c.Bool("pss"), Base64: c.Bool("base64"), Timestamp: tsaSignHook(c.Context, tsas)}
 	if c.IsSet("algorithm") {
 		a, err := digest.ParseAlgorithm(c.String("algorithm"))
 		if err != nil {
-			return algorithmFlagError("-a", err)
+			return nil, algorithmFlagError("-a", err)
 		}
-		opts.Algorithm = a
+		o.sign.Algorithm = a
 	}
 	if c.IsSet("format") {
 		f, err := sigformat.ParseFormat(c.String("format"))
 		if err != nil {
-			return usagef("%v", err)
+			return nil, usagef("%v", err)
 		}
-		opts.Format = f
+		o.sign.Format = f
 	}
-	var sum digest.Digest
 	if c.IsSet("digest") {
 		d, err := hex.DecodeString(strings.TrimSpace(digestHex))
 		if err != nil || len(d) == 0 {
-			return usagef("--digest %q is not a hexadecimal digest", digestHex)
+			return nil, usagef("--digest %q is not a hexadecimal digest", digestHex)
 		}
-		sum = d
+		o.digest = d
 	}
-	var chain []*x509.Certificate
 	if c.IsSet("cert") {
-		certs, err := x509util.LoadCertificates(c.String("cert"))
-		if err != nil {
-			return err
+		if o.certs, err = x509util.LoadCertificates(c.String("cert")); err != nil {
+			return nil, err
 		}
-		chain = certs
 	}
+	// What the key cannot change is refused now, in NewSigner's words. With --cert the
+	// default format is known already: bundle (unless --base64), as runSign settles it.
+	early := o.sign
+	if early.Format == "" && len(o.certs) > 0 && !early.Base64 {
+		early.Format = sigformat.Bundle
+	}
+	if err := sign.CheckOptions(early); err != nil {
+		return nil, err
+	}
+	if o.digest != nil && !slices.Contains(sign.DigestSizes(early), len(o.digest)) {
+		a := cmp.Or(early.Algorithm, digest.DefaultAlgorithm)
+		return nil, usagef("--digest has %d hex digits; %s digests have %d (set -a)", 2*len(o.digest), a, a.HexLen())
+	}
+	return o, nil
+}
+
+func runSign(e *env, c *cli.Context) error {
+	o, err := signParse(e, c)
+	if err != nil {
+		return err
+	}
+	opts, chain, sum, out, files, manifest := o.sign, o.certs, o.digest, o.out, o.files, o.manifest
 
 	key, idChain, err := openSigningKey(e, c)
 	if err != nil {

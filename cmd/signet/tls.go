@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/internal/pkixname"
 	"github.com/signet-pki/signet/internal/tlsprobe"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
@@ -304,6 +306,7 @@ func tlsServeCommand(e *env) *cli.Command {
 			passphraseFileFlag(),
 			moduleFlag(),
 			repeatedFlag("client-ca", "trust client certificates issued under the certificates in `FILE`; repeatable"),
+			repeatedFlag("client-intermediates", "untrusted CA certificates in `FILE` that may complete a client's chain; repeatable"),
 			&cli.BoolFlag{Name: "require-client-cert", Usage: "refuse clients without a valid certificate"},
 			&cli.StringFlag{Name: "min-version", Value: "1.2", Usage: "lowest TLS `VERSION` to accept: 1.2 or 1.3"},
 			&cli.StringFlag{Name: "max-version", Value: "1.3", Usage: "highest TLS `VERSION` to accept: 1.2 or 1.3"},
@@ -337,6 +340,10 @@ func tlsServeCommand(e *env) *cli.Command {
 			for _, f := range cas {
 				ins = append(ins, fileArg{"--client-ca", f})
 			}
+			inters := repeatedValues(c, "client-intermediates")
+			for _, f := range inters {
+				ins = append(ins, fileArg{"--client-intermediates", f})
+			}
 			if err := checkNotInput("--addr-file", c.String("addr-file"), append(ins, secretFiles(c)...)...); err != nil {
 				return err
 			}
@@ -347,6 +354,13 @@ func tlsServeCommand(e *env) *cli.Command {
 			pool := x509.NewCertPool()
 			for _, ca := range caCerts {
 				pool.AddCert(ca)
+			}
+			// Clients are judged by the path validation of 'cert verify', for clientAuth.
+			policy := verify.Policy{Roots: caCerts, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+			if len(inters) > 0 {
+				if policy.Intermediates, err = x509util.LoadCertificates(inters...); err != nil {
+					return err
+				}
 			}
 			key, err := keyref.Open(c.String("key"), keyOptions(e, c))
 			if err != nil {
@@ -374,9 +388,13 @@ func tlsServeCommand(e *env) *cli.Command {
 			fmt.Fprintf(e.stderr, "signet: listening on %s (client certificates %s)\n", addr,
 				map[bool]string{true: "required", false: "optional"}[c.Bool("require-client-cert")])
 			err = tlsprobe.Serve(ctx, tlsprobe.ServeOptions{
-				Listener:          ln,
-				Certificate:       *cert,
-				ClientCAs:         pool,
+				Listener:    ln,
+				Certificate: *cert,
+				ClientCAs:   pool,
+				VerifyClient: func(chain []*x509.Certificate) error {
+					_, err := verify.Verify(chain[0], chain[1:], policy)
+					return clientRefusal(err, chain, policy)
+				},
 				RequireClientCert: c.Bool("require-client-cert"),
 				MinVersion:        minV,
 				MaxVersion:        maxV,
@@ -387,3 +405,49 @@ func tlsServeCommand(e *env) *cli.Command {
 		},
 	}
 }
+
+// clientRefusal turns verify's verdict on a client's chain into the one line tls serve logs:
+// a chain that stops at a certificate whose issuer is nowhere to be found names that issuer
+// and where it was looked for; any other refusal gives the engine's reason, detail and rule.
+// It reads the verdict from its type and rule id, never from its text. Nil stays nil.
+func clientRefusal(err error, sent []*x509.Certificate, p verify.Policy) error {
+	ve, ok := errors.AsType[*verify.Error](err)
+	if !ok {
+		return err
+	}
+	if ve.Reason == verify.UnknownAuthority && ve.Rule == "signet.no-path" && ve.Cert != nil &&
+		!pkixname.EqualDER(ve.Cert.RawIssuer, ve.Cert.RawSubject) && !holdsSubject(ve.Cert.RawIssuer, sent, p.Intermediates, p.Roots) {
+		of := ""
+		if !bytes.Equal(ve.Cert.Raw, sent[0].Raw) {
+			of = " (of " + verify.Name(ve.Cert) + ")"
+		}
+		return &refusal{err: err, msg: fmt.Sprintf("no issuer %s%s among the chain it sent, --client-intermediates or --client-ca",
+			x509util.FormatName(ve.Cert.Issuer), of)}
+	}
+	msg := string(ve.Reason) + ": " + ve.Detail
+	if ve.Rule != "" {
+		msg += " [" + ve.Rule + "]"
+	}
+	return &refusal{err: err, msg: msg}
+}
+
+// holdsSubject reports whether any certificate of the sets has the subject name.
+func holdsSubject(name []byte, sets ...[]*x509.Certificate) bool {
+	for _, set := range sets {
+		for _, c := range set {
+			if pkixname.EqualDER(c.RawSubject, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// refusal is a verdict in the words of a log line, over the engine's error.
+type refusal struct {
+	err error
+	msg string
+}
+
+func (r *refusal) Error() string { return r.msg }
+func (r *refusal) Unwrap() error { return r.err }

@@ -1,6 +1,7 @@
 package keyref
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/signet-pki/signet/hsm"
@@ -56,6 +57,21 @@ func Generate(ref string, opts GenerateOptions) (*Generated, error) {
 	if ref == "" {
 		return nil, fmt.Errorf("%w: no output file for the key", ErrInvalidRef)
 	}
+	// A file: reference names the file and may name the new passphrase's source.
+	fr, err := parseFileRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	if fr.file != "" || fr.env != "" {
+		switch {
+		case opts.NoPassphrase:
+			return nil, fmt.Errorf("%w: %s: an unencrypted key has no passphrase source", ErrInvalidRef, fr.path)
+		case fr.file == fr.path:
+			return nil, fmt.Errorf("%w: %s would be written over its own passphrase file", ErrInvalidRef, fr.path)
+		}
+	}
+	ref = fr.path
+	opts.Passphrase = fr.source(opts.Passphrase)
 	if opts.PublicOut == ref && ref != "-" {
 		return nil, fmt.Errorf("%w: the private and public key cannot both go to %s", ErrInvalidRef, ref)
 	}
@@ -83,7 +99,10 @@ func Generate(ref string, opts GenerateOptions) (*Generated, error) {
 		if ref != "-" {
 			prompt += " " + ref
 		}
-		if pass, err = src.Read(prompt); err != nil {
+		if pass, err = fr.read(src, prompt); err != nil {
+			if _, named := errors.AsType[*SourceError](err); named {
+				return nil, fmt.Errorf("%s: %w", ref, err)
+			}
 			return nil, err
 		}
 		defer clear(pass)
@@ -142,7 +161,7 @@ func generateOnToken(ref string, opts GenerateOptions) (*Generated, error) {
 	}
 	info, err := x509util.Inspect(obj.Public)
 	if err != nil {
-		return nil, fmt.Errorf("keyref: the new token key: %w", err)
+		return nil, fmt.Errorf("the new token key: %w", err)
 	}
 	g := &Generated{KeyInfo: info, Key: obj.URI}
 	if opts.PublicOut != "" {

@@ -43,7 +43,7 @@ import (
 
 // ErrInvalidRef is returned for a key reference that cannot be used as asked, whatever the
 // file or token holds: an empty one, or a private and a public key sent to the same file.
-var ErrInvalidRef = errors.New("keyref: invalid key reference")
+var ErrInvalidRef = errors.New("invalid key reference")
 
 // MaxFileSize bounds what is read from a key file. Keys and certificate chains are a few
 // kilobytes; a bound keeps a mistaken argument (a disk image, /dev/zero) from filling memory.
@@ -79,6 +79,9 @@ const Redacted = "REDACTED"
 // malformed to parse cannot leak its PIN either: any attribute whose name, percent-decoded
 // and in any case, mentions pin-value is redacted, wherever it is.
 func Redact(ref string) string {
+	if IsFileURI(ref) {
+		return redactFileRef(ref)
+	}
 	if !IsPKCS11(ref) {
 		return ref
 	}
@@ -90,6 +93,25 @@ func Redact(ref string) string {
 		out += "?" + redactList(query, "&")
 	}
 	return out
+}
+
+// redactFileRef keeps of a file: reference its path and a passphrase-source that names a
+// file or a variable; any other attribute (which parseFileRef refuses) might be a passphrase
+// typed there, and is replaced whole.
+func redactFileRef(ref string) string {
+	path, query, ok := strings.Cut(ref, "?")
+	if !ok {
+		return ref
+	}
+	attrs := strings.Split(query, "&")
+	for i, a := range attrs {
+		name, value, _ := strings.Cut(a, "=")
+		v := strings.ToLower(percentDecode(value))
+		if !strings.EqualFold(name, "passphrase-source") || !strings.HasPrefix(v, "file:") && !strings.HasPrefix(v, "env:") {
+			attrs[i] = Redacted
+		}
+	}
+	return path + "?" + strings.Join(attrs, "&")
 }
 
 // redactList redacts each attribute of a list separated by sep.
@@ -138,7 +160,14 @@ func Files(ref string) []string {
 		if ref == "" {
 			return nil
 		}
-		return []string{ref}
+		fr, err := parseFileRef(ref)
+		if err != nil {
+			return nil // opening it fails anyway
+		}
+		if fr.file != "" {
+			return []string{fr.path, fr.file}
+		}
+		return []string{fr.path}
 	}
 	u, err := hsm.ParseURI(ref)
 	if err != nil {
@@ -297,6 +326,12 @@ type keyFile struct {
 // openFile reads the key file ref: the first private key when private is true, else the
 // first key or certificate. This is where the kinds of key file are told apart.
 func openFile(ref string, opts Options, private bool) (*keyFile, error) {
+	fr, err := parseFileRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	ref = fr.path
+	src := fr.source(opts.Passphrase)
 	data, err := readFile(ref)
 	if err != nil {
 		return nil, err
@@ -304,7 +339,7 @@ func openFile(ref string, opts Options, private bool) (*keyFile, error) {
 	asked := false
 	passphrase := func() ([]byte, error) {
 		asked = true
-		return opts.Passphrase.Read("Enter passphrase for " + ref)
+		return fr.read(src, "Enter passphrase for "+ref)
 	}
 	if isPKCS12(data) {
 		p, err := x509util.ParseP12(data, passphrase)

@@ -44,7 +44,7 @@ const (
 )
 
 // ErrCheckFailed wraps every failed check; the Report says why.
-var ErrCheckFailed = errors.New("tlsprobe: check failed")
+var ErrCheckFailed = errors.New("check failed")
 
 // ServerVerifier checks the server's chain (leaf first, as sent) for the given name, with the
 // OCSP response the server stapled (nil when none), and returns an error when it is not
@@ -125,11 +125,11 @@ type Report struct {
 // an error wrapping ErrCheckFailed whose text is the reason and detail.
 func Check(ctx context.Context, opts Options) (*Report, error) {
 	if opts.VerifyServer == nil {
-		return nil, errors.New("tlsprobe: no server verifier")
+		return nil, errors.New("no server verifier")
 	}
 	host, _, err := net.SplitHostPort(opts.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("tlsprobe: address %q: %w", opts.Addr, err)
+		return nil, fmt.Errorf("address %q: %w", opts.Addr, err)
 	}
 	rep := &Report{Addr: opts.Addr, ServerName: opts.ServerName}
 	if rep.ServerName == "" {
@@ -234,7 +234,7 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 			rep.ServerError = serverErr.Error()
 			return fail(rep, ReasonUntrustedServer, serverErr.Error())
 		}
-		return classifyAlert(rep, herr, sent)
+		return classifyAlert(rep, herr, sent, leafOnly(opts.ClientCert))
 	}
 
 	if state.Version == tls.VersionTLS13 && rep.ClientCertRequested {
@@ -251,7 +251,7 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 		case errors.Is(rerr, io.EOF) && tickets.seen.Load():
 			rep.ClientCertSettled = true
 		default:
-			return classifyAlert(rep, rerr, sent)
+			return classifyAlert(rep, rerr, sent, leafOnly(opts.ClientCert))
 		}
 	} else {
 		rep.ClientCertSettled = true
@@ -266,14 +266,20 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 const (
 	alertHandshakeFailure    = 40
 	alertBadCertificate      = 42
+	alertUnknownCA           = 48
 	alertProtocolVersion     = 70
 	alertCertificateRequired = 116
 )
 
+// leafOnly reports whether the client certificate goes without any CA certificate.
+func leafOnly(c *tls.Certificate) bool { return c != nil && len(c.Certificate) == 1 }
+
 // classifyAlert turns a handshake or post-handshake error into a reason, from what the error
 // is, never from its text: the alert the server sent (remoteAlert), the alert this side sent
-// (sent, see alertWatch), a connection the server closed (io.EOF) or reset (ECONNRESET).
-func classifyAlert(rep *Report, err error, sent *alertWatch) (*Report, error) {
+// (sent, see alertWatch), a connection the server closed (io.EOF) or reset (ECONNRESET). A
+// certificate sent without its intermediates and refused with unknown_ca (the server found no
+// issuer it trusts) says that the intermediates may be what it lacks.
+func classifyAlert(rep *Report, err error, sent *alertWatch, leafOnly bool) (*Report, error) {
 	msg := err.Error()
 	remote, isRemote := remoteAlert(err)
 	local, isLocal := sent.alert()
@@ -286,6 +292,9 @@ func classifyAlert(rep *Report, err error, sent *alertWatch) (*Report, error) {
 			errors.Is(err, io.EOF)):
 		return fail(rep, ReasonClientCertRequired, msg)
 	case rep.ClientCertSent != nil && (isRemote || closed):
+		if isRemote && remote == alertUnknownCA && leafOnly {
+			msg += " (the certificate was sent without its intermediate CA certificates, which the server may need)"
+		}
 		return fail(rep, ReasonClientCertRejected, msg)
 	}
 	return fail(rep, ReasonHandshake, msg)

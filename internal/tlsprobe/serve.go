@@ -2,6 +2,7 @@ package tlsprobe
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -20,10 +21,15 @@ type ServeOptions struct {
 	Listener net.Listener
 	// Certificate is the server's certificate chain and key (the key may be on a token).
 	Certificate tls.Certificate
-	// ClientCAs are the roots client certificates must chain to.
+	// ClientCAs are the CA names sent in the certificate request, so that a client can pick
+	// its certificate; nil names none. They only name: VerifyClient judges.
 	ClientCAs *x509.CertPool
-	// RequireClientCert refuses clients without a valid certificate; otherwise a certificate
-	// is asked for and verified when given.
+	// VerifyClient judges every client certificate chain. Nil means crypto/x509's verdict: a
+	// chain to ClientCAs (nil: the system roots) for clientAuth, with the certificates the
+	// client sent as intermediates, as crypto/tls would judge it.
+	VerifyClient ClientVerifier
+	// RequireClientCert refuses clients without a certificate; otherwise a certificate is
+	// asked for and verified when given.
 	RequireClientCert bool
 	// MinVersion zero means TLS 1.2; MaxVersion zero means TLS 1.3.
 	MinVersion, MaxVersion uint16
@@ -33,17 +39,29 @@ type ServeOptions struct {
 	HandshakeTimeout time.Duration
 }
 
+// ClientVerifier judges a client's chain, leaf first and as the client sent it. A non-nil
+// error refuses the client: the handshake ends with the bad_certificate alert (the only
+// reason TLS lets a server give for a refused certificate) and the log line carries the
+// error's text, which should say in one line what is wrong or missing.
+type ClientVerifier func(chain []*x509.Certificate) error
+
 // Serve accepts connections until ctx is done, then closes the listener, waits for the
 // connections being served, and returns nil. Each client gets a one-line greeting naming the
 // certificate it presented.
 func Serve(ctx context.Context, opts ServeOptions) error {
+	verifyClient := opts.VerifyClient
+	if verifyClient == nil {
+		verifyClient = x509Verifier(opts.ClientCAs)
+	}
 	logf := opts.Log
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	auth := tls.VerifyClientCertIfGiven
+	// crypto/tls only collects the client's certificates; VerifyClient judges them, in
+	// VerifyConnection, which also runs when a session is resumed.
+	auth := tls.RequestClientCert
 	if opts.RequireClientCert {
-		auth = tls.RequireAndVerifyClientCert
+		auth = tls.RequireAnyClientCert
 	}
 	min := opts.MinVersion
 	if min == 0 {
@@ -60,7 +78,16 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		MinVersion:   min,
 		MaxVersion:   opts.MaxVersion,
 	}
-	ln := tls.NewListener(opts.Listener, cfg)
+	// Each connection gets a clone of cfg (serveConn); one session ticket key, set here, is
+	// shared by the clones, so that a session from one connection resumes on the next (each
+	// clone would otherwise draw its own key). Resumed sessions are judged again by
+	// VerifyConnection.
+	var ticketKey [32]byte
+	if _, err := rand.Read(ticketKey[:]); err != nil {
+		return fmt.Errorf("session ticket key: %w", err)
+	}
+	cfg.SetSessionTicketKeys([][32]byte{ticketKey})
+	ln := opts.Listener
 	go func() {
 		<-ctx.Done()
 		ln.Close()
@@ -73,22 +100,55 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
 				return nil
 			}
-			return fmt.Errorf("tlsprobe: accept: %w", err)
+			return fmt.Errorf("accept: %w", err)
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			serveConn(ctx, c.(*tls.Conn), timeout, logf)
+			serveConn(ctx, c, cfg, verifyClient, timeout, logf)
 		}()
 	}
 }
 
-func serveConn(ctx context.Context, conn *tls.Conn, timeout time.Duration, logf func(string, ...any)) {
+// x509Verifier is the default ClientVerifier: crypto/x509's path validation under roots.
+func x509Verifier(roots *x509.CertPool) ClientVerifier {
+	return func(chain []*x509.Certificate) error {
+		inter := x509.NewCertPool()
+		for _, c := range chain[1:] {
+			inter.AddCert(c)
+		}
+		_, err := chain[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+		return err
+	}
+}
+
+// serveConn does one client's handshake, with the client judged by verifyClient, and greets
+// it. The verdict is kept beside the connection rather than read from the handshake's error:
+// a handshake interrupted by ctx reports the interruption, even after a refusal.
+func serveConn(ctx context.Context, raw net.Conn, base *tls.Config, verifyClient ClientVerifier, timeout time.Duration, logf func(string, ...any)) {
+	var rejected string // the client's subject and VerifyClient's verdict, once refused
+	cfg := base.Clone()
+	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+		if len(cs.PeerCertificates) == 0 {
+			return nil // refused by crypto/tls already when one is required
+		}
+		if err := verifyClient(cs.PeerCertificates); err != nil {
+			rejected = "client " + x509util.FormatName(cs.PeerCertificates[0].Subject) + " rejected: " + err.Error()
+			return err
+		}
+		return nil
+	}
+	conn := tls.Server(raw, cfg)
 	defer conn.Close()
 	peer := conn.RemoteAddr().String()
 	hctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if err := conn.HandshakeContext(hctx); err != nil {
+		if rejected != "" {
+			logf("%s: %s", peer, rejected)
+			return
+		}
 		logf("%s: handshake failed: %v", peer, err)
 		return
 	}

@@ -16,6 +16,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,6 +84,24 @@ func verifierFor(roots ...*x509.Certificate) ServerVerifier {
 	}
 }
 
+// clientVerifierFor judges client chains with crypto/x509 under roots, for clientAuth (the
+// CLI judges them with signet's engine; this package only carries the verdict).
+func clientVerifierFor(roots ...*x509.Certificate) ClientVerifier {
+	pool := x509.NewCertPool()
+	for _, r := range roots {
+		pool.AddCert(r)
+	}
+	return func(chain []*x509.Certificate) error {
+		inter := x509.NewCertPool()
+		for _, c := range chain[1:] {
+			inter.AddCert(c)
+		}
+		_, err := chain[0].Verify(x509.VerifyOptions{Roots: pool, Intermediates: inter,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}})
+		return err
+	}
+}
+
 func startServer(t *testing.T, p *testPKI, require bool, maxVersion uint16) (addr string, logs func() string) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -96,7 +115,7 @@ func startServer(t *testing.T, p *testPKI, require bool, maxVersion uint16) (add
 	var b strings.Builder
 	done := make(chan error, 1)
 	go func() {
-		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, ClientCAs: pool, RequireClientCert: require, MaxVersion: maxVersion,
+		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, ClientCAs: pool, VerifyClient: clientVerifierFor(p.root), RequireClientCert: require, MaxVersion: maxVersion,
 			Log: func(f string, a ...any) {
 				mu.Lock()
 				defer mu.Unlock()
@@ -226,7 +245,7 @@ func TestNamesEscaped(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: tls.Certificate{Certificate: [][]byte{srv.Raw}, PrivateKey: srvKey, Leaf: srv},
-			ClientCAs: pool, RequireClientCert: true,
+			ClientCAs: pool, VerifyClient: clientVerifierFor(root), RequireClientCert: true,
 			Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f, a...) }})
 	}()
 	t.Cleanup(func() {
@@ -318,5 +337,143 @@ func TestCheckClientRefusesServerVersion(t *testing.T) {
 		VerifyServer: func([]*x509.Certificate, string, []byte) error { return nil }})
 	if !errors.Is(err, ErrCheckFailed) || rep == nil || rep.Reason != ReasonProtocolVersion {
 		t.Fatalf("Check = %+v, %v; want reason %q", rep, err, ReasonProtocolVersion)
+	}
+}
+
+// TestServeVerifyClientVerdict: Serve asks VerifyClient about every client chain, refuses the
+// client when it says no (the client sees its certificate rejected, in TLS 1.2 and 1.3), and
+// logs the verdict's own words on one line with the client's subject; crypto/tls's own
+// verification plays no part (a client of a root Serve names is still refused).
+func TestServeVerifyClientVerdict(t *testing.T) {
+	p := makePKI(t)
+	verdict := errors.New("no issuer CN=Somewhere among what it sent")
+	var asked sync.Map
+	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		t.Run(tls.VersionName(v), func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			pool := x509.NewCertPool()
+			pool.AddCert(p.root)
+			ctx, cancel := context.WithCancel(context.Background())
+			var mu sync.Mutex
+			var log strings.Builder
+			done := make(chan error, 1)
+			go func() {
+				done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, ClientCAs: pool, RequireClientCert: true, MaxVersion: v,
+					VerifyClient: func(chain []*x509.Certificate) error {
+						asked.Store(chain[0].Subject.CommonName, true)
+						return verdict
+					},
+					Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f+"\n", a...) }})
+			}()
+			rep, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", ClientCert: &p.client, VerifyServer: verifierFor(p.root)})
+			if !errors.Is(err, ErrCheckFailed) || rep == nil || rep.Reason != ReasonClientCertRejected {
+				t.Errorf("Check = %+v, %v; want reason %q", rep, err, ReasonClientCertRejected)
+			}
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+			want := "client CN=alice rejected: " + verdict.Error() + "\n"
+			if l := log.String(); !strings.HasSuffix(l, want) || strings.Contains(l, "handshake failed") {
+				t.Errorf("log %q, want a line ending %q", l, want)
+			}
+		})
+	}
+	if _, ok := asked.Load("alice"); !ok {
+		t.Error("VerifyClient was not asked")
+	}
+}
+
+// TestServeDefaultVerifier: without VerifyClient, a client is judged by crypto/x509 under
+// ClientCAs, for clientAuth: one of the root is accepted, a foreign one refused and logged.
+func TestServeDefaultVerifier(t *testing.T) {
+	p := makePKI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(p.root)
+	ctx, cancel := context.WithCancel(context.Background())
+	var mu sync.Mutex
+	var log strings.Builder
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, ClientCAs: pool, RequireClientCert: true,
+			Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f+"\n", a...) }})
+	}()
+	good, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", ClientCert: &p.client, VerifyServer: verifierFor(p.root)})
+	if err != nil || !good.ClientCertAccepted {
+		t.Errorf("client of the root: %+v, %v", good, err)
+	}
+	bad, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", ClientCert: &p.bad, VerifyServer: verifierFor(p.root)})
+	if err == nil || bad.Reason != ReasonClientCertRejected {
+		t.Errorf("foreign client: %+v, %v", bad, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	if l := log.String(); !strings.Contains(l, "client CN=mallory rejected: ") {
+		t.Errorf("log lacks the refused client:\n%s", l)
+	}
+}
+
+// TestServeResumedSessionJudgedAgain: a session resumes across connections (one ticket key
+// for every connection), and a resumed session is judged again by VerifyClient: a client
+// accepted once and refused since is refused on resumption too.
+func TestServeResumedSessionJudgedAgain(t *testing.T) {
+	p := makePKI(t)
+	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		t.Run(tls.VersionName(v), func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var refuse atomic.Bool
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() {
+				done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, RequireClientCert: true, MaxVersion: v,
+					VerifyClient: func([]*x509.Certificate) error {
+						if refuse.Load() {
+							return errors.New("refused now")
+						}
+						return nil
+					}})
+			}()
+			defer func() {
+				cancel()
+				if err := <-done; err != nil {
+					t.Errorf("Serve: %v", err)
+				}
+			}()
+			roots := x509.NewCertPool()
+			roots.AddCert(p.root)
+			cfg := &tls.Config{ServerName: "localhost", RootCAs: roots, Certificates: []tls.Certificate{p.client},
+				ClientSessionCache: tls.NewLRUClientSessionCache(4), MaxVersion: v}
+			dial := func() (resumed bool, err error) {
+				c, err := tls.Dial("tcp", ln.Addr().String(), cfg)
+				if err != nil {
+					return false, err
+				}
+				defer c.Close()
+				_, err = io.ReadAll(c) // the greeting, then the server closes; a refusal arrives here in TLS 1.3
+				return c.ConnectionState().DidResume, err
+			}
+			if _, err := dial(); err != nil {
+				t.Fatalf("first connection: %v", err)
+			}
+			if resumed, err := dial(); err != nil || !resumed {
+				t.Fatalf("second connection: resumed %v, %v", resumed, err)
+			}
+			refuse.Store(true)
+			if _, err := dial(); err == nil {
+				t.Fatal("a resumed session of a client refused since was served")
+			}
+		})
 	}
 }
