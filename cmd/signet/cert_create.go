@@ -76,7 +76,7 @@ signs) or for the CSR in --csr (its signature is checked; its subject, byte for 
 its SANs are used unless --subject or --san is given). With --ca CACERT and --ca-key KEYREF
 the CA signs it; without them it is self-signed by --key. --ca may be left out when --ca-key
 carries the CA certificate (a PKCS#12 file, or a token key with its certificate).
-
+` + moreHelp + `
 Profiles (--profile), with their default lifetimes (--path-len sets a CA's path length):
 ` + certProfileHelp() + `
 Every certificate gets a random 127-bit serial number, a subject key identifier, an

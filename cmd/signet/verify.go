@@ -35,12 +35,13 @@ type verifyOptions struct {
 	json       bool
 }
 
-const verifyDescription = `Checks that each FILE is unchanged and was signed by a key you trust, and prints one
-verdict line per file on standard output:
-
+const verifyDescription = `Checks that each FILE is unchanged and was signed by a key you trust; one verdict line each:
    OK art.tar.gz: signed by CN=Release Bot,O=Example (sha256:ab12…) via CN=Example CA → CN=Example Root
    FAILED art.tar.gz: certificate CN=Release Bot,O=Example expired at 2026-01-02T00:00:00Z
-
+The signature of FILE is --sig, else FILE.sigstore.json, FILE.p7s or FILE.sig (a Sigstore
+bundle, CMS or raw, known by its content). Trust: --roots, --trusted-root, --system-roots, else
+the root of 'signet init'; --key checks the signature alone. Exit 10-15 say what failed.
+` + moreHelp + `
 The signature of FILE is --sig SIGFILE, or else the first of FILE.sigstore.json, FILE.p7s
 and FILE.sig that exists. Its format comes from its content, not its name: a Sigstore
 bundle (JSON), a detached CMS SignedData (DER or PEM, as 'openssl cms -sign -binary'
