@@ -15,7 +15,7 @@ import (
 )
 
 const tokenDescription = `Lists, inspects and manages PKCS#11 tokens (USB keys, smart cards, HSMs, SoftHSM).
-
+` + moreHelp + `
 A token, key or certificate is named by an RFC 7512 PKCS#11 URI, for example
    pkcs11:token=signet;object=release;type=private
 Attribute values are percent-encoded (a space is %20; id=%01%a2 is the two bytes 01 a2).
