@@ -98,7 +98,7 @@ every name form signet issues: dNSName, rfc822Name, iPAddress, URI and directory
 subject; its emailAddress and a host-name CN are held to the rfc822Name and dNSName ones).
 
 --subject takes 'CN=alice,O=Example' or '/O=Example/CN=alice', + joining the attributes of a
-multi-valued RDN ('CN=alice+UID=42,O=Example'; see 'signet csr --help');
+multi-valued RDN ('CN=alice+UID=42,O=Example'; see 'man signet-csr');
 --san takes dns:NAME, ip:ADDR, email:ADDR or uri:URI and is repeatable. TIME is RFC 3339
 (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
 

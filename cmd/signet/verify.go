@@ -84,8 +84,8 @@ through one authority whose validFor holds the signing time, a timestamp's genTi
 or with none of these the root of the local identity that 'signet init' made,
 with its intermediate (the report says so). A Sigstore bundle carries the signer's
 certificate alone: the intermediates come from --intermediates, the trusted root, or a
-v0.1/v0.2 bundle's chain. The chain is validated as 'signet cert
-verify --help' describes (RFC 5280 path validation, rule ids in every refusal), with:
+v0.1/v0.2 bundle's chain. The chain is validated as 'man
+signet-cert-verify' describes (RFC 5280 path validation, rule ids in every refusal), with:
 ` + pathFlagsHelp + `
 
 --key PUBKEYREF (a public key, a certificate, a private key, a pkcs11: URI) checks the
@@ -162,7 +162,7 @@ const verifyJSONHelp = `JSON (--json), one object; fields are added over time, n
    exit_code       the exit code
    local_root      the root file of 'signet init' when it was trusted by default, else ""
    artifacts[]     without --manifest, one per FILE, in order:
-      file, signature_file, format (raw, cms, bundle), valid, reason ("" when valid, else
+      file, path (the same name: sign and hash records call it path), signature_file, format (raw, cms, bundle), valid, reason ("" when valid, else
       digest-mismatch, signature-mismatch, weak-algorithm, signer-not-found, unchecked,
       timestamp-missing, timestamp-invalid, or a
       chain reason of 'signet cert verify': unknown-authority, expired, revoked, eku,
