@@ -56,7 +56,7 @@ func tokenCommand(e *env) *cli.Command {
 func moduleFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:      "module",
-		Usage:     "PKCS#11 module `PATH` when the URI has no module-path (else $" + hsm.EnvModule + ", else the p11-kit proxy)",
+		Usage:     "PKCS#11 module `PATH` if the URI has no module-path (else $" + hsm.EnvModule + ", else p11-kit's proxy)",
 		TakesFile: true,
 	}
 }

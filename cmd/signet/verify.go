@@ -63,7 +63,8 @@ What is checked, in order, every check reported (--json) even after one failed:
                --tsa' makes them): the token's signature and ESS signing certificate, its
                TSA's certificate (timeStamping alone, critical) and chain to --tsa-roots
                (or a --trusted-root's timestampAuthorities; without either, timestamps
-               are not checked and do not date the signature) at genTime, and its imprint
+               are not checked and do not date the signature; the signer's roots are not
+               TSA anchors) at genTime, and its imprint
                over the signature value. When one holds, the chain below is validated at its
                genTime instead of --at, CRLs must still be current at --at, and a signer
                revoked after genTime for a reason other than a compromise (keyCompromise,
@@ -226,7 +227,7 @@ func verifyCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "san-dns", Usage: "the signer's certificate must have DNS subjectAltName `NAME`"},
 			&cli.StringFlag{Name: "manifest", Usage: "verify the signed checksum list `LIST`, then every file it lists", TakesFile: true},
 			&cli.BoolFlag{Name: "ignore-missing", Usage: "with --manifest: skip listed files that do not exist"},
-			&cli.BoolFlag{Name: "allow-outside", Usage: "with --manifest: accept listed files outside the list's directory (absolute, .., symbolic links out)"},
+			&cli.BoolFlag{Name: "allow-outside", Usage: "with --manifest: accept listed files outside the list's directory (absolute, .., links out)"},
 			passphraseFileFlag(),
 			jsonFlag(),
 		}, append(append(pathFlags(), tsaVerifyFlags()...), filesFromFlags()...)...),
