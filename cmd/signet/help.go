@@ -291,20 +291,18 @@ func (m manual) writeText(w io.Writer) {
 // fullHelp handles 'signet help --full [CMD...]', printing the command's manual as text. It
 // returns false when args (those after "help") are not that.
 func fullHelp(app *cli.App, w io.Writer, args []string) (bool, error) {
+	if !slices.Contains(args, "--full") {
+		return false, nil
+	}
 	var path []string
-	full := false
 	for _, a := range args {
 		switch {
 		case a == "--full":
-			full = true
 		case strings.HasPrefix(a, "-"):
-			return false, nil
+			return true, usagef("'signet help --full' takes command names, not %s", a)
 		default:
 			path = append(path, a)
 		}
-	}
-	if !full {
-		return false, nil
 	}
 	m, err := findManual(app, path)
 	if err != nil {

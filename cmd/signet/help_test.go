@@ -155,6 +155,10 @@ func TestFullHelpUsage(t *testing.T) {
 	if code != exitUsage || out != "" || !strings.Contains(errOut, `unknown command "key nope"`) {
 		t.Errorf("help --full key nope: exit %d, %q, %q", code, out, errOut)
 	}
+	code, out, errOut = certRun("help", "verify", "--full", "-x")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "not -x") {
+		t.Errorf("help verify --full -x: exit %d, %q, %q", code, out, errOut)
+	}
 }
 
 // hexEllipsis is the one "…" help may hold: signet's output shortening a fingerprint

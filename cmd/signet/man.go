@@ -26,7 +26,9 @@ func manCommand(e *env) *cli.Command {
 from the same definitions as --help. Install them with, for example,
    signet man /usr/local/share/man/man1
 then "man signet-sign". Pages already in DIR are replaced: they are generated. One line on
-stderr says how many pages were written (-q: none).
+stderr says how many pages were written (-q: none). Each page is a command's whole help: what
+--help shows, and the reference text and examples it leaves out. Without man, 'signet help
+--full CMD' prints the same as text.
 
 EXAMPLES:
    signet man man1`,
