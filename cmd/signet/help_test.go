@@ -186,3 +186,26 @@ func TestHelpASCIIEllipsis(t *testing.T) {
 		check(name, page)
 	}
 }
+
+// maxShortLines is "a few lines": what --help says of a command before its examples.
+const maxShortLines = 10
+
+// TestShortDescriptions: what --help shows of every help text, before its examples, is a few
+// lines; the rest is reference text, after the page break (moreHelp).
+func TestShortDescriptions(t *testing.T) {
+	app := newApp(&env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}})
+	check := func(name, desc string) {
+		if n := len(strings.Split(splitHelp(desc).short, "\n")); n > maxShortLines {
+			t.Errorf("%s: --help shows %d lines of description, more than %d: put the reference text after moreHelp", name, n, maxShortLines)
+		}
+	}
+	check("signet", app.Description)
+	var walk func(path string, cmds []*cli.Command)
+	walk = func(path string, cmds []*cli.Command) {
+		for _, c := range cmds {
+			check(path+" "+c.Name, c.Description)
+			walk(path+" "+c.Name, c.Subcommands)
+		}
+	}
+	walk("signet", app.Commands)
+}
