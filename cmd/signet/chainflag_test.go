@@ -33,6 +33,10 @@ func TestImportCertWithChain(t *testing.T) {
 			}
 		})
 	}
+	_, bash, _ := certRun("completion", "bash")
+	if !strings.Contains(bash, "'token import-cert') echo '--cert --help --module --with-chain -h'") {
+		t.Errorf("bash completes token import-cert's flags otherwise than --help shows them:\n%s", bash)
+	}
 	_, help, _ := certRun("token", "import-cert", "--help")
 	if _, opts, _ := strings.Cut(help, "\nOPTIONS:\n"); !strings.Contains(opts, "--with-chain ") || strings.Contains(opts, "--chain") {
 		t.Errorf("token import-cert --help shows the switch as --with-chain alone:\n%s", help)
