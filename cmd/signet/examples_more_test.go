@@ -289,8 +289,9 @@ func TestTLSTunnelHelpExamples(t *testing.T) {
 }
 
 // TestEveryHelpExampleRuns: every command whose help has EXAMPLES is named in a call of
-// runHelpExamples or helpExamples with that command's words in one of this package's tests,
-// so that no example goes unrun.
+// runHelpExamples or manualExamples with that command's words in one of this package's
+// tests, so that no example goes unrun: they run the examples of the command's manual (its
+// man page's EXAMPLES, TestManPageExamples), which hold those --help shows.
 func TestEveryHelpExampleRuns(t *testing.T) {
 	covered := map[string]bool{}
 	files, err := filepath.Glob("*_test.go")

@@ -166,14 +166,19 @@ var helpFuncs = map[string]any{
 // the pointer line at the end. They are package variables of the library, set once here (as
 // main.go sets its version printer) and read by every app.
 func init() {
+	const pointer = "\n{{helpPointer .}}\n"
 	cli.HelpPrinter = func(w io.Writer, templ string, data any) {
+		if _, ok := data.(*cli.App); ok {
+			// signet's own help template is the library's and the exit codes (newApp): the
+			// pointer goes after them, at the end.
+			templ += pointer
+		}
 		cli.HelpPrinterCustom(w, templ, data, helpFuncs)
 	}
 	const whole, short = `{{template "descriptionTemplate" .}}`, `{{wrap (shortHelp .) 3}}`
-	pointer := "\n{{helpPointer .}}\n"
 	cli.CommandHelpTemplate = strings.Replace(cli.CommandHelpTemplate, whole, short, 1) + pointer
 	cli.SubcommandHelpTemplate = strings.Replace(cli.SubcommandHelpTemplate, whole, short, 1) + pointer
-	cli.AppHelpTemplate = strings.Replace(cli.AppHelpTemplate, whole, short, 1) + pointer
+	cli.AppHelpTemplate = strings.Replace(cli.AppHelpTemplate, whole, short, 1)
 }
 
 // A manual is one command's whole help, from the definitions --help prints: what 'signet man'

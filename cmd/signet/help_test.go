@@ -45,8 +45,8 @@ func TestHelpFitsAScreen(t *testing.T) {
 			t.Errorf("%s --help is %d lines, more than a screen (%d)", name, len(lines), maxHelpLines)
 		}
 		want := "Reference: man " + strings.ReplaceAll(name, " ", "-") + ", or " + strings.TrimSpace("signet help --full "+strings.Join(p, " "))
-		if !strings.Contains(help, "\n"+want+"\n") {
-			t.Errorf("%s --help does not point at its reference (%q)", name, want)
+		if lines[len(lines)-1] != want {
+			t.Errorf("%s --help does not end pointing at its reference (%q)", name, want)
 		}
 		if _, ex, ok := strings.Cut(help, "EXAMPLES"); ok {
 			if examples, err := helpExamples("EXAMPLES" + ex); err != nil || len(examples) > helpExamplesShown {
