@@ -16,7 +16,7 @@ import (
 //	moreHelp
 //	the reference: what is checked,    the manual page and 'signet help --full' only
 //	trust rules, formats, JSON, exit codes
-//	EXAMPLES...:                       --help shows three; the others all of them
+//	EXAMPLES...:                       --help shows three; the manual all of them
 //
 // so that --help fits a screen (synopsis, the short description, the flags, three examples
 // and a line pointing at the rest) and nothing is lost: the reference moves, it is not cut.
@@ -47,8 +47,7 @@ func splitHelp(desc string) helpParts {
 		body, p.examples = desc[:i], strings.TrimRight(desc[i:], "\n ")
 	}
 	short, ref, _ := strings.Cut(body, moreHelp)
-	p.short, p.reference = strings.TrimRight(short, "\n "), strings.Trim(ref, "\n")
-	p.reference = strings.TrimRight(p.reference, "\n ")
+	p.short, p.reference = strings.TrimRight(short, "\n "), strings.TrimRight(strings.TrimLeft(ref, "\n"), "\n ")
 	return p
 }
 
