@@ -81,7 +81,7 @@ describe, then prints the chain (leaf → ... → root, with SHA-256 fingerprint
 applied, every check made and the verdict. Exit 0: valid; 1: not valid (the reason is on
 the verdict line, e.g. "certificate ... expired at 2021-01-01T00:00:00Z", said once; stderr
 has at most a hint); 2: bad flags; 3: a file is missing or unreadable.
-
+` + moreHelp + `
 CERT is a PEM or DER file; certificates after the first (a chain file, as servers send it)
 are used as untrusted intermediates. --roots and --intermediates take PEM files with any
 number of certificates, DER files, or directories (their *.pem, *.crt, *.cer and *.der

@@ -76,7 +76,7 @@ signs) or for the CSR in --csr (its signature is checked; its subject, byte for 
 its SANs are used unless --subject or --san is given). With --ca CACERT and --ca-key KEYREF
 the CA signs it; without them it is self-signed by --key. --ca may be left out when --ca-key
 carries the CA certificate (a PKCS#12 file, or a token key with its certificate).
-
+` + moreHelp + `
 Profiles (--profile), with their default lifetimes (--path-len sets a CA's path length):
 ` + certProfileHelp() + `
 Every certificate gets a random 127-bit serial number, a subject key identifier, an
@@ -98,7 +98,7 @@ every name form signet issues: dNSName, rfc822Name, iPAddress, URI and directory
 subject; its emailAddress and a host-name CN are held to the rfc822Name and dNSName ones).
 
 --subject takes 'CN=alice,O=Example' or '/O=Example/CN=alice', + joining the attributes of a
-multi-valued RDN ('CN=alice+UID=42,O=Example'; see 'signet csr --help');
+multi-valued RDN ('CN=alice+UID=42,O=Example'; see 'man signet-csr');
 --san takes dns:NAME, ip:ADDR, email:ADDR or uri:URI and is repeatable. TIME is RFC 3339
 (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
 

@@ -44,7 +44,7 @@ func certInspectCommand(e *env) *cli.Command {
 		Description: `Describes every certificate, certificate signing request and CRL in each FILE, PEM or
 DER, found without being told which: a chain file shows each certificate, a file may mix
 kinds, and other PEM blocks (a private key beside its certificate) are skipped.
-
+` + moreHelp + `
 A certificate: subject, issuer, serial, validity with the time left (or how long ago it
 expired, or when it starts), public key type, size and fingerprint, subject alternative
 names, key usage, extended key usage, basic constraints, key identifiers, extensions

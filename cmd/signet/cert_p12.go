@@ -39,7 +39,7 @@ of --cert, then every --chain file, in order) into a PKCS#12 file, mode 0600 sin
 the private key. The key must belong to the certificate (else exit 4). Without --cert the
 certificates stored with the key are used: --key old.p12 re-encodes a PKCS#12 file (into the
 modern encryption, or with --legacy into the old one).
-
+` + moreHelp + `
 Encryption: AES-256-CBC with PBKDF2-HMAC-SHA256 and a SHA-256 MAC, which OpenSSL 1.1.1 and
 3, current Windows, macOS and Java read. --legacy uses 3DES with SHA-1 instead, for older
 importers (Windows before Server 2019, Java 8 before 8u301, macOS before 10.15).

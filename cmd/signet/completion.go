@@ -84,6 +84,9 @@ func completionTree(app *cli.App) []compNode {
 			n.subs, n.files = []string{"bash", "zsh", "fish"}, false
 		}
 		for _, f := range flags {
+			if v, ok := f.(cli.VisibleFlag); ok && !v.IsVisible() {
+				continue // an old spelling kept for scripts (token import-cert --chain)
+			}
 			cf := compFlag{}
 			for _, name := range f.Names() {
 				if len(name) == 1 {

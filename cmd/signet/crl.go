@@ -71,7 +71,7 @@ authority key identifier and a CRL number, listing every --revoke. --ca may be l
 when --ca-key carries the CA certificate (a PKCS#12 file, a token key with its certificate). The CA needs the cRLSign
 key usage. "openssl crl -CAfile CACERT" verifies the result, and "openssl verify -crl_check"
 and "signet cert verify --crl" report the certificates it lists as revoked.
-
+` + moreHelp + `
 --revoke takes CERTFILE or SERIAL, optionally followed by :REASON; repeat it for more:
    CERTFILE  a certificate file (PEM or DER; its first certificate), which must have been
              issued by the CA. A value is a file when it names one or contains '/' or '.'.

@@ -18,7 +18,7 @@ func csrCommand(e *env) *cli.Command {
 		ArgsUsage: " ",
 		Description: `Creates a PKCS#10 certificate signing request for the key --key names, signed by it,
 and prints it as PEM on standard output or writes it to -o FILE.
-
+` + moreHelp + `
 --subject takes a distinguished name in either form:
    RFC 4514, most specific first:   'CN=alice,O=Example Corp,C=US'
    OpenSSL's, most general first:   '/C=US/O=Example Corp/CN=alice'

@@ -14,7 +14,12 @@ import (
 	"github.com/signet-pki/signet/x509util"
 )
 
-const enrollHelp = `Enrolls a key on a PKCS#11 token (USB key, smart card) for mutual TLS in one command:
+const enrollHelp = `Enrolls a key on a PKCS#11 token (USB key, smart card) for mutual TLS in one command: the
+key (generated on the token when it has none), a CSR, the certificate (issued at once with
+--ca and --ca-key, or by a CA elsewhere from --csr-out, then --cert), imported beside the
+key. It prints the URI to use from then on; run again, it changes nothing.
+` + moreHelp + `
+In detail, it:
 
    1. uses the key the --token URI names, or generates it there (non-extractable) when the
       token has none (--type, default ec-p256);

@@ -204,10 +204,9 @@ func TestTLSServeHelpExamples(t *testing.T) {
 	mustSignet(t, "key", "gen", "--type", "ec-p256", "-o", "pkcs11:token=server;object=tls")
 	mustSignet(t, "csr", "--key", "pkcs11:token=server;object=tls", "--subject", "CN=www.example.com", "--san", "dns:www.example.com", "-o", "tls.csr")
 	mustSignet(t, "cert", "create", "--profile", "server", "--csr", "tls.csr", "--ca", "int.pem", "--ca-key", "int.key", "--bundle", "-o", "tls.pem")
-	_, help, _ := certRun("tls", "serve", "--help")
-	examples, err := helpExamples(help)
-	if err != nil || len(examples) != 2 {
-		t.Fatalf("%d examples: %v", len(examples), err)
+	examples := manualExamples(t, "tls", "serve")
+	if len(examples) != 2 {
+		t.Fatalf("%d examples", len(examples))
 	}
 	for _, ex := range examples {
 		p, addr := startServerExample(t, ex)
@@ -262,10 +261,9 @@ func TestTLSTunnelHelpExamples(t *testing.T) {
 			go func() { io.Copy(c, c); c.Close() }()
 		}
 	}()
-	_, help, _ := certRun("tls", "tunnel", "--help")
-	examples, err := helpExamples(help)
-	if err != nil || len(examples) != 2 {
-		t.Fatalf("%d examples: %v", len(examples), err)
+	examples := manualExamples(t, "tls", "tunnel")
+	if len(examples) != 2 {
+		t.Fatalf("%d examples", len(examples))
 	}
 	var procs []*serverProc
 	for _, ex := range examples {
@@ -291,8 +289,9 @@ func TestTLSTunnelHelpExamples(t *testing.T) {
 }
 
 // TestEveryHelpExampleRuns: every command whose help has EXAMPLES is named in a call of
-// runHelpExamples or helpExamples with that command's words in one of this package's tests,
-// so that no example goes unrun.
+// runHelpExamples or manualExamples with that command's words in one of this package's
+// tests, so that no example goes unrun: they run the examples of the command's manual (its
+// man page's EXAMPLES, TestManPageExamples), which hold those --help shows.
 func TestEveryHelpExampleRuns(t *testing.T) {
 	covered := map[string]bool{}
 	files, err := filepath.Glob("*_test.go")

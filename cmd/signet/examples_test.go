@@ -56,19 +56,14 @@ func exampleFixture(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-// runHelpExamples runs every example of `signet CMD --help`, in order, in the working
-// directory, failing the test at the first one whose exit code is not the announced one. It
-// returns what each example printed.
+// runHelpExamples runs every example of the command's manual (`signet help --full CMD`, the
+// EXAMPLES of its man page), in order, in the working directory, failing the test at the
+// first one whose exit code is not the announced one. It returns what each example printed.
+// The examples `signet CMD --help` shows are among them (checked here): the first three that
+// run the command.
 func runHelpExamples(t *testing.T, cmd ...string) ([]helpExample, []exampleResult) {
 	t.Helper()
-	code, help, errOut := certRun(append(cmd, "--help")...)
-	if code != 0 {
-		t.Fatalf("signet %s --help: exit %d\n%s", strings.Join(cmd, " "), code, errOut)
-	}
-	examples, err := helpExamples(help)
-	if err != nil {
-		t.Fatal(err)
-	}
+	examples := manualExamples(t, cmd...)
 	results := make([]exampleResult, 0, len(examples))
 	for _, ex := range examples {
 		var code int
@@ -101,6 +96,39 @@ func runHelpExamples(t *testing.T, cmd ...string) ([]helpExample, []exampleResul
 	}
 	t.Logf("signet %s: %d examples ran", strings.Join(cmd, " "), len(examples))
 	return examples, results
+}
+
+// manualExamples returns the examples of `signet help --full CMD`, failing the test unless
+// the examples of `signet CMD --help` are the first of them that run the command, as many as
+// it shows.
+func manualExamples(t *testing.T, cmd ...string) []helpExample {
+	t.Helper()
+	code, full, errOut := certRun(append([]string{"help", "--full"}, cmd...)...)
+	if code != 0 {
+		t.Fatalf("signet help --full %s: exit %d\n%s", strings.Join(cmd, " "), code, errOut)
+	}
+	examples, err := helpExamples(full)
+	if err != nil {
+		t.Fatalf("signet help --full %s: %v", strings.Join(cmd, " "), err)
+	}
+	code, help, errOut := certRun(append(cmd, "--help")...)
+	if code != 0 {
+		t.Fatalf("signet %s --help: exit %d\n%s", strings.Join(cmd, " "), code, errOut)
+	}
+	shown, err := helpExamples(help)
+	if err != nil {
+		t.Fatalf("signet %s --help: %v", strings.Join(cmd, " "), err)
+	}
+	var want []helpExample // the first examples that run the command
+	for _, ex := range examples {
+		if len(want) < helpExamplesShown && runsCommand(ex.line, strings.Join(append([]string{"signet"}, cmd...), " ")) {
+			want = append(want, ex)
+		}
+	}
+	if !reflect.DeepEqual(shown, want) {
+		t.Fatalf("signet %s --help shows examples\n%+v\nnot the first %d of its manual's that run it\n%+v", strings.Join(cmd, " "), shown, helpExamplesShown, examples)
+	}
+	return examples
 }
 
 // sourceTestdata is the absolute path of the source tree's testdata, taken before any test

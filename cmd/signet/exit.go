@@ -62,7 +62,7 @@ const exitCodesHelp = `EXIT CODES:
    4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found)
    10-15  signet verify refines 1: 10 signature mismatch, 11 untrusted chain, 12 expired or
       not yet valid, 13 revoked, 14 policy or identity, 15 timestamp missing
-      (--require-timestamp) or invalid (see 'signet verify --help')
+      (--require-timestamp) or invalid (see 'man signet-verify')
    69  no RFC 3161 time-stamp authority answered with a valid token (sign --tsa, ts query)
    70  internal error: a failure signet did not foresee (a bug; please report it)
    130  interrupted by SIGINT (Ctrl-C); nothing written

@@ -67,7 +67,7 @@ func passphraseFileFlag() cli.Flag {
 func caPassphraseFileFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:      "ca-passphrase-file",
-		Usage:     "read the passphrase of --ca-key from the first line of `FILE` (else $" + envCAPassphrase + ", else as for --key)",
+		Usage:     "the passphrase of --ca-key: the first line of `FILE` (else $" + envCAPassphrase + ", else as for --key)",
 		TakesFile: true,
 	}
 }

@@ -20,8 +20,9 @@ import (
 const hashDescription = `Prints or checks checksums exactly like GNU coreutils' sha256sum (sha384sum,
 sha512sum): the same "<hex>  <name>" lines, the same escaping of names that hold a
 backslash, newline or carriage return, and "--tag" for the BSD form "SHA256 (name) = <hex>".
-With no FILE, or when FILE is -, standard input is read and named "-".
-
+With no FILE, or when FILE is -, standard input is read and named "-". With -c, checks the
+lists it is given as "sha256sum -c" does: exit 1 when a file does not match.
+` + moreHelp + `
 Files are hashed in parallel on all cores with a fixed buffer per core; results are
 printed in argument order as they complete. A file that cannot be read (missing, a
 directory without --recursive) is reported as "signet: error: NAME: reason"; the other

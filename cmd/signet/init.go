@@ -40,7 +40,7 @@ func initCommand(e *env) *cli.Command {
 with its certificate (1 year) and chain, all ECDSA P-256. Keys are unencrypted, mode 0600,
 so that commands need no passphrase. Afterwards 'signet cert verify' trusts that root when
 no --roots is given, and says so in its report.
-
+` + moreHelp + `
 It is for trials and development: nobody else trusts this root. For real use point --key
 at your organisation's key (or a pkcs11: URI for a token) and --roots at its root.
 

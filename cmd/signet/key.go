@@ -34,7 +34,7 @@ func keyCommand(e *env) *cli.Command {
 		Name:  "key",
 		Usage: "generate a key pair, print a public key, describe a key",
 		Description: `Software keys for signing: generate them, print the public half, describe them.
-
+` + moreHelp + `
 ` + keyRefHelp + `
 
 EXAMPLES:
@@ -58,7 +58,7 @@ func keyGenCommand(e *env) *cli.Command {
 unless --no-passphrase: PBES2 with PBKDF2-HMAC-SHA256 (600,000 iterations) and AES-256-CBC,
 which "openssl pkey -in KEYFILE" reads. The passphrase comes from --passphrase-file, then
 SIGNET_PASSPHRASE, then a prompt on the terminal that asks twice.
-
+` + moreHelp + `
 --pub-out also writes the public key (SubjectPublicKeyInfo PEM, as "openssl pkey -pubout"
 writes it); the two files are written together, both or neither. Existing files are
 replaced only with --force. One line on stderr per file written (-q: none); --json
@@ -175,7 +175,7 @@ func keyPubCommand(e *env) *cli.Command {
 		ArgsUsage: "KEYREF",
 		Description: `Prints the public key of KEYREF as SubjectPublicKeyInfo PEM, byte for byte what
 "openssl pkey -pubout" prints, on standard output or to -o FILE.
-
+` + moreHelp + `
 ` + keyRefHelp + `
 
 EXAMPLES:
@@ -247,7 +247,7 @@ stored, the key type as --type names it, the algorithm, size and curve, whether 
 encrypted, and its fingerprint: "sha256:" and the hex SHA-256 of the SubjectPublicKeyInfo
 DER, the same for a private key, its public key and a certificate for it. openssl computes
 it with: openssl pkey -pubin -in signer.pub -outform DER | sha256sum
-
+` + moreHelp + `
 --json prints one object:
    {"ref": "signer.key", "type": "ec-p256", "algorithm": "ECDSA", "bits": 256,
     "curve": "P-256", "fingerprint": "sha256:...", "kind": "private key",

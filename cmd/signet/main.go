@@ -109,11 +109,17 @@ func runEnv(ctx context.Context, e *env, args []string) int {
 	defer stopProfile()
 	stderr := e.stderr
 	app := newApp(e)
-	// "signet help CMD..." is "signet CMD... --help", as git and go have it.
+	// "signet help CMD..." is "signet CMD... --help", as git and go have it; "signet help
+	// --full CMD..." prints the command's whole manual (help.go).
+	var err error
+	full := false
 	if len(args) > 1 && args[1] == "help" {
+		full, err = fullHelp(app, e.stdout, args[2:])
 		args = append(append([]string{args[0]}, args[2:]...), "--help")
 	}
-	err := app.RunContext(ctx, permuteArgs(app, args))
+	if !full {
+		err = app.RunContext(ctx, permuteArgs(app, args))
+	}
 	if err == nil {
 		return exitOK
 	}

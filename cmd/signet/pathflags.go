@@ -13,7 +13,7 @@ import (
 // RFC 5280 policy inputs. Their help is written once, here.
 
 const pathFlagsHelp = `   --profile NAME    rfc5280 (default): RFC 5280 strictly, with the certificate rules of
-                     'signet cert verify --help'; webpki: also the CA/Browser Forum Baseline
+                     'man signet-cert-verify'; webpki: also the CA/Browser Forum Baseline
                      Requirements for TLS servers (serverAuth asserted by a leaf that is not a
                      CA, a SAN, the CN among the SANs, no wildcard over a public suffix, ...).
    --policy OID      an acceptable certificate policy (the initial policy set of RFC 5280

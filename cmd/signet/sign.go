@@ -19,7 +19,12 @@ import (
 	"github.com/signet-pki/signet/x509util"
 )
 
-const signDescription = `Signs files with a key, in one of three formats, each with its peers:
+const signDescription = `Signs each FILE with a key and writes its signature beside it: FILE.sigstore.json (a
+Sigstore bundle, when a certificate is known), FILE.p7s (--format cms, as openssl cms writes)
+or FILE.sig (raw, as openssl dgst writes). Without --key, the identity of 'signet init' signs.
+All or nothing: when a file fails, no signature is written; an existing one needs --force.
+` + moreHelp + `
+Signs files with a key, in one of three formats, each with its peers:
 
    raw      the bare signature, exactly what "openssl dgst -sha256 -sign KEY -out SIG FILE"
             writes and "openssl dgst -verify" checks: DER ECDSA, RSA PKCS#1 v1.5, RSA-PSS

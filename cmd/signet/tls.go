@@ -43,7 +43,7 @@ name, as 'signet cert verify --host' would), whether the server asked for a clie
 certificate and which CAs it named, which certificate was sent, and whether the server
 accepted it. Under TLS 1.3 a server rejects a client certificate only after the handshake:
 signet waits for its verdict (data, a session ticket, an alert or a close) before answering.
-
+` + moreHelp + `
 The client key comes from a file or a token (--key pkcs11:...). With a token key and no
 --cert, the certificate stored on the token beside the key is used.
 

@@ -18,7 +18,12 @@ import (
 )
 
 const tlsAuditHelp = `Says what the server at HOST:PORT really accepts, one verdict per line (OK, INFO, WARN,
-FAIL), from real connections made one after another:
+FAIL), from real connections made one after another: protocol versions, cipher suites and
+their order, key exchange groups, downgrade protection, the chain as served and its
+verdict, an OCSP staple, client-certificate requests, resumption and renegotiation.
+Exit 0 when no line says FAIL (with --fail-on warn, none says WARN either).
+` + moreHelp + `
+The areas:
 
   protocol       SSL 3.0 and TLS 1.0 to 1.3, each offered alone; accepting 1.0 or 1.1 fails
                  (RFC 8996)

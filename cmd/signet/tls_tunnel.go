@@ -19,7 +19,12 @@ import (
 )
 
 var tlsTunnelHelp = `Carries a TCP service that has no TLS of its own (redis, a database, an internal HTTP API)
-over mutual TLS, as stunnel does, with signet's keys and policy engine. Two sides:
+over mutual TLS, as stunnel does, with signet's keys and policy engine. Two sides: the
+client side (--listen ADDR --connect HOST:PORT) takes plain TCP and forwards it over TLS; the
+server side (--listen ADDR --tls --forward HOST:PORT) terminates mutual TLS, each client's
+chain judged by the policy engine of 'signet cert verify'. One log line per connection.
+` + moreHelp + `
+The two sides:
 
   client side:  --listen ADDR --connect HOST:PORT
                 accepts plain TCP on ADDR and forwards each connection over TLS to

@@ -15,7 +15,7 @@ import (
 )
 
 const tokenDescription = `Lists, inspects and manages PKCS#11 tokens (USB keys, smart cards, HSMs, SoftHSM).
-
+` + moreHelp + `
 A token, key or certificate is named by an RFC 7512 PKCS#11 URI, for example
    pkcs11:token=signet;object=release;type=private
 Attribute values are percent-encoded (a space is %20; id=%01%a2 is the two bytes 01 a2).
@@ -56,7 +56,7 @@ func tokenCommand(e *env) *cli.Command {
 func moduleFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:      "module",
-		Usage:     "PKCS#11 module `PATH` when the URI has no module-path (else $" + hsm.EnvModule + ", else the p11-kit proxy)",
+		Usage:     "PKCS#11 module `PATH` if the URI has no module-path (else $" + hsm.EnvModule + ", else p11-kit's proxy)",
 		TakesFile: true,
 	}
 }
@@ -433,17 +433,21 @@ func tokenImportCertCommand(e *env) *cli.Command {
 		Description: `Writes the certificate in FILE (PEM or DER) onto the token, with the label and id of
 the private key the URI selects, so that the key and its certificate pair up. A certificate
 whose public key is not that key's is refused; the same certificate already there is not
-written again, another one is refused. With --chain, the further certificates in FILE are
-written too, as separate certificate objects labelled with their subject's common name; one
-already on the token is skipped.
+written again, another one is refused. With --with-chain, the further certificates in FILE
+are written too, as separate certificate objects labelled with their subject's common name;
+one already on the token is skipped. (--chain, its old name, still works as a switch here;
+elsewhere, as in 'signet enroll' and 'signet cert p12', --chain names a FILE.)
 
 EXAMPLES:
    signet token import-cert 'pkcs11:token=signet;object=release' --cert release.crt
-   signet token import-cert 'pkcs11:token=signet;object=release' --cert chain.pem --chain`,
+   signet token import-cert 'pkcs11:token=signet;object=release' --cert chain.pem --with-chain`,
 		Flags: []cli.Flag{
 			moduleFlag(),
 			&cli.StringFlag{Name: "cert", Usage: "certificate `FILE` (PEM or DER); the first certificate is the key's", TakesFile: true},
-			&cli.BoolFlag{Name: "chain", Usage: "also write the further certificates of FILE"},
+			&cli.BoolFlag{Name: "with-chain", Usage: "also write the further certificates of the --cert FILE"},
+			// The old name of --with-chain, kept for the scripts that use it; hidden, since
+			// --chain names a FILE in every other command.
+			&cli.BoolFlag{Name: "chain", Usage: "the old name of --with-chain", Hidden: true},
 		},
 		Action: func(c *cli.Context) error {
 			uri, err := oneURI(c, "key")
@@ -457,8 +461,8 @@ EXAMPLES:
 			if err != nil {
 				return err
 			}
-			if len(certs) > 1 && !c.Bool("chain") {
-				return usagef("%s holds %d certificates; pass --chain to write the others too, or give a file with only the key's certificate", c.String("cert"), len(certs))
+			if len(certs) > 1 && !c.Bool("with-chain") && !c.Bool("chain") {
+				return usagef("%s holds %d certificates; pass --with-chain to write the others too, or give a file with only the key's certificate", c.String("cert"), len(certs))
 			}
 			objs, err := hsm.ImportCertificateChain(uri, certs, tokenOptions(e, c))
 			for _, o := range objs {

@@ -96,7 +96,7 @@ to --tsa-roots at the token's genTime (default: the root of 'signet init'), and 
 message imprint is the digest of --data FILE (or equals --digest HEX). It prints the TSA,
 genTime, accuracy, serial number and policy. Exit 0 when valid, 1 when not, 3 when the
 token cannot be read.
-
+` + moreHelp + `
 JSON (--json): {valid, tsa, tsa_name, gen_time, accuracy, serial, policy, hash, error,
 chain[]}.
 

@@ -24,7 +24,7 @@ func tsaSignFlags() []cli.Flag {
 // tsaVerifyFlags are verify's: --tsa-roots and --require-timestamp.
 func tsaVerifyFlags() []cli.Flag {
 	return []cli.Flag{
-		repeatedFlag("tsa-roots", "trust RFC 3161 timestamps whose TSA chains to the certificates in `FILE`; repeatable (default: the timestampAuthorities of --trusted-root; the signer's roots are not TSA anchors)"),
+		repeatedFlag("tsa-roots", "trust RFC 3161 timestamps whose TSA chains to the certificates in `FILE`; repeatable (default: a --trusted-root's TSAs)"),
 		&cli.BoolFlag{Name: "require-timestamp", Usage: "fail a signature without a trusted RFC 3161 timestamp (exit 15)"},
 	}
 }

@@ -88,20 +88,35 @@ func TestHelpCommand(t *testing.T) {
 	}
 }
 
-// TestHelpFlagLines: every command's flags say their default once at most, never "(default:
-// false)" after a switch, and name what a value is rather than "value".
+// TestHelpFlagLines: every command's flags (signet's own and those of commands with
+// subcommands too), in --help, in the manual and on the man page, say their default once at
+// most, never "(default: false)" after a switch, and name what a value is rather than
+// "value".
 func TestHelpFlagLines(t *testing.T) {
-	for _, p := range leafCommands() {
+	pages := manPages(newApp(&env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}))
+	for _, p := range allCommands() {
+		name := strings.TrimSpace("signet " + strings.Join(p, " "))
 		_, help, _ := certRun(append(p, "--help")...)
-		_, opts, _ := strings.Cut(help, "\nOPTIONS:\n")
-		for _, line := range strings.Split(opts, "\n") {
-			switch {
-			case strings.Count(line, "(default") > 1:
-				t.Errorf("signet %s: two defaults: %s", strings.Join(p, " "), line)
-			case strings.Contains(line, "(default: false)"):
-				t.Errorf("signet %s: a switch's default: %s", strings.Join(p, " "), line)
-			case strings.Contains(line, " value ") || strings.HasSuffix(line, " value"):
-				t.Errorf("signet %s: a placeholder that names nothing: %s", strings.Join(p, " "), line)
+		_, full, _ := certRun(append([]string{"help", "--full"}, p...)...)
+		page := unroff(pages[strings.ReplaceAll(name, " ", "-")+".1"])
+		for what, text := range map[string]string{"--help": help, "help --full": full, "man page": page} {
+			_, opts, ok := strings.Cut(text, "OPTIONS:\n")
+			if what == "man page" {
+				_, opts, ok = strings.Cut(text, ".SH OPTIONS\n")
+				opts, _, _ = strings.Cut(opts, ".SH ")
+			}
+			if !ok {
+				continue
+			}
+			for _, line := range strings.Split(opts, "\n") {
+				switch {
+				case strings.Count(line, "(default") > 1:
+					t.Errorf("%s %s: two defaults: %s", name, what, line)
+				case strings.Contains(line, "(default: false)"):
+					t.Errorf("%s %s: a switch's default: %s", name, what, line)
+				case strings.Contains(line, " value ") || strings.HasSuffix(line, " value") || strings.Contains(line, " value\t"):
+					t.Errorf("%s %s: a placeholder that names nothing: %s", name, what, line)
+				}
 			}
 		}
 	}

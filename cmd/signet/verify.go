@@ -35,12 +35,13 @@ type verifyOptions struct {
 	json       bool
 }
 
-const verifyDescription = `Checks that each FILE is unchanged and was signed by a key you trust, and prints one
-verdict line per file on standard output:
-
+const verifyDescription = `Checks that each FILE is unchanged and was signed by a key you trust; one verdict line each:
    OK art.tar.gz: signed by CN=Release Bot,O=Example (sha256:ab12…) via CN=Example CA → CN=Example Root
    FAILED art.tar.gz: certificate CN=Release Bot,O=Example expired at 2026-01-02T00:00:00Z
-
+The signature of FILE is --sig, else FILE.sigstore.json, FILE.p7s or FILE.sig (a Sigstore
+bundle, CMS or raw, known by its content). Trust: --roots, --trusted-root, --system-roots, else
+the root of 'signet init'; --key checks the signature alone. Exit 10-15 say what failed.
+` + moreHelp + `
 The signature of FILE is --sig SIGFILE, or else the first of FILE.sigstore.json, FILE.p7s
 and FILE.sig that exists. Its format comes from its content, not its name: a Sigstore
 bundle (JSON), a detached CMS SignedData (DER or PEM, as 'openssl cms -sign -binary'
@@ -62,7 +63,8 @@ What is checked, in order, every check reported (--json) even after one failed:
                --tsa' makes them): the token's signature and ESS signing certificate, its
                TSA's certificate (timeStamping alone, critical) and chain to --tsa-roots
                (or a --trusted-root's timestampAuthorities; without either, timestamps
-               are not checked and do not date the signature) at genTime, and its imprint
+               are not checked and do not date the signature; the signer's roots are not
+               TSA anchors) at genTime, and its imprint
                over the signature value. When one holds, the chain below is validated at its
                genTime instead of --at, CRLs must still be current at --at, and a signer
                revoked after genTime for a reason other than a compromise (keyCompromise,
@@ -83,8 +85,8 @@ through one authority whose validFor holds the signing time, a timestamp's genTi
 or with none of these the root of the local identity that 'signet init' made,
 with its intermediate (the report says so). A Sigstore bundle carries the signer's
 certificate alone: the intermediates come from --intermediates, the trusted root, or a
-v0.1/v0.2 bundle's chain. The chain is validated as 'signet cert
-verify --help' describes (RFC 5280 path validation, rule ids in every refusal), with:
+v0.1/v0.2 bundle's chain. The chain is validated as 'man
+signet-cert-verify' describes (RFC 5280 path validation, rule ids in every refusal), with:
 ` + pathFlagsHelp + `
 
 --key PUBKEYREF (a public key, a certificate, a private key, a pkcs11: URI) checks the
@@ -161,7 +163,7 @@ const verifyJSONHelp = `JSON (--json), one object; fields are added over time, n
    exit_code       the exit code
    local_root      the root file of 'signet init' when it was trusted by default, else ""
    artifacts[]     without --manifest, one per FILE, in order:
-      file, signature_file, format (raw, cms, bundle), valid, reason ("" when valid, else
+      file, path (the same name: sign and hash records call it path), signature_file, format (raw, cms, bundle), valid, reason ("" when valid, else
       digest-mismatch, signature-mismatch, weak-algorithm, signer-not-found, unchecked,
       timestamp-missing, timestamp-invalid, or a
       chain reason of 'signet cert verify': unknown-authority, expired, revoked, eku,
@@ -225,7 +227,7 @@ func verifyCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "san-dns", Usage: "the signer's certificate must have DNS subjectAltName `NAME`"},
 			&cli.StringFlag{Name: "manifest", Usage: "verify the signed checksum list `LIST`, then every file it lists", TakesFile: true},
 			&cli.BoolFlag{Name: "ignore-missing", Usage: "with --manifest: skip listed files that do not exist"},
-			&cli.BoolFlag{Name: "allow-outside", Usage: "with --manifest: accept listed files outside the list's directory (absolute, .., symbolic links out)"},
+			&cli.BoolFlag{Name: "allow-outside", Usage: "with --manifest: accept listed files outside the list's directory (absolute, .., links out)"},
 			passphraseFileFlag(),
 			jsonFlag(),
 		}, append(append(pathFlags(), tsaVerifyFlags()...), filesFromFlags()...)...),

@@ -17,7 +17,7 @@ import (
 // verifier brings the intermediates.
 
 func trustedRootFlag() cli.Flag {
-	return repeatedFlag("trusted-root", "trust the certificate authorities of the Sigstore trusted root `FILE` (trusted_root.json, as sigstore-go and cosign read it); repeatable")
+	return repeatedFlag("trusted-root", "trust the certificate authorities of the Sigstore trusted_root.json `FILE`; repeatable")
 }
 
 // verifyTrust returns the trust anchors of 'signet verify' and the intermediates that come

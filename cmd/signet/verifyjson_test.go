@@ -1,0 +1,52 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestJSONPathEverywhere: the file a record is about is "path" in the JSON of sign, hash and
+// verify alike (verify's "file" stays beside it), for an artifact and for a signed manifest.
+func TestJSONPathEverywhere(t *testing.T) {
+	exampleFixture(t, map[string]string{"dist/app.tar.gz": "an app\n"})
+	mustSignet(t, "init")
+	var receipts []map[string]any
+	if err := json.Unmarshal([]byte(mustSignet(t, "sign", "--json", "dist/app.tar.gz")), &receipts); err != nil || len(receipts) != 1 || receipts[0]["path"] != "dist/app.tar.gz" {
+		t.Fatalf("sign --json: %v %v", receipts, err)
+	}
+	var hashes []map[string]any
+	if err := json.Unmarshal([]byte(mustSignet(t, "hash", "--json", "dist/app.tar.gz")), &hashes); err != nil || len(hashes) != 1 || hashes[0]["path"] != "dist/app.tar.gz" {
+		t.Fatalf("hash --json: %v %v", hashes, err)
+	}
+	var report struct {
+		Valid     bool             `json:"valid"`
+		Artifacts []map[string]any `json:"artifacts"`
+	}
+	out := mustSignet(t, "verify", "--json", "dist/app.tar.gz")
+	if err := json.Unmarshal([]byte(out), &report); err != nil || !report.Valid || len(report.Artifacts) != 1 {
+		t.Fatalf("verify --json: %v\n%s", err, out)
+	}
+	if a := report.Artifacts[0]; a["path"] != "dist/app.tar.gz" || a["file"] != "dist/app.tar.gz" || a["signature_file"] != "dist/app.tar.gz.sigstore.json" || a["checks"] == nil {
+		t.Errorf("verify --json artifact: path %v, file %v, signature_file %v", a["path"], a["file"], a["signature_file"])
+	}
+
+	mustSignet(t, "sign", "--manifest", "dist/SHA256SUMS", "dist/app.tar.gz")
+	var mreport struct {
+		Manifest struct {
+			Manifest map[string]any   `json:"manifest"`
+			Valid    bool             `json:"valid"`
+			Files    []map[string]any `json:"files"`
+		} `json:"manifest"`
+	}
+	out = mustSignet(t, "verify", "--json", "--manifest", "dist/SHA256SUMS")
+	if err := json.Unmarshal([]byte(out), &mreport); err != nil || !mreport.Manifest.Valid || len(mreport.Manifest.Files) != 1 {
+		t.Fatalf("verify --json --manifest: %v\n%s", err, out)
+	}
+	if m := mreport.Manifest.Manifest; m["path"] != "dist/SHA256SUMS" || m["file"] != "dist/SHA256SUMS" {
+		t.Errorf("the manifest's own result: path %v, file %v", m["path"], m["file"])
+	}
+	if f := mreport.Manifest.Files[0]; f["name"] != "app.tar.gz" || !strings.HasSuffix(f["path"].(string), "app.tar.gz") {
+		t.Errorf("a listed file: %v", f)
+	}
+}
