@@ -146,7 +146,7 @@ func certfileRead(path string) ([]byte, error) {
 	case errors.Is(err, readlimit.ErrNotFile):
 		return nil, fmt.Errorf("%w: %s %v", ErrMalformed, path, err)
 	case err != nil:
-		return nil, err
+		return nil, fmt.Errorf("x509util: %w", err)
 	}
 	return data, nil
 }
@@ -155,14 +155,14 @@ func certfileRead(path string) ([]byte, error) {
 func certfileExpand(path string, exts []string, what string) ([]string, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("x509util: %w", err)
 	}
 	if !fi.IsDir() {
 		return []string{path}, nil
 	}
 	entries, err := os.ReadDir(path) // sorted by name
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("x509util: %w", err)
 	}
 	var files []string
 	for _, e := range entries {

@@ -43,11 +43,11 @@ func CreateCSR(signer crypto.Signer, subject pkix.RDNSequence, sans SANs) (*x509
 	}
 	der, err := x509.CreateCertificateRequest(rand.Reader, tmpl, checkedSigner{signer})
 	if err != nil {
-		return nil, fmt.Errorf("create CSR: %w", err)
+		return nil, fmt.Errorf("x509util: create CSR: %w", err)
 	}
 	csr, err := x509.ParseCertificateRequest(der)
 	if err != nil {
-		return nil, fmt.Errorf("create CSR: %w", err)
+		return nil, fmt.Errorf("x509util: create CSR: %w", err)
 	}
 	if err := csr.CheckSignature(); err != nil {
 		return nil, fmt.Errorf("%w: the key's signature on the CSR does not verify with its public key: %v", ErrKeyMismatch, err)

@@ -22,7 +22,7 @@ func ExampleParseDN() {
 	// Output:
 	// alice | CN=alice,O=Example Corp,C=US
 	// alice | CN=alice,O=Example Corp,C=US
-	// invalid name: distinguished name "CN=alice,C=USA": C must be a two-letter country code (ISO 3166), not "USA"
+	// x509util: invalid name: distinguished name "CN=alice,C=USA": C must be a two-letter country code (ISO 3166), not "USA"
 }
 
 func ExampleParseSANs() {
@@ -35,7 +35,7 @@ func ExampleParseSANs() {
 	fmt.Println(err)
 	// Output:
 	// [www.example.com] [192.0.2.1] [ops@example.com] spiffe://example.org/ci
-	// invalid name: subject alternative name "dns:www.example.com.": remove the trailing '.'
+	// x509util: invalid name: subject alternative name "dns:www.example.com.": remove the trailing '.'
 }
 
 func ExampleFingerprint() {

@@ -24,7 +24,7 @@ import (
 
 // ErrIssuer is returned when the issuing certificate or key cannot issue: the certificate is
 // not a CA, lacks keyCertSign (or cRLSign for CRLs), or the key does not belong to it.
-var ErrIssuer = errors.New("unsuitable issuer")
+var ErrIssuer = errors.New("x509util: unsuitable issuer")
 
 // Profile is a certificate profile: the extensions a certificate gets for its job.
 type Profile string
@@ -171,7 +171,7 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		return nil, fmt.Errorf("%w: no signing key", ErrIssuer)
 	}
 	if req.PublicKey == nil {
-		return nil, fmt.Errorf("issue: no public key to certify")
+		return nil, fmt.Errorf("x509util: issue: no public key to certify")
 	}
 	// The subject exactly as it will be written, checked and then used as it is.
 	rawSubject, subjectRDNs, err := issueSubject(req)
@@ -286,7 +286,7 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		// extension is written here (ExtraExtensions take its place).
 		eku, err := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
 		if err != nil {
-			return nil, fmt.Errorf("issue certificate: %w", err)
+			return nil, fmt.Errorf("x509util: issue certificate: %w", err)
 		}
 		tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku})
 	default:
@@ -299,11 +299,11 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	}
 	der, err := x509.CreateCertificate(rnd, tmpl, parent, req.PublicKey, checkedSigner{req.IssuerKey})
 	if err != nil {
-		return nil, fmt.Errorf("issue certificate: %w", err)
+		return nil, fmt.Errorf("x509util: issue certificate: %w", err)
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, fmt.Errorf("issue certificate: %w", err)
+		return nil, fmt.Errorf("x509util: issue certificate: %w", err)
 	}
 	// A signer on a token could return a bad signature; never hand out a certificate that
 	// does not verify under its issuer.
@@ -437,7 +437,7 @@ func RandomSerial(rnd io.Reader) (*big.Int, error) {
 	for {
 		b := make([]byte, 16)
 		if _, err := io.ReadFull(rnd, b); err != nil {
-			return nil, fmt.Errorf("serial number: %w", err)
+			return nil, fmt.Errorf("x509util: serial number: %w", err)
 		}
 		b[0] &= 0x7f
 		n := new(big.Int).SetBytes(b)
@@ -464,7 +464,7 @@ func SubjectKeyID(pub crypto.PublicKey) ([]byte, error) {
 		PublicKey asn1.BitString
 	}
 	if _, err := asn1.Unmarshal(der, &spki); err != nil {
-		return nil, fmt.Errorf("subject key id: %w", err)
+		return nil, fmt.Errorf("x509util: subject key id: %w", err)
 	}
 	sum := sha1.Sum(spki.PublicKey.Bytes)
 	return sum[:], nil
@@ -567,11 +567,11 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 	}
 	der, err := x509.CreateRevocationList(rnd, tmpl, req.Issuer, checkedSigner{req.IssuerKey})
 	if err != nil {
-		return nil, nil, fmt.Errorf("create CRL: %w", err)
+		return nil, nil, fmt.Errorf("x509util: create CRL: %w", err)
 	}
 	crl, err := x509.ParseRevocationList(der)
 	if err != nil {
-		return nil, nil, fmt.Errorf("create CRL: %w", err)
+		return nil, nil, fmt.Errorf("x509util: create CRL: %w", err)
 	}
 	if err := crl.CheckSignatureFrom(req.Issuer); err != nil {
 		return nil, nil, fmt.Errorf("%w: the CRL does not verify under its issuer: %w", ErrKeyMismatch, err)

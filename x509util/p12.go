@@ -29,7 +29,7 @@ func EncodeP12(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certific
 	}
 	der, err := enc.Encode(key, cert, chain, string(passphrase))
 	if err != nil {
-		return nil, fmt.Errorf("encode PKCS#12: %w", err)
+		return nil, fmt.Errorf("x509util: encode PKCS#12: %w", err)
 	}
 	return der, nil
 }

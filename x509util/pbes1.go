@@ -124,7 +124,7 @@ func keyDecryptPBES1(info keyEncryptedPKCS8Outline, passphrase func() ([]byte, e
 	if scheme.newBlock == nil {
 		c, err := rc4.NewCipher(key)
 		if err != nil {
-			return nil, true, fmt.Errorf("encrypted key: %w", err)
+			return nil, true, fmt.Errorf("x509util: encrypted key: %w", err)
 		}
 		c.XORKeyStream(plain, info.Data)
 		// RC4 has no padding to check: a wrong passphrase shows up as a plaintext that is not
@@ -133,7 +133,7 @@ func keyDecryptPBES1(info keyEncryptedPKCS8Outline, passphrase func() ([]byte, e
 	}
 	block, err := scheme.newBlock(key)
 	if err != nil {
-		return nil, true, fmt.Errorf("encrypted key: %w", err)
+		return nil, true, fmt.Errorf("x509util: encrypted key: %w", err)
 	}
 	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, info.Data)
 	pad := int(plain[len(plain)-1])

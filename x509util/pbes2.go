@@ -137,7 +137,7 @@ func keyDecryptPKCS8(info keyEncryptedPKCS8Outline, passphrase func() ([]byte, e
 	defer clear(key)
 	block, err := ciph.newBlock(key)
 	if err != nil {
-		return nil, fmt.Errorf("encrypted key: %w", err)
+		return nil, fmt.Errorf("x509util: encrypted key: %w", err)
 	}
 	plain := make([]byte, len(info.Data))
 	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, info.Data)
@@ -180,7 +180,7 @@ func keyPBEKDF(kdf keyAlgorithmIdentifier, keySize int) (func(pw []byte) ([]byte
 		return func(pw []byte) ([]byte, error) {
 			k, err := pbkdf2.Key(prf, string(pw), p.Salt, p.IterationCount, keySize)
 			if err != nil {
-				return nil, fmt.Errorf("encrypted key: PBKDF2: %w", err)
+				return nil, fmt.Errorf("x509util: encrypted key: PBKDF2: %w", err)
 			}
 			return k, nil
 		}, nil

@@ -88,7 +88,7 @@ func MarshalPrivateKey(key crypto.Signer, passphrase []byte) ([]byte, error) {
 		},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("encrypt private key: %w", err)
+		return nil, fmt.Errorf("x509util: encrypt private key: %w", err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: der}), nil
 }

@@ -36,7 +36,7 @@ var ErrWeakSignature error = &weakSignatureError{}
 
 type weakSignatureError struct{}
 
-func (*weakSignatureError) Error() string { return "signature with a weak hash" }
+func (*weakSignatureError) Error() string { return "x509util: signature with a weak hash" }
 func (*weakSignatureError) Unwrap() error { return ErrUnsupported }
 
 // CheckSignature verifies the signature sig over tbs of a signed X.509 object (a certificate,
@@ -56,7 +56,7 @@ func CheckSignature(pub crypto.PublicKey, algo x509.SignatureAlgorithm, raw, tbs
 			}
 			rsaPub, isRSA := pub.(*rsa.PublicKey)
 			if !isRSA {
-				return errors.New("an RSASSA-PSS signature needs an RSA key")
+				return errors.New("x509util: an RSASSA-PSS signature needs an RSA key")
 			}
 			h := p.hash.New()
 			h.Write(tbs)

@@ -161,7 +161,7 @@ func generateOnToken(ref string, opts GenerateOptions) (*Generated, error) {
 	}
 	info, err := x509util.Inspect(obj.Public)
 	if err != nil {
-		return nil, fmt.Errorf("the new token key: %w", err)
+		return nil, fmt.Errorf("keyref: the new token key: %w", err)
 	}
 	g := &Generated{KeyInfo: info, Key: obj.URI}
 	if opts.PublicOut != "" {

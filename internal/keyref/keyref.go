@@ -43,7 +43,7 @@ import (
 
 // ErrInvalidRef is returned for a key reference that cannot be used as asked, whatever the
 // file or token holds: an empty one, or a private and a public key sent to the same file.
-var ErrInvalidRef = errors.New("invalid key reference")
+var ErrInvalidRef = errors.New("keyref: invalid key reference")
 
 // MaxFileSize bounds what is read from a key file. Keys and certificate chains are a few
 // kilobytes; a bound keeps a mistaken argument (a disk image, /dev/zero) from filling memory.

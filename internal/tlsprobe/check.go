@@ -44,7 +44,7 @@ const (
 )
 
 // ErrCheckFailed wraps every failed check; the Report says why.
-var ErrCheckFailed = errors.New("check failed")
+var ErrCheckFailed = errors.New("tlsprobe: check failed")
 
 // ServerVerifier checks the server's chain (leaf first, as sent) for the given name, with the
 // OCSP response the server stapled (nil when none), and returns an error when it is not
@@ -125,11 +125,11 @@ type Report struct {
 // an error wrapping ErrCheckFailed whose text is the reason and detail.
 func Check(ctx context.Context, opts Options) (*Report, error) {
 	if opts.VerifyServer == nil {
-		return nil, errors.New("no server verifier")
+		return nil, errors.New("tlsprobe: no server verifier")
 	}
 	host, _, err := net.SplitHostPort(opts.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("address %q: %w", opts.Addr, err)
+		return nil, fmt.Errorf("tlsprobe: address %q: %w", opts.Addr, err)
 	}
 	rep := &Report{Addr: opts.Addr, ServerName: opts.ServerName}
 	if rep.ServerName == "" {

@@ -84,7 +84,7 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 	// VerifyConnection.
 	var ticketKey [32]byte
 	if _, err := rand.Read(ticketKey[:]); err != nil {
-		return fmt.Errorf("session ticket key: %w", err)
+		return fmt.Errorf("tlsprobe: session ticket key: %w", err)
 	}
 	cfg.SetSessionTicketKeys([][32]byte{ticketKey})
 	ln := opts.Listener
@@ -100,7 +100,7 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
 				return nil
 			}
-			return fmt.Errorf("accept: %w", err)
+			return fmt.Errorf("tlsprobe: accept: %w", err)
 		}
 		wg.Add(1)
 		go func() {
