@@ -262,6 +262,8 @@ func hintFor(err error) string {
 	switch {
 	case errors.Is(err, atomicfile.ErrExists):
 		return "use --force to replace it"
+	case errors.As(err, new(*keyref.SourceError)):
+		return "set that variable or fill that file, or change the key reference's passphrase-source"
 	case errors.Is(err, secret.ErrNoSource) && errors.As(err, new(*pinError)):
 		return "set SIGNET_PIN, name a PIN file in the URI (pin-source=FILE), or run on a terminal to be prompted"
 	case errors.Is(err, secret.ErrNoSource):

@@ -20,7 +20,9 @@ PEM; the legacy PBES1 encryptions of openssl pkcs8 -v1, read only; an OpenSSH pr
 plain or encrypted; PEM or DER) or a PKCS#12 file, and where only the public half is needed
 also a public key (PEM, DER, an OpenSSH .pub line or RFC 4716) or a certificate. The
 passphrase of an encrypted key comes from --passphrase-file, then SIGNET_PASSPHRASE, then a
-prompt on the terminal; it is asked for only when the key is encrypted.
+prompt on the terminal; it is asked for only when the key is encrypted. A key reference
+file:PATH?passphrase-source=file:PASSFILE (or =env:NAME) names that key's own source, the
+only one used for it, so two encrypted keys in one command need no terminal.
 
 KEYREF may also be an RFC 7512 URI naming a key on a PKCS#11 token (quote it: ';' and '&'
 are special to the shell), for example

@@ -9,7 +9,7 @@ import (
 // ("x509util: ", "sign: malformed signature: ", "proto: "): useful to a developer, noise to a
 // user, who never typed them. They are taken out of what signet prints; exit codes never
 // depend on the text (exit.go).
-var internalPrefix = regexp.MustCompile(`(^|: |\()(?:x509util|hsm|sign|verify|digest|sigformat|keyref|secret|atomicfile|readlimit|pkixname|identity|enroll|tlsprobe|tlsaudit|tunnel|proto|pkcs8|pkcs12): `)
+var internalPrefix = regexp.MustCompile(`(^|: |\()(?:x509util|hsm|sign|verify|digest|sigformat|keyref|secret|atomicfile|readlimit|pkixname|identity|enroll|tlsprobe|tlsaudit|tunnel|timestamp|cms|bundle|proto|pkcs8|pkcs12): `)
 
 // userMessage is an error's text as signet prints it: on one line, without library package
 // names, and without a segment said twice in a row ("a.txt: a.txt: no such file" is

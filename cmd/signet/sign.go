@@ -35,10 +35,12 @@ Signs files with a key, in one of three formats, each with its peers:
             -binary -inform DER -content FILE -CAfile ROOT -purpose any" accepts. Ed25519
             follows RFC 8419 (SHA-512); OpenSSL cannot check Ed25519 CMS, GnuTLS's certtool
             --p7-verify can. FILE.p7s.
-   bundle   a Sigstore bundle v0.3 (JSON): the signature, the digest, and the certificate
-            (the chain, leaf first, when there are intermediates) or, for a bare key, a
-            public-key hint. It has no transparency-log entry: an "offline" bundle, which
-            tools demanding a Rekor entry (cosign by default) refuse. FILE.sigstore.json.
+   bundle   a Sigstore bundle v0.3 (JSON): the signature, the digest, and the signer's
+            certificate alone (verifiers complete the chain from their trusted root or
+            --intermediates) or, for a bare key, a public-key hint. Ed25519 is Ed25519ph
+            over SHA-512 with a certificate and pure Ed25519 with a bare key, as sigstore-go
+            and cosign check them. It has no transparency-log entry: an "offline" bundle,
+            which tools demanding a Rekor entry (cosign by default) refuse. FILE.sigstore.json.
 
 The default format is bundle when a certificate is known (--cert, the identity of
 "signet init", a PKCS#12 file, a token key with its certificate), else raw; --base64 alone
@@ -75,8 +77,9 @@ relative to NAME's directory, so "sha256sum -c NAME" run there checks it, and si
 
 --digest HEX signs a digest computed elsewhere (with -a's algorithm, default sha256) and
 reads no file; the signature goes to -o FILE, or with -o - to standard output. An Ed25519
-signature in the raw and bundle formats covers the whole message, so it cannot be made from
-a digest: use --format cms, whose Ed25519 signature covers a SHA-512 digest. Such a
+signature in the raw format, or in a bundle without a certificate, covers the whole message,
+so it cannot be made from a digest: use --format cms, or a bundle with a certificate
+(Ed25519ph), whose Ed25519 signature covers a SHA-512 digest. Such a whole-message
 signature reads each FILE whole, up to 1 GiB. Any signature is of a regular file (or - for
 standard input): a device or a named pipe is refused at once (exit 3), never waited on.
 
@@ -124,7 +127,7 @@ func signCommand(e *env) *cli.Command {
 			keyFlag("sign with `KEYREF` (default: the identity of 'signet init')"),
 			&cli.StringFlag{Name: "cert", Usage: "the signer's certificate and its chain, PEM or DER, in `CHAINFILE`", TakesFile: true},
 			&cli.StringFlag{Name: "format", Aliases: []string{"F"}, Usage: "signature `FORMAT`: raw, cms or bundle (default: bundle with a certificate, else raw)"},
-			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Usage: "hash `ALG`: sha256 (default; sha512 for Ed25519 in CMS), sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
+			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Usage: "hash `ALG`: sha256 (default; sha512 for Ed25519 in CMS and in a bundle with a certificate), sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
 			&cli.BoolFlag{Name: "pss", Usage: "RSA-PSS (salt as long as the digest) instead of PKCS#1 v1.5"},
 			&cli.BoolFlag{Name: "base64", Usage: "write a raw signature as base64 text"},
 			outFlag("write the signature to `FILE` (one FILE, --manifest or --digest; - for standard output)"),

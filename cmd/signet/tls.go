@@ -283,9 +283,12 @@ verification result on stderr and answers a one-line greeting naming the certifi
 client presented. It lets an operator test a freshly enrolled token before touching a
 production server. The server key may be on a token (--key pkcs11:...). It stops cleanly
 on SIGINT or SIGTERM.
-
+` + moreHelp + `
 With --require-client-cert, clients without a certificate that chains to --client-ca are
 refused during the handshake; without it a certificate is asked for and verified when given.
+Client chains go through signet's path validation (clientAuth), completed by the
+certificates the client sends and --client-intermediates; the log says why a client was
+refused (for a leaf sent alone, which intermediate is missing).
 
 EXAMPLES:
    signet tls serve --listen 127.0.0.1:8443 --cert server.pem --key server.key \
