@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"os/exec"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -103,5 +107,38 @@ func TestLazyAppSameOutput(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// initBudget is the most a package of signet's may allocate while it initialises: every
+// command pays for every package's init, so tables, regular expressions and maps that only
+// some commands use are built on first use (sync.OnceValue), not at init (issue 15).
+const initBudget = 8 << 10
+
+// TestInitIsLight: no package of signet's allocates more than initBudget bytes at init, as
+// the runtime reports it (GODEBUG=inittrace=1) for this test binary, which holds every
+// package the command does. Allocation, not time: the figure is the same on a busy machine.
+func TestInitIsLight(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1", "GORACE=atexit_sleep_ms=0")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	// init github.com/signet-pki/signet/x509util @8.5 ms, 0.016 ms clock, 7544 bytes, 42 allocs
+	line := regexp.MustCompile(`(?m)^init (\S+) @.* clock, (\d+) bytes, (\d+) allocs$`)
+	seen := 0
+	for _, m := range line.FindAllStringSubmatch(string(out), -1) {
+		pkg := m[1]
+		if !strings.HasPrefix(pkg, "github.com/signet-pki/signet/") {
+			continue
+		}
+		seen++
+		if n, _ := strconv.Atoi(m[2]); n > initBudget {
+			t.Errorf("%s allocates %d bytes in %s allocations at init, more than %d: build its tables on first use", pkg, n, m[3], initBudget)
+		}
+	}
+	if seen < 5 {
+		t.Fatalf("inittrace reported %d of signet's packages, want them all:\n%s", seen, out)
 	}
 }
