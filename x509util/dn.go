@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -21,8 +22,9 @@ type dnAttribute struct {
 	maxLen int    // upper bound in characters from RFC 5280 appendix A, 0 for none
 }
 
-// dnAttributes maps the lowercased names accepted in a DN to their attribute types.
-var dnAttributes = func() map[string]dnAttribute {
+// dnAttributes maps the lowercased names accepted in a DN to their attribute types. Built on
+// first use, not at start-up: most runs parse no DN.
+var dnAttributes = sync.OnceValue(func() map[string]dnAttribute {
 	m := map[string]dnAttribute{}
 	add := func(a dnAttribute, names ...string) {
 		for _, n := range names {
@@ -45,7 +47,7 @@ var dnAttributes = func() map[string]dnAttribute {
 	add(dnAttribute{asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}, "UID", 0, 0}, "UID", "userId")
 	add(dnAttribute{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}, "emailAddress", asn1.TagIA5String, 255}, "emailAddress", "E", "email")
 	return m
-}()
+})
 
 // DNAttributeNames returns the attribute short names ParseDN accepts besides dotted OIDs. The
 // list is a copy.
@@ -149,14 +151,14 @@ func dnAttributeValue(typ string, value []byte, raw bool) (pkix.AttributeTypeAnd
 	if typ == "" {
 		return atv, dnErr("missing attribute type before %q", "="+string(value))
 	}
-	attr, known := dnAttributes[strings.ToLower(typ)]
+	attr, known := dnAttributes()[strings.ToLower(typ)]
 	if !known {
 		oid, err := dnParseOID(typ)
 		if err != nil {
 			return atv, err
 		}
 		attr = dnAttribute{oid: oid, name: typ}
-		for _, a := range dnAttributes { // a dotted OID of a known attribute gets its rules
+		for _, a := range dnAttributes() { // a dotted OID of a known attribute gets its rules
 			if a.oid.Equal(oid) {
 				attr = a
 				break

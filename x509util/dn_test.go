@@ -36,7 +36,7 @@ func dnTestFormat(t *testing.T, seq pkix.RDNSequence) string {
 		t.Fatalf("re-reading the name: %v", err)
 	}
 	names := map[string]string{}
-	for name, a := range dnAttributes {
+	for name, a := range dnAttributes() {
 		if strings.ToLower(a.name) == name {
 			names[a.oid.String()] = a.name
 		}

@@ -4,13 +4,19 @@
 # Usage: bench/startup/startup.sh [-n PAIRS] [-b SIGNET_BINARY] [-o OTHER_SIGNET_BINARY]
 #   (from anywhere inside the repository; needs go and openssl)
 #
-# It builds signet (or takes -b BINARY, to compare two builds), then runs each pair of
-# commands alternately (A B A B ...) and prints, as the other bench scripts do, the median of
-# the per-pair ratios of wall time and of CPU time, with the median times:
+# It builds signet as the README's Install section does (cgo, -tags urfave_cli_no_docs), or
+# takes -b BINARY to compare two builds, then runs each pair of commands alternately
+# (A B A B ...) and prints, as the other bench scripts do, the median of the per-pair ratios
+# of wall time and of CPU time, with the median times:
 #
 #   `signet --version` / `openssl version`                                 target <= 0.8
 #   `signet cert verify --roots ROOT --intermediates INT --at T LEAF` /
 #       `openssl verify -CAfile ROOT -untrusted INT -attime T LEAF` (the fixture chain)
+#                                                                          target <= 0.5
+#   a Go hello-world built with cgo (as signet is) / `openssl version`: the floor that any
+#       Go program with cgo starts from, whatever signet does
+#   the same hello-world importing every standard package signet links, and urfave/cli /
+#       `openssl version`: the floor of signet's dependencies alone (their init, their size)
 #
 # with -o, the same two commands of this signet against another build (before / after a change),
 # and the package initialisation that GODEBUG=inittrace=1 reports for `signet --version`:
@@ -41,9 +47,23 @@ trap 'rm -rf "$work"' EXIT
 . "$root/bench/lib.sh"
 
 if [ -z "$bin" ]; then
-	(cd "$root" && go build -o "$work/signet" ./cmd/signet)
+	(cd "$root" && go build -tags urfave_cli_no_docs -o "$work/signet" ./cmd/signet)
 	bin=$work/signet
 fi
+mkdir "$work/hello"
+printf 'package main\n\nimport "C"\nimport "os"\n\nfunc main() { os.Stdout.WriteString("hello\\n") }\n' >"$work/hello/main.go"
+printf 'module hello\n' >"$work/hello/go.mod"
+(cd "$work/hello" && CGO_ENABLED=1 go build -o "$work/hello-cgo" .)
+mkdir "$work/deps"
+{
+	printf 'package main\n\nimport "C"\nimport "os"\n\nimport (\n'
+	(cd "$root" && go list -deps -tags urfave_cli_no_docs -f '{{if .Standard}}{{.ImportPath}}{{end}}' ./cmd/signet) |
+		grep -Ev '^(C|unsafe|runtime/cgo)$|^(internal|vendor)/|/internal(/|$)' | sed 's/.*/\t_ "&"/'
+	printf '\t_ "github.com/urfave/cli/v2"\n)\n\nfunc main() { os.Stdout.WriteString("hello\\n") }\n'
+} >"$work/deps/main.go"
+cp "$root/go.mod" "$root/go.sum" "$work/deps/"
+sed -i 's|^module .*|module deps|' "$work/deps/go.mod"
+(cd "$work/deps" && CGO_ENABLED=1 go build -mod=mod -tags urfave_cli_no_docs -o "$work/hello-deps" .)
 pki=$root/testdata/pki
 at=2026-06-01T00:00:00Z
 attime=$(date -d "$at" +%s)
@@ -53,6 +73,8 @@ compare "signet --version / openssl version" "$pairs" -- "$bin" --version -- ope
 compare "cert verify / openssl verify" "$pairs" -- \
 	"$bin" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem" -- \
 	openssl verify -CAfile "$pki/root-ca.pem" -untrusted "$pki/int-ca.pem" -attime "$attime" "$pki/codesign.pem"
+compare "floor: Go hello (cgo) / openssl version" "$pairs" -- "$work/hello-cgo" -- openssl version
+compare "floor: hello + std + urfave / openssl" "$pairs" -- "$work/hello-deps" -- openssl version
 
 if [ -n "$other" ]; then
 	compare "signet --version / other build" "$pairs" -- "$bin" --version -- "$other" --version

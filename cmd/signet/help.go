@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -151,20 +152,20 @@ func helpData(data any) (desc, helpName string) {
 	return "", ""
 }
 
-var helpFuncs = map[string]any{
-	"shortHelp": func(data any) string {
-		return shortHelp(helpData(data))
-	},
-	"helpPointer": func(data any) string {
-		_, name := helpData(data)
-		return helpPointer(name)
-	},
-}
-
-// The help templates are urfave/cli's, with the short description in place of the whole and
-// the pointer line at the end. They are package variables of the library, set once here (as
-// main.go sets its version printer) and read by every app.
-func init() {
+// helpTemplates installs signet's help templates: urfave/cli's, with the short description
+// in place of the whole and the pointer line at the end. They are package variables of the
+// library, set once (every app is built by newAppFor, which calls this first) and only read
+// afterwards; once, not at init, so that a run that prints no help does not build them.
+var helpTemplates = sync.OnceFunc(func() {
+	helpFuncs := map[string]any{
+		"shortHelp": func(data any) string {
+			return shortHelp(helpData(data))
+		},
+		"helpPointer": func(data any) string {
+			_, name := helpData(data)
+			return helpPointer(name)
+		},
+	}
 	const pointer = "\n{{helpPointer .}}\n"
 	cli.HelpPrinter = func(w io.Writer, templ string, data any) {
 		if _, ok := data.(*cli.App); ok {
@@ -178,7 +179,7 @@ func init() {
 	cli.CommandHelpTemplate = strings.Replace(cli.CommandHelpTemplate, whole, short, 1) + pointer
 	cli.SubcommandHelpTemplate = strings.Replace(cli.SubcommandHelpTemplate, whole, short, 1) + pointer
 	cli.AppHelpTemplate = strings.Replace(cli.AppHelpTemplate, whole, short, 1)
-}
+})
 
 // A manual is one command's whole help, from the definitions --help prints: what 'signet man'
 // writes as a page and 'signet help --full' prints as text.

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -108,15 +109,15 @@ func runEnv(ctx context.Context, e *env, args []string) int {
 	args, stopProfile := startProfile(e, args) // profile.go: SIGNET_CPUPROFILE, --cpuprofile
 	defer stopProfile()
 	stderr := e.stderr
-	app := newApp(e)
 	// "signet help CMD..." is "signet CMD... --help", as git and go have it; "signet help
-	// --full CMD..." prints the command's whole manual (help.go).
+	// --full CMD..." prints the command's whole manual (help.go), from the whole app.
 	var err error
 	full := false
 	if len(args) > 1 && args[1] == "help" {
-		full, err = fullHelp(app, e.stdout, args[2:])
+		full, err = fullHelp(newApp(e), e.stdout, args[2:])
 		args = append(append([]string{args[0]}, args[2:]...), "--help")
 	}
+	app := newAppFor(e, args)
 	if !full {
 		err = app.RunContext(ctx, permuteArgs(app, args))
 	}
@@ -222,7 +223,15 @@ func init() {
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "signet %s\n", versionString()) }
 }
 
-func newApp(e *env) *cli.App {
+// newApp is the whole of signet's command line: every command, as help, completion and the
+// manual pages see it.
+func newApp(e *env) *cli.App { return newAppFor(e, nil) }
+
+// newAppFor is the command line that runs args: the same app as newApp, built with only the
+// commands args can reach (see commandsFor), so that a run does not pay for building the
+// flags and help of the other fifteen.
+func newAppFor(e *env, args []string) *cli.App {
+	helpTemplates() // help.go
 	app := &cli.App{
 		Name:    "signet",
 		Usage:   "hash, sign and verify documents; keys, CSRs and certificates in software or on PKCS#11 tokens",
@@ -251,24 +260,7 @@ EXAMPLES:
 		// The framework must never exit by itself: run() owns the exit code.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError:   onUsageError,
-		Commands: []*cli.Command{
-			hashCommand(e),
-			keyCommand(e),
-			csrCommand(e),
-			certCommand(e),
-			crlCommand(e),
-			initCommand(e),
-			signCommand(e),
-			verifyCommand(e),
-			tsaCommand(e),
-			tsCommand(e),
-			tokenCommand(e),
-			enrollCommand(e),
-			tlsCommand(e),
-			versionCommand(e),
-			completionCommand(e),
-			manCommand(e),
-		},
+		Commands:       commandsFor(e, args),
 	}
 	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n"
 	setUsageHandlers(app.Commands)
@@ -279,6 +271,57 @@ EXAMPLES:
 		return cli.ShowAppHelp(c)
 	}
 	return app
+}
+
+// topCommands are signet's commands, in the order help lists them: the name that selects each
+// and the function that builds it (TestTopCommandNames holds each name to its command's).
+var topCommands = []struct {
+	name  string
+	build func(*env) *cli.Command
+}{
+	{"hash", hashCommand},
+	{"key", keyCommand},
+	{"csr", csrCommand},
+	{"cert", certCommand},
+	{"crl", crlCommand},
+	{"init", initCommand},
+	{"sign", signCommand},
+	{"verify", verifyCommand},
+	{"tsa", tsaCommand},
+	{"ts", tsCommand},
+	{"token", tokenCommand},
+	{"enroll", enrollCommand},
+	{"tls", tlsCommand},
+	{"version", versionCommand},
+	{"completion", completionCommand},
+	{"man", manCommand},
+}
+
+// commandsFor builds the commands a run of args can reach. Building all of them (their flags,
+// help texts and the tables those name) is a measurable share of a short run's time, so:
+//   - "signet CMD ...": CMD alone, when CMD is a command that does not read the whole app
+//     (completion and man print all of it);
+//   - "signet --version" (the CLI library's version flag, alone): none;
+//   - anything else (no args: all, for newApp; "signet --help", an unknown command, shell
+//     completion of the command names): all of them, which help and suggestions list.
+func commandsFor(e *env, args []string) []*cli.Command {
+	if len(args) == 2 && cli.VersionFlag != nil && slices.ContainsFunc(cli.VersionFlag.Names(), func(n string) bool {
+		return args[1] == "-"+n || args[1] == "--"+n
+	}) {
+		return nil
+	}
+	if len(args) > 1 && !isFlag(args[1]) && args[1] != "completion" && args[1] != "man" {
+		for _, c := range topCommands {
+			if c.name == args[1] {
+				return []*cli.Command{c.build(e)}
+			}
+		}
+	}
+	cmds := make([]*cli.Command, len(topCommands))
+	for i, c := range topCommands {
+		cmds[i] = c.build(e)
+	}
+	return cmds
 }
 
 func versionCommand(e *env) *cli.Command {

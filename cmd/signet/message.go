@@ -3,13 +3,16 @@ package main
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // internalPrefix matches the package names that libraries put at the head of their errors
 // ("x509util: ", "sign: malformed signature: ", "proto: "): useful to a developer, noise to a
 // user, who never typed them. They are taken out of what signet prints; exit codes never
-// depend on the text (exit.go).
-var internalPrefix = regexp.MustCompile(`(^|: |\()(?:x509util|hsm|sign|verify|digest|sigformat|keyref|secret|atomicfile|readlimit|pkixname|identity|enroll|tlsprobe|tlsaudit|tunnel|timestamp|cms|bundle|proto|pkcs8|pkcs12): `)
+// depend on the text (exit.go). Compiled on first use: a run that succeeds never needs it.
+var internalPrefix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(^|: |\()(?:x509util|hsm|sign|verify|digest|sigformat|keyref|secret|atomicfile|readlimit|pkixname|identity|enroll|tlsprobe|tlsaudit|tunnel|timestamp|cms|bundle|proto|pkcs8|pkcs12): `)
+})
 
 // userMessage is an error's text as signet prints it: on one line, without library package
 // names, and without a segment said twice in a row ("a.txt: a.txt: no such file" is
@@ -17,7 +20,7 @@ var internalPrefix = regexp.MustCompile(`(^|: |\()(?:x509util|hsm|sign|verify|di
 func userMessage(s string) string {
 	s = oneLine(s)
 	for {
-		t := internalPrefix.ReplaceAllString(s, "$1")
+		t := internalPrefix().ReplaceAllString(s, "$1")
 		if t == s {
 			break
 		}

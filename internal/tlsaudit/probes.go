@@ -81,7 +81,7 @@ func (a *auditor) ciphers(ctx context.Context) error {
 			remaining = slices.DeleteFunc(remaining, func(id uint16) bool { return id == sh.suite })
 		}
 		for _, id := range got {
-			info := suiteByID[id]
+			info := suiteByID()[id]
 			sr := SuiteReport{Name: suiteName(id), ID: fmt.Sprintf("0x%04x", id)}
 			if info != nil {
 				sr.Weak = info.weak
@@ -119,7 +119,7 @@ func (a *auditor) ciphers(ctx context.Context) error {
 			a.add(OK, AreaCipher, vr.Version+" order", "the server chooses by its own preference: %s first", suiteName(got[0]))
 		} else {
 			verdict := Info
-			if v < VersionTLS13 && slices.ContainsFunc(got, func(id uint16) bool { return suiteByID[id] != nil && len(suiteByID[id].weak) > 0 }) {
+			if v < VersionTLS13 && slices.ContainsFunc(got, func(id uint16) bool { return suiteByID()[id] != nil && len(suiteByID()[id].weak) > 0 }) {
 				verdict = Warn // a client that prefers a weak suite gets it
 			}
 			a.add(verdict, AreaCipher, vr.Version+" order", "the server follows the client's order (it chose %s when offered last-first)", suiteName(sh.suite))
@@ -140,7 +140,7 @@ func (a *auditor) groups(ctx context.Context) error {
 		vr := a.version(v)
 		var ecdhe []uint16
 		for _, s := range suitesFor(v) {
-			if info := suiteByID[s]; v == VersionTLS12 && info.kex == "ECDHE" {
+			if info := suiteByID()[s]; v == VersionTLS12 && info.kex == "ECDHE" {
 				ecdhe = append(ecdhe, s)
 			}
 		}

@@ -1,6 +1,9 @@
 package tlsaudit
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // Protocol versions as they appear on the wire.
 const (
@@ -57,7 +60,8 @@ type suiteInfo struct {
 
 // The suites the raw probes offer: every suite a server still in service might pick, weak
 // ones included (finding those is the point). IANA names, from the TLS Cipher Suites registry.
-var suites = func() []suiteInfo {
+// Built on first use, not at the start-up of every signet command.
+var suites = sync.OnceValue(func() []suiteInfo {
 	type s = suiteInfo
 	list := []s{
 		{id: 0x1301, name: "TLS_AES_128_GCM_SHA256", tls13: true},
@@ -163,19 +167,21 @@ var suites = func() []suiteInfo {
 		{id: 0xc015, name: "TLS_ECDH_anon_WITH_NULL_SHA", kex: "ECDH", auth: "anon", weak: []string{WeakAnonymous, WeakNull}},
 	}
 	return list
-}()
+})
 
-var suiteByID = func() map[uint16]*suiteInfo {
-	m := make(map[uint16]*suiteInfo, len(suites))
-	for i := range suites {
-		m[suites[i].id] = &suites[i]
+// suiteByID indexes suites by id.
+var suiteByID = sync.OnceValue(func() map[uint16]*suiteInfo {
+	list := suites()
+	m := make(map[uint16]*suiteInfo, len(list))
+	for i := range list {
+		m[list[i].id] = &list[i]
 	}
 	return m
-}()
+})
 
 // suiteName is the IANA name of a suite, or its number.
 func suiteName(id uint16) string {
-	if s, ok := suiteByID[id]; ok {
+	if s, ok := suiteByID()[id]; ok {
 		return s.name
 	}
 	return fmt.Sprintf("0x%04x", id)
@@ -184,7 +190,7 @@ func suiteName(id uint16) string {
 // suitesFor returns the ids of the suites that may be offered at version v.
 func suitesFor(v uint16) []uint16 {
 	var ids []uint16
-	for _, s := range suites {
+	for _, s := range suites() {
 		switch {
 		case v == VersionTLS13 && s.tls13,
 			v == VersionTLS12 && !s.tls13,
