@@ -181,7 +181,7 @@ func signParse(e *env, c *cli.Context) (*signOptions, error) {
 		return nil, usagef("standard input (-) needs -o FILE")
 	}
 	o.files = files
-	if err := checkNotInput("-o", out, signReadArgs(c)...); err != nil {
+	if err := checkNotInput("-o", out, signReadArgs(e, c)...); err != nil {
 		return nil, err
 	}
 	tsas, err := tsaURLs(c)
@@ -286,7 +286,7 @@ func runSign(e *env, c *cli.Context) error {
 			Stdin:            e.stdin,
 			Skipped:          warnSkipped(e),
 			SkippedSignature: noteSkippedSignature(e, c.Bool("quiet")),
-			Reads:            signReads(c),
+			Reads:            signReads(e, c),
 		})
 		stop()
 		var fe *sign.FilesError
