@@ -4,43 +4,16 @@ import (
 	"crypto"
 	"crypto/x509"
 	"encoding/asn1"
+
+	"github.com/signet-pki/signet/internal/hashoid"
 )
 
 // Object identifiers of the digest and signature algorithms in CMS (RFC 5754 for SHA-2,
 // RFC 8702 for SHA-3, RFC 4055 for RSA-PSS, RFC 5758 for ECDSA, RFC 8419 for Ed25519).
 
-var digestOIDs = []struct {
-	oid  asn1.ObjectIdentifier
-	hash crypto.Hash
-}{
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}, crypto.SHA256},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}, crypto.SHA384},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}, crypto.SHA512},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 4}, crypto.SHA224},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 6}, crypto.SHA512_256},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 8}, crypto.SHA3_256},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 9}, crypto.SHA3_384},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 10}, crypto.SHA3_512},
-	{asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}, crypto.SHA1},
-}
+func hashByOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) { return hashoid.Hash(oid) }
 
-func hashByOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
-	for _, d := range digestOIDs {
-		if d.oid.Equal(oid) {
-			return d.hash, true
-		}
-	}
-	return 0, false
-}
-
-func oidByHash(h crypto.Hash) (asn1.ObjectIdentifier, bool) {
-	for _, d := range digestOIDs {
-		if d.hash == h {
-			return d.oid, true
-		}
-	}
-	return nil, false
-}
+func oidByHash(h crypto.Hash) (asn1.ObjectIdentifier, bool) { return hashoid.OID(h) }
 
 var (
 	oidRSAEncryption = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}

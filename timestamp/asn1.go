@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/signet-pki/signet/internal/hashoid"
 )
 
 // Errors. Each says what kind of problem it is, so that callers (and signet's exit codes)
@@ -60,38 +62,9 @@ var (
 	oidExtKeyUsage   = asn1.ObjectIdentifier{2, 5, 29, 37}
 )
 
-// The hashes a message imprint, a digest algorithm or an ESS certificate id may name.
-var hashOIDs = []struct {
-	oid  asn1.ObjectIdentifier
-	hash crypto.Hash
-}{
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}, crypto.SHA256},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}, crypto.SHA384},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}, crypto.SHA512},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 4}, crypto.SHA224},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 8}, crypto.SHA3_256},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 9}, crypto.SHA3_384},
-	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 10}, crypto.SHA3_512},
-	{asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}, crypto.SHA1},
-}
+func hashByOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) { return hashoid.Hash(oid) }
 
-func hashByOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
-	for _, h := range hashOIDs {
-		if h.oid.Equal(oid) {
-			return h.hash, true
-		}
-	}
-	return 0, false
-}
-
-func oidByHash(h crypto.Hash) (asn1.ObjectIdentifier, bool) {
-	for _, d := range hashOIDs {
-		if d.hash == h {
-			return d.oid, true
-		}
-	}
-	return nil, false
-}
+func oidByHash(h crypto.Hash) (asn1.ObjectIdentifier, bool) { return hashoid.OID(h) }
 
 // signatureAlgorithms name a SignerInfo's signature algorithm by its OID (those that name
 // their hash); rsaEncryption, id-ecPublicKey and RSASSA-PSS take the hash from the digest

@@ -196,7 +196,7 @@ func violations(g *graph) []string {
 	never(p("timestamp"), "a timestamp knows no signature format", p("sigformat"), p("digest"))
 	never(p("x509util"), "the bottom layer imports no other layer",
 		p("sign"), p("verify"), p("hsm"), p("digest"), p("sigformat"), p("timestamp"), p("internal/keyref"), p("internal/secret"))
-	for _, leaf := range []string{"internal/pkixname", "internal/readlimit", "internal/secret", "internal/atomicfile"} {
+	for _, leaf := range []string{"internal/pkixname", "internal/readlimit", "internal/secret", "internal/atomicfile", "internal/hashoid"} {
 		for _, d := range g.direct[p(leaf)] {
 			if strings.HasPrefix(d, module) {
 				report("%s imports %s: it stands alone", p(leaf), d)
