@@ -96,6 +96,50 @@ func (v *artifactVerifier) held(delta int64) {
 // each time a file is read.
 var testHookHeld func(int64)
 
+// signedData is what the signature of p covers: the CMS signed attributes (or their digest),
+// the file itself (Ed25519), or the file's digest.
+func (v *artifactVerifier) signedData(p *artifactPlan) []byte {
+	s := p.a.Signature
+	switch {
+	case p.signedAttrs && p.sigParams.Hash == 0:
+		return s.SignedData
+	case p.signedAttrs:
+		h := p.sigParams.Hash.New()
+		h.Write(s.SignedData)
+		return h.Sum(nil)
+	case p.sigParams.Hash == 0:
+		return p.content
+	default:
+		return p.digest
+	}
+}
+
+// pureEd25519Content reads the file of an Ed25519ph candidate whose digest did not verify as
+// Ed25519ph, for the pure Ed25519 check over the whole file (up to MaxWholeFile). The file
+// must still have the digest it was checked with.
+func (v *artifactVerifier) pureEd25519Content(p *artifactPlan) error {
+	if !p.ed25519ph || p.content != nil || p.a.Content != nil {
+		return nil
+	}
+	streamed := p.digest
+	if err := v.readWhole(p); err != nil {
+		return err
+	}
+	p.readLate = true
+	if !bytes.Equal(streamed, p.digest) {
+		return artifactErrorf(ErrSignatureMismatch, nil, "the file changed while it was verified")
+	}
+	return nil
+}
+
+// dropContent lets go of a file pureEd25519Content read.
+func (v *artifactVerifier) dropContent(p *artifactPlan) {
+	if p.readLate {
+		v.held(-int64(len(p.content)))
+		p.content, p.readLate = nil, false
+	}
+}
+
 func (v *artifactVerifier) readWhole(p *artifactPlan) error {
 	p.content = p.a.Content
 	if p.content == nil {
@@ -144,24 +188,15 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 	}
 
 	// 2. The signature.
-	var data []byte
-	switch {
-	case p.signedAttrs && p.sigParams.Hash == 0:
-		data = s.SignedData
-	case p.signedAttrs:
-		h := p.sigParams.Hash.New()
-		h.Write(s.SignedData)
-		data = h.Sum(nil)
-	case p.sigParams.Hash == 0:
-		data = p.content
-	default:
-		data = p.digest
-	}
 	var sigErr error
 	if p.ed25519ph && ed25519phValid(p.key, p.digest, s.Raw) {
 		p.phVerified = true
 	} else {
-		sigErr = Signature(p.key, data, s.Raw, p.sigParams)
+		sigErr = v.pureEd25519Content(p)
+		if sigErr == nil {
+			sigErr = Signature(p.key, v.signedData(p), s.Raw, p.sigParams)
+		}
+		v.dropContent(p)
 	}
 	what := v.signedWhat(p)
 	switch {

@@ -3,14 +3,17 @@ package verify
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha512"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/sigformat"
 )
 
@@ -62,5 +65,67 @@ func TestVerifyArtifactsBoundsWholeFiles(t *testing.T) {
 	}
 	if most == 0 || most > workers*size {
 		t.Fatalf("%d bytes of files held at once; want at most %d (%d workers × %d)", most, workers*size, workers, size)
+	}
+}
+
+// TestVerifyArtifactsStreamsEd25519ph: an Ed25519 bundle with a SHA-512 messageDigest is
+// checked as Ed25519ph over the streamed digest first, so no file is held whole when that
+// holds (sign makes such bundles of files of any size; verify used to read each whole, up to
+// 1 GiB); a pure Ed25519 signature in the same shape still verifies, read whole then.
+func TestVerifyArtifactsStreamsEd25519ph(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size, files = 64 << 10, 20
+	dir := t.TempDir()
+	var arts []Artifact
+	for i := range files {
+		content := bytes.Repeat([]byte{byte(i)}, size)
+		name := filepath.Join(dir, fmt.Sprintf("f%03d", i))
+		if err := os.WriteFile(name, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d := sha512.Sum512(content)
+		var sig []byte
+		if i%2 == 0 {
+			sig, err = priv.Sign(rand.Reader, d[:], &ed25519.Options{Hash: crypto.SHA512})
+		} else {
+			sig = ed25519.Sign(priv, content)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := sigformat.MarshalBundle(sigformat.BundleContent{Algorithm: digest.SHA512, Digest: d[:], Signature: sig, PublicKey: pub})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := sigformat.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		arts = append(arts, Artifact{Name: name, Signature: s})
+	}
+	var mu sync.Mutex
+	held := 0
+	testHookHeld = func(int64) {
+		mu.Lock()
+		held++
+		mu.Unlock()
+	}
+	defer func() { testHookHeld = nil }()
+	i := 0
+	err = VerifyArtifacts(context.Background(), arts, ArtifactOptions{Key: pub, Workers: 2}, func(r *ArtifactResult) error {
+		if !r.Valid {
+			t.Errorf("%s: %v", r.File, r.Err())
+		}
+		i++
+		return nil
+	})
+	if err != nil || i != files {
+		t.Fatalf("%v after %d results", err, i)
+	}
+	if held != files/2 {
+		t.Fatalf("%d files read whole; want %d (the pure Ed25519 ones only)", held, files/2)
 	}
 }

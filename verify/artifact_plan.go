@@ -86,6 +86,7 @@ type artifactPlan struct {
 	// digest (PKIX_ED25519_PH, what sigstore-go checks for a certificate's key), tried before
 	// pure Ed25519 over the file; phVerified says it was.
 	ed25519ph, phVerified bool
+	readLate              bool // content was read for the pure Ed25519 fallback of an Ed25519ph candidate
 }
 
 func (p *artifactPlan) unchecked(err error) *artifactPlan {
@@ -242,8 +243,11 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 		}
 		p.fileHash = alg
 	case isEd:
-		p.wholeFile = true
 		p.ed25519ph = s.Format == sigformat.Bundle && h == crypto.SHA512 && s.ContentDigest != nil
+		// An Ed25519ph candidate is checked over its streamed SHA-512 digest first; the file is
+		// read whole only if that fails and pure Ed25519 is tried (check), so a certificate
+		// bundle's file of any size verifies, as sign makes them of any size.
+		p.wholeFile = !p.ed25519ph
 		if s.ContentDigest != nil {
 			alg, err := algorithmOf(h)
 			if err != nil {

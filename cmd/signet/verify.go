@@ -95,9 +95,11 @@ signature alone: no certificate, chain or policy, so it excludes --roots, --inte
 
 A raw signature names neither its signer nor its hash: it needs --key, and -a when the hash
 is not sha256 (RSA-PSS needs --pss; any salt length is accepted, as openssl verifies).
-Ed25519 signs the file itself, which is then read into memory; an Ed25519 bundle whose
-messageDigest is sha512 may be Ed25519ph over that digest (the Sigstore algorithm registry's
-PKIX_ED25519_PH, which sigstore-go uses with a certificate) and is checked as both. A
+Ed25519 signs the file itself, which is then read into memory (up to 1 GiB); an Ed25519
+bundle whose messageDigest is sha512 may be Ed25519ph over that digest (the Sigstore
+algorithm registry's PKIX_ED25519_PH, which sigstore-go and signet sign use with a
+certificate): it is checked as Ed25519ph over the streamed digest first, and read whole
+only if that fails and pure Ed25519 is tried. A
 signature's signing time (CMS signingTime) is the signer's claim, not a trusted timestamp:
 without an RFC 3161 timestamp, certificates are judged at --at, default now, so an expired
 signer fails whenever its signature was made.
