@@ -22,7 +22,7 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	if sigOut == "" {
 		sigOut = list + s.opts.Format.Extension()
 	}
-	if err := checkNotInputs([]string{list, sigOut}, names, opts.Reads); err != nil {
+	if err := checkNotInputs(slices.Values([]string{list, sigOut}), slices.Values(names), opts.Reads); err != nil {
 		return nil, err
 	}
 	if err := atomicfile.CheckWritable(list, opts.Force); err != nil {
