@@ -160,7 +160,16 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 		return nil, ErrNoFiles
 	}
 	if opts.Manifest != "" {
-		return signManifest(ctx, s, names, opts)
+		rs, err := signManifest(ctx, s, names, opts)
+		if err != nil || opts.Receipts == nil {
+			return rs, err
+		}
+		for _, r := range rs {
+			if err := opts.Receipts(r); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
 	}
 	items, err := listItems(s, names, opts)
 	if err != nil {
