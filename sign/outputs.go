@@ -136,7 +136,11 @@ type existing struct {
 func pathKey(cwd, p string) string {
 	if filepath.IsAbs(p) {
 		c := filepath.Clean(p)
-		if rel, ok := strings.CutPrefix(c, cwd+string(filepath.Separator)); ok {
+		below := cwd
+		if !strings.HasSuffix(below, string(filepath.Separator)) { // "/" ends with one
+			below += string(filepath.Separator)
+		}
+		if rel, ok := strings.CutPrefix(c, below); ok && rel != "" {
 			return rel
 		}
 		if c == cwd {
