@@ -152,9 +152,9 @@ func outName(s *Signer, name string, opts FilesOptions) string {
 // When ctx ends first, SignFiles stops, removes what it staged (and, if it was moving files
 // into place, takes them back), and returns an error wrapping ErrCanceled and ctx's cause.
 //
-// Memory: besides names, a run holds about 100 bytes per file until its signatures are in
-// place (its name, its digest, and the staging batch's record of its signature file), and
-// with opts.Receipts no receipt per file.
+// Memory: besides names, a run holds about 150 bytes per file until its signatures are in
+// place (a record of 32 bytes, the digest, the signature file's name and the staging batch's
+// record of it, about 55 bytes), and with opts.Receipts no receipt per file.
 func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions) ([]Receipt, error) {
 	if len(names) == 0 {
 		return nil, ErrNoFiles
