@@ -22,7 +22,7 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	if sigOut == "" {
 		sigOut = list + s.opts.Format.Extension()
 	}
-	if err := checkNotInputs([]string{list, sigOut}, names, opts.Reads); err != nil {
+	if err := checkNotInputs(slices.Values([]string{list, sigOut}), slices.Values(names), opts.Reads); err != nil {
 		return nil, err
 	}
 	if err := atomicfile.CheckWritable(list, opts.Force); err != nil {
@@ -50,7 +50,8 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	var entries []digest.Entry
 	var failed []error
 	total := 0
-	err = digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: s.alg, Recursive: opts.Recursive, Workers: opts.Workers, Stdin: opts.Stdin, Skipped: opts.Skipped},
+	err = digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: s.alg, Recursive: opts.Recursive, Workers: opts.Workers, Stdin: opts.Stdin, Skipped: opts.Skipped,
+		Progress: opts.Progress, ProgressInterval: opts.ProgressInterval},
 		func(r digest.FileResult) error {
 			abs, aerr := filepath.Abs(r.Name)
 			if aerr == nil && skip[abs] {

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
@@ -47,93 +49,120 @@ type ReadFile struct {
 // run reads: the same cleaned absolute path, or, when the output exists, the same file.
 // Standard input and output ("-") are neither. Inputs are looked at (stat) only when some
 // output exists.
-func checkNotInputs(outputs, inputs []string, reads []ReadFile) error {
-	all := make([]ReadFile, 0, len(inputs)+len(reads))
-	for _, in := range inputs {
-		all = append(all, ReadFile{Path: in})
-	}
-	for _, r := range reads {
-		if r.Path != "" {
-			all = append(all, r)
-		}
-	}
+//
+// It runs over a million files as well as over one: what it holds per file is a map entry
+// per input keyed by its cleaned name (relative names below the working directory are not
+// made absolute, so no new string), and the identity (device and inode) of each output that
+// exists.
+func checkNotInputs(outputs, inputs iter.Seq[string], reads []ReadFile) error {
 	cwd, err := os.Getwd()
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
-	abs := func(p string) string {
-		if filepath.IsAbs(p) {
-			return filepath.Clean(p)
+	key := func(p string) string { return pathKey(cwd, p) }
+	byPath := map[string]ReadFile{}
+	all := func(yield func(ReadFile) bool) {
+		for in := range inputs {
+			if !yield(ReadFile{Path: in}) {
+				return
+			}
 		}
-		return filepath.Join(cwd, p)
-	}
-	byPath := make(map[string]ReadFile, len(all))
-	for _, in := range all {
-		if in.Path != "-" {
-			if _, dup := byPath[abs(in.Path)]; !dup {
-				byPath[abs(in.Path)] = in
+		for _, r := range reads {
+			if r.Path != "" && !yield(r) {
+				return
 			}
 		}
 	}
-	type existing struct {
-		in ReadFile
-		fi fs.FileInfo
+	for in := range all {
+		if in.Path != "-" {
+			if _, dup := byPath[key(in.Path)]; !dup {
+				byPath[key(in.Path)] = in
+			}
+		}
 	}
-	var exist []existing
-	for _, out := range outputs {
+	// The outputs that exist, by identity: the same file under two names has one.
+	exist := map[fileKey]string{}
+	var unkeyed []existing // where a file has no device and inode to compare (not Unix)
+	for out := range outputs {
 		if out == "" || out == "-" {
 			continue
 		}
-		if in, ok := byPath[abs(out)]; ok {
+		if in, ok := byPath[key(out)]; ok {
 			return &OutputIsInputError{Output: out, Input: in.Path, What: in.What}
 		}
 		if fi, err := os.Stat(out); err == nil {
-			exist = append(exist, existing{ReadFile{Path: out}, fi})
+			if k, ok := fileKeyOf(fi); ok {
+				if _, dup := exist[k]; !dup {
+					exist[k] = out
+				}
+			} else {
+				unkeyed = append(unkeyed, existing{ReadFile{Path: out}, fi})
+			}
 		}
 	}
-	if len(exist) == 0 {
+	if len(exist) == 0 && len(unkeyed) == 0 {
 		return nil
 	}
-	// The same file under two names has one size and one modification time: compare only
-	// those with os.SameFile, so that --force over thousands of files stays linear.
-	type key struct {
-		size  int64
-		mtime int64
-	}
-	byKey := map[key][]existing{}
-	for _, in := range all {
+	for in := range all {
 		if in.Path == "-" {
 			continue
 		}
-		if fi, err := os.Stat(in.Path); err == nil {
-			k := key{fi.Size(), fi.ModTime().UnixNano()}
-			byKey[k] = append(byKey[k], existing{in, fi})
+		fi, err := os.Stat(in.Path)
+		if err != nil {
+			continue
 		}
-	}
-	for _, out := range exist {
-		for _, in := range byKey[key{out.fi.Size(), out.fi.ModTime().UnixNano()}] {
-			if os.SameFile(out.fi, in.fi) {
-				return &OutputIsInputError{Output: out.in.Path, Input: in.in.Path, What: in.in.What}
+		if k, ok := fileKeyOf(fi); ok {
+			if out, ok := exist[k]; ok {
+				return &OutputIsInputError{Output: out, Input: in.Path, What: in.What}
+			}
+		}
+		for _, out := range unkeyed {
+			if os.SameFile(out.fi, fi) {
+				return &OutputIsInputError{Output: out.in.Path, Input: in.Path, What: in.What}
 			}
 		}
 	}
 	return nil
 }
 
+type existing struct {
+	in ReadFile
+	fi fs.FileInfo
+}
+
+// pathKey is p cleaned, and made absolute unless it is a relative name below cwd: the same
+// file named by an absolute path and by a relative one gets the same key. Most names are
+// clean already, so most keys are the name itself, without a new string.
+func pathKey(cwd, p string) string {
+	if filepath.IsAbs(p) {
+		c := filepath.Clean(p)
+		below := cwd
+		if !strings.HasSuffix(below, string(filepath.Separator)) { // "/" ends with one
+			below += string(filepath.Separator)
+		}
+		if rel, ok := strings.CutPrefix(c, below); ok && rel != "" {
+			return rel
+		}
+		if c == cwd {
+			return "."
+		}
+		return c
+	}
+	c := filepath.Clean(p)
+	if c == ".." || strings.HasPrefix(c, ".."+string(filepath.Separator)) {
+		return pathKey(cwd, filepath.Join(cwd, c))
+	}
+	return c
+}
+
 // checkOutputs refuses early, before any file is read, outputs that exist (without Force).
-// With tsr, a raw signature's token file (out+TimestampExtension) too.
-func checkOutputs(items []*signItem, opts FilesOptions, tsr bool) error {
-	for _, it := range items {
-		if it.out == "" || it.out == "-" {
+func checkOutputs(outputs iter.Seq[string], opts FilesOptions) error {
+	for out := range outputs {
+		if out == "" || out == "-" {
 			continue
 		}
-		if err := atomicfile.CheckWritable(it.out, opts.Force); err != nil {
+		if err := atomicfile.CheckWritable(out, opts.Force); err != nil {
 			return err
-		}
-		if tsr {
-			if err := atomicfile.CheckWritable(it.out+TimestampExtension, opts.Force); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

@@ -131,3 +131,25 @@ func TestReceiptCertificate(t *testing.T) {
 		t.Fatalf("JSON %s", js)
 	}
 }
+
+// TestPathKey: one file named by an absolute path and by a relative one has one key, whatever
+// the working directory (the root too), and a name that leaves it ("..") is made absolute.
+func TestPathKey(t *testing.T) {
+	for _, tc := range []struct{ cwd, p, want string }{
+		{"/w/x", "a", "a"},
+		{"/w/x", "./a/../a", "a"},
+		{"/w/x", "/w/x/a", "a"},
+		{"/w/x", "../x/a", "a"},
+		{"/w/x", "../y/a", "/w/y/a"},
+		{"/w/x", "/w/xa", "/w/xa"},
+		{"/w/x", "/w/x", "."},
+		{"/", "a", "a"},
+		{"/", "/a", "a"},
+		{"/", "/", "."},
+		{"/", ".", "."},
+	} {
+		if got := pathKey(tc.cwd, tc.p); got != tc.want {
+			t.Errorf("pathKey(%q, %q) = %q, want %q", tc.cwd, tc.p, got, tc.want)
+		}
+	}
+}

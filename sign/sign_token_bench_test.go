@@ -50,7 +50,7 @@ func BenchmarkSignFilesToken(b *testing.B) {
 		run := func(s *Signer) time.Duration {
 			start := time.Now()
 			items, _ := listItems(s, names, FilesOptions{})
-			if err := runPipeline(context.Background(), s, items, FilesOptions{}, nil, new(atomic.Bool)); err != nil {
+			if err := runPipeline(context.Background(), s, items, newDigests(len(items), s.alg.Size()), FilesOptions{}, func(int, []byte, []byte) {}, startProgress(nil, FilesOptions{}), new(atomic.Bool)); err != nil {
 				b.Fatal(err)
 			}
 			for _, it := range items {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
@@ -55,6 +56,18 @@ type FilesOptions struct {
 	// sign because its name is a signature's (FILE.sig, .p7s, .sigstore.json, .tsr): the CLI
 	// says so, so that no file is left out of a release in silence.
 	SkippedSignature func(name string)
+	// Receipts, if set, is given each receipt, in the order of the files, once every
+	// signature is in place, and SignFiles returns no slice of them: a run over a million
+	// files then holds no receipt per file (issue 15). Its first error ends the calls and is
+	// SignFiles' error; the signatures stay written.
+	Receipts func(Receipt) error
+	// Progress, if set, is called about every ProgressInterval (zero: 200ms) while files are
+	// hashed and signed, and once when every signature is made, before they are moved into
+	// place, from a goroutine of its own (never two calls at once). Files counts the
+	// signatures made, Bytes the bytes they cover; the totals are known up front (setting it
+	// makes SignFiles read each file's size before it starts), as digest.HashOptions.Progress.
+	Progress         func(digest.Progress)
+	ProgressInterval time.Duration
 }
 
 // FilesError is returned by SignFiles when some files could not be read or signed. Nothing
@@ -82,13 +95,44 @@ func (e *FilesError) Unwrap() []error { return e.Failed }
 // need (pure Ed25519 signs the message, not a digest).
 const maxMessage = 1 << 30
 
-// signItem is one file on its way through the pipeline.
+// signItem is one file of the run. A run holds one per file from start to end, so it holds
+// only the name and, once known, the file's error; the digests are in one array beside them
+// (digests), and each signature is held only until it is staged.
 type signItem struct {
-	name, out string
-	digest    digest.Digest
-	sig       []byte
-	tsr       []byte // the raw signature's timestamp token, for out+TimestampExtension
-	err       error
+	name string
+	err  error
+}
+
+// digests holds the digest of each file of a run, all of one size, end to end: no slice
+// header and no allocation per file.
+type digests struct {
+	size int
+	b    []byte
+}
+
+func newDigests(n, size int) digests { return digests{size: size, b: make([]byte, n*size)} }
+
+func (d digests) at(i int) digest.Digest { return d.b[i*d.size : (i+1)*d.size : (i+1)*d.size] }
+
+func (d digests) set(i int, v digest.Digest) { copy(d.b[i*d.size:(i+1)*d.size], v) }
+
+// staged is a signature on its way to its file (and a raw signature's timestamp token, for
+// out+TimestampExtension).
+type staged struct {
+	out      string
+	sig, tsr []byte
+}
+
+// outName is the signature file of the file name: opts.Out, or name and the format's
+// extension; "" for standard input without opts.Out.
+func outName(s *Signer, name string, opts FilesOptions) string {
+	switch {
+	case opts.Out != "":
+		return opts.Out
+	case name != "-":
+		return name + s.opts.Format.Extension()
+	}
+	return ""
 }
 
 // SignFiles signs every named file with s, or with opts.Manifest a checksum list of them, and
@@ -107,12 +151,25 @@ type signItem struct {
 //
 // When ctx ends first, SignFiles stops, removes what it staged (and, if it was moving files
 // into place, takes them back), and returns an error wrapping ErrCanceled and ctx's cause.
+//
+// Memory: besides names, a run holds about 150 bytes per file until its signatures are in
+// place (a record of 32 bytes, the digest, the signature file's name and the staging batch's
+// record of it, about 55 bytes), and with opts.Receipts no receipt per file.
 func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions) ([]Receipt, error) {
 	if len(names) == 0 {
 		return nil, ErrNoFiles
 	}
 	if opts.Manifest != "" {
-		return signManifest(ctx, s, names, opts)
+		rs, err := signManifest(ctx, s, names, opts)
+		if err != nil || opts.Receipts == nil {
+			return rs, err
+		}
+		for _, r := range rs {
+			if err := opts.Receipts(r); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
 	}
 	items, err := listItems(s, names, opts)
 	if err != nil {
@@ -121,24 +178,36 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 	if opts.Out != "" && len(items) != 1 {
 		return nil, &kindError{msg: fmt.Sprintf("sign: one output name for %d files", len(items)), kind: ErrUnsupported}
 	}
-	var inputs, outputs []string
 	for _, it := range items {
-		if it.err == nil && it.out == "" {
+		if it.err == nil && outName(s, it.name, opts) == "" {
 			return nil, &kindError{msg: fmt.Sprintf("sign: %s needs an output name", digest.QuoteName(it.name)), kind: ErrUnsupported}
 		}
-		inputs = append(inputs, it.name)
-		outputs = append(outputs, it.out)
-		if s.rawTimestamped() {
-			if it.out == "-" {
-				return nil, &kindError{msg: "sign: a timestamped raw signature needs a file, for its token beside it (FILE.sig.tsr), not standard output", kind: ErrUnsupported}
+		if s.rawTimestamped() && outName(s, it.name, opts) == "-" {
+			return nil, &kindError{msg: "sign: a timestamped raw signature needs a file, for its token beside it (FILE.sig.tsr), not standard output", kind: ErrUnsupported}
+		}
+	}
+	outputs := func(yield func(string) bool) {
+		for _, it := range items {
+			out := outName(s, it.name, opts)
+			if !yield(out) {
+				return
 			}
-			outputs = append(outputs, it.out+TimestampExtension)
+			if s.rawTimestamped() && !yield(out+TimestampExtension) {
+				return
+			}
+		}
+	}
+	inputs := func(yield func(string) bool) {
+		for _, it := range items {
+			if !yield(it.name) {
+				return
+			}
 		}
 	}
 	if err := checkNotInputs(outputs, inputs, opts.Reads); err != nil {
 		return nil, err
 	}
-	if err := checkOutputs(items, opts, s.rawTimestamped()); err != nil {
+	if err := checkOutputs(outputs, opts); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -148,7 +217,19 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 	// they are moved into place only when all are ready.
 	var failed atomic.Bool
 	st := newStager(ctx, len(items), opts.Force, &failed)
-	err = runPipeline(ctx, s, items, opts, st, &failed)
+	ds := newDigests(len(items), s.alg.Size())
+	prog := startProgress(items, opts)
+	var toStdout []byte
+	err = runPipeline(ctx, s, items, ds, opts, func(i int, sig, tsr []byte) {
+		prog.files.Add(1)
+		out := outName(s, items[i].name, opts)
+		if out == "-" {
+			toStdout = sig // one file only (opts.Out)
+			return
+		}
+		st.send(staged{out: out, sig: sig, tsr: tsr})
+	}, prog, &failed)
+	prog.stop()
 	if ctx.Err() != nil {
 		st.abort()
 		return nil, canceled(ctx)
@@ -181,12 +262,32 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 		}
 		return nil, err
 	}
-	if err := writeStdout(items, opts); err != nil {
-		return nil, err
+	if toStdout != nil {
+		if err := writeOne("-", toStdout, false, opts.Stdout); err != nil {
+			return nil, err
+		}
+	}
+	// One summary of the certificate for every receipt, not one each.
+	var cert *CertificateSummary
+	if c := s.Certificate(); c != nil {
+		cert = summarize(c)
+	}
+	receipt := func(i int) Receipt {
+		r := s.receipt(items[i].name, ds.at(i), outName(s, items[i].name, opts))
+		r.Certificate = cert
+		return r
+	}
+	if opts.Receipts != nil {
+		for i := range items {
+			if err := opts.Receipts(receipt(i)); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
 	}
 	receipts := make([]Receipt, len(items))
-	for i, it := range items {
-		receipts[i] = s.receipt(it.name, it.digest, it.out)
+	for i := range items {
+		receipts[i] = receipt(i)
 	}
 	return receipts, nil
 }
@@ -234,36 +335,33 @@ func isSignatureName(name string) bool {
 	return false
 }
 
-// listItems expands names (recursively when asked) into the files to sign, each with its
-// output name. A name given twice is signed once.
-func listItems(s *Signer, names []string, opts FilesOptions) ([]*signItem, error) {
-	given := make(map[string]bool, len(names))
-	var items []*signItem
-	seen := map[string]bool{}
-	for _, n := range names {
-		given[n] = true
+// listItems expands names (recursively when asked) into the files to sign. A name given
+// twice is signed once.
+func listItems(s *Signer, names []string, opts FilesOptions) ([]signItem, error) {
+	var given map[string]struct{} // without Recursive, every name is given
+	if opts.Recursive {
+		given = make(map[string]struct{}, len(names))
+		for _, n := range names {
+			given[n] = struct{}{}
+		}
 	}
+	items := make([]signItem, 0, len(names))
+	seen := make(map[string]struct{}, len(names))
 	digest.Expand(names, digest.ExpandOptions{Recursive: opts.Recursive, Skipped: opts.Skipped}, func(name string, err error) bool {
-		if seen[name] {
+		if _, dup := seen[name]; dup {
 			return true
 		}
-		seen[name] = true
-		if err == nil && !given[name] && isSignatureName(name) {
+		seen[name] = struct{}{}
+		if _, ok := given[name]; err == nil && given != nil && !ok && isSignatureName(name) {
 			if opts.SkippedSignature != nil {
 				opts.SkippedSignature(name)
 			}
 			return true
 		}
-		it := &signItem{name: name, err: err}
+		it := signItem{name: name, err: err}
 		if err == nil && atomicfile.IsTemporary(name) {
 			// Named on the command line: a recursive walk skips these (digest.Expand).
 			it.err = &digest.FileError{Name: name, Op: "open", Err: errTemporary}
-		}
-		switch {
-		case opts.Out != "":
-			it.out = opts.Out
-		case name != "-":
-			it.out = name + s.opts.Format.Extension()
 		}
 		items = append(items, it)
 		return true
@@ -274,46 +372,51 @@ func listItems(s *Signer, names []string, opts FilesOptions) ([]*signItem, error
 	return items, nil
 }
 
-// runPipeline fills in each item's digest and signature, or its error. Hashing runs on the
-// engine's workers and hands digests over in order; signing runs on its own pool.
+// runPipeline fills in each item's digest (into ds) or its error, and hands each signature
+// to signed (with its index) as soon as it is made, from the signing workers. Hashing runs on
+// the engine's workers and hands digests over in order; signing runs on its own pool.
 //
-// With st set, each signature is handed to it as soon as it is made (except one for "-").
 // failed is set as soon as any file fails: the run will write nothing, so no more signatures
 // are made.
 //
 // When ctx ends, runPipeline returns without waiting for a worker that is reading a file (a
 // read from a FIFO with no writer never ends), but only once no signature is being made and
 // none will be: the caller may close the key as soon as it returns.
-func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOptions, st *stager, failed *atomic.Bool) error {
+func runPipeline(ctx context.Context, s *Signer, items []signItem, ds digests, opts FilesOptions, signed func(i int, sig, tsr []byte), prog *progress, failed *atomic.Bool) error {
 	workers := opts.SignWorkers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	toSign := make(chan *signItem, 2*workers)
+	toSign := make(chan int, 2*workers)
 	// keyMu is held (shared) while a signature is made; keyDone, set under keyMu, says that
 	// no more may be made.
 	var keyMu sync.RWMutex
 	keyDone := false
-	sign := func(it *signItem, msg []byte) {
+	sign := func(i int, msg []byte) (sig, tsr []byte, err error) {
 		keyMu.RLock()
 		defer keyMu.RUnlock()
 		if keyDone {
-			it.err = ctx.Err()
-			return
+			return nil, nil, ctx.Err()
 		}
 		if msg != nil {
-			it.digest, it.sig, it.err = s.SignMessage(msg)
+			var d digest.Digest
+			d, sig, err = s.SignMessage(msg)
+			if err == nil {
+				ds.set(i, d)
+			}
 		} else {
-			it.sig, it.err = s.SignDigest(it.digest)
+			sig, err = s.SignDigest(ds.at(i))
 		}
-		if it.err == nil {
-			it.tsr, it.err = s.RawTimestamp(it.sig)
+		if err == nil {
+			tsr, err = s.RawTimestamp(sig)
 		}
+		return sig, tsr, err
 	}
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			for it := range toSign {
+			for i := range toSign {
+				it := &items[i]
 				if failed.Load() || ctx.Err() != nil {
 					// The run writes nothing: sign no more, but still find the files that
 					// cannot be read, to report them all.
@@ -322,40 +425,41 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 					}
 					continue
 				}
+				var sig, tsr []byte
+				var err error
 				if s.NeedsMessage() {
-					msg, err := readMessage(ctx, it.name, opts.Stdin)
-					if err != nil {
-						it.err = err
-					} else {
-						sign(it, msg)
+					var msg []byte
+					msg, err = readMessage(ctx, it.name, opts.Stdin)
+					prog.bytes.Add(int64(len(msg)))
+					if err == nil {
+						sig, tsr, err = sign(i, msg)
 					}
 				} else {
-					sign(it, nil)
+					sig, tsr, err = sign(i, nil)
 				}
-				if it.err != nil {
+				if err != nil {
 					var fe *digest.FileError
-					if !errors.As(it.err, &fe) {
-						it.err = fmt.Errorf("%s: %w", digest.QuoteName(it.name), it.err)
+					if !errors.As(err, &fe) {
+						err = fmt.Errorf("%s: %w", digest.QuoteName(it.name), err)
 					}
+					it.err = err
 					failed.Store(true)
 					continue
 				}
-				if st != nil && it.out != "-" {
-					st.send(it)
-				}
+				signed(i, sig, tsr)
 			}
 		})
 	}
 	var runErr error
 	if s.NeedsMessage() {
 	feed:
-		for _, it := range items {
-			if it.err != nil {
+		for i := range items {
+			if items[i].err != nil {
 				failed.Store(true)
 				continue
 			}
 			select {
-			case toSign <- it:
+			case toSign <- i:
 			case <-ctx.Done():
 				break feed
 			}
@@ -363,7 +467,8 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 		runErr = ctx.Err()
 	} else {
 		produce := func(send func(digest.Job) bool) {
-			for i, it := range items {
+			for i := range items {
+				it := &items[i]
 				if !send(digest.Job{Name: it.name, Stdin: it.name == "-", Algorithm: s.alg, Err: it.err, Ref: i}) {
 					return
 				}
@@ -371,15 +476,16 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 		}
 		jobOpts := digest.JobOptions{Workers: opts.Workers, Stdin: opts.Stdin, RegularOnly: true}
 		runErr = digest.HashJobs(ctx, jobOpts, produce, func(j digest.Job, res digest.FileResult) error {
-			it := items[j.Ref.(int)]
+			i := j.Ref.(int)
 			if res.Err != nil {
-				it.err = res.Err
+				items[i].err = res.Err
 				failed.Store(true)
 				return nil // go on: every failing file is reported
 			}
-			it.digest = res.Digest
+			ds.set(i, res.Digest)
+			prog.bytes.Add(res.Size)
 			select {
-			case toSign <- it:
+			case toSign <- i:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
@@ -401,6 +507,66 @@ func runPipeline(ctx context.Context, s *Signer, items []*signItem, opts FilesOp
 		keyMu.Unlock()
 		return ctx.Err()
 	}
+}
+
+// progress counts what a run has done, for FilesOptions.Progress. A nil *progress is not
+// valid: without Progress it still counts, and tells no one.
+type progress struct {
+	bytes, files atomic.Int64
+	total        digest.Progress
+	done         chan struct{} // closed by stop
+	stopped      chan struct{} // closed once the last call is made
+}
+
+// startProgress counts a run's totals and calls opts.Progress every interval until stop.
+func startProgress(items []signItem, opts FilesOptions) *progress {
+	p := &progress{done: make(chan struct{}), stopped: make(chan struct{})}
+	if opts.Progress == nil {
+		close(p.stopped)
+		return p
+	}
+	p.total.TotalFiles = len(items)
+	for _, it := range items {
+		if it.err == nil && it.name != "-" {
+			if fi, err := os.Stat(it.name); err == nil && fi.Mode().IsRegular() {
+				p.total.TotalBytes += fi.Size()
+			}
+		}
+	}
+	every := opts.ProgressInterval
+	if every <= 0 {
+		every = 200 * time.Millisecond
+	}
+	report := func() {
+		now := p.total
+		now.Bytes, now.Files = p.bytes.Load(), int(p.files.Load())
+		opts.Progress(now)
+	}
+	go func() {
+		defer close(p.stopped)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				report()
+			case <-p.done:
+				report()
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// stop makes the last call of Progress and returns once it is made.
+func (p *progress) stop() {
+	select {
+	case <-p.done:
+	default:
+		close(p.done)
+	}
+	<-p.stopped
 }
 
 // readMessage reads a whole file (or standard input) for a signature over the message. A

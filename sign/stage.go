@@ -26,7 +26,7 @@ const stagingWriters = 4
 type stager struct {
 	ctx    context.Context
 	batch  atomicfile.Batch
-	chs    []chan *signItem // one per writer; a directory's signatures all go to one
+	chs    []chan staged // one per writer; a directory's signatures all go to one
 	wg     sync.WaitGroup
 	closed bool
 	errs   []error
@@ -36,21 +36,22 @@ type stager struct {
 // newStager starts the writers. They stop when ctx ends, and then stage nothing more.
 func newStager(ctx context.Context, n int, force bool, failed *atomic.Bool) *stager {
 	n = max(1, min(stagingWriters, n))
-	st := &stager{ctx: ctx, chs: make([]chan *signItem, n), errs: make([]error, n), failed: failed}
+	st := &stager{ctx: ctx, chs: make([]chan staged, n), errs: make([]error, n), failed: failed}
 	// Many small signature files: one filesystem sync at commit, not one per file.
 	st.batch.SyncOnCommit = true
 	for w := range n {
-		ch := make(chan *signItem, 64)
+		ch := make(chan staged, 64)
 		st.chs[w] = ch
 		st.wg.Go(func() {
 			for {
-				var it *signItem
+				var it staged
+				var ok bool
 				select {
-				case it = <-ch:
+				case it, ok = <-ch:
 				case <-ctx.Done():
 					return
 				}
-				if it == nil || ctx.Err() != nil {
+				if !ok || ctx.Err() != nil {
 					return // closed, or the run was cancelled
 				}
 				if st.failed.Load() || st.errs[w] != nil {
@@ -64,9 +65,8 @@ func newStager(ctx context.Context, n int, force bool, failed *atomic.Bool) *sta
 					st.errs[w] = fmt.Errorf("sign: %w", err)
 					st.failed.Store(true)
 				}
-				// The signature is on disk: memory holds no more than the writers' queues,
-				// however many files the run signs.
-				it.sig = nil
+				// The signature is on disk and dropped: memory holds no more than the
+				// writers' queues, however many files the run signs.
 			}
 		})
 	}
@@ -74,7 +74,7 @@ func newStager(ctx context.Context, n int, force bool, failed *atomic.Bool) *sta
 }
 
 // send hands a signature to the writer of its directory, unless the run was cancelled.
-func (st *stager) send(it *signItem) {
+func (st *stager) send(it staged) {
 	ch := st.chs[0]
 	if len(st.chs) > 1 {
 		h := fnv.New32a()
@@ -118,36 +118,19 @@ func (st *stager) commit(ctx context.Context) error {
 // testHookCommit, when set by a test, commits in place of Batch.CommitContext.
 var testHookCommit func(ctx context.Context, b *atomicfile.Batch) error
 
-// writeOutputs stages and commits the signatures of items signed already (the benchmark's
-// "stage"), and writes the one for "-" to opts.Stdout.
-func writeOutputs(items []*signItem, opts FilesOptions) error {
+// writeOutputs stages and commits signatures made already (the benchmark's "stage").
+func writeOutputs(outs []staged, opts FilesOptions) error {
 	var failed atomic.Bool
 	ctx := context.Background()
-	st := newStager(ctx, len(items), opts.Force, &failed)
-	for _, it := range items {
-		if it.out != "-" {
-			st.send(it)
-		}
+	st := newStager(ctx, len(outs), opts.Force, &failed)
+	for _, o := range outs {
+		st.send(o)
 	}
 	if err := st.wait(); err != nil {
 		st.abort()
 		return err
 	}
-	if err := st.commit(ctx); err != nil {
-		return err
-	}
-	return writeStdout(items, opts)
-}
-
-func writeStdout(items []*signItem, opts FilesOptions) error {
-	for _, it := range items {
-		if it.out == "-" {
-			if err := writeOne("-", it.sig, false, opts.Stdout); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return st.commit(ctx)
 }
 
 func firstError(errs []error) error {

@@ -64,7 +64,7 @@ func TestStagerForceCommitFails(t *testing.T) {
 
 // stageAll stages a signature for each name, and hands back the items (each with the stager).
 type stagedItem struct {
-	*signItem
+	staged
 	st *stager
 }
 
@@ -74,7 +74,7 @@ func stageAll(t *testing.T, names []string, force bool) []stagedItem {
 	st := newStager(t.Context(), len(names), force, &failed)
 	var items []stagedItem
 	for _, n := range names {
-		it := &signItem{name: n, out: n + ".sig", sig: []byte("sig")}
+		it := staged{out: n + ".sig", sig: []byte("sig")}
 		items = append(items, stagedItem{it, st})
 		st.send(it)
 	}

@@ -96,7 +96,8 @@ is a small TSA for CI).
 -o names the signature when there is one (one FILE, --manifest or --digest); - is standard
 output. --json prints one receipt per signature: the file, its digest and algorithm, the
 format, where the signature went, the key's fingerprint and the certificate's subject and
-fingerprint (sha256, as cert inspect shows it).
+fingerprint (sha256, as cert inspect shows it). On a terminal, more than 1000 files or 256
+MiB draw a progress bar on stderr (not on a pipe, not when CI is set).
 
 ` + filesFromHelp + `
 
@@ -266,18 +267,20 @@ func runSign(e *env, c *cli.Context) error {
 		return usagef("--digest has %d hex digits; %s digests have %d (set -a)", 2*len(sum), signer.Algorithm(), signer.Algorithm().HexLen())
 	}
 
-	var receipts []sign.Receipt
+	pr := newSignPrinter(e, c) // sign_progress.go: receipts as they come, the progress bar
 	if sum != nil {
 		r, err := sign.SignDigestTo(signer, sum, out, c.Bool("force"), e.stdout)
 		if err != nil {
 			return err
 		}
-		receipts = []sign.Receipt{*r}
+		if err := pr.receipt(*r); err != nil {
+			return err
+		}
 	} else {
 		// The key is open (any prompt is over): from here a SIGINT or SIGTERM stops the run
 		// and rolls it back, and signet exits 130 or 143.
 		ctx, stop := signalContext(c.Context)
-		receipts, err = sign.SignFiles(ctx, signer, files, sign.FilesOptions{
+		_, err = sign.SignFiles(ctx, signer, files, sign.FilesOptions{
 			Out:              out,
 			Stdout:           e.stdout,
 			Force:            c.Bool("force"),
@@ -287,8 +290,11 @@ func runSign(e *env, c *cli.Context) error {
 			Skipped:          warnSkipped(e),
 			SkippedSignature: noteSkippedSignature(e, c.Bool("quiet")),
 			Reads:            signReads(e, c),
+			Receipts:         pr.receipt,
+			Progress:         pr.progress(),
 		})
 		stop()
+		pr.clearBar()
 		var fe *sign.FilesError
 		if errors.As(err, &fe) && fe.Total > 1 {
 			for _, f := range fe.Failed {
@@ -299,20 +305,7 @@ func runSign(e *env, c *cli.Context) error {
 			return err
 		}
 	}
-	if c.Bool("json") {
-		return writeJSON(e.stdout, receipts)
-	}
-	for _, r := range receipts {
-		if r.Entries > 0 {
-			wrote(e, c, r.Path, fmt.Sprintf("checksum list of %d files", r.Entries))
-		}
-		of := "of " + digest.QuoteName(r.Path)
-		if r.Path == "" {
-			of = "of the digest"
-		}
-		wrote(e, c, r.Signature, fmt.Sprintf("%s signature %s", r.Format, of))
-	}
-	return nil
+	return pr.finish()
 }
 
 func containsStdin(files []string) bool {

@@ -52,6 +52,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -154,20 +155,47 @@ func isDigits(s string) bool {
 	return true
 }
 
-// pending is one staged file.
+// pending is one staged file. A batch of a release's signatures holds one per file until
+// its commit, so it is kept small (issue 15: a sign run's memory must not grow with the
+// number of files more than it must): the staged name is a number, what a commit kept of a
+// replaced file is a kind, not a second name, and the batch holds them by value.
 type pending struct {
 	path  string // the target, as given
 	st    *stage
-	name  string // the staged file's name in st
+	num   int64  // the staged file's name in st, in decimal
 	id    fileID // the staged file, to know it again by device and inode
 	force bool
+	// dead marks a place reserved by an Add that failed: nothing of it is staged.
+	dead bool
 
 	// Set by Commit.
-	backup string // name in st of the file this one replaced, kept for a roll-back
-	aside  bool   // the replaced file was moved to backup, not linked (no hard links here)
+	backup backupKind // what in st is the file this one replaced, kept for a roll-back
+	aside  bool       // the replaced file was moved to its backup, not linked (no hard links here)
 }
 
-func (p *pending) tmp() string { return filepath.Join(p.st.path, p.name) }
+// backupKind says where a commit kept the file a staged file replaced.
+type backupKind uint8
+
+const (
+	noBackup      backupKind = iota
+	backupSwapped            // under the staged name (RENAME_EXCHANGE)
+	backupOld                // under the staged name and ".old" (a link, or moved aside)
+)
+
+func (p *pending) name() string { return strconv.FormatInt(p.num, 10) }
+
+func (p *pending) tmp() string { return filepath.Join(p.st.path, p.name()) }
+
+// backupName is the name in st of the replaced file kept, or "" when none is.
+func (p *pending) backupName() string {
+	switch p.backup {
+	case backupSwapped:
+		return p.name()
+	case backupOld:
+		return p.name() + ".old"
+	}
+	return ""
+}
 
 // Batch is a set of files written together: Add stages each file in a staging directory
 // beside its target, Commit moves them all into place, and Abort (or a failed Commit) removes
@@ -182,9 +210,13 @@ type Batch struct {
 
 	mu     sync.Mutex
 	stages map[string]*stage // by target directory, as named
-	outs   map[string]bool   // the targets staged, cleaned and absolute
-	cwd    string
-	files  []*pending
+	// outs holds a hash of each target staged (cleaned and absolute), to refuse a target
+	// named twice: 8 bytes a file where the names themselves would be a hundred. A hash
+	// found there is confirmed against the targets in files.
+	outs  map[uint64]struct{}
+	seed  maphash.Seed
+	cwd   string
+	files []pending // by value, in the order of Add; dead ones are skipped
 }
 
 // Add stages data for path. On error nothing is left on disk for this file; files staged
@@ -203,7 +235,13 @@ func (b *Batch) Add(path string, data []byte, opts Options) (err error) {
 		b.mu.Unlock()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if b.outs[key] {
+	if b.outs == nil {
+		b.outs = map[uint64]struct{}{}
+		b.seed = maphash.MakeSeed()
+	}
+	h := maphash.String(b.seed, key)
+	_, seen := b.outs[h]
+	if seen && b.stagedAs(key) {
 		b.mu.Unlock()
 		return &fs.PathError{Op: "write", Path: path, Err: errors.New("named twice as output")}
 	}
@@ -212,21 +250,27 @@ func (b *Batch) Add(path string, data []byte, opts Options) (err error) {
 		b.mu.Unlock()
 		return fmt.Errorf("create temporary file for %s: %w", path, err)
 	}
-	if b.outs == nil {
-		b.outs = map[string]bool{}
+	if !seen {
+		b.outs[h] = struct{}{}
 	}
-	b.outs[key] = true
+	// The place is reserved before the file is written, so that a concurrent Add of the
+	// same target finds it (stagedAs).
+	i := len(b.files)
+	num := st.next.Add(1) - 1
+	b.files = append(b.files, pending{path: path, st: st, num: num, force: opts.Force})
 	b.mu.Unlock()
-	defer func() {
-		if err != nil {
-			b.mu.Lock()
-			delete(b.outs, key)
-			b.mu.Unlock()
-		}
-	}()
 
-	name := strconv.FormatInt(st.next.Add(1)-1, 10)
-	id, err := writeStaged(filepath.Join(st.path, name), data, perm, !b.SyncOnCommit)
+	id, err := writeStaged(filepath.Join(st.path, strconv.FormatInt(num, 10)), data, perm, !b.SyncOnCommit)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err != nil {
+		b.files[i].dead = true
+		if !seen {
+			delete(b.outs, h)
+		}
+	} else {
+		b.files[i].id = id
+	}
 	var pe *fs.PathError
 	switch {
 	case errors.As(err, &pe) && pe.Op == "open":
@@ -234,10 +278,21 @@ func (b *Batch) Add(path string, data []byte, opts Options) (err error) {
 	case err != nil:
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	b.mu.Lock()
-	b.files = append(b.files, &pending{path: path, st: st, name: name, id: id, force: opts.Force})
-	b.mu.Unlock()
 	return nil
+}
+
+// stagedAs reports whether a live place of the batch has the target key (cleaned and
+// absolute). It looks through every file, so it is called only when key's hash is in outs:
+// for a target named twice, or, once in billions, two targets with one hash. b.mu is held.
+func (b *Batch) stagedAs(key string) bool {
+	for i := range b.files {
+		if p := &b.files[i]; !p.dead {
+			if k, err := b.abs(p.path); err == nil && k == key {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // abs is filepath.Abs with the working directory looked up once per batch (filepath.Abs
@@ -285,7 +340,12 @@ var testHookPlace func(i int)
 // staged files are removed, and the error says which file failed, or is ctx's error. After
 // CommitContext returns, nothing of the batch is left but the placed files.
 func (b *Batch) CommitContext(ctx context.Context) (err error) {
-	files := b.files
+	files := make([]*pending, 0, len(b.files))
+	for i := range b.files {
+		if !b.files[i].dead {
+			files = append(files, &b.files[i])
+		}
+	}
 	defer b.Abort() // the staging directories: unplaced files, replaced files, locks
 	if len(files) == 0 {
 		return nil
@@ -411,8 +471,8 @@ func replace(p *pending) error {
 		if p.aside {
 			// The name was left empty by keepOld: put the old file back, unless something
 			// else came meanwhile.
-			if moveNoReplace(filepath.Join(p.st.path, p.backup), p.path) == nil {
-				p.backup, p.aside = "", false
+			if moveNoReplace(filepath.Join(p.st.path, p.backupName()), p.path) == nil {
+				p.backup, p.aside = noBackup, false
 			}
 		}
 		return fmt.Errorf("write %s: %w", p.path, err)
@@ -433,7 +493,7 @@ func swap(p *pending) error {
 				exchange(p.tmp(), p.path)
 				return &fs.PathError{Op: "write", Path: p.path, Err: errIsDir}
 			}
-			p.backup = p.name
+			p.backup = backupSwapped
 			return nil
 		case errors.Is(err, fs.ErrNotExist):
 			// Nothing to replace (or keep).
@@ -453,11 +513,10 @@ func swap(p *pending) error {
 
 // keepOld keeps the file at p.path in the staging directory, for a roll-back to put back.
 func keepOld(p *pending) error {
-	backup := p.name + ".old"
-	bpath := filepath.Join(p.st.path, backup)
+	bpath := filepath.Join(p.st.path, p.name()+".old")
 	err := os.Link(p.path, bpath)
 	if err == nil {
-		p.backup = backup
+		p.backup = backupOld
 		return nil
 	}
 	if errors.Is(err, fs.ErrNotExist) {
@@ -467,7 +526,7 @@ func keepOld(p *pending) error {
 	err = os.Rename(p.path, bpath)
 	switch {
 	case err == nil:
-		p.backup, p.aside = backup, true
+		p.backup, p.aside = backupOld, true
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
@@ -498,17 +557,17 @@ func rollBack(placed []*pending) error {
 		if err != nil || !p.id.sameFile(cur) {
 			continue // not ours any more: leave it
 		}
-		if p.backup != "" {
+		if p.backup != noBackup {
 			err := errPutBackForTest
 			if err == nil {
-				err = os.Rename(filepath.Join(p.st.path, p.backup), p.path)
+				err = os.Rename(filepath.Join(p.st.path, p.backupName()), p.path)
 			}
 			if err != nil {
 				// The old file is only in the staging directory now. It is given a name no
 				// clean-up removes (not a staged name, so the directory is never empty) and
 				// the error says where it is.
-				kept := "kept-" + filepath.Base(p.path) + "-" + p.backup
-				where := filepath.Join(p.st.path, p.backup)
+				kept := "kept-" + filepath.Base(p.path) + "-" + p.backupName()
+				where := filepath.Join(p.st.path, p.backupName())
 				if os.Rename(where, filepath.Join(p.st.path, kept)) == nil {
 					where = filepath.Join(p.st.name, kept)
 				}
