@@ -27,6 +27,9 @@ func TestMain(m *testing.M) {
 // The condition is true (skip) when the program is missing on a developer's machine, and an
 // error (the script fails) when it is missing and CI is set: CI must never skip a peer check.
 func TestScripts(t *testing.T) {
+	// The scripts run beside the package's other parallel tests, not in a phase of their own:
+	// each runs signet as a process of its own, in a work directory of its own.
+	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("..", "..", "testdata", "script"),
 		RequireExplicitExec: true,
