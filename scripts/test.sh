@@ -62,27 +62,40 @@ if ! "$gobin/staticcheck" -version 2>/dev/null | grep -qF "(${staticcheck_versio
   go install "honnef.co/go/tools/cmd/staticcheck@$staticcheck_version"
 fi
 
-# The static checks (go vet, staticcheck, of both modules) run beside the tests: the tests
-# leave a core idle at times (a package waiting for its peers, a single slow test at the end),
-# and the checks fill it. Their output is kept and shown whole at the end if they fail; a line
-# says when they are done.
-checks_log=$(mktemp)
-exec 3>&2 # the terminal's stderr, for the checks' line when they end
-checks() {
-  local s=$SECONDS
-  go vet ./... && "$gobin/staticcheck" ./... &&
-    (cd interop && go vet ./... && "$gobin/staticcheck" ./...) || return 1
-  say "go vet, staticcheck (both modules): ok ($((SECONDS - s))s)" 2>&3
+# The static checks (go vet, staticcheck, of both modules) and then the interop/ module's
+# tests run beside signet's tests: those leave a core idle at times (a package waiting for its
+# peers, a single slow test at the end), and these fill it. Their output is kept and shown
+# whole at the end if they fail; a line says when each is done.
+#
+# interop/: signet's Sigstore bundles against sigstore-go, signed and verified both ways. A
+# module of its own, so that signet's dependencies do not grow; its go test fetches sigstore-go
+# through the module proxy.
+beside_log=$(mktemp)
+exec 3>&2 # the terminal's stderr, for the lines that say a step ended
+beside() {
+  local s=$SECONDS rc=0
+  if go vet ./... && "$gobin/staticcheck" ./... && (cd interop && go vet ./... && "$gobin/staticcheck" ./...); then
+    say "go vet, staticcheck (both modules): ok ($((SECONDS - s))s)" 2>&3
+  else
+    rc=1
+  fi
+  s=$SECONDS
+  if (cd interop && go test -race -count=1 ./...); then
+    say "interop/ (sigstore-go): ok ($((SECONDS - s))s)" 2>&3
+  else
+    rc=1
+  fi
+  return $rc
 }
-checks >"$checks_log" 2>&1 &
-checks_pid=$!
-trap 'kill "$checks_pid" 2>/dev/null || true; rm -f "$checks_log"' EXIT
+beside >"$beside_log" 2>&1 &
+beside_pid=$!
+trap 'kill "$beside_pid" 2>/dev/null || true; rm -f "$beside_log"' EXIT
 
 # One line per package as it finishes (go test alone prints them in package order, so a slow
 # package early in the list hid the others' results for minutes), and the whole output of a
 # package that fails. GORACE: a race-enabled binary otherwise sleeps a second at every exit,
 # and the CLI tests start signet hundreds of times.
-say "go test -race ./... (one line per package as it finishes; go vet and staticcheck run beside it)"
+say "go test -race ./... (one line per package as it finishes; go vet, staticcheck and interop/ run beside it)"
 export GORACE="${GORACE:-atexit_sleep_ms=0}"
 tests_ok=true
 go test -race -count=1 -json ./... | awk '
@@ -108,17 +121,14 @@ go test -race -count=1 -json ./... | awk '
   }
   END { if (failed) printf "%d package(s) failed\n", failed }
 ' || tests_ok=false
-$tests_ok && say "go test -race ./...: ok ($((SECONDS - t0))s since the start)"
+if $tests_ok; then
+  say "go test -race ./...: ok ($((SECONDS - t0))s since the start)"
+else
+  say "go test -race ./...: FAILED (above)"
+fi
 
-# interop/: signet's Sigstore bundles against sigstore-go, signed and verified both ways. A
-# module of its own, so that signet's dependencies do not grow; its go test fetches sigstore-go
-# through the module proxy.
-interop_ok=true
-(cd interop && go test -race -count=1 ./...) || interop_ok=false
-
-checks_ok=true
-wait "$checks_pid" || checks_ok=false
-cat "$checks_log" >&2
-$checks_ok || say "go vet or staticcheck failed (above)"
+beside_ok=true
+wait "$beside_pid" || beside_ok=false
+$beside_ok || { cat "$beside_log" >&2; say "go vet, staticcheck or interop/ failed (above)"; }
 say "done in $((SECONDS - t0))s"
-$tests_ok && $interop_ok && $checks_ok
+$tests_ok && $beside_ok
