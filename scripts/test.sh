@@ -42,12 +42,15 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# Every step says when it ends and how long it took, on stderr: "scripts/test.sh: go vet: ok (6s)".
+t0=$SECONDS
+say() { echo "scripts/test.sh: $*" >&2; }
+
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
   echo "gofmt would change:" $unformatted >&2
   exit 1
 fi
-go vet ./...
 
 # staticcheck, pinned: a new release brings new checks, which should arrive by a change here,
 # not by surprise in CI. go install fetches it through the module proxy when it is missing.
@@ -55,17 +58,46 @@ staticcheck_version=v0.8.2 # staticcheck 2026.2.2
 gobin=$(go env GOBIN)
 [ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
 if ! "$gobin/staticcheck" -version 2>/dev/null | grep -qF "(${staticcheck_version#v})"; then
-  echo "scripts/test.sh: installing staticcheck $staticcheck_version" >&2
+  say "installing staticcheck $staticcheck_version"
   go install "honnef.co/go/tools/cmd/staticcheck@$staticcheck_version"
 fi
-"$gobin/staticcheck" ./...
+
+# The static checks (go vet, staticcheck, of both modules) and then the interop/ module's
+# tests run beside signet's tests: those leave a core idle at times (a package waiting for its
+# peers, a single slow test at the end), and these fill it. Their output is kept and shown
+# whole at the end if they fail; a line says when each is done.
+#
+# interop/: signet's Sigstore bundles against sigstore-go, signed and verified both ways. A
+# module of its own, so that signet's dependencies do not grow; its go test fetches sigstore-go
+# through the module proxy.
+beside_log=$(mktemp)
+exec 3>&2 # the terminal's stderr, for the lines that say a step ended
+beside() {
+  local s=$SECONDS rc=0
+  if go vet ./... && "$gobin/staticcheck" ./... && (cd interop && go vet ./... && "$gobin/staticcheck" ./...); then
+    say "go vet, staticcheck (both modules): ok ($((SECONDS - s))s)" 2>&3
+  else
+    rc=1
+  fi
+  s=$SECONDS
+  if (cd interop && go test -race -count=1 ./...); then
+    say "interop/ (sigstore-go): ok ($((SECONDS - s))s)" 2>&3
+  else
+    rc=1
+  fi
+  return $rc
+}
+beside >"$beside_log" 2>&1 &
+beside_pid=$!
+trap 'kill "$beside_pid" 2>/dev/null || true; rm -f "$beside_log"' EXIT
 
 # One line per package as it finishes (go test alone prints them in package order, so a slow
 # package early in the list hid the others' results for minutes), and the whole output of a
 # package that fails. GORACE: a race-enabled binary otherwise sleeps a second at every exit,
 # and the CLI tests start signet hundreds of times.
-echo "scripts/test.sh: go test -race ./... (one line per package as it finishes)" >&2
+say "go test -race ./... (one line per package as it finishes; go vet, staticcheck and interop/ run beside it)"
 export GORACE="${GORACE:-atexit_sleep_ms=0}"
+tests_ok=true
 go test -race -count=1 -json ./... | awk '
   function field(name,   re, v) {
     re = "\"" name "\":\"([^\"\\\\]|\\\\.)*\""
@@ -88,9 +120,15 @@ go test -race -count=1 -json ./... | awk '
     delete out[pkg]
   }
   END { if (failed) printf "%d package(s) failed\n", failed }
-'
+' || tests_ok=false
+if $tests_ok; then
+  say "go test -race ./...: ok ($((SECONDS - t0))s since the start)"
+else
+  say "go test -race ./...: FAILED (above)"
+fi
 
-# interop/: signet's Sigstore bundles against sigstore-go, signed and verified both ways. A
-# module of its own, so that signet's dependencies do not grow; its go test fetches sigstore-go
-# through the module proxy.
-(cd interop && go vet ./... && "$gobin/staticcheck" ./... && go test -race -count=1 ./...)
+beside_ok=true
+wait "$beside_pid" || beside_ok=false
+$beside_ok || { cat "$beside_log" >&2; say "go vet, staticcheck or interop/ failed (above)"; }
+say "done in $((SECONDS - t0))s"
+$tests_ok && $beside_ok

@@ -49,6 +49,7 @@ func checkSignature(pub crypto.PublicKey, h crypto.Hash, pss bool, signed, sig [
 // in TestCMSEd25519GnuTLS: OpenSSL's cms command can neither make nor check Ed25519
 // SignedData (up to 3.6 at least; openssl/openssl#32248).
 func TestCMSVerifiedByOpenSSL(t *testing.T) {
+	t.Parallel()
 	openssl := testutil.RequireTool(t, "openssl")
 	msg := []byte("a release, signed in CMS\n")
 	for _, tc := range []struct {

@@ -137,6 +137,7 @@ func opensslDigestFlag(a digest.Algorithm) string { return "-" + a.Name() }
 // TestRawVerifiedByOpenSSL: every raw signature signet makes passes `openssl dgst -verify`
 // (Ed25519: `openssl pkeyutl -verify -rawin`), with and without --base64.
 func TestRawVerifiedByOpenSSL(t *testing.T) {
+	t.Parallel()
 	openssl := testutil.RequireTool(t, "openssl")
 	msg := []byte("release artifact\n")
 	for _, tc := range []struct {

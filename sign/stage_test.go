@@ -106,6 +106,7 @@ func assertOnlyOld(t *testing.T, dir string, n int) {
 // over the same files at the same time. Whichever loses, every file keeps a valid signature:
 // a roll-back never removes what the other run placed.
 func TestSignFilesPlainRacesForce(t *testing.T) {
+	t.Parallel()
 	ec := mustFixture(t, "codesign")
 	s := mustSigner(t, ec.key, SignOptions{})
 	dir, names := manyFiles(t, 400)

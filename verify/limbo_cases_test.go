@@ -1504,6 +1504,7 @@ func limboWebPKICases() []limboCase {
 }
 
 func TestLimboWebPKI(t *testing.T) {
+	t.Parallel()
 	for _, tc := range limboWebPKICases() {
 		t.Run(tc.id, func(t *testing.T) { runLimbo(t, tc) })
 	}
@@ -1631,6 +1632,7 @@ func leafExts(t *testing.T) []pkix.Extension {
 // the leaf: crypto/x509 cannot check DSA signatures, so no path is found, and the refusal says
 // the algorithm is not supported). DSA is refused in every profile.
 func TestLimboDSA(t *testing.T) {
+	t.Parallel()
 	d := newDSA(t)
 	leafName := nameDER(t, pkix.Name{CommonName: "example.com"})
 	t.Run("webpki::forbidden-dsa-spki-leaf", func(t *testing.T) {
@@ -1732,6 +1734,7 @@ func limboSMIMEProfileCases() []limboCase {
 }
 
 func TestLimboSMIMEProfile(t *testing.T) {
+	t.Parallel()
 	for _, tc := range limboSMIMEProfileCases() {
 		t.Run(tc.id, func(t *testing.T) { runLimbo(t, tc) })
 	}

@@ -294,6 +294,7 @@ func TestBacktracking(t *testing.T) {
 // TestPathologicalPool: hundreds of CAs with one subject that all sign one another, and a
 // CA with thousands of name constraints, must end quickly with an answer.
 func TestPathologicalPool(t *testing.T) {
+	t.Parallel()
 	keys := make([]tpKey, 40)
 	for i := range keys {
 		keys[i] = newKey(t)

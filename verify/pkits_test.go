@@ -78,6 +78,7 @@ func loadPKITS(t testing.TB) []pkitsCase {
 // time of the README. A successful validation must also yield PKITS's user-constrained policy
 // set.
 func TestPKITS(t *testing.T) {
+	t.Parallel()
 	cases := loadPKITS(t)
 	if len(cases) != 249 {
 		t.Fatalf("pkits.json lists %d tests, want 249", len(cases))

@@ -493,6 +493,7 @@ func firstDNS(c *x509.Certificate) string {
 // TestRules trips each rule with a chain that breaks exactly that rule, and checks the same
 // chain without the fault passes.
 func TestRules(t *testing.T) {
+	t.Parallel()
 	for _, rc := range ruleCases() {
 		t.Run(rc.name, func(t *testing.T) {
 			res, err := runRuleChain(t, rc, rc.build(t, false))

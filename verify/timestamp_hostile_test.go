@@ -166,6 +166,7 @@ func TestTimestampHostileFutureGenTime(t *testing.T) {
 // F6: no cap on the number of timestamps: the same valid token repeated N times is verified N
 // times (token signature + TSA chain building each).
 func TestTimestampHostileManyTokens(t *testing.T) {
+	t.Parallel()
 	content := []byte("a release\n")
 	tsa := tsaAuthority(t, true)
 	cert, key := shortLived(t, 0x6601)

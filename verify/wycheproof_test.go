@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -138,6 +139,7 @@ func digestOf(t *testing.T, h crypto.Hash, msg []byte) []byte {
 }
 
 func TestWycheproof(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join(wycheproofDir, "*_test.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -148,10 +150,16 @@ func TestWycheproof(t *testing.T) {
 		}
 		t.Skipf("no Wycheproof vectors in %s", wycheproofDir)
 	}
-	var grand wpTally
+	// The files run in parallel; grand adds them up, and is said when all have run.
+	var (
+		mu    sync.Mutex
+		grand wpTally
+	)
+	t.Cleanup(func() { t.Logf("all %d files: %s", len(files), &grand) })
 	for _, path := range files {
 		name := filepath.Base(path)
 		t.Run(strings.TrimSuffix(name, "_test.json"), func(t *testing.T) {
+			t.Parallel()
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -185,6 +193,8 @@ func TestWycheproof(t *testing.T) {
 				t.Errorf("%d vectors run and %d skipped, the file has %d", tally.run, n, f.NumTests)
 			}
 			t.Logf("%s: %d vectors: %s", name, f.NumTests, tally)
+			mu.Lock()
+			defer mu.Unlock()
 			grand.run += tally.run
 			grand.passed += tally.passed
 			grand.policy += tally.policy
@@ -193,7 +203,6 @@ func TestWycheproof(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("all %d files: %s", len(files), &grand)
 }
 
 // expect records the outcome of one vector: err must be nil when ok, a mismatch otherwise.

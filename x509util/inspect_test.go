@@ -163,6 +163,7 @@ func inspectHexColons(s string) string {
 // TestDescribeCertificateAgreesWithOpenSSL compares what DescribeCertificate says about each
 // kind of fixture with `openssl x509`.
 func TestDescribeCertificateAgreesWithOpenSSL(t *testing.T) {
+	t.Parallel()
 	openssl := testutil.RequireTool(t, "openssl")
 	for _, name := range []string{"root-ca.pem", "int-ca.pem", "server.pem", "client.pem", "codesign.pem",
 		"codesign-ed25519.pem", "email.pem", "expired.pem", "not-yet-valid.pem", "v1-ca.pem", "critext.pem", "mid-ca.pem", "eku-ca.pem"} {

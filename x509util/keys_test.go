@@ -160,6 +160,7 @@ func TestGenerateKeyTypesAndSignatureAlgorithms(t *testing.T) {
 // is read by `openssl pkey` and has the public key signet computes. (The CLI script does the
 // same for every type, RSA-4096 included, encrypted with the real passphrase flow.)
 func TestMarshalPrivateKeyOpenSSL(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, kt := range keyTestTypes {
 		// PBKDF2 at full strength costs a second or two under the race detector, and the
@@ -219,6 +220,7 @@ func TestMarshalPrivateKeyOpenSSL(t *testing.T) {
 
 // TestMarshalPrivateKeyParameters pins the PBES2 parameters signet writes.
 func TestMarshalPrivateKeyParameters(t *testing.T) {
+	t.Parallel()
 	data, err := MarshalPrivateKey(mustKeyGen(t, KeyEd25519), []byte(keyTestPass))
 	if err != nil {
 		t.Fatal(err)
@@ -378,6 +380,7 @@ func keyOpenSSLPub(t *testing.T, dir string, f keyFixture) []byte {
 // TestOpenSSLKeys reads keys openssl made in every encoding; the fixtures are made once
 // (RSA generation is slow) and shared by the subtests.
 func TestOpenSSLKeys(t *testing.T) {
+	t.Parallel()
 	dir := keyFixtureDir(t)
 	t.Run("encodings", func(t *testing.T) { keyTestEncodings(t, dir) })
 	t.Run("fingerprint", func(t *testing.T) { keyTestFingerprint(t, dir) })

@@ -47,7 +47,9 @@ func opensshTestKeys(t *testing.T) []opensshTestKey {
 	if keygen, err := exec.LookPath("ssh-keygen"); err == nil {
 		for _, s := range specs {
 			f := filepath.Join(dir, s.name)
-			args := []string{"-q", "-t", s.typ, "-N", s.pass, "-C", "test@" + s.name, "-f", f}
+			// -a 2: two bcrypt rounds instead of 16; the file is the same format, and each
+			// of the test's decryptions costs a second less under the race detector.
+			args := []string{"-q", "-t", s.typ, "-N", s.pass, "-a", "2", "-C", "test@" + s.name, "-f", f}
 			if s.bits != "" {
 				args = append(args, "-b", s.bits)
 			}
@@ -93,8 +95,10 @@ func opensshTestKeys(t *testing.T) []opensshTestKey {
 // RFC 4716 forms are read; the private key's public half is the .pub file's key; a wrong
 // passphrase is ErrIncorrectPassphrase and one is asked for only when the key is encrypted.
 func TestOpenSSHKeys(t *testing.T) {
+	t.Parallel()
 	for _, k := range opensshTestKeys(t) {
 		t.Run(k.name, func(t *testing.T) {
+			t.Parallel() // bcrypt under the race detector: seconds a key
 			passFunc, calls := keyTestPassFunc(k.pass)
 			d, err := DecodeKey(k.priv, passFunc)
 			if err != nil {
@@ -176,6 +180,7 @@ func opensshRFC4716(t *testing.T, pub ssh.PublicKey) []byte {
 // many bcrypt rounds, a cipher x/crypto/ssh does not decrypt, security-key and DSA keys, an
 // OpenSSH certificate; a damaged file is ErrMalformed.
 func TestOpenSSHRefused(t *testing.T) {
+	t.Parallel()
 	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
 	block, err := ssh.MarshalPrivateKeyWithPassphrase(edKey, "", []byte("pw"))
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestPermuteArgs(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	app := newApp(&env{stdout: &out, stderr: &errOut})
 	tests := []struct {

@@ -55,6 +55,7 @@ type certAgreeCase struct {
 // extendedKeyUsage and keyUsage as `openssl x509 -ext` prints them: codeSigning (or no EKU)
 // and digitalSignature (or no key usage), which signet is asked for with --key-usage.
 func TestCertVerifyAgreesWithOpenSSL(t *testing.T) {
+	t.Parallel()
 	openssl := testutil.RequireTool(t, "openssl")
 	help, _, _ := testutil.RunErr(openssl, "verify", "-help")
 	hasCodesign := bytes.Contains(help, []byte("codesign"))
@@ -330,6 +331,7 @@ func TestCertVerifyExitCodes(t *testing.T) {
 
 // TestCertVerifyJSON checks the --json report against the documented schema.
 func TestCertVerifyJSON(t *testing.T) {
+	t.Parallel()
 	code, stdout, stderr := certRun("cert", "verify", "--json", "--at", certAt, "--roots", certFixture("root-ca.pem"),
 		"--intermediates", certFixture("mid-ca.pem"), "--intermediates", certFixture("issuing-ca.pem"), "--max-depth", "1",
 		certFixture("deep-leaf.pem"))

@@ -14,6 +14,7 @@ import (
 // what it completes: commands, subcommands, flags, flag values taken from the libraries that
 // parse them, and files.
 func TestBashCompletion(t *testing.T) {
+	t.Parallel()
 	bash := testutil.RequireTool(t, "bash")
 	dir := t.TempDir()
 	code, script, errOut := certRun("completion", "bash")
@@ -81,6 +82,7 @@ func TestBashCompletion(t *testing.T) {
 // commands as they are, no more and no fewer; after changing a command, run
 // 'go run ./cmd/signet man man' from the source tree.
 func TestManPagesCurrent(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if code, _, errOut := certRun("man", "-q", dir); code != 0 {
 		t.Fatalf("signet man: exit %d: %s", code, errOut)

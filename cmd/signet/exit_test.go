@@ -23,6 +23,7 @@ import (
 // are wrapped, a cancelled run is 130, and an error nothing classified is the internal code,
 // never "bad input".
 func TestExitCode(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		err  error
@@ -64,6 +65,7 @@ func TestExitCode(t *testing.T) {
 
 // TestExitCodesDocumented keeps the help text and the constants together.
 func TestExitCodesDocumented(t *testing.T) {
+	t.Parallel()
 	for _, code := range []int{exitOK, exitCheckFailed, exitUsage, exitBadInput, exitKey, exitInternal, exitInterrupted} {
 		if !strings.Contains(exitCodesHelp, fmt.Sprintf("\n   %d  ", code)) {
 			t.Errorf("exit code %d is not in exitCodesHelp", code)
@@ -78,6 +80,7 @@ func TestExitCodesDocumented(t *testing.T) {
 // A run whose context is cancelled (SIGINT, SIGTERM) exits 130 with one line, even when the
 // command would otherwise report a failed check.
 func TestInterruptedRunExits130(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var out, errOut strings.Builder
@@ -96,6 +99,7 @@ func TestInterruptedRunExits130(t *testing.T) {
 // Flags a command cannot run without are usage errors (exit 2, one line and a pointer to the
 // command's help), not the CLI library's help dump with exit 3.
 func TestMissingRequiredFlagIsUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"enroll", "--subject", "CN=a", "--csr-out", "a.csr"},
 		{"tls", "serve", "--cert", "x.pem", "--key", "x.key", "--client-ca", "ca.pem"},

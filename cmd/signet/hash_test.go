@@ -211,6 +211,7 @@ func TestHashHelpExamples(t *testing.T) {
 }
 
 func TestProgressLine(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		p    digest.Progress
 		want string

@@ -11,6 +11,7 @@ import (
 // TestChainHint: the hint follows the rule that failed, and names --require-crl only when it
 // was given.
 func TestChainHint(t *testing.T) {
+	t.Parallel()
 	wrap := func(reason verify.Reason, rule string) error {
 		return fmt.Errorf("app: %w", &verify.Error{Reason: reason, Rule: rule, Detail: "x"})
 	}

@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -215,13 +216,71 @@ func versionString() string {
 	return v + " (" + strings.Join(extra, ", ") + ")"
 }
 
-// The CLI library's version printer is a package variable: set once, not by every newApp, so
-// that runs in one process (the tests) do not race on it. urfave/cli v2 also shares its
-// --help and --version flag objects between apps, so in-process runs must not parse
-// concurrently: tests that call run() are not t.Parallel.
+// urfave/cli v2 keeps its --help and --version flags, and its version printer, in package
+// variables that every App uses. Applying a *cli.BoolFlag to a flag set writes to it, so two
+// runs in one process (the parallel tests) raced on those two objects. They are replaced here,
+// once, before any run, by flags whose Apply works on a copy: every run then has flag values
+// of its own, and these package variables are only read afterwards. The version printer
+// prints to the App of the run that asks.
 func init() {
+	cli.HelpFlag = &perRunBoolFlag{cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "show help"}}
+	cli.VersionFlag = &perRunBoolFlag{cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version"}}
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "signet %s\n", versionString()) }
 }
+
+// perRunHelpCommands keeps urfave/cli v2's package-level help command out of every run.
+// The library appends that one command to every command it runs that has no "help" of its
+// own, and writes to it (setup), which races between runs in one process. So a command with
+// subcommands gets a "help" of its own ("signet key help gen"), which behaves as the
+// library's does; a command without subcommands gets none (HideHelpCommand: a positional
+// "help" is then an argument like any other, as in "signet hash help"), and prints its
+// --help page with the template the library gave it.
+func perRunHelpCommands(cmds []*cli.Command) {
+	for _, c := range cmds {
+		if len(c.Subcommands) == 0 {
+			c.HideHelpCommand = true
+			if c.CustomHelpTemplate == "" {
+				c.CustomHelpTemplate = cli.CommandHelpTemplate
+			}
+			continue
+		}
+		perRunHelpCommands(c.Subcommands)
+		if c.HideHelp || c.HideHelpCommand || c.Command("help") != nil {
+			continue
+		}
+		c.Subcommands = append(c.Subcommands, &cli.Command{
+			Name:               "help",
+			Aliases:            []string{"h"},
+			Usage:              "Shows a list of commands or help for one command",
+			ArgsUsage:          "[command]",
+			HideHelpCommand:    true,
+			CustomHelpTemplate: cli.CommandHelpTemplate,
+			Action: func(ctx *cli.Context) error {
+				parent := ctx.Lineage()[1] // the context of the command whose help this is
+				if ctx.Args().Present() {
+					return cli.ShowCommandHelp(parent, ctx.Args().First())
+				}
+				return cli.ShowSubcommandHelp(parent)
+			},
+		})
+	}
+}
+
+// perRunBoolFlag is a switch that the CLI library may share between apps: Apply registers a
+// copy, so the shared value is never written.
+type perRunBoolFlag struct{ cli.BoolFlag }
+
+// Apply registers a copy of the flag in set.
+func (f *perRunBoolFlag) Apply(set *flag.FlagSet) error {
+	c := f.BoolFlag
+	return c.Apply(set)
+}
+
+// GetDefaultText is empty: a switch is off unless given ("(default: false)" says nothing).
+func (f *perRunBoolFlag) GetDefaultText() string { return "" }
+
+// String is the flag's line in a help page.
+func (f *perRunBoolFlag) String() string { return cli.FlagStringer(f) }
 
 // newApp is the whole of signet's command line: every command, as help, completion and the
 // manual pages see it.
@@ -264,6 +323,7 @@ EXAMPLES:
 	}
 	app.CustomAppHelpTemplate = cli.AppHelpTemplate + "\n" + exitCodesHelp + "\n"
 	setUsageHandlers(app.Commands)
+	perRunHelpCommands(app.Commands)
 	app.Action = func(c *cli.Context) error {
 		if c.Args().Present() {
 			return usagef("unknown command %q; see 'signet --help'", c.Args().First())

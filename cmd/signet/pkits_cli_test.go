@@ -16,6 +16,7 @@ import (
 // --inhibit-any-policy. SUCCESS must exit 0 with PKITS's user-constrained policy set in
 // --json; FAILURE must exit 1 (a verdict), or 3 where the end entity cannot be read.
 func TestPKITSThroughTheCLI(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join("..", "..", "..", "shared", "vectors", "pkits")
 	data, err := os.ReadFile(filepath.Join(dir, "pkits.json"))
 	if err != nil {

@@ -28,6 +28,7 @@ func TestREADME(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds signet twice and runs the README's blocks")
 	}
+	t.Parallel() // its SoftHSM2 tokens are in the blocks' environment, not the test's
 	bash := testutil.RequireTool(t, "bash")
 	goTool := testutil.RequireTool(t, "go")
 	root, err := filepath.Abs(filepath.Join("..", ".."))
@@ -140,8 +141,8 @@ func TestREADME(t *testing.T) {
 				continue
 			}
 		case s.token:
-			hsm := testutil.NewSoftHSM(t, "", "ci", "alice")
-			env = append(env, "SOFTHSM2_CONF="+os.Getenv("SOFTHSM2_CONF"), "SIGNET_PIN="+testutil.SoftHSMPIN)
+			hsm := testutil.NewSoftHSMDir(t, "", "ci", "alice")
+			env = append(env, hsm.Env(), "SIGNET_PIN="+testutil.SoftHSMPIN)
 			if _, err := os.Stat("/usr/lib/softhsm/libsofthsm2.so"); err != nil {
 				t.Fatalf("%s: the README names /usr/lib/softhsm/libsofthsm2.so, but SoftHSM2 is at %s", name, hsm.Module)
 			}

@@ -49,6 +49,7 @@ func ocspResponse(t *testing.T, status string) string {
 // TestTLSCheckStapledOCSP: a good stapled response is used, a revoked one fails the server,
 // and a revoked response given with --ocsp fails it too.
 func TestTLSCheckStapledOCSP(t *testing.T) {
+	t.Parallel()
 	root := fixturePKI(t, "root-ca.pem")
 	check := func(addr string, extra ...string) (int, map[string]any, string) {
 		args := append([]string{"tls", "check", addr, "--roots", root, "--server-name", "server.example.com", "--json"}, extra...)

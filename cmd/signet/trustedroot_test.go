@@ -36,6 +36,7 @@ func trMake(t *testing.T, tmpl, parent *x509.Certificate, pub crypto.PublicKey, 
 // issued, carrying I1 itself, must not verify: the path goes through no authority valid at
 // the signing time, whatever the shared root.
 func TestTrustedRootRetiredAuthority(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	mk := func(tmpl, parent *x509.Certificate, pub crypto.PublicKey, priv crypto.Signer) *x509.Certificate {
 		return trMake(t, tmpl, parent, pub, priv)

@@ -300,6 +300,7 @@ ess_cert_id_chain = no
 
 // TestTimestampExitCodes: the timestamp sentinels map to their exit codes by type.
 func TestTimestampExitCodes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		err        error
 		general    int

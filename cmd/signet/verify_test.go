@@ -14,6 +14,7 @@ import (
 // Every Reason of the policy engine has its refined exit code for signet verify, and stays 1
 // in the general table.
 func TestVerifyClassesCoverReasons(t *testing.T) {
+	t.Parallel()
 	for _, r := range verify.Reasons() {
 		err := &verify.Error{Reason: r, Detail: "x"}
 		code := verifyExitCode(err)
@@ -27,6 +28,7 @@ func TestVerifyClassesCoverReasons(t *testing.T) {
 }
 
 func TestVerifyExitCode(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		err  error
 		want int
@@ -66,6 +68,7 @@ func TestVerifyHelpExamples(t *testing.T) {
 // TestEscapeNameSeparatorsAndFormat: a line separator or a zero-width character in a file name
 // cannot make a verdict line look like another.
 func TestEscapeNameSeparatorsAndFormat(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"evil\u2028OK release.tar.gz", "release.tar.gz\u200b", "a\u202ezyx"} {
 		got, escaped := escapeName(name)
 		if !escaped || strings.ContainsAny(got, "\u2028\u200b\u202e") {

@@ -57,6 +57,7 @@ func mustPassFile(t *testing.T, dir, pass string) string {
 var noSource = secret.Source{NoTerminal: true}
 
 func TestOpen(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	plain, plainKey := mustKeyFile(t, dir, "plain.key", x509util.KeyEd25519, false)
 	enc, encKey := mustKeyFile(t, dir, "enc.key", x509util.KeyECP256, true)
@@ -132,6 +133,7 @@ func TestOpen(t *testing.T) {
 }
 
 func TestOpenPublicAndDescribe(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	plain, key := mustKeyFile(t, dir, "plain.key", x509util.KeyECP384, false)
 	enc, _ := mustKeyFile(t, dir, "enc.key", x509util.KeyEd25519, true)
@@ -181,6 +183,7 @@ func TestOpenPublicAndDescribe(t *testing.T) {
 }
 
 func TestGenerate(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	passFile := mustPassFile(t, dir, testPass)
 

@@ -36,7 +36,12 @@ func SoftHSMModule(t testing.TB) string {
 type SoftHSM struct {
 	Module string // the module's path
 	Dir    string // holds softhsm2.conf and tokens/
+	Conf   string // the configuration file, Dir/softhsm2.conf
 }
+
+// Env is the environment variable that selects the token directory, for a process the test
+// starts ("SOFTHSM2_CONF=...").
+func (s *SoftHSM) Env() string { return "SOFTHSM2_CONF=" + s.Conf }
 
 // NewSoftHSM makes a SoftHSM2 token directory in a temporary directory, points this test's
 // SOFTHSM2_CONF at it (so the test cannot run in parallel) and initialises one token per label
@@ -45,19 +50,28 @@ type SoftHSM struct {
 // requires a tool.
 func NewSoftHSM(t testing.TB, extraConf string, labels ...string) *SoftHSM {
 	t.Helper()
+	s := NewSoftHSMDir(t, extraConf, labels...)
+	t.Setenv("SOFTHSM2_CONF", s.Conf)
+	return s
+}
+
+// NewSoftHSMDir is NewSoftHSM without touching the test's environment: the token directory is
+// for processes the test starts with s.Env() in their environment, and the test may run in
+// parallel with others.
+func NewSoftHSMDir(t testing.TB, extraConf string, labels ...string) *SoftHSM {
+	t.Helper()
 	util := RequireTool(t, "softhsm2-util")
 	s := &SoftHSM{Module: SoftHSMModule(t), Dir: t.TempDir()}
 	tokens := filepath.Join(s.Dir, "tokens")
 	if err := os.Mkdir(tokens, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	conf := filepath.Join(s.Dir, "softhsm2.conf")
-	if err := os.WriteFile(conf, []byte("directories.tokendir = "+tokens+"\nobjectstore.backend = file\nlog.level = ERROR\n"+extraConf), 0o600); err != nil {
+	s.Conf = filepath.Join(s.Dir, "softhsm2.conf")
+	if err := os.WriteFile(s.Conf, []byte("directories.tokendir = "+tokens+"\nobjectstore.backend = file\nlog.level = ERROR\n"+extraConf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("SOFTHSM2_CONF", conf)
 	for _, l := range labels {
-		Run(t, util, "--init-token", "--free", "--label", l, "--pin", SoftHSMPIN, "--so-pin", SoftHSMSOPIN)
+		Cmd{Env: []string{s.Env()}}.Run(t, util, "--init-token", "--free", "--label", l, "--pin", SoftHSMPIN, "--so-pin", SoftHSMSOPIN)
 	}
 	return s
 }

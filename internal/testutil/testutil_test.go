@@ -44,3 +44,24 @@ func TestNewSoftHSM(t *testing.T) {
 		t.Errorf("softhsm2-util --show-slots:\n%s", out)
 	}
 }
+
+// TestNewSoftHSMDir: the tokens are there for a process given s.Env(), and the test's own
+// environment is left alone (the test runs in parallel).
+func TestNewSoftHSMDir(t *testing.T) {
+	t.Parallel()
+	before, had := os.LookupEnv("SOFTHSM2_CONF")
+	s := NewSoftHSMDir(t, "", "c")
+	if now, has := os.LookupEnv("SOFTHSM2_CONF"); now != before || has != had {
+		t.Errorf("SOFTHSM2_CONF changed to %q", now)
+	}
+	out := string(Cmd{Env: []string{s.Env()}}.Run(t, RequireTool(t, "softhsm2-util"), "--show-slots"))
+	found := false
+	for _, line := range strings.Split(out, "\n") {
+		if l, ok := strings.CutPrefix(strings.TrimSpace(line), "Label:"); ok && strings.TrimSpace(l) == "c" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("softhsm2-util --show-slots with %s has no token c:\n%s", s.Env(), out)
+	}
+}
