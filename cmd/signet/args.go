@@ -64,6 +64,13 @@ func permuteArgs(app *cli.App, args []string) []string {
 			i++
 		}
 	}
+	// "signet hash FILE --help" asks for hash's help, as git and go read it; with the FILE
+	// still there the CLI library looked for a help topic named FILE (exit 70).
+	for _, m := range moved {
+		if m == "--help" || m == "-h" {
+			return append(out, "--help")
+		}
+	}
 	out = append(out, moved...)
 	if len(positional) > 0 && positional[0] != "--" && len(moved) > 0 {
 		// Keep a positional that looks like a flag from being read as one.

@@ -24,6 +24,10 @@ func TestPermuteArgs(t *testing.T) {
 		{"subcommand", []string{"signet", "token", "delete", "pkcs11:token=a", "--yes"}, []string{"signet", "token", "delete", "--yes", "pkcs11:token=a"}},
 		{"global flag", []string{"signet", "--version"}, []string{"signet", "--version"}},
 		{"unknown command untouched", []string{"signet", "nope", "x", "--y"}, []string{"signet", "nope", "x", "--y"}},
+		{"help after a file", []string{"signet", "hash", "f", "--help"}, []string{"signet", "hash", "--help"}},
+		{"-h before a file", []string{"signet", "cert", "verify", "-h", "leaf.pem", "--roots", "r.pem"}, []string{"signet", "cert", "verify", "--help"}},
+		{"help after a URI", []string{"signet", "token", "delete", "pkcs11:token=a", "--help"}, []string{"signet", "token", "delete", "--help"}},
+		{"--help after -- is a file", []string{"signet", "hash", "--", "--help"}, []string{"signet", "hash", "--", "--help"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

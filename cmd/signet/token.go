@@ -114,7 +114,7 @@ func tokenArgs(c *cli.Context) ([]string, error) {
 		if f == nil {
 			return nil, usagef("flag provided but not defined: %s (see --help)", a)
 		}
-		if _, isBool := f.(*cli.BoolFlag); isBool {
+		if dg, ok := f.(cli.DocGenerationFlag); ok && !dg.TakesValue() { // a switch, --help too
 			if !hasValue {
 				value = "true"
 			}
