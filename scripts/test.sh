@@ -113,7 +113,7 @@ go test -race -count=1 -json ./... | awk '
   act == "output" || act == "build-output" { out[pkg] = out[pkg] field("Output"); next }
   (act == "pass" || act == "fail" || act == "skip") && field("Test") == "" {
     if (act == "fail") { printf "%s", out[pkg]; failed++ }
-    el = ""; if (match($0, /"Elapsed":[0-9.]+/)) el = " " substr($0, RSTART + 10, RLENGTH - 10) "s"
+    el = ""; if (match($0, /"Elapsed":[0-9.]+/)) el = sprintf(" %.1fs", substr($0, RSTART + 10, RLENGTH - 10) + 0)
     if (act == "skip") act = "-"
     printf "%-4s %s%s\n", act, pkg, el
     fflush()

@@ -11,7 +11,7 @@ import (
 // user, who never typed them. They are taken out of what signet prints; exit codes never
 // depend on the text (exit.go). Compiled on first use: a run that succeeds never needs it.
 var internalPrefix = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(^|: |\()(?:x509util|hsm|sign|verify|digest|sigformat|keyref|secret|atomicfile|readlimit|pkixname|identity|enroll|tlsprobe|tlsaudit|tunnel|timestamp|cms|bundle|proto|pkcs8|pkcs12): `)
+	return regexp.MustCompile(`(^|: |\()(?:x509util|hsm|sign|verify|digest|sigformat|keyref|secret|atomicfile|readlimit|pkixname|identity|enroll|tlsprobe|tlsaudit|tunnel|proto|pkcs8|pkcs12): `)
 })
 
 // userMessage is an error's text as signet prints it: on one line, without library package
