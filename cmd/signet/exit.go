@@ -268,6 +268,8 @@ func hintFor(err error) string {
 		return "set SIGNET_PIN, name a PIN file in the URI (pin-source=FILE), or run on a terminal to be prompted"
 	case errors.Is(err, secret.ErrNoSource):
 		return "set SIGNET_PASSPHRASE, pass --passphrase-file FILE (--ca-passphrase-file for --ca-key), or run on a terminal to be prompted"
+	case errors.As(err, new(*keyref.WrongSourceError)):
+		return "check the file or variable the key reference's passphrase-source names (--passphrase-file and SIGNET_PASSPHRASE do not apply to that key)"
 	case errors.Is(err, x509util.ErrIncorrectPassphrase):
 		return "check SIGNET_PASSPHRASE or the --passphrase-file contents"
 	case errors.Is(err, identity.ErrNoHome):

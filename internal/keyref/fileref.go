@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/signet-pki/signet/internal/secret"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // A file reference may name the source of its key's passphrase, so that each key of a
@@ -39,6 +40,18 @@ func (e *SourceError) Error() string {
 }
 
 func (e *SourceError) Unwrap() error { return secret.ErrNoSource }
+
+// WrongSourceError is a key that the passphrase from the source its reference names does not
+// open. It wraps the key's error, which wraps x509util.ErrIncorrectPassphrase, and keeps its
+// text; its type tells the caller that the command's own sources (a passphrase file,
+// SIGNET_PASSPHRASE) played no part, so that a hint does not send the user to them.
+type WrongSourceError struct {
+	Err       error
+	File, Env string // the source the reference names: a file or a variable
+}
+
+func (e *WrongSourceError) Error() string { return e.Err.Error() }
+func (e *WrongSourceError) Unwrap() error { return e.Err }
 
 // fileRef is a file key reference, parsed.
 type fileRef struct {
@@ -133,6 +146,14 @@ func (r fileRef) source(base secret.Source) secret.Source {
 	s := base
 	s.File, s.Env, s.NoTerminal = r.file, r.env, true
 	return s
+}
+
+// wrongSource types a wrong passphrase read from the source the reference names.
+func (r fileRef) wrongSource(err error) error {
+	if (r.file != "" || r.env != "") && errors.Is(err, x509util.ErrIncorrectPassphrase) {
+		return &WrongSourceError{Err: err, File: r.file, Env: r.env}
+	}
+	return err
 }
 
 // readSource reads the passphrase from src for the key at path, saying which variable is

@@ -66,8 +66,21 @@ func TestFileRefTwoKeysTwoSources(t *testing.T) {
 	if _, err := Open("file:"+inter, opts); !errors.Is(err, x509util.ErrIncorrectPassphrase) {
 		t.Errorf("file: without a source: %v, want the caller's wrong passphrase refused", err)
 	}
+	// A wrong passphrase from the reference's source is a WrongSourceError naming it (the
+	// CLI's hint then names that source), still ErrIncorrectPassphrase; one from the caller's
+	// source is not.
+	_, err := Open("file:"+inter+"?passphrase-source=env:SIGNET_PASSPHRASE", opts)
+	if wse, ok := errors.AsType[*WrongSourceError](err); !ok || wse.Env != "SIGNET_PASSPHRASE" || wse.File != "" || !errors.Is(err, x509util.ErrIncorrectPassphrase) {
+		t.Errorf("wrong passphrase from the reference's variable: %v", err)
+	}
+	if _, err := Open("file:"+inter+"?passphrase-source=file:"+rootPass, opts); !errors.As(err, new(*WrongSourceError)) {
+		t.Errorf("wrong passphrase from the reference's file: %v", err)
+	}
+	if _, err := Open(inter, opts); errors.As(err, new(*WrongSourceError)) {
+		t.Errorf("wrong passphrase from the caller's source: %v, a WrongSourceError", err)
+	}
 	// A variable the reference names that is not set: no fallback to the caller's source.
-	_, err := Open("file:"+inter+"?passphrase-source=env:NOT_SET", opts)
+	_, err = Open("file:"+inter+"?passphrase-source=env:NOT_SET", opts)
 	var se *SourceError
 	if !errors.As(err, &se) || se.Env != "NOT_SET" || !errors.Is(err, secret.ErrNoSource) {
 		t.Errorf("unset variable: %v", err)

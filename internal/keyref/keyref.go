@@ -344,7 +344,7 @@ func openFile(ref string, opts Options, private bool) (*keyFile, error) {
 	if isPKCS12(data) {
 		p, err := x509util.ParseP12(data, passphrase)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", ref, err)
+			return nil, fr.wrongSource(fmt.Errorf("read %s: %w", ref, err))
 		}
 		f := &keyFile{certs: append([]*x509.Certificate{p.Certificate}, p.Chain...)}
 		f.Signer, f.Public, f.Encoding, f.Encrypted = p.Key, p.Key.Public(), x509util.EncodingPKCS12, asked
@@ -360,7 +360,7 @@ func openFile(ref string, opts Options, private bool) (*keyFile, error) {
 		k, err = x509util.DecodeKey(data, passphrase)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ref, err)
+		return nil, fr.wrongSource(fmt.Errorf("read %s: %w", ref, err))
 	}
 	f := &keyFile{DecodedKey: *k}
 	if k.Certificate != nil {
