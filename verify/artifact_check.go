@@ -122,7 +122,17 @@ func (v *artifactVerifier) pureEd25519Content(p *artifactPlan) error {
 		return nil
 	}
 	streamed := p.digest
+	if !bytes.Equal(streamed, p.a.Signature.ContentDigest) {
+		// The recorded digest is another file's: the digest check has failed already, and
+		// the file need not be read to say the signature is not over it.
+		return artifactErrorf(ErrSignatureMismatch, nil, "the signature is not over this file (its digest differs)")
+	}
 	if err := v.readWhole(p); err != nil {
+		if errors.Is(err, readlimit.ErrTooLarge) {
+			// Not Ed25519ph, and too large to try as pure Ed25519: as the signature does not
+			// verify either way, it is a mismatch, as it is for a smaller file.
+			return artifactErrorf(ErrSignatureMismatch, err, "the Ed25519 signature does not verify as Ed25519ph over the file's sha512 digest, and the file is too large to try pure Ed25519 over it (%v)", err)
+		}
 		return err
 	}
 	p.readLate = true
@@ -140,10 +150,13 @@ func (v *artifactVerifier) dropContent(p *artifactPlan) {
 	}
 }
 
+// wholeFileCap is MaxWholeFile; tests lower it.
+var wholeFileCap int64 = MaxWholeFile
+
 func (v *artifactVerifier) readWhole(p *artifactPlan) error {
 	p.content = p.a.Content
 	if p.content == nil {
-		b, err := readlimit.ReadFile(p.a.Name, MaxWholeFile)
+		b, err := readlimit.ReadFile(p.a.Name, wholeFileCap)
 		if errors.Is(err, readlimit.ErrTooLarge) {
 			return artifactErrorf(x509util.ErrUnsupported, err, "the file %v, which an Ed25519 signature over the whole file would hold in memory", err)
 		}

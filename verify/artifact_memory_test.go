@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha512"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -127,5 +128,56 @@ func TestVerifyArtifactsStreamsEd25519ph(t *testing.T) {
 	}
 	if held != files/2 {
 		t.Fatalf("%d files read whole; want %d (the pure Ed25519 ones only)", held, files/2)
+	}
+}
+
+// TestEd25519phFallbackVerdicts: when an Ed25519 bundle over a sha512 digest does not verify
+// as Ed25519ph, a file too large to try pure Ed25519 over is a signature mismatch (exit 10),
+// as a smaller one is, not bad input; and a bundle whose digest is another file's is refused
+// without reading the file whole.
+func TestEd25519phFallbackVerdicts(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	content := bytes.Repeat([]byte("x"), 4096)
+	name := filepath.Join(dir, "big")
+	if err := os.WriteFile(name, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := sha512.Sum512(content)
+	other := sha512.Sum512([]byte("another file"))
+	bad, _ := priv.Sign(rand.Reader, other[:], &ed25519.Options{Hash: crypto.SHA512})
+	bundle := func(dig []byte) *sigformat.Signature {
+		b, err := sigformat.MarshalBundle(sigformat.BundleContent{Algorithm: digest.SHA512, Digest: dig, Signature: bad, PublicKey: pub})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := sigformat.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	defer func(c int64) { wholeFileCap = c }(wholeFileCap)
+	wholeFileCap = 1024 // the file is "too large" for pure Ed25519
+	held := 0
+	testHookHeld = func(int64) { held++ }
+	defer func() { testHookHeld = nil }()
+	for _, tc := range []struct {
+		name string
+		dig  []byte
+	}{{"too large for the fallback", d[:]}, {"digest of another file", other[:]}} {
+		res, err := VerifyArtifact(context.Background(), Artifact{Name: name, Signature: bundle(tc.dig)}, ArtifactOptions{Key: pub, Workers: 1})
+		if res == nil || res.Valid {
+			t.Fatalf("%s: valid %v, %v", tc.name, res != nil && res.Valid, err)
+		}
+		if !errors.Is(err, ErrSignatureMismatch) {
+			t.Errorf("%s: %v, want a signature mismatch", tc.name, err)
+		}
+	}
+	if held != 0 {
+		t.Errorf("%d files read whole; want none", held)
 	}
 }
