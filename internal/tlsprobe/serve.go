@@ -134,7 +134,10 @@ func serveConn(ctx context.Context, raw net.Conn, base *tls.Config, verifyClient
 			return nil // refused by crypto/tls already when one is required
 		}
 		if err := verifyClient(cs.PeerCertificates); err != nil {
-			rejected = "client " + x509util.FormatName(cs.PeerCertificates[0].Subject) + " rejected: " + err.Error()
+			// crypto/tls calls VerifyConnection before the client's CertificateVerify: anyone
+			// holding a copy of a certificate (they are public) may present it, so the log
+			// does not say the client is that subject.
+			rejected = "client presenting " + x509util.FormatName(cs.PeerCertificates[0].Subject) + " (its key not proven) rejected: " + err.Error()
 			return err
 		}
 		return nil

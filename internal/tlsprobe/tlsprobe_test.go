@@ -376,7 +376,7 @@ func TestServeVerifyClientVerdict(t *testing.T) {
 			if err := <-done; err != nil {
 				t.Errorf("Serve: %v", err)
 			}
-			want := "client CN=alice rejected: " + verdict.Error() + "\n"
+			want := "client presenting CN=alice (its key not proven) rejected: " + verdict.Error() + "\n"
 			if l := log.String(); !strings.HasSuffix(l, want) || strings.Contains(l, "handshake failed") {
 				t.Errorf("log %q, want a line ending %q", l, want)
 			}
@@ -417,7 +417,7 @@ func TestServeDefaultVerifier(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("Serve: %v", err)
 	}
-	if l := log.String(); !strings.Contains(l, "client CN=mallory rejected: ") {
+	if l := log.String(); !strings.Contains(l, "client presenting CN=mallory (its key not proven) rejected: ") {
 		t.Errorf("log lacks the refused client:\n%s", l)
 	}
 }
