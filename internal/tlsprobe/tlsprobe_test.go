@@ -104,31 +104,49 @@ func clientVerifierFor(roots ...*x509.Certificate) ClientVerifier {
 
 func startServer(t *testing.T, p *testPKI, require bool, maxVersion uint16) (addr string, logs func() string) {
 	t.Helper()
+	addr, logs, _ = serve(t, ServeOptions{Certificate: p.server, ClientCAs: poolOf(p.root), VerifyClient: clientVerifierFor(p.root),
+		RequireClientCert: require, MaxVersion: maxVersion})
+	return addr, logs
+}
+
+// serve runs Serve with opts, on a port of its own and with a log of its own, until stop is
+// called or the test ends; logs returns what it has logged, one line per call.
+func serve(t *testing.T, opts ServeOptions) (addr string, logs func() string, stop func()) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := x509.NewCertPool()
-	pool.AddCert(p.root)
-	ctx, cancel := context.WithCancel(context.Background())
 	var mu sync.Mutex
 	var b strings.Builder
+	opts.Listener = ln
+	opts.Log = func(f string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		b.WriteString(strings.TrimSpace(fmt.Sprintf(f, a...)) + "\n")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() {
-		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, ClientCAs: pool, VerifyClient: clientVerifierFor(p.root), RequireClientCert: require, MaxVersion: maxVersion,
-			Log: func(f string, a ...any) {
-				mu.Lock()
-				defer mu.Unlock()
-				b.WriteString(strings.TrimSpace(fmt.Sprintf(f, a...)) + "\n")
-			}})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
-	return ln.Addr().String(), func() string { mu.Lock(); defer mu.Unlock(); return b.String() }
+	go func() { done <- Serve(ctx, opts) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return ln.Addr().String(), func() string { mu.Lock(); defer mu.Unlock(); return b.String() }, stop
+}
+
+func poolOf(certs ...*x509.Certificate) *x509.CertPool {
+	pool := x509.NewCertPool()
+	for _, c := range certs {
+		pool.AddCert(c)
+	}
+	return pool
 }
 
 func TestCheckAgainstServe(t *testing.T) {
@@ -233,30 +251,12 @@ func TestNamesEscaped(t *testing.T) {
 	root, rootKey := rawCert(t, "Evil Root\nOK trusted", true, nil, nil)
 	srv, srvKey := rawCert(t, "localhost\nOK server", false, root, rootKey)
 	cli, cliKey := rawCert(t, "alice\nOK admin", false, root, rootKey)
-	pool := x509.NewCertPool()
-	pool.AddCert(root)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var mu sync.Mutex
-	var log strings.Builder
-	done := make(chan error, 1)
-	go func() {
-		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: tls.Certificate{Certificate: [][]byte{srv.Raw}, PrivateKey: srvKey, Leaf: srv},
-			ClientCAs: pool, VerifyClient: clientVerifierFor(root), RequireClientCert: true,
-			Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f, a...) }})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
+	pool := poolOf(root)
+	addr, logs, _ := serve(t, ServeOptions{Certificate: tls.Certificate{Certificate: [][]byte{srv.Raw}, PrivateKey: srvKey, Leaf: srv},
+		ClientCAs: pool, VerifyClient: clientVerifierFor(root), RequireClientCert: true})
 	client := tls.Certificate{Certificate: [][]byte{cli.Raw}, PrivateKey: cliKey, Leaf: cli}
 
-	rep, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", ClientCert: &client, VerifyServer: verifierFor(root)})
+	rep, err := Check(context.Background(), Options{Addr: addr, ServerName: "localhost", ClientCert: &client, VerifyServer: verifierFor(root)})
 	if err != nil {
 		t.Fatalf("Check: %v", err)
 	}
@@ -274,7 +274,7 @@ func TestNamesEscaped(t *testing.T) {
 	}
 
 	// Serve's greeting and log.
-	conn, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{ServerName: "localhost", RootCAs: pool, Certificates: []tls.Certificate{client}})
+	conn, err := tls.Dial("tcp", addr, &tls.Config{ServerName: "localhost", RootCAs: pool, Certificates: []tls.Certificate{client}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,9 +288,7 @@ func TestNamesEscaped(t *testing.T) {
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		mu.Lock()
-		l := log.String()
-		mu.Unlock()
+		l := logs()
 		if strings.Count(l, `client certificate CN=alice\0AOK admin (verified)`) == 2 {
 			if strings.Contains(l, "\nOK admin") {
 				t.Errorf("the log has a forged line:\n%s", l)
@@ -350,34 +348,18 @@ func TestServeVerifyClientVerdict(t *testing.T) {
 	var asked sync.Map
 	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 		t.Run(tls.VersionName(v), func(t *testing.T) {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			pool := x509.NewCertPool()
-			pool.AddCert(p.root)
-			ctx, cancel := context.WithCancel(context.Background())
-			var mu sync.Mutex
-			var log strings.Builder
-			done := make(chan error, 1)
-			go func() {
-				done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, ClientCAs: pool, RequireClientCert: true, MaxVersion: v,
-					VerifyClient: func(chain []*x509.Certificate) error {
-						asked.Store(chain[0].Subject.CommonName, true)
-						return verdict
-					},
-					Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f+"\n", a...) }})
-			}()
-			rep, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", ClientCert: &p.client, VerifyServer: verifierFor(p.root)})
+			addr, logs, stop := serve(t, ServeOptions{Certificate: p.server, ClientCAs: poolOf(p.root), RequireClientCert: true, MaxVersion: v,
+				VerifyClient: func(chain []*x509.Certificate) error {
+					asked.Store(chain[0].Subject.CommonName, true)
+					return verdict
+				}})
+			rep, err := Check(context.Background(), Options{Addr: addr, ServerName: "localhost", ClientCert: &p.client, VerifyServer: verifierFor(p.root)})
 			if !errors.Is(err, ErrCheckFailed) || rep == nil || rep.Reason != ReasonClientCertRejected {
 				t.Errorf("Check = %+v, %v; want reason %q", rep, err, ReasonClientCertRejected)
 			}
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("Serve: %v", err)
-			}
+			stop() // the log is complete once Serve has returned
 			want := "client presenting CN=alice (its key not proven) rejected: " + verdict.Error() + "\n"
-			if l := log.String(); !strings.HasSuffix(l, want) || strings.Contains(l, "handshake failed") {
+			if l := logs(); !strings.HasSuffix(l, want) || strings.Contains(l, "handshake failed") {
 				t.Errorf("log %q, want a line ending %q", l, want)
 			}
 		})
@@ -391,33 +373,17 @@ func TestServeVerifyClientVerdict(t *testing.T) {
 // ClientCAs, for clientAuth: one of the root is accepted, a foreign one refused and logged.
 func TestServeDefaultVerifier(t *testing.T) {
 	p := makePKI(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(p.root)
-	ctx, cancel := context.WithCancel(context.Background())
-	var mu sync.Mutex
-	var log strings.Builder
-	done := make(chan error, 1)
-	go func() {
-		done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, ClientCAs: pool, RequireClientCert: true,
-			Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f+"\n", a...) }})
-	}()
-	good, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", ClientCert: &p.client, VerifyServer: verifierFor(p.root)})
+	addr, logs, stop := serve(t, ServeOptions{Certificate: p.server, ClientCAs: poolOf(p.root), RequireClientCert: true})
+	good, err := Check(context.Background(), Options{Addr: addr, ServerName: "localhost", ClientCert: &p.client, VerifyServer: verifierFor(p.root)})
 	if err != nil || !good.ClientCertAccepted {
 		t.Errorf("client of the root: %+v, %v", good, err)
 	}
-	bad, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", ClientCert: &p.bad, VerifyServer: verifierFor(p.root)})
+	bad, err := Check(context.Background(), Options{Addr: addr, ServerName: "localhost", ClientCert: &p.bad, VerifyServer: verifierFor(p.root)})
 	if err == nil || bad.Reason != ReasonClientCertRejected {
 		t.Errorf("foreign client: %+v, %v", bad, err)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("Serve: %v", err)
-	}
-	if l := log.String(); !strings.Contains(l, "client presenting CN=mallory (its key not proven) rejected: ") {
+	stop()
+	if l := logs(); !strings.Contains(l, "client presenting CN=mallory (its key not proven) rejected: ") {
 		t.Errorf("log lacks the refused client:\n%s", l)
 	}
 }
@@ -429,34 +395,20 @@ func TestServeResumedSessionJudgedAgain(t *testing.T) {
 	p := makePKI(t)
 	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 		t.Run(tls.VersionName(v), func(t *testing.T) {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
 			var refuse atomic.Bool
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() {
-				done <- Serve(ctx, ServeOptions{Listener: ln, Certificate: p.server, RequireClientCert: true, MaxVersion: v,
-					VerifyClient: func([]*x509.Certificate) error {
-						if refuse.Load() {
-							return errors.New("refused now")
-						}
-						return nil
-					}})
-			}()
-			defer func() {
-				cancel()
-				if err := <-done; err != nil {
-					t.Errorf("Serve: %v", err)
-				}
-			}()
+			addr, _, _ := serve(t, ServeOptions{Certificate: p.server, RequireClientCert: true, MaxVersion: v,
+				VerifyClient: func([]*x509.Certificate) error {
+					if refuse.Load() {
+						return errors.New("refused now")
+					}
+					return nil
+				}})
 			roots := x509.NewCertPool()
 			roots.AddCert(p.root)
 			cfg := &tls.Config{ServerName: "localhost", RootCAs: roots, Certificates: []tls.Certificate{p.client},
 				ClientSessionCache: tls.NewLRUClientSessionCache(4), MaxVersion: v}
 			dial := func() (resumed bool, err error) {
-				c, err := tls.Dial("tcp", ln.Addr().String(), cfg)
+				c, err := tls.Dial("tcp", addr, cfg)
 				if err != nil {
 					return false, err
 				}
