@@ -57,16 +57,7 @@ func TestSignetSignsCosignVerifies(t *testing.T) {
 	}
 	for _, signer := range []string{"codesign", "codesign-ed25519"} {
 		t.Run(signer+"/certificate", func(t *testing.T) {
-			chain := filepath.Join(dir, signer+"-chain.pem")
-			leaf, _ := os.ReadFile(filepath.Join(pki, signer+".pem"))
-			inter, _ := os.ReadFile(filepath.Join(pki, "int-ca.pem"))
-			if err := os.WriteFile(chain, append(leaf, inter...), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			out := filepath.Join(dir, signer+".sigstore.json")
-			if code, msg := run(t, "sign", "--key", filepath.Join(pki, signer+".key"), "--cert", chain, "--format", "bundle", "-o", out, art); code != 0 {
-				t.Fatalf("signet sign: exit %d: %s", code, msg)
-			}
+			out := signBundle(t, dir, signer, art)
 			verifyBlob := func(file string) (int, string) {
 				return cosign("verify-blob", "--bundle", out, "--trusted-root", trPath,
 					"--certificate-identity", "https://example.com/release-bot", "--certificate-oidc-issuer-regexp", ".*",
@@ -184,16 +175,7 @@ func TestSignetTimestampCosign(t *testing.T) {
 	}
 	for _, signer := range []string{"codesign", "codesign-ed25519"} {
 		t.Run(signer, func(t *testing.T) {
-			chain := filepath.Join(dir, signer+"-chain.pem")
-			leaf, _ := os.ReadFile(filepath.Join(pki, signer+".pem"))
-			inter, _ := os.ReadFile(filepath.Join(pki, "int-ca.pem"))
-			if err := os.WriteFile(chain, append(leaf, inter...), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			out := filepath.Join(dir, signer+".sigstore.json")
-			if code, msg := run(t, "sign", "--key", filepath.Join(pki, signer+".key"), "--cert", chain, "--format", "bundle", "--tsa", ts.url, "-o", out, art); code != 0 {
-				t.Fatalf("signet sign --tsa: exit %d: %s", code, msg)
-			}
+			out := signBundle(t, dir, signer, art, "--tsa", ts.url)
 			verifyBlob := func(tr string) (int, string) {
 				return cosign("verify-blob", "--bundle", out, "--trusted-root", tr,
 					"--certificate-identity", "https://example.com/release-bot", "--certificate-oidc-issuer-regexp", ".*",

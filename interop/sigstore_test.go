@@ -78,7 +78,27 @@ func run(t *testing.T, args ...string) (int, string) {
 	return 0, ""
 }
 
-func mustCert(t *testing.T, name string) *x509.Certificate {
+// signBundle signs art with signet as the fixture PKI's signer (its key and its certificate
+// under the intermediate) into a bundle beside it in dir, with extra flags, and returns the
+// bundle's path.
+func signBundle(t *testing.T, dir, signer, art string, extra ...string) string {
+	t.Helper()
+	chain := filepath.Join(dir, signer+"-chain.pem")
+	leaf, _ := os.ReadFile(filepath.Join(pki, signer+".pem"))
+	inter, _ := os.ReadFile(filepath.Join(pki, "int-ca.pem"))
+	if err := os.WriteFile(chain, append(leaf, inter...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, signer+".sigstore.json")
+	args := append([]string{"sign", "--key", filepath.Join(pki, signer+".key"), "--cert", chain, "--format", "bundle", "-o", out}, extra...)
+	if code, msg := run(t, append(args, art)...); code != 0 {
+		t.Fatalf("signet %s: exit %d: %s", strings.Join(args, " "), code, msg)
+	}
+	return out
+}
+
+// mustPEM is the first PEM block of the fixture PKI's file name.
+func mustPEM(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(pki, name))
 	if err != nil {
@@ -88,7 +108,12 @@ func mustCert(t *testing.T, name string) *x509.Certificate {
 	if blk == nil {
 		t.Fatalf("%s: no PEM", name)
 	}
-	c, err := x509.ParseCertificate(blk.Bytes)
+	return blk.Bytes
+}
+
+func mustCert(t *testing.T, name string) *x509.Certificate {
+	t.Helper()
+	c, err := x509.ParseCertificate(mustPEM(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,15 +122,7 @@ func mustCert(t *testing.T, name string) *x509.Certificate {
 
 func mustKey(t *testing.T, name string) crypto.Signer {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(pki, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blk, _ := pem.Decode(b)
-	if blk == nil {
-		t.Fatalf("%s: no PEM", name)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	k, err := x509.ParsePKCS8PrivateKey(mustPEM(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,16 +193,7 @@ func TestSignetSignsSigstoreGoVerifies(t *testing.T) {
 	}
 	for _, signer := range []string{"codesign", "codesign-rsa", "codesign-ed25519"} {
 		t.Run(signer, func(t *testing.T) {
-			chain := filepath.Join(dir, signer+"-chain.pem")
-			leaf, _ := os.ReadFile(filepath.Join(pki, signer+".pem"))
-			inter, _ := os.ReadFile(filepath.Join(pki, "int-ca.pem"))
-			if err := os.WriteFile(chain, append(leaf, inter...), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			out := filepath.Join(dir, signer+".sigstore.json")
-			if code, msg := run(t, "sign", "--key", filepath.Join(pki, signer+".key"), "--cert", chain, "--format", "bundle", "-o", out, art); code != 0 {
-				t.Fatalf("signet sign: exit %d: %s", code, msg)
-			}
+			out := signBundle(t, dir, signer, art)
 			b, err := os.ReadFile(out)
 			if err != nil {
 				t.Fatal(err)
