@@ -110,7 +110,17 @@ go test -race -count=1 -json ./... | awk '
     pkg = field("Package"); if (pkg == "") { pkg = field("ImportPath"); sub(/ .*/, "", pkg) }
     act = field("Action")
   }
-  act == "output" || act == "build-output" { out[pkg] = out[pkg] field("Output"); next }
+  act == "output" || act == "build-output" {
+    o = field("Output"); out[pkg] = out[pkg] o
+    t = field("Test"); if (t != "") tout[pkg, t] = tout[pkg, t] o
+    next
+  }
+  (act == "pass" || act == "fail" || act == "skip") && field("Test") != "" {
+    t = field("Test")
+    if (act == "fail") fails = fails "=== " pkg " " t "\n" tout[pkg, t]
+    delete tout[pkg, t]
+    next
+  }
   (act == "pass" || act == "fail" || act == "skip") && field("Test") == "" {
     if (act == "fail") { printf "%s", out[pkg]; failed++ }
     el = ""; if (match($0, /"Elapsed":[0-9.]+/)) el = sprintf(" %.1fs", substr($0, RSTART + 10, RLENGTH - 10) + 0)
@@ -119,7 +129,10 @@ go test -race -count=1 -json ./... | awk '
     fflush()
     delete out[pkg]
   }
-  END { if (failed) printf "%d package(s) failed\n", failed }
+  END {
+    if (fails != "") printf "\n--- the failed tests, each with its own output (a parent test fails with its subtests):\n%s", fails
+    if (failed) printf "%d package(s) failed\n", failed
+  }
 ' || tests_ok=false
 if $tests_ok; then
   say "go test -race ./...: ok ($((SECONDS - t0))s since the start)"
