@@ -282,7 +282,7 @@ const tlsServeHelp = `A small mutual-TLS test server: it logs each client's cert
 verification result on stderr and answers a one-line greeting naming the certificate the
 client presented. It lets an operator test a freshly enrolled token before touching a
 production server. The server key may be on a token (--key pkcs11:...). It stops cleanly
-on SIGINT or SIGTERM.
+on SIGINT or SIGTERM: no new connection, and handshakes in flight finish (10 s at most).
 ` + moreHelp + `
 With --require-client-cert, clients without a certificate that chains to --client-ca are
 refused during the handshake; without it a certificate is asked for and verified when given.

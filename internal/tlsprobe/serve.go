@@ -47,7 +47,9 @@ type ClientVerifier func(chain []*x509.Certificate) error
 
 // Serve accepts connections until ctx is done, then closes the listener, waits for the
 // connections being served, and returns nil. Each client gets a one-line greeting naming the
-// certificate it presented.
+// certificate it presented. A connection accepted before ctx is done is served to its end:
+// ctx stops new connections, not handshakes in flight, which are bounded by their own timeout
+// (an interrupt that cut them would log as failed a handshake that the client saw succeed).
 func Serve(ctx context.Context, opts ServeOptions) error {
 	verifyClient := opts.VerifyClient
 	if verifyClient == nil {
@@ -145,7 +147,7 @@ func serveConn(ctx context.Context, raw net.Conn, base *tls.Config, verifyClient
 	conn := tls.Server(raw, cfg)
 	defer conn.Close()
 	peer := conn.RemoteAddr().String()
-	hctx, cancel := context.WithTimeout(ctx, timeout)
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
 	if err := conn.HandshakeContext(hctx); err != nil {
 		if rejected != "" {

@@ -429,3 +429,74 @@ func TestServeResumedSessionJudgedAgain(t *testing.T) {
 		})
 	}
 }
+
+// acceptSignal is a listener that says when it has accepted a connection and when it is closed.
+type acceptSignal struct {
+	net.Listener
+	accepted chan struct{}
+	closed   chan struct{}
+	once     sync.Once
+}
+
+func (l *acceptSignal) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.accepted <- struct{}{}
+	}
+	return c, err
+}
+
+func (l *acceptSignal) Close() error {
+	l.once.Do(func() { close(l.closed) })
+	return l.Listener.Close()
+}
+
+// A handshake in flight when Serve is told to stop is completed and logged as verified: the
+// stop refuses new connections only. (signet tls serve interrupted right after a client's
+// handshake logged it as "handshake failed: context canceled", which the client had seen
+// succeed.)
+func TestServeStopFinishesHandshakesInFlight(t *testing.T) {
+	p := makePKI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl := &acceptSignal{Listener: ln, accepted: make(chan struct{}, 1), closed: make(chan struct{})}
+	var mu sync.Mutex
+	var log strings.Builder
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, ServeOptions{Listener: sl, Certificate: p.server, ClientCAs: poolOf(p.root),
+			VerifyClient: clientVerifierFor(p.root), RequireClientCert: true,
+			Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f+"\n", a...) }})
+	}()
+	raw, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	<-sl.accepted
+	cancel()
+	<-sl.closed // Serve has stopped accepting; the handshake starts only now
+	conn := tls.Client(raw, &tls.Config{RootCAs: poolOf(p.root), ServerName: "localhost",
+		Certificates: []tls.Certificate{p.client}})
+	if err := conn.Handshake(); err != nil {
+		t.Fatalf("handshake after the stop: %v", err)
+	}
+	greeting, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatalf("read greeting: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(log.String(), "client certificate CN=alice") || strings.Contains(log.String(), "handshake failed") {
+		t.Errorf("log:\n%s", log.String())
+	}
+	if !strings.HasPrefix(string(greeting), "hello, CN=alice") {
+		t.Errorf("greeting %q", greeting)
+	}
+}
