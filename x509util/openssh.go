@@ -3,10 +3,6 @@ package x509util
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
@@ -14,26 +10,28 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/cryptobyte"
-	"golang.org/x/crypto/ssh"
+
+	"github.com/signet-pki/signet/x509util/internal/sshkey"
 )
 
 // OpenSSH keys: private keys in OpenSSH's own format ("OPENSSH PRIVATE KEY", what ssh-keygen
 // writes since OpenSSH 7.8, plain or encrypted with bcrypt-pbkdf and AES-256), public keys as
 // one authorized_keys line ("ssh-ed25519 AAAA... comment", what a .pub file holds) or in the
-// RFC 4716 form of `ssh-keygen -e`. golang.org/x/crypto/ssh decodes them; the container is
-// read here first, so that what signet cannot use (a security-key or DSA key, a cipher
-// x/crypto/ssh does not implement, too many KDF rounds) is named before a passphrase is asked
-// for, and errors wrap this package's sentinels.
+// RFC 4716 form of `ssh-keygen -e`. The container is read here, so that what signet cannot
+// use (a security-key or DSA key, a cipher other than AES-256, too many KDF rounds) is named
+// before a passphrase is asked for, and errors wrap this package's sentinels; the key blobs,
+// the KDF and the private section are internal/sshkey's (its doc says why not
+// golang.org/x/crypto/ssh).
 
 const (
 	opensshMagic = "openssh-key-v1\x00"
 	// opensshMaxRounds bounds the bcrypt-pbkdf rounds of an encrypted key: 64 times
 	// ssh-keygen's default of 16 and ten times the "-a 100" guides advise, about six seconds
-	// of one core here (x/crypto/ssh's own cap, 2048, is twice that).
+	// of one core here (x/crypto/ssh's cap, 2048, is twice that).
 	opensshMaxRounds = 1024
 )
 
-// opensshCiphers are the encryptions of OpenSSH private keys x/crypto/ssh decrypts.
+// opensshCiphers are the encryptions of OpenSSH private keys signet decrypts.
 var opensshCiphers = map[string]bool{"aes256-ctr": true, "aes256-cbc": true}
 
 // keyDecodeOpenSSH reads the private key of an "OPENSSH PRIVATE KEY" PEM block.
@@ -46,25 +44,20 @@ func keyDecodeOpenSSH(block *pem.Block, passphrase func() ([]byte, error)) (*Dec
 		!s.ReadUint32(&nKeys) || nKeys != 1 || !opensshString(&s, &pubBlob) || !opensshString(&s, &privBlock) {
 		return nil, fmt.Errorf("%w: PEM block \"OPENSSH PRIVATE KEY\" is not a well-formed OpenSSH private key (one key, openssh-key-v1)", ErrMalformed)
 	}
-	pub, err := ssh.ParsePublicKey(pubBlob)
+	pub, err := opensshParsePublic(pubBlob)
 	if err != nil {
-		return nil, opensshKeyTypeError(pubBlob, err)
-	}
-	if _, err := opensshPublic(pub); err != nil {
 		return nil, err
 	}
 	encrypted := string(cipherName) != "none" || string(kdfName) != "none"
-	var key any
-	if !encrypted {
-		key, err = ssh.ParseRawPrivateKey(pem.EncodeToMemory(block))
-	} else {
+	section := bytes.Clone(privBlock)
+	if encrypted {
 		if !opensshCiphers[string(cipherName)] {
 			return nil, fmt.Errorf("%w: OpenSSH private key encrypted with %q (signet reads aes256-ctr, ssh-keygen's default, and aes256-cbc); re-encrypt it with: ssh-keygen -p -Z aes256-ctr -f FILE",
 				ErrUnsupported, string(cipherName))
 		}
 		var salt cryptobyte.String
 		var rounds uint32
-		if string(kdfName) != "bcrypt" || !opensshString(&kdfOpts, &salt) || !kdfOpts.ReadUint32(&rounds) || !kdfOpts.Empty() {
+		if string(kdfName) != "bcrypt" || !opensshString(&kdfOpts, &salt) || !kdfOpts.ReadUint32(&rounds) || !kdfOpts.Empty() || len(salt) == 0 {
 			return nil, fmt.Errorf("%w: OpenSSH private key: key derivation %q with malformed options (want bcrypt)", ErrMalformed, string(kdfName))
 		}
 		if rounds < 1 || rounds > opensshMaxRounds {
@@ -74,28 +67,30 @@ func keyDecodeOpenSSH(block *pem.Block, passphrase func() ([]byte, error)) (*Dec
 		if err != nil {
 			return nil, err
 		}
-		key, err = ssh.ParseRawPrivateKeyWithPassphrase(pem.EncodeToMemory(block), pw)
+		keyIV, err := sshkey.BcryptPBKDF(pw, salt, int(rounds), 32+16)
 		clear(pw)
-		if errors.Is(err, x509.IncorrectPasswordError) {
-			return nil, ErrIncorrectPassphrase
+		if err == nil {
+			err = sshkey.Decrypt(string(cipherName), keyIV, section)
+			clear(keyIV)
 		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: OpenSSH private key: %v", ErrMalformed, err)
+		}
+	} else if len(kdfOpts) != 0 {
+		return nil, fmt.Errorf("%w: OpenSSH private key in the clear with key derivation options", ErrMalformed)
 	}
-	if err != nil {
+	signer, err := sshkey.ParsePrivate(section, encrypted)
+	clear(section)
+	var unsupported *sshkey.UnsupportedTypeError
+	switch {
+	case errors.Is(err, sshkey.ErrIncorrectPassphrase):
+		return nil, ErrIncorrectPassphrase
+	case errors.As(err, &unsupported):
+		return nil, opensshUnsupportedType(unsupported.Type)
+	case err != nil:
 		return nil, fmt.Errorf("%w: OpenSSH private key: %v", ErrMalformed, err)
 	}
-	var signer crypto.Signer
-	switch k := key.(type) {
-	case *rsa.PrivateKey:
-		signer = k
-	case *ecdsa.PrivateKey:
-		signer = k
-	case *ed25519.PrivateKey:
-		signer = *k
-	default:
-		return nil, fmt.Errorf("%w: OpenSSH private key of type %T", ErrUnsupported, key)
-	}
-	want, _ := opensshPublic(pub)
-	if !PublicKeysEqual(signer.Public(), want) {
+	if !PublicKeysEqual(signer.Public(), pub) {
 		return nil, fmt.Errorf("%w: OpenSSH private key: its public key and its private key differ", ErrMalformed)
 	}
 	k := keyFromSigner(signer, EncodingOpenSSH)
@@ -103,38 +98,20 @@ func keyDecodeOpenSSH(block *pem.Block, passphrase func() ([]byte, error)) (*Dec
 	return k, nil
 }
 
-// opensshPublic returns the crypto/x509 form of an OpenSSH public key signet can use.
-func opensshPublic(pub ssh.PublicKey) (crypto.PublicKey, error) {
-	if _, isCert := pub.(*ssh.Certificate); isCert {
-		return nil, fmt.Errorf("%w: an OpenSSH certificate (%s); give the key itself", ErrUnsupported, pub.Type())
+// opensshParsePublic reads an OpenSSH public key blob of a type signet can use, and names
+// what it cannot: another type, a security key, an OpenSSH certificate.
+func opensshParsePublic(blob []byte) (crypto.PublicKey, error) {
+	pub, typ, err := sshkey.ParsePublicKey(blob)
+	var unsupported *sshkey.UnsupportedTypeError
+	switch {
+	case errors.As(err, &unsupported) && unsupported.Certificate:
+		return nil, fmt.Errorf("%w: an OpenSSH certificate (%s); give the key itself", ErrUnsupported, escapeText(typ))
+	case errors.As(err, &unsupported):
+		return nil, opensshUnsupportedType(typ)
+	case err != nil:
+		return nil, fmt.Errorf("%w: OpenSSH key: %v", ErrMalformed, escapeText(err.Error()))
 	}
-	if strings.HasPrefix(pub.Type(), "sk-") {
-		return nil, opensshUnsupportedType(pub.Type())
-	}
-	cp, ok := pub.(ssh.CryptoPublicKey)
-	if !ok {
-		return nil, opensshUnsupportedType(pub.Type())
-	}
-	switch k := cp.CryptoPublicKey().(type) {
-	case *rsa.PublicKey, *ecdsa.PublicKey, ed25519.PublicKey:
-		return k, nil
-	}
-	return nil, opensshUnsupportedType(pub.Type())
-}
-
-// opensshKeyTypeError explains a public key blob x/crypto/ssh did not parse: a key type signet
-// does not sign with, when the blob names one, else a malformed key.
-func opensshKeyTypeError(blob []byte, err error) error {
-	s := cryptobyte.String(blob)
-	var typ cryptobyte.String
-	if opensshString(&s, &typ) && len(typ) > 0 && len(typ) < 64 {
-		switch t := string(typ); t {
-		case ssh.KeyAlgoRSA, ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521:
-		default:
-			return opensshUnsupportedType(t)
-		}
-	}
-	return fmt.Errorf("%w: OpenSSH key: %v", ErrMalformed, err)
+	return pub, nil
 }
 
 func opensshUnsupportedType(t string) error {
@@ -169,8 +146,7 @@ func keyLooksOpenSSHPublic(data []byte) bool {
 // line of an authorized_keys file, or an RFC 4716 block.
 func keyDecodeOpenSSHPublic(data []byte) (*DecodedKey, error) {
 	t := bytes.TrimSpace(data)
-	var pub ssh.PublicKey
-	var err error
+	var blob []byte
 	enc := EncodingAuthorizedKey
 	if rest, ok := bytes.CutPrefix(t, []byte("---- BEGIN SSH2 PUBLIC KEY ----")); ok {
 		body, _, found := bytes.Cut(rest, []byte("---- END SSH2 PUBLIC KEY ----"))
@@ -187,26 +163,25 @@ func keyDecodeOpenSSHPublic(data []byte) (*DecodedKey, error) {
 				b64.WriteString(line)
 			}
 		}
-		blob, derr := base64.StdEncoding.DecodeString(b64.String())
-		if derr != nil {
+		var err error
+		if blob, err = base64.StdEncoding.DecodeString(b64.String()); err != nil {
 			return nil, fmt.Errorf("%w: RFC 4716 public key: bad base64", ErrMalformed)
-		}
-		if pub, err = ssh.ParsePublicKey(blob); err != nil {
-			return nil, opensshKeyTypeError(blob, err)
 		}
 		enc = EncodingRFC4716
 	} else {
+		// "TYPE BASE64 [COMMENT]", as x/crypto/ssh's ParseAuthorizedKey read it (the type
+		// that counts is the blob's).
 		line, _, _ := bytes.Cut(t, []byte("\n"))
-		if pub, _, _, _, err = ssh.ParseAuthorizedKey(line); err != nil {
-			if f := strings.Fields(string(line)); len(f) >= 2 {
-				if blob, derr := base64.StdEncoding.DecodeString(f[1]); derr == nil {
-					return nil, opensshKeyTypeError(blob, err)
-				}
-			}
-			return nil, fmt.Errorf("%w: OpenSSH public key: %v", ErrMalformed, err)
+		f := strings.Fields(string(line))
+		if len(f) < 2 {
+			return nil, fmt.Errorf("%w: OpenSSH public key: no key after its type", ErrMalformed)
+		}
+		var err error
+		if blob, err = base64.StdEncoding.DecodeString(f[1]); err != nil {
+			return nil, fmt.Errorf("%w: OpenSSH public key: bad base64", ErrMalformed)
 		}
 	}
-	k, err := opensshPublic(pub)
+	k, err := opensshParsePublic(blob)
 	if err != nil {
 		return nil, err
 	}

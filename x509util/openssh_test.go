@@ -35,13 +35,15 @@ func opensshTestKeys(t *testing.T) []opensshTestKey {
 	dir := t.TempDir()
 	specs := []struct {
 		name, typ, bits, pass string
+		cipher, rounds        string // ssh-keygen -Z and -a, when not aes256-ctr and 2
 	}{
-		{"ed25519", "ed25519", "", ""},
-		{"ed25519-encrypted", "ed25519", "", "ssh pässphrase"},
-		{"ecdsa-p256", "ecdsa", "256", ""},
-		{"ecdsa-p384-encrypted", "ecdsa", "384", "ssh pässphrase"},
-		{"ecdsa-p521", "ecdsa", "521", ""},
-		{"rsa-2048-encrypted", "rsa", "2048", "ssh pässphrase"},
+		{"ed25519", "ed25519", "", "", "", ""},
+		{"ed25519-encrypted", "ed25519", "", "ssh pässphrase", "", ""},
+		{"ecdsa-p256", "ecdsa", "256", "", "", ""},
+		{"ecdsa-p384-encrypted", "ecdsa", "384", "ssh pässphrase", "", ""},
+		{"ecdsa-p521", "ecdsa", "521", "", "", ""},
+		{"rsa-2048-encrypted", "rsa", "2048", "ssh pässphrase", "", ""},
+		{"ed25519-aes256-cbc-3-rounds", "ed25519", "", "ssh pässphrase", "aes256-cbc", "3"},
 	}
 	var keys []opensshTestKey
 	if keygen, err := exec.LookPath("ssh-keygen"); err == nil {
@@ -49,9 +51,16 @@ func opensshTestKeys(t *testing.T) []opensshTestKey {
 			f := filepath.Join(dir, s.name)
 			// -a 2: two bcrypt rounds instead of 16; the file is the same format, and each
 			// of the test's decryptions costs a second less under the race detector.
-			args := []string{"-q", "-t", s.typ, "-N", s.pass, "-a", "2", "-C", "test@" + s.name, "-f", f}
+			rounds := "2"
+			if s.rounds != "" {
+				rounds = s.rounds
+			}
+			args := []string{"-q", "-t", s.typ, "-N", s.pass, "-a", rounds, "-C", "test@" + s.name, "-f", f}
 			if s.bits != "" {
 				args = append(args, "-b", s.bits)
+			}
+			if s.cipher != "" {
+				args = append(args, "-Z", s.cipher)
 			}
 			testutil.Run(t, keygen, args...)
 			priv, _ := os.ReadFile(f)

@@ -61,7 +61,7 @@ files=("$rel"/f*)
 openssl pkey -in "$pki/codesign.key" -pubout -out "$work/codesign.pub"
 if "$signet" sign --help >/dev/null 2>&1; then
 	made_by="signet sign --format raw"
-	"$signet" sign --key "$pki/codesign.key" --format raw "${files[@]}"
+	"$signet" sign -q --key "$pki/codesign.key" --format raw "${files[@]}"
 else
 	made_by="openssl dgst -sha256 -sign"
 	for f in "${files[@]}"; do

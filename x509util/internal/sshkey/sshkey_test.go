@@ -1,0 +1,280 @@
+package sshkey
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/binary"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"golang.org/x/crypto/cryptobyte"
+	"golang.org/x/crypto/ssh"
+)
+
+type equaler interface{ Equal(crypto.PublicKey) bool }
+
+// testKeys are keys of every type ParsePublicKey reads, and a 1024-bit RSA key (small, for
+// speed: this package does not judge key sizes).
+func testKeys(t testing.TB) []crypto.Signer {
+	t.Helper()
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	keys := []crypto.Signer{ed}
+	for _, c := range []elliptic.Curve{elliptic.P256(), elliptic.P384(), elliptic.P521()} {
+		k, err := ecdsa.GenerateKey(c, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+	}
+	r, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(keys, r)
+}
+
+// TestPublicKeysAsXCryptoSSH: the blob x/crypto/ssh writes of each key reads back as that key.
+func TestPublicKeysAsXCryptoSSH(t *testing.T) {
+	for _, k := range testKeys(t) {
+		sp, err := ssh.NewPublicKey(k.Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub, typ, err := ParsePublicKey(sp.Marshal())
+		if err != nil || typ != sp.Type() || !pub.(equaler).Equal(k.Public()) {
+			t.Errorf("%s: ParsePublicKey = %T, %q, %v", sp.Type(), pub, typ, err)
+		}
+		// A byte more, a byte less: refused, as x/crypto/ssh refuses them.
+		blob := sp.Marshal()
+		for _, b := range [][]byte{append(bytes.Clone(blob), 0), blob[:len(blob)-1]} {
+			if _, _, err := ParsePublicKey(b); err == nil {
+				t.Errorf("%s: a blob of %d bytes for %d accepted", sp.Type(), len(b), len(blob))
+			}
+		}
+	}
+}
+
+// TestPublicKeyRefusals: what x/crypto/ssh refuses of the types read here, and the types not
+// read here, named.
+func TestPublicKeyRefusals(t *testing.T) {
+	str := func(b []byte) []byte { return append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...) }
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	p256, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	q256, _ := p256.PublicKey.Bytes()
+	for _, tc := range []struct {
+		what string
+		blob []byte
+		typ  string // set for an *UnsupportedTypeError of that type
+	}{
+		{"even RSA exponent", cat(str([]byte(TypeRSA)), str([]byte{1, 0, 0}), str([]byte{0x7f, 1})), ""},
+		{"RSA exponent 1", cat(str([]byte(TypeRSA)), str([]byte{1}), str([]byte{0x7f, 1})), ""},
+		{"RSA exponent over 2^24", cat(str([]byte(TypeRSA)), str([]byte{1, 0, 0, 1}), str([]byte{0x7f, 1})), ""},
+		{"negative RSA modulus", cat(str([]byte(TypeRSA)), str([]byte{1, 0, 1}), str([]byte{0x80, 1})), ""},
+		{"RSA modulus over 16384 bits", cat(str([]byte(TypeRSA)), str([]byte{1, 0, 1}), str(append([]byte{0x7f}, make([]byte, 2048)...))), ""},
+		{"Ed25519 key of 31 bytes", cat(str([]byte(TypeEd25519)), str(make([]byte, 31))), ""},
+		{"P-256 point under the P-384 type", cat(str([]byte(TypeECDSAP384)), str([]byte("nistp384")), str(q256)), ""},
+		{"curve name not the type's", cat(str([]byte(TypeECDSAP256)), str([]byte("nistp384")), str(q256)), ""},
+		{"point off the curve", cat(str([]byte(TypeECDSAP256)), str([]byte("nistp256")), str(append(bytes.Clone(q256[:64]), q256[64]^1))), ""},
+		{"truncated", []byte{0, 0, 0, 7, 's', 's', 'h'}, ""},
+		{"DSA", cat(str([]byte("ssh-dss")), make([]byte, 40)), "ssh-dss"},
+		{"security key", cat(str([]byte("sk-ssh-ed25519@openssh.com")), str(make([]byte, 32))), "sk-ssh-ed25519@openssh.com"},
+		{"certificate", cat(str([]byte("ssh-ed25519-cert-v01@openssh.com")), str(make([]byte, 32))), "ssh-ed25519-cert-v01@openssh.com"},
+	} {
+		_, _, err := ParsePublicKey(tc.blob)
+		var u *UnsupportedTypeError
+		switch {
+		case err == nil:
+			t.Errorf("%s: accepted", tc.what)
+		case tc.typ != "" && (!errors.As(err, &u) || u.Type != tc.typ || u.Certificate != (tc.what == "certificate")):
+			t.Errorf("%s: %v, want an UnsupportedTypeError for %s", tc.what, err, tc.typ)
+		case tc.typ == "" && errors.As(err, &u):
+			t.Errorf("%s: %v, want a malformed key", tc.what, err)
+		}
+		if tc.typ == "" && tc.what != "negative RSA modulus" { // x/crypto/ssh reads it, negative
+			if _, sshErr := ssh.ParsePublicKey(tc.blob); sshErr == nil {
+				t.Errorf("%s: x/crypto/ssh accepts it", tc.what)
+			}
+		}
+	}
+}
+
+// section decrypts the private section of an openssh-key-v1 PEM block with passphrase (nil
+// for a key in the clear), as x509util's reader does.
+func section(t testing.TB, block *pem.Block, passphrase []byte) ([]byte, bool) {
+	t.Helper()
+	s := cryptobyte.String(block.Bytes[len("openssh-key-v1\x00"):])
+	var cipherName, kdfName, kdfOpts, pubBlob, priv []byte
+	var n uint32
+	if !ReadString(&s, &cipherName) || !ReadString(&s, &kdfName) || !ReadString(&s, &kdfOpts) || !s.ReadUint32(&n) || !ReadString(&s, &pubBlob) || !ReadString(&s, &priv) {
+		t.Fatal("malformed container")
+	}
+	if passphrase == nil {
+		return priv, false
+	}
+	o := cryptobyte.String(kdfOpts)
+	var salt []byte
+	var rounds uint32
+	if !ReadString(&o, &salt) || !o.ReadUint32(&rounds) {
+		t.Fatal("malformed KDF options")
+	}
+	keyIV, err := BcryptPBKDF(passphrase, salt, int(rounds), 48)
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv = bytes.Clone(priv)
+	if err := Decrypt(string(cipherName), keyIV, priv); err != nil {
+		t.Fatal(err)
+	}
+	return priv, true
+}
+
+// TestPrivateKeysAsXCryptoSSH: keys x/crypto/ssh writes, in the clear and encrypted (bcrypt
+// with its salt and 16 rounds: each key is a new derivation, against x/crypto/ssh's own
+// bcrypt_pbkdf), read back as the same keys; a wrong passphrase is ErrIncorrectPassphrase.
+func TestPrivateKeysAsXCryptoSSH(t *testing.T) {
+	// bcrypt-pbkdf at 16 rounds takes seconds under the race detector: every key in the
+	// clear, and three derivations (one of them wrong) over two key types.
+	for i, k := range testKeys(t) {
+		passes := [][]byte{nil}
+		switch i {
+		case 0: // Ed25519
+			passes = append(passes, []byte("pässphrase"), bytes.Repeat([]byte("long "), 30))
+		case 2: // P-384
+			passes = append(passes, []byte("x"))
+		}
+		for _, pass := range passes {
+			var block *pem.Block
+			var err error
+			if pass == nil {
+				block, err = ssh.MarshalPrivateKey(k, "comment")
+			} else {
+				block, err = ssh.MarshalPrivateKeyWithPassphrase(k, "comment", pass)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			sec, encrypted := section(t, block, pass)
+			got, err := ParsePrivate(sec, encrypted)
+			if err != nil {
+				t.Fatalf("%T, passphrase %q: %v", k, pass, err)
+			}
+			if !got.Public().(equaler).Equal(k.Public()) || !reflect.DeepEqual(privBytes(t, got), privBytes(t, k)) {
+				t.Errorf("%T, passphrase %q: another key read back", k, pass)
+			}
+			if pass != nil && i == 2 {
+				wrong, _ := section(t, block, append(bytes.Clone(pass), '!'))
+				if _, err := ParsePrivate(wrong, true); !errors.Is(err, ErrIncorrectPassphrase) {
+					t.Errorf("%T: wrong passphrase: %v", k, err)
+				}
+			}
+		}
+	}
+}
+
+func privBytes(t testing.TB, k crypto.Signer) string {
+	switch k := k.(type) {
+	case ed25519.PrivateKey:
+		return fmt.Sprintf("%x", []byte(k))
+	case *ecdsa.PrivateKey:
+		b, err := k.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%x", b)
+	case *rsa.PrivateKey:
+		return k.D.String() + "/" + k.Primes[0].String() + "/" + k.Primes[1].String()
+	}
+	t.Fatalf("key %T", k)
+	return ""
+}
+
+// TestPrivateSectionRefusals: a section whose key disagrees with itself, whose padding or
+// check integers are wrong, or that is cut short is refused.
+func TestPrivateSectionRefusals(t *testing.T) {
+	for _, k := range testKeys(t) {
+		block, err := ssh.MarshalPrivateKey(k, "c")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sec, _ := section(t, block, nil)
+		if _, err := ParsePrivate(sec, false); err != nil {
+			t.Fatalf("%T: %v", k, err)
+		}
+		mod := func(f func(b []byte)) []byte { b := bytes.Clone(sec); f(b); return b }
+		cases := map[string][]byte{
+			"check integers differ": mod(func(b []byte) { b[0] ^= 1 }),
+			"padding not 1, 2, 3":   mod(func(b []byte) { b[len(b)-1] ^= 0x40 }),
+			"cut short":             sec[:len(sec)/2],
+			"a byte of the key changed": mod(func(b []byte) {
+				b[len(b)-len("c")-4-padLen(b)-8] ^= 1 // inside the last field of the key
+			}),
+		}
+		for what, b := range cases {
+			if _, err := ParsePrivate(b, false); err == nil || errors.Is(err, ErrIncorrectPassphrase) {
+				t.Errorf("%T, %s: %v", k, what, err)
+			}
+		}
+	}
+}
+
+// padLen is the length of an unencrypted section's padding (its last byte, when it is one).
+func padLen(b []byte) int {
+	n := int(b[len(b)-1])
+	if n > 0 && n < 8 && bytes.Equal(b[len(b)-n:], []byte{1, 2, 3, 4, 5, 6, 7}[:n]) {
+		return n
+	}
+	return 0
+}
+
+// TestBcryptPBKDFArgs: out-of-range arguments are refused, not run.
+func TestBcryptPBKDFArgs(t *testing.T) {
+	for _, tc := range []struct {
+		salt          []byte
+		rounds, keyLn int
+	}{
+		{[]byte("s"), 0, 48}, {nil, 1, 48}, {make([]byte, 1<<20+1), 1, 48}, {[]byte("s"), 1, 1025}, {[]byte("s"), 1, 0},
+	} {
+		if _, err := BcryptPBKDF([]byte("p"), tc.salt, tc.rounds, tc.keyLn); err == nil {
+			t.Errorf("salt %d bytes, rounds %d, key %d: accepted", len(tc.salt), tc.rounds, tc.keyLn)
+		}
+	}
+}
+
+// FuzzParsePublicKey: on any blob, ParsePublicKey accepts exactly the blobs of its types
+// that x/crypto/ssh accepts, as the same key.
+func FuzzParsePublicKey(f *testing.F) {
+	for _, k := range testKeys(f) {
+		sp, _ := ssh.NewPublicKey(k.Public())
+		f.Add(sp.Marshal())
+	}
+	f.Fuzz(func(t *testing.T, blob []byte) {
+		pub, typ, err := ParsePublicKey(blob)
+		sp, sshErr := ssh.ParsePublicKey(blob)
+		var u *UnsupportedTypeError
+		if errors.As(err, &u) {
+			return // a type signet does not read: x/crypto/ssh may read it
+		}
+		if err != nil && sshErr == nil && nonPositiveModulus(sp) {
+			return // x/crypto/ssh reads an RSA modulus of 0 or below; a key nobody can use
+		}
+		if (err == nil) != (sshErr == nil) {
+			t.Fatalf("ParsePublicKey: %v; x/crypto/ssh: %v (blob %x)", err, sshErr, blob)
+		}
+		if err == nil && (typ != sp.Type() || !pub.(equaler).Equal(sp.(ssh.CryptoPublicKey).CryptoPublicKey())) {
+			t.Fatalf("ParsePublicKey read another key than x/crypto/ssh (blob %x)", blob)
+		}
+	})
+}
+
+func nonPositiveModulus(k ssh.PublicKey) bool {
+	r, ok := k.(ssh.CryptoPublicKey).CryptoPublicKey().(*rsa.PublicKey)
+	return ok && r.N.Sign() <= 0
+}
