@@ -283,9 +283,9 @@ func diffCases1() []dCase {
 			c.genTime, c.na = true, time.Date(2050, 6, 1, 0, 0, 0, 0, time.UTC)
 		})},
 		{name: "UTCTime notAfter 50 (1950)", signet: "rfc5280.validity", openssl: false, build: three(nil, nil, func(c *dCert) { c.rawNA = append([]byte{0x17, 13}, "500601000000Z"...) })},
-		{name: "UTCTime without seconds", signet: "", openssl: false, class: "open", why: "RFC 5280 4.1.2.5.1: a UTCTime MUST include seconds; crypto/x509 reads it and signet accepts it", build: three(nil, nil, func(c *dCert) { c.rawNA = append([]byte{0x17, 11}, "2901010000Z"...) })},
+		{name: "UTCTime without seconds", signet: "rfc5280.validity-encoding", openssl: false, class: "fixed", why: "RFC 5280 4.1.2.5.1: a UTCTime MUST include seconds; crypto/x509 reads it, signet accepted it (TestValidityEncoding)", build: three(nil, nil, func(c *dCert) { c.rawNA = append([]byte{0x17, 11}, "2901010000Z"...) })},
 		{name: "GeneralizedTime with fraction", signet: "unparsed", openssl: false, build: three(nil, nil, func(c *dCert) { c.rawNA = append([]byte{0x18, 17}, "20290101000000.5Z"...) })},
-		{name: "UTCTime with offset", signet: "", openssl: false, class: "open", why: "RFC 5280 4.1.2.5.1: a UTCTime MUST be Zulu; crypto/x509 reads an offset and signet accepts it", build: three(nil, nil, func(c *dCert) { c.rawNA = append([]byte{0x17, 17}, "290101000000+0100"...) })},
+		{name: "UTCTime with offset", signet: "rfc5280.validity-encoding", openssl: false, class: "fixed", why: "RFC 5280 4.1.2.5.1: a UTCTime MUST be Zulu; crypto/x509 reads an offset, signet accepted it (TestValidityEncoding)", build: three(nil, nil, func(c *dCert) { c.rawNA = append([]byte{0x17, 17}, "290101000000+0100"...) })},
 
 		// Basic constraints.
 		{name: "intermediate without basicConstraints", signet: "rfc5280.issuer-not-ca", openssl: false, build: three(nil, mod(without(oidBC)), nil)},

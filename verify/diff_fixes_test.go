@@ -1,0 +1,90 @@
+package verify_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/signet-pki/signet/verify"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// Focused tests of the engine faults the differential audit (diff_openssl_test.go) found.
+
+// verifyDChain runs verify.Verify on a dChain as signetVerdict does and returns the result.
+func verifyDChain(t *testing.T, ch dChain) (*verify.Result, error) {
+	t.Helper()
+	p := verify.Policy{At: dAt}
+	leaf, err := x509util.ParseCertificate(ch.leaf.der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ch.roots {
+		c, err := x509util.ParseCertificate(r.der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Roots = append(p.Roots, c)
+	}
+	for _, r := range ch.inters {
+		c, err := x509util.ParseCertificate(r.der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Intermediates = append(p.Intermediates, c)
+	}
+	for _, der := range ch.crls {
+		l, err := x509util.ParseCRL(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.CRLs = append(p.CRLs, l)
+	}
+	if ch.pol != nil {
+		ch.pol(&p)
+	}
+	return verify.Verify(leaf, nil, p)
+}
+
+// A UTCTime without seconds or with a time zone offset is refused (RFC 5280 4.1.2.5.1);
+// crypto/x509 reads both, and signet accepted them.
+func TestValidityEncoding(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		raw  []byte // the leaf's notAfter element, nil: the default
+		rule string
+	}{
+		{"UTCTime with seconds", nil, ""},
+		{"UTCTime without seconds", append([]byte{0x17, 11}, "2901010000Z"...), "rfc5280.validity-encoding"},
+		{"UTCTime with an offset", append([]byte{0x17, 17}, "290101000000+0100"...), "rfc5280.validity-encoding"},
+		{"UTCTime without seconds, with an offset", append([]byte{0x17, 15}, "2901010000-0130"...), "rfc5280.validity-encoding"},
+		{"GeneralizedTime", append([]byte{0x18, 15}, "20290101000000Z"...), ""},
+		{"GeneralizedTime with an offset", append([]byte{0x18, 19}, "20290101000000+0100"...), "rfc5280.validity-encoding"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ch := three(nil, nil, func(c *dCert) { c.rawNA = tc.raw })()
+			if _, err := x509util.ParseCertificate(ch.leaf.der); err != nil {
+				if tc.rule == "" {
+					t.Fatal(err)
+				}
+				t.Skipf("crypto/x509 refuses it already: %v", err)
+			}
+			res, err := verifyDChain(t, ch)
+			switch {
+			case tc.rule == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.rule != "" && (err == nil || res.Rule != tc.rule):
+				t.Fatalf("verdict %v (rule %q), want %s", err, res.Rule, tc.rule)
+			}
+			var ve *verify.Error
+			if tc.rule != "" && (!errors.As(err, &ve) || ve.Reason != verify.Malformed) {
+				t.Fatalf("not a Malformed *verify.Error: %v", err)
+			}
+		})
+	}
+	// The trust anchor's own encoding is judged too (its contents are checked).
+	ch := three(func(c *dCert) { c.rawNA = append([]byte{0x17, 11}, "2901010000Z"...) }, nil, nil)()
+	if res, err := verifyDChain(t, ch); err == nil || res.Rule != "rfc5280.validity-encoding" {
+		t.Fatalf("root without seconds: %v", err)
+	}
+}
