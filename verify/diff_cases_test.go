@@ -846,8 +846,8 @@ func diffCases2() []dCase {
 			build: crlFor(nil, func(i *dIssued) dCRLSpec {
 				return dCRLSpec{issuer: i, revoked: []*big.Int{revokedLeaf}, entryExts: []pkix.Extension{dExt(asn1.ObjectIdentifier{2, 5, 29, 21}, false, asn1.Enumerated(6))}}
 			})},
-		{name: "crl signed by a rolled-over key, lists the leaf", signet: "rfc5280.crl-signer-invalid", openssl: false, class: "open", why: "refused for the wrong reason, rfc5280.crl-signer-invalid: see the case above", build: rollover(revokedLeaf, true)},
-		{name: "crl signed by a rolled-over key, leaf not listed", signet: "rfc5280.crl-signer-invalid", openssl: true, class: "open", why: "RFC 5280 6.3.3 (f): the CRL signer's path is valid; under RequireCRL signet requires a root CRL for a signer the root issued, which the chain's own intermediate does not need", build: rollover(revokedLeaf, false)},
+		{name: "crl signed by a rolled-over key, lists the leaf", signet: "rfc5280.revoked", openssl: false, class: "fixed", why: "refused for the right reason now, revoked; before, rfc5280.crl-signer-invalid (TestRequireCRLRolledOverSigner)", build: rollover(revokedLeaf, true)},
+		{name: "crl signed by a rolled-over key, leaf not listed", signet: "", openssl: true, class: "fixed", why: "RFC 5280 6.3.3 (f): the CRL signer's path is valid; under RequireCRL signet required a root CRL for a signer the root issued, which the chain's own intermediate does not need (TestRequireCRLRolledOverSigner)", build: rollover(revokedLeaf, false)},
 	}
 }
 

@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"errors"
+	"math/big"
 	"testing"
 
 	"github.com/signet-pki/signet/verify"
@@ -86,5 +87,45 @@ func TestValidityEncoding(t *testing.T) {
 	ch := three(func(c *dCert) { c.rawNA = append([]byte{0x17, 11}, "2901010000Z"...) }, nil, nil)()
 	if res, err := verifyDChain(t, ch); err == nil || res.Rule != "rfc5280.validity-encoding" {
 		t.Fatalf("root without seconds: %v", err)
+	}
+}
+
+// Under RequireCRL, a CRL signed by another key of the leaf's issuer (a CA's rolled-over key,
+// RFC 5280 6.3.3 (f)), whose certificate the trust anchor issued, needs no CRL of the trust
+// anchor, as the chain's intermediate issued by the trust anchor needs none. signet refused
+// the chain (rfc5280.crl-signer-invalid) for want of a root CRL for the signer.
+func TestRequireCRLRolledOverSigner(t *testing.T) {
+	t.Parallel()
+	leafSerial := big.NewInt(0x7777)
+	build := func(revokeLeaf, rootRevokesSigner bool) dChain {
+		ch := three(nil, nil, func(c *dCert) { c.serial = leafSerial })()
+		next := dBuild(dCert{cn: "Diff Intermediate", key: "Diff Intermediate next", ca: true, serial: big.NewInt(0x8888)}, ch.roots[0])
+		ch.inters = append(ch.inters, next)
+		spec := dCRLSpec{issuer: next}
+		if revokeLeaf {
+			spec.revoked = []*big.Int{leafSerial}
+		}
+		ch.crls = [][]byte{dCRL(spec)}
+		if rootRevokesSigner {
+			ch.crls = append(ch.crls, dCRL(dCRLSpec{issuer: ch.roots[0], revoked: []*big.Int{big.NewInt(0x8888)}}))
+		}
+		ch.pol = func(p *verify.Policy) { p.RequireCRL = true }
+		return ch
+	}
+	if res, err := verifyDChain(t, build(false, false)); err != nil {
+		t.Fatalf("a CRL of the rolled-over key, not listing the leaf: %v\n%s", err, dumpChecks(res))
+	}
+	if res, err := verifyDChain(t, build(true, false)); err == nil || res.Rule != "rfc5280.revoked" {
+		t.Fatalf("the leaf listed: %v", err)
+	}
+	// A CRL of the trust anchor, when given, is still checked for the signer.
+	if res, err := verifyDChain(t, build(false, true)); err == nil || res.Rule != "rfc5280.crl-signer-invalid" {
+		t.Fatalf("the signer revoked by the root's CRL: %v", err)
+	}
+	// The chain's own leaf still needs its CRL when nested validation is not involved.
+	ch := build(false, false)
+	ch.crls = nil
+	if res, err := verifyDChain(t, ch); err == nil || res.Rule != "signet.crl-required" {
+		t.Fatalf("no CRL at all: %v", err)
 	}
 }
