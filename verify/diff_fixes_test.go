@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"encoding/asn1"
 	"errors"
 	"math/big"
 	"testing"
@@ -127,5 +128,41 @@ func TestRequireCRLRolledOverSigner(t *testing.T) {
 	ch.crls = nil
 	if res, err := verifyDChain(t, ch); err == nil || res.Rule != "signet.crl-required" {
 		t.Fatalf("no CRL at all: %v", err)
+	}
+}
+
+// An otherName or registeredID in the subjectAltName that is not written as RFC 5280 4.2.1.6
+// has it is refused (rfc5280.san-encoding): package pkixname keeps their contents unread, so
+// signet accepted a subjectAltName that openssl cannot parse.
+func TestSANOpaqueFormsEncoding(t *testing.T) {
+	t.Parallel()
+	upn := mustMarshal(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 20, 2, 3})
+	value := gn(0, true, []byte{0x0c, 1, 'x'})
+	for _, tc := range []struct {
+		name string
+		gn   []byte
+		rule string
+	}{
+		{"otherName", gn(0, true, append(append([]byte{}, upn...), value...)), ""},
+		{"otherName wrapped in a SEQUENCE", gn(0, true, seqOfRaw(upn, value)), "rfc5280.san-encoding"},
+		{"otherName without a value", gn(0, true, upn), "rfc5280.san-encoding"},
+		{"otherName with two values", gn(0, true, append(append(append([]byte{}, upn...), value...), value...)), "rfc5280.san-encoding"},
+		{"otherName value not explicit", gn(0, true, append(append([]byte{}, upn...), gn(0, false, []byte("x"))...)), "rfc5280.san-encoding"},
+		{"registeredID", gn(8, false, upn[2:]), ""},
+		{"registeredID not an OID", gn(8, false, []byte{0x80}), "rfc5280.san-encoding"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ch := three(nil, nil, leafSAN(true, gnDNS("leaf.example.com"), tc.gn))()
+			if _, err := x509util.ParseCertificate(ch.leaf.der); err != nil {
+				t.Skipf("crypto/x509 refuses it already: %v", err)
+			}
+			res, err := verifyDChain(t, ch)
+			switch {
+			case tc.rule == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.rule != "" && (err == nil || res.Rule != tc.rule):
+				t.Fatalf("verdict %v, want %s", err, tc.rule)
+			}
+		})
 	}
 }

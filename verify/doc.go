@@ -86,7 +86,7 @@
 //	rfc5280.pc-empty                           malformed         RFC 5280 4.2.1.11: empty policy constraints
 //	rfc5280.pc-not-critical                    malformed         RFC 5280 4.2.1.11: a trust anchor's policy constraints not critical (intermediates: webpki only, as PKITS requires)
 //	rfc5280.eku-empty                          malformed         RFC 5280 4.2.1.12: extended key usage with no usage
-//	rfc5280.san-encoding                       malformed         RFC 5280 4.2.1.6: subjectAltName that does not parse
+//	rfc5280.san-encoding                       malformed         RFC 5280 4.2.1.6: subjectAltName that does not parse (an otherName or registeredID included)
 //	rfc5280.san-empty                          malformed         RFC 5280 4.2.1.6: empty subjectAltName
 //	rfc5280.san-dns-invalid                    malformed         RFC 5280 4.2.1.6, RFC 1034 3.5: a dNSName that is not a host name (underscore, empty label, partial wildcard, "*")
 //	rfc5280.san-email-invalid                  malformed         RFC 5280 4.2.1.6, RFC 5321 4.1.2: an rfc822Name that is not a mailbox
