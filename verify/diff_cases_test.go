@@ -6,6 +6,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"math/big"
+	"slices"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -62,6 +63,9 @@ type dCRLSpec struct {
 	number      int64 // CRL number (default 7)
 	issuerName  []byte
 	corruptSign bool
+	rawThis     []byte // the thisUpdate element as is
+	rawRevDate  []byte // every entry's revocationDate element as is
+	version     int    // 0: v2 (INTEGER 1); -1: absent (v1)
 }
 
 func dCRL(s dCRLSpec) []byte {
@@ -92,10 +96,16 @@ func dCRL(s dCRLSpec) []byte {
 	alg := algID(oidECDSASHA256, nil)
 	var tb cryptobyte.Builder
 	tb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1Int64(1)
+		if s.version == 0 {
+			b.AddASN1Int64(1)
+		}
 		b.AddBytes(alg)
 		b.AddBytes(name)
-		b.AddASN1UTCTime(tu)
+		if s.rawThis != nil {
+			b.AddBytes(s.rawThis)
+		} else {
+			b.AddASN1UTCTime(tu)
+		}
 		if !s.noNext {
 			b.AddASN1UTCTime(nu)
 		}
@@ -104,7 +114,11 @@ func dCRL(s dCRLSpec) []byte {
 				for _, r := range s.revoked {
 					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 						b.AddASN1BigInt(r)
-						b.AddASN1UTCTime(dNotBefore)
+						if s.rawRevDate != nil {
+							b.AddBytes(s.rawRevDate)
+						} else {
+							b.AddASN1UTCTime(dNotBefore)
+						}
 						if len(s.entryExts) > 0 {
 							b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 								for _, e := range s.entryExts {
@@ -117,14 +131,16 @@ func dCRL(s dCRLSpec) []byte {
 				}
 			})
 		}
-		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
-			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-				for _, e := range exts {
-					der, _ := asn1.Marshal(e)
-					b.AddBytes(der)
-				}
+		if s.version >= 0 {
+			b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					for _, e := range exts {
+						der, _ := asn1.Marshal(e)
+						b.AddBytes(der)
+					}
+				})
 			})
-		})
+		}
 	})
 	tbs := tb.BytesOrPanic()
 	h := dSHA256(tbs)
@@ -241,7 +257,7 @@ func leafSAN(critical bool, names ...[]byte) func(*dCert) {
 
 func dnOf(cn, o string) pkix.Name { return pkix.Name{CommonName: cn, Organization: []string{o}} }
 
-func diffCases() []dCase { return append(diffCases1(), diffCases2()...) }
+func diffCases() []dCase { return slices.Concat(diffCases1(), diffCases2(), diffCases3()) }
 
 func diffCases1() []dCase {
 	at := dAt
@@ -875,5 +891,74 @@ func rollover(serial *big.Int, list bool) func() dChain {
 		ch.crls = [][]byte{dCRL(spec)}
 		ch.ossl, ch.pol = []string{"-crl_check", "-extended_crl"}, func(p *verify.Policy) { p.RequireCRL = true }
 		return ch
+	}
+}
+
+// diffCases3: encodings of certificates and CRLs that crypto/x509 reads leniently, and a few
+// more names and key usages.
+func diffCases3() []dCase {
+	revoked := big.NewInt(0x7777)
+	crlFor := func(spec func(inter *dIssued) dCRLSpec) func() dChain {
+		return func() dChain {
+			ch := three(nil, nil, func(c *dCert) { c.serial = revoked })()
+			ch.crls = [][]byte{dCRL(spec(ch.inters[0]))}
+			ch.ossl, ch.pol = []string{"-crl_check"}, func(p *verify.Policy) { p.RequireCRL = true }
+			return ch
+		}
+	}
+	utc := func(s string) []byte { return append([]byte{0x17, byte(len(s))}, s...) }
+	bcRaw := func(content ...byte) pkix.Extension {
+		return rawExt(oidBC, true, append([]byte{0x30, byte(len(content))}, content...))
+	}
+	unknownAttr := asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55555, 9}
+	return []dCase{
+		// CRL encodings.
+		{name: "crl thisUpdate without seconds", signet: "rfc5280.crl-time-encoding", openssl: false, class: "fixed", why: "RFC 5280 5.1.2.4: thisUpdate as 4.1.2.5.1 says, with seconds; crypto/x509 reads it, signet used the CRL (TestCRLTimeEncoding)", build: crlFor(func(i *dIssued) dCRLSpec { return dCRLSpec{issuer: i, rawThis: utc("2501010000Z")} })},
+		{name: "crl thisUpdate with an offset", signet: "rfc5280.crl-time-encoding", openssl: false, class: "fixed", why: "RFC 5280 5.1.2.4: thisUpdate in Zulu; crypto/x509 reads an offset, signet used the CRL (TestCRLTimeEncoding)", build: crlFor(func(i *dIssued) dCRLSpec { return dCRLSpec{issuer: i, rawThis: utc("250101000000+0100")} })},
+		{name: "crl revocationDate without seconds, leaf listed", signet: "rfc5280.crl-time-encoding", openssl: false, build: crlFor(func(i *dIssued) dCRLSpec {
+			return dCRLSpec{issuer: i, revoked: []*big.Int{revoked}, rawRevDate: utc("2501010000Z")}
+		})},
+		{name: "crl revocationDate without seconds, another serial", signet: "rfc5280.crl-time-encoding", openssl: true, class: "signet", why: "RFC 5280 5.1.2.6: revocationDate is written as 5.1.2.4 says; openssl reads only thisUpdate and nextUpdate strictly", build: crlFor(func(i *dIssued) dCRLSpec {
+			return dCRLSpec{issuer: i, revoked: []*big.Int{big.NewInt(5)}, rawRevDate: utc("2501010000Z")}
+		})},
+		{name: "crl v1 without extensions", signet: "unparsed", openssl: true, class: "policy", why: "RFC 5280 5.2.3 requires a CRL number, so a conforming CRL is v2; crypto/x509 refuses v1 CRLs and the CLI reports bad input", build: crlFor(func(i *dIssued) dCRLSpec { return dCRLSpec{issuer: i, version: -1} })},
+		{name: "crl duplicate extension", signet: "", openssl: true, build: crlFor(func(i *dIssued) dCRLSpec {
+			return dCRLSpec{issuer: i, exts: []pkix.Extension{dExt(oidCRLN, false, big.NewInt(8))}}
+		})},
+		{name: "crl entry serial of another width", signet: "", openssl: true, build: crlFor(func(i *dIssued) dCRLSpec {
+			return dCRLSpec{issuer: i, revoked: []*big.Int{new(big.Int).Add(revoked, new(big.Int).Lsh(big.NewInt(1), 64))}}
+		})},
+
+		// Certificate encodings.
+		{name: "basicConstraints cA FALSE written out", signet: "", openssl: true, build: three(nil, nil, mod(addExt(bcRaw(0x01, 0x01, 0x00))))},
+		{name: "basicConstraints cA TRUE as 0x01", signet: "unparsed", openssl: true, class: "signet", why: "X.690 11.1: DER writes TRUE as 0xFF; crypto/x509 refuses to parse it (the CLI exits with a malformed-input error)", build: three(nil, mod(setExt(bcRaw(0x01, 0x01, 0x01))), nil)},
+		{name: "basicConstraints negative pathLen", signet: "unparsed", openssl: false, build: three(nil, mod(setExt(bcRaw(0x01, 0x01, 0xff, 0x02, 0x01, 0xff))), nil)},
+		{name: "key usage with trailing zero bits", signet: "", openssl: true, build: three(nil, nil, mod(setExt(rawExt(oidKU, true, []byte{0x03, 0x03, 0x00, 0x80, 0x00}))))},
+		{name: "key usage unused-bits count wrong", signet: "", openssl: true, build: three(nil, nil, mod(setExt(rawExt(oidKU, true, []byte{0x03, 0x02, 0x00, 0x80}))))},
+		{name: "SAN empty dNSName", signet: "rfc5280.san-dns-invalid", openssl: true, class: "signet", why: "rfc5280.san-dns-invalid: RFC 5280 4.2.1.6, a dNSName of \" \" or empty MUST NOT be used", build: three(nil, nil, leafSAN(false, gnDNS("leaf.example.com"), gnDNS("")))},
+		{name: "SAN dNSName with a space", signet: "rfc5280.san-dns-invalid", openssl: true, class: "signet", why: "rfc5280.san-dns-invalid: RFC 5280 4.2.1.6 requires the preferred name syntax of RFC 1034 3.5", build: three(nil, nil, leafSAN(false, gnDNS("leaf .example.com")))},
+		{name: "SAN iPAddress of 5 octets", signet: "unparsed", openssl: true, class: "signet", why: "RFC 5280 4.2.1.6: an iPAddress is 4 or 16 octets; crypto/x509 refuses to parse it (the CLI exits with a malformed-input error)", build: three(nil, nil, leafSAN(false, gnDNS("leaf.example.com"), gn(7, false, []byte{10, 0, 0, 1, 2})))},
+		{name: "SAN empty", signet: "rfc5280.san-empty", openssl: false, build: three(nil, nil, mod(setExt(rawExt(oidSAN, false, []byte{0x30, 0}))))},
+		{name: "AKI with issuer and no serial", signet: "rfc5280.aki-encoding", openssl: false, build: three(nil, nil, mod(setExt(rawExt(oidAKI, false, seqOfRaw(gn(0, false, []byte("id")), gn(1, true, gnDNS("x")))))))},
+		{name: "extensions wrapper empty", signet: "rfc5280.aki-missing", openssl: false, build: three(nil, nil, func(c *dCert) { c.noDefault, c.mod = true, nil })},
+
+		// Names.
+		{name: "issuer name unknown attribute in other case", signet: "", openssl: true, build: three(nil, func(c *dCert) {
+			c.subj = dRawName(attr{dOidO, tagUTF8, "Signet Diff"}, attr{unknownAttr, tagUTF8, "Diff Intermediate"})
+		}, func(c *dCert) {
+			c.iss = dRawName(attr{dOidO, tagUTF8, "Signet Diff"}, attr{unknownAttr, tagUTF8, "DIFF intermediate"})
+		})},
+		{name: "issuer name UTF8 with a NUL", signet: "", openssl: false, class: "signet", why: "RFC 5280 7.1 compares names after RFC 4518 preparation, whose step 2.2 maps control code points (U+0000 among them) to nothing: the names are equal; openssl compares the bytes", build: three(nil, func(c *dCert) {
+			c.subj = dRawName(attr{dOidO, tagUTF8, "Signet Diff"}, attr{dOidCN, tagUTF8, "Diff Intermediate"})
+		}, func(c *dCert) {
+			c.iss = dRawName(attr{dOidO, tagUTF8, "Signet Diff"}, attr{dOidCN, tagUTF8, "Diff Intermediate\x00"})
+		})},
+		{name: "self-issued by case only, not counted under root pathLen 1", signet: "", openssl: true, build: func() dChain {
+			r := dBuild(dCert{cn: "Diff Root", ca: true, mod: setExt(bcExt(true, true, 1))}, nil)
+			si := dBuild(dCert{cn: "DIFF ROOT", key: "Diff Root 2", ca: true}, r)
+			i := dBuild(dCert{cn: "Diff Intermediate", ca: true}, si)
+			l := dBuild(dCert{cn: "leaf.example.com"}, i)
+			return dChain{leaf: l, inters: []*dIssued{si, i}, roots: []*dIssued{r}}
+		}},
 	}
 }

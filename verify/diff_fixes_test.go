@@ -166,3 +166,46 @@ func TestSANOpaqueFormsEncoding(t *testing.T) {
 		})
 	}
 }
+
+// A CRL whose thisUpdate, nextUpdate or a revocationDate is a UTCTime without seconds or with a
+// time zone offset cannot be used (rfc5280.crl-time-encoding, RFC 5280 5.1.2.4 to 5.1.2.6):
+// crypto/x509 reads such times, and signet used the CRL.
+func TestCRLTimeEncoding(t *testing.T) {
+	t.Parallel()
+	utc := func(s string) []byte { return append([]byte{0x17, byte(len(s))}, s...) }
+	for _, tc := range []struct {
+		name string
+		spec func(issuer *dIssued) dCRLSpec
+		rule string
+	}{
+		{"well written", func(i *dIssued) dCRLSpec { return dCRLSpec{issuer: i, revoked: []*big.Int{big.NewInt(5)}} }, ""},
+		{"thisUpdate without seconds", func(i *dIssued) dCRLSpec { return dCRLSpec{issuer: i, rawThis: utc("2501010000Z")} }, "rfc5280.crl-time-encoding"},
+		{"thisUpdate with an offset", func(i *dIssued) dCRLSpec { return dCRLSpec{issuer: i, rawThis: utc("250101000000+0100")} }, "rfc5280.crl-time-encoding"},
+		{"revocationDate without seconds", func(i *dIssued) dCRLSpec {
+			return dCRLSpec{issuer: i, revoked: []*big.Int{big.NewInt(5)}, rawRevDate: utc("2501010000Z")}
+		}, "rfc5280.crl-time-encoding"},
+		{"revocationDate GeneralizedTime", func(i *dIssued) dCRLSpec {
+			return dCRLSpec{issuer: i, revoked: []*big.Int{big.NewInt(5)}, rawRevDate: append([]byte{0x18, 15}, "20250101000000Z"...)}
+		}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ch := three(nil, nil, nil)()
+			ch.crls = [][]byte{dCRL(tc.spec(ch.inters[0]))}
+			ch.pol = func(p *verify.Policy) { p.RequireCRL = true }
+			if _, err := x509util.ParseCRL(ch.crls[0]); err != nil {
+				t.Skipf("crypto/x509 refuses it already: %v", err)
+			}
+			res, err := verifyDChain(t, ch)
+			switch {
+			case tc.rule == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.rule != "" && (err == nil || res.Rule != tc.rule):
+				t.Fatalf("verdict %v, want %s", err, tc.rule)
+			}
+			var ve *verify.Error
+			if tc.rule != "" && (!errors.As(err, &ve) || ve.Reason != verify.CRLInvalid) {
+				t.Fatalf("not a CRLInvalid *verify.Error: %v", err)
+			}
+		})
+	}
+}

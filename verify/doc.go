@@ -113,6 +113,7 @@
 //	rfc5280.crl-not-yet-valid                  crl-invalid       RFC 5280 5.1.2.4: thisUpdate after the validation time
 //	rfc5280.crl-expired                        crl-invalid       RFC 5280 6.3.3 (a), 5.1.2.5: nextUpdate before the validation time
 //	rfc5280.crl-next-update-missing            crl-invalid       RFC 5280 5.1.2.5: no nextUpdate
+//	rfc5280.crl-time-encoding                  crl-invalid       RFC 5280 5.1.2.4 to 5.1.2.6: thisUpdate, nextUpdate or a revocationDate not written YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime)
 //	rfc5280.crl-number-missing                 crl-invalid       RFC 5280 5.2.3: no CRL number
 //	rfc5280.crl-number-critical                crl-invalid       RFC 5280 5.2.3: CRL number marked critical
 //	rfc5280.crl-unknown-critical-extension     crl-invalid       RFC 5280 5.2: a critical CRL extension signet does not process
