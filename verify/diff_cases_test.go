@@ -257,7 +257,9 @@ func leafSAN(critical bool, names ...[]byte) func(*dCert) {
 
 func dnOf(cn, o string) pkix.Name { return pkix.Name{CommonName: cn, Organization: []string{o}} }
 
-func diffCases() []dCase { return slices.Concat(diffCases1(), diffCases2(), diffCases3()) }
+func diffCases() []dCase {
+	return slices.Concat(diffCases1(), diffCases2(), diffCases3(), diffCases4())
+}
 
 func diffCases1() []dCase {
 	at := dAt
@@ -960,5 +962,72 @@ func diffCases3() []dCase {
 			l := dBuild(dCert{cn: "leaf.example.com"}, i)
 			return dChain{leaf: l, inters: []*dIssued{si, i}, roots: []*dIssued{r}}
 		}},
+	}
+}
+
+// diffCases4: attempts to slip a name past an excluded subtree, and the user-constrained
+// policy set.
+func diffCases4() []dCase {
+	dns := func(s ...string) [][]byte {
+		var out [][]byte
+		for _, d := range s {
+			out = append(out, gnDNS(d))
+		}
+		return out
+	}
+	interNC := func(permitted, excluded [][]byte) func(*dCert) { return mod(ncOf(permitted, excluded)) }
+	explicit := func(pols ...asn1.ObjectIdentifier) func(dChain) dChain {
+		args := []string{"-explicit_policy"}
+		for _, p := range pols {
+			args = append(args, "-policy", p.String())
+		}
+		return withPol(func(p *verify.Policy) { p.Policies, p.RequireExplicitPolicy = pols, true }, args...)
+	}
+	pols := func(oids ...asn1.ObjectIdentifier) func(*dCert) { return mod(addExt(policiesOf(oids...))) }
+	return []dCase{
+		{name: "nc dns permitted, second SAN outside", signet: "rfc5280.nc-permitted", openssl: false,
+			build: three(nil, interNC(dns("example.com"), nil), func(c *dCert) { c.dnsNames = []string{"leaf.example.com", "leaf.example.org"} })},
+		{name: "nc dns excluded, leaf in capitals with a trailing dot", signet: "rfc5280.nc-excluded", openssl: true, class: "signet", why: "RFC 5280 4.2.1.10 with RFC 1034 3.1: LEAF.EXAMPLE.COM. names leaf.example.com, inside the excluded subtree; openssl compares the strings and lets it past",
+			build: three(nil, interNC(nil, dns("example.com")), func(c *dCert) { c.dnsNames = []string{"LEAF.EXAMPLE.COM."} })},
+		{name: "nc dns excluded, the excluded name itself with a trailing dot", signet: "rfc5280.nc-excluded", openssl: true, class: "signet", why: "example.com. is example.com (RFC 1034 3.1), which is excluded; openssl lets it past",
+			build: three(nil, interNC(nil, dns("example.com")), func(c *dCert) { c.dnsNames = []string{"example.com."} })},
+		{name: "nc dns permitted, wildcard over the TLD", signet: "rfc5280.nc-permitted", openssl: false,
+			build: three(nil, interNC(dns("example.com"), nil), func(c *dCert) { c.dnsNames = []string{"*.com"} })},
+		{name: "nc uri excluded, host with a trailing dot", signet: "unparsed", openssl: true, class: "signet", why: "crypto/x509 refuses a URI whose host has an empty label (the CLI exits with a malformed-input error); openssl lets example.com. past the excluded example.com",
+			build: three(nil, interNC(nil, [][]byte{gnURI("example.com")}), leafSAN(false, gnDNS("leaf.example.org"), gnURI("https://example.com./")))},
+		{name: "nc uri excluded, host in capitals", signet: "rfc5280.nc-excluded", openssl: false,
+			build: three(nil, interNC(nil, [][]byte{gnURI("example.com")}), leafSAN(false, gnDNS("leaf.example.org"), gnURI("https://EXAMPLE.COM/")))},
+		{name: "nc uri excluded, IPv6 literal host", signet: "rfc5280.nc-unchecked-name", openssl: true, class: "policy", why: "rfc5280.nc-unchecked-name: a URI constraint is a domain (RFC 5280 4.2.1.10), which an IP-literal host can neither match nor be shown to avoid; signet refuses what it cannot check",
+			build: three(nil, interNC(nil, [][]byte{gnURI("example.com")}), leafSAN(false, gnDNS("leaf.example.org"), gnURI("https://[::1]/")))},
+		{name: "nc email excluded, local part in capitals", signet: "", openssl: true,
+			build: three(nil, interNC(nil, [][]byte{gnEmail("bad@example.com")}), leafSAN(false, gnDNS("leaf.example.com"), gnEmail("BAD@example.com")))},
+		{name: "nc email excluded, domain in capitals", signet: "rfc5280.nc-excluded", openssl: false,
+			build: three(nil, interNC(nil, [][]byte{gnEmail("example.com")}), leafSAN(false, gnDNS("leaf.example.com"), gnEmail("a@EXAMPLE.COM")))},
+		{name: "nc email permitted, domain with a trailing dot", signet: "rfc5280.san-email-invalid", openssl: false,
+			build: three(nil, interNC([][]byte{gnEmail("example.com")}, nil), leafSAN(false, gnEmail("a@example.com.")))},
+		{name: "nc dirName excluded, subject in other case and spacing", signet: "rfc5280.nc-excluded", openssl: false,
+			build: three(nil, interNC(nil, [][]byte{gnDir(pkix.Name{Organization: []string{"Evil Corp"}})}), func(c *dCert) {
+				c.subj = dRawName(attr{dOidO, tagPrint, "  evil   CORP "}, attr{dOidCN, tagUTF8, "leaf"})
+			})},
+		{name: "nc dirName excluded, dirName SAN with an empty subject", signet: "rfc5280.nc-excluded", openssl: false,
+			build: three(nil, interNC(nil, [][]byte{gnDir(pkix.Name{Organization: []string{"Evil Corp"}})}), func(c *dCert) {
+				c.subj = []byte{0x30, 0}
+				c.mod = setExt(sanOfNames(true, gnDNS("leaf.example.com"), gnDir(dnOf("x", "Evil Corp"))))
+			})},
+		{name: "nc ip excluded, v4-compatible v6", signet: "", openssl: true,
+			build: three(nil, interNC(nil, [][]byte{gnIP("10.0.0.0/8")}), leafSAN(false, gnDNS("leaf.example.com"), gn(7, false, []byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 1, 2, 3})))},
+
+		{name: "policy two asked, intermediate anyPolicy, leaf the second", signet: "", openssl: true,
+			build: then(three(nil, pols(polAny), pols(pol2)), explicit(pol1, pol2))},
+		{name: "policy asked P1, chain P1 then P2 only", signet: "rfc5280.policy-required", openssl: false,
+			build: then(three(nil, pols(pol1, pol2), pols(pol2)), explicit(pol1))},
+		{name: "policy mapping allowed one level by inhibitPolicyMapping 1 in the mapping CA", signet: "", openssl: true,
+			build: then(chainOf(nil, []func(*dCert){mod(addExt(policiesOf(pol1), mappingsOf(pol1, pol2), pcExt(-1, 1))), mod(addExt(policiesOf(pol2), mappingsOf(pol2, pol3)))}, pols(pol3)), explicit(pol1))},
+		{name: "policy mapping stopped by inhibitPolicyMapping 0 in the mapping CA", signet: "rfc5280.policy-required", openssl: false,
+			build: then(chainOf(nil, []func(*dCert){mod(addExt(policiesOf(pol1), mappingsOf(pol1, pol2), pcExt(-1, 0))), mod(addExt(policiesOf(pol2), mappingsOf(pol2, pol3)))}, pols(pol3)), explicit(pol1))},
+		{name: "policy leaf requireExplicitPolicy 0, leaf without policies", signet: "rfc5280.policy-required", openssl: false,
+			build: then(three(nil, pols(pol1), mod(addExt(pcExt(0, -1)))), withPol(nil, "-policy_check"))},
+		{name: "policy duplicate policy in a certificate", signet: "unparsed", openssl: false,
+			build: then(three(nil, pols(pol1, pol1), pols(pol1)), explicit(pol1))},
 	}
 }
