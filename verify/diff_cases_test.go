@@ -258,7 +258,7 @@ func leafSAN(critical bool, names ...[]byte) func(*dCert) {
 func dnOf(cn, o string) pkix.Name { return pkix.Name{CommonName: cn, Organization: []string{o}} }
 
 func diffCases() []dCase {
-	return slices.Concat(diffCases1(), diffCases2(), diffCases3(), diffCases4())
+	return slices.Concat(diffCases1(), diffCases2(), diffCases3(), diffCases4(), diffCases5())
 }
 
 func diffCases1() []dCase {
@@ -1029,5 +1029,113 @@ func diffCases4() []dCase {
 			build: then(three(nil, pols(pol1), mod(addExt(pcExt(0, -1)))), withPol(nil, "-policy_check"))},
 		{name: "policy duplicate policy in a certificate", signet: "unparsed", openssl: false,
 			build: then(three(nil, pols(pol1, pol1), pols(pol1)), explicit(pol1))},
+	}
+}
+
+// diffCases5: pairs of mutations, and path building around a failing candidate.
+func diffCases5() []dCase {
+	at := dAt
+	dns := func(s ...string) [][]byte {
+		var out [][]byte
+		for _, d := range s {
+			out = append(out, gnDNS(d))
+		}
+		return out
+	}
+	explicit := func(pols ...asn1.ObjectIdentifier) func(dChain) dChain {
+		args := []string{"-explicit_policy"}
+		for _, p := range pols {
+			args = append(args, "-policy", p.String())
+		}
+		return withPol(func(p *verify.Policy) { p.Policies, p.RequireExplicitPolicy = pols, true }, args...)
+	}
+	requireCRL := func(all bool) func(dChain) dChain {
+		flag := "-crl_check"
+		if all {
+			flag = "-crl_check_all"
+		}
+		return withPol(func(p *verify.Policy) { p.RequireCRL = true }, flag)
+	}
+	// selfIssuedLeaf is root -> intermediate -> a leaf named as the intermediate, with a key
+	// of its own: self-issued, and still the target.
+	selfIssuedLeaf := func(interMod, leafMod func(*dCert)) func() dChain {
+		return func() dChain {
+			r := dBuild(dCert{cn: "Diff Root", ca: true}, nil)
+			ic := dCert{cn: "Diff Intermediate", ca: true}
+			if interMod != nil {
+				interMod(&ic)
+			}
+			i := dBuild(ic, r)
+			lc := dCert{cn: "Diff Intermediate", key: "self-issued leaf", dnsNames: []string{"leaf.example.com"}}
+			if leafMod != nil {
+				leafMod(&lc)
+			}
+			return dChain{leaf: dBuild(lc, i), inters: []*dIssued{i}, roots: []*dIssued{r}}
+		}
+	}
+	return []dCase{
+		{name: "pair: self-issued leaf outside the dirName constraint", signet: "rfc5280.nc-permitted", openssl: false,
+			build: selfIssuedLeaf(mod(ncOf([][]byte{gnDir(pkix.Name{Organization: []string{"Other"}})}, nil)), nil)},
+		{name: "pair: self-issued leaf outside the DNS constraint", signet: "rfc5280.nc-permitted", openssl: false,
+			build: selfIssuedLeaf(mod(ncOf(dns("example.org"), nil)), nil)},
+		{name: "pair: self-issued leaf anyPolicy under inhibitAnyPolicy 0", signet: "rfc5280.policy-required", openssl: false,
+			build: then(selfIssuedLeaf(mod(addExt(policiesOf(pol1), inhibitAnyExt(0))), mod(addExt(policiesOf(polAny)))), explicit(pol1))},
+		{name: "pair: self-issued leaf under pathLen 0", signet: "", openssl: true,
+			build: selfIssuedLeaf(mod(setExt(bcExt(true, true, 0))), nil)},
+		{name: "pair: expired and revoked leaf", signet: "rfc5280.validity", openssl: false, build: func() dChain {
+			ch := three(nil, nil, func(c *dCert) { c.serial, c.na = big.NewInt(0x7777), at.Add(-time.Hour) })()
+			ch.crls = [][]byte{dCRL(dCRLSpec{issuer: ch.inters[0], revoked: []*big.Int{big.NewInt(0x7777)}})}
+			return requireCRL(false)(ch)
+		}},
+		{name: "pair: name constraints and policy required, both broken", signet: "rfc5280.nc-permitted", openssl: false,
+			build: then(three(nil, mod(addExt(ncExt(true, dns("example.org"), nil), policiesOf(pol1))), nil), explicit(pol1))},
+		{name: "pair: unknown critical extension in a self-issued intermediate", signet: "rfc5280.unknown-critical-extension", openssl: false,
+			build: chainOf(nil, []func(*dCert){nil, func(c *dCert) {
+				c.cn, c.key, c.mod = "Diff CA 1", "Diff CA 1b", addExt(pkix.Extension{Id: oidUnknown, Critical: true, Value: []byte{5, 0}})
+			}}, nil)},
+		{name: "pair: v1 self-signed root given as an intermediate too", signet: "", openssl: false, class: "policy", why: "as v1 root: the trust anchor is an input (RFC 5280 6.1.1 (d)); openssl -x509_strict refuses v1 CAs", build: func() dChain {
+			ch := three(func(c *dCert) { c.version, c.noDefault = 1, true }, nil, nil)()
+			ch.inters = append(ch.inters, ch.roots[0])
+			return ch
+		}},
+		{name: "root basicConstraints cA false", signet: "rfc5280.issuer-not-ca", openssl: false, build: three(mod(setExt(bcExt(true, false, -1))), nil, nil)},
+
+		// Path building around a failing candidate.
+		{name: "revoked intermediate first, another certificate of its key second", signet: "", openssl: false, class: "signet", why: "a valid path exists through the certificate of the same key that is not revoked (RFC 4158 backtracking); openssl judges the first one only", build: func() dChain {
+			r := dBuild(dCert{cn: "Diff Root", ca: true}, nil)
+			bad := dBuild(dCert{cn: "Diff Intermediate", ca: true, serial: big.NewInt(0x6666)}, r)
+			good := dBuild(dCert{cn: "Diff Intermediate", ca: true}, r)
+			l := dBuild(dCert{cn: "leaf.example.com"}, good)
+			crls := [][]byte{dCRL(dCRLSpec{issuer: r, revoked: []*big.Int{big.NewInt(0x6666)}}), dCRL(dCRLSpec{issuer: good})}
+			return requireCRL(true)(dChain{leaf: l, inters: []*dIssued{bad, good}, roots: []*dIssued{r}, crls: crls})
+		}},
+		{name: "intermediate under a name constraint first, an unconstrained one second", signet: "", openssl: false, class: "signet", why: "a valid path exists through the second certificate of the intermediate's name and key (RFC 4158 backtracking); openssl judges the first one only", build: func() dChain {
+			r := dBuild(dCert{cn: "Diff Root", ca: true}, nil)
+			constrained := dBuild(dCert{cn: "Diff Intermediate", ca: true, mod: ncOf(dns("example.org"), nil)}, r)
+			free := dBuild(dCert{cn: "Diff Intermediate", ca: true}, r)
+			l := dBuild(dCert{cn: "leaf.example.com"}, free)
+			return dChain{leaf: l, inters: []*dIssued{constrained, free}, roots: []*dIssued{r}}
+		}},
+		{name: "two roots of one name, the first of another key", signet: "", openssl: true, build: func() dChain {
+			ch := three(nil, nil, nil)()
+			other := dBuild(dCert{cn: "Diff Root", key: "Diff Root other", ca: true}, nil)
+			ch.roots = append([]*dIssued{other}, ch.roots...)
+			return ch
+		}},
+		{name: "leaf is itself a trust anchor", signet: "", openssl: true, build: func() dChain {
+			ch := three(nil, nil, nil)()
+			ch.roots = []*dIssued{ch.leaf}
+			ch.inters = nil
+			ch.ossl = []string{"-partial_chain"}
+			return ch
+		}},
+		{name: "anchor expired, the same key in a valid cross-certificate", signet: "", openssl: false, class: "signet", why: "RFC 4158 and RFC 5280 6: a valid path exists (leaf, intermediate, the cross-certificate, the second root); openssl stops at the expired trusted certificate", build: func() dChain {
+			old := dBuild(dCert{cn: "Diff Root", ca: true, na: at.Add(-time.Hour)}, nil)
+			r2 := dBuild(dCert{cn: "Diff Root 2", ca: true}, nil)
+			cross := dBuild(dCert{cn: "Diff Root", ca: true}, r2)
+			i := dBuild(dCert{cn: "Diff Intermediate", ca: true}, old)
+			l := dBuild(dCert{cn: "leaf.example.com"}, i)
+			return dChain{leaf: l, inters: []*dIssued{i, cross}, roots: []*dIssued{old, r2}}
+		}},
 	}
 }
