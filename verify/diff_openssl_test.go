@@ -641,8 +641,8 @@ func TestDifferentialOpenSSL(t *testing.T) {
 		strict30 = strings.HasPrefix(string(v), "OpenSSL 3.0.")
 	}
 	record := os.Getenv("SIGNET_DIFF_RECORD") != ""
-	// The CLI sample: every case whose policy the flags can say, when the go tool is
-	// here (testing.Short skips it).
+	// The CLI sample: every third case whose policy the flags can say, when the go tool
+	// is here (testing.Short skips it).
 	var bin string
 	if !testing.Short() {
 		var err error
@@ -651,7 +651,7 @@ func TestDifferentialOpenSSL(t *testing.T) {
 		}
 	}
 	seen := map[string]bool{}
-	for _, dc := range diffCases() {
+	for k, dc := range diffCases() {
 		if seen[dc.name] {
 			t.Fatalf("case %q twice", dc.name)
 		}
@@ -679,7 +679,7 @@ func TestDifferentialOpenSSL(t *testing.T) {
 			if got != dc.signet {
 				t.Errorf("signet's verdict changed: %q, recorded %q", got, dc.signet)
 			}
-			if flags, ok := cliFlags(ch); ok && bin != "" {
+			if flags, ok := cliFlags(ch); ok && bin != "" && k%3 == 0 {
 				if cli := cliVerdict(t, bin, ch, flags); cli != got {
 					t.Errorf("signet cert verify says %q, verify.Verify %q", cli, got)
 				}
