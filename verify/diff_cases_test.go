@@ -6,6 +6,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"math/big"
+	"net"
 	"slices"
 	"time"
 
@@ -258,7 +259,7 @@ func leafSAN(critical bool, names ...[]byte) func(*dCert) {
 func dnOf(cn, o string) pkix.Name { return pkix.Name{CommonName: cn, Organization: []string{o}} }
 
 func diffCases() []dCase {
-	return slices.Concat(diffCases1(), diffCases2(), diffCases3(), diffCases4(), diffCases5())
+	return slices.Concat(diffCases1(), diffCases2(), diffCases3(), diffCases4(), diffCases5(), diffCases6())
 }
 
 func diffCases1() []dCase {
@@ -1137,5 +1138,39 @@ func diffCases5() []dCase {
 			l := dBuild(dCert{cn: "leaf.example.com"}, i)
 			return dChain{leaf: l, inters: []*dIssued{i, cross}, roots: []*dIssued{old, r2}}
 		}},
+	}
+}
+
+// diffCases6: host, IP and email matching (openssl -verify_hostname, -verify_ip,
+// -verify_email).
+func diffCases6() []dCase {
+	host := func(sans []string, h string) func() dChain {
+		return then(three(nil, nil, func(c *dCert) { c.dnsNames = sans }), withPol(func(p *verify.Policy) { p.DNSName = h }, "-verify_hostname", h))
+	}
+	return []dCase{
+		{name: "host exact", signet: "", openssl: true, build: host([]string{"leaf.example.com"}, "leaf.example.com")},
+		{name: "host in capitals", signet: "", openssl: true, build: host([]string{"leaf.example.com"}, "LEAF.Example.COM")},
+		{name: "host with a trailing dot", signet: "", openssl: false, class: "signet", why: "leaf.example.com. is the absolute form of leaf.example.com (RFC 1034 3.1), as a browser takes it; openssl compares the strings", build: host([]string{"leaf.example.com"}, "leaf.example.com.")},
+		{name: "host under a wildcard", signet: "", openssl: true, build: host([]string{"*.example.com"}, "a.example.com")},
+		{name: "host two labels under a wildcard", signet: "rfc6125.host", openssl: false, build: host([]string{"*.example.com"}, "a.b.example.com")},
+		{name: "host the wildcard's parent", signet: "rfc6125.host", openssl: false, build: host([]string{"*.example.com"}, "example.com")},
+		{name: "host under a partial wildcard", signet: "rfc5280.san-dns-invalid", openssl: true, class: "policy", why: "rfc5280.san-dns-invalid: a wildcard is a whole leftmost label or nothing (RFC 9525 6.3, BR 7.1.2.7.12); openssl matches f*.example.com", build: host([]string{"f*.example.com"}, "foo.example.com")},
+		{name: "host under a wildcard over a public suffix", signet: "rfc5280.san-dns-invalid", openssl: false, build: host([]string{"*.com"}, "example.com")},
+		{name: "host under a wildcard in the second label", signet: "rfc5280.san-dns-invalid", openssl: false, build: host([]string{"a.*.example.com"}, "a.b.example.com")},
+		{name: "host only in the CN", signet: "rfc6125.host", openssl: true, class: "signet", why: "RFC 9525 6.3: the common name is never matched (RFC 6125 6.4.4 allowed it as a last resort); openssl falls back to a host-like CN", build: then(three(nil, nil, func(c *dCert) { c.dnsNames = []string{""} }),
+			withPol(func(p *verify.Policy) { p.DNSName = "leaf.example.com" }, "-verify_hostname", "leaf.example.com"))},
+		{name: "host IDN U-label against its A-label", signet: "", openssl: false, class: "signet", why: "RFC 6125 6.4.2 (RFC 9525 6.3): a U-label reference is compared as its A-label; openssl compares the bytes", build: host([]string{"xn--bcher-kva.example"}, "bücher.example")},
+		{name: "host is an IP, SAN dNSName of it", signet: "rfc6125.ip", openssl: true, class: "signet", why: "RFC 6125 6.2.1 (RFC 9525 6.4): an IP reference matches an iPAddress only, never a dNSName", build: host([]string{"10.1.2.3"}, "10.1.2.3")},
+		{name: "ip matches an iPAddress", signet: "", openssl: true, build: then(three(nil, nil, leafSAN(false, gn(7, false, []byte{10, 1, 2, 3}))),
+			withPol(func(p *verify.Policy) { p.IP = net.IPv4(10, 1, 2, 3) }, "-verify_ip", "10.1.2.3"))},
+		{name: "ip v4 against a v4-mapped iPAddress", signet: "", openssl: false, class: "policy", why: "::ffff:10.1.2.3 is 10.1.2.3 (RFC 4291 2.5.5.2), as signet also holds it under name constraints and crypto/x509 matches it; openssl compares octet strings", build: then(three(nil, nil, leafSAN(false, gn(7, false, []byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 2, 3}))),
+			withPol(func(p *verify.Policy) { p.IP = net.IPv4(10, 1, 2, 3) }, "-verify_ip", "10.1.2.3"))},
+		{name: "email domain in capitals", signet: "", openssl: true, build: then(three(nil, nil, leafSAN(false, gnEmail("a@EXAMPLE.com"))),
+			withPol(func(p *verify.Policy) { p.Email = "a@example.com" }, "-verify_email", "a@example.com"))},
+		{name: "email local part in capitals", signet: "rfc5280.email", openssl: false, build: then(three(nil, nil, leafSAN(false, gnEmail("A@example.com"))),
+			withPol(func(p *verify.Policy) { p.Email = "a@example.com" }, "-verify_email", "a@example.com"))},
+		{name: "email only in the subject", signet: "rfc5280.email", openssl: true, class: "policy", why: "RFC 5280 4.2.1.6: an email address belongs in the subjectAltName rfc822Name, and Policy.Email never reads the subject; openssl checks emailAddress when no SAN holds one", build: then(three(nil, nil, func(c *dCert) {
+			c.subj = dRawName(attr{dOidO, tagUTF8, "Signet Diff"}, attr{oidEmail, tagIA5, "a@example.com"})
+		}), withPol(func(p *verify.Policy) { p.Email = "a@example.com" }, "-verify_email", "a@example.com"))},
 	}
 }

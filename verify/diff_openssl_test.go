@@ -572,6 +572,16 @@ func cliFlags(ch dChain) (flags []string, ok bool) {
 	for _, o := range p.Policies {
 		flags = append(flags, "--policy", o.String())
 	}
+	if p.DNSName != "" {
+		flags = append(flags, "--host", p.DNSName)
+	}
+	if p.IP != nil {
+		flags = append(flags, "--ip", p.IP.String())
+	}
+	if p.Email != "" {
+		flags = append(flags, "--email", p.Email)
+	}
+	p.DNSName, p.IP, p.Email = "", nil, ""
 	for _, f := range []struct {
 		set  bool
 		flag string
