@@ -539,22 +539,18 @@ func opensslVerdict(t *testing.T, openssl string, ch dChain) (bool, string) {
 	return err == nil, opensslErrLine.FindString(string(out)) + strings.TrimSpace(map[bool]string{true: "", false: "\n" + string(out)}[err != nil && !opensslErrLine.Match(out)])
 }
 
-// signetBinary builds cmd/signet once for the CLI sample; "" when the go tool is missing.
-var signetBinary = sync.OnceValues(func() (string, error) {
+// buildSignet builds cmd/signet into dir for the CLI sample; "" when the go tool is missing.
+func buildSignet(dir string) (string, error) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		return "", nil
-	}
-	dir, err := os.MkdirTemp("", "signet-diff-")
-	if err != nil {
-		return "", err
 	}
 	bin := filepath.Join(dir, "signet")
 	if out, err := exec.Command(goTool, "build", "-o", bin, "github.com/signet-pki/signet/cmd/signet").CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build ./cmd/signet: %v\n%s", err, out)
 	}
 	return bin, nil
-})
+}
 
 // cliFlags translates the policy of a chain into `signet cert verify` flags; ok is false when
 // the policy sets something the translation does not know.
@@ -656,7 +652,7 @@ func TestDifferentialOpenSSL(t *testing.T) {
 	var bin string
 	if !testing.Short() {
 		var err error
-		if bin, err = signetBinary(); err != nil {
+		if bin, err = buildSignet(t.TempDir()); err != nil {
 			t.Fatal(err)
 		}
 	}
