@@ -565,7 +565,7 @@ func diffCases1() []dCase {
 			return ch
 		}},
 		{name: "crl missing, required", signet: "signet.crl-required", openssl: false, build: then(three(nil, nil, nil), withPol(func(p *verify.Policy) { p.RequireCRL = true }, "-crl_check"))},
-		{name: "crl base and delta revoking the leaf", signet: "rfc5280.revoked", openssl: true, class: "signet", why: "RFC 5280 5.2.4, 6.3.3 (h): a delta CRL given with its base lists the leaf; openssl uses deltas only beside a freshest CRL extension, which governs fetching, not use", build: func() dChain {
+		{name: "crl base and delta revoking the leaf", signet: "rfc5280.revoked", openssl: true, class: "signet", why: "RFC 5280 5.2.4, 6.3.3 (c), (i): a delta CRL given with its base lists the leaf; openssl uses deltas only beside a freshest CRL extension, which governs fetching, not use", build: func() dChain {
 			ch := three(nil, nil, func(c *dCert) { c.serial = revokedLeaf })()
 			base := dCRL(dCRLSpec{issuer: ch.inters[0]})
 			delta := dCRL(dCRLSpec{issuer: ch.inters[0], number: 8, revoked: []*big.Int{revokedLeaf}, exts: []pkix.Extension{dExt(oidDeltaCRL, true, big.NewInt(7))}})
@@ -1154,13 +1154,13 @@ func diffCases6() []dCase {
 		{name: "host under a wildcard", signet: "", openssl: true, build: host([]string{"*.example.com"}, "a.example.com")},
 		{name: "host two labels under a wildcard", signet: "rfc6125.host", openssl: false, build: host([]string{"*.example.com"}, "a.b.example.com")},
 		{name: "host the wildcard's parent", signet: "rfc6125.host", openssl: false, build: host([]string{"*.example.com"}, "example.com")},
-		{name: "host under a partial wildcard", signet: "rfc5280.san-dns-invalid", openssl: true, class: "policy", why: "rfc5280.san-dns-invalid: a wildcard is a whole leftmost label or nothing (RFC 9525 6.3, BR 7.1.2.7.12); openssl matches f*.example.com", build: host([]string{"f*.example.com"}, "foo.example.com")},
+		{name: "host under a partial wildcard", signet: "rfc5280.san-dns-invalid", openssl: true, class: "policy", why: "rfc5280.san-dns-invalid: a wildcard is a whole leftmost label or nothing (RFC 9525, the Baseline Requirements Wildcard Domain Name); openssl matches f*.example.com", build: host([]string{"f*.example.com"}, "foo.example.com")},
 		{name: "host under a wildcard over a public suffix", signet: "rfc5280.san-dns-invalid", openssl: false, build: host([]string{"*.com"}, "example.com")},
 		{name: "host under a wildcard in the second label", signet: "rfc5280.san-dns-invalid", openssl: false, build: host([]string{"a.*.example.com"}, "a.b.example.com")},
-		{name: "host only in the CN", signet: "rfc6125.host", openssl: true, class: "signet", why: "RFC 9525 6.3: the common name is never matched (RFC 6125 6.4.4 allowed it as a last resort); openssl falls back to a host-like CN", build: then(three(nil, nil, func(c *dCert) { c.dnsNames = []string{""} }),
+		{name: "host only in the CN", signet: "rfc6125.host", openssl: true, class: "signet", why: "RFC 9525 drops CN-IDs: the common name is never matched (RFC 6125 6.4.4 allowed it as a last resort); openssl falls back to a host-like CN", build: then(three(nil, nil, func(c *dCert) { c.dnsNames = []string{""} }),
 			withPol(func(p *verify.Policy) { p.DNSName = "leaf.example.com" }, "-verify_hostname", "leaf.example.com"))},
-		{name: "host IDN U-label against its A-label", signet: "", openssl: false, class: "signet", why: "RFC 6125 6.4.2 (RFC 9525 6.3): a U-label reference is compared as its A-label; openssl compares the bytes", build: host([]string{"xn--bcher-kva.example"}, "bücher.example")},
-		{name: "host is an IP, SAN dNSName of it", signet: "rfc6125.ip", openssl: true, class: "signet", why: "RFC 6125 6.2.1 (RFC 9525 6.4): an IP reference matches an iPAddress only, never a dNSName", build: host([]string{"10.1.2.3"}, "10.1.2.3")},
+		{name: "host IDN U-label against its A-label", signet: "", openssl: false, class: "signet", why: "RFC 6125 6.4.2: a U-label reference is compared as its A-label; openssl compares the bytes", build: host([]string{"xn--bcher-kva.example"}, "bücher.example")},
+		{name: "host is an IP, SAN dNSName of it", signet: "rfc6125.ip", openssl: true, class: "signet", why: "RFC 5280 4.2.1.6 and RFC 9525 (IP-IDs): an IP reference matches an iPAddress only, never a dNSName", build: host([]string{"10.1.2.3"}, "10.1.2.3")},
 		{name: "ip matches an iPAddress", signet: "", openssl: true, build: then(three(nil, nil, leafSAN(false, gn(7, false, []byte{10, 1, 2, 3}))),
 			withPol(func(p *verify.Policy) { p.IP = net.IPv4(10, 1, 2, 3) }, "-verify_ip", "10.1.2.3"))},
 		{name: "ip v4 against a v4-mapped iPAddress", signet: "", openssl: false, class: "policy", why: "::ffff:10.1.2.3 is 10.1.2.3 (RFC 4291 2.5.5.2), as signet also holds it under name constraints and crypto/x509 matches it; openssl compares octet strings", build: then(three(nil, nil, leafSAN(false, gn(7, false, []byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 1, 2, 3}))),
