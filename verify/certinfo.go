@@ -125,8 +125,21 @@ func newCertInfo(c *x509.Certificate) *certInfo {
 		if e.Critical && !containsOID(handledCritical, e.Id) {
 			ci.unhandled = append(ci.unhandled, e.Id)
 		}
+		if (containsOID(handledCritical, e.Id) || e.Id.Equal(oidExtAuthorityInfo)) && !oneElement(e.Value) {
+			ci.findings = append(ci.findings, finding{"rfc5280.extension-encoding",
+				fmt.Sprintf("its extension %s is not one DER value (bytes after it, or none); RFC 5280 4.1 puts the DER encoding of the value in extnValue", e.Id)})
+		}
 	}
 	return ci
+}
+
+// oneElement reports whether der is exactly one DER element: an extension's extnValue holds
+// the DER encoding of one value, and crypto/x509 ignores what follows it in several
+// extensions (key usage, basic constraints, extended key usage, policies).
+func oneElement(der []byte) bool {
+	s := cryptobyte.String(der)
+	var el cryptobyte.String
+	return s.ReadAnyASN1Element(&el, nil) && s.Empty()
 }
 
 // opaqueNameProblem checks the general names whose contents package pkixname keeps as they are

@@ -259,7 +259,7 @@ func leafSAN(critical bool, names ...[]byte) func(*dCert) {
 func dnOf(cn, o string) pkix.Name { return pkix.Name{CommonName: cn, Organization: []string{o}} }
 
 func diffCases() []dCase {
-	return slices.Concat(diffCases1(), diffCases2(), diffCases3(), diffCases4(), diffCases5(), diffCases6())
+	return slices.Concat(diffCases1(), diffCases2(), diffCases3(), diffCases4(), diffCases5(), diffCases6(), diffCases7())
 }
 
 func diffCases1() []dCase {
@@ -1172,5 +1172,42 @@ func diffCases6() []dCase {
 		{name: "email only in the subject", signet: "rfc5280.email", openssl: true, class: "policy", why: "RFC 5280 4.2.1.6: an email address belongs in the subjectAltName rfc822Name, and Policy.Email never reads the subject; openssl checks emailAddress when no SAN holds one", build: then(three(nil, nil, func(c *dCert) {
 			c.subj = dRawName(attr{dOidO, tagUTF8, "Signet Diff"}, attr{oidEmail, tagIA5, "a@example.com"})
 		}), withPol(func(p *verify.Policy) { p.Email = "a@example.com" }, "-verify_email", "a@example.com"))},
+	}
+}
+
+// diffCases7: bytes after the value inside an extension's OCTET STRING.
+func diffCases7() []dCase {
+	trail := func(e pkix.Extension) pkix.Extension {
+		e.Value = append(append([]byte{}, e.Value...), 0x05, 0x00)
+		return e
+	}
+	return []dCase{
+		{name: "trailing bytes in the leaf's key usage", signet: "rfc5280.extension-encoding", openssl: true, class: "signet", why: "RFC 5280 4.1: extnValue holds the DER encoding of one value; crypto/x509 and openssl ignore bytes after it, signet accepted them too until TestExtensionEncoding", build: three(nil, nil, mod(setExt(trail(kuExt(x509.KeyUsageDigitalSignature)))))},
+		{name: "trailing bytes in the intermediate's basic constraints", signet: "rfc5280.extension-encoding", openssl: true, class: "signet", why: "RFC 5280 4.1: extnValue holds the DER encoding of one value; crypto/x509 and openssl ignore bytes after it, signet accepted them too until TestExtensionEncoding", build: three(nil, mod(setExt(trail(bcExt(true, true, -1)))), nil)},
+		{name: "trailing bytes in the leaf's SAN", signet: "rfc5280.extension-encoding", openssl: true, class: "signet", why: "RFC 5280 4.1: extnValue holds the DER encoding of one value; crypto/x509 and openssl ignore bytes after it, signet accepted them too until TestExtensionEncoding", build: three(nil, nil, mod(setExt(trail(sanOfNames(false, gnDNS("leaf.example.com"))))))},
+		{name: "trailing bytes in the intermediate's name constraints", signet: "unparsed", openssl: true, class: "signet", why: "RFC 5280 4.1: extnValue holds the DER encoding of one value; crypto/x509 refuses to parse it (the CLI exits with a malformed-input error), openssl ignores the bytes",
+			build: three(nil, mod(addExt(trail(ncExt(true, [][]byte{gnDNS("example.com")}, nil)))), nil)},
+		{name: "trailing bytes in the leaf's EKU", signet: "rfc5280.extension-encoding", openssl: true, class: "signet", why: "RFC 5280 4.1: extnValue holds the DER encoding of one value; crypto/x509 and openssl ignore bytes after it, signet accepted them too until TestExtensionEncoding",
+			build: three(nil, nil, mod(setExt(trail(dExt(oidEKU, false, []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 1}})))))},
+		{name: "trailing bytes in the leaf's AKI", signet: "rfc5280.extension-encoding", openssl: true, class: "signet", why: "RFC 5280 4.1: extnValue holds the DER encoding of one value; openssl ignores bytes after it", build: three(nil, nil, func(c *dCert) {
+			c.mod = func(exts []pkix.Extension) []pkix.Extension {
+				for k := range exts {
+					if exts[k].Id.Equal(oidAKI) {
+						exts[k] = trail(exts[k])
+					}
+				}
+				return exts
+			}
+		})},
+		{name: "trailing bytes in the leaf's policies", signet: "rfc5280.extension-encoding", openssl: true, class: "signet", why: "RFC 5280 4.1: extnValue holds the DER encoding of one value; crypto/x509 and openssl ignore bytes after it, signet accepted them too until TestExtensionEncoding", build: three(nil, nil, mod(addExt(trail(policiesOf(pol1)))))},
+		{name: "trailing bytes in the intermediate's policy constraints", signet: "rfc5280.extension-encoding", openssl: true, class: "signet", why: "RFC 5280 4.1: extnValue holds the DER encoding of one value; crypto/x509 and openssl ignore bytes after it, signet accepted them too until TestExtensionEncoding", build: three(nil, mod(addExt(trail(pcExt(5, -1)))), nil)},
+		{name: "trailing bytes in the leaf's CRL distribution points", signet: "rfc5280.crldp-encoding", openssl: true, class: "signet", why: "rfc5280.crldp-encoding: extnValue holds one DER value (RFC 5280 4.1); openssl ignores bytes after it",
+			build: three(nil, nil, mod(addExt(trail(rawExt(oidCRLDP, false, crldp("http://a.example/crl"))))))},
+		{name: "trailing bytes in a CRL's issuing distribution point", signet: "rfc5280.crl-idp-encoding", openssl: true, class: "signet", why: "rfc5280.crl-idp-encoding: extnValue holds one DER value (RFC 5280 4.1, 5.2); openssl ignores bytes after it", build: func() dChain {
+			ch := three(nil, nil, nil)()
+			ch.crls = [][]byte{dCRL(dCRLSpec{issuer: ch.inters[0], exts: []pkix.Extension{trail(idpExt(true, false))}})}
+			ch.ossl, ch.pol = []string{"-crl_check"}, func(p *verify.Policy) { p.RequireCRL = true }
+			return ch
+		}},
 	}
 }

@@ -1,6 +1,8 @@
 package verify_test
 
 import (
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
 	"math/big"
@@ -205,6 +207,43 @@ func TestCRLTimeEncoding(t *testing.T) {
 			var ve *verify.Error
 			if tc.rule != "" && (!errors.As(err, &ve) || ve.Reason != verify.CRLInvalid) {
 				t.Fatalf("not a CRLInvalid *verify.Error: %v", err)
+			}
+		})
+	}
+}
+
+// An extension signet processes whose extnValue holds bytes after its value is refused
+// (rfc5280.extension-encoding, RFC 5280 4.1): crypto/x509 ignores them in key usage, basic
+// constraints, subjectAltName, extended key usage and the policy extensions, and signet
+// accepted such certificates. An extension signet does not process is not read.
+func TestExtensionEncoding(t *testing.T) {
+	t.Parallel()
+	trail := func(e pkix.Extension) pkix.Extension {
+		e.Value = append(append([]byte{}, e.Value...), 0x05, 0x00)
+		return e
+	}
+	for _, tc := range []struct {
+		name        string
+		inter, leaf func(*dCert)
+		rule        string
+	}{
+		{"control", nil, nil, ""},
+		{"key usage", nil, mod(setExt(trail(kuExt(x509.KeyUsageDigitalSignature)))), "rfc5280.extension-encoding"},
+		{"basic constraints", mod(setExt(trail(bcExt(true, true, -1)))), nil, "rfc5280.extension-encoding"},
+		{"subjectAltName", nil, mod(setExt(trail(sanOfNames(false, gnDNS("leaf.example.com"))))), "rfc5280.extension-encoding"},
+		{"extended key usage", nil, mod(setExt(trail(dExt(oidEKU, false, []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 1}})))), "rfc5280.extension-encoding"},
+		{"certificate policies", nil, mod(addExt(trail(policiesOf(pol1)))), "rfc5280.extension-encoding"},
+		{"policy constraints", mod(addExt(trail(pcExt(5, -1)))), nil, "rfc5280.extension-encoding"},
+		{"an extension signet does not process", nil, mod(addExt(trail(pkix.Extension{Id: oidUnknown, Value: []byte{5, 0}}))), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ch := three(nil, tc.inter, tc.leaf)()
+			res, err := verifyDChain(t, ch)
+			switch {
+			case tc.rule == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.rule != "" && (err == nil || res.Rule != tc.rule):
+				t.Fatalf("verdict %v, want %s", err, tc.rule)
 			}
 		})
 	}

@@ -67,6 +67,7 @@
 //	rfc5280.subject-empty-no-san               malformed         RFC 5280 4.1.2.6: empty subject without subjectAltName
 //	rfc5280.subject-empty-san-not-critical     malformed         RFC 5280 4.2.1.6: empty subject with a non-critical subjectAltName
 //	rfc5280.validity-encoding                  malformed         RFC 5280 4.1.2.5.1, 4.1.2.5.2: a validity time not written YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime): without seconds, with a time zone offset
+//	rfc5280.extension-encoding                 malformed         RFC 5280 4.1: an extension signet processes whose extnValue is not one DER value (bytes after it)
 //	rfc5280.extensions-in-v1                   malformed         RFC 5280 4.1.2.9: extensions in a version 1 or 2 certificate
 //	rfc5280.name-encoding                      malformed         RFC 5280 4.1.2.4: a name that does not parse
 //	rfc5280.aki-critical                       malformed         RFC 5280 4.2.1.1: authority key identifier marked critical
