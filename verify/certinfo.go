@@ -98,6 +98,10 @@ func newCertInfo(c *x509.Certificate) *certInfo {
 				ci.findings = append(ci.findings, finding{"rfc5280.san-empty", "its subjectAltName extension names nothing; RFC 5280 4.2.1.6 requires at least one name"})
 			case err != nil:
 				ci.findings = append(ci.findings, finding{"rfc5280.san-encoding", "its subjectAltName cannot be parsed: " + err.Error()})
+			default:
+				if why := opaqueNameProblem(names); why != "" {
+					ci.findings = append(ci.findings, finding{"rfc5280.san-encoding", "its subjectAltName cannot be parsed: " + why})
+				}
 			}
 			ci.sans = names
 		case e.Id.Equal(oidExtNameConstraints):
@@ -121,8 +125,49 @@ func newCertInfo(c *x509.Certificate) *certInfo {
 		if e.Critical && !containsOID(handledCritical, e.Id) {
 			ci.unhandled = append(ci.unhandled, e.Id)
 		}
+		if (containsOID(handledCritical, e.Id) || e.Id.Equal(oidExtAuthorityInfo)) && !oneElement(e.Value) {
+			ci.findings = append(ci.findings, finding{"rfc5280.extension-encoding",
+				fmt.Sprintf("its extension %s is not one DER value (bytes after it, or none); RFC 5280 4.1 puts the DER encoding of the value in extnValue", e.Id)})
+		}
 	}
 	return ci
+}
+
+// oneElement reports whether der is exactly one DER element: an extension's extnValue holds
+// the DER encoding of one value, and crypto/x509 ignores what follows it in several
+// extensions (key usage, basic constraints, extended key usage, policies).
+func oneElement(der []byte) bool {
+	s := cryptobyte.String(der)
+	var el cryptobyte.String
+	return s.ReadAnyASN1Element(&el, nil) && s.Empty()
+}
+
+// opaqueNameProblem checks the general names whose contents package pkixname keeps as they are
+// (no name constraint signet applies reads them): an otherName must be a type-id OBJECT
+// IDENTIFIER and one [0] EXPLICIT value (RFC 5280 4.2.1.6), a registeredID an OBJECT
+// IDENTIFIER. A subjectAltName holding anything else is malformed, as crypto/x509 and openssl
+// would have it if they read those forms.
+func opaqueNameProblem(names []pkixname.GeneralName) string {
+	for _, g := range names {
+		v := cryptobyte.String(g.Raw)
+		var oid asn1.ObjectIdentifier
+		switch g.Form {
+		case pkixname.OtherName:
+			var val, elem cryptobyte.String
+			if !v.ReadASN1ObjectIdentifier(&oid) || !v.ReadASN1(&val, cbasn1.Tag(0).ContextSpecific().Constructed()) || !v.Empty() ||
+				!val.ReadAnyASN1Element(&elem, nil) || !val.Empty() {
+				return "an otherName that is not a type-id and one [0] value"
+			}
+		case pkixname.RegisteredID:
+			var b cryptobyte.Builder
+			b.AddASN1(cbasn1.OBJECT_IDENTIFIER, func(b *cryptobyte.Builder) { b.AddBytes(g.Raw) })
+			der := cryptobyte.String(b.BytesOrPanic())
+			if !der.ReadASN1ObjectIdentifier(&oid) || !der.Empty() {
+				return "a registeredID that is not an OBJECT IDENTIFIER"
+			}
+		}
+	}
+	return ""
 }
 
 func containsOID(list []asn1.ObjectIdentifier, o asn1.ObjectIdentifier) bool {

@@ -46,6 +46,40 @@ type crlInfo struct {
 	sigs      map[*certInfo]error
 }
 
+// crlTimeEncoding checks the times of a TBSCertList (thisUpdate, nextUpdate and every entry's
+// revocationDate) as timeEncoding does; crypto/x509 reads a UTCTime without seconds or with
+// a time zone offset. It returns what is wrong, or "" (also for what it cannot read).
+func crlTimeEncoding(tbs []byte) string {
+	s := cryptobyte.String(tbs)
+	var body cryptobyte.String
+	if !s.ReadASN1(&body, cbasn1.SEQUENCE) || !body.SkipOptionalASN1(cbasn1.INTEGER) ||
+		!body.SkipASN1(cbasn1.SEQUENCE) || !body.SkipASN1(cbasn1.SEQUENCE) {
+		return ""
+	}
+	if why := timeEncoding(&body, "thisUpdate"); why != "" {
+		return why
+	}
+	if body.PeekASN1Tag(cbasn1.UTCTime) || body.PeekASN1Tag(cbasn1.GeneralizedTime) {
+		if why := timeEncoding(&body, "nextUpdate"); why != "" {
+			return why
+		}
+	}
+	var entries cryptobyte.String
+	if !body.ReadOptionalASN1(&entries, nil, cbasn1.SEQUENCE) {
+		return ""
+	}
+	for !entries.Empty() {
+		var entry cryptobyte.String
+		if !entries.ReadASN1(&entry, cbasn1.SEQUENCE) || !entry.SkipASN1(cbasn1.INTEGER) {
+			return ""
+		}
+		if why := timeEncoding(&entry, "an entry's revocationDate"); why != "" {
+			return why
+		}
+	}
+	return ""
+}
+
 func newCRLInfo(l *x509.RevocationList) *crlInfo {
 	ci := &crlInfo{l: l, sigs: map[*certInfo]error{}}
 	add := func(rule, format string, args ...any) {
@@ -97,6 +131,9 @@ func newCRLInfo(l *x509.RevocationList) *crlInfo {
 	}
 	if l.NextUpdate.IsZero() {
 		add("rfc5280.crl-next-update-missing", "it has no nextUpdate; RFC 5280 5.1.2.5 requires one")
+	}
+	if why := crlTimeEncoding(l.RawTBSRevocationList); why != "" {
+		add("rfc5280.crl-time-encoding", "a time is written invalidly: %s (5.1.2.4 to 5.1.2.6)", why)
 	}
 	current := ci.issuerKey
 	seen := map[string]bool{}

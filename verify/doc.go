@@ -66,6 +66,8 @@
 //	rfc5280.ca-subject-empty                   malformed         RFC 5280 4.1.2.6: a CA with an empty subject
 //	rfc5280.subject-empty-no-san               malformed         RFC 5280 4.1.2.6: empty subject without subjectAltName
 //	rfc5280.subject-empty-san-not-critical     malformed         RFC 5280 4.2.1.6: empty subject with a non-critical subjectAltName
+//	rfc5280.validity-encoding                  malformed         RFC 5280 4.1.2.5.1, 4.1.2.5.2: a validity time not written YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime): without seconds, with a time zone offset
+//	rfc5280.extension-encoding                 malformed         RFC 5280 4.1: an extension signet processes whose extnValue is not one DER value (bytes after it)
 //	rfc5280.extensions-in-v1                   malformed         RFC 5280 4.1.2.9: extensions in a version 1 or 2 certificate
 //	rfc5280.name-encoding                      malformed         RFC 5280 4.1.2.4: a name that does not parse
 //	rfc5280.aki-critical                       malformed         RFC 5280 4.2.1.1: authority key identifier marked critical
@@ -85,7 +87,7 @@
 //	rfc5280.pc-empty                           malformed         RFC 5280 4.2.1.11: empty policy constraints
 //	rfc5280.pc-not-critical                    malformed         RFC 5280 4.2.1.11: a trust anchor's policy constraints not critical (intermediates: webpki only, as PKITS requires)
 //	rfc5280.eku-empty                          malformed         RFC 5280 4.2.1.12: extended key usage with no usage
-//	rfc5280.san-encoding                       malformed         RFC 5280 4.2.1.6: subjectAltName that does not parse
+//	rfc5280.san-encoding                       malformed         RFC 5280 4.2.1.6: subjectAltName that does not parse (an otherName or registeredID included)
 //	rfc5280.san-empty                          malformed         RFC 5280 4.2.1.6: empty subjectAltName
 //	rfc5280.san-dns-invalid                    malformed         RFC 5280 4.2.1.6, RFC 1034 3.5: a dNSName that is not a host name (underscore, empty label, partial wildcard, "*")
 //	rfc5280.san-email-invalid                  malformed         RFC 5280 4.2.1.6, RFC 5321 4.1.2: an rfc822Name that is not a mailbox
@@ -112,6 +114,7 @@
 //	rfc5280.crl-not-yet-valid                  crl-invalid       RFC 5280 5.1.2.4: thisUpdate after the validation time
 //	rfc5280.crl-expired                        crl-invalid       RFC 5280 6.3.3 (a), 5.1.2.5: nextUpdate before the validation time
 //	rfc5280.crl-next-update-missing            crl-invalid       RFC 5280 5.1.2.5: no nextUpdate
+//	rfc5280.crl-time-encoding                  crl-invalid       RFC 5280 5.1.2.4 to 5.1.2.6: thisUpdate, nextUpdate or a revocationDate not written YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime)
 //	rfc5280.crl-number-missing                 crl-invalid       RFC 5280 5.2.3: no CRL number
 //	rfc5280.crl-number-critical                crl-invalid       RFC 5280 5.2.3: CRL number marked critical
 //	rfc5280.crl-unknown-critical-extension     crl-invalid       RFC 5280 5.2: a critical CRL extension signet does not process

@@ -70,8 +70,8 @@ type Policy struct {
 	// RequireCRL makes a missing CRL a failure (CRLMissing) for the leaf's issuer and for
 	// every intermediate that issues a certificate of the chain: that is, every certificate
 	// below the trust anchor needs a CRL, except that intermediates issued directly by the
-	// trust anchor need none (root CRLs are often hard to come by; give one in CRLs and it is
-	// checked). For leaf -> intermediate -> root this is openssl's -crl_check. False (the zero
+	// trust anchor need none, nor does the certificate of a CRL signer the trust anchor issued
+	// (root CRLs are often hard to come by; give one in CRLs and it is checked). For leaf -> intermediate -> root this is openssl's -crl_check. False (the zero
 	// value) checks the CRLs given and reports certificates without one as not checked.
 	RequireCRL bool
 	// MaxDepth, if not nil, is the most intermediates allowed between the leaf and the trust

@@ -78,6 +78,11 @@ func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
 			add("rfc5280.subject-empty-san-not-critical", "it has an empty subject and a subjectAltName not marked critical (RFC 5280 4.2.1.6)")
 		}
 	}
+	// Validity encoding (4.1.2.5.1, 4.1.2.5.2): crypto/x509 reads a UTCTime without seconds
+	// or with a time zone offset, which RFC 5280 forbids.
+	if why := validityEncoding(c.RawTBSCertificate); why != "" {
+		add("rfc5280.validity-encoding", "its validity is written invalidly: %s (4.1.2.5)", why)
+	}
 	// Extensions only in version 3 (4.1.2.9).
 	if c.Version < 3 && len(c.Extensions) > 0 {
 		add("rfc5280.extensions-in-v1", "it is a version %d certificate with extensions; RFC 5280 4.1.2.9 allows extensions only in version 3", c.Version)
@@ -452,6 +457,57 @@ func parseAKI(ext *pkix.Extension) (keyID, issuer []byte, serial, ok bool) {
 		return kid, iss, hasSer, false // RFC 5280 4.2.1.1: both or neither
 	}
 	return kid, iss, hasSer, true
+}
+
+// validityEncoding checks the two times of a TBSCertificate's validity as RFC 5280 4.1.2.5
+// requires them (timeEncoding). It returns what is wrong, or "" (also for a TBSCertificate it
+// cannot read: crypto/x509 parsed it, and other rules judge its parts).
+func validityEncoding(tbs []byte) string {
+	s := cryptobyte.String(tbs)
+	var body, validity cryptobyte.String
+	if !s.ReadASN1(&body, cbasn1.SEQUENCE) ||
+		!body.SkipOptionalASN1(cbasn1.Tag(0).Constructed().ContextSpecific()) ||
+		!body.SkipASN1(cbasn1.INTEGER) || !body.SkipASN1(cbasn1.SEQUENCE) || !body.SkipASN1(cbasn1.SEQUENCE) ||
+		!body.ReadASN1(&validity, cbasn1.SEQUENCE) {
+		return ""
+	}
+	for _, field := range []string{"notBefore", "notAfter"} {
+		if why := timeEncoding(&validity, field); why != "" {
+			return why
+		}
+	}
+	return ""
+}
+
+// timeEncoding reads one Time (UTCTime or GeneralizedTime) from s and checks it as RFC 5280
+// 4.1.2.5.1 and 4.1.2.5.2 require (for CRLs too, 5.1.2.4 to 5.1.2.6): a UTCTime is
+// YYMMDDHHMMSSZ and a GeneralizedTime YYYYMMDDHHMMSSZ, in Greenwich Mean Time (Zulu), with
+// seconds and without fractions. It returns what is wrong with the field, or "" (also when s
+// holds no Time: the caller's parser judges that).
+func timeEncoding(s *cryptobyte.String, field string) string {
+	var t cryptobyte.String
+	var tag cbasn1.Tag
+	if !s.ReadAnyASN1(&t, &tag) {
+		return ""
+	}
+	var want int
+	var form string
+	switch tag {
+	case cbasn1.UTCTime:
+		want, form = 13, "UTCTime YYMMDDHHMMSSZ"
+	case cbasn1.GeneralizedTime:
+		want, form = 15, "GeneralizedTime YYYYMMDDHHMMSSZ"
+	default:
+		return ""
+	}
+	ok := len(t) == want && t[want-1] == 'Z'
+	for _, ch := range t[:max(len(t)-1, 0)] {
+		ok = ok && ch >= '0' && ch <= '9'
+	}
+	if !ok {
+		return fmt.Sprintf("%s is %q; RFC 5280 requires %s (Zulu, with seconds)", field, string(t), form)
+	}
+	return ""
 }
 
 func emptySequence(der []byte) bool {

@@ -200,7 +200,11 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			break // the trust anchor is trusted as it is
 		}
 		issuer := path[i+1]
-		required := v.p.RequireCRL && (i == 0 || i+1 != len(path)-1)
+		// Under RequireCRL the leaf and every certificate not issued by the trust anchor
+		// need a CRL. A CRL signer validated in a nested verifier (depth > 0) is the leaf
+		// there but a CA in the chain's place of an intermediate: issued directly by the
+		// trust anchor, it needs none, as such an intermediate of the chain needs none.
+		required := v.p.RequireCRL && (i == 0 && v.depth == 0 || i+1 != len(path)-1)
 		rc := revocationContext{e: e, i: i, anchor: anchor}
 
 		// OCSP: a revoked answer fails the certificate; a good one settles its status, but
