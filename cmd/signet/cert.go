@@ -107,7 +107,8 @@ The policy:
                      be signed by its issuer in the chain (which needs cRLSign) and be current
                      at TIME; a listed certificate fails with its serial, date and reason.
    --require-crl     a certificate below the root without a CRL of its issuer fails (the
-                     root's own CRL is needed only when the root issued the leaf).
+                     root's own CRL is needed only when the root issued the leaf; a CRL
+                     signer the root issued needs none either).
    --max-depth N     at most N intermediates between the leaf and the root (0: the root
                      issued the leaf); self-issued intermediates (key rollover) do not count.
 ` + pathFlagsHelp + `
