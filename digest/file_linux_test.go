@@ -151,3 +151,43 @@ func TestHashAheadCancel(t *testing.T) {
 		}
 	}
 }
+
+// TestReadCached: readCached reads a cached file without a blocking system call, and the end
+// of the file as 0 bytes; on a pipe with nothing in it, it returns at once with ok false (it
+// must never wait: the scheduler is not told of the call), and readFD then waits for the
+// writer as read(2) does.
+func TestReadCached(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(name, []byte("cached"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fd, err := unix.Open(name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	buf := make([]byte, 64)
+	if n, ok := readCached(fd, buf); !ok || string(buf[:n]) != "cached" {
+		t.Fatalf("cached file: %q, ok %v", buf[:n], ok)
+	}
+	if n, ok := readCached(fd, buf); !ok || n != 0 {
+		t.Fatalf("end of file: %d bytes, ok %v", n, ok)
+	}
+
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(p[0])
+	if n, ok := readCached(p[0], buf); ok {
+		t.Fatalf("empty pipe: %d bytes, ok", n)
+	}
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		unix.Write(p[1], []byte("late"))
+		unix.Close(p[1])
+	}()
+	if n, err := readFD(p[0], buf); err != nil || string(buf[:n]) != "late" {
+		t.Fatalf("pipe: %q, %v", buf[:n], err)
+	}
+}
