@@ -65,7 +65,8 @@ type HashOptions struct {
 	// followed). Without it a directory is a per-file error ("is a directory").
 	Recursive bool
 	// Workers is the number of files hashed at once; zero means runtime.GOMAXPROCS(0). Each
-	// worker owns one buffer of BufferSize bytes, so memory stays bounded whatever the
+	// worker owns one buffer of BufferSize bytes, and two of 1 MiB once it has read a large
+	// file ahead (on Linux, when a core is free), so memory stays bounded whatever the
 	// number or size of the files.
 	Workers int
 	// BufferSize is the read size; zero means the package's BufferSize.
@@ -297,7 +298,7 @@ type JobOptions struct {
 // HashJobs is the engine of HashFiles and Check, for callers that list the files themselves
 // and do their own work with each digest (sign.SignFiles): produce runs on a goroutine of its
 // own and sends jobs until send returns false; the jobs are hashed on opts.Workers workers,
-// each with one buffer; consume is called with each job and its result in the order the jobs
+// each with its own buffers (see HashOptions.Workers); consume is called with each job and its result in the order the jobs
 // were sent, as soon as that result and all before it are ready. Only a window of jobs is in
 // flight ahead of consume, so memory stays bounded however many files there are.
 //
@@ -475,7 +476,7 @@ func (en *engine) run(parent context.Context, produce func(send func(*job) bool)
 	return err
 }
 
-// work hashes the jobs it receives with its own buffer and hash states, reused from file to
+// work hashes the jobs it receives with its own buffers and hash states, reused from file to
 // file: no allocation per file beyond the digest.
 func (en *engine) work(ctx context.Context, jobs <-chan *job) {
 	bufs := &buffers{size: en.bufSize, readAhead: true, busy: &en.busy, cores: runtime.GOMAXPROCS(0)}
@@ -524,8 +525,8 @@ func (en *engine) hashOne(ctx context.Context, j *job, h hash.Hash, bufs *buffer
 // Reading ahead (hashAhead, on Linux): a file larger than readAheadMin is read on a goroutine
 // of its own while the worker hashes, when a core is free for it, in readAheadSize reads into
 // two buffers that take turns. Reads that large keep the hand-offs between the goroutines few
-// (each wakes the reader, about 2 µs of the runtime's and the kernel's time): with 256 KiB
-// reads they cost more CPU time than the reads they moved.
+// (each wakes the reader through the runtime and the kernel): with 256 KiB reads the run took
+// 1.08-1.17 times the CPU time of reading in the worker, with 1 MiB reads 1.0-1.08 (bench/hash).
 const (
 	readAheadMin  = 1 << 20
 	readAheadSize = 1 << 20
