@@ -8,7 +8,7 @@
 // SHA-512/256, SHA3-256, SHA3-384, SHA3-512: the standard library's, inside Go's FIPS 140
 // module) with their coreutils, OpenSSL and BSD names and their crypto.Hash for signing.
 // [HashReader] and [HashFile] hash one stream; [HashFiles] hashes many files in parallel with
-// bounded memory (one buffer per worker) and hands the results back in argument order as they
+// bounded memory (a few buffers per worker) and hands the results back in argument order as they
 // complete, with per-file errors ([FileError]) that do not stop the run, optional recursive
 // expansion of directories ([Expand]), progress reports and cancellation. [HashJobs] is the
 // same engine for a caller that lists the files itself and does its own work with each digest

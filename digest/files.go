@@ -65,7 +65,8 @@ type HashOptions struct {
 	// followed). Without it a directory is a per-file error ("is a directory").
 	Recursive bool
 	// Workers is the number of files hashed at once; zero means runtime.GOMAXPROCS(0). Each
-	// worker owns one buffer of BufferSize bytes, so memory stays bounded whatever the
+	// worker owns one buffer of BufferSize bytes, and two of 1 MiB once it has read a large
+	// file ahead (on Linux, when a core is free), so memory stays bounded whatever the
 	// number or size of the files.
 	Workers int
 	// BufferSize is the read size; zero means the package's BufferSize.
@@ -297,7 +298,7 @@ type JobOptions struct {
 // HashJobs is the engine of HashFiles and Check, for callers that list the files themselves
 // and do their own work with each digest (sign.SignFiles): produce runs on a goroutine of its
 // own and sends jobs until send returns false; the jobs are hashed on opts.Workers workers,
-// each with one buffer; consume is called with each job and its result in the order the jobs
+// each with its own buffers (see HashOptions.Workers); consume is called with each job and its result in the order the jobs
 // were sent, as soon as that result and all before it are ready. Only a window of jobs is in
 // flight ahead of consume, so memory stays bounded however many files there are.
 //
@@ -344,6 +345,7 @@ type engine struct {
 
 	bytesDone atomic.Int64
 	filesDone atomic.Int64
+	busy      atomic.Int64 // workers hashing a file now
 
 	progress      func()
 	progressEvery time.Duration
@@ -474,16 +476,13 @@ func (en *engine) run(parent context.Context, produce func(send func(*job) bool)
 	return err
 }
 
-// work hashes the jobs it receives with its own buffer and hash states, reused from file to
+// work hashes the jobs it receives with its own buffers and hash states, reused from file to
 // file: no allocation per file beyond the digest.
 func (en *engine) work(ctx context.Context, jobs <-chan *job) {
-	var buf []byte
+	bufs := &buffers{size: en.bufSize, readAhead: true, busy: &en.busy, cores: runtime.GOMAXPROCS(0)}
 	var hs [len(algorithms)]hash.Hash
 	count := func(n int) { en.bytesDone.Add(int64(n)) }
 	for j := range jobs {
-		if buf == nil {
-			buf = make([]byte, en.bufSize)
-		}
 		h := hs[j.alg]
 		if h == nil {
 			h = j.alg.New()
@@ -491,13 +490,15 @@ func (en *engine) work(ctx context.Context, jobs <-chan *job) {
 		} else {
 			h.Reset()
 		}
-		j.res = en.hashOne(ctx, j, h, buf, count)
+		en.busy.Add(1)
+		j.res = en.hashOne(ctx, j, h, bufs, count)
+		en.busy.Add(-1)
 		en.filesDone.Add(1)
 		close(j.done)
 	}
 }
 
-func (en *engine) hashOne(ctx context.Context, j *job, h hash.Hash, buf []byte, count func(int)) FileResult {
+func (en *engine) hashOne(ctx context.Context, j *job, h hash.Hash, bufs *buffers, count func(int)) FileResult {
 	res := FileResult{Name: j.name, Algorithm: j.alg}
 	var ferr *FileError
 	if j.stdin {
@@ -505,13 +506,13 @@ func (en *engine) hashOne(ctx context.Context, j *job, h hash.Hash, buf []byte, 
 			res.Err = &FileError{Name: j.name, Op: "open", Err: ErrNoStdin}
 			return res
 		}
-		n, err := hashInto(ctx, h, en.stdin, buf, count)
+		n, err := hashInto(ctx, h, en.stdin, bufs.first(), count)
 		res.Size = n
 		if err != nil {
 			ferr = NewFileError(j.name, "read", err)
 		}
 	} else {
-		res.Size, ferr = hashPath(ctx, h, j.name, buf, count, en.regular)
+		res.Size, ferr = hashPath(ctx, h, j.name, bufs, count, en.regular)
 	}
 	if ferr != nil {
 		res.Err = ferr
@@ -520,3 +521,52 @@ func (en *engine) hashOne(ctx context.Context, j *job, h hash.Hash, buf []byte, 
 	res.Digest = h.Sum(nil)
 	return res
 }
+
+// Reading ahead (hashAhead, on Linux): a file larger than readAheadMin is read on a goroutine
+// of its own while the worker hashes, when a core is free for it, in readAheadSize reads into
+// two buffers that take turns. Reads that large keep the hand-offs between the goroutines few
+// (each wakes the reader through the runtime and the kernel): with 256 KiB reads the run took
+// 1.08-1.17 times the CPU time of reading in the worker, with 1 MiB reads 1.0-1.08 (bench/hash).
+const (
+	readAheadMin  = 1 << 20
+	readAheadSize = 1 << 20
+	readAheadBufs = 2
+)
+
+// buffers are one worker's read buffers: the first, for every file, and with readAhead set
+// readAheadBufs more for reading a large file ahead of the hash. They are made on first use
+// and kept from file to file.
+type buffers struct {
+	size      int
+	readAhead bool
+	busy      *atomic.Int64 // if set, the workers hashing now: read ahead only if fewer than cores
+	cores     int
+	bufs      [][]byte
+}
+
+// first is the buffer every file is read into first.
+func (b *buffers) first() []byte {
+	if len(b.bufs) == 0 {
+		b.bufs = append(b.bufs, make([]byte, b.size))
+	}
+	return b.bufs[0]
+}
+
+// ahead tells whether a large file may be read ahead now: when every core has a worker
+// hashing, a read-ahead goroutine would only take time from another file.
+func (b *buffers) ahead() bool {
+	return b.readAhead && (b.busy == nil || int(b.busy.Load()) < b.cores)
+}
+
+// all is the first buffer and the read-ahead ones.
+func (b *buffers) all() [][]byte {
+	b.first()
+	for len(b.bufs) < 1+readAheadBufs {
+		b.bufs = append(b.bufs, make([]byte, readAheadSize))
+	}
+	return b.bufs
+}
+
+// drop forgets the buffers, which a read-ahead goroutine that was not waited for may still be
+// reading into.
+func (b *buffers) drop() { b.bufs = nil }

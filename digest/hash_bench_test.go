@@ -30,17 +30,19 @@ func BenchmarkHashReader(b *testing.B) {
 	name := benchFile(b, size)
 	for _, a := range []Algorithm{SHA256, SHA512, SHA3_256} {
 		for _, bs := range []int{32 << 10, 128 << 10, 256 << 10, 1 << 20} {
-			b.Run(fmt.Sprintf("%s/buf=%dK", a, bs>>10), func(b *testing.B) {
-				buf := make([]byte, bs)
-				h := a.New()
-				b.SetBytes(size)
-				for b.Loop() {
-					h.Reset()
-					if _, ferr := hashPath(context.Background(), h, name, buf, nil, false); ferr != nil {
-						b.Fatal(ferr)
+			for _, ahead := range []bool{false, true} {
+				b.Run(fmt.Sprintf("%s/buf=%dK/ahead=%v", a, bs>>10, ahead), func(b *testing.B) {
+					bufs := &buffers{size: bs, readAhead: ahead}
+					h := a.New()
+					b.SetBytes(size)
+					for b.Loop() {
+						h.Reset()
+						if _, ferr := hashPath(context.Background(), h, name, bufs, nil, false); ferr != nil {
+							b.Fatal(ferr)
+						}
 					}
-				}
-			})
+				})
+			}
 		}
 	}
 }
@@ -84,12 +86,12 @@ func BenchmarkHashFiles(b *testing.B) {
 	})
 	b.Run("loop", func(b *testing.B) {
 		b.SetBytes(int64(len(names)) * 64 << 10)
-		buf := make([]byte, BufferSize)
+		bufs := &buffers{size: BufferSize}
 		h := SHA256.New()
 		for b.Loop() {
 			for _, n := range names {
 				h.Reset()
-				if _, ferr := hashPath(context.Background(), h, n, buf, nil, false); ferr != nil {
+				if _, ferr := hashPath(context.Background(), h, n, bufs, nil, false); ferr != nil {
 					b.Fatal(ferr)
 				}
 				h.Sum(nil)
@@ -102,11 +104,11 @@ func BenchmarkHashFiles(b *testing.B) {
 			var wg sync.WaitGroup
 			for w := range 2 {
 				wg.Go(func() {
-					buf := make([]byte, BufferSize)
+					bufs := &buffers{size: BufferSize}
 					h := SHA256.New()
 					for i := w; i < len(names); i += 2 {
 						h.Reset()
-						hashPath(context.Background(), h, names[i], buf, nil, false)
+						hashPath(context.Background(), h, names[i], bufs, nil, false)
 						h.Sum(nil)
 					}
 				})
