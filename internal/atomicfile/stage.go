@@ -26,6 +26,7 @@ type stage struct {
 	dirFD *os.File // the staging directory, open; nil where it could not be pinned
 	lock  *os.File // its lock file, locked; nil where flock(2) does not work
 	next  atomic.Int64
+	index int  // in Batch.stageList
 	keep  bool // a roll-back could not put a replaced file back: it is only here now
 }
 
