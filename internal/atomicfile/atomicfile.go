@@ -12,7 +12,7 @@
 // A Batch prepares several files and commits them together, so that a command producing a key
 // and its public half, or a signature for each of a thousand files, leaves all of them or none.
 // What it keeps of each staged file (its target, its staged name and identity) is written to a
-// journal file in its first staging directory once it passes 64 KiB, and read back at commit:
+// journal file in its first staging directory once they pass 16 KiB, and read back at commit:
 // a batch of a million files holds no record per file in memory (with Batch.Distinct, not
 // even a hash of its target).
 //

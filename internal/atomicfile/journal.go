@@ -18,7 +18,7 @@ const journalName = "journal"
 
 // journalBuffer is how many bytes of records a batch keeps in memory before it writes them to
 // its journal file: a batch of a few files never makes one. Tests lower it.
-var journalBuffer = 64 << 10
+var journalBuffer = 16 << 10
 
 // journal is a batch's records of its staged files, in the order they were staged: the
 // first ones in a file (f, flushed bytes of it), the last ones in buf. A record is about 20
