@@ -14,10 +14,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/sigformat"
 )
 
 // A run over a million files holds none of them in memory (issue 15): the names, once
@@ -126,8 +128,28 @@ func (sp *spool) close() {
 type itemList struct {
 	sp   spool
 	errs map[int]error
-	skip map[int]struct{} // by index; nil when no name was given twice
-	live int              // items not skipped
+	skip bitset // by index: a name given again, a signature of another file (SkippedSignatureOf)
+	live int    // items not skipped
+}
+
+// bitset is a set of indexes, a bit each.
+type bitset []uint64
+
+func (b *bitset) set(i int) {
+	for len(*b) <= i/64 {
+		*b = append(*b, 0)
+	}
+	(*b)[i/64] |= 1 << (i % 64)
+}
+
+func (b bitset) has(i int) bool { return i/64 < len(b) && b[i/64]&(1<<(i%64)) != 0 }
+
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
 }
 
 // all yields each item not skipped, with its known error; a read error of the spool ends it.
@@ -137,7 +159,7 @@ func (l *itemList) all(yield func(item, error) bool) {
 			yield(it, err)
 			return
 		}
-		if _, skip := l.skip[it.i]; skip {
+		if l.skip.has(it.i) {
 			continue
 		}
 		it.err = l.errs[it.i]
@@ -354,7 +376,12 @@ func (r *filesRun) list(names []string) (*itemList, error) {
 	if err := r.findTwice(l); err != nil {
 		return nil, err
 	}
-	l.live = l.sp.n - len(l.skip)
+	if opts.SkippedSignatureOf != nil {
+		if err := r.skipSignatures(l); err != nil {
+			return nil, err
+		}
+	}
+	l.live = l.sp.n - l.skip.count()
 	return l, nil
 }
 
@@ -366,7 +393,7 @@ func (r *filesRun) findTwice(l *itemList) error {
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
-	set, err := r.inputSet(cwd, &l.sp)
+	set, err := r.inputSet(cwd, &l.sp, l.sp.all)
 	if err != nil {
 		return err
 	}
@@ -404,14 +431,77 @@ func (r *filesRun) findTwice(l *itemList) error {
 	if len(skipOff) == 0 {
 		return nil
 	}
-	l.skip = make(map[int]struct{}, len(skipOff))
 	for it, err := range l.sp.all {
 		if err != nil {
 			return err
 		}
 		if _, ok := skipOff[it.off]; ok {
-			l.skip[it.i] = struct{}{}
+			l.skip.set(it.i)
 		}
+	}
+	return nil
+}
+
+// skipSignatures leaves out the signatures of other files to sign (FilesOptions.
+// SkippedSignatureOf), with the names' inputSet: a name found there is confirmed as given.
+func (r *filesRun) skipSignatures(l *itemList) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	set, err := r.inputSet(cwd, &l.sp, l.sp.all)
+	if err != nil {
+		return err
+	}
+	given := func(name string) (bool, error) {
+		for off := range set.offsets(pathKey(cwd, name)) {
+			n, err := l.sp.nameAt(off)
+			if err != nil || n == name {
+				return err == nil, err
+			}
+		}
+		return false, nil
+	}
+	var skip bitset
+	for it, err := range l.all {
+		if err != nil {
+			return err
+		}
+		if it.err != nil {
+			continue
+		}
+		for _, f := range []sigformat.Format{sigformat.Bundle, sigformat.CMS} {
+			base, ok := strings.CutSuffix(it.name, f.Extension())
+			if !ok || base == "" {
+				continue
+			}
+			if ok, err := given(base); err != nil || !ok {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			signed := false
+			for _, g := range sigformat.Formats() {
+				if ok, err := given(it.name + g.Extension()); err != nil {
+					return err
+				} else if ok {
+					signed = true // itself an artifact: it has a signature of its own
+				}
+			}
+			if got, isSig := sigformat.DetectFile(it.name); !signed && isSig && got == f {
+				skip.set(it.i)
+				r.opts.SkippedSignatureOf(it.name, base)
+			}
+			break
+		}
+	}
+	// Set at the end: l.all above yields every file not skipped before.
+	for i, w := range skip {
+		for len(l.skip) <= i {
+			l.skip = append(l.skip, 0)
+		}
+		l.skip[i] |= w
 	}
 	return nil
 }
@@ -419,11 +509,11 @@ func (r *filesRun) findTwice(l *itemList) error {
 // errNamedTwice refuses two names of one file: their signatures would be one file.
 var errNamedTwice = errors.New("named twice as output")
 
-// inputSet reads the spool into an inputSet, sorted; standard input ("-") is not in it.
-func (r *filesRun) inputSet(cwd string, sp *spool) (*inputSet, error) {
+// inputSet reads the names into an inputSet, sorted; standard input ("-") is not in it.
+func (r *filesRun) inputSet(cwd string, sp *spool, names iter.Seq2[item, error]) (*inputSet, error) {
 	set := newInputSet(cwd, sp)
 	set.v = make([]uint64, 0, sp.n)
-	for it, err := range sp.all {
+	for it, err := range names {
 		if err != nil {
 			return nil, err
 		}
@@ -469,7 +559,7 @@ func (r *filesRun) checkNotInputs() error {
 			}
 		}
 	}
-	set, err := r.inputSet(cwd, &r.items.sp)
+	set, err := r.inputSet(cwd, &r.items.sp, r.items.all) // the files to sign: not those skipped
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,15 @@ type FilesOptions struct {
 	// files then holds no receipt per file (issue 15). Its first error ends the calls and is
 	// SignFiles' error; the signatures stay written.
 	Receipts func(Receipt) error
+	// SkippedSignatureOf, if set, leaves out of the files to sign each one named like the
+	// signature of another file to sign (FILE.sigstore.json or FILE.p7s, the same name and
+	// the extension), that holds such a signature (sigformat.DetectFile), and that has no
+	// signature of its own among the files to sign, and tells it with that other file: so
+	// that a list of a release's files that already holds their signatures can be signed
+	// again (with Force). A FILE.sig is signed like any file (a raw signature cannot be told
+	// from data). The names compared are the names as given (and as a recursive walk finds
+	// them).
+	SkippedSignatureOf func(sig, of string)
 	// NamesFrom, if set, gives more names after those SignFiles is called with, as they are
 	// read (a list of a million names is never in memory at once: see SignFiles). Its first
 	// error ends the run before any file is read, and is SignFiles' error. With Recursive or
@@ -344,7 +353,7 @@ func (r *filesRun) newDigestStore() *digestStore {
 		}
 		c := min(digestPage, n-p*digestPage)
 		for i := p * digestPage; i < (p+1)*digestPage && i < n; i++ {
-			if _, skip := r.items.skip[i]; skip {
+			if r.items.skip.has(i) {
 				c--
 			} else if r.items.errs[i] != nil {
 				c--

@@ -189,7 +189,9 @@ func signParse(e *env, c *cli.Context) (_ *signOptions, err error) {
 		return nil, err
 	}
 	digestHex, manifest, out := c.String("digest"), o.manifest, o.out
-	if !c.IsSet("digest") {
+	if !c.IsSet("digest") && o.namesFrom == nil {
+		// With --files-from streamed, the library finds them among all the names
+		// (runSign: SkippedSignatureOf).
 		files = skipSignaturesToSign(e, files)
 	}
 	switch {
@@ -307,18 +309,19 @@ func runSign(e *env, c *cli.Context) error {
 		// and rolls it back, and signet exits 130 or 143.
 		ctx, stop := signalContext(c.Context)
 		_, err = sign.SignFiles(ctx, signer, files, sign.FilesOptions{
-			Out:              out,
-			Stdout:           e.stdout,
-			Force:            c.Bool("force"),
-			Recursive:        c.Bool("recursive"),
-			Manifest:         manifest,
-			Stdin:            e.stdin,
-			Skipped:          warnSkipped(e),
-			SkippedSignature: noteSkippedSignature(e, c.Bool("quiet")),
-			Reads:            signReads(e, c),
-			NamesFrom:        o.namesFrom,
-			Receipts:         pr.receipt,
-			Progress:         pr.progress(),
+			Out:                out,
+			Stdout:             e.stdout,
+			Force:              c.Bool("force"),
+			Recursive:          c.Bool("recursive"),
+			Manifest:           manifest,
+			Stdin:              e.stdin,
+			Skipped:            warnSkipped(e),
+			SkippedSignature:   noteSkippedSignature(e, c.Bool("quiet")),
+			Reads:              signReads(e, c),
+			NamesFrom:          o.namesFrom,
+			SkippedSignatureOf: skippedSignatureOf(e, o.namesFrom != nil),
+			Receipts:           pr.receipt,
+			Progress:           pr.progress(),
 		})
 		stop()
 		pr.clearBar()

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"iter"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/signet-pki/signet/digest"
 )
 
 // streamFilesFrom says whether signet sign streams the names of --files-from to the library
@@ -47,4 +50,16 @@ func pullNames(c *cli.Context) (next iter.Seq2[string, error], empty bool, stop 
 		}
 	}
 	return next, false, stop, nil
+}
+
+// skippedSignatureOf is sign.FilesOptions.SkippedSignatureOf for a run whose names are
+// streamed (nil otherwise: skipSignaturesToSign has left them out of the arguments): the rule
+// and the line on stderr are those of skipSignaturesToSign, over the arguments and the list.
+func skippedSignatureOf(e *env, streamed bool) func(sig, of string) {
+	if !streamed {
+		return nil
+	}
+	return func(sig, of string) {
+		fmt.Fprintf(e.stderr, "signet: skipped %s: the signature of %s\n", digest.QuoteName(sig), digest.QuoteName(of))
+	}
 }
