@@ -151,7 +151,9 @@ func newGivenSet(sp *nameSpool) (*givenSet, error) {
 	return s, nil
 }
 
-func (s *givenSet) hash(name string) uint64 { return maphash.String(s.seed, name) >> s.shift << s.shift }
+func (s *givenSet) hash(name string) uint64 {
+	return maphash.String(s.seed, name) >> s.shift << s.shift
+}
 
 func (s *givenSet) has(name string) (bool, error) {
 	h, mask := s.hash(name), uint64(1)<<s.shift-1
