@@ -405,25 +405,25 @@ func (r *filesRun) findTwice(l *itemList) error {
 			b++
 		}
 		// set.v[a:b] share a hash: almost always one name, given once. Offsets grow with
-		// the order given, so the first of a name is the one kept.
-		for x := a + 1; x < b; x++ {
-			later, err := l.sp.nameAt(int64(set.v[x] & mask))
-			if err != nil {
-				return err
-			}
-			for y := a; y < x; y++ {
-				earlier, err := l.sp.nameAt(int64(set.v[y] & mask))
+		// the order given, so the first of a name is the one kept. A name given many times
+		// is one entry of first.
+		if b-a > 1 {
+			first := map[string]string{} // cleaned name: the name as first given
+			for x := a; x < b; x++ {
+				name, err := l.sp.nameAt(int64(set.v[x] & mask))
 				if err != nil {
 					return err
 				}
-				if _, gone := skipOff[int64(set.v[y]&mask)]; gone || pathKey(cwd, earlier) != pathKey(cwd, later) {
-					continue
+				key := pathKey(cwd, name)
+				earlier, seen := first[key]
+				switch {
+				case !seen:
+					first[key] = name
+				case earlier != name:
+					return fmt.Errorf("sign: %w", &fs.PathError{Op: "write", Path: outName(r.s, name, r.opts), Err: errNamedTwice})
+				default:
+					skipOff[int64(set.v[x]&mask)] = struct{}{}
 				}
-				if earlier != later {
-					return fmt.Errorf("sign: %w", &fs.PathError{Op: "write", Path: outName(r.s, later, r.opts), Err: errNamedTwice})
-				}
-				skipOff[int64(set.v[x]&mask)] = struct{}{}
-				break
 			}
 		}
 		a = b

@@ -188,3 +188,22 @@ func TestSpoolLongName(t *testing.T) {
 		t.Fatalf("spool gave back %d names, not the three", len(got))
 	}
 }
+
+// TestSignFilesNameManyTimes: a name given a hundred thousand times is signed once, in time
+// that grows with the names, not with their square.
+func TestSignFilesNameManyTimes(t *testing.T) {
+	s := mustSigner(t, mustFixture(t, "codesign").key, SignOptions{})
+	t.Chdir(t.TempDir())
+	writeFile(t, "a", []byte("a"))
+	many := func(yield func(string, error) bool) {
+		for range 100000 {
+			if !yield("a", nil) {
+				return
+			}
+		}
+	}
+	rs, err := SignFiles(t.Context(), s, nil, FilesOptions{NamesFrom: many})
+	if err != nil || len(rs) != 1 || rs[0].Path != "a" {
+		t.Fatalf("got %d receipts, %v; want one, of a", len(rs), err)
+	}
+}
