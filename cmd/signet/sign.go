@@ -101,6 +101,9 @@ fingerprint (sha256, as cert inspect shows it). On a terminal, more than 1000 fi
 MiB draw a progress bar on stderr (not on a pipe, not when CI is set).
 
 ` + filesFromHelp + `
+The names are put aside in the hidden staging directory beside the first signature, not held
+in memory: a list of a million files takes about the memory of a short one. With -o,
+--manifest or --recursive they are read first.
 
 ` + keyRefHelp + `
 

@@ -132,6 +132,8 @@ terminal, more than 1000 files or 256 MiB draw a progress bar on stderr (not on 
 when CI is set).
 
 ` + filesFromHelp + `
+The names are put aside in a temporary file (in $TMPDIR), not held in memory: a list of a
+million files takes about the memory of a short one (--json holds its report until the end).
 
 ` + verifyJSONHelp + `
 
