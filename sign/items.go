@@ -173,7 +173,8 @@ func (l *itemList) all(yield func(item, error) bool) {
 // the name in the high bits and where the name is in the spool in the low ones, sorted. A
 // hash found is confirmed by reading the name back: the answers are exact.
 type inputSet struct {
-	v     []uint64
+	v     []uint64 // mapped from the system (makeWords): free gives it back
+	free  func()
 	shift uint // bits of offset
 	seed  maphash.Seed
 	cwd   string
@@ -397,6 +398,7 @@ func (r *filesRun) findTwice(l *itemList) error {
 	if err != nil {
 		return err
 	}
+	defer set.free()
 	mask := uint64(1)<<set.shift - 1
 	skipOff := map[int64]struct{}{}
 	for a := 0; a < len(set.v); {
@@ -453,6 +455,7 @@ func (r *filesRun) skipSignatures(l *itemList) error {
 	if err != nil {
 		return err
 	}
+	defer set.free()
 	given := func(name string) (bool, error) {
 		for off := range set.offsets(pathKey(cwd, name)) {
 			n, err := l.sp.nameAt(off)
@@ -512,9 +515,10 @@ var errNamedTwice = errors.New("named twice as output")
 // inputSet reads the names into an inputSet, sorted; standard input ("-") is not in it.
 func (r *filesRun) inputSet(cwd string, sp *spool, names iter.Seq2[item, error]) (*inputSet, error) {
 	set := newInputSet(cwd, sp)
-	set.v = make([]uint64, 0, sp.n)
+	set.v, set.free = makeWords(sp.n)
 	for it, err := range names {
 		if err != nil {
+			set.free()
 			return nil, err
 		}
 		if it.name != "-" {
@@ -563,6 +567,12 @@ func (r *filesRun) checkNotInputs() error {
 	if err != nil {
 		return err
 	}
+	freed := false
+	defer func() {
+		if !freed {
+			set.free()
+		}
+	}()
 	for out := range r.outputs {
 		if out == "" || out == "-" {
 			continue
@@ -579,7 +589,8 @@ func (r *filesRun) checkNotInputs() error {
 			return &OutputIsInputError{Output: out, Input: rf.Path, What: rf.What}
 		}
 	}
-	set = nil // the names are checked: let it go before the next set is made
+	set.free() // the names are checked: let it go before the next set is made
+	freed = true
 	// The outputs that exist, by identity (a hash of it), and where there is none to take
 	// (not Unix) as they are.
 	seed := maphash.MakeSeed()

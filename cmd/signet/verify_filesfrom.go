@@ -133,16 +133,19 @@ func spoolNames(files []string, more iter.Seq2[string, error]) (*nameSpool, erro
 // hash of it in the high bits and its offset in the low ones, sorted; a hash found is
 // confirmed by reading the name back.
 type givenSet struct {
-	v     []uint64
+	v     []uint64 // mapped from the system (verifyWords): free gives it back
+	free  func()
 	shift uint
 	seed  maphash.Seed
 	sp    *nameSpool
 }
 
 func newGivenSet(sp *nameSpool) (*givenSet, error) {
-	s := &givenSet{v: make([]uint64, 0, sp.n), shift: uint(bits.Len64(uint64(sp.size()))), seed: maphash.MakeSeed(), sp: sp}
+	s := &givenSet{shift: uint(bits.Len64(uint64(sp.size()))), seed: maphash.MakeSeed(), sp: sp}
+	s.v, s.free = verifyWords(sp.n)
 	for it, err := range sp.all {
 		if err != nil {
+			s.free()
 			return nil, err
 		}
 		s.v = append(s.v, s.hash(it.name)|uint64(it.off))
@@ -174,6 +177,7 @@ func spooledArtifacts(e *env, sp *nameSpool) (iter.Seq2[verify.Artifact, error],
 	if err != nil {
 		return nil, err
 	}
+	defer given.free() // the rule is applied: let the set go before the files are read
 	var skip []uint64 // a bit per name
 	var extra []verify.Artifact
 	for it, err := range sp.all {
@@ -198,7 +202,6 @@ func spooledArtifacts(e *env, sp *nameSpool) (iter.Seq2[verify.Artifact, error],
 		fmt.Fprintf(e.stderr, "signet: %s is checked as a signature of %s\n", digest.QuoteName(it.name), digest.QuoteName(of))
 		extra = append(extra, verify.Artifact{Name: of, SignatureName: it.name})
 	}
-	given = nil // the rule is applied: let the set go before the files are read
 	return func(yield func(verify.Artifact, error) bool) {
 		for it, err := range sp.all {
 			if err != nil {

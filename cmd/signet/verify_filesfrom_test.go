@@ -42,6 +42,7 @@ func TestNameSpool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer given.free()
 	for _, tc := range []struct {
 		name string
 		want bool
