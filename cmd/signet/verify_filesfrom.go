@@ -178,7 +178,7 @@ func spooledArtifacts(e *env, sp *nameSpool) (iter.Seq2[verify.Artifact, error],
 		return nil, err
 	}
 	defer given.free() // the rule is applied: let the set go before the files are read
-	var skip []uint64 // a bit per name
+	var skip []uint64  // a bit per name
 	var extra []verify.Artifact
 	for it, err := range sp.all {
 		if err != nil {
