@@ -594,7 +594,12 @@ func (r *filesRun) checkNotInputs() error {
 	// The outputs that exist, by identity (a hash of it), and where there is none to take
 	// (not Unix) as they are.
 	seed := maphash.MakeSeed()
-	var exist []uint64
+	outs := r.items.live
+	if r.s.rawTimestamped() {
+		outs *= 2
+	}
+	exist, free := makeWords(outs) // mapped, as an inputSet's
+	defer free()
 	var unkeyed []existing
 	for out := range r.outputs {
 		if out == "" || out == "-" {
