@@ -103,7 +103,7 @@ for ((n = 100; n <= maxfiles; n *= 10)); do
 	sign_ms=$t
 	before=
 	find f -name '*.sig' -delete
-	"$signet" sign --key "$work/ed.key" --files-from list
+	"$signet" sign -q --key "$work/ed.key" --files-from list
 	run "$signet" verify --key "$work/ed.pub" --files-from list
 	line "verify" "$n"
 	verify_ms=$t
