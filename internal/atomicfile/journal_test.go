@@ -116,3 +116,29 @@ func TestScratch(t *testing.T) {
 		})
 	}
 }
+
+// TestForceCommitRemovesManyBackups: after a forced commit over more files than a reading of
+// the staging directory takes at once, every replaced file kept there is removed, and the
+// staging directory with them.
+func TestForceCommitRemovesManyBackups(t *testing.T) {
+	dir := t.TempDir()
+	var names []string
+	for i := range 2500 {
+		names = append(names, fmt.Sprintf("f%04d.sig", i))
+		writeFile(t, filepath.Join(dir, names[i]), "old")
+	}
+	var b Batch
+	b.SyncOnCommit, b.Distinct = true, true
+	for _, n := range names {
+		if err := b.Add(filepath.Join(dir, n), []byte("new"), Options{Force: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	assertOnly(t, dir, names...)
+	if got := readFile(t, filepath.Join(dir, names[2499])); got != "new" {
+		t.Fatalf("%s = %q", names[2499], got)
+	}
+}
