@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/signet-pki/signet/digest"
+	"github.com/signet-pki/signet/sigformat"
 )
 
 // TestMain runs the package's tests with a spool of names that spills to its scratch file
@@ -205,5 +206,44 @@ func TestSignFilesNameManyTimes(t *testing.T) {
 	rs, err := SignFiles(t.Context(), s, nil, FilesOptions{NamesFrom: many})
 	if err != nil || len(rs) != 1 || rs[0].Path != "a" {
 		t.Fatalf("got %d receipts, %v; want one, of a", len(rs), err)
+	}
+}
+
+// TestSignFilesSkippedSignatureOf: among streamed names, the bundle of a file also named is
+// skipped and told (a re-run over a listing that holds the signatures), with Force; a file
+// named like a bundle that holds none is signed.
+func TestSignFilesSkippedSignatureOf(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{Certificates: ec.chain, Format: sigformat.Bundle})
+	t.Chdir(t.TempDir())
+	for _, n := range []string{"a", "b", "c"} {
+		writeFile(t, n, []byte(n))
+	}
+	if _, err := SignFiles(t.Context(), s, []string{"a", "b"}, FilesOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, "notes.sigstore.json", []byte("not a bundle"))
+	var told []string
+	rs, err := SignFiles(t.Context(), s, nil, FilesOptions{
+		NamesFrom:          seqOf("a", "a.sigstore.json", "b", "b.sigstore.json", "c", "notes.sigstore.json"),
+		Force:              true,
+		SkippedSignatureOf: func(sig, of string) { told = append(told, sig+" of "+of) },
+	})
+	var fe *FilesError
+	if errors.As(err, &fe) {
+		t.Fatal(fe.Failed)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var signed []string
+	for _, r := range rs {
+		signed = append(signed, r.Path)
+	}
+	if want := []string{"a", "b", "c", "notes.sigstore.json"}; !slices.Equal(signed, want) {
+		t.Errorf("signed %q, want %q", signed, want)
+	}
+	if want := []string{"a.sigstore.json of a", "b.sigstore.json of b"}; !slices.Equal(told, want) {
+		t.Errorf("told %q, want %q", told, want)
 	}
 }
