@@ -50,10 +50,10 @@ type ReadFile struct {
 // Standard input and output ("-") are neither. Inputs are looked at (stat) only when some
 // output exists.
 //
-// It runs over a million files as well as over one: what it holds per file is a map entry
-// per input keyed by its cleaned name (relative names below the working directory are not
-// made absolute, so no new string), and the identity (device and inode) of each output that
-// exists.
+// It is a manifest's check (two outputs, the names it lists): what it holds per file is a map
+// entry per input keyed by its cleaned name, and the identity (device and inode) of each
+// output that exists. A run over many files checks the same with filesRun.checkNotInputs, in
+// 8 bytes a file.
 func checkNotInputs(outputs, inputs iter.Seq[string], reads []ReadFile) error {
 	cwd, err := os.Getwd()
 	if err != nil {

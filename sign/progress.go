@@ -18,14 +18,17 @@ type progress struct {
 }
 
 // startProgress counts a run's totals and calls opts.Progress every interval until stop.
-func startProgress(items []signItem, opts FilesOptions) *progress {
+func startProgress(items *itemList, opts FilesOptions) *progress {
 	p := &progress{done: make(chan struct{}), stopped: make(chan struct{})}
 	if opts.Progress == nil {
 		close(p.stopped)
 		return p
 	}
-	p.total.TotalFiles = len(items)
-	for _, it := range items {
+	p.total.TotalFiles = items.live
+	for it, err := range items.all {
+		if err != nil {
+			break // the run's next pass reports it
+		}
 		if it.err == nil && it.name != "-" {
 			if fi, err := os.Stat(it.name); err == nil && fi.Mode().IsRegular() {
 				p.total.TotalBytes += fi.Size()

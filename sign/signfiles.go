@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,6 +63,20 @@ type FilesOptions struct {
 	// files then holds no receipt per file (issue 15). Its first error ends the calls and is
 	// SignFiles' error; the signatures stay written.
 	Receipts func(Receipt) error
+	// SkippedSignatureOf, if set, leaves out of the files to sign each one named like the
+	// signature of another file to sign (FILE.sigstore.json or FILE.p7s, the same name and
+	// the extension), that holds such a signature (sigformat.DetectFile), and that has no
+	// signature of its own among the files to sign, and tells it with that other file: so
+	// that a list of a release's files that already holds their signatures can be signed
+	// again (with Force). A FILE.sig is signed like any file (a raw signature cannot be told
+	// from data). The names compared are the names as given (and as a recursive walk finds
+	// them).
+	SkippedSignatureOf func(sig, of string)
+	// NamesFrom, if set, gives more names after those SignFiles is called with, as they are
+	// read (a list of a million names is never in memory at once: see SignFiles). Its first
+	// error ends the run before any file is read, and is SignFiles' error. With Recursive or
+	// Manifest its names are all taken first, and held.
+	NamesFrom iter.Seq2[string, error]
 	// Progress, if set, is called about every ProgressInterval (zero: 200ms) while files are
 	// hashed and signed, and once when every signature is made, before they are moved into
 	// place, from a goroutine of its own (never two calls at once). Files counts the
@@ -95,27 +111,6 @@ func (e *FilesError) Unwrap() []error { return e.Failed }
 // need (pure Ed25519 signs the message, not a digest).
 const maxMessage = 1 << 30
 
-// signItem is one file of the run. A run holds one per file from start to end, so it holds
-// only the name and, once known, the file's error; the digests are in one array beside them
-// (digests), and each signature is held only until it is staged.
-type signItem struct {
-	name string
-	err  error
-}
-
-// digests holds the digest of each file of a run, all of one size, end to end: no slice
-// header and no allocation per file.
-type digests struct {
-	size int
-	b    []byte
-}
-
-func newDigests(n, size int) digests { return digests{size: size, b: make([]byte, n*size)} }
-
-func (d digests) at(i int) digest.Digest { return d.b[i*d.size : (i+1)*d.size : (i+1)*d.size] }
-
-func (d digests) set(i int, v digest.Digest) { copy(d.b[i*d.size:(i+1)*d.size], v) }
-
 // staged is a signature on its way to its file (and a raw signature's timestamp token, for
 // out+TimestampExtension).
 type staged struct {
@@ -135,28 +130,46 @@ func outName(s *Signer, name string, opts FilesOptions) string {
 	return ""
 }
 
-// SignFiles signs every named file with s, or with opts.Manifest a checksum list of them, and
-// writes the signatures, all or none: when any file cannot be read or signed the error is a
-// *FilesError listing them and no output file is left. Files are hashed in parallel (the
-// hashing engine of digest.HashFiles), signed on a pool of opts.SignWorkers, and staged in parallel;
-// the signatures are moved into place only once every one of them is ready (see
-// atomicfile.Batch: with opts.Force the files they replace are kept until all are in place,
-// and a failure puts them back).
+// SignFiles signs every named file (then those of opts.NamesFrom) with s, or with
+// opts.Manifest a checksum list of them, and writes the signatures, all or none: when any
+// file cannot be read or signed the error is a *FilesError listing them and no output file is
+// left. Files are hashed in parallel (the hashing engine of digest.HashFiles), signed on a
+// pool of opts.SignWorkers, and staged in parallel; the signatures are moved into place only
+// once every one of them is ready (see atomicfile.Batch: with opts.Force the files they
+// replace are kept until all are in place, and a failure puts them back). A name given twice
+// is signed once.
 //
 // Before anything is read, an output that is one of the files to sign or opts.Reads (the same
 // name, or the same file under another name) is refused with an error wrapping ErrOutputIsInput, whatever
 // opts.Force says, an existing output without opts.Force with an error wrapping
-// atomicfile.ErrExists, and names that expand to no file (directories that hold none) with an
-// error wrapping ErrNoFiles.
+// atomicfile.ErrExists, two names of one file ("a" and "./a", whose signatures would be one
+// file) with an error naming the second signature, and names that expand to no file
+// (directories that hold none) with an error wrapping ErrNoFiles.
 //
 // When ctx ends first, SignFiles stops, removes what it staged (and, if it was moving files
 // into place, takes them back), and returns an error wrapping ErrCanceled and ctx's cause.
 //
-// Memory: besides names, a run holds about 150 bytes per file until its signatures are in
-// place (a record of 32 bytes, the digest, the signature file's name and the staging batch's
-// record of it, about 55 bytes), and with opts.Receipts no receipt per file.
+// Memory does not grow with the number of files, but for 8 bytes a file while the outputs
+// are checked, before any file is read (and for names given to it as a slice, which the
+// caller holds; with Recursive or Manifest, opts.NamesFrom's names too). The names, once
+// expanded, are put aside in a scratch file in the staging directory of the first signature
+// (or, if none can be made there, in an unnamed temporary file) past 64 KiB, and read again
+// for each pass; the digests wait there for their receipts; the staging batch keeps its
+// records in its journal (atomicfile.Batch); and with opts.Receipts no receipt is held. A
+// file that fails is held with its error, to be reported.
 func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions) ([]Receipt, error) {
-	if len(names) == 0 {
+	if opts.NamesFrom != nil && (opts.Manifest != "" || opts.Recursive) {
+		// A manifest lists every name; a recursive run tells the names given from the files
+		// found below them: both hold the names.
+		for n, err := range opts.NamesFrom {
+			if err != nil {
+				return nil, err
+			}
+			names = append(names, n)
+		}
+		opts.NamesFrom = nil
+	}
+	if len(names) == 0 && opts.NamesFrom == nil {
 		return nil, ErrNoFiles
 	}
 	if opts.Manifest != "" {
@@ -171,14 +184,63 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 		}
 		return nil, nil
 	}
-	items, err := listItems(s, names, opts)
+	r := &filesRun{s: s, opts: opts, batch: &atomicfile.Batch{SyncOnCommit: true, Distinct: true}}
+	defer r.close()
+	return r.run(ctx, names)
+}
+
+// filesRun is one run of SignFiles over many files.
+type filesRun struct {
+	s     *Signer
+	opts  FilesOptions
+	batch *atomicfile.Batch
+	// scratchDir is where the run puts aside what it does not hold in memory: the
+	// directory of its first signature, in the batch's staging directory there.
+	scratchDir string
+	items      *itemList
+	ds         *digestStore
+}
+
+func (r *filesRun) close() {
+	if r.items != nil {
+		r.items.sp.close()
+	}
+	if r.ds != nil {
+		r.ds.close()
+	}
+	r.batch.Abort() // what is left of the staging directories, after a commit or not
+}
+
+// scratch makes a scratch file: in the batch's staging directory beside the first signature,
+// or, where none can be made, an unnamed temporary file.
+func (r *filesRun) scratch() (*os.File, error) {
+	if r.scratchDir != "" {
+		if f, err := r.batch.Scratch(r.scratchDir); err == nil {
+			return f, nil
+		}
+	}
+	f, err := os.CreateTemp("", "signet-sign-")
+	if err != nil {
+		return nil, fmt.Errorf("sign: %w", err)
+	}
+	os.Remove(f.Name())
+	return f, nil
+}
+
+func (r *filesRun) run(ctx context.Context, names []string) ([]Receipt, error) {
+	s, opts := r.s, r.opts
+	items, err := r.list(names)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Out != "" && len(items) != 1 {
-		return nil, &kindError{msg: fmt.Sprintf("sign: one output name for %d files", len(items)), kind: ErrUnsupported}
+	r.items = items
+	if opts.Out != "" && items.live != 1 {
+		return nil, &kindError{msg: fmt.Sprintf("sign: one output name for %d files", items.live), kind: ErrUnsupported}
 	}
-	for _, it := range items {
+	for it, err := range items.all {
+		if err != nil {
+			return nil, err
+		}
 		if it.err == nil && outName(s, it.name, opts) == "" {
 			return nil, &kindError{msg: fmt.Sprintf("sign: %s needs an output name", digest.QuoteName(it.name)), kind: ErrUnsupported}
 		}
@@ -186,28 +248,10 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 			return nil, &kindError{msg: "sign: a timestamped raw signature needs a file, for its token beside it (FILE.sig.tsr), not standard output", kind: ErrUnsupported}
 		}
 	}
-	outputs := func(yield func(string) bool) {
-		for _, it := range items {
-			out := outName(s, it.name, opts)
-			if !yield(out) {
-				return
-			}
-			if s.rawTimestamped() && !yield(out+TimestampExtension) {
-				return
-			}
-		}
-	}
-	inputs := func(yield func(string) bool) {
-		for _, it := range items {
-			if !yield(it.name) {
-				return
-			}
-		}
-	}
-	if err := checkNotInputs(outputs, inputs, opts.Reads); err != nil {
+	if err := r.checkNotInputs(); err != nil {
 		return nil, err
 	}
-	if err := checkOutputs(outputs, opts); err != nil {
+	if err := checkOutputs(r.outputs, opts); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -216,19 +260,20 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 	// Signatures are staged as they come, so that writing them overlaps hashing and signing;
 	// they are moved into place only when all are ready.
 	var failed atomic.Bool
-	st := newStager(ctx, len(items), opts.Force, &failed)
-	ds := newDigests(len(items), s.alg.Size())
+	st := newStager(ctx, r.batch, items.live, opts.Force, &failed)
+	r.ds = r.newDigestStore()
 	prog := startProgress(items, opts)
 	var toStdout []byte
-	err = runPipeline(ctx, s, items, ds, opts, func(i int, sig, tsr []byte) {
+	fails := &failures{}
+	err = runPipeline(ctx, s, items, r.ds, opts, func(i int, name string, sig, tsr []byte) {
 		prog.files.Add(1)
-		out := outName(s, items[i].name, opts)
+		out := outName(s, name, opts)
 		if out == "-" {
 			toStdout = sig // one file only (opts.Out)
 			return
 		}
 		st.send(staged{out: out, sig: sig, tsr: tsr})
-	}, prog, &failed)
+	}, prog, &failed, fails)
 	prog.stop()
 	if ctx.Err() != nil {
 		st.abort()
@@ -237,19 +282,16 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 	if serr := st.wait(); err == nil {
 		err = serr
 	}
+	if err == nil {
+		err = r.ds.err
+	}
 	if err != nil {
 		st.abort()
 		return nil, err
 	}
-	var errs []error
-	for _, it := range items {
-		if it.err != nil {
-			errs = append(errs, it.err)
-		}
-	}
-	if len(errs) > 0 {
+	if errs := fails.sorted(); len(errs) > 0 {
 		st.abort()
-		return nil, &FilesError{Failed: errs, Total: len(items)}
+		return nil, &FilesError{Failed: errs, Total: items.live}
 	}
 	if err := st.commit(ctx); err != nil {
 		if ctx.Err() != nil {
@@ -267,29 +309,91 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 			return nil, err
 		}
 	}
+	return r.receipts()
+}
+
+// receipts hands out (opts.Receipts) or returns a receipt for each file, in order.
+func (r *filesRun) receipts() ([]Receipt, error) {
 	// One summary of the certificate for every receipt, not one each.
 	var cert *CertificateSummary
-	if c := s.Certificate(); c != nil {
+	if c := r.s.Certificate(); c != nil {
 		cert = summarize(c)
 	}
-	receipt := func(i int) Receipt {
-		r := s.receipt(items[i].name, ds.at(i), outName(s, items[i].name, opts))
-		r.Certificate = cert
-		return r
-	}
-	if opts.Receipts != nil {
-		for i := range items {
-			if err := opts.Receipts(receipt(i)); err != nil {
+	at := r.ds.reader()
+	var receipts []Receipt
+	for it, err := range r.items.all {
+		if err != nil {
+			return nil, err
+		}
+		d, err := at(it.i)
+		if err != nil {
+			return nil, err
+		}
+		rc := r.s.receipt(it.name, d, outName(r.s, it.name, r.opts))
+		rc.Certificate = cert
+		if r.opts.Receipts != nil {
+			if err := r.opts.Receipts(rc); err != nil {
 				return nil, err
 			}
+			continue
 		}
-		return nil, nil
-	}
-	receipts := make([]Receipt, len(items))
-	for i := range items {
-		receipts[i] = receipt(i)
+		receipts = append(receipts, rc)
 	}
 	return receipts, nil
+}
+
+// newDigestStore keeps the run's digests until their receipts. A page expects a digest from
+// each of its files that is not skipped and not known to fail.
+func (r *filesRun) newDigestStore() *digestStore {
+	n := r.items.sp.n
+	counts := map[int]int{}
+	expect := func(p int) int {
+		if c, ok := counts[p]; ok {
+			return c
+		}
+		c := min(digestPage, n-p*digestPage)
+		for i := p * digestPage; i < (p+1)*digestPage && i < n; i++ {
+			if r.items.skip.has(i) {
+				c--
+			} else if r.items.errs[i] != nil {
+				c--
+			}
+		}
+		counts[p] = c
+		return c
+	}
+	return &digestStore{size: r.s.alg.Size(), n: n, expect: expect, mk: r.scratch}
+}
+
+// failures are the errors of the files that failed, by index.
+type failures struct {
+	mu   sync.Mutex
+	errs map[int]error
+}
+
+func (f *failures) set(i int, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.errs == nil {
+		f.errs = map[int]error{}
+	}
+	f.errs[i] = err
+}
+
+// sorted is the errors in the order of the files.
+func (f *failures) sorted() []error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	idx := make([]int, 0, len(f.errs))
+	for i := range f.errs {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	errs := make([]error, 0, len(idx))
+	for _, i := range idx {
+		errs = append(errs, f.errs[i])
+	}
+	return errs
 }
 
 // ErrCanceled is wrapped by the error SignFiles returns when its context ended before every
@@ -335,46 +439,10 @@ func isSignatureName(name string) bool {
 	return false
 }
 
-// listItems expands names (recursively when asked) into the files to sign. A name given
-// twice is signed once.
-func listItems(s *Signer, names []string, opts FilesOptions) ([]signItem, error) {
-	var given map[string]struct{} // without Recursive, every name is given
-	if opts.Recursive {
-		given = make(map[string]struct{}, len(names))
-		for _, n := range names {
-			given[n] = struct{}{}
-		}
-	}
-	items := make([]signItem, 0, len(names))
-	seen := make(map[string]struct{}, len(names))
-	digest.Expand(names, digest.ExpandOptions{Recursive: opts.Recursive, Skipped: opts.Skipped}, func(name string, err error) bool {
-		if _, dup := seen[name]; dup {
-			return true
-		}
-		seen[name] = struct{}{}
-		if _, ok := given[name]; err == nil && given != nil && !ok && isSignatureName(name) {
-			if opts.SkippedSignature != nil {
-				opts.SkippedSignature(name)
-			}
-			return true
-		}
-		it := signItem{name: name, err: err}
-		if err == nil && atomicfile.IsTemporary(name) {
-			// Named on the command line: a recursive walk skips these (digest.Expand).
-			it.err = &digest.FileError{Name: name, Op: "open", Err: errTemporary}
-		}
-		items = append(items, it)
-		return true
-	})
-	if len(items) == 0 {
-		return nil, fmt.Errorf("%w (the directories hold none)", ErrNoFiles)
-	}
-	return items, nil
-}
-
-// runPipeline fills in each item's digest (into ds) or its error, and hands each signature
-// to signed (with its index) as soon as it is made, from the signing workers. Hashing runs on
-// the engine's workers and hands digests over in order; signing runs on its own pool.
+// runPipeline records each file's digest (in ds) or its error (in fails), and hands each
+// signature to signed (with the file's index and name) as soon as it is made, from the
+// signing workers. Hashing runs on the engine's workers and hands digests over in order;
+// signing runs on its own pool.
 //
 // failed is set as soon as any file fails: the run will write nothing, so no more signatures
 // are made.
@@ -382,17 +450,22 @@ func listItems(s *Signer, names []string, opts FilesOptions) ([]signItem, error)
 // When ctx ends, runPipeline returns without waiting for a worker that is reading a file (a
 // read from a FIFO with no writer never ends), but only once no signature is being made and
 // none will be: the caller may close the key as soon as it returns.
-func runPipeline(ctx context.Context, s *Signer, items []signItem, ds digests, opts FilesOptions, signed func(i int, sig, tsr []byte), prog *progress, failed *atomic.Bool) error {
+func runPipeline(ctx context.Context, s *Signer, items *itemList, ds *digestStore, opts FilesOptions, signed func(i int, name string, sig, tsr []byte), prog *progress, failed *atomic.Bool, fails *failures) error {
 	workers := opts.SignWorkers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	toSign := make(chan int, 2*workers)
+	type job struct {
+		i    int
+		name string
+		d    digest.Digest // nil for a signature over the message
+	}
+	toSign := make(chan job, 2*workers)
 	// keyMu is held (shared) while a signature is made; keyDone, set under keyMu, says that
 	// no more may be made.
 	var keyMu sync.RWMutex
 	keyDone := false
-	sign := func(i int, msg []byte) (sig, tsr []byte, err error) {
+	sign := func(j job, msg []byte) (sig, tsr []byte, err error) {
 		keyMu.RLock()
 		defer keyMu.RUnlock()
 		if keyDone {
@@ -402,10 +475,10 @@ func runPipeline(ctx context.Context, s *Signer, items []signItem, ds digests, o
 			var d digest.Digest
 			d, sig, err = s.SignMessage(msg)
 			if err == nil {
-				ds.set(i, d)
+				ds.set(j.i, d)
 			}
 		} else {
-			sig, err = s.SignDigest(ds.at(i))
+			sig, err = s.SignDigest(j.d)
 		}
 		if err == nil {
 			tsr, err = s.RawTimestamp(sig)
@@ -415,13 +488,14 @@ func runPipeline(ctx context.Context, s *Signer, items []signItem, ds digests, o
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			for i := range toSign {
-				it := &items[i]
+			for j := range toSign {
 				if failed.Load() || ctx.Err() != nil {
 					// The run writes nothing: sign no more, but still find the files that
 					// cannot be read, to report them all.
 					if s.NeedsMessage() && ctx.Err() == nil {
-						it.err = checkReadable(it.name)
+						if err := checkReadable(j.name); err != nil {
+							fails.set(j.i, err)
+						}
 					}
 					continue
 				}
@@ -429,47 +503,58 @@ func runPipeline(ctx context.Context, s *Signer, items []signItem, ds digests, o
 				var err error
 				if s.NeedsMessage() {
 					var msg []byte
-					msg, err = readMessage(ctx, it.name, opts.Stdin)
+					msg, err = readMessage(ctx, j.name, opts.Stdin)
 					prog.bytes.Add(int64(len(msg)))
 					if err == nil {
-						sig, tsr, err = sign(i, msg)
+						sig, tsr, err = sign(j, msg)
 					}
 				} else {
-					sig, tsr, err = sign(i, nil)
+					sig, tsr, err = sign(j, nil)
 				}
 				if err != nil {
 					var fe *digest.FileError
 					if !errors.As(err, &fe) {
-						err = fmt.Errorf("%s: %w", digest.QuoteName(it.name), err)
+						err = fmt.Errorf("%s: %w", digest.QuoteName(j.name), err)
 					}
-					it.err = err
+					fails.set(j.i, err)
 					failed.Store(true)
 					continue
 				}
-				signed(i, sig, tsr)
+				signed(j.i, j.name, sig, tsr)
 			}
 		})
 	}
 	var runErr error
 	if s.NeedsMessage() {
 	feed:
-		for i := range items {
-			if items[i].err != nil {
+		for it, err := range items.all {
+			if err != nil {
+				runErr = err
+				break
+			}
+			if it.err != nil {
+				fails.set(it.i, it.err)
 				failed.Store(true)
 				continue
 			}
 			select {
-			case toSign <- i:
+			case toSign <- job{i: it.i, name: it.name}:
 			case <-ctx.Done():
 				break feed
 			}
 		}
-		runErr = ctx.Err()
+		if runErr == nil {
+			runErr = ctx.Err()
+		}
 	} else {
+		var listErr error
 		produce := func(send func(digest.Job) bool) {
-			for i := range items {
-				it := &items[i]
-				if !send(digest.Job{Name: it.name, Stdin: it.name == "-", Algorithm: s.alg, Err: it.err, Ref: i}) {
+			for it, err := range items.all {
+				if err != nil {
+					listErr = err
+					return
+				}
+				if !send(digest.Job{Name: it.name, Stdin: it.name == "-", Algorithm: s.alg, Err: it.err, Ref: it.i}) {
 					return
 				}
 			}
@@ -478,19 +563,22 @@ func runPipeline(ctx context.Context, s *Signer, items []signItem, ds digests, o
 		runErr = digest.HashJobs(ctx, jobOpts, produce, func(j digest.Job, res digest.FileResult) error {
 			i := j.Ref.(int)
 			if res.Err != nil {
-				items[i].err = res.Err
+				fails.set(i, res.Err)
 				failed.Store(true)
 				return nil // go on: every failing file is reported
 			}
 			ds.set(i, res.Digest)
 			prog.bytes.Add(res.Size)
 			select {
-			case toSign <- i:
+			case toSign <- job{i: i, name: j.Name, d: slices.Clone(res.Digest)}:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
 			return nil
 		})
+		if runErr == nil {
+			runErr = listErr
+		}
 	}
 	close(toSign)
 	finished := make(chan struct{})

@@ -25,7 +25,7 @@ const stagingWriters = 4
 // signatures come, and moves them all into place at the end (commit), or none (abort).
 type stager struct {
 	ctx    context.Context
-	batch  atomicfile.Batch
+	batch  *atomicfile.Batch
 	chs    []chan staged // one per writer; a directory's signatures all go to one
 	wg     sync.WaitGroup
 	closed bool
@@ -34,9 +34,9 @@ type stager struct {
 }
 
 // newStager starts the writers. They stop when ctx ends, and then stage nothing more.
-func newStager(ctx context.Context, n int, force bool, failed *atomic.Bool) *stager {
+func newStager(ctx context.Context, batch *atomicfile.Batch, n int, force bool, failed *atomic.Bool) *stager {
 	n = max(1, min(stagingWriters, n))
-	st := &stager{ctx: ctx, chs: make([]chan staged, n), errs: make([]error, n), failed: failed}
+	st := &stager{ctx: ctx, batch: batch, chs: make([]chan staged, n), errs: make([]error, n), failed: failed}
 	// Many small signature files: one filesystem sync at commit, not one per file.
 	st.batch.SyncOnCommit = true
 	for w := range n {
@@ -110,7 +110,7 @@ func (st *stager) abort() {
 // commit moves every staged file into place, or none (atomicfile.Batch.CommitContext).
 func (st *stager) commit(ctx context.Context) error {
 	if testHookCommit != nil {
-		return testHookCommit(ctx, &st.batch)
+		return testHookCommit(ctx, st.batch)
 	}
 	return st.batch.CommitContext(ctx)
 }
@@ -122,7 +122,7 @@ var testHookCommit func(ctx context.Context, b *atomicfile.Batch) error
 func writeOutputs(outs []staged, opts FilesOptions) error {
 	var failed atomic.Bool
 	ctx := context.Background()
-	st := newStager(ctx, len(outs), opts.Force, &failed)
+	st := newStager(ctx, &atomicfile.Batch{Distinct: true}, len(outs), opts.Force, &failed)
 	for _, o := range outs {
 		st.send(o)
 	}

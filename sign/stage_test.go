@@ -71,7 +71,7 @@ type stagedItem struct {
 func stageAll(t *testing.T, names []string, force bool) []stagedItem {
 	t.Helper()
 	var failed atomic.Bool
-	st := newStager(t.Context(), len(names), force, &failed)
+	st := newStager(t.Context(), &atomicfile.Batch{Distinct: true}, len(names), force, &failed)
 	var items []stagedItem
 	for _, n := range names {
 		it := staged{out: n + ".sig", sig: []byte("sig")}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"slices"
 	"strings"
@@ -350,31 +351,73 @@ func VerifyArtifact(ctx context.Context, a Artifact, opts ArtifactOptions) (*Art
 // ctx cancelled, emit failed, or a policy that cannot be applied (ErrPolicy), reported before
 // any file is read.
 func VerifyArtifacts(ctx context.Context, arts []Artifact, opts ArtifactOptions, emit func(*ArtifactResult) error) error {
+	return VerifyArtifactsFrom(ctx, func(yield func(Artifact, error) bool) {
+		for _, a := range arts {
+			if !yield(a, nil) {
+				return
+			}
+		}
+	}, opts, emit)
+}
+
+// VerifyArtifactsFrom is VerifyArtifacts over artifacts as they come (a list of a million
+// files read as it is verified, issue 15): it takes artifactBatch of them at a time, and
+// holds none once its result is emitted. The first error arts yields ends the run: the
+// results before it are emitted, and it is the error returned.
+func VerifyArtifactsFrom(ctx context.Context, arts iter.Seq2[Artifact, error], opts ArtifactOptions, emit func(*ArtifactResult) error) error {
 	v, err := newArtifactVerifier(opts)
 	if err != nil {
 		return err
 	}
+	next, stop := iter.Pull2(arts)
+	defer stop()
+	batch := make([]Artifact, 0, artifactBatch)
 	// A batch at a time: what a plan holds (the parsed signature, its certificates) is
 	// dropped once its result is emitted, so memory does not grow with the number of files.
-	for start := 0; start < len(arts); start += artifactBatch {
-		batch := arts[start:min(len(arts), start+artifactBatch)]
-		plans := make([]*artifactPlan, len(batch))
-		parallel(len(batch), v.workers, func(i int) { plans[i] = v.plan(batch[i]) })
-		if err := v.hash(ctx, plans); err != nil {
+	for {
+		batch = batch[:0]
+		var listErr error
+		for len(batch) < artifactBatch {
+			a, err, ok := next()
+			if !ok {
+				break
+			}
+			if err != nil {
+				listErr = err
+				break
+			}
+			batch = append(batch, a)
+		}
+		if len(batch) == 0 {
+			return listErr
+		}
+		if err := v.verifyBatch(ctx, batch, emit); err != nil {
 			return err
 		}
-		parallel(len(plans), v.workers, func(i int) {
-			if p := plans[i]; p.res.err == nil && !p.checked {
-				v.check(p)
-			}
-		})
-		for _, p := range plans {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := emit(p.res); err != nil {
-				return err
-			}
+		if listErr != nil {
+			return listErr
+		}
+	}
+}
+
+// verifyBatch checks a batch of artifacts and emits their results, in order.
+func (v *artifactVerifier) verifyBatch(ctx context.Context, batch []Artifact, emit func(*ArtifactResult) error) error {
+	plans := make([]*artifactPlan, len(batch))
+	parallel(len(batch), v.workers, func(i int) { plans[i] = v.plan(batch[i]) })
+	if err := v.hash(ctx, plans); err != nil {
+		return err
+	}
+	parallel(len(plans), v.workers, func(i int) {
+		if p := plans[i]; p.res.err == nil && !p.checked {
+			v.check(p)
+		}
+	})
+	for _, p := range plans {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := emit(p.res); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -100,6 +101,9 @@ fingerprint (sha256, as cert inspect shows it). On a terminal, more than 1000 fi
 MiB draw a progress bar on stderr (not on a pipe, not when CI is set).
 
 ` + filesFromHelp + `
+The names are put aside in the hidden staging directory beside the first signature, not held
+in memory: a list of a million files takes about the memory of a short one. With -o,
+--manifest or --recursive they are read first.
 
 ` + keyRefHelp + `
 
@@ -147,24 +151,50 @@ func signCommand(e *env) *cli.Command {
 
 // signOptions is what `signet sign` was asked, once the command line is checked.
 type signOptions struct {
-	files    []string      // to sign; none with --digest
-	digest   digest.Digest // --digest, decoded; nil without it
-	manifest string
-	out      string
-	certs    []*x509.Certificate // --cert; nil without it
-	sign     sign.SignOptions    // Format and Certificates are settled once the key is open
+	files []string // to sign; none with --digest
+	// namesFrom streams the names of --files-from after files, when the run does not need
+	// them all first (streamFilesFrom); stopNames ends its reading, and close calls it.
+	namesFrom iter.Seq2[string, error]
+	stopNames func()
+	close     func()
+	digest    digest.Digest // --digest, decoded; nil without it
+	manifest  string
+	out       string
+	certs     []*x509.Certificate // --cert; nil without it
+	sign      sign.SignOptions    // Format and Certificates are settled once the key is open
 }
 
 // signParse checks the command line and reads --cert, before the key is opened: a mistake in
 // it never costs a passphrase prompt or a token login.
-func signParse(e *env, c *cli.Context) (*signOptions, error) {
-	files, err := withFilesFrom(c, c.Args().Slice()) // filesfrom.go: --files-from
-	if err != nil {
+func signParse(e *env, c *cli.Context) (_ *signOptions, err error) {
+	o := &signOptions{manifest: c.String("manifest"), out: c.String("out")}
+	o.close = func() {
+		if o.stopNames != nil {
+			o.stopNames()
+		}
+	}
+	defer func() {
+		if err != nil {
+			o.close()
+		}
+	}()
+	var files []string
+	listed := false         // names come from --files-from, streamed (o.namesFrom)
+	if streamFilesFrom(c) { // sign_filesfrom.go
+		files = c.Args().Slice()
+		var empty bool
+		o.namesFrom, empty, o.stopNames, err = pullNames(c)
+		if err != nil {
+			return nil, err
+		}
+		listed = !empty
+	} else if files, err = withFilesFrom(c, c.Args().Slice()); err != nil { // filesfrom.go: --files-from
 		return nil, err
 	}
-	o := &signOptions{manifest: c.String("manifest"), out: c.String("out")}
 	digestHex, manifest, out := c.String("digest"), o.manifest, o.out
-	if !c.IsSet("digest") {
+	if !c.IsSet("digest") && o.namesFrom == nil {
+		// With --files-from streamed, the library finds them among all the names
+		// (runSign: SkippedSignatureOf).
 		files = skipSignaturesToSign(e, files)
 	}
 	switch {
@@ -174,7 +204,7 @@ func signParse(e *env, c *cli.Context) (*signOptions, error) {
 		return nil, usagef("--digest cannot be used with --manifest or --recursive")
 	case c.IsSet("digest") && out == "":
 		return nil, usagef("--digest needs -o FILE (or -o - for standard output)")
-	case !c.IsSet("digest") && len(files) == 0:
+	case !c.IsSet("digest") && len(files) == 0 && !listed:
 		return nil, usagef("no FILE to sign; see 'signet sign --help'")
 	case out != "" && manifest == "" && !c.IsSet("digest") && (len(files) > 1 || c.Bool("recursive")):
 		return nil, usagef("-o names one signature: give one FILE, or use --manifest")
@@ -237,6 +267,7 @@ func runSign(e *env, c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	defer o.close()
 	opts, chain, sum, out, files, manifest := o.sign, o.certs, o.digest, o.out, o.files, o.manifest
 
 	key, idChain, err := openSigningKey(e, c)
@@ -281,17 +312,19 @@ func runSign(e *env, c *cli.Context) error {
 		// and rolls it back, and signet exits 130 or 143.
 		ctx, stop := signalContext(c.Context)
 		_, err = sign.SignFiles(ctx, signer, files, sign.FilesOptions{
-			Out:              out,
-			Stdout:           e.stdout,
-			Force:            c.Bool("force"),
-			Recursive:        c.Bool("recursive"),
-			Manifest:         manifest,
-			Stdin:            e.stdin,
-			Skipped:          warnSkipped(e),
-			SkippedSignature: noteSkippedSignature(e, c.Bool("quiet")),
-			Reads:            signReads(e, c),
-			Receipts:         pr.receipt,
-			Progress:         pr.progress(),
+			Out:                out,
+			Stdout:             e.stdout,
+			Force:              c.Bool("force"),
+			Recursive:          c.Bool("recursive"),
+			Manifest:           manifest,
+			Stdin:              e.stdin,
+			Skipped:            warnSkipped(e),
+			SkippedSignature:   noteSkippedSignature(e, c.Bool("quiet")),
+			Reads:              signReads(e, c),
+			NamesFrom:          o.namesFrom,
+			SkippedSignatureOf: skippedSignatureOf(e, o.namesFrom != nil),
+			Receipts:           pr.receipt,
+			Progress:           pr.progress(),
 		})
 		stop()
 		pr.clearBar()

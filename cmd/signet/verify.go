@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"strings"
 
@@ -19,7 +20,8 @@ import (
 // verifyOptions is what `signet verify` was asked, once the flags are checked.
 type verifyOptions struct {
 	files      []string
-	sig        string // --sig: the signature of the one FILE, or of the manifest
+	spool      *nameSpool // with --files-from: files and the list's names, put aside (verify_filesfrom.go)
+	sig        string     // --sig: the signature of the one FILE, or of the manifest
 	manifest   string
 	mo         verify.ManifestOptions
 	keyRef     string
@@ -130,6 +132,8 @@ terminal, more than 1000 files or 256 MiB draw a progress bar on stderr (not on 
 when CI is set).
 
 ` + filesFromHelp + `
+The names are put aside in a temporary file (in $TMPDIR), not held in memory: a list of a
+million files takes about the memory of a short one (--json holds its report until the end).
 
 ` + verifyJSONHelp + `
 
@@ -238,18 +242,33 @@ func verifyCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if o.spool != nil {
+				defer o.spool.close()
+			}
 			return verifyRun(e, c, o)
 		},
 	}
 }
 
 // verifyParse checks the command line before any file is read.
-func verifyParse(c *cli.Context) (*verifyOptions, error) {
-	files, err := withFilesFrom(c, c.Args().Slice()) // filesfrom.go: --files-from
-	if err != nil {
+func verifyParse(c *cli.Context) (_ *verifyOptions, err error) {
+	var files []string
+	var spool *nameSpool
+	if c.String("files-from") != "" && c.String("manifest") == "" && c.String("sig") == "" {
+		// Put aside rather than held (issue 15): verify_filesfrom.go.
+		if spool, err = spoolNames(c.Args().Slice(), namesFrom(c)); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				spool.close()
+			}
+		}()
+	} else if files, err = withFilesFrom(c, c.Args().Slice()); err != nil { // filesfrom.go: --files-from
 		return nil, err
 	}
 	o := &verifyOptions{
+		spool:    spool,
 		files:    files,
 		sig:      c.String("sig"),
 		manifest: c.String("manifest"),
@@ -263,7 +282,7 @@ func verifyParse(c *cli.Context) (*verifyOptions, error) {
 	}
 	o.mo = verify.ManifestOptions{IgnoreMissing: c.Bool("ignore-missing"), AllowOutside: c.Bool("allow-outside")}
 	switch {
-	case o.manifest == "" && len(o.files) == 0:
+	case o.manifest == "" && len(o.files) == 0 && (o.spool == nil || o.spool.n == 0):
 		return nil, usagef("missing FILE: the file(s) to verify, or --manifest LIST")
 	case o.manifest == "" && o.sig != "" && len(o.files) > 1:
 		return nil, usagef("--sig names the signature of one FILE; with %d files leave it out (each FILE's signature is found beside it)", len(o.files))
@@ -378,15 +397,33 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		report.Manifest = mr
 		failures = verifyManifestLines(e.stdout, mr, o.json)
 	} else {
-		var extra []verify.Artifact
-		if o.sig == "" {
-			o.files, extra = skipSignaturesToVerify(e, o.files)
+		var arts iter.Seq2[verify.Artifact, error]
+		total := 0
+		if o.spool != nil {
+			var err error
+			if arts, err = spooledArtifacts(e, o.spool); err != nil {
+				return err
+			}
+			total = o.spool.n
+		} else {
+			var extra []verify.Artifact
+			if o.sig == "" {
+				o.files, extra = skipSignaturesToVerify(e, o.files)
+			}
+			list := make([]verify.Artifact, len(o.files), len(o.files)+len(extra))
+			for i, f := range o.files {
+				list[i] = verify.Artifact{Name: f, SignatureName: o.sig}
+			}
+			list = append(list, extra...)
+			arts = func(yield func(verify.Artifact, error) bool) {
+				for _, a := range list {
+					if !yield(a, nil) {
+						return
+					}
+				}
+			}
+			total = len(list)
 		}
-		arts := make([]verify.Artifact, len(o.files), len(o.files)+len(extra))
-		for i, f := range o.files {
-			arts[i] = verify.Artifact{Name: f, SignatureName: o.sig}
-		}
-		arts = append(arts, extra...)
 		report.Artifacts = []*verify.ArtifactResult{}
 		// A bar on a terminal's stderr for many or large files, as signet hash draws; never
 		// on a pipe or in CI. It moves as each file's verdict comes.
@@ -394,27 +431,34 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		if e.getenv("CI") == "" {
 			bar = newProgressBar(e.stderr)
 		}
-		prog := digest.Progress{TotalFiles: len(arts)}
-		sizes := map[string]int64{}
+		prog := digest.Progress{TotalFiles: total}
+		size := func(name string) int64 {
+			if fi, err := os.Stat(name); err == nil {
+				return fi.Size()
+			}
+			return 0
+		}
 		if bar != nil {
-			for _, f := range o.files {
-				if fi, err := os.Stat(f); err == nil {
-					sizes[f] = fi.Size()
-					prog.TotalBytes += fi.Size()
+			prog.TotalFiles = 0
+			for a, err := range arts {
+				if err != nil {
+					break // the run reports it
 				}
+				prog.TotalFiles++
+				prog.TotalBytes += size(a.Name)
 			}
 		}
 		stdout := io.Writer(e.stdout)
 		if bar != nil {
 			stdout = clearBarWriter{e.stdout, bar}
 		}
-		err := verify.VerifyArtifacts(c.Context, arts, a, func(r *verify.ArtifactResult) error {
+		err := verify.VerifyArtifactsFrom(c.Context, arts, a, func(r *verify.ArtifactResult) error {
 			if o.json { // the report is printed whole only for --json: else memory stays flat in the number of files
 				report.Artifacts = append(report.Artifacts, r)
 			}
 			if bar != nil {
 				prog.Files++
-				prog.Bytes += sizes[r.File]
+				prog.Bytes += size(r.File)
 				defer bar.update(prog)
 			}
 			if r.Valid {

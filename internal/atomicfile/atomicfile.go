@@ -11,6 +11,10 @@
 //
 // A Batch prepares several files and commits them together, so that a command producing a key
 // and its public half, or a signature for each of a thousand files, leaves all of them or none.
+// What it keeps of each staged file (its target, its staged name and identity) is written to a
+// journal file in its first staging directory once they pass 16 KiB, and read back at commit:
+// a batch of a million files holds no record per file in memory (with Batch.Distinct, not
+// even a hash of its target).
 //
 // # Staging directories
 //
@@ -30,8 +34,7 @@
 // interleave. Without Force it first checks that no target exists, then moves the files; with
 // Force it keeps each file it replaces (exchanged into the staging directory) until every file
 // is in place. If a move fails, or the context of CommitContext ends, every file the
-// commit placed is taken back, last first: the file it replaced is put back, or the new name
-// removed. A file is taken back only if its name still holds the file the batch placed (the
+// commit placed is taken back: the file it replaced is put back, or the new name removed. A file is taken back only if its name still holds the file the batch placed (the
 // same device and inode): a batch never removes or replaces a file it did not place.
 //
 // # Limitations
@@ -56,7 +59,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,8 +140,15 @@ func isStageName(name string) bool {
 }
 
 // isStagedName reports whether name is one a Batch creates in its staging directory: a
-// staged file (decimal digits) or a replaced file kept for a roll-back (digits and ".old").
+// staged file (decimal digits), a replaced file kept for a roll-back (digits and ".old"), the
+// batch's journal, or a scratch file (Batch.Scratch: "scratch-" and digits).
 func isStagedName(name string) bool {
+	if name == journalName {
+		return true
+	}
+	if n, ok := strings.CutPrefix(name, scratchPrefix); ok {
+		return isDigits(n)
+	}
 	return isDigits(strings.TrimSuffix(name, ".old"))
 }
 
@@ -155,18 +164,15 @@ func isDigits(s string) bool {
 	return true
 }
 
-// pending is one staged file. A batch of a release's signatures holds one per file until
-// its commit, so it is kept small (issue 15: a sign run's memory must not grow with the
-// number of files more than it must): the staged name is a number, what a commit kept of a
-// replaced file is a kind, not a second name, and the batch holds them by value.
+// pending is one staged file while a commit moves it into place. A batch keeps no pending
+// per file: its records are in its journal (issue 15: a sign run's memory must not grow with
+// the number of files), and a commit reads them back one at a time.
 type pending struct {
 	path  string // the target, as given
 	st    *stage
 	num   int64  // the staged file's name in st, in decimal
 	id    fileID // the staged file, to know it again by device and inode
 	force bool
-	// dead marks a place reserved by an Add that failed: nothing of it is staged.
-	dead bool
 
 	// Set by Commit.
 	backup backupKind // what in st is the file this one replaced, kept for a roll-back
@@ -208,15 +214,24 @@ type Batch struct {
 	// value syncs each file as it is staged. Elsewhere than Linux, Commit syncs each file.
 	SyncOnCommit bool
 
-	mu     sync.Mutex
-	stages map[string]*stage // by target directory, as named
+	// Distinct says that the caller has made sure that no target is named twice (as
+	// sign.SignFiles does before it stages anything): the batch then keeps nothing per file
+	// in memory, and does not look for a target named twice. Without it, Add refuses a target
+	// named twice, at the cost of 8 bytes of hash a file.
+	Distinct bool
+
+	mu        sync.Mutex
+	stages    map[string]*stage // by target directory, as named
+	stageList []*stage          // the same, in the order made: the journal's stage indexes
 	// outs holds a hash of each target staged (cleaned and absolute), to refuse a target
-	// named twice: 8 bytes a file where the names themselves would be a hundred. A hash
-	// found there is confirmed against the targets in files.
-	outs  map[uint64]struct{}
-	seed  maphash.Seed
-	cwd   string
-	files []pending // by value, in the order of Add; dead ones are skipped
+	// named twice, unless Distinct: 8 bytes a file where the names themselves would be a
+	// hundred. A hash found there is confirmed against the journal and inflight.
+	outs     map[uint64]struct{}
+	inflight map[string]int // targets (cleaned and absolute) being written, without Distinct
+	seed     maphash.Seed
+	cwd      string
+	journal  journal // the staged files, in the order they were staged
+	scratch  int     // scratch files made
 }
 
 // Add stages data for path. On error nothing is left on disk for this file; files staged
@@ -230,46 +245,61 @@ func (b *Batch) Add(path string, data []byte, opts Options) (err error) {
 		perm = 0o644
 	}
 	b.mu.Lock()
-	key, err := b.abs(path)
-	if err != nil {
-		b.mu.Unlock()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if b.outs == nil {
-		b.outs = map[uint64]struct{}{}
-		b.seed = maphash.MakeSeed()
-	}
-	h := maphash.String(b.seed, key)
-	_, seen := b.outs[h]
-	if seen && b.stagedAs(key) {
-		b.mu.Unlock()
-		return &fs.PathError{Op: "write", Path: path, Err: errors.New("named twice as output")}
+	var key string
+	var h uint64
+	var seen bool
+	if !b.Distinct {
+		if key, err = b.abs(path); err != nil {
+			b.mu.Unlock()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		if b.outs == nil {
+			b.outs = map[uint64]struct{}{}
+			b.inflight = map[string]int{}
+			b.seed = maphash.MakeSeed()
+		}
+		h = maphash.String(b.seed, key)
+		if _, seen = b.outs[h]; seen {
+			twice, err := b.stagedAs(key)
+			if err == nil && twice {
+				err = &fs.PathError{Op: "write", Path: path, Err: errors.New("named twice as output")}
+			}
+			if err != nil {
+				b.mu.Unlock()
+				return err
+			}
+		}
 	}
 	st, err := b.stageFor(filepath.Dir(path))
 	if err != nil {
 		b.mu.Unlock()
 		return fmt.Errorf("create temporary file for %s: %w", path, err)
 	}
-	if !seen {
+	if !b.Distinct {
+		// The target is known before the file is written, so that a concurrent Add of the
+		// same target finds it (stagedAs).
 		b.outs[h] = struct{}{}
+		b.inflight[key]++
 	}
-	// The place is reserved before the file is written, so that a concurrent Add of the
-	// same target finds it (stagedAs).
-	i := len(b.files)
 	num := st.next.Add(1) - 1
-	b.files = append(b.files, pending{path: path, st: st, num: num, force: opts.Force})
 	b.mu.Unlock()
 
 	id, err := writeStaged(filepath.Join(st.path, strconv.FormatInt(num, 10)), data, perm, !b.SyncOnCommit)
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if err != nil {
-		b.files[i].dead = true
-		if !seen {
-			delete(b.outs, h)
+	if !b.Distinct {
+		if b.inflight[key]--; b.inflight[key] == 0 {
+			delete(b.inflight, key)
 		}
-	} else {
-		b.files[i].id = id
+	}
+	if err == nil {
+		err = b.journal.add(record{stage: st.index, num: num, id: id, force: opts.Force, path: path}, b.stageList[0].path)
+		if err != nil {
+			os.Remove(filepath.Join(st.path, strconv.FormatInt(num, 10)))
+		}
+	}
+	if err != nil && !b.Distinct && !seen {
+		delete(b.outs, h)
 	}
 	var pe *fs.PathError
 	switch {
@@ -281,18 +311,22 @@ func (b *Batch) Add(path string, data []byte, opts Options) (err error) {
 	return nil
 }
 
-// stagedAs reports whether a live place of the batch has the target key (cleaned and
-// absolute). It looks through every file, so it is called only when key's hash is in outs:
-// for a target named twice, or, once in billions, two targets with one hash. b.mu is held.
-func (b *Batch) stagedAs(key string) bool {
-	for i := range b.files {
-		if p := &b.files[i]; !p.dead {
-			if k, err := b.abs(p.path); err == nil && k == key {
-				return true
-			}
+// stagedAs reports whether the batch has staged, or is staging, the target key (cleaned and
+// absolute). It reads the journal, so it is called only when key's hash is in outs: for a
+// target named twice, or, once in billions, two targets with one hash. b.mu is held.
+func (b *Batch) stagedAs(key string) (bool, error) {
+	if b.inflight[key] > 0 {
+		return true, nil
+	}
+	for rec, err := range b.journal.all {
+		if err != nil {
+			return false, err
+		}
+		if k, err := b.abs(rec.path); err == nil && k == key {
+			return true, nil
 		}
 	}
-	return false
+	return false, nil
 }
 
 // abs is filepath.Abs with the working directory looked up once per batch (filepath.Abs
@@ -325,6 +359,8 @@ func (b *Batch) stageFor(dir string) (*stage, error) {
 		b.stages = map[string]*stage{}
 	}
 	b.stages[dir] = st
+	st.index = len(b.stageList)
+	b.stageList = append(b.stageList, st)
 	removeStale(dir, filepath.Base(st.name))
 	return st, nil
 }
@@ -339,15 +375,12 @@ var testHookPlace func(i int)
 // ends first, the files already placed are taken back (see the package documentation), the
 // staged files are removed, and the error says which file failed, or is ctx's error. After
 // CommitContext returns, nothing of the batch is left but the placed files.
+//
+// It reads the batch's records back from its journal, one at a time: what it holds does not
+// grow with the number of files.
 func (b *Batch) CommitContext(ctx context.Context) (err error) {
-	files := make([]*pending, 0, len(b.files))
-	for i := range b.files {
-		if !b.files[i].dead {
-			files = append(files, &b.files[i])
-		}
-	}
 	defer b.Abort() // the staging directories: unplaced files, replaced files, locks
-	if len(files) == 0 {
+	if b.journal.n == 0 {
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -355,12 +388,12 @@ func (b *Batch) CommitContext(ctx context.Context) (err error) {
 	}
 	if b.SyncOnCommit {
 		// The data must be on disk before any name points at it.
-		if err := syncStaged(files); err != nil {
+		if err := b.syncStaged(); err != nil {
 			return err
 		}
 	}
 	var dirs []string
-	for _, st := range b.stages {
+	for _, st := range b.stageList {
 		dirs = append(dirs, st.dir)
 	}
 	unlock, err := lockDirs(ctx, dirs)
@@ -369,28 +402,36 @@ func (b *Batch) CommitContext(ctx context.Context) (err error) {
 	}
 	defer unlock()
 	// Refuse before moving anything: a roll-back is a moment in which the outputs exist.
-	for _, p := range files {
-		if p.force {
+	for rec, err := range b.journal.all {
+		if err != nil {
+			return err
+		}
+		if rec.force {
 			continue
 		}
-		if _, err := os.Lstat(p.path); err == nil {
-			return &fs.PathError{Op: "write", Path: p.path, Err: ErrExists}
+		if _, err := os.Lstat(rec.path); err == nil {
+			return &fs.PathError{Op: "write", Path: rec.path, Err: ErrExists}
 		}
 	}
-	for i, p := range files {
-		if testHookPlace != nil {
-			testHookPlace(i)
-		}
-		err := ctx.Err()
+	i := 0
+	for rec, err := range b.journal.all {
 		if err == nil {
-			err = place(p)
+			if testHookPlace != nil {
+				testHookPlace(i)
+			}
+			err = ctx.Err()
+		}
+		if err == nil {
+			p := b.pending(rec)
+			err = place(&p)
 		}
 		if err != nil {
-			if rerr := rollBack(files[:i]); rerr != nil {
+			if rerr := b.rollBack(i); rerr != nil {
 				return errors.Join(err, &RollBackError{Err: rerr})
 			}
 			return err
 		}
+		i++
 	}
 	// One directory sync per directory makes the renames durable; a batch of a thousand
 	// signatures beside their files syncs their directory once, not a thousand times.
@@ -400,13 +441,42 @@ func (b *Batch) CommitContext(ctx context.Context) (err error) {
 	return nil
 }
 
+// pending is the record of a staged file, ready to be moved into place.
+func (b *Batch) pending(rec record) pending {
+	return pending{path: rec.path, st: b.stageList[rec.stage], num: rec.num, id: rec.id, force: rec.force}
+}
+
 // Abort removes every staged file that was not placed, and the staging directories. It is
 // safe to call after Commit, and more than once.
 func (b *Batch) Abort() {
+	b.journal.close()
 	for _, st := range b.stages {
 		st.remove()
 	}
-	b.stages, b.outs, b.files, b.cwd = nil, nil, nil, ""
+	b.stages, b.stageList, b.outs, b.inflight, b.cwd = nil, nil, nil, nil, ""
+}
+
+// scratchPrefix starts the name of a scratch file (Batch.Scratch) in a staging directory.
+const scratchPrefix = "scratch-"
+
+// Scratch makes a new empty file in the batch's staging directory in dir (made if need be),
+// open for reading and writing: room on the outputs' own disk for what a caller must put
+// aside rather than hold in memory, such as a list of names that can be read only once. It
+// is removed with the staging directory (at Commit or Abort, or, if the process is killed,
+// by the next batch that stages a file in dir); the caller closes it.
+func (b *Batch) Scratch(dir string) (*os.File, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	st, err := b.stageFor(dir)
+	if err != nil {
+		return nil, fmt.Errorf("create a scratch file in %s: %w", dir, err)
+	}
+	b.scratch++
+	f, err := os.OpenFile(filepath.Join(st.path, scratchPrefix+strconv.Itoa(b.scratch)), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create a scratch file in %s: %w", dir, err)
+	}
+	return f, nil
 }
 
 // place moves one staged file into place.
@@ -548,11 +618,24 @@ func (e *RollBackError) Unwrap() error { return e.Err }
 // errPutBackForTest, when set by a test, stands for a failure to put a replaced file back.
 var errPutBackForTest error
 
-// rollBack takes back the placed files, last first: each name that still holds the file the
-// batch placed gets back the file it replaced, or is removed.
-func rollBack(placed []*pending) error {
+// rollBack takes back the first n files of the journal, which the commit placed: each name
+// that still holds the file the batch placed gets back the file it replaced, or is removed.
+// What a commit kept of a replaced file is found in the staging directory (backupOf).
+func (b *Batch) rollBack(n int) error {
 	var errs []error
-	for _, p := range slices.Backward(placed) {
+	k := 0
+	for rec, err := range b.journal.all {
+		if k == n {
+			break
+		}
+		k++
+		if err != nil {
+			errs = append(errs, err)
+			break
+		}
+		pv := b.pending(rec)
+		p := &pv
+		p.backup = p.backupOf()
 		cur, err := os.Lstat(p.path)
 		if err != nil || !p.id.sameFile(cur) {
 			continue // not ours any more: leave it
@@ -581,6 +664,22 @@ func rollBack(placed []*pending) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// backupOf finds what a commit kept of the file that p, placed, replaced: under the staged
+// name and ".old" (a link, or moved aside), or under the staged name (exchanged), which then
+// holds another file than the one staged. Only a forced file replaces one.
+func (p *pending) backupOf() backupKind {
+	if !p.force {
+		return noBackup
+	}
+	if _, err := os.Lstat(filepath.Join(p.st.path, p.name()+".old")); err == nil {
+		return backupOld
+	}
+	if fi, err := os.Lstat(p.tmp()); err == nil && !p.id.sameFile(fi) {
+		return backupSwapped
+	}
+	return noBackup
 }
 
 // syncDir makes the rename durable; errors are ignored because some filesystems refuse to

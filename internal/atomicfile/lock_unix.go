@@ -66,12 +66,14 @@ func removeStaleStage(dir, name string) {
 		held.Dev != cur.Dev || held.Ino != cur.Ino {
 		return
 	}
-	names, _ := sdir.Readdirnames(-1)
-	for _, n := range names {
-		if isStagedName(n) {
-			unix.Unlinkat(sfd, n, 0)
+	unlinkStaged(func() (*os.File, error) {
+		// A descriptor of its own for each reading, from the start.
+		fd, err := unix.Openat(sfd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return nil, err
 		}
-	}
+		return os.NewFile(uintptr(fd), name), nil
+	}, func(n string) error { return unix.Unlinkat(sfd, n, 0) })
 	unix.Unlinkat(sfd, "lock", 0)
 	unix.Unlinkat(parent, name, unix.AT_REMOVEDIR)
 }

@@ -26,6 +26,7 @@ type stage struct {
 	dirFD *os.File // the staging directory, open; nil where it could not be pinned
 	lock  *os.File // its lock file, locked; nil where flock(2) does not work
 	next  atomic.Int64
+	index int  // in Batch.stageList
 	keep  bool // a roll-back could not put a replaced file back: it is only here now
 }
 
@@ -87,15 +88,9 @@ var errNoStage = errors.New("no staging directory could be made")
 // ended up here, it stays, and so does the staging directory.
 func (st *stage) remove() {
 	if !st.keep {
-		if d, err := os.Open(st.path); err == nil {
-			names, _ := d.Readdirnames(-1)
-			d.Close()
-			for _, n := range names {
-				if isStagedName(n) {
-					syscall.Unlink(filepath.Join(st.path, n))
-				}
-			}
-		}
+		unlinkStaged(func() (*os.File, error) { return os.Open(st.path) }, func(n string) error {
+			return syscall.Unlink(filepath.Join(st.path, n))
+		})
 		syscall.Unlink(filepath.Join(st.path, "lock"))
 		// By name, only while the name is still the directory made (rmdir refuses a
 		// symbolic link, and an empty directory someone else put there is theirs).
@@ -108,6 +103,36 @@ func (st *stage) remove() {
 	}
 	if st.dirFD != nil {
 		st.dirFD.Close()
+	}
+}
+
+// unlinkStaged unlinks the names a Batch makes (isStagedName) in a staging directory, reading
+// its names a thousand at a time: after a commit with Force it holds every file replaced, a
+// million after a million signatures, whose names are not read into memory at once (issue
+// 15). A directory read while names are unlinked may pass over some, so it is read again
+// until a reading unlinks nothing.
+func unlinkStaged(open func() (*os.File, error), unlink func(name string) error) {
+	for range 100 {
+		d, err := open()
+		if err != nil {
+			return
+		}
+		removed := false
+		for {
+			names, err := d.Readdirnames(1024)
+			for _, n := range names {
+				if isStagedName(n) && unlink(n) == nil {
+					removed = true
+				}
+			}
+			if err != nil || len(names) == 0 {
+				break
+			}
+		}
+		d.Close()
+		if !removed {
+			return
+		}
 	}
 }
 

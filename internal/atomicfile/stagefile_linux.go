@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"encoding/binary"
+	"io"
 	"io/fs"
 	"os"
 	"syscall"
@@ -15,6 +17,22 @@ type fileID struct{ dev, ino uint64 }
 func (id fileID) sameFile(fi fs.FileInfo) bool {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	return ok && uint64(st.Dev) == id.dev && st.Ino == id.ino
+}
+
+// idInline says that a fileID is written into a batch's journal (appendTo, readFileID).
+const idInline = true
+
+func (id fileID) appendTo(b []byte) []byte {
+	return binary.AppendUvarint(binary.AppendUvarint(b, id.dev), id.ino)
+}
+
+func readFileID(r io.ByteReader) (fileID, error) {
+	dev, err := binary.ReadUvarint(r)
+	if err != nil {
+		return fileID{}, err
+	}
+	ino, err := binary.ReadUvarint(r)
+	return fileID{dev: dev, ino: ino}, err
 }
 
 // writeStaged creates tmp, which must not exist, with data and the mode perm exactly (whatever

@@ -11,21 +11,16 @@ import (
 
 // syncStaged makes the staged files' data durable with one syncfs(2) per staging directory,
 // which flushes the filesystem that holds it.
-func syncStaged(files []*pending) error {
-	done := map[*stage]bool{}
-	for _, p := range files {
-		if done[p.st] {
-			continue
-		}
-		done[p.st] = true
-		d, err := os.Open(p.st.path)
+func (b *Batch) syncStaged() error {
+	for _, st := range b.stageList {
+		d, err := os.Open(st.path)
 		if err != nil {
-			return fmt.Errorf("sync %s: %w", p.st.dir, err)
+			return fmt.Errorf("sync %s: %w", st.dir, err)
 		}
 		err = unix.Syncfs(int(d.Fd()))
 		d.Close()
 		if err != nil {
-			return fmt.Errorf("sync %s: %w", p.st.dir, err)
+			return fmt.Errorf("sync %s: %w", st.dir, err)
 		}
 	}
 	return nil

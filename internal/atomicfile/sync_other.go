@@ -9,8 +9,12 @@ import (
 )
 
 // syncStaged makes each staged file's data durable.
-func syncStaged(files []*pending) error {
-	for _, p := range files {
+func (b *Batch) syncStaged() error {
+	for rec, err := range b.journal.all {
+		if err != nil {
+			return err
+		}
+		p := b.pending(rec)
 		f, err := os.OpenFile(p.tmp(), os.O_RDWR, 0)
 		if err != nil {
 			return fmt.Errorf("sync %s: %w", p.path, err)

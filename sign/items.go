@@ -1,0 +1,667 @@
+package sign
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"io/fs"
+	"iter"
+	"math/bits"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/signet-pki/signet/digest"
+	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/sigformat"
+)
+
+// A run over a million files holds none of them in memory (issue 15): the names, once
+// expanded, are in a spool (in memory up to spoolBuffer, then in a scratch file in the staging
+// area, atomicfile.Batch.Scratch), read again for each pass (checks, signing, receipts); the
+// digests wait for their receipts in a scratch file too; the checks that need every input at
+// once (an output that is an input, a name given twice) use 8 bytes a file for as long as
+// they run.
+
+// spoolBuffer is how many bytes of names a run keeps in memory before it writes them to a
+// scratch file. Tests lower it.
+var spoolBuffer = 64 << 10
+
+// spool holds the names of a run's files, NUL-terminated, in the order given: the first ones
+// in a file (flushed bytes of it), the last ones in buf.
+type spool struct {
+	buf     []byte
+	f       *os.File
+	flushed int64
+	n       int
+	mk      func() (*os.File, error) // makes the file, the first time one is needed
+}
+
+func (sp *spool) add(name string) error {
+	sp.buf = append(append(sp.buf, name...), 0)
+	sp.n++
+	if len(sp.buf) < spoolBuffer {
+		return nil
+	}
+	if sp.f == nil {
+		f, err := sp.mk()
+		if err != nil {
+			return err
+		}
+		sp.f = f
+	}
+	if _, err := sp.f.WriteAt(sp.buf, sp.flushed); err != nil {
+		return fmt.Errorf("sign: put the names aside: %w", err)
+	}
+	sp.flushed += int64(len(sp.buf))
+	sp.buf = sp.buf[:0]
+	return nil
+}
+
+func (sp *spool) size() int64 { return sp.flushed + int64(len(sp.buf)) }
+
+// nameAt is the name that starts at offset off.
+func (sp *spool) nameAt(off int64) (string, error) {
+	if off >= sp.flushed {
+		b := sp.buf[off-sp.flushed:]
+		return string(b[:bytes.IndexByte(b, 0)]), nil
+	}
+	r := bufio.NewReaderSize(io.MultiReader(io.NewSectionReader(sp.f, off, sp.flushed-off), bytes.NewReader(sp.buf)), 512)
+	b, err := r.ReadBytes(0)
+	if err != nil {
+		return "", fmt.Errorf("sign: read the names back: %w", err)
+	}
+	return string(b[:len(b)-1]), nil
+}
+
+// item is one file of a run: its index and offset in the spool, its name, and the error it is
+// known to fail with before it is read.
+type item struct {
+	i    int
+	off  int64
+	name string
+	err  error
+}
+
+// all yields each name with its index and offset, in order; a read error is yielded last.
+func (sp *spool) all(yield func(item, error) bool) {
+	var r io.Reader = bytes.NewReader(sp.buf)
+	if sp.f != nil {
+		r = io.MultiReader(io.NewSectionReader(sp.f, 0, sp.flushed), r)
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	var off int64
+	for i := range sp.n {
+		b, err := br.ReadSlice(0)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			b = slices.Clone(b) // the next read reuses the buffer
+			var more []byte
+			more, err = br.ReadBytes(0)
+			b = append(b, more...)
+		}
+		if err != nil {
+			yield(item{}, fmt.Errorf("sign: read the names back: %w", err))
+			return
+		}
+		if !yield(item{i: i, off: off, name: string(b[:len(b)-1])}, nil) {
+			return
+		}
+		off += int64(len(b))
+	}
+}
+
+func (sp *spool) close() {
+	if sp.f != nil {
+		sp.f.Close()
+	}
+}
+
+// itemList is the files of a run, expanded: their names (spool), the errors of those known
+// to fail before they are read (one per failing file: a run that fails may hold them), and
+// the names given again, skipped (one per such name).
+type itemList struct {
+	sp   spool
+	errs map[int]error
+	skip bitset // by index: a name given again, a signature of another file (SkippedSignatureOf)
+	live int    // items not skipped
+}
+
+// bitset is a set of indexes, a bit each.
+type bitset []uint64
+
+func (b *bitset) set(i int) {
+	for len(*b) <= i/64 {
+		*b = append(*b, 0)
+	}
+	(*b)[i/64] |= 1 << (i % 64)
+}
+
+func (b bitset) has(i int) bool { return i/64 < len(b) && b[i/64]&(1<<(i%64)) != 0 }
+
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// all yields each item not skipped, with its known error; a read error of the spool ends it.
+func (l *itemList) all(yield func(item, error) bool) {
+	for it, err := range l.sp.all {
+		if err != nil {
+			yield(it, err)
+			return
+		}
+		if l.skip.has(it.i) {
+			continue
+		}
+		it.err = l.errs[it.i]
+		if !yield(it, nil) {
+			return
+		}
+	}
+}
+
+// inputSet is the cleaned names of a run's inputs (pathKey), 8 bytes each: a keyed hash of
+// the name in the high bits and where the name is in the spool in the low ones, sorted. A
+// hash found is confirmed by reading the name back: the answers are exact.
+type inputSet struct {
+	v     []uint64 // mapped from the system (makeWords): free gives it back
+	free  func()
+	shift uint // bits of offset
+	seed  maphash.Seed
+	cwd   string
+	sp    *spool
+}
+
+func newInputSet(cwd string, sp *spool) *inputSet {
+	return &inputSet{shift: uint(bits.Len64(uint64(sp.size()))), seed: maphash.MakeSeed(), cwd: cwd, sp: sp}
+}
+
+func (s *inputSet) hash(key string) uint64 {
+	return maphash.String(s.seed, key) >> s.shift << s.shift
+}
+
+func (s *inputSet) add(key string, off int64) { s.v = append(s.v, s.hash(key)|uint64(off)) }
+
+func (s *inputSet) sort() { slices.Sort(s.v) }
+
+// offsets yields the offset of each input whose hash is key's.
+func (s *inputSet) offsets(key string) iter.Seq[int64] {
+	return func(yield func(int64) bool) {
+		h := s.hash(key)
+		mask := uint64(1)<<s.shift - 1
+		for i := sort.Search(len(s.v), func(i int) bool { return s.v[i] >= h }); i < len(s.v) && s.v[i]&^mask == h; i++ {
+			if !yield(int64(s.v[i] & mask)) {
+				return
+			}
+		}
+	}
+}
+
+// find returns the input whose cleaned name is key, if there is one.
+func (s *inputSet) find(key string) (string, bool, error) {
+	for off := range s.offsets(key) {
+		name, err := s.sp.nameAt(off)
+		if err != nil {
+			return "", false, err
+		}
+		if pathKey(s.cwd, name) == key {
+			return name, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// digestPage is how many digests a run keeps together in memory until all of them are known.
+// Tests lower it.
+var digestPage = 1024
+
+// digestStore keeps the digest of each file of a run until its receipt: by pages of
+// digestPage, each written to a scratch file once its last digest is set (the pipeline goes
+// through the files in order, with a few at work at once, so a few pages are in memory), or
+// kept in memory when the run has only one page.
+type digestStore struct {
+	size   int
+	n      int
+	expect func(page int) int // how many digests the page will get
+	mk     func() (*os.File, error)
+
+	mu    sync.Mutex
+	pages map[int]*dpage
+	f     *os.File
+	err   error
+}
+
+type dpage struct {
+	b      []byte
+	filled int
+}
+
+func (d *digestStore) page(p int) *dpage {
+	pg := d.pages[p]
+	if pg == nil {
+		if d.pages == nil {
+			d.pages = map[int]*dpage{}
+		}
+		pg = &dpage{b: make([]byte, digestPage*d.size)}
+		d.pages[p] = pg
+	}
+	return pg
+}
+
+// set records the digest of file i; a failure to write it aside is kept for flush.
+func (d *digestStore) set(i int, v digest.Digest) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	p := i / digestPage
+	pg := d.page(p)
+	copy(pg.b[(i%digestPage)*d.size:], v)
+	pg.filled++
+	if pg.filled < d.expect(p) || d.n <= digestPage || d.err != nil {
+		return
+	}
+	if d.f == nil {
+		if d.f, d.err = d.mk(); d.err != nil {
+			return
+		}
+	}
+	if _, err := d.f.WriteAt(pg.b, int64(p)*int64(digestPage)*int64(d.size)); err != nil {
+		d.err = fmt.Errorf("sign: put the digests aside: %w", err)
+		return
+	}
+	delete(d.pages, p)
+}
+
+// reader returns at(i), the digest of file i, for reading them all in order once every one
+// is set.
+func (d *digestStore) reader() (at func(i int) (digest.Digest, error)) {
+	cur, buf := -1, make([]byte, digestPage*d.size)
+	return func(i int) (digest.Digest, error) {
+		if d.err != nil {
+			return nil, d.err
+		}
+		p := i / digestPage
+		if p != cur {
+			if pg := d.pages[p]; pg != nil {
+				copy(buf, pg.b)
+			} else if d.f == nil {
+				return nil, errors.New("sign: a digest was never set")
+			} else if _, err := d.f.ReadAt(buf, int64(p)*int64(digestPage)*int64(d.size)); err != nil && !errors.Is(err, io.EOF) {
+				return nil, fmt.Errorf("sign: read the digests back: %w", err)
+			}
+			cur = p
+		}
+		o := (i % digestPage) * d.size
+		return slices.Clone(buf[o : o+d.size]), nil
+	}
+}
+
+func (d *digestStore) close() {
+	if d.f != nil {
+		d.f.Close()
+	}
+}
+
+// list expands names, then those of opts.NamesFrom, into the run's files, put aside in a
+// spool as they come, and finds the names given twice (signed once) and two names of one file
+// (refused).
+func (r *filesRun) list(names []string) (*itemList, error) {
+	opts := r.opts
+	l := &itemList{sp: spool{mk: r.scratch}, errs: map[int]error{}}
+	var given map[string]struct{} // with Recursive, the names given (a walk's are not)
+	if opts.Recursive {
+		given = make(map[string]struct{}, len(names))
+		for _, n := range names {
+			given[n] = struct{}{}
+		}
+	}
+	stdin := false
+	var ferr error
+	emit := func(name string, err error) bool {
+		if name == "-" {
+			if stdin {
+				return true
+			}
+			stdin = true
+		}
+		if _, ok := given[name]; err == nil && given != nil && !ok && isSignatureName(name) {
+			if opts.SkippedSignature != nil {
+				opts.SkippedSignature(name)
+			}
+			return true
+		}
+		if err == nil && atomicfile.IsTemporary(name) {
+			// Named on the command line: a recursive walk skips these (digest.Expand).
+			err = &digest.FileError{Name: name, Op: "open", Err: errTemporary}
+		}
+		if r.scratchDir == "" {
+			if out := outName(r.s, name, opts); out != "" && out != "-" {
+				r.scratchDir = filepath.Dir(out)
+			}
+		}
+		i := l.sp.n
+		if ferr = l.sp.add(name); ferr != nil {
+			return false
+		}
+		if err != nil {
+			l.errs[i] = err
+		}
+		return true
+	}
+	eo := digest.ExpandOptions{Recursive: opts.Recursive, Skipped: opts.Skipped}
+	digest.Expand(names, eo, emit)
+	if ferr == nil && opts.NamesFrom != nil {
+		for n, err := range opts.NamesFrom {
+			if err != nil {
+				return nil, err
+			}
+			if digest.Expand([]string{n}, eo, emit); ferr != nil {
+				break
+			}
+		}
+	}
+	if ferr != nil {
+		return nil, ferr
+	}
+	if l.sp.n == 0 {
+		return nil, fmt.Errorf("%w (the directories hold none)", ErrNoFiles)
+	}
+	if err := r.findTwice(l); err != nil {
+		return nil, err
+	}
+	if opts.SkippedSignatureOf != nil {
+		if err := r.skipSignatures(l); err != nil {
+			return nil, err
+		}
+	}
+	l.live = l.sp.n - l.skip.count()
+	return l, nil
+}
+
+// findTwice finds the names given twice (all but the first are skipped) and refuses two
+// names of one file, whose signatures would be one file ("a" and "./a"), with 8 bytes a name
+// for as long as it runs.
+func (r *filesRun) findTwice(l *itemList) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	set, err := r.inputSet(cwd, &l.sp, l.sp.all)
+	if err != nil {
+		return err
+	}
+	defer set.free()
+	mask := uint64(1)<<set.shift - 1
+	skipOff := map[int64]struct{}{}
+	for a := 0; a < len(set.v); {
+		b := a + 1
+		for b < len(set.v) && set.v[b]&^mask == set.v[a]&^mask {
+			b++
+		}
+		// set.v[a:b] share a hash: almost always one name, given once. Offsets grow with
+		// the order given, so the first of a name is the one kept. A name given many times
+		// is one entry of first.
+		if b-a > 1 {
+			first := map[string]string{} // cleaned name: the name as first given
+			for x := a; x < b; x++ {
+				name, err := l.sp.nameAt(int64(set.v[x] & mask))
+				if err != nil {
+					return err
+				}
+				key := pathKey(cwd, name)
+				earlier, seen := first[key]
+				switch {
+				case !seen:
+					first[key] = name
+				case earlier != name:
+					return fmt.Errorf("sign: %w", &fs.PathError{Op: "write", Path: outName(r.s, name, r.opts), Err: errNamedTwice})
+				default:
+					skipOff[int64(set.v[x]&mask)] = struct{}{}
+				}
+			}
+		}
+		a = b
+	}
+	if len(skipOff) == 0 {
+		return nil
+	}
+	for it, err := range l.sp.all {
+		if err != nil {
+			return err
+		}
+		if _, ok := skipOff[it.off]; ok {
+			l.skip.set(it.i)
+		}
+	}
+	return nil
+}
+
+// skipSignatures leaves out the signatures of other files to sign (FilesOptions.
+// SkippedSignatureOf), with the names' inputSet: a name found there is confirmed as given.
+func (r *filesRun) skipSignatures(l *itemList) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	set, err := r.inputSet(cwd, &l.sp, l.sp.all)
+	if err != nil {
+		return err
+	}
+	defer set.free()
+	given := func(name string) (bool, error) {
+		for off := range set.offsets(pathKey(cwd, name)) {
+			n, err := l.sp.nameAt(off)
+			if err != nil || n == name {
+				return err == nil, err
+			}
+		}
+		return false, nil
+	}
+	var skip bitset
+	for it, err := range l.all {
+		if err != nil {
+			return err
+		}
+		if it.err != nil {
+			continue
+		}
+		for _, f := range []sigformat.Format{sigformat.Bundle, sigformat.CMS} {
+			base, ok := strings.CutSuffix(it.name, f.Extension())
+			if !ok || base == "" {
+				continue
+			}
+			if ok, err := given(base); err != nil || !ok {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			signed := false
+			for _, g := range sigformat.Formats() {
+				if ok, err := given(it.name + g.Extension()); err != nil {
+					return err
+				} else if ok {
+					signed = true // itself an artifact: it has a signature of its own
+				}
+			}
+			if got, isSig := sigformat.DetectFile(it.name); !signed && isSig && got == f {
+				skip.set(it.i)
+				r.opts.SkippedSignatureOf(it.name, base)
+			}
+			break
+		}
+	}
+	// Set at the end: l.all above yields every file not skipped before.
+	for i, w := range skip {
+		for len(l.skip) <= i {
+			l.skip = append(l.skip, 0)
+		}
+		l.skip[i] |= w
+	}
+	return nil
+}
+
+// errNamedTwice refuses two names of one file: their signatures would be one file.
+var errNamedTwice = errors.New("named twice as output")
+
+// inputSet reads the names into an inputSet, sorted; standard input ("-") is not in it.
+func (r *filesRun) inputSet(cwd string, sp *spool, names iter.Seq2[item, error]) (*inputSet, error) {
+	set := newInputSet(cwd, sp)
+	set.v, set.free = makeWords(sp.n)
+	for it, err := range names {
+		if err != nil {
+			set.free()
+			return nil, err
+		}
+		if it.name != "-" {
+			set.add(pathKey(cwd, it.name), it.off)
+		}
+	}
+	set.sort()
+	return set, nil
+}
+
+// outputs yields every output of the run, in the order of the files: the signatures, and
+// beside a timestamped raw signature its token; "" for a file without one.
+func (r *filesRun) outputs(yield func(string) bool) {
+	for it, err := range r.items.all {
+		if err != nil {
+			return // the passes before found none; the run's next pass reports it
+		}
+		out := outName(r.s, it.name, r.opts)
+		if !yield(out) {
+			return
+		}
+		if r.s.rawTimestamped() && out != "" && !yield(out+TimestampExtension) {
+			return
+		}
+	}
+}
+
+// checkNotInputs is the package's checkNotInputs over the run's files, in 8 bytes a file:
+// first each output's name against the inputs' (an inputSet) and opts.Reads; then, if some
+// outputs exist, each input's identity against theirs (a sorted set of their hashes, a hash
+// found confirmed by looking at the outputs again).
+func (r *filesRun) checkNotInputs() error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	reads := map[string]ReadFile{}
+	for _, rf := range r.opts.Reads {
+		if rf.Path != "" && rf.Path != "-" {
+			if _, dup := reads[pathKey(cwd, rf.Path)]; !dup {
+				reads[pathKey(cwd, rf.Path)] = rf
+			}
+		}
+	}
+	set, err := r.inputSet(cwd, &r.items.sp, r.items.all) // the files to sign: not those skipped
+	if err != nil {
+		return err
+	}
+	freed := false
+	defer func() {
+		if !freed {
+			set.free()
+		}
+	}()
+	for out := range r.outputs {
+		if out == "" || out == "-" {
+			continue
+		}
+		key := pathKey(cwd, out)
+		in, ok, err := set.find(key)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return &OutputIsInputError{Output: out, Input: in}
+		}
+		if rf, ok := reads[key]; ok {
+			return &OutputIsInputError{Output: out, Input: rf.Path, What: rf.What}
+		}
+	}
+	set.free() // the names are checked: let it go before the next set is made
+	freed = true
+	// The outputs that exist, by identity (a hash of it), and where there is none to take
+	// (not Unix) as they are.
+	seed := maphash.MakeSeed()
+	outs := r.items.live
+	if r.s.rawTimestamped() {
+		outs *= 2
+	}
+	exist, free := makeWords(outs) // mapped, as an inputSet's
+	defer free()
+	var unkeyed []existing
+	for out := range r.outputs {
+		if out == "" || out == "-" {
+			continue
+		}
+		if fi, err := os.Stat(out); err == nil {
+			if k, ok := fileKeyOf(fi); ok {
+				exist = append(exist, maphash.Comparable(seed, k))
+			} else {
+				unkeyed = append(unkeyed, existing{ReadFile{Path: out}, fi})
+			}
+		}
+	}
+	if len(exist) == 0 && len(unkeyed) == 0 {
+		return nil
+	}
+	slices.Sort(exist)
+	check := func(in ReadFile) error {
+		fi, err := os.Stat(in.Path)
+		if err != nil {
+			return nil
+		}
+		if k, ok := fileKeyOf(fi); ok {
+			if _, hit := slices.BinarySearch(exist, maphash.Comparable(seed, k)); hit {
+				// Which output: look again.
+				for out := range r.outputs {
+					if out == "" || out == "-" {
+						continue
+					}
+					if ofi, err := os.Stat(out); err == nil {
+						if ok, _ := fileKeyOf(ofi); ok == k {
+							return &OutputIsInputError{Output: out, Input: in.Path, What: in.What}
+						}
+					}
+				}
+			}
+		}
+		for _, out := range unkeyed {
+			if os.SameFile(out.fi, fi) {
+				return &OutputIsInputError{Output: out.in.Path, Input: in.Path, What: in.What}
+			}
+		}
+		return nil
+	}
+	for it, err := range r.items.all {
+		if err != nil {
+			return err
+		}
+		if it.name == "-" {
+			continue
+		}
+		if err := check(ReadFile{Path: it.name}); err != nil {
+			return err
+		}
+	}
+	for _, rf := range r.opts.Reads {
+		if rf.Path == "" || rf.Path == "-" {
+			continue
+		}
+		if err := check(rf); err != nil {
+			return err
+		}
+	}
+	return nil
+}

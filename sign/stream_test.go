@@ -1,0 +1,249 @@
+package sign
+
+import (
+	"crypto"
+	"errors"
+	"fmt"
+	"io/fs"
+	"iter"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/signet-pki/signet/digest"
+	"github.com/signet-pki/signet/sigformat"
+)
+
+// TestMain runs the package's tests with a spool of names that spills to its scratch file
+// past 64 bytes and pages of 4 digests: the runs of the other tests, of a few files, read
+// their names and digests back from scratch files as a run of a million does.
+func TestMain(m *testing.M) {
+	spoolBuffer, digestPage = 64, 4
+	os.Exit(m.Run())
+}
+
+func seqOf(names ...string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for _, n := range names {
+			if !yield(n, nil) {
+				return
+			}
+		}
+	}
+}
+
+// TestSignFilesNamesFrom: names streamed after the arguments are signed as if given, in order,
+// once each (a name given twice, in either, is signed once), each signature verifies, its
+// receipt has the file's digest, and nothing is left of the scratch files.
+func TestSignFilesNamesFrom(t *testing.T) {
+	for _, msg := range []bool{false, true} { // a digest signed, or the whole message (Ed25519)
+		t.Run(fmt.Sprint("message=", msg), func(t *testing.T) {
+			var key crypto.Signer = mustFixture(t, "codesign").key
+			if msg {
+				key = mustKey(t, "ed25519")
+			}
+			s := mustSigner(t, key, SignOptions{})
+			t.Chdir(t.TempDir())
+			var all []string
+			for i := range 40 {
+				all = append(all, writeFile(t, fmt.Sprintf("f%02d", i), []byte(strings.Repeat("x", i))))
+			}
+			var got []Receipt
+			_, err := SignFiles(t.Context(), s, []string{"f00", "f01", "f05"}, FilesOptions{
+				NamesFrom: seqOf(append(all[2:], "f05", "f39", "f00")...),
+				Receipts:  func(r Receipt) error { got = append(got, r); return nil },
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := append([]string{"f00", "f01", "f05"}, slices.DeleteFunc(slices.Clone(all[2:]), func(n string) bool { return n == "f05" })...)
+			if len(got) != len(want) {
+				t.Fatalf("%d receipts, want %d", len(got), len(want))
+			}
+			for i, r := range got {
+				if r.Path != want[i] || r.Signature != want[i]+".sig" {
+					t.Fatalf("receipt %d is of %s (%s), want %s", i, r.Path, r.Signature, want[i])
+				}
+				d, _, err := digest.HashFile(t.Context(), s.Algorithm(), r.Path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(r.Digest, d) {
+					t.Fatalf("receipt of %s: digest %x, want %x", r.Path, r.Digest, d)
+				}
+				verifyFile(t, key.Public(), s.Algorithm(), r.Path, r.Signature)
+			}
+			ents, _ := os.ReadDir(".")
+			if len(ents) != 80 {
+				t.Fatalf("%d entries in the directory, want the 40 files and their 40 signatures", len(ents))
+			}
+		})
+	}
+}
+
+// TestSignFilesNamesFromRefused: what is refused before any file is read is refused as well
+// among names streamed and spilled to the scratch file, exactly (the hashes that find them
+// are confirmed by the names), and nothing is written, nothing left of the scratch files.
+func TestSignFilesNamesFromRefused(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	listErr := errors.New("the list cannot be read")
+	for _, tc := range []struct {
+		name  string
+		list  iter.Seq2[string, error]
+		force bool
+		setup func(t *testing.T)
+		check func(t *testing.T, err error)
+	}{
+		{name: "a signature is a file named later", list: seqOf("a", "b", "c", "d", "b.sig"), check: func(t *testing.T, err error) {
+			var oi *OutputIsInputError
+			if !errors.As(err, &oi) || oi.Output != "b.sig" || oi.Input != "b.sig" {
+				t.Fatalf("got %v, want b.sig refused as an input", err)
+			}
+		}},
+		{name: "a signature is another file, spelled otherwise", list: seqOf("a", "b", "c", "./sub/../d.sig", "d"), check: func(t *testing.T, err error) {
+			var oi *OutputIsInputError
+			if !errors.As(err, &oi) || oi.Output != "d.sig" || oi.Input != "./sub/../d.sig" {
+				t.Fatalf("got %v, want d.sig refused as ./sub/../d.sig", err)
+			}
+		}},
+		{name: "an existing signature is a hard link to a file", list: seqOf("a", "b", "c", "d"), force: true,
+			setup: func(t *testing.T) { mustLink(t, os.Link, "a", "d.sig") },
+			check: func(t *testing.T, err error) {
+				var oi *OutputIsInputError
+				if !errors.As(err, &oi) || oi.Output != "d.sig" || oi.Input != "a" {
+					t.Fatalf("got %v, want d.sig refused as a", err)
+				}
+			}},
+		{name: "two names of one file", list: seqOf("a", "b", "c", "d", "./b"), check: func(t *testing.T, err error) {
+			var pe *fs.PathError
+			if !errors.As(err, &pe) || pe.Path != "./b.sig" || !errors.Is(err, errNamedTwice) {
+				t.Fatalf("got %v, want ./b.sig named twice", err)
+			}
+		}},
+		{name: "an existing signature", list: seqOf("a", "b", "c", "d"), setup: func(t *testing.T) { writeFile(t, "c.sig", []byte("old")) },
+			check: func(t *testing.T, err error) {
+				if !errors.Is(err, fs.ErrExist) && !strings.Contains(err.Error(), "exists") {
+					t.Fatalf("got %v, want c.sig refused as existing", err)
+				}
+			}},
+		{name: "the list fails", list: func(yield func(string, error) bool) {
+			for _, n := range []string{"a", "b", "c", "d"} {
+				if !yield(n, nil) {
+					return
+				}
+			}
+			yield("", listErr)
+		}, check: func(t *testing.T, err error) {
+			if !errors.Is(err, listErr) {
+				t.Fatalf("got %v, want the list's error", err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			for _, n := range []string{"a", "b", "c", "d"} {
+				writeFile(t, n, []byte(n))
+			}
+			os.Mkdir("sub", 0o755)
+			writeFile(t, "d.sig", []byte("a file called d.sig"))
+			writeFile(t, "b.sig", []byte("a file called b.sig"))
+			if tc.setup != nil {
+				tc.setup(t)
+			}
+			before := listDir(t, ".")
+			_, err := SignFiles(t.Context(), s, nil, FilesOptions{NamesFrom: tc.list, Force: tc.force})
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			tc.check(t, err)
+			if after := listDir(t, "."); after != before {
+				t.Fatalf("directory changed: %s, was %s", after, before)
+			}
+		})
+	}
+}
+
+// TestSpoolLongName: a name longer than the spool's read buffer comes back whole.
+func TestSpoolLongName(t *testing.T) {
+	sp := spool{mk: func() (*os.File, error) { return os.CreateTemp(t.TempDir(), "spool") }}
+	defer sp.close()
+	long := strings.Repeat("n", 100<<10)
+	for _, n := range []string{"a", long, "b"} {
+		if err := sp.add(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for it, err := range sp.all {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, it.name)
+		if n, err := sp.nameAt(it.off); err != nil || n != it.name {
+			t.Fatalf("nameAt(%d) = %.10q, %v; want %.10q", it.off, n, err, it.name)
+		}
+	}
+	if !slices.Equal(got, []string{"a", long, "b"}) {
+		t.Fatalf("spool gave back %d names, not the three", len(got))
+	}
+}
+
+// TestSignFilesNameManyTimes: a name given a hundred thousand times is signed once, in time
+// that grows with the names, not with their square.
+func TestSignFilesNameManyTimes(t *testing.T) {
+	s := mustSigner(t, mustFixture(t, "codesign").key, SignOptions{})
+	t.Chdir(t.TempDir())
+	writeFile(t, "a", []byte("a"))
+	many := func(yield func(string, error) bool) {
+		for range 100000 {
+			if !yield("a", nil) {
+				return
+			}
+		}
+	}
+	rs, err := SignFiles(t.Context(), s, nil, FilesOptions{NamesFrom: many})
+	if err != nil || len(rs) != 1 || rs[0].Path != "a" {
+		t.Fatalf("got %d receipts, %v; want one, of a", len(rs), err)
+	}
+}
+
+// TestSignFilesSkippedSignatureOf: among streamed names, the bundle of a file also named is
+// skipped and told (a re-run over a listing that holds the signatures), with Force; a file
+// named like a bundle that holds none is signed.
+func TestSignFilesSkippedSignatureOf(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{Certificates: ec.chain, Format: sigformat.Bundle})
+	t.Chdir(t.TempDir())
+	for _, n := range []string{"a", "b", "c"} {
+		writeFile(t, n, []byte(n))
+	}
+	if _, err := SignFiles(t.Context(), s, []string{"a", "b"}, FilesOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, "notes.sigstore.json", []byte("not a bundle"))
+	var told []string
+	rs, err := SignFiles(t.Context(), s, nil, FilesOptions{
+		NamesFrom:          seqOf("a", "a.sigstore.json", "b", "b.sigstore.json", "c", "notes.sigstore.json"),
+		Force:              true,
+		SkippedSignatureOf: func(sig, of string) { told = append(told, sig+" of "+of) },
+	})
+	var fe *FilesError
+	if errors.As(err, &fe) {
+		t.Fatal(fe.Failed)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var signed []string
+	for _, r := range rs {
+		signed = append(signed, r.Path)
+	}
+	if want := []string{"a", "b", "c", "notes.sigstore.json"}; !slices.Equal(signed, want) {
+		t.Errorf("signed %q, want %q", signed, want)
+	}
+	if want := []string{"a.sigstore.json of a", "b.sigstore.json of b"}; !slices.Equal(told, want) {
+		t.Errorf("told %q, want %q", told, want)
+	}
+}
