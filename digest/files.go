@@ -239,10 +239,6 @@ func expand(names iter.Seq[string], a Algorithm, recursive bool, send func(*job)
 type ExpandOptions struct {
 	// Recursive walks directories, as HashOptions.Recursive.
 	Recursive bool
-	// NamesFrom, if set, gives more names after those HashFiles is called with, as they are
-	// read (ReadNames: a list of a million names is never in memory at once). The first error
-	// it yields ends the run: the results before it are emitted and HashFiles returns it.
-	NamesFrom iter.Seq2[string, error]
 	// Skipped, if set, is called with each temporary of signet a walk skipped, as
 	// HashOptions.Skipped.
 	Skipped func(name string)
