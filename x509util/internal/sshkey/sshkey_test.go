@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"reflect"
 	"testing"
 
@@ -277,4 +278,55 @@ func FuzzParsePublicKey(f *testing.F) {
 func nonPositiveModulus(k ssh.PublicKey) bool {
 	r, ok := k.(ssh.CryptoPublicKey).CryptoPublicKey().(*rsa.PublicKey)
 	return ok && r.N.Sign() <= 0
+}
+
+// TestPrivateRSAPrimesBounded: an RSA private section whose primes are not its modulus's is
+// refused before crypto/rsa works on them. crypto/rsa computes q⁻¹ mod p by exponentiation
+// before it checks p·q = n, in time cubic in p's length (a p of 32768 bits took 87 s on the
+// reference machine): a 2^17-bit p, 16 KB of a key file, would hold the reader for hours.
+// A valid key's primes are at most half of a 16384-bit modulus, as x/crypto/ssh requires.
+func TestPrivateRSAPrimesBounded(t *testing.T) {
+	str := func(b []byte) []byte { return append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...) }
+	mpint := func(x *big.Int) []byte {
+		b := x.Bytes()
+		if len(b) > 0 && b[0]&0x80 != 0 {
+			b = append([]byte{0}, b...)
+		}
+		return str(b)
+	}
+	k, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := func(p, q *big.Int) []byte {
+		b := bytes.Join([][]byte{{1, 2, 3, 4, 1, 2, 3, 4}, str([]byte(TypeRSA)), mpint(k.N), mpint(big.NewInt(int64(k.E))),
+			mpint(k.D), mpint(k.Precomputed.Qinv), mpint(p), mpint(q), str([]byte("c"))}, nil)
+		for i := byte(1); len(b)%8 != 0; i++ {
+			b = append(b, i)
+		}
+		return b
+	}
+	p, q := k.Primes[0], k.Primes[1]
+	if _, err := ParsePrivate(sec(p, q), false); err != nil {
+		t.Fatalf("the key itself: %v", err)
+	}
+	huge := new(big.Int).Lsh(big.NewInt(1), 1<<17)
+	huge.Add(huge, p) // odd, like a prime
+	for what, pq := range map[string][2]*big.Int{
+		"p of 2^17 bits":       {huge, q},
+		"q of 2^17 bits":       {p, huge},
+		"p and q swapped":      {q, p},
+		"p·q = n, p composite": {new(big.Int).Mul(p, q), big.NewInt(1)},
+		"p + 2":                {new(big.Int).Add(p, big.NewInt(2)), q},
+	} {
+		if what == "p and q swapped" {
+			if _, err := ParsePrivate(sec(pq[0], pq[1]), false); err != nil {
+				t.Errorf("%s: %v (a key with its primes in either order is valid)", what, err)
+			}
+			continue
+		}
+		if _, err := ParsePrivate(sec(pq[0], pq[1]), false); err == nil {
+			t.Errorf("%s: accepted", what)
+		}
+	}
 }
