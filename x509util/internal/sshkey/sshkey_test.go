@@ -330,3 +330,54 @@ func TestPrivateRSAPrimesBounded(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParsePrivate: on any private section in the clear, ParsePrivate never panics, accepts
+// only what x/crypto/ssh accepts, as the same key, and reads every key x/crypto/ssh reads once
+// x/crypto/ssh writes it again (where it refuses the section, that is an encoding it is
+// stricter about: negative integers, an Ed25519 key whose halves disagree).
+func FuzzParsePrivate(f *testing.F) {
+	for _, k := range testKeys(f) {
+		block, err := ssh.MarshalPrivateKey(k, "c")
+		if err != nil {
+			f.Fatal(err)
+		}
+		sec, _ := section(f, block, nil)
+		f.Add(sec)
+	}
+	str := func(b []byte) []byte { return append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...) }
+	f.Fuzz(func(t *testing.T, sec []byte) {
+		got, err := ParsePrivate(sec, false)
+		container := bytes.Join([][]byte{[]byte("openssh-key-v1\x00"), str([]byte("none")), str([]byte("none")), str(nil), {0, 0, 0, 1}, str(nil), str(sec)}, nil)
+		want, sshErr := ssh.ParseRawPrivateKey(pem.EncodeToMemory(&pem.Block{Type: "OPENSSH PRIVATE KEY", Bytes: container}))
+		if sshErr != nil {
+			if err == nil {
+				t.Fatalf("ParsePrivate accepts a section x/crypto/ssh refuses (%v): %x", sshErr, sec)
+			}
+			return
+		}
+		if p, ok := want.(*ed25519.PrivateKey); ok {
+			want = *p
+			if !bytes.Equal((*p)[32:], ed25519.NewKeyFromSeed((*p)[:32])[32:]) {
+				if err == nil {
+					t.Fatalf("ParsePrivate accepts an Ed25519 key whose halves disagree: %x", sec)
+				}
+				return
+			}
+		}
+		signer := want.(crypto.Signer)
+		if err == nil {
+			if !reflect.DeepEqual(privBytes(t, got), privBytes(t, signer)) {
+				t.Fatalf("ParsePrivate read another key than x/crypto/ssh: %x", sec)
+			}
+			return
+		}
+		block, mErr := ssh.MarshalPrivateKey(signer, "c")
+		if mErr != nil {
+			return // a key x/crypto/ssh reads but does not write
+		}
+		again, _ := section(t, block, nil)
+		if _, err2 := ParsePrivate(again, false); err2 != nil {
+			t.Fatalf("x/crypto/ssh reads the key (%v), ParsePrivate refuses it even as x/crypto/ssh writes it: %v", err, err2)
+		}
+	})
+}
