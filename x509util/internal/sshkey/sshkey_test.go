@@ -381,3 +381,26 @@ func FuzzParsePrivate(f *testing.F) {
 		}
 	})
 }
+
+// TestDecryptRefusals: a CBC section that is not whole AES blocks, a cipher not read here and
+// a key of the wrong length are errors, not panics (cipher.BlockMode panics on a partial block).
+func TestDecryptRefusals(t *testing.T) {
+	keyIV := make([]byte, 48)
+	for _, tc := range []struct {
+		cipher string
+		keyIV  []byte
+		n      int
+	}{
+		{"aes256-cbc", keyIV, 17}, {"aes256-cbc", keyIV, 15}, {"chacha20-poly1305@openssh.com", keyIV, 32},
+		{"aes256-ctr", keyIV[:47], 32}, {"aes256-ctr", append(bytes.Clone(keyIV), 0), 32},
+	} {
+		if err := Decrypt(tc.cipher, tc.keyIV, make([]byte, tc.n)); err == nil {
+			t.Errorf("%s, key and IV of %d bytes, %d bytes: no error", tc.cipher, len(tc.keyIV), tc.n)
+		}
+	}
+	for _, c := range []string{"aes256-cbc", "aes256-ctr"} {
+		if err := Decrypt(c, keyIV, make([]byte, 32)); err != nil {
+			t.Errorf("%s: %v", c, err)
+		}
+	}
+}
