@@ -322,6 +322,8 @@ func BcryptPBKDF(password, salt []byte, rounds, keyLen int) ([]byte, error) {
 		}
 	}
 	clear(shapass)
+	clear(tmp)
+	clear(out) // the last block of key material, as the caller clears the key
 	return key[:keyLen], nil
 }
 
