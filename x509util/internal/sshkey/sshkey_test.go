@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -401,6 +402,27 @@ func TestDecryptRefusals(t *testing.T) {
 	for _, c := range []string{"aes256-cbc", "aes256-ctr"} {
 		if err := Decrypt(c, keyIV, make([]byte, 32)); err != nil {
 			t.Errorf("%s: %v", c, err)
+		}
+	}
+}
+
+// TestBcryptPBKDFKnownAnswers: the vectors OpenBSD's bcrypt_pbkdf(3) gives (as
+// x/crypto/ssh/internal/bcrypt_pbkdf's tests hold them), among them a key of 88 bytes, three
+// blocks spread over the output, and passwords and salts with NUL bytes and UTF-8.
+func TestBcryptPBKDFKnownAnswers(t *testing.T) {
+	for _, v := range []struct {
+		rounds         int
+		password, salt string
+		want           string
+	}{
+		{12, "password", "salt", "1ae42c05d487bc02f64921a4ebe4ea93bcacfe135fda99974c06b7b01fae149a"},
+		{3, "passwordy\x00PASSWORD\x00", "salty\x00SALT\x00", "7f310bd3e78c3280c59ce4595211a2928e8d4ec744c1ed2efc9f764e3388e0ad"},
+		{8, "секретное слово", "посолить немножко", "8df43fc6fe131fc47f0c9e39224bd94c70b6fcc8ee8135faddf61156e6cb2733ea765f315a3e1e4afc35bf8687d189254c1e05a6fe80c0617f9183d67260d6a115c6c94e3603e2303fbb43a76a64523ffda686b1d4518543"},
+	} {
+		want, _ := hex.DecodeString(v.want)
+		got, err := BcryptPBKDF([]byte(v.password), []byte(v.salt), v.rounds, len(want))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%q, %q, %d rounds: %x, %v; want %x", v.password, v.salt, v.rounds, got, err, want)
 		}
 	}
 }
