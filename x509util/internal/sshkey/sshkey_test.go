@@ -426,3 +426,53 @@ func TestBcryptPBKDFKnownAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivateScalarsAndHalves: an ECDSA private scalar of 0, n, above n or longer than the
+// curve's order, and an Ed25519 section whose public field is not its seed's, are refused.
+func TestPrivateScalarsAndHalves(t *testing.T) {
+	str := func(b []byte) []byte { return append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...) }
+	pad := func(b []byte) []byte {
+		for i := byte(1); len(b)%8 != 0; i++ {
+			b = append(b, i)
+		}
+		return b
+	}
+	check := []byte{9, 9, 9, 9, 9, 9, 9, 9}
+	for _, c := range []elliptic.Curve{elliptic.P256(), elliptic.P384(), elliptic.P521()} {
+		typ := map[elliptic.Curve]string{elliptic.P256(): TypeECDSAP256, elliptic.P384(): TypeECDSAP384, elliptic.P521(): TypeECDSAP521}[c]
+		id, _ := curve(typ)
+		k, err := ecdsa.GenerateKey(c, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, _ := k.PublicKey.Bytes()
+		sec := func(d []byte) []byte {
+			return pad(bytes.Join([][]byte{check, str([]byte(typ)), str([]byte(id)), str(q), str(d), str([]byte("c"))}, nil))
+		}
+		raw, _ := k.Bytes()
+		if _, err := ParsePrivate(sec(append([]byte{0}, raw...)), false); err != nil {
+			t.Fatalf("%s: the key itself: %v", typ, err)
+		}
+		n := c.Params().N
+		long := append([]byte{1}, raw...) // d + 2^(8·size): d's low bytes, a byte longer
+		for what, d := range map[string][]byte{
+			"d = 0": nil, "d = n": append([]byte{0}, n.Bytes()...), "d = n + 1": append([]byte{0}, new(big.Int).Add(n, big.NewInt(1)).Bytes()...),
+			"d a byte longer than n": long,
+		} {
+			if _, err := ParsePrivate(sec(d), false); err == nil {
+				t.Errorf("%s, %s: accepted", typ, what)
+			}
+		}
+	}
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	_, other, _ := ed25519.GenerateKey(rand.Reader)
+	edSec := func(pub []byte) []byte {
+		return pad(bytes.Join([][]byte{check, str([]byte(TypeEd25519)), str(pub), str(ed), str([]byte("c"))}, nil))
+	}
+	if _, err := ParsePrivate(edSec(ed[32:]), false); err != nil {
+		t.Fatalf("Ed25519: the key itself: %v", err)
+	}
+	if _, err := ParsePrivate(edSec(other[32:]), false); err == nil {
+		t.Error("Ed25519: a public field of another key accepted")
+	}
+}
