@@ -1,6 +1,10 @@
 package verify
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/x509"
 	"fmt"
 	"os"
@@ -117,4 +121,47 @@ func TestP384Child(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Printf("allocated %d bytes\n", after.TotalAlloc-before.TotalAlloc)
+}
+
+// TestCheckP384Hashes: each ECDSA algorithm is checked with its own hash. A signature of the
+// SHA-384 digest does not pass for ECDSAWithSHA512 (nor any other pair), and SHA-1 and
+// non-ECDSA algorithms are left to crypto/x509 without being counted.
+func TestCheckP384Hashes(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbs := []byte("to be signed")
+	algos := map[x509.SignatureAlgorithm]crypto.Hash{
+		x509.ECDSAWithSHA256: crypto.SHA256, x509.ECDSAWithSHA384: crypto.SHA384, x509.ECDSAWithSHA512: crypto.SHA512,
+	}
+	p384Checked.Store(0)
+	t.Cleanup(func() { p384Checked.Store(0) })
+	for signedAs, h := range algos {
+		d := h.New()
+		d.Write(tbs)
+		sig, err := ecdsa.SignASN1(rand.Reader, key, d.Sum(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for checkedAs := range algos {
+			p384Checked.Store(0)
+			ok, err := checkP384(&key.PublicKey, checkedAs, tbs, sig)
+			if !ok {
+				t.Fatalf("%v: not checked by checkP384", checkedAs)
+			}
+			if (err == nil) != (checkedAs == signedAs) {
+				t.Errorf("signed with %v, checked as %v: %v", h, checkedAs, err)
+			}
+		}
+	}
+	p384Checked.Store(0)
+	for _, algo := range []x509.SignatureAlgorithm{x509.ECDSAWithSHA1, x509.SHA384WithRSA, x509.PureEd25519, x509.UnknownSignatureAlgorithm} {
+		if ok, _ := checkP384(&key.PublicKey, algo, tbs, nil); ok {
+			t.Errorf("%v: checked by checkP384", algo)
+		}
+	}
+	if n := p384Checked.Load(); n != 0 {
+		t.Errorf("%d signatures counted that checkP384 did not check", n)
+	}
 }

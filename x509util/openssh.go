@@ -147,6 +147,7 @@ func keyLooksOpenSSHPublic(data []byte) bool {
 func keyDecodeOpenSSHPublic(data []byte) (*DecodedKey, error) {
 	t := bytes.TrimSpace(data)
 	var blob []byte
+	var declared string // the type an authorized_keys line names
 	enc := EncodingAuthorizedKey
 	if rest, ok := bytes.CutPrefix(t, []byte("---- BEGIN SSH2 PUBLIC KEY ----")); ok {
 		body, _, found := bytes.Cut(rest, []byte("---- END SSH2 PUBLIC KEY ----"))
@@ -169,13 +170,14 @@ func keyDecodeOpenSSHPublic(data []byte) (*DecodedKey, error) {
 		}
 		enc = EncodingRFC4716
 	} else {
-		// "TYPE BASE64 [COMMENT]", as x/crypto/ssh's ParseAuthorizedKey read it (the type
-		// that counts is the blob's).
+		// "TYPE BASE64 [COMMENT]", as x/crypto/ssh's ParseAuthorizedKey reads it: TYPE must
+		// be the blob's, as OpenSSH's sshkey_read requires.
 		line, _, _ := bytes.Cut(t, []byte("\n"))
 		f := strings.Fields(string(line))
 		if len(f) < 2 {
 			return nil, fmt.Errorf("%w: OpenSSH public key: no key after its type", ErrMalformed)
 		}
+		declared = f[0]
 		var err error
 		if blob, err = base64.StdEncoding.DecodeString(f[1]); err != nil {
 			return nil, fmt.Errorf("%w: OpenSSH public key: bad base64", ErrMalformed)
@@ -184,6 +186,13 @@ func keyDecodeOpenSSHPublic(data []byte) (*DecodedKey, error) {
 	k, err := opensshParsePublic(blob)
 	if err != nil {
 		return nil, err
+	}
+	if declared != "" {
+		s := cryptobyte.String(blob)
+		var typ cryptobyte.String
+		if !opensshString(&s, &typ) || string(typ) != declared {
+			return nil, fmt.Errorf("%w: OpenSSH public key: the line says %s, its key is %s", ErrMalformed, escapeText(declared), escapeText(string(typ)))
+		}
 	}
 	return keyFromPublic(k, enc)
 }

@@ -232,6 +232,8 @@ func TestOpenSSHRefused(t *testing.T) {
 		{"OpenSSH certificate", ssh.MarshalAuthorizedKey(cert), ErrUnsupported, "certificate"},
 		{"damaged private key", patch(func(b []byte) []byte { return b[:len(b)-40] }), ErrMalformed, "OpenSSH"},
 		{"damaged public key", []byte("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIO\n"), ErrMalformed, "OpenSSH"},
+		// OpenSSH's sshkey_read and x/crypto/ssh refuse a line whose type is not its key's.
+		{"line's type not its key's", []byte("ssh-rsa " + b64(edPub.Marshal()) + " c\n"), ErrMalformed, "ssh-rsa"},
 		{"RFC 4716 without END", []byte("---- BEGIN SSH2 PUBLIC KEY ----\nAAAA\n"), ErrMalformed, "END"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

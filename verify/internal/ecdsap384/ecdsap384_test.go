@@ -323,3 +323,33 @@ func FuzzVerifyASN1(f *testing.F) {
 		}
 	})
 }
+
+// TestSumIsDoubling: with Q = G and e = r, u1 = u2 and R = u1·G + u2·Q adds a point to
+// itself, the case an incomplete addition formula gets wrong. A valid signature of that
+// shape (k random, s = k⁻¹(e + r·1)) verifies, and the same with s + 1 does not.
+func TestSumIsDoubling(t *testing.T) {
+	c := elliptic.P384()
+	n := c.Params().N
+	q := oneKey(t)
+	for range 5 {
+		k, err := rand.Int(rand.Reader, new(big.Int).Sub(n, big.NewInt(1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.Add(k, big.NewInt(1))
+		//lint:ignore SA1019 a signature built by hand, with a nonce of the test's choosing
+		rx, _ := c.ScalarBaseMult(k.FillBytes(make([]byte, size)))
+		r := new(big.Int).Mod(rx, n)
+		e := new(big.Int).Set(r)
+		s := new(big.Int).Lsh(r, 1) // e + r·d with d = 1
+		s.Mul(s, new(big.Int).ModInverse(k, n))
+		s.Mod(s, n)
+		if r.Sign() == 0 || s.Sign() == 0 {
+			continue
+		}
+		hash := e.FillBytes(make([]byte, size))
+		same(t, "u1·G = u2·Q, valid", q, hash, derSig(r, s), true)
+		s1 := new(big.Int).Add(s, big.NewInt(1))
+		same(t, "u1·G = u2·Q, s + 1", q, hash, derSig(r, s1.Mod(s1, n)), false)
+	}
+}

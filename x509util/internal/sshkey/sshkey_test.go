@@ -9,9 +9,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"reflect"
 	"testing"
 
@@ -277,4 +279,200 @@ func FuzzParsePublicKey(f *testing.F) {
 func nonPositiveModulus(k ssh.PublicKey) bool {
 	r, ok := k.(ssh.CryptoPublicKey).CryptoPublicKey().(*rsa.PublicKey)
 	return ok && r.N.Sign() <= 0
+}
+
+// TestPrivateRSAPrimesBounded: an RSA private section whose primes are not its modulus's is
+// refused before crypto/rsa works on them. crypto/rsa computes q⁻¹ mod p by exponentiation
+// before it checks p·q = n, in time cubic in p's length (a p of 32768 bits took 87 s on the
+// reference machine): a 2^17-bit p, 16 KB of a key file, would hold the reader for hours.
+// A valid key's primes are at most half of a 16384-bit modulus, as x/crypto/ssh requires.
+func TestPrivateRSAPrimesBounded(t *testing.T) {
+	str := func(b []byte) []byte { return append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...) }
+	mpint := func(x *big.Int) []byte {
+		b := x.Bytes()
+		if len(b) > 0 && b[0]&0x80 != 0 {
+			b = append([]byte{0}, b...)
+		}
+		return str(b)
+	}
+	k, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := func(p, q *big.Int) []byte {
+		b := bytes.Join([][]byte{{1, 2, 3, 4, 1, 2, 3, 4}, str([]byte(TypeRSA)), mpint(k.N), mpint(big.NewInt(int64(k.E))),
+			mpint(k.D), mpint(k.Precomputed.Qinv), mpint(p), mpint(q), str([]byte("c"))}, nil)
+		for i := byte(1); len(b)%8 != 0; i++ {
+			b = append(b, i)
+		}
+		return b
+	}
+	p, q := k.Primes[0], k.Primes[1]
+	if _, err := ParsePrivate(sec(p, q), false); err != nil {
+		t.Fatalf("the key itself: %v", err)
+	}
+	huge := new(big.Int).Lsh(big.NewInt(1), 1<<17)
+	huge.Add(huge, p) // odd, like a prime
+	for what, pq := range map[string][2]*big.Int{
+		"p of 2^17 bits":       {huge, q},
+		"q of 2^17 bits":       {p, huge},
+		"p and q swapped":      {q, p},
+		"p·q = n, p composite": {new(big.Int).Mul(p, q), big.NewInt(1)},
+		"p + 2":                {new(big.Int).Add(p, big.NewInt(2)), q},
+	} {
+		if what == "p and q swapped" {
+			if _, err := ParsePrivate(sec(pq[0], pq[1]), false); err != nil {
+				t.Errorf("%s: %v (a key with its primes in either order is valid)", what, err)
+			}
+			continue
+		}
+		if _, err := ParsePrivate(sec(pq[0], pq[1]), false); err == nil {
+			t.Errorf("%s: accepted", what)
+		}
+	}
+}
+
+// FuzzParsePrivate: on any private section in the clear, ParsePrivate never panics, accepts
+// only what x/crypto/ssh accepts, as the same key, and reads every key x/crypto/ssh reads once
+// x/crypto/ssh writes it again (where it refuses the section, that is an encoding it is
+// stricter about: negative integers, an Ed25519 key whose halves disagree).
+func FuzzParsePrivate(f *testing.F) {
+	for _, k := range testKeys(f) {
+		block, err := ssh.MarshalPrivateKey(k, "c")
+		if err != nil {
+			f.Fatal(err)
+		}
+		sec, _ := section(f, block, nil)
+		f.Add(sec)
+	}
+	str := func(b []byte) []byte { return append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...) }
+	f.Fuzz(func(t *testing.T, sec []byte) {
+		got, err := ParsePrivate(sec, false)
+		container := bytes.Join([][]byte{[]byte("openssh-key-v1\x00"), str([]byte("none")), str([]byte("none")), str(nil), {0, 0, 0, 1}, str(nil), str(sec)}, nil)
+		want, sshErr := ssh.ParseRawPrivateKey(pem.EncodeToMemory(&pem.Block{Type: "OPENSSH PRIVATE KEY", Bytes: container}))
+		if sshErr != nil {
+			if err == nil {
+				t.Fatalf("ParsePrivate accepts a section x/crypto/ssh refuses (%v): %x", sshErr, sec)
+			}
+			return
+		}
+		if p, ok := want.(*ed25519.PrivateKey); ok {
+			want = *p
+			if !bytes.Equal((*p)[32:], ed25519.NewKeyFromSeed((*p)[:32])[32:]) {
+				if err == nil {
+					t.Fatalf("ParsePrivate accepts an Ed25519 key whose halves disagree: %x", sec)
+				}
+				return
+			}
+		}
+		signer := want.(crypto.Signer)
+		if err == nil {
+			if !reflect.DeepEqual(privBytes(t, got), privBytes(t, signer)) {
+				t.Fatalf("ParsePrivate read another key than x/crypto/ssh: %x", sec)
+			}
+			return
+		}
+		block, mErr := ssh.MarshalPrivateKey(signer, "c")
+		if mErr != nil {
+			return // a key x/crypto/ssh reads but does not write
+		}
+		again, _ := section(t, block, nil)
+		if _, err2 := ParsePrivate(again, false); err2 != nil {
+			t.Fatalf("x/crypto/ssh reads the key (%v), ParsePrivate refuses it even as x/crypto/ssh writes it: %v", err, err2)
+		}
+	})
+}
+
+// TestDecryptRefusals: a CBC section that is not whole AES blocks, a cipher not read here and
+// a key of the wrong length are errors, not panics (cipher.BlockMode panics on a partial block).
+func TestDecryptRefusals(t *testing.T) {
+	keyIV := make([]byte, 48)
+	for _, tc := range []struct {
+		cipher string
+		keyIV  []byte
+		n      int
+	}{
+		{"aes256-cbc", keyIV, 17}, {"aes256-cbc", keyIV, 15}, {"chacha20-poly1305@openssh.com", keyIV, 32},
+		{"aes256-ctr", keyIV[:47], 32}, {"aes256-ctr", append(bytes.Clone(keyIV), 0), 32},
+	} {
+		if err := Decrypt(tc.cipher, tc.keyIV, make([]byte, tc.n)); err == nil {
+			t.Errorf("%s, key and IV of %d bytes, %d bytes: no error", tc.cipher, len(tc.keyIV), tc.n)
+		}
+	}
+	for _, c := range []string{"aes256-cbc", "aes256-ctr"} {
+		if err := Decrypt(c, keyIV, make([]byte, 32)); err != nil {
+			t.Errorf("%s: %v", c, err)
+		}
+	}
+}
+
+// TestBcryptPBKDFKnownAnswers: the vectors OpenBSD's bcrypt_pbkdf(3) gives (as
+// x/crypto/ssh/internal/bcrypt_pbkdf's tests hold them), among them a key of 88 bytes, three
+// blocks spread over the output, and passwords and salts with NUL bytes and UTF-8.
+func TestBcryptPBKDFKnownAnswers(t *testing.T) {
+	for _, v := range []struct {
+		rounds         int
+		password, salt string
+		want           string
+	}{
+		{12, "password", "salt", "1ae42c05d487bc02f64921a4ebe4ea93bcacfe135fda99974c06b7b01fae149a"},
+		{3, "passwordy\x00PASSWORD\x00", "salty\x00SALT\x00", "7f310bd3e78c3280c59ce4595211a2928e8d4ec744c1ed2efc9f764e3388e0ad"},
+		{8, "секретное слово", "посолить немножко", "8df43fc6fe131fc47f0c9e39224bd94c70b6fcc8ee8135faddf61156e6cb2733ea765f315a3e1e4afc35bf8687d189254c1e05a6fe80c0617f9183d67260d6a115c6c94e3603e2303fbb43a76a64523ffda686b1d4518543"},
+	} {
+		want, _ := hex.DecodeString(v.want)
+		got, err := BcryptPBKDF([]byte(v.password), []byte(v.salt), v.rounds, len(want))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%q, %q, %d rounds: %x, %v; want %x", v.password, v.salt, v.rounds, got, err, want)
+		}
+	}
+}
+
+// TestPrivateScalarsAndHalves: an ECDSA private scalar of 0, n, above n or longer than the
+// curve's order, and an Ed25519 section whose public field is not its seed's, are refused.
+func TestPrivateScalarsAndHalves(t *testing.T) {
+	str := func(b []byte) []byte { return append(binary.BigEndian.AppendUint32(nil, uint32(len(b))), b...) }
+	pad := func(b []byte) []byte {
+		for i := byte(1); len(b)%8 != 0; i++ {
+			b = append(b, i)
+		}
+		return b
+	}
+	check := []byte{9, 9, 9, 9, 9, 9, 9, 9}
+	for _, c := range []elliptic.Curve{elliptic.P256(), elliptic.P384(), elliptic.P521()} {
+		typ := map[elliptic.Curve]string{elliptic.P256(): TypeECDSAP256, elliptic.P384(): TypeECDSAP384, elliptic.P521(): TypeECDSAP521}[c]
+		id, _ := curve(typ)
+		k, err := ecdsa.GenerateKey(c, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, _ := k.PublicKey.Bytes()
+		sec := func(d []byte) []byte {
+			return pad(bytes.Join([][]byte{check, str([]byte(typ)), str([]byte(id)), str(q), str(d), str([]byte("c"))}, nil))
+		}
+		raw, _ := k.Bytes()
+		if _, err := ParsePrivate(sec(append([]byte{0}, raw...)), false); err != nil {
+			t.Fatalf("%s: the key itself: %v", typ, err)
+		}
+		n := c.Params().N
+		long := append([]byte{1}, raw...) // d + 2^(8·size): d's low bytes, a byte longer
+		for what, d := range map[string][]byte{
+			"d = 0": nil, "d = n": append([]byte{0}, n.Bytes()...), "d = n + 1": append([]byte{0}, new(big.Int).Add(n, big.NewInt(1)).Bytes()...),
+			"d a byte longer than n": long,
+		} {
+			if _, err := ParsePrivate(sec(d), false); err == nil {
+				t.Errorf("%s, %s: accepted", typ, what)
+			}
+		}
+	}
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	_, other, _ := ed25519.GenerateKey(rand.Reader)
+	edSec := func(pub []byte) []byte {
+		return pad(bytes.Join([][]byte{check, str([]byte(TypeEd25519)), str(pub), str(ed), str([]byte("c"))}, nil))
+	}
+	if _, err := ParsePrivate(edSec(ed[32:]), false); err != nil {
+		t.Fatalf("Ed25519: the key itself: %v", err)
+	}
+	if _, err := ParsePrivate(edSec(other[32:]), false); err == nil {
+		t.Error("Ed25519: a public field of another key accepted")
+	}
 }
