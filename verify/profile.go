@@ -102,6 +102,8 @@ func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
 			// Signed by its own key though its issuer name is not its subject: a CA
 			// distributing its key in a "self-signed" certificate, which RFC 5280 4.2.1.1
 			// exempts (an authority key identifier would only name the key inside).
+		case aki == nil && c.Version < 3:
+			add("rfc5280.aki-missing", "it is a version %d certificate, which has no extensions and so no authority key identifier; RFC 5280 4.2.1.1 requires one in every certificate that is not self-signed", c.Version)
 		case aki == nil:
 			add("rfc5280.aki-missing", "it has no authority key identifier; RFC 5280 4.2.1.1 requires one in every certificate that is not self-signed")
 		case akiOK && len(keyID) == 0:
