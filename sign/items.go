@@ -347,6 +347,12 @@ func (r *filesRun) list(names []string) (*itemList, error) {
 				r.scratchDir = filepath.Dir(out)
 			}
 		}
+		if strings.IndexByte(name, 0) >= 0 {
+			// The spool ends each name with a NUL: such a name would come back as two,
+			// and every name after it one place off. No file has one.
+			ferr = fmt.Errorf("sign: %w", &fs.PathError{Op: "open", Path: digest.QuoteName(name), Err: errNULName})
+			return false
+		}
 		i := l.sp.n
 		if ferr = l.sp.add(name); ferr != nil {
 			return false
@@ -508,6 +514,9 @@ func (r *filesRun) skipSignatures(l *itemList) error {
 	}
 	return nil
 }
+
+// errNULName refuses a name holding a NUL byte, which no file's name can.
+var errNULName = errors.New("the name holds a NUL byte")
 
 // errNamedTwice refuses two names of one file: their signatures would be one file.
 var errNamedTwice = errors.New("named twice as output")

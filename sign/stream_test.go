@@ -247,3 +247,35 @@ func TestSignFilesSkippedSignatureOf(t *testing.T) {
 		t.Errorf("told %q, want %q", told, want)
 	}
 }
+
+// TestSignFilesNameWithNUL: a name holding a NUL byte (no file can have one) is refused, the
+// run fails and writes nothing. The names are put aside NUL-terminated: taken as it was, "a\x00b"
+// came back as two names, "a" and "b", and every name after it one place off, so that files
+// not given were signed.
+func TestSignFilesNameWithNUL(t *testing.T) {
+	s := mustSigner(t, mustFixture(t, "codesign").key, SignOptions{})
+	t.Chdir(t.TempDir())
+	for _, n := range []string{"a", "b", "c"} {
+		writeFile(t, n, []byte(n))
+	}
+	for _, tc := range []struct {
+		names []string
+		from  []string
+	}{
+		{names: []string{"a\x00b", "c"}},
+		{names: []string{"c"}, from: []string{"a\x00b"}},
+	} {
+		opts := FilesOptions{}
+		if tc.from != nil {
+			opts.NamesFrom = seqOf(tc.from...)
+		}
+		_, err := SignFiles(t.Context(), s, tc.names, opts)
+		if err == nil || !strings.Contains(err.Error(), "NUL") {
+			t.Fatalf("%q then %q: err = %v, want a refusal of the NUL byte", tc.names, tc.from, err)
+		}
+		ents, _ := os.ReadDir(".")
+		if len(ents) != 3 {
+			t.Fatalf("%q then %q: %d entries in the directory, want a, b and c only", tc.names, tc.from, len(ents))
+		}
+	}
+}
