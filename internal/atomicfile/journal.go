@@ -41,8 +41,18 @@ type record struct {
 }
 
 // add appends rec; dir is where the journal file is made when the records outgrow the buffer.
-func (j *journal) add(rec record, dir string) error {
+// On error the journal is as it was: rec is not in it (its caller removes the staged file).
+func (j *journal) add(rec record, dir string) (err error) {
 	b := j.buf
+	before, nids := len(b), len(j.ids)
+	defer func() {
+		if err != nil {
+			// Written to the file or not, bytes past flushed are not records; rec's bytes
+			// in buf are dropped, those of the records before kept for the next write.
+			j.buf, j.ids = j.buf[:before], j.ids[:nids]
+			j.n--
+		}
+	}()
 	b = binary.AppendUvarint(b, uint64(rec.stage))
 	b = binary.AppendUvarint(b, uint64(rec.num))
 	if idInline {
