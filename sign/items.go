@@ -392,6 +392,10 @@ func (r *filesRun) list(names []string) (*itemList, error) {
 	return l, nil
 }
 
+// testHookTwice, when set by a test, is called when findTwice knows the names given again,
+// before it marks them skipped.
+var testHookTwice func()
+
 // findTwice finds the names given twice (all but the first are skipped) and refuses two
 // names of one file, whose signatures would be one file ("a" and "./a"), with 8 bytes a name
 // for as long as it runs.
@@ -406,7 +410,10 @@ func (r *filesRun) findTwice(l *itemList) error {
 	}
 	defer set.free()
 	mask := uint64(1)<<set.shift - 1
-	skipOff := map[int64]struct{}{}
+	// The offsets of the names given again are written over the set's own words, at the
+	// front: k of them after x words are read, k <= x, so a word is overwritten only once
+	// read (a million times one name holds nothing more than the set).
+	k := 0
 	for a := 0; a < len(set.v); {
 		b := a + 1
 		for b < len(set.v) && set.v[b]&^mask == set.v[a]&^mask {
@@ -418,7 +425,8 @@ func (r *filesRun) findTwice(l *itemList) error {
 		if b-a > 1 {
 			first := map[string]string{} // cleaned name: the name as first given
 			for x := a; x < b; x++ {
-				name, err := l.sp.nameAt(int64(set.v[x] & mask))
+				off := int64(set.v[x] & mask)
+				name, err := l.sp.nameAt(off)
 				if err != nil {
 					return err
 				}
@@ -430,20 +438,26 @@ func (r *filesRun) findTwice(l *itemList) error {
 				case earlier != name:
 					return fmt.Errorf("sign: %w", &fs.PathError{Op: "write", Path: outName(r.s, name, r.opts), Err: errNamedTwice})
 				default:
-					skipOff[int64(set.v[x]&mask)] = struct{}{}
+					set.v[k] = uint64(off)
+					k++
 				}
 			}
 		}
 		a = b
 	}
-	if len(skipOff) == 0 {
+	if testHookTwice != nil {
+		testHookTwice()
+	}
+	if k == 0 {
 		return nil
 	}
+	skipOff := set.v[:k]
+	slices.Sort(skipOff)
 	for it, err := range l.sp.all {
 		if err != nil {
 			return err
 		}
-		if _, ok := skipOff[it.off]; ok {
+		if _, ok := slices.BinarySearch(skipOff, uint64(it.off)); ok {
 			l.skip.set(it.i)
 		}
 	}
