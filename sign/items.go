@@ -294,7 +294,12 @@ func (d *digestStore) reader() (at func(i int) (digest.Digest, error)) {
 				copy(buf, pg.b)
 			} else if d.f == nil {
 				return nil, errors.New("sign: a digest was never set")
-			} else if _, err := d.f.ReadAt(buf, int64(p)*int64(digestPage)*int64(d.size)); err != nil && !errors.Is(err, io.EOF) {
+			} else if _, err := d.f.ReadAt(buf, int64(p)*int64(digestPage)*int64(d.size)); err != nil {
+				// Every page is written whole: a short one (io.EOF) is a file cut short,
+				// and what buf holds past it is the page read before.
+				if errors.Is(err, io.EOF) {
+					err = io.ErrUnexpectedEOF
+				}
 				return nil, fmt.Errorf("sign: read the digests back: %w", err)
 			}
 			cur = p

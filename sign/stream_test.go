@@ -279,3 +279,41 @@ func TestSignFilesNameWithNUL(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestStoreShortRead: a page of digests read back short from its scratch file (the file
+// cut short under the run) is an error, never the bytes of the page read before it: a receipt
+// then told another file's digest.
+func TestDigestStoreShortRead(t *testing.T) {
+	const size = 32
+	n := 3 * digestPage
+	var f *os.File
+	d := &digestStore{size: size, n: n, expect: func(int) int { return digestPage }, mk: func() (*os.File, error) {
+		var err error
+		f, err = os.CreateTemp(t.TempDir(), "digests")
+		return f, err
+	}}
+	defer d.close()
+	for i := range n {
+		d.set(i, digest.Digest(slices.Repeat([]byte{byte(i)}, size)))
+	}
+	if f == nil {
+		t.Fatal("no page was put aside")
+	}
+	if err := f.Truncate(int64(digestPage*size + size)); err != nil { // page 1 has its first digest only
+		t.Fatal(err)
+	}
+	at := d.reader()
+	for i := range n {
+		v, err := at(i)
+		if i < digestPage {
+			if err != nil || v[0] != byte(i) {
+				t.Fatalf("digest %d = %x, %v", i, v, err)
+			}
+			continue
+		}
+		if err == nil {
+			t.Fatalf("digest %d read back as %x from a file cut short, want an error", i, v)
+		}
+		break
+	}
+}
