@@ -630,3 +630,48 @@ func TestBatchHashCollision(t *testing.T) {
 	}
 	assertOnly(t, dir, "a", "c", "notdir")
 }
+
+// TestRemoveStaleMemory: looking for stale staging directories in a directory of many files
+// (a release's million files and their signatures) holds a few of its names at a time, not
+// all of them: it read every name at once, 30 bytes or more each.
+func TestRemoveStaleMemory(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes what the heap holds")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("no flock(2): stale staging directories are never removed")
+	}
+	heap := func() int64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
+	measure := func(n int) (held int64) {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "f"), "")
+		for i := range n { // names are what it reads: links, quicker to make than files
+			if err := os.Link(filepath.Join(dir, "f"), filepath.Join(dir, fmt.Sprintf("f%06d", i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dead := mustStage(t, dir)
+		dead.lock.Close()
+		base := heap()
+		testHookStale = func(string) { held = heap() - base }
+		defer func() { testHookStale = nil }()
+		removeStale(dir, "")
+		if _, err := os.Lstat(dead.name); err == nil {
+			t.Fatal("the stale staging directory was not removed")
+		}
+		return held
+	}
+	const n = 4000
+	h1, h3 := measure(n), measure(3*n)
+	perName := float64(h3-h1) / (2 * n)
+	t.Logf("%d bytes held among %d names, %d among %d: %.1f bytes per name", h1, n, h3, 3*n, perName)
+	if perName > 8 { // the chunk read when it is found varies: a few KiB over 8,000 names
+		t.Errorf("looking for stale staging directories holds %.1f bytes per name of the directory, want none", perName)
+	}
+}
