@@ -318,9 +318,14 @@ func (d *digestStore) close() {
 // list expands names, then those of opts.NamesFrom, into the run's files, put aside in a
 // spool as they come, and finds the names given twice (signed once) and two names of one file
 // (refused).
-func (r *filesRun) list(names []string) (*itemList, error) {
+func (r *filesRun) list(names []string) (_ *itemList, err error) {
 	opts := r.opts
 	l := &itemList{sp: spool{mk: r.scratch}, errs: map[int]error{}}
+	defer func() {
+		if err != nil {
+			l.sp.close() // its file, if it has one, is not the run's to close
+		}
+	}()
 	var given map[string]struct{} // with Recursive, the names given (a walk's are not)
 	if opts.Recursive {
 		given = make(map[string]struct{}, len(names))

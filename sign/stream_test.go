@@ -122,6 +122,11 @@ func TestSignFilesNamesFromRefused(t *testing.T) {
 				t.Fatalf("got %v, want ./b.sig named twice", err)
 			}
 		}},
+		{name: "two names of one file, the names put aside", list: seqOf("a", "b", "c", "d", "./"+strings.Repeat("sub/../", 10)+"b"), check: func(t *testing.T, err error) {
+			if !errors.Is(err, errNamedTwice) {
+				t.Fatalf("got %v, want b named twice", err)
+			}
+		}},
 		{name: "an existing signature", list: seqOf("a", "b", "c", "d"), setup: func(t *testing.T) { writeFile(t, "c.sig", []byte("old")) },
 			check: func(t *testing.T, err error) {
 				if !errors.Is(err, fs.ErrExist) && !strings.Contains(err.Error(), "exists") {
@@ -152,7 +157,7 @@ func TestSignFilesNamesFromRefused(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(t)
 			}
-			before := listDir(t, ".")
+			before, fds := listDir(t, "."), openFiles(t)
 			_, err := SignFiles(t.Context(), s, nil, FilesOptions{NamesFrom: tc.list, Force: tc.force})
 			if err == nil {
 				t.Fatal("accepted")
@@ -161,8 +166,22 @@ func TestSignFilesNamesFromRefused(t *testing.T) {
 			if after := listDir(t, "."); after != before {
 				t.Fatalf("directory changed: %s, was %s", after, before)
 			}
+			if n := openFiles(t); n != fds {
+				t.Fatalf("%d files open after the run, %d before: its scratch files are left open", n, fds)
+			}
 		})
 	}
+}
+
+// openFiles is how many files the process has open (-1 where /proc/self/fd does not say).
+// A scratch file left open is unlinked with its staging directory but keeps its disk space
+// until the garbage collector closes it.
+func openFiles(t *testing.T) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(ents)
 }
 
 // TestSpoolLongName: a name longer than the spool's read buffer comes back whole.
