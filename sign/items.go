@@ -294,7 +294,12 @@ func (d *digestStore) reader() (at func(i int) (digest.Digest, error)) {
 				copy(buf, pg.b)
 			} else if d.f == nil {
 				return nil, errors.New("sign: a digest was never set")
-			} else if _, err := d.f.ReadAt(buf, int64(p)*int64(digestPage)*int64(d.size)); err != nil && !errors.Is(err, io.EOF) {
+			} else if _, err := d.f.ReadAt(buf, int64(p)*int64(digestPage)*int64(d.size)); err != nil {
+				// Every page is written whole: a short one (io.EOF) is a file cut short,
+				// and what buf holds past it is the page read before.
+				if errors.Is(err, io.EOF) {
+					err = io.ErrUnexpectedEOF
+				}
 				return nil, fmt.Errorf("sign: read the digests back: %w", err)
 			}
 			cur = p
@@ -313,9 +318,14 @@ func (d *digestStore) close() {
 // list expands names, then those of opts.NamesFrom, into the run's files, put aside in a
 // spool as they come, and finds the names given twice (signed once) and two names of one file
 // (refused).
-func (r *filesRun) list(names []string) (*itemList, error) {
+func (r *filesRun) list(names []string) (_ *itemList, err error) {
 	opts := r.opts
 	l := &itemList{sp: spool{mk: r.scratch}, errs: map[int]error{}}
+	defer func() {
+		if err != nil {
+			l.sp.close() // its file, if it has one, is not the run's to close
+		}
+	}()
 	var given map[string]struct{} // with Recursive, the names given (a walk's are not)
 	if opts.Recursive {
 		given = make(map[string]struct{}, len(names))
@@ -346,6 +356,12 @@ func (r *filesRun) list(names []string) (*itemList, error) {
 			if out := outName(r.s, name, opts); out != "" && out != "-" {
 				r.scratchDir = filepath.Dir(out)
 			}
+		}
+		if strings.IndexByte(name, 0) >= 0 {
+			// The spool ends each name with a NUL: such a name would come back as two,
+			// and every name after it one place off. No file has one.
+			ferr = fmt.Errorf("sign: %w", &fs.PathError{Op: "open", Path: digest.QuoteName(name), Err: errNULName})
+			return false
 		}
 		i := l.sp.n
 		if ferr = l.sp.add(name); ferr != nil {
@@ -386,6 +402,10 @@ func (r *filesRun) list(names []string) (*itemList, error) {
 	return l, nil
 }
 
+// testHookTwice, when set by a test, is called when findTwice knows the names given again,
+// before it marks them skipped.
+var testHookTwice func()
+
 // findTwice finds the names given twice (all but the first are skipped) and refuses two
 // names of one file, whose signatures would be one file ("a" and "./a"), with 8 bytes a name
 // for as long as it runs.
@@ -400,7 +420,10 @@ func (r *filesRun) findTwice(l *itemList) error {
 	}
 	defer set.free()
 	mask := uint64(1)<<set.shift - 1
-	skipOff := map[int64]struct{}{}
+	// The offsets of the names given again are written over the set's own words, at the
+	// front: k of them after x words are read, k <= x, so a word is overwritten only once
+	// read (a million times one name holds nothing more than the set).
+	k := 0
 	for a := 0; a < len(set.v); {
 		b := a + 1
 		for b < len(set.v) && set.v[b]&^mask == set.v[a]&^mask {
@@ -412,7 +435,8 @@ func (r *filesRun) findTwice(l *itemList) error {
 		if b-a > 1 {
 			first := map[string]string{} // cleaned name: the name as first given
 			for x := a; x < b; x++ {
-				name, err := l.sp.nameAt(int64(set.v[x] & mask))
+				off := int64(set.v[x] & mask)
+				name, err := l.sp.nameAt(off)
 				if err != nil {
 					return err
 				}
@@ -424,20 +448,26 @@ func (r *filesRun) findTwice(l *itemList) error {
 				case earlier != name:
 					return fmt.Errorf("sign: %w", &fs.PathError{Op: "write", Path: outName(r.s, name, r.opts), Err: errNamedTwice})
 				default:
-					skipOff[int64(set.v[x]&mask)] = struct{}{}
+					set.v[k] = uint64(off)
+					k++
 				}
 			}
 		}
 		a = b
 	}
-	if len(skipOff) == 0 {
+	if testHookTwice != nil {
+		testHookTwice()
+	}
+	if k == 0 {
 		return nil
 	}
+	skipOff := set.v[:k]
+	slices.Sort(skipOff)
 	for it, err := range l.sp.all {
 		if err != nil {
 			return err
 		}
-		if _, ok := skipOff[it.off]; ok {
+		if _, ok := slices.BinarySearch(skipOff, uint64(it.off)); ok {
 			l.skip.set(it.i)
 		}
 	}
@@ -508,6 +538,9 @@ func (r *filesRun) skipSignatures(l *itemList) error {
 	}
 	return nil
 }
+
+// errNULName refuses a name holding a NUL byte, which no file's name can.
+var errNULName = errors.New("the name holds a NUL byte")
 
 // errNamedTwice refuses two names of one file: their signatures would be one file.
 var errNamedTwice = errors.New("named twice as output")

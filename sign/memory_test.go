@@ -88,3 +88,52 @@ func TestSignFilesMemoryPerFile(t *testing.T) {
 		}
 	}
 }
+
+// TestSignFilesSameNameMemory: a list that gives one name many times (a hostile or broken
+// --files-from: a million times "a") is signed once, and finding the names given again holds
+// nothing per name but the run's 8 bytes (mapped, not on the heap). It held a map entry for
+// each name given again, tens of bytes each, until they were marked skipped.
+func TestSignFilesSameNameMemory(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes what the heap holds")
+	}
+	s := mustSigner(t, mustFixture(t, "codesign").key, SignOptions{})
+	heap := func() int64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
+	measure := func(n int) (held int64) {
+		t.Chdir(t.TempDir())
+		writeFile(t, "a", []byte("a"))
+		names := func(yield func(string, error) bool) {
+			for range n {
+				if !yield("a", nil) {
+					return
+				}
+			}
+		}
+		base := heap()
+		testHookTwice = func() { held = heap() - base }
+		defer func() { testHookTwice = nil }()
+		var got []string
+		_, err := SignFiles(t.Context(), s, nil, FilesOptions{NamesFrom: iter.Seq2[string, error](names), Receipts: func(r Receipt) error {
+			got = append(got, r.Path)
+			return nil
+		}})
+		if err != nil || len(got) != 1 || got[0] != "a" {
+			t.Fatalf("SignFiles: receipts %q, %v; want one, of a", got, err)
+		}
+		return held
+	}
+	measure(10)
+	const n = 10000
+	h1, h3 := measure(n), measure(3*n)
+	perName := float64(h3-h1) / (2 * n)
+	t.Logf("%d bytes held for %d names, %d for %d: %.1f bytes per name", h1, n, h3, 3*n, perName)
+	if perName > 2 {
+		t.Errorf("finding the names given again holds %.1f bytes per name, want none", perName)
+	}
+}

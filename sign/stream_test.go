@@ -122,6 +122,11 @@ func TestSignFilesNamesFromRefused(t *testing.T) {
 				t.Fatalf("got %v, want ./b.sig named twice", err)
 			}
 		}},
+		{name: "two names of one file, the names put aside", list: seqOf("a", "b", "c", "d", "./"+strings.Repeat("sub/../", 10)+"b"), check: func(t *testing.T, err error) {
+			if !errors.Is(err, errNamedTwice) {
+				t.Fatalf("got %v, want b named twice", err)
+			}
+		}},
 		{name: "an existing signature", list: seqOf("a", "b", "c", "d"), setup: func(t *testing.T) { writeFile(t, "c.sig", []byte("old")) },
 			check: func(t *testing.T, err error) {
 				if !errors.Is(err, fs.ErrExist) && !strings.Contains(err.Error(), "exists") {
@@ -152,7 +157,7 @@ func TestSignFilesNamesFromRefused(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(t)
 			}
-			before := listDir(t, ".")
+			before, fds := listDir(t, "."), openFiles(t)
 			_, err := SignFiles(t.Context(), s, nil, FilesOptions{NamesFrom: tc.list, Force: tc.force})
 			if err == nil {
 				t.Fatal("accepted")
@@ -161,8 +166,22 @@ func TestSignFilesNamesFromRefused(t *testing.T) {
 			if after := listDir(t, "."); after != before {
 				t.Fatalf("directory changed: %s, was %s", after, before)
 			}
+			if n := openFiles(t); n != fds {
+				t.Fatalf("%d files open after the run, %d before: its scratch files are left open", n, fds)
+			}
 		})
 	}
+}
+
+// openFiles is how many files the process has open (-1 where /proc/self/fd does not say).
+// A scratch file left open is unlinked with its staging directory but keeps its disk space
+// until the garbage collector closes it.
+func openFiles(t *testing.T) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(ents)
 }
 
 // TestSpoolLongName: a name longer than the spool's read buffer comes back whole.
@@ -245,5 +264,75 @@ func TestSignFilesSkippedSignatureOf(t *testing.T) {
 	}
 	if want := []string{"a.sigstore.json of a", "b.sigstore.json of b"}; !slices.Equal(told, want) {
 		t.Errorf("told %q, want %q", told, want)
+	}
+}
+
+// TestSignFilesNameWithNUL: a name holding a NUL byte (no file can have one) is refused, the
+// run fails and writes nothing. The names are put aside NUL-terminated: taken as it was, "a\x00b"
+// came back as two names, "a" and "b", and every name after it one place off, so that files
+// not given were signed.
+func TestSignFilesNameWithNUL(t *testing.T) {
+	s := mustSigner(t, mustFixture(t, "codesign").key, SignOptions{})
+	t.Chdir(t.TempDir())
+	for _, n := range []string{"a", "b", "c"} {
+		writeFile(t, n, []byte(n))
+	}
+	for _, tc := range []struct {
+		names []string
+		from  []string
+	}{
+		{names: []string{"a\x00b", "c"}},
+		{names: []string{"c"}, from: []string{"a\x00b"}},
+	} {
+		opts := FilesOptions{}
+		if tc.from != nil {
+			opts.NamesFrom = seqOf(tc.from...)
+		}
+		_, err := SignFiles(t.Context(), s, tc.names, opts)
+		if err == nil || !strings.Contains(err.Error(), "NUL") {
+			t.Fatalf("%q then %q: err = %v, want a refusal of the NUL byte", tc.names, tc.from, err)
+		}
+		ents, _ := os.ReadDir(".")
+		if len(ents) != 3 {
+			t.Fatalf("%q then %q: %d entries in the directory, want a, b and c only", tc.names, tc.from, len(ents))
+		}
+	}
+}
+
+// TestDigestStoreShortRead: a page of digests read back short from its scratch file (the file
+// cut short under the run) is an error, never the bytes of the page read before it: a receipt
+// then told another file's digest.
+func TestDigestStoreShortRead(t *testing.T) {
+	const size = 32
+	n := 3 * digestPage
+	var f *os.File
+	d := &digestStore{size: size, n: n, expect: func(int) int { return digestPage }, mk: func() (*os.File, error) {
+		var err error
+		f, err = os.CreateTemp(t.TempDir(), "digests")
+		return f, err
+	}}
+	defer d.close()
+	for i := range n {
+		d.set(i, digest.Digest(slices.Repeat([]byte{byte(i)}, size)))
+	}
+	if f == nil {
+		t.Fatal("no page was put aside")
+	}
+	if err := f.Truncate(int64(digestPage*size + size)); err != nil { // page 1 has its first digest only
+		t.Fatal(err)
+	}
+	at := d.reader()
+	for i := range n {
+		v, err := at(i)
+		if i < digestPage {
+			if err != nil || v[0] != byte(i) {
+				t.Fatalf("digest %d = %x, %v", i, v, err)
+			}
+			continue
+		}
+		if err == nil {
+			t.Fatalf("digest %d read back as %x from a file cut short, want an error", i, v)
+		}
+		break
 	}
 }

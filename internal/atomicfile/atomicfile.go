@@ -34,7 +34,7 @@
 // interleave. Without Force it first checks that no target exists, then moves the files; with
 // Force it keeps each file it replaces (exchanged into the staging directory) until every file
 // is in place. If a move fails, or the context of CommitContext ends, every file the
-// commit placed is taken back: the file it replaced is put back, or the new name removed. A file is taken back only if its name still holds the file the batch placed (the
+// commit placed is taken back, the last placed first: the file it replaced is put back, or the new name removed. A file is taken back only if its name still holds the file the batch placed (the
 // same device and inode): a batch never removes or replaces a file it did not place.
 //
 // # Limitations
@@ -618,52 +618,99 @@ func (e *RollBackError) Unwrap() error { return e.Err }
 // errPutBackForTest, when set by a test, stands for a failure to put a replaced file back.
 var errPutBackForTest error
 
-// rollBack takes back the first n files of the journal, which the commit placed: each name
-// that still holds the file the batch placed gets back the file it replaced, or is removed.
-// What a commit kept of a replaced file is found in the staging directory (backupOf).
+// rollBackBlock is how many records a roll-back reads at once, going back through the
+// journal.
+const rollBackBlock = 1024
+
+// rollBack takes back the first n files of the journal, which the commit placed, the last
+// placed first: each name that still holds the file the batch placed gets back the file it
+// replaced, or is removed. Undoing in the reverse order matters when two records name one
+// file (through a symbolic link to a directory, which no lexical check sees): the second
+// replaced the first, and only its roll-back followed by the first's gives the target its
+// own file back. The journal is read forwards, so the records are taken by blocks: the start
+// of each block is noted going forwards (8 bytes a thousand files), then each block is read
+// and undone from its end. What a commit kept of a replaced file is found in the staging
+// directory (backupOf).
 func (b *Batch) rollBack(n int) error {
 	var errs []error
+	type mark struct {
+		off int64
+		k   int
+	}
+	var marks []mark
 	k := 0
-	for rec, err := range b.journal.all {
+	b.journal.from(0, 0, func(_ record, off int64, err error) bool {
 		if k == n {
-			break
+			return false
 		}
-		k++
 		if err != nil {
 			errs = append(errs, err)
-			break
+			return false
 		}
-		pv := b.pending(rec)
-		p := &pv
-		p.backup = p.backupOf()
-		cur, err := os.Lstat(p.path)
-		if err != nil || !p.id.sameFile(cur) {
-			continue // not ours any more: leave it
+		if k%rollBackBlock == 0 {
+			marks = append(marks, mark{off, k})
 		}
-		if p.backup != noBackup {
-			err := errPutBackForTest
-			if err == nil {
-				err = os.Rename(filepath.Join(p.st.path, p.backupName()), p.path)
-			}
+		k++
+		return true
+	})
+	n = k // a record that cannot be read is not undone: the error says so
+	block := make([]record, 0, rollBackBlock)
+	for m := len(marks) - 1; m >= 0; m-- {
+		block = block[:0]
+		k := marks[m].k
+		b.journal.from(marks[m].off, k, func(rec record, _ int64, err error) bool {
 			if err != nil {
-				// The old file is only in the staging directory now. It is given a name no
-				// clean-up removes (not a staged name, so the directory is never empty) and
-				// the error says where it is.
-				kept := "kept-" + filepath.Base(p.path) + "-" + p.backupName()
-				where := filepath.Join(p.st.path, p.backupName())
-				if os.Rename(where, filepath.Join(p.st.path, kept)) == nil {
-					where = filepath.Join(p.st.name, kept)
-				}
-				errs = append(errs, fmt.Errorf("put back %s: %w; the old file is kept at %s", p.path, err, where))
-				p.st.keep = true
+				errs = append(errs, err) // read without error before: the file changed
+				return false
 			}
-			continue
-		}
-		if err := os.Remove(p.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, fmt.Errorf("remove %s: %w", p.path, err))
+			if k == n || len(block) == rollBackBlock {
+				return false
+			}
+			block = append(block, rec)
+			k++
+			return true
+		})
+		for i := len(block) - 1; i >= 0; i-- {
+			if err := b.undo(block[i]); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// undo takes back one file the commit placed (rollBack).
+func (b *Batch) undo(rec record) error {
+	pv := b.pending(rec)
+	p := &pv
+	p.backup = p.backupOf()
+	cur, err := os.Lstat(p.path)
+	if err != nil || !p.id.sameFile(cur) {
+		return nil // not ours any more: leave it
+	}
+	if p.backup != noBackup {
+		err := errPutBackForTest
+		if err == nil {
+			err = os.Rename(filepath.Join(p.st.path, p.backupName()), p.path)
+		}
+		if err != nil {
+			// The old file is only in the staging directory now. It is given a name no
+			// clean-up removes (not a staged name, so the directory is never empty) and
+			// the error says where it is.
+			kept := "kept-" + filepath.Base(p.path) + "-" + p.backupName()
+			where := filepath.Join(p.st.path, p.backupName())
+			if os.Rename(where, filepath.Join(p.st.path, kept)) == nil {
+				where = filepath.Join(p.st.name, kept)
+			}
+			p.st.keep = true
+			return fmt.Errorf("put back %s: %w; the old file is kept at %s", p.path, err, where)
+		}
+		return nil
+	}
+	if err := os.Remove(p.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", p.path, err)
+	}
+	return nil
 }
 
 // backupOf finds what a commit kept of the file that p, placed, replaced: under the staged

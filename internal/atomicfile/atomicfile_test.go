@@ -630,3 +630,97 @@ func TestBatchHashCollision(t *testing.T) {
 	}
 	assertOnly(t, dir, "a", "c", "notdir")
 }
+
+// TestRemoveStaleMemory: looking for stale staging directories in a directory of many files
+// (a release's million files and their signatures) holds a few of its names at a time, not
+// all of them: it read every name at once, 30 bytes or more each.
+func TestRemoveStaleMemory(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes what the heap holds")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("no flock(2): stale staging directories are never removed")
+	}
+	heap := func() int64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
+	measure := func(n int) (held int64) {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "f"), "")
+		for i := range n { // names are what it reads: links, quicker to make than files
+			if err := os.Link(filepath.Join(dir, "f"), filepath.Join(dir, fmt.Sprintf("f%06d", i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dead := mustStage(t, dir)
+		dead.lock.Close()
+		base := heap()
+		testHookStale = func(string) { held = heap() - base }
+		defer func() { testHookStale = nil }()
+		removeStale(dir, "")
+		if _, err := os.Lstat(dead.name); err == nil {
+			t.Fatal("the stale staging directory was not removed")
+		}
+		return held
+	}
+	const n = 4000
+	h1, h3 := measure(n), measure(3*n)
+	perName := float64(h3-h1) / (2 * n)
+	t.Logf("%d bytes held among %d names, %d among %d: %.1f bytes per name", h1, n, h3, 3*n, perName)
+	if perName > 8 { // the chunk read when it is found varies: a few KiB over 8,000 names
+		t.Errorf("looking for stale staging directories holds %.1f bytes per name of the directory, want none", perName)
+	}
+}
+
+// TestRollBackTargetNamedTwice: a target reached by two names (a directory and a symbolic
+// link to it), replaced twice by one batch whose commit then fails, gets its own file back.
+// The roll-back went in the order of placing: the first file placed was no longer at the
+// target (the second had replaced it) and was left, then the second was taken back by putting
+// back what it had replaced, the batch's first file: the user's file was lost, and the target
+// held a file of a commit that failed. It goes in the reverse order now, as the files were
+// placed, over batches larger than the journal's blocks.
+func TestRollBackTargetNamedTwice(t *testing.T) {
+	for _, extra := range []int{0, 2500} { // files placed before: the roll-back reads them by blocks
+		t.Run(fmt.Sprint("before=", extra), func(t *testing.T) {
+			dir := t.TempDir()
+			d1, d2 := filepath.Join(dir, "d1"), filepath.Join(dir, "d2")
+			if err := os.Mkdir(d1, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink("d1", d2); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, filepath.Join(d1, "a.sig"), "the user's")
+			var targets []string
+			for i := range extra {
+				targets = append(targets, filepath.Join(dir, fmt.Sprintf("f%04d", i)))
+			}
+			c := filepath.Join(dir, "c.sig")
+			targets = append(targets, filepath.Join(d1, "a.sig"), filepath.Join(d2, "a.sig"), c)
+			var b Batch
+			b.Distinct, b.SyncOnCommit = true, true
+			for i, p := range targets {
+				if err := b.Add(p, []byte(fmt.Sprint("new ", i)), Options{Force: true}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			setHook(t, func(i int) {
+				if i == len(targets)-1 {
+					os.Mkdir(c, 0o700) // the last file cannot be placed: the commit rolls back
+					writeFile(t, filepath.Join(c, "x"), "x")
+				}
+			})
+			if err := b.Commit(); err == nil {
+				t.Fatal("the commit succeeded")
+			}
+			if got := readFile(t, filepath.Join(d1, "a.sig")); got != "the user's" {
+				t.Fatalf("a.sig = %q after a failed commit, want the user's file", got)
+			}
+			assertOnly(t, dir, "c.sig", "d1", "d2")
+		})
+	}
+}

@@ -41,8 +41,18 @@ type record struct {
 }
 
 // add appends rec; dir is where the journal file is made when the records outgrow the buffer.
-func (j *journal) add(rec record, dir string) error {
+// On error the journal is as it was: rec is not in it (its caller removes the staged file).
+func (j *journal) add(rec record, dir string) (err error) {
 	b := j.buf
+	before, nids := len(b), len(j.ids)
+	defer func() {
+		if err != nil {
+			// Written to the file or not, bytes past flushed are not records; rec's bytes
+			// in buf are dropped, those of the records before kept for the next write.
+			j.buf, j.ids = j.buf[:before], j.ids[:nids]
+			j.n--
+		}
+	}()
 	b = binary.AppendUvarint(b, uint64(rec.stage))
 	b = binary.AppendUvarint(b, uint64(rec.num))
 	if idInline {
@@ -80,13 +90,44 @@ func (j *journal) add(rec record, dir string) error {
 // all yields the records in the order they were added, then a nil error; or a read error,
 // after which it stops.
 func (j *journal) all(yield func(record, error) bool) {
-	var r io.Reader = bytes.NewReader(j.buf)
-	if j.f != nil {
-		r = io.MultiReader(io.NewSectionReader(j.f, 0, j.flushed), r)
+	j.from(0, 0, func(rec record, _ int64, err error) bool { return yield(rec, err) })
+}
+
+// countingReader counts the bytes read through it: where each record starts.
+type countingReader struct {
+	r *bufio.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) ReadByte() (byte, error) {
+	b, err := c.r.ReadByte()
+	if err == nil {
+		c.n++
 	}
-	br := bufio.NewReaderSize(r, 32<<10)
+	return b, err
+}
+
+// from yields the records from the one of index k that starts at byte off (0, 0: the first),
+// each with the byte where it starts, in the order they were added; or a read error, after
+// which it stops.
+func (j *journal) from(off int64, k int, yield func(record, int64, error) bool) {
+	var r io.Reader
+	switch {
+	case off >= j.flushed:
+		r = bytes.NewReader(j.buf[off-j.flushed:])
+	default:
+		r = io.MultiReader(io.NewSectionReader(j.f, off, j.flushed-off), bytes.NewReader(j.buf))
+	}
+	br := &countingReader{r: bufio.NewReaderSize(r, 32<<10), n: off}
 	var name []byte
-	for k := range j.n {
+	for ; k < j.n; k++ {
+		at := br.n
 		var rec record
 		var v [2]uint64
 		var err error
@@ -121,11 +162,11 @@ func (j *journal) all(yield func(record, error) bool) {
 			_, err = io.ReadFull(br, name)
 		}
 		if err != nil {
-			yield(record{}, fmt.Errorf("read the staging journal: %w", err))
+			yield(record{}, at, fmt.Errorf("read the staging journal: %w", err))
 			return
 		}
 		rec.stage, rec.num, rec.force, rec.path = int(v[0]), int64(v[1]), force == 1, string(name)
-		if !yield(rec, nil) {
+		if !yield(rec, at, nil) {
 			return
 		}
 	}

@@ -142,3 +142,42 @@ func TestForceCommitRemovesManyBackups(t *testing.T) {
 		t.Fatalf("%s = %q", names[2499], got)
 	}
 }
+
+// TestJournalAddFailsLeavesNoRecord: an Add whose record cannot be written to the journal
+// (here the journal file cannot be made: a file is in its way) fails with nothing left of
+// its file, and the batch goes on as if it had not been called: the files staged before
+// and after are committed. The record used to stay in the journal's memory, a record of a
+// staged file that Add had removed, and the commit of the files that were staged failed.
+func TestJournalAddFailsLeavesNoRecord(t *testing.T) {
+	defer func(n int) { journalBuffer = n }(journalBuffer)
+	journalBuffer = 1 << 30
+	a, bdir := t.TempDir(), t.TempDir()
+	var b Batch
+	defer b.Abort()
+	if err := b.Add(filepath.Join(a, "x"), []byte("x"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	planted := filepath.Join(b.stageList[0].name, journalName)
+	writeFile(t, planted, "in the way")
+	journalBuffer = 1 // every record now goes to the journal file
+	if err := b.Add(filepath.Join(bdir, "y"), []byte("y"), Options{}); err == nil {
+		t.Fatal("Add succeeded with the journal file impossible to make")
+	}
+	if err := os.Remove(planted); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Add(filepath.Join(bdir, "z"), []byte("z"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatalf("commit of the files staged: %v", err)
+	}
+	for _, p := range []string{filepath.Join(a, "x"), filepath.Join(bdir, "z")} {
+		if _, err := os.Stat(p); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(bdir, "y")); err == nil {
+		t.Error("y, whose Add failed, was written")
+	}
+}

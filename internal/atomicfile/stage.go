@@ -164,18 +164,32 @@ func (st *stage) isStill() bool {
 	return err == nil && lerr == nil && os.SameFile(held, cur)
 }
 
+// testHookStale, when set by a test, is called before removeStale looks at a staging
+// directory's lock.
+var testHookStale func(name string)
+
 // removeStale removes the staging directories in dir, other than own, that no live process
-// holds: those whose lock this process can take.
+// holds: those whose lock this process can take. It reads dir's names a thousand at a time:
+// dir is where the outputs go, with a million signatures beside a million files (issue 15),
+// whose names are not read into memory at once.
 func removeStale(dir, own string) {
 	d, err := os.Open(dir)
 	if err != nil {
 		return
 	}
-	names, _ := d.Readdirnames(-1)
-	d.Close()
-	for _, name := range names {
-		if name != own && isStageName(name) {
-			removeStaleStage(dir, name)
+	defer d.Close()
+	for {
+		names, err := d.Readdirnames(1024)
+		for _, name := range names {
+			if name != own && isStageName(name) {
+				if testHookStale != nil {
+					testHookStale(name)
+				}
+				removeStaleStage(dir, name)
+			}
+		}
+		if err != nil || len(names) == 0 {
+			return
 		}
 	}
 }
