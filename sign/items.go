@@ -19,6 +19,7 @@ import (
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/offheap"
 	"github.com/signet-pki/signet/sigformat"
 )
 
@@ -173,7 +174,7 @@ func (l *itemList) all(yield func(item, error) bool) {
 // the name in the high bits and where the name is in the spool in the low ones, sorted. A
 // hash found is confirmed by reading the name back: the answers are exact.
 type inputSet struct {
-	v     []uint64 // mapped from the system (makeWords): free gives it back
+	v     []uint64 // mapped from the system (offheap.Words): free gives it back
 	free  func()
 	shift uint // bits of offset
 	seed  maphash.Seed
@@ -548,7 +549,7 @@ var errNamedTwice = errors.New("named twice as output")
 // inputSet reads the names into an inputSet, sorted; standard input ("-") is not in it.
 func (r *filesRun) inputSet(cwd string, sp *spool, names iter.Seq2[item, error]) (*inputSet, error) {
 	set := newInputSet(cwd, sp)
-	set.v, set.free = makeWords(sp.n)
+	set.v, set.free = offheap.Words(sp.n)
 	for it, err := range names {
 		if err != nil {
 			set.free()
@@ -631,7 +632,7 @@ func (r *filesRun) checkNotInputs() error {
 	if r.s.rawTimestamped() {
 		outs *= 2
 	}
-	exist, free := makeWords(outs) // mapped, as an inputSet's
+	exist, free := offheap.Words(outs) // mapped, as an inputSet's
 	defer free()
 	var unkeyed []existing
 	for out := range r.outputs {

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/signet-pki/signet/digest"
+	"github.com/signet-pki/signet/internal/offheap"
 	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/verify"
 )
@@ -133,7 +134,7 @@ func spoolNames(files []string, more iter.Seq2[string, error]) (*nameSpool, erro
 // hash of it in the high bits and its offset in the low ones, sorted; a hash found is
 // confirmed by reading the name back.
 type givenSet struct {
-	v     []uint64 // mapped from the system (verifyWords): free gives it back
+	v     []uint64 // mapped from the system (offheap.Words): free gives it back
 	free  func()
 	shift uint
 	seed  maphash.Seed
@@ -142,7 +143,7 @@ type givenSet struct {
 
 func newGivenSet(sp *nameSpool) (*givenSet, error) {
 	s := &givenSet{shift: uint(bits.Len64(uint64(sp.size()))), seed: maphash.MakeSeed(), sp: sp}
-	s.v, s.free = verifyWords(sp.n)
+	s.v, s.free = offheap.Words(sp.n)
 	for it, err := range sp.all {
 		if err != nil {
 			s.free()
