@@ -46,7 +46,8 @@ protocol, bytes each way, duration, how it ended), --json for JSON lines; at mos
 for --idle-timeout is closed. SIGHUP reloads the certificate (and the key, when the new
 certificate is for another one), roots and CRLs without touching open connections; a reload
 that fails keeps what was loaded. SIGINT or SIGTERM stops accepting and gives open
-connections --shutdown-grace to finish. With a token key, each handshake's signature takes a
+connections, handshakes in flight among them, --shutdown-grace to finish (those still open
+then are closed and logged as ended by "shutdown"). With a token key, each handshake's signature takes a
 session from the token's session pool: handshakes sign in parallel, with one login.
 
 The peer's chain is also judged by:

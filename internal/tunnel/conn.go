@@ -20,7 +20,10 @@ func (t *tunnel) serve(ctx context.Context, in net.Conn) {
 	ev := Event{Event: "connection", Peer: in.RemoteAddr().String()}
 	defer in.Close()
 	m := t.current()
-	hctx, cancel := context.WithTimeout(ctx, t.opts.HandshakeTimeout)
+	// The handshake and the dial do not end with ctx: a connection accepted before the stop
+	// is open, and has the grace period to finish like one already piping (Run closes it when
+	// the grace ends). HandshakeTimeout still bounds them.
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.opts.HandshakeTimeout)
 	defer cancel()
 	var subject string
 	var peerErr error
@@ -76,7 +79,7 @@ func (t *tunnel) serve(ctx context.Context, in net.Conn) {
 		switch {
 		case peerErr != nil:
 			ev.End = "peer refused: " + peerErr.Error()
-		case ctx.Err() != nil:
+		case t.cut.Load():
 			ev.End = "shutdown"
 		default:
 			ev.End = err.Error()
@@ -95,7 +98,7 @@ func (t *tunnel) serve(ctx context.Context, in net.Conn) {
 	t.track(b, true)
 	defer t.track(b, false)
 	ev.BytesIn, ev.BytesOut, ev.End = t.pipe(a, b)
-	if ctx.Err() != nil && ev.End != "idle" {
+	if t.cut.Load() && ev.End != "idle" {
 		ev.End = "shutdown"
 	}
 	ev.DurationMS = ms(time.Since(start))

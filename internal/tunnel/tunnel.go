@@ -124,7 +124,8 @@ type Event struct {
 	BytesIn    int64   `json:"bytes_in"`
 	BytesOut   int64   `json:"bytes_out"`
 	DurationMS float64 `json:"duration_ms"`
-	// End says how a connection ended: "closed", "idle", "shutdown" or an error.
+	// End says how a connection ended: "closed", "idle", "shutdown" (still open when the
+	// stop's grace ran out) or an error.
 	End string `json:"end,omitempty"`
 	// Detail is the message of other events.
 	Detail string `json:"detail,omitempty"`
@@ -161,6 +162,7 @@ type tunnel struct {
 	keys     []keyref.Key // every key opened, closed when Run returns
 	conns    map[net.Conn]struct{}
 	open     atomic.Int64
+	cut      atomic.Bool // the stop's grace ran out and Run closed what was open
 }
 
 func (t *tunnel) log(ev Event) {
@@ -276,6 +278,7 @@ func Run(ctx context.Context, opts Options) error {
 	select {
 	case <-finished:
 	case <-time.After(t.opts.ShutdownGrace):
+		t.cut.Store(true)
 		t.mu.Lock()
 		for c := range t.conns {
 			c.Close()

@@ -688,3 +688,110 @@ func TestTunnelClientIdentityAndCRLs(t *testing.T) {
 		t.Fatalf("RequireCRL with the root's CRL: %v", err)
 	}
 }
+
+// acceptSignal is a listener that says when it has accepted a connection and when it is closed.
+type acceptSignal struct {
+	net.Listener
+	accepted chan struct{}
+	closed   chan struct{}
+	once     sync.Once
+}
+
+func (l *acceptSignal) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.accepted <- struct{}{}
+	}
+	return c, err
+}
+
+func (l *acceptSignal) Close() error {
+	l.once.Do(func() { close(l.closed) })
+	return l.Listener.Close()
+}
+
+// A connection accepted before the stop whose handshake is still in flight is an open
+// connection: it gets the grace period like any other, instead of being cut with "shutdown"
+// (the handshake's context was the run's, so the stop canceled it).
+func TestTunnelShutdownFinishesHandshakesInFlight(t *testing.T) {
+	t.Parallel()
+	pk := newPKI(t, "Handshake")
+	cc, ck := pk.issue(t, x509util.ProfileClient, "alice", "alice")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl := &acceptSignal{Listener: ln, accepted: make(chan struct{}, 1), closed: make(chan struct{})}
+	l := &logs{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{Mode: Server, Listener: sl, Target: echoServer(t), Cert: pk.serverCert, Key: pk.serverKey,
+			Roots: []string{pk.rootFile}, ShutdownGrace: 10 * time.Second, Log: l.add})
+	}()
+	raw, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	<-sl.accepted
+	cancel()
+	<-sl.closed // the tunnel has stopped accepting; the handshake starts only now
+	good := pk.tlsCert(t, cc, ck)
+	c := tls.Client(raw, &tls.Config{ServerName: "localhost", RootCAs: pk.pool(),
+		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return &good, nil }})
+	if err := roundTrip(t, c, bufio.NewReader(c), "after the stop"); err != nil {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		t.Fatalf("a connection accepted before the stop: %v (log %+v)", err, l.evs)
+	}
+	c.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	if evs := l.events("connection"); len(evs) != 1 || evs[0].Subject != "CN=alice,O=Example" || evs[0].End == "shutdown" {
+		t.Errorf("connection lines %+v, refused %+v", evs, l.events("refused"))
+	}
+}
+
+// A connection still open when the grace runs out is closed and logged as ended by the
+// shutdown; one its peer closed during the grace (above) is logged as closed.
+func TestTunnelShutdownGraceRunsOut(t *testing.T) {
+	t.Parallel()
+	pk := newPKI(t, "Grace")
+	cc, ck := pk.issue(t, x509util.ProfileClient, "alice", "alice")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &logs{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{Mode: Client, Listener: ln, Target: echoServerTLS(t, pk), ServerName: "localhost",
+			Cert: cc, Key: ck, Roots: []string{pk.rootFile}, ShutdownGrace: 100 * time.Millisecond, Log: l.add})
+	}()
+	c, r := dial(t, ln.Addr().String())
+	if err := roundTrip(t, c, r, "one"); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	if evs := l.events("connection"); len(evs) != 1 || evs[0].End != "shutdown" {
+		t.Errorf("connection lines %+v", evs)
+	}
+}
