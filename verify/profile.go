@@ -297,11 +297,16 @@ func (v *verifier) lintWebPKI(ci *certInfo, leaf, anchor, isCA bool, akiKeyID, a
 		if g.Form != pkixname.DNSName {
 			continue
 		}
+		if strings.HasSuffix(string(g.Raw), ".") {
+			add("webpki.san-dns-root-label", "its dNSName %q ends with the root zone's empty label, which Baseline Requirements 7.1.2.7.12 forbid", string(g.Raw))
+		}
 		name := strings.ToLower(strings.TrimSuffix(string(g.Raw), "."))
 		if rest, ok := strings.CutPrefix(name, "*."); ok {
 			if ps, _ := publicsuffix.PublicSuffix(rest); ps == rest {
 				add("webpki.wildcard-public-suffix", "its dNSName %q is a wildcard over the public suffix %q (Baseline Requirements 3.2.2.6)", string(g.Raw), rest)
 			}
+		} else if ps, icann := publicsuffix.PublicSuffix(name); icann && ps == name {
+			add("webpki.san-public-suffix", "its dNSName %q is a public suffix of the ICANN section, which no applicant can be validated for (Baseline Requirements 3.2.2.4, 7.1.2.7.12)", string(g.Raw))
 		}
 	}
 	if f := cnNotInSAN(ci); f != "" {

@@ -48,6 +48,9 @@ func TestWebPKIZlintFixes(t *testing.T) {
 		return func(c *tpCert) { c.key, c.ku = k, ku }
 	}
 	leafKey := func(k tpKey) func(*tpCert) { return func(c *tpCert) { c.key = k } }
+	sanName := func(name string) func(*tpCert) {
+		return func(c *tpCert) { c.subject, c.dns = cn(name), []string{name} }
+	}
 
 	cases := []struct {
 		name    string
@@ -75,6 +78,15 @@ func TestWebPKIZlintFixes(t *testing.T) {
 		{name: "leaf RSA exponent 65538", leaf: leafKey(withExp(65538)), webpki: "webpki.rsa-exponent"},
 		{name: "leaf RSA exponent 1", leaf: leafKey(withExp(1)), webpki: "webpki.rsa-exponent"},
 		{name: "control: leaf RSA exponent 3", leaf: leafKey(withExp(3))},
+
+		// webpki.san-public-suffix: zlint e_dnsname_contains_bare_iana_suffix.
+		{name: "leaf SAN com", leaf: sanName("com"), webpki: "webpki.san-public-suffix"},
+		{name: "leaf SAN co.uk", leaf: sanName("co.uk"), webpki: "webpki.san-public-suffix"},
+		{name: "control: leaf SAN github.io (a suffix of the private section)", leaf: sanName("github.io")},
+		{name: "control: leaf SAN example.co.uk", leaf: sanName("example.co.uk")},
+
+		// webpki.san-dns-root-label: zlint e_dnsname_empty_label.
+		{name: "leaf SAN www.example.com.", leaf: sanName("www.example.com."), webpki: "webpki.san-dns-root-label"},
 
 		// rfc5280.pathlen-not-ca with a pathLenConstraint of 0: zlint e_path_len_constraint_improperly_included.
 		{name: "leaf pathLenConstraint 0 without cA", leaf: func(c *tpCert) {
@@ -109,7 +121,7 @@ func TestWebPKIZlintFixes(t *testing.T) {
 				want string
 			}{{verify.ProfileWebPKI, tc.webpki}, {verify.ProfileRFC5280, tc.rfc5280}} {
 				_, err := verify.Verify(leaf.cert, []*x509.Certificate{inter.cert}, verify.Policy{
-					Roots: []*x509.Certificate{root.cert}, At: tpAt, Profile: prof.p, DNSName: "www.example.com",
+					Roots: []*x509.Certificate{root.cert}, At: tpAt, Profile: prof.p,
 				})
 				var ve *verify.Error
 				switch {
