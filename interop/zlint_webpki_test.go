@@ -95,14 +95,16 @@ type zNode struct {
 	drop []asn1.ObjectIdentifier
 }
 
-// zChain is the three certificates, issued in order.
-type zChain struct{ root, inter, leaf *zNode }
+// zChain is the certificates, issued in order: sub, if set, is a second CA that inter
+// issues and that issues the leaf.
+type zChain struct{ root, inter, sub, leaf *zNode }
 
 // zKeys are the keys of the audit, made once: the chain's (P-256), and those the key cases
 // put in a certificate or sign with.
 var zKeys struct {
 	once              sync.Once
 	root, inter, leaf *ecdsa.PrivateKey
+	sub               *ecdsa.PrivateKey
 	rsa2048, rsaInter *rsa.PrivateKey
 	p224, p384, p521  *ecdsa.PrivateKey
 	ed                ed25519.PrivateKey
@@ -125,6 +127,7 @@ func zLoadKeys(t *testing.T) {
 			return k
 		}
 		zKeys.root, zKeys.inter, zKeys.leaf = ec(elliptic.P256()), ec(elliptic.P256()), ec(elliptic.P256())
+		zKeys.sub = ec(elliptic.P256())
 		zKeys.p224, zKeys.p384, zKeys.p521 = ec(elliptic.P224()), ec(elliptic.P384()), ec(elliptic.P521())
 		zKeys.rsa2048, zKeys.rsaInter, zKeys.rsa1024 = rk(2048), rk(2048), rk(1024)
 		var err error
@@ -208,8 +211,8 @@ func zOID(o asn1.ObjectIdentifier) x509.OID {
 	return oid
 }
 
-// issue makes the three certificates.
-func (z *zChain) issue() (root, inter, leaf *x509.Certificate, err error) {
+// issue makes the certificates: the root, the CAs below it in order, the leaf.
+func (z *zChain) issue() (root *x509.Certificate, cas []*x509.Certificate, leaf *x509.Certificate, err error) {
 	one := func(n *zNode, parent *x509.Certificate, signer crypto.Signer) (*x509.Certificate, error) {
 		pub := n.pub
 		if pub == nil {
@@ -244,13 +247,22 @@ func (z *zChain) issue() (root, inter, leaf *x509.Certificate, err error) {
 	if root, err = one(z.root, nil, z.root.key); err != nil {
 		return nil, nil, nil, fmt.Errorf("root: %w", err)
 	}
-	if inter, err = one(z.inter, root, z.root.key); err != nil {
+	inter, err := one(z.inter, root, z.root.key)
+	if err != nil {
 		return nil, nil, nil, fmt.Errorf("intermediate: %w", err)
 	}
-	if leaf, err = one(z.leaf, inter, z.inter.key); err != nil {
+	cas, issuer, issuerKey := []*x509.Certificate{inter}, inter, z.inter.key
+	if z.sub != nil {
+		sub, err := one(z.sub, inter, z.inter.key)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("second CA: %w", err)
+		}
+		cas, issuer, issuerKey = append(cas, sub), sub, z.sub.key
+	}
+	if leaf, err = one(z.leaf, issuer, issuerKey); err != nil {
 		return nil, nil, nil, fmt.Errorf("leaf: %w", err)
 	}
-	return root, inter, leaf, nil
+	return root, cas, leaf, nil
 }
 
 // zResign takes the extensions drop out of the certificate der and signs it again with
@@ -379,7 +391,7 @@ func zBCExt(critical, ca bool, pathLen int) pkix.Extension {
 // zCase is one mutation and the verdicts it pins.
 type zCase struct {
 	name   string
-	target string // the certificate changed and linted: "leaf" (default), "inter", "root"
+	target string // the certificate changed and linted: "leaf" (default), "inter", "sub" (the second CA), "root"
 	mut    func(z *zChain)
 	zlint  string // zlint's failing lints (error, fatal), comma-separated, sorted
 	signet string // "" valid, or the rule id
@@ -601,6 +613,12 @@ func zCases() []zCase {
 		{name: "intermediate name constraints with a leading period", signet: "rfc5280.nc-invalid", class: "signet", why: "RFC 5280 4.2.1.10: a dNSName constraint is a host name (\".example.com\" is a URI or mailbox form); zlint does not lint the form", target: "inter", mut: interMut(func(n *zNode) {
 			n.tmpl.PermittedDNSDomains, n.tmpl.PermittedDNSDomainsCritical = []string{".example.com"}, true
 		})},
+		{name: "intermediate pathLenConstraint 0, a second CA below it", target: "inter", signet: "rfc5280.pathlen", class: "signet", why: "RFC 5280 6.1.4 (l), (m): a pathLenConstraint of 0 allows no CA below; zlint lints one certificate, not the path", mut: zSubCA(nil)},
+		{name: "intermediate without pathLenConstraint, a second CA below it (linted)", target: "sub", mut: zSubCA(func(n *zNode) { n.tmpl.MaxPathLen, n.tmpl.MaxPathLenZero = -1, false })},
+		{name: "intermediate name constraints excluding the leaf, a second CA between", target: "inter", signet: "rfc5280.nc-excluded", class: "signet", why: "RFC 5280 6.1.4 (g), 6.1.3 (c): the excluded subtree holds for the whole path below, across a CA without constraints; zlint lints one certificate, not the path", mut: zSubCA(func(n *zNode) {
+			n.tmpl.MaxPathLen, n.tmpl.MaxPathLenZero = -1, false
+			n.tmpl.ExcludedDNSDomains, n.tmpl.PermittedDNSDomainsCritical = []string{"www.example.com"}, true
+		})},
 		{name: "intermediate without certificate policies", zlint: "e_invalid_ca_certificate_policies,e_sub_ca_certificate_policies_missing", class: "choice", why: "a rule on how a CA issues: BR 7.1.2.10.5 wants policies in a subordinate CA; signet's policy checks follow RFC 5280 6.1 (anyPolicy as the default initial set), and browsers use policies only for EV", target: "inter", mut: interMut(func(n *zNode) { n.tmpl.Policies = nil })},
 		{name: "intermediate without CRL distribution points", zlint: "e_sub_ca_crl_distribution_points_missing", class: "choice", why: "a rule on how a CA issues: BR 7.1.2.10.2 wants them; signet's revocation is the caller's CRLs, and Chrome uses CRLSets", target: "inter", mut: interMut(func(n *zNode) { n.tmpl.CRLDistributionPoints = nil })},
 		{name: "intermediate without authority information access", target: "inter", mut: interMut(func(n *zNode) { n.tmpl.IssuingCertificateURL = nil })},
@@ -629,6 +647,23 @@ func zCases() []zCase {
 			z.root.drop = []asn1.ObjectIdentifier{zOidSKI}
 			z.inter.set(zAKIExt(zSKI(z.root)))
 		}},
+	}
+}
+
+// zSubCA puts a second CA, shaped as the intermediate, between the intermediate (changed by
+// f) and the leaf.
+func zSubCA(f func(n *zNode)) func(*zChain) {
+	return func(z *zChain) {
+		if f != nil {
+			f(z.inter)
+		}
+		sub := *z.inter.tmpl
+		sub.Subject, sub.SerialNumber = zName("Signet zlint TLS Issuing CA"), zSerial("sub")
+		sub.MaxPathLen, sub.MaxPathLenZero = 0, true
+		sub.SubjectKeyId, sub.ExcludedDNSDomains, sub.PermittedDNSDomainsCritical = nil, nil, false
+		sub.IssuingCertificateURL = []string{"http://ca.example.com/ca.crt"}
+		sub.CRLDistributionPoints = []string{"http://ca.example.com/ca.crl"}
+		z.sub = &zNode{tmpl: &sub, key: zKeys.sub}
 	}
 }
 
@@ -695,16 +730,16 @@ func TestZlintWebPKI(t *testing.T) {
 			if tc.mut != nil {
 				tc.mut(z)
 			}
-			root, inter, leaf, err := z.issue()
+			root, cas, leaf, err := z.issue()
 			if err != nil {
 				t.Fatalf("issuing: %v", err)
 			}
-			target := map[string]*x509.Certificate{"": leaf, "leaf": leaf, "inter": inter, "root": root}[tc.target]
+			target := map[string]*x509.Certificate{"": leaf, "leaf": leaf, "inter": cas[0], "sub": cas[len(cas)-1], "root": root}[tc.target]
 			gotZ := zlintErrors(t, reg, target.Raw)
 
 			p := verify.Policy{Roots: []*x509.Certificate{root}, At: zAt, Profile: verify.ProfileWebPKI, DNSName: tc.host, IP: net.ParseIP(tc.ip)}
 			gotS := ""
-			if _, err := verify.Verify(leaf, []*x509.Certificate{inter}, p); err != nil {
+			if _, err := verify.Verify(leaf, cas, p); err != nil {
 				var ve *verify.Error
 				if !errors.As(err, &ve) {
 					t.Fatalf("verify: not checked: %v", err)
@@ -733,7 +768,7 @@ func TestZlintWebPKI(t *testing.T) {
 				t.Errorf("a case classified %q without a reason", tc.class)
 			}
 			if i%3 == 0 {
-				zCLI(t, dir, i, root, inter, leaf, tc)
+				zCLI(t, dir, i, root, cas, leaf, tc)
 			}
 		})
 		if tc.class == "" {
@@ -747,17 +782,21 @@ func TestZlintWebPKI(t *testing.T) {
 }
 
 // zCLI checks the case's verdict through signet cert verify --profile webpki --json.
-func zCLI(t *testing.T, dir string, i int, root, inter, leaf *x509.Certificate, tc zCase) {
+func zCLI(t *testing.T, dir string, i int, root *x509.Certificate, cas []*x509.Certificate, leaf *x509.Certificate, tc zCase) {
 	t.Helper()
-	write := func(name string, c *x509.Certificate) string {
+	write := func(name string, certs ...*x509.Certificate) string {
+		var b []byte
+		for _, c := range certs {
+			b = append(b, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+		}
 		p := filepath.Join(dir, fmt.Sprintf("%d-%s.pem", i, name))
-		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}), 0o644); err != nil {
+		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return p
 	}
 	args := []string{"cert", "verify", "--json", "--profile", "webpki", "--at", zAt.Format(time.RFC3339),
-		"--roots", write("root", root), "--intermediates", write("inter", inter)}
+		"--roots", write("root", root), "--intermediates", write("cas", cas...)}
 	if tc.host != "" {
 		args = append(args, "--host", tc.host)
 	}
