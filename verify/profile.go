@@ -274,7 +274,7 @@ func (v *verifier) lintWebPKI(ci *certInfo, leaf, anchor, isCA bool, akiKeyID, a
 		}
 		if c.KeyUsage&need == 0 {
 			add("webpki.leaf-key-usage", "its key usage (%s) lacks %s, without which a TLS server cannot use its %s key (Baseline Requirements 7.1.2.7.11)",
-				strings.Join(KeyUsageNames(c.KeyUsage), ", "), names, keyKind(c))
+				strings.Join(KeyUsageNames(c.KeyUsage), ", "), names, c.PublicKeyAlgorithm)
 		}
 	}
 	if eku != nil && eku.Critical {
@@ -313,17 +313,6 @@ func (v *verifier) lintWebPKI(ci *certInfo, leaf, anchor, isCA bool, akiKeyID, a
 		add("webpki.cn-not-in-san", "%s", f)
 	}
 	return out
-}
-
-// keyKind names a certificate's key algorithm for a message.
-func keyKind(c *x509.Certificate) string {
-	switch c.PublicKeyAlgorithm {
-	case x509.RSA:
-		return "RSA"
-	case x509.ECDSA:
-		return "ECDSA"
-	}
-	return c.PublicKeyAlgorithm.String()
 }
 
 // leafEKUForbidden are the extended key usages Baseline Requirements 7.1.2.7.10 forbids in a
