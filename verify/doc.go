@@ -79,7 +79,7 @@
 //	rfc5280.aia-critical                       malformed         RFC 5280 4.2.2.1: authority information access marked critical
 //	rfc5280.ku-empty                           malformed         RFC 5280 4.2.1.3: key usage with no bit set
 //	rfc5280.keycertsign-not-ca                 malformed         RFC 5280 4.2.1.3: keyCertSign in a certificate that is not a CA
-//	rfc5280.pathlen-not-ca                     malformed         RFC 5280 4.2.1.9: pathLenConstraint without cA
+//	rfc5280.pathlen-not-ca                     malformed         RFC 5280 4.2.1.9: pathLenConstraint (0 included) without cA
 //	rfc5280.bc-not-critical                    malformed         RFC 5280 4.2.1.9: a trust anchor whose basicConstraints is not critical (intermediates: webpki only, as PKITS 4.6.4 requires)
 //	rfc5280.nc-not-ca                          malformed         RFC 5280 4.2.1.10: name constraints in a certificate that is not a CA
 //	rfc5280.nc-not-critical                    malformed         RFC 5280 4.2.1.10: name constraints not marked critical (rfc5280 profile only)
@@ -135,12 +135,17 @@
 //	webpki.leaf-san-missing                    malformed         BR 7.1.2.7.12: the leaf has no subjectAltName
 //	webpki.san-critical-with-subject           malformed         BR 7.1.2.7.12: a critical subjectAltName beside a non-empty subject
 //	webpki.cn-not-in-san                       malformed         BR 7.1.4.3: the subject CN is not a copy of a SAN (IP text, case, P-labels)
+//	webpki.san-public-suffix                   malformed         BR 3.2.2.4, 7.1.2.7.12: a dNSName that is itself a public suffix of the ICANN section ("com", "co.uk")
+//	webpki.san-dns-root-label                  malformed         BR 7.1.2.7.12: a dNSName ending in a period (the root zone's empty label)
 //	webpki.wildcard-public-suffix              malformed         BR 3.2.2.6: a wildcard over a public suffix (golang.org/x/net/publicsuffix)
+//	webpki.leaf-key-usage                      malformed         BR 7.1.2.7.11, RFC 5280 4.2.1.12: the leaf's key usage without digitalSignature (ECDSA), or without digitalSignature and keyEncipherment (RSA): no use of the key a TLS server makes
 //	webpki.leaf-eku-critical                   malformed         BR 7.1.2.7.10: the leaf's EKU marked critical
 //	webpki.leaf-eku-forbidden                  malformed         BR 7.1.2.7.10: the leaf's EKU includes codeSigning, emailProtection, timeStamping, OCSPSigning or precertificate signing
 //	webpki.root-eku                            malformed         BR 7.1.2.1.2: a root with an EKU
 //	webpki.root-aki                            malformed         BR 7.1.2.1.3: a root's authority key identifier more than a keyIdentifier, or not its SKI
 //	webpki.ca-eku                              malformed         BR 7.1.2.10.6: a CA's EKU with other usages than serverAuth and clientAuth
+//	webpki.key-algorithm                       malformed         BR 6.1.5: a key other than RSA or ECDSA on P-256, P-384, P-521 (Ed25519, P-224), in any certificate of the path
+//	webpki.rsa-exponent                        malformed         BR 6.1.6: an RSA public exponent even or under 3
 //	webpki.bc-not-critical                     malformed         BR 7.1.2.10.4: a CA's basicConstraints not critical
 //	webpki.pc-not-critical                     malformed         BR 7.1.2.10: a CA's policy constraints not critical
 //	webpki.crldp-not-uri, webpki.crldp-form    crl-invalid       BR 7.1.2.11.2: CRL distribution points other than full URIs

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -129,7 +130,8 @@ func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
 	}
 	// Basic constraints (4.2.1.9).
 	if bc := findExt(c, oidExtBasicConstraints); bc != nil {
-		if c.BasicConstraintsValid && !c.IsCA && c.MaxPathLen > 0 {
+		// crypto/x509 reads a pathLenConstraint of 0 as MaxPathLen 0 with MaxPathLenZero set.
+		if c.BasicConstraintsValid && !c.IsCA && (c.MaxPathLen > 0 || c.MaxPathLenZero) {
 			add("rfc5280.pathlen-not-ca", "it has a pathLenConstraint without cA; RFC 5280 4.2.1.9 forbids it")
 		}
 		if isCA && !bc.Critical && (anchor && n > 1 || v.webpki) {
@@ -212,6 +214,22 @@ func (v *verifier) lintWebPKI(ci *certInfo, leaf, anchor, isCA bool, akiKeyID, a
 	add := func(rule, format string, args ...any) {
 		out = append(out, finding{rule, fmt.Sprintf(format, args...)})
 	}
+	// Keys (6.1.5, 6.1.6): RSA, or ECDSA on P-256, P-384 or P-521, in every certificate of
+	// the path; signet refuses DSA and small RSA keys in every profile (lint).
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		if k.E < 3 || k.E%2 == 0 {
+			add("webpki.rsa-exponent", "its RSA public exponent is %d; the Baseline Requirements (6.1.6) require an odd number of 3 or more", k.E)
+		}
+	case *ecdsa.PublicKey:
+		if k.Curve != elliptic.P256() && k.Curve != elliptic.P384() && k.Curve != elliptic.P521() {
+			add("webpki.key-algorithm", "its key is ECDSA on %s; the Baseline Requirements (6.1.5) allow the curves P-256, P-384 and P-521", k.Curve.Params().Name)
+		}
+	default:
+		if k != nil && c.PublicKeyAlgorithm != x509.DSA {
+			add("webpki.key-algorithm", "its key is %s; the Baseline Requirements (6.1.5) allow RSA and ECDSA keys only", c.PublicKeyAlgorithm)
+		}
+	}
 	eku := findExt(c, oidExtExtKeyUsage)
 	switch {
 	case anchor && ci.selfIssued:
@@ -244,6 +262,21 @@ func (v *verifier) lintWebPKI(ci *certInfo, leaf, anchor, isCA bool, akiKeyID, a
 	if isCA {
 		add("webpki.leaf-is-ca", "it is a CA certificate (basic constraints cA=TRUE), not a subscriber certificate (Baseline Requirements 7.1.2.7.8)")
 	}
+	// Key usage (7.1.2.7.11; RFC 5280 4.2.1.12, RFC 8446 4.4.2.2): a key usage that does not
+	// let a TLS server use its key -- to sign the handshake (ECDSA, and RSA in TLS 1.3 and
+	// ECDHE), or to decrypt the premaster secret (RSA key transport) -- makes the certificate
+	// useless to a TLS server. An empty key usage is rfc5280.ku-empty, a CA's is judged by
+	// webpki.leaf-is-ca.
+	if findExt(c, oidExtKeyUsage) != nil && c.KeyUsage != 0 && !isCA {
+		need, names := x509.KeyUsageDigitalSignature, "digitalSignature"
+		if _, ok := c.PublicKey.(*rsa.PublicKey); ok {
+			need, names = need|x509.KeyUsageKeyEncipherment, "digitalSignature or keyEncipherment"
+		}
+		if c.KeyUsage&need == 0 {
+			add("webpki.leaf-key-usage", "its key usage (%s) lacks %s, without which a TLS server cannot use its %s key (Baseline Requirements 7.1.2.7.11)",
+				strings.Join(KeyUsageNames(c.KeyUsage), ", "), names, c.PublicKeyAlgorithm)
+		}
+	}
 	if eku != nil && eku.Critical {
 		add("webpki.leaf-eku-critical", "its extended key usage is marked critical (Baseline Requirements 7.1.2.7.10)")
 	}
@@ -264,11 +297,16 @@ func (v *verifier) lintWebPKI(ci *certInfo, leaf, anchor, isCA bool, akiKeyID, a
 		if g.Form != pkixname.DNSName {
 			continue
 		}
+		if strings.HasSuffix(string(g.Raw), ".") {
+			add("webpki.san-dns-root-label", "its dNSName %q ends with the root zone's empty label, which Baseline Requirements 7.1.2.7.12 forbid", string(g.Raw))
+		}
 		name := strings.ToLower(strings.TrimSuffix(string(g.Raw), "."))
 		if rest, ok := strings.CutPrefix(name, "*."); ok {
 			if ps, _ := publicsuffix.PublicSuffix(rest); ps == rest {
 				add("webpki.wildcard-public-suffix", "its dNSName %q is a wildcard over the public suffix %q (Baseline Requirements 3.2.2.6)", string(g.Raw), rest)
 			}
+		} else if ps, icann := publicsuffix.PublicSuffix(name); icann && ps == name {
+			add("webpki.san-public-suffix", "its dNSName %q is a public suffix of the ICANN section, which no applicant can be validated for (Baseline Requirements 3.2.2.4, 7.1.2.7.12)", string(g.Raw))
 		}
 	}
 	if f := cnNotInSAN(ci); f != "" {
