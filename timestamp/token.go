@@ -349,8 +349,14 @@ func (t *Token) Signer(extra []*x509.Certificate) (*x509.Certificate, error) {
 // certificate for the same key cannot be substituted), and the signer's certificate as RFC
 // 3161 2.3 requires: an extended key usage extension, critical, with id-kp-timeStamping
 // only. It returns the signer's certificate, whose chain the caller still has to validate
-// (at GenTime: package verify does). Errors wrap ErrInvalid.
+// (at GenTime: package verify does). Errors wrap ErrInvalid, or ErrUnsupported for a token
+// signed with SHA-1 (its digestAlgorithm or signatureAlgorithm), which is refused as a SHA-1
+// message imprint is (Covers): a collision on the TSTInfo or the signed attributes would make
+// the TSA vouch for a time or an imprint it never signed.
 func (t *Token) Verify(extra []*x509.Certificate) (*x509.Certificate, error) {
+	if t.digestHash == crypto.SHA1 || isSHA1Signature(t.sigAlg) {
+		return nil, fmt.Errorf("%w: a token signed with SHA-1 proves nothing about what its TSA signed", ErrUnsupported)
+	}
 	signer, err := t.Signer(extra)
 	if err != nil {
 		return nil, err
@@ -370,6 +376,11 @@ func (t *Token) Verify(extra []*x509.Certificate) (*x509.Certificate, error) {
 		return nil, err
 	}
 	return signer, nil
+}
+
+// isSHA1Signature reports whether alg hashes with SHA-1.
+func isSHA1Signature(alg x509.SignatureAlgorithm) bool {
+	return alg == x509.SHA1WithRSA || alg == x509.ECDSAWithSHA1 || alg == x509.DSAWithSHA1
 }
 
 func checkESS(e essCertID, signer *x509.Certificate) error {
