@@ -1,0 +1,162 @@
+package sigformat
+
+// Probes of a security review of the signature formats (rs): crafted CMS that must not be
+// read as something signet verifies. Each test pins a behaviour no other test pins (the
+// comment says which); the CMS is built here, field by field, and signed with a fixture key,
+// so that only the field under test is wrong.
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/asn1"
+	"errors"
+	"testing"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+var (
+	oidTSTInfoType = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4} // id-ct-TSTInfo
+	oidSHA256      = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
+	oidECDSASHA256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
+)
+
+// rsCMS says what rsBuild writes.
+type rsCMS struct {
+	eType    asn1.ObjectIdentifier // encapContentInfo.eContentType; nil: id-data
+	eContent []byte                // attached content, nil: detached
+	attrs    [][]byte              // DER Attributes, signed in this order; nil: no signed attributes
+	content  []byte                // what is signed when there are no signed attributes
+}
+
+// rsAttr is the DER of an Attribute with one value per element of values (each DER).
+func rsAttr(oid asn1.ObjectIdentifier, values ...[]byte) []byte {
+	b := cryptobyte.NewBuilder(nil)
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier(oid)
+		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+			for _, v := range values {
+				b.AddBytes(v)
+			}
+		})
+	})
+	return b.BytesOrPanic()
+}
+
+func rsOID(oid asn1.ObjectIdentifier) []byte {
+	b := cryptobyte.NewBuilder(nil)
+	b.AddASN1ObjectIdentifier(oid)
+	return b.BytesOrPanic()
+}
+
+func rsOctets(d []byte) []byte {
+	b := cryptobyte.NewBuilder(nil)
+	b.AddASN1OctetString(d)
+	return b.BytesOrPanic()
+}
+
+// rsBuild writes a CMS SignedData signed by the codesign fixture (ECDSA P-256, SHA-256),
+// carrying its chain without the root, its signer identified by issuer and serial number.
+func rsBuild(t *testing.T, o rsCMS) []byte {
+	t.Helper()
+	f := mustFixture(t, "codesign")
+	leaf := f.chain[0]
+	eType := o.eType
+	if eType == nil {
+		eType = oidData
+	}
+	var toSign []byte
+	if o.attrs != nil {
+		b := cryptobyte.NewBuilder(nil)
+		b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+			for _, a := range o.attrs {
+				b.AddBytes(a)
+			}
+		})
+		toSign = b.BytesOrPanic()
+	} else {
+		toSign = o.content
+	}
+	d := sha256.Sum256(toSign)
+	sig, err := f.key.Sign(rand.Reader, d[:], crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := cryptobyte.NewBuilder(nil)
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1ObjectIdentifier(oidSignedData)
+		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1Int64(1)
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { addAlgorithm(b, oidSHA256, nil) })
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1ObjectIdentifier(eType)
+					if o.eContent != nil {
+						b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+							b.AddASN1OctetString(o.eContent)
+						})
+					}
+				})
+				b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+					b.AddBytes(f.chain[0].Raw)
+					b.AddBytes(f.chain[1].Raw)
+				})
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+						b.AddASN1Int64(1)
+						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+							b.AddBytes(leaf.RawIssuer)
+							b.AddASN1BigInt(leaf.SerialNumber)
+						})
+						addAlgorithm(b, oidSHA256, nil)
+						if o.attrs != nil {
+							b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+								for _, a := range o.attrs {
+									b.AddBytes(a)
+								}
+							})
+						}
+						addAlgorithm(b, oidECDSASHA256, nil)
+						b.AddASN1OctetString(sig)
+					})
+				})
+			})
+		})
+	})
+	return b.BytesOrPanic()
+}
+
+// A detached signature is over content of type id-data: RFC 5652 5.3 requires signed
+// attributes whenever the eContentType is another, and 11.1 that the contentType attribute
+// equal it. A signer's CMS over another content type (a TSTInfo, an authenticated receipt,
+// any protocol's typed content) is a statement in that protocol, not "I sign this file":
+// reading it as a file signature lets one protocol's signature stand for another's (with a
+// bare key, the TSTInfo a TSA signed verifies as a file the TSA "signed"). Parse read both
+// forms; it must refuse them. The id-data CMS of the same shape is the control.
+func TestRSCMSContentTypeNotData(t *testing.T) {
+	content := []byte("a TSTInfo, or any typed content\n")
+	d := sha256.Sum256(content)
+	attrs := func(ct asn1.ObjectIdentifier) [][]byte {
+		return [][]byte{rsAttr(oidContentType, rsOID(ct)), rsAttr(oidMessageDigest, rsOctets(d[:]))}
+	}
+	control, err := Parse(rsBuild(t, rsCMS{attrs: attrs(oidData)}))
+	if err != nil {
+		t.Fatalf("control (id-data): %v", err)
+	}
+	if err := checkSignature(control.Certificates[0].PublicKey, control.Hash, false, control.SignedData, control.Raw); err != nil {
+		t.Fatalf("control (id-data): the signature does not verify: %v", err)
+	}
+	for name, der := range map[string][]byte{
+		"TSTInfo, with signed attributes saying so": rsBuild(t, rsCMS{eType: oidTSTInfoType, attrs: attrs(oidTSTInfoType)}),
+		"TSTInfo, without signed attributes":        rsBuild(t, rsCMS{eType: oidTSTInfoType, content: content}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, err := Parse(der)
+			if !errors.Is(err, ErrMalformedSignature) {
+				t.Fatalf("Parse = (signature %v), %v; want an error wrapping ErrMalformedSignature", s != nil, err)
+			}
+		})
+	}
+}
