@@ -29,6 +29,7 @@ type rsCMS struct {
 	eContent []byte                // attached content, nil: detached
 	attrs    [][]byte              // DER Attributes, signed in this order; nil: no signed attributes
 	content  []byte                // what is signed when there are no signed attributes
+	signers  int                   // SignerInfos (the same one repeated); 0: one
 }
 
 // rsAttr is the DER of an Attribute with one value per element of values (each DER).
@@ -104,23 +105,25 @@ func rsBuild(t *testing.T, o rsCMS) []byte {
 					b.AddBytes(f.chain[1].Raw)
 				})
 				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-						b.AddASN1Int64(1)
+					for range max(o.signers, 1) {
 						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-							b.AddBytes(leaf.RawIssuer)
-							b.AddASN1BigInt(leaf.SerialNumber)
-						})
-						addAlgorithm(b, oidSHA256, nil)
-						if o.attrs != nil {
-							b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-								for _, a := range o.attrs {
-									b.AddBytes(a)
-								}
+							b.AddASN1Int64(1)
+							b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+								b.AddBytes(leaf.RawIssuer)
+								b.AddASN1BigInt(leaf.SerialNumber)
 							})
-						}
-						addAlgorithm(b, oidECDSASHA256, nil)
-						b.AddASN1OctetString(sig)
-					})
+							addAlgorithm(b, oidSHA256, nil)
+							if o.attrs != nil {
+								b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+									for _, a := range o.attrs {
+										b.AddBytes(a)
+									}
+								})
+							}
+							addAlgorithm(b, oidECDSASHA256, nil)
+							b.AddASN1OctetString(sig)
+						})
+					}
 				})
 			})
 		})
@@ -160,3 +163,41 @@ func TestRSCMSContentTypeNotData(t *testing.T) {
 		})
 	}
 }
+
+// The signed attributes and the shape of a SignedData that decide what the signature covers,
+// each wrong in one way in an otherwise valid, correctly signed CMS: Parse must refuse them all
+// (RFC 5652 5.3, 11.1, 11.2), since a verifier would otherwise compare the file with a digest
+// the signer did not state once and unambiguously. No other test pins these.
+func TestRSCMSSignedAttributes(t *testing.T) {
+	content := []byte("the release\n")
+	d := sha256.Sum256(content)
+	other := sha256.Sum256([]byte("another file\n"))
+	ct := rsAttr(oidContentType, rsOID(oidData))
+	md := rsAttr(oidMessageDigest, rsOctets(d[:]))
+	tests := []struct {
+		name string
+		cms  rsCMS
+	}{
+		{"messageDigest missing", rsCMS{attrs: [][]byte{ct}}},
+		{"contentType missing", rsCMS{attrs: [][]byte{md}}},
+		{"messageDigest twice, the other file's first", rsCMS{attrs: [][]byte{ct, rsAttr(oidMessageDigest, rsOctets(other[:])), md}}},
+		{"messageDigest with two values", rsCMS{attrs: [][]byte{ct, rsAttr(oidMessageDigest, rsOctets(other[:]), rsOctets(d[:]))}}},
+		{"messageDigest of another hash's length", rsCMS{attrs: [][]byte{ct, rsAttr(oidMessageDigest, rsOctets(make([]byte, 48)))}}},
+		{"contentType twice", rsCMS{attrs: [][]byte{ct, ct, md}}},
+		{"contentType with no value", rsCMS{attrs: [][]byte{rsAttr(oidContentType), md}}},
+		{"two signers, both valid", rsCMS{attrs: [][]byte{ct, md}, signers: 2}},
+		{"the content attached", rsCMS{attrs: [][]byte{ct, md}, eContent: content}},
+	}
+	if _, err := Parse(rsBuild(t, rsCMS{attrs: [][]byte{ct, md}})); err != nil {
+		t.Fatalf("control: %v", err)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Parse(rsBuild(t, tc.cms))
+			if !errors.Is(err, ErrMalformedSignature) {
+				t.Fatalf("Parse = (signature %v), %v; want an error wrapping ErrMalformedSignature", s != nil, err)
+			}
+		})
+	}
+}
+
