@@ -6,11 +6,13 @@ package sigformat
 // so that only the field under test is wrong.
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/asn1"
 	"errors"
+	"runtime"
 	"testing"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -201,3 +203,24 @@ func TestRSCMSSignedAttributes(t *testing.T) {
 	}
 }
 
+// A signature file of 15 MiB (under verify's 16 MiB bound) nesting 62 indefinite-length
+// elements around one large OCTET STRING: berToDER copied the content anew at every level, 1.9
+// GiB allocated for one file. It must cost a small multiple of the file (it is refused, as
+// no CMS). Memory is measured, not time; the test does not run in parallel with others.
+func TestRSBERNestingMemory(t *testing.T) {
+	in := []byte{0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02}
+	in = append(in, bytes.Repeat([]byte{0xa0, 0x80}, 62)...)
+	in = append(in, 0x04, 0x84, 0x00, 0xf0, 0x00, 0x00)
+	in = append(in, make([]byte, 0xf00000)...)
+	in = append(in, bytes.Repeat([]byte{0, 0}, 63)...)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := Parse(in)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrMalformedSignature) {
+		t.Fatalf("Parse = %v, want an error wrapping ErrMalformedSignature", err)
+	}
+	if got, limit := after.TotalAlloc-before.TotalAlloc, 4*uint64(len(in)); got > limit {
+		t.Errorf("reading %d bytes allocated %d MiB, more than %d MiB", len(in), got>>20, limit>>20)
+	}
+}
