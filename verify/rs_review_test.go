@@ -7,9 +7,13 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"math/big"
 	"os"
@@ -21,6 +25,7 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/timestamp"
 	"github.com/signet-pki/signet/verify"
 )
@@ -103,5 +108,51 @@ func TestRSECDSAHighSAcceptedLikeOpenSSL(t *testing.T) {
 	_, err := verify.VerifyArtifact(context.Background(), verify.Artifact{Name: art, SignatureName: sigPath}, verify.ArtifactOptions{Key: k.Public()})
 	if err != nil {
 		t.Fatalf("signet refused the malleated signature openssl accepts: %v", err)
+	}
+}
+
+// A v0.1/v0.2 bundle's x509CertificateChain may carry the root: it is an untrusted
+// certificate like the others, and the chain is trusted only when a root given in the policy
+// (--roots) anchors it. Here the bundle carries the fixture root itself, and the policy's only
+// anchor is the impostor (same subject, another key): the carried root must not be taken as
+// the anchor. With the real root given, the same bundle verifies (the control).
+func TestRSBundleCarriedRootIsNotAnAnchor(t *testing.T) {
+	content := []byte("a release\n")
+	k := mustSigner(t, "codesign.key")
+	d := sha256.Sum256(content)
+	sig, err := k.Sign(rand.Reader, d[:], crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chain []map[string]string
+	for _, c := range mustCerts(t, "codesign.pem", "int-ca.pem", "root-ca.pem") {
+		chain = append(chain, map[string]string{"rawBytes": base64.StdEncoding.EncodeToString(c.Raw)})
+	}
+	js, err := json.Marshal(map[string]any{
+		"mediaType":            "application/vnd.dev.sigstore.bundle+json;version=0.2",
+		"verificationMaterial": map[string]any{"x509CertificateChain": map[string]any{"certificates": chain}},
+		"messageSignature": map[string]any{
+			"messageDigest": map[string]string{"algorithm": "SHA2_256", "digest": base64.StdEncoding.EncodeToString(d[:])},
+			"signature":     base64.StdEncoding.EncodeToString(sig),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sigformat.Parse(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Certificates) != 3 {
+		t.Fatalf("%d certificates carried, want 3", len(s.Certificates))
+	}
+	if _, err := revVerify(t, s, content, verify.ArtifactOptions{Policy: codeSigning(t)}); err != nil {
+		t.Fatalf("control, the real root given: %v", err)
+	}
+	pol := verify.CodeSigningPolicy(verify.Policy{Roots: mustCerts(t, "impostor-root.pem"), At: pinned})
+	res, err := revVerify(t, s, content, verify.ArtifactOptions{Policy: pol})
+	var ve *verify.Error
+	if !errors.As(err, &ve) || res.Valid {
+		t.Fatalf("err = %v (valid %v): the root the bundle carries was trusted", err, res.Valid)
 	}
 }
