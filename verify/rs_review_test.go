@@ -156,3 +156,30 @@ func TestRSBundleCarriedRootIsNotAnAnchor(t *testing.T) {
 		t.Fatalf("err = %v (valid %v): the root the bundle carries was trusted", err, res.Valid)
 	}
 }
+
+// A timestamp dates the signature no later than the verification time: the signature exists
+// then, whatever the TSA's clock says. genTime plus the accuracy may lie after it, by up to
+// the clock skew allowed plus twice the accuracy allowed (2h05m): the signer's chain was
+// validated at that future time, so a signer not yet valid at the verification time passed.
+// Here the signer is valid from 1h30m after the verification time, and the TSA says 1h ±59m.
+func TestRSTimestampNeverDatesAfterVerification(t *testing.T) {
+	content := []byte("a release\n")
+	tsa := tsaAuthority(t, true)
+	tsa.Now = func() time.Time { return pinned.Add(time.Hour) }
+	tsa.Accuracy = 59 * time.Minute
+	cert, key := issueUnderInt(t, &x509.Certificate{
+		SerialNumber: big.NewInt(0x7c01), Subject: pkix.Name{CommonName: "Valid in 90 minutes"},
+		NotBefore: pinned.Add(90 * time.Minute), NotAfter: pinned.Add(365 * 24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
+	})
+	s := cmsWithTimestamp(t, content, cert, key, func(sig []byte) []byte { return stamp(t, tsa, sig) })
+	res, err := revVerify(t, s, content, verify.ArtifactOptions{Policy: codeSigning(t), TSARoots: mustCerts(t, "root-ca.pem")})
+	var ve *verify.Error
+	if !errors.As(err, &ve) || ve.Reason != verify.NotYetValid {
+		at := time.Time{}
+		if res.Chain != nil {
+			at = res.Chain.Policy.At
+		}
+		t.Fatalf("err = %v (chain judged at %v); want the signer not yet valid at the verification time %v", err, at, pinned)
+	}
+}

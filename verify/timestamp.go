@@ -58,7 +58,7 @@ type TimestampReport struct {
 	// Chain is the TSA's chain, leaf first, when it was validated.
 	Chain []ChainCert `json:"chain,omitempty"`
 
-	latest time.Time // GenTime plus the accuracy: the latest the signature may have been made
+	latest time.Time // GenTime plus the accuracy, at most the verification time: the latest the signature may have been made
 }
 
 // Bounds on timestamps: how many a signature may carry (each costs a chain validation), the
@@ -202,6 +202,12 @@ func (v *artifactVerifier) checkToken(der []byte, covers func(*timestamp.Token) 
 	}
 	if tok.GenTime.Add(-tok.Accuracy).After(now.Add(maxClockSkew)) {
 		return fail(fmt.Errorf("%w: its genTime %s is after the verification time %s", timestamp.ErrInvalid, ts(tok.GenTime), ts(now)))
+	}
+	if r.latest.After(now) {
+		// The signature exists at the verification time, whatever the TSA's clock says:
+		// genTime plus the accuracy, up to the skew plus twice the accuracy allowed after it,
+		// would judge the signer at a time it may not yet be valid.
+		r.latest = now
 	}
 	// The TSA's chain: the certificates the token carries and the signer's intermediates
 	// (Policy.Intermediates) complete it; the signer's CRLs and OCSP responses apply to it
