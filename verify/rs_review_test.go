@@ -183,3 +183,63 @@ func TestRSTimestampNeverDatesAfterVerification(t *testing.T) {
 		t.Fatalf("err = %v (chain judged at %v); want the signer not yet valid at the verification time %v", err, at, pinned)
 	}
 }
+
+// A signature file that is no signature: a directory, an empty file, a file over
+// MaxSignatureSize (read no further than the bound). Each is bad input, named as such
+// (ErrUnchecked or ErrMalformedSignature), never a verdict about the file.
+func TestRSSignatureFileNotASignature(t *testing.T) {
+	dir := t.TempDir()
+	art := writeFile(t, dir, "art", "release contents\n")
+	empty := writeFile(t, dir, "empty.sig", "")
+	huge := filepath.Join(dir, "huge.sig")
+	if err := os.WriteFile(huge, make([]byte, verify.MaxSignatureSize+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "d.sig")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		path string
+		want error
+	}{
+		"directory": {sub, verify.ErrUnchecked},
+		"empty":     {empty, sigformat.ErrMalformedSignature},
+		"too large": {huge, sigformat.ErrMalformedSignature},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res, err := verify.VerifyArtifact(context.Background(), verify.Artifact{Name: art, SignatureName: tc.path},
+				verify.ArtifactOptions{Key: mustSigner(t, "codesign.key").Public()})
+			if !errors.Is(err, tc.want) || res == nil || res.Valid || res.Reason != verify.ReasonUnchecked {
+				t.Fatalf("err = %v, result %+v; want %v, unchecked", err, res, tc.want)
+			}
+		})
+	}
+}
+
+// A signed list that names a file twice with two digests vouches for two contents: one of the
+// two lines cannot match, and the verdict fails (sha256sum -c reports the one that fails), in
+// whichever order the lines come, also when only that file is asked for.
+func TestRSManifestNameTwiceTwoDigests(t *testing.T) {
+	for _, order := range []string{"good first", "bad first"} {
+		t.Run(order, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, "a", "a")
+			good, bad := sum("a")+"  a\n", sum("not a")+"  ./a\n"
+			list := good + bad
+			if order == "bad first" {
+				list = bad + good
+			}
+			art, opts := signedList(t, dir, list)
+			for _, only := range [][]string{nil, {filepath.Join(dir, "a")}} {
+				res, err := verify.VerifyManifest(context.Background(), art, opts, verify.ManifestOptions{Only: only})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Valid || !errors.Is(res.Err(), verify.ErrSignatureMismatch) || res.Reason != verify.ReasonDigestMismatch {
+					t.Fatalf("only %v: valid %v, err %v, files %s", only, res.Valid, res.Err(), statuses(res))
+				}
+			}
+		})
+	}
+}
