@@ -243,3 +243,21 @@ func TestRSManifestNameTwiceTwoDigests(t *testing.T) {
 		})
 	}
 }
+
+// A CMS signature over an MD5 digest (openssl cms -sign -md md5) is refused as weak, as one
+// over SHA-1 is: reason weak-algorithm (exit 14), not a malformed signature (exit 3) because
+// the parser knew no MD5. SHA-1 is the control.
+func TestRSCMSMD5IsWeakNotMalformed(t *testing.T) {
+	dir := t.TempDir()
+	art := writeFile(t, dir, "art", "release contents\n")
+	for _, md := range []string{"sha1", "md5"} {
+		t.Run(md, func(t *testing.T) {
+			s := opensslCMS(t, art, "codesign-rsa", "-md", md)
+			res, err := verify.VerifyArtifact(context.Background(), verify.Artifact{Name: art, Signature: s},
+				verify.ArtifactOptions{Policy: codeSigning(t)})
+			if !errors.Is(err, verify.ErrWeakAlgorithm) || res.Reason != verify.ReasonWeakAlgorithm {
+				t.Fatalf("err = %v, reason %q; want weak-algorithm", err, res.Reason)
+			}
+		})
+	}
+}
