@@ -4,6 +4,7 @@ package verify_test
 // behaviour no other test pins; the comment says what, and what a peer does.
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -259,5 +260,50 @@ func TestRSCMSMD5IsWeakNotMalformed(t *testing.T) {
 				t.Fatalf("err = %v, reason %q; want weak-algorithm", err, res.Reason)
 			}
 		})
+	}
+}
+
+// A bundle's transparency-log entries are not read: a bundle claiming one (an inclusion
+// promise no one checks) verifies as the same bundle without it, and no check of the report
+// is about a log; signet's verdict never rests on, nor says anything of, a log entry.
+func TestRSBundleTlogEntryNotReportedAsChecked(t *testing.T) {
+	content := []byte("a release\n")
+	k := mustSigner(t, "codesign.key")
+	d := sha256.Sum256(content)
+	sig, err := k.Sign(rand.Reader, d[:], crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := mustCerts(t, "codesign.pem")[0]
+	js, err := json.Marshal(map[string]any{
+		"mediaType": sigformat.BundleMediaType,
+		"verificationMaterial": map[string]any{
+			"certificate": map[string]string{"rawBytes": base64.StdEncoding.EncodeToString(leaf.Raw)},
+			"tlogEntries": []any{map[string]any{"logIndex": "1", "logId": map[string]string{"keyId": "AAAA"}, "integratedTime": "1700000000",
+				"inclusionPromise": map[string]string{"signedEntryTimestamp": "AAAA"}, "kindVersion": map[string]string{"kind": "hashedrekord", "version": "0.0.1"}}},
+		},
+		"messageSignature": map[string]any{
+			"messageDigest": map[string]string{"algorithm": "SHA2_256", "digest": base64.StdEncoding.EncodeToString(d[:])},
+			"signature":     base64.StdEncoding.EncodeToString(sig),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sigformat.Parse(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := codeSigning(t)
+	pol.Intermediates = mustCerts(t, "int-ca.pem")
+	res, err := revVerify(t, s, content, verify.ArtifactOptions{Policy: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := json.Marshal(res)
+	for _, word := range []string{"tlog", "log entry", "transparency", "rekor", "integrated"} {
+		if bytes.Contains(bytes.ToLower(out), []byte(word)) {
+			t.Errorf("the report mentions %q: %s", word, out)
+		}
 	}
 }
