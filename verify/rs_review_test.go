@@ -25,6 +25,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
+	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/timestamp"
@@ -305,5 +306,43 @@ func TestRSBundleTlogEntryNotReportedAsChecked(t *testing.T) {
 		if bytes.Contains(bytes.ToLower(out), []byte(word)) {
 			t.Errorf("the report mentions %q: %s", word, out)
 		}
+	}
+}
+
+// A bundle's messageDigest is compared with the file even though the signature covers the
+// file's digest itself: a bundle whose signature verifies over the file but whose recorded
+// digest is another file's is inconsistent, and fails (digest-mismatch) rather than passing on
+// the signature alone. The consistent bundle is the control.
+func TestRSBundleRecordedDigestOfAnotherFile(t *testing.T) {
+	content := []byte("a release\n")
+	k := mustSigner(t, "codesign.key")
+	d := sha256.Sum256(content)
+	other := sha256.Sum256([]byte("another file\n"))
+	sig, err := k.Sign(rand.Reader, d[:], crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := mustCerts(t, "codesign.pem")[0]
+	pol := codeSigning(t)
+	pol.Intermediates = mustCerts(t, "int-ca.pem")
+	for _, tc := range []struct {
+		name     string
+		recorded []byte
+		want     string
+	}{{"control", d[:], ""}, {"another file's digest", other[:], verify.ReasonDigestMismatch}} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := sigformat.MarshalBundle(sigformat.BundleContent{Algorithm: digest.SHA256, Digest: tc.recorded, Signature: sig, Certificates: []*x509.Certificate{leaf}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := sigformat.Parse(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := revVerify(t, s, content, verify.ArtifactOptions{Policy: pol})
+			if res.Reason != tc.want || (tc.want == "") != (err == nil) {
+				t.Fatalf("err = %v, reason %q; want %q", err, res.Reason, tc.want)
+			}
+		})
 	}
 }
