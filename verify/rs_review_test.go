@@ -8,8 +8,10 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/sha512"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -346,3 +348,33 @@ func TestRSBundleRecordedDigestOfAnotherFile(t *testing.T) {
 		})
 	}
 }
+
+// A raw signature is pure Ed25519 over the file (openssl pkeyutl -sign -rawin): an Ed25519ph
+// signature over the file's SHA-512 digest, or a pure one over that digest, is another
+// statement and does not verify, whatever --hash says. Only bundles read Ed25519ph (the
+// Sigstore registry's PKIX_ED25519_PH); the pure signature is the control.
+func TestRSRawEd25519IsPureOnly(t *testing.T) {
+	dir := t.TempDir()
+	content := []byte("release contents\n")
+	art := writeFile(t, dir, "art", string(content))
+	k := mustSigner(t, "codesign-ed25519.key")
+	d := sha512Sum(content)
+	pure, _ := k.Sign(rand.Reader, content, crypto.Hash(0))
+	ph, _ := k.Sign(rand.Reader, d, &ed25519.Options{Hash: crypto.SHA512})
+	overDigest, _ := k.Sign(rand.Reader, d, crypto.Hash(0))
+	for _, tc := range []struct {
+		name string
+		sig  []byte
+		ok   bool
+	}{{"pure over the file", pure, true}, {"Ed25519ph over its SHA-512", ph, false}, {"pure over its SHA-512", overDigest, false}} {
+		for _, h := range []digest.Algorithm{0, digest.SHA512} {
+			res, err := verify.VerifyArtifact(context.Background(), verify.Artifact{Name: art, Signature: rawSignature(t, tc.sig)},
+				verify.ArtifactOptions{Key: k.Public(), Hash: h})
+			if tc.ok != (err == nil) || !tc.ok && (!errors.Is(err, verify.ErrSignatureMismatch) || res.Reason != verify.ReasonSignatureMismatch) {
+				t.Errorf("%s, hash %v: err = %v", tc.name, h, err)
+			}
+		}
+	}
+}
+
+func sha512Sum(b []byte) []byte { s := sha512.Sum512(b); return s[:] }
