@@ -4,17 +4,21 @@ package timestamp
 // may still not be trusted for. Each test pins a behaviour no other test pins.
 
 import (
+	"encoding/asn1"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
 	"github.com/signet-pki/signet/internal/testutil"
 )
 
-// opensslToken has `openssl ts -reply` answer a request over data, as a TSA configured with
-// signerDigest (sha1, sha256, ...) signs it, and returns the token as ParseResponse reads it.
-func opensslToken(t *testing.T, p *testPKI, signerDigest string, data []byte) *Token {
+// opensslReply has `openssl ts -reply` answer the DER request reqDER as a TSA configured
+// with signerDigest (sha1, sha256, ...) does, and returns its DER response.
+func opensslReply(t *testing.T, p *testPKI, signerDigest string, reqDER []byte) []byte {
 	t.Helper()
 	openssl := testutil.RequireTool(t, "openssl")
 	dir := t.TempDir()
@@ -28,12 +32,7 @@ func opensslToken(t *testing.T, p *testPKI, signerDigest string, data []byte) *T
 	if err := os.WriteFile(filepath.Join(dir, "tsa.cnf"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	req, err := NewRequest(data, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := req.Marshal()
-	if err := os.WriteFile(filepath.Join(dir, "req.tsq"), der, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "req.tsq"), reqDER, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	testutil.Run(t, openssl, "ts", "-reply", "-config", filepath.Join(dir, "tsa.cnf"), "-queryfile", filepath.Join(dir, "req.tsq"),
@@ -42,7 +41,18 @@ func opensslToken(t *testing.T, p *testPKI, signerDigest string, data []byte) *T
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := ParseResponse(resp)
+	return resp
+}
+
+// opensslToken is openssl's token over data (opensslReply), as ParseResponse reads it.
+func opensslToken(t *testing.T, p *testPKI, signerDigest string, data []byte) *Token {
+	t.Helper()
+	req, err := NewRequest(data, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := req.Marshal()
+	tok, err := ParseResponse(opensslReply(t, p, signerDigest, der))
 	if err != nil {
 		t.Fatalf("openssl's %s token: %v", signerDigest, err)
 	}
@@ -65,5 +75,59 @@ func TestRSTokenSignedWithSHA1(t *testing.T) {
 	weak := opensslToken(t, p, "sha1", data)
 	if _, err := weak.Verify(nil); !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("a token signed with SHA-1: Verify = %v, want an error wrapping ErrUnsupported", err)
+	}
+}
+
+// A request with extensions the TSA does not know must be refused with unacceptedExtension
+// (RFC 3161 2.4.1: "whether it is marked critical or not ... the server SHALL NOT issue a
+// token"): the requester may rely on what it asked for. `openssl ts -reply` refuses it so;
+// signet's TSA issued a token, silently without the extension. The same request without the
+// extension is granted by both (the control).
+func TestRSTSARefusesRequestExtensions(t *testing.T) {
+	p := goodPKI(t)
+	req, err := NewRequest([]byte("the signature value"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := req.Marshal()
+	// The same request with extensions [0] { Extension { 1.2.3.4.5, critical FALSE omitted, "" } }.
+	in := cryptobyte.String(plain)
+	var body cryptobyte.String
+	if !in.ReadASN1(&body, cbasn1.SEQUENCE) {
+		t.Fatal("bad request")
+	}
+	b := cryptobyte.NewBuilder(nil)
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(body)
+		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{1, 2, 3, 4, 5})
+				b.AddASN1OctetString(nil)
+			})
+		})
+	})
+	withExt := b.BytesOrPanic()
+
+	answers := map[string]func([]byte) []byte{
+		"openssl": func(der []byte) []byte { return opensslReply(t, p, "sha256", der) },
+		"signet": func(der []byte) []byte {
+			resp, _, err := p.authority().Respond(der)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp
+		},
+	}
+	for name, answer := range answers {
+		t.Run(name, func(t *testing.T) {
+			if _, err := ParseResponse(answer(plain)); err != nil {
+				t.Fatalf("control, no extension: %v", err)
+			}
+			_, err := ParseResponse(answer(withExt))
+			var re *ResponseError
+			if !errors.As(err, &re) || re.Status != StatusRejection || re.FailInfo != FailUnacceptedExtension {
+				t.Fatalf("a request with an extension: %v; want a rejection, unacceptedExtension", err)
+			}
+		})
 	}
 }
