@@ -99,8 +99,8 @@ func signatureFor(pub crypto.PublicKey) (crypto.Hash, asn1.ObjectIdentifier, err
 }
 
 // Respond answers one DER TimeStampReq with a DER TimeStampResp: a token, or a rejection
-// saying why (bad request, unknown hash, another policy, a request extension). The error is for a failure to
-// sign (the key or the token is gone), answered as systemFailure.
+// saying why (bad request, unknown hash, another policy, a request extension). The error is
+// for a failure to sign (the key or the token is gone), answered as systemFailure.
 func (a *Authority) Respond(reqDER []byte) ([]byte, *Token, error) {
 	req, err := ParseRequest(reqDER)
 	if err != nil {
