@@ -378,3 +378,46 @@ func TestRSRawEd25519IsPureOnly(t *testing.T) {
 }
 
 func sha512Sum(b []byte) []byte { s := sha512.Sum512(b); return s[:] }
+
+// With several timestamps, the signature was made before the earliest of their latest
+// times (genTime plus accuracy): the signer is judged then, whatever their order in the
+// signature, which no one signed. The first token's time was taken: here the signer's
+// certificate (valid March to December 2025, expired at the verification time) begins after the
+// earlier token, so the signature provably predates it; with the later token first it passed,
+// with the earlier first it failed.
+func TestRSTimestampsEarliestDatesTheSignature(t *testing.T) {
+	content := []byte("a release\n")
+	cert, key := issueUnderInt(t, &x509.Certificate{
+		SerialNumber: big.NewInt(0x7d01), Subject: pkix.Name{CommonName: "Valid from March 2025"},
+		NotBefore: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
+	})
+	early, late := tsaAuthority(t, true), tsaAuthority(t, true) // late's clock says genTime, June 2025
+	early.Now = func() time.Time { return time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC) }
+	d := sha256.Sum256(content)
+	sig, err := key.Sign(rand.Reader, d[:], crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tEarly, tLate := stamp(t, early, sig), stamp(t, late, sig)
+	pol := codeSigning(t)
+	pol.Intermediates = mustCerts(t, "int-ca.pem")
+	for name, toks := range map[string][][]byte{"late first": {tLate, tEarly}, "early first": {tEarly, tLate}} {
+		t.Run(name, func(t *testing.T) {
+			out, err := sigformat.MarshalBundle(sigformat.BundleContent{Algorithm: digest.SHA256, Digest: d[:], Signature: sig,
+				Certificates: []*x509.Certificate{cert}, Timestamps: toks})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := sigformat.Parse(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := revVerify(t, s, content, verify.ArtifactOptions{Policy: pol, TSARoots: mustCerts(t, "root-ca.pem")})
+			var ve *verify.Error
+			if !errors.As(err, &ve) || ve.Reason != verify.NotYetValid {
+				t.Fatalf("err = %v (chain judged at %v); want not yet valid at the earlier token's time", err, res.Chain.Policy.At)
+			}
+		})
+	}
+}

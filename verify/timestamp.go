@@ -91,8 +91,9 @@ func (v *artifactVerifier) tsaRoots() []*x509.Certificate {
 	return v.opts.TSARoots
 }
 
-// checkTimestamps checks every timestamp of p's signature and returns the genTime of the
-// first that holds (zero when none does). It adds the timestamp check to the report (none
+// checkTimestamps checks every timestamp of p's signature and returns the time it dates the
+// signature at: the earliest of their genTimes plus accuracy (zero when there is none, or one
+// fails). It adds the timestamp check to the report (none
 // for a signature without timestamps, unless one is required), and returns the verdict's
 // error when a timestamp is missing or fails.
 func (v *artifactVerifier) checkTimestamps(p *artifactPlan) (time.Time, error) {
@@ -121,8 +122,10 @@ func (v *artifactVerifier) checkTimestamps(p *artifactPlan) (time.Time, error) {
 		res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Fail, Detail: message(err)})
 		return time.Time{}, err
 	}
+	// The signature was made before every token's latest time (genTime plus accuracy): it is
+	// dated by the earliest, whatever the order of the tokens, which nothing signs.
 	var genTime time.Time
-	var firstErr error
+	var dating TimestampReport
 	seen := map[string]bool{}
 	for _, der := range s.Timestamps {
 		if seen[string(der)] {
@@ -132,19 +135,16 @@ func (v *artifactVerifier) checkTimestamps(p *artifactPlan) (time.Time, error) {
 		r, err := v.checkTimestamp(der, s.Raw)
 		res.Timestamps = append(res.Timestamps, r)
 		if err != nil {
-			firstErr = err
-			break // any token that fails fails the verdict: no need to check the others
+			// Any token that fails fails the verdict: no need to check the others.
+			res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Fail, Detail: message(err)})
+			return time.Time{}, err
 		}
-		if genTime.IsZero() {
-			genTime = r.latest
-			res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Pass, Subject: r.TSA,
-				Detail: fmt.Sprintf("timestamped at %s (±%s) by %s, serial %s: the signer's chain is validated at that time", ts(r.GenTime), r.Accuracy, r.TSA, r.Serial)})
+		if genTime.IsZero() || r.latest.Before(genTime) {
+			genTime, dating = r.latest, r
 		}
 	}
-	if firstErr != nil {
-		res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Fail, Detail: message(firstErr)})
-		return genTime, firstErr
-	}
+	res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Pass, Subject: dating.TSA,
+		Detail: fmt.Sprintf("timestamped at %s (±%s) by %s, serial %s: the signer's chain is validated at that time", ts(dating.GenTime), dating.Accuracy, dating.TSA, dating.Serial)})
 	return genTime, nil
 }
 
