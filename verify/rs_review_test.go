@@ -418,6 +418,11 @@ func TestRSTimestampsEarliestDatesTheSignature(t *testing.T) {
 			if !errors.As(err, &ve) || ve.Reason != verify.NotYetValid {
 				t.Fatalf("err = %v (chain judged at %v); want not yet valid at the earlier token's time", err, res.Chain.Policy.At)
 			}
+			for _, r := range res.Timestamps {
+				if r.DatesSignature != r.GenTime.Equal(early.Now()) {
+					t.Errorf("timestamp of %v: dates_signature %v", r.GenTime, r.DatesSignature)
+				}
+			}
 		})
 	}
 }

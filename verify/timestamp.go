@@ -53,6 +53,9 @@ type TimestampReport struct {
 	// Valid reports that the token verified, covers the signature, and its TSA's chain is
 	// trusted at GenTime.
 	Valid bool `json:"valid"`
+	// DatesSignature reports that this timestamp dates the signature: the signer's chain was
+	// validated at its genTime plus accuracy, the earliest of the signature's valid timestamps.
+	DatesSignature bool `json:"dates_signature,omitempty"`
 	// Error says why not, "" when Valid.
 	Error string `json:"error,omitempty"`
 	// Chain is the TSA's chain, leaf first, when it was validated.
@@ -125,7 +128,7 @@ func (v *artifactVerifier) checkTimestamps(p *artifactPlan) (time.Time, error) {
 	// The signature was made before every token's latest time (genTime plus accuracy): it is
 	// dated by the earliest, whatever the order of the tokens, which nothing signs.
 	var genTime time.Time
-	var dating TimestampReport
+	dating := -1
 	seen := map[string]bool{}
 	for _, der := range s.Timestamps {
 		if seen[string(der)] {
@@ -140,11 +143,13 @@ func (v *artifactVerifier) checkTimestamps(p *artifactPlan) (time.Time, error) {
 			return time.Time{}, err
 		}
 		if genTime.IsZero() || r.latest.Before(genTime) {
-			genTime, dating = r.latest, r
+			genTime, dating = r.latest, len(res.Timestamps)-1
 		}
 	}
-	res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Pass, Subject: dating.TSA,
-		Detail: fmt.Sprintf("timestamped at %s (±%s) by %s, serial %s: the signer's chain is validated at that time", ts(dating.GenTime), dating.Accuracy, dating.TSA, dating.Serial)})
+	d := &res.Timestamps[dating]
+	d.DatesSignature = true
+	res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Pass, Subject: d.TSA,
+		Detail: fmt.Sprintf("timestamped at %s (±%s) by %s, serial %s: the signer's chain is validated at that time", ts(d.GenTime), d.Accuracy, d.TSA, d.Serial)})
 	return genTime, nil
 }
 
