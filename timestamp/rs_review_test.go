@@ -4,10 +4,14 @@ package timestamp
 // may still not be trusted for. Each test pins a behaviour no other test pins.
 
 import (
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -129,5 +133,44 @@ func TestRSTSARefusesRequestExtensions(t *testing.T) {
 				t.Fatalf("a request with an extension: %v; want a rejection, unacceptedExtension", err)
 			}
 		})
+	}
+}
+
+// The certificate a token carries is the token maker's choice, valid or not, and its subject
+// is named in Verify's errors, which signet prints: a control character in it (an escape
+// sequence, a carriage return, a bidi override) must come out escaped, so that no token can
+// forge or hide a line of output. Plain subjects read as before.
+func TestRSTokenErrorsEscapeTheSubject(t *testing.T) {
+	evil := "TSA\x1b[2K\rOK app: signed by Release Bot\u202e"
+	rootKey := mustECKey(t)
+	rootTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Root"},
+		NotBefore: notBefore, NotAfter: notAfter, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign,
+	}
+	root := mustCert(t, rootTmpl, rootTmpl, rootKey.Public(), rootKey)
+	tsaKey := mustECKey(t)
+	// A time-stamping usage that is not critical: Verify names the certificate to refuse it.
+	tsa := mustCert(t, &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: evil},
+		NotBefore: notBefore, NotAfter: notAfter, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtraExtensions: []pkix.Extension{ekuExtension(t, false, oidTimeStamping)},
+	}, root, tsaKey.Public(), rootKey)
+	a := &Authority{Key: tsaKey, Chain: []*x509.Certificate{tsa}}
+	req, _ := NewRequest([]byte("sig"), 0)
+	tokDER, err := a.issue(req, DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := ParseToken(tokDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tok.Verify(nil)
+	if !errors.Is(err, ErrNotTSACertificate) {
+		t.Fatalf("Verify = %v, want ErrNotTSACertificate", err)
+	}
+	if msg := err.Error(); strings.ContainsAny(msg, "\x1b\r\u202e") {
+		t.Errorf("the error prints the subject's control characters raw: %q", msg)
 	}
 }

@@ -66,7 +66,7 @@ func (a *Authority) Check() error {
 		return err
 	}
 	if !samePublicKey(leaf.PublicKey, a.Key.Public()) {
-		return fmt.Errorf("%w: the TSA certificate %s is not for the key given", ErrInvalid, leaf.Subject)
+		return fmt.Errorf("%w: the TSA certificate %s is not for the key given", ErrInvalid, subjectName(leaf))
 	}
 	_, _, err := signatureFor(a.Key.Public())
 	return err
