@@ -53,6 +53,12 @@ func parseCMS(data []byte) (*Signature, error) {
 	if !encap.Empty() {
 		return nil, malformed("cms: the signature embeds its content; signet reads detached signatures only")
 	}
+	if !eType.Equal(oidData) {
+		// A SignedData over typed content (a TSTInfo, a receipt) is a statement of that
+		// protocol, not a signature of a file: RFC 5652 5.3 and 11.1 tie the meaning to the
+		// type, and a file signature's type is id-data.
+		return nil, malformed("cms: the signed content is of type %v, not id-data: not a signature of a file", eType)
+	}
 	s := &Signature{Format: CMS, SignatureAlgorithm: x509.UnknownSignatureAlgorithm}
 	for hasCerts && !certs.Empty() {
 		var c cryptobyte.String

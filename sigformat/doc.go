@@ -45,7 +45,9 @@
 //   - A bundle cannot say that an RSA signature is PSS. Bundles name only the hashes of the
 //     protobuf HashAlgorithm enum: SHA-256, SHA-384, SHA-512, SHA3-256 and SHA3-384
 //     ([CanBundle]).
-//   - Parse reads CMS with one signer and detached content; several signers, embedded
-//     content and BER's constructed (chunked) OCTET STRINGs are refused as malformed. Bundles
+//   - Parse reads CMS with one signer and detached content of type id-data; several
+//     signers, embedded content, another content type (a TSTInfo, a receipt: a statement of
+//     another protocol, not a file's signature) and BER's constructed (chunked) OCTET
+//     STRINGs are refused as malformed. Bundles
 //     with a DSSE envelope are refused.
 package sigformat

@@ -11,7 +11,18 @@ import (
 // Object identifiers of the digest and signature algorithms in CMS (RFC 5754 for SHA-2,
 // RFC 8702 for SHA-3, RFC 4055 for RSA-PSS, RFC 5758 for ECDSA, RFC 8419 for Ed25519).
 
-func hashByOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) { return hashoid.Hash(oid) }
+// hashByOID is the hash a CMS digestAlgorithm names: those of internal/hashoid, and MD5, which
+// signet never writes but reads, so that the verifier refuses it as weak (as it does SHA-1)
+// rather than as a malformed signature.
+func hashByOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
+	if oid.Equal(oidMD5) {
+		return crypto.MD5, true
+	}
+	return hashoid.Hash(oid)
+}
+
+// oidMD5 is id-md5 (RFC 1321), a digestAlgorithm of old CMS writers (openssl cms -md md5).
+var oidMD5 = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 5}
 
 func oidByHash(h crypto.Hash) (asn1.ObjectIdentifier, bool) { return hashoid.OID(h) }
 
@@ -35,6 +46,7 @@ var signatureOIDs = []struct {
 	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}, crypto.SHA512, x509.SHA512WithRSA, false},
 	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 14}, crypto.SHA224, x509.UnknownSignatureAlgorithm, false},
 	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}, crypto.SHA1, x509.SHA1WithRSA, false},
+	{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 4}, crypto.MD5, x509.MD5WithRSA, false},
 	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 3, 14}, crypto.SHA3_256, x509.UnknownSignatureAlgorithm, false},
 	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 3, 15}, crypto.SHA3_384, x509.UnknownSignatureAlgorithm, false},
 	{asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 3, 16}, crypto.SHA3_512, x509.UnknownSignatureAlgorithm, false},

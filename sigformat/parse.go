@@ -24,7 +24,7 @@ type Signature struct {
 	// Hash is the hash the format names: the CMS SignerInfo digestAlgorithm, the bundle's
 	// messageDigest.algorithm. It is 0 for raw signatures, which name none (the caller says
 	// which, as `openssl dgst -verify` takes -sha256). It may be a hash signet does not
-	// compute (crypto.SHA1, crypto.SHA224): the verifier decides what it accepts.
+	// compute (crypto.MD5, crypto.SHA1, crypto.SHA224): the verifier decides what it accepts.
 	Hash crypto.Hash
 	// ContentDigest is the digest of the signed content that the format records: the CMS
 	// messageDigest attribute, the bundle's messageDigest.digest. It is nil for raw

@@ -3,6 +3,7 @@ package timestamp
 import (
 	"crypto"
 	"crypto/rand"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
 	"io"
@@ -23,6 +24,9 @@ type Request struct {
 	Nonce *big.Int
 	// CertReq asks the TSA to put its certificate in the token.
 	CertReq bool
+	// Extensions are the request's extensions, nil for none. signet's TSA knows none, and
+	// refuses a request with any (unacceptedExtension, RFC 3161 2.4.1), as openssl ts does.
+	Extensions []pkix.Extension
 }
 
 // NewRequest returns a request for a token over data, hashed with h (zero means SHA-256),
@@ -71,6 +75,18 @@ func (r *Request) Marshal() ([]byte, error) {
 		}
 		if r.CertReq {
 			b.AddASN1Boolean(true)
+		}
+		if len(r.Extensions) > 0 {
+			b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+				for _, e := range r.Extensions {
+					der, err := asn1.Marshal(e)
+					if err != nil {
+						b.SetError(err)
+						return
+					}
+					b.AddBytes(der)
+				}
+			})
 		}
 	})
 	return b.Bytes()
@@ -127,8 +143,22 @@ func ParseRequest(der []byte) (*Request, error) {
 	if req.PeekASN1Tag(cbasn1.BOOLEAN) && !req.ReadASN1Boolean(&r.CertReq) {
 		return nil, malformed("bad certReq")
 	}
-	if !req.SkipOptionalASN1(cbasn1.Tag(0).Constructed().ContextSpecific()) || !req.Empty() {
+	var exts cryptobyte.String
+	var hasExts bool
+	if !req.ReadOptionalASN1(&exts, &hasExts, cbasn1.Tag(0).Constructed().ContextSpecific()) || !req.Empty() ||
+		hasExts && exts.Empty() {
 		return nil, malformed("bad time-stamp request")
+	}
+	for !exts.Empty() {
+		var der cryptobyte.String
+		var e pkix.Extension
+		if !exts.ReadASN1Element(&der, cbasn1.SEQUENCE) {
+			return nil, malformed("bad request extension")
+		}
+		if rest, err := asn1.Unmarshal(der, &e); err != nil || len(rest) != 0 {
+			return nil, malformed("bad request extension")
+		}
+		r.Extensions = append(r.Extensions, e)
 	}
 	return r, nil
 }

@@ -66,7 +66,7 @@ func (a *Authority) Check() error {
 		return err
 	}
 	if !samePublicKey(leaf.PublicKey, a.Key.Public()) {
-		return fmt.Errorf("%w: the TSA certificate %s is not for the key given", ErrInvalid, leaf.Subject)
+		return fmt.Errorf("%w: the TSA certificate %s is not for the key given", ErrInvalid, subjectName(leaf))
 	}
 	_, _, err := signatureFor(a.Key.Public())
 	return err
@@ -99,8 +99,8 @@ func signatureFor(pub crypto.PublicKey) (crypto.Hash, asn1.ObjectIdentifier, err
 }
 
 // Respond answers one DER TimeStampReq with a DER TimeStampResp: a token, or a rejection
-// saying why (bad request, unknown hash, another policy). The error is for a failure to
-// sign (the key or the token is gone), answered as systemFailure.
+// saying why (bad request, unknown hash, another policy, a request extension). The error is
+// for a failure to sign (the key or the token is gone), answered as systemFailure.
 func (a *Authority) Respond(reqDER []byte) ([]byte, *Token, error) {
 	req, err := ParseRequest(reqDER)
 	if err != nil {
@@ -110,6 +110,12 @@ func (a *Authority) Respond(reqDER []byte) ([]byte, *Token, error) {
 		}
 		resp, merr := marshalResponse(StatusRejection, fail, "signet tsa: "+err.Error(), nil)
 		return resp, nil, merr
+	}
+	if len(req.Extensions) > 0 {
+		// RFC 3161 2.4.1: an extension the TSA does not know, critical or not, is refused.
+		resp, err := marshalResponse(StatusRejection, FailUnacceptedExtension,
+			"signet tsa: request extension "+req.Extensions[0].Id.String()+" is not supported", nil)
+		return resp, nil, err
 	}
 	if req.Hash == crypto.SHA1 {
 		resp, err := marshalResponse(StatusRejection, FailBadAlg, "signet tsa: a SHA-1 message imprint is not timestamped (collisions)", nil)

@@ -14,6 +14,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/signet-pki/signet/internal/pkixname"
 )
 
 // Token is a TimeStampToken (RFC 3161 2.4.2): a CMS SignedData whose content is a TSTInfo,
@@ -349,8 +351,14 @@ func (t *Token) Signer(extra []*x509.Certificate) (*x509.Certificate, error) {
 // certificate for the same key cannot be substituted), and the signer's certificate as RFC
 // 3161 2.3 requires: an extended key usage extension, critical, with id-kp-timeStamping
 // only. It returns the signer's certificate, whose chain the caller still has to validate
-// (at GenTime: package verify does). Errors wrap ErrInvalid.
+// (at GenTime: package verify does). Errors wrap ErrInvalid, or ErrUnsupported for a token
+// signed with SHA-1 (its digestAlgorithm or signatureAlgorithm), which is refused as a SHA-1
+// message imprint is (Covers): a collision on the TSTInfo or the signed attributes would make
+// the TSA vouch for a time or an imprint it never signed.
 func (t *Token) Verify(extra []*x509.Certificate) (*x509.Certificate, error) {
+	if t.digestHash == crypto.SHA1 || isSHA1Signature(t.sigAlg) {
+		return nil, fmt.Errorf("%w: a token signed with SHA-1 proves nothing about what its TSA signed", ErrUnsupported)
+	}
 	signer, err := t.Signer(extra)
 	if err != nil {
 		return nil, err
@@ -361,7 +369,7 @@ func (t *Token) Verify(extra []*x509.Certificate) (*x509.Certificate, error) {
 		return nil, invalid("the messageDigest attribute differs from the digest of the TSTInfo")
 	}
 	if err := signer.CheckSignature(t.sigAlg, t.signedAttrs, t.signature); err != nil {
-		return nil, invalid("the signature does not verify with the key of %s: %v", signer.Subject, err)
+		return nil, invalid("the signature does not verify with the key of %s: %v", subjectName(signer), err)
 	}
 	if err := checkESS(t.essCerts[0], signer); err != nil {
 		return nil, err
@@ -372,6 +380,11 @@ func (t *Token) Verify(extra []*x509.Certificate) (*x509.Certificate, error) {
 	return signer, nil
 }
 
+// isSHA1Signature reports whether alg hashes with SHA-1.
+func isSHA1Signature(alg x509.SignatureAlgorithm) bool {
+	return alg == x509.SHA1WithRSA || alg == x509.ECDSAWithSHA1 || alg == x509.DSAWithSHA1
+}
+
 func checkESS(e essCertID, signer *x509.Certificate) error {
 	if !e.hash.Available() {
 		return fmt.Errorf("%w: ESS certificate hash %v", ErrUnsupported, e.hash)
@@ -379,7 +392,7 @@ func checkESS(e essCertID, signer *x509.Certificate) error {
 	h := e.hash.New()
 	h.Write(signer.Raw)
 	if !bytes.Equal(h.Sum(nil), e.certHash) {
-		return invalid("the ESS signing-certificate attribute names another certificate than the signer's %s", signer.Subject)
+		return invalid("the ESS signing-certificate attribute names another certificate than the signer's %s", subjectName(signer))
 	}
 	if e.hasIssuer {
 		// IssuerSerial: GeneralNames holding the issuer as a directoryName, and the serial.
@@ -387,7 +400,7 @@ func checkESS(e essCertID, signer *x509.Certificate) error {
 		var names, dn cryptobyte.String
 		if !in.ReadASN1(&names, cbasn1.SEQUENCE) || !names.ReadASN1(&dn, cbasn1.Tag(4).Constructed().ContextSpecific()) ||
 			!bytes.Equal(dn, signer.RawIssuer) || e.serial.Cmp(signer.SerialNumber) != 0 {
-			return invalid("the ESS signing-certificate attribute's issuer and serial are not those of %s", signer.Subject)
+			return invalid("the ESS signing-certificate attribute's issuer and serial are not those of %s", subjectName(signer))
 		}
 	}
 	return nil
@@ -400,7 +413,7 @@ var ErrNotTSACertificate = errors.New("timestamp: not a time-stamping certificat
 // key usage extension, marked critical, with exactly one purpose, id-kp-timeStamping.
 // It matches ErrInvalid and ErrNotTSACertificate.
 func CheckTSACertificate(c *x509.Certificate) error {
-	bad := func(why string) error { return &notTSAError{subject: c.Subject.String(), why: why} }
+	bad := func(why string) error { return &notTSAError{subject: subjectName(c), why: why} }
 	if c.KeyUsage != 0 && c.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
 		return bad("its key usage allows no signature (digitalSignature or nonRepudiation)")
 	}
@@ -417,6 +430,20 @@ func CheckTSACertificate(c *x509.Certificate) error {
 		return nil
 	}
 	return bad("it has no extended key usage timeStamping")
+}
+
+// subjectName is c's subject for messages, as package verify prints names (RFC 4514, control
+// and format characters escaped): the certificate is the token maker's choice, and no subject
+// may forge or hide a line of output.
+func subjectName(c *x509.Certificate) string {
+	dn, err := pkixname.ParseDN(c.RawSubject)
+	if err != nil {
+		return "(unparseable name)"
+	}
+	if s := dn.String(); s != "" {
+		return s
+	}
+	return "(empty subject)"
 }
 
 type notTSAError struct{ subject, why string }

@@ -53,12 +53,15 @@ type TimestampReport struct {
 	// Valid reports that the token verified, covers the signature, and its TSA's chain is
 	// trusted at GenTime.
 	Valid bool `json:"valid"`
+	// DatesSignature reports that this timestamp dates the signature: the signer's chain was
+	// validated at its genTime plus accuracy, the earliest of the signature's valid timestamps.
+	DatesSignature bool `json:"dates_signature,omitempty"`
 	// Error says why not, "" when Valid.
 	Error string `json:"error,omitempty"`
 	// Chain is the TSA's chain, leaf first, when it was validated.
 	Chain []ChainCert `json:"chain,omitempty"`
 
-	latest time.Time // GenTime plus the accuracy: the latest the signature may have been made
+	latest time.Time // GenTime plus the accuracy, at most the verification time: the latest the signature may have been made
 }
 
 // Bounds on timestamps: how many a signature may carry (each costs a chain validation), the
@@ -91,8 +94,9 @@ func (v *artifactVerifier) tsaRoots() []*x509.Certificate {
 	return v.opts.TSARoots
 }
 
-// checkTimestamps checks every timestamp of p's signature and returns the genTime of the
-// first that holds (zero when none does). It adds the timestamp check to the report (none
+// checkTimestamps checks every timestamp of p's signature and returns the time it dates the
+// signature at: the earliest of their genTimes plus accuracy (zero when there is none, or one
+// fails). It adds the timestamp check to the report (none
 // for a signature without timestamps, unless one is required), and returns the verdict's
 // error when a timestamp is missing or fails.
 func (v *artifactVerifier) checkTimestamps(p *artifactPlan) (time.Time, error) {
@@ -121,8 +125,10 @@ func (v *artifactVerifier) checkTimestamps(p *artifactPlan) (time.Time, error) {
 		res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Fail, Detail: message(err)})
 		return time.Time{}, err
 	}
+	// The signature was made before every token's latest time (genTime plus accuracy): it is
+	// dated by the earliest, whatever the order of the tokens, which nothing signs.
 	var genTime time.Time
-	var firstErr error
+	dating := -1
 	seen := map[string]bool{}
 	for _, der := range s.Timestamps {
 		if seen[string(der)] {
@@ -132,19 +138,18 @@ func (v *artifactVerifier) checkTimestamps(p *artifactPlan) (time.Time, error) {
 		r, err := v.checkTimestamp(der, s.Raw)
 		res.Timestamps = append(res.Timestamps, r)
 		if err != nil {
-			firstErr = err
-			break // any token that fails fails the verdict: no need to check the others
+			// Any token that fails fails the verdict: no need to check the others.
+			res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Fail, Detail: message(err)})
+			return time.Time{}, err
 		}
-		if genTime.IsZero() {
-			genTime = r.latest
-			res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Pass, Subject: r.TSA,
-				Detail: fmt.Sprintf("timestamped at %s (±%s) by %s, serial %s: the signer's chain is validated at that time", ts(r.GenTime), r.Accuracy, r.TSA, r.Serial)})
+		if genTime.IsZero() || r.latest.Before(genTime) {
+			genTime, dating = r.latest, len(res.Timestamps)-1
 		}
 	}
-	if firstErr != nil {
-		res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Fail, Detail: message(firstErr)})
-		return genTime, firstErr
-	}
+	d := &res.Timestamps[dating]
+	d.DatesSignature = true
+	res.Checks = append(res.Checks, Check{Check: CheckTimestamp, Status: Pass, Subject: d.TSA,
+		Detail: fmt.Sprintf("timestamped at %s (±%s) by %s, serial %s: the signer's chain is validated at that time", ts(d.GenTime), d.Accuracy, d.TSA, d.Serial)})
 	return genTime, nil
 }
 
@@ -202,6 +207,12 @@ func (v *artifactVerifier) checkToken(der []byte, covers func(*timestamp.Token) 
 	}
 	if tok.GenTime.Add(-tok.Accuracy).After(now.Add(maxClockSkew)) {
 		return fail(fmt.Errorf("%w: its genTime %s is after the verification time %s", timestamp.ErrInvalid, ts(tok.GenTime), ts(now)))
+	}
+	if r.latest.After(now) {
+		// The signature exists at the verification time, whatever the TSA's clock says:
+		// genTime plus the accuracy, up to the skew plus twice the accuracy allowed after it,
+		// would judge the signer at a time it may not yet be valid.
+		r.latest = now
 	}
 	// The TSA's chain: the certificates the token carries and the signer's intermediates
 	// (Policy.Intermediates) complete it; the signer's CRLs and OCSP responses apply to it
