@@ -15,4 +15,8 @@
 // cosign takes minutes on a cold module cache. They run cosign verify-blob on signet's
 // bundles (certificate and bare key, and with a timestamp of signet tsa serve) and signet
 // verify on cosign sign-blob --key bundles.
-package interop_test
+//
+// zlint_webpki_test.go audits signet's --profile webpki against zlint (v3.7.3), the
+// linter of the CA/Browser Forum Baseline Requirements: one BR-shaped chain, each case one
+// change to one certificate, zlint's failing lints and signet's verdict pinned, and every
+// disagreement classified (signet right, a documented relying-party choice, or a fault).

@@ -67,9 +67,10 @@ fi
 # peers, a single slow test at the end), and these fill it. Their output is kept and shown
 # whole at the end if they fail; a line says when each is done.
 #
-# interop/: signet's Sigstore bundles against sigstore-go, signed and verified both ways. A
-# module of its own, so that signet's dependencies do not grow; its go test fetches sigstore-go
-# through the module proxy.
+# interop/: signet's Sigstore bundles against sigstore-go, signed and verified both ways, and
+# --profile webpki against zlint's Baseline Requirements lints. A module of its own, so that
+# signet's dependencies do not grow; its go test fetches sigstore-go and zlint through the
+# module proxy.
 beside_log=$(mktemp)
 exec 3>&2 # the terminal's stderr, for the lines that say a step ended
 beside() {
@@ -81,7 +82,7 @@ beside() {
   fi
   s=$SECONDS
   if (cd interop && go test -race -count=1 ./...); then
-    say "interop/ (sigstore-go): ok ($((SECONDS - s))s)" 2>&3
+    say "interop/ (sigstore-go, zlint): ok ($((SECONDS - s))s)" 2>&3
   else
     rc=1
   fi

@@ -123,7 +123,8 @@ type ArtifactOptions struct {
 	// signature and ESS signing-certificate attribute, its TSA's certificate (critical
 	// extended key usage timeStamping alone, RFC 3161 2.3) and chain to these roots at the
 	// token's genTime, and the message imprint against the signature value. When one holds,
-	// the signer's chain is validated at its genTime instead of Policy.At (Policy.SignedAt
+	// the signer's chain is validated at the earliest genTime (plus its accuracy) of those
+	// that hold, never after the verification time, instead of Policy.At (Policy.SignedAt
 	// and Policy.RevocationAt are set: CRLs must be current at Policy.At, and a revocation
 	// after genTime that is not a compromise does not fail the signature). A timestamp that
 	// does not hold fails the artifact (ReasonTimestampInvalid).

@@ -125,8 +125,9 @@ const (
 	ProfileRFC5280 Profile = "rfc5280"
 	// ProfileWebPKI adds the CA/Browser Forum Baseline Requirements for TLS server
 	// certificates (rule ids webpki.*): an explicit serverAuth leaf that is not a CA, a SAN,
-	// a subject CN among the SANs, no wildcard over a public suffix, no weak or odd keys,
-	// EKU rules for the CAs and the root. It requires serverAuth when no EKU is given.
+	// a subject CN among the SANs, no wildcard over a public suffix, keys RSA (2048 bits
+	// or more, a multiple of 8, an odd exponent) or ECDSA on P-256, P-384 or P-521, a leaf
+	// key usage a TLS server can use, EKU rules for the CAs and the root. It requires serverAuth when no EKU is given.
 	ProfileWebPKI Profile = "webpki"
 )
 

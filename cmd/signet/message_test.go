@@ -12,6 +12,9 @@ func TestUserMessage(t *testing.T) {
 		"hsm: no token matches pkcs11:token=x":                                      "no token matches pkcs11:token=x",
 		"a\nb":                                                                      "a b",
 		"signer: CN=x (a note)":                                                     "signer: CN=x (a note)",
+		// A subject a TSA's certificate chose, reaching an error: no terminal escape or
+		// bidirectional override gets through, and the backslash escapes it had stay.
+		"timestamp: TSA CN=evil\x1b[2J\u202e,O=x\\,y: expired": "TSA CN=evil\\1B[2J\\E2\\80\\AE,O=x\\,y: expired",
 	} {
 		if got := userMessage(in); got != want {
 			t.Errorf("userMessage(%q) = %q, want %q", in, got, want)

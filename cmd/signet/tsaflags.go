@@ -74,7 +74,7 @@ func tsaVerifyOptions(c *cli.Context, a *verify.ArtifactOptions) error {
 // timestampNote is what a verdict line adds about the timestamp that dated the signature.
 func timestampNote(r *verify.ArtifactResult) string {
 	for _, t := range r.Timestamps {
-		if t.Valid {
+		if t.Valid && t.DatesSignature {
 			return ", timestamped " + t.GenTime.UTC().Format("2006-01-02T15:04:05Z") + " by " + t.TSA
 		}
 	}

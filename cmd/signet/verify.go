@@ -68,7 +68,7 @@ What is checked, in order, every check reported (--json) even after one failed:
                are not checked and do not date the signature; the signer's roots are not
                TSA anchors) at genTime, and its imprint
                over the signature value. When one holds, the chain below is validated at its
-               genTime instead of --at, CRLs must still be current at --at, and a signer
+               genTime (the earliest, when several hold; never after --at) instead of --at, CRLs must still be current at --at, and a signer
                revoked after genTime for a reason other than a compromise (keyCompromise,
                cACompromise, aACompromise) still verifies; no reason code counts as another.
                --require-timestamp fails a signature without one (exit 15)
@@ -179,7 +179,8 @@ const verifyJSONHelp = `JSON (--json), one object; fields are added over time, n
       certificate policies the signer's chain is valid for; null with --key), rule (the id of
       the rule that failed, as in 'signet cert verify'), identity {subject, email, uri, dns},
       signing_time (claimed, absent when unknown), timestamps[] (RFC 3161, absent when none)
-      {tsa, tsa_name, gen_time, accuracy, serial, policy, hash, valid, error, chain[]},
+      {tsa, tsa_name, gen_time, accuracy, serial, policy, hash, valid, error, chain[],
+      dates_signature (true on the one whose genTime the chain was judged at)},
       checks[] {check (digest, signature, timestamp, chain, validity, constraints,
       policies, profile, depth, key-usage, eku, name, revocation, identity), status (pass,
       fail, skip), subject, detail, rule}
