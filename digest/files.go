@@ -358,28 +358,17 @@ func newEngine(workers, bufSize int, stdin io.Reader) *engine {
 	return &engine{workers: workers, bufSize: bufSize, stdin: stdin}
 }
 
-// window is how many jobs may be in flight ahead of the consumer: sent by the producer, being
-// hashed, or done and waiting for their turn. Results come back in order, so a worker that is
-// held up (a file slow to open or read: a network file system, a named pipe; or its thread
-// off the CPU) makes the consumer wait for that one job while the other workers go on with
-// the next ones, until the window is full and they stop too. The window was 72 jobs (four per
-// worker and 64): the other worker stopped after 72 files of 64 KiB, about 2.4 ms of hashing,
-// whatever the held-up file took (TestWorkersGoOnPastAHeldUpFile). A job in flight holds
-// about 300 bytes: 4,096 of them are about 1.2 MB, paid only by a run of that many files.
-// On local files in the page cache it changes nothing measurable (1,000 files of 64 KiB:
-// 1.00x the time and the CPU of the window of 72, 101 alternating pairs at load 12-17).
-const window = 4096
-
 // run starts produce on its own goroutine and the workers on theirs, and calls consume with
-// each job, in the order produce sent them, once its result is ready. At most window jobs
-// are in flight ahead of consume, so memory stays bounded even for millions of files.
+// each job, in the order produce sent them, once its result is ready. At most a window of jobs
+// is in flight ahead of consume, so memory stays bounded even for millions of files.
 func (en *engine) run(parent context.Context, produce func(send func(*job) bool), consume func(*job) error) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 
+	window := 4*en.workers + 64
 	order := make(chan *job, window)
 	files := make(chan *job, en.workers)
-	stdins := make(chan *job, 4*en.workers+64) // standard input is read by one goroutine, in order
+	stdins := make(chan *job, window) // standard input is read by one goroutine, in order
 
 	var wg, workers sync.WaitGroup
 	wg.Go(func() {
