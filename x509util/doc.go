@@ -32,4 +32,9 @@
 //   - A pkix.Name cannot hold a multi-valued RDN; ParseDN flattens one into consecutive RDNs,
 //     ParseRDNSequence keeps it, and IssueRequest.RawSubject issues it (a CSR's subject is
 //     copied byte for byte).
+//
+// Its lookup tables (names of extensions, curves, key algorithms and attribute types, PBE
+// schemes, PEM block kinds, revocation reasons) are maps built on first use
+// (sync.OnceValue), not while the package initialises: every signet command starts with this
+// package's init, and most use none of them (TestInitBuildsNoTables).
 package x509util

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -309,33 +310,35 @@ type ExtensionInfo struct {
 }
 
 // extensionNames are the extensions signet names; others are shown by OID.
-var extensionNames = map[string]string{
-	"2.5.29.14":               "subjectKeyIdentifier",
-	"2.5.29.15":               "keyUsage",
-	"2.5.29.17":               "subjectAltName",
-	"2.5.29.18":               "issuerAltName",
-	"2.5.29.19":               "basicConstraints",
-	"2.5.29.20":               "cRLNumber",
-	"2.5.29.21":               "reasonCode",
-	"2.5.29.24":               "invalidityDate",
-	"2.5.29.27":               "deltaCRLIndicator",
-	"2.5.29.28":               "issuingDistributionPoint",
-	"2.5.29.29":               "certificateIssuer",
-	"2.5.29.30":               "nameConstraints",
-	"2.5.29.31":               "cRLDistributionPoints",
-	"2.5.29.32":               "certificatePolicies",
-	"2.5.29.33":               "policyMappings",
-	"2.5.29.35":               "authorityKeyIdentifier",
-	"2.5.29.36":               "policyConstraints",
-	"2.5.29.37":               "extendedKeyUsage",
-	"2.5.29.46":               "freshestCRL",
-	"2.5.29.54":               "inhibitAnyPolicy",
-	"1.3.6.1.5.5.7.1.1":       "authorityInfoAccess",
-	"1.3.6.1.5.5.7.1.11":      "subjectInfoAccess",
-	"1.3.6.1.5.5.7.48.1.5":    "ocspNoCheck",
-	"1.3.6.1.4.1.11129.2.4.2": "ctSignedCertificateTimestamps",
-	"1.3.6.1.4.1.11129.2.4.3": "ctPrecertificatePoison",
-}
+var extensionNames = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"2.5.29.14":               "subjectKeyIdentifier",
+		"2.5.29.15":               "keyUsage",
+		"2.5.29.17":               "subjectAltName",
+		"2.5.29.18":               "issuerAltName",
+		"2.5.29.19":               "basicConstraints",
+		"2.5.29.20":               "cRLNumber",
+		"2.5.29.21":               "reasonCode",
+		"2.5.29.24":               "invalidityDate",
+		"2.5.29.27":               "deltaCRLIndicator",
+		"2.5.29.28":               "issuingDistributionPoint",
+		"2.5.29.29":               "certificateIssuer",
+		"2.5.29.30":               "nameConstraints",
+		"2.5.29.31":               "cRLDistributionPoints",
+		"2.5.29.32":               "certificatePolicies",
+		"2.5.29.33":               "policyMappings",
+		"2.5.29.35":               "authorityKeyIdentifier",
+		"2.5.29.36":               "policyConstraints",
+		"2.5.29.37":               "extendedKeyUsage",
+		"2.5.29.46":               "freshestCRL",
+		"2.5.29.54":               "inhibitAnyPolicy",
+		"1.3.6.1.5.5.7.1.1":       "authorityInfoAccess",
+		"1.3.6.1.5.5.7.1.11":      "subjectInfoAccess",
+		"1.3.6.1.5.5.7.48.1.5":    "ocspNoCheck",
+		"1.3.6.1.4.1.11129.2.4.2": "ctSignedCertificateTimestamps",
+		"1.3.6.1.4.1.11129.2.4.3": "ctPrecertificatePoison",
+	}
+})
 
 var (
 	oidExtKeyUsage         = asn1.ObjectIdentifier{2, 5, 29, 15}
@@ -346,7 +349,7 @@ var (
 func describeExtensions(exts []inspectExt) []ExtensionInfo {
 	out := []ExtensionInfo{}
 	for _, e := range exts {
-		out = append(out, ExtensionInfo{OID: e.id.String(), Name: extensionNames[e.id.String()], Critical: e.critical})
+		out = append(out, ExtensionInfo{OID: e.id.String(), Name: extensionNames()[e.id.String()], Critical: e.critical})
 	}
 	return out
 }

@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -343,7 +344,7 @@ func checkPrintable(subject pkix.RDNSequence, sans SANs) error {
 		for _, atv := range rdn {
 			if s, ok := attributeString(atv.Value); ok && hasControl(s) {
 				// NameError quotes Input with %q, which escapes the character.
-				typ := rdnTypeNames[atv.Type.String()]
+				typ := rdnTypeNames()[atv.Type.String()]
 				if typ == "" {
 					typ = atv.Type.String()
 				}
@@ -472,24 +473,26 @@ func SubjectKeyID(pub crypto.PublicKey) ([]byte, error) {
 
 // RevocationReasons returns the CRL reason codes of RFC 5280 section 5.3.1, by the names
 // openssl uses. The map is a copy.
-func RevocationReasons() map[string]int { return maps.Clone(revocationReasons) }
+func RevocationReasons() map[string]int { return maps.Clone(revocationReasons()) }
 
-var revocationReasons = map[string]int{
-	"unspecified":          0,
-	"keyCompromise":        1,
-	"cACompromise":         2,
-	"affiliationChanged":   3,
-	"superseded":           4,
-	"cessationOfOperation": 5,
-	"certificateHold":      6,
-	"removeFromCRL":        8,
-	"privilegeWithdrawn":   9,
-	"aACompromise":         10,
-}
+var revocationReasons = sync.OnceValue(func() map[string]int {
+	return map[string]int{
+		"unspecified":          0,
+		"keyCompromise":        1,
+		"cACompromise":         2,
+		"affiliationChanged":   3,
+		"superseded":           4,
+		"cessationOfOperation": 5,
+		"certificateHold":      6,
+		"removeFromCRL":        8,
+		"privilegeWithdrawn":   9,
+		"aACompromise":         10,
+	}
+})
 
 // ReasonName returns the RFC 5280 name of a reason code, or "reason N".
 func ReasonName(code int) string {
-	for name, c := range revocationReasons {
+	for name, c := range revocationReasons() {
 		if c == code {
 			return name
 		}
@@ -499,7 +502,7 @@ func ReasonName(code int) string {
 
 // ParseReason returns the reason code named s (case-insensitive).
 func ParseReason(s string) (int, error) {
-	for name, c := range revocationReasons {
+	for name, c := range revocationReasons() {
 		if strings.EqualFold(name, s) {
 			return c, nil
 		}

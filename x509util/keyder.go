@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
 )
 
 // Reading keys from DER: the structure is told from its shape (an outline of each), then
@@ -207,34 +208,40 @@ var (
 )
 
 // keyAlgorithmNames names key algorithms signet does not handle, for error messages.
-var keyAlgorithmNames = map[string]string{
-	"1.2.840.113549.1.1.10": "RSASSA-PSS (an RSA key restricted to PSS)",
-	"1.2.840.10040.4.1":     "DSA",
-	"1.3.101.110":           "X25519",
-	"1.3.101.111":           "X448",
-	"1.3.101.113":           "Ed448",
-	"1.2.840.113549.1.3.1":  "DH",
-	"1.2.840.10046.2.1":     "X9.42 DH",
-	"1.2.156.10197.1.301":   "SM2",
-}
+var keyAlgorithmNames = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"1.2.840.113549.1.1.10": "RSASSA-PSS (an RSA key restricted to PSS)",
+		"1.2.840.10040.4.1":     "DSA",
+		"1.3.101.110":           "X25519",
+		"1.3.101.111":           "X448",
+		"1.3.101.113":           "Ed448",
+		"1.2.840.113549.1.3.1":  "DH",
+		"1.2.840.10046.2.1":     "X9.42 DH",
+		"1.2.156.10197.1.301":   "SM2",
+	}
+})
 
 // keyCurves maps the named curves crypto/x509 supports to their names, and keyCurveNames
 // names others for error messages.
 var (
-	keyCurves = map[string]string{
-		"1.3.132.0.33":        "P-224",
-		"1.2.840.10045.3.1.7": "P-256",
-		"1.3.132.0.34":        "P-384",
-		"1.3.132.0.35":        "P-521",
-	}
-	keyCurveNames = map[string]string{
-		"1.3.132.0.10":          "secp256k1",
-		"1.2.840.10045.3.1.1":   "P-192",
-		"1.3.36.3.3.2.8.1.1.7":  "brainpoolP256r1",
-		"1.3.36.3.3.2.8.1.1.11": "brainpoolP384r1",
-		"1.3.36.3.3.2.8.1.1.13": "brainpoolP512r1",
-		"1.2.156.10197.1.301":   "SM2",
-	}
+	keyCurves = sync.OnceValue(func() map[string]string {
+		return map[string]string{
+			"1.3.132.0.33":        "P-224",
+			"1.2.840.10045.3.1.7": "P-256",
+			"1.3.132.0.34":        "P-384",
+			"1.3.132.0.35":        "P-521",
+		}
+	})
+	keyCurveNames = sync.OnceValue(func() map[string]string {
+		return map[string]string{
+			"1.3.132.0.10":          "secp256k1",
+			"1.2.840.10045.3.1.1":   "P-192",
+			"1.3.36.3.3.2.8.1.1.7":  "brainpoolP256r1",
+			"1.3.36.3.3.2.8.1.1.11": "brainpoolP384r1",
+			"1.3.36.3.3.2.8.1.1.13": "brainpoolP512r1",
+			"1.2.156.10197.1.301":   "SM2",
+		}
+	})
 )
 
 // keyCheckAlgorithm returns ErrUnsupported, naming the algorithm or curve, for a key
@@ -246,7 +253,7 @@ func keyCheckAlgorithm(ai pkix.AlgorithmIdentifier) error {
 	case ai.Algorithm.Equal(keyOIDEC):
 		return keyCheckCurveParams(ai.Parameters)
 	}
-	name := keyAlgorithmNames[ai.Algorithm.String()]
+	name := keyAlgorithmNames()[ai.Algorithm.String()]
 	if name == "" {
 		name = "OID " + ai.Algorithm.String()
 	}
@@ -266,10 +273,10 @@ func keyCheckCurveParams(params asn1.RawValue) error {
 	if rest, err := asn1.Unmarshal(params.FullBytes, &oid); err != nil || len(rest) > 0 {
 		return nil // let crypto/x509 describe what is wrong
 	}
-	if _, ok := keyCurves[oid.String()]; ok {
+	if _, ok := keyCurves()[oid.String()]; ok {
 		return nil
 	}
-	name := keyCurveNames[oid.String()]
+	name := keyCurveNames()[oid.String()]
 	if name == "" {
 		name = "OID " + oid.String()
 	}

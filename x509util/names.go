@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
@@ -57,10 +58,12 @@ func formatRawName(der []byte) string {
 }
 
 // rdnTypeNames are the attribute names pkix.RDNSequence.String uses; others print as OIDs.
-var rdnTypeNames = map[string]string{
-	"2.5.4.6": "C", "2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.3": "CN", "2.5.4.5": "SERIALNUMBER",
-	"2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.9": "STREET", "2.5.4.17": "POSTALCODE",
-}
+var rdnTypeNames = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"2.5.4.6": "C", "2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.3": "CN", "2.5.4.5": "SERIALNUMBER",
+		"2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.9": "STREET", "2.5.4.17": "POSTALCODE",
+	}
+})
 
 // formatRDNs is pkix.RDNSequence.String with unsafe characters escaped.
 func formatRDNs(r pkix.RDNSequence) string {
@@ -75,7 +78,7 @@ func formatRDNs(r pkix.RDNSequence) string {
 				b.WriteByte('+')
 			}
 			oid := tv.Type.String()
-			typeName, ok := rdnTypeNames[oid]
+			typeName, ok := rdnTypeNames()[oid]
 			if !ok {
 				if der, err := asn1.Marshal(tv.Value); err == nil {
 					b.WriteString(oid + "=#" + hex.EncodeToString(der))

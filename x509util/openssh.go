@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/cryptobyte"
 
@@ -32,7 +33,9 @@ const (
 )
 
 // opensshCiphers are the encryptions of OpenSSH private keys signet decrypts.
-var opensshCiphers = map[string]bool{"aes256-ctr": true, "aes256-cbc": true}
+var opensshCiphers = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{"aes256-ctr": true, "aes256-cbc": true}
+})
 
 // keyDecodeOpenSSH reads the private key of an "OPENSSH PRIVATE KEY" PEM block.
 func keyDecodeOpenSSH(block *pem.Block, passphrase func() ([]byte, error)) (*DecodedKey, error) {
@@ -51,7 +54,7 @@ func keyDecodeOpenSSH(block *pem.Block, passphrase func() ([]byte, error)) (*Dec
 	encrypted := string(cipherName) != "none" || string(kdfName) != "none"
 	section := bytes.Clone(privBlock)
 	if encrypted {
-		if !opensshCiphers[string(cipherName)] {
+		if !opensshCiphers()[string(cipherName)] {
 			return nil, fmt.Errorf("%w: OpenSSH private key encrypted with %q (signet reads aes256-ctr, ssh-keygen's default, and aes256-cbc); re-encrypt it with: ssh-keygen -p -Z aes256-ctr -f FILE",
 				ErrUnsupported, string(cipherName))
 		}

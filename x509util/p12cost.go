@@ -13,6 +13,7 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"hash"
+	"sync"
 	"unicode/utf16"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -339,15 +340,21 @@ func p12CheckHidden(der []byte, passwords [][]byte) error {
 }
 
 // PKCS#12 PBE algorithms go-pkcs12 decrypts (RFC 7292 appendix C), and what they need.
-var p12PBECiphers = map[string]struct {
+var p12PBECiphers = sync.OnceValue(func() map[string]struct {
 	keyLen   int
 	rc2Bits  int // 0 for 3DES
 	newBlock func(key []byte, bits int) (cipher.Block, error)
-}{
-	"1.2.840.113549.1.12.1.3": {24, 0, func(k []byte, _ int) (cipher.Block, error) { return des.NewTripleDESCipher(k) }},
-	"1.2.840.113549.1.12.1.5": {16, 128, rc2.New},
-	"1.2.840.113549.1.12.1.6": {5, 40, rc2.New},
-}
+} {
+	return map[string]struct {
+		keyLen   int
+		rc2Bits  int // 0 for 3DES
+		newBlock func(key []byte, bits int) (cipher.Block, error)
+	}{
+		"1.2.840.113549.1.12.1.3": {24, 0, func(k []byte, _ int) (cipher.Block, error) { return des.NewTripleDESCipher(k) }},
+		"1.2.840.113549.1.12.1.5": {16, 128, rc2.New},
+		"1.2.840.113549.1.12.1.6": {5, 40, rc2.New},
+	}
+})
 
 // p12Decrypt decrypts a container as go-pkcs12 would, with the same structures and rules
 // (encoding/asn1 for the parameters, PKCS#7 padding); ok is false where it would fail.
@@ -358,7 +365,7 @@ func p12Decrypt(algDER, data, pw []byte) ([]byte, bool) {
 	}
 	var block cipher.Block
 	var iv []byte
-	if c, ok := p12PBECiphers[alg.Algorithm.String()]; ok {
+	if c, ok := p12PBECiphers()[alg.Algorithm.String()]; ok {
 		var params struct {
 			Salt       []byte
 			Iterations int

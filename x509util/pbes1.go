@@ -8,6 +8,7 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"hash"
+	"sync"
 	"unicode/utf16"
 
 	"github.com/signet-pki/signet/x509util/internal/rc2"
@@ -33,27 +34,31 @@ type keyPBES1Scheme struct {
 }
 
 // keyPBES1Schemes are the legacy schemes read, by OID.
-var keyPBES1Schemes = map[string]keyPBES1Scheme{
-	"1.2.840.113549.1.12.1.1": {name: "pbeWithSHAAnd128BitRC4", pkcs12: true, keyLen: 16},
-	"1.2.840.113549.1.12.1.2": {name: "pbeWithSHAAnd40BitRC4", pkcs12: true, keyLen: 5},
-	"1.2.840.113549.1.12.1.3": {name: "pbeWithSHAAnd3-KeyTripleDES-CBC", pkcs12: true, keyLen: 24, newBlock: des.NewTripleDESCipher},
-	"1.2.840.113549.1.12.1.4": {name: "pbeWithSHAAnd2-KeyTripleDES-CBC", pkcs12: true, keyLen: 16, newBlock: func(k []byte) (cipher.Block, error) {
-		// Two-key 3DES is K1, K2, K1.
-		return des.NewTripleDESCipher(append(append([]byte(nil), k...), k[:8]...))
-	}},
-	"1.2.840.113549.1.12.1.5": {name: "pbeWithSHAAnd128BitRC2-CBC", pkcs12: true, keyLen: 16, newBlock: func(k []byte) (cipher.Block, error) { return rc2.New(k, 128) }},
-	"1.2.840.113549.1.12.1.6": {name: "pbeWithSHAAnd40BitRC2-CBC", pkcs12: true, keyLen: 5, newBlock: func(k []byte) (cipher.Block, error) { return rc2.New(k, 40) }},
-	"1.2.840.113549.1.5.3":    {name: "pbeWithMD5AndDES-CBC", hash: md5.New, keyLen: 8, newBlock: des.NewCipher},
-	"1.2.840.113549.1.5.6":    {name: "pbeWithMD5AndRC2-CBC", hash: md5.New, keyLen: 8, newBlock: func(k []byte) (cipher.Block, error) { return rc2.New(k, 64) }},
-	"1.2.840.113549.1.5.10":   {name: "pbeWithSHA1AndDES-CBC", hash: sha1.New, keyLen: 8, newBlock: des.NewCipher},
-	"1.2.840.113549.1.5.11":   {name: "pbeWithSHA1AndRC2-CBC", hash: sha1.New, keyLen: 8, newBlock: func(k []byte) (cipher.Block, error) { return rc2.New(k, 64) }},
-}
+var keyPBES1Schemes = sync.OnceValue(func() map[string]keyPBES1Scheme {
+	return map[string]keyPBES1Scheme{
+		"1.2.840.113549.1.12.1.1": {name: "pbeWithSHAAnd128BitRC4", pkcs12: true, keyLen: 16},
+		"1.2.840.113549.1.12.1.2": {name: "pbeWithSHAAnd40BitRC4", pkcs12: true, keyLen: 5},
+		"1.2.840.113549.1.12.1.3": {name: "pbeWithSHAAnd3-KeyTripleDES-CBC", pkcs12: true, keyLen: 24, newBlock: des.NewTripleDESCipher},
+		"1.2.840.113549.1.12.1.4": {name: "pbeWithSHAAnd2-KeyTripleDES-CBC", pkcs12: true, keyLen: 16, newBlock: func(k []byte) (cipher.Block, error) {
+			// Two-key 3DES is K1, K2, K1.
+			return des.NewTripleDESCipher(append(append([]byte(nil), k...), k[:8]...))
+		}},
+		"1.2.840.113549.1.12.1.5": {name: "pbeWithSHAAnd128BitRC2-CBC", pkcs12: true, keyLen: 16, newBlock: func(k []byte) (cipher.Block, error) { return rc2.New(k, 128) }},
+		"1.2.840.113549.1.12.1.6": {name: "pbeWithSHAAnd40BitRC2-CBC", pkcs12: true, keyLen: 5, newBlock: func(k []byte) (cipher.Block, error) { return rc2.New(k, 40) }},
+		"1.2.840.113549.1.5.3":    {name: "pbeWithMD5AndDES-CBC", hash: md5.New, keyLen: 8, newBlock: des.NewCipher},
+		"1.2.840.113549.1.5.6":    {name: "pbeWithMD5AndRC2-CBC", hash: md5.New, keyLen: 8, newBlock: func(k []byte) (cipher.Block, error) { return rc2.New(k, 64) }},
+		"1.2.840.113549.1.5.10":   {name: "pbeWithSHA1AndDES-CBC", hash: sha1.New, keyLen: 8, newBlock: des.NewCipher},
+		"1.2.840.113549.1.5.11":   {name: "pbeWithSHA1AndRC2-CBC", hash: sha1.New, keyLen: 8, newBlock: func(k []byte) (cipher.Block, error) { return rc2.New(k, 64) }},
+	}
+})
 
 // keyPBES1Names names legacy schemes signet does not read (MD2 is gone from every library).
-var keyPBES1Names = map[string]string{
-	"1.2.840.113549.1.5.1": "pbeWithMD2AndDES-CBC",
-	"1.2.840.113549.1.5.4": "pbeWithMD2AndRC2-CBC",
-}
+var keyPBES1Names = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"1.2.840.113549.1.5.1": "pbeWithMD2AndDES-CBC",
+		"1.2.840.113549.1.5.4": "pbeWithMD2AndRC2-CBC",
+	}
+})
 
 // keyPBEParams are the parameters of both families: PKCS#12's pkcs-12PbeParams and PKCS#5's
 // PBEParameter have the same shape.
@@ -65,7 +70,7 @@ type keyPBEParams struct {
 // keyDecryptPBES1 decrypts an EncryptedPrivateKeyInfo under a legacy scheme and returns the
 // PKCS#8 DER inside. ok is false when alg is not one of keyPBES1Schemes.
 func keyDecryptPBES1(info keyEncryptedPKCS8Outline, passphrase func() ([]byte, error)) (plain []byte, ok bool, err error) {
-	scheme, ok := keyPBES1Schemes[info.Algo.Algorithm.String()]
+	scheme, ok := keyPBES1Schemes()[info.Algo.Algorithm.String()]
 	if !ok {
 		return nil, false, nil
 	}

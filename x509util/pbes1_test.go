@@ -52,7 +52,7 @@ func TestDecodeKeyLegacyPBE(t *testing.T) {
 			// The scheme openssl used is the one named.
 			block, _ := pem.Decode(data)
 			var info keyEncryptedPKCS8Outline
-			if block == nil || !keyOutline(block.Bytes, &info) || keyPBES1Schemes[info.Algo.Algorithm.String()].name != tc.oidName {
+			if block == nil || !keyOutline(block.Bytes, &info) || keyPBES1Schemes()[info.Algo.Algorithm.String()].name != tc.oidName {
 				t.Fatalf("openssl wrote %v, want %s", info.Algo.Algorithm, tc.oidName)
 			}
 			passFunc, calls := keyTestPassFunc(pass)

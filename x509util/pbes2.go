@@ -11,6 +11,7 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"hash"
+	"sync"
 
 	"golang.org/x/crypto/scrypt"
 )
@@ -30,13 +31,15 @@ var (
 )
 
 // keyPRFs are the PBKDF2 pseudo-random functions, by OID (RFC 8018 appendix B.1).
-var keyPRFs = map[string]func() hash.Hash{
-	"1.2.840.113549.2.7":  sha1.New,
-	"1.2.840.113549.2.8":  sha256.New224,
-	"1.2.840.113549.2.9":  sha256.New,
-	"1.2.840.113549.2.10": sha512.New384,
-	"1.2.840.113549.2.11": sha512.New,
-}
+var keyPRFs = sync.OnceValue(func() map[string]func() hash.Hash {
+	return map[string]func() hash.Hash{
+		"1.2.840.113549.2.7":  sha1.New,
+		"1.2.840.113549.2.8":  sha256.New224,
+		"1.2.840.113549.2.9":  sha256.New,
+		"1.2.840.113549.2.10": sha512.New384,
+		"1.2.840.113549.2.11": sha512.New,
+	}
+})
 
 type keyPBECipher struct {
 	name     string
@@ -45,12 +48,14 @@ type keyPBECipher struct {
 }
 
 // keyPBECiphers are the PBES2 encryption schemes read, by OID.
-var keyPBECiphers = map[string]keyPBECipher{
-	"2.16.840.1.101.3.4.1.2":  {"AES-128-CBC", 16, aes.NewCipher},
-	"2.16.840.1.101.3.4.1.22": {"AES-192-CBC", 24, aes.NewCipher},
-	"2.16.840.1.101.3.4.1.42": {"AES-256-CBC", 32, aes.NewCipher},
-	"1.2.840.113549.3.7":      {"DES-EDE3-CBC", 24, des.NewTripleDESCipher},
-}
+var keyPBECiphers = sync.OnceValue(func() map[string]keyPBECipher {
+	return map[string]keyPBECipher{
+		"2.16.840.1.101.3.4.1.2":  {"AES-128-CBC", 16, aes.NewCipher},
+		"2.16.840.1.101.3.4.1.22": {"AES-192-CBC", 24, aes.NewCipher},
+		"2.16.840.1.101.3.4.1.42": {"AES-256-CBC", 32, aes.NewCipher},
+		"1.2.840.113549.3.7":      {"DES-EDE3-CBC", 24, des.NewTripleDESCipher},
+	}
+})
 
 // Bounds on the work an encrypted key may ask for, so that a hostile file cannot make signet
 // compute for minutes or allocate gigabytes. They are far above what any tool writes
@@ -94,7 +99,7 @@ func keyDecryptPKCS8(info keyEncryptedPKCS8Outline, passphrase func() ([]byte, e
 		if plain, ok, err := keyDecryptPBES1(info, passphrase); ok {
 			return plain, err
 		}
-		if name, ok := keyPBES1Names[alg.String()]; ok {
+		if name, ok := keyPBES1Names()[alg.String()]; ok {
 			return nil, fmt.Errorf("%w: legacy key encryption %s; re-encrypt the key with: openssl pkcs8 -topk8 -v2 aes-256-cbc", ErrUnsupported, name)
 		}
 		return nil, fmt.Errorf("%w: key encryption OID %s (signet reads PBES2, PKCS#12 PBE and PKCS#5 v1.5 PBES1)", ErrUnsupported, alg)
@@ -103,7 +108,7 @@ func keyDecryptPKCS8(info keyEncryptedPKCS8Outline, passphrase func() ([]byte, e
 	if !keyOutline(info.Algo.Parameters.FullBytes, &params) {
 		return nil, fmt.Errorf("%w: encrypted key: bad PBES2 parameters", ErrMalformed)
 	}
-	ciph, ok := keyPBECiphers[params.EncryptionScheme.Algorithm.String()]
+	ciph, ok := keyPBECiphers()[params.EncryptionScheme.Algorithm.String()]
 	if !ok {
 		return nil, fmt.Errorf("%w: key encryption cipher OID %s (signet reads AES-CBC and DES-EDE3-CBC)", ErrUnsupported, params.EncryptionScheme.Algorithm)
 	}
@@ -173,7 +178,7 @@ func keyPBEKDF(kdf keyAlgorithmIdentifier, keySize int) (func(pw []byte) ([]byte
 		prf := sha1.New // RFC 8018: the default PRF is HMAC-SHA1
 		if len(p.PRF.Algorithm) > 0 {
 			var ok bool
-			if prf, ok = keyPRFs[p.PRF.Algorithm.String()]; !ok {
+			if prf, ok = keyPRFs()[p.PRF.Algorithm.String()]; !ok {
 				return nil, fmt.Errorf("%w: encrypted key: PBKDF2 PRF OID %s", ErrUnsupported, p.PRF.Algorithm)
 			}
 		}

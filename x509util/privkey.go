@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/youmark/pkcs8"
 )
@@ -171,23 +172,27 @@ const (
 
 // keyBlockKinds says which PEM block types hold a private key (true) or a public key or
 // certificate (false).
-var keyBlockKinds = map[string]bool{
-	"PRIVATE KEY":           true,
-	"ENCRYPTED PRIVATE KEY": true,
-	"RSA PRIVATE KEY":       true,
-	"EC PRIVATE KEY":        true,
-	"OPENSSH PRIVATE KEY":   true,
-	"PUBLIC KEY":            false,
-	"RSA PUBLIC KEY":        false,
-	"CERTIFICATE":           false,
-}
+var keyBlockKinds = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"PRIVATE KEY":           true,
+		"ENCRYPTED PRIVATE KEY": true,
+		"RSA PRIVATE KEY":       true,
+		"EC PRIVATE KEY":        true,
+		"OPENSSH PRIVATE KEY":   true,
+		"PUBLIC KEY":            false,
+		"RSA PUBLIC KEY":        false,
+		"CERTIFICATE":           false,
+	}
+})
 
 // keyUnsupportedBlocks names PEM blocks that hold keys signet does not read, with what to do.
-var keyUnsupportedBlocks = map[string]string{
-	"DSA PRIVATE KEY":       "a DSA key; signet signs with RSA, ECDSA or Ed25519",
-	"ENCRYPTED KEY":         "an unknown encrypted key format",
-	"PGP PRIVATE KEY BLOCK": "an OpenPGP key",
-}
+var keyUnsupportedBlocks = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"DSA PRIVATE KEY":       "a DSA key; signet signs with RSA, ECDSA or Ed25519",
+		"ENCRYPTED KEY":         "an unknown encrypted key format",
+		"PGP PRIVATE KEY BLOCK": "an OpenPGP key",
+	}
+})
 
 func decodeKey(data []byte, passphrase func() ([]byte, error), want keyWant) (*DecodedKey, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -212,10 +217,10 @@ func decodeKey(data []byte, passphrase func() ([]byte, error), want keyWant) (*D
 		if block == nil {
 			break
 		}
-		private, known := keyBlockKinds[block.Type]
+		private, known := keyBlockKinds()[block.Type]
 		switch {
 		case !known:
-			if why, ok := keyUnsupportedBlocks[block.Type]; ok && want != keyWantPublic {
+			if why, ok := keyUnsupportedBlocks()[block.Type]; ok && want != keyWantPublic {
 				return nil, fmt.Errorf("%w: %s", ErrUnsupported, why)
 			}
 			seen = append(seen, block.Type)
@@ -330,7 +335,7 @@ func keyDecryptLegacyPEM(block *pem.Block, passphrase func() ([]byte, error)) ([
 	}
 	// The cipher is checked here, before the passphrase is asked for, rather than recognised
 	// afterwards in the wording of DecryptPEMBlock's error.
-	if mode, _, _ := strings.Cut(dek, ","); !keyLegacyPEMCiphers[strings.TrimSpace(mode)] {
+	if mode, _, _ := strings.Cut(dek, ","); !keyLegacyPEMCiphers()[strings.TrimSpace(mode)] {
 		return nil, fmt.Errorf("%w: PEM encryption %q (signet reads DES, 3DES and AES in CBC mode)", ErrUnsupported, mode)
 	}
 	pw, err := keyPassphrase(passphrase)
@@ -350,9 +355,11 @@ func keyDecryptLegacyPEM(block *pem.Block, passphrase func() ([]byte, error)) ([
 }
 
 // keyLegacyPEMCiphers are the DEK-Info ciphers x509.DecryptPEMBlock implements.
-var keyLegacyPEMCiphers = map[string]bool{
-	"DES-CBC": true, "DES-EDE3-CBC": true, "AES-128-CBC": true, "AES-192-CBC": true, "AES-256-CBC": true,
-}
+var keyLegacyPEMCiphers = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"DES-CBC": true, "DES-EDE3-CBC": true, "AES-128-CBC": true, "AES-192-CBC": true, "AES-256-CBC": true,
+	}
+})
 
 func keyPassphrase(passphrase func() ([]byte, error)) ([]byte, error) {
 	if passphrase == nil {

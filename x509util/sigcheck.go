@@ -7,6 +7,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"sync"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -22,11 +23,13 @@ import (
 var (
 	oidRSAPSS = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
 	oidMGF1   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
-	pssHashes = map[string]crypto.Hash{
-		"2.16.840.1.101.3.4.2.1": crypto.SHA256,
-		"2.16.840.1.101.3.4.2.2": crypto.SHA384,
-		"2.16.840.1.101.3.4.2.3": crypto.SHA512,
-	}
+	pssHashes = sync.OnceValue(func() map[string]crypto.Hash {
+		return map[string]crypto.Hash{
+			"2.16.840.1.101.3.4.2.1": crypto.SHA256,
+			"2.16.840.1.101.3.4.2.2": crypto.SHA384,
+			"2.16.840.1.101.3.4.2.3": crypto.SHA512,
+		}
+	})
 )
 
 // ErrWeakSignature is returned for a signature made with a hash in which collisions can be
@@ -139,7 +142,7 @@ func pssParams(raw []byte) (p pssParameters, ok bool, err error) {
 			return bad("malformed hashAlgorithm")
 		}
 		var found bool
-		if p.hash, found = pssHashes[hOID.String()]; !found {
+		if p.hash, found = pssHashes()[hOID.String()]; !found {
 			return bad("hash " + hOID.String())
 		}
 	}
@@ -154,7 +157,7 @@ func pssParams(raw []byte) (p pssParameters, ok bool, err error) {
 			!mAlg.ReadASN1(&mParams, cbasn1.SEQUENCE) || !mParams.ReadASN1ObjectIdentifier(&mhOID) {
 			return bad("a mask generation function other than MGF1")
 		}
-		if mh, found := pssHashes[mhOID.String()]; !found || mh != p.hash {
+		if mh, found := pssHashes()[mhOID.String()]; !found || mh != p.hash {
 			return bad("MGF1 with another hash than the signature's")
 		}
 	} else {

@@ -22,6 +22,12 @@
 # and the package initialisation that GODEBUG=inittrace=1 reports for `signet --version`:
 # the total of its init clock times and allocations, and the five slowest packages.
 #
+# When valgrind is installed, it also counts the instructions of one run of each of the two
+# signet commands (callgrind, the median of three runs; of both builds with -o): counts repeat
+# to within a few percent where times on a shared machine move twice as much, so they tell two
+# builds apart when the pairs cannot. They leave out the kernel's work (exec, page faults),
+# which is most of `signet --version`'s time.
+#
 # PAIRS (default 101) is the number of pairs of each comparison.
 set -euo pipefail
 
@@ -88,6 +94,37 @@ if [ -n "$other" ]; then
 	compare "cert verify / other build" "$pairs" -- \
 		"$work/this" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem" -- \
 		"$work/other" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem"
+fi
+
+# icount CMD...: the instructions of one run of CMD under callgrind, the median of three. The
+# runtime's asynchronous preemption is off: callgrind can trip on its signals (an assertion in
+# valgrind 3.19), and a run that fails so is made again.
+icount() {
+	local i try n counts=()
+	for i in 1 2 3; do
+		for try in 1 2 3 4 5; do
+			n=$(GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+				awk '/I *refs:/ {gsub(",", "", $NF); print $NF}')
+			[ -n "$n" ] && break
+		done
+		[ -n "$n" ] || { echo "failed"; return; }
+		counts+=("$n")
+	done
+	printf '%s\n' "${counts[@]}" | median
+}
+if command -v valgrind >/dev/null; then
+	verify_args=(cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem")
+	for cmd in --version "cert verify"; do
+		if [ "$cmd" = --version ]; then args=(--version); else args=("${verify_args[@]}"); fi
+		n=$(icount "$bin" "${args[@]}")
+		if [ -n "$other" ]; then
+			o=$(icount "$other" "${args[@]}")
+			printf "%-40s %s against %s (%s)\n" "instructions, $cmd / other build" "$n" "$o" \
+				"$(awk -v a="$n" -v b="$o" 'BEGIN {if (b > 0) printf "%.3f", a / b; else print "nan"}')"
+		else
+			printf "%-40s %s\n" "instructions, $cmd" "$n"
+		fi
+	done
 fi
 
 # init ms @... ms clock, BYTES bytes, N allocs: sum over the packages of one run.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -156,15 +157,19 @@ func (d *DN) String() string {
 	return strings.Join(parts, ",")
 }
 
-var attrNames = map[string]string{
-	"2.5.4.3": "CN", "2.5.4.6": "C", "2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.9": "STREET",
-	"2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.5": "SERIALNUMBER", "2.5.4.17": "POSTALCODE",
-	"0.9.2342.19200300.100.1.25": "DC", "0.9.2342.19200300.100.1.1": "UID",
-	"1.2.840.113549.1.9.1": "emailAddress",
-}
+// attrNames are the short names of attribute types in printed DNs: a map built on first use,
+// not at init, which every signet command pays for (issue 15).
+var attrNames = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"2.5.4.3": "CN", "2.5.4.6": "C", "2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.9": "STREET",
+		"2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.5": "SERIALNUMBER", "2.5.4.17": "POSTALCODE",
+		"0.9.2342.19200300.100.1.25": "DC", "0.9.2342.19200300.100.1.1": "UID",
+		"1.2.840.113549.1.9.1": "emailAddress",
+	}
+})
 
 func attrTypeName(t asn1.ObjectIdentifier) string {
-	if n, ok := attrNames[t.String()]; ok {
+	if n, ok := attrNames()[t.String()]; ok {
 		return n
 	}
 	return t.String()
