@@ -3,6 +3,7 @@ module github.com/signet-pki/signet
 go 1.26.8
 
 require (
+	filippo.io/nistec v0.0.4
 	github.com/miekg/pkcs11 v1.1.2
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/urfave/cli/v2 v2.27.7
