@@ -29,9 +29,11 @@
 // CKM_RSA_PKCS_PSS; Ed25519 signs the message with CKM_EDDSA, and Ed25519ph (opts.HashFunc()
 // crypto.SHA512, as crypto/ed25519 reads it) a SHA-512 digest with CKM_EDDSA and
 // CK_EDDSA_PARAMS.phFlag (PKCS#11 3.0). These are the mechanisms tokens offer most widely
-// (SoftHSM2 lacks CKM_ECDSA_SHA256, for example). An Ed25519ph signature is verified before it
-// is returned: SoftHSM 2.6.1 takes phFlag and ignores it, signing pure Ed25519, which Sign
-// reports as ErrUnsupportedKey.
+// (SoftHSM2 lacks CKM_ECDSA_SHA256, for example). Every signature is verified with the key's
+// public key before it is returned, and one that does not verify is an error wrapping
+// ErrToken: a public key object or certificate that belongs to another key, or a faulty RSA
+// signature (which would give away the key), never leaves Sign. An Ed25519ph signature that
+// verifies as pure Ed25519 is ErrUnsupportedKey: SoftHSM 2.6.1 takes phFlag and ignores it.
 //
 // # Module lifetime
 //

@@ -17,7 +17,8 @@ import (
 // DigestInfo is added here), CKM_RSA_PKCS_PSS, CKM_ECDSA (over the digest; the token's r||s
 // is returned as ASN.1 DER) or CKM_EDDSA (pure Ed25519 over the message; Ed25519ph over a
 // SHA-512 digest with CK_EDDSA_PARAMS.phFlag, checked before it is returned, since a token
-// may ignore the flag: SoftHSM 2.6.1 does, and then Sign fails with ErrUnsupportedKey). rand is ignored:
+// may ignore the flag: SoftHSM 2.6.1 does, and then Sign fails with ErrUnsupportedKey). Every
+// signature is verified with Public() before it is returned. rand is ignored:
 // the token draws its own randomness. It is safe for concurrent use: concurrent signatures
 // run on a pool of sessions (up to GOMAXPROCS) where the token allows it.
 type Signer struct {
@@ -116,12 +117,17 @@ func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 		return nil, t.signError(err, plan.mechName(), "make")
 	}
 	if plan.ecdsaSize > 0 {
-		return ecdsaDER(sig, plan.ecdsaSize)
+		if sig, err = ecdsaDER(sig, plan.ecdsaSize); err != nil {
+			return nil, err
+		}
 	}
 	if plan.ed25519ph {
 		if err := checkEd25519ph(s.pub.(ed25519.PublicKey), t.info.Label, plan.input, sig); err != nil {
 			return nil, err
 		}
+	}
+	if !plan.verifies(s.pub, sig) {
+		return nil, newError(ErrToken, nil, fmt.Sprintf("token %q returned a %s signature that does not verify with the public key of %s; it was not used (the key's public key object or certificate may belong to another key)", t.info.Label, plan.mechName(), s.obj.URI))
 	}
 	return sig, nil
 }
