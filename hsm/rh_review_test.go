@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/miekg/pkcs11"
@@ -129,5 +130,61 @@ func TestPlanVerifies(t *testing.T) {
 				t.Error("another key's signature verifies")
 			}
 		})
+	}
+}
+
+// TestWrongPINThenRightPIN: a failed login leaves no state behind in the process. With a
+// Token on the same token held open throughout, the module stays initialised (TestWrongPIN
+// reloads it between tries): a wrong PIN fails once, then the right PIN logs in and signs.
+// (A login is the process's, as PKCS#11 makes it: while a Token that logged in is open, a
+// Token opened without a PIN uses it too; the last Close logs out.)
+func TestWrongPINThenRightPIN(t *testing.T) {
+	tt := mustSoftHSM(t, "rh")
+	if _, err := GenerateKey(tt.uri("object=k"), ECP256, tt.opts(testPIN)); err != nil {
+		t.Fatal(err)
+	}
+	noLogin := tt.opts("")
+	noLogin.NoLogin = true
+	holder := mustOpen(t, tt.uri(""), noLogin)
+	if _, err := OpenSigner(tt.uri("object=k"), tt.opts("0000")); !errors.Is(err, ErrPIN) {
+		t.Fatalf("wrong PIN: %v", err)
+	}
+	if holder.slotLoggedIn() {
+		t.Fatal("the slot is marked logged in after a wrong PIN")
+	}
+	s, err := OpenSigner(tt.uri("object=k"), tt.opts(testPIN))
+	if err != nil {
+		t.Fatalf("right PIN after a wrong one: %v", err)
+	}
+	defer s.Close()
+	d := sha256.Sum256([]byte("x"))
+	if _, err := s.Sign(nil, d[:], crypto.SHA256); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestURINULInFileNames: module-path, module-name and pin-source name files, and no file name
+// holds a NUL byte: %00 in them is refused when the URI is parsed (ErrInvalidURI, exit 2),
+// before anything reads the environment or a file. It was accepted, and the error that came
+// later printed the raw NUL; C code given such a path would read a shorter one.
+func TestURINULInFileNames(t *testing.T) {
+	for _, s := range []string{
+		"pkcs11:token=a?module-path=/usr/lib/softhsm/libsofthsm2.so%00.evil",
+		"pkcs11:token=a?module-name=softhsm2%00x",
+		"pkcs11:token=a?pin-source=/run/pin%00x",
+		"pkcs11:token=a?pin-source=file:/run/pin%00x",
+	} {
+		_, err := ParseURI(s)
+		if !errors.Is(err, ErrInvalidURI) {
+			t.Errorf("%s: %v, want ErrInvalidURI", s, err)
+			continue
+		}
+		if strings.ContainsRune(err.Error(), 0) {
+			t.Errorf("%s: the error holds a NUL byte: %q", s, err)
+		}
+	}
+	// Elsewhere %00 is a byte like any other: labels and ids are compared, not opened.
+	if u, err := ParseURI("pkcs11:token=a%00b;id=%00"); err != nil || u.Token != "a\x00b" || string(u.ID) != "\x00" {
+		t.Errorf("token=a%%00b;id=%%00: %+v, %v", u, err)
 	}
 }
