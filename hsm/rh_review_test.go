@@ -11,9 +11,13 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/sha512"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
+	"math/big"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/miekg/pkcs11"
 )
@@ -186,5 +190,48 @@ func TestURINULInFileNames(t *testing.T) {
 	// Elsewhere %00 is a byte like any other: labels and ids are compared, not opened.
 	if u, err := ParseURI("pkcs11:token=a%00b;id=%00"); err != nil || u.Token != "a\x00b" || string(u.ID) != "\x00" {
 		t.Errorf("token=a%%00b;id=%%00: %+v, %v", u, err)
+	}
+}
+
+// TestImportKeyCertificateProvesKey: a certificate is written beside a token key only when
+// the key itself signs for the certificate's public key, not merely when the certificate
+// matches the public key object that shares the key's CKA_ID. Here that object is another
+// key's (as in TestSignVerifiesTokenSignature), and a certificate for it must be refused with
+// ErrKeyMismatch, leaving no certificate on the token.
+func TestImportKeyCertificateProvesKey(t *testing.T) {
+	tt := mustSoftHSM(t, "rh")
+	for _, k := range []struct{ id, label string }{{"01", "a"}, {"02", "b"}} {
+		tt.tool("--token-label", "rh", "--login", "--pin", "env:SIGNET_TEST_PIN", "--keypairgen",
+			"--key-type", "EC:prime256v1", "--id", k.id, "--label", k.label)
+	}
+	tok := mustOpen(t, tt.uri(""), tt.opts(testPIN))
+	// A certificate for b's public key, signed by b on the token.
+	sb, err := tok.Signer(mustParse(t, tt.uri("object=b")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "b"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, sb.Public(), sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRelabelPublicKey(t, tok, []byte{2}, []byte{1}, "a")
+
+	_, err = tok.ImportKeyCertificate(mustParse(t, tt.uri("object=a;id=%01")), cert)
+	if !errors.Is(err, ErrKeyMismatch) {
+		t.Fatalf("ImportKeyCertificate of another key's certificate: %v, want ErrKeyMismatch", err)
+	}
+	t.Log(err)
+	certs, err := tok.Objects(&URI{Type: TypeCert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(certs) != 0 {
+		t.Errorf("certificates on the token after the refusal: %d", len(certs))
 	}
 }
