@@ -9,6 +9,7 @@ package secret
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -32,6 +33,10 @@ var ErrEmpty = errors.New("empty secret")
 // ErrTerminal is returned when the terminal was there but could not be read from or written
 // to (the prompt was closed with end-of-file, the terminal went away).
 var ErrTerminal = errors.New("cannot read the secret from the terminal")
+
+// ttyPath is the terminal prompts are written to and read from: the controlling terminal
+// (tests point it at a pseudo-terminal).
+var ttyPath = "/dev/tty"
 
 // Source says where a secret may come from. The zero value allows only the terminal.
 type Source struct {
@@ -86,7 +91,7 @@ func (s Source) Read(prompt string) ([]byte, error) {
 	if s.NoTerminal {
 		return nil, fmt.Errorf("%s: %w", s.what(), ErrNoSource)
 	}
-	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	tty, err := os.OpenFile(ttyPath, os.O_RDWR, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.what(), ErrNoSource)
 	}
@@ -124,9 +129,12 @@ func readTTY(tty *os.File, prompt string) ([]byte, error) {
 	if _, err := io.WriteString(tty, prompt); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTerminal, err)
 	}
-	b, err := term.ReadPassword(int(tty.Fd()))
+	b, err := readNoEcho(int(tty.Fd()))
 	io.WriteString(tty, "\n")
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrInterrupted):
+		return nil, err
+	case err != nil:
 		return nil, fmt.Errorf("%w: %w", ErrTerminal, err)
 	}
 	return b, nil
@@ -208,4 +216,15 @@ func readable(path string, m fs.FileMode) error {
 		what = "special file"
 	}
 	return &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("is a %s, not a file", what)}
+}
+
+// ErrInterrupted is returned when the user ends a prompt with Ctrl-C (or Ctrl-\). It also
+// matches context.Canceled: the run was interrupted.
+var ErrInterrupted error = interruptedError{}
+
+type interruptedError struct{}
+
+func (interruptedError) Error() string { return "interrupted at the prompt" }
+func (interruptedError) Is(target error) bool {
+	return target == context.Canceled
 }
