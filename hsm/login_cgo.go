@@ -50,6 +50,10 @@ func (t *Token) login() error {
 		if err != nil {
 			return err
 		}
+		if len(pin) == 0 {
+			// Never tried: a token may count an empty PIN as a wrong one.
+			return newError(ErrPIN, nil, fmt.Sprintf("token %q: the PIN from %s is empty; it was not tried", label, from))
+		}
 	}
 	err = t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, string(pin))
 	clear(pin)

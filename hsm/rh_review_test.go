@@ -235,3 +235,29 @@ func TestImportKeyCertificateProvesKey(t *testing.T) {
 		t.Errorf("certificates on the token after the refusal: %d", len(certs))
 	}
 }
+
+// TestEmptyPINNeverTried: an empty PIN (pin-value= with nothing after it) is refused before
+// C_Login, so it never costs one of the token's tries: the token's PIN-count-low flag, which
+// SoftHSM sets after one wrong PIN, stays clear.
+func TestEmptyPINNeverTried(t *testing.T) {
+	tt := mustSoftHSM(t, "rh")
+	if _, err := GenerateKey(tt.uri("object=k"), ECP256, tt.opts(testPIN)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := OpenSigner(tt.uri("object=k")+"&pin-value=", tt.opts(""))
+	if !errors.Is(err, ErrPIN) {
+		t.Fatalf("empty pin-value: %v, want ErrPIN", err)
+	}
+	t.Log(err)
+	var ckr pkcs11.Error
+	if errors.As(err, &ckr) {
+		t.Errorf("the empty PIN reached the token: %v", ckr)
+	}
+	_, toks, err := ListTokens(tt.uri(""), tt.opts(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(toks) != 1 || toks[0].Flags.PINCountLow {
+		t.Errorf("after an empty PIN: %+v", toks)
+	}
+}
