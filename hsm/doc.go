@@ -20,7 +20,8 @@
 //
 // The PIN comes from the URI's pin-source file (its first line), the URI's pin-value (with a
 // warning), $SIGNET_PIN, then Options.PIN (the CLI's terminal prompt), and only when the token
-// has CKF_LOGIN_REQUIRED. An empty PIN is refused without being tried. It is tried once: a wrong PIN is reported in plain words ("wrong
+// has CKF_LOGIN_REQUIRED. An empty PIN, or one shorter or longer than the token says it takes
+// (CK_TOKEN_INFO's ulMinPinLen, ulMaxPinLen), is refused without being tried. It is tried once: a wrong PIN is reported in plain words ("wrong
 // PIN; the token will lock after one more wrong try" when the token says so) and never
 // retried. The PIN never appears in an error, a warning or URI.String.
 //

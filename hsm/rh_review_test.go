@@ -261,3 +261,27 @@ func TestEmptyPINNeverTried(t *testing.T) {
 		t.Errorf("after an empty PIN: %+v", toks)
 	}
 }
+
+// TestPINLengthCheckedFirst: a PIN shorter or longer than the token takes (CK_TOKEN_INFO's
+// ulMinPinLen and ulMaxPinLen; SoftHSM: 4 to 255) is refused before C_Login, with the range
+// in the message and never the PIN, so that a typo'd PIN costs no try.
+func TestPINLengthCheckedFirst(t *testing.T) {
+	tt := mustSoftHSM(t, "rh")
+	if _, err := GenerateKey(tt.uri("object=k"), ECP256, tt.opts(testPIN)); err != nil {
+		t.Fatal(err)
+	}
+	for _, pin := range []string{"12", strings.Repeat("9", 300)} {
+		_, err := OpenSigner(tt.uri("object=k"), tt.opts(pin))
+		if !errors.Is(err, ErrPIN) {
+			t.Fatalf("PIN of %d characters: %v, want ErrPIN", len(pin), err)
+		}
+		t.Log(err)
+		var ckr pkcs11.Error
+		if errors.As(err, &ckr) {
+			t.Errorf("a PIN of %d characters reached the token: %v", len(pin), ckr)
+		}
+		if strings.Contains(err.Error(), pin) || !strings.Contains(err.Error(), "4 to 255") {
+			t.Errorf("error %q shows the PIN or lacks the range", err)
+		}
+	}
+}
