@@ -14,7 +14,10 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -282,6 +285,44 @@ func TestPINLengthCheckedFirst(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), pin) || !strings.Contains(err.Error(), "4 to 255") {
 			t.Errorf("error %q shows the PIN or lacks the range", err)
+		}
+	}
+}
+
+// TestPINSourceExposedWarns: a pin-source file that users other than its owner may read or
+// write gets a warning naming the file, its mode and chmod 600 (and never the PIN); one of
+// mode 0600 gets none. The PIN is used either way.
+func TestPINSourceExposedWarns(t *testing.T) {
+	tt := mustSoftHSM(t, "rh")
+	if _, err := GenerateKey(tt.uri("object=k"), ECP256, tt.opts(testPIN)); err != nil {
+		t.Fatal(err)
+	}
+	pinFile := filepath.Join(t.TempDir(), "pin")
+	if err := os.WriteFile(pinFile, []byte(testPIN+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []os.FileMode{0o644, 0o600, 0o640} {
+		if err := os.Chmod(pinFile, mode); err != nil {
+			t.Fatal(err)
+		}
+		var warnings []string
+		opts := tt.opts("")
+		opts.Warn = func(m string) { warnings = append(warnings, m) }
+		s, err := OpenSigner(tt.uri("object=k")+"&pin-source=file:"+pinFile, opts)
+		if err != nil {
+			t.Fatalf("mode %04o: %v", mode, err)
+		}
+		s.Close()
+		want := 0
+		if mode&0o077 != 0 {
+			want = 1
+		}
+		if len(warnings) != want {
+			t.Fatalf("mode %04o: warnings %q, want %d", mode, warnings, want)
+		}
+		if want == 1 && (!strings.Contains(warnings[0], pinFile) || !strings.Contains(warnings[0], fmt.Sprintf("%04o", mode)) ||
+			!strings.Contains(warnings[0], "chmod 600") || strings.Contains(strings.ReplaceAll(warnings[0], pinFile, ""), testPIN)) {
+			t.Errorf("mode %04o: warning %q", mode, warnings[0])
 		}
 	}
 }
