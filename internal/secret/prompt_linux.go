@@ -14,8 +14,10 @@ import (
 // term.ReadPassword leaves it: Go issue 31180); they end the prompt with ErrInterrupted. The
 // line is edited here as the terminal would: the erase key (Backspace) removes one UTF-8
 // character, the kill key (Ctrl-U) the whole line, and the end-of-file key (Ctrl-D) on an
-// empty line is io.EOF. The settings are restored on every return.
-func readNoEcho(fd int) ([]byte, error) {
+// empty line is io.EOF. The settings are restored on every return. prompt writes the prompt,
+// once the terminal no longer echoes: what the user types after seeing it is never shown,
+// nor edited by the terminal's own line discipline.
+func readNoEcho(fd int, prompt func() error) ([]byte, error) {
 	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
 	if err != nil {
 		return nil, err
@@ -28,6 +30,9 @@ func readNoEcho(fd int) ([]byte, error) {
 		return nil, err
 	}
 	defer unix.IoctlSetTermios(fd, unix.TCSETS, old)
+	if err := prompt(); err != nil {
+		return nil, err
+	}
 
 	line := make([]byte, 0, 256)
 	fail := func(err error) ([]byte, error) {

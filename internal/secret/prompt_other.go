@@ -4,5 +4,10 @@ package secret
 
 import "golang.org/x/term"
 
-// readNoEcho reads one line from the terminal fd without echo.
-func readNoEcho(fd int) ([]byte, error) { return term.ReadPassword(fd) }
+// readNoEcho writes the prompt and reads one line from the terminal fd without echo.
+func readNoEcho(fd int, prompt func() error) ([]byte, error) {
+	if err := prompt(); err != nil {
+		return nil, err
+	}
+	return term.ReadPassword(fd)
+}

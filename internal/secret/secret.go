@@ -126,10 +126,10 @@ func (s Source) Read(prompt string) ([]byte, error) {
 }
 
 func readTTY(tty *os.File, prompt string) ([]byte, error) {
-	if _, err := io.WriteString(tty, prompt); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTerminal, err)
-	}
-	b, err := readNoEcho(int(tty.Fd()))
+	b, err := readNoEcho(int(tty.Fd()), func() error {
+		_, err := io.WriteString(tty, prompt)
+		return err
+	})
 	io.WriteString(tty, "\n")
 	switch {
 	case errors.Is(err, ErrInterrupted):
