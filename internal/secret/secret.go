@@ -4,7 +4,8 @@
 // --passphrase-file), then an environment variable (SIGNET_PASSPHRASE, SIGNET_PIN), then a
 // prompt without echo on the controlling terminal (/dev/tty), only when there is one. A secret is
 // never retried, logged, or put into an error message. A file is read by ReadFile: a regular
-// file or a pipe, never a device, and never waiting for a pipe's writer.
+// file or a pipe, never a device, and never waiting for a pipe's writer. A prompt ended with
+// Ctrl-C returns ErrInterrupted, with the terminal's settings (echo) restored.
 package secret
 
 import (
