@@ -130,8 +130,8 @@ type P12 struct {
 // ParseP12 reads a PKCS#12 file as openssl and signet write them. The passphrase callback is
 // called once; a file without a password is tried first with the empty password, so callers
 // are not prompted for nothing. A wrong passphrase wraps ErrIncorrectPassphrase; a MAC that
-// fails although the passphrase decrypts the file's contents (a damaged or altered file)
-// wraps ErrMalformed.
+// fails although the passphrase (or, without asking for one, the empty password) decrypts
+// the file's contents (a damaged or altered file) wraps ErrMalformed.
 //
 // Before any key derivation, the MAC's and every visible encryption's iteration count must lie
 // within 1..1,000,000, the derivations of the whole file must add up to at most 2,000,000
@@ -144,6 +144,10 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 		return nil, err
 	}
 	key, cert, chain, err := pkcs12.DecodeChain(data, "")
+	if errors.Is(err, pkcs12.ErrIncorrectPassword) && p12PassphraseOpens(data, nil) {
+		// The file has no password, and its MAC fails: no passphrase would help.
+		err = errP12MAC
+	}
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 		if passphrase == nil {
 			return nil, fmt.Errorf("%w: the PKCS#12 file is protected and no passphrase was given", ErrIncorrectPassphrase)
@@ -167,7 +171,7 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 	}
 	switch {
 	case err == errP12MAC:
-		return nil, fmt.Errorf("%w: PKCS#12: the passphrase decrypts the file, but its integrity check (MAC) fails: the file is damaged or was altered", ErrMalformed)
+		return nil, fmt.Errorf("%w: PKCS#12: the passphrase decrypts the file (or it has none), but its integrity check (MAC) fails: the file is damaged or was altered", ErrMalformed)
 	case errors.Is(err, pkcs12.ErrIncorrectPassword):
 		return nil, ErrIncorrectPassphrase
 	case err != nil:

@@ -130,3 +130,26 @@ func FuzzParseP12(f *testing.F) {
 		}
 	})
 }
+
+// TestP12NoPasswordMACFailure: a PKCS#12 file without a password (the empty one) whose MAC
+// fails is reported as damaged (ErrMalformed) without asking for a passphrase: the empty
+// password decrypts its contents, so no passphrase the user could type would be the right
+// one. Before, the user was prompted, and then told the passphrase was wrong.
+func TestP12NoPasswordMACFailure(t *testing.T) {
+	key := issueTestKey(t, "p256")
+	leaf := mustIssue(t, IssueRequest{Profile: ProfileRootCA, Subject: pkix.Name{CommonName: "no password"}, PublicKey: key.Public(), IssuerKey: key})
+	der, err := EncodeP12(key, leaf, nil, nil, P12Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked := 0
+	ask := func() ([]byte, error) { asked++; return []byte("a guess"), nil }
+	if _, err := ParseP12(der, ask); err != nil || asked != 0 {
+		t.Fatalf("intact file without a password: %v, asked %d times", err, asked)
+	}
+	_, err = ParseP12(p12TamperMAC(t, der), ask)
+	if !errors.Is(err, ErrMalformed) || asked != 0 {
+		t.Errorf("altered file without a password: %v, asked %d times; want ErrMalformed, never asked", err, asked)
+	}
+	t.Log(err)
+}
