@@ -18,9 +18,10 @@
 // position; uninitialised tokens are never selected. A URI matching several tokens or keys
 // is an error listing them as URIs (ErrAmbiguous); nothing is picked silently.
 //
-// The PIN comes from the URI's pin-source file (its first line), the URI's pin-value (with a
-// warning), $SIGNET_PIN, then Options.PIN (the CLI's terminal prompt), and only when the token
-// has CKF_LOGIN_REQUIRED. It is tried once: a wrong PIN is reported in plain words ("wrong
+// The PIN comes from the URI's pin-source file (its first line; with a warning when users
+// other than its owner may access it), the URI's pin-value (with a warning), $SIGNET_PIN, then Options.PIN (the CLI's terminal prompt), and only when the token
+// has CKF_LOGIN_REQUIRED. An empty PIN, or one shorter or longer than the token says it takes
+// (CK_TOKEN_INFO's ulMinPinLen, ulMaxPinLen), is refused without being tried. It is tried once: a wrong PIN is reported in plain words ("wrong
 // PIN; the token will lock after one more wrong try" when the token says so) and never
 // retried. The PIN never appears in an error, a warning or URI.String.
 //
@@ -29,9 +30,11 @@
 // CKM_RSA_PKCS_PSS; Ed25519 signs the message with CKM_EDDSA, and Ed25519ph (opts.HashFunc()
 // crypto.SHA512, as crypto/ed25519 reads it) a SHA-512 digest with CKM_EDDSA and
 // CK_EDDSA_PARAMS.phFlag (PKCS#11 3.0). These are the mechanisms tokens offer most widely
-// (SoftHSM2 lacks CKM_ECDSA_SHA256, for example). An Ed25519ph signature is verified before it
-// is returned: SoftHSM 2.6.1 takes phFlag and ignores it, signing pure Ed25519, which Sign
-// reports as ErrUnsupportedKey.
+// (SoftHSM2 lacks CKM_ECDSA_SHA256, for example). Every signature is verified with the key's
+// public key before it is returned, and one that does not verify is an error wrapping
+// ErrToken: a public key object or certificate that belongs to another key, or a faulty RSA
+// signature (which would give away the key), never leaves Sign. An Ed25519ph signature that
+// verifies as pure Ed25519 is ErrUnsupportedKey: SoftHSM 2.6.1 takes phFlag and ignores it.
 //
 // # Module lifetime
 //

@@ -220,6 +220,9 @@ type signPlan struct {
 	// ed25519ph: CKM_EDDSA with CK_EDDSA_PARAMS{phFlag: CK_TRUE} over a SHA-512 digest, whose
 	// result is checked (checkEd25519ph) before it is returned.
 	ed25519ph bool
+	// hash and digest are what the caller asked to sign, for verifies.
+	hash   crypto.Hash
+	digest []byte
 }
 
 // planSignature checks a crypto.Signer call against the key and works out the mechanism and
@@ -255,13 +258,13 @@ func planSignature(pub crypto.PublicKey, digest []byte, opts crypto.SignerOpts) 
 			if emLen < h.Size()+salt+2 {
 				return signPlan{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("RSA-PSS salt of %d bytes does not fit a %d-bit key with %v", salt, k.N.BitLen(), h))
 			}
-			return signPlan{mech: pkcs11.CKM_RSA_PKCS_PSS, input: digest, pssHashMech: ph.mech, pssMGF: ph.mgf, pssSalt: uint(salt)}, nil
+			return signPlan{mech: pkcs11.CKM_RSA_PKCS_PSS, input: digest, pssHashMech: ph.mech, pssMGF: ph.mgf, pssSalt: uint(salt), hash: h, digest: digest}, nil
 		}
 		prefix, ok := digestInfoPrefix[h]
 		if !ok {
 			return signPlan{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("RSA PKCS#1 v1.5 with %v is not supported", h))
 		}
-		return signPlan{mech: pkcs11.CKM_RSA_PKCS, input: append(bytes.Clone(prefix), digest...)}, nil
+		return signPlan{mech: pkcs11.CKM_RSA_PKCS, input: append(bytes.Clone(prefix), digest...), hash: h, digest: digest}, nil
 	case *ecdsa.PublicKey:
 		if h != 0 && len(digest) != h.Size() {
 			return signPlan{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("digest is %d bytes, %v makes %d", len(digest), h, h.Size()))
@@ -269,7 +272,7 @@ func planSignature(pub crypto.PublicKey, digest []byte, opts crypto.SignerOpts) 
 		if len(digest) == 0 {
 			return signPlan{}, newError(ErrUnsupportedKey, nil, "empty digest")
 		}
-		return signPlan{mech: pkcs11.CKM_ECDSA, input: digest, ecdsaSize: (k.Curve.Params().BitSize + 7) / 8}, nil
+		return signPlan{mech: pkcs11.CKM_ECDSA, input: digest, ecdsaSize: (k.Curve.Params().BitSize + 7) / 8, hash: h, digest: digest}, nil
 	case ed25519.PublicKey:
 		// As crypto/ed25519 reads opts: a hash of 0 is pure Ed25519 over the message, SHA-512
 		// Ed25519ph over its digest (PKCS#11 3.0: CKM_EDDSA with CK_EDDSA_PARAMS.phFlag).
@@ -278,16 +281,41 @@ func planSignature(pub crypto.PublicKey, digest []byte, opts crypto.SignerOpts) 
 		}
 		switch h {
 		case 0:
-			return signPlan{mech: CKM_EDDSA, input: digest}, nil
+			return signPlan{mech: CKM_EDDSA, input: digest, digest: digest}, nil
 		case crypto.SHA512:
 			if len(digest) != h.Size() {
 				return signPlan{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("Ed25519ph: digest is %d bytes, %v makes %d", len(digest), h, h.Size()))
 			}
-			return signPlan{mech: CKM_EDDSA, input: digest, ed25519ph: true}, nil
+			return signPlan{mech: CKM_EDDSA, input: digest, ed25519ph: true, hash: h, digest: digest}, nil
 		}
 		return signPlan{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("Ed25519 signs the message itself (hash 0) or, as Ed25519ph, its SHA-512 digest, not a %v digest", h))
 	}
 	return signPlan{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("public key of type %T", pub))
+}
+
+// verifies reports whether sig, as Sign returns it (DER for ECDSA), is a valid signature of
+// the plan's digest (Ed25519: message) under pub. Sign checks every signature a token returns
+// with it: a token whose public key object or certificate belongs to another key signs with a
+// key that is not the one signet reports, and an RSA signature computed with a fault (a
+// glitch in a CRT half) gives away the key's factors to whoever sees it. The cost, one
+// verification, is small beside the token's signature.
+func (p signPlan) verifies(pub crypto.PublicKey, sig []byte) bool {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		if p.mech == pkcs11.CKM_RSA_PKCS_PSS {
+			return rsa.VerifyPSS(k, p.hash, p.digest, sig, &rsa.PSSOptions{SaltLength: int(p.pssSalt), Hash: p.hash}) == nil
+		}
+		// Hash 0: the token signed the DigestInfo as it is, which is what is checked.
+		return rsa.VerifyPKCS1v15(k, 0, p.input, sig) == nil
+	case *ecdsa.PublicKey:
+		return ecdsa.VerifyASN1(k, p.digest, sig)
+	case ed25519.PublicKey:
+		if p.ed25519ph {
+			return ed25519.VerifyWithOptions(k, p.digest, sig, &ed25519.Options{Hash: crypto.SHA512}) == nil
+		}
+		return ed25519.Verify(k, p.digest, sig)
+	}
+	return false
 }
 
 // checkEd25519ph checks the signature a token returned for an Ed25519ph plan over digest.

@@ -50,6 +50,14 @@ func (t *Token) login() error {
 		if err != nil {
 			return err
 		}
+		if len(pin) == 0 {
+			// Never tried: a token may count an empty PIN as a wrong one.
+			return newError(ErrPIN, nil, fmt.Sprintf("token %q: the PIN from %s is empty; it was not tried", label, from))
+		}
+		if n := uint(len(pin)); ti.MinPINLen > 0 && n < ti.MinPINLen || ti.MaxPINLen >= ti.MinPINLen && ti.MaxPINLen > 0 && n > ti.MaxPINLen {
+			clear(pin)
+			return newError(ErrPIN, nil, fmt.Sprintf("token %q: the PIN from %s has %d characters, and the token takes %d to %d; it was not tried", label, from, n, ti.MinPINLen, ti.MaxPINLen))
+		}
 	}
 	err = t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, string(pin))
 	clear(pin)

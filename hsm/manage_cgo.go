@@ -223,7 +223,8 @@ func (t *Token) withPartners(o Object) (Object, error) {
 }
 
 // ImportKeyCertificate writes the certificate of the private key the URI selects, with the
-// key's label and CKA_ID, after checking that it certifies the key (ErrKeyMismatch otherwise).
+// key's label and CKA_ID, after checking that it certifies the key (ErrKeyMismatch otherwise):
+// its public key is the key's, and the key signs a random challenge that verifies with it.
 // The same certificate already written with that label and id is returned as it is.
 func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, error) {
 	if u == nil {
@@ -243,6 +244,15 @@ func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, er
 	}
 	if err := CheckCertificateKey(cert, key.Public); err != nil {
 		return Object{}, newError(ErrKeyMismatch, nil, fmt.Sprintf("the certificate for \"%s\" does not certify the key %s", x509util.FormatName(cert.Subject), key.URI))
+	}
+	// key.Public may come from a public key object or certificate that only shares the
+	// key's CKA_ID: the key itself must sign for the certificate's key.
+	ok, err := t.proveKey(pkcs11.ObjectHandle(key.handle), cert.PublicKey)
+	if err != nil {
+		return Object{}, err
+	}
+	if !ok {
+		return Object{}, newError(ErrKeyMismatch, nil, fmt.Sprintf("the certificate for \"%s\" matches the public key stored with %s, but the private key does not sign for it: that public key object or certificate belongs to another key", x509util.FormatName(cert.Subject), key.URI))
 	}
 	return t.importCert(cert, key.Label, key.ID)
 }

@@ -207,6 +207,11 @@ func (o *Options) readPIN(u *URI, t TokenInfo) ([]byte, error) {
 		if len(b) == 0 {
 			return nil, newError(ErrPIN, nil, fmt.Sprintf("pin-source file %s for token %q is empty", path, t.Label))
 		}
+		// Only the mode bits are looked at (an ACL or a closed directory may still protect
+		// the file), which is why this is a warning.
+		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+			o.warn("pin-source %s can be accessed by users other than its owner (mode %04o); restrict it with: chmod 600 %s", path, fi.Mode().Perm(), path)
+		}
 		return b, nil
 	}
 	if u.has(aPINValue) {

@@ -5,6 +5,7 @@ package hsm
 import (
 	"crypto"
 	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -17,7 +18,8 @@ import (
 // DigestInfo is added here), CKM_RSA_PKCS_PSS, CKM_ECDSA (over the digest; the token's r||s
 // is returned as ASN.1 DER) or CKM_EDDSA (pure Ed25519 over the message; Ed25519ph over a
 // SHA-512 digest with CK_EDDSA_PARAMS.phFlag, checked before it is returned, since a token
-// may ignore the flag: SoftHSM 2.6.1 does, and then Sign fails with ErrUnsupportedKey). rand is ignored:
+// may ignore the flag: SoftHSM 2.6.1 does, and then Sign fails with ErrUnsupportedKey). Every
+// signature is verified with Public() before it is returned. rand is ignored:
 // the token draws its own randomness. It is safe for concurrent use: concurrent signatures
 // run on a pool of sessions (up to GOMAXPROCS) where the token allows it.
 type Signer struct {
@@ -92,15 +94,7 @@ func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 	if err != nil {
 		return nil, err
 	}
-	var mech *pkcs11.Mechanism
-	switch {
-	case plan.mech == pkcs11.CKM_RSA_PKCS_PSS:
-		mech = pkcs11.NewMechanism(plan.mech, pkcs11.NewPSSParams(plan.pssHashMech, plan.pssMGF, plan.pssSalt))
-	case plan.ed25519ph:
-		mech = pkcs11.NewMechanism(plan.mech, eddsaPhParams())
-	default:
-		mech = pkcs11.NewMechanism(plan.mech, nil)
-	}
+	mech := plan.mechanism()
 	t := s.tok
 	sess, err := t.signSession()
 	if err != nil {
@@ -116,14 +110,68 @@ func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 		return nil, t.signError(err, plan.mechName(), "make")
 	}
 	if plan.ecdsaSize > 0 {
-		return ecdsaDER(sig, plan.ecdsaSize)
+		if sig, err = ecdsaDER(sig, plan.ecdsaSize); err != nil {
+			return nil, err
+		}
 	}
 	if plan.ed25519ph {
 		if err := checkEd25519ph(s.pub.(ed25519.PublicKey), t.info.Label, plan.input, sig); err != nil {
 			return nil, err
 		}
 	}
+	if !plan.verifies(s.pub, sig) {
+		return nil, newError(ErrToken, nil, fmt.Sprintf("token %q returned a %s signature that does not verify with the public key of %s; it was not used (the key's public key object or certificate may belong to another key)", t.info.Label, plan.mechName(), s.obj.URI))
+	}
 	return sig, nil
+}
+
+// mechanism is the PKCS#11 mechanism, with its parameters, that the plan asks for.
+func (p signPlan) mechanism() *pkcs11.Mechanism {
+	switch {
+	case p.mech == pkcs11.CKM_RSA_PKCS_PSS:
+		return pkcs11.NewMechanism(p.mech, pkcs11.NewPSSParams(p.pssHashMech, p.pssMGF, p.pssSalt))
+	case p.ed25519ph:
+		return pkcs11.NewMechanism(p.mech, eddsaPhParams())
+	}
+	return pkcs11.NewMechanism(p.mech, nil)
+}
+
+// proveKey has the private key h sign a random challenge on the main session and checks the
+// signature with pub: that the token key is pub's private half, which the public key object
+// or certificate sharing its CKA_ID only claims. A key that may not sign (CKA_SIGN false) or
+// wants the PIN for every signature (CKA_ALWAYS_AUTHENTICATE) cannot be asked, and passes:
+// signet never signs with it. The caller holds t.mu and has logged in.
+func (t *Token) proveKey(h pkcs11.ObjectHandle, pub crypto.PublicKey) (bool, error) {
+	a := t.attrs(h, pkcs11.CKA_SIGN, pkcs11.CKA_ALWAYS_AUTHENTICATE)
+	if v, ok := a[pkcs11.CKA_SIGN]; ok && !boolAttr(v) || boolAttr(a[pkcs11.CKA_ALWAYS_AUTHENTICATE]) {
+		return true, nil
+	}
+	var challenge [32]byte
+	if _, err := rand.Read(challenge[:]); err != nil {
+		return false, newError(ErrToken, err, "draw a challenge")
+	}
+	var opts crypto.SignerOpts = crypto.SHA256
+	if _, ok := pub.(ed25519.PublicKey); ok {
+		opts = crypto.Hash(0) // pure Ed25519 signs the challenge itself
+	}
+	plan, err := planSignature(pub, challenge[:], opts)
+	if err != nil {
+		return false, err
+	}
+	ctx := t.mod.ctx
+	if err := ctx.SignInit(t.sess, []*pkcs11.Mechanism{plan.mechanism()}, h); err != nil {
+		return false, t.signError(err, plan.mechName(), "start")
+	}
+	sig, err := ctx.Sign(t.sess, plan.input)
+	if err != nil {
+		return false, t.signError(err, plan.mechName(), "make")
+	}
+	if plan.ecdsaSize > 0 {
+		if sig, err = ecdsaDER(sig, plan.ecdsaSize); err != nil {
+			return false, nil // a signature of another size: another key's curve
+		}
+	}
+	return plan.verifies(pub, sig), nil
 }
 
 var mechNames = map[uint]string{

@@ -132,7 +132,8 @@ func (u *URI) has(i int) bool {
 // RFC's sets must be percent-encoded, except that "&" is accepted in the path (RFC 7512
 // erratum 5499); the scheme name is case-insensitive, attribute names are not.
 //
-// pin-source must be a file (file:PATH or a plain PATH; "|command" is refused). pin-value is
+// pin-source must be a file (file:PATH or a plain PATH; "|command" is refused); %00 in
+// pin-source, module-path or module-name, which name files, is refused. pin-value is
 // accepted, with a warning from Warnings, and pin-source and pin-value together are an error.
 // Errors never quote a pin-value.
 func ParseURI(s string) (*URI, error) {
@@ -212,6 +213,9 @@ func (u *URI) parseAttr(part string, n int, query bool) error {
 		return &uriError{fmt.Sprintf("%s: %s", name, err)}
 	}
 	u.present |= 1 << i
+	if (i == aModulePath || i == aModuleName || i == aPINSource) && strings.IndexByte(value, 0) >= 0 {
+		return &uriError{fmt.Sprintf("%s holds a NUL byte (%%00), which no file name can", name)}
+	}
 	switch i {
 	case aID:
 		u.ID = []byte(value)

@@ -3,8 +3,12 @@ package x509util
 import (
 	"crypto"
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"fmt"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"software.sslmate.com/src/go-pkcs12"
 )
@@ -34,6 +38,88 @@ func EncodeP12(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certific
 	return der, nil
 }
 
+// errP12MAC stands for a MAC that fails with a passphrase that decrypts the file.
+var errP12MAC = errors.New("PKCS#12 MAC")
+
+// p12PassphraseOpens reports whether pw decrypts one of der's encrypted containers to
+// SafeContents, or one of the shrouded key bags of its plain containers to a PKCS#8
+// structure: whole, well-formed DER behind valid padding, which a wrong passphrase all but
+// never gives. It is asked only after the MAC failed; the derivations it runs are those
+// p12CheckHidden already held to signet's bounds.
+func p12PassphraseOpens(der, pw []byte) bool {
+	containers, err := p12Walk(der, &p12Budget{})
+	if err != nil {
+		return false
+	}
+	wellFormed := func(plain []byte, first cbasn1.Tag) bool {
+		s := cryptobyte.String(plain)
+		var inner cryptobyte.String
+		return s.ReadASN1(&inner, cbasn1.SEQUENCE) && s.Empty() && inner.PeekASN1Tag(first)
+	}
+	for _, pwv := range p12Passwords(pw) {
+		for _, c := range containers {
+			if plain, ok := p12Decrypt(c.alg, c.data, pwv); ok {
+				good := wellFormed(plain, cbasn1.SEQUENCE)
+				clear(plain)
+				if good {
+					return true
+				}
+			}
+		}
+		for _, k := range p12ShroudedKeys(der) {
+			if plain, ok := p12Decrypt(k.alg, k.data, pwv); ok {
+				good := wellFormed(plain, cbasn1.INTEGER)
+				clear(plain)
+				if good {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// p12ShroudedKeys returns the shrouded key bags (EncryptedPrivateKeyInfo) of der's plain
+// containers, at most p12MaxContainers of them.
+func p12ShroudedKeys(der []byte) []p12Encrypted {
+	var keys []p12Encrypted
+	in := cryptobyte.String(der)
+	var pfx, authSafe, safes cryptobyte.String
+	var version int
+	if !in.ReadASN1(&pfx, cbasn1.SEQUENCE) || !pfx.ReadASN1Integer(&version) || !pfx.ReadASN1(&authSafe, cbasn1.SEQUENCE) {
+		return nil
+	}
+	content, ok := p12DataContent(authSafe)
+	if !ok || !content.ReadASN1(&safes, cbasn1.SEQUENCE) {
+		return nil
+	}
+	for !safes.Empty() && len(keys) < p12MaxContainers {
+		var ci cryptobyte.String
+		if !safes.ReadASN1(&ci, cbasn1.SEQUENCE) {
+			break
+		}
+		bagsDER, ok := p12DataContent(ci)
+		var bags cryptobyte.String
+		if !ok || !bagsDER.ReadASN1(&bags, cbasn1.SEQUENCE) {
+			continue
+		}
+		for !bags.Empty() && len(keys) < p12MaxContainers {
+			var bag, value, epki, alg, data cryptobyte.String
+			var id asn1.ObjectIdentifier
+			if !bags.ReadASN1(&bag, cbasn1.SEQUENCE) {
+				break
+			}
+			if bag.ReadASN1ObjectIdentifier(&id) && id.Equal(p12OIDShroudedKey) &&
+				bag.ReadASN1(&value, cbasn1.Tag(0).ContextSpecific().Constructed()) &&
+				value.ReadASN1(&epki, cbasn1.SEQUENCE) && epki.ReadASN1Element(&alg, cbasn1.SEQUENCE) &&
+				epki.ReadASN1(&data, cbasn1.OCTET_STRING) {
+				keys = append(keys, p12Encrypted{alg: alg, data: data})
+			}
+		}
+	}
+	return keys
+}
+
 // P12 is what a PKCS#12 file holds: a key, its certificate and the rest of the chain.
 type P12 struct {
 	Key         crypto.Signer
@@ -43,7 +129,9 @@ type P12 struct {
 
 // ParseP12 reads a PKCS#12 file as openssl and signet write them. The passphrase callback is
 // called once; a file without a password is tried first with the empty password, so callers
-// are not prompted for nothing.
+// are not prompted for nothing. A wrong passphrase wraps ErrIncorrectPassphrase; a MAC that
+// fails although the passphrase (or, without asking for one, the empty password) decrypts
+// the file's contents (a damaged or altered file) wraps ErrMalformed.
 //
 // Before any key derivation, the MAC's and every visible encryption's iteration count must lie
 // within 1..1,000,000, the derivations of the whole file must add up to at most 2,000,000
@@ -56,6 +144,10 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 		return nil, err
 	}
 	key, cert, chain, err := pkcs12.DecodeChain(data, "")
+	if errors.Is(err, pkcs12.ErrIncorrectPassword) && p12PassphraseOpens(data, nil) {
+		// The file has no password, and its MAC fails: no passphrase would help.
+		err = errP12MAC
+	}
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) {
 		if passphrase == nil {
 			return nil, fmt.Errorf("%w: the PKCS#12 file is protected and no passphrase was given", ErrIncorrectPassphrase)
@@ -69,11 +161,17 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 			return nil, err
 		}
 		key, cert, chain, err = pkcs12.DecodeChain(data, string(pw))
-		for i := range pw {
-			pw[i] = 0
+		if errors.Is(err, pkcs12.ErrIncorrectPassword) && p12PassphraseOpens(data, pw) {
+			// The MAC failed, yet the passphrase decrypts the file's contents: the file
+			// was damaged or altered. A wrong passphrase decrypts nothing, so this says
+			// nothing to whoever does not know it that the MAC would not have said.
+			err = errP12MAC
 		}
+		clear(pw)
 	}
 	switch {
+	case err == errP12MAC:
+		return nil, fmt.Errorf("%w: PKCS#12: the passphrase decrypts the file (or it has none), but its integrity check (MAC) fails: the file is damaged or was altered", ErrMalformed)
 	case errors.Is(err, pkcs12.ErrIncorrectPassword):
 		return nil, ErrIncorrectPassphrase
 	case err != nil:

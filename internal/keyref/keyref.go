@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 
@@ -58,6 +59,9 @@ type Options struct {
 	// Token says how to reach a pkcs11: key: the module when the URI names none, the PIN
 	// prompt, where warnings go.
 	Token hsm.Options
+	// Warn, when set, receives warnings about key files: an unencrypted private key in a file
+	// that users other than its owner may read or write (as ssh warns, without refusing it).
+	Warn func(msg string)
 }
 
 // Key is a private key ready to sign: a crypto.Signer that must be closed after use (a token
@@ -348,13 +352,14 @@ func openFile(ref string, opts Options, private bool) (*keyFile, error) {
 		}
 		f := &keyFile{certs: append([]*x509.Certificate{p.Certificate}, p.Chain...)}
 		f.Signer, f.Public, f.Encoding, f.Encrypted = p.Key, p.Key.Public(), x509util.EncodingPKCS12, asked
+		warnExposed(ref, f, opts.Warn)
 		return f, nil
 	}
 	var k *x509util.DecodedKey
 	if private {
 		var s crypto.Signer
 		if s, err = x509util.ParsePrivateKey(data, passphrase); err == nil {
-			k = &x509util.DecodedKey{Signer: s, Public: s.Public()}
+			k = &x509util.DecodedKey{Signer: s, Public: s.Public(), Encrypted: asked}
 		}
 	} else {
 		k, err = x509util.DecodeKey(data, passphrase)
@@ -366,7 +371,22 @@ func openFile(ref string, opts Options, private bool) (*keyFile, error) {
 	if k.Certificate != nil {
 		f.certs = []*x509.Certificate{k.Certificate}
 	}
+	warnExposed(ref, f, opts.Warn)
 	return f, nil
+}
+
+// warnExposed warns when path, a regular file, holds an unencrypted private key and its mode
+// lets users other than its owner read or write it. Only the mode bits are looked at: an ACL
+// or a directory nobody else can enter may still protect it, which is why this is a warning.
+func warnExposed(path string, f *keyFile, warn func(string)) {
+	if warn == nil || f.Signer == nil || f.Encrypted {
+		return
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	warn(fmt.Sprintf("%s holds an unencrypted private key that users other than its owner can access (mode %04o); restrict it with: chmod 600 %s", path, fi.Mode().Perm(), path))
 }
 
 // isPKCS12 reports whether data is a DER PKCS#12 PFX: SEQUENCE { INTEGER 3, ContentInfo with

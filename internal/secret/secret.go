@@ -3,16 +3,20 @@
 // The order is fixed and non-interactive first: a file named by the caller (for example
 // --passphrase-file), then an environment variable (SIGNET_PASSPHRASE, SIGNET_PIN), then a
 // prompt without echo on the controlling terminal (/dev/tty), only when there is one. A secret is
-// never retried, logged, or put into an error message.
+// never retried, logged, or put into an error message. A file is read by ReadFile: a regular
+// file or a pipe, never a device, and never waiting for a pipe's writer. A prompt ended with
+// Ctrl-C returns ErrInterrupted, with the terminal's settings (echo) restored.
 package secret
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 
 	"golang.org/x/term"
 )
@@ -30,6 +34,10 @@ var ErrEmpty = errors.New("empty secret")
 // ErrTerminal is returned when the terminal was there but could not be read from or written
 // to (the prompt was closed with end-of-file, the terminal went away).
 var ErrTerminal = errors.New("cannot read the secret from the terminal")
+
+// ttyPath is the terminal prompts are written to and read from: the controlling terminal
+// (tests point it at a pseudo-terminal).
+var ttyPath = "/dev/tty"
 
 // Source says where a secret may come from. The zero value allows only the terminal.
 type Source struct {
@@ -84,7 +92,7 @@ func (s Source) Read(prompt string) ([]byte, error) {
 	if s.NoTerminal {
 		return nil, fmt.Errorf("%s: %w", s.what(), ErrNoSource)
 	}
-	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	tty, err := os.OpenFile(ttyPath, os.O_RDWR, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.what(), ErrNoSource)
 	}
@@ -119,42 +127,105 @@ func (s Source) Read(prompt string) ([]byte, error) {
 }
 
 func readTTY(tty *os.File, prompt string) ([]byte, error) {
-	if _, err := io.WriteString(tty, prompt); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTerminal, err)
-	}
-	b, err := term.ReadPassword(int(tty.Fd()))
+	b, err := readNoEcho(int(tty.Fd()), func() error {
+		_, err := io.WriteString(tty, prompt)
+		return err
+	})
 	io.WriteString(tty, "\n")
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrInterrupted):
+		return nil, err
+	case err != nil:
 		return nil, fmt.Errorf("%w: %w", ErrTerminal, err)
 	}
 	return b, nil
 }
 
+// MaxLine is the longest secret ReadFile reads: the first line of a file, without its line
+// ending, may be up to this many bytes.
+const MaxLine = 64 << 10
+
 // ReadFile reads a secret from the first line of a file. The line ending (\n or \r\n) is
 // dropped; the rest of the line is kept as it is, spaces included. Errors are *fs.PathError
 // naming the file, never its content.
+//
+// Regular files and pipes are read (a named pipe, or /dev/fd/N from a shell's <(...)); a pipe
+// is opened without waiting for a writer, and one that has none reads as empty. A directory,
+// a device (/dev/zero, a terminal) or a socket is refused without being opened, and a first
+// line longer than MaxLine is refused rather than cut short.
 func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	fi, err := os.Stat(path)
+	if err != nil {
+		if pe, ok := errors.AsType[*fs.PathError](err); ok {
+			pe.Op = "open" // this stat stands for the open: "open pin: no such file or directory"
+		}
+		return nil, err
+	}
+	if err := readable(path, fi.Mode()); err != nil {
+		return nil, err // a device is not even opened: opening one can have effects
+	}
+	// O_NONBLOCK: opening a named pipe for reading otherwise waits for a writer. Reads of
+	// regular files ignore it; a pipe's reads go through Go's poller, which waits for data.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	if err := readable(path, fi.Mode()); err != nil {
+		return nil, err // what was opened, which may not be what was stated
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxLine+2)) // the longest line, \r\n
 	if err != nil {
+		clear(b)
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			return nil, pe
 		}
 		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
 	}
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		rest := b[i:]
-		b = b[:i]
-		clear(rest)
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		i = len(b)
 	}
-	b = bytes.TrimSuffix(b, []byte("\r"))
-	return b, nil
+	line := bytes.TrimSuffix(b[:i], []byte("\r"))
+	if len(line) > MaxLine { // also when the read stopped inside the line
+		clear(b)
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("the first line is longer than %d KiB, too long for a passphrase or PIN", MaxLine>>10)}
+	}
+	clear(b[len(line):])
+	return line, nil
+}
+
+// readable accepts the modes ReadFile reads: regular files and pipes.
+func readable(path string, m fs.FileMode) error {
+	what := ""
+	switch {
+	case m.IsRegular(), m&fs.ModeNamedPipe != 0:
+		return nil
+	case m.IsDir():
+		what = "directory"
+	case m&fs.ModeCharDevice != 0:
+		what = "character device"
+	case m&fs.ModeDevice != 0:
+		what = "block device"
+	case m&fs.ModeSocket != 0:
+		what = "socket"
+	default:
+		what = "special file"
+	}
+	return &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("is a %s, not a file", what)}
+}
+
+// ErrInterrupted is returned when the user ends a prompt with Ctrl-C (or Ctrl-\). It also
+// matches context.Canceled: the run was interrupted.
+var ErrInterrupted error = interruptedError{}
+
+type interruptedError struct{}
+
+func (interruptedError) Error() string { return "interrupted at the prompt" }
+func (interruptedError) Is(target error) bool {
+	return target == context.Canceled
 }

@@ -1,0 +1,90 @@
+package secret
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"golang.org/x/sys/unix"
+)
+
+// readNoEcho reads one line from the terminal fd without echo. The terminal is put in
+// non-canonical mode without signals (ISIG), so that Ctrl-C and Ctrl-\ reach the prompt as keys
+// rather than as signals that would end the process with the terminal still silent (as
+// term.ReadPassword leaves it: Go issue 31180); they end the prompt with ErrInterrupted. The
+// line is edited here as the terminal would: the erase key (Backspace) removes one UTF-8
+// character, the kill key (Ctrl-U) the whole line, and the end-of-file key (Ctrl-D) on an
+// empty line is io.EOF. The settings are restored on every return. prompt writes the prompt,
+// once the terminal no longer echoes: what the user types after seeing it is never shown,
+// nor edited by the terminal's own line discipline.
+func readNoEcho(fd int, prompt func() error) ([]byte, error) {
+	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		return nil, err
+	}
+	raw := *old
+	raw.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
+	raw.Iflag |= unix.ICRNL
+	raw.Cc[unix.VMIN], raw.Cc[unix.VTIME] = 1, 0
+	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &raw); err != nil {
+		return nil, err
+	}
+	defer unix.IoctlSetTermios(fd, unix.TCSETS, old)
+	if err := prompt(); err != nil {
+		return nil, err
+	}
+
+	line := make([]byte, 0, 256)
+	fail := func(err error) ([]byte, error) {
+		clear(line[:cap(line)])
+		return nil, err
+	}
+	var c [1]byte
+	for {
+		n, err := unix.Read(fd, c[:])
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return fail(err)
+		}
+		if n == 0 {
+			return fail(io.EOF)
+		}
+		switch k := c[0]; {
+		case k == '\n' || k == '\r':
+			return line, nil
+		case k == old.Cc[unix.VINTR] || k == old.Cc[unix.VQUIT]:
+			return fail(ErrInterrupted)
+		case k == old.Cc[unix.VEOF]:
+			if len(line) == 0 {
+				return fail(io.EOF)
+			}
+		case k == old.Cc[unix.VERASE] || k == 0x7f || k == 0x08:
+			for len(line) > 0 {
+				last := line[len(line)-1]
+				line[len(line)-1] = 0
+				line = line[:len(line)-1]
+				if last&0xc0 != 0x80 { // not a UTF-8 continuation byte: a whole character
+					break
+				}
+			}
+		case k == old.Cc[unix.VKILL]:
+			clear(line)
+			line = line[:0]
+		case k == old.Cc[unix.VSUSP] || k == old.Cc[unix.VLNEXT] || k == old.Cc[unix.VWERASE] || k == old.Cc[unix.VREPRINT]:
+			// Keys the terminal would act on; not part of a secret.
+		default:
+			if len(line) >= MaxLine {
+				return fail(fmt.Errorf("longer than %d KiB", MaxLine>>10))
+			}
+			if len(line) == cap(line) {
+				grown := make([]byte, len(line), 2*cap(line))
+				copy(grown, line)
+				clear(line)
+				line = grown
+			}
+			line = append(line, k)
+		}
+	}
+}
