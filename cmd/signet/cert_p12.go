@@ -134,7 +134,7 @@ func certP12(e *env, o *certP12Options) error {
 		}
 	}
 
-	key, err := keyref.Open(o.keyRef, keyref.Options{Passphrase: o.keySecret, Token: o.token})
+	key, err := keyref.Open(o.keyRef, keyref.Options{Passphrase: o.keySecret, Token: o.token, Warn: o.token.Warn})
 	switch {
 	case errors.Is(err, secret.ErrNoSource):
 		return withHint(err, "the key is encrypted: pass --key-passphrase-file FILE or set SIGNET_PASSPHRASE")
