@@ -1,0 +1,402 @@
+package verify_test
+
+// The security review of revocation (issue 9): CRLs, deltas and OCSP answers read as an
+// attacker and a PKI expert would give them (RFC 5280 6.3, RFC 6960). A test here either
+// failed before the fix its comment names, or is a regression guard that pins a behaviour no
+// other test pins (its comment says so).
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/signet-pki/signet/verify"
+)
+
+var (
+	rvOIDSHA1   = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
+	rvOIDSHA256 = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
+)
+
+// rvSingle is one SingleResponse to write.
+type rvSingle struct {
+	hash       asn1.ObjectIdentifier // CertID hash algorithm; nil: SHA-1
+	issuer     *x509.Certificate     // whose name and key the CertID hashes
+	nameHash   []byte                // overrides the hash of issuer's name
+	serial     *big.Int
+	status     int // 0 good, 1 revoked, 2 unknown
+	reason     int // for revoked, -1: none
+	thisUpdate time.Time
+	nextUpdate time.Time // zero: none
+	exts       []pkix.Extension
+}
+
+// rvOCSP is an OCSP response to write by hand, signed by signer.
+type rvOCSP struct {
+	signer      *tpIssued
+	status      int    // responseStatus; 0 successful
+	byKey       bool   // responderID byKey (default byName)
+	responderID []byte // overrides the name (byName) or the key hash (byKey)
+	produced    time.Time
+	singles     []rvSingle
+	respExts    []pkix.Extension
+	certs       [][]byte // BasicOCSPResponse.certs
+	sha1        bool     // sign with SHA-1 (RSA signers)
+	trailing    []byte   // after the OCSPResponse
+}
+
+func rvHash(oid asn1.ObjectIdentifier, data []byte) []byte {
+	if oid.Equal(rvOIDSHA256) {
+		s := sha256.Sum256(data)
+		return s[:]
+	}
+	s := sha1.Sum(data)
+	return s[:]
+}
+
+func addExts(b *cryptobyte.Builder, exts []pkix.Extension) {
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		for _, e := range exts {
+			der, err := asn1.Marshal(e)
+			if err != nil {
+				b.SetError(err)
+				return
+			}
+			b.AddBytes(der)
+		}
+	})
+}
+
+func (o rvOCSP) der(t *testing.T) []byte {
+	t.Helper()
+	gt := func(b *cryptobyte.Builder, tm time.Time) { b.AddASN1GeneralizedTime(tm.UTC()) }
+	if o.produced.IsZero() {
+		o.produced = tpAt
+	}
+	var tb cryptobyte.Builder
+	tb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		if o.byKey {
+			id := o.responderID
+			if id == nil {
+				id = rvHash(rvOIDSHA1, spkiBits(t, o.signer.cert))
+			}
+			b.AddASN1(cbasn1.Tag(2).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1OctetString(id) })
+		} else {
+			id := o.responderID
+			if id == nil {
+				id = o.signer.cert.RawSubject
+			}
+			b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(id) })
+		}
+		gt(b, o.produced)
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			for _, s := range o.singles {
+				h := s.hash
+				if h == nil {
+					h = rvOIDSHA1
+				}
+				nh := s.nameHash
+				if nh == nil {
+					nh = rvHash(h, s.issuer.RawSubject)
+				}
+				tu := s.thisUpdate
+				if tu.IsZero() {
+					tu = tpAt.Add(-time.Hour)
+				}
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+							b.AddASN1ObjectIdentifier(h)
+							b.AddASN1NULL()
+						})
+						b.AddASN1OctetString(nh)
+						b.AddASN1OctetString(rvHash(h, spkiBits(t, s.issuer)))
+						b.AddASN1BigInt(s.serial)
+					})
+					switch s.status {
+					case 0:
+						b.AddASN1(cbasn1.Tag(0).ContextSpecific(), func(b *cryptobyte.Builder) {})
+					case 1:
+						b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+							gt(b, tpNotBefore)
+							if s.reason >= 0 {
+								b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1Enum(int64(s.reason)) })
+							}
+						})
+					default:
+						b.AddASN1(cbasn1.Tag(2).ContextSpecific(), func(b *cryptobyte.Builder) {})
+					}
+					gt(b, tu)
+					if !s.nextUpdate.IsZero() {
+						b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { gt(b, s.nextUpdate) })
+					}
+					if len(s.exts) > 0 {
+						b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { addExts(b, s.exts) })
+					}
+				})
+			}
+		})
+		if len(o.respExts) > 0 {
+			b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { addExts(b, o.respExts) })
+		}
+	})
+	tbs := tb.BytesOrPanic()
+	var algID pkix.AlgorithmIdentifier
+	hash := crypto.SHA256
+	switch o.signer.key.signer.(type) {
+	case *ecdsa.PrivateKey:
+		algID.Algorithm = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
+	case *rsa.PrivateKey:
+		algID = pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}, Parameters: asn1.NullRawValue}
+		if o.sha1 {
+			hash = crypto.SHA1
+			algID.Algorithm = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}
+		}
+	}
+	algDER, err := asn1.Marshal(algID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := hash.New()
+	h.Write(tbs)
+	sig, err := o.signer.key.signer.Sign(rand.Reader, h.Sum(nil), hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var basic cryptobyte.Builder
+	basic.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddBytes(tbs)
+		b.AddBytes(algDER)
+		b.AddASN1BitString(sig)
+		if len(o.certs) > 0 {
+			b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					for _, c := range o.certs {
+						b.AddBytes(c)
+					}
+				})
+			})
+		}
+	})
+	var out cryptobyte.Builder
+	out.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1Enum(int64(o.status))
+		if o.status == 0 {
+			b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1ObjectIdentifier(asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 1})
+					b.AddASN1OctetString(basic.BytesOrPanic())
+				})
+			})
+		}
+	})
+	return append(out.BytesOrPanic(), o.trailing...)
+}
+
+// rvPKI is root -> inter -> leaf, with a sister CA under the root.
+type rvPKI struct {
+	root, inter, sister, leaf *tpIssued
+}
+
+func newRVPKI(t *testing.T) rvPKI {
+	root := rootCA(t, "RV Root")
+	inter := subCA(t, "RV Inter", root)
+	return rvPKI{root: root, inter: inter, sister: subCA(t, "RV Sister", root), leaf: leafCert(t, "leaf.example.com", inter)}
+}
+
+func (k rvPKI) policy() verify.Policy {
+	return verify.Policy{Roots: []*x509.Certificate{k.root.cert}, Intermediates: []*x509.Certificate{k.inter.cert}, At: tpAt}
+}
+
+// good is a current good answer about the leaf, by its issuer.
+func (k rvPKI) good() rvSingle {
+	return rvSingle{issuer: k.inter.cert, serial: k.leaf.cert.SerialNumber, nextUpdate: tpAt.Add(24 * time.Hour), reason: -1}
+}
+
+func (k rvPKI) verifyOCSP(t *testing.T, resps ...rvOCSP) (*verify.Result, error) {
+	t.Helper()
+	p := k.policy()
+	for _, r := range resps {
+		p.OCSP = append(p.OCSP, r.der(t))
+	}
+	res, err := verify.Verify(k.leaf.cert, nil, p)
+	if res == nil {
+		t.Fatalf("not checked: %v", err)
+	}
+	return res, err
+}
+
+// revocationOf returns the revocation check about the certificate named subject.
+func revocationOf(res *verify.Result, subject string) (verify.Check, bool) {
+	for _, c := range res.Checks {
+		if c.Check == verify.CheckRevocation && c.Subject == subject {
+			return c, true
+		}
+	}
+	return verify.Check{}, false
+}
+
+// wantLeafNotPassed: the leaf's status was not established, and no check says it is not
+// revoked.
+func wantLeafNotPassed(t *testing.T, k rvPKI, res *verify.Result) {
+	t.Helper()
+	c, ok := revocationOf(res, verify.Name(k.leaf.cert))
+	if !ok || c.Status == verify.Pass || strings.Contains(c.Detail, "not revoked") {
+		t.Fatalf("the leaf's status was taken as established\n%s", dumpChecks(res))
+	}
+}
+
+func wantOCSPGood(t *testing.T, res *verify.Result, err error) {
+	t.Helper()
+	mustValid(t, res, err)
+	if !strings.Contains(dumpChecks(res), "not revoked according to an OCSP response") {
+		t.Fatalf("the OCSP answer was not used\n%s", dumpChecks(res))
+	}
+}
+
+// TestReviewOCSPCertID: an answer is about the leaf only when its CertID names the leaf's
+// serial and the hashes of its issuer's name and key, whatever the hash algorithm.
+// Regression guards: the openssl tests use SHA-1 CertIDs of the right issuer only.
+func TestReviewOCSPCertID(t *testing.T) {
+	k := newRVPKI(t)
+	t.Run("SHA-256 CertID of the issuer", func(t *testing.T) {
+		s := k.good()
+		s.hash = rvOIDSHA256
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: []rvSingle{s}})
+		wantOCSPGood(t, res, err)
+	})
+	t.Run("issuerNameHash of another name, the issuer's key", func(t *testing.T) {
+		s := k.good()
+		s.nameHash = rvHash(rvOIDSHA1, k.sister.cert.RawSubject)
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: []rvSingle{s}})
+		mustValid(t, res, err)
+		wantLeafNotPassed(t, k, res)
+	})
+	t.Run("the sister CA's CertID for the leaf's serial", func(t *testing.T) {
+		s := k.good()
+		s.issuer = k.sister.cert
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.sister, singles: []rvSingle{s}})
+		mustValid(t, res, err)
+		wantLeafNotPassed(t, k, res)
+	})
+	t.Run("an answer about the intermediate is not one about the leaf", func(t *testing.T) {
+		s := rvSingle{issuer: k.root.cert, serial: k.inter.cert.SerialNumber, nextUpdate: tpAt.Add(24 * time.Hour), reason: -1}
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.root, singles: []rvSingle{s}})
+		mustValid(t, res, err)
+		wantLeafNotPassed(t, k, res)
+		if c, ok := revocationOf(res, verify.Name(k.inter.cert)); !ok || c.Status != verify.Pass {
+			t.Fatalf("the intermediate's answer was not used\n%s", dumpChecks(res))
+		}
+	})
+	t.Run("a good answer for another serial, a revoked one for the leaf", func(t *testing.T) {
+		other := k.good()
+		other.serial = big.NewInt(7)
+		mine := k.good()
+		mine.status = 1
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: []rvSingle{other, mine}})
+		mustRule(t, res, err, "rfc6960.revoked")
+	})
+	t.Run("only a good answer for another serial", func(t *testing.T) {
+		other := k.good()
+		other.serial = new(big.Int).Add(k.leaf.cert.SerialNumber, big.NewInt(1))
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: []rvSingle{other}})
+		mustValid(t, res, err)
+		wantLeafNotPassed(t, k, res)
+	})
+}
+
+// TestReviewOCSPSigner: the response is signed by the issuer's key, or by a delegated
+// responder the issuer certified with id-kp-OCSPSigning that is valid now. Regression guards
+// for what TestOCSPWithOpenSSL does not pin: a responder of another CA, an expired one, the
+// issuer's other key, and responderID byKey.
+func TestReviewOCSPSigner(t *testing.T) {
+	k := newRVPKI(t)
+	ocspEKU := []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 9}}
+	t.Run("responderID byKey", func(t *testing.T) {
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, byKey: true, singles: []rvSingle{k.good()}})
+		wantOCSPGood(t, res, err)
+	})
+	t.Run("delegated responder certified by another CA", func(t *testing.T) {
+		resp := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: ocspEKU}, k.sister)
+		res, err := k.verifyOCSP(t, rvOCSP{signer: resp, certs: [][]byte{resp.der}, singles: []rvSingle{k.good()}})
+		mustRule(t, res, err, "rfc6960.responder")
+	})
+	t.Run("delegated responder expired", func(t *testing.T) {
+		resp := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: ocspEKU, notAfter: tpAt.Add(-time.Hour)}, k.inter)
+		res, err := k.verifyOCSP(t, rvOCSP{signer: resp, certs: [][]byte{resp.der}, singles: []rvSingle{k.good()}})
+		mustRule(t, res, err, "rfc6960.responder-validity")
+	})
+	t.Run("delegated responder, good", func(t *testing.T) {
+		resp := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: ocspEKU}, k.inter)
+		res, err := k.verifyOCSP(t, rvOCSP{signer: resp, certs: [][]byte{resp.der}, singles: []rvSingle{k.good()}})
+		wantOCSPGood(t, res, err)
+	})
+	t.Run("signed by the CA's other key", func(t *testing.T) {
+		// The CA's rollover certificate: its name, a new key, certified by the root.
+		next := subCA(t, "RV Inter", k.root)
+		p := k.policy()
+		p.Intermediates = append(p.Intermediates, next.cert)
+		p.OCSP = [][]byte{rvOCSP{signer: next, singles: []rvSingle{k.good()}}.der(t)}
+		res, err := verify.Verify(k.leaf.cert, nil, p)
+		mustRule(t, res, err, "rfc6960.signature")
+	})
+}
+
+// TestReviewOCSPAnswer: what a response says and when. Regression guards, except where a
+// subtest names its fix.
+func TestReviewOCSPAnswer(t *testing.T) {
+	k := newRVPKI(t)
+	t.Run("thisUpdate in the future", func(t *testing.T) {
+		s := k.good()
+		s.thisUpdate = tpAt.Add(time.Hour)
+		s.nextUpdate = tpAt.Add(48 * time.Hour)
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: []rvSingle{s}})
+		mustRule(t, res, err, "rfc6960.not-yet-valid")
+	})
+	t.Run("responseStatus tryLater", func(t *testing.T) {
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, status: 3})
+		mustRule(t, res, err, "rfc6960.response")
+	})
+	t.Run("responseStatus tryLater beside CRLs that settle the status", func(t *testing.T) {
+		// An error response is about no certificate in particular: it fails every
+		// certificate of the chain whose status nothing else settles.
+		p := k.policy()
+		p.OCSP = [][]byte{rvOCSP{signer: k.inter, status: 3}.der(t)}
+		p.CRLs = []*x509.RevocationList{makeCRL(t, k.inter, big.NewInt(1), false, nil), makeCRL(t, k.root, big.NewInt(1), false, nil)}
+		res, err := verify.Verify(k.leaf.cert, nil, p)
+		mustValid(t, res, err)
+	})
+	t.Run("trailing bytes after the response", func(t *testing.T) {
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: []rvSingle{k.good()}, trailing: []byte{0}})
+		mustRule(t, res, err, "rfc6960.response")
+	})
+	t.Run("critical single extension", func(t *testing.T) {
+		s := k.good()
+		s.exts = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Critical: true, Value: []byte{5, 0}}}
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: []rvSingle{s}})
+		mustRule(t, res, err, "rfc6960.response")
+	})
+	t.Run("signed with SHA-1", func(t *testing.T) {
+		rk := rvPKI{root: k.root}
+		rk.inter = subCA(t, "RV RSA Inter", k.root, func(c *tpCert) { c.key = newRSAKey(t, 2048) })
+		rk.leaf = leafCert(t, "leaf.example.com", rk.inter)
+		res, err := rk.verifyOCSP(t, rvOCSP{signer: rk.inter, sha1: true, singles: []rvSingle{rk.good()}})
+		mustRule(t, res, err, "signet.weak-signature")
+	})
+}
+
+var _ = errors.Is
