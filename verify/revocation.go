@@ -209,7 +209,7 @@ func (v *verifier) checkRevocation(e *evaluation) {
 
 		// OCSP: a revoked answer fails the certificate; a good one settles its status, but
 		// the CRLs given are still read, so that revocation evidence from any source wins.
-		var problem *Error
+		var problem, ocspUnknown *Error
 		ocspGood := ""
 		ocspRevoked := false
 		for k, o := range v.ocsp {
@@ -236,6 +236,14 @@ func (v *verifier) checkRevocation(e *evaluation) {
 				ocspRevoked = true
 			case ocsp.Good:
 				ocspGood = fmt.Sprintf("not revoked according to an OCSP response of %s, thisUpdate %s", Name(issuer.c), ts(r.thisUpdate))
+			case ocsp.Unknown:
+				// RFC 6960 2.2: the responder does not know the certificate. The answer
+				// establishes nothing, and it was given for this certificate: unless
+				// another source settles the status, it is not established.
+				if ocspUnknown == nil {
+					ocspUnknown = newRuleError(CRLMissing, c.c, "rfc6960.unknown", nil, "an OCSP response of %s says the status of %s is unknown, and no CRL or other response settles it",
+						Name(issuer.c), Name(c.c))
+				}
 			}
 			if ocspRevoked {
 				break
@@ -353,6 +361,8 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			e.pass(CheckRevocation, c, "not revoked according to %s", strings.Join(sources, "; "))
 		case problem != nil:
 			e.fail(CheckRevocation, problem)
+		case ocspUnknown != nil:
+			e.fail(CheckRevocation, ocspUnknown)
 		case given:
 			why := "none of them covers it (another distribution point or scope)"
 			if reasons != 0 {

@@ -399,4 +399,29 @@ func TestReviewOCSPAnswer(t *testing.T) {
 	})
 }
 
-var _ = errors.Is
+// TestReviewOCSPUnknown: an answer "unknown" about the leaf (RFC 6960 2.2: the responder does
+// not know the certificate) establishes nothing. It was read as no answer at all: the check
+// said "not checked: no CRL of ... given" and the chain was valid, although the user gave an
+// OCSP response for that very certificate. Now the status could not be established
+// (CRLMissing, rfc6960.unknown), unless a CRL settles it.
+func TestReviewOCSPUnknown(t *testing.T) {
+	k := newRVPKI(t)
+	s := k.good()
+	s.status = 2
+	res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: []rvSingle{s}})
+	mustRule(t, res, err, "rfc6960.unknown")
+	if !errors.Is(err, verify.CRLMissing) {
+		t.Fatalf("want CRLMissing, got %v", err)
+	}
+	wantLeafNotPassed(t, k, res)
+
+	p := k.policy()
+	p.OCSP = [][]byte{rvOCSP{signer: k.inter, singles: []rvSingle{s}}.der(t)}
+	p.CRLs = []*x509.RevocationList{makeCRL(t, k.inter, big.NewInt(1), false, nil)}
+	res, err = verify.Verify(k.leaf.cert, nil, p)
+	mustValid(t, res, err)
+
+	p.CRLs = []*x509.RevocationList{makeCRL(t, k.inter, big.NewInt(1), false, nil, k.leaf.cert.SerialNumber)}
+	res, err = verify.Verify(k.leaf.cert, nil, p)
+	mustRule(t, res, err, "rfc5280.revoked")
+}
