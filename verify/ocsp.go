@@ -46,7 +46,7 @@ const ocspMaxAgeWithoutNextUpdate = 24 * time.Hour
 // CertID names c's serial and its issuer's name and key hashes), with the response's signer
 // and the answer's dates checked; nil, nil when it is about other certificates.
 func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Error) {
-	singles, err := ocspSingles(o.raw)
+	singles, respCritical, err := ocspSingles(o.raw)
 	if err != nil {
 		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given cannot be read: %v", err)
 	}
@@ -63,8 +63,11 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 	bad := func(rule, format string, args ...any) (*ocspAnswer, *Error) {
 		return nil, newRuleError(CRLInvalid, c.c, rule, nil, "the OCSP response about %s cannot be used: %s", Name(c.c), fmt.Sprintf(format, args...))
 	}
-	if mine.criticalExt {
-		return bad("rfc6960.response", "its answer has a critical extension signet does not process")
+	if mine.criticalExt != nil {
+		return bad("rfc6960.response", "its answer has a critical extension signet does not process (%s)", mine.criticalExt)
+	}
+	if respCritical != nil {
+		return bad("rfc6960.response", "it has a critical response extension signet does not process (%s; RFC 6960 4.4)", respCritical)
 	}
 	// The response-level fields (signature, responder certificate) are golang.org/x/crypto's.
 	r, err := ocsp.ParseResponseForCert(o.raw, c.c, nil)
@@ -117,7 +120,7 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 type ocspSingle struct {
 	id          ocspCertID
 	answer      ocspAnswer
-	criticalExt bool
+	criticalExt asn1.ObjectIdentifier // the first critical singleExtension, nil when none
 }
 
 // ocspCertID is the CertID of one SingleResponse (RFC 6960 4.1.1).
@@ -163,20 +166,23 @@ func (id ocspCertID) matches(issuer *x509.Certificate) bool {
 // golang.org/x/crypto/ocsp exposes neither the CertID's issuer hashes nor the answers beyond
 // the first with a given serial, so that a response is tied to the issuer by its name and key
 // hashes, and the answer read is the one whose CertID matched.
-func ocspSingles(der []byte) ([]ocspSingle, error) {
+//
+// respCritical is the first critical response extension signet does not process, nil when
+// there is none.
+func ocspSingles(der []byte) (out []ocspSingle, respCritical asn1.ObjectIdentifier, err error) {
 	s := cryptobyte.String(der)
 	var resp, status, rb, rbs, basicDER, basic, tbs, responses cryptobyte.String
 	var rtype asn1.ObjectIdentifier
 	if !s.ReadASN1(&resp, cbasn1.SEQUENCE) || !resp.ReadASN1(&status, cbasn1.ENUM) {
-		return nil, fmt.Errorf("not an OCSP response")
+		return nil, nil, fmt.Errorf("not an OCSP response")
 	}
 	if len(status) != 1 || status[0] != 0 {
-		return nil, fmt.Errorf("the responder answered with an error status (%x)", []byte(status))
+		return nil, nil, fmt.Errorf("the responder answered with an error status (%x)", []byte(status))
 	}
 	if !resp.ReadASN1(&rb, cbasn1.Tag(0).ContextSpecific().Constructed()) || !rb.ReadASN1(&rbs, cbasn1.SEQUENCE) ||
 		!rbs.ReadASN1ObjectIdentifier(&rtype) || !rbs.ReadASN1(&basicDER, cbasn1.OCTET_STRING) ||
 		!basicDER.ReadASN1(&basic, cbasn1.SEQUENCE) || !basic.ReadASN1(&tbs, cbasn1.SEQUENCE) {
-		return nil, fmt.Errorf("malformed response bytes")
+		return nil, nil, fmt.Errorf("malformed response bytes")
 	}
 	if tbs.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 		tbs.SkipASN1(cbasn1.Tag(0).ContextSpecific().Constructed())
@@ -184,9 +190,19 @@ func ocspSingles(der []byte) ([]ocspSingle, error) {
 	var skip cryptobyte.String
 	var tag cbasn1.Tag
 	if !tbs.ReadAnyASN1(&skip, &tag) || !tbs.SkipASN1(cbasn1.GeneralizedTime) || !tbs.ReadASN1(&responses, cbasn1.SEQUENCE) {
-		return nil, fmt.Errorf("malformed response data")
+		return nil, nil, fmt.Errorf("malformed response data")
 	}
-	var out []ocspSingle
+	// responseExtensions (RFC 6960 4.2.1, 4.4): golang.org/x/crypto/ocsp does not read them,
+	// so a critical one would pass unnoticed. The nonce is the one signet knows: it answers a
+	// request signet did not make, and is ignored whatever its flag.
+	if tbs.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
+		if respCritical, err = criticalExtension(&tbs, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 2}); err != nil {
+			return nil, nil, fmt.Errorf("malformed responseExtensions")
+		}
+	}
+	if !tbs.Empty() {
+		return nil, nil, fmt.Errorf("malformed response data")
+	}
 	for !responses.Empty() {
 		var single, certID, algo, name, key, st cryptobyte.String
 		var one ocspSingle
@@ -197,7 +213,7 @@ func ocspSingles(der []byte) ([]ocspSingle, error) {
 			!certID.ReadASN1(&name, cbasn1.OCTET_STRING) || !certID.ReadASN1(&key, cbasn1.OCTET_STRING) ||
 			!certID.ReadASN1Integer(one.id.serial) || !single.ReadAnyASN1(&st, &stTag) ||
 			!single.ReadASN1GeneralizedTime(&one.answer.thisUpdate) {
-			return nil, fmt.Errorf("malformed SingleResponse")
+			return nil, nil, fmt.Errorf("malformed SingleResponse")
 		}
 		one.id.nameHash, one.id.keyHash = name, key
 		switch stTag {
@@ -206,44 +222,59 @@ func ocspSingles(der []byte) ([]ocspSingle, error) {
 		case cbasn1.Tag(1).ContextSpecific().Constructed():
 			one.answer.status = ocsp.Revoked
 			if !st.ReadASN1GeneralizedTime(&one.answer.revokedAt) {
-				return nil, fmt.Errorf("malformed RevokedInfo")
+				return nil, nil, fmt.Errorf("malformed RevokedInfo")
 			}
 			if st.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 				var r cryptobyte.String
 				var reason int
 				if !st.ReadASN1(&r, cbasn1.Tag(0).ContextSpecific().Constructed()) || !r.ReadASN1Enum(&reason) {
-					return nil, fmt.Errorf("malformed revocation reason")
+					return nil, nil, fmt.Errorf("malformed revocation reason")
 				}
 				one.answer.reason = reason
 			}
 		case cbasn1.Tag(2).ContextSpecific():
 			one.answer.status = ocsp.Unknown
 		default:
-			return nil, fmt.Errorf("malformed CertStatus")
+			return nil, nil, fmt.Errorf("malformed CertStatus")
 		}
 		if single.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 			var nu cryptobyte.String
 			if !single.ReadASN1(&nu, cbasn1.Tag(0).ContextSpecific().Constructed()) || !nu.ReadASN1GeneralizedTime(&one.answer.nextUpdate) {
-				return nil, fmt.Errorf("malformed nextUpdate")
+				return nil, nil, fmt.Errorf("malformed nextUpdate")
 			}
 		}
 		if single.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
-			var exts, list cryptobyte.String
-			if !single.ReadASN1(&exts, cbasn1.Tag(1).ContextSpecific().Constructed()) || !exts.ReadASN1(&list, cbasn1.SEQUENCE) {
-				return nil, fmt.Errorf("malformed singleExtensions")
+			if one.criticalExt, err = criticalExtension(&single); err != nil {
+				return nil, nil, fmt.Errorf("malformed singleExtensions")
 			}
-			for !list.Empty() {
-				var e cryptobyte.String
-				var oid asn1.ObjectIdentifier
-				crit := false
-				if !list.ReadASN1(&e, cbasn1.SEQUENCE) || !e.ReadASN1ObjectIdentifier(&oid) ||
-					e.PeekASN1Tag(cbasn1.BOOLEAN) && !e.ReadASN1Boolean(&crit) {
-					return nil, fmt.Errorf("malformed singleExtensions")
-				}
-				one.criticalExt = one.criticalExt || crit
-			}
+		}
+		if !single.Empty() {
+			return nil, nil, fmt.Errorf("malformed SingleResponse")
 		}
 		out = append(out, one)
 	}
-	return out, nil
+	return out, respCritical, nil
+}
+
+// criticalExtension reads an [1] EXPLICIT Extensions field and returns the OID of its first
+// critical extension that is not one of known, or nil.
+func criticalExtension(s *cryptobyte.String, known ...asn1.ObjectIdentifier) (asn1.ObjectIdentifier, error) {
+	var exts, list cryptobyte.String
+	if !s.ReadASN1(&exts, cbasn1.Tag(1).ContextSpecific().Constructed()) || !exts.ReadASN1(&list, cbasn1.SEQUENCE) || !exts.Empty() {
+		return nil, fmt.Errorf("malformed extensions")
+	}
+	var found asn1.ObjectIdentifier
+	for !list.Empty() {
+		var e, value cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		crit := false
+		if !list.ReadASN1(&e, cbasn1.SEQUENCE) || !e.ReadASN1ObjectIdentifier(&oid) ||
+			e.PeekASN1Tag(cbasn1.BOOLEAN) && !e.ReadASN1Boolean(&crit) || !e.ReadASN1(&value, cbasn1.OCTET_STRING) || !e.Empty() {
+			return nil, fmt.Errorf("malformed extension")
+		}
+		if crit && found == nil && !slices.ContainsFunc(known, oid.Equal) {
+			found = oid
+		}
+	}
+	return found, nil
 }

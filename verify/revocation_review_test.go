@@ -425,3 +425,19 @@ func TestReviewOCSPUnknown(t *testing.T) {
 	res, err = verify.Verify(k.leaf.cert, nil, p)
 	mustRule(t, res, err, "rfc5280.revoked")
 }
+
+// TestReviewOCSPCriticalResponseExtension: a critical extension in ResponseData that signet
+// does not process (RFC 6960 4.4, RFC 5280 4.2: not understood and critical, refuse) made no
+// difference: neither golang.org/x/crypto/ocsp nor signet read responseExtensions. A
+// non-critical one (the nonce) is fine.
+func TestReviewOCSPCriticalResponseExtension(t *testing.T) {
+	k := newRVPKI(t)
+	unknown := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 2}, Critical: true, Value: []byte{5, 0}}
+	res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: []rvSingle{k.good()}, respExts: []pkix.Extension{unknown}})
+	mustRule(t, res, err, "rfc6960.response")
+	wantLeafNotPassed(t, k, res)
+
+	nonce := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 2}, Value: []byte{4, 2, 1, 2}}
+	res, err = k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: []rvSingle{k.good()}, respExts: []pkix.Extension{nonce}})
+	wantOCSPGood(t, res, err)
+}
