@@ -16,6 +16,8 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/signet-pki/signet/internal/pkixname"
 )
 
 // OCSP responses (RFC 6960): the single responses of a response, matched to a certificate by
@@ -99,6 +101,9 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 	}
 	if err := signer.CheckSignature(r.SignatureAlgorithm, r.TBSResponseData, r.Signature); err != nil {
 		return bad("rfc6960.signature", "it is not signed by %s or a responder it authorised: %v", Name(issuer.c), err)
+	}
+	if !responderIDNames(r, signer) {
+		return bad("rfc6960.responder-id", "its responderID does not name %s, which signed it (RFC 6960 4.2.2.3)", Name(signer))
 	}
 	if weakSignature(r.SignatureAlgorithm) {
 		return bad("signet.weak-signature", "it is signed with %s", r.SignatureAlgorithm)
@@ -277,4 +282,27 @@ func criticalExtension(s *cryptobyte.String, known ...asn1.ObjectIdentifier) (as
 		}
 	}
 	return found, nil
+}
+
+// responderIDNames reports whether the responderID of r names signer (RFC 6960 4.2.2.3):
+// byName its subject (compared as RFC 5280 7.1 compares names), byKey the SHA-1 of its
+// subjectPublicKey BIT STRING. openssl finds the signer by this id, so a response whose id
+// names another entity fails there.
+func responderIDNames(r *ocsp.Response, signer *x509.Certificate) bool {
+	if r.RawResponderName != nil {
+		if bytes.Equal(r.RawResponderName, signer.RawSubject) {
+			return true
+		}
+		a, errA := pkixname.ParseDN(r.RawResponderName)
+		b, errB := pkixname.ParseDN(signer.RawSubject)
+		return errA == nil && errB == nil && a.Key() == b.Key()
+	}
+	spki := cryptobyte.String(signer.RawSubjectPublicKeyInfo)
+	var inner, algo cryptobyte.String
+	var key asn1.BitString
+	if !spki.ReadASN1(&inner, cbasn1.SEQUENCE) || !inner.ReadASN1(&algo, cbasn1.SEQUENCE) || !inner.ReadASN1BitString(&key) {
+		return false
+	}
+	sum := sha1.Sum(key.Bytes)
+	return bytes.Equal(sum[:], r.ResponderKeyHash)
 }

@@ -16,7 +16,10 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
+	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +27,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/verify"
 )
 
@@ -440,4 +444,50 @@ func TestReviewOCSPCriticalResponseExtension(t *testing.T) {
 	nonce := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 2}, Value: []byte{4, 2, 1, 2}}
 	res, err = k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: []rvSingle{k.good()}, respExts: []pkix.Extension{nonce}})
 	wantOCSPGood(t, res, err)
+}
+
+// TestReviewOCSPResponderID: the responderID must name the key that signed the response (RFC
+// 6960 4.2.2.3): byName its subject, byKey the SHA-1 of its key. A response of the issuer's
+// key whose responderID named another CA (or another key) was accepted; openssl's
+// OCSP_basic_verify looks the signer up by that id and refuses it.
+func TestReviewOCSPResponderID(t *testing.T) {
+	k := newRVPKI(t)
+	res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, responderID: k.sister.cert.RawSubject, singles: []rvSingle{k.good()}})
+	mustRule(t, res, err, "rfc6960.responder-id")
+	res, err = k.verifyOCSP(t, rvOCSP{signer: k.inter, byKey: true, responderID: rvHash(rvOIDSHA1, spkiBits(t, k.sister.cert)), singles: []rvSingle{k.good()}})
+	mustRule(t, res, err, "rfc6960.responder-id")
+}
+
+// TestReviewOCSPResponderIDOpenSSL: openssl's responses name their signer byName, or byKey
+// with -resp_key_id; both are read, and tie the response to its signer. Regression guard for
+// rfc6960.responder-id: TestOCSPWithOpenSSL makes byName responses only.
+func TestReviewOCSPResponderIDOpenSSL(t *testing.T) {
+	openssl := testutil.RequireTool(t, "openssl")
+	dir := t.TempDir()
+	abs := func(n string) string { p, _ := filepath.Abs(filepath.Join(pki, n)); return p }
+	ca, caKey, leafPath := abs("int-ca.pem"), abs("int-ca.key"), abs("codesign.pem")
+	leaf := mustCerts(t, "codesign.pem")[0]
+	index := filepath.Join(dir, "index.txt")
+	line := fmt.Sprintf("V\t%s\t\t%X\tunknown\t/CN=x\n", leaf.NotAfter.UTC().Format("060102150405Z"), leaf.SerialNumber)
+	if err := os.WriteFile(index, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req, out := filepath.Join(dir, "req.der"), filepath.Join(dir, "resp.der")
+	testutil.Run(t, openssl, "ocsp", "-issuer", ca, "-cert", leafPath, "-no_nonce", "-reqout", req)
+	for _, byKey := range []bool{false, true} {
+		args := []string{"ocsp", "-index", index, "-CA", ca, "-rsigner", ca, "-rkey", caKey, "-reqin", req, "-respout", out, "-ndays", "1"}
+		if byKey {
+			args = append(args, "-resp_key_id")
+		}
+		testutil.Run(t, openssl, args...)
+		resp, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := verify.Verify(leaf, nil, verify.Policy{Roots: mustCerts(t, "root-ca.pem"), Intermediates: mustCerts(t, "int-ca.pem"), OCSP: [][]byte{resp}})
+		if res == nil {
+			t.Fatalf("not checked: %v", err)
+		}
+		wantOCSPGood(t, res, err)
+	}
 }
