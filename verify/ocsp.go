@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/ocsp"
 
 	"github.com/signet-pki/signet/internal/pkixname"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // OCSP responses (RFC 6960): the single responses of a response, matched to a certificate by
@@ -96,6 +97,10 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 		}
 		if v.revAt.Before(rc.NotBefore) || v.revAt.After(rc.NotAfter) {
 			return bad("rfc6960.responder-validity", "its responder certificate %s is not valid at %s", Name(rc), ts(v.revAt))
+		}
+		if l, en := v.responderRevoked(issuer, rc); l != nil {
+			return bad("rfc6960.responder-revoked", "its responder %s (serial %s) was revoked at %s (%s) by the %s",
+				Name(rc), x509util.FormatSerial(rc.SerialNumber), ts(en.at), x509util.ReasonName(en.reason), crlLabel(l))
 		}
 		signer = rc
 	}
@@ -305,4 +310,38 @@ func responderIDNames(r *ocsp.Response, signer *x509.Certificate) bool {
 	}
 	sum := sha1.Sum(key.Bytes)
 	return bytes.Equal(sum[:], r.ResponderKeyHash)
+}
+
+// responderRevoked returns a CRL given that lists the delegated responder rc, and its entry:
+// a current CRL of the issuer that certified rc, signed by the issuer's key. RFC 6960
+// 4.2.2.2.1 leaves the responder's status to the client (id-pkix-ocsp-nocheck asks it not to
+// look); a CRL the user gave that revokes it is evidence signet does not pass over, with or
+// without that extension: a good answer of a responder whose key was compromised is worth
+// nothing.
+func (v *verifier) responderRevoked(issuer *certInfo, rc *x509.Certificate) (*crlInfo, crlEntry) {
+	if issuer.c.PublicKey == nil {
+		return nil, crlEntry{}
+	}
+	ri := v.info(rc)
+	for _, l := range v.crls {
+		if l.issuerKey != issuer.subjectKey || len(l.findings) > 0 {
+			continue
+		}
+		en, ok := l.listed(ri)
+		if !ok || en.reason == reasonRemoveFromCRL {
+			continue
+		}
+		if v.revAt.Before(l.l.ThisUpdate) || !l.l.NextUpdate.IsZero() && v.revAt.After(l.l.NextUpdate) {
+			continue
+		}
+		err, done := l.sigs[issuer]
+		if !done {
+			err = checkSignedBy(issuer.c, l.l.SignatureAlgorithm, l.l.Raw, l.l.RawTBSRevocationList, l.l.Signature)
+			l.sigs[issuer] = err
+		}
+		if err == nil {
+			return l, en
+		}
+	}
+	return nil, crlEntry{}
 }

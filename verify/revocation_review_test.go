@@ -491,3 +491,46 @@ func TestReviewOCSPResponderIDOpenSSL(t *testing.T) {
 		wantOCSPGood(t, res, err)
 	}
 }
+
+// rvIDPExt is an issuing distribution point naming uri.
+func rvIDPExt(uri string) pkix.Extension {
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.Tag(6).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes([]byte(uri)) })
+			})
+		})
+	})
+	return rawExt(asn1.ObjectIdentifier{2, 5, 29, 28}, true, b.BytesOrPanic())
+}
+
+// TestReviewOCSPResponderRevoked: a delegated responder that a CRL given revokes cannot vouch
+// for anything. Its good answer settled the leaf's status: the CRL that lists the responder
+// (a partition of the issuer's CRL, by distribution point) does not cover the leaf, so
+// nothing else looked at it. Now the response is refused (rfc6960.responder-revoked), and the
+// leaf's status is not established.
+func TestReviewOCSPResponderRevoked(t *testing.T) {
+	k := newRVPKI(t)
+	dp := func(uri string) func(*tpCert) {
+		return func(c *tpCert) {
+			c.exts = append(c.exts, rawExt(asn1.ObjectIdentifier{2, 5, 29, 31}, false, crldp(uri)))
+		}
+	}
+	k.leaf = leafCert(t, "leaf.example.com", k.inter, dp("http://rv.example/leaf.crl"))
+	resp := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 9}}}, k.inter)
+	respDP := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, key: resp.key, eku: []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 9}},
+		exts: []pkix.Extension{rawExt(asn1.ObjectIdentifier{2, 5, 29, 31}, false, crldp("http://rv.example/ocsp.crl"))}}, k.inter)
+	partition := makeCRL(t, k.inter, big.NewInt(3), false, []pkix.Extension{rvIDPExt("http://rv.example/ocsp.crl")}, respDP.cert.SerialNumber)
+	p := k.policy()
+	p.OCSP = [][]byte{rvOCSP{signer: respDP, certs: [][]byte{respDP.der}, singles: []rvSingle{k.good()}}.der(t)}
+	p.CRLs = []*x509.RevocationList{partition}
+	res, err := verify.Verify(k.leaf.cert, nil, p)
+	mustRule(t, res, err, "rfc6960.responder-revoked")
+	wantLeafNotPassed(t, k, res)
+
+	// Regression guard: the same response and partition, the responder not listed.
+	p.CRLs = []*x509.RevocationList{makeCRL(t, k.inter, big.NewInt(3), false, []pkix.Extension{rvIDPExt("http://rv.example/ocsp.crl")})}
+	res, err = verify.Verify(k.leaf.cert, nil, p)
+	wantOCSPGood(t, res, err)
+}
