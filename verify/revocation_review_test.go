@@ -72,6 +72,18 @@ func rvHash(oid asn1.ObjectIdentifier, data []byte) []byte {
 	return s[:]
 }
 
+// rvSPKIBits returns the subjectPublicKey BIT STRING's bytes of c.
+func rvSPKIBits(t testing.TB, c *x509.Certificate) []byte {
+	var s struct {
+		A pkix.AlgorithmIdentifier
+		K asn1.BitString
+	}
+	if _, err := asn1.Unmarshal(c.RawSubjectPublicKeyInfo, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s.K.Bytes
+}
+
 func addExts(b *cryptobyte.Builder, exts []pkix.Extension) {
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		for _, e := range exts {
@@ -85,7 +97,7 @@ func addExts(b *cryptobyte.Builder, exts []pkix.Extension) {
 	})
 }
 
-func (o rvOCSP) der(t *testing.T) []byte {
+func (o rvOCSP) der(t testing.TB) []byte {
 	t.Helper()
 	gt := func(b *cryptobyte.Builder, tm time.Time) { b.AddASN1GeneralizedTime(tm.UTC()) }
 	if o.produced.IsZero() {
@@ -96,7 +108,7 @@ func (o rvOCSP) der(t *testing.T) []byte {
 		if o.byKey {
 			id := o.responderID
 			if id == nil {
-				id = rvHash(rvOIDSHA1, spkiBits(t, o.signer.cert))
+				id = rvHash(rvOIDSHA1, rvSPKIBits(t, o.signer.cert))
 			}
 			b.AddASN1(cbasn1.Tag(2).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1OctetString(id) })
 		} else {
@@ -128,7 +140,7 @@ func (o rvOCSP) der(t *testing.T) []byte {
 							b.AddASN1NULL()
 						})
 						b.AddASN1OctetString(nh)
-						b.AddASN1OctetString(rvHash(h, spkiBits(t, s.issuer)))
+						b.AddASN1OctetString(rvHash(h, rvSPKIBits(t, s.issuer)))
 						b.AddASN1BigInt(s.serial)
 					})
 					switch s.status {
@@ -216,7 +228,7 @@ type rvPKI struct {
 	root, inter, sister, leaf *tpIssued
 }
 
-func newRVPKI(t *testing.T) rvPKI {
+func newRVPKI(t testing.TB) rvPKI {
 	root := rootCA(t, "RV Root")
 	inter := subCA(t, "RV Inter", root)
 	return rvPKI{root: root, inter: inter, sister: subCA(t, "RV Sister", root), leaf: leafCert(t, "leaf.example.com", inter)}
@@ -454,7 +466,7 @@ func TestReviewOCSPResponderID(t *testing.T) {
 	k := newRVPKI(t)
 	res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, responderID: k.sister.cert.RawSubject, singles: []rvSingle{k.good()}})
 	mustRule(t, res, err, "rfc6960.responder-id")
-	res, err = k.verifyOCSP(t, rvOCSP{signer: k.inter, byKey: true, responderID: rvHash(rvOIDSHA1, spkiBits(t, k.sister.cert)), singles: []rvSingle{k.good()}})
+	res, err = k.verifyOCSP(t, rvOCSP{signer: k.inter, byKey: true, responderID: rvHash(rvOIDSHA1, rvSPKIBits(t, k.sister.cert)), singles: []rvSingle{k.good()}})
 	mustRule(t, res, err, "rfc6960.responder-id")
 }
 
@@ -533,4 +545,30 @@ func TestReviewOCSPResponderRevoked(t *testing.T) {
 	p.CRLs = []*x509.RevocationList{makeCRL(t, k.inter, big.NewInt(3), false, []pkix.Extension{rvIDPExt("http://rv.example/ocsp.crl")})}
 	res, err = verify.Verify(k.leaf.cert, nil, p)
 	wantOCSPGood(t, res, err)
+}
+
+// FuzzOCSPResponse feeds arbitrary bytes as an OCSP response about the leaf: signet's own
+// reader of SingleResponses and extensions (ocspSingles) must neither panic nor hang.
+func FuzzOCSPResponse(f *testing.F) {
+	k := newRVPKI(f)
+	unknown := k.good()
+	unknown.status = 2
+	revoked := k.good()
+	revoked.status, revoked.reason = 1, 1
+	nonce := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 2}, Value: []byte{4, 0}}
+	for _, o := range []rvOCSP{
+		{signer: k.inter, singles: []rvSingle{k.good()}},
+		{signer: k.inter, byKey: true, singles: []rvSingle{unknown, revoked}, respExts: []pkix.Extension{nonce}},
+		{signer: k.inter, status: 3},
+	} {
+		f.Add(o.der(f))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := k.policy()
+		p.OCSP = [][]byte{data}
+		res, _ := verify.Verify(k.leaf.cert, nil, p)
+		if res == nil {
+			t.Fatal("no result")
+		}
+	})
 }
