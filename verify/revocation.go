@@ -172,10 +172,15 @@ func (v *verifier) signerValid(s, anchor *certInfo) bool {
 	p.MaxDepth = nil
 	p.Profile = ProfileRFC5280
 	p.At, p.RevocationAt, p.SignedAt = v.revAt, time.Time{}, time.Time{}
+	// The CRLs are the same: the nested verifier takes them as this one read them, rather
+	// than reading every entry again for each possible signer a chain may offer.
+	crls := p.CRLs
+	p.CRLs = nil
 	sub, err := newVerifier(p, nil)
 	if err != nil {
 		return false
 	}
+	sub.p.CRLs, sub.crls = crls, v.crls
 	sub.depth = v.depth + 1
 	sub.shared = sh
 	e := sub.build(sub.info(s.c))

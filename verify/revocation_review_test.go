@@ -20,6 +20,8 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -571,4 +573,54 @@ func FuzzOCSPResponse(f *testing.F) {
 			t.Fatal("no result")
 		}
 	})
+}
+
+// TestReviewCRLSignerPoolReadsCRLsOnce: a peer's chain may hold certificates that bear the name
+// and public key of a CA's CRL signing key (no private key needed), each of which signet
+// validates as a possible CRL signer (up to maxSignerValidations). Every such validation read
+// every CRL given again, entry by entry: with a large CRL, one handshake cost sixteen times
+// the reading of it. The nested validations now share the CRLs read once; the test holds the
+// memory a Verify call allocates with such a pool to a small multiple of one without it.
+func TestReviewCRLSignerPoolReadsCRLsOnce(t *testing.T) {
+	root := rootCA(t, "RV Root")
+	inter := subCA(t, "RV Inter", root)
+	// The CA's new key, which signs its CRLs after a rollover.
+	interNew := subCA(t, "RV Inter", root)
+	leaf := leafCert(t, "leaf.example.com", inter)
+	tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: tpNotBefore, NextUpdate: tpNotAfter}
+	for i := range 20000 {
+		tmpl.RevokedCertificateEntries = append(tmpl.RevokedCertificateEntries,
+			x509.RevocationListEntry{SerialNumber: big.NewInt(int64(1e12 + i)), RevocationTime: tpNotBefore, ReasonCode: 1})
+	}
+	der, err := x509.CreateRevocationList(rand.Reader, tmpl, interNew.cert, interNew.key.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crl, err := x509.ParseRevocationList(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attacker := rootCA(t, "RV Attacker")
+	var fakes []*x509.Certificate
+	for range 15 {
+		fakes = append(fakes, subCA(t, "RV Inter", attacker, func(c *tpCert) { c.key = tpKey{interNew.key.signer} }).cert)
+	}
+	p := verify.Policy{Roots: []*x509.Certificate{root.cert}, Intermediates: []*x509.Certificate{inter.cert}, At: tpAt,
+		CRLs: []*x509.RevocationList{crl}}
+	alloc := func(chain []*x509.Certificate) uint64 {
+		var m0, m1 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		res, err := verify.Verify(leaf.cert, chain, p)
+		runtime.ReadMemStats(&m1)
+		mustValid(t, res, err)
+		return m1.TotalAlloc - m0.TotalAlloc
+	}
+	plain := alloc([]*x509.Certificate{interNew.cert})
+	hostile := alloc(append(slices.Clone(fakes), interNew.cert))
+	t.Logf("%d KiB with the pool, %d KiB without", hostile>>10, plain>>10)
+	if hostile > 4*plain {
+		t.Fatalf("with %d certificates bearing the CRL signer's key, Verify allocated %d KiB, %.1f times the %d KiB without them",
+			len(fakes), hostile>>10, float64(hostile)/float64(plain), plain>>10)
+	}
 }
