@@ -2,6 +2,9 @@ package verify
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -91,6 +94,18 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 		}
 		if findExt(rc, oidExtKeyUsage) != nil && rc.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
 			return bad("rfc6960.responder-eku", "its responder %s has a key usage without digitalSignature", Name(rc))
+		}
+		// The key checks signet applies to every certificate of a chain (signet.rsa-key-too-small,
+		// signet.dsa-key): a responder's key vouches for the status of every certificate of
+		// its CA, and one that can be factored signs any answer.
+		switch k := rc.PublicKey.(type) {
+		case *rsa.PublicKey:
+			if bits := k.N.BitLen(); bits < 2048 {
+				return bad("rfc6960.responder-key", "its responder %s has a %d-bit RSA key; signet requires at least 2048", Name(rc), bits)
+			}
+		case *ecdsa.PublicKey, ed25519.PublicKey:
+		default:
+			return bad("rfc6960.responder-key", "its responder %s has a key signet does not accept (%s)", Name(rc), rc.PublicKeyAlgorithm)
 		}
 		if len(rc.UnhandledCriticalExtensions) > 0 {
 			return bad("rfc6960.responder", "its responder %s has a critical extension signet does not process", Name(rc))

@@ -677,3 +677,21 @@ func TestReviewLargeCRLMemory(t *testing.T) {
 	res, err = verify.Verify(k.leaf.cert, nil, p)
 	mustRule(t, res, err, "rfc5280.crl-duplicate-entry")
 }
+
+// TestReviewOCSPResponderKey: a delegated responder's key vouches for every certificate of its
+// CA, yet it escaped the key checks of the chain's certificates: a 1024-bit RSA responder
+// (which signet refuses anywhere in a chain, signet.rsa-key-too-small) signed a good answer
+// that was taken. Now rfc6960.responder-key.
+func TestReviewOCSPResponderKey(t *testing.T) {
+	k := newRVPKI(t)
+	ocspEKU := []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 9}}
+	weak := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: ocspEKU, key: newRSAKey(t, 1024)}, k.inter)
+	res, err := k.verifyOCSP(t, rvOCSP{signer: weak, certs: [][]byte{weak.der}, singles: []rvSingle{k.good()}})
+	mustRule(t, res, err, "rfc6960.responder-key")
+	wantLeafNotPassed(t, k, res)
+
+	// Regression guard: the same with a 2048-bit key.
+	strong := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: ocspEKU, key: newRSAKey(t, 2048)}, k.inter)
+	res, err = k.verifyOCSP(t, rvOCSP{signer: strong, certs: [][]byte{strong.der}, singles: []rvSingle{k.good()}})
+	wantOCSPGood(t, res, err)
+}
