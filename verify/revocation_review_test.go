@@ -8,6 +8,7 @@ package verify_test
 import (
 	"crypto"
 	"crypto/ecdsa"
+	_ "crypto/md5" // crypto.MD5, for a response signed with it
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -694,4 +695,106 @@ func TestReviewOCSPResponderKey(t *testing.T) {
 	strong := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: ocspEKU, key: newRSAKey(t, 2048)}, k.inter)
 	res, err = k.verifyOCSP(t, rvOCSP{signer: strong, certs: [][]byte{strong.der}, singles: []rvSingle{k.good()}})
 	wantOCSPGood(t, res, err)
+}
+
+// TestReviewRevocationGuards: regression guards for behaviours no other test pins.
+func TestReviewRevocationGuards(t *testing.T) {
+	k := newRVPKI(t)
+	t.Run("OCSP response signed with MD5", func(t *testing.T) {
+		rk := rvPKI{root: k.root}
+		rk.inter = subCA(t, "RV RSA Inter", k.root, func(c *tpCert) { c.key = newRSAKey(t, 2048) })
+		rk.leaf = leafCert(t, "leaf.example.com", rk.inter)
+		der := rvOCSP{signer: rk.inter, singles: []rvSingle{rk.good()}}.der(t)
+		// Re-sign the same response with md5WithRSAEncryption.
+		der = resignMD5(t, der, rk.inter)
+		p := rk.policy()
+		p.OCSP = [][]byte{der}
+		res, err := verify.Verify(rk.leaf.cert, nil, p)
+		var ve *verify.Error
+		if !errors.As(err, &ve) || ve.Rule != "rfc6960.signature" && ve.Rule != "signet.weak-signature" {
+			t.Fatalf("want an MD5 response refused, got %v\n%s", err, dumpChecks(res))
+		}
+	})
+	t.Run("OCSP answer without nextUpdate, fresh", func(t *testing.T) {
+		s := k.good()
+		s.nextUpdate = time.Time{}
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: []rvSingle{s}})
+		wantOCSPGood(t, res, err)
+	})
+	expired := func(issuer *tpIssued) *x509.RevocationList {
+		tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: tpNotBefore, NextUpdate: tpAt.Add(-time.Hour)}
+		der, err := x509.CreateRevocationList(rand.Reader, tmpl, issuer.cert, issuer.key.signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := x509.ParseRevocationList(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	for _, require := range []bool{false, true} {
+		t.Run(fmt.Sprintf("expired CRL, RequireCRL %v", require), func(t *testing.T) {
+			p := k.policy()
+			p.RequireCRL = require
+			p.CRLs = []*x509.RevocationList{expired(k.inter)}
+			res, err := verify.Verify(k.leaf.cert, nil, p)
+			mustRule(t, res, err, "rfc5280.crl-expired")
+			wantLeafNotPassed(t, k, res)
+		})
+		t.Run(fmt.Sprintf("another CA's CRL only, RequireCRL %v", require), func(t *testing.T) {
+			p := k.policy()
+			p.RequireCRL = require
+			p.CRLs = []*x509.RevocationList{makeCRL(t, k.sister, big.NewInt(1), false, nil)}
+			res, err := verify.Verify(k.leaf.cert, nil, p)
+			if require {
+				mustRule(t, res, err, "signet.crl-required")
+			} else {
+				mustValid(t, res, err)
+				if !strings.Contains(dumpChecks(res), "covers no certificate of the chain") {
+					t.Fatalf("the unused CRL is not reported\n%s", dumpChecks(res))
+				}
+			}
+			wantLeafNotPassed(t, k, res)
+		})
+	}
+}
+
+// resignMD5 replaces the signature of an OCSP response made by rvOCSP with an MD5 one by
+// signer (an RSA key).
+func resignMD5(t *testing.T, der []byte, signer *tpIssued) []byte {
+	t.Helper()
+	s := cryptobyte.String(der)
+	var resp, status, rb, rbs, basicDER, basic, tbs cryptobyte.String
+	var rtype asn1.ObjectIdentifier
+	if !s.ReadASN1(&resp, cbasn1.SEQUENCE) || !resp.ReadASN1(&status, cbasn1.ENUM) ||
+		!resp.ReadASN1(&rb, cbasn1.Tag(0).ContextSpecific().Constructed()) || !rb.ReadASN1(&rbs, cbasn1.SEQUENCE) ||
+		!rbs.ReadASN1ObjectIdentifier(&rtype) || !rbs.ReadASN1(&basicDER, cbasn1.OCTET_STRING) ||
+		!basicDER.ReadASN1(&basic, cbasn1.SEQUENCE) || !basic.ReadASN1Element(&tbs, cbasn1.SEQUENCE) {
+		t.Fatal("cannot read the response back")
+	}
+	h := crypto.MD5.New()
+	h.Write(tbs)
+	sig, err := rsa.SignPKCS1v15(rand.Reader, signer.key.signer.(*rsa.PrivateKey), crypto.MD5, h.Sum(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	algDER, _ := asn1.Marshal(pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 4}, Parameters: asn1.NullRawValue})
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1Enum(0)
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1ObjectIdentifier(rtype)
+				b.AddASN1(cbasn1.OCTET_STRING, func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+						b.AddBytes(tbs)
+						b.AddBytes(algDER)
+						b.AddASN1BitString(sig)
+					})
+				})
+			})
+		})
+	})
+	return b.BytesOrPanic()
 }
