@@ -262,7 +262,8 @@ func (v *verifier) checkRevocation(e *evaluation) {
 		var reasons uint16
 		var forged *Error
 		given := false
-		var revokedBy, misnamed *crlInfo
+		var revokedBy, misnamed, deltaOnly *crlInfo
+		sawComplete := false
 		var revokedEntry crlEntry
 		var sources []string
 		// Complete CRLs, newest first.
@@ -281,9 +282,13 @@ func (v *verifier) checkRevocation(e *evaluation) {
 				used[k], given = true, true
 				misnamed = cmp.Or(misnamed, l)
 			}
+			if ok && l.delta {
+				deltaOnly = cmp.Or(deltaOnly, l)
+			}
 			if !ok || l.delta {
 				continue
 			}
+			sawComplete = true
 			if mask&^reasons == 0 {
 				continue
 			}
@@ -372,6 +377,8 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			why := "none of them covers it (another distribution point or scope)"
 			if reasons != 0 {
 				why = "they cover only some revocation reasons"
+			} else if deltaOnly != nil && !sawComplete {
+				why = fmt.Sprintf("the %s applies to the complete CRL number %s, which was not given (RFC 5280 5.2.4)", crlLabel(deltaOnly), deltaOnly.base)
 			} else if misnamed != nil {
 				why = "the CRL its key signed names another issuer, " + rawNameString(misnamed.l.RawIssuer)
 			}

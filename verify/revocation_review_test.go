@@ -798,3 +798,19 @@ func resignMD5(t *testing.T, der []byte, signer *tpIssued) []byte {
 	})
 	return b.BytesOrPanic()
 }
+
+// TestReviewDeltaWithoutBase: a delta CRL alone cannot settle a status (RFC 5280 5.2.4), and
+// signet refuses it with rfc5280.crl-scope (TestDifferentialOpenSSL pins the rule); the reason
+// given was "none of them covers it (another distribution point or scope)", which sent the
+// user looking for the wrong CRL. It now names the complete CRL the delta needs.
+func TestReviewDeltaWithoutBase(t *testing.T) {
+	k := newRVPKI(t)
+	p := k.policy()
+	ind := ext(asn1.ObjectIdentifier{2, 5, 29, 27}, true, big.NewInt(6))
+	p.CRLs = []*x509.RevocationList{makeCRL(t, k.inter, big.NewInt(7), false, []pkix.Extension{ind})}
+	res, err := verify.Verify(k.leaf.cert, nil, p)
+	mustRule(t, res, err, "rfc5280.crl-scope")
+	if !strings.Contains(err.Error(), "complete CRL number 6, which was not given") {
+		t.Fatalf("the message does not say the base CRL is missing: %v", err)
+	}
+}
