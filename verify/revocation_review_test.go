@@ -814,3 +814,65 @@ func TestReviewDeltaWithoutBase(t *testing.T) {
 		t.Fatalf("the message does not say the base CRL is missing: %v", err)
 	}
 }
+
+// TestReviewIndirectCRLCertificateIssuer: in an indirect CRL, an entry's certificateIssuer
+// holds for the entries after it until the next one (RFC 5280 5.3.3); before any, entries
+// are the CRL issuer's own. Regression guard: PKITS's indirect CRLs name the issuer on each
+// entry, and TestHostileCertificateIssuerInDirectCRL covers direct CRLs only.
+func TestReviewIndirectCRLCertificateIssuer(t *testing.T) {
+	root := rootCA(t, "RV Root")
+	inter := subCA(t, "RV Inter", root)
+	crlCA := subCA(t, "RV CRL Issuer", root)
+	// The leaf's distribution point: CRLs of crlCA (cRLIssuer), no name.
+	var dp cryptobyte.Builder
+	dp.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.Tag(2).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+				b.AddBytes(gn(4, true, crlCA.cert.RawSubject))
+			})
+		})
+	})
+	leaf := leafCert(t, "leaf.example.com", inter, func(c *tpCert) {
+		c.exts = append(c.exts, rawExt(asn1.ObjectIdentifier{2, 5, 29, 31}, false, dp.BytesOrPanic()))
+	})
+	var idp cryptobyte.Builder
+	idp.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(4).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddUint8(0xff) })
+	})
+	idpExt := rawExt(asn1.ObjectIdentifier{2, 5, 29, 28}, true, idp.BytesOrPanic())
+	var ci cryptobyte.Builder
+	ci.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddBytes(gn(4, true, inter.cert.RawSubject)) })
+	ciExt := pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 29}, Critical: true, Value: ci.BytesOrPanic()}
+	mk := func(leafFirst bool) *x509.RevocationList {
+		named := x509.RevocationListEntry{SerialNumber: big.NewInt(999), RevocationTime: tpNotBefore, ExtraExtensions: []pkix.Extension{ciExt}}
+		mine := x509.RevocationListEntry{SerialNumber: leaf.cert.SerialNumber, RevocationTime: tpNotBefore}
+		entries := []x509.RevocationListEntry{named, mine}
+		if leafFirst {
+			entries = []x509.RevocationListEntry{mine, named}
+		}
+		tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: tpNotBefore, NextUpdate: tpNotAfter,
+			ExtraExtensions: []pkix.Extension{idpExt}, RevokedCertificateEntries: entries}
+		der, err := x509.CreateRevocationList(rand.Reader, tmpl, crlCA.cert, crlCA.key.signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := x509.ParseRevocationList(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	p := verify.Policy{Roots: []*x509.Certificate{root.cert}, Intermediates: []*x509.Certificate{inter.cert, crlCA.cert}, At: tpAt}
+	p.CRLs = []*x509.RevocationList{mk(false)}
+	res, err := verify.Verify(leaf.cert, nil, p)
+	mustRule(t, res, err, "rfc5280.revoked")
+	// Listed before any certificateIssuer: the serial of a certificate of the CRL issuer.
+	p.CRLs = []*x509.RevocationList{mk(true)}
+	res, err = verify.Verify(leaf.cert, nil, p)
+	if err != nil {
+		t.Fatalf("want valid: %v\n%s", err, dumpChecks(res))
+	}
+	if c, ok := revocationOf(res, verify.Name(leaf.cert)); !ok || c.Status != verify.Pass {
+		t.Fatalf("the indirect CRL did not settle the leaf's status\n%s", dumpChecks(res))
+	}
+}
