@@ -58,7 +58,7 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 	}
 	var mine *ocspSingle
 	for k := range singles {
-		if id := singles[k].id; id.serial.Cmp(c.c.SerialNumber) == 0 && id.matches(issuer.c) {
+		if id := singles[k].id; id.serial.Cmp(c.c.SerialNumber) == 0 && id.matches(issuer.c, c.c.RawIssuer) {
 			mine = &singles[k]
 			break
 		}
@@ -156,9 +156,11 @@ type ocspCertID struct {
 	serial   *big.Int
 }
 
-// matches reports whether the CertID's hashes name issuer: the hash of its DER subject and of
-// its public key's BIT STRING contents.
-func (id ocspCertID) matches(issuer *x509.Certificate) bool {
+// matches reports whether the CertID's hashes name issuer: the hash of its public key's BIT
+// STRING contents, and of its name: RFC 6960 4.1.1 hashes the issuer field of the certificate
+// checked (issuerField), clients such as openssl the issuer's subject; the two name the same
+// issuer when the chain links them, even encoded differently (RFC 5280 7.1).
+func (id ocspCertID) matches(issuer *x509.Certificate, issuerField []byte) bool {
 	var h hash.Hash
 	switch {
 	case id.hash.Equal(asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}):
@@ -174,7 +176,11 @@ func (id ocspCertID) matches(issuer *x509.Certificate) bool {
 	}
 	h.Write(issuer.RawSubject)
 	if !bytes.Equal(h.Sum(nil), id.nameHash) {
-		return false
+		h.Reset()
+		h.Write(issuerField)
+		if !bytes.Equal(h.Sum(nil), id.nameHash) {
+			return false
+		}
 	}
 	spki := cryptobyte.String(issuer.RawSubjectPublicKeyInfo)
 	var inner, algo cryptobyte.String

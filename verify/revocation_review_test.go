@@ -876,3 +876,25 @@ func TestReviewIndirectCRLCertificateIssuer(t *testing.T) {
 		t.Fatalf("the indirect CRL did not settle the leaf's status\n%s", dumpChecks(res))
 	}
 }
+
+// TestReviewOCSPCertIDIssuerField: RFC 6960 4.1.1 hashes "the issuer's name field in the
+// certificate being checked"; signet hashed the issuer certificate's subject only. When the
+// two are encoded differently (the same name under RFC 5280 7.1, as signet chains them), a
+// conforming response was "about no certificate of the chain": a revoked answer was passed
+// over and the chain was valid. Both encodings now name the issuer.
+func TestReviewOCSPCertIDIssuerField(t *testing.T) {
+	root := rootCA(t, "RV Root")
+	ca := issue(t, tpCert{rawSubj: rawName(oidO, tagPS, "Signet Rules", oidCN, tagPS, "RV Issuing"), ca: true, pathLen: -1}, root)
+	leaf := issue(t, tpCert{subject: cn("leaf.example.com"), rawIss: rawName(oidO, tagU8, "Signet Rules", oidCN, tagU8, "RV Issuing"), pathLen: -1}, ca)
+	if string(leaf.cert.RawIssuer) == string(ca.cert.RawSubject) {
+		t.Fatal("the names are byte-equal: the test proves nothing")
+	}
+	k := rvPKI{root: root, inter: ca, leaf: leaf}
+	for _, name := range [][]byte{leaf.cert.RawIssuer, ca.cert.RawSubject} {
+		s := k.good()
+		s.status = 1
+		s.nameHash = rvHash(rvOIDSHA1, name)
+		res, err := k.verifyOCSP(t, rvOCSP{signer: ca, singles: []rvSingle{s}})
+		mustRule(t, res, err, "rfc6960.revoked")
+	}
+}
