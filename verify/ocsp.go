@@ -56,11 +56,13 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 	if err != nil {
 		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given cannot be read: %v", err)
 	}
+	// The answer about c; of several, a revoked one: a responder that said both said revoked.
 	var mine *ocspSingle
 	for k := range singles {
 		if id := singles[k].id; id.serial.Cmp(c.c.SerialNumber) == 0 && id.matches(issuer.c, c.c.RawIssuer) {
-			mine = &singles[k]
-			break
+			if mine == nil || singles[k].answer.status == ocsp.Revoked && mine.answer.status != ocsp.Revoked {
+				mine = &singles[k]
+			}
 		}
 	}
 	if mine == nil {

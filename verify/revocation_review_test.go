@@ -898,3 +898,16 @@ func TestReviewOCSPCertIDIssuerField(t *testing.T) {
 		mustRule(t, res, err, "rfc6960.revoked")
 	}
 }
+
+// TestReviewOCSPContradictoryAnswers: a response that answers twice about the leaf, good then
+// revoked, was read by its first answer: good. A responder that says both has said revoked;
+// the revoked answer now wins, in either order.
+func TestReviewOCSPContradictoryAnswers(t *testing.T) {
+	k := newRVPKI(t)
+	good, revoked := k.good(), k.good()
+	revoked.status = 1
+	for _, order := range [][]rvSingle{{good, revoked}, {revoked, good}} {
+		res, err := k.verifyOCSP(t, rvOCSP{signer: k.inter, singles: order})
+		mustRule(t, res, err, "rfc6960.revoked")
+	}
+}
