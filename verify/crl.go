@@ -5,6 +5,8 @@ import (
 	"crypto/x509"
 	"fmt"
 	"math/big"
+	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -136,7 +138,7 @@ func newCRLInfo(l *x509.RevocationList) *crlInfo {
 		add("rfc5280.crl-time-encoding", "a time is written invalidly: %s (5.1.2.4 to 5.1.2.6)", why)
 	}
 	current := ci.issuerKey
-	seen := map[string]bool{}
+	ci.entries = make([]crlEntry, 0, len(l.RevokedCertificateEntries))
 	for _, en := range l.RevokedCertificateEntries {
 		for _, x := range en.Extensions {
 			switch {
@@ -162,12 +164,16 @@ func newCRLInfo(l *x509.RevocationList) *crlInfo {
 		if en.SerialNumber == nil {
 			continue
 		}
-		k := current + "\x00" + en.SerialNumber.String()
-		if seen[k] {
-			add("rfc5280.crl-duplicate-entry", "it lists serial %s twice", x509util.FormatSerial(en.SerialNumber))
-		}
-		seen[k] = true
 		ci.entries = append(ci.entries, crlEntry{serial: en.SerialNumber, issuerKey: current, reason: en.ReasonCode, at: en.RevocationTime})
+	}
+	// Sorted by issuer and serial, the entries show their duplicates side by side and are
+	// looked up by binary search, without a set of every entry (a CRL may list millions).
+	slices.SortFunc(ci.entries, compareEntry)
+	for i := 1; i < len(ci.entries); i++ {
+		if compareEntry(ci.entries[i-1], ci.entries[i]) == 0 {
+			add("rfc5280.crl-duplicate-entry", "it lists serial %s twice", x509util.FormatSerial(ci.entries[i].serial))
+			break
+		}
 	}
 	if ci.idp == nil || !ci.idp.indirect {
 		for _, en := range ci.entries {
@@ -363,14 +369,24 @@ func crlScope(c *certInfo, l *crlInfo) (uint16, bool) {
 	return mask, ok
 }
 
+// compareEntry orders CRL entries by certificate issuer, then serial.
+func compareEntry(a, b crlEntry) int {
+	if c := strings.Compare(a.issuerKey, b.issuerKey); c != 0 {
+		return c
+	}
+	return a.serial.Cmp(b.serial)
+}
+
 // listed returns the entry of a CRL about certificate c, if any.
 func (l *crlInfo) listed(c *certInfo) (crlEntry, bool) {
-	for _, en := range l.entries {
-		if en.issuerKey == c.issuerKey && en.serial.Cmp(c.c.SerialNumber) == 0 {
-			return en, true
-		}
+	if c.c.SerialNumber == nil {
+		return crlEntry{}, false
 	}
-	return crlEntry{}, false
+	i, ok := slices.BinarySearchFunc(l.entries, crlEntry{issuerKey: c.issuerKey, serial: c.c.SerialNumber}, compareEntry)
+	if !ok {
+		return crlEntry{}, false
+	}
+	return l.entries[i], true
 }
 
 // deltaFor returns the newest usable delta CRL for the complete CRL base (RFC 5280 5.2.4):

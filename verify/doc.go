@@ -124,8 +124,9 @@
 //	rfc5280.crl-idp-encoding                   crl-invalid       RFC 5280 5.2.5: issuing distribution point that does not parse
 //	rfc5280.crl-delta-encoding                 crl-invalid       RFC 5280 5.2.4: delta CRL indicator that does not parse
 //	rfc5280.crl-delta-not-critical             crl-invalid       RFC 5280 5.2.4: delta CRL indicator not critical
-//	rfc6960.*                                  crl-invalid       RFC 6960 4.2.2.2, 4.2.2.1: an OCSP response not signed by the issuer or its delegated responder (responder, responder-eku, responder-validity, signature), not current (not-yet-valid, expired; without nextUpdate, older than a day), or an error response (response)
+//	rfc6960.*                                  crl-invalid       RFC 6960 4.2.2.2, 4.2.2.1: an OCSP response not signed by the issuer or its delegated responder (responder, responder-eku, responder-validity, signature; a responderID that does not name the signer: responder-id; a delegated responder a current CRL of the issuer given lists: responder-revoked; one with an RSA key under 2048 bits or a key signet does not accept: responder-key), not current (not-yet-valid, expired; without nextUpdate, older than a day), an error response or a critical extension signet does not process, in the answer or the response (response)
 //	rfc5280.crl-scope                          crl-missing       RFC 5280 6.3.3 (b), (c), (j): CRLs of the issuer (in its name, or signed by its key in another name) were given but none covers the certificate, or only some reasons
+//	rfc6960.unknown                            crl-missing       RFC 6960 2.2: an OCSP response says the certificate's status is unknown, and no CRL or other response settles it
 //	signet.crl-required                        crl-missing       Policy.RequireCRL: no CRL of the issuer
 //
 // ProfileWebPKI adds the CA/Browser Forum Baseline Requirements for TLS server certificates,

@@ -2,6 +2,9 @@ package verify
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -16,6 +19,9 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/signet-pki/signet/internal/pkixname"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // OCSP responses (RFC 6960): the single responses of a response, matched to a certificate by
@@ -46,15 +52,17 @@ const ocspMaxAgeWithoutNextUpdate = 24 * time.Hour
 // CertID names c's serial and its issuer's name and key hashes), with the response's signer
 // and the answer's dates checked; nil, nil when it is about other certificates.
 func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Error) {
-	singles, err := ocspSingles(o.raw)
+	singles, respCritical, err := ocspSingles(o.raw)
 	if err != nil {
 		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given cannot be read: %v", err)
 	}
+	// The answer about c; of several, a revoked one: a responder that said both said revoked.
 	var mine *ocspSingle
 	for k := range singles {
-		if id := singles[k].id; id.serial.Cmp(c.c.SerialNumber) == 0 && id.matches(issuer.c) {
-			mine = &singles[k]
-			break
+		if id := singles[k].id; id.serial.Cmp(c.c.SerialNumber) == 0 && id.matches(issuer.c, c.c.RawIssuer) {
+			if mine == nil || singles[k].answer.status == ocsp.Revoked && mine.answer.status != ocsp.Revoked {
+				mine = &singles[k]
+			}
 		}
 	}
 	if mine == nil {
@@ -63,8 +71,11 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 	bad := func(rule, format string, args ...any) (*ocspAnswer, *Error) {
 		return nil, newRuleError(CRLInvalid, c.c, rule, nil, "the OCSP response about %s cannot be used: %s", Name(c.c), fmt.Sprintf(format, args...))
 	}
-	if mine.criticalExt {
-		return bad("rfc6960.response", "its answer has a critical extension signet does not process")
+	if mine.criticalExt != nil {
+		return bad("rfc6960.response", "its answer has a critical extension signet does not process (%s)", mine.criticalExt)
+	}
+	if respCritical != nil {
+		return bad("rfc6960.response", "it has a critical response extension signet does not process (%s; RFC 6960 4.4)", respCritical)
 	}
 	// The response-level fields (signature, responder certificate) are golang.org/x/crypto's.
 	r, err := ocsp.ParseResponseForCert(o.raw, c.c, nil)
@@ -86,16 +97,35 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 		if findExt(rc, oidExtKeyUsage) != nil && rc.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
 			return bad("rfc6960.responder-eku", "its responder %s has a key usage without digitalSignature", Name(rc))
 		}
+		// The key checks signet applies to every certificate of a chain (signet.rsa-key-too-small,
+		// signet.dsa-key): a responder's key vouches for the status of every certificate of
+		// its CA, and one that can be factored signs any answer.
+		switch k := rc.PublicKey.(type) {
+		case *rsa.PublicKey:
+			if bits := k.N.BitLen(); bits < 2048 {
+				return bad("rfc6960.responder-key", "its responder %s has a %d-bit RSA key; signet requires at least 2048", Name(rc), bits)
+			}
+		case *ecdsa.PublicKey, ed25519.PublicKey:
+		default:
+			return bad("rfc6960.responder-key", "its responder %s has a key signet does not accept (%s)", Name(rc), rc.PublicKeyAlgorithm)
+		}
 		if len(rc.UnhandledCriticalExtensions) > 0 {
 			return bad("rfc6960.responder", "its responder %s has a critical extension signet does not process", Name(rc))
 		}
 		if v.revAt.Before(rc.NotBefore) || v.revAt.After(rc.NotAfter) {
 			return bad("rfc6960.responder-validity", "its responder certificate %s is not valid at %s", Name(rc), ts(v.revAt))
 		}
+		if l, en := v.responderRevoked(issuer, rc); l != nil {
+			return bad("rfc6960.responder-revoked", "its responder %s (serial %s) was revoked at %s (%s) by the %s",
+				Name(rc), x509util.FormatSerial(rc.SerialNumber), ts(en.at), x509util.ReasonName(en.reason), crlLabel(l))
+		}
 		signer = rc
 	}
 	if err := signer.CheckSignature(r.SignatureAlgorithm, r.TBSResponseData, r.Signature); err != nil {
 		return bad("rfc6960.signature", "it is not signed by %s or a responder it authorised: %v", Name(issuer.c), err)
+	}
+	if !responderIDNames(r, signer) {
+		return bad("rfc6960.responder-id", "its responderID does not name %s, which signed it (RFC 6960 4.2.2.3)", Name(signer))
 	}
 	if weakSignature(r.SignatureAlgorithm) {
 		return bad("signet.weak-signature", "it is signed with %s", r.SignatureAlgorithm)
@@ -117,7 +147,7 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 type ocspSingle struct {
 	id          ocspCertID
 	answer      ocspAnswer
-	criticalExt bool
+	criticalExt asn1.ObjectIdentifier // the first critical singleExtension, nil when none
 }
 
 // ocspCertID is the CertID of one SingleResponse (RFC 6960 4.1.1).
@@ -128,9 +158,11 @@ type ocspCertID struct {
 	serial   *big.Int
 }
 
-// matches reports whether the CertID's hashes name issuer: the hash of its DER subject and of
-// its public key's BIT STRING contents.
-func (id ocspCertID) matches(issuer *x509.Certificate) bool {
+// matches reports whether the CertID's hashes name issuer: the hash of its public key's BIT
+// STRING contents, and of its name: RFC 6960 4.1.1 hashes the issuer field of the certificate
+// checked (issuerField), clients such as openssl the issuer's subject; the two name the same
+// issuer when the chain links them, even encoded differently (RFC 5280 7.1).
+func (id ocspCertID) matches(issuer *x509.Certificate, issuerField []byte) bool {
 	var h hash.Hash
 	switch {
 	case id.hash.Equal(asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}):
@@ -146,7 +178,11 @@ func (id ocspCertID) matches(issuer *x509.Certificate) bool {
 	}
 	h.Write(issuer.RawSubject)
 	if !bytes.Equal(h.Sum(nil), id.nameHash) {
-		return false
+		h.Reset()
+		h.Write(issuerField)
+		if !bytes.Equal(h.Sum(nil), id.nameHash) {
+			return false
+		}
 	}
 	spki := cryptobyte.String(issuer.RawSubjectPublicKeyInfo)
 	var inner, algo cryptobyte.String
@@ -163,20 +199,23 @@ func (id ocspCertID) matches(issuer *x509.Certificate) bool {
 // golang.org/x/crypto/ocsp exposes neither the CertID's issuer hashes nor the answers beyond
 // the first with a given serial, so that a response is tied to the issuer by its name and key
 // hashes, and the answer read is the one whose CertID matched.
-func ocspSingles(der []byte) ([]ocspSingle, error) {
+//
+// respCritical is the first critical response extension signet does not process, nil when
+// there is none.
+func ocspSingles(der []byte) (out []ocspSingle, respCritical asn1.ObjectIdentifier, err error) {
 	s := cryptobyte.String(der)
 	var resp, status, rb, rbs, basicDER, basic, tbs, responses cryptobyte.String
 	var rtype asn1.ObjectIdentifier
 	if !s.ReadASN1(&resp, cbasn1.SEQUENCE) || !resp.ReadASN1(&status, cbasn1.ENUM) {
-		return nil, fmt.Errorf("not an OCSP response")
+		return nil, nil, fmt.Errorf("not an OCSP response")
 	}
 	if len(status) != 1 || status[0] != 0 {
-		return nil, fmt.Errorf("the responder answered with an error status (%x)", []byte(status))
+		return nil, nil, fmt.Errorf("the responder answered with an error status (%x)", []byte(status))
 	}
 	if !resp.ReadASN1(&rb, cbasn1.Tag(0).ContextSpecific().Constructed()) || !rb.ReadASN1(&rbs, cbasn1.SEQUENCE) ||
 		!rbs.ReadASN1ObjectIdentifier(&rtype) || !rbs.ReadASN1(&basicDER, cbasn1.OCTET_STRING) ||
 		!basicDER.ReadASN1(&basic, cbasn1.SEQUENCE) || !basic.ReadASN1(&tbs, cbasn1.SEQUENCE) {
-		return nil, fmt.Errorf("malformed response bytes")
+		return nil, nil, fmt.Errorf("malformed response bytes")
 	}
 	if tbs.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 		tbs.SkipASN1(cbasn1.Tag(0).ContextSpecific().Constructed())
@@ -184,9 +223,19 @@ func ocspSingles(der []byte) ([]ocspSingle, error) {
 	var skip cryptobyte.String
 	var tag cbasn1.Tag
 	if !tbs.ReadAnyASN1(&skip, &tag) || !tbs.SkipASN1(cbasn1.GeneralizedTime) || !tbs.ReadASN1(&responses, cbasn1.SEQUENCE) {
-		return nil, fmt.Errorf("malformed response data")
+		return nil, nil, fmt.Errorf("malformed response data")
 	}
-	var out []ocspSingle
+	// responseExtensions (RFC 6960 4.2.1, 4.4): golang.org/x/crypto/ocsp does not read them,
+	// so a critical one would pass unnoticed. The nonce is the one signet knows: it answers a
+	// request signet did not make, and is ignored whatever its flag.
+	if tbs.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
+		if respCritical, err = criticalExtension(&tbs, asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 2}); err != nil {
+			return nil, nil, fmt.Errorf("malformed responseExtensions")
+		}
+	}
+	if !tbs.Empty() {
+		return nil, nil, fmt.Errorf("malformed response data")
+	}
 	for !responses.Empty() {
 		var single, certID, algo, name, key, st cryptobyte.String
 		var one ocspSingle
@@ -197,7 +246,7 @@ func ocspSingles(der []byte) ([]ocspSingle, error) {
 			!certID.ReadASN1(&name, cbasn1.OCTET_STRING) || !certID.ReadASN1(&key, cbasn1.OCTET_STRING) ||
 			!certID.ReadASN1Integer(one.id.serial) || !single.ReadAnyASN1(&st, &stTag) ||
 			!single.ReadASN1GeneralizedTime(&one.answer.thisUpdate) {
-			return nil, fmt.Errorf("malformed SingleResponse")
+			return nil, nil, fmt.Errorf("malformed SingleResponse")
 		}
 		one.id.nameHash, one.id.keyHash = name, key
 		switch stTag {
@@ -206,44 +255,116 @@ func ocspSingles(der []byte) ([]ocspSingle, error) {
 		case cbasn1.Tag(1).ContextSpecific().Constructed():
 			one.answer.status = ocsp.Revoked
 			if !st.ReadASN1GeneralizedTime(&one.answer.revokedAt) {
-				return nil, fmt.Errorf("malformed RevokedInfo")
+				return nil, nil, fmt.Errorf("malformed RevokedInfo")
 			}
 			if st.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 				var r cryptobyte.String
 				var reason int
 				if !st.ReadASN1(&r, cbasn1.Tag(0).ContextSpecific().Constructed()) || !r.ReadASN1Enum(&reason) {
-					return nil, fmt.Errorf("malformed revocation reason")
+					return nil, nil, fmt.Errorf("malformed revocation reason")
 				}
 				one.answer.reason = reason
 			}
 		case cbasn1.Tag(2).ContextSpecific():
 			one.answer.status = ocsp.Unknown
 		default:
-			return nil, fmt.Errorf("malformed CertStatus")
+			return nil, nil, fmt.Errorf("malformed CertStatus")
 		}
 		if single.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 			var nu cryptobyte.String
 			if !single.ReadASN1(&nu, cbasn1.Tag(0).ContextSpecific().Constructed()) || !nu.ReadASN1GeneralizedTime(&one.answer.nextUpdate) {
-				return nil, fmt.Errorf("malformed nextUpdate")
+				return nil, nil, fmt.Errorf("malformed nextUpdate")
 			}
 		}
 		if single.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
-			var exts, list cryptobyte.String
-			if !single.ReadASN1(&exts, cbasn1.Tag(1).ContextSpecific().Constructed()) || !exts.ReadASN1(&list, cbasn1.SEQUENCE) {
-				return nil, fmt.Errorf("malformed singleExtensions")
+			if one.criticalExt, err = criticalExtension(&single); err != nil {
+				return nil, nil, fmt.Errorf("malformed singleExtensions")
 			}
-			for !list.Empty() {
-				var e cryptobyte.String
-				var oid asn1.ObjectIdentifier
-				crit := false
-				if !list.ReadASN1(&e, cbasn1.SEQUENCE) || !e.ReadASN1ObjectIdentifier(&oid) ||
-					e.PeekASN1Tag(cbasn1.BOOLEAN) && !e.ReadASN1Boolean(&crit) {
-					return nil, fmt.Errorf("malformed singleExtensions")
-				}
-				one.criticalExt = one.criticalExt || crit
-			}
+		}
+		if !single.Empty() {
+			return nil, nil, fmt.Errorf("malformed SingleResponse")
 		}
 		out = append(out, one)
 	}
-	return out, nil
+	return out, respCritical, nil
+}
+
+// criticalExtension reads an [1] EXPLICIT Extensions field and returns the OID of its first
+// critical extension that is not one of known, or nil.
+func criticalExtension(s *cryptobyte.String, known ...asn1.ObjectIdentifier) (asn1.ObjectIdentifier, error) {
+	var exts, list cryptobyte.String
+	if !s.ReadASN1(&exts, cbasn1.Tag(1).ContextSpecific().Constructed()) || !exts.ReadASN1(&list, cbasn1.SEQUENCE) || !exts.Empty() {
+		return nil, fmt.Errorf("malformed extensions")
+	}
+	var found asn1.ObjectIdentifier
+	for !list.Empty() {
+		var e, value cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		crit := false
+		if !list.ReadASN1(&e, cbasn1.SEQUENCE) || !e.ReadASN1ObjectIdentifier(&oid) ||
+			e.PeekASN1Tag(cbasn1.BOOLEAN) && !e.ReadASN1Boolean(&crit) || !e.ReadASN1(&value, cbasn1.OCTET_STRING) || !e.Empty() {
+			return nil, fmt.Errorf("malformed extension")
+		}
+		if crit && found == nil && !slices.ContainsFunc(known, oid.Equal) {
+			found = oid
+		}
+	}
+	return found, nil
+}
+
+// responderIDNames reports whether the responderID of r names signer (RFC 6960 4.2.2.3):
+// byName its subject (compared as RFC 5280 7.1 compares names), byKey the SHA-1 of its
+// subjectPublicKey BIT STRING. openssl finds the signer by this id, so a response whose id
+// names another entity fails there.
+func responderIDNames(r *ocsp.Response, signer *x509.Certificate) bool {
+	if r.RawResponderName != nil {
+		if bytes.Equal(r.RawResponderName, signer.RawSubject) {
+			return true
+		}
+		a, errA := pkixname.ParseDN(r.RawResponderName)
+		b, errB := pkixname.ParseDN(signer.RawSubject)
+		return errA == nil && errB == nil && a.Key() == b.Key()
+	}
+	spki := cryptobyte.String(signer.RawSubjectPublicKeyInfo)
+	var inner, algo cryptobyte.String
+	var key asn1.BitString
+	if !spki.ReadASN1(&inner, cbasn1.SEQUENCE) || !inner.ReadASN1(&algo, cbasn1.SEQUENCE) || !inner.ReadASN1BitString(&key) {
+		return false
+	}
+	sum := sha1.Sum(key.Bytes)
+	return bytes.Equal(sum[:], r.ResponderKeyHash)
+}
+
+// responderRevoked returns a CRL given that lists the delegated responder rc, and its entry:
+// a current CRL of the issuer that certified rc, signed by the issuer's key. RFC 6960
+// 4.2.2.2.1 leaves the responder's status to the client (id-pkix-ocsp-nocheck asks it not to
+// look); a CRL the user gave that revokes it is evidence signet does not pass over, with or
+// without that extension: a good answer of a responder whose key was compromised is worth
+// nothing.
+func (v *verifier) responderRevoked(issuer *certInfo, rc *x509.Certificate) (*crlInfo, crlEntry) {
+	if issuer.c.PublicKey == nil {
+		return nil, crlEntry{}
+	}
+	ri := v.info(rc)
+	for _, l := range v.crls {
+		if l.issuerKey != issuer.subjectKey || len(l.findings) > 0 {
+			continue
+		}
+		en, ok := l.listed(ri)
+		if !ok || en.reason == reasonRemoveFromCRL {
+			continue
+		}
+		if v.revAt.Before(l.l.ThisUpdate) || !l.l.NextUpdate.IsZero() && v.revAt.After(l.l.NextUpdate) {
+			continue
+		}
+		err, done := l.sigs[issuer]
+		if !done {
+			err = checkSignedBy(issuer.c, l.l.SignatureAlgorithm, l.l.Raw, l.l.RawTBSRevocationList, l.l.Signature)
+			l.sigs[issuer] = err
+		}
+		if err == nil {
+			return l, en
+		}
+	}
+	return nil, crlEntry{}
 }

@@ -172,10 +172,15 @@ func (v *verifier) signerValid(s, anchor *certInfo) bool {
 	p.MaxDepth = nil
 	p.Profile = ProfileRFC5280
 	p.At, p.RevocationAt, p.SignedAt = v.revAt, time.Time{}, time.Time{}
+	// The CRLs are the same: the nested verifier takes them as this one read them, rather
+	// than reading every entry again for each possible signer a chain may offer.
+	crls := p.CRLs
+	p.CRLs = nil
 	sub, err := newVerifier(p, nil)
 	if err != nil {
 		return false
 	}
+	sub.p.CRLs, sub.crls = crls, v.crls
 	sub.depth = v.depth + 1
 	sub.shared = sh
 	e := sub.build(sub.info(s.c))
@@ -209,7 +214,7 @@ func (v *verifier) checkRevocation(e *evaluation) {
 
 		// OCSP: a revoked answer fails the certificate; a good one settles its status, but
 		// the CRLs given are still read, so that revocation evidence from any source wins.
-		var problem *Error
+		var problem, ocspUnknown *Error
 		ocspGood := ""
 		ocspRevoked := false
 		for k, o := range v.ocsp {
@@ -236,6 +241,14 @@ func (v *verifier) checkRevocation(e *evaluation) {
 				ocspRevoked = true
 			case ocsp.Good:
 				ocspGood = fmt.Sprintf("not revoked according to an OCSP response of %s, thisUpdate %s", Name(issuer.c), ts(r.thisUpdate))
+			case ocsp.Unknown:
+				// RFC 6960 2.2: the responder does not know the certificate. The answer
+				// establishes nothing, and it was given for this certificate: unless
+				// another source settles the status, it is not established.
+				if ocspUnknown == nil {
+					ocspUnknown = newRuleError(CRLMissing, c.c, "rfc6960.unknown", nil, "an OCSP response of %s says the status of %s is unknown, and no CRL or other response settles it",
+						Name(issuer.c), Name(c.c))
+				}
 			}
 			if ocspRevoked {
 				break
@@ -249,7 +262,8 @@ func (v *verifier) checkRevocation(e *evaluation) {
 		var reasons uint16
 		var forged *Error
 		given := false
-		var revokedBy, misnamed *crlInfo
+		var revokedBy, misnamed, deltaOnly *crlInfo
+		sawComplete := false
 		var revokedEntry crlEntry
 		var sources []string
 		// Complete CRLs, newest first.
@@ -268,9 +282,13 @@ func (v *verifier) checkRevocation(e *evaluation) {
 				used[k], given = true, true
 				misnamed = cmp.Or(misnamed, l)
 			}
+			if ok && l.delta {
+				deltaOnly = cmp.Or(deltaOnly, l)
+			}
 			if !ok || l.delta {
 				continue
 			}
+			sawComplete = true
 			if mask&^reasons == 0 {
 				continue
 			}
@@ -353,10 +371,14 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			e.pass(CheckRevocation, c, "not revoked according to %s", strings.Join(sources, "; "))
 		case problem != nil:
 			e.fail(CheckRevocation, problem)
+		case ocspUnknown != nil:
+			e.fail(CheckRevocation, ocspUnknown)
 		case given:
 			why := "none of them covers it (another distribution point or scope)"
 			if reasons != 0 {
 				why = "they cover only some revocation reasons"
+			} else if deltaOnly != nil && !sawComplete {
+				why = fmt.Sprintf("the %s applies to the complete CRL number %s, which was not given (RFC 5280 5.2.4)", crlLabel(deltaOnly), deltaOnly.base)
 			} else if misnamed != nil {
 				why = "the CRL its key signed names another issuer, " + rawNameString(misnamed.l.RawIssuer)
 			}
