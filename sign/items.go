@@ -1,8 +1,6 @@
 package sign
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/namespool"
 	"github.com/signet-pki/signet/internal/offheap"
 	"github.com/signet-pki/signet/sigformat"
 )
@@ -34,53 +33,6 @@ import (
 // scratch file. Tests lower it.
 var spoolBuffer = 64 << 10
 
-// spool holds the names of a run's files, NUL-terminated, in the order given: the first ones
-// in a file (flushed bytes of it), the last ones in buf.
-type spool struct {
-	buf     []byte
-	f       *os.File
-	flushed int64
-	n       int
-	mk      func() (*os.File, error) // makes the file, the first time one is needed
-}
-
-func (sp *spool) add(name string) error {
-	sp.buf = append(append(sp.buf, name...), 0)
-	sp.n++
-	if len(sp.buf) < spoolBuffer {
-		return nil
-	}
-	if sp.f == nil {
-		f, err := sp.mk()
-		if err != nil {
-			return err
-		}
-		sp.f = f
-	}
-	if _, err := sp.f.WriteAt(sp.buf, sp.flushed); err != nil {
-		return fmt.Errorf("sign: put the names aside: %w", err)
-	}
-	sp.flushed += int64(len(sp.buf))
-	sp.buf = sp.buf[:0]
-	return nil
-}
-
-func (sp *spool) size() int64 { return sp.flushed + int64(len(sp.buf)) }
-
-// nameAt is the name that starts at offset off.
-func (sp *spool) nameAt(off int64) (string, error) {
-	if off >= sp.flushed {
-		b := sp.buf[off-sp.flushed:]
-		return string(b[:bytes.IndexByte(b, 0)]), nil
-	}
-	r := bufio.NewReaderSize(io.MultiReader(io.NewSectionReader(sp.f, off, sp.flushed-off), bytes.NewReader(sp.buf)), 512)
-	b, err := r.ReadBytes(0)
-	if err != nil {
-		return "", fmt.Errorf("sign: read the names back: %w", err)
-	}
-	return string(b[:len(b)-1]), nil
-}
-
 // item is one file of a run: its index and offset in the spool, its name, and the error it is
 // known to fail with before it is read.
 type item struct {
@@ -90,44 +42,11 @@ type item struct {
 	err  error
 }
 
-// all yields each name with its index and offset, in order; a read error is yielded last.
-func (sp *spool) all(yield func(item, error) bool) {
-	var r io.Reader = bytes.NewReader(sp.buf)
-	if sp.f != nil {
-		r = io.MultiReader(io.NewSectionReader(sp.f, 0, sp.flushed), r)
-	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	var off int64
-	for i := range sp.n {
-		b, err := br.ReadSlice(0)
-		if errors.Is(err, bufio.ErrBufferFull) {
-			b = slices.Clone(b) // the next read reuses the buffer
-			var more []byte
-			more, err = br.ReadBytes(0)
-			b = append(b, more...)
-		}
-		if err != nil {
-			yield(item{}, fmt.Errorf("sign: read the names back: %w", err))
-			return
-		}
-		if !yield(item{i: i, off: off, name: string(b[:len(b)-1])}, nil) {
-			return
-		}
-		off += int64(len(b))
-	}
-}
-
-func (sp *spool) close() {
-	if sp.f != nil {
-		sp.f.Close()
-	}
-}
-
 // itemList is the files of a run, expanded: their names (spool), the errors of those known
 // to fail before they are read (one per failing file: a run that fails may hold them), and
 // the names given again, skipped (one per such name).
 type itemList struct {
-	sp   spool
+	sp   *namespool.Spool
 	errs map[int]error
 	skip bitset // by index: a name given again, a signature of another file (SkippedSignatureOf)
 	live int    // items not skipped
@@ -153,9 +72,19 @@ func (b bitset) count() int {
 	return n
 }
 
+// every yields each name, skipped or not, without its known error; a read error of the
+// spool ends it.
+func (l *itemList) every(yield func(item, error) bool) {
+	for n, err := range l.sp.All {
+		if !yield(item{i: n.I, off: n.Off, name: n.Name}, err) || err != nil {
+			return
+		}
+	}
+}
+
 // all yields each item not skipped, with its known error; a read error of the spool ends it.
 func (l *itemList) all(yield func(item, error) bool) {
-	for it, err := range l.sp.all {
+	for it, err := range l.every {
 		if err != nil {
 			yield(it, err)
 			return
@@ -179,11 +108,11 @@ type inputSet struct {
 	shift uint // bits of offset
 	seed  maphash.Seed
 	cwd   string
-	sp    *spool
+	sp    *namespool.Spool
 }
 
-func newInputSet(cwd string, sp *spool) *inputSet {
-	return &inputSet{shift: uint(bits.Len64(uint64(sp.size()))), seed: maphash.MakeSeed(), cwd: cwd, sp: sp}
+func newInputSet(cwd string, sp *namespool.Spool) *inputSet {
+	return &inputSet{shift: uint(bits.Len64(uint64(sp.Size()))), seed: maphash.MakeSeed(), cwd: cwd, sp: sp}
 }
 
 func (s *inputSet) hash(key string) uint64 {
@@ -210,7 +139,7 @@ func (s *inputSet) offsets(key string) iter.Seq[int64] {
 // find returns the input whose cleaned name is key, if there is one.
 func (s *inputSet) find(key string) (string, bool, error) {
 	for off := range s.offsets(key) {
-		name, err := s.sp.nameAt(off)
+		name, err := s.sp.NameAt(off)
 		if err != nil {
 			return "", false, err
 		}
@@ -321,10 +250,10 @@ func (d *digestStore) close() {
 // (refused).
 func (r *filesRun) list(names []string) (_ *itemList, err error) {
 	opts := r.opts
-	l := &itemList{sp: spool{mk: r.scratch}, errs: map[int]error{}}
+	l := &itemList{sp: namespool.New(spoolBuffer, r.scratch, "sign: put the names aside", "sign: read the names back"), errs: map[int]error{}}
 	defer func() {
 		if err != nil {
-			l.sp.close() // its file, if it has one, is not the run's to close
+			l.sp.Close() // its file, if it has one, is not the run's to close
 		}
 	}()
 	var given map[string]struct{} // with Recursive, the names given (a walk's are not)
@@ -364,8 +293,8 @@ func (r *filesRun) list(names []string) (_ *itemList, err error) {
 			ferr = fmt.Errorf("sign: %w", &fs.PathError{Op: "open", Path: digest.QuoteName(name), Err: errNULName})
 			return false
 		}
-		i := l.sp.n
-		if ferr = l.sp.add(name); ferr != nil {
+		i := l.sp.Len()
+		if ferr = l.sp.Add(name); ferr != nil {
 			return false
 		}
 		if err != nil {
@@ -388,7 +317,7 @@ func (r *filesRun) list(names []string) (_ *itemList, err error) {
 	if ferr != nil {
 		return nil, ferr
 	}
-	if l.sp.n == 0 {
+	if l.sp.Len() == 0 {
 		return nil, fmt.Errorf("%w (the directories hold none)", ErrNoFiles)
 	}
 	if err := r.findTwice(l); err != nil {
@@ -399,7 +328,7 @@ func (r *filesRun) list(names []string) (_ *itemList, err error) {
 			return nil, err
 		}
 	}
-	l.live = l.sp.n - l.skip.count()
+	l.live = l.sp.Len() - l.skip.count()
 	return l, nil
 }
 
@@ -415,7 +344,7 @@ func (r *filesRun) findTwice(l *itemList) error {
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
-	set, err := r.inputSet(cwd, &l.sp, l.sp.all)
+	set, err := r.inputSet(cwd, l.sp, l.every)
 	if err != nil {
 		return err
 	}
@@ -437,7 +366,7 @@ func (r *filesRun) findTwice(l *itemList) error {
 			first := map[string]string{} // cleaned name: the name as first given
 			for x := a; x < b; x++ {
 				off := int64(set.v[x] & mask)
-				name, err := l.sp.nameAt(off)
+				name, err := l.sp.NameAt(off)
 				if err != nil {
 					return err
 				}
@@ -464,7 +393,7 @@ func (r *filesRun) findTwice(l *itemList) error {
 	}
 	skipOff := set.v[:k]
 	slices.Sort(skipOff)
-	for it, err := range l.sp.all {
+	for it, err := range l.every {
 		if err != nil {
 			return err
 		}
@@ -482,14 +411,14 @@ func (r *filesRun) skipSignatures(l *itemList) error {
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
-	set, err := r.inputSet(cwd, &l.sp, l.sp.all)
+	set, err := r.inputSet(cwd, l.sp, l.every)
 	if err != nil {
 		return err
 	}
 	defer set.free()
 	given := func(name string) (bool, error) {
 		for off := range set.offsets(pathKey(cwd, name)) {
-			n, err := l.sp.nameAt(off)
+			n, err := l.sp.NameAt(off)
 			if err != nil || n == name {
 				return err == nil, err
 			}
@@ -547,9 +476,9 @@ var errNULName = errors.New("the name holds a NUL byte")
 var errNamedTwice = errors.New("named twice as output")
 
 // inputSet reads the names into an inputSet, sorted; standard input ("-") is not in it.
-func (r *filesRun) inputSet(cwd string, sp *spool, names iter.Seq2[item, error]) (*inputSet, error) {
+func (r *filesRun) inputSet(cwd string, sp *namespool.Spool, names iter.Seq2[item, error]) (*inputSet, error) {
 	set := newInputSet(cwd, sp)
-	set.v, set.free = offheap.Words(sp.n)
+	set.v, set.free = offheap.Words(sp.Len())
 	for it, err := range names {
 		if err != nil {
 			set.free()
@@ -597,7 +526,7 @@ func (r *filesRun) checkNotInputs() error {
 			}
 		}
 	}
-	set, err := r.inputSet(cwd, &r.items.sp, r.items.all) // the files to sign: not those skipped
+	set, err := r.inputSet(cwd, r.items.sp, r.items.all) // the files to sign: not those skipped
 	if err != nil {
 		return err
 	}
