@@ -320,11 +320,12 @@ func (r *filesRun) list(names []string) (_ *itemList, err error) {
 	if l.sp.Len() == 0 {
 		return nil, fmt.Errorf("%w (the directories hold none)", ErrNoFiles)
 	}
-	if err := r.findTwice(l); err != nil {
+	// The checks over every name, each with its own set of them (withInputSet).
+	if err := withInputSet(l.sp, l.every, func(set *inputSet) error { return r.findTwice(l, set) }); err != nil {
 		return nil, err
 	}
 	if opts.SkippedSignatureOf != nil {
-		if err := r.skipSignatures(l); err != nil {
+		if err := withInputSet(l.sp, l.every, func(set *inputSet) error { return r.skipSignatures(l, set) }); err != nil {
 			return nil, err
 		}
 	}
@@ -337,18 +338,8 @@ func (r *filesRun) list(names []string) (_ *itemList, err error) {
 var testHookTwice func()
 
 // findTwice finds the names given twice (all but the first are skipped) and refuses two
-// names of one file, whose signatures would be one file ("a" and "./a"), with 8 bytes a name
-// for as long as it runs.
-func (r *filesRun) findTwice(l *itemList) error {
-	cwd, err := os.Getwd()
-	if err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	set, err := r.inputSet(cwd, l.sp, l.every)
-	if err != nil {
-		return err
-	}
-	defer set.free()
+// names of one file, whose signatures would be one file ("a" and "./a"), in set, the names'.
+func (r *filesRun) findTwice(l *itemList, set *inputSet) error {
 	mask := uint64(1)<<set.shift - 1
 	// The offsets of the names given again are written over the set's own words, at the
 	// front: k of them after x words are read, k <= x, so a word is overwritten only once
@@ -370,7 +361,7 @@ func (r *filesRun) findTwice(l *itemList) error {
 				if err != nil {
 					return err
 				}
-				key := pathKey(cwd, name)
+				key := pathKey(set.cwd, name)
 				earlier, seen := first[key]
 				switch {
 				case !seen:
@@ -405,19 +396,10 @@ func (r *filesRun) findTwice(l *itemList) error {
 }
 
 // skipSignatures leaves out the signatures of other files to sign (FilesOptions.
-// SkippedSignatureOf), with the names' inputSet: a name found there is confirmed as given.
-func (r *filesRun) skipSignatures(l *itemList) error {
-	cwd, err := os.Getwd()
-	if err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	set, err := r.inputSet(cwd, l.sp, l.every)
-	if err != nil {
-		return err
-	}
-	defer set.free()
+// SkippedSignatureOf), with set, the names': a name found there is confirmed as given.
+func (r *filesRun) skipSignatures(l *itemList, set *inputSet) error {
 	given := func(name string) (bool, error) {
-		for off := range set.offsets(pathKey(cwd, name)) {
+		for off := range set.offsets(pathKey(set.cwd, name)) {
 			n, err := l.sp.NameAt(off)
 			if err != nil || n == name {
 				return err == nil, err
@@ -475,21 +457,29 @@ var errNULName = errors.New("the name holds a NUL byte")
 // errNamedTwice refuses two names of one file: their signatures would be one file.
 var errNamedTwice = errors.New("named twice as output")
 
-// inputSet reads the names into an inputSet, sorted; standard input ("-") is not in it.
-func (r *filesRun) inputSet(cwd string, sp *namespool.Spool, names iter.Seq2[item, error]) (*inputSet, error) {
+// withInputSet is the prologue of the checks that need every input at once (findTwice,
+// skipSignatures, checkNotInputs): it reads names (of sp) into an inputSet, sorted, relative
+// to the working directory (standard input, "-", is not in it), calls check with it, and
+// frees it, so that each check's 8 bytes a name are let go before the next check makes its
+// own.
+func withInputSet(sp *namespool.Spool, names iter.Seq2[item, error], check func(*inputSet) error) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
 	set := newInputSet(cwd, sp)
 	set.v, set.free = offheap.Words(sp.Len())
+	defer set.free()
 	for it, err := range names {
 		if err != nil {
-			set.free()
-			return nil, err
+			return err
 		}
 		if it.name != "-" {
 			set.add(pathKey(cwd, it.name), it.off)
 		}
 	}
 	set.sort()
-	return set, nil
+	return check(set)
 }
 
 // outputs yields every output of the run, in the order of the files: the signatures, and
@@ -514,48 +504,12 @@ func (r *filesRun) outputs(yield func(string) bool) {
 // outputs exist, each input's identity against theirs (a sorted set of their hashes, a hash
 // found confirmed by looking at the outputs again).
 func (r *filesRun) checkNotInputs() error {
-	cwd, err := os.Getwd()
-	if err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	reads := map[string]ReadFile{}
-	for _, rf := range r.opts.Reads {
-		if rf.Path != "" && rf.Path != "-" {
-			if _, dup := reads[pathKey(cwd, rf.Path)]; !dup {
-				reads[pathKey(cwd, rf.Path)] = rf
-			}
-		}
-	}
-	set, err := r.inputSet(cwd, r.items.sp, r.items.all) // the files to sign: not those skipped
-	if err != nil {
+	// The files to sign: not those skipped.
+	if err := withInputSet(r.items.sp, r.items.all, r.checkOutputNames); err != nil {
 		return err
 	}
-	freed := false
-	defer func() {
-		if !freed {
-			set.free()
-		}
-	}()
-	for out := range r.outputs {
-		if out == "" || out == "-" {
-			continue
-		}
-		key := pathKey(cwd, out)
-		in, ok, err := set.find(key)
-		if err != nil {
-			return err
-		}
-		if ok {
-			return &OutputIsInputError{Output: out, Input: in}
-		}
-		if rf, ok := reads[key]; ok {
-			return &OutputIsInputError{Output: out, Input: rf.Path, What: rf.What}
-		}
-	}
-	set.free() // the names are checked: let it go before the next set is made
-	freed = true
-	// The outputs that exist, by identity (a hash of it), and where there is none to take
-	// (not Unix) as they are.
+	// The names' set is let go: now the outputs that exist, by identity (a hash of it), and
+	// where there is none to take (not Unix) as they are.
 	seed := maphash.MakeSeed()
 	outs := r.items.live
 	if r.s.rawTimestamped() {
@@ -624,6 +578,36 @@ func (r *filesRun) checkNotInputs() error {
 		}
 		if err := check(rf); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// checkOutputNames is the first half of checkNotInputs: each output's name against the
+// inputs' (set) and opts.Reads.
+func (r *filesRun) checkOutputNames(set *inputSet) error {
+	reads := map[string]ReadFile{}
+	for _, rf := range r.opts.Reads {
+		if rf.Path != "" && rf.Path != "-" {
+			if _, dup := reads[pathKey(set.cwd, rf.Path)]; !dup {
+				reads[pathKey(set.cwd, rf.Path)] = rf
+			}
+		}
+	}
+	for out := range r.outputs {
+		if out == "" || out == "-" {
+			continue
+		}
+		key := pathKey(set.cwd, out)
+		in, ok, err := set.find(key)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return &OutputIsInputError{Output: out, Input: in}
+		}
+		if rf, ok := reads[key]; ok {
+			return &OutputIsInputError{Output: out, Input: rf.Path, What: rf.What}
 		}
 	}
 	return nil
