@@ -21,8 +21,16 @@ import (
 // output name, the batch's record). Now the names, digests and the batch's records are in
 // scratch files and its journal: what grows with the number of files is measured as the
 // difference between a run of n and one of 3n (what is made once, such as buffers, is in both),
-// with the buffers made small so that both runs spill them.
+// with the buffers made small so that both runs spill them. With force, the run replaces the
+// signatures of an earlier one (sign --force over a release signed before): the batch keeps
+// each replaced signature until the commit is over, and its checks find every output existing.
 func TestSignFilesMemoryPerFile(t *testing.T) {
+	for _, force := range []bool{false, true} {
+		t.Run(fmt.Sprintf("force=%v", force), func(t *testing.T) { testSignFilesMemoryPerFile(t, force) })
+	}
+}
+
+func testSignFilesMemoryPerFile(t *testing.T, force bool) {
 	if raceEnabled {
 		t.Skip("the race detector changes what the heap holds")
 	}
@@ -55,6 +63,11 @@ func TestSignFilesMemoryPerFile(t *testing.T) {
 				}
 			}
 		}
+		if force { // an earlier run's signatures, replaced by the one measured
+			if _, err := SignFiles(t.Context(), s, nil, FilesOptions{NamesFrom: iter.Seq2[string, error](names), Receipts: func(Receipt) error { return nil }}); err != nil {
+				t.Fatalf("SignFiles before: %v", err)
+			}
+		}
 		base := heap()
 		testHookCommit = func(ctx context.Context, b *atomicfile.Batch) error {
 			atCommit = heap() - base
@@ -62,7 +75,7 @@ func TestSignFilesMemoryPerFile(t *testing.T) {
 		}
 		defer func() { testHookCommit = nil }()
 		count := 0
-		rs, err := SignFiles(t.Context(), s, nil, FilesOptions{NamesFrom: iter.Seq2[string, error](names), Receipts: func(r Receipt) error {
+		rs, err := SignFiles(t.Context(), s, nil, FilesOptions{NamesFrom: iter.Seq2[string, error](names), Force: force, Receipts: func(r Receipt) error {
 			if count++; count == n {
 				atReceipts = heap() - base
 			}
