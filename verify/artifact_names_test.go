@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -128,5 +129,70 @@ func TestArtifactNamesListError(t *testing.T) {
 	})
 	if l != nil || err != listErr {
 		t.Fatalf("NewArtifactNames: %v, %v; want nil, the list's error", l, err)
+	}
+}
+
+// TestArtifactNamesMemory: the names of a list are held in a file, not on Go's heap, once put
+// aside and while the artifacts are read back (issue 15: verify --files-from over a million
+// files). What grows with the names is measured as the difference between n names and 3n.
+func TestArtifactNamesMemory(t *testing.T) {
+	if namesRaceEnabled {
+		t.Skip("the race detector changes what the heap holds")
+	}
+	defer func(n int) { namesBuffer = n }(namesBuffer)
+	namesBuffer = 1 << 10
+	heap := func() int64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
+	measure := func(n int) (spooled, reading int64) {
+		names := func(yield func(string, error) bool) {
+			for i := range n {
+				if !yield(fmt.Sprintf("dist/release-%07d.tar.gz", i), nil) {
+					return
+				}
+			}
+		}
+		base := heap()
+		l, err := NewArtifactNames(nil, names)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		spooled = heap() - base
+		arts, err := l.Artifacts(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := 0
+		for _, err := range arts {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if count++; count == n/2 {
+				reading = heap() - base
+			}
+		}
+		if count != n {
+			t.Fatalf("%d artifacts, want %d", count, n)
+		}
+		return spooled, reading
+	}
+	measure(100)
+	const n = 20000
+	s1, r1 := measure(n)
+	s3, r3 := measure(3 * n)
+	for _, m := range []struct {
+		what   string
+		d1, d3 int64
+	}{{"put aside", s1, s3}, {"read back", r1, r3}} {
+		perName := float64(m.d3-m.d1) / (2 * n)
+		t.Logf("%s: %d bytes for %d names, %d for %d: %.1f bytes per name", m.what, m.d1, n, m.d3, 3*n, perName)
+		if perName > 1 {
+			t.Errorf("%s, the names hold %.1f bytes each on the heap, want none", m.what, perName)
+		}
 	}
 }
