@@ -1,8 +1,6 @@
 package sign
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/namespool"
 	"github.com/signet-pki/signet/internal/offheap"
 	"github.com/signet-pki/signet/sigformat"
 )
@@ -34,53 +33,6 @@ import (
 // scratch file. Tests lower it.
 var spoolBuffer = 64 << 10
 
-// spool holds the names of a run's files, NUL-terminated, in the order given: the first ones
-// in a file (flushed bytes of it), the last ones in buf.
-type spool struct {
-	buf     []byte
-	f       *os.File
-	flushed int64
-	n       int
-	mk      func() (*os.File, error) // makes the file, the first time one is needed
-}
-
-func (sp *spool) add(name string) error {
-	sp.buf = append(append(sp.buf, name...), 0)
-	sp.n++
-	if len(sp.buf) < spoolBuffer {
-		return nil
-	}
-	if sp.f == nil {
-		f, err := sp.mk()
-		if err != nil {
-			return err
-		}
-		sp.f = f
-	}
-	if _, err := sp.f.WriteAt(sp.buf, sp.flushed); err != nil {
-		return fmt.Errorf("sign: put the names aside: %w", err)
-	}
-	sp.flushed += int64(len(sp.buf))
-	sp.buf = sp.buf[:0]
-	return nil
-}
-
-func (sp *spool) size() int64 { return sp.flushed + int64(len(sp.buf)) }
-
-// nameAt is the name that starts at offset off.
-func (sp *spool) nameAt(off int64) (string, error) {
-	if off >= sp.flushed {
-		b := sp.buf[off-sp.flushed:]
-		return string(b[:bytes.IndexByte(b, 0)]), nil
-	}
-	r := bufio.NewReaderSize(io.MultiReader(io.NewSectionReader(sp.f, off, sp.flushed-off), bytes.NewReader(sp.buf)), 512)
-	b, err := r.ReadBytes(0)
-	if err != nil {
-		return "", fmt.Errorf("sign: read the names back: %w", err)
-	}
-	return string(b[:len(b)-1]), nil
-}
-
 // item is one file of a run: its index and offset in the spool, its name, and the error it is
 // known to fail with before it is read.
 type item struct {
@@ -90,44 +42,11 @@ type item struct {
 	err  error
 }
 
-// all yields each name with its index and offset, in order; a read error is yielded last.
-func (sp *spool) all(yield func(item, error) bool) {
-	var r io.Reader = bytes.NewReader(sp.buf)
-	if sp.f != nil {
-		r = io.MultiReader(io.NewSectionReader(sp.f, 0, sp.flushed), r)
-	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	var off int64
-	for i := range sp.n {
-		b, err := br.ReadSlice(0)
-		if errors.Is(err, bufio.ErrBufferFull) {
-			b = slices.Clone(b) // the next read reuses the buffer
-			var more []byte
-			more, err = br.ReadBytes(0)
-			b = append(b, more...)
-		}
-		if err != nil {
-			yield(item{}, fmt.Errorf("sign: read the names back: %w", err))
-			return
-		}
-		if !yield(item{i: i, off: off, name: string(b[:len(b)-1])}, nil) {
-			return
-		}
-		off += int64(len(b))
-	}
-}
-
-func (sp *spool) close() {
-	if sp.f != nil {
-		sp.f.Close()
-	}
-}
-
 // itemList is the files of a run, expanded: their names (spool), the errors of those known
 // to fail before they are read (one per failing file: a run that fails may hold them), and
 // the names given again, skipped (one per such name).
 type itemList struct {
-	sp   spool
+	sp   *namespool.Spool
 	errs map[int]error
 	skip bitset // by index: a name given again, a signature of another file (SkippedSignatureOf)
 	live int    // items not skipped
@@ -153,9 +72,19 @@ func (b bitset) count() int {
 	return n
 }
 
+// every yields each name, skipped or not, without its known error; a read error of the
+// spool ends it.
+func (l *itemList) every(yield func(item, error) bool) {
+	for n, err := range l.sp.All {
+		if !yield(item{i: n.I, off: n.Off, name: n.Name}, err) || err != nil {
+			return
+		}
+	}
+}
+
 // all yields each item not skipped, with its known error; a read error of the spool ends it.
 func (l *itemList) all(yield func(item, error) bool) {
-	for it, err := range l.sp.all {
+	for it, err := range l.every {
 		if err != nil {
 			yield(it, err)
 			return
@@ -179,11 +108,11 @@ type inputSet struct {
 	shift uint // bits of offset
 	seed  maphash.Seed
 	cwd   string
-	sp    *spool
+	sp    *namespool.Spool
 }
 
-func newInputSet(cwd string, sp *spool) *inputSet {
-	return &inputSet{shift: uint(bits.Len64(uint64(sp.size()))), seed: maphash.MakeSeed(), cwd: cwd, sp: sp}
+func newInputSet(cwd string, sp *namespool.Spool) *inputSet {
+	return &inputSet{shift: uint(bits.Len64(uint64(sp.Size()))), seed: maphash.MakeSeed(), cwd: cwd, sp: sp}
 }
 
 func (s *inputSet) hash(key string) uint64 {
@@ -210,7 +139,7 @@ func (s *inputSet) offsets(key string) iter.Seq[int64] {
 // find returns the input whose cleaned name is key, if there is one.
 func (s *inputSet) find(key string) (string, bool, error) {
 	for off := range s.offsets(key) {
-		name, err := s.sp.nameAt(off)
+		name, err := s.sp.NameAt(off)
 		if err != nil {
 			return "", false, err
 		}
@@ -321,10 +250,10 @@ func (d *digestStore) close() {
 // (refused).
 func (r *filesRun) list(names []string) (_ *itemList, err error) {
 	opts := r.opts
-	l := &itemList{sp: spool{mk: r.scratch}, errs: map[int]error{}}
+	l := &itemList{sp: namespool.New(spoolBuffer, r.scratch, "sign: put the names aside", "sign: read the names back"), errs: map[int]error{}}
 	defer func() {
 		if err != nil {
-			l.sp.close() // its file, if it has one, is not the run's to close
+			l.sp.Close() // its file, if it has one, is not the run's to close
 		}
 	}()
 	var given map[string]struct{} // with Recursive, the names given (a walk's are not)
@@ -364,8 +293,8 @@ func (r *filesRun) list(names []string) (_ *itemList, err error) {
 			ferr = fmt.Errorf("sign: %w", &fs.PathError{Op: "open", Path: digest.QuoteName(name), Err: errNULName})
 			return false
 		}
-		i := l.sp.n
-		if ferr = l.sp.add(name); ferr != nil {
+		i := l.sp.Len()
+		if ferr = l.sp.Add(name); ferr != nil {
 			return false
 		}
 		if err != nil {
@@ -388,18 +317,19 @@ func (r *filesRun) list(names []string) (_ *itemList, err error) {
 	if ferr != nil {
 		return nil, ferr
 	}
-	if l.sp.n == 0 {
+	if l.sp.Len() == 0 {
 		return nil, fmt.Errorf("%w (the directories hold none)", ErrNoFiles)
 	}
-	if err := r.findTwice(l); err != nil {
+	// The checks over every name, each with its own set of them (withInputSet).
+	if err := withInputSet(l.sp, l.every, func(set *inputSet) error { return r.findTwice(l, set) }); err != nil {
 		return nil, err
 	}
 	if opts.SkippedSignatureOf != nil {
-		if err := r.skipSignatures(l); err != nil {
+		if err := withInputSet(l.sp, l.every, func(set *inputSet) error { return r.skipSignatures(l, set) }); err != nil {
 			return nil, err
 		}
 	}
-	l.live = l.sp.n - l.skip.count()
+	l.live = l.sp.Len() - l.skip.count()
 	return l, nil
 }
 
@@ -408,18 +338,8 @@ func (r *filesRun) list(names []string) (_ *itemList, err error) {
 var testHookTwice func()
 
 // findTwice finds the names given twice (all but the first are skipped) and refuses two
-// names of one file, whose signatures would be one file ("a" and "./a"), with 8 bytes a name
-// for as long as it runs.
-func (r *filesRun) findTwice(l *itemList) error {
-	cwd, err := os.Getwd()
-	if err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	set, err := r.inputSet(cwd, &l.sp, l.sp.all)
-	if err != nil {
-		return err
-	}
-	defer set.free()
+// names of one file, whose signatures would be one file ("a" and "./a"), in set, the names'.
+func (r *filesRun) findTwice(l *itemList, set *inputSet) error {
 	mask := uint64(1)<<set.shift - 1
 	// The offsets of the names given again are written over the set's own words, at the
 	// front: k of them after x words are read, k <= x, so a word is overwritten only once
@@ -437,11 +357,11 @@ func (r *filesRun) findTwice(l *itemList) error {
 			first := map[string]string{} // cleaned name: the name as first given
 			for x := a; x < b; x++ {
 				off := int64(set.v[x] & mask)
-				name, err := l.sp.nameAt(off)
+				name, err := l.sp.NameAt(off)
 				if err != nil {
 					return err
 				}
-				key := pathKey(cwd, name)
+				key := pathKey(set.cwd, name)
 				earlier, seen := first[key]
 				switch {
 				case !seen:
@@ -464,7 +384,7 @@ func (r *filesRun) findTwice(l *itemList) error {
 	}
 	skipOff := set.v[:k]
 	slices.Sort(skipOff)
-	for it, err := range l.sp.all {
+	for it, err := range l.every {
 		if err != nil {
 			return err
 		}
@@ -476,20 +396,11 @@ func (r *filesRun) findTwice(l *itemList) error {
 }
 
 // skipSignatures leaves out the signatures of other files to sign (FilesOptions.
-// SkippedSignatureOf), with the names' inputSet: a name found there is confirmed as given.
-func (r *filesRun) skipSignatures(l *itemList) error {
-	cwd, err := os.Getwd()
-	if err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	set, err := r.inputSet(cwd, &l.sp, l.sp.all)
-	if err != nil {
-		return err
-	}
-	defer set.free()
+// SkippedSignatureOf), with set, the names': a name found there is confirmed as given.
+func (r *filesRun) skipSignatures(l *itemList, set *inputSet) error {
 	given := func(name string) (bool, error) {
-		for off := range set.offsets(pathKey(cwd, name)) {
-			n, err := l.sp.nameAt(off)
+		for off := range set.offsets(pathKey(set.cwd, name)) {
+			n, err := l.sp.NameAt(off)
 			if err != nil || n == name {
 				return err == nil, err
 			}
@@ -546,21 +457,29 @@ var errNULName = errors.New("the name holds a NUL byte")
 // errNamedTwice refuses two names of one file: their signatures would be one file.
 var errNamedTwice = errors.New("named twice as output")
 
-// inputSet reads the names into an inputSet, sorted; standard input ("-") is not in it.
-func (r *filesRun) inputSet(cwd string, sp *spool, names iter.Seq2[item, error]) (*inputSet, error) {
+// withInputSet is the prologue of the checks that need every input at once (findTwice,
+// skipSignatures, checkNotInputs): it reads names (of sp) into an inputSet, sorted, relative
+// to the working directory (standard input, "-", is not in it), calls check with it, and
+// frees it, so that each check's 8 bytes a name are let go before the next check makes its
+// own.
+func withInputSet(sp *namespool.Spool, names iter.Seq2[item, error], check func(*inputSet) error) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
 	set := newInputSet(cwd, sp)
-	set.v, set.free = offheap.Words(sp.n)
+	set.v, set.free = offheap.Words(sp.Len())
+	defer set.free()
 	for it, err := range names {
 		if err != nil {
-			set.free()
-			return nil, err
+			return err
 		}
 		if it.name != "-" {
 			set.add(pathKey(cwd, it.name), it.off)
 		}
 	}
 	set.sort()
-	return set, nil
+	return check(set)
 }
 
 // outputs yields every output of the run, in the order of the files: the signatures, and
@@ -585,48 +504,12 @@ func (r *filesRun) outputs(yield func(string) bool) {
 // outputs exist, each input's identity against theirs (a sorted set of their hashes, a hash
 // found confirmed by looking at the outputs again).
 func (r *filesRun) checkNotInputs() error {
-	cwd, err := os.Getwd()
-	if err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	reads := map[string]ReadFile{}
-	for _, rf := range r.opts.Reads {
-		if rf.Path != "" && rf.Path != "-" {
-			if _, dup := reads[pathKey(cwd, rf.Path)]; !dup {
-				reads[pathKey(cwd, rf.Path)] = rf
-			}
-		}
-	}
-	set, err := r.inputSet(cwd, &r.items.sp, r.items.all) // the files to sign: not those skipped
-	if err != nil {
+	// The files to sign: not those skipped.
+	if err := withInputSet(r.items.sp, r.items.all, r.checkOutputNames); err != nil {
 		return err
 	}
-	freed := false
-	defer func() {
-		if !freed {
-			set.free()
-		}
-	}()
-	for out := range r.outputs {
-		if out == "" || out == "-" {
-			continue
-		}
-		key := pathKey(cwd, out)
-		in, ok, err := set.find(key)
-		if err != nil {
-			return err
-		}
-		if ok {
-			return &OutputIsInputError{Output: out, Input: in}
-		}
-		if rf, ok := reads[key]; ok {
-			return &OutputIsInputError{Output: out, Input: rf.Path, What: rf.What}
-		}
-	}
-	set.free() // the names are checked: let it go before the next set is made
-	freed = true
-	// The outputs that exist, by identity (a hash of it), and where there is none to take
-	// (not Unix) as they are.
+	// The names' set is let go: now the outputs that exist, by identity (a hash of it), and
+	// where there is none to take (not Unix) as they are.
 	seed := maphash.MakeSeed()
 	outs := r.items.live
 	if r.s.rawTimestamped() {
@@ -695,6 +578,36 @@ func (r *filesRun) checkNotInputs() error {
 		}
 		if err := check(rf); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// checkOutputNames is the first half of checkNotInputs: each output's name against the
+// inputs' (set) and opts.Reads.
+func (r *filesRun) checkOutputNames(set *inputSet) error {
+	reads := map[string]ReadFile{}
+	for _, rf := range r.opts.Reads {
+		if rf.Path != "" && rf.Path != "-" {
+			if _, dup := reads[pathKey(set.cwd, rf.Path)]; !dup {
+				reads[pathKey(set.cwd, rf.Path)] = rf
+			}
+		}
+	}
+	for out := range r.outputs {
+		if out == "" || out == "-" {
+			continue
+		}
+		key := pathKey(set.cwd, out)
+		in, ok, err := set.find(key)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return &OutputIsInputError{Output: out, Input: in}
+		}
+		if rf, ok := reads[key]; ok {
+			return &OutputIsInputError{Output: out, Input: rf.Path, What: rf.What}
 		}
 	}
 	return nil

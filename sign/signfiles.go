@@ -203,7 +203,7 @@ type filesRun struct {
 
 func (r *filesRun) close() {
 	if r.items != nil {
-		r.items.sp.close()
+		r.items.sp.Close()
 	}
 	if r.ds != nil {
 		r.ds.close()
@@ -345,7 +345,7 @@ func (r *filesRun) receipts() ([]Receipt, error) {
 // newDigestStore keeps the run's digests until their receipts. A page expects a digest from
 // each of its files that is not skipped and not known to fail.
 func (r *filesRun) newDigestStore() *digestStore {
-	n := r.items.sp.n
+	n := r.items.sp.Len()
 	counts := map[int]int{}
 	expect := func(p int) int {
 		if c, ok := counts[p]; ok {
