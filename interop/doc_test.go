@@ -20,3 +20,4 @@
 // linter of the CA/Browser Forum Baseline Requirements: one BR-shaped chain, each case one
 // change to one certificate, zlint's failing lints and signet's verdict pinned, and every
 // disagreement classified (signet right, a documented relying-party choice, or a fault).
+package interop_test

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/signet-pki/signet/internal/atomicfile"
-	"github.com/signet-pki/signet/internal/namespool"
 )
 
 // TestSignFilesMemoryPerFile: what a run holds per file while its signatures are moved into
@@ -149,36 +148,5 @@ func TestSignFilesSameNameMemory(t *testing.T) {
 	t.Logf("%d bytes held for %d names, %d for %d: %.1f bytes per name", h1, n, h3, 3*n, perName)
 	if perName > 2 {
 		t.Errorf("finding the names given again holds %.1f bytes per name, want none", perName)
-	}
-}
-
-// spool is what TestSpoolLongName (stream_test.go) was written against: sign's own spool of
-// names, before internal/namespool took its place (namespool's TestSpool gives back a name
-// longer than its read buffer too). It goes with that test.
-type spool struct {
-	mk func() (*os.File, error)
-	sp *namespool.Spool
-}
-
-func (s *spool) add(name string) error {
-	if s.sp == nil {
-		s.sp = namespool.New(spoolBuffer, s.mk, "sign: put the names aside", "sign: read the names back")
-	}
-	return s.sp.Add(name)
-}
-
-func (s *spool) all(yield func(item, error) bool) {
-	for n, err := range s.sp.All {
-		if !yield(item{i: n.I, off: n.Off, name: n.Name}, err) || err != nil {
-			return
-		}
-	}
-}
-
-func (s *spool) nameAt(off int64) (string, error) { return s.sp.NameAt(off) }
-
-func (s *spool) close() {
-	if s.sp != nil {
-		s.sp.Close()
 	}
 }

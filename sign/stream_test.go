@@ -184,31 +184,6 @@ func openFiles(t *testing.T) int {
 	return len(ents)
 }
 
-// TestSpoolLongName: a name longer than the spool's read buffer comes back whole.
-func TestSpoolLongName(t *testing.T) {
-	sp := spool{mk: func() (*os.File, error) { return os.CreateTemp(t.TempDir(), "spool") }}
-	defer sp.close()
-	long := strings.Repeat("n", 100<<10)
-	for _, n := range []string{"a", long, "b"} {
-		if err := sp.add(n); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var got []string
-	for it, err := range sp.all {
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, it.name)
-		if n, err := sp.nameAt(it.off); err != nil || n != it.name {
-			t.Fatalf("nameAt(%d) = %.10q, %v; want %.10q", it.off, n, err, it.name)
-		}
-	}
-	if !slices.Equal(got, []string{"a", long, "b"}) {
-		t.Fatalf("spool gave back %d names, not the three", len(got))
-	}
-}
-
 // TestSignFilesNameManyTimes: a name given a hundred thousand times is signed once, in time
 // that grows with the names, not with their square.
 func TestSignFilesNameManyTimes(t *testing.T) {

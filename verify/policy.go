@@ -97,8 +97,10 @@ type Policy struct {
 	InhibitAnyPolicy bool
 	// OCSP holds DER OCSP responses (RFC 6960), checked for every certificate of the chain
 	// whose issuer (or a responder it delegated with id-kp-OCSPSigning) signed one; a good
-	// answer settles that certificate's status as a CRL would, a revoked one fails it. Nil
-	// means none.
+	// answer settles that certificate's status as a CRL would, a revoked one fails it (and
+	// wins over a good one in the same response), an unknown one fails it with CRLMissing
+	// (rule rfc6960.unknown) unless a CRL or another response settles the status. Nil means
+	// none.
 	OCSP [][]byte
 	// SignedAt, if not zero, is a trusted time at which what the certificate signed existed:
 	// the genTime of an RFC 3161 timestamp whose token verified (VerifyArtifacts sets it,

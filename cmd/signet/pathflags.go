@@ -24,7 +24,12 @@ const pathFlagsHelp = `   --profile NAME    rfc5280 (default): RFC 5280 strictly
    --inhibit-any-policy        anyPolicy in a CA certificate matches no other policy
    --ocsp FILE       a DER OCSP response for a certificate of the chain (RFC 6960),
                      repeatable; signed by the issuer or a responder it delegated with
-                     OCSPSigning, current at the validation time.`
+                     OCSPSigning, current at the validation time. "revoked" fails the
+                     certificate (and wins over "good" in one response); "unknown" fails it
+                     unless a CRL settles its status. A response is refused when its
+                     responderID does not name its signer, it has a critical extension signet
+                     does not process, or its delegated responder has an RSA key under 2048
+                     bits or is revoked on a --crl CRL.`
 
 func pathFlags() []cli.Flag {
 	return []cli.Flag{

@@ -20,8 +20,8 @@ import (
 // verifyOptions is what `signet verify` was asked, once the flags are checked.
 type verifyOptions struct {
 	files      []string
-	spool      *nameSpool // with --files-from: files and the list's names, put aside (verify_filesfrom.go)
-	sig        string     // --sig: the signature of the one FILE, or of the manifest
+	names      *verify.ArtifactNames // with --files-from: files and the list's names, put aside
+	sig        string                // --sig: the signature of the one FILE, or of the manifest
 	manifest   string
 	mo         verify.ManifestOptions
 	keyRef     string
@@ -243,8 +243,8 @@ func verifyCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if o.spool != nil {
-				defer o.spool.close()
+			if o.names != nil {
+				defer o.names.Close()
 			}
 			return verifyRun(e, c, o)
 		},
@@ -254,22 +254,22 @@ func verifyCommand(e *env) *cli.Command {
 // verifyParse checks the command line before any file is read.
 func verifyParse(c *cli.Context) (_ *verifyOptions, err error) {
 	var files []string
-	var spool *nameSpool
+	var names *verify.ArtifactNames
 	if c.String("files-from") != "" && c.String("manifest") == "" && c.String("sig") == "" {
 		// Put aside rather than held (issue 15): verify_filesfrom.go.
-		if spool, err = spoolNames(c.Args().Slice(), namesFrom(c)); err != nil {
+		if names, err = verify.NewArtifactNames(c.Args().Slice(), namesFrom(c)); err != nil {
 			return nil, err
 		}
 		defer func() {
 			if err != nil {
-				spool.close()
+				names.Close()
 			}
 		}()
 	} else if files, err = withFilesFrom(c, c.Args().Slice()); err != nil { // filesfrom.go: --files-from
 		return nil, err
 	}
 	o := &verifyOptions{
-		spool:    spool,
+		names:    names,
 		files:    files,
 		sig:      c.String("sig"),
 		manifest: c.String("manifest"),
@@ -283,7 +283,7 @@ func verifyParse(c *cli.Context) (_ *verifyOptions, err error) {
 	}
 	o.mo = verify.ManifestOptions{IgnoreMissing: c.Bool("ignore-missing"), AllowOutside: c.Bool("allow-outside")}
 	switch {
-	case o.manifest == "" && len(o.files) == 0 && (o.spool == nil || o.spool.n == 0):
+	case o.manifest == "" && len(o.files) == 0 && (o.names == nil || o.names.Len() == 0):
 		return nil, usagef("missing FILE: the file(s) to verify, or --manifest LIST")
 	case o.manifest == "" && o.sig != "" && len(o.files) > 1:
 		return nil, usagef("--sig names the signature of one FILE; with %d files leave it out (each FILE's signature is found beside it)", len(o.files))
@@ -400,12 +400,12 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 	} else {
 		var arts iter.Seq2[verify.Artifact, error]
 		total := 0
-		if o.spool != nil {
+		if o.names != nil {
 			var err error
-			if arts, err = spooledArtifacts(e, o.spool); err != nil {
+			if arts, err = o.names.Artifacts(printGivenSignature(e)); err != nil {
 				return err
 			}
-			total = o.spool.n
+			total = o.names.Len()
 		} else {
 			var extra []verify.Artifact
 			if o.sig == "" {
