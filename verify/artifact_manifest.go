@@ -139,8 +139,10 @@ func (r *ManifestResult) Err() error { return r.err }
 // verdict (EntryMalformed), and a name that leaves the directory is refused unread
 // (EntryOutside) unless mo.AllowOutside. A listed file must be a regular file (a named pipe
 // would block the hashing, a device never end): anything else is unreadable. A symbolic link
-// is followed when it resolves inside the directory; the check and the read are two steps,
-// so a link swapped in between is seen as what it was when checked.
+// is followed when it resolves inside the directory. The check and the read are two steps:
+// a link swapped in between (by someone who can write in the directory while the list is
+// checked) is read where it then leads, so a file outside can be hashed and its digest
+// reported as the entry's mismatch; what is compared is still the signed digest.
 //
 // The error returned is for a run that could not go on: ctx cancelled, an unusable policy
 // (ErrPolicy), a list with no well-formed line or a line over digest.MaxListLine
