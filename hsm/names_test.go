@@ -28,7 +28,7 @@ func nameCert(t *testing.T, subject pkix.Name, pub crypto.PublicKey, signer cryp
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-		SubjectKeyId:          []byte{1, 2, 3, 4, byte(time.Now().UnixNano())},
+		SubjectKeyId:          randomSKI(t),
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, pub, signer)
 	if err != nil {
@@ -85,4 +85,17 @@ func TestNamesEscaped(t *testing.T) {
 	if got, want := strings.Join(labels, " | "), `CN=Evil CA\0AOK | O=Evil Org\0AOK`; got != want {
 		t.Errorf("chain labels %q, want %q", got, want)
 	}
+}
+
+// randomSKI is a subject key identifier no other certificate of the test has: the chain's CA
+// certificates become token objects whose CKA_ID is their SKI, and two equal ones clash
+// (ErrExists). It was 1, 2, 3, 4 and the low byte of the clock, equal for two CAs about one
+// run in 256.
+func randomSKI(t *testing.T) []byte {
+	t.Helper()
+	b := make([]byte, 20)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
