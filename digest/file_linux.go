@@ -4,6 +4,7 @@ import (
 	"context"
 	"hash"
 	"io/fs"
+	"os"
 	"sync/atomic"
 	"syscall"
 	"unsafe"
@@ -26,21 +27,26 @@ import (
 // what was checked. O_NONBLOCK changes nothing for a regular file. A directory is left to the
 // read, which fails with "is a directory".
 func hashPath(ctx context.Context, h hash.Hash, name string, bufs *buffers, count func(int), regular bool) (int64, *FileError) {
-	flags := syscall.O_RDONLY | syscall.O_CLOEXEC
-	if regular {
-		flags |= syscall.O_NONBLOCK
+	fd, ferr := openPath(name, regular)
+	if ferr != nil {
+		return 0, ferr
 	}
-	var fd int
-	var err error
-	for {
-		fd, err = syscall.Open(name, flags, 0)
-		if err != syscall.EINTR {
-			break
-		}
+	return hashFD(ctx, h, fd, name, bufs, count, regular)
+}
+
+// hashInRoot is hashPath for a name opened through root (os.Root, HashOptions.Root), always
+// as with regular set: the descriptor is checked and read by the same code.
+func hashInRoot(ctx context.Context, h hash.Hash, root *os.Root, name string, bufs *buffers, count func(int)) (int64, *FileError) {
+	fd, ferr := openInRoot(root, name)
+	if ferr != nil {
+		return 0, ferr
 	}
-	if err != nil {
-		return 0, &FileError{Name: name, Op: "open", Err: err}
-	}
+	return hashFD(ctx, h, fd, name, bufs, count, true)
+}
+
+// hashFD hashes the open file fd (called name in errors), which it owns and closes, as
+// hashPath says.
+func hashFD(ctx context.Context, h hash.Hash, fd int, name string, bufs *buffers, count func(int), regular bool) (int64, *FileError) {
 	owned := true // false once a read-ahead goroutine has taken fd, to close it when done
 	defer func() {
 		if owned {
@@ -85,6 +91,50 @@ func hashPath(ctx context.Context, h hash.Hash, name string, bufs *buffers, coun
 			count(n)
 		}
 	}
+}
+
+// openPath opens name with a plain open(2): see hashPath.
+func openPath(name string, regular bool) (int, *FileError) {
+	flags := syscall.O_RDONLY | syscall.O_CLOEXEC
+	if regular {
+		flags |= syscall.O_NONBLOCK
+	}
+	for {
+		fd, err := syscall.Open(name, flags, 0)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return 0, &FileError{Name: name, Op: "open", Err: err}
+		}
+		return fd, nil
+	}
+}
+
+// openInRoot opens name through root, without waiting (O_NONBLOCK, as openPath with
+// regular), and returns a descriptor of its own: a duplicate of the *os.File's, which is
+// closed, so that the read code owns and closes it as it does openPath's.
+func openInRoot(root *os.Root, name string) (int, *FileError) {
+	f, err := root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return 0, NewFileError(name, "open", err)
+	}
+	defer f.Close()
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0, NewFileError(name, "open", err)
+	}
+	fd := -1
+	var dupErr error
+	if err := rc.Control(func(s uintptr) {
+		fd, dupErr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0)
+	}); err != nil {
+		dupErr = err
+	}
+	if dupErr != nil {
+		return 0, NewFileError(name, "open", dupErr)
+	}
+	return fd, nil
 }
 
 // worthReadingAhead tells whether a file of which n bytes were read has more than

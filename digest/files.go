@@ -92,6 +92,14 @@ type HashOptions struct {
 	// while (20ms), so that a caller buffering what emit writes can show it: output streams
 	// past a slow file without a write per line.
 	Flush func() error
+	// Root, if set, confines the run to a directory: names are relative to it and opened
+	// through it (os.Root: no ".." component, absolute path or symbolic link may lead out of
+	// it, not even a link swapped in while the run goes on; on Linux the kernel resolves each
+	// component under the root's descriptor). A name that would leave it is a per-file error,
+	// never read. A file that is not a regular file is refused as with JobOptions.RegularOnly.
+	// "-" still reads Stdin (name a file called "-" "./-"). Recursive cannot be used with it.
+	// Without Root, names are opened as paths, the fast way (file_linux.go).
+	Root *os.Root
 }
 
 // HashFile returns the digest of the file called name, and its size.
@@ -122,7 +130,11 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 	if !a.Valid() {
 		return fmt.Errorf("%w: %s", ErrUnknownAlgorithm, a.Name())
 	}
+	if opts.Root != nil && opts.Recursive {
+		return errors.New("digest: HashOptions.Root cannot be used with Recursive")
+	}
 	en := newEngine(opts.Workers, opts.BufferSize, opts.Stdin)
+	en.root = opts.Root
 	var listErr error // set by the producer; read once en.run has returned
 	all := func(yield func(string) bool) {
 		for _, n := range names {
@@ -159,7 +171,11 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 			}
 			total.TotalFiles++
 			if j.pre == nil && !j.stdin {
-				if fi, err := os.Stat(j.name); err == nil && fi.Mode().IsRegular() {
+				stat := os.Stat
+				if opts.Root != nil {
+					stat = opts.Root.Stat
+				}
+				if fi, err := stat(j.name); err == nil && fi.Mode().IsRegular() {
 					total.TotalBytes += fi.Size()
 				}
 			}
@@ -337,7 +353,8 @@ type engine struct {
 	workers int
 	bufSize int
 	stdin   io.Reader
-	regular bool // refuse special files (JobOptions.RegularOnly)
+	regular bool     // refuse special files (JobOptions.RegularOnly)
+	root    *os.Root // open names through it (HashOptions.Root)
 
 	bytesDone atomic.Int64
 	filesDone atomic.Int64
@@ -507,6 +524,8 @@ func (en *engine) hashOne(ctx context.Context, j *job, h hash.Hash, bufs *buffer
 		if err != nil {
 			ferr = NewFileError(j.name, "read", err)
 		}
+	} else if en.root != nil {
+		res.Size, ferr = hashInRoot(ctx, h, en.root, j.name, bufs, count)
 	} else {
 		res.Size, ferr = hashPath(ctx, h, j.name, bufs, count, en.regular)
 	}

@@ -24,7 +24,7 @@ var (
 	// ErrInvalid is returned for a token that was read but does not hold: its signature does
 	// not verify, its ESS signing-certificate attribute names another certificate, its signer
 	// is not a time-stamping certificate (a critical extended key usage with only
-	// id-kp-timeStamping), its content digest differs.
+	// id-kp-timeStamping), its content digest differs, its TSTInfo has a critical extension.
 	ErrInvalid = errors.New("timestamp: invalid token")
 	// ErrMismatch is returned when a valid token does not cover what it is claimed to cover:
 	// its message imprint differs from the digest of the data, or its nonce from the

@@ -25,8 +25,13 @@
 // # Limitations
 //
 //   - Tokens must have signed attributes with the ESS signing-certificate attribute (v1 or
-//     v2), as RFC 3161 requires; only the first ESSCertID (the signer's) is checked.
-//   - Request and token extensions are skipped, not interpreted.
+//     v2), as RFC 3161 requires, at most one of each kind (two of one kind are ambiguous and
+//     refused); when both kinds are there, each is checked (RFC 5035 5.4). Of each, only the
+//     first ESSCertID (the signer's) is checked; the others, which would restrict the
+//     certificates of the TSA's chain, are not.
+//   - No TSTInfo extension is interpreted: a token with a critical one fails Verify (as an
+//     unknown critical extension fails a certificate), non-critical ones are ignored. The
+//     Authority refuses requests with extensions.
 //   - The Authority keeps no state: serial numbers are 126 random bits, not a counter, and
 //     it signs with the hash its key suggests (SHA-256; SHA-384 and SHA-512 for P-384 and
 //     P-521; Ed25519 per RFC 8419). It is for CI and tests, not a qualified TSA.

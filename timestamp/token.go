@@ -54,8 +54,10 @@ type Token struct {
 	signature    []byte
 	signedAttrs  []byte // the DER SET OF attributes that the signature covers
 	msgDigest    []byte
-	essCerts     []essCertID
-	tstInfo      []byte // the encapsulated content, the DER TSTInfo
+	essV1        []essCertID             // the SigningCertificate attribute's IDs, nil without one
+	essV2        []essCertID             // the SigningCertificateV2 attribute's IDs, nil without one
+	critExts     []asn1.ObjectIdentifier // the TSTInfo's critical extensions (none is processed)
+	tstInfo      []byte                  // the encapsulated content, the DER TSTInfo
 	attrContType asn1.ObjectIdentifier
 }
 
@@ -208,9 +210,9 @@ func (t *Token) parseSignerInfo(si cryptobyte.String) error {
 				err = malformed("bad messageDigest attribute")
 			}
 		case oid.Equal(oidSigningCert):
-			err = t.parseESS(values, false)
+			err = t.parseESS(&t.essV1, values, false)
 		case oid.Equal(oidSigningCertV2):
-			err = t.parseESS(values, true)
+			err = t.parseESS(&t.essV2, values, true)
 		}
 		if err != nil {
 			return err
@@ -222,18 +224,32 @@ func (t *Token) parseSignerInfo(si cryptobyte.String) error {
 	if t.msgDigest == nil {
 		return malformed("no messageDigest attribute")
 	}
-	if len(t.essCerts) == 0 {
+	if t.essV1 == nil && t.essV2 == nil {
 		return malformed("no ESS signing-certificate attribute (RFC 3161 2.4.1, RFC 5816)")
 	}
 	return nil
 }
 
-// parseESS reads a SigningCertificate (v2: SigningCertificateV2) attribute value.
-func (t *Token) parseESS(values cryptobyte.String, v2 bool) error {
+// parseESS reads a SigningCertificate (v2: SigningCertificateV2) attribute value into
+// *out. A second attribute of the same kind is refused: two lists of certificate IDs make
+// it ambiguous which certificate the TSA bound the token to, and Verify would check one of
+// them only.
+func (t *Token) parseESS(out *[]essCertID, values cryptobyte.String, v2 bool) error {
+	kind := "signing-certificate"
+	if v2 {
+		kind = "signing-certificate-v2"
+	}
+	if *out != nil {
+		return malformed("two ESS %s attributes: which certificate the TSA signed with is ambiguous", kind)
+	}
 	var sc, ids cryptobyte.String
 	if !values.ReadASN1(&sc, cbasn1.SEQUENCE) || !values.Empty() || !sc.ReadASN1(&ids, cbasn1.SEQUENCE) {
-		return malformed("bad signing-certificate attribute")
+		return malformed("bad %s attribute", kind)
 	}
+	if ids.Empty() {
+		return malformed("the ESS %s attribute names no certificate", kind)
+	}
+	*out = []essCertID{}
 	for !ids.Empty() {
 		var id cryptobyte.String
 		if !ids.ReadASN1(&id, cbasn1.SEQUENCE) {
@@ -268,7 +284,7 @@ func (t *Token) parseESS(values cryptobyte.String, v2 bool) error {
 		if !id.Empty() {
 			return malformed("bad ESSCertID")
 		}
-		t.essCerts = append(t.essCerts, e)
+		*out = append(*out, e)
 	}
 	return nil
 }
@@ -322,8 +338,44 @@ func (t *Token) parseTSTInfo() error {
 			}
 		}
 	}
-	if !ti.SkipOptionalASN1(cbasn1.Tag(1).Constructed().ContextSpecific()) || !ti.Empty() {
+	extsTag := cbasn1.Tag(1).Constructed().ContextSpecific()
+	if ti.PeekASN1Tag(extsTag) {
+		if err := t.readExtensions(&ti, extsTag); err != nil {
+			return err
+		}
+	}
+	if !ti.Empty() {
 		return malformed("bad TSTInfo")
+	}
+	return nil
+}
+
+// readExtensions reads the TSTInfo's extensions ([1] IMPLICIT Extensions, RFC 5280's
+// syntax) and keeps the OIDs of the critical ones: signet processes no TSTInfo extension,
+// so Verify refuses a token with a critical one; a non-critical one is ignored. An
+// extension twice is malformed (RFC 5280 4.2).
+func (t *Token) readExtensions(ti *cryptobyte.String, tag cbasn1.Tag) error {
+	var exts cryptobyte.String
+	if !ti.ReadASN1(&exts, tag) || exts.Empty() {
+		return malformed("bad TSTInfo extensions")
+	}
+	var seen []asn1.ObjectIdentifier
+	for !exts.Empty() {
+		var ext cryptobyte.String
+		var id asn1.ObjectIdentifier
+		var critical bool
+		if !exts.ReadASN1(&ext, cbasn1.SEQUENCE) || !ext.ReadASN1ObjectIdentifier(&id) ||
+			(ext.PeekASN1Tag(cbasn1.BOOLEAN) && !ext.ReadASN1Boolean(&critical)) ||
+			!ext.SkipASN1(cbasn1.OCTET_STRING) || !ext.Empty() {
+			return malformed("bad TSTInfo extension")
+		}
+		if slices.ContainsFunc(seen, id.Equal) {
+			return malformed("the TSTInfo has extension %v twice", id)
+		}
+		seen = append(seen, id)
+		if critical {
+			t.critExts = append(t.critExts, id)
+		}
 	}
 	return nil
 }
@@ -348,7 +400,9 @@ func (t *Token) Signer(extra []*x509.Certificate) (*x509.Certificate, error) {
 // with the key of the signer's certificate (found by Signer among the token's certificates
 // and extra), the ESS signing-certificate attribute (RFC 2634 / RFC 5035: the signer's
 // certificate's hash, and its issuer and serial number when given, so that another
-// certificate for the same key cannot be substituted), and the signer's certificate as RFC
+// certificate for the same key cannot be substituted; with both a v1 and a v2 attribute,
+// each must name the signer), no critical TSTInfo extension (signet processes none, so a
+// token whose TSA marked one critical is not relied on), and the signer's certificate as RFC
 // 3161 2.3 requires: an extended key usage extension, critical, with id-kp-timeStamping
 // only. It returns the signer's certificate, whose chain the caller still has to validate
 // (at GenTime: package verify does). Errors wrap ErrInvalid, or ErrUnsupported for a token
@@ -371,8 +425,18 @@ func (t *Token) Verify(extra []*x509.Certificate) (*x509.Certificate, error) {
 	if err := signer.CheckSignature(t.sigAlg, t.signedAttrs, t.signature); err != nil {
 		return nil, invalid("the signature does not verify with the key of %s: %v", subjectName(signer), err)
 	}
-	if err := checkESS(t.essCerts[0], signer); err != nil {
-		return nil, err
+	// RFC 5035 5.4: when both attributes are present, each is evaluated on its own; both
+	// must name the signer.
+	for _, ids := range [][]essCertID{t.essV1, t.essV2} {
+		if ids == nil {
+			continue
+		}
+		if err := checkESS(ids[0], signer); err != nil {
+			return nil, err
+		}
+	}
+	if len(t.critExts) > 0 {
+		return nil, invalid("the TSTInfo has a critical extension signet does not process (%v): the TSA says the token must not be relied on without it", t.critExts[0])
 	}
 	if err := CheckTSACertificate(signer); err != nil {
 		return nil, err

@@ -139,10 +139,13 @@ func (r *ManifestResult) Err() error { return r.err }
 // verdict (EntryMalformed), and a name that leaves the directory is refused unread
 // (EntryOutside) unless mo.AllowOutside. A listed file must be a regular file (a named pipe
 // would block the hashing, a device never end): anything else is unreadable. A symbolic link
-// is followed when it resolves inside the directory. The check and the read are two steps:
-// a link swapped in between (by someone who can write in the directory while the list is
-// checked) is read where it then leads, so a file outside can be hashed and its digest
-// reported as the entry's mismatch; what is compared is still the signed digest.
+// is followed when it resolves inside the directory. Unless mo.AllowOutside, the files are
+// then opened through an os.Root on the directory (digest.HashOptions.Root; on Linux each
+// component is resolved under the directory's descriptor), so that a file or a directory of
+// its path swapped for a link leading out between the check and the read (by someone who can
+// write in the directory while the list is checked) is not read either: the entry is
+// EntryOutside, or EntryUnreadable when it cannot be told where it leads now. A special
+// file swapped in is refused when opened (EntryUnreadable), without blocking.
 //
 // The error returned is for a run that could not go on: ctx cancelled, an unusable policy
 // (ErrPolicy), a list with no well-formed line or a line over digest.MaxListLine
@@ -177,13 +180,35 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 		res.Files = selectEntries(res.Files, mo.Only)
 	}
 	guard := newEntryGuard(dir, mo.AllowOutside)
+	open := make([]string, len(res.Files)) // the name to open, relative to root when there is one
 	for i := range res.Files {
 		if f := &res.Files[i]; f.Status == "" {
-			f.Status, f.err = guard.check(f.Name, f.Path)
+			f.Status, open[i], f.err = guard.check(f.Name, f.Path)
 		}
+	}
+	// Checked and read are two steps: without AllowOutside the files are opened through an
+	// os.Root on the list's directory, so that a symbolic link swapped in between cannot lead
+	// the read out of it (afterGuard lets a test make that swap).
+	var root *os.Root
+	if !mo.AllowOutside {
+		root, err = os.OpenRoot(guard.real)
+		if err != nil {
+			root = nil
+			for i := range res.Files {
+				if f := &res.Files[i]; f.Status == "" {
+					f.Status, f.err = EntryUnreadable, artifactErrorf(ErrUnchecked, err, "the list's directory cannot be opened: %v", err)
+				}
+			}
+		} else {
+			defer root.Close()
+		}
+	}
+	if afterGuard != nil {
+		afterGuard()
 	}
 
 	workers := opts.Workers
+	var recheck *entryGuard
 	groups := map[string][]int{}
 	var order []string
 	for i, f := range res.Files {
@@ -201,11 +226,30 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 		names := make([]string, len(idx))
 		for k, i := range idx {
 			names[k] = res.Files[i].Path
+			if root != nil {
+				names[k] = open[i]
+			}
 		}
 		k := 0
-		err := digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: alg, Workers: workers}, func(r digest.FileResult) error {
+		err := digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: alg, Workers: workers, Root: root}, func(r digest.FileResult) error {
 			f := &res.Files[idx[k]]
 			k++
+			if r.Err != nil && root != nil && !errors.Is(r.Err, fs.ErrNotExist) {
+				// The root refused it or it cannot be read: if it leads out now (swapped
+				// since the check; asked afresh, without the directories resolved then), say
+				// so; if it leads nowhere (a link dangling out of the directory, which the
+				// root refuses before it looks), it is missing.
+				if recheck == nil {
+					recheck = newEntryGuard(dir, false)
+				}
+				if status, _, err := recheck.check(f.Name, f.Path); status == EntryOutside {
+					f.Status, f.err = status, err
+					return nil
+				}
+				if _, err := os.Stat(f.Path); errors.Is(err, fs.ErrNotExist) {
+					r.Err = err
+				}
+			}
 			switch {
 			case r.Err != nil && errors.Is(r.Err, fs.ErrNotExist) && mo.IgnoreMissing:
 				f.Status = EntryIgnored
@@ -341,11 +385,15 @@ func (g *entryGuard) inside(real string) bool {
 // check returns EntryOutside and an error wrapping ErrOutsidePath if name (as listed; path as
 // joined to the list's directory) leaves the directory, EntryUnreadable and an error wrapping
 // ErrUnchecked if it is not a regular file, or "" and nil: a file to hash, or one that cannot
-// be looked at (missing, a loop of links), left to the hashing to report.
-func (g *entryGuard) check(name, path string) (string, error) {
-	outside := func(why string, args ...any) (string, error) {
-		return EntryOutside, artifactErrorf(ErrOutsidePath, nil, "is outside the list's directory (%s)", fmt.Sprintf(why, args...))
+// be looked at (missing, a loop of links), left to the hashing to report. With "", open is
+// the name to open in an os.Root on the directory (g.real) unless g.allow: where it resolved,
+// relative to the directory (so that a link inside by an absolute path, which os.Root would
+// refuse, is opened where it led), else the name as listed, cleaned ("./-" for "-").
+func (g *entryGuard) check(name, path string) (status, open string, err error) {
+	outside := func(why string, args ...any) (string, string, error) {
+		return EntryOutside, "", artifactErrorf(ErrOutsidePath, nil, "is outside the list's directory (%s)", fmt.Sprintf(why, args...))
 	}
+	open = notStdin(filepath.Clean(name))
 	if !g.allow {
 		switch {
 		case filepath.IsAbs(name):
@@ -356,7 +404,7 @@ func (g *entryGuard) check(name, path string) (string, error) {
 	}
 	fi, err := os.Lstat(path)
 	if err != nil {
-		return "", nil
+		return "", open, nil
 	}
 	link := fi.Mode()&fs.ModeSymlink != 0
 	if !g.allow {
@@ -375,22 +423,37 @@ func (g *entryGuard) check(name, path string) (string, error) {
 			}
 		}
 		if real == "" {
-			return "", nil
+			return "", open, nil
 		}
 		if !g.inside(real) {
 			return outside("it resolves to %s", real)
 		}
+		if rel, err := filepath.Rel(g.real, real); err == nil {
+			open = notStdin(rel)
+		}
 	}
 	if link {
 		if fi, err = os.Stat(path); err != nil {
-			return "", nil
+			return "", open, nil
 		}
 	}
 	if err := readlimit.NotRegular(fi.Mode()); err != nil {
-		return EntryUnreadable, artifactErrorf(ErrUnchecked, err, "%v", err)
+		return EntryUnreadable, "", artifactErrorf(ErrUnchecked, err, "%v", err)
 	}
-	return "", nil
+	return "", open, nil
 }
+
+// notStdin is name, or "./-" for "-": a file called "-", never standard input.
+func notStdin(name string) string {
+	if name == "-" {
+		return "./-"
+	}
+	return name
+}
+
+// afterGuard, if set, is called by VerifyManifest between the entries' check and their
+// hashing: a test's way to swap a file in between.
+var afterGuard func()
 
 // selectEntries keeps the entries whose path is one of only (compared cleaned) and the
 // malformed lines, in list order, and adds a not-listed entry for each path of only that the
