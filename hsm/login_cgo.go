@@ -54,7 +54,7 @@ func (t *Token) login() error {
 			// Never tried: a token may count an empty PIN as a wrong one.
 			return newError(ErrPIN, nil, fmt.Sprintf("token %q: the PIN from %s is empty; it was not tried", label, from))
 		}
-		if n := uint(len(pin)); ti.MinPINLen > 0 && n < ti.MinPINLen || ti.MaxPINLen >= ti.MinPINLen && ti.MaxPINLen > 0 && n > ti.MaxPINLen {
+		if n := uint(len(pin)); pinLengthOutside(n, ti.MinPINLen, ti.MaxPINLen) {
 			clear(pin)
 			return newError(ErrPIN, nil, fmt.Sprintf("token %q: the PIN from %s has %d characters, and the token takes %d to %d; it was not tried", label, from, n, ti.MinPINLen, ti.MaxPINLen))
 		}
@@ -106,4 +106,19 @@ func (t *Token) slotLoggedIn() bool {
 	t.mod.mu.Lock()
 	defer t.mod.mu.Unlock()
 	return t.slot.loggedIn
+}
+
+// pinLengthOutside reports whether a PIN of n bytes is outside what the token says it takes.
+// Only a range the token states plainly is applied: a bound of 0, or of
+// CK_UNAVAILABLE_INFORMATION (all ones), or a minimum above the maximum, says nothing, and a
+// PIN refused by a wrongly stated range would be one the token never saw.
+func pinLengthOutside(n, minLen, maxLen uint) bool {
+	const unavailable = ^uint(0)
+	if maxLen == unavailable {
+		maxLen = 0
+	}
+	if minLen == unavailable || maxLen > 0 && minLen > maxLen {
+		minLen = 0
+	}
+	return minLen > 0 && n < minLen || maxLen > 0 && n > maxLen
 }

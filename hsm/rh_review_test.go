@@ -326,3 +326,23 @@ func TestPINSourceExposedWarns(t *testing.T) {
 		}
 	}
 }
+
+// TestPINLengthRangeStatedPlainly: only a range the token states is applied; an unavailable
+// (all ones) or zero bound, or a minimum above the maximum, refuses nothing.
+func TestPINLengthRangeStatedPlainly(t *testing.T) {
+	const unavailable = ^uint(0)
+	for _, c := range []struct {
+		n, min, max uint
+		out         bool
+	}{
+		{6, 4, 255, false}, {3, 4, 255, true}, {256, 4, 255, true},
+		{2, 0, 0, false}, {300, 0, 0, false},
+		{6, unavailable, unavailable, false}, {6, unavailable, 8, false}, {9, unavailable, 8, true},
+		{6, 4, unavailable, false}, {3, 4, unavailable, true},
+		{6, 10, 8, false}, {9, 10, 8, true},
+	} {
+		if got := pinLengthOutside(c.n, c.min, c.max); got != c.out {
+			t.Errorf("pinLengthOutside(%d, %d, %d) = %v, want %v", c.n, c.min, c.max, got, c.out)
+		}
+	}
+}
