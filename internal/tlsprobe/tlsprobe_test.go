@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -430,27 +431,6 @@ func TestServeResumedSessionJudgedAgain(t *testing.T) {
 	}
 }
 
-// acceptSignal is a listener that says when it has accepted a connection and when it is closed.
-type acceptSignal struct {
-	net.Listener
-	accepted chan struct{}
-	closed   chan struct{}
-	once     sync.Once
-}
-
-func (l *acceptSignal) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err == nil {
-		l.accepted <- struct{}{}
-	}
-	return c, err
-}
-
-func (l *acceptSignal) Close() error {
-	l.once.Do(func() { close(l.closed) })
-	return l.Listener.Close()
-}
-
 // A handshake in flight when Serve is told to stop is completed and logged as verified: the
 // stop refuses new connections only. (signet tls serve interrupted right after a client's
 // handshake logged it as "handshake failed: context canceled", which the client had seen
@@ -461,7 +441,7 @@ func TestServeStopFinishesHandshakesInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sl := &acceptSignal{Listener: ln, accepted: make(chan struct{}, 1), closed: make(chan struct{})}
+	sl := testutil.NewSignalListener(ln)
 	var mu sync.Mutex
 	var log strings.Builder
 	ctx, cancel := context.WithCancel(context.Background())
@@ -476,9 +456,9 @@ func TestServeStopFinishesHandshakesInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	<-sl.accepted
+	<-sl.Accepted
 	cancel()
-	<-sl.closed // Serve has stopped accepting; the handshake starts only now
+	<-sl.Closed // Serve has stopped accepting; the handshake starts only now
 	conn := tls.Client(raw, &tls.Config{RootCAs: poolOf(p.root), ServerName: "localhost",
 		Certificates: []tls.Certificate{p.client}})
 	if err := conn.Handshake(); err != nil {

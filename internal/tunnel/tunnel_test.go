@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -535,14 +536,9 @@ func TestTunnelShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &logs{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
 	cc, ck := pk.issue(t, x509util.ProfileClient, "alice", "alice")
-	go func() {
-		done <- Run(ctx, Options{Mode: Client, Listener: ln, Target: echoServerTLS(t, pk), ServerName: "localhost",
-			Cert: cc, Key: ck, Roots: []string{pk.rootFile}, ShutdownGrace: 5 * time.Second, Log: l.add})
-	}()
+	l, cancel, wait := runStoppable(t, ln, Options{Mode: Client, Target: echoServerTLS(t, pk), ServerName: "localhost",
+		Cert: cc, Key: ck, Roots: []string{pk.rootFile}, ShutdownGrace: 5 * time.Second})
 	c, r := dial(t, ln.Addr().String())
 	if err := roundTrip(t, c, r, "one"); err != nil {
 		t.Fatal(err)
@@ -556,14 +552,7 @@ func TestTunnelShutdown(t *testing.T) {
 		t.Error("still accepting after the stop")
 	}
 	c.Close()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return")
-	}
+	wait()
 	if len(l.events("stopped")) != 1 {
 		t.Errorf("log %+v", l.evs)
 	}
@@ -689,27 +678,6 @@ func TestTunnelClientIdentityAndCRLs(t *testing.T) {
 	}
 }
 
-// acceptSignal is a listener that says when it has accepted a connection and when it is closed.
-type acceptSignal struct {
-	net.Listener
-	accepted chan struct{}
-	closed   chan struct{}
-	once     sync.Once
-}
-
-func (l *acceptSignal) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err == nil {
-		l.accepted <- struct{}{}
-	}
-	return c, err
-}
-
-func (l *acceptSignal) Close() error {
-	l.once.Do(func() { close(l.closed) })
-	return l.Listener.Close()
-}
-
 // A connection accepted before the stop whose handshake is still in flight is an open
 // connection: it gets the grace period like any other, instead of being cut with "shutdown"
 // (the handshake's context was the run's, so the stop canceled it).
@@ -721,23 +689,17 @@ func TestTunnelShutdownFinishesHandshakesInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sl := &acceptSignal{Listener: ln, accepted: make(chan struct{}, 1), closed: make(chan struct{})}
-	l := &logs{}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, Options{Mode: Server, Listener: sl, Target: echoServer(t), Cert: pk.serverCert, Key: pk.serverKey,
-			Roots: []string{pk.rootFile}, ShutdownGrace: 10 * time.Second, Log: l.add})
-	}()
+	sl := testutil.NewSignalListener(ln)
+	l, cancel, wait := runStoppable(t, sl, Options{Mode: Server, Target: echoServer(t), Cert: pk.serverCert, Key: pk.serverKey,
+		Roots: []string{pk.rootFile}, ShutdownGrace: 10 * time.Second})
 	raw, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	<-sl.accepted
+	<-sl.Accepted
 	cancel()
-	<-sl.closed // the tunnel has stopped accepting; the handshake starts only now
+	<-sl.Closed // the tunnel has stopped accepting; the handshake starts only now
 	good := pk.tlsCert(t, cc, ck)
 	c := tls.Client(raw, &tls.Config{ServerName: "localhost", RootCAs: pk.pool(),
 		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return &good, nil }})
@@ -747,14 +709,7 @@ func TestTunnelShutdownFinishesHandshakesInFlight(t *testing.T) {
 		t.Fatalf("a connection accepted before the stop: %v (log %+v)", err, l.evs)
 	}
 	c.Close()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("Run did not return")
-	}
+	wait()
 	if evs := l.events("connection"); len(evs) != 1 || evs[0].Subject != "CN=alice,O=Example" || evs[0].End == "shutdown" {
 		t.Errorf("connection lines %+v, refused %+v", evs, l.events("refused"))
 	}
@@ -770,28 +725,38 @@ func TestTunnelShutdownGraceRunsOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &logs{}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, Options{Mode: Client, Listener: ln, Target: echoServerTLS(t, pk), ServerName: "localhost",
-			Cert: cc, Key: ck, Roots: []string{pk.rootFile}, ShutdownGrace: 100 * time.Millisecond, Log: l.add})
-	}()
+	l, cancel, wait := runStoppable(t, ln, Options{Mode: Client, Target: echoServerTLS(t, pk), ServerName: "localhost",
+		Cert: cc, Key: ck, Roots: []string{pk.rootFile}, ShutdownGrace: 100 * time.Millisecond})
 	c, r := dial(t, ln.Addr().String())
 	if err := roundTrip(t, c, r, "one"); err != nil {
 		t.Fatal(err)
 	}
 	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return")
-	}
+	wait()
 	if evs := l.events("connection"); len(evs) != 1 || evs[0].End != "shutdown" {
 		t.Errorf("connection lines %+v", evs)
+	}
+}
+
+// runStoppable runs a tunnel with opts on ln until cancel, for the tests of its stop, and
+// returns its log, cancel, and wait: wait fails the test unless Run returns nil within 15 s.
+func runStoppable(t *testing.T, ln net.Listener, opts Options) (l *logs, cancel context.CancelFunc, wait func()) {
+	t.Helper()
+	l = &logs{}
+	opts.Listener, opts.Log = ln, l.add
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, opts) }()
+	return l, cancel, func() {
+		t.Helper()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("Run did not return")
+		}
 	}
 }
