@@ -28,7 +28,18 @@ type Entry struct {
 // AppendTo appends e as one list line, newline included, byte for byte as sha256sum (or
 // sha256sum --tag, when e.Tagged) prints it.
 func (e Entry) AppendTo(dst []byte) []byte {
-	escape := nameNeedsEscape(e.Name)
+	return e.appendLine(dst, nameNeedsEscape(e.Name), '\n')
+}
+
+// AppendZeroTo appends e as `sha256sum -z` (--zero) prints it: the name as it is, never
+// escaped, and a NUL byte in place of the newline, for programs that split on NUL bytes
+// (xargs -0). Such a list is not for checking: coreutils refuses --zero with --check, and
+// ListParser reads newline-separated lines only.
+func (e Entry) AppendZeroTo(dst []byte) []byte {
+	return e.appendLine(dst, false, 0)
+}
+
+func (e Entry) appendLine(dst []byte, escape bool, end byte) []byte {
 	if escape {
 		dst = append(dst, '\\')
 	}
@@ -48,7 +59,7 @@ func (e Entry) AppendTo(dst []byte) []byte {
 		}
 		dst = appendName(dst, e.Name, escape)
 	}
-	return append(dst, '\n')
+	return append(dst, end)
 }
 
 // String is the list line without its final newline.

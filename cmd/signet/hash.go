@@ -33,6 +33,10 @@ order of their names ("dir/a.txt" before "dir/a/b"), named from the argument as 
 Symbolic links inside the tree are neither followed nor listed (like find -type f); a
 symbolic link given as an argument is followed.
 
+-z (--zero) ends each line with a NUL byte instead of a newline and writes names as they
+are, unescaped, as "sha256sum -z" does: for programs that split on NUL bytes (xargs -0).
+Like coreutils, -c does not read such lists.
+
 --json prints one JSON array, one object per file, in argument order:
    {"path": "...", "algorithm": "sha256", "digest": "<hex>", "size": 123}
 and for a file that could not be read {"path": "...", "algorithm": "...", "error": "..."}.
@@ -78,6 +82,7 @@ func hashCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: digest.DefaultAlgorithm.Name(), Usage: "hash `ALG`: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
 			&cli.BoolFlag{Name: "tag", Usage: "print BSD-style lines: ALG (name) = hex"},
+			&cli.BoolFlag{Name: "zero", Aliases: []string{"z"}, Usage: "end each line with a NUL byte, not a newline, and do not escape names (as sha256sum -z)"},
 			jsonFlag(),
 			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "hash the regular files below each directory, sorted"},
 			&cli.BoolFlag{Name: "check", Aliases: []string{"c"}, Usage: "read checksum lists and check the files they name"},
@@ -97,7 +102,7 @@ func hashCommand(e *env) *cli.Command {
 				return err
 			}
 			if c.Bool("check") {
-				for _, f := range []string{"tag", "json", "recursive"} {
+				for _, f := range []string{"tag", "json", "recursive", "zero"} {
 					if c.Bool(f) {
 						return usagef("--%s cannot be used with --check", f)
 					}
@@ -131,11 +136,14 @@ func hashCommand(e *env) *cli.Command {
 					return usagef("--%s is meaningful only with --check", f)
 				}
 			}
-			if c.Bool("tag") && c.Bool("json") {
-				return usagef("--tag and --json cannot be used together")
+			for _, f := range []string{"tag", "zero"} {
+				if c.Bool(f) && c.Bool("json") {
+					return usagef("--%s and --json cannot be used together", f)
+				}
 			}
 			opts := digest.HashOptions{Algorithm: alg, Recursive: c.Bool("recursive"), Stdin: e.stdin, Skipped: warnSkipped(e), NamesFrom: more}
-			return runHash(c.Context, e, opts, files, c.Bool("tag"), c.Bool("json"))
+			form := hashForm{tag: c.Bool("tag"), zero: c.Bool("zero"), json: c.Bool("json")}
+			return runHash(c.Context, e, opts, files, form)
 		},
 	}
 }
@@ -167,7 +175,11 @@ type hashJSON struct {
 	Error     string           `json:"error,omitempty"`
 }
 
-func runHash(ctx context.Context, e *env, opts digest.HashOptions, files []string, tag, asJSON bool) error {
+// hashForm is how runHash prints: --tag, --zero, --json.
+type hashForm struct{ tag, zero, json bool }
+
+func runHash(ctx context.Context, e *env, opts digest.HashOptions, files []string, form hashForm) error {
+	asJSON := form.json
 	bar := newProgressBar(e.stderr)
 	out := bufio.NewWriterSize(clearBarWriter{e.stdout, bar}, 64<<10)
 	opts.Flush = out.Flush
@@ -216,7 +228,12 @@ func runHash(ctx context.Context, e *env, opts digest.HashOptions, files []strin
 			out.WriteString("\n  ")
 			out.Write(bytes.TrimSuffix(jbuf.Bytes(), []byte("\n")))
 		case r.Err == nil:
-			line = digest.Entry{Algorithm: r.Algorithm, Digest: r.Digest, Name: r.Name, Tagged: tag}.AppendTo(line[:0])
+			entry := digest.Entry{Algorithm: r.Algorithm, Digest: r.Digest, Name: r.Name, Tagged: form.tag}
+			if form.zero {
+				line = entry.AppendZeroTo(line[:0])
+			} else {
+				line = entry.AppendTo(line[:0])
+			}
 			out.Write(line)
 		}
 		_, err := out.Write(nil) // bufio keeps the first write error: stop on a closed pipe

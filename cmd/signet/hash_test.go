@@ -43,28 +43,34 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 // TestHashCLIMatchesCoreutils runs `signet hash` and the coreutils tool on the same files.
 func TestHashCLIMatchesCoreutils(t *testing.T) {
 	dir := t.TempDir()
-	names := []string{"empty", "a b", "new\nline", `back\slash`, "cr\rname", "plain"}
-	writeFiles(t, dir, map[string]string{"empty": "", "a b": "space\n", "new\nline": "nl\n", `back\slash`: "bs\n", "cr\rname": "cr\n", "plain": strings.Repeat("p", 1<<20)})
+	names := []string{"empty", "a b", "new\nline", `back\slash`, "cr\rname", "plain", " lead", "*star", "not\xffutf8", "tab\tname", "both\\\nx"}
+	files := map[string]string{"plain": strings.Repeat("p", 1<<20)}
+	for i, n := range names {
+		if n != "plain" {
+			files[n] = strings.Repeat(n, i) // "empty" is empty
+		}
+	}
+	writeFiles(t, dir, files)
 	t.Chdir(dir)
 	for _, tc := range []struct {
-		tool string
-		args []string
+		tool     string
+		peerArgs []string // the coreutils tool's flags
+		args     []string // signet's
 	}{
-		{"sha256sum", nil},
-		{"sha256sum", []string{"--tag"}},
-		{"sha384sum", []string{"-a", "sha384"}},
-		{"sha512sum", []string{"-a", "SHA-512", "--tag"}},
+		{"sha256sum", nil, nil},
+		{"sha256sum", []string{"--tag"}, []string{"--tag"}},
+		{"sha384sum", nil, []string{"-a", "sha384"}},
+		{"sha512sum", []string{"--tag"}, []string{"-a", "SHA-512", "--tag"}},
+		{"sha256sum", []string{"-z"}, []string{"-z"}},
+		{"sha256sum", []string{"--zero", "--tag"}, []string{"--zero", "--tag"}},
+		{"sha512sum", []string{"-z"}, []string{"-a", "sha512", "-z"}},
 	} {
 		t.Run(tc.tool+strings.Join(tc.args, ""), func(t *testing.T) {
-			peerArgs := []string{}
-			if len(tc.args) > 0 && tc.args[len(tc.args)-1] == "--tag" {
-				peerArgs = append(peerArgs, "--tag")
-			}
-			want, code := runPeer(t, dir, "", tc.tool, append(peerArgs, append([]string{"--"}, names...)...)...)
+			want, code := runPeer(t, dir, "", tc.tool, append(tc.peerArgs, append([]string{"--"}, names...)...)...)
 			if code != 0 {
 				t.Fatalf("%s exit %d", tc.tool, code)
 			}
-			got, stderr, code := runSignet(t, "", append(append([]string{"hash"}, tc.args...), names...)...)
+			got, stderr, code := runSignet(t, "", append(append(append([]string{"hash"}, tc.args...), "--"), names...)...)
 			if got != want || stderr != "" || code != 0 {
 				t.Errorf("exit %d, stderr %q\n got %q\nwant %q", code, stderr, got, want)
 			}
@@ -148,6 +154,8 @@ func TestHashCLIErrors(t *testing.T) {
 		{"tag-and-json", []string{"hash", "--tag", "--json", "a"}, exitUsage, "", "signet: error: --tag and --json cannot be used together\nsignet: hint: see 'signet hash --help'\n"},
 		{"quiet-without-check", []string{"hash", "--quiet", "a"}, exitUsage, "", "signet: error: --quiet is meaningful only with --check\nsignet: hint: see 'signet hash --help'\n"},
 		{"check-and-tag", []string{"hash", "-c", "--tag", "a"}, exitUsage, "", "signet: error: --tag cannot be used with --check\nsignet: hint: see 'signet hash --help'\n"},
+		{"check-and-zero", []string{"hash", "-c", "-z", "a"}, exitUsage, "", "signet: error: --zero cannot be used with --check\nsignet: hint: see 'signet hash --help'\n"},
+		{"zero-and-json", []string{"hash", "-z", "--json", "a"}, exitUsage, "", "signet: error: --zero and --json cannot be used together\nsignet: hint: see 'signet hash --help'\n"},
 		{"quiet-and-status", []string{"hash", "-c", "--quiet", "--status", "a"}, exitUsage, "", "signet: error: --quiet, --status and --warn exclude each other\nsignet: hint: see 'signet hash --help'\n"},
 		{"list-missing", []string{"hash", "-c", "nope.sum"}, exitBadInput, "", "signet: error: nope.sum: no such file or directory\n"},
 		{"list-junk", []string{"hash", "-c", "junk.sum"}, exitBadInput, "", "signet: error: junk.sum: no properly formatted checksum lines found\n"},
