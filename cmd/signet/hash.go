@@ -33,6 +33,10 @@ order of their names ("dir/a.txt" before "dir/a/b"), named from the argument as 
 Symbolic links inside the tree are neither followed nor listed (like find -type f); a
 symbolic link given as an argument is followed.
 
+-b (--binary) writes "<hex> *<name>", the marker of "sha256sum -b"; -t (--text) the default
+"<hex>  <name>". On Linux both read the same bytes; the marker is only kept. --tag ignores -b
+and, like coreutils, refuses -t.
+
 -z (--zero) ends each line with a NUL byte instead of a newline and writes names as they
 are, unescaped, as "sha256sum -z" does: for programs that split on NUL bytes (xargs -0).
 Like coreutils, -c does not read such lists.
@@ -82,6 +86,8 @@ func hashCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: digest.DefaultAlgorithm.Name(), Usage: "hash `ALG`: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
 			&cli.BoolFlag{Name: "tag", Usage: "print BSD-style lines: ALG (name) = hex"},
+			&cli.BoolFlag{Name: "binary", Aliases: []string{"b"}, Usage: "mark each name binary with '*' (\"<hex> *<name>\"), as sha256sum -b; the bytes read are the same"},
+			&cli.BoolFlag{Name: "text", Aliases: []string{"t"}, Usage: "mark each name text (\"<hex>  <name>\", the default), as sha256sum -t"},
 			&cli.BoolFlag{Name: "zero", Aliases: []string{"z"}, Usage: "end each line with a NUL byte, not a newline, and do not escape names (as sha256sum -z)"},
 			jsonFlag(),
 			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "hash the regular files below each directory, sorted"},
@@ -102,7 +108,7 @@ func hashCommand(e *env) *cli.Command {
 				return err
 			}
 			if c.Bool("check") {
-				for _, f := range []string{"tag", "json", "recursive", "zero"} {
+				for _, f := range []string{"tag", "json", "recursive", "zero", "binary", "text"} {
 					if c.Bool(f) {
 						return usagef("--%s cannot be used with --check", f)
 					}
@@ -136,13 +142,19 @@ func hashCommand(e *env) *cli.Command {
 					return usagef("--%s is meaningful only with --check", f)
 				}
 			}
-			for _, f := range []string{"tag", "zero"} {
+			for _, f := range []string{"tag", "zero", "binary", "text"} {
 				if c.Bool(f) && c.Bool("json") {
 					return usagef("--%s and --json cannot be used together", f)
 				}
 			}
+			if c.Bool("binary") && c.Bool("text") {
+				return usagef("--binary and --text exclude each other")
+			}
+			if c.Bool("tag") && c.Bool("text") {
+				return usagef("--tag does not support --text mode") // coreutils' words
+			}
 			opts := digest.HashOptions{Algorithm: alg, Recursive: c.Bool("recursive"), Stdin: e.stdin, Skipped: warnSkipped(e), NamesFrom: more}
-			form := hashForm{tag: c.Bool("tag"), zero: c.Bool("zero"), json: c.Bool("json")}
+			form := hashForm{tag: c.Bool("tag"), binary: c.Bool("binary"), zero: c.Bool("zero"), json: c.Bool("json")}
 			return runHash(c.Context, e, opts, files, form)
 		},
 	}
@@ -175,8 +187,8 @@ type hashJSON struct {
 	Error     string           `json:"error,omitempty"`
 }
 
-// hashForm is how runHash prints: --tag, --zero, --json.
-type hashForm struct{ tag, zero, json bool }
+// hashForm is how runHash prints: --tag, --binary, --zero, --json.
+type hashForm struct{ tag, binary, zero, json bool }
 
 func runHash(ctx context.Context, e *env, opts digest.HashOptions, files []string, form hashForm) error {
 	asJSON := form.json
@@ -228,7 +240,7 @@ func runHash(ctx context.Context, e *env, opts digest.HashOptions, files []strin
 			out.WriteString("\n  ")
 			out.Write(bytes.TrimSuffix(jbuf.Bytes(), []byte("\n")))
 		case r.Err == nil:
-			entry := digest.Entry{Algorithm: r.Algorithm, Digest: r.Digest, Name: r.Name, Tagged: form.tag}
+			entry := digest.Entry{Algorithm: r.Algorithm, Digest: r.Digest, Name: r.Name, Tagged: form.tag, Binary: form.binary}
 			if form.zero {
 				line = entry.AppendZeroTo(line[:0])
 			} else {

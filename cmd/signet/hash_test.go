@@ -64,6 +64,10 @@ func TestHashCLIMatchesCoreutils(t *testing.T) {
 		{"sha256sum", []string{"-z"}, []string{"-z"}},
 		{"sha256sum", []string{"--zero", "--tag"}, []string{"--zero", "--tag"}},
 		{"sha512sum", []string{"-z"}, []string{"-a", "sha512", "-z"}},
+		{"sha256sum", []string{"-b"}, []string{"-b"}},
+		{"sha256sum", []string{"--binary", "--tag"}, []string{"--binary", "--tag"}},
+		{"sha256sum", []string{"--text"}, []string{"--text"}},
+		{"sha384sum", []string{"-bz"}, []string{"-a", "sha384", "-b", "-z"}},
 	} {
 		t.Run(tc.tool+strings.Join(tc.args, ""), func(t *testing.T) {
 			want, code := runPeer(t, dir, "", tc.tool, append(tc.peerArgs, append([]string{"--"}, names...)...)...)
@@ -155,6 +159,11 @@ func TestHashCLIErrors(t *testing.T) {
 		{"quiet-without-check", []string{"hash", "--quiet", "a"}, exitUsage, "", "signet: error: --quiet is meaningful only with --check\nsignet: hint: see 'signet hash --help'\n"},
 		{"check-and-tag", []string{"hash", "-c", "--tag", "a"}, exitUsage, "", "signet: error: --tag cannot be used with --check\nsignet: hint: see 'signet hash --help'\n"},
 		{"check-and-zero", []string{"hash", "-c", "-z", "a"}, exitUsage, "", "signet: error: --zero cannot be used with --check\nsignet: hint: see 'signet hash --help'\n"},
+		{"check-and-binary", []string{"hash", "-c", "-b", "a"}, exitUsage, "", "signet: error: --binary cannot be used with --check\nsignet: hint: see 'signet hash --help'\n"},
+		{"check-and-text", []string{"hash", "-c", "--text", "a"}, exitUsage, "", "signet: error: --text cannot be used with --check\nsignet: hint: see 'signet hash --help'\n"},
+		{"binary-and-text", []string{"hash", "-b", "-t", "a"}, exitUsage, "", "signet: error: --binary and --text exclude each other\nsignet: hint: see 'signet hash --help'\n"},
+		{"tag-and-text", []string{"hash", "--tag", "-t", "a"}, exitUsage, "", "signet: error: --tag does not support --text mode\nsignet: hint: see 'signet hash --help'\n"},
+		{"binary-and-json", []string{"hash", "-b", "--json", "a"}, exitUsage, "", "signet: error: --binary and --json cannot be used together\nsignet: hint: see 'signet hash --help'\n"},
 		{"zero-and-json", []string{"hash", "-z", "--json", "a"}, exitUsage, "", "signet: error: --zero and --json cannot be used together\nsignet: hint: see 'signet hash --help'\n"},
 		{"quiet-and-status", []string{"hash", "-c", "--quiet", "--status", "a"}, exitUsage, "", "signet: error: --quiet, --status and --warn exclude each other\nsignet: hint: see 'signet hash --help'\n"},
 		{"list-missing", []string{"hash", "-c", "nope.sum"}, exitBadInput, "", "signet: error: nope.sum: no such file or directory\n"},
