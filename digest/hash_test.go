@@ -538,7 +538,9 @@ func TestHashFile(t *testing.T) {
 func TestQuoteNameMatchesCoreutils(t *testing.T) {
 	names := []string{"plain-name_1.txt", "a b", "new\nline", "it's", "a'b c", `a"b`, "a'\"b", "a*b", "~x", "x~",
 		"#a", "a#", "tab\there", "a=b", "a:b", "a,b", "a$b", "@a", "%a", "+a", "a^b", "{a}", "!a", "\n", "\na", "a\n",
-		"'", "\x01", "\xff", `a\b`, "it's@", " ", "a?b", "a]b", "ü", "é z"}
+		"'", "\x01", "\xff", `a\b`, "it's@", " ", "a?b", "a]b", "ü", "é z",
+		// an apostrophe right after an escape, and escapes in a row (one $'...' for a run)
+		"\x80'", "a\x01'b", "a\x01'", "'\x80", "a\x01\x02b", "x\x80\x81", "a\n\nb", "\x80\x01'\n'x", "ü\xffü"}
 	dir := t.TempDir()
 	chdir(t, dir)
 	testutil.RequireTool(t, "sha256sum")
