@@ -50,7 +50,8 @@ and for a file that could not be read {"path": "...", "algorithm": "...", "error
 line ends and '#' comment lines, and prints "name: OK", "name: FAILED" or "name: FAILED open
 or read" like "sha256sum -c", then the same warnings on standard error. The algorithm of a
 line is its tag or, untagged, its length: 64 hex digits are sha256, 96 sha384, 128 sha512.
-A list of sha3-256 or sha512-256 digests without tags needs -a. Exit code 1 if any file
+A list of sha3-256 or sha512-256 digests without tags needs -a. Of --quiet, --status and -w
+the quietest given wins (--status, then --quiet; coreutils takes the last one). Exit code 1 if any file
 failed, a list verified nothing, or (--strict) had malformed lines; 3 if a list could not be
 read, had no well-formed line, or has a line longer than 1 MiB (reading stops there: a list
 that is /dev/zero or a binary file does not grow without bound). A listed file that is a device or a
@@ -113,15 +114,21 @@ func hashCommand(e *env) *cli.Command {
 						return usagef("--%s cannot be used with --check", f)
 					}
 				}
-				if n := btoi(c.Bool("quiet")) + btoi(c.Bool("status")) + btoi(c.Bool("warn")); n > 1 {
-					return usagef("--quiet, --status and --warn exclude each other")
+				// In coreutils the last of --quiet, --status and --warn wins. Their order is not
+				// known here, so the quietest wins: --status, then --quiet. Only what is printed
+				// differs; the exit code is the same whichever wins.
+				quiet, status, warn := c.Bool("quiet"), c.Bool("status"), c.Bool("warn")
+				if status {
+					quiet, warn = false, false
+				} else if quiet {
+					warn = false
 				}
 				opts := digest.CheckOptions{
 					IgnoreMissing: c.Bool("ignore-missing"),
 					Strict:        c.Bool("strict"),
-					Warn:          c.Bool("warn"),
-					Quiet:         c.Bool("quiet"),
-					Status:        c.Bool("status"),
+					Warn:          warn,
+					Quiet:         quiet,
+					Status:        status,
 					Stdin:         e.stdin,
 					Out:           e.stdout,
 					Diag: func(d digest.Diagnostic) {
