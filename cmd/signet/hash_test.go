@@ -107,7 +107,10 @@ func TestHashCheckCLIMatchesCoreutils(t *testing.T) {
 	list, _ := runPeer(t, dir, "", "sha256sum", "a", "b c", "new\nline")
 	tagged, _ := runPeer(t, dir, "", "sha256sum", "--tag", "a", "b c", "t", "gone")
 	binary, _ := runPeer(t, dir, "", "sha256sum", "-b", "a", "t", "gone")
-	writeFiles(t, dir, map[string]string{"good.sum": list, "bad.sum": tagged, "bin.sum": binary + "junk\n", "t": "tampered\n"})
+	// unread.sum: a file that opens but cannot be read (reading /proc/self/mem at offset 0 is
+	// EIO, for root too), a directory and a missing file, each "FAILED open or read".
+	unread := strings.Repeat("0", 64) + "  /proc/self/mem\n" + strings.Repeat("0", 64) + "  .\n" + strings.Repeat("0", 64) + "  gone\n"
+	writeFiles(t, dir, map[string]string{"good.sum": list, "bad.sum": tagged, "bin.sum": binary + "junk\n", "t": "tampered\n", "unread.sum": list + unread})
 	if err := os.Remove("gone"); err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +123,9 @@ func TestHashCheckCLIMatchesCoreutils(t *testing.T) {
 		{"--strict", "bin.sum"},
 		{"--status", "bad.sum"},
 		{"-"},
+		{"unread.sum"},
+		{"--ignore-missing", "--quiet", "unread.sum"},
+		{"--status", "unread.sum"},
 		// More than one of --quiet, --status and --warn: the last wins in coreutils, the
 		// quietest in signet; these are the orders where the two agree.
 		{"--warn", "--quiet", "bin.sum"},
