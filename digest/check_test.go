@@ -413,3 +413,36 @@ func (w *failWriter) Write(p []byte) (int, error) {
 	w.after--
 	return len(p), nil
 }
+
+// TestCheckByteOrderMark: a list saved with a UTF-8 byte order mark (Windows editors,
+// PowerShell's Out-File) has its first line checked, not skipped as malformed (sha256sum
+// skips it, and passes a list whose first file was changed); a mark anywhere else is part of
+// its line.
+func TestCheckByteOrderMark(t *testing.T) {
+	const bom = "\xef\xbb\xbf"
+	fx := newCheckFixture(t)
+	for _, tc := range []struct {
+		name, list                string
+		ok, mismatched, malformed int
+	}{
+		{"first-file-changed", bom + fx.lines("tampered", "a"), 1, 1, 0},
+		{"all-good-crlf", bom + strings.ReplaceAll(fx.lines("a", "b c"), "\n", "\r\n"), 2, 0, 0},
+		{"comment-first", bom + "# made on Windows\n" + fx.lines("a"), 1, 0, 0},
+		{"tagged", bom + "SHA256 (a) = " + fx.hex["a"] + "\n", 1, 0, 0},
+		{"not-first", fx.lines("a") + bom + fx.lines("b c"), 1, 0, 1},
+		{"twice", bom + bom + fx.lines("a", "b c"), 1, 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(filepath.Join(fx.dir, "bom.sum"), []byte(tc.list), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, sum := runSignetCheck(t, fx.dir, "", CheckOptions{}, []string{"bom.sum"})
+			if sum.OK != tc.ok || sum.Mismatched != tc.mismatched || sum.Malformed != tc.malformed {
+				t.Errorf("ok %d, mismatched %d, malformed %d; want %d, %d, %d", sum.OK, sum.Mismatched, sum.Malformed, tc.ok, tc.mismatched, tc.malformed)
+			}
+			if wantFail := tc.mismatched > 0; (sum.Err() != nil) != wantFail {
+				t.Errorf("Err() = %v", sum.Err())
+			}
+		})
+	}
+}

@@ -138,7 +138,8 @@ func (e *LineError) Unwrap() error { return ErrMalformedList }
 //
 // Differences from coreutils, on purpose: OpenSSL's and BSD's tag spellings are accepted too
 // (`openssl dgst -sha256 FILE` output can be checked); a line holding a NUL byte is malformed
-// (coreutils would silently cut the name at the NUL).
+// (coreutils would silently cut the name at the NUL); and ListReader drops a UTF-8 byte order
+// mark at the start of a list, where coreutils would skip the first line as malformed.
 type ListParser struct {
 	// Algorithm, when not zero, is the only algorithm lines may use.
 	Algorithm Algorithm
@@ -379,7 +380,11 @@ func (e *LineTooLongError) Error() string {
 
 func (e *LineTooLongError) Unwrap() error { return ErrMalformedList }
 
-// ListReader reads a checksum list line by line with a ListParser.
+// utf8BOM is the UTF-8 byte order mark, which ListReader drops from the start of a list.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// ListReader reads a checksum list line by line with a ListParser. A UTF-8 byte order mark at
+// the start of the list is dropped.
 type ListReader struct {
 	Parser ListParser
 	name   string
@@ -434,6 +439,12 @@ func (lr *ListReader) Next() (Entry, error) {
 			if len(line) == 0 {
 				return Entry{}, io.EOF
 			}
+		}
+		if lr.line == 0 {
+			// A list saved with a UTF-8 byte order mark (Windows editors, PowerShell's
+			// Out-File): the mark is not part of the first line, which sha256sum would skip
+			// as malformed, leaving its file unchecked.
+			line = bytes.TrimPrefix(line, utf8BOM)
 		}
 		lr.line++
 		kind, e := lr.Parser.parse(line, lr.stdin)

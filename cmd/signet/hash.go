@@ -47,7 +47,8 @@ and for a file that could not be read {"path": "...", "algorithm": "...", "error
 
 --check reads lists in either form, as written by sha256sum, sha256sum --tag, "sha256sum -b"
 (the "*" marker), "openssl dgst -r" and "openssl dgst" (SHA2-256(name)= <hex>), with CRLF
-line ends and '#' comment lines, and prints "name: OK", "name: FAILED" or "name: FAILED open
+line ends, '#' comment lines and a UTF-8 byte order mark at the start (its first line is
+checked, where sha256sum skips it), and prints "name: OK", "name: FAILED" or "name: FAILED open
 or read" like "sha256sum -c", then the same warnings on standard error. The algorithm of a
 line is its tag or, untagged, its length: 64 hex digits are sha256, 96 sha384, 128 sha512.
 A list of sha3-256 or sha512-256 digests without tags needs -a. Of --quiet, --status and -w
