@@ -446,3 +446,28 @@ func TestCheckByteOrderMark(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckBase64Digests checks BSD lines whose digest is in base64, as `cksum --base64`
+// writes them (coreutils 9.2 and later), for every algorithm, with digests made by
+// `openssl dgst -binary | openssl base64`: the good file is OK and the changed one FAILED.
+func TestCheckBase64Digests(t *testing.T) {
+	dir := mustTree(t, map[string]string{"f": "data\n", "g h": "more\n"})
+	t.Chdir(dir)
+	b64 := func(a Algorithm, file string) string {
+		raw := runTool(t, nil, "openssl", "dgst", "-"+a.Name(), "-binary", file)
+		return strings.TrimSpace(runTool(t, []byte(raw), "openssl", "base64", "-A"))
+	}
+	for _, a := range Algorithms() {
+		t.Run(a.Name(), func(t *testing.T) {
+			list := a.Tag() + " (f) = " + b64(a, "f") + "\n" + a.Tag() + " (g h) = " + b64(a, "f") + "\n"
+			if err := os.WriteFile("list", []byte(list), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			sum, err := Check(context.Background(), []string{"list"}, CheckOptions{Out: &out})
+			if err != nil || !errors.Is(sum.Err(), ErrCheckFailed) || sum.Malformed != 0 || out.String() != "f: OK\ng h: FAILED\n" {
+				t.Errorf("list %q: %v %v, %d malformed, %q", list, err, sum.Err(), sum.Malformed, out.String())
+			}
+		})
+	}
+}

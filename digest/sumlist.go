@@ -3,6 +3,7 @@ package digest
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -123,7 +124,9 @@ func (e *LineError) Unwrap() error { return ErrMalformedList }
 //     then one trailing "\r" are removed (so CRLF lists work).
 //   - Leading blanks are skipped; a backslash then means an escaped name (only \\, \n and \r).
 //   - BSD form: TAG, an optional space, "(", name up to the last ")", blanks, "=", blanks, hex.
-//     The tag gives the algorithm (see [ParseTag]).
+//     The tag gives the algorithm (see [ParseTag]). In place of hex the digest may be in
+//     padded base64, as `cksum --base64` writes it (coreutils 9.2 and later) and `cksum -c`
+//     reads it; a base64 digest with stray bits in its last character is malformed.
 //   - Untagged form: the digest, one blank, then ' ' or '*' and the name. Without a marker
 //     ("<hex> <name>", as BSD `md5 -r` writes) the line is accepted only if the first untagged
 //     line the parser saw had no marker either, and then every later one is read that way:
@@ -306,11 +309,20 @@ func bsdSplit(s []byte, a Algorithm, escaped bool) (Entry, bool) {
 	for i < len(s) && isBlank(s[i]) {
 		i++
 	}
-	if len(s)-i != a.HexLen() {
-		return Entry{}, false
-	}
-	d, ok := decodeHex(s[i:])
-	if !ok {
+	var d Digest
+	switch len(s) - i {
+	case a.HexLen():
+		var ok bool
+		if d, ok = decodeHex(s[i:]); !ok {
+			return Entry{}, false
+		}
+	case base64.StdEncoding.EncodedLen(a.Size()):
+		// `cksum --base64` (coreutils 9.2 and later); canonical padded base64 only.
+		d = make(Digest, a.Size())
+		if n, err := base64.StdEncoding.Strict().Decode(d, s[i:]); err != nil || n != a.Size() {
+			return Entry{}, false
+		}
+	default:
 		return Entry{}, false
 	}
 	return Entry{Algorithm: a, Digest: d, Name: string(name), Tagged: true}, true
