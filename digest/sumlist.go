@@ -318,10 +318,14 @@ func bsdSplit(s []byte, a Algorithm, escaped bool) (Entry, bool) {
 		}
 	case base64.StdEncoding.EncodedLen(a.Size()):
 		// `cksum --base64` (coreutils 9.2 and later); canonical padded base64 only.
-		d = make(Digest, a.Size())
-		if n, err := base64.StdEncoding.Strict().Decode(d, s[i:]); err != nil || n != a.Size() {
+		// Decode needs room for all the text would decode to, which is more than the digest
+		// when the text has no padding.
+		d = make(Digest, base64.StdEncoding.DecodedLen(len(s)-i))
+		n, err := base64.StdEncoding.Strict().Decode(d, s[i:])
+		if err != nil || n != a.Size() {
 			return Entry{}, false
 		}
+		d = d[:n]
 	default:
 		return Entry{}, false
 	}

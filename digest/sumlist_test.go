@@ -52,6 +52,7 @@ func TestParseLine(t *testing.T) {
 		{"bsd-base64", 0, "SHA256 (a) = mOpuTyFvL7S2n/+bOkSELDhobKaF8/VdxIxdP7EQe+Q=", &Entry{Algorithm: SHA256, Name: "a", Tagged: true}, false},
 		{"bsd-base64-unpadded", 0, "SHA256 (a) = mOpuTyFvL7S2n/+bOkSELDhobKaF8/VdxIxdP7EQe+Q", nil, false},
 		{"bsd-base64-stray-bits", 0, "SHA256 (a) = mOpuTyFvL7S2n/+bOkSELDhobKaF8/VdxIxdP7EQe+R=", nil, false},
+		{"bsd-base64-44-unpadded", 0, "SHA256()=" + strings.Repeat("0", 44), nil, false}, // 33 bytes: once a panic
 		{"bsd-base64-sha384", 0, "SHA384 (a) = " + strings.Repeat("AAAA", 16), &Entry{Algorithm: SHA384, Name: "a", Tagged: true}, false},
 		{"bsd-base64-wrong-length", 0, "SHA512 (a) = mOpuTyFvL7S2n/+bOkSELDhobKaF8/VdxIxdP7EQe+Q=", nil, false},
 		{"untagged-base64", 0, "mOpuTyFvL7S2n/+bOkSELDhobKaF8/VdxIxdP7EQe+Q=  a", nil, false},
