@@ -26,25 +26,33 @@ type checkRun struct {
 // message "signet: error: x", all in lower case (Go's errno texts are lower case).
 func runCoreutilsCheck(t *testing.T, dir string, stdin string, flags, lists []string) checkRun {
 	t.Helper()
-	testutil.RequireTool(t, "sha256sum")
+	return runCoreutilsCheckWith(t, SHA256, dir, stdin, flags, lists)
+}
+
+// runCoreutilsCheckWith is runCoreutilsCheck with the coreutils tool of a: sha256sum,
+// sha384sum or sha512sum.
+func runCoreutilsCheckWith(t *testing.T, a Algorithm, dir string, stdin string, flags, lists []string) checkRun {
+	t.Helper()
+	tool := a.Name() + "sum"
+	testutil.RequireTool(t, tool)
 	// By its name, not its path: its messages start with argv[0].
 	c := testutil.Cmd{Dir: dir, Stdin: []byte(stdin), Env: []string{"LC_ALL=C.UTF-8"}}
-	stdout, stderr, err := c.RunErr("sha256sum", append(append([]string{"-c"}, flags...), lists...)...)
-	testutil.ExitCode(t, err) // fails the test unless sha256sum ran
+	stdout, stderr, err := c.RunErr(tool, append(append([]string{"-c"}, flags...), lists...)...)
+	testutil.ExitCode(t, err) // fails the test unless the tool ran
 	var norm []string
 	for _, line := range strings.SplitAfter(string(stderr), "\n") {
 		if line == "" {
 			continue
 		}
-		msg, ok := strings.CutPrefix(line, "sha256sum: ")
+		msg, ok := strings.CutPrefix(line, tool+": ")
 		if !ok {
 			t.Fatalf("unexpected stderr line %q", line)
 		}
 		switch {
 		case strings.HasPrefix(msg, "WARNING: "):
 			line = "signet: " + msg
-		case strings.Contains(msg, "improperly formatted SHA256 checksum line"):
-			line = "signet: WARNING: " + strings.Replace(msg, " SHA256", "", 1)
+		case strings.Contains(msg, "improperly formatted "+a.Tag()+" checksum line"):
+			line = "signet: WARNING: " + strings.Replace(msg, " "+a.Tag(), "", 1)
 		default:
 			line = "signet: error: " + msg
 		}
