@@ -26,25 +26,33 @@ type checkRun struct {
 // message "signet: error: x", all in lower case (Go's errno texts are lower case).
 func runCoreutilsCheck(t *testing.T, dir string, stdin string, flags, lists []string) checkRun {
 	t.Helper()
-	testutil.RequireTool(t, "sha256sum")
+	return runCoreutilsCheckWith(t, SHA256, dir, stdin, flags, lists)
+}
+
+// runCoreutilsCheckWith is runCoreutilsCheck with the coreutils tool of a: sha256sum,
+// sha384sum or sha512sum.
+func runCoreutilsCheckWith(t *testing.T, a Algorithm, dir string, stdin string, flags, lists []string) checkRun {
+	t.Helper()
+	tool := a.Name() + "sum"
+	testutil.RequireTool(t, tool)
 	// By its name, not its path: its messages start with argv[0].
 	c := testutil.Cmd{Dir: dir, Stdin: []byte(stdin), Env: []string{"LC_ALL=C.UTF-8"}}
-	stdout, stderr, err := c.RunErr("sha256sum", append(append([]string{"-c"}, flags...), lists...)...)
-	testutil.ExitCode(t, err) // fails the test unless sha256sum ran
+	stdout, stderr, err := c.RunErr(tool, append(append([]string{"-c"}, flags...), lists...)...)
+	testutil.ExitCode(t, err) // fails the test unless the tool ran
 	var norm []string
 	for _, line := range strings.SplitAfter(string(stderr), "\n") {
 		if line == "" {
 			continue
 		}
-		msg, ok := strings.CutPrefix(line, "sha256sum: ")
+		msg, ok := strings.CutPrefix(line, tool+": ")
 		if !ok {
 			t.Fatalf("unexpected stderr line %q", line)
 		}
 		switch {
 		case strings.HasPrefix(msg, "WARNING: "):
 			line = "signet: " + msg
-		case strings.Contains(msg, "improperly formatted SHA256 checksum line"):
-			line = "signet: WARNING: " + strings.Replace(msg, " SHA256", "", 1)
+		case strings.Contains(msg, "improperly formatted "+a.Tag()+" checksum line"):
+			line = "signet: WARNING: " + strings.Replace(msg, " "+a.Tag(), "", 1)
 		default:
 			line = "signet: error: " + msg
 		}
@@ -412,4 +420,62 @@ func (w *failWriter) Write(p []byte) (int, error) {
 	}
 	w.after--
 	return len(p), nil
+}
+
+// TestCheckByteOrderMark: a list saved with a UTF-8 byte order mark (Windows editors,
+// PowerShell's Out-File) has its first line checked, not skipped as malformed (sha256sum
+// skips it, and passes a list whose first file was changed); a mark anywhere else is part of
+// its line.
+func TestCheckByteOrderMark(t *testing.T) {
+	const bom = "\xef\xbb\xbf"
+	fx := newCheckFixture(t)
+	for _, tc := range []struct {
+		name, list                string
+		ok, mismatched, malformed int
+	}{
+		{"first-file-changed", bom + fx.lines("tampered", "a"), 1, 1, 0},
+		{"all-good-crlf", bom + strings.ReplaceAll(fx.lines("a", "b c"), "\n", "\r\n"), 2, 0, 0},
+		{"comment-first", bom + "# made on Windows\n" + fx.lines("a"), 1, 0, 0},
+		{"tagged", bom + "SHA256 (a) = " + fx.hex["a"] + "\n", 1, 0, 0},
+		{"not-first", fx.lines("a") + bom + fx.lines("b c"), 1, 0, 1},
+		{"twice", bom + bom + fx.lines("a", "b c"), 1, 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := os.WriteFile(filepath.Join(fx.dir, "bom.sum"), []byte(tc.list), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, sum := runSignetCheck(t, fx.dir, "", CheckOptions{}, []string{"bom.sum"})
+			if sum.OK != tc.ok || sum.Mismatched != tc.mismatched || sum.Malformed != tc.malformed {
+				t.Errorf("ok %d, mismatched %d, malformed %d; want %d, %d, %d", sum.OK, sum.Mismatched, sum.Malformed, tc.ok, tc.mismatched, tc.malformed)
+			}
+			if wantFail := tc.mismatched > 0; (sum.Err() != nil) != wantFail {
+				t.Errorf("Err() = %v", sum.Err())
+			}
+		})
+	}
+}
+
+// TestCheckBase64Digests checks BSD lines whose digest is in base64, as `cksum --base64`
+// writes them (coreutils 9.2 and later), for every algorithm, with digests made by
+// `openssl dgst -binary | openssl base64`: the good file is OK and the changed one FAILED.
+func TestCheckBase64Digests(t *testing.T) {
+	dir := mustTree(t, map[string]string{"f": "data\n", "g h": "more\n"})
+	t.Chdir(dir)
+	b64 := func(a Algorithm, file string) string {
+		raw := runTool(t, nil, "openssl", "dgst", "-"+a.Name(), "-binary", file)
+		return strings.TrimSpace(runTool(t, []byte(raw), "openssl", "base64", "-A"))
+	}
+	for _, a := range Algorithms() {
+		t.Run(a.Name(), func(t *testing.T) {
+			list := a.Tag() + " (f) = " + b64(a, "f") + "\n" + a.Tag() + " (g h) = " + b64(a, "f") + "\n"
+			if err := os.WriteFile("list", []byte(list), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			sum, err := Check(context.Background(), []string{"list"}, CheckOptions{Out: &out})
+			if err != nil || !errors.Is(sum.Err(), ErrCheckFailed) || sum.Malformed != 0 || out.String() != "f: OK\ng h: FAILED\n" {
+				t.Errorf("list %q: %v %v, %d malformed, %q", list, err, sum.Err(), sum.Malformed, out.String())
+			}
+		})
+	}
 }

@@ -31,4 +31,6 @@
 //   - Standard error messages follow coreutils' words and quoting, not its exact exit codes:
 //     signet's exit codes distinguish a failed check (1) from an unusable list (3).
 //   - Lines containing a NUL byte are malformed (coreutils would cut the name at the NUL).
+//   - A UTF-8 byte order mark at the start of a list is dropped, so the first line is checked
+//     (coreutils skips it as malformed and may pass a list whose first file changed).
 package digest

@@ -31,6 +31,8 @@ var oddNames = []string{
 	"it's",
 	"*star",
 	"ü-utf8",
+	"not\xffutf8",
+	"tab\tname",
 }
 
 // mustTree writes files (name -> content) under a new temporary directory and returns it.
@@ -66,12 +68,25 @@ func chdir(t *testing.T, dir string) {
 // hashOutput runs HashFiles and returns what `signet hash` would print.
 func hashOutput(t *testing.T, names []string, opts HashOptions, tag bool) string {
 	t.Helper()
+	return hashOutputMode(t, names, opts, lineMode{tag: tag})
+}
+
+// lineMode is how `signet hash` writes its lines: --tag, --binary, --zero.
+type lineMode struct{ tag, binary, zero bool }
+
+func hashOutputMode(t *testing.T, names []string, opts HashOptions, m lineMode) string {
+	t.Helper()
 	var out []byte
 	err := HashFiles(context.Background(), names, opts, func(r FileResult) error {
 		if r.Err != nil {
 			return fmt.Errorf("unexpected error: %w", r.Err)
 		}
-		out = Entry{Algorithm: r.Algorithm, Digest: r.Digest, Name: r.Name, Tagged: tag}.AppendTo(out)
+		e := Entry{Algorithm: r.Algorithm, Digest: r.Digest, Name: r.Name, Tagged: m.tag, Binary: m.binary}
+		if m.zero {
+			out = e.AppendZeroTo(out)
+		} else {
+			out = e.AppendTo(out)
+		}
 		return nil
 	})
 	if err != nil {
@@ -96,14 +111,20 @@ func TestHashMatchesCoreutils(t *testing.T) {
 		{"sha384sum", SHA384},
 		{"sha512sum", SHA512},
 	} {
-		for _, tag := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/tag=%v", tc.tool, tag), func(t *testing.T) {
-				args := []string{"--"}
-				if tag {
-					args = []string{"--tag", "--"}
-				}
-				want := runTool(t, nil, tc.tool, append(args, oddNames...)...)
-				got := hashOutput(t, oddNames, HashOptions{Algorithm: tc.alg}, tag)
+		for _, m := range []struct {
+			args []string
+			mode lineMode
+		}{
+			{nil, lineMode{}},
+			{[]string{"--tag"}, lineMode{tag: true}},
+			{[]string{"-b"}, lineMode{binary: true}},
+			{[]string{"-z"}, lineMode{zero: true}},
+			{[]string{"--tag", "-z"}, lineMode{tag: true, zero: true}},
+			{[]string{"-b", "-z"}, lineMode{binary: true, zero: true}},
+		} {
+			t.Run(fmt.Sprintf("%s/%s", tc.tool, strings.Join(m.args, "")), func(t *testing.T) {
+				want := runTool(t, nil, tc.tool, append(append(m.args, "--"), oddNames...)...)
+				got := hashOutputMode(t, oddNames, HashOptions{Algorithm: tc.alg}, m.mode)
 				if got != want {
 					t.Errorf("output differs\n got: %q\nwant: %q", got, want)
 				}
@@ -517,7 +538,9 @@ func TestHashFile(t *testing.T) {
 func TestQuoteNameMatchesCoreutils(t *testing.T) {
 	names := []string{"plain-name_1.txt", "a b", "new\nline", "it's", "a'b c", `a"b`, "a'\"b", "a*b", "~x", "x~",
 		"#a", "a#", "tab\there", "a=b", "a:b", "a,b", "a$b", "@a", "%a", "+a", "a^b", "{a}", "!a", "\n", "\na", "a\n",
-		"'", "\x01", "\xff", `a\b`, "it's@", " ", "a?b", "a]b", "ü", "é z"}
+		"'", "\x01", "\xff", `a\b`, "it's@", " ", "a?b", "a]b", "ü", "é z",
+		// an apostrophe right after an escape, and escapes in a row (one $'...' for a run)
+		"\x80'", "a\x01'b", "a\x01'", "'\x80", "a\x01\x02b", "x\x80\x81", "a\n\nb", "\x80\x01'\n'x", "ü\xffü"}
 	dir := t.TempDir()
 	chdir(t, dir)
 	testutil.RequireTool(t, "sha256sum")

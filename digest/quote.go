@@ -59,60 +59,60 @@ func isQuoteSafe(r rune) bool {
 // "new\nline" becomes
 //
 //	'new'$'\n''line'
+//
+// as gnulib's shell-escape-always style writes them: a run of unprintable bytes shares one
+// $'...', and an apostrophe right after one closes it with its own quote, so "\x01'" becomes
+//
+//	''$'\001'\'''
 func quoteControl(name string) string {
 	var b strings.Builder
 	b.WriteByte('\'')
-	open := true
+	inEscape := false // inside $'...', not yet closed
 	for i := 0; i < len(name); {
 		r, size := utf8.DecodeRuneInString(name[i:])
 		printable := !(r == utf8.RuneError && size <= 1) && r >= 0x20 && r != 0x7f && (r < 0x80 || unicode.IsPrint(r))
-		if printable {
-			if !open {
-				b.WriteByte('\'')
-				open = true
+		switch {
+		case printable && r == '\'':
+			// Closes whichever quotes are open, $'...' or '...', and opens '...' again.
+			b.WriteString(`'\''`)
+			inEscape = false
+		case printable:
+			if inEscape {
+				b.WriteString("''")
+				inEscape = false
 			}
-			if r == '\'' {
-				b.WriteString(`'\''`)
-			} else {
-				b.WriteString(name[i : i+size])
+			b.WriteString(name[i : i+size])
+		default:
+			if !inEscape {
+				b.WriteString("'$'")
+				inEscape = true
 			}
-			i += size
-			continue
-		}
-		if open {
-			b.WriteByte('\'')
-			open = false
-		}
-		b.WriteString("$'")
-		for j := i; j < i+size; j++ {
-			c := name[j]
-			switch c {
-			case '\a':
-				b.WriteString(`\a`)
-			case '\b':
-				b.WriteString(`\b`)
-			case '\f':
-				b.WriteString(`\f`)
-			case '\n':
-				b.WriteString(`\n`)
-			case '\r':
-				b.WriteString(`\r`)
-			case '\t':
-				b.WriteString(`\t`)
-			case '\v':
-				b.WriteString(`\v`)
-			default:
-				b.WriteByte('\\')
-				b.WriteByte('0' + c>>6)
-				b.WriteByte('0' + c>>3&7)
-				b.WriteByte('0' + c&7)
+			for j := i; j < i+size; j++ {
+				switch c := name[j]; c {
+				case '\a':
+					b.WriteString(`\a`)
+				case '\b':
+					b.WriteString(`\b`)
+				case '\f':
+					b.WriteString(`\f`)
+				case '\n':
+					b.WriteString(`\n`)
+				case '\r':
+					b.WriteString(`\r`)
+				case '\t':
+					b.WriteString(`\t`)
+				case '\v':
+					b.WriteString(`\v`)
+				default:
+					b.WriteByte('\\')
+					b.WriteByte('0' + c>>6)
+					b.WriteByte('0' + c>>3&7)
+					b.WriteByte('0' + c&7)
+				}
 			}
 		}
-		b.WriteByte('\'')
 		i += size
 	}
-	if open {
-		b.WriteByte('\'')
-	}
+	b.WriteByte('\'')
 	return b.String()
 }

@@ -3,6 +3,7 @@ package digest
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -28,7 +29,18 @@ type Entry struct {
 // AppendTo appends e as one list line, newline included, byte for byte as sha256sum (or
 // sha256sum --tag, when e.Tagged) prints it.
 func (e Entry) AppendTo(dst []byte) []byte {
-	escape := nameNeedsEscape(e.Name)
+	return e.appendLine(dst, nameNeedsEscape(e.Name), '\n')
+}
+
+// AppendZeroTo appends e as `sha256sum -z` (--zero) prints it: the name as it is, never
+// escaped, and a NUL byte in place of the newline, for programs that split on NUL bytes
+// (xargs -0). Such a list is not for checking: coreutils refuses --zero with --check, and
+// ListParser reads newline-separated lines only.
+func (e Entry) AppendZeroTo(dst []byte) []byte {
+	return e.appendLine(dst, false, 0)
+}
+
+func (e Entry) appendLine(dst []byte, escape bool, end byte) []byte {
 	if escape {
 		dst = append(dst, '\\')
 	}
@@ -48,7 +60,7 @@ func (e Entry) AppendTo(dst []byte) []byte {
 		}
 		dst = appendName(dst, e.Name, escape)
 	}
-	return append(dst, '\n')
+	return append(dst, end)
 }
 
 // String is the list line without its final newline.
@@ -112,7 +124,9 @@ func (e *LineError) Unwrap() error { return ErrMalformedList }
 //     then one trailing "\r" are removed (so CRLF lists work).
 //   - Leading blanks are skipped; a backslash then means an escaped name (only \\, \n and \r).
 //   - BSD form: TAG, an optional space, "(", name up to the last ")", blanks, "=", blanks, hex.
-//     The tag gives the algorithm (see [ParseTag]).
+//     The tag gives the algorithm (see [ParseTag]). In place of hex the digest may be in
+//     padded base64, as `cksum --base64` writes it (coreutils 9.2 and later) and `cksum -c`
+//     reads it; a base64 digest with stray bits in its last character is malformed.
 //   - Untagged form: the digest, one blank, then ' ' or '*' and the name. Without a marker
 //     ("<hex> <name>", as BSD `md5 -r` writes) the line is accepted only if the first untagged
 //     line the parser saw had no marker either, and then every later one is read that way:
@@ -127,7 +141,8 @@ func (e *LineError) Unwrap() error { return ErrMalformedList }
 //
 // Differences from coreutils, on purpose: OpenSSL's and BSD's tag spellings are accepted too
 // (`openssl dgst -sha256 FILE` output can be checked); a line holding a NUL byte is malformed
-// (coreutils would silently cut the name at the NUL).
+// (coreutils would silently cut the name at the NUL); and ListReader drops a UTF-8 byte order
+// mark at the start of a list, where coreutils would skip the first line as malformed.
 type ListParser struct {
 	// Algorithm, when not zero, is the only algorithm lines may use.
 	Algorithm Algorithm
@@ -294,11 +309,24 @@ func bsdSplit(s []byte, a Algorithm, escaped bool) (Entry, bool) {
 	for i < len(s) && isBlank(s[i]) {
 		i++
 	}
-	if len(s)-i != a.HexLen() {
-		return Entry{}, false
-	}
-	d, ok := decodeHex(s[i:])
-	if !ok {
+	var d Digest
+	switch len(s) - i {
+	case a.HexLen():
+		var ok bool
+		if d, ok = decodeHex(s[i:]); !ok {
+			return Entry{}, false
+		}
+	case base64.StdEncoding.EncodedLen(a.Size()):
+		// `cksum --base64` (coreutils 9.2 and later); canonical padded base64 only.
+		// Decode needs room for all the text would decode to, which is more than the digest
+		// when the text has no padding.
+		d = make(Digest, base64.StdEncoding.DecodedLen(len(s)-i))
+		n, err := base64.StdEncoding.Strict().Decode(d, s[i:])
+		if err != nil || n != a.Size() {
+			return Entry{}, false
+		}
+		d = d[:n]
+	default:
 		return Entry{}, false
 	}
 	return Entry{Algorithm: a, Digest: d, Name: string(name), Tagged: true}, true
@@ -368,7 +396,11 @@ func (e *LineTooLongError) Error() string {
 
 func (e *LineTooLongError) Unwrap() error { return ErrMalformedList }
 
-// ListReader reads a checksum list line by line with a ListParser.
+// utf8BOM is the UTF-8 byte order mark, which ListReader drops from the start of a list.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// ListReader reads a checksum list line by line with a ListParser. A UTF-8 byte order mark at
+// the start of the list is dropped.
 type ListReader struct {
 	Parser ListParser
 	name   string
@@ -423,6 +455,12 @@ func (lr *ListReader) Next() (Entry, error) {
 			if len(line) == 0 {
 				return Entry{}, io.EOF
 			}
+		}
+		if lr.line == 0 {
+			// A list saved with a UTF-8 byte order mark (Windows editors, PowerShell's
+			// Out-File): the mark is not part of the first line, which sha256sum would skip
+			// as malformed, leaving its file unchecked.
+			line = bytes.TrimPrefix(line, utf8BOM)
 		}
 		lr.line++
 		kind, e := lr.Parser.parse(line, lr.stdin)

@@ -43,9 +43,19 @@ func TestParseLine(t *testing.T) {
 		{"bsd-sha512t256", 0, "SHA512t256 (a) = " + hexA, &Entry{Algorithm: SHA512_256, Name: "a", Tagged: true}, false},
 		{"bsd-sha3", 0, "SHA3-256 (a) = " + hexA, &Entry{Algorithm: SHA3_256, Name: "a", Tagged: true}, false},
 		{"bsd-tag-against-flag", SHA256, "SHA3-256 (a) = " + hexA, nil, false},
-		{"bsd-length-against-tag", 0, "SHA384 (a) = " + hexA, nil, false},
+		{"bsd-length-against-tag", 0, "SHA512 (a) = " + hexA, nil, false},
+		// 64 characters are SHA-384 in base64, as cksum -c reads them too: the line is
+		// checked (and fails), not skipped
+		{"bsd-sha256-hex-under-sha384-tag", 0, "SHA384 (a) = " + hexA, &Entry{Algorithm: SHA384, Name: "a", Tagged: true}, false},
 		{"bsd-escaped", 0, `\SHA256 (a\nb) = ` + hexA, &Entry{Algorithm: SHA256, Name: "a\nb", Tagged: true}, false},
 		{"bsd-last-paren", 0, "SHA256 (a) b) = " + hexA, &Entry{Algorithm: SHA256, Name: "a) b", Tagged: true}, false},
+		{"bsd-base64", 0, "SHA256 (a) = mOpuTyFvL7S2n/+bOkSELDhobKaF8/VdxIxdP7EQe+Q=", &Entry{Algorithm: SHA256, Name: "a", Tagged: true}, false},
+		{"bsd-base64-unpadded", 0, "SHA256 (a) = mOpuTyFvL7S2n/+bOkSELDhobKaF8/VdxIxdP7EQe+Q", nil, false},
+		{"bsd-base64-stray-bits", 0, "SHA256 (a) = mOpuTyFvL7S2n/+bOkSELDhobKaF8/VdxIxdP7EQe+R=", nil, false},
+		{"bsd-base64-44-unpadded", 0, "SHA256()=" + strings.Repeat("0", 44), nil, false}, // 33 bytes: once a panic
+		{"bsd-base64-sha384", 0, "SHA384 (a) = " + strings.Repeat("AAAA", 16), &Entry{Algorithm: SHA384, Name: "a", Tagged: true}, false},
+		{"bsd-base64-wrong-length", 0, "SHA512 (a) = mOpuTyFvL7S2n/+bOkSELDhobKaF8/VdxIxdP7EQe+Q=", nil, false},
+		{"untagged-base64", 0, "mOpuTyFvL7S2n/+bOkSELDhobKaF8/VdxIxdP7EQe+Q=  a", nil, false},
 		{"bsd-lowercase-tag", 0, "sha256 (a) = " + hexA, nil, false},
 		{"bsd-two-spaces", 0, "SHA256  (a) = " + hexA, nil, false},
 		{"bsd-trailing-space", 0, "SHA256 (a) = " + hexA + " ", nil, false},

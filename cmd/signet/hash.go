@@ -33,6 +33,14 @@ order of their names ("dir/a.txt" before "dir/a/b"), named from the argument as 
 Symbolic links inside the tree are neither followed nor listed (like find -type f); a
 symbolic link given as an argument is followed.
 
+-b (--binary) writes "<hex> *<name>", the marker of "sha256sum -b"; -t (--text) the default
+"<hex>  <name>". On Linux both read the same bytes; the marker is only kept. --tag ignores -b
+and, like coreutils, refuses -t.
+
+-z (--zero) ends each line with a NUL byte instead of a newline and writes names as they
+are, unescaped, as "sha256sum -z" does: for programs that split on NUL bytes (xargs -0).
+Like coreutils, -c does not read such lists.
+
 --json prints one JSON array, one object per file, in argument order:
    {"path": "...", "algorithm": "sha256", "digest": "<hex>", "size": 123}
 and for a file that could not be read {"path": "...", "algorithm": "...", "error": "..."}.
@@ -40,13 +48,16 @@ and for a file that could not be read {"path": "...", "algorithm": "...", "error
 --check reads lists in either form, as written by sha256sum, sha256sum --tag, "sha256sum -b"
 (the "*" marker), "openssl dgst -r" and "openssl dgst" (SHA2-256(name)= <hex>), with CRLF
 line ends and '#' comment lines, and prints "name: OK", "name: FAILED" or "name: FAILED open
-or read" like "sha256sum -c", then the same warnings on standard error. The algorithm of a
+or read" like "sha256sum -c", then the same warnings on standard error. It also reads what
+sha256sum -c skips as malformed: a UTF-8 byte order mark at the start of a list (its first
+line is checked) and BSD lines with a base64 digest ("cksum --base64"). The algorithm of a
 line is its tag or, untagged, its length: 64 hex digits are sha256, 96 sha384, 128 sha512.
-A list of sha3-256 or sha512-256 digests without tags needs -a. Exit code 1 if any file
-failed, a list verified nothing, or (--strict) had malformed lines; 3 if a list could not be
-read, had no well-formed line, or has a line longer than 1 MiB (reading stops there: a list
-that is /dev/zero or a binary file does not grow without bound). A listed file that is a device or a
-named pipe is "FAILED open or read" at once, never read or waited on.
+A list of sha3-256 or sha512-256 digests without tags needs -a. Of --quiet, --status and -w
+the quietest given wins (--status, then --quiet; coreutils takes the last one). Exit code 1
+if any file failed, a list verified nothing, or (--strict) had malformed lines; 3 if a list
+could not be read, had no well-formed line, or has a line longer than 1 MiB (reading stops
+there: a list that is /dev/zero or a binary file does not grow without bound). A listed file
+that is a device or a named pipe is "FAILED open or read" at once, never read or waited on.
 
 Algorithms: sha256 (default), sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512.
 --tag names them SHA256, SHA384, SHA512 (as coreutils), SHA512/256 (as Perl's shasum),
@@ -78,6 +89,9 @@ func hashCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: digest.DefaultAlgorithm.Name(), Usage: "hash `ALG`: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
 			&cli.BoolFlag{Name: "tag", Usage: "print BSD-style lines: ALG (name) = hex"},
+			&cli.BoolFlag{Name: "binary", Aliases: []string{"b"}, Usage: "mark each name binary with '*' (\"<hex> *<name>\"), as sha256sum -b; the bytes read are the same"},
+			&cli.BoolFlag{Name: "text", Aliases: []string{"t"}, Usage: "mark each name text (\"<hex>  <name>\", the default), as sha256sum -t"},
+			&cli.BoolFlag{Name: "zero", Aliases: []string{"z"}, Usage: "end each line with a NUL byte, not a newline, and do not escape names (as sha256sum -z)"},
 			jsonFlag(),
 			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "hash the regular files below each directory, sorted"},
 			&cli.BoolFlag{Name: "check", Aliases: []string{"c"}, Usage: "read checksum lists and check the files they name"},
@@ -97,20 +111,26 @@ func hashCommand(e *env) *cli.Command {
 				return err
 			}
 			if c.Bool("check") {
-				for _, f := range []string{"tag", "json", "recursive"} {
+				for _, f := range []string{"tag", "json", "recursive", "zero", "binary", "text"} {
 					if c.Bool(f) {
 						return usagef("--%s cannot be used with --check", f)
 					}
 				}
-				if n := btoi(c.Bool("quiet")) + btoi(c.Bool("status")) + btoi(c.Bool("warn")); n > 1 {
-					return usagef("--quiet, --status and --warn exclude each other")
+				// In coreutils the last of --quiet, --status and --warn wins. Their order is not
+				// known here, so the quietest wins: --status, then --quiet. Only what is printed
+				// differs; the exit code is the same whichever wins.
+				quiet, status, warn := c.Bool("quiet"), c.Bool("status"), c.Bool("warn")
+				if status {
+					quiet, warn = false, false
+				} else if quiet {
+					warn = false
 				}
 				opts := digest.CheckOptions{
 					IgnoreMissing: c.Bool("ignore-missing"),
 					Strict:        c.Bool("strict"),
-					Warn:          c.Bool("warn"),
-					Quiet:         c.Bool("quiet"),
-					Status:        c.Bool("status"),
+					Warn:          warn,
+					Quiet:         quiet,
+					Status:        status,
 					Stdin:         e.stdin,
 					Out:           e.stdout,
 					Diag: func(d digest.Diagnostic) {
@@ -131,11 +151,20 @@ func hashCommand(e *env) *cli.Command {
 					return usagef("--%s is meaningful only with --check", f)
 				}
 			}
-			if c.Bool("tag") && c.Bool("json") {
-				return usagef("--tag and --json cannot be used together")
+			for _, f := range []string{"tag", "zero", "binary", "text"} {
+				if c.Bool(f) && c.Bool("json") {
+					return usagef("--%s and --json cannot be used together", f)
+				}
+			}
+			if c.Bool("binary") && c.Bool("text") {
+				return usagef("--binary and --text exclude each other")
+			}
+			if c.Bool("tag") && c.Bool("text") {
+				return usagef("--tag does not support --text mode") // coreutils' words
 			}
 			opts := digest.HashOptions{Algorithm: alg, Recursive: c.Bool("recursive"), Stdin: e.stdin, Skipped: warnSkipped(e), NamesFrom: more}
-			return runHash(c.Context, e, opts, files, c.Bool("tag"), c.Bool("json"))
+			form := hashForm{tag: c.Bool("tag"), binary: c.Bool("binary"), zero: c.Bool("zero"), json: c.Bool("json")}
+			return runHash(c.Context, e, opts, files, form)
 		},
 	}
 }
@@ -167,7 +196,11 @@ type hashJSON struct {
 	Error     string           `json:"error,omitempty"`
 }
 
-func runHash(ctx context.Context, e *env, opts digest.HashOptions, files []string, tag, asJSON bool) error {
+// hashForm is how runHash prints: --tag, --binary, --zero, --json.
+type hashForm struct{ tag, binary, zero, json bool }
+
+func runHash(ctx context.Context, e *env, opts digest.HashOptions, files []string, form hashForm) error {
+	asJSON := form.json
 	bar := newProgressBar(e.stderr)
 	out := bufio.NewWriterSize(clearBarWriter{e.stdout, bar}, 64<<10)
 	opts.Flush = out.Flush
@@ -216,7 +249,12 @@ func runHash(ctx context.Context, e *env, opts digest.HashOptions, files []strin
 			out.WriteString("\n  ")
 			out.Write(bytes.TrimSuffix(jbuf.Bytes(), []byte("\n")))
 		case r.Err == nil:
-			line = digest.Entry{Algorithm: r.Algorithm, Digest: r.Digest, Name: r.Name, Tagged: tag}.AppendTo(line[:0])
+			entry := digest.Entry{Algorithm: r.Algorithm, Digest: r.Digest, Name: r.Name, Tagged: form.tag, Binary: form.binary}
+			if form.zero {
+				line = entry.AppendZeroTo(line[:0])
+			} else {
+				line = entry.AppendTo(line[:0])
+			}
 			out.Write(line)
 		}
 		_, err := out.Write(nil) // bufio keeps the first write error: stop on a closed pipe

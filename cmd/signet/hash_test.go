@@ -43,28 +43,45 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 // TestHashCLIMatchesCoreutils runs `signet hash` and the coreutils tool on the same files.
 func TestHashCLIMatchesCoreutils(t *testing.T) {
 	dir := t.TempDir()
-	names := []string{"empty", "a b", "new\nline", `back\slash`, "cr\rname", "plain"}
-	writeFiles(t, dir, map[string]string{"empty": "", "a b": "space\n", "new\nline": "nl\n", `back\slash`: "bs\n", "cr\rname": "cr\n", "plain": strings.Repeat("p", 1<<20)})
+	names := []string{"empty", "a b", "new\nline", `back\slash`, "cr\rname", "plain", " lead", "*star", "not\xffutf8", "tab\tname", "both\\\nx"}
+	files := map[string]string{"plain": strings.Repeat("p", 1<<20)}
+	for i, n := range names {
+		if n != "plain" {
+			files[n] = strings.Repeat(n, i) // "empty" is empty
+		}
+	}
+	writeFiles(t, dir, files)
 	t.Chdir(dir)
 	for _, tc := range []struct {
-		tool string
-		args []string
+		tool     string
+		peerArgs []string // the coreutils tool's flags
+		args     []string // signet's
 	}{
-		{"sha256sum", nil},
-		{"sha256sum", []string{"--tag"}},
-		{"sha384sum", []string{"-a", "sha384"}},
-		{"sha512sum", []string{"-a", "SHA-512", "--tag"}},
+		{"sha256sum", nil, nil},
+		{"sha256sum", []string{"--tag"}, []string{"--tag"}},
+		{"sha384sum", nil, []string{"-a", "sha384"}},
+		{"sha512sum", []string{"--tag"}, []string{"-a", "SHA-512", "--tag"}},
+		{"sha256sum", []string{"-z"}, []string{"-z"}},
+		{"sha256sum", []string{"--zero", "--tag"}, []string{"--zero", "--tag"}},
+		{"sha512sum", []string{"-z"}, []string{"-a", "sha512", "-z"}},
+		{"sha256sum", []string{"-b"}, []string{"-b"}},
+		{"sha256sum", []string{"--binary", "--tag"}, []string{"--binary", "--tag"}},
+		{"sha256sum", []string{"--text"}, []string{"--text"}},
+		{"sha384sum", []string{"-bz"}, []string{"-a", "sha384", "-b", "-z"}},
+		// cksum -a (coreutils 9) writes tagged lines by default
+		{"cksum", []string{"-a", "sha256"}, []string{"--tag"}},
+		{"cksum", []string{"-a", "sha512", "-z"}, []string{"-a", "sha512", "--tag", "-z"}},
+		{"cksum", []string{"-a", "sha384", "--untagged"}, []string{"-a", "sha384"}},
 	} {
 		t.Run(tc.tool+strings.Join(tc.args, ""), func(t *testing.T) {
-			peerArgs := []string{}
-			if len(tc.args) > 0 && tc.args[len(tc.args)-1] == "--tag" {
-				peerArgs = append(peerArgs, "--tag")
+			want, code := runPeer(t, dir, "", tc.tool, append(tc.peerArgs, append([]string{"--"}, names...)...)...)
+			if code != 0 && tc.tool == "cksum" {
+				t.Skip("cksum has no -a (coreutils before 9)")
 			}
-			want, code := runPeer(t, dir, "", tc.tool, append(peerArgs, append([]string{"--"}, names...)...)...)
 			if code != 0 {
 				t.Fatalf("%s exit %d", tc.tool, code)
 			}
-			got, stderr, code := runSignet(t, "", append(append([]string{"hash"}, tc.args...), names...)...)
+			got, stderr, code := runSignet(t, "", append(append(append([]string{"hash"}, tc.args...), "--"), names...)...)
 			if got != want || stderr != "" || code != 0 {
 				t.Errorf("exit %d, stderr %q\n got %q\nwant %q", code, stderr, got, want)
 			}
@@ -90,7 +107,10 @@ func TestHashCheckCLIMatchesCoreutils(t *testing.T) {
 	list, _ := runPeer(t, dir, "", "sha256sum", "a", "b c", "new\nline")
 	tagged, _ := runPeer(t, dir, "", "sha256sum", "--tag", "a", "b c", "t", "gone")
 	binary, _ := runPeer(t, dir, "", "sha256sum", "-b", "a", "t", "gone")
-	writeFiles(t, dir, map[string]string{"good.sum": list, "bad.sum": tagged, "bin.sum": binary + "junk\n", "t": "tampered\n"})
+	// unread.sum: a file that opens but cannot be read (reading /proc/self/mem at offset 0 is
+	// EIO, for root too), a directory and a missing file, each "FAILED open or read".
+	unread := strings.Repeat("0", 64) + "  /proc/self/mem\n" + strings.Repeat("0", 64) + "  .\n" + strings.Repeat("0", 64) + "  gone\n"
+	writeFiles(t, dir, map[string]string{"good.sum": list, "bad.sum": tagged, "bin.sum": binary + "junk\n", "t": "tampered\n", "unread.sum": list + unread})
 	if err := os.Remove("gone"); err != nil {
 		t.Fatal(err)
 	}
@@ -103,12 +123,22 @@ func TestHashCheckCLIMatchesCoreutils(t *testing.T) {
 		{"--strict", "bin.sum"},
 		{"--status", "bad.sum"},
 		{"-"},
+		{"unread.sum"},
+		{"--ignore-missing", "--quiet", "unread.sum"},
+		{"--status", "unread.sum"},
+		// More than one of --quiet, --status and --warn: the last wins in coreutils, the
+		// quietest in signet; these are the orders where the two agree.
+		{"--warn", "--quiet", "bin.sum"},
+		{"--quiet", "--status", "bad.sum"},
+		{"--warn", "--status", "bin.sum"},
+		{"--warn", "--quiet", "--status", "bad.sum"},
+		{"-w", "--strict", "--quiet", "bin.sum"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			want, wantCode := runPeer(t, dir, list, "sha256sum", append([]string{"-c"}, args...)...)
+			want, wantStderr, wantCode := runCoreutilsCheckCLI(t, dir, list, args)
 			got, stderr, code := runSignet(t, list, append([]string{"hash", "-c"}, args...)...)
-			if got != want || code != wantCode {
-				t.Errorf("exit %d (coreutils %d), stderr %q\n got %q\nwant %q", code, wantCode, stderr, got, want)
+			if got != want || code != wantCode || strings.ToLower(stderr) != wantStderr {
+				t.Errorf("exit %d (coreutils %d)\nstderr %q\n  want %q\n got %q\nwant %q", code, wantCode, stderr, wantStderr, got, want)
 			}
 		})
 	}
@@ -122,6 +152,31 @@ func TestHashCheckCLIMatchesCoreutils(t *testing.T) {
 			t.Errorf("exit %d, stderr\n%s\nwant\n%s", code, stderr, want)
 		}
 	})
+}
+
+// runCoreutilsCheckCLI runs `sha256sum -c args...` in dir and returns its standard output,
+// its standard error in signet's words and in lower case ("sha256sum: WARNING: x" as
+// "signet: warning: x", "sha256sum: x" as "signet: error: x"), and its exit code.
+func runCoreutilsCheckCLI(t *testing.T, dir, stdin string, args []string) (string, string, int) {
+	t.Helper()
+	testutil.RequireTool(t, "sha256sum")
+	// By its name, not its path: its messages start with argv[0].
+	stdout, stderr, err := testutil.Cmd{Dir: dir, Stdin: []byte(stdin), Env: []string{"LC_ALL=C.UTF-8"}}.RunErr("sha256sum", append([]string{"-c"}, args...)...)
+	code := testutil.ExitCode(t, err)
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(string(stderr), "\n") {
+		msg, ok := strings.CutPrefix(line, "sha256sum: ")
+		switch {
+		case line == "":
+		case !ok:
+			t.Fatalf("unexpected stderr line %q", line)
+		case strings.HasPrefix(msg, "WARNING: "):
+			b.WriteString("signet: " + msg)
+		default:
+			b.WriteString("signet: error: " + msg)
+		}
+	}
+	return string(stdout), strings.ToLower(b.String()), code
 }
 
 func TestHashCLIErrors(t *testing.T) {
@@ -148,7 +203,13 @@ func TestHashCLIErrors(t *testing.T) {
 		{"tag-and-json", []string{"hash", "--tag", "--json", "a"}, exitUsage, "", "signet: error: --tag and --json cannot be used together\nsignet: hint: see 'signet hash --help'\n"},
 		{"quiet-without-check", []string{"hash", "--quiet", "a"}, exitUsage, "", "signet: error: --quiet is meaningful only with --check\nsignet: hint: see 'signet hash --help'\n"},
 		{"check-and-tag", []string{"hash", "-c", "--tag", "a"}, exitUsage, "", "signet: error: --tag cannot be used with --check\nsignet: hint: see 'signet hash --help'\n"},
-		{"quiet-and-status", []string{"hash", "-c", "--quiet", "--status", "a"}, exitUsage, "", "signet: error: --quiet, --status and --warn exclude each other\nsignet: hint: see 'signet hash --help'\n"},
+		{"check-and-zero", []string{"hash", "-c", "-z", "a"}, exitUsage, "", "signet: error: --zero cannot be used with --check\nsignet: hint: see 'signet hash --help'\n"},
+		{"check-and-binary", []string{"hash", "-c", "-b", "a"}, exitUsage, "", "signet: error: --binary cannot be used with --check\nsignet: hint: see 'signet hash --help'\n"},
+		{"check-and-text", []string{"hash", "-c", "--text", "a"}, exitUsage, "", "signet: error: --text cannot be used with --check\nsignet: hint: see 'signet hash --help'\n"},
+		{"binary-and-text", []string{"hash", "-b", "-t", "a"}, exitUsage, "", "signet: error: --binary and --text exclude each other\nsignet: hint: see 'signet hash --help'\n"},
+		{"tag-and-text", []string{"hash", "--tag", "-t", "a"}, exitUsage, "", "signet: error: --tag does not support --text mode\nsignet: hint: see 'signet hash --help'\n"},
+		{"binary-and-json", []string{"hash", "-b", "--json", "a"}, exitUsage, "", "signet: error: --binary and --json cannot be used together\nsignet: hint: see 'signet hash --help'\n"},
+		{"zero-and-json", []string{"hash", "-z", "--json", "a"}, exitUsage, "", "signet: error: --zero and --json cannot be used together\nsignet: hint: see 'signet hash --help'\n"},
 		{"list-missing", []string{"hash", "-c", "nope.sum"}, exitBadInput, "", "signet: error: nope.sum: no such file or directory\n"},
 		{"list-junk", []string{"hash", "-c", "junk.sum"}, exitBadInput, "", "signet: error: junk.sum: no properly formatted checksum lines found\n"},
 		{"unknown-flag", []string{"hash", "--nope"}, exitUsage, "", "signet: error: flag provided but not defined: -nope\nsignet: hint: see 'signet hash --help'\n"},
