@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+)
+
+// probeFlag is a switch that counts how often it is asked its names: urfave/cli's own
+// flags answer that with cli.FlagNames, which runs a regular expression each time.
+type probeFlag struct {
+	cli.BoolFlag
+	asked int
+}
+
+func (f *probeFlag) Names() []string {
+	f.asked++
+	return f.BoolFlag.Names()
+}
+
+// runWithProbe runs `signet cert verify` of the fixture chain with probe as the first flag of
+// cert verify, args given before the leaf (no reordering by permuteArgs, which looks flags up
+// by name too), and returns the run's output and the command's flags after it.
+func runWithProbe(t *testing.T, probe *probeFlag, extra ...string) (string, []cli.Flag, []cli.Flag) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		lookupEnv: func(string) (string, bool) { return "", false }}
+	args := append([]string{"signet", "cert", "verify", "--roots", certPKI + "/root-ca.pem",
+		"--intermediates", certPKI + "/int-ca.pem", "--at", certAt}, extra...)
+	args = append(args, certPKI+"/codesign.pem")
+	app := newAppFor(e, args)
+	verify := app.Command("cert").Command("verify")
+	verify.Flags = append([]cli.Flag{probe}, verify.Flags...)
+	before := slices.Clone(verify.Flags)
+	if err := app.RunContext(context.Background(), args); err != nil {
+		t.Fatalf("cert verify: %v\n%s", err, stderr.String())
+	}
+	return stdout.String(), before, verify.Flags
+}
+
+// TestRunLooksUpFlagsOnce: a plain run of a command asks each of its flags its names a fixed
+// number of times, whatever the number of other flags. urfave/cli's flag actions step asks
+// IsSet of every flag, and IsSet of a flag not given walked the command's flags asking each
+// its names: a flag placed first was asked once for every other flag not given (21 times in
+// cert verify), and the regular expression behind it ran 382 times in one run (5% of its
+// instructions, bench/startup). setFlagsOnlyForFlagActions leaves the flags not given out of
+// that step; the flags are all back afterwards, and a given flag's Action still runs once.
+func TestRunLooksUpFlagsOnce(t *testing.T) {
+	probe := &probeFlag{BoolFlag: cli.BoolFlag{Name: "probe"}}
+	out, before, after := runWithProbe(t, probe)
+	if !strings.Contains(out, "verdict: valid\n") {
+		t.Errorf("cert verify printed %q", out)
+	}
+	// A handful: the library's normalizeFlags, setFlagsOnlyForFlagActions' sorting of the
+	// given flags, the command's own IsSet of a flag not given (3 in all). It was 23: one
+	// more for every flag not given.
+	if probe.asked > 4 {
+		t.Errorf("the first flag of cert verify was asked its names %d times in one run, want at most 4", probe.asked)
+	}
+	if !allBack(before, after) {
+		t.Errorf("cert verify's flags after the run are not all there: %d flags, were %d", len(after), len(before))
+	}
+
+	actions := 0
+	given := &probeFlag{BoolFlag: cli.BoolFlag{Name: "probe", Action: func(*cli.Context, bool) error {
+		actions++
+		return nil
+	}}}
+	_, before, after = runWithProbe(t, given, "--probe")
+	if actions != 1 {
+		t.Errorf("a given flag's Action ran %d times, want once", actions)
+	}
+	if !allBack(before, after) {
+		t.Errorf("cert verify's flags after the run are not all there: %d flags, were %d", len(after), len(before))
+	}
+}
+
+// allBack reports whether every flag of before is in after, in order (the run adds --help).
+func allBack(before, after []cli.Flag) bool {
+	return len(after) >= len(before) && slices.Equal(after[:len(before)], before)
+}
