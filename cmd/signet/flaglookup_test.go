@@ -84,3 +84,36 @@ func TestRunLooksUpFlagsOnce(t *testing.T) {
 func allBack(before, after []cli.Flag) bool {
 	return len(after) >= len(before) && slices.Equal(after[:len(before)], before)
 }
+
+// TestFlagNamesAsTheLibrarySays: the names setFlagsOnlyForFlagActions reads from the flags'
+// fields (flagNames), and the names of --help and --version (perRunBoolFlag), are the
+// library's (cli.FlagNames), for every flag of every command.
+func TestFlagNamesAsTheLibrarySays(t *testing.T) {
+	e := &env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	var walk func(path string, cmds []*cli.Command)
+	n := 0
+	walk = func(path string, cmds []*cli.Command) {
+		for _, c := range cmds {
+			for _, f := range c.Flags {
+				n++
+				if got, want := flagNames(f), f.Names(); !slices.Equal(got, want) {
+					t.Errorf("%s %s: flagNames %q, the library's %q", path, c.Name, got, want)
+				}
+			}
+			walk(path+" "+c.Name, c.Subcommands)
+		}
+	}
+	walk("signet", newApp(e).Commands)
+	if n < 100 {
+		t.Errorf("only %d flags seen", n)
+	}
+	for _, f := range []cli.Flag{cli.HelpFlag, cli.VersionFlag} {
+		b := f.(*perRunBoolFlag)
+		if got, want := f.Names(), cli.FlagNames(b.Name, b.Aliases); !slices.Equal(got, want) {
+			t.Errorf("Names %q, the library's %q", got, want)
+		}
+		if got := flagNames(f); !slices.Equal(got, f.Names()) {
+			t.Errorf("flagNames %q, Names %q", got, f.Names())
+		}
+	}
+}

@@ -498,7 +498,7 @@ func setFlagsOnlyForFlagActions(c *cli.Command) {
 		}
 		given := []cli.Flag{}
 		for _, f := range c.Flags {
-			if len(set) > 0 && slices.ContainsFunc(f.Names(), func(n string) bool { return set[n] }) {
+			if len(set) > 0 && slices.ContainsFunc(flagNames(f), func(n string) bool { return set[n] }) {
 				given = append(given, f)
 			}
 		}
@@ -512,4 +512,28 @@ func setFlagsOnlyForFlagActions(c *cli.Command) {
 		return action(ctx)
 	}
 	c.After = restore
+}
+
+// flagNames is f's name and aliases, read from the fields of the flag types signet makes,
+// without the regular expression of their Names (cli.FlagNames, which only cuts what
+// follows a comma or space: signet's names have none, TestFlagNamesAsTheLibrarySays); f.Names()
+// for any other type.
+func flagNames(f cli.Flag) []string {
+	var name string
+	var aliases []string
+	switch f := f.(type) {
+	case *cli.BoolFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.StringFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.GenericFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.IntFlag:
+		name, aliases = f.Name, f.Aliases
+	case *perRunBoolFlag:
+		name, aliases = f.Name, f.Aliases
+	default:
+		return f.Names()
+	}
+	return append([]string{name}, aliases...)
 }
