@@ -2,6 +2,7 @@
 # bench/verify/verify.sh - signet verify against openssl and coreutils, measured side by side.
 #
 # Usage: bench/verify/verify.sh [-n LOOP_PAIRS] [-N MANIFEST_PAIRS] [-b SIGNET_BINARY] [-c]
+#                               [-o OTHER_SIGNET_BINARY]
 #   (from anywhere inside the repository; needs go, openssl, coreutils)
 #
 # It builds signet, prepares a release of 1000 files of 64 KiB in a temporary directory
@@ -24,19 +25,22 @@
 # LOOP_PAIRS (default 5) is the number of pairs for the loop, MANIFEST_PAIRS (default 21) for
 # the manifest and each chain. -b takes a signet binary in place of building this tree's (to
 # measure a build before a change the same way); -c runs the two chain comparisons only,
-# without preparing the 1000 files.
+# without preparing the 1000 files; -o also runs each chain with this signet against another
+# build, alternately (this / other: below 1 when this one is faster).
 set -euo pipefail
 
 loop_pairs=5
 manifest_pairs=21
 bin=
+other=
 chains_only=
-while getopts "n:N:b:c" opt; do
+while getopts "n:N:b:co:" opt; do
 	case $opt in
 	n) loop_pairs=$OPTARG ;;
 	N) manifest_pairs=$OPTARG ;;
 	b) bin=$OPTARG ;;
 	c) chains_only=1 ;;
+	o) other=$OPTARG ;;
 	*) sed -n '2,4p' "$0" >&2; exit 2 ;;
 	esac
 done
@@ -139,3 +143,13 @@ compare "P-256 chain: openssl verify / signet cert verify (want >= 2)" "$manifes
 compare "P-384/RSA-3072 chain: openssl verify / signet cert verify" "$manifest_pairs" \
 	-- openssl verify -attime 1780272000 -CAfile "$pki/root-ca.pem" -untrusted "$pki/int-ca.pem" "$pki/server.pem" \
 	-- "$signet" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at 2026-06-01 "$pki/server.pem"
+if [ -n "$other" ]; then
+	cat "$other" >"$work/other" # written alike, as startup.sh -o does
+	chmod +x "$work/other"
+	compare "P-256 chain: signet cert verify / other build" "$manifest_pairs" \
+		-- "$signet" cert verify --roots "$chain/root.pem" --intermediates "$chain/int.pem" "$chain/leaf.pem" \
+		-- "$work/other" cert verify --roots "$chain/root.pem" --intermediates "$chain/int.pem" "$chain/leaf.pem"
+	compare "P-384/RSA-3072 chain: signet cert verify / other build" "$manifest_pairs" \
+		-- "$signet" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at 2026-06-01 "$pki/server.pem" \
+		-- "$work/other" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at 2026-06-01 "$pki/server.pem"
+fi
