@@ -117,3 +117,51 @@ func TestFlagNamesAsTheLibrarySays(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagsBackForTheAction: a command's Action, and its help printed from there, see every
+// flag of the command, given or not; a Before that fails (checkSecretFiles, every leaf
+// command's) leaves the flags as they were.
+func TestFlagsBackForTheAction(t *testing.T) {
+	var out bytes.Buffer
+	var seen []string
+	cmd := &cli.Command{
+		Name: "x",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "alpha", Usage: "the first"},
+			&cli.StringFlag{Name: "beta", Aliases: []string{"b"}, Usage: "the second"},
+			&cli.BoolFlag{Name: "gamma", Usage: "the third"},
+			passphraseFileFlag(),
+		},
+		Action: func(ctx *cli.Context) error {
+			seen = nil
+			for _, f := range ctx.Command.Flags {
+				seen = append(seen, f.Names()[0])
+			}
+			return cli.ShowCommandHelp(ctx.Lineage()[1], "x")
+		},
+	}
+	setUsageHandlers([]*cli.Command{cmd})
+	run := func(args ...string) error {
+		app := &cli.App{Name: "t", Writer: &out, ErrWriter: &out, Commands: []*cli.Command{cmd},
+			ExitErrHandler: func(*cli.Context, error) {}}
+		return app.Run(append([]string{"t", "x"}, args...))
+	}
+	if err := run("-b", "v"); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"alpha", "beta", "gamma", "passphrase-file", "help"}; !slices.Equal(seen, want) {
+		t.Errorf("the Action saw flags %q, want %q", seen, want)
+	}
+	for _, f := range []string{"--alpha", "--beta", "--gamma"} {
+		if !strings.Contains(out.String(), f) {
+			t.Errorf("help printed by the Action lacks %s:\n%s", f, out.String())
+		}
+	}
+	seen = nil
+	if err := run("--gamma", "--passphrase-file", t.TempDir()+"/missing"); err == nil || seen != nil {
+		t.Fatalf("a missing --passphrase-file: err %v, the Action ran: %v", err, seen != nil)
+	}
+	if len(cmd.Flags) != 5 {
+		t.Errorf("after a failed Before the command has %d flags, want 5", len(cmd.Flags))
+	}
+}

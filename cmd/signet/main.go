@@ -468,7 +468,7 @@ func setUsageHandlers(cmds []*cli.Command) {
 // Names runs a regular expression (cli.FlagNames), so a command of n flags ran it about n²/2
 // times: 382 times for a plain 'cert verify', 5% of its instructions (bench/startup).
 //
-// So c's Before, once the check it had passed, leaves in c.Flags only the flags that were
+// So c's Before, once its own check has passed, leaves in c.Flags only the flags that were
 // set (on the command line, or by a flag's environment variable: Context.LocalFlagNames,
 // which is what IsSet reports), and c's Action and After put every flag back first. The step
 // between them acts on set flags only (a flag's Action runs when it was given), so it sees
@@ -515,9 +515,9 @@ func setFlagsOnlyForFlagActions(c *cli.Command) {
 }
 
 // flagNames is f's name and aliases, read from the fields of the flag types signet makes,
-// without the regular expression of their Names (cli.FlagNames, which only cuts what
-// follows a comma or space: signet's names have none, TestFlagNamesAsTheLibrarySays); f.Names()
-// for any other type.
+// without the regular expression of their Names (cli.FlagNames, which only cuts what follows
+// a comma or a space: signet's names have none, TestFlagNamesAsTheLibrarySays); f.Names() for
+// any other type.
 func flagNames(f cli.Flag) []string {
 	var name string
 	var aliases []string
