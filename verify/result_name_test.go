@@ -113,3 +113,18 @@ func TestNameRingConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// FuzzNameRing: for any bytes, a name printed through the ring, first and again, is the
+// name printed directly.
+func FuzzNameRing(f *testing.F) {
+	f.Add([]byte{0x30, 0x00})
+	f.Add([]byte{0x30, 0x0f, 0x31, 0x0d, 0x30, 0x0b, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x04, 'T', 'e', 's', 't'})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		want := printedDirectly(raw)
+		for range 2 {
+			if got := rawNameString(raw); got != want {
+				t.Fatalf("rawNameString(%x) = %q, want %q", raw, got, want)
+			}
+		}
+	})
+}
