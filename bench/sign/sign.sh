@@ -2,7 +2,7 @@
 # bench/sign/sign.sh - signet sign against a shell loop of openssl, and a token key against a
 # software key, measured side by side.
 #
-# Usage: bench/sign/sign.sh [-n PAIRS] [-N TOKEN_PAIRS] [-f FILES]
+# Usage: bench/sign/sign.sh [-n PAIRS] [-N TOKEN_PAIRS] [-f FILES] [-t]
 #   (from anywhere inside the repository; needs go, openssl, and for the token comparison
 #   softhsm2-util and pkcs11-tool)
 #
@@ -24,19 +24,22 @@
 # equivalent; the raw loop stands in for them.
 #
 # PAIRS (default 3) is the number of A/B pairs against openssl (each loop takes seconds),
-# TOKEN_PAIRS (default 11) for the token comparison. The in-process split of a run into
-# hashing+signing and writing is BenchmarkSignFiles and BenchmarkSignFilesToken in sign/:
+# TOKEN_PAIRS (default 11) for the token comparison; -t runs the token comparison only. The
+# in-process split of a run into hashing+signing and writing is BenchmarkSignFiles and
+# BenchmarkSignFilesToken in sign/:
 #   go test -run '^$' -bench 'SignFiles' -benchtime 5x ./sign/
 set -euo pipefail
 
 pairs=3
 token_pairs=11
 nfiles=1000
-while getopts "n:N:f:" opt; do
+token_only=
+while getopts "n:N:f:t" opt; do
 	case $opt in
 	n) pairs=$OPTARG ;;
 	N) token_pairs=$OPTARG ;;
 	f) nfiles=$OPTARG ;;
+	t) token_only=1 ;;
 	*) sed -n '2,8p' "$0" >&2; exit 2 ;;
 	esac
 done
@@ -81,6 +84,7 @@ echo "ratio = first command's wall time / second's, median of alternating pairs;
 echo
 
 export KEY=$work/p256.key CERT=$work/p256.pem
+[ -n "$token_only" ] || {
 compare "$nfiles x 64 KiB P-256 raw: openssl loop / signet sign (want >= 30)" "$pairs" -- \
 	bash "$work/openssl-loop.sh" "${files[@]}" -- \
 	"$signet" sign -q --key "$work/p256.key" "${files[@]}"
@@ -90,6 +94,7 @@ compare "$nfiles x 64 KiB P-256 bundle: openssl loop / signet (want >= 30)" "$pa
 compare "$nfiles x 64 KiB P-256 cms: openssl cms loop / signet (want >= 30)" "$pairs" -- \
 	bash "$work/openssl-cms-loop.sh" "${files[@]}" -- \
 	"$signet" sign -q -F cms --key "$work/p256.key" --cert "$work/p256.pem" "${files[@]}"
+}
 
 if command -v softhsm2-util >/dev/null && command -v pkcs11-tool >/dev/null; then
 	module=

@@ -279,6 +279,11 @@ func (f *perRunBoolFlag) Apply(set *flag.FlagSet) error {
 // GetDefaultText is empty: a switch is off unless given ("(default: false)" says nothing).
 func (f *perRunBoolFlag) GetDefaultText() string { return "" }
 
+// Names is the flag's name and aliases. The library's own Names (cli.FlagNames) runs a
+// regular expression over each, to cut off what urfave/cli v1 allowed after a comma; these
+// two names have none, and every command of every run asks for them.
+func (f *perRunBoolFlag) Names() []string { return append([]string{f.Name}, f.Aliases...) }
+
 // String is the flag's line in a help page.
 func (f *perRunBoolFlag) String() string { return cli.FlagStringer(f) }
 
@@ -431,6 +436,9 @@ func setUsageHandlers(cmds []*cli.Command) {
 		}
 		if c.Before == nil && len(c.Subcommands) == 0 {
 			c.Before = checkSecretFiles
+			if c.Action != nil {
+				setFlagsOnlyForFlagActions(c)
+			}
 		}
 		for _, f := range c.Flags {
 			// A switch is off unless given: "(default: false)" after each says nothing.
@@ -451,4 +459,81 @@ func setUsageHandlers(cmds []*cli.Command) {
 			}
 		}
 	}
+}
+
+// setFlagsOnlyForFlagActions keeps c's unset flags out of the one step of a run of c that
+// would otherwise look each of them up by name: after c's Before and before its Action,
+// urfave/cli (runFlagActions) asks IsSet of every flag of the command, and IsSet of a flag
+// that was not given walks the command's flags, asking each its Names, until it finds it.
+// Names runs a regular expression (cli.FlagNames), so a command of n flags ran it about n²/2
+// times: 382 times for a plain 'cert verify', 5% of its instructions (bench/startup).
+//
+// So c's Before, once its own check has passed, leaves in c.Flags only the flags that were
+// set (on the command line, or by a flag's environment variable: Context.LocalFlagNames,
+// which is what IsSet reports), and c's Action and After put every flag back first. The step
+// between them acts on set flags only (a flag's Action runs when it was given), so it sees
+// the same flags either way; parsing, --help, shell completion and usage errors all come
+// before Before, and the command's own work, help included, after the flags are back. No
+// flag changes type: the library's type assertions (*cli.BoolFlag, ...) still see the flags
+// signet made. TestRunLooksUpFlagsOnce holds it.
+func setFlagsOnlyForFlagActions(c *cli.Command) {
+	before, action, after := c.Before, c.Action, c.After
+	var all []cli.Flag // c's flags while the unset ones are left out; nil otherwise
+	restore := func(ctx *cli.Context) error {
+		if all != nil {
+			c.Flags, all = all, nil
+		}
+		if after != nil {
+			return after(ctx)
+		}
+		return nil
+	}
+	c.Before = func(ctx *cli.Context) error {
+		if err := before(ctx); err != nil {
+			return err
+		}
+		set := map[string]bool{}
+		for _, n := range ctx.LocalFlagNames() {
+			set[n] = true
+		}
+		given := []cli.Flag{}
+		for _, f := range c.Flags {
+			if len(set) > 0 && slices.ContainsFunc(flagNames(f), func(n string) bool { return set[n] }) {
+				given = append(given, f)
+			}
+		}
+		all, c.Flags = c.Flags, given
+		return nil
+	}
+	c.Action = func(ctx *cli.Context) error {
+		if all != nil {
+			c.Flags, all = all, nil
+		}
+		return action(ctx)
+	}
+	c.After = restore
+}
+
+// flagNames is f's name and aliases, read from the fields of the flag types signet makes,
+// without the regular expression of their Names (cli.FlagNames, which only cuts what follows
+// a comma or a space: signet's names have none, TestFlagNamesAsTheLibrarySays); f.Names() for
+// any other type.
+func flagNames(f cli.Flag) []string {
+	var name string
+	var aliases []string
+	switch f := f.(type) {
+	case *cli.BoolFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.StringFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.GenericFlag:
+		name, aliases = f.Name, f.Aliases
+	case *cli.IntFlag:
+		name, aliases = f.Name, f.Aliases
+	case *perRunBoolFlag:
+		name, aliases = f.Name, f.Aliases
+	default:
+		return f.Names()
+	}
+	return append([]string{name}, aliases...)
 }
