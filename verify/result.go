@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
-	"sync"
 	"time"
 
 	"github.com/signet-pki/signet/internal/pkixname"
@@ -135,65 +134,18 @@ func Name(c *x509.Certificate) string {
 	return rawNameString(c.RawSubject)
 }
 
-// rawNameString is a DER name as Name prints it. A report names the same few certificates
-// many times (each certificate of the chain, its issuer, each check, the roots and
-// intermediates of the policy: 20 names for a plain three-level chain), and printing a name
-// means parsing it, which prepares every value for comparison (RFC 4518: case folding,
-// NFKC) only to drop that; so the last names printed are kept, and a name is printed once.
+// rawNameString is a DER name as Name prints it. A report prints about 20 names for a
+// three-level chain, so it parses them for printing only (pkixname.FormatDN), without the
+// RFC 4518 preparation that comparing needs.
 func rawNameString(raw []byte) string {
-	if s, ok := printedNames.get(raw); ok {
-		return s
+	s, err := pkixname.FormatDN(raw)
+	switch {
+	case err != nil:
+		return "(unparseable name)"
+	case s == "":
+		return "(empty subject)"
 	}
-	s := "(unparseable name)"
-	if dn, err := pkixname.ParseDN(raw); err == nil {
-		if s = dn.String(); s == "" {
-			s = "(empty subject)"
-		}
-	}
-	printedNames.put(raw, s)
 	return s
-}
-
-// printedNames are the last names rawNameString printed, by their DER: a few, in a ring, for
-// the names of one report; a process verifying many chains (a TLS server) keeps no more.
-var printedNames nameRing
-
-// nameRingSize is how many names the ring keeps: a report names the certificates of its
-// chain and their issuers, and the roots and intermediates it was given.
-const nameRingSize = 8
-
-// maxRingName bounds the DER of a name the ring keeps (real names are under 200 bytes): it
-// holds at most nameRingSize of them.
-const maxRingName = 1024
-
-// nameRing maps a DER name to its printed form for the last nameRingSize names printed.
-// It is safe for concurrent use.
-type nameRing struct {
-	mu   sync.Mutex
-	der  [nameRingSize]string
-	text [nameRingSize]string // "" for a slot not yet filled (a printed name never is "")
-	next int
-}
-
-func (r *nameRing) get(der []byte) (string, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for i := range r.der {
-		if r.text[i] != "" && r.der[i] == string(der) {
-			return r.text[i], true
-		}
-	}
-	return "", false
-}
-
-func (r *nameRing) put(der []byte, text string) {
-	if len(der) > maxRingName {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.der[r.next], r.text[r.next] = string(der), text
-	r.next = (r.next + 1) % nameRingSize
 }
 
 func certRefs(certs []*x509.Certificate) []CertRef {
