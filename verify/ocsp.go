@@ -51,10 +51,15 @@ const ocspMaxAgeWithoutNextUpdate = 24 * time.Hour
 // ocspFor returns the answer about c if the raw response holds one (a SingleResponse whose
 // CertID names c's serial and its issuer's name and key hashes), with the response's signer
 // and the answer's dates checked; nil, nil when it is about other certificates.
-func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Error) {
+//
+// forged is set with the problem when the response is about c but no key of c's issuer signed
+// it, nor a responder such a key certified (rfc6960.forged): a forgery, or a response changed
+// since it was signed, which fails the certificate even beside a genuine answer, as a forged
+// CRL does.
+func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (_ *ocspAnswer, _ *Error, forged bool) {
 	singles, respCritical, err := ocspSingles(o.raw)
 	if err != nil {
-		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given cannot be read: %v", err)
+		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given cannot be read: %v", err), false
 	}
 	// The answer about c; of several, a revoked one: a responder that said both said revoked.
 	var mine *ocspSingle
@@ -66,10 +71,10 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 		}
 	}
 	if mine == nil {
-		return nil, nil
+		return nil, nil, false
 	}
-	bad := func(rule, format string, args ...any) (*ocspAnswer, *Error) {
-		return nil, newRuleError(CRLInvalid, c.c, rule, nil, "the OCSP response about %s cannot be used: %s", Name(c.c), fmt.Sprintf(format, args...))
+	bad := func(rule, format string, args ...any) (*ocspAnswer, *Error, bool) {
+		return nil, newRuleError(CRLInvalid, c.c, rule, nil, "the OCSP response about %s cannot be used: %s", Name(c.c), fmt.Sprintf(format, args...)), rule == "rfc6960.forged"
 	}
 	if mine.criticalExt != nil {
 		return bad("rfc6960.response", "its answer has a critical extension signet does not process (%s)", mine.criticalExt)
@@ -80,7 +85,7 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 	// The response-level fields (signature, responder certificate) are golang.org/x/crypto's.
 	r, err := ocsp.ParseResponseForCert(o.raw, c.c, nil)
 	if err != nil {
-		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "the OCSP response about %s cannot be used: %v", Name(c.c), err)
+		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "the OCSP response about %s cannot be used: %v", Name(c.c), err), false
 	}
 	signer := issuer.c
 	if r.Certificate != nil && !sameKey(r.Certificate, issuer.c) {
@@ -89,7 +94,11 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 			return bad("signet.weak-signature", "its responder certificate %s is signed with %s", Name(rc), rc.SignatureAlgorithm)
 		}
 		if err := issuer.c.CheckSignature(rc.SignatureAlgorithm, rc.RawTBSCertificate, rc.Signature); err != nil {
-			return bad("rfc6960.responder", "its responder %s was not issued by %s", Name(rc), Name(issuer.c))
+			if other := v.otherCAKey(issuer, rc.SignatureAlgorithm, rc.RawTBSCertificate, rc.Signature); other != nil {
+				return bad("rfc6960.responder", "its responder %s was certified by another key of %s (sha256:%s), not the one its CertID names",
+					Name(rc), Name(issuer.c), x509util.CertificateFingerprint(other.c)[:16])
+			}
+			return bad("rfc6960.forged", "its responder %s was not certified by %s nor by another key of its name: a forgery", Name(rc), Name(issuer.c))
 		}
 		if !slices.ContainsFunc(certEKUs(rc), oidOCSPSigning.Equal) {
 			return bad("rfc6960.responder-eku", "its responder %s lacks id-kp-OCSPSigning", Name(rc))
@@ -122,7 +131,13 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 		signer = rc
 	}
 	if err := signer.CheckSignature(r.SignatureAlgorithm, r.TBSResponseData, r.Signature); err != nil {
-		return bad("rfc6960.signature", "it is not signed by %s or a responder it authorised: %v", Name(issuer.c), err)
+		if signer == issuer.c {
+			if other := v.otherCAKey(issuer, r.SignatureAlgorithm, r.TBSResponseData, r.Signature); other != nil {
+				return bad("rfc6960.signature", "it is signed by another key of %s (sha256:%s), not the one its CertID names",
+					Name(issuer.c), x509util.CertificateFingerprint(other.c)[:16])
+			}
+		}
+		return bad("rfc6960.forged", "it is not signed by %s or a responder it authorised (%v): a forgery, or changed since it was signed", Name(issuer.c), err)
 	}
 	if !responderIDNames(r, signer) {
 		return bad("rfc6960.responder-id", "its responderID does not name %s, which signed it (RFC 6960 4.2.2.3)", Name(signer))
@@ -140,7 +155,23 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (*ocspAnswer, *Erro
 	if a.nextUpdate.IsZero() && v.revAt.Sub(a.thisUpdate) > ocspMaxAgeWithoutNextUpdate {
 		return bad("rfc6960.expired", "it has no nextUpdate and its thisUpdate %s is more than %v old", ts(a.thisUpdate), ocspMaxAgeWithoutNextUpdate)
 	}
-	return a, nil
+	return a, nil, false
+}
+
+// otherCAKey returns a certificate given in the name of the issuer with another key (the CA's
+// rolled-over key) that verifies sig over signed, or nil. RFC 6960 4.2.2.2 wants the key the
+// CertID names, so such a signature does not make a response usable; but it is the CA's, not
+// a forgery.
+func (v *verifier) otherCAKey(issuer *certInfo, algo x509.SignatureAlgorithm, signed, sig []byte) *certInfo {
+	for _, x := range v.byName[issuer.subjectKey] {
+		if x.c.PublicKey == nil || sameKey(x.c, issuer.c) {
+			continue
+		}
+		if x.c.CheckSignature(algo, signed, sig) == nil {
+			return x
+		}
+	}
+	return nil
 }
 
 // ocspSingle is one SingleResponse: its CertID and its answer.

@@ -352,7 +352,7 @@ func TestReviewOCSPSigner(t *testing.T) {
 	t.Run("delegated responder certified by another CA", func(t *testing.T) {
 		resp := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: ocspEKU}, k.sister)
 		res, err := k.verifyOCSP(t, rvOCSP{signer: resp, certs: [][]byte{resp.der}, singles: []rvSingle{k.good()}})
-		mustRule(t, res, err, "rfc6960.responder")
+		mustRule(t, res, err, "rfc6960.forged")
 	})
 	t.Run("delegated responder expired", func(t *testing.T) {
 		resp := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: ocspEKU, notAfter: tpAt.Add(-time.Hour)}, k.inter)
@@ -711,7 +711,7 @@ func TestReviewRevocationGuards(t *testing.T) {
 		p.OCSP = [][]byte{der}
 		res, err := verify.Verify(rk.leaf.cert, nil, p)
 		var ve *verify.Error
-		if !errors.As(err, &ve) || ve.Rule != "rfc6960.signature" && ve.Rule != "signet.weak-signature" {
+		if !errors.As(err, &ve) || ve.Rule != "rfc6960.forged" && ve.Rule != "signet.weak-signature" {
 			t.Fatalf("want an MD5 response refused, got %v\n%s", err, dumpChecks(res))
 		}
 	})
