@@ -162,7 +162,8 @@
 // No fetching of CRLs, OCSP responses or issuer certificates: the caller gives them. An OCSP
 // response is tied to a certificate by its CertID (serial, issuer name and key hashes, which
 // signet reads itself because golang.org/x/crypto/ocsp does not expose them) and to the
-// issuer by signature; thisUpdate may be up to five minutes ahead of the validation time
+// issuer by signature, its own or a delegated responder's found among every certificate the
+// response carries (the one its responderID names, wherever it is listed); thisUpdate may be up to five minutes ahead of the validation time
 // (clock skew, RFC 5019 2.2.4). Policy qualifiers are not kept. A revoked certificate stays revoked whatever the revocation
 // date and the validation time. The system roots are read from the usual Linux and BSD bundle
 // files (SSL_CERT_FILE, SSL_CERT_DIR); other systems' stores are not read.

@@ -551,7 +551,7 @@ func TestReviewOCSPResponderRevoked(t *testing.T) {
 }
 
 // FuzzOCSPResponse feeds arbitrary bytes as an OCSP response about the leaf: signet's own
-// reader of SingleResponses and extensions (ocspSingles) must neither panic nor hang.
+// reader of responses, SingleResponses and extensions (parseOCSP) must neither panic nor hang.
 func FuzzOCSPResponse(f *testing.F) {
 	k := newRVPKI(f)
 	unknown := k.good()
