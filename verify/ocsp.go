@@ -27,8 +27,23 @@ import (
 // OCSP responses (RFC 6960): the single responses of a response, matched to a certificate by
 // CertID, and their signer checked (the issuer, or a delegated responder it certified).
 
+// ocspInfo is one response given, read once per Verify call (parsed), and the verdict on its
+// signer for each issuer it was checked against.
 type ocspInfo struct {
-	raw []byte
+	raw     []byte
+	read    bool
+	resp    *ocspResponse
+	err     error
+	signers map[*certInfo]*finding // nil finding: the issuer or its responder signed it
+}
+
+// parsed returns the response read, reading it on first use.
+func (o *ocspInfo) parsed() (*ocspResponse, error) {
+	if !o.read {
+		o.resp, o.err = parseOCSP(o.raw)
+		o.read = true
+	}
+	return o.resp, o.err
 }
 
 // ocspSkew is the clock difference tolerated between a responder and the validation time for
@@ -57,7 +72,7 @@ const ocspMaxAgeWithoutNextUpdate = 24 * time.Hour
 // since it was signed, which fails the certificate even beside a genuine answer, as a forged
 // CRL does.
 func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (_ *ocspAnswer, _ *Error, forged bool) {
-	r, err := parseOCSP(o.raw)
+	r, err := o.parsed()
 	if err != nil {
 		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given cannot be read: %v", err), false
 	}
@@ -82,7 +97,15 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (_ *ocspAnswer, _ *
 	if r.respCritical != nil {
 		return bad("rfc6960.response", "it has a critical response extension signet does not process (%s; RFC 6960 4.4)", r.respCritical)
 	}
-	if f := v.ocspSigner(r, issuer); f != nil {
+	f, done := o.signers[issuer]
+	if !done {
+		f = v.ocspSigner(r, issuer)
+		if o.signers == nil {
+			o.signers = map[*certInfo]*finding{}
+		}
+		o.signers[issuer] = f
+	}
+	if f != nil {
 		return bad(f.rule, "%s", f.detail)
 	}
 	if weakSignature(r.sigAlg) {

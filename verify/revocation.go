@@ -181,6 +181,7 @@ func (v *verifier) signerValid(s, anchor *certInfo) bool {
 		return false
 	}
 	sub.p.CRLs, sub.crls = crls, v.crls
+	sub.ocsp = v.ocsp // read once for the whole call, as the CRLs
 	sub.depth = v.depth + 1
 	sub.shared = sh
 	e := sub.build(sub.info(s.c))
