@@ -560,3 +560,47 @@ func (v *verifier) responderRevoked(issuer *certInfo, rc *x509.Certificate) (*cr
 	}
 	return nil, crlEntry{}
 }
+
+// CheckOCSPUsed checks that every OCSP response given to a run answers about a certificate of
+// one of the chains the run validated (Result.Chain, SignerReport.Chain, TimestampReport.Chain:
+// leaf first, each certificate's issuer after it): that one of its SingleResponses names a
+// certificate's serial and its issuer's name and key. Verify cannot judge this alone, for
+// `signet verify` gives the same responses to the signer's chain and to each TSA's, and a
+// response about either is used. A response about none answers a question nobody asked (a
+// wrong file, a certificate of the CA's other key) and leaves the status it was given for
+// unestablished; `openssl ocsp -respin` says "No Status found" and fails, and so does this:
+// it returns the index of the first such response and an *Error (CRLMissing,
+// signet.ocsp-unused). A response that cannot be read as a successful one is not judged here:
+// Verify fails every certificate whose status it leaves open (rfc6960.response). It returns
+// -1, nil when every response is about a certificate of the chains.
+func CheckOCSPUsed(responses [][]byte, chains ...[]ChainCert) (int, error) {
+	for k, raw := range responses {
+		r, err := parseOCSP(raw)
+		if err != nil || ocspAboutChains(r, chains) {
+			continue
+		}
+		id := r.singles[0].id
+		return k, newRuleError(CRLMissing, nil, "signet.ocsp-unused", nil,
+			"OCSP response %d is about no certificate of the chains verified (its first answer: serial %s, issuer key hash %x)",
+			k+1, x509util.FormatSerial(id.serial), id.keyHash)
+	}
+	return -1, nil
+}
+
+// ocspAboutChains reports whether one of r's answers is about a certificate of one of chains.
+func ocspAboutChains(r *ocspResponse, chains [][]ChainCert) bool {
+	for _, chain := range chains {
+		for i := 0; i+1 < len(chain); i++ {
+			c, issuer := chain[i].Certificate, chain[i+1].Certificate
+			if c == nil || issuer == nil {
+				continue
+			}
+			for _, s := range r.singles {
+				if s.id.serial.Cmp(c.SerialNumber) == 0 && s.id.matches(issuer, c.RawIssuer) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
