@@ -561,25 +561,52 @@ func (v *verifier) responderRevoked(issuer *certInfo, rc *x509.Certificate) (*cr
 	return nil, crlEntry{}
 }
 
-// CheckOCSPUsed checks that every OCSP response given to a run answers about a certificate of
-// one of the chains the run validated (Result.Chain, SignerReport.Chain, TimestampReport.Chain:
-// leaf first, each certificate's issuer after it): that one of its SingleResponses names a
-// certificate's serial and its issuer's name and key. Verify cannot judge this alone, for
-// `signet verify` gives the same responses to the signer's chain and to each TSA's, and a
-// response about either is used. A response about none answers a question nobody asked (a
-// wrong file, a certificate of the CA's other key) and leaves the status it was given for
-// unestablished; `openssl ocsp -respin` says "No Status found" and fails, and so does this:
-// it returns the index of the first such response and an *Error (CRLMissing,
-// signet.ocsp-unused). A response that cannot be read as a successful one is not judged here:
-// Verify fails every certificate whose status it leaves open (rfc6960.response). It returns
-// -1, nil when every response is about a certificate of the chains.
-func CheckOCSPUsed(responses [][]byte, chains ...[]ChainCert) (int, error) {
+// OCSPUse follows which of the OCSP responses given to a run answer about a certificate of
+// one of the chains the run validated (Result.Chain, SignerReport.Chain,
+// TimestampReport.Chain: leaf first, each certificate's issuer after it), chain by chain, so
+// that a run over many artifacts keeps no chain. Verify cannot judge this alone, for `signet
+// verify` gives the same responses to the signer's chain and to each TSA's, and a response
+// about either is used. A response about none answers a question nobody asked (a wrong file,
+// a certificate of the CA's other key) and leaves unestablished the status it was given for;
+// `openssl ocsp -respin` says "No Status found" and fails, and so does Check. A response that
+// cannot be read as a successful one is not judged here: Verify fails every certificate whose
+// status it leaves open (rfc6960.response).
+type OCSPUse struct {
+	resps []*ocspResponse // nil: not judged
+	used  []bool
+}
+
+// NewOCSPUse follows responses, none used yet.
+func NewOCSPUse(responses [][]byte) *OCSPUse {
+	u := &OCSPUse{resps: make([]*ocspResponse, len(responses)), used: make([]bool, len(responses))}
 	for k, raw := range responses {
-		r, err := parseOCSP(raw)
-		if err != nil || ocspAboutChains(r, chains) {
+		if r, err := parseOCSP(raw); err == nil {
+			u.resps[k] = r
+		} else {
+			u.used[k] = true
+		}
+	}
+	return u
+}
+
+// Add marks the responses that answer about a certificate of chain: one of their
+// SingleResponses names its serial and its issuer's name and key (the certificate after it).
+func (u *OCSPUse) Add(chain []ChainCert) {
+	for k, r := range u.resps {
+		if !u.used[k] && ocspAboutChain(r, chain) {
+			u.used[k] = true
+		}
+	}
+}
+
+// Check returns the index of the first response about no certificate of the chains added, and
+// an *Error (CRLMissing, signet.ocsp-unused); -1, nil when every response is about one.
+func (u *OCSPUse) Check() (int, error) {
+	for k, ok := range u.used {
+		if ok {
 			continue
 		}
-		id := r.singles[0].id
+		id := u.resps[k].singles[0].id
 		return k, newRuleError(CRLMissing, nil, "signet.ocsp-unused", nil,
 			"OCSP response %d is about no certificate of the chains verified (its first answer: serial %s, issuer key hash %x)",
 			k+1, x509util.FormatSerial(id.serial), id.keyHash)
@@ -587,18 +614,25 @@ func CheckOCSPUsed(responses [][]byte, chains ...[]ChainCert) (int, error) {
 	return -1, nil
 }
 
-// ocspAboutChains reports whether one of r's answers is about a certificate of one of chains.
-func ocspAboutChains(r *ocspResponse, chains [][]ChainCert) bool {
-	for _, chain := range chains {
-		for i := 0; i+1 < len(chain); i++ {
-			c, issuer := chain[i].Certificate, chain[i+1].Certificate
-			if c == nil || issuer == nil {
-				continue
-			}
-			for _, s := range r.singles {
-				if s.id.serial.Cmp(c.SerialNumber) == 0 && s.id.matches(issuer, c.RawIssuer) {
-					return true
-				}
+// CheckOCSPUsed is OCSPUse's Check of responses after adding chains.
+func CheckOCSPUsed(responses [][]byte, chains ...[]ChainCert) (int, error) {
+	u := NewOCSPUse(responses)
+	for _, c := range chains {
+		u.Add(c)
+	}
+	return u.Check()
+}
+
+// ocspAboutChain reports whether one of r's answers is about a certificate of chain.
+func ocspAboutChain(r *ocspResponse, chain []ChainCert) bool {
+	for i := 0; i+1 < len(chain); i++ {
+		c, issuer := chain[i].Certificate, chain[i+1].Certificate
+		if c == nil || issuer == nil {
+			continue
+		}
+		for _, s := range r.singles {
+			if s.id.serial.Cmp(c.SerialNumber) == 0 && s.id.matches(issuer, c.RawIssuer) {
+				return true
 			}
 		}
 	}

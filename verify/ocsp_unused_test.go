@@ -84,6 +84,16 @@ func TestCheckOCSPUsedTSAChain(t *testing.T) {
 	if k, err := verify.CheckOCSPUsed(opts.Policy.OCSP, res.Signer.Chain, res.Timestamps[0].Chain); k != -1 || err != nil {
 		t.Fatalf("against the signer's and the TSA's chains: %d, %v; want every response used", k, err)
 	}
+	// Chain by chain, as a run over many artifacts adds them.
+	u := verify.NewOCSPUse(opts.Policy.OCSP)
+	u.Add(res.Signer.Chain)
+	if k, _ := u.Check(); k != 0 {
+		t.Fatalf("after the signer's chain: %d, want response 0 unused", k)
+	}
+	u.Add(res.Timestamps[0].Chain)
+	if k, err := u.Check(); k != -1 || err != nil {
+		t.Fatalf("after the TSA's chain too: %d, %v", k, err)
+	}
 	// Regression guard: a response about neither is named.
 	other := rvOCSP{signer: ca, singles: []rvSingle{{issuer: ca.cert, serial: big.NewInt(99), nextUpdate: tpAt.Add(24 * time.Hour), reason: -1}}}.der(t)
 	if k, _ := verify.CheckOCSPUsed([][]byte{aboutTSA, other}, res.Signer.Chain, res.Timestamps[0].Chain); k != 1 {
