@@ -559,10 +559,12 @@ func FuzzOCSPResponse(f *testing.F) {
 	revoked := k.good()
 	revoked.status, revoked.reason = 1, 1
 	nonce := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 2}, Value: []byte{4, 0}}
+	resp := issue(f, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 9}}}, k.inter)
 	for _, o := range []rvOCSP{
 		{signer: k.inter, singles: []rvSingle{k.good()}},
 		{signer: k.inter, byKey: true, singles: []rvSingle{unknown, revoked}, respExts: []pkix.Extension{nonce}},
 		{signer: k.inter, status: 3},
+		{signer: resp, certs: [][]byte{k.inter.der, resp.der}, singles: []rvSingle{k.good()}},
 	} {
 		f.Add(o.der(f))
 	}
@@ -573,6 +575,7 @@ func FuzzOCSPResponse(f *testing.F) {
 		if res == nil {
 			t.Fatal("no result")
 		}
+		verify.CheckOCSPUsed(p.OCSP, res.Chain)
 	})
 }
 
