@@ -124,6 +124,9 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (_ *ocspAnswer, _ *
 	return a, nil, false
 }
 
+// maxOCSPResponderCandidates bounds the certificates of a response tried as its responder.
+const maxOCSPResponderCandidates = 8
+
 // ocspSigner checks that the issuer signed r, or a delegated responder it certified (RFC 6960
 // 4.2.2.2): nil when one did, else the finding (rfc6960.forged when no key of the issuer's
 // name vouches for the signature). The responder is looked for among every certificate the
@@ -137,10 +140,12 @@ func (v *verifier) ocspSigner(r *ocspResponse, issuer *certInfo) *finding {
 		}
 		return nil
 	}
-	// The certificates whose key made the signature, those the responderID names first.
+	// The certificates whose key made the signature, those the responderID names first; of
+	// the first maxOCSPResponderCandidates, so that a response stuffed with certificates (a
+	// megabyte holds thousands) costs no more than a few signature checks.
 	var named, others []*x509.Certificate
 	for _, rc := range r.certs {
-		if sameKey(rc, issuer.c) || !r.signedBy(rc) {
+		if sameKey(rc, issuer.c) {
 			continue
 		}
 		if r.names(rc) {
@@ -149,8 +154,22 @@ func (v *verifier) ocspSigner(r *ocspResponse, issuer *certInfo) *finding {
 			others = append(others, rc)
 		}
 	}
+	cands := slices.Concat(named, others)
+	cands = cands[:min(len(cands), maxOCSPResponderCandidates)]
+	var signers []*x509.Certificate
+	byKey := map[string]bool{}
+	for _, rc := range cands {
+		ok, done := byKey[string(rc.RawSubjectPublicKeyInfo)]
+		if !done {
+			ok = r.signedBy(rc)
+			byKey[string(rc.RawSubjectPublicKeyInfo)] = ok
+		}
+		if ok {
+			signers = append(signers, rc)
+		}
+	}
 	var first *finding
-	for _, rc := range slices.Concat(named, others) {
+	for _, rc := range signers {
 		f := v.responderProblem(issuer, rc)
 		if f == nil && !r.names(rc) {
 			f = &finding{"rfc6960.responder-id", fmt.Sprintf("its responderID does not name %s, which signed it (RFC 6960 4.2.2.3)", Name(rc))}

@@ -110,3 +110,24 @@ func TestOCSPResponderAfterCA(t *testing.T) {
 		wantOCSPGood(t, res, err)
 	}
 }
+
+// TestOCSPResponderCandidatesBounded: each certificate a response carries is tried on its
+// signature, and a megabyte response holds thousands of them; only the first eight (those
+// the responderID names first) are tried. A responder listed after eight other certificates
+// of its name is not found.
+func TestOCSPResponderCandidatesBounded(t *testing.T) {
+	k := newRVPKI(t)
+	resp := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: rvOCSPSigningEKU()}, k.inter)
+	for _, n := range []int{7, 8} {
+		var certs [][]byte
+		for range n {
+			certs = append(certs, issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: rvOCSPSigningEKU()}, k.sister).der)
+		}
+		res, err := k.verifyOCSP(t, rvOCSP{signer: resp, certs: append(certs, resp.der), singles: []rvSingle{k.good()}})
+		if n < 8 {
+			wantOCSPGood(t, res, err)
+		} else {
+			mustRule(t, res, err, "rfc6960.forged")
+		}
+	}
+}
