@@ -26,9 +26,11 @@
 //
 //   - Tokens must have signed attributes with the ESS signing-certificate attribute (v1 or
 //     v2), as RFC 3161 requires, at most one of each kind (two of one kind are ambiguous and
-//     refused); when both kinds are there, each is checked (RFC 5035 5.4). Of each, only the
-//     first ESSCertID (the signer's) is checked; the others, which would restrict the
-//     certificates of the TSA's chain, are not.
+//     refused); when both kinds are there, each is checked (RFC 5035 5.4). Of each, the
+//     first ESSCertID must name the signer (Verify); the others restrict the TSA's chain
+//     (RFC 2634 5.4) and must each name a certificate of it, which Token.CheckChain checks
+//     once the caller has validated that chain. The signed attributes hold exactly one
+//     contentType and one messageDigest (RFC 5652 11.1, 11.2).
 //   - No TSTInfo extension is interpreted: a token with a critical one fails Verify (as an
 //     unknown critical extension fails a certificate), non-critical ones are ignored. The
 //     Authority refuses requests with extensions.

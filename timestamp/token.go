@@ -202,11 +202,17 @@ func (t *Token) parseSignerInfo(si cryptobyte.String) error {
 		var err error
 		switch {
 		case oid.Equal(oidContentType):
-			if !values.ReadASN1ObjectIdentifier(&t.attrContType) || !values.Empty() {
+			// RFC 5652 11.1, 11.2: exactly one contentType and one messageDigest attribute
+			// (a second one would be read in place of the first, or beside it elsewhere).
+			if t.attrContType != nil {
+				err = malformed("two contentType attributes (RFC 5652 11.1 allows one)")
+			} else if !values.ReadASN1ObjectIdentifier(&t.attrContType) || !values.Empty() {
 				err = malformed("bad contentType attribute")
 			}
 		case oid.Equal(oidMessageDigest):
-			if !values.ReadASN1Bytes(&t.msgDigest, cbasn1.OCTET_STRING) || !values.Empty() {
+			if t.msgDigest != nil {
+				err = malformed("two messageDigest attributes (RFC 5652 11.2 allows one)")
+			} else if !values.ReadASN1Bytes(&t.msgDigest, cbasn1.OCTET_STRING) || !values.Empty() {
 				err = malformed("bad messageDigest attribute")
 			}
 		case oid.Equal(oidSigningCert):
@@ -401,7 +407,7 @@ func (t *Token) Signer(extra []*x509.Certificate) (*x509.Certificate, error) {
 // and extra), the ESS signing-certificate attribute (RFC 2634 / RFC 5035: the signer's
 // certificate's hash, and its issuer and serial number when given, so that another
 // certificate for the same key cannot be substituted; with both a v1 and a v2 attribute,
-// each must name the signer), no critical TSTInfo extension (signet processes none, so a
+// each must name the signer; the IDs after the first are CheckChain's), no critical TSTInfo extension (signet processes none, so a
 // token whose TSA marked one critical is not relied on), and the signer's certificate as RFC
 // 3161 2.3 requires: an extended key usage extension, critical, with id-kp-timeStamping
 // only. It returns the signer's certificate, whose chain the caller still has to validate
@@ -450,21 +456,64 @@ func isSHA1Signature(alg x509.SignatureAlgorithm) bool {
 }
 
 func checkESS(e essCertID, signer *x509.Certificate) error {
+	hashOK, serialOK, err := e.names(signer)
+	switch {
+	case err != nil:
+		return err
+	case !hashOK:
+		return invalid("the ESS signing-certificate attribute names another certificate than the signer's %s", subjectName(signer))
+	case !serialOK:
+		return invalid("the ESS signing-certificate attribute's issuer and serial are not those of %s", subjectName(signer))
+	}
+	return nil
+}
+
+// names reports whether e names c: by its hash (hashOK), and by its issuer and serial number
+// when e gives them (serialOK, true when it does not).
+func (e essCertID) names(c *x509.Certificate) (hashOK, serialOK bool, err error) {
 	if !e.hash.Available() {
-		return fmt.Errorf("%w: ESS certificate hash %v", ErrUnsupported, e.hash)
+		return false, false, fmt.Errorf("%w: ESS certificate hash %v", ErrUnsupported, e.hash)
 	}
 	h := e.hash.New()
-	h.Write(signer.Raw)
+	h.Write(c.Raw)
 	if !bytes.Equal(h.Sum(nil), e.certHash) {
-		return invalid("the ESS signing-certificate attribute names another certificate than the signer's %s", subjectName(signer))
+		return false, false, nil
 	}
 	if e.hasIssuer {
 		// IssuerSerial: GeneralNames holding the issuer as a directoryName, and the serial.
 		in := cryptobyte.String(e.issuer)
 		var names, dn cryptobyte.String
 		if !in.ReadASN1(&names, cbasn1.SEQUENCE) || !names.ReadASN1(&dn, cbasn1.Tag(4).Constructed().ContextSpecific()) ||
-			!bytes.Equal(dn, signer.RawIssuer) || e.serial.Cmp(signer.SerialNumber) != 0 {
-			return invalid("the ESS signing-certificate attribute's issuer and serial are not those of %s", subjectName(signer))
+			!bytes.Equal(dn, c.RawIssuer) || e.serial.Cmp(c.SerialNumber) != 0 {
+			return true, false, nil
+		}
+	}
+	return true, true, nil
+}
+
+// CheckChain checks the certificate IDs of the ESS signing-certificate attributes after the
+// first, the signer's own, which Verify checks: RFC 2634 5.4 (SigningCertificate) and RFC
+// 5035 (SigningCertificateV2) say they limit the certificates the signature is validated
+// with, so each must name a certificate of chain, the TSA's validated chain (its certificate
+// first, the trust anchor last), as openssl ts -verify checks them. Call it once the chain is
+// validated. Errors wrap ErrInvalid, or ErrUnsupported for an ID's hash signet does not know.
+func (t *Token) CheckChain(chain []*x509.Certificate) error {
+	for _, ids := range [][]essCertID{t.essV1, t.essV2} {
+		for k := 1; k < len(ids); k++ {
+			found := false
+			for _, c := range chain {
+				hashOK, serialOK, err := ids[k].names(c)
+				if err != nil {
+					return err
+				}
+				if hashOK && serialOK {
+					found = true
+					break
+				}
+			}
+			if !found {
+				return invalid("certificate %d of the ESS signing-certificate attribute is not in the TSA's chain, which it restricts (RFC 2634 5.4)", k+1)
+			}
 		}
 	}
 	return nil

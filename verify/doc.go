@@ -124,10 +124,12 @@
 //	rfc5280.crl-idp-encoding                   crl-invalid       RFC 5280 5.2.5: issuing distribution point that does not parse
 //	rfc5280.crl-delta-encoding                 crl-invalid       RFC 5280 5.2.4: delta CRL indicator that does not parse
 //	rfc5280.crl-delta-not-critical             crl-invalid       RFC 5280 5.2.4: delta CRL indicator not critical
-//	rfc6960.*                                  crl-invalid       RFC 6960 4.2.2.2, 4.2.2.1: an OCSP response not signed by the issuer or its delegated responder (responder, responder-eku, responder-validity, signature; a responderID that does not name the signer: responder-id; a delegated responder a current CRL of the issuer given lists: responder-revoked; one with an RSA key under 2048 bits or a key signet does not accept: responder-key), not current (not-yet-valid, expired; without nextUpdate, older than a day), an error response or a critical extension signet does not process, in the answer or the response (response)
+//	rfc6960.forged                             crl-invalid       RFC 6960 4.2.2.2, 3.2: an OCSP response about a certificate of the chain (its CertID names the serial and the issuer's name and key) that no key of the issuer's name signed, nor a responder such a key certified: a forgery or a corrupted response, which fails the certificate even beside a genuine answer (as rfc5280.crl-signature)
+//	rfc6960.*                                  crl-invalid       RFC 6960 4.2.2.2, 4.2.2.1: an OCSP response not signed by the issuer or its delegated responder (signed by another key of the issuer's name than the CertID's: signature; a responder certified by such a key: responder; a responder without id-kp-OCSPSigning: responder-eku; not valid: responder-validity; a responderID that does not name the signer: responder-id; a delegated responder a current CRL of the issuer given lists: responder-revoked; one with an RSA key under 2048 bits or a key signet does not accept: responder-key), not current (not-yet-valid, expired; without nextUpdate, older than a day), an error response or a critical extension signet does not process, in the answer or the response (response)
 //	rfc5280.crl-scope                          crl-missing       RFC 5280 6.3.3 (b), (c), (j): CRLs of the issuer (in its name, or signed by its key in another name) were given but none covers the certificate, or only some reasons
 //	rfc6960.unknown                            crl-missing       RFC 6960 2.2: an OCSP response says the certificate's status is unknown, and no CRL or other response settles it
 //	signet.crl-required                        crl-missing       Policy.RequireCRL: no CRL of the issuer
+//	signet.ocsp-unused                         crl-missing       OCSPUse, CheckOCSPUsed: an OCSP response given to a run answers about no certificate of the chains it validated (the signer's and each TSA's), as openssl ocsp's "No Status found"
 //
 // ProfileWebPKI adds the CA/Browser Forum Baseline Requirements for TLS server certificates,
 // and requires serverAuth when Policy.EKUs is empty:
@@ -161,7 +163,8 @@
 // No fetching of CRLs, OCSP responses or issuer certificates: the caller gives them. An OCSP
 // response is tied to a certificate by its CertID (serial, issuer name and key hashes, which
 // signet reads itself because golang.org/x/crypto/ocsp does not expose them) and to the
-// issuer by signature; thisUpdate may be up to five minutes ahead of the validation time
+// issuer by signature, its own or a delegated responder's found among every certificate the
+// response carries (the one its responderID names, wherever it is listed); thisUpdate may be up to five minutes ahead of the validation time
 // (clock skew, RFC 5019 2.2.4). Policy qualifiers are not kept. A revoked certificate stays revoked whatever the revocation
 // date and the validation time. The system roots are read from the usual Linux and BSD bundle
 // files (SSL_CERT_FILE, SSL_CERT_DIR); other systems' stores are not read.

@@ -181,6 +181,7 @@ func (v *verifier) signerValid(s, anchor *certInfo) bool {
 		return false
 	}
 	sub.p.CRLs, sub.crls = crls, v.crls
+	sub.ocsp = v.ocsp // read once for the whole call, as the CRLs
 	sub.depth = v.depth + 1
 	sub.shared = sh
 	e := sub.build(sub.info(s.c))
@@ -214,17 +215,21 @@ func (v *verifier) checkRevocation(e *evaluation) {
 
 		// OCSP: a revoked answer fails the certificate; a good one settles its status, but
 		// the CRLs given are still read, so that revocation evidence from any source wins.
-		var problem, ocspUnknown *Error
+		// A forged response (rfc6960.forged) fails the certificate as a forged CRL does,
+		// whatever else was given.
+		var problem, ocspUnknown, forged *Error
 		ocspGood := ""
 		ocspRevoked := false
 		for k, o := range v.ocsp {
-			r, perr := v.ocspFor(o, c, issuer)
+			r, perr, isForged := v.ocspFor(o, c, issuer)
 			if r == nil && perr == nil {
 				continue
 			}
 			usedOCSP[k] = true
 			if perr != nil {
-				if problem == nil {
+				if isForged {
+					forged = cmp.Or(forged, perr)
+				} else if problem == nil {
 					problem = perr
 				}
 				continue
@@ -260,7 +265,6 @@ func (v *verifier) checkRevocation(e *evaluation) {
 
 		// CRLs.
 		var reasons uint16
-		var forged *Error
 		given := false
 		var revokedBy, misnamed, deltaOnly *crlInfo
 		sawComplete := false

@@ -352,7 +352,7 @@ func TestReviewOCSPSigner(t *testing.T) {
 	t.Run("delegated responder certified by another CA", func(t *testing.T) {
 		resp := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: ocspEKU}, k.sister)
 		res, err := k.verifyOCSP(t, rvOCSP{signer: resp, certs: [][]byte{resp.der}, singles: []rvSingle{k.good()}})
-		mustRule(t, res, err, "rfc6960.responder")
+		mustRule(t, res, err, "rfc6960.forged")
 	})
 	t.Run("delegated responder expired", func(t *testing.T) {
 		resp := issue(t, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: ocspEKU, notAfter: tpAt.Add(-time.Hour)}, k.inter)
@@ -551,7 +551,7 @@ func TestReviewOCSPResponderRevoked(t *testing.T) {
 }
 
 // FuzzOCSPResponse feeds arbitrary bytes as an OCSP response about the leaf: signet's own
-// reader of SingleResponses and extensions (ocspSingles) must neither panic nor hang.
+// reader of responses, SingleResponses and extensions (parseOCSP) must neither panic nor hang.
 func FuzzOCSPResponse(f *testing.F) {
 	k := newRVPKI(f)
 	unknown := k.good()
@@ -559,10 +559,12 @@ func FuzzOCSPResponse(f *testing.F) {
 	revoked := k.good()
 	revoked.status, revoked.reason = 1, 1
 	nonce := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 2}, Value: []byte{4, 0}}
+	resp := issue(f, tpCert{subject: cn("RV Responder"), pathLen: -1, eku: []asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 9}}}, k.inter)
 	for _, o := range []rvOCSP{
 		{signer: k.inter, singles: []rvSingle{k.good()}},
 		{signer: k.inter, byKey: true, singles: []rvSingle{unknown, revoked}, respExts: []pkix.Extension{nonce}},
 		{signer: k.inter, status: 3},
+		{signer: resp, certs: [][]byte{k.inter.der, resp.der}, singles: []rvSingle{k.good()}},
 	} {
 		f.Add(o.der(f))
 	}
@@ -573,6 +575,7 @@ func FuzzOCSPResponse(f *testing.F) {
 		if res == nil {
 			t.Fatal("no result")
 		}
+		verify.CheckOCSPUsed(p.OCSP, res.Chain)
 	})
 }
 
@@ -711,7 +714,7 @@ func TestReviewRevocationGuards(t *testing.T) {
 		p.OCSP = [][]byte{der}
 		res, err := verify.Verify(rk.leaf.cert, nil, p)
 		var ve *verify.Error
-		if !errors.As(err, &ve) || ve.Rule != "rfc6960.signature" && ve.Rule != "signet.weak-signature" {
+		if !errors.As(err, &ve) || ve.Rule != "rfc6960.forged" && ve.Rule != "signet.weak-signature" {
 			t.Fatalf("want an MD5 response refused, got %v\n%s", err, dumpChecks(res))
 		}
 	})
