@@ -102,6 +102,12 @@ type Policy struct {
 	// (rule rfc6960.unknown) unless a CRL or another response settles the status. Nil means
 	// none.
 	OCSP [][]byte
+	// OCSPAboutChain requires every response of OCSP to answer about a certificate of the
+	// chain validated: one about none fails the verification with CRLMissing (rule
+	// signet.ocsp-unused), as openssl ocsp says "No Status found" for it. Set it when OCSP
+	// serves this one chain; where responses serve several (a signer's chain and its
+	// timestamp authorities'), leave it false and judge them over the run with OCSPUse.
+	OCSPAboutChain bool
 	// SignedAt, if not zero, is a trusted time at which what the certificate signed existed:
 	// the genTime of an RFC 3161 timestamp whose token verified (VerifyArtifacts sets it,
 	// with At, from the signature's timestamp). A certificate of the chain revoked after

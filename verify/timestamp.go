@@ -232,6 +232,14 @@ func (v *artifactVerifier) checkToken(der []byte, covers func(*timestamp.Token) 
 	if err != nil {
 		return fail(fmt.Errorf("the TSA's certificate %s: %s", Name(signer), message(err)))
 	}
+	// The ESS certificate IDs after the TSA's own restrict its chain (RFC 2634 5.4).
+	chain := make([]*x509.Certificate, len(cr.Chain))
+	for i, c := range cr.Chain {
+		chain[i] = c.Certificate
+	}
+	if err := tok.CheckChain(chain); err != nil {
+		return fail(err)
+	}
 	r.Valid = true
 	return r, nil
 }

@@ -298,6 +298,7 @@ func certVerify(e *env, o *certVerifyOptions) error {
 			return err
 		}
 	}
+	p.OCSPAboutChain = true // the responses serve this chain only
 	res, verr := verify.Verify(certs[0], certs[1:], p)
 	if res == nil {
 		return verr // not checked: no verdict to print

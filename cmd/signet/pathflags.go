@@ -29,7 +29,10 @@ const pathFlagsHelp = `   --profile NAME    rfc5280 (default): RFC 5280 strictly
                      unless a CRL settles its status. A response is refused when its
                      responderID does not name its signer, it has a critical extension signet
                      does not process, or its delegated responder has an RSA key under 2048
-                     bits or is revoked on a --crl CRL.`
+                     bits or is revoked on a --crl CRL. One that a key of the issuer did not
+                     sign fails (rfc6960.forged), and so does one about no certificate of
+                     the chains verified (signet.ocsp-unused; for verify, the signer's and
+                     the timestamp authorities').`
 
 func pathFlags() []cli.Flag {
 	return []cli.Flag{

@@ -453,7 +453,16 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		if bar != nil {
 			stdout = clearBarWriter{e.stdout, bar}
 		}
+		// The OCSP responses serve the signer's chains and the TSAs': each must answer about
+		// a certificate of one of them (verify.OCSPUse), judged once every file is verified.
+		ocspUse := verify.NewOCSPUse(a.Policy.OCSP)
 		err := verify.VerifyArtifactsFrom(c.Context, arts, a, func(r *verify.ArtifactResult) error {
+			if r.Signer != nil {
+				ocspUse.Add(r.Signer.Chain)
+			}
+			for _, ts := range r.Timestamps {
+				ocspUse.Add(ts.Chain)
+			}
 			if o.json { // the report is printed whole only for --json: else memory stays flat in the number of files
 				report.Artifacts = append(report.Artifacts, r)
 			}
@@ -479,6 +488,11 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		bar.clear()
 		if err != nil {
 			return err
+		}
+		if len(failures) == 0 {
+			if k, err := ocspUse.Check(); err != nil {
+				return &codedError{code: verifyExitCode(err), msg: fmt.Sprintf("--ocsp %s: %s", o.ocsp[k], userMessage(err.Error()))}
+			}
 		}
 	}
 
