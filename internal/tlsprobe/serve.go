@@ -79,6 +79,7 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		ClientCAs:    opts.ClientCAs,
 		MinVersion:   min,
 		MaxVersion:   opts.MaxVersion,
+		CipherSuites: aeadSuites(),
 	}
 	// Each connection gets a clone of cfg (serveConn); one session ticket key, set here, is
 	// shared by the clones, so that a session from one connection resumes on the next (each
@@ -109,6 +110,17 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 			defer wg.Done()
 			serveConn(ctx, c, cfg, verifyClient, timeout, logf)
 		}()
+	}
+}
+
+// aeadSuites are the TLS 1.2 suites Serve agrees to: ECDHE with AES-GCM or ChaCha20-Poly1305.
+// crypto/tls's defaults also take ECDHE with AES-CBC and HMAC-SHA1, which signet's own audit
+// reports as weak (cbc); TLS 1.3's suites are all AEAD and not configurable.
+func aeadSuites() []uint16 {
+	return []uint16{
+		tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 	}
 }
 
