@@ -288,7 +288,9 @@ With --require-client-cert, clients without a certificate that chains to --clien
 refused during the handshake; without it a certificate is asked for and verified when given.
 Client chains go through signet's path validation (clientAuth), completed by the
 certificates the client sends and --client-intermediates; the log says why a client was
-refused (for a leaf sent alone, which intermediate is missing).
+refused (for a leaf sent alone, which intermediate is missing). A client that sends more
+than 10 certificates is refused before its chain is judged. Under TLS 1.2 only ECDHE suites
+with AES-GCM or ChaCha20-Poly1305 are agreed to.
 
 EXAMPLES:
    signet tls serve --listen 127.0.0.1:8443 --cert server.pem --key server.key \

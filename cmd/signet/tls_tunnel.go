@@ -43,7 +43,9 @@ The two sides:
 Both sides: one log line on stderr per connection (peer, the peer certificate's subject,
 protocol, bytes each way, duration, how it ended), --json for JSON lines; at most
 --max-conns connections at once (one more is closed and logged); a connection quiet both ways
-for --idle-timeout is closed. SIGHUP reloads the certificate (and the key, when the new
+for --idle-timeout is closed; a peer that sends more than 10 certificates is refused before
+its chain is judged; under TLS 1.2 only ECDHE suites with AES-GCM or ChaCha20-Poly1305 are
+agreed to. SIGHUP reloads the certificate (and the key, when the new
 certificate is for another one), roots and CRLs without touching open connections; a reload
 that fails keeps what was loaded. SIGINT or SIGTERM stops accepting and gives open
 connections, handshakes in flight among them, --shutdown-grace to finish (those still open

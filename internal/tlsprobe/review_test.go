@@ -1,7 +1,12 @@
 package tlsprobe
 
 import (
+	"context"
 	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -33,5 +38,44 @@ func TestServeOffersOnlyAEADSuites(t *testing.T) {
 	}
 	if err := dial([]uint16{tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256}); err != nil {
 		t.Errorf("a ChaCha20-Poly1305 client: %v", err)
+	}
+}
+
+// TestServeRefusesLongClientChains: a client that sends more certificates than any real chain
+// needs is refused before VerifyClient is asked: path building over hundreds of same-named
+// certificates costs hundreds of milliseconds of CPU per handshake, spent before the client
+// has proven anything. A chain of the most certificates allowed is still judged, and accepted.
+func TestServeRefusesLongClientChains(t *testing.T) {
+	p := makePKI(t)
+	var asked atomic.Int32
+	verify := clientVerifierFor(p.root)
+	addr, logs, stop := serve(t, ServeOptions{Certificate: p.server, RequireClientCert: true,
+		VerifyClient: func(chain []*x509.Certificate) error { asked.Add(1); return verify(chain) }})
+	withExtra := func(n int) *tls.Certificate {
+		c := p.client
+		c.Certificate = append([][]byte{}, p.client.Certificate...)
+		for range n {
+			c.Certificate = append(c.Certificate, p.root.Raw)
+		}
+		return &c
+	}
+	rep, err := Check(context.Background(), Options{Addr: addr, ServerName: "localhost", ClientCert: withExtra(maxPeerCertificates - 1), VerifyServer: verifierFor(p.root)})
+	if err != nil || !rep.ClientCertAccepted {
+		t.Fatalf("a chain of %d certificates: %+v, %v", maxPeerCertificates, rep, err)
+	}
+	if asked.Load() != 1 {
+		t.Fatalf("VerifyClient asked %d times", asked.Load())
+	}
+	rep, err = Check(context.Background(), Options{Addr: addr, ServerName: "localhost", ClientCert: withExtra(maxPeerCertificates), VerifyServer: verifierFor(p.root)})
+	if err == nil || rep.Reason != ReasonClientCertRejected {
+		t.Errorf("a chain of %d certificates: %+v, %v", maxPeerCertificates+1, rep, err)
+	}
+	if asked.Load() != 1 {
+		t.Errorf("VerifyClient was asked about a chain of %d certificates", maxPeerCertificates+1)
+	}
+	stop()
+	want := fmt.Sprintf("client presenting CN=alice (its key not proven) rejected: it sent %d certificates, more than the %d a chain may have here", maxPeerCertificates+1, maxPeerCertificates)
+	if l := logs(); !strings.Contains(l, want) {
+		t.Errorf("log lacks %q:\n%s", want, l)
 	}
 }

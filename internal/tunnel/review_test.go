@@ -76,3 +76,33 @@ func TestTunnelOnlyAEADSuites(t *testing.T) {
 		t.Errorf("logged %+v", ev)
 	}
 }
+
+// TestTunnelRefusesLongChains: a client that sends more certificates than any real chain
+// needs is refused before its chain is judged (path building over hundreds of same-named
+// certificates costs hundreds of milliseconds of CPU per handshake, before the client has proven
+// anything); one that sends the most allowed is judged, and let in.
+func TestTunnelRefusesLongChains(t *testing.T) {
+	t.Parallel()
+	p := newPair(t, nil)
+	cc, ck := p.pki.issue(t, x509util.ProfileClient, "alice", "alice2")
+	base := p.pki.tlsCert(t, cc, ck)
+	withExtra := func(n int) *tls.Certificate {
+		c := base
+		c.Certificate = append([][]byte{}, base.Certificate...)
+		for range n {
+			c.Certificate = append(c.Certificate, p.pki.root.Raw)
+		}
+		return &c
+	}
+	if err := dialServer(t, p, withExtra(maxPeerCertificates-1)); err != nil {
+		t.Fatalf("a chain of %d certificates: %v", maxPeerCertificates, err)
+	}
+	if err := dialServer(t, p, withExtra(maxPeerCertificates)); err == nil {
+		t.Fatalf("a chain of %d certificates was let in", maxPeerCertificates+1)
+	}
+	p.slog.waitFor(t, "the refusal", func(l *logs) bool { return len(l.events("refused")) == 1 })
+	want := fmt.Sprintf("peer refused: it sent %d certificates, more than the %d a chain may have here", maxPeerCertificates+1, maxPeerCertificates)
+	if ev := p.slog.events("refused")[0]; ev.End != want || ev.Subject != "CN=alice,O=Example" {
+		t.Errorf("logged %+v, want End %q", ev, want)
+	}
+}
