@@ -5,9 +5,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"net"
+	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // cbcSuites are the TLS 1.2 CBC suites crypto/tls still enables by default: signet's own
@@ -77,5 +82,50 @@ func TestServeRefusesLongClientChains(t *testing.T) {
 	want := fmt.Sprintf("client presenting CN=alice (its key not proven) rejected: it sent %d certificates, more than the %d a chain may have here", maxPeerCertificates+1, maxPeerCertificates)
 	if l := logs(); !strings.Contains(l, want) {
 		t.Errorf("log lacks %q:\n%s", want, l)
+	}
+}
+
+// failingListener fails its first Accept as a process out of file descriptors does.
+type failingListener struct {
+	net.Listener
+	failed atomic.Bool
+}
+
+func (l *failingListener) Accept() (net.Conn, error) {
+	if !l.failed.Swap(true) {
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
+}
+
+// TestServeGoesOnAfterAcceptError: an accept that fails (too many open files, which a burst
+// of clients can cause) is logged and the server goes on; it used to end Serve, and with it
+// signet tls serve.
+func TestServeGoesOnAfterAcceptError(t *testing.T) {
+	p := makePKI(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var log strings.Builder
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, ServeOptions{Listener: &failingListener{Listener: ln}, Certificate: p.server,
+			Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f+"\n", a...) }})
+	}()
+	rep, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", VerifyServer: verifierFor(p.root), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Errorf("after a failed accept: %+v, %v", rep, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(log.String(), "accept: accept tcp: accept4: too many open files\n") {
+		t.Errorf("log:\n%s", log.String())
 	}
 }

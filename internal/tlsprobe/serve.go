@@ -103,7 +103,15 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
 				return nil
 			}
-			return fmt.Errorf("tlsprobe: accept: %w", err)
+			// Out of file descriptors, say, which a burst of clients can cause: the server
+			// goes on once connections have closed, instead of ending.
+			logf("accept: %v", err)
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(50 * time.Millisecond):
+			}
+			continue
 		}
 		wg.Add(1)
 		go func() {
