@@ -290,7 +290,8 @@ Client chains go through signet's path validation (clientAuth), completed by the
 certificates the client sends and --client-intermediates; the log says why a client was
 refused (for a leaf sent alone, which intermediate is missing). A client that sends more
 than 10 certificates is refused before its chain is judged. Under TLS 1.2 only ECDHE suites
-with AES-GCM or ChaCha20-Poly1305 are agreed to.
+with AES-GCM or ChaCha20-Poly1305 are agreed to. At most 512 connections are served at once
+(one more is closed and logged), each handshake within 10 seconds.
 
 EXAMPLES:
    signet tls serve --listen 127.0.0.1:8443 --cert server.pem --key server.key \

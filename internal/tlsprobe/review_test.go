@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strings"
@@ -127,5 +129,49 @@ func TestServeGoesOnAfterAcceptError(t *testing.T) {
 	defer mu.Unlock()
 	if !strings.Contains(log.String(), "accept: accept tcp: accept4: too many open files\n") {
 		t.Errorf("log:\n%s", log.String())
+	}
+}
+
+// TestServeConnectionLimit: at most MaxConns connections are served at once; one more is
+// closed at once (not held for the handshake timeout) and logged, and once a connection ends
+// a new one is served again.
+func TestServeConnectionLimit(t *testing.T) {
+	p := makePKI(t)
+	addr, logs, stop := serve(t, ServeOptions{Certificate: p.server, MaxConns: 1, HandshakeTimeout: time.Minute})
+	silent, err := net.Dial("tcp", addr) // holds the one place: it never says hello
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(logs(), "(the limit)") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no connection refused at the limit; log:\n%s", logs())
+		}
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		_, err = c.Read(make([]byte, 1))
+		c.Close()
+		if !errors.Is(err, io.EOF) && !errors.Is(err, syscall.ECONNRESET) {
+			t.Fatalf("the connection over the limit: read %v, want it closed", err)
+		}
+	}
+	silent.Close()
+	for {
+		_, err := Check(context.Background(), Options{Addr: addr, ServerName: "localhost", VerifyServer: verifierFor(p.root), Timeout: 5 * time.Second})
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not served once the silent connection closed: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	if l := logs(); !strings.Contains(l, ": refused: 1 connections open (the limit)\n") {
+		t.Errorf("log:\n%s", l)
 	}
 }

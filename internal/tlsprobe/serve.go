@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/signet-pki/signet/x509util"
@@ -37,6 +38,9 @@ type ServeOptions struct {
 	Log func(format string, args ...any)
 	// HandshakeTimeout bounds each client's handshake; zero means 10 seconds.
 	HandshakeTimeout time.Duration
+	// MaxConns bounds the connections served at once; one more is closed at once and
+	// logged. Zero means 512.
+	MaxConns int
 }
 
 // ClientVerifier judges a client's chain, leaf first and as the client sent it. A non-nil
@@ -95,6 +99,11 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		<-ctx.Done()
 		ln.Close()
 	}()
+	maxConns := opts.MaxConns
+	if maxConns <= 0 {
+		maxConns = 512
+	}
+	var open atomic.Int64
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for {
@@ -113,9 +122,16 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 			}
 			continue
 		}
+		if open.Load() >= int64(maxConns) {
+			logf("%s: refused: %d connections open (the limit)", c.RemoteAddr(), maxConns)
+			c.Close()
+			continue
+		}
+		open.Add(1)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer open.Add(-1)
 			serveConn(ctx, c, cfg, verifyClient, timeout, logf)
 		}()
 	}
