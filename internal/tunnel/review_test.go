@@ -2,9 +2,17 @@ package tunnel
 
 import (
 	"bufio"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
 	"fmt"
+	"io"
+	"math/big"
+	"net"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -104,5 +112,90 @@ func TestTunnelRefusesLongChains(t *testing.T) {
 	want := fmt.Sprintf("peer refused: it sent %d certificates, more than the %d a chain may have here", maxPeerCertificates+1, maxPeerCertificates)
 	if ev := p.slog.events("refused")[0]; ev.End != want || ev.Subject != "CN=alice,O=Example" {
 		t.Errorf("logged %+v, want End %q", ev, want)
+	}
+}
+
+// rawClient issues a certificate under p's root from the template, for a new key, and
+// returns it as a TLS identity.
+func (p *testPKI) rawClient(t *testing.T, tmpl *x509.Certificate) *tls.Certificate {
+	t.Helper()
+	k := newKey(t)
+	if tmpl.SerialNumber == nil {
+		tmpl.SerialNumber = big.NewInt(time.Now().UnixNano())
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.root, k.Public(), p.rootKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: k}
+}
+
+// TestTunnelServerProbes: the server side refuses, each with the engine's rule, a client
+// certificate that has expired, one not yet valid, and a CA certificate (with clientAuth)
+// presented as a leaf; a silent client is cut at the handshake timeout; and no session is
+// resumed, in TLS 1.2 or 1.3, so every connection is judged afresh. They found no fault.
+func TestTunnelServerProbes(t *testing.T) {
+	t.Parallel()
+	p := newPair(t, func(s, c *Options) { s.HandshakeTimeout = 500 * time.Millisecond })
+	now := time.Now()
+	leaf := func(cn string, from, to time.Time, ca bool) *x509.Certificate {
+		c := &x509.Certificate{Subject: pkix.Name{CommonName: cn}, NotBefore: from, NotAfter: to,
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, BasicConstraintsValid: true}
+		if ca {
+			c.IsCA, c.KeyUsage = true, x509.KeyUsageCertSign|x509.KeyUsageDigitalSignature
+		}
+		return c
+	}
+	if err := dialServer(t, p, p.pki.rawClient(t, leaf("good", now.Add(-time.Hour), now.Add(time.Hour), false))); err != nil {
+		t.Fatalf("a valid client: %v", err)
+	}
+	cases := []struct {
+		name string
+		cert *tls.Certificate
+		rule string
+	}{
+		{"expired", p.pki.rawClient(t, leaf("expired", now.Add(-2*time.Hour), now.Add(-time.Hour), false)), "[rfc5280.validity]"},
+		{"not yet valid", p.pki.rawClient(t, leaf("future", now.Add(time.Hour), now.Add(2*time.Hour), false)), "[rfc5280.validity]"},
+		{"a CA as leaf", p.pki.rawClient(t, leaf("ca", now.Add(-time.Hour), now.Add(time.Hour), true)), "[signet.leaf-is-ca]"},
+	}
+	for i, tc := range cases {
+		if err := dialServer(t, p, tc.cert); err == nil {
+			t.Errorf("%s: let in", tc.name)
+		}
+		p.slog.waitFor(t, tc.name+" refused", func(l *logs) bool { return len(l.events("refused")) == i+1 })
+		if ev := p.slog.events("refused")[i]; !strings.HasPrefix(ev.End, "peer refused: verify: ") || !strings.HasSuffix(ev.End, tc.rule) {
+			t.Errorf("%s: logged %+v, want the rule %s", tc.name, ev, tc.rule)
+		}
+	}
+
+	// A client that connects and says nothing is cut at the handshake timeout.
+	silent, err := net.Dial("tcp", p.server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	silent.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if _, err := silent.Read(make([]byte, 1)); !errors.Is(err, io.EOF) && !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("a silent client: read %v, want the connection closed", err)
+	}
+
+	// No resumption: a client with a session cache gets a full handshake each time.
+	good := p.pki.rawClient(t, leaf("again", now.Add(-time.Hour), now.Add(time.Hour), false))
+	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		cfg := &tls.Config{ServerName: "localhost", RootCAs: p.pki.pool(), Certificates: []tls.Certificate{*good},
+			ClientSessionCache: tls.NewLRUClientSessionCache(4), MaxVersion: v}
+		for i := range 2 {
+			c, err := tls.Dial("tcp", p.server, cfg)
+			if err != nil {
+				t.Fatalf("%s: %v", tls.VersionName(v), err)
+			}
+			if err := roundTrip(t, c, bufio.NewReader(c), "resume?"); err != nil {
+				t.Fatalf("%s: %v", tls.VersionName(v), err)
+			}
+			if c.ConnectionState().DidResume {
+				t.Errorf("%s: connection %d resumed a session", tls.VersionName(v), i+1)
+			}
+			c.Close()
+		}
 	}
 }
