@@ -6,17 +6,22 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/signet-pki/signet/internal/pkixname"
+	"github.com/signet-pki/signet/internal/tlsprobe"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -120,6 +125,111 @@ func TestServeClientAuthProbes(t *testing.T) {
 	for _, tc := range cases {
 		if n := len(regexp.MustCompile(`(?m)^signet: [0-9.:]+: client presenting `+tc.why+`$`).FindAllString(l, -1)); n != 2 {
 			t.Errorf("%s: %d log lines %s, want one per TLS version:\n%s", tc.name, n, tc.why, l)
+		}
+	}
+}
+
+// TestTLSCheckHostileServerNames: a server whose certificate's subject or dNSNames, and the
+// CA names it asks client certificates of, hold control characters (an escape sequence, a
+// bell, a newline): nothing of them reaches tls check's output raw, in text or in JSON's
+// decoded strings, and the JSON reason is one of the documented ones. It found no fault.
+func TestTLSCheckHostileServerNames(t *testing.T) {
+	ints, err := x509util.LoadCertificateFile(fixturePKI(t, "int-ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	intKey := loadFixtureKey(t, "int-ca.key")
+	now := time.Now()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "CA\x1b[2J\nOK"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}, ints[0], k.Public(), intKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	// server starts a TLS server with a certificate for these dNSNames, whose subject has
+	// control characters, under the fixture intermediate.
+	server := func(dnsNames ...string) string {
+		der, err := x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()),
+			Subject:  pkix.Name{CommonName: "host\x1b]0;pwn\x07\nOK trusted"},
+			DNSNames: dnsNames, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature}, ints[0], k.Public(), intKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der, ints[0].Raw}, PrivateKey: k}},
+			ClientAuth: tls.RequestClientCert, ClientCAs: pool})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() {
+					defer c.Close()
+					c.SetDeadline(time.Now().Add(5 * time.Second))
+					if c.(*tls.Conn).Handshake() == nil {
+						c.Write([]byte("hi\n"))
+					}
+				}()
+			}
+		}()
+		return ln.Addr().String()
+	}
+	trusted, hostileSAN := server("www.example.com"), server("evil\x1b[31m.example", "www.example.com")
+	reasons := []string{"", tlsprobe.ReasonUntrustedServer, tlsprobe.ReasonNameMismatch, tlsprobe.ReasonClientCertRequired,
+		tlsprobe.ReasonClientCertRejected, tlsprobe.ReasonProtocolVersion, tlsprobe.ReasonHandshake, tlsprobe.ReasonConnect}
+	for _, tc := range []struct{ addr, name, want string }{
+		{trusted, "www.example.com", `CN=CA\1B[2J\0AOK`}, // trusted: the CA names are shown
+		{trusted, "other.example", ""},
+		{hostileSAN, "www.example.com", `"evil\x1b[31m.example"`},
+	} {
+		_, out, errOut := signetRun(t, "tls", "check", tc.addr, "--server-name", tc.name, "--roots", fixturePKI(t, "root-ca.pem"))
+		for i, line := range strings.Split(strings.TrimSuffix(out+errOut, "\n"), "\n") {
+			if pkixname.HasUnsafe(line) || strings.HasPrefix(line, "OK") && !strings.HasPrefix(line, "OK "+tc.addr) {
+				t.Errorf("%s: line %d is raw: %q", tc.name, i+1, line)
+			}
+		}
+		if !strings.Contains(out, `CN=host\1B]0\;pwn\07\0AOK trusted`) || !strings.Contains(out, tc.want) {
+			t.Errorf("%s: the names are not shown escaped:\n%s", tc.name, out)
+		}
+		_, out, _ = signetRun(t, "tls", "check", tc.addr, "--server-name", tc.name, "--roots", fixturePKI(t, "root-ca.pem"), "--json")
+		var rep map[string]any
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("--json: %v\n%s", err, out)
+		}
+		var walk func(v any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case string:
+				if pkixname.HasUnsafe(v) {
+					t.Errorf("%s: a JSON string is raw: %q", tc.name, v)
+				}
+			case []any:
+				for _, e := range v {
+					walk(e)
+				}
+			case map[string]any:
+				for _, e := range v {
+					walk(e)
+				}
+			}
+		}
+		walk(rep)
+		if r, _ := rep["reason"].(string); !slices.Contains(reasons, r) {
+			t.Errorf("%s: reason %q is none of the documented ones", tc.name, r)
 		}
 	}
 }
