@@ -233,3 +233,40 @@ func TestTLSCheckHostileServerNames(t *testing.T) {
 		}
 	}
 }
+
+// TestServeCRL: tls serve --crl refuses a client its CA has revoked, in the handshake, with
+// the engine's rule in the log, and lets in one that is not revoked; --require-crl refuses
+// a client whose CA's CRL was not given. tls serve had no way to refuse a revoked client.
+func TestServeCRL(t *testing.T) {
+	ca := newTestCA(t, "Serve CRL CA")
+	_, goodCert, goodKey := ca.client(t, "good")
+	bad, badCert, badKey := ca.client(t, "revoked")
+	crl := ca.crl(t, bad)
+	addr, log, stop := startServe(t, "--client-ca", ca.certFile, "--require-client-cert", "--crl", crl)
+	if out := sClientTo(t, addr, "-cert", goodCert, "-key", goodKey); !strings.Contains(out, "hello, CN=good") {
+		t.Errorf("a client that is not revoked was not served:\n%s", out)
+	}
+	for _, v := range []string{"-tls1_2", "-tls1_3"} {
+		if out := sClientTo(t, addr, v, "-cert", badCert, "-key", badKey); strings.Contains(out, "hello,") {
+			t.Errorf("a revoked client was served (%s):\n%s", v, out)
+		}
+	}
+	stop()
+	if n := len(regexp.MustCompile(`(?m)^signet: [0-9.:]+: client presenting CN=revoked,O=Example \(its key not proven\) rejected: revoked: .*\[rfc5280\.revoked\]$`).FindAllString(log.String(), -1)); n != 2 {
+		t.Errorf("%d refusals of the revoked client logged, want 2:\n%s", n, log.String())
+	}
+
+	other := newTestCA(t, "No CRL CA")
+	_, oCert, oKey := other.client(t, "nocrl")
+	addr, log, stop = startServe(t, "--client-ca", ca.certFile, "--client-ca", other.certFile, "--require-client-cert", "--crl", crl, "--require-crl")
+	if out := sClientTo(t, addr, "-cert", oCert, "-key", oKey); strings.Contains(out, "hello,") {
+		t.Errorf("--require-crl: a client whose CA's CRL was not given was served:\n%s", out)
+	}
+	if out := sClientTo(t, addr, "-cert", goodCert, "-key", goodKey); !strings.Contains(out, "hello, CN=good") {
+		t.Errorf("--require-crl: a client with its CA's CRL given was not served:\n%s", out)
+	}
+	stop()
+	if !strings.Contains(log.String(), "client presenting CN=nocrl,O=Example (its key not proven) rejected: ") {
+		t.Errorf("log:\n%s", log.String())
+	}
+}
