@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +72,40 @@ func TestServeRefusesWeakSuitesOpenSSL(t *testing.T) {
 	}
 	if out := sClientTo(t, addr, append(client, "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256")...); !strings.Contains(out, "hello, CN=Signet Test Client") {
 		t.Errorf("not served over AES-GCM:\n%s", out)
+	}
+}
+
+// TestServeProtocolFloorProbes: what openssl s_client and gnutls-cli report when talking to
+// signet tls serve: TLS 1.1 gets the protocol_version alert (70), RSA key exchange and
+// finite-field DHE get handshake_failure (40), and a modern gnutls-cli gets TLS 1.3 with an
+// AEAD suite. They found no fault.
+func TestServeProtocolFloorProbes(t *testing.T) {
+	gnutls := testutil.RequireTool(t, "gnutls-cli")
+	addr, _, _ := startServe(t, "--client-ca", fixturePKI(t, "root-ca.pem"))
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-tls1_1", "-cipher", "ALL:@SECLEVEL=0"}, "alert protocol version"},
+		{[]string{"-tls1_2", "-cipher", "AES128-GCM-SHA256"}, "alert handshake failure"},
+		{[]string{"-tls1_2", "-cipher", "DHE-RSA-AES128-GCM-SHA256"}, "alert handshake failure"},
+	} {
+		if out := sClientTo(t, addr, tc.args...); !strings.Contains(out, tc.want) || strings.Contains(out, "hello,") {
+			t.Errorf("s_client %v: want %q:\n%s", tc.args, tc.want, out)
+		}
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	gnutlsCLI := func(priority string) string {
+		cmd := exec.Command(gnutls, "--insecure", "--priority", priority, "-p", port, "127.0.0.1")
+		cmd.Stdin = strings.NewReader("")
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	if out := gnutlsCLI("NORMAL:-VERS-ALL:+VERS-TLS1.1"); !strings.Contains(out, "Received alert [70]") {
+		t.Errorf("gnutls-cli TLS 1.1:\n%s", out)
+	}
+	if out := gnutlsCLI("NORMAL"); !regexp.MustCompile(`Description: \(TLS1\.3-X\.509\)-\(ECDHE-[^)]*\)-\([^)]*\)-\((AES-(128|256)-GCM|CHACHA20-POLY1305)\)`).MatchString(out) ||
+		!strings.Contains(out, "hello, anonymous client") {
+		t.Errorf("gnutls-cli NORMAL:\n%s", out)
 	}
 }
