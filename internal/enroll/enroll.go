@@ -232,6 +232,12 @@ func Finish(opts FinishOptions) (*Result, error) {
 			return nil, fmt.Errorf("%w: the key already has a certificate (%s); use --force to replace it", hsm.ErrExists, x509util.FormatName(existing.Subject))
 		}
 	}
+	// Checked whether or not a chain comes with it (the chain's check covers it too): a
+	// certificate that is not valid now would be stored only to fail every handshake.
+	if c := opts.Certificate; now.Before(c.NotBefore) || now.After(c.NotAfter) {
+		return nil, fmt.Errorf("%w: the certificate \"%s\" is not valid now (from %s until %s)", verify.ErrInvalid,
+			x509util.FormatName(c.Subject), c.NotBefore.UTC().Format(time.RFC3339), c.NotAfter.UTC().Format(time.RFC3339))
+	}
 	if len(opts.Chain) > 0 {
 		if err := chains(opts.Certificate, opts.Chain, now); err != nil {
 			return nil, err

@@ -1,13 +1,17 @@
 package enroll
 
 import (
+	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"math/big"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signet-pki/signet/hsm"
+	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -63,5 +67,49 @@ func TestEnrollAgainForOtherNames(t *testing.T) {
 	renewed, err := Enroll(bob)
 	if err != nil || !renewed.Renewed || renewed.Subject != "CN=bob,O=Example" {
 		t.Fatalf("--force for bob: %+v, %v", renewed, err)
+	}
+}
+
+// TestFinishRefusesCertificateNotValidNow: finishing with a certificate for the token key that
+// has expired, or is not yet valid, is refused before anything is written, chain or no chain;
+// without a chain it used to be imported.
+func TestFinishRefusesCertificateNotValidNow(t *testing.T) {
+	topts := tokenOptions(t)
+	const uri = "pkcs11:token=alice;object=ext"
+	res, err := Enroll(Options{Token: uri, TokenOptions: topts, Subject: subject("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csr, err := x509util.ParseCSR(res.CSR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, rootKey := caCert(t, pkix.Name{CommonName: "Validity Root"}, nil, nil, nil)
+	now := time.Now()
+	for _, tc := range []struct {
+		name     string
+		from, to time.Time
+	}{
+		{"expired", now.Add(-48 * time.Hour), now.Add(-24 * time.Hour)},
+		{"not yet valid", now.Add(24 * time.Hour), now.Add(48 * time.Hour)},
+	} {
+		der, err := x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()), Subject: pkix.Name{CommonName: "alice"},
+			NotBefore: tc.from, NotAfter: tc.to, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, root, csr.PublicKey, rootKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, chain := range [][]*x509.Certificate{nil, {root}} {
+			if _, err := Finish(FinishOptions{Token: uri, TokenOptions: topts, Certificate: cert, Chain: chain}); !errors.Is(err, verify.ErrInvalid) ||
+				!strings.Contains(err.Error(), `the certificate "CN=alice" is not valid now`) {
+				t.Errorf("%s, chain %d: %v", tc.name, len(chain), err)
+			}
+		}
+	}
+	if n := len(tokenCerts(t, topts)); n != 0 {
+		t.Fatalf("refused steps wrote %d certificate(s)", n)
 	}
 }
