@@ -42,15 +42,17 @@ The two sides:
 
 Both sides: one log line on stderr per connection (peer, the peer certificate's subject,
 protocol, bytes each way, duration, how it ended), --json for JSON lines; at most
---max-conns connections at once (one more is closed and logged); a connection quiet both ways
-for --idle-timeout is closed; a peer that sends more than 10 certificates is refused before
-its chain is judged; under TLS 1.2 only ECDHE suites with AES-GCM or ChaCha20-Poly1305 are
-agreed to. SIGHUP reloads the certificate (and the key, when the new
-certificate is for another one), roots and CRLs without touching open connections; a reload
-that fails keeps what was loaded. SIGINT or SIGTERM stops accepting and gives open
-connections, handshakes in flight among them, --shutdown-grace to finish (those still open
-then are closed and logged as ended by "shutdown"). With a token key, each handshake's signature takes a
-session from the token's session pool: handshakes sign in parallel, with one login.
+--max-conns connections at once (one more is closed and logged; on the server side it first
+closes the oldest connection still in its handshake, if any, so that silent connections
+cannot keep clients out); a connection quiet both ways for --idle-timeout is closed; a peer
+that sends more than 10 certificates is refused before its chain is judged; under TLS 1.2
+only ECDHE suites with AES-GCM or ChaCha20-Poly1305 are agreed to. SIGHUP reloads the
+certificate (and the key, when the new certificate is for another one), roots and CRLs
+without touching open connections; a reload that fails keeps what was loaded. SIGINT or
+SIGTERM stops accepting and gives open connections, handshakes in flight among them,
+--shutdown-grace to finish (those still open then are closed and logged as ended by
+"shutdown"). With a token key, each handshake's signature takes a session from the token's
+session pool: handshakes sign in parallel, with one login.
 
 The peer's chain is also judged by:
 ` + tunnelPathHelp + `

@@ -46,7 +46,11 @@ func (t *tunnel) serve(ctx context.Context, in net.Conn) {
 			// No resumption: every connection proves possession of its key.
 			SessionTicketsDisabled: true,
 		})
-		if err = tconn.HandshakeContext(hctx); err == nil {
+		err = tconn.HandshakeContext(hctx)
+		if t.handshakeDone(in) { // closed under the handshake, even if it had just finished
+			err = errors.New("evicted: its handshake was the oldest unfinished one when a connection came at the limit")
+		}
+		if err == nil {
 			d := net.Dialer{Timeout: t.opts.HandshakeTimeout}
 			out, err = d.DialContext(hctx, "tcp", t.opts.Target)
 		}

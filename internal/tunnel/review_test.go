@@ -199,3 +199,50 @@ func TestTunnelServerProbes(t *testing.T) {
 		}
 	}
 }
+
+// TestTunnelSilentClientsCannotFillTheLimit: on the server side, connections that never
+// finish their handshake held every place under MaxConns for the handshake timeout, so that
+// anyone who could reach the port could keep every client out by opening MaxConns silent
+// connections every few seconds. At the limit, the oldest unfinished handshake now makes
+// room for a new connection and is logged as evicted; finished (authenticated)
+// connections are never evicted.
+func TestTunnelSilentClientsCannotFillTheLimit(t *testing.T) {
+	t.Parallel()
+	p := newPair(t, func(s, c *Options) { s.MaxConns = 3; s.HandshakeTimeout = time.Minute })
+	cc, ck := p.pki.issue(t, x509util.ProfileClient, "alice", "alice2")
+	cert := p.pki.tlsCert(t, cc, ck)
+	// One authenticated connection stays open throughout.
+	held, err := tls.Dial("tcp", p.server, &tls.Config{ServerName: "localhost", RootCAs: p.pki.pool(), Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	hr := bufio.NewReader(held)
+	if err := roundTrip(t, held, hr, "held"); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		s, err := net.Dial("tcp", p.server)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+	}
+	for i := range 3 {
+		if err := dialServer(t, p, &cert); err != nil {
+			t.Fatalf("client %d, the limit held by silent connections: %v", i+1, err)
+		}
+	}
+	if err := roundTrip(t, held, hr, "still here"); err != nil {
+		t.Errorf("the authenticated connection: %v", err)
+	}
+	p.slog.waitFor(t, "two evictions", func(l *logs) bool {
+		n := 0
+		for _, ev := range l.events("refused") {
+			if strings.HasPrefix(ev.End, "evicted: ") {
+				n++
+			}
+		}
+		return n == 2
+	})
+}
