@@ -293,8 +293,9 @@ refuses a client its CA has revoked; with --require-crl, also one whose chain ha
 certificate without a CRL of its issuer. The CRLs are read once, at start; a resumed session
 is judged again. A client that sends more than 10 certificates is refused before its chain
 is judged. Under TLS 1.2 only ECDHE suites with AES-GCM or ChaCha20-Poly1305 are agreed to.
-At most 512 connections are served at once (one more is closed and logged), each handshake
-within 10 seconds.
+At most 512 connections are served at once: one more first closes the oldest connection
+still in its handshake (logged as evicted), else it is closed and logged; each handshake
+has 10 seconds.
 
 EXAMPLES:
    signet tls serve --listen 127.0.0.1:8443 --cert server.pem --key server.key \
