@@ -109,3 +109,40 @@ func TestServeProtocolFloorProbes(t *testing.T) {
 		t.Errorf("gnutls-cli NORMAL:\n%s", out)
 	}
 }
+
+// TestTunnelClientSideWarnsOffLoopback: the client side of a tunnel lends its certificate and
+// key to whoever connects to it; listening anywhere but on loopback (":6380", a LAN address)
+// draws a warning that says so. Loopback, and the server side anywhere, draw none.
+func TestTunnelClientSideWarnsOffLoopback(t *testing.T) {
+	key := copyFile(t, fixturePKI(t, "client.key"), t.TempDir())
+	if err := os.Chmod(key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &syncBuffer{}
+		done := make(chan int, 1)
+		go func() {
+			done <- runContext(ctx, append([]string{"signet", "tls", "tunnel", "--key", key}, args...), &bytes.Buffer{}, out)
+		}()
+		waitOutput(t, out, "signet: listening")
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("exit %d:\n%s", code, out.String())
+		}
+		return out.String()
+	}
+	const warning = "not a loopback address: anyone who can reach it gets to 127.0.0.1:1 with this side's certificate and key"
+	client := []string{"--connect", "127.0.0.1:1", "--cert", fixturePKI(t, "client.pem"), "--roots", fixturePKI(t, "root-ca.pem")}
+	if out := run(append(client, "--listen", "0.0.0.0:0")...); !strings.Contains(out, "signet: warning: the client side listens on ") || !strings.Contains(out, warning) {
+		t.Errorf("the client side on 0.0.0.0: no warning:\n%s", out)
+	}
+	if out := run(append(client, "--listen", "127.0.0.1:0")...); strings.Contains(out, "warning") {
+		t.Errorf("the client side on loopback:\n%s", out)
+	}
+	server := []string{"--tls", "--forward", "127.0.0.1:1", "--cert", fixturePKI(t, "client.pem"), "--client-roots", fixturePKI(t, "root-ca.pem"), "--listen", "0.0.0.0:0"}
+	if out := run(server...); strings.Contains(out, "loopback") {
+		t.Errorf("the server side:\n%s", out)
+	}
+}

@@ -31,7 +31,8 @@ The two sides:
                 HOST:PORT, presenting --cert and --key (a key file, a .p12 or a pkcs11: URI;
                 with a token key and no --cert, the certificate stored beside it). The
                 server's chain must be valid for serverAuth and --host (default: the host of
-                HOST:PORT) under --roots / --system-roots.
+                HOST:PORT) under --roots / --system-roots. Whoever connects to ADDR uses
+                this side's certificate and key: an ADDR off loopback draws a warning.
   server side:  --listen ADDR --tls --forward HOST:PORT
                 terminates mutual TLS on ADDR (--cert, --key) and forwards plain TCP to
                 HOST:PORT. A client's certificate is checked by the policy engine of
@@ -184,6 +185,11 @@ func tlsTunnelCommand(e *env) *cli.Command {
 				return usagef("--listen %s: %v", c.String("listen"), err)
 			}
 			opts.Listener = ln
+			if a, ok := ln.Addr().(*net.TCPAddr); ok && !server && !a.IP.IsLoopback() {
+				// The client side lends its certificate and key to whoever connects.
+				e.warnf("the client side listens on %s, not a loopback address: anyone who can reach it gets to %s with this side's certificate and key; listen on 127.0.0.1 unless that is meant",
+					ln.Addr(), opts.Target)
+			}
 			if f := c.String("addr-file"); f != "" {
 				if err := atomicfile.WriteFile(f, []byte(ln.Addr().String()+"\n"), atomicfile.Options{Force: true}); err != nil {
 					ln.Close()
