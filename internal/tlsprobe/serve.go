@@ -179,9 +179,6 @@ func x509Verifier(roots *x509.CertPool) ClientVerifier {
 	}
 }
 
-// serveConn does one client's handshake, with the client judged by verifyClient, and greets
-// it. The verdict is kept beside the connection rather than read from the handshake's error:
-// a handshake interrupted by ctx reports the interruption, even after a refusal.
 // pendingConns are the connections still in their handshake, with when each was accepted.
 // At the connection limit the oldest of them is closed to make room (evictOldest): silent
 // connections would otherwise hold every place for the handshake timeout, and anyone who can
@@ -228,6 +225,9 @@ func (p *pendingConns) done(c net.Conn) bool {
 	return ev
 }
 
+// serveConn does one client's handshake, with the client judged by verifyClient, and greets
+// it. The verdict is kept beside the connection rather than read from the handshake's error:
+// a handshake interrupted by ctx reports the interruption, even after a refusal.
 func serveConn(ctx context.Context, raw net.Conn, base *tls.Config, verifyClient ClientVerifier, timeout time.Duration, logf func(string, ...any), pend *pendingConns) {
 	var rejected string // the client's subject and VerifyClient's verdict, once refused
 	cfg := base.Clone()
