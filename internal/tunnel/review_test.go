@@ -246,3 +246,63 @@ func TestTunnelSilentClientsCannotFillTheLimit(t *testing.T) {
 		return n == 2
 	})
 }
+
+// TestTunnelClientSideServerProbes: the client side refuses, each with the engine's rule, a
+// server whose certificate is for clientAuth only, has expired, or is a CA certificate, all
+// under the trusted root and for the right name. They found no fault.
+func TestTunnelClientSideServerProbes(t *testing.T) {
+	t.Parallel()
+	p := newPKI(t, "Probe")
+	cc, ck := p.issue(t, x509util.ProfileClient, "alice", "alice")
+	now := time.Now()
+	server := func(tmpl *x509.Certificate) string {
+		c := p.rawClient(t, tmpl)
+		ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{*c}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() {
+					defer c.Close()
+					c.SetDeadline(time.Now().Add(5 * time.Second))
+					c.(*tls.Conn).Handshake()
+				}()
+			}
+		}()
+		return ln.Addr().String()
+	}
+	base := func(eku x509.ExtKeyUsage, from, to time.Time, ca bool) *x509.Certificate {
+		c := &x509.Certificate{Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"}, NotBefore: from, NotAfter: to,
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{eku}, BasicConstraintsValid: true, IsCA: ca}
+		if ca {
+			c.KeyUsage |= x509.KeyUsageCertSign
+		}
+		return c
+	}
+	for _, tc := range []struct {
+		name string
+		cert *x509.Certificate
+		rule string
+	}{
+		{"clientAuth only", base(x509.ExtKeyUsageClientAuth, now.Add(-time.Hour), now.Add(time.Hour), false), "[rfc5280.eku]"},
+		{"expired", base(x509.ExtKeyUsageServerAuth, now.Add(-2*time.Hour), now.Add(-time.Hour), false), "[rfc5280.validity]"},
+		{"a CA as leaf", base(x509.ExtKeyUsageServerAuth, now.Add(-time.Hour), now.Add(time.Hour), true), "[signet.leaf-is-ca]"},
+	} {
+		addr, l, _, _ := start(t, Options{Mode: Client, Target: server(tc.cert), ServerName: "localhost", Cert: cc, Key: ck,
+			Roots: []string{p.rootFile}, HandshakeTimeout: 30 * time.Second})
+		c, r := dial(t, addr)
+		if err := roundTrip(t, c, r, "x"); err == nil {
+			t.Errorf("%s: carried data", tc.name)
+		}
+		l.waitFor(t, tc.name+" refused", func(l *logs) bool { return len(l.events("refused")) == 1 })
+		if ev := l.events("refused")[0]; !strings.HasPrefix(ev.End, "peer refused: verify: ") || !strings.HasSuffix(ev.End, tc.rule) {
+			t.Errorf("%s: logged %+v, want the rule %s", tc.name, ev, tc.rule)
+		}
+	}
+}
