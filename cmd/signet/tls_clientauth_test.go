@@ -179,7 +179,7 @@ func TestTLSCheckHostileServerNames(t *testing.T) {
 				}
 				go func() {
 					defer c.Close()
-					c.SetDeadline(time.Now().Add(5 * time.Second))
+					c.SetDeadline(time.Now().Add(30 * time.Second))
 					if c.(*tls.Conn).Handshake() == nil {
 						c.Write([]byte("hi\n"))
 					}

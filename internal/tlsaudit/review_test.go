@@ -45,12 +45,12 @@ func TestAuditHostileNamesEscaped(t *testing.T) {
 			}
 			go func() {
 				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
+				c.SetDeadline(time.Now().Add(30 * time.Second))
 				c.(*tls.Conn).Handshake()
 			}()
 		}
 	}()
-	rep := runAudit(t, ln.Addr().String())
+	rep := runAudit(t, ln.Addr().String(), func(o *Options) { o.Timeout = 20 * time.Second })
 	for _, f := range rep.Findings {
 		if pkixname.HasUnsafe(f.Detail) || pkixname.HasUnsafe(f.Subject) {
 			t.Errorf("a raw control character in %+q", f)

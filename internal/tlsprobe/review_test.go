@@ -118,7 +118,7 @@ func TestServeGoesOnAfterAcceptError(t *testing.T) {
 		done <- Serve(ctx, ServeOptions{Listener: &failingListener{Listener: ln}, Certificate: p.server,
 			Log: func(f string, a ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(&log, f+"\n", a...) }})
 	}()
-	rep, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", VerifyServer: verifierFor(p.root), Timeout: 5 * time.Second})
+	rep, err := Check(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "localhost", VerifyServer: verifierFor(p.root), Timeout: 30 * time.Second})
 	if err != nil {
 		t.Errorf("after a failed accept: %+v, %v", rep, err)
 	}
@@ -151,7 +151,7 @@ func TestServeConnectionLimit(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the silent connection was not evicted; log:\n%s", logs())
 		}
-		if _, err := Check(context.Background(), Options{Addr: addr, ServerName: "localhost", VerifyServer: verifierFor(p.root), Timeout: 5 * time.Second}); err != nil {
+		if _, err := Check(context.Background(), Options{Addr: addr, ServerName: "localhost", VerifyServer: verifierFor(p.root), Timeout: 30 * time.Second}); err != nil {
 			t.Fatalf("a client while a silent connection held the limit: %v", err)
 		}
 	}
