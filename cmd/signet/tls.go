@@ -288,7 +288,14 @@ With --require-client-cert, clients without a certificate that chains to --clien
 refused during the handshake; without it a certificate is asked for and verified when given.
 Client chains go through signet's path validation (clientAuth), completed by the
 certificates the client sends and --client-intermediates; the log says why a client was
-refused (for a leaf sent alone, which intermediate is missing).
+refused (for a leaf sent alone, which intermediate is missing). --crl FILE (repeatable)
+refuses a client its CA has revoked; with --require-crl, also one whose chain has a
+certificate without a CRL of its issuer. The CRLs are read once, at start; a resumed session
+is judged again. A client that sends more than 10 certificates is refused before its chain
+is judged. Under TLS 1.2 only ECDHE suites with AES-GCM or ChaCha20-Poly1305 are agreed to.
+At most 512 connections are served at once: one more first closes the oldest connection
+still in its handshake (logged as evicted), else it is closed and logged; each handshake
+has 10 seconds.
 
 EXAMPLES:
    signet tls serve --listen 127.0.0.1:8443 --cert server.pem --key server.key \
@@ -310,6 +317,8 @@ func tlsServeCommand(e *env) *cli.Command {
 			moduleFlag(),
 			repeatedFlag("client-ca", "trust client certificates issued under the certificates in `FILE`; repeatable"),
 			repeatedFlag("client-intermediates", "untrusted CA certificates in `FILE` that may complete a client's chain; repeatable"),
+			repeatedFlag("crl", "refuse client certificates revoked by the CRLs in `FILE`; repeatable"),
+			&cli.BoolFlag{Name: "require-crl", Usage: "refuse a client whose chain has a certificate without a CRL of its issuer"},
 			&cli.BoolFlag{Name: "require-client-cert", Usage: "refuse clients without a valid certificate"},
 			&cli.StringFlag{Name: "min-version", Value: "1.2", Usage: "lowest TLS `VERSION` to accept: 1.2 or 1.3"},
 			&cli.StringFlag{Name: "max-version", Value: "1.3", Usage: "highest TLS `VERSION` to accept: 1.2 or 1.3"},
@@ -347,6 +356,10 @@ func tlsServeCommand(e *env) *cli.Command {
 			for _, f := range inters {
 				ins = append(ins, fileArg{"--client-intermediates", f})
 			}
+			crls := repeatedValues(c, "crl")
+			for _, f := range crls {
+				ins = append(ins, fileArg{"--crl", f})
+			}
 			if err := checkNotInput("--addr-file", c.String("addr-file"), append(ins, secretFiles(c)...)...); err != nil {
 				return err
 			}
@@ -359,9 +372,14 @@ func tlsServeCommand(e *env) *cli.Command {
 				pool.AddCert(ca)
 			}
 			// Clients are judged by the path validation of 'cert verify', for clientAuth.
-			policy := verify.Policy{Roots: caCerts, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+			policy := verify.Policy{Roots: caCerts, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, RequireCRL: c.Bool("require-crl")}
 			if len(inters) > 0 {
 				if policy.Intermediates, err = x509util.LoadCertificates(inters...); err != nil {
+					return err
+				}
+			}
+			if len(crls) > 0 {
+				if policy.CRLs, err = x509util.LoadCRLs(crls...); err != nil {
 					return err
 				}
 			}

@@ -31,7 +31,8 @@ The two sides:
                 HOST:PORT, presenting --cert and --key (a key file, a .p12 or a pkcs11: URI;
                 with a token key and no --cert, the certificate stored beside it). The
                 server's chain must be valid for serverAuth and --host (default: the host of
-                HOST:PORT) under --roots / --system-roots.
+                HOST:PORT) under --roots / --system-roots. Whoever connects to ADDR uses
+                this side's certificate and key: an ADDR off loopback draws a warning.
   server side:  --listen ADDR --tls --forward HOST:PORT
                 terminates mutual TLS on ADDR (--cert, --key) and forwards plain TCP to
                 HOST:PORT. A client's certificate is checked by the policy engine of
@@ -42,13 +43,17 @@ The two sides:
 
 Both sides: one log line on stderr per connection (peer, the peer certificate's subject,
 protocol, bytes each way, duration, how it ended), --json for JSON lines; at most
---max-conns connections at once (one more is closed and logged); a connection quiet both ways
-for --idle-timeout is closed. SIGHUP reloads the certificate (and the key, when the new
-certificate is for another one), roots and CRLs without touching open connections; a reload
-that fails keeps what was loaded. SIGINT or SIGTERM stops accepting and gives open
-connections, handshakes in flight among them, --shutdown-grace to finish (those still open
-then are closed and logged as ended by "shutdown"). With a token key, each handshake's signature takes a
-session from the token's session pool: handshakes sign in parallel, with one login.
+--max-conns connections at once (one more is closed and logged; on the server side it first
+closes the oldest connection still in its handshake, if any, so that silent connections
+cannot keep clients out); a connection quiet both ways for --idle-timeout is closed; a peer
+that sends more than 10 certificates is refused before its chain is judged; under TLS 1.2
+only ECDHE suites with AES-GCM or ChaCha20-Poly1305 are agreed to. SIGHUP reloads the
+certificate (and the key, when the new certificate is for another one), roots and CRLs
+without touching open connections; a reload that fails keeps what was loaded. SIGINT or
+SIGTERM stops accepting and gives open connections, handshakes in flight among them,
+--shutdown-grace to finish (those still open then are closed and logged as ended by
+"shutdown"). With a token key, each handshake's signature takes a session from the token's
+session pool: handshakes sign in parallel, with one login.
 
 The peer's chain is also judged by:
 ` + tunnelPathHelp + `
@@ -180,6 +185,11 @@ func tlsTunnelCommand(e *env) *cli.Command {
 				return usagef("--listen %s: %v", c.String("listen"), err)
 			}
 			opts.Listener = ln
+			if a, ok := ln.Addr().(*net.TCPAddr); ok && !server && !a.IP.IsLoopback() {
+				// The client side lends its certificate and key to whoever connects.
+				e.warnf("the client side listens on %s, not a loopback address: anyone who can reach it gets to %s with this side's certificate and key; listen on 127.0.0.1 unless that is meant",
+					ln.Addr(), opts.Target)
+			}
 			if f := c.String("addr-file"); f != "" {
 				if err := atomicfile.WriteFile(f, []byte(ln.Addr().String()+"\n"), atomicfile.Options{Force: true}); err != nil {
 					ln.Close()

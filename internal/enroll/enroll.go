@@ -14,11 +14,16 @@ import (
 	"crypto"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
+	"slices"
 	"time"
 
 	"github.com/signet-pki/signet/hsm"
+	"github.com/signet-pki/signet/internal/pkixname"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -132,8 +137,16 @@ func Enroll(opts Options) (*Result, error) {
 		return nil, err
 	}
 
+	var subject pkix.Name
+	subject.FillFromRDNSequence(&opts.Subject)
 	if existing := signer.Certificate(); existing != nil && !opts.Force {
 		if enrolledOK(existing, signer.Public(), opts.CA, now) {
+			// Valid, but for the names asked for? A token handed on (alice's, enrolled now
+			// for bob) must not report bob enrolled while it holds alice's certificate.
+			if err := sameNames(existing, subject, opts.SANs); err != nil {
+				return nil, fmt.Errorf("%w: the key already has a certificate for %s, valid until %s, %v; use --force to replace it",
+					hsm.ErrExists, x509util.FormatName(existing.Subject), existing.NotAfter.UTC().Format(time.RFC3339), err)
+			}
 			res.AlreadyEnrolled = true
 			describeCert(res, existing)
 			return res, nil
@@ -150,8 +163,6 @@ func Enroll(opts Options) (*Result, error) {
 		res.CSR = x509util.MarshalCSRPEM(csr)
 		return res, nil
 	}
-	var subject pkix.Name
-	subject.FillFromRDNSequence(&opts.Subject)
 	issued, err := x509util.IssueCertificate(x509util.IssueRequest{
 		Profile:        profile,
 		Subject:        subject,
@@ -220,6 +231,12 @@ func Finish(opts FinishOptions) (*Result, error) {
 		if !opts.Force {
 			return nil, fmt.Errorf("%w: the key already has a certificate (%s); use --force to replace it", hsm.ErrExists, x509util.FormatName(existing.Subject))
 		}
+	}
+	// Checked whether or not a chain comes with it (the chain's check covers it too): a
+	// certificate that is not valid now would be stored only to fail every handshake.
+	if c := opts.Certificate; now.Before(c.NotBefore) || now.After(c.NotAfter) {
+		return nil, fmt.Errorf("%w: the certificate \"%s\" is not valid now (from %s until %s)", verify.ErrInvalid,
+			x509util.FormatName(c.Subject), c.NotBefore.UTC().Format(time.RFC3339), c.NotAfter.UTC().Format(time.RFC3339))
 	}
 	if len(opts.Chain) > 0 {
 		if err := chains(opts.Certificate, opts.Chain, now); err != nil {
@@ -321,4 +338,40 @@ func enrolledOK(cert *x509.Certificate, pub crypto.PublicKey, ca []*x509.Certifi
 		return false
 	}
 	return ca == nil || cert.CheckSignatureFrom(ca[0]) == nil
+}
+
+// sameNames reports, as an error in words, how an existing certificate's names differ from
+// the subject and SANs an enrolment asks for: the subject as the certificate would be issued
+// with it (pkix.Name's encoding, compared as RFC 5280 7.1 says), and the SANs, when any are
+// asked for, as sets.
+func sameNames(cert *x509.Certificate, subject pkix.Name, sans x509util.SANs) error {
+	want, err := asn1.Marshal(subject.ToRDNSequence())
+	if err != nil {
+		return err
+	}
+	if !pkixname.EqualDER(cert.RawSubject, want) {
+		return fmt.Errorf("not the subject asked for (%s)", x509util.FormatName(subject))
+	}
+	set := func(in []string) []string {
+		out := slices.Clone(in)
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	strs := func(n int, at func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = at(i)
+		}
+		return set(out)
+	}
+	ips := func(in []net.IP) []string { return strs(len(in), func(i int) string { return in[i].String() }) }
+	uris := func(in []*url.URL) []string { return strs(len(in), func(i int) string { return in[i].String() }) }
+	if sans.Len() == 0 {
+		return nil // none asked for: the subject names the enrolment
+	}
+	if !slices.Equal(set(cert.DNSNames), set(sans.DNSNames)) || !slices.Equal(set(cert.EmailAddresses), set(sans.EmailAddresses)) ||
+		!slices.Equal(ips(cert.IPAddresses), ips(sans.IPAddresses)) || !slices.Equal(uris(cert.URIs), uris(sans.URIs)) {
+		return errors.New("not the subject alternative names asked for")
+	}
+	return nil
 }

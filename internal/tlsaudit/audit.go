@@ -38,6 +38,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/signet-pki/signet/internal/pkixname"
 	"github.com/signet-pki/signet/verify"
 )
 
@@ -180,7 +181,16 @@ type auditor struct {
 }
 
 func (a *auditor) add(v Verdict, area, subject, format string, args ...any) {
-	a.rep.Findings = append(a.rep.Findings, Finding{Verdict: v, Area: area, Subject: subject, Detail: fmt.Sprintf(format, args...)})
+	detail := fmt.Sprintf(format, args...)
+	// Names are escaped where they are formatted; this is the backstop for any text the
+	// server chose that reached a finding otherwise (an error's words): never raw.
+	if pkixname.HasUnsafe(detail) {
+		detail = pkixname.EscapeText(detail)
+	}
+	if pkixname.HasUnsafe(subject) {
+		subject = pkixname.EscapeText(subject)
+	}
+	a.rep.Findings = append(a.rep.Findings, Finding{Verdict: v, Area: area, Subject: subject, Detail: detail})
 	switch v {
 	case Fail:
 		a.rep.Failures++

@@ -14,12 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/crypto/ocsp"
 
+	"github.com/signet-pki/signet/internal/pkixname"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -176,8 +176,12 @@ func (a *auditor) judgeChain(served []*x509.Certificate) {
 		}
 	}
 
-	// The leaf's names against the host, whatever the trust verdict.
-	names := slices.Clone(leaf.DNSNames)
+	// The leaf's names against the host, whatever the trust verdict. The server chose them:
+	// escaped, so that no control character of theirs reaches the terminal.
+	var names []string
+	for _, n := range leaf.DNSNames {
+		names = append(names, pkixname.EscapeText(n))
+	}
 	for _, ip := range leaf.IPAddresses {
 		names = append(names, ip.String())
 	}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/signet-pki/signet/x509util"
@@ -37,6 +38,10 @@ type ServeOptions struct {
 	Log func(format string, args ...any)
 	// HandshakeTimeout bounds each client's handshake; zero means 10 seconds.
 	HandshakeTimeout time.Duration
+	// MaxConns bounds the connections served at once; one more first makes room by closing
+	// the oldest connection still in its handshake, if any, or else is closed at once and
+	// logged. Zero means 512.
+	MaxConns int
 }
 
 // ClientVerifier judges a client's chain, leaf first and as the client sent it. A non-nil
@@ -79,6 +84,7 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		ClientCAs:    opts.ClientCAs,
 		MinVersion:   min,
 		MaxVersion:   opts.MaxVersion,
+		CipherSuites: aeadSuites(),
 	}
 	// Each connection gets a clone of cfg (serveConn); one session ticket key, set here, is
 	// shared by the clones, so that a session from one connection resumes on the next (each
@@ -94,6 +100,12 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		<-ctx.Done()
 		ln.Close()
 	}()
+	maxConns := opts.MaxConns
+	if maxConns <= 0 {
+		maxConns = 512
+	}
+	var open atomic.Int64
+	pend := &pendingConns{since: map[net.Conn]time.Time{}, evicted: map[net.Conn]bool{}}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for {
@@ -102,13 +114,55 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
 				return nil
 			}
-			return fmt.Errorf("tlsprobe: accept: %w", err)
+			// Out of file descriptors, say, which a burst of clients can cause: the server
+			// goes on once connections have closed, instead of ending.
+			logf("accept: %v", err)
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(50 * time.Millisecond):
+			}
+			continue
 		}
+		if open.Load() >= int64(maxConns) && !pend.evictOldest() {
+			logf("%s: refused: %d connections open (the limit)", c.RemoteAddr(), maxConns)
+			c.Close()
+			continue
+		}
+		open.Add(1)
+		pend.add(c)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			serveConn(ctx, c, cfg, verifyClient, timeout, logf)
+			defer open.Add(-1)
+			serveConn(ctx, c, cfg, verifyClient, timeout, logf, pend)
 		}()
+	}
+}
+
+// maxPeerCertificates is the most certificates a client may send: a leaf and nine CA
+// certificates, more than any real chain needs. crypto/tls takes up to 256 KiB of them, and
+// path building over hundreds of same-named certificates, each signature tried, costs
+// hundreds of milliseconds of CPU per handshake (0.38 s for 300 P-521 ones, measured), spent
+// before the client has proven it holds any key.
+const maxPeerCertificates = 10
+
+// tooManyCertificates refuses a chain of n certificates when n is over maxPeerCertificates.
+func tooManyCertificates(n int) error {
+	if n > maxPeerCertificates {
+		return fmt.Errorf("it sent %d certificates, more than the %d a chain may have here", n, maxPeerCertificates)
+	}
+	return nil
+}
+
+// aeadSuites are the TLS 1.2 suites Serve agrees to: ECDHE with AES-GCM or ChaCha20-Poly1305.
+// crypto/tls's defaults also take ECDHE with AES-CBC and HMAC-SHA1, which signet's own audit
+// reports as weak (cbc); TLS 1.3's suites are all AEAD and not configurable.
+func aeadSuites() []uint16 {
+	return []uint16{
+		tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 	}
 }
 
@@ -125,17 +179,67 @@ func x509Verifier(roots *x509.CertPool) ClientVerifier {
 	}
 }
 
+// pendingConns are the connections still in their handshake, with when each was accepted.
+// At the connection limit the oldest of them is closed to make room (evictOldest): silent
+// connections would otherwise hold every place for the handshake timeout, and anyone who can
+// reach the port could keep every client out. Finished handshakes are never evicted.
+type pendingConns struct {
+	mu      sync.Mutex
+	since   map[net.Conn]time.Time
+	evicted map[net.Conn]bool
+}
+
+func (p *pendingConns) add(c net.Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.since[c] = time.Now()
+}
+
+// evictOldest closes the oldest pending connection and reports whether there was one.
+func (p *pendingConns) evictOldest() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var oldest net.Conn
+	var at time.Time
+	for c, t := range p.since {
+		if oldest == nil || t.Before(at) {
+			oldest, at = c, t
+		}
+	}
+	if oldest == nil {
+		return false
+	}
+	delete(p.since, oldest)
+	p.evicted[oldest] = true
+	oldest.Close()
+	return true
+}
+
+// done takes c off the pending connections and reports whether it was evicted.
+func (p *pendingConns) done(c net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.since, c)
+	ev := p.evicted[c]
+	delete(p.evicted, c)
+	return ev
+}
+
 // serveConn does one client's handshake, with the client judged by verifyClient, and greets
 // it. The verdict is kept beside the connection rather than read from the handshake's error:
 // a handshake interrupted by ctx reports the interruption, even after a refusal.
-func serveConn(ctx context.Context, raw net.Conn, base *tls.Config, verifyClient ClientVerifier, timeout time.Duration, logf func(string, ...any)) {
+func serveConn(ctx context.Context, raw net.Conn, base *tls.Config, verifyClient ClientVerifier, timeout time.Duration, logf func(string, ...any), pend *pendingConns) {
 	var rejected string // the client's subject and VerifyClient's verdict, once refused
 	cfg := base.Clone()
 	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
 		if len(cs.PeerCertificates) == 0 {
 			return nil // refused by crypto/tls already when one is required
 		}
-		if err := verifyClient(cs.PeerCertificates); err != nil {
+		err := tooManyCertificates(len(cs.PeerCertificates))
+		if err == nil {
+			err = verifyClient(cs.PeerCertificates)
+		}
+		if err != nil {
 			// crypto/tls calls VerifyConnection before the client's CertificateVerify: anyone
 			// holding a copy of a certificate (they are public) may present it, so the log
 			// does not say the client is that subject.
@@ -149,7 +253,12 @@ func serveConn(ctx context.Context, raw net.Conn, base *tls.Config, verifyClient
 	peer := conn.RemoteAddr().String()
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
-	if err := conn.HandshakeContext(hctx); err != nil {
+	err := conn.HandshakeContext(hctx)
+	if pend.done(raw) {
+		logf("%s: evicted: its handshake was the oldest unfinished one when a connection came at the limit", peer)
+		return
+	}
+	if err != nil {
 		if rejected != "" {
 			logf("%s: %s", peer, rejected)
 			return

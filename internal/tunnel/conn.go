@@ -41,11 +41,16 @@ func (t *tunnel) serve(ctx context.Context, in net.Conn) {
 			ClientAuth:       tls.RequireAnyClientCert, // verified by verifyConn, under the policy
 			ClientCAs:        m.caNames,
 			MinVersion:       tls.VersionTLS12,
+			CipherSuites:     aeadSuites(),
 			VerifyConnection: verifyConn,
 			// No resumption: every connection proves possession of its key.
 			SessionTicketsDisabled: true,
 		})
-		if err = tconn.HandshakeContext(hctx); err == nil {
+		err = tconn.HandshakeContext(hctx)
+		if t.handshakeDone(in) { // closed under the handshake, even if it had just finished
+			err = errors.New("evicted: its handshake was the oldest unfinished one when a connection came at the limit")
+		}
+		if err == nil {
 			d := net.Dialer{Timeout: t.opts.HandshakeTimeout}
 			out, err = d.DialContext(hctx, "tcp", t.opts.Target)
 		}
@@ -60,7 +65,8 @@ func (t *tunnel) serve(ctx context.Context, in net.Conn) {
 				GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
 					return &m.cert, nil
 				},
-				MinVersion: tls.VersionTLS12,
+				MinVersion:   tls.VersionTLS12,
+				CipherSuites: aeadSuites(),
 			})
 			if err = tconn.HandshakeContext(hctx); err != nil {
 				raw.Close()
@@ -103,6 +109,17 @@ func (t *tunnel) serve(ctx context.Context, in net.Conn) {
 	}
 	ev.DurationMS = ms(time.Since(start))
 	t.log(ev)
+}
+
+// aeadSuites are the TLS 1.2 suites either side agrees to: ECDHE with AES-GCM or
+// ChaCha20-Poly1305. crypto/tls's defaults also take ECDHE with AES-CBC and HMAC-SHA1, which
+// signet's own audit reports as weak (cbc); TLS 1.3's suites are all AEAD.
+func aeadSuites() []uint16 {
+	return []uint16{
+		tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,0 +1,115 @@
+package enroll
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signet-pki/signet/hsm"
+	"github.com/signet-pki/signet/verify"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// TestEnrollAgainForOtherNames: enrolling again a key that holds a valid certificate of the
+// same CA, but for another subject or other SANs (when SANs are given), is refused without
+// Force and changes nothing; it used to report the token "already enrolled" (exit 0) while it held another
+// person's certificate. The same names (given in another RDN order of RFC 4514's form)
+// are still already enrolled, and Force renews for the new names.
+func TestEnrollAgainForOtherNames(t *testing.T) {
+	topts := tokenOptions(t)
+	root, rootKey := caCert(t, pkix.Name{CommonName: "Names Root"}, nil, nil, nil)
+	dn := func(s string) pkix.RDNSequence {
+		seq, err := x509util.ParseRDNSequence(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return seq
+	}
+	alice := x509util.SANs{EmailAddresses: []string{"alice@example.com"}}
+	opts := Options{Token: "pkcs11:token=alice;object=client", TokenOptions: topts, Subject: dn("CN=alice,O=Example"),
+		SANs: alice, CA: []*x509.Certificate{root}, CAKey: rootKey}
+	first, err := Enroll(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := opts
+	same.Subject = dn("/O=Example/CN=alice")
+	if again, err := Enroll(same); err != nil || !again.AlreadyEnrolled || !again.Certificate.Equal(first.Certificate) {
+		t.Fatalf("the same names again: %+v, %v", again, err)
+	}
+	bob := opts
+	bob.Subject = dn("CN=bob,O=Example")
+	_, err = Enroll(bob)
+	if !errors.Is(err, hsm.ErrExists) || !strings.Contains(err.Error(), "a certificate for CN=alice,O=Example") ||
+		!strings.Contains(err.Error(), "not the subject asked for (CN=bob,O=Example)") {
+		t.Errorf("another subject: %v", err)
+	}
+	otherSAN := opts
+	otherSAN.SANs = x509util.SANs{EmailAddresses: []string{"mallory@example.com"}}
+	if _, err := Enroll(otherSAN); !errors.Is(err, hsm.ErrExists) || !strings.Contains(err.Error(), "not the subject alternative names asked for") {
+		t.Errorf("other SANs: %v", err)
+	}
+	noSAN := opts // no SANs asked for: the subject decides
+	noSAN.SANs = x509util.SANs{}
+	if again, err := Enroll(noSAN); err != nil || !again.AlreadyEnrolled {
+		t.Errorf("the same subject, no SANs given: %+v, %v", again, err)
+	}
+	certs := tokenCerts(t, topts)
+	if len(certs) != 2 || !certs[0].Certificate.Equal(first.Certificate) && !certs[1].Certificate.Equal(first.Certificate) {
+		t.Fatalf("the refused enrolments changed the token: %+v", certs)
+	}
+	bob.Force = true
+	renewed, err := Enroll(bob)
+	if err != nil || !renewed.Renewed || renewed.Subject != "CN=bob,O=Example" {
+		t.Fatalf("--force for bob: %+v, %v", renewed, err)
+	}
+}
+
+// TestFinishRefusesCertificateNotValidNow: finishing with a certificate for the token key that
+// has expired, or is not yet valid, is refused before anything is written, chain or no chain;
+// without a chain it used to be imported.
+func TestFinishRefusesCertificateNotValidNow(t *testing.T) {
+	topts := tokenOptions(t)
+	const uri = "pkcs11:token=alice;object=ext"
+	res, err := Enroll(Options{Token: uri, TokenOptions: topts, Subject: subject("alice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csr, err := x509util.ParseCSR(res.CSR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, rootKey := caCert(t, pkix.Name{CommonName: "Validity Root"}, nil, nil, nil)
+	now := time.Now()
+	for _, tc := range []struct {
+		name     string
+		from, to time.Time
+	}{
+		{"expired", now.Add(-48 * time.Hour), now.Add(-24 * time.Hour)},
+		{"not yet valid", now.Add(24 * time.Hour), now.Add(48 * time.Hour)},
+	} {
+		der, err := x509.CreateCertificate(rand.Reader, &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()), Subject: pkix.Name{CommonName: "alice"},
+			NotBefore: tc.from, NotAfter: tc.to, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, root, csr.PublicKey, rootKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, chain := range [][]*x509.Certificate{nil, {root}} {
+			if _, err := Finish(FinishOptions{Token: uri, TokenOptions: topts, Certificate: cert, Chain: chain}); !errors.Is(err, verify.ErrInvalid) ||
+				!strings.Contains(err.Error(), `the certificate "CN=alice" is not valid now`) {
+				t.Errorf("%s, chain %d: %v", tc.name, len(chain), err)
+			}
+		}
+	}
+	if n := len(tokenCerts(t, topts)); n != 0 {
+		t.Fatalf("refused steps wrote %d certificate(s)", n)
+	}
+}

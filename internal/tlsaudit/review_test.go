@@ -1,0 +1,63 @@
+package tlsaudit
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signet-pki/signet/internal/pkixname"
+)
+
+// TestAuditHostileNamesEscaped: a server whose certificate's subject and dNSNames hold
+// control characters (an escape sequence, a bell) gets findings where none of them is raw:
+// the text report prints the details as they are, on a terminal. The names finding used to
+// list the dNSNames raw.
+func TestAuditHostileNamesEscaped(t *testing.T) {
+	t.Parallel()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "host\x1b]0;pwn\x07"},
+		DNSNames: []string{"evil\x1b[31m.example", "x\x07y.example"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, k.Public(), k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: k}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(30 * time.Second))
+				c.(*tls.Conn).Handshake()
+			}()
+		}
+	}()
+	rep := runAudit(t, ln.Addr().String(), func(o *Options) { o.Timeout = 20 * time.Second })
+	for _, f := range rep.Findings {
+		if pkixname.HasUnsafe(f.Detail) || pkixname.HasUnsafe(f.Subject) {
+			t.Errorf("a raw control character in %+q", f)
+		}
+	}
+	names := findings(rep, AreaCertificate, "names")
+	if len(names) != 1 || !strings.Contains(names[0].Detail, `(its names: evil\1B[31m.example, x\07y.example)`) {
+		t.Errorf("names finding %+q", names)
+	}
+}
