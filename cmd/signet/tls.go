@@ -143,6 +143,7 @@ func tlsCheckCommand(e *env) *cli.Command {
 				Timeout:    c.Duration("timeout"),
 				VerifyServer: func(chain []*x509.Certificate, name string, stapled []byte) error {
 					p := base
+					p.OCSPAboutChain = true // given and stapled responses serve this chain only
 					if len(stapled) > 0 {
 						p.OCSP = append(append([][]byte{}, base.OCSP...), stapled)
 					}

@@ -23,9 +23,16 @@ func stapleServer(t *testing.T, status string) string {
 // certificate with the given index status ("V" or "R").
 func ocspResponse(t *testing.T, status string) string {
 	t.Helper()
+	return ocspResponseFor(t, status, "server.pem")
+}
+
+// ocspResponseFor is ocspResponse for the fixture certificate in file, which the fixture
+// intermediate issued.
+func ocspResponseFor(t *testing.T, status, file string) string {
+	t.Helper()
 	openssl := testutil.RequireTool(t, "openssl")
 	dir := t.TempDir()
-	certs, err := x509util.LoadCertificateFile(fixturePKI(t, "server.pem"))
+	certs, err := x509util.LoadCertificateFile(fixturePKI(t, file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +48,7 @@ func ocspResponse(t *testing.T, status string) string {
 	}
 	ca, key := fixturePKI(t, "int-ca.pem"), fixturePKI(t, "int-ca.key")
 	req, resp := filepath.Join(dir, "req.der"), filepath.Join(dir, "resp.der")
-	testutil.Run(t, openssl, "ocsp", "-issuer", ca, "-cert", fixturePKI(t, "server.pem"), "-no_nonce", "-reqout", req)
+	testutil.Run(t, openssl, "ocsp", "-issuer", ca, "-cert", fixturePKI(t, file), "-no_nonce", "-reqout", req)
 	testutil.Run(t, openssl, "ocsp", "-index", index, "-CA", ca, "-rsigner", ca, "-rkey", key, "-reqin", req, "-respout", resp, "-ndays", "1")
 	return resp
 }
@@ -68,5 +75,28 @@ func TestTLSCheckStapledOCSP(t *testing.T) {
 	code, rep, stderr = check(stapleServer(t, revoked))
 	if code == 0 || rep["server_trusted"] == true || !strings.Contains(stderr+fmt.Sprint(rep["server_error"]), "rfc6960.revoked") {
 		t.Fatalf("revoked staple: exit %d %v %s", code, rep, stderr)
+	}
+}
+
+// TestTLSCheckStapledOCSPAboutAnother: a stapled response about another certificate of the
+// same CA settles nothing about the server's: the check fails with signet.ocsp-unused (openssl
+// ocsp: "No Status found"), as the same response given with --ocsp does.
+func TestTLSCheckStapledOCSPAboutAnother(t *testing.T) {
+	t.Parallel()
+	root := fixturePKI(t, "root-ca.pem")
+	other := ocspResponseFor(t, "V", "codesign.pem")
+	for _, tc := range []struct {
+		name  string
+		addr  func() string
+		extra []string
+	}{
+		{"stapled", func() string { return stapleServer(t, other) }, nil},
+		{"given", func() string { return stapleServer(t, ocspResponse(t, "V")) }, []string{"--ocsp", other}},
+	} {
+		code, stdout, stderr := signetRun(t, append([]string{"tls", "check", tc.addr(), "--roots", root,
+			"--server-name", "server.example.com", "--json"}, tc.extra...)...)
+		if code == 0 || !strings.Contains(stdout+stderr, "signet.ocsp-unused") {
+			t.Errorf("%s: exit %d, want a failure naming signet.ocsp-unused\n%s%s", tc.name, code, stdout, stderr)
+		}
 	}
 }
