@@ -1,6 +1,7 @@
 package x509util
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -191,6 +192,8 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		}
 	} else if err := CheckIssuer(req.Issuer, req.IssuerKey, x509.KeyUsageCertSign); err != nil {
 		return nil, err
+	} else if err := CheckIssuerAllows(req); err != nil {
+		return nil, err
 	}
 	sans := SANs{DNSNames: req.DNSNames, IPAddresses: req.IPAddresses, EmailAddresses: req.EmailAddresses, URIs: req.URIs}
 	if err := checkPrintable(subjectRDNs, sans); err != nil {
@@ -316,6 +319,76 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		return nil, fmt.Errorf("%w: the issued certificate does not verify under its issuer: %w", ErrKeyMismatch, err)
 	}
 	return &Issued{Certificate: cert, Warnings: warnings}, nil
+}
+
+// PathLenError is a certificate to issue that the pathLenConstraint of its issuer, or of a CA
+// above it, forbids (RFC 5280 4.2.1.9): a CA certificate below a CA that allows no more CAs
+// below it, a CA whose own path length is wider than the CAs above allow, or any certificate
+// under an issuer the constraints above it already put out of reach. Every verifier would
+// refuse a path through it. It wraps ErrIssuer.
+type PathLenError struct {
+	// CA is the subject of the constraining CA (FormatName); Limit is its pathLenConstraint,
+	// Below the CA certificates that would stand below it on the path (not counting
+	// self-issued ones, as RFC 5280 says), the new one included when it is a CA.
+	CA           string
+	Limit, Below int
+	// Requested is the path length asked for the new CA when that is what is too wide, and
+	// Allowed the most it could be; Requested is -1 otherwise.
+	Requested, Allowed int
+}
+
+func (e *PathLenError) Error() string {
+	if e.Requested >= 0 {
+		return fmt.Sprintf("%v: a path length of %d is wider than the CA %q allows (pathLenConstraint %d): at most %d here",
+			ErrIssuer, e.Requested, e.CA, e.Limit, e.Allowed)
+	}
+	return fmt.Sprintf("%v: the CA %q allows %d CA certificate(s) below it (pathLenConstraint %d), and this certificate would make %d",
+		ErrIssuer, e.CA, e.Limit, e.Limit, e.Below)
+}
+
+func (e *PathLenError) Unwrap() error { return ErrIssuer }
+
+// CheckIssuerAllows reports what the issuer of req (and the CAs above it, IssuerChain) forbid
+// in the certificate req asks for, whatever the keys: the check IssueCertificate makes, for a
+// caller that validates everything before opening keys or asking for their secrets. It does
+// not check the issuer itself (CheckIssuer does). A request without an issuer passes.
+func CheckIssuerAllows(req IssueRequest) error {
+	if req.Issuer == nil {
+		return nil
+	}
+	return checkPathLen(req)
+}
+
+// checkPathLen holds a request with an issuer to the pathLenConstraint of the issuer and of
+// every CA above it in IssuerChain.
+func checkPathLen(req IssueRequest) error {
+	cas := append([]*x509.Certificate{req.Issuer}, req.IssuerChain...)
+	isCA := req.Profile.IsCA()
+	below := 0 // the non-self-issued CAs between cas[i] and the new certificate
+	allowed := -1
+	var tightest *x509.Certificate
+	for i, ca := range cas {
+		if i > 0 && !bytes.Equal(cas[i-1].RawIssuer, cas[i-1].RawSubject) {
+			below++
+		}
+		if !ca.BasicConstraintsValid || ca.MaxPathLen < 0 || (ca.MaxPathLen == 0 && !ca.MaxPathLenZero) {
+			continue
+		}
+		n := below
+		if isCA {
+			n++
+		}
+		if n > ca.MaxPathLen {
+			return &PathLenError{CA: FormatName(ca.Subject), Limit: ca.MaxPathLen, Below: n, Requested: -1}
+		}
+		if left := ca.MaxPathLen - n; isCA && (allowed < 0 || left < allowed) {
+			allowed, tightest = left, ca
+		}
+	}
+	if isCA && req.MaxPathLen != nil && tightest != nil && *req.MaxPathLen > allowed {
+		return &PathLenError{CA: FormatName(tightest.Subject), Limit: tightest.MaxPathLen, Requested: *req.MaxPathLen, Allowed: allowed}
+	}
+	return nil
 }
 
 // issueSubject returns the subject a request names, as DER and as RDNs.

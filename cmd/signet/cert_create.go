@@ -86,8 +86,9 @@ before now unless --not-before; --days N (1 to 36500) or --not-after TIME sets i
 which like the start must lie in the years 1950 to 9999 that X.509 encodes. A validity past
 the CA's end is clipped to it, with a warning.
 
-Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, an issuer
-whose name constraints break RFC 5280's syntax (a dNSName with a leading period, a minimum or
+Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, a CA (or a
+--path-len) that the pathLenConstraint of the issuer or of a CA above it in the --ca file
+forbids, an issuer whose name constraints break RFC 5280's syntax (a dNSName with a leading period, a minimum or
 maximum: every verifier would refuse what it issues), a --ca-key that is not the key of --ca,
 a CSR whose signature does not verify, and a CSR signed with SHA-1 unless --allow-sha1-csr
 (exit 3); a profile
@@ -342,6 +343,10 @@ func certCreate(e *env, o *certCreateOptions) error {
 		// The CAs above the issuer, as far as --ca (or the key) carries them: their name
 		// constraints apply too.
 		req.Issuer, req.IssuerChain = caChain[0], caChain[1:]
+		// What the CAs forbid (a path length), before any passphrase is asked for.
+		if err := x509util.CheckIssuerAllows(req); err != nil {
+			return err
+		}
 	}
 	if o.days > 0 {
 		start := o.notBefore
