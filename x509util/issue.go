@@ -125,7 +125,8 @@ type IssueRequest struct {
 	URIs           []*url.URL
 
 	// NotBefore zero means Now minus ClockSkew. NotAfter zero means NotBefore plus the
-	// profile's DefaultLifetime; either way it is clipped to the issuer's NotAfter.
+	// profile's DefaultLifetime. Either way the validity is clipped to that of the issuer and
+	// of every CA in IssuerChain, with a warning.
 	NotBefore, NotAfter time.Time
 	// MaxPathLen applies to CA profiles. Nil means no limit for a root and 0 for an
 	// intermediate (it may issue only leaves).
@@ -158,7 +159,8 @@ type Issued struct {
 // before anything is signed (see NameConstraintError). Refusals wrap ErrInvalidName (missing
 // or bad names, a control character in one), ErrNameConstraint (a name the CAs' constraints
 // do not allow), ErrIssuer
-// (issuer not a CA, lacking keyCertSign, key not matching), ErrValidity (a validity that ends
+// (issuer not a CA, lacking keyCertSign, key not matching, an issuer or a CA above it expired,
+// a pathLenConstraint broken: see CheckIssuerAllows), ErrValidity (a validity that ends
 // before it starts, or outside the years 1950 to 9999) or ErrUnsupported (key type).
 func IssueCertificate(req IssueRequest) (*Issued, error) {
 	now := req.Now
@@ -215,13 +217,28 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		notAfter = notBefore.Add(req.Profile.DefaultLifetime())
 	}
 	if req.Issuer != nil {
-		if notAfter.After(req.Issuer.NotAfter) {
-			notAfter = req.Issuer.NotAfter
-			warnings = append(warnings, fmt.Sprintf("validity clipped to the issuer's end, %s", notAfter.UTC().Format(time.RFC3339)))
+		// The certificate is valid only while every CA of its chain is: it ends no later than
+		// the first of them to end, and starts no earlier than the last of them to start.
+		var ends, starts *x509.Certificate
+		for _, ca := range append([]*x509.Certificate{req.Issuer}, req.IssuerChain...) {
+			if notAfter.After(ca.NotAfter) {
+				notAfter, ends = ca.NotAfter, ca
+			}
+			if notBefore.Before(ca.NotBefore) {
+				notBefore, starts = ca.NotBefore, ca
+			}
 		}
-		if notBefore.Before(req.Issuer.NotBefore) {
-			notBefore = req.Issuer.NotBefore
-			warnings = append(warnings, fmt.Sprintf("validity start moved to the issuer's start, %s", notBefore.UTC().Format(time.RFC3339)))
+		whose := func(ca *x509.Certificate) string {
+			if ca == req.Issuer {
+				return "the issuer's"
+			}
+			return fmt.Sprintf("that of the CA %q above the issuer,", FormatName(ca.Subject))
+		}
+		if ends != nil {
+			warnings = append(warnings, fmt.Sprintf("validity clipped to %s end, %s", whose(ends), notAfter.UTC().Format(time.RFC3339)))
+		}
+		if starts != nil {
+			warnings = append(warnings, fmt.Sprintf("validity start moved to %s start, %s", whose(starts), notBefore.UTC().Format(time.RFC3339)))
 		}
 	}
 	if !notAfter.After(notBefore) {
@@ -351,10 +368,27 @@ func (e *PathLenError) Unwrap() error { return ErrIssuer }
 // CheckIssuerAllows reports what the issuer of req (and the CAs above it, IssuerChain) forbid
 // in the certificate req asks for, whatever the keys: the check IssueCertificate makes, for a
 // caller that validates everything before opening keys or asking for their secrets. It does
-// not check the issuer itself (CheckIssuer does). A request without an issuer passes.
+// not check the issuer itself (CheckIssuer does): an issuer or a CA above it that has expired
+// at req.Now, and a pathLenConstraint the new certificate breaks, are refused (ErrIssuer). A
+// request without an issuer passes.
 func CheckIssuerAllows(req IssueRequest) error {
 	if req.Issuer == nil {
 		return nil
+	}
+	now := req.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	for i, ca := range append([]*x509.Certificate{req.Issuer}, req.IssuerChain...) {
+		if now.After(ca.NotAfter) {
+			what := "the issuing CA"
+			if i > 0 {
+				what = "the CA above the issuer"
+			}
+			// However the new certificate is dated, no verifier accepts a path through an
+			// expired CA today; backdating one under it is what a stolen old CA key would do.
+			return fmt.Errorf("%w: %s %q expired on %s", ErrIssuer, what, FormatName(ca.Subject), ca.NotAfter.UTC().Format(time.RFC3339))
+		}
 	}
 	return checkPathLen(req)
 }

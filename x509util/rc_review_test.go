@@ -97,3 +97,75 @@ func TestRCIssuePathLenConstraint(t *testing.T) {
 		t.Errorf("path length 5 under a path length 1 root: %v", err)
 	}
 }
+
+// rcRawCA makes a CA certificate with crypto/x509 alone, as another tool could have made it.
+func rcRawCA(t *testing.T, cn string, notBefore, notAfter time.Time, parent *x509.Certificate, parentKey, key string, mod func(*x509.Certificate)) *x509.Certificate {
+	t.Helper()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn}, IsCA: true,
+		BasicConstraintsValid: true, MaxPathLen: -1, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		NotBefore: notBefore, NotAfter: notAfter}
+	if mod != nil {
+		mod(tmpl)
+	}
+	if parent == nil {
+		parent = tmpl
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, issueTestKey(t, key).Public(), issueTestKey(t, parentKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestRCIssueIssuerValidity: an issuer that has expired, or a CA above it in the chain that
+// has, is refused by name and date (before, the message was "validity ends before it starts",
+// or with --not-before in the past a certificate was issued under the expired CA); a
+// certificate never outlives any CA of the chain it was given (before, only the issuer's end
+// clipped it, so a leaf could outlive its root), and the warning names the CA that ends
+// first. An issuer not yet valid moves the start, with a warning, as before.
+func TestRCIssueIssuerValidity(t *testing.T) {
+	root := rcRawCA(t, "rc short root", issueNow.Add(-48*time.Hour), issueNow.Add(30*24*time.Hour), nil, "p256", "p256", nil)
+	inter := rcRawCA(t, "rc long int", issueNow.Add(-24*time.Hour), issueNow.Add(3650*24*time.Hour), root, "p256", "p384", nil)
+	expired := rcRawCA(t, "rc expired", issueNow.Add(-48*time.Hour), issueNow.Add(-time.Hour), nil, "p384", "p384", nil)
+	leaf := func(issuer *x509.Certificate, chain []*x509.Certificate, key string) IssueRequest {
+		return IssueRequest{Profile: ProfileClient, Subject: pkix.Name{CommonName: "leaf"}, Now: issueNow,
+			PublicKey: issueTestKey(t, "ed25519").Public(), Issuer: issuer, IssuerChain: chain, IssuerKey: issueTestKey(t, key)}
+	}
+
+	got, err := IssueCertificate(leaf(inter, []*x509.Certificate{root}, "p384"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Certificate.NotAfter.Equal(root.NotAfter) || len(got.Warnings) != 1 || !strings.Contains(got.Warnings[0], "rc short root") {
+		t.Errorf("leaf ends %v (root ends %v), warnings %q: want clipped to the root's end, naming it", got.Certificate.NotAfter, root.NotAfter, got.Warnings)
+	}
+
+	for name, req := range map[string]IssueRequest{
+		"expired issuer": leaf(expired, nil, "p384"),
+		"expired issuer, backdated": func() IssueRequest {
+			r := leaf(expired, nil, "p384")
+			r.NotBefore = issueNow.Add(-40 * time.Hour)
+			return r
+		}(),
+		"expired CA above the issuer":     leaf(inter, []*x509.Certificate{root}, "p384"),
+		"expired issuer, intermediate-ca": func() IssueRequest { r := leaf(expired, nil, "p384"); r.Profile = ProfileIntermediateCA; return r }(),
+	} {
+		if name == "expired CA above the issuer" {
+			req.Now = root.NotAfter.Add(time.Hour)
+		}
+		_, err := IssueCertificate(req)
+		if !errors.Is(err, ErrIssuer) || !strings.Contains(err.Error(), "expired") {
+			t.Errorf("%s: %v; want ErrIssuer saying the CA expired", name, err)
+		}
+	}
+
+	future := rcRawCA(t, "rc future", issueNow.Add(24*time.Hour), issueNow.Add(3650*24*time.Hour), nil, "p384", "p384", nil)
+	got, err = IssueCertificate(leaf(future, nil, "p384"))
+	if err != nil || !got.Certificate.NotBefore.Equal(future.NotBefore) || len(got.Warnings) == 0 {
+		t.Errorf("issuer not yet valid: %v; want the start moved to the issuer's, with a warning", err)
+	}
+}

@@ -84,9 +84,10 @@ authority key identifier (under a CA) and key usages that fit its key: digitalSi
 plus keyEncipherment for an RSA server, client or email key. Validity starts 5 minutes
 before now unless --not-before; --days N (1 to 36500) or --not-after TIME sets its end,
 which like the start must lie in the years 1950 to 9999 that X.509 encodes. A validity past
-the CA's end is clipped to it, with a warning.
+the end of the CA, or of a CA above it in the --ca file, is clipped to it, with a warning.
 
-Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, a CA (or a
+Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, an issuer
+or a CA above it in the --ca file that has expired (whatever --not-before says), a CA (or a
 --path-len) that the pathLenConstraint of the issuer or of a CA above it in the --ca file
 forbids, an issuer whose name constraints break RFC 5280's syntax (a dNSName with a leading period, a minimum or
 maximum: every verifier would refuse what it issues), a --ca-key that is not the key of --ca,
