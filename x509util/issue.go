@@ -370,7 +370,8 @@ func (e *PathLenError) Unwrap() error { return ErrIssuer }
 // caller that validates everything before opening keys or asking for their secrets. It does
 // not check the issuer itself (CheckIssuer does): an issuer or a CA above it that has expired
 // at req.Now, and a pathLenConstraint the new certificate breaks, are refused (ErrIssuer). A
-// request without an issuer passes.
+// request without an issuer passes. A leaf profile whose extended key usage the extended key
+// usage extension of such a CA leaves out is refused too (ErrIssuer).
 func CheckIssuerAllows(req IssueRequest) error {
 	if req.Issuer == nil {
 		return nil
@@ -389,8 +390,42 @@ func CheckIssuerAllows(req IssueRequest) error {
 			// expired CA today; backdating one under it is what a stolen old CA key would do.
 			return fmt.Errorf("%w: %s %q expired on %s", ErrIssuer, what, FormatName(ca.Subject), ca.NotAfter.UTC().Format(time.RFC3339))
 		}
+		if err := checkIssuerEKU(ca, req.Profile); err != nil {
+			return err
+		}
 	}
 	return checkPathLen(req)
+}
+
+// profileEKU is the extended key usage each leaf profile issues.
+func profileEKU(p Profile) (x509.ExtKeyUsage, bool) {
+	u, ok := map[Profile]x509.ExtKeyUsage{
+		ProfileServer:      x509.ExtKeyUsageServerAuth,
+		ProfileClient:      x509.ExtKeyUsageClientAuth,
+		ProfileEmail:       x509.ExtKeyUsageEmailProtection,
+		ProfileCodeSigning: x509.ExtKeyUsageCodeSigning,
+		ProfileTSA:         x509.ExtKeyUsageTimeStamping,
+	}[p]
+	return u, ok
+}
+
+// checkIssuerEKU refuses a leaf profile whose extended key usage a CA's own extended key usage
+// extension leaves out: Go's verifier, and OpenSSL's for its purposes, read a CA's EKU as the
+// purposes it may vouch for, so the certificate would verify nowhere.
+func checkIssuerEKU(ca *x509.Certificate, p Profile) error {
+	want, ok := profileEKU(p)
+	if !ok || (len(ca.ExtKeyUsage) == 0 && len(ca.UnknownExtKeyUsage) == 0) {
+		return nil
+	}
+	if slices.Contains(ca.ExtKeyUsage, x509.ExtKeyUsageAny) || slices.Contains(ca.ExtKeyUsage, want) {
+		return nil
+	}
+	var names []string
+	for _, oid := range CertificateEKUs(ca) {
+		names = append(names, ExtKeyUsageName(oid))
+	}
+	return fmt.Errorf("%w: the CA %q may vouch only for the extended key usages %s, not %s (the %s profile): verifiers would refuse the certificate",
+		ErrIssuer, FormatName(ca.Subject), strings.Join(names, ", "), ExtKeyUsageName(ExtKeyUsageOID(want)), p)
 }
 
 // checkPathLen holds a request with an issuer to the pathLenConstraint of the issuer and of

@@ -169,3 +169,42 @@ func TestRCIssueIssuerValidity(t *testing.T) {
 		t.Errorf("issuer not yet valid: %v; want the start moved to the issuer's, with a warning", err)
 	}
 }
+
+// TestRCIssueIssuerEKU: a CA whose extended key usage extension restricts what it may vouch
+// for (a CA for TLS servers only) issues no certificate for another purpose: Go's verifier,
+// and OpenSSL's for most purposes, read a CA's EKU as a constraint on the certificates below
+// it, so a code-signing leaf under a serverAuth-only CA verifies nowhere. Before, it was
+// signed. A CA with anyExtendedKeyUsage, or without the extension, issues every profile; a
+// CA above the issuer constrains the same way.
+func TestRCIssueIssuerEKU(t *testing.T) {
+	root := rcRawCA(t, "rc eku root", issueNow.Add(-time.Hour), issueNow.Add(1000*time.Hour), nil, "p256", "p256", nil)
+	tlsCA := rcRawCA(t, "rc tls only", issueNow.Add(-time.Hour), issueNow.Add(1000*time.Hour), root, "p256", "p384",
+		func(c *x509.Certificate) {
+			c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}
+		})
+	anyCA := rcRawCA(t, "rc any", issueNow.Add(-time.Hour), issueNow.Add(1000*time.Hour), nil, "rsa", "rsa",
+		func(c *x509.Certificate) { c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageAny} })
+	sub := rcRawCA(t, "rc sub", issueNow.Add(-time.Hour), issueNow.Add(1000*time.Hour), tlsCA, "p384", "ed25519", nil)
+	req := func(p Profile, issuer *x509.Certificate, chain []*x509.Certificate, key string) IssueRequest {
+		return IssueRequest{Profile: p, Subject: pkix.Name{CommonName: "leaf"}, DNSNames: []string{"leaf.example.com"},
+			EmailAddresses: []string{"leaf@example.com"}, Now: issueNow,
+			PublicKey: issueTestKey(t, "p256c").Public(), Issuer: issuer, IssuerChain: chain, IssuerKey: issueTestKey(t, key)}
+	}
+	for _, p := range []Profile{ProfileCodeSigning, ProfileEmail, ProfileTSA} {
+		for _, r := range []IssueRequest{req(p, tlsCA, []*x509.Certificate{root}, "p384"), req(p, sub, []*x509.Certificate{tlsCA, root}, "ed25519")} {
+			_, err := IssueCertificate(r)
+			if !errors.Is(err, ErrIssuer) || !strings.Contains(err.Error(), "rc tls only") {
+				t.Errorf("%s under %s: %v; want ErrIssuer naming the serverAuth/clientAuth CA", p, r.Issuer.Subject.CommonName, err)
+			}
+		}
+	}
+	for _, r := range []IssueRequest{
+		req(ProfileServer, tlsCA, []*x509.Certificate{root}, "p384"),
+		req(ProfileClient, sub, []*x509.Certificate{tlsCA, root}, "ed25519"),
+		req(ProfileIntermediateCA, tlsCA, []*x509.Certificate{root}, "p384"),
+		req(ProfileCodeSigning, anyCA, nil, "rsa"),
+		req(ProfileCodeSigning, root, nil, "p256"),
+	} {
+		mustIssue(t, r)
+	}
+}

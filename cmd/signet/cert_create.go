@@ -87,7 +87,8 @@ which like the start must lie in the years 1950 to 9999 that X.509 encodes. A va
 the end of the CA, or of a CA above it in the --ca file, is clipped to it, with a warning.
 
 Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, an issuer
-or a CA above it in the --ca file that has expired (whatever --not-before says), a CA (or a
+or a CA above it in the --ca file that has expired (whatever --not-before says), or whose
+extended key usages leave out the profile's (code-signing under a CA for TLS only), a CA (or a
 --path-len) that the pathLenConstraint of the issuer or of a CA above it in the --ca file
 forbids, an issuer whose name constraints break RFC 5280's syntax (a dNSName with a leading period, a minimum or
 maximum: every verifier would refuse what it issues), a --ca-key that is not the key of --ca,
