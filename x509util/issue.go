@@ -157,7 +157,7 @@ type Issued struct {
 // IssueCertificate checks the request against its profile and the issuer, then creates and
 // signs the certificate. Names are held to the name constraints of Issuer and IssuerChain
 // before anything is signed (see NameConstraintError). Refusals wrap ErrInvalidName (missing
-// or bad names, a control character in one), ErrNameConstraint (a name the CAs' constraints
+// or bad names, a control character in one, a SAN ParseSANs would refuse: CheckSANs), ErrNameConstraint (a name the CAs' constraints
 // do not allow), ErrIssuer
 // (issuer not a CA, lacking keyCertSign, key not matching, an issuer or a CA above it expired,
 // a pathLenConstraint broken: see CheckIssuerAllows), ErrValidity (a validity that ends
@@ -199,6 +199,10 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	}
 	sans := SANs{DNSNames: req.DNSNames, IPAddresses: req.IPAddresses, EmailAddresses: req.EmailAddresses, URIs: req.URIs}
 	if err := checkPrintable(subjectRDNs, sans); err != nil {
+		return nil, err
+	}
+	// Names from a CSR come here unchecked by ParseSANs.
+	if err := CheckSANs(sans); err != nil {
 		return nil, err
 	}
 	if req.Issuer != nil {

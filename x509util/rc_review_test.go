@@ -4,8 +4,12 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"math/big"
+	"net"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -206,5 +210,123 @@ func TestRCIssueIssuerEKU(t *testing.T) {
 		req(ProfileCodeSigning, root, nil, "p256"),
 	} {
 		mustIssue(t, r)
+	}
+}
+
+// rcGreedyCSR is a CSR that asks for more than a leaf: CA:TRUE (critical), name constraints,
+// anyExtendedKeyUsage, a policy, an unknown critical extension, and SANs of the forms signet
+// issues and of forms it does not (otherName, directoryName, registeredID).
+func rcGreedyCSR(t testing.TB) *x509.CertificateRequest {
+	t.Helper()
+	mk := func(oid asn1.ObjectIdentifier, critical bool, v any) pkix.Extension {
+		der, err := asn1.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pkix.Extension{Id: oid, Critical: critical, Value: der}
+	}
+	bc := mk(asn1.ObjectIdentifier{2, 5, 29, 19}, true, struct{ CA bool }{true})
+	eku := mk(asn1.ObjectIdentifier{2, 5, 29, 37}, false, []asn1.ObjectIdentifier{{2, 5, 29, 37, 0}})
+	pol := mk(asn1.ObjectIdentifier{2, 5, 29, 32}, false, []struct{ ID asn1.ObjectIdentifier }{{asn1.ObjectIdentifier{1, 2, 3, 4}}})
+	nc := mk(asn1.ObjectIdentifier{2, 5, 29, 30}, true, struct {
+		Permitted []asn1.RawValue `asn1:"optional,tag:0"`
+	}{[]asn1.RawValue{{FullBytes: mustASN1(t, struct {
+		Base asn1.RawValue
+	}{asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 2, Bytes: []byte("example.com")}})}}})
+	unknown := pkix.Extension{Id: asn1.ObjectIdentifier{1, 2, 3, 4, 5}, Critical: true, Value: []byte{5, 0}}
+	other := mustASN1(t, struct {
+		ID    asn1.ObjectIdentifier
+		Value string `asn1:"explicit,tag:0,utf8"`
+	}{asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 20, 2, 3}, "admin@corp.example"})
+	other[0] = 0xa0 // [0] IMPLICIT, constructed
+	dir := mustASN1(t, pkix.Name{CommonName: "dir"}.ToRDNSequence())
+	gns := []asn1.RawValue{
+		{Class: asn1.ClassContextSpecific, Tag: 2, Bytes: []byte("ok.example.com")},
+		{FullBytes: other},
+		{Class: asn1.ClassContextSpecific, Tag: 4, IsCompound: true, Bytes: dir},
+		{Class: asn1.ClassContextSpecific, Tag: 8, Bytes: []byte{0x2a, 0x03}},
+		{FullBytes: other},
+	}
+	san := mk(asn1.ObjectIdentifier{2, 5, 29, 17}, false, gns)
+	key := issueTestKey(t, "p256c")
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "greedy"},
+		ExtraExtensions: []pkix.Extension{bc, nc, eku, pol, unknown, san}}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csr, err := ParseCSR(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return csr
+}
+
+func mustASN1(t testing.TB, v any) []byte {
+	t.Helper()
+	der, err := asn1.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// TestRCCSRNotCertified: a certificate issued from a CSR's names (as cert create does) has the
+// profile's extensions and none of what the CSR asked for (this probe found nothing wrong:
+// crypto/x509 copies no request extension, and cert create takes only the subject and SANs);
+// CSRNotCertified names everything left out, so the operator can be told, and nothing for a
+// CSR that asks only for SANs of the forms signet issues.
+func TestRCCSRNotCertified(t *testing.T) {
+	root, inter, interKey := testCA(t)
+	_ = root
+	csr := rcGreedyCSR(t)
+	got := strings.Join(CSRNotCertified(csr), "; ")
+	want := "basicConstraints (critical); nameConstraints (critical); extendedKeyUsage; certificatePolicies; 1.2.3.4.5 (critical); " +
+		"a subject alternative name of the form otherName; a subject alternative name of the form directoryName; a subject alternative name of the form registeredID"
+	if got != want {
+		t.Errorf("CSRNotCertified = %q\nwant %q", got, want)
+	}
+	cert := mustIssue(t, IssueRequest{Profile: ProfileServer, RawSubject: csr.RawSubject, PublicKey: csr.PublicKey,
+		DNSNames: csr.DNSNames, IPAddresses: csr.IPAddresses, EmailAddresses: csr.EmailAddresses, URIs: csr.URIs,
+		Issuer: inter, IssuerKey: interKey})
+	if cert.IsCA || len(cert.PermittedDNSDomains) > 0 || len(cert.PolicyIdentifiers) > 0 || slices.Contains(cert.ExtKeyUsage, x509.ExtKeyUsageAny) ||
+		!slices.Equal(cert.DNSNames, []string{"ok.example.com"}) {
+		t.Errorf("the certificate took what the CSR asked: CA=%v nc=%v policies=%v eku=%v dns=%v", cert.IsCA, cert.PermittedDNSDomains, cert.PolicyIdentifiers, cert.ExtKeyUsage, cert.DNSNames)
+	}
+	for _, e := range cert.Extensions {
+		if e.Id.Equal(asn1.ObjectIdentifier{1, 2, 3, 4, 5}) {
+			t.Error("the unknown critical extension was copied")
+		}
+	}
+	plain, err := CreateCSR(issueTestKey(t, "p256c"), pkix.Name{CommonName: "plain"}.ToRDNSequence(), SANs{DNSNames: []string{"a.example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left := CSRNotCertified(plain); left != nil {
+		t.Errorf("a plain CSR: %q", left)
+	}
+}
+
+// TestRCIssueChecksSANs: names that did not come through ParseSANs (a CSR's) are held to its
+// rules; before, a CSR's "exa mple.com", "*.*.example.com", "bücher.de" or "a b@example.com"
+// was certified as it was.
+func TestRCIssueChecksSANs(t *testing.T) {
+	_, inter, interKey := testCA(t)
+	u, _ := url.Parse("https://exa_mple.com/")
+	for _, sans := range []SANs{
+		{DNSNames: []string{"exa mple.com"}},
+		{DNSNames: []string{"*.*.example.com"}},
+		{DNSNames: []string{"bücher.de"}},
+		{DNSNames: []string{"ok.example.com", "192.0.2.1"}},
+		{EmailAddresses: []string{"a b@example.com"}},
+		{IPAddresses: []net.IP{{1, 2, 3}}},
+		{URIs: []*url.URL{u}},
+	} {
+		_, err := IssueCertificate(IssueRequest{Profile: ProfileClient, Subject: pkix.Name{CommonName: "x"}, Now: issueNow,
+			PublicKey: issueTestKey(t, "p256c").Public(), Issuer: inter, IssuerKey: interKey,
+			DNSNames: sans.DNSNames, IPAddresses: sans.IPAddresses, EmailAddresses: sans.EmailAddresses, URIs: sans.URIs})
+		var ne *NameError
+		if !errors.As(err, &ne) || !errors.Is(err, ErrInvalidName) {
+			t.Errorf("%v: %v; want a NameError", sanTestString(sans), err)
+		}
 	}
 }

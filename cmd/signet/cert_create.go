@@ -62,7 +62,8 @@ func certProfileHelp() string {
 
 const certCreateJSONHelp = `JSON (--json), one object; fields are added over time, never renamed:
    file            the file written ("-" for standard output)
-   warnings[]      what was also printed as "signet: warning:" (a clipped validity)
+   warnings[]      what was also printed as "signet: warning:" (a clipped validity, what
+                   a --csr asks for that is not certified)
    certificate     the new certificate, as 'signet cert inspect --json' describes one
    bundle[]        the issuer certificates written after it with --bundle: {subject, sha256}`
 
@@ -99,6 +100,12 @@ outside the name constraints of the CA or of a CA above it in the --ca file (the
 is named) (exit 2); a key that cannot be opened (exit 4). Name constraints are checked for
 every name form signet issues: dNSName, rfc822Name, iPAddress, URI and directoryName (the
 subject; its emailAddress and a host-name CN are held to the rfc822Name and dNSName ones).
+
+From a CSR only the key, the subject and the SANs are taken: the profile alone decides the
+extensions (basic constraints, key usages, policies), as 'openssl ca' does without
+copy_extensions. A warning lists what the CSR asks for and does not get (CA:TRUE, name
+constraints, extended key usages, an unknown extension, a SAN form signet does not issue such
+as otherName). The CSR's SANs are held to the rules of --san (exit 2 naming the CSR).
 
 --subject takes 'CN=alice,O=Example' or '/O=Example/CN=alice', + joining the attributes of a
 multi-valued RDN ('CN=alice+UID=42,O=Example'; see 'man signet-csr');
@@ -278,6 +285,7 @@ func certCreate(e *env, o *certCreateOptions) error {
 	now := time.Now().Truncate(time.Second)
 	req := x509util.IssueRequest{Profile: o.profile, NotBefore: o.notBefore, NotAfter: o.notAfter, MaxPathLen: o.pathLen, Now: now}
 	var sans x509util.SANs
+	var csrWarnings []string // printed once the certificate is issued, and in --json
 	if o.csrFile != "" {
 		data, err := csrReadFile(o.csrFile)
 		if err != nil {
@@ -295,6 +303,15 @@ func certCreate(e *env, o *certCreateOptions) error {
 		// The CSR's subject byte for byte: its order, multi-valued RDNs and string types.
 		req.RawSubject = csr.RawSubject
 		sans = x509util.SANs{DNSNames: csr.DNSNames, IPAddresses: csr.IPAddresses, EmailAddresses: csr.EmailAddresses, URIs: csr.URIs}
+		if o.sans == nil {
+			// The CSR's names, held to what --san accepts, before any key is opened.
+			if err := x509util.CheckSANs(sans); err != nil {
+				return csrNameError(o.csrFile, err)
+			}
+		}
+		if left := x509util.CSRNotCertified(csr); len(left) > 0 {
+			csrWarnings = append(csrWarnings, fmt.Sprintf("%s asks for what is not certified: %s", o.csrFile, strings.Join(left, ", ")))
+		}
 	}
 	if o.subject != nil {
 		raw, err := asn1.Marshal(o.subject)
@@ -390,7 +407,8 @@ func certCreate(e *env, o *certCreateOptions) error {
 	if err != nil {
 		return err
 	}
-	for _, w := range issued.Warnings {
+	warnings := append(csrWarnings, issued.Warnings...)
+	for _, w := range warnings {
 		e.warnf("%s", w)
 	}
 	cert := issued.Certificate
@@ -415,7 +433,6 @@ func certCreate(e *env, o *certCreateOptions) error {
 	if bundle == nil {
 		bundle = []verify.CertRef{}
 	}
-	warnings := issued.Warnings
 	if warnings == nil {
 		warnings = []string{}
 	}
@@ -425,6 +442,15 @@ func certCreate(e *env, o *certCreateOptions) error {
 		Certificate x509util.CertificateInfo `json:"certificate"`
 		Bundle      []verify.CertRef         `json:"bundle"`
 	}{o.out, warnings, x509util.DescribeCertificate(cert, now), bundle})
+}
+
+// csrNameError says which name of the CSR in file is refused and why (exit 2, as for --san).
+func csrNameError(file string, err error) error {
+	var ne *x509util.NameError
+	if errors.As(err, &ne) {
+		return usagef("%s: %s %q: %s", file, ne.Kind, ne.Input, ne.Reason)
+	}
+	return fmt.Errorf("%s: %w", file, err)
 }
 
 // csrReadFile reads a CSR file or pipe up to x509util.MaxCertificateFileSize, as certificate
