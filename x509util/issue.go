@@ -661,8 +661,9 @@ type CRLRequest struct {
 	Issuer    *x509.Certificate
 	IssuerKey crypto.Signer
 	Revoked   []x509.RevocationListEntry
-	// Number is the CRL number; nil means the issuing time in Unix seconds, which grows from
-	// one CRL to the next without any state kept between runs.
+	// Number is the CRL number; nil means the issuing time (Now) in Unix nanoseconds, which
+	// grows from one CRL to the next without any state kept between runs (seconds did not: two
+	// CRLs of the same second shared a number).
 	Number *big.Int
 	// ThisUpdate zero means Now; NextUpdate zero means ThisUpdate plus 7 days.
 	ThisUpdate, NextUpdate time.Time
@@ -670,8 +671,24 @@ type CRLRequest struct {
 	Rand                   io.Reader
 }
 
+// checkCRLEntry refuses an entry a complete CRL cannot carry (ErrInvalidName).
+func checkCRLEntry(e x509.RevocationListEntry) error {
+	switch {
+	case e.SerialNumber == nil || e.SerialNumber.Sign() < 0:
+		return fmt.Errorf("%w: a revoked serial number cannot be negative or missing (%v)", ErrInvalidName, e.SerialNumber)
+	case e.ReasonCode == 8:
+		return fmt.Errorf("%w: the reason removeFromCRL belongs in delta CRLs only (RFC 5280 5.3.1); to un-revoke a certificate on hold, leave it out of the next CRL", ErrInvalidName)
+	case e.ReasonCode < 0 || e.ReasonCode == 7 || e.ReasonCode > 10:
+		return fmt.Errorf("%w: revocation reason code %d is not one of RFC 5280 5.3.1", ErrInvalidName, e.ReasonCode)
+	}
+	return nil
+}
+
 // CreateCRL creates and signs a CRL. The issuer must be a CA with cRLSign; thisUpdate and
-// nextUpdate must be in that order and within the years 1950 to 9999 (ErrValidity).
+// nextUpdate must be in that order and within the years 1950 to 9999 (ErrValidity). Each entry
+// needs a serial that is not negative, listed once, and a reason code a complete CRL may
+// carry: 0 to 10 but 7 (unassigned) and removeFromCRL (8), which RFC 5280 5.3.1 keeps to
+// delta CRLs (ErrInvalidName).
 func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 	if req.Issuer == nil || req.IssuerKey == nil {
 		return nil, nil, fmt.Errorf("%w: a CRL needs the CA certificate and its key", ErrIssuer)
@@ -700,9 +717,21 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 	if err := checkX509Time("nextUpdate", next); err != nil {
 		return nil, nil, err
 	}
+	listed := map[string]bool{}
+	for _, e := range req.Revoked {
+		if err := checkCRLEntry(e); err != nil {
+			return nil, nil, err
+		}
+		if listed[e.SerialNumber.String()] {
+			return nil, nil, fmt.Errorf("%w: serial %s is listed twice", ErrInvalidName, FormatSerial(e.SerialNumber))
+		}
+		listed[e.SerialNumber.String()] = true
+	}
 	number := req.Number
 	if number == nil {
-		number = big.NewInt(now.Unix())
+		// Nanoseconds, not seconds: two CRLs made in the same second must not share a number,
+		// or a relying party holding the first takes the second for the same CRL.
+		number = big.NewInt(now.UnixNano())
 	}
 	rnd := req.Rand
 	if rnd == nil {

@@ -330,3 +330,43 @@ func TestRCIssueChecksSANs(t *testing.T) {
 		}
 	}
 }
+
+// TestRCCRLNumbersAndEntries: CRLs made without a number in the same second get different,
+// growing numbers (before: the Unix second, so both had one number and a relying party
+// holding the first took the second for it); an entry with removeFromCRL (delta CRLs only,
+// RFC 5280 5.3.1), the unassigned code 7, a code past 10, a negative serial or a serial listed
+// twice is refused (before: all were signed).
+func TestRCCRLNumbersAndEntries(t *testing.T) {
+	_, inter, interKey := testCA(t)
+	at := issueNow.Add(123 * time.Millisecond)
+	_, first, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: interKey, Now: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, second, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: interKey, Now: at.Add(time.Millisecond)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Number.Cmp(first.Number) <= 0 || len(second.Number.Bytes()) > 20 {
+		t.Errorf("two CRLs of one second: numbers %v then %v; want growing, at most 20 octets", first.Number, second.Number)
+	}
+	entry := func(serial int64, reason int) x509.RevocationListEntry {
+		return x509.RevocationListEntry{SerialNumber: big.NewInt(serial), RevocationTime: issueNow, ReasonCode: reason}
+	}
+	for name, entries := range map[string][]x509.RevocationListEntry{
+		"removeFromCRL":   {entry(5, 8)},
+		"code 7":          {entry(5, 7)},
+		"code 11":         {entry(5, 11)},
+		"negative serial": {entry(-5, 1)},
+		"listed twice":    {entry(5, 1), entry(6, 0), entry(5, 4)},
+	} {
+		if _, _, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: interKey, Now: issueNow, Revoked: entries}); !errors.Is(err, ErrInvalidName) {
+			t.Errorf("%s: %v; want ErrInvalidName", name, err)
+		}
+	}
+	for _, code := range []int{0, 1, 2, 3, 4, 5, 6, 9, 10} {
+		if _, _, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: interKey, Now: issueNow, Revoked: []x509.RevocationListEntry{entry(5, code)}}); err != nil {
+			t.Errorf("reason %d: %v", code, err)
+		}
+	}
+}

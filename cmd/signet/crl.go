@@ -53,7 +53,9 @@ type crlCreateOptions struct {
 func crlReasonNames() string {
 	names := make([]string, 0, len(x509util.RevocationReasons()))
 	for n := range x509util.RevocationReasons() {
-		names = append(names, n)
+		if n != "removeFromCRL" { // delta CRLs only, which signet does not write
+			names = append(names, n)
+		}
 	}
 	sort.Slice(names, func(i, j int) bool {
 		return x509util.RevocationReasons()[names[i]] < x509util.RevocationReasons()[names[j]]
@@ -87,7 +89,8 @@ still revoked each time.
 
 --days N: the next update is N days from now, 1 to 36500 (default 7); relying parties
 treat the CRL as stale after it. --number N: the CRL number in decimal (default: the time in Unix
-seconds, which grows from one CRL to the next with no state kept).
+nanoseconds, which grows from one CRL to the next with no state kept, and differs between two
+CRLs made in the same second).
 
 One line on stderr says what was written (-q: none); --json prints the file and the
 CRL as 'signet cert inspect --json' describes one: {file, crl}.
@@ -106,7 +109,7 @@ EXAMPLES (run from the source tree):
 			&cli.StringFlag{Name: "ca-key", Usage: "the CA's key (`KEYREF`)", TakesFile: true},
 			repeatedFlag("revoke", "revoke `CERTFILE|SERIAL[:REASON]`; repeatable"),
 			&cli.IntFlag{Name: "days", Value: 7, Usage: "the next update is `N` days from now"},
-			&cli.StringFlag{Name: "number", Usage: "the CRL number `N`, decimal (default: now in Unix seconds)"},
+			&cli.StringFlag{Name: "number", Usage: "the CRL number `N`, decimal (default: now in Unix nanoseconds)"},
 			outFlag("write the CRL to `FILE` (required)"),
 			passphraseFileFlag(),
 			caPassphraseFileFlag(),
@@ -181,6 +184,9 @@ func crlParseRevoke(spec string) (crlRevoke, error) {
 	rest := spec
 	if i := strings.LastIndexByte(spec, ':'); i >= 0 && !strings.EqualFold(spec[:i], "decimal") {
 		if code, err := x509util.ParseReason(spec[i+1:]); err == nil {
+			if code == 8 {
+				return r, usagef("--revoke %q: removeFromCRL belongs in delta CRLs only (RFC 5280 5.3.1); to release a certificate on hold, leave it out of the next CRL", spec)
+			}
 			r.reason, rest = code, spec[:i]
 		} else if _, statErr := os.Stat(spec); statErr != nil && strings.Trim(spec[i+1:], "0123456789abcdefABCDEF") != "" {
 			return r, usagef("--revoke %q: unknown revocation reason %q (want one of %s)", spec, spec[i+1:], crlReasonNames())
@@ -231,7 +237,13 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 		}
 		ca, key = certs[0], k
 	}
-	now := time.Now().Truncate(time.Second) // as in the CRL, so that --days 7 is described as 7 days
+	issued := time.Now()
+	now := issued.Truncate(time.Second) // as in the CRL, so that --days 7 is described as 7 days
+	number := o.number
+	if number == nil {
+		// The time in nanoseconds, not truncated: two CRLs of one second differ.
+		number = big.NewInt(issued.UnixNano())
+	}
 	var entries []x509.RevocationListEntry
 	seen := map[string]string{}
 	for _, r := range o.revoke {
@@ -267,7 +279,7 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 		Issuer:     ca,
 		IssuerKey:  key,
 		Revoked:    entries,
-		Number:     o.number,
+		Number:     number,
 		Now:        now,
 		NextUpdate: now.Add(time.Duration(o.days) * 24 * time.Hour),
 	})
