@@ -32,7 +32,7 @@ var ErrIssuer = errors.New("x509util: unsuitable issuer")
 type Profile string
 
 // The profiles signet issues. Each fixes basic constraints, key usage and extended key usage;
-// key usage follows the key type (keyEncipherment only for RSA leaves).
+// key usage follows the key type (keyEncipherment only for RSA server and email leaves).
 const (
 	ProfileRootCA         Profile = "root-ca"         // self-signed CA: keyCertSign, cRLSign
 	ProfileIntermediateCA Profile = "intermediate-ca" // CA under another CA, path length 0 by default
@@ -294,7 +294,10 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		}
 	case ProfileServer, ProfileClient, ProfileEmail:
 		tmpl.KeyUsage = x509.KeyUsageDigitalSignature
-		if isRSA {
+		// keyEncipherment for RSA key transport: a TLS server's (TLS 1.2 RSA key exchange) and
+		// S/MIME's. A TLS client only signs; RFC 5280 4.2.1.12 names digitalSignature and
+		// keyAgreement as the bits consistent with clientAuth, and zlint fails the others.
+		if isRSA && req.Profile != ProfileClient {
 			tmpl.KeyUsage |= x509.KeyUsageKeyEncipherment
 		}
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{map[Profile]x509.ExtKeyUsage{

@@ -131,7 +131,7 @@ func TestIssueProfilesVerifyWithOpenSSL(t *testing.T) {
 				t.Errorf("EKU = %v, want [%v]", leaf.ExtKeyUsage, tt.eku)
 			}
 			_, isRSA := req.PublicKey.(*rsa.PublicKey)
-			if got := leaf.KeyUsage&x509.KeyUsageKeyEncipherment != 0; got != (isRSA && tt.profile != ProfileCodeSigning && tt.profile != ProfileTSA) {
+			if got := leaf.KeyUsage&x509.KeyUsageKeyEncipherment != 0; got != (isRSA && tt.profile != ProfileCodeSigning && tt.profile != ProfileTSA && tt.profile != ProfileClient) {
 				t.Errorf("keyEncipherment = %v for a %s key", got, tt.key)
 			}
 			if leaf.SerialNumber.Sign() <= 0 || leaf.SerialNumber.BitLen() < 64 {

@@ -82,7 +82,7 @@ Profiles (--profile), with their default lifetimes (--path-len sets a CA's path 
 ` + certProfileHelp() + `
 Every certificate gets a random 127-bit serial number, a subject key identifier, an
 authority key identifier (under a CA) and key usages that fit its key: digitalSignature,
-plus keyEncipherment for an RSA server, client or email key. Validity starts 5 minutes
+plus keyEncipherment for an RSA server or email key. Validity starts 5 minutes
 before now unless --not-before; --days N (1 to 36500) or --not-after TIME sets its end,
 which like the start must lie in the years 1950 to 9999 that X.509 encodes. A validity past
 the end of the CA, or of a CA above it in the --ca file, is clipped to it, with a warning.
