@@ -584,17 +584,20 @@ func RandomSerial(rnd io.Reader) (*big.Int, error) {
 	if rnd == nil {
 		rnd = rand.Reader
 	}
-	for {
+	// A retry is needed with probability 2^-63; 16 in a row mean the source is broken (one
+	// that gives only zeros looped here for ever).
+	for range 16 {
 		b := make([]byte, 16)
 		if _, err := io.ReadFull(rnd, b); err != nil {
 			return nil, fmt.Errorf("x509util: serial number: %w", err)
 		}
 		b[0] &= 0x7f
 		n := new(big.Int).SetBytes(b)
-		if n.BitLen() > 64 { // also rules out zero; retry is needed with negligible probability
+		if n.BitLen() > 64 { // also rules out zero
 			return n, nil
 		}
 	}
+	return nil, fmt.Errorf("x509util: serial number: the random source gives no randomness")
 }
 
 // SubjectKeyID computes the subject key identifier by RFC 5280 section 4.2.1.2 method 1: the

@@ -370,3 +370,71 @@ func TestRCCRLNumbersAndEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestRCSerials: every serial signet issues is positive, never zero, of at least 64 random
+// bits and at most 20 octets as DER writes it (RFC 5280 4.1.2.2, BR 7.1), and no two repeat.
+// A source of randomness that gives only zeros (a broken IssueRequest.Rand) is an error, not
+// a loop without end, as it was. (The serials themselves: no fault found.)
+func TestRCSerials(t *testing.T) {
+	_, inter, interKey := testCA(t)
+	seen := map[string]bool{}
+	for i := 0; i < 300; i++ {
+		c := mustIssue(t, IssueRequest{Profile: ProfileClient, Subject: pkix.Name{CommonName: "serial"},
+			PublicKey: issueTestKey(t, "ed25519").Public(), Issuer: inter, IssuerKey: interKey})
+		n := c.SerialNumber
+		der := mustASN1(t, n)
+		if n.Sign() <= 0 || n.BitLen() < 65 || len(der)-2 > 20 || seen[n.String()] {
+			t.Fatalf("serial %x: sign %d, %d bits, %d octets, repeated %v", n, n.Sign(), n.BitLen(), len(der)-2, seen[n.String()])
+		}
+		seen[n.String()] = true
+	}
+	done := make(chan error, 1)
+	go func() { _, err := RandomSerial(rcZeros{}); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("RandomSerial from zeros: no error")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("RandomSerial from a source of zeros does not return")
+	}
+}
+
+type rcZeros struct{}
+
+func (rcZeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestRCSubjectDN: --subject strings are read as RFC 4514 says or refused, never split into
+// other RDNs: escaped commas and plus signs stay in the value, '+' makes one multi-valued RDN,
+// '=' in a value is a character, and an empty RDN, a ';' separator (RFC 2253's, not 4514's),
+// control and bidi characters, a trailing backslash and an over-long CN are refused. (Probe:
+// no fault found.)
+func TestRCSubjectDN(t *testing.T) {
+	ok := map[string]string{ // input → the RDNs, most specific first, as openssl -nameopt RFC2253 prints
+		`CN=Doe\, John,O=Example`: `CN=Doe\, John,O=Example`,
+		`CN=a\+b,O=x`:             `CN=a\+b,O=x`,
+		`CN=a+UID=42,O=x`:         `CN=a+0.9.2342.19200300.100.1.1=#13023432,O=x`, // one RDN
+		`CN=a=b`:                  `CN=a=b`,
+		`CN=\#hash`:               `CN=\#hash`,
+		`CN=caf\C3\A9`:            `CN=café`,
+		`/O=x/CN=a\/b`:            `CN=a/b,O=x`,
+		` CN = spaced , O = x `:   `CN=spaced,O=x`,
+		`CN=\ lead\ `:             `CN=\ lead\ `,
+	}
+	for in, want := range ok {
+		seq, err := ParseRDNSequence(in)
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if got := formatRawName(mustASN1(t, seq)); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+	for _, in := range []string{"CN=a,,O=b", "CN=a;O=b", ",CN=a", "CN=a,", "CN=a\\", "CN=a\u202eb", "CN=a\x00b", "CN=a\nb",
+		"CN=" + strings.Repeat("x", 65), "=a", "CN", "/CN=a//O=b", "CN=a+", "X-Unknown=a", "CN=a\\2", "CN=a\\00b"} {
+		if _, err := ParseRDNSequence(in); !errors.Is(err, ErrInvalidName) {
+			t.Errorf("%q: %v; want refused", in, err)
+		}
+	}
+}
