@@ -1,11 +1,15 @@
 package x509util
 
 import (
+	"os"
+	"path/filepath"
+
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
+	"github.com/signet-pki/signet/internal/testutil"
 	"math/big"
 	"net"
 	"net/url"
@@ -436,5 +440,42 @@ func TestRCSubjectDN(t *testing.T) {
 		if _, err := ParseRDNSequence(in); !errors.Is(err, ErrInvalidName) {
 			t.Errorf("%q: %v; want refused", in, err)
 		}
+	}
+}
+
+// TestRCP12Modern: what EncodeP12 writes by default opens with OpenSSL 3's pkcs12 without
+// -legacy, and both its key and its certificates are encrypted with AES-256-CBC under PBKDF2
+// with HMAC-SHA256 and OpenSSL's own iteration count (2048), with a SHA-256 MAC of 2048
+// iterations. (Probe: no fault found; the bounds on reading hostile files are pinned by the
+// p12 cost tests.)
+func TestRCP12Modern(t *testing.T) {
+	openssl := testutil.RequireTool(t, "openssl")
+	_, inter, interKey := testCA(t)
+	key := issueTestKey(t, "p256c")
+	leaf := mustIssue(t, IssueRequest{Profile: ProfileClient, Subject: pkix.Name{CommonName: "p12"}, PublicKey: key.Public(), Issuer: inter, IssuerKey: interKey})
+	der, err := EncodeP12(key, leaf, []*x509.Certificate{inter}, []byte("pw"), P12Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "a.p12")
+	if err := os.WriteFile(p, der, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, info, err := testutil.RunErr(openssl, "pkcs12", "-info", "-noout", "-in", p, "-passin", "pass:pw")
+	if err != nil {
+		t.Fatalf("openssl pkcs12 (no -legacy): %v\n%s", err, info)
+	}
+	s := string(info)
+	for _, want := range []string{
+		"MAC: sha256, Iteration 2048",
+		"PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256",
+		"Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("openssl pkcs12 -info lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "PKCS7 Data\nCertificate bag") {
+		t.Errorf("certificates stored unencrypted:\n%s", s)
 	}
 }
