@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -161,7 +162,8 @@ type Issued struct {
 // do not allow), ErrIssuer
 // (issuer not a CA, lacking keyCertSign, key not matching, an issuer or a CA above it expired,
 // a pathLenConstraint broken: see CheckIssuerAllows), ErrValidity (a validity that ends
-// before it starts, or outside the years 1950 to 9999) or ErrUnsupported (key type).
+// before it starts, or outside the years 1950 to 9999) or ErrUnsupported (a key type signet
+// does not certify, or a weak key: see checkIssuableKey).
 func IssueCertificate(req IssueRequest) (*Issued, error) {
 	now := req.Now
 	if now.IsZero() {
@@ -176,6 +178,9 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	}
 	if req.PublicKey == nil {
 		return nil, fmt.Errorf("x509util: issue: no public key to certify")
+	}
+	if err := checkIssuableKey(req.PublicKey); err != nil {
+		return nil, err
 	}
 	// The subject exactly as it will be written, checked and then used as it is.
 	rawSubject, subjectRDNs, err := issueSubject(req)
@@ -343,6 +348,37 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		return nil, fmt.Errorf("%w: the issued certificate does not verify under its issuer: %w", ErrKeyMismatch, err)
 	}
 	return &Issued{Certificate: cert, Warnings: warnings}, nil
+}
+
+// CheckPublicKey reports whether IssueCertificate would certify pub, as far as the key alone
+// decides: the check it makes, for a caller that validates a CSR before opening any key.
+func CheckPublicKey(pub crypto.PublicKey) error { return checkIssuableKey(pub) }
+
+// checkIssuableKey refuses a public key weaker than those signet generates (ErrUnsupported):
+// RSA below 2048 bits or with an exponent that is even or below 3, and EC keys on curves
+// other than P-256, P-384 and P-521. A CSR can carry any of them; a certificate for one would
+// vouch for a key that can be broken, or that verifiers refuse.
+func checkIssuableKey(pub crypto.PublicKey) error {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		switch {
+		case k.N == nil || k.N.BitLen() < 2048:
+			bits := 0
+			if k.N != nil {
+				bits = k.N.BitLen()
+			}
+			return fmt.Errorf("%w: a %d-bit RSA key: signet certifies RSA keys of 2048 bits or more", ErrUnsupported, bits)
+		case k.E < 3 || k.E%2 == 0:
+			return fmt.Errorf("%w: an RSA key with the public exponent %d (it must be odd and at least 3)", ErrUnsupported, k.E)
+		}
+	case *ecdsa.PublicKey:
+		switch k.Curve {
+		case elliptic.P256(), elliptic.P384(), elliptic.P521():
+		default:
+			return fmt.Errorf("%w: an EC key on %s: signet certifies P-256, P-384 and P-521 keys", ErrUnsupported, k.Curve.Params().Name)
+		}
+	}
+	return nil
 }
 
 // PathLenError is a certificate to issue that the pathLenConstraint of its issuer, or of a CA

@@ -1,6 +1,10 @@
 package x509util
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
 	"os"
 	"path/filepath"
 
@@ -477,5 +481,31 @@ func TestRCP12Modern(t *testing.T) {
 	}
 	if strings.Contains(s, "PKCS7 Data\nCertificate bag") {
 		t.Errorf("certificates stored unencrypted:\n%s", s)
+	}
+}
+
+// TestRCIssueWeakKeys: signet certifies no key weaker than those it generates: RSA below 2048
+// bits (a CSR's 1024-bit key was certified), an EC key on P-224 (outside the curves of RFC
+// 5480 that verifiers and the BRs accept), or an RSA key with an even or tiny exponent. What it
+// generates is still certified (TestIssueProfilesVerifyWithOpenSSL and the zlint audit).
+func TestRCIssueWeakKeys(t *testing.T) {
+	_, inter, interKey := testCA(t)
+	rsa1024, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p224, err := ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsa2048 := issueTestKey(t, "rsa").Public().(*rsa.PublicKey)
+	even := &rsa.PublicKey{N: rsa2048.N, E: 65536}
+	three := &rsa.PublicKey{N: rsa2048.N, E: 1}
+	for name, pub := range map[string]crypto.PublicKey{"RSA 1024": &rsa1024.PublicKey, "P-224": &p224.PublicKey, "even exponent": even, "exponent 1": three} {
+		_, err := IssueCertificate(IssueRequest{Profile: ProfileClient, Subject: pkix.Name{CommonName: "weak"}, Now: issueNow,
+			PublicKey: pub, Issuer: inter, IssuerKey: interKey})
+		if !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: %v; want ErrUnsupported", name, err)
+		}
 	}
 }

@@ -93,8 +93,9 @@ extended key usages leave out the profile's (code-signing under a CA for TLS onl
 --path-len) that the pathLenConstraint of the issuer or of a CA above it in the --ca file
 forbids, an issuer whose name constraints break RFC 5280's syntax (a dNSName with a leading period, a minimum or
 maximum: every verifier would refuse what it issues), a --ca-key that is not the key of --ca,
-a CSR whose signature does not verify, and a CSR signed with SHA-1 unless --allow-sha1-csr
-(exit 3); a profile
+a CSR whose signature does not verify, a CSR signed with SHA-1 unless --allow-sha1-csr,
+and a key weaker than signet makes (RSA below 2048 bits or with an even exponent, EC keys on
+curves other than P-256, P-384, P-521) (exit 3); a profile
 without the names it needs, a bad name or flag, a name with a control character, a name
 outside the name constraints of the CA or of a CA above it in the --ca file (the constraint
 is named) (exit 2); a key that cannot be opened (exit 4). Name constraints are checked for
@@ -300,6 +301,10 @@ func certCreate(e *env, o *certCreateOptions) error {
 			return fmt.Errorf("%s: %w", o.csrFile, err)
 		}
 		req.PublicKey = csr.PublicKey
+		// A key signet does not certify (RSA below 2048 bits, P-224), before any passphrase.
+		if err := x509util.CheckPublicKey(csr.PublicKey); err != nil {
+			return fmt.Errorf("%s: %w", o.csrFile, err)
+		}
 		// The CSR's subject byte for byte: its order, multi-valued RDNs and string types.
 		req.RawSubject = csr.RawSubject
 		sans = x509util.SANs{DNSNames: csr.DNSNames, IPAddresses: csr.IPAddresses, EmailAddresses: csr.EmailAddresses, URIs: csr.URIs}
