@@ -6,6 +6,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -185,10 +186,47 @@ func TestZlintIssued(t *testing.T) {
 		}
 	}
 
+	// The CRLs signet writes: empty, and with entries of every reason a complete CRL may
+	// carry, under zlint's RFC CRL lints, and with the reasons the BRs (7.2.2) allow under
+	// theirs: no warning, no error. (cACompromise, certificateHold and aACompromise are RFC
+	// 5280's, which the BRs drop for TLS subscribers: a private CA may use them.)
+	for i, revoked := range [][]x509.RevocationListEntry{nil, crlEntries(now, 1, 3, 4, 5, 9), crlEntries(now, 0, 1, 2, 3, 4, 5, 6, 9, 10)} {
+		reg := regs["br"]
+		if i == 2 {
+			reg = regs["rfc"]
+		}
+		der, _, err := x509util.CreateCRL(x509util.CRLRequest{Issuer: inter, IssuerKey: zKeys.inter, Revoked: revoked, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		crl, err := zx509.ParseRevocationList(der)
+		if err != nil {
+			t.Fatalf("zcrypto cannot parse the CRL: %v", err)
+		}
+		rs := zlint.LintRevocationListEx(crl, reg)
+		for n, r := range rs.Results {
+			if r.Status >= lint.Warn {
+				t.Errorf("CRL with %d entries: %s: %s %s", len(revoked), n, r.Status, r.Details)
+			}
+		}
+		if len(rs.Results) == 0 {
+			t.Error("no CRL lint ran")
+		}
+	}
+
 	// An explanation nothing needs any more is taken out, so the list stays true.
 	for n := range brOnly {
 		if !seen[n] {
 			t.Errorf("the BR lint %s no longer fires: drop its explanation", n)
 		}
 	}
+}
+
+// crlEntries revokes one serial for each reason code given.
+func crlEntries(now time.Time, codes ...int) []x509.RevocationListEntry {
+	var out []x509.RevocationListEntry
+	for i, code := range codes {
+		out = append(out, x509.RevocationListEntry{SerialNumber: big.NewInt(int64(1000 + i)), RevocationTime: now.Add(-time.Hour), ReasonCode: code})
+	}
+	return out
 }
