@@ -411,7 +411,8 @@ func (e *PathLenError) Unwrap() error { return ErrIssuer }
 // CheckIssuerAllows reports what the issuer of req (and the CAs above it, IssuerChain) forbid
 // in the certificate req asks for, whatever the keys: the check IssueCertificate makes, for a
 // caller that validates everything before opening keys or asking for their secrets. It does
-// not check the issuer itself (CheckIssuer does): an issuer or a CA above it that has expired
+// not check the issuer itself (CheckIssuer does): a key to certify that is the issuer's own or
+// that of a CA above it, an issuer or a CA above it that has expired
 // at req.Now, and a pathLenConstraint the new certificate breaks, are refused (ErrIssuer). A
 // request without an issuer passes. A leaf profile whose extended key usage the extended key
 // usage extension of such a CA leaves out is refused too (ErrIssuer).
@@ -424,6 +425,10 @@ func CheckIssuerAllows(req IssueRequest) error {
 		now = time.Now()
 	}
 	for i, ca := range append([]*x509.Certificate{req.Issuer}, req.IssuerChain...) {
+		if req.PublicKey != nil && PublicKeysEqual(ca.PublicKey, req.PublicKey) {
+			// Whoever held the new certificate's key would hold the CA's.
+			return fmt.Errorf("%w: the key to certify is the CA's own key (the CA %q)", ErrIssuer, FormatName(ca.Subject))
+		}
 		if now.After(ca.NotAfter) {
 			what := "the issuing CA"
 			if i > 0 {

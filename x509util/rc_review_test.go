@@ -509,3 +509,21 @@ func TestRCIssueWeakKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestRCIssueCAKeyReuse: the key to certify is never the issuing CA's own key, nor that of a
+// CA above it (before, 'cert create --key int.key --ca int.pem --ca-key int.key' certified the
+// CA's key as a server's, so whoever ran the server held the CA).
+func TestRCIssueCAKeyReuse(t *testing.T) {
+	root, inter, interKey := testCA(t)
+	rootKey := issueTestKey(t, "p256")
+	for name, req := range map[string]IssueRequest{
+		"the issuer's key":    {Profile: ProfileServer, DNSNames: []string{"a.example.com"}, PublicKey: interKey.Public(), Issuer: inter, IssuerKey: interKey},
+		"the root's key":      {Profile: ProfileClient, Subject: pkix.Name{CommonName: "c"}, PublicKey: rootKey.Public(), Issuer: inter, IssuerChain: []*x509.Certificate{root}, IssuerKey: interKey},
+		"a CA of its own key": {Profile: ProfileIntermediateCA, Subject: pkix.Name{CommonName: "loop"}, PublicKey: rootKey.Public(), Issuer: root, IssuerKey: rootKey},
+	} {
+		req.Now = issueNow
+		if _, err := IssueCertificate(req); !errors.Is(err, ErrIssuer) || !strings.Contains(err.Error(), "own key") {
+			t.Errorf("%s: %v; want ErrIssuer", name, err)
+		}
+	}
+}

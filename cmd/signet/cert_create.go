@@ -87,7 +87,8 @@ before now unless --not-before; --days N (1 to 36500) or --not-after TIME sets i
 which like the start must lie in the years 1950 to 9999 that X.509 encodes. A validity past
 the end of the CA, or of a CA above it in the --ca file, is clipped to it, with a warning.
 
-Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, an issuer
+Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, a key to
+certify that is the CA's own (or that of a CA above it), an issuer
 or a CA above it in the --ca file that has expired (whatever --not-before says), or whose
 extended key usages leave out the profile's (code-signing under a CA for TLS only), a CA (or a
 --path-len) that the pathLenConstraint of the issuer or of a CA above it in the --ca file
