@@ -229,7 +229,7 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		// The certificate is valid only while every CA of its chain is: it ends no later than
 		// the first of them to end, and starts no earlier than the last of them to start.
 		var ends, starts *x509.Certificate
-		for _, ca := range append([]*x509.Certificate{req.Issuer}, req.IssuerChain...) {
+		for _, ca := range issuerPath(req) {
 			if notAfter.After(ca.NotAfter) {
 				notAfter, ends = ca.NotAfter, ca
 			}
@@ -381,6 +381,30 @@ func checkIssuableKey(pub crypto.PublicKey) error {
 	return nil
 }
 
+// issuerPath returns the path from req.Issuer up through IssuerChain: each next certificate
+// is the one of IssuerChain named as the issuer of the last and whose key verifies its
+// signature, until a self-signed certificate or none is found. The order of IssuerChain (a
+// --ca file, a PKCS#12 file's chain) does not matter, and a certificate off the path does not
+// count: path lengths are counted, and validity and extended key usages held, along the path
+// verifiers build. (Name constraints are checked for every certificate given, the stricter
+// reading.)
+func issuerPath(req IssueRequest) []*x509.Certificate {
+	path := []*x509.Certificate{req.Issuer}
+	rest := slices.Clone(req.IssuerChain)
+	for cur := req.Issuer; !bytes.Equal(cur.RawIssuer, cur.RawSubject) || cur.CheckSignatureFrom(cur) != nil; {
+		i := slices.IndexFunc(rest, func(c *x509.Certificate) bool {
+			return bytes.Equal(c.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(c) == nil
+		})
+		if i < 0 {
+			break
+		}
+		cur = rest[i]
+		path = append(path, cur)
+		rest = slices.Delete(rest, i, i+1)
+	}
+	return path
+}
+
 // PathLenError is a certificate to issue that the pathLenConstraint of its issuer, or of a CA
 // above it, forbids (RFC 5280 4.2.1.9): a CA certificate below a CA that allows no more CAs
 // below it, a CA whose own path length is wider than the CAs above allow, or any certificate
@@ -424,7 +448,7 @@ func CheckIssuerAllows(req IssueRequest) error {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	for i, ca := range append([]*x509.Certificate{req.Issuer}, req.IssuerChain...) {
+	for i, ca := range issuerPath(req) {
 		if req.PublicKey != nil && PublicKeysEqual(ca.PublicKey, req.PublicKey) {
 			// Whoever held the new certificate's key would hold the CA's.
 			return fmt.Errorf("%w: the key to certify is the CA's own key (the CA %q)", ErrIssuer, FormatName(ca.Subject))
@@ -479,7 +503,7 @@ func checkIssuerEKU(ca *x509.Certificate, p Profile) error {
 // checkPathLen holds a request with an issuer to the pathLenConstraint of the issuer and of
 // every CA above it in IssuerChain.
 func checkPathLen(req IssueRequest) error {
-	cas := append([]*x509.Certificate{req.Issuer}, req.IssuerChain...)
+	cas := issuerPath(req)
 	isCA := req.Profile.IsCA()
 	below := 0 // the non-self-issued CAs between cas[i] and the new certificate
 	allowed := -1

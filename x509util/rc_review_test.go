@@ -527,3 +527,30 @@ func TestRCIssueCAKeyReuse(t *testing.T) {
 		}
 	}
 }
+
+// TestRCIssuerChainOrder: the CAs above the issuer are taken along the path they form, not in
+// the order a --ca file lists them: with the root (path length 2) before its intermediate in
+// the file, a CA three below the root was minted, since the count read the root as the
+// issuer's parent; and a certificate of the file off the path (an expired, unrelated CA) no
+// longer refuses or clips what is issued.
+func TestRCIssuerChainOrder(t *testing.T) {
+	root := rcRawCA(t, "rc order root", issueNow.Add(-time.Hour), issueNow.Add(5000*time.Hour), nil, "p256", "p256", func(c *x509.Certificate) { c.MaxPathLen = 2 })
+	int1 := rcRawCA(t, "rc order int1", issueNow.Add(-time.Hour), issueNow.Add(4000*time.Hour), root, "p256", "p384", nil)
+	int2 := rcRawCA(t, "rc order int2", issueNow.Add(-time.Hour), issueNow.Add(3000*time.Hour), int1, "p384", "rsa", nil)
+	unrelated := rcRawCA(t, "rc unrelated", issueNow.Add(-48*time.Hour), issueNow.Add(-time.Hour), nil, "ed25519", "ed25519", nil)
+	req := IssueRequest{Profile: ProfileIntermediateCA, Subject: pkix.Name{CommonName: "too deep"}, Now: issueNow,
+		PublicKey: issueTestKey(t, "p256c").Public(), Issuer: int2, IssuerKey: issueTestKey(t, "rsa")}
+	for _, chain := range [][]*x509.Certificate{{int1, root}, {root, int1}} {
+		req.IssuerChain = chain
+		var pe *PathLenError
+		if _, err := IssueCertificate(req); !errors.As(err, &pe) || pe.CA != "CN=rc order root" {
+			t.Errorf("chain %s, %s: %v; want the root's path length to refuse it", chain[0].Subject.CommonName, chain[1].Subject.CommonName, err)
+		}
+	}
+	leaf := req
+	leaf.Profile, leaf.IssuerChain = ProfileClient, []*x509.Certificate{unrelated, root, int1}
+	got, err := IssueCertificate(leaf)
+	if err != nil || !got.Certificate.NotAfter.Equal(int2.NotAfter) {
+		t.Errorf("an unrelated expired CA in the file: %v; want issued, clipped to the issuer", err)
+	}
+}
