@@ -23,6 +23,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/signet-pki/signet/internal/pkixname"
 )
 
 // ErrIssuer is returned when the issuing certificate or key cannot issue: the certificate is
@@ -209,6 +211,14 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	// Names from a CSR come here unchecked by ParseSANs.
 	if err := CheckSANs(sans); err != nil {
 		return nil, err
+	}
+	if req.Issuer != nil && !req.Profile.IsCA() {
+		for _, ca := range issuerPath(req) {
+			if pkixname.EqualDER(rawSubject, ca.RawSubject) {
+				return nil, &NameError{Kind: "subject", Input: formatRawName(rawSubject),
+					Reason: fmt.Sprintf("is the name of the CA %q: a %s certificate named as its CA would show as the CA", FormatName(ca.Subject), req.Profile)}
+			}
+		}
 	}
 	if req.Issuer != nil {
 		if err := checkNameConstraints(append([]*x509.Certificate{req.Issuer}, req.IssuerChain...), rawSubject, sans); err != nil {

@@ -554,3 +554,25 @@ func TestRCIssuerChainOrder(t *testing.T) {
 		t.Errorf("an unrelated expired CA in the file: %v; want issued, clipped to the issuer", err)
 	}
 }
+
+// TestRCIssueLeafNamedAsCA: a leaf whose subject is the name of its issuer or of a CA above
+// it (as RFC 5280 7.1 compares names: case and spaces folded) is refused. Before, a CSR whose
+// subject copied the CA's name was certified as sent: a certificate that every display shows
+// as the CA, and that RFC 5280 treats as self-issued. A CA certificate under the same name as
+// its issuer (a key rollover) is still issued where path lengths allow.
+func TestRCIssueLeafNamedAsCA(t *testing.T) {
+	root, inter, interKey := testCA(t)
+	for name, subject := range map[string]string{"the issuer's": "CN=Test Intermediate", "the root's, case folded": "CN=test  ROOT"} {
+		seq, err := ParseRDNSequence(subject)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = IssueCertificate(IssueRequest{Profile: ProfileCodeSigning, RawSubject: mustASN1(t, seq), Now: issueNow,
+			PublicKey: issueTestKey(t, "p256c").Public(), Issuer: inter, IssuerChain: []*x509.Certificate{root}, IssuerKey: interKey})
+		if !errors.Is(err, ErrInvalidName) || !strings.Contains(err.Error(), "is the name of the CA") {
+			t.Errorf("%s name: %v; want ErrInvalidName", name, err)
+		}
+	}
+	mustIssue(t, IssueRequest{Profile: ProfileIntermediateCA, Subject: pkix.Name{CommonName: "Test Root"}, MaxPathLen: rcInt(0),
+		PublicKey: issueTestKey(t, "p256c").Public(), Issuer: root, IssuerKey: issueTestKey(t, "p256")})
+}
