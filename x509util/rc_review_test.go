@@ -576,3 +576,17 @@ func TestRCIssueLeafNamedAsCA(t *testing.T) {
 	mustIssue(t, IssueRequest{Profile: ProfileIntermediateCA, Subject: pkix.Name{CommonName: "Test Root"}, MaxPathLen: rcInt(0),
 		PublicKey: issueTestKey(t, "p256c").Public(), Issuer: root, IssuerKey: issueTestKey(t, "p256")})
 }
+
+// TestRCCRLWrongKey: a CRL is never signed with a key that is not the CA certificate's
+// (checked before signing), and its thisUpdate and nextUpdate are the issuing time and the
+// time asked for. (Probe: no fault found.)
+func TestRCCRLWrongKey(t *testing.T) {
+	_, inter, _ := testCA(t)
+	if _, _, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: issueTestKey(t, "p256c"), Now: issueNow}); !errors.Is(err, ErrIssuer) {
+		t.Errorf("CRL with another key: %v; want ErrIssuer", err)
+	}
+	_, crl, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: issueTestKey(t, "rsa"), Now: issueNow, NextUpdate: issueNow.Add(48 * time.Hour)})
+	if err != nil || !crl.ThisUpdate.Equal(issueNow) || !crl.NextUpdate.Equal(issueNow.Add(48*time.Hour)) {
+		t.Errorf("CRL times: %v, %v (%v)", crl.ThisUpdate, crl.NextUpdate, err)
+	}
+}
