@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/signet-pki/signet/internal/pkixname"
 )
@@ -206,6 +207,9 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	}
 	sans := SANs{DNSNames: req.DNSNames, IPAddresses: req.IPAddresses, EmailAddresses: req.EmailAddresses, URIs: req.URIs}
 	if err := checkPrintable(subjectRDNs, sans); err != nil {
+		return nil, err
+	}
+	if err := checkSubjectBounds(subjectRDNs); err != nil {
 		return nil, err
 	}
 	// Names from a CSR come here unchecked by ParseSANs.
@@ -557,6 +561,40 @@ func issueSubject(req IssueRequest) ([]byte, pkix.RDNSequence, error) {
 		return nil, nil, fmt.Errorf("%w: the subject is not one DER Name", ErrInvalidName)
 	}
 	return req.RawSubject, seq, nil
+}
+
+// checkSubjectBounds holds a subject that did not come through ParseDN (a CSR's) to what
+// ParseDN checks of the attributes it knows: not empty, within RFC 5280's upper bounds (64
+// characters for CN, O, OU), a country of two letters.
+func checkSubjectBounds(subject pkix.RDNSequence) error {
+	for _, rdn := range subject {
+		for _, atv := range rdn {
+			var attr dnAttribute
+			for _, a := range dnAttributes() {
+				if a.oid.Equal(atv.Type) {
+					attr = a
+					break
+				}
+			}
+			v, ok := attributeString(atv.Value)
+			if attr.oid == nil || !ok {
+				continue
+			}
+			bad := func(why string, args ...any) error {
+				return &NameError{Kind: "subject attribute", Input: attr.name + "=" + v, Reason: fmt.Sprintf(why, args...)}
+			}
+			n := utf8.RuneCountInString(v)
+			switch {
+			case n == 0:
+				return bad("is empty")
+			case attr.maxLen > 0 && n > attr.maxLen:
+				return bad("is %d characters long; RFC 5280 allows at most %d", n, attr.maxLen)
+			case attr.name == "C" && (n != 2 || strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != ""):
+				return bad("a country is two letters (ISO 3166)")
+			}
+		}
+	}
+	return nil
 }
 
 // checkPrintable refuses a subject attribute or a DNS or email SAN holding a character

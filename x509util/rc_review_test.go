@@ -590,3 +590,25 @@ func TestRCCRLWrongKey(t *testing.T) {
 		t.Errorf("CRL times: %v, %v (%v)", crl.ThisUpdate, crl.NextUpdate, err)
 	}
 }
+
+// TestRCIssueSubjectBounds: a subject that did not come through ParseDN (a CSR's) is held to
+// RFC 5280's upper bounds as --subject is: a 65-character CN or O, a country that is not two
+// letters. Before, a CSR's were certified as sent (zlint: e_subject_common_name_max_length).
+func TestRCIssueSubjectBounds(t *testing.T) {
+	_, inter, interKey := testCA(t)
+	long := strings.Repeat("x", 65)
+	for name, seq := range map[string]pkix.RDNSequence{
+		"CN of 65": {{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: long}}},
+		"O of 65":  {{{Type: asn1.ObjectIdentifier{2, 5, 4, 10}, Value: long}}, {{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: "ok"}}},
+		"C of 3":   {{{Type: asn1.ObjectIdentifier{2, 5, 4, 6}, Value: "USA"}}, {{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: "ok"}}},
+		"empty CN": {{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: ""}}},
+	} {
+		_, err := IssueCertificate(IssueRequest{Profile: ProfileCodeSigning, RawSubject: mustASN1(t, seq), Now: issueNow,
+			PublicKey: issueTestKey(t, "p256c").Public(), Issuer: inter, IssuerKey: interKey})
+		if !errors.Is(err, ErrInvalidName) {
+			t.Errorf("%s: %v; want ErrInvalidName", name, err)
+		}
+	}
+	mustIssue(t, IssueRequest{Profile: ProfileCodeSigning, Now: issueNow, Issuer: inter, IssuerKey: interKey, PublicKey: issueTestKey(t, "p256c").Public(),
+		RawSubject: mustASN1(t, pkix.RDNSequence{{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: strings.Repeat("é", 64)}}})})
+}
