@@ -216,14 +216,6 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	if err := CheckSANs(sans); err != nil {
 		return nil, err
 	}
-	if req.Issuer != nil && !req.Profile.IsCA() {
-		for _, ca := range issuerPath(req) {
-			if pkixname.EqualDER(rawSubject, ca.RawSubject) {
-				return nil, &NameError{Kind: "subject", Input: formatRawName(rawSubject),
-					Reason: fmt.Sprintf("is the name of the CA %q: a %s certificate named as its CA would show as the CA", FormatName(ca.Subject), req.Profile)}
-			}
-		}
-	}
 	if req.Issuer != nil {
 		if err := checkNameConstraints(append([]*x509.Certificate{req.Issuer}, req.IssuerChain...), rawSubject, sans); err != nil {
 			return nil, err
@@ -449,11 +441,12 @@ func (e *PathLenError) Unwrap() error { return ErrIssuer }
 // CheckIssuerAllows reports what the issuer of req (and the CAs above it, IssuerChain) forbid
 // in the certificate req asks for, whatever the keys: the check IssueCertificate makes, for a
 // caller that validates everything before opening keys or asking for their secrets. It does
-// not check the issuer itself (CheckIssuer does): a key to certify that is the issuer's own or
-// that of a CA above it, an issuer or a CA above it that has expired
-// at req.Now, and a pathLenConstraint the new certificate breaks, are refused (ErrIssuer). A
-// request without an issuer passes. A leaf profile whose extended key usage the extended key
-// usage extension of such a CA leaves out is refused too (ErrIssuer).
+// not check the issuer itself (CheckIssuer does). Refused, along the path IssuerChain forms
+// (issuerPath): a key to certify that is the own key of one of these CAs, a CA of them that
+// has expired at req.Now, a pathLenConstraint the new certificate breaks, a leaf profile
+// whose extended key usage a CA's extended key usage extension leaves out (all ErrIssuer),
+// and a leaf whose subject is the name of one of them (a *NameError, ErrInvalidName: it would
+// show as the CA). A request without an issuer passes.
 func CheckIssuerAllows(req IssueRequest) error {
 	if req.Issuer == nil {
 		return nil
@@ -462,7 +455,15 @@ func CheckIssuerAllows(req IssueRequest) error {
 	if now.IsZero() {
 		now = time.Now()
 	}
+	rawSubject, _, err := issueSubject(req)
+	if err != nil {
+		return err
+	}
 	for i, ca := range issuerPath(req) {
+		if !req.Profile.IsCA() && pkixname.EqualDER(rawSubject, ca.RawSubject) {
+			return &NameError{Kind: "subject", Input: formatRawName(rawSubject),
+				Reason: fmt.Sprintf("is the name of the CA %q: a %s certificate named as its CA would show as the CA", FormatName(ca.Subject), req.Profile)}
+		}
 		if req.PublicKey != nil && PublicKeysEqual(ca.PublicKey, req.PublicKey) {
 			// Whoever held the new certificate's key would hold the CA's.
 			return fmt.Errorf("%w: the key to certify is the CA's own key (the CA %q)", ErrIssuer, FormatName(ca.Subject))
