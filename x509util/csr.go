@@ -170,3 +170,64 @@ func CheckCSRSignature(csr *x509.CertificateRequest) error {
 	}
 	return fmt.Errorf("%w: the CSR's signature does not verify (it was altered, or not signed by the key it carries): %v", ErrMalformed, err)
 }
+
+// CSRNotCertified lists what csr asks for that a certificate issued from it with its names
+// (IssueRequest with the CSR's RawSubject and SANs) does not get: every requested extension
+// but the subject alternative names (signet's profile decides basic constraints, key usages,
+// policies; openssl ca's copy_extensions=none), by name ("basicConstraints (critical)") or
+// dotted OID, and each subject alternative name form signet does not issue ("a subject
+// alternative name of the form otherName"). A caller tells the operator, who then knows
+// what the requester wanted and did not get. Nil when nothing is left out.
+func CSRNotCertified(csr *x509.CertificateRequest) []string {
+	var out []string
+	for _, e := range csr.Extensions {
+		if e.Id.Equal(oidExtSubjectAltName) {
+			out = append(out, sanFormsNotIssued(e.Value)...)
+			continue
+		}
+		name := extensionNames()[e.Id.String()]
+		if name == "" {
+			name = e.Id.String()
+		}
+		if e.Critical {
+			name += " (critical)"
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+var oidExtSubjectAltName = asn1.ObjectIdentifier{2, 5, 29, 17}
+
+// sanFormsNotIssued names the GeneralName forms of a subjectAltName extension value other
+// than the four signet issues (rfc822Name, dNSName, URI, iPAddress), once each.
+func sanFormsNotIssued(value []byte) []string {
+	forms := []string{"otherName", "", "", "x400Address", "directoryName", "ediPartyName", "", "", "registeredID"}
+	var seq asn1.RawValue
+	if rest, err := asn1.Unmarshal(value, &seq); err != nil || len(rest) > 0 || seq.Tag != asn1.TagSequence {
+		return []string{"a subject alternative name extension that does not parse"}
+	}
+	var out []string
+	seen := map[int]bool{}
+	for rest := seq.Bytes; len(rest) > 0; {
+		var gn asn1.RawValue
+		var err error
+		if rest, err = asn1.Unmarshal(rest, &gn); err != nil {
+			return append(out, "a subject alternative name that does not parse")
+		}
+		switch gn.Tag {
+		case 1, 2, 6, 7:
+			continue
+		}
+		if seen[gn.Tag] {
+			continue
+		}
+		seen[gn.Tag] = true
+		form := fmt.Sprintf("[%d]", gn.Tag)
+		if gn.Tag < len(forms) && forms[gn.Tag] != "" {
+			form = forms[gn.Tag]
+		}
+		out = append(out, "a subject alternative name of the form "+form)
+	}
+	return out
+}

@@ -165,6 +165,7 @@ func FuzzParseCSR(f *testing.F) {
 		f.Add(csr.Raw)
 		f.Add(MarshalCSRPEM(csr))
 	}
+	f.Add(rcGreedyCSR(f).Raw)
 	f.Add([]byte("-----BEGIN CERTIFICATE REQUEST-----\nMIIB"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		csr, err := ParseCSR(data)
@@ -176,6 +177,12 @@ func FuzzParseCSR(f *testing.F) {
 		}
 		if err := csr.CheckSignature(); err != nil {
 			t.Fatalf("accepted a CSR whose signature does not verify: %v", err)
+		}
+		// What cert create does next with a CSR: never a panic, a NameError or nothing.
+		_ = CSRNotCertified(csr)
+		var ne *NameError
+		if err := CheckSANs(SANs{DNSNames: csr.DNSNames, IPAddresses: csr.IPAddresses, EmailAddresses: csr.EmailAddresses, URIs: csr.URIs}); err != nil && !errors.As(err, &ne) {
+			t.Fatalf("CheckSANs: %v", err)
 		}
 	})
 }

@@ -1,9 +1,11 @@
 package x509util
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -21,6 +23,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
+
+	"github.com/signet-pki/signet/internal/pkixname"
 )
 
 // ErrIssuer is returned when the issuing certificate or key cannot issue: the certificate is
@@ -31,7 +36,7 @@ var ErrIssuer = errors.New("x509util: unsuitable issuer")
 type Profile string
 
 // The profiles signet issues. Each fixes basic constraints, key usage and extended key usage;
-// key usage follows the key type (keyEncipherment only for RSA leaves).
+// key usage follows the key type (keyEncipherment only for RSA server and email leaves).
 const (
 	ProfileRootCA         Profile = "root-ca"         // self-signed CA: keyCertSign, cRLSign
 	ProfileIntermediateCA Profile = "intermediate-ca" // CA under another CA, path length 0 by default
@@ -124,7 +129,8 @@ type IssueRequest struct {
 	URIs           []*url.URL
 
 	// NotBefore zero means Now minus ClockSkew. NotAfter zero means NotBefore plus the
-	// profile's DefaultLifetime; either way it is clipped to the issuer's NotAfter.
+	// profile's DefaultLifetime. Either way the validity is clipped to that of the issuer and
+	// of every CA in IssuerChain, with a warning.
 	NotBefore, NotAfter time.Time
 	// MaxPathLen applies to CA profiles. Nil means no limit for a root and 0 for an
 	// intermediate (it may issue only leaves).
@@ -155,10 +161,12 @@ type Issued struct {
 // IssueCertificate checks the request against its profile and the issuer, then creates and
 // signs the certificate. Names are held to the name constraints of Issuer and IssuerChain
 // before anything is signed (see NameConstraintError). Refusals wrap ErrInvalidName (missing
-// or bad names, a control character in one), ErrNameConstraint (a name the CAs' constraints
+// or bad names, a control character in one, a SAN ParseSANs would refuse: CheckSANs), ErrNameConstraint (a name the CAs' constraints
 // do not allow), ErrIssuer
-// (issuer not a CA, lacking keyCertSign, key not matching), ErrValidity (a validity that ends
-// before it starts, or outside the years 1950 to 9999) or ErrUnsupported (key type).
+// (issuer not a CA, lacking keyCertSign, key not matching, an issuer or a CA above it expired,
+// a pathLenConstraint broken: see CheckIssuerAllows), ErrValidity (a validity that ends
+// before it starts, or outside the years 1950 to 9999) or ErrUnsupported (a key type signet
+// does not certify, or a weak key: see checkIssuableKey).
 func IssueCertificate(req IssueRequest) (*Issued, error) {
 	now := req.Now
 	if now.IsZero() {
@@ -173,6 +181,9 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	}
 	if req.PublicKey == nil {
 		return nil, fmt.Errorf("x509util: issue: no public key to certify")
+	}
+	if err := checkIssuableKey(req.PublicKey); err != nil {
+		return nil, err
 	}
 	// The subject exactly as it will be written, checked and then used as it is.
 	rawSubject, subjectRDNs, err := issueSubject(req)
@@ -191,9 +202,18 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		}
 	} else if err := CheckIssuer(req.Issuer, req.IssuerKey, x509.KeyUsageCertSign); err != nil {
 		return nil, err
+	} else if err := CheckIssuerAllows(req); err != nil {
+		return nil, err
 	}
 	sans := SANs{DNSNames: req.DNSNames, IPAddresses: req.IPAddresses, EmailAddresses: req.EmailAddresses, URIs: req.URIs}
 	if err := checkPrintable(subjectRDNs, sans); err != nil {
+		return nil, err
+	}
+	if err := checkSubjectBounds(subjectRDNs); err != nil {
+		return nil, err
+	}
+	// Names from a CSR come here unchecked by ParseSANs.
+	if err := CheckSANs(sans); err != nil {
 		return nil, err
 	}
 	if req.Issuer != nil {
@@ -212,13 +232,28 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		notAfter = notBefore.Add(req.Profile.DefaultLifetime())
 	}
 	if req.Issuer != nil {
-		if notAfter.After(req.Issuer.NotAfter) {
-			notAfter = req.Issuer.NotAfter
-			warnings = append(warnings, fmt.Sprintf("validity clipped to the issuer's end, %s", notAfter.UTC().Format(time.RFC3339)))
+		// The certificate is valid only while every CA of its chain is: it ends no later than
+		// the first of them to end, and starts no earlier than the last of them to start.
+		var ends, starts *x509.Certificate
+		for _, ca := range issuerPath(req) {
+			if notAfter.After(ca.NotAfter) {
+				notAfter, ends = ca.NotAfter, ca
+			}
+			if notBefore.Before(ca.NotBefore) {
+				notBefore, starts = ca.NotBefore, ca
+			}
 		}
-		if notBefore.Before(req.Issuer.NotBefore) {
-			notBefore = req.Issuer.NotBefore
-			warnings = append(warnings, fmt.Sprintf("validity start moved to the issuer's start, %s", notBefore.UTC().Format(time.RFC3339)))
+		whose := func(ca *x509.Certificate) string {
+			if ca == req.Issuer {
+				return "the issuer's"
+			}
+			return fmt.Sprintf("that of the CA %q above the issuer,", FormatName(ca.Subject))
+		}
+		if ends != nil {
+			warnings = append(warnings, fmt.Sprintf("validity clipped to %s end, %s", whose(ends), notAfter.UTC().Format(time.RFC3339)))
+		}
+		if starts != nil {
+			warnings = append(warnings, fmt.Sprintf("validity start moved to %s start, %s", whose(starts), notBefore.UTC().Format(time.RFC3339)))
 		}
 	}
 	if !notAfter.After(notBefore) {
@@ -270,7 +305,10 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		}
 	case ProfileServer, ProfileClient, ProfileEmail:
 		tmpl.KeyUsage = x509.KeyUsageDigitalSignature
-		if isRSA {
+		// keyEncipherment for RSA key transport: a TLS server's (TLS 1.2 RSA key exchange) and
+		// S/MIME's. A TLS client only signs; RFC 5280 4.2.1.12 names digitalSignature and
+		// keyAgreement as the bits consistent with clientAuth, and zlint fails the others.
+		if isRSA && req.Profile != ProfileClient {
 			tmpl.KeyUsage |= x509.KeyUsageKeyEncipherment
 		}
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{map[Profile]x509.ExtKeyUsage{
@@ -318,6 +356,197 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	return &Issued{Certificate: cert, Warnings: warnings}, nil
 }
 
+// CheckPublicKey reports whether IssueCertificate would certify pub, as far as the key alone
+// decides: the check it makes, for a caller that validates a CSR before opening any key.
+func CheckPublicKey(pub crypto.PublicKey) error { return checkIssuableKey(pub) }
+
+// checkIssuableKey refuses a public key weaker than those signet generates (ErrUnsupported):
+// RSA below 2048 bits or with an exponent that is even or below 3, and EC keys on curves
+// other than P-256, P-384 and P-521. A CSR can carry any of them; a certificate for one would
+// vouch for a key that can be broken, or that verifiers refuse.
+func checkIssuableKey(pub crypto.PublicKey) error {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		switch {
+		case k.N == nil || k.N.BitLen() < 2048:
+			bits := 0
+			if k.N != nil {
+				bits = k.N.BitLen()
+			}
+			return fmt.Errorf("%w: a %d-bit RSA key: signet certifies RSA keys of 2048 bits or more", ErrUnsupported, bits)
+		case k.E < 3 || k.E%2 == 0:
+			return fmt.Errorf("%w: an RSA key with the public exponent %d (it must be odd and at least 3)", ErrUnsupported, k.E)
+		}
+	case *ecdsa.PublicKey:
+		switch k.Curve {
+		case elliptic.P256(), elliptic.P384(), elliptic.P521():
+		default:
+			return fmt.Errorf("%w: an EC key on %s: signet certifies P-256, P-384 and P-521 keys", ErrUnsupported, k.Curve.Params().Name)
+		}
+	}
+	return nil
+}
+
+// issuerPath returns the path from req.Issuer up through IssuerChain: each next certificate
+// is the one of IssuerChain named as the issuer of the last and whose key verifies its
+// signature, until a self-signed certificate or none is found. The order of IssuerChain (a
+// --ca file, a PKCS#12 file's chain) does not matter, and a certificate off the path does not
+// count: path lengths are counted, and validity and extended key usages held, along the path
+// verifiers build. (Name constraints are checked for every certificate given, the stricter
+// reading.)
+func issuerPath(req IssueRequest) []*x509.Certificate {
+	path := []*x509.Certificate{req.Issuer}
+	rest := slices.Clone(req.IssuerChain)
+	for cur := req.Issuer; !bytes.Equal(cur.RawIssuer, cur.RawSubject) || cur.CheckSignatureFrom(cur) != nil; {
+		i := slices.IndexFunc(rest, func(c *x509.Certificate) bool {
+			return bytes.Equal(c.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(c) == nil
+		})
+		if i < 0 {
+			break
+		}
+		cur = rest[i]
+		path = append(path, cur)
+		rest = slices.Delete(rest, i, i+1)
+	}
+	return path
+}
+
+// PathLenError is a certificate to issue that the pathLenConstraint of its issuer, or of a CA
+// above it, forbids (RFC 5280 4.2.1.9): a CA certificate below a CA that allows no more CAs
+// below it, a CA whose own path length is wider than the CAs above allow, or any certificate
+// under an issuer the constraints above it already put out of reach. Every verifier would
+// refuse a path through it. It wraps ErrIssuer.
+type PathLenError struct {
+	// CA is the subject of the constraining CA (FormatName); Limit is its pathLenConstraint,
+	// Below the CA certificates that would stand below it on the path (not counting
+	// self-issued ones, as RFC 5280 says), the new one included when it is a CA.
+	CA           string
+	Limit, Below int
+	// Requested is the path length asked for the new CA when that is what is too wide, and
+	// Allowed the most it could be; Requested is -1 otherwise.
+	Requested, Allowed int
+}
+
+func (e *PathLenError) Error() string {
+	if e.Requested >= 0 {
+		return fmt.Sprintf("%v: a path length of %d is wider than the CA %q allows (pathLenConstraint %d): at most %d here",
+			ErrIssuer, e.Requested, e.CA, e.Limit, e.Allowed)
+	}
+	return fmt.Sprintf("%v: the CA %q allows %d CA certificate(s) below it (pathLenConstraint %d), and this certificate would make %d",
+		ErrIssuer, e.CA, e.Limit, e.Limit, e.Below)
+}
+
+func (e *PathLenError) Unwrap() error { return ErrIssuer }
+
+// CheckIssuerAllows reports what the issuer of req (and the CAs above it, IssuerChain) forbid
+// in the certificate req asks for, whatever the keys: the check IssueCertificate makes, for a
+// caller that validates everything before opening keys or asking for their secrets. It does
+// not check the issuer itself (CheckIssuer does). Refused, along the path IssuerChain forms
+// (issuerPath): a key to certify that is the own key of one of these CAs, a CA of them that
+// has expired at req.Now, a pathLenConstraint the new certificate breaks, a leaf profile
+// whose extended key usage a CA's extended key usage extension leaves out (all ErrIssuer),
+// and a leaf whose subject is the name of one of them (a *NameError, ErrInvalidName: it would
+// show as the CA). A request without an issuer passes.
+func CheckIssuerAllows(req IssueRequest) error {
+	if req.Issuer == nil {
+		return nil
+	}
+	now := req.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	rawSubject, _, err := issueSubject(req)
+	if err != nil {
+		return err
+	}
+	for i, ca := range issuerPath(req) {
+		if !req.Profile.IsCA() && pkixname.EqualDER(rawSubject, ca.RawSubject) {
+			return &NameError{Kind: "subject", Input: formatRawName(rawSubject),
+				Reason: fmt.Sprintf("is the name of the CA %q: a %s certificate named as its CA would show as the CA", FormatName(ca.Subject), req.Profile)}
+		}
+		if req.PublicKey != nil && PublicKeysEqual(ca.PublicKey, req.PublicKey) {
+			// Whoever held the new certificate's key would hold the CA's.
+			return fmt.Errorf("%w: the key to certify is the CA's own key (the CA %q)", ErrIssuer, FormatName(ca.Subject))
+		}
+		if now.After(ca.NotAfter) {
+			what := "the issuing CA"
+			if i > 0 {
+				what = "the CA above the issuer"
+			}
+			// However the new certificate is dated, no verifier accepts a path through an
+			// expired CA today; backdating one under it is what a stolen old CA key would do.
+			return fmt.Errorf("%w: %s %q expired on %s", ErrIssuer, what, FormatName(ca.Subject), ca.NotAfter.UTC().Format(time.RFC3339))
+		}
+		if err := checkIssuerEKU(ca, req.Profile); err != nil {
+			return err
+		}
+	}
+	return checkPathLen(req)
+}
+
+// profileEKU is the extended key usage each leaf profile issues.
+func profileEKU(p Profile) (x509.ExtKeyUsage, bool) {
+	u, ok := map[Profile]x509.ExtKeyUsage{
+		ProfileServer:      x509.ExtKeyUsageServerAuth,
+		ProfileClient:      x509.ExtKeyUsageClientAuth,
+		ProfileEmail:       x509.ExtKeyUsageEmailProtection,
+		ProfileCodeSigning: x509.ExtKeyUsageCodeSigning,
+		ProfileTSA:         x509.ExtKeyUsageTimeStamping,
+	}[p]
+	return u, ok
+}
+
+// checkIssuerEKU refuses a leaf profile whose extended key usage a CA's own extended key usage
+// extension leaves out: Go's verifier, and OpenSSL's for its purposes, read a CA's EKU as the
+// purposes it may vouch for, so the certificate would verify nowhere.
+func checkIssuerEKU(ca *x509.Certificate, p Profile) error {
+	want, ok := profileEKU(p)
+	if !ok || (len(ca.ExtKeyUsage) == 0 && len(ca.UnknownExtKeyUsage) == 0) {
+		return nil
+	}
+	if slices.Contains(ca.ExtKeyUsage, x509.ExtKeyUsageAny) || slices.Contains(ca.ExtKeyUsage, want) {
+		return nil
+	}
+	var names []string
+	for _, oid := range CertificateEKUs(ca) {
+		names = append(names, ExtKeyUsageName(oid))
+	}
+	return fmt.Errorf("%w: the CA %q may vouch only for the extended key usages %s, not %s (the %s profile): verifiers would refuse the certificate",
+		ErrIssuer, FormatName(ca.Subject), strings.Join(names, ", "), ExtKeyUsageName(ExtKeyUsageOID(want)), p)
+}
+
+// checkPathLen holds a request with an issuer to the pathLenConstraint of the issuer and of
+// every CA above it in IssuerChain.
+func checkPathLen(req IssueRequest) error {
+	cas := issuerPath(req)
+	isCA := req.Profile.IsCA()
+	below := 0 // the non-self-issued CAs between cas[i] and the new certificate
+	allowed := -1
+	var tightest *x509.Certificate
+	for i, ca := range cas {
+		if i > 0 && !bytes.Equal(cas[i-1].RawIssuer, cas[i-1].RawSubject) {
+			below++
+		}
+		if !ca.BasicConstraintsValid || ca.MaxPathLen < 0 || (ca.MaxPathLen == 0 && !ca.MaxPathLenZero) {
+			continue
+		}
+		n := below
+		if isCA {
+			n++
+		}
+		if n > ca.MaxPathLen {
+			return &PathLenError{CA: FormatName(ca.Subject), Limit: ca.MaxPathLen, Below: n, Requested: -1}
+		}
+		if left := ca.MaxPathLen - n; isCA && (allowed < 0 || left < allowed) {
+			allowed, tightest = left, ca
+		}
+	}
+	if isCA && req.MaxPathLen != nil && tightest != nil && *req.MaxPathLen > allowed {
+		return &PathLenError{CA: FormatName(tightest.Subject), Limit: tightest.MaxPathLen, Requested: *req.MaxPathLen, Allowed: allowed}
+	}
+	return nil
+}
+
 // issueSubject returns the subject a request names, as DER and as RDNs.
 func issueSubject(req IssueRequest) ([]byte, pkix.RDNSequence, error) {
 	if len(req.RawSubject) == 0 {
@@ -333,6 +562,40 @@ func issueSubject(req IssueRequest) ([]byte, pkix.RDNSequence, error) {
 		return nil, nil, fmt.Errorf("%w: the subject is not one DER Name", ErrInvalidName)
 	}
 	return req.RawSubject, seq, nil
+}
+
+// checkSubjectBounds holds a subject that did not come through ParseDN (a CSR's) to what
+// ParseDN checks of the attributes it knows: not empty, within RFC 5280's upper bounds (64
+// characters for CN, O, OU), a country of two letters.
+func checkSubjectBounds(subject pkix.RDNSequence) error {
+	for _, rdn := range subject {
+		for _, atv := range rdn {
+			var attr dnAttribute
+			for _, a := range dnAttributes() {
+				if a.oid.Equal(atv.Type) {
+					attr = a
+					break
+				}
+			}
+			v, ok := attributeString(atv.Value)
+			if attr.oid == nil || !ok {
+				continue
+			}
+			bad := func(why string, args ...any) error {
+				return &NameError{Kind: "subject attribute", Input: attr.name + "=" + v, Reason: fmt.Sprintf(why, args...)}
+			}
+			n := utf8.RuneCountInString(v)
+			switch {
+			case n == 0:
+				return bad("is empty")
+			case attr.maxLen > 0 && n > attr.maxLen:
+				return bad("is %d characters long; RFC 5280 allows at most %d", n, attr.maxLen)
+			case attr.name == "C" && (n != 2 || strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != ""):
+				return bad("a country is two letters (ISO 3166)")
+			}
+		}
+	}
+	return nil
 }
 
 // checkPrintable refuses a subject attribute or a DNS or email SAN holding a character
@@ -435,17 +698,20 @@ func RandomSerial(rnd io.Reader) (*big.Int, error) {
 	if rnd == nil {
 		rnd = rand.Reader
 	}
-	for {
+	// A retry is needed with probability 2^-63; 16 in a row mean the source is broken (one
+	// that gives only zeros looped here for ever).
+	for range 16 {
 		b := make([]byte, 16)
 		if _, err := io.ReadFull(rnd, b); err != nil {
 			return nil, fmt.Errorf("x509util: serial number: %w", err)
 		}
 		b[0] &= 0x7f
 		n := new(big.Int).SetBytes(b)
-		if n.BitLen() > 64 { // also rules out zero; retry is needed with negligible probability
+		if n.BitLen() > 64 { // also rules out zero
 			return n, nil
 		}
 	}
+	return nil, fmt.Errorf("x509util: serial number: the random source gives no randomness")
 }
 
 // SubjectKeyID computes the subject key identifier by RFC 5280 section 4.2.1.2 method 1: the
@@ -515,8 +781,9 @@ type CRLRequest struct {
 	Issuer    *x509.Certificate
 	IssuerKey crypto.Signer
 	Revoked   []x509.RevocationListEntry
-	// Number is the CRL number; nil means the issuing time in Unix seconds, which grows from
-	// one CRL to the next without any state kept between runs.
+	// Number is the CRL number; nil means the issuing time (Now) in Unix nanoseconds, which
+	// grows from one CRL to the next without any state kept between runs (seconds did not: two
+	// CRLs of the same second shared a number).
 	Number *big.Int
 	// ThisUpdate zero means Now; NextUpdate zero means ThisUpdate plus 7 days.
 	ThisUpdate, NextUpdate time.Time
@@ -524,8 +791,24 @@ type CRLRequest struct {
 	Rand                   io.Reader
 }
 
+// checkCRLEntry refuses an entry a complete CRL cannot carry (ErrInvalidName).
+func checkCRLEntry(e x509.RevocationListEntry) error {
+	switch {
+	case e.SerialNumber == nil || e.SerialNumber.Sign() < 0:
+		return fmt.Errorf("%w: a revoked serial number cannot be negative or missing (%v)", ErrInvalidName, e.SerialNumber)
+	case e.ReasonCode == 8:
+		return fmt.Errorf("%w: the reason removeFromCRL belongs in delta CRLs only (RFC 5280 5.3.1); to un-revoke a certificate on hold, leave it out of the next CRL", ErrInvalidName)
+	case e.ReasonCode < 0 || e.ReasonCode == 7 || e.ReasonCode > 10:
+		return fmt.Errorf("%w: revocation reason code %d is not one of RFC 5280 5.3.1", ErrInvalidName, e.ReasonCode)
+	}
+	return nil
+}
+
 // CreateCRL creates and signs a CRL. The issuer must be a CA with cRLSign; thisUpdate and
-// nextUpdate must be in that order and within the years 1950 to 9999 (ErrValidity).
+// nextUpdate must be in that order and within the years 1950 to 9999 (ErrValidity). Each entry
+// needs a serial that is not negative, listed once, and a reason code a complete CRL may
+// carry: 0 to 10 but 7 (unassigned) and removeFromCRL (8), which RFC 5280 5.3.1 keeps to
+// delta CRLs (ErrInvalidName).
 func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 	if req.Issuer == nil || req.IssuerKey == nil {
 		return nil, nil, fmt.Errorf("%w: a CRL needs the CA certificate and its key", ErrIssuer)
@@ -554,9 +837,21 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 	if err := checkX509Time("nextUpdate", next); err != nil {
 		return nil, nil, err
 	}
+	listed := map[string]bool{}
+	for _, e := range req.Revoked {
+		if err := checkCRLEntry(e); err != nil {
+			return nil, nil, err
+		}
+		if listed[e.SerialNumber.String()] {
+			return nil, nil, fmt.Errorf("%w: serial %s is listed twice", ErrInvalidName, FormatSerial(e.SerialNumber))
+		}
+		listed[e.SerialNumber.String()] = true
+	}
 	number := req.Number
 	if number == nil {
-		number = big.NewInt(now.Unix())
+		// Nanoseconds, not seconds: two CRLs made in the same second must not share a number,
+		// or a relying party holding the first takes the second for the same CRL.
+		number = big.NewInt(now.UnixNano())
 	}
 	rnd := req.Rand
 	if rnd == nil {

@@ -45,7 +45,7 @@ func issueTestKey(t testing.TB, kind string) crypto.Signer {
 		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	case "p384":
 		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	case "rsa":
+	case "rsa", "rsa2":
 		k, err = rsa.GenerateKey(rand.Reader, 2048)
 	case "ed25519":
 		_, k, err = ed25519.GenerateKey(rand.Reader)
@@ -112,12 +112,12 @@ func TestIssueProfilesVerifyWithOpenSSL(t *testing.T) {
 		eku     x509.ExtKeyUsage
 	}{
 		{ProfileServer, "p384", IssueRequest{DNSNames: []string{"www.example.com"}}, "SSL server : Yes", x509.ExtKeyUsageServerAuth},
-		{ProfileServer, "rsa", IssueRequest{DNSNames: []string{"rsa.example.com"}}, "SSL server : Yes", x509.ExtKeyUsageServerAuth},
+		{ProfileServer, "rsa2", IssueRequest{DNSNames: []string{"rsa.example.com"}}, "SSL server : Yes", x509.ExtKeyUsageServerAuth},
 		{ProfileClient, "p256b", IssueRequest{Subject: pkix.Name{CommonName: "alice"}}, "SSL client : Yes", x509.ExtKeyUsageClientAuth},
 		{ProfileCodeSigning, "ed25519", IssueRequest{Subject: pkix.Name{CommonName: "Release Bot"}}, "Code Signing", x509.ExtKeyUsageCodeSigning},
 		{ProfileEmail, "p256c", IssueRequest{Subject: pkix.Name{CommonName: "bob"}, EmailAddresses: []string{"bob@example.com"}}, "S/MIME signing : Yes", x509.ExtKeyUsageEmailProtection},
 		// OpenSSL's timestamp purpose requires the EKU timeStamping alone and critical.
-		{ProfileTSA, "rsa", IssueRequest{Subject: pkix.Name{CommonName: "Test TSA"}}, "Time Stamp signing : Yes", x509.ExtKeyUsageTimeStamping},
+		{ProfileTSA, "rsa2", IssueRequest{Subject: pkix.Name{CommonName: "Test TSA"}}, "Time Stamp signing : Yes", x509.ExtKeyUsageTimeStamping},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.profile)+"-"+tt.key, func(t *testing.T) {
@@ -131,7 +131,7 @@ func TestIssueProfilesVerifyWithOpenSSL(t *testing.T) {
 				t.Errorf("EKU = %v, want [%v]", leaf.ExtKeyUsage, tt.eku)
 			}
 			_, isRSA := req.PublicKey.(*rsa.PublicKey)
-			if got := leaf.KeyUsage&x509.KeyUsageKeyEncipherment != 0; got != (isRSA && tt.profile != ProfileCodeSigning && tt.profile != ProfileTSA) {
+			if got := leaf.KeyUsage&x509.KeyUsageKeyEncipherment != 0; got != (isRSA && tt.profile != ProfileCodeSigning && tt.profile != ProfileTSA && tt.profile != ProfileClient) {
 				t.Errorf("keyEncipherment = %v for a %s key", got, tt.key)
 			}
 			if leaf.SerialNumber.Sign() <= 0 || leaf.SerialNumber.BitLen() < 64 {

@@ -226,3 +226,38 @@ func sanCheckURI(s string) (*url.URL, error) {
 	}
 	return u, nil
 }
+
+// CheckSANs holds names that did not come through ParseSANs (a CSR's, a caller's) to the
+// rules ParseSANs applies: host names and wildcards, ASCII mailboxes, absolute URIs whose
+// host is a host name or an address, IPv4 or IPv6 addresses of 4 or 16 octets. The first
+// name that breaks them is returned as a *NameError (wrapping ErrInvalidName) whose Input is
+// the name as --san writes it.
+func CheckSANs(s SANs) error {
+	bad := func(spec string, err error) error {
+		return &NameError{Kind: "subject alternative name", Input: spec, Reason: err.Error()}
+	}
+	for _, d := range s.DNSNames {
+		if err := sanCheckDNS(d, true); err != nil {
+			return bad("dns:"+d, err)
+		}
+	}
+	for _, ip := range s.IPAddresses {
+		if len(ip) != net.IPv4len && len(ip) != net.IPv6len {
+			return bad(fmt.Sprintf("ip:%x", []byte(ip)), fmt.Errorf("an address has 4 or 16 octets, not %d", len(ip)))
+		}
+	}
+	for _, e := range s.EmailAddresses {
+		if err := sanCheckEmail(e); err != nil {
+			return bad("email:"+e, err)
+		}
+	}
+	for _, u := range s.URIs {
+		if u == nil {
+			return bad("uri:", fmt.Errorf("no URI"))
+		}
+		if _, err := sanCheckURI(u.String()); err != nil {
+			return bad("uri:"+u.String(), err)
+		}
+	}
+	return nil
+}

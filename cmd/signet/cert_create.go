@@ -62,7 +62,8 @@ func certProfileHelp() string {
 
 const certCreateJSONHelp = `JSON (--json), one object; fields are added over time, never renamed:
    file            the file written ("-" for standard output)
-   warnings[]      what was also printed as "signet: warning:" (a clipped validity)
+   warnings[]      what was also printed as "signet: warning:" (a clipped validity, what
+                   a --csr asks for that is not certified)
    certificate     the new certificate, as 'signet cert inspect --json' describes one
    bundle[]        the issuer certificates written after it with --bundle: {subject, sha256}`
 
@@ -81,21 +82,33 @@ Profiles (--profile), with their default lifetimes (--path-len sets a CA's path 
 ` + certProfileHelp() + `
 Every certificate gets a random 127-bit serial number, a subject key identifier, an
 authority key identifier (under a CA) and key usages that fit its key: digitalSignature,
-plus keyEncipherment for an RSA server, client or email key. Validity starts 5 minutes
+plus keyEncipherment for an RSA server or email key. Validity starts 5 minutes
 before now unless --not-before; --days N (1 to 36500) or --not-after TIME sets its end,
 which like the start must lie in the years 1950 to 9999 that X.509 encodes. A validity past
-the CA's end is clipped to it, with a warning.
+the end of the CA, or of a CA above it in the --ca file, is clipped to it, with a warning.
 
-Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, an issuer
-whose name constraints break RFC 5280's syntax (a dNSName with a leading period, a minimum or
+Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, a key to
+certify that is the CA's own (or that of a CA above it), an issuer
+or a CA above it in the --ca file that has expired (whatever --not-before says), or whose
+extended key usages leave out the profile's (code-signing under a CA for TLS only), a CA (or a
+--path-len) that the pathLenConstraint of the issuer or of a CA above it in the --ca file
+forbids, an issuer whose name constraints break RFC 5280's syntax (a dNSName with a leading period, a minimum or
 maximum: every verifier would refuse what it issues), a --ca-key that is not the key of --ca,
-a CSR whose signature does not verify, and a CSR signed with SHA-1 unless --allow-sha1-csr
-(exit 3); a profile
-without the names it needs, a bad name or flag, a name with a control character, a name
+a CSR whose signature does not verify, a CSR signed with SHA-1 unless --allow-sha1-csr,
+and a key weaker than signet makes (RSA below 2048 bits or with an even exponent, EC keys on
+curves other than P-256, P-384, P-521) (exit 3); a profile
+without the names it needs, a leaf whose subject is the name of its CA (or of a CA above it:
+it would show as the CA), a bad name or flag, a name with a control character, a name
 outside the name constraints of the CA or of a CA above it in the --ca file (the constraint
 is named) (exit 2); a key that cannot be opened (exit 4). Name constraints are checked for
 every name form signet issues: dNSName, rfc822Name, iPAddress, URI and directoryName (the
 subject; its emailAddress and a host-name CN are held to the rfc822Name and dNSName ones).
+
+From a CSR only the key, the subject and the SANs are taken: the profile alone decides the
+extensions (basic constraints, key usages, policies), as 'openssl ca' does without
+copy_extensions. A warning lists what the CSR asks for and does not get (CA:TRUE, name
+constraints, extended key usages, an unknown extension, a SAN form signet does not issue such
+as otherName). The CSR's SANs are held to the rules of --san (exit 2 naming the CSR).
 
 --subject takes 'CN=alice,O=Example' or '/O=Example/CN=alice', + joining the attributes of a
 multi-valued RDN ('CN=alice+UID=42,O=Example'; see 'man signet-csr');
@@ -275,6 +288,7 @@ func certCreate(e *env, o *certCreateOptions) error {
 	now := time.Now().Truncate(time.Second)
 	req := x509util.IssueRequest{Profile: o.profile, NotBefore: o.notBefore, NotAfter: o.notAfter, MaxPathLen: o.pathLen, Now: now}
 	var sans x509util.SANs
+	var csrWarnings []string // printed once the certificate is issued, and in --json
 	if o.csrFile != "" {
 		data, err := csrReadFile(o.csrFile)
 		if err != nil {
@@ -289,9 +303,22 @@ func certCreate(e *env, o *certCreateOptions) error {
 			return fmt.Errorf("%s: %w", o.csrFile, err)
 		}
 		req.PublicKey = csr.PublicKey
+		// A key signet does not certify (RSA below 2048 bits, P-224), before any passphrase.
+		if err := x509util.CheckPublicKey(csr.PublicKey); err != nil {
+			return fmt.Errorf("%s: %w", o.csrFile, err)
+		}
 		// The CSR's subject byte for byte: its order, multi-valued RDNs and string types.
 		req.RawSubject = csr.RawSubject
 		sans = x509util.SANs{DNSNames: csr.DNSNames, IPAddresses: csr.IPAddresses, EmailAddresses: csr.EmailAddresses, URIs: csr.URIs}
+		if o.sans == nil {
+			// The CSR's names, held to what --san accepts, before any key is opened.
+			if err := x509util.CheckSANs(sans); err != nil {
+				return csrNameError(o.csrFile, err)
+			}
+		}
+		if left := x509util.CSRNotCertified(csr); len(left) > 0 {
+			csrWarnings = append(csrWarnings, fmt.Sprintf("%s asks for what is not certified: %s", o.csrFile, strings.Join(left, ", ")))
+		}
 	}
 	if o.subject != nil {
 		raw, err := asn1.Marshal(o.subject)
@@ -342,6 +369,10 @@ func certCreate(e *env, o *certCreateOptions) error {
 		// The CAs above the issuer, as far as --ca (or the key) carries them: their name
 		// constraints apply too.
 		req.Issuer, req.IssuerChain = caChain[0], caChain[1:]
+		// What the CAs forbid (a path length), before any passphrase is asked for.
+		if err := x509util.CheckIssuerAllows(req); err != nil {
+			return err
+		}
 	}
 	if o.days > 0 {
 		start := o.notBefore
@@ -383,7 +414,8 @@ func certCreate(e *env, o *certCreateOptions) error {
 	if err != nil {
 		return err
 	}
-	for _, w := range issued.Warnings {
+	warnings := append(csrWarnings, issued.Warnings...)
+	for _, w := range warnings {
 		e.warnf("%s", w)
 	}
 	cert := issued.Certificate
@@ -408,7 +440,6 @@ func certCreate(e *env, o *certCreateOptions) error {
 	if bundle == nil {
 		bundle = []verify.CertRef{}
 	}
-	warnings := issued.Warnings
 	if warnings == nil {
 		warnings = []string{}
 	}
@@ -418,6 +449,15 @@ func certCreate(e *env, o *certCreateOptions) error {
 		Certificate x509util.CertificateInfo `json:"certificate"`
 		Bundle      []verify.CertRef         `json:"bundle"`
 	}{o.out, warnings, x509util.DescribeCertificate(cert, now), bundle})
+}
+
+// csrNameError says which name of the CSR in file is refused and why (exit 2, as for --san).
+func csrNameError(file string, err error) error {
+	var ne *x509util.NameError
+	if errors.As(err, &ne) {
+		return usagef("%s: %s %q: %s", file, ne.Kind, ne.Input, ne.Reason)
+	}
+	return fmt.Errorf("%s: %w", file, err)
 }
 
 // csrReadFile reads a CSR file or pipe up to x509util.MaxCertificateFileSize, as certificate

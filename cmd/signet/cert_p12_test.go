@@ -112,7 +112,10 @@ func TestJSONSubjectsEscaped(t *testing.T) {
 		Certificate struct{ Issuer string }
 		Bundle      []struct{ Subject string }
 	}
-	out = mustSignet(t, "cert", "create", "--profile", "client", "--subject", "CN=leaf", "--key", keyPEM,
+	// The leaf gets a key of its own: signet does not certify the CA's key under the CA.
+	leafKey := filepath.Join(dir, "leaf.key")
+	mustSignet(t, "key", "gen", "--no-passphrase", "-o", leafKey)
+	out = mustSignet(t, "cert", "create", "--profile", "client", "--subject", "CN=leaf", "--key", leafKey,
 		"--ca", caPEM, "--ca-key", keyPEM, "--bundle", "-o", filepath.Join(dir, "leaf.pem"), "--json")
 	if err := json.Unmarshal([]byte(out), &created); err != nil || created.Certificate.Issuer != `CN=evil\0AOK good` ||
 		len(created.Bundle) != 1 || created.Bundle[0].Subject != `CN=evil\0AOK good` {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/internal/readlimit"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -45,6 +46,7 @@ type crlCreateOptions struct {
 	revoke           []crlRevoke
 	days             int
 	number           *big.Int
+	previous         string // --previous: the CRL this one follows
 	out              string
 	force, json      bool
 	keys             keyref.Options
@@ -53,7 +55,9 @@ type crlCreateOptions struct {
 func crlReasonNames() string {
 	names := make([]string, 0, len(x509util.RevocationReasons()))
 	for n := range x509util.RevocationReasons() {
-		names = append(names, n)
+		if n != "removeFromCRL" { // delta CRLs only, which signet does not write
+			names = append(names, n)
+		}
 	}
 	sort.Slice(names, func(i, j int) bool {
 		return x509util.RevocationReasons()[names[i]] < x509util.RevocationReasons()[names[j]]
@@ -82,12 +86,18 @@ and "signet cert verify --crl" report the certificates it lists as revoked.
    REASON    one of ` + crlReasonNames() + `
              (case-insensitive). Without one, or with unspecified, the entry has no reason
              code, as RFC 5280 recommends.
-Every entry is revoked as of now. A CRL replaces the previous one: list every certificate
-still revoked each time.
+A CRL replaces the previous one: list every certificate still revoked each time. A new entry
+is revoked as of now. The previous CRL of the same CA -- --previous FILE, or else the CRL that
+-o replaces (with --force) -- is followed: a certificate it lists keeps its revocation date
+(and its reason, unless a new one is given), so that re-issuing a CRL never moves a revocation
+later; the CRL number must exceed its number (the default is raised above it, a smaller
+--number is refused, exit 2); and each certificate it lists that the new CRL does not is named
+in a warning, since the new CRL makes it valid again.
 
 --days N: the next update is N days from now, 1 to 36500 (default 7); relying parties
 treat the CRL as stale after it. --number N: the CRL number in decimal (default: the time in Unix
-seconds, which grows from one CRL to the next with no state kept).
+nanoseconds, which grows from one CRL to the next with no state kept, and differs between two
+CRLs made in the same second).
 
 One line on stderr says what was written (-q: none); --json prints the file and the
 CRL as 'signet cert inspect --json' describes one: {file, crl}.
@@ -106,7 +116,8 @@ EXAMPLES (run from the source tree):
 			&cli.StringFlag{Name: "ca-key", Usage: "the CA's key (`KEYREF`)", TakesFile: true},
 			repeatedFlag("revoke", "revoke `CERTFILE|SERIAL[:REASON]`; repeatable"),
 			&cli.IntFlag{Name: "days", Value: 7, Usage: "the next update is `N` days from now"},
-			&cli.StringFlag{Name: "number", Usage: "the CRL number `N`, decimal (default: now in Unix seconds)"},
+			&cli.StringFlag{Name: "number", Usage: "the CRL number `N`, decimal (default: now in Unix nanoseconds)"},
+			&cli.StringFlag{Name: "previous", Usage: "the CRL `FILE` this one follows (default: the CRL -o replaces)", TakesFile: true},
 			outFlag("write the CRL to `FILE` (required)"),
 			passphraseFileFlag(),
 			caPassphraseFileFlag(),
@@ -141,6 +152,7 @@ func crlCreateParse(e *env, c *cli.Context) (*crlCreateOptions, error) {
 		force:    c.Bool("force"),
 		json:     c.Bool("json"),
 		keys:     caKeyOptions(e, c),
+		previous: c.String("previous"),
 	}
 	switch {
 	case o.caKeyRef == "":
@@ -164,7 +176,7 @@ func crlCreateParse(e *env, c *cli.Context) (*crlCreateOptions, error) {
 		}
 		o.revoke = append(o.revoke, r)
 	}
-	ins := append(keyRefFiles("--ca-key", o.caKeyRef), fileArg{"--ca", o.caFile})
+	ins := append(keyRefFiles("--ca-key", o.caKeyRef), fileArg{"--ca", o.caFile}, fileArg{"--previous", o.previous})
 	for _, r := range o.revoke {
 		ins = append(ins, fileArg{"--revoke", r.file})
 	}
@@ -181,6 +193,9 @@ func crlParseRevoke(spec string) (crlRevoke, error) {
 	rest := spec
 	if i := strings.LastIndexByte(spec, ':'); i >= 0 && !strings.EqualFold(spec[:i], "decimal") {
 		if code, err := x509util.ParseReason(spec[i+1:]); err == nil {
+			if code == 8 {
+				return r, usagef("--revoke %q: removeFromCRL belongs in delta CRLs only (RFC 5280 5.3.1); to release a certificate on hold, leave it out of the next CRL", spec)
+			}
 			r.reason, rest = code, spec[:i]
 		} else if _, statErr := os.Stat(spec); statErr != nil && strings.Trim(spec[i+1:], "0123456789abcdefABCDEF") != "" {
 			return r, usagef("--revoke %q: unknown revocation reason %q (want one of %s)", spec, spec[i+1:], crlReasonNames())
@@ -231,7 +246,13 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 		}
 		ca, key = certs[0], k
 	}
-	now := time.Now().Truncate(time.Second) // as in the CRL, so that --days 7 is described as 7 days
+	issued := time.Now()
+	now := issued.Truncate(time.Second) // as in the CRL, so that --days 7 is described as 7 days
+	number := o.number
+	if number == nil {
+		// The time in nanoseconds, not truncated: two CRLs of one second differ.
+		number = big.NewInt(issued.UnixNano())
+	}
 	var entries []x509.RevocationListEntry
 	seen := map[string]string{}
 	for _, r := range o.revoke {
@@ -255,6 +276,9 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 		seen[hex] = r.spec
 		entries = append(entries, x509.RevocationListEntry{SerialNumber: serial, RevocationTime: now.UTC(), ReasonCode: r.reason})
 	}
+	if err := crlFollow(e, o, ca, entries, &number); err != nil {
+		return err
+	}
 	if key == nil {
 		k, err := keyref.Open(o.caKeyRef, o.keys)
 		if err != nil {
@@ -267,7 +291,7 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 		Issuer:     ca,
 		IssuerKey:  key,
 		Revoked:    entries,
-		Number:     o.number,
+		Number:     number,
 		Now:        now,
 		NextUpdate: now.Add(time.Duration(o.days) * 24 * time.Hour),
 	})
@@ -285,4 +309,70 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 		File string           `json:"file"`
 		CRL  x509util.CRLInfo `json:"crl"`
 	}{o.out, x509util.DescribeCRL(crl, now)})
+}
+
+// crlPrevious reads the CRL the new one follows: --previous, or else the CRL of the same CA
+// that -o replaces (nil when -o is new, or holds something else, which --force replaces).
+func crlPrevious(o *crlCreateOptions, ca *x509.Certificate) (*x509.RevocationList, string, error) {
+	path, explicit := o.previous, o.previous != ""
+	if !explicit {
+		path = o.out
+		if _, err := os.Stat(path); err != nil {
+			return nil, "", nil
+		}
+	}
+	data, err := readlimit.ReadFile(path, x509util.MaxCertificateFileSize)
+	var crl *x509.RevocationList
+	if err == nil {
+		crl, err = x509util.ParseCRL(data)
+	}
+	if err == nil && (!bytes.Equal(crl.RawIssuer, ca.RawSubject) || crl.CheckSignatureFrom(ca) != nil) {
+		err = fmt.Errorf("%w: %s is not a CRL of the CA %s", x509util.ErrIssuer, path, certSubject(ca))
+	}
+	switch {
+	case err != nil && explicit:
+		return nil, "", fmt.Errorf("--previous %s: %w", path, err)
+	case err != nil:
+		return nil, "", nil
+	}
+	return crl, path, nil
+}
+
+// crlFollow makes the new CRL follow the previous one of its CA (crlPrevious): its number
+// must be greater (RFC 5280 5.2.3: CRL numbers increase), a certificate it lists again keeps
+// the revocation date (and, when none is given now, the reason) it had, so that re-issuing a
+// CRL never moves a revocation later, and each certificate it no longer lists is named in a
+// warning, since that certificate is valid again.
+func crlFollow(e *env, o *crlCreateOptions, ca *x509.Certificate, entries []x509.RevocationListEntry, number **big.Int) error {
+	prev, path, err := crlPrevious(o, ca)
+	if err != nil || prev == nil {
+		return err
+	}
+	if prev.Number != nil && (*number).Cmp(prev.Number) <= 0 {
+		if o.number != nil {
+			return usagef("--number %s does not exceed %s, the number of the CRL in %s: CRL numbers must increase (RFC 5280 5.2.3)", o.number, prev.Number, path)
+		}
+		*number = new(big.Int).Add(prev.Number, big.NewInt(1))
+	}
+	old := map[string]x509.RevocationListEntry{}
+	for _, p := range prev.RevokedCertificateEntries {
+		old[p.SerialNumber.String()] = p
+	}
+	for i := range entries {
+		k := entries[i].SerialNumber.String()
+		if p, ok := old[k]; ok {
+			entries[i].RevocationTime = p.RevocationTime.UTC()
+			if entries[i].ReasonCode == 0 {
+				entries[i].ReasonCode = p.ReasonCode
+			}
+			delete(old, k)
+		}
+	}
+	for _, p := range prev.RevokedCertificateEntries {
+		if _, dropped := old[p.SerialNumber.String()]; dropped {
+			e.warnf("serial %s, revoked in %s since %s, is not listed: this CRL makes it valid again",
+				x509util.FormatSerial(p.SerialNumber), path, p.RevocationTime.UTC().Format(time.RFC3339))
+		}
+	}
+	return nil
 }
