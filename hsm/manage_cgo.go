@@ -153,12 +153,12 @@ func (t *Token) ImportCertificate(cert *x509.Certificate, label string, id []byt
 		return Object{}, err
 	}
 	defer unlock()
-	return t.importCert(cert, label, id)
+	return t.importCert(cert, label, id, nil)
 }
 
 // importCert writes the certificate, after a template search for certificates with the same
 // label or id. The caller holds t.mu and has logged in.
-func (t *Token) importCert(cert *x509.Certificate, label string, id []byte) (Object, error) {
+func (t *Token) importCert(cert *x509.Certificate, label string, id []byte, replacing *x509.Certificate) (Object, error) {
 	certs, err := t.find(search(pkcs11.CKO_CERTIFICATE, label, true, nil)...)
 	if err != nil {
 		return Object{}, err
@@ -184,6 +184,17 @@ func (t *Token) importCert(cert *x509.Certificate, label string, id []byte) (Obj
 		clash[0].Label == label && bytes.Equal(clash[0].ID, id) {
 		return t.withPartners(clash[0])
 	}
+	// A renewal: the certificate replaced makes way, but only once the new one is written.
+	var replaced []Object
+	if replacing != nil {
+		clash = slices.DeleteFunc(clash, func(o Object) bool {
+			if o.Certificate != nil && o.Certificate.Equal(replacing) {
+				replaced = append(replaced, o)
+				return true
+			}
+			return false
+		})
+	}
 	if len(clash) > 0 {
 		return Object{}, newError(ErrExists, nil, fmt.Sprintf("token %q already has a certificate with label %q or that id: %s", t.info.Label, label, joinObjectURIs(clash)))
 	}
@@ -202,6 +213,11 @@ func (t *Token) importCert(cert *x509.Certificate, label string, id []byte) (Obj
 	h, err := t.mod.ctx.CreateObject(t.sess, tmpl)
 	if err != nil {
 		return Object{}, newError(ErrToken, err, fmt.Sprintf("token %q: write the certificate", t.info.Label))
+	}
+	for _, r := range replaced {
+		if err := t.mod.ctx.DestroyObject(t.sess, pkcs11.ObjectHandle(r.handle)); err != nil {
+			return Object{}, newError(ErrToken, err, fmt.Sprintf("token %q: the new certificate is written, but the one it replaces could not be deleted: %s", t.info.Label, r.URI))
+		}
 	}
 	o := t.readObject(h)
 	o.URI = objectURI(t.base, &o).String()
@@ -227,6 +243,18 @@ func (t *Token) withPartners(o Object) (Object, error) {
 // its public key is the key's, and the key signs a random challenge that verifies with it.
 // The same certificate already written with that label and id is returned as it is.
 func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, error) {
+	return t.importKeyCertificate(u, cert, nil)
+}
+
+// ReplaceKeyCertificate is ImportKeyCertificate for a key that has a certificate, old, to be
+// replaced (a renewal): the new certificate is written beside the old one, under the same
+// label and CKA_ID, and only then is the old one destroyed, so that a failure leaves the key
+// with its old certificate rather than none. The same certificate again changes nothing.
+func (t *Token) ReplaceKeyCertificate(u *URI, old, cert *x509.Certificate) (Object, error) {
+	return t.importKeyCertificate(u, cert, old)
+}
+
+func (t *Token) importKeyCertificate(u *URI, cert, replacing *x509.Certificate) (Object, error) {
 	if u == nil {
 		u = t.uri
 	}
@@ -254,7 +282,7 @@ func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, er
 	if !ok {
 		return Object{}, newError(ErrKeyMismatch, nil, fmt.Sprintf("the certificate for \"%s\" matches the public key stored with %s, but the private key does not sign for it: that public key object or certificate belongs to another key", x509util.FormatName(cert.Subject), key.URI))
 	}
-	return t.importCert(cert, key.Label, key.ID)
+	return t.importCert(cert, key.Label, key.ID, replacing)
 }
 
 // Delete destroys the objects a URI names and returns what it destroyed. The URI must name

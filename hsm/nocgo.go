@@ -49,6 +49,9 @@ func (t *Token) ImportKeyCertificate(*URI, *x509.Certificate) (Object, error) {
 func (t *Token) ImportCertificate(*x509.Certificate, string, []byte) (Object, error) {
 	return Object{}, errNoCgo()
 }
+func (t *Token) ReplaceKeyCertificate(*URI, *x509.Certificate, *x509.Certificate) (Object, error) {
+	return Object{}, errNoCgo()
+}
 
 // Signer is a private key on a token; see the cgo build.
 type Signer struct{}

@@ -263,13 +263,14 @@ func store(tok *hsm.Token, signer *hsm.Signer, res *Result, cert *x509.Certifica
 		if !force {
 			return fmt.Errorf("%w: the key already has a certificate", hsm.ErrExists)
 		}
-		cu, err := hsm.ParseURI(signer.Object().URI)
+		// The new certificate is written beside the old one before the old one goes: a
+		// failure leaves the key with its old certificate, never with none.
+		ku, err := hsm.ParseURI(signer.Object().URI)
 		if err != nil {
 			return err
 		}
-		cu.Type = hsm.TypeCert
-		if _, err := tok.Delete(cu); err != nil {
-			return fmt.Errorf("remove the old certificate: %w", err)
+		if _, err := tok.ReplaceKeyCertificate(ku, old, cert); err != nil {
+			return fmt.Errorf("replace the old certificate: %w", err)
 		}
 		res.Renewed = true
 	}

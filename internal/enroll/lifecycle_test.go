@@ -184,6 +184,26 @@ func TestEnrollCSRThenFinish(t *testing.T) {
 	if res, err := Finish(second); err != nil || !res.Renewed {
 		t.Fatalf("a second certificate with Force: %+v, %v", res, err)
 	}
+	// A renewal imports the new certificate beside the old one, then removes the old one by
+	// its content: one leaf stays, the new one; the same certificate again stays one object.
+	leaves := func() []*x509.Certificate {
+		var out []*x509.Certificate
+		for _, o := range tokenCerts(t, topts) {
+			if o.Certificate != nil && o.Certificate.Subject.CommonName == "alice" {
+				out = append(out, o.Certificate)
+			}
+		}
+		return out
+	}
+	if got := leaves(); len(got) != 1 || !got[0].Equal(second.Certificate) {
+		t.Fatalf("after renewal the token holds %d leaf certificate(s), want the new one only", len(got))
+	}
+	if res, err := Finish(second); err != nil {
+		t.Fatalf("the same certificate again with Force: %+v, %v", res, err)
+	}
+	if got := leaves(); len(got) != 1 || !got[0].Equal(second.Certificate) {
+		t.Fatalf("after the same certificate again the token holds %d leaf certificate(s), want one", len(got))
+	}
 }
 
 // TestEnrollRefusesBeforeTheToken: a CA without its key, with another key, or whose chain does
