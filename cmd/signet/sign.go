@@ -192,11 +192,6 @@ func signParse(e *env, c *cli.Context) (_ *signOptions, err error) {
 		return nil, err
 	}
 	digestHex, manifest, out := c.String("digest"), o.manifest, o.out
-	if !c.IsSet("digest") && o.namesFrom == nil {
-		// With --files-from streamed, the library finds them among all the names
-		// (runSign: SkippedSignatureOf).
-		files = skipSignaturesToSign(e, files)
-	}
 	switch {
 	case c.IsSet("digest") && len(files) > 0:
 		return nil, usagef("--digest signs a digest, not files: give no FILE")
@@ -210,6 +205,13 @@ func signParse(e *env, c *cli.Context) (_ *signOptions, err error) {
 		return nil, usagef("-o names one signature: give one FILE, or use --manifest")
 	case out == "" && manifest == "" && !c.IsSet("digest") && containsStdin(files):
 		return nil, usagef("standard input (-) needs -o FILE")
+	}
+	if manifest != "" && !c.IsSet("digest") {
+		// The signatures of an earlier run among the files are not listed (for a run of
+		// signatures, sign.SignFiles leaves them out itself: FilesOptions.SkippedSignatureOf).
+		if files, err = sign.WithoutSignatures(files, skippedSignatureOf(e)); err != nil {
+			return nil, err
+		}
 	}
 	o.files = files
 	if err := checkNotInput("-o", out, signReadArgs(e, c)...); err != nil {
@@ -322,7 +324,7 @@ func runSign(e *env, c *cli.Context) error {
 			SkippedSignature:   noteSkippedSignature(e, c.Bool("quiet")),
 			Reads:              signReads(e, c),
 			NamesFrom:          o.namesFrom,
-			SkippedSignatureOf: skippedSignatureOf(e, o.namesFrom != nil),
+			SkippedSignatureOf: skippedSignatureOf(e),
 			Receipts:           pr.receipt,
 			Progress:           pr.progress(),
 		})

@@ -255,9 +255,16 @@ func verifyCommand(e *env) *cli.Command {
 func verifyParse(c *cli.Context) (_ *verifyOptions, err error) {
 	var files []string
 	var names *verify.ArtifactNames
-	if c.String("files-from") != "" && c.String("manifest") == "" && c.String("sig") == "" {
-		// Put aside rather than held (issue 15): verify_filesfrom.go.
-		if names, err = verify.NewArtifactNames(c.Args().Slice(), namesFrom(c)); err != nil {
+	if c.String("manifest") == "" && c.String("sig") == "" {
+		// The arguments and the names of --files-from, put aside rather than held (issue
+		// 15), the signatures among them found by the library: verify_filesfrom.go.
+		args, more := c.Args().Slice(), namesFrom(c)
+		if more == nil {
+			if args, err = withFilesFrom(c, args); err != nil { // --null without --files-from
+				return nil, err
+			}
+		}
+		if names, err = verify.NewArtifactNames(args, more); err != nil {
 			return nil, err
 		}
 		defer func() {
@@ -406,16 +413,11 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 				return err
 			}
 			total = o.names.Len()
-		} else {
-			var extra []verify.Artifact
-			if o.sig == "" {
-				o.files, extra = skipSignaturesToVerify(e, o.files)
-			}
-			list := make([]verify.Artifact, len(o.files), len(o.files)+len(extra))
+		} else { // --sig: the signature of each file is named
+			list := make([]verify.Artifact, len(o.files))
 			for i, f := range o.files {
 				list[i] = verify.Artifact{Name: f, SignatureName: o.sig}
 			}
-			list = append(list, extra...)
 			arts = func(yield func(verify.Artifact, error) bool) {
 				for _, a := range list {
 					if !yield(a, nil) {
