@@ -109,6 +109,9 @@ func TestSignatureOf(t *testing.T) {
 			if ok {
 				got[n] = of
 			}
+			if may := MaySignatureOf(n, raw); ok && !may {
+				t.Errorf("MaySignatureOf(%s, %v) = false, and it is a signature", n, raw)
+			}
 		}
 		w := maps.Clone(want)
 		if !raw {
@@ -121,6 +124,17 @@ func TestSignatureOf(t *testing.T) {
 	for name, want := range map[string]Format{"a.tar.gz.sigstore.json": Bundle, "b.tar.gz.p7s": CMS, "f.bin.sig": Raw, "data.p7s": Bundle, "page.sigstore.json": "", "notes.sig": "", "fifo.sig": "", "missing.sig": ""} {
 		if got, ok := DetectFile(p(name)); got != want || ok != (want != "") {
 			t.Errorf("DetectFile(%s) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+
+	for _, tc := range []struct {
+		name string
+		raw  bool
+		want bool
+	}{{"a.p7s", false, true}, {"a.sigstore.json", false, true}, {"a.sig", false, false}, {"a.sig", true, true},
+		{".p7s", true, false}, {"a", true, false}, {"a.json", true, false}, {"a.sig.tsr", true, false}} {
+		if got := MaySignatureOf(tc.name, tc.raw); got != tc.want {
+			t.Errorf("MaySignatureOf(%q, %v) = %v, want %v", tc.name, tc.raw, got, tc.want)
 		}
 	}
 

@@ -29,27 +29,42 @@ import (
 // find's errors (reading a name back) are returned as they are; a file that cannot be read
 // is not a signature, left to the caller to report.
 func SignatureOf(name string, raw bool, find func(name string) (given string, ok bool, err error)) (of string, f Format, ok bool, err error) {
-	for _, f := range Formats() {
-		base, cut := strings.CutSuffix(name, f.Extension())
-		if !cut || base == "" || f == Raw && !raw {
-			continue
-		}
-		// The extensions are suffixes of none of the others: only f's can match.
-		of, ok, err := find(base)
-		if err != nil || !ok {
+	base, f, ok := signedName(name, raw)
+	if !ok {
+		return "", "", false, nil
+	}
+	of, ok, err = find(base)
+	if err != nil || !ok {
+		return "", "", false, err
+	}
+	for _, g := range Formats() {
+		if _, signed, err := find(name + g.Extension()); err != nil || signed {
 			return "", "", false, err
 		}
-		for _, g := range Formats() {
-			if _, signed, err := find(name + g.Extension()); err != nil || signed {
-				return "", "", false, err
-			}
-		}
-		if got, isSig := DetectFile(name); !isSig || got != f || !sameFile(base, of) {
-			return "", "", false, nil
-		}
-		return of, f, true, nil
 	}
-	return "", "", false, nil
+	if got, isSig := DetectFile(name); !isSig || got != f || !sameFile(base, of) {
+		return "", "", false, nil
+	}
+	return of, f, true, nil
+}
+
+// MaySignatureOf says whether SignatureOf(name, raw, ...) can be true, by name alone (name is
+// another name and a format's extension), without a look at the other names or the file: a
+// run none of whose names may be a signature need not look further.
+func MaySignatureOf(name string, raw bool) bool {
+	_, _, ok := signedName(name, raw)
+	return ok
+}
+
+// signedName is the first condition of SignatureOf: name is base and f's extension.
+func signedName(name string, raw bool) (base string, f Format, ok bool) {
+	for _, f := range Formats() {
+		// The extensions are suffixes of none of the others: only f's can match.
+		if base, cut := strings.CutSuffix(name, f.Extension()); cut && base != "" && (f != Raw || raw) {
+			return base, f, true
+		}
+	}
+	return "", "", false
 }
 
 // sameFile says whether the names a and b are one file (b is a's given spelling).

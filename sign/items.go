@@ -50,6 +50,9 @@ type itemList struct {
 	errs map[int]error
 	skip bitset // by index: a name given again, a signature of another file (SkippedSignatureOf)
 	live int    // items not skipped
+	// maySigs says whether a name may be the signature of another (sigformat.MaySignatureOf):
+	// without one, skipSignatures has nothing to look at.
+	maySigs bool
 }
 
 // bitset is a set of indexes, a bit each.
@@ -246,6 +249,7 @@ func (r *filesRun) list(names []string) (_ *itemList, err error) {
 		if ferr = l.sp.Add(name); ferr != nil {
 			return false
 		}
+		l.maySigs = l.maySigs || err == nil && sigformat.MaySignatureOf(name, false)
 		if err != nil {
 			l.errs[i] = err
 		}
@@ -273,7 +277,7 @@ func (r *filesRun) list(names []string) (_ *itemList, err error) {
 	if err := withInputSet(l.sp, l.every, func(set *nameset.Set) error { return r.findTwice(l, set) }); err != nil {
 		return nil, err
 	}
-	if opts.SkippedSignatureOf != nil {
+	if opts.SkippedSignatureOf != nil && l.maySigs {
 		if err := withInputSet(l.sp, l.every, func(set *nameset.Set) error { return skipSignatures(l, set, opts.SkippedSignatureOf) }); err != nil {
 			return nil, err
 		}
@@ -317,6 +321,9 @@ func (r *filesRun) findTwice(l *itemList, set *nameset.Set) error {
 	}
 	if testHookTwice != nil {
 		testHookTwice()
+	}
+	if again == nil {
+		return nil // no name given twice: no need to read them again
 	}
 	for it, err := range l.every {
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/signet-pki/signet/internal/nameset"
 	"github.com/signet-pki/signet/internal/namespool"
+	"github.com/signet-pki/signet/sigformat"
 )
 
 // WithoutSignatures is names less the signatures of other names among them, each told to
@@ -23,6 +24,10 @@ func WithoutSignatures(names []string, skipped func(sig, of string)) ([]string, 
 		if err := l.sp.Add(n); err != nil {
 			return nil, err
 		}
+		l.maySigs = l.maySigs || sigformat.MaySignatureOf(n, false)
+	}
+	if !l.maySigs {
+		return names, nil
 	}
 	if err := withInputSet(l.sp, l.every, func(set *nameset.Set) error { return skipSignatures(l, set, skipped) }); err != nil {
 		return nil, err

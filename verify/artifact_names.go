@@ -25,6 +25,9 @@ var namesBuffer = 64 << 10
 // does not grow with their number. Close lets them go.
 type ArtifactNames struct {
 	sp *namespool.Spool
+	// maySigs says whether a name may be the signature of another (sigformat.MaySignatureOf):
+	// without one, Artifacts has no signature to look for.
+	maySigs bool
 }
 
 // NewArtifactNames puts files, then the names more yields (read once, to its end; nil
@@ -38,11 +41,13 @@ func NewArtifactNames(files []string, more iter.Seq2[string, error]) (*ArtifactN
 		os.Remove(f.Name()) // unnamed: gone with the process, however it ends
 		return f, nil
 	}, "put the names of the files to verify aside", "read the names of the files to verify back")
+	l := &ArtifactNames{sp: sp}
 	for _, f := range files {
 		if err := sp.Add(f); err != nil {
 			sp.Close()
 			return nil, err
 		}
+		l.maySigs = l.maySigs || sigformat.MaySignatureOf(f, true)
 	}
 	if more == nil {
 		more = func(func(string, error) bool) {}
@@ -55,8 +60,9 @@ func NewArtifactNames(files []string, more iter.Seq2[string, error]) (*ArtifactN
 			sp.Close()
 			return nil, err
 		}
+		l.maySigs = l.maySigs || sigformat.MaySignatureOf(n, true)
 	}
-	return &ArtifactNames{sp: sp}, nil
+	return l, nil
 }
 
 // Len is the number of names.
@@ -86,38 +92,12 @@ type GivenSignature struct {
 // before Artifacts returns.
 func (l *ArtifactNames) Artifacts(found func(GivenSignature)) (iter.Seq2[Artifact, error], error) {
 	sp := l.sp
-	cwd, err := os.Getwd()
-	if err != nil {
-		return nil, fmt.Errorf("verify: %w", err)
-	}
-	given, err := nameset.New(sp, cwd, sp.All)
-	if err != nil {
-		return nil, err
-	}
-	defer given.Free() // the signatures are found: let the set go before the files are read
-	var skip []uint64  // a bit per name
+	var skip []uint64 // a bit per name
 	var extra []Artifact
-	for it, err := range sp.All {
-		if err != nil {
+	if l.maySigs {
+		var err error
+		if skip, extra, err = l.signatures(found); err != nil {
 			return nil, err
-		}
-		of, _, ok, err := sigformat.SignatureOf(it.Name, true, given.Find)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
-		}
-		for len(skip) <= it.I/64 {
-			skip = append(skip, 0)
-		}
-		skip[it.I/64] |= 1 << (it.I % 64)
-		g := GivenSignature{Name: it.Name, Of: of, Skipped: isDefaultSignature(of, it.Name)}
-		if found != nil {
-			found(g)
-		}
-		if !g.Skipped {
-			extra = append(extra, Artifact{Name: of, SignatureName: it.Name})
 		}
 	}
 	return func(yield func(Artifact, error) bool) {
@@ -139,6 +119,44 @@ func (l *ArtifactNames) Artifacts(found func(GivenSignature)) (iter.Seq2[Artifac
 			}
 		}
 	}, nil
+}
+
+// signatures finds the signatures among the names, tells each to found, and returns them as
+// a bit per name (by index) and the artifacts of those not skipped.
+func (l *ArtifactNames) signatures(found func(GivenSignature)) (skip []uint64, extra []Artifact, err error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, nil, fmt.Errorf("verify: %w", err)
+	}
+	given, err := nameset.New(l.sp, cwd, l.sp.All)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer given.Free() // the signatures are found: let the set go before the files are read
+	for it, err := range l.sp.All {
+		if err != nil {
+			return nil, nil, err
+		}
+		of, _, ok, err := sigformat.SignatureOf(it.Name, true, given.Find)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			continue
+		}
+		for len(skip) <= it.I/64 {
+			skip = append(skip, 0)
+		}
+		skip[it.I/64] |= 1 << (it.I % 64)
+		g := GivenSignature{Name: it.Name, Of: of, Skipped: isDefaultSignature(of, it.Name)}
+		if found != nil {
+			found(g)
+		}
+		if !g.Skipped {
+			extra = append(extra, Artifact{Name: of, SignatureName: it.Name})
+		}
+	}
+	return skip, extra, nil
 }
 
 // isDefaultSignature says whether sig is the signature verifying file reads when none is

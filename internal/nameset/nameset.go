@@ -102,9 +102,10 @@ func (s *Set) Find(name string) (given string, ok bool, err error) {
 // Repeats calls group with the offsets of each run of names that share a hash (more than
 // one name: almost always one name given again), in the order given. group reads the names
 // at those offsets (sp.NameAt) and keeps some of them (keep, each at most once, each once
-// read); its first error is Repeats' error. Repeats returns whether an offset was kept:
-// the kept offsets are written over the set's own words as they are read, so that a million
-// times one name holds nothing more than the set, and kept is valid until Free.
+// read); its first error is Repeats' error. Repeats returns whether an offset was kept, or
+// nil when none was: the kept offsets are written over the set's own words as they are read,
+// so that a million times one name holds nothing more than the set, and kept is valid until
+// Free.
 func (s *Set) Repeats(group func(offs iter.Seq[int64], keep func(int64)) error) (kept func(off int64) bool, err error) {
 	mask := s.mask()
 	// k offsets kept after x words are read, k <= x: a word is overwritten only once read.
@@ -131,6 +132,9 @@ func (s *Set) Repeats(group func(offs iter.Seq[int64], keep func(int64)) error) 
 			}
 		}
 		a = b
+	}
+	if k == 0 {
+		return nil, nil
 	}
 	offs := s.v[:k]
 	slices.Sort(offs)

@@ -63,7 +63,7 @@ func TestSetFind(t *testing.T) {
 }
 
 // TestSetRepeats: group sees the offsets of the names that share a hash, each such run once;
-// what it keeps is answered by kept, and nothing else.
+// what it keeps is answered by kept, and nothing else; kept is nil when nothing is kept.
 func TestSetRepeats(t *testing.T) {
 	names := []string{"a", "b", "a", "c", "./b", "a", "d"}
 	sp := spool(t, names...)
@@ -101,11 +101,27 @@ func TestSetRepeats(t *testing.T) {
 	if groups != 2 {
 		t.Errorf("%d groups, want 2 (a, and b with ./b)", groups)
 	}
+	if kept == nil {
+		t.Fatal("kept is nil, with offsets kept")
+	}
 	for n, os := range offs {
 		for i, off := range os {
 			if want := n == "a" && i > 0; kept(off) != want {
 				t.Errorf("kept(%s #%d) = %v, want %v", n, i, !want, want)
 			}
 		}
+	}
+}
+
+func TestSetRepeatsNone(t *testing.T) {
+	sp := spool(t, "a", "b", "a")
+	s, err := New(sp, "/w", sp.All)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Free()
+	kept, err := s.Repeats(func(iter.Seq[int64], func(int64)) error { return nil })
+	if kept != nil || err != nil {
+		t.Errorf("Repeats keeping nothing: %v, %v; want nil, nil", kept != nil, err)
 	}
 }
