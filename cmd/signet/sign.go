@@ -62,9 +62,10 @@ files to sign, the key, --cert or --passphrase-file (by name or through a link) 
 --recursive, directories are expanded to the regular files below them; files found there
 whose names end in .sig, .p7s or .sigstore.json are not signed; one that is not a signature
 of the file beside it is named on stderr (not with -q). A FILE that is the signature
-of another FILE given (FILE.sigstore.json or .p7s beside it, with such content, and not
-signed itself) is skipped with one line on stderr, so "signet sign --force dist/*" can be run
-again; a FILE.sig is signed (a raw signature cannot be told from data).
+of another FILE given, in the arguments or --files-from (FILE.sigstore.json or .p7s beside
+it, the names compared cleaned: a.p7s is ./a's; with such content, and not signed itself) is
+skipped with one line on stderr, so "signet sign --force dist/*" can be run again, and a
+--manifest does not list it; a FILE.sig is signed (a raw signature cannot be told from data).
 
 Ctrl-C (SIGINT) or SIGTERM stops a run: nothing is written, replaced signatures are as they
 were, and signet exits 130 or 143. Signatures are staged in a hidden .signet-stage-*
