@@ -51,9 +51,9 @@ writes), or a raw signature (as 'openssl dgst -sign' writes: DER ECDSA, RSA, Ed2
 base64). A file named .sigstore.json or .p7s that holds another format is refused (exit 3).
 A FILE that is the signature of another FILE given, in the arguments or --files-from (by
 name, compared cleaned: a.p7s is ./a's; by content; and not signed itself) is not verified
-as an artifact but as that FILE's signature, one line on stderr: the
-one verify would read for FILE anyway is skipped, any other is checked as a further signature
-of FILE and fails unless valid. So "signet verify dist/*" checks what "signet sign dist/*"
+as an artifact but as that FILE's signature, one line on stderr: the one verify would read
+for FILE anyway is skipped, any other is checked as a further signature of FILE and fails
+unless valid. So "signet verify dist/*" checks what "signet sign dist/*"
 signed, and a file planted under a signature's name never passes unchecked.
 
 What is checked, in order, every check reported (--json) even after one failed:
