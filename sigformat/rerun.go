@@ -1,8 +1,9 @@
 package sigformat
 
 import (
-	"os"
 	"strings"
+
+	"github.com/signet-pki/signet/internal/nameset"
 )
 
 // SignatureOf is the one rule by which sign and verify tell, among the files they are given,
@@ -14,7 +15,7 @@ import (
 //   - name is BASE followed by f's Extension (".sig", ".p7s", ".sigstore.json"), and BASE
 //     is a name given: find finds it, and of is that name as it was given ("./a" for
 //     "a.p7s", when find compares cleaned names, as sign and verify do), confirmed as the
-//     same file as BASE (os.SameFile: a link can make two names that clean alike two files);
+//     same file as BASE (nameset.SameFile: a link can make two names that clean alike two files);
 //   - no name given is name followed by a format's Extension: a file that is itself signed
 //     is an artifact (the signature of a signature, what a second run with --force made);
 //   - name's content is a signature in f (DetectFile): a text file called notes.sig, a web
@@ -42,7 +43,7 @@ func SignatureOf(name string, raw bool, find func(name string) (given string, ok
 			return "", "", false, err
 		}
 	}
-	if got, isSig := DetectFile(name); !isSig || got != f || !sameFile(base, of) {
+	if got, isSig := DetectFile(name); !isSig || got != f || !nameset.SameFile(base, of) {
 		return "", "", false, nil
 	}
 	return of, f, true, nil
@@ -65,17 +66,4 @@ func signedName(name string, raw bool) (base string, f Format, ok bool) {
 		}
 	}
 	return "", "", false
-}
-
-// sameFile says whether the names a and b are one file (b is a's given spelling).
-func sameFile(a, b string) bool {
-	if a == b {
-		return true
-	}
-	fa, err := os.Stat(a)
-	if err != nil {
-		return false
-	}
-	fb, err := os.Stat(b)
-	return err == nil && os.SameFile(fa, fb)
 }

@@ -163,16 +163,5 @@ func (l *ArtifactNames) signatures(found func(GivenSignature)) (skip []uint64, e
 // named (DefaultSignature): the same file, however the two are spelled ("a.p7s" for "./a").
 func isDefaultSignature(file, sig string) bool {
 	def := DefaultSignature(file)
-	if def == "" {
-		return false
-	}
-	if def == sig {
-		return true
-	}
-	a, err := os.Stat(def)
-	if err != nil {
-		return false
-	}
-	b, err := os.Stat(sig)
-	return err == nil && os.SameFile(a, b)
+	return def != "" && nameset.SameFile(def, sig)
 }

@@ -10,6 +10,7 @@ import (
 	"hash/maphash"
 	"iter"
 	"math/bits"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -43,6 +44,21 @@ func Key(cwd, p string) string {
 		return Key(cwd, filepath.Join(cwd, c))
 	}
 	return c
+}
+
+// SameFile says whether the names a and b lead to one file (os.SameFile), as a match of their
+// Keys is confirmed where a link could make two names that clean alike two files; a name
+// that leads to no file is no file's.
+func SameFile(a, b string) bool {
+	if a == b {
+		return true
+	}
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // Set is the Keys of some names of a spool, 8 bytes each, mapped from the system

@@ -125,3 +125,31 @@ func TestSetRepeatsNone(t *testing.T) {
 		t.Errorf("Repeats keeping nothing: %v, %v; want nil, nil", kept != nil, err)
 	}
 }
+
+// TestSameFile: two spellings of one file are one file; a name that cleans to it through a
+// link that leads elsewhere is not, nor a name of no file.
+func TestSameFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(dir+"/sub/deeper", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a", "sub/a"} {
+		if err := os.WriteFile(dir+"/"+n, []byte(n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(dir+"/sub/deeper", dir+"/link"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{dir + "/a", dir + "/./a", true}, {dir + "/a", dir + "/a", true}, {dir + "/sub/../a", dir + "/a", true},
+		{dir + "/link/../a", dir + "/a", false}, {dir + "/link/../a", dir + "/sub/a", true}, {dir + "/none", dir + "/a", false},
+	} {
+		if got := SameFile(tc.a, tc.b); got != tc.want {
+			t.Errorf("SameFile(%s, %s) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
