@@ -6,58 +6,20 @@ import (
 	"io"
 	"math/big"
 	"os"
-	"strings"
 	"unicode/utf8"
 )
 
-// maxDetect bounds what DetectSignatures reads of a file to tell whether it is a signature:
-// the largest signature a verifier reads (16 MiB, a bundle or CMS with a long chain).
+// maxDetect bounds what DetectFile reads of a file to tell whether it is a signature: the
+// largest signature a verifier reads (16 MiB, a bundle or CMS with a long chain).
 const maxDetect = 16 << 20
 
-// DetectSignatures finds, among names, the files that are signatures of other names: a file
-// whose name is another name followed by a format's extension (".sig", ".p7s",
-// ".sigstore.json") and whose content parses as that format (for a raw signature, which has
-// no header: a DER ECDSA signature, or binary data of an Ed25519 or RSA signature's length,
-// in binary or base64). It returns each such
-// signature's name mapped to the name of the file it signs; a name that is not a signature
-// of another is absent.
-//
-// Both the name and the content must agree, so that `signet sign dist/*` run twice, or
-// `signet verify dist/*`, leaves out the signatures the first run wrote, but never a file
-// that only happens to be called app.sig beside app: a text file named so is still a file
-// to sign. Only regular files are read (at most 16 MiB each); a file that cannot be read is
-// not a signature, and is left to the caller to report.
-func DetectSignatures(names []string) map[string]string {
-	given := make(map[string]bool, len(names))
-	for _, n := range names {
-		given[n] = true
-	}
-	found := map[string]string{}
-	for _, n := range names {
-		for _, f := range Formats() {
-			base, ok := strings.CutSuffix(n, f.Extension())
-			if !ok || base == "" || !given[base] || base == n {
-				continue
-			}
-			if isSignatureFile(n, f) {
-				found[n] = base
-				break
-			}
-		}
-	}
-	return found
-}
-
-// isSignatureFile reports whether the regular file name holds a signature in format f.
-func isSignatureFile(name string, f Format) bool {
-	got, ok := DetectFile(name)
-	return ok && got == f
-}
-
 // DetectFile says which signature format the regular file name holds, by its content alone:
-// a bundle or CMS that parses, or a raw signature of a plausible shape (see
-// DetectSignatures). It is false for anything else (a web page saved under a signature's
-// name, a file too large, a named pipe, which it does not open) and for a file it cannot read.
+// a bundle or CMS that parses, or a raw signature of a plausible shape (plausibleRaw: a DER
+// ECDSA signature, or binary data of an Ed25519 or RSA signature's length, in binary or
+// base64). SignatureOf decides with it, and the name, whether a file given is the signature
+// of another. Only regular files are read (at most 16 MiB). It is false for anything else (a
+// web page saved under a signature's name, a file too large, a named pipe, which it does not
+// open) and for a file it cannot read.
 func DetectFile(name string) (Format, bool) {
 	// Stat before opening: opening a named pipe for reading waits for a writer.
 	fi, err := os.Stat(name)

@@ -11,12 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/nameset"
 	"github.com/signet-pki/signet/internal/namespool"
 	"github.com/signet-pki/signet/internal/offheap"
 	"github.com/signet-pki/signet/sigformat"
@@ -50,6 +50,9 @@ type itemList struct {
 	errs map[int]error
 	skip bitset // by index: a name given again, a signature of another file (SkippedSignatureOf)
 	live int    // items not skipped
+	// maySigs says whether a name may be the signature of another (sigformat.MaySignatureOf):
+	// without one, skipSignatures has nothing to look at.
+	maySigs bool
 }
 
 // bitset is a set of indexes, a bit each.
@@ -97,57 +100,6 @@ func (l *itemList) all(yield func(item, error) bool) {
 			return
 		}
 	}
-}
-
-// inputSet is the cleaned names of a run's inputs (pathKey), 8 bytes each: a keyed hash of
-// the name in the high bits and where the name is in the spool in the low ones, sorted. A
-// hash found is confirmed by reading the name back: the answers are exact.
-type inputSet struct {
-	v     []uint64 // mapped from the system (offheap.Words): free gives it back
-	free  func()
-	shift uint // bits of offset
-	seed  maphash.Seed
-	cwd   string
-	sp    *namespool.Spool
-}
-
-func newInputSet(cwd string, sp *namespool.Spool) *inputSet {
-	return &inputSet{shift: uint(bits.Len64(uint64(sp.Size()))), seed: maphash.MakeSeed(), cwd: cwd, sp: sp}
-}
-
-func (s *inputSet) hash(key string) uint64 {
-	return maphash.String(s.seed, key) >> s.shift << s.shift
-}
-
-func (s *inputSet) add(key string, off int64) { s.v = append(s.v, s.hash(key)|uint64(off)) }
-
-func (s *inputSet) sort() { slices.Sort(s.v) }
-
-// offsets yields the offset of each input whose hash is key's.
-func (s *inputSet) offsets(key string) iter.Seq[int64] {
-	return func(yield func(int64) bool) {
-		h := s.hash(key)
-		mask := uint64(1)<<s.shift - 1
-		for i := sort.Search(len(s.v), func(i int) bool { return s.v[i] >= h }); i < len(s.v) && s.v[i]&^mask == h; i++ {
-			if !yield(int64(s.v[i] & mask)) {
-				return
-			}
-		}
-	}
-}
-
-// find returns the input whose cleaned name is key, if there is one.
-func (s *inputSet) find(key string) (string, bool, error) {
-	for off := range s.offsets(key) {
-		name, err := s.sp.NameAt(off)
-		if err != nil {
-			return "", false, err
-		}
-		if pathKey(s.cwd, name) == key {
-			return name, true, nil
-		}
-	}
-	return "", false, nil
 }
 
 // digestPage is how many digests a run keeps together in memory until all of them are known.
@@ -297,6 +249,7 @@ func (r *filesRun) list(names []string) (_ *itemList, err error) {
 		if ferr = l.sp.Add(name); ferr != nil {
 			return false
 		}
+		l.maySigs = l.maySigs || err == nil && sigformat.MaySignatureOf(name, false)
 		if err != nil {
 			l.errs[i] = err
 		}
@@ -321,11 +274,11 @@ func (r *filesRun) list(names []string) (_ *itemList, err error) {
 		return nil, fmt.Errorf("%w (the directories hold none)", ErrNoFiles)
 	}
 	// The checks over every name, each with its own set of them (withInputSet).
-	if err := withInputSet(l.sp, l.every, func(set *inputSet) error { return r.findTwice(l, set) }); err != nil {
+	if err := withInputSet(l.sp, l.every, func(set *nameset.Set) error { return r.findTwice(l, set) }); err != nil {
 		return nil, err
 	}
-	if opts.SkippedSignatureOf != nil {
-		if err := withInputSet(l.sp, l.every, func(set *inputSet) error { return r.skipSignatures(l, set) }); err != nil {
+	if opts.SkippedSignatureOf != nil && l.maySigs {
+		if err := withInputSet(l.sp, l.every, func(set *nameset.Set) error { return skipSignatures(l, set, opts.SkippedSignatureOf) }); err != nil {
 			return nil, err
 		}
 	}
@@ -339,106 +292,71 @@ var testHookTwice func()
 
 // findTwice finds the names given twice (all but the first are skipped) and refuses two
 // names of one file, whose signatures would be one file ("a" and "./a"), in set, the names'.
-func (r *filesRun) findTwice(l *itemList, set *inputSet) error {
-	mask := uint64(1)<<set.shift - 1
-	// The offsets of the names given again are written over the set's own words, at the
-	// front: k of them after x words are read, k <= x, so a word is overwritten only once
-	// read (a million times one name holds nothing more than the set).
-	k := 0
-	for a := 0; a < len(set.v); {
-		b := a + 1
-		for b < len(set.v) && set.v[b]&^mask == set.v[a]&^mask {
-			b++
-		}
-		// set.v[a:b] share a hash: almost always one name, given once. Offsets grow with
+func (r *filesRun) findTwice(l *itemList, set *nameset.Set) error {
+	again, err := set.Repeats(func(offs iter.Seq[int64], keep func(int64)) error {
+		// Names that share a hash: almost always one name, given again. Offsets grow with
 		// the order given, so the first of a name is the one kept. A name given many times
 		// is one entry of first.
-		if b-a > 1 {
-			first := map[string]string{} // cleaned name: the name as first given
-			for x := a; x < b; x++ {
-				off := int64(set.v[x] & mask)
-				name, err := l.sp.NameAt(off)
-				if err != nil {
-					return err
-				}
-				key := pathKey(set.cwd, name)
-				earlier, seen := first[key]
-				switch {
-				case !seen:
-					first[key] = name
-				case earlier != name:
-					return fmt.Errorf("sign: %w", &fs.PathError{Op: "write", Path: outName(r.s, name, r.opts), Err: errNamedTwice})
-				default:
-					set.v[k] = uint64(off)
-					k++
-				}
+		first := map[string]string{} // cleaned name: the name as first given
+		for off := range offs {
+			name, err := l.sp.NameAt(off)
+			if err != nil {
+				return err
+			}
+			key := set.Key(name)
+			earlier, seen := first[key]
+			switch {
+			case !seen:
+				first[key] = name
+			case earlier != name:
+				return fmt.Errorf("sign: %w", &fs.PathError{Op: "write", Path: outName(r.s, name, r.opts), Err: errNamedTwice})
+			default:
+				keep(off)
 			}
 		}
-		a = b
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if testHookTwice != nil {
 		testHookTwice()
 	}
-	if k == 0 {
-		return nil
+	if again == nil {
+		return nil // no name given twice: no need to read them again
 	}
-	skipOff := set.v[:k]
-	slices.Sort(skipOff)
 	for it, err := range l.every {
 		if err != nil {
 			return err
 		}
-		if _, ok := slices.BinarySearch(skipOff, uint64(it.off)); ok {
+		if again(it.off) {
 			l.skip.set(it.i)
 		}
 	}
 	return nil
 }
 
-// skipSignatures leaves out the signatures of other files to sign (FilesOptions.
-// SkippedSignatureOf), with set, the names': a name found there is confirmed as given.
-func (r *filesRun) skipSignatures(l *itemList, set *inputSet) error {
-	given := func(name string) (bool, error) {
-		for off := range set.offsets(pathKey(set.cwd, name)) {
-			n, err := l.sp.NameAt(off)
-			if err != nil || n == name {
-				return err == nil, err
-			}
-		}
-		return false, nil
-	}
+// skipSignatures leaves out the files to sign that are signatures of other files to sign,
+// by sigformat.SignatureOf's rule over set, the names' (the names compared cleaned, as every
+// check of a run compares them), and tells each to skipped (FilesOptions.SkippedSignatureOf).
+// A FILE.sig is not recognised (raw false): a raw signature cannot be told from data, and a
+// file is never left out of a release because of a look-alike.
+func skipSignatures(l *itemList, set *nameset.Set, skipped func(sig, of string)) error {
 	var skip bitset
 	for it, err := range l.all {
 		if err != nil {
 			return err
 		}
-		if it.err != nil {
+		if it.err != nil || it.name == "-" {
 			continue
 		}
-		for _, f := range []sigformat.Format{sigformat.Bundle, sigformat.CMS} {
-			base, ok := strings.CutSuffix(it.name, f.Extension())
-			if !ok || base == "" {
-				continue
-			}
-			if ok, err := given(base); err != nil || !ok {
-				if err != nil {
-					return err
-				}
-				continue
-			}
-			signed := false
-			for _, g := range sigformat.Formats() {
-				if ok, err := given(it.name + g.Extension()); err != nil {
-					return err
-				} else if ok {
-					signed = true // itself an artifact: it has a signature of its own
-				}
-			}
-			if got, isSig := sigformat.DetectFile(it.name); !signed && isSig && got == f {
-				skip.set(it.i)
-				r.opts.SkippedSignatureOf(it.name, base)
-			}
-			break
+		of, _, ok, err := sigformat.SignatureOf(it.name, false, set.Find)
+		if err != nil {
+			return err
+		}
+		if ok {
+			skip.set(it.i)
+			skipped(it.name, of)
 		}
 	}
 	// Set at the end: l.all above yields every file not skipped before.
@@ -458,27 +376,28 @@ var errNULName = errors.New("the name holds a NUL byte")
 var errNamedTwice = errors.New("named twice as output")
 
 // withInputSet is the prologue of the checks that need every input at once (findTwice,
-// skipSignatures, checkNotInputs): it reads names (of sp) into an inputSet, sorted, relative
-// to the working directory (standard input, "-", is not in it), calls check with it, and
-// frees it, so that each check's 8 bytes a name are let go before the next check makes its
-// own.
-func withInputSet(sp *namespool.Spool, names iter.Seq2[item, error], check func(*inputSet) error) error {
+// skipSignatures, checkNotInputs): it reads names (of sp) into a nameset.Set, relative to the
+// working directory (standard input, "-", is not in it), calls check with it, and frees it,
+// so that each check's 8 bytes a name are let go before the next check makes its own.
+func withInputSet(sp *namespool.Spool, names iter.Seq2[item, error], check func(*nameset.Set) error) error {
 	cwd, err := os.Getwd()
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
-	set := newInputSet(cwd, sp)
-	set.v, set.free = offheap.Words(sp.Len())
-	defer set.free()
-	for it, err := range names {
-		if err != nil {
-			return err
+	set, err := nameset.New(sp, cwd, func(yield func(namespool.Name, error) bool) {
+		for it, err := range names {
+			if it.name == "-" && err == nil {
+				continue
+			}
+			if !yield(namespool.Name{I: it.i, Off: it.off, Name: it.name}, err) || err != nil {
+				return
+			}
 		}
-		if it.name != "-" {
-			set.add(pathKey(cwd, it.name), it.off)
-		}
+	})
+	if err != nil {
+		return err
 	}
-	set.sort()
+	defer set.Free()
 	return check(set)
 }
 
@@ -500,7 +419,7 @@ func (r *filesRun) outputs(yield func(string) bool) {
 }
 
 // checkNotInputs is the package's checkNotInputs over the run's files, in 8 bytes a file:
-// first each output's name against the inputs' (an inputSet) and opts.Reads; then, if some
+// first each output's name against the inputs' (a nameset.Set) and opts.Reads; then, if some
 // outputs exist, each input's identity against theirs (a sorted set of their hashes, a hash
 // found confirmed by looking at the outputs again).
 func (r *filesRun) checkNotInputs() error {
@@ -515,7 +434,7 @@ func (r *filesRun) checkNotInputs() error {
 	if r.s.rawTimestamped() {
 		outs *= 2
 	}
-	exist, free := offheap.Words(outs) // mapped, as an inputSet's
+	exist, free := offheap.Words(outs) // mapped, as a nameset.Set's
 	defer free()
 	var unkeyed []existing
 	for out := range r.outputs {
@@ -585,12 +504,12 @@ func (r *filesRun) checkNotInputs() error {
 
 // checkOutputNames is the first half of checkNotInputs: each output's name against the
 // inputs' (set) and opts.Reads.
-func (r *filesRun) checkOutputNames(set *inputSet) error {
+func (r *filesRun) checkOutputNames(set *nameset.Set) error {
 	reads := map[string]ReadFile{}
 	for _, rf := range r.opts.Reads {
 		if rf.Path != "" && rf.Path != "-" {
-			if _, dup := reads[pathKey(set.cwd, rf.Path)]; !dup {
-				reads[pathKey(set.cwd, rf.Path)] = rf
+			if _, dup := reads[set.Key(rf.Path)]; !dup {
+				reads[set.Key(rf.Path)] = rf
 			}
 		}
 	}
@@ -598,8 +517,8 @@ func (r *filesRun) checkOutputNames(set *inputSet) error {
 		if out == "" || out == "-" {
 			continue
 		}
-		key := pathKey(set.cwd, out)
-		in, ok, err := set.find(key)
+		key := set.Key(out)
+		in, ok, err := set.Find(out)
 		if err != nil {
 			return err
 		}

@@ -55,12 +55,16 @@ func testSignFilesMemoryPerFile(t *testing.T, force bool) {
 		}
 		// Short relative names, as a release's are.
 		t.Chdir(dir)
+		// And one named like a signature, not one: the run looks for the signatures among
+		// the names (SkippedSignatureOf), with their set, and signs it.
+		writeFile(t, "notes.p7s", []byte("x"))
 		names := func(yield func(string, error) bool) {
 			for i := range n {
 				if !yield(fmt.Sprintf("f%05d", i), nil) {
 					return
 				}
 			}
+			yield("notes.p7s", nil)
 		}
 		if force { // an earlier run's signatures, replaced by the one measured
 			if _, err := SignFiles(t.Context(), s, nil, FilesOptions{NamesFrom: iter.Seq2[string, error](names), Receipts: func(Receipt) error { return nil }}); err != nil {
@@ -75,12 +79,12 @@ func testSignFilesMemoryPerFile(t *testing.T, force bool) {
 		defer func() { testHookCommit = nil }()
 		count := 0
 		rs, err := SignFiles(t.Context(), s, nil, FilesOptions{NamesFrom: iter.Seq2[string, error](names), Force: force, Receipts: func(r Receipt) error {
-			if count++; count == n {
+			if count++; count == n+1 {
 				atReceipts = heap() - base
 			}
 			return nil
-		}})
-		if err != nil || rs != nil || count != n {
+		}, SkippedSignatureOf: func(sig, of string) { t.Errorf("%s skipped as the signature of %s", sig, of) }})
+		if err != nil || rs != nil || count != n+1 {
 			t.Fatalf("SignFiles: %d receipts handed out, %d returned, %v", count, len(rs), err)
 		}
 		return atCommit, atReceipts

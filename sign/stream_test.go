@@ -204,8 +204,9 @@ func TestSignFilesNameManyTimes(t *testing.T) {
 }
 
 // TestSignFilesSkippedSignatureOf: among streamed names, the bundle of a file also named is
-// skipped and told (a re-run over a listing that holds the signatures), with Force; a file
-// named like a bundle that holds none is signed.
+// skipped and told (a re-run over a listing that holds the signatures), with Force, the names
+// compared cleaned (b.sigstore.json is the signature of ./b, told as given); a file named like
+// a bundle that holds none is signed.
 func TestSignFilesSkippedSignatureOf(t *testing.T) {
 	ec := mustFixture(t, "codesign")
 	s := mustSigner(t, ec.key, SignOptions{Certificates: ec.chain, Format: sigformat.Bundle})
@@ -219,7 +220,7 @@ func TestSignFilesSkippedSignatureOf(t *testing.T) {
 	writeFile(t, "notes.sigstore.json", []byte("not a bundle"))
 	var told []string
 	rs, err := SignFiles(t.Context(), s, nil, FilesOptions{
-		NamesFrom:          seqOf("a", "a.sigstore.json", "b", "b.sigstore.json", "c", "notes.sigstore.json"),
+		NamesFrom:          seqOf("a", "a.sigstore.json", "./b", "b.sigstore.json", "c", "notes.sigstore.json"),
 		Force:              true,
 		SkippedSignatureOf: func(sig, of string) { told = append(told, sig+" of "+of) },
 	})
@@ -234,11 +235,48 @@ func TestSignFilesSkippedSignatureOf(t *testing.T) {
 	for _, r := range rs {
 		signed = append(signed, r.Path)
 	}
-	if want := []string{"a", "b", "c", "notes.sigstore.json"}; !slices.Equal(signed, want) {
+	if want := []string{"a", "./b", "c", "notes.sigstore.json"}; !slices.Equal(signed, want) {
 		t.Errorf("signed %q, want %q", signed, want)
 	}
-	if want := []string{"a.sigstore.json of a", "b.sigstore.json of b"}; !slices.Equal(told, want) {
+	if want := []string{"a.sigstore.json of a", "b.sigstore.json of ./b"}; !slices.Equal(told, want) {
 		t.Errorf("told %q, want %q", told, want)
+	}
+}
+
+// TestWithoutSignatures: the same rule over names held (a manifest's): the signatures of
+// other names are left out and told, the names compared cleaned; a raw FILE.sig, a look-alike
+// and a signature that is signed itself stay.
+func TestWithoutSignatures(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	t.Chdir(t.TempDir())
+	for _, n := range []string{"a", "b", "c"} {
+		writeFile(t, n, []byte(n))
+	}
+	for _, f := range []sigformat.Format{sigformat.Bundle, sigformat.CMS} {
+		s := mustSigner(t, ec.key, SignOptions{Certificates: ec.chain, Format: f})
+		if _, err := SignFiles(t.Context(), s, []string{"a", "b"}, FilesOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw := mustSigner(t, ec.key, SignOptions{Format: sigformat.Raw})
+	if _, err := SignFiles(t.Context(), raw, []string{"a", "b.p7s"}, FilesOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, "c.sigstore.json", []byte("not a bundle"))
+	names := []string{"./a", "a.sigstore.json", "a.p7s", "a.sig", "b", "b.sigstore.json", "b.p7s", "b.p7s.sig", "c", "c.sigstore.json"}
+	var told []string
+	kept, err := WithoutSignatures(names, func(sig, of string) { told = append(told, sig+" of "+of) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"./a", "a.sig", "b", "b.p7s", "b.p7s.sig", "c", "c.sigstore.json"}; !slices.Equal(kept, want) {
+		t.Errorf("kept %q, want %q", kept, want)
+	}
+	if want := []string{"a.sigstore.json of ./a", "a.p7s of ./a", "b.sigstore.json of b"}; !slices.Equal(told, want) {
+		t.Errorf("told %q, want %q", told, want)
+	}
+	if names[1] != "a.sigstore.json" {
+		t.Errorf("names changed: %q", names)
 	}
 }
 

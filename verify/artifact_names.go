@@ -2,24 +2,20 @@ package verify
 
 import (
 	"fmt"
-	"hash/maphash"
 	"iter"
-	"math/bits"
 	"os"
-	"slices"
-	"sort"
-	"strings"
 
+	"github.com/signet-pki/signet/internal/nameset"
 	"github.com/signet-pki/signet/internal/namespool"
-	"github.com/signet-pki/signet/internal/offheap"
 	"github.com/signet-pki/signet/sigformat"
 )
 
 // Verifying a list of a million files holds none of them (issue 15): the names are put aside
 // in a spool (in memory up to 64 KiB, then in an unnamed temporary file in $TMPDIR), found
-// again by 8 bytes each (a keyed hash of the name and where it is in the spool) while the
-// signatures among them are found, and then read back from the spool as they are verified,
-// a batch at a time (VerifyArtifactsFrom).
+// again by 8 bytes each (internal/nameset, the set sign's checks use) while the signatures
+// among them are found, and then read back from the spool as they are verified, a batch at a
+// time (VerifyArtifactsFrom). The command line's files are put aside the same way, so that
+// one rule (sigformat.SignatureOf) finds the signatures among the arguments and the list.
 
 // namesBuffer is how many bytes of names ArtifactNames keeps in memory before it writes them
 // to a file. Tests lower it.
@@ -29,24 +25,32 @@ var namesBuffer = 64 << 10
 // does not grow with their number. Close lets them go.
 type ArtifactNames struct {
 	sp *namespool.Spool
+	// maySigs says whether a name may be the signature of another (sigformat.MaySignatureOf):
+	// without one, Artifacts has no signature to look for.
+	maySigs bool
 }
 
-// NewArtifactNames puts files, then the names more yields (read once, to its end), aside. An
-// error more yields is returned as it is; nothing is kept.
+// NewArtifactNames puts files, then the names more yields (read once, to its end; nil
+// yields none), aside. An error more yields is returned as it is; nothing is kept.
 func NewArtifactNames(files []string, more iter.Seq2[string, error]) (*ArtifactNames, error) {
 	sp := namespool.New(namesBuffer, func() (*os.File, error) {
 		f, err := os.CreateTemp("", "signet-names-")
 		if err != nil {
-			return nil, fmt.Errorf("put the names of --files-from aside: %w", err)
+			return nil, fmt.Errorf("put the names of the files to verify aside: %w", err)
 		}
 		os.Remove(f.Name()) // unnamed: gone with the process, however it ends
 		return f, nil
-	}, "put the names of --files-from aside", "read the names of --files-from back")
+	}, "put the names of the files to verify aside", "read the names of the files to verify back")
+	l := &ArtifactNames{sp: sp}
 	for _, f := range files {
 		if err := sp.Add(f); err != nil {
 			sp.Close()
 			return nil, err
 		}
+		l.maySigs = l.maySigs || sigformat.MaySignatureOf(f, true)
+	}
+	if more == nil {
+		more = func(func(string, error) bool) {}
 	}
 	for n, err := range more {
 		if err == nil {
@@ -56,8 +60,9 @@ func NewArtifactNames(files []string, more iter.Seq2[string, error]) (*ArtifactN
 			sp.Close()
 			return nil, err
 		}
+		l.maySigs = l.maySigs || sigformat.MaySignatureOf(n, true)
 	}
-	return &ArtifactNames{sp: sp}, nil
+	return l, nil
 }
 
 // Len is the number of names.
@@ -66,12 +71,14 @@ func (l *ArtifactNames) Len() int { return l.sp.Len() }
 // Close lets the names go (the file they were put in).
 func (l *ArtifactNames) Close() { l.sp.Close() }
 
-// GivenSignature is a name given that is the signature of another name given, Of (by name:
-// Of and a signature extension; and by content, sigformat.DetectFile), and that has no
-// signature of its own among the names (a file that is itself signed is an artifact).
-// Skipped, it is the signature DefaultSignature(Of) reads: verifying Of checks it. Else it
-// is checked as a further signature of Of, after the other files: a file planted under a
-// signature's name fails unless it is a valid signature of Of.
+// GivenSignature is a name given that is the signature of another name given, Of (as it was
+// given), by sigformat.SignatureOf's rule, raw signatures included: by name (Of and a
+// signature extension, the names compared cleaned: "a.p7s" is the signature of "./a"), by
+// content (sigformat.DetectFile), and only when it has no signature of its own among the
+// names (a file that is itself signed is an artifact). Skipped, it is the file
+// DefaultSignature(Of) reads (os.SameFile): verifying Of checks it. Else it is checked as a
+// further signature of Of, after the other files: a file planted under a signature's name
+// fails unless it is a valid signature of Of.
 type GivenSignature struct {
 	Name, Of string
 	Skipped  bool
@@ -85,34 +92,12 @@ type GivenSignature struct {
 // before Artifacts returns.
 func (l *ArtifactNames) Artifacts(found func(GivenSignature)) (iter.Seq2[Artifact, error], error) {
 	sp := l.sp
-	given, err := newGivenSet(sp)
-	if err != nil {
-		return nil, err
-	}
-	defer given.free() // the signatures are found: let the set go before the files are read
-	var skip []uint64  // a bit per name
+	var skip []uint64 // a bit per name
 	var extra []Artifact
-	for it, err := range sp.All {
-		if err != nil {
+	if l.maySigs {
+		var err error
+		if skip, extra, err = l.signatures(found); err != nil {
 			return nil, err
-		}
-		of, ok, err := given.signatureOf(it.Name)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			continue
-		}
-		for len(skip) <= it.I/64 {
-			skip = append(skip, 0)
-		}
-		skip[it.I/64] |= 1 << (it.I % 64)
-		g := GivenSignature{Name: it.Name, Of: of, Skipped: DefaultSignature(of) == it.Name}
-		if found != nil {
-			found(g)
-		}
-		if !g.Skipped {
-			extra = append(extra, Artifact{Name: of, SignatureName: it.Name})
 		}
 	}
 	return func(yield func(Artifact, error) bool) {
@@ -136,67 +121,47 @@ func (l *ArtifactNames) Artifacts(found func(GivenSignature)) (iter.Seq2[Artifac
 	}, nil
 }
 
-// givenSet answers whether a name is one of the spool's, exactly, in 8 bytes a name: a keyed
-// hash of it in the high bits and its offset in the low ones, sorted; a hash found is
-// confirmed by reading the name back.
-type givenSet struct {
-	v     []uint64 // mapped from the system (offheap.Words): free gives it back
-	free  func()
-	shift uint
-	seed  maphash.Seed
-	sp    *namespool.Spool
-}
-
-func newGivenSet(sp *namespool.Spool) (*givenSet, error) {
-	s := &givenSet{shift: uint(bits.Len64(uint64(sp.Size()))), seed: maphash.MakeSeed(), sp: sp}
-	s.v, s.free = offheap.Words(sp.Len())
-	for it, err := range sp.All {
+// signatures finds the signatures among the names, tells each to found, and returns them as
+// a bit per name (by index) and the artifacts of those not skipped.
+func (l *ArtifactNames) signatures(found func(GivenSignature)) (skip []uint64, extra []Artifact, err error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, nil, fmt.Errorf("verify: %w", err)
+	}
+	given, err := nameset.New(l.sp, cwd, l.sp.All)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer given.Free() // the signatures are found: let the set go before the files are read
+	for it, err := range l.sp.All {
 		if err != nil {
-			s.free()
-			return nil, err
+			return nil, nil, err
 		}
-		s.v = append(s.v, s.hash(it.Name)|uint64(it.Off))
-	}
-	slices.Sort(s.v)
-	return s, nil
-}
-
-func (s *givenSet) hash(name string) uint64 {
-	return maphash.String(s.seed, name) >> s.shift << s.shift
-}
-
-func (s *givenSet) has(name string) (bool, error) {
-	h, mask := s.hash(name), uint64(1)<<s.shift-1
-	for i := sort.Search(len(s.v), func(i int) bool { return s.v[i] >= h }); i < len(s.v) && s.v[i]&^mask == h; i++ {
-		n, err := s.sp.NameAt(int64(s.v[i] & mask))
-		if err != nil || n == name {
-			return err == nil, err
+		of, _, ok, err := sigformat.SignatureOf(it.Name, true, given.Find)
+		if err != nil {
+			return nil, nil, err
 		}
-	}
-	return false, nil
-}
-
-// signatureOf is GivenSignature's rule for one name: the file it is the signature of, by name
-// (FILE and a signature extension, FILE given) and content, unless it has a signature of its
-// own among the names given.
-func (s *givenSet) signatureOf(name string) (string, bool, error) {
-	for _, f := range sigformat.Formats() {
-		base, ok := strings.CutSuffix(name, f.Extension())
-		if !ok || base == "" {
+		if !ok {
 			continue
 		}
-		if ok, err := s.has(base); err != nil || !ok {
-			return "", false, err
+		for len(skip) <= it.I/64 {
+			skip = append(skip, 0)
 		}
-		for _, ext := range signatureExtensions {
-			if ok, err := s.has(name + ext); err != nil || ok {
-				return "", false, err
-			}
+		skip[it.I/64] |= 1 << (it.I % 64)
+		g := GivenSignature{Name: it.Name, Of: of, Skipped: isDefaultSignature(of, it.Name)}
+		if found != nil {
+			found(g)
 		}
-		if got, isSig := sigformat.DetectFile(name); isSig && got == f {
-			return base, true, nil
+		if !g.Skipped {
+			extra = append(extra, Artifact{Name: of, SignatureName: it.Name})
 		}
-		return "", false, nil
 	}
-	return "", false, nil
+	return skip, extra, nil
+}
+
+// isDefaultSignature says whether sig is the signature verifying file reads when none is
+// named (DefaultSignature): the same file, however the two are spelled ("a.p7s" for "./a").
+func isDefaultSignature(file, sig string) bool {
+	def := DefaultSignature(file)
+	return def != "" && nameset.SameFile(def, sig)
 }

@@ -62,9 +62,10 @@ files to sign, the key, --cert or --passphrase-file (by name or through a link) 
 --recursive, directories are expanded to the regular files below them; files found there
 whose names end in .sig, .p7s or .sigstore.json are not signed; one that is not a signature
 of the file beside it is named on stderr (not with -q). A FILE that is the signature
-of another FILE given (FILE.sigstore.json or .p7s beside it, with such content, and not
-signed itself) is skipped with one line on stderr, so "signet sign --force dist/*" can be run
-again; a FILE.sig is signed (a raw signature cannot be told from data).
+of another FILE given, in the arguments or --files-from (FILE.sigstore.json or .p7s beside
+it, the names compared cleaned: a.p7s is ./a's; with such content, and not signed itself) is
+skipped with one line on stderr, so "signet sign --force dist/*" can be run again, and a
+--manifest does not list it; a FILE.sig is signed (a raw signature cannot be told from data).
 
 Ctrl-C (SIGINT) or SIGTERM stops a run: nothing is written, replaced signatures are as they
 were, and signet exits 130 or 143. Signatures are staged in a hidden .signet-stage-*
@@ -192,11 +193,6 @@ func signParse(e *env, c *cli.Context) (_ *signOptions, err error) {
 		return nil, err
 	}
 	digestHex, manifest, out := c.String("digest"), o.manifest, o.out
-	if !c.IsSet("digest") && o.namesFrom == nil {
-		// With --files-from streamed, the library finds them among all the names
-		// (runSign: SkippedSignatureOf).
-		files = skipSignaturesToSign(e, files)
-	}
 	switch {
 	case c.IsSet("digest") && len(files) > 0:
 		return nil, usagef("--digest signs a digest, not files: give no FILE")
@@ -210,6 +206,13 @@ func signParse(e *env, c *cli.Context) (_ *signOptions, err error) {
 		return nil, usagef("-o names one signature: give one FILE, or use --manifest")
 	case out == "" && manifest == "" && !c.IsSet("digest") && containsStdin(files):
 		return nil, usagef("standard input (-) needs -o FILE")
+	}
+	if manifest != "" && !c.IsSet("digest") {
+		// The signatures of an earlier run among the files are not listed (for a run of
+		// signatures, sign.SignFiles leaves them out itself: FilesOptions.SkippedSignatureOf).
+		if files, err = sign.WithoutSignatures(files, skippedSignatureOf(e)); err != nil {
+			return nil, err
+		}
 	}
 	o.files = files
 	if err := checkNotInput("-o", out, signReadArgs(e, c)...); err != nil {
@@ -322,7 +325,7 @@ func runSign(e *env, c *cli.Context) error {
 			SkippedSignature:   noteSkippedSignature(e, c.Bool("quiet")),
 			Reads:              signReads(e, c),
 			NamesFrom:          o.namesFrom,
-			SkippedSignatureOf: skippedSignatureOf(e, o.namesFrom != nil),
+			SkippedSignatureOf: skippedSignatureOf(e),
 			Receipts:           pr.receipt,
 			Progress:           pr.progress(),
 		})

@@ -52,13 +52,10 @@ func pullNames(c *cli.Context) (next iter.Seq2[string, error], empty bool, stop 
 	return next, false, stop, nil
 }
 
-// skippedSignatureOf is sign.FilesOptions.SkippedSignatureOf for a run whose names are
-// streamed (nil otherwise: skipSignaturesToSign has left them out of the arguments): the rule
-// and the line on stderr are those of skipSignaturesToSign, over the arguments and the list.
-func skippedSignatureOf(e *env, streamed bool) func(sig, of string) {
-	if !streamed {
-		return nil
-	}
+// skippedSignatureOf is sign.FilesOptions.SkippedSignatureOf: the library leaves out of the
+// files to sign (the arguments and --files-from's names alike) the signatures of other files
+// among them, and signet says so on stderr, one line each.
+func skippedSignatureOf(e *env) func(sig, of string) {
 	return func(sig, of string) {
 		fmt.Fprintf(e.stderr, "signet: skipped %s: the signature of %s\n", digest.QuoteName(sig), digest.QuoteName(of))
 	}

@@ -49,10 +49,11 @@ and FILE.sig that exists. Its format comes from its content, not its name: a Sig
 bundle (JSON), a detached CMS SignedData (DER or PEM, as 'openssl cms -sign -binary'
 writes), or a raw signature (as 'openssl dgst -sign' writes: DER ECDSA, RSA, Ed25519; or its
 base64). A file named .sigstore.json or .p7s that holds another format is refused (exit 3).
-A FILE that is the signature of another FILE given (by name and content, and not signed
-itself) is not verified as an artifact but as that FILE's signature, one line on stderr: the
-one verify would read for FILE anyway is skipped, any other is checked as a further signature
-of FILE and fails unless valid. So "signet verify dist/*" checks what "signet sign dist/*"
+A FILE that is the signature of another FILE given, in the arguments or --files-from (by
+name, compared cleaned: a.p7s is ./a's; by content; and not signed itself) is not verified
+as an artifact but as that FILE's signature, one line on stderr: the one verify would read
+for FILE anyway is skipped, any other is checked as a further signature of FILE and fails
+unless valid. So "signet verify dist/*" checks what "signet sign dist/*"
 signed, and a file planted under a signature's name never passes unchecked.
 
 What is checked, in order, every check reported (--json) even after one failed:
@@ -255,9 +256,16 @@ func verifyCommand(e *env) *cli.Command {
 func verifyParse(c *cli.Context) (_ *verifyOptions, err error) {
 	var files []string
 	var names *verify.ArtifactNames
-	if c.String("files-from") != "" && c.String("manifest") == "" && c.String("sig") == "" {
-		// Put aside rather than held (issue 15): verify_filesfrom.go.
-		if names, err = verify.NewArtifactNames(c.Args().Slice(), namesFrom(c)); err != nil {
+	if c.String("manifest") == "" && c.String("sig") == "" {
+		// The arguments and the names of --files-from, put aside rather than held (issue
+		// 15), the signatures among them found by the library: verify_filesfrom.go.
+		args, more := c.Args().Slice(), namesFrom(c)
+		if more == nil {
+			if args, err = withFilesFrom(c, args); err != nil { // --null without --files-from
+				return nil, err
+			}
+		}
+		if names, err = verify.NewArtifactNames(args, more); err != nil {
 			return nil, err
 		}
 		defer func() {
@@ -406,16 +414,11 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 				return err
 			}
 			total = o.names.Len()
-		} else {
-			var extra []verify.Artifact
-			if o.sig == "" {
-				o.files, extra = skipSignaturesToVerify(e, o.files)
-			}
-			list := make([]verify.Artifact, len(o.files), len(o.files)+len(extra))
+		} else { // --sig: the signature of each file is named
+			list := make([]verify.Artifact, len(o.files))
 			for i, f := range o.files {
 				list[i] = verify.Artifact{Name: f, SignatureName: o.sig}
 			}
-			list = append(list, extra...)
 			arts = func(yield func(verify.Artifact, error) bool) {
 				for _, a := range list {
 					if !yield(a, nil) {

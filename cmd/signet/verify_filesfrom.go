@@ -7,13 +7,15 @@ import (
 	"github.com/signet-pki/signet/verify"
 )
 
-// signet verify --files-from over a million files holds none of them (issue 15): the names
-// are put aside by verify.NewArtifactNames, the signatures among them found and the
-// artifacts read back by its Artifacts, then verified a batch at a time
-// (verify.VerifyArtifactsFrom). Here is only what the CLI says of them.
+// signet verify over a million files holds none of them (issue 15): the names, the arguments
+// then those of --files-from, are put aside by verify.NewArtifactNames, the signatures among
+// them found and the artifacts read back by its Artifacts (one rule for both,
+// sigformat.SignatureOf), then verified a batch at a time (verify.VerifyArtifactsFrom). Here
+// is only what the CLI says of them.
 
 // printGivenSignature says on stderr, one line each, what became of a signature named among
-// the files, as skipSignaturesToVerify says it for a run without --files-from.
+// the files: skipped, since verifying its file reads it, or checked as a further signature of
+// its file.
 func printGivenSignature(e *env) func(verify.GivenSignature) {
 	return func(g verify.GivenSignature) {
 		if g.Skipped {
