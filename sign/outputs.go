@@ -6,11 +6,10 @@ import (
 	"io/fs"
 	"iter"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
+	"github.com/signet-pki/signet/internal/nameset"
 )
 
 // ErrOutputIsInput is wrapped by the error for an output that is one of the files to sign,
@@ -130,30 +129,9 @@ type existing struct {
 	fi fs.FileInfo
 }
 
-// pathKey is p cleaned, and made absolute unless it is a relative name below cwd: the same
-// file named by an absolute path and by a relative one gets the same key. Most names are
-// clean already, so most keys are the name itself, without a new string.
-func pathKey(cwd, p string) string {
-	if filepath.IsAbs(p) {
-		c := filepath.Clean(p)
-		below := cwd
-		if !strings.HasSuffix(below, string(filepath.Separator)) { // "/" ends with one
-			below += string(filepath.Separator)
-		}
-		if rel, ok := strings.CutPrefix(c, below); ok && rel != "" {
-			return rel
-		}
-		if c == cwd {
-			return "."
-		}
-		return c
-	}
-	c := filepath.Clean(p)
-	if c == ".." || strings.HasPrefix(c, ".."+string(filepath.Separator)) {
-		return pathKey(cwd, filepath.Join(cwd, c))
-	}
-	return c
-}
+// pathKey is how a run's names are compared (nameset.Key): the same file named by an absolute
+// path and by a relative one gets the same key.
+func pathKey(cwd, p string) string { return nameset.Key(cwd, p) }
 
 // checkOutputs refuses early, before any file is read, outputs that exist (without Force).
 func checkOutputs(outputs iter.Seq[string], opts FilesOptions) error {

@@ -69,8 +69,9 @@ type FilesOptions struct {
 	// signature of its own among the files to sign, and tells it with that other file: so
 	// that a list of a release's files that already holds their signatures can be signed
 	// again (with Force). A FILE.sig is signed like any file (a raw signature cannot be told
-	// from data). The names compared are the names as given (and as a recursive walk finds
-	// them).
+	// from data). Names are compared cleaned, relative to the working directory, and a match
+	// is confirmed as one file (sigformat.SignatureOf). With Manifest, the signatures are
+	// left out of the list.
 	SkippedSignatureOf func(sig, of string)
 	// NamesFrom, if set, gives more names after those SignFiles is called with, as they are
 	// read (a list of a million names is never in memory at once: see SignFiles). Its first
@@ -173,6 +174,13 @@ func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions
 		return nil, ErrNoFiles
 	}
 	if opts.Manifest != "" {
+		if opts.SkippedSignatureOf != nil {
+			// The list names the artifacts, not the signatures an earlier run left beside them.
+			var err error
+			if names, err = WithoutSignatures(names, opts.SkippedSignatureOf); err != nil {
+				return nil, err
+			}
+		}
 		rs, err := signManifest(ctx, s, names, opts)
 		if err != nil || opts.Receipts == nil {
 			return rs, err

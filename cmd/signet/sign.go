@@ -207,13 +207,6 @@ func signParse(e *env, c *cli.Context) (_ *signOptions, err error) {
 	case out == "" && manifest == "" && !c.IsSet("digest") && containsStdin(files):
 		return nil, usagef("standard input (-) needs -o FILE")
 	}
-	if manifest != "" && !c.IsSet("digest") {
-		// The signatures of an earlier run among the files are not listed (for a run of
-		// signatures, sign.SignFiles leaves them out itself: FilesOptions.SkippedSignatureOf).
-		if files, err = sign.WithoutSignatures(files, skippedSignatureOf(e)); err != nil {
-			return nil, err
-		}
-	}
 	o.files = files
 	if err := checkNotInput("-o", out, signReadArgs(e, c)...); err != nil {
 		return nil, err
