@@ -179,9 +179,12 @@ func (c *rxCase) has(s string) bool {
 
 // rxGen draws from one seeded source.
 type rxGen struct {
-	r     *mrand.Rand
-	c     *rxCase
-	where string // the certificate being drawn, for feats
+	// ncRate and polRate are the percentages of certificates with name constraints and with
+	// certificate policies (mappings and constraints at a fraction of it).
+	ncRate, polRate int
+	r               *mrand.Rand
+	c               *rxCase
+	where           string // the certificate being drawn, for feats
 }
 
 func (g *rxGen) feat(format string, args ...any) {
@@ -301,7 +304,7 @@ var rxNCForms = []struct {
 }
 
 func (g *rxGen) ncExt() *pkix.Extension {
-	if g.r.Intn(100) >= 18 {
+	if g.r.Intn(100) >= g.ncRate {
 		return nil
 	}
 	var perm, excl [][]byte
@@ -331,7 +334,7 @@ var rxPolicies = []struct {
 
 func (g *rxGen) policyExts(ca bool) []pkix.Extension {
 	var out []pkix.Extension
-	if g.r.Intn(100) < 30 {
+	if g.r.Intn(100) < g.polRate {
 		n := 1 + g.r.Intn(2)
 		var oids []asn1.ObjectIdentifier
 		var names []string
@@ -350,13 +353,19 @@ func (g *rxGen) policyExts(ca bool) []pkix.Extension {
 	if !ca {
 		return out
 	}
-	if g.r.Intn(100) < 8 {
-		pairs := [][2]int{{0, 1}, {1, 2}, {0, 2}, {2, 0}, {0, 0}, {3, 0}}
-		p := pairs[g.r.Intn(len(pairs))]
-		g.feat("mapping=%s->%s", rxPolicies[p[0]].name, rxPolicies[p[1]].name)
-		out = append(out, mappingsOf(rxPolicies[p[0]].oid, rxPolicies[p[1]].oid))
+	if g.r.Intn(100) < g.polRate/4 {
+		pairs := [][2]int{{0, 1}, {1, 2}, {0, 2}, {2, 0}, {0, 0}, {3, 0}, {1, 0}, {2, 1}}
+		var oids []asn1.ObjectIdentifier
+		var names []string
+		for range 1 + g.r.Intn(2) {
+			p := pairs[g.r.Intn(len(pairs))]
+			names = append(names, rxPolicies[p[0]].name+"->"+rxPolicies[p[1]].name)
+			oids = append(oids, rxPolicies[p[0]].oid, rxPolicies[p[1]].oid)
+		}
+		g.feat("mapping=%s", strings.Join(names, ","))
+		out = append(out, mappingsOf(oids...))
 	}
-	if g.r.Intn(100) < 8 {
+	if g.r.Intn(100) < g.polRate/4 {
 		req, inh := g.r.Intn(4)-1, g.r.Intn(4)-1
 		if req < 0 && inh < 0 {
 			req = 0
@@ -364,7 +373,7 @@ func (g *rxGen) policyExts(ca bool) []pkix.Extension {
 		g.feat("pc(require=%d inhibit=%d)", req, inh)
 		out = append(out, pcExt(req, inh))
 	}
-	if g.r.Intn(100) < 5 {
+	if g.r.Intn(100) < g.polRate/6 {
 		n := g.r.Intn(2)
 		g.feat("inhibitAny=%d", n)
 		out = append(out, inhibitAnyExt(n))
@@ -401,8 +410,15 @@ var rxSANForms = []struct {
 // rxGenerate draws the case of one seed.
 func rxGenerate(seed int64) *rxCase {
 	c := &rxCase{seed: seed}
-	g := &rxGen{r: mrand.New(mrand.NewSource(seed)), c: c}
+	g := &rxGen{r: mrand.New(mrand.NewSource(seed)), c: c, ncRate: 18, polRate: 30}
 	r := g.r
+	// One seed in three draws a chain dense in name constraints or in policies.
+	switch seed % 3 {
+	case 1:
+		g.ncRate = 45
+	case 2:
+		g.polRate = 70
+	}
 	serial := int64(0x5200_0000) + seed*16
 	type made struct {
 		subj []byte
@@ -601,6 +617,12 @@ func rxGenerate(seed int64) *rxCase {
 		if c.has("pool:cross-sign") {
 			c.roots = [][]byte{cas[nCA-1].der}
 		}
+		c.partialChain = true
+	}
+	if r.Intn(100) < 3 {
+		// The leaf is itself trusted: it ends its own path (doc.go, Trust anchors).
+		g.feat("leaf-trusted")
+		c.roots = append(c.roots, c.leaf)
 		c.partialChain = true
 	}
 	if len(c.inters) > 1 {
