@@ -40,6 +40,9 @@ func rxParse(der []byte) (*x509.Certificate, error) { return x509util.ParseCerti
 func (c *rxCase) policy(profile verify.Profile) (verify.Policy, *x509.Certificate, error) {
 	p := verify.Policy{At: rxAt, Profile: profile, DNSName: c.host, IP: c.ip, Email: c.email, Policies: c.policies,
 		RequireExplicitPolicy: c.explicit, InhibitPolicyMapping: c.inhibitMap, InhibitAnyPolicy: c.inhibitAny}
+	if c.maxDepth > 0 {
+		p.MaxDepth = new(c.maxDepth - 1)
+	}
 	switch c.eku {
 	case "serverAuth":
 		p.EKUs = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
@@ -131,6 +134,9 @@ func (c *rxCase) opensslWith(t testing.TB, bin string, roots, inters [][]byte) (
 	}
 	if c.inhibitAny {
 		args = append(args, "-inhibit_any")
+	}
+	if c.maxDepth > 0 {
+		args = append(args, "-verify_depth", fmt.Sprint(c.maxDepth-1))
 	}
 	args = append(args, "-policy_check")
 	args = append(args, dPEMtb(t, dir, "leaf.pem", c.leaf))
@@ -441,8 +447,10 @@ func rxExplainOpenSSL(c *rxCase, v rxVerdicts) (string, *rxWhy) {
 
 // rxGoWhys explain the disagreements with crypto/x509's Certificate.Verify.
 var rxGoWhys = []rxWhy{
-	{"go-not-told", "harness", "the policy asks what VerifyOptions cannot say (an email, initial-explicit-policy, policy mapping or anyPolicy inhibited): crypto/x509's verdict answers another question",
-		func(c *rxCase, _ rxVerdicts) bool { return c.email != "" || c.explicit || c.inhibitMap || c.inhibitAny }},
+	{"go-not-told", "harness", "the policy asks what VerifyOptions cannot say (an email, initial-explicit-policy, policy mapping or anyPolicy inhibited, a maximum depth): crypto/x509's verdict answers another question",
+		func(c *rxCase, _ rxVerdicts) bool {
+			return c.email != "" || c.explicit || c.inhibitMap || c.inhibitAny || c.maxDepth > 0
+		}},
 	{"go-content-rules", "peer", "crypto/x509 does not apply RFC 5280's rules on a certificate's own contents (4.1, 4.2: signet's Malformed rules, doc.go); signet does",
 		func(_ *rxCase, v rxVerdicts) bool {
 			return v.rfcReason == verify.Malformed || v.onGoChain == verify.Malformed

@@ -55,6 +55,8 @@ func rxKey(typ string, slot int) crypto.Signer {
 		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	case "p384":
 		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	case "p521":
+		k, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
 	case "rsa":
 		k, err = rsa.GenerateKey(rand.Reader, 2048)
 	case "ed25519":
@@ -69,18 +71,29 @@ func rxKey(typ string, slot int) crypto.Signer {
 	return k
 }
 
-// rxSign returns the AlgorithmIdentifier a key signs with and the signature of tbs.
-func rxSign(k crypto.Signer, tbs []byte) (alg, sig []byte) {
+// rxSign returns the AlgorithmIdentifier a key signs with and the signature of tbs: ECDSA
+// with the hash of its curve's size, Ed25519, and for RSA PKCS #1 v1.5 with SHA-256 or, when
+// pss names a hash, RSASSA-PSS with it (MGF1 over the same hash, salt its length).
+func rxSign(k crypto.Signer, tbs []byte, pss crypto.Hash) (alg, sig []byte) {
 	var h crypto.Hash
+	var opts crypto.SignerOpts
 	switch pk := k.(type) {
 	case *ecdsa.PrivateKey:
-		if pk.Curve == elliptic.P384() {
+		switch pk.Curve {
+		case elliptic.P384():
 			alg, h = algID(asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}, nil), crypto.SHA384
-		} else {
+		case elliptic.P521():
+			alg, h = algID(asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}, nil), crypto.SHA512
+		default:
 			alg, h = algID(oidECDSASHA256, nil), crypto.SHA256
 		}
 	case *rsa.PrivateKey:
 		alg, h = algID(oidRSASHA256, []byte{5, 0}), crypto.SHA256
+		if pss != 0 {
+			hashOID := map[crypto.Hash]asn1.ObjectIdentifier{crypto.SHA256: oidSHA256, crypto.SHA384: {2, 16, 840, 1, 101, 3, 4, 2, 2}}[pss]
+			alg, h = algID(oidRSAPSS, pssParams(hashOID, hashOID, pss.Size())), pss
+			opts = &rsa.PSSOptions{SaltLength: pss.Size(), Hash: pss}
+		}
 	case ed25519.PrivateKey:
 		s, err := pk.Sign(rand.Reader, tbs, crypto.Hash(0))
 		if err != nil {
@@ -90,7 +103,10 @@ func rxSign(k crypto.Signer, tbs []byte) (alg, sig []byte) {
 	}
 	hh := h.New()
 	hh.Write(tbs)
-	s, err := k.Sign(rand.Reader, hh.Sum(nil), h)
+	if opts == nil {
+		opts = h
+	}
+	s, err := k.Sign(rand.Reader, hh.Sum(nil), opts)
 	if err != nil {
 		panic(err)
 	}
@@ -102,13 +118,14 @@ type rxCert struct {
 	subj, iss []byte
 	key       crypto.Signer // the subject's key
 	signer    crypto.Signer // the issuer's key
+	pss       crypto.Hash   // sign with RSASSA-PSS over this hash (RSA issuers)
 	serial    int64
 	nb, na    time.Time
 	exts      []pkix.Extension
 }
 
 func (c rxCert) der() []byte {
-	alg, _ := rxSign(c.signer, nil)
+	alg, _ := rxSign(c.signer, nil, c.pss)
 	var tb cryptobyte.Builder
 	tb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1Int64(2) })
@@ -137,7 +154,7 @@ func (c rxCert) der() []byte {
 		}
 	})
 	tbs := tb.BytesOrPanic()
-	alg, sig := rxSign(c.signer, tbs)
+	alg, sig := rxSign(c.signer, tbs, c.pss)
 	var cb cryptobyte.Builder
 	cb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddBytes(tbs)
@@ -164,6 +181,7 @@ type rxCase struct {
 	explicit     bool
 	inhibitMap   bool
 	inhibitAny   bool
+	maxDepth     int  // Policy.MaxDepth + 1 (0: none)
 	partialChain bool // a trusted certificate is not self-signed
 }
 
@@ -232,7 +250,7 @@ func (g *rxGen) validity() (time.Time, time.Time) {
 }
 
 func (g *rxGen) keyType() string {
-	return g.pick(40, "p256", 20, "p384", 25, "rsa", 15, "ed25519")
+	return g.pick(36, "p256", 18, "p384", 6, "p521", 25, "rsa", 15, "ed25519")
 }
 
 // ekuList draws an extended key usage extension, nil for none.
@@ -449,7 +467,7 @@ func rxGenerate(seed int64) *rxCase {
 				g.feat("self-issued")
 			}
 		}
-		cert := rxCert{subj: subj, iss: iss, key: key, signer: signer, serial: serial + int64(i)}
+		cert := rxCert{subj: subj, iss: iss, key: key, signer: signer, serial: serial + int64(i), pss: g.pss(signer)}
 		cert.nb, cert.na = g.validity()
 		// basicConstraints
 		switch v := g.pick(74, "ca", 10, "ca-pathlen", 5, "ca-noncrit", 4, "absent", 4, "not-ca", 3, "ca-pathlen-noncrit"); v {
@@ -515,7 +533,7 @@ func rxGenerate(seed int64) *rxCase {
 		g.feat("subject=cn+emailAddress:user@example.net")
 		subj = dRawName(attr{dOidO, tagUTF8, "RX"}, attr{dOidCN, tagUTF8, leafCN}, attr{oidEmail, tagIA5, "user@example.net"})
 	}
-	leaf := rxCert{subj: subj, iss: issuer.subj, key: key, signer: issuer.key, serial: serial + 8}
+	leaf := rxCert{subj: subj, iss: issuer.subj, key: key, signer: issuer.key, serial: serial + 8, pss: g.pss(issuer.key)}
 	leaf.nb, leaf.na = g.validity()
 	switch v := g.pick(80, "absent", 10, "not-ca", 5, "ca", 5, "not-ca-noncrit"); v {
 	case "not-ca":
@@ -567,6 +585,12 @@ func rxGenerate(seed int64) *rxCase {
 		g.feat("san=absent")
 	}
 	leaf.exts = append(leaf.exts, g.policyExts(false)...)
+	if r.Intn(100) < g.polRate/10 {
+		// Policy constraints in an end-entity certificate: 6.1.5 (b) reads requireExplicitPolicy 0.
+		req := r.Intn(2)
+		g.feat("pc(require=%d)", req)
+		leaf.exts = append(leaf.exts, pcExt(req, -1))
+	}
 	if r.Intn(100) < 2 {
 		g.feat("unknown-critical")
 		leaf.exts = append(leaf.exts, rawExt(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55555, 9}, true, []byte{5, 0}))
@@ -663,7 +687,27 @@ func rxGenerate(seed int64) *rxCase {
 		c.inhibitAny = true
 		g.feat("inhibit-any")
 	}
+	if r.Intn(100) < 8 {
+		c.maxDepth = 1 + r.Intn(3)
+		g.feat("max-depth=%d", c.maxDepth-1)
+	}
 	return c
+}
+
+// pss draws the signature scheme of an RSA issuer: PKCS #1 v1.5 mostly, RSASSA-PSS sometimes.
+func (g *rxGen) pss(signer crypto.Signer) crypto.Hash {
+	if _, ok := signer.(*rsa.PrivateKey); !ok {
+		return 0
+	}
+	switch g.pick(80, "pkcs1", 12, "pss-sha256", 8, "pss-sha384") {
+	case "pss-sha256":
+		g.feat("sig=pss-sha256")
+		return crypto.SHA256
+	case "pss-sha384":
+		g.feat("sig=pss-sha384")
+		return crypto.SHA384
+	}
+	return 0
 }
 
 // keyIDs draws the subject and authority key identifiers of a certificate.
