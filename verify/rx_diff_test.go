@@ -574,7 +574,8 @@ var rxOpenSSLWhys = []rxWhy{
 // crypto/x509, and every disagreement must have an explanation (rxOpenSSLWhys, rxGoWhys: the
 // peer is wrong, or the choice is signet's and documented). It also holds signet to two
 // properties no peer is needed for: the webpki profile refuses whatever rfc5280 refuses (but
-// the rule it lifts), and the verdict does not depend on the order of the intermediates.
+// the rule it lifts), and the verdict depends neither on the order of the intermediates nor on
+// the roots being among them too.
 //
 // CI runs the first 200 seeds. RX_SEEDS=first:count runs others (the campaign ran 1:12000);
 // a failure names its seed, and `RX_DUMP=seed RX_DIR=dir go test -run TestRXDump` writes
@@ -612,6 +613,15 @@ func TestRXDifferential(t *testing.T) {
 					slices.Reverse(rev.inters)
 					if r, _ := rev.signet(t, verify.ProfileRFC5280); (r == "") != (v.rfc == "") {
 						t.Errorf("%s\nthe order of the intermediates changes the verdict: %q, reversed %q", c, v.rfc, r)
+					}
+				}
+				if v.rfc != "unparsed" {
+					// A trust anchor also given as an untrusted certificate is still an
+					// anchor: the verdict stays.
+					dup := *c
+					dup.inters = slices.Concat(c.roots, c.inters)
+					if r, _ := dup.signet(t, verify.ProfileRFC5280); (r == "") != (v.rfc == "") {
+						t.Errorf("%s\nthe roots given among the intermediates too change the verdict: %q, then %q", c, v.rfc, r)
 					}
 				}
 				switch {
