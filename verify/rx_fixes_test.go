@@ -92,9 +92,9 @@ var (
 // pathLenConstraint field unless the cA boolean is asserted and the key usage extension
 // asserts the keyCertSign bit". signet refused a pathLenConstraint without cA only and
 // accepted one in a CA without key usage, which openssl -x509_strict refuses
-// (X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN). Found by seed 1380 (a root with
-// pathLenConstraint 1 and no key usage). Both halves of the sentence are one rule,
-// rfc5280.pathlen-not-ca.
+// (X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN). Found by seed 1380 of the first generator
+// (a root with pathLenConstraint 1 and no key usage); seed 2312 of today's (rxPinnedSeeds).
+// Both halves of the sentence are one rule, rfc5280.pathlen-not-ca.
 func TestRXPathLenWithoutKeyCertSign(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -128,7 +128,8 @@ func TestRXPathLenWithoutKeyCertSign(t *testing.T) {
 // (see Section 4.2.1.13), then the subject field MUST be populated with a non-empty
 // distinguished name". signet required it of CAs only and accepted a certificate asserting
 // cRLSign with an empty subject, which openssl -x509_strict refuses
-// (X509_V_ERR_SUBJECT_NAME_EMPTY). Found by seed 375. The sentence is one rule,
+// (X509_V_ERR_SUBJECT_NAME_EMPTY). Found by seed 375 of the first generator; seed 1365 of
+// today's (rxPinnedSeeds). The sentence is one rule,
 // rfc5280.ca-subject-empty.
 func TestRXCRLIssuerSubjectEmpty(t *testing.T) {
 	t.Parallel()
