@@ -159,12 +159,6 @@ func dPEMtb(t testing.TB, dir, name string, ders ...[]byte) string {
 	return dPEM(tt, dir, name, "CERTIFICATE", ders...)
 }
 
-// gox returns crypto/x509's verdict: "ok", or its error.
-func (c *rxCase) gox() string {
-	s, _ := c.goChain()
-	return s
-}
-
 // goChain returns crypto/x509's verdict and the chain it built (leaf first).
 func (c *rxCase) goChain() (string, []*x509.Certificate) {
 	opts := x509.VerifyOptions{CurrentTime: rxAt, Roots: x509.NewCertPool(), Intermediates: x509.NewCertPool()}
@@ -362,6 +356,13 @@ func TestRXExplore(t *testing.T) {
 			}
 			if why := rxWebMonotone(v); why != "" {
 				key += " | " + why
+			}
+			if v.web == "" && v.gox != "ok" && v.gox != "unparsed" {
+				vw := v
+				vw.rfc = v.web
+				if rxExplain(rxGoWhys, c, vw) == nil {
+					key += " | webpki accepts, go=" + v.gox
+				}
 			}
 			if key == "" {
 				return

@@ -31,9 +31,6 @@ import (
 // rxAt is the validation time of every case.
 var rxAt = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 
-// rxKeyTypes are the key types drawn.
-var rxKeyTypes = []string{"p256", "p384", "rsa", "ed25519"}
-
 var rxKeys = struct {
 	sync.Mutex
 	m map[string]crypto.Signer
