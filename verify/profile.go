@@ -73,6 +73,9 @@ func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
 		switch ext := findExt(c, oidExtSubjectAltName); {
 		case isCA || c.KeyUsage&x509.KeyUsageCertSign != 0:
 			add("rfc5280.ca-subject-empty", "it is a CA with an empty subject; RFC 5280 4.1.2.6 requires a CA's subject to be non-empty")
+		case c.KeyUsage&x509.KeyUsageCRLSign != 0:
+			// 4.1.2.6 asks the same of a CRL issuer, which cRLSign makes of it (4.2.1.3).
+			add("rfc5280.ca-subject-empty", "it asserts cRLSign, which makes it a CRL issuer, with an empty subject; RFC 5280 4.1.2.6 requires a CRL issuer's subject to be non-empty")
 		case ext == nil:
 			add("rfc5280.subject-empty-no-san", "it has an empty subject and no subjectAltName (RFC 5280 4.1.2.6)")
 		case !ext.Critical:
@@ -133,6 +136,15 @@ func (v *verifier) lint(ci *certInfo, i int, anchor bool, n int) []finding {
 		// crypto/x509 reads a pathLenConstraint of 0 as MaxPathLen 0 with MaxPathLenZero set.
 		if c.BasicConstraintsValid && !c.IsCA && (c.MaxPathLen > 0 || c.MaxPathLenZero) {
 			add("rfc5280.pathlen-not-ca", "it has a pathLenConstraint without cA; RFC 5280 4.2.1.9 forbids it")
+		}
+		// "unless the cA boolean is asserted and the key usage extension asserts the
+		// keyCertSign bit": a key usage extension must be there, with keyCertSign.
+		if isCA && (c.MaxPathLen > 0 || c.MaxPathLenZero) && (findExt(c, oidExtKeyUsage) == nil || c.KeyUsage&x509.KeyUsageCertSign == 0) {
+			why := "no key usage extension"
+			if findExt(c, oidExtKeyUsage) != nil {
+				why = "a key usage (" + listOrNone(KeyUsageNames(c.KeyUsage)) + ") without keyCertSign"
+			}
+			add("rfc5280.pathlen-not-ca", "it has a pathLenConstraint and %s; RFC 5280 4.2.1.9 allows pathLenConstraint only with keyCertSign asserted", why)
 		}
 		if isCA && !bc.Critical && (anchor && n > 1 || v.webpki) {
 			rule := "rfc5280.bc-not-critical"
