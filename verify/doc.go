@@ -63,7 +63,7 @@
 //	rfc5280.serial-negative                    malformed         RFC 5280 4.1.2.2: negative serial number
 //	rfc5280.serial-too-long                    malformed         RFC 5280 4.1.2.2: serial number longer than 20 octets
 //	rfc5280.issuer-empty                       malformed         RFC 5280 4.1.2.4: empty issuer name
-//	rfc5280.ca-subject-empty                   malformed         RFC 5280 4.1.2.6: a CA with an empty subject
+//	rfc5280.ca-subject-empty                   malformed         RFC 5280 4.1.2.6: a CA, or a CRL issuer (cRLSign asserted), with an empty subject
 //	rfc5280.subject-empty-no-san               malformed         RFC 5280 4.1.2.6: empty subject without subjectAltName
 //	rfc5280.subject-empty-san-not-critical     malformed         RFC 5280 4.2.1.6: empty subject with a non-critical subjectAltName
 //	rfc5280.validity-encoding                  malformed         RFC 5280 4.1.2.5.1, 4.1.2.5.2: a validity time not written YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime): without seconds, with a time zone offset
@@ -79,7 +79,7 @@
 //	rfc5280.aia-critical                       malformed         RFC 5280 4.2.2.1: authority information access marked critical
 //	rfc5280.ku-empty                           malformed         RFC 5280 4.2.1.3: key usage with no bit set
 //	rfc5280.keycertsign-not-ca                 malformed         RFC 5280 4.2.1.3: keyCertSign in a certificate that is not a CA
-//	rfc5280.pathlen-not-ca                     malformed         RFC 5280 4.2.1.9: pathLenConstraint (0 included) without cA
+//	rfc5280.pathlen-not-ca                     malformed         RFC 5280 4.2.1.9: pathLenConstraint (0 included) without cA, or in a CA whose key usage is absent or lacks keyCertSign
 //	rfc5280.bc-not-critical                    malformed         RFC 5280 4.2.1.9: a trust anchor whose basicConstraints is not critical (intermediates: webpki only, as PKITS 4.6.4 requires)
 //	rfc5280.nc-not-ca                          malformed         RFC 5280 4.2.1.10: name constraints in a certificate that is not a CA
 //	rfc5280.nc-not-critical                    malformed         RFC 5280 4.2.1.10: name constraints not marked critical (rfc5280 profile only)
