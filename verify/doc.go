@@ -129,7 +129,7 @@
 //	rfc5280.crl-scope                          crl-missing       RFC 5280 6.3.3 (b), (c), (j): CRLs of the issuer (in its name, or signed by its key in another name) were given but none covers the certificate, or only some reasons
 //	rfc6960.unknown                            crl-missing       RFC 6960 2.2: an OCSP response says the certificate's status is unknown, and no CRL or other response settles it
 //	signet.crl-required                        crl-missing       Policy.RequireCRL: no CRL of the issuer
-//	signet.ocsp-unused                         crl-missing       OCSPUse, CheckOCSPUsed: an OCSP response given to a run answers about no certificate of the chains it validated (the signer's and each TSA's), as openssl ocsp's "No Status found"
+//	signet.ocsp-unused                         crl-missing       Policy.OCSPAboutChain, OCSPUse, CheckOCSPUsed: an OCSP response given to a run answers about no certificate of the chains it validated (the signer's and each TSA's), as openssl ocsp's "No Status found"
 //
 // ProfileWebPKI adds the CA/Browser Forum Baseline Requirements for TLS server certificates,
 // and requires serverAuth when Policy.EKUs is empty:

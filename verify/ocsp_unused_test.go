@@ -100,3 +100,37 @@ func TestCheckOCSPUsedTSAChain(t *testing.T) {
 		t.Fatalf("a response about neither chain: %d, want 1", k)
 	}
 }
+
+// TestOCSPAboutChainPolicy: with Policy.OCSPAboutChain (cert verify, tls check), a response
+// about no certificate of the path fails it with signet.ocsp-unused and a fail check, where
+// without it the response is a skip; a response about the leaf passes either way.
+func TestOCSPAboutChainPolicy(t *testing.T) {
+	k := newRVPKI(t)
+	aboutLeaf := rvOCSP{signer: k.inter, singles: []rvSingle{k.good()}}.der(t)
+	sisterLeaf := leafCert(t, "other.example.com", k.sister)
+	aboutOther := rvOCSP{signer: k.sister, singles: []rvSingle{{issuer: k.sister.cert, serial: sisterLeaf.cert.SerialNumber, nextUpdate: tpAt.Add(24 * time.Hour), reason: -1}}}.der(t)
+	for _, about := range []bool{false, true} {
+		p := k.policy()
+		p.OCSPAboutChain = about
+		p.OCSP = [][]byte{aboutLeaf}
+		res, err := verify.Verify(k.leaf.cert, nil, p)
+		mustValid(t, res, err)
+		p.OCSP = [][]byte{aboutLeaf, aboutOther}
+		res, err = verify.Verify(k.leaf.cert, nil, p)
+		if !about {
+			mustValid(t, res, err)
+			continue
+		}
+		var ve *verify.Error
+		if !errors.As(err, &ve) || ve.Rule != "signet.ocsp-unused" || !errors.Is(err, verify.CRLMissing) || res == nil || res.Valid {
+			t.Fatalf("a response about another CA's certificate: %v, want signet.ocsp-unused", err)
+		}
+		failed := false
+		for _, c := range res.Checks {
+			failed = failed || c.Status == verify.Fail && c.Rule == "signet.ocsp-unused"
+		}
+		if !failed {
+			t.Errorf("no failed check names signet.ocsp-unused: %+v", res.Checks)
+		}
+	}
+}

@@ -103,10 +103,11 @@ type Policy struct {
 	// none.
 	OCSP [][]byte
 	// OCSPAboutChain requires every response of OCSP to answer about a certificate of the
-	// chain validated: one about none fails the verification with CRLMissing (rule
-	// signet.ocsp-unused), as openssl ocsp says "No Status found" for it. Set it when OCSP
-	// serves this one chain; where responses serve several (a signer's chain and its
-	// timestamp authorities'), leave it false and judge them over the run with OCSPUse.
+	// path validated: one about none fails the path with CRLMissing (rule
+	// signet.ocsp-unused), as openssl ocsp says "No Status found" for it, and path building
+	// tries the next path. Set it when OCSP serves this one chain; where responses serve
+	// several (a signer's chain and its timestamp authorities'), leave it false and judge
+	// them over the run with OCSPUse.
 	OCSPAboutChain bool
 	// SignedAt, if not zero, is a trusted time at which what the certificate signed existed:
 	// the genTime of an RFC 3161 timestamp whose token verified (VerifyArtifacts sets it,

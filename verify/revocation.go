@@ -401,7 +401,14 @@ func (v *verifier) checkRevocation(e *evaluation) {
 		}
 	}
 	for k := range v.ocsp {
-		if !usedOCSP[k] {
+		switch {
+		case usedOCSP[k]:
+		case v.p.OCSPAboutChain && v.depth == 0:
+			// Given for this chain only, it answers a question nobody asked, and the status
+			// it was given to settle is not settled (openssl ocsp: "No Status found").
+			e.fail(CheckRevocation, newRuleError(CRLMissing, nil, "signet.ocsp-unused", nil,
+				"OCSP response %d is about no certificate of the chain", k+1))
+		default:
 			e.skip(CheckRevocation, nil, "OCSP response %d is about no certificate of the chain", k+1)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"crypto/x509"
 	"encoding/asn1"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -46,15 +45,9 @@ func Verify(leaf *x509.Certificate, extraChain []*x509.Certificate, p Policy) (*
 	if best.policies != nil {
 		res.Policies = best.policies
 	}
-	ferr := best.firstError()
-	if ferr == nil && p.OCSPAboutChain {
-		if _, err := CheckOCSPUsed(p.OCSP, res.Chain); err != nil && !errors.As(err, &ferr) {
-			ferr = newRuleError(CRLMissing, nil, "signet.ocsp-unused", err, "%v", err)
-		}
-	}
-	if ferr != nil {
-		res.Reason, res.Error, res.Rule = ferr.Reason, ferr.Error(), ferr.Rule
-		return res, ferr
+	if err := best.firstError(); err != nil {
+		res.Reason, res.Error, res.Rule = err.Reason, err.Error(), err.Rule
+		return res, err
 	}
 	res.Valid = true
 	return res, nil

@@ -345,6 +345,8 @@ func chainHint(err error, requireCRL bool) string {
 		return "signet cannot verify that signature algorithm (ML-DSA, DSA): no missing certificate would help"
 	case errors.Is(err, verify.UnknownAuthority):
 		return "give the missing CA certificates with --intermediates FILE, or the root that issued them with --roots FILE"
+	case rule == "signet.ocsp-unused":
+		return "the --ocsp response answers about another certificate: give the responses for this chain's certificates, or leave it out"
 	case errors.Is(err, verify.CRLMissing) && rule == "rfc5280.crl-scope":
 		return "give a CRL of the issuer that covers the certificate (its distribution point, every reason) with --crl FILE"
 	case errors.Is(err, verify.CRLMissing) && requireCRL:
