@@ -99,7 +99,7 @@ func findCommand(cmds []*cli.Command, name string) *cli.Command {
 func takesValue(flags []cli.Flag, arg string) bool {
 	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
 	for _, f := range flags {
-		for _, n := range f.Names() {
+		for _, n := range flagNames(f) {
 			if n != name {
 				continue
 			}

@@ -185,7 +185,10 @@ func checkNotInput(outFlag, out string, ins ...fileArg) error {
 }
 
 // sameFile reports whether paths a and b name one file: equal once absolute and cleaned, or
-// existing files with the same identity (device and inode).
+// existing files with the same identity (device and inode). It guards outputs, so it errs
+// toward "the same": "link/../x" and "x" clean alike and count as one even when the link
+// makes them two. nameset.SameFile, which decides that a name may be skipped, errs the other
+// way and does not clean.
 func sameFile(a, b string) bool {
 	if aa, err := filepath.Abs(a); err == nil {
 		if ab, err := filepath.Abs(b); err == nil && aa == ab {
