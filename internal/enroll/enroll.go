@@ -143,7 +143,7 @@ func Enroll(opts Options) (*Result, error) {
 		if enrolledOK(existing, signer.Public(), opts.CA, now) {
 			// Valid, but for the names asked for? A token handed on (alice's, enrolled now
 			// for bob) must not report bob enrolled while it holds alice's certificate.
-			if err := sameNames(existing, subject, opts.SANs); err != nil {
+			if err := sameNames(existing, opts.Subject, subject, opts.SANs); err != nil {
 				return nil, fmt.Errorf("%w: the key already has a certificate for %s, valid until %s, %v; use --force to replace it",
 					hsm.ErrExists, x509util.FormatName(existing.Subject), existing.NotAfter.UTC().Format(time.RFC3339), err)
 			}
@@ -342,15 +342,20 @@ func enrolledOK(cert *x509.Certificate, pub crypto.PublicKey, ca []*x509.Certifi
 }
 
 // sameNames reports, as an error in words, how an existing certificate's names differ from
-// the subject and SANs an enrolment asks for: the subject as the certificate would be issued
-// with it (pkix.Name's encoding, compared as RFC 5280 7.1 says), and the SANs, when any are
-// asked for, as sets.
-func sameNames(cert *x509.Certificate, subject pkix.Name, sans x509util.SANs) error {
-	want, err := asn1.Marshal(subject.ToRDNSequence())
-	if err != nil {
-		return err
+// the subject and SANs an enrolment asks for: the subject compared as RFC 5280 7.1 says with
+// the RDNs asked for (raw, as the CSR carries them to an outside CA) or with pkix.Name's
+// re-encoding of them (which reorders attributes and splits multi-valued RDNs), and the
+// SANs, when any are asked for, as sets.
+func sameNames(cert *x509.Certificate, raw pkix.RDNSequence, subject pkix.Name, sans x509util.SANs) error {
+	same := false
+	for _, seq := range []pkix.RDNSequence{raw, subject.ToRDNSequence()} {
+		want, err := asn1.Marshal(seq)
+		if err != nil {
+			return err
+		}
+		same = same || pkixname.EqualDER(cert.RawSubject, want)
 	}
-	if !pkixname.EqualDER(cert.RawSubject, want) {
+	if !same {
 		return fmt.Errorf("not the subject asked for (%s)", x509util.FormatName(subject))
 	}
 	set := func(in []string) []string {

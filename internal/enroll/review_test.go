@@ -113,3 +113,46 @@ func TestFinishRefusesCertificateNotValidNow(t *testing.T) {
 		t.Fatalf("refused steps wrote %d certificate(s)", n)
 	}
 }
+
+// TestEnrollAgainAfterOutsideCA: a key enrolled through the CSR route, its certificate issued
+// by an outside CA with the subject as the CSR carries it (DC and UID attributes, a
+// multi-valued RDN, which pkix.Name's re-encoding reorders or splits), is already enrolled
+// when the same enrolment runs again; it was refused as "not the subject asked for".
+func TestEnrollAgainAfterOutsideCA(t *testing.T) {
+	topts := tokenOptions(t)
+	root, rootKey := caCert(t, pkix.Name{CommonName: "Outside Root"}, nil, nil, nil)
+	for i, subj := range []string{"CN=host,DC=example,DC=org", "CN=a+OU=b,O=Example", "CN=host,UID=u1,O=Example"} {
+		seq, err := x509util.ParseRDNSequence(subj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := Options{Token: "pkcs11:token=alice;object=out" + string(rune('a'+i)), TokenOptions: topts, Subject: seq}
+		res, err := Enroll(opts)
+		if err != nil || res.CSR == nil {
+			t.Fatalf("%s: the CSR step: %+v, %v", subj, res, err)
+		}
+		csr, err := x509util.ParseCSR(res.CSR)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(int64(1000 + i)), RawSubject: csr.RawSubject,
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, root, csr.PublicKey, rootKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Finish(FinishOptions{Token: opts.Token, TokenOptions: topts, Certificate: cert, Chain: []*x509.Certificate{root}}); err != nil {
+			t.Fatalf("%s: Finish: %v", subj, err)
+		}
+		opts.CA, opts.CAKey = []*x509.Certificate{root}, rootKey
+		again, err := Enroll(opts)
+		if err != nil || !again.AlreadyEnrolled {
+			t.Errorf("%s: enrolling again: %+v, %v; want already enrolled", subj, again, err)
+		}
+	}
+}
