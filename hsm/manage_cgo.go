@@ -184,11 +184,13 @@ func (t *Token) importCert(cert *x509.Certificate, label string, id []byte, repl
 		clash[0].Label == label && bytes.Equal(clash[0].ID, id) {
 		return t.withPartners(clash[0])
 	}
-	// A renewal: the certificate replaced makes way, but only once the new one is written.
+	// A renewal: the certificate replaced makes way, but only once the new one is written,
+	// and so does any other certificate of the same key under its label or id (one left
+	// behind by a renewal interrupted between the two steps).
 	var replaced []Object
 	if replacing != nil {
 		clash = slices.DeleteFunc(clash, func(o Object) bool {
-			if o.Certificate != nil && o.Certificate.Equal(replacing) {
+			if o.Certificate != nil && (o.Certificate.Equal(replacing) || x509util.PublicKeysEqual(o.Certificate.PublicKey, cert.PublicKey)) {
 				replaced = append(replaced, o)
 				return true
 			}
@@ -248,8 +250,9 @@ func (t *Token) ImportKeyCertificate(u *URI, cert *x509.Certificate) (Object, er
 
 // ReplaceKeyCertificate is ImportKeyCertificate for a key that has a certificate, old, to be
 // replaced (a renewal): the new certificate is written beside the old one, under the same
-// label and CKA_ID, and only then is the old one destroyed, so that a failure leaves the key
-// with its old certificate rather than none. The same certificate again changes nothing.
+// label and CKA_ID, and only then is the old one destroyed, with any other certificate of the
+// same key there (left by an interrupted renewal), so that a failure leaves the key with its
+// old certificate rather than none. The same certificate again changes nothing.
 func (t *Token) ReplaceKeyCertificate(u *URI, old, cert *x509.Certificate) (Object, error) {
 	return t.importKeyCertificate(u, cert, old)
 }
