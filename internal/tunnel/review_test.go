@@ -249,14 +249,15 @@ func TestTunnelSilentClientsCannotFillTheLimit(t *testing.T) {
 	if err := roundTrip(t, held, hr, "still here"); err != nil {
 		t.Errorf("the authenticated connection: %v", err)
 	}
-	p.slog.waitFor(t, "two evictions", func(l *logs) bool {
-		n := 0
+	// The first client's place is given back when it closes, so the second may find room
+	// without evicting: at least one eviction, not necessarily two.
+	p.slog.waitFor(t, "an eviction", func(l *logs) bool {
 		for _, ev := range l.events("refused") {
 			if strings.HasPrefix(ev.End, "evicted: ") {
-				n++
+				return true
 			}
 		}
-		return n == 2
+		return false
 	})
 }
 
