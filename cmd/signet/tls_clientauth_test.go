@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"math/big"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,6 +24,8 @@ import (
 	"github.com/signet-pki/signet/internal/pkixname"
 	"github.com/signet-pki/signet/internal/tlsprobe"
 	"github.com/signet-pki/signet/x509util"
+
+	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // fixtureClient issues a certificate for a new P-256 key under the fixture intermediate with
@@ -170,22 +173,12 @@ func TestTLSCheckHostileServerNames(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { ln.Close() })
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				go func() {
-					defer c.Close()
-					c.SetDeadline(time.Now().Add(30 * time.Second))
-					if c.(*tls.Conn).Handshake() == nil {
-						c.Write([]byte("hi\n"))
-					}
-				}()
+		testutil.ServeConns(t, ln, func(c net.Conn) {
+			c.SetDeadline(time.Now().Add(30 * time.Second))
+			if c.(*tls.Conn).Handshake() == nil {
+				c.Write([]byte("hi\n"))
 			}
-		}()
+		})
 		return ln.Addr().String()
 	}
 	trusted, hostileSAN := server("www.example.com"), server("evil\x1b[31m.example", "www.example.com")

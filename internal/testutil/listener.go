@@ -3,6 +3,7 @@ package testutil
 import (
 	"net"
 	"sync"
+	"testing"
 )
 
 // SignalListener is a listener that says when it has accepted a connection (Accepted, one
@@ -32,4 +33,23 @@ func (l *SignalListener) Accept() (net.Conn, error) {
 func (l *SignalListener) Close() error {
 	l.once.Do(func() { close(l.Closed) })
 	return l.Listener.Close()
+}
+
+// ServeConns accepts connections on ln until it is closed, which the test's cleanup does,
+// and hands each to handle in a goroutine of its own, closing it when handle returns: the
+// accept loop of a test's fake server.
+func ServeConns(t testing.TB, ln net.Listener, handle func(net.Conn)) {
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				handle(c)
+			}()
+		}
+	}()
 }

@@ -163,74 +163,64 @@ func brokenServer(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				var hdr [5]byte
-				if _, err := io.ReadFull(c, hdr[:]); err != nil {
-					return
-				}
-				body := make([]byte, int(hdr[3])<<8|int(hdr[4]))
-				if _, err := io.ReadFull(c, body); err != nil {
-					return
-				}
-				s := cryptobyte.String(body[4:])
-				var version, suite uint16
-				var random, sid, suites, comp, exts cryptobyte.String
-				if !s.ReadUint16(&version) || !s.ReadBytes((*[]byte)(&random), 32) || !s.ReadUint8LengthPrefixed(&sid) ||
-					!s.ReadUint16LengthPrefixed(&suites) || !suites.ReadUint16(&suite) || !s.ReadUint8LengthPrefixed(&comp) {
-					return
-				}
-				var tls13 bool
-				var group uint16
-				if s.ReadUint16LengthPrefixed(&exts) {
-					for !exts.Empty() {
-						var id uint16
-						var data cryptobyte.String
-						exts.ReadUint16(&id)
-						exts.ReadUint16LengthPrefixed(&data)
-						switch id {
-						case extSupportedVersions:
-							tls13 = true
-						case extKeyShare:
-							var list cryptobyte.String
-							data.ReadUint16LengthPrefixed(&list)
-							list.ReadUint16(&group)
-						}
-					}
-				}
-				var b cryptobyte.Builder
-				b.AddUint8(typeServerHello)
-				b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
-					b.AddUint16(min(version, VersionTLS12))
-					b.AddBytes(make([]byte, 32))
-					b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(sid) })
-					b.AddUint16(suite)
-					b.AddUint8(0)
-					b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-						if tls13 {
-							b.AddUint16(extSupportedVersions)
-							b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddUint16(VersionTLS13) })
-							b.AddUint16(extKeyShare)
-							b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-								b.AddUint16(group)
-								b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(make([]byte, 32)) })
-							})
-						}
-					})
-				})
-				msg := b.BytesOrPanic()
-				c.Write(append([]byte{recordHandshake, 3, 3, byte(len(msg) >> 8), byte(len(msg))}, msg...))
-			}()
+	testutil.ServeConns(t, ln, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		var hdr [5]byte
+		if _, err := io.ReadFull(c, hdr[:]); err != nil {
+			return
 		}
-	}()
+		body := make([]byte, int(hdr[3])<<8|int(hdr[4]))
+		if _, err := io.ReadFull(c, body); err != nil {
+			return
+		}
+		s := cryptobyte.String(body[4:])
+		var version, suite uint16
+		var random, sid, suites, comp, exts cryptobyte.String
+		if !s.ReadUint16(&version) || !s.ReadBytes((*[]byte)(&random), 32) || !s.ReadUint8LengthPrefixed(&sid) ||
+			!s.ReadUint16LengthPrefixed(&suites) || !suites.ReadUint16(&suite) || !s.ReadUint8LengthPrefixed(&comp) {
+			return
+		}
+		var tls13 bool
+		var group uint16
+		if s.ReadUint16LengthPrefixed(&exts) {
+			for !exts.Empty() {
+				var id uint16
+				var data cryptobyte.String
+				exts.ReadUint16(&id)
+				exts.ReadUint16LengthPrefixed(&data)
+				switch id {
+				case extSupportedVersions:
+					tls13 = true
+				case extKeyShare:
+					var list cryptobyte.String
+					data.ReadUint16LengthPrefixed(&list)
+					list.ReadUint16(&group)
+				}
+			}
+		}
+		var b cryptobyte.Builder
+		b.AddUint8(typeServerHello)
+		b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) {
+			b.AddUint16(min(version, VersionTLS12))
+			b.AddBytes(make([]byte, 32))
+			b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(sid) })
+			b.AddUint16(suite)
+			b.AddUint8(0)
+			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+				if tls13 {
+					b.AddUint16(extSupportedVersions)
+					b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddUint16(VersionTLS13) })
+					b.AddUint16(extKeyShare)
+					b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+						b.AddUint16(group)
+						b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(make([]byte, 32)) })
+					})
+				}
+			})
+		})
+		msg := b.BytesOrPanic()
+		c.Write(append([]byte{recordHandshake, 3, 3, byte(len(msg) >> 8), byte(len(msg))}, msg...))
+	})
 	return ln.Addr().String()
 }
 

@@ -8,11 +8,14 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"math/big"
+	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/signet-pki/signet/internal/pkixname"
+
+	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // TestAuditHostileNamesEscaped: a server whose certificate's subject and dNSNames hold
@@ -36,20 +39,10 @@ func TestAuditHostileNamesEscaped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(30 * time.Second))
-				c.(*tls.Conn).Handshake()
-			}()
-		}
-	}()
+	testutil.ServeConns(t, ln, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(30 * time.Second))
+		c.(*tls.Conn).Handshake()
+	})
 	rep := runAudit(t, ln.Addr().String(), func(o *Options) { o.Timeout = 20 * time.Second })
 	for _, f := range rep.Findings {
 		if pkixname.HasUnsafe(f.Detail) || pkixname.HasUnsafe(f.Subject) {

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/signet-pki/signet/x509util"
+
+	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // cbcSuites are the TLS 1.2 CBC suites crypto/tls still enables by default: signet's own
@@ -57,22 +59,12 @@ func TestTunnelOnlyAEADSuites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				sc := bufio.NewScanner(c)
-				for sc.Scan() {
-					fmt.Fprintf(c, "echo: %s\n", sc.Text())
-				}
-			}()
+	testutil.ServeConns(t, ln, func(c net.Conn) {
+		sc := bufio.NewScanner(c)
+		for sc.Scan() {
+			fmt.Fprintf(c, "echo: %s\n", sc.Text())
 		}
-	}()
+	})
 	addr, l, _, _ := start(t, Options{Mode: Client, Target: ln.Addr().String(), ServerName: "localhost", Cert: cc, Key: ck,
 		Roots: []string{p.pki.rootFile}, HandshakeTimeout: 30 * time.Second})
 	c, r := dial(t, addr)
@@ -275,20 +267,10 @@ func TestTunnelClientSideServerProbes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { ln.Close() })
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				go func() {
-					defer c.Close()
-					c.SetDeadline(time.Now().Add(30 * time.Second))
-					c.(*tls.Conn).Handshake()
-				}()
-			}
-		}()
+		testutil.ServeConns(t, ln, func(c net.Conn) {
+			c.SetDeadline(time.Now().Add(30 * time.Second))
+			c.(*tls.Conn).Handshake()
+		})
 		return ln.Addr().String()
 	}
 	base := func(eku x509.ExtKeyUsage, from, to time.Time, ca bool) *x509.Certificate {
