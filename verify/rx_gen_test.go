@@ -20,6 +20,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/signet-pki/signet/x509util"
 )
 
 // The generator of the randomized differential campaign (rx_diff_test.go): from one seed, a
@@ -45,22 +47,12 @@ func rxKey(typ string, slot int) crypto.Signer {
 	if k, ok := rxKeys.m[name]; ok {
 		return k
 	}
-	var k crypto.Signer
-	var err error
-	switch typ {
-	case "p256":
-		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case "p384":
-		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	case "p521":
-		k, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
-	case "rsa":
-		k, err = rsa.GenerateKey(rand.Reader, 2048)
-	case "ed25519":
-		_, k, err = ed25519.GenerateKey(rand.Reader)
-	default:
+	kt, ok := map[string]x509util.KeyType{"p256": x509util.KeyECP256, "p384": x509util.KeyECP384,
+		"p521": x509util.KeyECP521, "rsa": x509util.KeyRSA2048, "ed25519": x509util.KeyEd25519}[typ]
+	if !ok {
 		panic("rx: key type " + typ)
 	}
+	k, err := x509util.GenerateKey(kt)
 	if err != nil {
 		panic(err)
 	}
