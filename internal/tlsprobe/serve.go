@@ -10,9 +10,9 @@ import (
 	"io"
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/signet-pki/signet/internal/connlimit"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -100,12 +100,7 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 		<-ctx.Done()
 		ln.Close()
 	}()
-	maxConns := opts.MaxConns
-	if maxConns <= 0 {
-		maxConns = 512
-	}
-	var open atomic.Int64
-	pend := &pendingConns{since: map[net.Conn]time.Time{}, evicted: map[net.Conn]bool{}}
+	limit := connlimit.New(opts.MaxConns)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for {
@@ -124,18 +119,16 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 			}
 			continue
 		}
-		if open.Load() >= int64(maxConns) && !pend.evictOldest() {
-			logf("%s: refused: %d connections open (the limit)", c.RemoteAddr(), maxConns)
+		if !limit.Admit(c, true) {
+			logf("%s: refused: %d connections open (the limit)", c.RemoteAddr(), limit.Max())
 			c.Close()
 			continue
 		}
-		open.Add(1)
-		pend.add(c)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer open.Add(-1)
-			serveConn(ctx, c, cfg, verifyClient, timeout, logf, pend)
+			defer limit.Release()
+			serveConn(ctx, c, cfg, verifyClient, timeout, logf, limit)
 		}()
 	}
 }
@@ -179,56 +172,10 @@ func x509Verifier(roots *x509.CertPool) ClientVerifier {
 	}
 }
 
-// pendingConns are the connections still in their handshake, with when each was accepted.
-// At the connection limit the oldest of them is closed to make room (evictOldest): silent
-// connections would otherwise hold every place for the handshake timeout, and anyone who can
-// reach the port could keep every client out. Finished handshakes are never evicted.
-type pendingConns struct {
-	mu      sync.Mutex
-	since   map[net.Conn]time.Time
-	evicted map[net.Conn]bool
-}
-
-func (p *pendingConns) add(c net.Conn) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.since[c] = time.Now()
-}
-
-// evictOldest closes the oldest pending connection and reports whether there was one.
-func (p *pendingConns) evictOldest() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var oldest net.Conn
-	var at time.Time
-	for c, t := range p.since {
-		if oldest == nil || t.Before(at) {
-			oldest, at = c, t
-		}
-	}
-	if oldest == nil {
-		return false
-	}
-	delete(p.since, oldest)
-	p.evicted[oldest] = true
-	oldest.Close()
-	return true
-}
-
-// done takes c off the pending connections and reports whether it was evicted.
-func (p *pendingConns) done(c net.Conn) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	delete(p.since, c)
-	ev := p.evicted[c]
-	delete(p.evicted, c)
-	return ev
-}
-
 // serveConn does one client's handshake, with the client judged by verifyClient, and greets
 // it. The verdict is kept beside the connection rather than read from the handshake's error:
 // a handshake interrupted by ctx reports the interruption, even after a refusal.
-func serveConn(ctx context.Context, raw net.Conn, base *tls.Config, verifyClient ClientVerifier, timeout time.Duration, logf func(string, ...any), pend *pendingConns) {
+func serveConn(ctx context.Context, raw net.Conn, base *tls.Config, verifyClient ClientVerifier, timeout time.Duration, logf func(string, ...any), limit *connlimit.Limit) {
 	var rejected string // the client's subject and VerifyClient's verdict, once refused
 	cfg := base.Clone()
 	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
@@ -254,7 +201,7 @@ func serveConn(ctx context.Context, raw net.Conn, base *tls.Config, verifyClient
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
 	err := conn.HandshakeContext(hctx)
-	if pend.done(raw) {
+	if limit.HandshakeDone(raw) {
 		logf("%s: evicted: its handshake was the oldest unfinished one when a connection came at the limit", peer)
 		return
 	}

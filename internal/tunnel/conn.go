@@ -47,7 +47,7 @@ func (t *tunnel) serve(ctx context.Context, in net.Conn) {
 			SessionTicketsDisabled: true,
 		})
 		err = tconn.HandshakeContext(hctx)
-		if t.handshakeDone(in) { // closed under the handshake, even if it had just finished
+		if t.limit.HandshakeDone(in) { // closed under the handshake, even if it had just finished
 			err = errors.New("evicted: its handshake was the oldest unfinished one when a connection came at the limit")
 		}
 		if err == nil {

@@ -49,6 +49,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/signet-pki/signet/internal/connlimit"
 	"github.com/signet-pki/signet/internal/keyref"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
@@ -97,7 +98,7 @@ type Options struct {
 	ClientSubjects []string
 	// MaxConns bounds the connections open at once; one more is closed at once and logged.
 	// In Server mode it first makes room by closing the oldest connection still in its
-	// handshake (see evictOldestPending), if any. Zero means 512.
+	// handshake (internal/connlimit), if any. Zero means 512.
 	MaxConns int
 	// IdleTimeout closes a connection quiet in both directions for that long; zero: never.
 	IdleTimeout time.Duration
@@ -162,12 +163,8 @@ type tunnel struct {
 	cur      *material
 	keys     []keyref.Key // every key opened, closed when Run returns
 	conns    map[net.Conn]struct{}
-	// pending are the server side's connections in their handshake, with when each was
-	// accepted; evicted those closed to make room at the limit (see evictOldestPending).
-	pending map[net.Conn]time.Time
-	evicted map[net.Conn]struct{}
-	open    atomic.Int64
-	cut     atomic.Bool // the stop's grace ran out and Run closed what was open
+	limit    *connlimit.Limit // the connections open, and the server side's in their handshake
+	cut      atomic.Bool      // the stop's grace ran out and Run closed what was open
 }
 
 func (t *tunnel) log(ev Event) {
@@ -181,7 +178,7 @@ func (t *tunnel) log(ev Event) {
 // ShutdownGrace, closes the rest and returns nil. Errors at start (files, the key) are
 // returned before anything is accepted.
 func Run(ctx context.Context, opts Options) error {
-	t := &tunnel{opts: opts, conns: map[net.Conn]struct{}{}, pending: map[net.Conn]time.Time{}, evicted: map[net.Conn]struct{}{}}
+	t := &tunnel{opts: opts, conns: map[net.Conn]struct{}{}}
 	defer opts.Listener.Close()
 	defer func() {
 		for _, k := range t.keys {
@@ -199,9 +196,7 @@ func Run(ctx context.Context, opts Options) error {
 		}
 		t.subjects = append(t.subjects, der)
 	}
-	if t.opts.MaxConns <= 0 {
-		t.opts.MaxConns = 512
-	}
+	t.limit = connlimit.New(t.opts.MaxConns)
 	if t.opts.HandshakeTimeout <= 0 {
 		t.opts.HandshakeTimeout = 10 * time.Second
 	}
@@ -256,22 +251,16 @@ func Run(ctx context.Context, opts Options) error {
 				time.Sleep(50 * time.Millisecond) // out of file descriptors: do not spin
 				continue
 			}
-			if t.open.Load() >= int64(t.opts.MaxConns) && !t.evictOldestPending() {
-				t.log(Event{Event: "refused", Peer: c.RemoteAddr().String(), End: fmt.Sprintf("%d connections open (the limit)", t.opts.MaxConns)})
+			if !t.limit.Admit(c, opts.Mode == Server) {
+				t.log(Event{Event: "refused", Peer: c.RemoteAddr().String(), End: fmt.Sprintf("%d connections open (the limit)", t.limit.Max())})
 				c.Close()
 				continue
 			}
-			t.open.Add(1)
 			t.track(c, true)
-			if opts.Mode == Server {
-				t.mu.Lock()
-				t.pending[c] = time.Now()
-				t.mu.Unlock()
-			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				defer t.open.Add(-1)
+				defer t.limit.Release()
 				defer t.track(c, false)
 				t.serve(ctx, c)
 			}()
@@ -279,7 +268,7 @@ func Run(ctx context.Context, opts Options) error {
 	}()
 
 	<-ctx.Done()
-	t.log(Event{Event: "stopping", Detail: fmt.Sprintf("%d connections open", t.open.Load())})
+	t.log(Event{Event: "stopping", Detail: fmt.Sprintf("%d connections open", t.limit.Open())})
 	opts.Listener.Close()
 	<-acceptDone
 	<-reloadDone
@@ -298,41 +287,6 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	t.log(Event{Event: "stopped"})
 	return nil
-}
-
-// evictOldestPending closes the server side's oldest connection still in its handshake, to
-// make room for a new one at the limit, and reports whether there was one. Connections that
-// never finish their handshake would otherwise hold every place for the handshake timeout:
-// anyone who can reach the port could keep every client out. A client's handshake takes
-// milliseconds, so to evict one an attacker must open connections faster than that, for every
-// place. Connections past their handshake (authenticated peers) are never evicted.
-func (t *tunnel) evictOldestPending() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	var oldest net.Conn
-	var at time.Time
-	for c, since := range t.pending {
-		if oldest == nil || since.Before(at) {
-			oldest, at = c, since
-		}
-	}
-	if oldest == nil {
-		return false
-	}
-	delete(t.pending, oldest)
-	t.evicted[oldest] = struct{}{}
-	oldest.Close()
-	return true
-}
-
-// handshakeDone takes c off the pending handshakes and reports whether it was evicted.
-func (t *tunnel) handshakeDone(c net.Conn) (evicted bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.pending, c)
-	_, evicted = t.evicted[c]
-	delete(t.evicted, c)
-	return evicted
 }
 
 func (t *tunnel) track(c net.Conn, add bool) {
