@@ -4,18 +4,17 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/signet-pki/signet/digest"
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -43,39 +42,10 @@ func mustFixture(t testing.TB, name string) fixture {
 	return fixture{key: key, chain: chain}
 }
 
-// testKeys are generated once per test run.
-var testKeys = struct {
-	sync.Mutex
-	m map[string]crypto.Signer
-}{m: map[string]crypto.Signer{}}
-
 // mustKey returns the test run's key of a type: p256, p384, rsa2048, ed25519.
 func mustKey(t testing.TB, typ string) crypto.Signer {
 	t.Helper()
-	testKeys.Lock()
-	defer testKeys.Unlock()
-	if k, ok := testKeys.m[typ]; ok {
-		return k
-	}
-	var k crypto.Signer
-	var err error
-	switch typ {
-	case "p256":
-		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case "p384":
-		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	case "rsa2048":
-		k, err = rsa.GenerateKey(rand.Reader, 2048)
-	case "ed25519":
-		_, k, err = ed25519.GenerateKey(rand.Reader)
-	default:
-		t.Fatalf("unknown key type %q", typ)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	testKeys.m[typ] = k
-	return k
+	return testutil.Key(t, typ)
 }
 
 func mustRead(t testing.TB, path string) []byte {

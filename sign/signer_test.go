@@ -3,11 +3,7 @@ package sign
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha512"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -17,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,46 +27,11 @@ var fixedTime = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 
 const pkiDir = "../testdata/pki"
 
-// testKeys are generated once per test run: RSA generation is slow.
-var testKeys = struct {
-	sync.Mutex
-	m map[string]crypto.Signer
-}{m: map[string]crypto.Signer{}}
-
 // mustKey returns the test run's key of a type: p256, p384, p521, rsa2048, rsa3072, rsa4096,
 // ed25519.
 func mustKey(t testing.TB, typ string) crypto.Signer {
 	t.Helper()
-	testKeys.Lock()
-	defer testKeys.Unlock()
-	if k, ok := testKeys.m[typ]; ok {
-		return k
-	}
-	var k crypto.Signer
-	var err error
-	switch typ {
-	case "p256":
-		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case "p384":
-		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	case "p521":
-		k, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
-	case "rsa2048":
-		k, err = rsa.GenerateKey(rand.Reader, 2048)
-	case "rsa3072":
-		k, err = rsa.GenerateKey(rand.Reader, 3072)
-	case "rsa4096":
-		k, err = rsa.GenerateKey(rand.Reader, 4096)
-	case "ed25519":
-		_, k, err = ed25519.GenerateKey(rand.Reader)
-	default:
-		t.Fatalf("unknown key type %q", typ)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	testKeys.m[typ] = k
-	return k
+	return testutil.Key(t, typ)
 }
 
 // writePublic writes pub as a PEM SubjectPublicKeyInfo for openssl.

@@ -2,10 +2,6 @@ package x509util
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -15,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,39 +19,19 @@ import (
 
 var issueNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 
-// issueTestKeys caches one key per type: RSA generation is slow and the tests only need
-// distinct keys, not fresh ones.
-var issueTestKeys = struct {
-	sync.Mutex
-	m map[string]crypto.Signer
-}{m: map[string]crypto.Signer{}}
-
+// issueTestKey returns the test run's key of a kind; p256, p256b and p256c are three distinct
+// P-256 keys, rsa and rsa2 two RSA-2048 keys.
 func issueTestKey(t testing.TB, kind string) crypto.Signer {
 	t.Helper()
-	issueTestKeys.Lock()
-	defer issueTestKeys.Unlock()
-	if k, ok := issueTestKeys.m[kind]; ok {
-		return k
-	}
-	var k crypto.Signer
-	var err error
 	switch kind {
-	case "p256", "p256b", "p256c":
-		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case "p384":
-		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	case "rsa", "rsa2":
-		k, err = rsa.GenerateKey(rand.Reader, 2048)
-	case "ed25519":
-		_, k, err = ed25519.GenerateKey(rand.Reader)
-	default:
-		t.Fatalf("unknown key kind %s", kind)
+	case "p256b", "p256c":
+		kind = "p256/" + kind[4:]
+	case "rsa":
+		kind = "rsa2048"
+	case "rsa2":
+		kind = "rsa2048/2"
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	issueTestKeys.m[kind] = k
-	return k
+	return testutil.Key(t, kind)
 }
 
 func mustIssue(t testing.TB, req IssueRequest) *x509.Certificate {
