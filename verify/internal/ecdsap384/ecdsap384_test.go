@@ -45,8 +45,15 @@ type wpFile struct {
 // from VerifyASN1.
 func TestWycheproof(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(wycheproofDir, "ecdsa_secp384r1_*_test.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no Wycheproof ECDSA P-384 vectors in %s (%v)", wycheproofDir, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		// As verify's vector tests: missing vectors fail CI and skip on a developer's machine.
+		if os.Getenv("CI") != "" {
+			t.Fatalf("no Wycheproof ECDSA P-384 vectors in %s", wycheproofDir)
+		}
+		t.Skipf("no Wycheproof ECDSA P-384 vectors in %s", wycheproofDir)
 	}
 	total := 0
 	for _, name := range files {
