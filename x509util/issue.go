@@ -484,6 +484,10 @@ func CheckIssuerAllows(req IssueRequest) error {
 	return checkPathLen(req)
 }
 
+// ProfileExtKeyUsage is the extended key usage the leaf profile p issues; false for a CA
+// profile, which issues none.
+func ProfileExtKeyUsage(p Profile) (x509.ExtKeyUsage, bool) { return profileEKU(p) }
+
 // profileEKU is the extended key usage each leaf profile issues.
 func profileEKU(p Profile) (x509.ExtKeyUsage, bool) {
 	u, ok := map[Profile]x509.ExtKeyUsage{

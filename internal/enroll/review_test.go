@@ -6,6 +6,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -154,5 +155,44 @@ func TestEnrollAgainAfterOutsideCA(t *testing.T) {
 		if err != nil || !again.AlreadyEnrolled {
 			t.Errorf("%s: enrolling again: %+v, %v; want already enrolled", subj, again, err)
 		}
+	}
+}
+
+// TestEnrollAgainForAnotherProfile: enrolling again a key whose certificate (same CA, same
+// names) is not for the extended key usage the profile asked for gives, is refused without
+// Force and changes nothing; it reported the token "already enrolled", exit 0, while it held
+// a client certificate where a server one was asked for (which no TLS client would accept).
+// A certificate that allows the usage (the same profile, or no EKU extension: any use) is
+// still already enrolled, and Force renews it for the profile asked for.
+func TestEnrollAgainForAnotherProfile(t *testing.T) {
+	topts := tokenOptions(t)
+	root, rootKey := caCert(t, pkix.Name{CommonName: "Profile Root"}, nil, nil, nil)
+	opts := Options{Token: "pkcs11:token=alice;object=client", TokenOptions: topts, Subject: subject("alice"),
+		SANs: x509util.SANs{DNSNames: []string{"alice.example"}}, CA: []*x509.Certificate{root}, CAKey: rootKey}
+	first, err := Enroll(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := opts
+	server.Profile = x509util.ProfileServer
+	if _, err := Enroll(server); !errors.Is(err, hsm.ErrExists) || !strings.Contains(err.Error(), "not for the server profile") {
+		t.Errorf("the server profile over a client certificate: %v; want ErrExists naming the profile", err)
+	}
+	if certs := tokenCerts(t, topts); len(certs) != 2 || !certs[0].Certificate.Equal(first.Certificate) && !certs[1].Certificate.Equal(first.Certificate) {
+		t.Fatalf("the refused enrolment changed the token: %+v", certs)
+	}
+	client := opts
+	client.Profile = x509util.ProfileClient
+	if again, err := Enroll(client); err != nil || !again.AlreadyEnrolled {
+		t.Errorf("the client profile again: %+v, %v", again, err)
+	}
+	server.Force = true
+	renewed, err := Enroll(server)
+	if err != nil || !renewed.Renewed || !slices.Contains(renewed.Certificate.ExtKeyUsage, x509.ExtKeyUsageServerAuth) {
+		t.Fatalf("--force for the server profile: %+v, %v", renewed, err)
+	}
+	server.Force = false
+	if again, err := Enroll(server); err != nil || !again.AlreadyEnrolled {
+		t.Errorf("the server profile again: %+v, %v", again, err)
 	}
 }
