@@ -4,7 +4,8 @@
 // and its chain onto the token with the key's label and id.
 //
 // Everything that can be checked is checked before anything is written to the token: the CA
-// certificate is a CA whose key is the one given and whose chain verifies, an issued
+// certificate is a CA whose key is the one given and whose chain verifies, the names and
+// profile asked for are ones it may certify (before a key is generated), an issued
 // certificate matches the token key and chains to its CA. Enrolling again on a token that
 // holds the key and a valid certificate for it (of the CA, for the names and the profile's
 // extended key usage asked for) changes nothing unless Force renews the certificate, so a
@@ -97,9 +98,21 @@ func Enroll(opts Options) (*Result, error) {
 	if profile == "" {
 		profile = x509util.ProfileClient
 	}
+	var subject pkix.Name
+	subject.FillFromRDNSequence(&opts.Subject)
 	if opts.CA != nil {
 		if err := checkCA(opts.CA, opts.CAKey, now); err != nil {
 			return nil, err
+		}
+		// What the CA would refuse whatever the key, refused before a key is generated on
+		// the token for a certificate that cannot be issued.
+		req := x509util.IssueRequest{Profile: profile, Subject: subject, DNSNames: opts.SANs.DNSNames,
+			IPAddresses: opts.SANs.IPAddresses, EmailAddresses: opts.SANs.EmailAddresses, URIs: opts.SANs.URIs,
+			Issuer: opts.CA[0], IssuerChain: opts.CA[1:], Now: now}
+		for _, check := range []func(x509util.IssueRequest) error{x509util.CheckProfileNames, x509util.CheckIssuerAllows, x509util.CheckNameConstraints} {
+			if err := check(req); err != nil {
+				return nil, err
+			}
 		}
 	}
 	u, err := hsm.ParseURI(opts.Token)
@@ -138,8 +151,6 @@ func Enroll(opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	var subject pkix.Name
-	subject.FillFromRDNSequence(&opts.Subject)
 	if existing := signer.Certificate(); existing != nil && !opts.Force {
 		if enrolledOK(existing, signer.Public(), opts.CA, now) {
 			// Valid, but for the names asked for? A token handed on (alice's, enrolled now
