@@ -73,6 +73,23 @@ type issuedName struct {
 	show string // as --san writes it, or "subject ..."
 }
 
+// CheckNameConstraints reports a name of the certificate req asks for (its subject and SANs)
+// that the name constraints of its issuer, or of a CA of IssuerChain, exclude
+// (ErrNameConstraint): the check IssueCertificate makes, for a caller that validates
+// everything before it writes anything (a key generated on a token). A request without an
+// issuer passes.
+func CheckNameConstraints(req IssueRequest) error {
+	if req.Issuer == nil {
+		return nil
+	}
+	rawSubject, _, err := issueSubject(req)
+	if err != nil {
+		return err
+	}
+	sans := SANs{DNSNames: req.DNSNames, IPAddresses: req.IPAddresses, EmailAddresses: req.EmailAddresses, URIs: req.URIs}
+	return checkNameConstraints(append([]*x509.Certificate{req.Issuer}, req.IssuerChain...), rawSubject, sans)
+}
+
 // checkNameConstraints checks the subject (DER) and names of a certificate to issue against
 // the name constraints of each CA in cas.
 func checkNameConstraints(cas []*x509.Certificate, rawSubject []byte, sans SANs) error {

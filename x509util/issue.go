@@ -484,6 +484,10 @@ func CheckIssuerAllows(req IssueRequest) error {
 	return checkPathLen(req)
 }
 
+// ProfileExtKeyUsage is the extended key usage the leaf profile p issues; false for a CA
+// profile, which issues none.
+func ProfileExtKeyUsage(p Profile) (x509.ExtKeyUsage, bool) { return profileEKU(p) }
+
 // profileEKU is the extended key usage each leaf profile issues.
 func profileEKU(p Profile) (x509.ExtKeyUsage, bool) {
 	u, ok := map[Profile]x509.ExtKeyUsage{
@@ -808,7 +812,8 @@ func checkCRLEntry(e x509.RevocationListEntry) error {
 // nextUpdate must be in that order and within the years 1950 to 9999 (ErrValidity). Each entry
 // needs a serial that is not negative, listed once, and a reason code a complete CRL may
 // carry: 0 to 10 but 7 (unassigned) and removeFromCRL (8), which RFC 5280 5.3.1 keeps to
-// delta CRLs (ErrInvalidName).
+// delta CRLs; and the number must be from 0 to 2^159-1, 20 octets as DER writes it (RFC
+// 5280 5.2.3) (ErrInvalidName).
 func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 	if req.Issuer == nil || req.IssuerKey == nil {
 		return nil, nil, fmt.Errorf("%w: a CRL needs the CA certificate and its key", ErrIssuer)
@@ -852,6 +857,9 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 		// Nanoseconds, not seconds: two CRLs made in the same second must not share a number,
 		// or a relying party holding the first takes the second for the same CRL.
 		number = big.NewInt(now.UnixNano())
+	}
+	if number.Sign() < 0 || number.BitLen() > 159 {
+		return nil, nil, fmt.Errorf("%w: CRL number %v is not from 0 to 2^159-1 (RFC 5280 5.2.3: a non-negative integer of at most 20 octets)", ErrInvalidName, number)
 	}
 	rnd := req.Rand
 	if rnd == nil {

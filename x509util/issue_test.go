@@ -276,3 +276,28 @@ func TestCreateCRLValidity(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateCRLNumberBounds: a CRL number is a non-negative INTEGER of at most 20 octets as
+// DER writes it (RFC 5280 5.2.3), so at most 2^159-1. A larger one (a --number of 2^159 to
+// 2^160-1, or the successor of a previous CRL's 2^159-1) is the caller's value refused
+// (ErrInvalidName), not an error of crypto/x509 that nothing classifies.
+func TestCreateCRLNumberBounds(t *testing.T) {
+	_, inter, interKey := testCA(t)
+	max := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 159), big.NewInt(1))
+	for _, n := range []*big.Int{big.NewInt(0), big.NewInt(1), max} {
+		if _, crl, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: interKey, Now: issueNow, Number: n}); err != nil || crl.Number.Cmp(n) != 0 {
+			t.Errorf("number %v: %v", n, err)
+		}
+	}
+	tooLong := []*big.Int{
+		new(big.Int).Add(max, big.NewInt(1)),
+		new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 160), big.NewInt(1)),
+		new(big.Int).Lsh(big.NewInt(1), 200),
+		big.NewInt(-1),
+	}
+	for _, n := range tooLong {
+		if _, _, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: interKey, Now: issueNow, Number: n}); !errors.Is(err, ErrInvalidName) {
+			t.Errorf("number %v: %v; want ErrInvalidName", n, err)
+		}
+	}
+}

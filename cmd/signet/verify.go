@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -169,6 +170,9 @@ const verifyJSONHelp = `JSON (--json), one object; fields are added over time, n
    valid           true when every file passed
    exit_code       the exit code
    local_root      the root file of 'signet init' when it was trusted by default, else ""
+   reason, rule, error
+                   a failure of the run as a whole, not of one file: an --ocsp response
+                   about no chain verified (crl-missing, signet.ocsp-unused); absent otherwise
    artifacts[]     without --manifest, one per FILE, in order:
       file, path (the same name: sign and hash records call it path), signature_file, format (raw, cms, bundle), valid, reason ("" when valid, else
       digest-mismatch, signature-mismatch, weak-algorithm, signer-not-found, unchecked,
@@ -398,12 +402,28 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 	}
 	report := verifyReport{LocalRoot: localRoot}
 	var failures []verifyFailure
+	// The OCSP responses serve the signer's chains and the TSAs': each must answer about a
+	// certificate of one of them (verify.OCSPUse), judged once every file (or the list) is
+	// verified.
+	ocspUse := verify.NewOCSPUse(a.Policy.OCSP)
+	useChains := func(r *verify.ArtifactResult) {
+		if r == nil {
+			return
+		}
+		if r.Signer != nil {
+			ocspUse.Add(r.Signer.Chain)
+		}
+		for _, ts := range r.Timestamps {
+			ocspUse.Add(ts.Chain)
+		}
+	}
 	if o.manifest != "" {
 		mr, err := verify.VerifyManifest(c.Context, verify.Artifact{Name: o.manifest, SignatureName: o.sig}, a, o.mo)
 		if err != nil {
 			return err
 		}
 		report.Manifest = mr
+		useChains(mr.Manifest)
 		failures = verifyManifestLines(e.stdout, mr, o.json)
 	} else {
 		var arts iter.Seq2[verify.Artifact, error]
@@ -456,16 +476,8 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		if bar != nil {
 			stdout = clearBarWriter{e.stdout, bar}
 		}
-		// The OCSP responses serve the signer's chains and the TSAs': each must answer about
-		// a certificate of one of them (verify.OCSPUse), judged once every file is verified.
-		ocspUse := verify.NewOCSPUse(a.Policy.OCSP)
 		err := verify.VerifyArtifactsFrom(c.Context, arts, a, func(r *verify.ArtifactResult) error {
-			if r.Signer != nil {
-				ocspUse.Add(r.Signer.Chain)
-			}
-			for _, ts := range r.Timestamps {
-				ocspUse.Add(ts.Chain)
-			}
+			useChains(r)
 			if o.json { // the report is printed whole only for --json: else memory stays flat in the number of files
 				report.Artifacts = append(report.Artifacts, r)
 			}
@@ -492,16 +504,22 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 		if err != nil {
 			return err
 		}
-		if len(failures) == 0 {
-			if k, err := ocspUse.Check(); err != nil {
-				return &codedError{code: verifyExitCode(err), msg: fmt.Sprintf("--ocsp %s: %s", o.ocsp[k], userMessage(err.Error()))}
-			}
-		}
 	}
 
 	report.Valid = len(failures) == 0
 	if !report.Valid {
 		report.ExitCode = verifyExitCode(failures[0].err)
+	}
+	// A failure of the run as a whole, not of one file: a response about no chain verified.
+	var runErr *codedError
+	if report.Valid {
+		if k, err := ocspUse.Check(); err != nil {
+			runErr = &codedError{code: verifyExitCode(err), msg: fmt.Sprintf("--ocsp %s: %s", o.ocsp[k], userMessage(err.Error()))}
+			report.Valid, report.ExitCode, report.Error = false, runErr.code, runErr.msg
+			if ve, ok := errors.AsType[*verify.Error](err); ok {
+				report.Reason, report.Rule = string(ve.Reason), ve.Rule
+			}
+		}
 	}
 	if o.json {
 		if err := writeJSON(e.stdout, report); err != nil {
@@ -510,6 +528,12 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 	}
 	if report.Valid {
 		return nil
+	}
+	if runErr != nil {
+		if o.json { // said once, on stdout
+			return &codedError{code: runErr.code}
+		}
+		return runErr
 	}
 	// Every failure has its verdict on stdout (a FAILED line, or --json): it is not said
 	// again as an error; only what to do about the first one goes to stderr.

@@ -38,9 +38,14 @@ func artifactFailure(r *verify.ArtifactResult) string {
 
 // verifyReport is what --json prints.
 type verifyReport struct {
-	Valid     bool                     `json:"valid"`
-	ExitCode  int                      `json:"exit_code"`
-	LocalRoot string                   `json:"local_root"`
+	Valid     bool   `json:"valid"`
+	ExitCode  int    `json:"exit_code"`
+	LocalRoot string `json:"local_root"`
+	// Reason, Rule and Error are a failure of the run as a whole, not of one file (an --ocsp
+	// response about no chain verified); absent otherwise.
+	Reason    string                   `json:"reason,omitempty"`
+	Rule      string                   `json:"rule,omitempty"`
+	Error     string                   `json:"error,omitempty"`
 	Artifacts []*verify.ArtifactResult `json:"artifacts,omitempty"`
 	Manifest  *verify.ManifestResult   `json:"manifest,omitempty"`
 }

@@ -4,10 +4,12 @@
 // and its chain onto the token with the key's label and id.
 //
 // Everything that can be checked is checked before anything is written to the token: the CA
-// certificate is a CA whose key is the one given and whose chain verifies, an issued
+// certificate is a CA whose key is the one given and whose chain verifies, the names and
+// profile asked for are ones it may certify (before a key is generated), an issued
 // certificate matches the token key and chains to its CA. Enrolling again on a token that
-// holds the key and a valid certificate for it changes nothing unless Force renews the
-// certificate, so a token never ends up with a second key or a second certificate.
+// holds the key and a valid certificate for it (of the CA, for the names and the profile's
+// extended key usage asked for) changes nothing unless Force renews the certificate, so a
+// token never ends up with a second key or a second certificate.
 package enroll
 
 import (
@@ -96,9 +98,21 @@ func Enroll(opts Options) (*Result, error) {
 	if profile == "" {
 		profile = x509util.ProfileClient
 	}
+	var subject pkix.Name
+	subject.FillFromRDNSequence(&opts.Subject)
 	if opts.CA != nil {
 		if err := checkCA(opts.CA, opts.CAKey, now); err != nil {
 			return nil, err
+		}
+		// What the CA would refuse whatever the key, refused before a key is generated on
+		// the token for a certificate that cannot be issued.
+		req := x509util.IssueRequest{Profile: profile, Subject: subject, DNSNames: opts.SANs.DNSNames,
+			IPAddresses: opts.SANs.IPAddresses, EmailAddresses: opts.SANs.EmailAddresses, URIs: opts.SANs.URIs,
+			Issuer: opts.CA[0], IssuerChain: opts.CA[1:], Now: now}
+		for _, check := range []func(x509util.IssueRequest) error{x509util.CheckProfileNames, x509util.CheckIssuerAllows, x509util.CheckNameConstraints} {
+			if err := check(req); err != nil {
+				return nil, err
+			}
 		}
 	}
 	u, err := hsm.ParseURI(opts.Token)
@@ -137,13 +151,15 @@ func Enroll(opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	var subject pkix.Name
-	subject.FillFromRDNSequence(&opts.Subject)
 	if existing := signer.Certificate(); existing != nil && !opts.Force {
 		if enrolledOK(existing, signer.Public(), opts.CA, now) {
 			// Valid, but for the names asked for? A token handed on (alice's, enrolled now
 			// for bob) must not report bob enrolled while it holds alice's certificate.
-			if err := sameNames(existing, opts.Subject, subject, opts.SANs); err != nil {
+			err := sameNames(existing, opts.Subject, subject, opts.SANs)
+			if err == nil {
+				err = sameProfile(existing, profile)
+			}
+			if err != nil {
 				return nil, fmt.Errorf("%w: the key already has a certificate for %s, valid until %s, %v; use --force to replace it",
 					hsm.ErrExists, x509util.FormatName(existing.Subject), existing.NotAfter.UTC().Format(time.RFC3339), err)
 			}
@@ -339,6 +355,19 @@ func enrolledOK(cert *x509.Certificate, pub crypto.PublicKey, ca []*x509.Certifi
 		return false
 	}
 	return ca == nil || cert.CheckSignatureFrom(ca[0]) == nil
+}
+
+// sameProfile reports, as an error in words, that an existing certificate does not allow the
+// extended key usage the profile asked for issues, as a verifier reads it (no EKU extension,
+// or anyExtendedKeyUsage, allows every usage): a client certificate kept where a server one
+// was asked for would fail every handshake it is meant for.
+func sameProfile(cert *x509.Certificate, profile x509util.Profile) error {
+	want, ok := x509util.ProfileExtKeyUsage(profile)
+	if !ok || len(cert.ExtKeyUsage) == 0 && len(cert.UnknownExtKeyUsage) == 0 ||
+		slices.Contains(cert.ExtKeyUsage, x509.ExtKeyUsageAny) || slices.Contains(cert.ExtKeyUsage, want) {
+		return nil
+	}
+	return fmt.Errorf("not for the %s profile (%s)", profile, x509util.ExtKeyUsageName(x509util.ExtKeyUsageOID(want)))
 }
 
 // sameNames reports, as an error in words, how an existing certificate's names differ from

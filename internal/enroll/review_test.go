@@ -6,6 +6,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -154,5 +155,91 @@ func TestEnrollAgainAfterOutsideCA(t *testing.T) {
 		if err != nil || !again.AlreadyEnrolled {
 			t.Errorf("%s: enrolling again: %+v, %v; want already enrolled", subj, again, err)
 		}
+	}
+}
+
+// TestEnrollAgainForAnotherProfile: enrolling again a key whose certificate (same CA, same
+// names) is not for the extended key usage the profile asked for gives, is refused without
+// Force and changes nothing; it reported the token "already enrolled", exit 0, while it held
+// a client certificate where a server one was asked for (which no TLS client would accept).
+// A certificate that allows the usage (the same profile, or no EKU extension: any use) is
+// still already enrolled, and Force renews it for the profile asked for.
+func TestEnrollAgainForAnotherProfile(t *testing.T) {
+	topts := tokenOptions(t)
+	root, rootKey := caCert(t, pkix.Name{CommonName: "Profile Root"}, nil, nil, nil)
+	opts := Options{Token: "pkcs11:token=alice;object=client", TokenOptions: topts, Subject: subject("alice"),
+		SANs: x509util.SANs{DNSNames: []string{"alice.example"}}, CA: []*x509.Certificate{root}, CAKey: rootKey}
+	first, err := Enroll(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := opts
+	server.Profile = x509util.ProfileServer
+	if _, err := Enroll(server); !errors.Is(err, hsm.ErrExists) || !strings.Contains(err.Error(), "not for the server profile") {
+		t.Errorf("the server profile over a client certificate: %v; want ErrExists naming the profile", err)
+	}
+	if certs := tokenCerts(t, topts); len(certs) != 2 || !certs[0].Certificate.Equal(first.Certificate) && !certs[1].Certificate.Equal(first.Certificate) {
+		t.Fatalf("the refused enrolment changed the token: %+v", certs)
+	}
+	client := opts
+	client.Profile = x509util.ProfileClient
+	if again, err := Enroll(client); err != nil || !again.AlreadyEnrolled {
+		t.Errorf("the client profile again: %+v, %v", again, err)
+	}
+	server.Force = true
+	renewed, err := Enroll(server)
+	if err != nil || !renewed.Renewed || !slices.Contains(renewed.Certificate.ExtKeyUsage, x509.ExtKeyUsageServerAuth) {
+		t.Fatalf("--force for the server profile: %+v, %v", renewed, err)
+	}
+	server.Force = false
+	if again, err := Enroll(server); err != nil || !again.AlreadyEnrolled {
+		t.Errorf("the server profile again: %+v, %v", again, err)
+	}
+}
+
+// TestEnrollRefusesNamesBeforeTheToken: what the CA would refuse to certify whatever the key
+// (a server profile without a DNS or IP name, a subject that is the name of a CA of the chain,
+// a name outside a CA's name constraints, a profile whose usage a CA's EKU leaves out) is
+// refused before the token is opened. It was refused only when the certificate was issued,
+// after a new key pair had been generated on the token, and that key stayed there: on a
+// card with four key slots, each refused enrolment took one.
+func TestEnrollRefusesNamesBeforeTheToken(t *testing.T) {
+	noToken := hsm.Options{Module: "/nonexistent/libnone.so"}
+	root, rootKey := caCert(t, pkix.Name{CommonName: "Names Root"}, nil, nil, nil)
+	constrained, constrainedKey := caCert(t, pkix.Name{CommonName: "Names Constrained CA"}, root, rootKey, func(c *x509.Certificate) {
+		c.PermittedDNSDomains, c.PermittedDNSDomainsCritical = []string{"nc.example.com"}, true
+	})
+	clientOnly, clientOnlyKey := caCert(t, pkix.Name{CommonName: "Names Client CA"}, root, rootKey, func(c *x509.Certificate) {
+		c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	})
+	base := Options{Token: "pkcs11:token=alice;object=k", TokenOptions: noToken, Subject: subject("alice"),
+		CA: []*x509.Certificate{root}, CAKey: rootKey}
+	for _, tc := range []struct {
+		name   string
+		mod    func(*Options)
+		target error
+	}{
+		{"server without a DNS or IP name", func(o *Options) { o.Profile = x509util.ProfileServer }, x509util.ErrInvalidName},
+		{"named as its CA", func(o *Options) { o.Subject = subject("Names Root") }, x509util.ErrInvalidName},
+		{"outside the name constraints", func(o *Options) {
+			o.CA, o.CAKey = []*x509.Certificate{constrained, root}, constrainedKey
+			o.SANs = x509util.SANs{DNSNames: []string{"www.example.org"}}
+		}, x509util.ErrNameConstraint},
+		{"a usage the CA's EKU leaves out", func(o *Options) {
+			o.CA, o.CAKey = []*x509.Certificate{clientOnly, root}, clientOnlyKey
+			o.Profile, o.SANs = x509util.ProfileServer, x509util.SANs{DNSNames: []string{"alice.example"}}
+		}, x509util.ErrIssuer},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := base
+			tc.mod(&o)
+			_, err := Enroll(o)
+			if errors.Is(err, hsm.ErrModule) {
+				t.Fatalf("the token was opened (a key would have been generated first): %v", err)
+			}
+			if !errors.Is(err, tc.target) {
+				t.Fatalf("got %v, want %v", err, tc.target)
+			}
+		})
 	}
 }
