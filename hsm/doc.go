@@ -23,7 +23,11 @@
 // has CKF_LOGIN_REQUIRED. An empty PIN, or one shorter or longer than the token says it takes
 // (CK_TOKEN_INFO's ulMinPinLen, ulMaxPinLen), is refused without being tried. It is tried once: a wrong PIN is reported in plain words ("wrong
 // PIN; the token will lock after one more wrong try" when the token says so) and never
-// retried. The PIN never appears in an error, a warning or URI.String.
+// retried. The token's flags are read before the PIN: a locked PIN is ErrPINLocked with
+// nothing read or tried; a low PIN count is a warning; on the final try
+// (CKF_USER_PIN_FINAL_TRY) a PIN from pin-source, pin-value or $SIGNET_PIN is ErrPINFinalTry
+// without being tried, unless $SIGNET_PIN_FINAL_TRY is 1, and one from Options.PIN (a prompt)
+// is tried after a warning. The PIN never appears in an error, a warning or URI.String.
 //
 // Signatures: the hash is computed in Go and the token signs the digest with CKM_ECDSA
 // (its r||s re-encoded as DER), CKM_RSA_PKCS (with the DigestInfo prepended here) or

@@ -37,15 +37,24 @@ func (t *Token) login() error {
 	}
 	ti.URI = t.info.URI
 	label := t.info.Label
+	padOnly := ti.Flags.ProtectedAuthPath && !t.pinConfigured()
+	// What the token says about its PIN counter, before any PIN is read or tried.
 	switch {
 	case ti.Flags.PINLocked:
 		return newError(ErrPINLocked, nil, fmt.Sprintf("token %q: the user PIN is locked after too many wrong PINs; unlock it with the security officer PIN (for example pkcs11-tool --login --login-type so --init-pin)", label))
 	case ti.Flags.PINFinalTry:
+		// A PIN no one looks at before it is tried (a CI secret gone stale) must not be the
+		// one that locks the token.
+		if from, unattended := t.pinSource(); unattended && !padOnly && t.opts.getenv(EnvPINFinalTry) != "1" {
+			return newError(ErrPINFinalTry, nil, fmt.Sprintf("token %q: one more wrong PIN locks the token, so the PIN from %s was not tried; check it, then run again with %s=1 to try it", label, from, EnvPINFinalTry))
+		}
 		t.opts.warn("token %q: one more wrong PIN locks the token", label)
+	case ti.Flags.PINCountLow:
+		t.opts.warn("token %q: a wrong PIN was entered since the last login; a few more lock the token", label)
 	}
 	var pin []byte
 	from := "the token's PIN pad"
-	if !ti.Flags.ProtectedAuthPath || t.pinConfigured() {
+	if !padOnly {
 		pin, from, err = t.readPIN(ti)
 		if err != nil {
 			return err
@@ -79,17 +88,24 @@ func (t *Token) pinConfigured() bool {
 	return t.uri.PINSource != "" || t.uri.has(aPINValue) || t.opts.getenv(EnvPIN) != "" || t.opts.PIN != nil
 }
 
-// readPIN obtains the PIN and says where it came from, for messages.
-func (t *Token) readPIN(ti TokenInfo) ([]byte, string, error) {
-	from := "the PIN prompt"
+// pinSource says where the PIN will come from, for messages, and whether it is unattended: a
+// file, the URI or the environment, which no one looks at before it is tried (the prompt is
+// the only attended source).
+func (t *Token) pinSource() (from string, unattended bool) {
 	switch {
 	case t.uri.PINSource != "":
-		from = "the URI's pin-source"
+		return "the URI's pin-source", true
 	case t.uri.has(aPINValue):
-		from = "the URI's pin-value"
+		return "the URI's pin-value", true
 	case t.opts.getenv(EnvPIN) != "":
-		from = "$" + EnvPIN
+		return "$" + EnvPIN, true
 	}
+	return "the PIN prompt", false
+}
+
+// readPIN obtains the PIN and says where it came from, for messages.
+func (t *Token) readPIN(ti TokenInfo) ([]byte, string, error) {
+	from, _ := t.pinSource()
 	pin, err := t.opts.readPIN(t.uri, ti)
 	return pin, from, err
 }

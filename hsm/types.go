@@ -13,6 +13,9 @@ const (
 	EnvModule = "SIGNET_PKCS11_MODULE"
 	// EnvPIN holds the user PIN when the URI has no pin-source or pin-value.
 	EnvPIN = "SIGNET_PIN"
+	// EnvPINFinalTry set to 1 lets a PIN from a pin-source, a pin-value or $SIGNET_PIN be
+	// tried when one more wrong PIN locks the token (CKF_USER_PIN_FINAL_TRY).
+	EnvPINFinalTry = "SIGNET_PIN_FINAL_TRY"
 )
 
 // Options are the caller's settings for reaching a token. The zero value uses the URI's
@@ -23,7 +26,8 @@ type Options struct {
 	// Module is the module to load when the URI has neither module-path nor module-name (the
 	// CLI's --module flag). It takes precedence over $SIGNET_PKCS11_MODULE.
 	Module string
-	// Getenv reads the environment (SIGNET_PKCS11_MODULE, SIGNET_PIN); nil means os.Getenv.
+	// Getenv reads the environment (SIGNET_PKCS11_MODULE, SIGNET_PIN, SIGNET_PIN_FINAL_TRY);
+	// nil means os.Getenv.
 	// An empty value counts as unset.
 	Getenv func(string) string
 	// PIN is called for the user PIN when the token needs a login and neither the URI nor
