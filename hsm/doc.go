@@ -58,7 +58,9 @@
 // # Limitations
 //
 //   - Keys with CKA_ALWAYS_AUTHENTICATE (a PIN for every signature, as on PIV signature keys)
-//     are refused.
+//     log in to each signature's operation (CKU_CONTEXT_SPECIFIC) with the PIN read again
+//     from its source (a prompt asks each time); after a wrong one every later signature of
+//     that Signer fails without trying a PIN.
 //   - pin-source must be a file; "|command" sources are refused.
 //   - Vendor ("x-") attributes in the URI path are refused when the URI selects something,
 //     since signet cannot honour them; vendor query attributes are ignored.
