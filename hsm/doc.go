@@ -5,9 +5,11 @@
 //
 //	pkcs11:token=signet;object=release;id=%01;type=private?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:/run/pin
 //
-// OpenSigner turns such a URI into a *Signer; Open gives a *Token for several operations
-// (Objects, Signer, GenerateKey, ImportKeyCertificate, ImportCertificate, Delete, Mechanisms);
-// ListTokens lists a module's slots. The functions ListObjects, GenerateKey,
+// OpenSigner turns such a URI into a *Signer; PublicObject reads the public key or certificate
+// a type=public or type=cert URI names, without a PIN where the token allows; Open gives a
+// *Token for several operations (Objects, Signer, PublicObject, GenerateKey,
+// ImportKeyCertificate, ImportCertificate, Delete, Mechanisms); ListTokens lists a module's
+// slots. The functions ListObjects, GenerateKey,
 // ImportCertificate, ImportCertificateChain, Delete and Mechanisms each open, act and close.
 //
 // # Choices
