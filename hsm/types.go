@@ -27,12 +27,12 @@ type Options struct {
 	// CLI's --module flag). It takes precedence over $SIGNET_PKCS11_MODULE.
 	Module string
 	// Getenv reads the environment (SIGNET_PKCS11_MODULE, SIGNET_PIN, SIGNET_PIN_FINAL_TRY);
-	// nil means os.Getenv.
-	// An empty value counts as unset.
+	// nil means os.Getenv. An empty value counts as unset.
 	Getenv func(string) string
 	// PIN is called for the user PIN when the token needs a login and neither the URI nor
-	// $SIGNET_PIN has one: typically a no-echo prompt on the terminal. It is called at most once
-	// per token and process; a wrong PIN is never retried. The returned slice is wiped after use.
+	// $SIGNET_PIN has one: typically a no-echo prompt on the terminal. It is called once per
+	// token and process, and once more for each signature of a key with CKA_ALWAYS_AUTHENTICATE;
+	// a wrong PIN is never retried. The returned slice is wiped after use.
 	PIN func(token TokenInfo) ([]byte, error)
 	// Warn receives warnings the user should see (a pin-value in the URI, a PIN one wrong try
 	// from locking). nil drops them. The library never prints.

@@ -14,7 +14,9 @@
 // A pkcs11: reference opens the key with hsm.OpenSigner (Options.Token says where the module
 // and the PIN come from): the Key signs on the token, and its Certificates are the certificate
 // stored with the key's CKA_ID followed by the issuers found among the token's other
-// certificates. openToken is the one place that turns a reference into a token key.
+// certificates. openToken is the one place that turns a reference into a token key. For
+// OpenPublic and Describe, a URI with type=public or type=cert names a public key or
+// certificate object instead, read with hsm.PublicObject (no PIN where the token shows it).
 //
 // # Limitations
 //
