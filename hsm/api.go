@@ -50,6 +50,20 @@ func OpenSigner(uri string, opts Options) (*Signer, error) {
 	return s, nil
 }
 
+// PublicObject opens the token a URI with type=public or type=cert selects and returns the
+// public key or certificate object it names (Object.Public, and Object.Certificate for a
+// certificate), reading without a login when the token shows it; see Token.PublicObject.
+// Public keys and certificates are what other tools (p11tool, pkcs11-tool) list with such
+// URIs; a key reference that only needs the public half accepts them.
+func PublicObject(uri string, opts Options) (obj Object, err error) {
+	t, err := Open(uri, opts)
+	if err != nil {
+		return Object{}, err
+	}
+	defer func() { err = errors.Join(err, t.Close()) }()
+	return t.PublicObject(nil)
+}
+
 // GenerateKey generates a key pair of type kt on the token a URI selects, labelled with the
 // URI's object attribute and identified by its id attribute (chosen when absent); see
 // Token.GenerateKey.
@@ -164,6 +178,7 @@ var (
 		Close() error
 		Objects(*URI) ([]Object, error)
 		Signer(*URI) (*Signer, error)
+		PublicObject(*URI) (Object, error)
 		GenerateKey(*URI, KeyType) (Object, error)
 		ImportCertificate(*x509.Certificate, string, []byte) (Object, error)
 		ImportKeyCertificate(*URI, *x509.Certificate) (Object, error)

@@ -5,9 +5,11 @@
 //
 //	pkcs11:token=signet;object=release;id=%01;type=private?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:/run/pin
 //
-// OpenSigner turns such a URI into a *Signer; Open gives a *Token for several operations
-// (Objects, Signer, GenerateKey, ImportKeyCertificate, ImportCertificate, Delete, Mechanisms);
-// ListTokens lists a module's slots. The functions ListObjects, GenerateKey,
+// OpenSigner turns such a URI into a *Signer; PublicObject reads the public key or certificate
+// a type=public or type=cert URI names, without a PIN where the token allows; Open gives a
+// *Token for several operations (Objects, Signer, PublicObject, GenerateKey,
+// ImportKeyCertificate, ImportCertificate, Delete, Mechanisms); ListTokens lists a module's
+// slots. The functions ListObjects, GenerateKey,
 // ImportCertificate, ImportCertificateChain, Delete and Mechanisms each open, act and close.
 //
 // # Choices
@@ -23,7 +25,11 @@
 // has CKF_LOGIN_REQUIRED. An empty PIN, or one shorter or longer than the token says it takes
 // (CK_TOKEN_INFO's ulMinPinLen, ulMaxPinLen), is refused without being tried. It is tried once: a wrong PIN is reported in plain words ("wrong
 // PIN; the token will lock after one more wrong try" when the token says so) and never
-// retried. The PIN never appears in an error, a warning or URI.String.
+// retried. The token's flags are read before the PIN: a locked PIN is ErrPINLocked with
+// nothing read or tried; a low PIN count is a warning; on the final try
+// (CKF_USER_PIN_FINAL_TRY) a PIN from pin-source, pin-value or $SIGNET_PIN is ErrPINFinalTry
+// without being tried, unless $SIGNET_PIN_FINAL_TRY is 1, and one from Options.PIN (a prompt)
+// is tried after a warning. The PIN never appears in an error, a warning or URI.String.
 //
 // Signatures: the hash is computed in Go and the token signs the digest with CKM_ECDSA
 // (its r||s re-encoded as DER), CKM_RSA_PKCS (with the DigestInfo prepended here) or
@@ -54,7 +60,9 @@
 // # Limitations
 //
 //   - Keys with CKA_ALWAYS_AUTHENTICATE (a PIN for every signature, as on PIV signature keys)
-//     are refused.
+//     log in to each signature's operation (CKU_CONTEXT_SPECIFIC) with the PIN read again
+//     from its source (a prompt asks each time); after a wrong one every later signature of
+//     that Signer fails without trying a PIN.
 //   - pin-source must be a file; "|command" sources are refused.
 //   - Vendor ("x-") attributes in the URI path are refused when the URI selects something,
 //     since signet cannot honour them; vendor query attributes are ignored.

@@ -261,7 +261,7 @@ func TestLoginFailure(t *testing.T) {
 	}{
 		{pkcs11.CKR_PIN_INCORRECT, TokenFlags{PINCountLow: true}, ErrPIN, `token "card": wrong PIN (from $SIGNET_PIN)`},
 		{pkcs11.CKR_PIN_INCORRECT, TokenFlags{PINFinalTry: true}, ErrPIN, "wrong PIN (from $SIGNET_PIN); the token will lock after one more wrong try"},
-		{pkcs11.CKR_PIN_INCORRECT, TokenFlags{PINLocked: true}, ErrPIN, "the PIN is now locked"},
+		{pkcs11.CKR_PIN_INCORRECT, TokenFlags{PINLocked: true}, ErrPINLocked, "the PIN is now locked"},
 		{pkcs11.CKR_PIN_LOCKED, TokenFlags{}, ErrPINLocked, "the user PIN is locked"},
 		{pkcs11.CKR_PIN_LEN_RANGE, TokenFlags{}, ErrPIN, "it takes 4 to 8 characters"},
 		{pkcs11.CKR_PIN_INVALID, TokenFlags{}, ErrPIN, "characters the token refuses"},

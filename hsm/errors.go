@@ -9,7 +9,7 @@ import (
 // specific errors wrap it, so errors.Is(err, ErrToken) tells callers "key or token problem".
 var ErrToken = errors.New("hsm: token error")
 
-// Specific errors. Each wraps ErrToken (ErrPINLocked also wraps ErrPIN), so callers can branch
+// Specific errors. Each wraps ErrToken (ErrPINLocked and ErrPINFinalTry also wrap ErrPIN), so callers can branch
 // on the detail or treat them all as "key or token problem". Errors from the module keep the
 // module's return value: errors.As(err, &pkcs11.Error(0)) finds the CKR_ code.
 var (
@@ -30,6 +30,10 @@ var (
 	ErrPIN = newKind("PIN", ErrToken)
 	// ErrPINLocked is returned when the token's user PIN is locked; it wraps ErrPIN.
 	ErrPINLocked = newKind("PIN locked", ErrPIN)
+	// ErrPINFinalTry is returned, without trying the PIN, when one more wrong PIN locks the
+	// token (CKF_USER_PIN_FINAL_TRY) and the PIN comes from a file, the URI or $SIGNET_PIN,
+	// unless $SIGNET_PIN_FINAL_TRY is 1; it wraps ErrPIN.
+	ErrPINFinalTry = newKind("PIN final try", ErrPIN)
 	// ErrExists is returned when a new key or certificate would reuse the label or id of an
 	// object already on the token.
 	ErrExists = newKind("object exists", ErrToken)

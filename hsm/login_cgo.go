@@ -36,28 +36,9 @@ func (t *Token) login() error {
 		return err
 	}
 	ti.URI = t.info.URI
-	label := t.info.Label
-	switch {
-	case ti.Flags.PINLocked:
-		return newError(ErrPINLocked, nil, fmt.Sprintf("token %q: the user PIN is locked after too many wrong PINs; unlock it with the security officer PIN (for example pkcs11-tool --login --login-type so --init-pin)", label))
-	case ti.Flags.PINFinalTry:
-		t.opts.warn("token %q: one more wrong PIN locks the token", label)
-	}
-	var pin []byte
-	from := "the token's PIN pad"
-	if !ti.Flags.ProtectedAuthPath || t.pinConfigured() {
-		pin, from, err = t.readPIN(ti)
-		if err != nil {
-			return err
-		}
-		if len(pin) == 0 {
-			// Never tried: a token may count an empty PIN as a wrong one.
-			return newError(ErrPIN, nil, fmt.Sprintf("token %q: the PIN from %s is empty; it was not tried", label, from))
-		}
-		if n := uint(len(pin)); pinLengthOutside(n, ti.MinPINLen, ti.MaxPINLen) {
-			clear(pin)
-			return newError(ErrPIN, nil, fmt.Sprintf("token %q: the PIN from %s has %d characters, and the token takes %d to %d; it was not tried", label, from, n, ti.MinPINLen, ti.MaxPINLen))
-		}
+	pin, from, err := t.pinFor(ti)
+	if err != nil {
+		return err
 	}
 	err = t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, string(pin))
 	clear(pin)
@@ -65,6 +46,80 @@ func (t *Token) login() error {
 		return t.loginError(err, from)
 	}
 	t.markLoggedIn()
+	return nil
+}
+
+// pinFor reads the token's PIN flags (ti, read just now) and then the PIN for a login, and
+// says where it came from. The PIN is nil for a token with a PIN pad and no PIN source. It
+// refuses, with nothing read or tried, a locked PIN (ErrPINLocked) and, on the final try, an
+// unattended PIN unless $SIGNET_PIN_FINAL_TRY is 1 (ErrPINFinalTry); it warns on a low PIN
+// count and on the final try; it refuses an empty PIN or one of a length the token does not
+// take. The caller holds t.slot.loginMu and wipes the PIN.
+func (t *Token) pinFor(ti TokenInfo) ([]byte, string, error) {
+	label := t.info.Label
+	padOnly := ti.Flags.ProtectedAuthPath && !t.pinConfigured()
+	// What the token says about its PIN counter, before any PIN is read or tried.
+	switch {
+	case ti.Flags.PINLocked:
+		return nil, "", newError(ErrPINLocked, nil, fmt.Sprintf("token %q: the user PIN is locked after too many wrong PINs; unlock it with the security officer PIN (for example pkcs11-tool --login --login-type so --init-pin)", label))
+	case ti.Flags.PINFinalTry:
+		// A PIN no one looks at before it is tried (a CI secret gone stale) must not be the
+		// one that locks the token.
+		if from, unattended := t.pinSource(); unattended && !padOnly && t.opts.getenv(EnvPINFinalTry) != "1" {
+			return nil, "", newError(ErrPINFinalTry, nil, fmt.Sprintf("token %q: one more wrong PIN locks the token, so the PIN from %s was not tried; check it, then run again with %s=1 to try it", label, from, EnvPINFinalTry))
+		}
+		t.opts.warn("token %q: one more wrong PIN locks the token", label)
+	case ti.Flags.PINCountLow:
+		t.opts.warn("token %q: a wrong PIN was entered since the last login; a few more lock the token", label)
+	}
+	if padOnly {
+		return nil, "the token's PIN pad", nil
+	}
+	pin, from, err := t.readPIN(ti)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(pin) == 0 {
+		// Never tried: a token may count an empty PIN as a wrong one.
+		return nil, "", newError(ErrPIN, nil, fmt.Sprintf("token %q: the PIN from %s is empty; it was not tried", label, from))
+	}
+	if n := uint(len(pin)); pinLengthOutside(n, ti.MinPINLen, ti.MaxPINLen) {
+		clear(pin)
+		return nil, "", newError(ErrPIN, nil, fmt.Sprintf("token %q: the PIN from %s has %d characters, and the token takes %d to %d; it was not tried", label, from, n, ti.MinPINLen, ti.MaxPINLen))
+	}
+	return pin, from, nil
+}
+
+// contextLogin authenticates the signing operation just started on sess, for a key with
+// CKA_ALWAYS_AUTHENTICATE: C_Login with CKU_CONTEXT_SPECIFIC and the PIN read again from its
+// source (pinFor: the same flag checks and refusals as the token login). Logins are
+// serialised, so that prompts never overlap. failed keeps the first failure, guarded by the
+// login mutex: once set it is returned with nothing read or tried.
+func (t *Token) contextLogin(sess pkcs11.SessionHandle, failed *error) (err error) {
+	t.slot.loginMu.Lock()
+	defer t.slot.loginMu.Unlock()
+	if *failed != nil {
+		return *failed
+	}
+	defer func() {
+		if err != nil {
+			*failed = err
+		}
+	}()
+	ti, err := t.mod.tokenInfo(t.slotID)
+	if err != nil {
+		return err
+	}
+	ti.URI = t.info.URI
+	pin, from, err := t.pinFor(ti)
+	if err != nil {
+		return err
+	}
+	err = t.mod.ctx.Login(sess, pkcs11.CKU_CONTEXT_SPECIFIC, string(pin))
+	clear(pin)
+	if err != nil {
+		return t.loginError(err, from)
+	}
 	return nil
 }
 
@@ -79,17 +134,24 @@ func (t *Token) pinConfigured() bool {
 	return t.uri.PINSource != "" || t.uri.has(aPINValue) || t.opts.getenv(EnvPIN) != "" || t.opts.PIN != nil
 }
 
-// readPIN obtains the PIN and says where it came from, for messages.
-func (t *Token) readPIN(ti TokenInfo) ([]byte, string, error) {
-	from := "the PIN prompt"
+// pinSource says where the PIN will come from, for messages, and whether it is unattended: a
+// file, the URI or the environment, which no one looks at before it is tried (the prompt is
+// the only attended source).
+func (t *Token) pinSource() (from string, unattended bool) {
 	switch {
 	case t.uri.PINSource != "":
-		from = "the URI's pin-source"
+		return "the URI's pin-source", true
 	case t.uri.has(aPINValue):
-		from = "the URI's pin-value"
+		return "the URI's pin-value", true
 	case t.opts.getenv(EnvPIN) != "":
-		from = "$" + EnvPIN
+		return "$" + EnvPIN, true
 	}
+	return "the PIN prompt", false
+}
+
+// readPIN obtains the PIN and says where it came from, for messages.
+func (t *Token) readPIN(ti TokenInfo) ([]byte, string, error) {
+	from, _ := t.pinSource()
 	pin, err := t.opts.readPIN(t.uri, ti)
 	return pin, from, err
 }

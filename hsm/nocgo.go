@@ -39,6 +39,7 @@ func (t *Token) URI() string                               { return "" }
 func (t *Token) Close() error                              { return nil }
 func (t *Token) Objects(*URI) ([]Object, error)            { return nil, errNoCgo() }
 func (t *Token) Signer(*URI) (*Signer, error)              { return nil, errNoCgo() }
+func (t *Token) PublicObject(*URI) (Object, error)         { return Object{}, errNoCgo() }
 func (t *Token) signer(*URI, bool) (*Signer, error)        { return nil, errNoCgo() }
 func (t *Token) GenerateKey(*URI, KeyType) (Object, error) { return Object{}, errNoCgo() }
 func (t *Token) Delete(*URI) ([]Object, error)             { return nil, errNoCgo() }

@@ -161,6 +161,14 @@ func checkKeyType(u *URI) error {
 	return nil
 }
 
+// typeAttr describes a URI's type attribute in messages: "type=cert", or "no type".
+func typeAttr(u *URI) string {
+	if u.Type == "" {
+		return "no type"
+	}
+	return "type=" + string(u.Type)
+}
+
 // pickPrivateKey returns the one private key among keys (every private key the search for u
 // found, sorted) that u selects. When none matches, the message lists others (the token's
 // other private keys, sorted) or says that the token has none, "visible without logging in"
@@ -169,28 +177,42 @@ func pickPrivateKey(u *URI, keys, others []Object, token string, hidden bool) (O
 	if err := checkKeyType(u); err != nil {
 		return Object{}, err
 	}
+	return pickObject(u, TypePrivate, keys, others, token, hidden)
+}
+
+// objectNames names the object types in messages.
+var objectNames = map[ObjectType][2]string{
+	TypePrivate: {"private key", "private keys"},
+	TypePublic:  {"public key", "public keys"},
+	TypeCert:    {"certificate", "certificates"},
+}
+
+// pickObject returns the one object of type typ among found that u selects, as
+// pickPrivateKey does for private keys.
+func pickObject(u *URI, typ ObjectType, found, others []Object, token string, hidden bool) (Object, error) {
 	var match []Object
-	for _, o := range keys {
-		if o.Type == TypePrivate && u.matchObject(&o) {
+	for _, o := range found {
+		if o.Type == typ && u.matchObject(&o) {
 			match = append(match, o)
 		}
 	}
 	sel := u.Clone()
-	sel.Type = TypePrivate
+	sel.Type = typ
+	name := objectNames[typ]
 	switch len(match) {
 	case 1:
 		return match[0], nil
 	case 0:
-		msg := fmt.Sprintf("no private key matches %s on token %q", objectPart(sel), token)
+		msg := fmt.Sprintf("no %s matches %s on token %q", name[0], objectPart(sel), token)
 		if len(others) > 0 {
-			msg += "; private keys there: " + joinObjectURIs(others)
+			msg += fmt.Sprintf("; %s there: %s", name[1], joinObjectURIs(others))
 		} else {
-			msg += "; the token has no private key"
+			msg += "; the token has no " + name[0]
 			if hidden {
 				msg += " visible without logging in"
 			}
 		}
 		return Object{}, newError(ErrObjectNotFound, nil, msg)
 	}
-	return Object{}, newError(ErrAmbiguous, nil, fmt.Sprintf("%s matches %d private keys on token %q; name one with object= and id=: %s", objectPart(sel), len(match), token, joinObjectURIs(match)))
+	return Object{}, newError(ErrAmbiguous, nil, fmt.Sprintf("%s matches %d %s on token %q; name one with object= and id=: %s", objectPart(sel), len(match), name[1], token, joinObjectURIs(match)))
 }

@@ -4,6 +4,7 @@ package hsm
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -270,4 +271,63 @@ func (t *Token) findPrivateKey(u *URI) (Object, []Object, error) {
 		}
 	}
 	return key, objs, nil
+}
+
+// PublicObject returns the one public key or certificate object the URI's object, id and type
+// attributes select (nil: the URI the token was opened with); its type attribute must be
+// public or cert. It reads without logging in, since tokens show public keys and certificates
+// to everyone, and logs in (unless Options.NoLogin is set) only when the token needs a login
+// and nothing matches without one: some tokens keep them private objects.
+func (t *Token) PublicObject(u *URI) (Object, error) {
+	if u == nil {
+		u = t.uri
+	}
+	if u.Type != TypePublic && u.Type != TypeCert {
+		return Object{}, &uriError{fmt.Sprintf("a public key or certificate reference has type=public or type=cert; this one has %s", typeAttr(u))}
+	}
+	o, err := t.publicObject(u, false)
+	if errors.Is(err, ErrObjectNotFound) && t.info.Flags.LoginRequired && !t.opts.NoLogin && !t.slotLoggedIn() {
+		return t.publicObject(u, true)
+	}
+	return o, err
+}
+
+func (t *Token) publicObject(u *URI, login bool) (Object, error) {
+	unlock, err := t.session(login)
+	if err != nil {
+		return Object{}, err
+	}
+	defer unlock()
+	class := classFor(u.Type)
+	found, err := t.find(search(class, u.Object, u.has(aObject), u.ID)...)
+	if err != nil {
+		return Object{}, err
+	}
+	var others []Object
+	if !slices.ContainsFunc(found, func(o Object) bool { return u.matchObject(&o) }) {
+		if others, err = t.find(search(class, "", false, nil)...); err != nil {
+			return Object{}, err
+		}
+	}
+	o, err := pickObject(u, u.Type, found, others, t.info.Label, t.info.Flags.LoginRequired && !t.slotLoggedIn())
+	if err != nil {
+		return Object{}, err
+	}
+	objs, err := t.partners(o)
+	if err != nil {
+		return Object{}, err
+	}
+	for _, p := range objs {
+		if p.handle == o.handle {
+			o = p
+		}
+	}
+	if o.Public == nil {
+		what := "its public key is of a type signet does not read"
+		if o.Type == TypeCert {
+			what = "it is not an X.509 certificate signet can parse"
+		}
+		return Object{}, newError(ErrUnsupportedKey, nil, fmt.Sprintf("%s: %s", o.URI, what))
+	}
+	return o, nil
 }

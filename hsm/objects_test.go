@@ -165,3 +165,27 @@ func TestBitLenAndClasses(t *testing.T) {
 		t.Error("an unknown type has a class")
 	}
 }
+
+// TestPickObjectPublicAndCert: a public key or certificate URI (PublicObject) picks one object
+// of its type as a key URI does, and names what matched or what there is.
+func TestPickObjectPublicAndCert(t *testing.T) {
+	o := func(typ ObjectType, label string, id byte) Object {
+		o := Object{Type: typ, Label: label, ID: []byte{id}}
+		o.URI = objectURI(mustParseURI(t, "pkcs11:token=t"), &o).String()
+		return o
+	}
+	c1, c2, pub := o(TypeCert, "ca", 1), o(TypeCert, "ca", 2), o(TypePublic, "ca", 1)
+	all := []Object{c1, pub, c2}
+	if got, err := pickObject(mustParseURI(t, "pkcs11:object=ca;id=%01;type=public"), TypePublic, all, nil, "t", false); err != nil || got.URI != pub.URI {
+		t.Errorf("public key: %q, %v", got.URI, err)
+	}
+	_, err := pickObject(mustParseURI(t, "pkcs11:object=ca;type=cert"), TypeCert, all, nil, "t", false)
+	if !errors.Is(err, ErrAmbiguous) || !strings.Contains(err.Error(), "matches 2 certificates on token \"t\"") ||
+		!strings.Contains(err.Error(), c1.URI) || !strings.Contains(err.Error(), c2.URI) {
+		t.Errorf("two certificates: %v", err)
+	}
+	_, err = pickObject(mustParseURI(t, "pkcs11:object=nope;type=cert"), TypeCert, nil, []Object{c1, c2}, "t", false)
+	if !errors.Is(err, ErrObjectNotFound) || !strings.Contains(err.Error(), "no certificate matches object=nope;type=cert on token \"t\"; certificates there: "+c1.URI+", "+c2.URI) {
+		t.Errorf("no certificate: %v", err)
+	}
+}

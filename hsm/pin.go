@@ -16,7 +16,8 @@ func loginFailure(code uint, cause error, t TokenInfo, from string, after TokenF
 		msg := fmt.Sprintf("token %q: wrong PIN (from %s)", label, from)
 		switch {
 		case after.PINLocked:
-			msg += "; the PIN is now locked"
+			msg += "; the PIN is now locked; unlock it with the security officer PIN"
+			return newError(ErrPINLocked, cause, msg)
 		case after.PINFinalTry:
 			msg += "; the token will lock after one more wrong try"
 		}

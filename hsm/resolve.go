@@ -86,7 +86,7 @@ func (o *Options) p11kitConfigDirs() []string {
 }
 
 // resolveModule decides which module file to load: the URI's module-path (a file, or a
-// directory to find module-name in), the URI's module-name (a p11-kit registration NAME.module
+// directory to find module-name in), the URI's module-name (in any case: a p11-kit registration NAME.module
 // or NAME.so / libNAME.so in p11-kit's module directory), Options.Module,
 // $SIGNET_PKCS11_MODULE, then the p11-kit proxy.
 func resolveModule(u *URI, o *Options) (string, moduleSource, error) {
@@ -124,10 +124,37 @@ func resolveModule(u *URI, o *Options) (string, moduleSource, error) {
 	return "", fromProxy, newError(ErrModule, nil, "no PKCS#11 module: add ?module-path=/path/to/module.so to the URI, pass --module, set "+EnvModule+", or install p11-kit's proxy module (Debian: p11-kit-modules)")
 }
 
+// findModuleIn returns the module file name names in one of dirs: NAME, NAME.so, libNAME.so,
+// NAME.dylib or libNAME.dylib, the name compared without regard to case (RFC 7512: module-name
+// is case-insensitive).
 func findModuleIn(dirs []string, name string) string {
 	for _, d := range dirs {
-		for _, f := range []string{name, name + ".so", "lib" + name + ".so", name + ".dylib", "lib" + name + ".dylib"} {
-			p := filepath.Join(d, f)
+		if p := findFold(d, name, name+".so", "lib"+name+".so", name+".dylib", "lib"+name+".dylib"); p != "" {
+			return p
+		}
+	}
+	return ""
+}
+
+// findFold returns the first regular file of dir whose name is one of names, compared without
+// regard to case; a name of the exact case wins over one that differs only in case.
+func findFold(dir string, names ...string) string {
+	for _, f := range names {
+		p := filepath.Join(dir, f)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return ""
+	}
+	for _, f := range names {
+		for _, e := range entries {
+			if !strings.EqualFold(e.Name(), f) {
+				continue
+			}
+			p := filepath.Join(dir, e.Name())
 			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
 				return p
 			}
@@ -136,10 +163,15 @@ func findModuleIn(dirs []string, name string) string {
 	return ""
 }
 
-// findRegisteredModule reads p11-kit's NAME.module registration and returns its "module:" path.
+// findRegisteredModule reads p11-kit's NAME.module registration (NAME in any case) and returns
+// its "module:" path.
 func (o *Options) findRegisteredModule(name string) string {
 	for _, d := range o.p11kitConfigDirs() {
-		f, err := os.Open(filepath.Join(d, name+".module"))
+		reg := findFold(d, name+".module")
+		if reg == "" {
+			continue
+		}
+		f, err := os.Open(reg)
 		if err != nil {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/miekg/pkcs11"
 )
@@ -19,7 +20,8 @@ import (
 // is returned as ASN.1 DER) or CKM_EDDSA (pure Ed25519 over the message; Ed25519ph over a
 // SHA-512 digest with CK_EDDSA_PARAMS.phFlag, checked before it is returned, since a token
 // may ignore the flag: SoftHSM 2.6.1 does, and then Sign fails with ErrUnsupportedKey). Every
-// signature is verified with Public() before it is returned. rand is ignored:
+// signature is verified with Public() before it is returned. A key with
+// CKA_ALWAYS_AUTHENTICATE logs in to each signature (CKU_CONTEXT_SPECIFIC). rand is ignored:
 // the token draws its own randomness. It is safe for concurrent use: concurrent signatures
 // run on a pool of sessions (up to GOMAXPROCS) where the token allows it.
 type Signer struct {
@@ -29,6 +31,13 @@ type Signer struct {
 	pub       crypto.PublicKey
 	obj       Object
 	cert      *x509.Certificate
+
+	// alwaysAuth is set for a key with CKA_ALWAYS_AUTHENTICATE: each signature logs in to
+	// its operation. authErr, guarded by the token's login mutex, is the first such login
+	// that failed: later signatures return it without trying a PIN again.
+	alwaysAuth bool
+	authErr    error
+	authWarn   sync.Once
 }
 
 // Signer returns the private key the URI's object, id and type attributes select (nil: the
@@ -56,13 +65,11 @@ func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
 	if v, ok := a[pkcs11.CKA_SIGN]; ok && !boolAttr(v) {
 		return nil, newError(ErrUnsupportedKey, nil, fmt.Sprintf("key %s cannot sign (CKA_SIGN is false)", key.URI))
 	}
-	if boolAttr(a[pkcs11.CKA_ALWAYS_AUTHENTICATE]) {
-		return nil, newError(ErrUnsupportedKey, nil, fmt.Sprintf("key %s wants the PIN again for every signature (CKA_ALWAYS_AUTHENTICATE), which signet does not support", key.URI))
-	}
+	alwaysAuth := boolAttr(a[pkcs11.CKA_ALWAYS_AUTHENTICATE])
 	if key.Public == nil {
 		return nil, newError(ErrObjectNotFound, nil, fmt.Sprintf("key %s: the token has no public key or certificate with its id, so its public key is unknown", key.URI))
 	}
-	s := &Signer{tok: t, ownsToken: owns, handle: h, pub: key.Public, obj: key}
+	s := &Signer{tok: t, ownsToken: owns, handle: h, pub: key.Public, obj: key, alwaysAuth: alwaysAuth}
 	for _, o := range partners {
 		if o.Type == TypeCert && o.Certificate != nil && key.CertificateURI == o.URI && CheckCertificateKey(o.Certificate, key.Public) == nil {
 			s.cert = o.Certificate
@@ -100,10 +107,23 @@ func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 	if err != nil {
 		return nil, err
 	}
-	defer t.putSignSession(sess)
+	drop := false // an operation left active on the session: close it rather than reuse it
+	defer func() {
+		if drop {
+			t.dropSignSession(sess)
+		} else {
+			t.putSignSession(sess)
+		}
+	}()
 	ctx := t.mod.ctx
 	if err := ctx.SignInit(sess, []*pkcs11.Mechanism{mech}, s.handle); err != nil {
 		return nil, t.signError(err, plan.mechName(), "start")
+	}
+	if s.alwaysAuth {
+		if err := s.authenticate(sess); err != nil {
+			drop = true
+			return nil, err
+		}
 	}
 	sig, err := ctx.Sign(sess, plan.input)
 	if err != nil {
@@ -125,6 +145,21 @@ func (s *Signer) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byt
 	return sig, nil
 }
 
+// authenticate logs in to the signing operation started on sess (CKU_CONTEXT_SPECIFIC), for a
+// key with CKA_ALWAYS_AUTHENTICATE. After one failure every later call returns that error
+// without reading or trying a PIN: a wrong PIN is never retried, by this signature or the next.
+func (s *Signer) authenticate(sess pkcs11.SessionHandle) error {
+	t := s.tok
+	s.authWarn.Do(func() {
+		from, _ := t.pinSource()
+		if t.info.Flags.ProtectedAuthPath && !t.pinConfigured() {
+			from = "the token's PIN pad"
+		}
+		t.opts.warn("key %s asks for the PIN for every signature (CKA_ALWAYS_AUTHENTICATE); it is read from %s for each one", s.obj.URI, from)
+	})
+	return t.contextLogin(sess, &s.authErr)
+}
+
 // mechanism is the PKCS#11 mechanism, with its parameters, that the plan asks for.
 func (p signPlan) mechanism() *pkcs11.Mechanism {
 	switch {
@@ -138,12 +173,13 @@ func (p signPlan) mechanism() *pkcs11.Mechanism {
 
 // proveKey has the private key h sign a random challenge on the main session and checks the
 // signature with pub: that the token key is pub's private half, which the public key object
-// or certificate sharing its CKA_ID only claims. A key that may not sign (CKA_SIGN false) or
-// wants the PIN for every signature (CKA_ALWAYS_AUTHENTICATE) cannot be asked, and passes:
-// signet never signs with it. The caller holds t.mu and has logged in.
+// or certificate sharing its CKA_ID only claims. A key that may not sign (CKA_SIGN false)
+// cannot be asked, and passes: signet never signs with it. A key that wants the PIN for every
+// signature (CKA_ALWAYS_AUTHENTICATE) gets it for the challenge too. The caller holds t.mu and
+// has logged in.
 func (t *Token) proveKey(h pkcs11.ObjectHandle, pub crypto.PublicKey) (bool, error) {
 	a := t.attrs(h, pkcs11.CKA_SIGN, pkcs11.CKA_ALWAYS_AUTHENTICATE)
-	if v, ok := a[pkcs11.CKA_SIGN]; ok && !boolAttr(v) || boolAttr(a[pkcs11.CKA_ALWAYS_AUTHENTICATE]) {
+	if v, ok := a[pkcs11.CKA_SIGN]; ok && !boolAttr(v) {
 		return true, nil
 	}
 	var challenge [32]byte
@@ -161,6 +197,13 @@ func (t *Token) proveKey(h pkcs11.ObjectHandle, pub crypto.PublicKey) (bool, err
 	ctx := t.mod.ctx
 	if err := ctx.SignInit(t.sess, []*pkcs11.Mechanism{plan.mechanism()}, h); err != nil {
 		return false, t.signError(err, plan.mechName(), "start")
+	}
+	if boolAttr(a[pkcs11.CKA_ALWAYS_AUTHENTICATE]) {
+		var failed error
+		if err := t.contextLogin(t.sess, &failed); err != nil {
+			ctx.Sign(t.sess, plan.input) // fails without the login, and so ends the operation
+			return false, err
+		}
 	}
 	sig, err := ctx.Sign(t.sess, plan.input)
 	if err != nil {

@@ -161,6 +161,17 @@ func (t *Token) putSignSession(s pkcs11.SessionHandle) {
 	t.mu.Unlock()
 }
 
+// dropSignSession closes a signing session instead of returning it to the pool, for a session
+// whose operation may still be active; the pool opens a fresh one when it needs one.
+func (t *Token) dropSignSession(s pkcs11.SessionHandle) {
+	t.mu.Lock()
+	t.mod.ctx.CloseSession(s) // nothing to do about a failure: the session is not used again
+	t.open--
+	t.inUse--
+	t.cond.Broadcast()
+	t.mu.Unlock()
+}
+
 func isCKR(err error, code uint) bool {
 	var ckr pkcs11.Error
 	return errors.As(err, &ckr) && uint(ckr) == code

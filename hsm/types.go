@@ -13,6 +13,9 @@ const (
 	EnvModule = "SIGNET_PKCS11_MODULE"
 	// EnvPIN holds the user PIN when the URI has no pin-source or pin-value.
 	EnvPIN = "SIGNET_PIN"
+	// EnvPINFinalTry set to 1 lets a PIN from a pin-source, a pin-value or $SIGNET_PIN be
+	// tried when one more wrong PIN locks the token (CKF_USER_PIN_FINAL_TRY).
+	EnvPINFinalTry = "SIGNET_PIN_FINAL_TRY"
 )
 
 // Options are the caller's settings for reaching a token. The zero value uses the URI's
@@ -23,12 +26,13 @@ type Options struct {
 	// Module is the module to load when the URI has neither module-path nor module-name (the
 	// CLI's --module flag). It takes precedence over $SIGNET_PKCS11_MODULE.
 	Module string
-	// Getenv reads the environment (SIGNET_PKCS11_MODULE, SIGNET_PIN); nil means os.Getenv.
-	// An empty value counts as unset.
+	// Getenv reads the environment (SIGNET_PKCS11_MODULE, SIGNET_PIN, SIGNET_PIN_FINAL_TRY);
+	// nil means os.Getenv. An empty value counts as unset.
 	Getenv func(string) string
 	// PIN is called for the user PIN when the token needs a login and neither the URI nor
-	// $SIGNET_PIN has one: typically a no-echo prompt on the terminal. It is called at most once
-	// per token and process; a wrong PIN is never retried. The returned slice is wiped after use.
+	// $SIGNET_PIN has one: typically a no-echo prompt on the terminal. It is called once per
+	// token and process, and once more for each signature of a key with CKA_ALWAYS_AUTHENTICATE;
+	// a wrong PIN is never retried. The returned slice is wiped after use.
 	PIN func(token TokenInfo) ([]byte, error)
 	// Warn receives warnings the user should see (a pin-value in the URI, a PIN one wrong try
 	// from locking). nil drops them. The library never prints.

@@ -125,7 +125,9 @@ func (u *URI) has(i int) bool {
 // ParseURI parses an RFC 7512 PKCS#11 URI.
 //
 // It is strict where leniency would select the wrong key: an attribute the RFC does not define
-// is an error (a typo such as "tokn=" must not match every token), except vendor attributes
+// is an error (a typo such as "tokn=" must not match every token; in the query, where RFC 7512
+// says to ignore it, a misspelt pin-source or pin-value must not be passed over, nor printed
+// unredacted), except vendor attributes
 // with the "x-" prefix, which are kept in Vendor (a vendor attribute in the path is refused
 // later, when the URI is used to select something, because signet cannot honour it);
 // repeated attributes are an error (vendor query attributes may repeat); characters outside the

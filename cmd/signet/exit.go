@@ -30,6 +30,7 @@ const (
 	exitUsage       = 2 // usage error: unknown flag, bad flag value, refused overwrite
 	exitBadInput    = 3 // bad input: missing, unreadable or unparseable file
 	exitKey         = 4 // key or token problem: wrong passphrase or PIN, key not found, token missing
+	exitPINLocked   = 5 // the token's user PIN is locked: only its security officer can unlock it
 
 	// signet verify refines exitCheckFailed into classes (verifyClasses, verifyExitCode).
 	exitSigMismatch = 10 // the file changed, wrong key, another file's signature
@@ -60,13 +61,13 @@ const exitCodesHelp = `EXIT CODES:
       no SIGNET_HOME, XDG_CONFIG_HOME or HOME for the local identity)
    3  bad input (missing, unreadable or unparseable file; directories with no file to sign)
    4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found)
+   5  the token's user PIN is locked (no PIN was tried; unlock it with the security officer PIN)
    10-15  signet verify refines 1: 10 signature mismatch, 11 untrusted chain, 12 expired or
       not yet valid, 13 revoked, 14 policy or identity, 15 timestamp missing
       (--require-timestamp) or invalid (see 'man signet-verify')
    69  no RFC 3161 time-stamp authority answered with a valid token (sign --tsa, ts query)
    70  internal error: a failure signet did not foresee (a bug; please report it)
-   130  interrupted by SIGINT (Ctrl-C); nothing written
-   143  terminated by SIGTERM; nothing written`
+   130  interrupted by SIGINT (Ctrl-C), 143 terminated by SIGTERM; nothing written`
 
 // errorClass maps an error to its exit code. Library packages return sentinels and typed
 // errors; only this table turns them into process exit codes. The first matching row wins.
@@ -112,6 +113,9 @@ var errorClasses = []struct {
 	{secret.ErrTerminal, exitKey},
 	{x509util.ErrIncorrectPassphrase, exitKey},
 	{x509util.ErrKeyMismatch, exitKey},
+	// A locked PIN is not retried by waiting or by another PIN: someone with the security
+	// officer PIN must unlock the token, so a script tells it from exitKey.
+	{hsm.ErrPINLocked, exitPINLocked},
 	{hsm.ErrToken, exitKey},
 
 	{enroll.ErrCANotChaining, exitBadInput},

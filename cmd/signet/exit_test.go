@@ -45,6 +45,8 @@ func TestExitCode(t *testing.T) {
 		{"wrong passphrase", fmt.Errorf("read k: %w", x509util.ErrIncorrectPassphrase), exitKey},
 		{"no terminal", fmt.Errorf("%w: eof", secret.ErrTerminal), exitKey},
 		{"token", fmt.Errorf("%w: x", hsm.ErrPIN), exitKey},
+		{"PIN final try, not tried", fmt.Errorf("%w: x", hsm.ErrPINFinalTry), exitKey},
+		{"PIN locked", fmt.Errorf("%w: x", hsm.ErrPINLocked), exitPINLocked},
 		{"name constraints", fmt.Errorf("%w: x", x509util.ErrNameConstraint), exitUsage},
 		{"validity", fmt.Errorf("%w: x", x509util.ErrValidity), exitUsage},
 		{"nothing to sign", fmt.Errorf("%w (the directories hold none)", sign.ErrNoFiles), exitBadInput},
@@ -66,7 +68,7 @@ func TestExitCode(t *testing.T) {
 // TestExitCodesDocumented keeps the help text and the constants together.
 func TestExitCodesDocumented(t *testing.T) {
 	t.Parallel()
-	for _, code := range []int{exitOK, exitCheckFailed, exitUsage, exitBadInput, exitKey, exitInternal, exitInterrupted} {
+	for _, code := range []int{exitOK, exitCheckFailed, exitUsage, exitBadInput, exitKey, exitPINLocked, exitInternal, exitInterrupted} {
 		if !strings.Contains(exitCodesHelp, fmt.Sprintf("\n   %d  ", code)) {
 			t.Errorf("exit code %d is not in exitCodesHelp", code)
 		}

@@ -29,7 +29,9 @@ are special to the shell), for example
    'pkcs11:token=ci;object=release?module-path=/usr/lib/softhsm/libsofthsm2.so'
 The module comes from the URI's module-path, then --module, then SIGNET_PKCS11_MODULE, then
 the p11-kit proxy; the PIN from the URI's pin-source file, then SIGNET_PIN, then a prompt.
-A wrong PIN is never retried.`
+A wrong PIN is never retried. Where only the public half is needed, a URI with type=public
+or type=cert (as p11tool and 'signet token objects' print them) names that public key or
+certificate, read without a PIN.`
 
 func keyCommand(e *env) *cli.Command {
 	return &cli.Command{

@@ -29,7 +29,9 @@ they are with --key.
 
 The PIN is read from the URI's pin-source (pin-source=file:/path: the file's first line),
 else $SIGNET_PIN, else a prompt on the terminal, and only when the token needs a login. A
-wrong PIN is never retried; the token's retry counter is used once.
+wrong PIN is never retried; the token's retry counter is used once. When one more wrong PIN
+locks the token, a PIN from pin-source or $SIGNET_PIN is not tried unless
+SIGNET_PIN_FINAL_TRY=1 (a typed one is); a locked PIN is exit code 5.
 
 EXAMPLES:
    signet token list --module /usr/lib/softhsm/libsofthsm2.so

@@ -14,7 +14,9 @@
 // A pkcs11: reference opens the key with hsm.OpenSigner (Options.Token says where the module
 // and the PIN come from): the Key signs on the token, and its Certificates are the certificate
 // stored with the key's CKA_ID followed by the issuers found among the token's other
-// certificates. openToken is the one place that turns a reference into a token key.
+// certificates. openToken is the one place that turns a reference into a token key. For
+// OpenPublic and Describe, a URI with type=public or type=cert names a public key or
+// certificate object instead, read with hsm.PublicObject (no PIN where the token shows it).
 //
 // # Limitations
 //
@@ -241,9 +243,24 @@ type Public struct {
 }
 
 // OpenPublic resolves ref to a public key. ref may name a private key (an encrypted one needs
-// its passphrase, as in Open), a public key or a certificate. Errors are as in Open.
+// its passphrase, as in Open), a public key or a certificate; a pkcs11: URI with type=public or
+// type=cert names a public key or certificate object on a token (hsm.PublicObject), read
+// without a PIN when the token shows it. Errors are as in Open.
 func OpenPublic(ref string, opts Options) (*Public, error) {
 	if IsPKCS11(ref) {
+		if u, err := hsm.ParseURI(ref); err == nil && (u.Type == hsm.TypePublic || u.Type == hsm.TypeCert) {
+			// A public key or certificate object, as p11tool and 'signet token objects' list
+			// them: read without a PIN where the token shows it.
+			o, err := hsm.PublicObject(ref, opts.Token)
+			if err != nil {
+				return nil, err
+			}
+			p := &Public{Key: o.Public, Encoding: EncodingPKCS11}
+			if o.Certificate != nil {
+				p.Certificates = []*x509.Certificate{o.Certificate}
+			}
+			return p, nil
+		}
 		k, err := openToken(ref, opts)
 		if err != nil {
 			return nil, err
@@ -287,7 +304,7 @@ func Describe(ref string, opts Options) (*Description, error) {
 	switch {
 	case p.Private:
 		d.Kind = "private key"
-	case len(p.Certificates) > 0 && p.Encoding == x509util.EncodingCertificate:
+	case len(p.Certificates) > 0 && (p.Encoding == x509util.EncodingCertificate || p.Encoding == EncodingPKCS11):
 		d.Kind = "certificate"
 	}
 	switch {

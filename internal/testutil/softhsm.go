@@ -1,8 +1,11 @@
 package testutil
 
 import (
+	"bytes"
+	"encoding/binary"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -74,4 +77,41 @@ func NewSoftHSMDir(t testing.TB, extraConf string, labels ...string) *SoftHSM {
 		Cmd{Env: []string{s.Env()}}.Run(t, util, "--init-token", "--free", "--label", l, "--pin", SoftHSMPIN, "--so-pin", SoftHSMSOPIN)
 	}
 	return s
+}
+
+// SetTokenFlags adds flags (CKF_ values) to the CK_TOKEN_INFO flags SoftHSM2 keeps for the
+// token labelled label, in its token.object file (attribute CKA_OS_TOKENFLAGS, 0x8000534b, a
+// CK_ULONG stored big-endian). SoftHSM 2.6.1 sets CKF_USER_PIN_COUNT_LOW after a wrong PIN
+// but never CKF_USER_PIN_FINAL_TRY or CKF_USER_PIN_LOCKED, and never locks; with the flags
+// written here the real module reports them, as a smart card one try from locking, or
+// locked, does (it still accepts the right PIN). No process may have the module loaded:
+// SoftHSM reads the file when it is initialised.
+func (s *SoftHSM) SetTokenFlags(t testing.TB, label string, flags uint64) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(s.Dir, "tokens", "*", "token.object"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	attr := []byte{0, 0, 0, 0, 0x80, 0, 0x53, 0x4b, 0, 0, 0, 0, 0, 0, 0, 2} // type, then "unsigned long"
+	padded := []byte(label + strings.Repeat(" ", max(32-len(label), 0)))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, padded) {
+			continue
+		}
+		i := bytes.Index(b, attr)
+		if i < 0 || len(b) < i+len(attr)+8 {
+			t.Fatalf("%s: no CKA_OS_TOKENFLAGS", f)
+		}
+		v := b[i+len(attr) : i+len(attr)+8]
+		binary.BigEndian.PutUint64(v, binary.BigEndian.Uint64(v)|flags)
+		if err := os.WriteFile(f, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Fatalf("no SoftHSM token labelled %q in %s", label, s.Dir)
 }
