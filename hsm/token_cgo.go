@@ -50,6 +50,9 @@ func Open(uri string, opts Options) (*Token, error) {
 }
 
 func openURI(u *URI, opts Options) (t *Token, err error) {
+	if err := opts.admit(u); err != nil {
+		return nil, err
+	}
 	for _, w := range u.Warnings() {
 		opts.warn("%s", w)
 	}
@@ -181,6 +184,9 @@ func isCKR(err error, code uint) bool {
 func listTokens(uri string, opts Options) (ModuleInfo, []TokenInfo, error) {
 	u, err := ParseURI(uri)
 	if err != nil {
+		return ModuleInfo{}, nil, err
+	}
+	if err := opts.admit(u); err != nil {
 		return ModuleInfo{}, nil, err
 	}
 	for _, w := range u.Warnings() {

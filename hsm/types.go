@@ -37,6 +37,12 @@ type Options struct {
 	// Warn receives warnings the user should see (a pin-value in the URI, a PIN one wrong try
 	// from locking). nil drops them. The library never prints.
 	Warn func(msg string)
+	// RefusePINValue refuses a URI that carries the PIN in pin-value (an error wrapping
+	// ErrInvalidURI that never quotes it), where the URI came from a command line: other users
+	// of the machine see it in the process list, and the shell keeps it in its history. The
+	// CLI sets it; pin-source, $SIGNET_PIN and PIN remain. The zero value accepts pin-value,
+	// as RFC 7512 defines it, with a warning through Warn.
+	RefusePINValue bool
 	// NoLogin keeps the session public: listing then shows only public objects. Operations
 	// that need the private key fail.
 	NoLogin bool

@@ -472,6 +472,15 @@ func (u *URI) String() string {
 	return b.String()
 }
 
+// admit refuses what the caller's options rule out of a URI: a pin-value, when the URI came
+// from a command line.
+func (o *Options) admit(u *URI) error {
+	if o.RefusePINValue && u.has(aPINValue) {
+		return &uriError{"the URI holds the PIN in pin-value, which signet does not take on the command line, where other users of this machine can see it (process list, shell history); use pin-source=file:PATH, $" + EnvPIN + " or the prompt"}
+	}
+	return nil
+}
+
 // Warnings returns what a caller should tell the user about the URI: today only that a
 // pin-value is visible to other users of the machine.
 func (u *URI) Warnings() []string {

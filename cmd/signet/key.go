@@ -256,8 +256,7 @@ it with: openssl pkey -pubin -in signer.pub -outform DER | sha256sum
    {"ref": "signer.key", "type": "ec-p256", "algorithm": "ECDSA", "bits": 256,
     "curve": "P-256", "fingerprint": "sha256:...", "kind": "private key",
     "encoding": "PKCS#8 PEM", "encrypted": true}
-("curve" is left out for RSA and Ed25519; "ref" is KEYREF as given, except that the value
-of a pin-value in a pkcs11: URI is shown as REDACTED.)
+("curve" is left out for RSA and Ed25519; "ref" is KEYREF as given.)
 
 ` + keyRefHelp + `
 

@@ -35,11 +35,13 @@ type leakRun struct {
 
 // TestPINValueNeverPrinted runs every command that takes a key reference (key gen, pub and
 // inspect; csr; cert create --key and --ca-key; crl create; cert p12; sign; verify --key;
-// enroll --token and --ca-key; tls check and serve; every token subcommand) with pkcs11: URIs
-// that carry the PIN in pin-value, against a real SoftHSM2 token: URIs that work, so that the
-// success paths and --json are covered, and URIs that fail in every way a PIN-bearing URI can
-// (a wrong PIN, a missing key or module, a malformed URI, pin-value beside pin-source or in
-// the path). Then it looks for the PIN in everything: stdout, stderr and every file written.
+// enroll --token and --ca-key; tls check and serve; every token subcommand) against a real
+// SoftHSM2 token: with pkcs11: URIs that work, the PIN read from a pin-source file, so that
+// the success paths and --json are covered; and with URIs that carry the PIN in pin-value,
+// which every command refuses (exit 2: a PIN on the command line is in the process list and
+// the shell's history), malformed in every way a PIN-bearing URI can be too (pin-value beside
+// pin-source or in the path, a missing module, a wrong PIN). Then it looks for the PIN in
+// everything: stdout, stderr and every file written.
 func TestPINValueNeverPrinted(t *testing.T) {
 	hsm := testutil.NewSoftHSM(t, "")
 	testutil.Run(t, testutil.RequireTool(t, "softhsm2-util"), "--init-token", "--free", "--label", "leak",
@@ -54,9 +56,14 @@ func TestPINValueNeverPrinted(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// uri names an object on the token with the PIN in pin-value.
+	// uri names an object on the token, the PIN in a file outside dir (which is searched for
+	// the PIN below).
+	pinFile := filepath.Join(t.TempDir(), "pin")
+	if err := os.WriteFile(pinFile, []byte(leakPIN+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	uri := func(object string) string {
-		return "pkcs11:token=leak;object=" + object + "?module-path=" + hsm.Module + "&pin-value=" + leakPIN
+		return "pkcs11:token=leak;object=" + object + "?module-path=" + hsm.Module + "&pin-source=file:" + pinFile
 	}
 	var runs []leakRun
 	signet := func(wantOK bool, args ...string) leakRun {
@@ -79,18 +86,9 @@ func TestPINValueNeverPrinted(t *testing.T) {
 	signet(true, "key", "gen", "--type", "ec-p384", "-o", uri("cli"), "--json")
 	signet(true, "key", "pub", uri("ca"))
 	signet(true, "key", "pub", uri("ca"), "-o", "ca2.pub")
-	if r := signet(true, "key", "inspect", uri("ca")); !strings.Contains(r.stdout, "pin-value=REDACTED") {
-		t.Errorf("key inspect does not show where the PIN was:\n%s", r.stdout)
-	}
 	signet(true, "key", "inspect", "--json", uri("ca"))
-	// pin-source is a file name, not a secret: printed as given. (The file is outside dir,
-	// which is searched for the PIN below.)
-	pinFile := filepath.Join(t.TempDir(), "pin")
-	if err := os.WriteFile(pinFile, []byte(leakPIN+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	sourced := "pkcs11:token=leak;object=ca?module-path=" + hsm.Module + "&pin-source=file:" + pinFile
-	if r := signet(true, "key", "inspect", sourced); !strings.Contains(r.stdout, "ref:         "+sourced+"\n") {
+	// pin-source is a file name, not a secret: printed as given.
+	if r := signet(true, "key", "inspect", uri("ca")); !strings.Contains(r.stdout, "ref:         "+uri("ca")+"\n") {
 		t.Errorf("key inspect does not print a pin-source URI as given:\n%s", r.stdout)
 	}
 	signet(true, "csr", "--key", uri("ca"), "--subject", "CN=leak")
@@ -183,6 +181,14 @@ func TestPINValueNeverPrinted(t *testing.T) {
 		if i < 6 { // malformed URIs: these fail before any token is opened
 			signet(false, "token", "list", u)
 			signet(false, "token", "mechanisms", u)
+		}
+	}
+	// A well-formed URI with a PIN in pin-value is refused as a usage error, before any
+	// token is opened: the PIN is never tried.
+	pinValue := "pkcs11:token=leak;object=ca?" + m + "&pin-value=" + leakPIN
+	for _, args := range [][]string{{"sign", "--key", pinValue, "h.txt"}, {"key", "pub", pinValue}, {"token", "list", pinValue}} {
+		if r := signet(false, args...); r.code != 2 || !strings.Contains(r.stderr, "holds the PIN in pin-value") {
+			t.Errorf("signet %s: exit %d, want 2 and the refusal of pin-value\n%s", args[0], r.code, r.stderr)
 		}
 	}
 	// A key that is not on the token, with the right PIN.

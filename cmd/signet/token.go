@@ -85,6 +85,9 @@ func tokenOptions(e *env, c *cli.Context) hsm.Options {
 		},
 		Warn:    func(msg string) { e.warnf("%s", msg) },
 		NoLogin: c.Bool("no-login"),
+		// A key reference here came from the command line: its PIN, if any, would be in
+		// the process list and the shell's history.
+		RefusePINValue: true,
 	}
 }
 
