@@ -387,17 +387,20 @@ func checkIssuableKey(pub crypto.PublicKey) error {
 	return nil
 }
 
-// issuerPath returns the path from req.Issuer up through IssuerChain: each next certificate
-// is the one of IssuerChain named as the issuer of the last and whose key verifies its
-// signature, until a self-signed certificate or none is found. The order of IssuerChain (a
-// --ca file, a PKCS#12 file's chain) does not matter, and a certificate off the path does not
-// count: path lengths are counted, and validity and extended key usages held, along the path
-// verifiers build. (Name constraints are checked for every certificate given, the stricter
-// reading.)
-func issuerPath(req IssueRequest) []*x509.Certificate {
-	path := []*x509.Certificate{req.Issuer}
-	rest := slices.Clone(req.IssuerChain)
-	for cur := req.Issuer; !bytes.Equal(cur.RawIssuer, cur.RawSubject) || cur.CheckSignatureFrom(cur) != nil; {
+// issuerPath returns the path from req.Issuer up through IssuerChain (IssuerPath): path
+// lengths are counted, and validity and extended key usages held, along the path verifiers
+// build. (Name constraints are checked for every certificate given, the stricter reading.)
+func issuerPath(req IssueRequest) []*x509.Certificate { return IssuerPath(req.Issuer, req.IssuerChain) }
+
+// IssuerPath returns the path from issuer up through others: each next certificate is the
+// one of others named as the issuer of the last and whose key verifies its signature, until a
+// self-signed certificate or none is found. The order of others (a --ca file, a PKCS#12
+// file's chain) does not matter, and a certificate off the path is left out: the path is the
+// issuer chain a certificate issued by issuer is sent with (cert create --bundle).
+func IssuerPath(issuer *x509.Certificate, others []*x509.Certificate) []*x509.Certificate {
+	path := []*x509.Certificate{issuer}
+	rest := slices.Clone(others)
+	for cur := issuer; !bytes.Equal(cur.RawIssuer, cur.RawSubject) || cur.CheckSignatureFrom(cur) != nil; {
 		i := slices.IndexFunc(rest, func(c *x509.Certificate) bool {
 			return bytes.Equal(c.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(c) == nil
 		})
