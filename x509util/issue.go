@@ -610,8 +610,8 @@ func checkPrintable(subject pkix.RDNSequence, sans SANs) error {
 		for _, atv := range rdn {
 			if s, ok := attributeString(atv.Value); ok && hasControl(s) {
 				// NameError quotes Input with %q, which escapes the character.
-				typ := rdnTypeNames()[atv.Type.String()]
-				if typ == "" {
+				typ, ok := pkixname.AttributeName(atv.Type)
+				if !ok {
 					typ = atv.Type.String()
 				}
 				return &NameError{Kind: "subject attribute", Input: typ + "=" + s, Reason: "holds a control or invisible formatting character"}
