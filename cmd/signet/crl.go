@@ -97,9 +97,10 @@ in a warning, since the new CRL makes it valid again.
 --days N: the next update is N days from now, 1 to 36500 (default 7); relying parties
 treat the CRL as stale after it. A next update past the end of the CA is clipped to it, with
 a warning, as cert create clips a validity: a CRL does not outlive the CA that signs it
-(RFC 5280 5.1.2.5). A CA that has expired signs no CRL (exit 3), as it issues no certificate. --number N: the CRL number in decimal (default: the time in Unix
-nanoseconds, which grows from one CRL to the next with no state kept, and differs between two
-CRLs made in the same second).
+(RFC 5280 5.1.2.5). A CA that has expired signs no CRL (exit 3), as it issues no
+certificate. --number N: the CRL number in decimal (default: the time in Unix nanoseconds,
+which grows from one CRL to the next with no state kept, and differs between two CRLs made
+in the same second).
 
 One line on stderr says what was written (-q: none); --json prints the file, the warnings
 also printed as "signet: warning:" (a clipped next update) and the CRL as 'signet cert
