@@ -7,9 +7,9 @@
 // DecodeKey, ParsePrivateKey and ParsePublicKey read what openssl writes; Fingerprint and
 // Inspect describe a public key. Names: ParseDN and ParseRDNSequence read RFC 4514 and
 // OpenSSL-style distinguished names (refusing control and invisible formatting characters),
-// ParseSANs reads dns:, ip:, email: and uri: names, and FormatName prints a pkix.Name as
-// pkix.Name.String does but with such characters escaped as \XX: use it for every name that
-// came from a certificate, CSR or CRL.
+// ParseSANs reads dns:, ip:, email: and uri: names, and FormatName prints a pkix.Name in the
+// order pkix.Name.String does, with OpenSSL's attribute names and such characters escaped as
+// \XX: use it for every name that came from a certificate, CSR or CRL.
 // CSRs: CreateCSR and ParseCSR (which refuses SHA-1 unless asked; RSASSA-PSS with any salt is
 // checked, here and for certificates, by CheckSignature). Everything that signs takes a crypto.Signer, so a key on a
 // PKCS#11 token works wherever a key file does.

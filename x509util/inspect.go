@@ -377,7 +377,8 @@ func sha256Hex(der []byte) string {
 
 // CertificateInfo describes a certificate. Its JSON form is stable: fields are only ever
 // added. Names are as FormatName prints them (RFC 4514, most specific first, as crypto/x509's
-// pkix.Name.String, with control and invisible characters escaped as \XX), "" for an empty
+// pkix.Name.String orders them, with OpenSSL's attribute names, and control and invisible
+// characters escaped as \XX), "" for an empty
 // one; SANs and URLs have such characters escaped as \XX and a backslash as \\.
 type CertificateInfo struct {
 	Version    int       `json:"version"`

@@ -387,17 +387,20 @@ func checkIssuableKey(pub crypto.PublicKey) error {
 	return nil
 }
 
-// issuerPath returns the path from req.Issuer up through IssuerChain: each next certificate
-// is the one of IssuerChain named as the issuer of the last and whose key verifies its
-// signature, until a self-signed certificate or none is found. The order of IssuerChain (a
-// --ca file, a PKCS#12 file's chain) does not matter, and a certificate off the path does not
-// count: path lengths are counted, and validity and extended key usages held, along the path
-// verifiers build. (Name constraints are checked for every certificate given, the stricter
-// reading.)
-func issuerPath(req IssueRequest) []*x509.Certificate {
-	path := []*x509.Certificate{req.Issuer}
-	rest := slices.Clone(req.IssuerChain)
-	for cur := req.Issuer; !bytes.Equal(cur.RawIssuer, cur.RawSubject) || cur.CheckSignatureFrom(cur) != nil; {
+// issuerPath returns the path from req.Issuer up through IssuerChain (IssuerPath): path
+// lengths are counted, and validity and extended key usages held, along the path verifiers
+// build. (Name constraints are checked for every certificate given, the stricter reading.)
+func issuerPath(req IssueRequest) []*x509.Certificate { return IssuerPath(req.Issuer, req.IssuerChain) }
+
+// IssuerPath returns the path from issuer up through others: each next certificate is the
+// one of others named as the issuer of the last and whose key verifies its signature, until a
+// self-signed certificate or none is found. The order of others (a --ca file, a PKCS#12
+// file's chain) does not matter, and a certificate off the path is left out: the path is the
+// issuer chain a certificate issued by issuer is sent with (cert create --bundle).
+func IssuerPath(issuer *x509.Certificate, others []*x509.Certificate) []*x509.Certificate {
+	path := []*x509.Certificate{issuer}
+	rest := slices.Clone(others)
+	for cur := issuer; !bytes.Equal(cur.RawIssuer, cur.RawSubject) || cur.CheckSignatureFrom(cur) != nil; {
 		i := slices.IndexFunc(rest, func(c *x509.Certificate) bool {
 			return bytes.Equal(c.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(c) == nil
 		})
@@ -611,8 +614,8 @@ func checkPrintable(subject pkix.RDNSequence, sans SANs) error {
 		for _, atv := range rdn {
 			if s, ok := attributeString(atv.Value); ok && hasControl(s) {
 				// NameError quotes Input with %q, which escapes the character.
-				typ := rdnTypeNames()[atv.Type.String()]
-				if typ == "" {
+				typ, ok := pkixname.AttributeName(atv.Type)
+				if !ok {
 					typ = atv.Type.String()
 				}
 				return &NameError{Kind: "subject attribute", Input: typ + "=" + s, Reason: "holds a control or invisible formatting character"}
@@ -789,7 +792,8 @@ type CRLRequest struct {
 	// grows from one CRL to the next without any state kept between runs (seconds did not: two
 	// CRLs of the same second shared a number).
 	Number *big.Int
-	// ThisUpdate zero means Now; NextUpdate zero means ThisUpdate plus 7 days.
+	// ThisUpdate zero means Now; NextUpdate zero means ThisUpdate plus 7 days. NextUpdate is
+	// clipped to the issuer's notAfter (compare the NextUpdate of the CRL returned).
 	ThisUpdate, NextUpdate time.Time
 	Now                    time.Time
 	Rand                   io.Reader
@@ -808,8 +812,22 @@ func checkCRLEntry(e x509.RevocationListEntry) error {
 	return nil
 }
 
-// CreateCRL creates and signs a CRL. The issuer must be a CA with cRLSign; thisUpdate and
-// nextUpdate must be in that order and within the years 1950 to 9999 (ErrValidity). Each entry
+// CheckCRLIssuerCurrent refuses (ErrIssuer) a CA that has expired at now: it signs no CRL,
+// as it issues no certificate (CheckIssuerAllows). CreateCRL checks it; a caller may check it
+// first, before asking for the CA key's passphrase.
+func CheckCRLIssuerCurrent(ca *x509.Certificate, now time.Time) error {
+	if now.After(ca.NotAfter) {
+		return fmt.Errorf("%w: the CA %q expired on %s", ErrIssuer, FormatName(ca.Subject), ca.NotAfter.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// CreateCRL creates and signs a CRL. The issuer must be a CA with cRLSign that has not
+// expired at Now (ErrIssuer), as IssueCertificate refuses an expired issuer; nextUpdate is no
+// later than the issuer's notAfter, as a certificate's validity is clipped to its issuer's: a
+// CRL that outlives its issuer promises a next CRL the CA cannot sign (RFC 5280 5.1.2.5).
+// thisUpdate and nextUpdate must be in that order and within the years 1950 to 9999
+// (ErrValidity). Each entry
 // needs a serial that is not negative, listed once, and a reason code a complete CRL may
 // carry: 0 to 10 but 7 (unassigned) and removeFromCRL (8), which RFC 5280 5.3.1 keeps to
 // delta CRLs; and the number must be from 0 to 2^159-1, 20 octets as DER writes it (RFC
@@ -829,9 +847,18 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 	if this.IsZero() {
 		this = now
 	}
+	if err := CheckCRLIssuerCurrent(req.Issuer, now); err != nil {
+		return nil, nil, err
+	}
+	if this.After(req.Issuer.NotAfter) {
+		return nil, nil, fmt.Errorf("%w: thisUpdate %s is after the end of the CA %q", ErrValidity, this.UTC().Format(time.RFC3339), FormatName(req.Issuer.Subject))
+	}
 	next := req.NextUpdate
 	if next.IsZero() {
 		next = this.Add(7 * 24 * time.Hour)
+	}
+	if next.After(req.Issuer.NotAfter) {
+		next = req.Issuer.NotAfter
 	}
 	if !next.After(this) {
 		return nil, nil, fmt.Errorf("%w: nextUpdate must be after thisUpdate", ErrValidity)

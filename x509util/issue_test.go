@@ -266,14 +266,19 @@ func TestIssueWrongSigner(t *testing.T) {
 	}
 }
 
-// A CRL whose next update X.509 cannot encode is refused, and so is one that ends before it
-// starts.
+// A CRL that ends before it starts is refused; one whose next update is past the end of its
+// CA (even past what X.509 can encode) ends with the CA.
 func TestCreateCRLValidity(t *testing.T) {
 	_, inter, interKey := testCA(t)
-	for _, next := range []time.Time{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), issueNow.Add(-time.Hour)} {
-		if _, _, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: interKey, Now: issueNow, NextUpdate: next}); !errors.Is(err, ErrValidity) {
-			t.Errorf("nextUpdate %v: %v, want ErrValidity", next, err)
-		}
+	if _, _, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: interKey, Now: issueNow, NextUpdate: issueNow.Add(-time.Hour)}); !errors.Is(err, ErrValidity) {
+		t.Errorf("nextUpdate before thisUpdate: %v, want ErrValidity", err)
+	}
+	_, crl, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: interKey, Now: issueNow, NextUpdate: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil || !crl.NextUpdate.Equal(inter.NotAfter) {
+		t.Errorf("nextUpdate in the year 10000: %v, want the CA's end %v", err, inter.NotAfter)
+	}
+	if _, _, err := CreateCRL(CRLRequest{Issuer: inter, IssuerKey: interKey, Now: inter.NotAfter.Add(time.Second)}); !errors.Is(err, ErrIssuer) {
+		t.Errorf("a CA expired: %v, want ErrIssuer", err)
 	}
 }
 

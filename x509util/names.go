@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
-	"sync"
 
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
@@ -21,9 +20,11 @@ import (
 
 var oidCommonName = asn1.ObjectIdentifier{2, 5, 4, 3}
 
-// FormatName returns name as an RFC 4514 string, exactly as pkix.Name.String writes it (the
-// same order and attribute names: "CN=alice,O=Example"), except that no character of a value
-// can disturb what prints it: control characters (C0, DEL, C1), Unicode format characters
+// FormatName returns name as an RFC 4514 string in the order pkix.Name.String writes it
+// ("CN=alice,O=Example"), with the attribute names `openssl x509 -subject -nameopt RFC2253`
+// prints (pkixname.AttributeName: DC, UID, emailAddress, serialNumber, street, ...; Go's own
+// String writes SERIALNUMBER and the others as OID hex), and such that no character of a
+// value can disturb what prints it: control characters (C0, DEL, C1), Unicode format characters
 // (bidirectional overrides, zero-width characters), line and paragraph separators and bytes
 // that are not UTF-8 are written as \XX, the hex of each UTF-8 byte (a newline is \0A), the
 // escape RFC 4514 allows for any character. Every name signet prints from a certificate, CSR
@@ -47,25 +48,21 @@ func FormatName(name pkix.Name) string {
 	return formatRDNs(append(rdns, name.ToRDNSequence()...))
 }
 
-// formatRawName formats a DER Name as FormatName does, keeping its order and multi-valued
-// RDNs; a Name that does not parse is shown as # and its hex.
+// formatRawName formats a DER Name as FormatName does, keeping its order, multi-valued RDNs
+// and string types (pkixname.FormatDN, verify's printing); a Name that does not parse is shown
+// as # and its hex.
 func formatRawName(der []byte) string {
-	var rdns pkix.RDNSequence
-	if rest, err := asn1.Unmarshal(der, &rdns); err != nil || len(rest) > 0 {
+	s, err := pkixname.FormatDN(der)
+	if err != nil {
 		return "#" + hex.EncodeToString(der)
 	}
-	return formatRDNs(rdns)
+	return s
 }
 
-// rdnTypeNames are the attribute names pkix.RDNSequence.String uses; others print as OIDs.
-var rdnTypeNames = sync.OnceValue(func() map[string]string {
-	return map[string]string{
-		"2.5.4.6": "C", "2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.3": "CN", "2.5.4.5": "SERIALNUMBER",
-		"2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.9": "STREET", "2.5.4.17": "POSTALCODE",
-	}
-})
-
-// formatRDNs is pkix.RDNSequence.String with unsafe characters escaped.
+// formatRDNs is pkix.RDNSequence.String with the attribute names of pkixname.AttributeName
+// (OpenSSL's) and unsafe characters escaped: a string value of a named type as text, any other
+// value as # and the hex of its DER in capitals (as Go encodes it: a value parsed into a Go
+// string has lost its string type).
 func formatRDNs(r pkix.RDNSequence) string {
 	var b strings.Builder
 	for i := range r {
@@ -77,18 +74,19 @@ func formatRDNs(r pkix.RDNSequence) string {
 			if j > 0 {
 				b.WriteByte('+')
 			}
-			oid := tv.Type.String()
-			typeName, ok := rdnTypeNames()[oid]
-			if !ok {
-				if der, err := asn1.Marshal(tv.Value); err == nil {
-					b.WriteString(oid + "=#" + hex.EncodeToString(der))
-					continue // hex: nothing to escape
-				}
-				typeName = oid
+			typeName, named := pkixname.AttributeName(tv.Type)
+			if !named {
+				typeName = tv.Type.String()
 			}
 			b.WriteString(typeName)
 			b.WriteByte('=')
-			b.WriteString(pkixname.EscapeValue(fmt.Sprint(tv.Value)))
+			if s, ok := attributeString(tv.Value); ok && named {
+				b.WriteString(pkixname.EscapeValue(s))
+			} else if der, err := asn1.Marshal(tv.Value); err == nil {
+				b.WriteString("#" + strings.ToUpper(hex.EncodeToString(der))) // hex: nothing to escape
+			} else {
+				b.WriteString(pkixname.EscapeValue(fmt.Sprint(tv.Value)))
+			}
 		}
 	}
 	return b.String()

@@ -10,22 +10,16 @@ import (
 	"testing"
 )
 
-// FormatName writes what pkix.Name.String writes for every name without unsafe characters:
-// the fixture PKI's subjects and issuers, names with multi-valued RDNs, unknown attributes
-// and RFC 4514 specials.
+// FormatName writes what pkix.Name.String writes for every name without unsafe characters
+// whose attributes both name alike (CN, C, O, OU, L, ST): the fixture PKI's subjects and
+// issuers, names with RFC 4514 specials. Where Go writes its own names (SERIALNUMBER) or OID
+// hex (DC, UID, emailAddress), FormatName writes OpenSSL's names (TestNamesAsOpenSSL), in the
+// same order, multi-valued RDNs split as pkix.Name splits them.
 func TestFormatNameAsPkix(t *testing.T) {
 	names := []pkix.Name{
 		{},
 		{CommonName: "alice", Organization: []string{"Example, Inc."}, Country: []string{"US"}},
 		{CommonName: " leading and trailing ", OrganizationalUnit: []string{"#hash", `a+b"c\d<e>f;g`}},
-		{CommonName: "Jürgen Müller", SerialNumber: "42"},
-	}
-	for _, dn := range []string{"CN=alice+UID=42,O=Example", "/C=DE/O=x/emailAddress=a@example.com/CN=y", "DC=example,DC=com,CN=z"} {
-		n, err := ParseDN(dn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
 	}
 	files, _ := filepath.Glob("../testdata/pki/*.pem")
 	for _, f := range files {
@@ -48,6 +42,22 @@ func TestFormatNameAsPkix(t *testing.T) {
 		if got, want := FormatName(n), n.String(); got != want {
 			t.Errorf("FormatName = %q, pkix.Name.String = %q", got, want)
 		}
+	}
+	for dn, want := range map[string]string{
+		"CN=alice+UID=42,O=Example":                 "UID=42,CN=alice,O=Example",
+		"/C=DE/O=x/emailAddress=a@example.com/CN=y": "CN=y,emailAddress=a@example.com,O=x,C=DE",
+		"DC=example,DC=com,CN=z":                    "DC=example,DC=com,CN=z",
+	} {
+		n, err := ParseDN(dn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := FormatName(n); got != want {
+			t.Errorf("FormatName(ParseDN(%q)) = %q, want %q", dn, got, want)
+		}
+	}
+	if got, want := FormatName(pkix.Name{CommonName: "Jürgen Müller", SerialNumber: "42"}), "serialNumber=42,CN=Jürgen Müller"; got != want {
+		t.Errorf("FormatName = %q, want %q", got, want)
 	}
 }
 
@@ -78,7 +88,7 @@ func TestFormatNameEscapes(t *testing.T) {
 	}
 	// A DER name keeps its order and multi-valued RDNs, and its values are escaped alike.
 	der, _ := asn1.Marshal(pkix.RDNSequence{{{Type: oidCommonName, Value: "a\nb"}, {Type: asn1.ObjectIdentifier{2, 5, 4, 10}, Value: "o"}}})
-	if got := formatRawName(der); got != `O=o+CN=a\0Ab` { // DER sorts the SET
+	if got := formatRawName(der); got != `CN=a\0Ab+O=o` { // DER sorts the SET (O first); printed last to first, as OpenSSL does
 		t.Errorf("formatRawName = %q", got)
 	}
 }

@@ -116,8 +116,10 @@ multi-valued RDN ('CN=alice+UID=42,O=Example'; see 'man signet-csr');
 (2026-06-01T00:00:00Z) or a date (2026-06-01, midnight UTC).
 
 The certificate is written as PEM to -o FILE (- for standard output); --bundle adds the
-issuer chain after it: every certificate of the --ca file, which may hold the CA's own chain
-after the CA. One line on stderr says what was written (-q: none); --json prints a report.
+issuer chain after it: the CA and the CAs above it that the --ca file (or the --ca-key's
+stored chain) holds, in order up to the root, each issued by the next; the file's other
+certificates and any key block in it are left out. One line on stderr says what was written
+(-q: none); --json prints a report.
 
 ` + keyRefHelp + ` The same
 --passphrase-file or SIGNET_PASSPHRASE serves --key and --ca-key, unless --ca-key has its own:
@@ -421,8 +423,10 @@ func certCreate(e *env, o *certCreateOptions) error {
 	cert := issued.Certificate
 	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
 	var bundle []verify.CertRef
-	if o.bundle {
-		for _, c := range caChain {
+	if o.bundle && len(caChain) > 0 { // a self-signed certificate has no issuer chain
+		// The issuer and the CAs above it, in order: not every certificate of the --ca file
+		// (a bundle of roots, a leaf of the same CA, an impostor of the same name).
+		for _, c := range x509util.IssuerPath(caChain[0], caChain[1:]) {
 			data = append(data, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
 			bundle = append(bundle, verify.CertRef{Subject: certSubject(c), SHA256: x509util.CertificateFingerprint(c)})
 		}

@@ -95,12 +95,16 @@ later; the CRL number must exceed its number (the default is raised above it, a 
 in a warning, since the new CRL makes it valid again.
 
 --days N: the next update is N days from now, 1 to 36500 (default 7); relying parties
-treat the CRL as stale after it. --number N: the CRL number in decimal (default: the time in Unix
-nanoseconds, which grows from one CRL to the next with no state kept, and differs between two
-CRLs made in the same second).
+treat the CRL as stale after it. A next update past the end of the CA is clipped to it, with
+a warning, as cert create clips a validity: a CRL does not outlive the CA that signs it
+(RFC 5280 5.1.2.5). A CA that has expired signs no CRL (exit 3), as it issues no
+certificate. --number N: the CRL number in decimal (default: the time in Unix nanoseconds,
+which grows from one CRL to the next with no state kept, and differs between two CRLs made
+in the same second).
 
-One line on stderr says what was written (-q: none); --json prints the file and the
-CRL as 'signet cert inspect --json' describes one: {file, crl}.
+One line on stderr says what was written (-q: none); --json prints the file, the warnings
+also printed as "signet: warning:" (a clipped next update) and the CRL as 'signet cert
+inspect --json' describes one: {file, warnings[], crl}.
 
 ` + keyRefHelp + `
 
@@ -229,8 +233,11 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 			return err
 		}
 		ca = cas[0]
-		// Refuse a CA that cannot sign CRLs before asking for any passphrase.
+		// Refuse a CA that cannot sign CRLs, or has expired, before asking for any passphrase.
 		if err := x509util.CheckIssuer(ca, nil, x509.KeyUsageCRLSign); err != nil {
+			return err
+		}
+		if err := x509util.CheckCRLIssuerCurrent(ca, time.Now()); err != nil {
 			return err
 		}
 	} else {
@@ -287,16 +294,26 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 		defer k.Close()
 		key = k
 	}
+	next := now.Add(time.Duration(o.days) * 24 * time.Hour)
 	der, crl, err := x509util.CreateCRL(x509util.CRLRequest{
 		Issuer:     ca,
 		IssuerKey:  key,
 		Revoked:    entries,
 		Number:     number,
 		Now:        now,
-		NextUpdate: now.Add(time.Duration(o.days) * 24 * time.Hour),
+		NextUpdate: next,
 	})
 	if err != nil {
 		return err
+	}
+	warnings := []string{}
+	if crl.NextUpdate.Before(next) {
+		// Clipped to the CA's end (x509util.CreateCRL), as cert create clips a validity.
+		warnings = append(warnings, fmt.Sprintf("nextUpdate clipped to the CA's end, %s: a CRL does not outlive the CA that signs it",
+			crl.NextUpdate.UTC().Format(time.RFC3339)))
+	}
+	for _, w := range warnings {
+		e.warnf("%s", w)
 	}
 	data := pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der})
 	if err := atomicfile.WriteFile(o.out, data, atomicfile.Options{Perm: 0o644, Force: o.force}); err != nil {
@@ -306,9 +323,10 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 		return nil
 	}
 	return writeJSON(e.stdout, struct {
-		File string           `json:"file"`
-		CRL  x509util.CRLInfo `json:"crl"`
-	}{o.out, x509util.DescribeCRL(crl, now)})
+		File     string           `json:"file"`
+		Warnings []string         `json:"warnings"`
+		CRL      x509util.CRLInfo `json:"crl"`
+	}{o.out, warnings, x509util.DescribeCRL(crl, now)})
 }
 
 // crlPrevious reads the CRL the new one follows: --previous, or else the CRL of the same CA

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signet-pki/signet/x509util"
 )
@@ -94,4 +96,68 @@ func FuzzCRLParseRevoke(f *testing.F) {
 			t.Fatalf("%q: reason %d", spec, r.reason)
 		}
 	})
+}
+
+// TestCRLCreateNotPastTheCA: a CRL's nextUpdate is clipped to the end of the CA that signs
+// it, with a warning (stderr and --json), as cert create clips a certificate's validity: a
+// CRL that outlives its issuer promises a next CRL the CA cannot sign (RFC 5280 5.1.2.5).
+// A CA that has expired signs no CRL (exit 3), as it issues no certificate. Both went
+// unsaid.
+func TestCRLCreateNotPastTheCA(t *testing.T) {
+	dir := t.TempDir()
+	caKey, caFile := filepath.Join(dir, "ca.key"), filepath.Join(dir, "ca.pem")
+	if code, _, stderr := certRun("key", "gen", "--no-passphrase", "-o", caKey); code != 0 {
+		t.Fatalf("key gen: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := certRun("cert", "create", "--profile", "root-ca", "--subject", "CN=Short CA", "--key", caKey, "--days", "3", "-o", caFile); code != 0 {
+		t.Fatalf("cert create: exit %d: %s", code, stderr)
+	}
+	certs, err := x509util.LoadCertificateFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca := certs[0]
+
+	out := filepath.Join(dir, "ca.crl")
+	code, stdout, stderr := certRun("crl", "create", "--ca", caFile, "--ca-key", caKey, "--days", "7", "-o", out, "--json")
+	if code != 0 {
+		t.Fatalf("crl create --days 7: exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crl, err := x509util.ParseCRL(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !crl.NextUpdate.Equal(ca.NotAfter) {
+		t.Errorf("nextUpdate %s, want the CA's notAfter %s", crl.NextUpdate, ca.NotAfter)
+	}
+	want := "nextUpdate clipped to the CA's end, " + ca.NotAfter.UTC().Format(time.RFC3339)
+	if !strings.Contains(stderr, "signet: warning: "+want) {
+		t.Errorf("stderr lacks the warning %q:\n%s", want, stderr)
+	}
+	var rep struct {
+		Warnings []string `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || len(rep.Warnings) != 1 || !strings.HasPrefix(rep.Warnings[0], want) {
+		t.Errorf("--json warnings %q (%v), want %q", rep.Warnings, err, want)
+	}
+
+	// Within the CA's life: no warning, the nextUpdate asked for.
+	code, stdout, stderr = certRun("crl", "create", "--ca", caFile, "--ca-key", caKey, "--days", "1", "-o", out, "--force", "--json")
+	if code != 0 || strings.Contains(stderr, "clipped") || !strings.Contains(stdout, `"warnings": []`) {
+		t.Errorf("crl create --days 1: exit %d, stdout %s, stderr %s", code, stdout, stderr)
+	}
+
+	// An expired CA: refused, nothing written.
+	expired := filepath.Join(dir, "expired.crl")
+	code, _, stderr = certRun("crl", "create", "--ca", fixturePKI(t, "expired-ca.pem"), "--ca-key", fixturePKI(t, "expired-ca.key"), "-o", expired)
+	if code != exitBadInput || !strings.Contains(stderr, "expired on 2021-01-01T00:00:00Z") {
+		t.Errorf("an expired CA: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(expired); err == nil {
+		t.Error("a CRL of an expired CA was written")
+	}
 }

@@ -29,8 +29,9 @@ In detail, it:
    3. either issues the certificate at once with --ca and --ca-key (the CA key may be a
       file or on another token), or writes the CSR to --csr-out for an external CA and
       stops; 'signet enroll --token URI --cert ISSUED [--chain FILE]' finishes later;
-   4. imports the certificate (and the CA chain) onto the token beside the key, with the
-      key's label and id;
+   4. imports the certificate (and the CA chain: the issuer and the CAs above it found in
+      --ca or --chain, in order; other certificates there are left out) onto the token
+      beside the key, with the key's label and id;
    5. prints what it did and the URI to use from now on.
 
 Running it again on a token that holds the key and a valid certificate for it, from the same

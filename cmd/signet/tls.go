@@ -52,6 +52,8 @@ Trust is explicit: --roots FILE (repeatable) or --system-roots; with neither, th
 'signet cert verify' (the chain it sent as intermediates, --intermediates added), with an
 OCSP response the server stapled checked as --ocsp would, and:
 ` + pathFlagsHelp + `
+A server that sends more than 10 certificates is refused before its chain is judged
+(untrusted server), and only its leaf is listed.
 
 Exit 0 only when the server is trusted and, if a client certificate was offered, it was
 accepted; otherwise 1 with the reason: untrusted server, name mismatch, client certificate

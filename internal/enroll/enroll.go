@@ -265,8 +265,8 @@ func Finish(opts FinishOptions) (*Result, error) {
 	return res, nil
 }
 
-// store writes the certificate beside the key (replacing the old one when renewing) and the
-// chain as separate objects.
+// store writes the certificate beside the key (replacing the old one when renewing) and its
+// issuer chain, as far as chain holds it, as separate objects.
 func store(tok *hsm.Token, signer *hsm.Signer, res *Result, cert *x509.Certificate, chain []*x509.Certificate,
 	force bool, topts hsm.Options) error {
 	if !x509util.PublicKeysEqual(cert.PublicKey, signer.Public()) {
@@ -291,8 +291,13 @@ func store(tok *hsm.Token, signer *hsm.Signer, res *Result, cert *x509.Certifica
 		res.Renewed = true
 	}
 	// The chain goes in with the package helper; the token stays open meanwhile, so the
-	// module, session and login are shared and the PIN is not asked again.
-	full := append([]*x509.Certificate{cert}, chain...)
+	// module, session and login are shared and the PIN is not asked again. Only the issuer
+	// and the CAs above it go, in order (x509util.IssuerPath): not another certificate kept
+	// in the CA file, which would be sent with the key's certificate.
+	full := []*x509.Certificate{cert}
+	if len(chain) > 0 {
+		full = append(full, x509util.IssuerPath(chain[0], chain[1:])...)
+	}
 	objs, err := hsm.ImportCertificateChain(res.KeyURI, full, topts)
 	for _, o := range objs {
 		res.Imported = append(res.Imported, o.URI)

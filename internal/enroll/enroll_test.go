@@ -146,3 +146,39 @@ func TestEnrollNamesEscaped(t *testing.T) {
 		t.Errorf("again: %+v, %v", res, err)
 	}
 }
+
+// TestEnrollStoresTheIssuerChainOnly: the CA certificates written beside the key are the
+// issuer and the CAs above it, in order, not every certificate of the --ca file: a stranger
+// kept there went onto the token as part of the key's chain (which tls check, tls serve and
+// the tunnel then send), as cert create --bundle wrote it out.
+func TestEnrollStoresTheIssuerChainOnly(t *testing.T) {
+	topts := tokenOptions(t)
+	root, rootKey := caCert(t, pkix.Name{CommonName: "Enroll Root"}, nil, nil, nil)
+	stranger, _ := caCert(t, pkix.Name{CommonName: "Stranger Root"}, nil, nil, nil)
+	issuing, issuingKey := caCert(t, pkix.Name{CommonName: "Enroll Issuing CA"}, root, rootKey, nil)
+	res, err := Enroll(Options{Token: "pkcs11:token=alice;object=client", TokenOptions: topts, Subject: subject("alice"),
+		CA: []*x509.Certificate{issuing, stranger, root}, CAKey: issuingKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Imported) != 3 {
+		t.Errorf("%d certificates imported, want the leaf, the issuing CA and the root: %v", len(res.Imported), res.Imported)
+	}
+	tok, err := hsm.Open("pkcs11:token=alice", topts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tok.Close()
+	objs, err := tok.Objects(&hsm.URI{Type: hsm.TypeCert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range objs {
+		if o.Certificate != nil && o.Certificate.Equal(stranger) {
+			t.Errorf("the stranger is on the token: %+v", o.URI)
+		}
+	}
+	if len(objs) != 3 {
+		t.Errorf("%d certificates on the token, want 3", len(objs))
+	}
+}

@@ -5,8 +5,9 @@
 // there is one parser of names and name constraints (ParseDN, ParseGeneralName,
 // ParseNameConstraints, which also refuses constraints RFC 5280's syntax forbids), one DN
 // comparison (DN.Equal, DN.Within; the issuing reading below also asks OpenSSL's narrower one
-// of a permitted subtree), one decoding of string values (DecodeString) and one set of
-// escaping rules for printing names (EscapeValue, EscapeText, HasUnsafe).
+// of a permitted subtree), one decoding of string values (DecodeString), one set of
+// escaping rules for printing names (EscapeValue, EscapeText, HasUnsafe) and one table of the
+// attribute names printed (AttributeName, OpenSSL's; x509util.FormatName uses it too).
 //
 // Checker matches names against constraints in two readings. The zero value is the
 // verification reading, RFC 5280's, for a relying party. Checker.Conservative is the issuing

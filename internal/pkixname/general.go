@@ -1,11 +1,8 @@
 package pkixname
 
 import (
-	"encoding/asn1"
 	"fmt"
 	"net"
-	"strings"
-	"sync"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -140,47 +137,4 @@ func ParseGeneralNames(der []byte, inner bool) ([]GeneralName, error) {
 		return nil, fmt.Errorf("%w: empty GeneralNames", ErrMalformed)
 	}
 	return out, nil
-}
-
-// String prints a distinguished name in RFC 4514 order (most specific first) with the short
-// attribute names openssl and crypto/x509 use, its values escaped by EscapeValue, so that no
-// name can forge a line of output.
-func (d *DN) String() string {
-	var parts []string
-	for i := len(d.RDNs) - 1; i >= 0; i-- {
-		var atvs []string
-		for _, a := range d.RDNs[i] {
-			atvs = append(atvs, attrTypeName(a.Type)+"="+escapeValue(a))
-		}
-		parts = append(parts, strings.Join(atvs, "+"))
-	}
-	return strings.Join(parts, ",")
-}
-
-// attrNames are the short names of attribute types in printed DNs: a map built on first use,
-// not at init, which every signet command pays for (issue 15).
-var attrNames = sync.OnceValue(func() map[string]string {
-	return map[string]string{
-		"2.5.4.3": "CN", "2.5.4.6": "C", "2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.9": "STREET",
-		"2.5.4.10": "O", "2.5.4.11": "OU", "2.5.4.5": "SERIALNUMBER", "2.5.4.17": "POSTALCODE",
-		"0.9.2342.19200300.100.1.25": "DC", "0.9.2342.19200300.100.1.1": "UID",
-		"1.2.840.113549.1.9.1": "emailAddress",
-	}
-})
-
-func attrTypeName(t asn1.ObjectIdentifier) string {
-	if n, ok := attrNames()[t.String()]; ok {
-		return n
-	}
-	return t.String()
-}
-
-// escapeValue is an attribute value as DN.String prints it: a string escaped by EscapeValue,
-// anything else as # and hex.
-func escapeValue(a Attribute) string {
-	s, ok := DecodeString(a.Tag, a.Value)
-	if !ok {
-		return fmt.Sprintf("#%02x%02x%x", uint8(a.Tag), len(a.Value), a.Value) // approximate BER hex
-	}
-	return EscapeValue(s)
 }

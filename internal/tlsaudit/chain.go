@@ -56,9 +56,18 @@ func describeKey(pub any) string {
 func (a *auditor) chain(ctx context.Context) error {
 	var served []*x509.Certificate
 	var stapled []byte
-	var parseErr error
+	var parseErr, tooMany error
 	cfg := &tls.Config{
 		VerifyConnection: func(cs tls.ConnectionState) error {
+			if err := x509util.CheckPeerChainLength(len(cs.PeerCertificates)); err != nil {
+				// Not judged, as tls serve refuses such a client: path building over them
+				// costs CPU, and the report would list every one. The leaf says who.
+				if c, perr := x509util.ParseCertificate(cs.PeerCertificates[0].Raw); perr == nil {
+					served = append(served, c)
+				}
+				tooMany = err
+				return err
+			}
 			for _, pc := range cs.PeerCertificates {
 				c, err := x509util.ParseCertificate(pc.Raw)
 				if err != nil {
@@ -95,6 +104,12 @@ func (a *auditor) chain(ctx context.Context) error {
 		a.add(Info, AreaClientAuth, "certificate request", "the server does not ask for a client certificate")
 	}
 	switch {
+	case tooMany != nil:
+		for _, c := range served {
+			a.rep.Chain = append(a.rep.Chain, summarize(c))
+		}
+		a.add(Fail, AreaCertificate, "chain", "the served chain is not judged: %v", tooMany)
+		return nil
 	case parseErr != nil:
 		a.add(Fail, AreaCertificate, "chain", "a served certificate does not parse: %v", parseErr)
 		return nil

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"math/big"
 	"net"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/signet-pki/signet/internal/pkixname"
 
 	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // TestAuditHostileNamesEscaped: a server whose certificate's subject and dNSNames hold
@@ -52,5 +54,41 @@ func TestAuditHostileNamesEscaped(t *testing.T) {
 	names := findings(rep, AreaCertificate, "names")
 	if len(names) != 1 || !strings.Contains(names[0].Detail, `(its names: evil\1B[31m.example, x\07y.example)`) {
 		t.Errorf("names finding %+q", names)
+	}
+}
+
+// TestAuditRefusesLongChains: a server that sends more certificates than any real chain
+// needs gets a failed chain finding and its chain is neither judged nor listed past the leaf,
+// as tls serve refuses such a client: path building over them costs CPU and the report
+// listed every one.
+func TestAuditRefusesLongChains(t *testing.T) {
+	t.Parallel()
+	cert, err := tls.LoadX509KeyPair(pki(t, "server-chain.pem"), pki(t, "server.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inter := cert.Certificate[len(cert.Certificate)-1]
+	for len(cert.Certificate) <= x509util.MaxPeerCertificates {
+		cert.Certificate = append(cert.Certificate, inter)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testutil.ServeConns(t, ln, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(30 * time.Second))
+		c.(*tls.Conn).Handshake()
+	})
+	rep := runAudit(t, ln.Addr().String(), func(o *Options) { o.Timeout = 20 * time.Second })
+	want := fmt.Sprintf("the served chain is not judged: it sent %d certificates, more than the %d a chain may have here",
+		x509util.MaxPeerCertificates+1, x509util.MaxPeerCertificates)
+	if fs := findings(rep, AreaCertificate, "chain"); len(fs) != 1 || fs[0].Verdict != Fail || fs[0].Detail != want {
+		t.Errorf("chain findings %+q, want one failure %q", fs, want)
+	}
+	if len(findings(rep, AreaCertificate, "trust")) != 0 || rep.Verification != nil {
+		t.Errorf("the chain was judged:\n%s", dump(rep))
+	}
+	if len(rep.Chain) != 1 || rep.Chain[0].Subject != "CN=server.example.com,O=Signet Test" {
+		t.Errorf("the report lists %d certificates: %+v", len(rep.Chain), rep.Chain)
 	}
 }

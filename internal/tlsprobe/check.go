@@ -166,6 +166,15 @@ func Check(ctx context.Context, opts Options) (*Report, error) {
 		// VerifyConnection runs once the server's certificates and stapled OCSP response are
 		// in, before any client certificate is sent, in TLS 1.2 and 1.3 alike.
 		VerifyConnection: func(cs tls.ConnectionState) error {
+			if err := x509util.CheckPeerChainLength(len(cs.PeerCertificates)); err != nil {
+				// Refused unjudged, as tls serve refuses such a client: path building over
+				// them costs CPU, and the report would list every one. The leaf says who.
+				if c, perr := x509util.ParseCertificate(cs.PeerCertificates[0].Raw); perr == nil {
+					rep.ServerChain = append(rep.ServerChain, Summarize(c))
+				}
+				serverErr = fmt.Errorf("server chain refused: %w", err)
+				return serverErr
+			}
 			chain := make([]*x509.Certificate, 0, len(cs.PeerCertificates))
 			for _, pc := range cs.PeerCertificates {
 				c, err := x509util.ParseCertificate(pc.Raw)

@@ -16,6 +16,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // cbcSuites are the TLS 1.2 CBC suites crypto/tls still enables by default: signet's own
@@ -67,22 +70,22 @@ func TestServeRefusesLongClientChains(t *testing.T) {
 		}
 		return &c
 	}
-	rep, err := Check(context.Background(), Options{Addr: addr, ServerName: "localhost", ClientCert: withExtra(maxPeerCertificates - 1), VerifyServer: verifierFor(p.root)})
+	rep, err := Check(context.Background(), Options{Addr: addr, ServerName: "localhost", ClientCert: withExtra(x509util.MaxPeerCertificates - 1), VerifyServer: verifierFor(p.root)})
 	if err != nil || !rep.ClientCertAccepted {
-		t.Fatalf("a chain of %d certificates: %+v, %v", maxPeerCertificates, rep, err)
+		t.Fatalf("a chain of %d certificates: %+v, %v", x509util.MaxPeerCertificates, rep, err)
 	}
 	if asked.Load() != 1 {
 		t.Fatalf("VerifyClient asked %d times", asked.Load())
 	}
-	rep, err = Check(context.Background(), Options{Addr: addr, ServerName: "localhost", ClientCert: withExtra(maxPeerCertificates), VerifyServer: verifierFor(p.root)})
+	rep, err = Check(context.Background(), Options{Addr: addr, ServerName: "localhost", ClientCert: withExtra(x509util.MaxPeerCertificates), VerifyServer: verifierFor(p.root)})
 	if err == nil || rep.Reason != ReasonClientCertRejected {
-		t.Errorf("a chain of %d certificates: %+v, %v", maxPeerCertificates+1, rep, err)
+		t.Errorf("a chain of %d certificates: %+v, %v", x509util.MaxPeerCertificates+1, rep, err)
 	}
 	if asked.Load() != 1 {
-		t.Errorf("VerifyClient was asked about a chain of %d certificates", maxPeerCertificates+1)
+		t.Errorf("VerifyClient was asked about a chain of %d certificates", x509util.MaxPeerCertificates+1)
 	}
 	stop()
-	want := fmt.Sprintf("client presenting CN=alice (its key not proven) rejected: it sent %d certificates, more than the %d a chain may have here", maxPeerCertificates+1, maxPeerCertificates)
+	want := fmt.Sprintf("client presenting CN=alice (its key not proven) rejected: it sent %d certificates, more than the %d a chain may have here", x509util.MaxPeerCertificates+1, x509util.MaxPeerCertificates)
 	if l := logs(); !strings.Contains(l, want) {
 		t.Errorf("log lacks %q:\n%s", want, l)
 	}
@@ -161,5 +164,57 @@ func TestServeConnectionLimit(t *testing.T) {
 	stop()
 	if l := logs(); !regexp.MustCompile(`(?m)^[0-9.:]+: evicted: its handshake was the oldest unfinished one when a connection came at the limit$`).MatchString(l) {
 		t.Errorf("log:\n%s", l)
+	}
+}
+
+// TestCheckRefusesLongServerChains: a server that sends more certificates than any real
+// chain needs is refused before VerifyServer is asked, as tls serve refuses such a client:
+// path building over them costs CPU and the report printed every one. Only the leaf is
+// described. A chain of the most certificates allowed is still judged, and accepted.
+func TestCheckRefusesLongServerChains(t *testing.T) {
+	p := makePKI(t)
+	withExtra := func(n int) tls.Certificate {
+		c := p.server
+		c.Certificate = append([][]byte{}, p.server.Certificate...)
+		for range n {
+			c.Certificate = append(c.Certificate, p.root.Raw)
+		}
+		return c
+	}
+	listen := func(cert tls.Certificate) string {
+		ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		testutil.ServeConns(t, ln, func(c net.Conn) {
+			c.SetDeadline(time.Now().Add(10 * time.Second))
+			c.(*tls.Conn).Handshake()
+		})
+		return ln.Addr().String()
+	}
+	var asked atomic.Int32
+	verify := verifierFor(p.root)
+	counting := func(chain []*x509.Certificate, name string, ocsp []byte) error {
+		asked.Add(1)
+		return verify(chain, name, ocsp)
+	}
+	max := x509util.MaxPeerCertificates
+	rep, err := Check(context.Background(), Options{Addr: listen(withExtra(max - 1)), ServerName: "localhost", VerifyServer: counting})
+	if err != nil || !rep.ServerTrusted || len(rep.ServerChain) != max {
+		t.Fatalf("a chain of %d certificates: %+v, %v", max, rep, err)
+	}
+	rep, err = Check(context.Background(), Options{Addr: listen(withExtra(max)), ServerName: "localhost", VerifyServer: counting})
+	if err == nil || rep.Reason != ReasonUntrustedServer || rep.ServerTrusted {
+		t.Fatalf("a chain of %d certificates: %+v, %v", max+1, rep, err)
+	}
+	if asked.Load() != 1 {
+		t.Errorf("VerifyServer was asked about a chain of %d certificates", max+1)
+	}
+	if len(rep.ServerChain) != 1 || rep.ServerChain[0].Subject != "CN=localhost" {
+		t.Errorf("the report describes %d certificates: %+v", len(rep.ServerChain), rep.ServerChain)
+	}
+	want := fmt.Sprintf("server chain refused: it sent %d certificates, more than the %d a chain may have here", max+1, max)
+	if rep.Detail != want || rep.ServerError != want {
+		t.Errorf("detail %q, server error %q, want %q", rep.Detail, rep.ServerError, want)
 	}
 }

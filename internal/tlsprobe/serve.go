@@ -133,21 +133,6 @@ func Serve(ctx context.Context, opts ServeOptions) error {
 	}
 }
 
-// maxPeerCertificates is the most certificates a client may send: a leaf and nine CA
-// certificates, more than any real chain needs. crypto/tls takes up to 256 KiB of them, and
-// path building over hundreds of same-named certificates, each signature tried, costs
-// hundreds of milliseconds of CPU per handshake (0.38 s for 300 P-521 ones, measured), spent
-// before the client has proven it holds any key.
-const maxPeerCertificates = 10
-
-// tooManyCertificates refuses a chain of n certificates when n is over maxPeerCertificates.
-func tooManyCertificates(n int) error {
-	if n > maxPeerCertificates {
-		return fmt.Errorf("it sent %d certificates, more than the %d a chain may have here", n, maxPeerCertificates)
-	}
-	return nil
-}
-
 // aeadSuites are the TLS 1.2 suites Serve agrees to: ECDHE with AES-GCM or ChaCha20-Poly1305.
 // crypto/tls's defaults also take ECDHE with AES-CBC and HMAC-SHA1, which signet's own audit
 // reports as weak (cbc); TLS 1.3's suites are all AEAD and not configurable.
@@ -182,7 +167,9 @@ func serveConn(ctx context.Context, raw net.Conn, base *tls.Config, verifyClient
 		if len(cs.PeerCertificates) == 0 {
 			return nil // refused by crypto/tls already when one is required
 		}
-		err := tooManyCertificates(len(cs.PeerCertificates))
+		// More certificates than a chain needs (x509util.MaxPeerCertificates) are refused
+		// before they are judged.
+		err := x509util.CheckPeerChainLength(len(cs.PeerCertificates))
 		if err == nil {
 			err = verifyClient(cs.PeerCertificates)
 		}

@@ -181,13 +181,6 @@ func (t *tunnel) load(prev *material) (*material, error) {
 	return m, nil
 }
 
-// maxPeerCertificates is the most certificates a peer may send: a leaf and nine CA
-// certificates, more than any real chain needs. crypto/tls takes up to 256 KiB of them, and
-// path building over hundreds of same-named certificates, each signature tried, costs
-// hundreds of milliseconds of CPU per handshake (0.38 s for 300 P-521 ones, measured), spent
-// before the peer has proven it holds any key.
-const maxPeerCertificates = 10
-
 // errPeer is a peer refused by the policy; it carries the verdict for the log.
 type errPeer struct{ err error }
 
@@ -200,8 +193,8 @@ func (t *tunnel) checkPeer(m *material, cs tls.ConnectionState) (string, error) 
 	if len(cs.PeerCertificates) == 0 {
 		return "", &errPeer{errors.New("no certificate")}
 	}
-	if n := len(cs.PeerCertificates); n > maxPeerCertificates {
-		return x509util.FormatName(cs.PeerCertificates[0].Subject), &errPeer{fmt.Errorf("it sent %d certificates, more than the %d a chain may have here", n, maxPeerCertificates)}
+	if err := x509util.CheckPeerChainLength(len(cs.PeerCertificates)); err != nil {
+		return x509util.FormatName(cs.PeerCertificates[0].Subject), &errPeer{err}
 	}
 	chain := make([]*x509.Certificate, 0, len(cs.PeerCertificates))
 	for _, pc := range cs.PeerCertificates {

@@ -94,14 +94,14 @@ func TestTunnelRefusesLongChains(t *testing.T) {
 		}
 		return &c
 	}
-	if err := dialServer(t, p, withExtra(maxPeerCertificates-1)); err != nil {
-		t.Fatalf("a chain of %d certificates: %v", maxPeerCertificates, err)
+	if err := dialServer(t, p, withExtra(x509util.MaxPeerCertificates-1)); err != nil {
+		t.Fatalf("a chain of %d certificates: %v", x509util.MaxPeerCertificates, err)
 	}
-	if err := dialServer(t, p, withExtra(maxPeerCertificates)); err == nil {
-		t.Fatalf("a chain of %d certificates was let in", maxPeerCertificates+1)
+	if err := dialServer(t, p, withExtra(x509util.MaxPeerCertificates)); err == nil {
+		t.Fatalf("a chain of %d certificates was let in", x509util.MaxPeerCertificates+1)
 	}
 	p.slog.waitFor(t, "the refusal", func(l *logs) bool { return len(l.events("refused")) == 1 })
-	want := fmt.Sprintf("peer refused: it sent %d certificates, more than the %d a chain may have here", maxPeerCertificates+1, maxPeerCertificates)
+	want := fmt.Sprintf("peer refused: it sent %d certificates, more than the %d a chain may have here", x509util.MaxPeerCertificates+1, x509util.MaxPeerCertificates)
 	if ev := p.slog.events("refused")[0]; ev.End != want || ev.Subject != "CN=alice,O=Example" {
 		t.Errorf("logged %+v, want End %q", ev, want)
 	}
