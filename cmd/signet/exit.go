@@ -58,7 +58,7 @@ const exitCodesHelp = `EXIT CODES:
    0  success
    1  a check failed (hash mismatch, signature or chain invalid)
    2  usage error (unknown flag or command, bad flag value, output exists without --force,
-      no SIGNET_HOME, XDG_CONFIG_HOME or HOME for the local identity)
+      a token object of that label or id exists, no SIGNET_HOME, XDG_CONFIG_HOME or HOME for the local identity)
    3  bad input (missing, unreadable or unparseable file; directories with no file to sign)
    4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found)
    5  the token's user PIN is locked (no PIN was tried; unlock it with the security officer PIN)
@@ -94,6 +94,9 @@ var errorClasses = []struct {
 	{sign.ErrOutputIsInput, exitUsage},
 
 	{atomicfile.ErrExists, exitUsage},
+	// An object of that label or id already on the token is an output that exists, as a file
+	// would be: not a key or token fault (it comes before ErrToken, of which it is a kind).
+	{hsm.ErrExists, exitUsage},
 	{digest.ErrUnknownAlgorithm, exitUsage},
 	{sigformat.ErrUnsupported, exitUsage},
 	{x509util.ErrInvalidName, exitUsage},

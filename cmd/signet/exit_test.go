@@ -38,6 +38,7 @@ func TestExitCode(t *testing.T) {
 		{"usage", usagef("bad flag"), exitUsage},
 		{"coded", &codedError{code: exitCheckFailed}, exitCheckFailed},
 		{"refused overwrite", fmt.Errorf("write a: %w", atomicfile.ErrExists), exitUsage},
+		{"object on the token exists", fmt.Errorf("enroll: %w", hsm.ErrExists), exitUsage},
 		{"invalid URI", fmt.Errorf("%w: x", hsm.ErrInvalidURI), exitUsage},
 		{"malformed", fmt.Errorf("read k: %w: x", x509util.ErrMalformed), exitBadInput},
 		{"missing file", &fs.PathError{Op: "open", Path: "k", Err: fs.ErrNotExist}, exitBadInput},
