@@ -46,6 +46,24 @@ var dnAttributes = sync.OnceValue(func() map[string]dnAttribute {
 	add(dnAttribute{asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 25}, "DC", asn1.TagIA5String, 0}, "DC", "domainComponent")
 	add(dnAttribute{asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}, "UID", 0, 0}, "UID", "userId")
 	add(dnAttribute{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}, "emailAddress", asn1.TagIA5String, 255}, "emailAddress", "E", "email")
+	// The rest of the names signet prints (internal/pkixname's table, OpenSSL's short names),
+	// so that a printed name can be given back to --subject. Bounds from RFC 5280 appendix A
+	// and X.520.
+	add(dnAttribute{asn1.ObjectIdentifier{2, 5, 4, 13}, "description", 0, 1024}, "description")
+	add(dnAttribute{asn1.ObjectIdentifier{2, 5, 4, 15}, "businessCategory", 0, 128}, "businessCategory")
+	add(dnAttribute{asn1.ObjectIdentifier{2, 5, 4, 18}, "postOfficeBox", 0, 40}, "postOfficeBox")
+	add(dnAttribute{asn1.ObjectIdentifier{2, 5, 4, 20}, "telephoneNumber", asn1.TagPrintableString, 32}, "telephoneNumber")
+	add(dnAttribute{asn1.ObjectIdentifier{2, 5, 4, 41}, "name", 0, 32768}, "name")
+	add(dnAttribute{asn1.ObjectIdentifier{2, 5, 4, 43}, "initials", 0, 32768}, "initials")
+	add(dnAttribute{asn1.ObjectIdentifier{2, 5, 4, 44}, "generationQualifier", 0, 32768}, "generationQualifier")
+	add(dnAttribute{asn1.ObjectIdentifier{2, 5, 4, 46}, "dnQualifier", asn1.TagPrintableString, 0}, "dnQualifier")
+	add(dnAttribute{asn1.ObjectIdentifier{2, 5, 4, 65}, "pseudonym", 0, 128}, "pseudonym")
+	add(dnAttribute{asn1.ObjectIdentifier{2, 5, 4, 72}, "role", 0, 0}, "role")
+	add(dnAttribute{asn1.ObjectIdentifier{2, 5, 4, 97}, "organizationIdentifier", 0, 0}, "organizationIdentifier")
+	add(dnAttribute{asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 1}, "jurisdictionL", 0, 128}, "jurisdictionL", "jurisdictionLocalityName")
+	add(dnAttribute{asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 2}, "jurisdictionST", 0, 128}, "jurisdictionST", "jurisdictionStateOrProvinceName")
+	add(dnAttribute{asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 60, 2, 1, 3}, "jurisdictionC", asn1.TagPrintableString, 2}, "jurisdictionC", "jurisdictionCountryName")
+	add(dnAttribute{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 2}, "unstructuredName", asn1.TagIA5String, 0}, "unstructuredName")
 	return m
 })
 
@@ -53,7 +71,9 @@ var dnAttributes = sync.OnceValue(func() map[string]dnAttribute {
 // list is a copy.
 func DNAttributeNames() []string { return slices.Clone(dnAttributeNames) }
 
-var dnAttributeNames = []string{"CN", "C", "O", "OU", "L", "ST", "STREET", "postalCode", "serialNumber", "title", "GN", "SN", "DC", "UID", "emailAddress (E)"}
+var dnAttributeNames = []string{"CN", "C", "O", "OU", "L", "ST", "STREET", "postalCode", "serialNumber", "title", "GN", "SN", "DC", "UID", "emailAddress (E)",
+	"description", "businessCategory", "postOfficeBox", "telephoneNumber", "name", "initials", "generationQualifier", "dnQualifier",
+	"pseudonym", "role", "organizationIdentifier", "jurisdictionL", "jurisdictionST", "jurisdictionC", "unstructuredName"}
 
 // ParseDN parses a distinguished name in either of the forms people write:
 //
@@ -196,8 +216,8 @@ func dnAttributeValue(typ string, value []byte, raw bool) (pkix.AttributeTypeAnd
 	}
 	switch attr.tag {
 	case asn1.TagPrintableString:
-		if attr.name == "C" && (len(v) != 2 || !dnIsLetters(v)) {
-			return atv, dnErr("C must be a two-letter country code (ISO 3166), not %q", v)
+		if (attr.name == "C" || attr.name == "jurisdictionC") && (len(v) != 2 || !dnIsLetters(v)) {
+			return atv, dnErr("%s must be a two-letter country code (ISO 3166), not %q", attr.name, v)
 		}
 		if !dnIsPrintable(v) {
 			return atv, dnErr("the value of %s may use only letters, digits, spaces and '()+,-./:=?", attr.name)
