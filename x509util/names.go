@@ -30,22 +30,18 @@ var oidCommonName = asn1.ObjectIdentifier{2, 5, 4, 3}
 // escape RFC 4514 allows for any character. Every name signet prints from a certificate, CSR
 // or CRL goes through it; other code printing a name should too.
 func FormatName(name pkix.Name) string {
-	var rdns pkix.RDNSequence
-	// As pkix.Name.String: without ExtraNames, the parsed attributes that have no field of
-	// their own come first (and so print last).
-	if name.ExtraNames == nil {
-		for _, atv := range name.Names {
-			t := atv.Type
-			if len(t) == 4 && t[0] == 2 && t[1] == 5 && t[2] == 4 {
-				switch t[3] {
-				case 3, 5, 6, 7, 8, 9, 10, 11, 17:
-					continue
-				}
-			}
-			rdns = append(rdns, []pkix.AttributeTypeAndValue{atv})
+	// A parsed name (Names filled, ExtraNames not) prints in the order of its encoding, as
+	// openssl prints it, rather than in pkix.Name's fixed order of fields (which put
+	// "O=b,CN=a" as "CN=a,O=b" and every attribute without a field of its own last).
+	// pkix.Name has already split multi-valued RDNs; formatRawName keeps them.
+	if name.ExtraNames == nil && len(name.Names) > 0 {
+		rdns := make(pkix.RDNSequence, len(name.Names))
+		for i, atv := range name.Names {
+			rdns[i] = []pkix.AttributeTypeAndValue{atv}
 		}
+		return formatRDNs(rdns)
 	}
-	return formatRDNs(append(rdns, name.ToRDNSequence()...))
+	return formatRDNs(name.ToRDNSequence())
 }
 
 // formatRawName formats a DER Name as FormatName does, keeping its order, multi-valued RDNs
