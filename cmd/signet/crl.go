@@ -168,8 +168,8 @@ func crlCreateParse(e *env, c *cli.Context) (*crlCreateOptions, error) {
 	}
 	if c.IsSet("number") {
 		n, ok := new(big.Int).SetString(c.String("number"), 10)
-		if !ok || n.Sign() < 0 || len(n.Bytes()) > 20 {
-			return nil, usagef("--number %q is not a decimal number from 0 to 2^160-1", c.String("number"))
+		if !ok || n.Sign() < 0 || n.BitLen() > x509util.MaxCRLNumberBits {
+			return nil, usagef("--number %q is not a decimal number from 0 to 2^159-1 (RFC 5280 5.2.3: at most 20 octets)", c.String("number"))
 		}
 		o.number = n
 	}
