@@ -356,6 +356,14 @@ func crlPrevious(o *crlCreateOptions, ca *x509.Certificate) (*x509.RevocationLis
 	return crl, path, nil
 }
 
+// crlPreviousFlag names where the previous CRL came from: "--previous FILE" or "-o FILE".
+func crlPreviousFlag(o *crlCreateOptions, path string) string {
+	if o.previous != "" {
+		return "--previous " + path
+	}
+	return "-o " + path
+}
+
 // crlFollow makes the new CRL follow the previous one of its CA (crlPrevious): its number
 // must be greater (RFC 5280 5.2.3: CRL numbers increase), a certificate it lists again keeps
 // the revocation date (and, when none is given now, the reason) it had, so that re-issuing a
@@ -370,7 +378,11 @@ func crlFollow(e *env, o *crlCreateOptions, ca *x509.Certificate, entries []x509
 		if o.number != nil {
 			return usagef("--number %s does not exceed %s, the number of the CRL in %s: CRL numbers must increase (RFC 5280 5.2.3)", o.number, prev.Number, path)
 		}
-		*number = new(big.Int).Add(prev.Number, big.NewInt(1))
+		next := new(big.Int).Add(prev.Number, big.NewInt(1))
+		if next.BitLen() > x509util.MaxCRLNumberBits {
+			return usagef("%s: its CRL number %s is the last RFC 5280 5.2.3 allows (2^159-1, 20 octets): no CRL can follow it", crlPreviousFlag(o, path), prev.Number)
+		}
+		*number = next
 	}
 	old := map[string]x509.RevocationListEntry{}
 	for _, p := range prev.RevokedCertificateEntries {
