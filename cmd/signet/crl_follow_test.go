@@ -1,11 +1,16 @@
 package main
 
 import (
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
 	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signet-pki/signet/x509util"
 )
@@ -34,16 +39,18 @@ func crlRead(t *testing.T, file string) *crlFile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &crlFile{number: crl.Number, reasons: map[string]int{}}
+	f := &crlFile{number: crl.Number, reasons: map[string]int{}, dates: map[string]time.Time{}}
 	for _, e := range crl.RevokedCertificateEntries {
 		f.reasons[x509util.FormatSerial(e.SerialNumber)] = e.ReasonCode
+		f.dates[x509util.FormatSerial(e.SerialNumber)] = e.RevocationTime
 	}
 	return f
 }
 
 type crlFile struct {
 	number  *big.Int
-	reasons map[string]int // by FormatSerial
+	reasons map[string]int       // by FormatSerial
+	dates   map[string]time.Time // by FormatSerial
 }
 
 // TestCRLNumberBound: --number takes 0 to 2^159-1, the 20 octets of RFC 5280 5.2.3, and says
@@ -110,4 +117,122 @@ func TestCRLNumberAfterPreviousAtBound(t *testing.T) {
 func crlOneError(stderr string) bool {
 	first, rest, _ := strings.Cut(stderr, "\n")
 	return strings.HasPrefix(first, "signet: error: ") && !strings.Contains(rest, "error:")
+}
+
+// TestCRLReasonGivenOrNot: a reason given replaces the one the previous CRL lists, unspecified
+// too (the entry then has no reason code), where no reason given keeps it; an entry of the
+// previous CRL with removeFromCRL (a delta CRL's reason, written here by another tool) counts
+// as not listed. Reason 0 stood for "none given": --revoke 42:unspecified kept the previous
+// reason, and --revoke 42 inherited removeFromCRL and failed, blaming a reason never given.
+func TestCRLReasonGivenOrNot(t *testing.T) {
+	dir := t.TempDir()
+	caFile, caKey := crlTestCA(t, dir, "Reason CA")
+	crl := filepath.Join(dir, "ca.crl")
+	signet := func(args ...string) string {
+		t.Helper()
+		args = append([]string{"crl", "create", "--ca", caFile, "--ca-key", caKey, "-o", crl, "--force"}, args...)
+		code, _, stderr := certRun(args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", args[9:], code, stderr)
+		}
+		return stderr
+	}
+	signet("--revoke", "42:superseded", "--revoke", "43:superseded")
+	before := crlRead(t, crl)
+	time.Sleep(1100 * time.Millisecond) // a new entry would be dated a second later
+	signet("--revoke", "42:unspecified", "--revoke", "43")
+	after := crlRead(t, crl)
+	if after.reasons["42"] != 0 || after.reasons["43"] != 4 {
+		t.Errorf("reasons %v, want 42 none (unspecified given), 43 superseded (none given)", after.reasons)
+	}
+	if !after.dates["42"].Equal(before.dates["42"]) || !after.dates["43"].Equal(before.dates["43"]) {
+		t.Errorf("revocation dates moved: %v, were %v", after.dates, before.dates)
+	}
+
+	// A previous CRL by another tool, with a removeFromCRL entry (42) beside a revoked one (43).
+	data, err := os.ReadFile(caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := x509util.ParsePrivateKey(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs, err := x509util.LoadCertificateFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := time.Now().Add(-48 * time.Hour).UTC().Truncate(time.Second)
+	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number:     big.NewInt(time.Now().UnixNano()),
+		ThisUpdate: time.Now().Add(-time.Hour),
+		NextUpdate: time.Now().Add(time.Hour),
+		RevokedCertificateEntries: []x509.RevocationListEntry{
+			{SerialNumber: big.NewInt(0x42), RevocationTime: long, ReasonCode: 8},
+			{SerialNumber: big.NewInt(0x43), RevocationTime: long, ReasonCode: 1},
+		},
+	}, certs[0], key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(crl, pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stderr := signet("--revoke", "42", "--revoke", "43")
+	got := crlRead(t, crl)
+	if got.reasons["42"] != 0 || got.reasons["43"] != 1 || got.dates["42"].Equal(long) || !got.dates["43"].Equal(long) {
+		t.Errorf("after a removeFromCRL entry: reasons %v, dates %v; want 42 new, no reason; 43 keyCompromise since %s", got.reasons, got.dates, long)
+	}
+	if stderr != "" && strings.Contains(stderr, "warning") {
+		t.Errorf("warnings: %s", stderr)
+	}
+	if err := os.WriteFile(crl, pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if stderr := signet("--revoke", "43"); strings.Contains(stderr, "serial 42") {
+		t.Errorf("a removeFromCRL entry left out was warned about as made valid again: %s", stderr)
+	}
+}
+
+// TestCRLReasonChange: a reason given for a certificate the previous CRL lists replaces its
+// reason (RFC 5280 5.3.1: certificateHold may become keyCompromise, say) and keeps its
+// revocation date, as README and --help say; a compromise that becomes another reason is
+// warned about (stderr and --json warnings), since relying parties no longer learn of it.
+// keyCompromise silently became superseded, where README said a listed certificate keeps
+// its reason.
+func TestCRLReasonChange(t *testing.T) {
+	dir := t.TempDir()
+	caFile, caKey := crlTestCA(t, dir, "Change CA")
+	crl := filepath.Join(dir, "ca.crl")
+	run := func(args ...string) (string, []string) {
+		t.Helper()
+		args = append([]string{"crl", "create", "--ca", caFile, "--ca-key", caKey, "-o", crl, "--force", "--json"}, args...)
+		code, stdout, stderr := certRun(args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", args[10:], code, stderr)
+		}
+		var rep struct {
+			Warnings []string `json:"warnings"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return stderr, rep.Warnings
+	}
+	run("--revoke", "42:certificateHold", "--revoke", "43:keyCompromise", "--revoke", "44:keyCompromise")
+	before := crlRead(t, crl)
+	stderr, warnings := run("--revoke", "42:keyCompromise", "--revoke", "43:superseded", "--revoke", "44:cACompromise")
+	got := crlRead(t, crl)
+	if got.reasons["42"] != 1 || got.reasons["43"] != 4 || got.reasons["44"] != 2 {
+		t.Errorf("reasons %v, want the ones given", got.reasons)
+	}
+	for _, s := range []string{"42", "43", "44"} {
+		if !got.dates[s].Equal(before.dates[s]) {
+			t.Errorf("serial %s: revocation date %s, was %s", s, got.dates[s], before.dates[s])
+		}
+	}
+	want := "serial 43, revoked for keyCompromise in " + crl + ", is now revoked for superseded"
+	if len(warnings) != 1 || !strings.HasPrefix(warnings[0], want) || strings.Count(stderr, "signet: warning: ") != 1 || !strings.Contains(stderr, "signet: warning: "+want) {
+		t.Errorf("want one warning %q; --json %q, stderr:\n%s", want, warnings, stderr)
+	}
 }
