@@ -102,6 +102,10 @@ is revoked as of now. The previous CRL of the same CA -- --previous FILE, or els
  - each certificate it lists that the new CRL does not is named in a warning, since the new
    CRL makes it valid again (an entry there with removeFromCRL, a delta CRL's reason, counts
    as not listed).
+A CRL that -o replaces with the CA's name but not signed by its key (an earlier key of the
+CA, before a rollover) is refused (exit 3) rather than passed over, which would drop the
+certificates it lists without a word: give it as --previous FILE to follow it all the same,
+with a warning that its signature is not checked, or move it away.
 
 --days N: the next update is N days from now, 1 to 36500 (default 7); relying parties
 treat the CRL as stale after it. A next update past the end of the CA is clipped to it, with
@@ -343,29 +347,39 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 
 // crlPrevious reads the CRL the new one follows: --previous, or else the CRL of the same CA
 // that -o replaces (nil when -o is new, or holds something else, which --force replaces).
-func crlPrevious(o *crlCreateOptions, ca *x509.Certificate) (*x509.RevocationList, string, error) {
+// A CRL with the CA's name that its key did not sign (an earlier key of the CA, after a
+// rollover) is never passed over, which would drop the certificates it lists without a
+// word: -o's is refused (ErrIssuer), naming --previous; --previous's is followed, with the
+// warning returned that its signature is not checked.
+func crlPrevious(o *crlCreateOptions, ca *x509.Certificate) (crl *x509.RevocationList, path, warning string, err error) {
 	path, explicit := o.previous, o.previous != ""
 	if !explicit {
 		path = o.out
 		if _, err := os.Stat(path); err != nil {
-			return nil, "", nil
+			return nil, "", "", nil
 		}
 	}
 	data, err := readlimit.ReadFile(path, x509util.MaxCertificateFileSize)
-	var crl *x509.RevocationList
 	if err == nil {
 		crl, err = x509util.ParseCRL(data)
 	}
-	if err == nil && (!bytes.Equal(crl.RawIssuer, ca.RawSubject) || crl.CheckSignatureFrom(ca) != nil) {
+	if err == nil && !bytes.Equal(crl.RawIssuer, ca.RawSubject) {
 		err = fmt.Errorf("%w: %s is not a CRL of the CA %s", x509util.ErrIssuer, path, certSubject(ca))
 	}
 	switch {
 	case err != nil && explicit:
-		return nil, "", fmt.Errorf("--previous %s: %w", path, err)
+		return nil, "", "", fmt.Errorf("--previous %s: %w", path, err)
 	case err != nil:
-		return nil, "", nil
+		return nil, "", "", nil
 	}
-	return crl, path, nil
+	if sigErr := crl.CheckSignatureFrom(ca); sigErr != nil {
+		if !explicit {
+			return nil, "", "", fmt.Errorf("%w: -o %s is a CRL named for the CA %s that its key did not sign (an earlier key of the CA?), listing %d certificates that replacing it would make valid again without a word: to follow it, give it as --previous %s (its signature is not checked) and -o another file; or move it away",
+				x509util.ErrIssuer, path, certSubject(ca), len(crl.RevokedCertificateEntries), path)
+		}
+		warning = fmt.Sprintf("--previous %s is named for the CA %s but its key did not sign it (an earlier key of the CA?): followed without its signature checked", path, certSubject(ca))
+	}
+	return crl, path, warning, nil
 }
 
 // crlPreviousFlag names where the previous CRL came from: "--previous FILE" or "-o FILE".
@@ -386,9 +400,12 @@ func crlPreviousFlag(o *crlCreateOptions, path string) string {
 // reason, which another tool may have written) counts as not listed. It returns the warnings.
 func crlFollow(o *crlCreateOptions, ca *x509.Certificate, entries []x509.RevocationListEntry, reasonGiven []bool, number **big.Int) ([]string, error) {
 	warnings := []string{}
-	prev, path, err := crlPrevious(o, ca)
+	prev, path, warning, err := crlPrevious(o, ca)
 	if err != nil || prev == nil {
 		return warnings, err
+	}
+	if warning != "" {
+		warnings = append(warnings, warning)
 	}
 	if prev.Number != nil && (*number).Cmp(prev.Number) <= 0 {
 		if o.number != nil {

@@ -236,3 +236,59 @@ func TestCRLReasonChange(t *testing.T) {
 		t.Errorf("want one warning %q; --json %q, stderr:\n%s", want, warnings, stderr)
 	}
 }
+
+// TestCRLPreviousOfAnEarlierKey: after a key rollover (a new CA certificate, same name, other
+// key) the CRL -o replaces, signed by the earlier key, is refused (exit 3, naming --previous,
+// the file kept), and given as --previous it is followed with a warning that its signature is
+// not checked. It was passed over without a word, and the certificates it listed dropped from
+// the new CRL with no warning: un-revoked.
+func TestCRLPreviousOfAnEarlierKey(t *testing.T) {
+	dir := t.TempDir()
+	oldCA, oldKey := crlTestCA(t, dir, "Roll CA")
+	newDir := filepath.Join(dir, "new")
+	if err := os.Mkdir(newDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	newCA, newKey := crlTestCA(t, newDir, "Roll CA")
+	crl := filepath.Join(dir, "ca.crl")
+	if code, _, stderr := certRun("crl", "create", "--ca", oldCA, "--ca-key", oldKey, "--revoke", "42:keyCompromise", "-o", crl); code != 0 {
+		t.Fatalf("the earlier key's CRL: exit %d: %s", code, stderr)
+	}
+	before := crlRead(t, crl)
+
+	code, _, stderr := certRun("crl", "create", "--ca", newCA, "--ca-key", newKey, "--revoke", "43", "-o", crl, "--force")
+	if code != exitBadInput || !crlOneError(stderr) || !strings.Contains(stderr, "-o "+crl) || !strings.Contains(stderr, "--previous "+crl) {
+		t.Errorf("-o over the earlier key's CRL: exit %d: %s", code, stderr)
+	}
+	if got := crlRead(t, crl); got.number.Cmp(before.number) != 0 || len(got.reasons) != 1 {
+		t.Errorf("the earlier key's CRL was replaced: number %s, entries %v", got.number, got.reasons)
+	}
+
+	next := filepath.Join(dir, "next.crl")
+	code, stdout, stderr := certRun("crl", "create", "--ca", newCA, "--ca-key", newKey, "--revoke", "43", "--previous", crl, "-o", next, "--json")
+	if code != 0 {
+		t.Fatalf("--previous the earlier key's CRL: exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Warnings []string `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 2 || !strings.Contains(rep.Warnings[0], "its signature checked") || !strings.HasPrefix(rep.Warnings[1], "serial 42, revoked in "+crl) ||
+		strings.Count(stderr, "signet: warning: ") != 2 {
+		t.Errorf("warnings %q, stderr:\n%s", rep.Warnings, stderr)
+	}
+	got := crlRead(t, next)
+	if got.number.Cmp(before.number) <= 0 {
+		t.Errorf("number %s does not follow %s", got.number, before.number)
+	}
+
+	// Listed again, a certificate keeps its date and reason from the earlier key's CRL.
+	if code, _, stderr := certRun("crl", "create", "--ca", newCA, "--ca-key", newKey, "--revoke", "42", "--previous", crl, "-o", next, "--force"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got := crlRead(t, next); got.reasons["42"] != 1 || !got.dates["42"].Equal(before.dates["42"]) {
+		t.Errorf("serial 42: reason %d since %s, want keyCompromise since %s", got.reasons["42"], got.dates["42"], before.dates["42"])
+	}
+}
