@@ -441,6 +441,7 @@ func crlFollow(o *crlCreateOptions, ca *x509.Certificate, entries []x509.Revocat
 	}
 	for _, p := range prev.RevokedCertificateEntries {
 		if _, dropped := old[p.SerialNumber.String()]; dropped {
+			delete(old, p.SerialNumber.String()) // once, should it be listed twice there
 			warnings = append(warnings, fmt.Sprintf("serial %s, revoked in %s since %s, is not listed: this CRL makes it valid again",
 				x509util.FormatSerial(p.SerialNumber), path, p.RevocationTime.UTC().Format(time.RFC3339)))
 		}

@@ -192,6 +192,26 @@ func TestCRLReasonGivenOrNot(t *testing.T) {
 	if stderr := signet("--revoke", "43"); strings.Contains(stderr, "serial 42") {
 		t.Errorf("a removeFromCRL entry left out was warned about as made valid again: %s", stderr)
 	}
+
+	// Another tool's CRL that lists 44 twice: left out, it is warned about once.
+	der, err = x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number:     big.NewInt(time.Now().UnixNano()),
+		ThisUpdate: time.Now().Add(-time.Hour),
+		NextUpdate: time.Now().Add(time.Hour),
+		RevokedCertificateEntries: []x509.RevocationListEntry{
+			{SerialNumber: big.NewInt(0x44), RevocationTime: long},
+			{SerialNumber: big.NewInt(0x44), RevocationTime: long},
+		},
+	}, certs[0], key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(crl, pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if stderr := signet("--revoke", "43"); strings.Count(stderr, "serial 44") != 1 {
+		t.Errorf("want one warning for serial 44, listed twice before:\n%s", stderr)
+	}
 }
 
 // TestCRLReasonChange: a reason given for a certificate the previous CRL lists replaces its
