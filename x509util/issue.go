@@ -783,6 +783,10 @@ func ParseReason(s string) (int, error) {
 	return 0, fmt.Errorf("%w: unknown revocation reason %q", ErrInvalidName, s)
 }
 
+// MaxCRLNumberBits bounds a CRL number: RFC 5280 5.2.3 allows at most 20 octets, and a
+// positive INTEGER of 20 octets has a clear top bit, so the number is from 0 to 2^159-1.
+const MaxCRLNumberBits = 159
+
 // CRLRequest describes a CRL to create.
 type CRLRequest struct {
 	Issuer    *x509.Certificate
@@ -885,7 +889,7 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 		// or a relying party holding the first takes the second for the same CRL.
 		number = big.NewInt(now.UnixNano())
 	}
-	if number.Sign() < 0 || number.BitLen() > 159 {
+	if number.Sign() < 0 || number.BitLen() > MaxCRLNumberBits {
 		return nil, nil, fmt.Errorf("%w: CRL number %v is not from 0 to 2^159-1 (RFC 5280 5.2.3: a non-negative integer of at most 20 octets)", ErrInvalidName, number)
 	}
 	rnd := req.Rand

@@ -37,7 +37,10 @@ type crlRevoke struct {
 	spec   string
 	file   string   // the certificate file, or ""
 	serial *big.Int // the serial, when file is ""
-	reason int
+	// reason is the reason code given, when reasonGiven: unspecified (0) given replaces
+	// the reason a previous CRL lists, where no reason given keeps it.
+	reason      int
+	reasonGiven bool
 }
 
 // crlCreateOptions is what `signet crl create` was asked, once the flags are checked.
@@ -85,26 +88,37 @@ and "signet cert verify --crl" report the certificates it lists as revoked.
              decimal serial as decimal:4096.
    REASON    one of ` + crlReasonNames() + `
              (case-insensitive). Without one, or with unspecified, the entry has no reason
-             code, as RFC 5280 recommends.
+             code, as RFC 5280 recommends; without one, a certificate the previous CRL
+             lists keeps the reason it has there.
 A CRL replaces the previous one: list every certificate still revoked each time. A new entry
 is revoked as of now. The previous CRL of the same CA -- --previous FILE, or else the CRL that
--o replaces (with --force) -- is followed: a certificate it lists keeps its revocation date
-(and its reason, unless a new one is given), so that re-issuing a CRL never moves a revocation
-later; the CRL number must exceed its number (the default is raised above it, a smaller
---number is refused, exit 2); and each certificate it lists that the new CRL does not is named
-in a warning, since the new CRL makes it valid again.
+-o replaces (with --force) -- is followed:
+ - a certificate it lists keeps its revocation date, so that re-issuing a CRL never moves a
+   revocation later, and its reason unless one is given: a reason given replaces it,
+   unspecified too (a reason may change, certificateHold to keyCompromise say), with a
+   warning when a compromise becomes another reason;
+ - the CRL number must exceed its number (the default is raised above it, a smaller
+   --number is refused, exit 2);
+ - each certificate it lists that the new CRL does not is named in a warning, since the new
+   CRL makes it valid again (an entry there with removeFromCRL, a delta CRL's reason, counts
+   as not listed).
+A CRL that -o replaces with the CA's name but not signed by its key (an earlier key of the
+CA, before a rollover) is refused (exit 3) rather than passed over, which would drop the
+certificates it lists without a word: give it as --previous FILE to follow it all the same,
+with a warning that its signature is not checked, or move it away.
 
 --days N: the next update is N days from now, 1 to 36500 (default 7); relying parties
 treat the CRL as stale after it. A next update past the end of the CA is clipped to it, with
 a warning, as cert create clips a validity: a CRL does not outlive the CA that signs it
 (RFC 5280 5.1.2.5). A CA that has expired signs no CRL (exit 3), as it issues no
-certificate. --number N: the CRL number in decimal (default: the time in Unix nanoseconds,
-which grows from one CRL to the next with no state kept, and differs between two CRLs made
-in the same second).
+certificate. --number N: the CRL number in decimal, 0 to 2^159-1 (default: the time in
+Unix nanoseconds, which grows from one CRL to the next with no state kept, and differs
+between two CRLs made in the same second).
 
 One line on stderr says what was written (-q: none); --json prints the file, the warnings
-also printed as "signet: warning:" (a clipped next update) and the CRL as 'signet cert
-inspect --json' describes one: {file, warnings[], crl}.
+also printed as "signet: warning:" (a clipped next update, a certificate made valid again, a
+compromise reason replaced) and the CRL as 'signet cert inspect --json' describes one:
+{file, warnings[], crl}.
 
 ` + keyRefHelp + `
 
@@ -168,8 +182,8 @@ func crlCreateParse(e *env, c *cli.Context) (*crlCreateOptions, error) {
 	}
 	if c.IsSet("number") {
 		n, ok := new(big.Int).SetString(c.String("number"), 10)
-		if !ok || n.Sign() < 0 || len(n.Bytes()) > 20 {
-			return nil, usagef("--number %q is not a decimal number from 0 to 2^160-1", c.String("number"))
+		if !ok || n.Sign() < 0 || n.BitLen() > x509util.MaxCRLNumberBits {
+			return nil, usagef("--number %q is not a decimal number from 0 to 2^159-1 (RFC 5280 5.2.3: at most 20 octets)", c.String("number"))
 		}
 		o.number = n
 	}
@@ -197,10 +211,10 @@ func crlParseRevoke(spec string) (crlRevoke, error) {
 	rest := spec
 	if i := strings.LastIndexByte(spec, ':'); i >= 0 && !strings.EqualFold(spec[:i], "decimal") {
 		if code, err := x509util.ParseReason(spec[i+1:]); err == nil {
-			if code == 8 {
+			if code == crlRemoveFromCRL {
 				return r, usagef("--revoke %q: removeFromCRL belongs in delta CRLs only (RFC 5280 5.3.1); to release a certificate on hold, leave it out of the next CRL", spec)
 			}
-			r.reason, rest = code, spec[:i]
+			r.reason, r.reasonGiven, rest = code, true, spec[:i]
 		} else if _, statErr := os.Stat(spec); statErr != nil && strings.Trim(spec[i+1:], "0123456789abcdefABCDEF") != "" {
 			return r, usagef("--revoke %q: unknown revocation reason %q (want one of %s)", spec, spec[i+1:], crlReasonNames())
 		}
@@ -261,6 +275,7 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 		number = big.NewInt(issued.UnixNano())
 	}
 	var entries []x509.RevocationListEntry
+	var reasonGiven []bool // of each entry
 	seen := map[string]string{}
 	for _, r := range o.revoke {
 		serial := r.serial
@@ -282,8 +297,10 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 		}
 		seen[hex] = r.spec
 		entries = append(entries, x509.RevocationListEntry{SerialNumber: serial, RevocationTime: now.UTC(), ReasonCode: r.reason})
+		reasonGiven = append(reasonGiven, r.reasonGiven)
 	}
-	if err := crlFollow(e, o, ca, entries, &number); err != nil {
+	warnings, err := crlFollow(o, ca, entries, reasonGiven, &number)
+	if err != nil {
 		return err
 	}
 	if key == nil {
@@ -306,7 +323,6 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 	if err != nil {
 		return err
 	}
-	warnings := []string{}
 	if crl.NextUpdate.Before(next) {
 		// Clipped to the CA's end (x509util.CreateCRL), as cert create clips a validity.
 		warnings = append(warnings, fmt.Sprintf("nextUpdate clipped to the CA's end, %s: a CRL does not outlive the CA that signs it",
@@ -331,66 +347,111 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 
 // crlPrevious reads the CRL the new one follows: --previous, or else the CRL of the same CA
 // that -o replaces (nil when -o is new, or holds something else, which --force replaces).
-func crlPrevious(o *crlCreateOptions, ca *x509.Certificate) (*x509.RevocationList, string, error) {
+// A CRL with the CA's name that its key did not sign (an earlier key of the CA, after a
+// rollover) is never passed over, which would drop the certificates it lists without a
+// word: -o's is refused (ErrIssuer), naming --previous; --previous's is followed, with the
+// warning returned that its signature is not checked.
+func crlPrevious(o *crlCreateOptions, ca *x509.Certificate) (crl *x509.RevocationList, path, warning string, err error) {
 	path, explicit := o.previous, o.previous != ""
 	if !explicit {
 		path = o.out
 		if _, err := os.Stat(path); err != nil {
-			return nil, "", nil
+			return nil, "", "", nil
 		}
 	}
 	data, err := readlimit.ReadFile(path, x509util.MaxCertificateFileSize)
-	var crl *x509.RevocationList
 	if err == nil {
 		crl, err = x509util.ParseCRL(data)
 	}
-	if err == nil && (!bytes.Equal(crl.RawIssuer, ca.RawSubject) || crl.CheckSignatureFrom(ca) != nil) {
+	if err == nil && !bytes.Equal(crl.RawIssuer, ca.RawSubject) {
 		err = fmt.Errorf("%w: %s is not a CRL of the CA %s", x509util.ErrIssuer, path, certSubject(ca))
 	}
 	switch {
 	case err != nil && explicit:
-		return nil, "", fmt.Errorf("--previous %s: %w", path, err)
+		return nil, "", "", fmt.Errorf("--previous %s: %w", path, err)
 	case err != nil:
-		return nil, "", nil
+		return nil, "", "", nil
 	}
-	return crl, path, nil
+	if sigErr := crl.CheckSignatureFrom(ca); sigErr != nil {
+		if !explicit {
+			return nil, "", "", fmt.Errorf("%w: -o %s is a CRL named for the CA %s that its key did not sign (an earlier key of the CA?), listing %d certificates that replacing it would make valid again without a word: to follow it, give it as --previous %s (its signature is not checked) and -o another file; or move it away",
+				x509util.ErrIssuer, path, certSubject(ca), len(crl.RevokedCertificateEntries), path)
+		}
+		warning = fmt.Sprintf("--previous %s is named for the CA %s but its key did not sign it (an earlier key of the CA?): followed without its signature checked", path, certSubject(ca))
+	}
+	return crl, path, warning, nil
+}
+
+// crlPreviousFlag names where the previous CRL came from: "--previous FILE" or "-o FILE".
+func crlPreviousFlag(o *crlCreateOptions, path string) string {
+	if o.previous != "" {
+		return "--previous " + path
+	}
+	return "-o " + path
 }
 
 // crlFollow makes the new CRL follow the previous one of its CA (crlPrevious): its number
 // must be greater (RFC 5280 5.2.3: CRL numbers increase), a certificate it lists again keeps
-// the revocation date (and, when none is given now, the reason) it had, so that re-issuing a
-// CRL never moves a revocation later, and each certificate it no longer lists is named in a
-// warning, since that certificate is valid again.
-func crlFollow(e *env, o *crlCreateOptions, ca *x509.Certificate, entries []x509.RevocationListEntry, number **big.Int) error {
-	prev, path, err := crlPrevious(o, ca)
+// the revocation date it had, so that re-issuing a CRL never moves a revocation later, and
+// its reason when none is given now (a reason given, unspecified too, replaces it: a reason
+// may change, as certificateHold to keyCompromise; a compromise that becomes another reason
+// is warned about); and each certificate it no longer lists is named in a warning, since that
+// certificate is valid again. An entry of the previous CRL with removeFromCRL (a delta CRL's
+// reason, which another tool may have written) counts as not listed. It returns the warnings.
+func crlFollow(o *crlCreateOptions, ca *x509.Certificate, entries []x509.RevocationListEntry, reasonGiven []bool, number **big.Int) ([]string, error) {
+	warnings := []string{}
+	prev, path, warning, err := crlPrevious(o, ca)
 	if err != nil || prev == nil {
-		return err
+		return warnings, err
+	}
+	if warning != "" {
+		warnings = append(warnings, warning)
 	}
 	if prev.Number != nil && (*number).Cmp(prev.Number) <= 0 {
 		if o.number != nil {
-			return usagef("--number %s does not exceed %s, the number of the CRL in %s: CRL numbers must increase (RFC 5280 5.2.3)", o.number, prev.Number, path)
+			return nil, usagef("--number %s does not exceed %s, the number of the CRL in %s: CRL numbers must increase (RFC 5280 5.2.3)", o.number, prev.Number, path)
 		}
-		*number = new(big.Int).Add(prev.Number, big.NewInt(1))
+		next := new(big.Int).Add(prev.Number, big.NewInt(1))
+		if next.BitLen() > x509util.MaxCRLNumberBits {
+			return nil, usagef("%s: its CRL number %s is the last RFC 5280 5.2.3 allows (2^159-1, 20 octets): no CRL can follow it", crlPreviousFlag(o, path), prev.Number)
+		}
+		*number = next
 	}
 	old := map[string]x509.RevocationListEntry{}
 	for _, p := range prev.RevokedCertificateEntries {
-		old[p.SerialNumber.String()] = p
+		if p.ReasonCode != crlRemoveFromCRL {
+			old[p.SerialNumber.String()] = p
+		}
 	}
 	for i := range entries {
 		k := entries[i].SerialNumber.String()
-		if p, ok := old[k]; ok {
-			entries[i].RevocationTime = p.RevocationTime.UTC()
-			if entries[i].ReasonCode == 0 {
-				entries[i].ReasonCode = p.ReasonCode
-			}
-			delete(old, k)
+		p, ok := old[k]
+		if !ok {
+			continue
+		}
+		delete(old, k)
+		entries[i].RevocationTime = p.RevocationTime.UTC()
+		switch {
+		case !reasonGiven[i]:
+			entries[i].ReasonCode = p.ReasonCode
+		case crlCompromise(p.ReasonCode) && !crlCompromise(entries[i].ReasonCode):
+			warnings = append(warnings, fmt.Sprintf("serial %s, revoked for %s in %s, is now revoked for %s: relying parties no longer learn that its key was compromised",
+				x509util.FormatSerial(entries[i].SerialNumber), x509util.ReasonName(p.ReasonCode), path, x509util.ReasonName(entries[i].ReasonCode)))
 		}
 	}
 	for _, p := range prev.RevokedCertificateEntries {
 		if _, dropped := old[p.SerialNumber.String()]; dropped {
-			e.warnf("serial %s, revoked in %s since %s, is not listed: this CRL makes it valid again",
-				x509util.FormatSerial(p.SerialNumber), path, p.RevocationTime.UTC().Format(time.RFC3339))
+			delete(old, p.SerialNumber.String()) // once, should it be listed twice there
+			warnings = append(warnings, fmt.Sprintf("serial %s, revoked in %s since %s, is not listed: this CRL makes it valid again",
+				x509util.FormatSerial(p.SerialNumber), path, p.RevocationTime.UTC().Format(time.RFC3339)))
 		}
 	}
-	return nil
+	return warnings, nil
 }
+
+// crlRemoveFromCRL is the reason code removeFromCRL (RFC 5280 5.3.1), of delta CRLs only.
+const crlRemoveFromCRL = 8
+
+// crlCompromise reports whether a reason code says a key was compromised: keyCompromise,
+// cACompromise or aACompromise.
+func crlCompromise(code int) bool { return code == 1 || code == 2 || code == 10 }

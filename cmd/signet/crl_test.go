@@ -59,9 +59,10 @@ func TestCRLParseRevoke(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.file != tt.file || r.reason != tt.reason || (tt.serial != "") != (r.serial != nil) ||
+			given := tt.reason != 0 || strings.HasSuffix(tt.spec, ":unspecified")
+			if r.file != tt.file || r.reason != tt.reason || r.reasonGiven != given || (tt.serial != "") != (r.serial != nil) ||
 				(r.serial != nil && x509util.FormatSerial(r.serial) != tt.serial) {
-				t.Fatalf("got file %q serial %v reason %d", r.file, r.serial, r.reason)
+				t.Fatalf("got file %q serial %v reason %d (given %v)", r.file, r.serial, r.reason, r.reasonGiven)
 			}
 		})
 	}

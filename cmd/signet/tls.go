@@ -292,8 +292,8 @@ refused during the handshake; without it a certificate is asked for and verified
 Client chains go through signet's path validation (clientAuth), completed by the
 certificates the client sends and --client-intermediates; the log says why a client was
 refused (for a leaf sent alone, which intermediate is missing). --crl FILE (repeatable)
-refuses a client its CA has revoked; with --require-crl, also one whose chain has a
-certificate without a CRL of its issuer. The CRLs are read once, at start; a resumed session
+refuses a client its CA has revoked; with --require-crl, which needs --crl (exit 2), also
+one whose chain has a certificate without a CRL of its issuer. The CRLs are read once, at start; a resumed session
 is judged again. A client that sends more than 10 certificates is refused before its chain
 is judged. Under TLS 1.2 only ECDHE suites with AES-GCM or ChaCha20-Poly1305 are agreed to.
 At most 512 connections are served at once: one more first closes the oldest connection
@@ -360,6 +360,10 @@ func tlsServeCommand(e *env) *cli.Command {
 				ins = append(ins, fileArg{"--client-intermediates", f})
 			}
 			crls := repeatedValues(c, "crl")
+			if c.Bool("require-crl") && len(crls) == 0 {
+				// Else the server starts and refuses every client certificate.
+				return usagef("--require-crl needs the CRLs of the client CAs: give them with --crl FILE")
+			}
 			for _, f := range crls {
 				ins = append(ins, fileArg{"--crl", f})
 			}

@@ -3,6 +3,10 @@ package keyref
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
 
 	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/atomicfile"
@@ -45,11 +49,11 @@ type Generated struct {
 // Generate makes a new key and stores it at ref. For a file, the private key is written as
 // PKCS#8 PEM (encrypted with x509util.MarshalPrivateKey's PBES2 parameters unless
 // NoPassphrase) with mode 0600, and the public key, if asked for, beside it, atomically and
-// together; existing files are refused (wrapping atomicfile.ErrExists) without Force, before
-// any passphrase is asked for. ref "-" returns the private key PEM in Generated.PEM instead.
+// together; existing files are refused (wrapping atomicfile.ErrExists) without Force, and
+// files in a directory that does not exist, before any passphrase is asked for. ref "-" returns the private key PEM in Generated.PEM instead.
 // A pkcs11: ref generates the key on the token, where it stays: sensitive, not extractable,
 // labelled with the URI's object and identified by its id (chosen when absent); PublicOut
-// then receives the public key as for a file.
+// then receives the public key as for a file, checked as for a file before the key is made.
 func Generate(ref string, opts GenerateOptions) (*Generated, error) {
 	if IsPKCS11(ref) {
 		return generateOnToken(ref, opts)
@@ -80,12 +84,12 @@ func Generate(ref string, opts GenerateOptions) (*Generated, error) {
 		t = x509util.DefaultKeyType
 	}
 	if ref != "-" {
-		if err := atomicfile.CheckWritable(ref, opts.Force); err != nil {
+		if err := checkOutput(ref, opts.Force); err != nil {
 			return nil, err
 		}
 	}
 	if opts.PublicOut != "" {
-		if err := atomicfile.CheckWritable(opts.PublicOut, opts.Force); err != nil {
+		if err := checkOutput(opts.PublicOut, opts.Force); err != nil {
 			return nil, err
 		}
 	}
@@ -145,9 +149,12 @@ func Generate(ref string, opts GenerateOptions) (*Generated, error) {
 }
 
 // generateOnToken makes the key pair on the token and writes the public key file if asked.
+// The public key file is checked first: in a directory that does not exist, or where a file
+// already is (without Force), it is refused before the token is written, since a key
+// generated there would stay when the file cannot be written.
 func generateOnToken(ref string, opts GenerateOptions) (*Generated, error) {
 	if opts.PublicOut != "" {
-		if err := atomicfile.CheckWritable(opts.PublicOut, opts.Force); err != nil {
+		if err := checkOutput(opts.PublicOut, opts.Force); err != nil {
 			return nil, err
 		}
 	}
@@ -170,9 +177,29 @@ func generateOnToken(ref string, opts GenerateOptions) (*Generated, error) {
 			return nil, err
 		}
 		if err := atomicfile.WriteFile(opts.PublicOut, pemBytes, atomicfile.Options{Force: opts.Force}); err != nil {
-			return nil, err
+			// Checked before, so rare (a full disk, a directory gone since): say where the
+			// key is, for the user to use or delete it.
+			return nil, fmt.Errorf("%w (the new key stays on the token: %s)", err, Redact(obj.URI))
 		}
 		g.PublicKey = opts.PublicOut
 	}
 	return g, nil
+}
+
+// checkOutput refuses, before anything is made, an output file that cannot be written: one
+// that exists (without force, atomicfile.CheckWritable) or whose directory does not exist or
+// is not a directory.
+func checkOutput(path string, force bool) error {
+	if err := atomicfile.CheckWritable(path, force); err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return &fs.PathError{Op: "write", Path: path, Err: err}
+	case !fi.IsDir():
+		return &fs.PathError{Op: "write", Path: path, Err: fmt.Errorf("%s is not a directory: %w", dir, syscall.ENOTDIR)}
+	}
+	return nil
 }
