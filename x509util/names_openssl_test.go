@@ -72,6 +72,21 @@ func TestNamesAsOpenSSL(t *testing.T) {
 	if got := formatRawName(c.RawSubject); got != want {
 		t.Errorf("formatRawName:\n got %s\nwant %s", got, want)
 	}
+	// Any order, as encoded: openssl's -subj /CN=a/O=b puts CN first in the DER, and openssl
+	// prints O=b,CN=a; pkix.Name's order of fields printed CN=a,O=b, and jurisdictionC last.
+	odd := filepath.Join(dir, "odd.pem")
+	if out, err := exec.Command(openssl, "req", "-x509", "-key", key, "-out", odd, "-days", "1",
+		"-subj", "/CN=Acme GmbH/O=Acme/jurisdictionC=DE/C=DE/serialNumber=HRB 1").CombinedOutput(); err != nil {
+		t.Fatalf("openssl req: %v: %s", err, out)
+	}
+	oddCerts, err := LoadCertificateFile(odd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := FormatName(oddCerts[0].Subject), opensslSubject(t, openssl, odd); got != want {
+		t.Errorf("FormatName of a name in another order:\n got %s\nwant %s", got, want)
+	}
+
 	// As ParseDN builds it (DC and emailAddress as IA5String raw values): printed as written.
 	const written = "CN=Jane Doe,emailAddress=jane@example.org,UID=jdoe,DC=example,DC=org"
 	n, err := ParseDN(written)
