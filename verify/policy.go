@@ -62,7 +62,8 @@ type Policy struct {
 	// that certificate's key verifies it; a CRL with the issuer's name and a bad signature,
 	// an issuer without cRLSign, an unsupported critical extension, or dates that do not
 	// cover At (RevocationAt when set) makes the verdict CRLInvalid (a stale CRL beside a
-	// current one for the same issuer is ignored). A certificate listed is revoked whatever
+	// current one for the same issuer is ignored); so does such a delta CRL of a complete CRL
+	// used, unless a usable delta of a higher number supersedes it. A certificate listed is revoked whatever
 	// its revocation date (as openssl does), except after a trusted SignedAt for a reason
 	// that is not a compromise; an entry with reason removeFromCRL does not count. Nil means
 	// no revocation checking unless RequireCRL is set.

@@ -315,10 +315,22 @@ func (v *verifier) checkRevocation(e *evaluation) {
 					continue
 				}
 			}
-			delta := v.deltaFor(rc, l, c, used)
+			delta, dproblem, dforged := v.deltaFor(rc, l, c, used)
 			entry, listed := l.listed(c)
 			if listed && entry.reason == reasonRemoveFromCRL {
 				listed = false
+			}
+			if dproblem != nil && !listed {
+				// The delta of this CRL cannot be used: what it says about the
+				// certificate is unknown, so this CRL settles nothing (a listing on the
+				// complete CRL still stands: an unusable delta cannot lift it).
+				switch {
+				case dforged:
+					forged = cmp.Or(forged, dproblem)
+				case problem == nil:
+					problem = dproblem
+				}
+				continue
 			}
 			if delta != nil {
 				if de, ok := delta.listed(c); ok {
