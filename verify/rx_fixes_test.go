@@ -218,3 +218,68 @@ func TestRXCDeltaUnusable(t *testing.T) {
 		})
 	}
 }
+
+// TestRXCNewerCRLUnusable: Policy.CRLs, "a CRL with the issuer's name and ... an unsupported
+// critical extension ... makes the verdict CRLInvalid (a stale CRL beside a current one for
+// the same issuer is ignored)". signet passed over a complete CRL it could not use (an unknown
+// critical CRL or entry extension, a critical CRL number) whenever another CRL of the same
+// scope settled the status, even an older one the unusable CRL supersedes: the newest word of
+// the issuer, which may list the certificate, went unseen. It now fails with its rule; an
+// older CRL that cannot be used beside a newer usable one is still passed over, and so is a
+// newer one not yet valid at the time (it speaks of a later time). openssl passes over a CRL
+// it cannot process and uses the older one (rxcWhys openssl-skips-unusable-newer). Found by
+// seed 183 of the revocation campaign (rxc_diff_test.go).
+func TestRXCNewerCRLUnusable(t *testing.T) {
+	t.Parallel()
+	rootKey := rxKey("p256", 20)
+	rootName := rxName("RX fix A")
+	leafSerial := int64(0x7701)
+	crl := func(number int64, lists bool, spoil string) []byte {
+		l := rxcCRL{issuer: rootName, signer: rootKey, this: rxcThis.Add(time.Duration(number-100) * 24 * time.Hour), next: rxcNext, number: number}
+		if lists {
+			l.entries = []rxcEntry{{serial: leafSerial, reason: 1}}
+		}
+		switch spoil {
+		case "unknown-critical":
+			l.exts = append(l.exts, rawExt(oidRXCUnknown, true, []byte{5, 0}))
+		case "entry-unknown-critical":
+			l.entries = append(l.entries, rxcEntry{serial: 0x7fff, reason: -1, unknownCrit: true})
+		case "number-critical":
+			l.numberCrit = true
+		case "notyet":
+			l.this, l.next = time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC), time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)
+		}
+		return l.der()
+	}
+	for _, tc := range []struct {
+		name string
+		crls [][]byte
+		want string
+	}{
+		{"newer CRL with an unknown critical extension lists the leaf", [][]byte{crl(100, false, ""), crl(102, true, "unknown-critical")}, "rfc5280.crl-unknown-critical-extension"},
+		{"newer CRL with an unknown critical extension", [][]byte{crl(102, false, "unknown-critical"), crl(100, false, "")}, "rfc5280.crl-unknown-critical-extension"},
+		{"newer CRL with an unknown critical entry extension", [][]byte{crl(100, false, ""), crl(102, false, "entry-unknown-critical")}, "rfc5280.crl-entry-unknown-critical-extension"},
+		{"newer CRL with a critical CRL number", [][]byte{crl(100, false, ""), crl(102, false, "number-critical")}, "rfc5280.crl-number-critical"},
+		// Controls: the older CRL lists the leaf (revoked stands); an older unusable CRL
+		// beside a newer usable one; a newer one not yet valid.
+		{"older CRL lists the leaf", [][]byte{crl(100, true, ""), crl(102, false, "unknown-critical")}, "rfc5280.revoked"},
+		{"older CRL with an unknown critical extension", [][]byte{crl(100, true, "unknown-critical"), crl(102, false, "")}, ""},
+		{"newer CRL not yet valid", [][]byte{crl(100, false, ""), crl(102, true, "notyet")}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			leaf, p := rxMakeChain(t, rxSpec{subj: rootName, exts: rxCAExts}, rxSpec{subj: rxName("leaf.example.com"), exts: rxLeafExts})
+			p.RequireCRL = true
+			for _, der := range tc.crls {
+				l, err := x509util.ParseCRL(der)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p.CRLs = append(p.CRLs, l)
+			}
+			got := rxRules(t, leaf, p)
+			if tc.want == "" && len(got) > 0 || tc.want != "" && !slices.Equal(got, []string{tc.want}) {
+				t.Errorf("failing rules %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
