@@ -275,13 +275,7 @@ func rxcExplain(c *rxCase, v rxcVerdicts, o rxcOSSL) *rxcWhy {
 	return nil
 }
 
-// signetOK and osslErr select disagreements by the side that accepts.
-func signetOK(codes ...string) func(*rxCase, rxcVerdicts, rxcOSSL) bool {
-	return func(_ *rxCase, v rxcVerdicts, o rxcOSSL) bool {
-		return v.rfc == "" && (len(codes) == 0 || slices.Contains(codes, o.code))
-	}
-}
-
+// osslOK selects the disagreements where openssl accepts and signet refuses with one of rules.
 func osslOK(rules ...string) func(*rxCase, rxcVerdicts, rxcOSSL) bool {
 	return func(_ *rxCase, v rxcVerdicts, o rxcOSSL) bool { return o.code == "ok" && slices.Contains(rules, v.rfc) }
 }
@@ -319,6 +313,24 @@ var rxcWhys = []rxcWhy{
 			return o.code == "ok" && c.has("other-complete(newer") &&
 				(v.rfc == "rfc5280.crl-unknown-critical-extension" && c.has("other-unknown-critical") ||
 					v.rfc == "rfc5280.crl-entry-unknown-critical-extension" && c.has("other-entry-unknown-critical"))
+		}},
+	{"openssl-delta-refreshes-expired-base", "choice", "Policy.CRLs: the complete CRL must itself cover the time (rfc5280.crl-expired, or a CRL signer whose path meets it: crl-signer-invalid); RFC 5280 6.3.3 (a)(1)(i) lets a current delta CRL stand for an expired complete CRL when the certificate or the CRL has a freshest CRL extension, and openssl -use_deltas does so (without -use_deltas it refuses, error 12)",
+		func(c *rxCase, v rxcVerdicts, o rxcOSSL) bool {
+			if o.code != "ok" || v.rfc == "" {
+				return false
+			}
+			for j := range c.nCA() {
+				p := fmt.Sprintf("crl%d:", j)
+				if c.has(p+"time=expired") && c.has(p+"delta(") && !c.has(p+"no-freshest") && !c.has(p+"delta-") {
+					return true
+				}
+			}
+			return false
+		}},
+	{"crl-signer-meets-choice", "choice", "the path of a CRL signer the root issued meets the root's CRL, which signet refuses without nextUpdate or CRL number or with a critical CRL number (the rules above: RFC 5280 5.1.2.5, 5.2.3), so the CRL it signed cannot be trusted (crl-signer-invalid); openssl uses such a CRL",
+		func(c *rxCase, v rxcVerdicts, o rxcOSSL) bool {
+			return o.code == "ok" && v.rfc == "rfc5280.crl-signer-invalid" && (c.has("mode=indirect") || c.has("mode=sep-key")) &&
+				(c.has("crl0:time=no-next") || c.has("crl0:number=missing") || c.has("crl0:number=critical"))
 		}},
 	{"crl-next-update-missing", "choice", "doc.go rfc5280.crl-next-update-missing: RFC 5280 5.1.2.5, conforming CRL issuers MUST include nextUpdate, and a CRL without it is never stale; openssl uses it (diff_cases 'crl without nextUpdate')",
 		osslOK("rfc5280.crl-next-update-missing")},

@@ -393,6 +393,7 @@ func rxcGenerate(seed int64) *rxCase {
 			l.exts = append(l.exts, rawExt(oidRXCUnknown, true, []byte{5, 0}))
 		}
 		// Entries: unrelated serials, and the certificate issued when the plan says so.
+		firstIssuer := certIssuer // the certificateIssuer of another CRL's first entry
 		for k := range r.Intn(3) {
 			l.entries = append(l.entries, rxcEntry{serial: serial + 24 + int64(k), reason: -1, certIssuer: certIssuer})
 			certIssuer = nil
@@ -446,7 +447,7 @@ func rxcGenerate(seed int64) *rxCase {
 			}
 			delta := g.pick(40, "revoke", 30, "remove", 30, "nothing")
 			if delta != "nothing" {
-				en := rxcEntry{serial: subjectSerial, reason: 1, certIssuer: certIssuer}
+				en := rxcEntry{serial: subjectSerial, reason: 1, certIssuer: firstIssuer}
 				if delta == "remove" {
 					en.reason = 8
 				}
@@ -477,7 +478,7 @@ func rxcGenerate(seed int64) *rxCase {
 			o.entries = nil
 			lists := r.Intn(2) == 0
 			if lists {
-				o.entries = []rxcEntry{{serial: subjectSerial, reason: 1, certIssuer: certIssuer}}
+				o.entries = []rxcEntry{{serial: subjectSerial, reason: 1, certIssuer: firstIssuer}}
 			}
 			g.feat("other-complete(%s lists=%v)", when, lists)
 			c.crls = append(c.crls, rxcSpoil(g, "other-", o).der())
@@ -486,7 +487,7 @@ func rxcGenerate(seed int64) *rxCase {
 			// A stale CRL beside the current one: older, expired, listing the certificate.
 			s := l
 			s.corrupt, s.this, s.next, s.number = false, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), l.number-5
-			s.entries = []rxcEntry{{serial: subjectSerial, reason: 1, certIssuer: certIssuer}}
+			s.entries = []rxcEntry{{serial: subjectSerial, reason: 1, certIssuer: firstIssuer}}
 			g.feat("stale-crl")
 			c.crls = append(c.crls, s.der())
 		}
