@@ -390,28 +390,57 @@ func (l *crlInfo) listed(c *certInfo) (crlEntry, bool) {
 }
 
 // deltaFor returns the newest usable delta CRL for the complete CRL base (RFC 5280 5.2.4):
-// same issuer and scope, a base CRL number not above base's number, a number above it.
-func (v *verifier) deltaFor(rc revocationContext, base *crlInfo, c *certInfo, used []bool) *crlInfo {
-	var best *crlInfo
+// same issuer and scope, a base CRL number not above base's number, a number above it. A delta
+// of that issuer, scope and base that cannot be used (a critical extension signet does not
+// process, dates that do not cover the time, a signer without cRLSign, no CRL number...) is
+// not passed over: unless a usable delta of a higher number supersedes it, deltaFor returns
+// its problem, and whether it is a forgery, as crlUsable does (RFC 5280 5.2: such a CRL MUST
+// NOT be used, and the status it may change cannot be determined without it).
+func (v *verifier) deltaFor(rc revocationContext, base *crlInfo, c *certInfo, used []bool) (*crlInfo, *Error, bool) {
+	var best, bad *crlInfo
+	var problem *Error
+	forged := false
 	for k, d := range v.crls {
-		if !d.delta || d.issuerKey != base.issuerKey || base.l.Number == nil || d.l.Number == nil {
+		if !d.delta || d.issuerKey != base.issuerKey || base.l.Number == nil {
 			continue
 		}
 		if !sameIDP(d, base) {
 			continue
 		}
 		used[k] = true
-		if d.base.Cmp(base.l.Number) > 0 || d.l.Number.Cmp(base.l.Number) <= 0 {
+		if d.l.Number != nil && (d.base.Cmp(base.l.Number) > 0 || d.l.Number.Cmp(base.l.Number) <= 0) {
 			continue
 		}
-		if perr, _ := v.crlUsable(rc, d); perr != nil {
+		perr, isForged := v.crlUsable(rc, d)
+		if perr == nil && d.l.Number == nil {
+			perr = newRuleError(CRLInvalid, c.c, "rfc5280.crl-number-missing", nil, "%s cannot be used: it has no CRL number; RFC 5280 5.2.3 requires one", crlLabel(d))
+		}
+		if perr != nil {
+			if bad == nil || newerCRL(d, bad) {
+				bad, problem, forged = d, perr, isForged
+			}
 			continue
 		}
 		if best == nil || d.l.Number.Cmp(best.l.Number) > 0 {
 			best = d
 		}
 	}
-	return best
+	if bad != nil && (best == nil || newerCRL(bad, best)) {
+		return nil, problem, forged
+	}
+	return best, nil, false
+}
+
+// newerCRL reports whether a has a higher CRL number than b; a CRL without a number is
+// newer than any (nothing can supersede it).
+func newerCRL(a, b *crlInfo) bool {
+	switch {
+	case a.l.Number == nil:
+		return true
+	case b.l.Number == nil:
+		return false
+	}
+	return a.l.Number.Cmp(b.l.Number) > 0
 }
 
 func sameIDP(a, b *crlInfo) bool {

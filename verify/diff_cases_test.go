@@ -843,7 +843,7 @@ func diffCases2() []dCase {
 			ch.ossl, ch.pol = []string{"-crl_check", "-use_deltas"}, func(p *verify.Policy) { p.RequireCRL = true }
 			return ch
 		}},
-		{name: "crl delta expired", signet: "", openssl: true, build: func() dChain {
+		{name: "crl delta expired", signet: "rfc5280.crl-expired", openssl: true, class: "signet", why: "RFC 5280 5.2 and 6.3.3 (a)(2): the delta CRL of the complete CRL used must be current, or the status it may change is not established (signet passed over it and judged on the complete CRL alone until TestRXCDeltaUnusable); openssl ignores the delta here (no freshest CRL extension), and uses it whatever its dates when there is one (rxcWhys openssl-delta-time-unchecked)", build: func() dChain {
 			ch := three(nil, nil, func(c *dCert) { c.serial = revokedLeaf })()
 			base := dCRL(dCRLSpec{issuer: ch.inters[0], number: 7})
 			delta := dCRL(dCRLSpec{issuer: ch.inters[0], number: 8, nextUpdate: at.Add(-time.Second), exts: []pkix.Extension{dExt(oidDeltaCRL, true, big.NewInt(7))}})

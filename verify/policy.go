@@ -59,13 +59,17 @@ type Policy struct {
 	Email string
 	// CRLs are checked for every certificate of the chain whose issuer signed one of them.
 	// A CRL is used only if its issuer name matches the issuing certificate of the chain and
-	// that certificate's key verifies it; a CRL with the issuer's name and a bad signature,
-	// an issuer without cRLSign, an unsupported critical extension, or dates that do not
-	// cover At (RevocationAt when set) makes the verdict CRLInvalid (a stale CRL beside a
-	// current one for the same issuer is ignored). A certificate listed is revoked whatever
-	// its revocation date (as openssl does), except after a trusted SignedAt for a reason
-	// that is not a compromise; an entry with reason removeFromCRL does not count. Nil means
-	// no revocation checking unless RequireCRL is set.
+	// that certificate's key verifies it. A CRL with the issuer's name and a bad signature
+	// makes the verdict CRLInvalid whatever else is given (a forgery); one whose issuer lacks
+	// cRLSign, with an unsupported critical extension, or with dates that do not cover At
+	// (RevocationAt when set) makes it CRLInvalid, unless another CRL of the same scope
+	// settles the status: a current one, for a CRL whose dates do not cover the time (stale,
+	// or not yet valid); a newer one, for one that cannot be used otherwise (an older CRL
+	// never settles what a newer one covers). So does such a delta CRL of a complete CRL
+	// used, unless a usable delta of a higher number supersedes it. A certificate listed is
+	// revoked whatever its revocation date (as openssl does), except after a trusted SignedAt
+	// for a reason that is not a compromise; an entry with reason removeFromCRL does not
+	// count. Nil means no revocation checking unless RequireCRL is set.
 	CRLs []*x509.RevocationList
 	// RequireCRL makes a missing CRL a failure (CRLMissing) for the leaf's issuer and for
 	// every intermediate that issues a certificate of the chain: that is, every certificate

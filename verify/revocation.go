@@ -270,6 +270,7 @@ func (v *verifier) checkRevocation(e *evaluation) {
 		sawComplete := false
 		var revokedEntry crlEntry
 		var sources []string
+		var unjudged []scoped // CRLs in scope that cannot be used, for other reasons than their dates
 		// Complete CRLs, newest first.
 		order := make([]int, 0, len(v.crls))
 		for k := range v.crls {
@@ -298,12 +299,17 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			}
 			perr, isForged := v.crlUsable(rc, l)
 			if perr != nil {
-				if isForged {
-					if forged == nil {
-						forged = perr
+				switch {
+				case isForged:
+					forged = cmp.Or(forged, perr)
+				default:
+					problem = cmp.Or(problem, perr)
+					if perr.Rule != "rfc5280.crl-not-yet-valid" && perr.Rule != "rfc5280.crl-expired" {
+						// A CRL that cannot be judged (not one that speaks of another
+						// time) is the issuer's word on the reasons it covers: an
+						// older CRL it supersedes cannot settle them in its place.
+						unjudged = append(unjudged, scoped{l, mask})
 					}
-				} else if problem == nil {
-					problem = perr
 				}
 				continue
 			}
@@ -315,10 +321,22 @@ func (v *verifier) checkRevocation(e *evaluation) {
 					continue
 				}
 			}
-			delta := v.deltaFor(rc, l, c, used)
+			delta, dproblem, dforged := v.deltaFor(rc, l, c, used)
 			entry, listed := l.listed(c)
 			if listed && entry.reason == reasonRemoveFromCRL {
 				listed = false
+			}
+			if dproblem != nil && !listed {
+				// The delta of this CRL cannot be used: what it says about the
+				// certificate is unknown, so this CRL settles nothing (a listing on the
+				// complete CRL still stands: an unusable delta cannot lift it).
+				switch {
+				case dforged:
+					forged = cmp.Or(forged, dproblem)
+				case problem == nil:
+					problem = dproblem
+				}
+				continue
 			}
 			if delta != nil {
 				if de, ok := delta.listed(c); ok {
@@ -338,6 +356,11 @@ func (v *verifier) checkRevocation(e *evaluation) {
 				src += " and the " + crlLabel(delta)
 			}
 			sources = append(sources, src)
+			for _, u := range unjudged {
+				if supersedes(u.l, l) {
+					mask &^= u.mask
+				}
+			}
 			reasons |= mask
 			if reasons&allReasons == allReasons {
 				break
@@ -454,4 +477,19 @@ func (v *verifier) signedUnderAnotherName(rc revocationContext, l *crlInfo) bool
 		l.sigs[issuer] = err
 	}
 	return err == nil
+}
+
+// scoped is a CRL and the reasons it covers for a certificate.
+type scoped struct {
+	l    *crlInfo
+	mask uint16
+}
+
+// supersedes reports whether CRL a is newer than CRL b: a higher CRL number, or when one has
+// none, a later thisUpdate.
+func supersedes(a, b *crlInfo) bool {
+	if a.l.Number != nil && b.l.Number != nil {
+		return a.l.Number.Cmp(b.l.Number) > 0
+	}
+	return a.l.ThisUpdate.After(b.l.ThisUpdate)
 }

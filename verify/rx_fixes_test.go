@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/signet-pki/signet/verify"
+	"github.com/signet-pki/signet/x509util"
 )
 
 // The faults the randomized differential campaign (rx_diff_test.go) found in signet, each
@@ -146,6 +147,135 @@ func TestRXCRLIssuerSubjectEmpty(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			leafExts := []pkix.Extension{kuExt(tc.ku), sanOfNames(true, gnDNS("leaf.example.com"))}
 			leaf, p := rxMakeChain(t, rxSpec{exts: rxCAExts}, rxSpec{exts: rxCAExts}, rxSpec{subj: empty, exts: leafExts})
+			got := rxRules(t, leaf, p)
+			if tc.want == "" && len(got) > 0 || tc.want != "" && !slices.Equal(got, []string{tc.want}) {
+				t.Errorf("failing rules %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRXCDeltaUnusable: Policy.CRLs, "a CRL with the issuer's name and ... an unsupported
+// critical extension, or dates that do not cover At makes the verdict CRLInvalid", and RFC
+// 5280 5.2: a CRL with a critical extension the application cannot process MUST NOT be used
+// to determine a status. signet passed over a delta CRL of the complete CRL's scope and base
+// that it could not use (an unknown critical extension, expired, not yet valid) and judged the
+// certificate on the complete CRL alone: a delta that listed the certificate revoked went
+// unseen, where openssl -use_deltas refuses (X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION,
+// X509_V_ERR_CRL_HAS_EXPIRED). A delta that cannot be judged now fails closed with its rule,
+// unless a usable delta of a higher number supersedes it. Found by seed 563 of the revocation
+// campaign (rxc_diff_test.go).
+func TestRXCDeltaUnusable(t *testing.T) {
+	t.Parallel()
+	rootKey := rxKey("p256", 20)
+	rootName := rxName("RX fix A")
+	leafSerial := int64(0x7701)
+	base := rxcCRL{issuer: rootName, signer: rootKey, this: rxcThis, next: rxcNext, number: 100, exts: []pkix.Extension{rxcFreshest(0)}}
+	delta := func(number int64, lists bool, spoil string) []byte {
+		d := rxcCRL{issuer: rootName, signer: rootKey, this: rxcThis.Add(24 * time.Hour), next: rxcNext, number: number,
+			exts: []pkix.Extension{rawExt(oidDeltaCRL, true, intDER(100))}}
+		if lists {
+			d.entries = []rxcEntry{{serial: leafSerial, reason: 1}}
+		}
+		switch spoil {
+		case "unknown-critical":
+			d.exts = append(d.exts, rawExt(oidRXCUnknown, true, []byte{5, 0}))
+		case "expired":
+			d.this, d.next = time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+		case "notyet":
+			d.this, d.next = time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC), time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)
+		}
+		return d.der()
+	}
+	for _, tc := range []struct {
+		name   string
+		deltas [][]byte
+		want   string
+	}{
+		{"delta with an unknown critical extension lists the leaf", [][]byte{delta(101, true, "unknown-critical")}, "rfc5280.crl-unknown-critical-extension"},
+		{"delta with an unknown critical extension", [][]byte{delta(101, false, "unknown-critical")}, "rfc5280.crl-unknown-critical-extension"},
+		{"delta expired lists the leaf", [][]byte{delta(101, true, "expired")}, "rfc5280.crl-expired"},
+		{"delta not yet valid", [][]byte{delta(101, false, "notyet")}, "rfc5280.crl-not-yet-valid"},
+		// Controls: usable deltas; an unusable one superseded by a usable one of a higher number.
+		{"delta lists the leaf", [][]byte{delta(101, true, "")}, "rfc5280.revoked"},
+		{"delta does not list the leaf", [][]byte{delta(101, false, "")}, ""},
+		{"expired delta superseded", [][]byte{delta(101, true, "expired"), delta(102, false, "")}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			leaf, p := rxMakeChain(t, rxSpec{subj: rootName, exts: rxCAExts}, rxSpec{subj: rxName("leaf.example.com"), exts: rxLeafExts})
+			p.RequireCRL = true
+			for _, der := range append([][]byte{base.der()}, tc.deltas...) {
+				l, err := x509util.ParseCRL(der)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p.CRLs = append(p.CRLs, l)
+			}
+			got := rxRules(t, leaf, p)
+			if tc.want == "" && len(got) > 0 || tc.want != "" && !slices.Equal(got, []string{tc.want}) {
+				t.Errorf("failing rules %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRXCNewerCRLUnusable: Policy.CRLs, "a CRL with the issuer's name and ... an unsupported
+// critical extension ... makes the verdict CRLInvalid (a stale CRL beside a current one for
+// the same issuer is ignored)". signet passed over a complete CRL it could not use (an unknown
+// critical CRL or entry extension, a critical CRL number) whenever another CRL of the same
+// scope settled the status, even an older one the unusable CRL supersedes: the newest word of
+// the issuer, which may list the certificate, went unseen. It now fails with its rule; an
+// older CRL that cannot be used beside a newer usable one is still passed over, and so is a
+// newer one not yet valid at the time (it speaks of a later time). openssl passes over a CRL
+// it cannot process and uses the older one (rxcWhys openssl-skips-unusable-newer). Found by
+// seed 183 of the revocation campaign (rxc_diff_test.go).
+func TestRXCNewerCRLUnusable(t *testing.T) {
+	t.Parallel()
+	rootKey := rxKey("p256", 20)
+	rootName := rxName("RX fix A")
+	leafSerial := int64(0x7701)
+	crl := func(number int64, lists bool, spoil string) []byte {
+		l := rxcCRL{issuer: rootName, signer: rootKey, this: rxcThis.Add(time.Duration(number-100) * 24 * time.Hour), next: rxcNext, number: number}
+		if lists {
+			l.entries = []rxcEntry{{serial: leafSerial, reason: 1}}
+		}
+		switch spoil {
+		case "unknown-critical":
+			l.exts = append(l.exts, rawExt(oidRXCUnknown, true, []byte{5, 0}))
+		case "entry-unknown-critical":
+			l.entries = append(l.entries, rxcEntry{serial: 0x7fff, reason: -1, unknownCrit: true})
+		case "number-critical":
+			l.numberCrit = true
+		case "notyet":
+			l.this, l.next = time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC), time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)
+		}
+		return l.der()
+	}
+	for _, tc := range []struct {
+		name string
+		crls [][]byte
+		want string
+	}{
+		{"newer CRL with an unknown critical extension lists the leaf", [][]byte{crl(100, false, ""), crl(102, true, "unknown-critical")}, "rfc5280.crl-unknown-critical-extension"},
+		{"newer CRL with an unknown critical extension", [][]byte{crl(102, false, "unknown-critical"), crl(100, false, "")}, "rfc5280.crl-unknown-critical-extension"},
+		{"newer CRL with an unknown critical entry extension", [][]byte{crl(100, false, ""), crl(102, false, "entry-unknown-critical")}, "rfc5280.crl-entry-unknown-critical-extension"},
+		{"newer CRL with a critical CRL number", [][]byte{crl(100, false, ""), crl(102, false, "number-critical")}, "rfc5280.crl-number-critical"},
+		// Controls: the older CRL lists the leaf (revoked stands); an older unusable CRL
+		// beside a newer usable one; a newer one not yet valid.
+		{"older CRL lists the leaf", [][]byte{crl(100, true, ""), crl(102, false, "unknown-critical")}, "rfc5280.revoked"},
+		{"older CRL with an unknown critical extension", [][]byte{crl(100, true, "unknown-critical"), crl(102, false, "")}, ""},
+		{"newer CRL not yet valid", [][]byte{crl(100, false, ""), crl(102, true, "notyet")}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			leaf, p := rxMakeChain(t, rxSpec{subj: rootName, exts: rxCAExts}, rxSpec{subj: rxName("leaf.example.com"), exts: rxLeafExts})
+			p.RequireCRL = true
+			for _, der := range tc.crls {
+				l, err := x509util.ParseCRL(der)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p.CRLs = append(p.CRLs, l)
+			}
 			got := rxRules(t, leaf, p)
 			if tc.want == "" && len(got) > 0 || tc.want != "" && !slices.Equal(got, []string{tc.want}) {
 				t.Errorf("failing rules %q, want %q", got, tc.want)

@@ -172,6 +172,11 @@ type rxCase struct {
 	inhibitAny   bool
 	maxDepth     int  // Policy.MaxDepth + 1 (0: none)
 	partialChain bool // a trusted certificate is not self-signed
+	// The revocation campaign's (rxc_gen_test.go): the CRLs given (Policy.CRLs, openssl's
+	// -CRLfile), Policy.RequireCRL, and openssl's revocation flags (-crl_check_all ...).
+	crls       [][]byte
+	requireCRL bool
+	osslCRL    []string
 }
 
 // has reports whether a drawn feature contains s ("ski=wrong", "leaf:bc=ca").
