@@ -6,6 +6,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/signet-pki/signet/verify"
@@ -124,6 +125,10 @@ func TestRequireCRLRolledOverSigner(t *testing.T) {
 	// A CRL of the trust anchor, when given, is still checked for the signer.
 	if res, err := verifyDChain(t, build(false, true)); err == nil || res.Rule != "rfc5280.crl-signer-invalid" {
 		t.Fatalf("the signer revoked by the root's CRL: %v", err)
+	} else if !strings.Contains(err.Error(), "no valid path to CN=Diff Root,O=Signet Diff: certificate CN=Diff Intermediate,O=Signet Diff (serial 8888) was revoked") ||
+		!strings.Contains(err.Error(), "(rfc5280.revoked)") {
+		// The refusal says why the signer's path failed, not only that it did.
+		t.Errorf("the refusal does not say the signer is revoked: %v", err)
 	}
 	// The chain's own leaf still needs its CRL when nested validation is not involved.
 	ch := build(false, false)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/x509"
 	"encoding/asn1"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -109,17 +110,31 @@ func (v *verifier) crlSigner(rc revocationContext, l *crlInfo) (*Error, bool) {
 		if s == issuer || s == rc.anchor {
 			return nil, false
 		}
-		if v.signerValid(s, rc.anchor) {
+		why := v.signerProblem(s, rc.anchor)
+		if why == nil {
 			return nil, false
 		}
 		problem = newRuleError(CRLInvalid, c.c, "rfc5280.crl-signer-invalid", nil,
-			"%s is signed by %s (sha256:%s), whose certificate has no valid path to %s", crlLabel(l), Name(s.c), x509util.CertificateFingerprint(s.c)[:16], Name(rc.anchor.c))
+			"%s is signed by %s (sha256:%s), whose certificate has no valid path to %s: %s", crlLabel(l), Name(s.c), x509util.CertificateFingerprint(s.c)[:16], Name(rc.anchor.c), nestedWhy(why))
 	}
 	if problem != nil {
 		return problem, false
 	}
 	return newRuleError(CRLInvalid, c.c, "rfc5280.crl-signature", fmt.Errorf("no certificate of %s verifies its signature", rawNameString(l.l.RawIssuer)),
 		"%s is not signed by the chain's %s (sha256:%s) nor by another certificate of its issuer", crlLabel(l), Name(issuer.c), x509util.CertificateFingerprint(issuer.c)[:16]), true
+}
+
+// nestedWhy is the reason a nested validation failed, put inside another refusal: its detail
+// and rule without a second "verify:" prefix.
+func nestedWhy(err error) string {
+	var ve *Error
+	if errors.As(err, &ve) && ve.Rule != "" {
+		return ve.Detail + " (" + ve.Rule + ")"
+	}
+	if ve != nil {
+		return ve.Detail
+	}
+	return err.Error()
 }
 
 // maxSignerDepth bounds the nesting of CRL-signer validations (a CRL signer whose own CRL has
@@ -133,27 +148,31 @@ const (
 // sharedState is what one Verify call and the verifiers it nests for CRL signers share: the
 // verdict on each (signer, anchor) pair, the signers being validated, and the work done.
 type sharedState struct {
-	signers     map[string]bool
+	signers     map[string]error // nil: valid
 	inProgress  map[string]bool
 	validations int
 }
 
-// signerValid validates the certificate of a CRL signer to the same trust anchor, with the
-// same time and revocation information, requiring cRLSign. A signer met again while it is
+// signerProblem validates the certificate of a CRL signer to the same trust anchor, with the
+// same time and revocation information, requiring cRLSign, and says why it fails (nil: valid),
+// for the refusal of the CRL to explain. A signer met again while it is
 // being validated (an indirect CRL issuer whose own status is on the CRL it signs, as PKITS
 // 4.14.30 has it) is taken as valid there: its signature was checked, and the CRL it signed
 // still lists it if it is revoked.
-func (v *verifier) signerValid(s, anchor *certInfo) bool {
+func (v *verifier) signerProblem(s, anchor *certInfo) error {
 	key := string(s.c.Raw) + "\x00" + string(anchor.c.Raw)
 	sh := v.shared
-	if ok, done := sh.signers[key]; done {
-		return ok
+	if why, done := sh.signers[key]; done {
+		return why
 	}
 	if sh.inProgress[key] {
-		return true
+		return nil
 	}
-	if v.depth >= maxSignerDepth || sh.validations >= maxSignerValidations {
-		return false
+	if v.depth >= maxSignerDepth {
+		return fmt.Errorf("CRL signers nested more than %d deep are not validated", maxSignerDepth)
+	}
+	if sh.validations >= maxSignerValidations {
+		return fmt.Errorf("more than %d CRL signers in one verification are not validated", maxSignerValidations)
 	}
 	sh.validations++
 	sh.inProgress[key] = true
@@ -178,16 +197,18 @@ func (v *verifier) signerValid(s, anchor *certInfo) bool {
 	p.CRLs = nil
 	sub, err := newVerifier(p, nil)
 	if err != nil {
-		return false
+		return err
 	}
 	sub.p.CRLs, sub.crls = crls, v.crls
 	sub.ocsp = v.ocsp // read once for the whole call, as the CRLs
 	sub.depth = v.depth + 1
 	sub.shared = sh
-	e := sub.build(sub.info(s.c))
-	ok := e.firstError() == nil
-	sh.signers[key] = ok
-	return ok
+	var why error
+	if fe := sub.build(sub.info(s.c)).firstError(); fe != nil {
+		why = fe
+	}
+	sh.signers[key] = why
+	return why
 }
 
 func (v *verifier) checkRevocation(e *evaluation) {

@@ -110,7 +110,7 @@ type verifier struct {
 
 func newVerifier(p Policy, extraChain []*x509.Certificate) (*verifier, error) {
 	v := &verifier{p: p, at: p.At, infos: map[*x509.Certificate]*certInfo{}, sigs: map[[2]*certInfo]error{},
-		byName: map[string][]*certInfo{}, shared: &sharedState{signers: map[string]bool{}, inProgress: map[string]bool{}}}
+		byName: map[string][]*certInfo{}, shared: &sharedState{signers: map[string]error{}, inProgress: map[string]bool{}}}
 	if v.at.IsZero() {
 		v.at = time.Now()
 	}
