@@ -23,7 +23,9 @@
 // The PIN comes from the URI's pin-source file (its first line; with a warning when users
 // other than its owner may access it), the URI's pin-value (with a warning; refused under Options.RefusePINValue, as the CLI sets
 // it), $SIGNET_PIN, then Options.PIN (the CLI's terminal prompt), and only when the token
-// has CKF_LOGIN_REQUIRED. An empty PIN, or one shorter or longer than the token says it takes
+// has CKF_LOGIN_REQUIRED. A token with a PIN pad (CKF_PROTECTED_AUTHENTICATION_PATH) takes
+// the PIN on the pad, with a warning first, unless the URI or $SIGNET_PIN gives one:
+// Options.PIN is then not called. An empty PIN, or one shorter or longer than the token says it takes
 // (CK_TOKEN_INFO's ulMinPinLen, ulMaxPinLen), is refused without being tried. It is tried once: a wrong PIN is reported in plain words ("wrong
 // PIN; the token will lock after one more wrong try" when the token says so) and never
 // retried. The token's flags are read before the PIN: a locked PIN is ErrPINLocked with

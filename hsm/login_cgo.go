@@ -73,6 +73,8 @@ func (t *Token) pinFor(ti TokenInfo) ([]byte, string, error) {
 		t.opts.warn("token %q: a wrong PIN was entered since the last login; a few more lock the token", label)
 	}
 	if padOnly {
+		// C_Login waits for the PIN pad: say so first, or the command seems to hang.
+		t.opts.warn("token %q: enter the PIN on the reader's PIN pad", label)
 		return nil, "the token's PIN pad", nil
 	}
 	pin, from, err := t.readPIN(ti)
@@ -129,9 +131,12 @@ func (t *Token) markLoggedIn() {
 	t.mod.mu.Unlock()
 }
 
-// pinConfigured reports whether a PIN comes from somewhere other than the PIN pad.
+// pinConfigured reports whether a PIN was given before the run (the URI's pin-source or
+// pin-value, $SIGNET_PIN): a token with a PIN pad takes the PIN there unless one was, as
+// pkcs11-tool does without --pin. Options.PIN (the terminal prompt) does not count: typing a
+// PIN into the computer would pass over the pad that keeps it from the computer.
 func (t *Token) pinConfigured() bool {
-	return t.uri.PINSource != "" || t.uri.has(aPINValue) || t.opts.getenv(EnvPIN) != "" || t.opts.PIN != nil
+	return t.uri.PINSource != "" || t.uri.has(aPINValue) || t.opts.getenv(EnvPIN) != ""
 }
 
 // pinSource says where the PIN will come from, for messages, and whether it is unattended: a

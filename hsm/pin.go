@@ -33,5 +33,8 @@ func loginFailure(code uint, cause error, t TokenInfo, from string, after TokenF
 	case pkcs11.CKR_USER_PIN_NOT_INITIALIZED:
 		return newError(ErrPIN, cause, fmt.Sprintf("token %q has no user PIN yet; set one with the security officer PIN", label))
 	}
+	if from != "" {
+		return newError(ErrToken, cause, fmt.Sprintf("token %q: log in with the PIN from %s", label, from))
+	}
 	return newError(ErrToken, cause, fmt.Sprintf("token %q: log in", label))
 }

@@ -29,8 +29,8 @@ type Options struct {
 	// Getenv reads the environment (SIGNET_PKCS11_MODULE, SIGNET_PIN, SIGNET_PIN_FINAL_TRY);
 	// nil means os.Getenv. An empty value counts as unset.
 	Getenv func(string) string
-	// PIN is called for the user PIN when the token needs a login and neither the URI nor
-	// $SIGNET_PIN has one: typically a no-echo prompt on the terminal. It is called once per
+	// PIN is called for the user PIN when the token needs a login, neither the URI nor
+	// $SIGNET_PIN has one, and the token has no PIN pad (which then takes it): typically a no-echo prompt on the terminal. It is called once per
 	// token and process, and once more for each signature of a key with CKA_ALWAYS_AUTHENTICATE;
 	// a wrong PIN is never retried. The returned slice is wiped after use.
 	PIN func(token TokenInfo) ([]byte, error)
