@@ -339,6 +339,7 @@ func (v *verifier) checkRevocation(e *evaluation) {
 					if problem == nil {
 						problem = newRuleError(CRLInvalid, c.c, f.rule, nil, "%s cannot be used: %s", crlLabel(l), f.detail)
 					}
+					unjudged = append(unjudged, scoped{l, mask})
 					continue
 				}
 			}
@@ -357,6 +358,9 @@ func (v *verifier) checkRevocation(e *evaluation) {
 				case problem == nil:
 					problem = dproblem
 				}
+				// Nor can an older complete CRL settle in its place what this one and
+				// its delta cover.
+				unjudged = append(unjudged, scoped{l, mask})
 				continue
 			}
 			if delta != nil {

@@ -283,3 +283,40 @@ func TestRXCNewerCRLUnusable(t *testing.T) {
 		})
 	}
 }
+
+// TestRXCOlderCompleteBesideUnusableDelta: complete CRLs 100 and 101 of the root, and delta
+// 102 (base 101) listing the leaf with an unknown critical extension. The delta cannot be
+// used, so CRL 101 settles nothing; CRL 100, older, was then taken as the issuer's word and
+// the chain accepted, where without it the chain failed: an older CRL must never settle what
+// a newer one covers (Policy.CRLs). Both now fail with the delta's rule. Found by the last
+// read of the revocation campaign's fixes; the campaign never drew a usable older complete
+// CRL beside an unusable newer one.
+func TestRXCOlderCompleteBesideUnusableDelta(t *testing.T) {
+	rootKey := rxKey("p256", 20)
+	rootName := rxName("RX fix A")
+	c100 := rxcCRL{issuer: rootName, signer: rootKey, this: rxcThis, next: rxcNext, number: 100, exts: []pkix.Extension{rxcFreshest(0)}}
+	c101 := rxcCRL{issuer: rootName, signer: rootKey, this: rxcThis.Add(24 * time.Hour), next: rxcNext, number: 101, exts: []pkix.Extension{rxcFreshest(0)}}
+	for _, withOlder := range []bool{false, true} {
+		leaf, p := rxMakeChain(t, rxSpec{subj: rootName, exts: rxCAExts}, rxSpec{subj: rxName("leaf.example.com"), exts: rxLeafExts})
+		d102 := rxcCRL{issuer: rootName, signer: rootKey, this: rxcThis.Add(48 * time.Hour), next: rxcNext, number: 102,
+			exts:    []pkix.Extension{rawExt(oidDeltaCRL, true, intDER(101)), rawExt(oidRXCUnknown, true, []byte{5, 0})},
+			entries: []rxcEntry{{serial: leaf.SerialNumber.Int64(), reason: 1}}}
+		ders := [][]byte{c101.der(), d102.der()}
+		if withOlder {
+			ders = append(ders, c100.der())
+		}
+		for _, der := range ders {
+			l, err := x509util.ParseCRL(der)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.CRLs = append(p.CRLs, l)
+		}
+		for _, require := range []bool{false, true} {
+			p.RequireCRL = require
+			if rules := rxRules(t, leaf, p); !slices.Contains(rules, "rfc5280.crl-unknown-critical-extension") {
+				t.Errorf("older complete CRL given %v, RequireCRL %v: rules %q, want the delta's rfc5280.crl-unknown-critical-extension", withOlder, require, rules)
+			}
+		}
+	}
+}

@@ -307,16 +307,16 @@ var rxcWhys = []rxcWhy{
 		}},
 	{"openssl-crl-path-recursive", "peer", "RFC 5280 6.3.3 (f): the CRL issuer's path is validated, and a CRL may cover its own signer's certificate (PKITS 4.14.30); openssl refuses to validate a CRL signer's path inside the validation of another (x509_vfy.c check_crl_path: 'Don't allow recursive CRL path validation'), and -crl_check_all asks for the status of the signer's certificate, a key of the CA's name certified by the CA, which only the CRLs that key signs give (openssl -crl_check, which does not ask it, accepts)",
 		func(c *rxCase, v rxcVerdicts, o rxcOSSL) bool {
-			return v.rfc == "" && o.run == "all" && o.code == "54" && c.hasAt(o.depth, "mode=sep-key")
+			return v.rfc == "" && o.run == "all" && o.code == "54" && c.hasAt(o.depth, "mode=sep-key") && !c.hasAt(o.depth, "signer=") && !c.hasAt(o.depth, "signer-ku=digsig")
 		}},
 	{"openssl-crl-signer-anchor-issued", "choice", "Policy.RequireCRL: the certificate of a CRL signer the trust anchor issued needs no CRL, as an intermediate the anchor issued; openssl -crl_check_all validates the indirect CRL issuer's path with revocation checks and needs the root's CRL for its certificate (which is out of scope, absent, or signed by another key of the root's name: recursive, as openssl-crl-path-recursive)",
 		func(c *rxCase, v rxcVerdicts, o rxcOSSL) bool {
-			return v.rfc == "" && o.run == "all" && o.code == "54" && c.hasAt(o.depth, "mode=indirect")
+			return v.rfc == "" && o.run == "all" && o.code == "54" && c.hasAt(o.depth, "mode=indirect") && !c.hasAt(o.depth, "signer=") && !c.hasAt(o.depth, "signer-ku=digsig")
 		}},
 	{"openssl-delta-with-reasons-as-complete", "peer", "RFC 5280 5.2.4: a delta CRL is not a complete CRL, and is used only with a complete CRL whose number is at least its BaseCRLNumber; openssl takes a delta CRL whose issuing distribution point has onlySomeReasons for a complete CRL (x509_vfy.c get_crl_score: the test 'Don't process deltas at this stage' is the else branch of the onlySomeReasons test) and finds the certificate listed on it",
 		func(c *rxCase, v rxcVerdicts, o rxcOSSL) bool {
 			if v.rfc == "" && o.code == "23" {
-				return c.hasAt(o.depth, "idp=some-reasons") && c.hasAt(o.depth, "delta(")
+				return c.hasAt(o.depth, "idp=some-reasons") && rxcDeltaAt(c, o.depth, " revoke)")
 			}
 			// Or the delta, taken for the newest complete CRL, hides the complete CRL that
 			// signet refuses (or that lists the certificate).
@@ -369,7 +369,7 @@ var rxcWhys = []rxcWhy{
 			}
 			// The delta lists the certificate, takes it off the complete CRL (removeFromCRL),
 			// or cannot be used (signet fails closed: TestRXCDeltaUnusable).
-			return o.code == "ok" && (v.rfc == "rfc5280.revoked" || c.planHas("no-freshest", "delta-")) || v.rfc == "" && o.code == "23"
+			return o.code == "ok" && (v.rfc == "rfc5280.revoked" || c.planHas("no-freshest", "delta-")) || v.rfc == "" && o.code == "23" && c.hasAt(o.depth, "no-freshest") && rxcDeltaAt(c, o.depth, " remove)")
 		}},
 }
 
@@ -455,3 +455,20 @@ func TestRXCDifferential(t *testing.T) {
 
 // rxcCI is the number of seeds CI runs.
 const rxcCI = 400
+
+// rxcDeltaAt reports whether the issuer at depth d drew a delta CRL whose feature ends with
+// suffix (" revoke)", " remove)"): an explanation about deltas must hold only where a delta
+// that says something about the certificate was drawn, so that it cannot excuse a signet
+// accept it does not explain.
+func rxcDeltaAt(c *rxCase, d int, suffix string) bool {
+	if d < 0 {
+		return false
+	}
+	p := c.planAt(d) + "delta("
+	for _, f := range c.feats {
+		if strings.HasPrefix(f, p) && strings.HasSuffix(f, suffix) {
+			return true
+		}
+	}
+	return false
+}
