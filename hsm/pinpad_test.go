@@ -6,6 +6,7 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/sha256"
+	"errors"
 	"strings"
 	"testing"
 
@@ -54,5 +55,27 @@ func TestPINPadPreferredToPrompt(t *testing.T) {
 	d := sha256.Sum256([]byte("pad"))
 	if _, err := s.Sign(rand.Reader, d[:], crypto.SHA256); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPublicURIRefusedBeforeLogin: a type=public or type=cert URI given where a private key
+// is needed (sign --key, pasted from p11tool) is refused before any PIN is read: the prompt
+// was asked, and the PIN tried, before "selects a private key".
+func TestPublicURIRefusedBeforeLogin(t *testing.T) {
+	tt := mustSoftHSM(t, "pubsign")
+	if _, err := GenerateKey(tt.uri("object=k"), ECP256, tt.opts(testPIN)); err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []string{"public", "cert"} {
+		prompted := false
+		opts := tt.opts("")
+		opts.PIN = func(TokenInfo) ([]byte, error) { prompted = true; return []byte(testPIN), nil }
+		_, err := OpenSigner(tt.uri("object=k;type="+typ), opts)
+		if err == nil || !errors.Is(err, ErrInvalidURI) && !strings.Contains(err.Error(), "private key") {
+			t.Errorf("type=%s: %v, want the refusal of a reference that cannot sign", typ, err)
+		}
+		if prompted {
+			t.Errorf("type=%s: the PIN was asked for before the refusal", typ)
+		}
 	}
 }

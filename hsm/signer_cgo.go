@@ -51,6 +51,11 @@ func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
 	if u == nil {
 		u = t.uri
 	}
+	// A type=public or type=cert URI (as p11tool lists them) is refused before the login:
+	// no PIN is asked for, or tried, for a reference that cannot sign.
+	if err := checkKeyType(u); err != nil {
+		return nil, err
+	}
 	unlock, err := t.session(true)
 	if err != nil {
 		return nil, err

@@ -491,6 +491,15 @@ func rxcGenerate(seed int64) *rxCase {
 			g.feat("stale-crl")
 			c.crls = append(c.crls, s.der())
 		}
+		if r.Intn(100) < 6 {
+			// An older complete CRL of the issuer that can be used (current, not listing
+			// the certificate): it must never settle what the newer one, or its delta,
+			// cannot (the newer one may be spoiled, or its delta).
+			o := l
+			o.corrupt, o.number, o.this, o.entries = false, l.number-3, rxcThis.Add(-72*time.Hour), nil
+			g.feat("older-usable")
+			c.crls = append(c.crls, o.der())
+		}
 		if r.Intn(100) < 2 {
 			// A CRL in the CA's name that no key of the CA signed.
 			f := l

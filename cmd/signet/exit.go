@@ -61,7 +61,7 @@ const exitCodesHelp = `EXIT CODES:
       a token object of that label or id exists, no SIGNET_HOME, XDG_CONFIG_HOME or HOME for the local identity)
    3  bad input (missing, unreadable or unparseable file; directories with no file to sign)
    4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found)
-   5  the token's user PIN is locked (no PIN was tried; unlock it with the security officer PIN)
+   5  the token's user PIN is locked, before or by this try (unlock it with the security officer PIN)
    10-15  signet verify refines 1: 10 signature mismatch, 11 untrusted chain, 12 expired or
       not yet valid, 13 revoked, 14 policy or identity, 15 timestamp missing
       (--require-timestamp) or invalid (see 'man signet-verify')
