@@ -28,8 +28,9 @@ KEYREF may also be an RFC 7512 URI naming a key on a PKCS#11 token (quote it: ';
 are special to the shell), for example
    'pkcs11:token=ci;object=release?module-path=/usr/lib/softhsm/libsofthsm2.so'
 The module comes from the URI's module-path, then --module, then SIGNET_PKCS11_MODULE, then
-the p11-kit proxy; the PIN from the URI's pin-source file, then SIGNET_PIN, then a prompt.
-A wrong PIN is never retried. Where only the public half is needed, a URI with type=public
+the p11-kit proxy; the PIN from the URI's pin-source file, then SIGNET_PIN, then a prompt
+(a reader's PIN pad instead of the prompt, when the token has one). A PIN in the URI
+(pin-value) is refused: on a command line other users see it. A wrong PIN is never retried. Where only the public half is needed, a URI with type=public
 or type=cert (as p11tool and 'signet token objects' print them) names that public key or
 certificate, read without a PIN.`
 
