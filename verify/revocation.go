@@ -124,6 +124,12 @@ func (v *verifier) crlSigner(rc revocationContext, l *crlInfo) (*Error, bool) {
 		"%s is not signed by the chain's %s (sha256:%s) nor by another certificate of its issuer", crlLabel(l), Name(issuer.c), x509util.CertificateFingerprint(issuer.c)[:16]), true
 }
 
+// crlCurrent reports whether a CRL speaks of the time t: issued at or before it, and not
+// past its nextUpdate.
+func crlCurrent(l *crlInfo, t time.Time) bool {
+	return !t.Before(l.l.ThisUpdate) && (l.l.NextUpdate.IsZero() || !t.After(l.l.NextUpdate))
+}
+
 // nestedWhy is the reason a nested validation failed, put inside another refusal: its detail
 // and rule without a second "verify:" prefix.
 func nestedWhy(err error) string {
@@ -325,10 +331,11 @@ func (v *verifier) checkRevocation(e *evaluation) {
 					forged = cmp.Or(forged, perr)
 				default:
 					problem = cmp.Or(problem, perr)
-					if perr.Rule != "rfc5280.crl-not-yet-valid" && perr.Rule != "rfc5280.crl-expired" {
-						// A CRL that cannot be judged (not one that speaks of another
-						// time) is the issuer's word on the reasons it covers: an
-						// older CRL it supersedes cannot settle them in its place.
+					if crlCurrent(l, v.revAt) {
+						// A CRL that cannot be judged, and not one that speaks of
+						// another time (whichever problem was found first), is the
+						// issuer's word on the reasons it covers: an older CRL it
+						// supersedes cannot settle them in its place.
 						unjudged = append(unjudged, scoped{l, mask})
 					}
 				}

@@ -320,3 +320,40 @@ func TestRXCOlderCompleteBesideUnusableDelta(t *testing.T) {
 		}
 	}
 }
+
+// TestRXCUnusableCRLOfAnotherTime: a CRL that is not yet valid at the validation time speaks
+// of a later time, whatever else is wrong with it (here an entry extension signet does not
+// process), so an older current CRL settles the status: the chain is accepted. signet kept
+// such a CRL among the unjudged when its first problem found was not its dates, and refused
+// (rfc5280.crl-entry-unknown-critical-extension) a chain that its current CRL clears. A
+// current CRL with the same problem still fails. Found by seed 3485 of the revocation
+// campaign once it drew usable older CRLs.
+func TestRXCUnusableCRLOfAnotherTime(t *testing.T) {
+	rootKey := rxKey("p256", 20)
+	rootName := rxName("RX fix B")
+	for _, notYet := range []bool{true, false} {
+		leaf, p := rxMakeChain(t, rxSpec{subj: rootName, exts: rxCAExts}, rxSpec{subj: rxName("leaf.example.com"), exts: rxLeafExts})
+		older := rxcCRL{issuer: rootName, signer: rootKey, this: rxcThis.Add(-72 * time.Hour), next: rxcNext, number: 100}
+		newer := rxcCRL{issuer: rootName, signer: rootKey, this: rxcThis, next: rxcNext, number: 101,
+			entries: []rxcEntry{{serial: 0x4242, reason: 1, unknownCrit: true}}}
+		if notYet {
+			newer.this = p.At.Add(24 * time.Hour)
+			newer.next = newer.this.Add(30 * 24 * time.Hour)
+		}
+		for _, der := range [][]byte{newer.der(), older.der()} {
+			l, err := x509util.ParseCRL(der)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.CRLs = append(p.CRLs, l)
+		}
+		p.RequireCRL = true
+		rules := rxRules(t, leaf, p)
+		switch {
+		case notYet && len(rules) != 0:
+			t.Errorf("the newer CRL not yet valid: rules %q, want the chain accepted on the older, current CRL", rules)
+		case !notYet && !slices.Contains(rules, "rfc5280.crl-entry-unknown-critical-extension"):
+			t.Errorf("the newer CRL current: rules %q, want rfc5280.crl-entry-unknown-critical-extension", rules)
+		}
+	}
+}

@@ -329,9 +329,19 @@ var rxcWhys = []rxcWhy{
 		osslOK("rfc5280.crl-number-critical")},
 	{"openssl-skips-unusable-newer", "choice", "Policy.CRLs and TestRXCNewerCRLUnusable: a complete CRL that cannot be judged (a critical CRL or entry extension signet does not process: RFC 5280 5.2, 5.3 say it MUST NOT be used) fails the certificate unless a newer usable CRL supersedes it, fail closed; openssl passes over it and judges on an older CRL of the same scope that it supersedes",
 		func(c *rxCase, v rxcVerdicts, o rxcOSSL) bool {
-			return o.code == "ok" && c.has("other-complete(newer") &&
+			if o.code != "ok" {
+				return false
+			}
+			// A newer CRL drawn beside the issuer's CRL, that cannot be used.
+			if c.has("other-complete(newer") &&
 				(v.rfc == "rfc5280.crl-unknown-critical-extension" && c.has("other-unknown-critical") ||
-					v.rfc == "rfc5280.crl-entry-unknown-critical-extension" && c.has("other-entry-unknown-critical"))
+					v.rfc == "rfc5280.crl-entry-unknown-critical-extension" && c.has("other-entry-unknown-critical")) {
+				return true
+			}
+			// The issuer's CRL itself cannot be used, beside an older usable one.
+			return v.rfc == "rfc5280.crl-unknown-critical-extension" && c.planHas("older-usable", "unknown-critical") ||
+				v.rfc == "rfc5280.crl-entry-unknown-critical-extension" && c.planHas("older-usable", "entry-unknown-critical") ||
+				v.rfc == "rfc5280.crl-number-critical" && (c.planHas("older-usable", "number-critical") || c.planHas("older-usable", "number=critical"))
 		}},
 	{"openssl-delta-refreshes-expired-base", "choice", "Policy.CRLs: the complete CRL must itself cover the time (rfc5280.crl-expired, or a CRL signer whose path meets it: crl-signer-invalid); RFC 5280 6.3.3 (a)(1)(i) lets a current delta CRL stand for an expired complete CRL when the certificate or the CRL has a freshest CRL extension, and openssl -use_deltas does so (without -use_deltas it refuses, error 12)",
 		func(c *rxCase, v rxcVerdicts, o rxcOSSL) bool {
@@ -360,7 +370,20 @@ var rxcWhys = []rxcWhy{
 		}},
 	{"openssl-delta-time-unchecked", "peer", "RFC 5280 6.3.3 (a)(2) and 5.1.2.4, 5.1.2.5: the delta CRL used must be current; openssl 3.0 uses a delta CRL whatever its thisUpdate and nextUpdate (an expired delta that lists the leaf revokes it, error 23, and one that does not passes), where signet refuses it (TestRXCDeltaUnusable)",
 		func(c *rxCase, v rxcVerdicts, o rxcOSSL) bool {
-			return o.code == "ok" && (v.rfc == "rfc5280.crl-expired" && c.has("delta-expired") || v.rfc == "rfc5280.crl-not-yet-valid" && c.has("delta-notyet"))
+			if o.code != "ok" {
+				return false
+			}
+			if v.rfc == "rfc5280.crl-expired" && c.has("delta-expired") || v.rfc == "rfc5280.crl-not-yet-valid" && c.has("delta-notyet") {
+				return true
+			}
+			// The complete CRL lists the certificate and a delta out of date takes it off
+			// (removeFromCRL): signet keeps the listing, openssl lifts it.
+			for d := range c.nCA() {
+				if v.rfc == "rfc5280.revoked" && (c.hasAt(d, "delta-expired") || c.hasAt(d, "delta-notyet")) && rxcDeltaAt(c, d, " remove)") {
+					return true
+				}
+			}
+			return false
 		}},
 	{"openssl-delta-needs-freshest", "choice", "RFC 5280 6.3.3 (a) makes a freshest CRL extension (5.2.6) the condition of fetching a delta CRL; signet fetches nothing and uses a delta given with its complete CRL (5.2.4, 6.3.3 (i); diff_cases 'crl base and delta revoking the leaf'); openssl -use_deltas looks at deltas only when the certificate or the complete CRL has the extension, so it does not see the certificate listed on the delta",
 		func(c *rxCase, v rxcVerdicts, o rxcOSSL) bool {
