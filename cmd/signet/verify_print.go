@@ -196,7 +196,7 @@ func verifySignedBy(r *verify.ArtifactResult) string {
 		return "an unknown signer"
 	}
 	if s.Subject == "" {
-		return fmt.Sprintf("key %s (%s)", s.KeyFingerprint, s.KeyType) + timestampNote(r)
+		return fmt.Sprintf("key %s (%s)", s.KeyFingerprint, s.KeyType) + trustedCommentNote(r) + timestampNote(r)
 	}
 	out := fmt.Sprintf("%s (sha256:%s…)", s.Subject, s.SHA256[:16])
 	var via []string
