@@ -27,14 +27,14 @@ const (
 // Formats lists the formats in the order `signet sign --help` shows them.
 func Formats() []Format { return []Format{Raw, CMS, Bundle, Minisign} }
 
-// ParseFormat returns the format called name ("raw", "cms" or "bundle"; case is ignored). An
+// ParseFormat returns the format called name ("raw", "cms", "bundle" or "minisign"; case is ignored). An
 // unknown name gives an error wrapping ErrUnsupported.
 func ParseFormat(name string) (Format, error) {
 	switch f := Format(strings.ToLower(strings.TrimSpace(name))); f {
-	case Raw, CMS, Bundle:
+	case Raw, CMS, Bundle, Minisign:
 		return f, nil
 	}
-	return "", &kindError{msg: fmt.Sprintf("sign: unknown signature format %q (known: raw, cms, bundle)", name), kind: ErrUnsupported}
+	return "", &kindError{msg: fmt.Sprintf("sign: unknown signature format %q (known: raw, cms, bundle, minisign)", name), kind: ErrUnsupported}
 }
 
 // Extension is the suffix signet appends to a file's name for a signature in format f:

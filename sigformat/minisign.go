@@ -180,3 +180,49 @@ func ParseMinisignPublicKey(data []byte) (ed25519.PublicKey, MinisignKeyID, erro
 	copy(id[:], b[2:10])
 	return ed25519.PublicKey(bytes.Clone(b[10:])), id, nil
 }
+
+// MinisignUntrustedComment is the untrusted comment signet writes in its minisign
+// signatures, as minisign writes "signature from minisign secret key".
+const MinisignUntrustedComment = "signature from signet secret key"
+
+// CheckMinisignTrustedComment says whether text can be a minisign trusted comment that
+// minisign reads back: one line (no line break or NUL), valid UTF-8, no longer than minisign
+// reads. Its error wraps ErrUnsupported.
+func CheckMinisignTrustedComment(text string) error {
+	switch {
+	case strings.ContainsAny(text, "\r\n\x00"):
+		return &kindError{msg: fmt.Sprintf("sign: a minisign trusted comment is one line: %q holds a line break or NUL", text), kind: ErrUnsupported}
+	case !utf8.ValidString(text):
+		return &kindError{msg: "sign: a minisign trusted comment must be UTF-8 text", kind: ErrUnsupported}
+	case len(minisignTrustedPrefix)+len(text) > minisignTrustedMax:
+		return &kindError{msg: fmt.Sprintf("sign: a minisign trusted comment of %d bytes is longer than the %d minisign reads", len(text), minisignTrustedMax-len(minisignTrustedPrefix)), kind: ErrUnsupported}
+	}
+	return nil
+}
+
+// MinisignContent is what MarshalMinisign writes: a signature of algorithm ED (over the
+// file's BLAKE2b-512 digest) by the key KeyID names, and the global signature over Signature
+// and TrustedComment.
+type MinisignContent struct {
+	KeyID            MinisignKeyID
+	Signature        []byte
+	UntrustedComment string
+	TrustedComment   string
+	GlobalSignature  []byte
+}
+
+// MarshalMinisign writes a minisign signature file (FILE.minisig), as minisign -S writes it.
+// The comments must be one line each (CheckMinisignTrustedComment).
+func MarshalMinisign(c MinisignContent) []byte {
+	b := append(append([]byte(MinisignAlgHashed), c.KeyID[:]...), c.Signature...)
+	return fmt.Appendf(nil, "%s%s\n%s\n%s%s\n%s\n", minisignUntrustedPrefix, c.UntrustedComment, base64.StdEncoding.EncodeToString(b),
+		minisignTrustedPrefix, c.TrustedComment, base64.StdEncoding.EncodeToString(c.GlobalSignature))
+}
+
+// MarshalMinisignPublicKey writes pub as a minisign public key file, with the key id signet
+// derives (MinisignKeyIDOf), as minisign -G writes one: minisign -V -p reads it.
+func MarshalMinisignPublicKey(pub ed25519.PublicKey) []byte {
+	id := MinisignKeyIDOf(pub)
+	b := append(append([]byte("Ed"), id[:]...), pub...)
+	return fmt.Appendf(nil, "%sminisign public key %s\n%s\n", minisignUntrustedPrefix, id, base64.StdEncoding.EncodeToString(b))
+}

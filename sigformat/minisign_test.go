@@ -194,3 +194,30 @@ func FuzzParseMinisign(f *testing.F) {
 		}
 	})
 }
+
+// TestMarshalMinisign: what signet writes is byte for byte what minisign wrote, given the
+// same fields; its public key file reads back with the id signet derives.
+func TestMarshalMinisign(t *testing.T) {
+	s, err := Parse([]byte(minisignSeedSig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := s.Minisign
+	got := MarshalMinisign(MinisignContent{KeyID: m.KeyID, Signature: s.Raw, UntrustedComment: m.UntrustedComment,
+		TrustedComment: m.TrustedComment, GlobalSignature: m.GlobalSignature})
+	if string(got) != minisignSeedSig {
+		t.Fatalf("MarshalMinisign:\n%s\nminisign wrote:\n%s", got, minisignSeedSig)
+	}
+	pub, _, err := ParseMinisignPublicKey([]byte(minisignSeedPub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := MarshalMinisignPublicKey(pub)
+	pub2, id, err := ParseMinisignPublicKey(data)
+	if err != nil || !pub2.Equal(pub) || id != MinisignKeyIDOf(pub) {
+		t.Fatalf("%s: %v %v", data, err, id)
+	}
+	if !strings.HasPrefix(string(data), "untrusted comment: minisign public key "+id.String()+"\n") {
+		t.Fatalf("%s", data)
+	}
+}
