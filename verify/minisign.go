@@ -51,13 +51,13 @@ func (v *artifactVerifier) checkMinisign(p *artifactPlan, fail func(check, reaso
 	res.Checks = append(res.Checks, Check{Check: CheckDigest, Status: Skip,
 		Detail: fmt.Sprintf("a minisign signature records no digest: it signs %s", what)})
 
-	want, from := sigformat.MinisignKeyIDOf(key), "signet derives"
+	want, from := sigformat.MinisignKeyIDOf(key), "signet derives for the key given: it was made with another key, or with a key minisign made (give its minisign public key file)"
 	if v.opts.MinisignKeyID != nil {
-		want, from = *v.opts.MinisignKeyID, "of the public key file"
+		want, from = *v.opts.MinisignKeyID, "of the public key file: it was made with another key"
 	}
 	if m.KeyID != want {
 		fail(CheckKeyID, ReasonSignatureMismatch, artifactErrorf(ErrSignatureMismatch, nil,
-			"the minisign signature names key id %s, not %s, the key id %s: it was made with another key", m.KeyID, want, from))
+			"the minisign signature names key id %s, not %s, the key id %s", m.KeyID, want, from))
 	} else {
 		res.Checks = append(res.Checks, Check{Check: CheckKeyID, Status: Pass,
 			Detail: fmt.Sprintf("the minisign signature names key id %s, the key's", m.KeyID)})
