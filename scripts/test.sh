@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # them too): openssl, coreutils (sha256sum), softhsm2, opensc (pkcs11-tool), gnutls-bin
 # (p11tool, certtool, gnutls-serv), redis-server, redis-tools (redis-cli), stunnel4, gcc (cgo
 # for PKCS#11), perl (shasum), bsdutils (script), util-linux (setsid), openssh-client
-# (ssh-keygen) and, on x86_64,
+# (ssh-keygen), minisign (minisign signatures, made and checked by the real tool) and, on x86_64,
 # p11-kit-modules (the p11-kit proxy module, the last place signet looks for a module).
 need=()
 command -v openssl >/dev/null || need+=(openssl)
@@ -26,6 +26,7 @@ command -v shasum >/dev/null || need+=(perl)          # sha512/256 reference dig
 command -v script >/dev/null || need+=(bsdutils)      # a terminal for the prompt tests
 command -v setsid >/dev/null || need+=(util-linux)    # no terminal at all
 command -v ssh-keygen >/dev/null || need+=(openssh-client) # OpenSSH keys as ssh-keygen writes them
+command -v minisign >/dev/null || need+=(minisign)     # minisign signatures and public keys
 [ -e /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so ] || [ "$(uname -m)" != x86_64 ] || need+=(p11-kit-modules)
 if [ ${#need[@]} -gt 0 ]; then
   mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)

@@ -1,4 +1,4 @@
-// Package sigformat reads and writes the three signature formats signet knows, each checked
+// Package sigformat reads and writes the four signature formats signet knows, each checked
 // in the tests against the peer that reads or writes it. It does not sign (package sign makes
 // the signatures it encodes) and does not verify (package verify checks what [Parse] returns).
 //
@@ -19,8 +19,18 @@
 //     intermediates), or a `publicKey` hint ([PublicKeyHint]) for a bare key, and RFC 3161
 //     timestamps if any. Bundles v0.1 and v0.2, whose `x509CertificateChain` holds the leaf
 //     and intermediates, are read too.
+//   - minisign: FILE.minisig as minisign 0.11 writes it, an untrusted comment, the Ed25519
+//     signature over the file's BLAKE2b-512 digest (algorithm "ED"; the legacy "Ed" over the
+//     file itself is read, never written) with the signer's key id, a trusted comment and the
+//     global signature over the signature and that comment; and minisign public key files
+//     ([ParseMinisignPublicKey]). minisign draws a key id at random when it makes a key;
+//     signet, which keeps no state beside a key, derives the id of an Ed25519 key as the first
+//     8 bytes of BLAKE2b-512 of the public key ([MinisignKeyIDOf]). A file is read as minisign
+//     reads it: four lines (LF or CRLF), comment lines no longer than minisign reads (1022
+//     bytes untrusted, 8190 trusted, prefix included); anything after the fourth line but
+//     blank lines is refused, where minisign ignores it.
 //
-// [Parse] reads any of the three, as signet and its peers write them, and tells them apart by
+// [Parse] reads any of the four, as signet and its peers write them, and tells them apart by
 // content; a raw signature is never taken for another format. CMS is read in DER or BER
 // (streamed CMS has indefinite lengths).
 //

@@ -19,23 +19,26 @@ const (
 	// Bundle is a Sigstore bundle (v0.1 to v0.3 read, v0.3 written) in its JSON form,
 	// with a messageSignature.
 	Bundle Format = "bundle"
+	// Minisign is a minisign signature file (FILE.minisig), as minisign 0.11 writes it: an
+	// Ed25519 signature over the file's BLAKE2b-512 digest and a signed trusted comment.
+	Minisign Format = "minisign"
 )
 
 // Formats lists the formats in the order `signet sign --help` shows them.
-func Formats() []Format { return []Format{Raw, CMS, Bundle} }
+func Formats() []Format { return []Format{Raw, CMS, Bundle, Minisign} }
 
-// ParseFormat returns the format called name ("raw", "cms" or "bundle"; case is ignored). An
+// ParseFormat returns the format called name ("raw", "cms", "bundle" or "minisign"; case is ignored). An
 // unknown name gives an error wrapping ErrUnsupported.
 func ParseFormat(name string) (Format, error) {
 	switch f := Format(strings.ToLower(strings.TrimSpace(name))); f {
-	case Raw, CMS, Bundle:
+	case Raw, CMS, Bundle, Minisign:
 		return f, nil
 	}
-	return "", &kindError{msg: fmt.Sprintf("sign: unknown signature format %q (known: raw, cms, bundle)", name), kind: ErrUnsupported}
+	return "", &kindError{msg: fmt.Sprintf("sign: unknown signature format %q (known: raw, cms, bundle, minisign)", name), kind: ErrUnsupported}
 }
 
 // Extension is the suffix signet appends to a file's name for a signature in format f:
-// ".sig", ".p7s" or ".sigstore.json".
+// ".sig", ".p7s", ".sigstore.json" or ".minisig".
 func (f Format) Extension() string {
 	switch f {
 	case Raw:
@@ -44,6 +47,8 @@ func (f Format) Extension() string {
 		return ".p7s"
 	case Bundle:
 		return ".sigstore.json"
+	case Minisign:
+		return ".minisig"
 	}
 	return ""
 }

@@ -78,6 +78,9 @@ type Signature struct {
 	// ParseTokenOrResponse reads both). Raw signatures carry none (a token is kept beside
 	// them, FILE.sig.tsr). Nothing in them is checked here.
 	Timestamps [][]byte
+	// Minisign is, for a minisign signature, its algorithm, key id, comments and global
+	// signature (Raw is the signature over the file or its BLAKE2b-512 digest); nil otherwise.
+	Minisign *MinisignSignature
 
 	contentType asn1.ObjectIdentifier // CMS contentType attribute, checked against eContentType
 	// namesSigner matches the certificate the CMS signer identifier names (NamesSigner).
@@ -106,6 +109,7 @@ var signedDataPrefix = []byte{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x
 // content:
 //
 //   - UTF-8 text starting with '{' is a Sigstore bundle (JSON);
+//   - text starting with "untrusted comment: " is a minisign signature;
 //   - a DER (or PEM "CMS" / "PKCS7") ContentInfo of type signedData is CMS;
 //   - anything else up to 64 KiB is a raw signature; if it is entirely base64 text it is
 //     decoded first (and, if the decoded bytes are a CMS ContentInfo, they are CMS).
@@ -122,6 +126,8 @@ func Parse(data []byte) (*Signature, error) {
 	switch {
 	case len(trimmed) == 0:
 		return nil, malformed("empty signature file")
+	case IsMinisign(data):
+		return parseMinisign(data)
 	case trimmed[0] == '{' && utf8.Valid(trimmed):
 		// JSON text: a bundle, or a broken one. A binary signature that happens to start
 		// with '{' is not valid UTF-8 but with negligible probability.

@@ -122,6 +122,8 @@ func FuzzParse(f *testing.F) {
 			if p.ContentDigest != nil && len(p.ContentDigest) != p.Hash.Size() {
 				t.Fatal("bundle digest inconsistent")
 			}
+		case Minisign:
+			checkMinisignParsed(t, p)
 		default:
 			t.Fatalf("format %q", p.Format)
 		}

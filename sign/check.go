@@ -30,6 +30,9 @@ func CheckOptions(opts SignOptions) error {
 	if opts.Base64 && f != "" && f != sigformat.Raw {
 		return fmt.Errorf("%w: base64 applies to raw signatures only (a %s signature has its own encoding)", ErrUnsupported, f)
 	}
+	if err := checkMinisign(opts, 0); err != nil {
+		return err
+	}
 	if f == sigformat.Bundle && opts.Algorithm != 0 && !sigformat.CanBundle(opts.Algorithm.CryptoHash()) {
 		return fmt.Errorf("%w: a bundle cannot name %s (it knows sha256, sha384, sha512, sha3-256, sha3-384)", ErrUnsupported, opts.Algorithm)
 	}

@@ -1,7 +1,7 @@
 // Package sign produces signatures: with any crypto.Signer (a software key or an hsm token
 // key), over the digests package digest computes, in the formats package sigformat encodes.
 //
-// [Signer] signs a digest or a message in one [sigformat.Format] (raw, cms or bundle), with
+// [Signer] signs a digest or a message in one [sigformat.Format] (raw, cms, bundle or minisign), with
 // the hash, padding (RSA-PSS) and certificates its [SignOptions] name, after checking that they
 // go together. [SignFiles] signs many files in one run (parallel hashing, a pool of signers,
 // outputs staged in parallel and moved into place only when all are ready: all or nothing), or
@@ -21,6 +21,10 @@
 //     scheme sigstore-go and cosign accept for a certificate's Ed25519 key): neither has
 //     those limits. A token key that cannot make Ed25519ph (SoftHSM 2.6.1) fails the run. The files other signatures cover are streamed through the hash as
 //     sha256sum reads them: a named pipe is read when its writer comes.
+//   - A minisign signature is Ed25519 over the message's BLAKE2b-512 digest, which package
+//     digest does not compute: the message is read whole (up to 1 GiB, as for pure Ed25519),
+//     and it cannot be made from a digest (SignDigest refuses). It carries no certificate and
+//     no timestamp; its key id is derived from the key (sigformat.MinisignKeyIDOf).
 //   - A bundle cannot say that an RSA signature is PSS, so RSA-PSS is refused in bundles, and
 //     bundles name only SHA-256, SHA-384, SHA-512, SHA3-256 and SHA3-384 (see package
 //     sigformat for the formats' own limits).

@@ -93,7 +93,7 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	for _, e := range entries {
 		buf = e.AppendTo(buf)
 	}
-	d, sig, err := s.SignMessage(buf)
+	d, sig, err := s.signMessage(list, buf)
 	if err != nil {
 		return nil, err
 	}

@@ -52,6 +52,10 @@ type SignOptions struct {
 	// timestampVerificationData.rfc3161Timestamps, beside a raw signature FILE.sig.tsr
 	// (see RawTimestamp). Its error fails that signature, and so the run: nothing is written.
 	Timestamp func(signature []byte) ([]byte, error)
+	// TrustedComment is the trusted comment of minisign signatures, which their global
+	// signature covers; "" means minisign 0.11's default, "timestamp:UNIX\tfile:NAME\thashed"
+	// (NAME the file's base name, UNIX the time of Now).
+	TrustedComment string
 }
 
 // TimestampExtension is appended to a raw signature's name for the file that holds its
@@ -150,6 +154,9 @@ func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 	// With a certificate, sigstore-go and cosign check a bundle's Ed25519 key as Ed25519ph
 	// (their hashedrekord rule: PKIX_ED25519_PH); with a bare key they check pure Ed25519
 	// (PKIX_ED25519), as cosign sign-blob --key writes it without a log entry.
+	if err := checkMinisign(opts, s.kind); err != nil {
+		return nil, err
+	}
 	s.ph = s.kind == kindEd25519 && f == sigformat.Bundle && len(opts.Certificates) > 0
 	s.alg = opts.Algorithm
 	if s.alg == 0 {
@@ -230,8 +237,9 @@ func (s *Signer) Certificate() *x509.Certificate {
 func (s *Signer) KeyFingerprint() string { return s.keyFP }
 
 // NeedsMessage reports that s signs the message itself rather than its digest: Ed25519 in the
-// raw format (pure Ed25519, as `openssl pkeyutl -sign -rawin` does) and in a bundle without a
-// certificate (pure Ed25519, PKIX_ED25519, what cosign verify-blob --key checks). Such a
+// raw format (pure Ed25519, as `openssl pkeyutl -sign -rawin` does), in a bundle without a
+// certificate (pure Ed25519, PKIX_ED25519, what cosign verify-blob --key checks), and in
+// minisign (over the message's BLAKE2b-512 digest, which no other format uses). Such a
 // Signer takes SignMessage; SignDigest fails. An Ed25519 bundle with a certificate is
 // Ed25519ph over the content's SHA-512 digest (PKIX_ED25519_PH, what sigstore-go and cosign
 // check for a certificate) and, like CMS, signs a digest.
@@ -273,11 +281,21 @@ func (s *Signer) SignDigest(d digest.Digest) ([]byte, error) {
 // SignMessage signs msg whole and returns its digest under s.Algorithm() with the signature
 // file's content. For every Signer but one that NeedsMessage it is SignDigest of the digest.
 func (s *Signer) SignMessage(msg []byte) (digest.Digest, []byte, error) {
+	return s.signMessage("", msg)
+}
+
+// signMessage is SignMessage of the file called name, which a minisign signature's default
+// trusted comment names.
+func (s *Signer) signMessage(name string, msg []byte) (digest.Digest, []byte, error) {
 	h := s.alg.New()
 	h.Write(msg)
 	d := digest.Digest(h.Sum(nil))
 	if !s.NeedsMessage() {
 		out, err := s.SignDigest(d)
+		return d, out, err
+	}
+	if s.opts.Format == sigformat.Minisign {
+		out, err := s.minisign(name, msg)
 		return d, out, err
 	}
 	sig, err := s.key.Sign(s.random, msg, crypto.Hash(0))

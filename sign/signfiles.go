@@ -64,7 +64,7 @@ type FilesOptions struct {
 	// SignFiles' error; the signatures stay written.
 	Receipts func(Receipt) error
 	// SkippedSignatureOf, if set, leaves out of the files to sign each one named like the
-	// signature of another file to sign (FILE.sigstore.json or FILE.p7s, the same name and
+	// signature of another file to sign (FILE.sigstore.json, FILE.p7s or FILE.minisig, the same name and
 	// the extension), that holds such a signature (sigformat.DetectFile), and that has no
 	// signature of its own among the files to sign, and tells it with that other file: so
 	// that a list of a release's files that already holds their signatures can be signed
@@ -481,7 +481,7 @@ func runPipeline(ctx context.Context, s *Signer, items *itemList, ds *digestStor
 		}
 		if msg != nil {
 			var d digest.Digest
-			d, sig, err = s.SignMessage(msg)
+			d, sig, err = s.signMessage(j.name, msg)
 			if err == nil {
 				ds.set(j.i, d)
 			}

@@ -64,6 +64,11 @@ const (
 	// CheckIdentity compares the signer's certificate with the identity required (subject,
 	// email, URI and DNS subjectAltNames).
 	CheckIdentity = "identity"
+	// CheckKeyID compares a minisign signature's key id with the key's.
+	CheckKeyID = "key-id"
+	// CheckTrustedComment verifies a minisign signature's global signature, over the
+	// signature and its trusted comment.
+	CheckTrustedComment = "trusted-comment"
 )
 
 // Reasons an artifact fails besides the Reasons of Verify, as ArtifactResult.Reason spells
@@ -108,6 +113,10 @@ type ArtifactOptions struct {
 	// Hash is the hash of raw signatures, which name none, and of bundles that record no
 	// digest; zero means SHA-256. Formats that name their hash use it and ignore this.
 	Hash digest.Algorithm
+	// MinisignKeyID is the key id of Key as its minisign public key file gives it, which a
+	// minisign signature must name; nil means the id signet derives from Key
+	// (sigformat.MinisignKeyIDOf). A minisign signature needs Key: it carries no certificate.
+	MinisignKeyID *sigformat.MinisignKeyID
 	// PSS says raw and bundle RSA signatures are RSASSA-PSS (any salt length); false means
 	// PKCS#1 v1.5. CMS says which it uses.
 	PSS bool
@@ -160,10 +169,10 @@ func CodeSigningPolicy(p Policy) Policy {
 // several is verified against its chain. The list is a copy.
 func SignatureExtensions() []string { return slices.Clone(signatureExtensions) }
 
-var signatureExtensions = []string{".sigstore.json", ".p7s", ".sig"}
+var signatureExtensions = []string{".sigstore.json", ".p7s", ".minisig", ".sig"}
 
 // DefaultSignature is the signature LoadSignature reads for file when none is named: the
-// first of FILE.sigstore.json, FILE.p7s and FILE.sig that exists, or "".
+// first of FILE.sigstore.json, FILE.p7s, FILE.minisig and FILE.sig that exists, or "".
 func DefaultSignature(file string) string {
 	for _, ext := range signatureExtensions {
 		if _, err := os.Stat(file + ext); err == nil {
@@ -186,7 +195,7 @@ const MaxWholeFile = 1 << 30
 // first of file+SignatureExtensions() that exists. It returns the signature and its path. A
 // signature is read up to MaxSignatureSize, from a file or a pipe (one without a writer reads
 // as empty); a device is refused unread. The format comes from the content
-// (sigformat.Parse); a file whose name says bundle (.sigstore.json) or CMS (.p7s) and
+// (sigformat.Parse); a file whose name says bundle (.sigstore.json), CMS (.p7s) or minisign (.minisig) and
 // which holds another format is refused (ErrMisnamedSignature), so that a raw signature is
 // never taken where a bundle was meant. Errors wrap fs errors (ErrNoSignature when none was
 // found; unreadable), sigformat.ErrMalformedSignature, or ErrUnchecked (and readlimit.ErrNotFile)
@@ -216,7 +225,7 @@ func LoadSignature(file, sigPath string) (*sigformat.Signature, string, error) {
 	if err != nil {
 		return nil, sigPath, fmt.Errorf("%s: %w", sigPath, err)
 	}
-	for _, want := range []sigformat.Format{sigformat.Bundle, sigformat.CMS} {
+	for _, want := range []sigformat.Format{sigformat.Bundle, sigformat.CMS, sigformat.Minisign} {
 		if strings.HasSuffix(sigPath, want.Extension()) && s.Format != want {
 			return nil, sigPath, artifactErrorf(ErrMisnamedSignature, nil, "%s is named as a %s signature but holds a %s one", sigPath, want, s.Format)
 		}
@@ -276,6 +285,9 @@ type ArtifactResult struct {
 	Rule string `json:"rule"`
 	// Identity is the identity required (empty strings: none).
 	Identity Identity `json:"identity"`
+	// TrustedComment is a minisign signature's trusted comment, set only when the signature
+	// and the global signature over the comment verified.
+	TrustedComment string `json:"trusted_comment,omitempty"`
 	// SigningTime is the time the signer claims (CMS signingTime), not a trusted timestamp.
 	SigningTime *time.Time `json:"signing_time,omitempty"`
 	// Timestamps are the RFC 3161 timestamps of the signature, each with its verdict; nil

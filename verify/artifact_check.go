@@ -154,6 +154,9 @@ func (v *artifactVerifier) dropContent(p *artifactPlan) {
 var wholeFileCap int64 = MaxWholeFile
 
 func (v *artifactVerifier) readWhole(p *artifactPlan) error {
+	if p.blake2b {
+		return v.readBLAKE2b(p)
+	}
 	p.content = p.a.Content
 	if p.content == nil {
 		b, err := readlimit.ReadFile(p.a.Name, wholeFileCap)
@@ -186,54 +189,10 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 		}
 	}
 
-	// 1. The digest the signature records.
-	switch {
-	case s.ContentDigest == nil:
-		res.Checks = append(res.Checks, Check{Check: CheckDigest, Status: Skip,
-			Detail: fmt.Sprintf("the %s signature records no digest: the signature covers the file itself", s.Format)})
-	case !bytes.Equal(p.digest, s.ContentDigest):
-		fail(CheckDigest, ReasonDigestMismatch, artifactErrorf(ErrSignatureMismatch, nil,
-			"the file's %s digest %s differs from the signed one %s: the file changed, or the signature is another file's",
-			p.fileHash.Name(), short(p.digest), short(s.ContentDigest)))
-	default:
-		res.Checks = append(res.Checks, Check{Check: CheckDigest, Status: Pass,
-			Detail: fmt.Sprintf("%s %s matches the digest the signature records", p.fileHash.Name(), short(p.digest))})
-	}
-
-	// 2. The signature.
-	var sigErr error
-	if p.ed25519ph && ed25519phValid(p.key, p.digest, s.Raw) {
-		p.phVerified = true
+	if s.Minisign != nil {
+		v.checkMinisign(p, fail)
 	} else {
-		sigErr = v.pureEd25519Content(p)
-		if sigErr == nil {
-			sigErr = Signature(p.key, v.signedData(p), s.Raw, p.sigParams)
-		}
-		v.dropContent(p)
-	}
-	what := v.signedWhat(p)
-	switch {
-	case sigErr == nil:
-		res.Checks = append(res.Checks, Check{Check: CheckSignature, Status: Pass,
-			Detail: fmt.Sprintf("%s over %s verified with %s", v.scheme(p), what, keyName(res.Signer))})
-	case errors.Is(sigErr, ErrSignatureMismatch):
-		why := "the file changed, the key is not the signer's, or the signature is another file's"
-		if p.signedAttrs {
-			why = "the signature is damaged or not the signer's"
-		}
-		// What did not match ("the ECDSA P-256 signature does not match", "an Ed25519
-		// signature is 64 bytes, not 63"), from the typed error.
-		detail := "the signature does not match"
-		var me *SignatureMismatchError
-		if errors.As(sigErr, &me) {
-			detail = me.Detail
-		}
-		fail(CheckSignature, ReasonSignatureMismatch, artifactErrorf(ErrSignatureMismatch, sigErr,
-			"the %s signature over %s does not verify with %s (%s): %s", v.scheme(p), what, keyName(res.Signer), why, detail))
-	case errors.Is(sigErr, ErrWeakAlgorithm):
-		fail(CheckSignature, ReasonWeakAlgorithm, sigErr)
-	default:
-		fail(CheckSignature, ReasonUnchecked, sigErr)
+		v.checkSignature(p, fail)
 	}
 
 	// 3. The timestamps, which say when the chain is validated.
@@ -288,6 +247,61 @@ func (v *artifactVerifier) check(p *artifactPlan) {
 		return
 	}
 	res.Valid = true
+}
+
+// checkSignature is the digest and signature checks (1 and 2) of every format but minisign.
+func (v *artifactVerifier) checkSignature(p *artifactPlan, fail func(check, reason string, err error)) {
+	s, res := p.a.Signature, p.res
+	// 1. The digest the signature records.
+	switch {
+	case s.ContentDigest == nil:
+		res.Checks = append(res.Checks, Check{Check: CheckDigest, Status: Skip,
+			Detail: fmt.Sprintf("the %s signature records no digest: the signature covers the file itself", s.Format)})
+	case !bytes.Equal(p.digest, s.ContentDigest):
+		fail(CheckDigest, ReasonDigestMismatch, artifactErrorf(ErrSignatureMismatch, nil,
+			"the file's %s digest %s differs from the signed one %s: the file changed, or the signature is another file's",
+			p.fileHash.Name(), short(p.digest), short(s.ContentDigest)))
+	default:
+		res.Checks = append(res.Checks, Check{Check: CheckDigest, Status: Pass,
+			Detail: fmt.Sprintf("%s %s matches the digest the signature records", p.fileHash.Name(), short(p.digest))})
+	}
+
+	// 2. The signature.
+	var sigErr error
+	if p.ed25519ph && ed25519phValid(p.key, p.digest, s.Raw) {
+		p.phVerified = true
+	} else {
+		sigErr = v.pureEd25519Content(p)
+		if sigErr == nil {
+			sigErr = Signature(p.key, v.signedData(p), s.Raw, p.sigParams)
+		}
+		v.dropContent(p)
+	}
+	what := v.signedWhat(p)
+	switch {
+	case sigErr == nil:
+		res.Checks = append(res.Checks, Check{Check: CheckSignature, Status: Pass,
+			Detail: fmt.Sprintf("%s over %s verified with %s", v.scheme(p), what, keyName(res.Signer))})
+	case errors.Is(sigErr, ErrSignatureMismatch):
+		why := "the file changed, the key is not the signer's, or the signature is another file's"
+		if p.signedAttrs {
+			why = "the signature is damaged or not the signer's"
+		}
+		// What did not match ("the ECDSA P-256 signature does not match", "an Ed25519
+		// signature is 64 bytes, not 63"), from the typed error.
+		detail := "the signature does not match"
+		var me *SignatureMismatchError
+		if errors.As(sigErr, &me) {
+			detail = me.Detail
+		}
+		fail(CheckSignature, ReasonSignatureMismatch, artifactErrorf(ErrSignatureMismatch, sigErr,
+			"the %s signature over %s does not verify with %s (%s): %s", v.scheme(p), what, keyName(res.Signer), why, detail))
+	case errors.Is(sigErr, ErrWeakAlgorithm):
+		fail(CheckSignature, ReasonWeakAlgorithm, sigErr)
+	default:
+		fail(CheckSignature, ReasonUnchecked, sigErr)
+	}
+
 }
 
 // ed25519phValid reports whether sig is an Ed25519ph signature (RFC 8032 §5.1, SHA-512

@@ -87,6 +87,7 @@ type artifactPlan struct {
 	// pure Ed25519 over the file; phVerified says it was.
 	ed25519ph, phVerified bool
 	readLate              bool // content was read for the pure Ed25519 fallback of an Ed25519ph candidate
+	blake2b               bool // minisign ED: the file's BLAKE2b-512 digest is signed, streamed by readWhole
 }
 
 func (p *artifactPlan) unchecked(err error) *artifactPlan {
@@ -195,6 +196,8 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 			msg += fmt.Sprintf(", nor among the %d intermediate(s) given", n)
 		}
 		return p.unchecked(artifactErrorf(ErrSignerNotFound, nil, "%s", msg))
+	case s.Format == sigformat.Minisign:
+		return p.unchecked(artifactErrorf(ErrNoKey, nil, "no key to check the signature with: a minisign signature names its key by id %s only; give its public key file", s.Minisign.KeyID))
 	case len(s.Certificates) == 0 && s.Format == sigformat.Raw:
 		return p.unchecked(artifactErrorf(ErrNoKey, nil, "no key to check the signature with: a raw signature names no signer"))
 	case len(s.Certificates) == 0 && s.PublicKeyHint != "":
@@ -210,6 +213,15 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 			"the CMS signatureAlgorithm is for %v keys, but the signer's key is %s", want, p.res.Signer.KeyType))
 	}
 	_, isEd := p.key.(ed25519.PublicKey)
+	if s.Minisign != nil {
+		if !isEd {
+			p.unchecked(artifactErrorf(ErrSignatureMismatch, nil, "a minisign signature is Ed25519, and the key given is %s", p.res.Signer.KeyType))
+			p.res.Reason = ReasonSignatureMismatch
+			return p
+		}
+		p.wholeFile, p.blake2b = true, s.Minisign.Algorithm == sigformat.MinisignAlgHashed
+		return p
+	}
 
 	// Which hash, and how the signature is checked.
 	h := s.Hash

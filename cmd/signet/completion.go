@@ -147,8 +147,14 @@ func flagValues(path, flag string) []string {
 		a := digest.Algorithms()
 		return str(len(a), func(i int) string { return a[i].Name() })
 	case flag == "format":
-		f := sigformat.Formats()
-		return str(len(f), func(i int) string { return string(f[i]) })
+		// The formats sign --format takes (ParseFormat), which verify reads too.
+		var names []string
+		for _, f := range sigformat.Formats() {
+			if _, err := sigformat.ParseFormat(string(f)); err == nil {
+				names = append(names, string(f))
+			}
+		}
+		return names
 	case flag == "eku":
 		return []string{"any", "serverAuth", "clientAuth", "codeSigning", "emailProtection", "timeStamping", "OCSPSigning"}
 	case flag == "fail-on":

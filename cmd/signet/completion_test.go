@@ -35,7 +35,7 @@ func TestBashCompletion(t *testing.T) {
 		"signet verify --profile ":        {"rfc5280", "webpki"},
 		"signet key gen --type ed":        {"ed25519"},
 		"signet sign -a sha3":             {"sha384", "sha3-256", "sha3-384", "sha3-512"},
-		"signet sign --format ":           {"raw", "cms", "bundle"},
+		"signet sign --format ":           {"raw", "cms", "bundle", "minisign"},
 		"signet sign rel":                 {"release.tar.gz"},
 		"signet sign --cert rel":          {"release.tar.gz"},
 		"signet completion ":              {"bash", "zsh", "fish"},

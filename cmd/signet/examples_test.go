@@ -347,7 +347,7 @@ func TestKeyHelpExamples(t *testing.T) {
 	}{
 		{[]string{"key"}, nil, 3},
 		{[]string{"key", "gen"}, []string{"pass.txt"}, 6},
-		{[]string{"key", "pub"}, []string{"signer.key", "server.crt"}, 3},
+		{[]string{"key", "pub"}, []string{"signer.key", "server.crt"}, 5},
 		{[]string{"key", "inspect"}, []string{"signer.key", "signer.pub"}, 2},
 		{[]string{"csr"}, []string{"signer.key", "tls.key"}, 4},
 	} {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/signet-pki/signet/internal/atomicfile"
 	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/sigformat"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -176,19 +178,28 @@ EXAMPLES:
 func keyPubCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "pub",
-		Usage:     "print the public key (SubjectPublicKeyInfo PEM) of a key or certificate",
+		Usage:     "print the public key (SubjectPublicKeyInfo PEM, or minisign's) of a key or certificate",
 		ArgsUsage: "KEYREF",
 		Description: `Prints the public key of KEYREF as SubjectPublicKeyInfo PEM, byte for byte what
 "openssl pkey -pubout" prints, on standard output or to -o FILE.
 ` + moreHelp + `
+--format minisign prints an Ed25519 key as a minisign public key file instead, which
+"minisign -V -p FILE" and "signet verify --key FILE" read. Its key id is the one signet's
+minisign signatures name: minisign draws a key id at random when it makes a key, signet
+derives it from the key (the first 8 bytes of the BLAKE2b-512 of the public key), so this
+file and every signature agree without any state kept beside the key.
+
 ` + keyRefHelp + `
 
 EXAMPLES:
    signet key pub signer.key
    signet key pub signer.key -o signer.pub
-   signet key pub server.crt`,
+   signet key pub server.crt
+   signet key gen --type ed25519 --no-passphrase -o release.key
+   signet key pub --format minisign release.key -o release.minisign.pub`,
 		Flags: []cli.Flag{
 			outFlag("write the public key to `FILE` instead of standard output"),
+			&cli.StringFlag{Name: "format", Aliases: []string{"F"}, Usage: "`FORMAT` pem (default) or minisign (an Ed25519 key, as minisign -G writes it)"},
 			passphraseFileFlag(),
 			moduleFlag(),
 			forceFlag(),
@@ -206,9 +217,10 @@ EXAMPLES:
 
 // keyPubOptions is what `signet key pub` was asked, once the command line is checked.
 type keyPubOptions struct {
-	ref   string // KEYREF
-	out   string // "" or "-": standard output
-	force bool
+	ref      string // KEYREF
+	out      string // "" or "-": standard output
+	force    bool
+	minisign bool // --format minisign
 }
 
 // keyPubParse checks the command line before the key is opened.
@@ -218,6 +230,13 @@ func keyPubParse(c *cli.Context) (*keyPubOptions, error) {
 		return nil, err
 	}
 	o := &keyPubOptions{ref: ref, out: c.String("out"), force: c.Bool("force")}
+	switch f := strings.ToLower(c.String("format")); f {
+	case "", "pem":
+	case "minisign":
+		o.minisign = true
+	default:
+		return nil, usagef("--format %q: a public key is written as pem or minisign", c.String("format"))
+	}
 	if err := checkNotInput("-o", o.out, append(keyRefFiles("KEYREF", ref), secretFiles(c)...)...); err != nil {
 		return nil, err
 	}
@@ -234,6 +253,13 @@ func keyPubRun(e *env, c *cli.Context, o *keyPubOptions) error {
 	pub, err := keyref.OpenPublic(o.ref, keyOptions(e, c))
 	if err != nil {
 		return err
+	}
+	if o.minisign {
+		k, ok := pub.Key.(ed25519.PublicKey)
+		if !ok {
+			return usagef("--format minisign: %s is not an Ed25519 key (minisign keys are Ed25519)", o.ref)
+		}
+		return writeOutput(e, c, o.out, sigformat.MarshalMinisignPublicKey(k), o.force, "public key")
 	}
 	pemBytes, err := x509util.MarshalPublicKeyPEM(pub.Key)
 	if err != nil {

@@ -240,6 +240,10 @@ signet crl create --ca ca.pem --ca-key ca.key -o int.crl
 				"signet tls tunnel --listen :6379 --tls --forward 127.0.0.1:6379 --cert server.pem \\\n    --key server.key --client-roots corp-root.pem --crl corp.crl": "it runs until stopped",
 			},
 		},
+		"signet key pub --format minisign release.key": {
+			setup: `head -c 100000 /dev/urandom > app.tar.gz`,
+			want:  []string{"Trusted comment: app 1.0", `OK app.tar.gz: signed by key sha256:`, `trusted comment "app 1.0"`},
+		},
 		"signet verify --trusted-root trusted_root.json": {
 			// A trusted root listing the signet init CA (intermediate, then root), and the
 			// identity moved away after signing, so that only the trusted root can vouch.

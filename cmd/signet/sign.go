@@ -22,10 +22,11 @@ import (
 
 const signDescription = `Signs each FILE with a key and writes its signature beside it: FILE.sigstore.json (a
 Sigstore bundle, when a certificate is known), FILE.p7s (--format cms, as openssl cms writes)
-or FILE.sig (raw, as openssl dgst writes). Without --key, the identity of 'signet init' signs.
+FILE.minisig (--format minisign, as minisign writes) or FILE.sig (raw, as openssl dgst writes).
+Without --key, the identity of 'signet init' signs.
 All or nothing: when a file fails, no signature is written; an existing one needs --force.
 ` + moreHelp + `
-Signs files with a key, in one of three formats, each with its peers:
+Signs files with a key, in one of four formats, each with its peers:
 
    raw      the bare signature, exactly what "openssl dgst -sha256 -sign KEY -out SIG FILE"
             writes and "openssl dgst -verify" checks: DER ECDSA, RSA PKCS#1 v1.5, RSA-PSS
@@ -42,6 +43,14 @@ Signs files with a key, in one of three formats, each with its peers:
             over SHA-512 with a certificate and pure Ed25519 with a bare key, as sigstore-go
             and cosign check them. It has no transparency-log entry: an "offline" bundle,
             which tools demanding a Rekor entry (cosign by default) refuse. FILE.sigstore.json.
+   minisign an Ed25519 key's signature as "minisign -S" writes it, which "minisign -V -p
+            PUBFILE -m FILE" accepts ("signet key pub --format minisign KEYREF" writes
+            PUBFILE): Ed25519 over the file's BLAKE2b-512 digest (the file is read whole, up
+            to 1 GiB), the key id (derived from the key: the first 8 bytes of the BLAKE2b-512
+            of the public key), the untrusted comment "signature from signet secret key" and
+            the trusted comment, signed too: --trusted-comment TEXT, default minisign's
+            "timestamp:UNIX<tab>file:NAME<tab>hashed". Another key type, -a, --cert, --tsa and
+            --digest are refused (exit 2). FILE.minisig.
 
 The default format is bundle when a certificate is known (--cert, the identity of
 "signet init", a PKCS#12 file, a token key with its certificate), else raw; --base64 alone
@@ -60,9 +69,9 @@ all new ones are in place, and put back if the run fails. An output that is one 
 files to sign, the key, --cert or --passphrase-file (by name or through a link) is refused
 (exit 2), --force or not. With
 --recursive, directories are expanded to the regular files below them; files found there
-whose names end in .sig, .p7s or .sigstore.json are not signed; one that is not a signature
+whose names end in .sig, .p7s, .sigstore.json or .minisig are not signed; one that is not a signature
 of the file beside it is named on stderr (not with -q). A FILE that is the signature
-of another FILE given, in the arguments or --files-from (FILE.sigstore.json or .p7s beside
+of another FILE given, in the arguments or --files-from (FILE.sigstore.json, .p7s or .minisig beside
 it, the names compared cleaned: a.p7s is ./a's; with such content, and not signed itself) is
 skipped with one line on stderr, so "signet sign --force dist/*" can be run again, and a
 --manifest does not list it; a FILE.sig is signed (a raw signature cannot be told from data).
@@ -117,6 +126,8 @@ EXAMPLES:
    signet sign --key release.key release.tar.gz
    openssl dgst -sha256 -verify release.pub -signature release.tar.gz.sig release.tar.gz
    signet sign --key release.key --base64 -o - release.tar.gz
+   signet key gen --type ed25519 --no-passphrase -o release-ed.key
+   signet sign --key release-ed.key --format minisign --trusted-comment 'release 1.0' release.tar.gz
    signet sign --json --force dist/app-linux.tar.gz dist/app-darwin.tar.gz
    signet sign --manifest dist/SHA256SUMS --recursive dist
    signet sign -a sha256 --digest 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae -o foo.sigstore.json
@@ -126,13 +137,14 @@ EXAMPLES:
 func signCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:        "sign",
-		Usage:       "sign files: raw (openssl dgst), CMS (openssl cms) or Sigstore bundle",
+		Usage:       "sign files: raw (openssl dgst), CMS (openssl cms), Sigstore bundle or minisign",
 		ArgsUsage:   "FILE...",
 		Description: signDescription,
 		Flags: append([]cli.Flag{
 			keyFlag("sign with `KEYREF` (default: the identity of 'signet init')"),
 			&cli.StringFlag{Name: "cert", Usage: "the signer's certificate and its chain, PEM or DER, in `CHAINFILE`", TakesFile: true},
-			&cli.StringFlag{Name: "format", Aliases: []string{"F"}, Usage: "signature `FORMAT`: raw, cms or bundle (default: bundle with a certificate, else raw)"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"F"}, Usage: "signature `FORMAT`: raw, cms, bundle or minisign (default: bundle with a certificate, else raw)"},
+			&cli.StringFlag{Name: "trusted-comment", Usage: "the trusted comment `TEXT` of minisign signatures (default: timestamp:UNIX<tab>file:NAME<tab>hashed, as minisign's)"},
 			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Usage: "hash `ALG`: sha256 (default; sha512 for Ed25519 in CMS and in a bundle with a certificate), sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
 			&cli.BoolFlag{Name: "pss", Usage: "RSA-PSS (salt as long as the digest) instead of PKCS#1 v1.5"},
 			&cli.BoolFlag{Name: "base64", Usage: "write a raw signature as base64 text"},
@@ -215,7 +227,7 @@ func signParse(e *env, c *cli.Context) (_ *signOptions, err error) {
 	if err != nil {
 		return nil, err
 	}
-	o.sign = sign.SignOptions{PSS: c.Bool("pss"), Base64: c.Bool("base64"), Timestamp: tsaSignHook(c.Context, tsas)}
+	o.sign = sign.SignOptions{PSS: c.Bool("pss"), Base64: c.Bool("base64"), Timestamp: tsaSignHook(c.Context, tsas), TrustedComment: c.String("trusted-comment")}
 	if c.IsSet("algorithm") {
 		a, err := digest.ParseAlgorithm(c.String("algorithm"))
 		if err != nil {
@@ -245,6 +257,9 @@ func signParse(e *env, c *cli.Context) (_ *signOptions, err error) {
 	// What the key cannot change is refused now, in NewSigner's words. With --cert the
 	// default format is known already: bundle (unless --base64), as runSign settles it.
 	early := o.sign
+	if early.Format == sigformat.Minisign {
+		early.Certificates = o.certs // --cert: a minisign signature carries none
+	}
 	if early.Format == "" && len(o.certs) > 0 && !early.Base64 {
 		early.Format = sigformat.Bundle
 	}
@@ -278,6 +293,11 @@ func runSign(e *env, c *cli.Context) error {
 		chain = key.Certificates()
 	}
 	opts.Certificates = chain
+	if opts.Format == sigformat.Minisign {
+		// The identity's or the token's certificate: a minisign signature carries none
+		// (--cert was refused).
+		opts.Certificates = nil
+	}
 	if opts.Format == "" {
 		switch {
 		case opts.Base64 || len(chain) == 0:

@@ -41,15 +41,16 @@ type verifyOptions struct {
 const verifyDescription = `Checks that each FILE is unchanged and was signed by a key you trust; one verdict line each:
    OK art.tar.gz: signed by CN=Release Bot,O=Example (sha256:ab12…) via CN=Example CA → CN=Example Root
    FAILED art.tar.gz: certificate CN=Release Bot,O=Example expired at 2026-01-02T00:00:00Z
-The signature of FILE is --sig, else FILE.sigstore.json, FILE.p7s or FILE.sig (a Sigstore
-bundle, CMS or raw, known by its content). Trust: --roots, --trusted-root, --system-roots, else
+The signature of FILE is --sig, else FILE.sigstore.json, FILE.p7s, FILE.minisig or FILE.sig
+(a Sigstore bundle, CMS, minisign or raw, known by its content). Trust: --roots, --trusted-root, --system-roots, else
 the root of 'signet init'; --key checks the signature alone. Exit 10-15 say what failed.
 ` + moreHelp + `
-The signature of FILE is --sig SIGFILE, or else the first of FILE.sigstore.json, FILE.p7s
-and FILE.sig that exists. Its format comes from its content, not its name: a Sigstore
-bundle (JSON), a detached CMS SignedData (DER or PEM, as 'openssl cms -sign -binary'
-writes), or a raw signature (as 'openssl dgst -sign' writes: DER ECDSA, RSA, Ed25519; or its
-base64). A file named .sigstore.json or .p7s that holds another format is refused (exit 3).
+The signature of FILE is --sig SIGFILE, or else the first of FILE.sigstore.json, FILE.p7s,
+FILE.minisig and FILE.sig that exists. Its format comes from its content, not its name: a
+Sigstore bundle (JSON), a detached CMS SignedData (DER or PEM, as 'openssl cms -sign -binary'
+writes), a minisign signature (as 'minisign -S' writes), or a raw signature (as 'openssl dgst
+-sign' writes: DER ECDSA, RSA, Ed25519; or its base64). A file named .sigstore.json, .p7s or
+.minisig that holds another format is refused (exit 3).
 A FILE that is the signature of another FILE given, in the arguments or --files-from (by
 name, compared cleaned: a.p7s is ./a's; by content; and not signed itself) is not verified
 as an artifact but as that FILE's signature, one line on stderr: the one verify would read
@@ -93,9 +94,17 @@ v0.1/v0.2 bundle's chain. The chain is validated as 'man
 signet-cert-verify' describes (RFC 5280 path validation, rule ids in every refusal), with:
 ` + pathFlagsHelp + `
 
---key PUBKEYREF (a public key, a certificate, a private key, a pkcs11: URI) checks the
+--key PUBKEYREF (a public key, a certificate, a private key, a pkcs11: URI, a minisign public
+key file) checks the
 signature alone: no certificate, chain or policy, so it excludes --roots, --intermediates,
 --trusted-root, --system-roots, --eku, --crl, --require-crl, the identity flags and the flags above.
+
+A minisign signature (FILE.minisig) needs --key, as 'minisign -V -p' does: its key id must be
+the one of the minisign public key file given (or, for another key file, the id signet derives:
+the first 8 bytes of the BLAKE2b-512 of the Ed25519 key), then the Ed25519 signature over the
+file's BLAKE2b-512 digest (ED; the legacy Ed signs the file itself) and the global signature
+over the trusted comment must verify: a changed comment fails (exit 10). The OK line and
+--json's trusted_comment give the trusted comment, quoted, once all three hold.
 
 A raw signature names neither its signer nor its hash: it needs --key, and -a when the hash
 is not sha256 (RSA-PSS needs --pss; any salt length is accepted, as openssl verifies).
@@ -174,7 +183,7 @@ const verifyJSONHelp = `JSON (--json), one object; fields are added over time, n
                    a failure of the run as a whole, not of one file: an --ocsp response
                    about no chain verified (crl-missing, signet.ocsp-unused); absent otherwise
    artifacts[]     without --manifest, one per FILE, in order:
-      file, path (the same name: sign and hash records call it path), signature_file, format (raw, cms, bundle), valid, reason ("" when valid, else
+      file, path (the same name: sign and hash records call it path), signature_file, format (raw, cms, bundle, minisign), valid, reason ("" when valid, else
       digest-mismatch, signature-mismatch, weak-algorithm, signer-not-found, unchecked,
       timestamp-missing, timestamp-invalid, or a
       chain reason of 'signet cert verify': unknown-authority, expired, revoked, eku,
@@ -183,10 +192,11 @@ const verifyJSONHelp = `JSON (--json), one object; fields are added over time, n
       verify'}, policy (as in 'signet cert verify'; null with --key), policies[] (the
       certificate policies the signer's chain is valid for; null with --key), rule (the id of
       the rule that failed, as in 'signet cert verify'), identity {subject, email, uri, dns},
+      trusted_comment (a minisign signature's, once verified; absent otherwise),
       signing_time (claimed, absent when unknown), timestamps[] (RFC 3161, absent when none)
       {tsa, tsa_name, gen_time, accuracy, serial, policy, hash, valid, error, chain[],
       dates_signature (true on the one whose genTime the chain was judged at)},
-      checks[] {check (digest, signature, timestamp, chain, validity, constraints,
+      checks[] {check (digest, key-id, signature, trusted-comment, timestamp, chain, validity, constraints,
       policies, profile, depth, key-usage, eku, name, revocation, identity), status (pass,
       fail, skip), subject, detail, rule}
    manifest        with --manifest: manifest (the list's own result, as an artifact), valid,
@@ -221,8 +231,8 @@ func verifyCommand(e *env) *cli.Command {
 		ArgsUsage:   "FILE...",
 		Description: verifyDescription,
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "sig", Usage: "the signature `SIGFILE` (default: FILE.sigstore.json, FILE.p7s or FILE.sig)", TakesFile: true},
-			keyFlag("check the signature alone with `PUBKEYREF` (public key, certificate, private key, pkcs11: URI)"),
+			&cli.StringFlag{Name: "sig", Usage: "the signature `SIGFILE` (default: FILE.sigstore.json, FILE.p7s, FILE.minisig or FILE.sig)", TakesFile: true},
+			keyFlag("check the signature alone with `PUBKEYREF` (public key, certificate, private key, pkcs11: URI, minisign public key file)"),
 			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Value: digest.DefaultAlgorithm.Name(), Usage: "hash `ALG` of raw signatures: sha256, sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
 			&cli.BoolFlag{Name: "pss", Usage: "raw and bundle RSA signatures are RSA-PSS, not PKCS#1 v1.5"},
 			repeatedFlag("roots", "trust the certificates in `FILE` (PEM, DER, or a directory); repeatable"),
@@ -361,11 +371,17 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 	a := o.artifact
 	var localRoot string
 	if o.keyRef != "" {
-		pub, err := keyref.OpenPublic(o.keyRef, keyOptions(e, c))
-		if err != nil {
+		if key, id, ok, err := minisignPublicKey(o.keyRef); err != nil {
 			return err
+		} else if ok {
+			a.Key, a.MinisignKeyID = key, &id
+		} else {
+			pub, err := keyref.OpenPublic(o.keyRef, keyOptions(e, c))
+			if err != nil {
+				return err
+			}
+			a.Key = pub.Key
 		}
-		a.Key = pub.Key
 	} else {
 		t, inters, err := verifyTrust(e, o, a.Policy.At)
 		if err != nil {

@@ -196,7 +196,7 @@ func verifySignedBy(r *verify.ArtifactResult) string {
 		return "an unknown signer"
 	}
 	if s.Subject == "" {
-		return fmt.Sprintf("key %s (%s)", s.KeyFingerprint, s.KeyType) + timestampNote(r)
+		return fmt.Sprintf("key %s (%s)", s.KeyFingerprint, s.KeyType) + trustedCommentNote(r) + timestampNote(r)
 	}
 	out := fmt.Sprintf("%s (sha256:%s…)", s.Subject, s.SHA256[:16])
 	var via []string
@@ -215,6 +215,10 @@ func verifyHint(f verifyFailure, o *verifyOptions) string {
 	switch {
 	case errors.Is(err, verify.ErrNoKey) && f.format == sigformat.Raw:
 		return "a raw signature names no certificate: give the signer's public key or certificate with --key FILE (and -a HASH when it is not sha256)"
+	case errors.Is(err, verify.ErrNoKey) && f.format == sigformat.Minisign:
+		return "a minisign signature names no certificate: give the signer's minisign public key file with --key FILE, as minisign -V -p takes it"
+	case errors.Is(err, verify.ErrSignatureMismatch) && f.format == sigformat.Minisign:
+		return "check that the file is the one signed and --key the signer's minisign public key file"
 	case errors.Is(err, verify.ErrNoKey):
 		return "give the signer's public key or certificate with --key FILE"
 	case errors.Is(err, verify.ErrSignatureMismatch) && f.rsaRaw && !o.artifact.PSS:
