@@ -432,6 +432,11 @@ func crlFollow(o *crlCreateOptions, ca *x509.Certificate, entries []x509.Revocat
 		delete(old, k)
 		entries[i].RevocationTime = p.RevocationTime.UTC()
 		switch {
+		case !reasonGiven[i] && (p.ReasonCode == 7 || p.ReasonCode > 10 || p.ReasonCode < 0):
+			// Another tool's CRL may hold a code no CRL may carry (RFC 5280 5.3.1): it is
+			// not inherited, and the entry is written without a reason.
+			warnings = append(warnings, fmt.Sprintf("serial %s has reason code %d in %s, which no CRL may carry (RFC 5280 5.3.1): written without a reason",
+				x509util.FormatSerial(entries[i].SerialNumber), p.ReasonCode, path))
 		case !reasonGiven[i]:
 			entries[i].ReasonCode = p.ReasonCode
 		case crlCompromise(p.ReasonCode) && !crlCompromise(entries[i].ReasonCode):

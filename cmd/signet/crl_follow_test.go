@@ -193,6 +193,30 @@ func TestCRLReasonGivenOrNot(t *testing.T) {
 		t.Errorf("a removeFromCRL entry left out was warned about as made valid again: %s", stderr)
 	}
 
+	// Another tool's CRL with a reason code no CRL may carry (7): given again without a
+	// reason, the entry keeps its date, is written without a reason, and a warning says so;
+	// the run failed, blaming a code the user never gave.
+	der, err = x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number:     big.NewInt(time.Now().UnixNano()),
+		ThisUpdate: time.Now().Add(-time.Hour),
+		NextUpdate: time.Now().Add(time.Hour),
+		RevokedCertificateEntries: []x509.RevocationListEntry{
+			{SerialNumber: big.NewInt(0x45), RevocationTime: long, ReasonCode: 7},
+		},
+	}, certs[0], key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(crl, pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if stderr := signet("--revoke", "45"); !strings.Contains(stderr, "reason code 7") {
+		t.Errorf("no warning about the reason code no CRL may carry: %q", stderr)
+	}
+	if got := crlRead(t, crl); got.reasons["45"] != 0 || !got.dates["45"].Equal(long) {
+		t.Errorf("after a reason code 7: reasons %v, dates %v; want 45 without a reason, since %s", got.reasons, got.dates, long)
+	}
+
 	// Another tool's CRL that lists 44 twice: left out, it is warned about once.
 	der, err = x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
 		Number:     big.NewInt(time.Now().UnixNano()),
