@@ -6,6 +6,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"regexp"
@@ -346,69 +347,67 @@ func TestRXExplore(t *testing.T) {
 		t.Skip("set RX_EXPLORE=1 (and RX_SEEDS=first:count)")
 	}
 	openssl, _ := exec.LookPath("openssl")
-	seeds := rxSeeds(t, 300)
-	type row struct {
-		c *rxCase
-		v rxVerdicts
-	}
+	rxExploreSeeds(t, rxSeeds(t, 300), 4, 400, func(s int64) (key, line string) {
+		c := rxGenerate(s)
+		v := c.run(t, openssl)
+		sok := v.rfc == ""
+		ook := v.ossl == "ok"
+		if id, _ := rxExplainOpenSSL(c, v); v.ossl != "" && sok != ook && id == "" {
+			key = fmt.Sprintf("openssl rfc=%q ossl=%s", v.rfc, v.ossl)
+		}
+		if gok := v.gox == "ok"; v.gox != "unparsed" && gok != sok && rxExplain(rxGoWhys, c, v) == nil {
+			g := v.gox
+			if i := strings.Index(g, ":"); i > 0 && len(g) > 60 {
+				g = g[:60]
+			}
+			key += fmt.Sprintf(" | go rfc=%q go=%s", v.rfc, g)
+		}
+		if why := rxWebMonotone(v); why != "" {
+			key += " | " + why
+		}
+		if v.web == "" && v.gox != "ok" && v.gox != "unparsed" {
+			vw := v
+			vw.rfc = v.web
+			if rxExplain(rxGoWhys, c, vw) == nil {
+				key += " | webpki accepts, go=" + v.gox
+			}
+		}
+		return key, fmt.Sprintf("%s\n      web=%q go=%s ossl=%s", c, v.web, v.gox, v.osslLine)
+	})
+}
+
+// rxExploreSeeds judges the seeds, parallel at a time, and logs the seeds judge gives a
+// non-empty key, grouped by key, the largest group first, at most limit lines a group: the
+// body of the campaigns' Explore tools.
+func rxExploreSeeds(t *testing.T, seeds []int64, parallel, limit int, judge func(s int64) (key, line string)) {
 	var mu sync.Mutex
-	groups := map[string][]row{}
+	groups := map[string][]string{}
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4)
+	sem := make(chan struct{}, parallel)
 	for _, s := range seeds {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			c := rxGenerate(s)
-			v := c.run(t, openssl)
-			key := ""
-			sok := v.rfc == ""
-			ook := v.ossl == "ok"
-			if id, _ := rxExplainOpenSSL(c, v); v.ossl != "" && sok != ook && id == "" {
-				key = fmt.Sprintf("openssl rfc=%q ossl=%s", v.rfc, v.ossl)
-			}
-			if gok := v.gox == "ok"; v.gox != "unparsed" && gok != sok && rxExplain(rxGoWhys, c, v) == nil {
-				g := v.gox
-				if i := strings.Index(g, ":"); i > 0 && len(g) > 60 {
-					g = g[:60]
-				}
-				key += fmt.Sprintf(" | go rfc=%q go=%s", v.rfc, g)
-			}
-			if why := rxWebMonotone(v); why != "" {
-				key += " | " + why
-			}
-			if v.web == "" && v.gox != "ok" && v.gox != "unparsed" {
-				vw := v
-				vw.rfc = v.web
-				if rxExplain(rxGoWhys, c, vw) == nil {
-					key += " | webpki accepts, go=" + v.gox
-				}
-			}
+			key, line := judge(s)
 			if key == "" {
 				return
 			}
 			mu.Lock()
-			groups[key] = append(groups[key], row{c, v})
+			groups[key] = append(groups[key], line)
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	var keys []string
-	for k := range groups {
-		keys = append(keys, k)
-	}
+	keys := slices.Collect(maps.Keys(groups))
 	slices.SortFunc(keys, func(a, b string) int { return len(groups[b]) - len(groups[a]) })
 	for _, k := range keys {
-		rows := groups[k]
+		lines := groups[k]
 		var b bytes.Buffer
-		fmt.Fprintf(&b, "== %d × %s\n", len(rows), k)
-		for i, r := range rows {
-			if i >= 400 {
-				break
-			}
-			fmt.Fprintf(&b, "   %s\n      web=%q go=%s ossl=%s\n", r.c, r.v.web, r.v.gox, r.v.osslLine)
+		fmt.Fprintf(&b, "== %d × %s\n", len(lines), k)
+		for _, l := range lines[:min(len(lines), limit)] {
+			fmt.Fprintf(&b, "   %s\n", l)
 		}
 		t.Log(b.String())
 	}

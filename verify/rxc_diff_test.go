@@ -1,7 +1,6 @@
 package verify_test
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -97,58 +96,19 @@ func TestRXCExplore(t *testing.T) {
 		t.Skip("set RX_EXPLORE=1 (and RX_SEEDS=first:count)")
 	}
 	openssl, _ := exec.LookPath("openssl")
-	seeds := rxSeeds(t, 300)
-	type row struct {
-		c *rxCase
-		v rxcVerdicts
-	}
-	var mu sync.Mutex
-	groups := map[string][]row{}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2)
-	for _, s := range seeds {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			c := rxcGenerate(s)
-			v := c.runCRL(t, openssl)
-			key := ""
-			for _, o := range v.disagreements() {
-				if w := rxcExplain(c, v, o); w == nil {
-					key += fmt.Sprintf(" | %s: rfc=%q ossl=%s at %d/%d", o.run, v.rfc, o.code, o.depth, c.nCA())
-				}
+	rxExploreSeeds(t, rxSeeds(t, 300), 2, 12, func(s int64) (key, line string) {
+		c := rxcGenerate(s)
+		v := c.runCRL(t, openssl)
+		for _, o := range v.disagreements() {
+			if w := rxcExplain(c, v, o); w == nil {
+				key += fmt.Sprintf(" | %s: rfc=%q ossl=%s at %d/%d", o.run, v.rfc, o.code, o.depth, c.nCA())
 			}
-			if why := rxcProperties(c, v); why != "" {
-				key += " | " + why
-			}
-			if key == "" {
-				return
-			}
-			mu.Lock()
-			groups[key] = append(groups[key], row{c, v})
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	var keys []string
-	for k := range groups {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b string) int { return len(groups[b]) - len(groups[a]) })
-	for _, k := range keys {
-		rows := groups[k]
-		var b bytes.Buffer
-		fmt.Fprintf(&b, "== %d × %s\n", len(rows), k)
-		for i, r := range rows {
-			if i >= 12 {
-				break
-			}
-			fmt.Fprintf(&b, "   %s\n      lax=%q web=%q ossl=%s | %s\n", r.c, r.v.lax, r.v.web, r.v.osslLine, r.v.osslLeafLine)
 		}
-		t.Log(b.String())
-	}
+		if why := rxcProperties(c, v); why != "" {
+			key += " | " + why
+		}
+		return key, fmt.Sprintf("%s\n      lax=%q web=%q ossl=%s | %s", c, v.lax, v.web, v.osslLine, v.osslLeafLine)
+	})
 }
 
 // TestRXCDump writes the certificates and CRLs of the seed RX_DUMP into RX_DIR (a tool for
