@@ -4,8 +4,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -150,9 +148,6 @@ func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {
 		// Checked before the key is generated on the token: a CSR that cannot be written
 		// would leave the new key there.
 		if err := atomicfile.CheckWritable(out, c.Bool("force")); err != nil {
-			return nil, fmt.Errorf("--csr-out %s: %w", out, err)
-		}
-		if _, err := os.Stat(filepath.Dir(out)); err != nil { // (a file there: CheckWritable's)
 			return nil, fmt.Errorf("--csr-out %s: %w", out, err)
 		}
 	}

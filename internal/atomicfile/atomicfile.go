@@ -62,6 +62,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 // ErrExists is returned when the target exists and Force was not set.
@@ -85,12 +86,21 @@ func WriteFile(path string, data []byte, opts Options) error {
 }
 
 // CheckWritable reports ErrExists (wrapped with the path) when path exists and force is false,
-// and an error when path names a directory. Commands call it before expensive work so a refusal
-// comes early; the final write checks again.
+// and an error when path names a directory or its directory does not exist (or is not one).
+// Commands call it before expensive work, or work that cannot be undone (a key generated on
+// a token), so a refusal comes early; the final write checks again.
 func CheckWritable(path string, force bool) error {
 	fi, err := os.Lstat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		dir := filepath.Dir(path)
+		di, err := os.Stat(dir)
+		switch {
+		case err != nil:
+			return &fs.PathError{Op: "write", Path: path, Err: err}
+		case !di.IsDir():
+			return &fs.PathError{Op: "write", Path: path, Err: fmt.Errorf("%s is not a directory: %w", dir, syscall.ENOTDIR)}
+		}
 		return nil
 	case err != nil:
 		return err

@@ -3,10 +3,6 @@ package keyref
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"syscall"
 
 	"github.com/signet-pki/signet/hsm"
 	"github.com/signet-pki/signet/internal/atomicfile"
@@ -84,12 +80,12 @@ func Generate(ref string, opts GenerateOptions) (*Generated, error) {
 		t = x509util.DefaultKeyType
 	}
 	if ref != "-" {
-		if err := checkOutput(ref, opts.Force); err != nil {
+		if err := atomicfile.CheckWritable(ref, opts.Force); err != nil {
 			return nil, err
 		}
 	}
 	if opts.PublicOut != "" {
-		if err := checkOutput(opts.PublicOut, opts.Force); err != nil {
+		if err := atomicfile.CheckWritable(opts.PublicOut, opts.Force); err != nil {
 			return nil, err
 		}
 	}
@@ -154,7 +150,7 @@ func Generate(ref string, opts GenerateOptions) (*Generated, error) {
 // generated there would stay when the file cannot be written.
 func generateOnToken(ref string, opts GenerateOptions) (*Generated, error) {
 	if opts.PublicOut != "" {
-		if err := checkOutput(opts.PublicOut, opts.Force); err != nil {
+		if err := atomicfile.CheckWritable(opts.PublicOut, opts.Force); err != nil {
 			return nil, err
 		}
 	}
@@ -184,22 +180,4 @@ func generateOnToken(ref string, opts GenerateOptions) (*Generated, error) {
 		g.PublicKey = opts.PublicOut
 	}
 	return g, nil
-}
-
-// checkOutput refuses, before anything is made, an output file that cannot be written: one
-// that exists (without force, atomicfile.CheckWritable) or whose directory does not exist or
-// is not a directory.
-func checkOutput(path string, force bool) error {
-	if err := atomicfile.CheckWritable(path, force); err != nil {
-		return err
-	}
-	dir := filepath.Dir(path)
-	fi, err := os.Stat(dir)
-	switch {
-	case err != nil:
-		return &fs.PathError{Op: "write", Path: path, Err: err}
-	case !fi.IsDir():
-		return &fs.PathError{Op: "write", Path: path, Err: fmt.Errorf("%s is not a directory: %w", dir, syscall.ENOTDIR)}
-	}
-	return nil
 }
