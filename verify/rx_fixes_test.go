@@ -204,13 +204,7 @@ func TestRXCDeltaUnusable(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			leaf, p := rxMakeChain(t, rxSpec{subj: rootName, exts: rxCAExts}, rxSpec{subj: rxName("leaf.example.com"), exts: rxLeafExts})
 			p.RequireCRL = true
-			for _, der := range append([][]byte{base.der()}, tc.deltas...) {
-				l, err := x509util.ParseCRL(der)
-				if err != nil {
-					t.Fatal(err)
-				}
-				p.CRLs = append(p.CRLs, l)
-			}
+			p.CRLs = append(p.CRLs, rxcParseCRLs(t, append([][]byte{base.der()}, tc.deltas...)...)...)
 			got := rxRules(t, leaf, p)
 			if tc.want == "" && len(got) > 0 || tc.want != "" && !slices.Equal(got, []string{tc.want}) {
 				t.Errorf("failing rules %q, want %q", got, tc.want)
@@ -269,13 +263,7 @@ func TestRXCNewerCRLUnusable(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			leaf, p := rxMakeChain(t, rxSpec{subj: rootName, exts: rxCAExts}, rxSpec{subj: rxName("leaf.example.com"), exts: rxLeafExts})
 			p.RequireCRL = true
-			for _, der := range tc.crls {
-				l, err := x509util.ParseCRL(der)
-				if err != nil {
-					t.Fatal(err)
-				}
-				p.CRLs = append(p.CRLs, l)
-			}
+			p.CRLs = append(p.CRLs, rxcParseCRLs(t, tc.crls...)...)
 			got := rxRules(t, leaf, p)
 			if tc.want == "" && len(got) > 0 || tc.want != "" && !slices.Equal(got, []string{tc.want}) {
 				t.Errorf("failing rules %q, want %q", got, tc.want)
@@ -305,13 +293,7 @@ func TestRXCOlderCompleteBesideUnusableDelta(t *testing.T) {
 		if withOlder {
 			ders = append(ders, c100.der())
 		}
-		for _, der := range ders {
-			l, err := x509util.ParseCRL(der)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p.CRLs = append(p.CRLs, l)
-		}
+		p.CRLs = append(p.CRLs, rxcParseCRLs(t, ders...)...)
 		for _, require := range []bool{false, true} {
 			p.RequireCRL = require
 			if rules := rxRules(t, leaf, p); !slices.Contains(rules, "rfc5280.crl-unknown-critical-extension") {
@@ -340,13 +322,7 @@ func TestRXCUnusableCRLOfAnotherTime(t *testing.T) {
 			newer.this = p.At.Add(24 * time.Hour)
 			newer.next = newer.this.Add(30 * 24 * time.Hour)
 		}
-		for _, der := range [][]byte{newer.der(), older.der()} {
-			l, err := x509util.ParseCRL(der)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p.CRLs = append(p.CRLs, l)
-		}
+		p.CRLs = append(p.CRLs, rxcParseCRLs(t, newer.der(), older.der())...)
 		p.RequireCRL = true
 		rules := rxRules(t, leaf, p)
 		switch {
@@ -356,4 +332,18 @@ func TestRXCUnusableCRLOfAnotherTime(t *testing.T) {
 			t.Errorf("the newer CRL current: rules %q, want rfc5280.crl-entry-unknown-critical-extension", rules)
 		}
 	}
+}
+
+// rxcParseCRLs parses the CRLs the fix tests write (rxcCRL.der).
+func rxcParseCRLs(t *testing.T, ders ...[]byte) []*x509.RevocationList {
+	t.Helper()
+	var out []*x509.RevocationList
+	for _, der := range ders {
+		l, err := x509util.ParseCRL(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, l)
+	}
+	return out
 }
