@@ -67,3 +67,40 @@ compare() {
 		"$label" "$r" "$c" "$(ms "$ma")" "$(ms "$mb")" "$n"
 	printf "%-${bench_label_width}s   wall ratios: %s\n" "" "${ratios[*]}"
 }
+
+# bench_p256_chain DIR: a three-level P-256 chain made by openssl in DIR (root.pem, int.pem,
+# leaf.pem for server.example.com, and their keys), for the chain comparisons.
+bench_p256_chain() {
+	local chain=$1
+	mkdir -p "$chain"
+	printf '%s\n' '[ca]' 'basicConstraints=critical,CA:TRUE' 'keyUsage=critical,keyCertSign,cRLSign' \
+		'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=keyid:always' '[leaf]' 'basicConstraints=critical,CA:FALSE' \
+		'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth' 'subjectAltName=DNS:server.example.com' \
+		'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=keyid:always' >"$chain/ext.cnf"
+	(
+		cd "$chain"
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout root.key -subj "/CN=Bench Root" \
+			-days 3650 -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out root.pem
+		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout int.key -subj "/CN=Bench Intermediate" -out int.csr
+		openssl x509 -req -in int.csr -CA root.pem -CAkey root.key -set_serial 2 -days 3650 -extfile ext.cnf -extensions ca -out int.pem
+		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key -subj "/CN=server.example.com" -out leaf.csr
+		openssl x509 -req -in leaf.csr -CA int.pem -CAkey int.key -set_serial 3 -days 365 -extfile ext.cnf -extensions leaf -out leaf.pem
+	) 2>/dev/null
+}
+
+# icount CMD...: the instructions of one run of CMD under callgrind, the median of three. The
+# runtime's asynchronous preemption is off: callgrind can trip on its signals (an assertion in
+# valgrind 3.19), and a run that fails so is made again.
+icount() {
+	local i try n counts=()
+	for i in 1 2 3; do
+		for try in 1 2 3 4 5; do
+			n=$(GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+				awk '/I *refs:/ {gsub(",", "", $NF); print $NF}')
+			[ -n "$n" ] && break
+		done
+		[ -n "$n" ] || { echo "failed"; return; }
+		counts+=("$n")
+	done
+	printf '%s\n' "${counts[@]}" | median
+}

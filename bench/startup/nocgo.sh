@@ -113,20 +113,7 @@ pki=$root/testdata/pki
 at=2026-06-01T00:00:00Z
 attime=$(date -d "$at" +%s)
 chain=$work/chain
-mkdir "$chain"
-printf '%s\n' '[ca]' 'basicConstraints=critical,CA:TRUE' 'keyUsage=critical,keyCertSign,cRLSign' \
-	'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=keyid:always' '[leaf]' 'basicConstraints=critical,CA:FALSE' \
-	'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth' 'subjectAltName=DNS:server.example.com' \
-	'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=keyid:always' >"$chain/ext.cnf"
-(
-	cd "$chain"
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout root.key -subj "/CN=Bench Root" \
-		-days 3650 -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out root.pem
-	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout int.key -subj "/CN=Bench Intermediate" -out int.csr
-	openssl x509 -req -in int.csr -CA root.pem -CAkey root.key -set_serial 2 -days 3650 -extfile ext.cnf -extensions ca -out int.pem
-	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key -subj "/CN=server.example.com" -out leaf.csr
-	openssl x509 -req -in leaf.csr -CA int.pem -CAkey int.key -set_serial 3 -days 365 -extfile ext.cnf -extensions leaf -out leaf.pem
-) 2>/dev/null
+bench_p256_chain "$chain"
 
 fixture=(cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem")
 ofixture=(openssl verify -CAfile "$pki/root-ca.pem" -untrusted "$pki/int-ca.pem" -attime "$attime" "$pki/codesign.pem")
@@ -176,21 +163,6 @@ if [ -n "$purego" ]; then
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# icount CMD...: the instructions of one run of CMD under callgrind, the median of three (as
-# startup.sh counts them).
-icount() {
-	local i try n counts=()
-	for i in 1 2 3; do
-		for try in 1 2 3 4 5; do
-			n=$(GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
-				awk '/I *refs:/ {gsub(",", "", $NF); print $NF}')
-			[ -n "$n" ] && break
-		done
-		[ -n "$n" ] || { echo "failed"; return; }
-		counts+=("$n")
-	done
-	printf '%s\n' "${counts[@]}" | median
-}
 if command -v valgrind >/dev/null; then
 	echo
 	for b in "${builds[@]}"; do

@@ -96,22 +96,6 @@ if [ -n "$other" ]; then
 		"$work/other" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem"
 fi
 
-# icount CMD...: the instructions of one run of CMD under callgrind, the median of three. The
-# runtime's asynchronous preemption is off: callgrind can trip on its signals (an assertion in
-# valgrind 3.19), and a run that fails so is made again.
-icount() {
-	local i try n counts=()
-	for i in 1 2 3; do
-		for try in 1 2 3 4 5; do
-			n=$(GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
-				awk '/I *refs:/ {gsub(",", "", $NF); print $NF}')
-			[ -n "$n" ] && break
-		done
-		[ -n "$n" ] || { echo "failed"; return; }
-		counts+=("$n")
-	done
-	printf '%s\n' "${counts[@]}" | median
-}
 if command -v valgrind >/dev/null; then
 	verify_args=(cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at "$at" "$pki/codesign.pem")
 	for cmd in --version "cert verify"; do

@@ -100,20 +100,7 @@ fi
 
 # A three-level P-256 chain, made by openssl, for the chain comparison.
 chain=$work/chain
-mkdir "$chain"
-printf '%s\n' '[ca]' 'basicConstraints=critical,CA:TRUE' 'keyUsage=critical,keyCertSign,cRLSign' \
-	'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=keyid:always' '[leaf]' 'basicConstraints=critical,CA:FALSE' \
-	'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth' 'subjectAltName=DNS:server.example.com' \
-	'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=keyid:always' >"$chain/ext.cnf"
-(
-	cd "$chain"
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout root.key -subj "/CN=Bench Root" \
-		-days 3650 -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out root.pem
-	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout int.key -subj "/CN=Bench Intermediate" -out int.csr
-	openssl x509 -req -in int.csr -CA root.pem -CAkey root.key -set_serial 2 -days 3650 -extfile ext.cnf -extensions ca -out int.pem
-	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout leaf.key -subj "/CN=server.example.com" -out leaf.csr
-	openssl x509 -req -in leaf.csr -CA int.pem -CAkey int.key -set_serial 3 -days 365 -extfile ext.cnf -extensions leaf -out leaf.pem
-) 2>/dev/null
+bench_p256_chain "$chain"
 "$signet" cert verify --roots "$chain/root.pem" --intermediates "$chain/int.pem" --host server.example.com "$chain/leaf.pem" >/dev/null
 openssl verify -CAfile "$chain/root.pem" -untrusted "$chain/int.pem" "$chain/leaf.pem" >/dev/null
 "$signet" cert verify --roots "$pki/root-ca.pem" --intermediates "$pki/int-ca.pem" --at 2026-06-01 "$pki/server.pem" >/dev/null
