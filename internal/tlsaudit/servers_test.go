@@ -3,12 +3,16 @@ package tlsaudit
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"errors"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -55,6 +59,23 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// speaksTLS reports whether what listens on addr answers a ClientHello with TLS: a
+// handshake, or a TLS-level refusal (an alert, a version Go will not take). A bare dial is not
+// enough: between freeAddr and the server's bind another test's listener may hold the port
+// for a moment, and the test then found it closed.
+func speaksTLS(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(2 * time.Second))
+	err = tls.Client(c, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}).Handshake()
+	var rh tls.RecordHeaderError
+	var ne net.Error
+	return err == nil || !errors.Is(err, io.EOF) && !errors.Is(err, syscall.ECONNRESET) && !errors.As(err, &rh) && !(errors.As(err, &ne) && ne.Timeout())
+}
+
 // startServer runs a peer server (openssl s_server, gnutls-serv) until the test ends and
 // returns its address once it accepts connections.
 func startServer(t *testing.T, tool string, args func(addr string) []string) string {
@@ -93,8 +114,7 @@ func startServer(t *testing.T, tool string, args func(addr string) []string) str
 				t.Fatalf("%s exited: %s", tool, out.String())
 			default:
 			}
-			if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-				c.Close()
+			if speaksTLS(addr) {
 				return addr
 			}
 			time.Sleep(20 * time.Millisecond)
