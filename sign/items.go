@@ -372,8 +372,9 @@ func skipSignatures(l *itemList, set *nameset.Set, skipped func(sig, of string))
 // errNULName refuses a name holding a NUL byte, which no file's name can.
 var errNULName = errors.New("the name holds a NUL byte")
 
-// errNamedTwice refuses two names of one file: their signatures would be one file.
-var errNamedTwice = errors.New("named twice as output")
+// errNamedTwice refuses two names of one file: their signatures would be one file. It is
+// atomicfile's, which finds the same at commit where two names of one directory differ.
+var errNamedTwice = atomicfile.ErrNamedTwice
 
 // withInputSet is the prologue of the checks that need every input at once (findTwice,
 // skipSignatures, checkNotInputs): it reads names (of sp) into a nameset.Set, relative to the

@@ -68,6 +68,11 @@ import (
 // ErrExists is returned when the target exists and Force was not set.
 var ErrExists = errors.New("file exists")
 
+// ErrNamedTwice is returned when two targets of a batch are one file: named alike, or by two
+// names that differ only in the symbolic links on their way (a working directory reached
+// through a link, and the same directory named by its real path).
+var ErrNamedTwice = errors.New("named twice as output")
+
 // Options controls one write.
 type Options struct {
 	// Perm is the mode of the new file. Zero means 0644. Private keys use 0600.
@@ -272,7 +277,7 @@ func (b *Batch) Add(path string, data []byte, opts Options) (err error) {
 		if _, seen = b.outs[h]; seen {
 			twice, err := b.stagedAs(key)
 			if err == nil && twice {
-				err = &fs.PathError{Op: "write", Path: path, Err: errors.New("named twice as output")}
+				err = &fs.PathError{Op: "write", Path: path, Err: ErrNamedTwice}
 			}
 			if err != nil {
 				b.mu.Unlock()
@@ -434,6 +439,11 @@ func (b *Batch) CommitContext(ctx context.Context) (err error) {
 		if err == nil {
 			p := b.pending(rec)
 			err = place(&p)
+			if errors.Is(err, ErrExists) && b.placedEarlier(rec.path, i) {
+				// Absent before the batch began (checked above, under the directories'
+				// locks): an earlier target of this batch is this file by another name.
+				err = &fs.PathError{Op: "write", Path: rec.path, Err: ErrNamedTwice}
+			}
 		}
 		if err != nil {
 			if rerr := b.rollBack(i); rerr != nil {
@@ -449,6 +459,26 @@ func (b *Batch) CommitContext(ctx context.Context) (err error) {
 		syncDir(dir)
 	}
 	return nil
+}
+
+// placedEarlier reports whether path is the file one of the batch's first n targets was
+// placed as. It is asked only when a target found its name taken in the middle of a commit.
+func (b *Batch) placedEarlier(path string, n int) bool {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return false
+	}
+	j := 0
+	for rec, err := range b.journal.all {
+		if err != nil || j >= n {
+			return false
+		}
+		j++
+		if other, err := os.Lstat(rec.path); err == nil && os.SameFile(fi, other) {
+			return true
+		}
+	}
+	return false
 }
 
 // pending is the record of a staged file, ready to be moved into place.

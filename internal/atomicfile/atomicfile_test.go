@@ -724,3 +724,63 @@ func TestRollBackTargetNamedTwice(t *testing.T) {
 		})
 	}
 }
+
+// Two targets that are one file by names that differ in a symbolic link are found at commit,
+// when the second finds its name taken by the first: that is "named twice", not an existing
+// file the user might mean to replace with --force, and nothing is left behind.
+func TestCommitNamedTwiceThroughLink(t *testing.T) {
+	for _, extra := range []int{0, 400} { // 400 targets before: the journal is read back from its file
+		t.Run(fmt.Sprint("before=", extra), func(t *testing.T) {
+			dir := t.TempDir()
+			d1, d2 := filepath.Join(dir, "d1"), filepath.Join(dir, "d2")
+			if err := os.Mkdir(d1, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink("d1", d2); err != nil {
+				t.Fatal(err)
+			}
+			var targets []string
+			for i := range extra {
+				targets = append(targets, filepath.Join(dir, fmt.Sprintf("f%04d", i)))
+			}
+			targets = append(targets, filepath.Join(d1, "a.sig"), filepath.Join(dir, "b.sig"), filepath.Join(d2, "a.sig"))
+			var b Batch
+			for i, p := range targets {
+				if err := b.Add(p, []byte(fmt.Sprint("new ", i)), Options{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := b.Commit()
+			var pe *fs.PathError
+			if !errors.Is(err, ErrNamedTwice) || errors.Is(err, ErrExists) || !errors.As(err, &pe) || pe.Path != filepath.Join(d2, "a.sig") {
+				t.Fatalf("Commit: %v, want %s named twice", err, filepath.Join(d2, "a.sig"))
+			}
+			assertOnly(t, dir, "d1", "d2")
+			assertOnly(t, d1)
+		})
+	}
+}
+
+// A target that another process creates during the commit is still an existing file.
+func TestCommitTakenMidwayExists(t *testing.T) {
+	dir := t.TempDir()
+	a, c := filepath.Join(dir, "a.sig"), filepath.Join(dir, "c.sig")
+	var b Batch
+	for _, p := range []string{a, c} {
+		if err := b.Add(p, []byte("new"), Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setHook(t, func(i int) {
+		if i == 1 {
+			writeFile(t, c, "another's")
+		}
+	})
+	if err := b.Commit(); !errors.Is(err, ErrExists) || errors.Is(err, ErrNamedTwice) {
+		t.Fatalf("Commit: %v, want the file exists", err)
+	}
+	if got := readFile(t, c); got != "another's" {
+		t.Fatalf("c.sig = %q, want another's", got)
+	}
+	assertOnly(t, dir, "c.sig")
+}
