@@ -140,7 +140,8 @@
 //	webpki.cn-not-in-san                       malformed         BR 7.1.4.3: the subject CN is not a copy of a SAN (IP text, case, P-labels)
 //	webpki.san-public-suffix                   malformed         BR 3.2.2.4, 7.1.2.7.12: a dNSName that is itself a public suffix of the ICANN section ("com", "co.uk")
 //	webpki.san-dns-root-label                  malformed         BR 7.1.2.7.12: a dNSName ending in a period (the root zone's empty label)
-//	webpki.wildcard-public-suffix              malformed         BR 3.2.2.6: a wildcard over a public suffix (golang.org/x/net/publicsuffix)
+//	webpki.wildcard-public-suffix              malformed         BR 3.2.2.6: a wildcard over a public suffix of the ICANN section ("*.co.uk"; golang.org/x/net/publicsuffix)
+//	webpki.wildcard-public-suffix-match        name-mismatch     BR 3.2.2.6: the host is named only by a wildcard over a public suffix of the private section ("*.s3.amazonaws.com"), which its owner may hold but no host matches
 //	webpki.leaf-key-usage                      malformed         BR 7.1.2.7.11, RFC 5280 4.2.1.12: the leaf's key usage without digitalSignature (ECDSA), or without digitalSignature and keyEncipherment (RSA): no use of the key a TLS server makes
 //	webpki.leaf-eku-critical                   malformed         BR 7.1.2.7.10: the leaf's EKU marked critical
 //	webpki.leaf-eku-forbidden                  malformed         BR 7.1.2.7.10: the leaf's EKU includes codeSigning, emailProtection, timeStamping, OCSPSigning or precertificate signing

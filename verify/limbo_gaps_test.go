@@ -103,8 +103,8 @@ func limboGapCases() []limboCase {
 		// private (s3.amazonaws.com): a label count cannot tell, the public suffix list can.
 		{id: "webpki::san::public-suffix-multi-label-wildcard-san", server: true, want: "webpki.wildcard-public-suffix",
 			build: withPolicy(chain3(nil, nil, sanOf(gnDNS("*.co.uk"))), host("foo.co.uk"))},
-		{id: "webpki::san::public-suffix-private-namespace-wildcard-san", server: true, want: "webpki.wildcard-public-suffix",
-			build: withPolicy(chain3(nil, nil, sanOf(gnDNS("*.s3.amazonaws.com"))), host("foo.s3.amazonaws.com"))},
+		{id: "webpki::san::public-suffix-private-namespace-wildcard-san", server: true, want: "webpki.wildcard-public-suffix-match",
+			build: withPolicy(chain3(nil, nil, cnAndSAN("*.s3.amazonaws.com", gnDNS("*.s3.amazonaws.com"))), host("foo.s3.amazonaws.com"))},
 
 		// rfc5280/nc: an asterisk in a mailbox constraint is a literal character of the
 		// local-part (RFC 5321 atext), never a pattern.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 
 	"github.com/signet-pki/signet/internal/pkixname"
 )
@@ -43,18 +44,28 @@ func (v *verifier) checkNames(e *evaluation) {
 	c := leaf.c
 	if host != "" {
 		ref, ok := referenceHost(host)
-		matched := false
+		matched, overSuffix := false, ""
 		if ok {
 			for _, d := range dns {
-				if hostMatches(d, ref) {
-					matched = true
-					break
+				if !hostMatches(d, ref) {
+					continue
 				}
+				if v.webpki && wildcardOverPrivateSuffix(d) {
+					overSuffix = d
+					continue
+				}
+				matched = true
+				break
 			}
 		}
-		if matched {
+		switch {
+		case matched:
 			e.pass(CheckName, leaf, "host %s matches", pkixname.EscapeText(host))
-		} else {
+		case overSuffix != "":
+			e.fail(CheckName, newRuleError(NameMismatch, c, "webpki.wildcard-public-suffix-match", x509.HostnameError{Certificate: c, Host: host},
+				"certificate %s names host %s only by its dNSName %s, a wildcard over a public suffix (of the list's private section), which the webpki profile does not match (Baseline Requirements 3.2.2.6)",
+				Name(c), pkixname.EscapeText(host), pkixname.EscapeText(overSuffix)))
+		default:
 			e.fail(CheckName, newRuleError(NameMismatch, c, "rfc6125.host", x509.HostnameError{Certificate: c, Host: host},
 				"certificate %s is not valid for host %s (its DNS names: %s)", Name(c), pkixname.EscapeText(host), listOrNone(dnsShown)))
 		}
@@ -113,6 +124,20 @@ func hostMatches(pattern, host string) bool {
 	}
 	i := strings.IndexByte(host, '.')
 	return i > 0 && host[i+1:] == rest
+}
+
+// wildcardOverPrivateSuffix reports whether a dNSName is a wildcard over a public suffix of
+// the private section of the public suffix list (*.s3.amazonaws.com, *.github.io): its
+// owner's to hold (Baseline Requirements 3.2.2.6), but the name of no single site under it,
+// so the webpki profile never matches a host through it. A wildcard over a suffix of the
+// ICANN section (*.co.uk) makes the certificate malformed (webpki.wildcard-public-suffix).
+func wildcardOverPrivateSuffix(pattern string) bool {
+	rest, ok := strings.CutPrefix(strings.ToLower(strings.TrimSuffix(pattern, ".")), "*.")
+	if !ok {
+		return false
+	}
+	ps, icann := publicsuffix.PublicSuffix(rest)
+	return ps == rest && !icann
 }
 
 // emailEqual compares addresses as RFC 5280 4.2.1.6 says: the local part exactly, the domain

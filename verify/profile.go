@@ -313,8 +313,13 @@ func (v *verifier) lintWebPKI(ci *certInfo, leaf, anchor, isCA bool, akiKeyID, a
 			add("webpki.san-dns-root-label", "its dNSName %q ends with the root zone's empty label, which Baseline Requirements 7.1.2.7.12 forbid", string(g.Raw))
 		}
 		name := strings.ToLower(strings.TrimSuffix(string(g.Raw), "."))
+		// A wildcard over a suffix of the list's private section (s3.amazonaws.com, github.io)
+		// is its owner's to hold (Baseline Requirements 3.2.2.6: "unless the Applicant proves
+		// its rightful control of the entire Domain Namespace"), as Amazon's and Google's
+		// certificates hold theirs: the certificate stands, and host matching never uses the
+		// wildcard (webpki.wildcard-public-suffix-match, names.go).
 		if rest, ok := strings.CutPrefix(name, "*."); ok {
-			if ps, _ := publicsuffix.PublicSuffix(rest); ps == rest {
+			if ps, icann := publicsuffix.PublicSuffix(rest); icann && ps == rest {
 				add("webpki.wildcard-public-suffix", "its dNSName %q is a wildcard over the public suffix %q (Baseline Requirements 3.2.2.6)", string(g.Raw), rest)
 			}
 		} else if ps, icann := publicsuffix.PublicSuffix(name); icann && ps == name {
