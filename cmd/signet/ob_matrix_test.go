@@ -32,6 +32,7 @@ const (
 	obFilePass = "Ob7filePassQz" // pass.txt's passphrase, that of enc.key and s.p12
 	obEnvPass  = "Ob9envPassWx"  // SIGNET_PASSPHRASE of every run
 	obPIN      = "Ob3pinVk"      // the user PIN of the matrix's tokens
+	obWrongPIN = "Wr0ngPinOb"    // a PIN that is not theirs
 )
 
 // obClasses are the bad files a file argument is crossed with, by name. Each makes the bad
@@ -90,7 +91,7 @@ type obCase struct {
 	blame   map[string]string // a class or extra file -> what the error line must name, when not "@"
 	outs    []string          // outputs that exist before the run (and --force is given)
 	json    bool              // the command has --json: run each case with it too
-	token   bool              // TOKEN stands for a pkcs11: URI on a fresh SoftHSM2 token
+	token   bool              // TOKEN stands for a pkcs11: URI on a fresh SoftHSM2 token, BADPIN for one with a wrong PIN
 	noForce bool              // the command has no --force
 	// verdict: the command reports a failed check as a verdict on stdout (verify, cert
 	// verify, ts verify, hash -c), naming the file there; stderr then holds at most one line
@@ -106,7 +107,7 @@ func TestOBMatrix(t *testing.T) {
 	tsaURL := testTSA(t)
 	fx := obFixture(t, bin, tsaURL)
 	home := t.TempDir()
-	secrets := []string{obFilePass, obEnvPass, obPIN}
+	secrets := []string{obFilePass, obEnvPass, obPIN, obWrongPIN}
 	for _, k := range []string{"server.key", "codesign.key", "int-ca.key", "codesign-ed25519.key", "expired.key"} {
 		// The first line of each private key's base64: no output may carry key bytes.
 		data, err := os.ReadFile(filepath.Join(fx, k))
@@ -152,10 +153,10 @@ func TestOBMatrix(t *testing.T) {
 					obCopyDir(t, fx, dir)
 					env := []string{"SIGNET_HOME=" + filepath.Join(home, "none"), "XDG_CONFIG_HOME=" + filepath.Join(home, "none"),
 						"HOME=" + filepath.Join(home, "none"), "SIGNET_PASSPHRASE=" + obEnvPass, "GORACE=atexit_sleep_ms=0"}
-					var tokenURI string
+					var tokenURI, badPINURI string
 					var tokenEnv []string
 					if c.token {
-						tokenURI, tokenEnv = obToken(t, bin, dir)
+						tokenURI, badPINURI, tokenEnv = obToken(t, bin, dir)
 						env = append(env, tokenEnv...)
 					}
 					bad := r.file
@@ -168,7 +169,7 @@ func TestOBMatrix(t *testing.T) {
 					}
 					args := make([]string, 0, len(c.args)+2)
 					for _, a := range c.args {
-						a = strings.ReplaceAll(a, "TOKEN", tokenURI)
+						a = strings.ReplaceAll(strings.ReplaceAll(a, "TOKEN", tokenURI), "BADPIN", badPINURI)
 						if a == "@" {
 							a = bad
 						}
@@ -396,6 +397,34 @@ func obCases(tsaURL string) []obCase {
 			extra: map[string]int{"server.key": exitBadInput}, blame: map[string]string{"as-server.key": "--ca-key server.key"}, token: true, json: true},
 		{name: "enroll/csr-out", args: []string{"enroll", "--token", "TOKEN", "--subject", "CN=ob", "--csr-out", "@"},
 			extra: map[string]int{"no-dir/ob.csr": exitBadInput}, token: true, json: true},
+		// A wrong PIN: exit 4, the token as it was, the PIN never printed.
+		{name: "token-import-cert/wrong-pin", args: []string{"token", "import-cert", "BADPIN", "--cert", "@"}, extra: map[string]int{"server.pem": exitKey},
+			blame: map[string]string{"as-server.pem": "from the URI's pin-source"}, token: true},
+		{name: "enroll/wrong-pin", args: []string{"enroll", "--token", "BADPIN", "--subject", "CN=ob", "--ca", "int-ca.pem", "--ca-key", "@"}, extra: map[string]int{"int-ca.key": exitKey},
+			blame: map[string]string{"as-int-ca.key": "from the URI's pin-source"}, token: true, json: true},
+		{name: "sign/wrong-pin", args: []string{"sign", "--key", "BADPIN", "@"}, extra: map[string]int{"f.txt": exitKey},
+			blame: map[string]string{"as-f.txt": "from the URI's pin-source"}, outs: []string{"f.txt.sig"}, token: true, json: true},
+
+		// An output that exists, without --force: exit 2, the file as it was.
+		{name: "key-gen/out-exists", args: []string{"key", "gen", "--no-passphrase", "-o", "@"}, extra: map[string]int{"out.key": exitUsage}, outs: []string{"out.key"}, noForce: true, json: true},
+		{name: "key-gen/pub-out-exists", args: []string{"key", "gen", "--no-passphrase", "-o", "new.key", "--pub-out", "@"}, extra: map[string]int{"out.pub": exitUsage},
+			outs: []string{"out.pub"}, noForce: true, json: true},
+		{name: "key-pub/out-exists", args: []string{"key", "pub", "server.key", "-o", "@"}, extra: map[string]int{"out.pub": exitUsage}, outs: []string{"out.pub"}, noForce: true},
+		{name: "csr/out-exists", args: []string{"csr", "--key", "server.key", "--subject", "CN=x", "-o", "@"}, extra: map[string]int{"out.csr": exitUsage}, outs: []string{"out.csr"}, noForce: true},
+		{name: "cert-create/out-exists", args: []string{"cert", "create", "--profile", "root-ca", "--subject", "CN=x", "--key", "server.key", "-o", "@"},
+			extra: map[string]int{"out.pem": exitUsage}, outs: []string{"out.pem"}, noForce: true, json: true},
+		{name: "cert-p12/out-exists", args: []string{"cert", "p12", "--cert", "server.pem", "--key", "server.key", "--passphrase-file", "pass.txt", "-o", "@"},
+			extra: map[string]int{"out.p12": exitUsage}, outs: []string{"out.p12"}, noForce: true, json: true},
+		{name: "crl-create/out-exists", args: []string{"crl", "create", "--ca", "int-ca.pem", "--ca-key", "int-ca.key", "-o", "@"},
+			extra: map[string]int{"out.crl": exitUsage}, outs: []string{"out.crl"}, noForce: true, json: true},
+		{name: "sign/sig-exists", args: []string{"sign", "--key", "codesign.key", "@"}, extra: map[string]int{"f.txt": exitUsage},
+			blame: map[string]string{"as-f.txt": "f.txt.sig"}, outs: []string{"f.txt.sig"}, noForce: true, json: true},
+		{name: "sign/out-exists", args: []string{"sign", "--key", "codesign.key", "-o", "@", "f.txt"}, extra: map[string]int{"out.sig": exitUsage}, outs: []string{"out.sig"}, noForce: true, json: true},
+		{name: "sign/manifest-exists", args: []string{"sign", "--key", "codesign.key", "--manifest", "@", "f.txt"}, extra: map[string]int{"NEW.SUMS": exitUsage},
+			outs: []string{"NEW.SUMS"}, noForce: true, json: true},
+		{name: "ts-query/out-exists", args: []string{"ts", "query", "--tsa", tsaURL, "f.txt", "-o", "@"}, extra: map[string]int{"out.tsr": exitUsage}, outs: []string{"out.tsr"}, noForce: true},
+		{name: "enroll/csr-out-exists", args: []string{"enroll", "--token", "TOKEN", "--subject", "CN=ob", "--csr-out", "@"}, extra: map[string]int{"ob.csr": exitUsage},
+			outs: []string{"ob.csr"}, noForce: true, token: true, json: true},
 	}
 }
 
@@ -500,8 +529,9 @@ func obFixture(t *testing.T, bin, tsaURL string) string {
 }
 
 // obToken makes a SoftHSM2 token (PIN obPIN, from a file outside dir) holding a key "k",
-// and returns the key's pkcs11: URI and the environment that finds the token.
-func obToken(t *testing.T, bin, dir string) (string, []string) {
+// and returns the key's pkcs11: URI, the same with a file of a wrong PIN (obWrongPIN,
+// pin-source file "wrong-pin") and the environment that finds the token.
+func obToken(t *testing.T, bin, dir string) (string, string, []string) {
 	t.Helper()
 	hsm := testutil.NewSoftHSMDir(t, "")
 	testutil.Cmd{Env: []string{hsm.Env()}}.Run(t, testutil.RequireTool(t, "softhsm2-util"), "--init-token", "--free", "--label", "ob",
@@ -513,7 +543,9 @@ func obToken(t *testing.T, bin, dir string) (string, []string) {
 	if code, _, errOut := obRun(t, bin, hsm.Dir, env, []string{"key", "gen", "-q", "-o", uri}); code != 0 {
 		t.Fatalf("key gen on the token: exit %d\n%s", code, errOut)
 	}
-	return uri, env
+	wrong := filepath.Join(hsm.Dir, "wrong-pin")
+	obMust(t, os.WriteFile(wrong, []byte(obWrongPIN+"\n"), 0o600))
+	return uri, strings.Replace(uri, "pin-source=file:"+pin, "pin-source=file:"+wrong, 1), env
 }
 
 // obTokenObjects lists the token's objects.
