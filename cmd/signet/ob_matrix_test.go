@@ -299,6 +299,21 @@ func obCases(tsaURL string) []obCase {
 		{verdict: true, name: "verify/manifest", args: []string{"verify", "--key", "codesign.pem", "--manifest", "@"}, good: "SUMS", classes: "missing dir empty fifo dev big", json: true},
 		{verdict: true, name: "verify/files-from", args: []string{"verify", "--key", "codesign.pem", "--files-from", "@"}, classes: "missing dir", json: true},
 		{verdict: true, name: "verify/expired", args: []string{"verify", "--roots", "root-ca.pem", "--at", certAt, "@"}, extra: map[string]int{"e.txt": exitValidity}, json: true},
+		// A signer revoked, or whose certificate is not for code signing; a key of another type.
+		{verdict: true, name: "verify/revoked", args: []string{"verify", "--roots", "root-ca.pem", "--crl", "int-ca.crl", "--at", certAt, "@"},
+			extra: map[string]int{"r.txt": exitRevoked}, json: true},
+		{verdict: true, name: "verify/misused", args: []string{"verify", "--roots", "root-ca.pem", "--at", certAt, "@"}, extra: map[string]int{"s.txt": exitPolicy}, json: true},
+		{verdict: true, name: "verify/key-type", args: []string{"verify", "--key", "@", "f.txt"}, extra: map[string]int{"codesign-ed25519.key": exitSigMismatch},
+			blame: map[string]string{"as-codesign-ed25519.key": "f.txt"}, json: true},
+		// Each format's signature over a file changed since.
+		{verdict: true, name: "verify/tampered-p7s", args: []string{"verify", "--roots", "root-ca.pem", "--at", certAt, "--sig", "c.txt.p7s", "@"},
+			extra: map[string]int{"tampered.txt": exitSigMismatch}, json: true},
+		{verdict: true, name: "verify/tampered-bundle", args: []string{"verify", "--roots", "root-ca.pem", "--at", certAt, "--sig", "b.txt.sigstore.json", "@"},
+			extra: map[string]int{"tampered.txt": exitSigMismatch}, json: true},
+		{verdict: true, name: "verify/tampered-minisig", args: []string{"verify", "--key", "mini.pub", "--sig", "m.txt.minisig", "@"},
+			extra: map[string]int{"tampered.txt": exitSigMismatch}, json: true},
+		{verdict: true, name: "verify/tampered-manifest", args: []string{"verify", "--key", "codesign.pem", "--manifest", "@"},
+			extra: map[string]int{"TSUMS": exitSigMismatch}, blame: map[string]string{"as-TSUMS": "t2.txt"}, json: true},
 		{verdict: true, name: "verify/passphrase-file", args: []string{"verify", "--key", "enc.key", "--passphrase-file", "@", "f.txt"}, classes: "missing dir fifo dev",
 			want: map[string]int{"fifo": exitKey}, extra: map[string]int{"wrongpass.txt": exitKey}, blame: map[string]string{"as-wrongpass.txt": "enc.key"}, json: true},
 
@@ -481,7 +496,7 @@ func obFixture(t *testing.T, bin, tsaURL string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, f := range []string{"server.key", "server.pem", "server-chain.pem", "int-ca.pem", "int-ca.key", "root-ca.pem", "codesign.key", "codesign.pem",
-		"codesign-ed25519.key", "int-ca.crl", "revoked.pem", "expired.pem", "expired.key", "client.pem", "client.key"} {
+		"codesign-ed25519.key", "int-ca.crl", "revoked.pem", "revoked.key", "expired.pem", "expired.key", "client.pem", "client.key"} {
 		data, err := os.ReadFile(fixturePKI(t, f))
 		obMust(t, err)
 		obMust(t, os.WriteFile(filepath.Join(dir, f), data, 0o600))
@@ -497,8 +512,9 @@ func obFixture(t *testing.T, bin, tsaURL string) string {
 	}
 	cat("chain.pem", "codesign.pem", "int-ca.pem")
 	cat("expired-chain.pem", "expired.pem", "int-ca.pem")
+	cat("revoked-chain.pem", "revoked.pem", "int-ca.pem")
 	for name, data := range map[string]string{"pass.txt": obFilePass + "\n", "wrongpass.txt": "not the passphrase\n", "f.txt": "hello\n", "c.txt": "cms\n",
-		"b.txt": "bundle\n", "m.txt": "minisign\n", "e.txt": "expired\n", "tampered.txt": "hellO\n", "list.txt": "f.txt\n", "junk.crl": "not a CRL\n"} {
+		"b.txt": "bundle\n", "m.txt": "minisign\n", "e.txt": "expired\n", "r.txt": "revoked\n", "s.txt": "server\n", "tampered.txt": "hellO\n", "list.txt": "f.txt\n", "junk.crl": "not a CRL\n"} {
 		obMust(t, os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600))
 	}
 	env := []string{"SIGNET_HOME=" + filepath.Join(dir, "none"), "GORACE=atexit_sleep_ms=0"}
@@ -518,8 +534,13 @@ func obFixture(t *testing.T, bin, tsaURL string) string {
 	must("sign", "-q", "--key", "codesign.key", "--cert", "chain.pem", "-F", "bundle", "b.txt")
 	must("sign", "-q", "--key", "codesign-ed25519.key", "-F", "minisign", "m.txt")
 	must("sign", "-q", "--key", "expired.key", "--cert", "expired-chain.pem", "-F", "cms", "e.txt")
+	must("sign", "-q", "--key", "revoked.key", "--cert", "revoked-chain.pem", "-F", "cms", "r.txt")
+	must("sign", "-q", "--key", "server.key", "--cert", "server-chain.pem", "-F", "cms", "s.txt")
 	must("key", "pub", "-q", "--format", "minisign", "codesign-ed25519.key", "-o", "mini.pub")
 	must("sign", "-q", "--key", "codesign.key", "--manifest", "SUMS", "f.txt")
+	obMust(t, os.WriteFile(filepath.Join(dir, "t2.txt"), []byte("before\n"), 0o600))
+	must("sign", "-q", "--key", "codesign.key", "--manifest", "TSUMS", "t2.txt")
+	obMust(t, os.WriteFile(filepath.Join(dir, "t2.txt"), []byte("after\n"), 0o600))
 	must("csr", "-q", "--key", "server.key", "--subject", "CN=s", "--san", "dns:s.example", "-o", "s.csr")
 	must("cert", "p12", "-q", "--cert", "server.pem", "--key", "server.key", "--passphrase-file", "pass.txt", "-o", "s.p12")
 	obMust(t, os.WriteFile(filepath.Join(dir, "sums.txt"), []byte(must("hash", "f.txt")), 0o600))
