@@ -32,7 +32,8 @@ const tsQueryHelp = `Asks the RFC 3161 TSAs --tsa (in order, the first that answ
 FILE (its SHA-256 digest, or -a's), with a fresh nonce and certReq, checks the answer (the
 token's signature, ESS signing certificate, time-stamping certificate, imprint and nonce)
 and writes the token (DER TimeStampToken; 'openssl ts -verify -token_in' reads it) to -o,
-default FILE.tsr. Its TSA's chain is not judged here: 'signet ts verify' does that.
+default FILE.tsr. Its TSA's chain is not judged here: 'signet ts verify' does that. FILE is
+a regular file, as for sign and verify: a directory, a device or a pipe is refused (exit 3).
 
 EXAMPLES:
    signet ts query --tsa $(cat tsa.url) release.tar.gz.sig
@@ -94,9 +95,9 @@ const tsVerifyHelp = `Checks an RFC 3161 timestamp token (or a time-stamp respon
 -reply' writes) alone: the token's signature and ESS signing-certificate attribute, its
 TSA's certificate (extended key usage timeStamping alone, critical, RFC 3161 2.3) and chain
 to --tsa-roots at the token's genTime (default: the root of 'signet init'), and that its
-message imprint is the digest of --data FILE (or equals --digest HEX). It prints the TSA,
-genTime, accuracy, serial number and policy. Exit 0 when valid, 1 when not, 3 when the
-token cannot be read.
+message imprint is the digest of --data FILE (a regular file) or equals --digest HEX. It
+prints the TSA, genTime, accuracy, serial number and policy. Exit 0 when valid, 1 when not,
+3 when the token or the file cannot be read.
 ` + moreHelp + `
 JSON (--json): {valid, tsa, tsa_name, gen_time, accuracy, serial, policy, hash, error,
 chain[]}.
