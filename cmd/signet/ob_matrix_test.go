@@ -412,6 +412,8 @@ func obCases(tsaURL string) []obCase {
 			extra: map[string]int{"server.key": exitBadInput}, blame: map[string]string{"as-server.key": "--ca-key server.key"}, token: true, json: true},
 		{name: "enroll/csr-out", args: []string{"enroll", "--token", "TOKEN", "--subject", "CN=ob", "--csr-out", "@"},
 			extra: map[string]int{"no-dir/ob.csr": exitBadInput}, token: true, json: true},
+		{name: "enroll/cert", args: []string{"enroll", "--token", "TOKEN", "--cert", "@"}, good: "server.pem", classes: obAll,
+			extra: map[string]int{"server.pem": exitKey, "server.key": exitBadInput}, token: true, json: true},
 		// A wrong PIN: exit 4, the token as it was, the PIN never printed.
 		{name: "token-import-cert/wrong-pin", args: []string{"token", "import-cert", "BADPIN", "--cert", "@"}, extra: map[string]int{"server.pem": exitKey},
 			blame: map[string]string{"as-server.pem": "from the URI's pin-source"}, token: true},
