@@ -82,6 +82,10 @@ type HashOptions struct {
 	Skipped func(name string)
 	// Stdin is read for the name "-". If nil, "-" is a per-file error.
 	Stdin io.Reader
+	// RegularOnly refuses a name that is not a regular file (a named pipe, a device, a
+	// socket) with a per-file error matching readlimit.ErrNotFile, as JobOptions.RegularOnly
+	// does, rather than reading it: a device may never end, and a pipe wait for a writer.
+	RegularOnly bool
 	// Progress, if set, is called about every ProgressInterval (zero: 200ms) while results are
 	// awaited, and once at the end, from the goroutine that called HashFiles (never at the
 	// same time as emit). Setting it makes HashFiles list every file and read its size before
@@ -135,6 +139,7 @@ func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(
 	}
 	en := newEngine(opts.Workers, opts.BufferSize, opts.Stdin)
 	en.root = opts.Root
+	en.regular = opts.RegularOnly
 	var listErr error // set by the producer; read once en.run has returned
 	all := func(yield func(string) bool) {
 		for _, n := range names {

@@ -51,7 +51,9 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	var failed []error
 	total := 0
 	err = digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: s.alg, Recursive: opts.Recursive, Workers: opts.Workers, Stdin: opts.Stdin, Skipped: opts.Skipped,
-		Progress: opts.Progress, ProgressInterval: opts.ProgressInterval},
+		// As without --manifest: what is signed is a regular file (a device may never end).
+		RegularOnly: true,
+		Progress:    opts.Progress, ProgressInterval: opts.ProgressInterval},
 		func(r digest.FileResult) error {
 			abs, aerr := filepath.Abs(r.Name)
 			if aerr == nil && skip[abs] {

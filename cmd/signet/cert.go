@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -261,6 +262,18 @@ func certParseTimeFlag(flag, s string) (time.Time, error) {
 
 // certKeyName is a key reference fit for a message: a pkcs11: URI is printed without any
 // pin-value it carries.
+// checkCAKey refuses a CA key that is not the key of the CA certificate read from --ca FILE,
+// naming both (x509util.CheckIssuer, which would refuse it when issuing, names only the
+// certificate's subject, and a user with several CAs' files cannot tell which one is wrong).
+// It is bad input, exit 3 (x509util.ErrIssuer), as that refusal is.
+func checkCAKey(caFile, caKeyRef string, ca *x509.Certificate, key crypto.Signer) error {
+	if key == nil || x509util.PublicKeysEqual(ca.PublicKey, key.Public()) {
+		return nil
+	}
+	return fmt.Errorf("%w: the CA key does not belong to the CA certificate %q (--ca-key %s, --ca %s)",
+		x509util.ErrIssuer, x509util.FormatName(ca.Subject), certKeyName(caKeyRef), caFile)
+}
+
 func certKeyName(ref string) string {
 	if !keyref.IsPKCS11(ref) {
 		return ref

@@ -410,6 +410,11 @@ func certCreate(e *env, o *certCreateOptions) error {
 	}
 	if caKey != nil {
 		req.IssuerKey = caKey
+		if o.caFile != "" {
+			if err := checkCAKey(o.caFile, o.caKeyRef, caChain[0], caKey); err != nil {
+				return err
+			}
+		}
 	}
 
 	issued, err := x509util.IssueCertificate(req)

@@ -311,6 +311,11 @@ func crlCreate(e *env, o *crlCreateOptions) error {
 		defer k.Close()
 		key = k
 	}
+	if o.caFile != "" {
+		if err := checkCAKey(o.caFile, o.caKeyRef, ca, key); err != nil {
+			return err
+		}
+	}
 	next := now.Add(time.Duration(o.days) * 24 * time.Hour)
 	der, crl, err := x509util.CreateCRL(x509util.CRLRequest{
 		Issuer:     ca,

@@ -164,6 +164,9 @@ func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {
 		}
 		defer caKey.Close()
 		opts.CAKey = caKey
+		if err := checkCAKey(c.String("ca"), c.String("ca-key"), opts.CA[0], caKey); err != nil {
+			return nil, err
+		}
 		if c.IsSet("days") {
 			opts.NotAfter = time.Now().Add(time.Duration(c.Int("days")) * 24 * time.Hour)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/signet-pki/signet/internal/enroll"
 	"github.com/signet-pki/signet/internal/identity"
 	"github.com/signet-pki/signet/internal/keyref"
+	"github.com/signet-pki/signet/internal/readlimit"
 	"github.com/signet-pki/signet/internal/secret"
 	"github.com/signet-pki/signet/internal/tunnel"
 	"github.com/signet-pki/signet/sigformat"
@@ -130,6 +131,10 @@ var errorClasses = []struct {
 	{sigformat.ErrMalformedSignature, exitBadInput},
 	{fs.ErrNotExist, exitBadInput},
 	{fs.ErrPermission, exitBadInput},
+	// A directory, a device or a socket where a file was expected, or a file over the cap of
+	// what it should be: bad input, whichever command read it (readlimit.ReadFile).
+	{readlimit.ErrNotFile, exitBadInput},
+	{readlimit.ErrTooLarge, exitBadInput},
 	{identity.ErrNoIdentity, exitBadInput},
 	// The directories given hold no file to sign: the input is empty, the command line fine.
 	{sign.ErrNoFiles, exitBadInput},

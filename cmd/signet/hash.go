@@ -261,7 +261,10 @@ func runHash(ctx context.Context, e *env, opts digest.HashOptions, files []strin
 		return err
 	})
 	bar.clear()
-	if asJSON && err == nil {
+	// The array is closed whatever ended the run (a --files-from list that cannot be read, an
+	// interrupt): stdout stays JSON, of the files hashed before it, and the error is on
+	// stderr. After a failed write of stdout, bufio keeps that error and writes nothing more.
+	if asJSON {
 		if first {
 			out.WriteString("]\n")
 		} else {

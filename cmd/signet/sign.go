@@ -308,6 +308,10 @@ func runSign(e *env, c *cli.Context) error {
 	}
 	signer, err := sign.NewSigner(key, opts)
 	if err != nil {
+		if errors.Is(err, x509util.ErrKeyMismatch) && c.IsSet("cert") {
+			// NewSigner names the certificate by its subject; the user gave a file.
+			return fmt.Errorf("%w (--cert %s)", err, c.String("cert"))
+		}
 		return err
 	}
 	if sum != nil && len(sum) != signer.Algorithm().Size() {

@@ -209,7 +209,11 @@ func clientCertificate(key keyref.Key, certFile string) (*tls.Certificate, error
 		}
 	}
 	if !x509util.PublicKeysEqual(chain[0].PublicKey, key.Public()) {
-		return nil, fmt.Errorf("%w: the key does not belong to the certificate \"%s\"", x509util.ErrKeyMismatch, x509util.FormatName(chain[0].Subject))
+		from := "" // the chain stored with the key: the key names it
+		if certFile != "" {
+			from = " (--cert " + certFile + ")"
+		}
+		return nil, fmt.Errorf("%w: the key does not belong to the certificate \"%s\"%s", x509util.ErrKeyMismatch, x509util.FormatName(chain[0].Subject), from)
 	}
 	tc := &tls.Certificate{PrivateKey: key, Leaf: chain[0]}
 	for _, c := range chain {

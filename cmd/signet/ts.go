@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -31,7 +32,8 @@ const tsQueryHelp = `Asks the RFC 3161 TSAs --tsa (in order, the first that answ
 FILE (its SHA-256 digest, or -a's), with a fresh nonce and certReq, checks the answer (the
 token's signature, ESS signing certificate, time-stamping certificate, imprint and nonce)
 and writes the token (DER TimeStampToken; 'openssl ts -verify -token_in' reads it) to -o,
-default FILE.tsr. Its TSA's chain is not judged here: 'signet ts verify' does that.
+default FILE.tsr. Its TSA's chain is not judged here: 'signet ts verify' does that. FILE is
+a regular file, as for sign and verify: a directory, a device or a pipe is refused (exit 3).
 
 EXAMPLES:
    signet ts query --tsa $(cat tsa.url) release.tar.gz.sig
@@ -75,7 +77,7 @@ func tsQueryCommand(e *env) *cli.Command {
 			if err := atomicfile.CheckWritable(out, c.Bool("force")); err != nil {
 				return err
 			}
-			data, err := readlimit.ReadFile(in, maxTSData)
+			data, err := tsReadData(in)
 			if err != nil {
 				return err
 			}
@@ -93,9 +95,9 @@ const tsVerifyHelp = `Checks an RFC 3161 timestamp token (or a time-stamp respon
 -reply' writes) alone: the token's signature and ESS signing-certificate attribute, its
 TSA's certificate (extended key usage timeStamping alone, critical, RFC 3161 2.3) and chain
 to --tsa-roots at the token's genTime (default: the root of 'signet init'), and that its
-message imprint is the digest of --data FILE (or equals --digest HEX). It prints the TSA,
-genTime, accuracy, serial number and policy. Exit 0 when valid, 1 when not, 3 when the
-token cannot be read.
+message imprint is the digest of --data FILE (a regular file) or equals --digest HEX. It
+prints the TSA, genTime, accuracy, serial number and policy. Exit 0 when valid, 1 when not,
+3 when the token or the file cannot be read.
 ` + moreHelp + `
 JSON (--json): {valid, tsa, tsa_name, gen_time, accuracy, serial, policy, hash, error,
 chain[]}.
@@ -133,7 +135,7 @@ func tsVerifyCommand(e *env) *cli.Command {
 				if d, err = hex.DecodeString(strings.TrimSpace(c.String("digest"))); err != nil || len(d) == 0 {
 					return usagef("--digest %q is not a hexadecimal digest", c.String("digest"))
 				}
-			} else if covered, err = readlimit.ReadFile(c.String("data"), maxTSData); err != nil {
+			} else if covered, err = tsReadData(c.String("data")); err != nil {
 				return err
 			}
 			t, err := trustAnchors(e, repeatedValues(c, "tsa-roots"), false)
@@ -143,7 +145,7 @@ func tsVerifyCommand(e *env) *cli.Command {
 			name := c.Args().First()
 			token, err := readlimit.ReadFile(name, verify.MaxSignatureSize)
 			if err != nil {
-				return err
+				return tsFileError(name, err)
 			}
 			r, verr := verify.VerifyTimestamp(token, covered, d, t.certs)
 			code := exitOK
@@ -176,4 +178,26 @@ func tsVerifyCommand(e *env) *cli.Command {
 func tsSummary(r verify.TimestampReport) string {
 	return fmt.Sprintf("timestamped %s (±%s) by %s, serial %s, policy %s, %s imprint",
 		r.GenTime.UTC().Format("2006-01-02T15:04:05.999999Z"), r.Accuracy, r.TSA, r.Serial, r.Policy, strings.ToLower(strings.ReplaceAll(r.Hash, "-", "")))
+}
+
+// tsReadData reads the file a timestamp is over (ts query FILE, ts verify --data FILE). It
+// must be a regular file, as sign and verify require of the files they sign and check: a
+// named pipe without a writer reads as empty, and a token over no bytes at all, or a
+// mismatch blamed on the token, is not what was asked for. A directory, a device, a pipe or
+// a file over the cap is refused naming the file (exit 3).
+func tsReadData(name string) ([]byte, error) {
+	if err := readlimit.CheckRegular(name); err != nil {
+		return nil, tsFileError(name, err)
+	}
+	data, err := readlimit.ReadFile(name, maxTSData)
+	return data, tsFileError(name, err)
+}
+
+// tsFileError names the file in a refusal of readlimit, which carries no path (an
+// *fs.PathError names its own).
+func tsFileError(name string, err error) error {
+	if err == nil || errors.As(err, new(*fs.PathError)) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }
