@@ -260,8 +260,6 @@ func certParseTimeFlag(flag, s string) (time.Time, error) {
 	return time.Time{}, usagef("--%s %q is not an RFC 3339 time (2026-06-01T00:00:00Z) or a date (2026-06-01)", flag, s)
 }
 
-// certKeyName is a key reference fit for a message: a pkcs11: URI is printed without any
-// pin-value it carries.
 // checkCAKey refuses a CA key that is not the key of the CA certificate read from --ca FILE,
 // naming both (x509util.CheckIssuer, which would refuse it when issuing, names only the
 // certificate's subject, and a user with several CAs' files cannot tell which one is wrong).
@@ -274,6 +272,8 @@ func checkCAKey(caFile, caKeyRef string, ca *x509.Certificate, key crypto.Signer
 		x509util.ErrIssuer, x509util.FormatName(ca.Subject), certKeyName(caKeyRef), caFile)
 }
 
+// certKeyName is a key reference fit for a message: a pkcs11: URI is printed without any
+// pin-value it carries.
 func certKeyName(ref string) string {
 	if !keyref.IsPKCS11(ref) {
 		return ref
