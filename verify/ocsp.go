@@ -205,6 +205,13 @@ func (v *verifier) responderProblem(issuer *certInfo, rc *x509.Certificate) *fin
 		}
 		return bad("rfc6960.forged", "its responder %s was not certified by %s nor by another key of its name: a forgery", Name(rc), Name(issuer.c))
 	}
+	// Issued directly by the CA (RFC 6960 4.2.2.2): in its name too, as a path chains names
+	// (RFC 5280 6.1.3 (a)(4)); a certificate its key signed in another name is that other
+	// name's, as a CRL its key signed in another name is (rfc5280.crl-scope).
+	if v.info(rc).issuerKey != issuer.subjectKey {
+		return bad("rfc6960.responder", "its responder %s was certified by the key of %s in another name, %s (RFC 6960 4.2.2.2)",
+			Name(rc), Name(issuer.c), rawNameString(rc.RawIssuer))
+	}
 	if !slices.ContainsFunc(certEKUs(rc), oidOCSPSigning.Equal) {
 		return bad("rfc6960.responder-eku", "its responder %s lacks id-kp-OCSPSigning", Name(rc))
 	}
