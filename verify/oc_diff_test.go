@@ -126,8 +126,8 @@ func (c *ocCase) openssl(t testing.TB, bin, dir string, tg *ocTarget) (string, s
 		t.Fatal(err)
 	}
 	args := []string{"ocsp", "-respin", resp, "-issuer", dPEMtb(t, sub, "issuer.pem", tg.issuer)}
-	if tg.sha256 {
-		args = append(args, "-sha256")
+	if tg.hash != "" {
+		args = append(args, "-"+tg.hash)
 	}
 	args = append(args, "-cert", dPEMtb(t, sub, "cert.pem", tg.cert), "-CAfile", filepath.Join(dir, "root.pem"),
 		"-verify_other", filepath.Join(dir, "chain.pem"), "-no_nonce", "-attime", fmt.Sprint(c.at.Unix()))

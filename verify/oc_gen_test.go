@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -55,7 +54,7 @@ type ocSingle struct {
 	serial              *big.Int
 	issuerName          []byte // the DER name hashed into issuerNameHash
 	issuerKey           crypto.Signer
-	sha256              bool
+	hash                string // the CertID's hash: "" (SHA-1), "sha256", "sha384", "sha512"
 	wrongName, wrongKey bool
 	status              string // "good", "revoked", "unknown"
 	reason              int    // revoked: -1 no reason
@@ -91,13 +90,21 @@ func ocKeyBits(k crypto.Signer) []byte {
 	return bits.Bytes
 }
 
-func ocHash(sha bool, b []byte) []byte {
-	if sha {
-		s := sha256.Sum256(b)
-		return s[:]
-	}
-	s := sha1.Sum(b)
-	return s[:]
+// ocHashes are the CertID hashes drawn: openssl ocsp's digest option, and the OID.
+var ocHashes = map[string]struct {
+	h   crypto.Hash
+	oid asn1.ObjectIdentifier
+}{
+	"":       {crypto.SHA1, oidOCSHA1},
+	"sha256": {crypto.SHA256, oidOCSHA256},
+	"sha384": {crypto.SHA384, asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}},
+	"sha512": {crypto.SHA512, asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}},
+}
+
+func ocHash(name string, b []byte) []byte {
+	h := ocHashes[name].h.New()
+	h.Write(b)
+	return h.Sum(nil)
 }
 
 func (o ocResp) der() []byte {
@@ -110,7 +117,7 @@ func (o ocResp) der() []byte {
 	tb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		if o.byKey {
 			b.AddASN1(cbasn1.Tag(2).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
-				b.AddASN1OctetString(ocHash(false, ocKeyBits(o.idKey)))
+				b.AddASN1OctetString(ocHash("", ocKeyBits(o.idKey)))
 			})
 		} else {
 			b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(o.idName) })
@@ -120,12 +127,8 @@ func (o ocResp) der() []byte {
 			for _, s := range o.singles {
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-						h := oidOCSHA1
-						if s.sha256 {
-							h = oidOCSHA256
-						}
-						b.AddBytes(algID(h, []byte{5, 0}))
-						nh, kh := ocHash(s.sha256, s.issuerName), ocHash(s.sha256, ocKeyBits(s.issuerKey))
+						b.AddBytes(algID(ocHashes[s.hash].oid, []byte{5, 0}))
+						nh, kh := ocHash(s.hash, s.issuerName), ocHash(s.hash, ocKeyBits(s.issuerKey))
 						if s.wrongName {
 							nh[0] ^= 1
 						}
@@ -225,7 +228,7 @@ type ocTarget struct {
 	name    string // "leaf", "inter"
 	cert    []byte
 	issuer  []byte // the issuer's certificate
-	sha256  bool   // the CertID of its answer is hashed with SHA-256 (openssl ocsp -sha256)
+	hash    string // the hash of its answer's CertID ("" SHA-1; openssl ocsp -sha256 ...)
 	resp    int    // the index of its response in ocCase.resps, -1 none
 	present bool   // the response holds an answer whose CertID names it
 }
@@ -300,8 +303,8 @@ func ocGenerate(seed int64) *ocCase {
 		if t.name == "inter" {
 			iss, other, tserial = root, inter, big.NewInt(serial+1)
 		}
-		resp, present, sha := ocResponse(g, seed, k, iss, other, root, tserial)
-		t.resp, t.present, t.sha256 = len(c.resps), present, sha
+		resp, present, hash := ocResponse(g, seed, k, iss, other, root, tserial)
+		t.resp, t.present, t.hash = len(c.resps), present, hash
 		c.resps = append(c.resps, resp)
 	}
 	return c
@@ -309,8 +312,8 @@ func ocGenerate(seed int64) *ocCase {
 
 // ocResponse draws a response about the certificate of serial tserial that iss issued (other
 // is another CA of the chain, root the root): its DER, whether an answer names the
-// certificate, and whether that answer's CertID is hashed with SHA-256.
-func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial *big.Int) ([]byte, bool, bool) {
+// certificate, and the hash of that answer's CertID.
+func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial *big.Int) ([]byte, bool, string) {
 	r := g.r
 	o := ocResp{producedAt: ocNow.Add(-time.Hour)}
 	// The responder.
@@ -391,12 +394,12 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 		o.idName, o.idKey = rxName("OC Nobody"), rxKey("p256", 30)
 	}
 	// The answers: the certificate's, and others about other serials of the same issuer.
-	sha := r.Intn(100) < 30
-	if sha {
-		g.feat("certid=sha256")
+	hash := g.pick(70, "", 22, "sha256", 4, "sha384", 4, "sha512")
+	if hash != "" {
+		g.feat("certid=%s", hash)
 	}
 	single := func(serial *big.Int) ocSingle {
-		return ocSingle{serial: serial, issuerName: iss.subj, issuerKey: iss.key, sha256: sha, status: "good",
+		return ocSingle{serial: serial, issuerName: iss.subj, issuerKey: iss.key, hash: hash, status: "good",
 			this: ocNow.Add(-time.Hour), next: ocNow.Add(7 * 24 * time.Hour), reason: -1}
 	}
 	mine := single(tserial)
@@ -423,8 +426,15 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 		present = false
 		g.feat("certid=%s", map[bool]string{true: "wrong-hash", false: "wrong-serial"}[mine.wrongName || mine.wrongKey])
 	}
-	switch v := g.pick(70, "ok", 6, "this-future", 5, "this-old", 8, "next-absent", 3, "next-absent-old", 5, "next-past", 3, "next-before-this"); v {
+	switch v := g.pick(66, "ok", 2, "this-skew", 2, "this-beyond-skew", 6, "this-future", 5, "this-old", 8, "next-absent", 3, "next-absent-old", 5, "next-past", 3, "next-before-this"); v {
 	case "ok":
+	case "this-skew":
+		// Within the clock skew both tools allow (signet's ocspSkew, openssl ocsp's
+		// -validity_period 300), however long the campaign runs after ocNow.
+		mine.this = ocNow.Add(3 * time.Minute)
+	case "this-beyond-skew":
+		// Beyond it for both while the campaign runs for less than 15 minutes.
+		mine.this = ocNow.Add(20 * time.Minute)
 	case "this-future":
 		mine.this = ocNow.Add(2 * time.Hour)
 	case "this-old":
@@ -515,7 +525,7 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 	if o.status != 0 {
 		g.feat("response-status=%d", o.status)
 	}
-	return o.der(), present, sha
+	return o.der(), present, hash
 }
 
 // ocDates describes an answer's dates relative to ocNow.
