@@ -374,6 +374,8 @@ const ocCI = 100
 
 // ocPinnedSeeds are seeds past the CI range that found a signet fault, run in CI too: 279 (a
 // delegated responder the root's key certified in the intermediate's name,
-// TestOCResponderCertifiedInAnotherName). A change to the generator renumbers the cases: find
-// them again (responder=delegated-issuer-name).
+// TestOCResponderCertifiedInAnotherName); seed 79 of the CI range draws an answer whose
+// nextUpdate is before its thisUpdate, both in the clock skew (TestOCNextUpdateBeforeThisUpdate).
+// A change to the generator renumbers the cases: find
+// them again (responder=delegated-issuer-name, dates=this4m0s/next1m0s).
 var ocPinnedSeeds = []int64{279}

@@ -76,3 +76,41 @@ func TestOCResponderCertifiedInAnotherName(t *testing.T) {
 		})
 	}
 }
+
+// TestOCNextUpdateBeforeThisUpdate: an answer whose nextUpdate is before its thisUpdate is
+// current at no time (RFC 6960 4.2.2.1: newer information is available from nextUpdate on).
+// signet allows a responder's clock to run up to ocspSkew ahead (thisUpdate that far after the
+// validation time) and compared nextUpdate to the validation time only, so an answer with
+// thisUpdate 4 minutes and nextUpdate 1 minute after it settled the leaf's status as good.
+// openssl ocsp refuses it (OCSP_check_validity: "nextupdate before thisupdate"). Found by the
+// OCSP campaign (seeds 79, 105, 193 once it drew such windows).
+func TestOCNextUpdateBeforeThisUpdate(t *testing.T) {
+	root, inter, leaf, serial := ocFixChain()
+	openssl, _ := exec.LookPath("openssl")
+	for _, tc := range []struct {
+		name       string
+		this, next time.Duration // after ocNow, the validation time
+		want       string
+		osslOK     bool
+	}{
+		{"thisUpdate in the skew, nextUpdate after it", 4 * time.Minute, 24 * time.Hour, "", true},
+		{"thisUpdate in the skew, nextUpdate before it", 4 * time.Minute, time.Minute, "rfc6960.expired", false},
+		{"thisUpdate before the time, nextUpdate before it", -time.Hour, -2 * time.Hour, "rfc6960.expired", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := ocResp{signer: inter.key, idName: inter.subj, idKey: inter.key, producedAt: ocNow.Add(-time.Hour),
+				singles: []ocSingle{{serial: serial, issuerName: inter.subj, issuerKey: inter.key, status: "good", reason: -1,
+					this: ocNow.Add(tc.this), next: ocNow.Add(tc.next)}}}
+			c := &ocCase{rx: &rxCase{roots: [][]byte{root.der}, inters: [][]byte{inter.der}, leaf: leaf}, at: ocNow,
+				resps: [][]byte{resp.der()}, targets: []ocTarget{{name: "leaf", cert: leaf, issuer: inter.der, present: true}}}
+			v := c.run(t, openssl)
+			o := v.targets[0]
+			if o.signet != tc.want || v.rule != tc.want {
+				t.Errorf("signet: the leaf's revocation %q, the chain %q; want %q", o.signet, v.rule, tc.want)
+			}
+			if openssl != "" && (o.ossl == "ok") != tc.osslOK {
+				t.Errorf("openssl ocsp: %s (%s); want ok %v", o.ossl, o.osslText, tc.osslOK)
+			}
+		})
+	}
+}

@@ -426,7 +426,7 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 		present = false
 		g.feat("certid=%s", map[bool]string{true: "wrong-hash", false: "wrong-serial"}[mine.wrongName || mine.wrongKey])
 	}
-	switch v := g.pick(66, "ok", 2, "this-skew", 2, "this-beyond-skew", 6, "this-future", 5, "this-old", 8, "next-absent", 3, "next-absent-old", 5, "next-past", 3, "next-before-this"); v {
+	switch v := g.pick(66, "ok", 2, "this-skew", 2, "this-beyond-skew", 6, "this-future", 5, "this-old", 8, "next-absent", 3, "next-absent-old", 5, "next-past", 3, "next-before-this", 2, "next-before-this-skew"); v {
 	case "ok":
 	case "this-skew":
 		// Within the clock skew both tools allow (signet's ocspSkew, openssl ocsp's
@@ -447,6 +447,9 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 		mine.this, mine.next = ocNow.Add(-3*24*time.Hour), ocNow.Add(-2*time.Hour)
 	case "next-before-this":
 		mine.this, mine.next = ocNow.Add(-time.Hour), ocNow.Add(-3*time.Hour)
+	case "next-before-this-skew":
+		// Both inside the clock skew of the validation time, nextUpdate first.
+		mine.this, mine.next = ocNow.Add(4*time.Minute), ocNow.Add(time.Minute)
 	}
 	if v := "dates"; mine.this != ocNow.Add(-time.Hour) || mine.next != ocNow.Add(7*24*time.Hour) {
 		g.feat("%s=%s", v, ocDates(mine))

@@ -115,6 +115,11 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (_ *ocspAnswer, _ *
 	if v.revAt.Add(ocspSkew).Before(a.thisUpdate) {
 		return bad("rfc6960.not-yet-valid", "its thisUpdate %s is after %s", ts(a.thisUpdate), ts(v.revAt))
 	}
+	// A window that ends before it begins is current at no time, though the skew allowed for
+	// thisUpdate could put the validation time between the two.
+	if !a.nextUpdate.IsZero() && a.nextUpdate.Before(a.thisUpdate) {
+		return bad("rfc6960.expired", "its nextUpdate %s is before its thisUpdate %s", ts(a.nextUpdate), ts(a.thisUpdate))
+	}
 	if !a.nextUpdate.IsZero() && v.revAt.After(a.nextUpdate) {
 		return bad("rfc6960.expired", "its nextUpdate %s has passed", ts(a.nextUpdate))
 	}
