@@ -213,6 +213,10 @@ var ocWhys = []ocWhy{
 		func(c *ocCase, v ocVerdicts, o ocVerdict) bool {
 			return ocSignet(c, o, "rfc6960.responder-eku") && ocFeat(c, o, "responder=delegated-ku-nodigsig")
 		}},
+	{"contradicting-answers", "of two answers about the certificate in one response, good then revoked, signet takes the revoked one (a responder that said both said revoked: fail closed, ocspFor); openssl ocsp the first it finds (OCSP_resp_find_status)",
+		func(c *ocCase, v ocVerdicts, o ocVerdict) bool {
+			return ocSignet(c, o, "rfc6960.revoked") && ocFeat(c, o, "dup=revoked")
+		}},
 	{"sha1-signature", "signet refuses a response signed over SHA-1 (signet.weak-signature, as it refuses SHA-1 on certificates and CRLs: SHA-1 collisions are practical); OpenSSL 3.0 at its default security level accepts it",
 		func(c *ocCase, v ocVerdicts, o ocVerdict) bool {
 			return ocSignet(c, o, "signet.weak-signature") && ocFeat(c, o, "signature=sha1")

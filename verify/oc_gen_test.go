@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/big"
 	mrand "math/rand"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -319,7 +320,7 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 	// The responder.
 	kind := g.pick(40, "ca", 28, "delegated", 5, "delegated-nocheck", 5, "delegated-noeku", 5, "delegated-other-ca",
 		3, "delegated-expired", 3, "delegated-notyet", 3, "delegated-selfsigned", 3, "other-ca", 2, "delegated-ku-nodigsig",
-		3, "delegated-not-included", 2, "delegated-issuer-name")
+		3, "delegated-not-included", 2, "delegated-issuer-name", 2, "delegated-unknown-critical")
 	if kind != "ca" {
 		g.feat("responder=%s", kind)
 	}
@@ -363,6 +364,9 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 		if eku {
 			rc.exts = append(rc.exts, dExt(oidEKU, false, []asn1.ObjectIdentifier{oidOCEKUOCSPSigning}))
 		}
+		if kind == "delegated-unknown-critical" {
+			rc.exts = append(rc.exts, rawExt(oidOCUnknown, true, []byte{5, 0}))
+		}
 		if kind == "delegated-nocheck" {
 			rc.exts = append(rc.exts, rawExt(oidOCNoCheck, false, []byte{5, 0}))
 		}
@@ -379,7 +383,14 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 	if o.byKey {
 		g.feat("id=key")
 	}
-	switch g.pick(92, "right", 4, "other-entity", 4, "unknown") {
+	switch v := g.pick(86, "right", 4, "other-entity", 4, "unknown", 3, "name-printable", 3, "name-case"); v {
+	case "name-printable", "name-case":
+		// The same name in another encoding, or in other letter case: equal under RFC 5280
+		// 7.1 (and openssl's X509_NAME_cmp of canonical encodings).
+		if !o.byKey {
+			g.feat("id=%s", v)
+			o.idName = ocReencode(o.idName, v == "name-case")
+		}
 	case "other-entity":
 		g.feat("id=other-entity")
 		o.idName, o.idKey = root.subj, root.key
@@ -412,6 +423,11 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 		if rs.code != -1 {
 			g.feat("reason=%s", rs.name)
 		}
+	}
+	// A second answer about it that says revoked, after a good one.
+	dup := mine.status == "good" && r.Intn(100) < 3
+	if dup {
+		g.feat("dup=revoked")
 	}
 	present := true
 	switch v := g.pick(91, "right", 3, "wrong-name-hash", 3, "wrong-key-hash", 3, "wrong-serial"); v {
@@ -484,7 +500,13 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 		if at > 0 {
 			g.feat("mine-at=%d", at)
 		}
-		others = append(others[:at:at], append([]ocSingle{mine}, others[at:]...)...)
+		mines := []ocSingle{mine}
+		if dup {
+			d := mine
+			d.status, d.revokedAt = "revoked", ocNow.Add(-2*24*time.Hour)
+			mines = append(mines, d)
+		}
+		others = append(others[:at:at], append(mines, others[at:]...)...)
 	}
 	o.singles = others
 	switch g.pick(88, "ok", 4, "produced-future", 4, "produced-before-this", 4, "produced-old") {
@@ -553,6 +575,44 @@ func ocSignSHA1(k crypto.Signer, tbs []byte) (alg, sig []byte) {
 		return algID(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}, []byte{5, 0}), sig
 	}
 	return algID(asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}, nil), sig
+}
+
+// ocReencode writes a DER name with its UTF8String values as PrintableString, upper-cased
+// when upper.
+func ocReencode(name []byte, upper bool) []byte {
+	in := cryptobyte.String(name)
+	var rdns cryptobyte.String
+	if !in.ReadASN1(&rdns, cbasn1.SEQUENCE) {
+		panic("oc: name")
+	}
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		for !rdns.Empty() {
+			var set cryptobyte.String
+			if !rdns.ReadASN1(&set, cbasn1.SET) {
+				panic("oc: name")
+			}
+			b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+				for !set.Empty() {
+					var atv, val cryptobyte.String
+					var oid asn1.ObjectIdentifier
+					var tag cbasn1.Tag
+					if !set.ReadASN1(&atv, cbasn1.SEQUENCE) || !atv.ReadASN1ObjectIdentifier(&oid) || !atv.ReadAnyASN1(&val, &tag) {
+						panic("oc: name")
+					}
+					v := string(val)
+					if upper {
+						v = strings.ToUpper(v)
+					}
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+						b.AddASN1ObjectIdentifier(oid)
+						b.AddASN1(tagPrint, func(b *cryptobyte.Builder) { b.AddBytes([]byte(v)) })
+					})
+				}
+			})
+		}
+	})
+	return b.BytesOrPanic()
 }
 
 // sameSigner reports whether two keys of the pool are the same key.
