@@ -77,7 +77,8 @@ type ocResp struct {
 	signer      crypto.Signer
 	certs       [][]byte
 	corrupt     bool
-	sha1        bool // signed over SHA-1 (RSA, ECDSA signers)
+	sha1        bool        // signed over SHA-1 (RSA, ECDSA signers)
+	pss         crypto.Hash // RSASSA-PSS over this hash (RSA signers)
 }
 
 // ocKeyBits is the subjectPublicKey BIT STRING contents of k.
@@ -181,7 +182,7 @@ func (o ocResp) der() []byte {
 		}
 	})
 	tbs := tb.BytesOrPanic()
-	alg, sig := rxSign(o.signer, tbs, 0)
+	alg, sig := rxSign(o.signer, tbs, o.pss)
 	if o.sha1 {
 		alg, sig = ocSignSHA1(o.signer, tbs)
 	}
@@ -538,6 +539,8 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 	if _, ed := o.signer.(ed25519.PrivateKey); !ed && r.Intn(100) < 3 {
 		g.feat("signature=sha1")
 		o.sha1 = true
+	} else if _, rsa := o.signer.(*rsa.PrivateKey); rsa {
+		o.pss = g.pss(o.signer)
 	}
 	switch v := g.pick(94, "successful", 2, "tryLater", 2, "unauthorized", 2, "malformedRequest"); v {
 	case "tryLater":
