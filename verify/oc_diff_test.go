@@ -110,10 +110,7 @@ func (c *ocCase) run(t testing.TB, openssl string) ocVerdicts {
 	return v
 }
 
-var (
-	ocStatusLine = regexp.MustCompile(`(?m)cert\.pem: (good|revoked|unknown)$`)
-	ocErrLine    = regexp.MustCompile(`(?m)^[0-9A-F]+:error:.*$`)
-)
+var ocStatusLine = regexp.MustCompile(`(?m)cert\.pem: (good|revoked|unknown)$`)
 
 // openssl judges the target's response with openssl ocsp.
 func (c *ocCase) openssl(t testing.TB, bin, dir string, tg *ocTarget) (string, string) {
