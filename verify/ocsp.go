@@ -115,6 +115,11 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (_ *ocspAnswer, _ *
 	if v.revAt.Add(ocspSkew).Before(a.thisUpdate) {
 		return bad("rfc6960.not-yet-valid", "its thisUpdate %s is after %s", ts(a.thisUpdate), ts(v.revAt))
 	}
+	// A window that ends before it begins is current at no time, though the skew allowed for
+	// thisUpdate could put the validation time between the two.
+	if !a.nextUpdate.IsZero() && a.nextUpdate.Before(a.thisUpdate) {
+		return bad("rfc6960.expired", "its nextUpdate %s is before its thisUpdate %s", ts(a.nextUpdate), ts(a.thisUpdate))
+	}
 	if !a.nextUpdate.IsZero() && v.revAt.After(a.nextUpdate) {
 		return bad("rfc6960.expired", "its nextUpdate %s has passed", ts(a.nextUpdate))
 	}
@@ -204,6 +209,13 @@ func (v *verifier) responderProblem(issuer *certInfo, rc *x509.Certificate) *fin
 				Name(rc), Name(issuer.c), x509util.CertificateFingerprint(other.c)[:16])
 		}
 		return bad("rfc6960.forged", "its responder %s was not certified by %s nor by another key of its name: a forgery", Name(rc), Name(issuer.c))
+	}
+	// Issued directly by the CA (RFC 6960 4.2.2.2): in its name too, as a path chains names
+	// (RFC 5280 6.1.3 (a)(4)); a certificate its key signed in another name is that other
+	// name's, as a CRL its key signed in another name is (rfc5280.crl-scope).
+	if v.info(rc).issuerKey != issuer.subjectKey {
+		return bad("rfc6960.responder", "its responder %s was certified by the key of %s in another name, %s (RFC 6960 4.2.2.2)",
+			Name(rc), Name(issuer.c), rawNameString(rc.RawIssuer))
 	}
 	if !slices.ContainsFunc(certEKUs(rc), oidOCSPSigning.Equal) {
 		return bad("rfc6960.responder-eku", "its responder %s lacks id-kp-OCSPSigning", Name(rc))
