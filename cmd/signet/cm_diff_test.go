@@ -27,7 +27,7 @@ import (
 // CI runs cmPinnedSeeds; SIGNET_CM_SEEDS=FROM-TO runs those instead (go test ./cmd/signet
 // -run TestCMSCampaign -v; each seed is one openssl sign, one signet and one openssl verify).
 
-const cmPinnedSeeds = 120
+const cmPinnedSeeds = 80
 
 // cmReasons are the --json reasons each fault's exit code may come with.
 var cmReasons = map[cmFault][]string{

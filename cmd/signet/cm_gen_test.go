@@ -3,10 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -68,39 +65,21 @@ var cmFaultCodes = map[cmFault]int{
 // "no default digest"; signet's Ed25519 CMS is checked with GnuTLS in the other direction).
 var cmKeyTypes = []string{"rsa2048", "rsa3072", "rsa2048-pss", "rsa3072-pss", "p256", "p384", "p521"}
 
-var cmKeys struct {
-	once sync.Once
-	m    map[string]crypto.Signer
-}
-
-// cmKey returns the run's key of type name ("rsa2048-pss" is the rsa2048 key); "other-..."
-// is a second key of the type, for a twin certificate.
+// cmKey returns the test binary's key of type name ("rsa2048-pss" is the rsa2048 key);
+// "other-..." is a second key of the type, for a twin certificate; "root", "int" and "second"
+// are the PKI's.
 func cmKey(t testing.TB, name string) crypto.Signer {
-	cmKeys.once.Do(func() {
-		cmKeys.m = map[string]crypto.Signer{}
-		for _, n := range []string{"rsa2048", "rsa3072", "p256", "p384", "p521", "other-rsa2048", "other-rsa3072", "other-p256", "other-p384", "other-p521", "root", "int", "second"} {
-			var k crypto.Signer
-			var err error
-			base := strings.TrimPrefix(n, "other-")
-			switch base {
-			case "rsa2048":
-				k, err = rsa.GenerateKey(rand.Reader, 2048)
-			case "rsa3072":
-				k, err = rsa.GenerateKey(rand.Reader, 3072)
-			case "p384", "int":
-				k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-			case "p521":
-				k, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
-			default:
-				k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-			}
-			if err != nil {
-				panic(err)
-			}
-			cmKeys.m[n] = k
-		}
-	})
-	return cmKeys.m[strings.TrimSuffix(name, "-pss")]
+	name = strings.TrimSuffix(name, "-pss")
+	switch name {
+	case "root", "second":
+		return testutil.Key(t, "p256/cm-"+name)
+	case "int":
+		return testutil.Key(t, "p384/cm-int")
+	}
+	if base, ok := strings.CutPrefix(name, "other-"); ok {
+		return testutil.Key(t, base+"/cm-other")
+	}
+	return testutil.Key(t, name)
 }
 
 // cmPKI is the run's root and intermediate, valid from a year ago for ten years.
