@@ -100,8 +100,8 @@ var (
 	cmPKIErr  error
 )
 
-func cmSKI(k crypto.Signer) []byte {
-	spki, err := x509.MarshalPKIXPublicKey(k.Public())
+func cmSKI(pub crypto.PublicKey) []byte {
+	spki, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
 		panic(err)
 	}
@@ -120,8 +120,13 @@ func cmIssue(tmpl *x509.Certificate, key crypto.Signer, parent *x509.Certificate
 	if parent == nil {
 		parent, parentKey = tmpl, key
 	}
-	tmpl.SubjectKeyId = cmSKI(key)
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
+	return cmIssuePub(tmpl, key.Public(), parent, parentKey)
+}
+
+// cmIssuePub issues tmpl for the public key pub, signed by parentKey.
+func cmIssuePub(tmpl *x509.Certificate, pub crypto.PublicKey, parent *x509.Certificate, parentKey crypto.Signer) (*x509.Certificate, error) {
+	tmpl.SubjectKeyId = cmSKI(pub)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, parentKey)
 	if err != nil {
 		return nil, err
 	}
@@ -219,8 +224,10 @@ type cmCase struct {
 	content []byte
 
 	noattr, nosmimecap, nocerts, certfile, binary, stream, pemOut, keyid, twoSigners, extraCert bool
-	ber                                                                                         bool // the signature re-encoded with indefinite lengths, as streaming writers make it
-	giveInt                                                                                     bool // the intermediate is given at verification (--intermediates, -certfile)
+
+	ber     bool // the signature re-encoded with indefinite lengths, as streaming writers make it
+	giveInt bool // the intermediate is given at verification (--intermediates, -certfile)
+	noLeaf  bool // with -nocerts, the signer's certificate is not given at verification either
 
 	tamper string
 	faults []cmFault
@@ -233,7 +240,7 @@ func (c *cmCase) String() string {
 		name string
 	}{{c.noattr, "noattr"}, {c.nosmimecap, "nosmimecap"}, {c.nocerts, "nocerts"}, {c.certfile, "certfile"},
 		{c.binary, "binary"}, {c.stream, "stream"}, {c.pemOut, "pem"}, {c.keyid, "keyid"}, {c.twoSigners, "two-signers"},
-		{c.extraCert, "extra-cert"}, {c.giveInt, "give-int"}, {c.ber, "ber"}} {
+		{c.extraCert, "extra-cert"}, {c.giveInt, "give-int"}, {c.ber, "ber"}, {c.noLeaf, "no-leaf"}} {
 		if o.on {
 			opts = append(opts, o.name)
 		}
@@ -263,12 +270,12 @@ func (c *cmCase) add(f cmFault) {
 // the change itself is what is judged, not a broken signature.
 var cmTampers = []string{"content", "signature", "md-value", "signing-time", "ct-attr", "md-remove",
 	"econtent-type", "digest-algs", "sigalg-hash", "twin-cert", "sid", "backdate", "md-two-values",
-	"extra-attr", "attrs-unsorted", "unsigned-attr"}
+	"extra-attr", "attrs-unsorted", "unsigned-attr", "ct-remove"}
 
-var cmAttrTampers = map[string]bool{"md-value": true, "signing-time": true, "ct-attr": true, "md-remove": true,
+var cmAttrTampers = map[string]bool{"ct-remove": true, "md-value": true, "signing-time": true, "ct-attr": true, "md-remove": true,
 	"backdate": true, "md-two-values": true, "extra-attr": true, "attrs-unsorted": true}
 
-var cmResigned = map[string]bool{"ct-attr": true, "md-remove": true, "backdate": true, "md-two-values": true,
+var cmResigned = map[string]bool{"ct-remove": true, "ct-attr": true, "md-remove": true, "backdate": true, "md-two-values": true,
 	"extra-attr": true, "attrs-unsorted": true}
 
 func pick[T any](r *mrand.Rand, xs ...T) T { return xs[r.Intn(len(xs))] }
@@ -303,6 +310,7 @@ func cmDraw(seed int64) *cmCase {
 	c.extraCert = r.Intn(6) == 0
 	c.giveInt = !c.certfile && r.Intn(3) != 0
 	c.ber = !c.stream && !c.pemOut && r.Intn(5) == 0
+	c.noLeaf = c.nocerts && r.Intn(4) == 0
 	if r.Intn(5) < 2 {
 		c.tamper = pick(r, cmTampers...)
 	}
@@ -342,6 +350,9 @@ func cmDraw(seed int64) *cmCase {
 	if c.twoSigners {
 		c.add(cmTwoSigners)
 	}
+	if c.noLeaf {
+		c.add(cmSignerUnkn)
+	}
 	if c.stream {
 		c.add(cmAttached)
 	}
@@ -360,7 +371,7 @@ func cmDraw(seed int64) *cmCase {
 		c.add(cmSignerUnkn)
 	case "ct-attr", "econtent-type":
 		c.add(cmContentType)
-	case "md-remove", "md-two-values":
+	case "md-remove", "md-two-values", "ct-remove":
 		c.add(cmMalformed)
 	case "sigalg-hash":
 		c.add(cmSigAlgHash)
@@ -453,7 +464,7 @@ func (c *cmCase) build(t testing.TB, openssl string, p *cmPKI, dir string) (f cm
 	if c.giveInt {
 		given = append(given, p.int)
 	}
-	if c.nocerts {
+	if c.nocerts && !c.noLeaf {
 		given = append(given, leaf)
 		if c.twoSigners {
 			given = append(given, p.second)
@@ -641,6 +652,10 @@ func (c *cmCase) applyTamper(t testing.TB, f cmFiles, leaf *x509.Certificate) {
 		attrs.kids[i].kids[1].kids[0] = cmOIDNode(cmOIDSignedData)
 	case "md-remove":
 		i, _ := attr(cmOIDMessageDigest)
+		attrs.kids = append(attrs.kids[:i], attrs.kids[i+1:]...)
+	case "ct-remove":
+		// RFC 5652 5.3: with signed attributes, contentType must be among them.
+		i, _ := attr(cmOIDContentType)
 		attrs.kids = append(attrs.kids[:i], attrs.kids[i+1:]...)
 	case "econtent-type":
 		sd.kids[2].kids[0] = cmOIDNode(cmOIDTSTInfo)
