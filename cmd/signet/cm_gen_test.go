@@ -50,6 +50,9 @@ const (
 	cmTwoSigners  cmFault = "two-signers"  // exit 3: signet reads one signer (README), openssl all
 	cmSigAlgHash  cmFault = "sigalg-hash"  // exit 3: signatureAlgorithm names another hash (README)
 	cmContentType cmFault = "content-type" // exit 3: eContentType not id-data, or the attribute differs
+	cmCASigner    cmFault = "ca-signer"    // exit 11: a CA certificate signed (README: never accepted as a signer)
+	cmCritExt     cmFault = "crit-ext"     // exit 11: the signer's certificate has an unknown critical extension
+	cmTrailing    cmFault = "trailing"     // exit 3: bytes after the ContentInfo
 	cmAttached    cmFault = "attached"     // exit 3: the content is in the signature (openssl -stream): signet reads detached ones
 	cmDigestAlgs  cmFault = "digest-algs"  // exit 3: SignedData.digestAlgorithms lacks the SignerInfo's digestAlgorithm
 )
@@ -58,7 +61,8 @@ var cmFaultCodes = map[cmFault]int{
 	cmMalformed: exitBadInput, cmMismatch: exitSigMismatch, cmSignerUnkn: exitUntrusted,
 	cmUntrusted: exitUntrusted, cmValidity: exitValidity, cmPolicy: exitPolicy, cmWeak: exitPolicy,
 	cmTwoSigners: exitBadInput, cmSigAlgHash: exitBadInput, cmContentType: exitBadInput,
-	cmAttached: exitBadInput, cmDigestAlgs: exitBadInput,
+	cmAttached: exitBadInput, cmDigestAlgs: exitBadInput, cmCASigner: exitUntrusted, cmCritExt: exitUntrusted,
+	cmTrailing: exitBadInput,
 }
 
 // cmKeyTypes are the signer key types openssl 3.0 signs CMS with (it cannot sign Ed25519 CMS:
@@ -270,7 +274,7 @@ func (c *cmCase) add(f cmFault) {
 // the change itself is what is judged, not a broken signature.
 var cmTampers = []string{"content", "signature", "md-value", "signing-time", "ct-attr", "md-remove",
 	"econtent-type", "digest-algs", "sigalg-hash", "twin-cert", "sid", "backdate", "md-two-values",
-	"extra-attr", "attrs-unsorted", "unsigned-attr", "ct-remove"}
+	"extra-attr", "attrs-unsorted", "unsigned-attr", "ct-remove", "trailing"}
 
 var cmAttrTampers = map[string]bool{"ct-remove": true, "md-value": true, "signing-time": true, "ct-attr": true, "md-remove": true,
 	"backdate": true, "md-two-values": true, "extra-attr": true, "attrs-unsorted": true}
@@ -290,7 +294,7 @@ func cmDraw(seed int64) *cmCase {
 	c.md = pick(r, "sha256", "sha256", "sha256", "sha384", "sha384", "sha512", "sha512", "sha1")
 	c.leaf = "ok"
 	if r.Intn(3) == 0 {
-		c.leaf = pick(r, "expired", "notyet", "no-ds", "server-eku", "no-eku")
+		c.leaf = pick(r, "expired", "notyet", "no-ds", "server-eku", "no-eku", "nr-only", "any-eku", "multi-eku", "ca", "crit-ext")
 	}
 	c.content = make([]byte, 1+r.Intn(300)) // openssl 3.0 cannot sign an empty file: "illegal zero content"
 	r.Read(c.content)
@@ -335,8 +339,12 @@ func cmDraw(seed int64) *cmCase {
 	switch c.leaf {
 	case "expired", "notyet":
 		c.add(cmValidity)
-	case "no-ds", "server-eku", "no-eku":
+	case "no-ds", "server-eku", "no-eku", "nr-only", "any-eku":
 		c.add(cmPolicy)
+	case "ca":
+		c.add(cmCASigner)
+	case "crit-ext":
+		c.add(cmCritExt)
 	}
 	if !c.certfile && !c.giveInt {
 		c.add(cmUntrusted)
@@ -373,11 +381,19 @@ func cmDraw(seed int64) *cmCase {
 		c.add(cmContentType)
 	case "md-remove", "md-two-values", "ct-remove":
 		c.add(cmMalformed)
+	case "trailing":
+		c.add(cmTrailing)
 	case "sigalg-hash":
 		c.add(cmSigAlgHash)
 	}
 	return c
 }
+
+// cmAbort is a case the campaign could not judge (a generator's or a tool's failure): a
+// worker goroutine must not call t.Fatal, so cmFatalf panics with it and the worker records it.
+type cmAbort struct{ msg string }
+
+func cmFatalf(format string, args ...any) { panic(cmAbort{fmt.Sprintf(format, args...)}) }
 
 // cmFiles are the paths of one case.
 type cmFiles struct {
@@ -401,18 +417,28 @@ func (c *cmCase) build(t testing.TB, openssl string, p *cmPKI, dir string) (f cm
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
 	case "no-eku":
 		tmpl.ExtKeyUsage = nil
+	case "nr-only": // nonRepudiation (contentCommitment) alone, which S/MIME accepts
+		tmpl.KeyUsage = x509.KeyUsageContentCommitment
+	case "any-eku":
+		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageAny}
+	case "multi-eku":
+		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageCodeSigning, x509.ExtKeyUsageEmailProtection}
+	case "ca":
+		tmpl.IsCA, tmpl.KeyUsage = true, x509.KeyUsageDigitalSignature|x509.KeyUsageCertSign
+	case "crit-ext":
+		tmpl.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55555, 9}, Critical: true, Value: []byte{5, 0}}}
 	}
 	key := cmKey(t, c.key)
 	leaf, err := cmIssue(tmpl, key, p.int, p.intKey)
 	if err != nil {
-		t.Fatalf("%v: %v", c, err)
+		cmFatalf("%v: %v", c, err)
 	}
 	f.leaf, f.key = filepath.Join(dir, "leaf.pem"), filepath.Join(p.dir, strings.TrimSuffix(c.key, "-pss")+".key")
 	f.content, f.sig = filepath.Join(dir, "content.bin"), filepath.Join(dir, "content.bin.p7s")
 	f.certfile = filepath.Join(dir, "certfile.pem")
 	must := func(err error) {
 		if err != nil {
-			t.Fatal(err)
+			cmFatalf("%v", err)
 		}
 	}
 	must(writeCertsPEM(f.leaf, leaf))
@@ -482,9 +508,16 @@ func (c *cmCase) build(t testing.TB, openssl string, p *cmPKI, dir string) (f cm
 		must(err)
 		top, ok := cmParse(raw)
 		if !ok || len(top) != 1 {
-			t.Fatalf("%v: the signature is not DER", c)
+			cmFatalf("%v: the signature is not DER", c)
 		}
 		must(os.WriteFile(f.sig, top[0].indefinite(0), 0o644))
+	}
+	if c.tamper == "trailing" {
+		// Bytes after the ContentInfo: a signature file is one element.
+		raw, err := os.ReadFile(f.sig)
+		must(err)
+		raw = append(raw, pick(mrand.New(mrand.NewSource(c.seed)), []byte{0}, []byte{0, 0}, []byte("\n"), []byte{0x30, 0})...)
+		must(os.WriteFile(f.sig, raw, 0o644))
 	}
 	return f, true, ""
 }
@@ -600,17 +633,17 @@ func (c *cmCase) applyTamper(t testing.TB, f cmFiles, leaf *x509.Certificate) {
 			b[int(c.seed)%len(b)] ^= 0x01
 		}
 		if err := os.WriteFile(f.content, b, 0o644); err != nil {
-			t.Fatal(err)
+			cmFatalf("%v", err)
 		}
 		return
 	}
 	raw, err := os.ReadFile(f.sig)
 	if err != nil {
-		t.Fatal(err)
+		cmFatalf("%v", err)
 	}
 	top, ok := cmParse(raw)
 	if !ok || len(top) != 1 {
-		t.Fatalf("%v: openssl's signature is not DER", c)
+		cmFatalf("%v: openssl's signature is not DER", c)
 	}
 	sd := top[0].kids[1].kids[0]
 	si := sd.kids[len(sd.kids)-1].kids[0]
@@ -632,7 +665,7 @@ func (c *cmCase) applyTamper(t testing.TB, f cmFiles, leaf *x509.Certificate) {
 				return i, a.kids[1].kids[0]
 			}
 		}
-		t.Fatalf("%v: no attribute %v", c, oid)
+		cmFatalf("%v: no attribute %v", c, oid)
 		return 0, nil
 	}
 	switch c.tamper {
@@ -684,7 +717,7 @@ func (c *cmCase) applyTamper(t testing.TB, f cmFiles, leaf *x509.Certificate) {
 		tmpl.ExtraExtensions, tmpl.Extensions = nil, nil
 		other, err := cmIssue(tmpl, cmKey(t, "other-"+strings.TrimSuffix(c.key, "-pss")), cmThePKI.int, cmThePKI.intKey)
 		if err != nil {
-			t.Fatal(err)
+			cmFatalf("%v", err)
 		}
 		certs := sd.kids[3]
 		for i, k := range certs.kids {
@@ -734,15 +767,16 @@ func (c *cmCase) applyTamper(t testing.TB, f cmFiles, leaf *x509.Certificate) {
 			{tag: cbasn1.SET.Constructed(), kids: []*cmNode{{tag: cbasn1.UTF8String, content: []byte("unsigned")}}},
 		}}}}
 		si.kids = append(si.kids, ua)
+	case "trailing": // appended in build, after any BER encoding
 	default:
-		t.Fatalf("unknown tamper %q", c.tamper)
+		cmFatalf("unknown tamper %q", c.tamper)
 	}
 	if cmResigned[c.tamper] {
 		set := &cmNode{tag: cbasn1.SET.Constructed(), kids: attrs.kids}
 		sigVal.content = c.sign(t, set.der())
 	}
 	if err := os.WriteFile(f.sig, top[0].der(), 0o644); err != nil {
-		t.Fatal(err)
+		cmFatalf("%v", err)
 	}
 }
 
@@ -753,7 +787,7 @@ func (c *cmCase) sign(t testing.TB, data []byte) []byte {
 	d.Write(data)
 	sig, err := cmKey(t, c.key).Sign(rand.Reader, d.Sum(nil), h)
 	if err != nil {
-		t.Fatal(err)
+		cmFatalf("%v", err)
 	}
 	return sig
 }
