@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,11 +31,12 @@ type cmSignCase struct {
 	key, alg string
 	pss      bool
 	withInt  bool // --cert carries the intermediate
+	tsa      bool // --tsa: an RFC 3161 timestamp in an unsigned attribute
 	content  []byte
 }
 
 func (c cmSignCase) String() string {
-	return fmt.Sprintf("seed %d: %s pss=%v -a %s int=%v %d bytes", c.seed, c.key, c.pss, c.alg, c.withInt, len(c.content))
+	return fmt.Sprintf("seed %d: %s pss=%v -a %s int=%v tsa=%v %d bytes", c.seed, c.key, c.pss, c.alg, c.withInt, c.tsa, len(c.content))
 }
 
 func cmSignDraw(seed int64) cmSignCase {
@@ -47,6 +49,7 @@ func cmSignDraw(seed int64) cmSignCase {
 		c.alg = pick(r, "", "sha512") // RFC 8419 3.1: SHA-512 with signed attributes
 	}
 	c.withInt = r.Intn(3) != 0
+	c.tsa = r.Intn(4) == 0
 	c.content = make([]byte, pick(r, 0, 1, 100, 4096, 70000))
 	r.Read(c.content)
 	return c
@@ -55,6 +58,10 @@ func cmSignDraw(seed int64) cmSignCase {
 // cmSignAndCheck signs content with keyRef (whose public key is pub) under the run's PKI and
 // checks the signature with the peers and signet; extra are sign's other flags.
 func cmSignAndCheck(t *testing.T, c cmSignCase, keyRef string, pub crypto.PublicKey, extra ...string) {
+	t.Helper()
+	if c.tsa {
+		extra = append(extra, "--tsa", cmTSA(t))
+	}
 	t.Helper()
 	p := cmGetPKI(t)
 	dir := t.TempDir()
@@ -100,6 +107,10 @@ func cmSignAndCheck(t *testing.T, c cmSignCase, keyRef string, pub crypto.Public
 			"-content", file, "-CAfile", caFile, "-purpose", "any", "-out", filepath.Join(dir, "out"))
 	}
 	verifyArgs := []string{"verify", "--roots", p.rootPEM, "--sig", sig}
+	if c.tsa {
+		// The TSA of testTSA is under the fixture PKI; its token must hold.
+		verifyArgs = append(verifyArgs, "--tsa-roots", fixturePKI(t, "root-ca.pem"), "--require-timestamp")
+	}
 	if !c.withInt {
 		verifyArgs = append(verifyArgs, "--intermediates", p.intPEM)
 	}
@@ -149,6 +160,29 @@ func TestCMSCampaignSignetSigns(t *testing.T) {
 		}
 		cmSignAndCheck(t, c, keyFile, k.Public())
 	}
+}
+
+var cmTSAs struct {
+	sync.Mutex
+	url map[*testing.T]string
+}
+
+// cmTSA is the URL of the in-process TSA (testTSA) of test t, started on its first call.
+func cmTSA(t *testing.T) string {
+	cmTSAs.Lock()
+	defer cmTSAs.Unlock()
+	if cmTSAs.url == nil {
+		cmTSAs.url = map[*testing.T]string{}
+	}
+	if cmTSAs.url[t] == "" {
+		cmTSAs.url[t] = testTSA(t)
+		t.Cleanup(func() {
+			cmTSAs.Lock()
+			defer cmTSAs.Unlock()
+			delete(cmTSAs.url, t)
+		})
+	}
+	return cmTSAs.url[t]
 }
 
 // TestCMSSignetSignsOnToken: signet's CMS signature made with keys on a real SoftHSM2 token
