@@ -232,6 +232,7 @@ type cmCase struct {
 	ber     bool // the signature re-encoded with indefinite lengths, as streaming writers make it
 	giveInt bool // the intermediate is given at verification (--intermediates, -certfile)
 	noLeaf  bool // with -nocerts, the signer's certificate is not given at verification either
+	bareKey bool // verified with the signer's certificate as --key (openssl: -noverify): the signature alone
 
 	tamper string
 	faults []cmFault
@@ -244,7 +245,7 @@ func (c *cmCase) String() string {
 		name string
 	}{{c.noattr, "noattr"}, {c.nosmimecap, "nosmimecap"}, {c.nocerts, "nocerts"}, {c.certfile, "certfile"},
 		{c.binary, "binary"}, {c.stream, "stream"}, {c.pemOut, "pem"}, {c.keyid, "keyid"}, {c.twoSigners, "two-signers"},
-		{c.extraCert, "extra-cert"}, {c.giveInt, "give-int"}, {c.ber, "ber"}, {c.noLeaf, "no-leaf"}} {
+		{c.extraCert, "extra-cert"}, {c.giveInt, "give-int"}, {c.ber, "ber"}, {c.noLeaf, "no-leaf"}, {c.bareKey, "bare-key"}} {
 		if o.on {
 			opts = append(opts, o.name)
 		}
@@ -315,6 +316,7 @@ func cmDraw(seed int64) *cmCase {
 	c.giveInt = !c.certfile && r.Intn(3) != 0
 	c.ber = !c.stream && !c.pemOut && r.Intn(5) == 0
 	c.noLeaf = c.nocerts && r.Intn(4) == 0
+	c.bareKey = r.Intn(8) == 0
 	if r.Intn(5) < 2 {
 		c.tamper = pick(r, cmTampers...)
 	}
@@ -349,11 +351,8 @@ func cmDraw(seed int64) *cmCase {
 	if !c.certfile && !c.giveInt {
 		c.add(cmUntrusted)
 	}
-	if !c.binary && (strings.ContainsAny(string(c.content), "\n\x00") || strings.HasSuffix(string(c.content), "\r")) {
-		// Without -binary, openssl signs the content as S/MIME canonical text: each line's
-		// end (CR and LF at the end of a line read up to LF) becomes CRLF, and a NUL ends
-		// a line early (SMIME_crlf_copy reads C strings with BIO_gets).
-		c.add(cmMismatch)
+	if !c.binary && cmTextChanged(c.content) {
+		c.add(cmMismatch) // openssl signed another content (cmTextChanged)
 	}
 	if c.twoSigners {
 		c.add(cmTwoSigners)
@@ -386,7 +385,26 @@ func cmDraw(seed int64) *cmCase {
 	case "sigalg-hash":
 		c.add(cmSigAlgHash)
 	}
+	if c.bareKey {
+		// With --key, signet checks the signature alone, with that key (README: '--key CERT
+		// checks the signature alone'): no chain, no policy, and neither the certificates
+		// carried nor the signer identifier choose the key.
+		c.faults = slices.DeleteFunc(c.faults, func(f cmFault) bool {
+			switch f {
+			case cmUntrusted, cmValidity, cmPolicy, cmCASigner, cmCritExt, cmSignerUnkn:
+				return true
+			}
+			return f == cmMismatch && c.tamper == "twin-cert" && !(!c.binary && cmTextChanged(c.content))
+		})
+	}
 	return c
+}
+
+// cmTextChanged reports whether openssl's S/MIME canonical text form of content (without
+// -binary) differs from it: each line's end (CR and LF at the end of a line read up to LF)
+// becomes CRLF, and a NUL ends a line early (SMIME_crlf_copy reads C strings with BIO_gets).
+func cmTextChanged(content []byte) bool {
+	return strings.ContainsAny(string(content), "\n\x00") || strings.HasSuffix(string(content), "\r")
 }
 
 // cmAbort is a case the campaign could not judge (a generator's or a tool's failure): a
