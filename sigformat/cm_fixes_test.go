@@ -40,7 +40,7 @@ func withDigestAlgorithms(t *testing.T, der, set []byte) []byte {
 	return b.BytesOrPanic()
 }
 
-// TestCMSDigestAlgorithmsListSigner (CMS campaign, seed 83): a SignedData whose
+// TestCMSDigestAlgorithmsListSigner (the CMS campaign's digest-algs tampering): a SignedData whose
 // digestAlgorithms do not name the SignerInfo's digestAlgorithm parsed, and verified, where
 // openssl cms -verify refuses it ("no matching digest"): RFC 5652 5.1 has the collection list
 // the digest algorithms of all the signers. It is malformed now; the same signature with

@@ -292,7 +292,10 @@ func cmDraw(seed int64) *cmCase {
 	if strings.HasSuffix(c.key, "-pss") {
 		c.salt = pick(r, "", "digest", "max", "auto", "0", "20", "-1", "-2")
 	}
-	c.md = pick(r, "sha256", "sha256", "sha256", "sha384", "sha384", "sha512", "sha512", "sha1")
+	c.md = pick(r, "sha256", "sha256", "sha256", "sha384", "sha384", "sha512", "sha512", "sha1", "sha3-256", "sha3-512")
+	if strings.HasPrefix(c.md, "sha3") && c.key != "rsa2048" && c.key != "rsa3072" {
+		c.md = "sha256" // openssl 3.0 signs CMS with SHA-3 only with RSA PKCS#1 v1.5
+	}
 	c.leaf = "ok"
 	if r.Intn(3) == 0 {
 		c.leaf = pick(r, "expired", "notyet", "no-ds", "server-eku", "no-eku", "nr-only", "any-eku", "multi-eku", "ca", "crit-ext")
@@ -800,7 +803,8 @@ func (c *cmCase) applyTamper(t testing.TB, f cmFiles, leaf *x509.Certificate) {
 
 // sign signs data as openssl did, with the case's key and hash (not RSA-PSS).
 func (c *cmCase) sign(t testing.TB, data []byte) []byte {
-	h := map[string]crypto.Hash{"sha1": crypto.SHA1, "sha256": crypto.SHA256, "sha384": crypto.SHA384, "sha512": crypto.SHA512}[c.md]
+	h := map[string]crypto.Hash{"sha1": crypto.SHA1, "sha256": crypto.SHA256, "sha384": crypto.SHA384, "sha512": crypto.SHA512,
+		"sha3-256": crypto.SHA3_256, "sha3-512": crypto.SHA3_512}[c.md]
 	d := h.New()
 	d.Write(data)
 	sig, err := cmKey(t, c.key).Sign(rand.Reader, d.Sum(nil), h)

@@ -17,7 +17,8 @@ import (
 )
 
 // The CMS campaign's other direction: `signet sign --format cms` over drawn keys (RSA
-// 2048/3072 with and without --pss, P-256/384/521, Ed25519), hashes (-a) and chains (--cert
+// 2048/3072 with and without --pss, P-256/384/521, Ed25519), hashes (-a: SHA-2 and SHA-3),
+// chains (--cert
 // with the signer's certificate alone or with the intermediate), files of any size (empty
 // too); openssl cms -verify (GnuTLS certtool --p7-verify for Ed25519, which OpenSSL 3.0
 // cannot verify) must accept each signature and refuse it over a changed file, and signet
@@ -44,7 +45,7 @@ func cmSignDraw(seed int64) cmSignCase {
 	c := cmSignCase{seed: seed}
 	c.key = pick(r, "rsa2048", "rsa3072", "p256", "p384", "p521", "ed25519")
 	c.pss = strings.HasPrefix(c.key, "rsa") && r.Intn(2) == 0
-	c.alg = pick(r, "", "sha256", "sha384", "sha512")
+	c.alg = pick(r, "", "sha256", "sha384", "sha512", "sha3-256", "sha3-384", "sha3-512")
 	if c.key == "ed25519" {
 		c.alg = pick(r, "", "sha512") // RFC 8419 3.1: SHA-512 with signed attributes
 	}
