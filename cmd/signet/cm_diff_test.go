@@ -30,38 +30,44 @@ import (
 const cmPinnedSeeds = 80
 
 // cmReasons are the --json reasons each fault's exit code may come with.
-var cmReasons = map[cmFault][]string{
-	cmMalformed: {"unchecked"}, cmTwoSigners: {"unchecked"}, cmSigAlgHash: {"unchecked"}, cmContentType: {"unchecked"},
-	cmAttached: {"unchecked"}, cmDigestAlgs: {"unchecked"}, cmCASigner: {"constraint"}, cmTrailing: {"unchecked"}, cmCritExt: {"malformed", "constraint"},
-	cmMismatch: {"digest-mismatch", "signature-mismatch"}, cmSignerUnkn: {"signer-not-found"},
-	cmUntrusted: {"unknown-authority"}, cmValidity: {"expired", "not-yet-valid"},
-	cmPolicy: {"eku", "key-usage"}, cmWeak: {"weak-algorithm"},
+func cmReasons() map[cmFault][]string {
+	return map[cmFault][]string{
+		cmMalformed: {"unchecked"}, cmTwoSigners: {"unchecked"}, cmSigAlgHash: {"unchecked"}, cmContentType: {"unchecked"},
+		cmAttached: {"unchecked"}, cmDigestAlgs: {"unchecked"}, cmCASigner: {"constraint"}, cmTrailing: {"unchecked"}, cmCritExt: {"malformed", "constraint"},
+		cmMismatch: {"digest-mismatch", "signature-mismatch"}, cmSignerUnkn: {"signer-not-found"},
+		cmUntrusted: {"unknown-authority"}, cmValidity: {"expired", "not-yet-valid"},
+		cmPolicy: {"eku", "key-usage"}, cmWeak: {"weak-algorithm"},
+	}
 }
 
 // cmChainReasons are the reasons of a chain's refusal (verify.Verify's), which name the rule
 // broken; the others (digest, signature, a malformed signature, an unknown signer, a weak
 // hash) name none.
-var cmChainReasons = map[string]bool{"unknown-authority": true, "expired": true, "not-yet-valid": true,
-	"eku": true, "key-usage": true, "constraint": true, "malformed": true}
+func cmChainReasons() map[string]bool {
+	return map[string]bool{"unknown-authority": true, "expired": true, "not-yet-valid": true,
+		"eku": true, "key-usage": true, "constraint": true, "malformed": true}
+}
 
 // cmWhys are the faults openssl does not refuse, and why signet does.
-var cmWhys = map[cmFault]string{
-	cmTrailing: "a signature file is one ContentInfo: signet refuses bytes after it as malformed (README 'Signature formats'), " +
-		"where openssl reads the first element and ignores the rest",
-	cmCASigner: "README: 'A CA certificate is never accepted as a signer, whatever --eku says (reason constraint, exit 11)'; " +
-		"openssl -purpose any takes any certificate as a signer",
-	cmPolicy: "signet requires key usage digitalSignature and EKU codeSigning of an artifact's signer (README: " +
-		"'The signer's own certificate must assert codeSigning'); openssl -purpose any checks neither",
-	cmWeak: "signet refuses SHA-1 (README: 'SHA-1 and MD5 are refused (reason weak-algorithm, exit 14)'); " +
-		"openssl 3.0 accepts SHA-1 in CMS at its default security level",
-	cmTwoSigners: "signet reads CMS with one signer (README 'Signature formats'): a second signer is refused as malformed, " +
-		"where openssl verifies every signer",
-	cmSigAlgHash: "signet holds a SignerInfo to what it says of itself (README: a signatureAlgorithm naming another hash than " +
-		"the digestAlgorithm is malformed, exit 3); openssl verifies with the digestAlgorithm and ignores the hash the OID names",
-	cmAttached: "signet reads detached signatures only (README 'Signature formats'); openssl -stream -outform DER embeds " +
-		"the content, and openssl -verify -content checks the file given in its place",
-	cmContentType: "RFC 5652 5.3 and 11.1: the contentType attribute must be the eContentType, and signet reads only " +
-		"id-data (a file's signature; README 'Signature formats'); openssl does not compare them over detached content",
+func cmWhys() map[cmFault]string {
+	return map[cmFault]string{
+		cmTrailing: "a signature file is one ContentInfo: signet refuses bytes after it as malformed (README 'Signature formats'), " +
+			"where openssl reads the first element and ignores the rest",
+		cmCASigner: "README: 'A CA certificate is never accepted as a signer, whatever --eku says (reason constraint, exit 11)'; " +
+			"openssl -purpose any takes any certificate as a signer",
+		cmPolicy: "signet requires key usage digitalSignature and EKU codeSigning of an artifact's signer (README: " +
+			"'The signer's own certificate must assert codeSigning'); openssl -purpose any checks neither",
+		cmWeak: "signet refuses SHA-1 (README: 'SHA-1 and MD5 are refused (reason weak-algorithm, exit 14)'); " +
+			"openssl 3.0 accepts SHA-1 in CMS at its default security level",
+		cmTwoSigners: "signet reads CMS with one signer (README 'Signature formats'): a second signer is refused as malformed, " +
+			"where openssl verifies every signer",
+		cmSigAlgHash: "signet holds a SignerInfo to what it says of itself (README: a signatureAlgorithm naming another hash than " +
+			"the digestAlgorithm is malformed, exit 3); openssl verifies with the digestAlgorithm and ignores the hash the OID names",
+		cmAttached: "signet reads detached signatures only (README 'Signature formats'); openssl -stream -outform DER embeds " +
+			"the content, and openssl -verify -content checks the file given in its place",
+		cmContentType: "RFC 5652 5.3 and 11.1: the contentType attribute must be the eContentType, and signet reads only " +
+			"id-data (a file's signature; README 'Signature formats'); openssl does not compare them over detached content",
+	}
 }
 
 type cmVerdict struct {
@@ -152,11 +158,11 @@ func (c *cmCase) problems(v cmVerdict) []string {
 	reasons := map[string]bool{}
 	mustBe3 := false
 	for _, f := range c.faults {
-		allowed[cmFaultCodes[f]] = true
-		for _, r := range cmReasons[f] {
+		allowed[cmFaultCodes()[f]] = true
+		for _, r := range cmReasons()[f] {
 			reasons[r] = true
 		}
-		if cmFaultCodes[f] == exitBadInput {
+		if cmFaultCodes()[f] == exitBadInput {
 			mustBe3 = true
 		}
 	}
@@ -171,9 +177,9 @@ func (c *cmCase) problems(v cmVerdict) []string {
 		out = append(out, fmt.Sprintf("signet's exit %d (%s: %s) is none of the faults' codes", v.code, v.reason, v.errText))
 	case len(c.faults) > 0 && !reasons[v.reason]:
 		out = append(out, fmt.Sprintf("signet's reason %q (exit %d: %s) is none of the faults' reasons", v.reason, v.code, v.errText))
-	case cmChainReasons[v.reason] && v.rule == "":
+	case cmChainReasons()[v.reason] && v.rule == "":
 		out = append(out, fmt.Sprintf("signet's refusal of the chain (%s: %s) names no rule in --json", v.reason, v.errText))
-	case !cmChainReasons[v.reason] && v.rule != "":
+	case !cmChainReasons()[v.reason] && v.rule != "":
 		out = append(out, fmt.Sprintf("signet's refusal %s (%s) names rule %q, though no chain rule failed", v.reason, v.errText, v.rule))
 	}
 	if v.ossl == (len(c.faults) == 0) {
@@ -182,7 +188,7 @@ func (c *cmCase) problems(v cmVerdict) []string {
 	if v.ossl {
 		// openssl accepted: every fault must be one signet alone refuses, for a reason.
 		for _, f := range c.faults {
-			if cmWhys[f] == "" {
+			if cmWhys()[f] == "" {
 				out = append(out, fmt.Sprintf("openssl accepted a signature with fault %s", f))
 			}
 		}

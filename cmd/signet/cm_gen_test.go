@@ -57,12 +57,14 @@ const (
 	cmDigestAlgs  cmFault = "digest-algs"  // exit 3: SignedData.digestAlgorithms lacks the SignerInfo's digestAlgorithm
 )
 
-var cmFaultCodes = map[cmFault]int{
-	cmMalformed: exitBadInput, cmMismatch: exitSigMismatch, cmSignerUnkn: exitUntrusted,
-	cmUntrusted: exitUntrusted, cmValidity: exitValidity, cmPolicy: exitPolicy, cmWeak: exitPolicy,
-	cmTwoSigners: exitBadInput, cmSigAlgHash: exitBadInput, cmContentType: exitBadInput,
-	cmAttached: exitBadInput, cmDigestAlgs: exitBadInput, cmCASigner: exitUntrusted, cmCritExt: exitUntrusted,
-	cmTrailing: exitBadInput,
+func cmFaultCodes() map[cmFault]int {
+	return map[cmFault]int{
+		cmMalformed: exitBadInput, cmMismatch: exitSigMismatch, cmSignerUnkn: exitUntrusted,
+		cmUntrusted: exitUntrusted, cmValidity: exitValidity, cmPolicy: exitPolicy, cmWeak: exitPolicy,
+		cmTwoSigners: exitBadInput, cmSigAlgHash: exitBadInput, cmContentType: exitBadInput,
+		cmAttached: exitBadInput, cmDigestAlgs: exitBadInput, cmCASigner: exitUntrusted, cmCritExt: exitUntrusted,
+		cmTrailing: exitBadInput,
+	}
 }
 
 // cmKeyTypes are the signer key types openssl 3.0 signs CMS with (it cannot sign Ed25519 CMS:
@@ -277,11 +279,15 @@ var cmTampers = []string{"content", "signature", "md-value", "signing-time", "ct
 	"econtent-type", "digest-algs", "sigalg-hash", "twin-cert", "sid", "backdate", "md-two-values",
 	"extra-attr", "attrs-unsorted", "unsigned-attr", "ct-remove", "trailing"}
 
-var cmAttrTampers = map[string]bool{"ct-remove": true, "md-value": true, "signing-time": true, "ct-attr": true, "md-remove": true,
-	"backdate": true, "md-two-values": true, "extra-attr": true, "attrs-unsorted": true}
+func cmAttrTampers() map[string]bool {
+	return map[string]bool{"ct-remove": true, "md-value": true, "signing-time": true, "ct-attr": true, "md-remove": true,
+		"backdate": true, "md-two-values": true, "extra-attr": true, "attrs-unsorted": true}
+}
 
-var cmResigned = map[string]bool{"ct-remove": true, "ct-attr": true, "md-remove": true, "backdate": true, "md-two-values": true,
-	"extra-attr": true, "attrs-unsorted": true}
+func cmResigned() map[string]bool {
+	return map[string]bool{"ct-remove": true, "ct-attr": true, "md-remove": true, "backdate": true, "md-two-values": true,
+		"extra-attr": true, "attrs-unsorted": true}
+}
 
 func pick[T any](r *mrand.Rand, xs ...T) T { return xs[r.Intn(len(xs))] }
 
@@ -327,10 +333,10 @@ func cmDraw(seed int64) *cmCase {
 	if structural && (c.stream || c.pemOut || c.twoSigners) {
 		c.tamper = "content"
 	}
-	if cmAttrTampers[c.tamper] && c.noattr {
+	if cmAttrTampers()[c.tamper] && c.noattr {
 		c.tamper = "signature"
 	}
-	if cmResigned[c.tamper] && strings.HasSuffix(c.key, "-pss") || c.tamper == "backdate" && c.leaf != "expired" {
+	if cmResigned()[c.tamper] && strings.HasSuffix(c.key, "-pss") || c.tamper == "backdate" && c.leaf != "expired" {
 		c.tamper = "signing-time"
 	}
 	if (c.tamper == "twin-cert") && c.nocerts {
@@ -792,7 +798,7 @@ func (c *cmCase) applyTamper(t testing.TB, f cmFiles, leaf *x509.Certificate) {
 	default:
 		cmFatalf("unknown tamper %q", c.tamper)
 	}
-	if cmResigned[c.tamper] {
+	if cmResigned()[c.tamper] {
 		set := &cmNode{tag: cbasn1.SET.Constructed(), kids: attrs.kids}
 		sigVal.content = c.sign(t, set.der())
 	}
