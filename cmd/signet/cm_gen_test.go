@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -100,12 +99,6 @@ type cmPKI struct {
 	secondPEM, secKey string
 }
 
-var (
-	cmPKIOnce sync.Once
-	cmThePKI  *cmPKI
-	cmPKIErr  error
-)
-
 func cmSKI(pub crypto.PublicKey) []byte {
 	spki, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
@@ -155,19 +148,17 @@ func writeKeyPEM(path string, k crypto.Signer) error {
 	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
 }
 
+// cmGetPKI makes the PKI of a test (or of one case), in a directory of the test's.
 func cmGetPKI(t testing.TB) *cmPKI {
-	cmPKIOnce.Do(func() { cmThePKI, cmPKIErr = cmMakePKI(t) })
-	if cmPKIErr != nil {
-		t.Fatal(cmPKIErr)
+	p, err := cmMakePKI(t, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
-	return cmThePKI
+	return p
 }
 
-func cmMakePKI(t testing.TB) (*cmPKI, error) {
-	dir, err := os.MkdirTemp("", "signet-cm-pki-")
-	if err != nil {
-		return nil, err
-	}
+func cmMakePKI(t testing.TB, dir string) (*cmPKI, error) {
+	var err error
 	now := time.Now().Truncate(time.Second)
 	p := &cmPKI{dir: dir, rootKey: cmKey(t, "root"), intKey: cmKey(t, "int")}
 	ca := func(cn string, serial int64) *x509.Certificate {
@@ -529,7 +520,7 @@ func (c *cmCase) build(t testing.TB, openssl string, p *cmPKI, dir string) (f cm
 		must(writeCertsPEM(f.verifyCerts, given...))
 	}
 	if c.tamper != "" {
-		c.applyTamper(t, f, leaf)
+		c.applyTamper(t, p, f, leaf)
 	}
 	if c.ber {
 		raw, err := os.ReadFile(f.sig)
@@ -652,7 +643,7 @@ func (n *cmNode) isOID(oid asn1.ObjectIdentifier) bool {
 }
 
 // applyTamper rewrites the DER signature at f.sig (or the content) as c.tamper says.
-func (c *cmCase) applyTamper(t testing.TB, f cmFiles, leaf *x509.Certificate) {
+func (c *cmCase) applyTamper(t testing.TB, p *cmPKI, f cmFiles, leaf *x509.Certificate) {
 	if c.tamper == "content" {
 		b := append([]byte{}, c.content...)
 		if len(b) == 0 {
@@ -743,7 +734,7 @@ func (c *cmCase) applyTamper(t testing.TB, f cmFiles, leaf *x509.Certificate) {
 		twin := *leaf
 		tmpl := &twin
 		tmpl.ExtraExtensions, tmpl.Extensions = nil, nil
-		other, err := cmIssue(tmpl, cmKey(t, "other-"+strings.TrimSuffix(c.key, "-pss")), cmThePKI.int, cmThePKI.intKey)
+		other, err := cmIssue(tmpl, cmKey(t, "other-"+strings.TrimSuffix(c.key, "-pss")), p.int, p.intKey)
 		if err != nil {
 			cmFatalf("%v", err)
 		}
