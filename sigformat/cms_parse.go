@@ -85,10 +85,31 @@ func parseCMS(data []byte) (*Signature, error) {
 	if err := parseSignerInfo(si, s); err != nil {
 		return nil, err
 	}
+	if !listsHash(digestAlgs, s.Hash) {
+		// RFC 5652 5.1: digestAlgorithms lists the digest algorithms of all the signers;
+		// openssl cms -verify finds the signer's there and refuses the signature without it.
+		return nil, malformed("cms: SignedData.digestAlgorithms does not name the signer's digestAlgorithm %v", s.Hash)
+	}
 	if s.SignedData != nil && !eType.Equal(s.contentType) {
 		return nil, malformed("cms: contentType attribute %v differs from the encapsulated type %v", s.contentType, eType)
 	}
 	return s, nil
+}
+
+// listsHash reports whether the SET OF DigestAlgorithmIdentifier algs (its content) names h.
+// An identifier that is not an AlgorithmIdentifier is malformed and names nothing.
+func listsHash(algs cryptobyte.String, h crypto.Hash) bool {
+	for !algs.Empty() {
+		var ai cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		if !algs.ReadASN1(&ai, cbasn1.SEQUENCE) || !ai.ReadASN1ObjectIdentifier(&oid) {
+			return false
+		}
+		if got, ok := hashByOID(oid); ok && got == h {
+			return true
+		}
+	}
+	return false
 }
 
 func parseSignerInfo(si cryptobyte.String, s *Signature) error {
