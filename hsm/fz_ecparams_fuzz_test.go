@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/asn1"
 	"strings"
 	"testing"
 )
@@ -14,9 +17,20 @@ import (
 //
 //	go test -run '^$' -fuzz FuzzECPublicKey -fuzztime 60s ./hsm/
 func FuzzECPublicKey(f *testing.F) {
-	for _, kt := range []KeyType{ECP256, ECP384, ECP521, Ed25519} {
-		f.Add(ecParams(kt), []byte{0x04, 0x01, 0x04})
+	for kt, c := range map[KeyType]elliptic.Curve{ECP256: elliptic.P256(), ECP384: elliptic.P384(), ECP521: elliptic.P521()} {
+		k, err := ecdsa.GenerateKey(c, rand.Reader)
+		if err != nil {
+			f.Fatal(err)
+		}
+		point, _ := k.PublicKey.Bytes()
+		wrapped, _ := asn1.Marshal(point)
+		f.Add(ecParams(kt), point)
+		f.Add(ecParams(kt), wrapped)
 	}
+	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
+	edWrapped, _ := asn1.Marshal([]byte(edPub))
+	f.Add(ecParams(Ed25519), []byte(edPub))
+	f.Add(ecParams(Ed25519), edWrapped)
 	f.Add([]byte{0x13, 0x0c, 'e', 'd', 'w', 'a', 'r', 'd', 's', '2', '5', '5', '1', '9'}, bytes.Repeat([]byte{1}, 32))
 	f.Add([]byte{0x13, 0x0a, 'e', 'd', 'w', 'a', 'r', 'd', 's', '4', '4', '8'}, bytes.Repeat([]byte{1}, 57))
 	f.Fuzz(func(t *testing.T, params, point []byte) {
