@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +19,12 @@ import (
 // "=", or 86 and "==").
 var base64Line = regexp.MustCompile(`(?m)\)[ \t]*=[ \t]*([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{86}==)\r?$`)
 
+// gnulibDropsEscape reports a name that coreutils 9.1 misquotes in its messages and signet
+// does not (see QuoteName): an apostrophe, and an unprintable character first and last.
+func gnulibDropsEscape(name string) bool {
+	return strings.Contains(name, "'") && !printableAt(name, 0) && !printableLast(name)
+}
+
 // FuzzCheckMatchesCoreutils is a differential fuzz target: each input is a checksum list that
 // both the real `sha256sum -c` and Check read, in a directory of files with odd names, and the
 // two must agree on standard output byte for byte, on standard error (normalized as in
@@ -30,7 +37,8 @@ var base64Line = regexp.MustCompile(`(?m)\)[ \t]*=[ \t]*([A-Za-z0-9+/]{43}=|[A-Z
 // which coreutils would read for ever) are skipped, as are lists over 4 KiB and lists with
 // OpenSSL's tags (SHA2-256), which signet reads and sha256sum does not, and lists that start
 // with a UTF-8 byte order mark, which signet drops, and lists with a BSD line whose digest
-// is in base64, which signet reads as cksum does (all three documented too).
+// is in base64, which signet reads as cksum does (all three documented too), and lists
+// naming a file coreutils 9.1 misquotes in its messages (gnulibDropsEscape).
 //
 //	go test -fuzz=FuzzCheckMatchesCoreutils -fuzztime=2m ./digest/
 func FuzzCheckMatchesCoreutils(f *testing.F) {
@@ -83,6 +91,15 @@ func FuzzCheckMatchesCoreutils(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, flagBits uint8) {
 		if len(data) > 4096 || bytes.IndexByte(data, 0) >= 0 || bytes.IndexByte(data, '/') >= 0 || bytes.Contains(data, []byte("SHA2-")) || bytes.HasPrefix(data, utf8BOM) || base64Line.Match(data) {
 			t.Skip()
+		}
+		for lr := NewListReader(bytes.NewReader(data), "l.sum", 0, false); ; {
+			e, err := lr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err == nil && gnulibDropsEscape(e.Name) {
+				t.Skip()
+			}
 		}
 		var flags []string
 		switch flagBits & 3 {

@@ -282,12 +282,15 @@ func dnParseOID(s string) (asn1.ObjectIdentifier, error) {
 			return nil, dnErr("attribute type %q is not a dotted OID", s)
 		}
 	}
-	return nil, dnErr("attribute type %q is not a valid OID", s)
+	return nil, dnErr("attribute type %q is not a valid OID (the first arc 0, 1 or 2, the second under 40 after 0 or 1, each arc under 2^31)", s)
 }
 
 // ParseDottedOID reads an OID written as dotted decimal ("2.5.4.3") with x509.ParseOID, which
 // checks its form and its first two arcs, and returns it as an asn1.ObjectIdentifier. Only
-// the form x509.OID prints back is taken: no leading zeros, no sign, no arc beyond an int.
+// the form x509.OID prints back is taken: no leading zeros, no sign. Only an OID that
+// encoding/asn1 and cryptobyte (crypto/x509's reader) read back from its DER is taken: no
+// arc, and not 40*X+Y of the first two, over 31 bits; signet would otherwise write a name,
+// or a TSA a policy into every token, that it cannot read itself.
 func ParseDottedOID(s string) (asn1.ObjectIdentifier, bool) {
 	o, err := x509.ParseOID(s)
 	if err != nil || o.String() != s {
@@ -301,6 +304,14 @@ func ParseDottedOID(s string) (asn1.ObjectIdentifier, bool) {
 			return nil, false
 		}
 		oid[i] = n
+	}
+	der, err := asn1.Marshal(oid)
+	if err != nil {
+		return nil, false
+	}
+	var back asn1.ObjectIdentifier
+	if rest, err := asn1.Unmarshal(der, &back); err != nil || len(rest) != 0 || !back.Equal(oid) {
+		return nil, false
 	}
 	return oid, true
 }
