@@ -103,7 +103,7 @@
 //	signet.ca-eku                              eku               a CA's EKU excludes a required usage (nesting, as browsers and crypto/x509 apply it)
 //	signet.eku-missing                         eku               Policy.ExplicitEKU or webpki: the leaf has no EKU
 //	signet.eku-any                             eku               Policy.ExplicitEKU or webpki: the leaf relies on anyExtendedKeyUsage (webpki: lists it at all, BR 7.1.2.7.10)
-//	rfc6125.host                               name-mismatch     RFC 6125 6.4: no dNSName matches the host (wildcards: the whole leftmost label, one label)
+//	rfc6125.host                               name-mismatch     RFC 6125 6.4: no dNSName matches the host (wildcards: the whole leftmost label, standing for one host-name label: letters, digits, hyphens, underscores; a host with any other byte, a NUL or a space, matches none)
 //	rfc6125.ip                                 name-mismatch     RFC 6125 6.2.1: no iPAddress matches
 //	rfc5280.email                              name-mismatch     RFC 5280 4.2.1.6: no rfc822Name matches
 //	rfc5280.revoked                            revoked           RFC 5280 6.3.3 (i): listed on a CRL (or its delta)

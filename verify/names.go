@@ -42,17 +42,7 @@ func (v *verifier) checkNames(e *evaluation) {
 	}
 	c := leaf.c
 	if host != "" {
-		ref, ok := referenceHost(host)
-		matched := false
-		if ok {
-			for _, d := range dns {
-				if hostMatches(d, ref) {
-					matched = true
-					break
-				}
-			}
-		}
-		if matched {
+		if matchesHost(dns, host) {
 			e.pass(CheckName, leaf, "host %s matches", pkixname.EscapeText(host))
 		} else {
 			e.fail(CheckName, newRuleError(NameMismatch, c, "rfc6125.host", x509.HostnameError{Certificate: c, Host: host},
@@ -89,15 +79,47 @@ func (v *verifier) checkNames(e *evaluation) {
 	}
 }
 
+// matchesHost reports whether one of the dNSNames matches the server name host (a DNS name,
+// not an IP literal).
+func matchesHost(dns []string, host string) bool {
+	ref, ok := referenceHost(host)
+	if !ok {
+		return false
+	}
+	for _, d := range dns {
+		if hostMatches(d, ref) {
+			return true
+		}
+	}
+	return false
+}
+
 // referenceHost puts a host name in the form certificates use: lower case, no final dot,
-// A-labels for internationalised names.
+// A-labels for internationalised names. It is not usable (false) unless every label is then
+// a host-name label: letters, digits, hyphens (RFC 1123 2.1) and, as resolvers take them,
+// underscores. A wildcard would otherwise stand for a label no host has: a NUL byte, which
+// a C resolver stops at ("evil\x00.example.com" is "evil" to getaddrinfo), a space, a slash,
+// Unicode that is no IDNA label, "*".
 func referenceHost(h string) (string, bool) {
 	h = strings.TrimSuffix(h, ".")
 	if a, err := idna.Lookup.ToASCII(h); err == nil {
 		h = a
 	}
 	h = strings.ToLower(h)
-	return h, h != "" && !strings.Contains(h, "*")
+	if h == "" || len(h) > 253 {
+		return h, false
+	}
+	for _, label := range strings.Split(h, ".") {
+		if label == "" || len(label) > 63 {
+			return h, false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return h, false
+			}
+		}
+	}
+	return h, true
 }
 
 // hostMatches matches a dNSName against a reference host (RFC 6125 6.4): without regard to

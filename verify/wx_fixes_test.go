@@ -1,0 +1,34 @@
+package verify_test
+
+import (
+	"crypto/x509"
+	"errors"
+	"testing"
+
+	"github.com/signet-pki/signet/verify"
+)
+
+// TestWXWildcardNeedsHostLabel: a wildcard dNSName stands for one host-name label (RFC 6125
+// 6.4.3; RFC 1123 2.1 letters, digits, hyphens), so a server name whose leftmost label is
+// not one -- a NUL byte that a C resolver stops at, a space, a slash, Unicode that is no
+// IDNA label -- matches no wildcard: signet matched "evil\x00.example.com" (which getaddrinfo
+// resolves as "evil") against *.example.com. Found by TestWXNameMatching (seeds 6388,
+// 10529, 11221), crypto/x509 refusing the same names.
+func TestWXWildcardNeedsHostLabel(t *testing.T) {
+	root := rootCA(t, "WX Root")
+	leaf := leafCert(t, "wx leaf", root, func(c *tpCert) { c.dns = []string{"*.example.com"} })
+	for _, host := range []string{"evil\x00.example.com", " .example.com", "a b.example.com", "a/b.example.com",
+		"a@b.example.com", "a:1.example.com", "\x00.example.com", "ｌ\x00.example.com"} {
+		for _, profile := range verify.Profiles() {
+			_, err := verify.Verify(leaf.cert, nil, verify.Policy{At: tpAt, Roots: []*x509.Certificate{root.cert}, DNSName: host, Profile: profile})
+			if !errors.Is(err, verify.NameMismatch) {
+				t.Errorf("%s, host %q: %v, want a name mismatch", profile, host, err)
+			}
+		}
+	}
+	for _, host := range []string{"foo.example.com", "FOO.example.com", "foo.example.com.", "a_b.example.com", "xn--bcher-kva.example.com", "bücher.example.com"} {
+		if _, err := verify.Verify(leaf.cert, nil, verify.Policy{At: tpAt, Roots: []*x509.Certificate{root.cert}, DNSName: host, Profile: verify.ProfileWebPKI}); err != nil {
+			t.Errorf("host %q: %v", host, err)
+		}
+	}
+}
