@@ -96,21 +96,23 @@ func matchesHost(dns []string, host string) bool {
 
 // referenceHost puts a host name in the form certificates use: lower case, no final dot,
 // A-labels for internationalised names. It is not usable (false) unless every label is then
-// a host-name label: letters, digits, hyphens (RFC 1123 2.1) and, as resolvers take them,
-// underscores. A wildcard would otherwise stand for a label no host has: a NUL byte, which
-// a C resolver stops at ("evil\x00.example.com" is "evil" to getaddrinfo), a space, a slash,
-// Unicode that is no IDNA label, "*".
+// a host-name label: letters, digits, hyphens not first or last (RFC 1123 2.1) and, as
+// resolvers take them, underscores. A wildcard would otherwise stand for a label no host
+// has: a NUL byte, which a C resolver stops at ("evil\x00.example.com" is "evil" to
+// getaddrinfo), a space, a slash, Unicode that is no IDNA label, "*". Only ASCII letters
+// are lowered: Unicode case mapping turns some letters into ASCII ones (the Kelvin sign
+// into k, a dotted capital I into i), which would make a name IDNA refused match another.
 func referenceHost(h string) (string, bool) {
 	h = strings.TrimSuffix(h, ".")
 	if a, err := idna.Lookup.ToASCII(h); err == nil {
 		h = a
 	}
-	h = strings.ToLower(h)
+	h = asciiLower(h)
 	if h == "" || len(h) > 253 {
 		return h, false
 	}
 	for _, label := range strings.Split(h, ".") {
-		if label == "" || len(label) > 63 {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
 			return h, false
 		}
 		for i := 0; i < len(label); i++ {
@@ -125,7 +127,7 @@ func referenceHost(h string) (string, bool) {
 // hostMatches matches a dNSName against a reference host (RFC 6125 6.4): without regard to
 // case, and a wildcard only as the whole leftmost label, standing for exactly one label.
 func hostMatches(pattern, host string) bool {
-	p := strings.ToLower(strings.TrimSuffix(pattern, "."))
+	p := asciiLower(strings.TrimSuffix(pattern, "."))
 	if p == host {
 		return true
 	}
@@ -135,6 +137,17 @@ func hostMatches(pattern, host string) bool {
 	}
 	i := strings.IndexByte(host, '.')
 	return i > 0 && host[i+1:] == rest
+}
+
+// asciiLower lowers the ASCII letters of s and leaves every other byte as it is.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // emailEqual compares addresses as RFC 5280 4.2.1.6 says: the local part exactly, the domain

@@ -9,21 +9,30 @@ import (
 )
 
 // TestWXWildcardNeedsHostLabel: a wildcard dNSName stands for one host-name label (RFC 6125
-// 6.4.3; RFC 1123 2.1 letters, digits, hyphens), so a server name whose leftmost label is
-// not one -- a NUL byte that a C resolver stops at, a space, a slash, Unicode that is no
-// IDNA label -- matches no wildcard: signet matched "evil\x00.example.com" (which getaddrinfo
+// 6.4.3; RFC 1123 2.1 letters, digits, hyphens not first or last), so a server name whose
+// leftmost label is not one -- a NUL byte that a C resolver stops at, a space, a slash, a
+// leading hyphen, Unicode that is no IDNA label -- matches no wildcard: signet matched "evil\x00.example.com" (which getaddrinfo
 // resolves as "evil") against *.example.com. Found by TestWXNameMatching (seeds 6388,
 // 10529, 11221), crypto/x509 refusing the same names.
 func TestWXWildcardNeedsHostLabel(t *testing.T) {
 	root := rootCA(t, "WX Root")
 	leaf := leafCert(t, "wx leaf", root, func(c *tpCert) { c.dns = []string{"*.example.com"} })
 	for _, host := range []string{"evil\x00.example.com", " .example.com", "a b.example.com", "a/b.example.com",
-		"a@b.example.com", "a:1.example.com", "\x00.example.com", "ｌ\x00.example.com"} {
+		"a@b.example.com", "a:1.example.com", "\x00.example.com", "ｌ\x00.example.com",
+		"-a.example.com", "a-.example.com"} {
 		for _, profile := range verify.Profiles() {
 			_, err := verify.Verify(leaf.cert, nil, verify.Policy{At: tpAt, Roots: []*x509.Certificate{root.cert}, DNSName: host, Profile: profile})
 			if !errors.Is(err, verify.NameMismatch) {
 				t.Errorf("%s, host %q: %v, want a name mismatch", profile, host, err)
 			}
+		}
+	}
+	// Unicode case mapping is no IDNA mapping: where IDNA refuses the name (the label xn--a
+	// does not decode), the Kelvin sign and a dotted capital I must not become k and i.
+	odd := leafCert(t, "wx odd", root, func(c *tpCert) { c.dns = []string{"*.xn--a.example.com"} })
+	for _, host := range []string{"\u212a.xn--a.example.com", "\u0130.xn--a.example.com"} {
+		if _, err := verify.Verify(odd.cert, nil, verify.Policy{At: tpAt, Roots: []*x509.Certificate{root.cert}, DNSName: host}); !errors.Is(err, verify.NameMismatch) {
+			t.Errorf("host %q: %v, want a name mismatch", host, err)
 		}
 	}
 	for _, host := range []string{"foo.example.com", "FOO.example.com", "foo.example.com.", "a_b.example.com", "xn--bcher-kva.example.com", "bücher.example.com"} {

@@ -75,12 +75,14 @@ func wxGoMatches(pattern, host string) bool {
 // wxNameWhy explains a disagreement on a pair, "" when nothing does.
 func wxNameWhy(pattern, host string, signet bool) string {
 	if signet {
-		// signet matches, crypto/x509 does not.
-		if a, err := idna.Lookup.ToASCII(strings.TrimSuffix(host, ".")); err == nil && a != strings.TrimSuffix(host, ".") && wxGoMatches(pattern, a) {
-			return "reference-a-labels: RFC 6125 6.4.2: a reference identifier's U-labels become A-labels (UTS 46 mapping, as browsers resolve the host); crypto/x509 compares Unicode bytes"
+		// signet matches, crypto/x509 does not: only the two normalisations signet makes
+		// before comparing explain it, and crypto/x509 must match once given both.
+		ref := strings.TrimSuffix(host, ".")
+		if a, err := idna.Lookup.ToASCII(ref); err == nil {
+			ref = a
 		}
-		if strings.HasSuffix(pattern, ".") && wxGoMatches(strings.TrimSuffix(pattern, "."), host) {
-			return "absolute-pattern: a dNSName with a final dot is the same absolute name (RFC 1034 3.1); crypto/x509 splits it into an extra empty label (the webpki profile refuses such a SAN: webpki.san-dns-root-label)"
+		if wxGoMatches(strings.TrimSuffix(pattern, "."), ref) {
+			return "normalised: RFC 6125 6.4.2: a reference identifier's U-labels become A-labels (UTS 46 mapping, as browsers map a host before resolving it), and a dNSName with a final dot is the same absolute name (RFC 1034 3.1; the webpki profile refuses such a SAN, webpki.san-dns-root-label); crypto/x509 compares Unicode bytes and splits a final dot into an empty label"
 		}
 		return ""
 	}
@@ -89,8 +91,25 @@ func wxNameWhy(pattern, host string, signet bool) string {
 		return "san-dns-invalid: the SAN is not a host name (RFC 5280 4.2.1.6: preferred name syntax); crypto/x509 matches an invalid pattern byte for byte"
 	case strings.Contains(host, "*"):
 		return "wildcard-reference: RFC 6125 6.4.3: a reference identifier holding * is no host name"
+	case !wxHostLabels(host):
+		return "reference-not-a-host: RFC 1123 2.1: a label of the server name starts or ends with a hyphen, or is an A-label that does not decode (xn--); crypto/x509 lets a wildcard stand for it"
 	}
 	return ""
+}
+
+// wxHostLabels reports whether every label of a server name, in A-labels where IDNA can
+// convert it, is a host-name label without a hyphen first or last.
+func wxHostLabels(host string) bool {
+	h := strings.TrimSuffix(host, ".")
+	if a, err := idna.Lookup.ToASCII(h); err == nil {
+		h = a
+	}
+	for _, l := range strings.Split(h, ".") {
+		if l == "" || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+			return false
+		}
+	}
+	return true
 }
 
 // TestWXNameMatching is the peer-name differential (WX_NAME_SEEDS=count explores more).
