@@ -151,11 +151,12 @@ func asciiLower(s string) string {
 }
 
 // emailEqual compares addresses as RFC 5280 4.2.1.6 says: the local part exactly, the domain
-// without regard to case.
+// without regard to ASCII case.
 func emailEqual(a, b string) bool {
 	ai, bi := strings.LastIndexByte(a, '@'), strings.LastIndexByte(b, '@')
 	if ai < 0 || bi < 0 {
 		return a == b
 	}
-	return a[:ai] == b[:bi] && strings.EqualFold(a[ai+1:], b[bi+1:])
+	// ASCII case only: strings.EqualFold folds the Kelvin sign into k.
+	return a[:ai] == b[:bi] && asciiLower(a[ai+1:]) == asciiLower(b[bi+1:])
 }

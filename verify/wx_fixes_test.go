@@ -41,3 +41,25 @@ func TestWXWildcardNeedsHostLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestWXEmailDomainASCIIFold: the domain of an email address compares without regard to
+// ASCII case only (RFC 5280 4.2.1.6, 7.5: a case-insensitive match of IA5 host names);
+// strings.EqualFold folded the Kelvin sign into k, so user@\u212aexample.com matched the SAN
+// user@kexample.com.
+func TestWXEmailDomainASCIIFold(t *testing.T) {
+	root := rootCA(t, "WX Root")
+	leaf := leafCert(t, "wx mail", root, func(c *tpCert) { c.dns, c.emails = nil, []string{"user@kexample.com"} })
+	pol := verify.Policy{At: tpAt, Roots: []*x509.Certificate{root.cert}}
+	for _, m := range []string{"user@\u212aexample.com", "user@kexample.com\u0000"} {
+		pol.Email = m
+		if _, err := verify.Verify(leaf.cert, nil, pol); !errors.Is(err, verify.NameMismatch) {
+			t.Errorf("email %q: %v, want a name mismatch", m, err)
+		}
+	}
+	for _, m := range []string{"user@kexample.com", "user@KEXAMPLE.com"} {
+		pol.Email = m
+		if _, err := verify.Verify(leaf.cert, nil, pol); err != nil {
+			t.Errorf("email %q: %v", m, err)
+		}
+	}
+}
