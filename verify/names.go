@@ -15,14 +15,26 @@ import (
 // the SAN).
 func (v *verifier) checkNames(e *evaluation) {
 	leaf := e.path[0]
-	host, ip := v.p.DNSName, v.p.IP
+	host := v.p.DNSName
+	var wantIPs []net.IP
+	if v.p.IP != nil {
+		wantIPs = append(wantIPs, v.p.IP)
+	}
 	if host != "" {
-		if parsed := net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")); parsed != nil && ip == nil {
-			// A host given as an IP literal is matched as an IP address, never as a dNSName.
-			host, ip = "", parsed
+		lit := host
+		if len(lit) >= 3 && lit[0] == '[' && lit[len(lit)-1] == ']' {
+			lit = lit[1 : len(lit)-1]
+		}
+		if parsed := net.ParseIP(lit); parsed != nil {
+			// A host given as an IP literal (bare, or in brackets) is matched as an IP
+			// address, never as a dNSName, beside Policy.IP when that is given too.
+			host = ""
+			if v.p.IP == nil || !v.p.IP.Equal(parsed) {
+				wantIPs = append(wantIPs, parsed)
+			}
 		}
 	}
-	if host == "" && ip == nil && v.p.Email == "" {
+	if host == "" && len(wantIPs) == 0 && v.p.Email == "" {
 		e.skip(CheckName, leaf, "no name required")
 		return
 	}
@@ -49,7 +61,7 @@ func (v *verifier) checkNames(e *evaluation) {
 				"certificate %s is not valid for host %s (its DNS names: %s)", Name(c), pkixname.EscapeText(host), listOrNone(dnsShown)))
 		}
 	}
-	if ip != nil {
+	for _, ip := range wantIPs {
 		matched := false
 		for _, g := range leaf.sans {
 			if g.Form == pkixname.IPAddress && (len(g.Raw) == 4 || len(g.Raw) == 16) && net.IP(g.Raw).Equal(ip) {

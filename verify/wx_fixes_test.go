@@ -3,6 +3,7 @@ package verify_test
 import (
 	"crypto/x509"
 	"errors"
+	"net"
 	"testing"
 
 	"github.com/signet-pki/signet/verify"
@@ -60,6 +61,39 @@ func TestWXEmailDomainASCIIFold(t *testing.T) {
 		pol.Email = m
 		if _, err := verify.Verify(leaf.cert, nil, pol); err != nil {
 			t.Errorf("email %q: %v", m, err)
+		}
+	}
+}
+
+// TestWXHostIPLiteral: a server name that is an IP literal is matched as an IP address, never
+// as a dNSName (RFC 6125 1.7.2, 6.2.1), also when Policy.IP names another address: the host
+// was then matched against the dNSNames, where a dNSName "10.1.2.3" passed it. Brackets
+// count only in pairs, as crypto/x509 reads them: "[10.1.2.3" is no IP literal (and no host
+// name), where it was taken for 10.1.2.3.
+func TestWXHostIPLiteral(t *testing.T) {
+	root := rootCA(t, "WX Root")
+	leaf := leafCert(t, "wx ip", root, func(c *tpCert) {
+		c.dns, c.ips = []string{"10.1.2.3", "leaf.example.com"}, []net.IP{net.ParseIP("192.168.1.1").To4(), net.ParseIP("2001:db8::1")}
+	})
+	pol := verify.Policy{At: tpAt, Roots: []*x509.Certificate{root.cert}}
+	for _, tc := range []struct {
+		host string
+		ip   net.IP
+		ok   bool
+	}{
+		{"10.1.2.3", nil, false},
+		{"10.1.2.3", net.ParseIP("192.168.1.1"), false},
+		{"192.168.1.1", nil, true},
+		{"192.168.1.1", net.ParseIP("192.168.1.1"), true},
+		{"[2001:db8::1]", net.ParseIP("192.168.1.1"), true},
+		{"[192.168.1.1", nil, false},
+		{"192.168.1.1]", nil, false},
+		{"leaf.example.com", net.ParseIP("192.168.1.1"), true},
+	} {
+		pol.DNSName, pol.IP = tc.host, tc.ip
+		_, err := verify.Verify(leaf.cert, nil, pol)
+		if tc.ok && err != nil || !tc.ok && !errors.Is(err, verify.NameMismatch) {
+			t.Errorf("host %q, IP %v: %v, want ok=%v", tc.host, tc.ip, err, tc.ok)
 		}
 	}
 }
