@@ -97,3 +97,35 @@ func TestWXHostIPLiteral(t *testing.T) {
 		}
 	}
 }
+
+// TestWXMappedAddressPermitted: an IPv4-mapped IPv6 iPAddress (::ffff:10.1.2.3) is within the
+// permitted subtrees only when it is whichever way it is read, as the IPv4 address it maps
+// and as the 16 octets it is written in; it is excluded when either reading is (pkixname
+// ipWithin). A CA permitted only IPv6 (::/0) certified the IPv4 host 10.1.2.3 with it, and one
+// permitted only 10.0.0.0/8 an IPv6 name; crypto/x509 refuses both (wx_diff_test.go, seed
+// 56416, class go-ipv4-mapped-permitted before this fix).
+func TestWXMappedAddressPermitted(t *testing.T) {
+	mapped := rawSAN(gn(7, false, net.ParseIP("10.1.2.3").To16()))
+	for _, tc := range []struct {
+		label     string
+		permitted [][]byte
+		ok        bool
+	}{
+		{"IPv6 only", [][]byte{gnIP("::/0")}, false},
+		{"IPv4 only", [][]byte{gnIP("10.0.0.0/8")}, false},
+		{"both", [][]byte{gnIP("10.0.0.0/8"), gnIP("::/0")}, true},
+		{"both, IPv4 elsewhere", [][]byte{gnIP("192.168.0.0/16"), gnIP("::/0")}, false},
+	} {
+		root := rootCA(t, "NC Root")
+		inter := subCA(t, "NC Inter", root, func(c *tpCert) { c.exts = append(c.exts, ncExt(true, tc.permitted, nil)) })
+		leaf := leafCert(t, "leaf", inter, func(c *tpCert) { c.dns = nil; c.exts = append(c.exts, mapped) })
+		p := verify.Policy{Roots: []*x509.Certificate{root.cert}, Intermediates: []*x509.Certificate{inter.cert}, At: tpAt}
+		res, err := verify.Verify(leaf.cert, nil, p)
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("%s: %v", tc.label, err)
+		case !tc.ok && (res == nil || res.Rule != "rfc5280.nc-permitted"):
+			t.Errorf("%s: %v, want rfc5280.nc-permitted", tc.label, err)
+		}
+	}
+}
