@@ -244,6 +244,18 @@ func init() {
 			func(c *wxCase, v wxVerdicts) bool {
 				return v.signet == "rfc5280.nc-permitted" && (c.has("permit=uri:example.com") || c.has(",uri:example.com") || c.has("permit=email:example.com") || c.has(",email:example.com"))
 			}},
+		{"go-excluded-ipv6-all", "peer", "RFC 5280 4.2.1.10: the excluded subtree ::/0 holds every IPv6 address, 2001:db8::1 among them; crypto/x509 lets the address out when ::ffff:10.0.0.0/104 is excluded beside it (its search over the sorted subtrees; seed 67153)",
+			func(c *wxCase, v wxVerdicts) bool {
+				if v.signet != "rfc5280.nc-excluded" || !c.has("ip:2001:db8::1") {
+					return false
+				}
+				for _, f := range c.feats {
+					if _, excl, ok := strings.Cut(f, " exclude="); ok && strings.Contains(excl, "ip:::/0") {
+						return true
+					}
+				}
+				return false
+			}},
 		{"go-nc-dn-checked", "peer", "RFC 5280 4.2.1.10, 6.1.3 (b), (c): the subject is checked against directoryName constraints; crypto/x509 ignores them",
 			func(c *wxCase, v wxVerdicts) bool {
 				return (v.signet == "rfc5280.nc-permitted" || v.signet == "rfc5280.nc-excluded") && c.has("dn:O=")
