@@ -51,7 +51,7 @@
 //	rfc5280.issuer-not-ca                      constraint        RFC 5280 6.1.4 (k), 4.2.1.9: an issuer without basicConstraints cA
 //	rfc5280.issuer-no-keycertsign              constraint        RFC 5280 6.1.4 (n), 4.2.1.3: an issuer whose key usage lacks keyCertSign
 //	rfc5280.pathlen                            constraint        RFC 5280 6.1.4 (l), (m), 4.2.1.9: pathLenConstraint exceeded
-//	rfc5280.nc-permitted                       constraint        RFC 5280 6.1.3 (b), 4.2.1.10: a name outside the permitted subtrees
+//	rfc5280.nc-permitted                       constraint        RFC 5280 6.1.3 (b), 4.2.1.10: a name outside the permitted subtrees (an IPv4-mapped IPv6 iPAddress must be inside an IPv4 and an IPv6 one; either excludes it)
 //	rfc5280.nc-excluded                        constraint        RFC 5280 6.1.3 (c), 4.2.1.10: a name inside an excluded subtree
 //	rfc5280.nc-unsupported-form                constraint        RFC 5280 4.2.1.10: a constrained name form signet cannot match (otherName, x400Address, ediPartyName, registeredID)
 //	rfc5280.nc-unchecked-name                  constraint        RFC 5280 4.2.1.10: a name that cannot be checked against a constraint of its form (a URI without host)
@@ -103,7 +103,7 @@
 //	signet.ca-eku                              eku               a CA's EKU excludes a required usage (nesting, as browsers and crypto/x509 apply it)
 //	signet.eku-missing                         eku               Policy.ExplicitEKU or webpki: the leaf has no EKU
 //	signet.eku-any                             eku               Policy.ExplicitEKU or webpki: the leaf relies on anyExtendedKeyUsage (webpki: lists it at all, BR 7.1.2.7.10)
-//	rfc6125.host                               name-mismatch     RFC 6125 6.4: no dNSName matches the host (wildcards: the whole leftmost label, one label)
+//	rfc6125.host                               name-mismatch     RFC 6125 6.4: no dNSName matches the host (wildcards: the whole leftmost label, standing for one host-name label: letters, digits, hyphens, underscores; a host with any other byte, a NUL or a space, matches none)
 //	rfc6125.ip                                 name-mismatch     RFC 6125 6.2.1: no iPAddress matches
 //	rfc5280.email                              name-mismatch     RFC 5280 4.2.1.6: no rfc822Name matches
 //	rfc5280.revoked                            revoked           RFC 5280 6.3.3 (i): listed on a CRL (or its delta)

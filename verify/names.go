@@ -16,14 +16,26 @@ import (
 // the SAN).
 func (v *verifier) checkNames(e *evaluation) {
 	leaf := e.path[0]
-	host, ip := v.p.DNSName, v.p.IP
+	host := v.p.DNSName
+	var wantIPs []net.IP
+	if v.p.IP != nil {
+		wantIPs = append(wantIPs, v.p.IP)
+	}
 	if host != "" {
-		if parsed := net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")); parsed != nil && ip == nil {
-			// A host given as an IP literal is matched as an IP address, never as a dNSName.
-			host, ip = "", parsed
+		lit := host
+		if len(lit) >= 3 && lit[0] == '[' && lit[len(lit)-1] == ']' {
+			lit = lit[1 : len(lit)-1]
+		}
+		if parsed := net.ParseIP(lit); parsed != nil {
+			// A host given as an IP literal (bare, or in brackets) is matched as an IP
+			// address, never as a dNSName, beside Policy.IP when that is given too.
+			host = ""
+			if v.p.IP == nil || !v.p.IP.Equal(parsed) {
+				wantIPs = append(wantIPs, parsed)
+			}
 		}
 	}
-	if host == "" && ip == nil && v.p.Email == "" {
+	if host == "" && len(wantIPs) == 0 && v.p.Email == "" {
 		e.skip(CheckName, leaf, "no name required")
 		return
 	}
@@ -43,21 +55,7 @@ func (v *verifier) checkNames(e *evaluation) {
 	}
 	c := leaf.c
 	if host != "" {
-		ref, ok := referenceHost(host)
-		matched, overSuffix := false, ""
-		if ok {
-			for _, d := range dns {
-				if !hostMatches(d, ref) {
-					continue
-				}
-				if v.webpki && wildcardOverPrivateSuffix(d) {
-					overSuffix = d
-					continue
-				}
-				matched = true
-				break
-			}
-		}
+		matched, overSuffix := matchHost(dns, host, v.webpki)
 		switch {
 		case matched:
 			e.pass(CheckName, leaf, "host %s matches", pkixname.EscapeText(host))
@@ -70,7 +68,7 @@ func (v *verifier) checkNames(e *evaluation) {
 				"certificate %s is not valid for host %s (its DNS names: %s)", Name(c), pkixname.EscapeText(host), listOrNone(dnsShown)))
 		}
 	}
-	if ip != nil {
+	for _, ip := range wantIPs {
 		matched := false
 		for _, g := range leaf.sans {
 			if g.Form == pkixname.IPAddress && (len(g.Raw) == 4 || len(g.Raw) == 16) && net.IP(g.Raw).Equal(ip) {
@@ -100,21 +98,82 @@ func (v *verifier) checkNames(e *evaluation) {
 	}
 }
 
+// matchesHost reports whether one of the dNSNames matches the server name host (a DNS name,
+// not an IP literal).
+func matchesHost(dns []string, host string) bool {
+	matched, _ := matchHost(dns, host, false)
+	return matched
+}
+
+// matchHost reports whether one of the dNSNames matches the server name host (a DNS name,
+// not an IP literal). Under webpki a wildcard over a public suffix of the list's private
+// section matches no host; when only such a wildcard would have matched, overSuffix is it.
+func matchHost(dns []string, host string, webpki bool) (matched bool, overSuffix string) {
+	ref, ok := referenceHost(host)
+	if !ok {
+		return false, ""
+	}
+	for _, d := range dns {
+		if !hostMatches(d, ref) {
+			continue
+		}
+		if webpki && wildcardOverPrivateSuffix(d) {
+			overSuffix = d
+			continue
+		}
+		return true, ""
+	}
+	return false, overSuffix
+}
+
+// wildcardOverPrivateSuffix reports whether a dNSName is a wildcard over a public suffix of
+// the private section of the public suffix list (*.s3.amazonaws.com, *.github.io): its
+// owner's to hold (Baseline Requirements 3.2.2.6), but the name of no single site under it,
+// so the webpki profile never matches a host through it. A wildcard over a suffix of the
+// ICANN section (*.co.uk) makes the certificate malformed (webpki.wildcard-public-suffix).
+func wildcardOverPrivateSuffix(pattern string) bool {
+	rest, ok := strings.CutPrefix(asciiLower(strings.TrimSuffix(pattern, ".")), "*.")
+	if !ok {
+		return false
+	}
+	ps, icann := publicsuffix.PublicSuffix(rest)
+	return ps == rest && !icann
+}
+
 // referenceHost puts a host name in the form certificates use: lower case, no final dot,
-// A-labels for internationalised names.
+// A-labels for internationalised names. It is not usable (false) unless every label is then
+// a host-name label: letters, digits, hyphens not first or last (RFC 1123 2.1) and, as
+// resolvers take them, underscores. A wildcard would otherwise stand for a label no host
+// has: a NUL byte, which a C resolver stops at ("evil\x00.example.com" is "evil" to
+// getaddrinfo), a space, a slash, Unicode that is no IDNA label, "*". Only ASCII letters
+// are lowered: Unicode case mapping turns some letters into ASCII ones (the Kelvin sign
+// into k, a dotted capital I into i), which would make a name IDNA refused match another.
 func referenceHost(h string) (string, bool) {
 	h = strings.TrimSuffix(h, ".")
 	if a, err := idna.Lookup.ToASCII(h); err == nil {
 		h = a
 	}
-	h = strings.ToLower(h)
-	return h, h != "" && !strings.Contains(h, "*")
+	h = asciiLower(h)
+	if h == "" || len(h) > 253 {
+		return h, false
+	}
+	for _, label := range strings.Split(h, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return h, false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return h, false
+			}
+		}
+	}
+	return h, true
 }
 
 // hostMatches matches a dNSName against a reference host (RFC 6125 6.4): without regard to
 // case, and a wildcard only as the whole leftmost label, standing for exactly one label.
 func hostMatches(pattern, host string) bool {
-	p := strings.ToLower(strings.TrimSuffix(pattern, "."))
+	p := asciiLower(strings.TrimSuffix(pattern, "."))
 	if p == host {
 		return true
 	}
@@ -126,26 +185,24 @@ func hostMatches(pattern, host string) bool {
 	return i > 0 && host[i+1:] == rest
 }
 
-// wildcardOverPrivateSuffix reports whether a dNSName is a wildcard over a public suffix of
-// the private section of the public suffix list (*.s3.amazonaws.com, *.github.io): its
-// owner's to hold (Baseline Requirements 3.2.2.6), but the name of no single site under it,
-// so the webpki profile never matches a host through it. A wildcard over a suffix of the
-// ICANN section (*.co.uk) makes the certificate malformed (webpki.wildcard-public-suffix).
-func wildcardOverPrivateSuffix(pattern string) bool {
-	rest, ok := strings.CutPrefix(strings.ToLower(strings.TrimSuffix(pattern, ".")), "*.")
-	if !ok {
-		return false
+// asciiLower lowers the ASCII letters of s and leaves every other byte as it is.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
 	}
-	ps, icann := publicsuffix.PublicSuffix(rest)
-	return ps == rest && !icann
+	return string(b)
 }
 
 // emailEqual compares addresses as RFC 5280 4.2.1.6 says: the local part exactly, the domain
-// without regard to case.
+// without regard to ASCII case.
 func emailEqual(a, b string) bool {
 	ai, bi := strings.LastIndexByte(a, '@'), strings.LastIndexByte(b, '@')
 	if ai < 0 || bi < 0 {
 		return a == b
 	}
-	return a[:ai] == b[:bi] && strings.EqualFold(a[ai+1:], b[bi+1:])
+	// ASCII case only: strings.EqualFold folds the Kelvin sign into k.
+	return a[:ai] == b[:bi] && asciiLower(a[ai+1:]) == asciiLower(b[bi+1:])
 }

@@ -49,8 +49,10 @@ type Policy struct {
 	// extension is unrestricted (RFC 5280 4.2.1.3) and passes. Zero requires nothing;
 	// artifact signing requires x509.KeyUsageDigitalSignature.
 	KeyUsage x509.KeyUsage
-	// DNSName, if not empty, must match a DNS subjectAltName of the leaf (wildcards as
-	// crypto/x509 matches them). The subject's common name is never used as a host name.
+	// DNSName, if not empty, must match a DNS subjectAltName of the leaf (a wildcard as the
+	// whole leftmost label standing for one label of letters, digits, hyphens or underscores;
+	// Unicode labels are compared as A-labels). The subject's common name is never used as a
+	// host name.
 	DNSName string
 	// IP, if not nil, must equal an IP address subjectAltName of the leaf.
 	IP net.IP

@@ -312,9 +312,14 @@ func (c *Checker) check(n GeneralName) error {
 			return &Violation{Name: n, Excluded: e}
 		}
 	}
+	// An IPv4-mapped IPv6 address is permitted only when it is read either way: as the IPv4
+	// address it maps (an IPv4 subtree) and as the IPv6 address it is written as (an IPv6
+	// subtree). A CA permitted IPv6 names only must not certify an IPv4 host with it, nor one
+	// permitted IPv4 subtrees an IPv6 name; ipWithin excludes it when either reading is in.
+	mapped := n.Form == IPAddress && len(n.Raw) == net.IPv6len && net.IP(n.Raw).To4() != nil
 	for _, set := range c.permitted {
 		var ofForm []GeneralName
-		matched := false
+		matched, in4, in6 := false, false, false
 		for _, p := range set {
 			if p.Form != n.Form {
 				continue
@@ -330,7 +335,17 @@ func (c *Checker) check(n GeneralName) error {
 			if err != nil {
 				return err
 			}
-			matched = in
+			switch {
+			case !mapped:
+				matched = in
+			case len(p.Raw) == 2*net.IPv4len:
+				in4 = in4 || in
+			default:
+				in6 = in6 || in
+			}
+			if mapped {
+				matched = in4 && in6
+			}
 		}
 		if len(ofForm) > 0 && !matched {
 			return &Violation{Name: n, Permitted: ofForm}
