@@ -197,7 +197,15 @@ func ocSignet(c *ocCase, o ocVerdict, rules ...string) bool {
 var ocWhys = []ocWhy{
 	{"openssl-clock", "openssl ocsp checks thisUpdate and nextUpdate against the clock (OCSP_check_validity takes no time), not -attime; signet against the validation time (--at), as it checks the certificates (RFC 6960 4.2.2.1 wants the response current when the status is relied on)",
 		func(c *ocCase, v ocVerdicts, o ocVerdict) bool {
-			return c.has("at:at=") && (ocSignet(c, o, "rfc6960.expired", "rfc6960.not-yet-valid") || o.signet == "" && o.ossl == "times")
+			if !c.has("at:at=") {
+				return false
+			}
+			// signet accepting what openssl refuses on times is explained only where the
+			// drawn dates make every answer current at the validation time, and openssl's
+			// refusal is of the clock (not a nextUpdate before the thisUpdate, which no
+			// clock makes current).
+			return ocSignet(c, o, "rfc6960.expired", "rfc6960.not-yet-valid") ||
+				o.signet == "" && o.ossl == "times" && ocCurrentAt(c, o) && !strings.Contains(strings.ToLower(o.osslText), "nextupdate before thisupdate")
 		}},
 	{"openssl-clock-moved", "an answer whose thisUpdate is 20 minutes after ocNow is beyond both tools' skew only while openssl's clock is less than 15 minutes past ocNow, the validation time signet is given: a run of the package that long (under -race, on a busy machine) moves openssl's judgement, not signet's",
 		func(c *ocCase, v ocVerdicts, o ocVerdict) bool {
@@ -223,6 +231,42 @@ var ocWhys = []ocWhy{
 		func(c *ocCase, v ocVerdicts, o ocVerdict) bool {
 			return ocSignet(c, o, "signet.weak-signature") && ocFeat(c, o, "signature=sha1")
 		}},
+}
+
+// ocCurrentAt reports whether every answer drawn about the target is current at the case's
+// validation time by its drawn dates (the dates= features, relative to ocNow; none drawn:
+// thisUpdate an hour before ocNow, nextUpdate a week after), as RFC 6960 4.2.2.1 and signet's
+// ocspFor judge it: thisUpdate at most 5 minutes after the time, nextUpdate not before
+// thisUpdate nor before the time, or without nextUpdate a thisUpdate at most a day old.
+func ocCurrentAt(c *ocCase, o ocVerdict) bool {
+	var dates []string
+	for _, f := range c.rx.feats {
+		if d, ok := strings.CutPrefix(f, o.target.name+":dates="); ok {
+			dates = append(dates, d)
+		}
+	}
+	if len(dates) == 0 {
+		dates = []string{"this-1h0m0s/next168h0m0s"}
+	}
+	at := c.at.Sub(ocNow)
+	for _, d := range dates {
+		ts, ns, ok := strings.Cut(strings.TrimPrefix(d, "this"), "/next")
+		this, err := time.ParseDuration(ts)
+		if !ok || err != nil || at < this-5*time.Minute {
+			return false
+		}
+		if ns == "absent" {
+			if at-this > 24*time.Hour {
+				return false
+			}
+			continue
+		}
+		next, err := time.ParseDuration(ns)
+		if err != nil || next < this || at > next {
+			return false
+		}
+	}
+	return true
 }
 
 func ocExplain(c *ocCase, v ocVerdicts, o ocVerdict) *ocWhy {

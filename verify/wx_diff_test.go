@@ -3,9 +3,12 @@ package verify_test
 import (
 	"bytes"
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"maps"
+	"net"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -64,21 +67,28 @@ func (c *wxCase) signet() (string, verify.Reason) {
 func (c *wxCase) goVerdict() string {
 	opts := x509.VerifyOptions{CurrentTime: rxAt, DNSName: c.host, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		Roots: x509.NewCertPool(), Intermediates: x509.NewCertPool()}
-	for _, d := range c.roots {
+	parse := func(d []byte) (*x509.Certificate, error) {
 		r, err := x509.ParseCertificate(d)
+		if err == nil && c.goAdjust != nil {
+			c.goAdjust(r)
+		}
+		return r, err
+	}
+	for _, d := range c.roots {
+		r, err := parse(d)
 		if err != nil {
 			return "unparsed: " + err.Error()
 		}
 		opts.Roots.AddCert(r)
 	}
 	for _, d := range c.inters {
-		r, err := x509.ParseCertificate(d)
+		r, err := parse(d)
 		if err != nil {
 			continue // as a TLS client skips nothing, but an unparsable extra is no path
 		}
 		opts.Intermediates.AddCert(r)
 	}
-	leaf, err := x509.ParseCertificate(c.leaf)
+	leaf, err := parse(c.leaf)
 	if err != nil {
 		return "unparsed: " + err.Error()
 	}
@@ -86,6 +96,29 @@ func (c *wxCase) goVerdict() string {
 		return err.Error()
 	}
 	return "ok"
+}
+
+// withGo returns a copy of the case that crypto/x509 judges with one difference taken away:
+// f changes each certificate as crypto/x509 parsed it (never the DER, whose signatures stand),
+// after the changes of the case's own rerun, if any.
+func (c *wxCase) withGo(f func(*x509.Certificate)) *wxCase {
+	c2 := *c
+	prev := c.goAdjust
+	c2.goAdjust = func(x *x509.Certificate) {
+		if prev != nil {
+			prev(x)
+		}
+		f(x)
+	}
+	return &c2
+}
+
+// goAcceptsWithout reports whether crypto/x509, judging the case with one difference taken
+// away (withGo), accepts it or refuses it for a reason explained where signet accepts.
+func (c *wxCase) goAcceptsWithout(f func(*x509.Certificate)) bool {
+	c2 := c.withGo(f)
+	v2 := wxVerdicts{gox: c2.goVerdict()}
+	return v2.gox == "ok" || wxExplain(c2, v2) != nil
 }
 
 func (c *wxCase) run() wxVerdicts {
@@ -178,7 +211,17 @@ func init() {
 	wxWhys = []wxWhy{
 		{"go-nc-directoryname", "peer", "RFC 5280 4.2.1.10: implementations MUST be able to process directoryName constraints; crypto/x509 cannot, and refuses critical name constraints holding one as an unhandled critical extension (signet checks them: rfc5280.nc-permitted, nc-excluded)",
 			func(c *wxCase, v wxVerdicts) bool {
-				return v.signet == "" && v.gox == "x509: unhandled critical extension" && c.hasCriticalDNConstraint()
+				if v.signet != "" || v.gox != "x509: unhandled critical extension" || !c.hasCriticalDNConstraint() {
+					return false
+				}
+				// crypto/x509 stops at the unhandled extension. Told to ignore the name
+				// constraints it cannot process (and check the rest), it accepts, or
+				// refuses for a reason explained: no other refusal hides behind it.
+				return c.goAcceptsWithout(func(x *x509.Certificate) {
+					x.UnhandledCriticalExtensions = slices.DeleteFunc(slices.Clone(x.UnhandledCriticalExtensions), func(o asn1.ObjectIdentifier) bool {
+						return o.Equal(asn1.ObjectIdentifier{2, 5, 29, 30})
+					})
+				})
 			}},
 		{"go-reference-not-a-labels", "peer", "RFC 6125 6.4.2 (RFC 9525 7.2): a reference identifier's U-labels are converted to A-labels before comparison (signet maps the server name as UTS 46 does, as browsers map a host before resolving it); crypto/x509 compares the Unicode bytes with the A-label SAN. crypto/x509 given the A-label form accepts",
 			func(c *wxCase, v wxVerdicts) bool {
@@ -197,22 +240,41 @@ func init() {
 			}},
 		{"go-ipv4-mapped-permitted", "peer", "an IPv4-mapped IPv6 iPAddress SAN (::ffff:10.1.2.3) is permitted when it is whichever way it is read (pkixname Checker: an IPv4 subtree holds the address it maps and an IPv6 subtree the 16 octets; TestWXMappedAddressPermitted), here both; crypto/x509 refuses a mapped address under any permitted IP subtree",
 			func(c *wxCase, v wxVerdicts) bool {
-				if v.signet != "" || !strings.Contains(v.gox, "not authorized to sign for this name: IP address") || !c.has("ip:::ffff:10.1.2.3") {
+				if v.signet != "" || !strings.Contains(v.gox, `not authorized to sign for this name: IP address "10.1.2.3" is not permitted`) || !c.has("ip:::ffff:10.1.2.3") {
 					return false
 				}
+				found := false
 				for _, f := range c.feats {
 					perm, _, _ := strings.Cut(f, " exclude=")
 					if strings.Contains(perm, "permit=") && (strings.Contains(perm, "ip:10.0.0.0/8") || strings.Contains(perm, "ip:10.1.2.3/32") || strings.Contains(perm, "ip:0.0.0.0/0")) &&
 						(strings.Contains(perm, "ip:::/0") || strings.Contains(perm, "ip:::ffff:10.0.0.0/104")) {
-						return true
+						found = true
 					}
 				}
-				return false
+				// The mapped address written in 4 octets, which signet found in the IPv4
+				// subtrees too: crypto/x509 accepts, or refuses for a reason explained, so
+				// that its refusal of the mapped form hides no other.
+				return found && c.goAcceptsWithout(func(x *x509.Certificate) {
+					ips := slices.Clone(x.IPAddresses)
+					for i, ip := range ips {
+						if len(ip) == net.IPv6len && ip.To4() != nil {
+							ips[i] = ip.To4()
+						}
+					}
+					x.IPAddresses = ips
+				})
 			}},
 		{"go-nc-uri-host-only-excluded", "peer", "RFC 5280 4.2.1.10: a URI constraint without a leading period \"specifies a host\", not its subdomains; an excluded uri:example.com does not exclude https://leaf.example.com/. crypto/x509 reads it as a domain",
 			func(c *wxCase, v wxVerdicts) bool {
-				return v.signet == "" && strings.Contains(v.gox, "not authorized to sign for this name: URI") && strings.Contains(v.gox, "is excluded by constraint \"example.com\"") &&
-					(c.has("exclude=uri:example.com") || c.has(",uri:example.com"))
+				if v.signet != "" || !strings.Contains(v.gox, `not authorized to sign for this name: URI "https://leaf.example.com/" is excluded by constraint "example.com"`) ||
+					!(c.has("exclude=uri:example.com") || c.has(",uri:example.com")) {
+					return false
+				}
+				// Without that URI (a subdomain's, which a host-only constraint leaves
+				// out), crypto/x509 accepts, or refuses for a reason explained.
+				return c.goAcceptsWithout(func(x *x509.Certificate) {
+					x.URIs = slices.DeleteFunc(slices.Clone(x.URIs), func(u *url.URL) bool { return u.String() == "https://leaf.example.com/" })
+				})
 			}},
 		{"signet-other-path", "choice", "signet reports the failure of the path it judged best; without the cross-certificate, the chain's own path fails for a rule explained here (the cross path failing for another, such as its expiry)",
 			func(c *wxCase, v wxVerdicts) bool {
@@ -257,6 +319,26 @@ func init() {
 					}
 				}
 				return false
+			}},
+		{"go-permitted-ipv6-all", "peer", "RFC 5280 4.2.1.10: the permitted subtree ::/0 holds every IPv6 address, 2001:db8::1 among them; crypto/x509 refuses the address when ::ffff:10.0.0.0/104 is permitted beside it (its search over the sorted subtrees, as go-excluded-ipv6-all; seed 89212). Without the mapped subtree crypto/x509 accepts, or refuses for a reason explained",
+			func(c *wxCase, v wxVerdicts) bool {
+				if v.signet != "" || !strings.Contains(v.gox, `not authorized to sign for this name: IP address "2001:db8::1" is not permitted by any constraint`) {
+					return false
+				}
+				all := func(n *net.IPNet) bool { ones, bits := n.Mask.Size(); return ones == 0 && bits == 8*net.IPv6len }
+				mapped := func(n *net.IPNet) bool { return len(n.IP) == net.IPv6len && n.IP.To4() != nil }
+				found := false
+				for _, f := range c.feats {
+					perm, _, _ := strings.Cut(f, " exclude=")
+					if strings.Contains(perm, "ip:::/0") && strings.Contains(perm, "ip:::ffff:10.0.0.0/104") {
+						found = true
+					}
+				}
+				return found && c.goAcceptsWithout(func(x *x509.Certificate) {
+					if slices.ContainsFunc(x.PermittedIPRanges, all) {
+						x.PermittedIPRanges = slices.DeleteFunc(slices.Clone(x.PermittedIPRanges), mapped)
+					}
+				})
 			}},
 		{"go-nc-dn-checked", "peer", "RFC 5280 4.2.1.10, 6.1.3 (b), (c): the subject is checked against directoryName constraints; crypto/x509 ignores them",
 			func(c *wxCase, v wxVerdicts) bool {

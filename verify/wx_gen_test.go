@@ -41,6 +41,9 @@ type wxCase struct {
 	// cross and crossRoot are the cross-certificate and its root when drawn (both also in
 	// inters and roots, or the root alone replacing the chain's own).
 	cross, crossRoot []byte
+	// goAdjust, when set, changes each certificate as crypto/x509 parsed it before it
+	// judges the case: an explanation's rerun without the one difference it explains.
+	goAdjust func(*x509.Certificate)
 }
 
 func (c *wxCase) has(s string) bool {

@@ -135,6 +135,8 @@ var errorClasses = []struct {
 	// what it should be: bad input, whichever command read it (readlimit.ReadFile).
 	{readlimit.ErrNotFile, exitBadInput},
 	{readlimit.ErrTooLarge, exitBadInput},
+	// ts query FILE, ts verify --data FILE: a pipe that gave no bytes.
+	{errEmptyPipe, exitBadInput},
 	{identity.ErrNoIdentity, exitBadInput},
 	// The directories given hold no file to sign: the input is empty, the command line fine.
 	{sign.ErrNoFiles, exitBadInput},

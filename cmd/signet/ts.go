@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -33,7 +34,8 @@ FILE (its SHA-256 digest, or -a's), with a fresh nonce and certReq, checks the a
 token's signature, ESS signing certificate, time-stamping certificate, imprint and nonce)
 and writes the token (DER TimeStampToken; 'openssl ts -verify -token_in' reads it) to -o,
 default FILE.tsr. Its TSA's chain is not judged here: 'signet ts verify' does that. FILE is
-a regular file, as for sign and verify: a directory, a device or a pipe is refused (exit 3).
+a regular file or a pipe (<(...)): a directory, a device, or a pipe that gives no bytes (a
+named pipe without a writer) is refused (exit 3).
 
 EXAMPLES:
    signet ts query --tsa $(cat tsa.url) release.tar.gz.sig
@@ -95,9 +97,9 @@ const tsVerifyHelp = `Checks an RFC 3161 timestamp token (or a time-stamp respon
 -reply' writes) alone: the token's signature and ESS signing-certificate attribute, its
 TSA's certificate (extended key usage timeStamping alone, critical, RFC 3161 2.3) and chain
 to --tsa-roots at the token's genTime (default: the root of 'signet init'), and that its
-message imprint is the digest of --data FILE (a regular file) or equals --digest HEX. It
-prints the TSA, genTime, accuracy, serial number and policy. Exit 0 when valid, 1 when not,
-3 when the token or the file cannot be read.
+message imprint is the digest of --data FILE (a regular file or a pipe that gives bytes) or
+equals --digest HEX. It prints the TSA, genTime, accuracy, serial number and policy. Exit 0
+when valid, 1 when not, 3 when the token or the file cannot be read.
 ` + moreHelp + `
 JSON (--json): {valid, tsa, tsa_name, gen_time, accuracy, serial, policy, hash, error,
 chain[]}.
@@ -180,17 +182,26 @@ func tsSummary(r verify.TimestampReport) string {
 		r.GenTime.UTC().Format("2006-01-02T15:04:05.999999Z"), r.Accuracy, r.TSA, r.Serial, r.Policy, strings.ToLower(strings.ReplaceAll(r.Hash, "-", "")))
 }
 
-// tsReadData reads the file a timestamp is over (ts query FILE, ts verify --data FILE). It
-// must be a regular file, as sign and verify require of the files they sign and check: a
-// named pipe without a writer reads as empty, and a token over no bytes at all, or a
-// mismatch blamed on the token, is not what was asked for. A directory, a device, a pipe or
-// a file over the cap is refused naming the file (exit 3).
+// errEmptyPipe refuses a pipe that gave ts no bytes: a named pipe without a writer reads as
+// empty (readlimit.ReadFile does not wait for one), and a token over no bytes at all, or a
+// mismatch blamed on the token, is not what was asked for.
+var errEmptyPipe = errors.New("is a pipe that gave no bytes (a named pipe without a writer reads as empty)")
+
+// tsReadData reads the file a timestamp is over (ts query FILE, ts verify --data FILE): a
+// regular file or a pipe (a shell's process substitution), as every input read whole. A
+// directory, a device, a file over the cap, or a pipe that gives no bytes is refused naming
+// the file (exit 3).
 func tsReadData(name string) ([]byte, error) {
-	if err := readlimit.CheckRegular(name); err != nil {
+	data, err := readlimit.ReadFile(name, maxTSData)
+	if err != nil {
 		return nil, tsFileError(name, err)
 	}
-	data, err := readlimit.ReadFile(name, maxTSData)
-	return data, tsFileError(name, err)
+	if len(data) == 0 {
+		if fi, err := os.Stat(name); err == nil && fi.Mode()&fs.ModeNamedPipe != 0 {
+			return nil, fmt.Errorf("%s: %w", name, errEmptyPipe)
+		}
+	}
+	return data, nil
 }
 
 // tsFileError names the file in a refusal of readlimit, which carries no path (an

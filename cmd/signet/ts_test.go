@@ -319,3 +319,52 @@ func TestTimestampExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestTSReadsProcessSubstitution: ts query FILE and ts verify --data FILE read a pipe with a
+// writer, as a shell's process substitution gives it (/dev/fd/N, which the README's inputs
+// read whole may be): the token is over the bytes the pipe gave. A named pipe that gives no
+// bytes (no writer) is refused, exit 3, rather than timestamped or checked as empty.
+func TestTSReadsProcessSubstitution(t *testing.T) {
+	url := testTSA(t)
+	root, err := os.ReadFile(fixturePKI(t, "root-ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	content := "release bytes\n"
+	writeFiles(t, dir, map[string]string{"f.txt": content, "root-ca.pem": string(root)})
+	pipe := func() string {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		go func() {
+			w.WriteString(content)
+			w.Close()
+		}()
+		return fmt.Sprintf("/dev/fd/%d", r.Fd())
+	}
+	if _, errOut, code := runSignet(t, "", "ts", "query", "--tsa", url, pipe(), "-o", "out.tsr"); code != exitOK {
+		t.Fatalf("ts query over a pipe: exit %d: %s", code, errOut)
+	}
+	if _, errOut, code := runSignet(t, "", "ts", "verify", "out.tsr", "--data", "f.txt", "--tsa-roots", "root-ca.pem"); code != exitOK {
+		t.Fatalf("the token made over the pipe is not over its bytes: exit %d: %s", code, errOut)
+	}
+	if _, errOut, code := runSignet(t, "", "ts", "verify", "out.tsr", "--data", pipe(), "--tsa-roots", "root-ca.pem"); code != exitOK {
+		t.Fatalf("ts verify --data over a pipe: exit %d: %s", code, errOut)
+	}
+	if err := syscall.Mkfifo("idle", 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runSignet(t, "", "ts", "query", "--tsa", url, "idle", "-o", "idle.tsr"); code != exitBadInput || !strings.Contains(errOut, "idle") {
+		t.Errorf("ts query over an idle named pipe: exit %d, want %d naming it: %s", code, exitBadInput, errOut)
+	}
+	if _, err := os.Stat("idle.tsr"); err == nil {
+		t.Error("ts query over an idle named pipe wrote a token")
+	}
+	if _, errOut, code := runSignet(t, "", "ts", "verify", "out.tsr", "--data", "idle", "--tsa-roots", "root-ca.pem"); code != exitBadInput || !strings.Contains(errOut, "idle") {
+		t.Errorf("ts verify --data over an idle named pipe: exit %d, want %d naming it: %s", code, exitBadInput, errOut)
+	}
+}
