@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -68,8 +69,10 @@ EXAMPLES:
 				return err
 			}
 			res, err := identity.Init(identity.Options{Dir: dir, Force: c.Bool("force")})
-			if err != nil {
+			if de := (*identity.DamagedError)(nil); errors.As(err, &de) {
 				return withHint(err, "signet init --force replaces a damaged identity with a new one")
+			} else if err != nil {
+				return err // not an identity --force would mend: SIGNET_HOME a file, a directory not writable
 			}
 			id, err := identity.Load(dir)
 			if err != nil {

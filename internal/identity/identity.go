@@ -92,6 +92,14 @@ type Result struct {
 	Files   []string
 }
 
+// DamagedError is an identity Init found in its directory and could not read (a file
+// missing, unreadable or not what it should be): Init changes nothing unless Force, which
+// makes a new one. Its message is its cause's.
+type DamagedError struct{ Err error }
+
+func (e *DamagedError) Error() string { return e.Err.Error() }
+func (e *DamagedError) Unwrap() error { return e.Err }
+
 // Init creates the local identity in opts.Dir. When one exists and Force is not set it
 // changes nothing and returns Created false.
 func Init(opts Options) (*Result, error) {
@@ -104,6 +112,9 @@ func Init(opts Options) (*Result, error) {
 			res.Root, res.Signer = id.Root, id.Chain[0]
 			return res, nil
 		} else if !errors.Is(err, ErrNoIdentity) {
+			if fi, serr := os.Stat(opts.Dir); serr == nil && fi.IsDir() {
+				return nil, &DamagedError{Err: err}
+			}
 			return nil, err
 		}
 	}
