@@ -48,6 +48,7 @@ type certVerifyOptions struct {
 }
 
 const certVerifyJSONHelp = `JSON (--json), one object; fields are added over time, never renamed:
+   file            the certificate file verified (its first certificate is the leaf)
    valid           true or false
    reason          "" when valid, else one of: expired, not-yet-valid, unknown-authority,
                    revoked, eku, name-mismatch, depth, constraint, key-usage, malformed,
@@ -318,9 +319,10 @@ func certVerify(e *env, o *certVerifyOptions) error {
 	}
 	if o.json {
 		report := struct {
+			File string `json:"file"`
 			*verify.Result
 			LocalRoot string `json:"local_root"`
-		}{res, o.localRoot}
+		}{o.certFile, res, o.localRoot}
 		if err := writeJSON(e.stdout, report); err != nil {
 			return err
 		}
