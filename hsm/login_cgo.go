@@ -145,6 +145,9 @@ func (t *Token) pinConfigured() bool {
 func (t *Token) pinSource() (from string, unattended bool) {
 	switch {
 	case t.uri.PINSource != "":
+		if path, err := pinSourcePath(t.uri.PINSource); err == nil {
+			return "the pin-source file " + path, true // which of a CI job's files to mend
+		}
 		return "the URI's pin-source", true
 	case t.uri.has(aPINValue):
 		return "the URI's pin-value", true

@@ -223,8 +223,8 @@ func TestWrongPIN(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = OpenSigner("pkcs11:token=pin;object=k?module-path="+tt.module+"&pin-source=file:"+pinFile, tt.opts(""))
-	if !errors.Is(err, ErrPIN) || strings.Contains(err.Error(), wrong) || !strings.Contains(err.Error(), "pin-source") {
-		t.Errorf("pin-source: %v", err)
+	if !errors.Is(err, ErrPIN) || strings.Contains(err.Error(), wrong) || !strings.Contains(err.Error(), "pin-source file "+pinFile) {
+		t.Errorf("pin-source: %v (want the file named)", err)
 	}
 	_, err = OpenSigner(tt.uri("object=k"), tt.opts(wrong))
 	if !errors.Is(err, ErrPIN) || strings.Contains(err.Error(), wrong) || !strings.Contains(err.Error(), EnvPIN) {

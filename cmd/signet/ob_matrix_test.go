@@ -416,11 +416,11 @@ func obCases(tsaURL string) []obCase {
 			extra: map[string]int{"server.pem": exitKey, "server.key": exitBadInput}, token: true, json: true},
 		// A wrong PIN: exit 4, the token as it was, the PIN never printed.
 		{name: "token-import-cert/wrong-pin", args: []string{"token", "import-cert", "BADPIN", "--cert", "@"}, extra: map[string]int{"server.pem": exitKey},
-			blame: map[string]string{"as-server.pem": "from the URI's pin-source"}, token: true},
+			blame: map[string]string{"as-server.pem": "from the pin-source file "}, token: true},
 		{name: "enroll/wrong-pin", args: []string{"enroll", "--token", "BADPIN", "--subject", "CN=ob", "--ca", "int-ca.pem", "--ca-key", "@"}, extra: map[string]int{"int-ca.key": exitKey},
-			blame: map[string]string{"as-int-ca.key": "from the URI's pin-source"}, token: true, json: true},
+			blame: map[string]string{"as-int-ca.key": "from the pin-source file "}, token: true, json: true},
 		{name: "sign/wrong-pin", args: []string{"sign", "--key", "BADPIN", "@"}, extra: map[string]int{"f.txt": exitKey},
-			blame: map[string]string{"as-f.txt": "from the URI's pin-source"}, outs: []string{"f.txt.sig"}, token: true, json: true},
+			blame: map[string]string{"as-f.txt": "from the pin-source file "}, outs: []string{"f.txt.sig"}, token: true, json: true},
 
 		// An output that exists, without --force: exit 2, the file as it was.
 		{name: "key-gen/out-exists", args: []string{"key", "gen", "--no-passphrase", "-o", "@"}, extra: map[string]int{"out.key": exitUsage}, outs: []string{"out.key"}, noForce: true, json: true},
