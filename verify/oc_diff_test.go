@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -361,25 +360,13 @@ func TestOCDump(t *testing.T) {
 // certificates and responses and logs signet's checks.
 func TestOCDifferential(t *testing.T) {
 	t.Parallel()
-	openssl, _ := exec.LookPath("openssl")
-	if openssl != "" {
-		out, _ := exec.Command(openssl, "version").Output()
-		if !strings.HasPrefix(string(out), "OpenSSL 3.") {
-			t.Logf("openssl is %s; the explanations are written for OpenSSL 3.0: not asked", strings.TrimSpace(string(out)))
-			openssl = ""
-		}
-	}
+	openssl := campaignOpenSSL(t)
 	seeds := rxSeeds(t, ocCI)
 	if os.Getenv("RX_SEEDS") == "" {
 		seeds = append(seeds[:ocCI], ocPinnedSeeds...)
 	}
-	var mu sync.Mutex
-	counts := map[string]int{}
-	count := func(k string) {
-		mu.Lock()
-		counts[k]++
-		mu.Unlock()
-	}
+	var counts tally
+	count := counts.add
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -407,16 +394,7 @@ func TestOCDifferential(t *testing.T) {
 			})
 		}
 	})
-	var keys []string
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "\n  %5d %s", counts[k], k)
-	}
-	t.Logf("%d seeds:%s", len(seeds), b.String())
+	counts.log(t, len(seeds))
 }
 
 // ocCI is the number of seeds CI runs.

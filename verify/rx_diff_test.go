@@ -314,20 +314,7 @@ func (c *rxCase) String() string {
 
 // rxSeeds reads the campaign's seeds: RX_SEEDS=first:count, or the fixed CI set.
 func rxSeeds(t *testing.T, ciCount int) []int64 {
-	first, n := int64(1), ciCount
-	if s := os.Getenv("RX_SEEDS"); s != "" {
-		a, b, ok := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("RX_SEEDS=%q: want first:count", s)
-		}
-		first, n = f, m
-	}
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = first + int64(i)
-	}
+	out := seedRange(t, "RX_SEEDS", ciCount)
 	if os.Getenv("RX_SEEDS") == "" {
 		out = append(out, rxPinnedSeeds...)
 	}
@@ -613,22 +600,10 @@ var rxOpenSSLWhys = []rxWhy{
 // its certificates and signet's checks.
 func TestRXDifferential(t *testing.T) {
 	t.Parallel()
-	openssl, _ := exec.LookPath("openssl")
-	if openssl != "" {
-		out, _ := exec.Command(openssl, "version").Output()
-		if !strings.HasPrefix(string(out), "OpenSSL 3.") {
-			t.Logf("openssl is %s; the explanations are written for OpenSSL 3.0: not asked", strings.TrimSpace(string(out)))
-			openssl = ""
-		}
-	}
+	openssl := campaignOpenSSL(t)
 	seeds := rxSeeds(t, 200)
-	var mu sync.Mutex
-	counts := map[string]int{}
-	count := func(k string) {
-		mu.Lock()
-		counts[k]++
-		mu.Unlock()
-	}
+	var counts tally
+	count := counts.add
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -682,14 +657,5 @@ func TestRXDifferential(t *testing.T) {
 			})
 		}
 	})
-	var keys []string
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "\n  %5d %s", counts[k], k)
-	}
-	t.Logf("%d seeds:%s", len(seeds), b.String())
+	counts.log(t, len(seeds))
 }

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/signet-pki/signet/verify"
@@ -375,25 +374,13 @@ var rxcPinnedSeeds = []int64{563}
 // CRLs and logs signet's checks.
 func TestRXCDifferential(t *testing.T) {
 	t.Parallel()
-	openssl, _ := exec.LookPath("openssl")
-	if openssl != "" {
-		out, _ := exec.Command(openssl, "version").Output()
-		if !strings.HasPrefix(string(out), "OpenSSL 3.") {
-			t.Logf("openssl is %s; the explanations are written for OpenSSL 3.0: not asked", strings.TrimSpace(string(out)))
-			openssl = ""
-		}
-	}
+	openssl := campaignOpenSSL(t)
 	seeds := rxSeeds(t, rxcCI)
 	if os.Getenv("RX_SEEDS") == "" {
 		seeds = append(seeds[:rxcCI], rxcPinnedSeeds...)
 	}
-	var mu sync.Mutex
-	counts := map[string]int{}
-	count := func(k string) {
-		mu.Lock()
-		counts[k]++
-		mu.Unlock()
-	}
+	var counts tally
+	count := counts.add
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -424,16 +411,7 @@ func TestRXCDifferential(t *testing.T) {
 			})
 		}
 	})
-	var keys []string
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "\n  %5d %s", counts[k], k)
-	}
-	t.Logf("%d seeds:%s", len(seeds), b.String())
+	counts.log(t, len(seeds))
 }
 
 // rxcCI is the number of seeds CI runs.

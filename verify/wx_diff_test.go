@@ -6,15 +6,12 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
-	"maps"
 	"net"
 	"net/url"
 	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"golang.org/x/net/idna"
@@ -140,23 +137,7 @@ func wxGoClass(s string) string {
 }
 
 // wxSeeds reads WX_SEEDS=first:count, or the CI set.
-func wxSeeds(t *testing.T, ciCount int) []int64 {
-	first, n := int64(1), ciCount
-	if s := os.Getenv("WX_SEEDS"); s != "" {
-		a, b, ok := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("WX_SEEDS=%q: want first:count", s)
-		}
-		first, n = f, m
-	}
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = first + int64(i)
-	}
-	return out
-}
+func wxSeeds(t *testing.T, ciCount int) []int64 { return seedRange(t, "WX_SEEDS", ciCount) }
 
 // TestWXExplore prints every disagreement of the seeds of WX_SEEDS, grouped (a tool for the
 // campaign, skipped without WX_EXPLORE).
@@ -414,13 +395,8 @@ func TestWXUnparsed(t *testing.T) {
 func TestWXDifferential(t *testing.T) {
 	t.Parallel()
 	seeds := wxSeeds(t, 300)
-	var mu sync.Mutex
-	counts := map[string]int{}
-	count := func(k string) {
-		mu.Lock()
-		counts[k]++
-		mu.Unlock()
-	}
+	var counts tally
+	count := counts.add
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -448,10 +424,5 @@ func TestWXDifferential(t *testing.T) {
 			})
 		}
 	})
-	keys := slices.Sorted(maps.Keys(counts))
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "\n  %5d %s", counts[k], k)
-	}
-	t.Logf("%d seeds:%s", len(seeds), b.String())
+	counts.log(t, len(seeds))
 }
