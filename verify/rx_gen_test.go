@@ -114,7 +114,13 @@ type rxCert struct {
 }
 
 func (c rxCert) der() []byte {
-	alg, _ := rxSign(c.signer, nil, c.pss)
+	return c.derSigned(func(tbs []byte) (alg, sig []byte) { return rxSign(c.signer, tbs, c.pss) })
+}
+
+// derSigned writes the certificate signed by sign, which returns the AlgorithmIdentifier and
+// the signature of tbs (and is asked once with nil tbs for the AlgorithmIdentifier alone).
+func (c rxCert) derSigned(sign func(tbs []byte) (alg, sig []byte)) []byte {
+	alg, _ := sign(nil)
 	var tb cryptobyte.Builder
 	tb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1Int64(2) })
@@ -143,7 +149,7 @@ func (c rxCert) der() []byte {
 		}
 	})
 	tbs := tb.BytesOrPanic()
-	alg, sig := rxSign(c.signer, tbs, c.pss)
+	alg, sig := sign(tbs)
 	var cb cryptobyte.Builder
 	cb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddBytes(tbs)

@@ -11,15 +11,11 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
-	"math/big"
 	mrand "math/rand"
 	"net"
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // The generator of the server-validation differential campaign (wx_diff_test.go): from one
@@ -133,43 +129,8 @@ type wxCert struct {
 }
 
 func (c wxCert) der() []byte {
-	alg, _ := wxSign(c.signer, nil, c.sha1)
-	var tb cryptobyte.Builder
-	tb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1Int64(2) })
-		b.AddASN1BigInt(big.NewInt(c.serial))
-		b.AddBytes(alg)
-		b.AddBytes(c.iss)
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-			b.AddASN1UTCTime(c.nb)
-			b.AddASN1UTCTime(c.na)
-		})
-		b.AddBytes(c.subj)
-		b.AddBytes(dSPKI(c.key))
-		if len(c.exts) > 0 {
-			b.AddASN1(cbasn1.Tag(3).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					for _, e := range c.exts {
-						der, err := asn1.Marshal(e)
-						if err != nil {
-							b.SetError(err)
-							return
-						}
-						b.AddBytes(der)
-					}
-				})
-			})
-		}
-	})
-	tbs := tb.BytesOrPanic()
-	alg, sig := wxSign(c.signer, tbs, c.sha1)
-	var cb cryptobyte.Builder
-	cb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddBytes(tbs)
-		b.AddBytes(alg)
-		b.AddASN1BitString(sig)
-	})
-	return cb.BytesOrPanic()
+	rc := rxCert{subj: c.subj, iss: c.iss, key: c.key, signer: c.signer, serial: c.serial, nb: c.nb, na: c.na, exts: c.exts}
+	return rc.derSigned(func(tbs []byte) (alg, sig []byte) { return wxSign(c.signer, tbs, c.sha1) })
 }
 
 // wxDNSNames are the dNSName SANs drawn: host names of every spelling, wildcards at every
