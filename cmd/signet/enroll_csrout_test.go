@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // TestEnrollCSROutNowhere, on a real SoftHSM2 token: a --csr-out in a directory that does not
@@ -15,10 +13,7 @@ import (
 // written; the key was generated on the token first, and left there when the CSR could not be
 // written.
 func TestEnrollCSROutNowhere(t *testing.T) {
-	sh := testutil.NewSoftHSM(t, "", "dora")
-	t.Setenv("SOFTHSM2_CONF", sh.Conf)
-	t.Setenv("SIGNET_PKCS11_MODULE", sh.Module)
-	t.Setenv("SIGNET_PIN", testutil.SoftHSMPIN)
+	newSoftHSM(t, "dora")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
 	if err := os.WriteFile(file, []byte("not a directory"), 0o644); err != nil {

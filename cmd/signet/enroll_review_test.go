@@ -18,8 +18,7 @@ import (
 // They found no fault.
 func TestEnrollOnTokenProbes(t *testing.T) {
 	p11 := testutil.RequireTool(t, "pkcs11-tool")
-	sh := testutil.NewSoftHSM(t, "", "carol")
-	t.Setenv("SOFTHSM2_CONF", sh.Conf)
+	sh := testutil.NewSoftHSM(t, "", "carol") // NewSoftHSM points SOFTHSM2_CONF at it
 	t.Setenv("SIGNET_PKCS11_MODULE", sh.Module)
 	dir := t.TempDir()
 	caKey := copyFile(t, fixturePKI(t, "int-ca.key"), dir)

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // TestKeyGenTokenPubOutNowhere, on a real SoftHSM2 token: key gen -o pkcs11:... with a
@@ -15,10 +13,7 @@ import (
 // line naming the file, before the key is generated; the key was generated first and left on
 // the token when its public key file could not be written.
 func TestKeyGenTokenPubOutNowhere(t *testing.T) {
-	sh := testutil.NewSoftHSM(t, "", "erin")
-	t.Setenv("SOFTHSM2_CONF", sh.Conf)
-	t.Setenv("SIGNET_PKCS11_MODULE", sh.Module)
-	t.Setenv("SIGNET_PIN", testutil.SoftHSMPIN)
+	newSoftHSM(t, "erin")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
 	if err := os.WriteFile(file, []byte("not a directory"), 0o644); err != nil {
