@@ -117,7 +117,7 @@ func matchHost(dns []string, host string, webpki bool) (matched bool, overSuffix
 		if !hostMatches(d, ref) {
 			continue
 		}
-		if webpki && wildcardOverPrivateSuffix(d) {
+		if over, icann := wildcardOverSuffix(d); webpki && over && !icann {
 			overSuffix = d
 			continue
 		}
@@ -126,18 +126,19 @@ func matchHost(dns []string, host string, webpki bool) (matched bool, overSuffix
 	return false, overSuffix
 }
 
-// wildcardOverPrivateSuffix reports whether a dNSName is a wildcard over a public suffix of
-// the private section of the public suffix list (*.s3.amazonaws.com, *.github.io): its
-// owner's to hold (Baseline Requirements 3.2.2.6), but the name of no single site under it,
-// so the webpki profile never matches a host through it. A wildcard over a suffix of the
-// ICANN section (*.co.uk) makes the certificate malformed (webpki.wildcard-public-suffix).
-func wildcardOverPrivateSuffix(pattern string) bool {
-	rest, ok := strings.CutPrefix(asciiLower(strings.TrimSuffix(pattern, ".")), "*.")
+// wildcardOverSuffix reports whether a dNSName is a wildcard over a public suffix, and
+// whether that suffix is of the list's ICANN section. Over an ICANN suffix (*.co.uk) the
+// certificate is malformed under webpki (webpki.wildcard-public-suffix, profile.go); over a
+// suffix of the private section (*.s3.amazonaws.com, *.github.io) it is its owner's to hold
+// (Baseline Requirements 3.2.2.6), but the name of no single site under it, so the webpki
+// profile never matches a host through it.
+func wildcardOverSuffix(name string) (over, icann bool) {
+	rest, ok := strings.CutPrefix(asciiLower(strings.TrimSuffix(name, ".")), "*.")
 	if !ok {
-		return false
+		return false, false
 	}
 	ps, icann := publicsuffix.PublicSuffix(rest)
-	return ps == rest && !icann
+	return ps == rest, icann
 }
 
 // referenceHost puts a host name in the form certificates use: lower case, no final dot,

@@ -319,7 +319,7 @@ func (v *verifier) lintWebPKI(ci *certInfo, leaf, anchor, isCA bool, akiKeyID, a
 		// certificates hold theirs: the certificate stands, and host matching never uses the
 		// wildcard (webpki.wildcard-public-suffix-match, names.go).
 		if rest, ok := strings.CutPrefix(name, "*."); ok {
-			if ps, icann := publicsuffix.PublicSuffix(rest); icann && ps == rest {
+			if over, icann := wildcardOverSuffix(name); over && icann {
 				add("webpki.wildcard-public-suffix", "its dNSName %q is a wildcard over the public suffix %q (Baseline Requirements 3.2.2.6)", string(g.Raw), rest)
 			}
 		} else if ps, icann := publicsuffix.PublicSuffix(name); icann && ps == name {
