@@ -1,0 +1,121 @@
+package verify_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/sigformat"
+	"github.com/signet-pki/signet/verify"
+)
+
+// msSmallOrder are the encodings of the points of small order (1, 2, 4 and 8) that libsodium
+// 1.0.18 refuses as an Ed25519 public key or as a signature's R (ge25519_has_small_order,
+// which ignores the sign bit): minisign verifies with libsodium.
+var msSmallOrder = [][]byte{
+	msHex("0000000000000000000000000000000000000000000000000000000000000000"),
+	msHex("0100000000000000000000000000000000000000000000000000000000000000"),
+	msHex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"),
+	msHex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
+	msHex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+	msHex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+	msHex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+}
+
+func msHex(s string) []byte {
+	var b []byte
+	if _, err := fmt.Sscanf(s, "%x", &b); err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// msForgeSmallOrder finds, for a public key A of small order, a signature (R, 0) that
+// crypto/ed25519 accepts over a message of the form prefix || n: with S = 0 the equation is
+// R = -[k]A, which holds for one of A's few multiples R as k changes with the message. It
+// needs no private key: any one can make it. ok is false when none is found.
+func msForgeSmallOrder(a []byte, msg func(n int) []byte) (sig []byte, n int, ok bool) {
+	for n = range 256 {
+		m := msg(n)
+		for _, r := range msSmallOrder {
+			for _, sign := range []byte{0, 0x80} {
+				sig = make([]byte, 64)
+				copy(sig, r)
+				sig[31] |= sign
+				if ed25519.Verify(a, m, sig) {
+					return sig, n, true
+				}
+			}
+		}
+	}
+	return nil, 0, false
+}
+
+// TestMinisignSmallOrderKey: a public key of small order (a minisign public key file of the
+// all-zero key "RWQ...AAAA", or the identity) verifies signatures that no private key made:
+// (R, 0) with R a small multiple of the key holds for about one message in eight, whatever
+// the message. crypto/ed25519 accepted them and signet reported the file signed and the
+// trusted comment verified; minisign (libsodium) refuses such a key and such an R. Both are
+// refused now, exit 10 as minisign's "Signature verification failed".
+func TestMinisignSmallOrderKey(t *testing.T) {
+	minisign := testutil.RequireTool(t, "minisign")
+	dir := t.TempDir()
+	id := sigformat.MinisignKeyID{1, 2, 3, 4, 5, 6, 7, 8}
+	forged := 0
+	for i, a := range msSmallOrder {
+		for _, sign := range []byte{0, 0x80} {
+			a := ed25519.PublicKey(append([]byte(nil), a...))
+			a[31] |= sign
+			var content []byte
+			fileSig, n, ok := msForgeSmallOrder(a, func(n int) []byte {
+				content = fmt.Appendf(nil, "release %d\n", n)
+				return blake2bSum(content)
+			})
+			if !ok {
+				continue // crypto/ed25519 refuses this encoding itself
+			}
+			_ = n
+			comment := ""
+			global, _, ok := msForgeSmallOrder(a, func(n int) []byte {
+				comment = fmt.Sprintf("forged %d", n)
+				return append(append([]byte(nil), fileSig...), comment...)
+			})
+			if !ok {
+				continue
+			}
+			forged++
+			name := fmt.Sprintf("k%d-%x", i, sign)
+			file := filepath.Join(dir, name)
+			pubFile := filepath.Join(dir, name+".pub")
+			sigData := sigformat.MarshalMinisign(sigformat.MinisignContent{KeyID: id, Signature: fileSig,
+				UntrustedComment: "forged", TrustedComment: comment, GlobalSignature: global})
+			pubData := fmt.Sprintf("untrusted comment: small order\n%s\n", base64.StdEncoding.EncodeToString(append(append([]byte("Ed"), id[:]...), a...)))
+			for f, d := range map[string][]byte{file: content, file + ".minisig": sigData, pubFile: []byte(pubData)} {
+				if err := os.WriteFile(f, d, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if out, _, err := testutil.RunErr(minisign, "-V", "-p", pubFile, "-m", file); err == nil {
+				t.Fatalf("%s: minisign accepts the key of small order %x: %s", name, a, out)
+			}
+			res, err := verify.VerifyArtifact(context.Background(), verify.Artifact{Name: file},
+				verify.ArtifactOptions{Key: a, MinisignKeyID: &id})
+			if res == nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if res.Valid || res.TrustedComment != "" || res.Reason != verify.ReasonSignatureMismatch || !errors.Is(res.Err(), verify.ErrSignatureMismatch) {
+				t.Errorf("%s: a key of small order %x: valid %v, trusted comment %q, reason %q, %v", name, a, res.Valid, res.TrustedComment, res.Reason, res.Err())
+			}
+		}
+	}
+	if forged == 0 {
+		t.Fatal("no signature under a key of small order was made: the test tests nothing")
+	}
+	t.Logf("%d keys of small order forged", forged)
+}
