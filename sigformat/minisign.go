@@ -83,8 +83,9 @@ func IsMinisign(data []byte) bool {
 }
 
 // minisignLines splits a minisign file into its lines, each without "\n" or "\r\n", and
-// refuses what minisign would not read: fewer than n lines, a line not UTF-8, anything after
-// the n-th line but blank lines.
+// refuses fewer than n lines, a NUL, and where signet is stricter than minisign (README,
+// "minisign"): a "\r" inside a line (minisign ends the line there), a line but the first
+// that is not UTF-8, anything after the n-th line but blank lines (minisign ignores it).
 func minisignLines(data []byte, n int) ([]string, error) {
 	lines := strings.Split(string(data), "\n")
 	for i := range lines {
@@ -99,7 +100,9 @@ func minisignLines(data []byte, n int) ([]string, error) {
 		}
 	}
 	for i, l := range lines[:n] {
-		if !utf8.ValidString(l) || strings.ContainsAny(l, "\r\x00") {
+		// The untrusted comment (line 1) is signed and read by nothing: minisign takes any
+		// bytes there, and so does signet. The other lines must be UTF-8.
+		if i > 0 && !utf8.ValidString(l) || strings.ContainsAny(l, "\r\x00") {
 			return nil, malformed("minisign file's line %d is not text", i+1)
 		}
 	}

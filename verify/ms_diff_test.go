@@ -193,7 +193,7 @@ func msSignet(t *testing.T, pub []byte, file, sigFile string) msVerdict {
 // in it that minisign reads past (the README's "Stricter than minisign"): minisign reads four
 // lines with fgets and ignores what follows ("extra-lines"); it ends each line at its first
 // "\r" ("cr-in-line"); its base64 decoder ignores the unused low bits of the last character
-// ("b64-bits"); it does not look at the untrusted comment's text ("untrusted-not-utf8").
+// ("b64-bits").
 func msAsMinisignReads(sig []byte) (norm []byte, why []string) {
 	ls := strings.SplitAfter(string(sig), "\n")
 	if len(ls) > 4 && strings.Trim(strings.Join(ls[4:], ""), "\r\n") != "" {
@@ -204,11 +204,7 @@ func msAsMinisignReads(sig []byte) (norm []byte, why []string) {
 	}
 	for i, l := range ls {
 		l = msCutCR(l, &why)
-		switch {
-		case i == 0 && !utf8.ValidString(l):
-			why = append(why, "untrusted-not-utf8")
-			l = "untrusted comment: was not UTF-8"
-		case i == 1 || i == 3:
+		if i == 1 || i == 3 {
 			if _, err := base64.StdEncoding.Strict().DecodeString(l); err != nil {
 				if b, err := base64.StdEncoding.DecodeString(l); err == nil && !strings.ContainsAny(l, "\r\n") {
 					why = append(why, "b64-bits")
@@ -232,7 +228,7 @@ func msPubAsMinisignReads(pub []byte) (norm []byte, why []string) {
 	if len(ls) > 2 && strings.Trim(strings.Join(ls[2:], ""), "\r\n") != "" {
 		why = append(why, "pub-extra-lines")
 	}
-	if first := msCutCR(ls[0], &why); !strings.HasPrefix(first, "untrusted comment: ") || !utf8.ValidString(first) {
+	if first := msCutCR(ls[0], &why); !strings.HasPrefix(first, "untrusted comment: ") {
 		why = append(why, "pub-comment")
 	}
 	return []byte("untrusted comment: key\n" + msCutCR(ls[1], &why) + "\n"), why

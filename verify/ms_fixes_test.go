@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
@@ -118,4 +119,38 @@ func TestMinisignSmallOrderKey(t *testing.T) {
 		t.Fatal("no signature under a key of small order was made: the test tests nothing")
 	}
 	t.Logf("%d keys of small order forged", forged)
+}
+
+// TestMinisignUntrustedCommentNotUTF8: the untrusted comment is signed by nothing and read by
+// nothing, and minisign reads any bytes there (minisign -S -c in Latin-1 writes them); signet
+// refused such a signature file, or such a public key file, as malformed (exit 3) where
+// minisign -V verifies it. Both verify now, with the trusted comment.
+func TestMinisignUntrustedCommentNotUTF8(t *testing.T) {
+	minisign := testutil.RequireTool(t, "minisign")
+	dir := t.TempDir()
+	pubFile, keyFile := filepath.Join(dir, "k.pub"), filepath.Join(dir, "k.key")
+	testutil.Run(t, minisign, "-G", "-W", "-p", pubFile, "-s", keyFile)
+	file := filepath.Join(dir, "release.tar")
+	if err := os.WriteFile(file, []byte("release\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Run(t, minisign, "-S", "-s", keyFile, "-m", file, "-c", "sign\xe9 par l'\xe9quipe", "-t", "release 1.0")
+	pubData, _ := os.ReadFile(pubFile)
+	pubData = append([]byte("untrusted comment: cl\xe9 publique"), pubData[bytes.IndexByte(pubData, '\n'):]...)
+	if err := os.WriteFile(pubFile, pubData, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := testutil.Run(t, minisign, "-V", "-p", pubFile, "-m", file)
+	if !bytes.Contains(out, []byte("Trusted comment: release 1.0\n")) {
+		t.Fatalf("minisign -V: %s", out)
+	}
+	key, id, err := sigformat.ParseMinisignPublicKey(pubData)
+	if err != nil {
+		t.Fatalf("the public key file minisign reads: %v", err)
+	}
+	res, err := verify.VerifyArtifact(context.Background(), verify.Artifact{Name: file},
+		verify.ArtifactOptions{Key: key, MinisignKeyID: &id})
+	if res == nil || !res.Valid || res.TrustedComment != "release 1.0" {
+		t.Fatalf("the signature minisign verifies: %+v, %v", res, err)
+	}
 }
