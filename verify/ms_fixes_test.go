@@ -154,3 +154,53 @@ func TestMinisignUntrustedCommentNotUTF8(t *testing.T) {
 		t.Fatalf("the signature minisign verifies: %+v, %v", res, err)
 	}
 }
+
+// TestMinisignLongestLineCRLF: minisign reads a comment line with fgets into a buffer that
+// must hold its line end too, so in a file with CRLF line ends the longest trusted comment it
+// reads is one byte shorter (8172 bytes, not 8173), and the longest untrusted one 1002, not
+// 1003: the "\r" takes the place. signet counted the line without its "\r" and accepted the
+// longest comments with CRLF ends, which minisign -V refuses ("Trusted comment too long");
+// it refuses them now as malformed, as minisign does, and still reads one byte shorter.
+func TestMinisignLongestLineCRLF(t *testing.T) {
+	minisign := testutil.RequireTool(t, "minisign")
+	dir := t.TempDir()
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	id := sigformat.MinisignKeyIDOf(pub)
+	pubFile := filepath.Join(dir, "k.pub")
+	if err := os.WriteFile(pubFile, sigformat.MarshalMinisignPublicKey(pub), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "release.tar")
+	content := []byte("release\n")
+	if err := os.WriteFile(file, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fileSig := ed25519.Sign(priv, blake2bSum(content))
+	for _, c := range []struct{ trusted, untrusted int }{{8173, 10}, {8172, 10}, {10, 1003}, {10, 1002}} {
+		comment := string(bytes.Repeat([]byte("t"), c.trusted))
+		sig := sigformat.MarshalMinisign(sigformat.MinisignContent{KeyID: id, Signature: fileSig,
+			UntrustedComment: string(bytes.Repeat([]byte("u"), c.untrusted)), TrustedComment: comment,
+			GlobalSignature: ed25519.Sign(priv, append(bytes.Clone(fileSig), comment...))})
+		for _, crlf := range []bool{false, true} {
+			data := sig
+			if crlf {
+				data = bytes.ReplaceAll(sig, []byte("\n"), []byte("\r\n"))
+			}
+			sigFile := filepath.Join(dir, fmt.Sprintf("%d-%d-%v.minisig", c.trusted, c.untrusted, crlf))
+			if err := os.WriteFile(sigFile, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := testutil.RunErr(minisign, "-V", "-p", pubFile, "-m", file, "-x", sigFile)
+			minisignOK := err == nil
+			res, err := verify.VerifyArtifact(context.Background(), verify.Artifact{Name: file, SignatureName: sigFile},
+				verify.ArtifactOptions{Key: pub, MinisignKeyID: &id})
+			if res == nil {
+				t.Fatal(err)
+			}
+			if res.Valid != minisignOK || !res.Valid && !errors.Is(res.Err(), sigformat.ErrMalformedSignature) {
+				t.Errorf("trusted comment of %d bytes, untrusted of %d, CRLF %v: minisign accepts: %v; signet: valid %v, %v",
+					c.trusted, c.untrusted, crlf, minisignOK, res.Valid, res.Err())
+			}
+		}
+	}
+}
