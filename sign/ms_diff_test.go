@@ -86,7 +86,8 @@ func msSignDraw(seed int64) msSignCase {
 // with the public key file signet writes (its key id derived), and prints signet's trusted
 // comment byte for byte; a comment minisign could not read back (a line break, a NUL, not
 // UTF-8, longer than it reads; a default one over such a file name) is refused before
-// anything is signed (ErrUnsupported). CI runs seeds 1:300; SIGNET_MS_SIGN_SEEDS=first:count
+// anything is signed (ErrUnsupported). With CRLF line ends, signet reads the signature when
+// minisign does. CI runs seeds 1:300; SIGNET_MS_SIGN_SEEDS=first:count
 // others.
 func TestMinisignSignedCampaign(t *testing.T) {
 	minisign := testutil.RequireTool(t, "minisign")
@@ -163,6 +164,20 @@ func (c msSignCase) run(t *testing.T, minisign, dir string, now time.Time) strin
 	}
 	if got := string(stdout); got != "Signature and comment signature verified\nTrusted comment: "+want+"\n" {
 		t.Errorf("seed %d: minisign -V prints %q, want the trusted comment %q", c.seed, got, want)
+	}
+	// The same file with CRLF line ends: signet reads it exactly when minisign does (the
+	// longest comments do not fit minisign's line with a CR).
+	crlf := []byte(strings.ReplaceAll(string(out), "\n", "\r\n"))
+	if err := os.WriteFile(sigFile, crlf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = testutil.RunErr(minisign, "-V", "-p", pubFile, "-m", file, "-x", sigFile)
+	p, perr := sigformat.Parse(crlf)
+	if (err == nil) != (perr == nil) || perr == nil && p.Minisign.TrustedComment != want {
+		t.Errorf("seed %d: with CRLF line ends, minisign -V: %v; signet reads it: %v", c.seed, err, perr)
+	}
+	if err != nil {
+		return "minisign verifies, not with CRLF"
 	}
 	return "minisign verifies"
 }
