@@ -287,16 +287,10 @@ func msExplainStricter(t *testing.T, pub, sig, content []byte, dir string, seed 
 	return strings.Join(why, "+")
 }
 
-// msExplainKind explains both refusing in different kinds: signet knows a signature file as
-// minisign's by its first line, "untrusted comment: "; another first line is not a minisign
-// signature to signet, which refuses it as the format it then reads (a raw signature that does
-// not verify), where minisign says the file is not one it reads.
+// msExplainKind explains both refusing in different kinds: a trusted comment that is not
+// UTF-8 is malformed to signet before any check, where minisign checks the signatures over it
+// and they fail.
 func msExplainKind(sig []byte, m, s msVerdict) string {
-	if m.kind == "malformed" && s.kind == "mismatch" && !sigformat.IsMinisign(sig) {
-		return "not-minisign-to-signet"
-	}
-	// A trusted comment that is not UTF-8 is malformed to signet before any check; minisign
-	// checks the signatures over it.
 	if norm, _ := msAsMinisignReads(sig); m.kind == "mismatch" && s.kind == "malformed" {
 		if ls := strings.Split(string(norm), "\n"); len(ls) > 2 && !utf8.ValidString(ls[2]) {
 			return "trusted-not-utf8"
