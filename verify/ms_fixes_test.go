@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/sha512"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/signet-pki/signet/internal/testutil"
@@ -203,4 +206,75 @@ func TestMinisignLongestLineCRLF(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestMinisignSmallOrderR: the holder of an ordinary key can make a signature whose R is the
+// identity (S = k·a mod L), which crypto/ed25519 accepts and libsodium, so minisign -V,
+// refuses ("Signature verification failed"): no signer draws such an R. signet reported it
+// valid; it refuses it now, for the file signature and the global one.
+func TestMinisignSmallOrderR(t *testing.T) {
+	minisign := testutil.RequireTool(t, "minisign")
+	dir := t.TempDir()
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	id := sigformat.MinisignKeyIDOf(pub)
+	h := sha512.Sum512(priv.Seed())
+	h[0] &= 248
+	h[31] &= 127
+	h[31] |= 64
+	a := new(big.Int).SetBytes(msReverse(h[:32]))
+	l, _ := new(big.Int).SetString("7237005577332262213973186563042994240857116359379907606001950938285454250989", 10)
+	identityR := make([]byte, 32)
+	identityR[0] = 1
+	// signR is the signature (identity, k·a mod L) of msg.
+	signR := func(msg []byte) []byte {
+		d := sha512.New()
+		d.Write(identityR)
+		d.Write(pub)
+		d.Write(msg)
+		k := new(big.Int).SetBytes(msReverse(d.Sum(nil)))
+		s := new(big.Int).Mod(new(big.Int).Mul(k, a), l).FillBytes(make([]byte, 32))
+		return append(bytes.Clone(identityR), msReverse(s)...)
+	}
+	content := []byte("release\n")
+	file, pubFile := filepath.Join(dir, "release.tar"), filepath.Join(dir, "k.pub")
+	for f, d := range map[string][]byte{file: content, pubFile: sigformat.MarshalMinisignPublicKey(pub)} {
+		if err := os.WriteFile(f, d, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	normal := ed25519.Sign(priv, blake2bSum(content))
+	for name, fileSig := range map[string][]byte{"file signature": signR(blake2bSum(content)), "global signature": normal} {
+		const comment = "release 1.0"
+		global := ed25519.Sign(priv, append(bytes.Clone(fileSig), comment...))
+		if name == "global signature" {
+			global = signR(append(bytes.Clone(fileSig), comment...))
+		}
+		if !ed25519.Verify(pub, blake2bSum(content), fileSig) || !ed25519.Verify(pub, append(bytes.Clone(fileSig), comment...), global) {
+			t.Fatalf("%s: crypto/ed25519 refuses the signature with R the identity", name)
+		}
+		sigFile := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".minisig")
+		if err := os.WriteFile(sigFile, sigformat.MarshalMinisign(sigformat.MinisignContent{KeyID: id, Signature: fileSig,
+			UntrustedComment: "R of small order", TrustedComment: comment, GlobalSignature: global}), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, _, err := testutil.RunErr(minisign, "-V", "-p", pubFile, "-m", file, "-x", sigFile); err == nil {
+			t.Fatalf("%s: minisign accepts R of small order: %s", name, out)
+		}
+		res, err := verify.VerifyArtifact(context.Background(), verify.Artifact{Name: file, SignatureName: sigFile},
+			verify.ArtifactOptions{Key: pub, MinisignKeyID: &id})
+		if res == nil {
+			t.Fatal(err)
+		}
+		if res.Valid || res.TrustedComment != "" || !errors.Is(res.Err(), verify.ErrSignatureMismatch) {
+			t.Errorf("%s with R of small order: valid %v, trusted comment %q, %v", name, res.Valid, res.TrustedComment, res.Err())
+		}
+	}
+}
+
+func msReverse(b []byte) []byte {
+	r := make([]byte, len(b))
+	for i := range b {
+		r[len(b)-1-i] = b[i]
+	}
+	return r
 }
