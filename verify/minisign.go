@@ -16,7 +16,8 @@ import (
 // (ArtifactOptions.Key) alone, as minisign -V -p checks them: the key id the signature names,
 // the Ed25519 signature over the file's BLAKE2b-512 digest (algorithm ED) or over the file
 // itself (the legacy Ed), and the global signature over the signature and the trusted comment,
-// which is reported only once all three hold.
+// which is reported only once all three hold. The Ed25519 checks are libsodium's, which minisign
+// verifies with (sodiumVerify): crypto/ed25519 besides refuses no key and no R of small order.
 
 // readBLAKE2b streams the file of a minisign ED signature through BLAKE2b-512: the file is
 // never held in memory, whatever its size.
