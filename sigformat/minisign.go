@@ -83,30 +83,40 @@ func IsMinisign(data []byte) bool {
 }
 
 // minisignLines splits a minisign file into its lines, each without "\n" or "\r\n", and
-// refuses what minisign would not read: fewer than n lines, a line not UTF-8, anything after
-// the n-th line but blank lines.
-func minisignLines(data []byte, n int) ([]string, error) {
-	lines := strings.Split(string(data), "\n")
+// refuses fewer than n lines, a NUL, and where signet is stricter than minisign (README,
+// "minisign"): a "\r" inside a line (minisign ends the line there), a line but the first
+// that is not UTF-8, anything after the n-th line but blank lines (minisign ignores it).
+//
+// read is the length of each line as minisign's fgets reads it: with its "\r", which must fit
+// minisign's buffer with the "\n" as the rest of the line does.
+func minisignLines(data []byte, n int) (lines []string, read []int, err error) {
+	lines = strings.Split(string(data), "\n")
+	read = make([]int, len(lines))
 	for i := range lines {
+		read[i] = len(lines[i])
 		lines[i] = strings.TrimSuffix(lines[i], "\r")
 	}
 	if len(lines) < n {
-		return nil, malformed("minisign file of %d line(s), not %d", len(lines), n)
+		return nil, nil, malformed("minisign file of %d line(s), not %d", len(lines), n)
 	}
 	for _, l := range lines[n:] {
 		if l != "" {
-			return nil, malformed("minisign file has more than %d lines", n)
+			return nil, nil, malformed("minisign file has more than %d lines", n)
 		}
 	}
 	for i, l := range lines[:n] {
-		if !utf8.ValidString(l) || strings.ContainsAny(l, "\r\x00") {
-			return nil, malformed("minisign file's line %d is not text", i+1)
+		// The untrusted comment (line 1) is signed and read by nothing: minisign takes any
+		// bytes there, and so does signet. The other lines must be UTF-8.
+		if i > 0 && !utf8.ValidString(l) || strings.ContainsAny(l, "\r\x00") {
+			return nil, nil, malformed("minisign file's line %d is not text", i+1)
 		}
 	}
-	return lines[:n], nil
+	return lines[:n], read[:n], nil
 }
 
-func minisignComment(line, prefix string, n int) (string, error) {
+// minisignComment is the text of comment line n (1-based), read bytes as minisign reads it
+// (minisignLines).
+func minisignComment(line string, read int, prefix string, n int) (string, error) {
 	text, ok := strings.CutPrefix(line, prefix)
 	if !ok {
 		return "", malformed("minisign file's line %d does not start with %q", n, prefix)
@@ -115,8 +125,8 @@ func minisignComment(line, prefix string, n int) (string, error) {
 	if prefix == minisignTrustedPrefix {
 		limit = minisignTrustedMax
 	}
-	if len(line) > limit {
-		return "", malformed("minisign file's line %d is longer than the %d bytes minisign reads", n, limit)
+	if read > limit {
+		return "", malformed("minisign file's line %d is longer than the %d bytes minisign reads (a CR before the line end counts)", n, limit)
 	}
 	return text, nil
 }
@@ -131,12 +141,12 @@ func minisignBase64(line string, size, n int) ([]byte, error) {
 
 // parseMinisign reads a minisign signature file (FILE.minisig).
 func parseMinisign(data []byte) (*Signature, error) {
-	lines, err := minisignLines(data, 4)
+	lines, read, err := minisignLines(data, 4)
 	if err != nil {
 		return nil, err
 	}
 	m := &MinisignSignature{}
-	if m.UntrustedComment, err = minisignComment(lines[0], minisignUntrustedPrefix, 1); err != nil {
+	if m.UntrustedComment, err = minisignComment(lines[0], read[0], minisignUntrustedPrefix, 1); err != nil {
 		return nil, err
 	}
 	sig, err := minisignBase64(lines[1], 2+8+ed25519.SignatureSize, 2)
@@ -149,7 +159,7 @@ func parseMinisign(data []byte) (*Signature, error) {
 		return nil, malformed("minisign signature algorithm %q (known: ED, Ed)", m.Algorithm)
 	}
 	copy(m.KeyID[:], sig[2:10])
-	if m.TrustedComment, err = minisignComment(lines[2], minisignTrustedPrefix, 3); err != nil {
+	if m.TrustedComment, err = minisignComment(lines[2], read[2], minisignTrustedPrefix, 3); err != nil {
 		return nil, err
 	}
 	if m.GlobalSignature, err = minisignBase64(lines[3], ed25519.SignatureSize, 4); err != nil {
@@ -163,9 +173,9 @@ func parseMinisign(data []byte) (*Signature, error) {
 // bad input as a signature file is).
 func ParseMinisignPublicKey(data []byte) (ed25519.PublicKey, MinisignKeyID, error) {
 	var id MinisignKeyID
-	lines, err := minisignLines(data, 2)
+	lines, read, err := minisignLines(data, 2)
 	if err == nil {
-		_, err = minisignComment(lines[0], minisignUntrustedPrefix, 1)
+		_, err = minisignComment(lines[0], read[0], minisignUntrustedPrefix, 1)
 	}
 	var b []byte
 	if err == nil {
