@@ -327,9 +327,9 @@ func (c *hcCase) explain(t *testing.T, dir, tool string, sg, cu *hcRun) string {
 }
 
 // hcStaleQuote is whether cu differs from sg only in names that start with a byte quoted as
-// $'\ooo' and hold an apostrophe, where gnulib's quoting (coreutils 9.1) loses that first $'
-// to the state its first pass ended in and writes '\001'\''a'..., a backslash to the shell:
-// signet writes ''$'\001'\''a'..., the name (digest.QuoteName, README).
+// an escape, end with one and hold an apostrophe. gnulib's quoting (coreutils 9.1) loses that first escape's
+// dollar-quote to the state its first pass ended in, which the shell reads as a backslash;
+// signet writes the name (digest.QuoteName; the README says so).
 func hcStaleQuote(sg, cu []string) bool {
 	if len(sg) != len(cu) || slices.Equal(sg, cu) {
 		return false

@@ -412,7 +412,20 @@ func (c *hcCase) drawLine(r *rand.Rand, missing string, stdinList bool) hcLine {
 		// Blanks inside the BSD form.
 		return line("bsd-blank", bs+a.tag+" ("+esc+")\t=  "+hx)
 	case k == 34:
-		return line("tab-sep", hx+"\t "+esc)
+		if r.IntN(2) == 0 {
+			return line("tab-sep", hx+"\t "+esc)
+		}
+		// A BSD line whose digest is as long as another algorithm's hex: for SHA384, 64
+		// characters are its base64 length too, and hex digits are base64 ones, so signet
+		// reads them as base64 (a wrong digest, unless drawn so) where sha384sum finds the line
+		// malformed; coreutils is given the digest signet read, in hex.
+		o := hcAlgs[r.IntN(len(hcAlgs))]
+		ohx := hex.EncodeToString(o.sum(data))
+		l := line("bsd-len-"+o.name, a.tag+" ("+esc+") = "+ohx)
+		if d, err := base64.StdEncoding.Strict().DecodeString(ohx); err == nil && len(d) == len(good) && o.name != a.name {
+			l.cu, l.why = a.tag+" ("+esc+") = "+hex.EncodeToString(d), "base64"
+		}
+		return l
 	case k == 35:
 		// Trailing blank after the name: part of the name.
 		return line("trail", hx+"  "+esc+" ")
