@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,13 +24,15 @@ import (
 // Standard error is shasum's own wording and is not compared; the exit codes are (a file that
 // cannot be read while writing a list exits 3, not 1: README).
 
-var hcVerdict = regexp.MustCompile(`: (OK|FAILED|FAILED open or read)$`)
-
+// hcVerdicts is the verdicts of a check's report, in order.
 func hcVerdicts(out string) []string {
 	var v []string
 	for _, line := range strings.Split(out, "\n") {
-		if m := hcVerdict.FindStringSubmatch(line); m != nil {
-			v = append(v, m[1])
+		for _, verdict := range []string{"FAILED open or read", "FAILED", "OK"} {
+			if strings.HasSuffix(line, ": "+verdict) {
+				v = append(v, verdict)
+				break
+			}
 		}
 	}
 	return v
