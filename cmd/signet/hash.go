@@ -57,8 +57,8 @@ the quietest given wins (--status, then --quiet; coreutils takes the last one). 
 if any file failed (in any list, also before where a list stops), a list verified nothing, or
 (--strict) had malformed lines; otherwise 3 if a list could not be read, had no well-formed
 line, or has a line longer than 1 MiB (reading stops there: a list that is /dev/zero or a
-binary file does not grow without bound). A listed file
-that is a device or a named pipe is "FAILED open or read" at once, never read or waited on.
+binary file does not grow without bound). A listed file that is a device or a named pipe is
+"FAILED open or read" at once, never read or waited on.
 
 Algorithms: sha256 (default), sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512.
 --tag names them SHA256, SHA384, SHA512 (as coreutils), SHA512/256 (as Perl's shasum),
