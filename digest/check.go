@@ -238,6 +238,12 @@ func (c *checker) checkList(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	// A list that ends in a read error or a line too long is not usable, and coreutils prints
+	// no summary after a read error; but a file already reported FAILED before it fails the
+	// check as it would in any other list (exit 1, not 3: the failure wins).
+	if readErr != nil && (mismatched > 0 || unreadable > 0) {
+		c.sum.failed = true
+	}
 	var long *LineTooLongError
 	if errors.As(readErr, &long) {
 		c.diag(Diagnostic{Msg: long.Error(), Err: long})

@@ -260,6 +260,10 @@ func TestCheckResult(t *testing.T) {
 	write("junk.sum", "junk\n")
 	write("malformed.sum", fx.lines("a")+"junk\n")
 	write("missing.sum", fx.lines("missing"))
+	// A line longer than MaxListLine ends its list (exit 3), but not what was found before it.
+	long := strings.Repeat("x", MaxListLine+10) + "\n"
+	write("bad-long.sum", fx.lines("a", "tampered")+long+fx.lines("b c"))
+	write("good-long.sum", fx.lines("a")+long)
 	for _, tc := range []struct {
 		name   string
 		lists  []string
@@ -276,6 +280,8 @@ func TestCheckResult(t *testing.T) {
 		{"malformed-lenient", []string{"malformed.sum"}, CheckOptions{}, nil, CheckSummary{Lists: 1, OK: 1, Malformed: 1}},
 		{"malformed-strict", []string{"malformed.sum"}, CheckOptions{Strict: true}, ErrCheckFailed, CheckSummary{Lists: 1, OK: 1, Malformed: 1}},
 		{"failure-wins-over-bad-list", []string{"junk.sum", "bad.sum"}, CheckOptions{}, ErrCheckFailed, CheckSummary{Lists: 2, OK: 1, Mismatched: 1, Malformed: 1}},
+		{"failure-wins-over-long-line", []string{"bad-long.sum"}, CheckOptions{}, ErrCheckFailed, CheckSummary{Lists: 1, OK: 1, Mismatched: 1}},
+		{"long-line", []string{"good-long.sum"}, CheckOptions{}, ErrMalformedList, CheckSummary{Lists: 1, OK: 1}},
 		{"stdin-unavailable", []string{"-"}, CheckOptions{}, ErrNoStdin, CheckSummary{Lists: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -54,10 +54,11 @@ line is checked) and BSD lines with a base64 digest ("cksum --base64"). The algo
 line is its tag or, untagged, its length: 64 hex digits are sha256, 96 sha384, 128 sha512.
 A list of sha3-256 or sha512-256 digests without tags needs -a. Of --quiet, --status and -w
 the quietest given wins (--status, then --quiet; coreutils takes the last one). Exit code 1
-if any file failed, a list verified nothing, or (--strict) had malformed lines; 3 if a list
-could not be read, had no well-formed line, or has a line longer than 1 MiB (reading stops
-there: a list that is /dev/zero or a binary file does not grow without bound). A listed file
-that is a device or a named pipe is "FAILED open or read" at once, never read or waited on.
+if any file failed (in any list, also before where a list stops), a list verified nothing, or
+(--strict) had malformed lines; otherwise 3 if a list could not be read, had no well-formed
+line, or has a line longer than 1 MiB (reading stops there: a list that is /dev/zero or a
+binary file does not grow without bound). A listed file that is a device or a named pipe is
+"FAILED open or read" at once, never read or waited on.
 
 Algorithms: sha256 (default), sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512.
 --tag names them SHA256, SHA384, SHA512 (as coreutils), SHA512/256 (as Perl's shasum),
