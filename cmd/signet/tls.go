@@ -293,7 +293,8 @@ on SIGINT or SIGTERM: no new connection, and handshakes in flight finish (10 s a
 ` + moreHelp + `
 With --require-client-cert, clients without a certificate that chains to --client-ca are
 refused during the handshake; without it a certificate is asked for and verified when given.
-Client chains go through signet's path validation (clientAuth), completed by the
+Client chains go through signet's path validation (clientAuth, and digitalSignature when
+the certificate has a key usage: the client signs the handshake), completed by the
 certificates the client sends and --client-intermediates; the log says why a client was
 refused (for a leaf sent alone, which intermediate is missing). --crl FILE (repeatable)
 refuses a client its CA has revoked; with --require-crl, which needs --crl (exit 2), also
@@ -383,7 +384,11 @@ func tlsServeCommand(e *env) *cli.Command {
 				pool.AddCert(ca)
 			}
 			// Clients are judged by the path validation of 'cert verify', for clientAuth.
-			policy := verify.Policy{Roots: caCerts, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, RequireCRL: c.Bool("require-crl")}
+			// A client proves its key by signing the handshake (CertificateVerify): its
+			// certificate must allow signatures when it restricts its key's usage (RFC 8446
+			// 4.4.2.2, RFC 5280 4.2.1.3).
+			policy := verify.Policy{Roots: caCerts, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+				KeyUsage: x509.KeyUsageDigitalSignature, RequireCRL: c.Bool("require-crl")}
 			if len(inters) > 0 {
 				if policy.Intermediates, err = x509util.LoadCertificates(inters...); err != nil {
 					return err

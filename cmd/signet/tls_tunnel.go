@@ -37,7 +37,8 @@ The two sides:
                 terminates mutual TLS on ADDR (--cert, --key) and forwards plain TCP to
                 HOST:PORT. A client's certificate is checked by the policy engine of
                 'signet cert verify', not by the TLS library: a chain to --client-roots valid
-                for clientAuth, the --crl CRLs, and, when given, one of the --client-subject
+                for clientAuth (and digitalSignature when the certificate has a key usage:
+                the client signs the handshake), the --crl CRLs, and, when given, one of the --client-subject
                 names (compared as RFC 5280 7.1 says) and --client-email. A client without a
                 certificate, or with one that fails, is refused during the handshake.
 

@@ -166,6 +166,9 @@ func (t *tunnel) load(prev *material) (*material, error) {
 	}
 	if o.Mode == Server {
 		p.EKUs = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+		// The client proves its key by signing the handshake: its certificate must allow
+		// signatures when it restricts its key's usage (RFC 8446 4.4.2.2, RFC 5280 4.2.1.3).
+		p.KeyUsage = x509.KeyUsageDigitalSignature
 		m.caNames = x509.NewCertPool()
 		for _, r := range p.Roots {
 			m.caNames.AddCert(r)
