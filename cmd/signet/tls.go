@@ -39,7 +39,8 @@ func tlsCommand(e *env) *cli.Command {
 
 const tlsCheckHelp = `Connects to HOST:PORT, does a real TLS handshake and reports: the protocol and cipher
 suite, the server's chain as verified by signet's policy engine (serverAuth and the server
-name, as 'signet cert verify --host' would), whether the server asked for a client
+name, as 'signet cert verify --host' would, and digitalSignature when the server's certificate
+has a key usage: the server signs the handshake), whether the server asked for a client
 certificate and which CAs it named, which certificate was sent, and whether the server
 accepted it. Under TLS 1.3 a server rejects a client certificate only after the handshake:
 signet waits for its verdict (data, a session ticket, an alert or a close) before answering.
@@ -116,8 +117,12 @@ func tlsCheckCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			// The server signs the handshake (TLS 1.3's CertificateVerify, TLS 1.2's
+			// ServerKeyExchange: crypto/tls offers no RSA key transport by default): its
+			// certificate must allow signatures when it restricts its key's usage (RFC 8446
+			// 4.4.2.2, RFC 5246 7.4.2, RFC 8422 5.3).
 			base := verify.Policy{Roots: roots.certs, SystemRoots: roots.system, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-				RequireCRL: c.Bool("require-crl")}
+				KeyUsage: x509.KeyUsageDigitalSignature, RequireCRL: c.Bool("require-crl")}
 			ocspFiles, err := parsePathFlags(c, &base)
 			if err != nil {
 				return err

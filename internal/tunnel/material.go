@@ -175,6 +175,9 @@ func (t *tunnel) load(prev *material) (*material, error) {
 		}
 	} else {
 		p.EKUs = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+		// The server signs the handshake (only ECDHE suites are offered): its certificate
+		// must allow signatures (RFC 8446 4.4.2.2, RFC 5246 7.4.2, RFC 8422 5.3).
+		p.KeyUsage = x509.KeyUsageDigitalSignature
 		if ip := net.ParseIP(t.opts.ServerName); ip != nil {
 			p.IP = ip
 		} else {
