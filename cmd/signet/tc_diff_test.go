@@ -26,9 +26,12 @@ import (
 // real handshakes on 127.0.0.1, three ways:
 //
 //   - the client chain, presented by openssl s_client, to 'signet tls serve
-//     --require-client-cert --client-ca ROOT [--client-intermediates] [--crl]' (in process)
-//     and to 'openssl s_server -Verify 5 -verify_return_error -purpose sslclient -CAfile ROOT
-//     [-crl_check -CRLfile]': accepted or refused, by each;
+//     --require-client-cert --client-ca ROOT [--client-intermediates] [--crl]' or to the
+//     server side of 'signet tls tunnel --client-roots ROOT [--intermediates] [--crl]' (in
+//     process, half the seeds each) and to 'openssl s_server -Verify 5 -verify_return_error -purpose sslclient -CAfile ROOT
+//     [-crl_check -CRL]': accepted or refused, by each (-Verify's number is openssl's chain
+//     depth limit, set above any drawn chain; an intermediate given to the server is in
+//     s_server's -CAfile, which has no file of untrusted certificates);
 //   - the server chain, served by that openssl s_server, judged by 'signet tls check
 //     --roots ROOT --server-name H' and by 'openssl s_client -CAfile ROOT -verify_hostname H';
 //   - signet tls check's report of the client certificate (sent by it to the same s_server)
@@ -39,9 +42,9 @@ import (
 // explained, and a chain with a fault both must refuse (tcMustRefuse) must be refused by
 // signet whatever openssl does.
 //
-// CI runs seeds 1 to tcPinnedSeeds (tcPinnedSeedsRace under -race); SIGNET_TC_SEEDS=first:count runs those instead (go test
-// ./cmd/signet -run TestTLSClientCertCampaign -v; a seed costs four handshakes and one
-// openssl s_server).
+// CI runs seeds 1 to tcPinnedSeeds (tcPinnedSeedsRace under -race); SIGNET_TC_SEEDS=first:count
+// runs those instead (go test ./cmd/signet -run TestTLSClientCertCampaign -v; a seed costs
+// four handshakes and one openssl s_server; five seeds or fewer log what each side said).
 
 const tcPinnedSeeds = 150
 
@@ -119,7 +122,9 @@ type tcCheckReport struct {
 	Detail        string `json:"detail"`
 }
 
-var tcVerifyCode = regexp.MustCompile(`Verify return code: (\d+) \(([^)]*)\)`)
+// tcVerifyCode reads s_client's verdict on the server chain (built on first use: a test
+// binary's init counts against initBudget).
+var tcVerifyCode = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`Verify return code: (\d+) \(([^)]*)\)`) })
 
 // tcSClient runs openssl s_client to addr with args, stdin in, and returns what it printed.
 func tcSClient(ctx context.Context, openssl, addr, stdin string, args ...string) string {
@@ -260,7 +265,7 @@ func (c *tcCase) play(t *testing.T, openssl string, f tcFiles) tcVerdict {
 		v.osslKURefused, v.osslHandshakeFailed = true, false
 	}
 	v.osslCode = -1
-	if m := tcVerifyCode.FindStringSubmatch(v.osslOut); m != nil {
+	if m := tcVerifyCode().FindStringSubmatch(v.osslOut); m != nil {
 		v.osslCode, _ = strconv.Atoi(m[1])
 		v.osslText = m[2]
 	}
