@@ -39,7 +39,8 @@ func tlsCommand(e *env) *cli.Command {
 
 const tlsCheckHelp = `Connects to HOST:PORT, does a real TLS handshake and reports: the protocol and cipher
 suite, the server's chain as verified by signet's policy engine (serverAuth and the server
-name, as 'signet cert verify --host' would), whether the server asked for a client
+name, as 'signet cert verify --host' would, and digitalSignature when the server's certificate
+has a key usage: the server signs the handshake), whether the server asked for a client
 certificate and which CAs it named, which certificate was sent, and whether the server
 accepted it. Under TLS 1.3 a server rejects a client certificate only after the handshake:
 signet waits for its verdict (data, a session ticket, an alert or a close) before answering.
@@ -116,8 +117,12 @@ func tlsCheckCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			// The server signs the handshake (TLS 1.3's CertificateVerify, TLS 1.2's
+			// ServerKeyExchange: crypto/tls offers no RSA key transport by default): its
+			// certificate must allow signatures when it restricts its key's usage (RFC 8446
+			// 4.4.2.2, RFC 5246 7.4.2, RFC 8422 5.3).
 			base := verify.Policy{Roots: roots.certs, SystemRoots: roots.system, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-				RequireCRL: c.Bool("require-crl")}
+				KeyUsage: x509.KeyUsageDigitalSignature, RequireCRL: c.Bool("require-crl")}
 			ocspFiles, err := parsePathFlags(c, &base)
 			if err != nil {
 				return err
@@ -293,7 +298,8 @@ on SIGINT or SIGTERM: no new connection, and handshakes in flight finish (10 s a
 ` + moreHelp + `
 With --require-client-cert, clients without a certificate that chains to --client-ca are
 refused during the handshake; without it a certificate is asked for and verified when given.
-Client chains go through signet's path validation (clientAuth), completed by the
+Client chains go through signet's path validation (clientAuth, and digitalSignature when
+the certificate has a key usage: the client signs the handshake), completed by the
 certificates the client sends and --client-intermediates; the log says why a client was
 refused (for a leaf sent alone, which intermediate is missing). --crl FILE (repeatable)
 refuses a client its CA has revoked; with --require-crl, which needs --crl (exit 2), also
@@ -383,7 +389,11 @@ func tlsServeCommand(e *env) *cli.Command {
 				pool.AddCert(ca)
 			}
 			// Clients are judged by the path validation of 'cert verify', for clientAuth.
-			policy := verify.Policy{Roots: caCerts, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, RequireCRL: c.Bool("require-crl")}
+			// A client proves its key by signing the handshake (CertificateVerify): its
+			// certificate must allow signatures when it restricts its key's usage (RFC 8446
+			// 4.4.2.2, RFC 5280 4.2.1.3).
+			policy := verify.Policy{Roots: caCerts, EKUs: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+				KeyUsage: x509.KeyUsageDigitalSignature, RequireCRL: c.Bool("require-crl")}
 			if len(inters) > 0 {
 				if policy.Intermediates, err = x509util.LoadCertificates(inters...); err != nil {
 					return err

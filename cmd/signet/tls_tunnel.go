@@ -31,13 +31,15 @@ The two sides:
                 HOST:PORT, presenting --cert and --key (a key file, a .p12 or a pkcs11: URI;
                 with a token key and no --cert, the certificate stored beside it). The
                 server's chain must be valid for serverAuth and --host (default: the host of
-                HOST:PORT) under --roots / --system-roots. Whoever connects to ADDR uses
+                HOST:PORT) under --roots / --system-roots, and for digitalSignature when the
+                certificate has a key usage (the server signs the handshake). Whoever connects to ADDR uses
                 this side's certificate and key: an ADDR off loopback draws a warning.
   server side:  --listen ADDR --tls --forward HOST:PORT
                 terminates mutual TLS on ADDR (--cert, --key) and forwards plain TCP to
                 HOST:PORT. A client's certificate is checked by the policy engine of
                 'signet cert verify', not by the TLS library: a chain to --client-roots valid
-                for clientAuth, the --crl CRLs, and, when given, one of the --client-subject
+                for clientAuth (and digitalSignature when the certificate has a key usage:
+                the client signs the handshake), the --crl CRLs, and, when given, one of the --client-subject
                 names (compared as RFC 5280 7.1 says) and --client-email. A client without a
                 certificate, or with one that fails, is refused during the handshake.
 

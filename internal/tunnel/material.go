@@ -166,12 +166,18 @@ func (t *tunnel) load(prev *material) (*material, error) {
 	}
 	if o.Mode == Server {
 		p.EKUs = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+		// The client proves its key by signing the handshake: its certificate must allow
+		// signatures when it restricts its key's usage (RFC 8446 4.4.2.2, RFC 5280 4.2.1.3).
+		p.KeyUsage = x509.KeyUsageDigitalSignature
 		m.caNames = x509.NewCertPool()
 		for _, r := range p.Roots {
 			m.caNames.AddCert(r)
 		}
 	} else {
 		p.EKUs = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+		// The server signs the handshake (only ECDHE suites are offered): its certificate
+		// must allow signatures (RFC 8446 4.4.2.2, RFC 5246 7.4.2, RFC 8422 5.3).
+		p.KeyUsage = x509.KeyUsageDigitalSignature
 		if ip := net.ParseIP(t.opts.ServerName); ip != nil {
 			p.IP = ip
 		} else {

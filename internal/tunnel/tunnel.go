@@ -90,7 +90,8 @@ type Options struct {
 	CRLs          []string
 	// Policy holds the rest of what the peer is judged by (profile, policy OIDs, RequireCRL,
 	// Email); Run sets Roots, Intermediates, CRLs, the EKU (clientAuth in Server mode,
-	// serverAuth in Client mode) and, in Client mode, the server name.
+	// serverAuth in Client mode), the key usage (digitalSignature: the peer signs the
+	// handshake) and, in Client mode, the server name.
 	Policy verify.Policy
 	// ClientSubjects (Server mode), if any, are the distinguished names (as x509util.ParseDN
 	// reads them) a client certificate's subject must equal one of, compared as RFC 5280 7.1
