@@ -221,6 +221,10 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 			return nil, err
 		}
 	}
+	// After the name constraints, which name a subject emailAddress a CA excludes.
+	if err := checkSubjectEmails(subjectRDNs, req.EmailAddresses); err != nil {
+		return nil, err
+	}
 
 	var warnings []string
 	notBefore := req.NotBefore
@@ -631,15 +635,44 @@ func checkPrintable(subject pkix.RDNSequence, sans SANs) error {
 }
 
 // CheckProfileNames refuses a request without the names its profile needs (a subject for the
-// CA, code-signing and TSA profiles, a DNS or IP name for a server, ...), with an error
-// wrapping ErrInvalidName: the check IssueCertificate makes, for a caller that validates
-// everything before opening keys or asking for their secrets.
+// CA, code-signing and TSA profiles, a DNS or IP name for a server, ...), or whose subject has
+// an emailAddress that is not also an email SAN, with an error wrapping ErrInvalidName: the
+// checks IssueCertificate makes, for a caller that validates everything before opening keys
+// or asking for their secrets.
 func CheckProfileNames(req IssueRequest) error {
 	_, subjectRDNs, err := issueSubject(req)
 	if err != nil {
 		return err
 	}
-	return checkNames(req, len(subjectRDNs) > 0)
+	if err := checkNames(req, len(subjectRDNs) > 0); err != nil {
+		return err
+	}
+	return checkSubjectEmails(subjectRDNs, req.EmailAddresses)
+}
+
+// oidEmailAddress is PKCS #9's emailAddress attribute.
+var oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
+
+// checkSubjectEmails refuses a subject emailAddress attribute whose mailbox is not also one of
+// the email SANs: RFC 5280 4.1.2.6 says a certificate issued with an email address MUST carry
+// it as an rfc822Name in the subjectAltName, the subject attribute being a deprecated legacy
+// copy (zlint's e_subj_email_not_in_san). The comparison is of the strings, as zlint and most
+// peers make it.
+func checkSubjectEmails(subject pkix.RDNSequence, emails []string) error {
+	for _, rdn := range subject {
+		for _, atv := range rdn {
+			if !atv.Type.Equal(oidEmailAddress) {
+				continue
+			}
+			v, ok := attributeString(atv.Value)
+			if !ok || slices.Contains(emails, v) {
+				continue
+			}
+			return &NameError{Kind: "subject attribute", Input: "emailAddress=" + v,
+				Reason: "is not also an email subject alternative name: RFC 5280 4.1.2.6 wants a certificate's mailboxes there; add --san email:" + v + ", or leave the attribute out"}
+		}
+	}
+	return nil
 }
 
 // profileNameError is a name a profile needs and the request lacks; it wraps ErrInvalidName

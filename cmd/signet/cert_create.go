@@ -97,8 +97,9 @@ maximum: every verifier would refuse what it issues), a --ca-key that is not the
 a CSR whose signature does not verify, a CSR signed with SHA-1 unless --allow-sha1-csr,
 and a key weaker than signet makes (RSA below 2048 bits or with an even exponent, EC keys on
 curves other than P-256, P-384, P-521) (exit 3); a profile
-without the names it needs, a leaf whose subject is the name of its CA (or of a CA above it:
-it would show as the CA), a bad name or flag, a name with a control character, a name
+without the names it needs, a subject emailAddress that is not also a --san email: (RFC 5280
+4.1.2.6 wants a certificate's mailboxes there), a leaf whose subject is the name of its CA (or
+of a CA above it: it would show as the CA), a bad name or flag, a name with a control character, a name
 outside the name constraints of the CA or of a CA above it in the --ca file (the constraint
 is named) (exit 2); a key that cannot be opened (exit 4). Name constraints are checked for
 every name form signet issues: dNSName, rfc822Name, iPAddress, URI and directoryName (the
