@@ -104,6 +104,13 @@ func checkX509Time(field string, t time.Time) error {
 	return nil
 }
 
+// MaxServerLifetime is the longest validity a server-profile certificate gets, notBefore and
+// notAfter both counted as RFC 5280 4.1.2.5 counts them: Apple's platforms refuse a TLS server
+// certificate valid longer, even one a private CA issued ("Requirements for trusted
+// certificates in iOS 13 and macOS 10.15"). A longer validity asked for is clipped to it, with
+// a warning. (The CA/Browser Forum's shorter caps bind publicly trusted CAs only.)
+const MaxServerLifetime = 825 * 24 * time.Hour
+
 // ClockSkew is how far before the issuing time NotBefore is set by default, so that a
 // certificate is usable at once on a machine whose clock is a little behind.
 const ClockSkew = 5 * time.Minute
@@ -130,7 +137,8 @@ type IssueRequest struct {
 
 	// NotBefore zero means Now minus ClockSkew. NotAfter zero means NotBefore plus the
 	// profile's DefaultLifetime. Either way the validity is clipped to that of the issuer and
-	// of every CA in IssuerChain, with a warning.
+	// of every CA in IssuerChain, and a server certificate's to MaxServerLifetime, with a
+	// warning.
 	NotBefore, NotAfter time.Time
 	// MaxPathLen applies to CA profiles. Nil means no limit for a root and 0 for an
 	// intermediate (it may issue only leaves).
@@ -259,6 +267,13 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		if starts != nil {
 			warnings = append(warnings, fmt.Sprintf("validity start moved to %s start, %s", whose(starts), notBefore.UTC().Format(time.RFC3339)))
 		}
+	}
+	// Apple's platforms refuse a TLS server certificate valid longer than 825 days, whatever
+	// CA issued it: one that outlives that is cut to it, as one that outlives its CA is.
+	if last := notBefore.Add(MaxServerLifetime - time.Second); req.Profile == ProfileServer && notAfter.After(last) {
+		notAfter = last
+		warnings = append(warnings, fmt.Sprintf("validity clipped to %d days, %s: Apple's platforms refuse a TLS server certificate valid longer, even under a private CA",
+			MaxServerLifetime/(24*time.Hour), notAfter.UTC().Format(time.RFC3339)))
 	}
 	if !notAfter.After(notBefore) {
 		return nil, fmt.Errorf("%w: validity ends (%s) before it starts (%s)", ErrValidity,

@@ -85,7 +85,9 @@ authority key identifier (under a CA) and key usages that fit its key: digitalSi
 plus keyEncipherment for an RSA server or email key. Validity starts 5 minutes
 before now unless --not-before; --days N (1 to 36500) or --not-after TIME sets its end,
 which like the start must lie in the years 1950 to 9999 that X.509 encodes. A validity past
-the end of the CA, or of a CA above it in the --ca file, is clipped to it, with a warning.
+the end of the CA, or of a CA above it in the --ca file, is clipped to it, with a warning; so
+is a server certificate's past 825 days (Apple's platforms refuse a TLS server certificate
+valid longer, even under a private CA).
 
 Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, a key to
 certify that is the CA's own (or that of a CA above it), an issuer
