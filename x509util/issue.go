@@ -104,6 +104,13 @@ func checkX509Time(field string, t time.Time) error {
 	return nil
 }
 
+// MaxServerLifetime is the longest validity a server-profile certificate gets, notBefore and
+// notAfter both counted as RFC 5280 4.1.2.5 counts them: Apple's platforms refuse a TLS server
+// certificate valid longer, even one a private CA issued ("Requirements for trusted
+// certificates in iOS 13 and macOS 10.15"). A longer validity asked for is clipped to it, with
+// a warning. (The CA/Browser Forum's shorter caps bind publicly trusted CAs only.)
+const MaxServerLifetime = 825 * 24 * time.Hour
+
 // ClockSkew is how far before the issuing time NotBefore is set by default, so that a
 // certificate is usable at once on a machine whose clock is a little behind.
 const ClockSkew = 5 * time.Minute
@@ -130,7 +137,8 @@ type IssueRequest struct {
 
 	// NotBefore zero means Now minus ClockSkew. NotAfter zero means NotBefore plus the
 	// profile's DefaultLifetime. Either way the validity is clipped to that of the issuer and
-	// of every CA in IssuerChain, with a warning.
+	// of every CA in IssuerChain, and a server certificate's to MaxServerLifetime, with a
+	// warning.
 	NotBefore, NotAfter time.Time
 	// MaxPathLen applies to CA profiles. Nil means no limit for a root and 0 for an
 	// intermediate (it may issue only leaves).
@@ -221,6 +229,10 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 			return nil, err
 		}
 	}
+	// After the name constraints, which name a subject emailAddress a CA excludes.
+	if err := checkSubjectEmails(subjectRDNs, req.EmailAddresses); err != nil {
+		return nil, err
+	}
 
 	var warnings []string
 	notBefore := req.NotBefore
@@ -255,6 +267,13 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		if starts != nil {
 			warnings = append(warnings, fmt.Sprintf("validity start moved to %s start, %s", whose(starts), notBefore.UTC().Format(time.RFC3339)))
 		}
+	}
+	// Apple's platforms refuse a TLS server certificate valid longer than 825 days, whatever
+	// CA issued it: one that outlives that is cut to it, as one that outlives its CA is.
+	if last := notBefore.Add(MaxServerLifetime - time.Second); req.Profile == ProfileServer && notAfter.After(last) {
+		notAfter = last
+		warnings = append(warnings, fmt.Sprintf("validity clipped to %d days, %s: Apple's platforms refuse a TLS server certificate valid longer, even under a private CA",
+			MaxServerLifetime/(24*time.Hour), notAfter.UTC().Format(time.RFC3339)))
 	}
 	if !notAfter.After(notBefore) {
 		return nil, fmt.Errorf("%w: validity ends (%s) before it starts (%s)", ErrValidity,
@@ -631,15 +650,44 @@ func checkPrintable(subject pkix.RDNSequence, sans SANs) error {
 }
 
 // CheckProfileNames refuses a request without the names its profile needs (a subject for the
-// CA, code-signing and TSA profiles, a DNS or IP name for a server, ...), with an error
-// wrapping ErrInvalidName: the check IssueCertificate makes, for a caller that validates
-// everything before opening keys or asking for their secrets.
+// CA, code-signing and TSA profiles, a DNS or IP name for a server, ...), or whose subject has
+// an emailAddress that is not also an email SAN, with an error wrapping ErrInvalidName: the
+// checks IssueCertificate makes, for a caller that validates everything before opening keys
+// or asking for their secrets.
 func CheckProfileNames(req IssueRequest) error {
 	_, subjectRDNs, err := issueSubject(req)
 	if err != nil {
 		return err
 	}
-	return checkNames(req, len(subjectRDNs) > 0)
+	if err := checkNames(req, len(subjectRDNs) > 0); err != nil {
+		return err
+	}
+	return checkSubjectEmails(subjectRDNs, req.EmailAddresses)
+}
+
+// oidEmailAddress is PKCS #9's emailAddress attribute.
+var oidEmailAddress = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 1}
+
+// checkSubjectEmails refuses a subject emailAddress attribute whose mailbox is not also one of
+// the email SANs: RFC 5280 4.1.2.6 says a certificate issued with an email address MUST carry
+// it as an rfc822Name in the subjectAltName, the subject attribute being a deprecated legacy
+// copy (zlint's e_subj_email_not_in_san). The comparison is of the strings, as zlint and most
+// peers make it.
+func checkSubjectEmails(subject pkix.RDNSequence, emails []string) error {
+	for _, rdn := range subject {
+		for _, atv := range rdn {
+			if !atv.Type.Equal(oidEmailAddress) {
+				continue
+			}
+			v, ok := attributeString(atv.Value)
+			if !ok || slices.Contains(emails, v) {
+				continue
+			}
+			return &NameError{Kind: "subject attribute", Input: "emailAddress=" + v,
+				Reason: "is not also an email subject alternative name: RFC 5280 4.1.2.6 wants a certificate's mailboxes there; add --san email:" + v + ", or leave the attribute out"}
+		}
+	}
+	return nil
 }
 
 // profileNameError is a name a profile needs and the request lacks; it wraps ErrInvalidName

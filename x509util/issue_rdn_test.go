@@ -57,8 +57,9 @@ func TestIssueSubjectMultiValued(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			leaf := mustIssue(t, IssueRequest{Profile: ProfileClient, RawSubject: raw, PublicKey: issueTestKey(t, "p256b").Public(),
-				Issuer: inter, IssuerKey: interKey})
+			// The mailbox also as a SAN, as RFC 5280 4.1.2.6 wants (TestIssueSubjectEmailNeedsSAN).
+			leaf := mustIssue(t, IssueRequest{Profile: ProfileClient, RawSubject: raw, EmailAddresses: []string{"jm@example.com"},
+				PublicKey: issueTestKey(t, "p256b").Public(), Issuer: inter, IssuerKey: interKey})
 			var rdns []asn1.RawValue
 			rest, err := asn1.Unmarshal(leaf.RawSubject, &rdns)
 			if err != nil || len(rest) > 0 || len(rdns) != 2 {

@@ -85,7 +85,9 @@ authority key identifier (under a CA) and key usages that fit its key: digitalSi
 plus keyEncipherment for an RSA server or email key. Validity starts 5 minutes
 before now unless --not-before; --days N (1 to 36500) or --not-after TIME sets its end,
 which like the start must lie in the years 1950 to 9999 that X.509 encodes. A validity past
-the end of the CA, or of a CA above it in the --ca file, is clipped to it, with a warning.
+the end of the CA, or of a CA above it in the --ca file, is clipped to it, with a warning; so
+is a server certificate's past 825 days (Apple's platforms refuse a TLS server certificate
+valid longer, even under a private CA).
 
 Refused, with nothing written: an issuer that is not a CA or lacks keyCertSign, a key to
 certify that is the CA's own (or that of a CA above it), an issuer
@@ -97,8 +99,9 @@ maximum: every verifier would refuse what it issues), a --ca-key that is not the
 a CSR whose signature does not verify, a CSR signed with SHA-1 unless --allow-sha1-csr,
 and a key weaker than signet makes (RSA below 2048 bits or with an even exponent, EC keys on
 curves other than P-256, P-384, P-521) (exit 3); a profile
-without the names it needs, a leaf whose subject is the name of its CA (or of a CA above it:
-it would show as the CA), a bad name or flag, a name with a control character, a name
+without the names it needs, a subject emailAddress that is not also a --san email: (RFC 5280
+4.1.2.6 wants a certificate's mailboxes there), a leaf whose subject is the name of its CA (or
+of a CA above it: it would show as the CA), a bad name or flag, a name with a control character, a name
 outside the name constraints of the CA or of a CA above it in the --ca file (the constraint
 is named) (exit 2); a key that cannot be opened (exit 4). Name constraints are checked for
 every name form signet issues: dNSName, rfc822Name, iPAddress, URI and directoryName (the

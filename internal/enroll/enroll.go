@@ -100,13 +100,23 @@ func Enroll(opts Options) (*Result, error) {
 	}
 	var subject pkix.Name
 	subject.FillFromRDNSequence(&opts.Subject)
+	// The subject is issued as asked, byte for byte, as cert create issues a --subject:
+	// pkix.Name, which subject is for the messages, keeps only the attributes it has fields
+	// for (no UID, DC, title, emailAddress, ...) and splits multi-valued RDNs.
+	var rawSubject []byte
+	if len(opts.Subject) > 0 {
+		var err error
+		if rawSubject, err = asn1.Marshal(opts.Subject); err != nil {
+			return nil, fmt.Errorf("%w: subject: %v", x509util.ErrInvalidName, err)
+		}
+	}
 	if opts.CA != nil {
 		if err := checkCA(opts.CA, opts.CAKey, now); err != nil {
 			return nil, err
 		}
 		// What the CA would refuse whatever the key, refused before a key is generated on
 		// the token for a certificate that cannot be issued.
-		req := x509util.IssueRequest{Profile: profile, Subject: subject, DNSNames: opts.SANs.DNSNames,
+		req := x509util.IssueRequest{Profile: profile, RawSubject: rawSubject, DNSNames: opts.SANs.DNSNames,
 			IPAddresses: opts.SANs.IPAddresses, EmailAddresses: opts.SANs.EmailAddresses, URIs: opts.SANs.URIs,
 			Issuer: opts.CA[0], IssuerChain: opts.CA[1:], Now: now}
 		for _, check := range []func(x509util.IssueRequest) error{x509util.CheckProfileNames, x509util.CheckIssuerAllows, x509util.CheckNameConstraints} {
@@ -181,7 +191,7 @@ func Enroll(opts Options) (*Result, error) {
 	}
 	issued, err := x509util.IssueCertificate(x509util.IssueRequest{
 		Profile:        profile,
-		Subject:        subject,
+		RawSubject:     rawSubject,
 		PublicKey:      csr.PublicKey,
 		DNSNames:       csr.DNSNames,
 		IPAddresses:    csr.IPAddresses,
@@ -378,7 +388,8 @@ func sameProfile(cert *x509.Certificate, profile x509util.Profile) error {
 // sameNames reports, as an error in words, how an existing certificate's names differ from
 // the subject and SANs an enrolment asks for: the subject compared as RFC 5280 7.1 says with
 // the RDNs asked for (raw, as the CSR carries them to an outside CA) or with pkix.Name's
-// re-encoding of them (which reorders attributes and splits multi-valued RDNs), and the
+// re-encoding of them (which reorders attributes, splits multi-valued RDNs and drops what it
+// has no field for: what enroll issued before it issued the subject as given), and the
 // SANs, when any are asked for, as sets.
 func sameNames(cert *x509.Certificate, raw pkix.RDNSequence, subject pkix.Name, sans x509util.SANs) error {
 	same := false
