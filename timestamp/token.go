@@ -626,19 +626,41 @@ func (e *notTSAError) Is(target error) bool {
 }
 
 // Covers checks that the token's message imprint is the digest of data under the token's
-// hash. Errors wrap ErrMismatch.
+// hash. Errors wrap ErrMismatch, or ErrUnsupported for a SHA-1 imprint.
 func (t *Token) Covers(data []byte) error {
 	if !t.Hash.Available() {
 		return fmt.Errorf("%w: %v", ErrUnsupported, t.Hash)
 	}
-	if t.Hash == crypto.SHA1 {
-		// A chosen-prefix collision makes a SHA-1 imprint cover two files.
-		return fmt.Errorf("%w: a SHA-1 message imprint proves nothing about which data was timestamped", ErrUnsupported)
+	if err := t.imprintUsable(); err != nil {
+		return err
 	}
 	h := t.Hash.New()
 	h.Write(data)
 	if !bytes.Equal(h.Sum(nil), t.HashedMessage) {
 		return fmt.Errorf("%w: its message imprint is not the %v digest of the data timestamped", ErrMismatch, t.Hash)
+	}
+	return nil
+}
+
+// CoversDigest checks that the token's message imprint is d, a digest the caller computed
+// under the token's hash (ts verify --digest). A SHA-1 imprint is refused as Covers refuses
+// it: the digest given does not make it collision-resistant. Errors wrap ErrMismatch, or
+// ErrUnsupported.
+func (t *Token) CoversDigest(d []byte) error {
+	if err := t.imprintUsable(); err != nil {
+		return err
+	}
+	if !bytes.Equal(d, t.HashedMessage) {
+		return fmt.Errorf("%w: its message imprint is not the digest given", ErrMismatch)
+	}
+	return nil
+}
+
+// imprintUsable refuses a SHA-1 message imprint: a chosen-prefix collision makes it cover
+// two files.
+func (t *Token) imprintUsable() error {
+	if t.Hash == crypto.SHA1 {
+		return fmt.Errorf("%w: a SHA-1 message imprint proves nothing about which data was timestamped", ErrUnsupported)
 	}
 	return nil
 }

@@ -100,3 +100,24 @@ func TestTSTokenNameIsNotTheSigners(t *testing.T) {
 		})
 	}
 }
+
+// A SHA-1 message imprint is refused with --data (Token.Covers: a chosen-prefix collision
+// makes it cover two files), but `ts verify --digest` compared the imprint's bytes alone and
+// accepted it: the same token, over the same colliding files, passed when the user gave
+// their SHA-1 digest instead of the file.
+func TestTSDigestSHA1Imprint(t *testing.T) {
+	root, tsa, key := tsFixTSA(t)
+	data := []byte("a signature\n")
+	tok := tsFixToken(tsa, key, data, crypto.SHA1, nil)
+	roots := []*x509.Certificate{root}
+	if _, err := verify.VerifyTimestamp(tok, data, nil, roots); !errors.Is(err, timestamp.ErrUnsupported) {
+		t.Fatalf("--data: err = %v, want timestamp.ErrUnsupported", err)
+	}
+	if _, err := verify.VerifyTimestamp(tok, nil, tsSHA1(data), roots); !errors.Is(err, timestamp.ErrUnsupported) {
+		t.Fatalf("--digest: err = %v, want timestamp.ErrUnsupported", err)
+	}
+	// A SHA-256 imprint given as a digest still passes.
+	if _, err := verify.VerifyTimestamp(tsFixToken(tsa, key, data, crypto.SHA256, nil), nil, tsSHA256(data), roots); err != nil {
+		t.Fatalf("--digest, SHA-256: %v", err)
+	}
+}
