@@ -65,9 +65,10 @@ var tsHashOID = map[crypto.Hash]asn1.ObjectIdentifier{
 
 // tsCase is one seed's TSA, token and what it is checked against.
 type tsCase struct {
-	seed  int64
-	feats []string
-	maker string // "gen", "signet", "openssl"
+	seed     int64
+	feats    []string
+	spoilers []string // the spoiling choices drawn (see tsGen)
+	maker    string   // "gen", "signet", "openssl"
 
 	root, inter, tsa []byte // DER; inter nil without an intermediate
 	tsaKey           crypto.Signer
@@ -110,6 +111,7 @@ func (g *tsGen) bad(n int) bool {
 		return false
 	}
 	g.faults--
+	g.c.spoilers = append(g.c.spoilers, fmt.Sprintf("bad(%d)", n))
 	return true
 }
 
@@ -136,6 +138,7 @@ func (g *tsGen) pick(key string, choices ...any) string {
 			s, spoils := strings.CutPrefix(choices[i+1].(string), "!")
 			if spoils {
 				g.faults--
+				g.c.spoilers = append(g.c.spoilers, key+":"+s)
 			}
 			g.feat("%s:%s", key, s)
 			return s
@@ -241,6 +244,9 @@ func tsGenerate(seed int64) *tsCase {
 	case "serverauth-only":
 		tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, tsExt(oidTSEKU, true, []asn1.ObjectIdentifier{rxEKUServer}))
 	}
+	if c.tsaKeyType == "ed25519" { // an Ed25519 key enciphers nothing
+		kuChoices = []any{40, "digitalSignature", 15, "nonRepudiation", 20, "absent", 6, "!keyCertSign", 5, "ds+nr"}
+	}
 	switch g.pick("ku", kuChoices...) {
 	case "digitalSignature":
 		tmpl.KeyUsage = x509.KeyUsageDigitalSignature
@@ -255,17 +261,13 @@ func tsGenerate(seed int64) *tsCase {
 	case "keyEncipherment":
 		tmpl.KeyUsage = x509.KeyUsageKeyEncipherment
 	}
-	if c.tsaKeyType == "ed25519" && tmpl.KeyUsage&x509.KeyUsageKeyEncipherment != 0 {
-		tmpl.KeyUsage &^= x509.KeyUsageKeyEncipherment
-		tmpl.KeyUsage |= x509.KeyUsageDigitalSignature
-	}
 	// The generated tokens are a day old; the others are made now.
 	c.genTime = now.Add(-24 * time.Hour)
 	if c.maker != "gen" {
 		c.genTime = now
 	}
 	if !goodTSA {
-		switch g.pick("validity", 80, "covers", 7, "!expired-before-gentime", 7, "!after-gentime", 6, "!expired-since") {
+		switch g.pick("validity", 80, "covers", 7, "!expired-before-gentime", 7, "!after-gentime", 6, "expired-since") {
 		case "expired-before-gentime":
 			tmpl.NotAfter = c.genTime.Add(-time.Hour)
 		case "after-gentime":
@@ -376,8 +378,8 @@ func (g *tsGen) genToken(tsaCert, issuer *x509.Certificate) {
 	case "other-dns":
 		p.tsaName = dnsName("evil.example.net")
 	}
-	if g.bad(12) {
-		crit := g.r.Intn(2) == 0
+	if g.r.Intn(12) == 0 {
+		crit := g.bad(2)
 		g.feat("tstinfo-ext:critical=%v", crit)
 		e := tsExt(oidTSUnknownExt, crit, true)
 		p.tstExt = &e
