@@ -305,6 +305,7 @@ func tsGenerate(seed int64) *tsCase {
 
 // tsTokenPlan is everything the generator writes into a token.
 type tsTokenPlan struct {
+	version     int64
 	imprintHash crypto.Hash
 	imprint     []byte
 	policy      asn1.ObjectIdentifier
@@ -349,6 +350,16 @@ func (g *tsGen) genToken(tsaCert, issuer *x509.Certificate) {
 		p.accuracy = []int64{7200, 0, 0}
 	case "59m59s":
 		p.accuracy = []int64{3599, 0, 0}
+	}
+	switch g.pick("gentime", 90, "past", 5, "!future", 5, "within-skew") {
+	case "future": // beyond the clock skew signet allows (5 minutes), and any accuracy drawn
+		c.genTime = tsNow().Add(3 * time.Hour)
+	case "within-skew":
+		c.genTime = tsNow().Add(2 * time.Minute)
+	}
+	p.version = 1
+	if g.pick("version", 95, "1", 5, "!2") == "2" {
+		p.version = 2
 	}
 	p.ordering = g.r.Intn(4) == 0
 	if p.ordering {
@@ -564,7 +575,7 @@ func tsAttr(oid asn1.ObjectIdentifier, value func(*cryptobyte.Builder)) []byte {
 func (p tsTokenPlan) build(t time.Time, tsa *x509.Certificate) []byte {
 	ti := cryptobyte.NewBuilder(nil)
 	ti.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddASN1Int64(1)
+		b.AddASN1Int64(max(p.version, 1))
 		b.AddASN1ObjectIdentifier(p.policy)
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(tsHashOID[p.imprintHash]) })
