@@ -265,6 +265,13 @@ func tsGenerate(seed int64) *tsCase {
 	c.genTime = now.Add(-24 * time.Hour)
 	if c.maker != "gen" {
 		c.genTime = now
+	} else {
+		switch g.pick("gentime", 90, "past", 5, "!future", 5, "within-skew") {
+		case "future": // beyond the clock skew signet allows (5 minutes), and any accuracy drawn
+			c.genTime = now.Add(3 * time.Hour)
+		case "within-skew":
+			c.genTime = now.Add(2 * time.Minute)
+		}
 	}
 	if !goodTSA {
 		switch g.pick("validity", 80, "covers", 7, "!expired-before-gentime", 7, "!after-gentime", 6, "expired-since") {
@@ -350,12 +357,6 @@ func (g *tsGen) genToken(tsaCert, issuer *x509.Certificate) {
 		p.accuracy = []int64{7200, 0, 0}
 	case "59m59s":
 		p.accuracy = []int64{3599, 0, 0}
-	}
-	switch g.pick("gentime", 90, "past", 5, "!future", 5, "within-skew") {
-	case "future": // beyond the clock skew signet allows (5 minutes), and any accuracy drawn
-		c.genTime = tsNow().Add(3 * time.Hour)
-	case "within-skew":
-		c.genTime = tsNow().Add(2 * time.Minute)
 	}
 	p.version = 1
 	if g.pick("version", 95, "1", 5, "!2") == "2" {
