@@ -367,7 +367,7 @@ var tsPinnedSeeds = []int64{
 // the disagreement is explained (tsWhys); and tsProperties hold.
 //
 // CI runs the first 400 seeds and tsPinnedSeeds. TS_SEEDS=first:count runs others (the
-// campaign ran 1:5000); TS_EXPLORE=1 with TS_SEEDS groups the disagreements of a range.
+// campaign ran 1:6000 clean); TS_EXPLORE=1 with TS_SEEDS groups the disagreements of a range.
 func TestTSDifferential(t *testing.T) {
 	t.Parallel()
 	openssl := campaignOpenSSL(t)
