@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -367,7 +368,8 @@ var tsPinnedSeeds = []int64{
 // the disagreement is explained (tsWhys); and tsProperties hold.
 //
 // CI runs the first 400 seeds and tsPinnedSeeds. TS_SEEDS=first:count runs others (the
-// campaign ran 1:6000 clean); TS_EXPLORE=1 with TS_SEEDS groups the disagreements of a range.
+// campaign ran 1:6000 clean); TS_EXPLORE=1 with TS_SEEDS groups the disagreements of a range,
+// and `TS_DUMP=seed TS_DIR=dir go test -run TestTSDump` writes a case's files.
 func TestTSDifferential(t *testing.T) {
 	t.Parallel()
 	openssl := campaignOpenSSL(t)
@@ -408,4 +410,37 @@ func TestTSDifferential(t *testing.T) {
 		}
 	})
 	counts.log(t, len(seeds))
+}
+
+// TestTSDump writes the case of the seed TS_DUMP into TS_DIR (a tool for the campaign): the
+// root, the token, the data and the request, with signet's and openssl's verdicts.
+func TestTSDump(t *testing.T) {
+	s := os.Getenv("TS_DUMP")
+	if s == "" {
+		t.Skip("set TS_DUMP=seed TS_DIR=dir")
+	}
+	seed, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("TS_DIR")
+	c := tsGenerate(seed)
+	v, ok := c.run(t, campaignOpenSSL(t))
+	if !ok {
+		t.Fatalf("%s: openssl ts -reply made no token", c)
+	}
+	files := map[string][]byte{"token.der": c.token, "data": c.data, "root.der": c.root, "tsa.der": c.tsa}
+	if c.inter != nil {
+		files["inter.der"] = c.inter
+	}
+	if c.query != nil {
+		files["query.tsq"] = c.query
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("%s\nsignet %q %s\nopenssl %s\n%s", c, v.signet, v.signetErr, v.ossl, v.osslLine)
+	t.Logf("signet ts verify %s/token.der --tsa-roots %s/root.der --data %s/data --json", dir, dir, dir)
 }
