@@ -368,7 +368,7 @@ var tsPinnedSeeds = []int64{
 // the disagreement is explained (tsWhys); and tsProperties hold.
 //
 // CI runs the first 400 seeds and tsPinnedSeeds. TS_SEEDS=first:count runs others (the
-// campaign ran 1:6000 clean); TS_EXPLORE=1 with TS_SEEDS groups the disagreements of a range,
+// campaign ran 1:10000 clean); TS_EXPLORE=1 with TS_SEEDS groups the disagreements of a range,
 // and `TS_DUMP=seed TS_DIR=dir go test -run TestTSDump` writes a case's files.
 func TestTSDifferential(t *testing.T) {
 	t.Parallel()
