@@ -24,7 +24,8 @@ var (
 	// ErrInvalid is returned for a token that was read but does not hold: its signature does
 	// not verify, its ESS signing-certificate attribute names another certificate, its signer
 	// is not a time-stamping certificate (a critical extended key usage with only
-	// id-kp-timeStamping), its content digest differs, its TSTInfo has a critical extension.
+	// id-kp-timeStamping), its content digest differs, its TSTInfo has a critical extension
+	// or a tsa name that is not its signer's.
 	ErrInvalid = errors.New("timestamp: invalid token")
 	// ErrMismatch is returned when a valid token does not cover what it is claimed to cover:
 	// its message imprint differs from the digest of the data, or its nonce from the
@@ -48,18 +49,19 @@ func invalid(format string, args ...any) error {
 }
 
 var (
-	oidSignedData    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
-	oidTSTInfo       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
-	oidContentType   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
-	oidMessageDigest = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
-	oidSigningTime   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
-	oidSigningCert   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 12}
-	oidSigningCertV2 = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
-	oidRSAEncryption = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
-	oidRSAPSS        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
-	oidEd25519       = asn1.ObjectIdentifier{1, 3, 101, 112}
-	oidECPublicKey   = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
-	oidExtKeyUsage   = asn1.ObjectIdentifier{2, 5, 29, 37}
+	oidSignedData     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
+	oidTSTInfo        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
+	oidContentType    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
+	oidMessageDigest  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
+	oidSigningTime    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
+	oidSigningCert    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 12}
+	oidSigningCertV2  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
+	oidRSAEncryption  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+	oidRSAPSS         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
+	oidEd25519        = asn1.ObjectIdentifier{1, 3, 101, 112}
+	oidECPublicKey    = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	oidExtKeyUsage    = asn1.ObjectIdentifier{2, 5, 29, 37}
+	oidSubjectAltName = asn1.ObjectIdentifier{2, 5, 29, 17}
 )
 
 func hashByOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) { return hashoid.Hash(oid) }

@@ -31,6 +31,9 @@
 //     (RFC 2634 5.4) and must each name a certificate of it, which Token.CheckChain checks
 //     once the caller has validated that chain. The signed attributes hold exactly one
 //     contentType and one messageDigest (RFC 5652 11.1, 11.2).
+//   - A token's tsa name, when it gives one, must be a name of the certificate that signed
+//     it (RFC 3161 2.4.2): its subject, or a name of its subject alternative names (DNS names
+//     compared without regard to case, directory names as RFC 5280 7.1 compares them).
 //   - No TSTInfo extension is interpreted: a token with a critical one fails Verify (as an
 //     unknown critical extension fails a certificate), non-critical ones are ignored. The
 //     Authority refuses requests with extensions.

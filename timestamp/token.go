@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -57,6 +58,7 @@ type Token struct {
 	essV1        []essCertID             // the SigningCertificate attribute's IDs, nil without one
 	essV2        []essCertID             // the SigningCertificateV2 attribute's IDs, nil without one
 	critExts     []asn1.ObjectIdentifier // the TSTInfo's critical extensions (none is processed)
+	tsaName      []byte                  // the TSTInfo's tsa GeneralName (DER), nil without one
 	tstInfo      []byte                  // the encapsulated content, the DER TSTInfo
 	attrContType asn1.ObjectIdentifier
 }
@@ -334,6 +336,7 @@ func (t *Token) parseTSTInfo() error {
 		if !ti.ReadASN1(&gn, tsaTag) {
 			return malformed("bad TSTInfo tsa")
 		}
+		t.tsaName = slices.Clone([]byte(gn))
 		// GeneralName directoryName is [4] EXPLICIT Name.
 		if gn.ReadASN1(&dn, cbasn1.Tag(4).Constructed().ContextSpecific()) {
 			var rdn pkix.RDNSequence
@@ -410,7 +413,8 @@ func (t *Token) Signer(extra []*x509.Certificate) (*x509.Certificate, error) {
 // each must name the signer; the IDs after the first are CheckChain's), no critical TSTInfo extension (signet processes none, so a
 // token whose TSA marked one critical is not relied on), and the signer's certificate as RFC
 // 3161 2.3 requires: an extended key usage extension, critical, with id-kp-timeStamping
-// only. It returns the signer's certificate, whose chain the caller still has to validate
+// only; and the TSTInfo's tsa name, when given, must be one of that certificate's names
+// (RFC 3161 2.4.2). It returns the signer's certificate, whose chain the caller still has to validate
 // (at GenTime: package verify does). Errors wrap ErrInvalid, or ErrUnsupported for a token
 // signed with SHA-1 (its digestAlgorithm or signatureAlgorithm), which is refused as a SHA-1
 // message imprint is (Covers): a collision on the TSTInfo or the signed attributes would make
@@ -447,7 +451,59 @@ func (t *Token) Verify(extra []*x509.Certificate) (*x509.Certificate, error) {
 	if err := CheckTSACertificate(signer); err != nil {
 		return nil, err
 	}
+	if err := t.checkTSAName(signer); err != nil {
+		return nil, err
+	}
 	return signer, nil
+}
+
+// checkTSAName checks the TSTInfo's tsa field, when there is one: RFC 3161 2.4.2 says it
+// "MUST correspond to one of the subject names included in the certificate that is to be
+// used to verify the token", the subject (a directoryName) or a name of its subject
+// alternative name extension. Otherwise a token signed by one TSA claims another's name, which
+// is printed beside the signer's (TSAName). openssl ts -verify refuses it too.
+func (t *Token) checkTSAName(signer *x509.Certificate) error {
+	if t.tsaName == nil {
+		return nil
+	}
+	in := cryptobyte.String(t.tsaName)
+	name, err := pkixname.ParseGeneralName(&in)
+	if err != nil || !in.Empty() {
+		return invalid("the TSTInfo's tsa name cannot be read, so it cannot be matched to the certificate of %s (RFC 3161 2.4.2)", subjectName(signer))
+	}
+	if name.Form == pkixname.DirectoryName && pkixname.EqualDER(name.Raw, signer.RawSubject) {
+		return nil
+	}
+	for _, e := range signer.Extensions {
+		if !e.Id.Equal(oidSubjectAltName) {
+			continue
+		}
+		sans, err := pkixname.ParseGeneralNames(e.Value, false)
+		if err != nil {
+			break
+		}
+		for _, san := range sans {
+			if sameGeneralName(name, san) {
+				return nil
+			}
+		}
+	}
+	return invalid("the token's tsa name %s is not a name of its signer's certificate %s (RFC 3161 2.4.2)", name, subjectName(signer))
+}
+
+// sameGeneralName reports whether a and b are the same name: directory names as RFC 5280
+// 7.1 compares them, DNS names without regard to case, the other forms byte for byte.
+func sameGeneralName(a, b pkixname.GeneralName) bool {
+	if a.Form != b.Form {
+		return false
+	}
+	switch a.Form {
+	case pkixname.DirectoryName:
+		return pkixname.EqualDER(a.Raw, b.Raw)
+	case pkixname.DNSName:
+		return strings.EqualFold(string(a.Raw), string(b.Raw))
+	}
+	return bytes.Equal(a.Raw, b.Raw)
 }
 
 // isSHA1Signature reports whether alg hashes with SHA-1.
@@ -570,19 +626,41 @@ func (e *notTSAError) Is(target error) bool {
 }
 
 // Covers checks that the token's message imprint is the digest of data under the token's
-// hash. Errors wrap ErrMismatch.
+// hash. Errors wrap ErrMismatch, or ErrUnsupported for a SHA-1 imprint.
 func (t *Token) Covers(data []byte) error {
 	if !t.Hash.Available() {
 		return fmt.Errorf("%w: %v", ErrUnsupported, t.Hash)
 	}
-	if t.Hash == crypto.SHA1 {
-		// A chosen-prefix collision makes a SHA-1 imprint cover two files.
-		return fmt.Errorf("%w: a SHA-1 message imprint proves nothing about which data was timestamped", ErrUnsupported)
+	if err := t.imprintUsable(); err != nil {
+		return err
 	}
 	h := t.Hash.New()
 	h.Write(data)
 	if !bytes.Equal(h.Sum(nil), t.HashedMessage) {
 		return fmt.Errorf("%w: its message imprint is not the %v digest of the data timestamped", ErrMismatch, t.Hash)
+	}
+	return nil
+}
+
+// CoversDigest checks that the token's message imprint is d, a digest the caller computed
+// under the token's hash (ts verify --digest). A SHA-1 imprint is refused as Covers refuses
+// it: the digest given does not make it collision-resistant. Errors wrap ErrMismatch, or
+// ErrUnsupported.
+func (t *Token) CoversDigest(d []byte) error {
+	if err := t.imprintUsable(); err != nil {
+		return err
+	}
+	if !bytes.Equal(d, t.HashedMessage) {
+		return fmt.Errorf("%w: its message imprint is not the digest given", ErrMismatch)
+	}
+	return nil
+}
+
+// imprintUsable refuses a SHA-1 message imprint: a chosen-prefix collision makes it cover
+// two files.
+func (t *Token) imprintUsable() error {
+	if t.Hash == crypto.SHA1 {
+		return fmt.Errorf("%w: a SHA-1 message imprint proves nothing about which data was timestamped", ErrUnsupported)
 	}
 	return nil
 }

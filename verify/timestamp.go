@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"bytes"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -160,12 +159,7 @@ func (v *artifactVerifier) checkTimestamp(der, sig []byte) (TimestampReport, err
 
 // checkTimestampDigest checks one token whose imprint must be d.
 func (v *artifactVerifier) checkTimestampDigest(der, d []byte) (TimestampReport, error) {
-	return v.checkToken(der, func(tok *timestamp.Token) error {
-		if !bytes.Equal(tok.HashedMessage, d) {
-			return fmt.Errorf("%w: its message imprint is not the digest given", timestamp.ErrMismatch)
-		}
-		return nil
-	})
+	return v.checkToken(der, func(tok *timestamp.Token) error { return tok.CoversDigest(d) })
 }
 
 // checkToken checks one token, its imprint with covers.

@@ -94,8 +94,9 @@ func tsQueryCommand(e *env) *cli.Command {
 }
 
 const tsVerifyHelp = `Checks an RFC 3161 timestamp token (or a time-stamp response holding one, as 'openssl ts
--reply' writes) alone: the token's signature and ESS signing-certificate attribute, its
-TSA's certificate (extended key usage timeStamping alone, critical, RFC 3161 2.3) and chain
+-reply' writes) alone: the token's signature and ESS signing-certificate attribute, its tsa
+name (when given, one of its TSA certificate's names, RFC 3161 2.4.2), its TSA's
+certificate (extended key usage timeStamping alone, critical, RFC 3161 2.3) and chain
 to --tsa-roots at the token's genTime (default: the root of 'signet init'), and that its
 message imprint is the digest of --data FILE (a regular file or a pipe that gives bytes) or
 equals --digest HEX. It prints the TSA, genTime, accuracy, serial number and policy. Exit 0
