@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/signet-pki/signet/internal/readlimit"
@@ -57,6 +58,9 @@ type TimestampReport struct {
 	DatesSignature bool `json:"dates_signature,omitempty"`
 	// Error says why not, "" when Valid.
 	Error string `json:"error,omitempty"`
+	// Rule is the id of the rule the TSA's certificate chain broke (the table in the package
+	// documentation), "" when the chain was not the failure or the failure has no rule.
+	Rule string `json:"rule,omitempty"`
 	// Chain is the TSA's chain, leaf first, when it was validated.
 	Chain []ChainCert `json:"chain,omitempty"`
 
@@ -166,7 +170,8 @@ func (v *artifactVerifier) checkTimestampDigest(der, d []byte) (TimestampReport,
 func (v *artifactVerifier) checkToken(der []byte, covers func(*timestamp.Token) error) (TimestampReport, error) {
 	var r TimestampReport
 	fail := func(err error) (TimestampReport, error) {
-		e := artifactErrorf(ErrTimestamp, err, "timestamp: %v", err)
+		// The timestamp package's errors say "timestamp: " themselves.
+		e := artifactErrorf(ErrTimestamp, err, "timestamp: %s", strings.TrimPrefix(err.Error(), "timestamp: "))
 		r.Error = message(e)
 		return r, e
 	}
@@ -224,6 +229,10 @@ func (v *artifactVerifier) checkToken(der []byte, covers func(*timestamp.Token) 
 		r.Chain = cr.Chain
 	}
 	if err != nil {
+		var ve *Error
+		if errors.As(err, &ve) {
+			r.Rule = ve.Rule
+		}
 		return fail(fmt.Errorf("the TSA's certificate %s: %s", Name(signer), message(err)))
 	}
 	// The ESS certificate IDs after the TSA's own restrict its chain (RFC 2634 5.4).

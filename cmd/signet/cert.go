@@ -194,7 +194,7 @@ func certVerifyParse(e *env, c *cli.Context) (*certVerifyOptions, error) {
 	p := &o.policy
 	p.SystemRoots = c.Bool("system-roots")
 	if len(o.roots) == 0 && !p.SystemRoots {
-		root, err := localRoot(e)
+		root, err := localRoot(e, "roots")
 		if err != nil {
 			return nil, err
 		}

@@ -113,7 +113,7 @@ func tlsCheckCommand(e *env) *cli.Command {
 			if c.IsSet("cert") && !c.IsSet("key") {
 				return usagef("--cert needs --key")
 			}
-			roots, err := trustAnchors(e, repeatedValues(c, "roots"), c.Bool("system-roots"))
+			roots, err := trustAnchors(e, repeatedValues(c, "roots"), c.Bool("system-roots"), "roots")
 			if err != nil {
 				return err
 			}

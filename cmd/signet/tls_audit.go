@@ -127,7 +127,7 @@ func tlsAuditCommand(e *env) *cli.Command {
 			if c.Int("expiry-warning") < 0 {
 				return usagef("--expiry-warning %d: give a number of days, 0 or more", c.Int("expiry-warning"))
 			}
-			roots, err := trustAnchors(e, repeatedValues(c, "roots"), c.Bool("system-roots"))
+			roots, err := trustAnchors(e, repeatedValues(c, "roots"), c.Bool("system-roots"), "roots")
 			if err != nil {
 				return err
 			}

@@ -164,7 +164,7 @@ func tlsTunnelCommand(e *env) *cli.Command {
 				opts.Policy.Email = c.String("client-email")
 			} else {
 				opts.Mode, opts.Target, opts.ServerName = tunnel.Client, c.String("connect"), c.String("host")
-				roots, err := trustAnchors(e, repeatedValues(c, "roots"), c.Bool("system-roots"))
+				roots, err := trustAnchors(e, repeatedValues(c, "roots"), c.Bool("system-roots"), "roots")
 				if err != nil {
 					return err
 				}

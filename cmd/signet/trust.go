@@ -34,7 +34,10 @@ func (t *trust) describe() string {
 // trustAnchors loads the roots a command trusts: the --roots files, the system store with
 // --system-roots, and with neither, the root of 'signet init'. Trust is never implicit
 // beyond that: with no identity either, it is a usage error that says what to give.
-func trustAnchors(e *env, files []string, system bool) (*trust, error) {
+//
+// flag is the command's flag for roots ("roots", or "tsa-roots" for ts verify), which the
+// usage error names.
+func trustAnchors(e *env, files []string, system bool, flag string) (*trust, error) {
 	t := &trust{files: files, system: system}
 	if len(files) > 0 {
 		certs, err := x509util.LoadCertificates(files...)
@@ -47,7 +50,7 @@ func trustAnchors(e *env, files []string, system bool) (*trust, error) {
 	if system {
 		return t, nil
 	}
-	root, err := localRoot(e)
+	root, err := localRoot(e, flag)
 	if err != nil {
 		return nil, err
 	}
@@ -60,10 +63,15 @@ func trustAnchors(e *env, files []string, system bool) (*trust, error) {
 }
 
 // localRoot returns the root certificate file of the local identity, for commands given no
-// roots: a usage error when there is none, since trust is never implied otherwise.
-func localRoot(e *env) (string, error) {
-	noRoots := usagef("no trust anchors: give --roots FILE (or --system-roots)")
-	hint := "run 'signet init' to make a local development root, or pass --roots FILE"
+// roots: a usage error when there is none, since trust is never implied otherwise. flag is
+// the command's flag for roots, which the error names (--system-roots goes with --roots).
+func localRoot(e *env, flag string) (string, error) {
+	give := "--" + flag + " FILE"
+	if flag == "roots" {
+		give += " (or --system-roots)"
+	}
+	noRoots := usagef("no trust anchors: give %s", give)
+	hint := "run 'signet init' to make a local development root, or pass --" + flag + " FILE"
 	dir, err := identity.Home(e.getenv)
 	if err != nil {
 		return "", withHint(noRoots, hint)
@@ -73,7 +81,7 @@ func localRoot(e *env) (string, error) {
 	case errors.Is(err, identity.ErrNoIdentity):
 		return "", withHint(noRoots, hint)
 	case err != nil:
-		return "", withHint(err, "pass --roots FILE, or replace the local identity with 'signet init --force'")
+		return "", withHint(err, "pass --"+flag+" FILE, or replace the local identity with 'signet init --force'")
 	}
 	return id.RootPath(), nil
 }

@@ -100,10 +100,11 @@ certificate (extended key usage timeStamping alone, critical, RFC 3161 2.3) and 
 to --tsa-roots at the token's genTime (default: the root of 'signet init'), and that its
 message imprint is the digest of --data FILE (a regular file or a pipe that gives bytes) or
 equals --digest HEX. It prints the TSA, genTime, accuracy, serial number and policy. Exit 0
-when valid, 1 when not, 3 when the token or the file cannot be read.
+when valid, 1 when not, 3 when the token or the file cannot be read or the token rests on
+SHA-1 (its signature or its message imprint), which signet does not rely on.
 ` + moreHelp + `
 JSON (--json): {valid, tsa, tsa_name, gen_time, accuracy, serial, policy, hash, error,
-chain[]}.
+rule, chain[]}; rule is the id of the rule the TSA's chain broke, when that was the failure.
 
 EXAMPLES:
    signet ts query --tsa $(cat tsa.url) -o token.tsr release.tar.gz.sig
@@ -141,7 +142,7 @@ func tsVerifyCommand(e *env) *cli.Command {
 			} else if covered, err = tsReadData(c.String("data")); err != nil {
 				return err
 			}
-			t, err := trustAnchors(e, repeatedValues(c, "tsa-roots"), false)
+			t, err := trustAnchors(e, repeatedValues(c, "tsa-roots"), false, "tsa-roots")
 			if err != nil {
 				return err
 			}

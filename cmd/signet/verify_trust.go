@@ -44,7 +44,7 @@ func verifyTrust(e *env, o *verifyOptions, at time.Time) (*trust, []*x509.Certif
 	if len(o.trusted) > 0 && len(o.roots) == 0 && !o.system {
 		return &trust{certs: extraRoots, files: o.trusted}, inters, nil
 	}
-	t, err := trustAnchors(e, o.roots, o.system)
+	t, err := trustAnchors(e, o.roots, o.system, "roots")
 	if err != nil {
 		return nil, nil, err
 	}
