@@ -1,6 +1,7 @@
 package x509util
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdh"
 	"crypto/ecdsa"
@@ -9,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -113,6 +115,9 @@ func keyDecodeDER(der []byte, passphrase func() ([]byte, error), pemType string,
 		if err != nil {
 			return nil, keyParseError("SEC1 EC private key", err)
 		}
+		if err := keyCheckECPublic(der, key); err != nil {
+			return nil, fmt.Errorf("%w: SEC1 EC private key: %v", ErrMalformed, err)
+		}
 		return keyFromSigner(key, EncodingSEC1), nil
 	case is("PUBLIC KEY", &spki):
 		if err := keyCheckAlgorithm(spki.Algo); err != nil {
@@ -191,6 +196,9 @@ func keyParsePKCS8(der []byte, outline keyPKCS8Outline) (*DecodedKey, error) {
 	key, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
 		return nil, keyParseError("PKCS#8 private key", err)
+	}
+	if err := keyCheckPKCS8Public(der, outline, key); err != nil {
+		return nil, fmt.Errorf("%w: PKCS#8 private key: %v", ErrMalformed, err)
 	}
 	switch k := key.(type) {
 	case *rsa.PrivateKey, *ecdsa.PrivateKey, ed25519.PrivateKey:
@@ -281,4 +289,85 @@ func keyCheckCurveParams(params asn1.RawValue) error {
 		name = "OID " + oid.String()
 	}
 	return fmt.Errorf("%w: elliptic curve %s (signet reads P-224, P-256, P-384 and P-521)", ErrUnsupported, name)
+}
+
+// The public key a private key's encoding may carry beside it: SEC1's publicKey [1] (RFC 5915),
+// inside PKCS#8 or alone, and PKCS#8 v2's publicKey [1] (RFC 5958, for Ed25519 RFC 8410).
+// crypto/x509 ignores it and derives the public key from the private one; OpenSSL prints it
+// (openssl pkey -pubout) and checks neither against the other. A file whose two halves differ
+// is damaged (or a ciphertext byte of an encrypted key was changed: CBC garbles one block of
+// the private key and leaves the structure whole) and is refused, so that signet never signs
+// with a key that is not the one the file, and openssl, name.
+type (
+	keySEC1Public struct {
+		Version   int
+		Key       []byte
+		Params    asn1.RawValue  `asn1:"optional,explicit,tag:0"`
+		PublicKey asn1.BitString `asn1:"optional,explicit,tag:1"`
+	}
+	keyPKCS8Public struct {
+		Version    int
+		Algo       pkix.AlgorithmIdentifier
+		Key        []byte
+		Attributes asn1.RawValue  `asn1:"optional,tag:0"`
+		PublicKey  asn1.BitString `asn1:"optional,tag:1"`
+	}
+)
+
+// keyCheckPKCS8Public checks the public keys a PKCS#8 key carries against key, the private
+// key crypto/x509 read from der.
+func keyCheckPKCS8Public(der []byte, outline keyPKCS8Outline, key any) error {
+	var full keyPKCS8Public
+	if !keyOutline(der, &full) {
+		return errors.New("malformed optional fields")
+	}
+	switch k := key.(type) {
+	case *ecdsa.PrivateKey:
+		if err := keyCheckECPublic(outline.Key, k); err != nil {
+			return err
+		}
+		if len(full.PublicKey.Bytes) > 0 && !keyPointIs(full.PublicKey.Bytes, &k.PublicKey) {
+			return errors.New("its public key is not its private key's")
+		}
+	case ed25519.PrivateKey:
+		if full.PublicKey.BitLength > 0 && !bytes.Equal(full.PublicKey.Bytes, k.Public().(ed25519.PublicKey)) {
+			return errors.New("its public key is not its private key's")
+		}
+	}
+	return nil
+}
+
+// keyCheckECPublic checks the publicKey of a SEC1 ECPrivateKey, if it has one, against key.
+func keyCheckECPublic(sec1 []byte, key *ecdsa.PrivateKey) error {
+	var s keySEC1Public
+	if !keyOutline(sec1, &s) {
+		return errors.New("malformed public key field")
+	}
+	if s.PublicKey.BitLength == 0 || keyPointIs(s.PublicKey.Bytes, &key.PublicKey) {
+		return nil
+	}
+	return errors.New("its public key is not its private key's")
+}
+
+// keyPointIs reports whether enc encodes pub's point, in any of the forms of SEC 1 section
+// 2.3.3 that OpenSSL writes (openssl ec -conv_form): uncompressed (04 X Y), compressed
+// (02 or 03 by Y's parity, X) or hybrid (06 or 07, X Y).
+func keyPointIs(enc []byte, pub *ecdsa.PublicKey) bool {
+	u, err := pub.Bytes()
+	if err != nil || len(enc) == 0 {
+		return false
+	}
+	odd := u[len(u)-1] & 1
+	var want []byte
+	switch enc[0] &^ 1 {
+	case 4:
+		want = u
+	case 2:
+		want = append([]byte{2 | odd}, u[1:1+len(u)/2]...)
+	case 6:
+		want = append([]byte{6 | odd}, u[1:]...)
+	default:
+		return false
+	}
+	return bytes.Equal(enc, want)
 }

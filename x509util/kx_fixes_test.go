@@ -1,0 +1,133 @@
+package x509util
+
+import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// Faults the key-file campaign (kx_diff_test.go) found, each held by a focused test.
+
+// kxSEC1 is an ECPrivateKey (RFC 5915) with the fields the tests below set.
+type kxSEC1 struct {
+	Version    int
+	PrivateKey []byte
+	Params     asn1.ObjectIdentifier `asn1:"optional,explicit,tag:0"`
+	PublicKey  asn1.BitString        `asn1:"optional,explicit,tag:1"`
+}
+
+// kxSEC1Of is k's SEC1 DER with pub (a point's encoding) as its publicKey.
+func kxSEC1Of(t *testing.T, k *ecdsa.PrivateKey, pub []byte) []byte {
+	t.Helper()
+	d, err := k.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := asn1.Marshal(kxSEC1{1, d, asn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7}, asn1.BitString{Bytes: pub, BitLength: 8 * len(pub)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// kxPoint encodes k's public point in form 4 (uncompressed), 2 (compressed) or 6 (hybrid).
+func kxPoint(t *testing.T, k *ecdsa.PublicKey, form byte) []byte {
+	t.Helper()
+	u, err := k.Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	odd := u[len(u)-1] & 1
+	switch form {
+	case 2:
+		return append([]byte{2 | odd}, u[1:1+len(u)/2]...)
+	case 6:
+		return append([]byte{6 | odd}, u[1:]...)
+	}
+	return u
+}
+
+// TestKeyEmbeddedPublicKeyChecked: an EC private key (SEC1, alone or inside PKCS#8) or an
+// Ed25519 one (PKCS#8 v2, RFC 8410) carries its public key beside the private one, and
+// `openssl pkey -pubout` prints that one. crypto/x509 ignores it and derives the public key
+// from the private, so a file whose two halves differ (damaged, or a ciphertext byte flipped
+// in an encrypted key: CBC garbles one block of the scalar and leaves the structure whole)
+// was read as a key that is not the file's: signet signed with a key whose public half is not
+// the one openssl, or the certificate made from the file, names. It is refused (ErrMalformed)
+// in every form of the point openssl writes; a file whose halves agree is read as before.
+func TestKeyEmbeddedPublicKeyChecked(t *testing.T) {
+	a, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	b, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	pkcs8 := func(sec1 []byte) []byte {
+		der, err := asn1.Marshal(struct {
+			Version int
+			Algo    pkix.AlgorithmIdentifier
+			Key     []byte
+		}{0, pkix.AlgorithmIdentifier{Algorithm: keyOIDEC, Parameters: asn1.RawValue{FullBytes: []byte{6, 8, 0x2a, 0x86, 0x48, 0xce, 0x3d, 3, 1, 7}}}, sec1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	}
+	for _, form := range []byte{4, 2, 6} {
+		same, other := kxSEC1Of(t, a, kxPoint(t, &a.PublicKey, form)), kxSEC1Of(t, a, kxPoint(t, &b.PublicKey, form))
+		for _, c := range []struct {
+			name, typ string
+			der       []byte
+			ok        bool
+		}{
+			{"sec1 own", "EC PRIVATE KEY", same, true},
+			{"pkcs8 own", "PRIVATE KEY", pkcs8(same), true},
+			{"sec1 other", "EC PRIVATE KEY", other, false},
+			{"pkcs8 other", "PRIVATE KEY", pkcs8(other), false},
+		} {
+			for _, in := range [][]byte{c.der, pem.EncodeToMemory(&pem.Block{Type: c.typ, Bytes: c.der})} {
+				k, err := ParsePrivateKey(in, nil)
+				switch {
+				case c.ok && (err != nil || !k.(*ecdsa.PrivateKey).Equal(a)):
+					t.Errorf("form %d, %s: %v; want the key", form, c.name, err)
+				case !c.ok && (!errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "public key")):
+					t.Errorf("form %d, %s: %v (key %v); want ErrMalformed naming the public key", form, c.name, err, k != nil)
+				}
+			}
+		}
+	}
+
+	// Ed25519 in PKCS#8 v2 (OneAsymmetricKey) with a publicKey [1].
+	_, e, _ := ed25519.GenerateKey(rand.Reader)
+	f, _, _ := ed25519.GenerateKey(rand.Reader)
+	seed, _ := asn1.Marshal(e.Seed())
+	for _, c := range []struct {
+		name string
+		pub  []byte
+		ok   bool
+	}{{"own", e.Public().(ed25519.PublicKey), true}, {"other", f, false}} {
+		der, err := asn1.Marshal(struct {
+			Version int
+			Algo    pkix.AlgorithmIdentifier
+			Key     []byte
+			Pub     asn1.BitString `asn1:"tag:1"`
+		}{1, pkix.AlgorithmIdentifier{Algorithm: keyOIDEd25519}, seed, asn1.BitString{Bytes: c.pub, BitLength: 256}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x509.ParsePKCS8PrivateKey(der); err != nil {
+			t.Fatalf("crypto/x509 does not read the v2 key: %v", err)
+		}
+		k, err := ParsePrivateKey(der, nil)
+		switch {
+		case c.ok && (err != nil || !k.(ed25519.PrivateKey).Equal(e)):
+			t.Errorf("ed25519 %s: %v; want the key", c.name, err)
+		case !c.ok && !errors.Is(err, ErrMalformed):
+			t.Errorf("ed25519 %s: %v; want ErrMalformed", c.name, err)
+		}
+	}
+}
