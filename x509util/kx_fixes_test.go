@@ -131,3 +131,30 @@ func TestKeyEmbeddedPublicKeyChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestScryptWorkBounded: scrypt's bound was on N·r (the memory of one mix, 128·r·N bytes)
+// and p on its own, so p=16 mixes of 256 MiB each (28 s here), or r=2^20 with N=2 (2.5 GiB
+// allocated: its p·128·r bytes of PBKDF2 output are not in 128·r·N), were run after the
+// passphrase was asked. The bound is now on the whole work, N·r·p ≤ 2^21 (one 256 MiB mix,
+// under a second; openssl writes N·r·p = 2^17), checked before the passphrase is asked.
+func TestScryptWorkBounded(t *testing.T) {
+	aes256 := asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 42}
+	for _, c := range []struct{ n, r, p int }{
+		{2, 1 << 20, 16},
+		{1 << 21, 1, 16},
+		{1 << 14, 8, 32},
+		{1 << 18, 8, 2},
+		{1 << 20, 1 << 20, 1 << 20},
+	} {
+		b, err := asn1.Marshal(keyScryptParams{Salt: []byte("salt"), CostParameter: c.n, BlockSize: c.r, Parallelization: c.p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		der := keyTestEncrypted(t, keyAlgorithmIdentifier{Algorithm: keyOIDScrypt, Parameters: asn1.RawValue{FullBytes: b}}, aes256, make([]byte, 16), make([]byte, 32))
+		passFunc, calls := keyTestPassFunc("x")
+		_, err = DecodeKey(der, passFunc)
+		if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "scrypt") || *calls != 0 {
+			t.Errorf("N=%d r=%d p=%d: %v, passphrase asked %d times; want ErrUnsupported naming scrypt, not asked", c.n, c.r, c.p, err, *calls)
+		}
+	}
+}
