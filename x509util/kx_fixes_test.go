@@ -158,3 +158,24 @@ func TestScryptWorkBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestPBKDF2SHA512Truncated: DecodeKey's doc says PBKDF2 with HMAC-SHA1 or SHA-2, but of
+// RFC 8018's SHA-2 PRFs hmacWithSHA512-224 and hmacWithSHA512-256 were refused as unknown
+// OIDs, though `openssl pkcs8 -topk8 -v2prf hmacWithSHA512-256` writes them.
+func TestPBKDF2SHA512Truncated(t *testing.T) {
+	dir := t.TempDir()
+	keyTestOpenSSL(t, dir, "genpkey", "-algorithm", "ED25519", "-out", "@k")
+	want := keyTestOpenSSL(t, dir, "pkey", "-in", "@k", "-pubout")
+	for _, prf := range []string{"hmacWithSHA512-224", "hmacWithSHA512-256"} {
+		keyTestOpenSSL(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-v2prf", prf, "-in", "@k", "-passout", "pass:"+keyTestPass, "-out", "@"+prf)
+		passFunc, _ := keyTestPassFunc(keyTestPass)
+		k, err := DecodeKey(mustKeyRead(t, dir+"/"+prf), passFunc)
+		if err != nil {
+			t.Errorf("%s: %v", prf, err)
+			continue
+		}
+		if got, _ := MarshalPublicKeyPEM(k.Public); string(got) != string(want) {
+			t.Errorf("%s: public key %s, openssl's %s", prf, got, want)
+		}
+	}
+}
