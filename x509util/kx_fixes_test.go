@@ -10,6 +10,8 @@ import (
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
+	"math/big"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -176,6 +178,74 @@ func TestPBKDF2SHA512Truncated(t *testing.T) {
 		}
 		if got, _ := MarshalPublicKeyPEM(k.Public); string(got) != string(want) {
 			t.Errorf("%s: public key %s, openssl's %s", prf, got, want)
+		}
+	}
+}
+
+// kxPKCS1 is an RSAPrivateKey (RFC 8017 A.1.2), multi-prime included.
+type kxPKCS1 struct {
+	Version               int
+	N, E, D, P, Q, Dp, Dq *big.Int
+	Qinv                  *big.Int
+	Additional            []kxPKCS1Prime `asn1:"optional"`
+}
+
+type kxPKCS1Prime struct{ Prime, Exp, Coeff *big.Int }
+
+// TestRSAMultiPrimeChecked: crypto/x509 reads an RSA key of more than two primes (openssl
+// genpkey -pkeyopt rsa_keygen_primes:3) without checking that its primes multiply to its
+// modulus, or that its private exponent inverts e, as it checks a two-prime key. A 3-prime
+// key file with a byte of its modulus changed (seed 5 of the campaign: a byte flipped in
+// the DER) was read as a key whose public key is the changed modulus, which its private half
+// does not match (openssl pkey -check: "n does not equal product of primes"). It is refused,
+// ErrMalformed, in PKCS#1 and PKCS#8; the key as openssl wrote it is read as before.
+func TestRSAMultiPrimeChecked(t *testing.T) {
+	dir := t.TempDir()
+	keyTestOpenSSL(t, dir, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-pkeyopt", "rsa_keygen_primes:3", "-out", "@k")
+	der := keyTestOpenSSL(t, dir, "rsa", "-in", "@k", "-traditional", "-outform", "DER")
+	var k kxPKCS1
+	if rest, err := asn1.Unmarshal(der, &k); err != nil || len(rest) > 0 || len(k.Additional) != 1 {
+		t.Fatalf("openssl's 3-prime key: %v, %d additional primes", err, len(k.Additional))
+	}
+	wrap := func(p1 []byte) []byte {
+		p8, err := asn1.Marshal(struct {
+			Version int
+			Algo    pkix.AlgorithmIdentifier
+			Key     []byte
+		}{0, pkix.AlgorithmIdentifier{Algorithm: keyOIDRSA, Parameters: asn1.NullRawValue}, p1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p8
+	}
+	for _, c := range []struct {
+		name   string
+		change func(k *kxPKCS1)
+		ok     bool
+	}{
+		{"as written", func(*kxPKCS1) {}, true},
+		{"modulus changed", func(k *kxPKCS1) { k.N = new(big.Int).Xor(k.N, big.NewInt(1<<20)) }, false},
+		{"third prime changed", func(k *kxPKCS1) { k.Additional[0].Prime = new(big.Int).Add(k.Additional[0].Prime, big.NewInt(2)) }, false},
+		{"private exponent changed", func(k *kxPKCS1) { k.D = new(big.Int).Add(k.D, big.NewInt(2)) }, false},
+	} {
+		changed := k
+		changed.Additional = slices.Clone(k.Additional)
+		c.change(&changed)
+		p1, err := asn1.Marshal(changed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range []struct {
+			typ string
+			der []byte
+		}{{"RSA PRIVATE KEY", p1}, {"PRIVATE KEY", wrap(p1)}} {
+			got, err := ParsePrivateKey(pem.EncodeToMemory(&pem.Block{Type: in.typ, Bytes: in.der}), nil)
+			switch {
+			case c.ok && err != nil:
+				t.Errorf("%s, %s: %v", c.name, in.typ, err)
+			case !c.ok && !errors.Is(err, ErrMalformed):
+				t.Errorf("%s, %s: %v (key %v); want ErrMalformed", c.name, in.typ, err, got != nil)
+			}
 		}
 	}
 }
