@@ -131,6 +131,9 @@ func keyDecodeDER(der []byte, passphrase func() ([]byte, error), pemType string,
 		if err != nil {
 			return nil, keyParseError("public key", err)
 		}
+		if err := keyCheckRSAPublicDER(pub, der, x509.MarshalPKIXPublicKey); err != nil {
+			return nil, err
+		}
 		return keyFromPublic(pub, EncodingSPKI)
 	case is("CERTIFICATE", &cert):
 		c, err := x509.ParseCertificate(der)
@@ -164,6 +167,9 @@ func keyDecodeDER(der []byte, passphrase func() ([]byte, error), pemType string,
 		pub, err := x509.ParsePKCS1PublicKey(der)
 		if err != nil {
 			return nil, keyParseError("PKCS#1 RSA public key", err)
+		}
+		if err := keyCheckRSAPublicDER(pub, der, func(any) ([]byte, error) { return x509.MarshalPKCS1PublicKey(pub), nil }); err != nil {
+			return nil, err
 		}
 		return keyFromPublic(pub, EncodingPKCS1)
 	case pemType != "":
@@ -414,6 +420,21 @@ func keyCheckMultiPrime(k *rsa.PrivateKey) error {
 	}
 	if err != nil {
 		return errors.New("a signature it makes does not verify under its public key")
+	}
+	return nil
+}
+
+// keyCheckRSAPublicDER refuses an RSA public key whose encoding der is not the DER of the key
+// read from it. crypto/x509 ignores what follows the exponent in an RSAPublicKey's SEQUENCE,
+// and what follows that SEQUENCE in an SPKI's BIT STRING: a PKCS#1 public key whose
+// exponent's length byte was changed from 3 to 1 was read as a key of exponent 1, where
+// openssl refuses the file.
+func keyCheckRSAPublicDER(pub any, der []byte, marshal func(any) ([]byte, error)) error {
+	if _, ok := pub.(*rsa.PublicKey); !ok {
+		return nil
+	}
+	if again, err := marshal(pub); err != nil || !bytes.Equal(again, der) {
+		return fmt.Errorf("%w: RSA public key: bytes after its exponent (not the DER of the key it holds)", ErrMalformed)
 	}
 	return nil
 }

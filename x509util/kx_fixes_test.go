@@ -1,6 +1,7 @@
 package x509util
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -10,6 +11,7 @@ import (
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
+	"github.com/signet-pki/signet/internal/testutil"
 	"math/big"
 	"slices"
 	"strings"
@@ -246,6 +248,74 @@ func TestRSAMultiPrimeChecked(t *testing.T) {
 			case !c.ok && !errors.Is(err, ErrMalformed):
 				t.Errorf("%s, %s: %v (key %v); want ErrMalformed", c.name, in.typ, err, got != nil)
 			}
+		}
+	}
+}
+
+// TestRSAPublicKeyTrailingData: crypto/x509 reads an RSAPublicKey (PKCS#1 "RSA PUBLIC KEY",
+// or inside a SubjectPublicKeyInfo) without checking that nothing follows its exponent in its
+// SEQUENCE, nor, in an SPKI, that nothing follows the SEQUENCE in the BIT STRING. A PKCS#1
+// public key with its exponent's length byte changed from 3 to 1 (seed 147 of the campaign)
+// was read as a key of exponent 1, the two bytes after it ignored, where openssl refuses the
+// file ("too long"). An RSA public key must be the DER of the key it holds: the others are
+// refused, ErrMalformed.
+func TestRSAPublicKeyTrailingData(t *testing.T) {
+	dir := t.TempDir()
+	keyTestOpenSSL(t, dir, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", "@k")
+	p1 := keyTestOpenSSL(t, dir, "rsa", "-in", "@k", "-RSAPublicKey_out", "-outform", "DER")
+	spki := keyTestOpenSSL(t, dir, "pkey", "-in", "@k", "-pubout", "-outform", "DER")
+	if !bytes.HasSuffix(p1, []byte{2, 3, 1, 0, 1}) {
+		t.Fatalf("openssl's RSAPublicKey does not end with e = 65537: % x", p1[len(p1)-5:])
+	}
+	shortE := slices.Clone(p1)
+	shortE[len(shortE)-4] = 1 // INTEGER of 1 byte (1), then 00 01 inside the SEQUENCE
+	// The SPKI with one more element inside its RSAPublicKey, and with a NULL after it in the
+	// BIT STRING.
+	inner := p1
+	var rsaKey asn1.RawValue
+	if _, err := asn1.Unmarshal(inner, &rsaKey); err != nil {
+		t.Fatal(err)
+	}
+	extra, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: append(slices.Clone(rsaKey.Bytes), 5, 0)})
+	spkiOf := func(bits []byte) []byte {
+		der, err := asn1.Marshal(struct {
+			Algo pkix.AlgorithmIdentifier
+			Key  asn1.BitString
+		}{pkix.AlgorithmIdentifier{Algorithm: keyOIDRSA, Parameters: asn1.NullRawValue}, asn1.BitString{Bytes: bits, BitLength: 8 * len(bits)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	}
+	if !bytes.Equal(spkiOf(inner), spki) {
+		t.Fatal("the SPKI built here is not openssl's")
+	}
+	for _, c := range []struct {
+		name, typ string
+		der       []byte
+		ok, ossl  bool
+	}{
+		{"pkcs1 as written", "RSA PUBLIC KEY", p1, true, true},
+		{"spki as written", "PUBLIC KEY", spki, true, true},
+		{"pkcs1 exponent of 1 byte, 2 bytes after it", "RSA PUBLIC KEY", shortE, false, false},
+		{"pkcs1 with a NULL after the exponent", "RSA PUBLIC KEY", extra, false, false},
+		{"spki with a NULL after the exponent", "PUBLIC KEY", spkiOf(extra), false, false},
+		// openssl reads this one, the NULL ignored; the BIT STRING is to hold the DER of the
+		// RSAPublicKey (RFC 3279 section 2.3.1), and signet reads only that.
+		{"spki with a NULL after the RSAPublicKey", "PUBLIC KEY", spkiOf(append(slices.Clone(inner), 5, 0)), false, true},
+	} {
+		in := pem.EncodeToMemory(&pem.Block{Type: c.typ, Bytes: c.der})
+		_, err := ParsePublicKey(in)
+		if c.ok != (err == nil) || !c.ok && !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: %v; want it read: %v", c.name, err, c.ok)
+		}
+		f := mustKeyWrite(t, dir+"/in", in)
+		args := []string{"pkey", "-pubin", "-in", f, "-noout"}
+		if c.typ == "RSA PUBLIC KEY" {
+			args = []string{"rsa", "-RSAPublicKey_in", "-in", f, "-noout"}
+		}
+		if _, _, err := testutil.RunErr("openssl", args...); c.ossl != (err == nil) {
+			t.Errorf("%s: openssl: %v; the test expects it read: %v", c.name, err, c.ossl)
 		}
 	}
 }
