@@ -127,6 +127,9 @@ func keyDecodeDER(der []byte, passphrase func() ([]byte, error), pemType string,
 		if err := keyCheckAlgorithm(spki.Algo); err != nil {
 			return nil, err
 		}
+		if form := keyPointForm(spki); form != "" {
+			return nil, fmt.Errorf("%w: EC public key with a %s point (signet reads the uncompressed form, RFC 5480 section 2.2); write it with: openssl ec -pubin -in FILE -pubout -conv_form uncompressed", ErrUnsupported, form)
+		}
 		pub, err := x509.ParsePKIXPublicKey(der)
 		if err != nil {
 			return nil, keyParseError("public key", err)
@@ -437,4 +440,20 @@ func keyCheckRSAPublicDER(pub any, der []byte, marshal func(any) ([]byte, error)
 		return fmt.Errorf("%w: RSA public key: bytes after its exponent (not the DER of the key it holds)", ErrMalformed)
 	}
 	return nil
+}
+
+// keyPointForm names the form of an EC SubjectPublicKeyInfo's point that crypto/x509 does not
+// read, "compressed" or "hybrid" (SEC 1 section 2.3.3, openssl ec -conv_form), and "" for
+// any other key or form.
+func keyPointForm(spki keySPKIOutline) string {
+	if !spki.Algo.Algorithm.Equal(keyOIDEC) || len(spki.Key.Bytes) == 0 {
+		return ""
+	}
+	switch spki.Key.Bytes[0] {
+	case 2, 3:
+		return "compressed"
+	case 6, 7:
+		return "hybrid"
+	}
+	return ""
 }

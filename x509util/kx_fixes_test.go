@@ -319,3 +319,22 @@ func TestRSAPublicKeyTrailingData(t *testing.T) {
 		}
 	}
 }
+
+// TestECPublicKeyCompressedNamed: a SubjectPublicKeyInfo whose EC point is compressed or
+// hybrid (openssl ec -pubout -conv_form compressed) is a form RFC 5480 section 2.2 lets a
+// reader refuse, and crypto/x509 reads only the uncompressed one; signet called the file
+// malformed ("ecdsa: invalid uncompressed public key"), which it is not. It is ErrUnsupported
+// (the same exit 3), naming the form and the openssl command that writes it uncompressed.
+func TestECPublicKeyCompressedNamed(t *testing.T) {
+	dir := t.TempDir()
+	keyTestOpenSSL(t, dir, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384", "-out", "@k")
+	for _, form := range []string{"compressed", "hybrid"} {
+		for _, outform := range []string{"PEM", "DER"} {
+			in := keyTestOpenSSL(t, dir, "ec", "-in", "@k", "-pubout", "-conv_form", form, "-outform", outform)
+			_, err := ParsePublicKey(in)
+			if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), form) || !strings.Contains(err.Error(), "-conv_form uncompressed") {
+				t.Errorf("%s %s: %v; want ErrUnsupported naming the form and the command", form, outform, err)
+			}
+		}
+	}
+}
