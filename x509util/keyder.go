@@ -399,6 +399,10 @@ func keyCheckMultiPrime(k *rsa.PrivateKey) error {
 	if len(k.Primes) <= 2 {
 		return nil
 	}
+	if k.N.BitLen() > 16384 {
+		// The signature below costs time cubic in the modulus; openssl makes none this large.
+		return errors.New("a modulus of more than 16384 bits")
+	}
 	one := big.NewInt(1)
 	n := big.NewInt(1)
 	for _, p := range k.Primes {

@@ -229,6 +229,8 @@ func TestRSAMultiPrimeChecked(t *testing.T) {
 		{"modulus changed", func(k *kxPKCS1) { k.N = new(big.Int).Xor(k.N, big.NewInt(1<<20)) }, false},
 		{"third prime changed", func(k *kxPKCS1) { k.Additional[0].Prime = new(big.Int).Add(k.Additional[0].Prime, big.NewInt(2)) }, false},
 		{"private exponent changed", func(k *kxPKCS1) { k.D = new(big.Int).Add(k.D, big.NewInt(2)) }, false},
+		// Refused before any arithmetic costs: its signature would take time cubic in it.
+		{"modulus of 16400 bits", func(k *kxPKCS1) { k.N = new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 16400), big.NewInt(1)) }, false},
 	} {
 		changed := k
 		changed.Additional = slices.Clone(k.Additional)
