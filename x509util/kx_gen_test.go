@@ -281,6 +281,10 @@ func kxDrawOpenSSL(r *mrand.Rand, c *kxCase) {
 				c.refused, c.noAsk = "PEM encryption", true
 			}
 		}
+		if cmd == "dsa" {
+			// "DSA PRIVATE KEY": refused by its PEM type, before its encryption is looked at.
+			c.refused, c.noAsk = "DSA", true
+		}
 	case "ec-form":
 		// SEC1 (or PKCS#8 of it) with explicit parameters, another point form, or no public
 		// key: openssl ec's options.
