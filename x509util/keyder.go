@@ -16,6 +16,9 @@ import (
 	"math/big"
 	"strings"
 	"sync"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // Reading keys from DER: the structure is told from its shape (an outline of each), then
@@ -315,40 +318,39 @@ func keyCheckCurveParams(params asn1.RawValue) error {
 // (openssl pkey -pubout) and checks neither against the other. A file whose two halves differ
 // is damaged (or a ciphertext byte of an encrypted key was changed: CBC garbles one block of
 // the private key and leaves the structure whole) and is refused, so that signet never signs
-// with a key that is not the one the file, and openssl, name.
-type (
-	keySEC1Public struct {
-		Version   int
-		Key       []byte
-		Params    asn1.RawValue  `asn1:"optional,explicit,tag:0"`
-		PublicKey asn1.BitString `asn1:"optional,explicit,tag:1"`
-	}
-	keyPKCS8Public struct {
-		Version    int
-		Algo       pkix.AlgorithmIdentifier
-		Key        []byte
-		Attributes asn1.RawValue  `asn1:"optional,tag:0"`
-		PublicKey  asn1.BitString `asn1:"optional,tag:1"`
-	}
-)
+// with a key that is not the one the file, and openssl, name. The structures are read
+// strictly here, the fields in their order and nothing after them: encoding/asn1 takes an
+// optional field whose tag is wrong for an absent one, so a publicKey whose BIT STRING tag
+// was changed went unchecked.
 
 // keyCheckPKCS8Public checks the public keys a PKCS#8 key carries against key, the private
 // key crypto/x509 read from der.
 func keyCheckPKCS8Public(der []byte, outline keyPKCS8Outline, key any) error {
-	var full keyPKCS8Public
-	if !keyOutline(der, &full) {
-		return errors.New("malformed optional fields")
+	s := cryptobyte.String(der)
+	var seq, algo, inner cryptobyte.String
+	var version int
+	var pub cryptobyte.String
+	var hasPub bool
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() || !seq.ReadASN1Integer(&version) ||
+		!seq.ReadASN1(&algo, cbasn1.SEQUENCE) || !seq.ReadASN1(&inner, cbasn1.OCTET_STRING) ||
+		!seq.SkipOptionalASN1(cbasn1.Tag(0).Constructed().ContextSpecific()) ||
+		!seq.ReadOptionalASN1(&pub, &hasPub, cbasn1.Tag(1).ContextSpecific()) || !seq.Empty() {
+		return errors.New("malformed: fields out of order, or after its public key")
+	}
+	// [1] IMPLICIT BIT STRING: a count of unused bits, 0 here, then the key.
+	if hasPub && (len(pub) == 0 || pub[0] != 0) {
+		return errors.New("malformed public key field")
 	}
 	switch k := key.(type) {
 	case *ecdsa.PrivateKey:
 		if err := keyCheckECPublic(outline.Key, k); err != nil {
 			return err
 		}
-		if len(full.PublicKey.Bytes) > 0 && !keyPointIs(full.PublicKey.Bytes, &k.PublicKey) {
+		if hasPub && !keyPointIs(pub[1:], &k.PublicKey) {
 			return errors.New("its public key is not its private key's")
 		}
 	case ed25519.PrivateKey:
-		if full.PublicKey.BitLength > 0 && !bytes.Equal(full.PublicKey.Bytes, k.Public().(ed25519.PublicKey)) {
+		if hasPub && !bytes.Equal(pub[1:], k.Public().(ed25519.PublicKey)) {
 			return errors.New("its public key is not its private key's")
 		}
 	}
@@ -357,14 +359,27 @@ func keyCheckPKCS8Public(der []byte, outline keyPKCS8Outline, key any) error {
 
 // keyCheckECPublic checks the publicKey of a SEC1 ECPrivateKey, if it has one, against key.
 func keyCheckECPublic(sec1 []byte, key *ecdsa.PrivateKey) error {
-	var s keySEC1Public
-	if !keyOutline(sec1, &s) {
-		return errors.New("malformed public key field")
+	s := cryptobyte.String(sec1)
+	var seq, priv, field cryptobyte.String
+	var version int
+	var hasPub bool
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() || !seq.ReadASN1Integer(&version) ||
+		!seq.ReadASN1(&priv, cbasn1.OCTET_STRING) ||
+		!seq.SkipOptionalASN1(cbasn1.Tag(0).Constructed().ContextSpecific()) ||
+		!seq.ReadOptionalASN1(&field, &hasPub, cbasn1.Tag(1).Constructed().ContextSpecific()) || !seq.Empty() {
+		return errors.New("malformed: fields out of order, or after its public key")
 	}
-	if s.PublicKey.BitLength == 0 || keyPointIs(s.PublicKey.Bytes, &key.PublicKey) {
+	if !hasPub {
 		return nil
 	}
-	return errors.New("its public key is not its private key's")
+	var bits asn1.BitString
+	if !field.ReadASN1BitString(&bits) || !field.Empty() || bits.BitLength%8 != 0 {
+		return errors.New("malformed public key field")
+	}
+	if !keyPointIs(bits.Bytes, &key.PublicKey) {
+		return errors.New("its public key is not its private key's")
+	}
+	return nil
 }
 
 // keyPointIs reports whether enc encodes pub's point, in any of the forms of SEC 1 section

@@ -340,3 +340,52 @@ func TestECPublicKeyCompressedNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyEmbeddedPublicKeyTagChanged: encoding/asn1 takes an optional field whose tag is
+// wrong for an absent one, so a SEC1 key whose publicKey BIT STRING tag was changed (03 to
+// 43: seed 4919 of the campaign, a ciphertext byte of an encrypted P-384 key changed, which
+// garbled a block of the scalar and flipped that bit of the next block) was read with its
+// changed scalar and no public key to check it against; openssl refuses the file. SEC1 and
+// PKCS#8 are read strictly: their fields in order, nothing after them.
+func TestKeyEmbeddedPublicKeyTagChanged(t *testing.T) {
+	a, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	b, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	// As openssl writes SEC1 inside PKCS#8: without the curve, which PKCS#8 names.
+	d, _ := a.Bytes()
+	pb := kxPoint(t, &b.PublicKey, 4)
+	other, err := asn1.Marshal(struct {
+		Version    int
+		PrivateKey []byte
+		PublicKey  asn1.BitString `asn1:"explicit,tag:1"`
+	}{1, d, asn1.BitString{Bytes: pb, BitLength: 8 * len(pb)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(other, []byte{0xa1, 0x64, 0x03, 0x62, 0x00, 0x04})
+	if i < 0 {
+		t.Fatalf("no publicKey field in % x", other)
+	}
+	tagged := slices.Clone(other)
+	tagged[i+2] ^= 0x40
+	var body asn1.RawValue
+	asn1.Unmarshal(other, &body)
+	trailing, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: append(slices.Clone(body.Bytes), 5, 0)})
+	p8 := func(sec1 []byte) []byte {
+		der, err := asn1.Marshal(struct {
+			Version int
+			Algo    pkix.AlgorithmIdentifier
+			Key     []byte
+		}{0, pkix.AlgorithmIdentifier{Algorithm: keyOIDEC, Parameters: asn1.RawValue{FullBytes: []byte{6, 5, 0x2b, 0x81, 4, 0, 0x22}}}, sec1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	}
+	for name, der := range map[string][]byte{"tag changed": tagged, "a NULL after the public key": trailing} {
+		for _, in := range [][]byte{pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: p8(der)}), p8(der)} {
+			if k, err := ParsePrivateKey(in, nil); !errors.Is(err, ErrMalformed) {
+				t.Errorf("%s: %v (key %v); want ErrMalformed", name, err, k != nil)
+			}
+		}
+	}
+}
