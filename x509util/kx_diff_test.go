@@ -415,12 +415,12 @@ func kxCheck(c kxCase, res kxResult) (wrong, explained string) {
 	}
 	if res.k.Signer == nil {
 		// A public key file: signet reads what openssl reads.
-		switch pk, ok := res.osslPub.(crypto.PublicKey); {
-		case res.osslPub == nil:
+		switch pk := res.osslPub; {
+		case pk == nil:
 			return fmt.Sprintf("a changed public key file is read (%T), openssl refuses it: %s", res.k.Public, res.osslErr), ""
 		case pk == "unreadable":
 			return "a changed public key file is read, openssl prints a key signet does not read", ""
-		case ok && !PublicKeysEqual(pk, res.k.Public):
+		case !PublicKeysEqual(pk, res.k.Public):
 			return "a changed public key file is read as another key than openssl's", ""
 		}
 		return "", "public-key-no-integrity"
