@@ -99,6 +99,8 @@ func keyDecodeDER(der []byte, passphrase func() ([]byte, error), pemType string,
 		}
 		k.Encrypted = true
 		return k, nil
+	case pemType == "" && keyIsDSAPrivate(der):
+		return nil, fmt.Errorf("%w: %s", ErrUnsupported, keyUnsupportedBlocks()["DSA PRIVATE KEY"])
 	case is("RSA PRIVATE KEY", &p1):
 		key, err := x509.ParsePKCS1PrivateKey(der)
 		if err != nil {
@@ -475,4 +477,25 @@ func keyPointForm(spki keySPKIOutline) string {
 		return "hybrid"
 	}
 	return ""
+}
+
+// keyIsDSAPrivate reports OpenSSL's traditional DSA private key (openssl pkey -outform DER):
+// a SEQUENCE of six INTEGERs, version 0, p, q, g, y and x. It has the first four fields of a
+// PKCS#1 RSA key's outline, so without this it was refused as a malformed RSA key.
+func keyIsDSAPrivate(der []byte) bool {
+	s := cryptobyte.String(der)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
+		return false
+	}
+	var version int
+	if !seq.ReadASN1Integer(&version) || version != 0 {
+		return false
+	}
+	for range 5 {
+		if !seq.ReadASN1Integer(new(big.Int)) {
+			return false
+		}
+	}
+	return seq.Empty()
 }

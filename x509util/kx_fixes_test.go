@@ -389,3 +389,21 @@ func TestKeyEmbeddedPublicKeyTagChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestDSAKeyDERNamed: a DSA private key in OpenSSL's traditional DER (openssl pkey -outform
+// DER: a SEQUENCE of six INTEGERs) took the shape of a PKCS#1 RSA key, whose first four
+// fields it has, and was refused as a malformed RSA key ("PKCS#1 RSA private key: asn1:
+// structure error: integer too large"; seed 7412 of the campaign). It is named, as the PEM
+// "DSA PRIVATE KEY" is: ErrUnsupported, a DSA key.
+func TestDSAKeyDERNamed(t *testing.T) {
+	dir := t.TempDir()
+	keyTestOpenSSL(t, dir, "genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:1024", "-out", "@params")
+	keyTestOpenSSL(t, dir, "genpkey", "-paramfile", "@params", "-out", "@k")
+	der := keyTestOpenSSL(t, dir, "pkey", "-in", "@k", "-outform", "DER")
+	for _, in := range [][]byte{der, keyTestOpenSSL(t, dir, "pkey", "-in", "@k")} {
+		_, err := DecodeKey(in, nil)
+		if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "DSA") {
+			t.Errorf("DecodeKey: %v; want ErrUnsupported naming DSA", err)
+		}
+	}
+}
