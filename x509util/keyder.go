@@ -1,18 +1,24 @@
 package x509util
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
 	"sync"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // Reading keys from DER: the structure is told from its shape (an outline of each), then
@@ -93,10 +99,15 @@ func keyDecodeDER(der []byte, passphrase func() ([]byte, error), pemType string,
 		}
 		k.Encrypted = true
 		return k, nil
+	case pemType == "" && keyIsDSAPrivate(der):
+		return nil, fmt.Errorf("%w: %s", ErrUnsupported, keyUnsupportedBlocks()["DSA PRIVATE KEY"])
 	case is("RSA PRIVATE KEY", &p1):
 		key, err := x509.ParsePKCS1PrivateKey(der)
 		if err != nil {
 			return nil, keyParseError("PKCS#1 RSA private key", err)
+		}
+		if err := keyCheckMultiPrime(key); err != nil {
+			return nil, fmt.Errorf("%w: PKCS#1 RSA private key: %v", ErrMalformed, err)
 		}
 		return keyFromSigner(key, EncodingPKCS1), nil
 	case is("EC PRIVATE KEY", &sec1):
@@ -113,14 +124,23 @@ func keyDecodeDER(der []byte, passphrase func() ([]byte, error), pemType string,
 		if err != nil {
 			return nil, keyParseError("SEC1 EC private key", err)
 		}
+		if err := keyCheckECPublic(der, key); err != nil {
+			return nil, fmt.Errorf("%w: SEC1 EC private key: %v", ErrMalformed, err)
+		}
 		return keyFromSigner(key, EncodingSEC1), nil
 	case is("PUBLIC KEY", &spki):
 		if err := keyCheckAlgorithm(spki.Algo); err != nil {
 			return nil, err
 		}
+		if form := keyPointForm(spki); form != "" {
+			return nil, fmt.Errorf("%w: EC public key with a %s point (signet reads the uncompressed form, RFC 5480 section 2.2); write it with: openssl ec -pubin -in FILE -pubout -conv_form uncompressed", ErrUnsupported, form)
+		}
 		pub, err := x509.ParsePKIXPublicKey(der)
 		if err != nil {
 			return nil, keyParseError("public key", err)
+		}
+		if err := keyCheckRSAPublicDER(pub, der, x509.MarshalPKIXPublicKey); err != nil {
+			return nil, err
 		}
 		return keyFromPublic(pub, EncodingSPKI)
 	case is("CERTIFICATE", &cert):
@@ -155,6 +175,9 @@ func keyDecodeDER(der []byte, passphrase func() ([]byte, error), pemType string,
 		pub, err := x509.ParsePKCS1PublicKey(der)
 		if err != nil {
 			return nil, keyParseError("PKCS#1 RSA public key", err)
+		}
+		if err := keyCheckRSAPublicDER(pub, der, func(any) ([]byte, error) { return x509.MarshalPKCS1PublicKey(pub), nil }); err != nil {
+			return nil, err
 		}
 		return keyFromPublic(pub, EncodingPKCS1)
 	case pemType != "":
@@ -191,6 +214,14 @@ func keyParsePKCS8(der []byte, outline keyPKCS8Outline) (*DecodedKey, error) {
 	key, err := x509.ParsePKCS8PrivateKey(der)
 	if err != nil {
 		return nil, keyParseError("PKCS#8 private key", err)
+	}
+	if k, ok := key.(*rsa.PrivateKey); ok {
+		if err := keyCheckMultiPrime(k); err != nil {
+			return nil, fmt.Errorf("%w: PKCS#8 private key: %v", ErrMalformed, err)
+		}
+	}
+	if err := keyCheckPKCS8Public(der, outline, key); err != nil {
+		return nil, fmt.Errorf("%w: PKCS#8 private key: %v", ErrMalformed, err)
 	}
 	switch k := key.(type) {
 	case *rsa.PrivateKey, *ecdsa.PrivateKey, ed25519.PrivateKey:
@@ -281,4 +312,190 @@ func keyCheckCurveParams(params asn1.RawValue) error {
 		name = "OID " + oid.String()
 	}
 	return fmt.Errorf("%w: elliptic curve %s (signet reads P-224, P-256, P-384 and P-521)", ErrUnsupported, name)
+}
+
+// The public key a private key's encoding may carry beside it: SEC1's publicKey [1] (RFC 5915),
+// inside PKCS#8 or alone, and PKCS#8 v2's publicKey [1] (RFC 5958, for Ed25519 RFC 8410).
+// crypto/x509 ignores it and derives the public key from the private one; OpenSSL prints it
+// (openssl pkey -pubout) and checks neither against the other. A file whose two halves differ
+// is damaged (or a ciphertext byte of an encrypted key was changed: CBC garbles one block of
+// the private key and leaves the structure whole) and is refused, so that signet never signs
+// with a key that is not the one the file, and openssl, name. The structures are read
+// strictly here, the fields in their order and nothing after them: encoding/asn1 takes an
+// optional field whose tag is wrong for an absent one, so a publicKey whose BIT STRING tag
+// was changed went unchecked.
+
+// keyCheckPKCS8Public checks the public keys a PKCS#8 key carries against key, the private
+// key crypto/x509 read from der.
+func keyCheckPKCS8Public(der []byte, outline keyPKCS8Outline, key any) error {
+	s := cryptobyte.String(der)
+	var seq, algo, inner cryptobyte.String
+	var version int
+	var pub cryptobyte.String
+	var hasPub bool
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() || !seq.ReadASN1Integer(&version) ||
+		!seq.ReadASN1(&algo, cbasn1.SEQUENCE) || !seq.ReadASN1(&inner, cbasn1.OCTET_STRING) ||
+		!seq.SkipOptionalASN1(cbasn1.Tag(0).Constructed().ContextSpecific()) ||
+		!seq.ReadOptionalASN1(&pub, &hasPub, cbasn1.Tag(1).ContextSpecific()) || !seq.Empty() {
+		return errors.New("malformed: fields out of order, or after its public key")
+	}
+	// [1] IMPLICIT BIT STRING: a count of unused bits, 0 here, then the key.
+	if hasPub && (len(pub) == 0 || pub[0] != 0) {
+		return errors.New("malformed public key field")
+	}
+	switch k := key.(type) {
+	case *ecdsa.PrivateKey:
+		if err := keyCheckECPublic(outline.Key, k); err != nil {
+			return err
+		}
+		if hasPub && !keyPointIs(pub[1:], &k.PublicKey) {
+			return errors.New("its public key is not its private key's")
+		}
+	case ed25519.PrivateKey:
+		if hasPub && !bytes.Equal(pub[1:], k.Public().(ed25519.PublicKey)) {
+			return errors.New("its public key is not its private key's")
+		}
+	}
+	return nil
+}
+
+// keyCheckECPublic checks the publicKey of a SEC1 ECPrivateKey, if it has one, against key.
+func keyCheckECPublic(sec1 []byte, key *ecdsa.PrivateKey) error {
+	s := cryptobyte.String(sec1)
+	var seq, priv, field cryptobyte.String
+	var version int
+	var hasPub bool
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() || !seq.ReadASN1Integer(&version) ||
+		!seq.ReadASN1(&priv, cbasn1.OCTET_STRING) ||
+		!seq.SkipOptionalASN1(cbasn1.Tag(0).Constructed().ContextSpecific()) ||
+		!seq.ReadOptionalASN1(&field, &hasPub, cbasn1.Tag(1).Constructed().ContextSpecific()) || !seq.Empty() {
+		return errors.New("malformed: fields out of order, or after its public key")
+	}
+	if !hasPub {
+		return nil
+	}
+	var bits asn1.BitString
+	if !field.ReadASN1BitString(&bits) || !field.Empty() || bits.BitLength%8 != 0 {
+		return errors.New("malformed public key field")
+	}
+	if !keyPointIs(bits.Bytes, &key.PublicKey) {
+		return errors.New("its public key is not its private key's")
+	}
+	return nil
+}
+
+// keyPointIs reports whether enc encodes pub's point, in any of the forms of SEC 1 section
+// 2.3.3 that OpenSSL writes (openssl ec -conv_form): uncompressed (04 X Y), compressed
+// (02 or 03 by Y's parity, X) or hybrid (06 or 07, X Y).
+func keyPointIs(enc []byte, pub *ecdsa.PublicKey) bool {
+	u, err := pub.Bytes()
+	if err != nil || len(enc) == 0 {
+		return false
+	}
+	odd := u[len(u)-1] & 1
+	var want []byte
+	switch enc[0] &^ 1 {
+	case 4:
+		want = u
+	case 2:
+		want = append([]byte{2 | odd}, u[1:1+len(u)/2]...)
+	case 6:
+		want = append([]byte{6 | odd}, u[1:]...)
+	default:
+		return false
+	}
+	return bytes.Equal(enc, want)
+}
+
+// keyCheckMultiPrime checks an RSA key of more than two primes (openssl genpkey -pkeyopt
+// rsa_keygen_primes:3) as crypto/x509 checks a two-prime key and does not check this one: its
+// primes multiply to its modulus, its private exponent inverts e modulo each prime less one,
+// and a signature it makes verifies under its public key. Without this a file with a byte of
+// its modulus changed was read as a key whose public half its private half does not match.
+func keyCheckMultiPrime(k *rsa.PrivateKey) error {
+	if len(k.Primes) <= 2 {
+		return nil
+	}
+	if k.N.BitLen() > 16384 {
+		// The signature below costs time cubic in the modulus; openssl makes none this large.
+		return errors.New("a modulus of more than 16384 bits")
+	}
+	one := big.NewInt(1)
+	n := big.NewInt(1)
+	for _, p := range k.Primes {
+		if p.Cmp(one) <= 0 {
+			return errors.New("a prime below 2")
+		}
+		n.Mul(n, p)
+	}
+	if n.Cmp(k.N) != 0 {
+		return errors.New("its primes do not multiply to its modulus")
+	}
+	de := new(big.Int).Mul(k.D, big.NewInt(int64(k.E)))
+	for _, p := range k.Primes {
+		if new(big.Int).Mod(de, new(big.Int).Sub(p, one)).Cmp(one) != 0 {
+			return errors.New("its private exponent is not its public exponent's inverse")
+		}
+	}
+	digest := sha256.Sum256([]byte("signet: RSA key pairwise check"))
+	sig, err := rsa.SignPKCS1v15(nil, k, crypto.SHA256, digest[:])
+	if err == nil {
+		err = rsa.VerifyPKCS1v15(&k.PublicKey, crypto.SHA256, digest[:], sig)
+	}
+	if err != nil {
+		return errors.New("a signature it makes does not verify under its public key")
+	}
+	return nil
+}
+
+// keyCheckRSAPublicDER refuses an RSA public key whose encoding der is not the DER of the key
+// read from it. crypto/x509 ignores what follows the exponent in an RSAPublicKey's SEQUENCE,
+// and what follows that SEQUENCE in an SPKI's BIT STRING: a PKCS#1 public key whose
+// exponent's length byte was changed from 3 to 1 was read as a key of exponent 1, where
+// openssl refuses the file.
+func keyCheckRSAPublicDER(pub any, der []byte, marshal func(any) ([]byte, error)) error {
+	if _, ok := pub.(*rsa.PublicKey); !ok {
+		return nil
+	}
+	if again, err := marshal(pub); err != nil || !bytes.Equal(again, der) {
+		return fmt.Errorf("%w: RSA public key: bytes after its exponent (not the DER of the key it holds)", ErrMalformed)
+	}
+	return nil
+}
+
+// keyPointForm names the form of an EC SubjectPublicKeyInfo's point that crypto/x509 does not
+// read, "compressed" or "hybrid" (SEC 1 section 2.3.3, openssl ec -conv_form), and "" for
+// any other key or form.
+func keyPointForm(spki keySPKIOutline) string {
+	if !spki.Algo.Algorithm.Equal(keyOIDEC) || len(spki.Key.Bytes) == 0 {
+		return ""
+	}
+	switch spki.Key.Bytes[0] {
+	case 2, 3:
+		return "compressed"
+	case 6, 7:
+		return "hybrid"
+	}
+	return ""
+}
+
+// keyIsDSAPrivate reports OpenSSL's traditional DSA private key (openssl pkey -outform DER):
+// a SEQUENCE of six INTEGERs, version 0, p, q, g, y and x. It has the first four fields of a
+// PKCS#1 RSA key's outline, so without this it was refused as a malformed RSA key.
+func keyIsDSAPrivate(der []byte) bool {
+	s := cryptobyte.String(der)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
+		return false
+	}
+	var version int
+	if !seq.ReadASN1Integer(&version) || version != 0 {
+		return false
+	}
+	for range 5 {
+		if !seq.ReadASN1Integer(new(big.Int)) {
+			return false
+		}
+	}
+	return seq.Empty()
 }

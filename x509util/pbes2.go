@@ -38,6 +38,8 @@ var keyPRFs = sync.OnceValue(func() map[string]func() hash.Hash {
 		"1.2.840.113549.2.9":  sha256.New,
 		"1.2.840.113549.2.10": sha512.New384,
 		"1.2.840.113549.2.11": sha512.New,
+		"1.2.840.113549.2.12": sha512.New512_224,
+		"1.2.840.113549.2.13": sha512.New512_256,
 	}
 })
 
@@ -60,10 +62,12 @@ var keyPBECiphers = sync.OnceValue(func() map[string]keyPBECipher {
 // Bounds on the work an encrypted key may ask for, so that a hostile file cannot make signet
 // compute for minutes or allocate gigabytes. They are far above what any tool writes
 // (OpenSSL 3: 2048 PBKDF2 rounds, scrypt N=16384 r=8 p=1; signet: PBKDF2Iterations).
+// scrypt's is on its whole work, N·r·p: p mixes of 128·r·N bytes each, and p·128·r bytes of
+// PBKDF2 output besides; 2^21 is one mix of 256 MiB (under a second), 16 times OpenSSL's
+// (a bound on N·r alone let p=16 ask for 28 s, and r=2^20 with N=2 for 2.5 GiB).
 const (
 	keyMaxPBKDF2Iterations = 10_000_000
-	keyMaxScryptMemory     = 256 << 20 // bytes, 128·r·N
-	keyMaxScryptP          = 16
+	keyMaxScryptWork       = 1 << 21 // N·r·p
 )
 
 type keyPBES2Params struct {
@@ -195,10 +199,11 @@ func keyPBEKDF(kdf keyAlgorithmIdentifier, keySize int) (func(pw []byte) ([]byte
 			return nil, fmt.Errorf("%w: encrypted key: bad scrypt parameters", ErrMalformed)
 		}
 		n, r := p.CostParameter, p.BlockSize
-		if n < 2 || n&(n-1) != 0 || r < 1 || p.Parallelization < 1 || p.Parallelization > keyMaxScryptP ||
-			n > keyMaxScryptMemory/128/r {
-			return nil, fmt.Errorf("%w: encrypted key: scrypt parameters N=%d r=%d p=%d are outside signet's limits (memory up to %d MiB, p up to %d)",
-				ErrUnsupported, n, r, p.Parallelization, keyMaxScryptMemory>>20, keyMaxScryptP)
+		if n < 2 || n&(n-1) != 0 || r < 1 || p.Parallelization < 1 ||
+			n > keyMaxScryptWork || r > keyMaxScryptWork || p.Parallelization > keyMaxScryptWork ||
+			uint64(n)*uint64(r)*uint64(p.Parallelization) > keyMaxScryptWork {
+			return nil, fmt.Errorf("%w: encrypted key: scrypt parameters N=%d r=%d p=%d are outside signet's limits (N a power of 2, N·r·p up to 2^21: %d MiB of memory)",
+				ErrUnsupported, n, r, p.Parallelization, keyMaxScryptWork*128>>20)
 		}
 		if p.KeyLength != 0 && p.KeyLength != keySize {
 			return nil, fmt.Errorf("%w: encrypted key: scrypt key length %d does not fit the cipher (%d)", ErrMalformed, p.KeyLength, keySize)

@@ -142,9 +142,9 @@ func ParsePublicKey(data []byte) (crypto.PublicKey, error) {
 // DecodeKey reads the first key or certificate in data, whichever kind it is. It reads, as PEM
 // or DER:
 //   - PKCS#8 private keys, in the clear or encrypted with PBES2 (PBKDF2 with HMAC-SHA1 or
-//     SHA-2, or scrypt; AES-128/192/256-CBC or DES-EDE3-CBC): what `openssl genpkey` and
-//     `openssl pkcs8 -topk8` write; and encrypted with the older schemes of `openssl pkcs8
-//     -topk8 -v1` (PKCS#12 PBE, PKCS#5 v1.5 PBES1);
+//     SHA-2, SHA-512/224 and SHA-512/256 included, or scrypt; AES-128/192/256-CBC or
+//     DES-EDE3-CBC): what `openssl genpkey` and `openssl pkcs8 -topk8` write; and encrypted
+//     with the older schemes of `openssl pkcs8 -topk8 -v1` (PKCS#12 PBE, PKCS#5 v1.5 PBES1);
 //   - PKCS#1 RSA private keys ("RSA PRIVATE KEY", `openssl genrsa -traditional`) and SEC1 EC
 //     private keys ("EC PRIVATE KEY", `openssl ecparam -genkey`, with or without its EC
 //     PARAMETERS block), in the clear or with OpenSSL's traditional PEM encryption
