@@ -680,7 +680,13 @@ func checkSubjectEmails(subject pkix.RDNSequence, emails []string) error {
 				continue
 			}
 			v, ok := attributeString(atv.Value)
-			if !ok || slices.Contains(emails, v) {
+			if !ok {
+				// Not a string (a CSR's subject comes as it is): no SAN can be it, and
+				// crypto/x509 would refuse to write it, after the CA's key was opened.
+				return &NameError{Kind: "subject attribute", Input: "emailAddress",
+					Reason: "is not a string (PKCS #9 wants an IA5String)"}
+			}
+			if slices.Contains(emails, v) {
 				continue
 			}
 			return &NameError{Kind: "subject attribute", Input: "emailAddress=" + v,
