@@ -3,17 +3,16 @@ package verify_test
 import (
 	"fmt"
 	"maps"
-	"os"
 	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 )
 
 // What the seeded differential campaigns (rx, rxc, oc: against openssl; wx: against
-// crypto/x509) share: the openssl they ask, their seed ranges and the tally they log.
+// crypto/x509) share: the openssl they ask and the tally they log (their seed ranges:
+// testutil.Seeds, which the other packages' campaigns share).
 
 // campaignOpenSSL is the openssl a campaign asks, "" when there is none or it is not OpenSSL 3,
 // for which the campaigns' explanations are written.
@@ -29,27 +28,6 @@ func campaignOpenSSL(t *testing.T) string {
 		return ""
 	}
 	return openssl
-}
-
-// seedRange is the seeds 1 to ciCount, or those the environment variable env names as
-// first:count.
-func seedRange(t *testing.T, env string, ciCount int) []int64 {
-	t.Helper()
-	first, n := int64(1), ciCount
-	if s := os.Getenv(env); s != "" {
-		a, b, ok := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("%s=%q: want first:count", env, s)
-		}
-		first, n = f, m
-	}
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = first + int64(i)
-	}
-	return out
 }
 
 // tally counts a campaign's outcomes from its parallel subtests.

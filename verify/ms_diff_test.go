@@ -33,7 +33,7 @@ import (
 // SIGNET_MS_SEEDS=first:count runs others.
 func TestMinisignCampaign(t *testing.T) {
 	minisign := testutil.RequireTool(t, "minisign")
-	seeds := seedRange(t, "SIGNET_MS_SEEDS", 400)
+	seeds := testutil.Seeds(t, "SIGNET_MS_SEEDS", 400)
 	dir := t.TempDir()
 	var keys [2]struct{ key, pub string }
 	var pubs [2][]byte

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -314,7 +315,7 @@ func (c *rxCase) String() string {
 
 // rxSeeds reads the campaign's seeds: RX_SEEDS=first:count, or the fixed CI set.
 func rxSeeds(t *testing.T, ciCount int) []int64 {
-	out := seedRange(t, "RX_SEEDS", ciCount)
+	out := testutil.Seeds(t, "RX_SEEDS", ciCount)
 	if os.Getenv("RX_SEEDS") == "" {
 		out = append(out, rxPinnedSeeds...)
 	}

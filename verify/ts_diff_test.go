@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/timestamp"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
@@ -331,7 +332,7 @@ func TestTSExplore(t *testing.T) {
 		t.Skip("set TS_EXPLORE=1 (and TS_SEEDS=first:count)")
 	}
 	openssl := campaignOpenSSL(t)
-	rxExploreSeeds(t, seedRange(t, "TS_SEEDS", 300), 2, 8, func(s int64) (key, line string) {
+	rxExploreSeeds(t, testutil.Seeds(t, "TS_SEEDS", 300), 2, 8, func(s int64) (key, line string) {
 		c := tsGenerate(s)
 		v, ok := c.run(t, openssl)
 		if !ok {
@@ -373,7 +374,7 @@ var tsPinnedSeeds = []int64{
 func TestTSDifferential(t *testing.T) {
 	t.Parallel()
 	openssl := campaignOpenSSL(t)
-	seeds := seedRange(t, "TS_SEEDS", 400)
+	seeds := testutil.Seeds(t, "TS_SEEDS", 400)
 	if os.Getenv("TS_SEEDS") == "" {
 		seeds = append(seeds, tsPinnedSeeds...)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/net/idna"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -137,7 +138,7 @@ func wxGoClass(s string) string {
 }
 
 // wxSeeds reads WX_SEEDS=first:count, or the CI set.
-func wxSeeds(t *testing.T, ciCount int) []int64 { return seedRange(t, "WX_SEEDS", ciCount) }
+func wxSeeds(t *testing.T, ciCount int) []int64 { return testutil.Seeds(t, "WX_SEEDS", ciCount) }
 
 // TestWXExplore prints every disagreement of the seeds of WX_SEEDS, grouped (a tool for the
 // campaign, skipped without WX_EXPLORE).

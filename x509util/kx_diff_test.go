@@ -61,20 +61,7 @@ func kxPinnedSeeds() []int64 { return []int64{4919, 7412} }
 // kxSeeds is the seeds 1 to ciCount, or those KX_SEEDS names as first:count.
 func kxSeeds(t *testing.T, ciCount int) []int64 {
 	t.Helper()
-	first, n := int64(1), ciCount
-	if s := os.Getenv("KX_SEEDS"); s != "" {
-		a, b, ok := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("KX_SEEDS=%q: want first:count", s)
-		}
-		first, n = f, m
-	}
-	out := make([]int64, 0, n)
-	for i := range n {
-		out = append(out, first+int64(i))
-	}
+	out := testutil.Seeds(t, "KX_SEEDS", ciCount)
 	if os.Getenv("KX_SEEDS") == "" {
 		out = append(out, kxPinnedSeeds()...)
 	}

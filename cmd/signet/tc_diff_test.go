@@ -367,24 +367,11 @@ func (c *tcCase) problems(v tcVerdict) []string {
 
 // tcSeeds is the seeds 1 to tcPinnedSeeds, or those SIGNET_TC_SEEDS names as first:count.
 func tcSeeds(t *testing.T) []int64 {
-	first, n := int64(1), tcPinnedSeeds
+	n := tcPinnedSeeds
 	if raceEnabled {
 		n = tcPinnedSeedsRace
 	}
-	if s := os.Getenv("SIGNET_TC_SEEDS"); s != "" {
-		a, b, ok := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil || m < 1 {
-			t.Fatalf("SIGNET_TC_SEEDS=%q: want first:count", s)
-		}
-		first, n = f, m
-	}
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = first + int64(i)
-	}
-	return out
+	return testutil.Seeds(t, "SIGNET_TC_SEEDS", n)
 }
 
 func TestTLSClientCertCampaign(t *testing.T) {
