@@ -125,6 +125,49 @@ type P12 struct {
 	Key         crypto.Signer
 	Certificate *x509.Certificate
 	Chain       []*x509.Certificate
+	// KeyInClear is true when the key is in a plain key bag of a container that is not
+	// encrypted (openssl pkcs12 -export -keypbe NONE): a password, if the file has one, only
+	// keys its MAC, and whoever reads the file reads the key.
+	KeyInClear bool
+}
+
+// p12OIDKeyBag is the plain (unencrypted) PKCS#8 key bag of RFC 7292 section 4.2.1.
+var p12OIDKeyBag = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 10, 1, 1}
+
+// p12KeyInClear reports whether one of der's unencrypted containers holds a plain key bag:
+// the only place go-pkcs12 finds a key that no password decrypts.
+func p12KeyInClear(der []byte) bool {
+	in := cryptobyte.String(der)
+	var pfx, authSafe, safes cryptobyte.String
+	var version int
+	if !in.ReadASN1(&pfx, cbasn1.SEQUENCE) || !pfx.ReadASN1Integer(&version) || !pfx.ReadASN1(&authSafe, cbasn1.SEQUENCE) {
+		return false
+	}
+	content, ok := p12DataContent(authSafe)
+	if !ok || !content.ReadASN1(&safes, cbasn1.SEQUENCE) {
+		return false
+	}
+	for !safes.Empty() {
+		var ci, bags cryptobyte.String
+		if !safes.ReadASN1(&ci, cbasn1.SEQUENCE) {
+			return false
+		}
+		bagsDER, ok := p12DataContent(ci)
+		if !ok || !bagsDER.ReadASN1(&bags, cbasn1.SEQUENCE) {
+			continue
+		}
+		for !bags.Empty() {
+			var bag cryptobyte.String
+			var id asn1.ObjectIdentifier
+			if !bags.ReadASN1(&bag, cbasn1.SEQUENCE) {
+				break
+			}
+			if bag.ReadASN1ObjectIdentifier(&id) && id.Equal(p12OIDKeyBag) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ParseP12 reads a PKCS#12 file as openssl and signet write them. The passphrase callback is
@@ -187,5 +230,5 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 	if err := checkSigningKey(signer); err != nil {
 		return nil, err
 	}
-	return &P12{Key: signer, Certificate: cert, Chain: chain}, nil
+	return &P12{Key: signer, Certificate: cert, Chain: chain, KeyInClear: p12KeyInClear(data)}, nil
 }
