@@ -27,6 +27,9 @@ func EncodeP12(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certific
 	if !PublicKeysEqual(cert.PublicKey, key.Public()) {
 		return nil, fmt.Errorf("%w: the key does not belong to the certificate %q", ErrKeyMismatch, FormatName(cert.Subject))
 	}
+	if err := p12CheckPassphrase(passphrase); err != nil {
+		return nil, err
+	}
 	enc := pkcs12.Modern2023
 	if opts.Legacy {
 		enc = pkcs12.LegacyDES
@@ -36,6 +39,34 @@ func EncodeP12(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certific
 		return nil, fmt.Errorf("x509util: encode PKCS#12: %w", err)
 	}
 	return der, nil
+}
+
+// p12CheckPassphrase refuses a passphrase with a character beyond U+FFFF: RFC 7292 takes the
+// password as a BMPString, which cannot hold it, and go-pkcs12 refuses to encode it (openssl
+// writes it in UTF-16, with a surrogate pair).
+func p12CheckPassphrase(pw []byte) error {
+	for _, r := range string(pw) {
+		if r > 0xFFFF {
+			return fmt.Errorf("%w: PKCS#12: the passphrase has a character beyond U+FFFF, which signet cannot use in a PKCS#12 file (a BMPString, RFC 7292 appendix B.1)", ErrUnsupported)
+		}
+	}
+	return nil
+}
+
+// p12NeedsPassword reports whether der has something encrypted: an encrypted container or a
+// shrouded key bag.
+func p12NeedsPassword(der []byte) bool {
+	containers, err := p12Walk(der, &p12Budget{})
+	return err == nil && len(containers) > 0 || len(p12ShroudedKeys(der)) > 0
+}
+
+// p12HasMAC reports whether der's PFX has macData after its authSafe.
+func p12HasMAC(der []byte) bool {
+	in := cryptobyte.String(der)
+	var pfx cryptobyte.String
+	var version int
+	return in.ReadASN1(&pfx, cbasn1.SEQUENCE) && pfx.ReadASN1Integer(&version) &&
+		pfx.SkipASN1(cbasn1.SEQUENCE) && pfx.PeekASN1Tag(cbasn1.SEQUENCE)
 }
 
 // errP12MAC stands for a MAC that fails with a passphrase that decrypts the file.
@@ -179,14 +210,23 @@ func p12KeyInClear(der []byte) bool {
 // Before any key derivation, the MAC's and every visible encryption's iteration count must lie
 // within 1..1,000,000, the derivations of the whole file must add up to at most 2,000,000
 // iterations, and there may be at most 4 encrypted containers; a file asking for more wraps
-// ErrUnsupported and says which count, without asking for the passphrase. A private key hidden inside an
-// encrypted container is held to the same bound, once the container is decrypted with the
-// password about to be tried.
+// ErrUnsupported and says which count, without asking for the passphrase. A private key
+// hidden inside an encrypted container is held to the same bound, once the container is
+// decrypted with the password about to be tried.
+//
+// Also ErrUnsupported: a passphrase with a character beyond U+FFFF (RFC 7292's BMPString cannot
+// hold it), and a file without a MAC that the empty password does not decrypt (go-pkcs12 reads
+// a file without a MAC only without a password).
 func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 	if err := p12CheckHidden(data, p12Passwords(nil)); err != nil {
 		return nil, err
 	}
 	key, cert, chain, err := pkcs12.DecodeChain(data, "")
+	if err != nil && !p12HasMAC(data) && p12NeedsPassword(data) && !p12PassphraseOpens(data, nil) {
+		// go-pkcs12 reads a file without a MAC only with the empty password, which does not
+		// decrypt this one: it has another, and nothing checks the file's integrity.
+		return nil, fmt.Errorf("%w: PKCS#12: the file has no MAC (integrity check) and is encrypted with a password: signet reads such a file only without a password (re-export it with a MAC)", ErrUnsupported)
+	}
 	if errors.Is(err, pkcs12.ErrIncorrectPassword) && p12PassphraseOpens(data, nil) {
 		// The file has no password, and its MAC fails: no passphrase would help.
 		err = errP12MAC
@@ -198,6 +238,10 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 		pw, perr := passphrase()
 		if perr != nil {
 			return nil, perr
+		}
+		if err := p12CheckPassphrase(pw); err != nil {
+			clear(pw)
+			return nil, err
 		}
 		if err := p12CheckHidden(data, p12Passwords(pw)); err != nil {
 			clear(pw)
