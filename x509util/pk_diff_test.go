@@ -1,0 +1,219 @@
+package x509util
+
+import (
+	"bytes"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// TestP12CampaignOpenSSLWrites is a seeded differential campaign: openssl pkcs12 -export writes
+// a file drawn from the seed (key type, chain, -name, -keypbe/-certpbe among the PBES2, PKCS#12
+// PBE and NONE, -macalg, -iter, -nomac, -nomaciter, -legacy, passwords empty, ASCII, Latin,
+// other scripts and beyond the BMP, a key alone or certificates alone), and signet's ParseP12
+// must read the same key and certificates as `openssl pkcs12 -nodes` prints, or refuse the file
+// for one of the reasons below, with the error kind it documents. Then a wrong password must be
+// ErrIncorrectPassphrase, and a byte flipped in the MAC (digest, salt, iteration count), in the
+// content it covers or anywhere must never yield a key that is not the file's.
+//
+// signet refuses, where openssl reads:
+//   - non-bmp: a password beyond the BMP (openssl encodes it in UTF-16 with surrogate pairs,
+//     which RFC 7292's BMPString cannot hold; go-pkcs12 refuses it): ErrUnsupported.
+//   - nomac-password: a file without a MAC that has a password: signet does not read a file
+//     whose integrity nothing checks, unless there is nothing to protect (no password):
+//     ErrUnsupported.
+//   - nocerts, nokeys: a key without its certificate, certificates without a key: signet reads
+//     a PKCS#12 file as a key with its certificate (ErrMalformed).
+//
+// CI runs seeds 1:150; SIGNET_PK_SEEDS=first:count runs others.
+func TestP12CampaignOpenSSLWrites(t *testing.T) {
+	openssl := pkOpenSSL(t)
+	p := newPKPKI(t)
+	seeds := pkSeeds(t, "SIGNET_PK_SEEDS", 150)
+	var tl pkTally
+	t.Cleanup(func() { tl.log(t, len(seeds)) })
+	for _, seed := range seeds {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Parallel()
+			r := rand.New(rand.NewPCG(uint64(seed), 0x706b))
+			e := drawPKExport(r)
+			dir := t.TempDir()
+			der, ok := e.run(t, openssl, p, dir)
+			if !ok {
+				tl.add("openssl does not write")
+				return
+			}
+			got, ours := pkParse(der, e.pw)
+			theirs, theyRead := pkOpenSSLRead(t, openssl, dir, der, e.pw, e.legacy)
+			switch {
+			case theyRead && ours == nil:
+				if err := pkSame(got, theirs); err != nil {
+					t.Errorf("%v: signet reads %v", e, err)
+				}
+				tl.add("agree: read")
+			case !theyRead && ours != nil:
+				tl.add("agree: refused")
+				return
+			case !theyRead:
+				t.Errorf("%v: signet reads what openssl refuses", e)
+				return
+			default:
+				why, want := pkWhyRefused(e)
+				if why == "" {
+					t.Errorf("%v: openssl reads the file, signet refuses: %v", e, ours)
+				} else if !slices.ContainsFunc(want, func(w error) bool { return errors.Is(ours, w) }) {
+					t.Errorf("%v: refused (%s) with %v, want %v", e, why, ours, want)
+				}
+				tl.add("explained: " + why)
+				return
+			}
+			// A wrong password.
+			if _, err := ParseP12(der, nil); e.pw != "" && err != nil { // nothing to decrypt, else
+				if _, err := pkParse(der, e.pw+"x"); !errors.Is(err, ErrIncorrectPassphrase) {
+					t.Errorf("%v: wrong password: %v, want ErrIncorrectPassphrase", e, err)
+				}
+			}
+			pkTamper(t, r, e, der, got, &tl)
+		})
+	}
+}
+
+// pkWhyRefused explains signet refusing a file openssl reads, and the errors it may give.
+func pkWhyRefused(e pkExport) (string, []error) {
+	switch {
+	case e.noMac && e.pw != "" && e.shape != "":
+		// With -nomac, openssl 3.0 may leave nothing encrypted (it writes the certificates
+		// in the clear, whatever -certpbe says): then the shape is what signet refuses.
+		return "no MAC, and a password, " + e.shape, []error{ErrUnsupported, ErrMalformed}
+	case e.noMac && e.pw != "":
+		return "no MAC, and a password", []error{ErrUnsupported}
+	case e.pwKind == "non-bmp":
+		return "non-bmp password", []error{ErrUnsupported}
+	case e.shape == "nocerts" || e.shape == "nokeys":
+		return e.shape, []error{ErrMalformed}
+	}
+	return "", nil
+}
+
+func pkParse(der []byte, pw string) (*P12, error) {
+	return ParseP12(der, func() ([]byte, error) { return []byte(pw), nil })
+}
+
+// pkSame says how what signet read differs from what openssl printed.
+func pkSame(got *P12, theirs pkRead) error {
+	if len(theirs.keys) != 1 {
+		return fmt.Errorf("a key where openssl prints %d", len(theirs.keys))
+	}
+	ours, err := x509.MarshalPKCS8PrivateKey(got.Key)
+	if err != nil {
+		return err
+	}
+	k, err := x509.ParsePKCS8PrivateKey(theirs.keys[0])
+	if err != nil {
+		return fmt.Errorf("openssl's key: %v", err)
+	}
+	if want, _ := x509.MarshalPKCS8PrivateKey(k); !bytes.Equal(ours, want) {
+		return errors.New("another private key than openssl's")
+	}
+	all := append([]*x509.Certificate{got.Certificate}, got.Chain...)
+	if len(all) != len(theirs.certs) {
+		return fmt.Errorf("%d certificates, openssl %d", len(all), len(theirs.certs))
+	}
+	for i := range all {
+		if !all[i].Equal(theirs.certs[i]) {
+			return fmt.Errorf("certificate %d is %q, openssl's %q", i, all[i].Subject, theirs.certs[i].Subject)
+		}
+	}
+	return nil
+}
+
+// pkRegions are where a tampering flips a byte: the MAC's digest, salt and iteration count
+// (when there is a MAC), the authenticated safe the MAC covers, and anywhere.
+func pkRegions(der []byte) map[string][2]int {
+	regions := map[string][2]int{"anywhere": {0, len(der)}}
+	in := cryptobyte.String(der)
+	var pfx, authSafe, mac, digestInfo, alg, digest, salt cryptobyte.String
+	var version int
+	if !in.ReadASN1(&pfx, cbasn1.SEQUENCE) || !pfx.ReadASN1Integer(&version) || !pfx.ReadASN1Element(&authSafe, cbasn1.SEQUENCE) {
+		return regions
+	}
+	at := func(s cryptobyte.String) int { return len(der) - len(s) } // where the rest of s starts
+	start := at(pfx) - len(authSafe)
+	regions["content"] = [2]int{start, start + len(authSafe)}
+	if !pfx.ReadASN1(&mac, cbasn1.SEQUENCE) {
+		return regions
+	}
+	macEnd := at(pfx)
+	macStart := macEnd - len(mac)
+	m := cryptobyte.String(der[macStart:macEnd])
+	if !m.ReadASN1(&digestInfo, cbasn1.SEQUENCE) || !digestInfo.ReadASN1(&alg, cbasn1.SEQUENCE) || !digestInfo.ReadASN1(&digest, cbasn1.OCTET_STRING) {
+		return regions
+	}
+	off := func(rest cryptobyte.String) int { return macEnd - len(rest) }
+	d0 := macStart + (len(der[macStart:macEnd]) - len(m)) - len(digest)
+	regions["MAC digest"] = [2]int{d0, d0 + len(digest)}
+	if !m.ReadASN1(&salt, cbasn1.OCTET_STRING) {
+		return regions
+	}
+	s0 := off(m) - len(salt)
+	regions["MAC salt"] = [2]int{s0, s0 + len(salt)}
+	var iter cryptobyte.String
+	if m.ReadASN1(&iter, cbasn1.INTEGER) {
+		i0 := off(m) - len(iter)
+		regions["MAC iteration count"] = [2]int{i0, i0 + len(iter)}
+	}
+	return regions
+}
+
+// pkTamper flips one byte of der in each region and checks that signet never reads another key
+// or certificate than the file's, and refuses whenever the MAC or what it covers changed.
+func pkTamper(t *testing.T, r *rand.Rand, e pkExport, der []byte, orig *P12, tl *pkTally) {
+	t.Helper()
+	for name, reg := range pkRegions(der) {
+		if reg[1] <= reg[0] {
+			continue
+		}
+		bad := bytes.Clone(der)
+		i := reg[0] + r.IntN(reg[1]-reg[0])
+		bad[i] ^= byte(1 + r.IntN(255))
+		got, err := pkParse(bad, e.pw)
+		if err == nil {
+			if name != "anywhere" && !e.noMac {
+				t.Errorf("%v: a byte flipped at %d (%s) is read", e, i, name)
+			}
+			same := got.Certificate.Equal(orig.Certificate) && len(got.Chain) == len(orig.Chain) && PublicKeysEqual(got.Key.Public(), orig.Key.Public())
+			for j := 0; same && j < len(got.Chain); j++ {
+				same = got.Chain[j].Equal(orig.Chain[j])
+			}
+			if !same && !e.noMac {
+				t.Errorf("%v: a byte flipped at %d (%s) yields another key or certificate", e, i, name)
+			}
+			tl.add("tamper " + name + ": read the same")
+			continue
+		}
+		kind := "other"
+		for _, s := range []struct {
+			err  error
+			name string
+		}{{ErrIncorrectPassphrase, "wrong passphrase"}, {ErrMalformed, "malformed"}, {ErrUnsupported, "unsupported"}, {ErrKeyMismatch, "key mismatch"}} {
+			if errors.Is(err, s.err) {
+				kind = s.name
+				break
+			}
+		}
+		if kind == "other" {
+			t.Errorf("%v: a byte flipped at %d (%s): error of no kind: %v", e, i, name, err)
+		}
+		if e.pw != "" && strings.Contains(err.Error(), e.pw) {
+			t.Errorf("%v: the error quotes the password: %v", e, err)
+		}
+		tl.add("tamper " + name + ": " + kind)
+	}
+}
