@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // TestP12CampaignOpenSSLWrites is a seeded differential campaign: openssl pkcs12 -export writes
@@ -215,5 +218,93 @@ func pkTamper(t *testing.T, r *rand.Rand, e pkExport, der []byte, orig *P12, tl 
 			t.Errorf("%v: the error quotes the password: %v", e, err)
 		}
 		tl.add("tamper " + name + ": " + kind)
+	}
+}
+
+// TestP12CampaignSignetWrites: EncodeP12 writes a drawn key type with a drawn chain, modern or
+// legacy, under a drawn password, and openssl pkcs12 -info -nodes must read the same key and
+// certificates in the same order, the encryption and MAC signet documents, and the key's
+// localKeyID on its certificate alone; ParseP12 reads the file back. A password beyond the BMP
+// is refused (ErrUnsupported). CI runs seeds 1:60; SIGNET_PK_WRITE_SEEDS=first:count for more.
+func TestP12CampaignSignetWrites(t *testing.T) {
+	openssl := pkOpenSSL(t)
+	p := newPKPKI(t)
+	seeds := pkSeeds(t, "SIGNET_PK_WRITE_SEEDS", 60)
+	var tl pkTally
+	t.Cleanup(func() { tl.log(t, len(seeds)) })
+	for _, seed := range seeds {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Parallel()
+			r := rand.New(rand.NewPCG(uint64(seed), 0x706b77))
+			kt := pkKeyTypes[r.IntN(len(pkKeyTypes))]
+			chain := [][]*x509.Certificate{nil, {p.inter}, {p.inter, p.root}, {p.root, p.inter}}[r.IntN(4)]
+			legacy := r.IntN(2) == 0
+			pw := pkPasswords[r.IntN(len(pkPasswords))]
+			what := fmt.Sprintf("%s chain=%d legacy=%v pw=%s", kt, len(chain), legacy, pw.kind)
+			der, err := EncodeP12(p.keys[kt], p.leaves[kt], chain, []byte(pw.pw), P12Options{Legacy: legacy})
+			if pw.kind == "non-bmp" {
+				if !errors.Is(err, ErrUnsupported) {
+					t.Errorf("%s: EncodeP12 = %v, want ErrUnsupported", what, err)
+				}
+				tl.add("refused: non-bmp password")
+				return
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			dir := t.TempDir()
+			theirs, ok := pkOpenSSLRead(t, openssl, dir, der, pw.pw, false)
+			if !ok {
+				t.Fatalf("%s: openssl pkcs12 does not read signet's file", what)
+			}
+			got, err := pkParse(der, pw.pw)
+			if err != nil {
+				t.Fatalf("%s: ParseP12 of signet's own file: %v", what, err)
+			}
+			if err := pkSame(got, theirs); err != nil {
+				t.Errorf("%s: openssl reads %v", what, err)
+			}
+			if !got.Certificate.Equal(p.leaves[kt]) || len(got.Chain) != len(chain) {
+				t.Errorf("%s: read back another certificate or chain", what)
+			}
+			for i := range got.Chain {
+				if !got.Chain[i].Equal(chain[i]) {
+					t.Errorf("%s: chain[%d] read back as %q", what, i, got.Chain[i].Subject)
+				}
+			}
+			id := func(attrs string) string {
+				_, v, _ := strings.Cut(attrs, "localKeyID:")
+				v, _, _ = strings.Cut(v, "\n")
+				return strings.TrimSpace(v)
+			}
+			if len(theirs.keys) == 1 && len(theirs.certs) > 0 {
+				if k := id(theirs.keyAttrs[0]); k == "" || k != id(theirs.certAttrs[0]) {
+					t.Errorf("%s: the key's localKeyID %q is not its certificate's %q", what, k, id(theirs.certAttrs[0]))
+				}
+				for i, a := range theirs.certAttrs[1:] {
+					if id(a) != "" {
+						t.Errorf("%s: chain certificate %d has a localKeyID", what, i)
+					}
+				}
+			}
+			// The encryption and MAC signet documents (cert p12 --help).
+			in := filepath.Join(dir, "r.p12")
+			args := append([]string{"pkcs12", "-in", in, "-info", "-noout"}, pkPassArgs(t, dir, "-passin", pw.pw)...)
+			stdout, stderr, err := testutil.RunErr(openssl, args...)
+			if err != nil {
+				t.Fatalf("%s: openssl pkcs12 -info: %v", what, err)
+			}
+			info := string(stdout) + string(stderr)
+			want := []string{"MAC: sha256", "PBES2, PBKDF2, AES-256-CBC", "PRF hmacWithSHA256"}
+			if legacy {
+				want = []string{"MAC: sha1", "pbeWithSHA1And3-KeyTripleDES-CBC"}
+			}
+			for _, w := range want {
+				if !strings.Contains(info, w) {
+					t.Errorf("%s: openssl pkcs12 -info does not say %q:\n%s", what, w, info)
+				}
+			}
+			tl.add(fmt.Sprintf("read by openssl: legacy=%v", legacy))
+		})
 	}
 }
