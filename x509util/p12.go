@@ -6,6 +6,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"fmt"
+	"slices"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -268,9 +269,16 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: PKCS#12 key of type %T", ErrUnsupported, key)
 	}
-	if !PublicKeysEqual(cert.PublicKey, signer.Public()) {
-		return nil, fmt.Errorf("%w: the PKCS#12 key does not belong to its certificate", ErrKeyMismatch)
+	// go-pkcs12 takes the first certificate for the key's; other tools may put CA
+	// certificates first. The key's is the first whose public key is the key's, as openssl's
+	// PKCS12_parse finds it; the others are the chain, in the file's order.
+	all := append([]*x509.Certificate{cert}, chain...)
+	i := slices.IndexFunc(all, func(c *x509.Certificate) bool { return PublicKeysEqual(c.PublicKey, signer.Public()) })
+	if i < 0 {
+		return nil, fmt.Errorf("%w: the PKCS#12 key does not belong to any of its certificates", ErrKeyMismatch)
 	}
+	cert = all[i]
+	chain = slices.Delete(all, i, i+1)
 	if err := checkSigningKey(signer); err != nil {
 		return nil, err
 	}

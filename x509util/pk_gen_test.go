@@ -72,9 +72,10 @@ func newPKPKI(t *testing.T) *pkPKI {
 	writePEM(t, filepath.Join(p.dir, "inter.pem"), "CERTIFICATE", inter.Raw)
 	writePEM(t, filepath.Join(p.dir, "chain.pem"), "CERTIFICATE", inter.Raw, root.Raw)
 	for _, kt := range pkKeyTypes {
-		kind := kt
-		if kt == "rsa" {
-			kind = "rsa2" // "rsa" is the intermediate's
+		// testCA's root has the "p256" key and its intermediate the "rsa" one.
+		kind := map[string]string{"rsa": "rsa2", "p256": "p256b"}[kt]
+		if kind == "" {
+			kind = kt
 		}
 		key := issueTestKey(t, kind)
 		leaf := mustIssue(t, IssueRequest{Profile: ProfileClient, Subject: pkix.Name{CommonName: "pk " + kt},
