@@ -134,6 +134,15 @@ func TestP12LeafNotFirst(t *testing.T) {
 			}
 		})
 	}
+	// Two key bags: openssl prints both, go-pkcs12 (and so signet) refuses the file, which
+	// leaves no doubt about which key a command would use.
+	der2 := pkBuildPlain(t, key, []*x509.Certificate{leaf, nil, nil}, "pw")
+	if _, ok := pkOpenSSLRead(t, openssl, t.TempDir(), der2, "pw", false); !ok {
+		t.Fatal("openssl does not read the file with two keys")
+	}
+	if _, err := pkParse(der2, "pw"); !errors.Is(err, ErrMalformed) {
+		t.Errorf("two keys: %v, want ErrMalformed", err)
+	}
 	// No certificate of the key's: still refused, as a key that does not belong.
 	der := pkBuildPlain(t, key, []*x509.Certificate{p.inter, p.root, nil}, "pw")
 	if _, err := pkParse(der, "pw"); !errors.Is(err, ErrKeyMismatch) {
