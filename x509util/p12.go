@@ -3,6 +3,7 @@ package x509util
 import (
 	"crypto"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
 	"fmt"
@@ -61,6 +62,23 @@ func p12NeedsPassword(der []byte) bool {
 	return err == nil && len(containers) > 0 || len(p12ShroudedKeys(der)) > 0
 }
 
+// p12AuthSafeNotOctets reports whether der's authSafe is of type id-data with a content that
+// is not an OCTET STRING. go-pkcs12 reads that content into an asn1.RawValue, whatever its tag,
+// and its MAC covers only the content's octets: a file with any other tag there, which openssl
+// refuses, would be read.
+func p12AuthSafeNotOctets(der []byte) bool {
+	in := cryptobyte.String(der)
+	var pfx, authSafe, explicit cryptobyte.String
+	var version int
+	var typ asn1.ObjectIdentifier
+	if !in.ReadASN1(&pfx, cbasn1.SEQUENCE) || !pfx.ReadASN1Integer(&version) || !pfx.ReadASN1(&authSafe, cbasn1.SEQUENCE) ||
+		!authSafe.ReadASN1ObjectIdentifier(&typ) || !typ.Equal(p12OIDData) ||
+		!authSafe.ReadASN1(&explicit, cbasn1.Tag(0).ContextSpecific().Constructed()) {
+		return false // go-pkcs12 says what is wrong
+	}
+	return !explicit.PeekASN1Tag(cbasn1.OCTET_STRING)
+}
+
 // p12HasMAC reports whether der's PFX has macData after its authSafe.
 func p12HasMAC(der []byte) bool {
 	in := cryptobyte.String(der)
@@ -68,6 +86,57 @@ func p12HasMAC(der []byte) bool {
 	var version int
 	return in.ReadASN1(&pfx, cbasn1.SEQUENCE) && pfx.ReadASN1Integer(&version) &&
 		pfx.SkipASN1(cbasn1.SEQUENCE) && pfx.PeekASN1Tag(cbasn1.SEQUENCE)
+}
+
+// p12Unimplemented returns the algorithm of a password-based encryption (an
+// AlgorithmIdentifier, DER) that go-pkcs12 does not implement, named, and "" when it implements
+// them all or the structure is not one it could read anyway (it then says so itself).
+func p12Unimplemented(algDER []byte) string {
+	name := func(oid asn1.ObjectIdentifier) string {
+		if c, ok := keyPBECiphers()[oid.String()]; ok {
+			return c.name + " (" + oid.String() + ")"
+		}
+		if s, ok := keyPBES1Schemes()[oid.String()]; ok {
+			return s.name + " (" + oid.String() + ")"
+		}
+		return oid.String()
+	}
+	var alg pkix.AlgorithmIdentifier
+	if rest, err := asn1.Unmarshal(algDER, &alg); err != nil || len(rest) > 0 {
+		return ""
+	}
+	if _, ok := p12PBECiphers()[alg.Algorithm.String()]; ok {
+		return ""
+	}
+	if !alg.Algorithm.Equal(keyOIDPBES2) {
+		return name(alg.Algorithm)
+	}
+	var params struct{ KDF, Enc pkix.AlgorithmIdentifier }
+	if rest, err := asn1.Unmarshal(alg.Parameters.FullBytes, &params); err != nil || len(rest) > 0 {
+		return ""
+	}
+	if !params.KDF.Algorithm.Equal(keyOIDPBKDF2) {
+		return "PBES2 with " + name(params.KDF.Algorithm)
+	}
+	var kdf struct {
+		Salt       asn1.RawValue
+		Iterations int
+		KeyLength  int                      `asn1:"optional"`
+		PRF        pkix.AlgorithmIdentifier `asn1:"optional"`
+	}
+	if rest, err := asn1.Unmarshal(params.KDF.Parameters.FullBytes, &kdf); err != nil || len(rest) > 0 {
+		return ""
+	}
+	switch p12OIDString(kdf.PRF.Algorithm) {
+	case "", "1.2.840.113549.2.7", "1.2.840.113549.2.9", "1.2.840.113549.2.11": // none (SHA-1), SHA-1, SHA-256, SHA-512
+	default:
+		return "PBES2 with the PBKDF2 PRF " + kdf.PRF.Algorithm.String()
+	}
+	switch params.Enc.Algorithm.String() {
+	case "2.16.840.1.101.3.4.1.2", "2.16.840.1.101.3.4.1.22", "2.16.840.1.101.3.4.1.42": // AES-128/192/256-CBC
+		return ""
+	}
+	return "PBES2 with " + name(params.Enc.Algorithm)
 }
 
 // errP12MAC stands for a MAC that fails with a passphrase that decrypts the file.
@@ -222,6 +291,15 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 	if err := p12CheckHidden(data, p12Passwords(nil)); err != nil {
 		return nil, err
 	}
+	if p12AuthSafeNotOctets(data) {
+		return nil, fmt.Errorf("%w: PKCS#12: the authenticated safe (id-data) does not hold an OCTET STRING", ErrMalformed)
+	}
+	for _, k := range p12ShroudedKeys(data) {
+		// go-pkcs12 would say so only once the passphrase is known, and without its kind.
+		if alg := p12Unimplemented(k.alg); alg != "" {
+			return nil, fmt.Errorf("%w: PKCS#12: the private key is encrypted with %s, which signet does not read", ErrUnsupported, alg)
+		}
+	}
 	key, cert, chain, err := pkcs12.DecodeChain(data, "")
 	if err != nil && !p12HasMAC(data) && p12NeedsPassword(data) && !p12PassphraseOpens(data, nil) {
 		// go-pkcs12 reads a file without a MAC only with the empty password, which does not
@@ -262,6 +340,9 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 		return nil, fmt.Errorf("%w: PKCS#12: the passphrase decrypts the file (or it has none), but its integrity check (MAC) fails: the file is damaged or was altered", ErrMalformed)
 	case errors.Is(err, pkcs12.ErrIncorrectPassword):
 		return nil, ErrIncorrectPassphrase
+	case errors.As(err, new(pkcs12.NotImplementedError)):
+		// A MAC digest or a container's encryption go-pkcs12 does not implement.
+		return nil, fmt.Errorf("%w: PKCS#12: %v", ErrUnsupported, err)
 	case err != nil:
 		return nil, fmt.Errorf("%w: PKCS#12: %v", ErrMalformed, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -88,21 +89,29 @@ func TestP12CampaignOpenSSLWrites(t *testing.T) {
 	}
 }
 
-// pkWhyRefused explains signet refusing a file openssl reads, and the errors it may give.
+// pkWhyRefused explains signet refusing a file openssl reads, and the errors it may give:
+// every reason that applies, as which of them signet meets first depends on the file.
 func pkWhyRefused(e pkExport) (string, []error) {
-	switch {
-	case e.noMac && e.pw != "" && e.shape != "":
-		// With -nomac, openssl 3.0 may leave nothing encrypted (it writes the certificates
-		// in the clear, whatever -certpbe says): then the shape is what signet refuses.
-		return "no MAC, and a password, " + e.shape, []error{ErrUnsupported, ErrMalformed}
-	case e.noMac && e.pw != "":
-		return "no MAC, and a password", []error{ErrUnsupported}
-	case e.pwKind == "non-bmp":
-		return "non-bmp password", []error{ErrUnsupported}
-	case e.shape == "nocerts" || e.shape == "nokeys":
-		return e.shape, []error{ErrMalformed}
+	var why []string
+	var errs []error
+	add := func(reason string, err error) { why, errs = append(why, reason), append(errs, err) }
+	if slices.Contains(pkUnimplemented, e.keyPBE) && e.shape != "nokeys" ||
+		slices.Contains(pkUnimplemented, e.certPBE) && e.shape != "nocerts" ||
+		(e.macAlg == "sha384" || e.macAlg == "md5") && !e.noMac {
+		add("unimplemented algorithm", ErrUnsupported)
 	}
-	return "", nil
+	if e.noMac && e.pw != "" {
+		// With -nomac, openssl 3.0 may leave nothing encrypted (it writes the certificates
+		// in the clear, whatever -certpbe says): then another reason is what signet meets.
+		add("no MAC, and a password", ErrUnsupported)
+	}
+	if e.pwKind == "non-bmp" {
+		add("non-bmp password", ErrUnsupported)
+	}
+	if e.shape != "" {
+		add(e.shape, ErrMalformed)
+	}
+	return strings.Join(why, ", "), errs
 }
 
 func pkParse(der []byte, pw string) (*P12, error) {
@@ -179,7 +188,9 @@ func pkRegions(der []byte) map[string][2]int {
 // or certificate than the file's, and refuses whenever the MAC or what it covers changed.
 func pkTamper(t *testing.T, r *rand.Rand, e pkExport, der []byte, orig *P12, tl *pkTally) {
 	t.Helper()
-	for name, reg := range pkRegions(der) {
+	regions := pkRegions(der)
+	for _, name := range slices.Sorted(maps.Keys(regions)) { // in order: the seed draws the same flips
+		reg := regions[name]
 		if reg[1] <= reg[0] {
 			continue
 		}

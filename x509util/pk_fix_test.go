@@ -1,6 +1,7 @@
 package x509util
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -66,6 +67,86 @@ func TestP12NoMACWithPassword(t *testing.T) {
 		}
 		if got, err := ParseP12(der, nil); err != nil || !got.Certificate.Equal(p.leaves["p384"]) {
 			t.Errorf("%v: ParseP12 = %v", e, err)
+		}
+	}
+}
+
+// TestP12UnsupportedAlgorithms: openssl writes PKCS#12 files with algorithms go-pkcs12 does not
+// implement (a SHA-384 or MD5 MAC, PBES2 with DES-EDE3-CBC or Camellia, PKCS#12 PBE with 2-key
+// 3DES or RC4). They were "malformed input" (exit 3 for the wrong reason, the file blamed);
+// they are ErrUnsupported, and a private key's algorithm is named before any passphrase is
+// asked for.
+func TestP12UnsupportedAlgorithms(t *testing.T) {
+	openssl := pkOpenSSL(t)
+	p := newPKPKI(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		e         pkExport
+		beforePW  bool // refused before the passphrase is asked for
+		wantInErr string
+	}{
+		{pkExport{macAlg: "sha384"}, true, "2.16.840.1.101.3.4.2.2"},
+		{pkExport{macAlg: "md5"}, true, "1.2.840.113549.2.5"},
+		{pkExport{keyPBE: "DES-EDE3-CBC"}, true, "1.2.840.113549.3.7"},
+		{pkExport{keyPBE: "CAMELLIA-256-CBC"}, true, "1.2.392.200011.61.1.1.1.4"},
+		{pkExport{keyPBE: "PBE-SHA1-2DES"}, true, "1.2.840.113549.1.12.1.4"},
+		{pkExport{certPBE: "PBE-SHA1-RC4-128", legacy: true}, false, "1.2.840.113549.1.12.1.1"},
+	} {
+		e := tc.e
+		e.keyType, e.pw = "p384", "correct horse"
+		der, ok := e.run(t, openssl, p, dir)
+		if !ok {
+			t.Fatalf("%v: openssl pkcs12 -export failed", e)
+		}
+		if _, ok := pkOpenSSLRead(t, openssl, dir, der, e.pw, true); !ok {
+			t.Fatalf("%v: openssl does not read its own file", e)
+		}
+		asked := false
+		_, err := ParseP12(der, func() ([]byte, error) { asked = true; return []byte(e.pw), nil })
+		if !errors.Is(err, ErrUnsupported) || errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), tc.wantInErr) {
+			t.Errorf("%v: ParseP12 = %v, want ErrUnsupported naming %s", e, err, tc.wantInErr)
+		}
+		if tc.beforePW && asked {
+			t.Errorf("%v: the passphrase was asked for", e)
+		}
+	}
+}
+
+// TestP12AuthSafeNotOctetString: the campaign's tampering found that the tag of the OCTET STRING
+// holding a PFX's authenticated safe could be anything (a UTF8String, a context-specific tag):
+// go-pkcs12 reads it into an asn1.RawValue, the MAC covers only its contents, and signet read
+// the file, which openssl refuses ("wrong tag"). It is malformed now.
+func TestP12AuthSafeNotOctetString(t *testing.T) {
+	openssl := pkOpenSSL(t)
+	p := newPKPKI(t)
+	dir := t.TempDir()
+	e := pkExport{keyType: "ed25519", pw: "correct horse"}
+	der, ok := e.run(t, openssl, p, dir)
+	if !ok {
+		t.Fatal("openssl pkcs12 -export failed")
+	}
+	i := bytes.Index(der, []byte{0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01}) + 11 // id-data, then [0]
+	if der[i] != 0xa0 {
+		t.Fatalf("no [0] after the authSafe's id-data: %x", der[:i+1])
+	}
+	i += 2
+	if der[i-1] >= 0x80 {
+		i += int(der[i-1] & 0x7f)
+	}
+	if der[i] != 0x04 {
+		t.Fatalf("no OCTET STRING at %d: %x", i, der[i])
+	}
+	if _, err := pkParse(der, e.pw); err != nil {
+		t.Fatalf("the file as openssl wrote it: %v", err)
+	}
+	for _, tag := range []byte{0x0c, 0x13, 0x80, 0x05} {
+		bad := bytes.Clone(der)
+		bad[i] = tag
+		if _, ok := pkOpenSSLRead(t, openssl, dir, bad, e.pw, false); ok {
+			t.Errorf("tag %#x: openssl reads it", tag)
+		}
+		if _, err := pkParse(bad, e.pw); !errors.Is(err, ErrMalformed) {
+			t.Errorf("tag %#x: ParseP12 = %v, want ErrMalformed", tag, err)
 		}
 	}
 }

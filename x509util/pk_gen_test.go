@@ -105,6 +105,9 @@ var pkPasswords = []struct{ kind, pw string }{
 // pkEncryptions are the -keypbe/-certpbe values drawn; "" leaves openssl's default.
 var pkEncryptions = []string{"", "AES-256-CBC", "AES-128-CBC", "PBE-SHA1-3DES", "PBE-SHA1-RC2-40", "NONE"}
 
+// pkUnimplemented are -keypbe/-certpbe values signet refuses as unsupported.
+var pkUnimplemented = []string{"DES-EDE3-CBC", "CAMELLIA-256-CBC", "PBE-SHA1-2DES", "PBE-SHA1-RC4-128"}
+
 // pkExport is one `openssl pkcs12 -export`, drawn from a seed.
 type pkExport struct {
 	keyType         string
@@ -125,6 +128,15 @@ func drawPKExport(r *rand.Rand) pkExport {
 	e.name = pick([]string{"", "", "signet key", "ключ 鍵"})
 	e.keyPBE, e.certPBE = pick(pkEncryptions), pick(pkEncryptions)
 	e.macAlg = pick([]string{"", "sha1", "sha256", "sha512"})
+	// Now and then an algorithm openssl writes and go-pkcs12 does not implement.
+	switch r.IntN(16) {
+	case 0:
+		e.keyPBE = pick(pkUnimplemented)
+	case 1:
+		e.certPBE = pick(pkUnimplemented)
+	case 2:
+		e.macAlg = pick([]string{"sha384", "md5"})
+	}
 	e.iter = []int{0, 0, 1, 1000, 2048, 10000}[r.IntN(6)]
 	switch r.IntN(8) {
 	case 0:
@@ -134,7 +146,7 @@ func drawPKExport(r *rand.Rand) pkExport {
 	}
 	pw := pkPasswords[r.IntN(len(pkPasswords))]
 	e.pwKind, e.pw = pw.kind, pw.pw
-	e.legacy = e.keyPBE == "PBE-SHA1-RC2-40" || e.certPBE == "PBE-SHA1-RC2-40" || r.IntN(10) == 0
+	e.legacy = slices.ContainsFunc([]string{e.keyPBE, e.certPBE}, func(s string) bool { return strings.Contains(s, "RC") }) || r.IntN(10) == 0
 	switch r.IntN(12) {
 	case 0:
 		e.shape = "nocerts"
