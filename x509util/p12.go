@@ -62,21 +62,31 @@ func p12NeedsPassword(der []byte) bool {
 	return err == nil && len(containers) > 0 || len(p12ShroudedKeys(der)) > 0
 }
 
-// p12AuthSafeNotOctets reports whether der's authSafe is of type id-data with a content that
-// is not an OCTET STRING. go-pkcs12 reads that content into an asn1.RawValue, whatever its tag,
-// and its MAC covers only the content's octets: a file with any other tag there, which openssl
-// refuses, would be read.
-func p12AuthSafeNotOctets(der []byte) bool {
+// p12Skeleton says what is wrong with the outside of der's PFX, "" when nothing is or it is
+// not id-data (go-pkcs12 then says what it does not read). go-pkcs12 reads the authSafe's
+// content into an asn1.RawValue, whatever its tag, and encoding/asn1 ignores elements after
+// those it expects; the MAC covers only the content's octets. A file with another tag there,
+// or with more elements (a MAC moved inside the authSafe, so that the file seems to have none),
+// which openssl refuses, would be read.
+func p12Skeleton(der []byte) string {
 	in := cryptobyte.String(der)
-	var pfx, authSafe, explicit cryptobyte.String
+	var pfx, authSafe, explicit, content cryptobyte.String
 	var version int
 	var typ asn1.ObjectIdentifier
 	if !in.ReadASN1(&pfx, cbasn1.SEQUENCE) || !pfx.ReadASN1Integer(&version) || !pfx.ReadASN1(&authSafe, cbasn1.SEQUENCE) ||
 		!authSafe.ReadASN1ObjectIdentifier(&typ) || !typ.Equal(p12OIDData) ||
 		!authSafe.ReadASN1(&explicit, cbasn1.Tag(0).ContextSpecific().Constructed()) {
-		return false // go-pkcs12 says what is wrong
+		return ""
 	}
-	return !explicit.PeekASN1Tag(cbasn1.OCTET_STRING)
+	switch {
+	case !explicit.ReadASN1(&content, cbasn1.OCTET_STRING):
+		return "the authenticated safe (id-data) does not hold an OCTET STRING"
+	case !explicit.Empty() || !authSafe.Empty():
+		return "the authenticated safe has more than its content"
+	case !pfx.Empty() && (!pfx.SkipASN1(cbasn1.SEQUENCE) || !pfx.Empty()):
+		return "the PFX has more than its authenticated safe and MAC"
+	}
+	return ""
 }
 
 // p12HasMAC reports whether der's PFX has macData after its authSafe.
@@ -291,8 +301,8 @@ func ParseP12(data []byte, passphrase func() ([]byte, error)) (*P12, error) {
 	if err := p12CheckHidden(data, p12Passwords(nil)); err != nil {
 		return nil, err
 	}
-	if p12AuthSafeNotOctets(data) {
-		return nil, fmt.Errorf("%w: PKCS#12: the authenticated safe (id-data) does not hold an OCTET STRING", ErrMalformed)
+	if what := p12Skeleton(data); what != "" {
+		return nil, fmt.Errorf("%w: PKCS#12: %s", ErrMalformed, what)
 	}
 	for _, k := range p12ShroudedKeys(data) {
 		// go-pkcs12 would say so only once the passphrase is known, and without its kind.

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // TestP12PassphraseBeyondBMP: openssl takes a password with a character beyond U+FFFF (UTF-16
@@ -147,6 +150,56 @@ func TestP12AuthSafeNotOctetString(t *testing.T) {
 		}
 		if _, err := pkParse(bad, e.pw); !errors.Is(err, ErrMalformed) {
 			t.Errorf("tag %#x: ParseP12 = %v, want ErrMalformed", tag, err)
+		}
+	}
+}
+
+// TestP12MACInsideAuthSafe: the campaign's tampering found a file read whose authSafe's length
+// had grown to swallow the MAC: encoding/asn1 ignores the extra element, go-pkcs12 sees a file
+// without a MAC, and with the empty password reads it. openssl refuses it; so does signet now,
+// and a file with anything after its MAC.
+func TestP12MACInsideAuthSafe(t *testing.T) {
+	openssl := pkOpenSSL(t)
+	p := newPKPKI(t)
+	dir := t.TempDir()
+	e := pkExport{keyType: "p384"}
+	der, ok := e.run(t, openssl, p, dir)
+	if !ok {
+		t.Fatal("openssl pkcs12 -export failed")
+	}
+	in := cryptobyte.String(der)
+	var pfx, authSafe, mac cryptobyte.String
+	var version int
+	if !in.ReadASN1(&pfx, cbasn1.SEQUENCE) || !pfx.ReadASN1Integer(&version) || !pfx.ReadASN1Element(&authSafe, cbasn1.SEQUENCE) ||
+		!pfx.ReadASN1Element(&mac, cbasn1.SEQUENCE) || !pfx.Empty() {
+		t.Fatal("openssl's PFX is not version, authSafe, MAC")
+	}
+	var inner cryptobyte.String
+	if !authSafe.ReadASN1(&inner, cbasn1.SEQUENCE) {
+		t.Fatal("authSafe")
+	}
+	build := func(authSafeBody, after []byte) []byte {
+		var b cryptobyte.Builder
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1Int64(3)
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddBytes(authSafeBody) })
+			b.AddBytes(after)
+		})
+		return b.BytesOrPanic()
+	}
+	if _, err := ParseP12(build(inner, mac), nil); err != nil {
+		t.Fatalf("openssl's file rebuilt: %v", err)
+	}
+	for name, bad := range map[string][]byte{
+		"MAC inside the authSafe": build(append(bytes.Clone(inner), mac...), nil),
+		"a second MAC":            build(inner, append(bytes.Clone(mac), mac...)),
+		"a NULL after the MAC":    build(inner, append(bytes.Clone(mac), 0x05, 0x00)),
+	} {
+		if _, ok := pkOpenSSLRead(t, openssl, dir, bad, "", false); ok {
+			t.Errorf("%s: openssl reads it", name)
+		}
+		if _, err := ParseP12(bad, nil); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: ParseP12 = %v, want ErrMalformed", name, err)
 		}
 	}
 }
