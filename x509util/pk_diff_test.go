@@ -30,13 +30,15 @@ import (
 // signet refuses, where openssl reads:
 //   - non-bmp: a password beyond the BMP (openssl encodes it in UTF-16 with surrogate pairs,
 //     which RFC 7292's BMPString cannot hold; go-pkcs12 refuses it): ErrUnsupported.
-//   - nomac-password: a file without a MAC that has a password: signet does not read a file
-//     whose integrity nothing checks, unless there is nothing to protect (no password):
-//     ErrUnsupported.
+//   - nomac-password: a file without a MAC that has a password: go-pkcs12 reads one only
+//     without a password, and nothing would check its integrity: ErrUnsupported.
 //   - nocerts, nokeys: a key without its certificate, certificates without a key: signet reads
 //     a PKCS#12 file as a key with its certificate (ErrMalformed).
+//   - unimplemented algorithm: a MAC or encryption go-pkcs12 does not implement (a SHA-384 or
+//     MD5 MAC, PBES2 with DES-EDE3-CBC or Camellia, 2-key 3DES, RC4): ErrUnsupported.
 //
-// CI runs seeds 1:150; SIGNET_PK_SEEDS=first:count runs others.
+// Seeds 1:2650 agree or are explained. CI runs seeds 1:150; SIGNET_PK_SEEDS=first:count runs
+// others.
 func TestP12CampaignOpenSSLWrites(t *testing.T) {
 	openssl := pkOpenSSL(t)
 	p := newPKPKI(t)
