@@ -519,7 +519,8 @@ func TestP12ContainersBounded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
 			_, err := ParseP12(p12Containers(t, tc.n, tc.iter), func() ([]byte, error) { return []byte("pw"), nil })
-			if tc.wantRefuse != errors.Is(err, ErrUnsupported) {
+			// The files have no MAC: within bounds, they are refused for that instead.
+			if refused := errors.Is(err, ErrUnsupported) && !strings.Contains(err.Error(), "has no MAC"); tc.wantRefuse != refused {
 				t.Fatalf("ParseP12 = %v, want refused=%v", err, tc.wantRefuse)
 			}
 			if d := time.Since(start); d > 30*time.Second {

@@ -43,7 +43,8 @@ The areas:
                  --expiry-warning), key size, signature algorithms; and the verdict of signet's
                  policy engine ('signet cert verify'), serverAuth and the name required; a
                  chain missing an intermediate fails (nothing is fetched), and so does one of
-                 more than 10 certificates, unjudged
+                 more than 10 certificates, unjudged, and a leaf whose key usage leaves out
+                 digitalSignature (the server signs the handshake; tls check refuses it)
   ocsp           a stapled OCSP response: signed by the issuer or its delegate, good, current
   client-auth    whether a client certificate is requested, and the CA names advertised
   resumption     TLS 1.2 by session ID and by ticket, TLS 1.3 by PSK ticket: does a second

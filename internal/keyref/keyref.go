@@ -368,7 +368,8 @@ func openFile(ref string, opts Options, private bool) (*keyFile, error) {
 			return nil, fr.wrongSource(fmt.Errorf("read %s: %w", ref, err))
 		}
 		f := &keyFile{certs: append([]*x509.Certificate{p.Certificate}, p.Chain...)}
-		f.Signer, f.Public, f.Encoding, f.Encrypted = p.Key, p.Key.Public(), x509util.EncodingPKCS12, asked
+		// A key in the clear (-keypbe NONE) is not encrypted, whatever keys the file's MAC.
+		f.Signer, f.Public, f.Encoding, f.Encrypted = p.Key, p.Key.Public(), x509util.EncodingPKCS12, asked && !p.KeyInClear
 		warnExposed(ref, f, opts.Warn)
 		return f, nil
 	}

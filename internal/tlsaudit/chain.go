@@ -172,6 +172,14 @@ func (a *auditor) judgeChain(served []*x509.Certificate) {
 	case err != nil:
 		a.add(Fail, AreaCertificate, "trust", "%v", err)
 	}
+	// The server signs the handshake in TLS 1.3 and in every ECDHE suite (CertificateVerify,
+	// ServerKeyExchange): a leaf whose key usage leaves out digitalSignature forbids that
+	// (RFC 8446 4.4.2.2, RFC 5246 7.4.2, RFC 8422 5.3), and tls check and the tunnel refuse
+	// it. Only RSA key exchange, which has no forward secrecy, can use it.
+	if leaf.KeyUsage != 0 && leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+		a.add(Fail, AreaCertificate, "key usage", "%s has key usage %s, without digitalSignature: the server signs the handshake in TLS 1.3 and in every ECDHE suite, which that forbids (RFC 8446 4.4.2.2); signet tls check refuses it",
+			x509util.FormatName(leaf.Subject), strings.Join(verify.KeyUsageNames(leaf.KeyUsage), ", "))
+	}
 	if res != nil && err == nil {
 		inPath := map[string]bool{}
 		for _, c := range res.Chain {
