@@ -42,7 +42,7 @@ import (
 func TestP12CampaignOpenSSLWrites(t *testing.T) {
 	openssl := pkOpenSSL(t)
 	p := newPKPKI(t)
-	seeds := pkSeeds(t, "SIGNET_PK_SEEDS", 150)
+	seeds := testutil.Seeds(t, "SIGNET_PK_SEEDS", 150)
 	var tl pkTally
 	t.Cleanup(func() { tl.log(t, len(seeds)) })
 	for _, seed := range seeds {
@@ -242,7 +242,7 @@ func pkTamper(t *testing.T, r *rand.Rand, e pkExport, der []byte, orig *P12, tl 
 func TestP12CampaignSignetWrites(t *testing.T) {
 	openssl := pkOpenSSL(t)
 	p := newPKPKI(t)
-	seeds := pkSeeds(t, "SIGNET_PK_WRITE_SEEDS", 60)
+	seeds := testutil.Seeds(t, "SIGNET_PK_WRITE_SEEDS", 60)
 	var tl pkTally
 	t.Cleanup(func() { tl.log(t, len(seeds)) })
 	for _, seed := range seeds {

@@ -22,27 +22,6 @@ import (
 
 // What the PKCS#12 campaigns (pk_diff_test.go) draw from and how they ask openssl.
 
-// pkSeeds is the seeds 1 to ciCount, or those the environment variable env names as
-// first:count.
-func pkSeeds(t *testing.T, env string, ciCount int) []int64 {
-	t.Helper()
-	first, n := int64(1), ciCount
-	if s := os.Getenv(env); s != "" {
-		a, b, ok := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("%s=%q: want first:count", env, s)
-		}
-		first, n = f, m
-	}
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = first + int64(i)
-	}
-	return out
-}
-
 // pkOpenSSL is openssl 3, or skips the test: the explanations are written for OpenSSL 3.0.
 func pkOpenSSL(t *testing.T) string {
 	t.Helper()
