@@ -8,9 +8,7 @@ import (
 	"io"
 	"maps"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -164,37 +162,9 @@ func tcStartTunnel(t *testing.T, flags ...string) (addr string, log *syncBuffer,
 		c.SetDeadline(time.Now().Add(20 * time.Second))
 		io.WriteString(c, "hello from behind the tunnel\n")
 	})
-	addrFile := filepath.Join(t.TempDir(), "addr")
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	log = &syncBuffer{}
-	go func() {
-		done <- runContext(ctx, append([]string{"signet", "tls", "tunnel", "--listen", "127.0.0.1:0", "--addr-file", addrFile,
-			"--tls", "--forward", ln.Addr().String(), "--cert", fixturePKI(t, "server-chain.pem"), "--key", fixturePKI(t, "server.key"),
-			"--shutdown-grace", "5s"}, flags...), &bytes.Buffer{}, log)
-	}()
-	stopped := false
-	stop = func() {
-		if !stopped {
-			stopped = true
-			cancel()
-			if code := <-done; code != 0 {
-				t.Errorf("tls tunnel exit %d: %s", code, log.String())
-			}
-		}
-	}
-	t.Cleanup(stop)
-	for i := 0; i < 200 && addr == ""; i++ {
-		b, _ := os.ReadFile(addrFile)
-		addr = strings.TrimSpace(string(b))
-		if addr == "" {
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-	if addr == "" {
-		t.Fatalf("tls tunnel did not start: %s", log.String())
-	}
-	return addr, log, stop
+	return startInProcess(t, "tls tunnel", append([]string{"signet", "tls", "tunnel", "--listen", "127.0.0.1:0",
+		"--tls", "--forward", ln.Addr().String(), "--cert", fixturePKI(t, "server-chain.pem"), "--key", fixturePKI(t, "server.key"),
+		"--shutdown-grace", "5s"}, flags...))
 }
 
 func (c *tcCase) versionFlag() string {
