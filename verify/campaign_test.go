@@ -1,18 +1,14 @@
 package verify_test
 
 import (
-	"fmt"
-	"maps"
 	"os/exec"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 )
 
 // What the seeded differential campaigns (rx, rxc, oc: against openssl; wx: against
-// crypto/x509) share: the openssl they ask and the tally they log (their seed ranges:
-// testutil.Seeds, which the other packages' campaigns share).
+// crypto/x509) share: the openssl they ask (their seed ranges and tally, testutil.Seeds and
+// testutil.Tally, they share with the other packages' campaigns).
 
 // campaignOpenSSL is the openssl a campaign asks, "" when there is none or it is not OpenSSL 3,
 // for which the campaigns' explanations are written.
@@ -28,29 +24,4 @@ func campaignOpenSSL(t *testing.T) string {
 		return ""
 	}
 	return openssl
-}
-
-// tally counts a campaign's outcomes from its parallel subtests.
-type tally struct {
-	mu     sync.Mutex
-	counts map[string]int
-}
-
-func (c *tally) add(k string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.counts == nil {
-		c.counts = map[string]int{}
-	}
-	c.counts[k]++
-}
-
-// log logs the counts in the order of their keys, after the number of seeds run.
-func (c *tally) log(t *testing.T, seeds int) {
-	t.Helper()
-	var b strings.Builder
-	for _, k := range slices.Sorted(maps.Keys(c.counts)) {
-		fmt.Fprintf(&b, "\n  %5d %s", c.counts[k], k)
-	}
-	t.Logf("%d seeds:%s", seeds, b.String())
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/verify"
 )
 
@@ -365,8 +366,8 @@ func TestOCDifferential(t *testing.T) {
 	if os.Getenv("RX_SEEDS") == "" {
 		seeds = append(seeds[:ocCI], ocPinnedSeeds...)
 	}
-	var counts tally
-	count := counts.add
+	var counts testutil.Tally
+	count := counts.Add
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -394,7 +395,7 @@ func TestOCDifferential(t *testing.T) {
 			})
 		}
 	})
-	counts.log(t, len(seeds))
+	counts.Log(t, len(seeds))
 }
 
 // ocCI is the number of seeds CI runs.

@@ -603,8 +603,8 @@ func TestRXDifferential(t *testing.T) {
 	t.Parallel()
 	openssl := campaignOpenSSL(t)
 	seeds := rxSeeds(t, 200)
-	var counts tally
-	count := counts.add
+	var counts testutil.Tally
+	count := counts.Add
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -658,5 +658,5 @@ func TestRXDifferential(t *testing.T) {
 			})
 		}
 	})
-	counts.log(t, len(seeds))
+	counts.Log(t, len(seeds))
 }

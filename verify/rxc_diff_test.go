@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/verify"
 )
 
@@ -379,8 +380,8 @@ func TestRXCDifferential(t *testing.T) {
 	if os.Getenv("RX_SEEDS") == "" {
 		seeds = append(seeds[:rxcCI], rxcPinnedSeeds...)
 	}
-	var counts tally
-	count := counts.add
+	var counts testutil.Tally
+	count := counts.Add
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -411,7 +412,7 @@ func TestRXCDifferential(t *testing.T) {
 			})
 		}
 	})
-	counts.log(t, len(seeds))
+	counts.Log(t, len(seeds))
 }
 
 // rxcCI is the number of seeds CI runs.

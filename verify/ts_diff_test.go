@@ -378,7 +378,7 @@ func TestTSDifferential(t *testing.T) {
 	if os.Getenv("TS_SEEDS") == "" {
 		seeds = append(seeds, tsPinnedSeeds...)
 	}
-	var counts tally
+	var counts testutil.Tally
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -396,21 +396,21 @@ func TestTSDifferential(t *testing.T) {
 				}
 				switch {
 				case openssl == "":
-					counts.add("signet only: " + v.signet)
+					counts.Add("signet only: " + v.signet)
 				case (v.signet == "") == (v.ossl == "ok"):
-					counts.add("agree, maker " + c.maker)
+					counts.Add("agree, maker " + c.maker)
 				default:
 					w := tsExplain(c, v)
 					if w == nil {
 						t.Errorf("%s\nsignet %q (%s), openssl %s: a disagreement without an explanation\n%s", c, v.signet, v.signetErr, v.ossl, v.osslLine)
 						return
 					}
-					counts.add(w.name)
+					counts.Add(w.name)
 				}
 			})
 		}
 	})
-	counts.log(t, len(seeds))
+	counts.Log(t, len(seeds))
 }
 
 // TestTSDump writes the case of the seed TS_DUMP into TS_DIR (a tool for the campaign): the

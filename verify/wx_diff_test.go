@@ -396,8 +396,8 @@ func TestWXUnparsed(t *testing.T) {
 func TestWXDifferential(t *testing.T) {
 	t.Parallel()
 	seeds := wxSeeds(t, 300)
-	var counts tally
-	count := counts.add
+	var counts testutil.Tally
+	count := counts.Add
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -425,5 +425,5 @@ func TestWXDifferential(t *testing.T) {
 			})
 		}
 	})
-	counts.log(t, len(seeds))
+	counts.Log(t, len(seeds))
 }

@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -477,21 +476,6 @@ func kxCheckAsWritten(c kxCase, res kxResult) (wrong, explained string) {
 	return "", ""
 }
 
-// kxTally counts the outcomes of the parallel subtests.
-type kxTally struct {
-	mu sync.Mutex
-	m  map[string]int
-}
-
-func (k *kxTally) add(s string) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string]int{}
-	}
-	k.m[s]++
-}
-
 // TestKXDifferential runs the campaign: CI runs the first kxCI seeds and kxPinnedSeeds;
 // KX_SEEDS=first:count runs others; a failure names its seed and the case, and KX_DIR=dir
 // keeps the file of each failing seed there.
@@ -504,7 +488,7 @@ func TestKXDifferential(t *testing.T) {
 	}
 	t.Cleanup(kxCleanKeys)
 	seeds := kxSeeds(t, kxCI)
-	var tally kxTally
+	var tally testutil.Tally
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(strconv.FormatInt(s, 10), func(t *testing.T) {
@@ -525,15 +509,11 @@ func TestKXDifferential(t *testing.T) {
 				if why != "" {
 					key += " " + why
 				}
-				tally.add(key)
+				tally.Add(key)
 			})
 		}
 	})
-	var b strings.Builder
-	for _, k := range slices.Sorted(maps.Keys(tally.m)) {
-		fmt.Fprintf(&b, "\n  %5d %s", tally.m[k], k)
-	}
-	t.Logf("%d seeds:%s", len(seeds), b.String())
+	tally.Log(t, len(seeds))
 }
 
 func cmpOr(a, b string) string {

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/signet-pki/signet/internal/testutil"
@@ -255,35 +254,4 @@ func pkOpenSSLRead(t *testing.T, openssl, dir string, der []byte, pw string, leg
 		}
 	}
 	return r, true
-}
-
-// pkTally counts a campaign's outcomes from its parallel subtests.
-type pkTally struct {
-	mu     sync.Mutex
-	counts map[string]int
-}
-
-func (c *pkTally) add(k string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.counts == nil {
-		c.counts = map[string]int{}
-	}
-	c.counts[k]++
-}
-
-func (c *pkTally) log(t *testing.T, seeds int) {
-	t.Helper()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	keys := make([]string, 0, len(c.counts))
-	for k := range c.counts {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "\n  %5d %s", c.counts[k], k)
-	}
-	t.Logf("%d seeds:%s", seeds, b.String())
 }
