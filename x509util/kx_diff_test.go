@@ -383,8 +383,6 @@ func kxCheck(c kxCase, res kxResult) (wrong, explained string) {
 		switch {
 		case c.noAsk && errors.Is(res.err, ErrUnsupported) && res.asked == 0:
 			return "", "unsupported-encryption"
-		case c.refused != "" && !c.noAsk && errors.Is(res.err, ErrUnsupported):
-			return "", "unsupported-key" // the scheme is read, the key inside is not; possible only by luck
 		case !errors.Is(res.err, ErrIncorrectPassphrase):
 			return fmt.Sprintf("wrong passphrase: %v (key %v), want ErrIncorrectPassphrase", res.err, res.k != nil), ""
 		case res.osslPub != nil:

@@ -4,6 +4,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -35,5 +36,18 @@ func TestIssueSubjectEmailNotAStringRefused(t *testing.T) {
 		if _, err := IssueCertificate(req); !errors.Is(err, ErrInvalidName) {
 			t.Errorf("%v: IssueCertificate = %v, want ErrInvalidName", v, err)
 		}
+	}
+}
+
+// TestKXWrongPassphraseExplainsNoUnsupported: the key-file campaign held a wrong passphrase to
+// ErrIncorrectPassphrase, but excused ErrUnsupported for any key of a type signet refuses whose
+// encryption it reads ("unsupported-key", "possible only by luck"): a reader that named an Ed448
+// key unsupported without the passphrase decrypting it (from bytes a wrong key garbled) passed.
+// No seed of 1:1500 used the excuse; it is gone, and such a result is wrong.
+func TestKXWrongPassphraseExplainsNoUnsupported(t *testing.T) {
+	c := kxCase{mutate: "wrongpass", refused: "Ed448", encrypted: true, pass: "a passphrase"}
+	res := kxResult{err: fmt.Errorf("%w: private key algorithm Ed448", ErrUnsupported), asked: 1}
+	if wrong, why := kxCheck(c, res); wrong == "" {
+		t.Errorf("explained (%q): a wrong passphrase gave ErrUnsupported", why)
 	}
 }
