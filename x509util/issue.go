@@ -690,7 +690,8 @@ func checkSubjectEmails(subject pkix.RDNSequence, emails []string) error {
 				continue
 			}
 			return &NameError{Kind: "subject attribute", Input: "emailAddress=" + v,
-				Reason: "is not also an email subject alternative name: RFC 5280 4.1.2.6 wants a certificate's mailboxes there; add --san email:" + v + ", or leave the attribute out"}
+				Reason: "is not also an email subject alternative name: RFC 5280 4.1.2.6 wants a certificate's mailboxes there; add --san email:" + v +
+					" (with --csr, give the CSR's other names as --san too: --san replaces them), or leave the attribute out"}
 		}
 	}
 	return nil
