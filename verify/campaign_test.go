@@ -1,7 +1,9 @@
 package verify_test
 
 import (
+	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -24,4 +26,19 @@ func campaignOpenSSL(t *testing.T) string {
 		return ""
 	}
 	return openssl
+}
+
+// dumpSeed is the seed a campaign's dump tool writes the files of, from PREFIX_DUMP, and the
+// directory it writes them into, PREFIX_DIR; it skips the test without PREFIX_DUMP.
+func dumpSeed(t *testing.T, prefix string) (seed int64, dir string) {
+	t.Helper()
+	s := os.Getenv(prefix + "_DUMP")
+	if s == "" {
+		t.Skipf("set %s_DUMP=seed %s_DIR=dir", prefix, prefix)
+	}
+	seed, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seed, os.Getenv(prefix + "_DIR")
 }

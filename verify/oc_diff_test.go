@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -324,15 +323,7 @@ func TestOCExplore(t *testing.T) {
 // TestOCDump writes the certificates and responses of the seed RX_DUMP into RX_DIR (a tool
 // for the campaign), and logs signet's checks and the openssl command lines.
 func TestOCDump(t *testing.T) {
-	s := os.Getenv("RX_DUMP")
-	if s == "" {
-		t.Skip("set RX_DUMP=seed RX_DIR=dir")
-	}
-	seed, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := os.Getenv("RX_DIR")
+	seed, dir := dumpSeed(t, "RX")
 	c := ocGenerate(seed)
 	dPEM(t, dir, "root.pem", "CERTIFICATE", c.rx.roots...)
 	dPEM(t, dir, "chain.pem", "CERTIFICATE", append(slices.Clone(c.rx.inters), c.rx.roots...)...)

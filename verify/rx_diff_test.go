@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -404,15 +403,7 @@ func rxExploreSeeds(t *testing.T, seeds []int64, parallel, limit int, judge func
 // TestRXDump writes the certificates of the seed RX_DUMP into RX_DIR (a tool for the
 // campaign), with the openssl command line that judges them.
 func TestRXDump(t *testing.T) {
-	s := os.Getenv("RX_DUMP")
-	if s == "" {
-		t.Skip("set RX_DUMP=seed RX_DIR=dir")
-	}
-	seed, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := os.Getenv("RX_DIR")
+	seed, dir := dumpSeed(t, "RX")
 	c := rxGenerate(seed)
 	for i, d := range slices.Concat(c.roots, c.inters, [][]byte{c.leaf}) {
 		if err := os.WriteFile(fmt.Sprintf("%s/c%d.der", dir, i), d, 0o644); err != nil {

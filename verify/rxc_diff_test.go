@@ -114,15 +114,7 @@ func TestRXCExplore(t *testing.T) {
 // TestRXCDump writes the certificates and CRLs of the seed RX_DUMP into RX_DIR (a tool for
 // the campaign), and logs signet's checks.
 func TestRXCDump(t *testing.T) {
-	s := os.Getenv("RX_DUMP")
-	if s == "" {
-		t.Skip("set RX_DUMP=seed RX_DIR=dir")
-	}
-	seed, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := os.Getenv("RX_DIR")
+	seed, dir := dumpSeed(t, "RX")
 	c := rxcGenerate(seed)
 	dPEM(t, dir, "roots.pem", "CERTIFICATE", c.roots...)
 	dPEM(t, dir, "inters.pem", "CERTIFICATE", c.inters...)

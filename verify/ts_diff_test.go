@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -416,15 +415,7 @@ func TestTSDifferential(t *testing.T) {
 // TestTSDump writes the case of the seed TS_DUMP into TS_DIR (a tool for the campaign): the
 // root, the token, the data and the request, with signet's and openssl's verdicts.
 func TestTSDump(t *testing.T) {
-	s := os.Getenv("TS_DUMP")
-	if s == "" {
-		t.Skip("set TS_DUMP=seed TS_DIR=dir")
-	}
-	seed, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := os.Getenv("TS_DIR")
+	seed, dir := dumpSeed(t, "TS")
 	c := tsGenerate(seed)
 	v, ok := c.run(t, campaignOpenSSL(t))
 	if !ok {
