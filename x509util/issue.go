@@ -272,8 +272,10 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	// CA issued it: one that outlives that is cut to it, as one that outlives its CA is.
 	if last := notBefore.Add(MaxServerLifetime - time.Second); req.Profile == ProfileServer && notAfter.After(last) {
 		notAfter = last
-		warnings = append(warnings, fmt.Sprintf("validity clipped to %d days, %s: Apple's platforms refuse a TLS server certificate valid longer, even under a private CA",
-			MaxServerLifetime/(24*time.Hour), notAfter.UTC().Format(time.RFC3339)))
+		// The days are counted from notBefore, which is ClockSkew before now by default: say
+		// so, or '--days 825' reads as clipped to what it asked.
+		warnings = append(warnings, fmt.Sprintf("validity clipped to %d days from its start (%s), %s: Apple's platforms refuse a TLS server certificate valid longer, even under a private CA",
+			MaxServerLifetime/(24*time.Hour), notBefore.UTC().Format(time.RFC3339), notAfter.UTC().Format(time.RFC3339)))
 	}
 	if !notAfter.After(notBefore) {
 		return nil, fmt.Errorf("%w: validity ends (%s) before it starts (%s)", ErrValidity,

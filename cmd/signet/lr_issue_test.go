@@ -37,3 +37,22 @@ func TestCertCreateCSRSubjectEmailHint(t *testing.T) {
 		t.Fatalf("with the CSR's names and the mailbox as --san: exit %d: %s", code, stderr)
 	}
 }
+
+// TestCertCreateServer825DaysWarning: 'cert create --profile server --days 825', the longest
+// validity Apple's platforms accept, is clipped (the days are counted from now, and the
+// validity starts 5 minutes before: 825 days and 5 minutes), and the warning said only
+// "validity clipped to 825 days", which reads as clipped to what was asked. It names the start
+// the days are counted from.
+func TestCertCreateServer825DaysWarning(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("SIGNET_PASSPHRASE", "")
+	caKey, ca, key := filepath.Join(dir, "ca.key"), filepath.Join(dir, "ca.pem"), filepath.Join(dir, "www.key")
+	mustSignet(t, "key", "gen", "--no-passphrase", "-o", caKey)
+	mustSignet(t, "key", "gen", "--no-passphrase", "-o", key)
+	mustSignet(t, "cert", "create", "--profile", "root-ca", "--subject", "CN=825 Root", "--key", caKey, "-o", ca)
+	code, _, stderr := certRun("cert", "create", "--profile", "server", "--san", "dns:www.example.com", "--key", key,
+		"--ca", ca, "--ca-key", caKey, "--days", "825", "-o", filepath.Join(dir, "www.pem"))
+	if code != 0 || !strings.Contains(stderr, "validity clipped to 825 days from its start (") {
+		t.Fatalf("exit %d: %s; want the warning to name the start the 825 days are counted from", code, stderr)
+	}
+}
