@@ -64,7 +64,7 @@ func TestIssueCampaign(t *testing.T) {
 	bin := signet(t)
 	keys := icKeys(t, bin)
 	regs := icRegistries(t)
-	seeds := icSeedRange(t, "SIGNET_IC_SEEDS", 48)
+	seeds := testutil.Seeds(t, "SIGNET_IC_SEEDS", 48)
 	var mu sync.Mutex
 	counts := map[string]int{}
 	count := func(k string) {
@@ -87,25 +87,6 @@ func TestIssueCampaign(t *testing.T) {
 		fmt.Fprintf(&b, "\n  %5d %s", counts[k], k)
 	}
 	t.Logf("%d seeds:%s", len(seeds), b.String())
-}
-
-// icSeedRange is seeds 1 to n, or those env names as first:count.
-func icSeedRange(t *testing.T, env string, n int) []int64 {
-	first := int64(1)
-	if s := os.Getenv(env); s != "" {
-		a, b, ok := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("%s=%q: want first:count", env, s)
-		}
-		first, n = f, m
-	}
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = first + int64(i)
-	}
-	return out
 }
 
 // icOpenSSL is the openssl the campaign asks: OpenSSL 3, whose verify purposes and messages
@@ -697,7 +678,7 @@ func TestIssueCampaignToken(t *testing.T) {
 	keys := icKeys(t, bin)
 	regs := icRegistries(t)
 	tool := testutil.RequireTool(t, "pkcs11-tool")
-	for _, seed := range icSeedRange(t, "SIGNET_IC_TOKEN_SEEDS", 4) {
+	for _, seed := range testutil.Seeds(t, "SIGNET_IC_TOKEN_SEEDS", 4) {
 		t.Run(strconv.FormatInt(seed, 10), func(t *testing.T) {
 			t.Parallel()
 			sh := testutil.NewSoftHSMDir(t, "", "ic")

@@ -91,16 +91,8 @@ func msSignDraw(seed int64) msSignCase {
 // others.
 func TestMinisignSignedCampaign(t *testing.T) {
 	minisign := testutil.RequireTool(t, "minisign")
-	first, n := int64(1), 300
-	if s := os.Getenv("SIGNET_MS_SIGN_SEEDS"); s != "" {
-		a, b, ok := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("SIGNET_MS_SIGN_SEEDS=%q: want first:count", s)
-		}
-		first, n = f, m
-	}
+	seeds := testutil.Seeds(t, "SIGNET_MS_SIGN_SEEDS", 300)
+
 	dir := t.TempDir()
 	now := time.Unix(1796400000, 0)
 	var mu sync.Mutex
@@ -118,12 +110,12 @@ func TestMinisignSignedCampaign(t *testing.T) {
 			}
 		})
 	}
-	for s := first; s < first+int64(n); s++ {
+	for _, s := range seeds {
 		work <- s
 	}
 	close(work)
 	wg.Wait()
-	t.Logf("%d seeds: %v", n, counts)
+	t.Logf("%d seeds: %v", len(seeds), counts)
 }
 
 func (c msSignCase) run(t *testing.T, minisign, dir string, now time.Time) string {

@@ -1,19 +1,16 @@
 package verify_test
 
 import (
-	"fmt"
-	"maps"
 	"os"
 	"os/exec"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 )
 
 // What the seeded differential campaigns (rx, rxc, oc: against openssl; wx: against
-// crypto/x509) share: the openssl they ask, their seed ranges and the tally they log.
+// crypto/x509) share: the openssl they ask (their seed ranges and tally, testutil.Seeds and
+// testutil.Tally, they share with the other packages' campaigns).
 
 // campaignOpenSSL is the openssl a campaign asks, "" when there is none or it is not OpenSSL 3,
 // for which the campaigns' explanations are written.
@@ -31,48 +28,17 @@ func campaignOpenSSL(t *testing.T) string {
 	return openssl
 }
 
-// seedRange is the seeds 1 to ciCount, or those the environment variable env names as
-// first:count.
-func seedRange(t *testing.T, env string, ciCount int) []int64 {
+// dumpSeed is the seed a campaign's dump tool writes the files of, from PREFIX_DUMP, and the
+// directory it writes them into, PREFIX_DIR; it skips the test without PREFIX_DUMP.
+func dumpSeed(t *testing.T, prefix string) (seed int64, dir string) {
 	t.Helper()
-	first, n := int64(1), ciCount
-	if s := os.Getenv(env); s != "" {
-		a, b, ok := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("%s=%q: want first:count", env, s)
-		}
-		first, n = f, m
+	s := os.Getenv(prefix + "_DUMP")
+	if s == "" {
+		t.Skipf("set %s_DUMP=seed %s_DIR=dir", prefix, prefix)
 	}
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = first + int64(i)
+	seed, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
-}
-
-// tally counts a campaign's outcomes from its parallel subtests.
-type tally struct {
-	mu     sync.Mutex
-	counts map[string]int
-}
-
-func (c *tally) add(k string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.counts == nil {
-		c.counts = map[string]int{}
-	}
-	c.counts[k]++
-}
-
-// log logs the counts in the order of their keys, after the number of seeds run.
-func (c *tally) log(t *testing.T, seeds int) {
-	t.Helper()
-	var b strings.Builder
-	for _, k := range slices.Sorted(maps.Keys(c.counts)) {
-		fmt.Fprintf(&b, "\n  %5d %s", c.counts[k], k)
-	}
-	t.Logf("%d seeds:%s", seeds, b.String())
+	return seed, os.Getenv(prefix + "_DIR")
 }

@@ -33,7 +33,7 @@ import (
 // SIGNET_MS_SEEDS=first:count runs others.
 func TestMinisignCampaign(t *testing.T) {
 	minisign := testutil.RequireTool(t, "minisign")
-	seeds := seedRange(t, "SIGNET_MS_SEEDS", 400)
+	seeds := testutil.Seeds(t, "SIGNET_MS_SEEDS", 400)
 	dir := t.TempDir()
 	var keys [2]struct{ key, pub string }
 	var pubs [2][]byte
@@ -46,7 +46,7 @@ func TestMinisignCampaign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var counts tally
+	var counts testutil.Tally
 	var wg sync.WaitGroup
 	work := make(chan int64)
 	for range 4 {
@@ -54,7 +54,7 @@ func TestMinisignCampaign(t *testing.T) {
 			for seed := range work {
 				c := msDraw(seed)
 				outcome, problem := c.run(t, minisign, dir, keys[0].key, pubs, otherID[:])
-				counts.add(outcome)
+				counts.Add(outcome)
 				if problem != "" {
 					t.Errorf("%v\n%s", c, problem)
 				}
@@ -66,7 +66,7 @@ func TestMinisignCampaign(t *testing.T) {
 	}
 	close(work)
 	wg.Wait()
-	counts.log(t, len(seeds))
+	counts.Log(t, len(seeds))
 }
 
 // msVerdict is one verifier's answer: "ok", "malformed" or "mismatch", and the trusted

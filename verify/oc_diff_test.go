@@ -9,11 +9,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/verify"
 )
 
@@ -323,15 +323,7 @@ func TestOCExplore(t *testing.T) {
 // TestOCDump writes the certificates and responses of the seed RX_DUMP into RX_DIR (a tool
 // for the campaign), and logs signet's checks and the openssl command lines.
 func TestOCDump(t *testing.T) {
-	s := os.Getenv("RX_DUMP")
-	if s == "" {
-		t.Skip("set RX_DUMP=seed RX_DIR=dir")
-	}
-	seed, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := os.Getenv("RX_DIR")
+	seed, dir := dumpSeed(t, "RX")
 	c := ocGenerate(seed)
 	dPEM(t, dir, "root.pem", "CERTIFICATE", c.rx.roots...)
 	dPEM(t, dir, "chain.pem", "CERTIFICATE", append(slices.Clone(c.rx.inters), c.rx.roots...)...)
@@ -365,8 +357,8 @@ func TestOCDifferential(t *testing.T) {
 	if os.Getenv("RX_SEEDS") == "" {
 		seeds = append(seeds[:ocCI], ocPinnedSeeds...)
 	}
-	var counts tally
-	count := counts.add
+	var counts testutil.Tally
+	count := counts.Add
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -394,7 +386,7 @@ func TestOCDifferential(t *testing.T) {
 			})
 		}
 	})
-	counts.log(t, len(seeds))
+	counts.Log(t, len(seeds))
 }
 
 // ocCI is the number of seeds CI runs.

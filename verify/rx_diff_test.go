@@ -11,11 +11,11 @@ import (
 	"os/exec"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -314,7 +314,7 @@ func (c *rxCase) String() string {
 
 // rxSeeds reads the campaign's seeds: RX_SEEDS=first:count, or the fixed CI set.
 func rxSeeds(t *testing.T, ciCount int) []int64 {
-	out := seedRange(t, "RX_SEEDS", ciCount)
+	out := testutil.Seeds(t, "RX_SEEDS", ciCount)
 	if os.Getenv("RX_SEEDS") == "" {
 		out = append(out, rxPinnedSeeds...)
 	}
@@ -403,15 +403,7 @@ func rxExploreSeeds(t *testing.T, seeds []int64, parallel, limit int, judge func
 // TestRXDump writes the certificates of the seed RX_DUMP into RX_DIR (a tool for the
 // campaign), with the openssl command line that judges them.
 func TestRXDump(t *testing.T) {
-	s := os.Getenv("RX_DUMP")
-	if s == "" {
-		t.Skip("set RX_DUMP=seed RX_DIR=dir")
-	}
-	seed, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := os.Getenv("RX_DIR")
+	seed, dir := dumpSeed(t, "RX")
 	c := rxGenerate(seed)
 	for i, d := range slices.Concat(c.roots, c.inters, [][]byte{c.leaf}) {
 		if err := os.WriteFile(fmt.Sprintf("%s/c%d.der", dir, i), d, 0o644); err != nil {
@@ -602,8 +594,8 @@ func TestRXDifferential(t *testing.T) {
 	t.Parallel()
 	openssl := campaignOpenSSL(t)
 	seeds := rxSeeds(t, 200)
-	var counts tally
-	count := counts.add
+	var counts testutil.Tally
+	count := counts.Add
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -657,5 +649,5 @@ func TestRXDifferential(t *testing.T) {
 			})
 		}
 	})
-	counts.log(t, len(seeds))
+	counts.Log(t, len(seeds))
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/verify"
 )
 
@@ -113,15 +114,7 @@ func TestRXCExplore(t *testing.T) {
 // TestRXCDump writes the certificates and CRLs of the seed RX_DUMP into RX_DIR (a tool for
 // the campaign), and logs signet's checks.
 func TestRXCDump(t *testing.T) {
-	s := os.Getenv("RX_DUMP")
-	if s == "" {
-		t.Skip("set RX_DUMP=seed RX_DIR=dir")
-	}
-	seed, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := os.Getenv("RX_DIR")
+	seed, dir := dumpSeed(t, "RX")
 	c := rxcGenerate(seed)
 	dPEM(t, dir, "roots.pem", "CERTIFICATE", c.roots...)
 	dPEM(t, dir, "inters.pem", "CERTIFICATE", c.inters...)
@@ -379,8 +372,8 @@ func TestRXCDifferential(t *testing.T) {
 	if os.Getenv("RX_SEEDS") == "" {
 		seeds = append(seeds[:rxcCI], rxcPinnedSeeds...)
 	}
-	var counts tally
-	count := counts.add
+	var counts testutil.Tally
+	count := counts.Add
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -411,7 +404,7 @@ func TestRXCDifferential(t *testing.T) {
 			})
 		}
 	})
-	counts.log(t, len(seeds))
+	counts.Log(t, len(seeds))
 }
 
 // rxcCI is the number of seeds CI runs.

@@ -11,10 +11,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/timestamp"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
@@ -331,7 +331,7 @@ func TestTSExplore(t *testing.T) {
 		t.Skip("set TS_EXPLORE=1 (and TS_SEEDS=first:count)")
 	}
 	openssl := campaignOpenSSL(t)
-	rxExploreSeeds(t, seedRange(t, "TS_SEEDS", 300), 2, 8, func(s int64) (key, line string) {
+	rxExploreSeeds(t, testutil.Seeds(t, "TS_SEEDS", 300), 2, 8, func(s int64) (key, line string) {
 		c := tsGenerate(s)
 		v, ok := c.run(t, openssl)
 		if !ok {
@@ -373,11 +373,11 @@ var tsPinnedSeeds = []int64{
 func TestTSDifferential(t *testing.T) {
 	t.Parallel()
 	openssl := campaignOpenSSL(t)
-	seeds := seedRange(t, "TS_SEEDS", 400)
+	seeds := testutil.Seeds(t, "TS_SEEDS", 400)
 	if os.Getenv("TS_SEEDS") == "" {
 		seeds = append(seeds, tsPinnedSeeds...)
 	}
-	var counts tally
+	var counts testutil.Tally
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -395,35 +395,27 @@ func TestTSDifferential(t *testing.T) {
 				}
 				switch {
 				case openssl == "":
-					counts.add("signet only: " + v.signet)
+					counts.Add("signet only: " + v.signet)
 				case (v.signet == "") == (v.ossl == "ok"):
-					counts.add("agree, maker " + c.maker)
+					counts.Add("agree, maker " + c.maker)
 				default:
 					w := tsExplain(c, v)
 					if w == nil {
 						t.Errorf("%s\nsignet %q (%s), openssl %s: a disagreement without an explanation\n%s", c, v.signet, v.signetErr, v.ossl, v.osslLine)
 						return
 					}
-					counts.add(w.name)
+					counts.Add(w.name)
 				}
 			})
 		}
 	})
-	counts.log(t, len(seeds))
+	counts.Log(t, len(seeds))
 }
 
 // TestTSDump writes the case of the seed TS_DUMP into TS_DIR (a tool for the campaign): the
 // root, the token, the data and the request, with signet's and openssl's verdicts.
 func TestTSDump(t *testing.T) {
-	s := os.Getenv("TS_DUMP")
-	if s == "" {
-		t.Skip("set TS_DUMP=seed TS_DIR=dir")
-	}
-	seed, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := os.Getenv("TS_DIR")
+	seed, dir := dumpSeed(t, "TS")
 	c := tsGenerate(seed)
 	v, ok := c.run(t, campaignOpenSSL(t))
 	if !ok {

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/net/idna"
 
+	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/verify"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -137,7 +138,7 @@ func wxGoClass(s string) string {
 }
 
 // wxSeeds reads WX_SEEDS=first:count, or the CI set.
-func wxSeeds(t *testing.T, ciCount int) []int64 { return seedRange(t, "WX_SEEDS", ciCount) }
+func wxSeeds(t *testing.T, ciCount int) []int64 { return testutil.Seeds(t, "WX_SEEDS", ciCount) }
 
 // TestWXExplore prints every disagreement of the seeds of WX_SEEDS, grouped (a tool for the
 // campaign, skipped without WX_EXPLORE).
@@ -395,8 +396,8 @@ func TestWXUnparsed(t *testing.T) {
 func TestWXDifferential(t *testing.T) {
 	t.Parallel()
 	seeds := wxSeeds(t, 300)
-	var counts tally
-	count := counts.add
+	var counts testutil.Tally
+	count := counts.Add
 	t.Run("seeds", func(t *testing.T) {
 		for _, s := range seeds {
 			t.Run(fmt.Sprint(s), func(t *testing.T) {
@@ -424,5 +425,5 @@ func TestWXDifferential(t *testing.T) {
 			})
 		}
 	})
-	counts.log(t, len(seeds))
+	counts.Log(t, len(seeds))
 }

@@ -272,8 +272,10 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 	// CA issued it: one that outlives that is cut to it, as one that outlives its CA is.
 	if last := notBefore.Add(MaxServerLifetime - time.Second); req.Profile == ProfileServer && notAfter.After(last) {
 		notAfter = last
-		warnings = append(warnings, fmt.Sprintf("validity clipped to %d days, %s: Apple's platforms refuse a TLS server certificate valid longer, even under a private CA",
-			MaxServerLifetime/(24*time.Hour), notAfter.UTC().Format(time.RFC3339)))
+		// The days are counted from notBefore, which is ClockSkew before now by default: say
+		// so, or '--days 825' reads as clipped to what it asked.
+		warnings = append(warnings, fmt.Sprintf("validity clipped to %d days from its start (%s), %s: Apple's platforms refuse a TLS server certificate valid longer, even under a private CA",
+			MaxServerLifetime/(24*time.Hour), notBefore.UTC().Format(time.RFC3339), notAfter.UTC().Format(time.RFC3339)))
 	}
 	if !notAfter.After(notBefore) {
 		return nil, fmt.Errorf("%w: validity ends (%s) before it starts (%s)", ErrValidity,
@@ -680,11 +682,18 @@ func checkSubjectEmails(subject pkix.RDNSequence, emails []string) error {
 				continue
 			}
 			v, ok := attributeString(atv.Value)
-			if !ok || slices.Contains(emails, v) {
+			if !ok {
+				// Not a string (a CSR's subject comes as it is): no SAN can be it, and
+				// crypto/x509 would refuse to write it, after the CA's key was opened.
+				return &NameError{Kind: "subject attribute", Input: "emailAddress",
+					Reason: "is not a string (PKCS #9 wants an IA5String)"}
+			}
+			if slices.Contains(emails, v) {
 				continue
 			}
 			return &NameError{Kind: "subject attribute", Input: "emailAddress=" + v,
-				Reason: "is not also an email subject alternative name: RFC 5280 4.1.2.6 wants a certificate's mailboxes there; add --san email:" + v + ", or leave the attribute out"}
+				Reason: "is not also an email subject alternative name: RFC 5280 4.1.2.6 wants a certificate's mailboxes there; add --san email:" + v +
+					" (with --csr, give the CSR's other names as --san too: --san replaces them), or leave the attribute out"}
 		}
 	}
 	return nil

@@ -42,9 +42,9 @@ import (
 func TestP12CampaignOpenSSLWrites(t *testing.T) {
 	openssl := pkOpenSSL(t)
 	p := newPKPKI(t)
-	seeds := pkSeeds(t, "SIGNET_PK_SEEDS", 150)
-	var tl pkTally
-	t.Cleanup(func() { tl.log(t, len(seeds)) })
+	seeds := testutil.Seeds(t, "SIGNET_PK_SEEDS", 150)
+	var tl testutil.Tally
+	t.Cleanup(func() { tl.Log(t, len(seeds)) })
 	for _, seed := range seeds {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			t.Parallel()
@@ -53,7 +53,7 @@ func TestP12CampaignOpenSSLWrites(t *testing.T) {
 			dir := t.TempDir()
 			der, ok := e.run(t, openssl, p, dir)
 			if !ok {
-				tl.add("openssl does not write")
+				tl.Add("openssl does not write")
 				return
 			}
 			got, ours := pkParse(der, e.pw)
@@ -63,9 +63,9 @@ func TestP12CampaignOpenSSLWrites(t *testing.T) {
 				if err := pkSame(got, theirs); err != nil {
 					t.Errorf("%v: signet reads %v", e, err)
 				}
-				tl.add("agree: read")
+				tl.Add("agree: read")
 			case !theyRead && ours != nil:
-				tl.add("agree: refused")
+				tl.Add("agree: refused")
 				return
 			case !theyRead:
 				t.Errorf("%v: signet reads what openssl refuses", e)
@@ -77,7 +77,7 @@ func TestP12CampaignOpenSSLWrites(t *testing.T) {
 				} else if !slices.ContainsFunc(want, func(w error) bool { return errors.Is(ours, w) }) {
 					t.Errorf("%v: refused (%s) with %v, want %v", e, why, ours, want)
 				}
-				tl.add("explained: " + why)
+				tl.Add("explained: " + why)
 				return
 			}
 			// A wrong password.
@@ -188,7 +188,7 @@ func pkRegions(der []byte) map[string][2]int {
 
 // pkTamper flips one byte of der in each region and checks that signet never reads another key
 // or certificate than the file's, and refuses whenever the MAC or what it covers changed.
-func pkTamper(t *testing.T, r *rand.Rand, e pkExport, der []byte, orig *P12, tl *pkTally) {
+func pkTamper(t *testing.T, r *rand.Rand, e pkExport, der []byte, orig *P12, tl *testutil.Tally) {
 	t.Helper()
 	regions := pkRegions(der)
 	for _, name := range slices.Sorted(maps.Keys(regions)) { // in order: the seed draws the same flips
@@ -211,7 +211,7 @@ func pkTamper(t *testing.T, r *rand.Rand, e pkExport, der []byte, orig *P12, tl 
 			if !same && !e.noMac {
 				t.Errorf("%v: a byte flipped at %d (%s) yields another key or certificate", e, i, name)
 			}
-			tl.add("tamper " + name + ": read the same")
+			tl.Add("tamper " + name + ": read the same")
 			continue
 		}
 		kind := "other"
@@ -230,7 +230,7 @@ func pkTamper(t *testing.T, r *rand.Rand, e pkExport, der []byte, orig *P12, tl 
 		if e.pw != "" && strings.Contains(err.Error(), e.pw) {
 			t.Errorf("%v: the error quotes the password: %v", e, err)
 		}
-		tl.add("tamper " + name + ": " + kind)
+		tl.Add("tamper " + name + ": " + kind)
 	}
 }
 
@@ -242,9 +242,9 @@ func pkTamper(t *testing.T, r *rand.Rand, e pkExport, der []byte, orig *P12, tl 
 func TestP12CampaignSignetWrites(t *testing.T) {
 	openssl := pkOpenSSL(t)
 	p := newPKPKI(t)
-	seeds := pkSeeds(t, "SIGNET_PK_WRITE_SEEDS", 60)
-	var tl pkTally
-	t.Cleanup(func() { tl.log(t, len(seeds)) })
+	seeds := testutil.Seeds(t, "SIGNET_PK_WRITE_SEEDS", 60)
+	var tl testutil.Tally
+	t.Cleanup(func() { tl.Log(t, len(seeds)) })
 	for _, seed := range seeds {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			t.Parallel()
@@ -259,7 +259,7 @@ func TestP12CampaignSignetWrites(t *testing.T) {
 				if !errors.Is(err, ErrUnsupported) {
 					t.Errorf("%s: EncodeP12 = %v, want ErrUnsupported", what, err)
 				}
-				tl.add("refused: non-bmp password")
+				tl.Add("refused: non-bmp password")
 				return
 			}
 			if err != nil {
@@ -317,7 +317,7 @@ func TestP12CampaignSignetWrites(t *testing.T) {
 					t.Errorf("%s: openssl pkcs12 -info does not say %q:\n%s", what, w, info)
 				}
 			}
-			tl.add(fmt.Sprintf("read by openssl: legacy=%v", legacy))
+			tl.Add(fmt.Sprintf("read by openssl: legacy=%v", legacy))
 		})
 	}
 }

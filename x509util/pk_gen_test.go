@@ -14,34 +14,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // What the PKCS#12 campaigns (pk_diff_test.go) draw from and how they ask openssl.
-
-// pkSeeds is the seeds 1 to ciCount, or those the environment variable env names as
-// first:count.
-func pkSeeds(t *testing.T, env string, ciCount int) []int64 {
-	t.Helper()
-	first, n := int64(1), ciCount
-	if s := os.Getenv(env); s != "" {
-		a, b, ok := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("%s=%q: want first:count", env, s)
-		}
-		first, n = f, m
-	}
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = first + int64(i)
-	}
-	return out
-}
 
 // pkOpenSSL is openssl 3, or skips the test: the explanations are written for OpenSSL 3.0.
 func pkOpenSSL(t *testing.T) string {
@@ -276,35 +254,4 @@ func pkOpenSSLRead(t *testing.T, openssl, dir string, der []byte, pw string, leg
 		}
 	}
 	return r, true
-}
-
-// pkTally counts a campaign's outcomes from its parallel subtests.
-type pkTally struct {
-	mu     sync.Mutex
-	counts map[string]int
-}
-
-func (c *pkTally) add(k string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.counts == nil {
-		c.counts = map[string]int{}
-	}
-	c.counts[k]++
-}
-
-func (c *pkTally) log(t *testing.T, seeds int) {
-	t.Helper()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	keys := make([]string, 0, len(c.counts))
-	for k := range c.counts {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "\n  %5d %s", c.counts[k], k)
-	}
-	t.Logf("%d seeds:%s", seeds, b.String())
 }

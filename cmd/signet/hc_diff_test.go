@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/signet-pki/signet/digest"
+	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // The seeded differential campaign of `signet hash` and `signet hash -c` against coreutils'
@@ -35,24 +36,6 @@ import (
 // CI runs hcCI seeds; HC_SEEDS=first:count runs others.
 
 const hcCI = 1200
-
-func hcSeeds(t *testing.T) []int64 {
-	first, n := int64(1), hcCI
-	if s := os.Getenv("HC_SEEDS"); s != "" {
-		a, b, ok := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil {
-			t.Fatalf("HC_SEEDS=%q: want first:count", s)
-		}
-		first, n = f, m
-	}
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = first + int64(i)
-	}
-	return out
-}
 
 // hcRun is what one program did.
 type hcRun struct {
@@ -197,7 +180,7 @@ func TestHashCoreutilsCampaign(t *testing.T) {
 	tools := hcToolPaths(t)
 	root := t.TempDir()
 	t.Chdir(root)
-	seeds := hcSeeds(t)
+	seeds := testutil.Seeds(t, "HC_SEEDS", hcCI)
 	counts := map[string]int{}
 	var failures []string
 	for _, seed := range seeds {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // The hc campaign's part against Perl's shasum, for the one algorithm signet takes from it:
@@ -45,17 +47,8 @@ func TestHashShasumCampaign(t *testing.T) {
 	}
 	root := t.TempDir()
 	t.Chdir(root)
-	n := 40
-	first := int64(1)
-	if s := os.Getenv("HC_SHASUM_SEEDS"); s != "" {
-		a, b, _ := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("HC_SHASUM_SEEDS=%q: want first:count", s)
-		}
-		first, n = f, m
-	}
+	seeds := testutil.Seeds(t, "HC_SHASUM_SEEDS", 40)
+
 	runShasum := func(dir string, args ...string) (string, int) {
 		cmd := exec.Command(shasum, append([]string{"-a", "512256"}, args...)...)
 		cmd.Dir = dir
@@ -70,7 +63,7 @@ func TestHashShasumCampaign(t *testing.T) {
 		}
 		return out.String(), code
 	}
-	for seed := first; seed < first+int64(n); seed++ {
+	for _, seed := range seeds {
 		r := rand.New(rand.NewPCG(uint64(seed), 0x7368))
 		dir := filepath.Join(root, strconv.FormatInt(seed, 10))
 		if err := os.Mkdir(dir, 0o755); err != nil {
@@ -151,5 +144,5 @@ func TestHashShasumCampaign(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	t.Logf("%d seeds from %d", n, first)
+	t.Logf("%d seeds from %d", len(seeds), seeds[0])
 }

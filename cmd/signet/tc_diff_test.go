@@ -8,9 +8,7 @@ import (
 	"io"
 	"maps"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -69,30 +67,45 @@ func tcMustRefuse() map[tcFault]string {
 type tcWhy struct {
 	signetAccepts bool // signet accepts what openssl refuses (else the reverse)
 	why           string
-	// holds, when not nil, narrows the explanation to the draws it is true of.
-	holds func(c *tcCase) bool
+	// holds, when not nil, narrows the explanation to the draws it is true of, and to what
+	// openssl said (the verdict).
+	holds func(c *tcCase, v tcVerdict) bool
+}
+
+// tcOsslPurpose reports whether openssl refused a chain for its purpose (X509_V_ERR_INVALID_PURPOSE,
+// 26): what the anyExtendedKeyUsage explanations explain. s_server logs it for the client
+// chain; s_client's verify return code says it for the server chain.
+func tcOsslPurpose(v tcVerdict, server bool) bool {
+	if server {
+		return v.osslCode == 26
+	}
+	_, sserver, _ := strings.Cut(v.osslOut, "\n--- s_server:\n")
+	return strings.Contains(sserver, "verify error:num=26:")
 }
 
 // tcWhys are the faults the two sides judge differently, and why.
 func tcWhys() map[tcFault]tcWhy {
 	return map[tcFault]tcWhy{
 		tcLeafEKUAny: {signetAccepts: true, why: "signet's documented choice (verify.Policy.EKUs): a leaf whose extended key usage is " +
-			"anyExtendedKeyUsage allows every usage (RFC 5280 4.2.1.12), as in crypto/x509; openssl's sslclient purpose wants clientAuth listed"},
+			"anyExtendedKeyUsage allows every usage (RFC 5280 4.2.1.12), as in crypto/x509; openssl's sslclient purpose wants clientAuth listed",
+			holds: func(c *tcCase, v tcVerdict) bool { return tcOsslPurpose(v, false) }},
 		tcInterEKUAny: {signetAccepts: true, why: "signet's documented choice (verify.Policy.EKUs): a CA certificate whose extended key " +
-			"usage is anyExtendedKeyUsage restricts nothing, as in crypto/x509; openssl's sslclient purpose wants clientAuth listed by every CA that has the extension"},
+			"usage is anyExtendedKeyUsage restricts nothing, as in crypto/x509; openssl's sslclient purpose wants clientAuth listed by every CA that has the extension",
+			holds: func(c *tcCase, v tcVerdict) bool { return tcOsslPurpose(v, false) }},
 		tcSrvEKUAny: {signetAccepts: true, why: "signet's documented choice under the rfc5280 profile (verify.Policy.EKUs; --profile webpki " +
-			"refuses it, signet.eku-any): anyExtendedKeyUsage allows every usage (RFC 5280 4.2.1.12); openssl's sslserver purpose wants serverAuth listed"},
+			"refuses it, signet.eku-any): anyExtendedKeyUsage allows every usage (RFC 5280 4.2.1.12); openssl's sslserver purpose wants serverAuth listed",
+			holds: func(c *tcCase, v tcVerdict) bool { return tcOsslPurpose(v, true) }},
 		tcSrvCNOnly: {signetAccepts: false, why: "signet never takes the subject's common name as a host name (verify.Policy.DNSName; " +
 			"RFC 6125 6.4.4 makes it a fallback only, Baseline Requirements 7.1.2.7.12 require the SAN); openssl's X509_check_host " +
 			"falls back to the CN of a certificate without DNS names"},
 		tcLeafKUNoSign: {signetAccepts: false, why: "a client signs the handshake (CertificateVerify), which RFC 8446 4.4.2.2 says its " +
 			"certificate must allow: signet requires digitalSignature of a key usage; openssl's sslclient purpose also takes keyAgreement " +
 			"(for the fixed-DH client certificates of RFC 5246 7.4.6, which TLS 1.3 has not and crypto/tls never offers)",
-			holds: func(c *tcCase) bool { return c.cLeafKU == "keyAgreement" }},
+			holds: func(c *tcCase, _ tcVerdict) bool { return c.cLeafKU == "keyAgreement" }},
 		tcSrvKUNoSign: {signetAccepts: false, why: "a server signs the handshake (signet's clients agree to no RSA key transport), which " +
 			"RFC 8446 4.4.2.2 and RFC 5246 7.4.2 say its certificate must allow: signet requires digitalSignature of a key usage; " +
 			"openssl s_client checks it only of an ECC certificate under TLS 1.2 (ssl_check_srvr_ecc_cert_and_alg)",
-			holds: func(c *tcCase) bool { return c.sLeafKey == "rsa" || c.tls == "1.3" }},
+			holds: func(c *tcCase, _ tcVerdict) bool { return c.sLeafKey == "rsa" || c.tls == "1.3" }},
 	}
 }
 
@@ -149,37 +162,9 @@ func tcStartTunnel(t *testing.T, flags ...string) (addr string, log *syncBuffer,
 		c.SetDeadline(time.Now().Add(20 * time.Second))
 		io.WriteString(c, "hello from behind the tunnel\n")
 	})
-	addrFile := filepath.Join(t.TempDir(), "addr")
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	log = &syncBuffer{}
-	go func() {
-		done <- runContext(ctx, append([]string{"signet", "tls", "tunnel", "--listen", "127.0.0.1:0", "--addr-file", addrFile,
-			"--tls", "--forward", ln.Addr().String(), "--cert", fixturePKI(t, "server-chain.pem"), "--key", fixturePKI(t, "server.key"),
-			"--shutdown-grace", "5s"}, flags...), &bytes.Buffer{}, log)
-	}()
-	stopped := false
-	stop = func() {
-		if !stopped {
-			stopped = true
-			cancel()
-			if code := <-done; code != 0 {
-				t.Errorf("tls tunnel exit %d: %s", code, log.String())
-			}
-		}
-	}
-	t.Cleanup(stop)
-	for i := 0; i < 200 && addr == ""; i++ {
-		b, _ := os.ReadFile(addrFile)
-		addr = strings.TrimSpace(string(b))
-		if addr == "" {
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-	if addr == "" {
-		t.Fatalf("tls tunnel did not start: %s", log.String())
-	}
-	return addr, log, stop
+	return startInProcess(t, "tls tunnel", append([]string{"signet", "tls", "tunnel", "--listen", "127.0.0.1:0",
+		"--tls", "--forward", ln.Addr().String(), "--cert", fixturePKI(t, "server-chain.pem"), "--key", fixturePKI(t, "server.key"),
+		"--shutdown-grace", "5s"}, flags...))
 }
 
 func (c *tcCase) versionFlag() string {
@@ -283,9 +268,20 @@ func (v tcVerdict) noHandshake() bool {
 func (c *tcCase) problems(v tcVerdict) []string {
 	var out []string
 	must, whys := tcMustRefuse(), tcWhys()
+	// explain finds the explanation of a difference. Where signet accepts, every fault drawn
+	// on that side must be one signet is explained to accept: openssl stops at its first
+	// error, and a fault signet should refuse beside an explained one (a stale CRL beside an
+	// anyExtendedKeyUsage leaf) would hide behind the explanation.
 	explain := func(faults []tcFault, signetAccepts bool) string {
+		if signetAccepts {
+			for _, f := range faults {
+				if w, ok := whys[f]; !ok || !w.signetAccepts {
+					return ""
+				}
+			}
+		}
 		for _, f := range faults {
-			if w, ok := whys[f]; ok && w.signetAccepts == signetAccepts && (w.holds == nil || w.holds(c)) {
+			if w, ok := whys[f]; ok && w.signetAccepts == signetAccepts && (w.holds == nil || w.holds(c, v)) {
 				return string(f) + ": " + w.why
 			}
 		}
@@ -341,24 +337,11 @@ func (c *tcCase) problems(v tcVerdict) []string {
 
 // tcSeeds is the seeds 1 to tcPinnedSeeds, or those SIGNET_TC_SEEDS names as first:count.
 func tcSeeds(t *testing.T) []int64 {
-	first, n := int64(1), tcPinnedSeeds
+	n := tcPinnedSeeds
 	if raceEnabled {
 		n = tcPinnedSeedsRace
 	}
-	if s := os.Getenv("SIGNET_TC_SEEDS"); s != "" {
-		a, b, ok := strings.Cut(s, ":")
-		f, err1 := strconv.ParseInt(a, 10, 64)
-		m, err2 := strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil || m < 1 {
-			t.Fatalf("SIGNET_TC_SEEDS=%q: want first:count", s)
-		}
-		first, n = f, m
-	}
-	out := make([]int64, n)
-	for i := range out {
-		out[i] = first + int64(i)
-	}
-	return out
+	return testutil.Seeds(t, "SIGNET_TC_SEEDS", n)
 }
 
 func TestTLSClientCertCampaign(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,13 +21,21 @@ import (
 // has been called).
 func startServe(t *testing.T, flags ...string) (addr string, log *syncBuffer, stop func()) {
 	t.Helper()
+	return startInProcess(t, "tls serve", append([]string{"signet", "tls", "serve", "--listen", "127.0.0.1:0",
+		"--cert", fixturePKI(t, "server-chain.pem"), "--key", fixturePKI(t, "server.key")}, flags...))
+}
+
+// startInProcess runs a signet server command (args: "signet", the two words of the command,
+// its flags; --addr-file is added after the command words) in process until the test ends or stop is called, which fails the test unless it exits 0; it
+// returns the address the command wrote and its log (complete once stop has been called).
+func startInProcess(t *testing.T, what string, args []string) (addr string, log *syncBuffer, stop func()) {
+	t.Helper()
 	addrFile := filepath.Join(t.TempDir(), "addr")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	log = &syncBuffer{}
 	go func() {
-		done <- runContext(ctx, append([]string{"signet", "tls", "serve", "--listen", "127.0.0.1:0", "--addr-file", addrFile,
-			"--cert", fixturePKI(t, "server-chain.pem"), "--key", fixturePKI(t, "server.key")}, flags...), &bytes.Buffer{}, log)
+		done <- runContext(ctx, slices.Concat(args[:3], []string{"--addr-file", addrFile}, args[3:]), &bytes.Buffer{}, log)
 	}()
 	stopped := false
 	stop = func() {
@@ -34,18 +43,20 @@ func startServe(t *testing.T, flags ...string) (addr string, log *syncBuffer, st
 			stopped = true
 			cancel()
 			if code := <-done; code != 0 {
-				t.Errorf("tls serve exit %d: %s", code, log.String())
+				t.Errorf("%s exit %d: %s", what, code, log.String())
 			}
 		}
 	}
 	t.Cleanup(stop)
-	for i := 0; i < 200 && addr == ""; i++ {
+	for i := 0; i < 400 && addr == ""; i++ {
 		b, _ := os.ReadFile(addrFile)
 		addr = strings.TrimSpace(string(b))
-		time.Sleep(20 * time.Millisecond)
+		if addr == "" {
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
 	if addr == "" {
-		t.Fatalf("tls serve did not start: %s", log.String())
+		t.Fatalf("%s did not start: %s", what, log.String())
 	}
 	return addr, log, stop
 }

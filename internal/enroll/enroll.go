@@ -388,12 +388,19 @@ func sameProfile(cert *x509.Certificate, profile x509util.Profile) error {
 // sameNames reports, as an error in words, how an existing certificate's names differ from
 // the subject and SANs an enrolment asks for: the subject compared as RFC 5280 7.1 says with
 // the RDNs asked for (raw, as the CSR carries them to an outside CA) or with pkix.Name's
-// re-encoding of them (which reorders attributes, splits multi-valued RDNs and drops what it
-// has no field for: what enroll issued before it issued the subject as given), and the
-// SANs, when any are asked for, as sets.
+// re-encoding of them (which reorders attributes and splits multi-valued RDNs: what enroll
+// issued before it issued the subject as given), and the SANs, when any are asked for, as
+// sets. The re-encoding counts only when it keeps every attribute asked for: it drops those
+// pkix.Name has no field for (UID, DC, title, emailAddress, a second CN), and a certificate
+// without them is not the one asked for (another person's "CN=alice", or one the old enroll
+// issued without the attributes asked).
 func sameNames(cert *x509.Certificate, raw pkix.RDNSequence, subject pkix.Name, sans x509util.SANs) error {
 	same := false
-	for _, seq := range []pkix.RDNSequence{raw, subject.ToRDNSequence()} {
+	seqs := []pkix.RDNSequence{raw}
+	if reenc := subject.ToRDNSequence(); attributeCount(reenc) == attributeCount(raw) {
+		seqs = append(seqs, reenc)
+	}
+	for _, seq := range seqs {
 		want, err := asn1.Marshal(seq)
 		if err != nil {
 			return err
@@ -425,4 +432,13 @@ func sameNames(cert *x509.Certificate, raw pkix.RDNSequence, subject pkix.Name, 
 		return errors.New("not the subject alternative names asked for")
 	}
 	return nil
+}
+
+// attributeCount is the number of attributes in a name, over all its RDNs.
+func attributeCount(seq pkix.RDNSequence) int {
+	n := 0
+	for _, rdn := range seq {
+		n += len(rdn)
+	}
+	return n
 }

@@ -65,3 +65,14 @@ func TestNewSoftHSMDir(t *testing.T) {
 		t.Errorf("softhsm2-util --show-slots with %s has no token c:\n%s", s.Env(), out)
 	}
 }
+
+func TestSeeds(t *testing.T) {
+	t.Setenv("SIGNET_TESTUTIL_SEEDS", "")
+	if got := Seeds(t, "SIGNET_TESTUTIL_SEEDS", 3); !slices.Equal(got, []int64{1, 2, 3}) {
+		t.Errorf("CI seeds %v", got)
+	}
+	t.Setenv("SIGNET_TESTUTIL_SEEDS", "41:2")
+	if got := Seeds(t, "SIGNET_TESTUTIL_SEEDS", 3); !slices.Equal(got, []int64{41, 42}) {
+		t.Errorf("41:2 gives %v", got)
+	}
+}
