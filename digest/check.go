@@ -240,8 +240,9 @@ func (c *checker) checkList(ctx context.Context, name string) error {
 	}
 	// A list that ends in a read error or a line too long is not usable, and coreutils prints
 	// no summary after a read error; but a file already reported FAILED before it fails the
-	// check as it would in any other list (exit 1, not 3: the failure wins).
-	if readErr != nil && (mismatched > 0 || unreadable > 0) {
+	// check as it would in any other list (exit 1, not 3: the failure wins), and so does an
+	// improperly formatted line under --strict.
+	if readErr != nil && (mismatched > 0 || unreadable > 0 || c.opts.Strict && malformed > 0) {
 		c.sum.failed = true
 	}
 	var long *LineTooLongError

@@ -264,6 +264,7 @@ func TestCheckResult(t *testing.T) {
 	long := strings.Repeat("x", MaxListLine+10) + "\n"
 	write("bad-long.sum", fx.lines("a", "tampered")+long+fx.lines("b c"))
 	write("good-long.sum", fx.lines("a")+long)
+	write("malformed-long.sum", fx.lines("a")+"junk\n"+long)
 	for _, tc := range []struct {
 		name   string
 		lists  []string
@@ -282,6 +283,8 @@ func TestCheckResult(t *testing.T) {
 		{"failure-wins-over-bad-list", []string{"junk.sum", "bad.sum"}, CheckOptions{}, ErrCheckFailed, CheckSummary{Lists: 2, OK: 1, Mismatched: 1, Malformed: 1}},
 		{"failure-wins-over-long-line", []string{"bad-long.sum"}, CheckOptions{}, ErrCheckFailed, CheckSummary{Lists: 1, OK: 1, Mismatched: 1}},
 		{"long-line", []string{"good-long.sum"}, CheckOptions{}, ErrMalformedList, CheckSummary{Lists: 1, OK: 1}},
+		{"strict-malformed-wins-over-long-line", []string{"malformed-long.sum"}, CheckOptions{Strict: true}, ErrCheckFailed, CheckSummary{Lists: 1, OK: 1, Malformed: 1}},
+		{"lenient-malformed-before-long-line", []string{"malformed-long.sum"}, CheckOptions{}, ErrMalformedList, CheckSummary{Lists: 1, OK: 1, Malformed: 1}},
 		{"stdin-unavailable", []string{"-"}, CheckOptions{}, ErrNoStdin, CheckSummary{Lists: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
