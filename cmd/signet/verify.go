@@ -68,7 +68,8 @@ What is checked, in order, every check reported (--json) even after one failed:
                bundle rfc3161Timestamps, FILE.sig.tsr beside a raw signature; 'signet sign
                --tsa' makes them): the token's signature and ESS signing certificate, its
                TSA's certificate (timeStamping alone, critical) and chain to --tsa-roots
-               (or a --trusted-root's timestampAuthorities; without either, timestamps
+               (or a --trusted-root's timestampAuthorities, each TSA as its certChain
+               names it, at genTime within its validFor; without either, timestamps
                are not checked and do not date the signature; the signer's roots are not
                TSA anchors) at genTime, and its imprint
                over the signature value. When one holds, the chain below is validated at its
