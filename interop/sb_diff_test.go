@@ -559,6 +559,12 @@ func (e *sbEnv) mutate(t *testing.T, c *sbCase, m string, b, content []byte) ([]
 			"signatures": []any{map[string]any{"sig": ms["signature"], "keyid": ""}}}
 	case "empty-signature":
 		delete(ms, "signature")
+	case "ts-two":
+		sig := sbB64(ms["signature"])
+		vm["timestampVerificationData"] = map[string]any{"rfc3161Timestamps": []any{
+			map[string]any{"signedTimestamp": enc(e.timestamp(t, c, "listed", sig))},
+			map[string]any{"signedTimestamp": enc(e.timestamp(t, c, "other", sig))},
+		}}
 	case "ts-good", "ts-other-sig", "ts-unlisted", "ts-garbage":
 		over, from := sbB64(ms["signature"]), "listed"
 		switch m {
@@ -729,6 +735,7 @@ var sbInvalidating = map[string]string{
 	"ts-other-sig":    "the timestamp is another signature's",
 	"ts-unlisted":     "the timestamp's TSA is not one the trusted root lists",
 	"ts-garbage":      "the timestamp is not DER",
+	"ts-two":          "a timestamp that fails fails the signature in signet (README), whatever the others",
 }
 
 // sbExpect is whether the case's bundle must verify in signet, and if not why.
@@ -761,7 +768,7 @@ func sbExitFor(c *sbCase) int {
 		return 11
 	case "mediatype-v04", "mediatype-drop", "cert-and-key", "dup-field", "b64-bad", "dsse-too", "empty-signature":
 		return 3
-	case "ts-other-sig", "ts-unlisted", "ts-garbage":
+	case "ts-other-sig", "ts-unlisted", "ts-garbage", "ts-two":
 		return 15
 	}
 	return 0
@@ -783,6 +790,8 @@ func sbExplain(c *sbCase, o sbOutcome) string {
 			return "sigstore-go verifies the signature over the artifact and never reads messageDigest; signet checks the recorded digest (README)"
 		case has("digest-unspec") && c.key == "ed25519":
 			return "a certificate's Ed25519 bundle that names no hash is pure Ed25519 in signet (sigstore-go's own PKIX_ED25519 bundles, README); sigstore-go checks a certificate's Ed25519 as Ed25519ph only"
+		case has("ts-two"):
+			return "signet fails a signature any of whose timestamps fails (README); sigstore-go needs its threshold of timestamps that hold, one here"
 		case has("cert-ca"):
 			return "a CA certificate is never a signer in signet (README); sigstore-go takes it"
 		}

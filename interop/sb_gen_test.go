@@ -63,6 +63,7 @@ var sbMutations = []string{
 	"ts-other-sig",    // cert: a timestamp of the listed TSA over another signature
 	"ts-unlisted",     // cert: a timestamp from another TSA under the same root, not listed
 	"ts-garbage",      // cert: a signedTimestamp that is not DER
+	"ts-two",          // cert: a good timestamp, then one from the TSA not listed
 }
 
 func sbPick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
