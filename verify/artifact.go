@@ -147,6 +147,14 @@ type ArtifactOptions struct {
 	// now. So a retired authority's intermediate, carried by the signature, cannot chain to a
 	// root that a current authority shares (rule sigstore.trusted-root-path).
 	TrustedCAs []TrustedCA
+	// TrustedTSAs are the timestamp authorities of Sigstore trusted roots whose certificates
+	// are among TSARoots and Policy.Intermediates. A TSA chain whose trust anchor ends one of
+	// them is accepted only when it is the chain of one authority valid (validFor) at the
+	// token's genTime: its CA certificates all in that authority's certChain and, when the
+	// certChain starts with the TSA's own certificate, that certificate the token's signer,
+	// as sigstore-go checks it. So another TSA under the same root, which the trusted root
+	// does not list, cannot date a signature (rule sigstore.trusted-root-tsa).
+	TrustedTSAs []TrustedCA
 }
 
 // CodeSigningPolicy returns p requiring what artifact signing needs: extended key usage

@@ -3,7 +3,9 @@ package verify_test
 import (
 	"context"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -232,6 +234,51 @@ func TestTrustedRoot(t *testing.T) {
 		_, err := verify.ParseTrustedRoot([]byte(tc.json))
 		if err == nil || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: error %v", tc.name, err)
+		}
+	}
+}
+
+// TestVerifyBundleNoHashECDSA: a bundle whose messageDigest names no hash
+// (HASH_ALGORITHM_UNSPECIFIED) or that has none is checked with the hash the Sigstore
+// algorithm registry pairs with the signer's ECDSA curve, as sigstore-go checks it: SHA-384
+// for P-384, SHA-512 for P-521, not -a's SHA-256 (which is for raw signatures).
+func TestVerifyBundleNoHashECDSA(t *testing.T) {
+	msg := "an artifact whose bundle names no hash\n"
+	file := writeFile(t, t.TempDir(), "art.txt", msg)
+	for _, tc := range []struct {
+		curve elliptic.Curve
+		h     crypto.Hash
+	}{{elliptic.P256(), crypto.SHA256}, {elliptic.P384(), crypto.SHA384}, {elliptic.P521(), crypto.SHA512}} {
+		key, err := ecdsa.GenerateKey(tc.curve, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hh := tc.h.New()
+		hh.Write([]byte(msg))
+		sig, err := ecdsa.SignASN1(rand.Reader, key, hh.Sum(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b64 := base64.StdEncoding.EncodeToString
+		for name, ms := range map[string]map[string]any{
+			"unspecified": {"messageDigest": map[string]any{"algorithm": "HASH_ALGORITHM_UNSPECIFIED", "digest": b64(hh.Sum(nil))}, "signature": b64(sig)},
+			"no digest":   {"signature": b64(sig)},
+		} {
+			t.Run(tc.curve.Params().Name+" "+name, func(t *testing.T) {
+				b, _ := json.Marshal(map[string]any{
+					"mediaType":            sigformat.BundleMediaType,
+					"verificationMaterial": map[string]any{"publicKey": map[string]any{"hint": "k"}},
+					"messageSignature":     ms,
+				})
+				res, err := verify.VerifyArtifact(context.Background(), verify.Artifact{Name: file, Signature: mustBundle(t, b)},
+					verify.ArtifactOptions{Key: key.Public(), Workers: 1})
+				if res == nil || !res.Valid {
+					t.Fatalf("not valid: %v", err)
+				}
+				if got, want := signatureCheck(res), fmt.Sprintf("ECDSA %v", tc.h); !strings.HasPrefix(got, want) {
+					t.Fatalf("signature check %q, want it to start %q", got, want)
+				}
+			})
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -227,6 +228,12 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 	h := s.Hash
 	if s.Format != sigformat.CMS && h == 0 {
 		h = v.opts.Hash.CryptoHash()
+		if k, ok := p.key.(*ecdsa.PublicKey); ok && s.Format == sigformat.Bundle {
+			// A bundle that names no hash (HASH_ALGORITHM_UNSPECIFIED, no messageDigest):
+			// the hash the Sigstore algorithm registry pairs with the curve, as sigstore-go
+			// checks it; -a is the hash of raw signatures.
+			h = registryHash(k, h)
+		}
 	}
 	if s.Format == sigformat.Raw {
 		h = v.opts.Hash.CryptoHash()
@@ -275,6 +282,20 @@ func (v *artifactVerifier) plan(a Artifact) *artifactPlan {
 		p.fileHash = alg
 	}
 	return p
+}
+
+// registryHash is the hash of the Sigstore algorithm registry's entry for an ECDSA key's
+// curve (PKIX_ECDSA_P256_SHA_256, _P384_SHA_384, _P521_SHA_512), def for another curve.
+func registryHash(k *ecdsa.PublicKey, def crypto.Hash) crypto.Hash {
+	switch k.Curve {
+	case elliptic.P256():
+		return crypto.SHA256
+	case elliptic.P384():
+		return crypto.SHA384
+	case elliptic.P521():
+		return crypto.SHA512
+	}
+	return def
 }
 
 // algorithmOf returns the digest.Algorithm that computes h, refusing weak hashes.

@@ -45,6 +45,7 @@
 //	rfc5280.signature                          unknown-authority RFC 5280 6.1.3 (a)(1): a signature does not verify
 //	signet.unsupported-algorithm               unknown-authority no path: an issuer's key or signature algorithm is one signet cannot verify (ML-DSA of RFC 9881, DSA)
 //	sigstore.trusted-root-path                 unknown-authority a chain anchored in a Sigstore trusted root whose CA certificates are not all in the certChain of one authority valid (validFor) at the signing time
+//	sigstore.trusted-root-tsa                  unknown-authority a timestamp's TSA chain anchored in a Sigstore trusted root that is not the certChain of one of its timestampAuthorities valid (validFor) at genTime (its TSA certificate, when the certChain names one, and CA certificates)
 //	signet.weak-signature                      unknown-authority MD5, SHA-1 or DSA signatures on certificates, CRLs, OCSP (signet's policy)
 //	rfc5280.validity                           expired / not-yet-valid RFC 5280 6.1.3 (a)(2), 4.1.2.5, every certificate and the anchor, to the second
 //	rfc5280.unknown-critical-extension         constraint        RFC 5280 4.2, 6.1.4 (o): a critical extension signet does not process

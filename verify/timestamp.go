@@ -235,6 +235,10 @@ func (v *artifactVerifier) checkToken(der []byte, covers func(*timestamp.Token) 
 		}
 		return fail(fmt.Errorf("the TSA's certificate %s: %s", Name(signer), message(err)))
 	}
+	if e := v.trustedTSAPath(cr, tok.GenTime); e != nil {
+		r.Rule = e.Rule
+		return fail(fmt.Errorf("the TSA's certificate %s: %s", Name(signer), message(e)))
+	}
 	// The ESS certificate IDs after the TSA's own restrict its chain (RFC 2634 5.4).
 	chain := make([]*x509.Certificate, len(cr.Chain))
 	for i, c := range cr.Chain {

@@ -56,9 +56,10 @@ func (ca TrustedCA) ValidAt(t time.Time) bool {
 }
 
 // TSAAnchors is Anchors for the timestamp authorities: the anchors and intermediates of the
-// TSAs valid at t.
-func (r *TrustedRoot) TSAAnchors(at time.Time) (roots, intermediates []*x509.Certificate) {
-	return (&TrustedRoot{CertificateAuthorities: r.TimestampAuthorities}).Anchors(at, false)
+// TSAs valid at t, or of every TSA when all is true, for a verifier that checks validFor at
+// each timestamp's genTime (ArtifactOptions.TrustedTSAs).
+func (r *TrustedRoot) TSAAnchors(at time.Time, all bool) (roots, intermediates []*x509.Certificate) {
+	return (&TrustedRoot{CertificateAuthorities: r.TimestampAuthorities}).Anchors(at, all)
 }
 
 // Anchors returns the trust anchors (the last certificate of each chain) and the
@@ -182,13 +183,6 @@ func trustedCAs(ws []wireTrustCA, field string) ([]TrustedCA, error) {
 // its anchor ends an authority's certChain, every CA certificate of the path must be in the
 // certChain of one authority valid at the signing time (see ArtifactOptions.TrustedCAs).
 func (v *artifactVerifier) trustedRootPath(cr *Result, signedAt time.Time) *Error {
-	if len(v.opts.TrustedCAs) == 0 || len(cr.Chain) < 2 {
-		return nil
-	}
-	anchor := cr.Chain[len(cr.Chain)-1]
-	if !anchor.TrustAnchor || anchor.Certificate == nil {
-		return nil
-	}
 	at := signedAt
 	if at.IsZero() {
 		at = v.opts.Policy.At
@@ -196,13 +190,51 @@ func (v *artifactVerifier) trustedRootPath(cr *Result, signedAt time.Time) *Erro
 	if at.IsZero() {
 		at = time.Now()
 	}
+	if authorityPath(v.opts.TrustedCAs, cr, at, false) {
+		return nil
+	}
+	return &Error{Reason: UnknownAuthority, Cert: cr.Chain[0].Certificate, Rule: "sigstore.trusted-root-path",
+		Detail: fmt.Sprintf("the path to %s goes through no certificate authority of the trusted root valid at %s (its certChain and validFor)",
+			cr.Chain[len(cr.Chain)-1].Subject, at.UTC().Format(time.RFC3339))}
+}
+
+// trustedTSAPath holds a valid chain of a timestamp's TSA to the timestamp authorities of the
+// Sigstore trusted roots (see ArtifactOptions.TrustedTSAs): when its anchor ends an
+// authority's certChain, the TSA must be one the trusted root lists, at genTime.
+func (v *artifactVerifier) trustedTSAPath(cr *Result, genTime time.Time) *Error {
+	if authorityPath(v.opts.TrustedTSAs, cr, genTime, true) {
+		return nil
+	}
+	return &Error{Reason: UnknownAuthority, Cert: cr.Chain[0].Certificate, Rule: "sigstore.trusted-root-tsa",
+		Detail: fmt.Sprintf("it is no timestamp authority of the trusted root valid at %s (its certChain and validFor)",
+			genTime.UTC().Format(time.RFC3339))}
+}
+
+// authorityPath reports whether the valid chain cr may stand under the authorities cas at
+// time at: true when its anchor ends none of their certChains (it came from elsewhere), or
+// when every CA certificate of the path is in the certChain of one authority valid (validFor)
+// at at. With pinLeaf (timestamp authorities, as sigstore-go has them), an authority whose
+// certChain starts with a certificate that is not a CA's names its TSA: the path's leaf must
+// be that certificate.
+func authorityPath(cas []TrustedCA, cr *Result, at time.Time, pinLeaf bool) bool {
+	if len(cas) == 0 || len(cr.Chain) < 2 {
+		return true
+	}
+	anchor := cr.Chain[len(cr.Chain)-1]
+	if !anchor.TrustAnchor || anchor.Certificate == nil {
+		return true
+	}
 	mine := false
-	for _, ca := range v.opts.TrustedCAs {
+	for _, ca := range cas {
 		if len(ca.Chain) == 0 || !ca.Chain[len(ca.Chain)-1].Equal(anchor.Certificate) {
 			continue
 		}
 		mine = true
 		if !ca.ValidAt(at) {
+			continue
+		}
+		if pinLeaf && len(ca.Chain) > 1 && !ca.Chain[0].IsCA &&
+			(cr.Chain[0].Certificate == nil || !cr.Chain[0].Certificate.Equal(ca.Chain[0])) {
 			continue
 		}
 		all := true
@@ -213,13 +245,8 @@ func (v *artifactVerifier) trustedRootPath(cr *Result, signedAt time.Time) *Erro
 			}
 		}
 		if all {
-			return nil
+			return true
 		}
 	}
-	if !mine {
-		return nil // the anchor came from --roots or the system, not from a trusted root
-	}
-	return &Error{Reason: UnknownAuthority, Cert: cr.Chain[0].Certificate, Rule: "sigstore.trusted-root-path",
-		Detail: fmt.Sprintf("the path to %s goes through no certificate authority of the trusted root valid at %s (its certChain and validFor)",
-			anchor.Subject, at.UTC().Format(time.RFC3339))}
+	return !mine
 }

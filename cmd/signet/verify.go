@@ -20,22 +20,23 @@ import (
 
 // verifyOptions is what `signet verify` was asked, once the flags are checked.
 type verifyOptions struct {
-	files      []string
-	names      *verify.ArtifactNames // with --files-from: files and the list's names, put aside
-	sig        string                // --sig: the signature of the one FILE, or of the manifest
-	manifest   string
-	mo         verify.ManifestOptions
-	keyRef     string
-	trustedTSA []*x509.Certificate // the timestampAuthorities of the --trusted-root files, the TSA anchors without --tsa-roots
-	roots      []string
-	system     bool
-	inters     []string
-	trusted    []string           // --trusted-root files (verify_trust.go)
-	trustedCAs []verify.TrustedCA // their certificate authorities, checked per signature
-	crls       []string
-	ocsp       []string
-	artifact   verify.ArtifactOptions // Policy without certificates and CRLs, which come from files
-	json       bool
+	files       []string
+	names       *verify.ArtifactNames // with --files-from: files and the list's names, put aside
+	sig         string                // --sig: the signature of the one FILE, or of the manifest
+	manifest    string
+	mo          verify.ManifestOptions
+	keyRef      string
+	trustedTSA  []*x509.Certificate // the timestampAuthorities of the --trusted-root files, the TSA anchors without --tsa-roots
+	roots       []string
+	system      bool
+	inters      []string
+	trusted     []string           // --trusted-root files (verify_trust.go)
+	trustedCAs  []verify.TrustedCA // their certificate authorities, checked per signature
+	trustedTSAs []verify.TrustedCA // their timestamp authorities, checked per timestamp
+	crls        []string
+	ocsp        []string
+	artifact    verify.ArtifactOptions // Policy without certificates and CRLs, which come from files
+	json        bool
 }
 
 const verifyDescription = `Checks that each FILE is unchanged and was signed by a key you trust; one verdict line each:
@@ -67,7 +68,8 @@ What is checked, in order, every check reported (--json) even after one failed:
                bundle rfc3161Timestamps, FILE.sig.tsr beside a raw signature; 'signet sign
                --tsa' makes them): the token's signature and ESS signing certificate, its
                TSA's certificate (timeStamping alone, critical) and chain to --tsa-roots
-               (or a --trusted-root's timestampAuthorities; without either, timestamps
+               (or a --trusted-root's timestampAuthorities, each TSA as its certChain
+               names it, at genTime within its validFor; without either, timestamps
                are not checked and do not date the signature; the signer's roots are not
                TSA anchors) at genTime, and its imprint
                over the signature value. When one holds, the chain below is validated at its
@@ -412,7 +414,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 	if err := tsaVerifyOptions(c, &a); err != nil {
 		return err
 	}
-	a.TrustedCAs = o.trustedCAs
+	a.TrustedCAs, a.TrustedTSAs = o.trustedCAs, o.trustedTSAs
 	if a.TSARoots == nil && len(o.trustedTSA) > 0 {
 		a.TSARoots = o.trustedTSA // the --trusted-root files' timestampAuthorities
 	}

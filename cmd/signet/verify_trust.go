@@ -36,7 +36,10 @@ func verifyTrust(e *env, o *verifyOptions, at time.Time) (*trust, []*x509.Certif
 		// --at), by verify's TrustedCAs check, as sigstore-go does.
 		roots, in := tr.Anchors(time.Time{}, true)
 		o.trustedCAs = append(o.trustedCAs, tr.CertificateAuthorities...)
-		tsaRoots, tsaInters := tr.TSAAnchors(at)
+		// Likewise every timestamp authority's: which may date a signature is decided per
+		// token, at its genTime (verify's TrustedTSAs check), as sigstore-go does.
+		tsaRoots, tsaInters := tr.TSAAnchors(at, true)
+		o.trustedTSAs = append(o.trustedTSAs, tr.TimestampAuthorities...)
 		o.trustedTSA = append(o.trustedTSA, tsaRoots...)
 		in = append(in, tsaInters...)
 		extraRoots, inters = append(extraRoots, roots...), append(inters, in...)
