@@ -8,12 +8,9 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"math/big"
-	"net"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // TestAuditKeyUsageWithoutDigitalSignature: a server whose certificate's key usage is
@@ -45,15 +42,7 @@ func TestAuditKeyUsageWithoutDigitalSignature(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: k}}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			testutil.ServeConns(t, ln, func(c net.Conn) {
-				c.SetDeadline(time.Now().Add(30 * time.Second))
-				c.(*tls.Conn).Handshake()
-			})
-			rep := runAudit(t, ln.Addr().String(), func(o *Options) { o.Timeout = 20 * time.Second })
+			rep := auditGoServer(t, tls.Certificate{Certificate: [][]byte{der}, PrivateKey: k})
 			fs := findings(rep, AreaCertificate, "key usage")
 			switch {
 			case tc.fail && (len(fs) != 1 || fs[0].Verdict != Fail || !strings.Contains(fs[0].Detail, "keyAgreement, without digitalSignature")):

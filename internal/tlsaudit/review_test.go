@@ -9,14 +9,11 @@ import (
 	"crypto/x509/pkix"
 	"fmt"
 	"math/big"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/signet-pki/signet/internal/pkixname"
-
-	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/x509util"
 )
 
@@ -37,15 +34,7 @@ func TestAuditHostileNamesEscaped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: k}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	testutil.ServeConns(t, ln, func(c net.Conn) {
-		c.SetDeadline(time.Now().Add(30 * time.Second))
-		c.(*tls.Conn).Handshake()
-	})
-	rep := runAudit(t, ln.Addr().String(), func(o *Options) { o.Timeout = 20 * time.Second })
+	rep := auditGoServer(t, tls.Certificate{Certificate: [][]byte{der}, PrivateKey: k})
 	for _, f := range rep.Findings {
 		if pkixname.HasUnsafe(f.Detail) || pkixname.HasUnsafe(f.Subject) {
 			t.Errorf("a raw control character in %+q", f)
@@ -71,15 +60,7 @@ func TestAuditRefusesLongChains(t *testing.T) {
 	for len(cert.Certificate) <= x509util.MaxPeerCertificates {
 		cert.Certificate = append(cert.Certificate, inter)
 	}
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	testutil.ServeConns(t, ln, func(c net.Conn) {
-		c.SetDeadline(time.Now().Add(30 * time.Second))
-		c.(*tls.Conn).Handshake()
-	})
-	rep := runAudit(t, ln.Addr().String(), func(o *Options) { o.Timeout = 20 * time.Second })
+	rep := auditGoServer(t, cert)
 	want := fmt.Sprintf("the served chain is not judged: it sent %d certificates, more than the %d a chain may have here",
 		x509util.MaxPeerCertificates+1, x509util.MaxPeerCertificates)
 	if fs := findings(rep, AreaCertificate, "chain"); len(fs) != 1 || fs[0].Verdict != Fail || fs[0].Detail != want {

@@ -178,6 +178,22 @@ func runAudit(t *testing.T, addr string, mod ...func(*Options)) *Report {
 	return rep
 }
 
+// auditGoServer audits a crypto/tls server on 127.0.0.1 serving cert, which completes each
+// handshake and nothing more (crypto/tls serves any certificate it is given, whatever its key
+// usage or names), with a timeout long enough for a loaded machine.
+func auditGoServer(t *testing.T, cert tls.Certificate) *Report {
+	t.Helper()
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testutil.ServeConns(t, ln, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(30 * time.Second))
+		c.(*tls.Conn).Handshake()
+	})
+	return runAudit(t, ln.Addr().String(), func(o *Options) { o.Timeout = 20 * time.Second })
+}
+
 // finding returns the findings of an area whose subject contains subject.
 func findings(rep *Report, area, subject string) []Finding {
 	var out []Finding
