@@ -303,7 +303,7 @@ func TestOCExplore(t *testing.T) {
 		t.Skip("set RX_EXPLORE=1 (and RX_SEEDS=first:count)")
 	}
 	openssl, _ := exec.LookPath("openssl")
-	rxExploreSeeds(t, rxSeeds(t, 300), 2, 8, func(s int64) (key, line string) {
+	rxExploreSeeds(t, rxSeeds(t, 300, rxPinnedSeeds...), 2, 8, func(s int64) (key, line string) {
 		c := ocGenerate(s)
 		v := c.run(t, openssl)
 		var texts []string
@@ -353,10 +353,7 @@ func TestOCDump(t *testing.T) {
 func TestOCDifferential(t *testing.T) {
 	t.Parallel()
 	openssl := campaignOpenSSL(t)
-	seeds := rxSeeds(t, ocCI)
-	if os.Getenv("RX_SEEDS") == "" {
-		seeds = append(seeds[:ocCI], ocPinnedSeeds...)
-	}
+	seeds := rxSeeds(t, ocCI, ocPinnedSeeds...)
 	var counts testutil.Tally
 	count := counts.Add
 	t.Run("seeds", func(t *testing.T) {

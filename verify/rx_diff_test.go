@@ -312,11 +312,12 @@ func (c *rxCase) String() string {
 	return fmt.Sprintf("seed %d: %s", c.seed, strings.Join(c.feats, " "))
 }
 
-// rxSeeds reads the campaign's seeds: RX_SEEDS=first:count, or the fixed CI set.
-func rxSeeds(t *testing.T, ciCount int) []int64 {
+// rxSeeds reads a campaign's seeds: RX_SEEDS=first:count, or the first ciCount seeds and the
+// campaign's pinned ones.
+func rxSeeds(t *testing.T, ciCount int, pinned ...int64) []int64 {
 	out := testutil.Seeds(t, "RX_SEEDS", ciCount)
 	if os.Getenv("RX_SEEDS") == "" {
-		out = append(out, rxPinnedSeeds...)
+		out = append(out, pinned...)
 	}
 	return out
 }
@@ -334,7 +335,7 @@ func TestRXExplore(t *testing.T) {
 		t.Skip("set RX_EXPLORE=1 (and RX_SEEDS=first:count)")
 	}
 	openssl, _ := exec.LookPath("openssl")
-	rxExploreSeeds(t, rxSeeds(t, 300), 4, 400, func(s int64) (key, line string) {
+	rxExploreSeeds(t, rxSeeds(t, 300, rxPinnedSeeds...), 4, 400, func(s int64) (key, line string) {
 		c := rxGenerate(s)
 		v := c.run(t, openssl)
 		sok := v.rfc == ""
@@ -593,7 +594,7 @@ var rxOpenSSLWhys = []rxWhy{
 func TestRXDifferential(t *testing.T) {
 	t.Parallel()
 	openssl := campaignOpenSSL(t)
-	seeds := rxSeeds(t, 200)
+	seeds := rxSeeds(t, 200, rxPinnedSeeds...)
 	var counts testutil.Tally
 	count := counts.Add
 	t.Run("seeds", func(t *testing.T) {

@@ -96,7 +96,7 @@ func TestRXCExplore(t *testing.T) {
 		t.Skip("set RX_EXPLORE=1 (and RX_SEEDS=first:count)")
 	}
 	openssl, _ := exec.LookPath("openssl")
-	rxExploreSeeds(t, rxSeeds(t, 300), 2, 12, func(s int64) (key, line string) {
+	rxExploreSeeds(t, rxSeeds(t, 300, rxPinnedSeeds...), 2, 12, func(s int64) (key, line string) {
 		c := rxcGenerate(s)
 		v := c.runCRL(t, openssl)
 		for _, o := range v.disagreements() {
@@ -368,10 +368,7 @@ var rxcPinnedSeeds = []int64{563}
 func TestRXCDifferential(t *testing.T) {
 	t.Parallel()
 	openssl := campaignOpenSSL(t)
-	seeds := rxSeeds(t, rxcCI)
-	if os.Getenv("RX_SEEDS") == "" {
-		seeds = append(seeds[:rxcCI], rxcPinnedSeeds...)
-	}
+	seeds := rxSeeds(t, rxcCI, rxcPinnedSeeds...)
 	var counts testutil.Tally
 	count := counts.Add
 	t.Run("seeds", func(t *testing.T) {
