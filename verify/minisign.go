@@ -65,8 +65,8 @@ func (v *artifactVerifier) checkMinisign(p *artifactPlan, fail func(check, reaso
 	}
 
 	if why := sodiumRefusesKey(key); why != "" {
-		fail(CheckSignature, ReasonSignatureMismatch, artifactErrorf(ErrSignatureMismatch, nil,
-			"the key given (%s) %s: any one can make signatures that verify with it, and minisign (libsodium) refuses it", keyName(res.Signer), why))
+		fail(CheckSignature, ReasonSignatureMismatch, artifactErrorf(ErrSignatureMismatch, ErrForgeableKey,
+			"the key given (%s) %s: anyone can make signatures that verify with it, and minisign (libsodium) refuses it", keyName(res.Signer), why))
 		return
 	}
 

@@ -113,7 +113,7 @@ func TestMinisignSmallOrderKey(t *testing.T) {
 			if res == nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			if res.Valid || res.TrustedComment != "" || res.Reason != verify.ReasonSignatureMismatch || !errors.Is(res.Err(), verify.ErrSignatureMismatch) {
+			if res.Valid || res.TrustedComment != "" || res.Reason != verify.ReasonSignatureMismatch || !errors.Is(res.Err(), verify.ErrSignatureMismatch) || !errors.Is(res.Err(), verify.ErrForgeableKey) {
 				t.Errorf("%s: a key of small order %x: valid %v, trusted comment %q, reason %q, %v", name, a, res.Valid, res.TrustedComment, res.Reason, res.Err())
 			}
 		}

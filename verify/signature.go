@@ -26,6 +26,11 @@ var (
 	// because a match would prove nothing. It is a policy refusal (exit 1, 14 for signet
 	// verify), not bad input.
 	ErrWeakAlgorithm = errors.New("verify: weak algorithm refused")
+	// ErrForgeableKey is returned, with ErrSignatureMismatch, for a minisign public key that
+	// libsodium refuses whatever the signature: a point of small order, for which anyone can
+	// make signatures that verify, or a non-canonical encoding. No key pair a signer generated
+	// is one; the file given is not the signer's key.
+	ErrForgeableKey = errors.New("verify: a public key anyone can sign for")
 )
 
 // PSS salt lengths a SignatureParams may require besides an exact positive length.

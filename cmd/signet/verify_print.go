@@ -217,6 +217,8 @@ func verifyHint(f verifyFailure, o *verifyOptions) string {
 		return "a raw signature names no certificate: give the signer's public key or certificate with --key FILE (and -a HASH when it is not sha256)"
 	case errors.Is(err, verify.ErrNoKey) && f.format == sigformat.Minisign:
 		return "a minisign signature names no certificate: give the signer's minisign public key file with --key FILE, as minisign -V -p takes it"
+	case errors.Is(err, verify.ErrForgeableKey):
+		return "--key is not a key a signer generated: ask the signer for their minisign public key file, by a channel you trust"
 	case errors.Is(err, verify.ErrSignatureMismatch) && f.format == sigformat.Minisign:
 		return "check that the file is the one signed and --key the signer's minisign public key file"
 	case errors.Is(err, verify.ErrNoKey):
