@@ -1,0 +1,61 @@
+//go:build cgo
+
+package hsm
+
+import (
+	"crypto"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// The faults the PKCS#11 campaign (pt) found, each on a real SoftHSM2 token filled by
+// pkcs11-tool.
+
+// ptKeypair has pkcs11-tool make an EC key pair and returns the public key it printed.
+func ptKeypair(t *testing.T, tt *testToken, kind, id, label string) crypto.PublicKey {
+	t.Helper()
+	out := tt.tool("--token-label", tt.label, "--login", "--pin", "env:SIGNET_TEST_PIN",
+		"--keypairgen", "--key-type", kind, "--id", id, "--label", label)
+	return (&ptPop{t: t, tt: tt}).exportPub(0, kind, nil, out)
+}
+
+// TestPTSharedIDPublicKey: two key pairs under one CKA_ID, told apart by their labels. signet
+// gave the second key the first one's public key (the first public key object with the id):
+// 'key pub pkcs11:...;object=b' printed a's key, and a CSR or certificate made for b would
+// name a's. Each key now gets the public key object of its own label; a key whose id is
+// shared by public keys of other labels that disagree gets none, and is refused as
+// ambiguous rather than given one of them.
+func TestPTSharedIDPublicKey(t *testing.T) {
+	tt := mustSoftHSM(t, "pt")
+	pubs := map[string]crypto.PublicKey{}
+	for _, l := range []string{"a", "b"} {
+		pubs[l] = ptKeypair(t, tt, "EC:prime256v1", "05", l)
+	}
+	for _, l := range []string{"a", "b"} {
+		s, err := OpenSigner(tt.uri("object="+l), tt.opts(testPIN))
+		if err != nil {
+			t.Fatalf("object=%s: %v", l, err)
+		}
+		if !ptSamePub(s.Public(), pubs[l]) {
+			t.Errorf("object=%s: signet took the public key of another key with the same id", l)
+		}
+		s.Close()
+	}
+	// Three pairs under id 07; then x's and y's private keys and z's public key go: z's id
+	// is shared by two public keys, neither of them its own.
+	for _, l := range []string{"x", "y", "z"} {
+		ptKeypair(t, tt, "EC:prime256v1", "07", l)
+	}
+	for _, d := range [][2]string{{"privkey", "x"}, {"privkey", "y"}, {"pubkey", "z"}} {
+		tt.tool("--token-label", "pt", "--login", "--pin", "env:SIGNET_TEST_PIN", "--delete-object", "--type", d[0], "--label", d[1])
+	}
+	s, err := OpenSigner(tt.uri("object=z"), tt.opts(testPIN))
+	if err == nil {
+		s.Close()
+		t.Fatal("object=z: a key whose own public key object is gone was given another key's")
+	}
+	if !errors.Is(err, ErrAmbiguous) || !strings.Contains(err.Error(), "object=x") || !strings.Contains(err.Error(), "object=y") {
+		t.Errorf("object=z: %v, want ErrAmbiguous naming the public keys of x and y", err)
+	}
+}
