@@ -278,10 +278,20 @@ func pickObject(u *URI, typ ObjectType, found, others []Object, token string, hi
 	return Object{}, newError(ErrAmbiguous, nil, fmt.Sprintf("%s matches %d %s on token %q; name one with object= and id=: %s", objectPart(sel), len(match), name[1], token, joinObjectURIs(match)))
 }
 
-// noPublicKey explains why a private key has no public key (key.Public is nil): public keys
-// or certificates that share its id but hold different keys (ErrAmbiguous: see keyPartners),
-// or none at all (ErrObjectNotFound). partners are the objects that samePair pairs with the key.
+// noPublicKey explains why a private key has no public key (key.Public is nil): a key type or
+// curve signet cannot use (ErrUnsupportedKey), public keys or certificates that share its id
+// but hold different keys (ErrAmbiguous: see keyPartners), or none at all
+// (ErrObjectNotFound). partners are the objects that samePair pairs with the key.
 func noPublicKey(key Object, partners []Object) error {
+	switch {
+	case key.KeyType == "EC" && key.Curve != "P-256" && key.Curve != "P-384" && key.Curve != "P-521",
+		key.KeyType != "RSA" && key.KeyType != "EC" && key.KeyType != "Ed25519":
+		kind := strings.TrimSpace(key.KeyType + " " + key.Curve)
+		if kind == "" {
+			kind = "unknown type"
+		}
+		return newError(ErrUnsupportedKey, nil, fmt.Sprintf("key %s is of a type signet cannot use (%s); it uses RSA, EC P-256, P-384, P-521 and Ed25519 keys", key.URI, kind))
+	}
 	objs := append([]Object(nil), partners...)
 	var pubs, certs []*Object
 	for i := range objs {

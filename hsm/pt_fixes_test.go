@@ -59,3 +59,17 @@ func TestPTSharedIDPublicKey(t *testing.T) {
 		t.Errorf("object=z: %v, want ErrAmbiguous naming the public keys of x and y", err)
 	}
 }
+
+// TestPTUnsupportedCurve: a secp256k1 key pair (pkcs11-tool makes them; signet does not use
+// the curve) was reported as a key without a public key object (ErrObjectNotFound, "the token
+// has no public key or certificate with its id"), though its public key object is there. It
+// is now ErrUnsupportedKey, naming the curve.
+func TestPTUnsupportedCurve(t *testing.T) {
+	tt := mustSoftHSM(t, "pt")
+	tt.tool("--token-label", "pt", "--login", "--pin", "env:SIGNET_TEST_PIN",
+		"--keypairgen", "--key-type", "EC:secp256k1", "--id", "01", "--label", "k1")
+	_, err := OpenSigner(tt.uri("object=k1"), tt.opts(testPIN))
+	if !errors.Is(err, ErrUnsupportedKey) || errors.Is(err, ErrObjectNotFound) || !strings.Contains(err.Error(), "1.3.132.0.10") {
+		t.Errorf("a secp256k1 key: %v, want ErrUnsupportedKey naming its curve", err)
+	}
+}
