@@ -53,9 +53,12 @@ func typeOrder(t ObjectType) int {
 }
 
 // objectURI returns the URI selecting an object: the token's (base), plus label, id and type.
+// The label is there even when it is empty (object=), which selects only objects without
+// one: left out, the URI would select the objects of every label with that id and type.
 func objectURI(base *URI, o *Object) *URI {
 	u := base.Clone()
 	u.Object = o.Label
+	u.present |= 1 << aObject
 	if o.ID != nil {
 		u.ID = o.ID
 	}

@@ -60,6 +60,48 @@ func TestPTSharedIDPublicKey(t *testing.T) {
 	}
 }
 
+// TestPTEmptyLabelURI: the URI signet listed for an object without a label had no object=
+// attribute, so it selected the objects of every label with that id and type: the private
+// key listed as 'pkcs11:token=pt;id=;type=private' was refused as ambiguous beside another
+// key without an id. Listed URIs now carry object= (empty), which selects only objects
+// without a label.
+func TestPTEmptyLabelURI(t *testing.T) {
+	tt := mustSoftHSM(t, "pt")
+	unlabelled := ptKeypair(t, tt, "EC:prime256v1", "", "")
+	ptKeypair(t, tt, "EC:prime256v1", "", "named")
+	objs, err := ListObjects(tt.uri(""), tt.opts(testPIN))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) != 4 {
+		t.Fatalf("%d objects listed, want 4", len(objs))
+	}
+	for _, o := range objs {
+		u, err := ParseURI(o.URI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := mustOpen(t, o.URI, tt.opts(testPIN))
+		sel, err := tok.Objects(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sel) != 1 {
+			t.Errorf("listed URI %s selects %d objects, want 1", o.URI, len(sel))
+		}
+		if o.Type == TypePrivate && o.Label == "" {
+			s, err := OpenSigner(o.URI, tt.opts(testPIN))
+			if err != nil {
+				t.Fatalf("the unlabelled key's own URI %s: %v", o.URI, err)
+			}
+			if !ptSamePub(s.Public(), unlabelled) {
+				t.Errorf("%s: another key", o.URI)
+			}
+			s.Close()
+		}
+	}
+}
+
 // TestPTUnsupportedCurve: a secp256k1 key pair (pkcs11-tool makes them; signet does not use
 // the curve) was reported as a key without a public key object (ErrObjectNotFound, "the token
 // has no public key or certificate with its id"), though its public key object is there. It
