@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -45,5 +47,27 @@ func TestPTTokenTextEscapesLabels(t *testing.T) {
 	clean("token list", out)
 	if !strings.Contains(out, `label:         pt\1B]0;x\07`) {
 		t.Errorf("token list: the token's label is not shown escaped:\n%s", out)
+	}
+}
+
+// TestPTPINSourceWarningEscaped: the warning about a pin-source file others can read names
+// the file as the URI spelt it, percent-decoded: a name with a terminal escape
+// (pin-source=file:DIR/%1B[2J) reached the terminal as it is. Warnings are escaped as errors
+// are.
+func TestPTPINSourceWarningEscaped(t *testing.T) {
+	h := testutil.NewSoftHSM(t, "", "pt")
+	t.Setenv("SIGNET_PKCS11_MODULE", h.Module)
+	t.Setenv("SIGNET_PIN", "")
+	dir := t.TempDir()
+	pin := filepath.Join(dir, "pin\x1b[2J")
+	if err := os.WriteFile(pin, []byte(testutil.SoftHSMPIN+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := signetRun(t, "key", "gen", "--type", "ec-p256", "-o", "pkcs11:token=pt;object=k?pin-source=file:"+dir+"/pin%1B[2J")
+	if code != 0 {
+		t.Fatalf("key gen: exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(errOut, "can be accessed by users other than its owner") || strings.Contains(errOut, "\x1b") || !strings.Contains(errOut, `pin\1B[2J`) {
+		t.Errorf("the pin-source warning is not escaped:\n%q", errOut)
 	}
 }

@@ -84,7 +84,8 @@ func tokenOptions(e *env, c *cli.Context) hsm.Options {
 			}
 			return pin, nil
 		},
-		Warn:    func(msg string) { e.warnf("%s", msg) },
+		// A warning can name what a URI chose (a pin-source path): escaped as errors are.
+		Warn:    func(msg string) { e.warnf("%s", escapeControls(msg)) },
 		NoLogin: c.Bool("no-login"),
 		// A key reference here came from the command line: its PIN, if any, would be in
 		// the process list and the shell's history.
