@@ -255,7 +255,7 @@ func ptNewPop(t *testing.T, seed int64) *ptPop {
 				if r.Intn(5) == 0 {
 					cl, cid = drawLabel(), drawID()
 				}
-				p.writeCert(r, tok, ki, cl, cid, r.Intn(5) == 0)
+				p.writeCert(tok, ki, cl, cid)
 			}
 		case k < 75: // a public key alone, made here
 			ki := p.addGoKey(r)
@@ -291,7 +291,7 @@ func ptNewPop(t *testing.T, seed int64) *ptPop {
 			p.objs = append(p.objs, ptObject{token: tok, class: TypePrivate, label: label, id: id, key: ki})
 		default: // a certificate without a key on the token
 			ki := p.addGoKey(r)
-			p.writeCert(r, tok, ki, label, id, r.Intn(5) == 0)
+			p.writeCert(tok, ki, label, id)
 		}
 	}
 	// CKA_SIGN false cannot be had from pkcs11-tool 0.23 with SoftHSM (it sets CKA_SIGN on
@@ -418,11 +418,12 @@ var ptCA = func() *ecdsa.PrivateKey {
 	return k
 }()
 
-// writeCert writes a certificate for key ki with pkcs11-tool.
-func (p *ptPop) writeCert(r *mrand.Rand, tok, ki int, label string, id []byte, private bool) {
+// writeCert writes a certificate for key ki with pkcs11-tool. (pkcs11-tool 0.23 ignores
+// --private for certificates: CKA_PRIVATE objects are public keys here.)
+func (p *ptPop) writeCert(tok, ki int, label string, id []byte) {
 	p.t.Helper()
 	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(r.Int63()),
+		SerialNumber: big.NewInt(int64(len(p.objs) + 1)),
 		Subject:      pkix.Name{CommonName: fmt.Sprintf("pt %d key %d", p.seed, ki)},
 		NotBefore:    time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
 	}
@@ -438,11 +439,8 @@ func (p *ptPop) writeCert(r *mrand.Rand, tok, ki int, label string, id []byte, p
 	if len(id) > 0 {
 		args = append(args, "--id", hex.EncodeToString(id))
 	}
-	if private {
-		args = append(args, "--private")
-	}
 	p.tool(tok, args...)
-	p.objs = append(p.objs, ptObject{token: tok, class: TypeCert, label: label, id: id, key: ki, private: private})
+	p.objs = append(p.objs, ptObject{token: tok, class: TypeCert, label: label, id: id, key: ki})
 }
 
 // exportPub returns the public key of a pair pkcs11-tool made: the EC_POINT it printed
