@@ -92,7 +92,7 @@ func pair(objs []Object) {
 			}
 		}
 		if p.Public == nil {
-			p.Public = onePublic(p, pairedOf(objs, p, TypePublic), pairedOf(objs, p, TypeCert))
+			p.Public = onePublic(p, pairedOf(objs, p, TypePublic), pairedOf(objs, p, TypeCert), pairedOf(objs, p, TypePrivate))
 		}
 	}
 	for i := range objs {
@@ -141,9 +141,9 @@ func preferLabel(p *Object, objs []*Object) []*Object {
 
 // onePublic returns the public key p's partners agree on (see keyPartners), or nil when they
 // hold none, or different ones.
-func onePublic(p *Object, pubs, certs []*Object) crypto.PublicKey {
+func onePublic(p *Object, pubs, certs, privs []*Object) crypto.PublicKey {
 	var pub crypto.PublicKey
-	for _, o := range keyPartners(p, pubs, certs) {
+	for _, o := range keyPartners(p, pubs, certs, privs) {
 		if pub == nil {
 			pub = o.Public
 			continue
@@ -157,12 +157,23 @@ func onePublic(p *Object, pubs, certs []*Object) crypto.PublicKey {
 
 // keyPartners returns the objects that claim to hold p's public key: among its public key
 // objects (pubs, paired with it by samePair) those of its key type that show a key, the ones
-// with its label when there are any; when there are none, its certificates (certs) so.
-func keyPartners(p *Object, pubs, certs []*Object) []*Object {
+// with its label when there are any; when there are none, its certificates (certs) so. An
+// object of another label than p's that another private key (of privs, the private keys
+// paired with p) has as its own, by its label, is that key's, not a candidate for p: two key
+// pairs under one id, one of them without its public key object, must not lend it the other's.
+func keyPartners(p *Object, pubs, certs, privs []*Object) []*Object {
+	owned := func(o *Object) bool {
+		for _, q := range privs {
+			if q != p && q.Label == o.Label && o.Label != p.Label {
+				return true
+			}
+		}
+		return false
+	}
 	for _, list := range [][]*Object{pubs, certs} {
 		var out []*Object
 		for _, o := range list {
-			if o.Public != nil && sameKind(p, o) {
+			if o.Public != nil && sameKind(p, o) && !owned(o) {
 				out = append(out, o)
 			}
 		}
@@ -296,17 +307,21 @@ func noPublicKey(key Object, partners []Object) error {
 		return newError(ErrUnsupportedKey, nil, fmt.Sprintf("key %s is of a type signet cannot use (%s); it uses RSA, EC P-256, P-384, P-521 and Ed25519 keys", key.URI, kind))
 	}
 	objs := append([]Object(nil), partners...)
-	var pubs, certs []*Object
+	var pubs, certs, privs []*Object
 	for i := range objs {
 		switch o := &objs[i]; o.Type {
 		case TypePublic:
 			pubs = append(pubs, o)
 		case TypeCert:
 			certs = append(certs, o)
+		case TypePrivate:
+			if o.handle != key.handle {
+				privs = append(privs, o)
+			}
 		}
 	}
 	var others []Object
-	for _, o := range keyPartners(&key, pubs, certs) {
+	for _, o := range keyPartners(&key, pubs, certs, privs) {
 		others = append(others, *o)
 	}
 	if len(others) > 1 {

@@ -153,8 +153,9 @@ func ptKind(kind string) string {
 
 // ptPartnerKeys returns the distinct public keys that the objects sharing the private key
 // k's CKA_ID (without one, its label) claim for it: its public key objects of its type
-// (those with its label, when there are any), or when there are none its certificates so.
-// This is the rule a key's public key is known by; RSA keys carry their own.
+// (those with its label, when there are any), or when there are none its certificates so;
+// an object that another private key of its label has is not k's. This is the rule a key's
+// public key is known by; RSA keys carry their own.
 func (p *ptPop) ptPartnerKeys(k ptObject) []crypto.PublicKey {
 	same := func(o ptObject) bool {
 		if len(k.id) > 0 || len(o.id) > 0 {
@@ -163,10 +164,20 @@ func (p *ptPop) ptPartnerKeys(k ptObject) []crypto.PublicKey {
 		return k.label == o.label
 	}
 	kind := ptKind(p.keys[k.key].kind)
+	// An object of another label that a private key of its own label (sharing the id) has
+	// is that key's.
+	owned := func(o ptObject) bool {
+		for _, q := range p.objs {
+			if q.token == k.token && q.class == TypePrivate && same(q) && q.label == o.label && o.label != k.label {
+				return true
+			}
+		}
+		return false
+	}
 	for _, class := range []ObjectType{TypePublic, TypeCert} {
 		var all, labelled []ptObject
 		for _, o := range p.objs {
-			if o.token != k.token || o.class != class || !same(o) || p.keys[o.key].pub == nil || ptKind(p.keys[o.key].kind) != kind {
+			if o.token != k.token || o.class != class || !same(o) || p.keys[o.key].pub == nil || ptKind(p.keys[o.key].kind) != kind || owned(o) {
 				continue
 			}
 			all = append(all, o)

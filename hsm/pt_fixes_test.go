@@ -115,3 +115,29 @@ func TestPTUnsupportedCurve(t *testing.T) {
 		t.Errorf("a secp256k1 key: %v, want ErrUnsupportedKey naming its curve", err)
 	}
 }
+
+// TestPTSharedIDOwnedPublicKey: two key pairs under one id, k without its public key
+// object: signet gave k the public key object of z, which z's private key has by its
+// label, so 'key pub' on k printed z's key (the campaign's "lying partner", 31 times in
+// seeds 100:249). An object that another private key of its label has is not a candidate:
+// k's public key is unknown, and said so.
+func TestPTSharedIDOwnedPublicKey(t *testing.T) {
+	tt := mustSoftHSM(t, "pt")
+	ptKeypair(t, tt, "EC:prime256v1", "01", "k")
+	ptKeypair(t, tt, "EC:prime256v1", "01", "z")
+	tt.tool("--token-label", "pt", "--login", "--pin", "env:SIGNET_TEST_PIN", "--delete-object", "--type", "pubkey", "--label", "k")
+	s, err := OpenSigner(tt.uri("object=k"), tt.opts(testPIN))
+	if err == nil {
+		s.Close()
+		t.Fatal("object=k: given the public key of z, which z's private key has")
+	}
+	if !errors.Is(err, ErrObjectNotFound) {
+		t.Errorf("object=k: %v, want ErrObjectNotFound", err)
+	}
+	// z keeps its own.
+	s, err = OpenSigner(tt.uri("object=z"), tt.opts(testPIN))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+}
