@@ -266,12 +266,12 @@ func (t *Token) importKeyCertificate(u *URI, cert, replacing *x509.Certificate) 
 		return Object{}, err
 	}
 	defer unlock()
-	key, _, err := t.findPrivateKey(u)
+	key, partners, err := t.findPrivateKey(u)
 	if err != nil {
 		return Object{}, err
 	}
 	if key.Public == nil {
-		return Object{}, newError(ErrObjectNotFound, nil, fmt.Sprintf("key %s: the token has no public key with its id to compare the certificate with", key.URI))
+		return Object{}, noPublicKey(key, partners)
 	}
 	if err := CheckCertificateKey(cert, key.Public); err != nil {
 		return Object{}, newError(ErrKeyMismatch, nil, fmt.Sprintf("the certificate for \"%s\" does not certify the key %s", x509util.FormatName(cert.Subject), key.URI))

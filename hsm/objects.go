@@ -2,6 +2,7 @@ package hsm
 
 import (
 	"bytes"
+	"crypto"
 	"fmt"
 	"sort"
 	"strings"
@@ -52,9 +53,12 @@ func typeOrder(t ObjectType) int {
 }
 
 // objectURI returns the URI selecting an object: the token's (base), plus label, id and type.
+// The label is there even when it is empty (object=), which selects only objects without
+// one: left out, the URI would select the objects of every label with that id and type.
 func objectURI(base *URI, o *Object) *URI {
 	u := base.Clone()
 	u.Object = o.Label
+	u.present |= 1 << aObject
 	if o.ID != nil {
 		u.ID = o.ID
 	}
@@ -66,34 +70,29 @@ func objectURI(base *URI, o *Object) *URI {
 
 // pair links keys and certificates that share a CKA_ID (or, without one, a label): a private
 // key gets the public key of its public key object or certificate, and each side the URI of
-// the other.
+// the other. Where several key pairs share one CKA_ID, a partner with the key's own label is
+// taken over one without; a private key whose partners still hold different public keys gets
+// none of them (signet cannot tell which is its own), and no partner is linked to a key of
+// another label when one of its own label is there.
 func pair(objs []Object) {
-	same := samePair
 	for i := range objs {
 		p := &objs[i]
 		if p.Type != TypePrivate {
 			continue
 		}
-		for j := range objs {
-			o := &objs[j]
-			if !same(p, o) {
-				continue
+		pubs := partnersOf(objs, p, TypePublic)
+		certs := partnersOf(objs, p, TypeCert)
+		for _, o := range pubs {
+			o.PrivateKeyURI = p.URI
+		}
+		for _, o := range certs {
+			o.PrivateKeyURI = p.URI
+			if p.CertificateURI == "" {
+				p.CertificateURI = o.URI
 			}
-			switch o.Type {
-			case TypePublic:
-				o.PrivateKeyURI = p.URI
-				if p.Public == nil && o.Public != nil && sameKind(p, o) {
-					p.Public = o.Public
-				}
-			case TypeCert:
-				o.PrivateKeyURI = p.URI
-				if p.CertificateURI == "" {
-					p.CertificateURI = o.URI
-				}
-				if p.Public == nil && o.Public != nil && sameKind(p, o) {
-					p.Public = o.Public
-				}
-			}
+		}
+		if p.Public == nil {
+			p.Public = onePublic(p, pairedOf(objs, p, TypePublic), pairedOf(objs, p, TypeCert), pairedOf(objs, p, TypePrivate))
 		}
 	}
 	for i := range objs {
@@ -101,12 +100,88 @@ func pair(objs []Object) {
 		if p.Type != TypePublic {
 			continue
 		}
-		for j := range objs {
-			if o := &objs[j]; o.Type == TypeCert && same(p, o) && p.CertificateURI == "" {
+		for _, o := range partnersOf(objs, p, TypeCert) {
+			if p.CertificateURI == "" {
 				p.CertificateURI = o.URI
 			}
 		}
 	}
+}
+
+// partnersOf returns the objects of type typ that samePair pairs with p: those with p's label
+// when there are any, else all of them.
+func partnersOf(objs []Object, p *Object, typ ObjectType) []*Object {
+	return preferLabel(p, pairedOf(objs, p, typ))
+}
+
+// pairedOf returns the objects of type typ that samePair pairs with p.
+func pairedOf(objs []Object, p *Object, typ ObjectType) []*Object {
+	var out []*Object
+	for j := range objs {
+		if o := &objs[j]; o.Type == typ && samePair(p, o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// preferLabel returns those of objs with p's label, when there are any, else objs.
+func preferLabel(p *Object, objs []*Object) []*Object {
+	var labelled []*Object
+	for _, o := range objs {
+		if o.Label == p.Label {
+			labelled = append(labelled, o)
+		}
+	}
+	if len(labelled) > 0 {
+		return labelled
+	}
+	return objs
+}
+
+// onePublic returns the public key p's partners agree on (see keyPartners), or nil when they
+// hold none, or different ones.
+func onePublic(p *Object, pubs, certs, privs []*Object) crypto.PublicKey {
+	var pub crypto.PublicKey
+	for _, o := range keyPartners(p, pubs, certs, privs) {
+		if pub == nil {
+			pub = o.Public
+			continue
+		}
+		if k, ok := pub.(interface{ Equal(crypto.PublicKey) bool }); !ok || !k.Equal(o.Public) {
+			return nil
+		}
+	}
+	return pub
+}
+
+// keyPartners returns the objects that claim to hold p's public key: among its public key
+// objects (pubs, paired with it by samePair) those of its key type that show a key, the ones
+// with its label when there are any; when there are none, its certificates (certs) so. An
+// object of another label than p's that another private key (of privs, the private keys
+// paired with p) has as its own, by its label, is that key's, not a candidate for p: two key
+// pairs under one id, one of them without its public key object, must not lend it the other's.
+func keyPartners(p *Object, pubs, certs, privs []*Object) []*Object {
+	owned := func(o *Object) bool {
+		for _, q := range privs {
+			if q != p && q.Label == o.Label && o.Label != p.Label {
+				return true
+			}
+		}
+		return false
+	}
+	for _, list := range [][]*Object{pubs, certs} {
+		var out []*Object
+		for _, o := range list {
+			if o.Public != nil && sameKind(p, o) && !owned(o) {
+				out = append(out, o)
+			}
+		}
+		if len(out) > 0 {
+			return preferLabel(p, out)
+		}
+	}
+	return nil
 }
 
 func sameKind(a, b *Object) bool { return a.KeyType == b.KeyType }
@@ -215,4 +290,42 @@ func pickObject(u *URI, typ ObjectType, found, others []Object, token string, hi
 		return Object{}, newError(ErrObjectNotFound, nil, msg)
 	}
 	return Object{}, newError(ErrAmbiguous, nil, fmt.Sprintf("%s matches %d %s on token %q; name one with object= and id=: %s", objectPart(sel), len(match), name[1], token, joinObjectURIs(match)))
+}
+
+// noPublicKey explains why a private key has no public key (key.Public is nil): a key type or
+// curve signet cannot use (ErrUnsupportedKey), public keys or certificates that share its id
+// but hold different keys (ErrAmbiguous: see keyPartners), or none at all
+// (ErrObjectNotFound). partners are the objects that samePair pairs with the key.
+func noPublicKey(key Object, partners []Object) error {
+	switch {
+	case key.KeyType == "EC" && key.Curve != "P-256" && key.Curve != "P-384" && key.Curve != "P-521",
+		key.KeyType != "RSA" && key.KeyType != "EC" && key.KeyType != "Ed25519":
+		kind := strings.TrimSpace(key.KeyType + " " + key.Curve)
+		if kind == "" {
+			kind = "unknown type"
+		}
+		return newError(ErrUnsupportedKey, nil, fmt.Sprintf("key %s is of a type signet cannot use (%s); it uses RSA, EC P-256, P-384, P-521 and Ed25519 keys", key.URI, kind))
+	}
+	objs := append([]Object(nil), partners...)
+	var pubs, certs, privs []*Object
+	for i := range objs {
+		switch o := &objs[i]; o.Type {
+		case TypePublic:
+			pubs = append(pubs, o)
+		case TypeCert:
+			certs = append(certs, o)
+		case TypePrivate:
+			if o.handle != key.handle {
+				privs = append(privs, o)
+			}
+		}
+	}
+	var others []Object
+	for _, o := range keyPartners(&key, pubs, certs, privs) {
+		others = append(others, *o)
+	}
+	if len(others) > 1 {
+		return newError(ErrAmbiguous, nil, fmt.Sprintf("key %s: the public keys or certificates that share its id hold different keys, so its own is unknown: %s", key.URI, joinObjectURIs(others)))
+	}
+	return newError(ErrObjectNotFound, nil, fmt.Sprintf("key %s: the token has no public key or certificate with its id, so its public key is unknown", key.URI))
 }

@@ -42,9 +42,10 @@ type Signer struct {
 
 // Signer returns the private key the URI's object, id and type attributes select (nil: the
 // URI the token was opened with). It logs in when the token needs it. The public key comes
-// from the public key object with the same CKA_ID, else from the certificate with that
-// CKA_ID, else (RSA) from the private key's own modulus and exponent. Closing the Signer
-// does not close the Token.
+// from the private key's own modulus and exponent (RSA), else from the public key object
+// with the same CKA_ID, else from the certificate with that CKA_ID; where several share the
+// id, those with the key's label, and they must agree (ErrAmbiguous otherwise). Closing the
+// Signer does not close the Token.
 func (t *Token) Signer(u *URI) (*Signer, error) { return t.signer(u, false) }
 
 func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
@@ -72,7 +73,7 @@ func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
 	}
 	alwaysAuth := boolAttr(a[pkcs11.CKA_ALWAYS_AUTHENTICATE])
 	if key.Public == nil {
-		return nil, newError(ErrObjectNotFound, nil, fmt.Sprintf("key %s: the token has no public key or certificate with its id, so its public key is unknown", key.URI))
+		return nil, noPublicKey(key, partners)
 	}
 	s := &Signer{tok: t, ownsToken: owns, handle: h, pub: key.Public, obj: key, alwaysAuth: alwaysAuth}
 	for _, o := range partners {

@@ -114,7 +114,7 @@ func repeatedValues(c *cli.Context, name string) []string {
 // files and the module, PIN and warning hooks for token keys.
 func keyOptions(e *env, c *cli.Context) keyref.Options {
 	return keyref.Options{Passphrase: passphraseSource(e, c, false), Token: tokenOptions(e, c),
-		Warn: func(m string) { e.warnf("%s", m) }}
+		Warn: func(m string) { e.warnf("%s", escapeControls(m)) }}
 }
 
 // caKeyOptions is how a command opens --ca-key, the second key of a command that may take

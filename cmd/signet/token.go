@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/signet-pki/signet/hsm"
+	"github.com/signet-pki/signet/internal/pkixname"
 	"github.com/signet-pki/signet/internal/secret"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -83,7 +84,8 @@ func tokenOptions(e *env, c *cli.Context) hsm.Options {
 			}
 			return pin, nil
 		},
-		Warn:    func(msg string) { e.warnf("%s", msg) },
+		// A warning can name what a URI chose (a pin-source path): escaped as errors are.
+		Warn:    func(msg string) { e.warnf("%s", escapeControls(msg)) },
 		NoLogin: c.Bool("no-login"),
 		// A key reference here came from the command line: its PIN, if any, would be in
 		// the process list and the shell's history.
@@ -213,23 +215,29 @@ func nonNil[T any](s []T) []T {
 }
 
 func printModule(w io.Writer, m hsm.ModuleInfo) {
-	fmt.Fprintf(w, "module %s\n", m.Path)
-	fmt.Fprintf(w, "  library:       %s, %s %s (PKCS#11 %s)\n", m.Description, m.Manufacturer, m.Version(), m.Cryptoki)
+	fmt.Fprintf(w, "module %s\n", printable(m.Path))
+	fmt.Fprintf(w, "  library:       %s, %s %s (PKCS#11 %s)\n", printable(m.Description), printable(m.Manufacturer), m.Version(), m.Cryptoki)
 }
 
 func printToken(w io.Writer, t hsm.TokenInfo) {
 	fmt.Fprintf(w, "%s\n", t.URI)
-	fmt.Fprintf(w, "  slot:          %d (%s)\n", t.SlotID, t.SlotDescription)
+	fmt.Fprintf(w, "  slot:          %d (%s)\n", t.SlotID, printable(t.SlotDescription))
 	if !t.Present {
 		fmt.Fprintf(w, "  token:         none\n")
 		return
 	}
-	fmt.Fprintf(w, "  label:         %s\n", orNone(t.Label))
-	fmt.Fprintf(w, "  manufacturer:  %s\n", orNone(t.Manufacturer))
-	fmt.Fprintf(w, "  model:         %s\n", orNone(t.Model))
-	fmt.Fprintf(w, "  serial:        %s\n", orNone(t.Serial))
+	fmt.Fprintf(w, "  label:         %s\n", orNone(printable(t.Label)))
+	fmt.Fprintf(w, "  manufacturer:  %s\n", orNone(printable(t.Manufacturer)))
+	fmt.Fprintf(w, "  model:         %s\n", orNone(printable(t.Model)))
+	fmt.Fprintf(w, "  serial:        %s\n", orNone(printable(t.Serial)))
 	fmt.Fprintf(w, "  flags:         %s\n", strings.Join(tokenFlagWords(t.Flags), ", "))
 }
+
+// printable escapes what a token says of itself (labels, manufacturer, model, serial: any
+// bytes a token or whoever wrote to it chose) for a terminal, as every name signet prints is
+// escaped: a backslash as \\, and a control or format character, or a byte that is not UTF-8,
+// as \XX. The URIs printed beside them percent-encode the same bytes.
+func printable(s string) string { return pkixname.EscapeText(s) }
 
 func orNone(s string) string {
 	if s == "" {
@@ -341,7 +349,7 @@ func printObject(w io.Writer, o hsm.Object) {
 	}
 	fmt.Fprintf(w, "%s\n", o.URI)
 	fmt.Fprintf(w, "  class:         %s\n", kind)
-	fmt.Fprintf(w, "  label:         %s\n", orNone(o.Label))
+	fmt.Fprintf(w, "  label:         %s\n", orNone(printable(o.Label)))
 	fmt.Fprintf(w, "  id:            %s\n", orNone(hex.EncodeToString(o.ID)))
 	if o.KeyType != "" {
 		k := o.KeyType
