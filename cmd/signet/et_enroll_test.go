@@ -114,3 +114,64 @@ func TestETEnrolledKeyWorksInGnuTLSAndOpenSSL(t *testing.T) {
 	}
 }
 
+// TestETEnrollPrintedURIQuotesInTheShell: the URI enroll prints for the user to copy, inside
+// single quotes ("use --key '...'", and the finishing command after --csr-out), is one shell
+// word that the shell hands over unchanged, and names the key in p11tool and libp11 as it does
+// in signet, whatever the label holds. A label with an apostrophe ("bob's key") was printed
+// with the apostrophe bare, which RFC 7512 allows but which ends the quoted word: the line as
+// printed ran a broken command, and 'signet token objects' printed the same URI, which README
+// says to quote with single quotes.
+func TestETEnrollPrintedURIQuotesInTheShell(t *testing.T) {
+	newSoftHSM(t, "et")
+	sh := testutil.RequireTool(t, "sh")
+	p11tool := testutil.RequireTool(t, "p11tool")
+	openssl := testutil.RequireTool(t, "openssl")
+	engineConf := etEngineConf(t)
+	label := "bob's key (1)&é=x"
+	token := "pkcs11:token=et;object=bob%27s%20key%20(1)%26%C3%A9=x"
+	csr := filepath.Join(t.TempDir(), "bob.csr")
+	outs := []string{mustSignet(t, "enroll", "--token", token, "--subject", "CN=bob", "--csr-out", csr)}
+	outs = append(outs, mustSignet(t, "enroll", "--token", token, "--subject", "CN=bob", "--ca", fixturePKI(t, "int-ca.pem"), "--ca-key", fixturePKI(t, "int-ca.key"), "--force"))
+	key := etPick(t, etObjects(t, token), "private")
+	if key.Label != label {
+		t.Fatalf("label %q, want %q", key.Label, label)
+	}
+	for _, out := range outs {
+		var quoted []string
+		for _, line := range strings.Split(out, "\n") {
+			if _, q, ok := strings.Cut(line, "--key "); ok {
+				quoted = append(quoted, q)
+			}
+			if _, q, ok := strings.Cut(line, "--token "); ok {
+				quoted = append(quoted, strings.Fields(q)[0])
+			}
+		}
+		if len(quoted) == 0 {
+			t.Fatalf("enroll printed no URI to use:\n%s", out)
+		}
+		for _, q := range quoted {
+			got, _, err := testutil.RunErr(sh, "-c", "printf '%s\\n' "+q)
+			if err != nil || string(got) != key.URI+"\n" {
+				t.Errorf("enroll printed %s, which the shell reads as %q (%v), not the key's URI %s", q, got, err, key.URI)
+			}
+		}
+	}
+	if strings.Contains(key.URI, "'") {
+		t.Errorf("token objects prints %s, which cannot be quoted with single quotes", key.URI)
+	}
+	// The URI as printed names the key in GnuTLS and in libp11 too.
+	if blocks := p11toolList(t, key.URI, "--login", "--list-all"); len(blocks) != 1 || !strings.Contains(blocks[0], "Label: "+label+"\n") {
+		t.Errorf("p11tool --list-all %s lists:\n%s", key.URI, strings.Join(blocks, "\n"))
+	}
+	msg := filepath.Join(t.TempDir(), "msg")
+	if err := os.WriteFile(msg, []byte("hello"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Cmd{Env: []string{"OPENSSL_CONF=" + engineConf}}.Run(t, openssl, "dgst", "-sha256", "-engine", "pkcs11", "-keyform", "engine",
+		"-sign", key.URI, "-passin", "pass:"+testutil.SoftHSMPIN, "-out", msg+".sig", msg)
+	pub := filepath.Join(t.TempDir(), "pub.pem")
+	if err := os.WriteFile(pub, testutil.Cmd{Env: []string{"GNUTLS_PIN=" + testutil.SoftHSMPIN}}.Run(t, p11tool, "--export-pubkey", strings.TrimSuffix(key.URI, "private")+"public"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Run(t, openssl, "dgst", "-sha256", "-verify", pub, "-signature", msg+".sig", msg)
+}
