@@ -2,9 +2,12 @@ package hsm
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/x509"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/miekg/pkcs11"
 )
@@ -66,7 +69,11 @@ func objectURI(base *URI, o *Object) *URI {
 
 // pair links keys and certificates that share a CKA_ID (or, without one, a label): a private
 // key gets the public key of its public key object or certificate, and each side the URI of
-// the other.
+// the other. A CKA_ID is only a claim, which another tool may have written on the wrong
+// object: the key's public key comes from its own attributes, else from a public key object,
+// and only without one from its certificates, when they all certify one key; and a
+// certificate (or public key object) is paired with a key only when it holds the key's public
+// key. A certificate of another key under the key's id is no partner of it.
 func pair(objs []Object) {
 	same := samePair
 	for i := range objs {
@@ -74,6 +81,7 @@ func pair(objs []Object) {
 		if p.Type != TypePrivate {
 			continue
 		}
+		var certs []*Object
 		for j := range objs {
 			o := &objs[j]
 			if !same(p, o) {
@@ -81,18 +89,32 @@ func pair(objs []Object) {
 			}
 			switch o.Type {
 			case TypePublic:
-				o.PrivateKeyURI = p.URI
 				if p.Public == nil && o.Public != nil && sameKind(p, o) {
 					p.Public = o.Public
 				}
 			case TypeCert:
-				o.PrivateKeyURI = p.URI
-				if p.CertificateURI == "" {
-					p.CertificateURI = o.URI
-				}
-				if p.Public == nil && o.Public != nil && sameKind(p, o) {
+				certs = append(certs, o)
+			}
+		}
+		if p.Public == nil {
+			for _, o := range certs {
+				if o.Public != nil && sameKind(p, o) {
+					if p.Public != nil && !samePublic(p.Public, o.Public) {
+						p.Public = nil // certificates of two keys: none is taken for the key's
+						break
+					}
 					p.Public = o.Public
 				}
+			}
+		}
+		for j := range objs {
+			o := &objs[j]
+			if !same(p, o) || o.Type != TypePublic && o.Type != TypeCert || !partnerKey(p, o) {
+				continue
+			}
+			o.PrivateKeyURI = p.URI
+			if o.Type == TypeCert && p.CertificateURI == "" {
+				p.CertificateURI = o.URI
 			}
 		}
 	}
@@ -102,11 +124,48 @@ func pair(objs []Object) {
 			continue
 		}
 		for j := range objs {
-			if o := &objs[j]; o.Type == TypeCert && same(p, o) && p.CertificateURI == "" {
+			if o := &objs[j]; o.Type == TypeCert && same(p, o) && p.CertificateURI == "" && partnerKey(p, o) {
 				p.CertificateURI = o.URI
 			}
 		}
 	}
+}
+
+// partnerKey reports whether o may be paired with the key k by their public keys: the same
+// public key, or (objects signet cannot read the key of, paired by id alone) neither known.
+func partnerKey(k, o *Object) bool {
+	if k.Public == nil || o.Public == nil {
+		return k.Public == nil && o.Public == nil
+	}
+	return samePublic(k.Public, o.Public)
+}
+
+// samePublic reports whether two public keys are the same key.
+func samePublic(a, b crypto.PublicKey) bool {
+	k, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && k.Equal(b)
+}
+
+// keyCertificate returns the key's certificate among its partner objects: one that certifies
+// pub, and of several (a renewal left the old one beside the new one, or another tool wrote
+// both) one valid at now before one that is not, then the one that ends last. Token order,
+// which differs between tokens and runs, never decides.
+func keyCertificate(partners []Object, pub crypto.PublicKey, now time.Time) *x509.Certificate {
+	var best *x509.Certificate
+	valid := func(c *x509.Certificate) bool { return !now.Before(c.NotBefore) && !now.After(c.NotAfter) }
+	for _, o := range partners {
+		c := o.Certificate
+		if o.Type != TypeCert || c == nil || CheckCertificateKey(c, pub) != nil {
+			continue
+		}
+		switch {
+		case best == nil, valid(c) && !valid(best):
+			best = c
+		case valid(c) == valid(best) && (c.NotAfter.After(best.NotAfter) || c.NotAfter.Equal(best.NotAfter) && c.NotBefore.After(best.NotBefore)):
+			best = c
+		}
+	}
+	return best
 }
 
 func sameKind(a, b *Object) bool { return a.KeyType == b.KeyType }
