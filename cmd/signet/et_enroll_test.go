@@ -175,3 +175,36 @@ func TestETEnrollPrintedURIQuotesInTheShell(t *testing.T) {
 	}
 	testutil.Run(t, openssl, "dgst", "-sha256", "-verify", pub, "-signature", msg+".sig", msg)
 }
+
+// TestETGeneratedKeyOnlySigns: a key pair enroll generates may only sign and verify, as
+// hsm.GenerateKey documents, as other tools read its flags: pkcs11-tool lists the private key
+// for "sign" alone and the public key for "verify" alone. EC keys were left to the token's
+// defaults, which on SoftHSM2 also allow decrypt and unwrap (encrypt and wrap for the public
+// key): p11tool listed signet's EC keys with CKA_WRAP/UNWRAP.
+func TestETGeneratedKeyOnlySigns(t *testing.T) {
+	newSoftHSM(t, "et")
+	pkcs11Tool := testutil.RequireTool(t, "pkcs11-tool")
+	for _, kt := range []string{"ec-p256", "rsa-2048"} {
+		mustSignet(t, "enroll", "--token", "pkcs11:token=et;object="+kt, "--type", kt, "--subject", "CN="+kt,
+			"--ca", fixturePKI(t, "int-ca.pem"), "--ca-key", fixturePKI(t, "int-ca.key"))
+	}
+	out := string(testutil.Run(t, pkcs11Tool, "--module", os.Getenv("SIGNET_PKCS11_MODULE"), "--token-label", "et", "--login",
+		"--pin", testutil.SoftHSMPIN, "--list-objects"))
+	n := 0
+	for _, obj := range strings.Split("\n"+out, "\nP")[1:] {
+		class, _, _ := strings.Cut(obj, " ")
+		_, usage, _ := strings.Cut(obj, "Usage:")
+		usage, _, _ = strings.Cut(strings.TrimSpace(usage), "\n")
+		want := map[string]string{"rivate": "sign", "ublic": "verify"}[class]
+		if want == "" {
+			continue
+		}
+		n++
+		if usage != want {
+			t.Errorf("pkcs11-tool lists P%s with usage %q, want %q", strings.SplitN(obj, "\n", 2)[0], usage, want)
+		}
+	}
+	if n != 4 {
+		t.Errorf("%d key objects listed, want 4:\n%s", n, out)
+	}
+}
