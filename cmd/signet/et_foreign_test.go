@@ -312,3 +312,57 @@ func TestETTokenFailurePaths(t *testing.T) {
 		}
 	})
 }
+
+// TestETEnrollChainClashWritesNothing: a chain certificate enroll cannot write (the token holds
+// another certificate under its label, here one pkcs11-tool wrote) stops enroll before it
+// writes anything: no key generated, no certificate beside an existing key, none on finishing
+// with --cert. Enroll generated the key and wrote its certificate, then failed on the chain
+// (exit 2); run again, it reported the key enrolled and changed nothing, and the token stayed
+// without the chain its certificate needs before servers that know only the root.
+func TestETEnrollChainClashWritesNothing(t *testing.T) {
+	newSoftHSM(t, "fx")
+	openssl := testutil.RequireTool(t, "openssl")
+	dir := t.TempDir()
+	etWriteCert(t, &etForeign{dir: dir}, fixturePKI(t, "root-ca.pem"), "99", "Signet Test Intermediate CA")
+	ca := []string{"--ca", fixturePKI(t, "int-ca.pem"), "--ca-key", fixturePKI(t, "int-ca.key")}
+	says := `already has a certificate with label "Signet Test Intermediate CA"`
+	before := etSnapshot(t)
+	code, out, errOut := signetRun(t, append([]string{"enroll", "--token", "pkcs11:token=fx;object=new", "--subject", "CN=new"}, ca...)...)
+	etCheckOneLine(t, "enroll generating a key", code, exitUsage, out, errOut, says)
+	if after := etSnapshot(t); len(after) != len(before) {
+		t.Errorf("%d objects after a refused enroll, %d before: %v", len(after), len(before), after)
+	}
+
+	mustSignet(t, "key", "gen", "--type", "ec-p256", "-o", "pkcs11:token=fx;object=old")
+	before = etSnapshot(t)
+	code, out, errOut = signetRun(t, append([]string{"enroll", "--token", "pkcs11:token=fx;object=old", "--subject", "CN=old"}, ca...)...)
+	etCheckOneLine(t, "enroll on an existing key", code, exitUsage, out, errOut, says)
+
+	csr, cert := filepath.Join(dir, "old.csr"), filepath.Join(dir, "old.pem")
+	mustSignet(t, "enroll", "--token", "pkcs11:token=fx;object=old", "--subject", "CN=old", "--csr-out", csr)
+	ext := filepath.Join(dir, "client.ext")
+	if err := os.WriteFile(ext, []byte("extendedKeyUsage=clientAuth\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Run(t, openssl, "x509", "-req", "-in", csr, "-CA", fixturePKI(t, "int-ca.pem"), "-CAkey", fixturePKI(t, "int-ca.key"),
+		"-CAcreateserial", "-CAserial", filepath.Join(dir, "serial"), "-days", "30", "-extfile", ext, "-out", cert)
+	code, out, errOut = signetRun(t, "enroll", "--token", "pkcs11:token=fx;object=old", "--cert", cert, "--chain", fixturePKI(t, "int-ca.pem"))
+	etCheckOneLine(t, "enroll --cert --chain", code, exitUsage, out, errOut, says)
+	if after := etSnapshot(t); len(after) != len(before) {
+		t.Errorf("%d objects after refused enrolments of an existing key, %d before: %v", len(after), len(before), after)
+	}
+
+	// A renewal (--force) under the intermediate of a key the root enrolled keeps the
+	// certificate it has.
+	mustSignet(t, "enroll", "--token", "pkcs11:token=fx;object=ren", "--subject", "CN=ren", "--ca", fixturePKI(t, "root-ca.pem"), "--ca-key", fixturePKI(t, "root-ca.key"))
+	before = etSnapshot(t)
+	code, out, errOut = signetRun(t, append([]string{"enroll", "--token", "pkcs11:token=fx;object=ren", "--subject", "CN=ren", "--force"}, ca...)...)
+	etCheckOneLine(t, "enroll --force", code, exitUsage, out, errOut, says)
+	if after := etSnapshot(t); len(after) != len(before) {
+		t.Errorf("%d objects after a refused renewal, %d before: %v", len(after), len(before), after)
+	}
+	out = mustSignet(t, "enroll", "--token", "pkcs11:token=fx;object=ren", "--subject", "CN=ren", "--ca", fixturePKI(t, "root-ca.pem"), "--ca-key", fixturePKI(t, "root-ca.key"))
+	if !strings.Contains(out, "already enrolled: CN=ren, issued by CN=Signet Test Root CA") {
+		t.Errorf("after a refused renewal:\n%s", out)
+	}
+}
