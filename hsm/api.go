@@ -1,9 +1,12 @@
 package hsm
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -104,6 +107,12 @@ func ImportCertificateChain(uri string, chain []*x509.Certificate, opts Options)
 		return nil, err
 	}
 	defer func() { err = errors.Join(err, t.Close()) }()
+	// A chain certificate that cannot be written stops the import before the key's
+	// certificate is written: a key left with its certificate and without its chain looks
+	// enrolled to the next run.
+	if err := t.CheckChainImport(chain[1:]); err != nil {
+		return nil, err
+	}
 	o, err := t.ImportKeyCertificate(nil, chain[0])
 	if err != nil {
 		return nil, err
@@ -116,20 +125,11 @@ func ImportCertificateChain(uri string, chain []*x509.Certificate, opts Options)
 	if err != nil {
 		return objs, err
 	}
-next:
 	for _, c := range chain[1:] {
-		for _, h := range have {
-			if h.Certificate != nil && h.Certificate.Equal(c) {
-				continue next
-			}
+		if slices.ContainsFunc(have, func(h Object) bool { return h.Certificate != nil && h.Certificate.Equal(c) }) {
+			continue
 		}
-		// Labels are listed and printed ('signet token objects'): a common name that could
-		// disturb a terminal gives way to the whole subject, escaped as names are printed.
-		label := c.Subject.CommonName
-		if label == "" || !utf8.ValidString(label) || strings.ContainsFunc(label, func(r rune) bool { return !strconv.IsPrint(r) }) {
-			label = x509util.FormatName(c.Subject)
-		}
-		o, err := t.ImportCertificate(c, label, c.SubjectKeyId)
+		o, err := t.ImportCertificate(c, chainLabel(c), c.SubjectKeyId)
 		if err != nil {
 			return objs, err
 		}
@@ -137,6 +137,48 @@ next:
 		have = append(have, o)
 	}
 	return objs, nil
+}
+
+// chainLabel is the label of a chain certificate on the token: its subject's common name.
+// Labels are listed and printed ('signet token objects'): a common name that could disturb a
+// terminal gives way to the whole subject, escaped as names are printed.
+func chainLabel(c *x509.Certificate) string {
+	label := c.Subject.CommonName
+	if label == "" || !utf8.ValidString(label) || strings.ContainsFunc(label, func(r rune) bool { return !strconv.IsPrint(r) }) {
+		label = x509util.FormatName(c.Subject)
+	}
+	return label
+}
+
+// CheckChainImport reports, before anything is written, whether ImportCertificateChain can
+// write the chain certificates issuers onto the token: one already there (the same DER) is
+// skipped; another certificate with the label or CKA_ID one would get (its subject key
+// identifier) is an error wrapping ErrExists, as the import would fail on it.
+func (t *Token) CheckChainImport(issuers []*x509.Certificate) error {
+	if len(issuers) == 0 {
+		return nil
+	}
+	have, err := t.Objects(&URI{Type: TypeCert})
+	if err != nil {
+		return err
+	}
+	for _, c := range issuers {
+		if slices.ContainsFunc(have, func(h Object) bool { return h.Certificate != nil && h.Certificate.Equal(c) }) {
+			continue
+		}
+		label := chainLabel(c)
+		var clash []Object
+		for _, h := range have {
+			if h.Label == label || len(c.SubjectKeyId) > 0 && bytes.Equal(h.ID, c.SubjectKeyId) {
+				clash = append(clash, h)
+			}
+		}
+		if len(clash) > 0 {
+			return newError(ErrExists, nil, fmt.Sprintf("token %q already has a certificate with label %q or that id, where the chain certificate \"%s\" would go: %s",
+				t.Info().Label, label, x509util.FormatName(c.Subject), joinObjectURIs(clash)))
+		}
+	}
+	return nil
 }
 
 // Delete destroys what the URI names (one key pair and its certificate, or with type= one

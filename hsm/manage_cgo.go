@@ -45,8 +45,6 @@ func (t *Token) GenerateKey(u *URI, kt KeyType) (Object, error) {
 		pubAttr = []*pkcs11.Attribute{
 			pkcs11.NewAttribute(pkcs11.CKA_MODULUS_BITS, bits),
 			pkcs11.NewAttribute(pkcs11.CKA_PUBLIC_EXPONENT, []byte{1, 0, 1}),
-			pkcs11.NewAttribute(pkcs11.CKA_ENCRYPT, false),
-			pkcs11.NewAttribute(pkcs11.CKA_WRAP, false),
 		}
 	case ECP256, ECP384, ECP521:
 		mech, keyType = pkcs11.CKM_EC_KEY_PAIR_GEN, pkcs11.CKK_EC
@@ -89,21 +87,22 @@ func (t *Token) GenerateKey(u *URI, kt KeyType) (Object, error) {
 			pkcs11.NewAttribute(pkcs11.CKA_ID, id),
 		}
 	}
+	// Every usage but signing is turned off, whatever the key type: left unsaid, a token's
+	// defaults decide (SoftHSM2 allows decrypt and unwrap on EC keys too).
 	pubTmpl := append(common(pkcs11.CKO_PUBLIC_KEY),
 		pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, false),
-		pkcs11.NewAttribute(pkcs11.CKA_VERIFY, true))
+		pkcs11.NewAttribute(pkcs11.CKA_VERIFY, true),
+		pkcs11.NewAttribute(pkcs11.CKA_ENCRYPT, false),
+		pkcs11.NewAttribute(pkcs11.CKA_WRAP, false))
 	pubTmpl = append(pubTmpl, pubAttr...)
 	privTmpl := append(common(pkcs11.CKO_PRIVATE_KEY),
 		pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, true),
 		pkcs11.NewAttribute(pkcs11.CKA_SENSITIVE, true),
 		pkcs11.NewAttribute(pkcs11.CKA_EXTRACTABLE, false),
 		pkcs11.NewAttribute(pkcs11.CKA_SIGN, true),
-		pkcs11.NewAttribute(pkcs11.CKA_DERIVE, false))
-	if keyType == pkcs11.CKK_RSA {
-		privTmpl = append(privTmpl,
-			pkcs11.NewAttribute(pkcs11.CKA_DECRYPT, false),
-			pkcs11.NewAttribute(pkcs11.CKA_UNWRAP, false))
-	}
+		pkcs11.NewAttribute(pkcs11.CKA_DERIVE, false),
+		pkcs11.NewAttribute(pkcs11.CKA_DECRYPT, false),
+		pkcs11.NewAttribute(pkcs11.CKA_UNWRAP, false))
 	pubH, privH, err := t.mod.ctx.GenerateKeyPair(t.sess, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pubTmpl, privTmpl)
 	if err != nil {
 		var ckr pkcs11.Error

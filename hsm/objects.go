@@ -3,9 +3,11 @@ package hsm
 import (
 	"bytes"
 	"crypto"
+	"crypto/x509"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/miekg/pkcs11"
 )
@@ -70,29 +72,31 @@ func objectURI(base *URI, o *Object) *URI {
 
 // pair links keys and certificates that share a CKA_ID (or, without one, a label): a private
 // key gets the public key of its public key object or certificate, and each side the URI of
-// the other. Where several key pairs share one CKA_ID, a partner with the key's own label is
-// taken over one without; a private key whose partners still hold different public keys gets
-// none of them (signet cannot tell which is its own), and no partner is linked to a key of
-// another label when one of its own label is there.
+// the other. A CKA_ID is only a claim, which another tool may have written on the wrong
+// object, and several key pairs may share one: the key's public key is its own (RSA), else the
+// one its public key objects, or without them its certificates, agree on (see keyPartners:
+// those of its own label first, never one another private key of the id has by its label; a
+// key whose candidates hold different keys gets none, since signet cannot tell which is its
+// own). A public key object or certificate is then linked with a key only when it holds the
+// key's public key (or neither key is known), those of the key's own label first: a
+// certificate of another key under the key's id is no partner of it.
 func pair(objs []Object) {
 	for i := range objs {
 		p := &objs[i]
 		if p.Type != TypePrivate {
 			continue
 		}
-		pubs := partnersOf(objs, p, TypePublic)
-		certs := partnersOf(objs, p, TypeCert)
-		for _, o := range pubs {
+		if p.Public == nil {
+			p.Public = onePublic(p, pairedOf(objs, p, TypePublic), pairedOf(objs, p, TypeCert), pairedOf(objs, p, TypePrivate))
+		}
+		for _, o := range keyLinked(objs, p, TypePublic) {
 			o.PrivateKeyURI = p.URI
 		}
-		for _, o := range certs {
+		for _, o := range keyLinked(objs, p, TypeCert) {
 			o.PrivateKeyURI = p.URI
 			if p.CertificateURI == "" {
 				p.CertificateURI = o.URI
 			}
-		}
-		if p.Public == nil {
-			p.Public = onePublic(p, pairedOf(objs, p, TypePublic), pairedOf(objs, p, TypeCert), pairedOf(objs, p, TypePrivate))
 		}
 	}
 	for i := range objs {
@@ -100,7 +104,7 @@ func pair(objs []Object) {
 		if p.Type != TypePublic {
 			continue
 		}
-		for _, o := range partnersOf(objs, p, TypeCert) {
+		for _, o := range keyLinked(objs, p, TypeCert) {
 			if p.CertificateURI == "" {
 				p.CertificateURI = o.URI
 			}
@@ -108,10 +112,16 @@ func pair(objs []Object) {
 	}
 }
 
-// partnersOf returns the objects of type typ that samePair pairs with p: those with p's label
-// when there are any, else all of them.
-func partnersOf(objs []Object, p *Object, typ ObjectType) []*Object {
-	return preferLabel(p, pairedOf(objs, p, typ))
+// keyLinked returns the objects of type typ that samePair pairs with p and that hold p's
+// public key (partnerKey): those with p's label when there are any, else all of them.
+func keyLinked(objs []Object, p *Object, typ ObjectType) []*Object {
+	var out []*Object
+	for _, o := range pairedOf(objs, p, typ) {
+		if partnerKey(p, o) {
+			out = append(out, o)
+		}
+	}
+	return preferLabel(p, out)
 }
 
 // pairedOf returns the objects of type typ that samePair pairs with p.
@@ -148,7 +158,7 @@ func onePublic(p *Object, pubs, certs, privs []*Object) crypto.PublicKey {
 			pub = o.Public
 			continue
 		}
-		if k, ok := pub.(interface{ Equal(crypto.PublicKey) bool }); !ok || !k.Equal(o.Public) {
+		if !samePublic(pub, o.Public) {
 			return nil
 		}
 	}
@@ -182,6 +192,43 @@ func keyPartners(p *Object, pubs, certs, privs []*Object) []*Object {
 		}
 	}
 	return nil
+}
+
+// partnerKey reports whether o may be paired with the key k by their public keys: the same
+// public key, or (objects signet cannot read the key of, paired by id alone) neither known.
+func partnerKey(k, o *Object) bool {
+	if k.Public == nil || o.Public == nil {
+		return k.Public == nil && o.Public == nil
+	}
+	return samePublic(k.Public, o.Public)
+}
+
+// samePublic reports whether two public keys are the same key.
+func samePublic(a, b crypto.PublicKey) bool {
+	k, ok := a.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && k.Equal(b)
+}
+
+// keyCertificate returns the key's certificate among its partner objects: one that certifies
+// pub, and of several (a renewal left the old one beside the new one, or another tool wrote
+// both) one valid at now before one that is not, then the one that ends last. Token order,
+// which differs between tokens and runs, never decides.
+func keyCertificate(partners []Object, pub crypto.PublicKey, now time.Time) *x509.Certificate {
+	var best *x509.Certificate
+	valid := func(c *x509.Certificate) bool { return !now.Before(c.NotBefore) && !now.After(c.NotAfter) }
+	for _, o := range partners {
+		c := o.Certificate
+		if o.Type != TypeCert || c == nil || CheckCertificateKey(c, pub) != nil {
+			continue
+		}
+		switch {
+		case best == nil, valid(c) && !valid(best):
+			best = c
+		case valid(c) == valid(best) && (c.NotAfter.After(best.NotAfter) || c.NotAfter.Equal(best.NotAfter) && c.NotBefore.After(best.NotBefore)):
+			best = c
+		}
+	}
+	return best
 }
 
 func sameKind(a, b *Object) bool { return a.KeyType == b.KeyType }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/miekg/pkcs11"
 )
@@ -42,10 +43,11 @@ type Signer struct {
 
 // Signer returns the private key the URI's object, id and type attributes select (nil: the
 // URI the token was opened with). It logs in when the token needs it. The public key comes
-// from the private key's own modulus and exponent (RSA), else from the public key object
-// with the same CKA_ID, else from the certificate with that CKA_ID; where several share the
-// id, those with the key's label, and they must agree (ErrAmbiguous otherwise). Closing the
-// Signer does not close the Token.
+// from the private key's own modulus and exponent (RSA), else from the public key objects
+// with the same CKA_ID, else from the certificates with that CKA_ID; where several share the
+// id, those with the key's label, and they must agree (ErrAmbiguous otherwise; see pair).
+// Its certificate is one that certifies that key (keyCertificate). Closing the Signer does
+// not close the Token.
 func (t *Token) Signer(u *URI) (*Signer, error) { return t.signer(u, false) }
 
 func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
@@ -76,12 +78,7 @@ func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
 		return nil, noPublicKey(key, partners)
 	}
 	s := &Signer{tok: t, ownsToken: owns, handle: h, pub: key.Public, obj: key, alwaysAuth: alwaysAuth}
-	for _, o := range partners {
-		if o.Type == TypeCert && o.Certificate != nil && key.CertificateURI == o.URI && CheckCertificateKey(o.Certificate, key.Public) == nil {
-			s.cert = o.Certificate
-			break
-		}
-	}
+	s.cert = keyCertificate(partners, key.Public, time.Now())
 	return s, nil
 }
 
@@ -92,7 +89,7 @@ func (s *Signer) Public() crypto.PublicKey { return s.pub }
 func (s *Signer) Object() Object { return s.obj }
 
 // Certificate returns the certificate on the token with the key's CKA_ID that certifies
-// the key, or nil.
+// the key (of several, one valid now, the one valid longest), or nil.
 func (s *Signer) Certificate() *x509.Certificate { return s.cert }
 
 // Token returns the token the key is on.

@@ -132,7 +132,9 @@ type Object struct {
 	// X.509 or does not parse).
 	Certificate *x509.Certificate `json:"-"`
 	// PrivateKeyURI, on public keys and certificates, selects the private key with the same
-	// CKA_ID; CertificateURI, on keys, selects the certificate with the same CKA_ID.
+	// CKA_ID; CertificateURI, on keys, selects the certificate with the same CKA_ID. Either is
+	// set only when the two hold the same public key (see pair): an object of another key
+	// written under a key's id is no partner of it.
 	PrivateKeyURI  string `json:"private_key_uri,omitempty"`
 	CertificateURI string `json:"certificate_uri,omitempty"`
 

@@ -336,12 +336,14 @@ func decodeValue(raw string, query, secret bool) (string, error) {
 }
 
 // encodeValue percent-encodes a value for String: everything outside the RFC's unreserved and
-// allowed reserved characters, and every byte when all is set (used for id).
+// allowed reserved characters, and every byte when all is set (used for id). The apostrophe,
+// which the RFC allows, is encoded too (as p11tool encodes it): signet prints URIs to be
+// quoted with single quotes in the shell, where a bare one would end the quoted word.
 func encodeValue(b *strings.Builder, v string, query, all bool) {
 	const hexDigits = "0123456789ABCDEF"
 	for i := 0; i < len(v); i++ {
 		c := v[i]
-		if !all && (isUnreserved(c) || isPathRes(c) || query && isQueryRes(c)) {
+		if !all && c != '\'' && (isUnreserved(c) || isPathRes(c) || query && isQueryRes(c)) {
 			b.WriteByte(c)
 			continue
 		}

@@ -140,6 +140,13 @@ func Enroll(opts Options) (*Result, error) {
 
 	res := &Result{}
 	signer, err := tok.Signer(nil)
+	if errors.Is(err, hsm.ErrObjectNotFound) && opts.CA != nil {
+		// A chain certificate that cannot go onto the token stops enrolment before the key is
+		// generated (for an existing key, store checks it before anything is written).
+		if err := tok.CheckChainImport(x509util.IssuerPath(opts.CA[0], opts.CA[1:])); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case errors.Is(err, hsm.ErrObjectNotFound):
 		kt := opts.KeyType
@@ -285,6 +292,18 @@ func store(tok *hsm.Token, signer *hsm.Signer, res *Result, cert *x509.Certifica
 	if len(chain) > 0 && cert.CheckSignatureFrom(chain[0]) != nil {
 		return fmt.Errorf("%w: \"%s\" was not issued by \"%s\"", ErrCANotChaining, x509util.FormatName(cert.Subject), x509util.FormatName(chain[0].Subject))
 	}
+	// The chain goes in with the package helper; the token stays open meanwhile, so the
+	// module, session and login are shared and the PIN is not asked again. Only the issuer
+	// and the CAs above it go, in order (x509util.IssuerPath): not another certificate kept
+	// in the CA file, which would be sent with the key's certificate. A chain certificate that
+	// cannot go onto the token stops the enrolment before anything is written (a renewal too).
+	full := []*x509.Certificate{cert}
+	if len(chain) > 0 {
+		full = append(full, x509util.IssuerPath(chain[0], chain[1:])...)
+	}
+	if err := tok.CheckChainImport(full[1:]); err != nil {
+		return err
+	}
 	if old := signer.Certificate(); old != nil {
 		if !force {
 			return fmt.Errorf("%w: the key already has a certificate", hsm.ErrExists)
@@ -299,14 +318,6 @@ func store(tok *hsm.Token, signer *hsm.Signer, res *Result, cert *x509.Certifica
 			return fmt.Errorf("replace the old certificate: %w", err)
 		}
 		res.Renewed = true
-	}
-	// The chain goes in with the package helper; the token stays open meanwhile, so the
-	// module, session and login are shared and the PIN is not asked again. Only the issuer
-	// and the CAs above it go, in order (x509util.IssuerPath): not another certificate kept
-	// in the CA file, which would be sent with the key's certificate.
-	full := []*x509.Certificate{cert}
-	if len(chain) > 0 {
-		full = append(full, x509util.IssuerPath(chain[0], chain[1:])...)
 	}
 	objs, err := hsm.ImportCertificateChain(res.KeyURI, full, topts)
 	for _, o := range objs {
