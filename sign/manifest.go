@@ -76,6 +76,10 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 					name = rel
 				}
 			}
+			if name == "-" {
+				// A file called "-": sha256sum -c (and hash -c) would read "-" as standard input.
+				name = "./-"
+			}
 			entries = append(entries, digest.Entry{Algorithm: s.alg, Digest: r.Digest, Name: name, Tagged: !coreutilsLists(s.alg)})
 			return nil
 		})

@@ -1,6 +1,7 @@
 package sign
 
 import (
+	"crypto/sha256"
 	"errors"
 	"io/fs"
 	"os"
@@ -83,5 +84,31 @@ func TestSignManifestRefusesStdin(t *testing.T) {
 	}
 	if _, err := os.Stat(list); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("list: %v; want none", err)
+	}
+}
+
+// TestSignManifestDashFile: a file called "-" (given as ./-, or by --files-from, where "-" is a
+// file) was listed as "-", which `sha256sum -c` and `signet hash -c` read as standard input:
+// checked there, the list's line failed or, with the file's bytes on standard input, passed
+// without reading the file. It is listed as "./-", as sha256sum lists what it is given as ./-.
+func TestSignManifestDashFile(t *testing.T) {
+	sha256sum := testutil.RequireTool(t, "sha256sum")
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	dir := mustTree(t, map[string]string{"-": "dash", "sub/-": "sub dash"})
+	list := filepath.Join(dir, "SUMS")
+	if _, err := SignFiles(t.Context(), s, []string{filepath.Join(dir, "-"), filepath.Join(dir, "sub", "-")}, FilesOptions{Manifest: list}); err != nil {
+		t.Fatal(err)
+	}
+	content := string(mustRead(t, list))
+	sum := func(s string) digest.Digest { d := sha256.Sum256([]byte(s)); return d[:] }
+	want := digest.Entry{Algorithm: digest.SHA256, Digest: sum("dash"), Name: "./-"}.String() + "\n" +
+		digest.Entry{Algorithm: digest.SHA256, Digest: sum("sub dash"), Name: "sub/-"}.String() + "\n"
+	if content != want {
+		t.Fatalf("list\n%q, want\n%q", content, want)
+	}
+	out, errOut, err := testutil.RunErr("sh", "-c", "cd "+dir+" && "+sha256sum+" -c SUMS </dev/null")
+	if err != nil || string(out) != "./-: OK\nsub/-: OK\n" {
+		t.Fatalf("sha256sum -c: %v\n%s%s", err, out, errOut)
 	}
 }

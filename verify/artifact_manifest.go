@@ -437,10 +437,21 @@ func (g *entryGuard) check(name, path string) (status, open string, err error) {
 			return "", open, nil
 		}
 	}
+	if namesDir(name) && fi.Mode().IsRegular() {
+		// "a/" names a directory: sha256sum -c fails it (not a directory), where the path,
+		// joined and so cleaned, is the file a.
+		return EntryUnreadable, "", artifactErrorf(ErrUnchecked, nil, "not a directory (the listed name ends in /)")
+	}
 	if err := readlimit.NotRegular(fi.Mode()); err != nil {
 		return EntryUnreadable, "", artifactErrorf(ErrUnchecked, err, "%v", err)
 	}
 	return "", open, nil
+}
+
+// namesDir reports whether a listed name can only name a directory: it ends in "/" or "/.",
+// or is ".".
+func namesDir(name string) bool {
+	return name == "." || strings.HasSuffix(name, "/") || strings.HasSuffix(name, "/.")
 }
 
 // notStdin is name, or "./-" for "-": a file called "-", never standard input.

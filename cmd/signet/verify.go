@@ -131,7 +131,8 @@ a line for each; FILE arguments then select listed files to check. --ignore-miss
 listed files that do not exist. A signed list must say plainly what it vouches for: each
 malformed line fails (exit 14, as sha256sum -c --strict); a name that is absolute, has a ..
 component or resolves through a symbolic link outside LIST's directory is refused unread
-(exit 14) unless --allow-outside; a listed named pipe, device or directory is unreadable.
+(exit 14) unless --allow-outside; a listed named pipe, device or directory (or a name ending
+in /) is unreadable.
 
 A name holding a backslash or a control character is escaped on its verdict line as
 sha256sum escapes names (the line starts with a backslash; \\, \n, \r, \t, \xHH), and
