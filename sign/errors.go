@@ -18,6 +18,10 @@ var (
 	// ErrNoFiles is returned by SignFiles when the names given expand to no file at all (a
 	// recursive run over directories that hold none): there is nothing to sign or list.
 	ErrNoFiles = errors.New("sign: no files to sign")
+	// ErrOutsideList is returned by SignFiles with a Manifest when a file to list is outside
+	// the list's directory and FilesOptions.AllowOutside is not set: the list would name it
+	// by a path that verifying refuses unless told to allow it (verify.ReasonOutsidePath).
+	ErrOutsideList = errors.New("sign: file outside the list's directory")
 )
 
 // kindError is an error in its own words that matches a sentinel (errors.Is), for messages

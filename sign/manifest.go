@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/atomicfile"
@@ -43,6 +44,24 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 			skip[a] = true
 		}
 	}
+	// A listed name must stay in the list's directory as verifying reads it: no "..", and no
+	// symbolic link (of the file or a directory above it) that resolves outside.
+	realDir, derr := filepath.EvalSymlinks(dir)
+	var outside []string
+	isOutside := func(name, abs string) bool {
+		if filepath.IsAbs(name) || name == ".." || strings.HasPrefix(name, ".."+string(filepath.Separator)) {
+			return true
+		}
+		if derr != nil {
+			return false // the directory was read: this does not happen
+		}
+		real, err := filepath.EvalSymlinks(abs)
+		if err != nil {
+			return false // the file was just hashed; a race is caught when it is verified
+		}
+		rel, err := filepath.Rel(realDir, real)
+		return err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	}
 	given := map[string]bool{}
 	for _, n := range names {
 		given[n] = true
@@ -76,6 +95,10 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 					name = rel
 				}
 			}
+			if !opts.AllowOutside && aerr == nil && isOutside(name, abs) {
+				outside = append(outside, r.Name)
+				return nil
+			}
 			if name == "-" {
 				// A file called "-": sha256sum -c (and hash -c) would read "-" as standard input.
 				name = "./-"
@@ -91,6 +114,14 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	}
 	if len(failed) > 0 {
 		return nil, &FilesError{Failed: failed, Total: total}
+	}
+	if len(outside) > 0 {
+		more := ""
+		if len(outside) > 1 {
+			more = fmt.Sprintf(" (and %d more)", len(outside)-1)
+		}
+		return nil, &kindError{kind: ErrOutsideList, msg: fmt.Sprintf("sign: %s%s is outside %s, the directory of the list %s, where verifying the list refuses it: put the list in a directory above every file, or list it with --allow-outside (verify then needs it too)",
+			digest.QuoteName(outside[0]), more, digest.QuoteName(dir), digest.QuoteName(list))}
 	}
 	if total == 0 {
 		return nil, &kindError{msg: "sign: no files to list (the directories hold none)", kind: ErrNoFiles}

@@ -112,3 +112,40 @@ func TestSignManifestDashFile(t *testing.T) {
 		t.Fatalf("sha256sum -c: %v\n%s%s", err, out, errOut)
 	}
 }
+
+// TestSignManifestOutside: a file outside the list's directory (by "..", by a symbolic link
+// to it, or below a linked directory that leads out) is refused with ErrOutsideList and
+// nothing is written, since verify --manifest refuses such a name (outside-path) and the
+// release job would publish a list that does not verify; with AllowOutside it is listed as
+// before. A link that stays inside is listed.
+func TestSignManifestOutside(t *testing.T) {
+	ec := mustFixture(t, "codesign")
+	s := mustSigner(t, ec.key, SignOptions{})
+	dir := mustTree(t, map[string]string{"rel/y": "y", "out/x": "x", "rel/sub/z": "z"})
+	for _, l := range [][2]string{{"../out/x", "rel/xl"}, {"../out", "rel/dl"}, {"y", "rel/yl"}} {
+		if err := os.Symlink(l[0], filepath.Join(dir, l[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := filepath.Join(dir, "rel", "SUMS")
+	p := func(n string) string { return filepath.Join(dir, n) }
+	for _, names := range [][]string{{p("rel/y"), p("out/x")}, {p("rel/xl")}, {p("rel/dl/x")}, {p("rel/y"), p("rel/sub/../../out/x")}} {
+		_, err := SignFiles(t.Context(), s, names, FilesOptions{Manifest: list})
+		if !errors.Is(err, ErrOutsideList) {
+			t.Errorf("%v: %v, want ErrOutsideList", names, err)
+		}
+		if _, serr := os.Lstat(list); !errors.Is(serr, fs.ErrNotExist) {
+			t.Fatalf("%v: the list was written: %v", names, serr)
+		}
+		if _, err := SignFiles(t.Context(), s, names, FilesOptions{Manifest: list, AllowOutside: true, Force: true}); err != nil {
+			t.Errorf("%v with AllowOutside: %v", names, err)
+		}
+		if err := os.Remove(list); err != nil {
+			t.Fatal(err)
+		}
+		_ = os.Remove(list + ".sig")
+	}
+	if _, err := SignFiles(t.Context(), s, []string{p("rel/yl"), p("rel/sub/z")}, FilesOptions{Manifest: list}); err != nil {
+		t.Fatalf("a link inside: %v", err)
+	}
+}

@@ -39,8 +39,15 @@ type FilesOptions struct {
 	// Manifest, when set, makes SignFiles write a checksum list of the files under this name
 	// (in coreutils' format, with names relative to the list's directory, so that `sha256sum
 	// -c` run there checks it) and sign that list instead of each file. Standard input ("-")
-	// cannot be listed: it is refused (ErrUnsupported) before anything is read.
+	// cannot be listed: it is refused (ErrUnsupported) before anything is read. A file outside
+	// the list's directory (a name with "..", or a symbolic link, of the file or of a directory
+	// above it, that resolves outside) is refused (ErrOutsideList) before anything is written,
+	// unless AllowOutside: verify.VerifyManifest refuses such a name unless told to allow it,
+	// so the list would not verify as made.
 	Manifest string
+	// AllowOutside lists files outside the Manifest's directory, as
+	// verify.ManifestOptions.AllowOutside accepts them.
+	AllowOutside bool
 	// Workers is the number of files hashed at once; zero means GOMAXPROCS.
 	Workers int
 	// SignWorkers is the number of signatures made at once; zero means GOMAXPROCS. Token keys

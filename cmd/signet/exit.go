@@ -140,6 +140,7 @@ var errorClasses = []struct {
 	{identity.ErrNoIdentity, exitBadInput},
 	// The directories given hold no file to sign: the input is empty, the command line fine.
 	{sign.ErrNoFiles, exitBadInput},
+	{sign.ErrOutsideList, exitUsage},
 }
 
 // verifyClasses refine exitCheckFailed for signet verify, by the verify package's sentinels and

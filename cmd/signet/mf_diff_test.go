@@ -301,8 +301,11 @@ func (s *mfSeed) algArgs() []string {
 	return []string{"-a", s.alg.name}
 }
 
-func (s *mfSeed) sign(t *testing.T) mfRun {
+func (s *mfSeed) sign(t *testing.T, allowOutside bool) mfRun {
 	args := append([]string{"sign", "-q", "--format", s.format}, s.keyArgs("same")...)
+	if allowOutside {
+		args = append(args, "--allow-outside")
+	}
 	args = append(args, s.algArgs()...)
 	args = append(args, "--manifest", s.listArg())
 	if s.recursive {
@@ -421,13 +424,31 @@ type mfVerdict struct {
 			Valid  bool   `json:"valid"`
 			Reason string `json:"reason"`
 		} `json:"manifest"`
-		Files []struct {
-			Name   string `json:"name"`
-			Line   int    `json:"line"`
-			Status string `json:"status"`
-			Actual string `json:"actual"`
-		} `json:"files"`
+		Files []mfFileVerdict `json:"files"`
 	} `json:"manifest"`
+}
+
+// mfFileVerdict is a listed file's verdict in verify --json.
+type mfFileVerdict struct {
+	Name   string `json:"name"`
+	Line   int    `json:"line"`
+	Status string `json:"status"`
+	Actual string `json:"actual"`
+}
+
+// outsideListed reports whether verify --manifest, over the list as signed and without
+// --allow-outside, refuses a listed name as outside the list's directory.
+func (s *mfSeed) outsideListed(t *testing.T) bool {
+	saved := *s
+	s.ignore, s.allow, s.only = false, false, nil
+	args := s.verifyArgs()
+	*s = saved
+	r := mfExec(t, s.cwd(), s.e.signet, args...)
+	var v mfVerdict
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || v.Manifest == nil {
+		t.Fatalf("verify --json of the list as signed: exit %d, %v: %q %s", r.code, err, r.stdout, r.stderr)
+	}
+	return slices.ContainsFunc(v.Manifest.Files, func(f mfFileVerdict) bool { return f.Status == "outside" })
 }
 
 func (s *mfSeed) verifyArgs() []string {
@@ -677,7 +698,19 @@ func mfExit(status string) (int, string) {
 
 func (s *mfSeed) run(t *testing.T) {
 	s.build(t)
-	sg := s.sign(t)
+	sg := s.sign(t, false)
+	refusedOutside := false
+	if s.bad == "" && sg.code == exitUsage {
+		// A file outside the list's directory: refused (ErrOutsideList) with nothing written,
+		// and listed with --allow-outside, where verifying without it must then refuse a name
+		// as outside (checked below): sign and verify agree on what is outside.
+		if _, err := os.Lstat(s.path("SUMS")); err == nil {
+			s.fail("sign refused a file outside and wrote the list")
+		}
+		refusedOutside = true
+		s.tally = append(s.tally, "sign refused outside")
+		sg = s.sign(t, true)
+	}
 	if s.bad != "" {
 		// All or nothing: a file that cannot be signed fails the run (exit 3: a directory
 		// without -r is one too) and nothing is written.
@@ -695,6 +728,9 @@ func (s *mfSeed) run(t *testing.T) {
 		return
 	}
 	list := string(mfRead(t, s.path("SUMS")))
+	if outside := s.outsideListed(t); outside != refusedOutside {
+		s.fail("sign without --allow-outside refused %v, but verify without it finds a name outside: %v", refusedOutside, outside)
+	}
 	// Oracle 1: the list is coreutils', and its -c accepts it.
 	want := s.coreutilsList(t)
 	if list != want {

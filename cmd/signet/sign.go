@@ -85,6 +85,10 @@ remove each other's signatures.
 --manifest NAME hashes the files, writes a checksum list NAME in sha256sum's format (tagged
 lines, as "signet hash --tag", for hashes coreutils has no tool for) with the files named
 relative to NAME's directory, so "sha256sum -c NAME" run there checks it, and signs NAME.
+A file outside that directory (a name with .., or a link, of the file or a directory above
+it, that leads out) is refused (exit 2) before anything is written, since 'signet verify
+--manifest' refuses such a name: put NAME in a directory above every file, or list it with
+--allow-outside (verify then needs --allow-outside too).
 
 --digest HEX signs a digest computed elsewhere (with -a's algorithm, default sha256) and
 reads no file; the signature goes to -o FILE, or with -o - to standard output. An Ed25519
@@ -151,6 +155,7 @@ func signCommand(e *env) *cli.Command {
 			outFlag("write the signature to `FILE` (one FILE, --manifest or --digest; - for standard output)"),
 			&cli.StringFlag{Name: "digest", Usage: "sign this precomputed digest (`HEX`) instead of files"},
 			&cli.StringFlag{Name: "manifest", Usage: "write a checksum list `NAME` of the files and sign it", TakesFile: true},
+			&cli.BoolFlag{Name: "allow-outside", Usage: "with --manifest: list files outside the list's directory (.., links out), which verify --manifest then needs --allow-outside for"},
 			&cli.BoolFlag{Name: "recursive", Aliases: []string{"r"}, Usage: "sign the regular files below each directory"},
 			jsonFlag(),
 			forceFlag(),
@@ -212,6 +217,8 @@ func signParse(e *env, c *cli.Context) (_ *signOptions, err error) {
 		return nil, usagef("--digest cannot be used with --manifest or --recursive")
 	case c.IsSet("digest") && out == "":
 		return nil, usagef("--digest needs -o FILE (or -o - for standard output)")
+	case c.Bool("allow-outside") && manifest == "":
+		return nil, usagef("--allow-outside applies to the files of a --manifest")
 	case !c.IsSet("digest") && len(files) == 0 && !listed:
 		return nil, usagef("no FILE to sign; see 'signet sign --help'")
 	case out != "" && manifest == "" && !c.IsSet("digest") && (len(files) > 1 || c.Bool("recursive")):
@@ -337,6 +344,7 @@ func runSign(e *env, c *cli.Context) error {
 			Force:              c.Bool("force"),
 			Recursive:          c.Bool("recursive"),
 			Manifest:           manifest,
+			AllowOutside:       c.Bool("allow-outside"),
 			Stdin:              e.stdin,
 			Skipped:            warnSkipped(e),
 			SkippedSignature:   noteSkippedSignature(e, c.Bool("quiet")),
