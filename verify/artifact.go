@@ -96,7 +96,12 @@ type ArtifactOptions struct {
 	// Key, if not nil, is the signer's public key: only the digest and the signature are
 	// checked, never a certificate, a chain or a policy, and the certificates a signature
 	// carries are ignored (as `openssl dgst -verify` and `cms -verify -noverify` with
-	// -certfile would). Policy and Identity must then be zero.
+	// -certfile would). Identity must then be zero, and so must every field of Policy
+	// that judges the signer's certificate (Roots, SystemRoots, the usages, names, Profile,
+	// certificate policies, OCSPAboutChain, SignedAt) and TrustedCAs: they are refused
+	// (ErrPolicy) rather than ignored, for a key given beside roots would leave the chain
+	// the caller asked for unchecked. Policy's At, Intermediates, CRLs, OCSP, RequireCRL,
+	// MaxDepth and RevocationAt still serve the timestamps' TSA chains (TSARoots).
 	Key crypto.PublicKey
 	// Policy judges the signer's certificate when Key is nil, with verify.Verify: the
 	// certificates the signature carries after the signer's are untrusted intermediates. A
