@@ -56,10 +56,12 @@ type Authority struct {
 }
 
 // Check reports whether a is usable: a key, a chain whose first certificate is a
-// time-stamping certificate for that key, a hash CMS can name for the key.
+// time-stamping certificate for that key, a hash CMS can name for the key. Its errors wrap
+// ErrInvalid (with ErrNotTSACertificate for a certificate CheckTSACertificate refuses) or
+// ErrUnsupported (a key type).
 func (a *Authority) Check() error {
-	if a.Key == nil || len(a.Chain) == 0 {
-		return errors.New("timestamp: an authority needs a key and its certificate")
+	if a.Key == nil || len(a.Chain) == 0 || a.Chain[0] == nil {
+		return fmt.Errorf("%w: an authority needs a key and its certificate", ErrInvalid)
 	}
 	leaf := a.Chain[0]
 	if err := CheckTSACertificate(leaf); err != nil {
@@ -100,8 +102,19 @@ func signatureFor(pub crypto.PublicKey) (crypto.Hash, asn1.ObjectIdentifier, err
 
 // Respond answers one DER TimeStampReq with a DER TimeStampResp: a token, or a rejection
 // saying why (bad request, unknown hash, another policy, a request extension). The error is
-// for a failure to sign (the key or the token is gone), answered as systemFailure.
+// for a failure to sign, answered as systemFailure: an authority Check refuses (no key, a
+// certificate that is not a time-stamping one or not for the key: ErrInvalid), checked on
+// every request as ServeHTTP may be used without Serve, or a key or token that is gone.
 func (a *Authority) Respond(reqDER []byte) ([]byte, *Token, error) {
+	if err := a.Check(); err != nil {
+		// An authority that cannot sign tokens its verifiers accept (no key, a certificate
+		// that is not a TSA's or not for the key) answers nothing but systemFailure.
+		resp, merr := marshalResponse(StatusRejection, FailSystemFailure, "signet tsa: cannot sign", nil)
+		if merr != nil {
+			return nil, nil, merr
+		}
+		return resp, nil, err
+	}
 	req, err := ParseRequest(reqDER)
 	if err != nil {
 		fail := FailBadRequest
