@@ -80,3 +80,24 @@ func TestAPAuthorityMisuse(t *testing.T) {
 		})
 	}
 }
+
+func TestAPTokenZeroAndNil(t *testing.T) {
+	defer apRecover(t)
+	if err := CheckTSACertificate(nil); !errors.Is(err, ErrNotTSACertificate) {
+		t.Errorf("CheckTSACertificate(nil): %v", err)
+	}
+	var zero Token
+	if err := zero.Covers(nil); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("zero token Covers: %v, want ErrUnsupported", err)
+	}
+	// The zero token has no imprint: it covers no digest, not even an empty one.
+	if err := zero.CoversDigest(nil); err == nil {
+		t.Errorf("zero token CoversDigest(nil) holds")
+	}
+	if _, err := zero.Verify([]*x509.Certificate{nil}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("zero token Verify: %v, want ErrInvalid", err)
+	}
+	if _, err := zero.Signer([]*x509.Certificate{nil}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("zero token Signer: %v, want ErrInvalid", err)
+	}
+}
