@@ -60,18 +60,26 @@ type Authority struct {
 // ErrInvalid (with ErrNotTSACertificate for a certificate CheckTSACertificate refuses) or
 // ErrUnsupported (a key type).
 func (a *Authority) Check() error {
-	if a.Key == nil || len(a.Chain) == 0 || a.Chain[0] == nil {
-		return fmt.Errorf("%w: an authority needs a key and its certificate", ErrInvalid)
-	}
-	leaf := a.Chain[0]
-	if err := CheckTSACertificate(leaf); err != nil {
+	if err := a.checkKey(); err != nil {
 		return err
 	}
-	if !samePublicKey(leaf.PublicKey, a.Key.Public()) {
-		return fmt.Errorf("%w: the TSA certificate %s is not for the key given", ErrInvalid, subjectName(leaf))
+	if err := CheckTSACertificate(a.Chain[0]); err != nil {
+		return err
 	}
 	_, _, err := signatureFor(a.Key.Public())
 	return err
+}
+
+// checkKey refuses an authority without a key or a certificate, or whose certificate is not
+// for its key.
+func (a *Authority) checkKey() error {
+	if a.Key == nil || len(a.Chain) == 0 || a.Chain[0] == nil {
+		return fmt.Errorf("%w: an authority needs a key and its certificate", ErrInvalid)
+	}
+	if leaf := a.Chain[0]; !samePublicKey(leaf.PublicKey, a.Key.Public()) {
+		return fmt.Errorf("%w: the TSA certificate %s is not for the key given", ErrInvalid, subjectName(leaf))
+	}
+	return nil
 }
 
 func samePublicKey(a, b crypto.PublicKey) bool {
@@ -102,13 +110,16 @@ func signatureFor(pub crypto.PublicKey) (crypto.Hash, asn1.ObjectIdentifier, err
 
 // Respond answers one DER TimeStampReq with a DER TimeStampResp: a token, or a rejection
 // saying why (bad request, unknown hash, another policy, a request extension). The error is
-// for a failure to sign, answered as systemFailure: an authority Check refuses (no key, a
-// certificate that is not a time-stamping one or not for the key: ErrInvalid), checked on
-// every request as ServeHTTP may be used without Serve, or a key or token that is gone.
+// for a failure to sign, answered as systemFailure: an authority without a key or a
+// certificate, or whose certificate is not for its key (ErrInvalid), checked on every request
+// as ServeHTTP may be used without Serve, or a key or token that is gone. Whether the
+// certificate is a time-stamping one is Check's to say, which Serve runs and a program
+// serving through ServeHTTP should run first: Respond signs with it (verifiers refuse such
+// tokens, which signet's own tests make to hold them to it).
 func (a *Authority) Respond(reqDER []byte) ([]byte, *Token, error) {
-	if err := a.Check(); err != nil {
-		// An authority that cannot sign tokens its verifiers accept (no key, a certificate
-		// that is not a TSA's or not for the key) answers nothing but systemFailure.
+	if err := a.checkKey(); err != nil {
+		// An authority without a key or certificate, or whose certificate does not certify
+		// its key, can sign no token anyone could verify: it answers systemFailure.
 		resp, merr := marshalResponse(StatusRejection, FailSystemFailure, "signet tsa: cannot sign", nil)
 		if merr != nil {
 			return nil, nil, merr
