@@ -1,0 +1,111 @@
+package x509util_test
+
+import (
+	"crypto"
+	"crypto/dsa"
+	"crypto/ecdh"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/x509util"
+)
+
+// A careless or hostile library caller: keys IssueCertificate cannot certify given to the
+// check that says whether it would, nil certificates, CSRs and keys, a zero time. Each fails
+// closed with a sentinel or does what its doc says the zero value means; none panics.
+
+func apRecover(t *testing.T) {
+	t.Helper()
+	if r := recover(); r != nil {
+		t.Fatalf("panic: %v", r)
+	}
+}
+
+func TestAPCheckPublicKey(t *testing.T) {
+	x, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dp dsa.PrivateKey
+	if err := dsa.GenerateParameters(&dp.Parameters, rand.Reader, dsa.L1024N160); err != nil {
+		t.Fatal(err)
+	}
+	if err := dsa.GenerateKey(&dp, rand.Reader); err != nil {
+		t.Fatal(err)
+	}
+	ca := loadCert(t, "int-ca.pem")
+	caKey := loadKey(t, "int-ca.key")
+	tests := []struct {
+		name string
+		pub  crypto.PublicKey
+		ok   bool
+	}{
+		{name: "P-256", pub: testutil.Key(t, "p256").Public(), ok: true},
+		{name: "Ed25519", pub: testutil.Key(t, "ed25519").Public(), ok: true},
+		{name: "RSA 2048", pub: testutil.Key(t, "rsa2048").Public(), ok: true},
+		{name: "nil"},
+		{name: "X25519", pub: x.PublicKey()},
+		{name: "DSA", pub: &dp.PublicKey},
+		{name: "EC key without a curve", pub: &ecdsa.PublicKey{}},
+		{name: "not a key", pub: "a string"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			defer apRecover(t)
+			err := x509util.CheckPublicKey(tc.pub)
+			if tc.ok != (err == nil) || err != nil && !errors.Is(err, x509util.ErrUnsupported) {
+				t.Fatalf("CheckPublicKey: %v, want ok %v", err, tc.ok)
+			}
+			// CheckPublicKey says whether IssueCertificate would certify the key.
+			_, ierr := x509util.IssueCertificate(x509util.IssueRequest{Profile: x509util.ProfileServer, Subject: pkix.Name{CommonName: "a.example"},
+				DNSNames: []string{"a.example"}, PublicKey: tc.pub, Issuer: ca, IssuerKey: caKey, Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)})
+			if tc.ok != (ierr == nil) {
+				t.Errorf("IssueCertificate: %v, CheckPublicKey: %v", ierr, err)
+			}
+		})
+	}
+}
+
+func TestAPCheckCRLIssuerCurrentZeroTime(t *testing.T) {
+	defer apRecover(t)
+	expired := loadCert(t, "expired-ca.pem")
+	// Zero is now, as CRLRequest.Now: not the year 1, before every CA expired.
+	if err := x509util.CheckCRLIssuerCurrent(expired, time.Time{}); !errors.Is(err, x509util.ErrIssuer) {
+		t.Errorf("an expired CA at the zero time: %v, want ErrIssuer", err)
+	}
+	if err := x509util.CheckCRLIssuerCurrent(nil, time.Now()); !errors.Is(err, x509util.ErrIssuer) {
+		t.Errorf("no CA: %v, want ErrIssuer", err)
+	}
+	if err := x509util.CheckIssuer(nil, nil, x509.KeyUsageCertSign); !errors.Is(err, x509util.ErrIssuer) {
+		t.Errorf("CheckIssuer with no CA: %v, want ErrIssuer", err)
+	}
+}
+
+func loadCert(t *testing.T, name string) *x509.Certificate {
+	t.Helper()
+	certs, err := x509util.LoadCertificateFile("../testdata/pki/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return certs[0]
+}
+
+func loadKey(t *testing.T, name string) crypto.Signer {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/pki/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := x509util.ParsePrivateKey(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
