@@ -375,7 +375,7 @@ func VerifyArtifact(ctx context.Context, a Artifact, opts ArtifactOptions) (*Art
 // Every check runs even after one failed, so that a report is complete; the first failure
 // is the verdict (ArtifactResult.Err). The returned error is for a run that could not go on:
 // ctx cancelled, emit failed, or a policy that cannot be applied (ErrPolicy), reported before
-// any file is read.
+// any file is read; a nil ctx or emit (or, to VerifyArtifactsFrom, arts) is ErrUnchecked.
 func VerifyArtifacts(ctx context.Context, arts []Artifact, opts ArtifactOptions, emit func(*ArtifactResult) error) error {
 	return VerifyArtifactsFrom(ctx, func(yield func(Artifact, error) bool) {
 		for _, a := range arts {
@@ -391,6 +391,14 @@ func VerifyArtifacts(ctx context.Context, arts []Artifact, opts ArtifactOptions,
 // holds none once its result is emitted. The first error arts yields ends the run: the
 // results before it are emitted, and it is the error returned.
 func VerifyArtifactsFrom(ctx context.Context, arts iter.Seq2[Artifact, error], opts ArtifactOptions, emit func(*ArtifactResult) error) error {
+	switch {
+	case ctx == nil:
+		return fmt.Errorf("%w: no context", ErrUnchecked)
+	case arts == nil:
+		return fmt.Errorf("%w: no artifacts", ErrUnchecked)
+	case emit == nil:
+		return fmt.Errorf("%w: no function to emit the results", ErrUnchecked)
+	}
 	v, err := newArtifactVerifier(opts)
 	if err != nil {
 		return err
