@@ -110,3 +110,54 @@ func loadKey(t *testing.T, name string) crypto.Signer {
 	}
 	return k
 }
+
+// Nil where a certificate, a chain certificate or a key is wanted: an error with a sentinel,
+// never a panic.
+func TestAPIssueNilArguments(t *testing.T) {
+	ca := loadCert(t, "int-ca.pem")
+	caKey := loadKey(t, "int-ca.key")
+	k := testutil.Key(t, "p256")
+	req := x509util.IssueRequest{Profile: x509util.ProfileServer, Subject: pkix.Name{CommonName: "a.example"}, DNSNames: []string{"a.example"},
+		PublicKey: k.Public(), Issuer: ca, IssuerKey: caKey, Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
+	tests := []struct {
+		name string
+		call func() error
+		want error
+	}{
+		{"issuer chain with a nil certificate", func() error {
+			r := req
+			r.IssuerChain = []*x509.Certificate{nil}
+			_, err := x509util.IssueCertificate(r)
+			return err
+		}, x509util.ErrIssuer},
+		{"no public key", func() error { r := req; r.PublicKey = nil; _, err := x509util.IssueCertificate(r); return err }, x509util.ErrUnsupported},
+		{"PKCS#12 without a key", func() error { _, err := x509util.EncodeP12(nil, ca, nil, []byte("pw"), x509util.P12Options{}); return err }, x509util.ErrKeyMismatch},
+		{"PKCS#12 without a certificate", func() error { _, err := x509util.EncodeP12(caKey, nil, nil, []byte("pw"), x509util.P12Options{}); return err }, x509util.ErrKeyMismatch},
+		{"PKCS#12 with a nil chain certificate", func() error {
+			_, err := x509util.EncodeP12(caKey, ca, []*x509.Certificate{nil}, []byte("pw"), x509util.P12Options{})
+			return err
+		}, x509util.ErrKeyMismatch},
+		{"CSR without a key", func() error {
+			_, err := x509util.CreateCSR(nil, pkix.Name{CommonName: "a"}.ToRDNSequence(), x509util.SANs{})
+			return err
+		}, x509util.ErrUnsupported},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			defer apRecover(t)
+			if err := tc.call(); !errors.Is(err, tc.want) {
+				t.Fatalf("got %v, want %v", err, tc.want)
+			}
+		})
+	}
+	t.Run("IssuerPath", func(t *testing.T) {
+		defer apRecover(t)
+		if p := x509util.IssuerPath(nil, nil); p != nil {
+			t.Errorf("IssuerPath(nil) = %v", p)
+		}
+		root := loadCert(t, "root-ca.pem")
+		if p := x509util.IssuerPath(ca, []*x509.Certificate{nil, root}); len(p) != 2 || p[1] != root {
+			t.Errorf("IssuerPath with a nil certificate: %d certificates", len(p))
+		}
+	})
+}

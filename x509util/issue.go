@@ -188,7 +188,10 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		return nil, fmt.Errorf("%w: no signing key", ErrIssuer)
 	}
 	if req.PublicKey == nil {
-		return nil, fmt.Errorf("x509util: issue: no public key to certify")
+		return nil, fmt.Errorf("%w: issue: no public key to certify", ErrUnsupported)
+	}
+	if slices.Contains(req.IssuerChain, nil) {
+		return nil, fmt.Errorf("%w: a certificate of the issuer chain is nil", ErrIssuer)
 	}
 	if err := checkIssuableKey(req.PublicKey); err != nil {
 		return nil, err
@@ -428,10 +431,14 @@ func issuerPath(req IssueRequest) []*x509.Certificate { return IssuerPath(req.Is
 // one of others named as the issuer of the last and whose key verifies its signature, until a
 // self-signed certificate or none is found. The order of others (a --ca file, a PKCS#12
 // file's chain) does not matter, and a certificate off the path is left out: the path is the
-// issuer chain a certificate issued by issuer is sent with (cert create --bundle).
+// issuer chain a certificate issued by issuer is sent with (cert create --bundle). Nil
+// certificates are skipped; a nil issuer has no path (nil).
 func IssuerPath(issuer *x509.Certificate, others []*x509.Certificate) []*x509.Certificate {
+	if issuer == nil {
+		return nil
+	}
 	path := []*x509.Certificate{issuer}
-	rest := slices.Clone(others)
+	rest := slices.DeleteFunc(slices.Clone(others), func(c *x509.Certificate) bool { return c == nil })
 	for cur := issuer; !bytes.Equal(cur.RawIssuer, cur.RawSubject) || cur.CheckSignatureFrom(cur) != nil; {
 		i := slices.IndexFunc(rest, func(c *x509.Certificate) bool {
 			return bytes.Equal(c.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(c) == nil
