@@ -131,8 +131,14 @@ func TestAPIssueNilArguments(t *testing.T) {
 			return err
 		}, x509util.ErrIssuer},
 		{"no public key", func() error { r := req; r.PublicKey = nil; _, err := x509util.IssueCertificate(r); return err }, x509util.ErrUnsupported},
-		{"PKCS#12 without a key", func() error { _, err := x509util.EncodeP12(nil, ca, nil, []byte("pw"), x509util.P12Options{}); return err }, x509util.ErrKeyMismatch},
-		{"PKCS#12 without a certificate", func() error { _, err := x509util.EncodeP12(caKey, nil, nil, []byte("pw"), x509util.P12Options{}); return err }, x509util.ErrKeyMismatch},
+		{"PKCS#12 without a key", func() error {
+			_, err := x509util.EncodeP12(nil, ca, nil, []byte("pw"), x509util.P12Options{})
+			return err
+		}, x509util.ErrKeyMismatch},
+		{"PKCS#12 without a certificate", func() error {
+			_, err := x509util.EncodeP12(caKey, nil, nil, []byte("pw"), x509util.P12Options{})
+			return err
+		}, x509util.ErrKeyMismatch},
 		{"PKCS#12 with a nil chain certificate", func() error {
 			_, err := x509util.EncodeP12(caKey, ca, []*x509.Certificate{nil}, []byte("pw"), x509util.P12Options{})
 			return err
