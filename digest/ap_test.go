@@ -45,3 +45,28 @@ func TestAPCheckNothing(t *testing.T) {
 		t.Errorf("a good list: %v, %v, %+v", err, sum.Err(), sum)
 	}
 }
+
+// A nil io.Reader where a list or data is read: an error wrapping ErrNoStdin, never a panic.
+func TestAPNilReader(t *testing.T) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("panic: %v", r)
+		}
+	}()
+	if _, _, err := HashReader(context.Background(), SHA256, nil); !errors.Is(err, ErrNoStdin) {
+		t.Errorf("HashReader: %v", err)
+	}
+	if _, _, err := ParseList(nil, "list", 0); !errors.Is(err, ErrNoStdin) {
+		t.Errorf("ParseList: %v", err)
+	}
+	n := 0
+	for _, err := range ReadNames(nil, false) {
+		n++
+		if !errors.Is(err, ErrNoStdin) {
+			t.Errorf("ReadNames: %v", err)
+		}
+	}
+	if n != 1 {
+		t.Errorf("ReadNames yielded %d times, want one error", n)
+	}
+}
