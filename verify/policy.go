@@ -248,7 +248,6 @@ func ParseKeyUsage(s string) (x509.KeyUsage, error) {
 	return 0, fmt.Errorf("%w: unknown key usage %q", ErrPolicy, s)
 }
 
-// requiredEKUs returns the OIDs the policy requires, nil when there is no constraint.
 // signerField names the first field of p that judges the signer's own certificate, which a
 // bare key (ArtifactOptions.Key) does not have; "" when none is set. The fields left out
 // (At, Intermediates, CRLs, OCSP, RequireCRL, MaxDepth, RevocationAt) serve the chains of
@@ -277,6 +276,7 @@ func (p *Policy) signerField() string {
 	return ""
 }
 
+// requiredEKUs returns the OIDs the policy requires, nil when there is no constraint.
 func (p *Policy) requiredEKUs() []asn1.ObjectIdentifier {
 	var oids []asn1.ObjectIdentifier
 	for _, u := range p.EKUs {
