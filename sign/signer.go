@@ -352,7 +352,7 @@ func (s *Signer) keySign(msg []byte, opts crypto.SignerOpts) ([]byte, error) {
 		return sig, err
 	}
 	if err := x509util.CheckSignerSignature(s.pub, msg, sig, opts); err != nil {
-		return nil, fmt.Errorf("sign: %w", err)
+		return nil, err // its callers say "sign:"
 	}
 	s.checked.Store(true)
 	return sig, nil
