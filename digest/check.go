@@ -70,11 +70,13 @@ type CheckSummary struct {
 }
 
 // Err is the outcome of the check, already reported through Out and Diag: nil if every list
-// passed; an error wrapping ErrCheckFailed if any file failed, any list verified nothing, or
-// (Strict) had malformed lines; otherwise, if a list could not be used (unreadable, or with no
+// passed; an error wrapping ErrCheckFailed if any file failed, any list verified nothing, no
+// list was checked (the zero CheckSummary too), or (Strict) a list had malformed lines; otherwise, if a list could not be used (unreadable, or with no
 // well-formed line), that list's error, wrapping ErrMalformedList or the fs error.
 func (s CheckSummary) Err() error {
 	switch {
+	case s.Lists == 0:
+		return fmt.Errorf("%w: no checksum list was checked", ErrCheckFailed)
 	case s.failed:
 		return fmt.Errorf("%w: %d mismatched, %d unreadable, %d malformed", ErrCheckFailed, s.Mismatched, s.Unreadable, s.Malformed)
 	case s.listErr != nil:
@@ -89,7 +91,9 @@ func (s CheckSummary) Err() error {
 // are hashed in parallel and reported in list order as they complete.
 //
 // The outcome of the check is summary.Err(). The error returned is for a check that could not
-// go on: ctx cancelled, or writing to Out failed.
+// go on: ctx cancelled, or writing to Out failed. No lists (nil or empty) verify nothing: the
+// check fails (ErrCheckFailed), with a diagnostic. So does the zero CheckSummary's Err: a
+// summary no Check filled in checked nothing.
 func Check(ctx context.Context, lists []string, opts CheckOptions) (CheckSummary, error) {
 	c := &checker{opts: opts, parser: ListParser{Algorithm: opts.Algorithm}}
 	if opts.Status {
@@ -100,6 +104,12 @@ func Check(ctx context.Context, lists []string, opts CheckOptions) (CheckSummary
 		out = io.Discard
 	}
 	c.out = bufio.NewWriterSize(out, 32<<10)
+	if len(lists) == 0 {
+		// Nothing to check verifies nothing, and must not pass: a --files-from list that is
+		// empty (a find that matched no file) would otherwise succeed.
+		c.sum.failed = true
+		c.diag(Diagnostic{Msg: "no checksum list was given: no file was verified", Err: ErrCheckFailed})
+	}
 	for _, name := range lists {
 		if err := c.checkList(ctx, name); err != nil {
 			c.out.Flush()

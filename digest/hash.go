@@ -223,14 +223,15 @@ const BufferSize = 256 << 10
 
 // HashReader reads r to its end and returns its digest under a and the number of bytes read.
 // It reads with a BufferSize buffer in its own loop (io.CopyBuffer would fall back to 32 KiB
-// reads for an *os.File) and stops early with ctx's error when ctx is cancelled.
+// reads for an *os.File) and stops early with ctx's error when ctx is cancelled. A nil r is
+// an error wrapping ErrNoStdin.
 func HashReader(ctx context.Context, a Algorithm, r io.Reader) (Digest, int64, error) {
 	if !a.Valid() {
 		return nil, 0, fmt.Errorf("%w: %s", ErrUnknownAlgorithm, a.Name())
 	}
 	buf := make([]byte, BufferSize)
 	h := a.New()
-	n, err := hashInto(ctx, h, r, buf, nil)
+	n, err := hashInto(ctx, h, orNoInput(r), buf, nil)
 	if err != nil {
 		return nil, n, err
 	}

@@ -25,8 +25,10 @@ var ErrNameList = errors.New("list of file names")
 // A name "-" in a list is a file called "-" (returned as "./-"), never standard input.
 //
 // The iterator yields each name with a nil error, and stops after yielding a non-nil error: a
-// read error, or an error wrapping ErrNameList that gives the record's number.
+// read error, or an error wrapping ErrNameList that gives the record's number. A nil r is a
+// read error wrapping ErrNoStdin.
 func ReadNames(r io.Reader, null bool) iter.Seq2[string, error] {
+	r = orNoInput(r)
 	return func(yield func(string, error) bool) {
 		br := bufio.NewReaderSize(r, 64<<10)
 		sep := byte('\n')
@@ -77,4 +79,20 @@ func ReadNames(r io.Reader, null bool) iter.Seq2[string, error] {
 			name = name[:0]
 		}
 	}
+}
+
+// noInput is the reader of a caller who gave none (a nil io.Reader): every read fails with
+// an error wrapping ErrNoStdin, where reading nil would panic.
+type noInput struct{}
+
+func (noInput) Read([]byte) (int, error) {
+	return 0, fmt.Errorf("digest: no reader given: %w", ErrNoStdin)
+}
+
+// orNoInput is r, or noInput when r is nil.
+func orNoInput(r io.Reader) io.Reader {
+	if r == nil {
+		return noInput{}
+	}
+	return r
 }

@@ -415,8 +415,9 @@ type ListReader struct {
 // NewListReader reads a list called name (used in errors) from r. Entries may be of any
 // algorithm when a is zero, else only of a. When fromStdin is set the list is standard input
 // and, like coreutils, a line naming "-" is malformed (it cannot be the list and a file too).
+// A nil r reads as an error wrapping ErrNoStdin.
 func NewListReader(r io.Reader, name string, a Algorithm, fromStdin bool) *ListReader {
-	return &ListReader{Parser: ListParser{Algorithm: a}, name: name, stdin: fromStdin, r: bufio.NewReaderSize(r, 64<<10)}
+	return &ListReader{Parser: ListParser{Algorithm: a}, name: name, stdin: fromStdin, r: bufio.NewReaderSize(orNoInput(r), 64<<10)}
 }
 
 // Next returns the next entry, skipping comments and empty lines. A malformed line gives a

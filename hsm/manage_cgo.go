@@ -145,8 +145,13 @@ func freeID(all []Object) []byte {
 // object with the given label and CKA_ID, and CKA_SUBJECT, CKA_ISSUER, CKA_SERIAL_NUMBER and
 // CKA_VALUE from cert. It does not check that a key with that id exists or matches: use
 // ImportKeyCertificate for a key's certificate, this for chain certificates. A certificate
-// with the same label or id is an error wrapping ErrExists.
+// with the same label or id is an error wrapping ErrExists; a nil or unparsed one (no DER,
+// which was written as an empty certificate object) wraps ErrObjectNotFound, as for
+// ImportKeyCertificate and ReplaceKeyCertificate.
 func (t *Token) ImportCertificate(cert *x509.Certificate, label string, id []byte) (Object, error) {
+	if cert == nil || len(cert.Raw) == 0 {
+		return Object{}, newError(ErrObjectNotFound, nil, "no certificate to write: nil or unparsed")
+	}
 	unlock, err := t.session(true)
 	if err != nil {
 		return Object{}, err
@@ -257,6 +262,9 @@ func (t *Token) ReplaceKeyCertificate(u *URI, old, cert *x509.Certificate) (Obje
 }
 
 func (t *Token) importKeyCertificate(u *URI, cert, replacing *x509.Certificate) (Object, error) {
+	if cert == nil || len(cert.Raw) == 0 {
+		return Object{}, newError(ErrObjectNotFound, nil, "no certificate to write: nil or unparsed")
+	}
 	if u == nil {
 		u = t.uri
 	}

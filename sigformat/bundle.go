@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/signet-pki/signet/digest"
@@ -48,11 +49,23 @@ type BundleContent struct {
 // The bundle has no transparency-log entry: it is an "offline" bundle, whose signing time
 // rests on the certificate's validity alone unless it carries a timestamp. Tools that insist
 // on a Rekor entry (cosign verify-blob without --insecure-ignore-tlog, sigstore-go's default
-// policy) refuse it. A hash a bundle cannot name gives an error wrapping ErrUnsupported.
+// policy) refuse it. A hash a bundle cannot name gives an error wrapping ErrUnsupported, and
+// so do what would make a bundle no verifier accepts: a digest of another size than
+// c.Algorithm's, no signature, a nil or unparsed certificate, an empty timestamp token.
 func MarshalBundle(c BundleContent) ([]byte, error) {
 	alg, ok := bundleHashAlgorithm(c.Algorithm.CryptoHash())
 	if !ok {
 		return nil, fmt.Errorf("%w: %s in a bundle", ErrUnsupported, c.Algorithm)
+	}
+	switch {
+	case len(c.Digest) != c.Algorithm.Size():
+		return nil, fmt.Errorf("%w: a %d-byte digest for %s, which makes %d bytes", ErrUnsupported, len(c.Digest), c.Algorithm, c.Algorithm.Size())
+	case len(c.Signature) == 0:
+		return nil, fmt.Errorf("%w: a bundle without a signature", ErrUnsupported)
+	case len(c.Certificates) > 0 && (c.Certificates[0] == nil || len(c.Certificates[0].Raw) == 0):
+		return nil, fmt.Errorf("%w: the signer's certificate is nil or unparsed", ErrUnsupported)
+	case slices.ContainsFunc(c.Timestamps, func(ts []byte) bool { return len(ts) == 0 }):
+		return nil, fmt.Errorf("%w: an empty timestamp token", ErrUnsupported)
 	}
 	vm := &wireVerificationMaterial{}
 	if len(c.Certificates) == 0 {
@@ -91,11 +104,12 @@ func MarshalBundle(c BundleContent) ([]byte, error) {
 
 // PublicKeyHint is the hint signet writes in a bundle for a key without a certificate: the
 // base64 SHA-256 of the key's SubjectPublicKeyInfo DER, the key identifier of RFC 6962 §3.2
-// that the Sigstore specification recommends.
+// that the Sigstore specification recommends. A key crypto/x509 cannot encode (nil too) wraps
+// ErrUnsupported.
 func PublicKeyHint(pub crypto.PublicKey) (string, error) {
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
-		return "", fmt.Errorf("sign: %w", err)
+		return "", fmt.Errorf("%w: %w", ErrUnsupported, err)
 	}
 	sum := sha256.Sum256(der)
 	return base64.StdEncoding.EncodeToString(sum[:]), nil

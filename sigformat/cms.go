@@ -75,13 +75,19 @@ func timestampResponse(token []byte) ([]byte, error) {
 // CMS cannot name here gives an error wrapping ErrUnsupported; sign's error is returned as it
 // is.
 func MarshalCMS(d []byte, opts CMSOptions, sign func(signedAttrs []byte) ([]byte, error)) ([]byte, error) {
-	if len(opts.Certificates) == 0 {
-		return nil, fmt.Errorf("%w: a CMS signature needs the signer's certificate", ErrUnsupported)
+	if len(opts.Certificates) == 0 || slices.ContainsFunc(opts.Certificates, func(c *x509.Certificate) bool { return c == nil || len(c.Raw) == 0 }) {
+		return nil, fmt.Errorf("%w: a CMS signature needs the signer's certificate (and no nil or unparsed one)", ErrUnsupported)
+	}
+	if sign == nil {
+		return nil, fmt.Errorf("%w: a CMS signature needs a function to sign with", ErrUnsupported)
 	}
 	leaf := opts.Certificates[0]
 	digestOID, ok := oidByHash(opts.Algorithm.CryptoHash())
 	if !ok {
 		return nil, fmt.Errorf("%w: %s in CMS", ErrUnsupported, opts.Algorithm)
+	}
+	if len(d) != opts.Algorithm.Size() {
+		return nil, fmt.Errorf("%w: a %d-byte digest for %s, which makes %d bytes", ErrUnsupported, len(d), opts.Algorithm, opts.Algorithm.Size())
 	}
 	sigAlg, err := cmsSignatureAlgorithm(leaf.PublicKey, opts)
 	if err != nil {
@@ -105,6 +111,9 @@ func MarshalCMS(d []byte, opts CMSOptions, sign func(signedAttrs []byte) ([]byte
 	sig, err := sign(signedDER)
 	if err != nil {
 		return nil, err
+	}
+	if len(sig) == 0 {
+		return nil, fmt.Errorf("%w: the signature made is empty", ErrUnsupported)
 	}
 	var token []byte
 	if opts.Timestamp != nil {

@@ -55,11 +55,11 @@ func (s *Signer) minisign(name string, msg []byte) ([]byte, error) {
 		}
 	}
 	h := blake2b.Sum512(msg)
-	sig, err := s.key.Sign(s.random, h[:], crypto.Hash(0))
+	sig, err := s.keySign(h[:], crypto.Hash(0))
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
-	global, err := s.key.Sign(s.random, append(append([]byte(nil), sig...), comment...), crypto.Hash(0))
+	global, err := s.keySign(append(append([]byte(nil), sig...), comment...), crypto.Hash(0))
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}

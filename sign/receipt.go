@@ -46,6 +46,9 @@ type CertificateSummary struct {
 // SignDigestTo signs a digest computed elsewhere (under s.Algorithm()) and writes the
 // signature to out ("-": to stdout), atomically.
 func SignDigestTo(s *Signer, d digest.Digest, out string, force bool, stdout io.Writer) (*Receipt, error) {
+	if s == nil {
+		return nil, &kindError{msg: "sign: no Signer", kind: ErrUnsupported}
+	}
 	if out == "" {
 		return nil, &kindError{msg: "sign: a signature of a digest needs an output name", kind: ErrUnsupported}
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/signet-pki/signet/digest"
@@ -100,6 +101,9 @@ type Signer struct {
 	ph     bool
 	now    func() time.Time
 	random io.Reader
+	// checked: a signature of key verified with pub (keySign), so that a key whose Public()
+	// is not the key that signs writes no signature at all.
+	checked atomic.Bool
 }
 
 type keyKind int
@@ -123,10 +127,15 @@ func (k keyKind) String() string {
 }
 
 // NewSigner checks that key, format, hash and certificates go together and returns a Signer.
-// Errors wrap ErrUnsupported (a combination signet cannot make, such as RSA-PSS with an ECDSA
-// key or in a bundle), digest.ErrUnknownAlgorithm, or x509util.ErrKeyMismatch when the certificate
-// is not the key's.
+// Errors wrap ErrUnsupported (no key, or a combination signet cannot make, such as RSA-PSS
+// with an ECDSA key or in a bundle), digest.ErrUnknownAlgorithm, or x509util.ErrKeyMismatch
+// when the certificate is not the key's (or is nil). The Signer's first signature is checked
+// against key.Public() (x509util.ErrKeyMismatch when it does not verify: the key that signs is
+// not the one it describes), before anything is written.
 func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
+	if key == nil {
+		return nil, fmt.Errorf("%w: no key", ErrUnsupported)
+	}
 	s := &Signer{key: key, pub: key.Public(), opts: opts, now: opts.Now, random: opts.Rand}
 	if s.now == nil {
 		s.now = time.Now
@@ -191,6 +200,9 @@ func NewSigner(key crypto.Signer, opts SignOptions) (*Signer, error) {
 		}
 	}
 	if len(opts.Certificates) > 0 {
+		if slices.Contains(opts.Certificates, nil) {
+			return nil, fmt.Errorf("sign: a certificate given is nil: %w", x509util.ErrKeyMismatch)
+		}
 		li := slices.IndexFunc(opts.Certificates, func(c *x509.Certificate) bool {
 			return x509util.PublicKeysEqual(s.pub, c.PublicKey)
 		})
@@ -298,7 +310,7 @@ func (s *Signer) signMessage(name string, msg []byte) (digest.Digest, []byte, er
 		out, err := s.minisign(name, msg)
 		return d, out, err
 	}
-	sig, err := s.key.Sign(s.random, msg, crypto.Hash(0))
+	sig, err := s.keySign(msg, crypto.Hash(0))
 	if err != nil {
 		return nil, nil, fmt.Errorf("sign: %w", err)
 	}
@@ -318,13 +330,31 @@ func (s *Signer) signDigest(d []byte) ([]byte, error) {
 	case s.ph:
 		opts = &ed25519.Options{Hash: crypto.SHA512}
 	}
-	sig, err := s.key.Sign(s.random, d, opts)
+	sig, err := s.keySign(d, opts)
 	if err != nil {
 		if s.ph {
 			return nil, fmt.Errorf("sign: a bundle with an Ed25519 certificate is Ed25519ph (raw and cms signatures are pure Ed25519): %w", err)
 		}
 		return nil, fmt.Errorf("sign: %w", err)
 	}
+	return sig, nil
+}
+
+// keySign is s.key.Sign, the first signature of s checked against the public key: a token
+// whose private key object is not the one its public key or certificate describes (or any
+// crypto.Signer whose Public() is not the key that signs) would otherwise write signatures
+// that no verifier accepts, all of a run. Later signatures are not checked: checking each
+// would double the cost of signing with a software key, and what they get wrong a verifier
+// refuses.
+func (s *Signer) keySign(msg []byte, opts crypto.SignerOpts) ([]byte, error) {
+	sig, err := s.key.Sign(s.random, msg, opts)
+	if err != nil || s.checked.Load() {
+		return sig, err
+	}
+	if err := x509util.CheckSignerSignature(s.pub, msg, sig, opts); err != nil {
+		return nil, err // its callers say "sign:"
+	}
+	s.checked.Store(true)
 	return sig, nil
 }
 
@@ -341,7 +371,7 @@ func (s *Signer) cms(d digest.Digest) ([]byte, error) {
 	opts := sigformat.CMSOptions{Algorithm: s.alg, PSS: s.opts.PSS, Certificates: s.chain, SigningTime: s.now(), Timestamp: s.opts.Timestamp}
 	return sigformat.MarshalCMS(d, opts, func(signed []byte) ([]byte, error) {
 		if s.kind == kindEd25519 {
-			sig, err := s.key.Sign(s.random, signed, crypto.Hash(0))
+			sig, err := s.keySign(signed, crypto.Hash(0))
 			if err != nil {
 				return nil, fmt.Errorf("sign: %w", err)
 			}

@@ -165,7 +165,15 @@ func outName(s *Signer, name string, opts FilesOptions) string {
 // for each pass; the digests wait there for their receipts; the staging batch keeps its
 // records in its journal (atomicfile.Batch); and with opts.Receipts no receipt is held. A
 // file that fails is held with its error, to be reported.
+//
+// A nil s or ctx is refused (ErrUnsupported) before anything is read.
 func SignFiles(ctx context.Context, s *Signer, names []string, opts FilesOptions) ([]Receipt, error) {
+	switch {
+	case s == nil:
+		return nil, &kindError{msg: "sign: no Signer", kind: ErrUnsupported}
+	case ctx == nil:
+		return nil, &kindError{msg: "sign: no context", kind: ErrUnsupported}
+	}
 	if opts.NamesFrom != nil && (opts.Manifest != "" || opts.Recursive) {
 		// A manifest lists every name; a recursive run tells the names given from the files
 		// found below them: both hold the names.

@@ -56,20 +56,30 @@ type Authority struct {
 }
 
 // Check reports whether a is usable: a key, a chain whose first certificate is a
-// time-stamping certificate for that key, a hash CMS can name for the key.
+// time-stamping certificate for that key, a hash CMS can name for the key. Its errors wrap
+// ErrInvalid (with ErrNotTSACertificate for a certificate CheckTSACertificate refuses) or
+// ErrUnsupported (a key type).
 func (a *Authority) Check() error {
-	if a.Key == nil || len(a.Chain) == 0 {
-		return errors.New("timestamp: an authority needs a key and its certificate")
-	}
-	leaf := a.Chain[0]
-	if err := CheckTSACertificate(leaf); err != nil {
+	if err := a.checkKey(); err != nil {
 		return err
 	}
-	if !samePublicKey(leaf.PublicKey, a.Key.Public()) {
-		return fmt.Errorf("%w: the TSA certificate %s is not for the key given", ErrInvalid, subjectName(leaf))
+	if err := CheckTSACertificate(a.Chain[0]); err != nil {
+		return err
 	}
 	_, _, err := signatureFor(a.Key.Public())
 	return err
+}
+
+// checkKey refuses an authority without a key or a certificate, or whose certificate is not
+// for its key.
+func (a *Authority) checkKey() error {
+	if a.Key == nil || len(a.Chain) == 0 || a.Chain[0] == nil {
+		return fmt.Errorf("%w: an authority needs a key and its certificate", ErrInvalid)
+	}
+	if leaf := a.Chain[0]; !samePublicKey(leaf.PublicKey, a.Key.Public()) {
+		return fmt.Errorf("%w: the TSA certificate %s is not for the key given", ErrInvalid, subjectName(leaf))
+	}
+	return nil
 }
 
 func samePublicKey(a, b crypto.PublicKey) bool {
@@ -100,8 +110,22 @@ func signatureFor(pub crypto.PublicKey) (crypto.Hash, asn1.ObjectIdentifier, err
 
 // Respond answers one DER TimeStampReq with a DER TimeStampResp: a token, or a rejection
 // saying why (bad request, unknown hash, another policy, a request extension). The error is
-// for a failure to sign (the key or the token is gone), answered as systemFailure.
+// for a failure to sign, answered as systemFailure: an authority without a key or a
+// certificate, or whose certificate is not for its key (ErrInvalid), checked on every request
+// as ServeHTTP may be used without Serve, or a key or token that is gone. Whether the
+// certificate is a time-stamping one is Check's to say, which Serve runs and a program
+// serving through ServeHTTP should run first: Respond signs with it (verifiers refuse such
+// tokens, which signet's own tests make to hold them to it).
 func (a *Authority) Respond(reqDER []byte) ([]byte, *Token, error) {
+	if err := a.checkKey(); err != nil {
+		// An authority without a key or certificate, or whose certificate does not certify
+		// its key, can sign no token anyone could verify: it answers systemFailure.
+		resp, merr := marshalResponse(StatusRejection, FailSystemFailure, "signet tsa: cannot sign", nil)
+		if merr != nil {
+			return nil, nil, merr
+		}
+		return resp, nil, err
+	}
 	req, err := ParseRequest(reqDER)
 	if err != nil {
 		fail := FailBadRequest

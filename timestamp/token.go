@@ -394,6 +394,7 @@ func (t *Token) readExtensions(ti *cryptobyte.String, tag cbasn1.Tag) error {
 func (t *Token) Signer(extra []*x509.Certificate) (*x509.Certificate, error) {
 	for _, c := range slices.Concat(t.Certificates, extra) {
 		switch {
+		case c == nil:
 		case t.sidIssuer != nil:
 			if bytes.Equal(c.RawIssuer, t.sidIssuer) && c.SerialNumber.Cmp(t.sidSerial) == 0 {
 				return c, nil
@@ -582,6 +583,9 @@ var ErrNotTSACertificate = errors.New("timestamp: not a time-stamping certificat
 // key usage extension, marked critical, with exactly one purpose, id-kp-timeStamping.
 // It matches ErrInvalid and ErrNotTSACertificate.
 func CheckTSACertificate(c *x509.Certificate) error {
+	if c == nil {
+		return &notTSAError{subject: "(no certificate)", why: "there is none"}
+	}
 	bad := func(why string) error { return &notTSAError{subject: subjectName(c), why: why} }
 	if c.KeyUsage != 0 && c.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
 		return bad("its key usage allows no signature (digitalSignature or nonRepudiation)")
@@ -645,10 +649,15 @@ func (t *Token) Covers(data []byte) error {
 // CoversDigest checks that the token's message imprint is d, a digest the caller computed
 // under the token's hash (ts verify --digest). A SHA-1 imprint is refused as Covers refuses
 // it: the digest given does not make it collision-resistant. Errors wrap ErrMismatch, or
-// ErrUnsupported.
+// ErrUnsupported (also for a token without an imprint of a known hash, as the zero Token).
 func (t *Token) CoversDigest(d []byte) error {
 	if err := t.imprintUsable(); err != nil {
 		return err
+	}
+	if !t.Hash.Available() || len(t.HashedMessage) != t.Hash.Size() {
+		// Not a parsed token (the zero Token has no imprint): it covers nothing, not even an
+		// empty digest.
+		return fmt.Errorf("%w: the token has no %v message imprint", ErrUnsupported, t.Hash)
 	}
 	if !bytes.Equal(d, t.HashedMessage) {
 		return fmt.Errorf("%w: its message imprint is not the digest given", ErrMismatch)

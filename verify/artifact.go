@@ -96,7 +96,12 @@ type ArtifactOptions struct {
 	// Key, if not nil, is the signer's public key: only the digest and the signature are
 	// checked, never a certificate, a chain or a policy, and the certificates a signature
 	// carries are ignored (as `openssl dgst -verify` and `cms -verify -noverify` with
-	// -certfile would). Policy and Identity must then be zero.
+	// -certfile would). Identity must then be zero, and so must every field of Policy
+	// that judges the signer's certificate (Roots, SystemRoots, the usages, names, Profile,
+	// certificate policies, OCSPAboutChain, SignedAt) and TrustedCAs: they are refused
+	// (ErrPolicy) rather than ignored, for a key given beside roots would leave the chain
+	// the caller asked for unchecked. Policy's At, Intermediates, CRLs, OCSP, RequireCRL,
+	// MaxDepth and RevocationAt still serve the timestamps' TSA chains (TSARoots).
 	Key crypto.PublicKey
 	// Policy judges the signer's certificate when Key is nil, with verify.Verify: the
 	// certificates the signature carries after the signer's are untrusted intermediates. A
@@ -370,7 +375,7 @@ func VerifyArtifact(ctx context.Context, a Artifact, opts ArtifactOptions) (*Art
 // Every check runs even after one failed, so that a report is complete; the first failure
 // is the verdict (ArtifactResult.Err). The returned error is for a run that could not go on:
 // ctx cancelled, emit failed, or a policy that cannot be applied (ErrPolicy), reported before
-// any file is read.
+// any file is read; a nil ctx or emit (or, to VerifyArtifactsFrom, arts) is ErrUnchecked.
 func VerifyArtifacts(ctx context.Context, arts []Artifact, opts ArtifactOptions, emit func(*ArtifactResult) error) error {
 	return VerifyArtifactsFrom(ctx, func(yield func(Artifact, error) bool) {
 		for _, a := range arts {
@@ -386,6 +391,14 @@ func VerifyArtifacts(ctx context.Context, arts []Artifact, opts ArtifactOptions,
 // holds none once its result is emitted. The first error arts yields ends the run: the
 // results before it are emitted, and it is the error returned.
 func VerifyArtifactsFrom(ctx context.Context, arts iter.Seq2[Artifact, error], opts ArtifactOptions, emit func(*ArtifactResult) error) error {
+	switch {
+	case ctx == nil:
+		return fmt.Errorf("%w: no context", ErrUnchecked)
+	case arts == nil:
+		return fmt.Errorf("%w: no artifacts", ErrUnchecked)
+	case emit == nil:
+		return fmt.Errorf("%w: no function to emit the results", ErrUnchecked)
+	}
 	v, err := newArtifactVerifier(opts)
 	if err != nil {
 		return err

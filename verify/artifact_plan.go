@@ -53,6 +53,12 @@ func newArtifactVerifier(opts ArtifactOptions) (*artifactVerifier, error) {
 		if !opts.Identity.empty() {
 			return nil, fmt.Errorf("%w: an identity needs a certificate, and a bare key has none", ErrPolicy)
 		}
+		if f := opts.Policy.signerField(); f != "" || len(opts.TrustedCAs) > 0 {
+			if f == "" {
+				f = "TrustedCAs"
+			}
+			return nil, fmt.Errorf("%w: a bare key has no certificate for %s to judge (give the key or the policy, not both)", ErrPolicy, f)
+		}
 		return v, nil
 	}
 	if err := v.opts.Policy.validate(); err != nil {

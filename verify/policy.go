@@ -248,6 +248,34 @@ func ParseKeyUsage(s string) (x509.KeyUsage, error) {
 	return 0, fmt.Errorf("%w: unknown key usage %q", ErrPolicy, s)
 }
 
+// signerField names the first field of p that judges the signer's own certificate, which a
+// bare key (ArtifactOptions.Key) does not have; "" when none is set. The fields left out
+// (At, Intermediates, CRLs, OCSP, RequireCRL, MaxDepth, RevocationAt) serve the chains of
+// the timestamps' TSAs too.
+func (p *Policy) signerField() string {
+	switch {
+	case len(p.Roots) > 0:
+		return "Policy.Roots"
+	case p.SystemRoots:
+		return "Policy.SystemRoots"
+	case len(p.EKUs) > 0 || len(p.UnknownEKUs) > 0 || p.ExplicitEKU:
+		return "Policy.EKUs"
+	case p.LeafNotCA:
+		return "Policy.LeafNotCA"
+	case p.KeyUsage != 0:
+		return "Policy.KeyUsage"
+	case p.DNSName != "" || p.IP != nil || p.Email != "":
+		return "a name of Policy (DNSName, IP, Email)"
+	case p.Profile != "":
+		return "Policy.Profile"
+	case len(p.Policies) > 0 || p.RequireExplicitPolicy || p.InhibitPolicyMapping || p.InhibitAnyPolicy:
+		return "the certificate policies of Policy"
+	case p.OCSPAboutChain || !p.SignedAt.IsZero():
+		return "Policy.OCSPAboutChain or SignedAt"
+	}
+	return ""
+}
+
 // requiredEKUs returns the OIDs the policy requires, nil when there is no constraint.
 func (p *Policy) requiredEKUs() []asn1.ObjectIdentifier {
 	var oids []asn1.ObjectIdentifier

@@ -131,6 +131,9 @@ type CRLRef struct {
 // Name returns a certificate's subject as a string in RFC 4514 form, with control characters
 // escaped so that no subject can forge a line of output; "(empty subject)" when it has none.
 func Name(c *x509.Certificate) string {
+	if c == nil {
+		return "(no certificate)"
+	}
 	return rawNameString(c.RawSubject)
 }
 

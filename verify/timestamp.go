@@ -257,7 +257,8 @@ func (v *artifactVerifier) checkToken(der []byte, covers func(*timestamp.Token) 
 // imprint is the digest of covered (or, with a digest instead, that it equals d: give d with
 // covered nil). The report says what the token holds even when it fails. Errors wrap
 // ErrTimestamp, with the timestamp package's sentinel of the cause (timestamp.ErrMalformed for
-// a token that cannot be read).
+// a token that cannot be read), except that no roots (nil or empty) is ErrPolicy alone:
+// nothing was checked, and no root is ever implied.
 func VerifyTimestamp(token, covered, d []byte, roots []*x509.Certificate) (TimestampReport, error) {
 	if len(roots) == 0 {
 		return TimestampReport{}, fmt.Errorf("%w: no TSA trust anchor", ErrPolicy)

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -20,10 +21,25 @@ func (s checkedSigner) Sign(rand io.Reader, digest []byte, opts crypto.SignerOpt
 	if err != nil {
 		return nil, err
 	}
-	if err := verifyDigest(s.Public(), digest, sig, opts); err != nil {
-		return nil, fmt.Errorf("%w: the key's signature does not verify with its public key: %v", ErrKeyMismatch, err)
+	if err := CheckSignerSignature(s.Public(), digest, sig, opts); err != nil {
+		return nil, err
 	}
 	return sig, nil
+}
+
+// CheckSignerSignature checks sig, which a crypto.Signer's Sign returned for digest (the
+// message itself for pure Ed25519) and opts, against pub, the public key the signer claims
+// (its Public()). An error wraps ErrKeyMismatch: the key that signed is not the one it
+// describes (a token that signed with another object, a broken module), or ErrUnsupported
+// for a key type signet does not sign with.
+func CheckSignerSignature(pub crypto.PublicKey, digest, sig []byte, opts crypto.SignerOpts) error {
+	if err := verifyDigest(pub, digest, sig, opts); err != nil {
+		if errors.Is(err, ErrUnsupported) {
+			return err
+		}
+		return fmt.Errorf("%w: the key's signature does not verify with its public key: %v", ErrKeyMismatch, err)
+	}
+	return nil
 }
 
 // verifyDigest checks a signature made by crypto.Signer.Sign with opts over digest (the

@@ -25,6 +25,9 @@ func CreateCSR(signer crypto.Signer, subject pkix.RDNSequence, sans SANs) (*x509
 	if err := CheckCSRNames(subject, sans); err != nil {
 		return nil, err
 	}
+	if signer == nil {
+		return nil, fmt.Errorf("%w: no key to sign the CSR with", ErrUnsupported)
+	}
 	alg, err := SignatureAlgorithmFor(signer.Public())
 	if err != nil {
 		return nil, err

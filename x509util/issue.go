@@ -188,7 +188,10 @@ func IssueCertificate(req IssueRequest) (*Issued, error) {
 		return nil, fmt.Errorf("%w: no signing key", ErrIssuer)
 	}
 	if req.PublicKey == nil {
-		return nil, fmt.Errorf("x509util: issue: no public key to certify")
+		return nil, fmt.Errorf("%w: issue: no public key to certify", ErrUnsupported)
+	}
+	if slices.Contains(req.IssuerChain, nil) {
+		return nil, fmt.Errorf("%w: a certificate of the issuer chain is nil", ErrIssuer)
 	}
 	if err := checkIssuableKey(req.PublicKey); err != nil {
 		return nil, err
@@ -384,9 +387,14 @@ func CheckPublicKey(pub crypto.PublicKey) error { return checkIssuableKey(pub) }
 // checkIssuableKey refuses a public key weaker than those signet generates (ErrUnsupported):
 // RSA below 2048 bits or with an exponent that is even or below 3, and EC keys on curves
 // other than P-256, P-384 and P-521. A CSR can carry any of them; a certificate for one would
-// vouch for a key that can be broken, or that verifiers refuse.
+// vouch for a key that can be broken, or that verifiers refuse. Any other type (nil, DSA,
+// X25519) is refused too: signet certifies none.
 func checkIssuableKey(pub crypto.PublicKey) error {
 	switch k := pub.(type) {
+	case ed25519.PublicKey:
+		if len(k) != ed25519.PublicKeySize {
+			return fmt.Errorf("%w: an Ed25519 key of %d bytes", ErrUnsupported, len(k))
+		}
 	case *rsa.PublicKey:
 		switch {
 		case k.N == nil || k.N.BitLen() < 2048:
@@ -401,9 +409,15 @@ func checkIssuableKey(pub crypto.PublicKey) error {
 	case *ecdsa.PublicKey:
 		switch k.Curve {
 		case elliptic.P256(), elliptic.P384(), elliptic.P521():
+		case nil:
+			return fmt.Errorf("%w: an EC key without a curve", ErrUnsupported)
 		default:
 			return fmt.Errorf("%w: an EC key on %s: signet certifies P-256, P-384 and P-521 keys", ErrUnsupported, k.Curve.Params().Name)
 		}
+	default:
+		// Nil, DSA, X25519 (which cannot sign) or not a key: IssueCertificate fails on them
+		// further on, and CheckPublicKey must say so.
+		return fmt.Errorf("%w: a public key of type %T: signet certifies RSA, ECDSA and Ed25519 keys", ErrUnsupported, pub)
 	}
 	return nil
 }
@@ -417,10 +431,14 @@ func issuerPath(req IssueRequest) []*x509.Certificate { return IssuerPath(req.Is
 // one of others named as the issuer of the last and whose key verifies its signature, until a
 // self-signed certificate or none is found. The order of others (a --ca file, a PKCS#12
 // file's chain) does not matter, and a certificate off the path is left out: the path is the
-// issuer chain a certificate issued by issuer is sent with (cert create --bundle).
+// issuer chain a certificate issued by issuer is sent with (cert create --bundle). Nil
+// certificates are skipped; a nil issuer has no path (nil).
 func IssuerPath(issuer *x509.Certificate, others []*x509.Certificate) []*x509.Certificate {
+	if issuer == nil {
+		return nil
+	}
 	path := []*x509.Certificate{issuer}
-	rest := slices.Clone(others)
+	rest := slices.DeleteFunc(slices.Clone(others), func(c *x509.Certificate) bool { return c == nil })
 	for cur := issuer; !bytes.Equal(cur.RawIssuer, cur.RawSubject) || cur.CheckSignatureFrom(cur) != nil; {
 		i := slices.IndexFunc(rest, func(c *x509.Certificate) bool {
 			return bytes.Equal(c.RawSubject, cur.RawIssuer) && cur.CheckSignatureFrom(c) == nil
@@ -730,8 +748,13 @@ func checkNames(req IssueRequest, hasSubject bool) error {
 
 // CheckIssuer reports whether cert can issue with key: it must be a CA whose key usage, when
 // present, includes usage (x509.KeyUsageCertSign for certificates, x509.KeyUsageCRLSign for
-// CRLs), and key must be its key. Errors wrap ErrIssuer.
+// CRLs), and key must be its key. A nil key checks the certificate alone, as a caller does
+// before it opens the key (IssueCertificate and CreateCRL refuse a nil key). Errors wrap
+// ErrIssuer.
 func CheckIssuer(cert *x509.Certificate, key crypto.Signer, usage x509.KeyUsage) error {
+	if cert == nil {
+		return fmt.Errorf("%w: no CA certificate", ErrIssuer)
+	}
 	name := FormatName(cert.Subject)
 	if !cert.BasicConstraintsValid || !cert.IsCA {
 		return fmt.Errorf("%w: %q is not a CA certificate", ErrIssuer, name)
@@ -873,10 +896,17 @@ func checkCRLEntry(e x509.RevocationListEntry) error {
 	return nil
 }
 
-// CheckCRLIssuerCurrent refuses (ErrIssuer) a CA that has expired at now: it signs no CRL,
+// CheckCRLIssuerCurrent refuses (ErrIssuer) a CA that has expired at now (zero: the time
+// it runs, as CRLRequest.Now): it signs no CRL,
 // as it issues no certificate (CheckIssuerAllows). CreateCRL checks it; a caller may check it
 // first, before asking for the CA key's passphrase.
 func CheckCRLIssuerCurrent(ca *x509.Certificate, now time.Time) error {
+	if ca == nil {
+		return fmt.Errorf("%w: no CA certificate", ErrIssuer)
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
 	if now.After(ca.NotAfter) {
 		return fmt.Errorf("%w: the CA %q expired on %s", ErrIssuer, FormatName(ca.Subject), ca.NotAfter.UTC().Format(time.RFC3339))
 	}

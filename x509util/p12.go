@@ -24,8 +24,13 @@ type P12Options struct {
 }
 
 // EncodeP12 bundles a private key, its certificate and the issuer chain into a PKCS#12 file
-// protected by passphrase.
+// protected by passphrase. Errors wrap ErrKeyMismatch (no key or certificate, a nil
+// certificate in chain, a key the certificate does not certify) or ErrUnsupported (a
+// passphrase a BMPString cannot hold).
 func EncodeP12(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certificate, passphrase []byte, opts P12Options) ([]byte, error) {
+	if key == nil || cert == nil || slices.Contains(chain, nil) {
+		return nil, fmt.Errorf("%w: PKCS#12 needs a key and its certificate, and no nil certificate in the chain", ErrKeyMismatch)
+	}
 	if !PublicKeysEqual(cert.PublicKey, key.Public()) {
 		return nil, fmt.Errorf("%w: the key does not belong to the certificate %q", ErrKeyMismatch, FormatName(cert.Subject))
 	}

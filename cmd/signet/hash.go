@@ -55,9 +55,9 @@ line is its tag or, untagged, its length: 64 hex digits are sha256, 96 sha384, 1
 A list of sha3-256 or sha512-256 digests without tags needs -a. Of --quiet, --status and -w
 the quietest given wins (--status, then --quiet; coreutils takes the last one). Exit code 1
 if any file failed or (--strict) a line was malformed (in any list, also before where a list
-stops), or a list verified nothing; otherwise 3 if a list could not be read, had no well-formed
-line, or has a line longer than 1 MiB (reading stops there: a list that is /dev/zero or a
-binary file does not grow without bound). A listed file that is a device or a named pipe is
+stops), or a list verified nothing, or no list was given (an empty --files-from); otherwise 3
+if a list could not be read, had no well-formed line, or has a line longer than 1 MiB (reading
+stops there: a list that is /dev/zero or a binary file does not grow without bound). A listed file that is a device or a named pipe is
 "FAILED open or read" at once, never read or waited on.
 
 Algorithms: sha256 (default), sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512.
