@@ -22,8 +22,9 @@ import (
 // zeros in it, a comma for the point, a time zone offset, a lower-case "z", no "Z", second 60,
 // 29 February of a common year, month 13, year 0000, a UTCTime of 2050 or later, a
 // GeneralizedTime before 2050, 99991231235959Z), put in one place (a certificate's notBefore
-// or notAfter, a CRL's thisUpdate or nextUpdate or an entry's revocationDate, a TSTInfo's
-// genTime, a CMS signingTime), everything around it signed properly so that only the time is
+// or notAfter, a CRL's thisUpdate or nextUpdate or an entry's revocationDate, an OCSP
+// response's thisUpdate, nextUpdate or producedAt, a TSTInfo's genTime, a CMS signingTime),
+// everything around it signed properly so that only the time is
 // under test, and a validation time at the boundary that time makes, a second before, at it or
 // a second after. Keys come from the chain campaign's pool (rxKey): a seed replays the same
 // case.
@@ -377,5 +378,12 @@ func tvCMS(cert *x509.Certificate, key crypto.Signer, data []byte, st tvTime) []
 			})
 		})
 	})
+	return b.BytesOrPanic()
+}
+
+// element is the time's DER element (tag, length, bytes).
+func (e tvTime) element() []byte {
+	b := cryptobyte.NewBuilder(nil)
+	e.add(b)
 	return b.BytesOrPanic()
 }
