@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"encoding/asn1"
+	"fmt"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -334,16 +335,9 @@ func parseSignedAttributes(attrs cryptobyte.String, s *Signature) error {
 			}
 			s.ContentDigest = d
 		case oid.Equal(oidSigningTime):
-			var t time.Time
-			var ok bool
-			switch tag {
-			case cbasn1.UTCTime:
-				ok = v.ReadASN1UTCTime(&t)
-			case cbasn1.GeneralizedTime:
-				ok = v.ReadASN1GeneralizedTime(&t)
-			}
-			if !ok {
-				return malformed("cms: bad signingTime attribute")
+			t, why := readSigningTime(v, tag)
+			if why != "" {
+				return malformed("cms: bad signingTime attribute: %s", why)
 			}
 			s.SigningTime = t
 		}
@@ -426,4 +420,49 @@ func parseUnsignedAttributes(attrs cryptobyte.String, s *Signature) error {
 		}
 	}
 	return nil
+}
+
+// readSigningTime reads the value of a signingTime attribute, v (an element of type tag), as RFC 5652 11.3
+// requires it: a UTCTime YYMMDDHHMMSSZ for the years 1950 to 2049, a GeneralizedTime
+// YYYYMMDDHHMMSSZ otherwise, in UTC with seconds and without a fraction. cryptobyte's readers
+// also take a UTCTime without seconds and a time zone offset. It returns what is wrong, or "".
+func readSigningTime(v cryptobyte.String, tag cbasn1.Tag) (time.Time, string) {
+	var content cryptobyte.String
+	if e := v; !e.ReadASN1(&content, tag) || len(content) == 0 {
+		return time.Time{}, "not a time"
+	}
+	raw := string(content)
+	var t time.Time
+	var ok bool
+	switch tag {
+	case cbasn1.UTCTime:
+		ok = len(raw) == 13 && digitsZ(raw)
+		if ok {
+			ok = v.ReadASN1UTCTime(&t)
+		}
+	case cbasn1.GeneralizedTime:
+		ok = len(raw) == 15 && digitsZ(raw)
+		if ok {
+			ok = v.ReadASN1GeneralizedTime(&t)
+		}
+		if ok && t.Year() >= 1950 && t.Year() < 2050 {
+			return time.Time{}, fmt.Sprintf("GeneralizedTime %q for a year RFC 5652 11.3 writes as UTCTime", raw)
+		}
+	default:
+		return time.Time{}, "neither a UTCTime nor a GeneralizedTime"
+	}
+	if !ok {
+		return time.Time{}, fmt.Sprintf("%q is not YYMMDDHHMMSSZ (UTCTime) or YYYYMMDDHHMMSSZ (GeneralizedTime), a date in UTC with seconds (RFC 5652 11.3)", raw)
+	}
+	return t, ""
+}
+
+// digitsZ reports whether s is digits and a final "Z".
+func digitsZ(s string) bool {
+	for _, c := range s[:len(s)-1] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s[len(s)-1] == 'Z'
 }

@@ -250,7 +250,14 @@ func (a *Authority) issue(req *Request, policy asn1.ObjectIdentifier) ([]byte, e
 	}
 	attrs := [][]byte{
 		attr(oidContentType, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidTSTInfo) }),
-		attr(oidSigningTime, func(b *cryptobyte.Builder) { b.AddASN1UTCTime(genTime.Truncate(time.Second)) }),
+		attr(oidSigningTime, func(b *cryptobyte.Builder) {
+			// RFC 5652 11.3: UTCTime for 1950 to 2049, GeneralizedTime otherwise.
+			if st := genTime.UTC().Truncate(time.Second); st.Year() >= 1950 && st.Year() < 2050 {
+				b.AddASN1UTCTime(st)
+			} else {
+				b.AddASN1GeneralizedTime(st)
+			}
+		}),
 		attr(oidMessageDigest, func(b *cryptobyte.Builder) { b.AddASN1OctetString(h.Sum(nil)) }),
 		attr(oidSigningCertV2, func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SigningCertificateV2

@@ -309,8 +309,11 @@ func (t *Token) parseTSTInfo() error {
 	if err := readImprint(&ti, &t.Hash, &t.HashedMessage); err != nil {
 		return err
 	}
-	if !readBigInt(&ti, &t.SerialNumber) || !readGeneralizedTime(&ti, &t.GenTime) {
-		return malformed("bad TSTInfo serial number or genTime")
+	if !readBigInt(&ti, &t.SerialNumber) {
+		return malformed("bad TSTInfo serial number")
+	}
+	if why := readGeneralizedTime(&ti, &t.GenTime); why != "" {
+		return malformed("bad TSTInfo genTime: %s", why)
 	}
 	if ti.PeekASN1Tag(cbasn1.SEQUENCE) {
 		var acc cryptobyte.String

@@ -62,6 +62,8 @@ type ocSingle struct {
 	revokedAt           time.Time
 	this, next          time.Time // next zero: absent
 	critExt, nonCritExt bool
+	// thisRaw, nextRaw: when not nil, the time's element as written (the times campaign).
+	thisRaw, nextRaw []byte
 }
 
 // ocResp is one OCSPResponse to write.
@@ -79,6 +81,7 @@ type ocResp struct {
 	corrupt     bool
 	sha1        bool        // signed over SHA-1 (RSA, ECDSA signers)
 	pss         crypto.Hash // RSASSA-PSS over this hash (RSA signers)
+	producedRaw []byte      // when not nil, producedAt's element as written (the times campaign)
 }
 
 // ocKeyBits is the subjectPublicKey BIT STRING contents of k.
@@ -124,7 +127,11 @@ func (o ocResp) der() []byte {
 		} else {
 			b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(o.idName) })
 		}
-		b.AddASN1GeneralizedTime(o.producedAt)
+		if o.producedRaw != nil {
+			b.AddBytes(o.producedRaw)
+		} else {
+			b.AddASN1GeneralizedTime(o.producedAt)
+		}
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 			for _, s := range o.singles {
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
@@ -154,8 +161,14 @@ func (o ocResp) der() []byte {
 					default:
 						b.AddASN1(cbasn1.Tag(2).ContextSpecific(), func(*cryptobyte.Builder) {})
 					}
-					b.AddASN1GeneralizedTime(s.this)
-					if !s.next.IsZero() {
+					if s.thisRaw != nil {
+						b.AddBytes(s.thisRaw)
+					} else {
+						b.AddASN1GeneralizedTime(s.this)
+					}
+					if s.nextRaw != nil {
+						b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(s.nextRaw) })
+					} else if !s.next.IsZero() {
 						b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1GeneralizedTime(s.next) })
 					}
 					if s.critExt || s.nonCritExt {

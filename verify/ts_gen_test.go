@@ -330,6 +330,7 @@ type tsTokenPlan struct {
 	sidKeyID    bool
 	signer      crypto.Signer
 	corrupt     bool
+	genTimeRaw  string // the genTime's bytes as written, when not empty (the times campaign)
 }
 
 // genToken draws a token made by the generator itself.
@@ -583,7 +584,11 @@ func (p tsTokenPlan) build(t time.Time, tsa *x509.Certificate) []byte {
 			b.AddASN1OctetString(p.imprint)
 		})
 		b.AddASN1BigInt(big.NewInt(t.UnixNano() & 0xffffff))
-		b.AddASN1(cbasn1.GeneralizedTime, func(b *cryptobyte.Builder) { b.AddBytes([]byte(t.UTC().Format("20060102150405Z"))) })
+		gt := t.UTC().Format("20060102150405Z")
+		if p.genTimeRaw != "" {
+			gt = p.genTimeRaw
+		}
+		b.AddASN1(cbasn1.GeneralizedTime, func(b *cryptobyte.Builder) { b.AddBytes([]byte(gt)) })
 		if p.accuracy != nil {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 				if p.accuracy[0] > 0 {

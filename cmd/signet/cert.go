@@ -252,13 +252,24 @@ func certParseTime(s string) (time.Time, error) { return certParseTimeFlag("at",
 
 // certParseTimeFlag reads the TIME of a flag: RFC 3339, or a date meaning midnight UTC.
 func certParseTimeFlag(flag, s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
+	if t, err := time.Parse(time.RFC3339, s); err == nil && rfc3339Offset(s) {
 		return t.UTC(), nil
 	}
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil
 	}
 	return time.Time{}, usagef("--%s %q is not an RFC 3339 time (2026-06-01T00:00:00Z) or a date (2026-06-01)", flag, s)
+}
+
+// rfc3339Offset reports whether the offset that ends RFC 3339 time s is "Z" or one RFC 3339
+// 5.6 allows, its hour 00 to 23 and its minute 00 to 59: time.Parse also takes an hour of 24
+// and a minute of 60, which would move the time by a day or an hour from any the user meant.
+func rfc3339Offset(s string) bool {
+	if strings.HasSuffix(s, "Z") || len(s) < 6 {
+		return true
+	}
+	off := s[len(s)-6:] // +hh:mm
+	return off[1:3] <= "23" && off[4:6] <= "59"
 }
 
 // checkCAKey refuses a CA key that is not the key of the CA certificate read from --ca FILE,
