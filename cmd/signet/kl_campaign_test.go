@@ -842,3 +842,211 @@ func (k *klEnv) klPair(t *testing.T, c klCase) string {
 	k.klCheckSigned(t, c, dir, "a", names)
 	return fmt.Sprintf("A %v B %v: %s", oa, ob, state)
 }
+
+// klWriteArgs is the command line of a write case in dir, its output (a file, or init's
+// directory) and whether that holds a private key.
+func (k *klEnv) klWriteArgs(c klWriteCase, dir string, force bool) (args []string, out string, private bool) {
+	out = filepath.Join(dir, "out")
+	ca := []string{"--ca", filepath.Join(k.home, "intermediate.pem"), "--ca-key", filepath.Join(k.home, "intermediate.key")}
+	switch c.cmd {
+	case "key-rsa":
+		args, private = []string{"key", "gen", "--type", "rsa-4096", "--no-passphrase", "-o", out}, true
+	case "key-ec":
+		args, private = []string{"key", "gen", "--type", "ec-p384", "--no-passphrase", "-o", out}, true
+	case "key-enc":
+		args, private = []string{"key", "gen", "--type", "ed25519", "-o", out}, true // SIGNET_PASSPHRASE
+	case "csr":
+		args = []string{"csr", "--key", k.path("p256.key"), "--subject", "CN=kl", "-o", out}
+	case "cert":
+		args = append([]string{"cert", "create", "--profile", "code-signing", "--csr", k.path("kl.csr"), "-o", out}, ca...)
+	case "crl":
+		args = append([]string{"crl", "create", "-o", out}, ca...)
+	case "p12":
+		args, private = []string{"cert", "p12", "--cert", k.path("kl.pem"), "--key", k.path("p256.key"), "-o", out}, true
+	case "init":
+		args, private = []string{"init"}, true
+	}
+	if force {
+		args = append(args, "--force")
+	}
+	return args, out, private
+}
+
+// klWholeOutput reports why the file p is not a whole output of c's command, or "".
+func klWholeOutput(t *testing.T, c klWriteCase, p string) string {
+	t.Helper()
+	openssl := testutil.RequireTool(t, "openssl")
+	var args []string
+	switch c.cmd {
+	case "key-rsa", "key-ec":
+		args = []string{"pkey", "-in", p, "-noout"}
+	case "key-enc":
+		args = []string{"pkey", "-in", p, "-noout", "-passin", "pass:kl-passphrase"}
+	case "csr":
+		args = []string{"req", "-in", p, "-noout", "-verify"}
+	case "cert":
+		args = []string{"x509", "-in", p, "-noout"}
+	case "crl":
+		args = []string{"crl", "-in", p, "-noout"}
+	case "p12":
+		args = []string{"pkcs12", "-in", p, "-noout", "-passin", "pass:kl-passphrase"}
+	case "init":
+		if strings.HasSuffix(p, ".key") {
+			args = []string{"pkey", "-in", p, "-noout", "-passin", "pass:kl-passphrase"}
+		} else {
+			args = []string{"x509", "-in", p, "-noout"}
+		}
+	}
+	if out, err := exec.Command(openssl, args...).CombinedOutput(); err != nil {
+		return fmt.Sprintf("openssl %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+	return ""
+}
+
+// TestKLWrites stops the commands that write a file (key gen, csr, cert create, cert p12, crl
+// create, init), new or over an old one with --force, with a drawn signal at a drawn moment:
+// what is left must be the old file (same bytes and inode) or the new one whole, a private
+// key never wider than 0600, and nothing beside it but a staging directory, which the next run
+// removes.
+func TestKLWrites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds signet and runs it many times")
+	}
+	seeds := testutil.Seeds(t, "SIGNET_KL_WRITE_SEEDS", 8)
+	k := newKLEnv(t, false)
+	k.mustRun(t, k.dir, "csr", "--key", k.path("p256.key"), "--subject", "CN=kl", "-o", "kl.csr")
+	k.mustRun(t, k.dir, "cert", "create", "--profile", "code-signing", "--csr", "kl.csr", "--ca", filepath.Join(k.home, "intermediate.pem"),
+		"--ca-key", filepath.Join(k.home, "intermediate.key"), "-o", "kl.pem")
+	var tally testutil.Tally
+	for _, seed := range seeds {
+		c := klDrawWrite(seed)
+		t.Run(strconv.FormatInt(seed, 10), func(t *testing.T) {
+			t.Log(c)
+			tally.Add(c.cmd + " " + k.klWrite(t, c))
+		})
+	}
+	tally.Log(t, len(seeds))
+}
+
+// klWriteSnap is what a write case's directory holds: dir/out, or for init the files of its
+// home dir/out.
+func klWriteSnap(t *testing.T, dir string) klSnap {
+	t.Helper()
+	s := klSnap{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		e := klEntry{mode: fi.Mode(), ino: fi.Sys().(*syscall.Stat_t).Ino}
+		if fi.Mode().IsRegular() {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			e.sum = sha256.Sum256(b)
+		}
+		s[rel] = e
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (k *klEnv) klWrite(t *testing.T, c klWriteCase) string {
+	run := func(dir string, args []string, sig *klSignal, took time.Duration) klOutcome {
+		env := k.environ("SIGNET_PASSPHRASE=kl-passphrase", "SIGNET_CA_PASSPHRASE=kl-passphrase")
+		if c.cmd == "init" {
+			env = append(env, "SIGNET_HOME="+filepath.Join(dir, "out"))
+		}
+		start := time.Now()
+		cmd, out := k.klStart(t, dir, args, env, nil, nil)
+		if sig != nil {
+			defer klDeliver(cmd, *sig, took).Stop()
+		}
+		return klWait(t, cmd, out, start)
+	}
+	prepare := func() string {
+		dir := t.TempDir()
+		if c.exists {
+			args, _, _ := k.klWriteArgs(c, dir, false)
+			if o := run(dir, args, nil, 0); o.code != 0 {
+				t.Fatalf("the first run: %v\n%s", o, o.out)
+			}
+		}
+		return dir
+	}
+	twin := prepare()
+	args, _, private := k.klWriteArgs(c, twin, c.exists)
+	full := run(twin, args, nil, 0)
+	if full.code != 0 {
+		t.Fatalf("the run to its end: %v\n%s", full, full.out)
+	}
+	dir := prepare()
+	args, _, _ = k.klWriteArgs(c, dir, c.exists)
+	before := klWriteSnap(t, dir)
+	o := run(dir, args, &c.sig, full.took)
+	after := klWriteSnap(t, dir)
+	state := map[string]int{}
+	for n, a := range after {
+		if klIsStage(n) {
+			state["stage"] = 1
+			if a.mode.IsRegular() && private && a.mode.Perm()&0o077 != 0 {
+				t.Errorf("%v: %s has mode %v", o, n, a.mode)
+			}
+			continue
+		}
+		if a.mode.IsDir() {
+			continue
+		}
+		b, ok := before[n]
+		switch {
+		case ok && b == a:
+			state["old"]++
+		case n != "out" && !strings.HasPrefix(n, "out/"):
+			t.Fatalf("%v: %s appeared or changed, not an output", o, n)
+		default:
+			if why := klWholeOutput(t, c, filepath.Join(dir, n)); why != "" {
+				t.Fatalf("%v: %s is neither the old file nor a whole new one: %s", o, n, why)
+			}
+			if strings.HasSuffix(n, ".key") || (private && n == "out") {
+				if a.mode.Perm() != 0o600 {
+					t.Fatalf("%v: the private key %s has mode %v", o, n, a.mode)
+				}
+			}
+			state["new"]++
+		}
+	}
+	for n := range before {
+		if _, ok := after[n]; !ok {
+			t.Fatalf("%v: %s is gone", o, n)
+		}
+	}
+	if o.code == 0 && (state["stage"] > 0 || state["new"] == 0) {
+		t.Fatalf("%v: %v, a run that succeeds leaves its output and no staging directory", o, state)
+	}
+	if o.code > 0 {
+		t.Fatalf("%v: no exit a run stopped by a signal may have\n%s", o, o.out)
+	}
+	// Again, with --force: it succeeds and removes the staging directory.
+	args, _, _ = k.klWriteArgs(c, dir, true)
+	if a := run(dir, args, nil, 0); a.code != 0 {
+		t.Fatalf("the run after: %v\n%s", a, a.out)
+	}
+	for n := range klWriteSnap(t, dir) {
+		if klIsStage(n) && c.cmd != "init" {
+			t.Fatalf("the run after left %s", n)
+		}
+	}
+	s := fmt.Sprintf("%v old %d new %d", o, state["old"], state["new"])
+	if state["stage"] > 0 {
+		s += " +stage"
+	}
+	return s
+}

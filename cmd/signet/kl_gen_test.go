@@ -171,3 +171,25 @@ func klDraw(seed int64, token bool) klCase {
 	}
 	return c
 }
+
+// klWriteCase is one seed of the campaign over the commands that write one file (or init's
+// few): which command, whether its output exists already (then --force), and the signal.
+type klWriteCase struct {
+	seed   int64
+	cmd    string // "key-rsa", "key-ec", "key-enc", "csr", "cert", "crl", "p12", "init"
+	exists bool
+	sig    klSignal
+}
+
+func (c klWriteCase) String() string {
+	return fmt.Sprintf("seed %d: %s exists %v %s", c.seed, c.cmd, c.exists, c.sig)
+}
+
+func klDrawWrite(seed int64) klWriteCase {
+	r := rand.New(rand.NewPCG(uint64(seed), 0x77726974))
+	c := klWriteCase{seed: seed}
+	c.cmd = []string{"key-rsa", "key-rsa", "key-ec", "key-enc", "csr", "cert", "crl", "p12", "init"}[r.IntN(9)]
+	c.exists = r.IntN(2) == 0
+	c.sig = klDrawSignal(r)
+	return c
+}
