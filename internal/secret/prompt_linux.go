@@ -96,10 +96,10 @@ func readNoEcho(fd int, prompt func() error) ([]byte, error) {
 }
 
 // restoreOnSignal catches SIGINT, SIGTERM and SIGHUP (those not ignored) until stop is called.
-// One that comes first restores the terminal and is then sent again with its default action,
-// which ends the process as it would have without the prompt: by the signal, so a shell sees
-// 130, 143 or 129. Without it the default action ended the process in the middle of the
-// prompt and left the terminal without echo or line editing.
+// One that comes first restores the terminal and is then sent again, which ends the process as
+// it would have without the prompt: by the signal, so a shell sees 130, 143 or 129. Without
+// it the default action ended the process in the middle of the prompt and left the terminal
+// without echo or line editing.
 func restoreOnSignal(restore func()) (stop func()) {
 	var sigs []os.Signal
 	for _, s := range []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
@@ -118,8 +118,11 @@ func restoreOnSignal(restore func()) (stop func()) {
 		select {
 		case s := <-caught:
 			restore()
-			signal.Reset(s)
-			syscall.Kill(syscall.Getpid(), s.(syscall.Signal)) // the process ends
+			// Sent again to the process: with no other catcher its default action ends it
+			// (Go's, for these three: by the signal); a command that catches it itself (a
+			// server's graceful stop, the tunnel's reload) still gets it.
+			signal.Stop(caught)
+			syscall.Kill(syscall.Getpid(), s.(syscall.Signal))
 		case <-done:
 		}
 	}()
