@@ -176,7 +176,7 @@ func klDraw(seed int64, token bool) klCase {
 // few): which command, whether its output exists already (then --force), and the signal.
 type klWriteCase struct {
 	seed   int64
-	cmd    string // "key-rsa", "key-ec", "key-enc", "csr", "cert", "crl", "p12", "init"
+	cmd    string // "key-rsa", "key-ec", "key-enc", "csr", "cert", "crl", "p12", "init", "ts"
 	exists bool
 	sig    klSignal
 }
@@ -188,7 +188,7 @@ func (c klWriteCase) String() string {
 func klDrawWrite(seed int64) klWriteCase {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x77726974))
 	c := klWriteCase{seed: seed}
-	c.cmd = []string{"key-rsa", "key-rsa", "key-ec", "key-enc", "csr", "cert", "crl", "p12", "init"}[r.IntN(9)]
+	c.cmd = []string{"key-rsa", "key-rsa", "key-ec", "key-enc", "csr", "cert", "crl", "p12", "init", "ts"}[r.IntN(10)]
 	c.exists = r.IntN(2) == 0
 	c.sig = klDrawSignal(r)
 	return c
