@@ -37,6 +37,11 @@ import (
 
 const klCISeeds = 10
 
+// klPinned are seeds CI runs besides 1 to klCISeeds, each a fault found: 192, SIGTERM 11 ms
+// into a run signing with a SoftHSM2 token key, emptied the token's token.object in C_Login
+// (hsm.holdSignals); 8, SIGTERM at the passphrase prompt, left the terminal without echo.
+var klPinned = []int64{192}
+
 // klEnv is what every seed shares: the binary, keys, an identity, perhaps a token.
 type klEnv struct {
 	bin   string
@@ -393,6 +398,9 @@ func TestKLCampaign(t *testing.T) {
 		t.Skip("builds signet and runs it many times")
 	}
 	seeds := testutil.Seeds(t, "SIGNET_KL_SEEDS", klCISeeds)
+	if os.Getenv("SIGNET_KL_SEEDS") == "" {
+		seeds = append(seeds, klPinned...)
+	}
 	token := os.Getenv("SIGNET_KL_TOKEN") != "0"
 	if token {
 		if _, err := exec.LookPath("softhsm2-util"); err != nil {
