@@ -43,7 +43,13 @@ func (t *Token) login() error {
 	if err != nil {
 		return err
 	}
-	err = holdSignals(func() error { return t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, string(pin)) })
+	if pin == nil {
+		// A PIN pad: C_Login waits for the user at the reader, and Ctrl-C must still end
+		// signet there.
+		err = t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, "")
+	} else {
+		err = holdSignals(func() error { return t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, string(pin)) })
+	}
 	clear(pin)
 	if err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN) {
 		return t.loginError(err, from)
@@ -207,7 +213,8 @@ var testHookLogin func()
 // wrapped under it, lost). Ctrl-C or a SIGTERM must never cost a token; SIGKILL cannot be
 // held. Signals ignored at the start stay ignored.
 //
-// Only the user's login, when a token is opened, is held: it comes before any command catches
+// Only the user's login with a PIN, when a token is opened, is held (at a PIN pad the login
+// waits for the user, and Ctrl-C must end it): it comes before any command catches
 // signals itself (sign does so once its key is open). The context-specific login of a key that
 // needs one for each signature happens while sign catches them and rolls back on the first,
 // and a second delivery, sent again from here, would end it in the middle of that roll-back.
