@@ -528,6 +528,19 @@ func (k *klEnv) klOne(t *testing.T, c klCase) string {
 		bad("no exit a run stopped this way may have")
 	}
 
+	if d.stage {
+		// What a killed run left is nobody's input: a walk passes over it.
+		code, out := k.run(t, dir, "hash", "-r", "t")
+		for l := range strings.Lines(out) {
+			if strings.Contains(l, ".signet-stage-") && !strings.HasPrefix(l, "signet: warning: skipped ") {
+				t.Fatalf("signet hash -r read a staging directory left behind: %s", l)
+			}
+		}
+		if code != 0 {
+			t.Fatalf("signet hash -r over a staging directory left behind: exit %d\n%s", code, klHead(out))
+		}
+	}
+
 	// Again, to its end: it cleans up and succeeds.
 	force := c.force || len(d.added) > 0
 	again := k.klArgs(c, key, names, force)
