@@ -1025,7 +1025,12 @@ func (k *klEnv) klWrite(t *testing.T, c klWriteCase) string {
 		if klIsStage(n) {
 			state["stage"] = 1
 			if a.mode.IsRegular() && private && a.mode.Perm()&0o077 != 0 {
-				t.Errorf("%v: %s has mode %v", o, n, a.mode)
+				// init stages its certificates (0644) beside its keys: a key is known by
+				// its PEM label there.
+				b, _ := os.ReadFile(filepath.Join(dir, n))
+				if c.cmd != "init" || bytes.Contains(b, []byte("PRIVATE KEY")) {
+					t.Errorf("%v: %s has mode %v", o, n, a.mode)
+				}
 			}
 			continue
 		}
