@@ -5,6 +5,9 @@ package hsm
 import (
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/miekg/pkcs11"
 )
@@ -40,7 +43,13 @@ func (t *Token) login() error {
 	if err != nil {
 		return err
 	}
-	err = t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, string(pin))
+	if pin == nil {
+		// A PIN pad: C_Login waits for the user at the reader, and Ctrl-C must still end
+		// signet there.
+		err = t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, "")
+	} else {
+		err = holdSignals(func() error { return t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, string(pin)) })
+	}
 	clear(pin)
 	if err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN) {
 		return t.loginError(err, from)
@@ -191,4 +200,46 @@ func pinLengthOutside(n, minLen, maxLen uint) bool {
 		minLen = 0
 	}
 	return minLen > 0 && n < minLen || maxLen > 0 && n > maxLen
+}
+
+// testHookLogin, when set by a test, is called while the signals are held, before C_Login.
+var testHookLogin func()
+
+// holdSignals runs login (a C_Login) with SIGINT, SIGTERM and SIGHUP held: one that comes
+// meanwhile is sent again once login has returned, and ends the process then as it would
+// have (or reaches whoever in the process catches it). A token's module may write its own
+// state at login: SoftHSM2 (2.6) rewrites the token's token.object in place at every C_Login,
+// and a process ended in the middle left it empty, a token that no longer exists (its keys,
+// wrapped under it, lost). Ctrl-C or a SIGTERM must never cost a token; SIGKILL cannot be
+// held. Signals ignored at the start stay ignored.
+//
+// Only the user's login with a PIN, when a token is opened, is held (at a PIN pad the login
+// waits for the user, and Ctrl-C must end it): it comes before any command catches
+// signals itself (sign does so once its key is open). The context-specific login of a key that
+// needs one for each signature happens while sign catches them and rolls back on the first,
+// and a second delivery, sent again from here, would end it in the middle of that roll-back.
+func holdSignals(login func() error) error {
+	var sigs []os.Signal
+	for _, s := range []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		if !signal.Ignored(s) {
+			sigs = append(sigs, s)
+		}
+	}
+	held := make(chan os.Signal, len(sigs))
+	if len(sigs) > 0 {
+		signal.Notify(held, sigs...)
+	}
+	if testHookLogin != nil {
+		testHookLogin()
+	}
+	err := login()
+	signal.Stop(held)
+	select {
+	case s := <-held:
+		if p, ferr := os.FindProcess(os.Getpid()); ferr == nil {
+			p.Signal(s)
+		}
+	default:
+	}
+	return err
 }

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -16,7 +19,9 @@ import (
 // character, the kill key (Ctrl-U) the whole line, and the end-of-file key (Ctrl-D) on an
 // empty line is io.EOF. The settings are restored on every return. prompt writes the prompt,
 // once the terminal no longer echoes: what the user types after seeing it is never shown,
-// nor edited by the terminal's own line discipline.
+// nor edited by the terminal's own line discipline. A SIGINT, SIGTERM or SIGHUP sent while it
+// waits (by kill, a timeout, a terminal closing) still ends the process at once, by that
+// signal, but with the settings restored first (restoreOnSignal).
 func readNoEcho(fd int, prompt func() error) ([]byte, error) {
 	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
 	if err != nil {
@@ -30,6 +35,7 @@ func readNoEcho(fd int, prompt func() error) ([]byte, error) {
 		return nil, err
 	}
 	defer unix.IoctlSetTermios(fd, unix.TCSETS, old)
+	defer restoreOnSignal(func() { unix.IoctlSetTermios(fd, unix.TCSETS, old) })()
 	if err := prompt(); err != nil {
 		return nil, err
 	}
@@ -86,5 +92,43 @@ func readNoEcho(fd int, prompt func() error) ([]byte, error) {
 			}
 			line = append(line, k)
 		}
+	}
+}
+
+// restoreOnSignal catches SIGINT, SIGTERM and SIGHUP (those not ignored) until stop is called.
+// One that comes first restores the terminal and is then sent again, which ends the process as
+// it would have without the prompt: by the signal, so a shell sees 130, 143 or 129. Without
+// it the default action ended the process in the middle of the prompt and left the terminal
+// without echo or line editing.
+func restoreOnSignal(restore func()) (stop func()) {
+	var sigs []os.Signal
+	for _, s := range []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		if !signal.Ignored(s) {
+			sigs = append(sigs, s)
+		}
+	}
+	if len(sigs) == 0 {
+		return func() {}
+	}
+	caught := make(chan os.Signal, 1)
+	signal.Notify(caught, sigs...)
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		select {
+		case s := <-caught:
+			restore()
+			// Sent again to the process: with no other catcher its default action ends it
+			// (Go's, for these three: by the signal); a command that catches it itself (a
+			// server's graceful stop, the tunnel's reload) still gets it.
+			signal.Stop(caught)
+			syscall.Kill(syscall.Getpid(), s.(syscall.Signal))
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(caught)
+		close(done)
+		<-finished
 	}
 }
