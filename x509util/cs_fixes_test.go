@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
+	"strings"
 	"testing"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -199,6 +200,38 @@ func TestParseCSRSubjectCertificateCanCarry(t *testing.T) {
 			_, err := ParseCSR(der)
 			if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
 				t.Fatalf("ParseCSR: %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestCheckProfileNamesSubjectBounds: a CSR's subject reaches IssueCertificate unchecked by
+// ParseDN, which holds it to RFC 5280's upper bounds and refuses a control character (a name
+// that cannot be printed as it is can spoof what prints it). IssueCertificate refused both,
+// but CheckProfileNames, which a command calls before opening the CA's key, did not: `cert
+// create --csr` asked the CA key's passphrase and then refused the request (exit 2). It now
+// makes the same checks.
+func TestCheckProfileNamesSubjectBounds(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cn   string
+		bad  bool
+	}{
+		{"64 characters", strings.Repeat("x", 64), false},
+		{"65 characters", strings.Repeat("x", 65), true},
+		{"an escape", "evil\x1b[31m", true},
+		{"empty", "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := csName(csTagged(asn1.TagUTF8String, []byte(tc.cn)))
+			req := IssueRequest{Profile: ProfileClient, RawSubject: raw}
+			err := CheckProfileNames(req)
+			var ne *NameError
+			switch {
+			case !tc.bad && err != nil:
+				t.Fatalf("CheckProfileNames: %v", err)
+			case tc.bad && !errors.As(err, &ne):
+				t.Fatalf("CheckProfileNames: %v, want a *NameError", err)
 			}
 		})
 	}

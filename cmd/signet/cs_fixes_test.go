@@ -18,7 +18,9 @@ import (
 // crypto/x509 cannot write into a certificate, such as a UniversalString, refused with exit 70
 // after the passphrase). Each is now refused with exit 3 and one line naming the CSR, before
 // the CA's key is opened: the encrypted key below, with no passphrase anywhere, would say "no
-// source for the secret" (exit 4) if it were.
+// source for the secret" (exit 4) if it were. A CSR subject the CA refuses as a name (a CN past
+// RFC 5280's 64 characters, a control character) was refused with exit 2 only after the
+// passphrase; it is now refused before it.
 func TestCertCreateCSRRefusedBeforeCAKey(t *testing.T) {
 	dir := t.TempDir()
 	caKeyEnc, caCert, pass := filepath.Join(dir, "ca.key"), filepath.Join(dir, "ca.pem"), filepath.Join(dir, "pass")
@@ -36,14 +38,18 @@ func TestCertCreateCSRRefusedBeforeCAKey(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		c    csCase
+		exit int // 3 unless said
 	}{
-		{"good", csCase{}},
-		{"version 1", csCase{mutation: "version1"}},
-		{"extensionRequest twice", csCase{mutation: "extreq-twice"}},
-		{"extensionRequest with two values", csCase{mutation: "extreq-2values"}},
-		{"an attribute without a value", csCase{mutation: "attr-no-values"}},
-		{"an RDN with no attribute", csCase{mutation: "empty-rdn"}},
-		{"a UniversalString CN", csCase{subject: [][]csAttr{{{typ: "CN", oid: alice[0].oid, value: "alice", tag: 28}}}}},
+		{"good", csCase{}, 0},
+		{"version 1", csCase{mutation: "version1"}, 3},
+		{"extensionRequest twice", csCase{mutation: "extreq-twice"}, 3},
+		{"extensionRequest with two values", csCase{mutation: "extreq-2values"}, 3},
+		{"an attribute without a value", csCase{mutation: "attr-no-values"}, 3},
+		{"an RDN with no attribute", csCase{mutation: "empty-rdn"}, 3},
+		{"a UniversalString CN", csCase{subject: [][]csAttr{{{typ: "CN", oid: alice[0].oid, value: "alice", tag: 28}}}}, 3},
+		// Names the CA refuses (exit 2), which IssueCertificate alone checked.
+		{"a CN of 65 characters", csCase{subject: [][]csAttr{{{typ: "CN", oid: alice[0].oid, value: strings.Repeat("x", 65), tag: asn1.TagUTF8String}}}}, 2},
+		{"a CN with an escape", csCase{subject: [][]csAttr{{{typ: "CN", oid: alice[0].oid, value: "evil\x1b[31m", tag: asn1.TagUTF8String}}}}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := tc.c
@@ -61,6 +67,12 @@ func TestCertCreateCSRRefusedBeforeCAKey(t *testing.T) {
 			if tc.name == "good" {
 				if code != 4 || !strings.Contains(stderr, "no source for the secret") {
 					t.Fatalf("a good request: exit %d, want 4 at the CA key's passphrase: %s", code, stderr)
+				}
+				return
+			}
+			if tc.exit == 2 {
+				if code != 2 || !strings.HasPrefix(stderr, "signet: error: ") || strings.Contains(stderr, "passphrase") {
+					t.Fatalf("exit %d, want 2 before the CA key's passphrase: %s", code, stderr)
 				}
 				return
 			}
