@@ -14,6 +14,7 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,8 +23,6 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
-
-	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // The generator of the CSR campaign (cs_diff_test.go): from one seed, a PKCS#10 request made
@@ -48,23 +47,52 @@ type csKey struct {
 var csKeyNames = []string{"rsa2048", "rsa3072", "rsa4096", "p256", "p384", "p521", "ed25519",
 	"rsapss", "rsa1024", "p224", "ed448", "dsa"}
 
-// csMakeKeys makes the pool in dir: Go's keys written as PKCS #8, openssl's by genpkey.
+// csMakeKeys makes the pool in dir: the RSA keys of 2048 and 3072 bits are the fixture PKI's
+// (testdata/pki), the others are made here, openssl's at once in the background (an RSA key of
+// 4096 bits or DSA parameters take seconds; Go under the race detector takes longer still).
 func csMakeKeys(t testing.TB, dir, openssl string) map[string]*csKey {
 	t.Helper()
 	keys := map[string]*csKey{}
 	for _, n := range csKeyNames {
-		k := &csKey{name: n, file: filepath.Join(dir, n+".key")}
-		var err error
+		keys[n] = &csKey{name: n, file: filepath.Join(dir, n+".key")}
+	}
+	keys["rsa1024"].refused = "a 1024-bit RSA key is weaker than signet certifies"
+	keys["p224"].refused = "P-224 is off the curves signet certifies"
+	keys["rsapss"].refused = "an id-RSASSA-PSS key: crypto/x509 reads no such key, so signet cannot certify it"
+	keys["ed448"].refused = "an Ed448 key: signet does not certify Ed448"
+	keys["dsa"].refused = "a DSA key: crypto/x509 verifies no DSA signature, and signet certifies no DSA key"
+	gen := map[string][][]string{
+		"rsa4096": {{"genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:4096", "-out", keys["rsa4096"].file}},
+		"rsa1024": {{"genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", keys["rsa1024"].file}},
+		"rsapss":  {{"genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-out", keys["rsapss"].file}},
+		"ed448":   {{"genpkey", "-algorithm", "ED448", "-out", keys["ed448"].file}},
+		"dsa": {{"genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:2048", "-out", filepath.Join(dir, "dsa.params")},
+			{"genpkey", "-paramfile", filepath.Join(dir, "dsa.params"), "-out", keys["dsa"].file}},
+	}
+	errs := make(chan error, len(gen))
+	for _, cmds := range gen {
+		go func() {
+			for _, args := range cmds {
+				if out, err := exec.Command(openssl, args...).CombinedOutput(); err != nil {
+					errs <- fmt.Errorf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for n, fixture := range map[string]string{"rsa2048": "client.key", "rsa3072": "int-ca.key"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pki", fixture))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(keys[n].file, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var err error
+	for n, k := range keys {
 		switch n {
-		case "rsa2048":
-			k.signer, err = rsa.GenerateKey(rand.Reader, 2048)
-		case "rsa3072":
-			k.signer, err = rsa.GenerateKey(rand.Reader, 3072)
-		case "rsa4096":
-			k.signer, err = rsa.GenerateKey(rand.Reader, 4096)
-		case "rsa1024":
-			k.signer, err = rsa.GenerateKey(rand.Reader, 1024)
-			k.refused = "a 1024-bit RSA key is weaker than signet certifies"
 		case "p256":
 			k.signer, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		case "p384":
@@ -73,34 +101,42 @@ func csMakeKeys(t testing.TB, dir, openssl string) map[string]*csKey {
 			k.signer, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
 		case "p224":
 			k.signer, err = ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
-			k.refused = "P-224 is off the curves signet certifies"
 		case "ed25519":
 			_, k.signer, err = ed25519.GenerateKey(rand.Reader)
-		case "rsapss":
-			testutil.Cmd{}.Run(t, openssl, "genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-out", k.file)
-			k.refused = "an id-RSASSA-PSS key: crypto/x509 reads no such key, so signet cannot certify it"
-		case "ed448":
-			testutil.Cmd{}.Run(t, openssl, "genpkey", "-algorithm", "ED448", "-out", k.file)
-			k.refused = "an Ed448 key: signet does not certify Ed448"
-		case "dsa":
-			params := filepath.Join(dir, "dsa.params")
-			testutil.Cmd{}.Run(t, openssl, "genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:2048", "-out", params)
-			testutil.Cmd{}.Run(t, openssl, "genpkey", "-paramfile", params, "-out", k.file)
-			k.refused = "a DSA key: crypto/x509 verifies no DSA signature, and signet certifies no DSA key"
+		default:
+			continue
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		if k.signer != nil {
-			der, err := x509.MarshalPKCS8PrivateKey(k.signer)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(k.file, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-				t.Fatal(err)
-			}
+		der, err := x509.MarshalPKCS8PrivateKey(k.signer)
+		if err != nil {
+			t.Fatal(err)
 		}
-		keys[n] = k
+		if err := os.WriteFile(k.file, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range gen {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The builder signs with the RSA keys of the files.
+	for _, n := range []string{"rsa2048", "rsa3072", "rsa4096", "rsa1024"} {
+		b, err := os.ReadFile(keys[n].file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blk, _ := pem.Decode(b)
+		if blk == nil {
+			t.Fatalf("%s: no PEM", keys[n].file)
+		}
+		k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+		if err != nil {
+			t.Fatalf("%s: %v", keys[n].file, err)
+		}
+		keys[n].signer = k.(crypto.Signer)
 	}
 	return keys
 }
@@ -142,12 +178,16 @@ var csNamePool = []csName{
 	{kind: "dns", value: "*.*.example.com", bad: "a wildcard past the first label"},
 	{kind: "dns", value: "10.1.2.3", bad: "an IP address as a DNS name"},
 	{kind: "dns", value: "trailing.example.com.", bad: "a trailing dot is not in RFC 5280's preferred name syntax"},
+	{kind: "dns", value: "WWW.Example.COM"},
+	{kind: "dns", value: strings.Repeat("a", 64) + ".example.com", bad: "a label of 64 characters (RFC 1035: at most 63)"},
 	{kind: "ip", value: "10.0.0.1"},
 	{kind: "ip", value: "192.0.2.7"},
 	{kind: "ip", value: "2001:db8::1"},
 	{kind: "email", value: "alice@example.com"},
 	{kind: "email", value: "bob.smith@mail.example.org"},
 	{kind: "email", value: "no-at-sign.example.com", bad: "a mailbox needs an @"},
+	{kind: "email", value: "a@b@example.com", bad: "two @ in a mailbox"},
+	{kind: "uri", value: "example.com/path", bad: "not an absolute URI (RFC 5280 4.2.1.6 wants a scheme)"},
 	{kind: "uri", value: "https://example.com/path"},
 	{kind: "uri", value: "spiffe://example.org/ns/prod/sa/web"},
 	{kind: "uri", value: "urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6"},
@@ -204,7 +244,24 @@ var csMutations = map[string]string{
 	"attr-no-values":  "an attribute whose SET of values is empty (RFC 2986 4.1: SIZE(1..MAX))",
 	"extreq-garbage":  "an extensionRequest value that is not a SEQUENCE of extensions",
 	"sig-unused-bits": "a signature BIT STRING with unused bits",
+	"ed25519-params":  "Ed25519's AlgorithmIdentifier with NULL parameters, which RFC 8410 3 says MUST be absent",
+	"ip-5-bytes":      "an iPAddress of 5 bytes (RFC 5280 4.2.1.6: 4 or 16)",
+	"dns-8bit":        "a dNSName with a byte past ASCII (an IA5String)",
+	"san-garbage":     "a subjectAltName whose value is not GeneralNames",
 }
+
+// csTolerated are mutations that break a MUST of an RFC yet are taken, as crypto/x509 and
+// openssl (req -verify) take them: the request is issued as if it were not mutated.
+var csTolerated = map[string]string{
+	// The signature still proves the key and nothing of the AlgorithmIdentifier reaches the
+	// certificate, which the CA signs with its own.
+	"ecdsa-params": "ECDSA's AlgorithmIdentifier with NULL parameters, which RFC 5758 3.2 says MUST be absent",
+}
+
+// csOddValues are subject values signet must refuse as names (exit 2): a control character
+// (a certificate that cannot be printed as it is can spoof what prints it), a CN past RFC
+// 5280's upper bound of 64 characters.
+var csOddValues = []string{"evil\x1b[31m", strings.Repeat("x", 65)}
 
 // csCase is one draw.
 type csCase struct {
@@ -222,6 +279,7 @@ type csCase struct {
 	digest    string   // openssl -sha256 etc.; "sha1" is refused without --allow-sha1-csr
 	pss       string   // openssl -sigopt rsa_pss_saltlen: value, "" for PKCS #1 v1.5
 	mutation  string   // a built request's, "" for none
+	oddValue  string   // a CN signet must refuse as a name (csOddValues)
 
 	profile   string
 	flagSANs  []string // --san, replacing the CSR's names
@@ -258,10 +316,15 @@ func csPick[T any](r *mrand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 var csASCII = []string{"Example Org", "Widgets Ltd", "R&D", "alice", "Test 42", "build-bot"}
 var csWide = []string{"Jürgen Müller", "Société Générale", "東京", "Ωmega", "Łódź"}
 
-func csDraw(seed int64, keys map[string]*csKey) *csCase {
+// csDraw draws the case of a seed. token, when not "", is the key type of a SoftHSM2 token
+// key (x509util.KeyType) to request for: the request is made by signet (enroll --csr-out or
+// csr --key pkcs11:...), so the draw is that of signet csr's.
+func csDraw(seed int64, keys map[string]*csKey, token string) *csCase {
 	r := mrand.New(mrand.NewPCG(uint64(seed), 0xc5))
 	c := &csCase{seed: seed}
 	switch x := r.IntN(10); {
+	case token != "":
+		c.source = "token"
 	case x < 5:
 		c.source = "openssl"
 	case x < 7:
@@ -270,12 +333,17 @@ func csDraw(seed int64, keys map[string]*csKey) *csCase {
 		c.source = "built"
 	}
 	switch c.source {
+	case "token":
+		c.key = &csKey{name: token}
 	case "openssl":
 		names := csKeyNames
 		if r.IntN(4) > 0 { // mostly keys signet certifies
 			names = csKeyNames[:7]
 		}
 		c.key = keys[csPick(r, names)]
+		if k := keys["ca"]; k != nil && r.IntN(40) == 0 {
+			c.key = k // the issuing CA's own key
+		}
 	default:
 		goKeys := []string{"rsa2048", "rsa3072", "p256", "p384", "p521", "ed25519"}
 		if r.IntN(8) == 0 {
@@ -284,7 +352,7 @@ func csDraw(seed int64, keys map[string]*csKey) *csCase {
 		c.key = keys[csPick(r, goKeys)]
 	}
 	// The subject.
-	if r.IntN(8) == 0 && c.source != "signet" { // signet csr wants --subject
+	if r.IntN(8) == 0 && c.source != "signet" && c.source != "token" { // signet csr wants --subject
 		c.emptySubj = true
 	} else {
 		n := 1 + r.IntN(4)
@@ -334,6 +402,11 @@ func csDraw(seed int64, keys map[string]*csKey) *csCase {
 			c.subject = append(c.subject, rdn)
 		}
 	}
+	if c.source == "built" && !c.emptySubj && r.IntN(12) == 0 {
+		v := csPick(r, csOddValues)
+		c.subject[len(c.subject)-1][0].value, c.subject[len(c.subject)-1][0].tag = v, asn1.TagUTF8String
+		c.oddValue = v
+	}
 	c.mask = csPick(r, []string{"utf8only", "default", "pkix", "nombstr"})
 	if c.utf8 && c.mask == "nombstr" {
 		c.mask = "default" // nombstr has no string type for a character past Latin-1
@@ -344,10 +417,10 @@ func csDraw(seed int64, keys map[string]*csKey) *csCase {
 		if nm.bad != "" && r.IntN(3) > 0 {
 			continue // fewer refusals than acceptances
 		}
-		if slices.Contains(c.names, nm) {
-			continue
+		if slices.ContainsFunc(c.names, func(n csName) bool { return n.kind == nm.kind && strings.EqualFold(n.value, nm.value) }) {
+			continue // signet csr drops a name given twice, in any case (--san's rule)
 		}
-		if c.source == "signet" && (nm.kind == "other" || nm.kind == "rid" || nm.bad != "") {
+		if (c.source == "signet" || c.source == "token") && (nm.kind == "other" || nm.kind == "rid" || nm.bad != "") {
 			continue // signet csr writes only the four forms it issues, and refuses bad ones
 		}
 		c.names = append(c.names, nm)
@@ -360,7 +433,7 @@ func csDraw(seed int64, keys map[string]*csKey) *csCase {
 			c.names = append(c.names, nm)
 		}
 	}
-	if c.source != "signet" {
+	if c.source != "signet" && c.source != "token" {
 		for n := r.IntN(4); n > 0; n-- {
 			c.exts = append(c.exts, csPick(r, csExtPool))
 		}
@@ -370,6 +443,9 @@ func csDraw(seed int64, keys map[string]*csKey) *csCase {
 		}
 		if r.IntN(4) == 0 {
 			c.attrs = append(c.attrs, "unstructuredName")
+		}
+		if c.source == "built" && r.IntN(4) == 0 {
+			c.attrs = append(c.attrs, "unknownAttribute")
 		}
 	}
 	if c.source == "openssl" {
@@ -389,14 +465,26 @@ func csDraw(seed int64, keys map[string]*csKey) *csCase {
 		}
 	}
 	if c.source == "built" && r.IntN(2) == 0 {
-		keys := make([]string, 0, len(csMutations))
+		ms := make([]string, 0, len(csMutations)+len(csTolerated))
 		for k := range csMutations {
-			keys = append(keys, k)
+			ms = append(ms, k)
 		}
-		slices.Sort(keys)
-		c.mutation = csPick(r, keys)
-		if _, rsaKey := c.key.signer.(*rsa.PrivateKey); c.mutation == "pss-spki" && !rsaKey {
-			c.mutation = "bad-signature"
+		for k := range csTolerated {
+			ms = append(ms, k)
+		}
+		slices.Sort(ms)
+		c.mutation = csPick(r, ms)
+		switch c.mutation {
+		case "pss-spki":
+			c.key = keys["rsa2048"]
+		case "ecdsa-params":
+			c.key = keys["p256"]
+		case "ed25519-params":
+			c.key = keys["ed25519"]
+		case "ip-5-bytes":
+			c.names = append(c.names, csName{kind: "ip", value: "10.0.0.1"})
+		case "dns-8bit", "san-garbage":
+			c.names = append(c.names, csName{kind: "dns", value: "www.example.com"})
 		}
 		if c.mutation == "empty-rdn" || c.mutation == "rdn-not-string" {
 			c.emptySubj = false
@@ -407,6 +495,11 @@ func csDraw(seed int64, keys map[string]*csKey) *csCase {
 	}
 	// The flags.
 	c.profile = csPick(r, []string{"server", "server", "client", "client", "code-signing", "email", "tsa", "intermediate-ca"})
+	// Most often the names the profile needs are there, so that most requests are issued.
+	need := map[string]csName{"server": {kind: "dns", value: "www.example.com"}, "email": {kind: "email", value: "alice@example.com"}}[c.profile]
+	if need.kind != "" && r.IntN(4) > 0 && !slices.ContainsFunc(c.names, func(n csName) bool { return n.kind == need.kind }) {
+		c.names = append(c.names, need)
+	}
 	if r.IntN(4) == 0 {
 		for n := 1 + r.IntN(2); n > 0; n-- {
 			if s := csPick(r, csFlagSANs); !slices.Contains(c.flagSANs, s) {
@@ -555,18 +648,28 @@ func (c *csCase) builtSubject() []byte {
 
 // builtSAN is the subjectAltName extension value.
 func (c *csCase) builtSAN() []byte {
+	if c.mutation == "san-garbage" {
+		return []byte{0x04, 0x02, 'n', 'o'}
+	}
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		for _, n := range c.names {
 			switch n.kind {
 			case "dns":
-				b.AddASN1(cbasn1.Tag(2).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes([]byte(n.value)) })
+				v := []byte(n.value)
+				if c.mutation == "dns-8bit" {
+					v = append([]byte("b\xfccher."), v...)
+				}
+				b.AddASN1(cbasn1.Tag(2).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(v) })
 			case "email":
 				b.AddASN1(cbasn1.Tag(1).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes([]byte(n.value)) })
 			case "uri":
 				b.AddASN1(cbasn1.Tag(6).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes([]byte(n.value)) })
 			case "ip":
 				ip := csParseIP(n.value)
+				if c.mutation == "ip-5-bytes" {
+					ip = []byte{10, 0, 0, 1, 0}
+				}
 				b.AddASN1(cbasn1.Tag(7).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(ip) })
 			case "other":
 				b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
@@ -637,6 +740,8 @@ func (c *csCase) builtAttributes() [][]byte {
 			out = append(out, csAttribute(csOIDChallenge, csString(asn1.TagPrintableString, "sesame12")))
 		case "unstructuredName":
 			out = append(out, csAttribute(csOIDUnstructured, csString(asn1.TagUTF8String, "Example Unstructured")))
+		case "unknownAttribute":
+			out = append(out, csAttribute(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55555, 9}, csString(asn1.TagUTF8String, "what no CA reads")))
 		}
 	}
 	hasExts := len(c.names) > 0 || len(c.exts) > 0
@@ -776,6 +881,8 @@ func (c *csCase) built() []byte {
 	switch c.mutation {
 	case "bad-signature":
 		sig[len(sig)/2] ^= 0x10
+	case "ecdsa-params", "ed25519-params":
+		alg = append([]byte{0x30, byte(len(alg))}, append(alg[2:], 0x05, 0x00)...)
 	case "alg-mismatch":
 		if _, ok := c.key.signer.Public().(*ecdsa.PublicKey); ok {
 			alg = csAlgID(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}, true)
