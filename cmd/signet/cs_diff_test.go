@@ -516,6 +516,14 @@ func (r *csRun) judgeIssued(csrFile, out, stderr string) {
 	if len(c.exts) > 0 && !strings.Contains(stderr, "asks for what is not certified") {
 		t.Errorf("no warning of the extensions the request asked for: %q\n%s", stderr, c)
 	}
+	// openssl reads the request signet took and finds its self-signature good.
+	vargs := []string{"req", "-verify", "-noout", "-in", csrFile}
+	if strings.HasSuffix(csrFile, ".der") {
+		vargs = append(vargs, "-inform", "DER")
+	}
+	if o, err := exec.Command(r.e.openssl, vargs...).CombinedOutput(); err != nil {
+		t.Errorf("openssl req -verify refuses the request signet issued from: %v: %s\n%s", err, o, c)
+	}
 	r.judgeOpenSSL(out)
 	r.judgeGo(cert)
 	r.judgeSignet(out)
