@@ -45,13 +45,19 @@ import (
 // CI runs 100 seeds (~10 s, most of it the key pool); SIGNET_CS_SEEDS=first:count runs
 // others. Seeds 1:3000 run clean.
 
-var csPurpose = map[string]string{"server": "sslserver", "client": "sslclient", "email": "smimesign",
-	"tsa": "timestampsign", "code-signing": "any", "intermediate-ca": "any"}
-var csGoEKU = map[string]x509.ExtKeyUsage{"server": x509.ExtKeyUsageServerAuth, "client": x509.ExtKeyUsageClientAuth,
-	"email": x509.ExtKeyUsageEmailProtection, "tsa": x509.ExtKeyUsageTimeStamping, "code-signing": x509.ExtKeyUsageCodeSigning,
-	"intermediate-ca": x509.ExtKeyUsageAny}
-var csEKUName = map[string]string{"server": "serverAuth", "client": "clientAuth", "email": "emailProtection",
-	"tsa": "timeStamping", "code-signing": "codeSigning"}
+func csPurpose() map[string]string {
+	return map[string]string{"server": "sslserver", "client": "sslclient", "email": "smimesign",
+		"tsa": "timestampsign", "code-signing": "any", "intermediate-ca": "any"}
+}
+func csGoEKU() map[string]x509.ExtKeyUsage {
+	return map[string]x509.ExtKeyUsage{"server": x509.ExtKeyUsageServerAuth, "client": x509.ExtKeyUsageClientAuth,
+		"email": x509.ExtKeyUsageEmailProtection, "tsa": x509.ExtKeyUsageTimeStamping, "code-signing": x509.ExtKeyUsageCodeSigning,
+		"intermediate-ca": x509.ExtKeyUsageAny}
+}
+func csEKUName() map[string]string {
+	return map[string]string{"server": "serverAuth", "client": "clientAuth", "email": "emailProtection",
+		"tsa": "timeStamping", "code-signing": "codeSigning"}
+}
 
 // csEnv is what every seed shares: the key pool and the CA.
 type csEnv struct {
@@ -170,8 +176,8 @@ func (r *csRun) path(name string) string { return filepath.Join(r.dir, name) }
 // want is the outcome the README's rules give the case: 0 (issued), 2 or 3, and why.
 func (c *csCase) want(caSubject []byte) (int, string) {
 	switch {
-	case c.mutation != "" && csTolerated[c.mutation] == "":
-		return 3, "malformed: " + csMutations[c.mutation]
+	case c.mutation != "" && csTolerated()[c.mutation] == "":
+		return 3, "malformed: " + csMutations()[c.mutation]
 	case c.key.refused != "" && c.key.name != "ca":
 		return 3, "key: " + c.key.refused
 	case c.digest == "sha1" && !c.allowSHA1:
@@ -386,7 +392,7 @@ func (r *csRun) run() {
 	}
 	r.tally.Add(fmt.Sprintf("issued %s from %s", c.profile, c.source))
 	if m := c.mutation; m != "" {
-		r.tally.Add("issued though " + csTolerated[m])
+		r.tally.Add("issued though " + csTolerated()[m])
 	}
 	r.judgeIssued(csr, out, stderr)
 }
@@ -488,7 +494,7 @@ func (r *csRun) judgeIssued(csrFile, out, stderr string) {
 	}
 	var wantEKU []x509.ExtKeyUsage
 	if !isCA {
-		wantEKU = []x509.ExtKeyUsage{csGoEKU[c.profile]}
+		wantEKU = []x509.ExtKeyUsage{csGoEKU()[c.profile]}
 	}
 	if !slices.Equal(cert.ExtKeyUsage, wantEKU) || len(cert.UnknownExtKeyUsage) > 0 {
 		t.Errorf("extended key usages %v %v, want %v\n%s", cert.ExtKeyUsage, cert.UnknownExtKeyUsage, wantEKU, c)
@@ -560,16 +566,16 @@ func (r *csRun) compareCopyExtensions(csrFile string, cert *x509.Certificate) {
 }
 
 func (r *csRun) judgeOpenSSL(leaf string) {
-	args := []string{"verify", "-x509_strict", "-purpose", csPurpose[r.c.profile], "-CAfile", r.e.caCert, leaf}
+	args := []string{"verify", "-x509_strict", "-purpose", csPurpose()[r.c.profile], "-CAfile", r.e.caCert, leaf}
 	if o, err := exec.Command(r.e.openssl, args...).CombinedOutput(); err != nil {
-		r.t.Errorf("openssl verify -x509_strict -purpose %s refuses the certificate: %s\n%s", csPurpose[r.c.profile], strings.TrimSpace(string(o)), r.c)
+		r.t.Errorf("openssl verify -x509_strict -purpose %s refuses the certificate: %s\n%s", csPurpose()[r.c.profile], strings.TrimSpace(string(o)), r.c)
 	}
 }
 
 func (r *csRun) judgeGo(cert *x509.Certificate) {
 	roots := x509.NewCertPool()
 	roots.AddCert(csReadCert(r.t, r.e.caCert))
-	if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{csGoEKU[r.c.profile]}}); err != nil {
+	if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{csGoEKU()[r.c.profile]}}); err != nil {
 		r.t.Errorf("crypto/x509 refuses the certificate: %v\n%s", err, r.c)
 	}
 }
@@ -577,7 +583,7 @@ func (r *csRun) judgeGo(cert *x509.Certificate) {
 func (r *csRun) judgeSignet(leaf string) {
 	t, c := r.t, r.c
 	args := []string{"cert", "verify", "--roots", r.e.caCert}
-	if eku := csEKUName[c.profile]; eku != "" {
+	if eku := csEKUName()[c.profile]; eku != "" {
 		args = append(args, "--eku", eku)
 	}
 	if code, stdout, stderr := signetRun(t, append(args, leaf)...); code != 0 {

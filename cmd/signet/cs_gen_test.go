@@ -149,10 +149,12 @@ type csAttr struct {
 	tag   int // the string type the builder writes (openssl picks its own from string_mask)
 }
 
-var csAttrOIDs = map[string]asn1.ObjectIdentifier{
-	"CN": {2, 5, 4, 3}, "O": {2, 5, 4, 10}, "OU": {2, 5, 4, 11}, "C": {2, 5, 4, 6}, "L": {2, 5, 4, 7},
-	"ST": {2, 5, 4, 8}, "serialNumber": {2, 5, 4, 5}, "emailAddress": {1, 2, 840, 113549, 1, 9, 1},
-	"UID": {0, 9, 2342, 19200300, 100, 1, 1}, "DC": {0, 9, 2342, 19200300, 100, 1, 25},
+func csAttrOIDs() map[string]asn1.ObjectIdentifier {
+	return map[string]asn1.ObjectIdentifier{
+		"CN": {2, 5, 4, 3}, "O": {2, 5, 4, 10}, "OU": {2, 5, 4, 11}, "C": {2, 5, 4, 6}, "L": {2, 5, 4, 7},
+		"ST": {2, 5, 4, 8}, "serialNumber": {2, 5, 4, 5}, "emailAddress": {1, 2, 840, 113549, 1, 9, 1},
+		"UID": {0, 9, 2342, 19200300, 100, 1, 1}, "DC": {0, 9, 2342, 19200300, 100, 1, 25},
+	}
 }
 
 // csName is a subject alternative name as drawn, with the verdict RFC 5280 (and the README's
@@ -179,7 +181,7 @@ var csNamePool = []csName{
 	{kind: "dns", value: "10.1.2.3", bad: "an IP address as a DNS name"},
 	{kind: "dns", value: "trailing.example.com.", bad: "a trailing dot is not in RFC 5280's preferred name syntax"},
 	{kind: "dns", value: "WWW.Example.COM"},
-	{kind: "dns", value: strings.Repeat("a", 64) + ".example.com", bad: "a label of 64 characters (RFC 1035: at most 63)"},
+	{kind: "dns", value: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com", bad: "a label of 64 characters (RFC 1035: at most 63)"},
 	{kind: "ip", value: "10.0.0.1"},
 	{kind: "ip", value: "192.0.2.7"},
 	{kind: "ip", value: "2001:db8::1"},
@@ -226,42 +228,46 @@ var csExtPool = []csExt{
 // The mutations of a built request. Each makes it one that RFC 2986 (with DER, X.690) or
 // PKCS #9 says is not a request, or that carries a key signet does not certify: refused,
 // exit 3, before the CA's key is opened.
-var csMutations = map[string]string{
-	"version1":        "RFC 2986 4.1: version is 0 for this version of the standard",
-	"version-neg":     "RFC 2986 4.1: version is 0",
-	"bad-signature":   "the self-signature does not verify, so the request does not prove its key",
-	"alg-mismatch":    "the signature algorithm names another key type than the request's key",
-	"trailing":        "bytes after the request's DER SEQUENCE",
-	"dup-extension":   "one extension twice in the extensionRequest (RFC 5280 4.2: at most one instance)",
-	"extreq-twice":    "two extensionRequest attributes: readers disagree on which counts (openssl the first, crypto/x509 both)",
-	"extreq-2values":  "an extensionRequest with two values (PKCS #9: SINGLE VALUE); crypto/x509 reads the first alone",
-	"ber-length":      "a length in BER's long form where DER wants the short one",
-	"indefinite":      "an indefinite length, which DER forbids",
-	"x25519-key":      "an X25519 key, which signs nothing: the signature cannot be the key's",
-	"pss-spki":        "an id-RSASSA-PSS key, which signet does not certify",
-	"empty-rdn":       "a RelativeDistinguishedName with no attribute (RFC 5280: SIZE (1..MAX))",
-	"rdn-not-string":  "a subject CN whose value is an INTEGER, not a DirectoryString",
-	"attr-no-values":  "an attribute whose SET of values is empty (RFC 2986 4.1: SIZE(1..MAX))",
-	"extreq-garbage":  "an extensionRequest value that is not a SEQUENCE of extensions",
-	"sig-unused-bits": "a signature BIT STRING with unused bits",
-	"ed25519-params":  "Ed25519's AlgorithmIdentifier with NULL parameters, which RFC 8410 3 says MUST be absent",
-	"ip-5-bytes":      "an iPAddress of 5 bytes (RFC 5280 4.2.1.6: 4 or 16)",
-	"dns-8bit":        "a dNSName with a byte past ASCII (an IA5String)",
-	"san-garbage":     "a subjectAltName whose value is not GeneralNames",
+func csMutations() map[string]string {
+	return map[string]string{
+		"version1":        "RFC 2986 4.1: version is 0 for this version of the standard",
+		"version-neg":     "RFC 2986 4.1: version is 0",
+		"bad-signature":   "the self-signature does not verify, so the request does not prove its key",
+		"alg-mismatch":    "the signature algorithm names another key type than the request's key",
+		"trailing":        "bytes after the request's DER SEQUENCE",
+		"dup-extension":   "one extension twice in the extensionRequest (RFC 5280 4.2: at most one instance)",
+		"extreq-twice":    "two extensionRequest attributes: readers disagree on which counts (openssl the first, crypto/x509 both)",
+		"extreq-2values":  "an extensionRequest with two values (PKCS #9: SINGLE VALUE); crypto/x509 reads the first alone",
+		"ber-length":      "a length in BER's long form where DER wants the short one",
+		"indefinite":      "an indefinite length, which DER forbids",
+		"x25519-key":      "an X25519 key, which signs nothing: the signature cannot be the key's",
+		"pss-spki":        "an id-RSASSA-PSS key, which signet does not certify",
+		"empty-rdn":       "a RelativeDistinguishedName with no attribute (RFC 5280: SIZE (1..MAX))",
+		"rdn-not-string":  "a subject CN whose value is an INTEGER, not a DirectoryString",
+		"attr-no-values":  "an attribute whose SET of values is empty (RFC 2986 4.1: SIZE(1..MAX))",
+		"extreq-garbage":  "an extensionRequest value that is not a SEQUENCE of extensions",
+		"sig-unused-bits": "a signature BIT STRING with unused bits",
+		"ed25519-params":  "Ed25519's AlgorithmIdentifier with NULL parameters, which RFC 8410 3 says MUST be absent",
+		"ip-5-bytes":      "an iPAddress of 5 bytes (RFC 5280 4.2.1.6: 4 or 16)",
+		"dns-8bit":        "a dNSName with a byte past ASCII (an IA5String)",
+		"san-garbage":     "a subjectAltName whose value is not GeneralNames",
+	}
 }
 
 // csTolerated are mutations that break a MUST of an RFC yet are taken, as crypto/x509 and
 // openssl (req -verify) take them: the request is issued as if it were not mutated.
-var csTolerated = map[string]string{
-	// The signature still proves the key and nothing of the AlgorithmIdentifier reaches the
-	// certificate, which the CA signs with its own.
-	"ecdsa-params": "ECDSA's AlgorithmIdentifier with NULL parameters, which RFC 5758 3.2 says MUST be absent",
+func csTolerated() map[string]string {
+	return map[string]string{
+		// The signature still proves the key and nothing of the AlgorithmIdentifier reaches the
+		// certificate, which the CA signs with its own.
+		"ecdsa-params": "ECDSA's AlgorithmIdentifier with NULL parameters, which RFC 5758 3.2 says MUST be absent",
+	}
 }
 
 // csOddValues are subject values signet must refuse as names (exit 2): a control character
 // (a certificate that cannot be printed as it is can spoof what prints it), a CN past RFC
 // 5280's upper bound of 64 characters.
-var csOddValues = []string{"evil\x1b[31m", strings.Repeat("x", 65)}
+var csOddValues = []string{"evil\x1b[31m", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}
 
 // csCase is one draw.
 type csCase struct {
@@ -397,7 +403,7 @@ func csDraw(seed int64, keys map[string]*csKey, token string) *csCase {
 				if tag == asn1.TagPrintableString && strings.ContainsAny(val, "&") {
 					tag = asn1.TagUTF8String
 				}
-				rdn = append(rdn, csAttr{typ: typ, oid: csAttrOIDs[typ], value: val, tag: tag})
+				rdn = append(rdn, csAttr{typ: typ, oid: csAttrOIDs()[typ], value: val, tag: tag})
 			}
 			c.subject = append(c.subject, rdn)
 		}
@@ -428,7 +434,7 @@ func csDraw(seed int64, keys map[string]*csKey, token string) *csCase {
 	// A subject emailAddress: its SAN too, most often.
 	if !c.emptySubj && r.IntN(6) == 0 {
 		addr := "alice@example.com"
-		c.subject[0] = append(c.subject[0], csAttr{typ: "emailAddress", oid: csAttrOIDs["emailAddress"], value: addr, tag: asn1.TagIA5String})
+		c.subject[0] = append(c.subject[0], csAttr{typ: "emailAddress", oid: csAttrOIDs()["emailAddress"], value: addr, tag: asn1.TagIA5String})
 		if nm := (csName{kind: "email", value: addr}); r.IntN(3) > 0 && !slices.Contains(c.names, nm) {
 			c.names = append(c.names, nm)
 		}
@@ -465,11 +471,11 @@ func csDraw(seed int64, keys map[string]*csKey, token string) *csCase {
 		}
 	}
 	if c.source == "built" && r.IntN(2) == 0 {
-		ms := make([]string, 0, len(csMutations)+len(csTolerated))
-		for k := range csMutations {
+		ms := make([]string, 0, len(csMutations())+len(csTolerated()))
+		for k := range csMutations() {
 			ms = append(ms, k)
 		}
-		for k := range csTolerated {
+		for k := range csTolerated() {
 			ms = append(ms, k)
 		}
 		slices.Sort(ms)
@@ -489,7 +495,7 @@ func csDraw(seed int64, keys map[string]*csKey, token string) *csCase {
 		if c.mutation == "empty-rdn" || c.mutation == "rdn-not-string" {
 			c.emptySubj = false
 			if len(c.subject) == 0 {
-				c.subject = [][]csAttr{{{typ: "CN", oid: csAttrOIDs["CN"], value: "alice", tag: asn1.TagUTF8String}}}
+				c.subject = [][]csAttr{{{typ: "CN", oid: csAttrOIDs()["CN"], value: "alice", tag: asn1.TagUTF8String}}}
 			}
 		}
 	}
