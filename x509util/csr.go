@@ -10,6 +10,13 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/signet-pki/signet/internal/pkixname"
 )
 
 // CreateCSR makes a PKCS#10 certificate signing request for signer's key, signed by signer,
@@ -91,8 +98,10 @@ func MarshalCSRPEM(csr *x509.CertificateRequest) []byte {
 // signature with the public key it carries (RSASSA-PSS with any salt length, as openssl
 // signs with `-sigopt rsa_padding_mode:pss`, included). It is ParseCSRWithOptions with the
 // zero CSROptions: a CSR signed with SHA-1 (or MD5) is refused. Errors wrap ErrMalformed (not
-// a CSR, damaged, or a signature that does not verify), ErrWeakSignature (SHA-1 or older) or
-// ErrUnsupported (a key or signature algorithm signet does not verify).
+// a CSR, damaged, a version other than 0, an attribute without a value, an extensionRequest
+// given twice or with two values, an RDN with no attribute, or a signature that does not
+// verify), ErrWeakSignature (SHA-1 or older) or ErrUnsupported (a key or signature algorithm
+// signet does not verify, or a subject value crypto/x509 cannot carry in a certificate).
 func ParseCSR(data []byte) (*x509.CertificateRequest, error) {
 	return ParseCSRWithOptions(data, CSROptions{})
 }
@@ -148,12 +157,160 @@ func ParseCSRWithOptions(data []byte, opts CSROptions) (*x509.CertificateRequest
 	if err := CheckCSRSignature(csr); err != nil {
 		return nil, err
 	}
+	if err := checkCSRStructure(csr); err != nil {
+		return nil, err
+	}
+	if err := checkCertificateName(csr.RawSubject); err != nil {
+		return nil, fmt.Errorf("the CSR's subject: %w", err)
+	}
 	// MD5 and MD2 failed above: crypto/x509 does not verify them.
 	if isWeakSignature(csr.SignatureAlgorithm) && !opts.AllowSHA1 {
 		return nil, fmt.Errorf("%w: the CSR is signed with %v: SHA-1 collisions can be made, so the signature does not prove who made the request",
 			ErrWeakSignature, csr.SignatureAlgorithm)
 	}
 	return csr, nil
+}
+
+// checkCSRStructure refuses what crypto/x509 reads in a CSR without checking it (ErrMalformed):
+// a version other than 0, the only one RFC 2986 defines; an attribute whose SET of values is
+// empty (RFC 2986 4.1: SIZE(1..MAX)), which crypto/x509 skips; and an extensionRequest
+// attribute given twice, or with more than one value (PKCS #9 defines it SINGLE VALUE).
+// crypto/x509 reads the extensions of every extensionRequest attribute but only the first value
+// of each, openssl the first value of the first attribute: a CA and the requester's tools would
+// disagree on what was asked, and the names of a second value were dropped unsaid.
+func checkCSRStructure(csr *x509.CertificateRequest) error {
+	if csr.Version != 0 {
+		return fmt.Errorf("%w: the CSR's version is %d: RFC 2986 defines 0 (v1) alone", ErrMalformed, csr.Version)
+	}
+	tbs := cryptobyte.String(csr.RawTBSCertificateRequest)
+	var body, attrs cryptobyte.String
+	if !tbs.ReadASN1(&body, cbasn1.SEQUENCE) || !body.SkipASN1(cbasn1.INTEGER) || !body.SkipASN1(cbasn1.SEQUENCE) ||
+		!body.SkipASN1(cbasn1.SEQUENCE) || !body.ReadASN1(&attrs, cbasn1.Tag(0).ContextSpecific().Constructed()) || !body.Empty() {
+		return fmt.Errorf("%w: the CSR's attributes do not parse", ErrMalformed)
+	}
+	extReqs := 0
+	for !attrs.Empty() {
+		var attr, values cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		if !attrs.ReadASN1(&attr, cbasn1.SEQUENCE) || !attr.ReadASN1ObjectIdentifier(&oid) ||
+			!attr.ReadASN1(&values, cbasn1.SET) || !attr.Empty() {
+			return fmt.Errorf("%w: a CSR attribute does not parse", ErrMalformed)
+		}
+		n := 0
+		for ; !values.Empty(); n++ {
+			var v cryptobyte.String
+			if !values.ReadAnyASN1Element(&v, nil) {
+				return fmt.Errorf("%w: the value of the CSR attribute %s does not parse", ErrMalformed, oid)
+			}
+		}
+		if n == 0 {
+			return fmt.Errorf("%w: the CSR attribute %s has no value (RFC 2986 wants at least one)", ErrMalformed, oid)
+		}
+		if oid.Equal(oidExtensionRequest) {
+			extReqs++
+			if n > 1 {
+				return fmt.Errorf("%w: the CSR's extensionRequest has %d values; PKCS #9 allows one", ErrMalformed, n)
+			}
+		}
+	}
+	if extReqs > 1 {
+		return fmt.Errorf("%w: the CSR has %d extensionRequest attributes; PKCS #9 allows one (tools read different ones)", ErrMalformed, extReqs)
+	}
+	return nil
+}
+
+var oidExtensionRequest = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 14}
+
+// checkCertificateName refuses a Name, written into a certificate byte for byte, that the
+// certificate cannot carry: an RDN with no attribute (RFC 5280: SIZE (1..MAX); ErrMalformed),
+// or an attribute value that crypto/x509 does not read in a certificate (ErrUnsupported): a
+// string type other than PrintableString, UTF8String, TeletexString, BMPString, IA5String or
+// NumericString (a UniversalString, which RFC 5280 allows for old names; a value that is no
+// string), or one of those types holding what it cannot hold. crypto/x509 refuses to write such
+// a certificate, after the CA's key signed it; every verifier built on it would refuse to read
+// it.
+func checkCertificateName(raw []byte) error {
+	s := cryptobyte.String(raw)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
+		return fmt.Errorf("%w: not a DER Name", ErrMalformed)
+	}
+	for !seq.Empty() {
+		var set cryptobyte.String
+		if !seq.ReadASN1(&set, cbasn1.SET) {
+			return fmt.Errorf("%w: not a DER Name", ErrMalformed)
+		}
+		if set.Empty() {
+			return fmt.Errorf("%w: a relative distinguished name with no attribute (RFC 5280 wants at least one)", ErrMalformed)
+		}
+		for !set.Empty() {
+			var atv, value cryptobyte.String
+			var oid asn1.ObjectIdentifier
+			var tag cbasn1.Tag
+			if !set.ReadASN1(&atv, cbasn1.SEQUENCE) || !atv.ReadASN1ObjectIdentifier(&oid) || !atv.ReadAnyASN1(&value, &tag) || !atv.Empty() {
+				return fmt.Errorf("%w: an attribute does not parse", ErrMalformed)
+			}
+			if !certificateString(tag, value) {
+				name, ok := pkixname.AttributeName(oid)
+				if !ok {
+					name = oid.String()
+				}
+				what, ok := map[cbasn1.Tag]string{28: "a UniversalString", cbasn1.INTEGER: "an INTEGER", cbasn1.OCTET_STRING: "an OCTET STRING",
+					cbasn1.SEQUENCE: "a SEQUENCE", cbasn1.PrintableString: "a PrintableString", cbasn1.UTF8String: "a UTF8String",
+					cbasn1.Tag(asn1.TagBMPString): "a BMPString", cbasn1.IA5String: "an IA5String", cbasn1.Tag(asn1.TagNumericString): "a NumericString"}[tag]
+				if !ok {
+					what = fmt.Sprintf("a value of ASN.1 tag %#x", uint8(tag))
+				}
+				return fmt.Errorf("%w: the attribute %s is %s that crypto/x509 cannot read in a certificate", ErrUnsupported, name, what)
+			}
+		}
+	}
+	return nil
+}
+
+// certificateString reports whether crypto/x509 reads value, of ASN.1 type tag, as an
+// attribute value of a certificate's name (its parseASN1String).
+func certificateString(tag cbasn1.Tag, value []byte) bool {
+	switch tag {
+	case cbasn1.T61String:
+		return true
+	case cbasn1.PrintableString:
+		for _, b := range value {
+			ok := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || bytes.IndexByte([]byte(" '()+,-./:=?*&"), b) >= 0
+			if !ok {
+				return false
+			}
+		}
+		return true
+	case cbasn1.UTF8String:
+		return utf8.Valid(value)
+	case cbasn1.Tag(asn1.TagBMPString):
+		if len(value)%2 != 0 {
+			return false
+		}
+		for i := 0; i < len(value); i += 2 {
+			p := uint16(value[i])<<8 | uint16(value[i+1])
+			if p == 0xfffe || p == 0xffff || p >= 0xfdd0 && p <= 0xfdef || utf16.IsSurrogate(rune(p)) {
+				return false
+			}
+		}
+		return true
+	case cbasn1.IA5String:
+		for _, b := range value {
+			if b >= utf8.RuneSelf {
+				return false
+			}
+		}
+		return true
+	case cbasn1.Tag(asn1.TagNumericString):
+		for _, b := range value {
+			if !('0' <= b && b <= '9' || b == ' ') {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // CheckCSRSignature checks a CSR's signature with the public key it carries, as ParseCSR does

@@ -671,7 +671,8 @@ func checkPrintable(subject pkix.RDNSequence, sans SANs) error {
 
 // CheckProfileNames refuses a request without the names its profile needs (a subject for the
 // CA, code-signing and TSA profiles, a DNS or IP name for a server, ...), or whose subject has
-// an emailAddress that is not also an email SAN, with an error wrapping ErrInvalidName: the
+// an emailAddress that is not also an email SAN, or whose subject holds a control character or
+// breaks RFC 5280's upper bounds (a *NameError), with an error wrapping ErrInvalidName: the
 // checks IssueCertificate makes, for a caller that validates everything before opening keys
 // or asking for their secrets.
 func CheckProfileNames(req IssueRequest) error {
@@ -680,6 +681,15 @@ func CheckProfileNames(req IssueRequest) error {
 		return err
 	}
 	if err := checkNames(req, len(subjectRDNs) > 0); err != nil {
+		return err
+	}
+	// A CSR's subject comes unchecked by ParseDN: its characters and bounds, as
+	// IssueCertificate holds them, before any key is opened.
+	sans := SANs{DNSNames: req.DNSNames, IPAddresses: req.IPAddresses, EmailAddresses: req.EmailAddresses, URIs: req.URIs}
+	if err := checkPrintable(subjectRDNs, sans); err != nil {
+		return err
+	}
+	if err := checkSubjectBounds(subjectRDNs); err != nil {
 		return err
 	}
 	return checkSubjectEmails(subjectRDNs, req.EmailAddresses)

@@ -97,6 +97,9 @@ extended key usages leave out the profile's (code-signing under a CA for TLS onl
 forbids, an issuer whose name constraints break RFC 5280's syntax (a dNSName with a leading period, a minimum or
 maximum: every verifier would refuse what it issues), a --ca-key that is not the key of --ca,
 a CSR whose signature does not verify, a CSR signed with SHA-1 unless --allow-sha1-csr,
+a CSR that RFC 2986 or PKCS #9 does not allow (a version other than 0, an attribute with no
+value, an extensionRequest twice or with two values, an RDN with no attribute) or whose
+subject holds a value crypto/x509 cannot write into a certificate (a UniversalString),
 and a key weaker than signet makes (RSA below 2048 bits or with an even exponent, EC keys on
 curves other than P-256, P-384, P-521) (exit 3); a profile
 without the names it needs, a subject emailAddress that is not also a --san email: (RFC 5280
