@@ -102,7 +102,7 @@ trap 'kill "$beside_pid" 2>/dev/null || true; rm -f "$beside_log"' EXIT
 say "go test -race ./... (one line per package as it finishes; go vet, staticcheck and interop/ run beside it)"
 export GORACE="${GORACE:-atexit_sleep_ms=0}"
 tests_ok=true
-go test -race -count=1 -json ./... | awk '
+go test -race -count=1 -timeout 25m -json ./... | awk '
   function field(name,   re, v) {
     re = "\"" name "\":\"([^\"\\\\]|\\\\.)*\""
     if (!match($0, re)) return ""
