@@ -376,10 +376,10 @@ func sha256Hex(der []byte) string {
 }
 
 // CertificateInfo describes a certificate. Its JSON form is stable: fields are only ever
-// added. Names are as FormatName prints them (RFC 4514, most specific first, as crypto/x509's
-// pkix.Name.String orders them, with OpenSSL's attribute names, and control and invisible
-// characters escaped as \XX), "" for an empty
-// one; SANs and URLs have such characters escaped as \XX and a backslash as \\.
+// added. Names print from their DER as FormatName prints them (RFC 4514, most specific first,
+// with OpenSSL's attribute names, and control and invisible characters escaped as \XX),
+// keeping their multi-valued RDNs and, for an attribute shown as # and hex, its string type,
+// as `openssl x509 -nameopt RFC2253` shows them; "" for an empty one; SANs and URLs have such characters escaped as \XX and a backslash as \\.
 type CertificateInfo struct {
 	Version    int       `json:"version"`
 	Subject    string    `json:"subject"`
@@ -415,8 +415,8 @@ type CertificateInfo struct {
 func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 	info := CertificateInfo{
 		Version:            c.Version,
-		Subject:            FormatName(c.Subject),
-		Issuer:             FormatName(c.Issuer),
+		Subject:            formatRawName(c.RawSubject),
+		Issuer:             formatRawName(c.RawIssuer),
 		Serial:             FormatSerial(c.SerialNumber),
 		NotBefore:          c.NotBefore.UTC(),
 		NotAfter:           c.NotAfter.UTC(),
@@ -475,7 +475,7 @@ type CSRInfo struct {
 // DescribeCSR describes csr and checks its signature.
 func DescribeCSR(csr *x509.CertificateRequest) CSRInfo {
 	info := CSRInfo{
-		Subject:            FormatName(csr.Subject),
+		Subject:            formatRawName(csr.RawSubject),
 		PublicKey:          describeKey(csr.PublicKey, csr.PublicKeyAlgorithm),
 		SignatureAlgorithm: SignatureAlgorithmName(csr.SignatureAlgorithm, csr.Raw),
 		SANs:               describeSANs(csr.DNSNames, csr.IPAddresses, csr.EmailAddresses, csr.URIs),
@@ -526,7 +526,7 @@ type CRLInfo struct {
 // DescribeCRL describes crl, with its dates placed against at.
 func DescribeCRL(crl *x509.RevocationList, at time.Time) CRLInfo {
 	info := CRLInfo{
-		Issuer:             FormatName(crl.Issuer),
+		Issuer:             formatRawName(crl.RawIssuer),
 		ThisUpdate:         crl.ThisUpdate.UTC(),
 		Validity:           DescribeValidity(crl.ThisUpdate, crl.NextUpdate, at),
 		SignatureAlgorithm: SignatureAlgorithmName(crl.SignatureAlgorithm, crl.Raw),
