@@ -6,6 +6,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"math/big"
+	"reflect"
 	"testing"
 	"time"
 
@@ -101,5 +102,101 @@ func TestInspectNamesAsEncoded(t *testing.T) {
 	}
 	if got := DescribeCSR(csr).Subject; got != "CN=bob,O=OK" {
 		t.Errorf("CSR subject %q, want %q", got, "CN=bob,O=OK")
+	}
+}
+
+// ciSANExt is a subjectAltName extension of one name of every form RFC 5280 defines but
+// x400Address and ediPartyName: dNSName, iPAddress, rfc822Name, URI, directoryName, otherName
+// (a UPN) and registeredID.
+func ciSANExt(t *testing.T) pkix.Extension {
+	t.Helper()
+	dir := ciRawName(t, []ciAttr{{ciO, 12, []byte("Corp")}}, []ciAttr{{ciCN, 12, []byte("alice")}})
+	upn, err := asn1.Marshal(struct {
+		Type  asn1.ObjectIdentifier
+		Value string `asn1:"explicit,tag:0,utf8"`
+	}{asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 311, 20, 2, 3}, "alice@corp.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rid, _ := asn1.Marshal(asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55555, 5})
+	names := []asn1.RawValue{
+		{Class: asn1.ClassContextSpecific, Tag: 2, Bytes: []byte("a.example")},
+		{Class: asn1.ClassContextSpecific, Tag: 7, Bytes: []byte{192, 0, 2, 1}},
+		{Class: asn1.ClassContextSpecific, Tag: 1, Bytes: []byte("a@example.com")},
+		{Class: asn1.ClassContextSpecific, Tag: 6, Bytes: []byte("https://a.example/")},
+		{Class: asn1.ClassContextSpecific, Tag: 4, IsCompound: true, Bytes: dir},
+		{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: upn[2:]},
+		{Class: asn1.ClassContextSpecific, Tag: 8, Bytes: rid[2:]},
+	}
+	v, err := asn1.Marshal(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 17}, Value: v}
+}
+
+// TestInspectSANsOfEveryForm: inspect showed the SANs crypto/x509 parses (DNS, IP, email,
+// URI) and dropped the others without a word: a certificate or CSR naming a directoryName,
+// an otherName (a Windows UPN, as smart-card logon certificates carry) or a registeredID was
+// shown with fewer names than it has, or "(none)". They are now in sans.dir_name,
+// sans.other_name (OID and value) and sans.registered_id, and in the text.
+func TestInspectSANsOfEveryForm(t *testing.T) {
+	key := testutil.Key(t, "p256")
+	san := ciSANExt(t)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
+		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0), ExtraExtensions: []pkix.Extension{san}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csrDER, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
+		Subject: pkix.Name{CommonName: "x"}, ExtraExtensions: []pkix.Extension{san}}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csr, err := x509.ParseCertificateRequest(csrDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := SANInfo{DNS: []string{"a.example"}, IP: []string{"192.0.2.1"}, Email: []string{"a@example.com"},
+		URI: []string{"https://a.example/"}, DirName: []string{"CN=alice,O=Corp"},
+		OtherName: []string{"1.3.6.1.4.1.311.20.2.3:alice@corp.example"}, RegisteredID: []string{"1.3.6.1.4.1.55555.5"},
+		Other: []string{}}
+	for what, got := range map[string]SANInfo{"certificate": DescribeCertificate(cert, time.Unix(1, 0)).SANs, "CSR": DescribeCSR(csr).SANs} {
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: sans %+v,\nwant %+v", what, got, want)
+		}
+		if got.Len() != 7 {
+			t.Errorf("%s: Len %d, want 7", what, got.Len())
+		}
+	}
+}
+
+// TestInspectExtensionValues: inspect listed an extension it does not know by its OID and
+// criticality alone, so that a critical extension no relying party understands (or a
+// non-critical one carrying data) showed nothing of what it says, where openssl dumps its
+// bytes. Every extension now carries the hex of its value (extensions[].value), and the text
+// shows it for the unknown ones.
+func TestInspectExtensionValues(t *testing.T) {
+	key := testutil.Key(t, "p256")
+	unknown := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55555, 100}, Critical: true, Value: []byte{0x0c, 0x02, 'h', 'i'}}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
+		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0), ExtraExtensions: []pkix.Extension{unknown}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exts := DescribeCertificate(cert, time.Unix(1, 0)).Extensions
+	last := exts[len(exts)-1]
+	if last.OID != "1.3.6.1.4.1.55555.100" || !last.Critical || last.Name != "" || last.Value != "0c026869" {
+		t.Errorf("unknown extension %+v, want its OID, critical and value 0c026869", last)
 	}
 }

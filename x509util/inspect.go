@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
 	"fmt"
@@ -13,6 +14,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/signet-pki/signet/internal/pkixname"
 )
 
 // Describing certificates, CSRs and CRLs: ParseObjects finds them in a file whatever its
@@ -268,10 +274,56 @@ type SANInfo struct {
 	IP    []string `json:"ip"`
 	Email []string `json:"email"`
 	URI   []string `json:"uri"`
+	// DirName holds directoryNames, as FormatName prints names.
+	DirName []string `json:"dir_name"`
+	// OtherName holds otherNames: the dotted OID of the type, ':' and the value, as text when
+	// it is a string (escaped as the other names are), otherwise # and the hex of its DER.
+	OtherName []string `json:"other_name"`
+	// RegisteredID holds registeredIDs as dotted OIDs.
+	RegisteredID []string `json:"registered_id"`
+	// Other holds x400Address and ediPartyName names: the form, ':' and # with the hex of
+	// the name's content octets.
+	Other []string `json:"other"`
 }
 
-func describeSANs(dns []string, ips []net.IP, emails []string, uris []*url.URL) SANInfo {
-	s := SANInfo{DNS: escapeAll(dns), IP: []string{}, Email: escapeAll(emails), URI: []string{}}
+
+// describeSANs lists the names of the subject alternative name extension among exts, every
+// form of them; crypto/x509's lists (dns, ips, emails, uris) stand in when the extension does
+// not parse here, which crypto/x509 has then read.
+func describeSANs(exts []pkix.Extension, dns []string, ips []net.IP, emails []string, uris []*url.URL) SANInfo {
+	s := SANInfo{DNS: []string{}, IP: []string{}, Email: []string{}, URI: []string{}, DirName: []string{},
+		OtherName: []string{}, RegisteredID: []string{}, Other: []string{}}
+	for _, e := range exts {
+		if !e.Id.Equal(oidExtSubjectAltName) {
+			continue
+		}
+		names, err := pkixname.ParseGeneralNames(e.Value, false)
+		if err != nil {
+			break
+		}
+		for _, g := range names {
+			switch g.Form {
+			case pkixname.DNSName:
+				s.DNS = append(s.DNS, escapeText(string(g.Raw)))
+			case pkixname.IPAddress:
+				s.IP = append(s.IP, g.String())
+			case pkixname.RFC822Name:
+				s.Email = append(s.Email, escapeText(string(g.Raw)))
+			case pkixname.URI:
+				s.URI = append(s.URI, escapeText(string(g.Raw)))
+			case pkixname.DirectoryName:
+				s.DirName = append(s.DirName, g.String())
+			case pkixname.OtherName:
+				s.OtherName = append(s.OtherName, describeOtherName(g.Raw))
+			case pkixname.RegisteredID:
+				s.RegisteredID = append(s.RegisteredID, describeRegisteredID(g.Raw))
+			default:
+				s.Other = append(s.Other, fmt.Sprintf("%s:#%X", g.Form, g.Raw))
+			}
+		}
+		return s
+	}
+	s.DNS, s.Email = escapeAll(dns), escapeAll(emails)
 	for _, ip := range ips {
 		s.IP = append(s.IP, ip.String())
 	}
@@ -279,6 +331,39 @@ func describeSANs(dns []string, ips []net.IP, emails []string, uris []*url.URL) 
 		s.URI = append(s.URI, escapeText(u.String()))
 	}
 	return s
+}
+
+// describeOtherName writes an otherName's content (type-id, [0] EXPLICIT value) as
+// SANInfo.OtherName says.
+func describeOtherName(raw []byte) string {
+	in := cryptobyte.String(raw)
+	var oid asn1.ObjectIdentifier
+	var inner, val cryptobyte.String
+	var tag cbasn1.Tag
+	if !in.ReadASN1ObjectIdentifier(&oid) || !in.ReadASN1(&inner, cbasn1.Tag(0).ContextSpecific().Constructed()) || !in.Empty() {
+		return fmt.Sprintf("#%X", raw)
+	}
+	elem := []byte(inner)
+	if inner.ReadAnyASN1(&val, &tag) && inner.Empty() {
+		if text, ok := pkixname.DecodeString(tag, val); ok {
+			return oid.String() + ":" + escapeText(text)
+		}
+	}
+	return fmt.Sprintf("%s:#%X", oid, elem)
+}
+
+// describeRegisteredID writes a registeredID's content octets (an OBJECT IDENTIFIER's) as a
+// dotted OID, or # and hex when they are none.
+func describeRegisteredID(raw []byte) string {
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.OBJECT_IDENTIFIER, func(b *cryptobyte.Builder) { b.AddBytes(raw) })
+	der, err := b.Bytes()
+	in := cryptobyte.String(der)
+	var oid asn1.ObjectIdentifier
+	if err != nil || !in.ReadASN1ObjectIdentifier(&oid) {
+		return fmt.Sprintf("#%X", raw)
+	}
+	return oid.String()
 }
 
 // escapeAll is escapeText of each string, never nil.
@@ -291,7 +376,10 @@ func escapeAll(in []string) []string {
 }
 
 // Len is the number of names.
-func (s SANInfo) Len() int { return len(s.DNS) + len(s.IP) + len(s.Email) + len(s.URI) }
+func (s SANInfo) Len() int {
+	return len(s.DNS) + len(s.IP) + len(s.Email) + len(s.URI) + len(s.DirName) + len(s.OtherName) +
+		len(s.RegisteredID) + len(s.Other)
+}
 
 // BasicConstraintsInfo is the basic constraints extension.
 type BasicConstraintsInfo struct {
@@ -307,6 +395,8 @@ type ExtensionInfo struct {
 	// Name is the RFC 5280 name of the extension, "" for one signet does not know.
 	Name     string `json:"name"`
 	Critical bool   `json:"critical"`
+	// Value is the hex of the extension's value (the DER inside extnValue), lowercase.
+	Value string `json:"value"`
 }
 
 // extensionNames are the extensions signet names; others are shown by OID.
@@ -349,7 +439,8 @@ var (
 func describeExtensions(exts []inspectExt) []ExtensionInfo {
 	out := []ExtensionInfo{}
 	for _, e := range exts {
-		out = append(out, ExtensionInfo{OID: e.id.String(), Name: extensionNames()[e.id.String()], Critical: e.critical})
+		out = append(out, ExtensionInfo{OID: e.id.String(), Name: extensionNames()[e.id.String()], Critical: e.critical,
+			Value: hex.EncodeToString(e.value)})
 	}
 	return out
 }
@@ -357,6 +448,7 @@ func describeExtensions(exts []inspectExt) []ExtensionInfo {
 type inspectExt struct {
 	id       asn1.ObjectIdentifier
 	critical bool
+	value    []byte
 }
 
 // describeKey describes a public key, falling back to the algorithm's name for a key signet
@@ -423,7 +515,7 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 		Validity:           DescribeValidity(c.NotBefore, c.NotAfter, at),
 		PublicKey:          describeKey(c.PublicKey, c.PublicKeyAlgorithm),
 		SignatureAlgorithm: SignatureAlgorithmName(c.SignatureAlgorithm, c.Raw),
-		SANs:               describeSANs(c.DNSNames, c.IPAddresses, c.EmailAddresses, c.URIs),
+		SANs:               describeSANs(c.Extensions, c.DNSNames, c.IPAddresses, c.EmailAddresses, c.URIs),
 		SubjectKeyID:       hexOrEmpty(c.SubjectKeyId),
 		AuthorityKeyID:     hexOrEmpty(c.AuthorityKeyId),
 		CRLDistribution:    escapeAll(c.CRLDistributionPoints),
@@ -435,7 +527,7 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 		CheckSignature(c.PublicKey, c.SignatureAlgorithm, c.Raw, c.RawTBSCertificate, c.Signature) == nil
 	var exts []inspectExt
 	for _, e := range c.Extensions {
-		exts = append(exts, inspectExt{e.Id, e.Critical})
+		exts = append(exts, inspectExt{e.Id, e.Critical, e.Value})
 		switch {
 		case e.Id.Equal(oidExtKeyUsage):
 			info.KeyUsage = KeyUsageNames(c.KeyUsage)
@@ -478,7 +570,7 @@ func DescribeCSR(csr *x509.CertificateRequest) CSRInfo {
 		Subject:            formatRawName(csr.RawSubject),
 		PublicKey:          describeKey(csr.PublicKey, csr.PublicKeyAlgorithm),
 		SignatureAlgorithm: SignatureAlgorithmName(csr.SignatureAlgorithm, csr.Raw),
-		SANs:               describeSANs(csr.DNSNames, csr.IPAddresses, csr.EmailAddresses, csr.URIs),
+		SANs:               describeSANs(csr.Extensions, csr.DNSNames, csr.IPAddresses, csr.EmailAddresses, csr.URIs),
 		SHA256:             sha256Hex(csr.Raw),
 	}
 	if err := CheckCSRSignature(csr); err != nil {
@@ -488,7 +580,7 @@ func DescribeCSR(csr *x509.CertificateRequest) CSRInfo {
 	}
 	var exts []inspectExt
 	for _, e := range csr.Extensions {
-		exts = append(exts, inspectExt{e.Id, e.Critical})
+		exts = append(exts, inspectExt{e.Id, e.Critical, e.Value})
 	}
 	info.Extensions = describeExtensions(exts)
 	return info
@@ -550,7 +642,7 @@ func DescribeCRL(crl *x509.RevocationList, at time.Time) CRLInfo {
 	}
 	var exts []inspectExt
 	for _, e := range crl.Extensions {
-		exts = append(exts, inspectExt{e.Id, e.Critical})
+		exts = append(exts, inspectExt{e.Id, e.Critical, e.Value})
 	}
 	info.Extensions = describeExtensions(exts)
 	return info

@@ -23,12 +23,13 @@ hex, serials lowercase hex (as 'openssl x509 -serial' prints them, there in uppe
                    not_before, not_after, validity {status: valid | expired | not-yet-valid,
                    days: until the end, since the end, or until the start}, public_key {type,
                    algorithm, bits, curve, fingerprint (sha256: of the SubjectPublicKeyInfo)},
-                   signature_algorithm, sans {dns[], ip[], email[], uri[]}, key_usage[] (null:
+                   signature_algorithm, sans {dns[], ip[], email[], uri[], dir_name[],
+                   other_name[] (OID:value), registered_id[], other[]}, key_usage[] (null:
                    no extension), ext_key_usage[] (names or OIDs; null: no extension),
                    basic_constraints {ca, path_len (null: no limit), critical} (null: no
                    extension), subject_key_id, authority_key_id, crl_distribution_points[],
                    ocsp_servers[], issuing_certificate_urls[], extensions[] {oid, name,
-                   critical}, sha256 (of the DER certificate)
+                   critical, value (hex)}, sha256 (of the DER certificate)
    csr             (kind csr) subject, public_key, signature_algorithm, signature_valid,
                    signature_error, sans, extensions[] (requested), sha256
    crl             (kind crl) issuer, number (decimal, "" when absent), this_update,
@@ -47,8 +48,9 @@ kinds, and other PEM blocks (a private key beside its certificate) are skipped.
 ` + moreHelp + `
 A certificate: subject, issuer, serial, validity with the time left (or how long ago it
 expired, or when it starts), public key type, size and fingerprint, subject alternative
-names, key usage, extended key usage, basic constraints, key identifiers, extensions
-(critical ones marked) and the SHA-256 fingerprint of the certificate. A CSR: subject,
+names of every form, key usage, extended key usage, basic constraints, key identifiers,
+extensions (critical ones marked; one signet does not know with the hex of its value) and
+the SHA-256 fingerprint of the certificate. A CSR: subject,
 key, names, and whether its signature verifies. A CRL: issuer, number, this and next
 update, and each revoked serial with its date and reason. Times are placed against --at
 (default now).
@@ -258,7 +260,8 @@ func certSANText(s x509util.SANInfo) string {
 	for _, group := range []struct {
 		prefix string
 		names  []string
-	}{{"dns:", s.DNS}, {"ip:", s.IP}, {"email:", s.Email}, {"uri:", s.URI}} {
+	}{{"dns:", s.DNS}, {"ip:", s.IP}, {"email:", s.Email}, {"uri:", s.URI}, {"dirName:", s.DirName},
+		{"otherName:", s.OtherName}, {"registeredID:", s.RegisteredID}, {"", s.Other}} {
 		for _, n := range group.names {
 			all = append(all, group.prefix+n)
 		}
@@ -290,8 +293,12 @@ func certBasicText(b *x509util.BasicConstraintsInfo) string {
 func certExtText(exts []x509util.ExtensionInfo) string {
 	var s []string
 	for _, e := range exts {
-		name := certOr(e.Name, e.OID+" (unknown)")
-		s = append(s, name+certIf(e.Critical, " (critical)"))
+		if e.Name == "" {
+			// what signet does not know, shown as openssl -text shows it: its value
+			s = append(s, e.OID+" (unknown"+certIf(e.Critical, ", critical")+": "+e.Value+")")
+			continue
+		}
+		s = append(s, e.Name+certIf(e.Critical, " (critical)"))
 	}
 	if s == nil {
 		return "(none)"
