@@ -1,6 +1,7 @@
 package x509util
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -198,5 +199,58 @@ func TestInspectExtensionValues(t *testing.T) {
 	last := exts[len(exts)-1]
 	if last.OID != "1.3.6.1.4.1.55555.100" || !last.Critical || last.Name != "" || last.Value != "0c026869" {
 		t.Errorf("unknown extension %+v, want its OID, critical and value 0c026869", last)
+	}
+}
+
+// TestInspectCRLEntryExtensions: inspect showed a CRL entry's serial, date and reason only.
+// An indirect CRL's certificateIssuer (RFC 5280 5.3.3: the entry, and the entries after it
+// up to the next certificateIssuer, revoke certificates of that issuer, not of the CRL's)
+// was dropped, so that a serial revoked for another CA read as revoked by the CRL's issuer;
+// the invalidity date was dropped; and an explicit reason "unspecified" read as no reason.
+// They are now in revoked[].certificate_issuer (inherited as RFC 5280 says),
+// invalidity_date and reason.
+func TestInspectCRLEntryExtensions(t *testing.T) {
+	key := testutil.Key(t, "p256")
+	gn, err := asn1.Marshal([]asn1.RawValue{{Class: asn1.ClassContextSpecific, Tag: 2, Bytes: []byte("other-ca.example")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inval := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	invalDER, _ := asn1.MarshalWithParams(inval, "generalized")
+	unspecified, _ := asn1.Marshal(asn1.Enumerated(0))
+	entries := []x509.RevocationListEntry{
+		{SerialNumber: big.NewInt(1), RevocationTime: time.Unix(100, 0)},
+		{SerialNumber: big.NewInt(2), RevocationTime: time.Unix(100, 0), ExtraExtensions: []pkix.Extension{
+			// crypto/x509 writes no explicit "unspecified": 2.5.29.99 becomes 2.5.29.21 below
+			{Id: asn1.ObjectIdentifier{2, 5, 29, 99}, Value: unspecified},
+			{Id: asn1.ObjectIdentifier{2, 5, 29, 24}, Value: invalDER},
+			{Id: asn1.ObjectIdentifier{2, 5, 29, 29}, Critical: true, Value: gn}}},
+		{SerialNumber: big.NewInt(3), RevocationTime: time.Unix(100, 0), ReasonCode: 1},
+	}
+	crlDER, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(1),
+		ThisUpdate: time.Unix(1, 0), NextUpdate: time.Unix(2, 0), RevokedCertificateEntries: entries},
+		&x509.Certificate{RawSubject: ciRawName(t, []ciAttr{{ciCN, 12, []byte("CA")}}),
+			KeyUsage: x509.KeyUsageCRLSign, SubjectKeyId: []byte{1}, PublicKey: key.Public()}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crlDER = bytes.Replace(crlDER, []byte{6, 3, 0x55, 0x1d, 99}, []byte{6, 3, 0x55, 0x1d, 21}, 1)
+	crl, err := x509.ParseRevocationList(crlDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := DescribeCRL(crl, time.Unix(1, 0)).Revoked
+	if len(got) != 3 {
+		t.Fatalf("revoked %+v", got)
+	}
+	if got[0].CertificateIssuer != nil || got[0].InvalidityDate != nil || got[0].Reason != "" {
+		t.Errorf("entry 1: %+v, want no issuer, no invalidity date, no reason", got[0])
+	}
+	if !reflect.DeepEqual(got[1].CertificateIssuer, []string{"dns:other-ca.example"}) || got[1].InvalidityDate == nil ||
+		!got[1].InvalidityDate.Equal(inval) || got[1].Reason != "unspecified" {
+		t.Errorf("entry 2: %+v, want issuer dns:other-ca.example, invalid since %s, reason unspecified", got[1], inval)
+	}
+	if !reflect.DeepEqual(got[2].CertificateIssuer, []string{"dns:other-ca.example"}) || got[2].Reason != "keyCompromise" {
+		t.Errorf("entry 3: %+v, want the issuer of entry 2 (RFC 5280 5.3.3), reason keyCompromise", got[2])
 	}
 }

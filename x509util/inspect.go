@@ -591,8 +591,54 @@ type RevokedInfo struct {
 	Serial    string    `json:"serial"` // FormatSerial
 	RevokedAt time.Time `json:"revoked_at"`
 	// Reason is the RFC 5280 name of the reason code (RevocationReasons), "" when the entry
-	// has none (crypto/x509 reads an explicit "unspecified" the same way).
+	// has none.
 	Reason string `json:"reason"`
+	// InvalidityDate is the entry's invalidity date; nil (JSON null) when absent.
+	InvalidityDate *time.Time `json:"invalidity_date"`
+	// CertificateIssuer is, in an indirect CRL, the issuer of the certificate the entry
+	// revokes: the names of the entry's certificateIssuer extension or, without one, of the
+	// entry before it that has one (RFC 5280 5.3.3), each as its form and the name
+	// ("dns:ca.example", "dirName:CN=CA"); nil (JSON null) when no entry so far has one: the
+	// certificate is the CRL issuer's.
+	CertificateIssuer []string `json:"certificate_issuer"`
+}
+
+var (
+	oidEntryReason            = asn1.ObjectIdentifier{2, 5, 29, 21}
+	oidEntryInvalidityDate    = asn1.ObjectIdentifier{2, 5, 29, 24}
+	oidEntryCertificateIssuer = asn1.ObjectIdentifier{2, 5, 29, 29}
+)
+
+// describeGeneralNames writes each name of a DER GeneralNames as its form and the name, as
+// the text of cert inspect lists SANs ("dns:a.example", "dirName:CN=CA"); one that does not
+// parse is "#" and the hex of its DER.
+func describeGeneralNames(der []byte) []string {
+	names, err := pkixname.ParseGeneralNames(der, false)
+	if err != nil {
+		return []string{fmt.Sprintf("#%X", der)}
+	}
+	var out []string
+	for _, g := range names {
+		switch g.Form {
+		case pkixname.DNSName:
+			out = append(out, "dns:"+escapeText(string(g.Raw)))
+		case pkixname.IPAddress:
+			out = append(out, "ip:"+g.String())
+		case pkixname.RFC822Name:
+			out = append(out, "email:"+escapeText(string(g.Raw)))
+		case pkixname.URI:
+			out = append(out, "uri:"+escapeText(string(g.Raw)))
+		case pkixname.DirectoryName:
+			out = append(out, "dirName:"+g.String())
+		case pkixname.OtherName:
+			out = append(out, "otherName:"+describeOtherName(g.Raw))
+		case pkixname.RegisteredID:
+			out = append(out, "registeredID:"+describeRegisteredID(g.Raw))
+		default:
+			out = append(out, fmt.Sprintf("%s:#%X", g.Form, g.Raw))
+		}
+	}
+	return out
 }
 
 // CRLInfo describes a CRL. Its signature is not checked: that needs the issuer, which
@@ -633,11 +679,25 @@ func DescribeCRL(crl *x509.RevocationList, at time.Time) CRLInfo {
 		t := crl.NextUpdate.UTC()
 		info.NextUpdate = &t
 	}
+	var certIssuer []string
 	for _, e := range crl.RevokedCertificateEntries {
 		r := RevokedInfo{Serial: FormatSerial(e.SerialNumber), RevokedAt: e.RevocationTime.UTC()}
-		if e.ReasonCode != 0 {
-			r.Reason = ReasonName(e.ReasonCode)
+		for _, x := range e.Extensions {
+			switch {
+			case x.Id.Equal(oidEntryReason):
+				// crypto/x509 reads an explicit "unspecified" (0) as no reason
+				r.Reason = ReasonName(e.ReasonCode)
+			case x.Id.Equal(oidEntryInvalidityDate):
+				var t time.Time
+				if rest, err := asn1.UnmarshalWithParams(x.Value, &t, "generalized"); err == nil && len(rest) == 0 {
+					t = t.UTC()
+					r.InvalidityDate = &t
+				}
+			case x.Id.Equal(oidEntryCertificateIssuer):
+				certIssuer = describeGeneralNames(x.Value)
+			}
 		}
+		r.CertificateIssuer = certIssuer
 		info.Revoked = append(info.Revoked, r)
 	}
 	var exts []inspectExt

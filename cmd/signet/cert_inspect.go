@@ -35,7 +35,10 @@ hex, serials lowercase hex (as 'openssl x509 -serial' prints them, there in uppe
    crl             (kind crl) issuer, number (decimal, "" when absent), this_update,
                    next_update (null when absent), validity (expired: past next_update),
                    signature_algorithm, authority_key_id, revoked[] {serial, revoked_at,
-                   reason ("" when none)}, extensions[], sha256`
+                   reason ("" when none), invalidity_date (null when none),
+                   certificate_issuer[] (an indirect CRL's: the entry's certificateIssuer
+                   or the last one before it, RFC 5280 5.3.3; null: the CRL's issuer)},
+                   extensions[], sha256`
 
 func certInspectCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -52,7 +55,8 @@ names of every form, key usage, extended key usage, basic constraints, key ident
 extensions (critical ones marked; one signet does not know with the hex of its value) and
 the SHA-256 fingerprint of the certificate. A CSR: subject,
 key, names, and whether its signature verifies. A CRL: issuer, number, this and next
-update, and each revoked serial with its date and reason. Times are placed against --at
+update, and each revoked serial with its date, reason, invalidity date and, in an
+indirect CRL, the issuer of the certificate it revokes. Times are placed against --at
 (default now).
 
 Inspecting checks nothing beyond a CSR's signature: a CRL's signature needs its issuer
@@ -203,7 +207,14 @@ func certInspectPrint(w io.Writer, d certInspected) {
 			width = max(width, len(r.Serial))
 		}
 		for _, r := range l.Revoked {
-			fmt.Fprintf(w, "    %-*s  %s  %s\n", width, r.Serial, r.RevokedAt.Format(time.RFC3339), certOr(r.Reason, "(no reason)"))
+			more := ""
+			if r.InvalidityDate != nil {
+				more += "  invalid since " + r.InvalidityDate.Format(time.RFC3339)
+			}
+			if r.CertificateIssuer != nil {
+				more += "  certificate issuer " + strings.Join(r.CertificateIssuer, ", ")
+			}
+			fmt.Fprintf(w, "    %-*s  %s  %s%s\n", width, r.Serial, r.RevokedAt.Format(time.RFC3339), certOr(r.Reason, "(no reason)"), more)
 		}
 		row("sha256", l.SHA256)
 	}
