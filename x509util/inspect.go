@@ -286,7 +286,6 @@ type SANInfo struct {
 	Other []string `json:"other"`
 }
 
-
 // describeSANs lists the names of the subject alternative name extension among exts, every
 // form of them; crypto/x509's lists (dns, ips, emails, uris) stand in when the extension does
 // not parse here, which crypto/x509 has then read.
