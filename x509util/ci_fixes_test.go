@@ -2,14 +2,20 @@ package x509util
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/hex"
 	"math/big"
 	"reflect"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/signet-pki/signet/internal/testutil"
 )
@@ -252,5 +258,69 @@ func TestInspectCRLEntryExtensions(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got[2].CertificateIssuer, []string{"dns:other-ca.example"}) || got[2].Reason != "keyCompromise" {
 		t.Errorf("entry 3: %+v, want the issuer of entry 2 (RFC 5280 5.3.3), reason keyCompromise", got[2])
+	}
+}
+
+// ciCertWithSPKI is a certificate (signed by a P-256 key) for the DER SubjectPublicKeyInfo
+// spki, whatever its algorithm: crypto/x509 writes only the keys it knows.
+func ciCertWithSPKI(t *testing.T, spki []byte) []byte {
+	t.Helper()
+	key := testutil.Key(t, "p256")
+	name := ciRawName(t, []ciAttr{{ciCN, 12, []byte("k")}})
+	alg, _ := asn1.Marshal(pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}})
+	validity, _ := asn1.Marshal(struct{ A, B time.Time }{time.Unix(0, 0).UTC(), time.Unix(1e9, 0).UTC()})
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1Int64(2) })
+		b.AddASN1Int64(9)
+		b.AddBytes(alg)
+		b.AddBytes(name)
+		b.AddBytes(validity)
+		b.AddBytes(name)
+		b.AddBytes(spki)
+	})
+	tbs := b.BytesOrPanic()
+	sum := sha256.Sum256(tbs)
+	sig, err := key.Sign(rand.Reader, sum[:], crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c cryptobyte.Builder
+	c.AddASN1(cbasn1.SEQUENCE, func(c *cryptobyte.Builder) {
+		c.AddBytes(tbs)
+		c.AddBytes(alg)
+		c.AddASN1BitString(sig)
+	})
+	return c.BytesOrPanic()
+}
+
+// TestInspectKeysSignetDoesNotUse: a certificate for a key signet does not use was shown with
+// crypto/x509's name of the algorithm and no size: "DSA", 0 bits, for a 1024-bit DSA key
+// openssl shows as such, and "0" (crypto/x509's UnknownPublicKeyAlgorithm), 0 bits, for an
+// Ed448 or X25519 key. They are now named from the SubjectPublicKeyInfo with their size and
+// fingerprint (of the SubjectPublicKeyInfo, as for every key).
+func TestInspectKeysSignetDoesNotUse(t *testing.T) {
+	for _, tc := range []struct {
+		spki      string
+		algorithm string
+		bits      int
+	}{
+		{"308201be3082013306072a8648ce380401308201260281810091353c6c06599931a6fdd6e9ec67bb4a94b04d7a998cf561f9cc0202439d3ed8888c67e680ec44e47321c8a54d4cb2f4de31f75767de85206924e10332ca844f94977636100e7e70e8cc644ea387f9983ad02c241d1b78bfd16996a3f2ac40cd345b0fea842a14ca72e0d051f96dd7af4b97ab15cd96a63c73330688d66801a7021d00c3f82830386de8977fc7f21cc2ee228a19428274357cfca0b1401dc7028180265024e39bd57c14c9c6ccf13b1d6443ad949aad02cba7b85faab0793b006ec385beb1dd33994140907f723f7ed19e0749800d0bdebcf679146118704d75c89e811a1747fc4caefff0f410d96090e7024e78eb59a0f2fc610269914748d0e0ec8cd4d2aed842be2d895238fbb5ed50344ead53fbc559280479a2c90a17c13015038184000281804adc608805361356ae22b5c6ea0642d2b336bc83fcd80135cdf7e4309026786b4a4b7bcbf69ea5788c5ecd2700ae3cb990719c0399adf8ddb8e7ea744f312f569d8d702af3970d85a41d815f2a5468374359ea3b639ae444ee735e38a50341a4152999fe4ede5f0154e46b7184e7d46a92cbe314187cd836a0bb7f73d0180c98", "DSA", 1024},
+		{"3043300506032b6571033a00f85871e61a9c09347fb8fc278cfeba9de6f92ead91c9a585c339744de2be69bbbe553bc03318543ed2cfc24055fbe49f2e3631c346ab53cd00", "Ed448", 456},
+		{"302a300506032b656e0321005a16425502671e94efb997e89cdcb9be64e56a8ae5fb2aa3de9516bac296cd14", "X25519", 256},
+	} {
+		spki, err := hex.DecodeString(tc.spki)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, err := ParseCertificate(ciCertWithSPKI(t, spki))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.algorithm, err)
+		}
+		sum := sha256.Sum256(spki)
+		want := KeyInfo{Algorithm: tc.algorithm, Bits: tc.bits, Fingerprint: FingerprintPrefix + hex.EncodeToString(sum[:])}
+		if got := DescribeCertificate(cert, time.Unix(1, 0)).PublicKey; got != want {
+			t.Errorf("public key %+v, want %+v", got, want)
+		}
 	}
 }

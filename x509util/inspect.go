@@ -450,13 +450,103 @@ type inspectExt struct {
 	value    []byte
 }
 
-// describeKey describes a public key, falling back to the algorithm's name for a key signet
-// does not handle, so that such a certificate can still be inspected.
-func describeKey(pub any, alg x509.PublicKeyAlgorithm) KeyInfo {
+// describeKey describes a public key. A key signet does not use (DSA, Ed448, X25519, X448,
+// an elliptic curve crypto/x509 does not know) is described from its DER
+// SubjectPublicKeyInfo, spki (describeSPKI), so that such a certificate can still be
+// inspected: without a Type, but with its algorithm, size and fingerprint.
+func describeKey(pub any, spki []byte) KeyInfo {
 	if info, err := Inspect(pub); err == nil {
 		return info
 	}
-	return KeyInfo{Algorithm: alg.String()}
+	return describeSPKI(spki)
+}
+
+// The key algorithms and curves describeSPKI names, as openssl -text names them but for the
+// case, by their OIDs.
+var (
+	spkiAlgorithms = sync.OnceValue(func() map[string]string {
+		return map[string]string{
+			"1.2.840.113549.1.1.1":  "RSA",
+			"1.2.840.113549.1.1.10": "RSASSA-PSS",
+			"1.2.840.10045.2.1":     "ECDSA",
+			"1.2.840.10040.4.1":     "DSA",
+			"1.3.101.110":           "X25519",
+			"1.3.101.111":           "X448",
+			"1.3.101.112":           "Ed25519",
+			"1.3.101.113":           "Ed448",
+		}
+	})
+	spkiCurves = sync.OnceValue(func() map[string]string {
+		return map[string]string{
+			"1.2.840.10045.3.1.7":   "P-256",
+			"1.3.132.0.34":          "P-384",
+			"1.3.132.0.35":          "P-521",
+			"1.3.132.0.33":          "P-224",
+			"1.2.840.10045.3.1.1":   "P-192",
+			"1.3.132.0.10":          "secp256k1",
+			"1.3.36.3.3.2.8.1.1.7":  "brainpoolP256r1",
+			"1.3.36.3.3.2.8.1.1.11": "brainpoolP384r1",
+			"1.3.36.3.3.2.8.1.1.13": "brainpoolP512r1",
+			"1.2.156.10197.1.301":   "SM2",
+		}
+	})
+)
+
+// describeSPKI describes a DER SubjectPublicKeyInfo without parsing the key: the algorithm
+// (its dotted OID when unknown), the size (an RSA modulus, a DSA prime, the order of the
+// curve's field from the point's length, the key's bits for the others), an EC curve by name
+// (its dotted OID when unknown) and the fingerprint, which is what Fingerprint computes for a
+// key signet uses.
+func describeSPKI(spki []byte) KeyInfo {
+	sum := sha256.Sum256(spki)
+	info := KeyInfo{Fingerprint: FingerprintPrefix + hex.EncodeToString(sum[:])}
+	in := cryptobyte.String(spki)
+	var body, algID cryptobyte.String
+	var oid asn1.ObjectIdentifier
+	var key asn1.BitString
+	if !in.ReadASN1(&body, cbasn1.SEQUENCE) || !body.ReadASN1(&algID, cbasn1.SEQUENCE) ||
+		!algID.ReadASN1ObjectIdentifier(&oid) || !body.ReadASN1BitString(&key) {
+		info.Algorithm = "unreadable"
+		return info
+	}
+	info.Algorithm = spkiAlgorithms()[oid.String()]
+	if info.Algorithm == "" {
+		info.Algorithm = oid.String()
+	}
+	info.Bits = len(key.Bytes) * 8
+	switch info.Algorithm {
+	case "RSA", "RSASSA-PSS":
+		k := cryptobyte.String(key.Bytes)
+		var seq cryptobyte.String
+		n := new(big.Int)
+		if k.ReadASN1(&seq, cbasn1.SEQUENCE) && seq.ReadASN1Integer(n) {
+			info.Bits = n.BitLen()
+		}
+	case "DSA":
+		var params cryptobyte.String
+		p := new(big.Int)
+		if algID.ReadASN1(&params, cbasn1.SEQUENCE) && params.ReadASN1Integer(p) {
+			info.Bits = p.BitLen()
+		}
+	case "ECDSA":
+		var curve asn1.ObjectIdentifier
+		if algID.ReadASN1ObjectIdentifier(&curve) {
+			info.Curve = spkiCurves()[curve.String()]
+			if info.Curve == "" {
+				info.Curve = curve.String()
+			}
+		}
+		switch {
+		case len(key.Bytes) > 0 && key.Bytes[0] == 4:
+			info.Bits = (len(key.Bytes) - 1) / 2 * 8 // an uncompressed point: 04, X, Y
+		case len(key.Bytes) > 0 && (key.Bytes[0] == 2 || key.Bytes[0] == 3):
+			info.Bits = (len(key.Bytes) - 1) * 8 // a compressed one: 02 or 03, X
+		}
+		if info.Curve == "P-521" {
+			info.Bits = 521
+		}
+	}
+	return info
 }
 
 func hexOrEmpty(b []byte) string { return hex.EncodeToString(b) }
@@ -512,7 +602,7 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 		NotBefore:          c.NotBefore.UTC(),
 		NotAfter:           c.NotAfter.UTC(),
 		Validity:           DescribeValidity(c.NotBefore, c.NotAfter, at),
-		PublicKey:          describeKey(c.PublicKey, c.PublicKeyAlgorithm),
+		PublicKey:          describeKey(c.PublicKey, c.RawSubjectPublicKeyInfo),
 		SignatureAlgorithm: SignatureAlgorithmName(c.SignatureAlgorithm, c.Raw),
 		SANs:               describeSANs(c.Extensions, c.DNSNames, c.IPAddresses, c.EmailAddresses, c.URIs),
 		SubjectKeyID:       hexOrEmpty(c.SubjectKeyId),
@@ -567,7 +657,7 @@ type CSRInfo struct {
 func DescribeCSR(csr *x509.CertificateRequest) CSRInfo {
 	info := CSRInfo{
 		Subject:            formatRawName(csr.RawSubject),
-		PublicKey:          describeKey(csr.PublicKey, csr.PublicKeyAlgorithm),
+		PublicKey:          describeKey(csr.PublicKey, csr.RawSubjectPublicKeyInfo),
 		SignatureAlgorithm: SignatureAlgorithmName(csr.SignatureAlgorithm, csr.Raw),
 		SANs:               describeSANs(csr.Extensions, csr.DNSNames, csr.IPAddresses, csr.EmailAddresses, csr.URIs),
 		SHA256:             sha256Hex(csr.Raw),

@@ -21,7 +21,8 @@ hex, serials lowercase hex (as 'openssl x509 -serial' prints them, there in uppe
    encoding        "PEM" or "DER"
    certificate     (kind certificate) version, subject, issuer, self_signed, serial,
                    not_before, not_after, validity {status: valid | expired | not-yet-valid,
-                   days: until the end, since the end, or until the start}, public_key {type,
+                   days: until the end, since the end, or until the start}, public_key {type
+                   ("" for a key signet does not use: DSA, Ed448, X25519, other curves),
                    algorithm, bits, curve, fingerprint (sha256: of the SubjectPublicKeyInfo)},
                    signature_algorithm, sans {dns[], ip[], email[], uri[], dir_name[],
                    other_name[] (OID:value), registered_id[], other[]}, key_usage[] (null:
@@ -256,12 +257,12 @@ func certSpan(d time.Duration) string {
 }
 
 func certKeyText(k x509util.KeyInfo) string {
-	if k.Type == "" {
-		return k.Algorithm + " (not a key type signet uses)"
-	}
 	detail := fmt.Sprintf("%s %d bits", k.Algorithm, k.Bits)
 	if k.Curve != "" {
 		detail = k.Algorithm + " " + k.Curve
+	}
+	if k.Type == "" {
+		return fmt.Sprintf("%s (not a key type signet uses)  %s", detail, k.Fingerprint)
 	}
 	return fmt.Sprintf("%s (%s)  %s", k.Type, detail, k.Fingerprint)
 }
