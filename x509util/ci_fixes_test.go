@@ -265,8 +265,13 @@ func TestInspectCRLEntryExtensions(t *testing.T) {
 // spki, whatever its algorithm: crypto/x509 writes only the keys it knows.
 func ciCertWithSPKI(t *testing.T, spki []byte) []byte {
 	t.Helper()
+	return ciCertWithSPKIName(t, spki, ciRawName(t, []ciAttr{{ciCN, 12, []byte("k")}}))
+}
+
+// ciCertWithSPKIName is ciCertWithSPKI with name as subject and issuer.
+func ciCertWithSPKIName(t *testing.T, spki, name []byte) []byte {
+	t.Helper()
 	key := testutil.Key(t, "p256")
-	name := ciRawName(t, []ciAttr{{ciCN, 12, []byte("k")}})
 	alg, _ := asn1.Marshal(pkix.AlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}})
 	validity, _ := asn1.Marshal(struct{ A, B time.Time }{time.Unix(0, 0).UTC(), time.Unix(1e9, 0).UTC()})
 	var b cryptobyte.Builder
@@ -322,5 +327,62 @@ func TestInspectKeysSignetDoesNotUse(t *testing.T) {
 		if got := DescribeCertificate(cert, time.Unix(1, 0)).PublicKey; got != want {
 			t.Errorf("public key %+v, want %+v", got, want)
 		}
+	}
+}
+
+// TestInspectReadsWhatCryptoX509Refuses: inspect refused, as "neither PEM nor a DER
+// certificate, CSR or CRL", a certificate, CRL or CSR that openssl reads, because
+// crypto/x509 refuses a part of it that inspecting need not judge: a name holding a
+// UniversalString or a PrintableString with '@' or '_' (as old CAs wrote them), a key on a
+// curve crypto/x509 does not know (secp256k1, brainpool), an extension it cannot read. Such
+// an object is now read for inspection with those parts set aside from crypto/x509's reading
+// and shown from their DER; verification (ParseCertificate) is unchanged and still refuses it.
+func TestInspectReadsWhatCryptoX509Refuses(t *testing.T) {
+	key := testutil.Key(t, "p256")
+	universal := ciRawName(t, []ciAttr{{ciO, 28, []byte{0, 0, 0, 'O', 0, 0, 0, 'K'}}}, []ciAttr{{ciCN, 19, []byte("a@b_c")}})
+	const want = `CN=a@b_c,O=OK`
+
+	// a certificate with such a subject and issuer, and a secp256k1 key
+	secp256k1, _ := hex.DecodeString("3056301006072a8648ce3d020106052b8104000a03420004691d44196538b4c42732c6751a4230bf8bf9d6866bee7520c221523f6e1777bfd93411992ac6ac586ebdbda383042a5969d7b574ff339f61bf908e7467ce2fa7")
+	der := ciCertWithSPKIName(t, secp256k1, universal)
+	if _, err := ParseCertificate(der); err == nil {
+		t.Fatal("ParseCertificate reads it: the test shows nothing")
+	}
+	objs, err := ParseObjects(der)
+	if err != nil {
+		t.Fatalf("ParseObjects: %v", err)
+	}
+	info := DescribeCertificate(objs[0].Certificate, time.Unix(1, 0))
+	if info.Subject != want || info.Issuer != want || info.PublicKey.Algorithm != "ECDSA" ||
+		info.PublicKey.Curve != "secp256k1" || info.PublicKey.Bits != 256 || info.Serial != "09" {
+		t.Errorf("certificate %+v", info)
+	}
+
+	// a CRL by such an issuer
+	crlDER, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(1),
+		ThisUpdate: time.Unix(1, 0), NextUpdate: time.Unix(2, 0)}, &x509.Certificate{RawSubject: universal,
+		KeyUsage: x509.KeyUsageCRLSign, SubjectKeyId: []byte{1}, PublicKey: key.Public()}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err = ParseObjects(crlDER)
+	if err != nil {
+		t.Fatalf("ParseObjects of the CRL: %v", err)
+	}
+	if got := DescribeCRL(objs[0].CRL, time.Unix(1, 0)); got.Issuer != want || got.Number != "1" {
+		t.Errorf("CRL %+v", got)
+	}
+
+	// a CSR with such a subject: its signature still verifies
+	csrDER, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{RawSubject: universal}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err = ParseObjects(csrDER)
+	if err != nil {
+		t.Fatalf("ParseObjects of the CSR: %v", err)
+	}
+	if got := DescribeCSR(objs[0].CSR); got.Subject != want || !got.SignatureValid {
+		t.Errorf("CSR %+v", got)
 	}
 }

@@ -58,7 +58,9 @@ const (
 // CERTIFICATE, CERTIFICATE REQUEST (or NEW CERTIFICATE REQUEST) and X509 CRL, other blocks
 // skipped; or, when data holds no PEM, DER: one or more concatenated certificates, one CSR or
 // one CRL. A CSR's signature is not checked here (DescribeCSR reports it), so a damaged CSR
-// can still be looked at.
+// can still be looked at. An object crypto/x509 refuses for a name, a key or a certificate
+// extension it cannot read is read with those parts set aside (inspectparse.go): the
+// Describe functions show them from the object's DER.
 //
 // Errors wrap ErrMalformed and say where the problem is: empty input, a damaged PEM block, a
 // block of a known type that does not parse, PEM with none of the known types, or bytes that
@@ -104,13 +106,13 @@ func inspectParse(data []byte) ([]Object, string) {
 		switch b.block.Type {
 		case certfilePEMCertificate:
 			o.Kind = KindCertificate
-			o.Certificate, err = ParseCertificate(b.block.Bytes)
+			o.Certificate, err = inspectParseCertificate(b.block.Bytes)
 		case inspectPEMCSR, inspectPEMNewCSR:
 			o.Kind = KindCSR
-			o.CSR, err = x509.ParseCertificateRequest(b.block.Bytes)
+			o.CSR, err = inspectParseCSR(b.block.Bytes)
 		case certfilePEMCRL:
 			o.Kind = KindCRL
-			o.CRL, err = x509.ParseRevocationList(b.block.Bytes)
+			o.CRL, err = inspectParseCRL(b.block.Bytes)
 		default:
 			others = append(others, b.block.Type)
 			continue
@@ -127,7 +129,7 @@ func inspectParse(data []byte) ([]Object, string) {
 }
 
 func inspectParseDER(data []byte) ([]Object, string) {
-	certs, certErr := parseDERCertificates(data)
+	certs, certErr := parseDERCertificatesWith(data, inspectParseCertificate)
 	if certErr == nil && len(certs) > 0 {
 		objs := make([]Object, len(certs))
 		for i, c := range certs {
@@ -135,10 +137,10 @@ func inspectParseDER(data []byte) ([]Object, string) {
 		}
 		return objs, ""
 	}
-	if csr, err := x509.ParseCertificateRequest(data); err == nil {
+	if csr, err := inspectParseCSR(data); err == nil {
 		return []Object{{Kind: KindCSR, CSR: csr}}, ""
 	}
-	if crl, err := x509.ParseRevocationList(data); err == nil {
+	if crl, err := inspectParseCRL(data); err == nil {
 		return []Object{{Kind: KindCRL, CRL: crl}}, ""
 	}
 	why := "no certificate found"

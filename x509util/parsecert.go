@@ -233,6 +233,11 @@ func distributionPointURIs(exts []pkix.Extension) []string {
 
 // parseDERCertificates parses one or more concatenated DER certificates with ParseCertificate.
 func parseDERCertificates(data []byte) ([]*x509.Certificate, error) {
+	return parseDERCertificatesWith(data, ParseCertificate)
+}
+
+// parseDERCertificatesWith is parseDERCertificates with parse in place of ParseCertificate.
+func parseDERCertificatesWith(data []byte, parse func([]byte) (*x509.Certificate, error)) ([]*x509.Certificate, error) {
 	var certs []*x509.Certificate
 	s := cryptobyte.String(data)
 	for !s.Empty() {
@@ -240,7 +245,7 @@ func parseDERCertificates(data []byte) ([]*x509.Certificate, error) {
 		if !s.ReadASN1Element(&el, cbasn1.SEQUENCE) {
 			return nil, errors.New("x509: malformed certificate")
 		}
-		c, err := ParseCertificate(el)
+		c, err := parse(el)
 		if err != nil {
 			return nil, err
 		}

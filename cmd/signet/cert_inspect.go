@@ -60,6 +60,10 @@ update, and each revoked serial with its date, reason, invalidity date and, in a
 indirect CRL, the issuer of the certificate it revokes. Times are placed against --at
 (default now).
 
+An object is shown even where a part of it is one signet does not use or read (a name
+value of a string type crypto/x509 refuses, a key on another curve, an extension that does
+not parse): each is shown from its DER, and 'signet cert verify' refuses such a certificate.
+
 Inspecting checks nothing beyond a CSR's signature: a CRL's signature needs its issuer
 and a certificate's trust needs a policy; use 'signet cert verify'. Exit 0 when every
 file was read, 3 when one is missing or holds no certificate, CSR or CRL (nothing is then
