@@ -386,3 +386,26 @@ func TestInspectReadsWhatCryptoX509Refuses(t *testing.T) {
 		t.Errorf("CSR %+v", got)
 	}
 }
+
+// TestInspectEKUsInOrder: inspect listed a certificate's extended key usages as crypto/x509
+// splits them, the ones it knows first, so that [1.3.6.1.4.1.55555.7, serverAuth] showed as
+// [serverAuth, 1.3.6.1.4.1.55555.7], not as the certificate and openssl have them. They are
+// now in the extension's order.
+func TestInspectEKUsInOrder(t *testing.T) {
+	key := testutil.Key(t, "p256")
+	eku, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 4, 1, 55555, 7}, {1, 3, 6, 1, 5, 5, 7, 3, 1}})
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
+		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0),
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Value: eku}}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := DescribeCertificate(cert, time.Unix(1, 0)).ExtKeyUsage, []string{"1.3.6.1.4.1.55555.7", "serverAuth"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ext key usage %q, want %q", got, want)
+	}
+}

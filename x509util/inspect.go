@@ -624,7 +624,7 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 			info.KeyUsage = KeyUsageNames(c.KeyUsage)
 		case e.Id.Equal(oidExtExtKeyUsage):
 			info.ExtKeyUsage = []string{}
-			for _, o := range CertificateEKUs(c) {
+			for _, o := range inspectEKUs(c, e.Value) {
 				info.ExtKeyUsage = append(info.ExtKeyUsage, ExtKeyUsageName(o))
 			}
 		case e.Id.Equal(oidExtBasicConstraints):
@@ -638,6 +638,25 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 	}
 	info.Extensions = describeExtensions(exts)
 	return info
+}
+
+// inspectEKUs reads the usages of an extended key usage extension's value in their order
+// (CertificateEKUs has crypto/x509's, which puts the usages it knows first), or returns
+// CertificateEKUs(c) when the value does not parse here.
+func inspectEKUs(c *x509.Certificate, value []byte) []asn1.ObjectIdentifier {
+	s := cryptobyte.String(value)
+	var out []asn1.ObjectIdentifier
+	if !s.ReadASN1(&s, cbasn1.SEQUENCE) {
+		return CertificateEKUs(c)
+	}
+	for !s.Empty() {
+		var o asn1.ObjectIdentifier
+		if !s.ReadASN1ObjectIdentifier(&o) {
+			return CertificateEKUs(c)
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // CSRInfo describes a certificate signing request. Its JSON form is stable: fields are only
