@@ -159,6 +159,7 @@ func inspectLenientCertificate(der []byte) (*x509.Certificate, bool) {
 	}
 	if exts != nil {
 		c.Extensions = exts
+		restoreKeyIDs(c, exts)
 	}
 	c.CRLDistributionPoints = distributionPointURIs(c.Extensions)
 	c.OCSPServer, c.IssuingCertificateURL = inspectAIA(c.Extensions)

@@ -175,6 +175,13 @@ func parseSetAside(der []byte) (*x509.Certificate, bool) {
 	c.SerialNumber = serial
 	c.Extensions = exts
 	c.CRLDistributionPoints = distributionPointURIs(exts)
+	restoreKeyIDs(c, exts)
+	return c, true
+}
+
+// restoreKeyIDs sets the subject and authority key identifiers of c from exts, which a
+// reading with extensions set aside has left out.
+func restoreKeyIDs(c *x509.Certificate, exts []pkix.Extension) {
 	for _, e := range exts {
 		v := cryptobyte.String(e.Value)
 		switch {
@@ -191,7 +198,6 @@ func parseSetAside(der []byte) (*x509.Certificate, bool) {
 			}
 		}
 	}
-	return c, true
 }
 
 // distributionPointURIs returns the URIs of the fullName distribution points of a CRL
