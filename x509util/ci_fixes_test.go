@@ -409,3 +409,43 @@ func TestInspectEKUsInOrder(t *testing.T) {
 		t.Errorf("ext key usage %q, want %q", got, want)
 	}
 }
+
+// TestInspectUnparsableURI: a certificate or CSR whose SAN holds a URI crypto/x509 cannot
+// parse (a control character, which net/url refuses) was refused as "neither PEM nor a DER
+// certificate, CSR or CRL"; openssl shows it. For a CSR the reading for inspection sets its
+// attributes aside and reads the requested extensions itself; the URI shows escaped.
+func TestInspectUnparsableURI(t *testing.T) {
+	key := testutil.Key(t, "p256")
+	v, err := asn1.Marshal([]asn1.RawValue{{Class: asn1.ClassContextSpecific, Tag: 6, Bytes: []byte("ldap://x.example/\nOK")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	san := pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 17}, Value: v}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
+		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0), ExtraExtensions: []pkix.Extension{san}}
+	certDER, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csrDER, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
+		Subject: pkix.Name{CommonName: "x"}, ExtraExtensions: []pkix.Extension{san}}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`ldap://x.example/\0AOK`}
+	objs, err := ParseObjects(certDER)
+	if err != nil {
+		t.Fatalf("certificate: %v", err)
+	}
+	if got := DescribeCertificate(objs[0].Certificate, time.Unix(1, 0)).SANs.URI; !reflect.DeepEqual(got, want) {
+		t.Errorf("certificate: uri %q, want %q", got, want)
+	}
+	objs, err = ParseObjects(csrDER)
+	if err != nil {
+		t.Fatalf("CSR: %v", err)
+	}
+	info := DescribeCSR(objs[0].CSR)
+	if !reflect.DeepEqual(info.SANs.URI, want) || !info.SignatureValid || len(info.Extensions) != 1 {
+		t.Errorf("CSR: %+v, want uri %q, a valid signature, one extension", info, want)
+	}
+}

@@ -291,11 +291,21 @@ func inspectParseCSR(der []byte) (*x509.CertificateRequest, error) {
 	if !ok || len(elems) < 3 {
 		return nil, err
 	}
-	// version, subject, subjectPKInfo, [0] attributes
+	// version, subject, subjectPKInfo, [0] attributes: the attributes are set aside too (a
+	// requested SAN crypto/x509 cannot read, such as a URI with a control character), and
+	// the requested extensions read from them here
 	subject, spki := elems[1], elems[2]
 	var placeholder bool
 	elems[1] = inspectEmptyName
 	elems[2], placeholder = inspectSPKI(spki)
+	var exts []pkix.Extension
+	if len(elems) > 3 {
+		var ok bool
+		if exts, ok = inspectRequestedExtensions(elems[3]); !ok {
+			return nil, err
+		}
+		elems[3] = []byte{0xa0, 0x00}
+	}
 	rebuilt, err2 := inspectJoin(elems, sigAlg, sig)
 	if err2 != nil {
 		return nil, err
@@ -310,5 +320,47 @@ func inspectParseCSR(der []byte) (*x509.CertificateRequest, error) {
 	if placeholder {
 		csr.PublicKey, csr.PublicKeyAlgorithm = nil, x509.UnknownPublicKeyAlgorithm
 	}
+	csr.Extensions = exts
 	return csr, nil
+}
+
+var oidExtensionRequest = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 14}
+
+// inspectRequestedExtensions reads the extensions of a CSR's extensionRequest attribute from
+// its [0] attributes; false when they do not parse.
+func inspectRequestedExtensions(el []byte) ([]pkix.Extension, bool) {
+	s := cryptobyte.String(el)
+	var attrs cryptobyte.String
+	if !s.ReadASN1(&attrs, cbasn1.Tag(0).ContextSpecific().Constructed()) || !s.Empty() {
+		return nil, false
+	}
+	var exts []pkix.Extension
+	for !attrs.Empty() {
+		var attr, values cryptobyte.String
+		var oid asn1.ObjectIdentifier
+		if !attrs.ReadASN1(&attr, cbasn1.SEQUENCE) || !attr.ReadASN1ObjectIdentifier(&oid) ||
+			!attr.ReadASN1(&values, cbasn1.SET) {
+			return nil, false
+		}
+		if !oid.Equal(oidExtensionRequest) {
+			continue
+		}
+		var list cryptobyte.String
+		if !values.ReadASN1(&list, cbasn1.SEQUENCE) {
+			return nil, false
+		}
+		for !list.Empty() {
+			var e cryptobyte.String
+			var pe pkix.Extension
+			var val cryptobyte.String
+			if !list.ReadASN1(&e, cbasn1.SEQUENCE) || !e.ReadASN1ObjectIdentifier(&pe.Id) ||
+				e.PeekASN1Tag(cbasn1.BOOLEAN) && !e.ReadASN1Boolean(&pe.Critical) ||
+				!e.ReadASN1(&val, cbasn1.OCTET_STRING) || !e.Empty() {
+				return nil, false
+			}
+			pe.Value = val
+			exts = append(exts, pe)
+		}
+	}
+	return exts, true
 }
