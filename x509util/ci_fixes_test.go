@@ -449,3 +449,37 @@ func TestInspectUnparsableURI(t *testing.T) {
 		t.Errorf("CSR: %+v, want uri %q, a valid signature, one extension", info, want)
 	}
 }
+
+// TestInspectCriticalAIA: ParseCertificate sets a critical authority information access
+// extension aside from crypto/x509's reading (path validation refuses it by rule) and did
+// not restore what it says, so inspect showed such a certificate without its OCSP responder
+// and CA issuers URLs, which openssl shows. They are now read from the extension.
+func TestInspectCriticalAIA(t *testing.T) {
+	key := testutil.Key(t, "p256")
+	type ad struct {
+		Method asn1.ObjectIdentifier
+		Loc    asn1.RawValue
+	}
+	v, err := asn1.Marshal([]ad{
+		{asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1}, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 6, Bytes: []byte("http://ocsp.example/")}},
+		{asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 2}, asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 6, Bytes: []byte("http://ca.example/ca.crt")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
+		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0),
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 1}, Critical: true, Value: v}}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := ParseObjects(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := DescribeCertificate(objs[0].Certificate, time.Unix(1, 0))
+	if !reflect.DeepEqual(info.OCSPServers, []string{"http://ocsp.example/"}) || !reflect.DeepEqual(info.IssuingCertURLs, []string{"http://ca.example/ca.crt"}) {
+		t.Errorf("ocsp %q, CA issuers %q", info.OCSPServers, info.IssuingCertURLs)
+	}
+}

@@ -162,7 +162,7 @@ func inspectLenientCertificate(der []byte) (*x509.Certificate, bool) {
 		restoreKeyIDs(c, exts)
 	}
 	c.CRLDistributionPoints = distributionPointURIs(c.Extensions)
-	c.OCSPServer, c.IssuingCertificateURL = inspectAIA(c.Extensions)
+	c.OCSPServer, c.IssuingCertificateURL = aiaURIs(c.Extensions)
 	return c, true
 }
 
@@ -212,9 +212,9 @@ var (
 	oidAccessCAIssuers = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 2}
 )
 
-// inspectAIA reads the URIs of the OCSP and CA issuers access descriptions of an authority
+// aiaURIs reads the URIs of the OCSP and CA issuers access descriptions of an authority
 // information access extension, as crypto/x509 does, skipping what it cannot read.
-func inspectAIA(exts []pkix.Extension) (ocsp, caIssuers []string) {
+func aiaURIs(exts []pkix.Extension) (ocsp, caIssuers []string) {
 	for _, e := range exts {
 		if !e.Id.Equal(oidAuthorityInfoAccess) {
 			continue

@@ -48,7 +48,8 @@ func setAside(e pkix.Extension) bool {
 //
 // The result's Raw, RawTBSCertificate, Signature, SerialNumber and Extensions are those of
 // der, so signatures verify and every extension is there to inspect; CRLDistributionPoints
-// lists the URIs of fullName distribution points. Anything else crypto/x509 refuses is refused.
+// lists the URIs of fullName distribution points, OCSPServer and IssuingCertificateURL those
+// of the authority information access extension, and the key identifiers are restored. Anything else crypto/x509 refuses is refused.
 func ParseCertificate(der []byte) (*x509.Certificate, error) {
 	c, err := x509.ParseCertificate(der)
 	if err == nil {
@@ -175,6 +176,7 @@ func parseSetAside(der []byte) (*x509.Certificate, bool) {
 	c.SerialNumber = serial
 	c.Extensions = exts
 	c.CRLDistributionPoints = distributionPointURIs(exts)
+	c.OCSPServer, c.IssuingCertificateURL = aiaURIs(exts)
 	restoreKeyIDs(c, exts)
 	return c, true
 }
