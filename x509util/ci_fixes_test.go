@@ -483,3 +483,34 @@ func TestInspectCriticalAIA(t *testing.T) {
 		t.Errorf("ocsp %q, CA issuers %q", info.OCSPServers, info.IssuingCertURLs)
 	}
 }
+
+// TestInspectCRLDistributionPointURIs: inspect listed the CRL distribution points crypto/x509
+// reads, which stops at the first name of a fullName that is not a URI, so that a point
+// naming [directoryName, URI] showed no URL, where openssl shows it. Every URI of every
+// fullName is now listed.
+func TestInspectCRLDistributionPointURIs(t *testing.T) {
+	key := testutil.Key(t, "p256")
+	dir := ciRawName(t, []ciAttr{{ciCN, 12, []byte("CRL1")}})
+	full, _ := asn1.Marshal([]asn1.RawValue{
+		{Class: asn1.ClassContextSpecific, Tag: 4, IsCompound: true, Bytes: dir},
+		{Class: asn1.ClassContextSpecific, Tag: 6, Bytes: []byte("http://crl.example/a.crl")},
+	})
+	full[0] = 0xa0 // fullName [0] IMPLICIT GeneralNames
+	dpName, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: full})
+	dp, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: dpName})
+	v, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: dp})
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
+		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0),
+		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 31}, Value: v}}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := DescribeCertificate(cert, time.Unix(1, 0)).CRLDistribution, []string{"http://crl.example/a.crl"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("crl_distribution_points %q, want %q", got, want)
+	}
+}

@@ -609,7 +609,7 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 		SANs:               describeSANs(c.Extensions, c.DNSNames, c.IPAddresses, c.EmailAddresses, c.URIs),
 		SubjectKeyID:       hexOrEmpty(c.SubjectKeyId),
 		AuthorityKeyID:     hexOrEmpty(c.AuthorityKeyId),
-		CRLDistribution:    escapeAll(c.CRLDistributionPoints),
+		CRLDistribution:    escapeAll(distributionPointURIs(c.Extensions)),
 		OCSPServers:        escapeAll(c.OCSPServer),
 		IssuingCertURLs:    escapeAll(c.IssuingCertificateURL),
 		SHA256:             CertificateFingerprint(c),
