@@ -10,6 +10,7 @@ import (
 	"encoding/asn1"
 	"encoding/hex"
 	"math/big"
+	"net"
 	"reflect"
 	"testing"
 	"time"
@@ -512,5 +513,33 @@ func TestInspectCRLDistributionPointURIs(t *testing.T) {
 	}
 	if got, want := DescribeCertificate(cert, time.Unix(1, 0)).CRLDistribution, []string{"http://crl.example/a.crl"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("crl_distribution_points %q, want %q", got, want)
+	}
+}
+
+// TestInspectNameConstraints: inspect listed a name constraints extension by name and
+// criticality only, so that a CA's constraints (which names it may certify, which it may
+// not) showed nothing of what they permit or exclude, where openssl lists both. They are now
+// in name_constraints {permitted[], excluded[], critical}, each subtree's base as SANs are
+// listed in text ("dns:", "ip:" with its prefix length, "dirName:", ...).
+func TestInspectNameConstraints(t *testing.T) {
+	key := testutil.Key(t, "p256")
+	_, ipnet, _ := net.ParseCIDR("192.0.2.0/24")
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
+		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0), IsCA: true, BasicConstraintsValid: true,
+		PermittedDNSDomainsCritical: true, PermittedDNSDomains: []string{"example.com"},
+		ExcludedDNSDomains: []string{"bad.example.com"}, ExcludedIPRanges: []*net.IPNet{ipnet},
+		PermittedEmailAddresses: []string{"example.com"}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &NameConstraintsInfo{Permitted: []string{"dns:example.com", "email:example.com"},
+		Excluded: []string{"dns:bad.example.com", "ip:192.0.2.0/24"}, Critical: true}
+	if got := DescribeCertificate(cert, time.Unix(1, 0)).NameConstraints; !reflect.DeepEqual(got, want) {
+		t.Errorf("name constraints %+v, want %+v", got, want)
 	}
 }

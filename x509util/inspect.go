@@ -590,6 +590,8 @@ type CertificateInfo struct {
 	OCSPServers      []string              `json:"ocsp_servers"`
 	IssuingCertURLs  []string              `json:"issuing_certificate_urls"`
 	Extensions       []ExtensionInfo       `json:"extensions"`
+	// NameConstraints is nil (JSON null) without a name constraints extension.
+	NameConstraints *NameConstraintsInfo `json:"name_constraints"`
 	// SHA256 is CertificateFingerprint: the SHA-256 of the DER certificate, lowercase hex.
 	SHA256 string `json:"sha256"`
 }
@@ -627,6 +629,8 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 			for _, o := range inspectEKUs(c, e.Value) {
 				info.ExtKeyUsage = append(info.ExtKeyUsage, ExtKeyUsageName(o))
 			}
+		case e.Id.Equal(oidExtNameConstraints):
+			info.NameConstraints = describeNameConstraints(e.Value, e.Critical)
 		case e.Id.Equal(oidExtBasicConstraints):
 			bc := &BasicConstraintsInfo{CA: c.IsCA, Critical: e.Critical}
 			if c.IsCA && (c.MaxPathLen > 0 || c.MaxPathLenZero) {
@@ -719,9 +723,8 @@ var (
 	oidEntryCertificateIssuer = asn1.ObjectIdentifier{2, 5, 29, 29}
 )
 
-// describeGeneralNames writes each name of a DER GeneralNames as its form and the name, as
-// the text of cert inspect lists SANs ("dns:a.example", "dirName:CN=CA"); one that does not
-// parse is "#" and the hex of its DER.
+// describeGeneralNames writes each name of a DER GeneralNames as describeGeneralName does;
+// GeneralNames that do not parse are "#" and the hex of their DER.
 func describeGeneralNames(der []byte) []string {
 	names, err := pkixname.ParseGeneralNames(der, false)
 	if err != nil {
@@ -729,26 +732,80 @@ func describeGeneralNames(der []byte) []string {
 	}
 	var out []string
 	for _, g := range names {
-		switch g.Form {
-		case pkixname.DNSName:
-			out = append(out, "dns:"+escapeText(string(g.Raw)))
-		case pkixname.IPAddress:
-			out = append(out, "ip:"+g.String())
-		case pkixname.RFC822Name:
-			out = append(out, "email:"+escapeText(string(g.Raw)))
-		case pkixname.URI:
-			out = append(out, "uri:"+escapeText(string(g.Raw)))
-		case pkixname.DirectoryName:
-			out = append(out, "dirName:"+g.String())
-		case pkixname.OtherName:
-			out = append(out, "otherName:"+describeOtherName(g.Raw))
-		case pkixname.RegisteredID:
-			out = append(out, "registeredID:"+describeRegisteredID(g.Raw))
-		default:
-			out = append(out, fmt.Sprintf("%s:#%X", g.Form, g.Raw))
-		}
+		out = append(out, describeGeneralName(g))
 	}
 	return out
+}
+
+// describeGeneralName writes a general name as its form and the name, as the text of cert
+// inspect lists SANs ("dns:a.example", "ip:192.0.2.0/24", "dirName:CN=CA").
+func describeGeneralName(g pkixname.GeneralName) string {
+	switch g.Form {
+	case pkixname.DNSName:
+		return "dns:" + escapeText(string(g.Raw))
+	case pkixname.IPAddress:
+		return "ip:" + g.String()
+	case pkixname.RFC822Name:
+		return "email:" + escapeText(string(g.Raw))
+	case pkixname.URI:
+		return "uri:" + escapeText(string(g.Raw))
+	case pkixname.DirectoryName:
+		return "dirName:" + g.String()
+	case pkixname.OtherName:
+		return "otherName:" + describeOtherName(g.Raw)
+	case pkixname.RegisteredID:
+		return "registeredID:" + describeRegisteredID(g.Raw)
+	}
+	return fmt.Sprintf("%s:#%X", g.Form, g.Raw)
+}
+
+// NameConstraintsInfo is the name constraints extension: the base of each permitted and
+// excluded subtree, as describeGeneralName writes them (a subtree's minimum and maximum,
+// which RFC 5280 says must be 0 and absent, are not shown).
+type NameConstraintsInfo struct {
+	Permitted []string `json:"permitted"`
+	Excluded  []string `json:"excluded"`
+	Critical  bool     `json:"critical"`
+}
+
+// describeNameConstraints reads a name constraints extension's value; a subtree whose base
+// does not parse is "#" and the hex of the subtree, and a value that does not parse at all
+// gives nil (the extension's hex is in extensions[]).
+func describeNameConstraints(value []byte, critical bool) *NameConstraintsInfo {
+	s := cryptobyte.String(value)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
+		return nil
+	}
+	info := &NameConstraintsInfo{Permitted: []string{}, Excluded: []string{}, Critical: critical}
+	var permitted, excluded cryptobyte.String
+	if !seq.ReadOptionalASN1(&permitted, nil, cbasn1.Tag(0).ContextSpecific().Constructed()) ||
+		!seq.ReadOptionalASN1(&excluded, nil, cbasn1.Tag(1).ContextSpecific().Constructed()) || !seq.Empty() {
+		return nil
+	}
+	for _, l := range []struct {
+		trees cryptobyte.String
+		out   *[]string
+	}{{permitted, &info.Permitted}, {excluded, &info.Excluded}} {
+		for !l.trees.Empty() {
+			var el cryptobyte.String
+			if !l.trees.ReadASN1Element(&el, cbasn1.SEQUENCE) {
+				return nil
+			}
+			tree := el
+			var g pkixname.GeneralName
+			var err error
+			if tree.ReadASN1(&tree, cbasn1.SEQUENCE) {
+				g, err = pkixname.ParseGeneralName(&tree)
+			}
+			if err != nil || g.Raw == nil && g.Form == 0 {
+				*l.out = append(*l.out, fmt.Sprintf("#%X", []byte(el)))
+				continue
+			}
+			*l.out = append(*l.out, describeGeneralName(g))
+		}
+	}
+	return info
 }
 
 // CRLInfo describes a CRL. Its signature is not checked: that needs the issuer, which

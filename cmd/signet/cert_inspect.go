@@ -30,7 +30,9 @@ hex, serials lowercase hex (as 'openssl x509 -serial' prints them, there in uppe
                    basic_constraints {ca, path_len (null: no limit), critical} (null: no
                    extension), subject_key_id, authority_key_id, crl_distribution_points[],
                    ocsp_servers[], issuing_certificate_urls[], extensions[] {oid, name,
-                   critical, value (hex)}, sha256 (of the DER certificate)
+                   critical, value (hex)}, name_constraints {permitted[], excluded[] (each
+                   subtree's base as "dns:", "ip:" with prefix length, "dirName:", ...),
+                   critical} (null: no extension), sha256 (of the DER certificate)
    csr             (kind csr) subject, public_key, signature_algorithm, signature_valid,
                    signature_error, sans, extensions[] (requested), sha256
    crl             (kind crl) issuer, number (decimal, "" when absent), this_update,
@@ -52,7 +54,8 @@ kinds, and other PEM blocks (a private key beside its certificate) are skipped.
 ` + moreHelp + `
 A certificate: subject, issuer, serial, validity with the time left (or how long ago it
 expired, or when it starts), public key type, size and fingerprint, subject alternative
-names of every form, key usage, extended key usage, basic constraints, key identifiers,
+names of every form, key usage, extended key usage, basic constraints, name constraints
+(what is permitted and what excluded), key identifiers,
 extensions (critical ones marked; one signet does not know with the hex of its value) and
 the SHA-256 fingerprint of the certificate. A CSR: subject,
 key, names, and whether its signature verifies. A CRL: issuer, number, this and next
@@ -170,6 +173,10 @@ func certInspectPrint(w io.Writer, d certInspected) {
 		row("basic constraints", certBasicText(c.BasicConstraints))
 		row("subject key id", certOr(c.SubjectKeyID, "(none)"))
 		row("authority key id", certOr(c.AuthorityKeyID, "(none)"))
+		if nc := c.NameConstraints; nc != nil {
+			row("name constraints", "permitted "+certListOr(nc.Permitted, "")+certIf(len(nc.Permitted) == 0, "(none)")+
+				"; excluded "+certListOr(nc.Excluded, "")+certIf(len(nc.Excluded) == 0, "(none)")+certIf(nc.Critical, " (critical)"))
+		}
 		if len(c.CRLDistribution) > 0 {
 			row("CRL distribution", strings.Join(c.CRLDistribution, ", "))
 		}
