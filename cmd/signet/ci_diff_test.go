@@ -33,8 +33,8 @@ import (
 //   - serial, validity dates, key algorithm, size and curve, signature algorithm;
 //   - every extension openssl shows, in order, with its criticality;
 //   - the contents of the extensions signet takes apart: SANs of every form, key usage,
-//     extended key usage, basic constraints, key identifiers, CRL distribution point URIs,
-//     AIA; a CRL's number and entries (serial, date, reason, invalidity date, certificate
+//     extended key usage, basic constraints, name constraints, key identifiers, CRL
+//     distribution point URIs, AIA; a CRL's number and entries (serial, date, reason, invalidity date, certificate
 //     issuer); a CSR's signature;
 //   - the text output: never a raw control, bidirectional or non-UTF-8 character, and the
 //     names and SANs of --json in it.
@@ -56,8 +56,7 @@ import (
 //   - signet carries an indirect CRL's certificateIssuer to the entries after it (RFC 5280
 //     5.3.3); openssl shows it on its entry only;
 //   - signet never prints a CSR's challengePassword (a secret), which openssl shows;
-//   - the contents of the extensions signet does not take apart (name constraints,
-//     policies, policy mappings and constraints, inhibitAnyPolicy, issuer alternative names,
+//   - the contents of the extensions signet does not take apart (policies, policy mappings and constraints, inhibitAnyPolicy, issuer alternative names,
 //     subject information access, SCTs, freshest CRL, IDP, delta CRL indicator, a
 //     distribution point's reasons, CRL issuer and relative name, an AKI's issuer and serial)
 //     signet shows as the hex of their value: they are compared by presence, order and
@@ -592,6 +591,11 @@ func ciDiffCert(o ciOpenSSL, c *x509util.CertificateInfo) []string {
 			bad = append(bad, fmt.Sprintf("authority key id: openssl %q, signet %s", body, c.AuthorityKeyID))
 		}
 	}
+	if body, ok := ciExtBody(o.exts, "2.5.29.30"); ok && (ciHasLine(body, "Permitted:") || ciHasLine(body, "Excluded:")) {
+		bad = append(bad, ciDiffNC(body, c.NameConstraints)...)
+	} else if !ok && c.NameConstraints != nil {
+		bad = append(bad, "name constraints without the extension")
+	}
 	if body, ok := ciExtBody(o.exts, "2.5.29.31"); ok && strings.Contains(strings.Join(body, ""), " Name:") {
 		var want []string
 		for _, l := range body {
@@ -619,6 +623,72 @@ func ciDiffCert(o ciOpenSSL, c *x509util.CertificateInfo) []string {
 		}
 		if !ciSame(ocsp, ciAsPrinted(c.OCSPServers, false)) || !ciSame(ca, ciAsPrinted(c.IssuingCertURLs, false)) {
 			bad = append(bad, fmt.Sprintf("AIA: openssl %q, signet %q %q", body, c.OCSPServers, c.IssuingCertURLs))
+		}
+	}
+	return bad
+}
+
+func ciHasLine(body []string, l string) bool {
+	for _, b := range body {
+		if strings.TrimSpace(b) == l {
+			return true
+		}
+	}
+	return false
+}
+
+// ciDiffNC compares name constraints as openssl lists them (its names printed as in a
+// distribution point, ciAsPrinted) ("Permitted:", "Excluded:", a
+// subtree a line: "DNS:a", "IP:192.0.2.0/255.255.255.0", "DirName:/CN=a") with signet's:
+// the same number of subtrees each way, the same forms and, but for directoryNames (written
+// as in a SAN), the same names.
+func ciDiffNC(body []string, nc *x509util.NameConstraintsInfo) []string {
+	if nc == nil {
+		return []string{fmt.Sprintf("name constraints: openssl %q, signet none", body)}
+	}
+	var want [2][]string
+	k := -1
+	for _, l := range body {
+		switch t := strings.TrimLeft(l, " "); {
+		case t == "Permitted:":
+			k = 0
+		case t == "Excluded:":
+			k = 1
+		case k >= 0 && t != "":
+			form, v, _ := strings.Cut(t, ":")
+			switch form {
+			case "DNS":
+				want[k] = append(want[k], "dns:"+v)
+			case "email":
+				want[k] = append(want[k], "email:"+v)
+			case "URI":
+				want[k] = append(want[k], "uri:"+v)
+			case "IP":
+				addr, mask, _ := strings.Cut(v, "/")
+				ones, _ := net.IPMask(net.ParseIP(mask).To4()).Size()
+				if ip := net.ParseIP(addr); ip != nil && ip.To4() == nil {
+					ones, _ = net.IPMask(net.ParseIP(mask)).Size()
+				}
+				want[k] = append(want[k], fmt.Sprintf("ip:%s/%d", net.ParseIP(addr), ones))
+			default:
+				want[k] = append(want[k], form)
+			}
+		}
+	}
+	var bad []string
+	for i, got := range [][]string{nc.Permitted, nc.Excluded} {
+		g := make([]string, len(got))
+		for j, n := range got {
+			// openssl prints a control character there as '.', but for CR and LF
+			g[j] = ciAsPrinted([]string{n}, true)[0]
+			if strings.HasPrefix(n, "dirName:") {
+				g[j] = "DirName"
+			} else if strings.HasPrefix(n, "otherName:") {
+				g[j] = "othername"
+			}
+		}
+		if !ciSame(want[i], g) {
+			bad = append(bad, fmt.Sprintf("name constraints %s: openssl %q, signet %q", []string{"permitted", "excluded"}[i], want[i], got))
 		}
 	}
 	return bad
