@@ -562,7 +562,8 @@ func sha256Hex(der []byte) string {
 // added. Names print from their DER as FormatName prints them (RFC 4514, most specific first,
 // with OpenSSL's attribute names, and control and invisible characters escaped as \XX),
 // keeping their multi-valued RDNs and, for an attribute shown as # and hex, its string type,
-// as `openssl x509 -nameopt RFC2253` shows them; "" for an empty one; SANs and URLs have such characters escaped as \XX and a backslash as \\.
+// as `openssl x509 -nameopt RFC2253` shows them; "" for an empty one. SANs and URLs have
+// such characters escaped as \XX and a backslash as \\.
 type CertificateInfo struct {
 	Version    int       `json:"version"`
 	Subject    string    `json:"subject"`
