@@ -27,7 +27,9 @@ import (
 // (ParseCertificate, ParseCRL) still refuses them.
 
 // inspectPlaceholderSPKI is an Ed25519 SubjectPublicKeyInfo of zeros.
-var inspectPlaceholderSPKI = append([]byte{0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00}, make([]byte, 32)...)
+func inspectPlaceholderSPKI() []byte {
+	return append([]byte{0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00}, make([]byte, 32)...)
+}
 
 var inspectEmptyName = []byte{0x30, 0x00}
 
@@ -100,7 +102,7 @@ func inspectJoin(elems [][]byte, sigAlg []byte, sig asn1.BitString) ([]byte, err
 // inspectSPKI returns spki, or the placeholder when crypto/x509 cannot parse it.
 func inspectSPKI(spki []byte) ([]byte, bool) {
 	if _, err := x509.ParsePKIXPublicKey(spki); err != nil {
-		return inspectPlaceholderSPKI, true
+		return inspectPlaceholderSPKI(), true
 	}
 	return spki, false
 }
