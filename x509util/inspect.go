@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/hex"
 	"fmt"
@@ -13,6 +14,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/signet-pki/signet/internal/pkixname"
 )
 
 // Describing certificates, CSRs and CRLs: ParseObjects finds them in a file whatever its
@@ -52,7 +58,9 @@ const (
 // CERTIFICATE, CERTIFICATE REQUEST (or NEW CERTIFICATE REQUEST) and X509 CRL, other blocks
 // skipped; or, when data holds no PEM, DER: one or more concatenated certificates, one CSR or
 // one CRL. A CSR's signature is not checked here (DescribeCSR reports it), so a damaged CSR
-// can still be looked at.
+// can still be looked at. An object crypto/x509 refuses for a name, a key or a certificate
+// extension it cannot read is read with those parts set aside (inspectparse.go): the
+// Describe functions show them from the object's DER.
 //
 // Errors wrap ErrMalformed and say where the problem is: empty input, a damaged PEM block, a
 // block of a known type that does not parse, PEM with none of the known types, or bytes that
@@ -98,13 +106,13 @@ func inspectParse(data []byte) ([]Object, string) {
 		switch b.block.Type {
 		case certfilePEMCertificate:
 			o.Kind = KindCertificate
-			o.Certificate, err = ParseCertificate(b.block.Bytes)
+			o.Certificate, err = inspectParseCertificate(b.block.Bytes)
 		case inspectPEMCSR, inspectPEMNewCSR:
 			o.Kind = KindCSR
-			o.CSR, err = x509.ParseCertificateRequest(b.block.Bytes)
+			o.CSR, err = inspectParseCSR(b.block.Bytes)
 		case certfilePEMCRL:
 			o.Kind = KindCRL
-			o.CRL, err = x509.ParseRevocationList(b.block.Bytes)
+			o.CRL, err = inspectParseCRL(b.block.Bytes)
 		default:
 			others = append(others, b.block.Type)
 			continue
@@ -121,7 +129,7 @@ func inspectParse(data []byte) ([]Object, string) {
 }
 
 func inspectParseDER(data []byte) ([]Object, string) {
-	certs, certErr := parseDERCertificates(data)
+	certs, certErr := parseDERCertificatesWith(data, inspectParseCertificate)
 	if certErr == nil && len(certs) > 0 {
 		objs := make([]Object, len(certs))
 		for i, c := range certs {
@@ -129,10 +137,10 @@ func inspectParseDER(data []byte) ([]Object, string) {
 		}
 		return objs, ""
 	}
-	if csr, err := x509.ParseCertificateRequest(data); err == nil {
+	if csr, err := inspectParseCSR(data); err == nil {
 		return []Object{{Kind: KindCSR, CSR: csr}}, ""
 	}
-	if crl, err := x509.ParseRevocationList(data); err == nil {
+	if crl, err := inspectParseCRL(data); err == nil {
 		return []Object{{Kind: KindCRL, CRL: crl}}, ""
 	}
 	why := "no certificate found"
@@ -268,10 +276,55 @@ type SANInfo struct {
 	IP    []string `json:"ip"`
 	Email []string `json:"email"`
 	URI   []string `json:"uri"`
+	// DirName holds directoryNames, as FormatName prints names.
+	DirName []string `json:"dir_name"`
+	// OtherName holds otherNames: the dotted OID of the type, ':' and the value, as text when
+	// it is a string (escaped as the other names are), otherwise # and the hex of its DER.
+	OtherName []string `json:"other_name"`
+	// RegisteredID holds registeredIDs as dotted OIDs.
+	RegisteredID []string `json:"registered_id"`
+	// Other holds x400Address and ediPartyName names: the form, ':' and # with the hex of
+	// the name's content octets.
+	Other []string `json:"other"`
 }
 
-func describeSANs(dns []string, ips []net.IP, emails []string, uris []*url.URL) SANInfo {
-	s := SANInfo{DNS: escapeAll(dns), IP: []string{}, Email: escapeAll(emails), URI: []string{}}
+// describeSANs lists the names of the subject alternative name extension among exts, every
+// form of them; crypto/x509's lists (dns, ips, emails, uris) stand in when the extension does
+// not parse here, which crypto/x509 has then read.
+func describeSANs(exts []pkix.Extension, dns []string, ips []net.IP, emails []string, uris []*url.URL) SANInfo {
+	s := SANInfo{DNS: []string{}, IP: []string{}, Email: []string{}, URI: []string{}, DirName: []string{},
+		OtherName: []string{}, RegisteredID: []string{}, Other: []string{}}
+	for _, e := range exts {
+		if !e.Id.Equal(oidExtSubjectAltName) {
+			continue
+		}
+		names, err := pkixname.ParseGeneralNames(e.Value, false)
+		if err != nil {
+			break
+		}
+		for _, g := range names {
+			switch g.Form {
+			case pkixname.DNSName:
+				s.DNS = append(s.DNS, escapeText(string(g.Raw)))
+			case pkixname.IPAddress:
+				s.IP = append(s.IP, g.String())
+			case pkixname.RFC822Name:
+				s.Email = append(s.Email, escapeText(string(g.Raw)))
+			case pkixname.URI:
+				s.URI = append(s.URI, escapeText(string(g.Raw)))
+			case pkixname.DirectoryName:
+				s.DirName = append(s.DirName, g.String())
+			case pkixname.OtherName:
+				s.OtherName = append(s.OtherName, describeOtherName(g.Raw))
+			case pkixname.RegisteredID:
+				s.RegisteredID = append(s.RegisteredID, describeRegisteredID(g.Raw))
+			default:
+				s.Other = append(s.Other, fmt.Sprintf("%s:#%X", g.Form, g.Raw))
+			}
+		}
+		return s
+	}
+	s.DNS, s.Email = escapeAll(dns), escapeAll(emails)
 	for _, ip := range ips {
 		s.IP = append(s.IP, ip.String())
 	}
@@ -279,6 +332,39 @@ func describeSANs(dns []string, ips []net.IP, emails []string, uris []*url.URL) 
 		s.URI = append(s.URI, escapeText(u.String()))
 	}
 	return s
+}
+
+// describeOtherName writes an otherName's content (type-id, [0] EXPLICIT value) as
+// SANInfo.OtherName says.
+func describeOtherName(raw []byte) string {
+	in := cryptobyte.String(raw)
+	var oid asn1.ObjectIdentifier
+	var inner, val cryptobyte.String
+	var tag cbasn1.Tag
+	if !in.ReadASN1ObjectIdentifier(&oid) || !in.ReadASN1(&inner, cbasn1.Tag(0).ContextSpecific().Constructed()) || !in.Empty() {
+		return fmt.Sprintf("#%X", raw)
+	}
+	elem := []byte(inner)
+	if inner.ReadAnyASN1(&val, &tag) && inner.Empty() {
+		if text, ok := pkixname.DecodeString(tag, val); ok {
+			return oid.String() + ":" + escapeText(text)
+		}
+	}
+	return fmt.Sprintf("%s:#%X", oid, elem)
+}
+
+// describeRegisteredID writes a registeredID's content octets (an OBJECT IDENTIFIER's) as a
+// dotted OID, or # and hex when they are none.
+func describeRegisteredID(raw []byte) string {
+	var b cryptobyte.Builder
+	b.AddASN1(cbasn1.OBJECT_IDENTIFIER, func(b *cryptobyte.Builder) { b.AddBytes(raw) })
+	der, err := b.Bytes()
+	in := cryptobyte.String(der)
+	var oid asn1.ObjectIdentifier
+	if err != nil || !in.ReadASN1ObjectIdentifier(&oid) {
+		return fmt.Sprintf("#%X", raw)
+	}
+	return oid.String()
 }
 
 // escapeAll is escapeText of each string, never nil.
@@ -291,7 +377,10 @@ func escapeAll(in []string) []string {
 }
 
 // Len is the number of names.
-func (s SANInfo) Len() int { return len(s.DNS) + len(s.IP) + len(s.Email) + len(s.URI) }
+func (s SANInfo) Len() int {
+	return len(s.DNS) + len(s.IP) + len(s.Email) + len(s.URI) + len(s.DirName) + len(s.OtherName) +
+		len(s.RegisteredID) + len(s.Other)
+}
 
 // BasicConstraintsInfo is the basic constraints extension.
 type BasicConstraintsInfo struct {
@@ -307,6 +396,8 @@ type ExtensionInfo struct {
 	// Name is the RFC 5280 name of the extension, "" for one signet does not know.
 	Name     string `json:"name"`
 	Critical bool   `json:"critical"`
+	// Value is the hex of the extension's value (the DER inside extnValue), lowercase.
+	Value string `json:"value"`
 }
 
 // extensionNames are the extensions signet names; others are shown by OID.
@@ -349,7 +440,8 @@ var (
 func describeExtensions(exts []inspectExt) []ExtensionInfo {
 	out := []ExtensionInfo{}
 	for _, e := range exts {
-		out = append(out, ExtensionInfo{OID: e.id.String(), Name: extensionNames()[e.id.String()], Critical: e.critical})
+		out = append(out, ExtensionInfo{OID: e.id.String(), Name: extensionNames()[e.id.String()], Critical: e.critical,
+			Value: hex.EncodeToString(e.value)})
 	}
 	return out
 }
@@ -357,15 +449,106 @@ func describeExtensions(exts []inspectExt) []ExtensionInfo {
 type inspectExt struct {
 	id       asn1.ObjectIdentifier
 	critical bool
+	value    []byte
 }
 
-// describeKey describes a public key, falling back to the algorithm's name for a key signet
-// does not handle, so that such a certificate can still be inspected.
-func describeKey(pub any, alg x509.PublicKeyAlgorithm) KeyInfo {
+// describeKey describes a public key. A key signet does not use (DSA, Ed448, X25519, X448,
+// an elliptic curve crypto/x509 does not know) is described from its DER
+// SubjectPublicKeyInfo, spki (describeSPKI), so that such a certificate can still be
+// inspected: without a Type, but with its algorithm, size and fingerprint.
+func describeKey(pub any, spki []byte) KeyInfo {
 	if info, err := Inspect(pub); err == nil {
 		return info
 	}
-	return KeyInfo{Algorithm: alg.String()}
+	return describeSPKI(spki)
+}
+
+// The key algorithms and curves describeSPKI names, as openssl -text names them but for the
+// case, by their OIDs.
+var (
+	spkiAlgorithms = sync.OnceValue(func() map[string]string {
+		return map[string]string{
+			"1.2.840.113549.1.1.1":  "RSA",
+			"1.2.840.113549.1.1.10": "RSASSA-PSS",
+			"1.2.840.10045.2.1":     "ECDSA",
+			"1.2.840.10040.4.1":     "DSA",
+			"1.3.101.110":           "X25519",
+			"1.3.101.111":           "X448",
+			"1.3.101.112":           "Ed25519",
+			"1.3.101.113":           "Ed448",
+		}
+	})
+	spkiCurves = sync.OnceValue(func() map[string]string {
+		return map[string]string{
+			"1.2.840.10045.3.1.7":   "P-256",
+			"1.3.132.0.34":          "P-384",
+			"1.3.132.0.35":          "P-521",
+			"1.3.132.0.33":          "P-224",
+			"1.2.840.10045.3.1.1":   "P-192",
+			"1.3.132.0.10":          "secp256k1",
+			"1.3.36.3.3.2.8.1.1.7":  "brainpoolP256r1",
+			"1.3.36.3.3.2.8.1.1.11": "brainpoolP384r1",
+			"1.3.36.3.3.2.8.1.1.13": "brainpoolP512r1",
+			"1.2.156.10197.1.301":   "SM2",
+		}
+	})
+)
+
+// describeSPKI describes a DER SubjectPublicKeyInfo without parsing the key: the algorithm
+// (its dotted OID when unknown), the size (an RSA modulus, a DSA prime, the order of the
+// curve's field from the point's length, the key's bits for the others), an EC curve by name
+// (its dotted OID when unknown) and the fingerprint, which is what Fingerprint computes for a
+// key signet uses.
+func describeSPKI(spki []byte) KeyInfo {
+	sum := sha256.Sum256(spki)
+	info := KeyInfo{Fingerprint: FingerprintPrefix + hex.EncodeToString(sum[:])}
+	in := cryptobyte.String(spki)
+	var body, algID cryptobyte.String
+	var oid asn1.ObjectIdentifier
+	var key asn1.BitString
+	if !in.ReadASN1(&body, cbasn1.SEQUENCE) || !body.ReadASN1(&algID, cbasn1.SEQUENCE) ||
+		!algID.ReadASN1ObjectIdentifier(&oid) || !body.ReadASN1BitString(&key) {
+		info.Algorithm = "unreadable"
+		return info
+	}
+	info.Algorithm = spkiAlgorithms()[oid.String()]
+	if info.Algorithm == "" {
+		info.Algorithm = oid.String()
+	}
+	info.Bits = len(key.Bytes) * 8
+	switch info.Algorithm {
+	case "RSA", "RSASSA-PSS":
+		k := cryptobyte.String(key.Bytes)
+		var seq cryptobyte.String
+		n := new(big.Int)
+		if k.ReadASN1(&seq, cbasn1.SEQUENCE) && seq.ReadASN1Integer(n) {
+			info.Bits = n.BitLen()
+		}
+	case "DSA":
+		var params cryptobyte.String
+		p := new(big.Int)
+		if algID.ReadASN1(&params, cbasn1.SEQUENCE) && params.ReadASN1Integer(p) {
+			info.Bits = p.BitLen()
+		}
+	case "ECDSA":
+		var curve asn1.ObjectIdentifier
+		if algID.ReadASN1ObjectIdentifier(&curve) {
+			info.Curve = spkiCurves()[curve.String()]
+			if info.Curve == "" {
+				info.Curve = curve.String()
+			}
+		}
+		switch {
+		case len(key.Bytes) > 0 && key.Bytes[0] == 4:
+			info.Bits = (len(key.Bytes) - 1) / 2 * 8 // an uncompressed point: 04, X, Y
+		case len(key.Bytes) > 0 && (key.Bytes[0] == 2 || key.Bytes[0] == 3):
+			info.Bits = (len(key.Bytes) - 1) * 8 // a compressed one: 02 or 03, X
+		}
+		if info.Curve == "P-521" {
+			info.Bits = 521
+		}
+	}
+	return info
 }
 
 func hexOrEmpty(b []byte) string { return hex.EncodeToString(b) }
@@ -376,10 +559,11 @@ func sha256Hex(der []byte) string {
 }
 
 // CertificateInfo describes a certificate. Its JSON form is stable: fields are only ever
-// added. Names are as FormatName prints them (RFC 4514, most specific first, as crypto/x509's
-// pkix.Name.String orders them, with OpenSSL's attribute names, and control and invisible
-// characters escaped as \XX), "" for an empty
-// one; SANs and URLs have such characters escaped as \XX and a backslash as \\.
+// added. Names print from their DER as FormatName prints them (RFC 4514, most specific first,
+// with OpenSSL's attribute names, and control and invisible characters escaped as \XX),
+// keeping their multi-valued RDNs and, for an attribute shown as # and hex, its string type,
+// as `openssl x509 -nameopt RFC2253` shows them; "" for an empty one. SANs and URLs have
+// such characters escaped as \XX and a backslash as \\.
 type CertificateInfo struct {
 	Version    int       `json:"version"`
 	Subject    string    `json:"subject"`
@@ -407,6 +591,8 @@ type CertificateInfo struct {
 	OCSPServers      []string              `json:"ocsp_servers"`
 	IssuingCertURLs  []string              `json:"issuing_certificate_urls"`
 	Extensions       []ExtensionInfo       `json:"extensions"`
+	// NameConstraints is nil (JSON null) without a name constraints extension.
+	NameConstraints *NameConstraintsInfo `json:"name_constraints"`
 	// SHA256 is CertificateFingerprint: the SHA-256 of the DER certificate, lowercase hex.
 	SHA256 string `json:"sha256"`
 }
@@ -415,18 +601,18 @@ type CertificateInfo struct {
 func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 	info := CertificateInfo{
 		Version:            c.Version,
-		Subject:            FormatName(c.Subject),
-		Issuer:             FormatName(c.Issuer),
+		Subject:            formatRawName(c.RawSubject),
+		Issuer:             formatRawName(c.RawIssuer),
 		Serial:             FormatSerial(c.SerialNumber),
 		NotBefore:          c.NotBefore.UTC(),
 		NotAfter:           c.NotAfter.UTC(),
 		Validity:           DescribeValidity(c.NotBefore, c.NotAfter, at),
-		PublicKey:          describeKey(c.PublicKey, c.PublicKeyAlgorithm),
+		PublicKey:          describeKey(c.PublicKey, c.RawSubjectPublicKeyInfo),
 		SignatureAlgorithm: SignatureAlgorithmName(c.SignatureAlgorithm, c.Raw),
-		SANs:               describeSANs(c.DNSNames, c.IPAddresses, c.EmailAddresses, c.URIs),
+		SANs:               describeSANs(c.Extensions, c.DNSNames, c.IPAddresses, c.EmailAddresses, c.URIs),
 		SubjectKeyID:       hexOrEmpty(c.SubjectKeyId),
 		AuthorityKeyID:     hexOrEmpty(c.AuthorityKeyId),
-		CRLDistribution:    escapeAll(c.CRLDistributionPoints),
+		CRLDistribution:    escapeAll(distributionPointURIs(c.Extensions)),
 		OCSPServers:        escapeAll(c.OCSPServer),
 		IssuingCertURLs:    escapeAll(c.IssuingCertificateURL),
 		SHA256:             CertificateFingerprint(c),
@@ -435,15 +621,17 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 		CheckSignature(c.PublicKey, c.SignatureAlgorithm, c.Raw, c.RawTBSCertificate, c.Signature) == nil
 	var exts []inspectExt
 	for _, e := range c.Extensions {
-		exts = append(exts, inspectExt{e.Id, e.Critical})
+		exts = append(exts, inspectExt{e.Id, e.Critical, e.Value})
 		switch {
 		case e.Id.Equal(oidExtKeyUsage):
 			info.KeyUsage = KeyUsageNames(c.KeyUsage)
 		case e.Id.Equal(oidExtExtKeyUsage):
 			info.ExtKeyUsage = []string{}
-			for _, o := range CertificateEKUs(c) {
+			for _, o := range inspectEKUs(c, e.Value) {
 				info.ExtKeyUsage = append(info.ExtKeyUsage, ExtKeyUsageName(o))
 			}
+		case e.Id.Equal(oidExtNameConstraints):
+			info.NameConstraints = describeNameConstraints(e.Value, e.Critical)
 		case e.Id.Equal(oidExtBasicConstraints):
 			bc := &BasicConstraintsInfo{CA: c.IsCA, Critical: e.Critical}
 			if c.IsCA && (c.MaxPathLen > 0 || c.MaxPathLenZero) {
@@ -455,6 +643,25 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 	}
 	info.Extensions = describeExtensions(exts)
 	return info
+}
+
+// inspectEKUs reads the usages of an extended key usage extension's value in their order
+// (CertificateEKUs has crypto/x509's, which puts the usages it knows first), or returns
+// CertificateEKUs(c) when the value does not parse here.
+func inspectEKUs(c *x509.Certificate, value []byte) []asn1.ObjectIdentifier {
+	s := cryptobyte.String(value)
+	var out []asn1.ObjectIdentifier
+	if !s.ReadASN1(&s, cbasn1.SEQUENCE) {
+		return CertificateEKUs(c)
+	}
+	for !s.Empty() {
+		var o asn1.ObjectIdentifier
+		if !s.ReadASN1ObjectIdentifier(&o) {
+			return CertificateEKUs(c)
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // CSRInfo describes a certificate signing request. Its JSON form is stable: fields are only
@@ -475,10 +682,10 @@ type CSRInfo struct {
 // DescribeCSR describes csr and checks its signature.
 func DescribeCSR(csr *x509.CertificateRequest) CSRInfo {
 	info := CSRInfo{
-		Subject:            FormatName(csr.Subject),
-		PublicKey:          describeKey(csr.PublicKey, csr.PublicKeyAlgorithm),
+		Subject:            formatRawName(csr.RawSubject),
+		PublicKey:          describeKey(csr.PublicKey, csr.RawSubjectPublicKeyInfo),
 		SignatureAlgorithm: SignatureAlgorithmName(csr.SignatureAlgorithm, csr.Raw),
-		SANs:               describeSANs(csr.DNSNames, csr.IPAddresses, csr.EmailAddresses, csr.URIs),
+		SANs:               describeSANs(csr.Extensions, csr.DNSNames, csr.IPAddresses, csr.EmailAddresses, csr.URIs),
 		SHA256:             sha256Hex(csr.Raw),
 	}
 	if err := CheckCSRSignature(csr); err != nil {
@@ -488,7 +695,7 @@ func DescribeCSR(csr *x509.CertificateRequest) CSRInfo {
 	}
 	var exts []inspectExt
 	for _, e := range csr.Extensions {
-		exts = append(exts, inspectExt{e.Id, e.Critical})
+		exts = append(exts, inspectExt{e.Id, e.Critical, e.Value})
 	}
 	info.Extensions = describeExtensions(exts)
 	return info
@@ -499,8 +706,107 @@ type RevokedInfo struct {
 	Serial    string    `json:"serial"` // FormatSerial
 	RevokedAt time.Time `json:"revoked_at"`
 	// Reason is the RFC 5280 name of the reason code (RevocationReasons), "" when the entry
-	// has none (crypto/x509 reads an explicit "unspecified" the same way).
+	// has none.
 	Reason string `json:"reason"`
+	// InvalidityDate is the entry's invalidity date; nil (JSON null) when absent.
+	InvalidityDate *time.Time `json:"invalidity_date"`
+	// CertificateIssuer is, in an indirect CRL, the issuer of the certificate the entry
+	// revokes: the names of the entry's certificateIssuer extension or, without one, of the
+	// entry before it that has one (RFC 5280 5.3.3), each as its form and the name
+	// ("dns:ca.example", "dirName:CN=CA"); nil (JSON null) when no entry so far has one: the
+	// certificate is the CRL issuer's.
+	CertificateIssuer []string `json:"certificate_issuer"`
+}
+
+var (
+	oidEntryReason            = asn1.ObjectIdentifier{2, 5, 29, 21}
+	oidEntryInvalidityDate    = asn1.ObjectIdentifier{2, 5, 29, 24}
+	oidEntryCertificateIssuer = asn1.ObjectIdentifier{2, 5, 29, 29}
+)
+
+// describeGeneralNames writes each name of a DER GeneralNames as describeGeneralName does;
+// GeneralNames that do not parse are "#" and the hex of their DER.
+func describeGeneralNames(der []byte) []string {
+	names, err := pkixname.ParseGeneralNames(der, false)
+	if err != nil {
+		return []string{fmt.Sprintf("#%X", der)}
+	}
+	var out []string
+	for _, g := range names {
+		out = append(out, describeGeneralName(g))
+	}
+	return out
+}
+
+// describeGeneralName writes a general name as its form and the name, as the text of cert
+// inspect lists SANs ("dns:a.example", "ip:192.0.2.0/24", "dirName:CN=CA").
+func describeGeneralName(g pkixname.GeneralName) string {
+	switch g.Form {
+	case pkixname.DNSName:
+		return "dns:" + escapeText(string(g.Raw))
+	case pkixname.IPAddress:
+		return "ip:" + g.String()
+	case pkixname.RFC822Name:
+		return "email:" + escapeText(string(g.Raw))
+	case pkixname.URI:
+		return "uri:" + escapeText(string(g.Raw))
+	case pkixname.DirectoryName:
+		return "dirName:" + g.String()
+	case pkixname.OtherName:
+		return "otherName:" + describeOtherName(g.Raw)
+	case pkixname.RegisteredID:
+		return "registeredID:" + describeRegisteredID(g.Raw)
+	}
+	return fmt.Sprintf("%s:#%X", g.Form, g.Raw)
+}
+
+// NameConstraintsInfo is the name constraints extension: the base of each permitted and
+// excluded subtree, as describeGeneralName writes them (a subtree's minimum and maximum,
+// which RFC 5280 says must be 0 and absent, are not shown).
+type NameConstraintsInfo struct {
+	Permitted []string `json:"permitted"`
+	Excluded  []string `json:"excluded"`
+	Critical  bool     `json:"critical"`
+}
+
+// describeNameConstraints reads a name constraints extension's value; a subtree whose base
+// does not parse is "#" and the hex of the subtree, and a value that does not parse at all
+// gives nil (the extension's hex is in extensions[]).
+func describeNameConstraints(value []byte, critical bool) *NameConstraintsInfo {
+	s := cryptobyte.String(value)
+	var seq cryptobyte.String
+	if !s.ReadASN1(&seq, cbasn1.SEQUENCE) || !s.Empty() {
+		return nil
+	}
+	info := &NameConstraintsInfo{Permitted: []string{}, Excluded: []string{}, Critical: critical}
+	var permitted, excluded cryptobyte.String
+	if !seq.ReadOptionalASN1(&permitted, nil, cbasn1.Tag(0).ContextSpecific().Constructed()) ||
+		!seq.ReadOptionalASN1(&excluded, nil, cbasn1.Tag(1).ContextSpecific().Constructed()) || !seq.Empty() {
+		return nil
+	}
+	for _, l := range []struct {
+		trees cryptobyte.String
+		out   *[]string
+	}{{permitted, &info.Permitted}, {excluded, &info.Excluded}} {
+		for !l.trees.Empty() {
+			var el cryptobyte.String
+			if !l.trees.ReadASN1Element(&el, cbasn1.SEQUENCE) {
+				return nil
+			}
+			tree := el
+			var g pkixname.GeneralName
+			var err error
+			if tree.ReadASN1(&tree, cbasn1.SEQUENCE) {
+				g, err = pkixname.ParseGeneralName(&tree)
+			}
+			if err != nil || g.Raw == nil && g.Form == 0 {
+				*l.out = append(*l.out, fmt.Sprintf("#%X", []byte(el)))
+				continue
+			}
+			*l.out = append(*l.out, describeGeneralName(g))
+		}
+	}
+	return info
 }
 
 // CRLInfo describes a CRL. Its signature is not checked: that needs the issuer, which
@@ -526,7 +832,7 @@ type CRLInfo struct {
 // DescribeCRL describes crl, with its dates placed against at.
 func DescribeCRL(crl *x509.RevocationList, at time.Time) CRLInfo {
 	info := CRLInfo{
-		Issuer:             FormatName(crl.Issuer),
+		Issuer:             formatRawName(crl.RawIssuer),
 		ThisUpdate:         crl.ThisUpdate.UTC(),
 		Validity:           DescribeValidity(crl.ThisUpdate, crl.NextUpdate, at),
 		SignatureAlgorithm: SignatureAlgorithmName(crl.SignatureAlgorithm, crl.Raw),
@@ -541,16 +847,30 @@ func DescribeCRL(crl *x509.RevocationList, at time.Time) CRLInfo {
 		t := crl.NextUpdate.UTC()
 		info.NextUpdate = &t
 	}
+	var certIssuer []string
 	for _, e := range crl.RevokedCertificateEntries {
 		r := RevokedInfo{Serial: FormatSerial(e.SerialNumber), RevokedAt: e.RevocationTime.UTC()}
-		if e.ReasonCode != 0 {
-			r.Reason = ReasonName(e.ReasonCode)
+		for _, x := range e.Extensions {
+			switch {
+			case x.Id.Equal(oidEntryReason):
+				// crypto/x509 reads an explicit "unspecified" (0) as no reason
+				r.Reason = ReasonName(e.ReasonCode)
+			case x.Id.Equal(oidEntryInvalidityDate):
+				var t time.Time
+				if rest, err := asn1.UnmarshalWithParams(x.Value, &t, "generalized"); err == nil && len(rest) == 0 {
+					t = t.UTC()
+					r.InvalidityDate = &t
+				}
+			case x.Id.Equal(oidEntryCertificateIssuer):
+				certIssuer = describeGeneralNames(x.Value)
+			}
 		}
+		r.CertificateIssuer = certIssuer
 		info.Revoked = append(info.Revoked, r)
 	}
 	var exts []inspectExt
 	for _, e := range crl.Extensions {
-		exts = append(exts, inspectExt{e.Id, e.Critical})
+		exts = append(exts, inspectExt{e.Id, e.Critical, e.Value})
 	}
 	info.Extensions = describeExtensions(exts)
 	return info

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -351,7 +352,7 @@ func TestDescribeCRL(t *testing.T) {
 		t.Errorf("dates %+v %+v", info.NextUpdate, info.Validity)
 	}
 	want := []RevokedInfo{{Serial: "5167000000000015", RevokedAt: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), Reason: "keyCompromise"}}
-	if !slices.Equal(info.Revoked, want) {
+	if !reflect.DeepEqual(info.Revoked, want) {
 		t.Errorf("revoked %+v", info.Revoked)
 	}
 	if info.AuthorityKeyID != "5dcf77b0015027a9d93325260888ad2a7c8f8196" {

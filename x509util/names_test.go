@@ -1,13 +1,17 @@
 package x509util
 
 import (
+	"crypto/rand"
+	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FormatName writes what pkix.Name.String writes for every name without unsafe characters
@@ -136,15 +140,20 @@ func TestIssueRefusesControlCharacters(t *testing.T) {
 
 // Every name DescribeCertificate returns is safe to print.
 func TestDescribeCertificateEscapes(t *testing.T) {
-	_, inter, interKey := testCA(t)
-	leaf := mustIssue(t, IssueRequest{Profile: ProfileClient, Subject: pkix.Name{CommonName: "fine"},
-		PublicKey: issueTestKey(t, "p256b").Public(), Issuer: inter, IssuerKey: interKey})
 	// Names that IssueCertificate refuses, put in by hand as another CA could.
-	c := *leaf
-	c.Subject = pkix.Name{CommonName: "evil\nOK"}
-	c.DNSNames = []string{"x\x1b[2J.example", `back\slash`}
-	c.CRLDistributionPoints = []string{"http://crl.example/\x1b[31m"}
-	info := DescribeCertificate(&c, issueNow)
+	key := issueTestKey(t, "p256b")
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "evil\nOK"},
+		DNSNames: []string{"x\x1b[2J.example", `back\slash`}, CRLDistributionPoints: []string{"http://crl.example/\x1b[31m"},
+		NotBefore: issueNow.Add(-time.Hour), NotAfter: issueNow.Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := DescribeCertificate(c, issueNow)
 	for _, s := range append([]string{info.Subject}, append(info.SANs.DNS, info.CRLDistribution...)...) {
 		if hasControl(s) {
 			t.Errorf("%q holds a control character", s)

@@ -48,7 +48,8 @@ func setAside(e pkix.Extension) bool {
 //
 // The result's Raw, RawTBSCertificate, Signature, SerialNumber and Extensions are those of
 // der, so signatures verify and every extension is there to inspect; CRLDistributionPoints
-// lists the URIs of fullName distribution points. Anything else crypto/x509 refuses is refused.
+// lists the URIs of fullName distribution points, OCSPServer and IssuingCertificateURL those
+// of the authority information access extension, and the key identifiers are restored. Anything else crypto/x509 refuses is refused.
 func ParseCertificate(der []byte) (*x509.Certificate, error) {
 	c, err := x509.ParseCertificate(der)
 	if err == nil {
@@ -175,6 +176,14 @@ func parseSetAside(der []byte) (*x509.Certificate, bool) {
 	c.SerialNumber = serial
 	c.Extensions = exts
 	c.CRLDistributionPoints = distributionPointURIs(exts)
+	c.OCSPServer, c.IssuingCertificateURL = aiaURIs(exts)
+	restoreKeyIDs(c, exts)
+	return c, true
+}
+
+// restoreKeyIDs sets the subject and authority key identifiers of c from exts, which a
+// reading with extensions set aside has left out.
+func restoreKeyIDs(c *x509.Certificate, exts []pkix.Extension) {
 	for _, e := range exts {
 		v := cryptobyte.String(e.Value)
 		switch {
@@ -191,7 +200,6 @@ func parseSetAside(der []byte) (*x509.Certificate, bool) {
 			}
 		}
 	}
-	return c, true
 }
 
 // distributionPointURIs returns the URIs of the fullName distribution points of a CRL
@@ -233,6 +241,11 @@ func distributionPointURIs(exts []pkix.Extension) []string {
 
 // parseDERCertificates parses one or more concatenated DER certificates with ParseCertificate.
 func parseDERCertificates(data []byte) ([]*x509.Certificate, error) {
+	return parseDERCertificatesWith(data, ParseCertificate)
+}
+
+// parseDERCertificatesWith is parseDERCertificates with parse in place of ParseCertificate.
+func parseDERCertificatesWith(data []byte, parse func([]byte) (*x509.Certificate, error)) ([]*x509.Certificate, error) {
 	var certs []*x509.Certificate
 	s := cryptobyte.String(data)
 	for !s.Empty() {
@@ -240,7 +253,7 @@ func parseDERCertificates(data []byte) ([]*x509.Certificate, error) {
 		if !s.ReadASN1Element(&el, cbasn1.SEQUENCE) {
 			return nil, errors.New("x509: malformed certificate")
 		}
-		c, err := ParseCertificate(el)
+		c, err := parse(el)
 		if err != nil {
 			return nil, err
 		}

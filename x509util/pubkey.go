@@ -70,7 +70,8 @@ type KeyInfo struct {
 	// Type is signet's name for the key type, as --type spells it: "ec-p256", "rsa-3072",
 	// "ed25519".
 	Type KeyType `json:"type"`
-	// Algorithm is "ECDSA", "RSA" or "Ed25519".
+	// Algorithm is "ECDSA", "RSA" or "Ed25519" (cert inspect also describes keys signet does
+	// not use, with an empty Type: "DSA", "Ed448", "X25519", ...).
 	Algorithm string `json:"algorithm"`
 	// Bits is the key size: the RSA modulus size, the curve size, or 256 for Ed25519.
 	Bits int `json:"bits"`

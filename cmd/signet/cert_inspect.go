@@ -21,20 +21,27 @@ hex, serials lowercase hex (as 'openssl x509 -serial' prints them, there in uppe
    encoding        "PEM" or "DER"
    certificate     (kind certificate) version, subject, issuer, self_signed, serial,
                    not_before, not_after, validity {status: valid | expired | not-yet-valid,
-                   days: until the end, since the end, or until the start}, public_key {type,
+                   days: until the end, since the end, or until the start}, public_key {type
+                   ("" for a key signet does not use: DSA, Ed448, X25519, other curves),
                    algorithm, bits, curve, fingerprint (sha256: of the SubjectPublicKeyInfo)},
-                   signature_algorithm, sans {dns[], ip[], email[], uri[]}, key_usage[] (null:
+                   signature_algorithm, sans {dns[], ip[], email[], uri[], dir_name[],
+                   other_name[] (OID:value), registered_id[], other[]}, key_usage[] (null:
                    no extension), ext_key_usage[] (names or OIDs; null: no extension),
                    basic_constraints {ca, path_len (null: no limit), critical} (null: no
                    extension), subject_key_id, authority_key_id, crl_distribution_points[],
                    ocsp_servers[], issuing_certificate_urls[], extensions[] {oid, name,
-                   critical}, sha256 (of the DER certificate)
+                   critical, value (hex)}, name_constraints {permitted[], excluded[] (each
+                   subtree's base as "dns:", "ip:" with prefix length, "dirName:", ...),
+                   critical} (null: no extension), sha256 (of the DER certificate)
    csr             (kind csr) subject, public_key, signature_algorithm, signature_valid,
                    signature_error, sans, extensions[] (requested), sha256
    crl             (kind crl) issuer, number (decimal, "" when absent), this_update,
                    next_update (null when absent), validity (expired: past next_update),
                    signature_algorithm, authority_key_id, revoked[] {serial, revoked_at,
-                   reason ("" when none)}, extensions[], sha256`
+                   reason ("" when none), invalidity_date (null when none),
+                   certificate_issuer[] (an indirect CRL's: the entry's certificateIssuer
+                   or the last one before it, RFC 5280 5.3.3; null: the CRL's issuer)},
+                   extensions[], sha256`
 
 func certInspectCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -47,11 +54,18 @@ kinds, and other PEM blocks (a private key beside its certificate) are skipped.
 ` + moreHelp + `
 A certificate: subject, issuer, serial, validity with the time left (or how long ago it
 expired, or when it starts), public key type, size and fingerprint, subject alternative
-names, key usage, extended key usage, basic constraints, key identifiers, extensions
-(critical ones marked) and the SHA-256 fingerprint of the certificate. A CSR: subject,
+names of every form, key usage, extended key usage, basic constraints, name constraints
+(what is permitted and what excluded), key identifiers,
+extensions (critical ones marked; one signet does not know with the hex of its value) and
+the SHA-256 fingerprint of the certificate. A CSR: subject,
 key, names, and whether its signature verifies. A CRL: issuer, number, this and next
-update, and each revoked serial with its date and reason. Times are placed against --at
+update, and each revoked serial with its date, reason, invalidity date and, in an
+indirect CRL, the issuer of the certificate it revokes. Times are placed against --at
 (default now).
+
+An object is shown even where a part of it is one signet does not use or read (a name
+value of a string type crypto/x509 refuses, a key on another curve, an extension that does
+not parse): each is shown from its DER, and 'signet cert verify' refuses such a certificate.
 
 Inspecting checks nothing beyond a CSR's signature: a CRL's signature needs its issuer
 and a certificate's trust needs a policy; use 'signet cert verify'. Exit 0 when every
@@ -159,6 +173,10 @@ func certInspectPrint(w io.Writer, d certInspected) {
 		row("basic constraints", certBasicText(c.BasicConstraints))
 		row("subject key id", certOr(c.SubjectKeyID, "(none)"))
 		row("authority key id", certOr(c.AuthorityKeyID, "(none)"))
+		if nc := c.NameConstraints; nc != nil {
+			row("name constraints", "permitted "+certListOr(nc.Permitted, "")+certIf(len(nc.Permitted) == 0, "(none)")+
+				"; excluded "+certListOr(nc.Excluded, "")+certIf(len(nc.Excluded) == 0, "(none)")+certIf(nc.Critical, " (critical)"))
+		}
 		if len(c.CRLDistribution) > 0 {
 			row("CRL distribution", strings.Join(c.CRLDistribution, ", "))
 		}
@@ -201,7 +219,14 @@ func certInspectPrint(w io.Writer, d certInspected) {
 			width = max(width, len(r.Serial))
 		}
 		for _, r := range l.Revoked {
-			fmt.Fprintf(w, "    %-*s  %s  %s\n", width, r.Serial, r.RevokedAt.Format(time.RFC3339), certOr(r.Reason, "(no reason)"))
+			more := ""
+			if r.InvalidityDate != nil {
+				more += "  invalid since " + r.InvalidityDate.Format(time.RFC3339)
+			}
+			if r.CertificateIssuer != nil {
+				more += "  certificate issuer " + strings.Join(r.CertificateIssuer, ", ")
+			}
+			fmt.Fprintf(w, "    %-*s  %s  %s%s\n", width, r.Serial, r.RevokedAt.Format(time.RFC3339), certOr(r.Reason, "(no reason)"), more)
 		}
 		row("sha256", l.SHA256)
 	}
@@ -243,12 +268,12 @@ func certSpan(d time.Duration) string {
 }
 
 func certKeyText(k x509util.KeyInfo) string {
-	if k.Type == "" {
-		return k.Algorithm + " (not a key type signet uses)"
-	}
 	detail := fmt.Sprintf("%s %d bits", k.Algorithm, k.Bits)
 	if k.Curve != "" {
 		detail = k.Algorithm + " " + k.Curve
+	}
+	if k.Type == "" {
+		return fmt.Sprintf("%s (not a key type signet uses)  %s", detail, k.Fingerprint)
 	}
 	return fmt.Sprintf("%s (%s)  %s", k.Type, detail, k.Fingerprint)
 }
@@ -258,7 +283,8 @@ func certSANText(s x509util.SANInfo) string {
 	for _, group := range []struct {
 		prefix string
 		names  []string
-	}{{"dns:", s.DNS}, {"ip:", s.IP}, {"email:", s.Email}, {"uri:", s.URI}} {
+	}{{"dns:", s.DNS}, {"ip:", s.IP}, {"email:", s.Email}, {"uri:", s.URI}, {"dirName:", s.DirName},
+		{"otherName:", s.OtherName}, {"registeredID:", s.RegisteredID}, {"", s.Other}} {
 		for _, n := range group.names {
 			all = append(all, group.prefix+n)
 		}
@@ -290,8 +316,12 @@ func certBasicText(b *x509util.BasicConstraintsInfo) string {
 func certExtText(exts []x509util.ExtensionInfo) string {
 	var s []string
 	for _, e := range exts {
-		name := certOr(e.Name, e.OID+" (unknown)")
-		s = append(s, name+certIf(e.Critical, " (critical)"))
+		if e.Name == "" {
+			// what signet does not know, shown as openssl -text shows it: its value
+			s = append(s, e.OID+" (unknown"+certIf(e.Critical, ", critical")+": "+e.Value+")")
+			continue
+		}
+		s = append(s, e.Name+certIf(e.Critical, " (critical)"))
 	}
 	if s == nil {
 		return "(none)"
