@@ -326,8 +326,6 @@ func inspectParseCSR(der []byte) (*x509.CertificateRequest, error) {
 	return csr, nil
 }
 
-var oidExtensionRequest = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 14}
-
 // inspectRequestedExtensions reads the extensions of a CSR's extensionRequest attribute from
 // its [0] attributes; false when they do not parse.
 func inspectRequestedExtensions(el []byte) ([]pkix.Extension, bool) {
