@@ -78,7 +78,11 @@ func (p *signPrinter) receipt(r sign.Receipt) error {
 	e := *p.e
 	e.stderr = p.w
 	if r.Entries > 0 {
-		wrote(&e, p.c, r.Path, fmt.Sprintf("checksum list of %d files", r.Entries))
+		files := "files"
+		if r.Entries == 1 {
+			files = "file"
+		}
+		wrote(&e, p.c, r.Path, fmt.Sprintf("checksum list of %d %s", r.Entries, files))
 	}
 	of := "of " + digest.QuoteName(r.Path)
 	if r.Path == "" {
