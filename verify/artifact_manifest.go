@@ -126,6 +126,14 @@ func (e *ManifestEntry) Err() error { return e.err }
 // checked.
 func (r *ManifestResult) Err() error { return r.err }
 
+// unreadableList is the result for a list that could not be read or parsed (err): the list
+// unchecked, no file read.
+func unreadableList(list Artifact, opts ArtifactOptions, err error) *ManifestResult {
+	lr := &ArtifactResult{File: list.Name, SignatureFile: list.SignatureName, Checks: []Check{}, Identity: opts.Identity,
+		Reason: ReasonUnchecked, err: err, Error: message(err)}
+	return &ManifestResult{Manifest: lr, Files: []ManifestEntry{}, err: err, Reason: ReasonUnchecked, Error: message(err)}
+}
+
 // VerifyManifest checks a signed checksum list, then the files it lists. list.Name is the
 // list's path; its content is read once (unless list.Content holds it; at most
 // MaxManifestSize, from a file or a pipe) and the same bytes are both verified and parsed, so
@@ -148,18 +156,20 @@ func (r *ManifestResult) Err() error { return r.err }
 // file swapped in is refused when opened (EntryUnreadable), without blocking.
 //
 // The error returned is for a run that could not go on: ctx cancelled, an unusable policy
-// (ErrPolicy), a list with no well-formed line or a line over digest.MaxListLine
-// (digest.ErrMalformedList) or one that cannot be read. The verdict is the result's Err.
+// (ErrPolicy). A list that cannot be read (missing, not a regular file or pipe, over
+// MaxManifestSize) or is no list (no well-formed line, a line over digest.MaxListLine:
+// digest.ErrMalformedList) is a result: its Manifest unchecked (ReasonUnchecked) with that
+// error, and no file read. The verdict is the result's Err.
 func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo ManifestOptions) (*ManifestResult, error) {
 	if list.Content == nil {
 		b, err := readlimit.ReadFile(list.Name, MaxManifestSize)
 		switch {
 		case errors.Is(err, readlimit.ErrTooLarge):
-			return nil, fmt.Errorf("%w: %s %v", digest.ErrMalformedList, list.Name, err)
+			return unreadableList(list, opts, fmt.Errorf("%w: %s %v", digest.ErrMalformedList, list.Name, err)), nil
 		case errors.Is(err, readlimit.ErrNotFile):
-			return nil, artifactErrorf(ErrUnchecked, err, "manifest %s %v", list.Name, err)
+			return unreadableList(list, opts, artifactErrorf(ErrUnchecked, err, "manifest %s %v", list.Name, err)), nil
 		case err != nil:
-			return nil, err
+			return unreadableList(list, opts, err), nil
 		}
 		list.Content = b
 	}
@@ -174,7 +184,7 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 	}
 	dir := filepath.Dir(list.Name)
 	if res.Files, res.Malformed, err = manifestEntries(list.Content, list.Name, dir); err != nil {
-		return nil, err
+		return unreadableList(list, opts, err), nil
 	}
 	if len(mo.Only) > 0 {
 		res.Files = selectEntries(res.Files, mo.Only)

@@ -50,3 +50,37 @@ func TestJSONPathEverywhere(t *testing.T) {
 		t.Errorf("a listed file: %v", f)
 	}
 }
+
+// TestVerifyJSONUnreadableManifest: with --json, a --manifest that cannot be read (missing, a
+// directory) or is no list (no well-formed line) is a JSON verdict, the list unchecked and
+// exit 3, as a missing artifact is: it used to print no JSON at all, only an error on stderr,
+// which a CI job reading the report could not tell from a crash.
+func TestVerifyJSONUnreadableManifest(t *testing.T) {
+	dir := t.TempDir()
+	junk := dir + "/junk.sums"
+	writeFiles(t, dir, map[string]string{"junk.sums": "not a list\n"})
+	if _, errOut, code := runSignet(t, "", "sign", "-q", "--key", fixturePKI(t, "codesign.key"), "-F", "raw", junk); code != 0 {
+		t.Fatalf("sign: exit %d: %s", code, errOut)
+	}
+	for _, list := range []string{dir + "/missing.sums", dir, junk} {
+		out, errOut, code := runSignet(t, "", "verify", "--json", "--key", fixturePKI(t, "codesign.pem"), "--manifest", list)
+		var v struct {
+			Valid    bool `json:"valid"`
+			ExitCode int  `json:"exit_code"`
+			Manifest *struct {
+				Reason   string `json:"reason"`
+				Manifest struct {
+					File   string `json:"file"`
+					Reason string `json:"reason"`
+				} `json:"manifest"`
+				Files []json.RawMessage `json:"files"`
+			} `json:"manifest"`
+		}
+		if err := json.Unmarshal([]byte(out), &v); err != nil || v.Manifest == nil {
+			t.Fatalf("%s: exit %d, no JSON verdict (%v): %q %s", list, code, err, out, errOut)
+		}
+		if code != 3 || v.Valid || v.ExitCode != 3 || v.Manifest.Reason != "unchecked" || v.Manifest.Manifest.File != list || len(v.Manifest.Files) != 0 {
+			t.Errorf("%s: exit %d, %+v", list, code, v)
+		}
+	}
+}
