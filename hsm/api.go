@@ -96,8 +96,9 @@ func ImportCertificate(uri string, cert *x509.Certificate, opts Options) (obj Ob
 // ImportCertificate does) and each further certificate as a separate certificate object,
 // labelled with its subject's common name (the whole subject when it has none) and identified
 // by its subject key identifier. A chain certificate already on the token (the same DER) is
-// skipped; another certificate with its label or id is an error wrapping ErrExists. It
-// returns the objects written. A failure after the first write leaves what was written.
+// skipped; another certificate with its label or id is an error wrapping ErrExists, and a nil
+// or unparsed chain certificate one wrapping ErrObjectNotFound, both before anything is
+// written. It returns the objects written. A failure after the first write leaves what was written.
 func ImportCertificateChain(uri string, chain []*x509.Certificate, opts Options) (objs []Object, err error) {
 	if len(chain) == 0 {
 		return nil, newError(ErrObjectNotFound, nil, "no certificate to import")
@@ -153,10 +154,14 @@ func chainLabel(c *x509.Certificate) string {
 // CheckChainImport reports, before anything is written, whether ImportCertificateChain can
 // write the chain certificates issuers onto the token: one already there (the same DER) is
 // skipped; another certificate with the label or CKA_ID one would get (its subject key
-// identifier) is an error wrapping ErrExists, as the import would fail on it.
+// identifier) is an error wrapping ErrExists, as the import would fail on it; a nil or
+// unparsed one wraps ErrObjectNotFound, as ImportCertificate refuses it.
 func (t *Token) CheckChainImport(issuers []*x509.Certificate) error {
 	if len(issuers) == 0 {
 		return nil
+	}
+	if slices.ContainsFunc(issuers, func(c *x509.Certificate) bool { return c == nil || len(c.Raw) == 0 }) {
+		return newError(ErrObjectNotFound, nil, "a chain certificate to write is nil or unparsed")
 	}
 	have, err := t.Objects(&URI{Type: TypeCert})
 	if err != nil {
