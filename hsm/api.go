@@ -154,8 +154,9 @@ func chainLabel(c *x509.Certificate) string {
 // CheckChainImport reports, before anything is written, whether ImportCertificateChain can
 // write the chain certificates issuers onto the token: one already there (the same DER) is
 // skipped; another certificate with the label or CKA_ID one would get (its subject key
-// identifier) is an error wrapping ErrExists, as the import would fail on it; a nil or
-// unparsed one wraps ErrObjectNotFound, as ImportCertificate refuses it.
+// identifier), or two of issuers that would get one label or id, is an error wrapping
+// ErrExists, as the import would fail on it; a nil or unparsed one wraps ErrObjectNotFound,
+// as ImportCertificate refuses it.
 func (t *Token) CheckChainImport(issuers []*x509.Certificate) error {
 	if len(issuers) == 0 {
 		return nil
@@ -167,11 +168,22 @@ func (t *Token) CheckChainImport(issuers []*x509.Certificate) error {
 	if err != nil {
 		return err
 	}
+	var written []*x509.Certificate // those before c that the import writes
 	for _, c := range issuers {
-		if slices.ContainsFunc(have, func(h Object) bool { return h.Certificate != nil && h.Certificate.Equal(c) }) {
+		if slices.ContainsFunc(have, func(h Object) bool { return h.Certificate != nil && h.Certificate.Equal(c) }) ||
+			slices.ContainsFunc(written, c.Equal) {
 			continue
 		}
 		label := chainLabel(c)
+		// Two of the chain that would get one label or id (an intermediate and a root of one
+		// common name): the import would write the first and fail on the second.
+		if i := slices.IndexFunc(written, func(w *x509.Certificate) bool {
+			return chainLabel(w) == label || len(c.SubjectKeyId) > 0 && bytes.Equal(w.SubjectKeyId, c.SubjectKeyId)
+		}); i >= 0 {
+			return newError(ErrExists, nil, fmt.Sprintf("the chain certificates \"%s\" and \"%s\" would both get label %q or one id on token %q",
+				x509util.FormatName(written[i].Subject), x509util.FormatName(c.Subject), label, t.Info().Label))
+		}
+		written = append(written, c)
 		var clash []Object
 		for _, h := range have {
 			if h.Label == label || len(c.SubjectKeyId) > 0 && bytes.Equal(h.ID, c.SubjectKeyId) {
