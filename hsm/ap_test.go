@@ -35,6 +35,15 @@ func TestAPTokenNilArguments(t *testing.T) {
 		{"ImportKeyCertificate nil", func() error { _, err := tok.ImportKeyCertificate(k1, nil); return err }, ErrObjectNotFound},
 		{"ImportKeyCertificate nil URI and certificate", func() error { _, err := tok.ImportKeyCertificate(nil, nil); return err }, ErrObjectNotFound},
 		{"ReplaceKeyCertificate nil", func() error { _, err := tok.ReplaceKeyCertificate(k1, nil, nil); return err }, ErrObjectNotFound},
+		// A chain certificate that is nil or unparsed: refused before anything is written,
+		// where it panicked (chainLabel read its subject) or, unparsed, failed only after the
+		// key's certificate was written.
+		{"CheckChainImport nil", func() error { return tok.CheckChainImport([]*x509.Certificate{nil}) }, ErrObjectNotFound},
+		{"CheckChainImport unparsed", func() error { return tok.CheckChainImport([]*x509.Certificate{{}}) }, ErrObjectNotFound},
+		{"ImportCertificateChain nil chain certificate", func() error {
+			_, err := ImportCertificateChain(tt.uri("object=k1"), []*x509.Certificate{{}, nil}, tt.opts(testPIN))
+			return err
+		}, ErrObjectNotFound},
 		{"Delete empty URI", func() error { _, err := tok.Delete(&URI{}); return err }, ErrInvalidURI},
 		{"Delete nil URI", func() error { _, err := tok.Delete(nil); return err }, ErrInvalidURI},
 	}

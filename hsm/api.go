@@ -96,8 +96,9 @@ func ImportCertificate(uri string, cert *x509.Certificate, opts Options) (obj Ob
 // ImportCertificate does) and each further certificate as a separate certificate object,
 // labelled with its subject's common name (the whole subject when it has none) and identified
 // by its subject key identifier. A chain certificate already on the token (the same DER) is
-// skipped; another certificate with its label or id is an error wrapping ErrExists. It
-// returns the objects written. A failure after the first write leaves what was written.
+// skipped; another certificate with its label or id is an error wrapping ErrExists, and a nil
+// or unparsed chain certificate one wrapping ErrObjectNotFound, both before anything is
+// written. It returns the objects written. A failure after the first write leaves what was written.
 func ImportCertificateChain(uri string, chain []*x509.Certificate, opts Options) (objs []Object, err error) {
 	if len(chain) == 0 {
 		return nil, newError(ErrObjectNotFound, nil, "no certificate to import")
@@ -153,20 +154,36 @@ func chainLabel(c *x509.Certificate) string {
 // CheckChainImport reports, before anything is written, whether ImportCertificateChain can
 // write the chain certificates issuers onto the token: one already there (the same DER) is
 // skipped; another certificate with the label or CKA_ID one would get (its subject key
-// identifier) is an error wrapping ErrExists, as the import would fail on it.
+// identifier), or two of issuers that would get one label or id, is an error wrapping
+// ErrExists, as the import would fail on it; a nil or unparsed one wraps ErrObjectNotFound,
+// as ImportCertificate refuses it.
 func (t *Token) CheckChainImport(issuers []*x509.Certificate) error {
 	if len(issuers) == 0 {
 		return nil
+	}
+	if slices.ContainsFunc(issuers, func(c *x509.Certificate) bool { return c == nil || len(c.Raw) == 0 }) {
+		return newError(ErrObjectNotFound, nil, "a chain certificate to write is nil or unparsed")
 	}
 	have, err := t.Objects(&URI{Type: TypeCert})
 	if err != nil {
 		return err
 	}
+	var written []*x509.Certificate // those before c that the import writes
 	for _, c := range issuers {
-		if slices.ContainsFunc(have, func(h Object) bool { return h.Certificate != nil && h.Certificate.Equal(c) }) {
+		if slices.ContainsFunc(have, func(h Object) bool { return h.Certificate != nil && h.Certificate.Equal(c) }) ||
+			slices.ContainsFunc(written, c.Equal) {
 			continue
 		}
 		label := chainLabel(c)
+		// Two of the chain that would get one label or id (an intermediate and a root of one
+		// common name): the import would write the first and fail on the second.
+		if i := slices.IndexFunc(written, func(w *x509.Certificate) bool {
+			return chainLabel(w) == label || len(c.SubjectKeyId) > 0 && bytes.Equal(w.SubjectKeyId, c.SubjectKeyId)
+		}); i >= 0 {
+			return newError(ErrExists, nil, fmt.Sprintf("the chain certificates \"%s\" and \"%s\" would both get label %q or one id on token %q",
+				x509util.FormatName(written[i].Subject), x509util.FormatName(c.Subject), label, t.Info().Label))
+		}
+		written = append(written, c)
 		var clash []Object
 		for _, h := range have {
 			if h.Label == label || len(c.SubjectKeyId) > 0 && bytes.Equal(h.ID, c.SubjectKeyId) {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/miekg/pkcs11"
+
+	"github.com/signet-pki/signet/x509util"
 )
 
 // classOf maps CKO_ values to URI types and back.
@@ -158,7 +160,7 @@ func onePublic(p *Object, pubs, certs, privs []*Object) crypto.PublicKey {
 			pub = o.Public
 			continue
 		}
-		if !samePublic(pub, o.Public) {
+		if !x509util.PublicKeysEqual(pub, o.Public) {
 			return nil
 		}
 	}
@@ -200,13 +202,7 @@ func partnerKey(k, o *Object) bool {
 	if k.Public == nil || o.Public == nil {
 		return k.Public == nil && o.Public == nil
 	}
-	return samePublic(k.Public, o.Public)
-}
-
-// samePublic reports whether two public keys are the same key.
-func samePublic(a, b crypto.PublicKey) bool {
-	k, ok := a.(interface{ Equal(crypto.PublicKey) bool })
-	return ok && k.Equal(b)
+	return x509util.PublicKeysEqual(k.Public, o.Public)
 }
 
 // keyCertificate returns the key's certificate among its partner objects: one that certifies

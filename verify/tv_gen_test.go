@@ -266,7 +266,12 @@ func tvCert(subj, iss []byte, key, signer crypto.Signer, serial int64, nb, na tv
 		b.AddBytes(dSPKI(key))
 		b.AddASN1(cbasn1.Tag(3).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddBytes(exts) })
 	})
-	tbs := tb.BytesOrPanic()
+	return tvSigned(signer, tb.BytesOrPanic())
+}
+
+// tvSigned is tbs (a certificate's or CRL's) signed by signer: SEQUENCE { tbs, algorithm,
+// signature }.
+func tvSigned(signer crypto.Signer, tbs []byte) []byte {
 	alg, sig := rxSign(signer, tbs, 0)
 	cb := cryptobyte.NewBuilder(nil)
 	cb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
@@ -316,15 +321,7 @@ func tvCRL(iss []byte, signer crypto.Signer, this, next tvTime, entries []tvRevo
 			})
 		})
 	})
-	tbs := tb.BytesOrPanic()
-	alg, sig := rxSign(signer, tbs, 0)
-	cb := cryptobyte.NewBuilder(nil)
-	cb.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddBytes(tbs)
-		b.AddBytes(alg)
-		b.AddASN1BitString(sig)
-	})
-	return cb.BytesOrPanic()
+	return tvSigned(signer, tb.BytesOrPanic())
 }
 
 // tvCMS writes a detached CMS SignedData over data by the ECDSA P-256 key of cert, its signed

@@ -168,8 +168,14 @@ type klSnap map[string]klEntry
 // klSnapshot records every name under dir/t: mode, inode and content.
 func klSnapshot(t *testing.T, dir string) klSnap {
 	t.Helper()
+	return klSnapshotOf(t, dir, filepath.Join(dir, "t"))
+}
+
+// klSnapshotOf records every name under root (dir or below it), named relative to dir: mode,
+// inode and content.
+func klSnapshotOf(t *testing.T, dir, root string) klSnap {
+	t.Helper()
 	s := klSnap{}
-	root := filepath.Join(dir, "t")
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -968,31 +974,7 @@ func TestKLWrites(t *testing.T) {
 // home dir/out.
 func klWriteSnap(t *testing.T, dir string) klSnap {
 	t.Helper()
-	s := klSnap{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		e := klEntry{mode: fi.Mode(), ino: fi.Sys().(*syscall.Stat_t).Ino}
-		if fi.Mode().IsRegular() {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			e.sum = sha256.Sum256(b)
-		}
-		s[rel] = e
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return klSnapshotOf(t, dir, dir)
 }
 
 func (k *klEnv) klWrite(t *testing.T, c klWriteCase) string {

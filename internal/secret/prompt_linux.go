@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -35,7 +36,11 @@ func readNoEcho(fd int, prompt func() error) ([]byte, error) {
 		return nil, err
 	}
 	defer unix.IoctlSetTermios(fd, unix.TCSETS, old)
-	defer restoreOnSignal(func() { unix.IoctlSetTermios(fd, unix.TCSETS, old) })()
+	interrupted, stop, err := restoreOnSignal(func() { unix.IoctlSetTermios(fd, unix.TCSETS, old) })
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
 	if err := prompt(); err != nil {
 		return nil, err
 	}
@@ -47,6 +52,17 @@ func readNoEcho(fd int, prompt func() error) ([]byte, error) {
 	}
 	var c [1]byte
 	for {
+		// Wait for a key, or for a signal that restored the terminal (interrupted): the
+		// prompt must not read on once the terminal echoes again.
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}, {Fd: int32(interrupted), Events: unix.POLLIN}}
+		if _, err := unix.Poll(fds, -1); errors.Is(err, unix.EINTR) {
+			continue
+		} else if err != nil {
+			return fail(err)
+		}
+		if fds[1].Revents != 0 {
+			return fail(ErrInterrupted)
+		}
 		n, err := unix.Read(fd, c[:])
 		if errors.Is(err, unix.EINTR) {
 			continue
@@ -99,8 +115,12 @@ func readNoEcho(fd int, prompt func() error) ([]byte, error) {
 // One that comes first restores the terminal and is then sent again, which ends the process as
 // it would have without the prompt: by the signal, so a shell sees 130, 143 or 129. Without
 // it the default action ended the process in the middle of the prompt and left the terminal
-// without echo or line editing.
-func restoreOnSignal(restore func()) (stop func()) {
+// without echo or line editing. When the process goes on (another part of it catches the
+// signal: the tunnel's reload, a server's graceful stop), the terminal echoes again, so the
+// prompt must end: interrupted, a descriptor to poll, becomes readable. A signal that came
+// as stop was called is handled so too, never dropped. interrupted is -1 (which poll skips)
+// when every one of the signals is ignored.
+func restoreOnSignal(restore func()) (interrupted int, stop func(), err error) {
 	var sigs []os.Signal
 	for _, s := range []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		if !signal.Ignored(s) {
@@ -108,27 +128,49 @@ func restoreOnSignal(restore func()) (stop func()) {
 		}
 	}
 	if len(sigs) == 0 {
-		return func() {}
+		return -1, func() {}, nil
+	}
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+		return -1, nil, err
 	}
 	caught := make(chan os.Signal, 1)
 	signal.Notify(caught, sigs...)
+	handle := func(s os.Signal) {
+		restore()
+		// Sent again to the process: with no other catcher its default action ends it
+		// (Go's, for these three: by the signal); a command that catches it itself (a
+		// server's graceful stop, the tunnel's reload) still gets it.
+		// It goes to this thread, which takes it before tgkill returns: a default action
+		// ends the process here, before the prompt is woken below (sent to the process, it
+		// could be taken on another thread while the prompt returned and signet exited 130).
+		signal.Stop(caught)
+		runtime.LockOSThread()
+		unix.Tgkill(unix.Getpid(), unix.Gettid(), s.(syscall.Signal))
+		runtime.UnlockOSThread()
+		// Still here: someone else caught it. The prompt ends rather than read with echo on.
+		unix.Write(p[1], []byte{0})
+	}
 	done, finished := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(finished)
 		select {
 		case s := <-caught:
-			restore()
-			// Sent again to the process: with no other catcher its default action ends it
-			// (Go's, for these three: by the signal); a command that catches it itself (a
-			// server's graceful stop, the tunnel's reload) still gets it.
-			signal.Stop(caught)
-			syscall.Kill(syscall.Getpid(), s.(syscall.Signal))
+			handle(s)
 		case <-done:
+			// stop has stopped the catching: a signal already caught is still handled.
+			select {
+			case s := <-caught:
+				handle(s)
+			default:
+			}
 		}
 	}()
-	return func() {
+	return p[0], func() {
 		signal.Stop(caught)
 		close(done)
 		<-finished
-	}
+		unix.Close(p[0])
+		unix.Close(p[1])
+	}, nil
 }
