@@ -70,16 +70,7 @@ func TestInspectNamesAsEncoded(t *testing.T) {
 		[]ciAttr{{ciCN, 12, []byte("alice")}, {ciUID, 12, []byte("42")}},
 		[]ciAttr{{ciUnk, 30, []byte{0, 'a', 0, 'b'}}})
 	const want = `1.3.6.1.4.1.55555.1=#1E0400610062,UID=42+CN=alice,O=Example`
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), RawSubject: name,
-		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cert := ciSelfSigned(t, key, &x509.Certificate{RawSubject: name})
 	info := DescribeCertificate(cert, time.Unix(1, 0))
 	if info.Subject != want || info.Issuer != want {
 		t.Errorf("certificate subject %q issuer %q, want %q", info.Subject, info.Issuer, want)
@@ -151,16 +142,7 @@ func ciSANExt(t *testing.T) pkix.Extension {
 func TestInspectSANsOfEveryForm(t *testing.T) {
 	key := testutil.Key(t, "p256")
 	san := ciSANExt(t)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
-		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0), ExtraExtensions: []pkix.Extension{san}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cert := ciSelfSigned(t, key, &x509.Certificate{Subject: pkix.Name{CommonName: "x"}, ExtraExtensions: []pkix.Extension{san}})
 	csrDER, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
 		Subject: pkix.Name{CommonName: "x"}, ExtraExtensions: []pkix.Extension{san}}, key)
 	if err != nil {
@@ -192,16 +174,7 @@ func TestInspectSANsOfEveryForm(t *testing.T) {
 func TestInspectExtensionValues(t *testing.T) {
 	key := testutil.Key(t, "p256")
 	unknown := pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55555, 100}, Critical: true, Value: []byte{0x0c, 0x02, 'h', 'i'}}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
-		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0), ExtraExtensions: []pkix.Extension{unknown}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cert := ciSelfSigned(t, key, &x509.Certificate{Subject: pkix.Name{CommonName: "x"}, ExtraExtensions: []pkix.Extension{unknown}})
 	exts := DescribeCertificate(cert, time.Unix(1, 0)).Extensions
 	last := exts[len(exts)-1]
 	if last.OID != "1.3.6.1.4.1.55555.100" || !last.Critical || last.Name != "" || last.Value != "0c026869" {
@@ -395,17 +368,7 @@ func TestInspectReadsWhatCryptoX509Refuses(t *testing.T) {
 func TestInspectEKUsInOrder(t *testing.T) {
 	key := testutil.Key(t, "p256")
 	eku, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 4, 1, 55555, 7}, {1, 3, 6, 1, 5, 5, 7, 3, 1}})
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
-		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0),
-		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Value: eku}}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cert := ciSelfSigned(t, key, &x509.Certificate{Subject: pkix.Name{CommonName: "x"}, ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Value: eku}}})
 	if got, want := DescribeCertificate(cert, time.Unix(1, 0)).ExtKeyUsage, []string{"1.3.6.1.4.1.55555.7", "serverAuth"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("ext key usage %q, want %q", got, want)
 	}
@@ -422,12 +385,7 @@ func TestInspectUnparsableURI(t *testing.T) {
 		t.Fatal(err)
 	}
 	san := pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 17}, Value: v}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
-		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0), ExtraExtensions: []pkix.Extension{san}}
-	certDER, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	certDER := ciSelfSignedDER(t, key, &x509.Certificate{Subject: pkix.Name{CommonName: "x"}, ExtraExtensions: []pkix.Extension{san}})
 	csrDER, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
 		Subject: pkix.Name{CommonName: "x"}, ExtraExtensions: []pkix.Extension{san}}, key)
 	if err != nil {
@@ -468,13 +426,7 @@ func TestInspectCriticalAIA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
-		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0),
-		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 1}, Critical: true, Value: v}}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	der := ciSelfSignedDER(t, key, &x509.Certificate{Subject: pkix.Name{CommonName: "x"}, ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 1, 1}, Critical: true, Value: v}}})
 	objs, err := ParseObjects(der)
 	if err != nil {
 		t.Fatal(err)
@@ -500,17 +452,7 @@ func TestInspectCRLDistributionPointURIs(t *testing.T) {
 	dpName, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: full})
 	dp, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: dpName})
 	v, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: dp})
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
-		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0),
-		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 31}, Value: v}}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cert := ciSelfSigned(t, key, &x509.Certificate{Subject: pkix.Name{CommonName: "x"}, ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 31}, Value: v}}})
 	if got, want := DescribeCertificate(cert, time.Unix(1, 0)).CRLDistribution, []string{"http://crl.example/a.crl"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("crl_distribution_points %q, want %q", got, want)
 	}
@@ -524,22 +466,32 @@ func TestInspectCRLDistributionPointURIs(t *testing.T) {
 func TestInspectNameConstraints(t *testing.T) {
 	key := testutil.Key(t, "p256")
 	_, ipnet, _ := net.ParseCIDR("192.0.2.0/24")
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "x"},
-		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(1e9, 0), IsCA: true, BasicConstraintsValid: true,
-		PermittedDNSDomainsCritical: true, PermittedDNSDomains: []string{"example.com"},
-		ExcludedDNSDomains: []string{"bad.example.com"}, ExcludedIPRanges: []*net.IPNet{ipnet},
-		PermittedEmailAddresses: []string{"example.com"}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cert := ciSelfSigned(t, key, &x509.Certificate{Subject: pkix.Name{CommonName: "x"}, IsCA: true, BasicConstraintsValid: true, PermittedDNSDomainsCritical: true, PermittedDNSDomains: []string{"example.com"}, ExcludedDNSDomains: []string{"bad.example.com"}, ExcludedIPRanges: []*net.IPNet{ipnet}, PermittedEmailAddresses: []string{"example.com"}})
 	want := &NameConstraintsInfo{Permitted: []string{"dns:example.com", "email:example.com"},
 		Excluded: []string{"dns:bad.example.com", "ip:192.0.2.0/24"}, Critical: true}
 	if got := DescribeCertificate(cert, time.Unix(1, 0)).NameConstraints; !reflect.DeepEqual(got, want) {
 		t.Errorf("name constraints %+v, want %+v", got, want)
 	}
+}
+
+// ciSelfSignedDER self-signs tmpl with key, as serial 7 valid from 1970 to 2001.
+func ciSelfSignedDER(t *testing.T, key crypto.Signer, tmpl *x509.Certificate) []byte {
+	t.Helper()
+	tmpl.SerialNumber, tmpl.NotBefore, tmpl.NotAfter = big.NewInt(7), time.Unix(0, 0), time.Unix(1e9, 0)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// ciSelfSigned is ciSelfSignedDER's DER and the certificate ParseCertificate reads from it.
+func ciSelfSigned(t *testing.T, key crypto.Signer, tmpl *x509.Certificate) ([]byte, *x509.Certificate) {
+	t.Helper()
+	der := ciSelfSignedDER(t, key, tmpl)
+	cert, err := ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der, cert
 }
