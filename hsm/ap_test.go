@@ -13,16 +13,9 @@ import (
 // written or destroyed.
 func TestAPTokenNilArguments(t *testing.T) {
 	tt := mustSoftHSM(t, "ap")
-	tok, err := Open(tt.uri(""), tt.opts(testPIN))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tok.Close()
-	k1, err := ParseURI("pkcs11:object=k1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tok.GenerateKey(k1, KeyType("ec-p256")); err != nil {
+	tok := mustOpen(t, tt.uri(""), tt.opts(testPIN))
+	k1 := mustParse(t, "pkcs11:object=k1")
+	if _, err := tok.GenerateKey(k1, ECP256); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

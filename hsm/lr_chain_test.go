@@ -23,16 +23,9 @@ import (
 // there to prevent. The clash is now found before anything is written.
 func TestChainImportClashWithinChain(t *testing.T) {
 	tt := mustSoftHSM(t, "lr")
-	tok, err := Open(tt.uri(""), tt.opts(testPIN))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tok.Close()
-	k1, err := ParseURI("pkcs11:object=k1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tok.GenerateKey(k1, KeyType("ec-p256")); err != nil {
+	tok := mustOpen(t, tt.uri(""), tt.opts(testPIN))
+	k1 := mustParse(t, "pkcs11:object=k1")
+	if _, err := tok.GenerateKey(k1, ECP256); err != nil {
 		t.Fatal(err)
 	}
 	s, err := tok.Signer(k1)
