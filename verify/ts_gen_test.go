@@ -695,31 +695,38 @@ func (p tsTokenPlan) build(t time.Time, tsa *x509.Certificate) []byte {
 					})
 				}
 				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-						if p.sidKeyID {
-							b.AddASN1Int64(3)
-							b.AddASN1(cbasn1.Tag(0).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(tsa.SubjectKeyId) })
-						} else {
-							b.AddASN1Int64(1)
-							b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-								b.AddBytes(tsa.RawIssuer)
-								b.AddASN1BigInt(tsa.SerialNumber)
-							})
-						}
-						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(tsHashOID[p.digestHash]) })
-						b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-							for _, a := range attrs {
-								b.AddBytes(a)
-							}
-						})
-						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(sigOID) })
-						b.AddASN1OctetString(sig)
-					})
+					tsSignerInfo(b, tsa, p.sidKeyID, tsHashOID[p.digestHash], sigOID, attrs, sig)
 				})
 			})
 		})
 	})
 	return b.BytesOrPanic()
+}
+
+// tsSignerInfo adds a SignerInfo (RFC 5652 5.3) by signer's certificate, named by its subject
+// key identifier (version 3) or its issuer and serial number (version 1), over the DER signed
+// attributes attrs, with the digest and signature algorithms and the signature given.
+func tsSignerInfo(b *cryptobyte.Builder, signer *x509.Certificate, bySKI bool, digestOID, sigOID asn1.ObjectIdentifier, attrs [][]byte, sig []byte) {
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		if bySKI {
+			b.AddASN1Int64(3)
+			b.AddASN1(cbasn1.Tag(0).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(signer.SubjectKeyId) })
+		} else {
+			b.AddASN1Int64(1)
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddBytes(signer.RawIssuer)
+				b.AddASN1BigInt(signer.SerialNumber)
+			})
+		}
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(digestOID) })
+		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+			for _, a := range attrs {
+				b.AddBytes(a)
+			}
+		})
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(sigOID) })
+		b.AddASN1OctetString(sig)
+	})
 }
 
 // tsRequest draws the request a TSA answers (signet's Authority or openssl ts -reply), and

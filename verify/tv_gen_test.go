@@ -356,21 +356,7 @@ func tvCMS(cert *x509.Certificate, key crypto.Signer, data []byte, st tvTime) []
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidTSData) })
 				b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes(cert.Raw) })
 				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-						b.AddASN1Int64(1)
-						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-							b.AddBytes(cert.RawIssuer)
-							b.AddASN1BigInt(cert.SerialNumber)
-						})
-						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(sha256OID) })
-						b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-							for _, a := range attrs {
-								b.AddBytes(a)
-							}
-						})
-						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidECDSASHA256) })
-						b.AddASN1OctetString(sig)
-					})
+					tsSignerInfo(b, cert, false, sha256OID, oidECDSASHA256, attrs, sig)
 				})
 			})
 		})
