@@ -26,19 +26,7 @@ func TestPromptSignalCaughtElsewhere(t *testing.T) {
 	signal.Notify(other, syscall.SIGHUP)
 	defer signal.Stop(other)
 
-	type result struct {
-		b   []byte
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		b, err := Source{What: "PIN"}.Read("")
-		done <- result{b, err}
-	}()
-	buf := make([]byte, 256)
-	if n, err := master.Read(buf); err != nil || n == 0 {
-		t.Fatalf("prompt: %q, %v", buf[:n], err)
-	}
+	done := startPrompt(t, master)
 	if _, err := master.WriteString("half"); err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +41,7 @@ func TestPromptSignalCaughtElsewhere(t *testing.T) {
 			t.Fatal("the other catcher did not get SIGHUP, and again")
 		}
 	}
-	var r result
+	var r promptResult
 	select {
 	case r = <-done:
 	case <-time.After(5 * time.Second):
@@ -64,8 +52,5 @@ func TestPromptSignalCaughtElsewhere(t *testing.T) {
 	if r.b != nil || !errors.Is(r.err, ErrInterrupted) {
 		t.Errorf("Read = %q, %v; want ErrInterrupted", r.b, r.err)
 	}
-	after := termiosOf(t, slave)
-	if after.Lflag != before.Lflag || after.Iflag != before.Iflag || after.Cc != before.Cc {
-		t.Errorf("terminal settings not restored: lflag %#x -> %#x, iflag %#x -> %#x", before.Lflag, after.Lflag, before.Iflag, after.Iflag)
-	}
+	checkRestored(t, before, slave)
 }

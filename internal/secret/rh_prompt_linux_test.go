@@ -78,24 +78,11 @@ func TestPromptKeys(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			master, slave := mustPTY(t)
 			before := termiosOf(t, slave)
-			type result struct {
-				b   []byte
-				err error
-			}
-			done := make(chan result, 1)
-			go func() {
-				b, err := Source{What: "PIN"}.Read("")
-				done <- result{b, err}
-			}()
-			// Wait for the prompt before typing, as a user does.
-			buf := make([]byte, 256)
-			if n, err := master.Read(buf); err != nil || n == 0 {
-				t.Fatalf("prompt: %q, %v", buf[:n], err)
-			}
+			done := startPrompt(t, master)
 			if _, err := master.WriteString(c.keys); err != nil {
 				t.Fatal(err)
 			}
-			var r result
+			var r promptResult
 			select {
 			case r = <-done:
 			case <-time.After(20 * time.Second):
@@ -108,10 +95,38 @@ func TestPromptKeys(t *testing.T) {
 			if errors.Is(c.wantErr, ErrInterrupted) && !errors.Is(r.err, context.Canceled) {
 				t.Errorf("error %v is not context.Canceled", r.err)
 			}
-			after := termiosOf(t, slave)
-			if after.Lflag != before.Lflag || after.Iflag != before.Iflag || after.Cc != before.Cc {
-				t.Errorf("terminal settings not restored: lflag %#x -> %#x, iflag %#x -> %#x", before.Lflag, after.Lflag, before.Iflag, after.Iflag)
-			}
+			checkRestored(t, before, slave)
 		})
+	}
+}
+
+// promptResult is what a prompt's Read returned.
+type promptResult struct {
+	b   []byte
+	err error
+}
+
+// startPrompt reads a PIN at the terminal (the test's standard input) in a goroutine, and
+// returns once the prompt is written on master, as a user waits for it before typing.
+func startPrompt(t *testing.T, master *os.File) <-chan promptResult {
+	t.Helper()
+	done := make(chan promptResult, 1)
+	go func() {
+		b, err := Source{What: "PIN"}.Read("")
+		done <- promptResult{b, err}
+	}()
+	buf := make([]byte, 256)
+	if n, err := master.Read(buf); err != nil || n == 0 {
+		t.Fatalf("prompt: %q, %v", buf[:n], err)
+	}
+	return done
+}
+
+// checkRestored fails the test when the terminal's settings are not those it had before.
+func checkRestored(t *testing.T, before *unix.Termios, slave string) {
+	t.Helper()
+	after := termiosOf(t, slave)
+	if after.Lflag != before.Lflag || after.Iflag != before.Iflag || after.Cc != before.Cc {
+		t.Errorf("terminal settings not restored: lflag %#x -> %#x, iflag %#x -> %#x", before.Lflag, after.Lflag, before.Iflag, after.Iflag)
 	}
 }
