@@ -66,10 +66,17 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 	for _, n := range names {
 		given[n] = true
 	}
+	alg := s.alg
+	if opts.ListAlgorithm != 0 {
+		if !opts.ListAlgorithm.Valid() {
+			return nil, fmt.Errorf("%w: %s", digest.ErrUnknownAlgorithm, opts.ListAlgorithm.Name())
+		}
+		alg = opts.ListAlgorithm
+	}
 	var entries []digest.Entry
 	var failed []error
 	total := 0
-	err = digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: s.alg, Recursive: opts.Recursive, Workers: opts.Workers, Stdin: opts.Stdin, Skipped: opts.Skipped,
+	err = digest.HashFiles(ctx, names, digest.HashOptions{Algorithm: alg, Recursive: opts.Recursive, Workers: opts.Workers, Stdin: opts.Stdin, Skipped: opts.Skipped,
 		// As without --manifest: what is signed is a regular file (a device may never end).
 		RegularOnly: true,
 		Progress:    opts.Progress, ProgressInterval: opts.ProgressInterval},
@@ -103,7 +110,7 @@ func signManifest(ctx context.Context, s *Signer, names []string, opts FilesOpti
 				// A file called "-": sha256sum -c (and hash -c) would read "-" as standard input.
 				name = "./-"
 			}
-			entries = append(entries, digest.Entry{Algorithm: s.alg, Digest: r.Digest, Name: name, Tagged: !coreutilsLists(s.alg)})
+			entries = append(entries, digest.Entry{Algorithm: alg, Digest: r.Digest, Name: name, Tagged: !coreutilsLists(alg)})
 			return nil
 		})
 	if ctx.Err() != nil {

@@ -48,6 +48,10 @@ type FilesOptions struct {
 	// AllowOutside lists files outside the Manifest's directory, as
 	// verify.ManifestOptions.AllowOutside accepts them.
 	AllowOutside bool
+	// ListAlgorithm is the hash of a Manifest's entries; zero means the Signer's algorithm.
+	// A minisign signature always hashes with BLAKE2b-512, so this is how a minisign-signed
+	// list can be SHA512SUMS.
+	ListAlgorithm digest.Algorithm
 	// Workers is the number of files hashed at once; zero means GOMAXPROCS.
 	Workers int
 	// SignWorkers is the number of signatures made at once; zero means GOMAXPROCS. Token keys

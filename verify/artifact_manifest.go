@@ -167,8 +167,15 @@ func VerifyManifest(ctx context.Context, list Artifact, opts ArtifactOptions, mo
 		case errors.Is(err, readlimit.ErrTooLarge):
 			return unreadableList(list, opts, fmt.Errorf("%w: %s %v", digest.ErrMalformedList, list.Name, err)), nil
 		case errors.Is(err, readlimit.ErrNotFile):
-			return unreadableList(list, opts, artifactErrorf(ErrUnchecked, err, "manifest %s %v", list.Name, err)), nil
+			return unreadableList(list, opts, artifactErrorf(ErrUnchecked, err, "the list %v", err)), nil
+		case errors.Is(err, fs.ErrNotExist):
+			// Worded as a missing artifact is, since the verdict line names the list already.
+			return unreadableList(list, opts, artifactErrorf(ErrUnchecked, err, "no such file")), nil
 		case err != nil:
+			var pe *fs.PathError
+			if errors.As(err, &pe) && pe.Path == list.Name {
+				return unreadableList(list, opts, artifactErrorf(ErrUnchecked, err, "the list cannot be read: %v", pe.Err)), nil
+			}
 			return unreadableList(list, opts, err), nil
 		}
 		list.Content = b

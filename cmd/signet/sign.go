@@ -149,7 +149,7 @@ func signCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "cert", Usage: "the signer's certificate and its chain, PEM or DER, in `CHAINFILE`", TakesFile: true},
 			&cli.StringFlag{Name: "format", Aliases: []string{"F"}, Usage: "signature `FORMAT`: raw, cms, bundle or minisign (default: bundle with a certificate, else raw)"},
 			&cli.StringFlag{Name: "trusted-comment", Usage: "the trusted comment `TEXT` of minisign signatures (default: timestamp:UNIX<tab>file:NAME<tab>hashed, as minisign's)"},
-			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Usage: "hash `ALG`: sha256 (default; sha512 for Ed25519 in CMS and in a bundle with a certificate), sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512"},
+			&cli.StringFlag{Name: "algorithm", Aliases: []string{"a"}, Usage: "hash `ALG`: sha256 (default; sha512 for Ed25519 in CMS and in a bundle with a certificate), sha384, sha512, sha512-256, sha3-256, sha3-384, sha3-512; with --manifest, also the list's (minisign: the list's only)"},
 			&cli.BoolFlag{Name: "pss", Usage: "RSA-PSS (salt as long as the digest) instead of PKCS#1 v1.5"},
 			&cli.BoolFlag{Name: "base64", Usage: "write a raw signature as base64 text"},
 			outFlag("write the signature to `FILE` (one FILE, --manifest or --digest; - for standard output)"),
@@ -177,9 +177,12 @@ type signOptions struct {
 	close     func()
 	digest    digest.Digest // --digest, decoded; nil without it
 	manifest  string
-	out       string
-	certs     []*x509.Certificate // --cert; nil without it
-	sign      sign.SignOptions    // Format and Certificates are settled once the key is open
+	// listAlg is -a with --format minisign --manifest: the list's hash (the signature's is
+	// always BLAKE2b-512).
+	listAlg digest.Algorithm
+	out     string
+	certs   []*x509.Certificate // --cert; nil without it
+	sign    sign.SignOptions    // Format and Certificates are settled once the key is open
 }
 
 // signParse checks the command line and reads --cert, before the key is opened: a mistake in
@@ -248,6 +251,9 @@ func signParse(e *env, c *cli.Context) (_ *signOptions, err error) {
 			return nil, usagef("%v", err)
 		}
 		o.sign.Format = f
+	}
+	if o.sign.Format == sigformat.Minisign && o.manifest != "" && o.sign.Algorithm != 0 {
+		o.listAlg, o.sign.Algorithm = o.sign.Algorithm, 0
 	}
 	if c.IsSet("digest") {
 		d, err := hex.DecodeString(strings.TrimSpace(digestHex))
@@ -345,6 +351,7 @@ func runSign(e *env, c *cli.Context) error {
 			Recursive:          c.Bool("recursive"),
 			Manifest:           manifest,
 			AllowOutside:       c.Bool("allow-outside"),
+			ListAlgorithm:      o.listAlg,
 			Stdin:              e.stdin,
 			Skipped:            warnSkipped(e),
 			SkippedSignature:   noteSkippedSignature(e, c.Bool("quiet")),
