@@ -98,6 +98,17 @@ func TestREADME(t *testing.T) {
 			t.Logf("README.md:%d: not run: %s (%s)", b.line, line, why)
 			text = strings.ReplaceAll(text, line, "true")
 		}
+		setup, after := s.setup, s.after
+		if s.addr != "" {
+			// The block's fixed address, moved to a free port so that two checkouts testing at
+			// once do not collide; in the setup too, also as bash's /dev/tcp/HOST/PORT.
+			if !strings.Contains(text, s.addr) {
+				t.Fatalf("README.md:%d: %q is no longer in the block: change readmeSetups' addr", b.line, s.addr)
+			}
+			free := freePort(t)
+			r := strings.NewReplacer(s.addr, free, strings.Replace(s.addr, ":", "/", 1), strings.Replace(free, ":", "/", 1))
+			text, setup, after = r.Replace(text), r.Replace(setup), r.Replace(after)
+		}
 		name := "README.md:" + itoa(b.line)
 		home := t.TempDir()
 		dir := t.TempDir()
@@ -150,12 +161,12 @@ func TestREADME(t *testing.T) {
 		if _, err := exec.LookPath(filepath.Join(bin, "signet")); err != nil {
 			t.Fatalf("%s: the Install block must come before the blocks that run signet", name)
 		}
-		if s.setup != "" {
-			runBash(name+" (setup)", dir, s.setup, env)
+		if setup != "" {
+			runBash(name+" (setup)", dir, setup, env)
 		}
-		if s.after != "" {
+		if after != "" {
 			t.Cleanup(func() {
-				cmd := exec.Command(bash, "-c", s.after)
+				cmd := exec.Command(bash, "-c", after)
 				cmd.Dir, cmd.Env = dir, env
 				if out, err := cmd.CombinedOutput(); err != nil {
 					t.Errorf("%s (after): %v\n%s", name, err, out)
@@ -187,6 +198,7 @@ type readmeSetup struct {
 	pkits   bool              // needs the PKITS vectors in ../shared/vectors
 	token   bool              // needs SoftHSM2 tokens "ci" and "alice" and SIGNET_PIN
 	after   string            // bash run after the block, even when it failed (stops servers)
+	addr    string            // a HOST:PORT of the block's that the test moves to a free port
 }
 
 // installKey is a line of the Install block.
@@ -282,6 +294,7 @@ signet sign --format raw --key app.key app.bin 2>/dev/null
 				"signet tsa serve --listen 127.0.0.1:3180 --key tsa.key --cert tsa-chain.pem": "it runs until stopped; the setup starts it in the background",
 			},
 			after: `kill $(cat tsa.pid)`,
+			addr:  "127.0.0.1:3180",
 			want:  []string{"OK dist/app.tar.gz: signed by CN=signet local signer", "timestamp"},
 		},
 		"SIGNET_CA_PASSPHRASE=$(cat root.pass)": {
