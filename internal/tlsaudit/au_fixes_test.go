@@ -1,0 +1,83 @@
+package tlsaudit
+
+import (
+	"fmt"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/signet-pki/signet/internal/testutil"
+)
+
+// TestAuditFindsEverySuiteOpenSSLServes: the suites OpenSSL 3.0 negotiates with a certificate
+// (no PSK or SRP) that the suite table did not list were never offered, so never found: among
+// them six anonymous suites, a failure each, and the CCM_8 suites of DHE and RSA key exchange.
+// An openssl s_server that serves only those (an ECDSA and an RSA certificate) was reported as
+// accepting TLS 1.2 with "none of the suites offered".
+func TestAuditFindsEverySuiteOpenSSLServes(t *testing.T) {
+	t.Parallel()
+	want := map[string]Verdict{
+		"TLS_DH_anon_WITH_AES_128_CBC_SHA256":      Fail,
+		"TLS_DH_anon_WITH_AES_256_CBC_SHA256":      Fail,
+		"TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA":    Fail,
+		"TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA":    Fail,
+		"TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA256": Fail,
+		"TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA256": Fail,
+		"TLS_DHE_RSA_WITH_AES_128_CCM_8":           OK,
+		"TLS_DHE_RSA_WITH_AES_256_CCM_8":           OK,
+		"TLS_RSA_WITH_AES_128_CCM_8":               Warn,
+		"TLS_RSA_WITH_AES_256_CCM_8":               Warn,
+	}
+	rep := runAudit(t, sServer(t, "-tls1_2", "-dcert", pki(t, "client.pem"), "-dkey", pki(t, "client.key"), "-cipher",
+		"ADH-AES128-SHA256:ADH-AES256-SHA256:ADH-CAMELLIA128-SHA:ADH-CAMELLIA256-SHA:ADH-CAMELLIA128-SHA256:ADH-CAMELLIA256-SHA256:"+
+			"DHE-RSA-AES128-CCM8:DHE-RSA-AES256-CCM8:AES128-CCM8:AES256-CCM8:@SECLEVEL=0"))
+	var got []string
+	for _, s := range rep.version(VersionTLS12).Suites {
+		got = append(got, s.Name)
+	}
+	for name, v := range want {
+		if !slices.Contains(got, name) {
+			t.Errorf("%s not found (found %v)", name, got)
+			continue
+		}
+		for _, f := range findings(rep, AreaCipher, "TLS 1.2 "+name) {
+			if f.Subject == "TLS 1.2 "+name && f.Verdict != v {
+				t.Errorf("%s: %s, want %s", name, f.Verdict, v)
+			}
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("found %d suites, want %d: %v", len(got), len(want), got)
+	}
+}
+
+// TestSuiteTableCoversOpenSSL: every suite this openssl can negotiate with a certificate (its
+// whole list at security level 0, less PSK and SRP, which need a shared secret the audit does
+// not have) is in the table the probes offer, so that none a server accepts goes unfound.
+func TestSuiteTableCoversOpenSSL(t *testing.T) {
+	t.Parallel()
+	openssl := testutil.RequireTool(t, "openssl")
+	out, err := exec.Command(openssl, "ciphers", "-V", "ALL:COMPLEMENTOFALL:@SECLEVEL=0").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 6 || strings.Contains(f[4], "PSK") || strings.Contains(f[4], "SRP") {
+			continue
+		}
+		var hi, lo uint16
+		if _, err := fmt.Sscanf(f[0], "0x%02X,0x%02X", &hi, &lo); err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		n++
+		if id := hi<<8 | lo; suiteByID()[id] == nil {
+			t.Errorf("%s (0x%04x, %s %s) is not in the suite table", f[2], id, f[4], f[5])
+		}
+	}
+	if n < 80 { // 92 in OpenSSL 3.0
+		t.Fatalf("only %d suites read from openssl ciphers:\n%s", n, out)
+	}
+}
