@@ -81,3 +81,25 @@ func TestSuiteTableCoversOpenSSL(t *testing.T) {
 		t.Fatalf("only %d suites read from openssl ciphers:\n%s", n, out)
 	}
 }
+
+// TestAuditTLS13ResumptionUntestedWithoutClientCert: a TLS 1.3 server that requires a client
+// certificate ends the connection with an alert (certificate_required) once the client's
+// side of the handshake is done, before any ticket. The audit read that as "the server
+// issues no session ticket", tls13_psk false in the JSON, a fact about a server that was
+// never asked; it is not tested (nil), as TLS 1.2 resumption is in that case.
+func TestAuditTLS13ResumptionUntestedWithoutClientCert(t *testing.T) {
+	t.Parallel()
+	rep := runAudit(t, sServer(t, "-tls1_3", "-Verify", "1", "-CAfile", pki(t, "root-ca.pem")))
+	if rep.Resumption.PSK13 != nil {
+		t.Errorf("tls13_psk %v, want not tested\n%s", *rep.Resumption.PSK13, dump(rep))
+	}
+	fs := findings(rep, AreaResumption, "TLS 1.3")
+	if len(fs) != 1 || !strings.Contains(fs[0].Detail, "not tested") || !strings.Contains(fs[0].Detail, "give one to test this") {
+		t.Errorf("findings %+v", fs)
+	}
+	// Asked but not required: the tickets come, and resumption is tested.
+	asks := runAudit(t, sServer(t, "-tls1_3", "-verify", "1", "-CAfile", pki(t, "root-ca.pem")))
+	if p := asks.Resumption.PSK13; p == nil || !*p {
+		t.Errorf("a certificate asked for, not required: tls13_psk %v\n%s", p, dump(asks))
+	}
+}
