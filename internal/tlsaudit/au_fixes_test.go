@@ -103,3 +103,59 @@ func TestAuditTLS13ResumptionUntestedWithoutClientCert(t *testing.T) {
 		t.Errorf("a certificate asked for, not required: tls13_psk %v\n%s", p, dump(asks))
 	}
 }
+
+// TestAuditFindsGnuTLSSuites: the suites GnuTLS serves that OpenSSL has not were missing from
+// the table, so never offered and never found: Camellia-GCM of every key exchange, and the
+// anonymous ECDH suites with RC4 and 3DES, two failures sslscan finds (noticed by the au
+// campaign). gnutls-serv with them enabled and an RSA certificate.
+func TestAuditFindsGnuTLSSuites(t *testing.T) {
+	t.Parallel()
+	rep := runAudit(t, gnutlsServCert(t, "client", "NORMAL:-VERS-TLS1.3:+CAMELLIA-128-GCM:+ANON-ECDH:+ANON-DH:+3DES-CBC:+ARCFOUR-128", "-a"))
+	want := map[string]Verdict{
+		"TLS_RSA_WITH_CAMELLIA_128_GCM_SHA256":       Warn,
+		"TLS_DHE_RSA_WITH_CAMELLIA_128_GCM_SHA256":   OK,
+		"TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256": OK,
+		"TLS_DH_anon_WITH_CAMELLIA_128_GCM_SHA256":   Fail,
+		"TLS_ECDH_anon_WITH_RC4_128_SHA":             Fail,
+		"TLS_ECDH_anon_WITH_3DES_EDE_CBC_SHA":        Fail,
+	}
+	for name, v := range want {
+		fs := findings(rep, AreaCipher, "TLS 1.2 "+name)
+		if len(fs) != 1 || fs[0].Verdict != v {
+			t.Errorf("%s: %+v, want one finding %s", name, fs, v)
+		}
+	}
+	if t.Failed() {
+		t.Log(dump(rep))
+	}
+}
+
+// TestSuiteTableCoversGnuTLS: every suite gnutls-cli lists (less PSK, SRP and GOST) is in the
+// table.
+func TestSuiteTableCoversGnuTLS(t *testing.T) {
+	t.Parallel()
+	cli := testutil.RequireTool(t, "gnutls-cli")
+	out, err := exec.Command(cli, "-l").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || !strings.HasPrefix(f[0], "TLS_") || !strings.HasPrefix(f[1], "0x") ||
+			strings.Contains(f[0], "PSK") || strings.Contains(f[0], "SRP") || strings.Contains(f[0], "GOST") {
+			continue
+		}
+		var hi, lo uint16
+		if _, err := fmt.Sscanf(f[1]+" "+f[2], "0x%02x, 0x%02x", &hi, &lo); err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		n++
+		if id := hi<<8 | lo; suiteByID()[id] == nil {
+			t.Errorf("%s (0x%04x) is not in the suite table", f[0], id)
+		}
+	}
+	if n < 50 {
+		t.Fatalf("only %d suites read from gnutls-cli -l:\n%s", n, out)
+	}
+}

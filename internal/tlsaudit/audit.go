@@ -23,8 +23,9 @@
 // # Limitations
 //
 //   - Suites and groups are those the package knows (suites.go); others a server may accept
-//     are not found. Every suite OpenSSL 3.0 negotiates with a certificate is listed (a test
-//     holds the table to `openssl ciphers`); PSK, SRP and static (EC)DH suites are not.
+//     are not found. Every suite OpenSSL 3.0 or GnuTLS negotiates with a certificate is listed
+//     (tests hold the table to `openssl ciphers` and `gnutls-cli -l`); PSK, SRP, GOST and
+//     static (EC)DH suites are not.
 //   - A server that requires a client certificate lets no anonymous handshake complete:
 //     without Options.ClientCert, resumption and renegotiation are reported as not tested.
 //   - Only what the server sends is judged: no intermediate is fetched (no network beyond the
