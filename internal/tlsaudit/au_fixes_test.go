@@ -159,3 +159,21 @@ func TestSuiteTableCoversGnuTLS(t *testing.T) {
 		t.Fatalf("only %d suites read from gnutls-cli -l:\n%s", n, out)
 	}
 }
+
+// TestAuditTLS12CurvesBehindAnECDSALeafNotSeen: in TLS 1.2 a server signs ECDHE_ECDSA with its
+// ECDSA certificate only when the client's supported_groups allow that certificate's curve,
+// so a curve offered alone with those suites is refused. The audit offered the curve again
+// beside the curve of the leaf it had seen; a server with an RSA and an ECDSA certificate
+// that showed the RSA one in the chain handshake had its curves probed alone only, and
+// those its ECDHE_ECDSA suites accept went unreported (noticed by the au campaign).
+func TestAuditTLS12CurvesBehindAnECDSALeafNotSeen(t *testing.T) {
+	t.Parallel()
+	rep := runAudit(t, sServer(t, "-tls1_2", "-serverpref", "-cipher", "AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256",
+		"-groups", "X25519:P-384", "-dcert", pki(t, "client.pem"), "-dkey", pki(t, "client.key"), "-dcert_chain", pki(t, "int-ca.pem")))
+	if len(rep.Chain) == 0 || rep.Chain[0].Key != "RSA 2048" {
+		t.Fatalf("the chain handshake did not get the RSA leaf: %+v", rep.Chain)
+	}
+	if g := strings.Join(rep.version(VersionTLS12).Groups, ","); g != "x25519,secp384r1" {
+		t.Errorf("TLS 1.2 curves %q, want x25519,secp384r1\n%s", g, dump(rep))
+	}
+}

@@ -131,7 +131,8 @@ func (a *auditor) ciphers(ctx context.Context) error {
 // groups offers each group alone for TLS 1.3 (with its key share) and each elliptic curve
 // with ECDHE suites for TLS 1.2, reading the curve the ServerKeyExchange names. In TLS 1.2
 // the supported_groups extension also limits the curve of an ECDSA certificate, so a curve
-// refused alone is offered again beside the leaf's own.
+// refused alone is offered again beside the leaf's own (or, the leaf seen not being ECDSA,
+// beside every curve an ECDSA leaf may have).
 func (a *auditor) groups(ctx context.Context) error {
 	for _, v := range []uint16{VersionTLS13, VersionTLS12} {
 		if !a.accepted(v) {
@@ -160,11 +161,21 @@ func (a *auditor) groups(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if v == VersionTLS12 && (err != nil || sh.skeGroup != g) && a.leafCurve != 0 && a.leafCurve != g {
-				h.groups = []uint16{g, a.leafCurve}
-				sh, err = a.probe(ctx, h)
-				if ctx.Err() != nil {
-					return ctx.Err()
+			if v == VersionTLS12 && (err != nil || sh.skeGroup != g) {
+				// The ECDSA leaf's curve, which supported_groups must allow: the one of
+				// the leaf seen, or, when the chain handshake showed another leaf (an RSA
+				// one beside it), every curve an ECDSA certificate may have. g first, so
+				// that a server choosing by the client's order takes it.
+				leaf := []uint16{groupP256, groupP384, groupP521}
+				if a.leafCurve != 0 {
+					leaf = []uint16{a.leafCurve}
+				}
+				if leaf = slices.DeleteFunc(leaf, func(c uint16) bool { return c == g }); len(leaf) > 0 {
+					h.groups = append([]uint16{g}, leaf...)
+					sh, err = a.probe(ctx, h)
+					if ctx.Err() != nil {
+						return ctx.Err()
+					}
 				}
 			}
 			switch {
