@@ -28,7 +28,8 @@ The areas:
   protocol       SSL 3.0 and TLS 1.0 to 1.3, each offered alone; accepting 1.0 or 1.1 fails
                  (RFC 8996)
   cipher         the suites accepted per version, found by offering every suite signet knows
-                 and taking away the one chosen until the server refuses; then the accepted
+                 and taking away the one chosen until the server refuses, then what is left
+                 again one key exchange and authentication at a time; then the accepted
                  ones in reverse order, to see whether the server honours its own order.
                  RSA key exchange (no forward secrecy) and CBC warn; 3DES, RC4, DES, export,
                  NULL, anonymous and MD5 suites fail

@@ -177,3 +177,32 @@ func TestAuditTLS12CurvesBehindAnECDSALeafNotSeen(t *testing.T) {
 		t.Errorf("TLS 1.2 curves %q, want x25519,secp384r1\n%s", g, dump(rep))
 	}
 }
+
+// TestAuditSuitesPastAHelloTheServerFails: the suites were enumerated by offering all, taking
+// away the one chosen, until the server refused; a server that picks a suite it then cannot
+// serve refuses the whole hello though it accepts others in it. gnutls-serv with DHE-RSA in
+// its priorities but no finite-field group picks a DHE suite when the client prefers one and
+// fails (internal_error): the audit stopped at the first DHE suite of its list and missed the
+// 3DES suites after it, failures both, and every RSA key exchange suite (noticed by the au
+// campaign). The rest is now offered again by key exchange and authentication.
+func TestAuditSuitesPastAHelloTheServerFails(t *testing.T) {
+	t.Parallel()
+	rep := runAudit(t, gnutlsServCert(t, "client", "NORMAL:-VERS-TLS1.3:+3DES-CBC:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1"))
+	for name, v := range map[string]Verdict{
+		"TLS_RSA_WITH_3DES_EDE_CBC_SHA":         Fail,
+		"TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA":   Fail,
+		"TLS_RSA_WITH_AES_256_GCM_SHA384":       Warn,
+		"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA":    Warn,
+		"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256": OK,
+	} {
+		if fs := findings(rep, AreaCipher, "TLS 1.2 "+name); len(fs) != 1 || fs[0].Verdict != v {
+			t.Errorf("%s: %+v, want one finding %s", name, fs, v)
+		}
+	}
+	if fs := findings(rep, AreaCipher, "TLS 1.2 TLS_DHE_"); len(fs) != 0 {
+		t.Errorf("DHE suites the server cannot serve: %+v", fs)
+	}
+	if t.Failed() {
+		t.Log(dump(rep))
+	}
+}

@@ -59,26 +59,35 @@ func (a *auditor) version(v uint16) *VersionReport {
 }
 
 // ciphers enumerates the suites of each accepted version: offer all, note the one chosen,
-// offer the rest, until the server refuses; then offer the accepted ones in reverse to see
-// whose order wins.
+// offer the rest, until the server refuses, then the rest again one key exchange and
+// authentication at a time; then offer the accepted ones in reverse to see whose order wins.
 func (a *auditor) ciphers(ctx context.Context) error {
 	for _, v := range probedVersions {
 		if !a.accepted(v) {
 			continue
 		}
 		vr := a.version(v)
-		remaining := suitesFor(v)
-		var got []uint16
-		for len(remaining) > 0 {
-			sh, err := a.probe(ctx, versionHello(v, remaining))
-			if ctx.Err() != nil {
-				return ctx.Err()
+		got, remaining, err := a.enumerate(ctx, v, suitesFor(v))
+		if err != nil {
+			return err
+		}
+		if v < VersionTLS13 && len(remaining) > 0 {
+			// A server may pick a suite it then cannot serve (a DHE suite without a
+			// finite-field group) and refuse the whole hello, though it accepts others in it:
+			// what is left is offered again, one key exchange and authentication at a time.
+			var classes []string
+			for _, id := range remaining {
+				if c := suiteClass(id); !slices.Contains(classes, c) {
+					classes = append(classes, c)
+				}
 			}
-			if err != nil || sh.version != v || !slices.Contains(remaining, sh.suite) {
-				break
+			for _, c := range classes {
+				more, _, err := a.enumerate(ctx, v, slices.DeleteFunc(slices.Clone(remaining), func(id uint16) bool { return suiteClass(id) != c }))
+				if err != nil {
+					return err
+				}
+				got = append(got, more...)
 			}
-			got = append(got, sh.suite)
-			remaining = slices.DeleteFunc(remaining, func(id uint16) bool { return id == sh.suite })
 		}
 		for _, id := range got {
 			info := suiteByID()[id]
@@ -126,6 +135,32 @@ func (a *auditor) ciphers(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// enumerate offers the suites of version v, notes the one the server chooses, and offers
+// the rest, until the server refuses; it returns the suites chosen, in that order, and those
+// never chosen.
+func (a *auditor) enumerate(ctx context.Context, v uint16, remaining []uint16) (got, rest []uint16, err error) {
+	for len(remaining) > 0 {
+		sh, err := a.probe(ctx, versionHello(v, remaining))
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		if err != nil || sh.version != v || !slices.Contains(remaining, sh.suite) {
+			break
+		}
+		got = append(got, sh.suite)
+		remaining = slices.DeleteFunc(remaining, func(id uint16) bool { return id == sh.suite })
+	}
+	return got, remaining, nil
+}
+
+// suiteClass is a suite's key exchange and authentication ("ECDHE/RSA").
+func suiteClass(id uint16) string {
+	if s := suiteByID()[id]; s != nil {
+		return s.kex + "/" + s.auth
+	}
+	return ""
 }
 
 // groups offers each group alone for TLS 1.3 (with its key share) and each elliptic curve
