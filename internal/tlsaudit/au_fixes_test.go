@@ -1,11 +1,16 @@
 package tlsaudit
 
 import (
+	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
+	"net"
 	"os/exec"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signet-pki/signet/internal/testutil"
 )
@@ -204,5 +209,44 @@ func TestAuditSuitesPastAHelloTheServerFails(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(dump(rep))
+	}
+}
+
+// TestAuditServerGoneMidway: a server that stops taking connections during the audit (it
+// crashed, or a connection limit or a ban set in) was reported probe by probe as refusing
+// what it was never asked: "TLS 1.0: not accepted (dial tcp ...: connection refused)", an OK
+// verdict. A probe that cannot connect now ends the audit with ErrUnreachable (noticed by
+// the au campaign, an openssl s_server that exited at its first handshake).
+func TestAuditServerGoneMidway(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := tls.LoadX509KeyPair(pki(t, "server-chain.pem"), pki(t, "server.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The reachability dial and the SSL 3.0 probe get an answer; then the port is closed.
+	go func() {
+		for i := 0; i < 2; i++ {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{cert}})
+			tc.SetDeadline(time.Now().Add(5 * time.Second))
+			tc.Handshake()
+			tc.Close()
+		}
+		ln.Close()
+	}()
+	t.Cleanup(func() { ln.Close() })
+	rep, err := Audit(context.Background(), Options{Addr: ln.Addr().String(), ServerName: "www.example.com", Policy: fixturePolicy(t), Timeout: 3 * time.Second})
+	if !errors.Is(err, ErrUnreachable) {
+		if rep != nil {
+			t.Errorf("report:\n%s", dump(rep))
+		}
+		t.Fatalf("Audit: %v, want ErrUnreachable", err)
 	}
 }

@@ -326,9 +326,13 @@ func (a *auditor) clientRenegotiation(ctx context.Context) error {
 	cfg.ServerName = a.opts.ServerName
 	cfg.InsecureSkipVerify = true
 	cfg.CipherSuites = ids
+	if a.gone != nil {
+		return nil
+	}
 	d := net.Dialer{Timeout: a.timeout}
 	raw, err := d.DialContext(ctx, "tcp", a.opts.Addr)
 	if err != nil {
+		a.dialFailed(err)
 		return nil
 	}
 	defer raw.Close()
