@@ -250,3 +250,23 @@ func TestAuditServerGoneMidway(t *testing.T) {
 		t.Fatalf("Audit: %v, want ErrUnreachable", err)
 	}
 }
+
+// TestAuditTLS12CurvesUndetermined: a server whose TLS 1.2 ECDHE suites are ECDHE_ECDSA ones
+// and that chooses the curve by its own order cannot be asked about a curve alone (its
+// certificate's curve must be offered too, and it prefers that one): the audit listed only
+// the certificate's curve, as if the others were refused. They are now reported as not
+// determined, in a finding and in groups_undetermined (noticed by the au campaign).
+func TestAuditTLS12CurvesUndetermined(t *testing.T) {
+	t.Parallel()
+	rep := runAudit(t, sServer(t, "-tls1_2", "-serverpref", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256", "-groups", "P-256:P-384:X25519"))
+	vr := rep.version(VersionTLS12)
+	if g := strings.Join(vr.Groups, ","); g != "secp256r1" {
+		t.Errorf("TLS 1.2 curves %q, want secp256r1", g)
+	}
+	if u := strings.Join(vr.GroupsUndetermined, ","); u != "x25519,secp384r1,secp521r1,x448" {
+		t.Errorf("undetermined %q", u)
+	}
+	if fs := findings(rep, AreaGroup, "TLS 1.2"); len(fs) != 2 || !strings.Contains(fs[1].Detail, "not determined") {
+		t.Errorf("findings %+v", fs)
+	}
+}

@@ -118,6 +118,9 @@ type VersionReport struct {
 	// when fewer than two suites were accepted.
 	ServerOrder *bool    `json:"server_order,omitempty"`
 	Groups      []string `json:"groups,omitempty"`
+	// GroupsUndetermined are TLS 1.2 curves the server could not be asked about alone: its
+	// ECDHE suites need its ECDSA certificate's curve offered too, and it chose that one.
+	GroupsUndetermined []string `json:"groups_undetermined,omitempty"`
 }
 
 // Resumption says how sessions resume.

@@ -211,6 +211,11 @@ func (a *auditor) groups(ctx context.Context) error {
 					if ctx.Err() != nil {
 						return ctx.Err()
 					}
+					if err == nil && sh.version == v && sh.skeGroup != g && slices.Contains(leaf, sh.skeGroup) {
+						// It took the certificate's curve: whether it would take g is
+						// not known.
+						vr.GroupsUndetermined = append(vr.GroupsUndetermined, GroupName(g))
+					}
 				}
 			}
 			switch {
@@ -219,15 +224,18 @@ func (a *auditor) groups(ctx context.Context) error {
 				vr.Groups = append(vr.Groups, GroupName(g))
 			}
 		}
-		if len(vr.Groups) == 0 {
-			if v == VersionTLS12 {
-				a.add(Info, AreaGroup, vr.Version, "no ECDHE with any curve offered alone")
-			} else {
-				a.add(Warn, AreaGroup, vr.Version, "no group offered alone was accepted")
-			}
-			continue
+		switch {
+		case len(vr.Groups) > 0:
+			a.add(Info, AreaGroup, vr.Version, "key exchange groups: %s", strings.Join(vr.Groups, ", "))
+		case v == VersionTLS12:
+			a.add(Info, AreaGroup, vr.Version, "no ECDHE with any curve offered alone")
+		default:
+			a.add(Warn, AreaGroup, vr.Version, "no group offered alone was accepted")
 		}
-		a.add(Info, AreaGroup, vr.Version, "key exchange groups: %s", strings.Join(vr.Groups, ", "))
+		if len(vr.GroupsUndetermined) > 0 {
+			a.add(Info, AreaGroup, vr.Version, "not determined: %s (the server's ECDHE suites need its ECDSA certificate's curve offered beside each, and it chose that curve)",
+				strings.Join(vr.GroupsUndetermined, ", "))
+		}
 	}
 	return nil
 }
