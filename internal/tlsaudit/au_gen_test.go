@@ -194,14 +194,14 @@ func (c *auCase) String() string {
 
 // auOpenSSLCiphers are cipher strings drawn into -cipher: good, weak and awful, each
 // a few suites. This openssl (3.0, Debian) has no 3DES or RC4 suite at all, and s_server
-// refuses a -cipher list that names nothing it has: gnutls-serv draws those.
+// refuses a -cipher list that names nothing it has (nor SEED): gnutls-serv draws those.
 var auOpenSSLCiphers = []string{
 	"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305",
 	"ECDHE-RSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384", "DHE-RSA-AES128-GCM-SHA256", "DHE-RSA-AES256-SHA",
 	"AES128-GCM-SHA256", "AES256-SHA256", "AES128-SHA", "CAMELLIA128-SHA", "ARIA256-GCM-SHA384",
 	"NULL-SHA", "NULL-SHA256", "ECDHE-ECDSA-NULL-SHA",
 	"ADH-AES128-SHA", "AECDH-AES256-SHA", "ADH-CAMELLIA128-SHA256", "AES128-CCM8", "DHE-RSA-AES256-CCM8",
-	"ECDHE-ECDSA-AES128-CCM", "SEED-SHA", "ECDHE:!aNULL", "kRSA",
+	"ECDHE-ECDSA-AES128-CCM", "ECDHE:!aNULL", "kRSA",
 }
 
 var auTLS13Suites = []string{"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
