@@ -449,7 +449,20 @@ func auScan(t *testing.T, sslscan, addr string) *auScanResult {
 	return res
 }
 
-var auScanVersion = map[string]uint16{"TLSv1.0": VersionTLS10, "TLSv1.1": VersionTLS11, "TLSv1.2": VersionTLS12, "TLSv1.3": VersionTLS13}
+// auScanVersion is the version sslscan names ("TLSv1.2"), 0 for others.
+func auScanVersion(name string) uint16 {
+	switch name {
+	case "TLSv1.0":
+		return VersionTLS10
+	case "TLSv1.1":
+		return VersionTLS11
+	case "TLSv1.2":
+		return VersionTLS12
+	case "TLSv1.3":
+		return VersionTLS13
+	}
+	return 0
+}
 
 // auJudgeScan judges the report against sslscan.
 // note counts each explanation applied, for the campaign's tally.
@@ -458,7 +471,7 @@ func auJudgeScan(c *auCase, rep *Report, s *auScanResult, addr string, ossl map[
 	var versions []uint16
 	for _, p := range s.XML.Test.Protocols {
 		if p.Type == "tls" && p.Enabled == 1 {
-			versions = append(versions, auScanVersion["TLSv"+p.Version])
+			versions = append(versions, auScanVersion("TLSv"+p.Version))
 		}
 		// SSL 2 and 3: this sslscan's openssl has neither, and says disabled whatever the
 		// server does (a peer limit); the audit's own SSL 3.0 probe is judged by the
@@ -488,7 +501,7 @@ func auJudgeScan(c *auCase, rep *Report, s *auScanResult, addr string, ossl map[
 	for _, v := range got {
 		var theirs []uint16
 		for _, ci := range s.XML.Test.Ciphers {
-			if auScanVersion[ci.Version] == v {
+			if auScanVersion(ci.Version) == v {
 				id, _ := strconv.ParseUint(strings.TrimPrefix(strings.ToLower(ci.ID), "0x"), 16, 16)
 				theirs = append(theirs, uint16(id))
 			}
@@ -539,7 +552,7 @@ func auJudgeScan(c *auCase, rep *Report, s *auScanResult, addr string, ossl map[
 		id, _ := strconv.ParseUint(strings.TrimPrefix(g.ID, "0x"), 16, 16)
 		// Only the groups both probe: sslscan also tries brainpool and older curves.
 		if slices.Contains(groups, uint16(id)) {
-			scanGroups[auScanVersion[g.Version]] = append(scanGroups[auScanVersion[g.Version]], uint16(id))
+			scanGroups[auScanVersion(g.Version)] = append(scanGroups[auScanVersion(g.Version)], uint16(id))
 		}
 	}
 	for v, theirs := range scanGroups {
