@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 # them too): openssl, coreutils (sha256sum), softhsm2, opensc (pkcs11-tool), gnutls-bin
 # (p11tool, certtool, gnutls-serv), redis-server, redis-tools (redis-cli), stunnel4, gcc (cgo
 # for PKCS#11), perl (shasum), bsdutils (script), util-linux (setsid), openssh-client
-# (ssh-keygen), minisign (minisign signatures, made and checked by the real tool),
+# (ssh-keygen), minisign (minisign signatures, made and checked by the real tool), sslscan
+# (the independent scanner tls audit's campaign compares its report with),
 # libengine-pkcs11-openssl (libp11's pkcs11 engine: openssl s_client, req and dgst using a key on a
 # token by the URI signet prints) and, on x86_64, p11-kit-modules (the p11-kit proxy module, the last place signet looks for a module).
 need=()
@@ -28,6 +29,7 @@ command -v script >/dev/null || need+=(bsdutils)      # a terminal for the promp
 command -v setsid >/dev/null || need+=(util-linux)    # no terminal at all
 command -v ssh-keygen >/dev/null || need+=(openssh-client) # OpenSSH keys as ssh-keygen writes them
 command -v minisign >/dev/null || need+=(minisign)     # minisign signatures and public keys
+command -v sslscan >/dev/null || need+=(sslscan)       # a second scanner for tls audit's campaign
 compgen -G '/usr/lib/*/engines-3/pkcs11.so' >/dev/null || need+=(libengine-pkcs11-openssl) # openssl with a token key
 [ -e /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so ] || [ "$(uname -m)" != x86_64 ] || need+=(p11-kit-modules)
 if [ ${#need[@]} -gt 0 ]; then

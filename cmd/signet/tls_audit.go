@@ -28,13 +28,15 @@ The areas:
   protocol       SSL 3.0 and TLS 1.0 to 1.3, each offered alone; accepting 1.0 or 1.1 fails
                  (RFC 8996)
   cipher         the suites accepted per version, found by offering every suite signet knows
-                 and taking away the one chosen until the server refuses; then the accepted
+                 and taking away the one chosen until the server refuses, then what is left
+                 again one key exchange and authentication at a time; then the accepted
                  ones in reverse order, to see whether the server honours its own order.
                  RSA key exchange (no forward secrecy) and CBC warn; 3DES, RC4, DES, export,
                  NULL, anonymous and MD5 suites fail
   group          key exchange groups, each offered alone: TLS 1.3 with its key share
                  (X25519MLKEM768, x25519, P-256/384/521, x448, ffdhe2048-4096), TLS 1.2 ECDHE
-                 curves as its ServerKeyExchange names them
+                 curves as its ServerKeyExchange names them (a curve the server's ECDSA
+                 certificate keeps from being asked about alone is said not determined)
   downgrade      the TLS 1.3 downgrade sentinel (DOWNGRD in ServerHello.random, RFC 8446
                  4.1.3) when 1.2 or lower is offered alone, and TLS_FALLBACK_SCSV (RFC 7507):
                  a hello one version below the highest must get inappropriate_fallback
@@ -75,7 +77,7 @@ Exit 0 when no line says FAIL (with --fail-on warn, none says WARN either), 1 ot
 when the server cannot be reached.
 
 JSON (--json): {address, server_name, versions[] {version, accepted, answer, cipher_suites[]
-{name, id, weak[]}, server_order, groups[]}, resumption {tls12_session_id, tls12_ticket,
+{name, id, weak[]}, server_order, groups[], groups_undetermined[]}, resumption {tls12_session_id, tls12_ticket,
 tls12_ticket_lifetime_hint, tls13_psk, tls13_ticket_lifetimes[]}, renegotiation {secure,
 client_initiated}, chain[] {subject, issuer, sha256, not_after, key, signature_algorithm},
 verification (as 'signet cert verify --json'), ocsp_stapled, client_cert_requested,

@@ -23,7 +23,9 @@
 // # Limitations
 //
 //   - Suites and groups are those the package knows (suites.go); others a server may accept
-//     are not found. DSS and static (EC)DH suites are not all listed.
+//     are not found. Every suite OpenSSL 3.0 or GnuTLS negotiates with a certificate is listed
+//     (tests hold the table to `openssl ciphers` and `gnutls-cli -l`); PSK, SRP, GOST and
+//     static (EC)DH suites are not.
 //   - A server that requires a client certificate lets no anonymous handshake complete:
 //     without Options.ClientCert, resumption and renegotiation are reported as not tested.
 //   - Only what the server sends is judged: no intermediate is fetched (no network beyond the
@@ -116,6 +118,9 @@ type VersionReport struct {
 	// when fewer than two suites were accepted.
 	ServerOrder *bool    `json:"server_order,omitempty"`
 	Groups      []string `json:"groups,omitempty"`
+	// GroupsUndetermined are TLS 1.2 curves the server could not be asked about alone: its
+	// ECDHE suites need its ECDSA certificate's curve offered too, and it chose that one.
+	GroupsUndetermined []string `json:"groups_undetermined,omitempty"`
 }
 
 // Resumption says how sessions resume.
@@ -178,6 +183,22 @@ type auditor struct {
 	// leafCurve is the named group of the served leaf's ECDSA key, 0 for other keys: in TLS
 	// 1.2 the client's supported_groups must allow it too.
 	leafCurve uint16
+	// gone is set when a connection to the server could no longer be made: the audit ends
+	// with it, rather than report as refused what was never asked.
+	gone error
+}
+
+// dialFailed notes a connection that could not be made (ErrUnreachable) and returns it; other
+// errors are returned as they are.
+func (a *auditor) dialFailed(err error) error {
+	var oe *net.OpError
+	if a.gone == nil && errors.As(err, &oe) && oe.Op == "dial" {
+		a.gone = fmt.Errorf("%w: it stopped taking connections during the audit: %v", ErrUnreachable, err)
+	}
+	if a.gone != nil {
+		return a.gone
+	}
+	return err
 }
 
 func (a *auditor) add(v Verdict, area, subject, format string, args ...any) {
@@ -234,6 +255,9 @@ func Audit(ctx context.Context, opts Options) (*Report, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if a.gone != nil {
+			return nil, a.gone
+		}
 		if i == 0 && len(a.hellos) == 0 {
 			break // no TLS spoken there: nothing further to probe
 		}
@@ -244,8 +268,14 @@ func Audit(ctx context.Context, opts Options) (*Report, error) {
 
 // probe runs one raw probe; network failures other than a refusal stop the audit.
 func (a *auditor) probe(ctx context.Context, h *hello) (*serverHello, error) {
+	if a.gone != nil {
+		return nil, a.gone
+	}
 	h.serverName = a.opts.ServerName
 	sh, err := probe(ctx, a.opts.Addr, a.timeout, h)
+	if err != nil {
+		err = a.dialFailed(err)
+	}
 	var ae *AlertError
 	switch {
 	case err == nil, errors.As(err, &ae), errors.Is(err, errRefused):
@@ -315,10 +345,13 @@ func (a *auditor) handshake(ctx context.Context, cfg *tls.Config) (*tls.Conn, *s
 	if cfg.MinVersion == 0 {
 		cfg.MinVersion = tls.VersionTLS10
 	}
+	if a.gone != nil {
+		return nil, nil, a.gone
+	}
 	d := net.Dialer{Timeout: a.timeout}
 	raw, err := d.DialContext(ctx, "tcp", a.opts.Addr)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, a.dialFailed(err)
 	}
 	raw.SetDeadline(time.Now().Add(a.timeout))
 	sc := &sniffConn{Conn: raw}

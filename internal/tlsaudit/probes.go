@@ -59,26 +59,35 @@ func (a *auditor) version(v uint16) *VersionReport {
 }
 
 // ciphers enumerates the suites of each accepted version: offer all, note the one chosen,
-// offer the rest, until the server refuses; then offer the accepted ones in reverse to see
-// whose order wins.
+// offer the rest, until the server refuses, then the rest again one key exchange and
+// authentication at a time; then offer the accepted ones in reverse to see whose order wins.
 func (a *auditor) ciphers(ctx context.Context) error {
 	for _, v := range probedVersions {
 		if !a.accepted(v) {
 			continue
 		}
 		vr := a.version(v)
-		remaining := suitesFor(v)
-		var got []uint16
-		for len(remaining) > 0 {
-			sh, err := a.probe(ctx, versionHello(v, remaining))
-			if ctx.Err() != nil {
-				return ctx.Err()
+		got, remaining, err := a.enumerate(ctx, v, suitesFor(v))
+		if err != nil {
+			return err
+		}
+		if v < VersionTLS13 && len(remaining) > 0 {
+			// A server may pick a suite it then cannot serve (a DHE suite without a
+			// finite-field group) and refuse the whole hello, though it accepts others in it:
+			// what is left is offered again, one key exchange and authentication at a time.
+			var classes []string
+			for _, id := range remaining {
+				if c := suiteClass(id); !slices.Contains(classes, c) {
+					classes = append(classes, c)
+				}
 			}
-			if err != nil || sh.version != v || !slices.Contains(remaining, sh.suite) {
-				break
+			for _, c := range classes {
+				more, _, err := a.enumerate(ctx, v, slices.DeleteFunc(slices.Clone(remaining), func(id uint16) bool { return suiteClass(id) != c }))
+				if err != nil {
+					return err
+				}
+				got = append(got, more...)
 			}
-			got = append(got, sh.suite)
-			remaining = slices.DeleteFunc(remaining, func(id uint16) bool { return id == sh.suite })
 		}
 		for _, id := range got {
 			info := suiteByID()[id]
@@ -128,10 +137,37 @@ func (a *auditor) ciphers(ctx context.Context) error {
 	return nil
 }
 
+// enumerate offers the suites of version v, notes the one the server chooses, and offers
+// the rest, until the server refuses; it returns the suites chosen, in that order, and those
+// never chosen.
+func (a *auditor) enumerate(ctx context.Context, v uint16, remaining []uint16) (got, rest []uint16, err error) {
+	for len(remaining) > 0 {
+		sh, err := a.probe(ctx, versionHello(v, remaining))
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		if err != nil || sh.version != v || !slices.Contains(remaining, sh.suite) {
+			break
+		}
+		got = append(got, sh.suite)
+		remaining = slices.DeleteFunc(remaining, func(id uint16) bool { return id == sh.suite })
+	}
+	return got, remaining, nil
+}
+
+// suiteClass is a suite's key exchange and authentication ("ECDHE/RSA").
+func suiteClass(id uint16) string {
+	if s := suiteByID()[id]; s != nil {
+		return s.kex + "/" + s.auth
+	}
+	return ""
+}
+
 // groups offers each group alone for TLS 1.3 (with its key share) and each elliptic curve
 // with ECDHE suites for TLS 1.2, reading the curve the ServerKeyExchange names. In TLS 1.2
 // the supported_groups extension also limits the curve of an ECDSA certificate, so a curve
-// refused alone is offered again beside the leaf's own.
+// refused alone is offered again beside the leaf's own (or, the leaf seen not being ECDSA,
+// beside every curve an ECDSA leaf may have).
 func (a *auditor) groups(ctx context.Context) error {
 	for _, v := range []uint16{VersionTLS13, VersionTLS12} {
 		if !a.accepted(v) {
@@ -160,11 +196,26 @@ func (a *auditor) groups(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if v == VersionTLS12 && (err != nil || sh.skeGroup != g) && a.leafCurve != 0 && a.leafCurve != g {
-				h.groups = []uint16{g, a.leafCurve}
-				sh, err = a.probe(ctx, h)
-				if ctx.Err() != nil {
-					return ctx.Err()
+			if v == VersionTLS12 && (err != nil || sh.skeGroup != g) {
+				// The ECDSA leaf's curve, which supported_groups must allow: the one of
+				// the leaf seen, or, when the chain handshake showed another leaf (an RSA
+				// one beside it), every curve an ECDSA certificate may have. g first, so
+				// that a server choosing by the client's order takes it.
+				leaf := []uint16{groupP256, groupP384, groupP521}
+				if a.leafCurve != 0 {
+					leaf = []uint16{a.leafCurve}
+				}
+				if leaf = slices.DeleteFunc(leaf, func(c uint16) bool { return c == g }); len(leaf) > 0 {
+					h.groups = append([]uint16{g}, leaf...)
+					sh, err = a.probe(ctx, h)
+					if ctx.Err() != nil {
+						return ctx.Err()
+					}
+					if err == nil && sh.version == v && sh.skeGroup != g && slices.Contains(leaf, sh.skeGroup) {
+						// It took the certificate's curve: whether it would take g is
+						// not known.
+						vr.GroupsUndetermined = append(vr.GroupsUndetermined, GroupName(g))
+					}
 				}
 			}
 			switch {
@@ -173,15 +224,18 @@ func (a *auditor) groups(ctx context.Context) error {
 				vr.Groups = append(vr.Groups, GroupName(g))
 			}
 		}
-		if len(vr.Groups) == 0 {
-			if v == VersionTLS12 {
-				a.add(Info, AreaGroup, vr.Version, "no ECDHE with any curve offered alone")
-			} else {
-				a.add(Warn, AreaGroup, vr.Version, "no group offered alone was accepted")
-			}
-			continue
+		switch {
+		case len(vr.Groups) > 0:
+			a.add(Info, AreaGroup, vr.Version, "key exchange groups: %s", strings.Join(vr.Groups, ", "))
+		case v == VersionTLS12:
+			a.add(Info, AreaGroup, vr.Version, "no ECDHE with any curve offered alone")
+		default:
+			a.add(Warn, AreaGroup, vr.Version, "no group offered alone was accepted")
 		}
-		a.add(Info, AreaGroup, vr.Version, "key exchange groups: %s", strings.Join(vr.Groups, ", "))
+		if len(vr.GroupsUndetermined) > 0 {
+			a.add(Info, AreaGroup, vr.Version, "not determined: %s (the server's ECDHE suites need its ECDSA certificate's curve offered beside each, and it chose that curve)",
+				strings.Join(vr.GroupsUndetermined, ", "))
+		}
 	}
 	return nil
 }

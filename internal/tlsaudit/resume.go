@@ -185,14 +185,23 @@ func (a *auditor) resume13(ctx context.Context) error {
 	// Tickets come after the handshake: read until one arrives or a short while passes.
 	deadline := time.Now().Add(min(a.timeout, 2*time.Second))
 	buf := make([]byte, 512)
+	var ended error
 	for cache.puts.Load() == 0 && time.Now().Before(deadline) {
 		conn.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 		if _, err := conn.Read(buf); err != nil && !isTimeout(err) {
+			ended = err
 			break
 		}
 	}
 	suite := conn.ConnectionState().CipherSuite
 	conn.Close()
+	if cache.puts.Load() == 0 && isRemoteAlert(ended) {
+		// The client's side of a TLS 1.3 handshake ends before the server has judged its
+		// certificate: a server that wants one it did not get answers with an alert
+		// (certificate_required), not tickets. Nothing was learnt of its tickets.
+		a.add(Info, AreaResumption, "TLS 1.3", "not tested: the server ended the connection after the handshake (%v)%s", ended, a.certHint())
+		return nil
+	}
 	if cache.puts.Load() == 0 {
 		r.PSK13 = yes(false)
 		a.add(Info, AreaResumption, "TLS 1.3 ticket", "the server issues no session ticket%s", a.certHint())
@@ -232,6 +241,12 @@ func (a *auditor) certHint() string {
 		return "; the server asks for a client certificate: give one to test this"
 	}
 	return ""
+}
+
+// isRemoteAlert reports whether err is an alert the peer sent, as crypto/tls returns it.
+func isRemoteAlert(err error) bool {
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "remote error"
 }
 
 func isTimeout(err error) bool {
@@ -311,9 +326,13 @@ func (a *auditor) clientRenegotiation(ctx context.Context) error {
 	cfg.ServerName = a.opts.ServerName
 	cfg.InsecureSkipVerify = true
 	cfg.CipherSuites = ids
+	if a.gone != nil {
+		return nil
+	}
 	d := net.Dialer{Timeout: a.timeout}
 	raw, err := d.DialContext(ctx, "tcp", a.opts.Addr)
 	if err != nil {
+		a.dialFailed(err)
 		return nil
 	}
 	defer raw.Close()
