@@ -483,6 +483,10 @@ func diffCases1() []dCase {
 			withPol(func(p *verify.Policy) { p.RequireExplicitPolicy = true }, "-explicit_policy"))},
 		{name: "policy not required, leaf without policies", signet: "", openssl: true, build: then(three(nil, mod(addExt(policiesOf(pol1))), nil),
 			withPol(func(p *verify.Policy) { p.Policies = []asn1.ObjectIdentifier{pol2} }, "-policy", pol2.String(), "-policy_check"))},
+		{name: "policy required, anyPolicy among those accepted", signet: "", openssl: true, build: then(three(nil, mod(addExt(policiesOf(pol1))), mod(addExt(policiesOf(pol1)))),
+			withPol(func(p *verify.Policy) {
+				p.Policies, p.RequireExplicitPolicy = []asn1.ObjectIdentifier{pol2, polAny}, true
+			}, "-policy", pol2.String(), "-policy", "anyPolicy", "-explicit_policy"))},
 		{name: "policy anyPolicy in intermediate", signet: "", openssl: true, build: then(three(nil, mod(addExt(policiesOf(polAny))), mod(addExt(policiesOf(pol1)))),
 			withPol(func(p *verify.Policy) { p.Policies, p.RequireExplicitPolicy = []asn1.ObjectIdentifier{pol1}, true }, "-policy", pol1.String(), "-explicit_policy"))},
 		{name: "policy anyPolicy in intermediate, inhibit any", signet: "rfc5280.policy-required", openssl: false, build: then(three(nil, mod(addExt(policiesOf(polAny))), mod(addExt(policiesOf(pol1)))),

@@ -93,7 +93,8 @@ type Policy struct {
 	// value) or ProfileWebPKI. See the package documentation for the rules of each.
 	Profile Profile
 	// Policies is the initial policy set of RFC 5280 6.1.1 (user-initial-policy-set): the
-	// certificate policies the relying party accepts. Empty (the zero value) means anyPolicy.
+	// certificate policies the relying party accepts. Empty (the zero value) means anyPolicy,
+	// and so does a set that holds anyPolicy, whatever else it lists.
 	Policies []asn1.ObjectIdentifier
 	// RequireExplicitPolicy sets initial-explicit-policy: the path must be valid for at least
 	// one policy of Policies. False (the zero value) lets the CAs' policy constraints decide.
