@@ -432,17 +432,19 @@ func (v *verifier) deltaFor(rc revocationContext, base *crlInfo, c *certInfo, us
 }
 
 // newerDeltaListing returns a delta CRL of base's issuer and scope that cannot be combined with
-// base because its BaseCRLNumber is above base's number (RFC 5280 5.2.4), is usable itself,
-// and lists certificate c (not removeFromCRL, which speaks of a base not given): the issuer's
-// word, newer than base, that c is revoked. Without it, base would settle a status that a
-// complete CRL newer than base changed.
-func (v *verifier) newerDeltaListing(rc revocationContext, base *crlInfo, c *certInfo) (*crlInfo, crlEntry, bool) {
+// base because its BaseCRLNumber is above base's number (RFC 5280 5.2.4), is newer than
+// applied (the delta used with base, if any), is usable itself, and lists certificate c (not
+// removeFromCRL, which speaks of a base not given): the issuer's word, newer than base, that
+// c is revoked. Without it, base would settle a status that a complete CRL newer than base
+// changed.
+func (v *verifier) newerDeltaListing(rc revocationContext, base, applied *crlInfo, c *certInfo) (*crlInfo, crlEntry, bool) {
 	if base.l.Number == nil {
 		return nil, crlEntry{}, false
 	}
 	for _, d := range v.crls {
 		if !d.delta || d.issuerKey != base.issuerKey || d.l.Number == nil || !sameIDP(d, base) ||
-			d.base.Cmp(base.l.Number) <= 0 || d.l.Number.Cmp(base.l.Number) <= 0 {
+			d.base.Cmp(base.l.Number) <= 0 || d.l.Number.Cmp(base.l.Number) <= 0 ||
+			applied != nil && d.l.Number.Cmp(applied.l.Number) <= 0 {
 			continue
 		}
 		de, ok := d.listed(c)

@@ -70,8 +70,9 @@ type Policy struct {
 	// never settles what a newer one covers). So does such a delta CRL of a complete CRL
 	// used, unless a usable delta of a higher number supersedes it. A usable delta CRL of the
 	// scope whose base is newer than the complete CRL used cannot be applied to it, but a
-	// certificate it lists (other than removeFromCRL) is revoked: the issuer's newer word
-	// wins over the older complete CRL. A certificate listed is
+	// certificate it lists (other than removeFromCRL) is revoked, unless a delta of a higher
+	// number is used with that complete CRL: the issuer's newer word wins over the older. A
+	// certificate listed is
 	// revoked whatever its revocation date (as openssl does), except after a trusted SignedAt
 	// for a reason that is not a compromise; an entry with reason removeFromCRL does not
 	// count. Nil means no revocation checking unless RequireCRL is set.

@@ -380,7 +380,7 @@ func (v *verifier) checkRevocation(e *evaluation) {
 				}
 			}
 			if !listed {
-				if d, de, ok := v.newerDeltaListing(rc, l, c); ok {
+				if d, de, ok := v.newerDeltaListing(rc, l, delta, c); ok {
 					listed, entry, l = true, de, d
 				}
 			}

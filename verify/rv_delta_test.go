@@ -53,6 +53,9 @@ func TestRVDeltaOfNewerBaseListsTheLeaf(t *testing.T) {
 		{"delta of the complete CRL lists the leaf", [][]byte{delta(100, 101, keyCompromise, "")}, "rfc5280.revoked"},
 		{"delta of the complete CRL does not list the leaf", [][]byte{delta(100, 101, none, "")}, ""},
 		{"delta of a newer base, expired, lists the leaf", [][]byte{delta(102, 103, keyCompromise, "expired")}, ""},
+		// Beside a delta of the complete CRL: the newer of the two speaks.
+		{"delta of a newer base lists the leaf, a newer delta of the complete CRL does not", [][]byte{delta(102, 103, keyCompromise, ""), delta(100, 104, none, "")}, ""},
+		{"delta of a newer base lists the leaf, an older delta of the complete CRL does not", [][]byte{delta(101, 103, keyCompromise, ""), delta(100, 102, none, "")}, "rfc5280.revoked"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			leaf, p := rxMakeChain(t, rxSpec{subj: rootName, exts: rxCAExts}, rxSpec{subj: rxName("leaf.example.com"), exts: rxLeafExts})
