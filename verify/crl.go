@@ -431,6 +431,34 @@ func (v *verifier) deltaFor(rc revocationContext, base *crlInfo, c *certInfo, us
 	return best, nil, false
 }
 
+// newerDeltaListing returns a delta CRL of base's issuer and scope that cannot be combined with
+// base because its BaseCRLNumber is above base's number (RFC 5280 5.2.4), is newer than
+// applied (the delta used with base, if any), is usable itself, and lists certificate c (not
+// removeFromCRL, which speaks of a base not given): the issuer's word, newer than base, that
+// c is revoked. Without it, base would settle a status that a complete CRL newer than base
+// changed.
+func (v *verifier) newerDeltaListing(rc revocationContext, base, applied *crlInfo, c *certInfo) (*crlInfo, crlEntry, bool) {
+	if base.l.Number == nil {
+		return nil, crlEntry{}, false
+	}
+	for _, d := range v.crls {
+		if !d.delta || d.issuerKey != base.issuerKey || d.l.Number == nil || !sameIDP(d, base) ||
+			d.base.Cmp(base.l.Number) <= 0 || d.l.Number.Cmp(base.l.Number) <= 0 ||
+			applied != nil && d.l.Number.Cmp(applied.l.Number) <= 0 {
+			continue
+		}
+		de, ok := d.listed(c)
+		if !ok || de.reason == reasonRemoveFromCRL {
+			continue
+		}
+		if perr, _ := v.crlUsable(rc, d); perr != nil {
+			continue
+		}
+		return d, de, true
+	}
+	return nil, crlEntry{}, false
+}
+
 // newerCRL reports whether a has a higher CRL number than b; a CRL without a number is
 // newer than any (nothing can supersede it).
 func newerCRL(a, b *crlInfo) bool {

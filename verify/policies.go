@@ -277,7 +277,9 @@ func (v *verifier) checkPolicies(e *evaluation) {
 	for p := range authority {
 		user[p] = true
 	}
-	if !(len(initial) == 1 && initial[anyPolicy]) {
+	// A user-initial-policy-set that holds anyPolicy is any-policy (RFC 5280 6.1.1 (c)),
+	// whatever else it lists.
+	if !initial[anyPolicy] {
 		for p := range user {
 			if !initial[p] {
 				delete(user, p)

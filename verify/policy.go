@@ -68,7 +68,11 @@ type Policy struct {
 	// settles the status: a current one, for a CRL whose dates do not cover the time (stale,
 	// or not yet valid); a newer one, for one that cannot be used otherwise (an older CRL
 	// never settles what a newer one covers). So does such a delta CRL of a complete CRL
-	// used, unless a usable delta of a higher number supersedes it. A certificate listed is
+	// used, unless a usable delta of a higher number supersedes it. A usable delta CRL of the
+	// scope whose base is newer than the complete CRL used cannot be applied to it, but a
+	// certificate it lists (other than removeFromCRL) is revoked, unless a delta of a higher
+	// number is used with that complete CRL: the issuer's newer word wins over the older. A
+	// certificate listed is
 	// revoked whatever its revocation date (as openssl does), except after a trusted SignedAt
 	// for a reason that is not a compromise; an entry with reason removeFromCRL does not
 	// count. Nil means no revocation checking unless RequireCRL is set.
@@ -90,7 +94,8 @@ type Policy struct {
 	// value) or ProfileWebPKI. See the package documentation for the rules of each.
 	Profile Profile
 	// Policies is the initial policy set of RFC 5280 6.1.1 (user-initial-policy-set): the
-	// certificate policies the relying party accepts. Empty (the zero value) means anyPolicy.
+	// certificate policies the relying party accepts. Empty (the zero value) means anyPolicy,
+	// and so does a set that holds anyPolicy, whatever else it lists.
 	Policies []asn1.ObjectIdentifier
 	// RequireExplicitPolicy sets initial-explicit-policy: the path must be valid for at least
 	// one policy of Policies. False (the zero value) lets the CAs' policy constraints decide.

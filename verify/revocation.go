@@ -379,6 +379,11 @@ func (v *verifier) checkRevocation(e *evaluation) {
 					}
 				}
 			}
+			if !listed {
+				if d, de, ok := v.newerDeltaListing(rc, l, delta, c); ok {
+					listed, entry, l = true, de, d
+				}
+			}
 			if listed {
 				revokedBy, revokedEntry = l, entry
 				break

@@ -346,14 +346,43 @@ var rxcWhys = []rxcWhy{
 			// or cannot be used (signet fails closed: TestRXCDeltaUnusable).
 			return o.code == "ok" && (v.rfc == "rfc5280.revoked" || c.planHas("no-freshest", "delta-")) || v.rfc == "" && o.code == "23" && c.hasAt(o.depth, "no-freshest") && rxcDeltaAt(c, o.depth, " remove)")
 		}},
+	// signet refuses, openssl accepts.
+	{"openssl-delta-of-newer-base-unseen", "choice", "Policy.CRLs: a usable delta CRL whose BaseCRLNumber is above the complete CRL's number cannot be applied to it (RFC 5280 5.2.4), but the certificate it lists is revoked (TestRVDeltaOfNewerBaseListsTheLeaf); openssl -use_deltas passes over such a delta (x509_vfy.c check_delta_base) and accepts on the older complete CRL",
+		func(c *rxCase, v rxcVerdicts, o rxcOSSL) bool {
+			return o.code == "ok" && v.rfc == "rfc5280.revoked" && rxcNewerBaseDeltaRevokes(c)
+		}},
+}
+
+// rxcNewerBaseDelta matches the feature of a delta CRL drawn with a base number above its
+// complete CRL's and an entry that revokes the certificate.
+var rxcNewerBaseDelta = regexp.MustCompile(`^(crl\d+:)delta\(base=(\d+)/(\d+) number=(\d+) revoke\)$`)
+
+// rxcNewerBaseDeltaRevokes reports whether an issuer drew a delta CRL of a base newer than its
+// complete CRL that lists the certificate, and did not spoil it.
+func rxcNewerBaseDeltaRevokes(c *rxCase) bool {
+	for _, f := range c.feats {
+		m := rxcNewerBaseDelta.FindStringSubmatch(f)
+		if m == nil {
+			continue
+		}
+		base, _ := strconv.Atoi(m[2])
+		complete, _ := strconv.Atoi(m[3])
+		number, _ := strconv.Atoi(m[4])
+		spoiled := slices.ContainsFunc(c.feats, func(g string) bool { return strings.HasPrefix(g, m[1]+"delta-") })
+		if base > complete && number > complete && !spoiled {
+			return true
+		}
+	}
+	return false
 }
 
 // rxcPinnedSeeds are seeds past the CI range whose cases found a signet fault, run in CI too:
 // 563 (a delta CRL with an unknown critical extension passed over, TestRXCDeltaUnusable);
-// 183, in the range, found TestRXCNewerCRLUnusable (a newer complete CRL with one passed over
+// 1787 (a delta CRL of a newer base that lists the certificate passed over,
+// TestRVDeltaOfNewerBaseListsTheLeaf); 183, in the range, found TestRXCNewerCRLUnusable (a newer complete CRL with one passed over
 // for an older one). A change to the generator renumbers the cases: find the seeds again with
 // TestRXCExplore.
-var rxcPinnedSeeds = []int64{563}
+var rxcPinnedSeeds = []int64{563, 1787}
 
 // TestRXCDifferential is the revocation campaign: every seed's chain and CRLs
 // (rxc_gen_test.go) are judged by signet with RequireCRL under both profiles and without it,
