@@ -63,8 +63,9 @@ const (
 // Describe functions show them from the object's DER.
 //
 // Errors wrap ErrMalformed and say where the problem is: empty input, a damaged PEM block, a
-// block of a known type that does not parse, PEM with none of the known types, or bytes that
-// are no DER object signet knows.
+// block of a known type that does not parse, PEM with none of the known types, DER shaped as
+// a certificate, CSR or CRL that does not parse (named as what it looks like, with that
+// parser's reason), or bytes that are no DER object signet knows.
 func ParseObjects(data []byte) ([]Object, error) {
 	objs, msg := inspectParse(data)
 	if msg != "" {
@@ -137,17 +138,59 @@ func inspectParseDER(data []byte) ([]Object, string) {
 		}
 		return objs, ""
 	}
-	if csr, err := inspectParseCSR(data); err == nil {
+	csr, csrErr := inspectParseCSR(data)
+	if csrErr == nil {
 		return []Object{{Kind: KindCSR, CSR: csr}}, ""
 	}
-	if crl, err := inspectParseCRL(data); err == nil {
+	crl, crlErr := inspectParseCRL(data)
+	if crlErr == nil {
 		return []Object{{Kind: KindCRL, CRL: crl}}, ""
+	}
+	// say what the input looks like and its own parser's reason, not the certificate
+	// parser's for a CSR or a CRL
+	switch inspectDERShape(data) {
+	case KindCertificate:
+		if certErr != nil {
+			return nil, "DER certificate that does not parse: " + certErr.Error()
+		}
+	case KindCSR:
+		return nil, "DER certificate signing request that does not parse: " + csrErr.Error()
+	case KindCRL:
+		return nil, "DER CRL that does not parse: " + crlErr.Error()
 	}
 	why := "no certificate found"
 	if certErr != nil {
 		why = "as a certificate: " + certErr.Error()
 	}
 	return nil, "neither PEM nor a DER certificate, CSR or CRL (" + why + ")"
+}
+
+// inspectDERShape says which kind of object der is shaped as, from the tags of its TBS's
+// first elements: a certificate's ([0] version, or serial, algorithm, issuer, validity), a
+// CSR's (version, subject, key, [0] attributes) or a CRL's ([version,] algorithm, issuer,
+// thisUpdate); "" when der is no signed object of those shapes.
+func inspectDERShape(der []byte) ObjectKind {
+	_, _, _, _, tags, ok := inspectSplit(der)
+	if !ok || len(tags) < 3 {
+		return ""
+	}
+	isTime := func(t cbasn1.Tag) bool { return t == cbasn1.UTCTime || t == cbasn1.GeneralizedTime }
+	seq := cbasn1.SEQUENCE
+	switch {
+	case tags[0] == cbasn1.Tag(0).ContextSpecific().Constructed():
+		return KindCertificate
+	case tags[0] == seq && tags[1] == seq && isTime(tags[2]):
+		return KindCRL // v1, without a version
+	case tags[0] != cbasn1.INTEGER || tags[1] != seq || tags[2] != seq || len(tags) < 4:
+		return ""
+	case tags[3] == cbasn1.Tag(0).ContextSpecific().Constructed():
+		return KindCSR
+	case isTime(tags[3]):
+		return KindCRL
+	case tags[3] == seq:
+		return KindCertificate // v1, without a version
+	}
+	return ""
 }
 
 // FormatSerial writes a serial number as signet prints it everywhere: lowercase hex without
