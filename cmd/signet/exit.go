@@ -114,6 +114,7 @@ var errorClasses = []struct {
 	{secret.ErrNoSource, exitKey},
 	{secret.ErrMismatch, exitKey},
 	{secret.ErrEmpty, exitKey},
+	{x509util.ErrEmptyPassphrase, exitKey},
 	{secret.ErrTerminal, exitKey},
 	{x509util.ErrIncorrectPassphrase, exitKey},
 	{x509util.ErrKeyMismatch, exitKey},

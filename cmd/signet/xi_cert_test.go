@@ -1,0 +1,53 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/signet-pki/signet/internal/testutil"
+)
+
+// TestCertP12NoPassphraseIsAChoice: a PKCS#12 file under the empty password is a key anyone
+// reads, so cert p12 writes one only with --no-passphrase (as openssl's -passout pass:), and
+// never because SIGNET_PASSPHRASE or the --passphrase-file is empty: those are refused (exit
+// 4) and nothing is written. --no-passphrase's file is one openssl reads with -passin pass:.
+func TestCertP12NoPassphraseIsAChoice(t *testing.T) {
+	openssl := testutil.RequireTool(t, "openssl")
+	dir := t.TempDir()
+	base := []string{"cert", "p12", "--cert", certFixture("server.pem"), "--key", certFixture("server.key")}
+	empty := filepath.Join(dir, "empty.txt")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SIGNET_PASSPHRASE", "")
+	for name, extra := range map[string][]string{"empty env": nil, "empty file": {"--passphrase-file", empty}} {
+		out := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".p12")
+		code, _, errOut := certRun(append(base, append(extra, "-o", out)...)...)
+		if _, err := os.Stat(out); code != exitKey || err == nil {
+			t.Errorf("%s: exit %d, want %d and no file written (%v)\n%s", name, code, exitKey, err, errOut)
+		}
+	}
+	code, _, errOut := certRun(append(base, "--no-passphrase", "--passphrase-file", empty, "-o", filepath.Join(dir, "both.p12"))...)
+	if code != exitUsage || !strings.Contains(errOut, "--no-passphrase and --passphrase-file") {
+		t.Errorf("--no-passphrase with --passphrase-file: exit %d, want %d\n%s", code, exitUsage, errOut)
+	}
+	os.Unsetenv("SIGNET_PASSPHRASE")
+	for _, legacy := range []bool{false, true} {
+		out := filepath.Join(dir, "nopass.p12")
+		args := append(base, "--no-passphrase", "--force", "-o", out)
+		if legacy {
+			args = append(args, "--legacy")
+		}
+		if code, _, errOut := certRun(args...); code != exitOK {
+			t.Fatalf("--no-passphrase (legacy %v): exit %d\n%s", legacy, code, errOut)
+		}
+		if _, errOut, err := testutil.RunErr(openssl, "pkcs12", "-in", out, "-info", "-noout", "-passin", "pass:"); err != nil {
+			t.Fatalf("openssl cannot read --no-passphrase's file (legacy %v): %v %s", legacy, err, errOut)
+		}
+		if code, _, errOut := certRun("key", "inspect", out); code != exitOK {
+			t.Errorf("signet key inspect of --no-passphrase's file: exit %d\n%s", code, errOut)
+		}
+	}
+}
