@@ -51,3 +51,32 @@ func TestCertP12NoPassphraseIsAChoice(t *testing.T) {
 		}
 	}
 }
+
+// TestCertCreateSHA1PSSCSR: --allow-sha1-csr accepted a CSR signed with PKCS#1 v1.5 over
+// SHA-1 but not one signed with RSASSA-PSS over SHA-1 (exit 3, "parameters signet does not
+// verify"). The flag now means SHA-1 whichever the padding: both are refused without it with
+// the same hint, and both issued with it.
+func TestCertCreateSHA1PSSCSR(t *testing.T) {
+	openssl := testutil.RequireTool(t, "openssl")
+	dir := t.TempDir()
+	for name, opts := range map[string][]string{
+		"pkcs1": {"-sha1"},
+		"pss":   {"-sha1", "-sigopt", "rsa_padding_mode:pss"},
+	} {
+		key, csr := filepath.Join(dir, name+".key"), filepath.Join(dir, name+".csr")
+		args := append([]string{"req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-subj", "/CN=" + name + ".example",
+			"-addext", "subjectAltName=DNS:" + name + ".example", "-out", csr}, opts...)
+		if _, errOut, err := testutil.RunErr(openssl, args...); err != nil {
+			t.Fatalf("openssl req: %v %s", err, errOut)
+		}
+		base := []string{"cert", "create", "--profile", "server", "--csr", csr, "--ca", certFixture("int-ca.pem"),
+			"--ca-key", certFixture("int-ca.key"), "-o", filepath.Join(dir, name+".pem")}
+		code, _, errOut := certRun(base...)
+		if code != exitBadInput || !strings.Contains(errOut, "--allow-sha1-csr") {
+			t.Errorf("%s without --allow-sha1-csr: exit %d, want %d with the hint\n%s", name, code, exitBadInput, errOut)
+		}
+		if code, _, errOut := certRun(append(base, "--allow-sha1-csr")...); code != exitOK {
+			t.Errorf("%s with --allow-sha1-csr: exit %d, want 0\n%s", name, code, errOut)
+		}
+	}
+}
