@@ -80,3 +80,23 @@ func TestCertCreateSHA1PSSCSR(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyMismatchExitsKey: a key that does not belong to its certificate exited 4 (a key
+// problem, x509util.ErrKeyMismatch) in cert p12, but 3 (bad input, ErrIssuer) when it was the
+// CA's --ca-key in cert create and crl create (and enroll). It is one fault and one rule
+// now: exit 4, from the sentinel, whichever command and whichever key.
+func TestKeyMismatchExitsKey(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("SIGNET_PASSPHRASE", "xi-passphrase")
+	for name, args := range map[string][]string{
+		"cert create --ca-key": {"cert", "create", "--profile", "client", "--subject", "CN=xi", "--key", certFixture("server.key"),
+			"--ca", certFixture("int-ca.pem"), "--ca-key", certFixture("client.key"), "-o", filepath.Join(dir, "c.pem")},
+		"crl create --ca-key": {"crl", "create", "--ca", certFixture("int-ca.pem"), "--ca-key", certFixture("client.key"), "-o", filepath.Join(dir, "c.crl")},
+		"cert p12 --key":      {"cert", "p12", "--cert", certFixture("server.pem"), "--key", certFixture("client.key"), "-o", filepath.Join(dir, "c.p12")},
+	} {
+		code, _, errOut := certRun(args...)
+		if code != exitKey || !strings.Contains(errOut, "does not belong to") {
+			t.Errorf("%s of another key: exit %d, want %d\n%s", name, code, exitKey, errOut)
+		}
+	}
+}
