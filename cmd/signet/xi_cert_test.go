@@ -100,3 +100,32 @@ func TestKeyMismatchExitsKey(t *testing.T) {
 		}
 	}
 }
+
+// TestCertCreateSubjectEmailKept holds the decision on a CSR from openssl req whose subject has
+// an emailAddress and no email SAN: refused (exit 2) with the --san email: hint, and issued
+// with that --san, both names then in the certificate as openssl reads it. RFC 5280 4.1.2.6:
+// a CA issuing a certificate with an email address MUST put it in the subjectAltName, the
+// subject attribute being a deprecated legacy copy; openssl ca would copy the subject alone
+// and issue what that MUST forbids, so signet asks rather than silently add or drop a name.
+func TestCertCreateSubjectEmailKept(t *testing.T) {
+	openssl := testutil.RequireTool(t, "openssl")
+	dir := t.TempDir()
+	key, csr := filepath.Join(dir, "a.key"), filepath.Join(dir, "a.csr")
+	if _, errOut, err := testutil.RunErr(openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+		"-keyout", key, "-subj", "/CN=alice/emailAddress=alice@example.com", "-out", csr); err != nil {
+		t.Fatalf("openssl req: %v %s", err, errOut)
+	}
+	out := filepath.Join(dir, "a.pem")
+	base := []string{"cert", "create", "--profile", "client", "--csr", csr, "--ca", certFixture("int-ca.pem"), "--ca-key", certFixture("int-ca.key"), "-o", out}
+	code, _, errOut := certRun(base...)
+	if code != exitUsage || !strings.Contains(errOut, "--san email:alice@example.com") {
+		t.Fatalf("emailAddress without an email SAN: exit %d, want %d with the --san hint\n%s", code, exitUsage, errOut)
+	}
+	if code, _, errOut := certRun(append(base, "--san", "email:alice@example.com")...); code != exitOK {
+		t.Fatalf("with --san email: exit %d\n%s", code, errOut)
+	}
+	text, errB, err := testutil.RunErr(openssl, "x509", "-in", out, "-noout", "-subject", "-ext", "subjectAltName", "-nameopt", "RFC2253")
+	if err != nil || !strings.Contains(string(text), "emailAddress=alice@example.com") || !strings.Contains(string(text), "email:alice@example.com") {
+		t.Errorf("openssl x509: %v %s\n%s", err, errB, text)
+	}
+}
