@@ -638,6 +638,26 @@ type CertificateInfo struct {
 	NameConstraints *NameConstraintsInfo `json:"name_constraints"`
 	// SHA256 is CertificateFingerprint: the SHA-256 of the DER certificate, lowercase hex.
 	SHA256 string `json:"sha256"`
+
+	// The extensions below are nil (JSON null) when absent, and when their value does not
+	// parse (its hex is in Extensions); their criticality is in Extensions.
+
+	Policies          []PolicyInfo           `json:"policies"`
+	PolicyMappings    []PolicyMappingInfo    `json:"policy_mappings"`
+	PolicyConstraints *PolicyConstraintsInfo `json:"policy_constraints"`
+	InhibitAnyPolicy  *int                   `json:"inhibit_any_policy"`
+	// IssuerAltNames are the issuer alternative names as describeGeneralName writes them.
+	IssuerAltNames    []string     `json:"issuer_alt_names"`
+	SubjectInfoAccess []AccessInfo `json:"subject_info_access"`
+	// SCTs are the signed certificate timestamps of an RFC 6962 SCT list.
+	SCTs []SCTInfo `json:"scts"`
+	// AuthorityCertIssuer and AuthorityCertSerial are an authority key identifier's issuer
+	// names (as describeGeneralName writes them) and serial (FormatSerial); nil and "" when
+	// absent.
+	AuthorityCertIssuer []string `json:"authority_cert_issuer"`
+	AuthorityCertSerial string   `json:"authority_cert_serial"`
+	// FreshestCRL holds the URIs of the freshest CRL (delta CRL) distribution points.
+	FreshestCRL []string `json:"freshest_crl"`
 }
 
 // DescribeCertificate describes c, with its validity placed against at.
@@ -685,7 +705,41 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 		}
 	}
 	info.Extensions = describeExtensions(exts)
+	if v, ok := findExt(exts, oidExtCertificatePolicies); ok {
+		info.Policies, _ = describePolicies(v)
+	}
+	if v, ok := findExt(exts, oidExtPolicyMappings); ok {
+		info.PolicyMappings, _ = describePolicyMappings(v)
+	}
+	if v, ok := findExt(exts, oidExtPolicyConstraints); ok {
+		info.PolicyConstraints, _ = describePolicyConstraints(v)
+	}
+	if v, ok := findExt(exts, oidExtInhibitAnyPolicy); ok {
+		info.InhibitAnyPolicy, _ = describeInhibitAnyPolicy(v)
+	}
+	if v, ok := findExt(exts, oidExtSubjectInfoAccess); ok {
+		info.SubjectInfoAccess, _ = describeAccess(v)
+	}
+	if v, ok := findExt(exts, oidExtSCTList); ok {
+		info.SCTs, _ = describeSCTs(v)
+	}
+	info.IssuerAltNames, info.AuthorityCertIssuer, info.AuthorityCertSerial, info.FreshestCRL = describeIssuerExtensions(exts)
 	return info
+}
+
+// describeIssuerExtensions reads what certificates and CRLs share: the issuer alternative
+// names, the issuer and serial of the authority key identifier, the freshest CRL's URIs.
+func describeIssuerExtensions(exts []inspectExt) (ian, akiIssuer []string, akiSerial string, freshest []string) {
+	if v, ok := findExt(exts, oidExtIssuerAltName); ok {
+		ian, _ = describeGeneralNamesOK(v)
+	}
+	if v, ok := findExt(exts, oidAuthorityKeyID); ok {
+		akiIssuer, akiSerial, _ = describeAKIIssuer(v)
+	}
+	if v, ok := findExt(exts, oidExtFreshestCRL); ok {
+		freshest = append([]string{}, escapeAll(freshestCRLURIs(v))...)
+	}
+	return ian, akiIssuer, akiSerial, freshest
 }
 
 // inspectEKUs reads the usages of an extended key usage extension's value in their order
@@ -870,6 +924,18 @@ type CRLInfo struct {
 	Revoked            []RevokedInfo   `json:"revoked"`
 	Extensions         []ExtensionInfo `json:"extensions"`
 	SHA256             string          `json:"sha256"` // of the DER CRL
+
+	// The extensions below are as in CertificateInfo: nil (JSON null) or "" when absent or
+	// when their value does not parse, their criticality in Extensions.
+
+	IssuerAltNames      []string `json:"issuer_alt_names"`
+	AuthorityCertIssuer []string `json:"authority_cert_issuer"`
+	AuthorityCertSerial string   `json:"authority_cert_serial"`
+	FreshestCRL         []string `json:"freshest_crl"`
+	// IssuingDistributionPoint is the issuing distribution point extension.
+	IssuingDistributionPoint *IssuingDistributionPointInfo `json:"issuing_distribution_point"`
+	// DeltaCRLIndicator is the number of the base CRL of a delta CRL, in decimal.
+	DeltaCRLIndicator string `json:"delta_crl_indicator"`
 }
 
 // DescribeCRL describes crl, with its dates placed against at.
@@ -916,5 +982,12 @@ func DescribeCRL(crl *x509.RevocationList, at time.Time) CRLInfo {
 		exts = append(exts, inspectExt{e.Id, e.Critical, e.Value})
 	}
 	info.Extensions = describeExtensions(exts)
+	info.IssuerAltNames, info.AuthorityCertIssuer, info.AuthorityCertSerial, info.FreshestCRL = describeIssuerExtensions(exts)
+	if v, ok := findExt(exts, oidExtIssuingDP); ok {
+		info.IssuingDistributionPoint, _ = describeIDP(v)
+	}
+	if v, ok := findExt(exts, oidExtDeltaCRLIndicator); ok {
+		info.DeltaCRLIndicator, _ = describeDeltaCRLIndicator(v)
+	}
 	return info
 }
