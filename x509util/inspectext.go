@@ -390,7 +390,16 @@ func describeAKIIssuer(value []byte) ([]string, string, bool) {
 	}
 	sn := ""
 	if hasSerial {
-		sn = FormatSerial(new(big.Int).SetBytes(serial))
+		// an INTEGER, signed as every INTEGER is (openssl prints its magnitude)
+		var b cryptobyte.Builder
+		b.AddASN1(cbasn1.INTEGER, func(b *cryptobyte.Builder) { b.AddBytes(serial) })
+		der, err := b.Bytes()
+		in := cryptobyte.String(der)
+		n := new(big.Int)
+		if err != nil || !in.ReadASN1Integer(n) {
+			return nil, "", false
+		}
+		sn = FormatSerial(n)
 	}
 	return issuer, sn, true
 }
@@ -468,7 +477,9 @@ func describeIDP(value []byte) (*IssuingDistributionPointInfo, bool) {
 		}
 		idp.OnlySomeReasons = []string{}
 		bits := reasons[1:]
-		for i := 0; i < len(bits)*8; i++ {
+		// the bits the first octet says are unused are not reasons, whatever they hold (DER
+		// wants them 0; openssl ignores them too)
+		for i := 0; i < len(bits)*8-int(reasons[0]); i++ {
 			if bits[i/8]&(0x80>>(i%8)) == 0 {
 				continue
 			}
