@@ -109,7 +109,7 @@ func ParseCSR(data []byte) (*x509.CertificateRequest, error) {
 // CSROptions are what ParseCSRWithOptions leaves to its caller. The zero value refuses what
 // ParseCSR refuses.
 type CSROptions struct {
-	// AllowSHA1 accepts a CSR signed with SHA-1. A CSR's signature proves that its maker
+	// AllowSHA1 accepts a CSR signed with SHA-1, with PKCS#1 v1.5 or RSASSA-PSS padding. A CSR's signature proves that its maker
 	// holds the key and that the request was not altered; with SHA-1 a request can be made
 	// that collides with another, so the proof is void and a CA should not sign it without
 	// knowing why. MD5 and MD2 are refused even so (crypto/x509 does not verify them).
@@ -164,9 +164,9 @@ func ParseCSRWithOptions(data []byte, opts CSROptions) (*x509.CertificateRequest
 		return nil, fmt.Errorf("the CSR's subject: %w", err)
 	}
 	// MD5 and MD2 failed above: crypto/x509 does not verify them.
-	if isWeakSignature(csr.SignatureAlgorithm) && !opts.AllowSHA1 {
+	if (isWeakSignature(csr.SignatureAlgorithm) || isWeakPSS(csr.Raw)) && !opts.AllowSHA1 {
 		return nil, fmt.Errorf("%w: the CSR is signed with %v: SHA-1 collisions can be made, so the signature does not prove who made the request",
-			ErrWeakSignature, csr.SignatureAlgorithm)
+			ErrWeakSignature, SignatureAlgorithmName(csr.SignatureAlgorithm, csr.Raw))
 	}
 	return csr, nil
 }
@@ -314,10 +314,10 @@ func certificateString(tag cbasn1.Tag, value []byte) bool {
 }
 
 // CheckCSRSignature checks a CSR's signature with the public key it carries, as ParseCSR does
-// (RSASSA-PSS with any salt length included; SHA-1 accepted here). Errors wrap ErrMalformed (the
+// (RSASSA-PSS with any salt length included; SHA-1 accepted here, with either padding). Errors wrap ErrMalformed (the
 // signature does not verify) or ErrUnsupported (a signature algorithm signet does not verify).
 func CheckCSRSignature(csr *x509.CertificateRequest) error {
-	err := CheckSignature(csr.PublicKey, csr.SignatureAlgorithm, csr.Raw, csr.RawTBSCertificateRequest, csr.Signature)
+	err := checkSignature(csr.PublicKey, csr.SignatureAlgorithm, csr.Raw, csr.RawTBSCertificateRequest, csr.Signature, true)
 	if err == nil {
 		return nil
 	}

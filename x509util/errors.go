@@ -22,4 +22,8 @@ var (
 	// ErrValidity is returned for a validity period that cannot be issued: one that ends
 	// before it starts, or a time X.509 cannot encode (outside the years 1950 to 9999).
 	ErrValidity = errors.New("x509util: invalid validity period")
+	// ErrEmptyPassphrase is returned when a file that holds a private key would be written
+	// under the empty passphrase without the explicit choice of none (P12Options.NoPassphrase),
+	// or with that choice and a passphrase given as well.
+	ErrEmptyPassphrase = errors.New("x509util: empty passphrase")
 )

@@ -63,8 +63,9 @@ const (
 // Describe functions show them from the object's DER.
 //
 // Errors wrap ErrMalformed and say where the problem is: empty input, a damaged PEM block, a
-// block of a known type that does not parse, PEM with none of the known types, or bytes that
-// are no DER object signet knows.
+// block of a known type that does not parse, PEM with none of the known types, DER shaped as
+// a certificate, CSR or CRL that does not parse (named as what it looks like, with that
+// parser's reason), or bytes that are no DER object signet knows.
 func ParseObjects(data []byte) ([]Object, error) {
 	objs, msg := inspectParse(data)
 	if msg != "" {
@@ -137,17 +138,59 @@ func inspectParseDER(data []byte) ([]Object, string) {
 		}
 		return objs, ""
 	}
-	if csr, err := inspectParseCSR(data); err == nil {
+	csr, csrErr := inspectParseCSR(data)
+	if csrErr == nil {
 		return []Object{{Kind: KindCSR, CSR: csr}}, ""
 	}
-	if crl, err := inspectParseCRL(data); err == nil {
+	crl, crlErr := inspectParseCRL(data)
+	if crlErr == nil {
 		return []Object{{Kind: KindCRL, CRL: crl}}, ""
+	}
+	// say what the input looks like and its own parser's reason, not the certificate
+	// parser's for a CSR or a CRL
+	switch inspectDERShape(data) {
+	case KindCertificate:
+		if certErr != nil {
+			return nil, "DER certificate that does not parse: " + certErr.Error()
+		}
+	case KindCSR:
+		return nil, "DER certificate signing request that does not parse: " + csrErr.Error()
+	case KindCRL:
+		return nil, "DER CRL that does not parse: " + crlErr.Error()
 	}
 	why := "no certificate found"
 	if certErr != nil {
 		why = "as a certificate: " + certErr.Error()
 	}
 	return nil, "neither PEM nor a DER certificate, CSR or CRL (" + why + ")"
+}
+
+// inspectDERShape says which kind of object der is shaped as, from the tags of its TBS's
+// first elements: a certificate's ([0] version, or serial, algorithm, issuer, validity), a
+// CSR's (version, subject, key, [0] attributes) or a CRL's ([version,] algorithm, issuer,
+// thisUpdate); "" when der is no signed object of those shapes.
+func inspectDERShape(der []byte) ObjectKind {
+	_, _, _, _, tags, ok := inspectSplit(der)
+	if !ok || len(tags) < 3 {
+		return ""
+	}
+	isTime := func(t cbasn1.Tag) bool { return t == cbasn1.UTCTime || t == cbasn1.GeneralizedTime }
+	seq := cbasn1.SEQUENCE
+	switch {
+	case tags[0] == cbasn1.Tag(0).ContextSpecific().Constructed():
+		return KindCertificate
+	case tags[0] == seq && tags[1] == seq && isTime(tags[2]):
+		return KindCRL // v1, without a version
+	case tags[0] != cbasn1.INTEGER || tags[1] != seq || tags[2] != seq || len(tags) < 4:
+		return ""
+	case tags[3] == cbasn1.Tag(0).ContextSpecific().Constructed():
+		return KindCSR
+	case isTime(tags[3]):
+		return KindCRL
+	case tags[3] == seq:
+		return KindCertificate // v1, without a version
+	}
+	return ""
 }
 
 // FormatSerial writes a serial number as signet prints it everywhere: lowercase hex without
@@ -595,6 +638,26 @@ type CertificateInfo struct {
 	NameConstraints *NameConstraintsInfo `json:"name_constraints"`
 	// SHA256 is CertificateFingerprint: the SHA-256 of the DER certificate, lowercase hex.
 	SHA256 string `json:"sha256"`
+
+	// The extensions below are nil (JSON null) when absent, and when their value does not
+	// parse (its hex is in Extensions); their criticality is in Extensions.
+
+	Policies          []PolicyInfo           `json:"policies"`
+	PolicyMappings    []PolicyMappingInfo    `json:"policy_mappings"`
+	PolicyConstraints *PolicyConstraintsInfo `json:"policy_constraints"`
+	InhibitAnyPolicy  *int                   `json:"inhibit_any_policy"`
+	// IssuerAltNames are the issuer alternative names as describeGeneralName writes them.
+	IssuerAltNames    []string     `json:"issuer_alt_names"`
+	SubjectInfoAccess []AccessInfo `json:"subject_info_access"`
+	// SCTs are the signed certificate timestamps of an RFC 6962 SCT list.
+	SCTs []SCTInfo `json:"scts"`
+	// AuthorityCertIssuer and AuthorityCertSerial are an authority key identifier's issuer
+	// names (as describeGeneralName writes them) and serial (FormatSerial); nil and "" when
+	// absent.
+	AuthorityCertIssuer []string `json:"authority_cert_issuer"`
+	AuthorityCertSerial string   `json:"authority_cert_serial"`
+	// FreshestCRL holds the URIs of the freshest CRL (delta CRL) distribution points.
+	FreshestCRL []string `json:"freshest_crl"`
 }
 
 // DescribeCertificate describes c, with its validity placed against at.
@@ -642,7 +705,41 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 		}
 	}
 	info.Extensions = describeExtensions(exts)
+	if v, ok := findExt(exts, oidExtCertificatePolicies); ok {
+		info.Policies, _ = describePolicies(v)
+	}
+	if v, ok := findExt(exts, oidExtPolicyMappings); ok {
+		info.PolicyMappings, _ = describePolicyMappings(v)
+	}
+	if v, ok := findExt(exts, oidExtPolicyConstraints); ok {
+		info.PolicyConstraints, _ = describePolicyConstraints(v)
+	}
+	if v, ok := findExt(exts, oidExtInhibitAnyPolicy); ok {
+		info.InhibitAnyPolicy, _ = describeInhibitAnyPolicy(v)
+	}
+	if v, ok := findExt(exts, oidExtSubjectInfoAccess); ok {
+		info.SubjectInfoAccess, _ = describeAccess(v)
+	}
+	if v, ok := findExt(exts, oidExtSCTList); ok {
+		info.SCTs, _ = describeSCTs(v)
+	}
+	info.IssuerAltNames, info.AuthorityCertIssuer, info.AuthorityCertSerial, info.FreshestCRL = describeIssuerExtensions(exts)
 	return info
+}
+
+// describeIssuerExtensions reads what certificates and CRLs share: the issuer alternative
+// names, the issuer and serial of the authority key identifier, the freshest CRL's URIs.
+func describeIssuerExtensions(exts []inspectExt) (ian, akiIssuer []string, akiSerial string, freshest []string) {
+	if v, ok := findExt(exts, oidExtIssuerAltName); ok {
+		ian, _ = describeGeneralNamesOK(v)
+	}
+	if v, ok := findExt(exts, oidAuthorityKeyID); ok {
+		akiIssuer, akiSerial, _ = describeAKIIssuer(v)
+	}
+	if v, ok := findExt(exts, oidExtFreshestCRL); ok {
+		freshest = append([]string{}, escapeAll(freshestCRLURIs(v))...)
+	}
+	return ian, akiIssuer, akiSerial, freshest
 }
 
 // inspectEKUs reads the usages of an extended key usage extension's value in their order
@@ -827,6 +924,18 @@ type CRLInfo struct {
 	Revoked            []RevokedInfo   `json:"revoked"`
 	Extensions         []ExtensionInfo `json:"extensions"`
 	SHA256             string          `json:"sha256"` // of the DER CRL
+
+	// The extensions below are as in CertificateInfo: nil (JSON null) or "" when absent or
+	// when their value does not parse, their criticality in Extensions.
+
+	IssuerAltNames      []string `json:"issuer_alt_names"`
+	AuthorityCertIssuer []string `json:"authority_cert_issuer"`
+	AuthorityCertSerial string   `json:"authority_cert_serial"`
+	FreshestCRL         []string `json:"freshest_crl"`
+	// IssuingDistributionPoint is the issuing distribution point extension.
+	IssuingDistributionPoint *IssuingDistributionPointInfo `json:"issuing_distribution_point"`
+	// DeltaCRLIndicator is the number of the base CRL of a delta CRL, in decimal.
+	DeltaCRLIndicator string `json:"delta_crl_indicator"`
 }
 
 // DescribeCRL describes crl, with its dates placed against at.
@@ -873,5 +982,12 @@ func DescribeCRL(crl *x509.RevocationList, at time.Time) CRLInfo {
 		exts = append(exts, inspectExt{e.Id, e.Critical, e.Value})
 	}
 	info.Extensions = describeExtensions(exts)
+	info.IssuerAltNames, info.AuthorityCertIssuer, info.AuthorityCertSerial, info.FreshestCRL = describeIssuerExtensions(exts)
+	if v, ok := findExt(exts, oidExtIssuingDP); ok {
+		info.IssuingDistributionPoint, _ = describeIDP(v)
+	}
+	if v, ok := findExt(exts, oidExtDeltaCRLIndicator); ok {
+		info.DeltaCRLIndicator, _ = describeDeltaCRLIndicator(v)
+	}
 	return info
 }

@@ -760,7 +760,8 @@ func checkNames(req IssueRequest, hasSubject bool) error {
 // present, includes usage (x509.KeyUsageCertSign for certificates, x509.KeyUsageCRLSign for
 // CRLs), and key must be its key. A nil key checks the certificate alone, as a caller does
 // before it opens the key (IssueCertificate and CreateCRL refuse a nil key). Errors wrap
-// ErrIssuer.
+// ErrIssuer; a key that is not the certificate's wraps ErrKeyMismatch too, as such a key does
+// wherever signet pairs a key with its certificate.
 func CheckIssuer(cert *x509.Certificate, key crypto.Signer, usage x509.KeyUsage) error {
 	if cert == nil {
 		return fmt.Errorf("%w: no CA certificate", ErrIssuer)
@@ -777,7 +778,7 @@ func CheckIssuer(cert *x509.Certificate, key crypto.Signer, usage x509.KeyUsage)
 		return fmt.Errorf("%w: %q lacks the %s key usage", ErrIssuer, name, what)
 	}
 	if key != nil && !PublicKeysEqual(cert.PublicKey, key.Public()) {
-		return fmt.Errorf("%w: the CA key does not belong to the CA certificate %q", ErrIssuer, name)
+		return &issuerKeyError{name: name}
 	}
 	return nil
 }
@@ -1012,3 +1013,13 @@ func CreateCRL(req CRLRequest) ([]byte, *x509.RevocationList, error) {
 	}
 	return der, crl, nil
 }
+
+// issuerKeyError is a CA key that does not belong to the CA certificate: an issuer that
+// cannot issue (ErrIssuer) because of a key that is not its certificate's (ErrKeyMismatch).
+type issuerKeyError struct{ name string }
+
+func (e *issuerKeyError) Error() string {
+	return fmt.Sprintf("%v: the CA key does not belong to the CA certificate %q", ErrKeyMismatch, e.name)
+}
+
+func (e *issuerKeyError) Unwrap() []error { return []error{ErrKeyMismatch, ErrIssuer} }

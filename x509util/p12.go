@@ -21,18 +21,29 @@ type P12Options struct {
 	// Server 2019 and old Java and macOS releases import). The zero value is AES-256-CBC with
 	// PBKDF2-HMAC-SHA256 and a SHA-256 MAC.
 	Legacy bool
+	// NoPassphrase writes the file under the empty password (as openssl pkcs12 -export
+	// -passout pass: does), which anyone reads: the key is as good as in the clear. It is a
+	// choice, never a default: without it an empty passphrase is refused.
+	NoPassphrase bool
 }
 
 // EncodeP12 bundles a private key, its certificate and the issuer chain into a PKCS#12 file
 // protected by passphrase. Errors wrap ErrKeyMismatch (no key or certificate, a nil
-// certificate in chain, a key the certificate does not certify) or ErrUnsupported (a
-// passphrase a BMPString cannot hold).
+// certificate in chain, a key the certificate does not certify), ErrUnsupported (a
+// passphrase a BMPString cannot hold) or ErrEmptyPassphrase (an empty passphrase without
+// opts.NoPassphrase, or a passphrase with it).
 func EncodeP12(key crypto.Signer, cert *x509.Certificate, chain []*x509.Certificate, passphrase []byte, opts P12Options) ([]byte, error) {
 	if key == nil || cert == nil || slices.Contains(chain, nil) {
 		return nil, fmt.Errorf("%w: PKCS#12 needs a key and its certificate, and no nil certificate in the chain", ErrKeyMismatch)
 	}
 	if !PublicKeysEqual(cert.PublicKey, key.Public()) {
 		return nil, fmt.Errorf("%w: the key does not belong to the certificate %q", ErrKeyMismatch, FormatName(cert.Subject))
+	}
+	switch {
+	case len(passphrase) == 0 && !opts.NoPassphrase:
+		return nil, fmt.Errorf("%w: a PKCS#12 file under the empty passphrase holds its key for anyone to read; choose that explicitly (NoPassphrase) or give a passphrase", ErrEmptyPassphrase)
+	case len(passphrase) > 0 && opts.NoPassphrase:
+		return nil, fmt.Errorf("%w: PKCS#12: a passphrase was given with the choice of none (NoPassphrase)", ErrEmptyPassphrase)
 	}
 	if err := p12CheckPassphrase(passphrase); err != nil {
 		return nil, err

@@ -205,34 +205,40 @@ func restoreKeyIDs(c *x509.Certificate, exts []pkix.Extension) {
 // distributionPointURIs returns the URIs of the fullName distribution points of a CRL
 // distribution points extension, skipping what it cannot read.
 func distributionPointURIs(exts []pkix.Extension) []string {
-	var uris []string
 	for _, e := range exts {
-		if !e.Id.Equal(oidCRLDistributionPoints) {
+		if e.Id.Equal(oidCRLDistributionPoints) {
+			return distributionPointURIsOf(e.Value)
+		}
+	}
+	return nil
+}
+
+// distributionPointURIsOf reads the URIs of the full names of the distribution points of a
+// CRL distribution points (or freshest CRL) extension's value, as distributionPointURIs.
+func distributionPointURIsOf(value []byte) []string {
+	var uris []string
+	s := cryptobyte.String(value)
+	if !s.ReadASN1(&s, cbasn1.SEQUENCE) {
+		return nil
+	}
+	for !s.Empty() {
+		var dp, name, full cryptobyte.String
+		var ok bool
+		if !s.ReadASN1(&dp, cbasn1.SEQUENCE) ||
+			!dp.ReadOptionalASN1(&name, &ok, cbasn1.Tag(0).ContextSpecific().Constructed()) {
+			return uris
+		}
+		if !ok || !name.ReadASN1(&full, cbasn1.Tag(0).ContextSpecific().Constructed()) {
 			continue
 		}
-		s := cryptobyte.String(e.Value)
-		if !s.ReadASN1(&s, cbasn1.SEQUENCE) {
-			return nil
-		}
-		for !s.Empty() {
-			var dp, name, full cryptobyte.String
-			var ok bool
-			if !s.ReadASN1(&dp, cbasn1.SEQUENCE) ||
-				!dp.ReadOptionalASN1(&name, &ok, cbasn1.Tag(0).ContextSpecific().Constructed()) {
-				return uris
+		for !full.Empty() {
+			var v cryptobyte.String
+			var tag cbasn1.Tag
+			if !full.ReadAnyASN1(&v, &tag) {
+				break
 			}
-			if !ok || !name.ReadASN1(&full, cbasn1.Tag(0).ContextSpecific().Constructed()) {
-				continue
-			}
-			for !full.Empty() {
-				var v cryptobyte.String
-				var tag cbasn1.Tag
-				if !full.ReadAnyASN1(&v, &tag) {
-					break
-				}
-				if tag == cbasn1.Tag(6).ContextSpecific() {
-					uris = append(uris, string(v))
-				}
+			if tag == cbasn1.Tag(6).ContextSpecific() {
+				uris = append(uris, string(v))
 			}
 		}
 	}

@@ -254,7 +254,7 @@ func TestP12CampaignSignetWrites(t *testing.T) {
 			legacy := r.IntN(2) == 0
 			pw := pkPasswords[r.IntN(len(pkPasswords))]
 			what := fmt.Sprintf("%s chain=%d legacy=%v pw=%s", kt, len(chain), legacy, pw.kind)
-			der, err := EncodeP12(p.keys[kt], p.leaves[kt], chain, []byte(pw.pw), P12Options{Legacy: legacy})
+			der, err := EncodeP12(p.keys[kt], p.leaves[kt], chain, []byte(pw.pw), P12Options{Legacy: legacy, NoPassphrase: pw.pw == ""})
 			if pw.kind == "non-bmp" {
 				if !errors.Is(err, ErrUnsupported) {
 					t.Errorf("%s: EncodeP12 = %v, want ErrUnsupported", what, err)

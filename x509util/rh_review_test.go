@@ -138,7 +138,7 @@ func FuzzParseP12(f *testing.F) {
 func TestP12NoPasswordMACFailure(t *testing.T) {
 	key := issueTestKey(t, "p256")
 	leaf := mustIssue(t, IssueRequest{Profile: ProfileRootCA, Subject: pkix.Name{CommonName: "no password"}, PublicKey: key.Public(), IssuerKey: key})
-	der, err := EncodeP12(key, leaf, nil, nil, P12Options{})
+	der, err := EncodeP12(key, leaf, nil, nil, P12Options{NoPassphrase: true})
 	if err != nil {
 		t.Fatal(err)
 	}

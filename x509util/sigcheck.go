@@ -25,6 +25,7 @@ var (
 	oidMGF1   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
 	pssHashes = sync.OnceValue(func() map[string]crypto.Hash {
 		return map[string]crypto.Hash{
+			"1.3.14.3.2.26":          crypto.SHA1,
 			"2.16.840.1.101.3.4.2.1": crypto.SHA256,
 			"2.16.840.1.101.3.4.2.2": crypto.SHA384,
 			"2.16.840.1.101.3.4.2.3": crypto.SHA512,
@@ -52,10 +53,20 @@ func (*weakSignatureError) Unwrap() error { return ErrUnsupported }
 // RSASSA-PSS parameters signet does not verify (a hash other than SHA-256/384/512, MGF1 with
 // another hash, a trailer other than 1) wrap ErrUnsupported.
 func CheckSignature(pub crypto.PublicKey, algo x509.SignatureAlgorithm, raw, tbs, sig []byte) error {
+	return checkSignature(pub, algo, raw, tbs, sig, false)
+}
+
+// checkSignature is CheckSignature, and with pssSHA1 it verifies RSASSA-PSS over SHA-1 too,
+// as crypto/x509 verifies PKCS#1 v1.5 over SHA-1: for a CSR, whose caller decides on SHA-1
+// (ParseCSRWithOptions, CSROptions.AllowSHA1) whichever the padding.
+func checkSignature(pub crypto.PublicKey, algo x509.SignatureAlgorithm, raw, tbs, sig []byte, pssSHA1 bool) error {
 	if algo == x509.UnknownSignatureAlgorithm {
 		if p, ok, err := pssParams(raw); ok {
 			if err != nil {
 				return err
+			}
+			if p.hash == crypto.SHA1 && !pssSHA1 {
+				return fmt.Errorf("%w: RSASSA-PSS parameters signet does not verify: SHA-1", ErrUnsupported)
 			}
 			rsaPub, isRSA := pub.(*rsa.PublicKey)
 			if !isRSA {
@@ -79,7 +90,7 @@ func SignatureAlgorithmName(algo x509.SignatureAlgorithm, raw []byte) string {
 	p, ok, err := pssParams(raw)
 	switch {
 	case ok && err == nil:
-		return fmt.Sprintf("%v-RSAPSS (salt %d)", map[crypto.Hash]string{crypto.SHA256: "SHA256", crypto.SHA384: "SHA384", crypto.SHA512: "SHA512"}[p.hash], p.salt)
+		return fmt.Sprintf("%v-RSAPSS (salt %d)", map[crypto.Hash]string{crypto.SHA1: "SHA1", crypto.SHA256: "SHA256", crypto.SHA384: "SHA384", crypto.SHA512: "SHA512"}[p.hash], p.salt)
 	case ok:
 		return "RSASSA-PSS (" + err.Error() + ")"
 	}
@@ -110,6 +121,13 @@ func isWeakSignature(algo x509.SignatureAlgorithm) bool {
 	return false
 }
 
+// isWeakPSS reports a signed object (raw, whole) signed with RSASSA-PSS over SHA-1, which
+// crypto/x509 reads as UnknownSignatureAlgorithm.
+func isWeakPSS(raw []byte) bool {
+	p, ok, err := pssParams(raw)
+	return ok && err == nil && p.hash == crypto.SHA1
+}
+
 type pssParameters struct {
 	hash crypto.Hash
 	salt int
@@ -117,7 +135,8 @@ type pssParameters struct {
 
 // pssParams reads the RSASSA-PSS parameters of a signed object's outer AlgorithmIdentifier:
 // ok is false when the algorithm is not RSASSA-PSS; err (wrapping ErrUnsupported) is set when
-// its parameters are not ones signet verifies.
+// its parameters are not ones signet verifies. SHA-1 (with MGF1 over SHA-1, both RFC 4055's
+// defaults) is read, for checkSignature's callers to decide on.
 func pssParams(raw []byte) (p pssParameters, ok bool, err error) {
 	s := cryptobyte.String(raw)
 	var outer, algID cryptobyte.String
@@ -146,9 +165,6 @@ func pssParams(raw []byte) (p pssParameters, ok bool, err error) {
 			return bad("hash " + hOID.String())
 		}
 	}
-	if p.hash == crypto.SHA1 {
-		return bad("SHA-1")
-	}
 	if params.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
 		var m, mAlg, mParams cryptobyte.String
 		var mOID, mhOID asn1.ObjectIdentifier
@@ -160,7 +176,7 @@ func pssParams(raw []byte) (p pssParameters, ok bool, err error) {
 		if mh, found := pssHashes()[mhOID.String()]; !found || mh != p.hash {
 			return bad("MGF1 with another hash than the signature's")
 		}
-	} else {
+	} else if p.hash != crypto.SHA1 {
 		return bad("MGF1 with SHA-1 (the default)")
 	}
 	if params.PeekASN1Tag(cbasn1.Tag(2).ContextSpecific().Constructed()) {

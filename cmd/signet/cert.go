@@ -275,13 +275,14 @@ func rfc3339Offset(s string) bool {
 // checkCAKey refuses a CA key that is not the key of the CA certificate read from --ca FILE,
 // naming both (x509util.CheckIssuer, which would refuse it when issuing, names only the
 // certificate's subject, and a user with several CAs' files cannot tell which one is wrong).
-// It is bad input, exit 3 (x509util.ErrIssuer), as that refusal is.
+// It is a key that does not belong to its certificate, x509util.ErrKeyMismatch (exit 4), as
+// it is everywhere else (cert p12 --key, tls serve, x509util.CheckIssuer).
 func checkCAKey(caFile, caKeyRef string, ca *x509.Certificate, key crypto.Signer) error {
 	if key == nil || x509util.PublicKeysEqual(ca.PublicKey, key.Public()) {
 		return nil
 	}
 	return fmt.Errorf("%w: the CA key does not belong to the CA certificate %q (--ca-key %s, --ca %s)",
-		x509util.ErrIssuer, x509util.FormatName(ca.Subject), certKeyName(caKeyRef), caFile)
+		x509util.ErrKeyMismatch, x509util.FormatName(ca.Subject), certKeyName(caKeyRef), caFile)
 }
 
 // certKeyName is a key reference fit for a message: a pkcs11: URI is printed without any

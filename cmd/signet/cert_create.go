@@ -95,7 +95,7 @@ or a CA above it in the --ca file that has expired (whatever --not-before says),
 extended key usages leave out the profile's (code-signing under a CA for TLS only), a CA (or a
 --path-len) that the pathLenConstraint of the issuer or of a CA above it in the --ca file
 forbids, an issuer whose name constraints break RFC 5280's syntax (a dNSName with a leading period, a minimum or
-maximum: every verifier would refuse what it issues), a --ca-key that is not the key of --ca,
+maximum: every verifier would refuse what it issues),
 a CSR whose signature does not verify, a CSR signed with SHA-1 unless --allow-sha1-csr,
 a CSR that RFC 2986 or PKCS #9 does not allow (a version other than 0, an attribute with no
 value, an extensionRequest twice or with two values, an RDN with no attribute) or whose
@@ -106,7 +106,8 @@ without the names it needs, a subject emailAddress that is not also a --san emai
 4.1.2.6 wants a certificate's mailboxes there), a leaf whose subject is the name of its CA (or
 of a CA above it: it would show as the CA), a bad name or flag, a name with a control character, a name
 outside the name constraints of the CA or of a CA above it in the --ca file (the constraint
-is named) (exit 2); a key that cannot be opened (exit 4). Name constraints are checked for
+is named) (exit 2); a key that cannot be opened, or a --ca-key that is not the key of --ca
+(exit 4). Name constraints are checked for
 every name form signet issues: dNSName, rfc822Name, iPAddress, URI and directoryName (the
 subject; its emailAddress and a host-name CN are held to the rfc822Name and dNSName ones).
 

@@ -32,7 +32,17 @@ hex, serials lowercase hex (as 'openssl x509 -serial' prints them, there in uppe
                    ocsp_servers[], issuing_certificate_urls[], extensions[] {oid, name,
                    critical, value (hex)}, name_constraints {permitted[], excluded[] (each
                    subtree's base as "dns:", "ip:" with prefix length, "dirName:", ...),
-                   critical} (null: no extension), sha256 (of the DER certificate)
+                   critical} (null: no extension), sha256 (of the DER certificate);
+                   and, each null without its extension or when its value does not parse
+                   (its hex is then in extensions[]): policies[] {oid, cps[],
+                   user_notices[] {organization, numbers[], explicit_text},
+                   other_qualifiers[]}, policy_mappings[] {issuer_domain_policy,
+                   subject_domain_policy}, policy_constraints {require_explicit_policy,
+                   inhibit_policy_mapping}, inhibit_any_policy, issuer_alt_names[],
+                   subject_info_access[] {method, location}, scts[] {version, log_id,
+                   timestamp, extensions, signature_algorithm, signature},
+                   authority_cert_issuer[], authority_cert_serial ("" when absent),
+                   freshest_crl[]
    csr             (kind csr) subject, public_key, signature_algorithm, signature_valid,
                    signature_error, sans, extensions[] (requested), sha256
    crl             (kind crl) issuer, number (decimal, "" when absent), this_update,
@@ -41,7 +51,11 @@ hex, serials lowercase hex (as 'openssl x509 -serial' prints them, there in uppe
                    reason ("" when none), invalidity_date (null when none),
                    certificate_issuer[] (an indirect CRL's: the entry's certificateIssuer
                    or the last one before it, RFC 5280 5.3.3; null: the CRL's issuer)},
-                   extensions[], sha256`
+                   extensions[], sha256, issuer_alt_names[], authority_cert_issuer[],
+                   authority_cert_serial, freshest_crl[], issuing_distribution_point
+                   {full_name[], relative_name, only_user_certs, only_ca_certs,
+                   only_some_reasons[] (null: all), indirect_crl, only_attribute_certs},
+                   delta_crl_indicator ("" when absent)`
 
 func certInspectCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -55,12 +69,16 @@ kinds, and other PEM blocks (a private key beside its certificate) are skipped.
 A certificate: subject, issuer, serial, validity with the time left (or how long ago it
 expired, or when it starts), public key type, size and fingerprint, subject alternative
 names of every form, key usage, extended key usage, basic constraints, name constraints
-(what is permitted and what excluded), key identifiers,
+(what is permitted and what excluded), key identifiers, certificate policies (CPS and user
+notices), policy mappings and constraints, inhibitAnyPolicy, issuer alternative names,
+subject information access, signed certificate timestamps, an authority key identifier's
+issuer and serial, and the other
 extensions (critical ones marked; one signet does not know with the hex of its value) and
 the SHA-256 fingerprint of the certificate. A CSR: subject,
 key, names, and whether its signature verifies. A CRL: issuer, number, this and next
-update, and each revoked serial with its date, reason, invalidity date and, in an
-indirect CRL, the issuer of the certificate it revokes. Times are placed against --at
+update, the issuing distribution point, freshest CRL and delta CRL indicator, and each
+revoked serial with its date, reason, invalidity date and, in an indirect CRL, the issuer of
+the certificate it revokes. Times are placed against --at
 (default now).
 
 An object is shown even where a part of it is one signet does not use or read (a name
@@ -186,6 +204,7 @@ func certInspectPrint(w io.Writer, d certInspected) {
 		if len(c.IssuingCertURLs) > 0 {
 			row("CA issuers", strings.Join(c.IssuingCertURLs, ", "))
 		}
+		certInspectMore(w, row, c.Extensions, c)
 		row("extensions", certExtText(c.Extensions))
 		row("sha256", c.SHA256)
 	case d.CSR != nil:
@@ -213,6 +232,7 @@ func certInspectPrint(w io.Writer, d certInspected) {
 		row("validity", certValidityText(l.Validity, l.NextUpdate != nil, "next update in", "STALE: next update was due", "not current for another"))
 		row("signature", l.SignatureAlgorithm+" (not checked: that needs the issuer; use cert verify --crl)")
 		row("authority key id", certOr(l.AuthorityKeyID, "(none)"))
+		certInspectCRLMore(row, l)
 		row("revoked", fmt.Sprintf("%d certificate(s)", len(l.Revoked)))
 		width := 0
 		for _, r := range l.Revoked {
@@ -343,4 +363,122 @@ func certSubject(c *x509.Certificate) string {
 		return s
 	}
 	return "(empty subject)"
+}
+
+// certCrit is " (critical)" when the extension oid among exts is critical.
+func certCrit(exts []x509util.ExtensionInfo, oid string) string {
+	for _, e := range exts {
+		if e.OID == oid {
+			return certIf(e.Critical, " (critical)")
+		}
+	}
+	return ""
+}
+
+// certInspectMore prints the extensions of a certificate decoded beyond its names and
+// usages, one row each (a policy or an SCT a line of its own below its row).
+func certInspectMore(w io.Writer, row func(k, v string), exts []x509util.ExtensionInfo, c *x509util.CertificateInfo) {
+	sub := func(f string, a ...any) { fmt.Fprintf(w, "    "+f+"\n", a...) }
+	if c.AuthorityCertIssuer != nil || c.AuthorityCertSerial != "" {
+		row("authority issuer", certOr(strings.Join(c.AuthorityCertIssuer, ", "), "(none)")+", serial "+certOr(c.AuthorityCertSerial, "(none)"))
+	}
+	if c.Policies != nil {
+		row("policies", fmt.Sprintf("%d%s", len(c.Policies), certCrit(exts, "2.5.29.32")))
+		for _, p := range c.Policies {
+			sub("%s", p.OID+certIf(p.OID == "2.5.29.32.0", " (anyPolicy)"))
+			for _, u := range p.CPS {
+				sub("  CPS %s", u)
+			}
+			for _, n := range p.UserNotices {
+				var parts []string
+				if n.Numbers != nil {
+					parts = append(parts, "organization \""+n.Organization+"\" numbers "+strings.Join(n.Numbers, ", "))
+				}
+				if n.ExplicitText != "" {
+					parts = append(parts, "text \""+n.ExplicitText+"\"")
+				}
+				sub("  user notice: %s", certOr(strings.Join(parts, ", "), "(empty)"))
+			}
+			for _, o := range p.Other {
+				sub("  qualifier %s", o)
+			}
+		}
+	}
+	if c.PolicyMappings != nil {
+		var m []string
+		for _, p := range c.PolicyMappings {
+			m = append(m, p.IssuerDomainPolicy+" -> "+p.SubjectDomainPolicy)
+		}
+		row("policy mappings", certOr(strings.Join(m, ", "), "(none)")+certCrit(exts, "2.5.29.33"))
+	}
+	if pc := c.PolicyConstraints; pc != nil {
+		n := func(p *int) string {
+			if p == nil {
+				return "(none)"
+			}
+			return fmt.Sprint(*p)
+		}
+		row("policy constraints", "require explicit policy "+n(pc.RequireExplicitPolicy)+", inhibit policy mapping "+n(pc.InhibitPolicyMapping)+certCrit(exts, "2.5.29.36"))
+	}
+	if c.InhibitAnyPolicy != nil {
+		row("inhibit anyPolicy", fmt.Sprintf("after %d certificate(s)%s", *c.InhibitAnyPolicy, certCrit(exts, "2.5.29.54")))
+	}
+	if c.IssuerAltNames != nil {
+		row("issuer alt names", certOr(strings.Join(c.IssuerAltNames, ", "), "(none)")+certCrit(exts, "2.5.29.18"))
+	}
+	if c.SubjectInfoAccess != nil {
+		var a []string
+		for _, d := range c.SubjectInfoAccess {
+			a = append(a, d.Method+" "+d.Location)
+		}
+		row("subject info", certOr(strings.Join(a, ", "), "(none)")+certCrit(exts, "1.3.6.1.5.5.7.1.11"))
+	}
+	if c.FreshestCRL != nil {
+		row("freshest CRL", certOr(strings.Join(c.FreshestCRL, ", "), "(no URI)")+certCrit(exts, "2.5.29.46"))
+	}
+	if c.SCTs != nil {
+		row("SCTs", fmt.Sprintf("%d%s", len(c.SCTs), certCrit(exts, "1.3.6.1.4.1.11129.2.4.2")))
+		for _, t := range c.SCTs {
+			sub("log %s  %s  %s%s", t.LogID, t.Timestamp.Format("2006-01-02T15:04:05.000Z07:00"), t.SignatureAlgorithm,
+				certIf(t.Extensions != "", "  extensions "+t.Extensions))
+		}
+	}
+}
+
+// certInspectCRLMore prints a CRL's extensions decoded beyond its number and key id.
+func certInspectCRLMore(row func(k, v string), l *x509util.CRLInfo) {
+	if l.AuthorityCertIssuer != nil || l.AuthorityCertSerial != "" {
+		row("authority issuer", certOr(strings.Join(l.AuthorityCertIssuer, ", "), "(none)")+", serial "+certOr(l.AuthorityCertSerial, "(none)"))
+	}
+	if l.DeltaCRLIndicator != "" {
+		row("delta of CRL", l.DeltaCRLIndicator+certCrit(l.Extensions, "2.5.29.27"))
+	}
+	if p := l.IssuingDistributionPoint; p != nil {
+		var parts []string
+		if p.FullName != nil {
+			parts = append(parts, strings.Join(p.FullName, ", "))
+		}
+		if p.RelativeName != "" {
+			parts = append(parts, "relative name "+p.RelativeName)
+		}
+		for _, f := range []struct {
+			on   bool
+			what string
+		}{{p.OnlyUserCerts, "only user certificates"}, {p.OnlyCACerts, "only CA certificates"},
+			{p.OnlyAttributeCert, "only attribute certificates"}, {p.IndirectCRL, "indirect CRL"}} {
+			if f.on {
+				parts = append(parts, f.what)
+			}
+		}
+		if p.OnlySomeReasons != nil {
+			parts = append(parts, "only reasons "+strings.Join(p.OnlySomeReasons, ", "))
+		}
+		row("distribution point", certOr(strings.Join(parts, "; "), "(all)")+certCrit(l.Extensions, "2.5.29.28"))
+	}
+	if l.FreshestCRL != nil {
+		row("freshest CRL", certOr(strings.Join(l.FreshestCRL, ", "), "(no URI)")+certCrit(l.Extensions, "2.5.29.46"))
+	}
+	if l.IssuerAltNames != nil {
+		row("issuer alt names", certOr(strings.Join(l.IssuerAltNames, ", "), "(none)")+certCrit(l.Extensions, "2.5.29.18"))
+	}
 }

@@ -22,6 +22,7 @@ type certP12Options struct {
 	keyRef    string
 	out       string
 	legacy    bool
+	noPass    bool // --no-passphrase: the new file under the empty password
 	force     bool
 	json      bool
 	keySecret secret.Source // unlocks --key, read only when it is encrypted
@@ -51,7 +52,9 @@ Two passphrases may be involved, and they have separate flags:
                          --key-passphrase-file FILE, else $SIGNET_PASSPHRASE, else a prompt
                          naming the key file
 So in CI, SIGNET_PASSPHRASE alone re-packages a key under the same passphrase; give
---key-passphrase-file and --passphrase-file to use two. A key on a PKCS#11 token cannot be
+--key-passphrase-file and --passphrase-file to use two. An empty passphrase (an empty file,
+variable or answer) is refused (exit 4): --no-passphrase writes the file under the empty
+password, as openssl pkcs12 -export -passout pass: does, which anyone reads, key and all. A key on a PKCS#11 token cannot be
 exported into a file (exit 4).
 
 --json prints what was written: file, subject, sha256 of the certificate, chain[]
@@ -70,6 +73,7 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
 			outFlag("write the PKCS#12 file to `FILE` (required)"),
 			&cli.BoolFlag{Name: "legacy", Usage: "encrypt with 3DES and SHA-1 for old importers"},
 			&cli.StringFlag{Name: "passphrase-file", Usage: "protect the new file with the first line of `FILE` (else $" + envPassphrase + ", else a prompt)", TakesFile: true},
+			&cli.BoolFlag{Name: "no-passphrase", Usage: "write the new file under the empty password: anyone can read its key"},
 			&cli.StringFlag{Name: "key-passphrase-file", Usage: "unlock an encrypted --key with the first line of `FILE` (else $" + envPassphrase + ", else a prompt)", TakesFile: true},
 			forceFlag(),
 			quietFlag(),
@@ -85,6 +89,7 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
 				keyRef:   c.String("key"),
 				out:      c.String("out"),
 				legacy:   c.Bool("legacy"),
+				noPass:   c.Bool("no-passphrase"),
 				force:    c.Bool("force"),
 				json:     c.Bool("json"),
 				keySecret: secret.Source{File: c.String("key-passphrase-file"), Env: envPassphrase,
@@ -100,6 +105,8 @@ EXAMPLES (run from the source tree with SIGNET_PASSPHRASE set):
 				return usagef("missing -o FILE for the PKCS#12 file")
 			case o.out == "-":
 				return usagef("a PKCS#12 file holds a private key: write it to a file with -o FILE")
+			case o.noPass && c.String("passphrase-file") != "":
+				return usagef("--no-passphrase and --passphrase-file contradict each other")
 			}
 			ins := append(keyRefFiles("--key", o.keyRef), fileArg{"--cert", o.certFile})
 			for _, f := range o.chain {
@@ -160,12 +167,14 @@ func certP12(e *env, o *certP12Options) error {
 		// Checked before the passphrase prompt, which would otherwise be asked for nothing.
 		return fmt.Errorf("%w: the key %s does not belong to the certificate %s", x509util.ErrKeyMismatch, certKeyName(o.keyRef), certSubject(leaf))
 	}
-	pass, err := o.outSecret.Read("Enter passphrase for " + o.out)
-	if err != nil {
-		return err
+	var pass []byte
+	if !o.noPass {
+		if pass, err = o.outSecret.Read("Enter passphrase for " + o.out); err != nil {
+			return err
+		}
+		defer clear(pass)
 	}
-	defer clear(pass)
-	der, err := x509util.EncodeP12(soft, leaf, chain, pass, x509util.P12Options{Legacy: o.legacy})
+	der, err := x509util.EncodeP12(soft, leaf, chain, pass, x509util.P12Options{Legacy: o.legacy, NoPassphrase: o.noPass})
 	if err != nil {
 		return err
 	}

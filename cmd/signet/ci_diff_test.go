@@ -58,11 +58,16 @@ import (
 //   - signet carries an indirect CRL's certificateIssuer to the entries after it (RFC 5280
 //     5.3.3); openssl shows it on its entry only;
 //   - signet never prints a CSR's challengePassword (a secret), which openssl shows;
-//   - the contents of the extensions signet does not take apart (policies, policy mappings and constraints, inhibitAnyPolicy, issuer alternative names,
-//     subject information access, SCTs, freshest CRL, IDP, delta CRL indicator, a
-//     distribution point's reasons, CRL issuer and relative name, an AKI's issuer and serial)
-//     signet shows as the hex of their value: they are compared by presence, order and
-//     criticality only.
+//   - openssl 3.0 writes a BMPString DisplayText (a user notice's organization or explicit
+//     text) as its raw bytes, which the first NUL ends: such an empty text of openssl's is
+//     compared by presence; and it writes an AKI's serial as its magnitude, a negative one
+//     without its sign (xi_ci_test.go);
+//   - policies, policy mappings and constraints, inhibitAnyPolicy, issuer alternative names,
+//     subject information access, SCTs, an AKI's issuer and serial, freshest CRL, a CRL's IDP
+//     and delta CRL indicator are compared to openssl's lines of them (xi_ci_test.go), a
+//     directoryName in them by its presence; a distribution point's reasons, CRL issuer and
+//     relative name, which signet does not take apart, by presence, order and criticality
+//     only.
 //
 // CI runs ciCI seeds (ciCIRace under -race); CI_SEEDS=first:count runs others.
 
@@ -637,6 +642,9 @@ func ciDiffCert(o ciOpenSSL, c *x509util.CertificateInfo) []string {
 			bad = append(bad, fmt.Sprintf("AIA: openssl %q, signet %q %q", body, c.OCSPServers, c.IssuingCertURLs))
 		}
 	}
+	bad = append(bad, ciDiffMore(o.exts, ciMore{policies: c.Policies, mappings: c.PolicyMappings, constraints: c.PolicyConstraints,
+		inhibit: c.InhibitAnyPolicy, ian: c.IssuerAltNames, sia: c.SubjectInfoAccess, scts: c.SCTs, akiIssuer: c.AuthorityCertIssuer,
+		akiSerial: c.AuthorityCertSerial, freshest: c.FreshestCRL})...)
 	return bad
 }
 
@@ -842,6 +850,8 @@ func ciDiffCRL(o ciOpenSSL, l *x509util.CRLInfo) []string {
 		bad = append(bad, fmt.Sprintf("signature algorithm: openssl %s, signet %s", o.fields["Signature Algorithm"], l.SignatureAlgorithm))
 	}
 	bad = append(bad, ciCompareExts(o.exts, l.Extensions)...)
+	bad = append(bad, ciDiffMore(o.exts, ciMore{ian: l.IssuerAltNames, akiIssuer: l.AuthorityCertIssuer, akiSerial: l.AuthorityCertSerial,
+		freshest: l.FreshestCRL, idp: l.IssuingDistributionPoint, delta: l.DeltaCRLIndicator})...)
 	if body, ok := ciExtBody(o.exts, "2.5.29.20"); ok {
 		if want := strings.TrimSpace(strings.Join(body, "")); want != l.Number {
 			n, ok := new(big.Int).SetString(strings.ReplaceAll(strings.TrimPrefix(want, "0x"), ":", ""), 16)

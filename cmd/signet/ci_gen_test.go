@@ -310,6 +310,27 @@ func (g *ciGen) generalName(b *cryptobyte.Builder, forms string) {
 	}
 }
 
+// displayText writes a DisplayText of s in a drawn string type: UTF8String, IA5String,
+// VisibleString or BMPString.
+func (g *ciGen) displayText(b *cryptobyte.Builder, s string) {
+	switch g.n(4) {
+	case 0:
+		b.AddASN1(cbasn1.UTF8String, func(b *cryptobyte.Builder) { b.AddBytes([]byte(s)) })
+	case 1:
+		b.AddASN1(cbasn1.IA5String, func(b *cryptobyte.Builder) { b.AddBytes([]byte(s)) })
+	case 2:
+		g.feat("display-visible")
+		b.AddASN1(cbasn1.Tag(26), func(b *cryptobyte.Builder) { b.AddBytes([]byte(s)) })
+	default:
+		g.feat("display-bmp")
+		b.AddASN1(cbasn1.Tag(30), func(b *cryptobyte.Builder) {
+			for _, r := range s {
+				b.AddUint16(uint16(r))
+			}
+		})
+	}
+}
+
 func (g *ciGen) generalNames(b *cryptobyte.Builder, forms string, max int) {
 	for i := 0; i < 1+g.n(max); i++ {
 		g.generalName(b, forms)
@@ -453,11 +474,23 @@ func (g *ciGen) extensions(csr bool) []ciExt {
 								b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 									b.AddASN1ObjectIdentifier(ciOID("1.3.6.1.5.5.7.2.2"))
 									b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-										b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-											b.AddASN1(cbasn1.UTF8String, func(b *cryptobyte.Builder) { b.AddBytes([]byte("Org")) })
-											b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1Int64(1) })
-										})
-										b.AddASN1(cbasn1.UTF8String, func(b *cryptobyte.Builder) { b.AddBytes([]byte("notice")) })
+										// a notice reference, an explicit text, or both
+										shape := g.n(3)
+										if shape != 1 {
+											g.feat("notice-ref")
+											b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+												g.displayText(b, []string{"Org", "Example CA Ltd"}[g.n(2)])
+												b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+													for k := 0; k < 1+g.n(3); k++ {
+														b.AddASN1Int64(int64(1 + g.n(1000)))
+													}
+												})
+											})
+										}
+										if shape != 0 {
+											g.feat("notice-text")
+											g.displayText(b, []string{"notice", "Relying parties: see the CPS"}[g.n(2)])
+										}
 									})
 								})
 							}
@@ -469,10 +502,12 @@ func (g *ciGen) extensions(csr bool) []ciExt {
 	}
 	if g.p(10) && !csr {
 		add("policymappings", "2.5.29.33", true, seq(func(b *cryptobyte.Builder) {
-			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-				b.AddASN1ObjectIdentifier(ciOID("1.3.6.1.4.1.55555.2.0"))
-				b.AddASN1ObjectIdentifier(ciOID("1.3.6.1.4.1.55555.3.0"))
-			})
+			for k := 0; k < 1+g.n(3); k++ {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+					b.AddASN1ObjectIdentifier(ciOID([]string{"1.3.6.1.4.1.55555.2.0", "2.5.29.32.0", "2.23.140.1.2.2"}[g.n(3)]))
+					b.AddASN1ObjectIdentifier(ciOID(fmt.Sprintf("1.3.6.1.4.1.55555.3.%d", k)))
+				})
+			}
 		}))
 	}
 	if g.p(10) && !csr {
@@ -547,17 +582,24 @@ func (g *ciGen) extensions(csr bool) []ciExt {
 		add("sct", "1.3.6.1.4.1.11129.2.4.2", false, build(func(b *cryptobyte.Builder) {
 			b.AddASN1OctetString(build(func(b *cryptobyte.Builder) {
 				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-					b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-						b.AddUint8(0)
-						id := make([]byte, 32)
-						g.r.Read(id)
-						b.AddBytes(id)
-						b.AddUint64(1700000000000)
-						b.AddUint16(0)
-						b.AddUint8(4) // sha256
-						b.AddUint8(3) // ecdsa
-						b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte{0x30, 0x06, 2, 1, 1, 2, 1, 1}) })
-					})
+					for k := 0; k < 1+g.n(3); k++ {
+						b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+							b.AddUint8(0)
+							id := make([]byte, 32)
+							g.r.Read(id)
+							b.AddBytes(id)
+							b.AddUint64(uint64(1700000000000 + g.n(1<<30)))
+							b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+								if g.p(20) {
+									g.feat("sct-ext")
+									b.AddBytes([]byte{0, 0, 5, 1, 2, 3, 4, 5})
+								}
+							})
+							b.AddUint8(4)                     // sha256
+							b.AddUint8([]uint8{3, 1}[g.n(2)]) // ecdsa, rsa
+							b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte{0x30, 0x06, 2, 1, 1, 2, 1, byte(1 + g.n(100))}) })
+						})
+					}
 				})
 			}))
 		}))
@@ -798,6 +840,12 @@ func ciGenerate(t testing.TB, seed int64) *ciCase {
 					})
 				})})
 			}
+			if g.p(10) {
+				g.feat("crl-ian")
+				exts = append(exts, ciExt{ciOID("2.5.29.18"), false, build(func(b *cryptobyte.Builder) {
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { g.generalNames(b, "deui", 2) })
+				})})
+			}
 			if g.p(15) {
 				g.feat("crl-delta")
 				exts = append(exts, ciExt{ciOID("2.5.29.27"), true, build(func(b *cryptobyte.Builder) { b.AddASN1Int64(int64(g.n(100))) })})
@@ -806,11 +854,25 @@ func ciGenerate(t testing.TB, seed int64) *ciCase {
 				g.feat("crl-idp")
 				exts = append(exts, ciExt{ciOID("2.5.29.28"), true, build(func(b *cryptobyte.Builder) {
 					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-						b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
-							b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { g.generalNames(b, "u", 1) })
-						})
-						if g.p(50) {
-							b.AddASN1(cbasn1.Tag(1).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddUint8(0xff) })
+						if g.p(85) {
+							b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+								b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { g.generalNames(b, "uud", 2) })
+							})
+						}
+						// onlyContainsUserCerts [1], onlyContainsCACerts [2], onlySomeReasons
+						// [3], indirectCRL [4], onlyContainsAttributeCerts [5]
+						for tag := 1; tag <= 5; tag++ {
+							if !g.p(30) {
+								continue
+							}
+							g.feat("idp-%d", tag)
+							if tag == 3 {
+								b.AddASN1(cbasn1.Tag(3).ContextSpecific(), func(b *cryptobyte.Builder) {
+									b.AddBytes([]byte{[]byte{1, 5, 0}[g.n(3)], []byte{0x60, 0x80, 0x42}[g.n(3)]})
+								})
+								continue
+							}
+							b.AddASN1(cbasn1.Tag(tag).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddUint8(0xff) })
 						}
 					})
 				})})

@@ -210,7 +210,7 @@ func TestEnrollRefusesBeforeWriting(t *testing.T) {
 	// A CA key that does not belong to the CA: refused before a key is generated.
 	code, _, errOut := signetRun(t, "enroll", "--token", "pkcs11:token=carol;object=client", "--subject", "CN=carol",
 		"--ca", fixturePKI(t, "int-ca.pem"), "--ca-key", fixturePKI(t, "client.key"))
-	if code != exitBadInput || !strings.Contains(errOut, "does not belong to the CA certificate") {
+	if code != exitKey || !strings.Contains(errOut, "does not belong to the CA certificate") {
 		t.Errorf("mismatched CA key: exit %d\n%s", code, errOut)
 	}
 	objs := mustSignet(t, "token", "objects", "pkcs11:token=carol")

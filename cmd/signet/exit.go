@@ -61,7 +61,7 @@ const exitCodesHelp = `EXIT CODES:
    2  usage error (unknown flag or command, bad flag value, output exists without --force,
       a token object of that label or id exists, no SIGNET_HOME, XDG_CONFIG_HOME or HOME for the local identity)
    3  bad input (missing, unreadable or unparseable file; directories with no file to sign)
-   4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found)
+   4  key or token problem (wrong passphrase or PIN, no passphrase source, key not found or not the certificate's)
    5  the token's user PIN is locked, before or by this try (unlock it with the security officer PIN)
    10-15  signet verify refines 1: 10 signature mismatch, 11 untrusted chain, 12 expired or
       not yet valid, 13 revoked, 14 policy or identity, 15 timestamp missing
@@ -114,8 +114,11 @@ var errorClasses = []struct {
 	{secret.ErrNoSource, exitKey},
 	{secret.ErrMismatch, exitKey},
 	{secret.ErrEmpty, exitKey},
+	{x509util.ErrEmptyPassphrase, exitKey},
 	{secret.ErrTerminal, exitKey},
 	{x509util.ErrIncorrectPassphrase, exitKey},
+	// A key that does not belong to its certificate, the CA's --ca-key too (which is also
+	// ErrIssuer, below: this row comes first).
 	{x509util.ErrKeyMismatch, exitKey},
 	// A locked PIN is not retried by waiting or by another PIN: someone with the security
 	// officer PIN must unlock the token, so a script tells it from exitKey.

@@ -93,7 +93,7 @@ func TestWarnExposedKeyFile(t *testing.T) {
 	pub := filepath.Join(dir, "k.pub")
 	os.WriteFile(pub, pubPEM, 0o644)
 	cert := mustIssueSelf(t, key)
-	p12, err := x509util.EncodeP12(key, cert, nil, nil, x509util.P12Options{})
+	p12, err := x509util.EncodeP12(key, cert, nil, nil, x509util.P12Options{NoPassphrase: true})
 	if err != nil {
 		t.Fatal(err)
 	}
