@@ -38,6 +38,9 @@ var (
 	ErrUnavailable = errors.New("timestamp: no time-stamp authority answered")
 	// ErrUnsupported is returned for a hash or key type signet cannot use in a timestamp.
 	ErrUnsupported = errors.New("timestamp: unsupported")
+	// ErrNoContext is returned by Client.Timestamp and Authority.Serve when given a nil
+	// context: no TSA was asked, nothing was served.
+	ErrNoContext = errors.New("timestamp: no context")
 )
 
 func malformed(format string, args ...any) error {

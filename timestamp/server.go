@@ -394,8 +394,13 @@ func (a *Authority) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Serve answers RFC 3161 requests over HTTP on ln (any path) until ctx ends, then shuts
 // down, letting requests in progress finish for up to five seconds. It returns nil when
-// stopped by ctx.
+// stopped by ctx. A nil ctx is an error wrapping ErrNoContext, ln closed unserved, as it is
+// when Check fails.
 func (a *Authority) Serve(ctx context.Context, ln net.Listener) error {
+	if ctx == nil {
+		ln.Close()
+		return fmt.Errorf("%w: a nil context was given", ErrNoContext)
+	}
 	if err := a.Check(); err != nil {
 		ln.Close()
 		return err
