@@ -62,8 +62,9 @@ type ocSingle struct {
 	revokedAt           time.Time
 	this, next          time.Time // next zero: absent
 	critExt, nonCritExt bool
-	// thisRaw, nextRaw: when not nil, the time's element as written (the times campaign).
-	thisRaw, nextRaw []byte
+	// thisRaw, nextRaw, revokedRaw: when not nil, the time's element as written (the times
+	// campaign, tm_ocsp_times_test.go).
+	thisRaw, nextRaw, revokedRaw []byte
 }
 
 // ocResp is one OCSPResponse to write.
@@ -153,7 +154,11 @@ func (o ocResp) der() []byte {
 						b.AddASN1(cbasn1.Tag(0).ContextSpecific(), func(*cryptobyte.Builder) {})
 					case "revoked":
 						b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
-							b.AddASN1GeneralizedTime(s.revokedAt)
+							if s.revokedRaw != nil {
+								b.AddBytes(s.revokedRaw)
+							} else {
+								b.AddASN1GeneralizedTime(s.revokedAt)
+							}
 							if s.reason >= 0 {
 								b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1Enum(int64(s.reason)) })
 							}

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -330,6 +331,7 @@ type ocspResponse struct {
 	tbs          []byte // its ResponseData, whole: what the signature covers
 	sigAlg       x509.SignatureAlgorithm
 	sig          []byte
+	producedAt   time.Time
 	// The responderID: byName the Name (whole), byKey the SHA-1 of the key.
 	responderName, responderKeyHash []byte
 	certs                           []*x509.Certificate
@@ -463,7 +465,10 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 	default:
 		return nil, fmt.Errorf("malformed responderID")
 	}
-	if !tbs.SkipASN1(cbasn1.GeneralizedTime) || !tbs.ReadASN1(&responses, cbasn1.SEQUENCE) {
+	if why := readOCSPTime(&tbs, &r.producedAt); why != "" {
+		return nil, fmt.Errorf("producedAt %s", why)
+	}
+	if !tbs.ReadASN1(&responses, cbasn1.SEQUENCE) {
 		return nil, fmt.Errorf("malformed response data")
 	}
 	// responseExtensions (RFC 6960 4.2.1, 4.4): golang.org/x/crypto/ocsp does not read them,
@@ -486,9 +491,11 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 		if !responses.ReadASN1(&single, cbasn1.SEQUENCE) || !single.ReadASN1(&certID, cbasn1.SEQUENCE) ||
 			!certID.ReadASN1(&algo, cbasn1.SEQUENCE) || !algo.ReadASN1ObjectIdentifier(&one.id.hash) ||
 			!certID.ReadASN1(&name, cbasn1.OCTET_STRING) || !certID.ReadASN1(&key, cbasn1.OCTET_STRING) ||
-			!certID.ReadASN1Integer(one.id.serial) || !single.ReadAnyASN1(&st, &stTag) ||
-			!single.ReadASN1GeneralizedTime(&one.answer.thisUpdate) {
+			!certID.ReadASN1Integer(one.id.serial) || !single.ReadAnyASN1(&st, &stTag) {
 			return nil, fmt.Errorf("malformed SingleResponse")
+		}
+		if why := readOCSPTime(&single, &one.answer.thisUpdate); why != "" {
+			return nil, fmt.Errorf("thisUpdate %s", why)
 		}
 		one.id.nameHash, one.id.keyHash = name, key
 		switch stTag {
@@ -496,8 +503,8 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 			one.answer.status = ocsp.Good
 		case cbasn1.Tag(1).ContextSpecific().Constructed():
 			one.answer.status = ocsp.Revoked
-			if !st.ReadASN1GeneralizedTime(&one.answer.revokedAt) {
-				return nil, fmt.Errorf("malformed RevokedInfo")
+			if why := readOCSPTime(&st, &one.answer.revokedAt); why != "" {
+				return nil, fmt.Errorf("revocationTime %s", why)
 			}
 			if st.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 				var rs cryptobyte.String
@@ -514,8 +521,11 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 		}
 		if single.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 			var nu cryptobyte.String
-			if !single.ReadASN1(&nu, cbasn1.Tag(0).ContextSpecific().Constructed()) || !nu.ReadASN1GeneralizedTime(&one.answer.nextUpdate) {
+			if !single.ReadASN1(&nu, cbasn1.Tag(0).ContextSpecific().Constructed()) {
 				return nil, fmt.Errorf("malformed nextUpdate")
+			}
+			if why := readOCSPTime(&nu, &one.answer.nextUpdate); why != "" || !nu.Empty() {
+				return nil, fmt.Errorf("nextUpdate %s", cmp.Or(why, "is followed by other bytes"))
 			}
 		}
 		if single.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
@@ -533,6 +543,40 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 		return nil, fmt.Errorf("no SingleResponse")
 	}
 	return r, nil
+}
+
+// readOCSPTime reads a GeneralizedTime of a response in DER (RFC 6960 4.2.1, X.690 11.7):
+// YYYYMMDDHHMMSS[.f...]Z, in UTC, the point ".", the fraction of a second without trailing
+// zeros (none for a whole second). cryptobyte's reader refuses any fraction, which openssl and
+// DER allow, and takes a time zone offset, which DER forbids. It returns what is wrong, or ""
+// with t set.
+func readOCSPTime(s *cryptobyte.String, t *time.Time) string {
+	var raw cryptobyte.String
+	if !s.ReadASN1(&raw, cbasn1.GeneralizedTime) {
+		return "is missing or not a GeneralizedTime"
+	}
+	digits := func(b []byte) bool {
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return len(b) > 0
+	}
+	ok := len(raw) >= 15 && raw[len(raw)-1] == 'Z' && digits(raw[:14])
+	if ok && len(raw) > 15 {
+		frac := raw[14 : len(raw)-1]
+		ok = frac[0] == '.' && digits(frac[1:]) && frac[len(frac)-1] != '0'
+	}
+	if !ok {
+		return fmt.Sprintf("%q is not YYYYMMDDHHMMSS[.s...]Z (DER: UTC, a \".\" point, no trailing zeros)", string(raw))
+	}
+	v, err := time.Parse("20060102150405Z0700", string(raw))
+	if err != nil {
+		return fmt.Sprintf("%q is no date", string(raw))
+	}
+	*t = v.UTC()
+	return ""
 }
 
 // criticalExtension reads an [1] EXPLICIT Extensions field and returns the OID of its first
