@@ -529,6 +529,11 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 	}
 	o.singles = others
 	switch g.pick(88, "ok", 4, "produced-future", 4, "produced-before-this", 4, "produced-old") {
+	case "ok":
+		// Signed when its answer was known: not before thisUpdate (rfc6960.produced-at).
+		if mine.this.After(o.producedAt) {
+			o.producedAt = mine.this
+		}
 	case "produced-future":
 		g.feat("produced=future")
 		o.producedAt = ocNow.Add(3 * time.Hour)

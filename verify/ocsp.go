@@ -127,6 +127,21 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (_ *ocspAnswer, _ *
 	if a.nextUpdate.IsZero() && v.revAt.Sub(a.thisUpdate) > ocspMaxAgeWithoutNextUpdate {
 		return bad("rfc6960.expired", "it has no nextUpdate and its thisUpdate %s is more than %v old", ts(a.thisUpdate), ocspMaxAgeWithoutNextUpdate)
 	}
+	// producedAt, when the responder signed (RFC 6960 4.2.1, 2.5): openssl and
+	// golang.org/x/crypto/ocsp never compare it. A response signed after the validation time
+	// (beyond the clock skew allowed for thisUpdate) did not exist then; one signed after its
+	// answer's nextUpdate gave status the responder knew was stale; one signed before its
+	// thisUpdate vouches for a time yet to come, when a revocation could have happened. The
+	// skew allowed for the last: responders write producedAt to the minute
+	// (golang.org/x/crypto/ocsp truncates it) and thisUpdate to the second.
+	switch p := r.producedAt; {
+	case v.revAt.Add(ocspSkew).Before(p):
+		return bad("rfc6960.produced-at", "its producedAt %s is after %s", ts(p), ts(v.revAt))
+	case !a.nextUpdate.IsZero() && p.After(a.nextUpdate):
+		return bad("rfc6960.produced-at", "its producedAt %s is after its nextUpdate %s: signed when stale", ts(p), ts(a.nextUpdate))
+	case p.Add(ocspSkew).Before(a.thisUpdate):
+		return bad("rfc6960.produced-at", "its producedAt %s is before its thisUpdate %s: it vouches for a time to come", ts(p), ts(a.thisUpdate))
+	}
 	return a, nil, false
 }
 

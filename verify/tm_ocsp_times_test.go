@@ -104,3 +104,41 @@ func TestTMOCSPTimeFraction(t *testing.T) {
 		})
 	}
 }
+
+// TestTMOCSPProducedAt: producedAt is when the responder signed (RFC 6960 4.2.1), and signet
+// skipped it unread. A response signed after the validation time (beyond the 5-minute skew
+// thisUpdate is allowed) did not exist then; one signed after its answer's nextUpdate gave a
+// status the responder knew was stale; one signed before its thisUpdate vouches for a time to
+// come, when a revocation could have happened. Each settled the leaf's status as good, as it
+// does for openssl ocsp, which never compares producedAt; signet refuses each
+// (rfc6960.produced-at). A producedAt a minute before thisUpdate passes: responders write
+// producedAt to the minute (golang.org/x/crypto/ocsp truncates it).
+func TestTMOCSPProducedAt(t *testing.T) {
+	for _, tc := range []struct {
+		name                 string
+		produced, this, next time.Duration // after ocNow, the validation time
+		want                 string
+	}{
+		{"when thisUpdate", -time.Hour, -time.Hour, 24 * time.Hour, ""},
+		{"after thisUpdate", -10 * time.Minute, -time.Hour, 24 * time.Hour, ""},
+		{"a minute before thisUpdate", -61 * time.Minute, -time.Hour, 24 * time.Hour, ""},
+		{"in the skew of the validation time", 4 * time.Minute, -time.Hour, 24 * time.Hour, ""},
+		{"after the validation time", time.Hour, -time.Hour, 24 * time.Hour, "rfc6960.produced-at"},
+		{"a day after the validation time", 24 * time.Hour, -time.Hour, 48 * time.Hour, "rfc6960.produced-at"},
+		{"after nextUpdate", 3 * time.Minute, -time.Hour, time.Minute, "rfc6960.produced-at"},
+		{"two hours before thisUpdate", -3 * time.Hour, -time.Hour, 24 * time.Hour, "rfc6960.produced-at"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tmGoodResp()
+			o.producedAt = ocNow.Add(tc.produced)
+			o.singles[0].this, o.singles[0].next = ocNow.Add(tc.this), ocNow.Add(tc.next)
+			got, ov := tmOCSPCase(t, o)
+			if got != tc.want {
+				t.Errorf("signet: %q, want %q", got, tc.want)
+			}
+			if ov.ossl != "" && ov.ossl != "ok" {
+				t.Errorf("openssl ocsp: %s (%s), want ok", ov.ossl, ov.osslText)
+			}
+		})
+	}
+}

@@ -137,7 +137,7 @@ func tvGenerate(seed int64) *tvCase {
 		// ocspSkew (5 minutes, RFC 5019 2.2.4) after the validation time.
 		one := ocSingle{serial: big.NewInt(serial + 1), issuerName: rootName, issuerKey: rootKey, status: "good",
 			this: b.Add(-day), next: b.Add(day)}
-		resp := ocResp{idName: rootName, producedAt: b.Add(-day), signer: rootKey}
+		resp := ocResp{idName: rootName, producedAt: b, signer: rootKey} // not before thisUpdate (rfc6960.produced-at)
 		switch c.place {
 		case "ocsp-thisUpdate":
 			one.thisRaw = c.enc.element()
