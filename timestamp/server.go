@@ -212,7 +212,7 @@ func (a *Authority) Respond(reqDER []byte) ([]byte, *Token, error) {
 func (a *Authority) issue(req *Request, policy asn1.ObjectIdentifier, genTime time.Time) ([]byte, error) {
 	leaf := a.Chain[0]
 	genTime = genTime.UTC().Truncate(time.Microsecond)
-	hash, sigOID, _, err := signatureFor(a.Key.Public())
+	hash, sigOID, sigAlg, err := signatureFor(a.Key.Public())
 	if err != nil {
 		return nil, err
 	}
@@ -334,6 +334,13 @@ func (a *Authority) issue(req *Request, policy asn1.ObjectIdentifier, genTime ti
 	}
 	if err != nil {
 		return nil, fmt.Errorf("timestamp: signing the token: %w", err)
+	}
+	// The signature is checked against the certificate's key before the token leaves: a
+	// signer that signs wrongly (a token or module fault, a key swapped behind the
+	// certificate) must never give a client a token that does not verify.
+	if err := leaf.CheckSignature(sigAlg, signed, sig); err != nil {
+		return nil, fmt.Errorf("%w: the token's signature does not verify with the key of the TSA certificate %s (a faulty signer): %v",
+			ErrInvalid, subjectName(leaf), err)
 	}
 	certs := make([][]byte, 0, len(a.Chain))
 	if req.CertReq {
