@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
 	"hash"
@@ -145,6 +146,9 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (_ *ocspAnswer, _ *
 	return a, nil, false
 }
 
+// oidOCSPNoCheck is id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1).
+var oidOCSPNoCheck = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
+
 // maxOCSPResponderCandidates bounds the certificates of a response tried as its responder.
 const maxOCSPResponderCandidates = 8
 
@@ -251,8 +255,15 @@ func (v *verifier) responderProblem(issuer *certInfo, rc *x509.Certificate) *fin
 	default:
 		return bad("rfc6960.responder-key", "its responder %s has a key signet does not accept (%s)", Name(rc), rc.PublicKeyAlgorithm)
 	}
-	if len(rc.UnhandledCriticalExtensions) > 0 {
-		return bad("rfc6960.responder", "its responder %s has a critical extension signet does not process", Name(rc))
+	// id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1) is processed: it asks the client not to check
+	// the responder's status (signet still refuses a responder a CRL given revokes,
+	// responderRevoked). It SHOULD be non-critical, so it may be critical; its value is NULL.
+	for _, oid := range rc.UnhandledCriticalExtensions {
+		if !oid.Equal(oidOCSPNoCheck) || !slices.ContainsFunc(rc.Extensions, func(e pkix.Extension) bool {
+			return e.Id.Equal(oidOCSPNoCheck) && bytes.Equal(e.Value, []byte{5, 0})
+		}) {
+			return bad("rfc6960.responder", "its responder %s has a critical extension signet does not process (%s)", Name(rc), oid)
+		}
 	}
 	if v.revAt.Before(rc.NotBefore) || v.revAt.After(rc.NotAfter) {
 		return bad("rfc6960.responder-validity", "its responder certificate %s is not valid at %s", Name(rc), ts(v.revAt))
