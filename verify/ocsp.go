@@ -78,11 +78,21 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (_ *ocspAnswer, _ *
 	if err != nil {
 		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given cannot be read: %v", err), false
 	}
-	// The answer about c; of several, a revoked one: a responder that said both said revoked.
+	// The answer about c; of several, a revoked one, else an unknown one: a responder that
+	// said both said revoked, and one that said good and unknown does not know.
+	rank := func(status int) int {
+		switch status {
+		case ocsp.Revoked:
+			return 2
+		case ocsp.Unknown:
+			return 1
+		}
+		return 0
+	}
 	var mine *ocspSingle
 	for k := range r.singles {
 		if id := r.singles[k].id; id.serial.Cmp(c.c.SerialNumber) == 0 && id.matches(issuer.c, c.c.RawIssuer) {
-			if mine == nil || r.singles[k].answer.status == ocsp.Revoked && mine.answer.status != ocsp.Revoked {
+			if mine == nil || rank(r.singles[k].answer.status) > rank(mine.answer.status) {
 				mine = &r.singles[k]
 			}
 		}

@@ -48,3 +48,36 @@ func TestTMOCSPNoCheckCritical(t *testing.T) {
 		})
 	}
 }
+
+// TestTMOCSPGoodAndUnknown: of two answers about the leaf in one response, good and unknown,
+// signet took the first, so that "good" then "unknown" settled the leaf's status as good (as
+// openssl ocsp, which takes the first, does). A responder that says both does not know: the
+// unknown answer is taken, whatever the order (rfc6960.unknown), as a revoked one is taken
+// over a good one.
+func TestTMOCSPGoodAndUnknown(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		statuses []string
+		want     string
+	}{
+		{"good", []string{"good"}, ""},
+		{"good then unknown", []string{"good", "unknown"}, "rfc6960.unknown"},
+		{"unknown then good", []string{"unknown", "good"}, "rfc6960.unknown"},
+		{"unknown then revoked", []string{"unknown", "revoked"}, "rfc6960.revoked"},
+		{"revoked then unknown", []string{"revoked", "unknown"}, "rfc6960.revoked"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tmGoodResp()
+			one := o.singles[0]
+			o.singles = nil
+			for _, st := range tc.statuses {
+				s := one
+				s.status, s.revokedAt = st, ocNow.Add(-2*time.Hour)
+				o.singles = append(o.singles, s)
+			}
+			if got, _ := tmOCSPCase(t, o); got != tc.want {
+				t.Errorf("signet: %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
