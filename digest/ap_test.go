@@ -70,3 +70,48 @@ func TestAPNilReader(t *testing.T) {
 		t.Errorf("ReadNames yielded %d times, want one error", n)
 	}
 }
+
+// A nil context where one is taken: an error wrapping ErrNoContext, never a panic, and
+// nothing hashed or emitted.
+func TestAPNilContext(t *testing.T) {
+	var nilCtx context.Context // a careless caller's
+	dir := t.TempDir()
+	name := filepath.Join(dir, "a")
+	if err := os.WriteFile(name, []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	list := filepath.Join(dir, "SUMS")
+	if err := os.WriteFile(list, []byte("87428fc522803d31065e7bce3cf03fe475096631e5e07bbd7a0fde60c4cf25c7  "+name+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	calls := map[string]func() error{
+		"HashReader": func() error { _, _, err := HashReader(nilCtx, SHA256, strings.NewReader("a")); return err },
+		"HashFile":   func() error { _, _, err := HashFile(nilCtx, SHA256, name); return err },
+		"HashFiles": func() error {
+			return HashFiles(nilCtx, []string{name}, HashOptions{}, func(FileResult) error { t.Error("HashFiles emitted"); return nil })
+		},
+		"HashJobs": func() error {
+			return HashJobs(nilCtx, JobOptions{}, func(send func(Job) bool) { send(Job{Name: name, Algorithm: SHA256}) },
+				func(Job, FileResult) error { t.Error("HashJobs consumed"); return nil })
+		},
+		"Check": func() error {
+			sum, err := Check(nilCtx, []string{list}, CheckOptions{})
+			if sum.Err() == nil {
+				t.Error("Check: the summary passes")
+			}
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("panic: %v", r)
+				}
+			}()
+			if err := call(); !errors.Is(err, ErrNoContext) {
+				t.Errorf("got %v, want ErrNoContext", err)
+			}
+		})
+	}
+}

@@ -93,8 +93,12 @@ func (s CheckSummary) Err() error {
 // The outcome of the check is summary.Err(). The error returned is for a check that could not
 // go on: ctx cancelled, or writing to Out failed. No lists (nil or empty) verify nothing: the
 // check fails (ErrCheckFailed), with a diagnostic. So does the zero CheckSummary's Err: a
-// summary no Check filled in checked nothing.
+// summary no Check filled in checked nothing, as a nil ctx returns it with an error wrapping
+// ErrNoContext, no list read.
 func Check(ctx context.Context, lists []string, opts CheckOptions) (CheckSummary, error) {
+	if err := noContext(ctx); err != nil {
+		return CheckSummary{}, err
+	}
 	c := &checker{opts: opts, parser: ListParser{Algorithm: opts.Algorithm}}
 	if opts.Status {
 		c.opts.Quiet, c.opts.Warn = false, false

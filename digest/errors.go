@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -19,6 +20,9 @@ var (
 	// ErrNoStdin is the reason (FileError.Err) a file named "-" cannot be read when the
 	// options give no standard input.
 	ErrNoStdin = errors.New("standard input is not available")
+	// ErrNoContext is returned by the functions that take a context when they are given nil:
+	// nothing was read.
+	ErrNoContext = errors.New("digest: no context")
 )
 
 // AlgorithmError is a hash algorithm name signet does not know. It wraps ErrUnknownAlgorithm;
@@ -36,3 +40,11 @@ func (e *AlgorithmError) Unwrap() error { return ErrUnknownAlgorithm }
 
 // Known lists the names of the algorithms signet knows, for messages: "sha256, sha384, ...".
 func (e *AlgorithmError) Known() string { return algorithmNames() }
+
+// noContext is the error of a function given a nil context, nil otherwise.
+func noContext(ctx context.Context) error {
+	if ctx == nil {
+		return fmt.Errorf("%w: a nil context was given", ErrNoContext)
+	}
+	return nil
+}

@@ -106,8 +106,12 @@ type HashOptions struct {
 	Root *os.Root
 }
 
-// HashFile returns the digest of the file called name, and its size.
+// HashFile returns the digest of the file called name, and its size. A nil ctx is an error
+// wrapping ErrNoContext, the file unopened.
 func HashFile(ctx context.Context, a Algorithm, name string) (Digest, int64, error) {
+	if err := noContext(ctx); err != nil {
+		return nil, 0, err
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, 0, NewFileError(name, "open", err)
@@ -125,8 +129,12 @@ func HashFile(ctx context.Context, a Algorithm, name string) (Digest, int64, err
 // all before it are ready: output streams while later files are still being read. A file that
 // cannot be hashed (missing, unreadable, a directory) gives a result with Err set and the run
 // goes on. HashFiles returns ctx's error if it was cancelled, emit's error if emit failed (no
-// further calls are made), and nil otherwise.
+// further calls are made), and nil otherwise; a nil ctx is an error wrapping ErrNoContext,
+// nothing read.
 func HashFiles(ctx context.Context, names []string, opts HashOptions, emit func(FileResult) error) error {
+	if err := noContext(ctx); err != nil {
+		return err
+	}
 	a := opts.Algorithm
 	if a == 0 {
 		a = DefaultAlgorithm
@@ -321,8 +329,12 @@ type JobOptions struct {
 //
 // HashJobs returns consume's first error (it is then called no more), ctx's error if ctx
 // ended first, and nil otherwise. A worker reading a file that never ends (a FIFO with no
-// writer) is not waited for once ctx has ended.
+// writer) is not waited for once ctx has ended. A nil ctx is an error wrapping ErrNoContext,
+// produce never called.
 func HashJobs(ctx context.Context, opts JobOptions, produce func(send func(Job) bool), consume func(Job, FileResult) error) error {
+	if err := noContext(ctx); err != nil {
+		return err
+	}
 	en := newEngine(opts.Workers, opts.BufferSize, opts.Stdin)
 	en.regular = opts.RegularOnly
 	return en.run(ctx, func(send func(*job) bool) {

@@ -224,8 +224,11 @@ const BufferSize = 256 << 10
 // HashReader reads r to its end and returns its digest under a and the number of bytes read.
 // It reads with a BufferSize buffer in its own loop (io.CopyBuffer would fall back to 32 KiB
 // reads for an *os.File) and stops early with ctx's error when ctx is cancelled. A nil r is
-// an error wrapping ErrNoStdin.
+// an error wrapping ErrNoStdin, a nil ctx one wrapping ErrNoContext.
 func HashReader(ctx context.Context, a Algorithm, r io.Reader) (Digest, int64, error) {
+	if err := noContext(ctx); err != nil {
+		return nil, 0, err
+	}
 	if !a.Valid() {
 		return nil, 0, fmt.Errorf("%w: %s", ErrUnknownAlgorithm, a.Name())
 	}

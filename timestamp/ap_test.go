@@ -2,9 +2,12 @@ package timestamp
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/x509"
 	"errors"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 )
@@ -107,5 +110,36 @@ func TestAPAuthorityCheckNotTSA(t *testing.T) {
 	a := &Authority{Key: p.rootKey, Chain: []*x509.Certificate{p.root}}
 	if err := a.Check(); !errors.Is(err, ErrNotTSACertificate) || !errors.Is(err, ErrInvalid) {
 		t.Fatalf("Check: %v, want ErrNotTSACertificate", err)
+	}
+}
+
+// A nil context where one is taken: an error wrapping ErrNoContext, never a panic; no TSA is
+// asked and no listener served (Serve closes it, as it does when Check fails).
+func TestAPNilContext(t *testing.T) {
+	defer apRecover(t)
+	var nilCtx context.Context // a careless caller's
+	p := goodPKI(t)
+	asked := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked = true
+		p.authority().ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	c := &Client{URLs: []string{srv.URL}}
+	if tok, err := c.Timestamp(nilCtx, []byte("data")); !errors.Is(err, ErrNoContext) || tok != nil {
+		t.Errorf("Client.Timestamp: %v (token %v), want ErrNoContext", err, tok != nil)
+	}
+	if asked {
+		t.Errorf("Client.Timestamp asked the TSA")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.authority().Serve(nilCtx, ln); !errors.Is(err, ErrNoContext) {
+		t.Errorf("Authority.Serve: %v, want ErrNoContext", err)
+	}
+	if _, err := ln.Accept(); err == nil {
+		t.Errorf("Authority.Serve left the listener open")
 	}
 }

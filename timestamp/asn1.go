@@ -38,6 +38,12 @@ var (
 	ErrUnavailable = errors.New("timestamp: no time-stamp authority answered")
 	// ErrUnsupported is returned for a hash or key type signet cannot use in a timestamp.
 	ErrUnsupported = errors.New("timestamp: unsupported")
+	// ErrOutsideValidity is returned by an Authority whose clock is outside its
+	// certificate's validity: Check and Serve refuse it, Respond answers systemFailure.
+	ErrOutsideValidity = errors.New("timestamp: the TSA certificate is not valid at the TSA's time")
+	// ErrNoContext is returned by Client.Timestamp and Authority.Serve when given a nil
+	// context: no TSA was asked, nothing was served.
+	ErrNoContext = errors.New("timestamp: no context")
 )
 
 func malformed(format string, args ...any) error {

@@ -54,8 +54,12 @@ func (e *unavailableError) Unwrap() []error { return append([]error{ErrUnavailab
 // Verify accepts, whose imprint is the digest of data and whose nonce is the request's. The
 // TSAs are asked in order; the first that answers so gives the token (DER). When none does,
 // the error wraps ErrUnavailable and each TSA's error (a *TSAError: a *ResponseError for a
-// refusal, ErrInvalid or ErrMismatch for a bad token).
+// refusal, ErrInvalid or ErrMismatch for a bad token). A nil ctx is an error wrapping
+// ErrNoContext, no TSA asked.
 func (c *Client) Timestamp(ctx context.Context, data []byte) (*Token, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("%w: a nil context was given", ErrNoContext)
+	}
 	if len(c.URLs) == 0 {
 		return nil, errors.New("timestamp: no TSA URL")
 	}

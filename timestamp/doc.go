@@ -37,6 +37,9 @@
 //   - No TSTInfo extension is interpreted: a token with a critical one fails Verify (as an
 //     unknown critical extension fails a certificate), non-critical ones are ignored. The
 //     Authority refuses requests with extensions.
+//   - The Authority signs only at a time its certificate's validity covers (Check and Serve
+//     refuse it otherwise, Respond answers systemFailure), and checks each signature it makes
+//     against its certificate's key (crypto/x509) before answering.
 //   - The Authority keeps no state: serial numbers are 126 random bits, not a counter, and
 //     it signs with the hash its key suggests (SHA-256; SHA-384 and SHA-512 for P-384 and
 //     P-521; Ed25519 per RFC 8419). It is for CI and tests, not a qualified TSA.

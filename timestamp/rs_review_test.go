@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -158,7 +159,7 @@ func TestRSTokenErrorsEscapeTheSubject(t *testing.T) {
 	}, root, tsaKey.Public(), rootKey)
 	a := &Authority{Key: tsaKey, Chain: []*x509.Certificate{tsa}}
 	req, _ := NewRequest([]byte("sig"), 0)
-	tokDER, err := a.issue(req, DefaultPolicy())
+	tokDER, err := a.issue(req, DefaultPolicy(), notBefore.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

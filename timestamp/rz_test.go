@@ -14,6 +14,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -23,7 +24,7 @@ import (
 func rzTSTInfo(t *testing.T, p *testPKI) []byte {
 	t.Helper()
 	req, _ := NewRequest([]byte("the signature value"), 0)
-	der, err := p.authority().issue(req, DefaultPolicy())
+	der, err := p.authority().issue(req, DefaultPolicy(), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

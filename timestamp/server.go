@@ -56,9 +56,9 @@ type Authority struct {
 }
 
 // Check reports whether a is usable: a key, a chain whose first certificate is a
-// time-stamping certificate for that key, a hash CMS can name for the key. Its errors wrap
-// ErrInvalid (with ErrNotTSACertificate for a certificate CheckTSACertificate refuses) or
-// ErrUnsupported (a key type).
+// time-stamping certificate for that key, valid now (by a.Now), a hash CMS can name for the
+// key. Its errors wrap ErrInvalid (with ErrNotTSACertificate for a certificate
+// CheckTSACertificate refuses), ErrOutsideValidity or ErrUnsupported (a key type).
 func (a *Authority) Check() error {
 	if err := a.checkKey(); err != nil {
 		return err
@@ -66,8 +66,37 @@ func (a *Authority) Check() error {
 	if err := CheckTSACertificate(a.Chain[0]); err != nil {
 		return err
 	}
-	_, _, err := signatureFor(a.Key.Public())
+	if err := a.checkValidity(a.now()); err != nil {
+		return err
+	}
+	_, _, _, err := signatureFor(a.Key.Public())
 	return err
+}
+
+// now is the authority's clock.
+func (a *Authority) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// checkValidity refuses to sign at t outside the validity of the TSA certificate: a token
+// whose genTime its certificate does not cover is one no verifier accepts (RFC 3161 4.1: the
+// TSA's certificate is checked at genTime), and a TSA whose certificate expired must stop
+// issuing, not go on answering with tokens nobody can use. The error wraps
+// ErrOutsideValidity.
+func (a *Authority) checkValidity(t time.Time) error {
+	leaf := a.Chain[0]
+	switch {
+	case t.Before(leaf.NotBefore):
+		return fmt.Errorf("%w: %s is not valid before %s (it is %s)",
+			ErrOutsideValidity, subjectName(leaf), leaf.NotBefore.UTC().Format(time.RFC3339), t.UTC().Format(time.RFC3339))
+	case t.After(leaf.NotAfter):
+		return fmt.Errorf("%w: %s expired at %s (it is %s)",
+			ErrOutsideValidity, subjectName(leaf), leaf.NotAfter.UTC().Format(time.RFC3339), t.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // checkKey refuses an authority without a key or a certificate, or whose certificate is not
@@ -88,24 +117,24 @@ func samePublicKey(a, b crypto.PublicKey) bool {
 }
 
 // signatureFor is the hash and signature algorithm an Authority signs with for key pub:
-// SHA-256 (SHA-384 for P-384, SHA-512 for P-521) and the algorithm identifier OpenSSL
-// writes.
-func signatureFor(pub crypto.PublicKey) (crypto.Hash, asn1.ObjectIdentifier, error) {
+// SHA-256 (SHA-384 for P-384, SHA-512 for P-521), the algorithm identifier OpenSSL writes,
+// and the same algorithm as crypto/x509 names it (to check the signature made).
+func signatureFor(pub crypto.PublicKey) (crypto.Hash, asn1.ObjectIdentifier, x509.SignatureAlgorithm, error) {
 	switch k := pub.(type) {
 	case *ecdsa.PublicKey:
 		switch k.Curve {
 		case elliptic.P384():
-			return crypto.SHA384, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}, nil
+			return crypto.SHA384, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}, x509.ECDSAWithSHA384, nil
 		case elliptic.P521():
-			return crypto.SHA512, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}, nil
+			return crypto.SHA512, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}, x509.ECDSAWithSHA512, nil
 		}
-		return crypto.SHA256, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}, nil
+		return crypto.SHA256, asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}, x509.ECDSAWithSHA256, nil
 	case *rsa.PublicKey:
-		return crypto.SHA256, asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}, nil
+		return crypto.SHA256, asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}, x509.SHA256WithRSA, nil
 	case ed25519.PublicKey:
-		return crypto.SHA512, oidEd25519, nil
+		return crypto.SHA512, oidEd25519, x509.PureEd25519, nil
 	}
-	return 0, nil, fmt.Errorf("%w: %T keys for a TSA", ErrUnsupported, pub)
+	return 0, nil, x509.UnknownSignatureAlgorithm, fmt.Errorf("%w: %T keys for a TSA", ErrUnsupported, pub)
 }
 
 // Respond answers one DER TimeStampReq with a DER TimeStampResp: a token, or a rejection
@@ -121,6 +150,16 @@ func (a *Authority) Respond(reqDER []byte) ([]byte, *Token, error) {
 		// An authority without a key or certificate, or whose certificate does not certify
 		// its key, can sign no token anyone could verify: it answers systemFailure.
 		resp, merr := marshalResponse(StatusRejection, FailSystemFailure, "signet tsa: cannot sign", nil)
+		if merr != nil {
+			return nil, nil, merr
+		}
+		return resp, nil, err
+	}
+	genTime := a.now().UTC().Truncate(time.Microsecond)
+	if err := a.checkValidity(genTime); err != nil {
+		// The TSA cannot give a token its certificate covers: a failure of the TSA, not of
+		// the request (RFC 3161 2.4.2: systemFailure).
+		resp, merr := marshalResponse(StatusRejection, FailSystemFailure, "signet tsa: the TSA certificate is not valid at this time", nil)
 		if merr != nil {
 			return nil, nil, merr
 		}
@@ -153,7 +192,7 @@ func (a *Authority) Respond(reqDER []byte) ([]byte, *Token, error) {
 		resp, err := marshalResponse(StatusRejection, FailUnacceptedPolicy, "signet tsa: policy "+req.Policy.String()+" is not offered", nil)
 		return resp, nil, err
 	}
-	token, err := a.issue(req, policy)
+	token, err := a.issue(req, policy, genTime)
 	if err != nil {
 		resp, merr := marshalResponse(StatusRejection, FailSystemFailure, "signet tsa: cannot sign", nil)
 		if merr != nil {
@@ -169,10 +208,11 @@ func (a *Authority) Respond(reqDER []byte) ([]byte, *Token, error) {
 	return resp, t, err
 }
 
-// issue makes a token for req.
-func (a *Authority) issue(req *Request, policy asn1.ObjectIdentifier) ([]byte, error) {
+// issue makes a token for req at genTime (to the microsecond).
+func (a *Authority) issue(req *Request, policy asn1.ObjectIdentifier, genTime time.Time) ([]byte, error) {
 	leaf := a.Chain[0]
-	hash, sigOID, err := signatureFor(a.Key.Public())
+	genTime = genTime.UTC().Truncate(time.Microsecond)
+	hash, sigOID, sigAlg, err := signatureFor(a.Key.Public())
 	if err != nil {
 		return nil, err
 	}
@@ -192,11 +232,6 @@ func (a *Authority) issue(req *Request, policy asn1.ObjectIdentifier) ([]byte, e
 	serialBytes[0] &= 0x7f
 	serialBytes[0] |= 0x40 // positive, and always 16 bytes long
 	serial := new(big.Int).SetBytes(serialBytes)
-	now := time.Now
-	if a.Now != nil {
-		now = a.Now
-	}
-	genTime := now().UTC().Truncate(time.Microsecond)
 
 	ti := cryptobyte.NewBuilder(nil)
 	ti.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
@@ -300,6 +335,13 @@ func (a *Authority) issue(req *Request, policy asn1.ObjectIdentifier) ([]byte, e
 	if err != nil {
 		return nil, fmt.Errorf("timestamp: signing the token: %w", err)
 	}
+	// The signature is checked against the certificate's key before the token leaves: a
+	// signer that signs wrongly (a token or module fault, a key swapped behind the
+	// certificate) must never give a client a token that does not verify.
+	if err := leaf.CheckSignature(sigAlg, signed, sig); err != nil {
+		return nil, fmt.Errorf("%w: the token's signature does not verify with the key of the TSA certificate %s (a faulty signer): %v",
+			ErrInvalid, subjectName(leaf), err)
+	}
 	certs := make([][]byte, 0, len(a.Chain))
 	if req.CertReq {
 		for _, c := range a.Chain {
@@ -394,8 +436,13 @@ func (a *Authority) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Serve answers RFC 3161 requests over HTTP on ln (any path) until ctx ends, then shuts
 // down, letting requests in progress finish for up to five seconds. It returns nil when
-// stopped by ctx.
+// stopped by ctx. A nil ctx is an error wrapping ErrNoContext, ln closed unserved, as it is
+// when Check fails.
 func (a *Authority) Serve(ctx context.Context, ln net.Listener) error {
+	if ctx == nil {
+		ln.Close()
+		return fmt.Errorf("%w: a nil context was given", ErrNoContext)
+	}
 	if err := a.Check(); err != nil {
 		ln.Close()
 		return err

@@ -181,7 +181,7 @@ func TestVerifyRefuses(t *testing.T) {
 	token := func(t *testing.T, a *Authority) *Token {
 		t.Helper()
 		req, _ := NewRequest(data, 0)
-		tokDER, err := a.issue(req, DefaultPolicy())
+		tokDER, err := a.issue(req, DefaultPolicy(), time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -407,7 +407,7 @@ func TestMalformed(t *testing.T) {
 	// A token truncated anywhere is malformed.
 	p := goodPKI(t)
 	req, _ := NewRequest([]byte("x"), 0)
-	tokDER, err := p.authority().issue(req, DefaultPolicy())
+	tokDER, err := p.authority().issue(req, DefaultPolicy(), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

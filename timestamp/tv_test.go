@@ -32,7 +32,7 @@ func TestTVAuthoritySigningTimeFrom2050(t *testing.T) {
 					t.Fatalf("issuing at %v panicked: %v", now, r)
 				}
 			}()
-			der, err = a.issue(req, DefaultPolicy())
+			der, err = a.issue(req, DefaultPolicy(), a.now())
 		}()
 		if err != nil {
 			t.Fatalf("issuing at %v: %v", now, err)

@@ -131,6 +131,7 @@
 //	rfc6960.unknown                            crl-missing       RFC 6960 2.2: an OCSP response says the certificate's status is unknown, and no CRL or other response settles it
 //	signet.crl-required                        crl-missing       Policy.RequireCRL: no CRL of the issuer
 //	signet.ocsp-unused                         crl-missing       Policy.OCSPAboutChain, OCSPUse, CheckOCSPUsed: an OCSP response given to a run answers about no certificate of the chains it validated (the signer's and each TSA's), as openssl ocsp's "No Status found"
+//	rfc6960.produced-at                        crl-invalid       RFC 6960 4.2.1, 2.5: an OCSP response whose producedAt is after the validation time (beyond 5 minutes of clock skew), after its answer's nextUpdate (signed stale), or more than 5 minutes before its thisUpdate (vouching for a time to come); openssl ocsp does not compare producedAt
 //
 // ProfileWebPKI adds the CA/Browser Forum Baseline Requirements for TLS server certificates,
 // and requires serverAuth when Policy.EKUs is empty:

@@ -226,6 +226,10 @@ var ocWhys = []ocWhy{
 		func(c *ocCase, v ocVerdicts, o ocVerdict) bool {
 			return ocSignet(c, o, "rfc6960.revoked") && ocFeat(c, o, "dup=revoked")
 		}},
+	{"produced-at", "signet refuses a response whose producedAt is after the validation time beyond the clock skew, after its answer's nextUpdate, or more than the skew before its thisUpdate (RFC 6960 4.2.1, 2.5: signed when it could not have been, or signed stale; doc.go rfc6960.produced-at); openssl ocsp never compares producedAt",
+		func(c *ocCase, v ocVerdicts, o ocVerdict) bool {
+			return ocSignet(c, o, "rfc6960.produced-at") && (ocFeat(c, o, "produced=future") || ocFeat(c, o, "produced=before-this") || ocFeat(c, o, "produced=old"))
+		}},
 	{"sha1-signature", "signet refuses a response signed over SHA-1 (signet.weak-signature, as it refuses SHA-1 on certificates and CRLs: SHA-1 collisions are practical); OpenSSL 3.0 at its default security level accepts it",
 		func(c *ocCase, v ocVerdicts, o ocVerdict) bool {
 			return ocSignet(c, o, "signet.weak-signature") && ocFeat(c, o, "signature=sha1")

@@ -98,7 +98,7 @@ func TestOCNextUpdateBeforeThisUpdate(t *testing.T) {
 		{"thisUpdate before the time, nextUpdate before it", -time.Hour, -2 * time.Hour, "rfc6960.expired", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := ocResp{signer: inter.key, idName: inter.subj, idKey: inter.key, producedAt: ocNow.Add(-time.Hour),
+			resp := ocResp{signer: inter.key, idName: inter.subj, idKey: inter.key, producedAt: ocNow.Add(tc.this),
 				singles: []ocSingle{{serial: serial, issuerName: inter.subj, issuerKey: inter.key, status: "good", reason: -1,
 					this: ocNow.Add(tc.this), next: ocNow.Add(tc.next)}}}
 			c := &ocCase{rx: &rxCase{roots: [][]byte{root.der}, inters: [][]byte{inter.der}, leaf: leaf}, at: ocNow,

@@ -62,8 +62,9 @@ type ocSingle struct {
 	revokedAt           time.Time
 	this, next          time.Time // next zero: absent
 	critExt, nonCritExt bool
-	// thisRaw, nextRaw: when not nil, the time's element as written (the times campaign).
-	thisRaw, nextRaw []byte
+	// thisRaw, nextRaw, revokedRaw: when not nil, the time's element as written (the times
+	// campaign, tm_ocsp_times_test.go).
+	thisRaw, nextRaw, revokedRaw []byte
 }
 
 // ocResp is one OCSPResponse to write.
@@ -153,7 +154,11 @@ func (o ocResp) der() []byte {
 						b.AddASN1(cbasn1.Tag(0).ContextSpecific(), func(*cryptobyte.Builder) {})
 					case "revoked":
 						b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
-							b.AddASN1GeneralizedTime(s.revokedAt)
+							if s.revokedRaw != nil {
+								b.AddBytes(s.revokedRaw)
+							} else {
+								b.AddASN1GeneralizedTime(s.revokedAt)
+							}
 							if s.reason >= 0 {
 								b.AddASN1(cbasn1.Tag(0).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) { b.AddASN1Enum(int64(s.reason)) })
 							}
@@ -524,6 +529,11 @@ func ocResponse(g *rxGen, seed int64, k int, iss, other, root ocIssuer, tserial 
 	}
 	o.singles = others
 	switch g.pick(88, "ok", 4, "produced-future", 4, "produced-before-this", 4, "produced-old") {
+	case "ok":
+		// Signed when its answer was known: not before thisUpdate (rfc6960.produced-at).
+		if mine.this.After(o.producedAt) {
+			o.producedAt = mine.this
+		}
 	case "produced-future":
 		g.feat("produced=future")
 		o.producedAt = ocNow.Add(3 * time.Hour)

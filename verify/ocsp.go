@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -9,6 +10,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
 	"hash"
@@ -76,11 +78,21 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (_ *ocspAnswer, _ *
 	if err != nil {
 		return nil, newRuleError(CRLInvalid, c.c, "rfc6960.response", err, "an OCSP response given cannot be read: %v", err), false
 	}
-	// The answer about c; of several, a revoked one: a responder that said both said revoked.
+	// The answer about c; of several, a revoked one, else an unknown one: a responder that
+	// said both said revoked, and one that said good and unknown does not know.
+	rank := func(status int) int {
+		switch status {
+		case ocsp.Revoked:
+			return 2
+		case ocsp.Unknown:
+			return 1
+		}
+		return 0
+	}
 	var mine *ocspSingle
 	for k := range r.singles {
 		if id := r.singles[k].id; id.serial.Cmp(c.c.SerialNumber) == 0 && id.matches(issuer.c, c.c.RawIssuer) {
-			if mine == nil || r.singles[k].answer.status == ocsp.Revoked && mine.answer.status != ocsp.Revoked {
+			if mine == nil || rank(r.singles[k].answer.status) > rank(mine.answer.status) {
 				mine = &r.singles[k]
 			}
 		}
@@ -126,8 +138,26 @@ func (v *verifier) ocspFor(o *ocspInfo, c, issuer *certInfo) (_ *ocspAnswer, _ *
 	if a.nextUpdate.IsZero() && v.revAt.Sub(a.thisUpdate) > ocspMaxAgeWithoutNextUpdate {
 		return bad("rfc6960.expired", "it has no nextUpdate and its thisUpdate %s is more than %v old", ts(a.thisUpdate), ocspMaxAgeWithoutNextUpdate)
 	}
+	// producedAt, when the responder signed (RFC 6960 4.2.1, 2.5): openssl and
+	// golang.org/x/crypto/ocsp never compare it. A response signed after the validation time
+	// (beyond the clock skew allowed for thisUpdate) did not exist then; one signed after its
+	// answer's nextUpdate gave status the responder knew was stale; one signed before its
+	// thisUpdate vouches for a time yet to come, when a revocation could have happened. The
+	// skew allowed for the last: responders write producedAt to the minute
+	// (golang.org/x/crypto/ocsp truncates it) and thisUpdate to the second.
+	switch p := r.producedAt; {
+	case v.revAt.Add(ocspSkew).Before(p):
+		return bad("rfc6960.produced-at", "its producedAt %s is after %s", ts(p), ts(v.revAt))
+	case !a.nextUpdate.IsZero() && p.After(a.nextUpdate):
+		return bad("rfc6960.produced-at", "its producedAt %s is after its nextUpdate %s: signed when stale", ts(p), ts(a.nextUpdate))
+	case p.Add(ocspSkew).Before(a.thisUpdate):
+		return bad("rfc6960.produced-at", "its producedAt %s is before its thisUpdate %s: it vouches for a time to come", ts(p), ts(a.thisUpdate))
+	}
 	return a, nil, false
 }
+
+// oidOCSPNoCheck is id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1).
+var oidOCSPNoCheck = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5}
 
 // maxOCSPResponderCandidates bounds the certificates of a response tried as its responder.
 const maxOCSPResponderCandidates = 8
@@ -235,8 +265,15 @@ func (v *verifier) responderProblem(issuer *certInfo, rc *x509.Certificate) *fin
 	default:
 		return bad("rfc6960.responder-key", "its responder %s has a key signet does not accept (%s)", Name(rc), rc.PublicKeyAlgorithm)
 	}
-	if len(rc.UnhandledCriticalExtensions) > 0 {
-		return bad("rfc6960.responder", "its responder %s has a critical extension signet does not process", Name(rc))
+	// id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1) is processed: it asks the client not to check
+	// the responder's status (signet still refuses a responder a CRL given revokes,
+	// responderRevoked). It SHOULD be non-critical, so it may be critical; its value is NULL.
+	for _, oid := range rc.UnhandledCriticalExtensions {
+		if !oid.Equal(oidOCSPNoCheck) || !slices.ContainsFunc(rc.Extensions, func(e pkix.Extension) bool {
+			return e.Id.Equal(oidOCSPNoCheck) && bytes.Equal(e.Value, []byte{5, 0})
+		}) {
+			return bad("rfc6960.responder", "its responder %s has a critical extension signet does not process (%s)", Name(rc), oid)
+		}
 	}
 	if v.revAt.Before(rc.NotBefore) || v.revAt.After(rc.NotAfter) {
 		return bad("rfc6960.responder-validity", "its responder certificate %s is not valid at %s", Name(rc), ts(v.revAt))
@@ -330,6 +367,7 @@ type ocspResponse struct {
 	tbs          []byte // its ResponseData, whole: what the signature covers
 	sigAlg       x509.SignatureAlgorithm
 	sig          []byte
+	producedAt   time.Time
 	// The responderID: byName the Name (whole), byKey the SHA-1 of the key.
 	responderName, responderKeyHash []byte
 	certs                           []*x509.Certificate
@@ -463,7 +501,10 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 	default:
 		return nil, fmt.Errorf("malformed responderID")
 	}
-	if !tbs.SkipASN1(cbasn1.GeneralizedTime) || !tbs.ReadASN1(&responses, cbasn1.SEQUENCE) {
+	if why := readOCSPTime(&tbs, &r.producedAt); why != "" {
+		return nil, fmt.Errorf("producedAt %s", why)
+	}
+	if !tbs.ReadASN1(&responses, cbasn1.SEQUENCE) {
 		return nil, fmt.Errorf("malformed response data")
 	}
 	// responseExtensions (RFC 6960 4.2.1, 4.4): golang.org/x/crypto/ocsp does not read them,
@@ -486,9 +527,11 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 		if !responses.ReadASN1(&single, cbasn1.SEQUENCE) || !single.ReadASN1(&certID, cbasn1.SEQUENCE) ||
 			!certID.ReadASN1(&algo, cbasn1.SEQUENCE) || !algo.ReadASN1ObjectIdentifier(&one.id.hash) ||
 			!certID.ReadASN1(&name, cbasn1.OCTET_STRING) || !certID.ReadASN1(&key, cbasn1.OCTET_STRING) ||
-			!certID.ReadASN1Integer(one.id.serial) || !single.ReadAnyASN1(&st, &stTag) ||
-			!single.ReadASN1GeneralizedTime(&one.answer.thisUpdate) {
+			!certID.ReadASN1Integer(one.id.serial) || !single.ReadAnyASN1(&st, &stTag) {
 			return nil, fmt.Errorf("malformed SingleResponse")
+		}
+		if why := readOCSPTime(&single, &one.answer.thisUpdate); why != "" {
+			return nil, fmt.Errorf("thisUpdate %s", why)
 		}
 		one.id.nameHash, one.id.keyHash = name, key
 		switch stTag {
@@ -496,8 +539,8 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 			one.answer.status = ocsp.Good
 		case cbasn1.Tag(1).ContextSpecific().Constructed():
 			one.answer.status = ocsp.Revoked
-			if !st.ReadASN1GeneralizedTime(&one.answer.revokedAt) {
-				return nil, fmt.Errorf("malformed RevokedInfo")
+			if why := readOCSPTime(&st, &one.answer.revokedAt); why != "" {
+				return nil, fmt.Errorf("revocationTime %s", why)
 			}
 			if st.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 				var rs cryptobyte.String
@@ -514,8 +557,11 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 		}
 		if single.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 			var nu cryptobyte.String
-			if !single.ReadASN1(&nu, cbasn1.Tag(0).ContextSpecific().Constructed()) || !nu.ReadASN1GeneralizedTime(&one.answer.nextUpdate) {
+			if !single.ReadASN1(&nu, cbasn1.Tag(0).ContextSpecific().Constructed()) {
 				return nil, fmt.Errorf("malformed nextUpdate")
+			}
+			if why := readOCSPTime(&nu, &one.answer.nextUpdate); why != "" || !nu.Empty() {
+				return nil, fmt.Errorf("nextUpdate %s", cmp.Or(why, "is followed by other bytes"))
 			}
 		}
 		if single.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
@@ -533,6 +579,40 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 		return nil, fmt.Errorf("no SingleResponse")
 	}
 	return r, nil
+}
+
+// readOCSPTime reads a GeneralizedTime of a response in DER (RFC 6960 4.2.1, X.690 11.7):
+// YYYYMMDDHHMMSS[.f...]Z, in UTC, the point ".", the fraction of a second without trailing
+// zeros (none for a whole second). cryptobyte's reader refuses any fraction, which openssl and
+// DER allow, and takes a time zone offset, which DER forbids. It returns what is wrong, or ""
+// with t set.
+func readOCSPTime(s *cryptobyte.String, t *time.Time) string {
+	var raw cryptobyte.String
+	if !s.ReadASN1(&raw, cbasn1.GeneralizedTime) {
+		return "is missing or not a GeneralizedTime"
+	}
+	digits := func(b []byte) bool {
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return len(b) > 0
+	}
+	ok := len(raw) >= 15 && raw[len(raw)-1] == 'Z' && digits(raw[:14])
+	if ok && len(raw) > 15 {
+		frac := raw[14 : len(raw)-1]
+		ok = frac[0] == '.' && digits(frac[1:]) && frac[len(frac)-1] != '0'
+	}
+	if !ok {
+		return fmt.Sprintf("%q is not YYYYMMDDHHMMSS[.s...]Z (DER: UTC, a \".\" point, no trailing zeros)", string(raw))
+	}
+	v, err := time.Parse("20060102150405Z0700", string(raw))
+	if err != nil {
+		return fmt.Sprintf("%q is no date", string(raw))
+	}
+	*t = v.UTC()
+	return ""
 }
 
 // criticalExtension reads an [1] EXPLICIT Extensions field and returns the OID of its first

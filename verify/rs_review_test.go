@@ -21,6 +21,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,7 +31,6 @@ import (
 	"github.com/signet-pki/signet/digest"
 	"github.com/signet-pki/signet/internal/testutil"
 	"github.com/signet-pki/signet/sigformat"
-	"github.com/signet-pki/signet/timestamp"
 	"github.com/signet-pki/signet/verify"
 )
 
@@ -52,12 +52,18 @@ func TestRSTimestampTSAOutsideValidityAtGenTime(t *testing.T) {
 				NotBefore: window[0], NotAfter: window[1], KeyUsage: x509.KeyUsageDigitalSignature,
 				ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}},
 			})
-			tsa := &timestamp.Authority{Key: tk, Chain: []*x509.Certificate{tc, mustCerts(t, "int-ca.pem")[0]}, Now: func() time.Time { return genTime }}
 			cert, key := shortLived(t, 0x7a10)
-			s := cmsWithTimestamp(t, content, cert, key, func(sig []byte) []byte { return stamp(t, tsa, sig) })
+			// signet's Authority refuses to sign outside its certificate's validity: the
+			// token is written here, as such a TSA would.
+			s := cmsWithTimestamp(t, content, cert, key, func(sig []byte) []byte {
+				return tmToken(tc, tk, sig, genTime.Format("20060102150405Z"), mustCerts(t, "int-ca.pem")[0])
+			})
 			res, err := revVerify(t, s, content, verify.ArtifactOptions{Policy: codeSigning(t), TSARoots: roots})
 			if !errors.Is(err, verify.ErrTimestamp) || res.Reason != verify.ReasonTimestampInvalid {
 				t.Fatalf("err = %v, reason %q; want a timestamp-invalid verdict", err, res.Reason)
+			}
+			if !strings.Contains(err.Error(), "[rfc5280.validity]") {
+				t.Errorf("err = %v; want the TSA certificate's validity refused", err)
 			}
 		})
 	}

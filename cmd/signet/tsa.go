@@ -36,6 +36,11 @@ the request's nonce, genTime to the microsecond, --accuracy, and the ESS
 signingCertificateV2 attribute; 'openssl ts -verify' accepts them. A request for another
 policy than --policy is refused (unacceptedPolicy). One line per request on stderr; it
 stops cleanly on SIGINT or SIGTERM. It keeps no state: serial numbers are random.
+` + moreHelp + `
+It refuses to start while --cert is not valid (expired, or not yet valid: its tokens would
+verify nowhere), and once --cert expires it answers every request with a rejection
+(systemFailure). Each token's signature is checked against --cert before it is sent: a key
+that signs wrongly gets a rejection (systemFailure), never a token that does not verify.
 
 EXAMPLES:
    signet init
