@@ -53,6 +53,9 @@ func (t *Token) ImportCertificate(*x509.Certificate, string, []byte) (Object, er
 func (t *Token) ReplaceKeyCertificate(*URI, *x509.Certificate, *x509.Certificate) (Object, error) {
 	return Object{}, errNoCgo()
 }
+func (t *Token) ImportKeyChain(*URI, []*x509.Certificate, ChainOptions) ([]Object, error) {
+	return nil, errNoCgo()
+}
 
 // Signer is a private key on a token; see the cgo build.
 type Signer struct{}
