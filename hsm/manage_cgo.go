@@ -103,7 +103,13 @@ func (t *Token) GenerateKey(u *URI, kt KeyType) (Object, error) {
 		pkcs11.NewAttribute(pkcs11.CKA_DERIVE, false),
 		pkcs11.NewAttribute(pkcs11.CKA_DECRYPT, false),
 		pkcs11.NewAttribute(pkcs11.CKA_UNWRAP, false))
-	pubH, privH, err := t.mod.ctx.GenerateKeyPair(t.sess, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pubTmpl, privTmpl)
+	// One call, but the module writes two objects (SoftHSM2 a file each): a signal that comes
+	// meanwhile ends signet once both are written.
+	var pubH, privH pkcs11.ObjectHandle
+	err = holdSignals(func() (err error) {
+		pubH, privH, err = t.mod.ctx.GenerateKeyPair(t.sess, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pubTmpl, privTmpl)
+		return err
+	})
 	if err != nil {
 		var ckr pkcs11.Error
 		if errors.As(err, &ckr) && (ckr == pkcs11.CKR_MECHANISM_INVALID || ckr == pkcs11.CKR_DOMAIN_PARAMS_INVALID || ckr == pkcs11.CKR_CURVE_NOT_SUPPORTED || ckr == pkcs11.CKR_KEY_SIZE_RANGE) {
@@ -306,6 +312,9 @@ func (t *Token) certifiedKey(u *URI, cert *x509.Certificate) (Object, error) {
 	return key, nil
 }
 
+// testHookWrite, when set by a test, is called by ImportKeyChain after each object it writes.
+var testHookWrite func()
+
 // ImportKeyChain writes chain[0], the certificate of the private key u selects (nil: the URI
 // the token was opened with), beside the key with its label and CKA_ID (as
 // ImportKeyCertificate does, or ReplaceKeyCertificate for o.Replace), and chain[1:] as chain
@@ -316,7 +325,9 @@ func (t *Token) certifiedKey(u *URI, cert *x509.Certificate) (Object, error) {
 // another on the token or of the chain, the key's own certificate included (ErrExists; with
 // o.RenewChain a CA's earlier certificate of the same subject and key is replaced, without it
 // ErrChainRenewal); no certificate is nil or unparsed (ErrObjectNotFound). Then the chain is
-// written, and the key's certificate last; a write that fails has those before it undone. It returns the key's certificate object, then the chain certificates written.
+// written, and the key's certificate last, with SIGINT, SIGTERM and SIGHUP held (one that comes
+// meanwhile ends the process once the last is written); a write that fails has those before it
+// undone. It returns the key's certificate object, then the chain certificates written.
 func (t *Token) ImportKeyChain(u *URI, chain []*x509.Certificate, o ChainOptions) ([]Object, error) {
 	if len(chain) == 0 {
 		return nil, newError(ErrObjectNotFound, nil, "no certificate to import")
@@ -378,7 +389,7 @@ func (t *Token) ImportKeyChain(u *URI, chain []*x509.Certificate, o ChainOptions
 		replaced []Object // deleted by it, each once its successor was written
 		keyObj   Object
 	)
-	err = func() error {
+	err = holdSignals(func() error {
 		for _, st := range steps {
 			var old *x509.Certificate
 			if len(st.replaces) > 0 {
@@ -390,6 +401,9 @@ func (t *Token) ImportKeyChain(u *URI, chain []*x509.Certificate, o ChainOptions
 			}
 			written = append(written, w)
 			replaced = append(replaced, st.replaces...)
+			if testHookWrite != nil {
+				testHookWrite()
+			}
 		}
 		w, err := t.importCert(chain[0], key.Label, key.ID, o.Replace)
 		if err != nil {
@@ -398,11 +412,17 @@ func (t *Token) ImportKeyChain(u *URI, chain []*x509.Certificate, o ChainOptions
 		keyObj = w
 		if !unchanged {
 			replaced = append(replaced, keyReplaced...)
+			if testHookWrite != nil {
+				testHookWrite()
+			}
 		}
 		return nil
-	}()
+	})
 	if err != nil {
-		return nil, errors.Join(err, t.undoWrites(written, replaced))
+		if uerr := t.undoWrites(written, replaced); uerr != nil {
+			return nil, fmt.Errorf("%w; %w", err, uerr)
+		}
+		return nil, err
 	}
 	return append([]Object{keyObj}, written...), nil
 }
@@ -424,7 +444,10 @@ func (t *Token) undoWrites(written, replaced []Object) error {
 			errs = append(errs, newError(ErrToken, err, fmt.Sprintf("token %q: write back the certificate %s", t.info.Label, r.URI)))
 		}
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		return errs[0] // the first: the rest follow from it, and an error is one line
+	}
+	return nil
 }
 
 // Delete destroys the objects a URI names and returns what it destroyed. The URI must name
@@ -490,28 +513,39 @@ func (t *Token) Delete(u *URI) ([]Object, error) {
 			}
 		}
 	}
-	// Certificates first, the private key last: an interruption leaves a usable key.
+	// Certificates first, the private key last: a failure leaves a usable key. A signal that
+	// comes meanwhile ends signet once all are gone (holdSignals).
 	var done []Object
-	for _, typ := range []ObjectType{TypeCert, TypePublic, TypeSecretKey, TypeData, TypePrivate} {
-		for _, o := range victims {
-			if o.Type != typ {
-				continue
-			}
-			if err := t.mod.ctx.DestroyObject(t.sess, pkcs11.ObjectHandle(o.handle)); err != nil {
-				return done, newError(ErrToken, err, fmt.Sprintf("token %q: delete %s", t.info.Label, o.URI))
-			}
-			done = append(done, o)
+	destroy := func(o Object) error {
+		if err := t.mod.ctx.DestroyObject(t.sess, pkcs11.ObjectHandle(o.handle)); err != nil {
+			return newError(ErrToken, err, fmt.Sprintf("token %q: delete %s", t.info.Label, o.URI))
 		}
-	}
-	for _, o := range victims { // objects of other classes
-		if classFor(o.Type) == ^uint(0) {
-			if err := t.mod.ctx.DestroyObject(t.sess, pkcs11.ObjectHandle(o.handle)); err != nil {
-				return done, newError(ErrToken, err, fmt.Sprintf("token %q: delete %s", t.info.Label, o.URI))
-			}
-			done = append(done, o)
+		done = append(done, o)
+		if testHookWrite != nil {
+			testHookWrite()
 		}
+		return nil
 	}
-	return done, nil
+	err = holdSignals(func() error {
+		for _, typ := range []ObjectType{TypeCert, TypePublic, TypeSecretKey, TypeData, TypePrivate} {
+			for _, o := range victims {
+				if o.Type == typ {
+					if err := destroy(o); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		for _, o := range victims { // objects of other classes
+			if classFor(o.Type) == ^uint(0) {
+				if err := destroy(o); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return done, err
 }
 
 // mechanismsUsed are the mechanisms signet uses, with the flag each needs.

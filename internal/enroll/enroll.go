@@ -148,23 +148,75 @@ func Enroll(opts Options) (*Result, error) {
 			return nil, forceHint(err, opts.Force)
 		}
 	}
-	switch {
-	case errors.Is(err, hsm.ErrObjectNotFound):
+	if !errors.Is(err, hsm.ErrObjectNotFound) {
+		if err != nil {
+			return nil, err
+		}
+		defer signer.Close()
+		return enrollKey(tok, signer, res, opts, profile, rawSubject, subject, now)
+	}
+	// A key generated here is deleted again when the enrolment fails after it, and a signal
+	// (Ctrl-C, SIGTERM, SIGHUP) that comes meanwhile ends signet once it is done, or undone:
+	// the token gets the key with its certificate and chain, or nothing.
+	err = hsm.HoldSignals(func() error {
 		kt := opts.KeyType
 		if kt == "" {
 			kt = x509util.DefaultKeyType
 		}
-		if _, err := tok.GenerateKey(nil, hsm.KeyType(kt)); err != nil {
-			return nil, err
+		key, err := tok.GenerateKey(nil, hsm.KeyType(kt))
+		if err != nil {
+			return err
 		}
 		res.KeyGenerated = true
-		if signer, err = tok.Signer(nil); err != nil {
-			return nil, err
+		if testHookGenerated != nil {
+			testHookGenerated()
 		}
-	case err != nil:
+		signer, err := tok.Signer(nil)
+		if err == nil {
+			defer signer.Close()
+			_, err = enrollKey(tok, signer, res, opts, profile, rawSubject, subject, now)
+		}
+		if err != nil {
+			if uerr := undoKey(tok, key); uerr != nil {
+				return fmt.Errorf("%w; %w", err, uerr)
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	defer signer.Close()
+	return res, nil
+}
+
+// testHookGenerated, when set by a test, is called once Enroll has generated a key.
+var testHookGenerated func()
+
+// undoKey deletes the key pair Enroll generated (and a certificate written beside it).
+func undoKey(tok *hsm.Token, key hsm.Object) error {
+	ku, err := hsm.ParseURI(key.URI)
+	if err == nil {
+		_, err = tok.Delete(ku.WithType(""))
+	}
+	if err != nil {
+		return fmt.Errorf("the key generated for the enrolment is still on the token (%s): %w", key.URI, err)
+	}
+	return nil
+}
+
+// forceHint adds to an error of a CA's renewed certificate that Force replaces it.
+func forceHint(err error, force bool) error {
+	if !force && errors.Is(err, hsm.ErrChainRenewal) {
+		return fmt.Errorf("%w; use --force to replace it", err)
+	}
+	return err
+}
+
+// enrollKey is Enroll once the key is on the token: the CSR, and with a CA the certificate
+// issued and stored.
+func enrollKey(tok *hsm.Token, signer *hsm.Signer, res *Result, opts Options, profile x509util.Profile, rawSubject []byte,
+	subject pkix.Name, now time.Time) (*Result, error) {
 	if err := describeKey(res, signer); err != nil {
 		return nil, err
 	}
@@ -219,14 +271,6 @@ func Enroll(opts Options) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
-}
-
-// forceHint adds to an error of a CA's renewed certificate that Force replaces it.
-func forceHint(err error, force bool) error {
-	if !force && errors.Is(err, hsm.ErrChainRenewal) {
-		return fmt.Errorf("%w; use --force to replace it", err)
-	}
-	return err
 }
 
 // FinishOptions complete an enrolment whose CSR went to an external CA.

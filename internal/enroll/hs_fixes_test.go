@@ -6,12 +6,17 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"io"
 	"math/big"
+	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/signet-pki/signet/hsm"
+	"github.com/signet-pki/signet/internal/testutil"
 )
 
 // tokenObjects lists every object on the test token.
@@ -153,4 +158,65 @@ func pctEncode(b []byte) string {
 		sb.WriteByte(hex[c&15])
 	}
 	return sb.String()
+}
+
+// failingSigner is a CA key whose signatures fail, as a CA key on a token pulled out
+// mid-run would.
+type failingSigner struct{ crypto.Signer }
+
+func (failingSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	return nil, errors.New("the CA key is gone")
+}
+
+// TestEnrollUndoesTheKeyItGenerated: an enrolment that failed after it generated the key (the
+// CA's signature failed) left the new key on the token without a certificate. The key this
+// run generated is deleted again: the token is as it was.
+func TestEnrollUndoesTheKeyItGenerated(t *testing.T) {
+	topts := tokenOptions(t)
+	ca, caKey := caCert(t, pkix.Name{CommonName: "Failing CA"}, nil, nil, nil)
+	_, err := Enroll(Options{Token: "pkcs11:token=alice;object=k", TokenOptions: topts, Subject: subject("alice"),
+		CA: []*x509.Certificate{ca}, CAKey: failingSigner{caKey}})
+	if err == nil || !strings.Contains(err.Error(), "the CA key is gone") {
+		t.Fatalf("enroll with a failing CA key: %v", err)
+	}
+	if objs := tokenObjects(t, topts); len(objs) != 0 {
+		t.Errorf("the failed enrolment (%v) left %d objects, want none: %s", err, len(objs), uris(objs))
+	}
+}
+
+// TestEnrollHoldsSignals: a SIGTERM (or Ctrl-C) that came once enroll had generated the key
+// ended it there, the key left on the token without its certificate and chain. A child
+// process sends itself SIGTERM just after the key is generated: the enrolment goes on to its
+// end (key, certificate, chain), and then the signal ends the process.
+func TestEnrollHoldsSignals(t *testing.T) {
+	if module := os.Getenv("SIGNET_ENROLL_HS_CHILD"); module != "" {
+		testHookGenerated = func() {
+			syscall.Kill(os.Getpid(), syscall.SIGTERM)
+			time.Sleep(300 * time.Millisecond) // without the hold, the process ends here
+		}
+		ca, caKey := caCert(t, pkix.Name{CommonName: "Signal CA"}, nil, nil, nil)
+		topts := hsm.Options{Module: module, Getenv: func(k string) string {
+			if k == "SIGNET_PIN" {
+				return testutil.SoftHSMPIN
+			}
+			return ""
+		}}
+		if _, err := Enroll(Options{Token: "pkcs11:token=alice;object=k", TokenOptions: topts, Subject: subject("alice"),
+			CA: []*x509.Certificate{ca}, CAKey: caKey}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Second) // the held SIGTERM ends the process before this
+		t.Fatal("still alive after the held SIGTERM")
+	}
+	topts := tokenOptions(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestEnrollHoldsSignals$")
+	cmd.Env = append(os.Environ(), "SIGNET_ENROLL_HS_CHILD="+topts.Module)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || !ee.Sys().(syscall.WaitStatus).Signaled() || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGTERM {
+		t.Fatalf("the child: %v, want ended by SIGTERM\n%s", err, out)
+	}
+	if objs := tokenObjects(t, topts); len(objs) != 4 {
+		t.Errorf("after SIGTERM during the enrolment the token holds %d objects, want the key pair, its certificate and the CA's: %s", len(objs), uris(objs))
+	}
 }
