@@ -254,6 +254,9 @@ func keyPubRun(e *env, c *cli.Context, o *keyPubOptions) error {
 	if err != nil {
 		return err
 	}
+	if pub.Unproven != "" {
+		e.warnf("%s: not proven to be the key's own public key: %s", keyref.Redact(o.ref), pub.Unproven)
+	}
 	if o.minisign {
 		k, ok := pub.Key.(ed25519.PublicKey)
 		if !ok {
