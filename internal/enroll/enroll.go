@@ -9,7 +9,10 @@
 // certificate matches the token key and chains to its CA. Enrolling again on a token that
 // holds the key and a valid certificate for it (of the CA, for the names and the profile's
 // extended key usage asked for) changes nothing unless Force renews the certificate, so a
-// token never ends up with a second key or a second certificate.
+// token never ends up with a second key or a second certificate. The writes are all or
+// nothing: the key's certificate and its chain are checked together before the first is
+// written (hsm.Token.ImportKeyChain), a key generated for an enrolment that then fails is
+// deleted again, and a signal that comes meanwhile waits for the end (hsm.HoldSignals).
 package enroll
 
 import (
@@ -58,7 +61,8 @@ type Options struct {
 	CAKey crypto.Signer
 	// NotAfter zero means the profile's default lifetime (clipped to the CA's).
 	NotAfter time.Time
-	// Force renews the certificate of an already enrolled key.
+	// Force renews the certificate of an already enrolled key, and replaces a CA certificate
+	// on the token that the CA renewed (the same subject and key) with the one given.
 	Force bool
 	Now   time.Time
 }
