@@ -47,6 +47,14 @@ func TestHSKeyPubProvesThePairing(t *testing.T) {
 	if code != 0 || !isPublicKeyPEM(out) || !strings.Contains(errOut, "not proven") || strings.Contains(errOut, "asks for the PIN for every signature (CKA_ALWAYS") {
 		t.Errorf("key pub of a key that asks for the PIN at every signature: exit %d\n%s%s; want it printed, said unproven, no signature", code, out, errOut)
 	}
+	code, out, errOut = signetRun(t, "key", "inspect", "pkcs11:token=hs;object=piv")
+	if code != 0 || !strings.Contains(errOut, "not proven") {
+		t.Errorf("key inspect of a key that asks for the PIN at every signature: exit %d\n%s%s; want it said unproven", code, out, errOut)
+	}
+	code, out, errOut = signetRun(t, "key", "inspect", "pkcs11:token=hs;object=k")
+	if code != 4 || out != "" {
+		t.Errorf("key inspect of a key given another key's public key object: exit %d\n%s%s; want exit 4", code, out, errOut)
+	}
 }
 
 func isPublicKeyPEM(s string) bool {

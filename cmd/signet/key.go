@@ -307,6 +307,9 @@ EXAMPLES:
 			if err != nil {
 				return err
 			}
+			if d.Unproven != "" {
+				e.warnf("%s: not proven to be the key's own public key: %s", d.Ref, d.Unproven)
+			}
 			if c.Bool("json") {
 				return writeJSON(e.stdout, d)
 			}

@@ -305,6 +305,8 @@ type Description struct {
 	Encoding string `json:"encoding"`
 	// Encrypted is true for a passphrase-protected private key file.
 	Encrypted bool `json:"encrypted"`
+	// Unproven is Public.Unproven: why a token key's public key is not proven its own.
+	Unproven string `json:"unproven,omitempty"`
 }
 
 // Describe resolves ref with OpenPublic and describes the key.
@@ -317,7 +319,7 @@ func Describe(ref string, opts Options) (*Description, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ref, err)
 	}
-	d := &Description{Ref: Redact(ref), KeyInfo: info, Encrypted: p.Encrypted, Kind: "public key"}
+	d := &Description{Ref: Redact(ref), KeyInfo: info, Encrypted: p.Encrypted, Kind: "public key", Unproven: p.Unproven}
 	switch {
 	case p.Private:
 		d.Kind = "private key"
