@@ -312,7 +312,8 @@ func (t *Token) certifiedKey(u *URI, cert *x509.Certificate) (Object, error) {
 	return key, nil
 }
 
-// testHookWrite, when set by a test, is called by ImportKeyChain after each object it writes.
+// testHookWrite, when set by a test, is called by ImportKeyChain after each object it writes
+// and by Delete after each it deletes.
 var testHookWrite func()
 
 // ImportKeyChain writes chain[0], the certificate of the private key u selects (nil: the URI
