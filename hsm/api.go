@@ -95,49 +95,29 @@ func ImportCertificate(uri string, cert *x509.Certificate, opts Options) (obj Ob
 // ImportCertificateChain writes chain[0] next to the private key the URI selects (as
 // ImportCertificate does) and each further certificate as a separate certificate object,
 // labelled with its subject's common name (the whole subject when it has none) and identified
-// by its subject key identifier. A chain certificate already on the token (the same DER) is
-// skipped; another certificate with its label or id is an error wrapping ErrExists, and a nil
-// or unparsed chain certificate one wrapping ErrObjectNotFound, both before anything is
-// written. It returns the objects written. A failure after the first write leaves what was written.
+// by its subject key identifier; see Token.ImportKeyChain. It writes all or nothing: whatever
+// would be refused (another certificate with the label or id one would get, the key's
+// included; a nil or unparsed certificate) is refused before anything is written. It returns
+// the objects written.
 func ImportCertificateChain(uri string, chain []*x509.Certificate, opts Options) (objs []Object, err error) {
-	if len(chain) == 0 {
-		return nil, newError(ErrObjectNotFound, nil, "no certificate to import")
-	}
 	t, err := Open(uri, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { err = errors.Join(err, t.Close()) }()
-	// A chain certificate that cannot be written stops the import before the key's
-	// certificate is written: a key left with its certificate and without its chain looks
-	// enrolled to the next run.
-	if err := t.CheckChainImport(chain[1:]); err != nil {
-		return nil, err
-	}
-	o, err := t.ImportKeyCertificate(nil, chain[0])
-	if err != nil {
-		return nil, err
-	}
-	objs = append(objs, o)
-	if len(chain) == 1 {
-		return objs, nil
-	}
-	have, err := t.Objects(&URI{Type: TypeCert})
-	if err != nil {
-		return objs, err
-	}
-	for _, c := range chain[1:] {
-		if slices.ContainsFunc(have, func(h Object) bool { return h.Certificate != nil && h.Certificate.Equal(c) }) {
-			continue
-		}
-		o, err := t.ImportCertificate(c, chainLabel(c), c.SubjectKeyId)
-		if err != nil {
-			return objs, err
-		}
-		objs = append(objs, o)
-		have = append(have, o)
-	}
-	return objs, nil
+	return t.ImportKeyChain(nil, chain, ChainOptions{})
+}
+
+// ChainOptions say how Token.ImportKeyChain treats what a token already holds.
+type ChainOptions struct {
+	// Replace is the key's certificate being renewed (nil: the key has none to replace); see
+	// ReplaceKeyCertificate.
+	Replace *x509.Certificate
+	// RenewChain lets a chain certificate take the place of the certificates at its label or
+	// id that hold the same subject and public key (its CA renewed its certificate under the
+	// same key): the new one is written, then they are deleted. Without it they are an error
+	// wrapping ErrChainRenewal (and so ErrExists).
+	RenewChain bool
 }
 
 // chainLabel is the label of a chain certificate on the token: its subject's common name.
@@ -156,46 +136,111 @@ func chainLabel(c *x509.Certificate) string {
 // skipped; another certificate with the label or CKA_ID one would get (its subject key
 // identifier), or two of issuers that would get one label or id, is an error wrapping
 // ErrExists, as the import would fail on it; a nil or unparsed one wraps ErrObjectNotFound,
-// as ImportCertificate refuses it.
+// as ImportCertificate refuses it. It does not know the key whose certificate goes with
+// them: CheckKeyChainImport does.
 func (t *Token) CheckChainImport(issuers []*x509.Certificate) error {
+	return t.CheckKeyChainImport("", nil, issuers, ChainOptions{})
+}
+
+// CheckKeyChainImport is CheckChainImport for the chain of a key labelled keyLabel with the
+// CKA_ID keyID (nil when it is not chosen yet: a key to be generated), whose certificate goes
+// with the chain under that label and id: a chain certificate that would get the key's label
+// or id is an error wrapping ErrExists too, as the import would write the key's certificate and
+// fail on it. With o.RenewChain, a certificate of the same subject and public key where a
+// chain certificate goes is to be replaced, not an error.
+func (t *Token) CheckKeyChainImport(keyLabel string, keyID []byte, issuers []*x509.Certificate, o ChainOptions) error {
 	if len(issuers) == 0 {
 		return nil
 	}
-	if slices.ContainsFunc(issuers, func(c *x509.Certificate) bool { return c == nil || len(c.Raw) == 0 }) {
-		return newError(ErrObjectNotFound, nil, "a chain certificate to write is nil or unparsed")
+	if err := checkChainCerts(issuers); err != nil {
+		return err
 	}
 	have, err := t.Objects(&URI{Type: TypeCert})
 	if err != nil {
 		return err
 	}
-	var written []*x509.Certificate // those before c that the import writes
+	var key *Object
+	if keyLabel != "" || len(keyID) > 0 {
+		key = &Object{Label: keyLabel, ID: keyID}
+	}
+	_, err = planChain(have, t.Info().Label, key, issuers, o.RenewChain)
+	return err
+}
+
+// checkChainCerts refuses a nil or unparsed certificate (ErrObjectNotFound).
+func checkChainCerts(certs []*x509.Certificate) error {
+	if slices.ContainsFunc(certs, func(c *x509.Certificate) bool { return c == nil || len(c.Raw) == 0 }) {
+		return newError(ErrObjectNotFound, nil, "a chain certificate to write is nil or unparsed")
+	}
+	return nil
+}
+
+// chainStep is a chain certificate an import writes: under label, with its subject key
+// identifier as CKA_ID, and then deleting replaces (earlier certificates of its subject and
+// key at that label or id).
+type chainStep struct {
+	cert     *x509.Certificate
+	label    string
+	replaces []Object
+}
+
+// planChain decides, before anything is written, what writing issuers onto a token that holds
+// the certificates have writes: one already there (the same DER) is skipped, the others each
+// get a chainStep. key, when not nil, gives the label and id of the key whose certificate is
+// written with them (an empty id: not chosen yet). Refused, before anything is written: a
+// certificate that would get the key's label or id, the label or id of another of issuers, or
+// that of a certificate on the token (ErrExists); with renew, certificates of the same subject
+// and public key there are replaced instead, without it they are refused with ErrChainRenewal.
+// token is the token's label, for messages.
+func planChain(have []Object, token string, key *Object, issuers []*x509.Certificate, renew bool) ([]chainStep, error) {
+	var steps []chainStep
 	for _, c := range issuers {
 		if slices.ContainsFunc(have, func(h Object) bool { return h.Certificate != nil && h.Certificate.Equal(c) }) ||
-			slices.ContainsFunc(written, c.Equal) {
+			slices.ContainsFunc(steps, func(s chainStep) bool { return s.cert.Equal(c) }) {
 			continue
 		}
 		label := chainLabel(c)
+		sameID := func(id []byte) bool { return len(c.SubjectKeyId) > 0 && bytes.Equal(id, c.SubjectKeyId) }
+		// The key's certificate goes under the key's label and id: the import would write it
+		// and then fail on this one.
+		if key != nil && (label == key.Label || sameID(key.ID)) {
+			return nil, newError(ErrExists, nil, fmt.Sprintf("the chain certificate \"%s\" would get label %q or id %s on token %q, those of the key %q and its certificate; give the key another label and id",
+				x509util.FormatName(c.Subject), label, hexID(c.SubjectKeyId), token, key.Label))
+		}
 		// Two of the chain that would get one label or id (an intermediate and a root of one
 		// common name): the import would write the first and fail on the second.
-		if i := slices.IndexFunc(written, func(w *x509.Certificate) bool {
-			return chainLabel(w) == label || len(c.SubjectKeyId) > 0 && bytes.Equal(w.SubjectKeyId, c.SubjectKeyId)
-		}); i >= 0 {
-			return newError(ErrExists, nil, fmt.Sprintf("the chain certificates \"%s\" and \"%s\" would both get label %q or one id on token %q",
-				x509util.FormatName(written[i].Subject), x509util.FormatName(c.Subject), label, t.Info().Label))
+		if i := slices.IndexFunc(steps, func(s chainStep) bool { return s.label == label || sameID(s.cert.SubjectKeyId) }); i >= 0 {
+			return nil, newError(ErrExists, nil, fmt.Sprintf("the chain certificates \"%s\" and \"%s\" would both get label %q or one id on token %q",
+				x509util.FormatName(steps[i].cert.Subject), x509util.FormatName(c.Subject), label, token))
 		}
-		written = append(written, c)
 		var clash []Object
 		for _, h := range have {
-			if h.Label == label || len(c.SubjectKeyId) > 0 && bytes.Equal(h.ID, c.SubjectKeyId) {
+			if h.Label == label || sameID(h.ID) {
 				clash = append(clash, h)
 			}
 		}
-		if len(clash) > 0 {
-			return newError(ErrExists, nil, fmt.Sprintf("token %q already has a certificate with label %q or that id, where the chain certificate \"%s\" would go: %s",
-				t.Info().Label, label, x509util.FormatName(c.Subject), joinObjectURIs(clash)))
+		renewal := len(clash) > 0 && !slices.ContainsFunc(clash, func(h Object) bool {
+			return h.Certificate == nil || !bytes.Equal(h.Certificate.RawSubject, c.RawSubject) || !x509util.PublicKeysEqual(h.Certificate.PublicKey, c.PublicKey)
+		})
+		switch {
+		case renewal && !renew:
+			return nil, newError(ErrChainRenewal, nil, fmt.Sprintf("token %q already has another certificate of \"%s\" (the same subject and key) where the chain certificate would go: %s",
+				token, x509util.FormatName(c.Subject), joinObjectURIs(clash)))
+		case len(clash) > 0 && !renewal:
+			return nil, newError(ErrExists, nil, fmt.Sprintf("token %q already has a certificate with label %q or that id, where the chain certificate \"%s\" would go: %s",
+				token, label, x509util.FormatName(c.Subject), joinObjectURIs(clash)))
 		}
+		steps = append(steps, chainStep{cert: c, label: label, replaces: clash})
 	}
-	return nil
+	return steps, nil
+}
+
+// hexID writes a CKA_ID for messages.
+func hexID(id []byte) string {
+	if len(id) == 0 {
+		return "(none)"
+	}
+	return fmt.Sprintf("%X", id)
 }
 
 // Delete destroys what the URI names (one key pair and its certificate, or with type= one
@@ -226,6 +271,7 @@ var (
 	_ crypto.Signer = (*Signer)(nil)
 	_ interface {
 		Object() Object
+		ProvePublic() (bool, error)
 		Certificate() *x509.Certificate
 		Token() *Token
 		Close() error
@@ -241,6 +287,8 @@ var (
 		GenerateKey(*URI, KeyType) (Object, error)
 		ImportCertificate(*x509.Certificate, string, []byte) (Object, error)
 		ImportKeyCertificate(*URI, *x509.Certificate) (Object, error)
+		ImportKeyChain(*URI, []*x509.Certificate, ChainOptions) ([]Object, error)
+		CheckKeyChainImport(string, []byte, []*x509.Certificate, ChainOptions) error
 		Delete(*URI) ([]Object, error)
 		Mechanisms() ([]Mechanism, error)
 	} = (*Token)(nil)

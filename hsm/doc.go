@@ -8,7 +8,9 @@
 // OpenSigner turns such a URI into a *Signer; PublicObject reads the public key or certificate
 // a type=public or type=cert URI names, without a PIN where the token allows; Open gives a
 // *Token for several operations (Objects, Signer, PublicObject, GenerateKey,
-// ImportKeyCertificate, ImportCertificate, Delete, Mechanisms); ListTokens lists a module's
+// ImportKeyCertificate, ImportCertificate, ImportKeyChain, Delete, Mechanisms); writes that go
+// together (a key's certificate and its chain, a deletion, a key pair) are held against
+// SIGINT, SIGTERM and SIGHUP as a login is (HoldSignals); ListTokens lists a module's
 // slots. The functions ListObjects, GenerateKey,
 // ImportCertificate, ImportCertificateChain, Delete and Mechanisms each open, act and close.
 //

@@ -37,6 +37,11 @@ var (
 	// ErrExists is returned when a new key or certificate would reuse the label or id of an
 	// object already on the token.
 	ErrExists = newKind("object exists", ErrToken)
+	// ErrChainRenewal is returned when a chain certificate to write would take the place of
+	// another certificate of the same CA (the same subject and public key: the CA renewed its
+	// certificate under its key) and the import was not asked to replace it
+	// (ChainOptions.RenewChain); it wraps ErrExists.
+	ErrChainRenewal = newKind("CA certificate renewed", ErrExists)
 	// ErrUnsupportedKey is returned for a key type, curve, size, hash or signature scheme
 	// signet cannot use on a token, and for a mechanism the token does not offer.
 	ErrUnsupportedKey = newKind("unsupported key or mechanism", ErrToken)

@@ -48,7 +48,12 @@ func (t *Token) login() error {
 		// signet there.
 		err = t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, "")
 	} else {
-		err = holdSignals(func() error { return t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, string(pin)) })
+		err = holdSignals(func() error {
+			if testHookLogin != nil {
+				testHookLogin()
+			}
+			return t.mod.ctx.Login(t.sess, pkcs11.CKU_USER, string(pin))
+		})
 	}
 	clear(pin)
 	if err != nil && !isCKR(err, pkcs11.CKR_USER_ALREADY_LOGGED_IN) {
@@ -205,17 +210,21 @@ func pinLengthOutside(n, minLen, maxLen uint) bool {
 // testHookLogin, when set by a test, is called while the signals are held, before C_Login.
 var testHookLogin func()
 
-// holdSignals runs login (a C_Login) with SIGINT, SIGTERM and SIGHUP held: one that comes
-// meanwhile is sent again once login has returned, and ends the process then as it would
-// have (or reaches whoever in the process catches it). A token's module may write its own
+// holdSignals runs login (a C_Login, or writes to the token that go together) with SIGINT,
+// SIGTERM and SIGHUP held: one that comes meanwhile is sent again once login has returned, and
+// ends the process then as it would have (or reaches whoever in the process catches it). A token's module may write its own
 // state at login: SoftHSM2 (2.6) rewrites the token's token.object in place at every C_Login,
 // and a process ended in the middle left it empty, a token that no longer exists (its keys,
 // wrapped under it, lost). Ctrl-C or a SIGTERM must never cost a token; SIGKILL cannot be
 // held. Signals ignored at the start stay ignored.
 //
-// Only the user's login with a PIN, when a token is opened, is held (at a PIN pad the login
-// waits for the user, and Ctrl-C must end it): it comes before any command catches
-// signals itself (sign does so once its key is open). The context-specific login of a key that
+// Writes are held the same way where several make one change (a key's certificate and its
+// chain, a deletion, a key pair): a signal between two of them would leave the token half
+// changed (HoldSignals).
+//
+// Of the logins, only the user's login with a PIN, when a token is opened, is held (at a PIN
+// pad the login waits for the user, and Ctrl-C must end it): it comes before any command
+// catches signals itself (sign does so once its key is open). The context-specific login of a key that
 // needs one for each signature happens while sign catches them and rolls back on the first,
 // and a second delivery, sent again from here, would end it in the middle of that roll-back.
 func holdSignals(login func() error) error {
@@ -229,9 +238,6 @@ func holdSignals(login func() error) error {
 	if len(sigs) > 0 {
 		signal.Notify(held, sigs...)
 	}
-	if testHookLogin != nil {
-		testHookLogin()
-	}
 	err := login()
 	signal.Stop(held)
 	select {
@@ -243,3 +249,9 @@ func holdSignals(login func() error) error {
 	}
 	return err
 }
+
+// HoldSignals runs fn with SIGINT, SIGTERM and SIGHUP held, as signet holds them for a login
+// and for its token writes: one that comes meanwhile is sent again once fn has returned. A
+// caller whose writes to a token go together (a key generated, then its certificate) runs
+// them in fn, and undoes what it wrote when fn fails, so that no signal leaves them half done.
+func HoldSignals(fn func() error) error { return holdSignals(fn) }

@@ -103,7 +103,13 @@ func (t *Token) GenerateKey(u *URI, kt KeyType) (Object, error) {
 		pkcs11.NewAttribute(pkcs11.CKA_DERIVE, false),
 		pkcs11.NewAttribute(pkcs11.CKA_DECRYPT, false),
 		pkcs11.NewAttribute(pkcs11.CKA_UNWRAP, false))
-	pubH, privH, err := t.mod.ctx.GenerateKeyPair(t.sess, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pubTmpl, privTmpl)
+	// One call, but the module writes two objects (SoftHSM2 a file each): a signal that comes
+	// meanwhile ends signet once both are written.
+	var pubH, privH pkcs11.ObjectHandle
+	err = holdSignals(func() (err error) {
+		pubH, privH, err = t.mod.ctx.GenerateKeyPair(t.sess, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pubTmpl, privTmpl)
+		return err
+	})
 	if err != nil {
 		var ckr pkcs11.Error
 		if errors.As(err, &ckr) && (ckr == pkcs11.CKR_MECHANISM_INVALID || ckr == pkcs11.CKR_DOMAIN_PARAMS_INVALID || ckr == pkcs11.CKR_CURVE_NOT_SUPPORTED || ckr == pkcs11.CKR_KEY_SIZE_RANGE) {
@@ -273,6 +279,17 @@ func (t *Token) importKeyCertificate(u *URI, cert, replacing *x509.Certificate) 
 		return Object{}, err
 	}
 	defer unlock()
+	key, err := t.certifiedKey(u, cert)
+	if err != nil {
+		return Object{}, err
+	}
+	return t.importCert(cert, key.Label, key.ID, replacing)
+}
+
+// certifiedKey returns the private key u selects after checking that cert certifies it: its
+// public key is the key's, and the key signs a random challenge that verifies with it
+// (ErrKeyMismatch otherwise). The caller holds t.mu and has logged in.
+func (t *Token) certifiedKey(u *URI, cert *x509.Certificate) (Object, error) {
 	key, partners, err := t.findPrivateKey(u)
 	if err != nil {
 		return Object{}, err
@@ -292,7 +309,146 @@ func (t *Token) importKeyCertificate(u *URI, cert, replacing *x509.Certificate) 
 	if !ok {
 		return Object{}, newError(ErrKeyMismatch, nil, fmt.Sprintf("the certificate for \"%s\" matches the public key stored with %s, but the private key does not sign for it: that public key object or certificate belongs to another key", x509util.FormatName(cert.Subject), key.URI))
 	}
-	return t.importCert(cert, key.Label, key.ID, replacing)
+	return key, nil
+}
+
+// testHookWrite, when set by a test, is called by ImportKeyChain after each object it writes
+// and by Delete after each it deletes.
+var testHookWrite func()
+
+// ImportKeyChain writes chain[0], the certificate of the private key u selects (nil: the URI
+// the token was opened with), beside the key with its label and CKA_ID (as
+// ImportKeyCertificate does, or ReplaceKeyCertificate for o.Replace), and chain[1:] as chain
+// certificates, each labelled with its subject's common name (the whole subject when it has
+// none) and identified by its subject key identifier; a chain certificate already on the token
+// (the same DER) is skipped. It writes all or nothing. Everything is checked first, while the
+// token is held: the key signs for chain[0]; no certificate would get the label or id of
+// another on the token or of the chain, the key's own certificate included (ErrExists; with
+// o.RenewChain a CA's earlier certificate of the same subject and key is replaced, without it
+// ErrChainRenewal); no certificate is nil or unparsed (ErrObjectNotFound). Then the chain is
+// written, and the key's certificate last, with SIGINT, SIGTERM and SIGHUP held (one that comes
+// meanwhile ends the process once the last is written); a write that fails has those before it
+// undone. It returns the key's certificate object, then the chain certificates written.
+func (t *Token) ImportKeyChain(u *URI, chain []*x509.Certificate, o ChainOptions) ([]Object, error) {
+	if len(chain) == 0 {
+		return nil, newError(ErrObjectNotFound, nil, "no certificate to import")
+	}
+	if err := checkChainCerts(chain); err != nil {
+		return nil, err
+	}
+	if u == nil {
+		u = t.uri
+	}
+	unlock, err := t.session(true)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	key, err := t.certifiedKey(u, chain[0])
+	if err != nil {
+		return nil, err
+	}
+	all, err := t.objects()
+	if err != nil {
+		return nil, err
+	}
+	var have []Object
+	for _, a := range all {
+		if a.Type == TypeCert {
+			have = append(have, a)
+		}
+	}
+	steps, err := planChain(have, t.info.Label, &key, chain[1:], o.RenewChain)
+	if err != nil {
+		return nil, err
+	}
+	// The key's certificate, checked as importCert will check it.
+	var keyClash []Object
+	for _, h := range have {
+		if h.Label == key.Label || len(key.ID) > 0 && bytes.Equal(h.ID, key.ID) {
+			keyClash = append(keyClash, h)
+		}
+	}
+	unchanged := len(keyClash) == 1 && keyClash[0].Certificate != nil && keyClash[0].Certificate.Equal(chain[0]) &&
+		keyClash[0].Label == key.Label && bytes.Equal(keyClash[0].ID, key.ID)
+	var keyReplaced []Object
+	if !unchanged {
+		keyClash = slices.DeleteFunc(keyClash, func(h Object) bool {
+			if o.Replace != nil && h.Certificate != nil && (h.Certificate.Equal(o.Replace) || x509util.PublicKeysEqual(h.Certificate.PublicKey, chain[0].PublicKey)) {
+				keyReplaced = append(keyReplaced, h)
+				return true
+			}
+			return false
+		})
+		if len(keyClash) > 0 {
+			return nil, newError(ErrExists, nil, fmt.Sprintf("token %q already has a certificate with label %q or that id: %s", t.info.Label, key.Label, joinObjectURIs(keyClash)))
+		}
+	}
+
+	var (
+		written  []Object // created by this import, in order
+		replaced []Object // deleted by it, each once its successor was written
+		keyObj   Object
+	)
+	err = holdSignals(func() error {
+		for _, st := range steps {
+			var old *x509.Certificate
+			if len(st.replaces) > 0 {
+				old = st.replaces[0].Certificate
+			}
+			w, err := t.importCert(st.cert, st.label, st.cert.SubjectKeyId, old)
+			if err != nil {
+				return err
+			}
+			written = append(written, w)
+			replaced = append(replaced, st.replaces...)
+			if testHookWrite != nil {
+				testHookWrite()
+			}
+		}
+		w, err := t.importCert(chain[0], key.Label, key.ID, o.Replace)
+		if err != nil {
+			return err
+		}
+		keyObj = w
+		if !unchanged {
+			replaced = append(replaced, keyReplaced...)
+			if testHookWrite != nil {
+				testHookWrite()
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if uerr := t.undoWrites(written, replaced); uerr != nil {
+			return nil, fmt.Errorf("%w; %w", err, uerr)
+		}
+		return nil, err
+	}
+	return append([]Object{keyObj}, written...), nil
+}
+
+// undoWrites deletes the objects an import wrote and writes again the certificates it replaced
+// (the caller holds t.mu), returning an error that names what could not be undone.
+func (t *Token) undoWrites(written, replaced []Object) error {
+	var errs []error
+	for i := len(written) - 1; i >= 0; i-- {
+		if err := t.mod.ctx.DestroyObject(t.sess, pkcs11.ObjectHandle(written[i].handle)); err != nil {
+			errs = append(errs, newError(ErrToken, err, fmt.Sprintf("token %q: undo the write of %s", t.info.Label, written[i].URI)))
+		}
+	}
+	for _, r := range replaced {
+		if r.Certificate == nil {
+			continue
+		}
+		if _, err := t.importCert(r.Certificate, r.Label, r.ID, nil); err != nil {
+			errs = append(errs, newError(ErrToken, err, fmt.Sprintf("token %q: write back the certificate %s", t.info.Label, r.URI)))
+		}
+	}
+	if len(errs) > 0 {
+		return errs[0] // the first: the rest follow from it, and an error is one line
+	}
+	return nil
 }
 
 // Delete destroys the objects a URI names and returns what it destroyed. The URI must name
@@ -358,28 +514,39 @@ func (t *Token) Delete(u *URI) ([]Object, error) {
 			}
 		}
 	}
-	// Certificates first, the private key last: an interruption leaves a usable key.
+	// Certificates first, the private key last: a failure leaves a usable key. A signal that
+	// comes meanwhile ends signet once all are gone (holdSignals).
 	var done []Object
-	for _, typ := range []ObjectType{TypeCert, TypePublic, TypeSecretKey, TypeData, TypePrivate} {
-		for _, o := range victims {
-			if o.Type != typ {
-				continue
-			}
-			if err := t.mod.ctx.DestroyObject(t.sess, pkcs11.ObjectHandle(o.handle)); err != nil {
-				return done, newError(ErrToken, err, fmt.Sprintf("token %q: delete %s", t.info.Label, o.URI))
-			}
-			done = append(done, o)
+	destroy := func(o Object) error {
+		if err := t.mod.ctx.DestroyObject(t.sess, pkcs11.ObjectHandle(o.handle)); err != nil {
+			return newError(ErrToken, err, fmt.Sprintf("token %q: delete %s", t.info.Label, o.URI))
 		}
-	}
-	for _, o := range victims { // objects of other classes
-		if classFor(o.Type) == ^uint(0) {
-			if err := t.mod.ctx.DestroyObject(t.sess, pkcs11.ObjectHandle(o.handle)); err != nil {
-				return done, newError(ErrToken, err, fmt.Sprintf("token %q: delete %s", t.info.Label, o.URI))
-			}
-			done = append(done, o)
+		done = append(done, o)
+		if testHookWrite != nil {
+			testHookWrite()
 		}
+		return nil
 	}
-	return done, nil
+	err = holdSignals(func() error {
+		for _, typ := range []ObjectType{TypeCert, TypePublic, TypeSecretKey, TypeData, TypePrivate} {
+			for _, o := range victims {
+				if o.Type == typ {
+					if err := destroy(o); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		for _, o := range victims { // objects of other classes
+			if classFor(o.Type) == ^uint(0) {
+				if err := destroy(o); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return done, err
 }
 
 // mechanismsUsed are the mechanisms signet uses, with the flag each needs.

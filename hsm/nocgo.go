@@ -53,6 +53,12 @@ func (t *Token) ImportCertificate(*x509.Certificate, string, []byte) (Object, er
 func (t *Token) ReplaceKeyCertificate(*URI, *x509.Certificate, *x509.Certificate) (Object, error) {
 	return Object{}, errNoCgo()
 }
+func (t *Token) ImportKeyChain(*URI, []*x509.Certificate, ChainOptions) ([]Object, error) {
+	return nil, errNoCgo()
+}
+
+// HoldSignals runs fn; see the cgo build.
+func HoldSignals(fn func() error) error { return fn() }
 
 // Signer is a private key on a token; see the cgo build.
 type Signer struct{}
@@ -62,6 +68,7 @@ func (s *Signer) Object() Object                 { return Object{} }
 func (s *Signer) Certificate() *x509.Certificate { return nil }
 func (s *Signer) Token() *Token                  { return nil }
 func (s *Signer) Close() error                   { return nil }
+func (s *Signer) ProvePublic() (bool, error)     { return false, errNoCgo() }
 func (s *Signer) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
 	return nil, errNoCgo()
 }

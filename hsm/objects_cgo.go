@@ -277,7 +277,10 @@ func (t *Token) findPrivateKey(u *URI) (Object, []Object, error) {
 // attributes select (nil: the URI the token was opened with); its type attribute must be
 // public or cert. It reads without logging in, since tokens show public keys and certificates
 // to everyone, and logs in (unless Options.NoLogin is set) only when the token needs a login
-// and nothing matches without one: some tokens keep them private objects.
+// and nothing matches without one: some tokens keep them private objects. When the token needs
+// a login and a PIN is at hand that no one types (pin-source, $SIGNET_PIN), it logs in first
+// and chooses among every object, the private ones too; otherwise an answer among the visible
+// ones comes with a warning that a hidden object the URI names too would go unseen.
 func (t *Token) PublicObject(u *URI) (Object, error) {
 	if u == nil {
 		u = t.uri
@@ -285,9 +288,21 @@ func (t *Token) PublicObject(u *URI) (Object, error) {
 	if u.Type != TypePublic && u.Type != TypeCert {
 		return Object{}, &uriError{fmt.Sprintf("a public key or certificate reference has type=public or type=cert; this one has %s", typeAttr(u))}
 	}
-	o, err := t.publicObject(u, false)
-	if errors.Is(err, ErrObjectNotFound) && t.info.Flags.LoginRequired && !t.opts.NoLogin && !t.slotLoggedIn() {
+	hidden := t.info.Flags.LoginRequired && !t.opts.NoLogin && !t.slotLoggedIn()
+	if hidden && t.pinConfigured() {
+		// A PIN that no one types is at hand: the answer among every object, those the
+		// token hides until login (CKA_PRIVATE) too. Among the visible ones alone, a public
+		// object that anyone with the token may write would be the answer where a login
+		// shows the URI to name the owner's private one as well.
 		return t.publicObject(u, true)
+	}
+	o, err := t.publicObject(u, false)
+	switch {
+	case errors.Is(err, ErrObjectNotFound) && hidden:
+		return t.publicObject(u, true)
+	case err == nil && hidden:
+		t.opts.warn("%s was chosen among the objects token %q shows without a login: an object the token hides until login that the URI names too would go unseen (with the PIN in %s or a pin-source, signet logs in and looks at all of them)",
+			o.URI, t.info.Label, EnvPIN)
 	}
 	return o, err
 }

@@ -496,14 +496,22 @@ func (p *ptPop) signAndVerify(s string, signer *Signer, k ptKey) {
 }
 
 func (p *ptPop) checkPublic(s string, u *URI, toks []int, sel map[int][]ptListed, tally *testutil.Tally) {
+	for _, pinAtHand := range []bool{true, false} {
+		p.checkPublicView(s, u, toks, sel, pinAtHand, tally)
+	}
+}
+
+// checkPublicView checks Token.PublicObject with a PIN at hand (SIGNET_PIN) or none.
+func (p *ptPop) checkPublicView(s string, u *URI, toks []int, sel map[int][]ptListed, pinAtHand bool, tally *testutil.Tally) {
 	t := p.t
 	want := wantToken(toks)
 	var obj ptObject
 	view := "login"
 	if want == "" {
-		// Token.PublicObject reads without logging in, as documented, and logs in only when
-		// nothing matches there: the objects it selects from are those visible without a
-		// login (not CKA_PRIVATE) when any matches, else all of them.
+		// With a PIN at hand that no one types, Token.PublicObject logs in and selects among
+		// every object. Without one it reads without logging in, as documented, and logs in
+		// only when nothing matches there (which fails here, with no PIN): the objects it
+		// selects from are those visible without a login (not CKA_PRIVATE) when any matches.
 		var visible []ptObject
 		for _, r := range p.objs {
 			if r.token == toks[0] && !r.private && r.class == u.Type && (!u.has(aObject) || u.Object == r.label) && (!u.has(aID) || bytes.Equal(u.ID, r.id)) {
@@ -511,18 +519,22 @@ func (p *ptPop) checkPublic(s string, u *URI, toks []int, sel map[int][]ptListed
 			}
 		}
 		n := len(sel[toks[0]])
-		if len(visible) > 0 {
+		if !pinAtHand {
 			view = "public"
 			if n > len(visible) {
 				view = "public, hiding CKA_PRIVATE twins"
 			}
+			if len(visible) == 0 {
+				view, want = "login without a PIN", "pin"
+			}
 			n = len(visible)
 		}
-		switch n {
-		case 0:
+		switch {
+		case want != "":
+		case n == 0:
 			want = "not-found"
-		case 1:
-			if len(visible) == 1 {
+		case n == 1:
+			if !pinAtHand {
 				obj = visible[0]
 			} else {
 				obj = p.record(toks[0], sel[toks[0]][0])
@@ -534,14 +546,18 @@ func (p *ptPop) checkPublic(s string, u *URI, toks []int, sel map[int][]ptListed
 			want = "ambiguous"
 		}
 	}
-	o, err := PublicObject(s, p.opts())
+	opts := p.opts()
+	if !pinAtHand {
+		opts = p.tt.opts("")
+	}
+	o, err := PublicObject(s, opts)
 	got := ptOutcome(err)
 	if want == "" {
 		want = "ok"
 	}
 	tally.Add(fmt.Sprintf("public %s %s (%s view)", u.Type, want, view))
 	if got != want {
-		t.Errorf("seed %d: PublicObject(%s): %s (%v), want %s", p.seed, s, got, err, want)
+		t.Errorf("seed %d: PublicObject(%s), PIN at hand %v: %s (%v), want %s", p.seed, s, pinAtHand, got, err, want)
 		return
 	}
 	if got == "ok" && !ptSamePub(o.Public, p.keys[obj.key].pub) {

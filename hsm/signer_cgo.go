@@ -85,6 +85,33 @@ func (t *Token) signer(u *URI, owns bool) (*Signer, error) {
 // Public returns the key's public key: *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey.
 func (s *Signer) Public() crypto.PublicKey { return s.pub }
 
+// ProvePublic has the key sign a random challenge and checks the signature with Public(), which
+// for an EC or Ed25519 key comes from a public key object or certificate that only shares the
+// key's CKA_ID and may belong to another key: it returns true when the signature verifies, and
+// an error wrapping ErrKeyMismatch when it does not. A key that asks for the PIN for every
+// signature (CKA_ALWAYS_AUTHENTICATE) is not asked, since the caller only reads the public key
+// and a PIN prompt for it would surprise: ProvePublic returns false then, and the public key is
+// as the token's objects claim it.
+func (s *Signer) ProvePublic() (bool, error) {
+	if s.alwaysAuth {
+		return false, nil
+	}
+	t := s.tok
+	unlock, err := t.session(true)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	ok, err := t.proveKey(s.handle, s.pub)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		return false, newError(ErrKeyMismatch, nil, fmt.Sprintf("key %s does not sign for the public key stored with it: the public key object or certificate that shares its id belongs to another key", s.obj.URI))
+	}
+	return true, nil
+}
+
 // Object describes the private key object (its URI, label, id, type and size).
 func (s *Signer) Object() Object { return s.obj }
 

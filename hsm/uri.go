@@ -502,6 +502,18 @@ func (u *URI) Clone() *URI {
 	return &c
 }
 
+// WithType returns a copy of u whose type attribute is typ, or that has none when typ is "".
+func (u *URI) WithType(typ ObjectType) *URI {
+	c := u.Clone()
+	c.Type = typ
+	if typ == "" {
+		c.present &^= 1 << aType
+	} else {
+		c.present |= 1 << aType
+	}
+	return c
+}
+
 // tokenPart returns a copy of u with only the token, slot and library attributes and the
 // query (module and PIN source, never pin-value): the part that selects a token.
 func (u *URI) tokenPart() *URI {

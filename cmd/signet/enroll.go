@@ -35,9 +35,11 @@ In detail, it:
 Running it again on a token that holds the key and a valid certificate for it, from the same
 CA and for the same subject (and SANs, when --san is given), reports that and changes
 nothing; a certificate for other names is refused; --force renews the certificate (same
-key). A CA that does not chain, a certificate that does not match the key or is not valid
-now, or a chain certificate the token cannot take (another certificate holds its label or
-id), stops it before anything is written to the token.
+key), and replaces a CA certificate on the token that the CA renewed (the same subject and
+key, a new one given). A CA that does not chain, a certificate that does not match the key or
+is not valid now, or a certificate the token cannot take (another certificate holds its label
+or id, or a CA certificate would get the key's: a key labelled as its CA) stops it before
+anything is written to the token.
 
 Then prove it works: 'signet tls check HOST:PORT --key URI --roots SERVER-ROOT' against the
 server, or 'signet tls serve' for a local test.

@@ -34,7 +34,10 @@ the p11-kit proxy; the PIN from the URI's pin-source file, then SIGNET_PIN, then
 (a reader's PIN pad instead of the prompt, when the token has one). A PIN in the URI
 (pin-value) is refused: on a command line other users see it. A wrong PIN is never retried. Where only the public half is needed, a URI with type=public
 or type=cert (as p11tool and 'signet token objects' print them) names that public key or
-certificate, read without a PIN.`
+certificate, read without a PIN (with SIGNET_PIN or a pin-source at hand, after a login, so
+that an object the token hides until then is seen too); a private key's URI gives its public
+key once the key has signed a random challenge for it (a key that asks for the PIN for every
+signature is not asked, and a warning says so).`
 
 func keyCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -254,6 +257,9 @@ func keyPubRun(e *env, c *cli.Context, o *keyPubOptions) error {
 	if err != nil {
 		return err
 	}
+	if pub.Unproven != "" {
+		e.warnf("%s: not proven to be the key's own public key: %s", keyref.Redact(o.ref), pub.Unproven)
+	}
 	if o.minisign {
 		k, ok := pub.Key.(ed25519.PublicKey)
 		if !ok {
@@ -303,6 +309,9 @@ EXAMPLES:
 			d, err := keyref.Describe(ref, keyOptions(e, c))
 			if err != nil {
 				return err
+			}
+			if d.Unproven != "" {
+				e.warnf("%s: not proven to be the key's own public key: %s", d.Ref, d.Unproven)
 			}
 			if c.Bool("json") {
 				return writeJSON(e.stdout, d)

@@ -9,7 +9,10 @@
 // certificate matches the token key and chains to its CA. Enrolling again on a token that
 // holds the key and a valid certificate for it (of the CA, for the names and the profile's
 // extended key usage asked for) changes nothing unless Force renews the certificate, so a
-// token never ends up with a second key or a second certificate.
+// token never ends up with a second key or a second certificate. The writes are all or
+// nothing: the key's certificate and its chain are checked together before the first is
+// written (hsm.Token.ImportKeyChain), a key generated for an enrolment that then fails is
+// deleted again, and a signal that comes meanwhile waits for the end (hsm.HoldSignals).
 package enroll
 
 import (
@@ -58,7 +61,8 @@ type Options struct {
 	CAKey crypto.Signer
 	// NotAfter zero means the profile's default lifetime (clipped to the CA's).
 	NotAfter time.Time
-	// Force renews the certificate of an already enrolled key.
+	// Force renews the certificate of an already enrolled key, and replaces a CA certificate
+	// on the token that the CA renewed (the same subject and key) with the one given.
 	Force bool
 	Now   time.Time
 }
@@ -141,29 +145,82 @@ func Enroll(opts Options) (*Result, error) {
 	res := &Result{}
 	signer, err := tok.Signer(nil)
 	if errors.Is(err, hsm.ErrObjectNotFound) && opts.CA != nil {
-		// A chain certificate that cannot go onto the token stops enrolment before the key is
-		// generated (for an existing key, store checks it before anything is written).
-		if err := tok.CheckChainImport(x509util.IssuerPath(opts.CA[0], opts.CA[1:])); err != nil {
-			return nil, err
+		// A chain certificate that cannot go onto the token beside the key's certificate (the
+		// key's label and id included) stops enrolment before the key is generated (for an
+		// existing key, store checks it before anything is written).
+		if err := tok.CheckKeyChainImport(u.Object, u.ID, x509util.IssuerPath(opts.CA[0], opts.CA[1:]), hsm.ChainOptions{RenewChain: opts.Force}); err != nil {
+			return nil, forceHint(err, opts.Force)
 		}
 	}
-	switch {
-	case errors.Is(err, hsm.ErrObjectNotFound):
+	if !errors.Is(err, hsm.ErrObjectNotFound) {
+		if err != nil {
+			return nil, err
+		}
+		defer signer.Close()
+		return enrollKey(tok, signer, res, opts, profile, rawSubject, subject, now)
+	}
+	// A key generated here is deleted again when the enrolment fails after it, and a signal
+	// (Ctrl-C, SIGTERM, SIGHUP) that comes meanwhile ends signet once it is done, or undone:
+	// the token gets the key with its certificate and chain, or nothing.
+	err = hsm.HoldSignals(func() error {
 		kt := opts.KeyType
 		if kt == "" {
 			kt = x509util.DefaultKeyType
 		}
-		if _, err := tok.GenerateKey(nil, hsm.KeyType(kt)); err != nil {
-			return nil, err
+		key, err := tok.GenerateKey(nil, hsm.KeyType(kt))
+		if err != nil {
+			return err
 		}
 		res.KeyGenerated = true
-		if signer, err = tok.Signer(nil); err != nil {
-			return nil, err
+		if testHookGenerated != nil {
+			testHookGenerated()
 		}
-	case err != nil:
+		signer, err := tok.Signer(nil)
+		if err == nil {
+			defer signer.Close()
+			_, err = enrollKey(tok, signer, res, opts, profile, rawSubject, subject, now)
+		}
+		if err != nil {
+			if uerr := undoKey(tok, key); uerr != nil {
+				return fmt.Errorf("%w; %w", err, uerr)
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	defer signer.Close()
+	return res, nil
+}
+
+// testHookGenerated, when set by a test, is called once Enroll has generated a key.
+var testHookGenerated func()
+
+// undoKey deletes the key pair Enroll generated (and a certificate written beside it).
+func undoKey(tok *hsm.Token, key hsm.Object) error {
+	ku, err := hsm.ParseURI(key.URI)
+	if err == nil {
+		_, err = tok.Delete(ku.WithType(""))
+	}
+	if err != nil {
+		return fmt.Errorf("the key generated for the enrolment is still on the token (%s): %w", key.URI, err)
+	}
+	return nil
+}
+
+// forceHint adds to an error of a CA's renewed certificate that Force replaces it.
+func forceHint(err error, force bool) error {
+	if !force && errors.Is(err, hsm.ErrChainRenewal) {
+		return fmt.Errorf("%w; use --force to replace it", err)
+	}
+	return err
+}
+
+// enrollKey is Enroll once the key is on the token: the CSR, and with a CA the certificate
+// issued and stored.
+func enrollKey(tok *hsm.Token, signer *hsm.Signer, res *Result, opts Options, profile x509util.Profile, rawSubject []byte,
+	subject pkix.Name, now time.Time) (*Result, error) {
 	if err := describeKey(res, signer); err != nil {
 		return nil, err
 	}
@@ -214,7 +271,7 @@ func Enroll(opts Options) (*Result, error) {
 		return nil, err
 	}
 	res.Warnings = issued.Warnings
-	if err := store(tok, signer, res, issued.Certificate, opts.CA, opts.Force, opts.TokenOptions); err != nil {
+	if err := store(tok, signer, res, issued.Certificate, opts.CA, opts.Force); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -276,7 +333,7 @@ func Finish(opts FinishOptions) (*Result, error) {
 			return nil, err
 		}
 	}
-	if err := store(tok, signer, res, opts.Certificate, opts.Chain, opts.Force, opts.TokenOptions); err != nil {
+	if err := store(tok, signer, res, opts.Certificate, opts.Chain, opts.Force); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -284,48 +341,39 @@ func Finish(opts FinishOptions) (*Result, error) {
 
 // store writes the certificate beside the key (replacing the old one when renewing) and its
 // issuer chain, as far as chain holds it, as separate objects.
-func store(tok *hsm.Token, signer *hsm.Signer, res *Result, cert *x509.Certificate, chain []*x509.Certificate,
-	force bool, topts hsm.Options) error {
+func store(tok *hsm.Token, signer *hsm.Signer, res *Result, cert *x509.Certificate, chain []*x509.Certificate, force bool) error {
 	if !x509util.PublicKeysEqual(cert.PublicKey, signer.Public()) {
 		return fmt.Errorf("%w: the issued certificate is not for the token key", hsm.ErrKeyMismatch)
 	}
 	if len(chain) > 0 && cert.CheckSignatureFrom(chain[0]) != nil {
 		return fmt.Errorf("%w: \"%s\" was not issued by \"%s\"", ErrCANotChaining, x509util.FormatName(cert.Subject), x509util.FormatName(chain[0].Subject))
 	}
-	// The chain goes in with the package helper; the token stays open meanwhile, so the
-	// module, session and login are shared and the PIN is not asked again. Only the issuer
-	// and the CAs above it go, in order (x509util.IssuerPath): not another certificate kept
-	// in the CA file, which would be sent with the key's certificate. A chain certificate that
-	// cannot go onto the token stops the enrolment before anything is written (a renewal too).
+	// The token stays open meanwhile, so the module, session and login are shared and the
+	// PIN is not asked again. Only the issuer and the CAs above it go, in order
+	// (x509util.IssuerPath): not another certificate kept in the CA file, which would be sent
+	// with the key's certificate. ImportKeyChain checks every certificate it will write (the
+	// key's with them) before it writes any, writes the key's last, after its chain, replacing
+	// the old one only once the new one is written, and undoes what it wrote when a write fails.
 	full := []*x509.Certificate{cert}
 	if len(chain) > 0 {
 		full = append(full, x509util.IssuerPath(chain[0], chain[1:])...)
 	}
-	if err := tok.CheckChainImport(full[1:]); err != nil {
-		return err
+	old := signer.Certificate()
+	if old != nil && !force {
+		return fmt.Errorf("%w: the key already has a certificate", hsm.ErrExists)
 	}
-	if old := signer.Certificate(); old != nil {
-		if !force {
-			return fmt.Errorf("%w: the key already has a certificate", hsm.ErrExists)
-		}
-		// The new certificate is written beside the old one before the old one goes: a
-		// failure leaves the key with its old certificate, never with none.
-		ku, err := hsm.ParseURI(signer.Object().URI)
-		if err != nil {
-			return err
-		}
-		if _, err := tok.ReplaceKeyCertificate(ku, old, cert); err != nil {
-			return fmt.Errorf("replace the old certificate: %w", err)
-		}
-		res.Renewed = true
-	}
-	objs, err := hsm.ImportCertificateChain(res.KeyURI, full, topts)
-	for _, o := range objs {
-		res.Imported = append(res.Imported, o.URI)
-	}
+	ku, err := hsm.ParseURI(signer.Object().URI)
 	if err != nil {
 		return err
 	}
+	objs, err := tok.ImportKeyChain(ku, full, hsm.ChainOptions{Replace: old, RenewChain: force})
+	if err != nil {
+		return forceHint(err, force)
+	}
+	for _, o := range objs {
+		res.Imported = append(res.Imported, o.URI)
+	}
+	res.Renewed = old != nil
 	res.Certificate = cert
 	describeCert(res, cert)
 	return nil

@@ -240,12 +240,18 @@ type Public struct {
 	// Encoding is the structure the key was stored in; PEM tells PEM from DER.
 	Encoding x509util.KeyEncoding
 	PEM      bool
+	// Unproven, when not empty, says why the public key of a token's private key was not
+	// proven its own by a signature (see OpenPublic); callers that print it say so.
+	Unproven string
 }
 
 // OpenPublic resolves ref to a public key. ref may name a private key (an encrypted one needs
 // its passphrase, as in Open), a public key or a certificate; a pkcs11: URI with type=public or
 // type=cert names a public key or certificate object on a token (hsm.PublicObject), read
-// without a PIN when the token shows it. Errors are as in Open.
+// without a PIN when the token shows it. A token's private key, once logged in to, signs a
+// random challenge that must verify with the public key found for it (hsm.Signer.ProvePublic;
+// ErrKeyMismatch otherwise), except a key that asks for the PIN for every signature
+// (Public.Unproven says so). Errors are as in Open.
 func OpenPublic(ref string, opts Options) (*Public, error) {
 	if IsPKCS11(ref) {
 		if u, err := hsm.ParseURI(ref); err == nil && (u.Type == hsm.TypePublic || u.Type == hsm.TypeCert) {
@@ -261,12 +267,23 @@ func OpenPublic(ref string, opts Options) (*Public, error) {
 			}
 			return p, nil
 		}
-		k, err := openToken(ref, opts)
+		k, err := openTokenKey(ref, opts)
 		if err != nil {
 			return nil, err
 		}
 		defer k.Close()
-		return &Public{Key: k.Public(), Certificates: k.Certificates(), Private: true, Encoding: EncodingPKCS11}, nil
+		// The token key's public key may come from a public key object or certificate that
+		// only shares its id; the login is done, so the key proves it with a signature,
+		// unless that signature would ask for the PIN again.
+		p := &Public{Key: k.Public(), Certificates: k.Certificates(), Private: true, Encoding: EncodingPKCS11}
+		proven, err := k.ProvePublic()
+		if err != nil {
+			return nil, err
+		}
+		if !proven {
+			p.Unproven = "the key asks for the PIN for every signature, so it was not asked to sign for it; it is the public key stored with the key (its public key object or certificate)"
+		}
+		return p, nil
 	}
 	f, err := openFile(ref, opts, false)
 	if err != nil {
@@ -288,6 +305,8 @@ type Description struct {
 	Encoding string `json:"encoding"`
 	// Encrypted is true for a passphrase-protected private key file.
 	Encrypted bool `json:"encrypted"`
+	// Unproven is Public.Unproven: why a token key's public key is not proven its own.
+	Unproven string `json:"unproven,omitempty"`
 }
 
 // Describe resolves ref with OpenPublic and describes the key.
@@ -300,7 +319,7 @@ func Describe(ref string, opts Options) (*Description, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", ref, err)
 	}
-	d := &Description{Ref: Redact(ref), KeyInfo: info, Encrypted: p.Encrypted, Kind: "public key"}
+	d := &Description{Ref: Redact(ref), KeyInfo: info, Encrypted: p.Encrypted, Kind: "public key", Unproven: p.Unproven}
 	switch {
 	case p.Private:
 		d.Kind = "private key"
@@ -428,6 +447,14 @@ func isPKCS12(data []byte) bool {
 // signer, and its certificates are the one stored with the key's id plus the issuers found
 // among the token's other certificates.
 func openToken(ref string, opts Options) (Key, error) {
+	k, err := openTokenKey(ref, opts)
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+func openTokenKey(ref string, opts Options) (*tokenKey, error) {
 	s, err := hsm.OpenSigner(ref, opts.Token)
 	if err != nil {
 		return nil, err // hsm's errors never quote a pin-value

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/signet-pki/signet/internal/testutil"
+)
+
+// TestHSPublicURIHiddenTwin: a type=public URI was resolved among the objects a token shows
+// without a login, so on a token whose owner keeps the public key object private (CKA_PRIVATE,
+// hidden until login) another public key object of the same label, which anyone with the token
+// can write without the PIN, was the answer: 'key pub' printed it and 'verify --key' would
+// trust it, where after a login the URI names two objects (ambiguous). With a PIN at hand that
+// no one types (SIGNET_PIN, pin-source) signet now logs in and resolves among all of them;
+// without one it answers among the visible ones and warns that a hidden object would go unseen.
+func TestHSPublicURIHiddenTwin(t *testing.T) {
+	tool := testutil.RequireTool(t, "pkcs11-tool")
+	h := testutil.NewSoftHSM(t, "", "hs")
+	t.Setenv("SIGNET_PKCS11_MODULE", h.Module)
+	dir := t.TempDir()
+	write := func(name string, private bool) {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		der, err := x509.MarshalPKIXPublicKey(k.Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(dir, name+".der")
+		if err := os.WriteFile(f, der, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"--module", h.Module, "--token-label", "hs", "--login", "--pin", "env:P", "--write-object", f, "--type", "pubkey", "--label", "k", "--id", map[bool]string{true: "01", false: "02"}[private]}
+		if private {
+			args = append(args, "--private")
+		}
+		testutil.Cmd{Env: []string{"P=" + testutil.SoftHSMPIN}}.Run(t, tool, args...)
+	}
+	write("owner", true)
+	write("planted", false)
+
+	t.Setenv("SIGNET_PIN", testutil.SoftHSMPIN)
+	code, out, errOut := signetRun(t, "key", "pub", "pkcs11:token=hs;object=k;type=public")
+	if code != 4 || out != "" || !strings.Contains(errOut, "matches 2 public keys") {
+		t.Errorf("key pub of a type=public URI that names a hidden object too, PIN at hand: exit %d\n%s%s; want exit 4, ambiguous", code, out, errOut)
+	}
+
+	os.Unsetenv("SIGNET_PIN")
+	code, out, errOut = signetRun(t, "key", "pub", "pkcs11:token=hs;object=k;type=public")
+	if code != 0 || out == "" || !strings.Contains(errOut, "hides until login") {
+		t.Errorf("key pub of a type=public URI without a PIN: exit %d\n%s%s; want the visible key, with a warning", code, out, errOut)
+	}
+}
