@@ -80,6 +80,7 @@ type tnCase struct {
 	socatBE bool   // the echo backend is socat, not Go
 	event   string // "", "sighup" or "sigterm", sent to a signet side
 	tls12   bool   // the peer of signet (stunnel, socat) speaks TLS 1.2 at most
+	idle    string // the signet sides' --idle-timeout: quiet spells in the traffic are shorter
 	sizes   []int  // bytes each connection sends (and the backend sends, for download)
 	chunk   int
 	pause   time.Duration
@@ -107,6 +108,10 @@ func tnDraw(seed int64) tnCase {
 	}
 	c.socatBE = c.pattern == tnEcho && r.IntN(2) == 0
 	c.tls12 = c.topo != tnSignetSignet && c.topo != tnSClientSignet && r.IntN(2) == 0
+	c.idle = []string{"5m", "5m", "1s"}[r.IntN(3)]
+	if c.pattern == tnSlow {
+		c.idle = "5m" // the stopped reader is quiet for a while
+	}
 	if c.pattern == tnUpload || c.pattern == tnEcho || c.pattern == tnDownload {
 		switch r.IntN(4) {
 		case 1:
@@ -151,8 +156,8 @@ func (c tnCase) String() string {
 	if c.socatBE {
 		be = "socat"
 	}
-	return fmt.Sprintf("seed %d: %s (TLS 1.2 at most: %v), %s, %d conns, backend %s, event %q, chunk %d, pause %v, sizes %v",
-		c.seed, c.topo, c.tls12, c.pattern, c.conns, be, c.event, c.chunk, c.pause, c.sizes)
+	return fmt.Sprintf("seed %d: %s (TLS 1.2 at most: %v), %s, %d conns, backend %s, event %q, idle timeout %s, chunk %d, pause %v, sizes %v",
+		c.seed, c.topo, c.tls12, c.pattern, c.conns, be, c.event, c.idle, c.chunk, c.pause, c.sizes)
 }
 
 // tnData is the deterministic stream connection i of a seed sends in direction dir.
@@ -418,7 +423,7 @@ func tnRunCase(t *testing.T, c tnCase) {
 	var server *tunnelProc
 	switch c.topo {
 	case tnSignetSignet, tnSocatSignet, tnSClientSignet, tnStunnelSignet:
-		server = startTunnel(t, "--tls", "--forward", target, "--cert", p.serverChain, "--key", p.serverKey, "--client-roots", p.root, "--json")
+		server = startTunnel(t, "--tls", "--forward", target, "--cert", p.serverChain, "--key", p.serverKey, "--client-roots", p.root, "--json", "--idle-timeout", c.idle)
 		signets = append(signets, server)
 	}
 	saddr := ""
@@ -442,7 +447,7 @@ func tnRunCase(t *testing.T, c tnCase) {
 	}
 	switch c.topo {
 	case tnSignetSignet, tnSignetStunnel, tnSignetSocat:
-		cl := startTunnel(t, "--connect", saddr, "--host", "www.example.com", "--cert", clientCert, "--key", clientKey, "--roots", p.root, "--json")
+		cl := startTunnel(t, "--connect", saddr, "--host", "www.example.com", "--cert", clientCert, "--key", clientKey, "--roots", p.root, "--json", "--idle-timeout", c.idle)
 		signets = append(signets, cl)
 		entry = cl.addr
 	case tnSocatSignet:
