@@ -295,11 +295,14 @@ func tnStartBackend(t *testing.T, c tnCase) *tnBackend {
 }
 
 // The slow reader's backend sends this much; the client reads tnSlowFirst, stops, and the
-// backend must be held back within tnSlowBound of what was read.
+// backend must be held back within tnSlowBound of what was read (loopback sockets' buffers
+// hold most of it: up to 15 MiB was seen), the resident memory of each signet side grow by
+// less than tnSlowRSS (up to 1 MiB seen; 7 MiB under -race).
 const (
 	tnSlowTotal = 48 << 20
 	tnSlowFirst = 1 << 20
-	tnSlowBound = 32 << 20
+	tnSlowBound = 24 << 20
+	tnSlowRSS   = 16 << 20
 )
 
 // tnWrite writes data in chunks with pauses.
@@ -368,6 +371,22 @@ func tnFixtures(t *testing.T) tnPKI {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// tnRSS is a process's resident memory, from /proc (0 when it cannot be read).
+func tnRSS(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+			return kb << 10
+		}
+	}
+	return 0
 }
 
 func tnFDs(t *testing.T, pid int) int {
@@ -461,9 +480,9 @@ func tnRunCase(t *testing.T, c tnCase) {
 		stunnel(t, entry, "[tn]", "client = yes", "accept = "+entry, "connect = "+server.addr, "cert = "+clientCert, "key = "+clientKey,
 			"CAfile = "+p.root, "verifyChain = yes", "checkHost = www.example.com", stunnelMax)
 	}
-	base := map[*tunnelProc]int{}
+	base, baseRSS := map[*tunnelProc]int{}, map[*tunnelProc]int64{}
 	for _, s := range signets {
-		base[s] = tnFDs(t, s.cmd.Process.Pid)
+		base[s], baseRSS[s] = tnFDs(t, s.cmd.Process.Pid), tnRSS(s.cmd.Process.Pid)
 	}
 
 	if c.topo == tnSClientSignet {
@@ -476,7 +495,7 @@ func tnRunCase(t *testing.T, c tnCase) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if err := tnConn(c, i, entry, be, &through); err != nil {
+				if err := tnConn(c, i, entry, be, &through, signets, baseRSS); err != nil {
 					errs <- fmt.Errorf("connection %d (%d bytes): %w", i, c.sizes[i], err)
 				}
 			}()
@@ -600,7 +619,7 @@ func tnRunCase(t *testing.T, c tnCase) {
 }
 
 // tnConn runs connection i of the pattern through entry and judges what arrived.
-func tnConn(c tnCase, i int, entry string, be *tnBackend, through *atomic.Int64) error {
+func tnConn(c tnCase, i int, entry string, be *tnBackend, through *atomic.Int64, signets []*tunnelProc, baseRSS map[*tunnelProc]int64) error {
 	conn, err := net.DialTimeout("tcp", entry, 10*time.Second)
 	if err != nil {
 		return err
@@ -723,6 +742,11 @@ func tnConn(c tnCase, i int, entry string, be *tnBackend, through *atomic.Int64)
 		}
 		if w := be.written.Load(); w-tnSlowFirst > tnSlowBound {
 			return fmt.Errorf("back-pressure: the backend wrote %d MiB while the client read %d MiB", w>>20, tnSlowFirst>>20)
+		}
+		for _, s := range signets {
+			if rss := tnRSS(s.cmd.Process.Pid); rss-baseRSS[s] > tnSlowRSS {
+				return fmt.Errorf("back-pressure: signet pid %d grew by %d MiB (VmRSS) with the reader stopped", s.cmd.Process.Pid, (rss-baseRSS[s])>>20)
+			}
 		}
 		n, err := io.Copy(io.Discard, r)
 		if err != nil || n+tnSlowFirst != tnSlowTotal {
