@@ -78,7 +78,7 @@ type tnCase struct {
 	pattern tnPattern
 	conns   int
 	socatBE bool   // the echo backend is socat, not Go
-	event   string // "", "sighup" or "sigterm", sent to a signet side
+	event   string // "", "sighup" or "sigterm", sent to a signet side; "cut" (slow reader): SIGTERM that the grace does not cover
 	tls12   bool   // the peer of signet (stunnel, socat) speaks TLS 1.2 at most
 	idle    string // the signet sides' --idle-timeout: quiet spells in the traffic are shorter
 	sizes   []int  // bytes each connection sends (and the backend sends, for download)
@@ -111,6 +111,9 @@ func tnDraw(seed int64) tnCase {
 	c.idle = []string{"5m", "5m", "1s"}[r.IntN(3)]
 	if c.pattern == tnSlow {
 		c.idle = "5m" // the stopped reader is quiet for a while
+		if r.IntN(3) == 0 {
+			c.event = "cut" // SIGTERM with the reader stopped: the grace runs out
+		}
 	}
 	if c.pattern == tnUpload || c.pattern == tnEcho || c.pattern == tnDownload {
 		switch r.IntN(4) {
@@ -305,6 +308,9 @@ const (
 	tnSlowRSS   = 16 << 20
 )
 
+// tnGrace is the signet sides' --shutdown-grace: the "sigterm" transfers finish within it.
+const tnGrace = "5s"
+
 // tnWrite writes data in chunks with pauses.
 func tnWrite(w io.Writer, data []byte, chunk int, pause time.Duration) error {
 	for len(data) > 0 {
@@ -442,7 +448,7 @@ func tnRunCase(t *testing.T, c tnCase) {
 	var server *tunnelProc
 	switch c.topo {
 	case tnSignetSignet, tnSocatSignet, tnSClientSignet, tnStunnelSignet:
-		server = startTunnel(t, "--tls", "--forward", target, "--cert", p.serverChain, "--key", p.serverKey, "--client-roots", p.root, "--json", "--idle-timeout", c.idle)
+		server = startTunnel(t, "--tls", "--forward", target, "--cert", p.serverChain, "--key", p.serverKey, "--client-roots", p.root, "--json", "--idle-timeout", c.idle, "--shutdown-grace", tnGrace)
 		signets = append(signets, server)
 	}
 	saddr := ""
@@ -466,7 +472,7 @@ func tnRunCase(t *testing.T, c tnCase) {
 	}
 	switch c.topo {
 	case tnSignetSignet, tnSignetStunnel, tnSignetSocat:
-		cl := startTunnel(t, "--connect", saddr, "--host", "www.example.com", "--cert", clientCert, "--key", clientKey, "--roots", p.root, "--json", "--idle-timeout", c.idle)
+		cl := startTunnel(t, "--connect", saddr, "--host", "www.example.com", "--cert", clientCert, "--key", clientKey, "--roots", p.root, "--json", "--idle-timeout", c.idle, "--shutdown-grace", tnGrace)
 		signets = append(signets, cl)
 		entry = cl.addr
 	case tnSocatSignet:
@@ -501,7 +507,7 @@ func tnRunCase(t *testing.T, c tnCase) {
 			}()
 		}
 		stopped := make(chan int, 1)
-		if c.event != "" {
+		if c.event == "sighup" || c.event == "sigterm" {
 			go func() {
 				// Once every connection is through to the backend (so none is refused as new).
 				deadline := time.Now().Add(20 * time.Second)
@@ -747,6 +753,27 @@ func tnConn(c tnCase, i int, entry string, be *tnBackend, through *atomic.Int64,
 			if rss := tnRSS(s.cmd.Process.Pid); rss-baseRSS[s] > tnSlowRSS {
 				return fmt.Errorf("back-pressure: signet pid %d grew by %d MiB (VmRSS) with the reader stopped", s.cmd.Process.Pid, (rss-baseRSS[s])>>20)
 			}
+		}
+		if c.event == "cut" {
+			// The grace runs out with the reader stopped: the signet side ends the
+			// connection, exits 0, and the client's stream ends short of the total.
+			s := signets[int(c.seed)%len(signets)]
+			s.cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case err := <-s.done:
+				s.done <- err
+				if err != nil {
+					return fmt.Errorf("SIGTERM with a connection past the grace: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				return fmt.Errorf("SIGTERM with a connection past the grace: still running after 10 s")
+			}
+			conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			n, err := io.Copy(io.Discard, r)
+			if errors.Is(err, os.ErrDeadlineExceeded) || n+tnSlowFirst >= tnSlowTotal {
+				return fmt.Errorf("after the grace ran out the client read on: %d bytes (%v)", n+tnSlowFirst, err)
+			}
+			return nil
 		}
 		n, err := io.Copy(io.Discard, r)
 		if err != nil || n+tnSlowFirst != tnSlowTotal {
