@@ -27,21 +27,26 @@ import (
 
 // The tunnel campaign (tn): `signet tls tunnel` as a byte pipe under what real traffic does.
 // Each seed draws a topology (signet's client side in front of signet's, stunnel's or socat's
-// server side; socat's or openssl s_client's TLS client in front of signet's server side), a
-// backend, a traffic pattern and its sizes, chunks and pauses, a number of connections at
-// once, and maybe a SIGHUP or SIGTERM of a signet side in the middle. It judges:
+// server side; socat's, stunnel's or openssl s_client's TLS client in front of signet's server
+// side; the peer at TLS 1.3 or 1.2), a backend (Go or socat), a traffic pattern and its sizes,
+// chunks and pauses, a number of connections at once, an idle timeout, and maybe a SIGHUP or
+// SIGTERM of a signet side in the middle. It judges:
 //
 //   - the bytes arriving are exactly those sent, in order, each direction (SHA-256 at both ends);
 //   - a half-close survives the tunnel both ways: a client that shuts its write side still
 //     reads the reply, and a backend that ends its side first still receives what the client
 //     sends after (socat and stunnel forward a FIN as a FIN, a TLS close_notify as a FIN);
 //   - an abrupt reset or a backend that is down ends the connection on the other side too,
-//     promptly, with no more than was sent;
+//     promptly, with no more than was sent. A reset goes on as a close (a FIN, a
+//     close_notify), as stunnel and socat pass it on too: an RST sent on would throw away
+//     the bytes still in the socket's buffer towards that side, which a close delivers;
 //   - a client the server side refuses gets nothing forwarded: the backend sees no connection;
-//   - back-pressure: a client that stops reading stops the backend's writes within a bound;
-//   - a signet process holds as many file descriptors after the traffic as before it, and
-//     exits 0 on SIGTERM once its connections are done;
-//   - every log line of a signet process is one line, and a refused one names its peer.
+//   - back-pressure: a client that stops reading stops the backend's writes within a bound,
+//     and the signet sides' memory does not grow with what the backend sent;
+//   - a signet process holds no more file descriptors after the traffic than before it,
+//     exits 0 on SIGTERM once its connections are done, or once the grace runs out;
+//   - every log line of a signet process is one line, a connection's names its peer, and the
+//     bytes its connection lines count are those that went through.
 //
 // CI runs seeds 1 to tnPinnedSeeds; SIGNET_TN_SEEDS=first:count runs others.
 
@@ -193,16 +198,6 @@ type tnBackend struct {
 type tnEnd struct {
 	data []byte
 	err  error // nil: a clean EOF
-}
-
-func tnEndKind(err error) string {
-	switch {
-	case err == nil || errors.Is(err, io.EOF):
-		return "eof"
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
-		return "reset"
-	}
-	return err.Error()
 }
 
 func (b *tnBackend) record(i int, e tnEnd) {
