@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 # The packages this installs when their tool is missing, each for a reason (README.md lists
 # them too): openssl, coreutils (sha256sum), softhsm2, opensc (pkcs11-tool), gnutls-bin
-# (p11tool, certtool, gnutls-serv), redis-server, redis-tools (redis-cli), stunnel4, gcc (cgo
+# (p11tool, certtool, gnutls-serv), redis-server, redis-tools (redis-cli), stunnel4, socat (tls
+# tunnel's peer in the tn campaign: a TLS client and server, and a backend), gcc (cgo
 # for PKCS#11), perl (shasum), bsdutils (script), util-linux (setsid), openssh-client
 # (ssh-keygen), minisign (minisign signatures, made and checked by the real tool), sslscan
 # (the independent scanner tls audit's campaign compares its report with),
@@ -23,6 +24,7 @@ command -v gnutls-serv >/dev/null || need+=(gnutls-bin) # a peer server for tls 
 command -v redis-server >/dev/null || need+=(redis-server) # the service behind tls tunnel
 command -v redis-cli >/dev/null || need+=(redis-tools)
 command -v stunnel4 >/dev/null || need+=(stunnel4)     # tls tunnel's peer
+command -v socat >/dev/null || need+=(socat)           # tls tunnel's peer: TLS client, TLS server, backend (the tn campaign)
 command -v gcc >/dev/null || need+=(gcc)
 command -v shasum >/dev/null || need+=(perl)          # sha512/256 reference digests
 command -v script >/dev/null || need+=(bsdutils)      # a terminal for the prompt tests

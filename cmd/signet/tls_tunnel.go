@@ -182,22 +182,8 @@ func tlsTunnelCommand(e *env) *cli.Command {
 				return err
 			}
 
-			ln, err := net.Listen("tcp", c.String("listen"))
-			if err != nil {
-				return usagef("--listen %s: %v", c.String("listen"), err)
-			}
-			opts.Listener = ln
-			if a, ok := ln.Addr().(*net.TCPAddr); ok && !server && !a.IP.IsLoopback() {
-				// The client side lends its certificate and key to whoever connects.
-				e.warnf("the client side listens on %s, not a loopback address: anyone who can reach it gets to %s with this side's certificate and key; listen on 127.0.0.1 unless that is meant",
-					ln.Addr(), opts.Target)
-			}
-			if f := c.String("addr-file"); f != "" {
-				if err := atomicfile.WriteFile(f, []byte(ln.Addr().String()+"\n"), atomicfile.Options{Force: true}); err != nil {
-					ln.Close()
-					return err
-				}
-			}
+			// The signals are caught before the address file says the tunnel is up: a
+			// script's SIGHUP or SIGTERM sent as soon as it appears reloads or stops.
 			ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			hup := make(chan os.Signal, 1)
@@ -219,6 +205,22 @@ func tlsTunnelCommand(e *env) *cli.Command {
 				}
 			}()
 			opts.Reload = reload
+			ln, err := net.Listen("tcp", c.String("listen"))
+			if err != nil {
+				return usagef("--listen %s: %v", c.String("listen"), err)
+			}
+			opts.Listener = ln
+			if a, ok := ln.Addr().(*net.TCPAddr); ok && !server && !a.IP.IsLoopback() {
+				// The client side lends its certificate and key to whoever connects.
+				e.warnf("the client side listens on %s, not a loopback address: anyone who can reach it gets to %s with this side's certificate and key; listen on 127.0.0.1 unless that is meant",
+					ln.Addr(), opts.Target)
+			}
+			if f := c.String("addr-file"); f != "" {
+				if err := atomicfile.WriteFile(f, []byte(ln.Addr().String()+"\n"), atomicfile.Options{Force: true}); err != nil {
+					ln.Close()
+					return err
+				}
+			}
 			opts.Log = tunnelLogger(e, c.Bool("json"))
 			err = tunnel.Run(ctx, opts)
 			var ce *tunnel.ConfigError
