@@ -38,11 +38,12 @@ const (
 )
 
 // MinisignKeyID is a minisign key id: the 8 bytes as the files hold them. String prints it as
-// minisign does (the bytes as a little-endian number, in upper-case hex).
+// minisign does (the bytes as a little-endian number, in upper-case hex without leading
+// zeros: minisign's "%" PRIX64, so that a public key file's comment is byte for byte its).
 type MinisignKeyID [8]byte
 
 func (id MinisignKeyID) String() string {
-	return fmt.Sprintf("%016X", binary.LittleEndian.Uint64(id[:]))
+	return fmt.Sprintf("%X", binary.LittleEndian.Uint64(id[:]))
 }
 
 // MinisignKeyIDOf is the key id signet gives an Ed25519 key in minisign's files: the first 8

@@ -221,3 +221,23 @@ func TestMarshalMinisign(t *testing.T) {
 		t.Fatalf("%s", data)
 	}
 }
+
+// TestMinisignKeyIDString: a key id is printed as minisign prints it, "%" PRIX64 of the bytes
+// read little-endian, so an id whose last byte is below 0x10 has fewer than 16 digits (signet
+// padded it to 16, and its public key files' comment then differed from minisign's for one
+// key in 16, which TestMinisignRealTool met at random).
+func TestMinisignKeyIDString(t *testing.T) {
+	for _, c := range []struct {
+		id   MinisignKeyID
+		want string
+	}{
+		{MinisignKeyID{0xA5, 0x86, 0xBA, 0xEC, 0xC4, 0x53, 0xE6, 0x02}, "2E653C4ECBA86A5"},
+		{MinisignKeyID{0xA5, 0x86, 0xBA, 0xEC, 0xC4, 0x53, 0xE6, 0x12}, "12E653C4ECBA86A5"},
+		{MinisignKeyID{1}, "1"},
+		{MinisignKeyID{}, "0"},
+	} {
+		if got := c.id.String(); got != c.want {
+			t.Errorf("%x: %s, want %s", c.id[:], got, c.want)
+		}
+	}
+}
