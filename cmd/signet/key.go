@@ -37,7 +37,8 @@ or type=cert (as p11tool and 'signet token objects' print them) names that publi
 certificate, read without a PIN (with SIGNET_PIN or a pin-source at hand, after a login, so
 that an object the token hides until then is seen too); a private key's URI gives its public
 key once the key has signed a random challenge for it (a key that asks for the PIN for every
-signature is not asked, and a warning says so).`
+signature, or that the token lets sign only with other mechanisms, is not asked, and a
+warning says so).`
 
 func keyCommand(e *env) *cli.Command {
 	return &cli.Command{
