@@ -271,7 +271,7 @@ var (
 	_ crypto.Signer = (*Signer)(nil)
 	_ interface {
 		Object() Object
-		ProvePublic() (bool, error)
+		ProvePublic() (string, error)
 		Certificate() *x509.Certificate
 		Token() *Token
 		Close() error

@@ -7,11 +7,8 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
-	"math/big"
 	"testing"
-	"time"
 )
 
 // TestChainImportClashWithTheKey: 'token import-cert --with-chain' for a key labelled as its
@@ -31,8 +28,8 @@ func TestChainImportClashWithTheKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	ca := hsTestCert(t, 1, "HS CA", caKey.Public(), nil, caKey, true)
-	leaf := hsTestCert(t, 2, "client", s.Public(), ca, caKey, false)
+	ca := hsCert(t, 1, "HS CA", caKey.Public(), nil, caKey, true)
+	leaf := hsCert(t, 2, "client", s.Public(), ca, caKey, false)
 	objs, err := ImportCertificateChain(tt.uri("object=HS%20CA"), []*x509.Certificate{leaf, ca}, tt.opts(testPIN))
 	if !errors.Is(err, ErrExists) || len(objs) != 0 {
 		t.Errorf("ImportCertificateChain: %d objects written, %v; want none, ErrExists", len(objs), err)
@@ -57,12 +54,12 @@ func TestChainImportRenewedCA(t *testing.T) {
 		t.Fatal(err)
 	}
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	old := hsTestCert(t, 1, "HS CA", caKey.Public(), nil, caKey, true)
+	old := hsCert(t, 1, "HS CA", caKey.Public(), nil, caKey, true)
 	if _, err := tok.ImportCertificate(old, "HS CA", old.SubjectKeyId); err != nil {
 		t.Fatal(err)
 	}
-	renewed := hsTestCert(t, 2, "HS CA", caKey.Public(), nil, caKey, true)
-	leaf := hsTestCert(t, 3, "k", s.Public(), renewed, caKey, false)
+	renewed := hsCert(t, 2, "HS CA", caKey.Public(), nil, caKey, true)
+	leaf := hsCert(t, 3, "k", s.Public(), renewed, caKey, false)
 	if _, err := tok.ImportKeyChain(k, []*x509.Certificate{leaf, renewed}, ChainOptions{}); !errors.Is(err, ErrChainRenewal) || !errors.Is(err, ErrExists) {
 		t.Errorf("without RenewChain: %v, want ErrChainRenewal", err)
 	}
@@ -83,23 +80,4 @@ func TestChainImportRenewedCA(t *testing.T) {
 	if len(certs) != 2 || n != 2 {
 		t.Errorf("the token holds %s; want the key's certificate and the renewed CA's", joinObjectURIs(certs))
 	}
-}
-
-// hsTestCert issues a certificate for pub, self-signed when parent is nil.
-func hsTestCert(t *testing.T, serial int64, cn string, pub any, parent *x509.Certificate, parentKey any, ca bool) *x509.Certificate {
-	t.Helper()
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: cn}, NotBefore: time.Now().Add(-time.Hour),
-		NotAfter: time.Now().Add(time.Hour), BasicConstraintsValid: true, IsCA: ca, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign}
-	if parent == nil {
-		parent = tmpl
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, parentKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }

@@ -68,7 +68,7 @@ func (s *Signer) Object() Object                 { return Object{} }
 func (s *Signer) Certificate() *x509.Certificate { return nil }
 func (s *Signer) Token() *Token                  { return nil }
 func (s *Signer) Close() error                   { return nil }
-func (s *Signer) ProvePublic() (bool, error)     { return false, errNoCgo() }
+func (s *Signer) ProvePublic() (string, error)   { return "", errNoCgo() }
 func (s *Signer) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
 	return nil, errNoCgo()
 }

@@ -87,29 +87,37 @@ func (s *Signer) Public() crypto.PublicKey { return s.pub }
 
 // ProvePublic has the key sign a random challenge and checks the signature with Public(), which
 // for an EC or Ed25519 key comes from a public key object or certificate that only shares the
-// key's CKA_ID and may belong to another key: it returns true when the signature verifies, and
-// an error wrapping ErrKeyMismatch when it does not. A key that asks for the PIN for every
-// signature (CKA_ALWAYS_AUTHENTICATE) is not asked, since the caller only reads the public key
-// and a PIN prompt for it would surprise: ProvePublic returns false then, and the public key is
-// as the token's objects claim it.
-func (s *Signer) ProvePublic() (bool, error) {
+// key's CKA_ID and may belong to another key: it returns "" when the signature verifies, and
+// an error wrapping ErrKeyMismatch when it does not. A key that cannot be asked is not, and
+// ProvePublic says why (the public key is then as the token's objects claim it): one that asks
+// for the PIN for every signature (CKA_ALWAYS_AUTHENTICATE), since the caller only reads the
+// public key and a PIN prompt for it would surprise, and one the token does not let sign with
+// the challenge's mechanism (CKM_RSA_PKCS, CKM_ECDSA or CKM_EDDSA: a key whose
+// CKA_ALLOWED_MECHANISMS leaves it out), whose public key could be read before it was proven.
+func (s *Signer) ProvePublic() (unproven string, err error) {
 	if s.alwaysAuth {
-		return false, nil
+		return "the key asks for the PIN for every signature, so it was not asked to sign for it", nil
 	}
 	t := s.tok
 	unlock, err := t.session(true)
 	if err != nil {
-		return false, err
+		return "", err
 	}
 	defer unlock()
 	ok, err := t.proveKey(s.handle, s.pub)
+	var ckr pkcs11.Error
+	if errors.Is(err, ErrUnsupportedKey) && errors.As(err, &ckr) && ckr != pkcs11.CKR_KEY_TYPE_INCONSISTENT {
+		// Not a key of another type (the public key's type is the key's, findPrivateKey
+		// sees to that): the mechanism, refused for this key.
+		return fmt.Sprintf("the key could not be asked to sign for it (%v)", err), nil
+	}
 	if err != nil {
-		return false, err
+		return "", err
 	}
 	if !ok {
-		return false, newError(ErrKeyMismatch, nil, fmt.Sprintf("key %s does not sign for the public key stored with it: the public key object or certificate that shares its id belongs to another key", s.obj.URI))
+		return "", newError(ErrKeyMismatch, nil, fmt.Sprintf("key %s does not sign for the public key stored with it: the public key object or certificate that shares its id belongs to another key", s.obj.URI))
 	}
-	return true, nil
+	return "", nil
 }
 
 // Object describes the private key object (its URI, label, id, type and size).

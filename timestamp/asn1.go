@@ -144,40 +144,6 @@ func readBigInt(s *cryptobyte.String, n **big.Int) bool {
 	return s.ReadASN1Integer(*n)
 }
 
-// readGeneralizedTime reads a GeneralizedTime as RFC 3161 2.4.2 writes genTime:
-// YYYYMMDDhhmmss[.s...]Z, in UTC, the decimal point ".", the fraction of a second without
-// trailing zeros (and none for a whole second). cryptobyte's reader refuses any fraction, and
-// time.Parse takes a comma for the point, trailing zeros and a time zone offset. It returns
-// what is wrong, or "" with t set.
-func readGeneralizedTime(s *cryptobyte.String, t *time.Time) string {
-	var raw cryptobyte.String
-	if !s.ReadASN1(&raw, cbasn1.GeneralizedTime) {
-		return "is not a GeneralizedTime"
-	}
-	digits := func(b []byte) bool {
-		for _, c := range b {
-			if c < '0' || c > '9' {
-				return false
-			}
-		}
-		return true
-	}
-	ok := len(raw) >= 15 && raw[len(raw)-1] == 'Z' && digits(raw[:14])
-	if ok && len(raw) > 15 {
-		frac := raw[14 : len(raw)-1]
-		ok = len(frac) >= 2 && frac[0] == '.' && digits(frac[1:]) && frac[len(frac)-1] != '0'
-	}
-	if !ok {
-		return fmt.Sprintf("%q is not YYYYMMDDhhmmss[.s...]Z (RFC 3161 2.4.2: UTC, a \".\" point, no trailing zeros)", string(raw))
-	}
-	v, err := time.Parse("20060102150405Z0700", string(raw))
-	if err != nil {
-		return fmt.Sprintf("%q is no date", string(raw))
-	}
-	*t = v.UTC()
-	return ""
-}
-
 // addGeneralizedTime writes t in UTC with the fraction of a second it has (none when whole),
 // as RFC 3161 2.4.2 asks: no trailing zeros, no fraction for a whole second.
 func addGeneralizedTime(b *cryptobyte.Builder, t time.Time) {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
+	"github.com/signet-pki/signet/internal/dertime"
 	"github.com/signet-pki/signet/internal/pkixname"
 )
 
@@ -312,7 +313,7 @@ func (t *Token) parseTSTInfo() error {
 	if !readBigInt(&ti, &t.SerialNumber) {
 		return malformed("bad TSTInfo serial number")
 	}
-	if why := readGeneralizedTime(&ti, &t.GenTime); why != "" {
+	if why := dertime.ReadGeneralizedTime(&ti, &t.GenTime); why != "" {
 		return malformed("bad TSTInfo genTime: %s", why)
 	}
 	if ti.PeekASN1Tag(cbasn1.SEQUENCE) {

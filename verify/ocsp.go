@@ -22,6 +22,7 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 	"golang.org/x/crypto/ocsp"
 
+	"github.com/signet-pki/signet/internal/dertime"
 	"github.com/signet-pki/signet/internal/pkixname"
 	"github.com/signet-pki/signet/x509util"
 )
@@ -501,7 +502,7 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 	default:
 		return nil, fmt.Errorf("malformed responderID")
 	}
-	if why := readOCSPTime(&tbs, &r.producedAt); why != "" {
+	if why := dertime.ReadGeneralizedTime(&tbs, &r.producedAt); why != "" {
 		return nil, fmt.Errorf("producedAt %s", why)
 	}
 	if !tbs.ReadASN1(&responses, cbasn1.SEQUENCE) {
@@ -530,7 +531,7 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 			!certID.ReadASN1Integer(one.id.serial) || !single.ReadAnyASN1(&st, &stTag) {
 			return nil, fmt.Errorf("malformed SingleResponse")
 		}
-		if why := readOCSPTime(&single, &one.answer.thisUpdate); why != "" {
+		if why := dertime.ReadGeneralizedTime(&single, &one.answer.thisUpdate); why != "" {
 			return nil, fmt.Errorf("thisUpdate %s", why)
 		}
 		one.id.nameHash, one.id.keyHash = name, key
@@ -539,7 +540,7 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 			one.answer.status = ocsp.Good
 		case cbasn1.Tag(1).ContextSpecific().Constructed():
 			one.answer.status = ocsp.Revoked
-			if why := readOCSPTime(&st, &one.answer.revokedAt); why != "" {
+			if why := dertime.ReadGeneralizedTime(&st, &one.answer.revokedAt); why != "" {
 				return nil, fmt.Errorf("revocationTime %s", why)
 			}
 			if st.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
@@ -560,7 +561,7 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 			if !single.ReadASN1(&nu, cbasn1.Tag(0).ContextSpecific().Constructed()) {
 				return nil, fmt.Errorf("malformed nextUpdate")
 			}
-			if why := readOCSPTime(&nu, &one.answer.nextUpdate); why != "" || !nu.Empty() {
+			if why := dertime.ReadGeneralizedTime(&nu, &one.answer.nextUpdate); why != "" || !nu.Empty() {
 				return nil, fmt.Errorf("nextUpdate %s", cmp.Or(why, "is followed by other bytes"))
 			}
 		}
@@ -579,40 +580,6 @@ func parseOCSP(der []byte) (*ocspResponse, error) {
 		return nil, fmt.Errorf("no SingleResponse")
 	}
 	return r, nil
-}
-
-// readOCSPTime reads a GeneralizedTime of a response in DER (RFC 6960 4.2.1, X.690 11.7):
-// YYYYMMDDHHMMSS[.f...]Z, in UTC, the point ".", the fraction of a second without trailing
-// zeros (none for a whole second). cryptobyte's reader refuses any fraction, which openssl and
-// DER allow, and takes a time zone offset, which DER forbids. It returns what is wrong, or ""
-// with t set.
-func readOCSPTime(s *cryptobyte.String, t *time.Time) string {
-	var raw cryptobyte.String
-	if !s.ReadASN1(&raw, cbasn1.GeneralizedTime) {
-		return "is missing or not a GeneralizedTime"
-	}
-	digits := func(b []byte) bool {
-		for _, c := range b {
-			if c < '0' || c > '9' {
-				return false
-			}
-		}
-		return len(b) > 0
-	}
-	ok := len(raw) >= 15 && raw[len(raw)-1] == 'Z' && digits(raw[:14])
-	if ok && len(raw) > 15 {
-		frac := raw[14 : len(raw)-1]
-		ok = frac[0] == '.' && digits(frac[1:]) && frac[len(frac)-1] != '0'
-	}
-	if !ok {
-		return fmt.Sprintf("%q is not YYYYMMDDHHMMSS[.s...]Z (DER: UTC, a \".\" point, no trailing zeros)", string(raw))
-	}
-	v, err := time.Parse("20060102150405Z0700", string(raw))
-	if err != nil {
-		return fmt.Sprintf("%q is no date", string(raw))
-	}
-	*t = v.UTC()
-	return ""
 }
 
 // criticalExtension reads an [1] EXPLICIT Extensions field and returns the OID of its first

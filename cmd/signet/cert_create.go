@@ -404,6 +404,7 @@ func certCreate(e *env, o *certCreateOptions) error {
 			if err != nil {
 				return err
 			}
+			warnUnproven(e, keyref.Redact(o.keyRef), pub.Unproven)
 			req.PublicKey = pub.Key
 		}
 	}

@@ -37,7 +37,8 @@ or type=cert (as p11tool and 'signet token objects' print them) names that publi
 certificate, read without a PIN (with SIGNET_PIN or a pin-source at hand, after a login, so
 that an object the token hides until then is seen too); a private key's URI gives its public
 key once the key has signed a random challenge for it (a key that asks for the PIN for every
-signature is not asked, and a warning says so).`
+signature, or that the token lets sign only with other mechanisms, is not asked, and a
+warning says so).`
 
 func keyCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -251,15 +252,22 @@ func keyPubParse(c *cli.Context) (*keyPubOptions, error) {
 	return o, nil
 }
 
+// warnUnproven says, when why is not empty, that the public key of the token key ref (redacted)
+// was not proven to be the key's own (keyref.Public.Unproven): whatever is made or checked
+// with it rests on the public key object or certificate stored with the key.
+func warnUnproven(e *env, ref, why string) {
+	if why != "" {
+		e.warnf("%s: not proven to be the key's own public key: %s", ref, why)
+	}
+}
+
 // keyPubRun opens the public half of the key and writes it.
 func keyPubRun(e *env, c *cli.Context, o *keyPubOptions) error {
 	pub, err := keyref.OpenPublic(o.ref, keyOptions(e, c))
 	if err != nil {
 		return err
 	}
-	if pub.Unproven != "" {
-		e.warnf("%s: not proven to be the key's own public key: %s", keyref.Redact(o.ref), pub.Unproven)
-	}
+	warnUnproven(e, keyref.Redact(o.ref), pub.Unproven)
 	if o.minisign {
 		k, ok := pub.Key.(ed25519.PublicKey)
 		if !ok {
@@ -310,9 +318,7 @@ EXAMPLES:
 			if err != nil {
 				return err
 			}
-			if d.Unproven != "" {
-				e.warnf("%s: not proven to be the key's own public key: %s", d.Ref, d.Unproven)
-			}
+			warnUnproven(e, d.Ref, d.Unproven)
 			if c.Bool("json") {
 				return writeJSON(e.stdout, d)
 			}

@@ -25,11 +25,14 @@ const pathFlagsHelp = `   --profile NAME    rfc5280 (default): RFC 5280 strictly
    --ocsp FILE       a DER OCSP response for a certificate of the chain (RFC 6960),
                      repeatable; signed by the issuer or a responder it delegated with
                      OCSPSigning, current at the validation time. "revoked" fails the
-                     certificate (and wins over "good" in one response); "unknown" fails it
-                     unless a CRL settles its status. A response is refused when its
-                     responderID does not name its signer, it has a critical extension signet
-                     does not process, or its delegated responder has an RSA key under 2048
-                     bits or is revoked on a --crl CRL. One that a key of the issuer did not
+                     certificate (and wins over "good" and "unknown" in one response);
+                     "unknown" fails it unless a CRL settles its status (and wins over "good"
+                     in one response). A response is refused when its responderID does not
+                     name its signer, it has a critical extension signet does not process, or
+                     its delegated responder has an RSA key under 2048 bits or is revoked on a
+                     --crl CRL; and when its producedAt is after the validation time, after
+                     its nextUpdate, or over 5 minutes before its thisUpdate
+                     (rfc6960.produced-at). One that a key of the issuer did not
                      sign fails (rfc6960.forged), and so does one about no certificate of
                      the chains verified (signet.ocsp-unused; for verify, the signer's and
                      the timestamp authorities').`

@@ -494,27 +494,12 @@ func loadFixtureKey(t *testing.T, name string) crypto.Signer {
 // the test ends; it waits for addr to accept.
 func stunnel(t *testing.T, addr string, conf ...string) {
 	t.Helper()
-	bin := testutil.RequireTool(t, "stunnel4")
 	file := filepath.Join(t.TempDir(), "stunnel.conf")
 	text := "foreground = yes\npid =\ndebug = notice\n" + strings.Join(conf, "\n") + "\n"
 	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, file)
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("stunnel said:\n%s", out.String())
-		}
-	})
-	waitPort(t, addr, out)
+	waitPort(t, addr, tnRun(t, "stunnel4", file))
 }
 
 // TestTunnelStunnelInterop: signet's client side against a stunnel4 server, and a stunnel4

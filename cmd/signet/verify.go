@@ -383,6 +383,7 @@ func verifyRun(e *env, c *cli.Context, o *verifyOptions) error {
 			if err != nil {
 				return err
 			}
+			warnUnproven(e, keyref.Redact(o.keyRef), pub.Unproven)
 			a.Key = pub.Key
 		}
 	} else {

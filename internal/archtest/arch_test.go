@@ -196,7 +196,7 @@ func violations(g *graph) []string {
 	never(p("timestamp"), "a timestamp knows no signature format", p("sigformat"), p("digest"))
 	never(p("x509util"), "the bottom layer imports no other layer",
 		p("sign"), p("verify"), p("hsm"), p("digest"), p("sigformat"), p("timestamp"), p("internal/keyref"), p("internal/secret"))
-	for _, leaf := range []string{"internal/pkixname", "internal/readlimit", "internal/secret", "internal/atomicfile", "internal/hashoid", "internal/offheap", "internal/namespool", "internal/connlimit",
+	for _, leaf := range []string{"internal/pkixname", "internal/readlimit", "internal/secret", "internal/atomicfile", "internal/hashoid", "internal/dertime", "internal/offheap", "internal/namespool", "internal/connlimit",
 		// the hand-written primitives and parsers: each stands alone, tested against its reference
 		"verify/internal/ecdsap384", "x509util/internal/sshkey", "x509util/internal/rc2"} {
 		for _, d := range g.direct[p(leaf)] {

@@ -250,8 +250,8 @@ type Public struct {
 // type=cert names a public key or certificate object on a token (hsm.PublicObject), read
 // without a PIN when the token shows it. A token's private key, once logged in to, signs a
 // random challenge that must verify with the public key found for it (hsm.Signer.ProvePublic;
-// ErrKeyMismatch otherwise), except a key that asks for the PIN for every signature
-// (Public.Unproven says so). Errors are as in Open.
+// ErrKeyMismatch otherwise), except a key that asks for the PIN for every signature or that
+// the token does not let sign with the challenge's mechanism (Public.Unproven says why). Errors are as in Open.
 func OpenPublic(ref string, opts Options) (*Public, error) {
 	if IsPKCS11(ref) {
 		if u, err := hsm.ParseURI(ref); err == nil && (u.Type == hsm.TypePublic || u.Type == hsm.TypeCert) {
@@ -276,12 +276,12 @@ func OpenPublic(ref string, opts Options) (*Public, error) {
 		// only shares its id; the login is done, so the key proves it with a signature,
 		// unless that signature would ask for the PIN again.
 		p := &Public{Key: k.Public(), Certificates: k.Certificates(), Private: true, Encoding: EncodingPKCS11}
-		proven, err := k.ProvePublic()
+		unproven, err := k.ProvePublic()
 		if err != nil {
 			return nil, err
 		}
-		if !proven {
-			p.Unproven = "the key asks for the PIN for every signature, so it was not asked to sign for it; it is the public key stored with the key (its public key object or certificate)"
+		if unproven != "" {
+			p.Unproven = unproven + "; it is the public key stored with the key (its public key object or certificate)"
 		}
 		return p, nil
 	}
