@@ -143,3 +143,15 @@ func TestAPNilContext(t *testing.T) {
 		t.Errorf("Authority.Serve left the listener open")
 	}
 }
+
+// A Client with no URL fails as one whose TSAs did not answer (ErrUnavailable, which the CLI
+// maps to its own exit code), and Serve with no listener is an error, not a panic.
+func TestAPNoURLNoListener(t *testing.T) {
+	defer apRecover(t)
+	if tok, err := (&Client{}).Timestamp(context.Background(), []byte("data")); !errors.Is(err, ErrUnavailable) || tok != nil {
+		t.Errorf("Client.Timestamp with no URL: %v (token %v), want ErrUnavailable", err, tok != nil)
+	}
+	if err := goodPKI(t).authority().Serve(context.Background(), nil); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("Authority.Serve(nil listener): %v, want ErrUnsupported", err)
+	}
+}

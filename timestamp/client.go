@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -61,7 +60,7 @@ func (c *Client) Timestamp(ctx context.Context, data []byte) (*Token, error) {
 		return nil, fmt.Errorf("%w: a nil context was given", ErrNoContext)
 	}
 	if len(c.URLs) == 0 {
-		return nil, errors.New("timestamp: no TSA URL")
+		return nil, fmt.Errorf("%w: no TSA URL was given", ErrUnavailable)
 	}
 	req, err := NewRequest(data, c.Hash)
 	if err != nil {

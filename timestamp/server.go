@@ -437,8 +437,11 @@ func (a *Authority) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Serve answers RFC 3161 requests over HTTP on ln (any path) until ctx ends, then shuts
 // down, letting requests in progress finish for up to five seconds. It returns nil when
 // stopped by ctx. A nil ctx is an error wrapping ErrNoContext, ln closed unserved, as it is
-// when Check fails.
+// when Check fails; a nil ln is an error wrapping ErrUnsupported.
 func (a *Authority) Serve(ctx context.Context, ln net.Listener) error {
+	if ln == nil {
+		return fmt.Errorf("%w: no listener to serve on", ErrUnsupported)
+	}
 	if ctx == nil {
 		ln.Close()
 		return fmt.Errorf("%w: a nil context was given", ErrNoContext)
