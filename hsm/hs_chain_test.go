@@ -19,14 +19,7 @@ import (
 func TestChainImportClashWithTheKey(t *testing.T) {
 	tt := mustSoftHSM(t, "hs")
 	tok := mustOpen(t, tt.uri(""), tt.opts(testPIN))
-	k := mustParse(t, "pkcs11:object=HS%20CA")
-	if _, err := tok.GenerateKey(k, ECP256); err != nil {
-		t.Fatal(err)
-	}
-	s, err := tok.Signer(k)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s := mustECKey(t, tok, "pkcs11:object=HS%20CA")
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	ca := hsCert(t, 1, "HS CA", caKey.Public(), nil, caKey, true)
 	leaf := hsCert(t, 2, "client", s.Public(), ca, caKey, false)
@@ -45,14 +38,7 @@ func TestChainImportClashWithTheKey(t *testing.T) {
 func TestChainImportRenewedCA(t *testing.T) {
 	tt := mustSoftHSM(t, "hs")
 	tok := mustOpen(t, tt.uri(""), tt.opts(testPIN))
-	k := mustParse(t, "pkcs11:object=k")
-	if _, err := tok.GenerateKey(k, ECP256); err != nil {
-		t.Fatal(err)
-	}
-	s, err := tok.Signer(k)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k, s := mustECKey(t, tok, "pkcs11:object=k")
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	old := hsCert(t, 1, "HS CA", caKey.Public(), nil, caKey, true)
 	if _, err := tok.ImportCertificate(old, "HS CA", old.SubjectKeyId); err != nil {

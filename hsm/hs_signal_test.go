@@ -145,14 +145,7 @@ func TestDeleteHoldsSignals(t *testing.T) {
 	}
 	tt := mustSoftHSM(t, "hs")
 	tok := mustOpen(t, tt.uri(""), tt.opts(testPIN))
-	k1 := mustParse(t, "pkcs11:object=k1")
-	if _, err := tok.GenerateKey(k1, ECP256); err != nil {
-		t.Fatal(err)
-	}
-	s, err := tok.Signer(k1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k1, s := mustECKey(t, tok, "pkcs11:object=k1")
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if _, err := tok.ImportKeyCertificate(k1, hsCert(t, 4, "k1", s.Public(), hsCert(t, 5, "CA", caKey.Public(), nil, caKey, true), caKey, false)); err != nil {
 		t.Fatal(err)

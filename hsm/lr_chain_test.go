@@ -3,16 +3,12 @@
 package hsm
 
 import (
-	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
-	"math/big"
 	"testing"
-	"time"
 )
 
 // TestChainImportClashWithinChain: two chain certificates that would get the same label (an
@@ -24,38 +20,12 @@ import (
 func TestChainImportClashWithinChain(t *testing.T) {
 	tt := mustSoftHSM(t, "lr")
 	tok := mustOpen(t, tt.uri(""), tt.opts(testPIN))
-	k1 := mustParse(t, "pkcs11:object=k1")
-	if _, err := tok.GenerateKey(k1, ECP256); err != nil {
-		t.Fatal(err)
-	}
-	s, err := tok.Signer(k1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	issue := func(serial int64, cn, issuerCN string, pub crypto.PublicKey, parentKey crypto.Signer, ca bool) *x509.Certificate {
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: cn}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
-			BasicConstraintsValid: true, IsCA: ca, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign}
-		parent := &x509.Certificate{Subject: pkix.Name{CommonName: issuerCN}}
-		if issuerCN == cn {
-			parent = tmpl
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, parentKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := x509.ParseCertificate(der)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	_, s := mustECKey(t, tok, "pkcs11:object=k1")
 	rootKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	intKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	root := issue(1, "Same CA", "Same CA", rootKey.Public(), rootKey, true)
-	inter := issue(2, "Same CA", "Same CA", intKey.Public(), rootKey, true)
-	leaf := issue(3, "k1", "Same CA", s.Public(), intKey, false)
-	s.Close()
+	root := hsCert(t, 1, "Same CA", rootKey.Public(), nil, rootKey, true)
+	inter := hsCert(t, 2, "Same CA", intKey.Public(), root, rootKey, true)
+	leaf := hsCert(t, 3, "k1", s.Public(), inter, intKey, false)
 
 	if err := tok.CheckChainImport([]*x509.Certificate{inter, root}); !errors.Is(err, ErrExists) {
 		t.Errorf("CheckChainImport of two certificates of one label: %v, want ErrExists", err)

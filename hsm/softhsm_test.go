@@ -125,6 +125,21 @@ func mustOpen(t testing.TB, uri string, opts Options) *Token {
 	return tok
 }
 
+// mustECKey generates an EC P-256 key pair on tok at uri and returns the key's URI and its
+// Signer.
+func mustECKey(t testing.TB, tok *Token, uri string) (*URI, *Signer) {
+	t.Helper()
+	k := mustParse(t, uri)
+	if _, err := tok.GenerateKey(k, ECP256); err != nil {
+		t.Fatal(err)
+	}
+	s, err := tok.Signer(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k, s
+}
+
 func mustParse(t testing.TB, s string) *URI {
 	t.Helper()
 	u, err := ParseURI(s)
