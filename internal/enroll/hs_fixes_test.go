@@ -19,16 +19,6 @@ import (
 	"github.com/signet-pki/signet/internal/testutil"
 )
 
-// tokenObjects lists every object on the test token.
-func tokenObjects(t *testing.T, topts hsm.Options) []hsm.Object {
-	t.Helper()
-	objs, err := hsm.ListObjects("pkcs11:token=alice", topts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return objs
-}
-
 // renewCA issues ca again under its own key (the same subject and key, a new serial and
 // validity), as a CA renews its self-signed certificate.
 func renewCA(t *testing.T, ca *x509.Certificate, key crypto.Signer) *x509.Certificate {

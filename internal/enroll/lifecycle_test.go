@@ -22,16 +22,23 @@ import (
 // tokenCerts lists the certificates on the token.
 func tokenCerts(t *testing.T, topts hsm.Options) []hsm.Object {
 	t.Helper()
-	tok, err := hsm.Open("pkcs11:token=alice", topts)
+	return tokenList(t, "pkcs11:token=alice;type=cert", topts)
+}
+
+// tokenObjects lists every object on the token.
+func tokenObjects(t *testing.T, topts hsm.Options) []hsm.Object {
+	t.Helper()
+	return tokenList(t, "pkcs11:token=alice", topts)
+}
+
+// tokenList lists the objects on the token that uri selects.
+func tokenList(t *testing.T, uri string, topts hsm.Options) []hsm.Object {
+	t.Helper()
+	objs, err := hsm.ListObjects(uri, topts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tok.Close()
-	certs, err := tok.Objects(&hsm.URI{Type: hsm.TypeCert})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return certs
+	return objs
 }
 
 // TestEnrollLifecycle: a first enrolment generates the key and stores the certificate and the
