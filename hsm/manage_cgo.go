@@ -181,34 +181,12 @@ func (t *Token) importCert(cert *x509.Certificate, label string, id []byte, repl
 		certs = append(certs, byID...)
 		sortObjects(certs)
 	}
-	var clash []Object
-	for _, o := range certs {
-		if (o.Label == label || len(id) > 0 && bytes.Equal(o.ID, id)) &&
-			!slices.ContainsFunc(clash, func(c Object) bool { return c.handle == o.handle }) {
-			clash = append(clash, o)
-		}
+	same, replaced, err := certClash(t.info.Label, certs, cert, label, id, replacing)
+	if err != nil {
+		return Object{}, err
 	}
-	// The same certificate already written under the same label and id: nothing to do, so
-	// that an import can be run again (as enrolment can).
-	if len(clash) == 1 && clash[0].Certificate != nil && clash[0].Certificate.Equal(cert) &&
-		clash[0].Label == label && bytes.Equal(clash[0].ID, id) {
-		return t.withPartners(clash[0])
-	}
-	// A renewal: the certificate replaced makes way, but only once the new one is written,
-	// and so does any other certificate of the same key under its label or id (one left
-	// behind by a renewal interrupted between the two steps).
-	var replaced []Object
-	if replacing != nil {
-		clash = slices.DeleteFunc(clash, func(o Object) bool {
-			if o.Certificate != nil && (o.Certificate.Equal(replacing) || x509util.PublicKeysEqual(o.Certificate.PublicKey, cert.PublicKey)) {
-				replaced = append(replaced, o)
-				return true
-			}
-			return false
-		})
-	}
-	if len(clash) > 0 {
-		return Object{}, newError(ErrExists, nil, fmt.Sprintf("token %q already has a certificate with label %q or that id: %s", t.info.Label, label, joinObjectURIs(clash)))
+	if same != nil {
+		return t.withPartners(*same)
 	}
 	tmpl := []*pkcs11.Attribute{
 		pkcs11.NewAttribute(pkcs11.CKA_CLASS, pkcs11.CKO_CERTIFICATE),
@@ -234,6 +212,40 @@ func (t *Token) importCert(cert *x509.Certificate, label string, id []byte, repl
 	o := t.readObject(h)
 	o.URI = objectURI(t.base, &o).String()
 	return t.withPartners(o)
+}
+
+// certClash judges writing cert under label and id among certs, the token's certificates
+// (tokenLabel names the token in the error): same is the certificate already written there
+// under that label and id, nothing to write, so that an import can be run again (as
+// enrolment can); replaced are those a renewal replaces (replacing, and any other certificate
+// of the same key under the label or id, one left behind by a renewal interrupted between its
+// two steps), to be deleted once cert is written; any other certificate with the label or id
+// is ErrExists.
+func certClash(tokenLabel string, certs []Object, cert *x509.Certificate, label string, id []byte, replacing *x509.Certificate) (same *Object, replaced []Object, err error) {
+	var clash []Object
+	for _, o := range certs {
+		if (o.Label == label || len(id) > 0 && bytes.Equal(o.ID, id)) &&
+			!slices.ContainsFunc(clash, func(c Object) bool { return c.handle == o.handle }) {
+			clash = append(clash, o)
+		}
+	}
+	if len(clash) == 1 && clash[0].Certificate != nil && clash[0].Certificate.Equal(cert) &&
+		clash[0].Label == label && bytes.Equal(clash[0].ID, id) {
+		return &clash[0], nil, nil
+	}
+	if replacing != nil {
+		clash = slices.DeleteFunc(clash, func(o Object) bool {
+			if o.Certificate != nil && (o.Certificate.Equal(replacing) || x509util.PublicKeysEqual(o.Certificate.PublicKey, cert.PublicKey)) {
+				replaced = append(replaced, o)
+				return true
+			}
+			return false
+		})
+	}
+	if len(clash) > 0 {
+		return nil, nil, newError(ErrExists, nil, fmt.Sprintf("token %q already has a certificate with label %q or that id: %s", tokenLabel, label, joinObjectURIs(clash)))
+	}
+	return nil, replaced, nil
 }
 
 // withPartners returns a certificate object as the key's partner search sees it.
@@ -363,27 +375,11 @@ func (t *Token) ImportKeyChain(u *URI, chain []*x509.Certificate, o ChainOptions
 		return nil, err
 	}
 	// The key's certificate, checked as importCert will check it.
-	var keyClash []Object
-	for _, h := range have {
-		if h.Label == key.Label || len(key.ID) > 0 && bytes.Equal(h.ID, key.ID) {
-			keyClash = append(keyClash, h)
-		}
+	same, keyReplaced, err := certClash(t.info.Label, have, chain[0], key.Label, key.ID, o.Replace)
+	if err != nil {
+		return nil, err
 	}
-	unchanged := len(keyClash) == 1 && keyClash[0].Certificate != nil && keyClash[0].Certificate.Equal(chain[0]) &&
-		keyClash[0].Label == key.Label && bytes.Equal(keyClash[0].ID, key.ID)
-	var keyReplaced []Object
-	if !unchanged {
-		keyClash = slices.DeleteFunc(keyClash, func(h Object) bool {
-			if o.Replace != nil && h.Certificate != nil && (h.Certificate.Equal(o.Replace) || x509util.PublicKeysEqual(h.Certificate.PublicKey, chain[0].PublicKey)) {
-				keyReplaced = append(keyReplaced, h)
-				return true
-			}
-			return false
-		})
-		if len(keyClash) > 0 {
-			return nil, newError(ErrExists, nil, fmt.Sprintf("token %q already has a certificate with label %q or that id: %s", t.info.Label, key.Label, joinObjectURIs(keyClash)))
-		}
-	}
+	unchanged := same != nil
 
 	var (
 		written  []Object // created by this import, in order
