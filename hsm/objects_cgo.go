@@ -280,7 +280,9 @@ func (t *Token) findPrivateKey(u *URI) (Object, []Object, error) {
 // and nothing matches without one: some tokens keep them private objects. When the token needs
 // a login and a PIN is at hand that no one types (pin-source, $SIGNET_PIN), it logs in first
 // and chooses among every object, the private ones too; otherwise an answer among the visible
-// ones comes with a warning that a hidden object the URI names too would go unseen.
+// ones comes with a warning that a hidden object the URI names too would go unseen. A token
+// that counts a wrong PIN since its last login (CKF_USER_PIN_COUNT_LOW and lower) is read
+// without a login even then: a read spends no more of its tries.
 func (t *Token) PublicObject(u *URI) (Object, error) {
 	if u == nil {
 		u = t.uri
@@ -289,7 +291,14 @@ func (t *Token) PublicObject(u *URI) (Object, error) {
 		return Object{}, &uriError{fmt.Sprintf("a public key or certificate reference has type=public or type=cert; this one has %s", typeAttr(u))}
 	}
 	hidden := t.info.Flags.LoginRequired && !t.opts.NoLogin && !t.slotLoggedIn()
-	if hidden && t.pinConfigured() {
+	// A wrong PIN since the token's last login (CKF_USER_PIN_COUNT_LOW, or fewer tries left):
+	// a read that needs no login does not spend another try on a PIN that may be meant for
+	// another token, as a $SIGNET_PIN set for a CI job's signing token would be, so that
+	// repeated reads cannot lock the token. The answer is then among the visible objects, with
+	// the warning below, as without a PIN.
+	f := t.info.Flags
+	tried := f.PINCountLow || f.PINFinalTry || f.PINLocked
+	if hidden && t.pinConfigured() && !tried {
 		// A PIN that no one types is at hand: the answer among every object, those the
 		// token hides until login (CKA_PRIVATE) too. Among the visible ones alone, a public
 		// object that anyone with the token may write would be the answer where a login
@@ -300,6 +309,9 @@ func (t *Token) PublicObject(u *URI) (Object, error) {
 	switch {
 	case errors.Is(err, ErrObjectNotFound) && hidden:
 		return t.publicObject(u, true)
+	case err == nil && hidden && tried && t.pinConfigured():
+		t.opts.warn("%s was chosen among the objects token %q shows without a login: a wrong PIN was entered since the token's last login, so signet did not spend a PIN try on reading a public object; an object the token hides until login that the URI names too would go unseen (a successful login, such as a signature, clears this)",
+			o.URI, t.info.Label)
 	case err == nil && hidden:
 		t.opts.warn("%s was chosen among the objects token %q shows without a login: an object the token hides until login that the URI names too would go unseen (with the PIN in %s or a pin-source, signet logs in and looks at all of them)",
 			o.URI, t.info.Label, EnvPIN)

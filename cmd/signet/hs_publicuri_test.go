@@ -58,4 +58,27 @@ func TestHSPublicURIHiddenTwin(t *testing.T) {
 	if code != 0 || out == "" || !strings.Contains(errOut, "hides until login") {
 		t.Errorf("key pub of a type=public URI without a PIN: exit %d\n%s%s; want the visible key, with a warning", code, out, errOut)
 	}
+	visible := out
+
+	// A $SIGNET_PIN that is wrong for this token (meant for another) costs one try at most:
+	// once the token counts a wrong PIN since its last login (CKF_USER_PIN_COUNT_LOW), a read
+	// that needs no login does not log in, so repeated reads cannot lock the token.
+	t.Setenv("SIGNET_PIN", "999999")
+	code, out, errOut = signetRun(t, "key", "pub", "pkcs11:token=hs;object=k;type=public")
+	if code != 4 || out != "" || !strings.Contains(errOut, "wrong PIN") {
+		t.Errorf("key pub with a wrong $SIGNET_PIN: exit %d\n%s%s; want exit 4, wrong PIN", code, out, errOut)
+	}
+	for range 3 {
+		code, out, errOut = signetRun(t, "key", "pub", "pkcs11:token=hs;object=k;type=public")
+		if code != 0 || out != visible || !strings.Contains(errOut, "did not spend a PIN try") || strings.Contains(errOut, "wrong PIN (from") {
+			t.Fatalf("key pub with a wrong $SIGNET_PIN after one wrong try: exit %d\n%s%s; want the visible key, no login, a warning saying why", code, out, errOut)
+		}
+	}
+	// The token still takes the right PIN: the reads spent no try.
+	t.Setenv("SIGNET_PIN", testutil.SoftHSMPIN)
+	testutil.Cmd{Env: []string{"P=" + testutil.SoftHSMPIN}}.Run(t, tool, "--module", h.Module, "--token-label", "hs", "--login", "--pin", "env:P", "--list-objects")
+	code, out, errOut = signetRun(t, "key", "pub", "pkcs11:token=hs;object=k;type=public")
+	if code != 4 || !strings.Contains(errOut, "matches 2 public keys") {
+		t.Errorf("key pub with the right PIN after a login cleared the count: exit %d\n%s%s; want exit 4, ambiguous", code, out, errOut)
+	}
 }

@@ -35,7 +35,8 @@ the p11-kit proxy; the PIN from the URI's pin-source file, then SIGNET_PIN, then
 (pin-value) is refused: on a command line other users see it. A wrong PIN is never retried. Where only the public half is needed, a URI with type=public
 or type=cert (as p11tool and 'signet token objects' print them) names that public key or
 certificate, read without a PIN (with SIGNET_PIN or a pin-source at hand, after a login, so
-that an object the token hides until then is seen too); a private key's URI gives its public
+that an object the token hides until then is seen too, unless a wrong PIN was entered since
+the token's last login: a read spends no PIN try then); a private key's URI gives its public
 key once the key has signed a random challenge for it (a key that asks for the PIN for every
 signature, or that the token lets sign only with other mechanisms, is not asked, and a
 warning says so).`
