@@ -81,20 +81,28 @@ func (a *Authority) now() time.Time {
 	return time.Now()
 }
 
-// checkValidity refuses to sign at t outside the validity of the TSA certificate: a token
-// whose genTime its certificate does not cover is one no verifier accepts (RFC 3161 4.1: the
-// TSA's certificate is checked at genTime), and a TSA whose certificate expired must stop
-// issuing, not go on answering with tokens nobody can use. The error wraps
-// ErrOutsideValidity.
+// checkValidity refuses to sign at t outside the validity of the TSA certificate or of any
+// certificate of its chain: a token whose genTime its certificate does not cover is one no
+// verifier accepts (RFC 3161 4.1: the TSA's certificate is checked at genTime, and with it the
+// path to the verifier's root), and a TSA whose certificate, or whose CA's, expired must stop
+// issuing, not go on answering with tokens nobody can use. The error wraps ErrOutsideValidity.
 func (a *Authority) checkValidity(t time.Time) error {
-	leaf := a.Chain[0]
-	switch {
-	case t.Before(leaf.NotBefore):
-		return fmt.Errorf("%w: %s is not valid before %s (it is %s)",
-			ErrOutsideValidity, subjectName(leaf), leaf.NotBefore.UTC().Format(time.RFC3339), t.UTC().Format(time.RFC3339))
-	case t.After(leaf.NotAfter):
-		return fmt.Errorf("%w: %s expired at %s (it is %s)",
-			ErrOutsideValidity, subjectName(leaf), leaf.NotAfter.UTC().Format(time.RFC3339), t.UTC().Format(time.RFC3339))
+	for i, c := range a.Chain {
+		if c == nil {
+			continue
+		}
+		what := subjectName(c)
+		if i > 0 {
+			what = "the TSA certificate's issuer " + what
+		}
+		switch {
+		case t.Before(c.NotBefore):
+			return fmt.Errorf("%w: %s is not valid before %s (it is %s)",
+				ErrOutsideValidity, what, c.NotBefore.UTC().Format(time.RFC3339), t.UTC().Format(time.RFC3339))
+		case t.After(c.NotAfter):
+			return fmt.Errorf("%w: %s expired at %s (it is %s)",
+				ErrOutsideValidity, what, c.NotAfter.UTC().Format(time.RFC3339), t.UTC().Format(time.RFC3339))
+		}
 	}
 	return nil
 }

@@ -8,8 +8,10 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"io"
+	"math/big"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -220,4 +222,58 @@ func tmEd25519Key(t *testing.T) crypto.Signer {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// TestTMAuthorityChainValidity: the Authority checked only its own certificate's validity, so a
+// TSA whose CA certificate had expired (the TSA certificate itself issued to outlive it, as
+// crypto/x509 and openssl allow) went on issuing tokens no verifier accepts: the path to the
+// root is checked at genTime too. Check refuses it naming the issuer, Respond rejects with
+// systemFailure; while the issuer is valid it grants.
+func TestTMAuthorityChainValidity(t *testing.T) {
+	rootKey, caKey, tsaKey := mustECKey(t), mustECKey(t), mustECKey(t)
+	rootTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Chain Root"},
+		NotBefore: notBefore, NotAfter: notAfter, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign,
+	}
+	root := mustCert(t, rootTmpl, rootTmpl, rootKey.Public(), rootKey)
+	caEnd := notBefore.AddDate(1, 0, 0)
+	ca := mustCert(t, &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Short-lived TSA CA"},
+		NotBefore: notBefore, NotAfter: caEnd, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign,
+	}, root, caKey.Public(), rootKey)
+	tsa := mustCert(t, &x509.Certificate{
+		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "Chain TSA"},
+		NotBefore: notBefore, NotAfter: notAfter, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtraExtensions: []pkix.Extension{ekuExtension(t, true, oidTimeStamping)},
+	}, ca, tsaKey.Public(), caKey)
+	req, err := NewRequest([]byte("data"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqDER, err := req.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		now   time.Time
+		grant bool
+	}{{caEnd, true}, {caEnd.Add(time.Second), false}, {notAfter, false}} {
+		a := &Authority{Key: tsaKey, Chain: []*x509.Certificate{tsa, ca}, Now: func() time.Time { return tc.now }}
+		resp, tok, err := a.Respond(reqDER)
+		if tc.grant {
+			if err != nil || tok == nil || a.Check() != nil {
+				t.Errorf("at %s: Respond %v, Check %v; want a token", tc.now, err, a.Check())
+			}
+			continue
+		}
+		if err := a.Check(); !errors.Is(err, ErrOutsideValidity) || !strings.Contains(err.Error(), "issuer CN=Short-lived TSA CA expired") {
+			t.Errorf("at %s: Check: %v, want ErrOutsideValidity naming the TSA's issuer", tc.now, err)
+		}
+		var re *ResponseError
+		if _, perr := ParseResponse(resp); !errors.Is(err, ErrOutsideValidity) || tok != nil || !errors.As(perr, &re) || re.FailInfo != FailSystemFailure {
+			t.Errorf("at %s: Respond: %v (token %v), answer %v; want a systemFailure rejection", tc.now, err, tok != nil, perr)
+		}
+	}
 }

@@ -37,9 +37,9 @@ signingCertificateV2 attribute; 'openssl ts -verify' accepts them. A request for
 policy than --policy is refused (unacceptedPolicy). One line per request on stderr; it
 stops cleanly on SIGINT or SIGTERM. It keeps no state: serial numbers are random.
 ` + moreHelp + `
-It refuses to start while --cert is not valid (expired, or not yet valid: its tokens would
-verify nowhere), and once --cert expires it answers every request with a rejection
-(systemFailure). Each token's signature is checked against --cert before it is sent: a key
+It refuses to start while a certificate of --cert is not valid (the TSA's or an issuer's in
+the chain, expired or not yet valid: its tokens would verify nowhere), and once one expires it
+answers every request with a rejection (systemFailure). Each token's signature is checked against --cert before it is sent: a key
 that signs wrongly gets a rejection (systemFailure), never a token that does not verify.
 
 EXAMPLES:
