@@ -41,12 +41,12 @@ func TestAPAuthorityMisuse(t *testing.T) {
 		want error // nil: a token is granted
 	}{
 		{name: "good", a: p.authority()},
-		{name: "zero", a: &Authority{}, want: ErrInvalid},
-		{name: "key without a certificate", a: &Authority{Key: p.tsaKey}, want: ErrInvalid},
-		{name: "nil certificate", a: &Authority{Key: p.tsaKey, Chain: []*x509.Certificate{nil}}, want: ErrInvalid},
-		{name: "certificate without a key", a: &Authority{Chain: []*x509.Certificate{p.tsa}}, want: ErrInvalid},
+		{name: "zero", a: &Authority{}, want: ErrNoSigner},
+		{name: "key without a certificate", a: &Authority{Key: p.tsaKey}, want: ErrNoSigner},
+		{name: "nil certificate", a: &Authority{Key: p.tsaKey, Chain: []*x509.Certificate{nil}}, want: ErrNoSigner},
+		{name: "certificate without a key", a: &Authority{Chain: []*x509.Certificate{p.tsa}}, want: ErrNoSigner},
 		// The TSA signs with a key its certificate does not certify: every token is bogus.
-		{name: "another key", a: &Authority{Key: other, Chain: []*x509.Certificate{p.tsa}}, want: ErrInvalid},
+		{name: "another key", a: &Authority{Key: other, Chain: []*x509.Certificate{p.tsa}}, want: ErrKeyMismatch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

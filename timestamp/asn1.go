@@ -41,6 +41,12 @@ var (
 	// ErrOutsideValidity is returned by an Authority whose clock is outside its
 	// certificate's validity: Check and Serve refuse it, Respond answers systemFailure.
 	ErrOutsideValidity = errors.New("timestamp: the TSA certificate is not valid at the TSA's time")
+	// ErrKeyMismatch is returned by an Authority whose certificate is not for its key:
+	// every token it signed would fail verification. Check and Serve refuse it, Respond
+	// answers systemFailure.
+	ErrKeyMismatch = errors.New("timestamp: key mismatch")
+	// ErrNoSigner is returned by an Authority without a key or without a certificate.
+	ErrNoSigner = errors.New("timestamp: an authority needs a key and its certificate")
 	// ErrNoContext is returned by Client.Timestamp and Authority.Serve when given a nil
 	// context: no TSA was asked, nothing was served.
 	ErrNoContext = errors.New("timestamp: no context")

@@ -57,8 +57,9 @@ type Authority struct {
 
 // Check reports whether a is usable: a key, a chain whose first certificate is a
 // time-stamping certificate for that key, valid now (by a.Now), a hash CMS can name for the
-// key. Its errors wrap ErrInvalid (with ErrNotTSACertificate for a certificate
-// CheckTSACertificate refuses), ErrOutsideValidity or ErrUnsupported (a key type).
+// key. Its errors are ErrNoSigner, or wrap ErrKeyMismatch, ErrInvalid (with
+// ErrNotTSACertificate for a certificate CheckTSACertificate refuses), ErrOutsideValidity or
+// ErrUnsupported (a key type).
 func (a *Authority) Check() error {
 	if err := a.checkKey(); err != nil {
 		return err
@@ -111,10 +112,10 @@ func (a *Authority) checkValidity(t time.Time) error {
 // for its key.
 func (a *Authority) checkKey() error {
 	if a.Key == nil || len(a.Chain) == 0 || a.Chain[0] == nil {
-		return fmt.Errorf("%w: an authority needs a key and its certificate", ErrInvalid)
+		return ErrNoSigner
 	}
 	if leaf := a.Chain[0]; !samePublicKey(leaf.PublicKey, a.Key.Public()) {
-		return fmt.Errorf("%w: the TSA certificate %s is not for the key given", ErrInvalid, subjectName(leaf))
+		return fmt.Errorf("%w: the TSA certificate %s is not for the key given", ErrKeyMismatch, subjectName(leaf))
 	}
 	return nil
 }
@@ -148,7 +149,7 @@ func signatureFor(pub crypto.PublicKey) (crypto.Hash, asn1.ObjectIdentifier, x50
 // Respond answers one DER TimeStampReq with a DER TimeStampResp: a token, or a rejection
 // saying why (bad request, unknown hash, another policy, a request extension). The error is
 // for a failure to sign, answered as systemFailure: an authority without a key or a
-// certificate, or whose certificate is not for its key (ErrInvalid), checked on every request
+// certificate (ErrNoSigner), or whose certificate is not for its key (ErrKeyMismatch), checked on every request
 // as ServeHTTP may be used without Serve, or a key or token that is gone. Whether the
 // certificate is a time-stamping one is Check's to say, which Serve runs and a program
 // serving through ServeHTTP should run first: Respond signs with it (verifiers refuse such

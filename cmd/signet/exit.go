@@ -120,6 +120,7 @@ var errorClasses = []struct {
 	// A key that does not belong to its certificate, the CA's --ca-key too (which is also
 	// ErrIssuer, below: this row comes first).
 	{x509util.ErrKeyMismatch, exitKey},
+	{timestamp.ErrKeyMismatch, exitKey},
 	// A locked PIN is not retried by waiting or by another PIN: someone with the security
 	// officer PIN must unlock the token, so a script tells it from exitKey.
 	{hsm.ErrPINLocked, exitPINLocked},

@@ -36,3 +36,21 @@ func TestTMTSAServeCertificateValidity(t *testing.T) {
 		})
 	}
 }
+
+// TestTSAServeKeyMismatch: tsa serve with a key that is not --cert's exited 3 saying "invalid
+// token", as if a token had been checked; a key that does not match its certificate is exit 4
+// everywhere else. It now exits 4 with one line naming --cert and the certificate, and does
+// not listen.
+func TestTSAServeKeyMismatch(t *testing.T) {
+	fx := fixtureFunc(t)
+	t.Chdir(t.TempDir())
+	mustSignet(t, "key", "gen", "--no-passphrase", "-o", "tsa.key")
+	mustSignet(t, "key", "gen", "--no-passphrase", "-o", "other.key")
+	mustSignet(t, "csr", "--key", "tsa.key", "--subject", "CN=Paired TSA", "-o", "tsa.csr")
+	mustSignet(t, "cert", "create", "--profile", "tsa", "--csr", "tsa.csr", "--ca", fx("int-ca.pem"), "--ca-key", fx("int-ca.key"), "--bundle", "-o", "tsa.pem")
+	code, out, errOut := signetRun(t, "tsa", "serve", "--listen", "127.0.0.1:0", "--key", "other.key", "--cert", "tsa.pem")
+	if code != exitKey || !strings.Contains(errOut, "--cert tsa.pem") || !strings.Contains(errOut, "CN=Paired TSA is not for the key given") ||
+		strings.Contains(errOut, "invalid token") || strings.Contains(errOut, "listening") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+}

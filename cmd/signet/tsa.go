@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log"
 	"net"
@@ -106,8 +107,13 @@ func tsaServeCommand(e *env) *cli.Command {
 			defer key.Close()
 			a.Key, a.Chain = key, chain
 			if err := a.Check(); err != nil {
-				// A certificate that cannot serve: bad input, whatever the cause.
-				return &codedError{code: exitBadInput, msg: fmt.Sprintf("--cert %s: %v", c.String("cert"), err)}
+				// A certificate that cannot serve: bad input, unless it is not --key's
+				// certificate (a key that does not match its certificate is exit 4 everywhere).
+				code := exitBadInput
+				if errors.Is(err, timestamp.ErrKeyMismatch) {
+					code = exitKey
+				}
+				return &codedError{code: code, msg: fmt.Sprintf("--cert %s: %v", c.String("cert"), err)}
 			}
 			ln, err := net.Listen("tcp", c.String("listen"))
 			if err != nil {
