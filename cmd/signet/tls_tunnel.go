@@ -53,8 +53,9 @@ only ECDHE suites with AES-GCM or ChaCha20-Poly1305 are agreed to. SIGHUP reload
 certificate (and the key, when the new certificate is for another one), roots and CRLs
 without touching open connections; a reload that fails keeps what was loaded. SIGINT or
 SIGTERM stops accepting and gives open connections, handshakes in flight among them,
---shutdown-grace to finish (those still open then are closed and logged as ended by
-"shutdown"). With a token key, each handshake's signature takes a session from the token's
+--shutdown-grace to finish (those still open then are cut, a TCP reset to both peers and
+no TLS close_notify, so that neither takes a cut transfer for a finished one, and logged as
+ended by "shutdown"). With a token key, each handshake's signature takes a session from the token's
 session pool: handshakes sign in parallel, with one login.
 
 The peer's chain is also judged by:

@@ -132,6 +132,18 @@ func (t *tunnel) pipe(a, b net.Conn) (ab, ba int64, end string) {
 	var idle atomic.Bool
 	var wg sync.WaitGroup
 	var firstErr atomic.Value
+	// Once Run's stop has cut the connections (the grace ran out), both sides are aborted,
+	// not closed: a peer must see a transfer cut short as cut (a TCP reset, no TLS
+	// close_notify), never as one that finished.
+	closeBoth := func() {
+		if t.cut.Load() {
+			abort(a)
+			abort(b)
+			return
+		}
+		a.Close()
+		b.Close()
+	}
 	copyDir := func(dst, src net.Conn, n *int64) {
 		defer wg.Done()
 		buf := make([]byte, 64<<10)
@@ -149,8 +161,7 @@ func (t *tunnel) pipe(a, b net.Conn) (ab, ba int64, end string) {
 				*n += int64(w)
 				if werr != nil {
 					firstErr.CompareAndSwap(nil, werr.Error())
-					a.Close()
-					b.Close()
+					closeBoth()
 					return
 				}
 			}
@@ -163,8 +174,7 @@ func (t *tunnel) pipe(a, b net.Conn) (ab, ba int64, end string) {
 					continue // the other direction is busy
 				}
 				idle.Store(true)
-				a.Close()
-				b.Close()
+				closeBoth()
 				return
 			}
 			if errors.Is(err, io.EOF) {
@@ -174,8 +184,7 @@ func (t *tunnel) pipe(a, b net.Conn) (ab, ba int64, end string) {
 			if !errors.Is(err, net.ErrClosed) {
 				firstErr.CompareAndSwap(nil, err.Error())
 			}
-			a.Close()
-			b.Close()
+			closeBoth()
 			return
 		}
 	}
@@ -183,8 +192,7 @@ func (t *tunnel) pipe(a, b net.Conn) (ab, ba int64, end string) {
 	go copyDir(b, a, &ab)
 	go copyDir(a, b, &ba)
 	wg.Wait()
-	a.Close()
-	b.Close()
+	closeBoth()
 	switch {
 	case idle.Load():
 		return ab, ba, "idle"
@@ -192,6 +200,20 @@ func (t *tunnel) pipe(a, b net.Conn) (ab, ba int64, end string) {
 		return ab, ba, firstErr.Load().(string)
 	}
 	return ab, ba, "closed"
+}
+
+// abort closes c at once: a TCP reset (SO_LINGER 0) in place of a FIN, and for TLS, no
+// close_notify. The peer's read fails (connection reset) where a close would read as the end
+// of the stream: Go's crypto/tls, like many TLS stacks, reports a TCP FIN without
+// close_notify at a record boundary as a clean end.
+func abort(c net.Conn) {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	if tcp, ok := c.(*net.TCPConn); ok {
+		tcp.SetLinger(0)
+	}
+	c.Close()
 }
 
 // closeWrite half-closes c: a TCP FIN, or a TLS close_notify.

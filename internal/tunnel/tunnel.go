@@ -281,7 +281,7 @@ func Run(ctx context.Context, opts Options) error {
 		t.cut.Store(true)
 		t.mu.Lock()
 		for c := range t.conns {
-			c.Close()
+			abort(c) // the transfer is cut: its peers see a reset, not an end (pipe aborts the other side)
 		}
 		t.mu.Unlock()
 		<-finished

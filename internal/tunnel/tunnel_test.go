@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -716,6 +717,50 @@ func TestTunnelShutdownGraceRunsOut(t *testing.T) {
 	if evs := l.events("connection"); len(evs) != 1 || evs[0].End != "shutdown" {
 		t.Errorf("connection lines %+v", evs)
 	}
+	// The peer sees the transfer cut, not ended: a reset, where a close read as the end of
+	// the stream (a client waiting for the rest took a short transfer for a whole one).
+	wantCut(t, c, r)
+}
+
+// wantCut fails the test unless reading r to its end fails with a connection reset.
+func wantCut(t *testing.T, c net.Conn, r io.Reader) {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	n, err := io.Copy(io.Discard, r)
+	if !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("the peer's read after the grace ran out: %d bytes, %v; want a connection reset", n, err)
+	}
+}
+
+// TestTunnelShutdownGraceRunsOutServer: on a server tunnel, a TLS client whose connection
+// the stop cut read a clean end (the tunnel sent close_notify, as when the backend closes)
+// and so could not tell a cut transfer from a finished one; it now reads a reset.
+func TestTunnelShutdownGraceRunsOutServer(t *testing.T) {
+	t.Parallel()
+	pk := newPKI(t, "GraceServer")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, cancel, wait := runStoppable(t, ln, Options{Mode: Server, Target: echoServer(t), Cert: pk.serverCert, Key: pk.serverKey,
+		Roots: []string{pk.rootFile}, ShutdownGrace: 100 * time.Millisecond})
+	cc, ck := pk.issue(t, x509util.ProfileClient, "alice", "alice")
+	cert := pk.tlsCert(t, cc, ck)
+	c, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{ServerName: "localhost", RootCAs: pk.pool(), Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	r := bufio.NewReader(c)
+	if err := roundTrip(t, c, r, "one"); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	wait()
+	if evs := l.events("connection"); len(evs) != 1 || evs[0].End != "shutdown" {
+		t.Errorf("connection lines %+v", evs)
+	}
+	wantCut(t, c, r)
 }
 
 // runStoppable runs a tunnel with opts on ln until cancel, for the tests of its stop, and
