@@ -54,8 +54,8 @@
 //	rfc5280.pathlen                            constraint        RFC 5280 6.1.4 (l), (m), 4.2.1.9: pathLenConstraint exceeded
 //	rfc5280.nc-permitted                       constraint        RFC 5280 6.1.3 (b), 4.2.1.10: a name outside the permitted subtrees (an IPv4-mapped IPv6 iPAddress must be inside an IPv4 and an IPv6 one; either excludes it)
 //	rfc5280.nc-excluded                        constraint        RFC 5280 6.1.3 (c), 4.2.1.10: a name inside an excluded subtree
-//	rfc5280.nc-unsupported-form                constraint        RFC 5280 4.2.1.10: a constrained name form signet cannot match (otherName, x400Address, ediPartyName, registeredID)
-//	rfc5280.nc-unchecked-name                  constraint        RFC 5280 4.2.1.10: a name that cannot be checked against a constraint of its form (a URI without host)
+//	rfc5280.nc-unsupported-form                constraint        RFC 5280 4.2.1.10: a constrained name form signet cannot match (otherName, an SmtpUTF8Mailbox's included, x400Address, ediPartyName, registeredID)
+//	rfc5280.nc-unchecked-name                  constraint        RFC 5280 4.2.1.10: a name that cannot be checked against a constraint of its form (a URI without host; an SmtpUTF8Mailbox under rfc822Name constraints that is not a UTF8String mailbox, or whose domain is not IDNA2008 in LDH labels)
 //	signet.nc-too-much-work                    constraint        more than 131072 name comparisons for one path, or names times constraints of any form for one certificate (denial of service)
 //	signet.leaf-is-ca                          constraint        a CA certificate as the leaf for an end-entity purpose (an EKU is required)
 //	rfc5280.policy-required                    constraint        RFC 5280 6.1.3 (f), 6.1.5 (g): no acceptable policy and an explicit policy is required
@@ -160,6 +160,22 @@
 //
 // The webpki profile does not apply rfc5280.nc-not-critical (the Baseline Requirements allow
 // non-critical name constraints).
+//
+// # Name constraints on internationalized e-mail addresses
+//
+// An SmtpUTF8Mailbox (an otherName of type 1.3.6.1.5.5.7.8.9, RFC 9598) is held to the
+// rfc822Name constraints of its chain as RFC 9598 6 says: its domain, U-labels converted to
+// A-labels without mappings (IDNA2008) and ASCII letters lower-cased, is compared with the
+// constraint's host (".example.com" holds every host below example.com, "example.com" that
+// host alone); its local part is not compared. A constraint naming one mailbox
+// ("bob@example.com", which RFC 9598 deprecates) is read to fail closed: excluded, it excludes
+// every SmtpUTF8Mailbox at its host (RFC 9598 6 strips its local part); permitted, it holds
+// none (an rfc822Name is never equal to an SmtpUTF8Mailbox, RFC 9598 5). An SmtpUTF8Mailbox
+// that cannot be compared (not a UTF8String mailbox, a domain that is not IDNA2008 in LDH
+// labels, or that ends with a period) fails with rfc5280.nc-unchecked-name, and under an
+// otherName constraint, which signet cannot match, with rfc5280.nc-unsupported-form. openssl
+// 3.0 compares the mailbox's domain with the constraint turned into U-labels (RFC 8398), so it
+// refuses a domain written in A-labels, as RFC 9598 writes it, under a constraint it matches.
 //
 // # Limitations
 //
