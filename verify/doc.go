@@ -84,7 +84,7 @@
 //	rfc5280.bc-not-critical                    malformed         RFC 5280 4.2.1.9: a trust anchor whose basicConstraints is not critical (intermediates: webpki only, as PKITS 4.6.4 requires)
 //	rfc5280.nc-not-ca                          malformed         RFC 5280 4.2.1.10: name constraints in a certificate that is not a CA
 //	rfc5280.nc-not-critical                    malformed         RFC 5280 4.2.1.10: name constraints not marked critical (rfc5280 profile only)
-//	rfc5280.nc-invalid                         constraint        RFC 5280 4.2.1.10: name constraints written invalidly (dNSName with a leading period or a wildcard, an iPAddress without a valid mask, a bad mailbox, empty subtrees, minimum or maximum)
+//	rfc5280.nc-invalid                         constraint        RFC 5280 4.2.1.10: name constraints written invalidly (dNSName with a leading period or a wildcard, an iPAddress without a valid mask, a bad mailbox, an empty rfc822Name or URI, empty subtrees, minimum or maximum)
 //	rfc5280.pc-empty                           malformed         RFC 5280 4.2.1.11: empty policy constraints
 //	rfc5280.pc-not-critical                    malformed         RFC 5280 4.2.1.11: a trust anchor's policy constraints not critical (intermediates: webpki only, as PKITS requires)
 //	rfc5280.eku-empty                          malformed         RFC 5280 4.2.1.12: extended key usage with no usage
@@ -161,6 +161,16 @@
 //
 // The webpki profile does not apply rfc5280.nc-not-critical (the Baseline Requirements allow
 // non-critical name constraints).
+//
+// # Empty name constraints
+//
+// An empty dNSName constraint holds every DNS name (RFC 5280 4.2.1.10: names made by adding
+// zero or more labels to its left). An empty rfc822Name or URI constraint is refused as
+// written invalidly (rfc5280.nc-invalid): RFC 5280 4.2.1.10 writes an rfc822Name constraint as
+// a mailbox, a host or a domain with a leading period, and a URI constraint as a fully
+// qualified domain name, and the empty string is none of these. Other verifiers read it in
+// opposite ways (crypto/x509 as holding every name, openssl as holding none), so a CA that
+// writes one has not said what it permits.
 //
 // # Name constraints on internationalized e-mail addresses
 //
