@@ -266,6 +266,12 @@ type Checker struct {
 	//     comparison (only ASCII case and white space folded, no RFC 4518 preparation), and an
 	//     excluded one holds the name under either comparison.
 	Conservative bool
+	// eai is the comparison form of the last SmtpUTF8Mailbox read, kept for its next
+	// constraints.
+	eai struct {
+		raw, host string
+		err       error
+	}
 }
 
 // Add records a CA's constraints.
@@ -381,7 +387,11 @@ func (c *Checker) within(n, t GeneralName, excluded bool) (bool, error) {
 	broad := c.Conservative && excluded
 	narrow := c.Conservative && !excluded
 	if t.Form == RFC822Name && n.Form == OtherName {
-		return smtpUTF8Within(n, string(t.Raw), excluded, broad)
+		host, err := c.eaiHost(n)
+		if err != nil {
+			return false, err
+		}
+		return smtpUTF8Within(host, string(t.Raw), excluded, broad), nil
 	}
 	switch n.Form {
 	case DNSName:
@@ -480,34 +490,46 @@ func smtpUTF8Mailbox(g GeneralName) (string, bool) {
 // IDNA2008 or NR-LDH.
 var eaiProfile = idna.New(idna.ValidateForRegistration())
 
-// smtpUTF8Within applies an rfc822Name constraint c to an SmtpUTF8Mailbox as RFC 9598 6
-// says: the mailbox's domain, its U-labels converted to A-labels and its ASCII letters
-// lower-cased (RFC 9598 5), is compared with the constraint's host (".example.com": any host
-// below example.com; "example.com": that host alone, or, read broadly, its subdomains too). A
-// constraint naming one mailbox ("bob@example.com", which RFC 9598 6 deprecates) is read to
-// fail closed: its local part is stripped when it is an excluded subtree, as RFC 9598 6
-// strips it, so it excludes every SmtpUTF8Mailbox at its host; as a permitted subtree it
-// holds none, an rfc822Name never being equal to an SmtpUTF8Mailbox (RFC 9598 5). A value
-// that is not a mailbox, or whose domain is not IDNA2008 in LDH labels, cannot be compared
-// and is a *SyntaxError.
-func smtpUTF8Within(n GeneralName, c string, excluded, broad bool) (bool, error) {
-	v, ok := smtpUTF8Mailbox(n)
-	if !ok {
-		return false, &SyntaxError{Form: OtherName, Value: n.String(), Why: "an SmtpUTF8Mailbox that is not one UTF8String (RFC 9598 3)"}
+// eaiHost returns the domain of an SmtpUTF8Mailbox in its comparison form (RFC 9598 5), or
+// why it has none: a *SyntaxError for a value that is not a UTF8String mailbox or whose
+// domain is not IDNA2008 in LDH labels.
+func (c *Checker) eaiHost(n GeneralName) (string, error) {
+	if c.eai.raw == string(n.Raw) && (c.eai.host != "" || c.eai.err != nil) {
+		return c.eai.host, c.eai.err
 	}
-	i := strings.LastIndexByte(v, '@')
-	if i <= 0 || i == len(v)-1 {
-		return false, &SyntaxError{Form: OtherName, Value: n.String(), Why: "an SmtpUTF8Mailbox that is not a mailbox (RFC 9598 3)"}
-	}
-	host, why := eaiDomain(v[i+1:])
-	if why != "" {
-		return false, &SyntaxError{Form: OtherName, Value: n.String(), Why: "the domain of an SmtpUTF8Mailbox " + why}
-	}
+	host, err := func() (string, error) {
+		v, ok := smtpUTF8Mailbox(n)
+		if !ok {
+			return "", &SyntaxError{Form: OtherName, Value: n.String(), Why: "an SmtpUTF8Mailbox that is not one UTF8String (RFC 9598 3)"}
+		}
+		i := strings.LastIndexByte(v, '@')
+		if i <= 0 || i == len(v)-1 {
+			return "", &SyntaxError{Form: OtherName, Value: n.String(), Why: "an SmtpUTF8Mailbox that is not a mailbox (RFC 9598 3)"}
+		}
+		host, why := eaiDomain(v[i+1:])
+		if why != "" {
+			return "", &SyntaxError{Form: OtherName, Value: n.String(), Why: "the domain of an SmtpUTF8Mailbox " + why}
+		}
+		return host, nil
+	}()
+	c.eai.raw, c.eai.host, c.eai.err = string(n.Raw), host, err
+	return host, err
+}
+
+// smtpUTF8Within applies an rfc822Name constraint c to an SmtpUTF8Mailbox whose domain, in
+// comparison form, is host, as RFC 9598 6 says: the domain is compared with the constraint's
+// host (".example.com": any host below example.com; "example.com": that host alone, or, read
+// broadly, its subdomains too); the local part is not compared. A constraint naming one
+// mailbox ("bob@example.com", which RFC 9598 6 deprecates) is read to fail closed: its local
+// part is stripped when it is an excluded subtree, as RFC 9598 6 strips it, so it excludes
+// every SmtpUTF8Mailbox at its host; as a permitted subtree it holds none, an rfc822Name never
+// being equal to an SmtpUTF8Mailbox (RFC 9598 5).
+func smtpUTF8Within(host, c string, excluded, broad bool) bool {
 	c = strings.ToLower(c)
 	if j := strings.LastIndexByte(c, '@'); j >= 0 {
-		return excluded && host == strings.TrimSuffix(c[j+1:], "."), nil
+		return excluded && host == strings.TrimSuffix(c[j+1:], ".")
 	}
-	return hostWithin(host, strings.TrimSuffix(c, "."), broad), nil
+	return hostWithin(host, strings.TrimSuffix(c, "."), broad)
 }
 
 // eaiDomain returns a mailbox domain in its comparison form (RFC 9598 5): U-labels as
