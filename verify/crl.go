@@ -390,13 +390,15 @@ func (l *crlInfo) listed(c *certInfo) (crlEntry, bool) {
 }
 
 // deltaFor returns the newest usable delta CRL for the complete CRL base (RFC 5280 5.2.4):
-// same issuer and scope, a base CRL number not above base's number, a number above it. A delta
-// of that issuer, scope and base that cannot be used (a critical extension signet does not
-// process, dates that do not cover the time, a signer without cRLSign, no CRL number...) is
-// not passed over: unless a usable delta of a higher number supersedes it, deltaFor returns
-// its problem, and whether it is a forgery, as crlUsable does (RFC 5280 5.2: such a CRL MUST
-// NOT be used, and the status it may change cannot be determined without it).
-func (v *verifier) deltaFor(rc revocationContext, base *crlInfo, c *certInfo, used []bool) (*crlInfo, *Error, bool) {
+// same issuer and scope, a base CRL number not above base's number, a number above it, and
+// signed by the key of baseSigner, which verified base (RFC 5280 6.3.3 (h): the public key
+// validated for the complete CRL, not another key of its issuer). A delta of that issuer,
+// scope and base that cannot be used (a critical extension signet does not process, dates
+// that do not cover the time, a signer without cRLSign, no CRL number, another key...) is not
+// passed over: unless a usable delta of a higher number supersedes it, deltaFor returns its
+// problem, and whether it is a forgery, as crlUsable does (RFC 5280 5.2: such a CRL MUST NOT
+// be used, and the status it may change cannot be determined without it).
+func (v *verifier) deltaFor(rc revocationContext, base *crlInfo, baseSigner, c *certInfo, used []bool) (*crlInfo, *Error, bool) {
 	var best, bad *crlInfo
 	var problem *Error
 	forged := false
@@ -411,9 +413,14 @@ func (v *verifier) deltaFor(rc revocationContext, base *crlInfo, c *certInfo, us
 		if d.l.Number != nil && (d.base.Cmp(base.l.Number) > 0 || d.l.Number.Cmp(base.l.Number) <= 0) {
 			continue
 		}
-		perr, isForged := v.crlUsable(rc, d)
+		signer, perr, isForged := v.crlUsable(rc, d)
 		if perr == nil && d.l.Number == nil {
 			perr = newRuleError(CRLInvalid, c.c, "rfc5280.crl-number-missing", nil, "%s cannot be used: it has no CRL number; RFC 5280 5.2.3 requires one", crlLabel(d))
+		}
+		if perr == nil && !bytes.Equal(signer.c.RawSubjectPublicKeyInfo, baseSigner.c.RawSubjectPublicKeyInfo) {
+			perr = newRuleError(CRLInvalid, c.c, "rfc5280.crl-delta-signer", nil,
+				"%s cannot be used with the %s: another key of %s signed it (sha256:%s, the complete CRL's signer sha256:%s); RFC 5280 6.3.3 (h) requires the key that verified the complete CRL",
+				crlLabel(d), crlLabel(base), Name(signer.c), x509util.CertificateFingerprint(signer.c)[:16], x509util.CertificateFingerprint(baseSigner.c)[:16])
 		}
 		if perr != nil {
 			if bad == nil || newerCRL(d, bad) {
@@ -451,7 +458,7 @@ func (v *verifier) newerDeltaListing(rc revocationContext, base, applied *crlInf
 		if !ok || de.reason == reasonRemoveFromCRL {
 			continue
 		}
-		if perr, _ := v.crlUsable(rc, d); perr != nil {
+		if _, perr, _ := v.crlUsable(rc, d); perr != nil {
 			continue
 		}
 		return d, de, true

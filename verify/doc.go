@@ -54,8 +54,8 @@
 //	rfc5280.pathlen                            constraint        RFC 5280 6.1.4 (l), (m), 4.2.1.9: pathLenConstraint exceeded
 //	rfc5280.nc-permitted                       constraint        RFC 5280 6.1.3 (b), 4.2.1.10: a name outside the permitted subtrees (an IPv4-mapped IPv6 iPAddress must be inside an IPv4 and an IPv6 one; either excludes it)
 //	rfc5280.nc-excluded                        constraint        RFC 5280 6.1.3 (c), 4.2.1.10: a name inside an excluded subtree
-//	rfc5280.nc-unsupported-form                constraint        RFC 5280 4.2.1.10: a constrained name form signet cannot match (otherName, x400Address, ediPartyName, registeredID)
-//	rfc5280.nc-unchecked-name                  constraint        RFC 5280 4.2.1.10: a name that cannot be checked against a constraint of its form (a URI without host)
+//	rfc5280.nc-unsupported-form                constraint        RFC 5280 4.2.1.10: a constrained name form signet cannot match (otherName, an SmtpUTF8Mailbox's included, x400Address, ediPartyName, registeredID)
+//	rfc5280.nc-unchecked-name                  constraint        RFC 5280 4.2.1.10: a name that cannot be checked against a constraint of its form (a URI without host; an SmtpUTF8Mailbox under rfc822Name constraints that is not a UTF8String mailbox, or whose domain is not IDNA2008 in LDH labels)
 //	signet.nc-too-much-work                    constraint        more than 131072 name comparisons for one path, or names times constraints of any form for one certificate (denial of service)
 //	signet.leaf-is-ca                          constraint        a CA certificate as the leaf for an end-entity purpose (an EKU is required)
 //	rfc5280.policy-required                    constraint        RFC 5280 6.1.3 (f), 6.1.5 (g): no acceptable policy and an explicit policy is required
@@ -84,7 +84,7 @@
 //	rfc5280.bc-not-critical                    malformed         RFC 5280 4.2.1.9: a trust anchor whose basicConstraints is not critical (intermediates: webpki only, as PKITS 4.6.4 requires)
 //	rfc5280.nc-not-ca                          malformed         RFC 5280 4.2.1.10: name constraints in a certificate that is not a CA
 //	rfc5280.nc-not-critical                    malformed         RFC 5280 4.2.1.10: name constraints not marked critical (rfc5280 profile only)
-//	rfc5280.nc-invalid                         constraint        RFC 5280 4.2.1.10: name constraints written invalidly (dNSName with a leading period or a wildcard, an iPAddress without a valid mask, a bad mailbox, empty subtrees, minimum or maximum)
+//	rfc5280.nc-invalid                         constraint        RFC 5280 4.2.1.10: name constraints written invalidly (dNSName with a leading period or a wildcard, an iPAddress without a valid mask, a bad mailbox, an empty rfc822Name or URI, empty subtrees, minimum or maximum)
 //	rfc5280.pc-empty                           malformed         RFC 5280 4.2.1.11: empty policy constraints
 //	rfc5280.pc-not-critical                    malformed         RFC 5280 4.2.1.11: a trust anchor's policy constraints not critical (intermediates: webpki only, as PKITS requires)
 //	rfc5280.eku-empty                          malformed         RFC 5280 4.2.1.12: extended key usage with no usage
@@ -125,6 +125,7 @@
 //	rfc5280.crl-idp-encoding                   crl-invalid       RFC 5280 5.2.5: issuing distribution point that does not parse
 //	rfc5280.crl-delta-encoding                 crl-invalid       RFC 5280 5.2.4: delta CRL indicator that does not parse
 //	rfc5280.crl-delta-not-critical             crl-invalid       RFC 5280 5.2.4: delta CRL indicator not critical
+//	rfc5280.crl-delta-signer                   crl-invalid       RFC 5280 6.3.3 (h): a delta CRL signed by another key of its issuer than the one that verified the complete CRL it would be combined with (as any delta that cannot be used, it leaves the status undetermined unless the complete CRL lists the certificate)
 //	rfc6960.forged                             crl-invalid       RFC 6960 4.2.2.2, 3.2: an OCSP response about a certificate of the chain (its CertID names the serial and the issuer's name and key) that no key of the issuer's name signed, nor a responder such a key certified: a forgery or a corrupted response, which fails the certificate even beside a genuine answer (as rfc5280.crl-signature)
 //	rfc6960.*                                  crl-invalid       RFC 6960 4.2.2.2, 4.2.2.1: an OCSP response not signed by the issuer or its delegated responder (signed by another key of the issuer's name than the CertID's: signature; a responder certified by such a key, or by the issuer's key in another name: responder; a responder without id-kp-OCSPSigning: responder-eku; not valid: responder-validity; a responderID that does not name the signer: responder-id; a delegated responder a current CRL of the issuer given lists: responder-revoked; one with an RSA key under 2048 bits or a key signet does not accept: responder-key), not current (not-yet-valid, expired; without nextUpdate, older than a day; nextUpdate before thisUpdate, expired), an error response or a critical extension signet does not process, in the answer or the response (response)
 //	rfc5280.crl-scope                          crl-missing       RFC 5280 6.3.3 (b), (c), (j): CRLs of the issuer (in its name, or signed by its key in another name) were given but none covers the certificate, or only some reasons
@@ -160,6 +161,32 @@
 //
 // The webpki profile does not apply rfc5280.nc-not-critical (the Baseline Requirements allow
 // non-critical name constraints).
+//
+// # Empty name constraints
+//
+// An empty dNSName constraint holds every DNS name (RFC 5280 4.2.1.10: names made by adding
+// zero or more labels to its left). An empty rfc822Name or URI constraint is refused as
+// written invalidly (rfc5280.nc-invalid): RFC 5280 4.2.1.10 writes an rfc822Name constraint as
+// a mailbox, a host or a domain with a leading period, and a URI constraint as a fully
+// qualified domain name, and the empty string is none of these. Other verifiers read it in
+// opposite ways (crypto/x509 as holding every name, openssl as holding none), so a CA that
+// writes one has not said what it permits.
+//
+// # Name constraints on internationalized e-mail addresses
+//
+// An SmtpUTF8Mailbox (an otherName of type 1.3.6.1.5.5.7.8.9, RFC 9598) is held to the
+// rfc822Name constraints of its chain as RFC 9598 6 says: its domain, U-labels converted to
+// A-labels without mappings (IDNA2008) and ASCII letters lower-cased, is compared with the
+// constraint's host (".example.com" holds every host below example.com, "example.com" that
+// host alone); its local part is not compared. A constraint naming one mailbox
+// ("bob@example.com", which RFC 9598 deprecates) is read to fail closed: excluded, it excludes
+// every SmtpUTF8Mailbox at its host (RFC 9598 6 strips its local part); permitted, it holds
+// none (an rfc822Name is never equal to an SmtpUTF8Mailbox, RFC 9598 5). An SmtpUTF8Mailbox
+// that cannot be compared (not a UTF8String mailbox, a domain that is not IDNA2008 in LDH
+// labels, or that ends with a period) fails with rfc5280.nc-unchecked-name, and under an
+// otherName constraint, which signet cannot match, with rfc5280.nc-unsupported-form. openssl
+// 3.0 compares the mailbox's domain with the constraint turned into U-labels (RFC 8398), so it
+// refuses a domain written in A-labels, as RFC 9598 writes it, under a constraint it matches.
 //
 // # Limitations
 //

@@ -48,35 +48,37 @@ type revocationContext struct {
 // crlUsable checks a CRL in scope for path certificate i: signer, signature algorithm, dates,
 // findings. It returns the signer, or the problem and whether the problem is a forgery (no key
 // of the issuer signed it).
-func (v *verifier) crlUsable(rc revocationContext, l *crlInfo) (*Error, bool) {
+func (v *verifier) crlUsable(rc revocationContext, l *crlInfo) (*certInfo, *Error, bool) {
 	c := rc.e.path[rc.i]
 	bad := func(rule string, err error, format string, args ...any) *Error {
 		return newRuleError(CRLInvalid, c.c, rule, err, format, args...)
 	}
 	if len(l.findings) > 0 {
 		f := l.findings[0]
-		return bad(f.rule, nil, "%s cannot be used: %s", crlLabel(l), f.detail), false
+		return nil, bad(f.rule, nil, "%s cannot be used: %s", crlLabel(l), f.detail), false
 	}
 	if weakSignature(l.l.SignatureAlgorithm) {
-		return bad("signet.weak-signature", nil, "%s is signed with %s, which signet refuses", crlLabel(l), l.l.SignatureAlgorithm), false
+		return nil, bad("signet.weak-signature", nil, "%s is signed with %s, which signet refuses", crlLabel(l), l.l.SignatureAlgorithm), false
 	}
-	if problem, forged := v.crlSigner(rc, l); problem != nil {
-		return problem, forged
+	signer, problem, forged := v.crlSigner(rc, l)
+	if problem != nil {
+		return nil, problem, forged
 	}
 	if v.revAt.Before(l.l.ThisUpdate) {
-		return bad("rfc5280.crl-not-yet-valid", nil, "%s is not valid before %s (thisUpdate)", crlLabel(l), ts(l.l.ThisUpdate)), false
+		return nil, bad("rfc5280.crl-not-yet-valid", nil, "%s is not valid before %s (thisUpdate)", crlLabel(l), ts(l.l.ThisUpdate)), false
 	}
 	if !l.l.NextUpdate.IsZero() && v.revAt.After(l.l.NextUpdate) {
-		return bad("rfc5280.crl-expired", nil, "%s expired at %s (nextUpdate)", crlLabel(l), ts(l.l.NextUpdate)), false
+		return nil, bad("rfc5280.crl-expired", nil, "%s expired at %s (nextUpdate)", crlLabel(l), ts(l.l.NextUpdate)), false
 	}
-	return nil, false
+	return signer, nil, false
 }
 
 // crlSigner finds the key that signed a CRL (RFC 5280 6.3.3 (f), (g)): the issuer of the
 // certificate in the path when the names match, or a certificate of the CRL issuer's name
 // from the pool with a valid path to the same trust anchor. The signer must have cRLSign when
-// it has a key usage extension.
-func (v *verifier) crlSigner(rc revocationContext, l *crlInfo) (*Error, bool) {
+// it has a key usage extension. It returns the certificate whose key verified the CRL, or the
+// problem and whether it is a forgery.
+func (v *verifier) crlSigner(rc revocationContext, l *crlInfo) (*certInfo, *Error, bool) {
 	c := rc.e.path[rc.i]
 	issuer := rc.e.path[rc.i+1]
 	var cands []*certInfo
@@ -108,19 +110,19 @@ func (v *verifier) crlSigner(rc revocationContext, l *crlInfo) (*Error, bool) {
 			continue
 		}
 		if s == issuer || s == rc.anchor {
-			return nil, false
+			return s, nil, false
 		}
 		why := v.signerProblem(s, rc.anchor)
 		if why == nil {
-			return nil, false
+			return s, nil, false
 		}
 		problem = newRuleError(CRLInvalid, c.c, "rfc5280.crl-signer-invalid", nil,
 			"%s is signed by %s (sha256:%s), whose certificate has no valid path to %s: %s", crlLabel(l), Name(s.c), x509util.CertificateFingerprint(s.c)[:16], Name(rc.anchor.c), nestedWhy(why))
 	}
 	if problem != nil {
-		return problem, false
+		return nil, problem, false
 	}
-	return newRuleError(CRLInvalid, c.c, "rfc5280.crl-signature", fmt.Errorf("no certificate of %s verifies its signature", rawNameString(l.l.RawIssuer)),
+	return nil, newRuleError(CRLInvalid, c.c, "rfc5280.crl-signature", fmt.Errorf("no certificate of %s verifies its signature", rawNameString(l.l.RawIssuer)),
 		"%s is not signed by the chain's %s (sha256:%s) nor by another certificate of its issuer", crlLabel(l), Name(issuer.c), x509util.CertificateFingerprint(issuer.c)[:16]), true
 }
 
@@ -324,7 +326,7 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			if mask&^reasons == 0 {
 				continue
 			}
-			perr, isForged := v.crlUsable(rc, l)
+			signer, perr, isForged := v.crlUsable(rc, l)
 			if perr != nil {
 				switch {
 				case isForged:
@@ -350,7 +352,7 @@ func (v *verifier) checkRevocation(e *evaluation) {
 					continue
 				}
 			}
-			delta, dproblem, dforged := v.deltaFor(rc, l, c, used)
+			delta, dproblem, dforged := v.deltaFor(rc, l, signer, c, used)
 			entry, listed := l.listed(c)
 			if listed && entry.reason == reasonRemoveFromCRL {
 				listed = false
@@ -411,7 +413,7 @@ func (v *verifier) checkRevocation(e *evaluation) {
 					continue
 				}
 				used[k] = true
-				if perr, isForged := v.crlSigner(rc, l); isForged {
+				if _, perr, isForged := v.crlSigner(rc, l); isForged {
 					forged = perr
 					break
 				}

@@ -7,9 +7,11 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+	"golang.org/x/net/idna"
 )
 
 // NameConstraints is a parsed name constraints extension (RFC 5280 4.2.1.10).
@@ -220,7 +222,7 @@ type Violation struct {
 
 func (v *Violation) Error() string {
 	if v.Excluded != nil {
-		return fmt.Sprintf("%s %s is in the excluded subtree %s", v.Name.Form, v.Name, v.Excluded)
+		return fmt.Sprintf("%s %s is in the excluded subtree %s %s", v.Name.kind(), v.Name, v.Excluded.Form, v.Excluded)
 	}
 	var p []string
 	for _, g := range v.Permitted {
@@ -230,7 +232,11 @@ func (v *Violation) Error() string {
 		}
 		p = append(p, s)
 	}
-	return fmt.Sprintf("%s %s is outside the permitted subtrees (%s)", v.Name.Form, v.Name, strings.Join(p, ", "))
+	of := ""
+	if len(v.Permitted) > 0 && v.Permitted[0].Form != v.Name.Form {
+		of = v.Permitted[0].Form.String() + " "
+	}
+	return fmt.Sprintf("%s %s is outside the permitted %ssubtrees (%s)", v.Name.kind(), v.Name, of, strings.Join(p, ", "))
 }
 
 // Checker accumulates the name constraints of the CAs of a path (RFC 5280 6.1.4 (g)): the
@@ -260,6 +266,12 @@ type Checker struct {
 	//     comparison (only ASCII case and white space folded, no RFC 4518 preparation), and an
 	//     excluded one holds the name under either comparison.
 	Conservative bool
+	// eai is the comparison form of the last SmtpUTF8Mailbox read, kept for its next
+	// constraints.
+	eai struct {
+		raw, host string
+		err       error
+	}
 }
 
 // Add records a CA's constraints.
@@ -296,9 +308,23 @@ func (c *Checker) spend() error {
 }
 
 func (c *Checker) check(n GeneralName) error {
+	if err := c.checkAs(n, n.Form); err != nil {
+		return err
+	}
+	if isSmtpUTF8Mailbox(n) {
+		// RFC 9598 6: rfc822Name constraints hold SmtpUTF8Mailbox names too; an otherName
+		// constraint is still one of a form signet cannot match (checked above).
+		return c.checkAs(n, RFC822Name)
+	}
+	return nil
+}
+
+// checkAs holds n to the constraints of form f: its own form, or rfc822Name for an
+// SmtpUTF8Mailbox.
+func (c *Checker) checkAs(n GeneralName, f Form) error {
 	for i := range c.excluded {
 		e := &c.excluded[i]
-		if e.Form != n.Form {
+		if e.Form != f {
 			continue
 		}
 		if err := c.spend(); err != nil {
@@ -321,7 +347,7 @@ func (c *Checker) check(n GeneralName) error {
 		var ofForm []GeneralName
 		matched, in4, in6 := false, false, false
 		for _, p := range set {
-			if p.Form != n.Form {
+			if p.Form != f {
 				continue
 			}
 			ofForm = append(ofForm, p)
@@ -360,6 +386,13 @@ func (c *Checker) check(n GeneralName) error {
 func (c *Checker) within(n, t GeneralName, excluded bool) (bool, error) {
 	broad := c.Conservative && excluded
 	narrow := c.Conservative && !excluded
+	if t.Form == RFC822Name && n.Form == OtherName {
+		host, err := c.eaiHost(n)
+		if err != nil {
+			return false, err
+		}
+		return smtpUTF8Within(host, string(t.Raw), excluded, broad), nil
+	}
 	switch n.Form {
 	case DNSName:
 		return dnsWithin(string(n.Raw), string(t.Raw), excluded, narrow), nil
@@ -429,6 +462,106 @@ func emailWithin(addr, c string, broad bool) (bool, error) {
 		return (local == cl || broad && strings.EqualFold(local, cl)) && host == strings.TrimSuffix(strings.ToLower(c[j+1:]), "."), nil
 	}
 	return hostWithin(host, strings.TrimSuffix(strings.ToLower(c), "."), broad), nil
+}
+
+// derSmtpUTF8Mailbox is the DER of id-on-SmtpUTF8Mailbox, 1.3.6.1.5.5.7.8.9 (RFC 9598 3),
+// the type-id an otherName's content starts with.
+var derSmtpUTF8Mailbox = []byte{0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x08, 0x09}
+
+// isSmtpUTF8Mailbox reports whether g is an otherName of type id-on-SmtpUTF8Mailbox.
+func isSmtpUTF8Mailbox(g GeneralName) bool {
+	return g.Form == OtherName && bytes.HasPrefix(g.Raw, derSmtpUTF8Mailbox)
+}
+
+// smtpUTF8Mailbox reads the value of an SmtpUTF8Mailbox otherName: [0] EXPLICIT UTF8String,
+// valid UTF-8, without a byte order mark (RFC 9598 3).
+func smtpUTF8Mailbox(g GeneralName) (string, bool) {
+	s := cryptobyte.String(g.Raw[len(derSmtpUTF8Mailbox):])
+	var val, str cryptobyte.String
+	if !s.ReadASN1(&val, cbasn1.Tag(0).ContextSpecific().Constructed()) || !s.Empty() ||
+		!val.ReadASN1(&str, cbasn1.UTF8String) || !val.Empty() || !utf8.Valid(str) || bytes.HasPrefix(str, []byte("\uFEFF")) {
+		return "", false
+	}
+	return string(str), true
+}
+
+// eaiProfile converts the U-labels of a mailbox domain to A-labels as RFC 5891 5.5 says,
+// mapping nothing (RFC 9598 4: IDNA2008 without mappings), and refuses labels that are not
+// IDNA2008 or NR-LDH.
+var eaiProfile = idna.New(idna.ValidateForRegistration())
+
+// eaiHost returns the domain of an SmtpUTF8Mailbox in its comparison form (RFC 9598 5), or
+// why it has none: a *SyntaxError for a value that is not a UTF8String mailbox or whose
+// domain is not IDNA2008 in LDH labels.
+func (c *Checker) eaiHost(n GeneralName) (string, error) {
+	if c.eai.raw == string(n.Raw) && (c.eai.host != "" || c.eai.err != nil) {
+		return c.eai.host, c.eai.err
+	}
+	host, err := func() (string, error) {
+		v, ok := smtpUTF8Mailbox(n)
+		if !ok {
+			return "", &SyntaxError{Form: OtherName, Value: n.String(), Why: "an SmtpUTF8Mailbox that is not one UTF8String (RFC 9598 3)"}
+		}
+		i := strings.LastIndexByte(v, '@')
+		if i <= 0 || i == len(v)-1 {
+			return "", &SyntaxError{Form: OtherName, Value: n.String(), Why: "an SmtpUTF8Mailbox that is not a mailbox (RFC 9598 3)"}
+		}
+		host, why := eaiDomain(v[i+1:])
+		if why != "" {
+			return "", &SyntaxError{Form: OtherName, Value: n.String(), Why: "the domain of an SmtpUTF8Mailbox " + why}
+		}
+		return host, nil
+	}()
+	c.eai.raw, c.eai.host, c.eai.err = string(n.Raw), host, err
+	return host, err
+}
+
+// smtpUTF8Within applies an rfc822Name constraint c to an SmtpUTF8Mailbox whose domain, in
+// comparison form, is host, as RFC 9598 6 says: the domain is compared with the constraint's
+// host (".example.com": any host below example.com; "example.com": that host alone, or, read
+// broadly, its subdomains too); the local part is not compared. A constraint naming one
+// mailbox ("bob@example.com", which RFC 9598 6 deprecates) is read to fail closed: its local
+// part is stripped when it is an excluded subtree, as RFC 9598 6 strips it, so it excludes
+// every SmtpUTF8Mailbox at its host; as a permitted subtree it holds none, an rfc822Name never
+// being equal to an SmtpUTF8Mailbox (RFC 9598 5).
+func smtpUTF8Within(host, c string, excluded, broad bool) bool {
+	c = strings.ToLower(c)
+	if j := strings.LastIndexByte(c, '@'); j >= 0 {
+		return excluded && host == strings.TrimSuffix(c[j+1:], ".")
+	}
+	return hostWithin(host, strings.TrimSuffix(c, "."), broad)
+}
+
+// eaiDomain returns a mailbox domain in its comparison form (RFC 9598 5): U-labels as
+// A-labels, ASCII letters lower-cased; or why it has none.
+func eaiDomain(d string) (string, string) {
+	if strings.HasSuffix(d, ".") {
+		return "", "ends with a period"
+	}
+	b := []byte(d)
+	for i, ch := range b {
+		if 'A' <= ch && ch <= 'Z' {
+			b[i] = ch + 'a' - 'A'
+		}
+	}
+	a, err := eaiProfile.ToASCII(string(b))
+	if err == nil {
+		// An A-label must decode to a U-label that encodes back to it (RFC 5891 5.4).
+		var u string
+		if u, err = eaiProfile.ToUnicode(a); err == nil {
+			var back string
+			if back, err = eaiProfile.ToASCII(u); err == nil && back != a {
+				err = errors.New("an A-label that is not the encoding of its U-label")
+			}
+		}
+	}
+	if err != nil {
+		return "", "is not an IDNA2008 domain name without mappings (RFC 9598 4): " + EscapeText(err.Error())
+	}
+	if why := hostSyntax(a, false); why != "" {
+		return "", "is not a host name: " + why
+	}
+	return a, ""
 }
 
 // hostWithin is the host part of rfc822Name and URI constraints: ".example.com" holds any

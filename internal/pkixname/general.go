@@ -43,9 +43,9 @@ type GeneralName struct {
 	DN *DN
 }
 
-// String is the name as text, safe to print: the string forms with control and invisible
-// characters escaped (EscapeText), an IP address or network in the usual notation, a
-// directoryName in RFC 4514 form.
+// String is the name as text, safe to print: the string forms and an SmtpUTF8Mailbox's value
+// with control and invisible characters escaped (EscapeText), an IP address or network in
+// the usual notation, a directoryName in RFC 4514 form.
 func (g GeneralName) String() string {
 	switch g.Form {
 	case RFC822Name, DNSName, URI:
@@ -63,8 +63,23 @@ func (g GeneralName) String() string {
 		if g.DN != nil {
 			return g.DN.String()
 		}
+	case OtherName:
+		if isSmtpUTF8Mailbox(g) {
+			if v, ok := smtpUTF8Mailbox(g); ok {
+				return EscapeText(v)
+			}
+		}
 	}
 	return fmt.Sprintf("%s:%x", g.Form, g.Raw)
+}
+
+// kind is the name of g's form in messages: its Form, or SmtpUTF8Mailbox for an otherName of
+// that type (RFC 9598).
+func (g GeneralName) kind() string {
+	if isSmtpUTF8Mailbox(g) {
+		return "SmtpUTF8Mailbox"
+	}
+	return g.Form.String()
 }
 
 // ParseGeneralName reads one GeneralName from s.
