@@ -303,6 +303,16 @@ func TestXCMalformedRequestRefused(t *testing.T) {
 				b.AddASN1Int64(1)
 			})
 		}), "does not"},
+		{"an extensionRequest of two values", func(b *cryptobyte.Builder) {
+			xcAttr(b, extReq, func(b *cryptobyte.Builder) {
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { xcExt(b, san, false, sanA) })
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { xcExt(b, san, false, sanEvil) })
+			})
+		}, "the extensionRequest attribute has more than one value"},
+		{"two extensionRequest attributes", func(b *cryptobyte.Builder) {
+			exts(ext(san, false, sanA))(b)
+			exts(ext(asn1.ObjectIdentifier{2, 5, 29, 19}, true, []byte{0x30, 0x03, 0x01, 0x01, 0xff}))(b)
+		}, "the extensionRequest attribute is given twice"},
 		{"an extensionRequest attribute with a trailing element", func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 				b.AddASN1ObjectIdentifier(extReq)
