@@ -50,8 +50,8 @@ hex, serials lowercase hex (as 'openssl x509 -serial' prints them, there in uppe
                    and the requested extensions in a certificate's fields: key_usage,
                    ext_key_usage, basic_constraints, subject_key_id, authority_key_id,
                    crl_distribution_points, ocsp_servers, issuing_certificate_urls,
-                   name_constraints, policies, ..., freshest_crl (null or "": not
-                   requested)
+                   name_constraints, policies, ..., freshest_crl (as for a certificate:
+                   null, [] or "" when not requested)
    crl             (kind crl) issuer, number (decimal, "" when absent), this_update,
                    next_update (null when absent), validity (expired: past next_update),
                    signature_algorithm, authority_key_id, revoked[] {serial, revoked_at,
