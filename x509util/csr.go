@@ -99,8 +99,9 @@ func MarshalCSRPEM(csr *x509.CertificateRequest) []byte {
 // signs with `-sigopt rsa_padding_mode:pss`, included). It is ParseCSRWithOptions with the
 // zero CSROptions: a CSR signed with SHA-1 (or MD5) is refused. Errors wrap ErrMalformed (not
 // a CSR, damaged, a version other than 0, an attribute without a value, an extensionRequest
-// given twice or with two values, an RDN with no attribute, or a signature that does not
-// verify), ErrWeakSignature (SHA-1 or older) or ErrUnsupported (a key or signature algorithm
+// given twice or with two values, an RDN with no attribute, a signature that does not
+// verify, or requested extensions that are malformed: one requested twice, one that does not
+// parse, or one cert inspect takes apart whose value does not parse), ErrWeakSignature (SHA-1 or older) or ErrUnsupported (a key or signature algorithm
 // signet does not verify, or a subject value crypto/x509 cannot carry in a certificate).
 func ParseCSR(data []byte) (*x509.CertificateRequest, error) {
 	return ParseCSRWithOptions(data, CSROptions{})
@@ -159,6 +160,11 @@ func ParseCSRWithOptions(data []byte, opts CSROptions) (*x509.CertificateRequest
 	}
 	if err := checkCSRStructure(csr); err != nil {
 		return nil, err
+	}
+	// What the CSR asks for must parse, although only its names are certified: the operator
+	// who inspected it saw what signet and openssl read of it.
+	if why := checkRequestedExtensions(csr.RawTBSCertificateRequest); why != "" {
+		return nil, fmt.Errorf("%w: %s", ErrMalformed, why)
 	}
 	if err := checkCertificateName(csr.RawSubject); err != nil {
 		return nil, fmt.Errorf("the CSR's subject: %w", err)

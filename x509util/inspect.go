@@ -774,9 +774,19 @@ type CSRInfo struct {
 	SANs           SANInfo         `json:"sans"`
 	Extensions     []ExtensionInfo `json:"extensions"` // the extensions requested
 	SHA256         string          `json:"sha256"`     // of the DER CSR
+	// ChallengePassword is true when the CSR has a challengePassword attribute, whose value
+	// (a secret) is never shown.
+	ChallengePassword bool `json:"challenge_password"`
+	// Attributes are the CSR's other attributes but its extensionRequest.
+	Attributes []AttributeInfo `json:"attributes"`
+	// The requested extensions taken apart as a certificate's are, with the same JSON fields
+	// (key_usage, basic_constraints, policies, ...), each null when not requested.
+	ExtensionFields
 }
 
-// DescribeCSR describes csr and checks its signature.
+// DescribeCSR describes csr and checks its signature. The requested extensions are taken
+// apart as a certificate's are; a CSR from ParseObjects or ParseCSR has them well-formed, and
+// one that is not shows those that do not parse as null and in Extensions as hex.
 func DescribeCSR(csr *x509.CertificateRequest) CSRInfo {
 	info := CSRInfo{
 		Subject:            formatRawName(csr.RawSubject),
@@ -784,12 +794,14 @@ func DescribeCSR(csr *x509.CertificateRequest) CSRInfo {
 		SignatureAlgorithm: SignatureAlgorithmName(csr.SignatureAlgorithm, csr.Raw),
 		SANs:               describeSANs(csr.Extensions, csr.DNSNames, csr.IPAddresses, csr.EmailAddresses, csr.URIs),
 		SHA256:             sha256Hex(csr.Raw),
+		ExtensionFields:    describeRequested(csr.Extensions),
 	}
 	if err := CheckCSRSignature(csr); err != nil {
 		info.SignatureError = err.Error()
 	} else {
 		info.SignatureValid = true
 	}
+	info.ChallengePassword, info.Attributes = csrAttributes(csr.RawTBSCertificateRequest)
 	var exts []inspectExt
 	for _, e := range csr.Extensions {
 		exts = append(exts, inspectExt{e.Id, e.Critical, e.Value})

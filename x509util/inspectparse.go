@@ -283,8 +283,22 @@ func inspectParseCRL(der []byte) (*x509.RevocationList, error) {
 }
 
 // inspectParseCSR is x509.ParseCertificateRequest, or where it refuses der for its subject or
-// key, the placeholder reading.
+// key, the placeholder reading. Either way a CSR whose requested extensions are malformed
+// (checkRequestedExtensions: requested twice, a value that does not parse) is refused: cert
+// inspect would show a part of what it asks for (crypto/x509 reads one of two
+// subjectAltNames, and no other extension), and cert create refuses it.
 func inspectParseCSR(der []byte) (*x509.CertificateRequest, error) {
+	csr, err := inspectParseCSRLenient(der)
+	if err != nil {
+		return nil, err
+	}
+	if why := checkRequestedExtensions(csr.RawTBSCertificateRequest); why != "" {
+		return nil, errors.New(why)
+	}
+	return csr, nil
+}
+
+func inspectParseCSRLenient(der []byte) (*x509.CertificateRequest, error) {
 	csr, err := x509.ParseCertificateRequest(der)
 	if err == nil {
 		return csr, nil

@@ -100,6 +100,8 @@ a CSR whose signature does not verify, a CSR signed with SHA-1 unless --allow-sh
 a CSR that RFC 2986 or PKCS #9 does not allow (a version other than 0, an attribute with no
 value, an extensionRequest twice or with two values, an RDN with no attribute) or whose
 subject holds a value crypto/x509 cannot write into a certificate (a UniversalString),
+a CSR whose requested extensions are malformed (one requested twice, one that does not
+parse, though the profile decides them; 'signet cert inspect' names it),
 and a key weaker than signet makes (RSA below 2048 bits or with an even exponent, EC keys on
 curves other than P-256, P-384, P-521) (exit 3); a profile
 without the names it needs, a subject emailAddress that is not also a --san email: (RFC 5280

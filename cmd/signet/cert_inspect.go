@@ -44,7 +44,14 @@ hex, serials lowercase hex (as 'openssl x509 -serial' prints them, there in uppe
                    authority_cert_issuer[], authority_cert_serial ("" when absent),
                    freshest_crl[]
    csr             (kind csr) subject, public_key, signature_algorithm, signature_valid,
-                   signature_error, sans, extensions[] (requested), sha256
+                   signature_error, sans, extensions[] (requested), sha256,
+                   challenge_password (true when present; its value is never shown),
+                   attributes[] {oid, name, values[]} (the others but extensionRequest);
+                   and the requested extensions in a certificate's fields: key_usage,
+                   ext_key_usage, basic_constraints, subject_key_id, authority_key_id,
+                   crl_distribution_points, ocsp_servers, issuing_certificate_urls,
+                   name_constraints, policies, ..., freshest_crl (as for a certificate:
+                   null, [] or "" when not requested)
    crl             (kind crl) issuer, number (decimal, "" when absent), this_update,
                    next_update (null when absent), validity (expired: past next_update),
                    signature_algorithm, authority_key_id, revoked[] {serial, revoked_at,
@@ -75,7 +82,10 @@ subject information access, signed certificate timestamps, an authority key iden
 issuer and serial, and the other
 extensions (critical ones marked; one signet does not know with the hex of its value) and
 the SHA-256 fingerprint of the certificate. A CSR: subject,
-key, names, and whether its signature verifies. A CRL: issuer, number, this and next
+key, names, whether its signature verifies, the extensions it requests taken apart as a
+certificate's (in the same lines, "(not requested)" where it asks for none: a request for
+CA:TRUE shows), whether it has a challenge password (its value is never shown) and its other
+attributes by OID. A CRL: issuer, number, this and next
 update, the issuing distribution point, freshest CRL and delta CRL indicator, and each
 revoked serial with its date, reason, invalidity date and, in an indirect CRL, the issuer of
 the certificate it revokes. Times are placed against --at
@@ -84,6 +94,9 @@ the certificate it revokes. Times are placed against --at
 An object is shown even where a part of it is one signet does not use or read (a name
 value of a string type crypto/x509 refuses, a key on another curve, an extension that does
 not parse): each is shown from its DER, and 'signet cert verify' refuses such a certificate.
+A CSR whose requested extensions are malformed (one requested twice, an extensionRequest
+that does not parse, a value of one signet takes apart that does not parse) is refused, as
+'signet cert create --csr' refuses it: what it asks for is never shown in part.
 
 Inspecting checks nothing beyond a CSR's signature: a CRL's signature needs its issuer
 and a certificate's trust needs a policy; use 'signet cert verify'. Exit 0 when every
@@ -186,25 +199,7 @@ func certInspectPrint(w io.Writer, d certInspected) {
 		row("public key", certKeyText(c.PublicKey))
 		row("signature", c.SignatureAlgorithm)
 		row("names (SAN)", certSANText(c.SANs))
-		row("key usage", certListOr(c.KeyUsage, "(no extension: any)"))
-		row("ext key usage", certListOr(c.ExtKeyUsage, "(no extension: any)"))
-		row("basic constraints", certBasicText(c.BasicConstraints))
-		row("subject key id", certOr(c.SubjectKeyID, "(none)"))
-		row("authority key id", certOr(c.AuthorityKeyID, "(none)"))
-		if nc := c.NameConstraints; nc != nil {
-			row("name constraints", "permitted "+certListOr(nc.Permitted, "")+certIf(len(nc.Permitted) == 0, "(none)")+
-				"; excluded "+certListOr(nc.Excluded, "")+certIf(len(nc.Excluded) == 0, "(none)")+certIf(nc.Critical, " (critical)"))
-		}
-		if len(c.CRLDistribution) > 0 {
-			row("CRL distribution", strings.Join(c.CRLDistribution, ", "))
-		}
-		if len(c.OCSPServers) > 0 {
-			row("OCSP", strings.Join(c.OCSPServers, ", "))
-		}
-		if len(c.IssuingCertURLs) > 0 {
-			row("CA issuers", strings.Join(c.IssuingCertURLs, ", "))
-		}
-		certInspectMore(w, row, c.Extensions, c)
+		certInspectExtensions(w, row, c.ExtensionFields(), c.Extensions, false)
 		row("extensions", certExtText(c.Extensions))
 		row("sha256", c.SHA256)
 	case d.CSR != nil:
@@ -217,6 +212,17 @@ func certInspectPrint(w io.Writer, d certInspected) {
 		}
 		row("signature", sig)
 		row("names (SAN)", certSANText(r.SANs))
+		certInspectExtensions(w, row, r.ExtensionFields, r.Extensions, true)
+		if r.ChallengePassword {
+			row("challenge password", "present (not shown)")
+		}
+		if len(r.Attributes) > 0 {
+			var a []string
+			for _, at := range r.Attributes {
+				a = append(a, certOr(at.Name, at.OID)+" "+strings.Join(at.Values, ", "))
+			}
+			row("attributes", strings.Join(a, "; "))
+		}
 		row("extensions", certExtText(r.Extensions))
 		row("sha256", r.SHA256)
 	case d.CRL != nil:
@@ -324,6 +330,10 @@ func certBasicText(b *x509util.BasicConstraintsInfo) string {
 		return "(no extension: not a CA)"
 	}
 	s := "CA:FALSE"
+	if b.PathLen != nil {
+		// a CSR's pathLenConstraint is shown after CA:FALSE too, as openssl shows it
+		s = fmt.Sprintf("CA:FALSE, path length %d", *b.PathLen)
+	}
 	if b.CA {
 		s = "CA:TRUE, no path length limit"
 		if b.PathLen != nil {
@@ -375,9 +385,47 @@ func certCrit(exts []x509util.ExtensionInfo, oid string) string {
 	return ""
 }
 
-// certInspectMore prints the extensions of a certificate decoded beyond its names and
+// certInspectExtensions prints the extensions a certificate carries, or a CSR requests
+// (csr), taken apart: the same rows for both; where a certificate has no key usage, extended
+// key usage or basic constraints, what that means, and where a CSR has none, that it asks for
+// none.
+func certInspectExtensions(w io.Writer, row func(k, v string), f x509util.ExtensionFields, exts []x509util.ExtensionInfo, csr bool) {
+	anyUse, notCA := "(no extension: any)", "(no extension: not a CA)"
+	if csr {
+		anyUse, notCA = "(not requested)", "(not requested)"
+	}
+	row("key usage", certListOr(f.KeyUsage, anyUse))
+	row("ext key usage", certListOr(f.ExtKeyUsage, anyUse))
+	if f.BasicConstraints == nil {
+		row("basic constraints", notCA)
+	} else {
+		row("basic constraints", certBasicText(f.BasicConstraints))
+	}
+	if !csr || f.SubjectKeyID != "" {
+		row("subject key id", certOr(f.SubjectKeyID, "(none)"))
+	}
+	if !csr || f.AuthorityKeyID != "" {
+		row("authority key id", certOr(f.AuthorityKeyID, "(none)"))
+	}
+	if nc := f.NameConstraints; nc != nil {
+		row("name constraints", "permitted "+certListOr(nc.Permitted, "")+certIf(len(nc.Permitted) == 0, "(none)")+
+			"; excluded "+certListOr(nc.Excluded, "")+certIf(len(nc.Excluded) == 0, "(none)")+certIf(nc.Critical, " (critical)"))
+	}
+	if len(f.CRLDistribution) > 0 {
+		row("CRL distribution", strings.Join(f.CRLDistribution, ", "))
+	}
+	if len(f.OCSPServers) > 0 {
+		row("OCSP", strings.Join(f.OCSPServers, ", "))
+	}
+	if len(f.IssuingCertURLs) > 0 {
+		row("CA issuers", strings.Join(f.IssuingCertURLs, ", "))
+	}
+	certInspectMore(w, row, exts, f)
+}
+
+// certInspectMore prints the extensions of a certificate or CSR decoded beyond its names and
 // usages, one row each (a policy or an SCT a line of its own below its row).
-func certInspectMore(w io.Writer, row func(k, v string), exts []x509util.ExtensionInfo, c *x509util.CertificateInfo) {
+func certInspectMore(w io.Writer, row func(k, v string), exts []x509util.ExtensionInfo, c x509util.ExtensionFields) {
 	sub := func(f string, a ...any) { fmt.Fprintf(w, "    "+f+"\n", a...) }
 	if c.AuthorityCertIssuer != nil || c.AuthorityCertSerial != "" {
 		row("authority issuer", certOr(strings.Join(c.AuthorityCertIssuer, ", "), "(none)")+", serial "+certOr(c.AuthorityCertSerial, "(none)"))

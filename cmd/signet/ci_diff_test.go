@@ -36,7 +36,9 @@ import (
 //   - the contents of the extensions signet takes apart: SANs of every form, key usage,
 //     extended key usage, basic constraints, name constraints, key identifiers, CRL
 //     distribution point URIs, AIA; a CRL's number and entries (serial, date, reason, invalidity date, certificate
-//     issuer); a CSR's signature;
+//     issuer); a CSR's signature, its requested extensions in the same fields and held to
+//     the same lines as a certificate's, and its attributes (a challengePassword by its
+//     presence);
 //   - the text output: never a raw control, bidirectional or non-UTF-8 character, and the
 //     names and SANs of --json in it.
 //
@@ -58,6 +60,9 @@ import (
 //   - signet carries an indirect CRL's certificateIssuer to the entries after it (RFC 5280
 //     5.3.3); openssl shows it on its entry only;
 //   - signet never prints a CSR's challengePassword (a secret), which openssl shows;
+//   - a CSR that requests an extension twice, or one signet takes apart whose value does not
+//     parse, openssl shows (both, or the value's bytes) and signet refuses, naming it
+//     (ciRefusalExplained): what the CSR asks for is not shown in part;
 //   - openssl 3.0 writes a BMPString DisplayText (a user notice's organization or explicit
 //     text) as its raw bytes, which the first NUL ends: such an empty text of openssl's is
 //     compared by presence; and it writes an AKI's serial as its magnitude, a negative one
@@ -159,6 +164,9 @@ type ciOpenSSL struct {
 	curve     string
 	exts      []ciOExt
 	revoked   []ciORevoked
+	// attrs are a CSR's attributes as openssl lists them ("unstructuredName :Example"),
+	// each line trimmed, a further value's line (" :y") joined to its attribute's
+	attrs []string
 }
 
 type ciORevoked struct {
@@ -257,6 +265,21 @@ func ciRunOpenSSL(t *testing.T, kind, file string) ciOpenSSL {
 		case strings.Contains(tl, "Public-Key: (") && o.keyBits == 0:
 			_, b, _ := strings.Cut(tl, "(")
 			o.keyBits, _ = strconv.Atoi(strings.TrimSuffix(b, " bit)"))
+		case tl == "Attributes:" && kind == "csr":
+			for i+1 < len(lines) && ciIndent(lines[i+1]) > ciIndent(l) {
+				a := strings.TrimSpace(lines[i+1])
+				if a == "Requested Extensions:" {
+					break
+				}
+				i++
+				switch {
+				case a == "(none)" || a == "a0:00":
+				case strings.HasPrefix(a, ":") && len(o.attrs) > 0:
+					o.attrs[len(o.attrs)-1] += "|" + strings.TrimPrefix(a, ":")
+				default:
+					o.attrs = append(o.attrs, a)
+				}
+			}
 		case tl == "X509v3 extensions:" || tl == "CRL extensions:" || tl == "Requested Extensions:":
 			var rest []string
 			o.exts, rest = ciParseExts(lines[i+1:], ciIndent(l)+4)
@@ -539,10 +562,17 @@ func ciDiffCert(o ciOpenSSL, c *x509util.CertificateInfo) []string {
 	}
 	bad = append(bad, ciDiffKey(o, c.PublicKey)...)
 	bad = append(bad, ciCompareExts(o.exts, c.Extensions)...)
-	// the extensions signet shows in fields
+	bad = append(bad, ciDiffFields(o, c.SANs, c.ExtensionFields())...)
+	return bad
+}
+
+// ciDiffFields compares the extensions signet shows in fields, a certificate's or those a
+// CSR requests (the same fields), with openssl's lines of them.
+func ciDiffFields(o ciOpenSSL, sans x509util.SANInfo, c x509util.ExtensionFields) []string {
+	var bad []string
 	if body, ok := ciExtBody(o.exts, "2.5.29.17"); ok && !ciDumped(body) {
-		bad = append(bad, ciDiffSANs(ciSANs(body), c.SANs)...)
-	} else if !ok && c.SANs.Len() != 0 {
+		bad = append(bad, ciDiffSANs(ciSANs(body), sans)...)
+	} else if !ok && sans.Len() != 0 {
 		bad = append(bad, "SANs without a SAN extension")
 	}
 	if body, ok := ciExtBody(o.exts, "2.5.29.15"); ok {
@@ -581,9 +611,9 @@ func ciDiffCert(o ciOpenSSL, c *x509util.CertificateInfo) []string {
 			got = "CA:FALSE"
 			if b.CA {
 				got = "CA:TRUE"
-				if b.PathLen != nil {
-					got += fmt.Sprintf(", pathlen:%d", *b.PathLen)
-				}
+			}
+			if b.PathLen != nil {
+				got += fmt.Sprintf(", pathlen:%d", *b.PathLen)
 			}
 		}
 		if want != got {
@@ -826,11 +856,51 @@ func ciDiffCSR(o ciOpenSSL, r *x509util.CSRInfo) []string {
 	}
 	bad = append(bad, ciDiffKey(o, r.PublicKey)...)
 	bad = append(bad, ciCompareExts(o.exts, r.Extensions)...)
-	if body, ok := ciExtBody(o.exts, "2.5.29.17"); ok && !ciDumped(body) {
-		bad = append(bad, ciDiffSANs(ciSANs(body), r.SANs)...)
-	}
+	bad = append(bad, ciDiffFields(o, r.SANs, r.ExtensionFields)...)
+	bad = append(bad, ciDiffAttributes(o, r)...)
 	if !r.SignatureValid {
 		bad = append(bad, "CSR signature not valid: "+r.SignatureError)
+	}
+	return bad
+}
+
+// ciDiffAttributes compares a CSR's attributes with openssl's: the same attributes in order
+// (openssl's name or OID), a challengePassword by its presence alone, the values of the
+// others where openssl prints them ("unable to print attribute" for a value that is no
+// string).
+func ciDiffAttributes(o ciOpenSSL, r *x509util.CSRInfo) []string {
+	var want []string
+	challenge := false
+	for _, a := range o.attrs {
+		name, v, _ := strings.Cut(a, ":")
+		name = strings.TrimSpace(name)
+		if name == "challengePassword" {
+			challenge = true
+			continue
+		}
+		if v == "unable to print attribute" {
+			v = "?"
+		}
+		want = append(want, name+"="+v)
+	}
+	var got []string
+	for _, a := range r.Attributes {
+		name := a.Name
+		if name == "" {
+			name = a.OID
+		}
+		v := strings.Join(ciUnescapeAll(a.Values), "|")
+		if len(a.Values) == 1 && strings.HasPrefix(a.Values[0], "#") {
+			v = "?"
+		}
+		got = append(got, name+"="+v)
+	}
+	var bad []string
+	if challenge != r.ChallengePassword {
+		bad = append(bad, fmt.Sprintf("challenge password: openssl %v, signet %v", challenge, r.ChallengePassword))
+	}
+	if !ciSame(want, got) {
+		bad = append(bad, fmt.Sprintf("attributes: openssl %q, signet %q", want, got))
 	}
 	return bad
 }
@@ -948,6 +1018,9 @@ func ciRunSeed(t *testing.T, seed int64, dir string) ciResult {
 		case "csr":
 			bad = ciDiffCSR(o, got[0].CSR)
 			bad = append(bad, ciCheckText(text, got[0].CSR.Subject)...)
+			if c.has("csr", "csr-challenge") && (strings.Contains(text, "secret") || strings.Contains(out, "secret")) {
+				bad = append(bad, "the challenge password's value is shown")
+			}
 		case "crl":
 			bad = ciDiffCRL(o, got[0].CRL)
 			bad = append(bad, ciCheckText(text, got[0].CRL.Issuer)...)
@@ -988,8 +1061,16 @@ func ciOpenSSLRefusalExplained2(c *ciCase, kind string) string {
 	return ""
 }
 
-// ciRefusalExplained says why signet may refuse what openssl reads.
+// ciRefusalExplained says why signet may refuse what openssl reads: a CSR whose requested
+// extensions are malformed (one twice, a value that does not parse), which openssl shows
+// (each of the two, or the bytes of the value) and signet refuses, naming it.
 func ciRefusalExplained(c *ciCase, kind, errOut string) string {
+	switch {
+	case kind == "csr" && c.has(kind, "csr-dup-ext") && strings.Contains(errOut, "is requested twice"):
+		return "a requested extension twice"
+	case kind == "csr" && c.has(kind, "csr-bad-ext") && strings.Contains(errOut, "does not parse"):
+		return "a requested extension that does not parse"
+	}
 	return ""
 }
 

@@ -383,7 +383,7 @@ func (g *ciGen) extensions(csr bool) []ciExt {
 			b.AddASN1OctetString(k)
 		}))
 	}
-	if g.p(50) && !csr {
+	if g.p(50) {
 		add("aki", "2.5.29.35", false, seq(func(b *cryptobyte.Builder) {
 			if g.p(80) {
 				k := make([]byte, 20)
@@ -500,7 +500,7 @@ func (g *ciGen) extensions(csr bool) []ciExt {
 			}
 		}))
 	}
-	if g.p(10) && !csr {
+	if g.p(10) {
 		add("policymappings", "2.5.29.33", true, seq(func(b *cryptobyte.Builder) {
 			for k := 0; k < 1+g.n(3); k++ {
 				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
@@ -510,7 +510,7 @@ func (g *ciGen) extensions(csr bool) []ciExt {
 			}
 		}))
 	}
-	if g.p(10) && !csr {
+	if g.p(10) {
 		add("policyconstraints", "2.5.29.36", true, seq(func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.Tag(0).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddUint8(uint8(g.n(3))) })
 			if g.p(50) {
@@ -518,7 +518,7 @@ func (g *ciGen) extensions(csr bool) []ciExt {
 			}
 		}))
 	}
-	if g.p(10) && !csr {
+	if g.p(10) {
 		add("inhibitany", "2.5.29.54", true, build(func(b *cryptobyte.Builder) { b.AddASN1Int64(int64(g.n(3))) }))
 	}
 	dps := func(b *cryptobyte.Builder) {
@@ -551,10 +551,10 @@ func (g *ciGen) extensions(csr bool) []ciExt {
 			})
 		}
 	}
-	if g.p(40) && !csr {
+	if g.p(40) {
 		add("crldp", "2.5.29.31", false, seq(dps))
 	}
-	if g.p(10) && !csr {
+	if g.p(10) {
 		add("freshest", "2.5.29.46", false, seq(dps))
 	}
 	ad := func(b *cryptobyte.Builder, methods ...string) {
@@ -565,20 +565,20 @@ func (g *ciGen) extensions(csr bool) []ciExt {
 			})
 		}
 	}
-	if g.p(40) && !csr {
+	if g.p(40) {
 		add("aia", "1.3.6.1.5.5.7.1.1", false, seq(func(b *cryptobyte.Builder) {
 			ad(b, "1.3.6.1.5.5.7.48.1", "1.3.6.1.5.5.7.48.2", "1.3.6.1.4.1.55555.9")
 		}))
 	}
-	if g.p(10) && !csr {
+	if g.p(10) {
 		add("sia", "1.3.6.1.5.5.7.1.11", false, seq(func(b *cryptobyte.Builder) {
 			ad(b, "1.3.6.1.5.5.7.48.5", "1.3.6.1.5.5.7.48.3")
 		}))
 	}
-	if g.p(10) && !csr {
+	if g.p(10) {
 		add("ocspnocheck", "1.3.6.1.5.5.7.48.1.5", false, []byte{5, 0})
 	}
-	if g.p(10) && !csr {
+	if g.p(10) {
 		add("sct", "1.3.6.1.4.1.11129.2.4.2", false, build(func(b *cryptobyte.Builder) {
 			b.AddASN1OctetString(build(func(b *cryptobyte.Builder) {
 				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
@@ -622,6 +622,19 @@ func (g *ciGen) extensions(csr bool) []ciExt {
 	}
 	// a drawn order
 	g.r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	if csr && len(out) > 0 && g.p(8) {
+		// a request openssl shows but that is malformed: an extension twice, or the value of
+		// one signet takes apart that does not parse
+		if g.p(50) {
+			g.feat("csr-dup-ext")
+			out = append(out, out[g.n(len(out))])
+		} else {
+			g.feat("csr-bad-ext")
+			bad := []ciExt{{ciOID("2.5.29.19"), true, []byte{0x01, 0x01, 0xff}}, {ciOID("2.5.29.15"), true, []byte{0x05, 0x00}},
+				{ciOID("2.5.29.37"), false, []byte{0x30, 0x00}}, {ciOID("2.5.29.17"), false, []byte{0x30, 0x03, 0x82, 0x01, 'a', 0x00}}}[g.n(4)]
+			out = append(out[:0:0], append([]ciExt{bad}, out...)...)
+		}
+	}
 	return out
 }
 
@@ -769,6 +782,27 @@ func ciGenerate(t testing.TB, seed int64) *ciCase {
 						b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
 							b.AddASN1(cbasn1.UTF8String, func(b *cryptobyte.Builder) { b.AddBytes([]byte("secret")) })
 						})
+					})
+				}
+				if g.p(20) {
+					g.feat("csr-unstructured-name")
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+						b.AddASN1ObjectIdentifier(ciOID("1.2.840.113549.1.9.2"))
+						b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+							tag := []cbasn1.Tag{cbasn1.UTF8String, cbasn1.PrintableString}[g.n(2)]
+							v := []string{"Example Ltd", "host.example", "a,b"}[g.n(3)]
+							if tag == cbasn1.UTF8String && g.p(30) {
+								v = "Jürgen"
+							}
+							b.AddASN1(tag, func(b *cryptobyte.Builder) { b.AddBytes([]byte(v)) })
+						})
+					})
+				}
+				if g.p(15) {
+					g.feat("csr-unknown-attribute")
+					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+						b.AddASN1ObjectIdentifier(ciOID("1.3.6.1.4.1.55555.30"))
+						b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { b.AddASN1Int64(int64(g.n(1000))) })
 					})
 				}
 				if exts := g.extensions(true); len(exts) > 0 {

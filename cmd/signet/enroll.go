@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -96,7 +97,7 @@ func enrollCommand(e *env) *cli.Command {
 				res, err = enrollStart(e, c)
 			}
 			if err != nil {
-				return err
+				return enrollForceError(err)
 			}
 			if c.Bool("json") {
 				return writeJSON(e.stdout, res)
@@ -105,6 +106,17 @@ func enrollCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// enrollForceError names --force under an enrolment error that enroll.Options.Force gets
+// past (an enroll.ForceError: the key's certificate, or a CA certificate its CA renewed,
+// would be replaced), as the error always said it.
+func enrollForceError(err error) error {
+	var fe *enroll.ForceError
+	if errors.As(err, &fe) {
+		return fmt.Errorf("%w; use --force to replace it", err)
+	}
+	return err
 }
 
 func enrollStart(e *env, c *cli.Context) (*enroll.Result, error) {

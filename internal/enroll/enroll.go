@@ -149,7 +149,7 @@ func Enroll(opts Options) (*Result, error) {
 		// key's label and id included) stops enrolment before the key is generated (for an
 		// existing key, store checks it before anything is written).
 		if err := tok.CheckKeyChainImport(u.Object, u.ID, x509util.IssuerPath(opts.CA[0], opts.CA[1:]), hsm.ChainOptions{RenewChain: opts.Force}); err != nil {
-			return nil, forceHint(err, opts.Force)
+			return nil, needsForce(err, opts.Force)
 		}
 	}
 	if !errors.Is(err, hsm.ErrObjectNotFound) {
@@ -209,10 +209,20 @@ func undoKey(tok *hsm.Token, key hsm.Object) error {
 	return nil
 }
 
-// forceHint adds to an error of a CA's renewed certificate that Force replaces it.
-func forceHint(err error, force bool) error {
+// ForceError is an error that Options.Force (FinishOptions.Force) gets past: the key already
+// has a certificate, or the token a CA certificate that its CA renewed, which the enrolment
+// would replace. Err says what and wraps the hsm sentinel (hsm.ErrExists,
+// hsm.ErrChainRenewal); the caller tells its user how to set Force, which this package
+// cannot name (a flag, a setting).
+type ForceError struct{ Err error }
+
+func (e *ForceError) Error() string { return e.Err.Error() }
+func (e *ForceError) Unwrap() error { return e.Err }
+
+// needsForce marks an error of a CA's renewed certificate as one Force gets past.
+func needsForce(err error, force bool) error {
 	if !force && errors.Is(err, hsm.ErrChainRenewal) {
-		return fmt.Errorf("%w; use --force to replace it", err)
+		return &ForceError{err}
 	}
 	return err
 }
@@ -234,15 +244,15 @@ func enrollKey(tok *hsm.Token, signer *hsm.Signer, res *Result, opts Options, pr
 				err = sameProfile(existing, profile)
 			}
 			if err != nil {
-				return nil, fmt.Errorf("%w: the key already has a certificate for %s, valid until %s, %v; use --force to replace it",
-					hsm.ErrExists, x509util.FormatName(existing.Subject), existing.NotAfter.UTC().Format(time.RFC3339), err)
+				return nil, &ForceError{fmt.Errorf("%w: the key already has a certificate for %s, valid until %s, %v",
+					hsm.ErrExists, x509util.FormatName(existing.Subject), existing.NotAfter.UTC().Format(time.RFC3339), err)}
 			}
 			res.AlreadyEnrolled = true
 			describeCert(res, existing)
 			return res, nil
 		}
-		return nil, fmt.Errorf("%w: the key already has a certificate (%s, valid until %s) that is expired or not from this CA; use --force to replace it",
-			hsm.ErrExists, x509util.FormatName(existing.Subject), existing.NotAfter.UTC().Format(time.RFC3339))
+		return nil, &ForceError{fmt.Errorf("%w: the key already has a certificate (%s, valid until %s) that is expired or not from this CA",
+			hsm.ErrExists, x509util.FormatName(existing.Subject), existing.NotAfter.UTC().Format(time.RFC3339))}
 	}
 
 	csr, err := x509util.CreateCSR(signer, opts.Subject, opts.SANs)
@@ -319,7 +329,7 @@ func Finish(opts FinishOptions) (*Result, error) {
 			return res, nil
 		}
 		if !opts.Force {
-			return nil, fmt.Errorf("%w: the key already has a certificate (%s); use --force to replace it", hsm.ErrExists, x509util.FormatName(existing.Subject))
+			return nil, &ForceError{fmt.Errorf("%w: the key already has a certificate (%s)", hsm.ErrExists, x509util.FormatName(existing.Subject))}
 		}
 	}
 	// Checked whether or not a chain comes with it (the chain's check covers it too): a
@@ -368,7 +378,7 @@ func store(tok *hsm.Token, signer *hsm.Signer, res *Result, cert *x509.Certifica
 	}
 	objs, err := tok.ImportKeyChain(ku, full, hsm.ChainOptions{Replace: old, RenewChain: force})
 	if err != nil {
-		return forceHint(err, force)
+		return needsForce(err, force)
 	}
 	for _, o := range objs {
 		res.Imported = append(res.Imported, o.URI)

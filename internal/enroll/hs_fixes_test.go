@@ -95,8 +95,9 @@ func TestEnrollForceAfterTheCARenewed(t *testing.T) {
 	// A second key, without Force: refused before its key is generated.
 	_, err := Enroll(Options{Token: "pkcs11:token=alice;object=k2", TokenOptions: topts, Subject: subject("bob"),
 		CA: []*x509.Certificate{renewed}, CAKey: caKey})
-	if !errors.Is(err, hsm.ErrExists) || !strings.Contains(err.Error(), "force") {
-		t.Errorf("a new key under the renewed CA without Force: %v, want ErrExists naming force", err)
+	var fe *ForceError
+	if !errors.Is(err, hsm.ErrExists) || !errors.As(err, &fe) {
+		t.Errorf("a new key under the renewed CA without Force: %v, want ErrExists, a ForceError", err)
 	}
 	if objs := tokenObjects(t, topts); len(objs) != 4 {
 		t.Errorf("the refused enrolment left %d objects, want the first key's 4 (its pair, its certificate, the CA's): %s", len(objs), uris(objs))
