@@ -33,12 +33,7 @@ func pki(t *testing.T, name string) string {
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return testutil.ReservePort(t)
 }
 
 // lockedBuffer collects a server's output.
