@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,16 +54,13 @@ func newSoftHSM(t *testing.T, labels ...string) {
 	t.Setenv("SIGNET_PIN", testutil.SoftHSMPIN)
 }
 
-// freePort returns a loopback address that was free a moment ago.
+// freePort returns a loopback address whose port no one else gets until the test ends
+// (testutil.ReservePort): for a peer tool started with it, or as an address nothing listens
+// on. It was a port free a moment ago, which the kernel gave again to another test's
+// listener about once in 10,000 binds.
 func freePort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
+	return testutil.ReservePort(t)
 }
 
 // sServer starts openssl s_server for one connection, requiring a client certificate that

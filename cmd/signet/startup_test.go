@@ -117,7 +117,26 @@ func TestLazyAppSameOutput(t *testing.T) {
 // some commands use are built on first use (sync.OnceValue), not at init (issue 15).
 const initBudget = 8 << 10
 
-// TestInitIsLight: no package of signet's allocates more than initBudget bytes at init, as
+// initBudgetOf is the budget of pkg: initBudget, or less for a package whose tables were
+// moved to first use and are held there. x509util's (extension, curve and algorithm names,
+// PBE schemes, PEM block kinds, revocation reasons, ...) cost every command 7.5 KB in 42
+// allocations, and most use none of them; what is left is the sync.OnceValue closures
+// themselves (1,368 bytes). pkixname's names of attribute types are a map built on first use
+// (72 bytes left). Each package's own test measured its test binary, whose figure counts the
+// tables of the package's test files, which no user pays for: x509util's stood at 2,336
+// bytes, and a campaign's table of twenty entries in one of its test files put it over its
+// budget (4,152 bytes) with x509util unchanged.
+func initBudgetOf(pkg string) int {
+	switch pkg {
+	case "github.com/signet-pki/signet/x509util":
+		return 3 << 10
+	case "github.com/signet-pki/signet/internal/pkixname":
+		return 256
+	}
+	return initBudget
+}
+
+// TestInitIsLight: no package of signet's allocates more than its budget (initBudgetOf) at init, as
 // the runtime reports it (GODEBUG=inittrace=1) for `signet --version` built as the README
 // installs it. The command itself, not this test binary: a test binary also initialises the
 // tables of the package's test files (the campaigns' pools and maps), which no user pays for and
@@ -136,7 +155,7 @@ func TestInitIsLight(t *testing.T) {
 		t.Fatalf("%v: %s", err, out)
 	}
 	line := regexp.MustCompile(`(?m)^init (\S+) @.* clock, (\d+) bytes, (\d+) allocs$`)
-	seen := 0
+	seen := map[string]bool{}
 	for _, m := range line.FindAllStringSubmatch(string(out), -1) {
 		pkg := m[1]
 		if pkg == "main" {
@@ -145,12 +164,12 @@ func TestInitIsLight(t *testing.T) {
 		if !strings.HasPrefix(pkg, "github.com/signet-pki/signet/") {
 			continue
 		}
-		seen++
-		if n, _ := strconv.Atoi(m[2]); n > initBudget {
-			t.Errorf("%s allocates %d bytes in %s allocations at init, more than %d: build its tables on first use", pkg, n, m[3], initBudget)
+		seen[pkg] = true
+		if n, _ := strconv.Atoi(m[2]); n > initBudgetOf(pkg) {
+			t.Errorf("%s allocates %d bytes in %s allocations at init, more than %d: build its tables on first use", pkg, n, m[3], initBudgetOf(pkg))
 		}
 	}
-	if seen < 5 {
-		t.Fatalf("inittrace reported %d of signet's packages, want them all:\n%s", seen, out)
+	if len(seen) < 5 || !seen["github.com/signet-pki/signet/x509util"] || !seen["github.com/signet-pki/signet/internal/pkixname"] {
+		t.Fatalf("inittrace reported %d of signet's packages, want them all:\n%s", len(seen), out)
 	}
 }

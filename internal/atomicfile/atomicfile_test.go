@@ -556,43 +556,57 @@ func TestBatchMemoryPerFile(t *testing.T) {
 		max      float64
 	}{{true, 2}, {false, 32}} {
 		t.Run(fmt.Sprint("distinct=", tc.distinct), func(t *testing.T) {
-			var b Batch
-			b.SyncOnCommit, b.Distinct = true, tc.distinct
-			defer b.Abort()
-			// What is made once (the staging directory, its lock, the journal's buffer and
-			// file, a reader of it) is in both measures: only what grows with the files counts.
-			const first = 200
-			for _, name := range names[:first] {
-				if err := b.Add(name, []byte("s"), Options{}); err != nil {
+			// measure stages and commits one batch and returns the bytes its heap grew by per
+			// file, while staging and while committing.
+			measure := func() (staged, committing float64) {
+				var b Batch
+				b.SyncOnCommit, b.Distinct = true, tc.distinct
+				defer b.Abort()
+				// What is made once (the staging directory, its lock, the journal's buffer and
+				// file, a reader of it) is in both measures: only what grows with the files counts.
+				const first = 200
+				for _, name := range names[:first] {
+					if err := b.Add(name, []byte("s"), Options{}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				before := heap()
+				for _, name := range names[first:] {
+					if err := b.Add(name, []byte("s"), Options{}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				staged = float64(heap()-before) / (n - first)
+				var atFirst, atLast int64
+				setHook(t, func(i int) {
+					switch i {
+					case first:
+						atFirst = heap()
+					case n - 1:
+						atLast = heap()
+					}
+				})
+				if err := b.Commit(); err != nil {
 					t.Fatal(err)
 				}
-			}
-			before := heap()
-			for _, name := range names[first:] {
-				if err := b.Add(name, []byte("s"), Options{}); err != nil {
-					t.Fatal(err)
+				committing = float64(atLast-atFirst) / (n - 1 - first)
+				for _, name := range names {
+					os.Remove(name)
 				}
+				return staged, committing
 			}
-			staged := float64(heap()-before) / (n - first)
-			var atFirst, atLast int64
-			setHook(t, func(i int) {
-				switch i {
-				case first:
-					atFirst = heap()
-				case n - 1:
-					atLast = heap()
-				}
-			})
-			if err := b.Commit(); err != nil {
-				t.Fatal(err)
+			// The least of three batches: what else the process holds at one measure and not
+			// at the other (the runtime's, a goroutine of an earlier test still ending) moves
+			// one batch's figure, by 4.2 bytes a file in one run of 20 of a Distinct batch,
+			// over its bound of 2; what the batch keeps per file is in all three.
+			staged, committing := measure()
+			for range 2 {
+				s, c := measure()
+				staged, committing = min(staged, s), min(committing, c)
 			}
-			committing := float64(atLast-atFirst) / (n - 1 - first)
-			t.Logf("%.1f bytes per staged file; %.1f while committing", staged, committing)
+			t.Logf("%.1f bytes per staged file; %.1f while committing (the least of three batches)", staged, committing)
 			if staged > tc.max || committing > tc.max {
 				t.Errorf("the batch keeps %.1f bytes per staged file, %.1f while committing, want at most %.0f", staged, committing, tc.max)
-			}
-			for _, name := range names {
-				os.Remove(name)
 			}
 		})
 	}

@@ -31,14 +31,14 @@ func pki(t *testing.T, name string) string {
 	return p
 }
 
+// freeAddr is an address on 127.0.0.1 whose port is the test's (testutil.ReservePort) for a
+// peer server to listen on. It was a port free a moment ago, which another test's listener
+// could take before the server bound it: the server found it in use (startServer then tried
+// again, after waiting its whole 10 s deadline), or the test talked to the other test's
+// server if it spoke TLS.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return testutil.ReservePort(t)
 }
 
 // lockedBuffer collects a server's output.
@@ -60,9 +60,7 @@ func (l *lockedBuffer) String() string {
 }
 
 // speaksTLS reports whether what listens on addr answers a ClientHello with TLS: a
-// handshake, or a TLS-level refusal (an alert, a version Go will not take). A bare dial is not
-// enough: between freeAddr and the server's bind another test's listener may hold the port
-// for a moment, and the test then found it closed.
+// handshake, or a TLS-level refusal (an alert, a version Go will not take).
 func speaksTLS(addr string) bool {
 	c, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
@@ -81,48 +79,42 @@ func speaksTLS(addr string) bool {
 func startServer(t *testing.T, tool string, args func(addr string) []string) string {
 	t.Helper()
 	path := testutil.RequireTool(t, tool)
-	for attempt := 0; ; attempt++ {
-		addr := freeAddr(t)
-		ctx, cancel := context.WithCancel(context.Background())
-		cmd := exec.CommandContext(ctx, path, args(addr)...)
-		var out lockedBuffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		stdin, err := cmd.StdinPipe() // s_server stops at the end of its input
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		t.Cleanup(func() {
-			stdin.Close()
-			cancel()
-			<-done
-			if t.Failed() {
-				t.Logf("%s said:\n%s", tool, out.String())
-			}
-		})
-		deadline := time.Now().Add(10 * time.Second)
-		for time.Now().Before(deadline) {
-			select {
-			case <-done:
-				if attempt < 3 && strings.Contains(out.String(), "in use") {
-					break
-				}
-				t.Fatalf("%s exited: %s", tool, out.String())
-			default:
-			}
-			if speaksTLS(addr) {
-				return addr
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		if attempt >= 3 {
-			t.Fatalf("%s did not start listening on %s: %s", tool, addr, out.String())
-		}
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, path, args(addr)...)
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	stdin, err := cmd.StdinPipe() // s_server stops at the end of its input
+	if err != nil {
+		t.Fatal(err)
 	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		stdin.Close()
+		cancel()
+		<-done
+		if t.Failed() {
+			t.Logf("%s said:\n%s", tool, out.String())
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-done:
+			t.Fatalf("%s exited: %s", tool, out.String())
+		default:
+		}
+		if speaksTLS(addr) {
+			return addr
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s did not start listening on %s: %s", tool, addr, out.String())
+	return ""
 }
 
 // sServer starts openssl s_server with the fixture server certificate and extra flags.
