@@ -211,8 +211,8 @@ func pinLengthOutside(n, minLen, maxLen uint) bool {
 var testHookLogin func()
 
 // holdSignals runs login (a C_Login, or writes to the token that go together) with SIGINT,
-// SIGTERM and SIGHUP held: one that comes meanwhile is sent again once login has returned, and
-// ends the process then as it would have (or reaches whoever in the process catches it). A token's module may write its own
+// SIGTERM and SIGHUP held: one that comes meanwhile is sent again once login has returned (to
+// this thread, so that the caller does not run on: resend), and ends the process then as it would have (or reaches whoever in the process catches it). A token's module may write its own
 // state at login: SoftHSM2 (2.6) rewrites the token's token.object in place at every C_Login,
 // and a process ended in the middle left it empty, a token that no longer exists (its keys,
 // wrapped under it, lost). Ctrl-C or a SIGTERM must never cost a token; SIGKILL cannot be
@@ -242,9 +242,7 @@ func holdSignals(login func() error) error {
 	signal.Stop(held)
 	select {
 	case s := <-held:
-		if p, ferr := os.FindProcess(os.Getpid()); ferr == nil {
-			p.Signal(s)
-		}
+		resend(s)
 	default:
 	}
 	return err

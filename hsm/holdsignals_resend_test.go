@@ -1,0 +1,43 @@
+//go:build cgo && unix
+
+package hsm
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// TestHeldSignalEndsAtOnce: a signal held by HoldSignals ends the process as HoldSignals
+// returns, before its caller goes on. It was sent again to the process, which the kernel may
+// hand to another thread while the caller's goroutine went on running, so code after the held
+// writes (a next write to the token, a line saying all is done) could still run for a moment.
+// A child of this test holds a SIGTERM it sends itself, then writes a file after HoldSignals
+// returns: the file must never exist, in many tries.
+func TestHeldSignalEndsAtOnce(t *testing.T) {
+	if f := os.Getenv("SIGNET_HSM_RESEND_CHILD"); f != "" {
+		HoldSignals(func() error {
+			syscall.Kill(os.Getpid(), syscall.SIGTERM)
+			return nil
+		})
+		os.WriteFile(f, []byte("ran on after the held SIGTERM\n"), 0o600)
+		os.Exit(0)
+	}
+	dir := t.TempDir()
+	for i := range 40 {
+		f := filepath.Join(dir, "after")
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHeldSignalEndsAtOnce$")
+		cmd.Env = append(os.Environ(), "SIGNET_HSM_RESEND_CHILD="+f)
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || !ee.Sys().(syscall.WaitStatus).Signaled() || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGTERM {
+			t.Fatalf("try %d: the child ended with %v, want SIGTERM", i, err)
+		}
+		if _, err := os.Stat(f); err == nil {
+			t.Fatalf("try %d: the child ran on after HoldSignals returned with a held SIGTERM", i)
+		}
+	}
+}
