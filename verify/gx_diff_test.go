@@ -1,0 +1,354 @@
+package verify_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/signet-pki/signet/internal/testutil"
+	"github.com/signet-pki/signet/verify"
+)
+
+// The gx campaign: GnuTLS (3.7) as a fourth voice on the rx campaign's chains (rx_gen_test.go),
+// beside signet, openssl and crypto/x509. certtool --verify cannot set the validation time,
+// so a small C harness (testdata/gx_verify.c, built here with gcc and pkg-config's gnutls
+// flags) sets it with gnutls_global_set_time_function and asks
+// gnutls_x509_trust_list_verify_crt2 with the case's purpose and host name, IP address or
+// email address, printing GnuTLS's status bits.
+
+// The status bits of gnutls_certificate_status_t.
+const (
+	gxInvalid          = 1 << 1
+	gxRevoked          = 1 << 5
+	gxSignerNotFound   = 1 << 6
+	gxSignerNotCA      = 1 << 7
+	gxInsecureAlg      = 1 << 8
+	gxNotActivated     = 1 << 9
+	gxExpired          = 1 << 10
+	gxSignatureFailure = 1 << 11
+	gxUnexpectedOwner  = 1 << 14
+	gxConstraints      = 1 << 16
+	gxPurposeMismatch  = 1 << 18
+	gxUnknownCritical  = 1 << 21
+)
+
+// gxHarness builds the C harness once for a test into its temporary directory: "" when gcc
+// or the GnuTLS headers are missing on a developer machine (the test is skipped), a failure
+// in CI, which installs them (scripts/test.sh).
+func gxHarness(t *testing.T) string {
+	t.Helper()
+	fail := t.Skipf
+	if os.Getenv("CI") != "" {
+		fail = t.Fatalf
+	}
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		fail("gx: no gcc to build the GnuTLS harness (apt-get install gcc)")
+		return ""
+	}
+	flags, err := exec.Command("pkg-config", "--cflags", "--libs", "gnutls").Output()
+	if err != nil {
+		fail("gx: pkg-config knows no gnutls (apt-get install pkg-config libgnutls28-dev): %v", err)
+		return ""
+	}
+	src, err := filepath.Abs("testdata/gx_verify.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "gx_verify")
+	args := append([]string{"-O1", "-o", bin, src}, strings.Fields(string(flags))...)
+	if out, err := exec.Command(gcc, args...).CombinedOutput(); err != nil {
+		fail("gx: building the GnuTLS harness: %v\n%s", err, out)
+		return ""
+	}
+	return bin
+}
+
+var gxStatusLine = regexp.MustCompile(`^status 0x([0-9a-f]+) lenient 0x([0-9a-f]+): (.*)`)
+
+// gxPolicyExtsOnly reports whether the only critical extensions of the case GnuTLS does not
+// know are policyMappings and policyConstraints (it knows no policy processing): GnuTLS's
+// verdict with GNUTLS_VERIFY_IGNORE_UNKNOWN_CRIT_EXTENSIONS is then its verdict on everything
+// else, and the one compared.
+func (c *rxCase) gxPolicyExtsOnly() bool {
+	return !c.has("unknown-critical") && (c.has(":mapping=") || c.has(":pc("))
+}
+
+// gnutls is GnuTLS's status on the case with these roots and untrusted certificates (0: it
+// accepts), and its text. When it refuses for critical extensions it does not know and those
+// are only policy extensions (gxPolicyExtsOnly), the status is the one GnuTLS gives ignoring
+// them, and lenient says so.
+func (c *rxCase) gnutls(t testing.TB, bin string, roots, inters [][]byte) (status uint32, text string, lenient bool) {
+	dir := t.TempDir()
+	args := []string{fmt.Sprint(rxAt.Unix()), dPEMtb(t, dir, "roots.pem", roots...), "-",
+		dPEMtb(t, dir, "leaf.pem", c.leaf), "-", "-", "-", "-", "-"}
+	if len(inters) > 0 {
+		args[2] = dPEMtb(t, dir, "inters.pem", inters...)
+	}
+	if len(c.crls) > 0 {
+		args[4] = dPEM(t.(*testing.T), dir, "crls.pem", "X509 CRL", c.crls...)
+	}
+	switch c.eku {
+	case "serverAuth":
+		args[5] = rxEKUServer.String()
+	case "clientAuth":
+		args[5] = rxEKUClient.String()
+	}
+	if c.host != "" {
+		args[6] = c.host
+	}
+	if c.ip != nil {
+		args[7] = c.ip.String()
+	}
+	if c.email != "" {
+		args[8] = c.email
+	}
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	m := gxStatusLine.FindSubmatch(out)
+	if err != nil || m == nil {
+		t.Fatalf("seed %d: the GnuTLS harness: %v\n%s", c.seed, err, out)
+	}
+	st, err1 := strconv.ParseUint(string(m[1]), 16, 32)
+	le, err2 := strconv.ParseUint(string(m[2]), 16, 32)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("seed %d: the GnuTLS harness: %s", c.seed, out)
+	}
+	if st&gxUnknownCritical != 0 && c.gxPolicyExtsOnly() {
+		return uint32(le), string(m[3]), true
+	}
+	return uint32(st), string(m[3]), false
+}
+
+// gxVerdicts are the four voices on one case.
+type gxVerdicts struct {
+	rxVerdicts
+	gx     uint32 // GnuTLS's status, 0 when it accepts
+	gxText string
+	// gxLenient: gx is GnuTLS's status ignoring the policy extensions it does not know.
+	gxLenient bool
+	// gxOnChain is GnuTLS's status on signet's chain alone (its anchor the one root, its
+	// intermediates the only untrusted certificates), when signet accepts and GnuTLS does not
+	// (gxOnChainAsked).
+	gxOnChain      uint32
+	gxOnChainAsked bool
+	// peersAsked says whether openssl and crypto/x509 were asked (only on a disagreement).
+	peersAsked bool
+}
+
+// gxRun asks signet and GnuTLS, and openssl and crypto/x509 when they disagree.
+func (c *rxCase) gxRun(t testing.TB, bin, openssl string) gxVerdicts {
+	var v gxVerdicts
+	v.rfc, v.rfcReason = c.signet(t, verify.ProfileRFC5280)
+	v.web, _ = c.signet(t, verify.ProfileWebPKI)
+	if v.rfc == "unparsed" {
+		return v
+	}
+	v.gx, v.gxText, v.gxLenient = c.gnutls(t, bin, c.roots, c.inters)
+	if gxAgree(v) {
+		return v
+	}
+	v.rxVerdicts = c.run(t, openssl)
+	v.peersAsked = true
+	if v.rfc == "" && v.gx != 0 {
+		if ch := c.signetChain(t); len(ch) > 1 {
+			v.gxOnChain, _, _ = c.gnutls(t, bin, ch[len(ch)-1:], ch[1:len(ch)-1])
+			v.gxOnChainAsked = true
+		} else if len(ch) == 1 {
+			v.gxOnChain, _, _ = c.gnutls(t, bin, ch, nil)
+			v.gxOnChainAsked = true
+		}
+	}
+	return v
+}
+
+// gxAgree reports whether signet and GnuTLS agree: signet's rfc5280 verdict is GnuTLS's, and
+// the webpki profile accepts nothing GnuTLS refuses.
+func gxAgree(v gxVerdicts) bool {
+	sok, gok := v.rfc == "", v.gx == 0
+	return sok == gok && (gok || v.web != "")
+}
+
+// gxWhy explains one kind of disagreement between signet and GnuTLS (class as rxWhy's).
+type gxWhy struct {
+	id, class, why string
+	match          func(c *rxCase, v gxVerdicts) bool
+}
+
+func gxExplain(c *rxCase, v gxVerdicts) *gxWhy {
+	for i := range gxWhys {
+		if gxWhys[i].match(c, v) {
+			return &gxWhys[i]
+		}
+	}
+	return nil
+}
+
+// gxRefusesOnly matches a case signet accepts (rfc5280) and GnuTLS refuses with no other status
+// bit than these (and GNUTLS_CERT_INVALID, which comes with every refusal).
+func gxRefusesOnly(bits uint32) func(*rxCase, gxVerdicts) bool {
+	return func(_ *rxCase, v gxVerdicts) bool {
+		return v.rfc == "" && v.gx != 0 && v.gx&^(bits|gxInvalid) == 0
+	}
+}
+
+// gxRule matches a case signet refuses with one of these rules (rfc5280) and GnuTLS accepts.
+func gxRule(rules ...string) func(*rxCase, gxVerdicts) bool {
+	return func(_ *rxCase, v gxVerdicts) bool { return v.gx == 0 && slices.Contains(rules, v.rfc) }
+}
+
+func gxAnd(fs ...func(*rxCase, gxVerdicts) bool) func(*rxCase, gxVerdicts) bool {
+	return func(c *rxCase, v gxVerdicts) bool {
+		for _, f := range fs {
+			if !f(c, v) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+func gxFeat(subs ...string) func(*rxCase, gxVerdicts) bool {
+	return func(c *rxCase, _ gxVerdicts) bool { return slices.ContainsFunc(subs, c.has) }
+}
+
+// gxCAHas reports whether a CA of the case (the root or an intermediate) drew the feature f
+// exactly ("eku=any").
+func gxCAHas(f string) func(*rxCase, gxVerdicts) bool {
+	return func(c *rxCase, _ gxVerdicts) bool {
+		for _, x := range c.feats {
+			if w, rest, _ := strings.Cut(x, ":"); rest == f && (w == "root" || strings.HasPrefix(w, "ca")) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// gxWhys explain the disagreements with GnuTLS 3.7's gnutls_x509_trust_list_verify_crt2.
+// Those where signet accepts and GnuTLS refuses come first: each says which of GnuTLS's status
+// bits it explains, and a refusal with any other bit is not explained.
+var gxWhys = []gxWhy{
+	// signet accepts, GnuTLS refuses.
+	{"gnutls-path-building", "peer", "RFC 4158 and RFC 5280 6: a valid path exists, signet's, which GnuTLS accepts when given only it; GnuTLS sorts the list it is given into one chain and does not build around a cross-certificate, an impostor or a trusted intermediate (as rx's openssl-path-building)",
+		func(_ *rxCase, v gxVerdicts) bool {
+			return v.rfc == "" && v.gx != 0 && v.gxOnChainAsked && v.gxOnChain == 0
+		}},
+	{"gnutls-akid", "peer", "RFC 5280 4.2.1.1: key identifiers are a path-building aid and 6.1 never uses them; GnuTLS finds no issuer whose subject key identifier is not the authority key identifier (as rx's openssl-akid)",
+		gxAnd(gxRefusesOnly(gxSignerNotFound), gxFeat("aki=wrong", "ski=wrong"))},
+	{"gnutls-any-eku-ca", "choice", "RFC 5280 4.2.1.12: anyExtendedKeyUsage allows every purpose (Policy.EKUs doc); GnuTLS does not count it in a CA certificate for the purpose asked (as rx's openssl-any-eku)",
+		gxAnd(gxRefusesOnly(gxPurposeMismatch), gxCAHas("eku=any"))},
+	{"gnutls-cn-as-host-nc", "choice", "RFC 5280 4.2.1.10 applies dNSName constraints to dNSNames; signet never takes the common name for a host name (Policy.DNSName doc); GnuTLS checks the CN against them when the leaf has no dNSName (as rx's openssl-cn-as-host-nc)",
+		gxAnd(gxRefusesOnly(gxConstraints), func(c *rxCase, _ gxVerdicts) bool {
+			l := c.leafCert()
+			return l != nil && len(l.DNSNames) == 0 && c.has("nc(") && c.has("dns:")
+		})},
+
+	// signet refuses, GnuTLS accepts.
+	{"gnutls-not-told", "harness", "the policy asks what GnuTLS has no input for (a maximum depth, an initial policy set, initial-explicit-policy, policy mapping or anyPolicy inhibited): its verdict answers another question",
+		func(c *rxCase, v gxVerdicts) bool {
+			return v.gx == 0 && (c.maxDepth > 0 && v.rfc == "signet.max-depth" ||
+				(len(c.policies) > 0 || c.explicit || c.inhibitMap || c.inhibitAny) && strings.HasPrefix(v.rfc, "rfc5280.policy"))
+		}},
+	{"gnutls-no-policy", "peer", "RFC 5280 6.1.3 (d)-(f), 6.1.4 (a)-(i), 6.1.5: GnuTLS does no certificate policy processing (its documentation says so), so a policy tree that empties under requireExplicitPolicy, or a mapping to or from anyPolicy, passes",
+		func(_ *rxCase, v gxVerdicts) bool { return v.gx == 0 && strings.HasPrefix(v.rfc, "rfc5280.policy") }},
+	{"gnutls-content-rules", "peer", "GnuTLS does not apply RFC 5280's rules on a certificate's own contents (4.1, 4.2: signet's Malformed rules in doc.go, key identifiers missing or critical, an empty EKU, keyCertSign without cA, ...); signet does",
+		func(_ *rxCase, v gxVerdicts) bool { return v.gx == 0 && v.rfcReason == verify.Malformed }},
+	{"gnutls-nc-not-critical", "choice", "doc.go rfc5280.nc-not-critical, nc-invalid: name constraints not critical, or written invalidly (a dNSName with a leading period), are refused under the rfc5280 profile",
+		gxRule("rfc5280.nc-not-critical", "rfc5280.nc-invalid")},
+	{"gnutls-anchor-contents", "choice", "doc.go 'Trust anchors': an anchor's contents are checked, its EKU restricts the path (signet.ca-eku) and without cA it issues nothing (rfc5280.issuer-not-ca); GnuTLS takes every certificate of its trust list for a CA and looks at neither",
+		func(c *rxCase, v gxVerdicts) bool {
+			return v.gx == 0 && (v.rfc == "rfc5280.issuer-not-ca" && (c.has("root:bc=absent") || c.has("root:bc=not-ca")) ||
+				v.rfc == "signet.ca-eku" && c.has("root:eku="))
+		}},
+	{"gnutls-nc-coverage", "peer", "RFC 5280 4.2.1.10: implementations MUST process directoryName constraints and SHOULD uniformResourceIdentifier ones; GnuTLS 3.7 checks dNSName, rfc822Name and iPAddress constraints only",
+		gxAnd(gxRule("rfc5280.nc-permitted", "rfc5280.nc-excluded"), gxFeat("dn:O=", "uri:"))},
+	{"gnutls-leaf-is-ca", "choice", "doc.go signet.leaf-is-ca: a CA certificate is not an end entity for an EKU purpose (as rx's openssl-leaf-is-ca)",
+		gxRule("signet.leaf-is-ca")},
+	{"gnutls-cn-fallback", "peer", "RFC 9525 drops CN-IDs; signet never matches the common name (Policy.DNSName doc); GnuTLS matches a host name against the CN when the leaf has no dNSName (as rx's openssl-cn-fallback)",
+		gxAnd(gxRule("rfc6125.host"), func(c *rxCase, _ gxVerdicts) bool { l := c.leafCert(); return l != nil && len(l.DNSNames) == 0 })},
+}
+
+// gxPinnedSeeds are seeds past the CI range whose chains found a signet fault, run in CI too.
+var gxPinnedSeeds = []int64{}
+
+// gxJudge returns the key of a case's disagreement that no explanation covers ("" when the
+// voices agree or one explains it), and the explanation's id.
+func gxJudge(c *rxCase, v gxVerdicts) (key, id string) {
+	if v.rfc == "unparsed" {
+		return "", "unparsed"
+	}
+	sok, gok := v.rfc == "", v.gx == 0
+	if gxAgree(v) {
+		return "", "gnutls agrees"
+	}
+	if w := gxExplain(c, v); w != nil {
+		return "", w.id
+	}
+	switch {
+	case !gok && (sok || v.web == ""):
+		return fmt.Sprintf("signet accepts (rfc=%q web=%q), gnutls 0x%x (on signet's chain 0x%x)", v.rfc, v.web, v.gx, v.gxOnChain), ""
+	case v.ossl == "ok" && v.gox == "ok":
+		return fmt.Sprintf("signet refuses %s, gnutls, openssl and crypto/x509 accept", v.rfc), ""
+	default:
+		return fmt.Sprintf("signet refuses %s, gnutls accepts (openssl %s)", v.rfc, v.ossl), ""
+	}
+}
+
+// TestGXExplore prints every disagreement with GnuTLS of the seeds of SIGNET_GX_SEEDS,
+// grouped (a tool for the campaign, skipped without GX_EXPLORE).
+func TestGXExplore(t *testing.T) {
+	if os.Getenv("GX_EXPLORE") == "" {
+		t.Skip("set GX_EXPLORE=1 (and SIGNET_GX_SEEDS=first:count)")
+	}
+	bin := gxHarness(t)
+	openssl := campaignOpenSSL(t)
+	rxExploreSeeds(t, testutil.Seeds(t, "SIGNET_GX_SEEDS", 300), 2, 40, func(s int64) (key, line string) {
+		c := rxGenerate(s)
+		v := c.gxRun(t, bin, openssl)
+		key, _ = gxJudge(c, v)
+		return key, fmt.Sprintf("%s\n      web=%q go=%s ossl=%s gnutls: %s", c, v.web, v.gox, v.osslLine, v.gxText)
+	})
+}
+
+// TestGXDifferential is the gx campaign: every seed's chain of the rx generator is judged by
+// signet (rfc5280 and webpki) and by GnuTLS, and every disagreement must have an explanation
+// in gxWhys (GnuTLS is wrong, GnuTLS was not asked the same question, or the choice is
+// signet's and documented); openssl and crypto/x509 are asked on a disagreement, for the
+// explanations.
+//
+// CI runs the first 120 seeds and gxPinnedSeeds. SIGNET_GX_SEEDS=first:count runs others;
+// `GX_EXPLORE=1 go test -run TestGXExplore` groups the disagreements of a range, and
+// `RX_DUMP=seed RX_DIR=dir go test -run TestRXDump` writes a seed's certificates.
+func TestGXDifferential(t *testing.T) {
+	t.Parallel()
+	bin := gxHarness(t)
+	openssl := campaignOpenSSL(t)
+	seeds := testutil.Seeds(t, "SIGNET_GX_SEEDS", 120)
+	if os.Getenv("SIGNET_GX_SEEDS") == "" {
+		seeds = append(seeds, gxPinnedSeeds...)
+	}
+	var counts testutil.Tally
+	t.Run("seeds", func(t *testing.T) {
+		for _, s := range seeds {
+			t.Run(fmt.Sprint(s), func(t *testing.T) {
+				t.Parallel()
+				c := rxGenerate(s)
+				v := c.gxRun(t, bin, openssl)
+				key, id := gxJudge(c, v)
+				if key != "" {
+					t.Errorf("%s\n%s: a disagreement without an explanation\ngnutls: %s\nopenssl: %s, crypto/x509: %s",
+						c, key, v.gxText, v.osslLine, v.gox)
+					return
+				}
+				counts.Add(id)
+			})
+		}
+	})
+	counts.Log(t, len(seeds))
+}
