@@ -5,7 +5,10 @@
  * The roots are the trust list; the leaf and the untrusted certificates are the chain given to
  * gnutls_x509_trust_list_verify_crt2 (GnuTLS has no untrusted pool: it sorts the list it is given
  * and drops what does not chain). The time of the verification is UNIXTIME, set with
- * gnutls_global_set_time_function (certtool --verify has no option for it). GnuTLS matches one
+ * gnutls_global_set_time_function (certtool --verify has no option for it). The CRLs are added
+ * to the trust list as they are (GnuTLS's GNUTLS_TL_VERIFY_CRL would keep only those its
+ * trusted CAs signed, not an intermediate's): the test gives only CRLs signed by the key of a
+ * certificate of the case in the CRL issuer's name. GnuTLS matches one
  * identity a verification (a host name, an IP address or an email address), so each one given
  * is verified on its own, each with the purpose, and the statuses are or-ed. Everything is
  * asked twice: with no flags, and with GNUTLS_VERIFY_IGNORE_UNKNOWN_CRIT_EXTENSIONS (GnuTLS
@@ -106,7 +109,7 @@ int main(int argc, char **argv) {
 		unsigned ncrls = 0;
 		if ((ret = gnutls_x509_crl_list_import2(&crls, &ncrls, &d, GNUTLS_X509_FMT_PEM, 0)) < 0)
 			die(argv[5], ret);
-		if ((ret = gnutls_x509_trust_list_add_crls(tl, crls, ncrls, GNUTLS_TL_VERIFY_CRL, 0)) < 0)
+		if ((ret = gnutls_x509_trust_list_add_crls(tl, crls, ncrls, 0, 0)) < 0)
 			die("gnutls_x509_trust_list_add_crls", ret);
 	}
 
