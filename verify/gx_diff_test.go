@@ -3,6 +3,7 @@ package verify_test
 import (
 	"bytes"
 	"crypto/x509"
+	"encoding/asn1"
 	"fmt"
 	"net"
 	"os"
@@ -76,13 +77,27 @@ func gxHarness(t *testing.T) string {
 
 var gxStatusLine = regexp.MustCompile(`^status 0x([0-9a-f]+) lenient 0x([0-9a-f]+): (.*)`)
 
-// gxPolicyExtsOnly reports whether the only critical extensions of the case GnuTLS does not
-// know are policyMappings and policyConstraints (it knows no policy processing): GnuTLS's
+// gxPolicyExtsOnly reports whether the certificates hold no critical extension GnuTLS does not
+// know but policyMappings and policyConstraints (it knows no policy processing): GnuTLS's
 // verdict with GNUTLS_VERIFY_IGNORE_UNKNOWN_CRIT_EXTENSIONS is then its verdict on everything
 // else, and the one compared.
-func (c *rxCase) gxPolicyExtsOnly() bool {
-	return !c.has("unknown-critical") && (c.has(":mapping=") || c.has(":pc("))
+func gxPolicyExtsOnly(certs ...[]byte) bool {
+	for _, d := range certs {
+		x, err := x509.ParseCertificate(d)
+		if err != nil {
+			return false
+		}
+		for _, e := range x.Extensions {
+			if e.Critical && e.Id.Equal(gxUnknownExt) {
+				return false
+			}
+		}
+	}
+	return true
 }
+
+// gxUnknownExt is the critical extension the rx generator draws as unknown ("unknown-critical").
+var gxUnknownExt = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55555, 9}
 
 // gnutls is GnuTLS's status on the case with these roots and untrusted certificates (0: it
 // accepts), and its text. When it refuses for critical extensions it does not know and those
@@ -123,10 +138,26 @@ func (c *rxCase) gnutls(t testing.TB, bin string, roots, inters [][]byte) (statu
 	if err1 != nil || err2 != nil {
 		t.Fatalf("seed %d: the GnuTLS harness: %s", c.seed, out)
 	}
-	if st&gxUnknownCritical != 0 && c.gxPolicyExtsOnly() {
+	if st&gxUnknownCritical != 0 && gxPolicyExtsOnly(slices.Concat(roots, inters, [][]byte{c.leaf})...) {
 		return uint32(le), string(m[3]), true
 	}
 	return uint32(st), string(m[3]), false
+}
+
+// gxSignetOnGoChain is signet's rule and reason (rfc5280) on the chain crypto/x509 built
+// alone, "" when it accepts it.
+func (c *rxCase) gxSignetOnGoChain(t testing.TB) (string, verify.Reason) {
+	_, chain := c.goChain()
+	if len(chain) < 2 {
+		return "", ""
+	}
+	one := *c
+	one.roots = [][]byte{chain[len(chain)-1].Raw}
+	one.inters = nil
+	for _, x := range chain[1 : len(chain)-1] {
+		one.inters = append(one.inters, x.Raw)
+	}
+	return one.signet(t, verify.ProfileRFC5280)
 }
 
 // gxVerdicts are the four voices on one case.
@@ -141,6 +172,10 @@ type gxVerdicts struct {
 	// (gxOnChainAsked).
 	gxOnChain      uint32
 	gxOnChainAsked bool
+	// onGoRule and onGoReason are signet's verdict on the chain crypto/x509 built, when signet
+	// refuses and GnuTLS and crypto/x509 accept ("" when signet accepts that chain).
+	onGoRule   string
+	onGoReason verify.Reason
 	// peersAsked says whether openssl and crypto/x509 were asked (only on a disagreement).
 	peersAsked bool
 }
@@ -159,6 +194,9 @@ func (c *rxCase) gxRun(t testing.TB, bin, openssl string) gxVerdicts {
 	}
 	v.rxVerdicts = c.run(t, openssl)
 	v.peersAsked = true
+	if v.rfc != "" && v.gx == 0 && v.gox == "ok" {
+		v.onGoRule, v.onGoReason = c.gxSignetOnGoChain(t)
+	}
 	if v.rfc == "" && v.gx != 0 {
 		if ch := c.signetChain(t); len(ch) > 1 {
 			v.gxOnChain, _, _ = c.gnutls(t, bin, ch[len(ch)-1:], ch[1:len(ch)-1])
@@ -193,11 +231,11 @@ func gxExplain(c *rxCase, v gxVerdicts) *gxWhy {
 	return nil
 }
 
-// gxRefusesOnly matches a case signet accepts (rfc5280) and GnuTLS refuses with no other status
-// bit than these (and GNUTLS_CERT_INVALID, which comes with every refusal).
+// gxRefusesOnly matches a case signet accepts (under rfc5280 or webpki) and GnuTLS refuses
+// with no other status bit than these (and GNUTLS_CERT_INVALID, which comes with every refusal).
 func gxRefusesOnly(bits uint32) func(*rxCase, gxVerdicts) bool {
 	return func(_ *rxCase, v gxVerdicts) bool {
-		return v.rfc == "" && v.gx != 0 && v.gx&^(bits|gxInvalid) == 0
+		return (v.rfc == "" || v.web == "") && v.gx != 0 && v.gx&^(bits|gxInvalid) == 0
 	}
 }
 
@@ -221,12 +259,13 @@ func gxFeat(subs ...string) func(*rxCase, gxVerdicts) bool {
 	return func(c *rxCase, _ gxVerdicts) bool { return slices.ContainsFunc(subs, c.has) }
 }
 
-// gxCAHas reports whether a CA of the case (the root or an intermediate) drew the feature f
-// exactly ("eku=any").
-func gxCAHas(f string) func(*rxCase, gxVerdicts) bool {
+// gxCAHas reports whether a CA of the case (the root or an intermediate) drew a feature that
+// is f or begins with it ("eku=any", "eku=server+any").
+func gxCAHas(fs ...string) func(*rxCase, gxVerdicts) bool {
 	return func(c *rxCase, _ gxVerdicts) bool {
 		for _, x := range c.feats {
-			if w, rest, _ := strings.Cut(x, ":"); rest == f && (w == "root" || strings.HasPrefix(w, "ca")) {
+			w, rest, _ := strings.Cut(x, ":")
+			if (w == "root" || strings.HasPrefix(w, "ca")) && slices.Contains(fs, rest) {
 				return true
 			}
 		}
@@ -271,12 +310,21 @@ var gxWhys = []gxWhy{
 			on.gx = v.gxOnChain
 			return gxRefusesOnly(gxSignerNotFound)(c, v) || v.gxOnChainAsked && gxRefusesOnly(gxSignerNotFound)(c, on)
 		}, gxFeat("aki=wrong", "ski=wrong"))},
-	{"gnutls-nc-dn-excluded", "peer", "RFC 5280 4.2.1.10: a name is excluded when it is within an excluded subtree (a directoryName whose RDNs begin with the constraint's); GnuTLS 3.7 does not compare directoryName constraints and refuses every certificate under an excluded one (O=Other excludes O=RX,CN=leaf.example.com)",
+	{"gnutls-nc-excluded-unsupported", "peer", "RFC 5280 4.2.1.10: a name is excluded when it is within an excluded subtree (a directoryName whose RDNs begin with the constraint's, a URI whose host is the constraint's); GnuTLS 3.7 compares neither directoryName nor URI constraints and refuses every certificate with a name of that form under an excluded one (O=Other excludes O=RX,CN=leaf.example.com; uri:.example.com excludes https://example.org)",
 		gxAnd(gxRefusesOnly(gxConstraints), func(c *rxCase, _ gxVerdicts) bool {
-			return slices.ContainsFunc(c.gxNC(false), func(n string) bool { return strings.HasPrefix(n, "dn:") })
+			l := c.leafCert()
+			return slices.ContainsFunc(c.gxNC(false), func(n string) bool {
+				return strings.HasPrefix(n, "dn:") || strings.HasPrefix(n, "uri:") && l != nil && len(l.URIs) > 0
+			})
 		})},
+	{"gnutls-nc-email-in-subject", "choice", "RFC 5280 4.2.1.10 applies rfc822Name constraints to the subject's emailAddress when the certificate has no subjectAltName; this leaf has one, and signet matches an email only against its rfc822Names (Policy.Email); GnuTLS applies them to the emailAddress whatever the subjectAltName",
+		gxAnd(gxRefusesOnly(gxConstraints), func(c *rxCase, _ gxVerdicts) bool {
+			return c.has("emailAddress") && !c.has("san=absent") && slices.ContainsFunc(slices.Concat(c.gxNC(true), c.gxNC(false)), func(n string) bool { return strings.HasPrefix(n, "email:") })
+		})},
+	{"gnutls-pathlen-self-issued", "peer", "RFC 5280 6.1.4 (l): a self-issued intermediate does not count against pathLenConstraint; GnuTLS counts it (as crypto/x509: rx's go-pathlen-self-issued)",
+		gxAnd(gxRefusesOnly(gxConstraints), gxFeat("self-issued"), gxFeat("bc=ca-pathlen"))},
 	{"gnutls-any-eku-ca", "choice", "RFC 5280 4.2.1.12: anyExtendedKeyUsage allows every purpose (Policy.EKUs doc); GnuTLS does not count it in a CA certificate for the purpose asked (as rx's openssl-any-eku)",
-		gxAnd(gxRefusesOnly(gxPurposeMismatch), gxCAHas("eku=any"))},
+		gxAnd(gxRefusesOnly(gxPurposeMismatch), gxCAHas("eku=any", "eku=server+any"))},
 	{"gnutls-cn-as-host-nc", "choice", "RFC 5280 4.2.1.10 applies dNSName constraints to dNSNames; signet never takes the common name for a host name (Policy.DNSName doc); GnuTLS checks the CN against them when the leaf has no dNSName (as rx's openssl-cn-as-host-nc)",
 		gxAnd(gxRefusesOnly(gxConstraints), func(c *rxCase, _ gxVerdicts) bool {
 			l := c.leafCert()
@@ -292,7 +340,9 @@ var gxWhys = []gxWhy{
 	{"gnutls-no-policy", "peer", "RFC 5280 6.1.3 (d)-(f), 6.1.4 (a)-(i), 6.1.5: GnuTLS does no certificate policy processing (its documentation says so), so a policy tree that empties under requireExplicitPolicy, or a mapping to or from anyPolicy, passes",
 		func(_ *rxCase, v gxVerdicts) bool { return v.gx == 0 && strings.HasPrefix(v.rfc, "rfc5280.policy") }},
 	{"gnutls-content-rules", "peer", "GnuTLS does not apply RFC 5280's rules on a certificate's own contents (4.1, 4.2: signet's Malformed rules in doc.go, key identifiers missing or critical, an empty EKU, keyCertSign without cA, ...); signet does",
-		func(_ *rxCase, v gxVerdicts) bool { return v.gx == 0 && v.rfcReason == verify.Malformed }},
+		func(_ *rxCase, v gxVerdicts) bool {
+			return v.gx == 0 && (v.rfcReason == verify.Malformed || v.gox == "ok" && v.onGoChain == verify.Malformed)
+		}},
 	{"gnutls-nc-not-critical", "choice", "doc.go rfc5280.nc-not-critical, nc-invalid: name constraints not critical, or written invalidly (a dNSName with a leading period), are refused under the rfc5280 profile",
 		gxRule("rfc5280.nc-not-critical", "rfc5280.nc-invalid")},
 	{"gnutls-anchor-contents", "choice", "doc.go 'Trust anchors': an anchor's contents are checked, its EKU restricts the path (signet.ca-eku) and without cA it issues nothing (rfc5280.issuer-not-ca); GnuTLS takes every certificate of its trust list for a CA and looks at neither",
@@ -323,6 +373,12 @@ var gxWhys = []gxWhy{
 			}
 			return slices.ContainsFunc(l.IPAddresses, func(ip net.IP) bool { return ip.To4() == nil && !v6 || ip.To4() != nil && !v4 })
 		})},
+	{"gnutls-nc-wildcard", "peer", "RFC 5280 4.2.1.10 with RFC 6125 6.4.3: a wildcard dNSName stands for every name of its leftmost label (*.example.com for a.example.com), and one such name is excluded: signet refuses it, as crypto/x509; GnuTLS compares the wildcard as the literal string",
+		gxAnd(gxRule("rfc5280.nc-excluded"), func(c *rxCase, _ gxVerdicts) bool {
+			l := c.leafCert()
+			return l != nil && slices.ContainsFunc(l.DNSNames, func(n string) bool { return strings.HasPrefix(n, "*.") }) &&
+				slices.ContainsFunc(c.gxNC(false), func(n string) bool { return strings.HasPrefix(n, "dns:") })
+		})},
 	{"gnutls-cn-fallback", "peer", "RFC 9525 drops CN-IDs; signet never matches the common name (Policy.DNSName doc); GnuTLS matches a host name against the CN when the leaf has no dNSName (as rx's openssl-cn-fallback)",
 		gxAnd(gxRule("rfc6125.host"), func(c *rxCase, _ gxVerdicts) bool { l := c.leafCert(); return l != nil && len(l.DNSNames) == 0 })},
 }
@@ -342,6 +398,24 @@ func gxJudge(c *rxCase, v gxVerdicts) (key, id string) {
 	}
 	if w := gxExplain(c, v); w != nil {
 		return "", w.id
+	}
+	if v.gxOnChainAsked && v.gxOnChain != 0 {
+		// GnuTLS took another path, and refuses signet's for another reason: that one is
+		// explained (as rx's openssl-path-building+).
+		on := v
+		on.gx = v.gxOnChain
+		if w := gxExplain(c, on); w != nil {
+			return "", "gnutls-path-building+" + w.id
+		}
+	}
+	if v.onGoRule != "" {
+		// signet refuses every path, and the one crypto/x509 took (GnuTLS's, as far as it
+		// can be known) for another reason than the one it gave: that one is explained.
+		on := v
+		on.rfc, on.rfcReason = v.onGoRule, v.onGoReason
+		if w := gxExplain(c, on); w != nil {
+			return "", "gnutls-other-path+" + w.id
+		}
 	}
 	switch {
 	case !gok && (sok || v.web == ""):
@@ -469,6 +543,14 @@ type gxCRLVerdicts struct {
 	gx      uint32
 	gxText  string
 	revoked bool // GnuTLS says revoked
+	// alone: when signet accepts and GnuTLS says revoked, signet's verdict on the case given
+	// only the CRL, for each CRL that alone makes GnuTLS say revoked.
+	alone []gxAlone
+}
+
+type gxAlone struct {
+	rule string
+	why  verify.Reason
 }
 
 func (c *rxCase) gxCRLRun(t testing.TB, bin string) gxCRLVerdicts {
@@ -480,6 +562,18 @@ func (c *rxCase) gxCRLRun(t testing.TB, bin string) gxCRLVerdicts {
 	g.crls = c.gxSignedCRLs()
 	v.gx, v.gxText, _ = g.gnutls(t, bin, c.roots, c.inters)
 	v.revoked = v.gx&gxRevoked != 0
+	if v.lax == "" && v.revoked {
+		for _, d := range g.crls {
+			one := g
+			one.crls = [][]byte{d}
+			if st, _, _ := one.gnutls(t, bin, c.roots, c.inters); st&gxRevoked == 0 {
+				continue
+			}
+			one.requireCRL = false
+			r, why, _ := one.signetResult(t, verify.ProfileRFC5280)
+			v.alone = append(v.alone, gxAlone{r, why})
+		}
+	}
 	return v
 }
 
@@ -489,10 +583,71 @@ type gxCRLWhy struct {
 	match          func(c *rxCase, v gxCRLVerdicts) bool
 }
 
+// gxAloneAll reports whether signet, given alone each CRL that makes GnuTLS say revoked,
+// answers as ok says.
+func gxAloneAll(ok func(gxAlone) bool) func(*rxCase, gxCRLVerdicts) bool {
+	return func(_ *rxCase, v gxCRLVerdicts) bool {
+		return v.lax == "" && v.revoked && len(v.alone) > 0 && !slices.ContainsFunc(v.alone, func(a gxAlone) bool { return !ok(a) })
+	}
+}
+
 // gxCRLWhys explain the disagreements on revocation with GnuTLS, which reads a CRL as a list
 // of serial numbers in an issuer's name: it looks at no CRL extension (issuing distribution
-// point, delta CRL indicator, certificateIssuer, reason codes) nor at a CRL's nextUpdate.
-var gxCRLWhys = []gxCRLWhy{}
+// point, delta CRL indicator, certificateIssuer, reason codes), at no CRL's thisUpdate or
+// nextUpdate, nor at its signer's key usage or path. Where signet accepts and GnuTLS says
+// revoked, each CRL that alone makes GnuTLS say so is given to signet alone: the explanation
+// says why signet does not apply it.
+var gxCRLWhys = []gxCRLWhy{
+	{"gnutls-crl-unusable", "peer", "RFC 5280 6.3.3 (a)-(g) and 5.2, 5.3: each CRL on which GnuTLS finds the certificate is one signet cannot use, alone (out of date, not covering the certificate by its issuing distribution point, an unknown critical extension, a signer without cRLSign or without a valid path, no CRL number: a crl-invalid or crl-missing rule of doc.go); GnuTLS takes any CRL in the issuer's name whatever it says",
+		gxAloneAll(func(a gxAlone) bool { return a.why == verify.CRLInvalid || a.why == verify.CRLMissing })},
+	{"gnutls-crl-superseded", "peer", "RFC 5280 6.3.3 (b), (i)-(k): the certificate status comes from the current complete CRL and its delta; a delta's removeFromCRL entry unrevokes a held certificate, and an older complete CRL is superseded by a newer one. Each CRL on which GnuTLS finds the certificate revokes it alone, but the CRLs together do not: GnuTLS applies no delta and reads every CRL as current",
+		gxAnd2(gxAloneAll(func(a gxAlone) bool {
+			return a.why == verify.Revoked || a.why == verify.CRLInvalid || a.why == verify.CRLMissing
+		}), func(c *rxCase, _ gxCRLVerdicts) bool {
+			return c.has("delta(") || c.has("other-complete(") || c.has("stale-crl") || c.has("older-usable")
+		})},
+	{"gnutls-crl-remove-entry", "peer", "RFC 5280 5.3.1: removeFromCRL is a delta CRL's way of saying a held certificate is no longer revoked, never a revocation; GnuTLS reads no reason code and takes the entry for one",
+		gxAnd2(gxAloneAll(func(a gxAlone) bool { return a.rule == "" || a.why == verify.CRLInvalid || a.why == verify.CRLMissing }), func(c *rxCase, _ gxCRLVerdicts) bool {
+			return c.has("target=removeFromCRL") || c.has("remove)")
+		})},
+	{"gnutls-crl-anchor", "choice", "RFC 5280 6.3: revocation is checked for the certificates of the path, and a trust anchor is not one of them (doc.go 'Trust anchors'); GnuTLS looks up the root on its own CRL",
+		gxAnd2(gxAloneAll(func(a gxAlone) bool { return a.rule == "" || a.why == verify.CRLInvalid || a.why == verify.CRLMissing }), func(c *rxCase, _ gxCRLVerdicts) bool {
+			return c.has("lists-root")
+		})},
+	{"gnutls-crl-each", "peer", "several of the above at once: each CRL on which GnuTLS finds the certificate is unusable to signet alone, or superseded, or lists the certificate as removeFromCRL, or lists the trust anchor",
+		func(c *rxCase, v gxCRLVerdicts) bool {
+			return gxAloneAll(func(a gxAlone) bool {
+				switch {
+				case a.why == verify.CRLInvalid || a.why == verify.CRLMissing:
+					return true
+				case a.why == verify.Revoked:
+					return c.has("delta(") || c.has("other-complete(") || c.has("stale-crl") || c.has("older-usable")
+				case a.rule == "":
+					return c.has("target=removeFromCRL") || c.has("remove)") || c.has("lists-root")
+				}
+				return false
+			})(c, v)
+		}},
+	{"gnutls-crl-indirect-delta", "peer", "RFC 5280 5.2.4, 5.2.5, 5.3.3: a delta CRL, an indirect CRL's entries in another issuer's name (certificateIssuer) and a CRL signed by another key of the issuer's name revoke too; GnuTLS matches a CRL by the issuer name of its own and the issuing CA's key",
+		func(c *rxCase, v gxCRLVerdicts) bool {
+			return v.laxWhy == verify.Revoked && v.gx == 0 && (c.has("mode=indirect") || c.has("mode=sep-key") || c.has("revoke)"))
+		}},
+	{"gnutls-crl-not-settled", "choice", "doc.go crl-invalid and crl-missing rules: a CRL given that cannot be used, or none given covering the certificate while CRLs of its issuer were, is refused even without RequireCRL (fail closed); GnuTLS never asks for a CRL and skips what it cannot use",
+		func(_ *rxCase, v gxCRLVerdicts) bool {
+			return v.laxWhy == verify.CRLInvalid || v.laxWhy == verify.CRLMissing
+		}},
+}
+
+func gxAnd2(fs ...func(*rxCase, gxCRLVerdicts) bool) func(*rxCase, gxCRLVerdicts) bool {
+	return func(c *rxCase, v gxCRLVerdicts) bool {
+		for _, f := range fs {
+			if !f(c, v) {
+				return false
+			}
+		}
+		return true
+	}
+}
 
 // gxCRLJudge returns the key of a disagreement no explanation covers, and the explanation's id.
 func gxCRLJudge(c *rxCase, v gxCRLVerdicts) (key, id string) {
@@ -509,7 +664,7 @@ func gxCRLJudge(c *rxCase, v gxCRLVerdicts) (key, id string) {
 			return "", gxCRLWhys[i].id
 		}
 	}
-	return fmt.Sprintf("signet %q (%s), gnutls 0x%x", v.lax, v.laxWhy, v.gx), ""
+	return fmt.Sprintf("signet %q (%s), gnutls 0x%x, signet on each CRL GnuTLS revokes with: %v", v.lax, v.laxWhy, v.gx, v.alone), ""
 }
 
 // TestGXCRLExplore prints the disagreements on the revocation campaign's cases (rxc_gen_test.go)
