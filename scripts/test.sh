@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 # (ssh-keygen), minisign (minisign signatures, made and checked by the real tool), sslscan
 # (the independent scanner tls audit's campaign compares its report with),
 # libengine-pkcs11-openssl (libp11's pkcs11 engine: openssl s_client, req and dgst using a key on a
-# token by the URI signet prints) and, on x86_64, p11-kit-modules (the p11-kit proxy module, the last place signet looks for a module).
+# token by the URI signet prints), libgnutls28-dev and pkg-config (the gx campaign builds a C
+# harness on GnuTLS's library, a fourth verdict on verify's chains) and, on x86_64, p11-kit-modules (the p11-kit proxy module, the last place signet looks for a module).
 need=()
 command -v openssl >/dev/null || need+=(openssl)
 command -v sha256sum >/dev/null || need+=(coreutils)
@@ -26,6 +27,8 @@ command -v redis-cli >/dev/null || need+=(redis-tools)
 command -v stunnel4 >/dev/null || need+=(stunnel4)     # tls tunnel's peer
 command -v socat >/dev/null || need+=(socat)           # tls tunnel's peer: TLS client, TLS server, backend (the tn campaign)
 command -v gcc >/dev/null || need+=(gcc)
+command -v pkg-config >/dev/null || need+=(pkg-config) # the GnuTLS harness's build flags (gx campaign)
+pkg-config --exists gnutls 2>/dev/null || need+=(libgnutls28-dev) # GnuTLS's headers for the gx campaign's harness
 command -v shasum >/dev/null || need+=(perl)          # sha512/256 reference digests
 command -v script >/dev/null || need+=(bsdutils)      # a terminal for the prompt tests
 command -v setsid >/dev/null || need+=(util-linux)    # no terminal at all
