@@ -26,6 +26,12 @@ func TestHeldSignalEndsAtOnce(t *testing.T) {
 		os.WriteFile(f, []byte("ran on after the held SIGTERM\n"), 0o600)
 		os.Exit(0)
 	}
+	if raceEnabled {
+		// ThreadSanitizer holds back a signal a thread sends itself until the thread calls
+		// into it, which Go's raw syscalls never do: the child runs on under -race alone.
+		// scripts/test.sh runs this test without -race.
+		t.Skip("signals are delivered late under the race detector; run without -race")
+	}
 	dir := t.TempDir()
 	for i := range 40 {
 		f := filepath.Join(dir, "after")

@@ -91,6 +91,14 @@ beside() {
     rc=1
   fi
   s=$SECONDS
+  # When a held signal ends the process is a matter of signal delivery, which the race
+  # detector changes (it delivers a signal a thread sends itself late): run without it.
+  if go test -count=1 -run '^TestHeldSignalEndsAtOnce$' ./hsm; then
+    say "hsm signal delivery without -race: ok ($((SECONDS - s))s)" 2>&3
+  else
+    rc=1
+  fi
+  s=$SECONDS
   if (cd interop && go test -race -count=1 ./...); then
     say "interop/ (sigstore-go, zlint): ok ($((SECONDS - s))s)" 2>&3
   else
