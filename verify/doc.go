@@ -107,7 +107,7 @@
 //	rfc6125.host                               name-mismatch     RFC 6125 6.4: no dNSName matches the host (wildcards: the whole leftmost label, standing for one host-name label: letters, digits, hyphens, underscores; a host with any other byte, a NUL or a space, matches none)
 //	rfc6125.ip                                 name-mismatch     RFC 6125 6.2.1: no iPAddress matches
 //	rfc5280.email                              name-mismatch     RFC 5280 4.2.1.6: no rfc822Name matches
-//	rfc5280.revoked                            revoked           RFC 5280 6.3.3 (i): listed on a CRL (or on a delta CRL of its scope, Policy.CRLs)
+//	rfc5280.revoked                            revoked           RFC 5280 6.3.3 (i): listed on a CRL (or on a delta CRL of its scope, Policy.CRLs); a usable complete CRL that lists it for any reason but certificateHold revokes it though a newer one leaves it out (RFC 5280 3.3, 5.3.1: only a hold is lifted)
 //	rfc6960.revoked                            revoked           RFC 6960 2.2: an OCSP response says revoked, whatever else it answers about the certificate
 //	rfc5280.crl-signature                      crl-invalid       RFC 5280 6.3.3 (f), (g): a CRL in the issuer's name that no key of the issuer signed
 //	rfc5280.crl-signer-no-crlsign              crl-invalid       RFC 5280 6.3.3 (f), 4.2.1.3: the CRL signer's key usage lacks cRLSign

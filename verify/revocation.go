@@ -299,7 +299,8 @@ func (v *verifier) checkRevocation(e *evaluation) {
 		sawComplete := false
 		var revokedEntry crlEntry
 		var sources []string
-		var unjudged []scoped // CRLs in scope that cannot be used, for other reasons than their dates
+		var unjudged []scoped               // CRLs in scope that cannot be used, for other reasons than their dates
+		judged := make([]bool, len(v.crls)) // complete CRLs whose word (with their delta) was taken
 		// Complete CRLs, newest first.
 		order := make([]int, 0, len(v.crls))
 		for k := range v.crls {
@@ -390,6 +391,7 @@ func (v *verifier) checkRevocation(e *evaluation) {
 				revokedBy, revokedEntry = l, entry
 				break
 			}
+			judged[k] = true
 			src := fmt.Sprintf("the %s, thisUpdate %s, nextUpdate %s", crlLabel(l), ts(l.l.ThisUpdate), nextUpdateString(l.l))
 			if delta != nil {
 				src += " and the " + crlLabel(delta)
@@ -403,6 +405,17 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			reasons |= mask
 			if reasons&allReasons == allReasons {
 				break
+			}
+		}
+		if revokedBy == nil {
+			// A revocation is for good, but for certificateHold (RFC 5280 3.3: an entry
+			// stays on every CRL until after the certificate expires; 5.3.1: only a hold may
+			// be lifted): an older CRL of the issuer that lists the certificate for another
+			// reason is the issuer's signed word that it is revoked, though a newer one
+			// leaves it out. The certificate is refused, as revocation evidence from any
+			// source wins over silence.
+			if l, entry, ok := v.olderListing(rc, c, judged); ok {
+				revokedBy, revokedEntry = l, entry
 			}
 		}
 		if forged == nil && revokedBy == nil {
@@ -474,6 +487,39 @@ func (v *verifier) checkRevocation(e *evaluation) {
 			e.skip(CheckRevocation, nil, "OCSP response %d is about no certificate of the chain", k+1)
 		}
 	}
+}
+
+// reasonCertificateHold is the one CRLReason (RFC 5280 5.3.1) whose entry may leave later
+// CRLs: a hold the CA lifts.
+const reasonCertificateHold = 6
+
+// olderListing returns a usable complete CRL in c's scope, other than those whose word was
+// taken (judged: a CRL read with its delta, whose removeFromCRL stands), that lists c for a
+// reason that is for good (any but certificateHold and removeFromCRL), and its entry: the
+// newest such.
+func (v *verifier) olderListing(rc revocationContext, c *certInfo, judged []bool) (*crlInfo, crlEntry, bool) {
+	var best *crlInfo
+	var bestEntry crlEntry
+	for k, l := range v.crls {
+		if _, ok := crlScope(c, l); !ok || l.delta || judged[k] {
+			continue
+		}
+		entry, listed := l.listed(c)
+		if !listed || entry.reason == reasonCertificateHold || entry.reason == reasonRemoveFromCRL {
+			continue
+		}
+		if best != nil && !newerCRL(l, best) {
+			continue
+		}
+		if _, perr, _ := v.crlUsable(rc, l); perr != nil {
+			continue
+		}
+		if v.webpki && webpkiCRL(c, l) != nil {
+			continue
+		}
+		best, bestEntry = l, entry
+	}
+	return best, bestEntry, best != nil
 }
 
 // CRLReason codes (RFC 5280 5.3.1) after which nothing the key signed can be trusted,
