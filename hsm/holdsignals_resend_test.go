@@ -1,4 +1,4 @@
-//go:build cgo && unix
+//go:build cgo && linux
 
 package hsm
 
@@ -7,8 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestHeldSignalEndsAtOnce: a signal held by HoldSignals ends the process as HoldSignals
@@ -20,7 +23,13 @@ import (
 func TestHeldSignalEndsAtOnce(t *testing.T) {
 	if f := os.Getenv("SIGNET_HSM_RESEND_CHILD"); f != "" {
 		HoldSignals(func() error {
-			syscall.Kill(os.Getpid(), syscall.SIGTERM)
+			// To this thread, so that the signal is taken (and held) before fn returns: one
+			// sent to the process may be taken by another thread only after HoldSignals has
+			// stopped holding, late under -race, and then ends the process late, which is not
+			// what this test is about.
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			unix.Tgkill(unix.Getpid(), unix.Gettid(), syscall.SIGTERM)
 			return nil
 		})
 		os.WriteFile(f, []byte("ran on after the held SIGTERM\n"), 0o600)

@@ -282,7 +282,9 @@ func (t *Token) findPrivateKey(u *URI) (Object, []Object, error) {
 // and chooses among every object, the private ones too; otherwise an answer among the visible
 // ones comes with a warning that a hidden object the URI names too would go unseen. A token
 // that counts a wrong PIN since its last login (CKF_USER_PIN_COUNT_LOW and lower) is read
-// without a login even then: a read spends no more of its tries.
+// without a login even then, so that a read a visible object answers spends no more of its
+// tries; a URI that names only hidden objects still logs in (login's final-try guard keeps
+// an unattended PIN from locking the token).
 func (t *Token) PublicObject(u *URI) (Object, error) {
 	if u == nil {
 		u = t.uri

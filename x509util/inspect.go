@@ -705,25 +705,11 @@ func DescribeCertificate(c *x509.Certificate, at time.Time) CertificateInfo {
 		}
 	}
 	info.Extensions = describeExtensions(exts)
-	if v, ok := findExt(exts, oidExtCertificatePolicies); ok {
-		info.Policies, _ = describePolicies(v)
-	}
-	if v, ok := findExt(exts, oidExtPolicyMappings); ok {
-		info.PolicyMappings, _ = describePolicyMappings(v)
-	}
-	if v, ok := findExt(exts, oidExtPolicyConstraints); ok {
-		info.PolicyConstraints, _ = describePolicyConstraints(v)
-	}
-	if v, ok := findExt(exts, oidExtInhibitAnyPolicy); ok {
-		info.InhibitAnyPolicy, _ = describeInhibitAnyPolicy(v)
-	}
-	if v, ok := findExt(exts, oidExtSubjectInfoAccess); ok {
-		info.SubjectInfoAccess, _ = describeAccess(v)
-	}
-	if v, ok := findExt(exts, oidExtSCTList); ok {
-		info.SCTs, _ = describeSCTs(v)
-	}
-	info.IssuerAltNames, info.AuthorityCertIssuer, info.AuthorityCertSerial, info.FreshestCRL = describeIssuerExtensions(exts)
+	var f ExtensionFields
+	describeFromDER(exts, &f)
+	info.Policies, info.PolicyMappings, info.PolicyConstraints, info.InhibitAnyPolicy = f.Policies, f.PolicyMappings, f.PolicyConstraints, f.InhibitAnyPolicy
+	info.SubjectInfoAccess, info.SCTs = f.SubjectInfoAccess, f.SCTs
+	info.IssuerAltNames, info.AuthorityCertIssuer, info.AuthorityCertSerial, info.FreshestCRL = f.IssuerAltNames, f.AuthorityCertIssuer, f.AuthorityCertSerial, f.FreshestCRL
 	return info
 }
 

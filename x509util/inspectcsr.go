@@ -171,26 +171,34 @@ func describeRequested(exts []pkix.Extension) ExtensionFields {
 	f.CRLDistribution = escapeAll(distributionPointURIs(exts))
 	ocsp, ca := aiaURIs(exts)
 	f.OCSPServers, f.IssuingCertURLs = escapeAll(ocsp), escapeAll(ca)
-	if v, ok := findExt(all, oidExtCertificatePolicies); ok {
+	describeFromDER(all, &f)
+	return f
+}
+
+// describeFromDER fills the fields of f that certificates and CSRs read alike from the
+// extensions' DER (crypto/x509 reads none of them): policies, policy mappings and
+// constraints, inhibitAnyPolicy, subject information access, SCTs, and
+// describeIssuerExtensions's. A value that does not parse leaves its field nil.
+func describeFromDER(exts []inspectExt, f *ExtensionFields) {
+	if v, ok := findExt(exts, oidExtCertificatePolicies); ok {
 		f.Policies, _ = describePolicies(v)
 	}
-	if v, ok := findExt(all, oidExtPolicyMappings); ok {
+	if v, ok := findExt(exts, oidExtPolicyMappings); ok {
 		f.PolicyMappings, _ = describePolicyMappings(v)
 	}
-	if v, ok := findExt(all, oidExtPolicyConstraints); ok {
+	if v, ok := findExt(exts, oidExtPolicyConstraints); ok {
 		f.PolicyConstraints, _ = describePolicyConstraints(v)
 	}
-	if v, ok := findExt(all, oidExtInhibitAnyPolicy); ok {
+	if v, ok := findExt(exts, oidExtInhibitAnyPolicy); ok {
 		f.InhibitAnyPolicy, _ = describeInhibitAnyPolicy(v)
 	}
-	if v, ok := findExt(all, oidExtSubjectInfoAccess); ok {
+	if v, ok := findExt(exts, oidExtSubjectInfoAccess); ok {
 		f.SubjectInfoAccess, _ = describeAccess(v)
 	}
-	if v, ok := findExt(all, oidExtSCTList); ok {
+	if v, ok := findExt(exts, oidExtSCTList); ok {
 		f.SCTs, _ = describeSCTs(v)
 	}
-	f.IssuerAltNames, f.AuthorityCertIssuer, f.AuthorityCertSerial, f.FreshestCRL = describeIssuerExtensions(all)
-	return f
+	f.IssuerAltNames, f.AuthorityCertIssuer, f.AuthorityCertSerial, f.FreshestCRL = describeIssuerExtensions(exts)
 }
 
 // readKeyUsage reads a key usage extension's value as crypto/x509 reads a certificate's (the

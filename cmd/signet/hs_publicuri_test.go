@@ -20,6 +20,8 @@ import (
 // trust it, where after a login the URI names two objects (ambiguous). With a PIN at hand that
 // no one types (SIGNET_PIN, pin-source) signet now logs in and resolves among all of them;
 // without one it answers among the visible ones and warns that a hidden object would go unseen.
+// After a wrong PIN, reads the visible key answers no longer log in; one of the hidden key
+// alone still does (the lr review: README and --help said none did).
 func TestHSPublicURIHiddenTwin(t *testing.T) {
 	tool := testutil.RequireTool(t, "pkcs11-tool")
 	h := testutil.NewSoftHSM(t, "", "hs")
@@ -74,7 +76,25 @@ func TestHSPublicURIHiddenTwin(t *testing.T) {
 			t.Fatalf("key pub with a wrong $SIGNET_PIN after one wrong try: exit %d\n%s%s; want the visible key, no login, a warning saying why", code, out, errOut)
 		}
 	}
-	// The token still takes the right PIN: the reads spent no try.
+	// A URI that names only the hidden object cannot be answered without a login: each read
+	// still logs in and spends a try (until the login's final-try guard refuses the
+	// unattended PIN), and the docs say so (they said no read logged in).
+	for range 2 {
+		code, out, errOut = signetRun(t, "key", "pub", "pkcs11:token=hs;object=k;id=%01;type=public")
+		if code != 4 || out != "" || !strings.Contains(errOut, "wrong PIN (from $SIGNET_PIN)") || strings.Contains(errOut, "999999") {
+			t.Fatalf("key pub of the hidden object alone with a wrong $SIGNET_PIN: exit %d\n%s%s; want exit 4, a login that fails, no PIN shown", code, out, errOut)
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range []string{string(readme), keyRefHelp} {
+		if strings.Contains(doc, "A read spends at most one PIN try") || strings.Contains(doc, "a read spends no PIN try then)") {
+			t.Errorf("the docs still say a read after a wrong PIN never logs in")
+		}
+	}
+	// The token still takes the right PIN: the reads of the visible key spent no try.
 	t.Setenv("SIGNET_PIN", testutil.SoftHSMPIN)
 	testutil.Cmd{Env: []string{"P=" + testutil.SoftHSMPIN}}.Run(t, tool, "--module", h.Module, "--token-label", "hs", "--login", "--pin", "env:P", "--list-objects")
 	code, out, errOut = signetRun(t, "key", "pub", "pkcs11:token=hs;object=k;type=public")

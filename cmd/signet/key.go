@@ -36,7 +36,8 @@ the p11-kit proxy; the PIN from the URI's pin-source file, then SIGNET_PIN, then
 or type=cert (as p11tool and 'signet token objects' print them) names that public key or
 certificate, read without a PIN (with SIGNET_PIN or a pin-source at hand, after a login, so
 that an object the token hides until then is seen too, unless a wrong PIN was entered since
-the token's last login: a read spends no PIN try then); a private key's URI gives its public
+the token's last login: a read that a visible object answers spends no PIN try then, one of
+an object only a login shows still logs in); a private key's URI gives its public
 key once the key has signed a random challenge for it (a key that asks for the PIN for every
 signature, or that the token lets sign only with other mechanisms, is not asked, and a
 warning says so).`
