@@ -188,20 +188,13 @@ func checkCSRStructure(csr *x509.CertificateRequest) error {
 	if csr.Version != 0 {
 		return fmt.Errorf("%w: the CSR's version is %d: RFC 2986 defines 0 (v1) alone", ErrMalformed, csr.Version)
 	}
-	tbs := cryptobyte.String(csr.RawTBSCertificateRequest)
-	var body, attrs cryptobyte.String
-	if !tbs.ReadASN1(&body, cbasn1.SEQUENCE) || !body.SkipASN1(cbasn1.INTEGER) || !body.SkipASN1(cbasn1.SEQUENCE) ||
-		!body.SkipASN1(cbasn1.SEQUENCE) || !body.ReadASN1(&attrs, cbasn1.Tag(0).ContextSpecific().Constructed()) || !body.Empty() {
-		return fmt.Errorf("%w: the CSR's attributes do not parse", ErrMalformed)
+	attrs, why := readCSRAttributes(csr.RawTBSCertificateRequest)
+	if why != "" {
+		return fmt.Errorf("%w: %s", ErrMalformed, why)
 	}
 	extReqs := 0
-	for !attrs.Empty() {
-		var attr, values cryptobyte.String
-		var oid asn1.ObjectIdentifier
-		if !attrs.ReadASN1(&attr, cbasn1.SEQUENCE) || !attr.ReadASN1ObjectIdentifier(&oid) ||
-			!attr.ReadASN1(&values, cbasn1.SET) || !attr.Empty() {
-			return fmt.Errorf("%w: a CSR attribute does not parse", ErrMalformed)
-		}
+	for _, a := range attrs {
+		oid, values := a.oid, a.values
 		n := 0
 		for ; !values.Empty(); n++ {
 			var v cryptobyte.String
@@ -226,6 +219,36 @@ func checkCSRStructure(csr *x509.CertificateRequest) error {
 }
 
 var oidExtensionRequest = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 14}
+
+// csrAttribute is one attribute of a CSR (RFC 2986 4.1): its type and the content of its SET
+// of values.
+type csrAttribute struct {
+	oid    asn1.ObjectIdentifier
+	values cryptobyte.String
+}
+
+// readCSRAttributes reads the attributes of a CSR's TBS strictly: the [0] after the version,
+// subject and key, with nothing after it, each attribute an OID and a SET with nothing after
+// them. It says what does not parse ("" when all does).
+func readCSRAttributes(tbs []byte) ([]csrAttribute, string) {
+	s := cryptobyte.String(tbs)
+	var body, list cryptobyte.String
+	if !s.ReadASN1(&body, cbasn1.SEQUENCE) || !body.SkipASN1(cbasn1.INTEGER) || !body.SkipASN1(cbasn1.SEQUENCE) ||
+		!body.SkipASN1(cbasn1.SEQUENCE) || !body.ReadASN1(&list, cbasn1.Tag(0).ContextSpecific().Constructed()) || !body.Empty() {
+		return nil, "the CSR's attributes do not parse"
+	}
+	var attrs []csrAttribute
+	for !list.Empty() {
+		var attr cryptobyte.String
+		var a csrAttribute
+		if !list.ReadASN1(&attr, cbasn1.SEQUENCE) || !attr.ReadASN1ObjectIdentifier(&a.oid) ||
+			!attr.ReadASN1(&a.values, cbasn1.SET) || !attr.Empty() {
+			return nil, "a CSR attribute does not parse"
+		}
+		attrs = append(attrs, a)
+	}
+	return attrs, ""
+}
 
 // checkCertificateName refuses a Name, written into a certificate byte for byte, that the
 // certificate cannot carry: an RDN with no attribute (RFC 5280: SIZE (1..MAX); ErrMalformed),

@@ -411,21 +411,14 @@ func requestedValueParses(e pkix.Extension) bool {
 // SEQUENCE of Extension (an OID, a BOOLEAN critical, an OCTET STRING) with nothing after any
 // of them. It says what does not parse ("" when all does).
 func readExtensionRequest(tbs []byte) ([]pkix.Extension, string) {
-	s := cryptobyte.String(tbs)
-	var body, attrs cryptobyte.String
-	if !s.ReadASN1(&body, cbasn1.SEQUENCE) || !body.SkipASN1(cbasn1.INTEGER) || !body.SkipASN1(cbasn1.SEQUENCE) ||
-		!body.SkipASN1(cbasn1.SEQUENCE) || !body.ReadASN1(&attrs, cbasn1.Tag(0).ContextSpecific().Constructed()) || !body.Empty() {
-		return nil, "the CSR's attributes do not parse"
+	attrs, why := readCSRAttributes(tbs)
+	if why != "" {
+		return nil, why
 	}
 	var exts []pkix.Extension
 	found := false
-	for !attrs.Empty() {
-		var attr, values cryptobyte.String
-		var oid asn1.ObjectIdentifier
-		if !attrs.ReadASN1(&attr, cbasn1.SEQUENCE) || !attr.ReadASN1ObjectIdentifier(&oid) ||
-			!attr.ReadASN1(&values, cbasn1.SET) || !attr.Empty() {
-			return nil, "a CSR attribute does not parse"
-		}
+	for _, a := range attrs {
+		oid, values := a.oid, a.values
 		if !oid.Equal(oidExtensionRequest) {
 			continue
 		}
